@@ -1,0 +1,58 @@
+# Pamong: `make demo` runs the kit on SQLite; `make test` runs every test.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+PYBABEL := $(BIN)/pybabel
+CATALOGS := core/translations $(wildcard modules/*/translations)
+
+.PHONY: install demo test test-fast translations i18n-extract i18n-check chromium services bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Compile every catalogue (the core's and each module's own domain).
+translations: install
+	@for dir in $(CATALOGS); do \
+	  domain=$$(basename $$(dirname $$dir)); [ "$$dir" = core/translations ] && domain=messages; \
+	  $(PYBABEL) compile -q -f -d $$dir -D $$domain || exit 1; \
+	done
+
+# Extract messages into the catalogues (developers, after changing strings).
+i18n-extract: install
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot core templates cli.py
+	$(PYBABEL) update -q -N -i core/translations/messages.pot -d core/translations -D messages
+	@for dir in $(wildcard modules/*/translations); do \
+	  mod=$$(basename $$(dirname $$dir)); \
+	  $(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o $$dir/$$mod.pot modules/$$mod; \
+	  $(PYBABEL) update -q -N -i $$dir/$$mod.pot -d $$dir -D $$mod; \
+	done
+
+# Fails if any message of any catalogue is untranslated or fuzzy.
+i18n-check: i18n-extract
+	$(BIN)/python -m core.i18n_check $(CATALOGS)
+
+# Browser tests drive Debian's Chromium (no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: translations
+	PAMONG_INSECURE_COOKIES=1 $(BIN)/pamong demo
+
+test: translations chromium
+	$(BIN)/pytest
+
+test-fast: translations
+	$(BIN)/pytest -m "not browser"
+
+bench: translations
+	$(BIN)/python bench/tenants.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,175 @@
+"""The tenant admin's pages: modules and their settings, users and roles, the audit trail."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..audit import AuditEntry
+from ..auth.models import ROLES, Membership, User
+from ..auth.permissions import requires
+from ..auth.service import create_user, find_user, grant_role, revoke_role
+from ..errors import PamongError
+from ..extensions import db
+from ..tenancy import service as tenants
+from ..tenancy.models import OrgUnit, TenantModule
+from . import settings_form
+
+bp = Blueprint("admin", __name__)
+PAGE = 50
+
+
+def _manager():
+    return current_app.extensions["pamong"]
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.route("/")
+@requires("core.admin")
+def index():
+    return redirect(url_for("admin.modules"))
+
+
+@bp.route("/modules")
+@requires("core.admin")
+def modules():
+    rows = {m.module: m for m in db.session.execute(db.select(TenantModule)).scalars()}
+    return render_template("admin/modules.html", modules=_manager().modules.values(), rows=rows)
+
+
+@bp.route("/modules/<name>/<action>", methods=["POST"])
+@requires("core.admin")
+def toggle_module(name: str, action: str):
+    if action not in ("enable", "disable") or _manager().get(name) is None:
+        abort(404)
+    try:
+        if action == "enable":
+            tenants.enable_module(g.tenant, name, _actor(), _manager())
+        else:
+            tenants.disable_module(g.tenant, name, _actor(), _manager())
+        db.session.commit()
+        flash(_("Module enabled.") if action == "enable" else _("Module disabled."))
+    except PamongError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("admin.modules"))
+
+
+@bp.route("/modules/<name>/settings", methods=["GET", "POST"])
+@requires("core.admin")
+def module_settings(name: str):
+    spec = _manager().get(name)
+    if spec is None:
+        abort(404)
+    row = tenants.module_row(g.tenant, name)
+    values = dict(row.settings) if row else {}
+    errors = {}
+    if request.method == "POST":
+        values, errors = settings_form.parse(spec.schema, request.form)
+        if not errors:
+            try:
+                if row is None or row.enabled:
+                    tenants.enable_module(g.tenant, name, _actor(), _manager(), settings=values)
+                else:
+                    _save_disabled(row, spec, values)
+                db.session.commit()
+                flash(_("Settings saved."))
+                return redirect(url_for("admin.modules"))
+            except PamongError as exc:
+                db.session.rollback()
+                errors[exc.where.rsplit(".", 1)[-1]] = exc.message
+    return render_template(
+        "admin/module_settings.html", spec=spec, fields=settings_form.fields(spec.schema, values), errors=errors,
+    ), (400 if errors else 200)
+
+
+def _save_disabled(row, spec, values):
+    from ..audit import record
+    from ..settings import validate_settings
+
+    settings = validate_settings(spec.schema, values, f"modules.{spec.name}.settings")
+    record(g.tenant, _actor(), "tenant.module.settings", "module", spec.name, before=row.settings, after=settings)
+    row.settings = settings
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires("core.admin")
+def users():
+    agencies = db.session.execute(
+        db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True)).order_by(OrgUnit.name)
+    ).scalars().all()
+    error = None
+    if request.method == "POST":
+        email = request.form.get("email", "").strip().lower()
+        role = request.form.get("role", "")
+        agency = request.form.get("agency") or None
+        try:
+            user = find_user(email) or create_user(email)
+            grant_role(g.tenant, user, role, _actor(), agency=agency)
+            db.session.commit()
+            flash(_("Role granted."))
+            return redirect(url_for("admin.users"))
+        except PamongError as exc:
+            db.session.rollback()
+            error = exc.message
+    members = db.session.execute(
+        db.select(Membership).join(User).order_by(User.email, Membership.role)
+    ).scalars().all()
+    names = {a.id: a.name for a in agencies}
+    return render_template(
+        "admin/users.html", members=members, roles=ROLES, agencies=agencies, agency_names=names, error=error,
+    ), (400 if error else 200)
+
+
+@bp.route("/users/<int:member_id>/revoke", methods=["POST"])
+@requires("core.admin")
+def revoke(member_id: int):
+    member = db.session.get(Membership, member_id)
+    if member is None:
+        abort(404)
+    revoke_role(g.tenant, member.user, member.role, _actor())
+    db.session.commit()
+    flash(_("Role withdrawn."))
+    return redirect(url_for("admin.users"))
+
+
+def _date(value: str | None):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/audit")
+@requires("core.audit.read")
+def audit():
+    from zoneinfo import ZoneInfo
+
+    args = request.args
+    query = db.select(AuditEntry)
+    if args.get("action"):
+        query = query.where(AuditEntry.action.startswith(args["action"]))
+    if args.get("actor"):
+        query = query.where(AuditEntry.actor == args["actor"].strip().lower())
+    if args.get("object"):
+        query = query.where(AuditEntry.object_id == args["object"])
+    zone = ZoneInfo(g.tenant.timezone)  # the tenant's days, compared in UTC as stored
+    start, end = _date(args.get("from")), _date(args.get("to"))
+    if start:
+        query = query.where(AuditEntry.occurred_at >= datetime.combine(start, time(), zone).astimezone(timezone.utc))
+    if end:
+        day_after = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(timezone.utc)
+        query = query.where(AuditEntry.occurred_at < day_after)
+    page = max(1, args.get("page", 1, type=int))
+    entries = db.session.execute(
+        query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)
+    ).scalars().all()
+    return render_template(
+        "admin/audit.html", entries=entries[:PAGE], page=page, has_next=len(entries) > PAGE, args=args,
+        bad_dates=(args.get("from") and not start) or (args.get("to") and not end),
+    )

@@ -1,0 +1,169 @@
+"""The app factory: a readable list of steps, no database query inside."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from sqlalchemy import event
+
+from . import i18n
+from .config import ROOT, load_config
+from .extensions import babel, csrf, db, limiter, login_manager
+from .modules import ModuleManager
+from .tenancy.resolve import PathPrefixMiddleware, module_guard, release_tenant, resolve_tenant
+
+
+def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
+    app = Flask("pamong", root_path=str(ROOT / "core"), static_folder=str(ROOT / "core" / "static"))
+    configure(app, config)
+    init_extensions(app)
+    manager = load_modules(app, extra_plugins)
+    configure_templates(app, manager)
+    register_core_blueprints(app)
+    register_module_blueprints(app, manager)
+    configure_requests(app)
+    configure_errors(app)
+    manager.hook.register_commands(cli=app.cli)
+    app.wsgi_app = PathPrefixMiddleware(app.wsgi_app)
+    return app
+
+
+def configure(app: Flask, config: dict | None) -> None:
+    app.config.update(load_config(config))
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "connect", _connection_setup(app.config["PAMONG_DB_APP_ROLE"]))
+    babel.init_app(
+        app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
+        default_translation_directories=str(i18n.CORE_TRANSLATIONS),
+    )
+    from .auth.session import init_login
+
+    init_login(app, login_manager)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def _connection_setup(app_role: str):
+    def on_connect(dbapi_conn, record):
+        cursor = dbapi_conn.cursor()
+        if type(dbapi_conn).__module__.startswith("sqlite3"):
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+        else:
+            # Wall two: every connection of the app runs as the restricted role, subject to RLS.
+            from .rls import assume_app_role
+
+            assume_app_role(dbapi_conn, cursor, app_role)
+        cursor.close()
+
+    return on_connect
+
+
+def load_modules(app: Flask, extra_plugins) -> ModuleManager:
+    disabled = {n.strip() for n in app.config["PAMONG_MODULES_DISABLED"].split(",") if n.strip()}
+    manager = ModuleManager(extra_plugins=extra_plugins, disabled=disabled)
+    app.extensions["pamong"] = manager
+    return manager
+
+
+def configure_templates(app: Flask, manager: ModuleManager) -> None:
+    """Deployment overrides, then the shared templates, then each module's own (DESIGN: layers)."""
+    loaders = []
+    if app.config["PAMONG_TEMPLATE_OVERRIDES"]:
+        loaders.append(FileSystemLoader(app.config["PAMONG_TEMPLATE_OVERRIDES"]))
+    loaders.append(FileSystemLoader(str(ROOT / "templates")))
+    loaders.append(PrefixLoader({"tenant": FileSystemLoader(app.config["PAMONG_TENANTS_DIR"])}, delimiter="/"))
+    loaders += [FileSystemLoader(str(spec.path / "templates")) for spec in manager.modules.values()]
+    app.jinja_loader = ChoiceLoader(loaders)
+    app.jinja_env.globals.update(rupiah=i18n.rupiah, local_datetime=i18n.local_datetime, now_utc=i18n.now_utc)
+    from .portal.context import portal_context
+
+    app.context_processor(portal_context)
+
+
+def register_core_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .portal.views import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)
+
+
+def register_module_blueprints(app: Flask, manager: ModuleManager) -> None:
+    """Each installed module's blueprints, registered once; a guard answers 404 per tenant."""
+    for name, spec in manager.modules.items():
+        domain = i18n.module_domain(name, spec.translations_dir)
+        guards = [module_guard(name), domain.as_default]
+        for bp in manager.call(spec.plugin, "register_blueprints", app=app) or []:
+            app.register_blueprint(bp, url_prefix=f"/{name}")
+            # on the app, not the blueprint: a blueprint object may serve several apps (tests)
+            app.before_request_funcs.setdefault(bp.name, []).extend(guards)
+        for bp in manager.call(spec.plugin, "register_api", app=app) or []:
+            csrf.exempt(bp)
+            app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
+            app.before_request_funcs.setdefault(bp.name, []).extend(guards)
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+}
+
+
+def configure_requests(app: Flask) -> None:
+    app.before_request(resolve_tenant)
+    app.teardown_request(release_tenant)
+
+    @app.after_request
+    def security_headers(response):
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def configure_errors(app: Flask) -> None:
+    from flask_babel import gettext as _
+    from flask_wtf.csrf import CSRFError
+
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You do not have permission to open this page."),
+        404: lambda: _("The page was not found."),
+        413: lambda: _("The upload is too large."),
+        429: lambda: _("Too many attempts. Please wait a moment and try again."),
+    }
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+    def handler(code):
+        def handle(exc):
+            if wants_json():
+                return jsonify(error={"code": _STABLE.get(code, str(code)), "message": messages[code]()}), code
+            return render_template("error.html", code=code, message=messages[code]()), code
+
+        return handle
+
+    for code in messages:
+        app.register_error_handler(code, handler(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_template("error.html", code=400, message=_("The form expired. Please try again.")), 400
+
+
+_STABLE = {400: "bad_request", 403: "forbidden", 404: "not_found", 413: "too_large", 429: "rate_limited"}

@@ -1,0 +1,113 @@
+"""Permissions: declared by the core and by modules, granted to roles per tenant, checked per route.
+
+Every view is either ``@requires("perm")``, ``@public`` or (JSON API) ``@api_scope("scope")``;
+a test walks the URL map and fails on any route that is none of these.
+"""
+from __future__ import annotations
+
+import functools
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..tenancy.scope import read_scope
+from .models import Membership, RolePermission, User
+
+IMPLICIT_ROLE = "citizen"  # every signed-in person is a citizen of every tenant
+
+
+def public(view):
+    """Mark a view as open to anyone, signed in or not."""
+    view._pamong_public = True
+    return view
+
+
+def requires(permission: str):
+    """The view needs ``permission`` in the current tenant (sign-in first if anonymous)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if getattr(g, "tenant", None) is None:
+                abort(404)
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if not has_permission(current_user, g.tenant, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper._pamong_permission = permission
+        return wrapper
+
+    return decorate
+
+
+def signed_in(view):
+    """The view needs a signed-in user and no particular permission (e.g. own profile)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    wrapper._pamong_permission = "signed-in"
+    return wrapper
+
+
+def roles_of(user: User, tenant) -> set[str]:
+    """The user's roles in ``tenant``; an auditor of a province is an auditor of its children."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    scope = [tenant] + ([tenant.parent] if tenant.parent_id else [])
+    with read_scope(scope):
+        rows = db.session.execute(
+            db.select(Membership.tenant_id, Membership.role).where(Membership.user_id == user.id)
+        ).all()
+    roles = {IMPLICIT_ROLE}
+    for tenant_id, role in rows:
+        if tenant_id == tenant.id:
+            roles.add(role)
+        elif role == "auditor":
+            roles.add("auditor")
+    return roles
+
+
+def permissions_of(user: User, tenant) -> set[str]:
+    cache = g.setdefault("_pamong_permissions", {}) if _in_request() else {}
+    key = (getattr(user, "id", None), tenant.id)
+    if key not in cache:
+        if getattr(user, "is_operator", False):
+            from ..modules import manager
+
+            cache[key] = set(manager().all_permissions())
+        else:
+            roles = roles_of(user, tenant)
+            with read_scope([tenant]):
+                cache[key] = set(db.session.execute(
+                    db.select(RolePermission.permission).where(RolePermission.role.in_(roles))
+                ).scalars())
+    return cache[key]
+
+
+def has_permission(user: User, tenant, permission: str) -> bool:
+    return permission in permissions_of(user, tenant)
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+def grant_defaults(tenant, declared: list[dict]) -> None:
+    """Grant each declared permission to its default roles in ``tenant`` (missing grants only)."""
+    existing = set(db.session.execute(
+        db.select(RolePermission.role, RolePermission.permission).where(RolePermission.tenant_id == tenant.id)
+    ).all())
+    for perm in declared:
+        for role in perm.get("roles", []):
+            if (role, perm["name"]) not in existing:
+                db.session.add(RolePermission(tenant_id=tenant.id, role=role, permission=perm["name"]))
+                existing.add((role, perm["name"]))

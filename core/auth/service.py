@@ -1,0 +1,132 @@
+"""Accounts as services: used by the CLI, the admin pages and the tests alike."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from ..audit import record
+from ..errors import ValidationError
+from ..extensions import db
+from ..tenancy.models import OrgUnit
+from ..tenancy.scope import tenant_scope
+from .models import ROLES, ApiToken, Membership, RolePermission, User
+from .passwords import MIN_LENGTH, hash_password
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+
+
+def create_user(email: str, name: str = "", password: str | None = None, operator: bool = False) -> User:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise ValidationError(f"'{email}' is not an e-mail address", where="EMAIL")
+    if find_user(email):
+        raise ValidationError(f"a user '{email}' already exists", where="EMAIL", code="duplicate")
+    user = User(email=email, name=name or email.split("@")[0], is_operator=operator)
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValidationError(f"must have at least {MIN_LENGTH} characters", where="password")
+    user.password_hash = hash_password(password)
+
+
+def _agency(tenant, code: str | None) -> OrgUnit | None:
+    if not code:
+        return None
+    unit = db.session.execute(
+        db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.code == code)
+    ).scalar_one_or_none()
+    if unit is None:
+        raise ValidationError(f"tenant '{tenant.slug}' has no agency '{code}'", where="--agency")
+    return unit
+
+
+def grant_role(tenant, user: User, role: str, actor, agency: str | None = None) -> Membership:
+    if role not in ROLES:
+        raise ValidationError(f"unknown role '{role}' (one of: {', '.join(ROLES)})", where="--role")
+    if role == "officer" and not agency:
+        raise ValidationError("an officer belongs to an agency: give --agency CODE", where="--agency")
+    with tenant_scope(tenant):
+        unit = _agency(tenant, agency)
+        existing = db.session.execute(
+            db.select(Membership).where(
+                Membership.user_id == user.id, Membership.role == role,
+                Membership.agency_id == (unit.id if unit else None),
+            )
+        ).scalar_one_or_none()
+        if existing:
+            return existing
+        member = Membership(user_id=user.id, role=role, agency_id=unit.id if unit else None)
+        db.session.add(member)
+        record(tenant, actor, "role.grant", "user", user.email, after={"role": role, "agency": agency})
+        return member
+
+
+def revoke_role(tenant, user: User, role: str, actor) -> int:
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(Membership).where(Membership.user_id == user.id, Membership.role == role)
+        ).scalars().all()
+        for row in rows:
+            db.session.delete(row)
+        if rows:
+            record(tenant, actor, "role.revoke", "user", user.email, before={"role": role})
+        return len(rows)
+
+
+def set_role_permission(tenant, role: str, permission: str, granted: bool, actor, known: dict) -> None:
+    """Grant or withdraw a declared permission from a role in one tenant."""
+    if role not in ROLES:
+        raise ValidationError(f"unknown role '{role}'", where="ROLE")
+    if permission not in known:
+        raise ValidationError(f"unknown permission '{permission}'", where="PERMISSION")
+    with tenant_scope(tenant):
+        row = db.session.execute(
+            db.select(RolePermission).where(RolePermission.role == role, RolePermission.permission == permission)
+        ).scalar_one_or_none()
+        if granted and row is None:
+            db.session.add(RolePermission(role=role, permission=permission))
+            record(tenant, actor, "permission.grant", "role", role, after={"permission": permission})
+        elif not granted and row is not None:
+            db.session.delete(row)
+            record(tenant, actor, "permission.revoke", "role", role, before={"permission": permission})
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(tenant, name: str, scopes: list[str], actor) -> str:
+    """Create an API token; the clear token is returned once and never stored."""
+    if not scopes:
+        raise ValidationError("give at least one --scope", where="--scope")
+    for scope in scopes:
+        if not re.match(r"^[a-z0-9_.:-]+$", scope):
+            raise ValidationError(f"'{scope}' is not a scope (e.g. complaints:write)", where="--scope")
+    token = f"pmg_{tenant.slug[:8]}_{secrets.token_urlsafe(32)}"
+    with tenant_scope(tenant):
+        if db.session.execute(db.select(ApiToken).where(ApiToken.name == name)).scalar_one_or_none():
+            raise ValidationError(f"tenant '{tenant.slug}' already has a token named '{name}'", where="--name")
+        db.session.add(ApiToken(name=name, digest=token_digest(token), prefix=token[:12], scopes=sorted(set(scopes))))
+        record(tenant, actor, "token.create", "api_token", name, after={"scopes": sorted(set(scopes))})
+    return token
+
+
+def token_for(tenant, token: str) -> ApiToken | None:
+    with tenant_scope(tenant):
+        row = db.session.execute(
+            db.select(ApiToken).where(ApiToken.digest == token_digest(token))
+        ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None:
+        return None
+    return row

@@ -1,0 +1,109 @@
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..auth import service as accounts
+from ..auth.models import ROLES
+from ..errors import ValidationError
+from ..tenancy.service import require_tenant
+from .common import actor, emit_json, manager, transaction
+
+
+@click.group("user", help="People who sign in.")
+def user_group():
+    pass
+
+
+@user_group.command("add", help="Create a user (or reuse one) and give them a role in a tenant.")
+@click.argument("email")
+@click.option("--tenant", "slug", help="the tenant of the role")
+@click.option("--role", type=click.Choice(ROLES), help="citizen, officer, admin or auditor")
+@click.option("--agency", help="agency code (officers)")
+@click.option("--name", default="")
+@click.option("--operator", is_flag=True, help="a deployment operator (all tenants)")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@with_appcontext
+@transaction
+def add(email, slug, role, agency, name, operator, password_stdin):
+    if not operator and not (slug and role):
+        raise ValidationError("give --tenant and --role (or --operator)", where="--tenant")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    user = accounts.find_user(email)
+    if user is None:
+        user = accounts.create_user(email, name=name, password=password, operator=operator)
+    elif password is not None:
+        accounts.set_password(user, password)
+    if slug:
+        tenant = require_tenant(slug, where="--tenant")
+        accounts.grant_role(tenant, user, role, actor(), agency=agency)
+    click.echo(f"user {user.email}" + (f" is {role} of {slug}" if slug else " is a deployment operator"))
+
+
+@click.group("role", help="Which permissions each role has, per tenant.")
+def role_group():
+    pass
+
+
+@role_group.command("grant", help="Grant PERMISSION to ROLE in tenant SLUG.")
+@click.argument("slug")
+@click.argument("role")
+@click.argument("permission")
+@with_appcontext
+@transaction
+def grant(slug, role, permission):
+    accounts.set_role_permission(require_tenant(slug), role, permission, True, actor(), manager().all_permissions())
+    click.echo(f"{role} of {slug} may now: {permission}")
+
+
+@role_group.command("revoke", help="Withdraw PERMISSION from ROLE in tenant SLUG.")
+@click.argument("slug")
+@click.argument("role")
+@click.argument("permission")
+@with_appcontext
+@transaction
+def revoke(slug, role, permission):
+    accounts.set_role_permission(require_tenant(slug), role, permission, False, actor(), manager().all_permissions())
+    click.echo(f"{role} of {slug} may no longer: {permission}")
+
+
+@role_group.command("list", help="Every declared permission and the roles that have it in SLUG.")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def list_(slug, as_json):
+    from ..auth.models import RolePermission
+    from ..extensions import db
+    from ..tenancy.scope import tenant_scope
+
+    tenant = require_tenant(slug)
+    with tenant_scope(tenant):
+        grants = db.session.execute(db.select(RolePermission.permission, RolePermission.role)).all()
+    by_perm: dict[str, list[str]] = {}
+    for perm, role in grants:
+        by_perm.setdefault(perm, []).append(role)
+    rows = {name: sorted(by_perm.get(name, [])) for name in sorted(manager().all_permissions())}
+    if as_json:
+        emit_json(rows)
+        return
+    for name, roles in rows.items():
+        click.echo(f"{name:32} {', '.join(roles) or '-'}")
+
+
+@click.group("token", help="API tokens per tenant.")
+def token_group():
+    pass
+
+
+@token_group.command("create", help="Create an API token for SLUG and print it (shown once).")
+@click.argument("slug")
+@click.option("--scope", "scopes", multiple=True, required=True, help="e.g. complaints:write (repeatable)")
+@click.option("--name", default=None, help="a name to recognise the token by")
+@with_appcontext
+@transaction
+def create(slug, scopes, name):
+    import secrets
+
+    tenant = require_tenant(slug)
+    token = accounts.create_token(tenant, name or f"token-{secrets.token_hex(3)}", list(scopes), actor())
+    click.echo(token)

@@ -1,0 +1,53 @@
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..audit import seal_all, seal_tenant, verify_tenant
+from ..extensions import db
+from ..tenancy.models import Tenant
+from ..tenancy.service import require_tenant
+from .common import emit_json, fail
+
+
+@click.group("audit", help="The audit trail's hash chain.")
+def audit_group():
+    pass
+
+
+def _tenants(slug):
+    if slug:
+        return [require_tenant(slug)]
+    return db.session.execute(db.select(Tenant).order_by(Tenant.slug)).scalars().all()
+
+
+@audit_group.command("verify", help="Recompute the chain of SLUG (or every tenant); never seals.")
+@click.argument("slug", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def verify(slug, as_json):
+    from ..errors import PamongError
+
+    try:
+        tenants = _tenants(slug)
+    except PamongError as exc:
+        fail(str(exc))
+    verdicts = [verify_tenant(t) for t in tenants]
+    if as_json:
+        emit_json([v.__dict__ for v in verdicts])
+    else:
+        for v in verdicts:
+            state = "ok" if v.ok else f"BROKEN: {v.broken}"
+            click.echo(f"{v.tenant}: {v.checked} sealed entries checked, {v.unsealed} not yet sealed, {state}")
+    broken = [v for v in verdicts if not v.ok]
+    if broken:
+        click.echo(f"error: audit chain of {broken[0].tenant} is broken: {broken[0].broken}", err=True)
+        sys.exit(1)
+
+
+@audit_group.command("seal", help="Seal unsealed entries now (the worker does this within seconds).")
+@click.argument("slug", required=False)
+@with_appcontext
+def seal(slug):
+    count = seal_tenant(require_tenant(slug).id) if slug else seal_all()
+    click.echo(f"sealed {count} entries")

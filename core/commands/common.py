@@ -1,0 +1,53 @@
+"""What every command shares: the CLI actor, one-line errors, JSON output."""
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import click
+from flask import current_app
+
+from ..errors import PamongError
+
+
+def actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "cli"
+
+
+def fail(message: str, code: int = 2):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def manager():
+    return current_app.extensions["pamong"]
+
+
+def transaction(fn):
+    """Run a command in one transaction: commit on success, roll back and exit 2 on bad input."""
+    import functools
+
+    from ..extensions import db
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+            db.session.commit()
+            return result
+        except PamongError as exc:
+            db.session.rollback()
+            fail(str(exc))
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return wrapper

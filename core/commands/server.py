@@ -1,0 +1,144 @@
+"""init, demo, serve and worker: set up a deployment and run it."""
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..audit import seal_all
+from ..errors import PamongError
+from ..extensions import db
+from .common import actor, fail, manager
+
+DEMO_PASSWORD = "pamong-demo"
+
+
+@click.command("init", help="Create or upgrade the database (and PostgreSQL's restricted app role).")
+@click.option("--operator", help="also create this deployment operator (password from stdin)")
+@with_appcontext
+def init(operator):
+    import sys
+
+    from ..auth import service as accounts
+    from .db import run_upgrade
+
+    try:
+        run_upgrade(current_app)
+        if operator and accounts.find_user(operator) is None:
+            password = sys.stdin.readline().rstrip("\n")
+            accounts.create_user(operator, password=password, operator=True)
+            db.session.commit()
+    except PamongError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo("database ready")
+
+
+def demo_accounts(tenants) -> list[tuple[str, str, str]]:
+    """One account per role and tenant, with the demo password; returns (email, role, tenant)."""
+    from ..auth import service as accounts
+    from ..tenancy.models import OrgUnit
+    from ..tenancy.scope import tenant_scope
+
+    made = []
+
+    def ensure(email, operator=False):
+        user = accounts.find_user(email)
+        if user is None:
+            user = accounts.create_user(email, password=DEMO_PASSWORD, operator=operator)
+        return user
+
+    ensure("operator@pamong.test", operator=True)
+    made.append(("operator@pamong.test", "operator", "*"))
+    for tenant in tenants:
+        with tenant_scope(tenant):
+            agency = db.session.execute(
+                db.select(OrgUnit.code).where(OrgUnit.kind == "agency").order_by(OrgUnit.id)
+            ).scalars().first()
+        roles = [("admin", None), ("auditor", None), ("citizen", None)] + ([("officer", agency)] if agency else [])
+        for role, unit in roles:
+            email = f"{role if role != 'citizen' else 'warga'}@{tenant.slug}.test"
+            accounts.grant_role(tenant, ensure(email), role, actor(), agency=unit)
+            made.append((email, role, tenant.slug))
+    return made
+
+
+def run_demo(app, tenants_dir: str) -> tuple[list, list]:
+    from .db import run_upgrade
+    from .tenant import apply_paths
+
+    run_upgrade(app)
+    tenants = apply_paths([tenants_dir], actor())
+    accounts = demo_accounts(tenants)
+    db.session.commit()
+    for tenant in tenants:
+        for name in manager().modules:
+            if name in _enabled(tenant):
+                manager().call_module(name, "seed_demo", app=app, tenant=tenant)
+        db.session.commit()
+    seal_all()  # the chain is sealed before the demo starts serving
+    return tenants, accounts
+
+
+def _enabled(tenant):
+    from ..tenancy.service import enabled_modules
+
+    return enabled_modules(tenant)
+
+
+@click.command("demo", help="Set up the demo (SQLite by default) and serve it on http://127.0.0.1:5000.")
+@click.option("--no-serve", is_flag=True, help="set up only")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def demo(no_serve, host, port):
+    app = current_app._get_current_object()
+    try:
+        tenants, accounts = run_demo(app, app.config["PAMONG_TENANTS_DIR"])
+    except PamongError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    base = f"http://{host}:{port}"
+    click.echo("\nTenants:")
+    for t in tenants:
+        hosts = " ".join(f"http://{d.host}:{port}/" for d in t.domains)
+        click.echo(f"  {t.name:28} {base}/t/{t.slug}/   {hosts}")
+    click.echo(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
+    for email, role, slug in accounts:
+        click.echo(f"  {email:32} {role:9} {slug}")
+    if not no_serve:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+        serve_app(app, host, port)
+
+
+def serve_app(app, host: str, port: int) -> None:
+    from ..jobs import start_in_process_worker
+
+    consumer = None
+    if not os.environ.get("PAMONG_REDIS_URL"):
+        consumer = start_in_process_worker()
+    click.echo(f"\nServing on http://{host}:{port}/ (Ctrl+C stops)")
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+@click.command("serve", help="Serve with Flask's server (production: gunicorn 'core.wsgi:app').")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def serve(host, port):
+    serve_app(current_app._get_current_object(), host, port)
+
+
+@click.command("worker", help="Run the background worker (deliveries, audit sealing, escalations).")
+@click.option("--workers", default=2, type=int)
+def worker(workers):
+    from ..jobs import huey
+
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer.run()

@@ -1,0 +1,69 @@
+"""Deployment configuration, read from the environment (never from the repository)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("PAMONG_INSTANCE", ROOT / "instance")).resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """PAMONG_SECRET_KEY, else a key generated once and kept in instance/secret_key."""
+    key = os.environ.get("PAMONG_SECRET_KEY")
+    if key:
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    instance = _instance_dir()
+    overrides = dict(overrides or {})
+    db_url = overrides.pop("DATABASE_URL", None) or os.environ.get(
+        "PAMONG_DATABASE_URL", f"sqlite:///{instance / 'pamong.db'}"
+    )
+    config = {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": overrides.pop("SECRET_KEY", None) or _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": normalise_db_url(db_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The restricted role every request runs as on PostgreSQL (DESIGN §4, wall two).
+        "PAMONG_DB_APP_ROLE": os.environ.get("PAMONG_DB_APP_ROLE", "pamong_app"),
+        "PAMONG_REDIS_URL": os.environ.get("PAMONG_REDIS_URL", ""),
+        "PAMONG_TENANTS_DIR": os.environ.get("PAMONG_TENANTS_DIR", str(ROOT / "tenants")),
+        "PAMONG_TEMPLATE_OVERRIDES": os.environ.get("PAMONG_TEMPLATE_OVERRIDES", ""),
+        "PAMONG_MODULES_DISABLED": os.environ.get("PAMONG_MODULES_DISABLED", ""),
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("PAMONG_INSECURE_COOKIES", "") != "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("PAMONG_INSECURE_COOKIES", "") != "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("PAMONG_REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PAMONG_LOGIN_RATE": os.environ.get("PAMONG_LOGIN_RATE", "10 per minute"),
+        "PAMONG_AUDIT_SEAL": "queue",
+    }
+    config.update(overrides)
+    return config
+
+
+def normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,29 @@
+"""The core's own behaviour, written as a plugin of its own hooks (trylast, so a city may replace it)."""
+from flask_babel import lazy_gettext as _l
+
+from .hookspecs import hookimpl
+
+CORE_PERMISSIONS = [
+    {"name": "core.admin", "description": _l("Manage the tenant's modules, settings, users and roles"), "roles": ["admin"]},
+    {"name": "core.audit.read", "description": _l("Read the audit trail"), "roles": ["admin", "auditor"]},
+    {"name": "core.tokens", "description": _l("Create and revoke API tokens"), "roles": ["admin"]},
+]
+
+
+@hookimpl(trylast=True)
+def permissions():
+    return CORE_PERMISSIONS
+
+
+@hookimpl(trylast=True)
+def admin_items(tenant, user):
+    return [
+        {"title": _l("Modules"), "endpoint": "admin.modules", "permission": "core.admin"},
+        {"title": _l("Users and roles"), "endpoint": "admin.users", "permission": "core.admin"},
+        {"title": _l("Audit trail"), "endpoint": "admin.audit", "permission": "core.audit.read"},
+    ]
+
+
+@hookimpl(trylast=True)
+def nav_items(tenant, user):
+    return [{"title": _l("Home"), "endpoint": "portal.home"}]

@@ -1,0 +1,96 @@
+"""The module contract: every hook a Pamong module may implement, in one place.
+
+A module is a Python package exposing one plugin object (usually the package itself) whose
+functions are marked with ``@hookimpl``. An implementation may take any subset of a hook's
+arguments, so every hook offers its full context (``app``, ``tenant``, ``actor`` where they apply).
+Built-in modules live in ``modules/``; others are found through the entry-point group
+``pamong.modules``. Hooks return plain data (dicts, lists, strings), never core objects.
+Names are frozen: ``pm.check_pending()`` runs at start-up, so a misspelt hook stops the app.
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("pamong")
+hookimpl = pluggy.HookimplMarker("pamong")
+
+
+# -- Set-up: what a module is and what it adds to the app -----------------------------------------
+
+@hookspec
+def module_info():
+    """Return ``{"name", "title", "version", "requires": [...], "description"}`` for this module."""
+
+
+@hookspec
+def settings_schema():
+    """Return the JSON Schema (an object schema with defaults) of this module's per-tenant settings."""
+
+
+@hookspec
+def register_blueprints(app):
+    """Return the blueprints of this module's pages; each is served under ``/<module>/``."""
+
+
+@hookspec
+def register_api(app):
+    """Return the blueprints of this module's JSON API; each is served under ``/api/v1/<module>/``."""
+
+
+@hookspec
+def permissions():
+    """Return ``[{"name", "description", "roles": [default roles]}]``: permissions this module checks."""
+
+
+@hookspec
+def register_commands(cli):
+    """Add this module's Click commands or group to the ``pamong`` command ``cli``."""
+
+
+@hookspec
+def openapi_paths(app):
+    """Return OpenAPI ``paths`` entries (a dict) for this module's JSON API."""
+
+
+@hookspec
+def sms_keywords():
+    """Return ``{"KEYWORD": handler}``; ``handler(tenant, sender, text)`` answers an inbound SMS."""
+
+
+# -- Tenant life cycle ----------------------------------------------------------------------------
+
+@hookspec
+def on_tenant_enabled(app, tenant, settings):
+    """Called in the transaction that enables this module for ``tenant``: seed its defaults."""
+
+
+@hookspec
+def on_tenant_disabled(app, tenant):
+    """Called in the transaction that disables this module for ``tenant`` (its data is kept)."""
+
+
+@hookspec
+def seed_demo(app, tenant):
+    """Add demonstration records for ``tenant`` (``pamong demo`` only)."""
+
+
+# -- Domain events --------------------------------------------------------------------------------
+
+@hookspec
+def handle_event(app, tenant, actor, event):
+    """React to another module's ``event`` (``{"name", "payload"}``) in the same transaction."""
+
+
+# -- Page slots -----------------------------------------------------------------------------------
+
+@hookspec
+def nav_items(app, tenant, user):
+    """Return ``[{"title", "endpoint", "permission"?}]``: links for the tenant's navigation bar."""
+
+
+@hookspec
+def admin_items(app, tenant, user):
+    """Return ``[{"title", "endpoint", "permission"?}]``: links in the tenant admin's menu."""
+
+
+@hookspec
+def dashboard_metrics(app, tenant):
+    """Return ``[{"label", "value"}]``: public transparency figures shown on the tenant's home page."""

@@ -1,0 +1,68 @@
+"""Languages and time (DESIGN §3, §8): Indonesian first, the tenant's locale and time zone.
+
+Each module has its own gettext domain (``modules/<name>/translations/<locale>/LC_MESSAGES/<name>.mo``),
+looked up over the core's catalogue, so a module's templates and code find both.
+"""
+from __future__ import annotations
+
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain, format_currency, format_datetime, get_locale
+
+from .config import ROOT
+
+SUPPORTED = ("id", "en")
+CORE_TRANSLATIONS = ROOT / "core" / "translations"
+
+
+def select_locale() -> str:
+    tenant = getattr(g, "tenant", None) if has_request_context() else None
+    allowed = list(tenant.locales) if tenant is not None else list(SUPPORTED)
+    chosen = session.get("locale") if has_request_context() else None
+    if chosen in allowed:
+        return chosen
+    if tenant is not None:
+        return tenant.default_locale
+    if has_request_context():
+        return request.accept_languages.best_match(allowed) or "id"
+    return "id"
+
+
+def select_timezone() -> str:
+    tenant = getattr(g, "tenant", None) if has_request_context() else None
+    return tenant.timezone if tenant is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def module_domain(name: str, translations_dir) -> Domain:
+    """The gettext domain of one module, falling back to the core's catalogue."""
+    return Domain(
+        translation_directories=[str(CORE_TRANSLATIONS), str(translations_dir)],
+        domain=f"messages;{name}",
+    )
+
+
+def rupiah(amount: int) -> str:
+    """Integer rupiah in the current locale (Rp 1.250.000 in Indonesian)."""
+    if not isinstance(amount, int):
+        raise TypeError("money is integer rupiah")
+    return format_currency(amount, "IDR", format_type="standard", currency_digits=False, format="¤ #,##0")
+
+
+def local_datetime(value, fmt: str = "medium") -> str:
+    """A UTC datetime shown in the current tenant's time zone and locale."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return format_datetime(value, fmt)
+
+
+def now_utc():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def current_locale() -> str:
+    return str(get_locale() or "id")

@@ -1,0 +1,90 @@
+"""Background work on Huey (DESIGN §6): SQLite-backed by default (no server), Redis when scaled out.
+
+Tasks run inside an app context: in a worker process the app is created once, lazily; in the
+web process (immediate mode, tests) the current app is used.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey, crontab
+
+from .config import _instance_dir
+
+
+def _make_huey():
+    redis_url = os.environ.get("PAMONG_REDIS_URL")
+    if redis_url:
+        return RedisHuey("pamong", url=redis_url)
+    instance = _instance_dir()
+    instance.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("pamong", filename=str(Path(instance) / "queue.db"))
+
+
+huey = _make_huey()
+_worker_app = None
+
+
+def _app():
+    from flask import current_app, has_app_context
+
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _worker_app is None:
+        from . import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def task(**options):
+    """Declare a background task; it runs with an app context."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            app = _app()
+            with app.app_context():
+                return fn(*args, **kwargs)
+
+        return huey.task(**options)(inner)
+
+    return decorate
+
+
+def periodic(cron: dict):
+    def decorate(fn):
+        @functools.wraps(fn)
+        def inner():
+            with _app().app_context():
+                return fn()
+
+        return huey.periodic_task(crontab(**cron))(inner)
+
+    return decorate
+
+
+# -- The core's own tasks -------------------------------------------------------------------------
+
+@task(retries=3, retry_delay=5)
+def seal_audit(tenant_id: int) -> int:
+    from .audit import seal_tenant
+
+    return seal_tenant(tenant_id)
+
+
+@periodic({"minute": "*"})
+def seal_audit_sweep() -> int:
+    from .audit import seal_all
+
+    return seal_all()
+
+
+def start_in_process_worker(workers: int = 2):
+    """Run a consumer in threads of this process (``pamong serve`` on the embedded default)."""
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)
+    consumer.start()
+    return consumer

@@ -1,0 +1,25 @@
+"""The one facade modules import from (DESIGN §2). Everything else in the core may move.
+
+    from core.kit import hookimpl, db, TenantOwned, requires, public, audit, ...
+"""
+from flask_babel import gettext, lazy_gettext, ngettext
+
+from .api.auth import api_error, api_scope
+from .audit import record as audit
+from .auth.models import User
+from .auth.permissions import has_permission, public, requires, signed_in
+from .errors import NotFound, PamongError, ValidationError
+from .extensions import db
+from .hookspecs import hookimpl
+from .i18n import local_datetime, module_domain, rupiah
+from .jobs import periodic, task
+from .settings import module_settings
+from .tenancy.models import OrgUnit, Tenant, utcnow
+from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_scope
+
+__all__ = [
+    "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
+    "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
+    "lazy_gettext", "local_datetime", "module_domain", "module_settings", "ngettext", "periodic",
+    "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
+]

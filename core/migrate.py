@@ -1,0 +1,127 @@
+"""``pamong db upgrade``: the core, then every installed module in ``requires`` order, to head.
+
+Migrations run as the database owner (a plain engine, no restricted role); on PostgreSQL the
+restricted app role and the Row Level Security policies are (re)applied afterwards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
+
+from .config import ROOT
+from .errors import PamongError
+from .extensions import db
+
+ENV_DIR = ROOT / "core" / "migrations"
+
+
+@dataclass
+class Unit:
+    name: str
+    versions: Path
+    package: str  # models defined under this package belong to the unit
+
+    @property
+    def version_table(self) -> str:
+        return f"alembic_version_{self.name}"
+
+
+def units(manager) -> list[Unit]:
+    found = [Unit("core", ENV_DIR / "versions", "core")]
+    for name, spec in manager.modules.items():
+        versions = spec.migrations_dir / "versions"
+        if versions.is_dir():
+            package = spec.plugin.__name__ if hasattr(spec.plugin, "__file__") else spec.plugin.__module__
+            found.append(Unit(name, versions, package))
+    return found
+
+
+def unit_tables(unit: Unit) -> set[str]:
+    tables = set()
+    for mapper in db.Model.registry.mappers:
+        module = mapper.class_.__module__
+        if module == unit.package or module.startswith(unit.package + "."):
+            tables.add(mapper.local_table.name)
+    return tables
+
+
+def owner_engine(app):
+    return create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=None)
+
+
+def _config(unit: Unit, connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ENV_DIR))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", str(unit.versions))
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s")
+    cfg.attributes.update(
+        connection=connection, metadata=db.metadata, version_table=unit.version_table,
+        unit_tables=unit_tables(unit),
+    )
+    return cfg
+
+
+def upgrade(app, progress=lambda unit: None) -> list[str]:
+    """Take every unit to head; returns the unit names. Raises PamongError if unreachable."""
+    manager = app.extensions["pamong"]
+    engine = owner_engine(app)
+    try:
+        with engine.begin() as conn:
+            for unit in units(manager):
+                command.upgrade(_config(unit, conn), "heads")
+                progress(unit)
+            if conn.dialect.name == "postgresql":
+                from .rls import apply_policies, ensure_app_role
+
+                role = app.config["PAMONG_DB_APP_ROLE"]
+                ensure_app_role(conn, role)
+                apply_policies(conn, role)
+    except OperationalError as exc:
+        raise PamongError(f"cannot reach the database: {exc.orig}", where="PAMONG_DATABASE_URL", code="db_unreachable") from None
+    finally:
+        engine.dispose()
+    return [u.name for u in units(manager)]
+
+
+def current(app) -> dict[str, tuple[str | None, str | None]]:
+    """{unit: (applied revision, head revision)}"""
+    manager = app.extensions["pamong"]
+    engine = owner_engine(app)
+    out = {}
+    try:
+        with engine.connect() as conn:
+            for unit in units(manager):
+                ctx = MigrationContext.configure(conn, opts={"version_table": unit.version_table})
+                script = ScriptDirectory.from_config(_config(unit, conn))
+                out[unit.name] = (ctx.get_current_revision(), script.get_current_head())
+    finally:
+        engine.dispose()
+    return out
+
+
+def revision(app, unit_name: str, message: str) -> None:
+    """Autogenerate a revision for one unit (developers: ``pamong db revision UNIT -m ...``)."""
+    manager = app.extensions["pamong"]
+    unit = next((u for u in units(manager) if u.name == unit_name), None)
+    if unit is None:
+        raise PamongError(f"no migration unit '{unit_name}' (a module needs a migrations/versions folder)", where="UNIT")
+    engine = owner_engine(app)
+    try:
+        with engine.begin() as conn:
+            cfg = _config(unit, conn)
+            script = ScriptDirectory.from_config(cfg)
+            first = script.get_current_head() is None
+            command.revision(
+                cfg, message=message, autogenerate=True, head="base" if first else "head",
+                branch_label=unit.name if first else None, version_path=str(unit.versions),
+            )
+    finally:
+        engine.dispose()

@@ -1,0 +1,192 @@
+"""The module manager: finds modules, orders them by ``requires`` and calls their hooks.
+
+One manager per app, kept in ``app.extensions["pamong"]``. The core never imports a module by
+name: built-in modules are the packages under ``modules/``, others come from the entry-point
+group ``pamong.modules``.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pluggy
+from flask import current_app
+
+from . import hookspecs
+from .errors import ModuleError
+
+BUILTIN_PACKAGE = "modules"
+ENTRY_POINT_GROUP = "pamong.modules"
+
+
+@dataclass
+class ModuleSpec:
+    name: str
+    plugin: object
+    info: dict
+    path: Path  # the package folder: templates/, translations/, migrations/ live here
+    source: str  # "builtin" or the distribution's entry point
+    schema: dict = field(default_factory=dict)
+    permissions: list = field(default_factory=list)
+
+    @property
+    def title(self):
+        return self.info.get("title", self.name)
+
+    @property
+    def version(self) -> str:
+        return str(self.info.get("version", "0"))
+
+    @property
+    def requires(self) -> list[str]:
+        return list(self.info.get("requires", []))
+
+    @property
+    def migrations_dir(self) -> Path:
+        return self.path / "migrations"
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.path / "translations"
+
+
+def _package_path(plugin) -> Path:
+    module = importlib.import_module(plugin.__module__) if not hasattr(plugin, "__file__") else plugin
+    return Path(module.__file__).resolve().parent
+
+
+def discover(disabled: set[str] = frozenset()) -> list[tuple[str, object, str]]:
+    """Import every installed module; a module that fails to import stops start-up, named."""
+    found: list[tuple[str, object, str]] = []
+    try:
+        package = importlib.import_module(BUILTIN_PACKAGE)
+        names = [m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg]
+    except ModuleNotFoundError:
+        names = []
+    for name in sorted(names):
+        if name in disabled:
+            continue
+        try:
+            mod = importlib.import_module(f"{BUILTIN_PACKAGE}.{name}")
+        except Exception as exc:  # noqa: BLE001 - reported with the module's name
+            raise ModuleError(f"module '{name}' failed to import: {exc!r}") from exc
+        found.append((name, getattr(mod, "plugin", mod), "builtin"))
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in disabled:
+            continue
+        try:
+            obj = ep.load()
+        except Exception as exc:  # noqa: BLE001
+            raise ModuleError(f"module '{ep.name}' failed to import: {exc!r}") from exc
+        found.append((ep.name, getattr(obj, "plugin", obj), f"entry point {ep.value}"))
+    return found
+
+
+def order_by_requires(specs: dict[str, ModuleSpec]) -> list[str]:
+    """Topological order; a missing or circular requirement is an error naming the module."""
+    for spec in specs.values():
+        for req in spec.requires:
+            if req not in specs:
+                raise ModuleError(f"module '{spec.name}' requires '{req}', which is not installed")
+    ordered: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, chain: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = " -> ".join(chain[chain.index(name):] + [name])
+            raise ModuleError(f"module '{name}' has a circular requirement: {cycle}")
+        state[name] = "visiting"
+        for req in specs[name].requires:
+            visit(req, chain + [name])
+        state[name] = "done"
+        ordered.append(name)
+
+    for name in sorted(specs):
+        visit(name, [])
+    return ordered
+
+
+class ModuleManager:
+    def __init__(self, extra_plugins=(), disabled: set[str] = frozenset()):
+        self.pm = pluggy.PluginManager("pamong")
+        self.pm.add_hookspecs(hookspecs)
+        from . import defaults
+
+        self.pm.register(defaults, name="core")
+        self.modules: dict[str, ModuleSpec] = {}
+        found = discover(disabled) + [(self._name_of(p), p, "test") for p in extra_plugins]
+        specs: dict[str, ModuleSpec] = {}
+        for name, plugin, source in found:
+            if name in specs:
+                raise ModuleError(f"module '{name}' is installed twice ({specs[name].source}; {source})")
+            try:
+                self.pm.register(plugin, name=name)
+            except Exception as exc:  # noqa: BLE001
+                raise ModuleError(f"module '{name}' cannot be registered: {exc}") from exc
+            info = self.call(plugin, "module_info") or {}
+            if info.get("name", name) != name:
+                raise ModuleError(f"module '{name}' calls itself '{info.get('name')}' in module_info()")
+            info["name"] = name
+            specs[name] = ModuleSpec(
+                name=name,
+                plugin=plugin,
+                info=info,
+                path=_package_path(plugin),
+                source=source,
+                schema=self.call(plugin, "settings_schema") or {"type": "object", "properties": {}},
+                permissions=self.call(plugin, "permissions") or [],
+            )
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise ModuleError(f"module '{exc.plugin}' implements an unknown hook: {exc}") from exc
+        self.modules = {name: specs[name] for name in order_by_requires(specs)}
+
+    def _name_of(self, plugin) -> str:
+        info = self.call(plugin, "module_info", direct=True) or {}
+        if "name" not in info:
+            raise ModuleError(f"plugin {plugin!r} gives no name in module_info()")
+        return info["name"]
+
+    def call(self, plugin, hookname: str, direct: bool = False, **kwargs):
+        """Call one plugin's implementation of a hook (None if it has none)."""
+        if direct:
+            fn = getattr(plugin, hookname, None)
+            return fn() if fn else None
+        for impl in getattr(self.pm.hook, hookname).get_hookimpls():
+            if impl.plugin is plugin:
+                return impl.function(*[kwargs[arg] for arg in impl.argnames])
+        return None
+
+    def call_module(self, name: str, hookname: str, **kwargs):
+        return self.call(self.modules[name].plugin, hookname, **kwargs)
+
+    @property
+    def hook(self):
+        return self.pm.hook
+
+    def get(self, name: str) -> ModuleSpec | None:
+        return self.modules.get(name)
+
+    def all_permissions(self) -> dict[str, dict]:
+        """Every declared permission, the core's and each module's, by name."""
+        perms: dict[str, dict] = {}
+        for group in [self.call(defaults_plugin(self), "permissions") or []] + [
+            spec.permissions for spec in self.modules.values()
+        ]:
+            for perm in group:
+                perms[perm["name"]] = perm
+        return perms
+
+
+def defaults_plugin(manager: ModuleManager):
+    return manager.pm.get_plugin("core")
+
+
+def manager() -> ModuleManager:
+    return current_app.extensions["pamong"]

@@ -1,0 +1,43 @@
+"""What every page's template gets: the tenant, its navigation and the language switch."""
+from flask import current_app, g, request
+from flask_login import current_user
+
+from ..auth.permissions import has_permission
+from ..i18n import current_locale
+
+
+def _visible(items, tenant, user):
+    out = []
+    for item in items:
+        perm = item.get("permission")
+        if perm and not (user.is_authenticated and has_permission(user, tenant, perm)):
+            continue
+        out.append(item)
+    return out
+
+
+def nav_for(hookname: str) -> list[dict]:
+    tenant = getattr(g, "tenant", None)
+    if tenant is None:
+        return []
+    manager = current_app.extensions["pamong"]
+    user = current_user._get_current_object()
+    items = []
+    core = manager.pm.get_plugin("core")
+    items += manager.call(core, hookname, app=current_app, tenant=tenant, user=user) or []
+    for name in manager.modules:
+        if name in g.enabled_modules:
+            items += manager.call_module(name, hookname, app=current_app, tenant=tenant, user=user) or []
+    return _visible(items, tenant, user)
+
+
+def portal_context() -> dict:
+    tenant = getattr(g, "tenant", None)
+    return {
+        "tenant": tenant,
+        "nav_items": (lambda: nav_for("nav_items")),
+        "admin_items": (lambda: nav_for("admin_items")),
+        "current_locale": current_locale(),
+        "locales": list(tenant.locales) if tenant is not None else ["id", "en"],
+        "request_path": request.full_path.rstrip("?"),
+    }

@@ -1,0 +1,50 @@
+"""The deployment's landing page, each tenant's home, the language switch and branding CSS."""
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
+
+from ..extensions import db
+from ..i18n import SUPPORTED
+from ..auth.permissions import public
+from ..tenancy.models import Tenant
+from .context import nav_for  # noqa: F401  (re-exported for templates' tests)
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    if g.tenant is None:
+        tenants = db.session.execute(db.select(Tenant).order_by(Tenant.kind, Tenant.name)).scalars().all()
+        return render_template("portal/landing.html", tenants=tenants)
+    manager = current_app.extensions["pamong"]
+    metrics = []
+    for name in manager.modules:
+        if name in g.enabled_modules:
+            metrics += manager.call_module(name, "dashboard_metrics", app=current_app, tenant=g.tenant) or []
+    return render_template("portal/home.html", metrics=metrics)
+
+
+@bp.route("/lang", methods=["POST"])
+@public
+def switch_language():
+    locale = request.form.get("locale", "")
+    allowed = g.tenant.locales if g.tenant is not None else SUPPORTED
+    if locale in allowed:
+        session["locale"] = locale
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("portal.home")
+    else:
+        target = request.script_root + target
+    return redirect(target)
+
+
+@bp.route("/branding.css")
+@public
+def branding_css():
+    """The tenant's colours as CSS variables (served, so the CSP needs no inline styles)."""
+    branding = (g.tenant.branding if g.tenant is not None else None) or {}
+    primary = branding.get("primary_color", "#0b5394")
+    accent = branding.get("accent_color", "#f1c232")
+    css = f":root {{ --primary: {primary}; --accent: {accent}; }}\n"
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})

@@ -1,0 +1,56 @@
+"""Per-tenant module settings, validated against the module's ``settings_schema()`` (JSON Schema).
+
+Read them with the tenant named: ``module_settings(tenant, "complaints")["reopen_days"]``.
+"""
+from __future__ import annotations
+
+import copy
+
+from jsonschema import Draft202012Validator
+
+from .errors import ValidationError
+
+
+def _fill_defaults(schema: dict, value: dict) -> dict:
+    out = copy.deepcopy(value)
+    for key, sub in (schema.get("properties") or {}).items():
+        if key not in out and "default" in sub:
+            out[key] = copy.deepcopy(sub["default"])
+        elif isinstance(out.get(key), dict) and sub.get("type") == "object":
+            out[key] = _fill_defaults(sub, out[key])
+    return out
+
+
+def validate_settings(schema: dict, value: dict, where: str) -> dict:
+    """Return ``value`` with defaults filled in, or raise one ValidationError naming the key."""
+    if not isinstance(value, dict):
+        raise ValidationError("must be a table", where=where)
+    schema = {"additionalProperties": False, **schema}
+    filled = _fill_defaults(schema, value)
+    validator = Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(filled), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        path = ".".join(str(p) for p in err.absolute_path)
+        message = err.message
+        if err.validator == "additionalProperties":
+            message = "unknown key: " + message.split("(")[-1].rstrip(")")
+        raise ValidationError(message, where=f"{where}.{path}" if path else where)
+    return filled
+
+
+def module_settings(tenant, module: str) -> dict:
+    """The tenant's settings for ``module`` (defaults filled in), from the current request or the DB."""
+    from .tenancy.models import TenantModule
+    from .extensions import db
+    from .tenancy.scope import tenant_scope
+
+    with tenant_scope(tenant):
+        row = db.session.execute(
+            db.select(TenantModule).where(TenantModule.tenant_id == tenant.id, TenantModule.module == module)
+        ).scalar_one_or_none()
+    from .modules import manager
+
+    spec = manager().get(module)
+    schema = spec.schema if spec else {}
+    return _fill_defaults(schema, row.settings if row else {})

@@ -1,0 +1,90 @@
+"""Tenants (provinces, regencies, cities), their domains, organisation and enabled modules."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .scope import TenantOwned
+
+KINDS = ("province", "regency", "city")
+ORG_KINDS = ("agency", "district", "village")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Tenant(db.Model):
+    """The registry of tenants. Not tenant-owned: resolution reads it before any scope exists."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    locales: Mapped[list] = mapped_column(JSON, default=lambda: ["id", "en"])
+    branding: Mapped[dict] = mapped_column(JSON, default=dict)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # free keys of the TOML's [extra]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Head of the sealed audit chain (DESIGN §5): deleting the newest sealed entry is detectable.
+    audit_head_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    parent: Mapped["Tenant | None"] = relationship(remote_side="Tenant.id", lazy="joined", join_depth=1)
+    domains: Mapped[list["Domain"]] = relationship(
+        back_populates="tenant", cascade="all, delete-orphan", order_by="Domain.host"
+    )
+
+    @property
+    def default_locale(self) -> str:
+        return (self.locales or ["id"])[0]
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class Domain(db.Model):
+    """A host name that resolves to a tenant (e.g. layanan.makassarkota.go.id)."""
+
+    __tablename__ = "tenant_domains"
+
+    host: Mapped[str] = mapped_column(String(253), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    tenant: Mapped[Tenant] = relationship(back_populates="domains")
+
+
+class TenantModule(TenantOwned, db.Model):
+    """A module as a tenant has it: enabled or not, with its validated settings."""
+
+    __tablename__ = "tenant_modules"
+    __table_args__ = (UniqueConstraint("tenant_id", "module"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    module: Mapped[str] = mapped_column(String(63))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class OrgUnit(TenantOwned, db.Model):
+    """The tenant's organisation: agencies (SKPD), districts (kecamatan), villages (kelurahan)."""
+
+    __tablename__ = "org_units"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "kind", "code"),
+        Index("ix_org_units_tenant_parent", "tenant_id", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. the agency head's contact

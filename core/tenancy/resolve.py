@@ -1,0 +1,69 @@
+"""Which tenant a request is for (DESIGN §3): its host, else the path prefix ``/t/<slug>/``."""
+from __future__ import annotations
+
+import re
+
+from flask import abort, g, request
+
+from ..extensions import db
+from .models import Domain, Tenant, TenantModule
+from .scope import Scope, reset_scope, set_scope
+
+_PREFIX = re.compile(r"^/t/([a-z][a-z0-9-]{1,62})(/.*)?$")
+
+
+class PathPrefixMiddleware:
+    """Moves ``/t/<slug>`` from PATH_INFO to SCRIPT_NAME, so the same routes serve both modes
+    and ``url_for`` builds links that keep the prefix."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        match = _PREFIX.match(environ.get("PATH_INFO", ""))
+        if match:
+            slug, rest = match.group(1), match.group(2) or "/"
+            environ["pamong.slug"] = slug
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + f"/t/{slug}"
+            environ["PATH_INFO"] = rest
+        return self.wsgi_app(environ, start_response)
+
+
+def resolve_tenant():
+    """before_request: set ``g.tenant`` (or None), ``g.enabled_modules`` and the tenant scope."""
+    g.tenant = None
+    g.enabled_modules = frozenset()
+    slug = request.environ.get("pamong.slug")
+    if slug:
+        tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
+        if tenant is None:
+            abort(404)
+    else:
+        host = request.host.split(":")[0].lower()
+        tenant = db.session.execute(
+            db.select(Tenant).join(Domain).where(Domain.host == host)
+        ).scalar_one_or_none()
+    if tenant is None:
+        return None
+    g.tenant = tenant
+    g._scope_token = set_scope(Scope((tenant.id,), tenant.id))
+    g.enabled_modules = frozenset(db.session.execute(
+        db.select(TenantModule.module).where(TenantModule.enabled.is_(True))
+    ).scalars())
+    return None
+
+
+def release_tenant(exc=None):
+    token = g.pop("_scope_token", None)
+    if token is not None:
+        reset_scope(token)
+
+
+def module_guard(name: str):
+    """A blueprint's before_request: 404 unless the request's tenant has enabled module ``name``."""
+
+    def guard():
+        if getattr(g, "tenant", None) is None or name not in g.enabled_modules:
+            abort(404)
+
+    return guard

@@ -1,0 +1,129 @@
+"""The tenant file (``tenants/<slug>.toml``): its schema and its one-line errors."""
+from __future__ import annotations
+
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticError
+
+from ..errors import ValidationError
+
+SLUG = r"^[a-z][a-z0-9-]{1,62}$"
+CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+HOST = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+LOCALES = ("id", "en")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Branding(Strict):
+    primary_color: str = Field("#0b5394", pattern=COLOUR)
+    accent_color: str = Field("#f1c232", pattern=COLOUR)
+    logo: str = ""  # a path under the deployment's static folder, or empty
+    tagline: str = ""
+
+
+class Unit(Strict):
+    code: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=200)
+    head: str = ""  # the head of the agency / camat / lurah, as shown to officers
+
+
+class District(Unit):
+    villages: list[Unit] = []
+
+
+class ModuleEntry(Strict):
+    enabled: bool = True
+    settings: dict = {}
+
+
+class TenantFile(Strict):
+    slug: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["province", "regency", "city"]
+    timezone: str
+    parent: str = ""
+    domains: list[str] = []
+    locales: list[Literal["id", "en"]] = ["id", "en"]
+    branding: Branding = Branding()
+    agencies: list[Unit] = []
+    districts: list[District] = []
+    modules: dict[str, ModuleEntry] = {}
+    extra: dict = {}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise ValueError(f"unknown time zone '{value}' (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)")
+        return value
+
+    @field_validator("domains")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        import re
+
+        for host in value:
+            if not re.match(HOST, host):
+                raise ValueError(f"'{host}' is not a host name (lower case, e.g. layanan.makassarkota.go.id)")
+        if len(set(value)) != len(value):
+            raise ValueError("a domain is listed twice")
+        return value
+
+    @field_validator("locales")
+    @classmethod
+    def _locales(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("name at least one locale")
+        return value
+
+    @field_validator("agencies", "districts")
+    @classmethod
+    def _unique_codes(cls, value: list[Unit]) -> list[Unit]:
+        codes = [u.code for u in value]
+        dup = {c for c in codes if codes.count(c) > 1}
+        if dup:
+            raise ValueError(f"code '{sorted(dup)[0]}' is used twice")
+        return value
+
+
+def _loc(loc: tuple) -> str:
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
+def parse_tenant(data: dict, where: str) -> TenantFile:
+    """Validate a tenant document; raise one ValidationError naming ``where`` and the key."""
+    try:
+        return TenantFile.model_validate(data)
+    except PydanticError as exc:
+        err = exc.errors()[0]
+        key = _loc(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "is required"
+        raise ValidationError(msg, where=f"{where}: {key}" if key else where) from None
+
+
+def load_tenant_file(path: str | Path) -> TenantFile:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot read file ({exc.strerror})", where=str(path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"malformed TOML: {exc}", where=str(path)) from None
+    return parse_tenant(data, str(path))
+
+
+KINDS_HELP = "province, regency or city"

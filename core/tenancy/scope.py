@@ -1,0 +1,167 @@
+"""Wall one of tenant isolation (DESIGN §4): the ORM scopes every tenant-owned model.
+
+The tenant context is a context variable: a request sets it from the resolved tenant, the CLI and
+background jobs set it with ``tenant_scope(tenant)``. Reads (and ORM updates and deletes) of a model that mixes in
+``TenantOwned`` are filtered to the tenants in scope (none in scope: no rows); a new row is stamped
+with the scope's tenant when it is added, and a row for another tenant refuses to be added.
+On PostgreSQL the same scope is handed to Row Level Security per transaction (see ``rls.py``).
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+
+from sqlalchemy import ForeignKey, event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+
+
+@dataclass(frozen=True)
+class Scope:
+    tenant_ids: tuple[int, ...]  # tenants whose rows may be read
+    write_id: int | None  # the tenant new rows belong to
+
+    @property
+    def setting(self) -> str:
+        return ",".join(str(i) for i in self.tenant_ids)
+
+
+EMPTY = Scope((), None)
+_current: contextvars.ContextVar[Scope] = contextvars.ContextVar("pamong_scope", default=EMPTY)
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant-owned row was written outside its tenant's scope."""
+
+
+def current_scope() -> Scope:
+    return _current.get()
+
+
+def _tenant_id(tenant) -> int:
+    return tenant if isinstance(tenant, int) else tenant.id
+
+
+def set_scope(scope: Scope) -> contextvars.Token:
+    session = _open_session()
+    _flush_pending(session)  # what was added under the old scope is written under it
+    token = _current.set(scope)
+    _sync_transaction(session, scope)
+    return token
+
+
+def reset_scope(token: contextvars.Token) -> None:
+    session = _open_session()
+    _flush_pending(session)
+    _current.reset(token)
+    _sync_transaction(session, _current.get())
+
+
+@contextlib.contextmanager
+def tenant_scope(tenant, *, also_read=()):
+    """Run a block as ``tenant``; ``also_read`` names further tenants it may read (explicitly)."""
+    tid = _tenant_id(tenant)
+    extra = tuple(_tenant_id(t) for t in also_read if _tenant_id(t) != tid)
+    token = set_scope(Scope((tid, *extra), tid))
+    try:
+        yield
+    finally:
+        reset_scope(token)
+
+
+@contextlib.contextmanager
+def read_scope(tenants):
+    """Read several tenants at once (province auditors, deployment reports). Writes nothing."""
+    token = set_scope(Scope(tuple(_tenant_id(t) for t in tenants), None))
+    try:
+        yield
+    finally:
+        reset_scope(token)
+
+
+@contextlib.contextmanager
+def no_scope():
+    token = set_scope(EMPTY)
+    try:
+        yield
+    finally:
+        reset_scope(token)
+
+
+class TenantOwned:
+    """Mixin for every tenant-owned model: a NOT NULL tenant_id, scoped automatically."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_reads(state):
+    if state.is_column_load or state.execution_options.get("skip_tenant_scope"):
+        return
+    if state.is_select or state.is_update or state.is_delete:
+        ids = list(current_scope().tenant_ids)  # none in scope: an empty IN, so no rows
+        state.statement = state.statement.options(
+            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id.in_(ids), include_aliases=True)
+        )
+
+
+@event.listens_for(Session, "transient_to_pending")
+def _stamp_tenant(session, obj):
+    """On ``session.add``: a new tenant-owned row belongs to the scope's tenant, and no other."""
+    if not isinstance(obj, TenantOwned):
+        return
+    scope = current_scope()
+    if obj.tenant_id is None:
+        if scope.write_id is None:
+            raise TenantScopeError(f"{type(obj).__name__} created outside a tenant scope")
+        obj.tenant_id = scope.write_id
+    elif obj.tenant_id != scope.write_id:
+        raise TenantScopeError(
+            f"{type(obj).__name__} for tenant {obj.tenant_id} added in the scope of tenant {scope.write_id}"
+        )
+
+
+# -- PostgreSQL: hand the scope to Row Level Security, per transaction --------------------------
+
+@event.listens_for(Session, "after_begin")
+def _set_pg_scope(session, transaction, connection):
+    if connection.dialect.name == "postgresql":
+        _apply_setting(connection, current_scope())
+
+
+def _apply_setting(connection, scope: Scope) -> None:
+    from sqlalchemy import text
+
+    connection.execute(
+        text("SELECT set_config('pamong.tenant_ids', :ids, true)"), {"ids": scope.setting}
+    )
+
+
+def _open_session():
+    """The app's session if it is inside a transaction, else None."""
+    try:
+        from flask import has_app_context
+
+        from ..extensions import db
+
+        if not has_app_context():
+            return None
+        session = db.session()
+    except Exception:  # noqa: BLE001 - no app, nothing to sync
+        return None
+    return session if session.in_transaction() else None
+
+
+def _flush_pending(session) -> None:
+    if session is not None and (session.new or session.dirty or session.deleted):
+        session.flush()
+
+
+def _sync_transaction(session, scope: Scope) -> None:
+    """Move an open PostgreSQL transaction's RLS setting along with the scope."""
+    if session is not None:
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            _apply_setting(conn, scope)

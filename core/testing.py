@@ -1,0 +1,180 @@
+"""Pytest fixtures for the core and for every module, in-tree or published (entry point ``pytest11``).
+
+Each test runs on SQLite and, when ``PAMONG_TEST_DATABASE_URL`` names a PostgreSQL database, on
+PostgreSQL too (``PAMONG_REQUIRE_POSTGRES=1``, as in CI, turns a missing PostgreSQL into a failure).
+The database is migrated once per session with ``pamong db upgrade``'s own code; tests create
+their own tenants with unique slugs, so they never depend on each other's rows.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+
+import pytest
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (PAMONG_TEST_DATABASE_URL)")
+    config.addinivalue_line("markers", "browser: drives the system Chromium with Playwright")
+
+
+def _backends():
+    return ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session", params=_backends())
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = os.environ.get("PAMONG_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("PAMONG_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PAMONG_TEST_DATABASE_URL is not set but PAMONG_REQUIRE_POSTGRES=1")
+        pytest.skip("PostgreSQL not configured (set PAMONG_TEST_DATABASE_URL)")
+    _reset_postgres(url)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from .config import normalise_db_url
+
+    engine = create_engine(normalise_db_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL at PAMONG_TEST_DATABASE_URL is not reachable: {exc}")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pamong_extra_plugins():
+    """Override to load plugins that are not installed (the core's tests use a test module)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def app(database_url, pamong_extra_plugins, tmp_path_factory):
+    from . import create_app, migrate
+    from .jobs import huey
+
+    huey.immediate = True
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+            "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
+            "INSTANCE_DIR": str(instance), "RATELIMIT_ENABLED": True,
+        },
+        extra_plugins=pamong_extra_plugins,
+    )
+    migrate.upgrade(app)
+    yield app
+    from .extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app):
+    from .extensions import db
+
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}{os.getpid() % 1000}x{next(_counter)}"
+
+
+@pytest.fixture
+def create_tenant(app):
+    """``create_tenant(kind="city", parent=None, modules={"name": {...}}, **fields) -> Tenant``"""
+    from .extensions import db
+    from .tenancy import service
+    from .tenancy.schema import parse_tenant
+
+    def make(slug=None, kind="city", parent=None, modules=None, agencies=None, **fields):
+        slug = slug or unique("tn")
+        data = {
+            "slug": slug, "name": fields.pop("name", f"Kota {slug}"), "kind": kind,
+            "timezone": fields.pop("timezone", "Asia/Makassar"), "parent": parent or "",
+            "domains": fields.pop("domains", [f"{slug}.example.test"]),
+            "agencies": agencies if agencies is not None else [{"code": "DLH", "name": "Dinas Lingkungan Hidup"}],
+            "modules": {k: {"enabled": True, "settings": v or {}} for k, v in (modules or {}).items()},
+            **fields,
+        }
+        with app.app_context():
+            doc = parse_tenant(data, "test")
+            (_, doc), = service.check_batch([("test", doc)], app.extensions["pamong"])
+            tenant = service.apply_doc(doc, "test", app.extensions["pamong"])
+            db.session.commit()
+            tenant_id = tenant.id
+        with app.app_context():
+            return _detached_tenant(tenant_id)
+
+    return make
+
+
+def _detached_tenant(tenant_id):
+    from .extensions import db
+    from .tenancy.models import Tenant
+
+    tenant = db.session.get(Tenant, tenant_id)
+    _ = tenant.domains, tenant.parent
+    db.session.expunge(tenant)
+    return tenant
+
+
+@pytest.fixture
+def create_user(app):
+    """``create_user(tenant, role="citizen", agency=None, email=None) -> email`` (password: PASSWORD)."""
+    from .auth import service as accounts
+    from .extensions import db
+    from .tenancy.models import Tenant
+
+    def make(tenant=None, role="citizen", agency=None, email=None, operator=False):
+        email = email or f"{unique('u')}@example.test"
+        with app.app_context():
+            user = accounts.find_user(email) or accounts.create_user(email, password=PASSWORD, operator=operator)
+            if tenant is not None:
+                accounts.grant_role(db.session.get(Tenant, tenant.id), user, role, "test", agency=agency)
+            db.session.commit()
+        return email
+
+    return make
+
+
+@pytest.fixture
+def login():
+    """``login(client, email, tenant=None)``: sign in through the real form."""
+
+    def do(client, email, tenant=None, password=PASSWORD):
+        prefix = f"/t/{tenant.slug}" if tenant is not None else ""
+        response = client.post(f"{prefix}/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do
+
+
+@pytest.fixture
+def tmp_instance():
+    with tempfile.TemporaryDirectory() as path:
+        yield path

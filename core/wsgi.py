@@ -1,0 +1,4 @@
+"""WSGI entry point for production: ``gunicorn 'core.wsgi:app'``."""
+from . import create_app
+
+app = create_app()

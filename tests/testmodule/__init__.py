@@ -1,0 +1,77 @@
+"""A small module the core's tests plug in: a tenant-owned model, pages, an API, settings."""
+from flask import Blueprint, g, jsonify, render_template, request
+
+from core.kit import api_scope, audit, db, hookimpl, public, requires
+
+from .models import Note
+
+pages = Blueprint("notes", __name__)
+api = Blueprint("notes_api", __name__)
+
+
+@hookimpl
+def module_info():
+    return {"name": "notes", "title": "Notes", "version": "1.0", "requires": [], "description": "Test notes"}
+
+
+@hookimpl
+def settings_schema():
+    return {
+        "type": "object",
+        "properties": {
+            "max_length": {"type": "integer", "minimum": 1, "maximum": 500, "default": 140},
+            "greeting": {"type": "string", "default": "Halo"},
+        },
+    }
+
+
+@hookimpl
+def permissions():
+    return [{"name": "notes.write", "description": "Write notes", "roles": ["officer", "admin"]}]
+
+
+@hookimpl
+def register_blueprints(app):
+    return [pages]
+
+
+@hookimpl
+def register_api(app):
+    return [api]
+
+
+@hookimpl
+def nav_items(tenant, user):
+    return [{"title": "Notes", "endpoint": "notes.index"}]
+
+
+@hookimpl
+def openapi_paths(app):
+    return {"/api/v1/notes/": {"get": {"summary": "List notes", "responses": {"200": {"description": "notes"}}}}}
+
+
+@pages.route("/")
+@public
+def index():
+    notes = db.session.execute(db.select(Note).order_by(Note.id)).scalars().all()
+    return render_template("notes/index.html", notes=notes)
+
+
+@pages.route("/new", methods=["POST"])
+@requires("notes.write")
+def create():
+    from flask_login import current_user
+
+    note = Note(text=request.form["text"])
+    db.session.add(note)
+    db.session.flush()
+    audit(g.tenant, current_user._get_current_object(), "notes.create", "note", note.id, after={"text": note.text})
+    db.session.commit()
+    return "created", 201
+
+
+@api.route("/")
+@api_scope("notes:read")
+def list_notes():
+    notes = db.session.execute(db.select(Note).order_by(Note.id)).scalars().all()
+    return jsonify(notes=[{"id": n.id, "text": n.text} for n in notes])
