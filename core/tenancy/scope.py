@@ -50,11 +50,23 @@ def set_scope(scope: Scope) -> contextvars.Token:
     return token
 
 
-def reset_scope(token: contextvars.Token) -> None:
-    session = _open_session()
+def reset_scope(token: contextvars.Token, failed: bool = False) -> None:
+    """Leave a scope. After a failure the transaction is doomed: nothing is flushed or synced."""
+    session = None if failed else _open_session()
     _flush_pending(session)
     _current.reset(token)
     _sync_transaction(session, _current.get())
+
+
+@contextlib.contextmanager
+def _scoped(scope: Scope):
+    token = set_scope(scope)
+    try:
+        yield
+    except BaseException:
+        reset_scope(token, failed=True)
+        raise
+    reset_scope(token)
 
 
 @contextlib.contextmanager
@@ -62,30 +74,21 @@ def tenant_scope(tenant, *, also_read=()):
     """Run a block as ``tenant``; ``also_read`` names further tenants it may read (explicitly)."""
     tid = _tenant_id(tenant)
     extra = tuple(_tenant_id(t) for t in also_read if _tenant_id(t) != tid)
-    token = set_scope(Scope((tid, *extra), tid))
-    try:
+    with _scoped(Scope((tid, *extra), tid)):
         yield
-    finally:
-        reset_scope(token)
 
 
 @contextlib.contextmanager
 def read_scope(tenants):
     """Read several tenants at once (province auditors, deployment reports). Writes nothing."""
-    token = set_scope(Scope(tuple(_tenant_id(t) for t in tenants), None))
-    try:
+    with _scoped(Scope(tuple(_tenant_id(t) for t in tenants), None)):
         yield
-    finally:
-        reset_scope(token)
 
 
 @contextlib.contextmanager
 def no_scope():
-    token = set_scope(EMPTY)
-    try:
+    with _scoped(EMPTY):
         yield
-    finally:
-        reset_scope(token)
 
 
 class TenantOwned:
@@ -113,11 +116,12 @@ def _stamp_tenant(session, obj):
     if not isinstance(obj, TenantOwned):
         return
     scope = current_scope()
-    if obj.tenant_id is None:
-        if scope.write_id is None:
-            raise TenantScopeError(f"{type(obj).__name__} created outside a tenant scope")
+    if obj.tenant_id is None and scope.write_id is not None:
         obj.tenant_id = scope.write_id
-    elif obj.tenant_id != scope.write_id:
+    elif obj.tenant_id is None or obj.tenant_id != scope.write_id:
+        session.expunge(obj)  # refused: it must not be flushed later
+        if obj.tenant_id is None:
+            raise TenantScopeError(f"{type(obj).__name__} created outside a tenant scope")
         raise TenantScopeError(
             f"{type(obj).__name__} for tenant {obj.tenant_id} added in the scope of tenant {scope.write_id}"
         )
@@ -161,7 +165,15 @@ def _flush_pending(session) -> None:
 
 def _sync_transaction(session, scope: Scope) -> None:
     """Move an open PostgreSQL transaction's RLS setting along with the scope."""
-    if session is not None:
-        conn = session.connection()
-        if conn.dialect.name == "postgresql":
-            _apply_setting(conn, scope)
+    if session is None:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    from psycopg.pq import TransactionStatus
+
+    if conn.connection.dbapi_connection.info.transaction_status == TransactionStatus.INERROR:
+        # The transaction already failed: it reads nothing until rolled back, and the next
+        # transaction takes the scope afresh (after_begin).
+        return
+    _apply_setting(conn, scope)
