@@ -1,3 +1,5 @@
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -13,7 +15,7 @@ def db_group():
 
 def run_upgrade(app) -> list[str]:
     units = migrate.units(app.extensions["pamong"])
-    with click.progressbar(length=len(units), label="Migrating", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(units), label="Migrating", file=sys.stderr) as bar:
         return migrate.upgrade(app, progress=lambda unit: bar.update(1))
 
 

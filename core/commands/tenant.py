@@ -1,3 +1,5 @@
+import sys
+
 from pathlib import Path
 
 import click
@@ -37,7 +39,7 @@ def apply_paths(paths, who) -> list[Tenant]:
     docs = [(str(f), load_tenant_file(f)) for f in tenant_files(paths)]
     checked = service.check_batch(docs, manager())
     applied = []
-    with click.progressbar(checked, label="Applying tenants", file=click.get_text_stream("stderr"),
+    with click.progressbar(checked, label="Applying tenants", file=sys.stderr,
                            item_show_func=lambda item: item[1].slug if item else "") as bar:
         for _where, doc in bar:
             applied.append(service.apply_doc(doc, who, manager()))
