@@ -73,6 +73,7 @@ def app(database_url, pamong_extra_plugins, tmp_path_factory):
             "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
             "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
             "INSTANCE_DIR": str(instance), "RATELIMIT_ENABLED": True,
+            "PAMONG_LOGIN_RATE": "10000 per minute",  # tests sign in often; test_auth checks the real limit
         },
         extra_plugins=pamong_extra_plugins,
     )
