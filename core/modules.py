@@ -144,7 +144,8 @@ class ModuleManager:
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise ModuleError(f"module '{exc.plugin}' implements an unknown hook: {exc}") from exc
+            name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
+            raise ModuleError(f"module '{name}' implements an unknown hook: {exc}") from exc
         self.modules = {name: specs[name] for name in order_by_requires(specs)}
 
     def _name_of(self, plugin) -> str:
