@@ -10,6 +10,8 @@ import re
 
 from sqlalchemy import text
 
+from .errors import PamongError
+
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 CURRENT_TENANTS_FN = """
@@ -47,10 +49,20 @@ def _check_ident(name: str) -> str:
 
 
 def assume_app_role(dbapi_conn, cursor, role: str) -> None:
-    """On each new connection: become the restricted role (kept for the connection's life)."""
-    cursor.execute("SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user")
-    (privileged,) = cursor.fetchone()
-    if privileged:
+    """On each new connection: become the restricted role (kept for the connection's life).
+
+    Unless the URL already logs in as that role, the login role (the owner) must be a member of
+    it, which ``pamong init`` arranges; before that the app refuses to run rather than bypass RLS.
+    """
+    cursor.execute("SELECT current_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (role,))
+    user, exists = cursor.fetchone()
+    if user != role:
+        if not exists:
+            dbapi_conn.rollback()
+            raise PamongError(
+                f"the restricted role '{role}' does not exist yet: run 'pamong init' (or 'pamong db upgrade')",
+                where="PAMONG_DATABASE_URL", code="db_not_initialised",
+            )
         cursor.execute(f'SET ROLE "{_check_ident(role)}"')
     dbapi_conn.commit()
 

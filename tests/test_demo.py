@@ -1,0 +1,29 @@
+"""`pamong demo --no-serve` on a fresh SQLite instance: tenants, accounts, a sealed audit chain."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pamong(*args, instance):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAMONG_")}
+    env["PAMONG_INSTANCE"] = str(instance)
+    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], cwd=ROOT,
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_demo_sets_up_every_example_tenant(tmp_path):
+    result = _pamong("demo", "--no-serve", instance=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for slug in ("makassar", "bandung", "banten", "tangerang"):
+        assert f"http://127.0.0.1:5000/t/{slug}/" in result.stdout
+        assert f"http://{slug}.localhost:5000/" in result.stdout
+        assert f"admin@{slug}.test" in result.stdout
+    assert (tmp_path / "pamong.db").exists()
+    verify = _pamong("audit", "verify", instance=tmp_path)
+    assert verify.returncode == 0 and "0 not yet sealed" in verify.stdout
+    assert "BROKEN" not in verify.stdout
+    again = _pamong("demo", "--no-serve", instance=tmp_path)  # running it twice is harmless
+    assert again.returncode == 0, again.stderr
