@@ -19,18 +19,19 @@ install: $(BIN)/.installed
 translations: install
 	@for dir in $(CATALOGS); do \
 	  domain=$$(basename $$(dirname $$dir)); [ "$$dir" = core/translations ] && domain=messages; \
-	  $(PYBABEL) compile -q -f -d $$dir -D $$domain || exit 1; \
+	  $(PYBABEL) compile -f -d $$dir -D $$domain || exit 1; \
 	done
 
 # Extract messages into the catalogues (developers, after changing strings).
 i18n-extract: install
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot core templates cli.py
-	$(PYBABEL) update -q -N -i core/translations/messages.pot -d core/translations -D messages
+	$(PYBABEL) update -N -i core/translations/messages.pot -d core/translations -D messages
 	@for dir in $(wildcard modules/*/translations); do \
 	  mod=$$(basename $$(dirname $$dir)); \
 	  $(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o $$dir/$$mod.pot modules/$$mod; \
-	  $(PYBABEL) update -q -N -i $$dir/$$mod.pot -d $$dir -D $$mod; \
+	  $(PYBABEL) update -N -i $$dir/$$mod.pot -d $$dir -D $$mod; \
 	done
+	$(BIN)/python -m core.i18n_check --fill-english $(CATALOGS)
 
 # Fails if any message of any catalogue is untranslated or fuzzy.
 i18n-check: i18n-extract

@@ -24,7 +24,29 @@ def problems(catalog_dirs: list[str]) -> list[str]:
     return found
 
 
+def fill_english(catalog_dirs: list[str]) -> int:
+    """Source strings are English: the English catalogue's translation of each is itself."""
+    from babel.messages.pofile import write_po
+
+    filled = 0
+    for directory in catalog_dirs:
+        for po in sorted(Path(directory).glob("en/LC_MESSAGES/*.po")):
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale="en")
+            for message in catalog:
+                if message.id and (not message.string or (isinstance(message.string, tuple) and not all(message.string))):
+                    message.string = message.id if isinstance(message.id, str) else tuple(message.id)
+                    filled += 1
+                message.flags.discard("fuzzy")
+            with po.open("wb") as fh:
+                write_po(fh, catalog, width=100)
+    return filled
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--fill-english":
+        print(f"English catalogues: {fill_english(argv[1:])} message(s) filled from their source")
+        return 0
     found = problems(argv or ["core/translations"])
     for line in found:
         print(line)

@@ -9,10 +9,12 @@ from core.i18n import local_datetime, rupiah
 
 def test_indonesian_is_the_default_and_english_is_a_switch(client, create_tenant):
     tenant = create_tenant()
-    assert '<html lang="id">' in client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    page = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    assert '<html lang="id">' in page and ">Masuk</a>" in page and "Ganti bahasa" in page
     switched = client.post(f"/t/{tenant.slug}/lang", data={"locale": "en", "next": "/"})
     assert switched.status_code == 302 and switched.headers["Location"] == f"/t/{tenant.slug}/"
-    assert '<html lang="en">' in client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    page = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    assert '<html lang="en">' in page and ">Sign in</a>" in page
 
 
 def test_tenant_default_locale_and_allowed_locales(client, create_tenant):
