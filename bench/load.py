@@ -1,0 +1,125 @@
+"""Starting a server process, reading its resident memory and loading it over loopback.
+
+Every loop is bounded by a request count and a deadline; only 127.0.0.1 is contacted.
+"""
+from __future__ import annotations
+
+import http.client
+import itertools
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+class Server:
+    """``with Server("pamong", env) as s: s.port, s.rss_kib()``: one app in its own process."""
+
+    def __init__(self, kind: str, env: dict, start_timeout: float = 60):
+        self.kind, self.env, self.start_timeout = kind, env, start_timeout
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "serve.py"), self.kind], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env,
+        )
+        line = [None]
+        reader = threading.Thread(target=lambda: line.__setitem__(0, self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.start_timeout)
+        if not line[0] or not line[0].startswith("port "):
+            self.__exit__()
+            raise RuntimeError(f"the {self.kind} server did not start: {self.proc.stderr.read()[-2000:]}")
+        self.port = int(line[0].split()[1])
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()  # serve.py exits on EOF
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+    def rss_kib(self) -> int:
+        """VmRSS of the server process (kibibytes), from /proc."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS in /proc (Linux only)")
+
+
+@dataclass
+class Result:
+    done: int
+    errors: int
+    seconds: float
+    bytes: int
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+
+def get(port: int, path: str, host: str | None = None, timeout: float = 15) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": host} if host else {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def hammer(port: int, targets: list[tuple[str, str | None]], requests: int, concurrency: int,
+           max_seconds: float) -> Result:
+    """GET ``targets`` (path, Host) round-robin, ``requests`` in all, over ``concurrency`` keep-alive
+    connections; stops early at ``max_seconds``. Only 200 answers count as done."""
+    counter = itertools.count()
+    deadline = time.monotonic() + max_seconds
+
+    def worker() -> tuple[int, int, int]:
+        done = errors = size = 0
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+        while time.monotonic() < deadline:
+            i = next(counter)
+            if i >= requests:
+                break
+            path, host = targets[i % len(targets)]
+            try:
+                conn.request("GET", path, headers={"Host": host} if host else {})
+                response = conn.getresponse()
+                body = response.read()
+                if response.status == 200:
+                    done, size = done + 1, size + len(body)
+                else:
+                    errors += 1
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+        conn.close()
+        return done, errors, size
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(lambda _: worker(), range(concurrency)))
+    seconds = time.perf_counter() - start
+    return Result(sum(r[0] for r in results), sum(r[1] for r in results), seconds, sum(r[2] for r in results))
+
+
+def server_env(**extra) -> dict:
+    """The environment of a server: ours without PAMONG_* settings (but the modules disabled and
+    the app role, which the benchmark's own app uses too), plus ``extra``."""
+    keep = {"PAMONG_MODULES_DISABLED", "PAMONG_DB_APP_ROLE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAMONG_") or k in keep}
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
