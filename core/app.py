@@ -9,11 +9,16 @@ from . import i18n
 from .config import ROOT, load_config
 from .extensions import babel, csrf, db, limiter, login_manager
 from .modules import ModuleManager
+from .templating import TenantEnvironment
 from .tenancy.resolve import PathPrefixMiddleware, module_guard, release_tenant, resolve_tenant
 
 
+class PamongFlask(Flask):
+    jinja_environment = TenantEnvironment
+
+
 def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
-    app = Flask("pamong", root_path=str(ROOT / "core"), static_folder=str(ROOT / "core" / "static"))
+    app = PamongFlask("pamong", root_path=str(ROOT / "core"), static_folder=str(ROOT / "core" / "static"))
     configure(app, config)
     init_extensions(app)
     manager = load_modules(app, extra_plugins)
@@ -91,12 +96,15 @@ def register_core_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .portal.views import bp as portal_bp
+    from .sms.views import bp as sms_bp
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
+    app.register_blueprint(sms_bp)  # POST /sms/inbound: signed by the gateway, not a browser form
+    csrf.exempt(sms_bp)
 
 
 def register_module_blueprints(app: Flask, manager: ModuleManager) -> None:
@@ -104,8 +112,11 @@ def register_module_blueprints(app: Flask, manager: ModuleManager) -> None:
     for name, spec in manager.modules.items():
         domain = i18n.module_domain(name, spec.translations_dir)
         guards = [module_guard(name), domain.as_default]
-        for bp in manager.call(spec.plugin, "register_blueprints", app=app) or []:
-            app.register_blueprint(bp, url_prefix=f"/{name}")
+        for entry in manager.call(spec.plugin, "register_blueprints", app=app) or []:
+            # a blueprint (served under /<module>/) or (blueprint, url_prefix) for a standard's
+            # fixed address, e.g. Open311's /open311/v2
+            bp, prefix = entry if isinstance(entry, tuple) else (entry, f"/{name}")
+            app.register_blueprint(bp, url_prefix=prefix)
             # on the app, not the blueprint: a blueprint object may serve several apps (tests)
             app.before_request_funcs.setdefault(bp.name, []).extend(guards)
         for bp in manager.call(spec.plugin, "register_api", app=app) or []:

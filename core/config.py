@@ -56,8 +56,39 @@ def load_config(overrides: dict | None = None) -> dict:
         "PAMONG_LOGIN_RATE": os.environ.get("PAMONG_LOGIN_RATE", "10 per minute"),
         "PAMONG_AUDIT_SEAL": "queue",
     }
+    config.update(services_config())
     config.update(overrides)
     return config
+
+
+def services_config() -> dict:
+    """Notifications, inbound SMS, file storage and data encryption (see core/notify, core/sms,
+    core/storage.py, core/crypto.py). Provider secrets come from the environment only."""
+    env = os.environ.get
+    return {
+        "PAMONG_DATA_KEY": env("PAMONG_DATA_KEY", ""),  # empty: derived from SECRET_KEY
+        # Outbox delivery: "console" (logs, keeps messages in memory), "http" (SMS gateway), "smtp".
+        "PAMONG_SMS_PROVIDER": env("PAMONG_SMS_PROVIDER", "http" if env("PAMONG_SMS_HTTP_URL") else "console"),
+        "PAMONG_EMAIL_PROVIDER": env("PAMONG_EMAIL_PROVIDER", "smtp" if env("PAMONG_SMTP_URL") else "console"),
+        "PAMONG_SMS_HTTP_URL": env("PAMONG_SMS_HTTP_URL", ""),
+        "PAMONG_SMS_HTTP_TOKEN": env("PAMONG_SMS_HTTP_TOKEN", ""),
+        "PAMONG_SMS_HTTP_FORMAT": env("PAMONG_SMS_HTTP_FORMAT", "json"),  # or "form"
+        "PAMONG_SMS_HTTP_TEMPLATE": env("PAMONG_SMS_HTTP_TEMPLATE", '{"to": "{to}", "message": "{body}"}'),
+        "PAMONG_SMS_HTTP_TIMEOUT": float(env("PAMONG_SMS_HTTP_TIMEOUT", "10")),
+        "PAMONG_SMTP_URL": env("PAMONG_SMTP_URL", ""),  # smtp://user:pass@host:587?starttls=1, smtps://...
+        "PAMONG_SMTP_TIMEOUT": float(env("PAMONG_SMTP_TIMEOUT", "10")),
+        "PAMONG_MAIL_FROM": env("PAMONG_MAIL_FROM", "pamong@localhost"),
+        "PAMONG_NOTIFY_MAX_ATTEMPTS": int(env("PAMONG_NOTIFY_MAX_ATTEMPTS", "6")),
+        "PAMONG_NOTIFY_RETRY_BASE": int(env("PAMONG_NOTIFY_RETRY_BASE", "60")),  # seconds, doubled per attempt
+        "PAMONG_SMS_RATE": env("PAMONG_SMS_RATE", "120 per minute"),
+        # File storage: "local" (a folder, default INSTANCE_DIR/files) or "s3".
+        "PAMONG_STORAGE": env("PAMONG_STORAGE", "s3" if env("PAMONG_S3_BUCKET") else "local"),
+        "PAMONG_STORAGE_DIR": env("PAMONG_STORAGE_DIR", ""),
+        "PAMONG_S3_BUCKET": env("PAMONG_S3_BUCKET", ""),
+        "PAMONG_S3_ENDPOINT_URL": env("PAMONG_S3_ENDPOINT_URL", ""),
+        "PAMONG_S3_PREFIX": env("PAMONG_S3_PREFIX", ""),
+        "PAMONG_S3_REGION": env("PAMONG_S3_REGION", env("AWS_DEFAULT_REGION", "")),
+    }
 
 
 def normalise_db_url(url: str) -> str:

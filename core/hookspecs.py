@@ -27,7 +27,11 @@ def settings_schema():
 
 @hookspec
 def register_blueprints(app):
-    """Return the blueprints of this module's pages; each is served under ``/<module>/``."""
+    """Return the blueprints of this module's pages; each is served under ``/<module>/``.
+
+    An entry may instead be ``(blueprint, url_prefix)`` to serve a standard's fixed address
+    (e.g. ``/open311/v2``) in the tenant's URL space; the module's guard applies all the same.
+    """
 
 
 @hookspec

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, format_currency, format_datetime, get_locale
 
+from .catalogues import ModuleDomain
 from .config import ROOT
 
 SUPPORTED = ("id", "en")
@@ -33,11 +34,12 @@ def select_timezone() -> str:
 
 
 def module_domain(name: str, translations_dir) -> Domain:
-    """The gettext domain of one module, falling back to the core's catalogue."""
-    return Domain(
-        translation_directories=[str(CORE_TRANSLATIONS), str(translations_dir)],
-        domain=f"messages;{name}",
-    )
+    """The gettext domain of one module, falling back to the core's catalogue.
+
+    A module without up-to-date ``.mo`` files (pip-installed, freshly rendered) has its ``.po``
+    compiled on first use into the instance folder (``catalogues.py``).
+    """
+    return ModuleDomain(name, translations_dir, CORE_TRANSLATIONS)
 
 
 def rupiah(amount: int) -> str:

@@ -83,6 +83,22 @@ def seal_audit_sweep() -> int:
     return seal_all()
 
 
+@task()
+def deliver_notification(tenant_id: int, message_id: int, now=None):
+    """One delivery attempt of an outbox message (queued after the commit that wrote it)."""
+    from .notify import deliver
+
+    return deliver(tenant_id, message_id, now)
+
+
+@periodic({"minute": "*"})
+def notification_sweep() -> int:
+    """Queue the outbox messages that are due: retries, and any whose first task was lost."""
+    from .notify import sweep
+
+    return sweep()
+
+
 def start_in_process_worker(workers: int = 2):
     """Run a consumer in threads of this process (``pamong serve`` on the embedded default)."""
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)

@@ -94,7 +94,10 @@ def apply_policies(conn, role: str) -> list[str]:
     conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
     conn.execute(text(f'REVOKE UPDATE, DELETE ON audit_entries FROM "{role}"'))
     conn.execute(text(f'GRANT UPDATE (seq, prev_hash, hash) ON audit_entries TO "{role}"'))
-    conn.execute(text(f'REVOKE ALL ON alembic_version_core FROM "{role}"'))
+    for (version_table,) in conn.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'alembic_version_%'"
+    )):
+        conn.execute(text(f'REVOKE ALL ON "{_check_ident(version_table)}" FROM "{role}"'))
     conn.execute(text(AUDIT_GUARD))
     tables = tenant_tables(conn)
     for table in tables:

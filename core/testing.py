@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 
 import pytest
 
@@ -73,6 +72,7 @@ def app(database_url, pamong_extra_plugins, tmp_path_factory):
             "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
             "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
             "INSTANCE_DIR": str(instance), "RATELIMIT_ENABLED": True,
+            "PAMONG_TENANTS_DIR": str(tmp_path_factory.mktemp("tenants")),
             "PAMONG_LOGIN_RATE": "10000 per minute",  # tests sign in often; test_auth checks the real limit
         },
         extra_plugins=pamong_extra_plugins,
@@ -176,6 +176,38 @@ def login():
 
 
 @pytest.fixture
-def tmp_instance():
-    with tempfile.TemporaryDirectory() as path:
-        yield path
+def create_token(app):
+    """``create_token(tenant, *scopes) -> token``: an API token of ``tenant``, sent as ``Bearer``."""
+    from .auth.service import create_token as make_token
+    from .extensions import db
+    from .tenancy.models import Tenant
+
+    def make(tenant, *scopes):
+        with app.app_context():
+            token = make_token(db.session.get(Tenant, tenant.id), unique("token"), list(scopes), "test")
+            db.session.commit()
+        return token
+
+    return make
+
+
+@pytest.fixture
+def audit_entries(app):
+    """``audit_entries(tenant, action=None) -> [{"action", "actor", "object_type", "object_id", "summary"}]``,
+    oldest first: what the audit trail holds for ``tenant``."""
+    from .audit import AuditEntry
+    from .extensions import db
+    from .tenancy.scope import read_scope
+
+    def read(tenant, action=None):
+        with app.app_context(), read_scope([tenant]):
+            query = db.select(AuditEntry).order_by(AuditEntry.id)
+            if action is not None:
+                query = query.where(AuditEntry.action == action)
+            return [
+                {"action": e.action, "actor": e.actor, "object_type": e.object_type, "object_id": e.object_id,
+                 "summary": e.summary}
+                for e in db.session.execute(query).scalars()
+            ]
+
+    return read

@@ -66,7 +66,7 @@ def test_audit_page_filters(client, create_tenant, create_user, login):
     only_roles = client.get(f"{url}?action=role.").get_data(as_text=True)
     assert "role.grant" in only_roles and "<code>tenant.create</code>" not in only_roles
     bad_date = client.get(f"{url}?from=yesterday").get_data(as_text=True)
-    assert "YYYY-MM-DD" in bad_date
+    assert "TTTT-BB-HH" in bad_date  # the message, in the tenant's Indonesian
 
 
 def test_nav_shows_administration_only_to_admins(client, create_tenant, create_user, login):

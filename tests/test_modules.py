@@ -25,30 +25,30 @@ def plugin(name, requires=(), **hooks):
 
 
 def test_modules_are_ordered_by_requires():
-    manager = ModuleManager(extra_plugins=[plugin("zeta", ["alpha"]), plugin("alpha"), plugin("mid", ["zeta"])])
-    names = [n for n in manager.modules if n in ("zeta", "alpha", "mid")]
-    assert names == ["alpha", "zeta", "mid"]
+    manager = ModuleManager(extra_plugins=[plugin("fake_zeta", ["fake_alpha"]), plugin("fake_alpha"), plugin("fake_mid", ["fake_zeta"])])
+    names = [n for n in manager.modules if n.startswith("fake_")]
+    assert names == ["fake_alpha", "fake_zeta", "fake_mid"]
 
 
 def test_missing_requirement_names_the_module():
-    with pytest.raises(ModuleError, match="module 'grants' requires 'payments', which is not installed"):
-        ModuleManager(extra_plugins=[plugin("grants", ["payments"])])
+    with pytest.raises(ModuleError, match="module 'fake_grants' requires 'fake_payments', which is not installed"):
+        ModuleManager(extra_plugins=[plugin("fake_grants", ["fake_payments"])])
 
 
 def test_circular_requirement_names_the_cycle():
-    with pytest.raises(ModuleError, match="circular requirement: (a -> b -> a|b -> a -> b)"):
-        ModuleManager(extra_plugins=[plugin("a", ["b"]), plugin("b", ["a"])])
+    with pytest.raises(ModuleError, match="circular requirement: (fake_a -> fake_b -> fake_a|fake_b -> fake_a -> fake_b)"):
+        ModuleManager(extra_plugins=[plugin("fake_a", ["fake_b"]), plugin("fake_b", ["fake_a"])])
 
 
 def test_misspelt_hook_fails_loudly():
-    bad = plugin("typo")
+    bad = plugin("fake_typo")
 
     @hookimpl
     def nav_itemz(tenant):
         return []
 
     bad.nav_itemz = nav_itemz
-    with pytest.raises(ModuleError, match="module 'typo' implements an unknown hook"):
+    with pytest.raises(ModuleError, match="module 'fake_typo' implements an unknown hook"):
         ModuleManager(extra_plugins=[bad])
 
 
@@ -64,8 +64,8 @@ def test_module_failing_to_import_names_the_module(monkeypatch):
 
 
 def test_the_same_module_twice_is_refused():
-    with pytest.raises(ModuleError, match="module 'dup' is installed twice"):
-        ModuleManager(extra_plugins=[plugin("dup"), plugin("dup")])
+    with pytest.raises(ModuleError, match="module 'fake_dup' is installed twice"):
+        ModuleManager(extra_plugins=[plugin("fake_dup"), plugin("fake_dup")])
 
 
 def test_every_hook_is_documented():

@@ -122,6 +122,28 @@ def create_token(tenant, name: str, scopes: list[str], actor) -> str:
     return token
 
 
+def list_tokens(tenant) -> list[ApiToken]:
+    """The tenant's API tokens, revoked ones included, by name."""
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(ApiToken).order_by(ApiToken.name)).scalars())
+
+
+def revoke_token(tenant, name: str, actor) -> ApiToken:
+    """Revoke the tenant's token ``name``: it is refused from now on (the row is kept, audited)."""
+    from ..tenancy.models import utcnow
+
+    with tenant_scope(tenant):
+        row = db.session.execute(db.select(ApiToken).where(ApiToken.name == name)).scalar_one_or_none()
+        if row is None:
+            raise ValidationError(f"tenant '{tenant.slug}' has no token named '{name}'", where="NAME",
+                                  code="not_found")
+        if row.revoked_at is not None:
+            raise ValidationError(f"token '{name}' of tenant '{tenant.slug}' is already revoked", where="NAME")
+        row.revoked_at = utcnow()
+        record(tenant, actor, "token.revoke", "api_token", name, before={"scopes": list(row.scopes)})
+    return row
+
+
 def token_for(tenant, token: str) -> ApiToken | None:
     with tenant_scope(tenant):
         row = db.session.execute(
@@ -130,3 +152,24 @@ def token_for(tenant, token: str) -> ApiToken | None:
     if row is None or row.revoked_at is not None:
         return None
     return row
+
+
+def agencies_of(user: User, tenant) -> set[int]:
+    """The ids of the agencies (org units) ``user`` is an officer of in ``tenant``."""
+    with tenant_scope(tenant):
+        return set(db.session.execute(
+            db.select(Membership.agency_id).where(
+                Membership.user_id == user.id, Membership.role == "officer", Membership.agency_id.is_not(None)
+            )
+        ).scalars())
+
+
+def members_of(tenant, role: str, agency_id: int | None = None) -> list[User]:
+    """The active users holding ``role`` in ``tenant`` (of one agency, if ``agency_id`` is given)."""
+    with tenant_scope(tenant):
+        query = db.select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.role == role, User.active.is_(True)
+        )
+        if agency_id is not None:
+            query = query.where(Membership.agency_id == agency_id)
+        return list(db.session.execute(query.order_by(User.id)).unique().scalars())

@@ -107,3 +107,44 @@ def create(slug, scopes, name):
     tenant = require_tenant(slug)
     token = accounts.create_token(tenant, name or f"token-{secrets.token_hex(3)}", list(scopes), actor())
     click.echo(token)
+
+
+@token_group.command("revoke", help="Revoke the API token NAME of tenant SLUG (refused from now on).")
+@click.argument("slug")
+@click.argument("name")
+@with_appcontext
+@transaction
+def revoke_token(slug, name):
+    accounts.revoke_token(require_tenant(slug), name, actor())
+    click.echo(f"token {name} of {slug} is revoked")
+
+
+def _token_row(token) -> dict:
+    from datetime import timezone
+
+    def iso(value):  # UTC, with its offset (SQLite hands back naive datetimes)
+        return value.replace(tzinfo=value.tzinfo or timezone.utc).isoformat() if value is not None else None
+
+    return {"name": token.name, "prefix": token.prefix, "scopes": list(token.scopes),
+            "created_at": iso(token.created_at), "revoked_at": iso(token.revoked_at),
+            "active": token.revoked_at is None}
+
+
+@token_group.command("list", help="The API tokens of tenant SLUG (names, prefixes and scopes; never the token).")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@with_appcontext
+def list_tokens(slug, as_json):
+    from ..errors import PamongError
+    from .common import fail
+
+    try:
+        rows = [_token_row(t) for t in accounts.list_tokens(require_tenant(slug))]
+    except PamongError as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        state = "active" if row["active"] else f"revoked {row['revoked_at'][:19]}"
+        click.echo(f"{row['name']:24} {row['prefix']:14} {','.join(row['scopes']):32} {state}")

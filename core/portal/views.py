@@ -5,7 +5,6 @@ from ..extensions import db
 from ..i18n import SUPPORTED
 from ..auth.permissions import public
 from ..tenancy.models import Tenant
-from .context import nav_for  # noqa: F401  (re-exported for templates' tests)
 
 bp = Blueprint("portal", __name__)
 

@@ -1,0 +1,69 @@
+"""{{ cookiecutter.title_en }} ({{ cookiecutter.title_id }}): {{ cookiecutter.description }}
+
+This file is the module's plugin object: Pamong calls the hook implementations below
+(the contract is core/hookspecs.py). The work is done in the files they import.
+"""
+from pathlib import Path
+
+from core.kit import hookimpl, module_domain
+
+from . import services
+from .api import OPENAPI_PATHS, api
+from .views import pages
+
+NAME = "{{ cookiecutter.module_name }}"
+VERSION = "0.1.0"
+
+# Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
+_l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
+
+
+@hookimpl
+def module_info():
+    return {
+        "name": NAME, "title": _l("{{ cookiecutter.title_en }}"), "version": VERSION, "requires": [],
+        "description": _l("{{ cookiecutter.description }}"),
+    }
+
+
+@hookimpl
+def settings_schema():
+    return {
+        "type": "object",
+        "properties": {
+            "title_max_length": {
+                "type": "integer", "minimum": 10, "maximum": 200, "default": 120,
+                "title": _l("Longest title (characters)"),
+            },
+        },
+    }
+
+
+@hookimpl
+def permissions():
+    return [{"name": f"{NAME}.create", "description": _l("Add entries"), "roles": ["officer", "admin"]}]
+
+
+@hookimpl
+def register_blueprints(app):
+    return [pages]
+
+
+@hookimpl
+def register_api(app):
+    return [api]
+
+
+@hookimpl
+def openapi_paths(app):
+    return OPENAPI_PATHS
+
+
+@hookimpl
+def nav_items(tenant, user):
+    return [{"title": _l("{{ cookiecutter.title_en }}"), "endpoint": f"{NAME}.index"}]
+
+
+@hookimpl
+def seed_demo(tenant):
+    services.seed_demo(tenant)

@@ -1,0 +1,38 @@
+"""create {{ cookiecutter.module_name }}_entries
+
+The module's first revision: it starts the module's own branch ({{ cookiecutter.module_name }}), tracked in
+its own version table (alembic_version_{{ cookiecutter.module_name }}), so removing the module leaves no
+revision Alembic cannot locate. Next revisions: pamong db revision {{ cookiecutter.module_name }} -m "..."
+
+Revision ID: {{ cookiecutter.__revision }}
+Revises:
+Create Date: {{ cookiecutter.__created }}
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{{ cookiecutter.__revision }}"
+down_revision = None
+branch_labels = ("{{ cookiecutter.module_name }}",)
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "{{ cookiecutter.module_name }}_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_{{ cookiecutter.module_name }}_entries_tenant_id_tenants",
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name="pk_{{ cookiecutter.module_name }}_entries"),
+    )
+    op.create_index("ix_{{ cookiecutter.module_name }}_entries_tenant_created", "{{ cookiecutter.module_name }}_entries",
+                    ["tenant_id", "created_at"])
+
+
+def downgrade():
+    op.drop_index("ix_{{ cookiecutter.module_name }}_entries_tenant_created", table_name="{{ cookiecutter.module_name }}_entries")
+    op.drop_table("{{ cookiecutter.module_name }}_entries")

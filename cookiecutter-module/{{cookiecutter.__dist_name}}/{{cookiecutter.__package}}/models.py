@@ -1,0 +1,19 @@
+"""The tables of {{ cookiecutter.title_en }}. A tenant-owned model mixes in TenantOwned: it gets a
+NOT NULL tenant_id, is filtered to the tenant in scope and stamped with it on insert."""
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.kit import TenantOwned, db, utcnow
+
+
+class Entry(TenantOwned, db.Model):
+    __tablename__ = "{{ cookiecutter.module_name }}_entries"
+    # tenant_id comes first in every composite index (DESIGN §4)
+    __table_args__ = (Index("ix_{{ cookiecutter.module_name }}_entries_tenant_created", "tenant_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

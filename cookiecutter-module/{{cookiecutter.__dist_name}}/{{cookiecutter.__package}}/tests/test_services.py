@@ -1,0 +1,56 @@
+"""The service on its own: the tenant and the actor are named, no HTTP involved."""
+import pytest
+
+from core.kit import ValidationError, db, tenant_scope
+
+from ..services import MODULE, create_entry, list_entries, seed_demo
+
+
+def titles(tenant) -> list[str]:
+    with tenant_scope(tenant):
+        return [entry.title for entry in list_entries(tenant)]
+
+
+def test_entries_are_listed_newest_first_and_audited(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: {}})
+    create_entry(tenant, "test", "First")
+    create_entry(tenant, "test", "  Second  ", details="With details")
+    db.session.commit()
+    assert titles(tenant) == ["Second", "First"]
+    audited = audit_entries(tenant, action=f"{MODULE}.entry.create")
+    assert [(e["actor"], e["summary"]["after"]["title"]) for e in audited] == [("test", "First"), ("test", "Second")]
+
+
+def test_a_title_is_required(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: {}})
+    with pytest.raises(ValidationError) as error:
+        create_entry(tenant, "test", "   ")
+    assert error.value.where == "title"
+
+
+def test_the_longest_title_is_the_tenants_setting(app_ctx, create_tenant):
+    default = create_tenant(modules={MODULE: {}})
+    short = create_tenant(modules={MODULE: {"title_max_length": 10}})
+    with pytest.raises(ValidationError):
+        create_entry(default, "test", "x" * 121)
+    with pytest.raises(ValidationError):
+        create_entry(short, "test", "x" * 11)
+    create_entry(default, "test", "x" * 120)
+    create_entry(short, "test", "x" * 10)
+    db.session.commit()
+    assert titles(default) == ["x" * 120] and titles(short) == ["x" * 10]
+
+
+def test_a_setting_outside_the_schema_is_refused(create_tenant):
+    with pytest.raises(ValidationError) as error:
+        create_tenant(modules={MODULE: {"title_max_length": 5}})
+    assert "title_max_length" in str(error.value)
+
+
+def test_the_demo_seeds_its_examples_once(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: {}})
+    seed_demo(tenant)
+    db.session.commit()
+    seed_demo(tenant)
+    db.session.commit()
+    assert len(titles(tenant)) == 2

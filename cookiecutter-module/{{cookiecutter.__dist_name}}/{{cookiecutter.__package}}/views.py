@@ -1,0 +1,40 @@
+"""The pages of {{ cookiecutter.title_en }}. The core serves this blueprint under the tenant's
+/{{ cookiecutter.module_name }}/ and answers 404 for a tenant that has not enabled the module; while it
+serves these pages, the module's own catalogue is the default for gettext and the templates."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.kit import PamongError, db, gettext as _, has_permission, lazy_gettext as _l, public, requires
+
+from . import services
+from .forms import EntryForm
+
+pages = Blueprint("{{ cookiecutter.module_name }}", __name__)
+TITLE = _l("{{ cookiecutter.title_en }}")
+CREATE = "{{ cookiecutter.module_name }}.create"
+
+
+@pages.route("/")
+@public
+def index():
+    can_create = current_user.is_authenticated and has_permission(current_user, g.tenant, CREATE)
+    return render_template("{{ cookiecutter.module_name }}/index.html", module_title=TITLE,
+                           entries=services.list_entries(g.tenant), can_create=can_create)
+
+
+@pages.route("/new", methods=["GET", "POST"])
+@requires(CREATE)
+def create():
+    form = EntryForm()
+    if form.validate_on_submit():
+        try:
+            services.create_entry(g.tenant, current_user._get_current_object(), form.title.data, form.details.data)
+        except PamongError as exc:
+            db.session.rollback()
+            (form[exc.where].errors if exc.where in form else form.form_errors).append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Entry saved."))
+            return redirect(url_for(".index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("{{ cookiecutter.module_name }}/create.html", module_title=TITLE, form=form), status
