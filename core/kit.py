@@ -10,6 +10,7 @@ from .auth.models import User
 from .auth.permissions import has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
+from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
@@ -34,4 +35,6 @@ __all__ = [
     # accounts, tenants and signed webhooks (added for the complaints module)
     "agencies_of", "enabled_modules", "limiter", "members_of", "normalise_email", "token_for",
     "SignatureError", "sign_webhook", "verify_webhook",
+    # domain events between modules
+    "publish",
 ]

@@ -6,6 +6,7 @@ from core.kit import api_scope, audit, db, hookimpl, public, requires
 from .models import Note
 
 pages = Blueprint("notes", __name__)
+received_events: list = []
 api = Blueprint("notes_api", __name__)
 
 
@@ -48,6 +49,12 @@ def nav_items(tenant, user):
 @hookimpl
 def openapi_paths(app):
     return {"/api/v1/notes/": {"get": {"summary": "List notes", "responses": {"200": {"description": "notes"}}}}}
+
+
+@hookimpl
+def handle_event(tenant, event):
+    received_events.append((tenant.slug, event["name"], event["payload"]))
+    return f"notes saw {event['name']}"
 
 
 @pages.route("/")
