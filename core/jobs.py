@@ -100,7 +100,17 @@ def notification_sweep() -> int:
 
 
 def start_in_process_worker(workers: int = 2):
-    """Run a consumer in threads of this process (``pamong serve`` on the embedded default)."""
+    """Run a consumer in threads of this process (``pamong serve`` on the embedded default).
+
+    Huey's ``start()`` takes over the process's signals for its own run loop, which is not used
+    here: the web server's handlers are put back, and SIGTERM exits so the caller can stop it."""
+    import signal
+    import sys
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)
     consumer.start()
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     return consumer

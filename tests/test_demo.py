@@ -27,3 +27,30 @@ def test_demo_sets_up_every_example_tenant(tmp_path):
     assert "BROKEN" not in verify.stdout
     again = _pamong("demo", "--no-serve", instance=tmp_path)  # running it twice is harmless
     assert again.returncode == 0, again.stderr
+
+
+def test_serve_answers_http(tmp_path):
+    """`pamong serve` really serves (inside Flask's CLI, app.run() would silently decline)."""
+    import socket
+    import time
+    import urllib.request
+
+    assert _pamong("init", instance=tmp_path).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAMONG_")}
+    env["PAMONG_INSTANCE"] = str(tmp_path)
+    server = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "serve", "--port", str(port)],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, status = time.monotonic() + 60, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).status
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -119,9 +119,12 @@ def serve_app(app, host: str, port: int) -> None:
     consumer = None
     if not os.environ.get("PAMONG_REDIS_URL"):
         consumer = start_in_process_worker()
+    from werkzeug.serving import run_simple
+
     click.echo(f"\nServing on http://{host}:{port}/ (Ctrl+C stops)")
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # not app.run(): inside Flask's CLI it declines to block (FLASK_RUN_FROM_CLI)
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)

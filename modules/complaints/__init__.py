@@ -1,0 +1,117 @@
+"""Complaints (pengaduan warga): the plugin object of the module. Hook implementations only.
+
+Citizens file on the portal, by SMS (``LAPOR ...``), through a chat gateway or an officer's hotline
+entry; each category routes to an agency; officers work their queue; overdue complaints escalate;
+a public page shows how the tenant is doing; Open311 GeoReport v2 is served at ``/open311/v2/``.
+"""
+from core.kit import hookimpl
+
+from . import jobs  # noqa: F401  (registers the periodic SLA sweep with the queue)
+from .labels import lazy_gettext as _l
+
+NAME = "complaints"
+
+
+@hookimpl
+def module_info():
+    return {
+        "name": NAME, "title": _l("Complaints"), "version": "1.0", "requires": [],
+        "description": _l("Citizen complaints routed to agencies, with SLA escalation, transparency and Open311"),
+    }
+
+
+@hookimpl
+def settings_schema():
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def permissions():
+    return [
+        {"name": "complaints.handle", "description": _l("Work the complaint queue of one's agency"),
+         "roles": ["officer", "admin"]},
+        {"name": "complaints.coordinate", "description": _l("Handle and re-route complaints of every agency"),
+         "roles": ["admin"]},
+        {"name": "complaints.read_all", "description": _l("Read every complaint, with the filer's details"),
+         "roles": ["auditor", "admin"]},
+        {"name": "complaints.export", "description": _l("Export complaints as CSV"), "roles": ["admin"]},
+    ]
+
+
+@hookimpl
+def register_blueprints(app):
+    from .open311 import bp as open311_bp
+    from .views import bp
+
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(open311_bp)  # machine clients post forms authenticated by api_key, not cookies
+    return [bp, (open311_bp, "/open311/v2")]
+
+
+@hookimpl
+def register_api(app):
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
+def openapi_paths(app):
+    from .api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
+@hookimpl
+def sms_keywords():
+    from .channels import sms_lapor
+
+    return {"LAPOR": sms_lapor}
+
+
+@hookimpl
+def on_tenant_enabled(app, tenant, settings):
+    from .settings import check_settings
+
+    check_settings(tenant, settings)
+
+
+@hookimpl
+def seed_demo(app, tenant):
+    from .demo import seed
+
+    seed(tenant)
+
+
+@hookimpl
+def nav_items(app, tenant, user):
+    return [
+        {"title": _l("Complaints"), "endpoint": "complaints.index"},
+        {"title": _l("Transparency"), "endpoint": "complaints.transparency"},
+        {"title": _l("Complaint queue"), "endpoint": "complaints.queue", "permission": "complaints.handle"},
+    ]
+
+
+@hookimpl
+def admin_items(app, tenant, user):
+    return [
+        {"title": _l("All complaints"), "endpoint": "complaints.all_complaints", "permission": "complaints.read_all"},
+        {"title": _l("Complaints (CSV)"), "endpoint": "complaints.export_csv", "permission": "complaints.export"},
+    ]
+
+
+@hookimpl
+def dashboard_metrics(app, tenant):
+    from .transparency import headline
+
+    return headline(tenant)
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import complaints_group
+
+    cli.add_command(complaints_group)

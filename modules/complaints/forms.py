@@ -1,0 +1,65 @@
+"""The module's web forms (Flask-WTF: CSRF on every form). The services check everything again."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .labels import lazy_gettext as _l
+
+
+class ComplaintForm(FlaskForm):
+    category = SelectField(_l("What is it about?"), validators=[DataRequired()])
+    description = TextAreaField(
+        _l("Describe the problem"), validators=[DataRequired(), Length(min=5, max=4000)],
+        description=_l("What is wrong, since when, and anything that helps the officers find it."),
+    )
+    district = SelectField(_l("District (kecamatan)"), validators=[Optional()])
+    village = SelectField(_l("Village (kelurahan)"), validators=[Optional()])
+    address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=300)])
+    latitude = StringField(_l("Latitude (optional)"), validators=[Optional(), Length(max=32)],
+                           description=_l("For example -5.1477"))
+    longitude = StringField(_l("Longitude (optional)"), validators=[Optional(), Length(max=32)],
+                            description=_l("For example 119.4327"))
+    photos = MultipleFileField(_l("Photos (optional)"), description=_l("JPEG, PNG or WebP."),
+                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)])
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)])
+    notify_by = RadioField(
+        _l("Tell me about progress by"), default="",
+        choices=[("", _l("The contact I gave")), ("sms", _l("SMS")), ("email", _l("E-mail")),
+                 ("none", _l("Do not tell me"))],
+        validators=[Optional()],
+    )
+
+
+class HotlineForm(ComplaintForm):
+    """An officer enters a call on the caller's behalf."""
+
+    name = StringField(_l("Caller's name"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Caller's phone"), validators=[Optional(), Length(max=32)])
+    email = StringField(_l("Caller's e-mail"), validators=[Optional(), Length(max=254)])
+
+
+class TransitionForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+    note = TextAreaField(_l("Note for the citizen"), validators=[Optional(), Length(max=1000)],
+                         description=_l("Required to reject or resolve. Shown on the public timeline."))
+
+
+class RerouteForm(FlaskForm):
+    agency = SelectField(_l("Forward to agency"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why is the problem not solved?"), validators=[DataRequired(), Length(max=1000)])
+    access_key = StringField(_l("Access code"), validators=[Optional(), Length(max=32)],
+                             description=_l("The code you were given when you filed the complaint."))
+
+
+class TrackForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search
+
+    number = StringField(_l("Tracking number"), validators=[DataRequired(), Length(max=40)])

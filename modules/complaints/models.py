@@ -1,0 +1,155 @@
+"""Complaints (pengaduan warga), their timeline, photos and the per-tenant yearly number counter.
+
+Every table is tenant-owned; every composite index and unique constraint starts with tenant_id.
+The filer's name, phone and e-mail are kept encrypted (the core's ``EncryptedText``); a keyed hash
+of the phone and of the e-mail sits beside them so a filer's complaints can be found without
+decrypting.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.kit import EncryptedText, TenantOwned, db, utcnow
+
+STATUSES = ("submitted", "verified", "assigned", "in_progress", "resolved", "closed", "rejected")
+OPEN_STATUSES = ("submitted", "verified", "assigned", "in_progress")
+FINISHED_STATUSES = ("resolved", "closed", "rejected")
+CHANNELS = ("portal", "sms", "social", "hotline", "open311", "api")
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+class ComplaintCounter(TenantOwned, db.Model):
+    """The last tracking number issued for one tenant and (local) year; locked while numbering."""
+
+    __tablename__ = "complaint_counters"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", name="uq_complaint_counters_tenant_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Complaint(TenantOwned, db.Model):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number", name="uq_complaints_tenant_number"),
+        UniqueConstraint("tenant_id", "year", "seq", name="uq_complaints_tenant_year_seq"),
+        UniqueConstraint("tenant_id", "token", name="uq_complaints_tenant_token"),
+        UniqueConstraint("tenant_id", "channel", "source_ref", name="uq_complaints_tenant_source"),
+        Index("ix_complaints_tenant_agency_status", "tenant_id", "agency_id", "status"),
+        Index("ix_complaints_tenant_status_due", "tenant_id", "status", "resolution_due_at"),
+        Index("ix_complaints_tenant_created", "tenant_id", "created_at"),
+        Index("ix_complaints_tenant_filer", "tenant_id", "filer_user_id"),
+        Index("ix_complaints_tenant_phone", "tenant_id", "filer_phone_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))  # e.g. MKS-2026-000123, quoted by citizens
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(40))  # Open311 token (public, unguessable)
+    access_key_hash: Mapped[str] = mapped_column(String(64), default="")  # lets an anonymous filer reopen
+
+    category_code: Mapped[str] = mapped_column(String(32))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)  # Open311 service attributes
+    media_url: Mapped[str] = mapped_column(String(500), default="")  # an Open311 client's own link
+
+    channel: Mapped[str] = mapped_column(String(16))
+    source_ref: Mapped[str | None] = mapped_column(String(100))  # chat message id, for replays
+    filer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filer_name: Mapped[str | None] = mapped_column(EncryptedText)
+    filer_phone: Mapped[str | None] = mapped_column(EncryptedText)
+    filer_email: Mapped[str | None] = mapped_column(EncryptedText)
+    filer_phone_hash: Mapped[str] = mapped_column(String(64), default="")
+    filer_email_hash: Mapped[str] = mapped_column(String(64), default="")
+    notify_by: Mapped[str] = mapped_column(String(8), default="")  # "sms", "email" or ""
+
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    status_note: Mapped[str] = mapped_column(String(1000), default="")  # the last public reason
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolution_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_within_target: Mapped[bool | None] = mapped_column()
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)  # 1 head of agency, 2 coordinator
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    events: Mapped[list["ComplaintEvent"]] = relationship(
+        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
+    )
+    photos: Mapped[list["ComplaintPhoto"]] = relationship(
+        back_populates="complaint", order_by="ComplaintPhoto.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def due(self, now: datetime) -> str:
+        """"response" or "resolution" when that target has passed, else ""."""
+        if self.status == "submitted" and aware(self.response_due_at) < now:
+            return "response"
+        if self.status in OPEN_STATUSES and aware(self.resolution_due_at) < now:
+            return "resolution"
+        return ""
+
+
+class ComplaintEvent(TenantOwned, db.Model):
+    """One step on a complaint's timeline; shown to the filer and the public without personal data."""
+
+    __tablename__ = "complaint_events"
+    __table_args__ = (Index("ix_complaint_events_tenant_complaint", "tenant_id", "complaint_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24))  # filed, status, rerouted, reopened, escalated
+    from_status: Mapped[str] = mapped_column(String(16), default="")
+    to_status: Mapped[str] = mapped_column(String(16), default="")
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_role: Mapped[str] = mapped_column(String(16), default="")  # citizen, officer, system
+    note: Mapped[str] = mapped_column(String(1000), default="")
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class ComplaintPhoto(TenantOwned, db.Model):
+    """A photo, re-encoded without its metadata and kept through the core's storage."""
+
+    __tablename__ = "complaint_photos"
+    __table_args__ = (Index("ix_complaint_photos_tenant_complaint", "tenant_id", "complaint_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="photos")

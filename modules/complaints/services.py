@@ -1,0 +1,299 @@
+"""Filing a complaint and finding complaints: pure domain logic, called by every channel.
+
+Functions take ``tenant`` and ``actor`` (a User, a string such as "system" or "token:NAME", or
+None for an anonymous citizen) and never touch Flask's request. They add to the caller's
+transaction; the caller commits, or rolls back on an error (nothing is half saved).
+"""
+from __future__ import annotations
+
+import hmac
+import math
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core.kit import (
+    NotFound, OrgUnit, PamongError, User, ValidationError, audit, db, has_permission, keyed_hash,
+    normalise_email, normalise_phone, publish, tenant_scope, utcnow,
+)
+from core.kit import agencies_of as member_agencies
+
+from . import notifications, numbering, photos as photo_store
+from .models import CHANNELS, Complaint, ComplaintEvent, ComplaintPhoto
+from .settings import agency_for, category, settings_of
+
+TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_DESCRIPTION = 4000
+
+
+class Forbidden(PamongError):
+    code = "forbidden"
+
+
+@dataclass
+class Filing:
+    """What a citizen (or an officer on a caller's behalf) tells us, from any channel."""
+
+    category: str
+    description: str
+    district: str = ""  # org unit codes of the tenant's organisation
+    village: str = ""
+    address: str = ""
+    latitude: object = None
+    longitude: object = None
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    notify_by: str = ""  # "sms", "email", "" (the first contact given), or "none"
+    attributes: dict = field(default_factory=dict)
+    media_url: str = ""
+    source_ref: str | None = None
+    photos: list = field(default_factory=list)  # raw bytes of each upload
+
+
+# -- validation -----------------------------------------------------------------------------------
+
+def clean_text(value: str, where: str, max_len: int, required: bool = False, min_len: int = 0) -> str:
+    text = CONTROL.sub("", (value or "")).strip()
+    if required and not text:
+        raise ValidationError("is required", where=where, code="required")
+    if text and len(text) < min_len:
+        raise ValidationError(f"needs at least {min_len} characters", where=where, code="too_short")
+    if len(text) > max_len:
+        raise ValidationError(f"may have at most {max_len} characters", where=where, code="too_long")
+    return text
+
+
+def coordinate(value, where: str, limit: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError("is not a number", where=where, code="invalid_coordinate") from None
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise ValidationError(f"must be between -{limit:g} and {limit:g}", where=where, code="invalid_coordinate")
+    return number
+
+
+def _unit(kind: str, code: str, where: str) -> OrgUnit | None:
+    if not code:
+        return None
+    unit = db.session.execute(
+        db.select(OrgUnit).where(OrgUnit.kind == kind, OrgUnit.code == code, OrgUnit.active.is_(True))
+    ).scalar_one_or_none()
+    if unit is None:
+        raise ValidationError(f"unknown {kind}", where=where, code=f"unknown_{kind}")
+    return unit
+
+
+def _contact(filing: Filing) -> tuple[str, str, str]:
+    phone = normalise_phone(filing.phone, where="phone") if (filing.phone or "").strip() else ""
+    email = normalise_email(filing.email, where="email") if (filing.email or "").strip() else ""
+    how = filing.notify_by or ("sms" if phone else "email" if email else "")
+    if how == "none":
+        how = ""
+    if how not in ("", "sms", "email"):
+        raise ValidationError("must be sms or email", where="notify_by", code="invalid_choice")
+    if how == "sms" and not phone:
+        raise ValidationError("give a phone number to be told by SMS", where="phone", code="required")
+    if how == "email" and not email:
+        raise ValidationError("give an e-mail address to be told by e-mail", where="email", code="required")
+    return phone, email, how
+
+
+def validate(tenant, filing: Filing, channel: str, settings: dict) -> dict:
+    """Everything checked before anything is written; returns the clean values."""
+    if channel not in CHANNELS:
+        raise ValidationError(f"unknown channel '{channel}'", where="channel")
+    cat = category(tenant, filing.category, settings)
+    agency = agency_for(tenant, cat)
+    description = clean_text(filing.description, "description", MAX_DESCRIPTION, required=True, min_len=5)
+    if TAG.search(description):
+        raise ValidationError("may not contain HTML", where="description", code="html_not_allowed")
+    village = _unit("village", (filing.village or "").strip(), "village")
+    district = _unit("district", (filing.district or "").strip(), "district")
+    if village is not None:
+        if district is not None and village.parent_id != district.id:
+            raise ValidationError("is not in the chosen district", where="village", code="village_not_in_district")
+        district = district or db.session.get(OrgUnit, village.parent_id)
+    lat = coordinate(filing.latitude, "latitude", 90)
+    lon = coordinate(filing.longitude, "longitude", 180)
+    if (lat is None) != (lon is None):
+        raise ValidationError("give both latitude and longitude, or neither",
+                              where="latitude" if lat is None else "longitude", code="incomplete_coordinates")
+    phone, email, how = _contact(filing)
+    clean = photo_store.check_photos(
+        list(filing.photos or []), settings["max_photos"], settings["max_photo_kb"] * 1024
+    )
+    source_ref = (filing.source_ref or "").strip()[:100] or None
+    if source_ref and db.session.execute(
+        db.select(Complaint.id).where(Complaint.channel == channel, Complaint.source_ref == source_ref)
+    ).first():
+        raise ValidationError("this message was already received", where="message_id", code="duplicate")
+    return {
+        "category": cat, "agency": agency, "description": description, "district": district,
+        "village": village, "address": clean_text(filing.address, "address", 300), "lat": lat, "lon": lon,
+        "name": clean_text(filing.name, "name", 200), "phone": phone, "email": email, "notify_by": how,
+        "photos": clean, "source_ref": source_ref, "attributes": dict(filing.attributes or {}),
+        "media_url": clean_text(filing.media_url, "media_url", 500),
+    }
+
+
+# -- filing ---------------------------------------------------------------------------------------
+
+def announce_event(tenant, actor, what: str, complaint: Complaint, **extra) -> None:
+    """Tell the tenant's other modules (``handle_event``): ``complaints.<what>``, no personal data."""
+    payload = {"number": complaint.number, "category": complaint.category_code, "agency_id": complaint.agency_id,
+               "status": complaint.status, **extra}
+    publish(tenant, actor, f"complaints.{what}", payload, source="complaints")
+
+
+def actor_role(actor) -> str:
+    return "officer" if isinstance(actor, User) else ("system" if actor else "citizen")
+
+
+def add_event(complaint: Complaint, kind: str, actor, role: str, now: datetime, note: str = "",
+              from_status: str = "", to_status: str = "") -> ComplaintEvent:
+    event = ComplaintEvent(
+        kind=kind, at=now, from_status=from_status, to_status=to_status, agency_id=complaint.agency_id,
+        actor_id=actor.id if isinstance(actor, User) else None, actor_role=role, note=note[:1000],
+    )
+    complaint.events.append(event)
+    return event
+
+
+def file_complaint(tenant, actor, filing: Filing, channel: str, now: datetime | None = None,
+                   filer: User | None = None, announce: bool = True) -> tuple[Complaint, str]:
+    """File a complaint; returns it and the filer's access code (shown once, never stored in clear).
+
+    ``filer`` is the signed-in citizen filing for themselves (None: anonymous, or a caller an
+    officer enters on the hotline). ``announce=False`` when the channel answers the filer itself
+    (the SMS reply), so they are not told twice.
+    """
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        settings = settings_of(tenant)
+        values = validate(tenant, filing, channel, settings)
+        cat = values["category"]
+        year, seq = numbering.allocate(tenant, now)
+        access_key = secrets.token_hex(4).upper()
+        complaint = Complaint(
+            number=numbering.format_number(numbering.prefix_of(tenant, settings), year, seq),
+            year=year, seq=seq, token=secrets.token_urlsafe(18), access_key_hash=keyed_hash(access_key),
+            category_code=cat.code, agency_id=values["agency"].id,
+            district_id=values["district"].id if values["district"] else None,
+            village_id=values["village"].id if values["village"] else None,
+            description=values["description"], address=values["address"],
+            latitude=values["lat"], longitude=values["lon"], attributes=values["attributes"],
+            media_url=values["media_url"], channel=channel, source_ref=values["source_ref"],
+            filer_user_id=filer.id if filer is not None else None,
+            filer_name=values["name"] or None, filer_phone=values["phone"] or None,
+            filer_email=values["email"] or None,
+            filer_phone_hash=keyed_hash(values["phone"]) if values["phone"] else "",
+            filer_email_hash=keyed_hash(values["email"]) if values["email"] else "",
+            notify_by=values["notify_by"], status="submitted", created_at=now, updated_at=now,
+            response_due_at=now + timedelta(hours=cat.response_hours),
+            resolution_due_at=now + timedelta(days=cat.resolution_days),
+        )
+        db.session.add(complaint)
+        role = "officer" if channel == "hotline" else "citizen"
+        add_event(complaint, "filed", actor, role, now, to_status="submitted")
+        db.session.flush()
+        _store_photos(tenant, complaint, values["photos"])
+        audit(tenant, actor, "complaints.file", "complaint", complaint.number, after={
+            "category": cat.code, "agency": values["agency"].code, "channel": channel,
+            "photos": len(values["photos"]),
+        })
+        if announce:
+            notifications.filed(tenant, complaint, access_key)
+        announce_event(tenant, actor, "filed", complaint, channel=channel)
+        return complaint, access_key
+
+
+def _store_photos(tenant, complaint: Complaint, clean: list) -> None:
+    stored: list[str] = []
+    try:
+        for index, photo in enumerate(clean, start=1):
+            key = photo_store.store(tenant, photo, f"{complaint.number}-{index}")
+            stored.append(key)
+            complaint.photos.append(ComplaintPhoto(
+                storage_key=key, content_type=photo.content_type, size=len(photo.data),
+                width=photo.width, height=photo.height,
+            ))
+        db.session.flush()
+    except Exception:
+        photo_store.discard(stored)
+        raise
+
+
+# -- finding and access ---------------------------------------------------------------------------
+
+def get_by_number(tenant, number: str) -> Complaint:
+    with tenant_scope(tenant):
+        row = db.session.execute(
+            db.select(Complaint).where(Complaint.number == (number or "").strip().upper())
+        ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("no such complaint", where="number")
+    return row
+
+
+def get_by_token(tenant, token: str) -> Complaint:
+    with tenant_scope(tenant):
+        row = db.session.execute(db.select(Complaint).where(Complaint.token == token)).scalar_one_or_none()
+    if row is None:
+        raise NotFound("no such token", where="token")
+    return row
+
+
+def agencies_of(tenant, user) -> set[int]:
+    """The agencies whose queue ``user`` works in ``tenant`` (their officer memberships)."""
+    if not isinstance(user, User):
+        return set()
+    return set(member_agencies(user, tenant))
+
+
+def may_coordinate(tenant, actor) -> bool:
+    return isinstance(actor, User) and has_permission(actor, tenant, "complaints.coordinate")
+
+
+def may_handle(tenant, actor, complaint: Complaint) -> bool:
+    """Tokens and the system act for the tenant; people need the permission and the agency."""
+    if isinstance(actor, str):
+        return actor == "system" or actor.startswith("token:")
+    if not isinstance(actor, User):
+        return False
+    if may_coordinate(tenant, actor):
+        return True
+    return has_permission(actor, tenant, "complaints.handle") and complaint.agency_id in agencies_of(tenant, actor)
+
+
+def require_handler(tenant, actor, complaint: Complaint) -> None:
+    if not may_handle(tenant, actor, complaint):
+        raise Forbidden("you do not handle this complaint's agency", where="complaint")
+
+
+def may_read_private(tenant, actor, complaint: Complaint) -> bool:
+    """Officers of the agency, coordinators, auditors, and the filer see the filer's details."""
+    if may_handle(tenant, actor, complaint):
+        return True
+    if isinstance(actor, User):
+        return has_permission(actor, tenant, "complaints.read_all") or complaint.filer_user_id == actor.id
+    return False
+
+
+def access_key_matches(complaint: Complaint, key: str) -> bool:
+    key = (key or "").strip().upper()
+    return bool(key) and bool(complaint.access_key_hash) and hmac.compare_digest(
+        complaint.access_key_hash, keyed_hash(key)
+    )
+
+
+def filed_by(tenant, user: User) -> list[Complaint]:
+    with tenant_scope(tenant):
+        return list(db.session.execute(
+            db.select(Complaint).where(Complaint.filer_user_id == user.id).order_by(Complaint.id.desc())
+        ).scalars())

@@ -1,0 +1,165 @@
+"""The module's per-tenant settings (JSON Schema with defaults) and reading its categories."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope
+
+CODE = "^[A-Za-z0-9_-]{1,32}$"
+
+ATTRIBUTE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["code", "description"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE},
+        "description": {"type": "string", "minLength": 1, "maxLength": 200},
+        "datatype": {"enum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]},
+        "required": {"type": "boolean"},
+        "datatype_description": {"type": "string"},
+        "values": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["key", "name"],
+            "properties": {"key": {"type": "string", "minLength": 1}, "name": {"type": "string", "minLength": 1}},
+        }},
+    },
+}
+
+CATEGORY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["code", "name_id", "name_en", "agency"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE, "description": "Stable code (also the Open311 service_code)"},
+        "name_id": {"type": "string", "minLength": 1, "maxLength": 100},
+        "name_en": {"type": "string", "minLength": 1, "maxLength": 100},
+        "agency": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",
+                   "description": "Code of the agency (org unit) that handles it"},
+        "description": {"type": "string", "maxLength": 500},
+        "group": {"type": "string", "maxLength": 100},
+        "keywords": {"type": "array", "items": {"type": "string"}},
+        "response_hours": {"type": "integer", "minimum": 1, "maximum": 720},
+        "resolution_days": {"type": "integer", "minimum": 1, "maximum": 365},
+        "attributes": {"type": "array", "items": ATTRIBUTE},
+    },
+}
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "categories": {"type": "array", "items": CATEGORY, "default": [],
+                       "description": "What citizens can complain about, each routed to an agency"},
+        "number_prefix": {"type": "string", "pattern": "^([A-Z0-9]{1,12})?$", "default": "",
+                          "description": "Tracking number prefix, e.g. MKS (empty: the tenant's slug)"},
+        "default_category": {"type": "string", "default": "",
+                             "description": "Category for SMS and chat messages that name none (empty: the first)"},
+        "reopen_days": {"type": "integer", "minimum": 0, "maximum": 90, "default": 14,
+                        "description": "Days a citizen may reopen a resolved complaint"},
+        "coordinator_email": {"type": "string", "default": "", "description": "The tenant's complaint coordinator"},
+        "coordinator_phone": {"type": "string", "default": ""},
+        "agency_contacts": {
+            "type": "object", "default": {},
+            "description": "Head of each agency, by agency code: {email, phone}",
+            "additionalProperties": {"type": "object", "additionalProperties": False, "properties": {
+                "email": {"type": "string"}, "phone": {"type": "string"}}},
+        },
+        "coordinator_after_hours": {"type": "integer", "minimum": 1, "maximum": 720, "default": 24,
+                                    "description": "Hours after escalating to the head before the coordinator"},
+        "webhook_secret": {"type": "string", "default": "",
+                           "description": "HMAC secret of the chat webhook (or env:VARIABLE); empty: off"},
+        "max_photos": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3},
+        "max_photo_kb": {"type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},
+    },
+}
+
+DEFAULT_RESPONSE_HOURS = 24
+DEFAULT_RESOLUTION_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_id: str
+    name_en: str
+    agency: str
+    description: str = ""
+    group: str = ""
+    keywords: tuple = ()
+    response_hours: int = DEFAULT_RESPONSE_HOURS
+    resolution_days: int = DEFAULT_RESOLUTION_DAYS
+    attributes: tuple = field(default_factory=tuple)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if str(locale).startswith("en") else self.name_id
+
+
+def settings_of(tenant) -> dict:
+    return module_settings(tenant, "complaints")
+
+
+def categories(tenant, settings: dict | None = None) -> list[Category]:
+    rows = (settings or settings_of(tenant)).get("categories", [])
+    out = []
+    for row in rows:
+        values = dict(row)
+        values["keywords"] = tuple(values.get("keywords", ()))
+        values["attributes"] = tuple(values.get("attributes", ()))
+        out.append(Category(**values))
+    return out
+
+
+def category(tenant, code: str, settings: dict | None = None) -> Category:
+    for cat in categories(tenant, settings):
+        if cat.code.lower() == (code or "").strip().lower():
+            return cat
+    raise ValidationError("unknown category", where="category", code="unknown_category")
+
+
+def default_category(tenant, settings: dict | None = None) -> Category:
+    settings = settings or settings_of(tenant)
+    cats = categories(tenant, settings)
+    if not cats:
+        raise ValidationError("this tenant has no complaint categories", where="category", code="no_categories")
+    if settings.get("default_category"):
+        return category(tenant, settings["default_category"], settings)
+    return cats[0]
+
+
+def agency_for(tenant, cat: Category) -> OrgUnit:
+    """The active agency a category routes to; a clear error if the tenant has no such agency."""
+    with tenant_scope(tenant):
+        unit = db.session.execute(
+            db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.code == cat.agency, OrgUnit.active.is_(True))
+        ).scalar_one_or_none()
+    if unit is None:
+        raise ValidationError(
+            f"category '{cat.code}' routes to agency '{cat.agency}', which tenant '{tenant.slug}' does not have",
+            where=f"modules.complaints.settings.categories.{cat.code}.agency", code="unknown_agency",
+        )
+    return unit
+
+
+def check_settings(tenant, settings: dict) -> None:
+    """Every category's agency exists, codes are unique, the default category is known."""
+    codes = [c["code"].lower() for c in settings.get("categories", [])]
+    dup = sorted({c for c in codes if codes.count(c) > 1})
+    if dup:
+        raise ValidationError(f"category code '{dup[0]}' is used twice", where="modules.complaints.settings.categories")
+    for cat in categories(tenant, settings):
+        agency_for(tenant, cat)
+    if settings.get("default_category"):
+        try:
+            category(tenant, settings["default_category"], settings)
+        except ValidationError:
+            raise ValidationError(
+                f"default_category '{settings['default_category']}' is not one of the categories",
+                where="modules.complaints.settings.default_category",
+            ) from None
+
+
+def webhook_secret(settings: dict) -> str:
+    """The chat webhook's secret: literal, or ``env:NAME`` to keep it out of the tenant file."""
+    value = settings.get("webhook_secret", "")
+    if value.startswith("env:"):
+        return os.environ.get(value[4:], "")
+    return value

@@ -1,0 +1,131 @@
+"""Fixtures of the complaints module's tests: a tenant with the module, people in their roles,
+photos, and reading the outbox and the audit trail."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from core.kit import db, tenant_scope
+
+AGENCIES = [
+    {"code": "DLH", "name": "Dinas Lingkungan Hidup", "head": "Kepala DLH"},
+    {"code": "PU", "name": "Dinas Pekerjaan Umum"},
+]
+DISTRICTS = [
+    {"code": "MRS", "name": "Mariso", "villages": [{"code": "MRS-BTN", "name": "Bontorannu"}]},
+    {"code": "PNK", "name": "Panakkukang", "villages": [{"code": "PNK-PNK", "name": "Panaikang"}]},
+]
+SETTINGS = {
+    "categories": [
+        {"code": "SAMPAH", "name_id": "Sampah", "name_en": "Rubbish", "agency": "DLH",
+         "response_hours": 24, "resolution_days": 3, "keywords": ["trash"], "group": "Kebersihan"},
+        {"code": "JALAN", "name_id": "Jalan rusak", "name_en": "Damaged road", "agency": "PU",
+         "resolution_days": 14, "attributes": [
+             {"code": "SIZE", "description": "How big is the hole?", "datatype": "singlevaluelist",
+              "required": True, "values": [{"key": "S", "name": "Small"}, {"key": "L", "name": "Large"}]},
+         ]},
+    ],
+    "number_prefix": "",
+    "reopen_days": 7,
+    "coordinator_email": "koordinator@example.test",
+    "agency_contacts": {"DLH": {"email": "kadis.dlh@example.test", "phone": "081234567800"}},
+    "coordinator_after_hours": 24,
+    "webhook_secret": "chat-secret",
+    "max_photos": 2,
+    "max_photo_kb": 300,
+}
+
+
+@pytest.fixture
+def make_tenant(create_tenant):
+    def make(settings=None, **fields):
+        return create_tenant(modules={"complaints": settings if settings is not None else SETTINGS},
+                             agencies=AGENCIES, districts=DISTRICTS, **fields)
+
+    return make
+
+
+@pytest.fixture
+def tenant(make_tenant):
+    return make_tenant()
+
+
+@pytest.fixture
+def people(app, tenant, create_user):
+    """Emails of an officer of DLH, an officer of PU, an admin, an auditor and a citizen."""
+    return {
+        "dlh": create_user(tenant, "officer", agency="DLH"),
+        "pu": create_user(tenant, "officer", agency="PU"),
+        "admin": create_user(tenant, "admin"),
+        "auditor": create_user(tenant, "auditor"),
+        "citizen": create_user(tenant, "citizen"),
+    }
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), exif=True) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, (200, 30, 30))
+    if exif and fmt == "JPEG":
+        data = Image.Exif()
+        data[0x010F] = "SecretCam"  # Make
+        data[0x0131] = "PhoneSoftware 1.0"  # Software
+        image.save(out, fmt, exif=data.tobytes())
+    else:
+        image.save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def user_of(app):
+    def get(email):
+        from core.kit import User
+
+        return db.session.execute(db.select(User).where(User.email == email)).scalar_one()
+
+    return get
+
+
+def outbox(tenant, ref=None):
+    """[(channel, recipient, body)] of the tenant's outbox (optionally of one complaint)."""
+    from core.notify import OutboxMessage
+
+    with tenant_scope(tenant):
+        query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+        if ref:
+            query = query.where(OutboxMessage.ref == ref)
+        return [(m.channel, m.recipient, m.body) for m in db.session.execute(query).scalars()]
+
+
+def audit_actions(tenant, number):
+    from core.audit import AuditEntry
+
+    with tenant_scope(tenant):
+        return [e.action for e in db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.object_type == "complaint", AuditEntry.object_id == number)
+            .order_by(AuditEntry.id)
+        ).scalars()]
+
+
+@pytest.fixture
+def scoped(app_ctx, tenant):
+    """Run the test body as ``tenant`` (as a request would), so rows reload after a commit."""
+    with tenant_scope(tenant):
+        yield tenant
+
+
+@pytest.fixture
+def token_for_tenant(app):
+    """``token_for_tenant(tenant, *scopes) -> clear token``."""
+    from core.auth.service import create_token
+
+    def make(tenant, *scopes):
+        import uuid
+
+        with app.app_context():
+            token = create_token(tenant, f"t-{uuid.uuid4().hex[:8]}", list(scopes), "test")
+            db.session.commit()
+        return token
+
+    return make

@@ -1,0 +1,108 @@
+"""The module's pages (served under ``/complaints/``): citizens' pages in ``views_public.py``,
+officers' in ``views_officer.py``. This file holds the blueprint and what both share."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, g, send_file
+from flask_babel import get_locale
+from flask_login import current_user
+from wtforms import Field
+
+from core.kit import OrgUnit, ValidationError, db, public
+
+from .labels import gettext as _
+from .settings import categories
+from .services import Filing
+
+bp = Blueprint("complaints", __name__)
+STYLESHEET = Path(__file__).resolve().parent / "static" / "complaints.css"
+
+
+@bp.context_processor
+def labels():
+    """What every page of the module formats with."""
+    from .labels import action_label, channel_label, event_label, status_label
+    from .models import aware
+    from .transparency import scrub
+
+    return {"status_label": status_label, "channel_label": channel_label, "event_label": event_label,
+            "action_label": action_label, "aware": aware, "scrubbed": scrub}
+
+
+@bp.route("/complaints.css")
+@public
+def stylesheet():
+    return send_file(STYLESHEET, mimetype="text/css", max_age=300)
+
+
+def actor():
+    """The signed-in user, or None for an anonymous citizen."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def locale() -> str:
+    return str(get_locale() or "id")
+
+
+def units(kind: str) -> list[OrgUnit]:
+    return list(db.session.execute(
+        db.select(OrgUnit).where(OrgUnit.kind == kind, OrgUnit.active.is_(True)).order_by(OrgUnit.name)
+    ).scalars())
+
+
+def unit_names() -> dict[int, str]:
+    return {u.id: u.name for u in db.session.execute(db.select(OrgUnit)).scalars()}
+
+
+def fill_choices(form) -> None:
+    """The category, district and village lists of the request's tenant."""
+    form.category.choices = [("", _("Choose a category"))] + [
+        (c.code, c.name(locale())) for c in categories(g.tenant)
+    ]
+    districts = units("district")
+    form.district.choices = [("", _("Not sure / not listed"))] + [(d.code, d.name) for d in districts]
+    names = {d.id: d.name for d in districts}
+    form.village.choices = [("", _("Not sure / not listed"))] + [
+        (v.code, f"{names.get(v.parent_id, '')} — {v.name}") for v in units("village")
+    ]
+
+
+def filing_from(form, files) -> Filing:
+    uploads = [f.read() for f in files if f and f.filename]
+    return Filing(
+        category=form.category.data or "", description=form.description.data or "",
+        district=form.district.data or "", village=form.village.data or "", address=form.address.data or "",
+        latitude=form.latitude.data, longitude=form.longitude.data, name=form.name.data or "",
+        phone=form.phone.data or "", email=form.email.data or "", notify_by=form.notify_by.data or "",
+        photos=uploads,
+    )
+
+
+def show_error(form, exc: ValidationError) -> None:
+    """Put a service's error on the field it names (or on the form)."""
+    field = getattr(form, exc.where, None) if exc.where else None
+    if isinstance(field, Field):
+        field.errors = list(field.errors or []) + [_field_message(exc)]
+    else:
+        form.form_errors.append(_field_message(exc))
+
+
+def _field_message(exc: ValidationError) -> str:
+    known = {
+        "required": _("This field is required."),
+        "unknown_category": _("Choose one of the listed categories."),
+        "invalid_coordinate": _("Give a latitude between -90 and 90 and a longitude between -180 and 180."),
+        "incomplete_coordinates": _("Give both latitude and longitude, or neither."),
+        "invalid_phone": _("This is not a valid phone number."),
+        "invalid_email": _("This is not an e-mail address."),
+        "invalid_photo": _("A photo must be a JPEG, PNG or WebP image."),
+        "photo_too_large": _("A photo is too large."),
+        "too_many_photos": _("Too many photos."),
+        "village_not_in_district": _("This village is not in the chosen district."),
+        "html_not_allowed": _("Please write plain text, without HTML."),
+    }
+    return known.get(exc.code, exc.message)
+
+
+from . import views_officer, views_public, views_transparency  # noqa: E402,F401  (their routes join the blueprint)

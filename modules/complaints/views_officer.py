@@ -1,0 +1,124 @@
+"""Officers' pages: the agency's queue, moving and re-routing a complaint, entering a hotline call."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from core.kit import ValidationError, db, requires, utcnow
+
+from . import queue, services, workflow
+from .forms import HotlineForm, RerouteForm, TransitionForm
+from .labels import gettext as _, status_label
+from .models import STATUSES
+from .settings import categories
+from .views import actor, bp, fill_choices, filing_from, locale, show_error, unit_names, units
+from .views_public import _complaint_or_404, track_context
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        abort(400)
+
+
+def _list(template_title: str, agency_ids, endpoint: str):
+    status = request.args.get("status", "open")
+    if status not in STATUSES + ("open", "all"):
+        status = "open"
+    only_overdue = request.args.get("overdue") == "1"
+    now = utcnow()
+    try:
+        page = queue.search(
+            g.tenant, agency_ids=agency_ids, status=status, category=request.args.get("category", ""),
+            overdue_at=now if only_overdue else None, page=_int_arg("page", 1),
+        )
+    except ValidationError:
+        abort(400)
+    return render_template(
+        "complaints/queue.html", title=template_title, page=page, status=status, only_overdue=only_overdue,
+        now=now, names=unit_names(), cat_names={c.code: c.name(locale()) for c in categories(g.tenant)},
+        statuses=STATUSES, endpoint=endpoint,
+        args={k: v for k, v in request.args.items() if k != "page"},
+        agencies=[n for i, n in unit_names().items() if agency_ids is None or i in agency_ids],
+    )
+
+
+@bp.route("/queue", endpoint="queue")
+@requires("complaints.handle")
+def queue_page():
+    user = actor()
+    agency_ids = None if services.may_coordinate(g.tenant, user) else services.agencies_of(g.tenant, user)
+    return _list(_("Complaint queue"), agency_ids, "complaints.queue")
+
+
+@bp.route("/all")
+@requires("complaints.read_all")
+def all_complaints():
+    return _list(_("All complaints"), None, "complaints.all_complaints")
+
+
+@bp.route("/manage/<number>/status", methods=["POST"])
+@requires("complaints.handle")
+def change_status(number: str):
+    complaint = _complaint_or_404(number)
+    form = TransitionForm()
+    if form.validate_on_submit():
+        try:
+            workflow.transition(g.tenant, actor(), complaint, form.status.data, note=form.note.data or "")
+            db.session.commit()
+            flash(_("Status changed to: %(status)s", status=status_label(complaint.status)))
+            return redirect(url_for("complaints.track", number=complaint.number))
+        except services.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as exc:
+            db.session.rollback()
+            complaint = _complaint_or_404(number)
+            show_error(form, exc)
+    return render_template("complaints/track.html", **track_context(complaint, transition_form=form)), 400
+
+
+@bp.route("/manage/<number>/reroute", methods=["POST"])
+@requires("complaints.handle")
+def reroute(number: str):
+    complaint = _complaint_or_404(number)
+    form = RerouteForm()
+    form.agency.choices = [(a.code, a.name) for a in units("agency")]
+    if form.validate_on_submit():
+        try:
+            workflow.reroute(g.tenant, actor(), complaint, form.agency.data, form.reason.data)
+            db.session.commit()
+            flash(_("The complaint has been forwarded."))
+            return redirect(url_for("complaints.track", number=complaint.number))
+        except services.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as exc:
+            db.session.rollback()
+            complaint = _complaint_or_404(number)
+            show_error(form, exc)
+    return render_template("complaints/track.html", **track_context(complaint, reroute_form=form)), 400
+
+
+@bp.route("/hotline", methods=["GET", "POST"])
+@requires("complaints.handle")
+def hotline():
+    form = HotlineForm()
+    fill_choices(form)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                complaint, key = services.file_complaint(
+                    g.tenant, actor(), filing_from(form, request.files.getlist("photos")), "hotline"
+                )
+                db.session.commit()
+            except ValidationError as exc:
+                db.session.rollback()
+                show_error(form, exc)
+            else:
+                flash(_("Call entered as %(number)s. Tell the caller this access code: %(key)s",
+                        number=complaint.number, key=key))
+                return redirect(url_for("complaints.track", number=complaint.number))
+        return render_template("complaints/hotline.html", form=form), 400
+    return render_template("complaints/hotline.html", form=form)
+

@@ -1,0 +1,48 @@
+"""The public transparency page and the admin's CSV export."""
+from __future__ import annotations
+
+from flask import Response, abort, g, render_template, request
+
+from core.kit import has_permission, public, requires, utcnow
+
+from . import transparency
+from .chart import bar_chart
+from .labels import gettext as _
+from .settings import categories
+from .views import bp, locale, unit_names
+
+
+@bp.route("/transparency", endpoint="transparency")
+@public
+def transparency_page():
+    try:
+        page = max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        abort(400)
+    rep = transparency.report(g.tenant, utcnow())
+    rows, has_next = transparency.public_list(g.tenant, page=page)
+    chart = bar_chart(
+        _("Complaints per month"), [m for m, _f, _r in rep.series],
+        [(_("Received"), [f for _m, f, _r in rep.series]), (_("Resolved"), [r for _m, _f, r in rep.series])],
+    )
+    return render_template(
+        "complaints/transparency.html", rep=rep, rows=rows, page=page, has_next=has_next, chart=chart,
+        names=unit_names(), cat_names={c.code: c.name(locale()) for c in categories(g.tenant)},
+        can_export=_can_export(),
+    )
+
+
+def _can_export() -> bool:
+    from flask_login import current_user
+
+    return current_user.is_authenticated and has_permission(current_user, g.tenant, "complaints.export")
+
+
+@bp.route("/export.csv")
+@requires("complaints.export")
+def export_csv():
+    body = transparency.export_csv(g.tenant)
+    filename = f"complaints-{g.tenant.slug}-{utcnow():%Y%m%d}.csv"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+    })
