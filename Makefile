@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install demo test test-fast translations i18n-extract i18n-check chromium services bench clean
+.PHONY: install demo test test-fast translations i18n-extract i18n-check chromium services bench bench-complaints clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ test-fast: translations
 
 bench: translations
 	$(BIN)/python bench/tenants.py
+
+# Complaints lists with 100,000 rows in one tenant and 1,000,000 in all (PostgreSQL; a scratch
+# database <name>_cbench is made beside BENCH_DATABASE_URL and dropped). Smaller: make bench-complaints ROWS=100000
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1/postgres
+ROWS ?= 1000000
+bench-complaints: translations
+	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

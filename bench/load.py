@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import math
 import os
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -62,10 +63,22 @@ class Result:
     errors: int
     seconds: float
     bytes: int
+    latencies: list[float] = field(default_factory=list)  # seconds, of each answered request
 
     @property
     def rate(self) -> float:
         return self.done / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """The ``p``-th percentile latency in seconds (nearest rank); 0 without requests."""
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(95)
 
 
 def get(port: int, path: str, host: str | None = None, timeout: float = 15) -> tuple[int, bytes]:
@@ -79,11 +92,13 @@ def get(port: int, path: str, host: str | None = None, timeout: float = 15) -> t
 
 
 def hammer(port: int, targets: list[tuple[str, str | None]], requests: int, concurrency: int,
-           max_seconds: float) -> Result:
+           max_seconds: float, headers: dict | None = None) -> Result:
     """GET ``targets`` (path, Host) round-robin, ``requests`` in all, over ``concurrency`` keep-alive
-    connections; stops early at ``max_seconds``. Only 200 answers count as done."""
+    connections, with ``headers`` (e.g. a session Cookie) on each; stops early at ``max_seconds``.
+    Only 200 answers count as done; each one's latency is kept."""
     counter = itertools.count()
     deadline = time.monotonic() + max_seconds
+    latencies: list[float] = []
 
     def worker() -> tuple[int, int, int]:
         done = errors = size = 0
@@ -94,10 +109,12 @@ def hammer(port: int, targets: list[tuple[str, str | None]], requests: int, conc
                 break
             path, host = targets[i % len(targets)]
             try:
-                conn.request("GET", path, headers={"Host": host} if host else {})
+                sent = time.perf_counter()
+                conn.request("GET", path, headers={**(headers or {}), **({"Host": host} if host else {})})
                 response = conn.getresponse()
                 body = response.read()
                 if response.status == 200:
+                    latencies.append(time.perf_counter() - sent)  # list.append is atomic
                     done, size = done + 1, size + len(body)
                 else:
                     errors += 1
@@ -113,7 +130,8 @@ def hammer(port: int, targets: list[tuple[str, str | None]], requests: int, conc
     with ThreadPoolExecutor(concurrency) as pool:
         results = list(pool.map(lambda _: worker(), range(concurrency)))
     seconds = time.perf_counter() - start
-    return Result(sum(r[0] for r in results), sum(r[1] for r in results), seconds, sum(r[2] for r in results))
+    return Result(sum(r[0] for r in results), sum(r[1] for r in results), seconds, sum(r[2] for r in results),
+                  latencies)
 
 
 def server_env(**extra) -> dict:

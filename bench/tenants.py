@@ -183,8 +183,8 @@ def run_backend(backend: str, url: str, instance: Path, args) -> Run:
             db.engine.dispose()
 
 
-def scratch_postgres(url: str, drop: bool = False) -> str:
-    """Make (or drop) ``<database>_bench`` on the server of ``url``; returns its URL."""
+def scratch_postgres(url: str, drop: bool = False, suffix: str = "_bench") -> str:
+    """Make (or drop) ``<database><suffix>`` on the server of ``url``; returns its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -193,7 +193,7 @@ def scratch_postgres(url: str, drop: bool = False) -> str:
     base = make_url(normalise_db_url(url))
     if not base.drivername.startswith("postgresql"):
         sys.exit("error: --database-url: give a postgresql:// URL")
-    name = f"{base.database}_bench"
+    name = f"{base.database}{suffix}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:

@@ -118,7 +118,10 @@ def register_module_blueprints(app: Flask, manager: ModuleManager) -> None:
             bp, prefix = entry if isinstance(entry, tuple) else (entry, f"/{name}")
             app.register_blueprint(bp, url_prefix=prefix)
             # on the app, not the blueprint: a blueprint object may serve several apps (tests)
-            app.before_request_funcs.setdefault(bp.name, []).extend(guards)
+            find_tenant = getattr(bp, "pamong_find_tenant", None)  # see tenancy.resolve.deployment_wide
+            app.before_request_funcs.setdefault(bp.name, []).extend(
+                [module_guard(name, find_tenant), domain.as_default] if find_tenant else guards
+            )
         for bp in manager.call(spec.plugin, "register_api", app=app) or []:
             csrf.exempt(bp)
             app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")

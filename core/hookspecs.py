@@ -31,6 +31,9 @@ def register_blueprints(app):
 
     An entry may instead be ``(blueprint, url_prefix)`` to serve a standard's fixed address
     (e.g. ``/open311/v2``) in the tenant's URL space; the module's guard applies all the same.
+    A blueprint marked with ``core.kit.deployment_wide(bp, find_tenant)`` also answers on the
+    deployment's own host (no tenant in host or path): ``find_tenant()`` names the tenant from the
+    request (e.g. a ``jurisdiction_id`` parameter), which then scopes the request as usual.
     """
 
 

@@ -23,6 +23,8 @@ from .settings import module_settings
 from .tenancy.models import OrgUnit, Tenant, utcnow
 from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_scope
 from .tenancy.service import enabled_modules
+from .tenancy.resolve import deployment_wide
+from .calendar import WorkingCalendar, calendar_of
 from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
 
 __all__ = [
@@ -37,4 +39,6 @@ __all__ = [
     "SignatureError", "sign_webhook", "verify_webhook",
     # domain events between modules
     "publish",
+    # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
+    "WorkingCalendar", "calendar_of", "deployment_wide",
 ]

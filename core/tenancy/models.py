@@ -31,6 +31,8 @@ class Tenant(db.Model):
     locales: Mapped[list] = mapped_column(JSON, default=lambda: ["id", "en"])
     branding: Mapped[dict] = mapped_column(JSON, default=dict)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # free keys of the TOML's [extra]
+    # the tenant's own days off ([[holidays]]: {"date": "YYYY-MM-DD", "name"}), see core/calendar.py
+    holidays: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Head of the sealed audit chain (DESIGN §5): deleting the newest sealed entry is detectable.
     audit_head_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -45,24 +45,50 @@ def resolve_tenant():
         ).scalar_one_or_none()
     if tenant is None:
         return None
+    enter_tenant(tenant)
+    return None
+
+
+def enter_tenant(tenant: Tenant) -> None:
+    """Make ``tenant`` the request's tenant: ``g.tenant``, its enabled modules and its scope."""
     g.tenant = tenant
     g._scope_token = set_scope(Scope((tenant.id,), tenant.id))
     g.enabled_modules = frozenset(db.session.execute(
         db.select(TenantModule.module).where(TenantModule.enabled.is_(True))
     ).scalars())
-    return None
 
 
 def release_tenant(exc=None):
     token = g.pop("_scope_token", None)
     if token is not None:
-        reset_scope(token)
+        # what the view did not commit is discarded with the request's session: no flush
+        reset_scope(token, flush=False)
 
 
-def module_guard(name: str):
-    """A blueprint's before_request: 404 unless the request's tenant has enabled module ``name``."""
+def deployment_wide(blueprint, find_tenant):
+    """Let ``blueprint`` also answer on the deployment's own host, where no tenant is resolved.
+
+    ``find_tenant()`` runs only then (never when the host or ``/t/<slug>/`` named a tenant); it reads
+    the request (e.g. Open311's ``jurisdiction_id``) and returns the Tenant, or None for a 404; it
+    may raise an exception the blueprint's error handlers answer in their own format. The tenant it
+    returns becomes the request's tenant (scope included), and the module guard applies as usual.
+    """
+    blueprint.pamong_find_tenant = find_tenant
+    return blueprint
+
+
+def module_guard(name: str, find_tenant=None):
+    """A blueprint's before_request: 404 unless the request's tenant has enabled module ``name``.
+
+    With ``find_tenant`` (a ``deployment_wide`` blueprint), a request with no tenant asks it first.
+    """
 
     def guard():
+        if getattr(g, "tenant", None) is None and find_tenant is not None:
+            tenant = find_tenant()
+            if tenant is not None:
+                enter_tenant(tenant)
+                g.deployment_wide = True
         if getattr(g, "tenant", None) is None or name not in g.enabled_modules:
             abort(404)
 

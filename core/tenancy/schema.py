@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 import zoneinfo
+from datetime import date as date_type
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +40,20 @@ class District(Unit):
     villages: list[Unit] = []
 
 
+class Holiday(Strict):
+    """One of the tenant's own days off (a local holiday, a cuti bersama): counted as no working day."""
+
+    date: date_type
+    name: str = Field("", max_length=200)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _a_date(cls, value) -> date_type:
+        from ..calendar import parse_date
+
+        return parse_date(value)  # a TOML date or "YYYY-MM-DD"; a clear message otherwise
+
+
 class ModuleEntry(Strict):
     enabled: bool = True
     settings: dict = {}
@@ -56,6 +71,7 @@ class TenantFile(Strict):
     agencies: list[Unit] = []
     districts: list[District] = []
     modules: dict[str, ModuleEntry] = {}
+    holidays: list[Holiday] = []
     extra: dict = {}
 
     @field_validator("timezone")
@@ -82,6 +98,15 @@ class TenantFile(Strict):
     def _locales(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("name at least one locale")
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _unique_dates(cls, value: list[Holiday]) -> list[Holiday]:
+        dates = [h.date for h in value]
+        dup = sorted({d for d in dates if dates.count(d) > 1})
+        if dup:
+            raise ValueError(f"date {dup[0].isoformat()} is listed twice")
         return value
 
     @field_validator("agencies", "districts")

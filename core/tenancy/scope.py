@@ -50,10 +50,11 @@ def set_scope(scope: Scope) -> contextvars.Token:
     return token
 
 
-def reset_scope(token: contextvars.Token, failed: bool = False) -> None:
+def reset_scope(token: contextvars.Token, failed: bool = False, flush: bool = True) -> None:
     """Leave a scope. After a failure the transaction is doomed: nothing is flushed or synced."""
     session = None if failed else _open_session()
-    _flush_pending(session)
+    if flush:
+        _flush_pending(session)
     _current.reset(token)
     _sync_transaction(session, _current.get())
 
@@ -132,15 +133,25 @@ def _stamp_tenant(session, obj):
 @event.listens_for(Session, "after_begin")
 def _set_pg_scope(session, transaction, connection):
     if connection.dialect.name == "postgresql":
+        # A new transaction holds no tenant (the setting is transaction-local): nothing to send
+        # unless a scope is active.
+        connection.info[_APPLIED] = EMPTY.setting
         _apply_setting(connection, current_scope())
 
 
+_APPLIED = "pamong_scope_setting"
+
+
 def _apply_setting(connection, scope: Scope) -> None:
+    """SET LOCAL the scope for this transaction, unless it already holds that very scope."""
     from sqlalchemy import text
 
+    if connection.info.get(_APPLIED) == scope.setting:
+        return
     connection.execute(
         text("SELECT set_config('pamong.tenant_ids', :ids, true)"), {"ids": scope.setting}
     )
+    connection.info[_APPLIED] = scope.setting
 
 
 def _open_session():

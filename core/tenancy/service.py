@@ -6,6 +6,7 @@ admin pages commit (all or nothing) or roll back.
 from __future__ import annotations
 
 from ..audit import record
+from ..calendar import parse_date
 from ..errors import ValidationError
 from ..extensions import db
 from ..settings import validate_settings
@@ -86,6 +87,7 @@ def _summary(tenant: Tenant) -> dict:
         "name": tenant.name, "kind": tenant.kind, "timezone": tenant.timezone,
         "parent": tenant.parent.slug if tenant.parent else "", "locales": list(tenant.locales or []),
         "domains": sorted(d.host for d in tenant.domains), "branding": dict(tenant.branding or {}),
+        "holidays": list(tenant.holidays or []),
     }
 
 
@@ -104,6 +106,7 @@ def apply_doc(doc: TenantFile, actor, manager) -> Tenant:
     tenant.locales = list(doc.locales)
     tenant.branding = doc.branding.model_dump()
     tenant.extra = dict(doc.extra)
+    tenant.holidays = [{"date": h.date.isoformat(), "name": h.name} for h in sorted(doc.holidays, key=lambda h: h.date)]
     wanted = set(doc.domains)
     tenant.domains = [d for d in tenant.domains if d.host in wanted] + [
         Domain(host=h) for h in doc.domains if h not in {d.host for d in tenant.domains}
@@ -260,6 +263,7 @@ def export_doc(tenant: Tenant) -> dict:
         "agencies": [unit(u) for u in units if u.kind == "agency"],
         "districts": districts,
         "modules": {m.module: {"enabled": m.enabled, "settings": m.settings or {}} for m in modules},
+        "holidays": [{"date": parse_date(h["date"]), "name": h.get("name", "")} for h in tenant.holidays or []],
         "extra": dict(tenant.extra or {}),
     }
     parse_tenant(doc, f"export of {tenant.slug}")  # what we export must load again

@@ -37,6 +37,9 @@ def permissions():
         {"name": "complaints.read_all", "description": _l("Read every complaint, with the filer's details"),
          "roles": ["auditor", "admin"]},
         {"name": "complaints.export", "description": _l("Export complaints as CSV"), "roles": ["admin"]},
+        {"name": "complaints.read_redacted",
+         "description": _l("Read what officers redacted or hid from complaints (the originals)"),
+         "roles": ["auditor"]},
     ]
 
 
@@ -60,7 +63,7 @@ def register_api(app):
 
 @hookimpl
 def openapi_paths(app):
-    from .api import OPENAPI_PATHS
+    from .api_docs import OPENAPI_PATHS
 
     return OPENAPI_PATHS
 

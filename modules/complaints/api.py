@@ -1,9 +1,14 @@
 """The JSON API under ``/api/v1/complaints/`` (tenant API tokens with scopes), and the chat webhook.
 
 Errors are ``{"error": {"code", "message"}}`` with a stable code. No answer carries the filer's
-name, phone or e-mail.
+name, phone or e-mail, and a *rahasia* (confidential) complaint is not there at all: left out of
+lists, 404 by its number (``disclosure.py``); only the answer to the token that filed it shows it
+once. The description of every path is in ``api_docs.py``.
 """
 from __future__ import annotations
+
+import base64
+import binascii
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +17,9 @@ from core.kit import (
     NotFound, OrgUnit, PamongError, SignatureError, ValidationError, api_error, api_scope, db, public, utcnow,
 )
 
-from . import channels, queue, services, workflow
+from . import channels, filer_info, queue, services, workflow
+from .api_docs import OPENAPI_PATHS  # noqa: F401  (the module's openapi_paths hook reads it here)
+from .disclosure import is_public
 from .limits import intake_limit
 from .models import aware
 from .transparency import scrub
@@ -33,12 +40,15 @@ def represent(c, codes: dict[int, str], timeline: bool = False) -> dict:
         "channel": c.channel, "created_at": _time(c.created_at), "updated_at": _time(c.updated_at),
         "response_due_at": _time(c.response_due_at), "resolution_due_at": _time(c.resolution_due_at),
         "resolved_at": _time(c.resolved_at), "closed_at": _time(c.closed_at),
-        "escalation_level": c.escalation_level, "overdue": c.due(utcnow()) or None, "photos": len(c.photos),
+        "escalation_level": c.escalation_level, "overdue": c.due(utcnow()) or None,
+        "photos": len([p for p in c.photos if not p.hidden]), "outcome": c.outcome or None,
+        "confirmed_at": _time(c.confirmed_at), "anonymous": bool(c.anonymous),
     }
     if timeline:
         out["timeline"] = [{
             "at": _time(e.at), "kind": e.kind, "from_status": e.from_status or None, "to_status": e.to_status or None,
-            "agency": codes.get(e.agency_id), "note": scrub(e.note),
+            "agency": codes.get(e.agency_id), "outcome": e.outcome or None,
+            "note": "" if e.kind == "info" else scrub(e.note),  # what the filer added is not published
         } for e in c.events]
     return out
 
@@ -71,6 +81,31 @@ def _json() -> dict:
     return data
 
 
+def _visible(number: str):
+    """The complaint by its number; a *rahasia* one is NotFound, like a number that does not exist."""
+    complaint = services.get_by_number(g.tenant, number)
+    if not is_public(complaint):
+        raise NotFound("no such complaint", where="number")
+    return complaint
+
+
+def _photos(data: dict) -> list[bytes]:
+    raw = data.get("photos") or []
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        raise ValidationError("must be a list of base64 strings", where="photos", code="invalid_photo")
+    try:
+        return [base64.b64decode(p, validate=True) for p in raw]
+    except (binascii.Error, ValueError):
+        raise ValidationError("is not base64", where="photos", code="invalid_photo") from None
+
+
+def _flag(data: dict, name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise ValidationError("must be true or false", where=name, code="invalid_field")
+    return value
+
+
 def _int(name: str, default: int) -> int:
     try:
         return int(request.args.get(name, default))
@@ -84,7 +119,7 @@ def list_complaints():
     try:
         page = queue.search(
             g.tenant, status=request.args.get("status", "all"), category=request.args.get("category", ""),
-            page=_int("page", 1), per_page=_int("per_page", 50),
+            page=_int("page", 1), per_page=_int("per_page", 50), public_only=True,
         )
     except ValidationError as exc:
         return _fail(exc)
@@ -97,7 +132,7 @@ def list_complaints():
 @api_scope("complaints:read")
 def get_complaint(number: str):
     try:
-        complaint = services.get_by_number(g.tenant, number)
+        complaint = _visible(number)
     except NotFound as exc:
         return _fail(exc)
     return jsonify(represent(complaint, _codes(), timeline=True))
@@ -113,7 +148,8 @@ def create_complaint():
             district=str(data.get("district", "")), village=str(data.get("village", "")),
             address=str(data.get("address", "")), latitude=data.get("lat"), longitude=data.get("long"),
             name=str(data.get("name", "")), phone=str(data.get("phone", "")), email=str(data.get("email", "")),
-            notify_by=str(data.get("notify_by", "")),
+            notify_by=str(data.get("notify_by", "")), anonymous=_flag(data, "anonymous"),
+            confidential=_flag(data, "confidential"), photos=_photos(data),
         )
         complaint, key = services.file_complaint(g.tenant, _actor(), filing, "api")
         db.session.commit()
@@ -129,8 +165,9 @@ def create_complaint():
 def change_status(number: str):
     try:
         data = _json()
-        complaint = services.get_by_number(g.tenant, number)
-        workflow.transition(g.tenant, _actor(), complaint, str(data.get("status", "")), note=str(data.get("note", "")))
+        complaint = _visible(number)
+        workflow.transition(g.tenant, _actor(), complaint, str(data.get("status", "")), note=str(data.get("note", "")),
+                            outcome=str(data.get("outcome") or ""))
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -142,12 +179,46 @@ def change_status(number: str):
 def reroute(number: str):
     try:
         data = _json()
-        complaint = services.get_by_number(g.tenant, number)
+        complaint = _visible(number)
         workflow.reroute(g.tenant, _actor(), complaint, str(data.get("agency", "")), str(data.get("reason", "")))
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
     return jsonify(represent(complaint, _codes(), timeline=True))
+
+
+def _filer_step(number: str, step):
+    """A filer's step relayed by an integration (a chat bot, a call centre): with the filer's
+    ``access_code``; the API token acts for the filer (as an Open311 client does)."""
+    try:
+        data = _json()
+        complaint = _visible(number)
+        step(complaint, data, str(data.get("access_code") or ""))
+        db.session.commit()
+    except PamongError as exc:
+        return _fail(exc)
+    return jsonify(represent(complaint, _codes(), timeline=True))
+
+
+@bp.route("/<number>/reopen", methods=["POST"])
+@api_scope("complaints:write")
+def reopen(number: str):
+    return _filer_step(number, lambda c, data, key: workflow.reopen(
+        g.tenant, _actor(), c, str(data.get("reason", "")), access_key=key))
+
+
+@bp.route("/<number>/confirm", methods=["POST"])
+@api_scope("complaints:write")
+def confirm(number: str):
+    return _filer_step(number, lambda c, data, key: workflow.confirm(g.tenant, _actor(), c, access_key=key))
+
+
+@bp.route("/<number>/info", methods=["POST"])
+@api_scope("complaints:write")
+def add_info(number: str):
+    return _filer_step(number, lambda c, data, key: filer_info.add_info(
+        g.tenant, _actor(), c, str(data.get("text", "")), _photos(data), access_key=key,
+        proven=True))  # the token relays for the filer
 
 
 @bp.route("/webhook/social", methods=["POST"])
@@ -170,74 +241,3 @@ def social_webhook():
         db.session.rollback()
         return api_error("replayed", "this message was already received", 409)
     return jsonify(number=complaint.number, status=complaint.status), 201
-
-
-NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
-          "description": "The tracking number, e.g. MKS-2026-000123"}
-ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-
-def _op(summary: str, scope: str | None, ok: str, body: dict | None = None, params: list | None = None) -> dict:
-    op = {"summary": summary, "tags": ["complaints"], "responses": {
-        ok: {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
-        "400": {"description": "Bad input", **ERROR}, "404": {"description": "Not found", **ERROR},
-    }}
-    if scope:
-        op["security"] = [{"token": [scope]}]
-        op["responses"]["401"] = {"description": "No valid token of this tenant", **ERROR}
-        op["responses"]["403"] = {"description": "The token lacks the scope", **ERROR}
-    if body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {k: {"type": t} for k, t in body.items()}}}}}
-    if params:
-        op["parameters"] = params
-    return op
-
-
-def _query(name: str, kind: str = "string") -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
-
-
-FILING = {"category": "string", "description": "string", "district": "string", "village": "string",
-          "address": "string", "lat": "number", "long": "number", "name": "string", "phone": "string",
-          "email": "string", "notify_by": "string"}
-OPENAPI_PATHS = {
-    "/api/v1/complaints/": {
-        "get": _op("List complaints", "complaints:read", "200", params=[
-            _query("status"), _query("category"), _query("page", "integer"), _query("per_page", "integer")]),
-        "post": _op("File a complaint (the answer carries its access code, once)", "complaints:write", "201",
-                    body=FILING),
-    },
-    "/api/v1/complaints/{number}": {
-        "parameters": [NUMBER],
-        "get": _op("One complaint with its timeline", "complaints:read", "200"),
-    },
-    "/api/v1/complaints/{number}/status": {
-        "parameters": [NUMBER],
-        "post": _op("Move a complaint to another status", "complaints:write", "200",
-                    body={"status": "string", "note": "string"}),
-    },
-    "/api/v1/complaints/{number}/reroute": {
-        "parameters": [NUMBER],
-        "post": _op("Forward a complaint to another agency", "complaints:write", "200",
-                    body={"agency": "string", "reason": "string"}),
-    },
-    "/api/v1/complaints/webhook/social": {
-        "post": {
-            **_op("A chat-gateway message, signed with the tenant's webhook secret: X-Pamong-Timestamp "
-                  "(Unix seconds) and X-Pamong-Signature (sha256=HMAC-SHA256 of '<timestamp>.' + body)", None, "201",
-                  body={"message_id": "string", "channel": "string", "text": "string", "category": "string",
-                        "sender": "object", "location": "object"}),
-            "responses": {
-                "201": {"description": "Filed: {number, status}"}, "400": {"description": "Bad input", **ERROR},
-                "401": {"description": "Missing, forged or stale signature", **ERROR},
-                "404": {"description": "The tenant has no webhook secret", **ERROR},
-                "409": {"description": "This message_id was already received", **ERROR},
-            },
-            "parameters": [
-                {"name": "X-Pamong-Timestamp", "in": "header", "required": True, "schema": {"type": "string"}},
-                {"name": "X-Pamong-Signature", "in": "header", "required": True, "schema": {"type": "string"}},
-            ],
-        },
-    },
-}

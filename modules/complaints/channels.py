@@ -97,5 +97,6 @@ def receive_social(tenant, raw: bytes, timestamp: str | None, signature: str | N
         email=_text(sender, "email", 254), address=_text(location, "address", 300),
         latitude=location.get("lat"), longitude=location.get("long"), village=_text(location, "village", 32),
         district=_text(location, "district", 32), source_ref=message_id,
+        anonymous=data.get("anonymous") is True, confidential=data.get("confidential") is True,  # SP4N-LAPOR!
     )
     return services.file_complaint(tenant, f"webhook:{_text(data, 'channel', 30) or 'social'}", filing, "social")

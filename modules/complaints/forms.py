@@ -1,7 +1,7 @@
 """The module's web forms (Flask-WTF: CSRF on every form). The services check everything again."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .labels import lazy_gettext as _l
@@ -31,6 +31,14 @@ class ComplaintForm(FlaskForm):
                  ("none", _l("Do not tell me"))],
         validators=[Optional()],
     )
+    anonymous = BooleanField(
+        _l("Anonymous: hide my identity from the agency's officers too"),
+        description=_l("Only the complaint coordinator will see your name and contact."),
+    )
+    confidential = BooleanField(
+        _l("Confidential: do not publish this complaint"),
+        description=_l("It will not appear on any public page, list or data feed; only the officers handling it see it."),
+    )
 
 
 class HotlineForm(ComplaintForm):
@@ -39,12 +47,17 @@ class HotlineForm(ComplaintForm):
     name = StringField(_l("Caller's name"), validators=[Optional(), Length(max=200)])
     phone = StringField(_l("Caller's phone"), validators=[Optional(), Length(max=32)])
     email = StringField(_l("Caller's e-mail"), validators=[Optional(), Length(max=254)])
+    anonymous = BooleanField(_l("Anonymous: the caller asks that officers not know who they are"))
+    confidential = BooleanField(_l("Confidential: the caller asks that the complaint not be published"))
 
 
 class TransitionForm(FlaskForm):
     status = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note for the citizen"), validators=[Optional(), Length(max=1000)],
-                         description=_l("Required to reject or resolve. Shown on the public timeline."))
+                         description=_l("Required to reject, resolve or close without a fix. Shown on the public timeline."))
+    # the coordinator, when verifying (privacy.py): only ever raises the protection
+    anonymous = BooleanField(_l("Anonymous: hide the filer's identity from the agency's officers"))
+    confidential = BooleanField(_l("Confidential: keep the complaint out of every public output"))
 
 
 class RerouteForm(FlaskForm):
@@ -56,6 +69,48 @@ class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("Why is the problem not solved?"), validators=[DataRequired(), Length(max=1000)])
     access_key = StringField(_l("Access code"), validators=[Optional(), Length(max=32)],
                              description=_l("The code you were given when you filed the complaint."))
+
+
+class AccessForm(FlaskForm):
+    """A filer's action; the access code is asked only when the filer is not known to the session."""
+
+    access_key = StringField(_l("Access code"), validators=[Optional(), Length(max=32)],
+                             description=_l("The code you were given when you filed the complaint."))
+
+
+class ConfirmForm(AccessForm):
+    pass
+
+
+class WithdrawForm(AccessForm):
+    reason = TextAreaField(_l("Why do you withdraw it? (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class AddInfoForm(AccessForm):
+    text = TextAreaField(_l("What would you like to add?"), validators=[Optional(), Length(max=1000)])
+    photos = MultipleFileField(_l("More photos (optional)"), description=_l("JPEG, PNG or WebP."),
+                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
+
+
+class FindForm(FlaskForm):
+    number = StringField(_l("Tracking number"), validators=[DataRequired(), Length(max=40)])
+    contact = StringField(_l("The phone number or e-mail you gave, or your access code"),
+                          validators=[DataRequired(), Length(max=254)])
+
+
+class RecoverForm(FlaskForm):
+    contact = StringField(_l("The phone number or e-mail you gave"), validators=[DataRequired(), Length(max=254)])
+
+
+class RedactForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+    event_id = HiddenField(validators=[Optional()])
+    text = TextAreaField(_l("Text as it should be shown"), validators=[Optional(), Length(max=4000)])
+    reason = StringField(_l("Why is it redacted?"), validators=[DataRequired(), Length(max=500)])
+
+
+class HidePhotoForm(FlaskForm):
+    reason = StringField(_l("Why is it hidden?"), validators=[DataRequired(), Length(max=500)])
 
 
 class TrackForm(FlaskForm):

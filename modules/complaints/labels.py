@@ -42,11 +42,31 @@ def event_label(kind: str) -> str:
         "rerouted": gettext("Forwarded to another agency"),
         "reopened": gettext("Reopened by the citizen"),
         "escalated": gettext("Escalated: past its target time"),
+        "info": gettext("The filer added information"),
+        "confirmed": gettext("The filer confirmed it is fixed"),
+        "withdrawn": gettext("Withdrawn by the filer"),
+        "duplicate": gettext("Marked as a duplicate of another complaint"),
+        "update": gettext("Update received through an Open311 client"),
+        "asked": gettext("The officers asked the filer for more information"),
     }.get(kind, kind)
 
 
+def outcome_label(outcome: str) -> str:
+    """How a finished complaint ended: fixed, or closed without a fix and why."""
+    return {
+        "fixed": gettext("Fixed"),
+        "not_responsible": gettext("Not the agency's responsibility (sent on)"),
+        "duplicate": gettext("Duplicate of another complaint"),
+        "unable": gettext("Could not be fixed"),
+        "withdrawn": gettext("Withdrawn by the filer"),
+        "rejected": gettext("Rejected"),
+    }.get(outcome, outcome)
+
+
 def action_label(status: str) -> str:
-    """The button that moves a complaint to ``status``."""
+    """The button that moves a complaint to ``status`` (``closed:<outcome>``: closes it without a fix)."""
+    if status.startswith("closed:"):
+        return gettext("Close without a fix: %(outcome)s", outcome=outcome_label(status[7:]))
     return {
         "verified": gettext("Verify"),
         "assigned": gettext("Assign"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +20,11 @@ STATUSES = ("submitted", "verified", "assigned", "in_progress", "resolved", "clo
 OPEN_STATUSES = ("submitted", "verified", "assigned", "in_progress")
 FINISHED_STATUSES = ("resolved", "closed", "rejected")
 CHANNELS = ("portal", "sms", "social", "hotline", "open311", "api")
+# How a finished complaint ended. Only "fixed" is a resolution; the others closed it without a fix:
+# not the agency's responsibility (sent on outside the tenant), a duplicate, could not be fixed,
+# withdrawn by the filer, or rejected (not a complaint at all).
+UNFIXED_OUTCOMES = ("not_responsible", "duplicate", "unable", "withdrawn")
+OUTCOMES = ("fixed",) + UNFIXED_OUTCOMES + ("rejected",)
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -52,6 +57,8 @@ class Complaint(TenantOwned, db.Model):
         Index("ix_complaints_tenant_created", "tenant_id", "created_at"),
         Index("ix_complaints_tenant_filer", "tenant_id", "filer_user_id"),
         Index("ix_complaints_tenant_phone", "tenant_id", "filer_phone_hash"),
+        # nearby open complaints of a category (duplicates.py): a bounding box on lat/lon first
+        Index("ix_complaints_tenant_category_lat_lon", "tenant_id", "category_code", "latitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,6 +103,17 @@ class Complaint(TenantOwned, db.Model):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)  # 1 head of agency, 2 coordinator
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    # deadlines.py: the agency's follow-up plan (set on verification); the clock paused while the
+    # complaint waits on the citizen; duplicates.py: the complaint this one duplicates
+    followup_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id", ondelete="SET NULL"))
+    # outcomes, confidentiality (SP4N-LAPOR!), the filer's word: see workflow.py, privacy.py, filer_info.py
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # one of OUTCOMES once finished
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the filer: fixed
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)  # filer hidden from officers too
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from every public output
+    unread_updates: Mapped[int] = mapped_column(Integer, default=0)  # filer's additions the officer has not seen
 
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
@@ -109,9 +127,15 @@ class Complaint(TenantOwned, db.Model):
         return self.status in OPEN_STATUSES
 
     def due(self, now: datetime) -> str:
-        """"response" or "resolution" when that target has passed, else ""."""
+        """"response", "followup" or "resolution" when that target has passed, else "" (also while
+        the clock is paused)."""
+        if self.paused_at is not None:
+            return ""
         if self.status == "submitted" and aware(self.response_due_at) < now:
             return "response"
+        if self.status in ("verified", "assigned") and self.followup_due_at is not None \
+                and aware(self.followup_due_at) < now:
+            return "followup"
         if self.status in OPEN_STATUSES and aware(self.resolution_due_at) < now:
             return "resolution"
         return ""
@@ -121,18 +145,22 @@ class ComplaintEvent(TenantOwned, db.Model):
     """One step on a complaint's timeline; shown to the filer and the public without personal data."""
 
     __tablename__ = "complaint_events"
-    __table_args__ = (Index("ix_complaint_events_tenant_complaint", "tenant_id", "complaint_id", "id"),)
+    __table_args__ = (
+        Index("ix_complaint_events_tenant_complaint", "tenant_id", "complaint_id", "id"),
+        Index("ix_complaint_events_tenant_at", "tenant_id", "at"),  # Open311 servicerequestupdates by time
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    kind: Mapped[str] = mapped_column(String(24))  # filed, status, rerouted, reopened, escalated
+    kind: Mapped[str] = mapped_column(String(24))  # filed, status, rerouted, reopened, escalated, info, ...
     from_status: Mapped[str] = mapped_column(String(16), default="")
     to_status: Mapped[str] = mapped_column(String(16), default="")
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_role: Mapped[str] = mapped_column(String(16), default="")  # citizen, officer, system
     note: Mapped[str] = mapped_column(String(1000), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # how a closing ended (OUTCOMES)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 
@@ -151,5 +179,48 @@ class ComplaintPhoto(TenantOwned, db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    thumb_key: Mapped[str] = mapped_column(String(300), default="")  # a small copy for lists
+    thumb_width: Mapped[int] = mapped_column(Integer, default=0)
+    thumb_height: Mapped[int] = mapped_column(Integer, default=0)
+    added_by_filer: Mapped[bool] = mapped_column(Boolean, default=False)  # after filing (filer_info.py)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden by an officer (redaction.py)
 
     complaint: Mapped[Complaint] = relationship(back_populates="photos")
+
+
+class ComplaintFollower(TenantOwned, db.Model):
+    """A signed-in person who follows a public complaint and is told of its changes (follow.py)."""
+
+    __tablename__ = "complaint_followers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "complaint_id", "user_id", name="uq_complaint_followers_tenant_complaint_user"),
+        Index("ix_complaint_followers_tenant_user", "tenant_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ComplaintRedaction(TenantOwned, db.Model):
+    """What an officer redacted or hid, kept for auditors only (``complaints.read_redacted``).
+
+    The core audit trail (readable by admins too) records only this row's id and a keyed digest of
+    the original; the original text itself is encrypted here, a hidden photo stays in storage.
+    """
+
+    __tablename__ = "complaint_redactions"
+    __table_args__ = (Index("ix_complaint_redactions_tenant_complaint", "tenant_id", "complaint_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(24))  # description, address, event, photo
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_events.id", ondelete="SET NULL"))
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_photos.id", ondelete="SET NULL"))
+    original_text: Mapped[str | None] = mapped_column(EncryptedText)
+    original_key: Mapped[str] = mapped_column(String(300), default="")  # the hidden photo in storage
+    digest: Mapped[str] = mapped_column(String(64))  # keyed hash of the original, also in the audit entry
+    reason: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

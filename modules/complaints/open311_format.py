@@ -17,6 +17,7 @@ FORMATS = ("xml", "json")
 ITEMS = {
     "services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
     "errors": "error", "endpoints": "endpoint", "formats": "format", "notes": "note", "photos": "photo",
+    "service_request_updates": "request_update",
 }
 
 

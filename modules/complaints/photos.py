@@ -1,4 +1,10 @@
-"""Complaint photos: checked by content (not by name), re-encoded without metadata, kept in storage."""
+"""Complaint photos: checked by content (not by name), re-encoded without metadata, kept in storage.
+
+A phone's photo carries EXIF (GPS position, device make and serial, time), XMP, comments and text
+chunks that could identify the filer. Only the pixels are kept: the image is rebuilt from them,
+turned upright as its EXIF said, scaled down to ``MAX_SIDE`` and encoded afresh, with a
+``THUMB_SIDE`` thumbnail for lists. Anything Pillow cannot decode completely is refused.
+"""
 from __future__ import annotations
 
 import io
@@ -11,7 +17,9 @@ from core.kit import ValidationError, storage
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000  # beyond this a "photo" is a decompression bomb
-MAX_SIDE = 2560  # larger photos are scaled down: a phone on a weak connection opens them
+MAX_SIDE = 1920  # larger photos are scaled down: a phone on a weak connection opens them
+THUMB_SIDE = 320
+KEEP_INFO = ("transparency",)  # the only metadata kept: what the pixels need
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,9 @@ class CleanPhoto:
     content_type: str
     width: int
     height: int
+    thumb: bytes = b""
+    thumb_width: int = 0
+    thumb_height: int = 0
 
 
 def check_photo(data: bytes, max_bytes: int, where: str = "photos") -> CleanPhoto:
@@ -52,9 +63,24 @@ def check_photo(data: bytes, max_bytes: int, where: str = "photos") -> CleanPhot
         raise ValidationError("the file is not a JPEG, PNG or WebP image", where=where, code="invalid_photo") from None
 
 
+def _bare(image: Image.Image) -> Image.Image:
+    """A copy with the pixels and no metadata (EXIF, XMP, ICC, comments, text chunks)."""
+    clean = image.copy()
+    clean.info = {k: v for k, v in image.info.items() if k in KEEP_INFO}
+    return clean
+
+
 def _reencode(image: Image.Image, fmt: str) -> CleanPhoto:
+    image = _bare(image)
     if max(image.size) > MAX_SIDE:
-        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    return CleanPhoto(_encode(image, fmt), FORMATS[fmt], image.width, image.height,
+                      _encode(thumb, fmt), thumb.width, thumb.height)
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
     if fmt == "JPEG":
         image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
@@ -63,7 +89,7 @@ def _reencode(image: Image.Image, fmt: str) -> CleanPhoto:
         keep.save(out, "PNG", optimize=True)
     else:
         image.convert("RGBA" if "A" in image.getbands() else "RGB").save(out, "WEBP", quality=85)
-    return CleanPhoto(out.getvalue(), FORMATS[fmt], image.width, image.height)
+    return out.getvalue()
 
 
 def check_photos(uploads: list[bytes], max_count: int, max_bytes: int) -> list[CleanPhoto]:
@@ -72,10 +98,16 @@ def check_photos(uploads: list[bytes], max_count: int, max_bytes: int) -> list[C
     return [check_photo(data, max_bytes) for data in uploads]
 
 
-def store(tenant, photo: CleanPhoto, name: str) -> str:
-    """Put a checked photo in the core's storage; returns its key."""
+def store(tenant, photo: CleanPhoto, name: str) -> tuple[str, str]:
+    """Put a checked photo and its thumbnail in the core's storage; returns their keys."""
     ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[photo.content_type]
-    return storage().put(tenant, photo.data, photo.content_type, filename=f"{name}.{ext}")
+    key = storage().put(tenant, photo.data, photo.content_type, filename=f"{name}.{ext}")
+    try:
+        thumb = storage().put(tenant, photo.thumb or photo.data, photo.content_type, filename=f"{name}-thumb.{ext}")
+    except Exception:
+        discard([key])
+        raise
+    return key, thumb
 
 
 def load(key: str) -> bytes:

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from core.kit import ValidationError, db, tenant_scope
 
+from .disclosure import PUBLIC
+from .lookup import search_condition
 from .models import OPEN_STATUSES, STATUSES, Complaint
 
 MAX_PER_PAGE = 200
@@ -20,11 +22,15 @@ class Page:
 
 
 def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", category: str = "",
-           overdue_at: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
+           overdue_at: datetime | None = None, page: int = 1, per_page: int = 50, q: str = "",
+           coordinator: bool = False, unread_only: bool = False, public_only: bool = False) -> Page:
     """Complaints of ``tenant`` (of some agencies, if given), oldest due first.
 
     ``status`` is one status, "open" (every open status) or "all"; ``overdue_at`` keeps only
-    what is past a target at that time.
+    what is past a target at that time; ``q`` is a tracking number (or part) or the filer's phone
+    or e-mail (``lookup.search_condition``; *anonim* filers only for a ``coordinator``);
+    ``unread_only`` keeps what the filer added to since an officer last read it; ``public_only``
+    leaves out *rahasia* complaints (for the JSON API).
     """
     if status not in STATUSES + ("open", "all"):
         raise ValidationError(f"unknown status '{status}'", where="status", code="invalid_status")
@@ -41,6 +47,13 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
         query = query.where(Complaint.status == status)
     if category:
         query = query.where(Complaint.category_code == category)
+    found = search_condition(q, coordinator)
+    if found is not None:
+        query = query.where(found)
+    if unread_only:
+        query = query.where(Complaint.unread_updates > 0)
+    if public_only:
+        query = query.where(PUBLIC)
     if overdue_at is not None:
         query = query.where(
             Complaint.status.in_(OPEN_STATUSES),

@@ -1,4 +1,5 @@
-"""Filing a complaint and finding complaints: pure domain logic, called by every channel.
+"""Filing a complaint: pure domain logic, called by every channel (finding and access: ``access.py``,
+re-exported here).
 
 Functions take ``tenant`` and ``actor`` (a User, a string such as "system" or "token:NAME", or
 None for an anonymous citizen) and never touch Flask's request. They add to the caller's
@@ -6,30 +7,29 @@ transaction; the caller commits, or rolls back on an error (nothing is half save
 """
 from __future__ import annotations
 
-import hmac
 import math
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core.kit import (
-    NotFound, OrgUnit, PamongError, User, ValidationError, audit, db, has_permission, keyed_hash,
-    normalise_email, normalise_phone, publish, tenant_scope, utcnow,
+    OrgUnit, User, ValidationError, audit, db, keyed_hash, normalise_email, normalise_phone, publish,
+    tenant_scope, utcnow,
 )
-from core.kit import agencies_of as member_agencies
 
-from . import notifications, numbering, photos as photo_store
+from . import deadlines, notifications, numbering, photos as photo_store
+from .access import (  # noqa: F401  (re-exported: callers know them as services.*)
+    Forbidden, access_key_matches, agencies_of, contact_matches, filed_by, get_by_number, get_by_token,
+    is_filer, may_coordinate, may_handle, may_read_private, may_see_identity, may_view, require_filer,
+    require_handler,
+)
 from .models import CHANNELS, Complaint, ComplaintEvent, ComplaintPhoto
 from .settings import agency_for, category, settings_of
 
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DESCRIPTION = 4000
-
-
-class Forbidden(PamongError):
-    code = "forbidden"
 
 
 @dataclass
@@ -51,6 +51,8 @@ class Filing:
     media_url: str = ""
     source_ref: str | None = None
     photos: list = field(default_factory=list)  # raw bytes of each upload
+    anonymous: bool = False  # SP4N-LAPOR! anonim: identity hidden from the agency's officers too
+    confidential: bool = False  # SP4N-LAPOR! rahasia: hidden from every public output
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -139,6 +141,7 @@ def validate(tenant, filing: Filing, channel: str, settings: dict) -> dict:
         "name": clean_text(filing.name, "name", 200), "phone": phone, "email": email, "notify_by": how,
         "photos": clean, "source_ref": source_ref, "attributes": dict(filing.attributes or {}),
         "media_url": clean_text(filing.media_url, "media_url", 500),
+        "anonymous": bool(filing.anonymous), "confidential": bool(filing.confidential),
     }
 
 
@@ -147,7 +150,8 @@ def validate(tenant, filing: Filing, channel: str, settings: dict) -> dict:
 def announce_event(tenant, actor, what: str, complaint: Complaint, **extra) -> None:
     """Tell the tenant's other modules (``handle_event``): ``complaints.<what>``, no personal data."""
     payload = {"number": complaint.number, "category": complaint.category_code, "agency_id": complaint.agency_id,
-               "status": complaint.status, **extra}
+               "status": complaint.status, "outcome": complaint.outcome or None,
+               "anonymous": bool(complaint.anonymous), "confidential": bool(complaint.confidential), **extra}
     publish(tenant, actor, f"complaints.{what}", payload, source="complaints")
 
 
@@ -156,10 +160,11 @@ def actor_role(actor) -> str:
 
 
 def add_event(complaint: Complaint, kind: str, actor, role: str, now: datetime, note: str = "",
-              from_status: str = "", to_status: str = "") -> ComplaintEvent:
+              from_status: str = "", to_status: str = "", outcome: str = "") -> ComplaintEvent:
     event = ComplaintEvent(
         kind=kind, at=now, from_status=from_status, to_status=to_status, agency_id=complaint.agency_id,
         actor_id=actor.id if isinstance(actor, User) else None, actor_role=role, note=note[:1000],
+        outcome=outcome,
     )
     complaint.events.append(event)
     return event
@@ -195,17 +200,17 @@ def file_complaint(tenant, actor, filing: Filing, channel: str, now: datetime | 
             filer_phone_hash=keyed_hash(values["phone"]) if values["phone"] else "",
             filer_email_hash=keyed_hash(values["email"]) if values["email"] else "",
             notify_by=values["notify_by"], status="submitted", created_at=now, updated_at=now,
-            response_due_at=now + timedelta(hours=cat.response_hours),
-            resolution_due_at=now + timedelta(days=cat.resolution_days),
+            anonymous=values["anonymous"], confidential=values["confidential"], outcome="",
+            **deadlines.on_filing(tenant, cat, now),  # response and resolution, on the tenant's calendar
         )
         db.session.add(complaint)
         role = "officer" if channel == "hotline" else "citizen"
         add_event(complaint, "filed", actor, role, now, to_status="submitted")
         db.session.flush()
-        _store_photos(tenant, complaint, values["photos"])
+        store_photos(tenant, complaint, values["photos"])
         audit(tenant, actor, "complaints.file", "complaint", complaint.number, after={
             "category": cat.code, "agency": values["agency"].code, "channel": channel,
-            "photos": len(values["photos"]),
+            "photos": len(values["photos"]), "anonymous": values["anonymous"], "confidential": values["confidential"],
         })
         if announce:
             notifications.filed(tenant, complaint, access_key)
@@ -213,87 +218,20 @@ def file_complaint(tenant, actor, filing: Filing, channel: str, now: datetime | 
         return complaint, access_key
 
 
-def _store_photos(tenant, complaint: Complaint, clean: list) -> None:
+def store_photos(tenant, complaint: Complaint, clean: list, by_filer: bool = False) -> None:
+    """Keep checked photos (each with its thumbnail); on an error the files written are removed."""
     stored: list[str] = []
+    first = len(complaint.photos) + 1
     try:
-        for index, photo in enumerate(clean, start=1):
-            key = photo_store.store(tenant, photo, f"{complaint.number}-{index}")
-            stored.append(key)
+        for index, photo in enumerate(clean, start=first):
+            key, thumb_key = photo_store.store(tenant, photo, f"{complaint.number}-{index}")
+            stored += [key, thumb_key]
             complaint.photos.append(ComplaintPhoto(
                 storage_key=key, content_type=photo.content_type, size=len(photo.data),
-                width=photo.width, height=photo.height,
+                width=photo.width, height=photo.height, thumb_key=thumb_key, thumb_width=photo.thumb_width,
+                thumb_height=photo.thumb_height, added_by_filer=by_filer,
             ))
         db.session.flush()
     except Exception:
         photo_store.discard(stored)
         raise
-
-
-# -- finding and access ---------------------------------------------------------------------------
-
-def get_by_number(tenant, number: str) -> Complaint:
-    with tenant_scope(tenant):
-        row = db.session.execute(
-            db.select(Complaint).where(Complaint.number == (number or "").strip().upper())
-        ).scalar_one_or_none()
-    if row is None:
-        raise NotFound("no such complaint", where="number")
-    return row
-
-
-def get_by_token(tenant, token: str) -> Complaint:
-    with tenant_scope(tenant):
-        row = db.session.execute(db.select(Complaint).where(Complaint.token == token)).scalar_one_or_none()
-    if row is None:
-        raise NotFound("no such token", where="token")
-    return row
-
-
-def agencies_of(tenant, user) -> set[int]:
-    """The agencies whose queue ``user`` works in ``tenant`` (their officer memberships)."""
-    if not isinstance(user, User):
-        return set()
-    return set(member_agencies(user, tenant))
-
-
-def may_coordinate(tenant, actor) -> bool:
-    return isinstance(actor, User) and has_permission(actor, tenant, "complaints.coordinate")
-
-
-def may_handle(tenant, actor, complaint: Complaint) -> bool:
-    """Tokens and the system act for the tenant; people need the permission and the agency."""
-    if isinstance(actor, str):
-        return actor == "system" or actor.startswith("token:")
-    if not isinstance(actor, User):
-        return False
-    if may_coordinate(tenant, actor):
-        return True
-    return has_permission(actor, tenant, "complaints.handle") and complaint.agency_id in agencies_of(tenant, actor)
-
-
-def require_handler(tenant, actor, complaint: Complaint) -> None:
-    if not may_handle(tenant, actor, complaint):
-        raise Forbidden("you do not handle this complaint's agency", where="complaint")
-
-
-def may_read_private(tenant, actor, complaint: Complaint) -> bool:
-    """Officers of the agency, coordinators, auditors, and the filer see the filer's details."""
-    if may_handle(tenant, actor, complaint):
-        return True
-    if isinstance(actor, User):
-        return has_permission(actor, tenant, "complaints.read_all") or complaint.filer_user_id == actor.id
-    return False
-
-
-def access_key_matches(complaint: Complaint, key: str) -> bool:
-    key = (key or "").strip().upper()
-    return bool(key) and bool(complaint.access_key_hash) and hmac.compare_digest(
-        complaint.access_key_hash, keyed_hash(key)
-    )
-
-
-def filed_by(tenant, user: User) -> list[Complaint]:
-    with tenant_scope(tenant):
-        return list(db.session.execute(
-            db.select(Complaint).where(Complaint.filer_user_id == user.id).order_by(Complaint.id.desc())
-        ).scalars())

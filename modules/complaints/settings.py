@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope
 
 CODE = "^[A-Za-z0-9_-]{1,32}$"
+TARGETS = ("response", "followup", "resolution")  # the service-level targets (deadlines.py)
+MAX_RADIUS_M = 5000
 
 ATTRIBUTE = {
     "type": "object",
@@ -38,8 +40,20 @@ CATEGORY = {
         "description": {"type": "string", "maxLength": 500},
         "group": {"type": "string", "maxLength": 100},
         "keywords": {"type": "array", "items": {"type": "string"}},
-        "response_hours": {"type": "integer", "minimum": 1, "maximum": 720},
-        "resolution_days": {"type": "integer", "minimum": 1, "maximum": 365},
+        "response_days": {"type": "integer", "minimum": 1, "maximum": 60,
+                          "description": "Days to verify a complaint (SP4N-LAPOR!: 3 working days)"},
+        "response_hours": {"type": "integer", "minimum": 1, "maximum": 720,
+                           "description": "Instead of response_days: clock hours to verify (urgent categories)"},
+        "followup_days": {"type": "integer", "minimum": 1, "maximum": 90,
+                          "description": "Days from verification to the agency's follow-up plan (SP4N-LAPOR!: 5 working days)"},
+        "resolution_days": {"type": "integer", "minimum": 1, "maximum": 365,
+                            "description": "Days from filing to resolution (SP4N-LAPOR!: 60 days)"},
+        "in_working_days": {"type": "array", "uniqueItems": True, "items": {"enum": list(TARGETS)},
+                            "description": "Targets counted in working days (the tenant's calendar); "
+                                           "the others in calendar days. Default: response, followup"},
+        "duplicate_radius_m": {"type": "integer", "minimum": 0, "maximum": MAX_RADIUS_M,
+                               "description": "Open complaints of the category this close (metres) are offered "
+                                              "to a citizen before filing (0: none)"},
         "attributes": {"type": "array", "items": ATTRIBUTE},
     },
 }
@@ -72,8 +86,13 @@ SCHEMA = {
     },
 }
 
-DEFAULT_RESPONSE_HOURS = 24
-DEFAULT_RESOLUTION_DAYS = 7
+# SP4N-LAPOR! practice: verified within 3 working days, a follow-up plan from the agency within 5
+# working days of that, finished within 60 days of filing
+DEFAULT_RESPONSE_DAYS = 3
+DEFAULT_FOLLOWUP_DAYS = 5
+DEFAULT_RESOLUTION_DAYS = 60
+DEFAULT_IN_WORKING_DAYS = ("response", "followup")
+DEFAULT_RADIUS_M = 200
 
 
 @dataclass(frozen=True)
@@ -85,8 +104,12 @@ class Category:
     description: str = ""
     group: str = ""
     keywords: tuple = ()
-    response_hours: int = DEFAULT_RESPONSE_HOURS
+    response_days: int = DEFAULT_RESPONSE_DAYS
+    response_hours: int | None = None  # set: the response target is in clock hours
+    followup_days: int = DEFAULT_FOLLOWUP_DAYS
     resolution_days: int = DEFAULT_RESOLUTION_DAYS
+    in_working_days: tuple = DEFAULT_IN_WORKING_DAYS
+    duplicate_radius_m: int = DEFAULT_RADIUS_M
     attributes: tuple = field(default_factory=tuple)
 
     def name(self, locale: str) -> str:
@@ -104,6 +127,7 @@ def categories(tenant, settings: dict | None = None) -> list[Category]:
         values = dict(row)
         values["keywords"] = tuple(values.get("keywords", ()))
         values["attributes"] = tuple(values.get("attributes", ()))
+        values["in_working_days"] = tuple(values.get("in_working_days", DEFAULT_IN_WORKING_DAYS))
         out.append(Category(**values))
     return out
 

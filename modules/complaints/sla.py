@@ -1,4 +1,5 @@
-"""Service levels: response and resolution targets per category, and escalation when they pass.
+"""Service levels: escalation when a complaint's response, follow-up or resolution target passes
+(the deadlines themselves, in working or calendar days, are set by ``deadlines.py``).
 
 An overdue complaint goes first to the head of its agency (level 1), then, if it is still overdue
 ``coordinator_after_hours`` later, to the tenant's complaint coordinator (level 2). Resolved
@@ -24,12 +25,15 @@ log = logging.getLogger("pamong.complaints")
 
 
 def overdue(tenant, now: datetime, agency_ids: set[int] | None = None) -> list[Complaint]:
-    """Open complaints past their response or resolution target (of some agencies, if given)."""
+    """Open complaints past their response, follow-up or resolution target (of some agencies, if
+    given), leaving out those whose clock is paused while they wait on the citizen."""
     with tenant_scope(tenant):
         query = db.select(Complaint).where(
             Complaint.status.in_(OPEN_STATUSES),
+            Complaint.paused_at.is_(None),
             db.or_(
                 db.and_(Complaint.status == "submitted", Complaint.response_due_at < now),
+                db.and_(Complaint.status.in_(("verified", "assigned")), Complaint.followup_due_at < now),
                 Complaint.resolution_due_at < now,
             ),
         )

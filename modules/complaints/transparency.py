@@ -1,13 +1,15 @@
-"""Public figures of a tenant's complaints: counts, time to resolve, share within target, a monthly
-series, the list without personal data, and the CSV export for the tenant admin.
+"""Public figures of a tenant's complaints: counts, how they ended, time to fix, share fixed within
+target, a monthly series, the list without personal data, and the CSV export for the tenant admin.
 
-Nothing here returns the filer's name, phone or e-mail; free text passes through ``scrub`` first.
+Nothing here returns the filer's name, phone or e-mail; free text passes through ``scrub`` first;
+*rahasia* complaints are left out of the list and the CSV (``disclosure.py``) but counted in the
+figures. Only real fixes count as resolved: closings that fixed nothing (not the agency's
+responsibility, duplicate, could not be fixed, withdrawn, rejected) are counted apart.
 """
 from __future__ import annotations
 
 import csv
 import io
-import re
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,20 +17,9 @@ from zoneinfo import ZoneInfo
 
 from core.kit import OrgUnit, db, tenant_scope
 
-from .labels import gettext, status_label
-from .models import STATUSES, Complaint, aware
-
-_EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}")
-_NUMBER = re.compile(r"(?<!\w)\+?\d[\d\s.\-()]{6,}\d(?!\w)")  # phones, NIK, account numbers
-HIDDEN = "[…]"
-
-
-def scrub(text: str, limit: int | None = None) -> str:
-    """Remove e-mail addresses and long digit runs (phones, NIK) from free text."""
-    out = _NUMBER.sub(HIDDEN, _EMAIL.sub(HIDDEN, text or ""))
-    if limit and len(out) > limit:
-        out = out[: limit - 1].rstrip() + "…"
-    return out
+from .disclosure import HIDDEN, public_only, scrub  # noqa: F401  (scrub: used as transparency.scrub)
+from .labels import gettext, outcome_label, status_label
+from .models import OUTCOMES, STATUSES, Complaint, aware
 
 
 @dataclass
@@ -37,10 +28,12 @@ class Report:
     by_status: list  # [(status, label, count)]
     by_category: list  # [(code, count)]
     by_agency: list  # [(name, count)]
-    resolved: int
-    median_hours: float | None
-    within_target: float | None  # share 0..1 of resolved complaints resolved within target
-    series: list  # [(YYYY-MM, filed, resolved)]
+    resolved: int  # fixed: resolutions only, not closings that fixed nothing
+    median_hours: float | None  # filing to fix
+    within_target: float | None  # share 0..1 of fixed complaints fixed within target
+    series: list  # [(YYYY-MM, filed, fixed)]
+    by_outcome: list = ()  # [(outcome, label, count)] of finished complaints
+    confirmed: int = 0  # fixes the filer confirmed
 
 
 def _months(now_local: datetime, count: int) -> list[str]:
@@ -68,8 +61,14 @@ def report(tenant, now: datetime, months: int = 12) -> Report:
         ).all()
         done = db.session.execute(
             db.select(Complaint.created_at, Complaint.resolved_at, Complaint.resolved_within_target)
-            .where(Complaint.resolved_at.is_not(None))
+            .where(Complaint.resolved_at.is_not(None), Complaint.outcome == "fixed")
         ).all()
+        by_outcome = dict(db.session.execute(
+            db.select(Complaint.outcome, db.func.count()).where(Complaint.outcome != "").group_by(Complaint.outcome)
+        ).all())
+        confirmed = db.session.execute(
+            db.select(db.func.count()).select_from(Complaint).where(Complaint.confirmed_at.is_not(None))
+        ).scalar()
         labels = _months(now.astimezone(zone), months)
         start = datetime(int(labels[0][:4]), int(labels[0][5:]), 1, tzinfo=zone).astimezone(timezone.utc)
         created = db.session.execute(
@@ -96,14 +95,17 @@ def report(tenant, now: datetime, months: int = 12) -> Report:
         median_hours=statistics.median(hours) if hours else None,
         within_target=(sum(1 for w in judged if w) / len(judged)) if judged else None,
         series=[(m, filed_by_month[m], resolved_by_month[m]) for m in labels],
+        by_outcome=[(o, outcome_label(o), by_outcome.get(o, 0)) for o in OUTCOMES],
+        confirmed=confirmed or 0,
     )
 
 
 def public_list(tenant, page: int = 1, per_page: int = 25) -> tuple[list[dict], bool]:
-    """The newest complaints as the public may see them: no filer, scrubbed text."""
+    """The newest complaints as the public may see them: no *rahasia* ones, no filer, scrubbed text."""
     with tenant_scope(tenant):
         rows = db.session.execute(
-            db.select(Complaint).order_by(Complaint.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
+            public_only(db.select(Complaint)).order_by(Complaint.id.desc())
+            .offset((page - 1) * per_page).limit(per_page + 1)
         ).scalars().all()
     return [public_row(c) for c in rows[:per_page]], len(rows) > per_page
 
@@ -111,7 +113,7 @@ def public_list(tenant, page: int = 1, per_page: int = 25) -> tuple[list[dict], 
 def public_row(c: Complaint) -> dict:
     return {
         "number": c.number, "category": c.category_code, "agency_id": c.agency_id,
-        "district_id": c.district_id, "village_id": c.village_id, "status": c.status,
+        "district_id": c.district_id, "village_id": c.village_id, "status": c.status, "outcome": c.outcome,
         "created_at": aware(c.created_at), "resolved_at": aware(c.resolved_at),
         "description": scrub(c.description, 280),
     }
@@ -129,8 +131,8 @@ def headline(tenant) -> list[dict]:
 
 
 CSV_FIELDS = (
-    "number", "created_at", "category", "agency", "district", "village", "channel", "status",
-    "responded_at", "resolved_at", "closed_at", "response_due_at", "resolution_due_at",
+    "number", "created_at", "category", "agency", "district", "village", "channel", "status", "outcome",
+    "responded_at", "resolved_at", "confirmed_at", "closed_at", "response_due_at", "resolution_due_at",
     "resolved_within_target", "escalation_level", "reopen_count", "address", "description",
 )
 
@@ -146,10 +148,10 @@ def _cell(value) -> str:
 
 
 def export_csv(tenant) -> str:
-    """Every complaint of the tenant, without the filer's personal data."""
+    """Every public complaint of the tenant (not the *rahasia* ones), without the filer's personal data."""
     with tenant_scope(tenant):
         names = {u.id: u.code for u in db.session.execute(db.select(OrgUnit)).scalars()}
-        rows = db.session.execute(db.select(Complaint).order_by(Complaint.id)).scalars().all()
+        rows = db.session.execute(public_only(db.select(Complaint)).order_by(Complaint.id)).scalars().all()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
@@ -157,7 +159,8 @@ def export_csv(tenant) -> str:
         values = {
             "number": c.number, "created_at": c.created_at, "category": c.category_code,
             "agency": names.get(c.agency_id), "district": names.get(c.district_id), "village": names.get(c.village_id),
-            "channel": c.channel, "status": c.status, "responded_at": c.responded_at, "resolved_at": c.resolved_at,
+            "channel": c.channel, "status": c.status, "outcome": c.outcome, "responded_at": c.responded_at,
+            "resolved_at": c.resolved_at, "confirmed_at": c.confirmed_at,
             "closed_at": c.closed_at, "response_due_at": c.response_due_at,
             "resolution_due_at": c.resolution_due_at,
             "resolved_within_target": "" if c.resolved_within_target is None else int(c.resolved_within_target),

@@ -1,10 +1,13 @@
-"""The module's pages (served under ``/complaints/``): citizens' pages in ``views_public.py``,
-officers' in ``views_officer.py``. This file holds the blueprint and what both share."""
+"""The module's pages (served under ``/complaints/``): citizens' pages in ``views_public.py``, the
+filer's actions in ``views_filer.py``, following in ``views_follow.py``, officers' pages in
+``views_officer.py`` and ``views_redaction.py``, figures in ``views_transparency.py``. This file
+holds the blueprint and what they share, among it the session's memory of which complaints the
+visitor has proven they filed (by filing it here, its access code, or its phone or e-mail)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, g, send_file
+from flask import Blueprint, g, send_file, session
 from flask_babel import get_locale
 from flask_login import current_user
 from wtforms import Field
@@ -22,12 +25,12 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "complaints.css"
 @bp.context_processor
 def labels():
     """What every page of the module formats with."""
-    from .labels import action_label, channel_label, event_label, status_label
+    from .labels import action_label, channel_label, event_label, outcome_label, status_label
     from .models import aware
     from .transparency import scrub
 
     return {"status_label": status_label, "channel_label": channel_label, "event_label": event_label,
-            "action_label": action_label, "aware": aware, "scrubbed": scrub}
+            "action_label": action_label, "outcome_label": outcome_label, "aware": aware, "scrubbed": scrub}
 
 
 @bp.route("/complaints.css")
@@ -39,6 +42,21 @@ def stylesheet():
 def actor():
     """The signed-in user, or None for an anonymous citizen."""
     return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+_PROVEN = "complaints_filer_of"
+MAX_PROVEN = 20
+
+
+def proven(complaint) -> bool:
+    """The visitor has shown this session that they filed ``complaint``."""
+    return f"{g.tenant.id}:{complaint.number}" in session.get(_PROVEN, [])
+
+
+def remember_filer(complaint) -> None:
+    key = f"{g.tenant.id}:{complaint.number}"
+    kept = [k for k in session.get(_PROVEN, []) if k != key]
+    session[_PROVEN] = (kept + [key])[-MAX_PROVEN:]
 
 
 def locale() -> str:
@@ -75,7 +93,7 @@ def filing_from(form, files) -> Filing:
         district=form.district.data or "", village=form.village.data or "", address=form.address.data or "",
         latitude=form.latitude.data, longitude=form.longitude.data, name=form.name.data or "",
         phone=form.phone.data or "", email=form.email.data or "", notify_by=form.notify_by.data or "",
-        photos=uploads,
+        photos=uploads, anonymous=bool(form.anonymous.data), confidential=bool(form.confidential.data),
     )
 
 
@@ -101,8 +119,18 @@ def _field_message(exc: ValidationError) -> str:
         "too_many_photos": _("Too many photos."),
         "village_not_in_district": _("This village is not in the chosen district."),
         "html_not_allowed": _("Please write plain text, without HTML."),
+        "cannot_reopen": _("This complaint can no longer be reopened: it was resolved too long ago, or it is not resolved."),
+        "cannot_confirm": _("Only a resolved complaint can be confirmed."),
+        "not_open": _("This complaint is no longer open."),
+        "invalid_transition": _("This step is not possible for the complaint as it is now."),
+        "invalid_outcome": _("Choose how the complaint ended only when closing it without a fix."),
+        "unchanged": _("Nothing was changed."),
+        "invalid_contact": _("Give the phone number or e-mail address you filed with."),
     }
     return known.get(exc.code, exc.message)
 
 
-from . import views_officer, views_public, views_transparency  # noqa: E402,F401  (their routes join the blueprint)
+from . import (  # noqa: E402,F401  (their routes join the blueprint)
+    views_filer, views_follow, views_officer, views_public, views_redaction, views_transparency,
+)
+from . import views_duplicates, views_waiting  # noqa: E402,F401

@@ -1,11 +1,12 @@
-"""Officers' pages: the agency's queue, moving and re-routing a complaint, entering a hotline call."""
+"""Officers' pages: the agency's queue (searchable by tracking number or the filer's contact, with
+the filer's unread additions), moving and re-routing a complaint, entering a hotline call."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from core.kit import ValidationError, db, requires, utcnow
 
-from . import queue, services, workflow
+from . import privacy, queue, services, workflow
 from .forms import HotlineForm, RerouteForm, TransitionForm
 from .labels import gettext as _, status_label
 from .models import STATUSES
@@ -22,20 +23,24 @@ def _int_arg(name: str, default: int) -> int:
 
 
 def _list(template_title: str, agency_ids, endpoint: str):
-    status = request.args.get("status", "open")
+    q = request.args.get("q", "").strip()[:254]
+    status = request.args.get("status", "all" if q else "open")
     if status not in STATUSES + ("open", "all"):
         status = "open"
     only_overdue = request.args.get("overdue") == "1"
+    only_unread = request.args.get("unread") == "1"
     now = utcnow()
     try:
         page = queue.search(
             g.tenant, agency_ids=agency_ids, status=status, category=request.args.get("category", ""),
-            overdue_at=now if only_overdue else None, page=_int_arg("page", 1),
+            overdue_at=now if only_overdue else None, page=_int_arg("page", 1), q=q,
+            coordinator=services.may_coordinate(g.tenant, actor()), unread_only=only_unread,
         )
     except ValidationError:
         abort(400)
     return render_template(
         "complaints/queue.html", title=template_title, page=page, status=status, only_overdue=only_overdue,
+        q=q, only_unread=only_unread,
         now=now, names=unit_names(), cat_names={c.code: c.name(locale()) for c in categories(g.tenant)},
         statuses=STATUSES, endpoint=endpoint,
         args={k: v for k, v in request.args.items() if k != "page"},
@@ -63,8 +68,13 @@ def change_status(number: str):
     complaint = _complaint_or_404(number)
     form = TransitionForm()
     if form.validate_on_submit():
+        status, _sep, outcome = form.status.data.partition(":")  # "closed:duplicate": close without a fix
         try:
-            workflow.transition(g.tenant, actor(), complaint, form.status.data, note=form.note.data or "")
+            user = actor()
+            workflow.transition(g.tenant, user, complaint, status, note=form.note.data or "", outcome=outcome)
+            if status == "verified" and (form.anonymous.data or form.confidential.data):
+                privacy.set_privacy(g.tenant, user, complaint, anonymous=bool(form.anonymous.data),
+                                    confidential=bool(form.confidential.data))
             db.session.commit()
             flash(_("Status changed to: %(status)s", status=status_label(complaint.status)))
             return redirect(url_for("complaints.track", number=complaint.number))

@@ -1,18 +1,28 @@
-"""Citizens' pages: file a complaint, track it (timeline), reopen it, see one's own complaints."""
+"""Citizens' pages: file a complaint, track it (timeline), see one's own complaints, photos.
+
+A *rahasia* complaint's pages answer 404 to whoever may not see it, exactly as an unknown number
+does, so its existence is not disclosed; its filer gets in with the number and their phone or
+e-mail (``views_filer.find``) or the access code.
+"""
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Response, abort, g, redirect, render_template, request, session, url_for
 
 from core.kit import NotFound, PamongError, ValidationError, db, public, signed_in, utcnow
 
+from . import filer_info, follow, redaction, services, views_duplicates, workflow
 from . import photos as photo_store
-from . import services, workflow
-from .limits import intake_limit
-from .forms import ComplaintForm, ReopenForm, RerouteForm, TrackForm, TransitionForm
+from .forms import (
+    AddInfoForm, ComplaintForm, ConfirmForm, FindForm, ReopenForm, RerouteForm, TrackForm, TransitionForm,
+    WithdrawForm,
+)
 from .labels import gettext as _
+from .limits import intake_limit
 from .models import ComplaintPhoto
 from .settings import categories, settings_of
-from .views import actor, bp, fill_choices, filing_from, locale, show_error, unit_names, units
+from .views import (
+    actor, bp, fill_choices, filing_from, locale, proven, show_error, unit_names, units,
+)
 
 _ACCESS = "complaints_access"
 
@@ -33,6 +43,8 @@ def new():
         return render_template("complaints/new.html", form=form, closed=True), 200
     if request.method == "POST":
         if form.validate_on_submit():
+            if (offer := views_duplicates.offer_first(form)) is not None:  # follow a nearby one instead?
+                return offer
             try:
                 filer = actor()
                 complaint, key = services.file_complaint(
@@ -43,6 +55,8 @@ def new():
                 db.session.rollback()
                 show_error(form, exc)
             else:
+                # shown once on the next page; the browser is not remembered as the filer (a shared
+                # computer would show the next visitor the filer's details): they prove it later
                 session[_ACCESS] = {"number": complaint.number, "key": key}
                 return redirect(url_for("complaints.filed", number=complaint.number))
         return render_template("complaints/new.html", form=form), 400
@@ -54,7 +68,7 @@ def new():
 def filed(number: str):
     shown = session.pop(_ACCESS, None) or {}
     key = shown.get("key") if shown.get("number") == number else None
-    complaint = _complaint_or_404(number)
+    complaint = _complaint_or_404(number) if key else visible_or_404(number)
     return render_template("complaints/filed.html", complaint=complaint, access_key=key)
 
 
@@ -70,39 +84,24 @@ def track_search():
 @bp.route("/track/<number>")
 @public
 def track(number: str):
-    complaint = _complaint_or_404(number)
+    complaint = visible_or_404(number)
+    if filer_info.mark_read(g.tenant, actor(), complaint):  # the officer working it has now seen it
+        db.session.commit()
     return render_template("complaints/track.html", **track_context(complaint))
 
 
-@bp.route("/track/<number>/reopen", methods=["POST"])
-@intake_limit()
+@bp.route("/photos/<int:photo_id>", defaults={"size": "full"})
+@bp.route("/photos/<int:photo_id>/thumb", defaults={"size": "thumb"})
 @public
-def reopen(number: str):
-    complaint = _complaint_or_404(number)
-    form = ReopenForm()
-    if form.validate_on_submit():
-        try:
-            workflow.reopen(g.tenant, actor(), complaint, form.reason.data, access_key=form.access_key.data or "")
-            db.session.commit()
-            flash(_("The complaint has been reopened."))
-            return redirect(url_for("complaints.track", number=complaint.number))
-        except services.Forbidden:
-            db.session.rollback()
-            form.access_key.errors = [_("This access code does not match the complaint.")]
-        except ValidationError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-    return render_template("complaints/track.html", **track_context(complaint, reopen_form=form)), 400
-
-
-@bp.route("/photos/<int:photo_id>")
-@signed_in
-def photo(photo_id: int):
+def photo(photo_id: int, size: str):
+    """A photo (or its thumbnail) for those who may read the complaint's details; a hidden photo for
+    nobody (auditors see it through ``views_redaction``)."""
     row = db.session.get(ComplaintPhoto, photo_id)
-    if row is None or row.tenant_id != g.tenant.id or not services.may_read_private(g.tenant, actor(), row.complaint):
+    if row is None or row.tenant_id != g.tenant.id or row.hidden or not services.may_read_private(
+            g.tenant, actor(), row.complaint, proven(row.complaint)):
         abort(404)
     try:
-        data = photo_store.load(row.storage_key)
+        data = photo_store.load(row.thumb_key if size == "thumb" and row.thumb_key else row.storage_key)
     except PamongError:
         abort(404)
     return Response(data, mimetype=row.content_type, headers={"Cache-Control": "private, max-age=3600"})
@@ -112,10 +111,11 @@ def photo(photo_id: int):
 @signed_in
 def mine():
     return render_template("complaints/mine.html", complaints=services.filed_by(g.tenant, actor()),
-                           names=unit_names(), cat_names=_category_names())
+                           following=follow.followed_by(g.tenant, actor()), names=unit_names(),
+                           cat_names=_category_names())
 
 
-# -- shared with the officers' pages --------------------------------------------------------------
+# -- shared with the other pages ------------------------------------------------------------------
 
 def _complaint_or_404(number: str):
     try:
@@ -124,29 +124,52 @@ def _complaint_or_404(number: str):
         abort(404)
 
 
+def visible_or_404(number: str):
+    """The complaint, if the visitor may see it at all (a *rahasia* one: 404 like an unknown number)."""
+    complaint = _complaint_or_404(number)
+    if not services.may_view(g.tenant, actor(), complaint, proven(complaint)):
+        abort(404)
+    return complaint
+
+
 def _category_names() -> dict[str, str]:
     return {c.code: c.name(locale()) for c in categories(g.tenant)}
 
 
-def track_context(complaint, reopen_form=None, transition_form=None, reroute_form=None) -> dict:
-    user = actor()
-    private = services.may_read_private(g.tenant, user, complaint)
-    handler = services.may_handle(g.tenant, user, complaint)
-    now = utcnow()
-    reroute = reroute_form
-    if handler and reroute is None:
-        reroute = RerouteForm()
+def track_context(complaint, reopen_form=None, transition_form=None, reroute_form=None, **forms) -> dict:
+    """What the track page shows to this visitor. ``forms`` replaces a filer's or officer's form
+    (``confirm_form``, ``withdraw_form``, ``info_form``, ``redact_form``, ``hide_form``) to show its errors."""
+    user, tenant, now = actor(), g.tenant, utcnow()
+    shown = proven(complaint)
+    handler = services.may_handle(tenant, user, complaint)
+    filer = services.is_filer(user, complaint, shown)
+    reroute = reroute_form or (RerouteForm() if handler else None)
     if reroute is not None:
         reroute.agency.choices = [("", _("Choose an agency"))] + [
             (a.code, a.name) for a in units("agency") if a.id != complaint.agency_id
         ]
-    settings = settings_of(g.tenant)
-    can_reopen = workflow.may_reopen(g.tenant, complaint, now, settings)
+    settings = settings_of(tenant)
+    # the filer's forms: for the filer, and for visitors who may be the filer (with the access code)
+    may_be_filer = filer or not handler
+    open_, resolved = complaint.is_open, complaint.status == "resolved"
+    can_reopen = workflow.may_reopen(tenant, complaint, now, settings)
+    private = services.may_read_private(tenant, user, complaint, shown)
     return {
         "complaint": complaint, "names": unit_names(), "cat_names": _category_names(), "private": private,
-        "handler": handler, "actions": workflow.allowed_next(complaint) if handler else (),
+        "identity": services.may_see_identity(tenant, user, complaint, shown),
+        "handler": handler, "actions": workflow.actions(complaint) if handler else (),
+        "coordinator": services.may_coordinate(tenant, user),
         "transition_form": transition_form or TransitionForm(), "reroute_form": reroute,
-        "reopen_form": reopen_form or (ReopenForm() if can_reopen else None),
-        "owner": user is not None and complaint.filer_user_id == user.id,
+        "filer": filer, "owner": filer,  # a known filer is not asked for the access code
+        "reopen_form": reopen_form or (ReopenForm() if can_reopen and may_be_filer else None),
+        "confirm_form": forms.get("confirm_form") or (ConfirmForm(prefix="confirm") if resolved and may_be_filer else None),
+        "withdraw_form": forms.get("withdraw_form") or (WithdrawForm(prefix="withdraw") if open_ and filer else None),
+        "info_form": forms.get("info_form") or (AddInfoForm(prefix="info") if open_ and may_be_filer else None),
+        "redact_form": forms.get("redact_form"), "hide_form": forms.get("hide_form"),
+        "can_redact": handler and not isinstance(user, str) and user is not None,
+        "can_read_originals": redaction.may_read_originals(tenant, user),
+        "following": follow.is_following(tenant, user, complaint),
+        "can_follow": user is not None and not complaint.confidential,
+        "find_form": None if private else FindForm(number=complaint.number),
         "due": complaint.due(now), "reopen_days": settings["reopen_days"],
     }

@@ -1,0 +1,147 @@
+"""Service-level deadlines of a complaint, counted on the tenant's working calendar.
+
+Three targets per category (``settings.py``), each in working days (the tenant's calendar: national
+holidays, cuti bersama and its own days off, see ``core/calendar.py``) or in calendar days:
+
+- ``response``: verified within ``response_days`` of filing (or ``response_hours`` clock hours);
+- ``followup``: the agency's follow-up plan within ``followup_days`` of verification (the complaint
+  leaves "verified"/"assigned" for "in progress"); restarted when it is forwarded to another agency;
+- ``resolution``: finished within ``resolution_days`` of filing; restarted when the citizen reopens.
+
+A working-day deadline is the end (23:59:59, the tenant's zone) of the N-th working day after the
+day it starts from; a calendar-day deadline is exactly N days later. While the complaint waits on
+the citizen the clock is paused (``pause``), and ``resume`` moves every pending deadline on by the
+time waited: the working days the wait touched for working-day targets, the exact time otherwise.
+Escalation (``sla.py``) reads these deadlines; pages show them in the tenant's time zone.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.kit import ValidationError, WorkingCalendar, audit, calendar_of, db, tenant_scope, utcnow
+
+from .models import Complaint, aware
+from .settings import Category, category
+
+COLUMNS = {"response": "response_due_at", "followup": "followup_due_at", "resolution": "resolution_due_at"}
+
+
+def _days(cat: Category, target: str) -> int:
+    return {"response": cat.response_days, "followup": cat.followup_days, "resolution": cat.resolution_days}[target]
+
+
+def due(cat: Category, target: str, start: datetime, cal: WorkingCalendar) -> datetime:
+    """The deadline of ``target`` for a complaint of ``cat`` whose clock for it starts at ``start``."""
+    if target == "response" and cat.response_hours:
+        return start + timedelta(hours=cat.response_hours)
+    if target in cat.in_working_days:
+        return cal.working_days_after(start, _days(cat, target))
+    return start + timedelta(days=_days(cat, target))
+
+
+def _category(tenant, complaint: Complaint) -> Category:
+    try:
+        return category(tenant, complaint.category_code)
+    except ValidationError:  # the category was removed from the settings since: the defaults
+        return Category(code=complaint.category_code, name_id=complaint.category_code,
+                        name_en=complaint.category_code, agency="")
+
+
+def on_filing(tenant, cat: Category, now: datetime) -> dict:
+    """The deadline columns of a complaint filed at ``now``."""
+    cal = calendar_of(tenant)
+    return {"response_due_at": due(cat, "response", now, cal), "resolution_due_at": due(cat, "resolution", now, cal)}
+
+
+def on_status(tenant, complaint: Complaint, now: datetime) -> None:
+    """After a status change or a forwarding: a complaint now "verified" (by an officer, or again at
+    another agency) owes its agency's follow-up plan from ``now``."""
+    if complaint.status == "verified":
+        complaint.followup_due_at = due(_category(tenant, complaint), "followup", now, calendar_of(tenant))
+
+
+def restart_resolution(tenant, complaint: Complaint, now: datetime) -> None:
+    """A reopened complaint gets its full resolution time again, from ``now``."""
+    complaint.resolution_due_at = due(_category(tenant, complaint), "resolution", now, calendar_of(tenant))
+
+
+def pending(complaint: Complaint) -> list[str]:
+    """The targets not yet met: the ones its deadlines still run for."""
+    found = []
+    if complaint.status == "submitted":
+        found.append("response")
+    if complaint.status in ("verified", "assigned") and complaint.followup_due_at is not None:
+        found.append("followup")
+    if complaint.is_open:
+        found.append("resolution")
+    return found
+
+
+def pause(tenant, actor, complaint: Complaint, now: datetime) -> bool:
+    """Stop the clock while the complaint waits on the citizen; False if it was already stopped.
+    Audited in the caller's transaction."""
+    if complaint.paused_at is not None or not complaint.is_open:
+        return False
+    complaint.paused_at = now
+    audit(tenant, actor, "complaints.clock_paused", "complaint", complaint.number, after={"at": now.isoformat()})
+    return True
+
+
+def wait_on_citizen(tenant, actor, complaint: Complaint, question: str, now: datetime | None = None) -> Complaint:
+    """A handler asks the filer for what the complaint cannot go on without: the question goes on the
+    timeline and to the filer, and the clock stops until they answer (``filer_info.add_info``, or an
+    Open311 update, resumes it)."""
+    from . import notifications, services  # services imports this module
+
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        services.require_handler(tenant, actor, complaint)
+        if not complaint.is_open:
+            raise ValidationError("only an open complaint can wait on the citizen", where="question", code="not_open")
+        if complaint.paused_at is not None:
+            raise ValidationError("the complaint already waits on the citizen", where="question",
+                                  code="already_waiting")
+        question = services.clean_text(question, "question", 1000, required=True)
+        if services.TAG.search(question):
+            raise ValidationError("may not contain HTML", where="question", code="html_not_allowed")
+        pause(tenant, actor, complaint, now)
+        services.add_event(complaint, "asked", actor, services.actor_role(actor), now, note=question,
+                           from_status=complaint.status, to_status=complaint.status)
+        complaint.updated_at = now
+        db.session.flush()
+        notifications.asked(tenant, complaint, question)
+        return complaint
+
+
+def resume(tenant, actor, complaint: Complaint, now: datetime) -> dict[str, str]:
+    """Restart the clock: every pending deadline moves on by the time waited. Returns the new
+    deadlines (ISO) by target; nothing if the clock was running."""
+    if complaint.paused_at is None:
+        return {}
+    since = aware(complaint.paused_at)
+    moved = shift(_category(tenant, complaint), calendar_of(tenant), complaint, now)
+    audit(tenant, actor, "complaints.clock_resumed", "complaint", complaint.number,
+          before={"paused_at": since.isoformat()}, after={"due": moved})
+    return moved
+
+
+def shift(cat: Category, cal: WorkingCalendar, complaint: Complaint, now: datetime) -> dict[str, str]:
+    """Move the pending deadlines of a paused complaint on by the wait up to ``now`` and restart its
+    clock (no audit: ``resume`` does that)."""
+    since = aware(complaint.paused_at)
+    moved = {}
+    for target in pending(complaint):
+        column = COLUMNS[target]
+        old = aware(getattr(complaint, column))
+        if target in cat.in_working_days and not (target == "response" and cat.response_hours):
+            new = cal.end_of_day(cal.add_working_days(cal.local_date(old), cal.working_days_in(since, now)))
+        else:
+            new = old + max(now - since, timedelta(0))
+        setattr(complaint, column, new)
+        moved[target] = new.isoformat()
+    complaint.paused_at = None
+    return moved
+
+
+__all__ = ["due", "on_filing", "on_status", "pause", "pending", "restart_resolution", "resume", "shift",
+           "wait_on_citizen"]

@@ -1,0 +1,177 @@
+"""Duplicates: open complaints near a new one are offered before filing, and an officer can mark a
+complaint as a duplicate of another (its followers move over and are told).
+
+The radius search is tenant-scoped: a bounding box on the indexed latitude and longitude
+(``ix_complaints_tenant_category_lat_lon``) narrows the rows in SQL, then the haversine distance
+decides. Each category has its own radius (``duplicate_radius_m``; 0 offers nothing).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.kit import NotFound, User, ValidationError, audit, db, tenant_scope, utcnow
+
+from . import notifications, services
+from .disclosure import is_public, public_only
+from .models import OPEN_STATUSES, Complaint, ComplaintFollower
+from .settings import MAX_RADIUS_M, category
+
+EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)
+OFFERED = 5  # at most this many nearby complaints are offered
+
+
+@dataclass(frozen=True)
+class Nearby:
+    complaint: Complaint
+    distance_m: float
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in metres between two points given in degrees."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float | None, float | None]:
+    """(south, north, west, east) in degrees around a point, slightly larger than the circle;
+    west/east are None when the box would reach a pole or cross the 180th meridian (no filter)."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M) * 1.001
+    south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    cos_lat = math.cos(math.radians(max(abs(south), abs(north))))
+    if cos_lat < 1e-6:
+        return south, north, None, None
+    dlon = dlat / cos_lat
+    if lon - dlon < -180 or lon + dlon > 180:
+        return south, north, None, None
+    return south, north, lon - dlon, lon + dlon
+
+
+def check_radius(value, where: str = "radius") -> int:
+    """A radius in whole metres, 1 to MAX_RADIUS_M; a clear ValidationError otherwise."""
+    try:
+        radius = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError("must be a whole number of metres", where=where, code="invalid_radius") from None
+    if not 1 <= radius <= MAX_RADIUS_M:
+        raise ValidationError(f"must be between 1 and {MAX_RADIUS_M} metres", where=where, code="invalid_radius")
+    return radius
+
+
+def within(tenant, lat: float, lon: float, radius_m: int, query=None) -> list[Nearby]:
+    """Complaints of ``tenant`` (narrowed by ``query``, a select of Complaint) within ``radius_m``
+    metres of (lat, lon), nearest first."""
+    south, north, west, east = bounding_box(lat, lon, radius_m)
+    query = (query if query is not None else db.select(Complaint)).where(
+        Complaint.latitude.is_not(None), Complaint.latitude.between(south, north))
+    if west is not None:
+        query = query.where(Complaint.longitude.between(west, east))
+    with tenant_scope(tenant):
+        rows = db.session.execute(query).scalars().all()
+    found = [Nearby(c, haversine_m(lat, lon, c.latitude, c.longitude)) for c in rows]
+    return sorted((n for n in found if n.distance_m <= radius_m), key=lambda n: (n.distance_m, n.complaint.id))
+
+
+def nearby_open(tenant, category_code: str, lat: float, lon: float, radius_m: int,
+                visible=lambda complaint: True, limit: int = OFFERED) -> list[Nearby]:
+    """Open complaints of one category within ``radius_m``: what a citizen may follow instead."""
+    query = public_only(db.select(Complaint)).where(
+        Complaint.category_code == category_code, Complaint.status.in_(OPEN_STATUSES),
+        Complaint.duplicate_of_id.is_(None),
+    )
+    return [n for n in within(tenant, lat, lon, check_radius(radius_m), query) if visible(n.complaint)][:limit]
+
+
+def offer(tenant, filing: services.Filing) -> list[Nearby]:
+    """Before filing: the open complaints of the filing's category within the category's radius
+    (none without coordinates, or when the category's radius is 0). Bad input is left to filing."""
+    try:
+        cat = category(tenant, filing.category)
+        lat = services.coordinate(filing.latitude, "latitude", 90)
+        lon = services.coordinate(filing.longitude, "longitude", 180)
+    except ValidationError:
+        return []
+    if lat is None or lon is None or not cat.duplicate_radius_m:
+        return []
+    return nearby_open(tenant, cat.code, lat, lon, cat.duplicate_radius_m, visible=may_be_offered)
+
+
+def may_be_offered(complaint: Complaint) -> bool:
+    """A nearby complaint shown to someone filing: never a confidential (*rahasia*) one."""
+    return is_public(complaint)
+
+
+def move_followers(tenant, duplicate: Complaint, original: Complaint) -> list[User]:
+    """The duplicate's followers (and its filer, if signed in) follow the original instead; returns
+    them (to be told). A confidential original takes no followers: the public may not see it."""
+    rows = db.session.execute(
+        db.select(ComplaintFollower).where(ComplaintFollower.complaint_id == duplicate.id)
+    ).scalars().all()
+    if not is_public(original):
+        return []
+    already = set(db.session.execute(
+        db.select(ComplaintFollower.user_id).where(ComplaintFollower.complaint_id == original.id)
+    ).scalars())
+    moved = []
+    for row in rows:
+        moved.append(row.user_id)
+        if row.user_id in already:  # followed both: once is enough
+            db.session.delete(row)
+            continue
+        row.complaint_id = original.id
+        already.add(row.user_id)
+    if duplicate.filer_user_id is not None and duplicate.filer_user_id not in already:
+        db.session.add(ComplaintFollower(complaint_id=original.id, user_id=duplicate.filer_user_id))
+        moved.append(duplicate.filer_user_id)
+    return [db.session.get(User, user_id) for user_id in moved]
+
+
+def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, now: datetime | None = None) -> Complaint:
+    """An officer marks ``complaint`` as a duplicate of another complaint of the tenant: it is closed
+    with that note, its followers (and its filer) follow the original and are told."""
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        services.require_handler(tenant, actor, complaint)
+        if not complaint.is_open:
+            raise ValidationError("only an open complaint can be marked as a duplicate", where="original",
+                                  code="invalid_transition")
+        try:
+            original = services.get_by_number(tenant, original_number)
+        except NotFound:
+            raise ValidationError("no such complaint", where="original", code="unknown_complaint") from None
+        while original.duplicate_of_id is not None:  # keep the links one level deep
+            original = db.session.get(Complaint, original.duplicate_of_id)
+        if original.id == complaint.id:
+            raise ValidationError("a complaint cannot be a duplicate of itself", where="original", code="same_complaint")
+        if original.status == "rejected":
+            raise ValidationError("the original complaint was rejected", where="original", code="original_rejected")
+        before = complaint.status
+        complaint.duplicate_of_id = original.id
+        complaint.status, complaint.outcome, complaint.status_note = "closed", "duplicate", original.number
+        complaint.closed_at = complaint.updated_at = now
+        complaint.paused_at = None
+        services.add_event(complaint, "duplicate", actor, services.actor_role(actor), now, note=original.number,
+                           from_status=before, to_status="closed", outcome="duplicate")
+        moved = move_followers(tenant, complaint, original)
+        audit(tenant, actor, "complaints.duplicate", "complaint", complaint.number,
+              before={"status": before}, after={"status": "closed", "duplicate_of": original.number,
+                                                 "followers_moved": len(moved)})
+        db.session.flush()
+        notifications.duplicate(tenant, complaint, original,
+                                [u.email for u in moved if u is not None and u.id != complaint.filer_user_id])
+        services.announce_event(tenant, actor, "duplicate", complaint, original=original.number, previous=before)
+        return complaint
+
+
+def duplicates_of(tenant, complaint: Complaint) -> list[Complaint]:
+    with tenant_scope(tenant):
+        return list(db.session.execute(
+            db.select(Complaint).where(Complaint.duplicate_of_id == complaint.id).order_by(Complaint.id)
+        ).scalars())
+
+
+__all__ = ["Nearby", "bounding_box", "check_radius", "duplicates_of", "haversine_m", "mark_duplicate",
+           "nearby_open", "offer", "within"]

@@ -1,0 +1,104 @@
+"""What Open311 shows of a complaint: a service request (with ``extensions=true`` its timeline as
+``notes`` and ``extended_attributes``) and a FixMyStreet ``request_update``. No personal data: free
+text passes through ``transparency.scrub`` and confidential complaints are never shown.
+"""
+from __future__ import annotations
+
+from core.kit import OrgUnit, db
+
+from .disclosure import is_public, outcome_note, scrub
+from .labels import outcome_label, status_label
+from .models import FINISHED_STATUSES, Complaint, ComplaintEvent
+from .open311_format import w3c
+from .open311_updates import STATUS_CODES, event_code
+
+
+def visible(complaint: Complaint) -> bool:
+    """Whether Open311 may show ``complaint`` at all: a *rahasia* (confidential) one never."""
+    return is_public(complaint)
+
+
+def public_photo_url(photo) -> str | None:
+    """Where the public may see ``photo``: nowhere, while photos are shown only to those who may
+    read a complaint's details (``views_public.photo``); Open311 still tells that they exist."""
+    return None
+
+
+def photos_of(complaint: Complaint) -> list[dict]:
+    return [{"media_url": public_photo_url(p), "content_type": p.content_type, "width": p.width, "height": p.height}
+            for p in complaint.photos if not p.hidden]
+
+
+class Lookups:
+    """Names and codes read once per response: agencies and villages, category names."""
+
+    def __init__(self, tenant, categories, locale: str):
+        units = db.session.execute(db.select(OrgUnit)).scalars().all()
+        self.tenant = tenant
+        self.names = {u.id: u.name for u in units}
+        self.codes = {u.id: u.code for u in units}
+        self.cat_names = {c.code: c.name(locale) for c in categories}
+        self.numbers: dict[int, str] = {}
+
+    def number_of(self, complaint_id: int | None) -> str | None:
+        if complaint_id is None:
+            return None
+        if complaint_id not in self.numbers:
+            self.numbers[complaint_id] = db.session.execute(
+                db.select(Complaint.number).where(Complaint.id == complaint_id)).scalar_one_or_none()
+        return self.numbers[complaint_id]
+
+
+def _status_notes(c: Complaint, look: Lookups) -> str:
+    if c.duplicate_of_id is not None:  # the number unscrubbed: it is no personal data
+        return f"{status_label(c.status)} — {outcome_label('duplicate')}: {look.number_of(c.duplicate_of_id)}"
+    return outcome_note(c)
+
+
+def service_request(c: Complaint, look: Lookups, extensions: bool) -> dict:
+    zone = look.tenant.timezone
+    closed = c.status in FINISHED_STATUSES
+    out = {
+        "service_request_id": c.number, "status": "closed" if closed else "open", "status_notes": _status_notes(c, look),
+        "service_name": look.cat_names.get(c.category_code, c.category_code), "service_code": c.category_code,
+        "description": scrub(c.description), "agency_responsible": look.names.get(c.agency_id),
+        "service_notice": None, "requested_datetime": w3c(c.created_at, zone),
+        "updated_datetime": w3c((c.closed_at or c.resolved_at) if closed else c.updated_at, zone),
+        "expected_datetime": w3c(c.resolution_due_at, zone), "address": scrub(c.address) or None,
+        "address_id": look.codes.get(c.village_id), "zipcode": None, "lat": c.latitude, "long": c.longitude,
+        "media_url": c.media_url or None,
+    }
+    if extensions:
+        out["extended_attributes"] = {
+            "channel": c.channel, "detailed_status": c.status.upper(),
+            "status_code": "DUPLICATE" if c.duplicate_of_id is not None else STATUS_CODES.get(c.status),
+            "duplicate_of": look.number_of(c.duplicate_of_id), "escalation_level": c.escalation_level,
+            "expected_response_datetime": w3c(c.response_due_at, zone) if c.status == "submitted" else None,
+            "expected_followup_datetime": w3c(c.followup_due_at, zone) if c.status in ("verified", "assigned") else None,
+            "photos": photos_of(c),
+        }
+        out["notes"] = [{"datetime": w3c(e.at, zone), "description": _note(e, look), "type": e.kind}
+                        for e in c.events]
+    return out
+
+
+def _note(e: ComplaintEvent, look: Lookups) -> str:
+    if e.kind == "info":  # what the filer added is not published
+        return e.kind
+    if e.kind == "duplicate":  # the original's number, unscrubbed: it is no personal data
+        return e.note
+    if e.kind == "rerouted":
+        return f"{look.names.get(e.agency_id, '')}: {scrub(e.note)}".strip(": ")
+    return scrub(e.note) or e.kind
+
+
+def request_update(e: ComplaintEvent, look: Lookups) -> dict:
+    c = e.complaint
+    return {
+        "update_id": str(e.id), "service_request_id": c.number, "status": event_code(e),
+        "updated_datetime": w3c(e.at, look.tenant.timezone), "description": _note(e, look),
+        "media_url": None, "external_status_code": e.to_status or c.status,
+    }
+
+
+__all__ = ["Lookups", "photos_of", "request_update", "service_request", "visible"]

@@ -1,0 +1,89 @@
+"""Redaction on the pages: an officer redacts text or hides a photo; an auditor reads the originals
+(``complaints.read_redacted``). The rules and the reasons for them are in ``redaction.py``."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, render_template, url_for
+
+from core.kit import NotFound, PamongError, ValidationError, db, requires
+
+from . import redaction, services
+from .forms import HidePhotoForm, RedactForm
+from .labels import gettext as _
+from .models import ComplaintPhoto
+from .views import actor, bp, show_error, unit_names
+from .views_public import _complaint_or_404, track_context
+
+
+@bp.route("/manage/<number>/redact", methods=["POST"])
+@requires("complaints.handle")
+def redact(number: str):
+    complaint = _complaint_or_404(number)
+    form = RedactForm()
+    if form.validate_on_submit():
+        try:
+            event_id = int(form.event_id.data) if (form.event_id.data or "").strip() else None
+        except ValueError:
+            abort(400)
+        try:
+            redaction.redact_text(g.tenant, actor(), complaint, form.target.data, form.text.data or "",
+                                  form.reason.data, event_id=event_id)
+            db.session.commit()
+        except services.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except NotFound:
+            db.session.rollback()
+            abort(404)
+        except ValidationError as exc:
+            db.session.rollback()
+            complaint = _complaint_or_404(number)
+            show_error(form, exc)
+        else:
+            flash(_("Redacted. The original is kept for the auditors."))
+            return redirect(url_for("complaints.track", number=complaint.number))
+    return render_template("complaints/track.html", **track_context(complaint, redact_form=form)), 400
+
+
+@bp.route("/manage/photos/<int:photo_id>/hide", methods=["POST"])
+@requires("complaints.handle")
+def hide_photo(photo_id: int):
+    row = db.session.get(ComplaintPhoto, photo_id)
+    if row is None or row.tenant_id != g.tenant.id:
+        abort(404)
+    complaint = row.complaint
+    form = HidePhotoForm()
+    if form.validate_on_submit():
+        try:
+            redaction.hide_photo(g.tenant, actor(), row, form.reason.data)
+            db.session.commit()
+        except services.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as exc:
+            db.session.rollback()
+            complaint = _complaint_or_404(complaint.number)
+            show_error(form, exc)
+        else:
+            flash(_("The photo is hidden. The original is kept for the auditors."))
+            return redirect(url_for("complaints.track", number=complaint.number))
+    return render_template("complaints/track.html", **track_context(complaint, hide_form=form)), 400
+
+
+@bp.route("/manage/<number>/redactions")
+@requires("complaints.read_redacted")
+def redactions(number: str):
+    complaint = _complaint_or_404(number)
+    rows = redaction.originals(g.tenant, actor(), complaint)
+    db.session.commit()  # the reading is audited
+    return render_template("complaints/redactions.html", complaint=complaint, rows=rows, names=unit_names(),
+                           matches=redaction.matches_digest)
+
+
+@bp.route("/manage/redactions/<int:redaction_id>/photo")
+@requires("complaints.read_redacted")
+def redacted_photo(redaction_id: int):
+    try:
+        row, data, content_type = redaction.original_photo(g.tenant, actor(), redaction_id)
+    except (NotFound, PamongError):
+        abort(404)
+    return Response(data, mimetype=content_type, headers={"Cache-Control": "private, no-store"})

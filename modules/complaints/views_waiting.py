@@ -1,0 +1,58 @@
+"""The complaint's clock on the pages: a handler asks the filer for more information, and the
+complaint waits on the citizen (its deadlines stop) until they answer (``deadlines.py``)."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from core.kit import ValidationError, db, requires
+
+from . import deadlines, services
+from .labels import gettext as _, lazy_gettext as _l
+from .views import actor, bp
+
+
+class AskForm(FlaskForm):
+    question = TextAreaField(_l("What does the filer need to tell you?"),
+                             validators=[DataRequired(), Length(max=1000)])
+
+
+@bp.context_processor
+def clock_helpers():
+    """``pending_targets(complaint)``: [(target, deadline)] still running, for the track page."""
+
+    def pending_targets(complaint):
+        columns = {"response": complaint.response_due_at, "followup": complaint.followup_due_at,
+                   "resolution": complaint.resolution_due_at}
+        return [(t, columns[t]) for t in deadlines.pending(complaint) if columns[t] is not None]
+
+    return {"pending_targets": pending_targets}
+
+
+@bp.route("/manage/<number>/ask", methods=["POST"])
+@requires("complaints.handle")
+def ask_filer(number: str):
+    from .views_public import _complaint_or_404, track_context  # views_public imports views_duplicates
+
+    complaint = _complaint_or_404(number)
+    form = AskForm()
+    if form.validate_on_submit():
+        try:
+            deadlines.wait_on_citizen(g.tenant, actor(), complaint, form.question.data)
+            db.session.commit()
+            flash(_("The filer has been asked; the deadlines wait until they answer."))
+            return redirect(url_for("complaints.track", number=complaint.number))
+        except services.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except ValidationError as exc:
+            db.session.rollback()
+            complaint = _complaint_or_404(number)
+            form.question.errors = list(form.question.errors or []) + [{
+                "already_waiting": _("The complaint already waits on the filer."),
+                "not_open": _("Only an open complaint can wait on the filer."),
+                "html_not_allowed": _("Please write plain text, without HTML."),
+            }.get(exc.code, exc.message)]
+    return render_template("complaints/track.html", **track_context(complaint), ask_form=form), 400
