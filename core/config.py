@@ -55,6 +55,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "PAMONG_LOGIN_RATE": os.environ.get("PAMONG_LOGIN_RATE", "10 per minute"),
         "PAMONG_AUDIT_SEAL": "queue",
+        # seconds a module may cache public aggregate figures (transparency pages); 0: never
+        "PAMONG_PUBLIC_FIGURES_TTL": int(os.environ.get("PAMONG_PUBLIC_FIGURES_TTL", "300")),
     }
     config.update(services_config())
     config.update(overrides)

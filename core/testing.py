@@ -73,6 +73,7 @@ def app(database_url, pamong_extra_plugins, tmp_path_factory):
             "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
             "INSTANCE_DIR": str(instance), "RATELIMIT_ENABLED": True,
             "PAMONG_TENANTS_DIR": str(tmp_path_factory.mktemp("tenants")),
+            "PAMONG_PUBLIC_FIGURES_TTL": 0,  # tests read figures right after changing them
             "PAMONG_LOGIN_RATE": "10000 per minute",  # tests sign in often; test_auth checks the real limit
         },
         extra_plugins=pamong_extra_plugins,
@@ -236,6 +237,7 @@ def live_app(app, pamong_extra_plugins):
 
     return create_app(
         {
+            "PAMONG_PUBLIC_FIGURES_TTL": 0,
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "browser-secret",
             "PAMONG_DATA_KEY": app.config.get("PAMONG_DATA_KEY") or app.config["SECRET_KEY"],
             "WTF_CSRF_ENABLED": True, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,

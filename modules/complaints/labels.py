@@ -12,16 +12,21 @@ gettext = DOMAIN.gettext
 lazy_gettext = DOMAIN.lazy_gettext
 
 
+# lazy: one translation per call, not seven (Open311 lists call this for every row)
+_STATUS = {
+    "submitted": lazy_gettext("Submitted"),
+    "verified": lazy_gettext("Verified"),
+    "assigned": lazy_gettext("Assigned"),
+    "in_progress": lazy_gettext("In progress"),
+    "resolved": lazy_gettext("Resolved"),
+    "closed": lazy_gettext("Closed"),
+    "rejected": lazy_gettext("Rejected"),
+}
+
+
 def status_label(status: str) -> str:
-    return {
-        "submitted": gettext("Submitted"),
-        "verified": gettext("Verified"),
-        "assigned": gettext("Assigned"),
-        "in_progress": gettext("In progress"),
-        "resolved": gettext("Resolved"),
-        "closed": gettext("Closed"),
-        "rejected": gettext("Rejected"),
-    }.get(status, status)
+    label = _STATUS.get(status)
+    return str(label) if label is not None else status
 
 
 def channel_label(channel: str) -> str:

@@ -53,6 +53,7 @@ class Complaint(TenantOwned, db.Model):
         UniqueConstraint("tenant_id", "token", name="uq_complaints_tenant_token"),
         UniqueConstraint("tenant_id", "channel", "source_ref", name="uq_complaints_tenant_source"),
         Index("ix_complaints_tenant_agency_status", "tenant_id", "agency_id", "status"),
+        Index("ix_complaints_tenant_agency_id", "tenant_id", "agency_id", "id"),  # officer queue, newest first
         Index("ix_complaints_tenant_status_due", "tenant_id", "status", "resolution_due_at"),
         Index("ix_complaints_tenant_created", "tenant_id", "created_at"),
         Index("ix_complaints_tenant_filer", "tenant_id", "filer_user_id"),

@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
+
+from cachetools import TTLCache
 
 from core.kit import OrgUnit, db, tenant_scope
 
@@ -34,6 +37,27 @@ class Report:
     series: list  # [(YYYY-MM, filed, fixed)]
     by_outcome: list = ()  # [(outcome, label, count)] of finished complaints
     confirmed: int = 0  # fixes the filer confirmed
+
+
+_CACHE: "TTLCache | None" = None
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_report(tenant, now: datetime, locale: str, ttl: int) -> Report:
+    """``report()`` kept per tenant and language for ``ttl`` seconds (0: always fresh). The figures
+    aggregate every complaint of the tenant, so a busy public page must not recompute them per view."""
+    global _CACHE
+    if ttl <= 0:
+        return report(tenant, now)
+    with _CACHE_LOCK:
+        if _CACHE is None or _CACHE.ttl != ttl:
+            _CACHE = TTLCache(maxsize=4096, ttl=ttl)
+        hit = _CACHE.get((tenant.id, tenant.slug, locale))
+    if hit is None:
+        hit = report(tenant, now)
+        with _CACHE_LOCK:
+            _CACHE[(tenant.id, tenant.slug, locale)] = hit
+    return hit
 
 
 def _months(now_local: datetime, count: int) -> list[str]:

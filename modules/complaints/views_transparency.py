@@ -1,7 +1,7 @@
 """The public transparency page and the admin's CSV export."""
 from __future__ import annotations
 
-from flask import Response, abort, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 
 from core.kit import has_permission, public, requires, utcnow
 
@@ -19,7 +19,7 @@ def transparency_page():
         page = max(int(request.args.get("page", 1)), 1)
     except ValueError:
         abort(400)
-    rep = transparency.report(g.tenant, utcnow())
+    rep = transparency.cached_report(g.tenant, utcnow(), locale(), current_app.config["PAMONG_PUBLIC_FIGURES_TTL"])
     rows, has_next = transparency.public_list(g.tenant, page=page)
     chart = bar_chart(
         _("Complaints per month"), [m for m, _f, _r in rep.series],
