@@ -21,6 +21,11 @@ def select_locale() -> str:
     chosen = session.get("locale") if has_request_context() else None
     if chosen in allowed:
         return chosen
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated and current_user.locale in allowed:
+            return current_user.locale  # the signed-in person's last choice, on any device
     if tenant is not None:
         return tenant.default_locale
     if has_request_context():

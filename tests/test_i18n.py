@@ -53,3 +53,15 @@ def test_rupiah_is_integer_and_localised(app):
             assert rupiah(1250000) == "IDR 1,250,000"
         with pytest.raises(TypeError):
             rupiah(12.5)
+
+
+def test_a_signed_in_choice_follows_the_person(app, create_tenant, create_user, login):
+    tenant = create_tenant()
+    email = create_user(tenant, "citizen")
+    first = app.test_client()
+    login(first, email, tenant)
+    first.post(f"/t/{tenant.slug}/lang", data={"locale": "en", "next": "/"})
+    other_device = app.test_client()
+    assert '<html lang="id">' in other_device.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    login(other_device, email, tenant)
+    assert '<html lang="en">' in other_device.get(f"/t/{tenant.slug}/").get_data(as_text=True)

@@ -1,9 +1,10 @@
 """The deployment's landing page, each tenant's home, the language switch and branding CSS."""
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
+from ..auth.permissions import public
 from ..extensions import db
 from ..i18n import SUPPORTED
-from ..auth.permissions import public
 from ..tenancy.models import Tenant
 
 bp = Blueprint("portal", __name__)
@@ -30,6 +31,9 @@ def switch_language():
     allowed = g.tenant.locales if g.tenant is not None else SUPPORTED
     if locale in allowed:
         session["locale"] = locale
+        if current_user.is_authenticated and current_user.locale != locale:
+            current_user.locale = locale  # remembered for the next sign-in, elsewhere too
+            db.session.commit()
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("portal.home")
