@@ -5,7 +5,6 @@ Revises: 6b1ab22b3dd7
 Create Date: 2026-11-22 19:51:23.526521
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 revision = '63cd1c12a498'
