@@ -2,14 +2,14 @@
 "mark as a duplicate" action (the services are in ``duplicates.py``)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import g, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from core.kit import ValidationError, db, requires
 
-from . import duplicates, services
+from . import duplicates
 from .labels import gettext as _, lazy_gettext as _l
 from .settings import category
 from .views import actor, bp, filing_from, unit_names
@@ -62,24 +62,18 @@ def offer_first(form):
 @bp.route("/manage/<number>/duplicate", methods=["POST"])
 @requires("complaints.handle")
 def mark_duplicate(number: str):
-    from .views_public import _complaint_or_404, track_context  # views_public imports this module
+    from .views_public import officer_action  # views_public imports this module
 
-    complaint = _complaint_or_404(number)
     form = DuplicateForm()
-    if form.validate_on_submit():
-        try:
-            duplicates.mark_duplicate(g.tenant, actor(), complaint, form.original.data)
-            db.session.commit()
-            flash(_("Marked as a duplicate; its followers now follow the original complaint."))
-            return redirect(url_for("complaints.track", number=complaint.number))
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(number)
-            form.original.errors = list(form.original.errors or []) + [_message(exc)]
-    return render_template("complaints/track.html", **track_context(complaint), duplicate_form=form), 400
+
+    def show(form, exc):
+        form.original.errors = list(form.original.errors or []) + [_message(exc)]
+
+    return officer_action(
+        number, form, "duplicate_form",
+        lambda c: duplicates.mark_duplicate(g.tenant, actor(), c, form.original.data),
+        _("Marked as a duplicate; its followers now follow the original complaint."), show=show,
+    )
 
 
 def _message(exc: ValidationError) -> str:

@@ -12,7 +12,7 @@ from .labels import gettext as _, status_label
 from .models import STATUSES
 from .settings import categories
 from .views import actor, bp, fill_choices, filing_from, locale, show_error, unit_names, units
-from .views_public import _complaint_or_404, track_context
+from .views_public import officer_action
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -65,49 +65,30 @@ def all_complaints():
 @bp.route("/manage/<number>/status", methods=["POST"])
 @requires("complaints.handle")
 def change_status(number: str):
-    complaint = _complaint_or_404(number)
     form = TransitionForm()
-    if form.validate_on_submit():
+
+    def act(complaint):
         status, _sep, outcome = form.status.data.partition(":")  # "closed:duplicate": close without a fix
-        try:
-            user = actor()
-            workflow.transition(g.tenant, user, complaint, status, note=form.note.data or "", outcome=outcome)
-            if status == "verified" and (form.anonymous.data or form.confidential.data):
-                privacy.set_privacy(g.tenant, user, complaint, anonymous=bool(form.anonymous.data),
-                                    confidential=bool(form.confidential.data))
-            db.session.commit()
-            flash(_("Status changed to: %(status)s", status=status_label(complaint.status)))
-            return redirect(url_for("complaints.track", number=complaint.number))
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(number)
-            show_error(form, exc)
-    return render_template("complaints/track.html", **track_context(complaint, transition_form=form)), 400
+        user = actor()
+        workflow.transition(g.tenant, user, complaint, status, note=form.note.data or "", outcome=outcome)
+        if status == "verified" and (form.anonymous.data or form.confidential.data):
+            privacy.set_privacy(g.tenant, user, complaint, anonymous=bool(form.anonymous.data),
+                                confidential=bool(form.confidential.data))
+
+    return officer_action(number, form, "transition_form", act,
+                          lambda c: _("Status changed to: %(status)s", status=status_label(c.status)))
 
 
 @bp.route("/manage/<number>/reroute", methods=["POST"])
 @requires("complaints.handle")
 def reroute(number: str):
-    complaint = _complaint_or_404(number)
     form = RerouteForm()
     form.agency.choices = [(a.code, a.name) for a in units("agency")]
-    if form.validate_on_submit():
-        try:
-            workflow.reroute(g.tenant, actor(), complaint, form.agency.data, form.reason.data)
-            db.session.commit()
-            flash(_("The complaint has been forwarded."))
-            return redirect(url_for("complaints.track", number=complaint.number))
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(number)
-            show_error(form, exc)
-    return render_template("complaints/track.html", **track_context(complaint, reroute_form=form)), 400
+    return officer_action(
+        number, form, "reroute_form",
+        lambda c: workflow.reroute(g.tenant, actor(), c, form.agency.data, form.reason.data),
+        _("The complaint has been forwarded."),
+    )
 
 
 @bp.route("/hotline", methods=["GET", "POST"])

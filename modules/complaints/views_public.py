@@ -6,7 +6,7 @@ e-mail (``views_filer.find``) or the access code.
 """
 from __future__ import annotations
 
-from flask import Response, abort, g, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
 
 from core.kit import NotFound, PamongError, ValidationError, db, public, signed_in, utcnow
 
@@ -122,6 +122,33 @@ def _complaint_or_404(number: str):
         return services.get_by_number(g.tenant, number)
     except NotFound:
         abort(404)
+
+
+def officer_action(number: str, form, form_name: str, act, done, show=None):
+    """An officer's POST on a complaint: ``act(complaint)``, commit, flash ``done`` (text, or a
+    function of the complaint) and back to its page. Not theirs: 403; gone: 404; bad input: the
+    track page again with the message on the form (400), nothing saved."""
+    complaint = _complaint_or_404(number)
+    if form.validate_on_submit():
+        try:
+            act(complaint)
+            db.session.commit()
+        except services.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except NotFound:
+            db.session.rollback()
+            abort(404)
+        except ValidationError as exc:
+            db.session.rollback()
+            complaint = _complaint_or_404(number)
+            (show or show_error)(form, exc)
+        else:
+            flash(done(complaint) if callable(done) else done)
+            return redirect(url_for("complaints.track", number=complaint.number))
+    context = track_context(complaint, **{form_name: form})
+    context[form_name] = form
+    return render_template("complaints/track.html", **context), 400
 
 
 def visible_or_404(number: str):

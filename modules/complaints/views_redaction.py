@@ -2,46 +2,33 @@
 (``complaints.read_redacted``). The rules and the reasons for them are in ``redaction.py``."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, g, render_template
 
-from core.kit import NotFound, PamongError, ValidationError, db, requires
+from core.kit import NotFound, PamongError, db, requires
 
-from . import redaction, services
+from . import redaction
 from .forms import HidePhotoForm, RedactForm
 from .labels import gettext as _
 from .models import ComplaintPhoto
-from .views import actor, bp, show_error, unit_names
-from .views_public import _complaint_or_404, track_context
+from .views import actor, bp, unit_names
+from .views_public import _complaint_or_404, officer_action
 
 
 @bp.route("/manage/<number>/redact", methods=["POST"])
 @requires("complaints.handle")
 def redact(number: str):
-    complaint = _complaint_or_404(number)
     form = RedactForm()
-    if form.validate_on_submit():
+
+    def act(complaint):
         try:
             event_id = int(form.event_id.data) if (form.event_id.data or "").strip() else None
         except ValueError:
             abort(400)
-        try:
-            redaction.redact_text(g.tenant, actor(), complaint, form.target.data, form.text.data or "",
-                                  form.reason.data, event_id=event_id)
-            db.session.commit()
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(number)
-            show_error(form, exc)
-        else:
-            flash(_("Redacted. The original is kept for the auditors."))
-            return redirect(url_for("complaints.track", number=complaint.number))
-    return render_template("complaints/track.html", **track_context(complaint, redact_form=form)), 400
+        redaction.redact_text(g.tenant, actor(), complaint, form.target.data, form.text.data or "",
+                              form.reason.data, event_id=event_id)
+
+    return officer_action(number, form, "redact_form", act,
+                          _("Redacted. The original is kept for the auditors."))
 
 
 @bp.route("/manage/photos/<int:photo_id>/hide", methods=["POST"])
@@ -50,23 +37,12 @@ def hide_photo(photo_id: int):
     row = db.session.get(ComplaintPhoto, photo_id)
     if row is None or row.tenant_id != g.tenant.id:
         abort(404)
-    complaint = row.complaint
     form = HidePhotoForm()
-    if form.validate_on_submit():
-        try:
-            redaction.hide_photo(g.tenant, actor(), row, form.reason.data)
-            db.session.commit()
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(complaint.number)
-            show_error(form, exc)
-        else:
-            flash(_("The photo is hidden. The original is kept for the auditors."))
-            return redirect(url_for("complaints.track", number=complaint.number))
-    return render_template("complaints/track.html", **track_context(complaint, hide_form=form)), 400
+    return officer_action(
+        row.complaint.number, form, "hide_form",
+        lambda c: redaction.hide_photo(g.tenant, actor(), row, form.reason.data),
+        _("The photo is hidden. The original is kept for the auditors."),
+    )
 
 
 @bp.route("/manage/<number>/redactions")

@@ -2,14 +2,14 @@
 complaint waits on the citizen (its deadlines stop) until they answer (``deadlines.py``)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from core.kit import ValidationError, db, requires
+from core.kit import requires
 
-from . import deadlines, services
+from . import deadlines
 from .labels import gettext as _, lazy_gettext as _l
 from .views import actor, bp
 
@@ -34,25 +34,19 @@ def clock_helpers():
 @bp.route("/manage/<number>/ask", methods=["POST"])
 @requires("complaints.handle")
 def ask_filer(number: str):
-    from .views_public import _complaint_or_404, track_context  # views_public imports views_duplicates
+    from .views_public import officer_action  # views_public imports views_duplicates
 
-    complaint = _complaint_or_404(number)
     form = AskForm()
-    if form.validate_on_submit():
-        try:
-            deadlines.wait_on_citizen(g.tenant, actor(), complaint, form.question.data)
-            db.session.commit()
-            flash(_("The filer has been asked; the deadlines wait until they answer."))
-            return redirect(url_for("complaints.track", number=complaint.number))
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(number)
-            form.question.errors = list(form.question.errors or []) + [{
-                "already_waiting": _("The complaint already waits on the filer."),
-                "not_open": _("Only an open complaint can wait on the filer."),
-                "html_not_allowed": _("Please write plain text, without HTML."),
-            }.get(exc.code, exc.message)]
-    return render_template("complaints/track.html", **track_context(complaint), ask_form=form), 400
+
+    def show(form, exc):
+        form.question.errors = list(form.question.errors or []) + [{
+            "already_waiting": _("The complaint already waits on the filer."),
+            "not_open": _("Only an open complaint can wait on the filer."),
+            "html_not_allowed": _("Please write plain text, without HTML."),
+        }.get(exc.code, exc.message)]
+
+    return officer_action(
+        number, form, "ask_form",
+        lambda c: deadlines.wait_on_citizen(g.tenant, actor(), c, form.question.data),
+        _("The filer has been asked; the deadlines wait until they answer."), show=show,
+    )
