@@ -21,7 +21,7 @@ from .sms.phone import normalise_phone
 from .storage import storage
 from .settings import module_settings
 from .tenancy.models import OrgUnit, Tenant, utcnow
-from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_scope
+from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, tenant_scope
 from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
@@ -41,4 +41,6 @@ __all__ = [
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
+    # keys that shard by tenant (DESIGN §4): a reference to another tenant-owned table
+    "tenant_ref",
 ]

@@ -21,7 +21,6 @@ class AuditEntry(TenantOwned, db.Model):
         Index("ix_audit_entries_tenant_unsealed", "tenant_id", "id", sqlite_where=text("seq IS NULL"), postgresql_where=text("seq IS NULL")),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(254))  # e-mail, "cli:root", "system", "token:NAME"

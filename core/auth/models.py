@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..tenancy.models import utcnow
-from ..tenancy.scope import TenantOwned
+from ..tenancy.scope import TenantOwned, tenant_ref
 
 ROLES = ("citizen", "officer", "admin", "auditor")
 
@@ -45,10 +45,9 @@ class Membership(TenantOwned, db.Model):
         Index("ix_memberships_tenant_user", "tenant_id", "user_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    agency_id: Mapped[int | None] = tenant_ref("org_units")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -60,7 +59,6 @@ class RolePermission(TenantOwned, db.Model):
     __tablename__ = "role_permissions"
     __table_args__ = (UniqueConstraint("tenant_id", "role", "permission"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     role: Mapped[str] = mapped_column(String(32))
     permission: Mapped[str] = mapped_column(String(100))
 
@@ -71,7 +69,6 @@ class ApiToken(TenantOwned, db.Model):
     __tablename__ = "api_tokens"
     __table_args__ = (UniqueConstraint("tenant_id", "name"), UniqueConstraint("tenant_id", "digest"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     digest: Mapped[str] = mapped_column(String(64))
     prefix: Mapped[str] = mapped_column(String(12))

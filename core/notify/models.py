@@ -27,7 +27,6 @@ class OutboxMessage(TenantOwned, db.Model):
         Index("ix_outbox_messages_tenant_recipient", "tenant_id", "recipient_hash"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))
     recipient: Mapped[str] = mapped_column(EncryptedText)
     recipient_hash: Mapped[str] = mapped_column(String(64))

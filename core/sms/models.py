@@ -24,7 +24,6 @@ class InboundSms(TenantOwned, db.Model):
         Index("ix_inbound_sms_tenant_sender", "tenant_id", "sender_hash"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sender: Mapped[str] = mapped_column(EncryptedText)
     sender_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(EncryptedText)

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .scope import TenantOwned
+from .scope import TenantOwned, tenant_ref
 
 KINDS = ("province", "regency", "city")
 ORG_KINDS = ("agency", "district", "village")
@@ -67,7 +67,6 @@ class TenantModule(TenantOwned, db.Model):
     __tablename__ = "tenant_modules"
     __table_args__ = (UniqueConstraint("tenant_id", "module"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     module: Mapped[str] = mapped_column(String(63))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -83,10 +82,9 @@ class OrgUnit(TenantOwned, db.Model):
         Index("ix_org_units_tenant_parent", "tenant_id", "parent_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    parent_id: Mapped[int | None] = tenant_ref("org_units")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. the agency head's contact

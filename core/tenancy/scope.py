@@ -12,8 +12,8 @@ import contextlib
 import contextvars
 from dataclasses import dataclass
 
-from sqlalchemy import ForeignKey, event
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, PrimaryKeyConstraint, event
+from sqlalchemy.orm import Mapped, MappedColumn, Session, declared_attr, mapped_column, with_loader_criteria
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,73 @@ def no_scope():
 
 
 class TenantOwned:
-    """Mixin for every tenant-owned model: a NOT NULL tenant_id, scoped automatically."""
+    """Mixin for every tenant-owned model (DESIGN §4): keys that shard by tenant, scoped automatically.
+
+    It gives the model ``tenant_id`` (NOT NULL, to ``tenants`` ON DELETE CASCADE) and ``id`` (generated
+    by the database), with the primary key ``(tenant_id, id)``; the ORM's identity stays ``id``, so
+    ``session.get(Model, id)`` works. A reference to another tenant-owned table is ``tenant_ref``:
+    the foreign key ``(tenant_id, <column>) -> <table> (tenant_id, id)``. Unique constraints name
+    ``tenant_id`` themselves. Migrations build the tables with ``core.tenancy.keys`` (SQLite keeps
+    ``id INTEGER PRIMARY KEY`` with a unique ``(tenant_id, id)``: it cannot generate ids in a
+    composite key).
+    """
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
+        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True, sort_order=-2)
+
+    @declared_attr
+    def id(cls) -> Mapped[int]:
+        return mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"primary_key": [cls.__table__.c.id]}
+
+    def __init_subclass__(cls, **kwargs):
+        if "id" in cls.__dict__ and "__tablename__" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: TenantOwned gives the model its id; do not declare one")
+        super().__init_subclass__(**kwargs)
+
+
+def tenant_ref(table: str, *, ondelete: str | None = None, **column_kw) -> MappedColumn:
+    """A column referring to another tenant-owned ``table``: the foreign key is
+    ``(tenant_id, <this column>) -> table (tenant_id, id)``, named ``fk_<own table>_<column>_<table>``.
+
+    ``ondelete`` as for ``ForeignKey`` ("CASCADE", "SET NULL", ...); "SET NULL" nulls only this
+    column (PostgreSQL 15's ``SET NULL (column)``), never ``tenant_id``. Nullable when the
+    annotation says ``Mapped[int | None]``, as for any column. Relationships over such a column
+    name it: ``relationship(primaryjoin="Parent.id == foreign(Child.parent_id)")``.
+    """
+    column_kw.setdefault("info", {})[_REF] = (table, ondelete)
+    return mapped_column(Integer, **column_kw)
+
+
+_REF = "pamong_tenant_ref"
+
+
+def tenant_fk_ondelete(ondelete: str | None, column: str) -> str | None:
+    """The PostgreSQL ON DELETE action of a composite tenant foreign key over ``column``."""
+    if ondelete and ondelete.upper() in ("SET NULL", "SET DEFAULT"):
+        return f"{ondelete.upper()} ({column})"
+    return ondelete
+
+
+@event.listens_for(TenantOwned, "instrument_class", propagate=True)
+def _tenant_foreign_keys(mapper, cls):
+    """The primary key ``(tenant_id, id)``; every ``tenant_ref`` column's composite foreign key."""
+    table = mapper.local_table
+    if table.primary_key._implicit_generated:  # from the columns' flags: DDL would put id first
+        table.append_constraint(PrimaryKeyConstraint("tenant_id", "id"))
+    for column in list(table.columns):
+        ref = column.info.get(_REF)
+        if ref is None or any(fk.parent is column for fk in table.foreign_keys):
+            continue
+        parent, ondelete = ref
+        table.append_constraint(ForeignKeyConstraint(
+            ["tenant_id", column.name], [f"{parent}.tenant_id", f"{parent}.id"],
+            name=f"fk_{table.name}_{column.name}_{parent}", ondelete=tenant_fk_ondelete(ondelete, column.name),
+        ))
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.kit import EncryptedText, TenantOwned, db, utcnow
+from core.kit import EncryptedText, TenantOwned, db, tenant_ref, utcnow
 
 STATUSES = ("submitted", "verified", "assigned", "in_progress", "resolved", "closed", "rejected")
 OPEN_STATUSES = ("submitted", "verified", "assigned", "in_progress")
@@ -40,7 +40,6 @@ class ComplaintCounter(TenantOwned, db.Model):
     __tablename__ = "complaint_counters"
     __table_args__ = (UniqueConstraint("tenant_id", "year", name="uq_complaint_counters_tenant_year"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -62,7 +61,6 @@ class Complaint(TenantOwned, db.Model):
         Index("ix_complaints_tenant_category_lat_lon", "tenant_id", "category_code", "latitude", "longitude"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(40))  # e.g. MKS-2026-000123, quoted by citizens
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
@@ -70,9 +68,9 @@ class Complaint(TenantOwned, db.Model):
     access_key_hash: Mapped[str] = mapped_column(String(64), default="")  # lets an anonymous filer reopen
 
     category_code: Mapped[str] = mapped_column(String(32))
-    agency_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
-    village_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    agency_id: Mapped[int] = tenant_ref("org_units")
+    district_id: Mapped[int | None] = tenant_ref("org_units")
+    village_id: Mapped[int | None] = tenant_ref("org_units")
     description: Mapped[str] = mapped_column(Text)
     address: Mapped[str] = mapped_column(String(300), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
@@ -108,7 +106,7 @@ class Complaint(TenantOwned, db.Model):
     # complaint waits on the citizen; duplicates.py: the complaint this one duplicates
     followup_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id", ondelete="SET NULL"))
+    duplicate_of_id: Mapped[int | None] = tenant_ref("complaints", ondelete="SET NULL")
     # outcomes, confidentiality (SP4N-LAPOR!), the filer's word: see workflow.py, privacy.py, filer_info.py
     outcome: Mapped[str] = mapped_column(String(16), default="")  # one of OUTCOMES once finished
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the filer: fixed
@@ -116,11 +114,14 @@ class Complaint(TenantOwned, db.Model):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from every public output
     unread_updates: Mapped[int] = mapped_column(Integer, default=0)  # filer's additions the officer has not seen
 
+    # joined on the id alone (ids are unique), so the key's tenant_id is never written through them
     events: Mapped[list["ComplaintEvent"]] = relationship(
-        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
+        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan",
+        primaryjoin="Complaint.id == foreign(ComplaintEvent.complaint_id)",
     )
     photos: Mapped[list["ComplaintPhoto"]] = relationship(
-        back_populates="complaint", order_by="ComplaintPhoto.id", cascade="all, delete-orphan"
+        back_populates="complaint", order_by="ComplaintPhoto.id", cascade="all, delete-orphan",
+        primaryjoin="Complaint.id == foreign(ComplaintPhoto.complaint_id)",
     )
 
     @property
@@ -151,19 +152,20 @@ class ComplaintEvent(TenantOwned, db.Model):
         Index("ix_complaint_events_tenant_at", "tenant_id", "at"),  # Open311 servicerequestupdates by time
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     kind: Mapped[str] = mapped_column(String(24))  # filed, status, rerouted, reopened, escalated, info, ...
     from_status: Mapped[str] = mapped_column(String(16), default="")
     to_status: Mapped[str] = mapped_column(String(16), default="")
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    agency_id: Mapped[int | None] = tenant_ref("org_units")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_role: Mapped[str] = mapped_column(String(16), default="")  # citizen, officer, system
     note: Mapped[str] = mapped_column(String(1000), default="")
     outcome: Mapped[str] = mapped_column(String(16), default="")  # how a closing ended (OUTCOMES)
 
-    complaint: Mapped[Complaint] = relationship(back_populates="events")
+    complaint: Mapped[Complaint] = relationship(
+        back_populates="events", primaryjoin="Complaint.id == foreign(ComplaintEvent.complaint_id)"
+    )
 
 
 class ComplaintPhoto(TenantOwned, db.Model):
@@ -172,8 +174,7 @@ class ComplaintPhoto(TenantOwned, db.Model):
     __tablename__ = "complaint_photos"
     __table_args__ = (Index("ix_complaint_photos_tenant_complaint", "tenant_id", "complaint_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
     storage_key: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(32))
     size: Mapped[int] = mapped_column(Integer)
@@ -186,7 +187,9 @@ class ComplaintPhoto(TenantOwned, db.Model):
     added_by_filer: Mapped[bool] = mapped_column(Boolean, default=False)  # after filing (filer_info.py)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden by an officer (redaction.py)
 
-    complaint: Mapped[Complaint] = relationship(back_populates="photos")
+    complaint: Mapped[Complaint] = relationship(
+        back_populates="photos", primaryjoin="Complaint.id == foreign(ComplaintPhoto.complaint_id)"
+    )
 
 
 class ComplaintFollower(TenantOwned, db.Model):
@@ -198,8 +201,7 @@ class ComplaintFollower(TenantOwned, db.Model):
         Index("ix_complaint_followers_tenant_user", "tenant_id", "user_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -214,11 +216,10 @@ class ComplaintRedaction(TenantOwned, db.Model):
     __tablename__ = "complaint_redactions"
     __table_args__ = (Index("ix_complaint_redactions_tenant_complaint", "tenant_id", "complaint_id", "id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
     target: Mapped[str] = mapped_column(String(24))  # description, address, event, photo
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_events.id", ondelete="SET NULL"))
-    photo_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_photos.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = tenant_ref("complaint_events", ondelete="SET NULL")
+    photo_id: Mapped[int | None] = tenant_ref("complaint_photos", ondelete="SET NULL")
     original_text: Mapped[str | None] = mapped_column(EncryptedText)
     original_key: Mapped[str] = mapped_column(String(300), default="")  # the hidden photo in storage
     digest: Mapped[str] = mapped_column(String(64))  # keyed hash of the original, also in the audit entry

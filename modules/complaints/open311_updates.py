@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.kit import TenantOwned, ValidationError, audit, db, tenant_scope, utcnow
+from core.kit import TenantOwned, ValidationError, audit, db, tenant_ref, tenant_scope, utcnow
 
 from . import deadlines, services, workflow
 from .disclosure import public_only
@@ -54,10 +54,9 @@ class UpdateReceipt(TenantOwned, db.Model):
     __tablename__ = "complaint_update_receipts"
     __table_args__ = (UniqueConstraint("tenant_id", "update_id", name="uq_complaint_update_receipts_tenant_update"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     update_id: Mapped[str] = mapped_column(String(MAX_UPDATE_ID))
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
-    event_id: Mapped[int] = mapped_column(ForeignKey("complaint_events.id", ondelete="CASCADE"))
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
+    event_id: Mapped[int] = tenant_ref("complaint_events", ondelete="CASCADE")
     client: Mapped[str] = mapped_column(String(120))  # the actor, e.g. "token:fixmystreet"
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -8,5 +8,4 @@ class Note(TenantOwned, db.Model):
     __tablename__ = "test_notes"
     __table_args__ = (Index("ix_test_notes_tenant", "tenant_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(500))
