@@ -8,7 +8,7 @@ def test_upgrade_is_idempotent_and_reports_each_unit(app):
     assert migrate.upgrade(app)[0] == "core"
     state = migrate.current(app)
     assert state["core"][0] == state["core"][1] is not None
-    assert state["notes"][0] == state["notes"][1] == "n0tes0000001"
+    assert state["notes"][0] == state["notes"][1] == "7ac000a58c09"
 
 
 def test_each_unit_has_its_own_version_table(app):

@@ -98,10 +98,9 @@ def rekey_tenant_tables(*parents: str) -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         _require_sqlite_foreign_keys_off(bind)
+    _check_every_reference(bind)  # all of them, before anything changes
     for parent in parents:
         refs = _references(bind, parent)
-        for child, fk in refs:
-            _check_same_tenant(bind, child, fk["constrained_columns"][0], parent)
         if bind.dialect.name == "sqlite":
             _rekey_sqlite(bind, parent, refs)
         else:
@@ -123,6 +122,30 @@ def _references(bind, parent: str) -> list[tuple[str, dict]]:
                 raise PamongError(f"{child}: its foreign key to {parent} has no name; name it first", where=child)
             found.append((child, fk))
     return found
+
+
+def _check_every_reference(bind) -> None:
+    """Every single-column reference between tenant tables stays inside its tenant."""
+    inspector = sa.inspect(bind)
+    tenant = {t for t in inspector.get_table_names() if "tenant_id" in {c["name"] for c in inspector.get_columns(t)}}
+    for child in sorted(tenant):
+        for fk in inspector.get_foreign_keys(child):
+            if fk["referred_table"] in tenant and fk["referred_columns"] == ["id"]:
+                _check_same_tenant(bind, child, fk["constrained_columns"][0], fk["referred_table"])
+
+
+def tenant_reference(column: str, parent: str, name: str) -> sa.ForeignKeyConstraint:
+    """A reference, in a module's revision written before the core's tables were keyed, to a core
+    tenant table: ``(tenant_id, column) -> parent (tenant_id, id)`` once ``parent`` is keyed (a
+    database made now), else ``column -> parent (id)`` as it was (``rekey_tenant_tables`` in the
+    core's revision makes it composite)."""
+    bind = op.get_bind()
+    inspector = sa.inspect(bind)
+    keyed = inspector.get_pk_constraint(parent)["constrained_columns"] == KEY or any(
+        i["column_names"] == KEY and i["unique"] for i in inspector.get_indexes(parent))
+    if keyed:
+        return sa.ForeignKeyConstraint(["tenant_id", column], [f"{parent}.tenant_id", f"{parent}.id"], name=name)
+    return sa.ForeignKeyConstraint([column], [f"{parent}.id"], name=name)
 
 
 def _check_same_tenant(bind, child: str, column: str, parent: str) -> None:

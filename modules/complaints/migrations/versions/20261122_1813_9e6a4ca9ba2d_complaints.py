@@ -1,8 +1,8 @@
 """complaints: complaints, their timeline and photos, the yearly number counter
 
 The filer_* columns hold Fernet ciphertext (core.crypto.EncryptedText, stored as text).
-References to org_units are (tenant_id, id) (DESIGN §4): the core, migrated first, keys org_units
-so (revision 0170d9d099e9); databases made before that were re-keyed by the core's revision.
+References to org_units are (tenant_id, id) (DESIGN §4) when the core, migrated first, has keyed
+org_units so (its revision 0170d9d099e9); before that they were on id, and that revision re-keys them.
 
 Revision ID: 9e6a4ca9ba2d
 Revises:
@@ -10,6 +10,8 @@ Create Date: 2026-11-22 18:13:37.644703
 """
 import sqlalchemy as sa
 from alembic import op
+
+from core.tenancy.keys import tenant_reference
 
 revision = '9e6a4ca9ba2d'
 down_revision = None
@@ -68,12 +70,12 @@ def upgrade():
     sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['tenant_id', 'agency_id'], ['org_units.tenant_id', 'org_units.id'], name=op.f('fk_complaints_agency_id_org_units')),
+    tenant_reference('agency_id', 'org_units', 'fk_complaints_agency_id_org_units'),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_complaints_assignee_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['tenant_id', 'district_id'], ['org_units.tenant_id', 'org_units.id'], name=op.f('fk_complaints_district_id_org_units')),
+    tenant_reference('district_id', 'org_units', 'fk_complaints_district_id_org_units'),
     sa.ForeignKeyConstraint(['filer_user_id'], ['users.id'], name=op.f('fk_complaints_filer_user_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_complaints_tenant_id_tenants'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['tenant_id', 'village_id'], ['org_units.tenant_id', 'org_units.id'], name=op.f('fk_complaints_village_id_org_units')),
+    tenant_reference('village_id', 'org_units', 'fk_complaints_village_id_org_units'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints')),
     sa.UniqueConstraint('tenant_id', 'channel', 'source_ref', name='uq_complaints_tenant_source'),
     sa.UniqueConstraint('tenant_id', 'number', name='uq_complaints_tenant_number'),
@@ -100,7 +102,7 @@ def upgrade():
     sa.Column('note', sa.String(length=1000), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_complaint_events_actor_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['tenant_id', 'agency_id'], ['org_units.tenant_id', 'org_units.id'], name=op.f('fk_complaint_events_agency_id_org_units')),
+    tenant_reference('agency_id', 'org_units', 'fk_complaint_events_agency_id_org_units'),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_complaint_events_complaint_id_complaints'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_complaint_events_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_events'))
