@@ -22,6 +22,8 @@ from .storage import storage
 from .settings import module_settings
 from .tenancy.models import OrgUnit, Tenant, utcnow
 from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, tenant_scope
+from .tenancy.key_check import key_violations
+from .tenancy.keys import create_tenant_table, rekey_tenant_tables, tenant_fk, tenant_reference, unkey_tenant_tables
 from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
@@ -41,6 +43,8 @@ __all__ = [
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
-    # keys that shard by tenant (DESIGN §4): a reference to another tenant-owned table
-    "tenant_ref",
+    # keys that shard by tenant (DESIGN §4): a reference to another tenant-owned table; in migrations
+    # a new tenant table, a reference in it, existing tables brought to the keys (and back)
+    "tenant_ref", "create_tenant_table", "tenant_fk", "tenant_reference", "rekey_tenant_tables",
+    "unkey_tenant_tables", "key_violations",
 ]

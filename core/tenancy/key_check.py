@@ -41,12 +41,14 @@ def key_violations(connection, tables=None) -> list[str]:
     """One line per key that breaks the rule, e.g. ``"complaints: primary key pk_complaints (id)
     lacks tenant_id"``; [] when all hold. ``tables`` limits the check to those tenant tables."""
     check = _postgresql if connection.dialect.name == "postgresql" else _sqlite
-    return check(connection, None if tables is None else set(tables))
+    only = None if tables is None else set(tables)
+    found, out = check(connection, only)
+    return [f"{t}: not a tenant table here (missing, or no tenant_id)" for t in sorted((only or set()) - found)] + out
 
 
-def _postgresql(conn, only) -> list[str]:
+def _postgresql(conn, only) -> tuple[set[str], list[str]]:
     tenant = {oid: name for oid, name in conn.execute(sa.text(_PG_TABLES)) if name not in REGISTRY}
-    out = []
+    found, out = set(tenant.values()), []
     for oid, table in sorted(tenant.items(), key=lambda item: item[1]):
         if only is not None and table not in only:
             continue
@@ -62,14 +64,14 @@ def _postgresql(conn, only) -> list[str]:
             if referred in tenant and ("tenant_id", "tenant_id") not in zip(columns, referred_columns):
                 out.append(f"{table}: foreign key {name} ({', '.join(columns)}) -> {tenant[referred]} "
                            f"({', '.join(referred_columns)}) does not pair tenant_id with tenant_id")
-    return out
+    return found, out
 
 
-def _sqlite(conn, only) -> list[str]:
+def _sqlite(conn, only) -> tuple[set[str], list[str]]:
     inspector = sa.inspect(conn)
     tenant = {t for t in inspector.get_table_names()
               if "tenant_id" in {c["name"] for c in inspector.get_columns(t)}} - REGISTRY
-    out = []
+    found, out = tenant, []
     for table in sorted(tenant):
         if only is not None and table not in only:
             continue
@@ -89,4 +91,4 @@ def _sqlite(conn, only) -> list[str]:
             if ("tenant_id", "tenant_id") not in zip(fk["constrained_columns"], fk["referred_columns"]):
                 out.append(f"{table}: foreign key {fk['name']} ({', '.join(fk['constrained_columns'])}) -> "
                            f"{fk['referred_table']} does not pair tenant_id with tenant_id")
-    return out
+    return found, out

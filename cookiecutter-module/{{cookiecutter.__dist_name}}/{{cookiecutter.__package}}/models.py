@@ -1,5 +1,6 @@
 """The tables of {{ cookiecutter.title_en }}. A tenant-owned model mixes in TenantOwned: it gets a
-NOT NULL tenant_id, is filtered to the tenant in scope and stamped with it on insert."""
+NOT NULL tenant_id and an id, with the primary key (tenant_id, id) (DESIGN §4: a deployment can be
+distributed by tenant_id), is filtered to the tenant in scope and stamped with it on insert."""
 from datetime import datetime
 
 from sqlalchemy import DateTime, Index, String, Text
@@ -10,10 +11,12 @@ from core.kit import TenantOwned, db, utcnow
 
 class Entry(TenantOwned, db.Model):
     __tablename__ = "{{ cookiecutter.module_name }}_entries"
-    # tenant_id comes first in every composite index (DESIGN §4)
+    # tenant_id comes first in every composite index and inside every unique constraint (DESIGN §4)
     __table_args__ = (Index("ix_{{ cookiecutter.module_name }}_entries_tenant_created", "tenant_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # id and tenant_id come from TenantOwned. A reference to another tenant-owned table is
+    #     book_id: Mapped[int] = tenant_ref("{{ cookiecutter.module_name }}_books", ondelete="CASCADE")
+    # (tenant_ref from core.kit): the foreign key (tenant_id, book_id) -> books (tenant_id, id).
     title: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

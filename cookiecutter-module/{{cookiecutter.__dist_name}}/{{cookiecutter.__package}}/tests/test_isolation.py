@@ -3,7 +3,7 @@ and on PostgreSQL not even through raw SQL without a tenant (Row Level Security)
 import pytest
 from sqlalchemy import text
 
-from core.kit import db, tenant_scope
+from core.kit import db, key_violations, tenant_scope
 
 from ..api import PATH
 from ..services import MODULE, create_entry, list_entries
@@ -36,3 +36,12 @@ def test_postgres_hides_the_rows_from_sql_without_a_tenant(app_ctx, create_tenan
     assert db.session.execute(count).scalar() == 0
     with tenant_scope(tenant):
         assert db.session.execute(count).scalar() == 1
+
+
+def test_the_tables_hold_the_tenant_keys(app_ctx):
+    """DESIGN §4: tenant_id inside the primary key and every unique and foreign key between
+    tenant tables, so a deployment can be distributed by tenant (read from the database itself)."""
+    tables = {table for table in db.metadata.tables if table.startswith(f"{MODULE}_")}
+    assert tables
+    with db.engine.connect() as conn:
+        assert key_violations(conn, tables=tables) == []

@@ -11,7 +11,7 @@ Create Date: 2026-11-22 18:13:37.644703
 import sqlalchemy as sa
 from alembic import op
 
-from core.tenancy.keys import tenant_reference
+from core.kit import tenant_reference
 
 revision = '9e6a4ca9ba2d'
 down_revision = None

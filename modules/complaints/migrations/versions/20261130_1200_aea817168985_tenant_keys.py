@@ -5,7 +5,7 @@ Revision ID: aea817168985
 Revises: 63cd1c12a498
 Create Date: 2026-11-30 12:00:00
 """
-from core.tenancy.keys import rekey_tenant_tables, unkey_tenant_tables
+from core.kit import rekey_tenant_tables, unkey_tenant_tables
 
 revision = 'aea817168985'
 down_revision = '63cd1c12a498'

@@ -4,7 +4,7 @@ Revision ID: 7ac000a58c09
 Revises: n0tes0000001
 Create Date: 2026-11-30 12:00:00
 """
-from core.tenancy.keys import rekey_tenant_tables, unkey_tenant_tables
+from core.kit import rekey_tenant_tables, unkey_tenant_tables
 
 revision = "7ac000a58c09"
 down_revision = "n0tes0000001"

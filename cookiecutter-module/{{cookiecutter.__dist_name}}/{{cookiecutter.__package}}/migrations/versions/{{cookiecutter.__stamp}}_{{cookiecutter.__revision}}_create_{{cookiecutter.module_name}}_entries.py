@@ -11,6 +11,8 @@ Create Date: {{ cookiecutter.__created }}
 import sqlalchemy as sa
 from alembic import op
 
+from core.kit import create_tenant_table
+
 revision = "{{ cookiecutter.__revision }}"
 down_revision = None
 branch_labels = ("{{ cookiecutter.module_name }}",)
@@ -18,16 +20,13 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table(
+    # id, tenant_id and the keys of DESIGN §4 on both databases; a reference to another tenant-owned
+    # table is an item tenant_fk("book_id", "{{ cookiecutter.module_name }}_books", ondelete="CASCADE")
+    create_tenant_table(
         "{{ cookiecutter.module_name }}_entries",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("details", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_{{ cookiecutter.module_name }}_entries_tenant_id_tenants",
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name="pk_{{ cookiecutter.module_name }}_entries"),
     )
     op.create_index("ix_{{ cookiecutter.module_name }}_entries_tenant_created", "{{ cookiecutter.module_name }}_entries",
                     ["tenant_id", "created_at"])
