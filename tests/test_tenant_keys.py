@@ -66,6 +66,9 @@ def test_the_check_names_each_kind_of_broken_key(engine):
             found = key_violations(conn, tables={"bad_parent", "bad_child"})
         finally:
             trans.rollback()
+    with engine.begin() as conn:  # SQLite's driver does not take DDL into the transaction
+        conn.execute(text("DROP TABLE IF EXISTS bad_child"))
+        conn.execute(text("DROP TABLE IF EXISTS bad_parent"))
     assert any(v.startswith("bad_child: foreign key ") and "(parent_id) -> bad_parent" in v for v in found), found
     assert any(v.startswith("bad_child: unique key uq_bad_child_code (code) lacks tenant_id") for v in found), found
     assert any("ix_bad_child_parent (parent_id) lacks tenant_id" in v for v in found), found
