@@ -6,6 +6,8 @@ table (``alembic_version_<unit>``), so removing a module leaves no revision Alem
 """
 from alembic import context
 
+from core.tenancy.keys import sqlite_shape
+
 config = context.config
 connection = config.attributes["connection"]
 metadata = config.attributes["metadata"]
@@ -13,6 +15,8 @@ unit_tables = config.attributes.get("unit_tables")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
+    if sqlite_shape(connection.dialect.name, obj, name, type_, reflected):
+        return False  # SQLite's form of the tenant keys (core/tenancy/keys.py)
     if type_ == "table" and unit_tables is not None:
         return name in unit_tables
     table = getattr(obj, "table", None)

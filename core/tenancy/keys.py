@@ -246,3 +246,20 @@ def unkey_tenant_tables(*parents: str) -> None:
             ondelete = _ondelete(fk)
             op.create_foreign_key(fk["name"], child, parent, [fk["constrained_columns"][1]], ["id"],
                                   ondelete=ondelete.split("(")[0].strip() if ondelete else None)
+
+
+def sqlite_shape(dialect: str, obj, name, type_: str, reflected: bool) -> bool:
+    """True for what SQLite holds instead of the rule (its unique ``(tenant_id, id)``, a SET NULL
+    reference on ``id`` alone) and the model's form of it: autogenerate passes over these, so a
+    revision made on SQLite does not drop them (core/migrations/env.py)."""
+    if dialect != "sqlite":
+        return False
+    if type_ == "index" and reflected:
+        table = getattr(obj, "table", None)
+        return table is not None and name == f"uq_{table.name}_tenant_id_id"
+    if type_ == "foreign_key_constraint":
+        ondelete = (obj.ondelete or "").upper()
+        if reflected:
+            return ondelete.startswith("SET NULL") and len(obj.columns) == 1 and "tenant_id" in obj.referred_table.c
+        return ondelete.startswith("SET NULL (")
+    return False
