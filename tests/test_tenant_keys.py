@@ -109,3 +109,12 @@ def test_ids_are_generated_and_the_orm_finds_a_row_by_id(app_ctx, create_tenant)
     db.session.expunge_all()
     with tenant_scope(tenant):
         assert db.session.get(Note, ids[1]).text == "n1"
+
+
+def test_the_registry_is_the_only_exception_and_refers_only_to_tenants(engine):
+    """tenant_domains is read to find the tenant (before any scope, like tenants): under Citus a
+    reference table beside tenants, which may refer to nothing distributed."""
+    assert REGISTRY == {"tenant_domains"}
+    with engine.connect() as conn:
+        fks = inspect(conn).get_foreign_keys("tenant_domains")
+    assert fks and {fk["referred_table"] for fk in fks} == {"tenants"}

@@ -149,7 +149,8 @@ def tenant_fk_ondelete(ondelete: str | None, column: str) -> str | None:
 def _tenant_foreign_keys(mapper, cls):
     """The primary key ``(tenant_id, id)``; every ``tenant_ref`` column's composite foreign key."""
     table = mapper.local_table
-    if table.primary_key._implicit_generated:  # from the columns' flags: DDL would put id first
+    # from the columns' primary_key flags SQLAlchemy's DDL would put the autoincrement id first
+    if getattr(table.primary_key, "_implicit_generated", True) or list(table.primary_key.columns.keys()) != ["tenant_id", "id"]:
         table.append_constraint(PrimaryKeyConstraint("tenant_id", "id"))
     for column in list(table.columns):
         ref = column.info.get(_REF)
