@@ -15,6 +15,7 @@ import pytest
 from alembic import command
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, MetaData, String, create_engine, text
 
+from cli import main
 from core import create_app, migrate
 from core.errors import PamongError
 from core.extensions import db
@@ -219,7 +220,8 @@ def test_an_existing_database_is_rekeyed_without_losing_a_row(old_app):
         engine.dispose()
 
 
-def test_a_reference_across_tenants_stops_the_upgrade_and_changes_nothing(old_app):
+def test_a_reference_across_tenants_stops_the_upgrade_and_changes_nothing(old_app, scratch_url, tmp_path,
+                                                                           monkeypatch, capsys):
     engine = migrate.owner_engine(old_app)
     try:
         with engine.begin() as conn:
@@ -228,6 +230,14 @@ def test_a_reference_across_tenants_stops_the_upgrade_and_changes_nothing(old_ap
             before = rows.snapshot()
         with pytest.raises(PamongError, match=r"complaints\.agency_id: 1 row\(s\) refer to a org_units row of another tenant"):
             migrate.upgrade(old_app)
+        # the command says so in one line, exit 2
+        monkeypatch.setenv("PAMONG_DATABASE_URL", scratch_url)
+        monkeypatch.setenv("PAMONG_INSTANCE", str(tmp_path / "cli"))
+        with pytest.raises(SystemExit) as exit_:
+            main(["db", "upgrade"])
+        err = capsys.readouterr().err.splitlines()  # after the command's own "Migrating" line
+        assert exit_.value.code == 2 and len([line for line in err if line.startswith("error")]) == 1, err
+        assert err[-1].startswith("error: complaints.agency_id: 1 row(s) refer to a org_units row of another tenant"), err
         with engine.connect() as conn:
             assert rows.snapshot(conn) == before
             assert key_violations(conn) != []  # still the old keys

@@ -116,10 +116,10 @@ def _references(bind, parent: str) -> list[tuple[str, dict]]:
             if fk["referred_table"] != parent or fk["referred_columns"] != ["id"]:
                 continue
             if "tenant_id" not in {c["name"] for c in inspector.get_columns(child)}:
-                raise PamongError(f"{child}.{fk['constrained_columns'][0]} refers to the tenant-owned table "
-                                  f"{parent} but {child} has no tenant_id", where=child)
+                raise PamongError(f"refers to the tenant-owned table {parent} but {child} has no tenant_id",
+                                  where=f"{child}.{fk['constrained_columns'][0]}")
             if not fk.get("name"):
-                raise PamongError(f"{child}: its foreign key to {parent} has no name; name it first", where=child)
+                raise PamongError(f"its foreign key to {parent} has no name; name it first", where=child)
             found.append((child, fk))
     return found
 
@@ -155,8 +155,8 @@ def _check_same_tenant(bind, child: str, column: str, parent: str) -> None:
         f"(SELECT 1 FROM {q(parent)} p WHERE p.tenant_id = c.tenant_id AND p.id = c.{q(column)})"
     )).scalar()
     if bad:
-        raise PamongError(f"{child}.{column}: {bad} row(s) refer to a {parent} row of another tenant or to none; "
-                          "correct them, then upgrade again", where=child, code="cross_tenant_reference")
+        raise PamongError(f"{bad} row(s) refer to a {parent} row of another tenant or to none; correct them, "
+                          "then upgrade again", where=f"{child}.{column}", code="cross_tenant_reference")
 
 
 def _ondelete(fk: dict) -> str | None:
@@ -209,7 +209,7 @@ def _require_sqlite_foreign_keys_off(bind) -> None:
 def _check_sqlite_foreign_keys(bind, table: str) -> None:
     broken = bind.exec_driver_sql(f"PRAGMA foreign_key_check({bind.dialect.identifier_preparer.quote(table)})").all()
     if broken:
-        raise PamongError(f"{table}: {len(broken)} row(s) break a foreign key after re-keying", where=table)
+        raise PamongError(f"{len(broken)} row(s) break a foreign key after re-keying", where=table)
 
 
 def unkey_tenant_tables(*parents: str) -> None:
