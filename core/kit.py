@@ -15,6 +15,7 @@ from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
 from .jobs import periodic, task
+from .locking import read_snapshot, write_lock, write_transaction, writing
 from .crypto import EncryptedText, keyed_hash
 from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
@@ -41,4 +42,6 @@ __all__ = [
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
+    # "this transaction will write what it read", on SQLite and PostgreSQL (core/locking.py)
+    "read_snapshot", "write_lock", "write_transaction", "writing",
 ]

@@ -129,6 +129,15 @@ def writes():
         _write_intent.reset(token)
 
 
+def writing() -> bool:
+    """Whether the current context has declared that it writes: a request with an unsafe method
+    (POST, PUT, PATCH, DELETE) or a background job. Loaders of a thing about to be changed lock
+    its row when this is true (``.with_for_update()`` on PostgreSQL; the transaction is already a
+    writer on SQLite), so the change is made to what is current, not to what another request
+    overwrote meanwhile."""
+    return _wants_write()
+
+
 def _wants_write() -> bool:
     if _write_intent.get():
         return True
