@@ -39,7 +39,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(db_url),
         **database_roles(db_url, owner_url),
         # seconds a SQLite writer waits for another's write lock before failing (core/locking.py)
-        "PAMONG_SQLITE_BUSY_TIMEOUT": float(os.environ.get("PAMONG_SQLITE_BUSY_TIMEOUT", "30")),
+        "PAMONG_SQLITE_BUSY_TIMEOUT": _seconds("PAMONG_SQLITE_BUSY_TIMEOUT", 30.0),
         "PAMONG_REDIS_URL": os.environ.get("PAMONG_REDIS_URL", ""),
         "PAMONG_TENANTS_DIR": os.environ.get("PAMONG_TENANTS_DIR", str(ROOT / "tenants")),
         "PAMONG_TEMPLATE_OVERRIDES": os.environ.get("PAMONG_TEMPLATE_OVERRIDES", ""),
@@ -93,6 +93,21 @@ def services_config() -> dict:
         "PAMONG_S3_PREFIX": env("PAMONG_S3_PREFIX", ""),
         "PAMONG_S3_REGION": env("PAMONG_S3_REGION", env("AWS_DEFAULT_REGION", "")),
     }
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        from .errors import PamongError
+
+        raise PamongError(f"'{raw}' is not a number of seconds from 0 to 3600", where=name, code="invalid_setting")
+    return value
 
 
 def engine_options(db_url: str) -> dict:
