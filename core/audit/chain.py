@@ -2,9 +2,11 @@
 
 Writers only ever INSERT unsealed entries, so they never wait on each other. The sealer (a
 background job, queued after each commit that wrote entries, plus a periodic sweep) takes one
-tenant's unsealed entries in id order under a per-tenant lock, gives each the next ``seq`` and
-``hash = sha256(prev_hash + canonical JSON)``, and moves the tenant's chain head. ``verify``
-recomputes the chain and names the first broken link; it never seals.
+tenant's unsealed entries in id order in a write transaction (``core.locking``: ``BEGIN IMMEDIATE``
+on SQLite, a per-tenant advisory lock on PostgreSQL), gives each the next ``seq`` and
+``hash = sha256(prev_hash + canonical JSON)``, and moves the tenant's chain head in the same
+transaction. ``verify`` recomputes the chain on one snapshot and names the first broken link; it
+never seals, and entries not yet sealed are counted, not called broken.
 """
 from __future__ import annotations
 
