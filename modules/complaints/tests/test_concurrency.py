@@ -151,3 +151,38 @@ def test_filings_from_several_processes_with_sealers_running(app, tenant, token_
     assert statuses == [201] * 18, statuses
     assert errors == []
     _check_whole(app, tenant, 18)
+
+
+def test_concurrent_changes_to_one_complaint_lose_nothing(app, tenant, token_for_tenant):
+    """Ten filer additions at once to one complaint: each reads the unread count and writes it
+    plus one (a POST: a writer from the start on SQLite; the complaint's row locked when loaded on
+    PostgreSQL), so the count ends at ten and every addition is in the timeline."""
+    from modules.complaints.models import ComplaintEvent
+
+    token = token_for_tenant(tenant, "complaints:write")
+    headers = {"Authorization": f"Bearer {token}"}
+    created = app.test_client().post(f"/t/{tenant.slug}/api/v1/complaints/", json=BODY, headers=headers)
+    number, key = created.get_json()["number"], created.get_json()["access_code"]
+    statuses = []
+    start = threading.Barrier(10)
+
+    def add(i):
+        client = app.test_client()
+        start.wait()
+        response = client.post(f"/t/{tenant.slug}/api/v1/complaints/{number}/info",
+                               json={"text": f"tambahan {i}", "access_code": key}, headers=headers)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 10
+    with app.app_context(), tenant_scope(tenant):
+        complaint = db.session.execute(db.select(Complaint).where(Complaint.number == number)).scalar_one()
+        kinds = db.session.execute(
+            db.select(ComplaintEvent.kind).where(ComplaintEvent.complaint_id == complaint.id)).scalars().all()
+        assert complaint.unread_updates == 10
+        assert kinds.count("info") == 10
+        db.session.rollback()
