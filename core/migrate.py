@@ -111,7 +111,8 @@ def upgrade(app, progress=lambda unit: None) -> list[str]:
         if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
             raise
         first = str(exc.orig).splitlines()[0]
-        raise PamongError(f"the owner's login cannot migrate: {first}", where=_owner_setting(app), code="db_not_owner") from None
+        hint = "" if app.config.get("PAMONG_DATABASE_OWNER_URI") else " (set PAMONG_DATABASE_OWNER_URL to the owner's login)"
+        raise PamongError(f"this login cannot migrate: {first}{hint}", where=_owner_setting(app), code="db_not_owner") from None
     finally:
         engine.dispose()
     return [u.name for u in units(manager)]

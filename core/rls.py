@@ -140,8 +140,8 @@ def ensure_login_role(conn, role: str, password: str | None) -> None:
     owner = conn.execute(text("SELECT current_user")).scalar_one()
     if owner == role:
         raise PamongError(
-            "PAMONG_DATABASE_URL and PAMONG_DATABASE_OWNER_URL log in as the same role; the app needs "
-            "its own restricted login", where="PAMONG_DATABASE_URL", code="db_login_is_owner",
+            f"logs in as '{role}', the same role as PAMONG_DATABASE_OWNER_URL; the app needs a restricted "
+            "login of its own", where="PAMONG_DATABASE_URL", code="db_login_is_owner",
         )
     from psycopg import sql
 

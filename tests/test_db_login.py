@@ -167,3 +167,11 @@ def test_bypass_is_found_through_membership(scratch_roles):
         assert bypass_reason(cursor, names["plain"]) is None
         assert bypass_reason(cursor, "postgres") == "superuser"
         cursor.close()
+
+
+def test_init_refuses_the_owner_as_the_apps_login(owner_url, pamong_extra_plugins, tmp_path):
+    same = create_app({"DATABASE_URL": owner_url, "DATABASE_OWNER_URL": owner_url, "SECRET_KEY": "x",
+                       "INSTANCE_DIR": str(tmp_path)}, extra_plugins=pamong_extra_plugins)
+    with pytest.raises(PamongError) as caught:
+        migrate.upgrade(same)
+    assert caught.value.code == "db_login_is_owner" and "restricted login of its own" in str(caught.value)
