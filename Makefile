@@ -44,7 +44,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 demo: translations
-	PAMONG_INSECURE_COOKIES=1 $(BIN)/pamong demo
+	PAMONG_DEMO=1 PAMONG_INSECURE_COOKIES=1 $(BIN)/pamong demo
 
 test: translations chromium
 	$(BIN)/pytest

@@ -299,13 +299,14 @@ def main(argv=None) -> int:
         from core.extensions import db
 
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "INSTANCE_DIR": str(tmp),
-                          "WTF_CSRF_ENABLED": False, "PAMONG_LOGIN_RATE": "1000 per minute"})
+                          "WTF_CSRF_ENABLED": False, "PAMONG_LOGIN_RATE": "1000 per minute",
+                          "PAMONG_DEMO": True})  # a scratch database: the owner may SET ROLE
         migrate.upgrade(app)
         print(f"scratch database {url.rsplit('/', 1)[-1]}: onboarding {args.tenants} tenants, "
               f"then writing {args.rows:,} complaints", flush=True)
         big, small, onboard_s, rows_s = set_up(app, url, args)
         print(f"onboarded in {onboard_s:.1f} s; {big['total']:,} rows in {rows_s:.1f} s; measuring", flush=True)
-        env = server_env(PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=tmp, PAMONG_SECRET_KEY=SECRET,
+        env = server_env(PAMONG_DEMO=1, PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=tmp, PAMONG_SECRET_KEY=SECRET,
                          PAMONG_INSECURE_COOKIES=1)
         with Server("bare", env) as server:
             bare = {key: measure(server.port, ep, {}, args) for key, ep in BASELINES.items()}

@@ -137,7 +137,7 @@ def hammer(port: int, targets: list[tuple[str, str | None]], requests: int, conc
 def server_env(**extra) -> dict:
     """The environment of a server: ours without PAMONG_* settings (but the modules disabled and
     the app role, which the benchmark's own app uses too), plus ``extra``."""
-    keep = {"PAMONG_MODULES_DISABLED", "PAMONG_DB_APP_ROLE"}
+    keep = {"PAMONG_MODULES_DISABLED", "PAMONG_DB_APP_ROLE", "PAMONG_DEMO"}
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAMONG_") or k in keep}
     env.update({k: str(v) for k, v in extra.items()})
     return env

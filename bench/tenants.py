@@ -147,7 +147,8 @@ def run_backend(backend: str, url: str, instance: Path, args) -> Run:
     from core.extensions import db
 
     instance.mkdir(parents=True, exist_ok=True)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "INSTANCE_DIR": str(instance)})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "INSTANCE_DIR": str(instance),
+                      "PAMONG_DEMO": True})  # a scratch database: the owner may SET ROLE
     try:
         migrate.upgrade(app)
         modules, skipped = pick_modules(app.extensions["pamong"], args.modules)
@@ -157,7 +158,7 @@ def run_backend(backend: str, url: str, instance: Path, args) -> Run:
         docs = synthetic.tenant_docs(modules)
         four = synthetic.first_four(docs)
         rest = [d for d in docs if d not in four]
-        env = server_env(PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=instance, PAMONG_SECRET_KEY=SECRET,
+        env = server_env(PAMONG_DEMO=1, PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=instance, PAMONG_SECRET_KEY=SECRET,
                          PAMONG_INSECURE_COOKIES=1)
 
         run.onboard["first 4"] = (4, onboard(app, four))

@@ -40,7 +40,8 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "connect", _connection_setup(app.config["PAMONG_DB_APP_ROLE"]))
+    event.listen(engine, "connect", _connection_setup(app))
+    from . import locking  # noqa: F401  (unsafe requests and jobs begin as writers on SQLite)
     babel.init_app(
         app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
         default_translation_directories=str(i18n.CORE_TRANSLATIONS),
@@ -52,18 +53,21 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def _connection_setup(app_role: str):
+def _connection_setup(app: Flask):
+    config = app.config
+
     def on_connect(dbapi_conn, record):
         cursor = dbapi_conn.cursor()
         if type(dbapi_conn).__module__.startswith("sqlite3"):
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            # writers wait for each other (core/locking.py) rather than fail at once
+            cursor.execute(f"PRAGMA busy_timeout={int(float(config['PAMONG_SQLITE_BUSY_TIMEOUT']) * 1000)}")
         else:
-            # Wall two: every connection of the app runs as the restricted role, subject to RLS.
+            # Wall two: every connection of the app runs as a role subject to RLS (core/rls.py).
             from .rls import assume_app_role
 
-            assume_app_role(dbapi_conn, cursor, app_role)
+            assume_app_role(dbapi_conn, cursor, config["PAMONG_DB_APP_ROLE"], bool(config.get("PAMONG_DEMO")))
         cursor.close()
 
     return on_connect

@@ -31,13 +31,15 @@ def load_config(overrides: dict | None = None) -> dict:
     db_url = overrides.pop("DATABASE_URL", None) or os.environ.get(
         "PAMONG_DATABASE_URL", f"sqlite:///{instance / 'pamong.db'}"
     )
+    owner_url = overrides.pop("DATABASE_OWNER_URL", None) or os.environ.get("PAMONG_DATABASE_OWNER_URL", "")
     config = {
         "INSTANCE_DIR": str(instance),
         "SECRET_KEY": overrides.pop("SECRET_KEY", None) or _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": normalise_db_url(db_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # The restricted role every request runs as on PostgreSQL (DESIGN §4, wall two).
-        "PAMONG_DB_APP_ROLE": os.environ.get("PAMONG_DB_APP_ROLE", "pamong_app"),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(db_url),
+        **database_roles(db_url, owner_url),
+        # seconds a SQLite writer waits for another's write lock before failing (core/locking.py)
+        "PAMONG_SQLITE_BUSY_TIMEOUT": _seconds("PAMONG_SQLITE_BUSY_TIMEOUT", 30.0),
         "PAMONG_REDIS_URL": os.environ.get("PAMONG_REDIS_URL", ""),
         "PAMONG_TENANTS_DIR": os.environ.get("PAMONG_TENANTS_DIR", str(ROOT / "tenants")),
         "PAMONG_TEMPLATE_OVERRIDES": os.environ.get("PAMONG_TEMPLATE_OVERRIDES", ""),
@@ -90,6 +92,54 @@ def services_config() -> dict:
         "PAMONG_S3_ENDPOINT_URL": env("PAMONG_S3_ENDPOINT_URL", ""),
         "PAMONG_S3_PREFIX": env("PAMONG_S3_PREFIX", ""),
         "PAMONG_S3_REGION": env("PAMONG_S3_REGION", env("AWS_DEFAULT_REGION", "")),
+    }
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        from .errors import PamongError
+
+        raise PamongError(f"'{raw}' is not a number of seconds from 0 to 3600", where=name, code="invalid_setting")
+    return value
+
+
+def engine_options(db_url: str) -> dict:
+    """SQLite: no cap on pooled connections, so concurrent writers queue on the database's write
+    lock (with its busy timeout, core/locking.py) and never time out waiting for the pool."""
+    options = {"pool_pre_ping": True}
+    if db_url.startswith("sqlite") and ":memory:" not in db_url and db_url != "sqlite://":
+        options["max_overflow"] = -1
+    return options
+
+
+def database_roles(db_url: str, owner_url: str) -> dict:
+    """Who logs in where on PostgreSQL (DESIGN §4, wall two; README "Running it for real").
+
+    ``PAMONG_DATABASE_URL`` is the app's own login: in production the restricted role itself
+    (no superuser, no BYPASSRLS, owns no table). ``PAMONG_DATABASE_OWNER_URL`` is the owner's, used
+    only by ``pamong init`` and ``pamong db upgrade``, which create or update the app's LOGIN role
+    (named by the app URL's user, password from that URL) and its grants. Without an owner URL the
+    app URL is the owner too: a demo or development set-up, where each connection switches to the
+    NOLOGIN role ``PAMONG_DB_APP_ROLE`` (default ``pamong_app``) with SET ROLE, and the app serves
+    only with ``PAMONG_DEMO=1`` (``core.rls.assume_app_role`` refuses otherwise).
+    """
+    from sqlalchemy.engine import make_url
+
+    role = os.environ.get("PAMONG_DB_APP_ROLE", "")
+    if owner_url and not role and db_url.startswith(("postgres://", "postgresql")):
+        role = make_url(normalise_db_url(db_url)).username or ""
+    return {
+        "PAMONG_DATABASE_OWNER_URI": normalise_db_url(owner_url) if owner_url else "",
+        "PAMONG_DB_APP_ROLE": role or "pamong_app",
+        # the app may log in as the owner and SET ROLE (demo, development, tests); never in production
+        "PAMONG_DEMO": os.environ.get("PAMONG_DEMO", "") == "1",
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from huey import RedisHuey, SqliteHuey, crontab
 
 from .config import _instance_dir
+from .locking import writes
 
 
 def _make_huey():
@@ -41,13 +42,14 @@ def _app():
 
 
 def task(**options):
-    """Declare a background task; it runs with an app context."""
+    """Declare a background task; it runs with an app context, and its session transactions begin
+    as writers on SQLite (``core.locking``), so what it reads stays true until it commits."""
 
     def decorate(fn):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
             app = _app()
-            with app.app_context():
+            with app.app_context(), writes():
                 return fn(*args, **kwargs)
 
         return huey.task(**options)(inner)
@@ -59,7 +61,7 @@ def periodic(cron: dict):
     def decorate(fn):
         @functools.wraps(fn)
         def inner():
-            with _app().app_context():
+            with _app().app_context(), writes():
                 return fn()
 
         return huey.periodic_task(crontab(**cron))(inner)

@@ -15,6 +15,7 @@ from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
 from .jobs import periodic, task
+from .locking import read_snapshot, write_lock, write_transaction, writing
 from .crypto import EncryptedText, keyed_hash
 from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
@@ -47,4 +48,6 @@ __all__ = [
     # a new tenant table, a reference in it, existing tables brought to the keys (and back)
     "tenant_ref", "create_tenant_table", "tenant_fk", "tenant_reference", "rekey_tenant_tables",
     "unkey_tenant_tables", "key_violations",
+    # "this transaction will write what it read", on SQLite and PostgreSQL (core/locking.py)
+    "read_snapshot", "write_lock", "write_transaction", "writing",
 ]

@@ -1,7 +1,9 @@
 """``pamong db upgrade``: the core, then every installed module in ``requires`` order, to head.
 
-Migrations run as the database owner (a plain engine, no restricted role); on PostgreSQL the
-restricted app role and the Row Level Security policies are (re)applied afterwards.
+Migrations run as the database owner (``PAMONG_DATABASE_OWNER_URL``, else the app's URL; a plain
+engine, no restricted role); on PostgreSQL the app's role (its own LOGIN role in production, see
+``core.config.database_roles``), its grants and the Row Level Security policies are (re)applied
+afterwards.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .config import ROOT
 from .errors import PamongError
@@ -53,7 +55,30 @@ def unit_tables(unit: Unit) -> set[str]:
 
 
 def owner_engine(app):
-    return create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=None)
+    """The owner's login: ``PAMONG_DATABASE_OWNER_URL``, else the app's URL (demo, SQLite)."""
+    return create_engine(app.config.get("PAMONG_DATABASE_OWNER_URI") or app.config["SQLALCHEMY_DATABASE_URI"],
+                         poolclass=None)
+
+
+def set_up_roles(app, conn) -> None:
+    """PostgreSQL, as the owner: the app's role (a LOGIN role of its own in production, the demo's
+    NOLOGIN role the owner switches to otherwise), its grants and the RLS policies."""
+    from sqlalchemy.engine import make_url
+
+    from .rls import apply_policies, ensure_app_role, ensure_login_role
+
+    role = app.config["PAMONG_DB_APP_ROLE"]
+    if app.config.get("PAMONG_DATABASE_OWNER_URI"):
+        app_url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        if app_url.username and app_url.username != role:
+            raise PamongError(
+                f"PAMONG_DB_APP_ROLE is '{role}' but PAMONG_DATABASE_URL logs in as '{app_url.username}'",
+                where="PAMONG_DB_APP_ROLE", code="db_role_mismatch",
+            )
+        ensure_login_role(conn, role, app_url.password)
+    else:
+        ensure_app_role(conn, role)
+    apply_policies(conn, role)
 
 
 def _config(unit: Unit, connection) -> Config:
@@ -79,16 +104,22 @@ def upgrade(app, progress=lambda unit: None) -> list[str]:
                 command.upgrade(_config(unit, conn), "heads")
                 progress(unit)
             if conn.dialect.name == "postgresql":
-                from .rls import apply_policies, ensure_app_role
-
-                role = app.config["PAMONG_DB_APP_ROLE"]
-                ensure_app_role(conn, role)
-                apply_policies(conn, role)
+                set_up_roles(app, conn)
     except OperationalError as exc:
-        raise PamongError(f"cannot reach the database: {exc.orig}", where="PAMONG_DATABASE_URL", code="db_unreachable") from None
+        raise PamongError(f"cannot reach the database: {exc.orig}", where=_owner_setting(app), code="db_unreachable") from None
+    except ProgrammingError as exc:  # e.g. the app's restricted login given where the owner's is needed
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        first = str(exc.orig).splitlines()[0]
+        hint = "" if app.config.get("PAMONG_DATABASE_OWNER_URI") else " (set PAMONG_DATABASE_OWNER_URL to the owner's login)"
+        raise PamongError(f"this login cannot migrate: {first}{hint}", where=_owner_setting(app), code="db_not_owner") from None
     finally:
         engine.dispose()
     return [u.name for u in units(manager)]
+
+
+def _owner_setting(app) -> str:
+    return "PAMONG_DATABASE_OWNER_URL" if app.config.get("PAMONG_DATABASE_OWNER_URI") else "PAMONG_DATABASE_URL"
 
 
 def current(app) -> dict[str, tuple[str | None, str | None]]:

@@ -2,7 +2,8 @@
 
 Every table with a ``tenant_id`` column gets a FORCEd policy that shows only the rows of the
 tenants named in the transaction's ``pamong.tenant_ids`` setting (set by ``scope.py``). The app
-connects as (or switches to) a restricted role without BYPASSRLS; migrations run as the owner.
+logs in as a restricted role (production) or, in a demo, switches to one from the owner's login;
+migrations run as the owner (``PAMONG_DATABASE_OWNER_URL``).
 """
 from __future__ import annotations
 
@@ -48,32 +49,119 @@ def _check_ident(name: str) -> str:
     return name
 
 
-def assume_app_role(dbapi_conn, cursor, role: str) -> None:
-    """On each new connection: become the restricted role (kept for the connection's life).
+# The roles a login may act as (itself and every role it is a member of, directly or not; in
+# PostgreSQL 15 a member may SET ROLE to any of them) and what each could do to Row Level Security.
+ROLE_POWERS = """
+SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole,
+       EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relowner = r.oid AND n.nspname = current_schema() AND c.relkind IN ('r', 'p'))
+       OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = current_schema() AND n.nspowner = r.oid)
+FROM pg_roles r
+WHERE pg_has_role(%(login)s, r.oid, 'MEMBER')
+ORDER BY r.rolname <> %(login)s, r.rolname
+"""
 
-    Unless the URL already logs in as that role, the login role (the owner) must be a member of
-    it, which ``pamong init`` arranges; before that the app refuses to run rather than bypass RLS.
+
+def bypass_reason(cursor, login: str) -> str | None:
+    """Why ``login`` could escape Row Level Security, or None. Checked: superuser, BYPASSRLS,
+    CREATEROLE (before PostgreSQL 16 it can grant itself the owner's role), owning a table or
+    the schema (an owner may switch RLS off), and being a member of a role that has any of these.
+    ``cursor`` is a DB-API cursor (psycopg)."""
+    cursor.execute(ROLE_POWERS, {"login": login})
+    for name, superuser, bypassrls, createrole, owns in cursor.fetchall():
+        power = ("superuser" if superuser else "BYPASSRLS" if bypassrls else "CREATEROLE" if createrole
+                 else "owns the schema's tables" if owns else None)
+        if power:
+            return power if name == login else f"member of '{name}', which is {power}".replace("is owns", "owns")
+    return None
+
+
+def assume_app_role(dbapi_conn, cursor, role: str, demo: bool = False) -> None:
+    """On each new connection: make sure every statement of the app is subject to RLS.
+
+    Production: the URL logs in as the restricted role itself; the connection is refused
+    (``PamongError``, code ``db_login_bypasses_rls``) if that login could become a role that
+    bypasses RLS (``bypass_reason``), since one ``RESET ROLE`` or ``SET ROLE`` would then see every
+    tenant. Demo (``PAMONG_DEMO=1``): the URL may log in as the owner, which switches to the NOLOGIN
+    role ``role`` with SET ROLE (``pamong init`` lets the owner do so; a convenience that a
+    ``RESET ROLE`` undoes, so never for real data).
     """
-    cursor.execute("SELECT current_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (role,))
+    cursor.execute("SELECT session_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (role,))
     user, exists = cursor.fetchone()
-    if user != role:
-        if not exists:
-            dbapi_conn.rollback()
-            raise PamongError(
-                f"the restricted role '{role}' does not exist yet: run 'pamong init' (or 'pamong db upgrade')",
-                where="PAMONG_DATABASE_URL", code="db_not_initialised",
-            )
-        cursor.execute(f'SET ROLE "{_check_ident(role)}"')
-    dbapi_conn.commit()
+    if demo:
+        if user != role:
+            if not exists:
+                dbapi_conn.rollback()
+                raise PamongError(
+                    f"the restricted role '{role}' does not exist yet: run 'pamong init' (or 'pamong db upgrade')",
+                    where="PAMONG_DATABASE_URL", code="db_not_initialised",
+                )
+            cursor.execute(f'SET ROLE "{_check_ident(role)}"')
+        dbapi_conn.commit()
+        return
+    reason = bypass_reason(cursor, user)
+    dbapi_conn.rollback()
+    if reason:
+        raise PamongError(
+            f"the app logs in as '{user}', which can bypass Row Level Security ({reason}); log in as "
+            "the restricted role that 'pamong init' makes from PAMONG_DATABASE_OWNER_URL "
+            "(README: Running it for real), or set PAMONG_DEMO=1 for a demo",
+            where="PAMONG_DATABASE_URL", code="db_login_bypasses_rls",
+        )
+
+
+def check_login(app) -> None:
+    """Open one connection of ``app`` now, so a login that would bypass RLS (or a database not
+    initialised) stops ``serve``/``worker``/gunicorn at start-up with ``PamongError`` instead of
+    failing each request. Does nothing on SQLite."""
+    from .extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return
+        with db.engine.connect():
+            pass
 
 
 def ensure_app_role(conn, role: str) -> None:
-    """Create the restricted role if missing and let the owner switch to it."""
+    """Demo set-up: create the NOLOGIN restricted role if missing and let the owner switch to it."""
     role = _check_ident(role)
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
     if not exists:
         conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
     conn.execute(text(f'GRANT "{role}" TO CURRENT_USER'))
+
+
+def ensure_login_role(conn, role: str, password: str | None) -> None:
+    """Production set-up (run as the owner): create or update the app's LOGIN role ``role`` without
+    any power over RLS, with ``password`` when given (from PAMONG_DATABASE_URL). Raises
+    ``PamongError`` if that login is the owner's own or could still bypass RLS."""
+    role = _check_ident(role)
+    owner = conn.execute(text("SELECT current_user")).scalar_one()
+    if owner == role:
+        raise PamongError(
+            f"logs in as '{role}', the same role as PAMONG_DATABASE_OWNER_URL; the app needs a restricted "
+            "login of its own", where="PAMONG_DATABASE_URL", code="db_login_is_owner",
+        )
+    from psycopg import sql
+
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
+    # CREATE ROLE's defaults are NOSUPERUSER NOBYPASSRLS NOCREATEROLE...; an existing role only
+    # gets its LOGIN and password (changing the other attributes takes a superuser), then is checked.
+    statement = sql.SQL("{} ROLE {} LOGIN").format(sql.SQL("ALTER" if exists else "CREATE"), sql.Identifier(role))
+    if password:
+        statement += sql.SQL(" PASSWORD {}").format(sql.Literal(password))
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)  # no parameters: a '%' in the password is only a character
+        reason = bypass_reason(cursor, role)
+    finally:
+        cursor.close()
+    if reason:
+        raise PamongError(
+            f"the app's login '{role}' can bypass Row Level Security ({reason}): revoke that from it",
+            where="PAMONG_DATABASE_URL", code="db_login_bypasses_rls",
+        )
 
 
 def tenant_tables(conn) -> list[str]:

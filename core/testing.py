@@ -17,6 +17,9 @@ _counter = itertools.count(1)
 
 
 def pytest_configure(config):
+    # Tests may log in as the owner and SET ROLE (the demo's convenience, core/rls.py); the
+    # production way (the app's own login role) is tested with an app of its own.
+    os.environ.setdefault("PAMONG_DEMO", "1")
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (PAMONG_TEST_DATABASE_URL)")
     config.addinivalue_line("markers", "browser: drives the system Chromium with Playwright")
 

@@ -1,6 +1,7 @@
 import sys
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 from flask.cli import with_appcontext
 
 from ..audit import seal_all, seal_tenant, verify_tenant
@@ -32,7 +33,10 @@ def verify(slug, as_json):
         tenants = _tenants(slug)
     except PamongError as exc:
         fail(str(exc))
-    verdicts = [verify_tenant(t) for t in tenants]
+    try:
+        verdicts = [verify_tenant(t) for t in tenants]
+    except SQLAlchemyError as exc:
+        fail(f"cannot read the audit trail: {_first_line(exc)}", code=1)
     if as_json:
         emit_json([v.__dict__ for v in verdicts])
     else:
@@ -45,9 +49,25 @@ def verify(slug, as_json):
         sys.exit(1)
 
 
-@audit_group.command("seal", help="Seal unsealed entries now (the worker does this within seconds).")
+@audit_group.command("seal", help="Seal unsealed entries now (the worker does this within seconds). "
+                    "Safe to run while the worker seals too: they take turns.")
 @click.argument("slug", required=False)
 @with_appcontext
 def seal(slug):
-    count = seal_tenant(require_tenant(slug).id) if slug else seal_all()
+    """Exit 2: no such tenant; exit 1: the database refused (unreachable, locked past the busy
+    timeout, or the chain could not be extended); nothing is half sealed either way."""
+    from ..audit.chain import SealError
+    from ..errors import PamongError
+
+    try:
+        count = seal_tenant(require_tenant(slug).id) if slug else seal_all()
+    except PamongError as exc:
+        fail(str(exc))
+    except (SQLAlchemyError, SealError) as exc:
+        fail(f"sealing stopped, nothing half sealed (run it again): {_first_line(exc)}", code=1)
     click.echo(f"sealed {count} entries")
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]

@@ -95,6 +95,7 @@ def _enabled(tenant):
 @with_appcontext
 def demo(no_serve, host, port):
     app = current_app._get_current_object()
+    app.config["PAMONG_DEMO"] = True  # the demo may log in as the owner and SET ROLE (core/rls.py)
     try:
         tenants, accounts = run_demo(app, app.config["PAMONG_TENANTS_DIR"])
     except PamongError as exc:
@@ -115,6 +116,12 @@ def demo(no_serve, host, port):
 
 def serve_app(app, host: str, port: int) -> None:
     from ..jobs import start_in_process_worker
+    from ..rls import check_login
+
+    try:
+        check_login(app)  # refuse to serve with a login that could bypass RLS (one line, exit 2)
+    except PamongError as exc:
+        fail(str(exc))
 
     consumer = None
     if not os.environ.get("PAMONG_REDIS_URL"):
@@ -141,7 +148,13 @@ def serve(host, port):
 @click.command("worker", help="Run the background worker (deliveries, audit sealing, escalations).")
 @click.option("--workers", default=2, type=int)
 def worker(workers):
-    from ..jobs import huey
+    from ..jobs import _app, huey
+    from ..rls import check_login
+
+    try:
+        check_login(_app())
+    except PamongError as exc:
+        fail(str(exc))
 
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()

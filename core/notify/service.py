@@ -17,6 +17,7 @@ from ..tenancy.scope import tenant_scope
 from .models import CHANNELS, OutboxMessage
 
 MAX_BODY = {"sms": 1600, "email": 100_000}  # an SMS of 1,600 characters is ten segments
+_DUE_KEY = "outbox_due"
 _QUEUE_KEY = "pamong_outbox_queue"
 
 
@@ -68,8 +69,19 @@ def notify(tenant, channel: str, to: str, body: str, subject: str = "", ref: str
 
 
 @event.listens_for(Session, "after_commit")
-def _queue_delivery(session):
+def _note_delivery(session):
     queued = session.info.pop(_QUEUE_KEY, None)
+    if queued:
+        session.info.setdefault(_DUE_KEY, set()).update(queued)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _queue_delivery(session, transaction):
+    # once the transaction has given its connection back: an immediate task (tests) then never
+    # holds two connections at once (see core/audit/hooks.py)
+    if transaction.parent is not None or transaction.nested:
+        return
+    queued = session.info.pop(_DUE_KEY, None)
     if not queued:
         return
     from ..jobs import deliver_notification

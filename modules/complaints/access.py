@@ -15,7 +15,7 @@ import hmac
 
 from core.kit import (
     NotFound, PamongError, User, ValidationError, db, has_permission, keyed_hash, normalise_email,
-    normalise_phone, tenant_scope,
+    normalise_phone, tenant_scope, write_lock, writing,
 )
 from core.kit import agencies_of as member_agencies
 
@@ -26,19 +26,26 @@ class Forbidden(PamongError):
     code = "forbidden"
 
 
-def get_by_number(tenant, number: str) -> Complaint:
+def _load(tenant, condition) -> Complaint | None:
+    """One complaint; locked for the rest of the transaction when the context writes (a POST, a
+    job: ``core.kit.writing``), so a change is made to the current row and two changes take turns."""
+    query = db.select(Complaint).where(condition)
+    if writing():
+        write_lock(db.session)
+        query = query.with_for_update(of=Complaint).execution_options(populate_existing=True)
     with tenant_scope(tenant):
-        row = db.session.execute(
-            db.select(Complaint).where(Complaint.number == (number or "").strip().upper())
-        ).scalar_one_or_none()
+        return db.session.execute(query).scalar_one_or_none()
+
+
+def get_by_number(tenant, number: str) -> Complaint:
+    row = _load(tenant, Complaint.number == (number or "").strip().upper())
     if row is None:
         raise NotFound("no such complaint", where="number")
     return row
 
 
 def get_by_token(tenant, token: str) -> Complaint:
-    with tenant_scope(tenant):
-        row = db.session.execute(db.select(Complaint).where(Complaint.token == token)).scalar_one_or_none()
+    row = _load(tenant, Complaint.token == token)
     if row is None:
         raise NotFound("no such token", where="token")
     return row

@@ -1,8 +1,9 @@
 """Tracking numbers: gap-free per tenant and local year, e.g. ``MKS-2026-000123``.
 
-The counter row (tenant, year) is created if missing and then locked (``SELECT ... FOR UPDATE``
-on PostgreSQL; on SQLite the insert that precedes it takes the database's write lock) in the
-transaction that adds the complaint, so a rolled-back complaint gives its number back.
+The counter row (tenant, year) is created if missing and then locked in the transaction that
+adds the complaint (``core.kit.write_lock`` first, so SQLite's transaction is a writer before it
+reads the counter; then ``SELECT ... FOR UPDATE`` on PostgreSQL), so concurrent filings take
+turns and a rolled-back complaint gives its number back.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core.kit import db, tenant_scope
+from core.kit import db, tenant_scope, write_lock
 
 from .models import ComplaintCounter
 
@@ -35,6 +36,7 @@ def allocate(tenant, when: datetime) -> tuple[int, int]:
     dialect = db.engine.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     with tenant_scope(tenant):
+        write_lock(db.session)
         db.session.execute(
             insert(ComplaintCounter.__table__)
             .values(tenant_id=tenant.id, year=year, last_number=0)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from core.kit import (
     OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, members_of, normalise_phone, tenant_scope,
+    write_lock,
 )
 
 from . import notifications
@@ -24,9 +25,18 @@ from .workflow import transition
 log = logging.getLogger("pamong.complaints")
 
 
-def overdue(tenant, now: datetime, agency_ids: set[int] | None = None) -> list[Complaint]:
+def _for_change(query):
+    """Rows a sweep will change: locked (``core.kit.write_lock``; FOR UPDATE on PostgreSQL, where a
+    row an officer is changing right now is skipped until the next sweep, and the conditions are
+    checked again on the row as it is when locked)."""
+    write_lock(db.session)
+    return query.with_for_update(of=Complaint, skip_locked=True).execution_options(populate_existing=True)
+
+
+def overdue(tenant, now: datetime, agency_ids: set[int] | None = None, lock: bool = False) -> list[Complaint]:
     """Open complaints past their response, follow-up or resolution target (of some agencies, if
-    given), leaving out those whose clock is paused while they wait on the citizen."""
+    given), leaving out those whose clock is paused while they wait on the citizen. ``lock``: the
+    caller will change them (see ``_for_change``)."""
     with tenant_scope(tenant):
         query = db.select(Complaint).where(
             Complaint.status.in_(OPEN_STATUSES),
@@ -39,7 +49,8 @@ def overdue(tenant, now: datetime, agency_ids: set[int] | None = None) -> list[C
         )
         if agency_ids is not None:
             query = query.where(Complaint.agency_id.in_(agency_ids))
-        return list(db.session.execute(query.order_by(Complaint.resolution_due_at)).scalars())
+        query = query.order_by(Complaint.resolution_due_at)
+        return list(db.session.execute(_for_change(query) if lock else query).scalars())
 
 
 def _contact(channel: str, value: str) -> tuple[str, str] | None:
@@ -78,7 +89,7 @@ def escalate_overdue(tenant, now: datetime) -> list[tuple[str, int]]:
     with tenant_scope(tenant):
         settings = settings_of(tenant)
         wait = timedelta(hours=settings["coordinator_after_hours"])
-        for complaint in overdue(tenant, now):
+        for complaint in overdue(tenant, now, lock=True):
             target = complaint.due(now)
             if complaint.escalation_level == 0:
                 level = 1
@@ -104,9 +115,9 @@ def close_resolved(tenant, now: datetime) -> list[str]:
     with tenant_scope(tenant):
         settings = settings_of(tenant)
         cutoff = now - timedelta(days=settings["reopen_days"])
-        rows = db.session.execute(
+        rows = db.session.execute(_for_change(
             db.select(Complaint).where(Complaint.status == "resolved", Complaint.resolved_at < cutoff)
-        ).scalars().all()
+        )).scalars().all()
         for complaint in rows:
             transition(tenant, "system", complaint, "closed", now=now)
         return [c.number for c in rows]
