@@ -27,6 +27,7 @@ from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
 from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
+from .text_rows import clean_stored_text
 from .web_request import json_object
 
 __all__ = [
@@ -44,5 +45,5 @@ __all__ = [
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
     # text made safe where it enters (core.text): bodies a module reads itself (signed webhooks)
-    "BadJson", "clean_data", "clean_text", "json_object", "load_json", "require_clean",
+    "BadJson", "clean_data", "clean_stored_text", "clean_text", "json_object", "load_json", "require_clean",
 ]
