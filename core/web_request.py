@@ -55,8 +55,16 @@ class _CleanJson:
 
 
 class CleanRequest(Request):
-    parameter_storage_class = CleanMultiDict
-    json_module = _CleanJson
+    parameter_storage_class = CleanMultiDict  # args and form
+
+    @property
+    def json_module(self):
+        return _CleanJson
+
+    @json_module.setter
+    def json_module(self, _provider):
+        """Flask hands each request the app's JSON provider; request bodies are read with ours (the
+        app's provider, which also reads test responses, stays Flask's)."""
 
     @property
     def view_args(self):
