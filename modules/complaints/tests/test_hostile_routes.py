@@ -187,3 +187,11 @@ def test_a_body_over_the_limit_is_413_in_json(app, client, tenant, token_for_ten
     response = client.post(f"/t/{tenant.slug}/api/v1/complaints/", data=body, content_type="application/json",
                            headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 413 and parse_answer(response)["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize("raw", ["[" * 100_000 + "]" * 100_000, "[" * 40 + "]" * 40, "[NaN]", "\x00"])
+def test_the_admin_settings_json_field_answers_the_form_again(app, tenant, actors, raw):
+    _, admin, _ = actors[1]
+    url = f"/t/{tenant.slug}/admin/modules/complaints/settings"
+    response = admin.post(url, data={"categories": raw, "max_photos": "2"})
+    assert response.status_code == 400 and 'name="categories"' in response.get_data(as_text=True)
