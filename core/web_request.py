@@ -9,7 +9,7 @@ A JSON body that cannot be read raises ``JsonBodyError``, a Werkzeug ``BadReques
 whose ``description`` names what is wrong, for the app's error handlers to render in the client's
 format; ``get_json(silent=True)`` returns None instead, as Flask's does. A body over
 ``MAX_CONTENT_LENGTH`` is Werkzeug's 413, whatever ``silent`` says. Headers and cookies are not
-text the kit stores, and are left as they came.
+text the kit stores, and are left as they came; so are fields named ``*password*``.
 """
 from __future__ import annotations
 
@@ -28,12 +28,19 @@ def _clean_value(value):
     return value
 
 
+def _secret(key) -> bool:
+    """A password is compared, never stored or shown: it is kept exactly as typed, so that a
+    password set before text was cleaned still signs in."""
+    return isinstance(key, str) and "password" in key.lower()
+
+
 class CleanMultiDict(ImmutableMultiDict):
-    """Werkzeug's parameter storage, cleaning every key and text value it is built from."""
+    """Werkzeug's parameter storage, cleaning every key and text value it is built from
+    (passwords excepted, see ``_secret``)."""
 
     def __init__(self, mapping=None):
         if isinstance(mapping, (list, tuple)):
-            mapping = [(_clean_value(k), _clean_value(v)) for k, v in mapping]
+            mapping = [(_clean_value(k), v if _secret(k) else _clean_value(v)) for k, v in mapping]
         super().__init__(mapping)
 
 

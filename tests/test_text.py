@@ -81,9 +81,10 @@ def test_the_request_class_cleans_args_form_view_args_and_json(app):
     from flask import request
 
     with app.test_request_context("/x/a%00b?q=%EF%BF%BFx%00&e=Cafe%CC%81", method="POST",
-                                  data={"name": "Rani\x00\uffff", "c": "e\u0301"}):
+                                  data={"name": "Rani\x00\uffff", "c": "e\u0301", "new_password": "e\u0301\x01"}):
         assert request.args["q"] == "x" and request.args["e"] == "Café"
         assert request.form["name"] == "Rani" and request.form["c"] == "é"
+        assert request.form["new_password"] == "e\u0301\x01"  # compared, never stored: as typed
         request.view_args = {"number": "a\x00b", "id": 3}
         assert request.view_args == {"number": "ab", "id": 3}
     with app.test_request_context("/", method="POST", data=b'{"a": "\\ud83d\\u0000"}', content_type="application/json"):
