@@ -163,3 +163,16 @@ def test_open311_json_post_with_hostile_text(client, open_tenant, token_for_tena
     token = token_for_tenant(open_tenant, "complaints:write")
     for text in CORPUS.values():
         parse_answer(via_open311(client, open_tenant, text, token, fmt="json"))
+
+
+def test_multipart_bytes_that_are_not_utf8_become_replacement_characters(app, client, open_tenant):
+    fields = {"category": b"SAMPAH", "district": b"MRS", "village": b"MRS-BTN", "address": b"Jl. Nuri",
+              "description": b"Sampah \xff\xfe\xed\xa0\xbd menumpuk\x00 di depan pasar\xef\xbf\xbf"}
+    body = b"".join(b'--B\r\nContent-Disposition: form-data; name="' + k.encode() + b'"\r\n\r\n' + v + b"\r\n"
+                    for k, v in fields.items()) + b"--B--\r\n"
+    response = client.post(f"/t/{open_tenant.slug}/complaints/new", data=body,
+                           content_type="multipart/form-data; boundary=B")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    (description, *_rest) = stored_texts(app, open_tenant)
+    assert is_clean(description) and description.startswith("Sampah \ufffd")
+    assert description.endswith(" menumpuk di depan pasar")
