@@ -31,10 +31,11 @@ def _register():
     from core.commands.modules import module_group
     from core.commands.scaffold import new_module
     from core.commands.server import demo, init, serve, worker
+    from core.commands.sms import sms_group
     from core.commands.tenant import tenant_group
 
     for command in (init, demo, serve, worker, db_group, tenant_group, module_group, user_group,
-                    role_group, token_group, audit_group):
+                    role_group, token_group, audit_group, sms_group):
         cli.add_command(command)
     module_group.add_command(new_module)  # pamong module new
 

@@ -8,13 +8,26 @@ from sqlalchemy import event
 from . import i18n
 from .config import ROOT, load_config
 from .extensions import babel, csrf, db, limiter, login_manager
+from .failed_transaction import discard_failed_transaction
 from .modules import ModuleManager
 from .templating import TenantEnvironment
+from .web_request import CleanRequest
 from .tenancy.resolve import PathPrefixMiddleware, module_guard, release_tenant, resolve_tenant
 
 
 class PamongFlask(Flask):
     jinja_environment = TenantEnvironment
+    request_class = CleanRequest  # every text a request carries is cleaned once (core.text)
+
+    # A failed database transaction is rolled back before an error handler answers, so that the
+    # answer cannot fail a second time (core.failed_transaction).
+    def handle_user_exception(self, e):
+        discard_failed_transaction(e)
+        return super().handle_user_exception(e)
+
+    def handle_exception(self, e):
+        discard_failed_transaction(e)
+        return super().handle_exception(e)
 
 
 def create_app(config: dict | None = None, extra_plugins=()) -> Flask:

@@ -29,6 +29,9 @@ from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
 from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
+from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
+from .text_rows import clean_stored_text
+from .web_request import json_object
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
@@ -50,4 +53,6 @@ __all__ = [
     "unkey_tenant_tables", "key_violations",
     # "this transaction will write what it read", on SQLite and PostgreSQL (core/locking.py)
     "read_snapshot", "write_lock", "write_transaction", "writing",
+    # text made safe where it enters (core.text): bodies a module reads itself (signed webhooks)
+    "BadJson", "clean_data", "clean_stored_text", "clean_text", "json_object", "load_json", "require_clean",
 ]

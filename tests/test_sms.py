@@ -191,7 +191,7 @@ def test_a_replayed_request_is_answered_once(app, client, sms_tenant):
     assert len(SmsDemo.calls) == 1 and len(replies(sms_tenant)) == 1 and len(stored(app, sms_tenant)) == 1
 
 
-def test_bad_bodies_are_400_and_store_nothing(app, client, sms_tenant):
+def test_bad_bodies_are_400_and_kept_as_rejected(app, client, sms_tenant):
     bad_phone = post(client, sms_tenant, {"from": "12", "text": "LAPOR x"})
     no_text = post(client, sms_tenant, {"from": SENDER})
     not_json = client.post(f"/t/{sms_tenant.slug}/sms/inbound", data=b"[1,2]", content_type="application/json",
@@ -199,7 +199,9 @@ def test_bad_bodies_are_400_and_store_nothing(app, client, sms_tenant):
     assert (bad_phone.status_code, bad_phone.get_json()["error"]["code"]) == (400, "invalid_phone")
     assert (no_text.status_code, no_text.get_json()["error"]["code"]) == (400, "bad_request")
     assert not_json.status_code == 401  # the signature is checked before the body is read
-    assert stored(app, sms_tenant) == []
+    # signed requests are kept as they came (core/sms/service.py: store first), marked rejected
+    assert [row[4] for row in stored(app, sms_tenant)] == ["rejected", "rejected"]
+    assert SmsDemo.calls == [] and replies(sms_tenant) == []
 
 
 def test_a_tenant_without_a_secret_takes_no_sms(client, create_tenant, sms_modules):

@@ -5,6 +5,8 @@ import json
 
 from flask_babel import gettext as _
 
+from ..text import load_json
+
 
 def fields(schema: dict, values: dict) -> list[dict]:
     out = []
@@ -48,7 +50,7 @@ def parse(schema: dict, form) -> tuple[dict, dict]:
             elif kind == "string":
                 settings[key] = raw
             else:
-                settings[key] = json.loads(raw or "null")
-        except ValueError:
+                settings[key] = load_json(raw or "null", where=key)  # bounded nesting, cleaned text
+        except ValueError:  # BadJson too
             errors[key] = _("Not a valid value for this field.")
     return settings, errors

@@ -31,6 +31,18 @@ def manager():
     return current_app.extensions["pamong"]
 
 
+def _clean_argument(value):
+    """A command-line argument as text the kit may store (``core.text.clean``): undecodable bytes
+    (Python's surrogate escapes) become U+FFFD, control characters go, NFC."""
+    from ..text import clean
+
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_clean_argument(v) for v in value)
+    return value
+
+
 def transaction(fn):
     """Run a command in one transaction: commit on success, roll back and exit 2 on bad input."""
     import functools
@@ -39,6 +51,8 @@ def transaction(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        # arguments become stored text: made safe where they enter (core.text)
+        args, kwargs = [_clean_argument(a) for a in args], {k: _clean_argument(v) for k, v in kwargs.items()}
         try:
             result = fn(*args, **kwargs)
             db.session.commit()

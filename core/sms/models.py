@@ -12,6 +12,7 @@ from ..tenancy.models import utcnow
 from ..tenancy.scope import TenantOwned
 
 HANDLED, UNKNOWN, REJECTED, ERROR = "handled", "unknown", "rejected", "error"
+RECEIVED, FAILED = "received", "failed"  # stored, not yet processed / processing raised (see service.py)
 
 
 class InboundSms(TenantOwned, db.Model):
@@ -29,7 +30,11 @@ class InboundSms(TenantOwned, db.Model):
     text: Mapped[str] = mapped_column(EncryptedText)
     keyword: Mapped[str] = mapped_column(String(32), default="")
     module: Mapped[str | None] = mapped_column(String(63))  # the module whose handler answered
-    status: Mapped[str] = mapped_column(String(10), default=UNKNOWN)  # handled/unknown/rejected/error
+    status: Mapped[str] = mapped_column(String(10), default=UNKNOWN)  # received/handled/unknown/rejected/error/failed
+    # the gateway's request as it came (content type and body), stored before anything can fail, so
+    # that a message whose processing failed can be processed again (``pamong sms reprocess``)
+    payload: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    error: Mapped[str | None] = mapped_column(String(500), nullable=True)  # why processing failed
     reply_id: Mapped[int | None] = mapped_column(Integer)  # the outbox message of the reply
     signature: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

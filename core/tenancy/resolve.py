@@ -59,6 +59,9 @@ def enter_tenant(tenant: Tenant) -> None:
 
 
 def release_tenant(exc=None):
+    from ..failed_transaction import discard_failed_transaction
+
+    discard_failed_transaction(exc)  # a failed flush must not fail the teardown a second time
     token = g.pop("_scope_token", None)
     if token is not None:
         # what the view did not commit is discarded with the request's session: no flush

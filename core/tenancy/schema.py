@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticError
 
 from ..errors import ValidationError
+from ..text import clean_data
 
 SLUG = r"^[a-z][a-z0-9-]{1,62}$"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
@@ -126,6 +127,7 @@ def _loc(loc: tuple) -> str:
 def parse_tenant(data: dict, where: str) -> TenantFile:
     """Validate a tenant document; raise one ValidationError naming ``where`` and the key."""
     try:
+        data = clean_data(data, where=where)  # text made safe where it enters (core.text)
         return TenantFile.model_validate(data)
     except PydanticError as exc:
         err = exc.errors()[0]
@@ -144,10 +146,14 @@ def load_tenant_file(path: str | Path) -> TenantFile:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationError(f"cannot read file ({exc.strerror})", where=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"is not UTF-8 (byte {exc.start})", where=str(path)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"malformed TOML: {exc}", where=str(path)) from None
+    except RecursionError:
+        raise ValidationError("malformed TOML: nested too deeply", where=str(path)) from None
     return parse_tenant(data, str(path))
 
 

@@ -14,7 +14,8 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
-    NotFound, OrgUnit, PamongError, SignatureError, ValidationError, api_error, api_scope, db, public, utcnow,
+    NotFound, OrgUnit, PamongError, SignatureError, ValidationError, api_error, api_scope, db, json_object, public,
+    utcnow,
 )
 
 from . import channels, filer_info, queue, services, workflow
@@ -75,10 +76,7 @@ def _fail(exc: PamongError):
 
 
 def _json() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError("send a JSON object (Content-Type: application/json)", where="body", code="invalid_json")
-    return data
+    return json_object()  # cleaned text (core.text); BadJson (400) names what is wrong
 
 
 def _visible(number: str):

@@ -6,9 +6,7 @@ gateway posts JSON to ``/api/v1/complaints/webhook/social`` signed with the tena
 """
 from __future__ import annotations
 
-import json
-
-from core.kit import NotFound, ValidationError, db, verify_webhook
+from core.kit import NotFound, ValidationError, clean_data, db, load_json, require_clean, verify_webhook
 
 from . import notifications, services
 from .labels import gettext
@@ -75,13 +73,13 @@ def receive_social(tenant, raw: bytes, timestamp: str | None, signature: str | N
     if not secret:
         raise NotFound("this tenant takes no chat-gateway messages", where="webhook", code="webhook_disabled")
     verify_webhook(secret, timestamp, signature, raw, now=now)
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationError("is not JSON", where="body", code="invalid_json") from None
+    # the body as signed; its text cleaned (core.text); BadJson (a ValidationError) when unreadable
+    data = load_json(raw, cleaned=False)
     if not isinstance(data, dict):
         raise ValidationError("must be a JSON object", where="body", code="invalid_json")
-    message_id = _text(data, "message_id", 100).strip()
+    # an id identifies: one that is not clean text is refused, not changed (two ids must not merge)
+    message_id = require_clean(_text(data, "message_id", 100).strip(), "message_id")
+    data = clean_data(data)
     if not message_id:
         raise ValidationError("is required", where="message_id", code="required")
     sender = data.get("sender") or {}
