@@ -27,3 +27,10 @@ def admin_items(tenant, user):
 @hookimpl(trylast=True)
 def nav_items(tenant, user):
     return [{"title": _l("Home"), "endpoint": "portal.home"}]
+
+
+@hookimpl(trylast=True)
+def error_formats(app):
+    from .http_errors import json_error
+
+    return [{"prefix": "/api", "render": json_error}]

@@ -15,6 +15,10 @@ from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
 from .jobs import periodic, task
+from .params import (
+    OutOfBounds, ParameterError, check_datetime, date_arg, declare_datetime, float_arg, int_arg, lat_arg, lon_arg,
+    page_arg, parse_date, parse_float, parse_int,
+)
 from .crypto import EncryptedText, keyed_hash
 from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
@@ -41,4 +45,7 @@ __all__ = [
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
+    # numbers and dates of a request, with bounds (errors answered in the route's own format)
+    "OutOfBounds", "ParameterError", "check_datetime", "date_arg", "declare_datetime", "float_arg", "int_arg",
+    "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
 ]
