@@ -117,9 +117,9 @@ def parse_float(raw, minimum: float, maximum: float) -> float:
         value = raw
     else:
         text = str(raw).strip()
-        if len(text) > MAX_RAW_LENGTH or not _FLOAT.fullmatch(text):
+        if len(text) > 4 * MAX_RAW_LENGTH or not _FLOAT.fullmatch(text):
             raise OutOfBounds(_("is not a number"))
-        value = float(text)
+        value = float(text) if len(text) <= MAX_RAW_LENGTH else math.inf  # 400 digits: out of range
     if not math.isfinite(value) or not minimum <= value <= maximum:
         raise OutOfBounds(_between(f"{minimum:g}", f"{maximum:g}"))
     return value
@@ -206,10 +206,17 @@ def date_arg(name: str, *, min: date = DATE_MIN, max: date = DATE_MAX,  # noqa: 
         raise ParameterError(name, exc.message, code) from None
 
 
+def declare(name: str, kind: str, minimum=DATE_MIN, maximum=DATE_MAX) -> None:
+    """Record that the request's endpoint reads ``name`` of ``kind`` ("int", "float", "date" or
+    "datetime") with its own reader that applies these bounds through the ``parse_*`` functions
+    (e.g. a form that shows the problem instead of answering 400)."""
+    _record(Spec(name, kind, minimum, maximum))
+
+
 def declare_datetime(name: str, minimum: date = DATE_MIN, maximum: date = DATE_MAX) -> None:
     """Record that the request's endpoint reads the date-time ``name`` (parsed by a standard's own
     reader, e.g. Open311's W3C date-times, which calls ``check_datetime``)."""
-    _record(Spec(name, "datetime", minimum, maximum))
+    declare(name, "datetime", minimum, maximum)
 
 
 # -- numbers in the path ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..auth.permissions import requires
 from ..auth.service import create_user, find_user, grant_role, revoke_role
 from ..errors import PamongError
 from ..extensions import db
-from ..params import OutOfBounds, page_arg, parse_date
+from ..params import OutOfBounds, declare, page_arg, parse_date
 from ..tenancy import service as tenants
 from ..tenancy.models import OrgUnit, TenantModule
 from . import settings_form
@@ -143,8 +143,11 @@ def revoke(member_id: int):
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _date(value: str | None, label: str, problems: list[str]):
-    """A filter's date within the kit's bounds (``core/params.py``), or None with the problem noted."""
+def _date(name: str, label: str, problems: list[str]):
+    """The filter's date ``name`` within the kit's bounds (``core/params.py``), or None with the
+    problem noted (the page is shown again with it, answered 400)."""
+    declare(name, "date")
+    value = request.args.get(name)
     if not (value or "").strip():
         return None
     try:
@@ -173,7 +176,7 @@ def audit():
         query = query.where(AuditEntry.object_id == args["object"])
     zone = ZoneInfo(g.tenant.timezone)  # the tenant's days, compared in UTC as stored
     problems: list[str] = []
-    start, end = _date(args.get("from"), _("From"), problems), _date(args.get("to"), _("To"), problems)
+    start, end = _date("from", _("From"), problems), _date("to", _("To"), problems)
     if start:
         query = query.where(AuditEntry.occurred_at >= datetime.combine(start, time(), zone).astimezone(timezone.utc))
     if end:
