@@ -236,3 +236,10 @@ def test_every_numeric_and_date_parameter_of_every_route(app, client, tenant, pe
             send("GET", f"{url}{'&' if '?' in url else '?'}{query}")
     assert answered > 500
     assert failures == [], "\n".join(failures[:40])
+
+
+def test_a_webhook_timestamp_of_400_digits_is_401_not_500(client, tenant):
+    response = client.post(api(tenant, "webhook/social"), data=b'{"message_id": "1", "text": "x"}',
+                           content_type="application/json",
+                           headers={"X-Pamong-Timestamp": "9" * 400, "X-Pamong-Signature": "sha256=00"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "bad_timestamp"
