@@ -88,6 +88,7 @@ def app(database_url, pamong_extra_plugins, tmp_path_factory):
 
 
 TEST_STATUS_HEADER = "X-Pamong-Test-Status"
+TEST_LATE_HEADER = "X-Pamong-Test-Late"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,9 @@ def error_app(app, pamong_extra_plugins, error_plugins):
     """The app as deployed for error tests (exceptions answered, not raised; CSRF on), on the
     session's database, with ``error_plugins`` added. A request carrying the header
     ``X-Pamong-Test-Status: <status>`` fails with that status before anything else runs (500: an
-    unhandled RuntimeError), so each error format can be checked for every status, tenant or not."""
+    unhandled RuntimeError), so each error format can be checked for every status, tenant or not;
+    ``X-Pamong-Test-Late: <status>`` fails after the tenant and the user are known (``db``: a failed
+    SQL statement first, then the RuntimeError, as a view that broke its transaction would)."""
     from flask import abort, request
 
     from . import create_app
@@ -105,6 +108,20 @@ def error_app(app, pamong_extra_plugins, error_plugins):
         if not status:
             return None
         if status == "500":
+            raise RuntimeError("a deliberate failure of the error tests")
+        abort(int(status))
+
+    def fail_late():
+        status = request.headers.get(TEST_LATE_HEADER)
+        if not status:
+            return None
+        if status == "db":
+            from sqlalchemy import text
+
+            from .extensions import db
+
+            db.session.execute(text("SELECT no_such_column FROM no_such_table"))
+        if status in ("db", "500"):
             raise RuntimeError("a deliberate failure of the error tests")
         abort(int(status))
 
@@ -120,6 +137,7 @@ def error_app(app, pamong_extra_plugins, error_plugins):
         extra_plugins=[*pamong_extra_plugins, *error_plugins],
     )
     failing.before_request_funcs.setdefault(None, []).insert(0, fail_on_request)
+    failing.before_request_funcs[None].append(fail_late)
     yield failing
     from .extensions import db
 

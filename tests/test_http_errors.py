@@ -244,3 +244,26 @@ def test_a_page_that_cannot_render_falls_back_to_a_bare_one(client, known, monke
     monkeypatch.setattr(http_errors, "render_template", broken)
     response = client.get(f"/t/{known}/no/such/page")
     assert response.status_code == 404 and html_page(response).h1 == "404"
+
+
+@pytest.mark.parametrize("late", ["db", "500", "403", "429"])
+def test_errors_inside_a_tenant_with_a_signed_in_person(error_app, known, create_user, late):
+    """After the tenant and the user are known, and after a failed SQL statement (on PostgreSQL the
+    transaction is then aborted): the page still renders, with the tenant's layout."""
+    from core.testing import PASSWORD, TEST_LATE_HEADER
+
+    email = create_user()
+    c = error_app.test_client()
+    login_page = c.get(f"/t/{known}/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', login_page)
+    if csrf is None:
+        csrf = re.search(r'value="([^"]+)"[^>]*name="csrf_token"', login_page)
+    signed_in = c.post(f"/t/{known}/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf.group(1)})
+    assert signed_in.status_code == 302
+    status = 500 if late in ("db", "500") else int(late)
+    page = c.get(f"/t/{known}/", headers={TEST_LATE_HEADER: late})
+    assert page.status_code == status and html_page(page).h1 == str(status)
+    assert f"Kota {known}" in page.get_data(as_text=True)  # the tenant's own layout, not the bare page
+    assert email in page.get_data(as_text=True)  # with the person signed in
+    as_api = c.get(f"/t/{known}/api/v1/tenant", headers={TEST_LATE_HEADER: late})
+    assert as_api.status_code == status and pamong_error(as_api)["code"] == STABLE[status]
