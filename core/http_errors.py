@@ -14,7 +14,8 @@ CSRF token was missing (400). The format follows the path inside the tenant's UR
   resort.
 
 An exception may carry ``pamong_code`` (a stable code) and ``pamong_message`` (a localised message);
-otherwise the code is the status's (``STABLE``) and the message the status's own.
+otherwise the code is the status's (``STABLE``) and the message the status's own, or for 400, 415
+and 422 the description the raising code gave (``BadRequest("body: not valid JSON")``).
 """
 from __future__ import annotations
 
@@ -187,6 +188,15 @@ def _rollback() -> None:
 _KEEP_HEADERS = {"content-type", "content-length"}
 
 
+def _told(exc: HTTPException, status: int) -> str | None:
+    """What our own code said about bad input (``BadRequest("body: ...")``), not Werkzeug's
+    generic sentence; only for statuses about the request's content."""
+    description = getattr(exc, "description", None)
+    if status in (400, 415, 422) and isinstance(description, str) and description != type(exc).description:
+        return description
+    return None
+
+
 def handle_http_error(exc: HTTPException):
     """Flask's handler for every HTTPException (500 included, which wraps an unhandled error)."""
     status = exc.code or 500
@@ -195,7 +205,7 @@ def handle_http_error(exc: HTTPException):
     if status >= 500:
         _rollback()
     code = getattr(exc, "pamong_code", None) or STABLE.get(status, f"http_{status}")
-    message = getattr(exc, "pamong_message", None) or _message(status)
+    message = getattr(exc, "pamong_message", None) or _told(exc, status) or _message(status)
     response = render_error(status, code, message)
     try:
         for key, value in exc.get_headers():

@@ -267,3 +267,17 @@ def test_errors_inside_a_tenant_with_a_signed_in_person(error_app, known, create
     assert email in page.get_data(as_text=True)  # with the person signed in
     as_api = c.get(f"/t/{known}/api/v1/tenant", headers={TEST_LATE_HEADER: late})
     assert as_api.status_code == status and pamong_error(as_api)["code"] == STABLE[status]
+
+
+def test_what_the_raising_code_said_about_bad_input_is_kept(app):
+    from werkzeug.exceptions import BadRequest, TooManyRequests
+
+    from core.http_errors import handle_http_error
+
+    with app.test_request_context("/t/x/api/v1/things"):
+        told = pamong_error(handle_http_error(BadRequest("body: not valid JSON")))
+        generic = pamong_error(handle_http_error(BadRequest()))
+        limited = handle_http_error(TooManyRequests("2 per 1 minute", retry_after=30))
+    assert told == {"code": "bad_request", "message": "body: not valid JSON"}
+    assert generic["message"] != BadRequest.description
+    assert pamong_error(limited)["message"] != "2 per 1 minute" and limited.headers["Retry-After"] == "30"
