@@ -33,4 +33,5 @@ def nav_items(tenant, user):
 def error_formats(app):
     from .http_errors import json_error
 
-    return [{"prefix": "/api", "render": json_error}]
+    # the JSON API, and the SMS gateway's webhook, which answers in the same JSON
+    return [{"prefix": "/api", "render": json_error}, {"prefix": "/sms/inbound", "render": json_error}]

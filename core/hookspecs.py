@@ -46,7 +46,8 @@ def error_formats(app):
     path. ``render(status, code, message) -> Response`` answers every error there (``status`` the
     HTTP status, ``code`` a stable code such as ``not_found``, ``message`` localised), also when no
     route matched (404, 405) or the tenant in ``/t/<slug>/`` does not exist. The core answers
-    ``/api/`` with ``{"error": {"code", "message"}}`` and other paths with its HTML page.
+    ``/api/`` and its SMS webhook with ``{"error": {"code", "message"}}`` and other paths with its
+    HTML page (or that JSON when the client prefers ``application/json``).
     """
 
 

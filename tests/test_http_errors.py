@@ -281,3 +281,14 @@ def test_what_the_raising_code_said_about_bad_input_is_kept(app):
     assert told == {"code": "bad_request", "message": "body: not valid JSON"}
     assert generic["message"] != BadRequest.description
     assert pamong_error(limited)["message"] != "2 per 1 minute" and limited.headers["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_the_sms_webhook_answers_in_json(err, known, status):
+    response = err.post(f"/t/{known}/sms/inbound", headers={TEST_STATUS_HEADER: str(status)})
+    assert response.status_code == status and pamong_error(response)["code"] == STABLE[status]
+
+
+def test_the_sms_webhook_refuses_get_in_json(err, known):
+    response = err.get(f"/t/{known}/sms/inbound")
+    assert response.status_code == 405 and pamong_error(response)["code"] == "method_not_allowed"
