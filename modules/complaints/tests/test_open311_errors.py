@@ -104,3 +104,19 @@ def test_the_api_beside_it_keeps_its_json(client, tenant):
     assert response.get_json()["error"]["code"] == "method_not_allowed"
     unknown = client.get("/t/no-such-tenant/api/v1/complaints/")
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "unknown_tenant"
+
+
+def test_the_api_answers_too_large_and_too_many_in_json(app, client, tenant, token_for_tenant, monkeypatch):
+    from .test_api import BODY, api, bearer
+
+    token = token_for_tenant(tenant, "complaints:write")
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    big = client.post(api(tenant), json={**BODY, "description": "x" * 5000}, headers=bearer(token))
+    assert big.status_code == 413 and json.loads(big.get_data(as_text=True))["error"]["code"] == "too_large"
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    monkeypatch.setitem(app.config, "PAMONG_COMPLAINTS_RATE", "1 per minute")
+    hook = api(tenant, "webhook/social")  # the API's rate-limited door
+    statuses = [client.post(hook, data=b"{}", content_type="application/json").status_code for _ in range(2)]
+    assert statuses == [401, 429]  # unsigned, then too many
+    limited = client.post(hook, data=b"{}", content_type="application/json")
+    assert json.loads(limited.get_data(as_text=True))["error"]["code"] == "rate_limited"
