@@ -220,11 +220,20 @@ def configure_errors(app: Flask) -> None:
     """Collect each plugin's ``error_formats`` and answer every HTTP error through one handler."""
     from flask_wtf.csrf import CSRFError
 
+    from .errors import ModuleError
+
     formats = ErrorFormats()
     manager = app.extensions["pamong"]
-    for entries in manager.hook.error_formats(app=app):
-        for entry in entries or []:
-            formats.add(entry["prefix"], entry["render"])
+    # modules first: for the same prefix, a module's format is found before the core's
+    sources = [(name, spec.plugin) for name, spec in manager.modules.items()]
+    sources.append(("core", manager.pm.get_plugin("core")))
+    for name, plugin in sources:
+        for entry in manager.call(plugin, "error_formats", app=app) or []:
+            where, render = (entry or {}).get("prefix"), (entry or {}).get("render")
+            if not isinstance(where, (str, re.Pattern)) or not callable(render):
+                raise ModuleError(f"module '{name}': each error_formats() entry needs a 'prefix' "
+                                  "(a path or a re.Pattern) and a callable 'render'")
+            formats.add(where, render)
     app.extensions["pamong.error_formats"] = formats
 
     def csrf_error(exc: CSRFError):

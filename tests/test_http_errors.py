@@ -292,3 +292,21 @@ def test_the_sms_webhook_answers_in_json(err, known, status):
 def test_the_sms_webhook_refuses_get_in_json(err, known):
     response = err.get(f"/t/{known}/sms/inbound")
     assert response.status_code == 405 and pamong_error(response)["code"] == "method_not_allowed"
+
+
+def test_a_malformed_error_format_stops_start_up_naming_the_module(app):
+    from core import create_app
+    from core.errors import ModuleError
+
+    class Broken:
+        @hookimpl
+        def module_info(self):
+            return {"name": "brokenfmt", "title": "Broken", "version": "1", "requires": []}
+
+        @hookimpl
+        def error_formats(self, app):
+            return [{"prefix": "/x"}]
+
+    with pytest.raises(ModuleError, match="brokenfmt"):
+        create_app({"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x",
+                    "INSTANCE_DIR": app.config["INSTANCE_DIR"]}, extra_plugins=[Broken()])
