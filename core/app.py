@@ -1,7 +1,7 @@
 """The app factory: a readable list of steps, no database query inside."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import event
 
@@ -9,6 +9,7 @@ from . import i18n
 from .config import ROOT, load_config
 from .extensions import babel, csrf, db, limiter, login_manager
 from .failed_transaction import discard_failed_transaction
+from .http_errors import configure_errors
 from .modules import ModuleManager
 from .templating import TenantEnvironment
 from .web_request import CleanRequest
@@ -46,7 +47,10 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
 
 
 def configure(app: Flask, config: dict | None) -> None:
+    from . import params
+
     app.config.update(load_config(config))
+    params.init_app(app)  # bounded <int:...> in every route (before any blueprint is registered)
 
 
 def init_extensions(app: Flask) -> None:
@@ -164,37 +168,3 @@ def configure_requests(app: Flask) -> None:
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
-
-
-def configure_errors(app: Flask) -> None:
-    from flask_babel import gettext as _
-    from flask_wtf.csrf import CSRFError
-
-    messages = {
-        400: lambda: _("The request could not be understood."),
-        403: lambda: _("You do not have permission to open this page."),
-        404: lambda: _("The page was not found."),
-        413: lambda: _("The upload is too large."),
-        429: lambda: _("Too many attempts. Please wait a moment and try again."),
-    }
-
-    def wants_json() -> bool:
-        return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-    def handler(code):
-        def handle(exc):
-            if wants_json():
-                return jsonify(error={"code": _STABLE.get(code, str(code)), "message": messages[code]()}), code
-            return render_template("error.html", code=code, message=messages[code]()), code
-
-        return handle
-
-    for code in messages:
-        app.register_error_handler(code, handler(code))
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc):
-        return render_template("error.html", code=400, message=_("The form expired. Please try again.")), 400
-
-
-_STABLE = {400: "bad_request", 403: "forbidden", 404: "not_found", 413: "too_large", 429: "rate_limited"}

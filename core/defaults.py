@@ -27,3 +27,11 @@ def admin_items(tenant, user):
 @hookimpl(trylast=True)
 def nav_items(tenant, user):
     return [{"title": _l("Home"), "endpoint": "portal.home"}]
+
+
+@hookimpl(trylast=True)
+def error_formats(app):
+    from .http_errors import json_error
+
+    # the JSON API, and the SMS gateway's webhook, which answers in the same JSON
+    return [{"prefix": "/api", "render": json_error}, {"prefix": "/sms/inbound", "render": json_error}]

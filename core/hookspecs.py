@@ -38,6 +38,20 @@ def register_blueprints(app):
 
 
 @hookspec
+def error_formats(app):
+    """Return ``[{"prefix", "render"}]``: how errors are answered under a standard's own address.
+
+    ``prefix`` is a path inside the tenant's URL space (e.g. ``"/open311/v2"``, matching itself and
+    everything below it; the longest prefix wins) or a compiled ``re.Pattern`` matched against that
+    path. ``render(status, code, message) -> Response`` answers every error there (``status`` the
+    HTTP status, ``code`` a stable code such as ``not_found``, ``message`` localised), also when no
+    route matched (404, 405) or the tenant in ``/t/<slug>/`` does not exist. The core answers
+    ``/api/`` and its SMS webhook with ``{"error": {"code", "message"}}`` and other paths with its
+    HTML page (or that JSON when the client prefers ``application/json``).
+    """
+
+
+@hookspec
 def register_api(app):
     """Return the blueprints of this module's JSON API; each is served under ``/api/v1/<module>/``."""
 

@@ -16,6 +16,10 @@ from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
 from .jobs import periodic, task
 from .locking import read_snapshot, write_lock, write_transaction, writing
+from .params import (
+    OutOfBounds, ParameterError, check_datetime, date_arg, declare_datetime, float_arg, int_arg, lat_arg, lon_arg,
+    page_arg, parse_date, parse_float, parse_int,
+)
 from .crypto import EncryptedText, keyed_hash
 from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
@@ -55,4 +59,7 @@ __all__ = [
     "read_snapshot", "write_lock", "write_transaction", "writing",
     # text made safe where it enters (core.text): bodies a module reads itself (signed webhooks)
     "BadJson", "clean_data", "clean_stored_text", "clean_text", "json_object", "load_json", "require_clean",
+    # numbers and dates of a request, with bounds (errors answered in the route's own format)
+    "OutOfBounds", "ParameterError", "check_datetime", "date_arg", "declare_datetime", "float_arg", "int_arg",
+    "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
 ]

@@ -90,6 +90,71 @@ def app(database_url, pamong_extra_plugins, tmp_path_factory):
         db.engine.dispose()
 
 
+TEST_STATUS_HEADER = "X-Pamong-Test-Status"
+TEST_LATE_HEADER = "X-Pamong-Test-Late"
+
+
+@pytest.fixture(scope="module")
+def error_app(app, pamong_extra_plugins, error_plugins):
+    """The app as deployed for error tests (exceptions answered, not raised; CSRF on), on the
+    session's database, with ``error_plugins`` added. A request carrying the header
+    ``X-Pamong-Test-Status: <status>`` fails with that status before anything else runs (500: an
+    unhandled RuntimeError), so each error format can be checked for every status, tenant or not;
+    ``X-Pamong-Test-Late: <status>`` fails after the tenant and the user are known (``db``: a failed
+    SQL statement first, then the RuntimeError, as a view that broke its transaction would)."""
+    from flask import abort, request
+
+    from . import create_app
+
+    def fail_on_request():
+        status = request.headers.get(TEST_STATUS_HEADER)
+        if not status:
+            return None
+        if status == "500":
+            raise RuntimeError("a deliberate failure of the error tests")
+        abort(int(status))
+
+    def fail_late():
+        status = request.headers.get(TEST_LATE_HEADER)
+        if not status:
+            return None
+        if status == "db":
+            from sqlalchemy import text
+
+            from .extensions import db
+
+            db.session.execute(text("SELECT no_such_column FROM no_such_table"))
+        if status in ("db", "500"):
+            raise RuntimeError("a deliberate failure of the error tests")
+        abort(int(status))
+
+    instance = app.config["INSTANCE_DIR"]
+    failing = create_app(
+        {
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "error-secret",
+            "PAMONG_DATA_KEY": app.config.get("PAMONG_DATA_KEY") or app.config["SECRET_KEY"],
+            "TESTING": False, "PROPAGATE_EXCEPTIONS": False, "WTF_CSRF_ENABLED": True,
+            "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False, "INSTANCE_DIR": instance,
+            "RATELIMIT_ENABLED": True, "PAMONG_TENANTS_DIR": app.config["PAMONG_TENANTS_DIR"],
+        },
+        extra_plugins=[*pamong_extra_plugins, *error_plugins],
+    )
+    failing.before_request_funcs.setdefault(None, []).insert(0, fail_on_request)
+    failing.before_request_funcs[None].append(fail_late)
+    yield failing
+    from .extensions import db
+
+    with failing.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def error_plugins():
+    """Override to add plugins to ``error_app`` only (e.g. one declaring its own error format)."""
+    return []
+
+
 @pytest.fixture
 def app_ctx(app):
     from .extensions import db

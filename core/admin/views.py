@@ -1,7 +1,8 @@
 """The tenant admin's pages: modules and their settings, users and roles, the audit trail."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+import re
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from ..auth.permissions import requires
 from ..auth.service import create_user, find_user, grant_role, revoke_role
 from ..errors import PamongError
 from ..extensions import db
+from ..params import OutOfBounds, declare, page_arg, parse_date
 from ..tenancy import service as tenants
 from ..tenancy.models import OrgUnit, TenantModule
 from . import settings_form
@@ -138,10 +140,24 @@ def revoke(member_id: int):
     return redirect(url_for("admin.users"))
 
 
-def _date(value: str | None):
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(name: str, label: str, problems: list[str]):
+    """The filter's date ``name`` within the kit's bounds (``core/params.py``), or None with the
+    problem noted (the page is shown again with it, answered 400)."""
+    declare(name, "date")
+    value = request.args.get(name)
+    if not (value or "").strip():
+        return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
-    except ValueError:
+        return parse_date(value)
+    except OutOfBounds as exc:
+        try:  # a real day, but out of bounds: say so; anything else: how dates are written
+            out_of_bounds = bool(_DAY.fullmatch(value.strip()) and date.fromisoformat(value.strip()))
+        except ValueError:
+            out_of_bounds = False
+        problems.append(f"{label}: {exc.message}" if out_of_bounds else _("Dates are written as YYYY-MM-DD."))
         return None
 
 
@@ -159,17 +175,18 @@ def audit():
     if args.get("object"):
         query = query.where(AuditEntry.object_id == args["object"])
     zone = ZoneInfo(g.tenant.timezone)  # the tenant's days, compared in UTC as stored
-    start, end = _date(args.get("from")), _date(args.get("to"))
+    problems: list[str] = []
+    start, end = _date("from", _("From"), problems), _date("to", _("To"), problems)
     if start:
         query = query.where(AuditEntry.occurred_at >= datetime.combine(start, time(), zone).astimezone(timezone.utc))
     if end:
         day_after = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(timezone.utc)
         query = query.where(AuditEntry.occurred_at < day_after)
-    page = max(1, args.get("page", 1, type=int))
+    page = page_arg()
     entries = db.session.execute(
         query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)
     ).scalars().all()
     return render_template(
         "admin/audit.html", entries=entries[:PAGE], page=page, has_next=len(entries) > PAGE, args=args,
-        bad_dates=(args.get("from") and not start) or (args.get("to") and not end),
-    )
+        bad_dates=" ".join(dict.fromkeys(problems)),
+    ), (400 if problems else 200)

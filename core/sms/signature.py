@@ -12,10 +12,12 @@ import hmac
 import time
 
 from ..errors import PamongError
+from ..params import parse_int
 
 TIMESTAMP_HEADER = "X-Pamong-Timestamp"
 SIGNATURE_HEADER = "X-Pamong-Signature"
 MAX_AGE = 300  # seconds
+MAX_UNIX_TIME = 10**11  # about the year 5138: anything later is not a clock's reading
 
 
 class SignatureError(PamongError):
@@ -35,7 +37,7 @@ def verify(secret: str, timestamp: str | None, signature: str | None, body: byte
                              code="missing_signature")
     timestamp = timestamp.strip()
     try:
-        sent = int(timestamp)
+        sent = parse_int(timestamp, 0, MAX_UNIX_TIME)  # 400 digits would overflow the float below
     except ValueError:
         raise SignatureError("is not a Unix time", where=TIMESTAMP_HEADER, code="bad_timestamp") from None
     if abs((now if now is not None else time.time()) - sent) > MAX_AGE:

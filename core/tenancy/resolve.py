@@ -4,12 +4,19 @@ from __future__ import annotations
 import re
 
 from flask import abort, g, request
+from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from .models import Domain, Tenant, TenantModule
 from .scope import Scope, reset_scope, set_scope
 
 _PREFIX = re.compile(r"^/t/([a-z][a-z0-9-]{1,62})(/.*)?$")
+
+
+class UnknownTenant(NotFound):
+    """404 for ``/t/<slug>/`` naming no tenant; answered in the path's format (``http_errors``)."""
+
+    pamong_code = "unknown_tenant"
 
 
 class PathPrefixMiddleware:
@@ -37,7 +44,7 @@ def resolve_tenant():
     if slug:
         tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
         if tenant is None:
-            abort(404)
+            raise UnknownTenant()
     else:
         host = request.host.split(":")[0].lower()
         tenant = db.session.execute(

@@ -14,8 +14,8 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
-    NotFound, OrgUnit, PamongError, SignatureError, ValidationError, api_error, api_scope, db, json_object, public,
-    utcnow,
+    NotFound, OrgUnit, PamongError, SignatureError, ValidationError, api_error, api_scope, db, int_arg, json_object,
+    page_arg, public, utcnow,
 )
 
 from . import channels, filer_info, queue, services, workflow
@@ -104,20 +104,15 @@ def _flag(data: dict, name: str) -> bool:
     return value
 
 
-def _int(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        raise ValidationError("must be a whole number", where=name, code="invalid_parameter") from None
-
-
 @bp.route("/", methods=["GET"])
 @api_scope("complaints:read")
 def list_complaints():
     try:
         page = queue.search(
             g.tenant, status=request.args.get("status", "all"), category=request.args.get("category", ""),
-            page=_int("page", 1), per_page=_int("per_page", 50), public_only=True,
+            page=page_arg(),
+            per_page=int_arg("per_page", 50, min=1, max=queue.MAX_PER_PAGE, code="invalid_page_size"),
+            public_only=True,
         )
     except ValidationError as exc:
         return _fail(exc)

@@ -44,11 +44,6 @@ def _open311_error(exc):
     return error_response(_fmt(), exc)
 
 
-@bp.errorhandler(429)
-def _too_many(exc):
-    return error_response(_fmt(), Open311Error(429, "too many requests from this client; wait a minute"))
-
-
 deployment_wide(bp, find_jurisdiction)
 
 

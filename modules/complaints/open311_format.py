@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Response
 
+from core.kit import OutOfBounds, check_datetime
+
 FORMATS = ("xml", "json")
 # the element name of each list's items, by the list's own element name
 ITEMS = {
@@ -71,6 +73,15 @@ def error_response(fmt: str, exc: Open311Error) -> Response:
     return respond(fmt if fmt in FORMATS else "xml", "errors", errors, exc.status)
 
 
+def error_in_path_format(status: int, code: str, message: str) -> Response:
+    """Any HTTP error under ``/open311/v2`` (the module's ``error_formats`` hook): the spec's error
+    list, in XML or JSON by the path's extension (XML, the mandatory format, otherwise)."""
+    from flask import request
+
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    return error_response(fmt, Open311Error(status, message))
+
+
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise Open311Error(400, f"unknown format '{fmt}': use .xml or .json")
@@ -99,6 +110,10 @@ def parse_w3c(raw: str, name: str, zone: str) -> datetime:
         value = datetime.fromisoformat(text.replace("z", "Z"))
     except (ValueError, IndexError):
         raise Open311Error(400, f"{name} is not a W3C date-time (e.g. 2026-03-01T10:00:00+08:00)") from None
+    try:
+        check_datetime(value)  # on its own clock face, before the shift to UTC can overflow
+    except OutOfBounds as exc:
+        raise Open311Error(400, f"{name}: {exc.message}") from None
     if value.tzinfo is None:
         if len(text) != 10:
             raise Open311Error(400, f"{name} needs a time zone (Z or +HH:MM)")
@@ -108,15 +123,3 @@ def parse_w3c(raw: str, name: str, zone: str) -> datetime:
 
 def comma_list(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
-
-
-def positive_int(raw: str | None, name: str, default: int, maximum: int) -> int:
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Open311Error(400, f"{name} must be a whole number") from None
-    if not 1 <= value <= maximum:
-        raise Open311Error(400, f"{name} must be between 1 and {maximum}")
-    return value

@@ -1,6 +1,7 @@
 """Reading Open311 parameters: an optional parameter sent empty counts as absent; dates, the
 90-day window, paging, the radius search and ``jurisdiction_id`` (required on the deployment-wide
-endpoint, optional but checked on a tenant's own address). Bad values are ``Open311Error`` 400/404.
+endpoint, optional but checked on a tenant's own address). Bad values are ``Open311Error`` 400/404,
+or the kit's ``ParameterError`` (400) for numbers out of bounds, answered in the spec's format too.
 """
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import timedelta
 
 from flask import g, request
 
-from core.kit import Tenant, ValidationError, db, enabled_modules, utcnow
+from core.kit import Tenant, db, declare_datetime, enabled_modules, int_arg, lat_arg, lon_arg, utcnow
 
-from . import duplicates, services
-from .open311_format import Open311Error, parse_w3c, positive_int
+from .settings import MAX_RADIUS_M
+from .open311_format import Open311Error, parse_w3c
 
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
@@ -44,6 +45,8 @@ def check_jurisdiction() -> None:
 
 
 def date(name: str):
+    """The W3C date-time ``name`` in UTC, or None; within the kit's date bounds (1900 to 2999)."""
+    declare_datetime(name)
     raw = value(name)
     return parse_w3c(raw, name, g.tenant.timezone) if raw else None
 
@@ -65,21 +68,19 @@ def window(start, end, default_end=True):
 
 
 def paging() -> tuple[int, int]:
-    page_size = positive_int(value("page_size"), "page_size", MAX_REQUESTS, MAX_REQUESTS)
-    return positive_int(value("page"), "page", 1, 1_000_000), page_size
+    """``page`` (1 to the kit's MAX_PAGE) and ``page_size`` (1 to 1000, the spec's cap), query or form."""
+    page_size = int_arg("page_size", MAX_REQUESTS, min=1, max=MAX_REQUESTS, source=request.values)
+    return int_arg("page", 1, source=request.values), page_size
 
 
 def near():
     """``lat``, ``long`` and ``radius`` (metres): the requests around a point, or None."""
-    lat, lon, radius = value("lat"), value("long"), value("radius")
-    if not (lat or lon):
-        if radius:
+    lat, lon = lat_arg("lat", source=request.values), lon_arg("long", source=request.values)
+    radius = int_arg("radius", DEFAULT_RADIUS_M, min=1, max=MAX_RADIUS_M, source=request.values)
+    if lat is None and lon is None:
+        if value("radius"):
             raise Open311Error(400, "radius needs lat and long")
         return None
-    try:
-        point = (services.coordinate(lat, "lat", 90), services.coordinate(lon, "long", 180))
-        if None in point:
-            raise ValidationError("give both lat and long", where="lat")
-        return (*point, duplicates.check_radius(radius or DEFAULT_RADIUS_M))
-    except ValidationError as exc:
-        raise Open311Error(400, f"{exc.where}: {exc.message}") from None
+    if lat is None or lon is None:
+        raise Open311Error(400, "lat: give both lat and long")
+    return lat, lon, radius

@@ -7,15 +7,14 @@ transaction; the caller commits, or rolls back on an error (nothing is half save
 """
 from __future__ import annotations
 
-import math
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.kit import (
-    OrgUnit, User, ValidationError, audit, db, keyed_hash, normalise_email, normalise_phone, publish,
-    tenant_scope, utcnow,
+    OrgUnit, OutOfBounds, User, ValidationError, audit, db, keyed_hash, normalise_email, normalise_phone,
+    parse_float, publish, tenant_scope, utcnow,
 )
 
 from . import deadlines, notifications, numbering, photos as photo_store
@@ -72,12 +71,9 @@ def coordinate(value, where: str, limit: float) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError("is not a number", where=where, code="invalid_coordinate") from None
-    if not math.isfinite(number) or not -limit <= number <= limit:
-        raise ValidationError(f"must be between -{limit:g} and {limit:g}", where=where, code="invalid_coordinate")
-    return number
+        return parse_float(value, -limit, limit)  # the kit's bounds: a 400-digit number is refused
+    except OutOfBounds as exc:
+        raise ValidationError(exc.message, where=where, code="invalid_coordinate") from None
 
 
 def _unit(kind: str, code: str, where: str) -> OrgUnit | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from core.kit import ValidationError, db, requires, utcnow
+from core.kit import ValidationError, db, page_arg, requires, utcnow
 
 from . import privacy, queue, services, workflow
 from .forms import HotlineForm, RerouteForm, TransitionForm
@@ -13,13 +13,6 @@ from .models import STATUSES
 from .settings import categories
 from .views import actor, bp, fill_choices, filing_from, locale, show_error, unit_names, units
 from .views_public import officer_action
-
-
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        abort(400)
 
 
 def _list(template_title: str, agency_ids, endpoint: str):
@@ -33,7 +26,7 @@ def _list(template_title: str, agency_ids, endpoint: str):
     try:
         page = queue.search(
             g.tenant, agency_ids=agency_ids, status=status, category=request.args.get("category", ""),
-            overdue_at=now if only_overdue else None, page=_int_arg("page", 1), q=q,
+            overdue_at=now if only_overdue else None, page=page_arg(), q=q,
             coordinator=services.may_coordinate(g.tenant, actor()), unread_only=only_unread,
         )
     except ValidationError:

@@ -1,9 +1,9 @@
 """The public transparency page and the admin's CSV export."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import Response, current_app, g, render_template
 
-from core.kit import has_permission, public, requires, utcnow
+from core.kit import has_permission, page_arg, public, requires, utcnow
 
 from . import transparency
 from .chart import bar_chart
@@ -15,10 +15,7 @@ from .views import bp, locale, unit_names
 @bp.route("/transparency", endpoint="transparency")
 @public
 def transparency_page():
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        abort(400)
+    page = page_arg()
     rep = transparency.cached_report(g.tenant, utcnow(), locale(), current_app.config["PAMONG_PUBLIC_FIGURES_TTL"])
     rows, has_next = transparency.public_list(g.tenant, page=page)
     chart = bar_chart(
