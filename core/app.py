@@ -33,7 +33,10 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
 
 
 def configure(app: Flask, config: dict | None) -> None:
+    from .tenancy.zones import SETTING, parse_extra
+
     app.config.update(load_config(config))
+    parse_extra(app.config[SETTING])  # a zone that does not exist stops start-up, named
 
 
 def init_extensions(app: Flask) -> None:

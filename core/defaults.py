@@ -15,6 +15,16 @@ def permissions():
     return CORE_PERMISSIONS
 
 
+CORE_API_SCOPES = [
+    {"name": "tenant:read", "description": _l("Read the tenant's public description (GET /api/v1/tenant)")},
+]
+
+
+@hookimpl(trylast=True)
+def api_scopes():
+    return CORE_API_SCOPES
+
+
 @hookimpl(trylast=True)
 def admin_items(tenant, user):
     return [

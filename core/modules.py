@@ -31,6 +31,7 @@ class ModuleSpec:
     source: str  # "builtin" or the distribution's entry point
     schema: dict = field(default_factory=dict)
     permissions: list = field(default_factory=list)
+    api_scopes: list = field(default_factory=list)
 
     @property
     def title(self):
@@ -139,7 +140,8 @@ class ModuleManager:
                 path=_package_path(plugin),
                 source=source,
                 schema=self.call(plugin, "settings_schema") or {"type": "object", "properties": {}},
-                permissions=self.call(plugin, "permissions") or [],
+                permissions=_checked_permissions(name, self.call(plugin, "permissions") or []),
+                api_scopes=_checked_scopes(name, self.call(plugin, "api_scopes") or []),
             )
         try:
             self.pm.check_pending()
@@ -183,6 +185,52 @@ class ModuleManager:
             for perm in group:
                 perms[perm["name"]] = perm
         return perms
+
+
+    def all_api_scopes(self, app=None) -> dict[str, dict]:
+        """Every API token scope that exists: ``{name: {"name", "description", "module"}}``.
+
+        The core's and each installed module's ``api_scopes()``, and any scope an ``@api_scope``
+        endpoint of ``app`` checks (so a module that forgot to declare one is not locked out).
+        """
+        scopes: dict[str, dict] = {}
+        for module, group in [("core", self.call(defaults_plugin(self), "api_scopes") or [])] + [
+            (spec.name, spec.api_scopes) for spec in self.modules.values()
+        ]:
+            for scope in group:
+                scopes.setdefault(scope["name"], {**scope, "module": module})
+        for view in (app.view_functions.values() if app is not None else ()):
+            used = getattr(view, "_pamong_permission", "")
+            if isinstance(used, str) and used.startswith("api:"):
+                scopes.setdefault(used[4:], {"name": used[4:], "description": "", "module": ""})
+        return scopes
+
+
+def _checked_permissions(module: str, perms: list) -> list:
+    """A permission's default roles are roles the core knows (``core.auth.models.ROLES``)."""
+    from .auth.models import ROLES
+
+    for perm in perms:
+        for role in perm.get("roles", []):
+            if role not in ROLES:
+                raise ModuleError(
+                    f"module '{module}' grants permission '{perm.get('name')}' to unknown role '{role}' "
+                    f"(roles: {', '.join(ROLES)})"
+                )
+    return perms
+
+
+def _checked_scopes(module: str, scopes: list) -> list:
+    import re
+
+    for scope in scopes:
+        name = scope.get("name", "") if isinstance(scope, dict) else ""
+        if not re.match(SCOPE_NAME, name):
+            raise ModuleError(f"module '{module}' declares an API scope that is not a scope name: {scope!r}")
+    return scopes
+
+
+SCOPE_NAME = r"^[a-z0-9_.-]+:[a-z0-9_.-]+$"
 
 
 def defaults_plugin(manager: ModuleManager):

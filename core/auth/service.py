@@ -113,6 +113,9 @@ def create_token(tenant, name: str, scopes: list[str], actor) -> str:
     for scope in scopes:
         if not re.match(r"^[a-z0-9_.:-]+$", scope):
             raise ValidationError(f"'{scope}' is not a scope (e.g. complaints:write)", where="--scope")
+    from ..api.scopes import check_scopes
+
+    check_scopes(scopes)  # declared by the core or an installed module (core/api/scopes.py)
     token = f"pmg_{tenant.slug[:8]}_{secrets.token_urlsafe(32)}"
     with tenant_scope(tenant):
         if db.session.execute(db.select(ApiToken).where(ApiToken.name == name)).scalar_one_or_none():

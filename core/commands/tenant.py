@@ -60,7 +60,8 @@ def apply(paths):
 @click.argument("slug")
 @click.option("--name", required=True)
 @click.option("--kind", required=True, help=KINDS_HELP)
-@click.option("--timezone", "tz", required=True, help="Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
+@click.option("--timezone", "tz", required=True,
+              help="Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT), or one in PAMONG_EXTRA_TIMEZONES")
 @click.option("--parent", default="", help="slug of the province above it")
 @click.option("--domain", "domains", multiple=True, help="a host name that serves this tenant (repeatable)")
 @with_appcontext
@@ -69,7 +70,12 @@ def add(slug, name, kind, tz, parent, domains):
     if service.get_tenant(slug):
         raise ValidationError(f"tenant '{slug}' already exists (use 'tenant apply' to change it)", where="SLUG")
     data = {"slug": slug, "name": name, "kind": kind, "timezone": tz, "parent": parent, "domains": list(domains)}
-    doc = parse_tenant(data, "arguments")
+    try:
+        doc = parse_tenant(data, "arguments")
+    except ValidationError as exc:  # name the option, e.g. "--timezone: time zone 'Asia/Tokyo' is not allowed here"
+        key = exc.where.removeprefix("arguments: ").split(".", 1)[0].split("[", 1)[0]
+        option = {"slug": "SLUG", "domains": "--domain"}.get(key, f"--{key}")
+        raise ValidationError(exc.message, where=option if key else "arguments") from None
     (_, doc), = service.check_batch([("arguments", doc)], manager())
     service.apply_doc(doc, actor(), manager())
     click.echo(f"created tenant {slug}")

@@ -68,7 +68,7 @@ def check_batch(docs: list[tuple[str, TenantFile]], manager) -> list[tuple[str, 
                     f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
                     where=f"{where}: modules.{name}",
                 )
-            settings = validate_settings(spec.schema, entry.settings, f"{where}: modules.{name}.settings")
+            settings = validate_settings(spec.schema, entry.settings, f"{where}: modules.{name}.settings", slug=doc.slug)
             modules[name] = entry.model_copy(update={"settings": settings})
         for name, entry in modules.items():
             for req in manager.modules[name].requires:
@@ -194,11 +194,15 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
         if settings is None:
             settings = row.settings if row else {}
         if not checked:
-            settings = validate_settings(spec.schema, settings, f"modules.{name}.settings")
+            settings = validate_settings(spec.schema, settings, f"modules.{name}.settings", slug=tenant.slug)
         if row is None:
             row = TenantModule(tenant_id=tenant.id, module=name, enabled=False, settings={})
             db.session.add(row)
         was_enabled, old_settings = row.enabled, dict(row.settings or {})
+        if not was_enabled or old_settings != settings:
+            # what the schema cannot check (an agency that exists, ...), on every write
+            manager.call(spec.plugin, "check_settings", app=current_app._get_current_object(), tenant=tenant,
+                         settings=settings)
         row.settings = settings
         if not was_enabled:
             row.enabled = True
