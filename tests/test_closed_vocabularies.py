@@ -170,3 +170,27 @@ def test_agencies_named_by_settings_are_checked_on_every_write(app, run, create_
         db.session.rollback()
     assert caught.value.where == "modules.complaints.settings.agency_contacts.DINSOS"
     assert "agency 'DINSOS' does not exist" in caught.value.message and "DLH" in caught.value.message
+
+
+# -- A CLI settings change names what it changes (issue 10.12) ------------------------------------
+
+def test_tenant_set_changes_only_the_named_settings(app, run, create_tenant):
+    from core.audit import AuditEntry
+    from core.tenancy.models import TenantModule
+
+    tenant = create_tenant(modules={"notes": {"max_length": 99, "greeting": "Selamat pagi"}})
+    result = run("tenant", "set", tenant.slug, "notes", "max_length=50")
+    assert result.exit_code == 0, result.output
+    with app.app_context(), tenant_scope(tenant):
+        row = db.session.execute(db.select(TenantModule).where(TenantModule.module == "notes")).scalar_one()
+        assert row.settings == {"max_length": 50, "greeting": "Selamat pagi"}  # the greeting is kept
+        entry = db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.action == "tenant.module.settings")
+        ).scalar_one()
+        assert entry.summary["before"]["max_length"] == 99 and entry.summary["after"]["max_length"] == 50
+    for args, where in [(["nosuch=1"], "modules.notes.settings.nosuch: unknown key"),
+                        (["max_length=many"], "modules.notes.settings.max_length: 'many' is not JSON"),
+                        (["max_length=100000"], "modules.notes.settings.max_length: 100000 is greater"),
+                        (["max_length"], "PAIRS: 'max_length' is not KEY=VALUE")]:
+        bad = run("tenant", "set", tenant.slug, "notes", *args)
+        assert bad.exit_code == 2 and _one_line(bad.stderr).startswith(f"error: {where}"), bad.stderr

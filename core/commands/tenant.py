@@ -148,3 +148,32 @@ def disable(slug, module):
     tenant = service.require_tenant(slug)
     service.disable_module(tenant, module, actor(), manager())
     click.echo(f"disabled {module} for {slug}")
+
+
+@tenant_group.command("set", help="Change only the named settings of MODULE for tenant SLUG: KEY=VALUE ... "
+                                  "(VALUE as JSON for numbers, lists and tables; every other setting is kept).")
+@click.argument("slug")
+@click.argument("module")
+@click.argument("pairs", nargs=-1, required=True)
+@with_appcontext
+@transaction
+def set_(slug, module, pairs):
+    import json
+
+    tenant = service.require_tenant(slug)
+    spec = manager().get(module)
+    if spec is None:
+        raise ValidationError(f"unknown module '{module}' (installed: {', '.join(manager().modules) or 'none'})",
+                              where="MODULE")
+    changes = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ValidationError(f"'{pair}' is not KEY=VALUE", where="PAIRS")
+        kind = ((spec.schema.get("properties") or {}).get(key) or {}).get("type", "string")
+        try:
+            changes[key] = raw if kind == "string" else json.loads(raw)
+        except ValueError:
+            raise ValidationError(f"'{raw}' is not JSON (a {kind})", where=f"modules.{module}.settings.{key}") from None
+    service.change_module_settings(tenant, module, changes, actor(), manager())
+    click.echo(f"changed {', '.join(sorted(changes))} of {module} for {slug}")

@@ -215,6 +215,32 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
         return row
 
 
+def change_module_settings(tenant: Tenant, name: str, changes: dict, actor, manager) -> dict:
+    """Change only the settings ``changes`` names, keeping every other stored value; returns the
+    new whole document. An unknown key, a bad value or a secret that is not set raises one
+    ValidationError naming ``modules.<name>.settings.<key>``; the change is audited before/after."""
+    from ..audit import record
+
+    spec = manager.get(name)
+    if spec is None:
+        raise ValidationError(f"unknown module '{name}'", where="MODULE", code="unknown_module")
+    known = (spec.schema.get("properties") or {})
+    for key in changes:
+        if key not in known:
+            raise ValidationError(f"unknown key (keys: {', '.join(known) or 'none'})",
+                                  where=f"modules.{name}.settings.{key}")
+    row = module_row(tenant, name)
+    merged = {**(row.settings if row else {}), **changes}
+    if row is None or row.enabled:
+        return enable_module(tenant, name, actor, manager, settings=merged).settings
+    settings = validate_settings(spec.schema, merged, f"modules.{name}.settings", slug=tenant.slug)
+    with tenant_scope(tenant):
+        if settings != row.settings:
+            record(tenant, actor, "tenant.module.settings", "module", name, before=row.settings, after=settings)
+        row.settings = settings
+    return settings
+
+
 def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=None) -> None:
     from flask import current_app
 
