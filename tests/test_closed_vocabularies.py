@@ -194,3 +194,16 @@ def test_tenant_set_changes_only_the_named_settings(app, run, create_tenant):
                         (["max_length"], "PAIRS: 'max_length' is not KEY=VALUE")]:
         bad = run("tenant", "set", tenant.slug, "notes", *args)
         assert bad.exit_code == 2 and _one_line(bad.stderr).startswith(f"error: {where}"), bad.stderr
+
+
+def test_role_grant_and_tenant_enable_list_what_is_known(app, run, create_tenant):
+    tenant = create_tenant()
+    bad = run("role", "grant", tenant.slug, "officer", "complaints.nosuch")
+    line = _one_line(bad.stderr)
+    assert bad.exit_code == 2 and line.startswith("error: PERMISSION: unknown permission 'complaints.nosuch'")
+    assert "complaints.handle" in line and "core.admin" in line
+    bad = run("role", "grant", tenant.slug, "mayor", "core.admin")
+    assert bad.exit_code == 2 and "one of: citizen, officer, admin, auditor" in _one_line(bad.stderr)
+    bad = run("tenant", "enable", tenant.slug, "nosuch")
+    line = _one_line(bad.stderr)
+    assert bad.exit_code == 2 and "unknown module 'nosuch'" in line and "complaints" in line and "notes" in line

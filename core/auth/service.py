@@ -87,9 +87,10 @@ def revoke_role(tenant, user: User, role: str, actor) -> int:
 def set_role_permission(tenant, role: str, permission: str, granted: bool, actor, known: dict) -> None:
     """Grant or withdraw a declared permission from a role in one tenant."""
     if role not in ROLES:
-        raise ValidationError(f"unknown role '{role}'", where="ROLE")
+        raise ValidationError(f"unknown role '{role}' (one of: {', '.join(ROLES)})", where="ROLE")
     if permission not in known:
-        raise ValidationError(f"unknown permission '{permission}'", where="PERMISSION")
+        raise ValidationError(f"unknown permission '{permission}' (known: {', '.join(sorted(known))})",
+                              where="PERMISSION")
     with tenant_scope(tenant):
         row = db.session.execute(
             db.select(RolePermission).where(RolePermission.role == role, RolePermission.permission == permission)

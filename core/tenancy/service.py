@@ -184,7 +184,8 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
 
     spec = manager.get(name)
     if spec is None:
-        raise ValidationError(f"unknown module '{name}'", where="MODULE", code="unknown_module")
+        raise ValidationError(f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
+                              where="MODULE", code="unknown_module")
     with tenant_scope(tenant):
         enabled = set(enabled_modules(tenant))
         missing = [r for r in spec.requires if r not in enabled]
@@ -223,7 +224,8 @@ def change_module_settings(tenant: Tenant, name: str, changes: dict, actor, mana
 
     spec = manager.get(name)
     if spec is None:
-        raise ValidationError(f"unknown module '{name}'", where="MODULE", code="unknown_module")
+        raise ValidationError(f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
+                              where="MODULE", code="unknown_module")
     known = (spec.schema.get("properties") or {})
     for key in changes:
         if key not in known:
@@ -246,7 +248,8 @@ def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=
 
     spec = manager.get(name)
     if spec is None:
-        raise ValidationError(f"unknown module '{name}'", where="MODULE", code="unknown_module")
+        raise ValidationError(f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
+                              where="MODULE", code="unknown_module")
     with tenant_scope(tenant):
         dependants = [m for m in enabled_modules(tenant) if name in manager.modules[m].requires]
         if dependants:
