@@ -31,9 +31,11 @@ def validate_settings(schema: dict, value: dict, where: str, slug: str | None = 
     if not isinstance(value, dict):
         raise ValidationError("must be a table", where=where)
     schema = {"additionalProperties": False, **schema}
-    filled = _fill_defaults(schema, value)
-    validator = Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(filled), key=lambda e: list(e.absolute_path))
+    try:
+        filled = _fill_defaults(schema, value)
+        errors = sorted(Draft202012Validator(schema).iter_errors(filled), key=lambda e: list(e.absolute_path))
+    except RecursionError:  # lists or tables nested deeper than Python follows
+        raise ValidationError("is nested too deeply", where=where) from None
     if errors:
         err = errors[0]
         path = ".".join(str(p) for p in err.absolute_path)

@@ -27,9 +27,10 @@ def fields(schema: dict, values: dict, posted=None) -> list[dict]:
         else:
             widget = "json"
         value = values.get(key, sub.get("default"))
-        shown = json.dumps(value, ensure_ascii=False, indent=1) if widget == "json" else value
         if posted is not None and key in posted and widget != "checkbox":
             shown = posted.get(key)  # what they typed, also when it was wrong
+        else:
+            shown = json.dumps(value, ensure_ascii=False, indent=1) if widget == "json" else value
         out.append({
             "key": key, "widget": widget, "value": shown,
             "label": sub.get("title", key), "help": sub.get("description", ""), "choices": sub.get("enum", []),
@@ -59,7 +60,7 @@ def parse(schema: dict, form) -> tuple[dict, dict]:
                 settings[key] = raw
             else:
                 settings[key] = json.loads(raw or "null")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python parses
             errors[key] = _("Not a valid value for this field.")
     return settings, errors
 

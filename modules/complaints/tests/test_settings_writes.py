@@ -91,3 +91,13 @@ def test_a_checkbox_left_unchecked_differs_from_a_field_left_out(app, client, cr
     with app.test_request_context():
         settings, errors = parse(schema, MultiDict([("n", "2")]))
     assert set(errors) == {"on"} and "on" not in settings
+
+
+def test_deeply_nested_json_is_an_error_on_the_form(app, client, make_tenant, create_user, login):
+    tenant, url = _admin(make_tenant, create_user, login, client)
+    for depth in (800, 990, 5000, 100_000):
+        nested = "[" * depth + "]" * depth
+        response = client.post(url, data=_form({**SETTINGS, "categories": []}) | {"categories": nested})
+        assert response.status_code == 400, depth
+    with app.app_context():
+        assert _row(tenant).settings["categories"] == SETTINGS["categories"]
