@@ -207,3 +207,25 @@ def test_role_grant_and_tenant_enable_list_what_is_known(app, run, create_tenant
     bad = run("tenant", "enable", tenant.slug, "nosuch")
     line = _one_line(bad.stderr)
     assert bad.exit_code == 2 and "unknown module 'nosuch'" in line and "complaints" in line and "notes" in line
+
+
+def test_settings_of_a_disabled_module_are_audited_when_they_change(app, run, create_tenant, tmp_path):
+    """``tenant apply`` with ``enabled = false`` used to overwrite the kept settings unrecorded."""
+    from core.audit import AuditEntry
+
+    tenant = create_tenant(modules={"notes": {"max_length": 99}})
+    assert run("tenant", "disable", tenant.slug, "notes").exit_code == 0
+    exported = run("tenant", "export", tenant.slug).output
+    assert "max_length = 99" in exported
+    path = tmp_path / f"{tenant.slug}.toml"
+    path.write_text(exported.replace("max_length = 99", "max_length = 42"))
+    assert run("tenant", "apply", str(path)).exit_code == 0
+    assert run("tenant", "enable", tenant.slug, "notes").exit_code == 0
+    with app.app_context(), tenant_scope(tenant):
+        entries = db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.object_id == "notes").order_by(AuditEntry.id)
+        ).scalars().all()
+    changed = [e for e in entries if e.action == "tenant.module.settings"]
+    assert len(changed) == 1
+    assert changed[0].summary["before"]["max_length"] == 99 and changed[0].summary["after"]["max_length"] == 42
+    assert entries[-1].action == "tenant.module.enable" and entries[-1].summary["after"]["settings"]["max_length"] == 42

@@ -196,6 +196,7 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
             settings = row.settings if row else {}
         if not checked:
             settings = validate_settings(spec.schema, settings, f"modules.{name}.settings", slug=tenant.slug)
+        existed = row is not None
         if row is None:
             row = TenantModule(tenant_id=tenant.id, module=name, enabled=False, settings={})
             db.session.add(row)
@@ -210,7 +211,9 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
             db.session.flush()
             grant_defaults(tenant, spec.permissions)
             manager.call(spec.plugin, "on_tenant_enabled", app=current_app._get_current_object(), tenant=tenant, settings=settings)
-            record(tenant, actor, "tenant.module.enable", "module", name, after={"settings": settings})
+            record(tenant, actor, "tenant.module.enable", "module", name,
+                   before={"settings": old_settings} if existed and old_settings != settings else None,
+                   after={"settings": settings})
         elif old_settings != settings:
             record(tenant, actor, "tenant.module.settings", "module", name, before=old_settings, after=settings)
         return row
@@ -259,7 +262,9 @@ def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=
             if keep_row_settings is not None:
                 db.session.add(TenantModule(tenant_id=tenant.id, module=name, enabled=False, settings=keep_row_settings))
             return
-        if keep_row_settings is not None:
+        if keep_row_settings is not None and keep_row_settings != (row.settings or {}):
+            record(tenant, actor, "tenant.module.settings", "module", name, before=dict(row.settings or {}),
+                   after=keep_row_settings)
             row.settings = keep_row_settings
         if row.enabled:
             row.enabled = False
