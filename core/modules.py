@@ -86,6 +86,16 @@ def discover(disabled: set[str] = frozenset()) -> list[tuple[str, object, str]]:
     return found
 
 
+def installed_names() -> set[str]:
+    """The names of every installed module (built-in packages and entry points), without importing them."""
+    try:
+        package = importlib.import_module(BUILTIN_PACKAGE)
+        names = {m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg}
+    except ModuleNotFoundError:
+        names = set()
+    return names | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def order_by_requires(specs: dict[str, ModuleSpec]) -> list[str]:
     """Topological order; a missing or circular requirement is an error naming the module."""
     for spec in specs.values():
@@ -120,6 +130,10 @@ class ModuleManager:
 
         self.pm.register(defaults, name="core")
         self.modules: dict[str, ModuleSpec] = {}
+        unknown = sorted(set(disabled) - installed_names())
+        if unknown:  # a misspelt name would leave the module running unnoticed
+            raise ModuleError(f"PAMONG_MODULES_DISABLED: no installed module '{unknown[0]}' "
+                              f"(installed: {', '.join(sorted(installed_names())) or 'none'})")
         found = discover(disabled) + [(self._name_of(p), p, "test") for p in extra_plugins]
         specs: dict[str, ModuleSpec] = {}
         for name, plugin, source in found:

@@ -229,3 +229,13 @@ def test_settings_of_a_disabled_module_are_audited_when_they_change(app, run, cr
     assert len(changed) == 1
     assert changed[0].summary["before"]["max_length"] == 99 and changed[0].summary["after"]["max_length"] == 42
     assert entries[-1].action == "tenant.module.enable" and entries[-1].summary["after"]["settings"]["max_length"] == 42
+
+
+def test_disabling_a_module_that_is_not_installed_stops_start_up():
+    from core.modules import ModuleManager
+
+    with pytest.raises(ModuleError) as caught:
+        ModuleManager(disabled={"complaint"})  # misspelt: complaints would have kept running
+    assert str(caught.value).startswith("PAMONG_MODULES_DISABLED: no installed module 'complaint' (installed: ")
+    assert "complaints" in str(caught.value)
+    assert "complaints" not in ModuleManager(disabled={"complaints"}).modules
