@@ -6,9 +6,19 @@ error shown on the form, never a silent reset to its default (issue 10.12).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 from flask_babel import gettext as _
+
+VERSION_FIELD = "_settings_version"  # the stored document the form was opened on (a digest)
+
+
+def version(settings: dict | None) -> str:
+    """A digest of a stored settings document: the form posts it back, so a save over someone
+    else's newer change is refused instead of silently undoing it."""
+    text = json.dumps(settings or {}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def fields(schema: dict, values: dict, posted=None) -> list[dict]:

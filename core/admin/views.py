@@ -71,10 +71,16 @@ def module_settings(name: str):
         abort(404)
     row = tenants.module_row(g.tenant, name)
     values = dict(row.settings) if row else {}
+    stored_version = settings_form.version(row.settings if row else None)
     errors, posted = {}, None
     if request.method == "POST":
         posted = request.form
+        opened_on = request.form.get(settings_form.VERSION_FIELD)
         values, errors = settings_form.parse(spec.schema, request.form)
+        if opened_on is not None and opened_on != stored_version:
+            errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
+                                "was saved. Save again to replace their change with what is shown here, or reload "
+                                "the page to see it.")
         if not errors:
             try:
                 if row is None or row.enabled:
@@ -90,7 +96,7 @@ def module_settings(name: str):
                 errors[field or "_form"] = _setting_message(exc, field)
     return render_template(
         "admin/module_settings.html", spec=spec, fields=settings_form.fields(spec.schema, values, posted),
-        errors=errors,
+        errors=errors, version_field=settings_form.VERSION_FIELD, version=stored_version,
     ), (400 if errors else 200)
 
 

@@ -101,3 +101,27 @@ def test_deeply_nested_json_is_an_error_on_the_form(app, client, make_tenant, cr
         assert response.status_code == 400, depth
     with app.app_context():
         assert _row(tenant).settings["categories"] == SETTINGS["categories"]
+
+
+def test_a_save_over_a_newer_change_is_refused_not_silent(app, client, make_tenant, create_user, login):
+    from core.admin.settings_form import VERSION_FIELD
+    from core.tenancy import service
+    from core.tenancy.models import Tenant
+
+    tenant, url = _admin(make_tenant, create_user, login, client)
+    opened = re.search(rf'name="{VERSION_FIELD}" value="([0-9a-f]+)"', client.get(url).get_data(as_text=True)).group(1)
+    with app.app_context():  # meanwhile, someone else changes a setting (here: the CLI's explicit merge)
+        service.change_module_settings(db.session.get(Tenant, tenant.id), "complaints", {"reopen_days": 30},
+                                       "cli:other", app.extensions["pamong"])
+        db.session.commit()
+    stale = client.post(url, data=_form({**SETTINGS, "max_photos": 5}) | {VERSION_FIELD: opened})
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and 'value="5"' in page  # their input is kept on the form
+    with app.app_context():
+        assert _row(tenant).settings["reopen_days"] == 30 and _row(tenant).settings["max_photos"] == 2
+    current = re.search(rf'name="{VERSION_FIELD}" value="([0-9a-f]+)"', page).group(1)
+    assert current != opened
+    again = client.post(url, data=_form({**SETTINGS, "max_photos": 5, "reopen_days": 30}) | {VERSION_FIELD: current})
+    assert again.status_code == 302
+    with app.app_context():
+        assert _row(tenant).settings["reopen_days"] == 30 and _row(tenant).settings["max_photos"] == 5
