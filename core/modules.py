@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -200,7 +201,6 @@ class ModuleManager:
                 perms[perm["name"]] = perm
         return perms
 
-
     def all_api_scopes(self, app=None) -> dict[str, dict]:
         """Every API token scope that exists: ``{name: {"name", "description", "module"}}``.
 
@@ -234,17 +234,16 @@ def _checked_permissions(module: str, perms: list) -> list:
     return perms
 
 
-def _checked_scopes(module: str, scopes: list) -> list:
-    import re
+SCOPE_NAME = re.compile(r"^[a-z0-9_.-]+:[a-z0-9_.-]+$")  # <module>:<verb>, e.g. complaints:write
 
+
+def _checked_scopes(module: str, scopes: list) -> list:
+    """Each declared scope is ``{"name": "<module>:<verb>", ...}``."""
     for scope in scopes:
         name = scope.get("name", "") if isinstance(scope, dict) else ""
-        if not re.match(SCOPE_NAME, name):
+        if not SCOPE_NAME.match(name):
             raise ModuleError(f"module '{module}' declares an API scope that is not a scope name: {scope!r}")
     return scopes
-
-
-SCOPE_NAME = r"^[a-z0-9_.-]+:[a-z0-9_.-]+$"
 
 
 def defaults_plugin(manager: ModuleManager):

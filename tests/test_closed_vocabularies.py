@@ -44,6 +44,16 @@ def test_token_create_refuses_an_undeclared_scope(app, run, create_tenant):
     assert ok.exit_code == 0 and ok.output.startswith("pmg_")
 
 
+def test_token_scopes_lists_what_a_token_may_carry(run):
+    import json
+
+    result = run("token", "scopes", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert rows["complaints:write"]["module"] == "complaints" and rows["tenant:read"]["module"] == "core"
+    assert rows["notes:read"]["module"] == "notes"
+
+
 @pytest.mark.parametrize("scope", ["complaints:delete", "tenant:write", "notes:read ", "NOTES:READ", "*"])
 def test_every_path_that_creates_a_token_checks_its_scopes(app, create_tenant, scope):
     from core.auth.service import create_token
