@@ -198,3 +198,6 @@ def audit():
         "admin/audit.html", entries=entries[:PAGE], page=page, has_next=len(entries) > PAGE, args=args,
         bad_dates=(args.get("from") and not start) or (args.get("to") and not end),
     )
+
+
+from . import tokens  # noqa: E402,F401  (the API tokens page, on this blueprint)

@@ -107,8 +107,14 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+TOKEN_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"  # fits api_tokens.name (100)
+
+
 def create_token(tenant, name: str, scopes: list[str], actor) -> str:
     """Create an API token; the clear token is returned once and never stored."""
+    if not re.match(TOKEN_NAME, name or ""):
+        raise ValidationError(f"'{name}' is not a token name (letters, digits, '.', '_', '-'; at most 100)",
+                              where="--name", code="bad_token_name")
     if not scopes:
         raise ValidationError("give at least one --scope", where="--scope")
     for scope in scopes:
