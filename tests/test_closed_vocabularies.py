@@ -249,3 +249,20 @@ def test_disabling_a_module_that_is_not_installed_stops_start_up():
     assert str(caught.value).startswith("PAMONG_MODULES_DISABLED: no installed module 'complaint' (installed: ")
     assert "complaints" in str(caught.value)
     assert "complaints" not in ModuleManager(disabled={"complaints"}).modules
+
+
+def test_removing_an_agency_that_settings_still_name_is_refused(app, run, create_tenant, tmp_path):
+    category = {"code": "SAMPAH", "name_id": "Sampah", "name_en": "Rubbish", "agency": "DLH"}
+    tenant = create_tenant(modules={"complaints": {"categories": [category]}},
+                           agencies=[{"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "PU"}])
+    exported = run("tenant", "export", tenant.slug).output
+    path = tmp_path / f"{tenant.slug}.toml"
+    dlh = '    { code = "DLH", name = "Dinas Lingkungan Hidup" },\n'
+    assert dlh in exported
+    path.write_text(exported.replace(dlh, ""))
+    result = run("tenant", "apply", str(path))
+    assert result.exit_code == 2
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert line.startswith(f"error: {path}: modules.complaints.settings.categories.SAMPAH.agency: "
+                           "category 'SAMPAH' routes to agency 'DLH'")
+    assert dlh in run("tenant", "export", tenant.slug).output  # nothing changed

@@ -6,7 +6,7 @@ import click
 import tomli_w
 from flask.cli import with_appcontext
 
-from ..errors import ValidationError
+from ..errors import PamongError, ValidationError
 from ..extensions import db
 from ..tenancy import service
 from ..tenancy.models import Tenant
@@ -41,9 +41,13 @@ def apply_paths(paths, who) -> list[Tenant]:
     applied = []
     with click.progressbar(checked, label="Applying tenants", file=sys.stderr,
                            item_show_func=lambda item: item[1].slug if item else "") as bar:
-        for _where, doc in bar:
-            applied.append(service.apply_doc(doc, who, manager()))
-            db.session.flush()
+        for where, doc in bar:
+            try:
+                applied.append(service.apply_doc(doc, who, manager()))
+                db.session.flush()
+            except PamongError as exc:  # found while applying (an agency the settings name, ...): name the file
+                exc.where = f"{where}: {exc.where}" if exc.where else where
+                raise
     return applied
 
 

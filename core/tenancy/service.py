@@ -201,10 +201,10 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
             row = TenantModule(tenant_id=tenant.id, module=name, enabled=False, settings={})
             db.session.add(row)
         was_enabled, old_settings = row.enabled, dict(row.settings or {})
-        if not was_enabled or old_settings != settings:
-            # what the schema cannot check (an agency that exists, ...), on every write
-            manager.call(spec.plugin, "check_settings", app=current_app._get_current_object(), tenant=tenant,
-                         settings=settings)
+        # what the schema cannot check (an agency that exists, ...), on every write: also when only
+        # the organisation changed under unchanged settings (an agency removed from the tenant file)
+        manager.call(spec.plugin, "check_settings", app=current_app._get_current_object(), tenant=tenant,
+                     settings=settings)
         row.settings = settings
         if not was_enabled:
             row.enabled = True
