@@ -204,6 +204,9 @@ def test_tenant_set_changes_only_the_named_settings(app, run, create_tenant):
                         (["max_length"], "PAIRS: 'max_length' is not KEY=VALUE")]:
         bad = run("tenant", "set", tenant.slug, "notes", *args)
         assert bad.exit_code == 2 and _one_line(bad.stderr).startswith(f"error: {where}"), bad.stderr
+    fresh = create_tenant()
+    bad = run("tenant", "set", fresh.slug, "notes", "max_length=50")  # never silently enables a module
+    assert bad.exit_code == 2 and _one_line(bad.stderr).startswith("error: MODULE: ")
 
 
 def test_role_grant_and_tenant_enable_list_what_is_known(app, run, create_tenant):

@@ -235,8 +235,11 @@ def change_module_settings(tenant: Tenant, name: str, changes: dict, actor, mana
             raise ValidationError(f"unknown key (keys: {', '.join(known) or 'none'})",
                                   where=f"modules.{name}.settings.{key}")
     row = module_row(tenant, name)
-    merged = {**(row.settings if row else {}), **changes}
-    if row is None or row.enabled:
+    if row is None:
+        raise ValidationError(f"tenant '{tenant.slug}' has no settings for module '{name}' yet (enable it first)",
+                              where="MODULE")
+    merged = {**(row.settings or {}), **changes}
+    if row.enabled:
         return enable_module(tenant, name, actor, manager, settings=merged).settings
     settings = validate_settings(spec.schema, merged, f"modules.{name}.settings", slug=tenant.slug)
     with tenant_scope(tenant):
