@@ -48,9 +48,11 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
 
 def configure(app: Flask, config: dict | None) -> None:
     from . import params
+    from .tenancy.zones import SETTING, parse_extra
 
     app.config.update(load_config(config))
     params.init_app(app)  # bounded <int:...> in every route (before any blueprint is registered)
+    parse_extra(app.config[SETTING])  # a zone that does not exist stops start-up, named
 
 
 def init_extensions(app: Flask) -> None:

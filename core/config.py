@@ -44,6 +44,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PAMONG_TENANTS_DIR": os.environ.get("PAMONG_TENANTS_DIR", str(ROOT / "tenants")),
         "PAMONG_TEMPLATE_OVERRIDES": os.environ.get("PAMONG_TEMPLATE_OVERRIDES", ""),
         "PAMONG_MODULES_DISABLED": os.environ.get("PAMONG_MODULES_DISABLED", ""),
+        # IANA zones a tenant may use besides WIB/WITA/WIT, comma-separated (core/tenancy/zones.py)
+        "PAMONG_EXTRA_TIMEZONES": os.environ.get("PAMONG_EXTRA_TIMEZONES", ""),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "SESSION_COOKIE_HTTPONLY": True,

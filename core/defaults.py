@@ -15,11 +15,22 @@ def permissions():
     return CORE_PERMISSIONS
 
 
+CORE_API_SCOPES = [
+    {"name": "tenant:read", "description": _l("Read the tenant's public description (GET /api/v1/tenant)")},
+]
+
+
+@hookimpl(trylast=True)
+def api_scopes():
+    return CORE_API_SCOPES
+
+
 @hookimpl(trylast=True)
 def admin_items(tenant, user):
     return [
         {"title": _l("Modules"), "endpoint": "admin.modules", "permission": "core.admin"},
         {"title": _l("Users and roles"), "endpoint": "admin.users", "permission": "core.admin"},
+        {"title": _l("API tokens"), "endpoint": "admin.tokens", "permission": "core.tokens"},
         {"title": _l("Audit trail"), "endpoint": "admin.audit", "permission": "core.audit.read"},
     ]
 

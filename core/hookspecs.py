@@ -22,7 +22,23 @@ def module_info():
 
 @hookspec
 def settings_schema():
-    """Return the JSON Schema (an object schema with defaults) of this module's per-tenant settings."""
+    """Return the JSON Schema (an object schema with defaults) of this module's per-tenant settings.
+
+    A string property marked ``"secret": true`` holds a secret: a literal, or ``env:NAME``, which
+    names the environment variable ``PAMONG_SECRET_<SLUG>__<NAME>`` of the tenant's own namespace
+    (``core/tenant_secrets.py``). The core refuses, when the settings are written, a name that is
+    malformed or not set; read the value with ``core.kit.tenant_secret(tenant, value)``.
+    """
+
+
+@hookspec
+def check_settings(app, tenant, settings):
+    """Check what the schema cannot (a category's agency exists, a default is one of the list).
+
+    Called whenever this module's settings are written for an enabled module (``tenant apply``,
+    the admin form, ``tenant enable``), after the schema and the tenant's organisation are in
+    place. Raise ``core.kit.ValidationError`` naming the key (``where="modules.<m>.settings.<key>"``).
+    """
 
 
 @hookspec
@@ -59,6 +75,15 @@ def register_api(app):
 @hookspec
 def permissions():
     """Return ``[{"name", "description", "roles": [default roles]}]``: permissions this module checks."""
+
+
+@hookspec
+def api_scopes():
+    """Return ``[{"name", "description"}]``: the API token scopes this module's endpoints check.
+
+    A token may carry only scopes that the core or an installed module declares (``pamong token
+    create --scope`` refuses any other). Name them ``<module>:<verb>``, e.g. ``complaints:write``.
+    """
 
 
 @hookspec

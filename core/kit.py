@@ -25,6 +25,7 @@ from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
 from .storage import storage
 from .settings import module_settings
+from .tenant_secrets import resolve as tenant_secret
 from .tenancy.models import OrgUnit, Tenant, utcnow
 from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, tenant_scope
 from .tenancy.key_check import key_violations
@@ -47,6 +48,8 @@ __all__ = [
     # accounts, tenants and signed webhooks (added for the complaints module)
     "agencies_of", "enabled_modules", "limiter", "members_of", "normalise_email", "token_for",
     "SignatureError", "sign_webhook", "verify_webhook",
+    # secrets a tenant's settings name (env:NAME, in the tenant's own namespace)
+    "tenant_secret",
     # domain events between modules
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -31,6 +32,7 @@ class ModuleSpec:
     source: str  # "builtin" or the distribution's entry point
     schema: dict = field(default_factory=dict)
     permissions: list = field(default_factory=list)
+    api_scopes: list = field(default_factory=list)
 
     @property
     def title(self):
@@ -85,6 +87,16 @@ def discover(disabled: set[str] = frozenset()) -> list[tuple[str, object, str]]:
     return found
 
 
+def installed_names() -> set[str]:
+    """The names of every installed module (built-in packages and entry points), without importing them."""
+    try:
+        package = importlib.import_module(BUILTIN_PACKAGE)
+        names = {m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg}
+    except ModuleNotFoundError:
+        names = set()
+    return names | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def order_by_requires(specs: dict[str, ModuleSpec]) -> list[str]:
     """Topological order; a missing or circular requirement is an error naming the module."""
     for spec in specs.values():
@@ -119,6 +131,10 @@ class ModuleManager:
 
         self.pm.register(defaults, name="core")
         self.modules: dict[str, ModuleSpec] = {}
+        unknown = sorted(set(disabled) - installed_names())
+        if unknown:  # a misspelt name would leave the module running unnoticed
+            raise ModuleError(f"PAMONG_MODULES_DISABLED: no installed module '{unknown[0]}' "
+                              f"(installed: {', '.join(sorted(installed_names())) or 'none'})")
         found = discover(disabled) + [(self._name_of(p), p, "test") for p in extra_plugins]
         specs: dict[str, ModuleSpec] = {}
         for name, plugin, source in found:
@@ -139,7 +155,8 @@ class ModuleManager:
                 path=_package_path(plugin),
                 source=source,
                 schema=self.call(plugin, "settings_schema") or {"type": "object", "properties": {}},
-                permissions=self.call(plugin, "permissions") or [],
+                permissions=_checked_permissions(name, self.call(plugin, "permissions") or []),
+                api_scopes=_checked_scopes(name, self.call(plugin, "api_scopes") or []),
             )
         try:
             self.pm.check_pending()
@@ -183,6 +200,50 @@ class ModuleManager:
             for perm in group:
                 perms[perm["name"]] = perm
         return perms
+
+    def all_api_scopes(self, app=None) -> dict[str, dict]:
+        """Every API token scope that exists: ``{name: {"name", "description", "module"}}``.
+
+        The core's and each installed module's ``api_scopes()``, and any scope an ``@api_scope``
+        endpoint of ``app`` checks (so a module that forgot to declare one is not locked out).
+        """
+        scopes: dict[str, dict] = {}
+        for module, group in [("core", self.call(defaults_plugin(self), "api_scopes") or [])] + [
+            (spec.name, spec.api_scopes) for spec in self.modules.values()
+        ]:
+            for scope in group:
+                scopes.setdefault(scope["name"], {**scope, "module": module})
+        for view in (app.view_functions.values() if app is not None else ()):
+            used = getattr(view, "_pamong_permission", "")
+            if isinstance(used, str) and used.startswith("api:"):
+                scopes.setdefault(used[4:], {"name": used[4:], "description": "", "module": ""})
+        return scopes
+
+
+def _checked_permissions(module: str, perms: list) -> list:
+    """A permission's default roles are roles the core knows (``core.auth.models.ROLES``)."""
+    from .auth.models import ROLES
+
+    for perm in perms:
+        for role in perm.get("roles", []):
+            if role not in ROLES:
+                raise ModuleError(
+                    f"module '{module}' grants permission '{perm.get('name')}' to unknown role '{role}' "
+                    f"(roles: {', '.join(ROLES)})"
+                )
+    return perms
+
+
+SCOPE_NAME = re.compile(r"^[a-z0-9_.-]+:[a-z0-9_.-]+$")  # <module>:<verb>, e.g. complaints:write
+
+
+def _checked_scopes(module: str, scopes: list) -> list:
+    """Each declared scope is ``{"name": "<module>:<verb>", ...}``."""
+    for scope in scopes:
+        name = scope.get("name", "") if isinstance(scope, dict) else ""
+        if not SCOPE_NAME.match(name):
+            raise ModuleError(f"module '{module}' declares an API scope that is not a scope name: {scope!r}")
+    return scopes
 
 
 def defaults_plugin(manager: ModuleManager):

@@ -21,14 +21,21 @@ def _fill_defaults(schema: dict, value: dict) -> dict:
     return out
 
 
-def validate_settings(schema: dict, value: dict, where: str) -> dict:
-    """Return ``value`` with defaults filled in, or raise one ValidationError naming the key."""
+def validate_settings(schema: dict, value: dict, where: str, slug: str | None = None) -> dict:
+    """Return ``value`` with defaults filled in, or raise one ValidationError naming the key.
+
+    ``value`` is the whole settings document: a key it leaves out takes its default. With the
+    tenant's ``slug``, every secret setting (``"secret": true``) must name a secret that is set in
+    that tenant's own namespace (core/tenant_secrets.py).
+    """
     if not isinstance(value, dict):
         raise ValidationError("must be a table", where=where)
     schema = {"additionalProperties": False, **schema}
-    filled = _fill_defaults(schema, value)
-    validator = Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(filled), key=lambda e: list(e.absolute_path))
+    try:
+        filled = _fill_defaults(schema, value)
+        errors = sorted(Draft202012Validator(schema).iter_errors(filled), key=lambda e: list(e.absolute_path))
+    except RecursionError:  # lists or tables nested deeper than Python follows
+        raise ValidationError("is nested too deeply", where=where) from None
     if errors:
         err = errors[0]
         path = ".".join(str(p) for p in err.absolute_path)
@@ -36,6 +43,10 @@ def validate_settings(schema: dict, value: dict, where: str) -> dict:
         if err.validator == "additionalProperties":
             message = "unknown key: " + message.split("(")[-1].rstrip(")")
         raise ValidationError(message, where=f"{where}.{path}" if path else where)
+    if slug is not None:
+        from .tenant_secrets import check_settings
+
+        check_settings(schema, filled, slug, where)
     return filled
 
 

@@ -65,14 +65,24 @@ def toggle_module(name: str, action: str):
 @bp.route("/modules/<name>/settings", methods=["GET", "POST"])
 @requires("core.admin")
 def module_settings(name: str):
+    """The whole settings document of one module: the form posts every field, and a field left
+    out is an error on the form (never a reset to its default); saved settings are audited with
+    before and after."""
     spec = _manager().get(name)
     if spec is None:
         abort(404)
     row = tenants.module_row(g.tenant, name)
     values = dict(row.settings) if row else {}
-    errors = {}
+    stored_version = settings_form.version(row.settings if row else None)
+    errors, posted = {}, None
     if request.method == "POST":
+        posted = request.form
+        opened_on = request.form.get(settings_form.VERSION_FIELD)
         values, errors = settings_form.parse(spec.schema, request.form)
+        if opened_on is not None and opened_on != stored_version:
+            errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
+                                "was saved. Save again to replace their change with what is shown here, or reload "
+                                "the page to see it.")
         if not errors:
             try:
                 if row is None or row.enabled:
@@ -84,18 +94,33 @@ def module_settings(name: str):
                 return redirect(url_for("admin.modules"))
             except PamongError as exc:
                 db.session.rollback()
-                errors[exc.where.rsplit(".", 1)[-1]] = exc.message
+                field = settings_form.field_of(exc.where, spec.schema)
+                errors[field or "_form"] = _setting_message(exc, field)
     return render_template(
-        "admin/module_settings.html", spec=spec, fields=settings_form.fields(spec.schema, values), errors=errors,
+        "admin/module_settings.html", spec=spec, fields=settings_form.fields(spec.schema, values, posted),
+        errors=errors, version_field=settings_form.VERSION_FIELD, version=stored_version,
     ), (400 if errors else 200)
+
+
+def _setting_message(exc: PamongError, field: str) -> str:
+    """The error for the form, in the person's language where the core knows the kind."""
+    if exc.code == "unknown_secret":
+        return _("This secret is not set for this tenant: ask the deployment operator to set %(variable)s, "
+                 "or leave the field empty.", variable=exc.message.rsplit(" ", 1)[-1])
+    if exc.code == "bad_secret_name":
+        return _("Not a secret name: write env: followed by capital letters, digits and single underscores "
+                 "(e.g. env:CHAT_WEBHOOK).")
+    detail = exc.message if field or not exc.where else f"{exc.where}: {exc.message}"
+    return _("Not a valid value: %(detail)s", detail=detail)
 
 
 def _save_disabled(row, spec, values):
     from ..audit import record
     from ..settings import validate_settings
 
-    settings = validate_settings(spec.schema, values, f"modules.{spec.name}.settings")
-    record(g.tenant, _actor(), "tenant.module.settings", "module", spec.name, before=row.settings, after=settings)
+    settings = validate_settings(spec.schema, values, f"modules.{spec.name}.settings", slug=g.tenant.slug)
+    if settings != row.settings:
+        record(g.tenant, _actor(), "tenant.module.settings", "module", spec.name, before=row.settings, after=settings)
     row.settings = settings
 
 
@@ -190,3 +215,6 @@ def audit():
         "admin/audit.html", entries=entries[:PAGE], page=page, has_next=len(entries) > PAGE, args=args,
         bad_dates=" ".join(dict.fromkeys(problems)),
     ), (400 if problems else 200)
+
+
+from . import tokens  # noqa: E402,F401  (the API tokens page, on this blueprint)

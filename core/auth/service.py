@@ -87,9 +87,10 @@ def revoke_role(tenant, user: User, role: str, actor) -> int:
 def set_role_permission(tenant, role: str, permission: str, granted: bool, actor, known: dict) -> None:
     """Grant or withdraw a declared permission from a role in one tenant."""
     if role not in ROLES:
-        raise ValidationError(f"unknown role '{role}'", where="ROLE")
+        raise ValidationError(f"unknown role '{role}' (one of: {', '.join(ROLES)})", where="ROLE")
     if permission not in known:
-        raise ValidationError(f"unknown permission '{permission}'", where="PERMISSION")
+        raise ValidationError(f"unknown permission '{permission}' (known: {', '.join(sorted(known))})",
+                              where="PERMISSION")
     with tenant_scope(tenant):
         row = db.session.execute(
             db.select(RolePermission).where(RolePermission.role == role, RolePermission.permission == permission)
@@ -106,13 +107,22 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+TOKEN_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"  # fits api_tokens.name (100)
+
+
 def create_token(tenant, name: str, scopes: list[str], actor) -> str:
     """Create an API token; the clear token is returned once and never stored."""
+    if not re.match(TOKEN_NAME, name or ""):
+        raise ValidationError(f"'{name}' is not a token name (letters, digits, '.', '_', '-'; at most 100)",
+                              where="--name", code="bad_token_name")
     if not scopes:
         raise ValidationError("give at least one --scope", where="--scope")
     for scope in scopes:
         if not re.match(r"^[a-z0-9_.:-]+$", scope):
             raise ValidationError(f"'{scope}' is not a scope (e.g. complaints:write)", where="--scope")
+    from ..api.scopes import check_scopes
+
+    check_scopes(scopes)  # declared by the core or an installed module (core/api/scopes.py)
     token = f"pmg_{tenant.slug[:8]}_{secrets.token_urlsafe(32)}"
     with tenant_scope(tenant):
         if db.session.execute(db.select(ApiToken).where(ApiToken.name == name)).scalar_one_or_none():

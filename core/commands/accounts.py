@@ -97,7 +97,8 @@ def token_group():
 
 @token_group.command("create", help="Create an API token for SLUG and print it (shown once).")
 @click.argument("slug")
-@click.option("--scope", "scopes", multiple=True, required=True, help="e.g. complaints:write (repeatable)")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="e.g. complaints:write (repeatable; 'pamong token scopes' lists them)")
 @click.option("--name", default=None, help="a name to recognise the token by")
 @with_appcontext
 @transaction
@@ -107,6 +108,21 @@ def create(slug, scopes, name):
     tenant = require_tenant(slug)
     token = accounts.create_token(tenant, name or f"token-{secrets.token_hex(3)}", list(scopes), actor())
     click.echo(token)
+
+
+@token_group.command("scopes", help="The scopes a token may carry: declared by the core and the installed modules.")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@with_appcontext
+def scopes_(as_json):
+    from ..api.scopes import known_scopes
+
+    rows = {name: {"module": s.get("module", ""), "description": str(s.get("description", ""))}
+            for name, s in sorted(known_scopes().items())}
+    if as_json:
+        emit_json(rows)
+        return
+    for name, row in rows.items():
+        click.echo(f"{name:28} {row['module']:14} {row['description']}")
 
 
 @token_group.command("revoke", help="Revoke the API token NAME of tenant SLUG (refused from now on).")

@@ -6,7 +6,7 @@ import click
 import tomli_w
 from flask.cli import with_appcontext
 
-from ..errors import ValidationError
+from ..errors import PamongError, ValidationError
 from ..extensions import db
 from ..tenancy import service
 from ..tenancy.models import Tenant
@@ -41,9 +41,13 @@ def apply_paths(paths, who) -> list[Tenant]:
     applied = []
     with click.progressbar(checked, label="Applying tenants", file=sys.stderr,
                            item_show_func=lambda item: item[1].slug if item else "") as bar:
-        for _where, doc in bar:
-            applied.append(service.apply_doc(doc, who, manager()))
-            db.session.flush()
+        for where, doc in bar:
+            try:
+                applied.append(service.apply_doc(doc, who, manager()))
+                db.session.flush()
+            except PamongError as exc:  # found while applying (an agency the settings name, ...): name the file
+                exc.where = f"{where}: {exc.where}" if exc.where else where
+                raise
     return applied
 
 
@@ -60,7 +64,8 @@ def apply(paths):
 @click.argument("slug")
 @click.option("--name", required=True)
 @click.option("--kind", required=True, help=KINDS_HELP)
-@click.option("--timezone", "tz", required=True, help="Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
+@click.option("--timezone", "tz", required=True,
+              help="Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT), or one in PAMONG_EXTRA_TIMEZONES")
 @click.option("--parent", default="", help="slug of the province above it")
 @click.option("--domain", "domains", multiple=True, help="a host name that serves this tenant (repeatable)")
 @with_appcontext
@@ -69,7 +74,12 @@ def add(slug, name, kind, tz, parent, domains):
     if service.get_tenant(slug):
         raise ValidationError(f"tenant '{slug}' already exists (use 'tenant apply' to change it)", where="SLUG")
     data = {"slug": slug, "name": name, "kind": kind, "timezone": tz, "parent": parent, "domains": list(domains)}
-    doc = parse_tenant(data, "arguments")
+    try:
+        doc = parse_tenant(data, "arguments")
+    except ValidationError as exc:  # name the option, e.g. "--timezone: time zone 'Asia/Tokyo' is not allowed here"
+        key = exc.where.removeprefix("arguments: ").split(".", 1)[0].split("[", 1)[0]
+        option = {"slug": "SLUG", "domains": "--domain"}.get(key, f"--{key}")
+        raise ValidationError(exc.message, where=option if key else "arguments") from None
     (_, doc), = service.check_batch([("arguments", doc)], manager())
     service.apply_doc(doc, actor(), manager())
     click.echo(f"created tenant {slug}")
@@ -142,3 +152,32 @@ def disable(slug, module):
     tenant = service.require_tenant(slug)
     service.disable_module(tenant, module, actor(), manager())
     click.echo(f"disabled {module} for {slug}")
+
+
+@tenant_group.command("set", help="Change only the named settings of MODULE for tenant SLUG: KEY=VALUE ... "
+                                  "(VALUE as JSON for numbers, lists and tables; every other setting is kept).")
+@click.argument("slug")
+@click.argument("module")
+@click.argument("pairs", nargs=-1, required=True)
+@with_appcontext
+@transaction
+def set_(slug, module, pairs):
+    import json
+
+    tenant = service.require_tenant(slug)
+    spec = manager().get(module)
+    if spec is None:
+        raise ValidationError(f"unknown module '{module}' (installed: {', '.join(manager().modules) or 'none'})",
+                              where="MODULE")
+    changes = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ValidationError(f"'{pair}' is not KEY=VALUE", where="PAIRS")
+        kind = ((spec.schema.get("properties") or {}).get(key) or {}).get("type", "string")
+        try:
+            changes[key] = raw if kind == "string" else json.loads(raw)
+        except ValueError:
+            raise ValidationError(f"'{raw}' is not JSON (a {kind})", where=f"modules.{module}.settings.{key}") from None
+    service.change_module_settings(tenant, module, changes, actor(), manager())
+    click.echo(f"changed {', '.join(sorted(changes))} of {module} for {slug}")

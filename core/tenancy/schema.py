@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import tomllib
-import zoneinfo
 from datetime import date as date_type
 from pathlib import Path
 from typing import Literal
@@ -77,10 +76,10 @@ class TenantFile(Strict):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in zoneinfo.available_timezones():
-            raise ValueError(f"unknown time zone '{value}' (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)")
-        return value
+    def _allowed_zone(cls, value: str) -> str:
+        from .zones import check_zone
+
+        return check_zone(value)  # WIB, WITA, WIT or one the deployment allows (zones.py)
 
     @field_validator("domains")
     @classmethod

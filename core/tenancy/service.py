@@ -68,7 +68,7 @@ def check_batch(docs: list[tuple[str, TenantFile]], manager) -> list[tuple[str, 
                     f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
                     where=f"{where}: modules.{name}",
                 )
-            settings = validate_settings(spec.schema, entry.settings, f"{where}: modules.{name}.settings")
+            settings = validate_settings(spec.schema, entry.settings, f"{where}: modules.{name}.settings", slug=doc.slug)
             modules[name] = entry.model_copy(update={"settings": settings})
         for name, entry in modules.items():
             for req in manager.modules[name].requires:
@@ -184,7 +184,8 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
 
     spec = manager.get(name)
     if spec is None:
-        raise ValidationError(f"unknown module '{name}'", where="MODULE", code="unknown_module")
+        raise ValidationError(f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
+                              where="MODULE", code="unknown_module")
     with tenant_scope(tenant):
         enabled = set(enabled_modules(tenant))
         missing = [r for r in spec.requires if r not in enabled]
@@ -194,21 +195,58 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
         if settings is None:
             settings = row.settings if row else {}
         if not checked:
-            settings = validate_settings(spec.schema, settings, f"modules.{name}.settings")
+            settings = validate_settings(spec.schema, settings, f"modules.{name}.settings", slug=tenant.slug)
+        existed = row is not None
         if row is None:
             row = TenantModule(tenant_id=tenant.id, module=name, enabled=False, settings={})
             db.session.add(row)
         was_enabled, old_settings = row.enabled, dict(row.settings or {})
+        # what the schema cannot check (an agency that exists, ...), on every write: also when only
+        # the organisation changed under unchanged settings (an agency removed from the tenant file)
+        manager.call(spec.plugin, "check_settings", app=current_app._get_current_object(), tenant=tenant,
+                     settings=settings)
         row.settings = settings
         if not was_enabled:
             row.enabled = True
             db.session.flush()
             grant_defaults(tenant, spec.permissions)
             manager.call(spec.plugin, "on_tenant_enabled", app=current_app._get_current_object(), tenant=tenant, settings=settings)
-            record(tenant, actor, "tenant.module.enable", "module", name, after={"settings": settings})
+            record(tenant, actor, "tenant.module.enable", "module", name,
+                   before={"settings": old_settings} if existed and old_settings != settings else None,
+                   after={"settings": settings})
         elif old_settings != settings:
             record(tenant, actor, "tenant.module.settings", "module", name, before=old_settings, after=settings)
         return row
+
+
+def change_module_settings(tenant: Tenant, name: str, changes: dict, actor, manager) -> dict:
+    """Change only the settings ``changes`` names, keeping every other stored value; returns the
+    new whole document. An unknown key, a bad value or a secret that is not set raises one
+    ValidationError naming ``modules.<name>.settings.<key>``; the change is audited before/after."""
+    from ..audit import record
+
+    spec = manager.get(name)
+    if spec is None:
+        raise ValidationError(f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
+                              where="MODULE", code="unknown_module")
+    known = (spec.schema.get("properties") or {})
+    for key in changes:
+        if key not in known:
+            raise ValidationError(f"unknown key (keys: {', '.join(known) or 'none'})",
+                                  where=f"modules.{name}.settings.{key}")
+    row = module_row(tenant, name)
+    if row is None:
+        raise ValidationError(f"tenant '{tenant.slug}' has no settings for module '{name}' yet (enable it first)",
+                              where="MODULE")
+    merged = {**(row.settings or {}), **changes}
+    if row.enabled:
+        return enable_module(tenant, name, actor, manager, settings=merged).settings
+    settings = validate_settings(spec.schema, merged, f"modules.{name}.settings", slug=tenant.slug)
+    with tenant_scope(tenant):
+        if settings != row.settings:
+            record(tenant, actor, "tenant.module.settings", "module", name, before=row.settings, after=settings)
+        row.settings = settings
+    return settings
 
 
 def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=None) -> None:
@@ -216,7 +254,8 @@ def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=
 
     spec = manager.get(name)
     if spec is None:
-        raise ValidationError(f"unknown module '{name}'", where="MODULE", code="unknown_module")
+        raise ValidationError(f"unknown module '{name}' (installed: {', '.join(manager.modules) or 'none'})",
+                              where="MODULE", code="unknown_module")
     with tenant_scope(tenant):
         dependants = [m for m in enabled_modules(tenant) if name in manager.modules[m].requires]
         if dependants:
@@ -226,7 +265,9 @@ def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=
             if keep_row_settings is not None:
                 db.session.add(TenantModule(tenant_id=tenant.id, module=name, enabled=False, settings=keep_row_settings))
             return
-        if keep_row_settings is not None:
+        if keep_row_settings is not None and keep_row_settings != (row.settings or {}):
+            record(tenant, actor, "tenant.module.settings", "module", name, before=dict(row.settings or {}),
+                   after=keep_row_settings)
             row.settings = keep_row_settings
         if row.enabled:
             row.enabled = False

@@ -44,6 +44,14 @@ def permissions():
 
 
 @hookimpl
+def api_scopes():
+    return [
+        {"name": "complaints:read", "description": _l("Read complaints and their timelines (JSON API)")},
+        {"name": "complaints:write", "description": _l("File, move and answer complaints (JSON API, Open311 POST)")},
+    ]
+
+
+@hookimpl
 def register_blueprints(app):
     from .open311 import bp as open311_bp
     from .views import bp
@@ -83,10 +91,10 @@ def sms_keywords():
 
 
 @hookimpl
-def on_tenant_enabled(app, tenant, settings):
-    from .settings import check_settings
+def check_settings(app, tenant, settings):
+    from .settings import check_settings as check
 
-    check_settings(tenant, settings)
+    check(tenant, settings)
 
 
 @hookimpl

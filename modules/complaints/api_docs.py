@@ -77,8 +77,9 @@ OPENAPI_PATHS = {
                         "sender": "object", "location": "object"}),
             "responses": {
                 "201": {"description": "Filed: {number, status}"}, "400": {"description": "Bad input", **ERROR},
-                "401": {"description": "Missing, forged or stale signature", **ERROR},
-                "404": {"description": "The tenant has no webhook secret", **ERROR},
+                "401": {"description": "Missing, forged or stale signature (also when the secret the "
+                                       "tenant's settings name is not set: the same answer)", **ERROR},
+                "404": {"description": "The tenant has switched the chat webhook off (no webhook_secret)", **ERROR},
                 "409": {"description": "This message_id was already received", **ERROR},
             },
             "parameters": [

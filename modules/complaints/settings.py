@@ -1,10 +1,9 @@
 """The module's per-tenant settings (JSON Schema with defaults) and reading its categories."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
-from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope
+from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope, tenant_secret
 
 CODE = "^[A-Za-z0-9_-]{1,32}$"
 TARGETS = ("response", "followup", "resolution")  # the service-level targets (deadlines.py)
@@ -79,8 +78,9 @@ SCHEMA = {
         },
         "coordinator_after_hours": {"type": "integer", "minimum": 1, "maximum": 720, "default": 24,
                                     "description": "Hours after escalating to the head before the coordinator"},
-        "webhook_secret": {"type": "string", "default": "",
-                           "description": "HMAC secret of the chat webhook (or env:VARIABLE); empty: off"},
+        "webhook_secret": {"type": "string", "default": "", "secret": True,
+                           "description": "HMAC secret of the chat webhook, or env:NAME for the environment "
+                                          "variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off"},
         "max_photos": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3},
         "max_photo_kb": {"type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},
     },
@@ -164,13 +164,27 @@ def agency_for(tenant, cat: Category) -> OrgUnit:
 
 
 def check_settings(tenant, settings: dict) -> None:
-    """Every category's agency exists, codes are unique, the default category is known."""
+    """Every category's agency exists, codes are unique, the default category is known, every
+    agency named in ``agency_contacts`` exists (DESIGN §5: configuration is checked where it is
+    written). Raises ValidationError naming the key."""
     codes = [c["code"].lower() for c in settings.get("categories", [])]
     dup = sorted({c for c in codes if codes.count(c) > 1})
     if dup:
         raise ValidationError(f"category code '{dup[0]}' is used twice", where="modules.complaints.settings.categories")
     for cat in categories(tenant, settings):
         agency_for(tenant, cat)
+    contacts = settings.get("agency_contacts") or {}
+    if contacts:
+        with tenant_scope(tenant):
+            known = set(db.session.execute(
+                db.select(OrgUnit.code).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
+            ).scalars())
+        for code in sorted(contacts):
+            if code not in known:
+                raise ValidationError(
+                    f"agency '{code}' does not exist in tenant '{tenant.slug}' (agencies: {', '.join(sorted(known)) or 'none'})",
+                    where=f"modules.complaints.settings.agency_contacts.{code}",
+                )
     if settings.get("default_category"):
         try:
             category(tenant, settings["default_category"], settings)
@@ -181,9 +195,13 @@ def check_settings(tenant, settings: dict) -> None:
             ) from None
 
 
-def webhook_secret(settings: dict) -> str:
-    """The chat webhook's secret: literal, or ``env:NAME`` to keep it out of the tenant file."""
-    value = settings.get("webhook_secret", "")
-    if value.startswith("env:"):
-        return os.environ.get(value[4:], "")
-    return value
+def webhook_configured(settings: dict) -> bool:
+    """The tenant has switched the chat webhook on (a secret or a secret's name is set)."""
+    return bool(settings.get("webhook_secret", ""))
+
+
+def webhook_secret(tenant, settings: dict) -> str:
+    """The chat webhook's secret: literal, or ``env:NAME`` to keep it out of the tenant file, which
+    means ``PAMONG_SECRET_<SLUG>__<NAME>`` of this tenant only (core.kit.tenant_secret); "" when
+    the named variable has gone missing since the settings were saved."""
+    return tenant_secret(tenant, settings.get("webhook_secret", ""))

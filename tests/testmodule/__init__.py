@@ -32,6 +32,11 @@ def permissions():
 
 
 @hookimpl
+def api_scopes():
+    return [{"name": "notes:read", "description": "Read notes"}]
+
+
+@hookimpl
 def register_blueprints(app):
     return [pages]
 

@@ -45,6 +45,12 @@ def permissions():
 
 
 @hookimpl
+def api_scopes():
+    return [{"name": f"{NAME}:read", "description": "Read entries"},
+            {"name": f"{NAME}:write", "description": "Add entries"}]
+
+
+@hookimpl
 def register_blueprints(app):
     return [pages]
 

@@ -145,10 +145,13 @@ def test_a_tenant_without_a_secret_has_no_webhook(client, make_tenant):
 
 
 def test_the_secret_can_come_from_the_environment(app, client, make_tenant, monkeypatch):
+    from core.testing import unique
+
     from .conftest import SETTINGS
 
-    monkeypatch.setenv("CHAT_SECRET_TEST", "from-env")
-    tenant = make_tenant(settings={**SETTINGS, "webhook_secret": "env:CHAT_SECRET_TEST"})
+    slug = unique("env")
+    monkeypatch.setenv(f"PAMONG_SECRET_{slug.upper()}__CHAT_SECRET_TEST", "from-env")  # the tenant's namespace
+    tenant = make_tenant(slug=slug, settings={**SETTINGS, "webhook_secret": "env:CHAT_SECRET_TEST"})
     assert chat(client, tenant, MESSAGE, secret="from-env").status_code == 201
 
 
