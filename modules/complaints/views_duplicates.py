@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from core.kit import ValidationError, requires
 
 from . import duplicates, services
-from .disclosure import event_note_for, original_of as _original, status_note_for
+from .disclosure import event_note_for, hide_references, original_of as _original, status_note_for
 from .labels import gettext as _, lazy_gettext as _l
 from .settings import category
 from .views import actor, bp, filing_from, proven, unit_names
@@ -29,6 +29,7 @@ def duplicate_helpers():
     """``original_of(complaint)``: the complaint it duplicates, if the visitor may see it;
     ``status_note_of(complaint, private)`` / ``event_note_of(event, private)``: the notes as the
     visitor may read them (``private``: unscrubbed, for those who read the details);
+    ``named_only(text)``: free text with the numbers of complaints the visitor may not see taken out;
     ``nearby_of(complaint)``: open complaints of its category nearby (suggestions for the officer)."""
 
     def may_see(other) -> bool:
@@ -44,6 +45,9 @@ def duplicate_helpers():
     def event_note_of(event, private=False):
         return event_note_for(event, may_see, scrubbed=not private)
 
+    def named_only(text):
+        return hide_references(g.tenant, text, may_see)
+
     def nearby_of(complaint):
         cat_radius = _radius(complaint.category_code)
         if complaint.latitude is None or not cat_radius or not complaint.is_open:
@@ -53,7 +57,7 @@ def duplicate_helpers():
         return [n for n in found if n.complaint.id != complaint.id][:duplicates.OFFERED]
 
     return {"original_of": original_of, "nearby_of": nearby_of, "status_note_of": status_note_of,
-            "event_note_of": event_note_of}
+            "event_note_of": event_note_of, "named_only": named_only}
 
 
 def _radius(code: str) -> int:

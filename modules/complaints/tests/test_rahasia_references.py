@@ -27,10 +27,11 @@ def said(app, msgid: str) -> str:
         return DOMAIN.gettext(msgid)
 
 
-def file(app, tenant, category="SAMPAH", filer=None, confidential=False, **kw):
+def file(app, tenant, category="SAMPAH", filer=None, confidential=False, description="Sampah menumpuk di depan pasar",
+         **kw):
     with app.app_context(), tenant_scope(tenant):
         complaint, key = services.file_complaint(tenant, filer, services.Filing(
-            category=category, description="Sampah menumpuk di depan pasar", **kw), "portal", filer=filer)
+            category=category, description=description, **kw), "portal", filer=filer)
         complaint.confidential = confidential
         db.session.commit()
         return complaint.number
@@ -240,6 +241,20 @@ def test_a_rahasia_number_in_an_officers_note_reaches_only_those_who_may_see_it(
     coordinator = app.test_client()
     login(coordinator, people["admin"], tenant)
     assert secret in coordinator.get(f"/t/{tenant.slug}/complaints/track/{public}").get_data(as_text=True)
+
+
+def test_a_rahasia_number_in_a_description_is_shown_only_to_those_who_may_see_it(
+        app, client, tenant, people, login, user_of, pair):
+    _, secret, _ = pair
+    with app.app_context():
+        mentioning = file(app, tenant, filer=user_of(people["citizen"]), phone="081234567890",
+                          description=f"Masih sama dengan {secret} di Jalan {secret}")
+    filer = app.test_client()
+    login(filer, people["citizen"], tenant)
+    page = filer.get(f"/t/{tenant.slug}/complaints/track/{mentioning}").get_data(as_text=True)
+    assert 'id="filer"' in page and secret not in page
+    login(client, people["dlh"], tenant)  # handles the rahasia one too: may see it
+    assert secret in client.get(f"/t/{tenant.slug}/complaints/track/{mentioning}").get_data(as_text=True)
 
 
 def test_hide_references_finds_numbers_in_any_spelling_and_keeps_the_others(app, make_tenant):
