@@ -182,6 +182,7 @@ def test_any_failure_of_the_image_library_is_a_bad_photo_or_a_photo_without_meta
     assert err.value.code == "invalid_photo"
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow warns of the corrupt EXIF the fuzzer makes
 def test_the_photo_check_under_a_mutation_fuzzer_only_cleans_or_refuses():
     """600 seeded mutations (150 per format), bounded to 60 seconds: each either comes back as a clean
     re-encoded photo or is refused with the module's own error. Anything else fails the test."""
