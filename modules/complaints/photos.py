@@ -144,8 +144,9 @@ def store(tenant, photo: CleanPhoto, name: str) -> tuple[str, str]:
     return key, thumb
 
 
-# Files written in a transaction that then rolls back (a later step failed, the commit failed) are
-# removed with it, so storage holds no photo that no row points to.
+# Files written in a transaction that ends without committing (a later step failed, the commit
+# failed, the session was closed at the end of a request that broke) are removed with it, so storage
+# holds no photo that no row points to. ``after_commit`` runs before ``after_transaction_end``.
 _PENDING_KEY = "complaints_photos_written"
 
 
@@ -154,9 +155,9 @@ def _keep_written(session):
     session.info.pop(_PENDING_KEY, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _discard_written(session, previous_transaction):
-    if previous_transaction.parent is None:
+@event.listens_for(Session, "after_transaction_end")
+def _discard_written(session, transaction):
+    if transaction.parent is None and not transaction.nested:
         discard(session.info.pop(_PENDING_KEY, None) or [])
 
 

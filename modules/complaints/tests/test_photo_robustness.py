@@ -331,3 +331,30 @@ def test_photos_written_before_a_later_failure_are_removed_with_the_rollback(app
                 photos=[image_bytes(), image_bytes("PNG")]), "portal")
         db.session.rollback()
     assert _state(app, tenant) == before
+
+
+def test_photos_of_a_transaction_closed_without_commit_are_removed(app, tenant):
+    """A request that breaks ends with its session closed, not rolled back explicitly."""
+    before = _state(app, tenant)
+    with app.app_context():
+        with tenant_scope(tenant):
+            complaint, _ = services.file_complaint(tenant, None, services.Filing(
+                category="SAMPAH", description="Sampah menumpuk di pasar", phone="081234567890",
+                photos=[image_bytes()]), "portal")
+            key = complaint.photos[0].storage_key
+            assert storage().exists(key)
+        db.session.close()
+        assert not storage().exists(key)
+    assert _state(app, tenant) == before
+    kept = _filed_with_photo(app, tenant)  # and a committed one stays
+    with app.app_context():
+        assert storage().exists(kept)
+
+
+def _filed_with_photo(app, tenant) -> str:
+    with app.app_context(), tenant_scope(tenant):
+        complaint, _ = services.file_complaint(tenant, None, services.Filing(
+            category="SAMPAH", description="Sampah menumpuk di pasar", phone="081234567890",
+            photos=[image_bytes()]), "portal")
+        db.session.commit()
+        return complaint.photos[0].storage_key
