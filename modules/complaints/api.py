@@ -3,7 +3,9 @@
 Errors are ``{"error": {"code", "message"}}`` with a stable code. No answer carries the filer's
 name, phone or e-mail, and a *rahasia* (confidential) complaint is not there at all: left out of
 lists, 404 by its number (``disclosure.py``); only the answer to the token that filed it shows it
-once. The description of every path is in ``api_docs.py``.
+once. No answer names a *rahasia* complaint either: a duplicate of one says "merged with a
+confidential report" (``disclosure.status_note_for``, issue 10.3). The description of every path
+is in ``api_docs.py``.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from core.kit import (
 
 from . import channels, filer_info, queue, services, workflow
 from .api_docs import OPENAPI_PATHS  # noqa: F401  (the module's openapi_paths hook reads it here)
-from .disclosure import is_public
+from .disclosure import event_note_for, is_public, status_note_for
 from .limits import intake_limit
 from .models import aware
 from .transparency import scrub
@@ -35,7 +37,7 @@ def _time(value):
 
 def represent(c, codes: dict[int, str], timeline: bool = False) -> dict:
     out = {
-        "number": c.number, "status": c.status, "status_note": c.status_note, "category": c.category_code,
+        "number": c.number, "status": c.status, "status_note": status_note_for(c), "category": c.category_code,
         "agency": codes.get(c.agency_id), "district": codes.get(c.district_id), "village": codes.get(c.village_id),
         "address": scrub(c.address), "lat": c.latitude, "long": c.longitude, "description": scrub(c.description),
         "channel": c.channel, "created_at": _time(c.created_at), "updated_at": _time(c.updated_at),
@@ -49,7 +51,7 @@ def represent(c, codes: dict[int, str], timeline: bool = False) -> dict:
         out["timeline"] = [{
             "at": _time(e.at), "kind": e.kind, "from_status": e.from_status or None, "to_status": e.to_status or None,
             "agency": codes.get(e.agency_id), "outcome": e.outcome or None,
-            "note": "" if e.kind == "info" else scrub(e.note),  # what the filer added is not published
+            "note": "" if e.kind == "info" else event_note_for(e),  # what the filer added is not published
         } for e in c.events]
     return out
 

@@ -1,6 +1,14 @@
 """Duplicates: open complaints near a new one are offered before filing, and an officer can mark a
 complaint as a duplicate of another (its followers move over and are told).
 
+A public complaint is merged into a *rahasia* (confidential) one only by the coordinator
+(``complaints.coordinate``), who confirms it knowingly (``confirm_confidential``); an officer is
+refused (``original_confidential``), and one who may not see the original at all is answered as for
+a number that does not exist. Public outputs then say "merged with a confidential report", never
+its number (``disclosure.status_note_for``), and the public complaint's followers stay where they
+are. Every output that names an original applies its visibility at the time it is shown, so an
+original made *rahasia* later is not named either.
+
 The radius search is tenant-scoped: a bounding box on the indexed latitude and longitude
 (``ix_complaints_tenant_category_lat_lon``) narrows the rows in SQL, then the haversine distance
 decides. Each category has its own radius (``duplicate_radius_m``; 0 offers nothing).
@@ -14,6 +22,7 @@ from datetime import datetime
 from core.kit import NotFound, User, ValidationError, audit, db, tenant_scope, utcnow
 
 from . import notifications, services
+from .access import may_coordinate, may_view
 from .disclosure import is_public, public_only
 from .models import OPEN_STATUSES, Complaint, ComplaintFollower
 from .settings import MAX_RADIUS_M, category
@@ -129,9 +138,15 @@ def move_followers(tenant, duplicate: Complaint, original: Complaint) -> list[Us
     return [db.session.get(User, user_id) for user_id in moved]
 
 
-def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, now: datetime | None = None) -> Complaint:
+def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, now: datetime | None = None,
+                   confirm_confidential: bool = False) -> Complaint:
     """An officer marks ``complaint`` as a duplicate of another complaint of the tenant: it is closed
-    with that note, its followers (and its filer) follow the original and are told."""
+    with that note, its followers (and its filer) follow the original and are told.
+
+    ValidationError (``where="original"``): ``unknown_complaint`` (no such number, or one the actor
+    may not see), ``same_complaint``, ``original_rejected``, ``invalid_transition`` (not open),
+    ``original_confidential`` (a public complaint into a *rahasia* one, by someone who is not the
+    coordinator), ``confirm_confidential`` (the coordinator has not confirmed that merge)."""
     now = now or utcnow()
     with tenant_scope(tenant):
         services.require_handler(tenant, actor, complaint)
@@ -146,23 +161,44 @@ def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, no
             original = db.session.get(Complaint, original.duplicate_of_id)
         if original.id == complaint.id:
             raise ValidationError("a complaint cannot be a duplicate of itself", where="original", code="same_complaint")
+        if not may_view(tenant, actor, original):  # a rahasia complaint of another agency: as if unknown
+            raise ValidationError("no such complaint", where="original", code="unknown_complaint")
         if original.status == "rejected":
             raise ValidationError("the original complaint was rejected", where="original", code="original_rejected")
+        into_confidential = is_public(complaint) and not is_public(original)
+        if into_confidential and not may_coordinate(tenant, actor):
+            raise ValidationError("the original complaint is confidential: only the complaint coordinator may "
+                                  "merge a public complaint into it", where="original", code="original_confidential")
+        if into_confidential and not confirm_confidential:
+            raise ValidationError("the original complaint is confidential: confirm the merge", where="original",
+                                  code="confirm_confidential")
         before = complaint.status
         complaint.duplicate_of_id = original.id
-        complaint.status, complaint.outcome, complaint.status_note = "closed", "duplicate", original.number
+        # the public reason: the original's number, never a confidential one's (outputs re-check it)
+        complaint.status, complaint.outcome = "closed", "duplicate"
+        complaint.status_note = original.number if is_public(original) else ""
         complaint.closed_at = complaint.updated_at = now
         complaint.paused_at = None
         services.add_event(complaint, "duplicate", actor, services.actor_role(actor), now, note=original.number,
                            from_status=before, to_status="closed", outcome="duplicate")
-        moved = move_followers(tenant, complaint, original)
+        told = move_followers(tenant, complaint, original)
+        moved = len(told)
+        if not is_public(original):  # its followers stay; they are told it was merged, not into what
+            from .follow import followers_of
+
+            told = followers_of(tenant, complaint)
         audit(tenant, actor, "complaints.duplicate", "complaint", complaint.number,
               before={"status": before}, after={"status": "closed", "duplicate_of": original.number,
-                                                 "followers_moved": len(moved)})
+                                                 "followers_moved": moved,
+                                                 "original_confidential": not is_public(original)})
+        if into_confidential:  # the coordinator's decision, on the original's record too
+            audit(tenant, actor, "complaints.merge_into_confidential", "complaint", original.number,
+                  after={"duplicate": complaint.number, "decided_by": "coordinator"})
         db.session.flush()
         notifications.duplicate(tenant, complaint, original,
-                                [u.email for u in moved if u is not None and u.id != complaint.filer_user_id])
-        services.announce_event(tenant, actor, "duplicate", complaint, original=original.number, previous=before)
+                                [u.email for u in told if u is not None and u.id != complaint.filer_user_id])
+        services.announce_event(tenant, actor, "duplicate", complaint,
+                                original=original.number if is_public(original) else None, previous=before)
         return complaint
 
 

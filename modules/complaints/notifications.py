@@ -4,6 +4,11 @@ Each is added to the caller's transaction: it is delivered only if the change co
 message carries the tracking number. None carries the filer's identity: the filer is told on the
 contact they gave; followers (``follow.py``) by e-mail, and only of a public (not *rahasia*)
 complaint; officers learn that "the filer" added something, never who they are.
+
+No message names a complaint its reader may not see (issue 10.3): a tracking number of a *rahasia*
+complaint is taken out of what goes to a filer (unless it is theirs) or to followers
+(``disclosure.hide_references``), and a duplicate of a *rahasia* original is "merged with a
+confidential report".
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import logging
 
 from core.kit import ValidationError, notify
 
+from .disclosure import filer_may_see, hide_references, is_public
 from .labels import gettext, outcome_label, status_label
 
 log = logging.getLogger("pamong.complaints")
@@ -35,6 +41,8 @@ def _ref(complaint) -> str:
 
 
 def _to_filer(tenant, complaint, subject: str, body: str) -> None:
+    shown = filer_may_see(complaint)
+    subject, body = hide_references(tenant, subject, shown), hide_references(tenant, body, shown)
     if complaint.notify_by == "sms" and complaint.filer_phone:
         notify(tenant, "sms", complaint.filer_phone, body, ref=_ref(complaint))
     elif complaint.notify_by == "email" and complaint.filer_email:
@@ -100,6 +108,7 @@ def _to_followers(tenant, complaint, actor, subject: str, body: str) -> int:
         return 0
     from .follow import followers_of
 
+    subject, body = hide_references(tenant, subject), hide_references(tenant, body)
     sent = 0
     for user in followers_of(tenant, complaint):
         if user.id == getattr(actor, "id", None) or user.id == complaint.filer_user_id:
@@ -165,17 +174,24 @@ def escalated(tenant, complaint, level: int, contacts: list[tuple[str, str]], ag
 
 def duplicate(tenant, complaint, original, follower_emails: list[str]) -> None:
     """Tell the filer of a complaint marked as a duplicate, and its followers (who now follow the
-    original), where the problem is being handled."""
+    original), where the problem is being handled. A reader who may not see the original (a
+    *rahasia* one) is told it was merged with a confidential report, without its number or link."""
     with force_locale(tenant.default_locale):
         subject = gettext("Complaint %(number)s is a duplicate", number=complaint.number)
-        body = gettext(
+        named = gettext(
             "Complaint %(number)s reports the same problem as complaint %(original)s, which is being "
             "handled; complaint %(number)s is closed. Follow %(original)s at %(url)s",
             number=complaint.number, original=original.number, url=tracking_url(tenant, original.number),
         )
-        _to_filer(tenant, complaint, subject, body)
+        merged = gettext(
+            "Complaint %(number)s reports the same problem as a confidential report, which is being "
+            "handled; complaint %(number)s is closed (merged with a confidential report). %(url)s",
+            number=complaint.number, url=tracking_url(tenant, complaint.number),
+        )
+        _to_filer(tenant, complaint, subject, named if filer_may_see(complaint)(original) else merged)
         for email in follower_emails:
-            notify(tenant, "email", email, body, subject=subject, ref=_ref(original))
+            notify(tenant, "email", email, named if is_public(original) else merged, subject=subject,
+                   ref=_ref(original if is_public(original) else complaint))
 
 
 def asked(tenant, complaint, question: str) -> None:

@@ -1,13 +1,14 @@
 """What Open311 shows of a complaint: a service request (with ``extensions=true`` its timeline as
 ``notes`` and ``extended_attributes``) and a FixMyStreet ``request_update``. No personal data: free
-text passes through ``transparency.scrub`` and confidential complaints are never shown.
+text passes through ``transparency.scrub`` and confidential complaints are never shown, nor named:
+a duplicate of a *rahasia* original says "merged with a confidential report" in ``status_notes``,
+``notes`` and ``request_update`` descriptions, and its ``duplicate_of`` is null (issue 10.3).
 """
 from __future__ import annotations
 
 from core.kit import OrgUnit, db
 
-from .disclosure import is_public, outcome_note, scrub
-from .labels import outcome_label, status_label
+from .disclosure import event_note_for, is_public, outcome_note, scrub
 from .models import FINISHED_STATUSES, Complaint, ComplaintEvent
 from .open311_format import w3c
 from .open311_updates import STATUS_CODES, event_code
@@ -38,21 +39,21 @@ class Lookups:
         self.names = {u.id: u.name for u in units}
         self.codes = {u.id: u.code for u in units}
         self.cat_names = {c.code: c.name(locale) for c in categories}
-        self.numbers: dict[int, str] = {}
+        self.numbers: dict[int, str | None] = {}
 
     def number_of(self, complaint_id: int | None) -> str | None:
+        """The number of another complaint, if the public may see it (a *rahasia* one: None)."""
         if complaint_id is None:
             return None
         if complaint_id not in self.numbers:
-            self.numbers[complaint_id] = db.session.execute(
-                db.select(Complaint.number).where(Complaint.id == complaint_id)).scalar_one_or_none()
+            row = db.session.execute(db.select(Complaint.number, Complaint.confidential)
+                                     .where(Complaint.id == complaint_id)).one_or_none()
+            self.numbers[complaint_id] = row.number if row is not None and not row.confidential else None
         return self.numbers[complaint_id]
 
 
 def _status_notes(c: Complaint, look: Lookups) -> str:
-    if c.duplicate_of_id is not None:  # the number unscrubbed: it is no personal data
-        return f"{status_label(c.status)} — {outcome_label('duplicate')}: {look.number_of(c.duplicate_of_id)}"
-    return outcome_note(c)
+    return outcome_note(c)  # a duplicate: the original's number unscrubbed (no personal data), if public
 
 
 def service_request(c: Complaint, look: Lookups, extensions: bool) -> dict:
@@ -85,11 +86,9 @@ def service_request(c: Complaint, look: Lookups, extensions: bool) -> dict:
 def _note(e: ComplaintEvent, look: Lookups) -> str:
     if e.kind == "info":  # what the filer added is not published
         return e.kind
-    if e.kind == "duplicate":  # the original's number, unscrubbed: it is no personal data
-        return e.note
     if e.kind == "rerouted":
-        return f"{look.names.get(e.agency_id, '')}: {scrub(e.note)}".strip(": ")
-    return scrub(e.note) or e.kind
+        return f"{look.names.get(e.agency_id, '')}: {event_note_for(e)}".strip(": ")
+    return event_note_for(e) or e.kind  # a duplicate: the original's number unscrubbed, if public
 
 
 def request_update(e: ComplaintEvent, look: Lookups) -> dict:

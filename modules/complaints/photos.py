@@ -3,7 +3,8 @@
 A phone's photo carries EXIF (GPS position, device make and serial, time), XMP, comments and text
 chunks that could identify the filer. Only the pixels are kept: the image is rebuilt from them,
 turned upright as its EXIF said, scaled down to ``MAX_SIDE`` and encoded afresh, with a
-``THUMB_SIDE`` thumbnail for lists. Anything Pillow cannot decode completely is refused.
+``THUMB_SIDE`` thumbnail for lists. Anything Pillow cannot decode completely, or fails on while
+turning or encoding it, is refused (``invalid_photo``); EXIF it cannot read is dropped like any other.
 """
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-from core.kit import ValidationError, storage
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from core.kit import ValidationError, db, storage
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000  # beyond this a "photo" is a decompression bomb
@@ -34,7 +38,13 @@ class CleanPhoto:
 
 
 def check_photo(data: bytes, max_bytes: int, where: str = "photos") -> CleanPhoto:
-    """Return the photo re-encoded (EXIF and other metadata dropped); ValidationError otherwise."""
+    """Return the photo re-encoded (EXIF and other metadata dropped); ValidationError otherwise.
+
+    Whatever goes wrong while reading, decoding or re-encoding the file (Pillow raises many kinds:
+    ``OSError``, ``SyntaxError``, ``struct.error``, ``TypeError``, ``IndexError``, decompression-bomb
+    errors, ...) is the sender's bad file: ``ValidationError(code="invalid_photo")``, never a crash.
+    EXIF that cannot be read is only metadata: the photo is kept without it (``_upright``).
+    """
     if not data:
         raise ValidationError("the photo is empty", where=where, code="invalid_photo")
     if len(data) > max_bytes:
@@ -54,13 +64,36 @@ def check_photo(data: bytes, max_bytes: int, where: str = "photos") -> CleanPhot
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
-                image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF gave
-                return _reencode(image, fmt)
+                return _reencode(_upright(image), fmt)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except Exception:  # noqa: BLE001 - any failure of the image library on this file: a bad file
         raise ValidationError("the file is not a JPEG, PNG or WebP image", where=where, code="invalid_photo") from None
+
+
+# EXIF Orientation (tag 274, TIFF 6.0 / Exif 2.3 section 4.6.4) -> the transpose that makes it upright
+_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """``image`` turned upright as its EXIF Orientation says. ``ImageOps.exif_transpose`` also
+    rewrites the EXIF it reads, and fails on EXIF with a wrongly typed tag (e.g. a textual
+    ResolutionUnit); the orientation is then read alone, and when even that cannot be read the
+    photo is kept as stored. The metadata itself is dropped afterwards (``_bare``) in every case."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # noqa: BLE001 - unreadable EXIF is metadata we drop anyway
+        pass
+    try:
+        orientation = int(image.getexif().get(0x0112) or 1)
+    except Exception:  # noqa: BLE001
+        return image
+    method = _ORIENTATION.get(orientation)
+    return image.transpose(method) if method is not None else image
 
 
 def _bare(image: Image.Image) -> Image.Image:
@@ -107,7 +140,25 @@ def store(tenant, photo: CleanPhoto, name: str) -> tuple[str, str]:
     except Exception:
         discard([key])
         raise
+    db.session.info.setdefault(_PENDING_KEY, []).extend([key, thumb])
     return key, thumb
+
+
+# Files written in a transaction that ends without committing (a later step failed, the commit
+# failed, the session was closed at the end of a request that broke) are removed with it, so storage
+# holds no photo that no row points to. ``after_commit`` runs before ``after_transaction_end``.
+_PENDING_KEY = "complaints_photos_written"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written(session):
+    session.info.pop(_PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _discard_written(session, transaction):
+    if transaction.parent is None and not transaction.nested:
+        discard(session.info.pop(_PENDING_KEY, None) or [])
 
 
 def load(key: str) -> bytes:
