@@ -3,7 +3,7 @@
 Existing rows were processed when they arrived: they keep no payload (NULL) and no error.
 
 Revision ID: 5d1e7c0a9b31
-Revises: 1ef5c8caf773
+Revises: 0170d9d099e9
 Create Date: 2026-11-30 12:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '5d1e7c0a9b31'
-down_revision = '1ef5c8caf773'
+down_revision = '0170d9d099e9'
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,14 @@
 out, NFC (core.kit.clean_stored_text), as every intake now does; Open311 XML of old rows stays well-formed
 
 Revision ID: 4a7d2e9c5b18
-Revises: 63cd1c12a498
+Revises: aea817168985
 Create Date: 2026-11-30 12:15:00
 """
 from alembic import op
 
 
 revision = '4a7d2e9c5b18'
-down_revision = '63cd1c12a498'
+down_revision = 'aea817168985'
 branch_labels = None
 depends_on = None
 
