@@ -7,6 +7,7 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from .api.auth import api_error, api_scope
 from .audit import record as audit
 from .auth.models import User
+from .auth.next_url import safe_next
 from .auth.permissions import has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
@@ -41,4 +42,6 @@ __all__ = [
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
+    # redirects to a target taken from user input; this deployment's public address (not the Host header)
+    "safe_next",
 ]

@@ -1,6 +1,4 @@
 """Sign-in and sign-out (rate-limited sign-in, CSRF-protected forms)."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -8,20 +6,12 @@ from flask_login import current_user, login_user, logout_user
 from ..audit import record
 from ..extensions import db, limiter
 from .forms import LoginForm
+from .next_url import safe_next
 from .passwords import verify_password
 from .permissions import public
 from .service import find_user
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("portal.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return url_for("portal.home")
-    return request.script_root + target  # ``next`` is a path inside the tenant's URL space
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,7 +26,7 @@ def login():
             if g.tenant is not None:
                 record(g.tenant, user, "auth.login", "user", user.email)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
 
