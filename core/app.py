@@ -9,6 +9,7 @@ from . import i18n
 from .config import ROOT, load_config
 from .extensions import babel, csrf, db, limiter, login_manager
 from .modules import ModuleManager
+from .proxy import TrustedProxies
 from .templating import TenantEnvironment
 from .tenancy.resolve import PathPrefixMiddleware, module_guard, release_tenant, resolve_tenant
 
@@ -28,7 +29,7 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
     configure_requests(app)
     configure_errors(app)
     manager.hook.register_commands(cli=app.cli)
-    app.wsgi_app = PathPrefixMiddleware(app.wsgi_app)
+    app.wsgi_app = TrustedProxies(app, PathPrefixMiddleware(app.wsgi_app))
     return app
 
 
@@ -144,7 +145,7 @@ def configure_requests(app: Flask) -> None:
     def security_headers(response):
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
-        if request.is_secure:
+        if request.is_secure:  # TLS to the app, or to a trusted proxy (PAMONG_TRUSTED_PROXIES); never on http
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "PAMONG_PUBLIC_FIGURES_TTL": int(os.environ.get("PAMONG_PUBLIC_FIGURES_TTL", "300")),
     }
     config.update(services_config())
+    config.update(security_config())
     config.update(overrides)
     return config
 
@@ -90,6 +92,28 @@ def services_config() -> dict:
         "PAMONG_S3_ENDPOINT_URL": env("PAMONG_S3_ENDPOINT_URL", ""),
         "PAMONG_S3_PREFIX": env("PAMONG_S3_PREFIX", ""),
         "PAMONG_S3_REGION": env("PAMONG_S3_REGION", env("AWS_DEFAULT_REGION", "")),
+    }
+
+
+def security_config() -> dict:
+    """Proxies, the public address, the remember cookie and sign-in throttling (core/proxy.py,
+    core/auth/session.py, core/auth/throttle.py)."""
+    from .proxy import trusted_proxies
+
+    env = os.environ.get
+    return {
+        # proxy hops in front of the app whose X-Forwarded-* headers are believed (0: none)
+        "PAMONG_TRUSTED_PROXIES": trusted_proxies(env("PAMONG_TRUSTED_PROXIES", "0")),
+        # the deployment's own address, e.g. https://layanan.example.go.id (Open311 discovery, links)
+        "PAMONG_PUBLIC_URL": env("PAMONG_PUBLIC_URL", ""),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env("PAMONG_REMEMBER_DAYS", "30"))),
+        # per account: after FAILURES wrong passwords within WINDOW seconds, each further attempt
+        # waits DELAY seconds, doubled per failure up to MAX_DELAY; the owner is told once per window
+        "PAMONG_LOGIN_ACCOUNT_FAILURES": int(env("PAMONG_LOGIN_ACCOUNT_FAILURES", "5")),
+        "PAMONG_LOGIN_ACCOUNT_WINDOW": int(env("PAMONG_LOGIN_ACCOUNT_WINDOW", "900")),
+        "PAMONG_LOGIN_ACCOUNT_DELAY": int(env("PAMONG_LOGIN_ACCOUNT_DELAY", "2")),
+        "PAMONG_LOGIN_ACCOUNT_MAX_DELAY": int(env("PAMONG_LOGIN_ACCOUNT_MAX_DELAY", "900")),
     }
 
 

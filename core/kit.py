@@ -8,6 +8,7 @@ from .api.auth import api_error, api_scope
 from .audit import record as audit
 from .auth.models import User
 from .auth.next_url import safe_next
+from .proxy import public_root
 from .auth.permissions import has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
@@ -43,5 +44,5 @@ __all__ = [
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
-    "safe_next",
+    "safe_next", "public_root",
 ]
