@@ -40,6 +40,18 @@ def add(email, slug, role, agency, name, operator, password_stdin):
     click.echo(f"user {user.email}" + (f" is {role} of {slug}" if slug else " is a deployment operator"))
 
 
+@user_group.command("password", help="Set EMAIL's password from standard input; ends all their sessions.")
+@click.argument("email")
+@with_appcontext
+@transaction
+def password(email):
+    user = accounts.find_user(email)
+    if user is None:
+        raise ValidationError(f"no user '{email.strip().lower()}'", where="EMAIL", code="not_found")
+    accounts.change_password(user, sys.stdin.readline().rstrip("\n"), actor())
+    click.echo(f"user {user.email} has a new password and is signed out everywhere")
+
+
 @user_group.command("signout-all", help="End every session and remember cookie of EMAIL, on every device.")
 @click.argument("email")
 @click.option("--tenant", "slug", help="audit it in this tenant only (default: every tenant where EMAIL has a role)")
