@@ -195,3 +195,50 @@ def test_an_officer_cannot_sign_others_out(app, client, create_tenant, create_us
     other = create_user(tenant, "citizen")
     login(client, citizen, tenant)
     assert client.post(f"/t/{tenant.slug}/admin/users/{user_id(app, other)}/sign-out-everywhere").status_code == 403
+
+
+# -- the person changes their own password on the web ------------------------------------------
+
+def test_changing_ones_password_ends_the_other_devices_only(app, create_tenant, create_user, audit_entries):
+    tenant = create_tenant()
+    email = create_user(tenant, "admin")
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, email, tenant)
+    sign_in(phone, email, tenant)
+    phone_cookies = cookies_of(phone)
+    assert laptop.get(f"/t/{tenant.slug}/password").status_code == 200
+    changed = laptop.post(f"/t/{tenant.slug}/password",
+                          data={"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert changed.status_code == 302
+    assert laptop.get(f"/t/{tenant.slug}/admin/users").status_code == 200  # this browser goes on
+    assert signed_in_with(app, tenant, remember_token=cookies_of(laptop)["remember_token"])
+    assert not signed_in_with(app, tenant, session=phone_cookies["session"])
+    assert not signed_in_with(app, tenant, remember_token=phone_cookies["remember_token"])
+    assert ("auth.password_change", email) in [(e["action"], e["object_id"]) for e in audit_entries(tenant)]
+    fresh = app.test_client()
+    assert fresh.post(f"/t/{tenant.slug}/login", data={"email": email, "password": NEW_PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("data", [
+    {"current": "not the password", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    {"current": PASSWORD, "new": "short", "confirm": "short"},
+    {"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"},
+    {"current": PASSWORD, "new": "", "confirm": ""},
+])
+def test_a_refused_password_change_shows_the_form_and_changes_nothing(app, create_tenant, create_user, data):
+    tenant = create_tenant()
+    email = create_user(tenant, "admin")
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, email, tenant)
+    sign_in(phone, email, tenant)
+    page = laptop.post(f"/t/{tenant.slug}/password", data=data)
+    assert page.status_code == 200 and 'class="error"' in page.get_data(as_text=True)
+    assert signed_in_with(app, tenant, **cookies_of(phone))  # nothing ended
+    assert app.test_client().post(f"/t/{tenant.slug}/login",
+                                  data={"email": email, "password": PASSWORD}).status_code == 302
+
+
+def test_the_password_page_needs_a_signed_in_person(client, create_tenant):
+    tenant = create_tenant()
+    response = client.get(f"/t/{tenant.slug}/password")
+    assert response.status_code == 302 and f"/t/{tenant.slug}/login" in response.headers["Location"]

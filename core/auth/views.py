@@ -7,12 +7,12 @@ from flask_login import current_user, login_user, logout_user
 from ..audit import record
 from ..extensions import db, limiter
 from . import throttle
-from .forms import LoginForm
+from .forms import LoginForm, PasswordForm
 from .models import Membership, User
 from .next_url import safe_next
 from .passwords import burn, verify_password
-from .permissions import public, requires
-from .service import end_sessions, find_user, sign_out_everywhere
+from .permissions import public, requires, signed_in
+from .service import change_password, end_sessions, find_user, sign_out_everywhere
 
 bp = Blueprint("auth", __name__)
 
@@ -48,6 +48,29 @@ def login():
         # the same answer for an unknown address, a wrong password and an account that waits
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PAMONG_LOGIN_RATE"], methods=["POST"])
+@signed_in
+def password():
+    """Change one's password: every other session and remember cookie ends; this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        right, waiting = _check(user, form.current.data)
+        if right:
+            remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            throttle.clear(user)
+            change_password(user, form.new.data, user, g.tenant)
+            login_user(user, remember=remember)  # this browser, with the new generation
+            db.session.commit()
+            flash(_("Your password is changed. You are signed out on every other device."))
+            return redirect(url_for("portal.home"))
+        if not waiting:
+            throttle.record_failure(user, g.tenant)
+        form.current.errors.append(_("Wrong password."))
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
