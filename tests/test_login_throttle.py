@@ -192,3 +192,36 @@ def test_every_sign_in_costs_one_argon2_verification(app, client, create_tenant,
     response = attempt(client, tenant, email, password)
     assert hasher.verified == 1, case
     assert response.status_code == (302 if case == "right password" else 200)
+
+
+def test_wrong_passwords_from_many_workers_at_once_all_count(app, create_tenant, create_user, clock):
+    """The count lives in the shared database and is bumped by one UPDATE: nothing is lost when
+    several processes or threads record failures of one account at the same moment."""
+    import threading
+
+    tenant = create_tenant()
+    email = create_user(tenant, "citizen")
+    errors, start = [], threading.Barrier(8)
+
+    def worker():
+        try:
+            with app.app_context():
+                from core.auth.service import find_user
+
+                user = find_user(email)
+                start.wait(timeout=30)
+                throttle.record_failure(user, None)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        uid = db.session.execute(db.select(User.id).where(User.email == email)).scalar_one()
+        assert db.session.get(throttle.LoginThrottle, uid).failures == 8
+    assert len(warnings_for(app, tenant, email)) == 1
