@@ -11,6 +11,7 @@ from .extensions import babel, csrf, db, limiter, login_manager
 from .failed_transaction import discard_failed_transaction
 from .http_errors import configure_errors
 from .modules import ModuleManager
+from .proxy import TrustedProxies
 from .templating import TenantEnvironment
 from .web_request import CleanRequest
 from .tenancy.resolve import PathPrefixMiddleware, module_guard, release_tenant, resolve_tenant
@@ -42,7 +43,7 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
     configure_requests(app)
     configure_errors(app)
     manager.hook.register_commands(cli=app.cli)
-    app.wsgi_app = PathPrefixMiddleware(app.wsgi_app)
+    app.wsgi_app = TrustedProxies(app, PathPrefixMiddleware(app.wsgi_app))
     return app
 
 
@@ -167,6 +168,6 @@ def configure_requests(app: Flask) -> None:
     def security_headers(response):
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
-        if request.is_secure:
+        if request.is_secure:  # TLS to the app, or to a trusted proxy (PAMONG_TRUSTED_PROXIES); never on http
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

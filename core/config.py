@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "PAMONG_PUBLIC_FIGURES_TTL": int(os.environ.get("PAMONG_PUBLIC_FIGURES_TTL", "300")),
     }
     config.update(services_config())
+    config.update(security_config())
     config.update(overrides)
     return config
 
@@ -142,6 +144,28 @@ def database_roles(db_url: str, owner_url: str) -> dict:
         "PAMONG_DB_APP_ROLE": role or "pamong_app",
         # the app may log in as the owner and SET ROLE (demo, development, tests); never in production
         "PAMONG_DEMO": os.environ.get("PAMONG_DEMO", "") == "1",
+    }
+
+
+def security_config() -> dict:
+    """Proxies, the public address, the remember cookie and sign-in throttling (core/proxy.py,
+    core/auth/session.py, core/auth/throttle.py)."""
+    from .proxy import trusted_proxies
+
+    env = os.environ.get
+    return {
+        # proxy hops in front of the app whose X-Forwarded-* headers are believed (0: none)
+        "PAMONG_TRUSTED_PROXIES": trusted_proxies(env("PAMONG_TRUSTED_PROXIES", "0")),
+        # the deployment's own address, e.g. https://layanan.example.go.id (Open311 discovery, links)
+        "PAMONG_PUBLIC_URL": env("PAMONG_PUBLIC_URL", ""),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env("PAMONG_REMEMBER_DAYS", "30"))),
+        # per account: after FAILURES wrong passwords within WINDOW seconds, each further attempt
+        # waits DELAY seconds, doubled per failure up to MAX_DELAY; the owner is told once per window
+        "PAMONG_LOGIN_ACCOUNT_FAILURES": int(env("PAMONG_LOGIN_ACCOUNT_FAILURES", "5")),
+        "PAMONG_LOGIN_ACCOUNT_WINDOW": int(env("PAMONG_LOGIN_ACCOUNT_WINDOW", "900")),
+        "PAMONG_LOGIN_ACCOUNT_DELAY": int(env("PAMONG_LOGIN_ACCOUNT_DELAY", "2")),
+        "PAMONG_LOGIN_ACCOUNT_MAX_DELAY": int(env("PAMONG_LOGIN_ACCOUNT_MAX_DELAY", "900")),
     }
 
 

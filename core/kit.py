@@ -7,6 +7,8 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from .api.auth import api_error, api_scope
 from .audit import record as audit
 from .auth.models import User
+from .auth.next_url import safe_next
+from .proxy import public_root
 from .auth.permissions import has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
@@ -65,4 +67,6 @@ __all__ = [
     # numbers and dates of a request, with bounds (errors answered in the route's own format)
     "OutOfBounds", "ParameterError", "check_datetime", "date_arg", "declare_datetime", "float_arg", "int_arg",
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
+    # redirects to a target taken from user input; this deployment's public address (not the Host header)
+    "safe_next", "public_root",
 ]

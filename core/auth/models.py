@@ -1,6 +1,7 @@
 """Accounts: users (deployment-wide), their roles per tenant, permissions per role, API tokens."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -12,6 +13,11 @@ from ..tenancy.models import utcnow
 from ..tenancy.scope import TenantOwned, tenant_ref
 
 ROLES = ("citizen", "officer", "admin", "auditor")
+
+
+def new_session_generation() -> str:
+    """A fresh random value for ``User.session_generation`` (ends every session of the person)."""
+    return secrets.token_urlsafe(12)
 
 
 class User(UserMixin, db.Model):
@@ -27,10 +33,16 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # in every session and remember cookie (get_id); a new value signs the person out everywhere
+    session_generation: Mapped[str] = mapped_column(String(32), default=new_session_generation, server_default="0")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id ``"<id>:<session generation>"`` (core/auth/session.py)."""
+        return f"{self.id}:{self.session_generation}"
 
     def __str__(self) -> str:
         return self.email

@@ -1,19 +1,42 @@
-"""Password hashing with argon2 (argon2-cffi), with rehash when parameters change."""
+"""Password hashing with argon2 (argon2-cffi), with rehash when parameters change.
+
+A sign-in costs one argon2 verification whether or not the e-mail has an account, the account is
+active or waiting after wrong passwords, so its timing does not tell which addresses have accounts
+(issue 10.9; OWASP Authentication Cheat Sheet, "Authentication and error messages").
+"""
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
+_dummy: list[str] = []  # a hash of a random password with the current parameters, made once
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def _dummy_hash() -> str:
+    if not _dummy:
+        _dummy.append(_hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[0]
+
+
+def burn(password: str) -> None:
+    """Spend what a real check costs, for a sign-in that fails anyway (no such user, ...)."""
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 def verify_password(user, password: str) -> bool:
-    """Check ``password``; upgrade the stored hash in place if its parameters are outdated."""
-    if not user.password_hash:
-        _hasher.hash(password)  # same cost whether or not the account has a password
+    """Check ``password``; upgrade the stored hash in place if its parameters are outdated.
+    ``user`` None or without a password: the same work against a dummy hash, then False."""
+    if user is None or not user.password_hash:
+        burn(password)  # same cost whether or not there is an account with a password
         return False
     try:
         _hasher.verify(user.password_hash, password)

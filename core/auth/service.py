@@ -10,7 +10,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..tenancy.models import OrgUnit
 from ..tenancy.scope import tenant_scope
-from .models import ROLES, ApiToken, Membership, RolePermission, User
+from .models import ROLES, ApiToken, Membership, RolePermission, User, new_session_generation
 from .passwords import MIN_LENGTH, hash_password
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -35,9 +35,49 @@ def create_user(email: str, name: str = "", password: str | None = None, operato
 
 
 def set_password(user: User, password: str) -> None:
+    """Set the password; every session and remember cookie of the person ends (issue 10.2)."""
     if len(password) < MIN_LENGTH:
         raise ValidationError(f"must have at least {MIN_LENGTH} characters", where="password")
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """A new session generation: every session cookie and remember cookie of ``user`` stops working
+    at its next request, on every device (core/auth/session.py checks it on each request)."""
+    user.session_generation = new_session_generation()
+
+
+def tenants_of(user: User) -> list:
+    """The tenants where ``user`` has a role, by slug (reads across tenants, for the audit trail)."""
+    from ..tenancy.models import Tenant
+    from ..tenancy.scope import read_scope
+
+    tenants = db.session.execute(db.select(Tenant).order_by(Tenant.slug)).scalars().all()
+    with read_scope(tenants):
+        ids = set(db.session.execute(
+            db.select(Membership.tenant_id).where(Membership.user_id == user.id)
+        ).scalars())
+    return [t for t in tenants if t.id in ids]
+
+
+def _audit_everywhere(user: User, actor, action: str, tenant=None) -> None:
+    for where in ([tenant] if tenant is not None else tenants_of(user)):
+        with tenant_scope(where):
+            record(where, actor, action, "user", user.email)
+
+
+def change_password(user: User, password: str, actor, tenant=None) -> None:
+    """Set a new password (ends every session), audited in ``tenant`` or in every tenant where the
+    person has a role. ValidationError (where="password") if it is too short."""
+    set_password(user, password)
+    _audit_everywhere(user, actor, "auth.password_change", tenant)
+
+
+def sign_out_everywhere(user: User, actor, tenant=None) -> None:
+    """End every session and remember cookie of ``user``, audited like ``change_password``."""
+    end_sessions(user)
+    _audit_everywhere(user, actor, "auth.sign_out_everywhere", tenant)
 
 
 def _agency(tenant, code: str | None) -> OrgUnit | None:

@@ -1,27 +1,31 @@
-"""Sign-in and sign-out (rate-limited sign-in, CSRF-protected forms)."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+"""Sign-in and sign-out (rate-limited sign-in, CSRF-protected forms), and an admin's
+"sign out everywhere" for a person with a role in the tenant."""
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..audit import record
 from ..extensions import db, limiter
-from .forms import LoginForm
-from .passwords import verify_password
-from .permissions import public
-from .service import find_user
+from . import throttle
+from .forms import LoginForm, PasswordForm
+from .models import Membership, User
+from .next_url import safe_next
+from .passwords import burn, verify_password
+from .permissions import public, requires, signed_in
+from .service import change_password, end_sessions, find_user, sign_out_everywhere
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("portal.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return url_for("portal.home")
-    return request.script_root + target  # ``next`` is a path inside the tenant's URL space
+def _check(user, password: str) -> tuple[bool, bool]:
+    """(password right, account waiting). Always one argon2 verification, whoever asks (10.9)."""
+    if user is None or not user.active:
+        verify_password(None, password)
+        return False, False
+    if throttle.waiting(user):
+        burn(password)  # not checked while the account waits, but just as slow
+        return False, True
+    return verify_password(user, password), False
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,22 +35,72 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user(form.email.data)
-        if user is not None and user.active and verify_password(user, form.password.data):
+        right, waiting = _check(user, form.password.data)
+        if right:
+            throttle.clear(user)
             login_user(user, remember=form.remember.data)
             if g.tenant is not None:
                 record(g.tenant, user, "auth.login", "user", user.email)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
+        if user is not None and user.active and not waiting:
+            throttle.record_failure(user, g.tenant)
+        # the same answer for an unknown address, a wrong password and an account that waits
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PAMONG_LOGIN_RATE"], methods=["POST"])
+@signed_in
+def password():
+    """Change one's password: every other session and remember cookie ends; this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        right, waiting = _check(user, form.current.data)
+        if right:
+            remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            throttle.clear(user)
+            change_password(user, form.new.data, user, g.tenant)
+            login_user(user, remember=remember)  # this browser, with the new generation
+            db.session.commit()
+            flash(_("Your password is changed. You are signed out on every other device."))
+            return redirect(url_for("portal.home"))
+        if not waiting:
+            throttle.record_failure(user, g.tenant)
+        form.current.errors.append(_("Wrong password."))
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    if current_user.is_authenticated and g.tenant is not None:
-        record(g.tenant, current_user._get_current_object(), "auth.logout", "user", current_user.email)
+    """Sign out: this person's sessions end everywhere, their remember cookies too."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        end_sessions(user)
+        if g.tenant is not None:
+            record(g.tenant, user, "auth.logout", "user", user.email)
         db.session.commit()
     logout_user()
     flash(_("You are signed out."))
     return redirect(url_for("portal.home"))
+
+
+@bp.route("/admin/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@requires("core.admin")
+def admin_sign_out_everywhere(user_id: int):
+    """A tenant admin ends every session of a person with a role in the tenant (audited)."""
+    user = db.session.get(User, user_id)
+    member = user is not None and db.session.execute(
+        db.select(Membership.id).where(Membership.user_id == user.id).limit(1)
+    ).first() is not None
+    if not member:
+        abort(404)
+    if user.is_operator and not current_user.is_operator:
+        abort(403)  # a tenant admin does not sign the deployment's operators out
+    sign_out_everywhere(user, current_user._get_current_object(), g.tenant)
+    db.session.commit()
+    flash(_("%(email)s is signed out on every device.", email=user.email))
+    return redirect(url_for("admin.users"))

@@ -33,11 +33,36 @@ def add(email, slug, role, agency, name, operator, password_stdin):
     if user is None:
         user = accounts.create_user(email, name=name, password=password, operator=operator)
     elif password is not None:
-        accounts.set_password(user, password)
+        accounts.change_password(user, password, actor())  # ends the person's sessions, audited
     if slug:
         tenant = require_tenant(slug, where="--tenant")
         accounts.grant_role(tenant, user, role, actor(), agency=agency)
     click.echo(f"user {user.email}" + (f" is {role} of {slug}" if slug else " is a deployment operator"))
+
+
+@user_group.command("password", help="Set EMAIL's password from standard input; ends all their sessions.")
+@click.argument("email")
+@with_appcontext
+@transaction
+def password(email):
+    user = accounts.find_user(email)
+    if user is None:
+        raise ValidationError(f"no user '{email.strip().lower()}'", where="EMAIL", code="not_found")
+    accounts.change_password(user, sys.stdin.readline().rstrip("\n"), actor())
+    click.echo(f"user {user.email} has a new password and is signed out everywhere")
+
+
+@user_group.command("signout-all", help="End every session and remember cookie of EMAIL, on every device.")
+@click.argument("email")
+@click.option("--tenant", "slug", help="audit it in this tenant only (default: every tenant where EMAIL has a role)")
+@with_appcontext
+@transaction
+def signout_all(email, slug):
+    user = accounts.find_user(email)
+    if user is None:
+        raise ValidationError(f"no user '{email.strip().lower()}'", where="EMAIL", code="not_found")
+    accounts.sign_out_everywhere(user, actor(), require_tenant(slug, where="--tenant") if slug else None)
+    click.echo(f"user {user.email} is signed out everywhere")
 
 
 @click.group("role", help="Which permissions each role has, per tenant.")

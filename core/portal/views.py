@@ -1,7 +1,8 @@
 """The deployment's landing page, each tenant's home, the language switch and branding CSS."""
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
 from flask_login import current_user
 
+from ..auth.next_url import safe_next
 from ..auth.permissions import public
 from ..extensions import db
 from ..i18n import SUPPORTED
@@ -34,12 +35,7 @@ def switch_language():
         if current_user.is_authenticated and current_user.locale != locale:
             current_user.locale = locale  # remembered for the next sign-in, elsewhere too
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("portal.home")
-    else:
-        target = request.script_root + target
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/branding.css")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import NotFound, ValidationError, db, deployment_wide, public, tenant_scope, token_for
+from core.kit import NotFound, ValidationError, db, deployment_wide, public, public_root, tenant_scope, token_for
 
 from . import duplicates, open311_updates, services
 from .disclosure import public_only
@@ -71,7 +71,7 @@ def root():
 def discovery(fmt):
     check_format(fmt)
     settings = settings_of(g.tenant)
-    base = request.url_root.rstrip("/") + "/open311/v2/"
+    base = public_root() + "open311/v2/"  # the configured address, never the Host header
     return respond(fmt, "discovery", {
         "changeset": CHANGESET,
         "contact": settings.get("coordinator_email") or g.tenant.name,
