@@ -5,7 +5,7 @@ passwords per account, for a growing delay and one warning per window (core/auth
 Existing users get "0": their sessions from before (the bare user id) end once, on upgrade.
 
 Revision ID: 5e55c0a7b1d2
-Revises: 1ef5c8caf773
+Revises: 8c2f4b6e1d07
 Create Date: 2026-11-30 12:00:00
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '5e55c0a7b1d2'
-down_revision = '1ef5c8caf773'
+down_revision = '8c2f4b6e1d07'
 branch_labels = None
 depends_on = None
 
