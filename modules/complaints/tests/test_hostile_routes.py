@@ -5,7 +5,6 @@ the count of 5xx answers (and of exceptions, and of JSON/XML answers that do not
 on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
