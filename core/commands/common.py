@@ -43,6 +43,9 @@ def _clean_argument(value):
     return value
 
 
+_NOT_TEXT = {"path", "paths"}
+
+
 def transaction(fn):
     """Run a command in one transaction: commit on success, roll back and exit 2 on bad input."""
     import functools
@@ -52,7 +55,9 @@ def transaction(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         # arguments become stored text: made safe where they enter (core.text)
-        args, kwargs = [_clean_argument(a) for a in args], {k: _clean_argument(v) for k, v in kwargs.items()}
+        # (file paths are names on this machine, not text to store: kept as given)
+        args = [_clean_argument(a) for a in args]
+        kwargs = {k: v if k in _NOT_TEXT else _clean_argument(v) for k, v in kwargs.items()}
         try:
             result = fn(*args, **kwargs)
             db.session.commit()

@@ -1,10 +1,10 @@
 """NUL, non-characters and other hostile text in every parameter of every route (issue 10 items 5
 and 7): the URL map is walked, every path parameter and every query parameter the code reads gets
 hostile values, every POST route a form of them, every JSON endpoint deeply nested and huge JSON;
-the count of 5xx answers (and of exceptions) must be 0, on SQLite and PostgreSQL."""
+the count of 5xx answers (and of exceptions, and of JSON/XML answers that do not parse) must be 0,
+on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -53,6 +53,11 @@ def _get(client, url, headers, failures):
         return None
     if response.status_code >= 500:
         failures.append((url, response.status_code))
+    else:
+        try:
+            parse_answer(response)  # well-formed in its own format (JSON, XML), clean text in it
+        except Exception as exc:  # noqa: BLE001
+            failures.append((url, f"malformed answer: {exc!r}"[:200]))
     return response
 
 

@@ -4,7 +4,6 @@ changes, RTL override, 10k characters, bytes that are not UTF-8); every answer i
 intake's own, Open311 XML and JSON, the JSON API, the tracking page) is parsed in its format."""
 from __future__ import annotations
 
-import io
 import json
 import time
 
