@@ -50,6 +50,7 @@ class JsonBodyError(BadRequest):
     def __init__(self, error: BadJson):
         super().__init__(description=str(error))
         self.error_code = error.code
+        self.pamong_code = error.code  # the stable code the error handlers answer with (core.http_errors)
         self.where = error.where
 
 
