@@ -1,7 +1,9 @@
 """Writing an audit entry: in the caller's session, so it commits or rolls back with the change."""
 from __future__ import annotations
 
+from ..after_commit import after_commit
 from ..extensions import db
+from . import hooks
 from .models import AuditEntry
 
 
@@ -40,5 +42,5 @@ def record(tenant, actor, action: str, obj_type: str, obj_id, before=None, after
         object_id=str(obj_id)[:63], summary=summary,
     )
     db.session.add(entry)
-    db.session.info.setdefault("audited_tenants", set()).add(entry.tenant_id)
+    after_commit(db.session, hooks.KIND, [entry.tenant_id])  # the chain is sealed after the commit
     return entry

@@ -6,9 +6,8 @@ background task delivers it (``delivery.deliver``); the periodic sweep retries w
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from ..after_commit import after_commit, runs_after_commit
 from ..crypto import keyed_hash
 from ..errors import ValidationError
 from ..extensions import db
@@ -17,8 +16,7 @@ from ..tenancy.scope import tenant_scope
 from .models import CHANNELS, OutboxMessage
 
 MAX_BODY = {"sms": 1600, "email": 100_000}  # an SMS of 1,600 characters is ten segments
-_DUE_KEY = "outbox_due"
-_QUEUE_KEY = "pamong_outbox_queue"
+_KIND = "outbox_delivery"  # items: (tenant id, message id) of the messages a transaction queued
 
 
 def normalise_email(raw: str, where: str = "to") -> str:
@@ -64,35 +62,13 @@ def notify(tenant, channel: str, to: str, body: str, subject: str = "", ref: str
     with tenant_scope(tenant_id):
         db.session.add(message)
         db.session.flush()
-    db.session.info.setdefault(_QUEUE_KEY, set()).add((tenant_id, message.id))
+    after_commit(db.session, _KIND, [(tenant_id, message.id)])  # delivered once committed
     return message
 
 
-@event.listens_for(Session, "after_commit")
-def _note_delivery(session):
-    queued = session.info.pop(_QUEUE_KEY, None)
-    if queued:
-        session.info.setdefault(_DUE_KEY, set()).update(queued)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _queue_delivery(session, transaction):
-    # once the transaction has given its connection back: an immediate task (tests) then never
-    # holds two connections at once (see core/audit/hooks.py)
-    if transaction.parent is not None or transaction.nested:
-        return
-    queued = session.info.pop(_DUE_KEY, None)
-    if not queued:
-        return
+@runs_after_commit(_KIND)
+def _queue_delivery(queued: set) -> None:
     from ..jobs import deliver_notification
 
     for tenant_id, message_id in sorted(queued):
         deliver_notification(tenant_id, message_id)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session, previous_transaction):
-    # The whole transaction rolled back: its messages are gone. (A savepoint's rollback keeps the
-    # list: a queued id whose row is gone is simply not found by the task.)
-    if previous_transaction.parent is None:
-        session.info.pop(_QUEUE_KEY, None)
