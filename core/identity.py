@@ -74,7 +74,7 @@ class Nip:
 def _digits(value, kind: str, lengths: tuple[int, ...]) -> str:
     text = _PUNCTUATION.sub("", str(value if value is not None else ""))
     label = kind.upper()
-    if not text.isascii() or not text.isdigit():
+    if text and (not text.isascii() or not text.isdigit()):
         raise IdentityError(_l("%(kind)s may contain only digits (spaces, dots and hyphens are ignored)", kind=label),
                             where=kind, code="not_digits")
     if len(text) not in lengths:
