@@ -125,9 +125,13 @@ def allocate(tenant, scope, period: str = "year", when: datetime | date | None =
         index_elements=["tenant_id", "scope", "period"],
         set_={"last_number": table.c.last_number + literal_column("1")},
     ).returning(table.c.last_number)
-    with tenant_scope(tenant):
+    if current_scope().write_id == tenant.id:  # the usual case: a module working in its tenant's scope
         write_lock(db.session)
         serial = db.session.execute(stmt).scalar_one()
+    else:  # entering the scope here costs a round trip on each side (PostgreSQL's setting)
+        with tenant_scope(tenant):
+            write_lock(db.session)
+            serial = db.session.execute(stmt).scalar_one()
     return Allocation(serial, pkey, local)
 
 
