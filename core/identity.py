@@ -78,9 +78,12 @@ def _digits(value, kind: str, lengths: tuple[int, ...]) -> str:
         raise IdentityError(_l("%(kind)s may contain only digits (spaces, dots and hyphens are ignored)", kind=label),
                             where=kind, code="not_digits")
     if len(text) not in lengths:
-        want = _l(" or ").join(str(n) for n in lengths)
-        raise IdentityError(_l("%(kind)s must have %(want)s digits, not %(n)d", kind=label, want=want, n=len(text)),
-                            where=kind, code="length")
+        if len(lengths) == 1:
+            message = _l("%(kind)s must have %(want)d digits, not %(n)d", kind=label, want=lengths[0], n=len(text))
+        else:
+            message = _l("%(kind)s must have %(a)d or %(b)d digits, not %(n)d", kind=label, a=lengths[0], b=lengths[1],
+                         n=len(text))
+        raise IdentityError(message, where=kind, code="length")
     return text
 
 
