@@ -1,7 +1,7 @@
 """number counters: gap-free numbering per tenant, scope and period (core/numbering.py)
 
 Revision ID: b7d41e2a9c53
-Revises: 8c2f4b6e1d07
+Revises: 5e55c0a7b1d2
 Create Date: 2026-11-30 13:00:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from core.tenancy.keys import create_tenant_table
 
 
 revision = 'b7d41e2a9c53'
-down_revision = '8c2f4b6e1d07'
+down_revision = '5e55c0a7b1d2'
 branch_labels = None
 depends_on = None
 

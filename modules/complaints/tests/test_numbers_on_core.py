@@ -12,7 +12,7 @@ from modules.complaints import numbering
 from tests import testmodule
 from tests.test_tenant_keys_upgrade import Rows, scratch_url  # noqa: F401 - a fixture
 
-BEFORE = {"core": "8c2f4b6e1d07", "complaints": "4a7d2e9c5b18"}  # each unit's head before the move
+BEFORE = {"core": "5e55c0a7b1d2", "complaints": "4a7d2e9c5b18"}  # each unit's head before the move
 
 
 @pytest.fixture
