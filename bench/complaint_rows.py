@@ -146,8 +146,8 @@ ORDER BY g
 """
 
 COUNTERS = """
-INSERT INTO complaint_counters (tenant_id, year, last_number)
-SELECT tenant_id, year, max(seq) FROM complaints GROUP BY tenant_id, year
+INSERT INTO number_counters (tenant_id, scope, period, last_number)
+SELECT tenant_id, '["complaints"]', year::text, max(seq) FROM complaints GROUP BY tenant_id, year
 """
 
 
@@ -214,5 +214,5 @@ def generate(engine, table, tenants: list, big, filers: list[tuple[str, str, str
         conn.execute(text(COUNTERS))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) complaints"))
-        conn.execute(text("VACUUM (ANALYZE) complaint_counters"))
+        conn.execute(text("VACUUM (ANALYZE) number_counters"))
     return time.perf_counter() - start

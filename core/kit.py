@@ -39,6 +39,13 @@ from .sms.signature import SignatureError, sign as sign_webhook, verify as verif
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
 from .web_request import json_object
+from .numbering import Allocation, allocate as allocate_number, issue as issue_number, last_issued, local_date
+from .number_patterns import check_pattern as check_number_pattern, number_pattern_setting, render as render_number
+from .identity import (
+    IdentityError, mask_identity, normalise_bpjs, normalise_nib, normalise_nik, normalise_nip,
+    normalise_npwp, parse_nik, parse_nip,
+)
+from .identity_column import IdentityNumber, identity_hash, identity_lookup
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
@@ -69,4 +76,10 @@ __all__ = [
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
     "safe_next", "public_root",
+    # gap-free numbering per tenant, scope and local period, written by a per-tenant pattern (core/numbering.py)
+    "Allocation", "allocate_number", "issue_number", "last_issued", "local_date", "check_number_pattern",
+    "number_pattern_setting", "render_number",
+    # identity numbers: NIK, NIP, NIB, BPJS, NPWP; stored encrypted with a keyed hash, shown masked (core/identity.py)
+    "IdentityError", "IdentityNumber", "identity_hash", "identity_lookup", "mask_identity", "normalise_bpjs", "normalise_nib", "normalise_nik",
+    "normalise_nip", "normalise_npwp", "parse_nik", "parse_nip",
 ]

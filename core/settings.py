@@ -43,6 +43,9 @@ def validate_settings(schema: dict, value: dict, where: str, slug: str | None = 
         if err.validator == "additionalProperties":
             message = "unknown key: " + message.split("(")[-1].rstrip(")")
         raise ValidationError(message, where=f"{where}.{path}" if path else where)
+    from .number_patterns import check_pattern_settings
+
+    check_pattern_settings(schema, filled, where)  # settings declared with number_pattern_setting
     if slug is not None:
         from .tenant_secrets import check_settings
 

@@ -35,7 +35,9 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 class ComplaintCounter(TenantOwned, db.Model):
-    """The last tracking number issued for one tenant and (local) year; locked while numbering."""
+    """The last tracking number issued for one tenant and (local) year, as it was before the numbers
+    moved onto the core's counters (``core.numbering``; copied there by migration c3e8a1f05d27).
+    No longer written; kept so that a downgrade past that migration finds its numbers."""
 
     __tablename__ = "complaint_counters"
     __table_args__ = (UniqueConstraint("tenant_id", "year", name="uq_complaint_counters_tenant_year"),)

@@ -5,7 +5,7 @@ This file is the module's plugin object: Pamong calls the hook implementations b
 """
 from pathlib import Path
 
-from core.kit import hookimpl, module_domain
+from core.kit import hookimpl, module_domain, number_pattern_setting
 
 from . import services
 from .api import OPENAPI_PATHS, api
@@ -35,6 +35,10 @@ def settings_schema():
                 "type": "integer", "minimum": 10, "maximum": 200, "default": 120,
                 "title": _l("Longest title (characters)"),
             },
+            # a number pattern: checked by the core wherever the settings are written (tenant apply,
+            # the admin form); {serial}, {year}, {month}, {day}, {month_roman} and the placeholders named
+            "number_pattern": number_pattern_setting("{prefix}-{year}-{serial:04}", ["prefix"]),
+            "number_prefix": {"type": "string", "pattern": "^[A-Z0-9]{1,12}$", "default": "E"},
         },
     }
 

@@ -1,7 +1,7 @@
 """The domain logic of {{ cookiecutter.title_en }}: functions of (tenant, actor, ...) that never touch
 Flask's request, session or g, so pages, the JSON API, the CLI, jobs and tests call the same code.
 They run in the caller's transaction: the caller commits, or rolls back on an error."""
-from core.kit import ValidationError, audit, db, lazy_gettext as _l, module_settings, tenant_scope
+from core.kit import ValidationError, audit, db, issue_number, lazy_gettext as _l, module_settings, tenant_scope
 
 from .models import Entry
 
@@ -19,16 +19,21 @@ def list_entries(tenant, limit: int = 100) -> list[Entry]:
 def create_entry(tenant, actor, title: str, details: str = "") -> Entry:
     """Add an entry for ``tenant``; audited in the same transaction."""
     title, details = (title or "").strip(), (details or "").strip()
-    longest = module_settings(tenant, MODULE)["title_max_length"]
+    settings = module_settings(tenant, MODULE)
+    longest = settings["title_max_length"]
     if not title:
         raise ValidationError(_l("Enter a title."), where="title")
     if len(title) > longest:
         raise ValidationError(_l("The title is longer than %(n)s characters.", n=longest), where="title")
     with tenant_scope(tenant):
-        entry = Entry(title=title, details=details)
+        # last, after every check: the counter row stays locked until the caller commits, and a
+        # rollback gives the number back (gap-free per tenant and local year)
+        _, number = issue_number(tenant, (MODULE,), settings["number_pattern"], "year",
+                                 prefix=settings["number_prefix"])
+        entry = Entry(number=number, title=title, details=details)
         db.session.add(entry)
         db.session.flush()
-        audit(tenant, actor, f"{MODULE}.entry.create", "entry", entry.id, after={"title": title})
+        audit(tenant, actor, f"{MODULE}.entry.create", "entry", entry.id, after={"number": number, "title": title})
     return entry
 
 

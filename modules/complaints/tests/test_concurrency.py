@@ -11,7 +11,8 @@ import multiprocessing
 import threading
 
 from core.kit import db, tenant_scope
-from modules.complaints.models import Complaint, ComplaintCounter
+from core.numbering import NumberCounter
+from modules.complaints.models import Complaint
 
 BODY = {"category": "SAMPAH", "description": "Sampah di selokan", "village": "PNK-PNK", "lat": -5.14,
         "long": 119.43, "name": "Rani", "phone": "081234567890"}
@@ -64,7 +65,8 @@ def _check_whole(app, tenant, expected: int):
         seal_all()
         with tenant_scope(tenant):
             seqs = sorted(db.session.execute(db.select(Complaint.seq)).scalars())
-            counter = db.session.execute(db.select(ComplaintCounter.last_number)).scalar_one()
+            counter = db.session.execute(db.select(NumberCounter.last_number)
+                                         .where(NumberCounter.scope == '["complaints"]')).scalar_one()
         verdict = verify_tenant(db.session.get(Tenant, tenant.id))
         db.session.rollback()
     assert seqs == list(range(1, expected + 1))

@@ -7,7 +7,8 @@ from sqlalchemy import text
 
 from core.kit import ValidationError, db, keyed_hash, tenant_scope
 from modules.complaints import services
-from modules.complaints.models import Complaint, ComplaintCounter, ComplaintEvent, ComplaintPhoto
+from core.numbering import NumberCounter
+from modules.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 
 from .conftest import audit_actions, image_bytes, outbox
 
@@ -24,7 +25,7 @@ def filing(**kw):
 def counts(tenant):
     with tenant_scope(tenant):
         return tuple(db.session.execute(db.select(db.func.count()).select_from(m)).scalar()
-                     for m in (Complaint, ComplaintEvent, ComplaintPhoto, ComplaintCounter))
+                     for m in (Complaint, ComplaintEvent, ComplaintPhoto, NumberCounter))
 
 
 def test_a_complaint_is_numbered_routed_and_due(scoped, tenant):

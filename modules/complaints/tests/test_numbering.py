@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from core.kit import db, tenant_scope
 from modules.complaints import numbering, services
-from modules.complaints.models import Complaint, ComplaintCounter
+from core.numbering import NumberCounter
+from modules.complaints.models import Complaint
 
 NEW_YEAR_WITA = datetime(2026, 12, 31, 16, 0, tzinfo=timezone.utc)  # 00:00 on 1 January 2027 in Makassar
 
@@ -37,7 +38,8 @@ def _assert_gap_free(tenants):
     for tenant in tenants:
         with tenant_scope(tenant):
             rows = db.session.execute(db.select(Complaint.year, Complaint.seq, Complaint.number)).all()
-            counters = dict(db.session.execute(db.select(ComplaintCounter.year, ComplaintCounter.last_number)).all())
+            counters = {int(period): last for period, last in db.session.execute(
+                db.select(NumberCounter.period, NumberCounter.last_number).where(NumberCounter.scope == '["complaints"]'))}
         by_year = {}
         for year, seq, number in rows:
             assert number.endswith(f"-{year}-{seq:06d}")

@@ -1,7 +1,7 @@
 """The service on its own: the tenant and the actor are named, no HTTP involved."""
 import pytest
 
-from core.kit import ValidationError, db, tenant_scope
+from core.kit import ValidationError, db, local_date, tenant_scope
 
 from ..services import MODULE, create_entry, list_entries, seed_demo
 
@@ -54,3 +54,21 @@ def test_the_demo_seeds_its_examples_once(app_ctx, create_tenant):
     seed_demo(tenant)
     db.session.commit()
     assert len(titles(tenant)) == 2
+
+
+def test_entries_are_numbered_without_gaps_by_the_tenants_pattern(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: {"number_prefix": "SKP", "number_pattern": "{prefix}/{serial:03}/{year}"}})
+    first = create_entry(tenant, "test", "First").number
+    db.session.commit()
+    create_entry(tenant, "test", "Rolled back")
+    db.session.rollback()  # gives its number back
+    second = create_entry(tenant, "test", "Second").number
+    db.session.commit()
+    year = local_date(tenant).year  # the tenant's local year (its time zone)
+    assert (first, second) == (f"SKP/001/{year}", f"SKP/002/{year}")
+
+
+def test_a_number_pattern_with_an_unknown_placeholder_is_refused(create_tenant):
+    with pytest.raises(ValidationError) as error:
+        create_tenant(modules={MODULE: {"number_pattern": "{prefix}/{serial}/{bidang}"}})
+    assert "number_pattern" in error.value.where and "{bidang}" in error.value.message

@@ -24,7 +24,9 @@ def upgrade():
     # table is an item tenant_fk("book_id", "{{ cookiecutter.module_name }}_books", ondelete="CASCADE")
     create_tenant_table(
         "{{ cookiecutter.module_name }}_entries",
+        sa.Column("number", sa.String(length=40), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
+        sa.UniqueConstraint("tenant_id", "number", name="uq_{{ cookiecutter.module_name }}_entries_tenant_number"),
         sa.Column("details", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
