@@ -105,7 +105,9 @@ def _apply(tenant, ref, clock: str, transition: str, at: datetime | None, on_cha
     ref, clock = _ref(ref), _name(clock)
     at = utc(at or utcnow())
     with tenant_scope(tenant):
-        write_lock(db.session)
+        # one clock's transitions one at a time (SQLite: the write transaction; PostgreSQL: an advisory
+        # lock per clock, which also covers its first start, when there is no row to lock yet)
+        write_lock(db.session, key=f"sla:{ref[0]}:{ref[1]}:{clock}", ident=tenant.id)
         rows = _rows(ref, clock, lock=True)
         before = _clock(rows, unit, amount)
         if before is None:  # never started: the clock refuses the transition (sla_not_started)
