@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from core.extensions import db
-from core.kit import sla, tenant_scope
+from core.kit import calendar_of, sla, tenant_scope
 from core.sla.models import SlaSegment
 from core.tenancy.models import Tenant
 
@@ -42,18 +42,14 @@ def test_a_clock_keeps_every_segment_and_its_deadline(tenant, audit_entries):
     assert kept == clock  # what the database holds is the clock, segment by segment
     assert shape(tenant) == [("processing", 0, "running", "pause"), ("processing", 1, "paused", "resume"),
                              ("processing", 2, "running", None)]
-    assert kept.spent(_cal(tenant), sla.PAUSED) == 2
+    assert kept.spent(calendar_of(tenant), sla.PAUSED) == 2
+    assert kept.report(calendar_of(tenant), T + timedelta(days=4)) == {
+        "state": "running", "due_at": clock.due_at, "office": 2, "waiting": 2, "stopped": 0}  # Mon-Tue, Thu-Fri
     trail = audit_entries(tenant)
     assert [e["action"] for e in trail[-3:]] == ["permits.clock.start", "permits.clock.pause", "permits.clock.resume"]
     assert trail[-2]["summary"]["oss_code"] == 41 and trail[-1]["summary"]["oss_code"] == 42
     assert trail[-1]["object_type"] == "permit" and trail[-1]["object_id"] == "17"
     assert trail[-1]["summary"]["after"]["due"] == clock.due_at.isoformat()
-
-
-def _cal(tenant):
-    from core.kit import calendar_of
-
-    return calendar_of(tenant)
 
 
 def test_reset_restart_finish_and_restart_again(tenant):
@@ -67,8 +63,8 @@ def test_reset_restart_finish_and_restart_again(tenant):
     clock = sla.restart(tenant, REF, "processing", at=T + timedelta(hours=40))  # reopened
     db.session.commit()
     assert sla.clock_of(tenant, REF, "processing") == clock
-    assert clock.spent(_cal(tenant), sla.STOPPED) == timedelta(hours=28)
-    assert clock.spent(_cal(tenant), sla.RUNNING, T + timedelta(hours=41)) == timedelta(hours=4)
+    assert clock.spent(calendar_of(tenant), sla.STOPPED) == timedelta(hours=28)
+    assert clock.spent(calendar_of(tenant), sla.RUNNING, T + timedelta(hours=41)) == timedelta(hours=4)
 
 
 @pytest.mark.parametrize("steps, transition, code", [

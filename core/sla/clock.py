@@ -181,6 +181,12 @@ class Clock:
                 total += max(end - seg.started_at, timedelta(0))
         return total
 
+    def report(self, cal: WorkingCalendar, now: datetime | None = None) -> dict:
+        """For a report: ``{"state", "due_at", "office", "waiting", "stopped"}``, the last three as
+        ``spent`` counts them (working days or time) up to ``now``."""
+        return {"state": self.state, "due_at": self.due_at, "office": self.spent(cal, RUNNING, now),
+                "waiting": self.spent(cal, PAUSED, now), "stopped": self.spent(cal, STOPPED, now)}
+
     # -- transitions (each returns a new Clock) -------------------------------------------------
 
     def start(self, cal: WorkingCalendar, at: datetime) -> Clock:

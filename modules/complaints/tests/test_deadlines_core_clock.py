@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings as hsettings, strategies as st
 
-from core.kit import WorkingCalendar, db, sla, tenant_scope
+from core.kit import WorkingCalendar, calendar_of, db, sla, tenant_scope
 from modules.complaints import deadlines, services
 from modules.complaints.models import Complaint, aware
 from modules.complaints.settings import Category
@@ -76,7 +76,7 @@ def test_a_complaint_paused_before_the_move_keeps_its_deadlines(app_ctx, make_te
         assert (aware(stored.response_due_at), aware(stored.resolution_due_at)) == (response, resolution)
         assert aware(stored.paused_at) == paused
         cat = deadlines._category(tenant, stored)
-        cal = sla_calendar(tenant)
+        cal = calendar_of(tenant)
         # Tuesday 12 May: the wait touched 5, 6, 7, 8 and 11 May; Thursday 7 May + 5 working days skips
         # Ascension (14) and its cuti bersama (15): Monday 18 May
         resumed = filed + timedelta(days=8)
@@ -90,12 +90,6 @@ def test_a_complaint_paused_before_the_move_keeps_its_deadlines(app_ctx, make_te
         assert aware(stored.response_due_at) == expected["response"] == datetime(2026, 5, 18, 15, 59, 59,
                                                                                   tzinfo=timezone.utc)
         assert aware(stored.resolution_due_at) == resolution + timedelta(days=7)
-
-
-def sla_calendar(tenant):
-    from core.kit import calendar_of
-
-    return calendar_of(tenant)
 
 
 def test_the_arithmetic_is_the_core_clocks_alone():
