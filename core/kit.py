@@ -35,6 +35,7 @@ from .tenancy.keys import create_tenant_table, rekey_tenant_tables, tenant_fk, t
 from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
+from . import sla
 from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
@@ -63,6 +64,8 @@ __all__ = [
     "publish",
     # working days per tenant; routes that find their tenant from a parameter (Open311's jurisdiction_id)
     "WorkingCalendar", "calendar_of", "deployment_wide",
+    # SLA clocks over the working calendar (start, pause 41, resume 42, reset 43, restart 44), core/sla
+    "sla",
     # keys that shard by tenant (DESIGN §4): a reference to another tenant-owned table; in migrations
     # a new tenant table, a reference in it, existing tables brought to the keys (and back)
     "tenant_ref", "create_tenant_table", "tenant_fk", "tenant_reference", "rekey_tenant_tables",

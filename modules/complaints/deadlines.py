@@ -12,13 +12,15 @@ A working-day deadline is the end (23:59:59, the tenant's zone) of the N-th work
 day it starts from; a calendar-day deadline is exactly N days later. While the complaint waits on
 the citizen the clock is paused (``pause``), and ``resume`` moves every pending deadline on by the
 time waited: the working days the wait touched for working-day targets, the exact time otherwise.
+The arithmetic is the core's SLA clock (``core.kit.sla``: ``deadline`` and ``moved``, OSS-RBA's 41
+stop / 42 restart); the complaint's own columns (``*_due_at``, ``paused_at``) stay what is kept.
 Escalation (``sla.py``) reads these deadlines; pages show them in the tenant's time zone.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from core.kit import ValidationError, WorkingCalendar, audit, calendar_of, db, tenant_scope, utcnow
+from core.kit import ValidationError, WorkingCalendar, audit, calendar_of, db, sla, tenant_scope, utcnow
 
 from .models import Complaint, aware
 from .settings import Category, category
@@ -26,17 +28,17 @@ from .settings import Category, category
 COLUMNS = {"response": "response_due_at", "followup": "followup_due_at", "resolution": "resolution_due_at"}
 
 
-def _days(cat: Category, target: str) -> int:
-    return {"response": cat.response_days, "followup": cat.followup_days, "resolution": cat.resolution_days}[target]
+def level(cat: Category, target: str) -> tuple[str, int]:
+    """The service level of ``target`` for ``cat``: (``sla`` unit, amount)."""
+    if target == "response" and cat.response_hours:
+        return sla.HOURS, cat.response_hours
+    days = {"response": cat.response_days, "followup": cat.followup_days, "resolution": cat.resolution_days}[target]
+    return (sla.WORKING_DAYS if target in cat.in_working_days else sla.DAYS), days
 
 
 def due(cat: Category, target: str, start: datetime, cal: WorkingCalendar) -> datetime:
     """The deadline of ``target`` for a complaint of ``cat`` whose clock for it starts at ``start``."""
-    if target == "response" and cat.response_hours:
-        return start + timedelta(hours=cat.response_hours)
-    if target in cat.in_working_days:
-        return cal.working_days_after(start, _days(cat, target))
-    return start + timedelta(days=_days(cat, target))
+    return sla.deadline(cal, *level(cat, target), start)
 
 
 def _category(tenant, complaint: Complaint) -> Category:
@@ -132,16 +134,12 @@ def shift(cat: Category, cal: WorkingCalendar, complaint: Complaint, now: dateti
     moved = {}
     for target in pending(complaint):
         column = COLUMNS[target]
-        old = aware(getattr(complaint, column))
-        if target in cat.in_working_days and not (target == "response" and cat.response_hours):
-            new = cal.end_of_day(cal.add_working_days(cal.local_date(old), cal.working_days_in(since, now)))
-        else:
-            new = old + max(now - since, timedelta(0))
+        new = sla.moved(cal, level(cat, target)[0], aware(getattr(complaint, column)), since, now)
         setattr(complaint, column, new)
         moved[target] = new.isoformat()
     complaint.paused_at = None
     return moved
 
 
-__all__ = ["due", "on_filing", "on_status", "pause", "pending", "restart_resolution", "resume", "shift",
+__all__ = ["due", "level", "on_filing", "on_status", "pause", "pending", "restart_resolution", "resume", "shift",
            "wait_on_citizen"]
