@@ -35,6 +35,9 @@ from .tenancy.keys import create_tenant_table, rekey_tenant_tables, tenant_fk, t
 from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
+from . import approvals
+from .approvals import ApprovalError
+from .tenancy.positions import head_of, holders_of, holds
 from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
@@ -69,4 +72,6 @@ __all__ = [
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
     "safe_next", "public_root",
+    # positions (jabatan) with their holders, acting ones included; approval chains over any object
+    "approvals", "ApprovalError", "head_of", "holders_of", "holds",
 ]
