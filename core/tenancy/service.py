@@ -74,10 +74,25 @@ def check_batch(docs: list[tuple[str, TenantFile]], manager) -> list[tuple[str, 
             for req in manager.modules[name].requires:
                 if entry.enabled and not (req in modules and modules[req].enabled):
                     raise ValidationError(f"module '{name}' requires '{req}' to be enabled too", where=f"{where}: modules.{name}")
+        _check_holders(doc, where)
         checked.append((where, doc.model_copy(update={"modules": modules})))
     # parents first, so a province and its cities can come in one batch
     checked.sort(key=lambda item: (item[1].parent != "", item[1].slug))
     return checked
+
+
+def _check_holders(doc: TenantFile, where: str) -> None:
+    """Every position holder the file names is a user with a role in that tenant (DESIGN §5)."""
+    from .positions import member
+
+    tenant = get_tenant(doc.slug)
+    for key, _kind, unit in org_units(doc):
+        for n, position in enumerate(unit.positions):
+            for m, holder in enumerate(position.holders):
+                if tenant is None or member(tenant, holder.email) is None:
+                    raise ValidationError(
+                        f"'{holder.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
+                        where=f"{where}: {key}.positions[{n}].holders[{m}].email", code="holder_not_member")
 
 
 # -- Applying -------------------------------------------------------------------------------------
