@@ -100,7 +100,7 @@ def _day(name: str):
     try:
         return parse_date(raw)
     except OutOfBounds as exc:
-        raise ValidationError(exc.message, where=name) from None
+        raise ValidationError(exc.message, where=name, code="bad_date") from None
 
 
 def _message(exc: PamongError) -> str:
@@ -110,6 +110,13 @@ def _message(exc: PamongError) -> str:
                  email=request.form.get("email", "").strip().lower())
     if exc.code == "duplicate_position":
         return _("The position code %(code)s is already used in this tenant.", code=request.form.get("code", "").strip())
-    labels = {"code": _("Code"), "name": _("Name"), "head": _("Head"), "email": _("E-mail"), "from": _("From"),
-              "until": _("Until")}
-    return f"{labels.get(exc.where, exc.where)}: {exc.message}" if exc.where else exc.message
+    known = {
+        "bad_code": _("Code: letters, digits, '.', '_' or '-', at most 32 characters."),
+        "bad_name": _("Name: 1 to 200 characters."),
+        "second_head": _("This unit already has a head position."),
+        "head_first": _("A unit's first position is its head: tick 'Head of the unit'."),
+        "acting_needs_start": _("An acting holder (Plt.) needs a start date."),
+        "period_backwards": _("The end date is before the start date."),
+        "bad_date": _("Dates are written as YYYY-MM-DD."),
+    }
+    return known.get(exc.code) or (f"{exc.where}: {exc.message}" if exc.where else exc.message)

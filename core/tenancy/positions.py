@@ -201,18 +201,18 @@ def add_position(tenant, unit: OrgUnit, code: str, name: str, head: bool, actor)
 
     code, name = (code or "").strip(), (name or "").strip()
     if not re.match(CODE, code):
-        raise ValidationError("letters, digits, '.', '_' or '-', up to 32", where="code")
+        raise ValidationError("letters, digits, '.', '_' or '-', up to 32", where="code", code="bad_code")
     if not name or len(name) > 200:
-        raise ValidationError("a name of 1 to 200 characters", where="name")
+        raise ValidationError("a name of 1 to 200 characters", where="name", code="bad_name")
     with tenant_scope(tenant):
         if db.session.execute(db.select(Position.id).where(Position.code == code)).first():
             raise ValidationError(f"position code '{code}' is already used", where="code", code="duplicate_position")
         if head and db.session.execute(db.select(Position.code).where(
                 Position.unit_id == unit.id, Position.is_head.is_(True), Position.active.is_(True))).first():
-            raise ValidationError("this unit already has a head position", where="head")
+            raise ValidationError("this unit already has a head position", where="head", code="second_head")
         if not head and not db.session.execute(db.select(Position.id).where(
                 Position.unit_id == unit.id, Position.is_head.is_(True), Position.active.is_(True))).first():
-            raise ValidationError("the unit's first position is its head (tick 'head')", where="head")
+            raise ValidationError("the unit's first position is its head (tick 'head')", where="head", code="head_first")
         row = Position(tenant_id=tenant.id, unit_id=unit.id, code=code, name=name, is_head=bool(head), active=True)
         db.session.add(row)
         db.session.flush()
@@ -226,9 +226,9 @@ def assign_holder(tenant, position: Position, email: str, actor, acting: bool = 
     """``email`` (a user of the tenant) holds ``position``; an acting holder needs ``start``."""
     user = _require_member(tenant, email, "email")
     if acting and start is None:
-        raise ValidationError("an acting holder needs a start date", where="from")
+        raise ValidationError("an acting holder needs a start date", where="from", code="acting_needs_start")
     if start and until and until < start:
-        raise ValidationError("the end date is before the start date", where="until")
+        raise ValidationError("the end date is before the start date", where="until", code="period_backwards")
     with tenant_scope(tenant):
         row = PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user.id, acting=bool(acting),
                              starts_on=start, ends_on=until)
