@@ -325,3 +325,42 @@ def test_random_sequences_follow_the_model(app_ctx, scoped, actions):
         assert chain.current == state[0]
         assert chain.approvers == [names[a] if a else None for a in state[1]]
         assert chain.status == (approvals.APPROVED if state[0] == len(STEPS) else approvals.PENDING)
+
+
+def test_concurrent_approvals_of_one_step_let_exactly_one_through(app, org, create_user):
+    """Six holders of the step approve it at once: the write lock lets one in; the others see the
+    chain it left (closed), so the step is approved once and audited once."""
+    import threading
+
+    emails = [create_user(org.tenant, "officer", agency="DLH") for _ in range(6)]
+    with app.app_context():
+        with tenant_scope(org.tenant):
+            oid = _start(org, [{"role": "officer", "unit": "DLH"}])
+    results, barrier = [], threading.Barrier(len(emails))
+
+    def act(email):
+        with app.app_context():
+            user = find_user(email)
+            barrier.wait()
+            try:
+                approvals.approve(org.tenant, "eoffice", "letter", oid, user, step=0, day=DAY)
+                db.session.commit()
+                results.append("ok")
+            except approvals.ApprovalError as exc:
+                db.session.rollback()
+                results.append(exc.code)
+            except Exception as exc:  # noqa: BLE001
+                db.session.rollback()
+                results.append(repr(exc))
+
+    threads = [threading.Thread(target=act, args=(e,)) for e in emails]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["approval_closed"] * 5 + ["ok"], results
+    with app.app_context(), tenant_scope(org.tenant):
+        actions = [t["action"] for t in approvals.history(org.tenant, "eoffice", "letter", oid)]
+        audited = db.session.execute(db.select(db.func.count()).select_from(AuditEntry).where(
+            AuditEntry.object_id == oid, AuditEntry.action == "approval.approve")).scalar()
+    assert actions == ["start", "approve"] and audited == 1
