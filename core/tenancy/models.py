@@ -118,10 +118,13 @@ class PositionHolder(TenantOwned, db.Model):
     to ``ends_on`` (inclusive, the tenant's local dates; no end: until changed)."""
 
     __tablename__ = "position_holders"
-    __table_args__ = (Index("ix_position_holders_tenant_position", "tenant_id", "position_id"),)
+    __table_args__ = (
+        Index("ix_position_holders_tenant_position", "tenant_id", "position_id"),
+        Index("ix_position_holders_tenant_user", "tenant_id", "user_id"),
+    )
 
     position_id: Mapped[int] = tenant_ref("positions", ondelete="CASCADE")
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     acting: Mapped[bool] = mapped_column(Boolean, default=False)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
