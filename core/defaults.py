@@ -30,6 +30,7 @@ def admin_items(tenant, user):
     return [
         {"title": _l("Modules"), "endpoint": "admin.modules", "permission": "core.admin"},
         {"title": _l("Users and roles"), "endpoint": "admin.users", "permission": "core.admin"},
+        {"title": _l("Organisation"), "endpoint": "admin.organisation", "permission": "core.admin"},
         {"title": _l("API tokens"), "endpoint": "admin.tokens", "permission": "core.tokens"},
         {"title": _l("Audit trail"), "endpoint": "admin.audit", "permission": "core.audit.read"},
     ]

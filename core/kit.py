@@ -36,6 +36,9 @@ from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
 from . import sla
+from . import approvals
+from .approvals import ApprovalError
+from .tenancy.positions import head_of, holders_of, holds
 from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
@@ -85,4 +88,6 @@ __all__ = [
     # identity numbers: NIK, NIP, NIB, BPJS, NPWP; stored encrypted with a keyed hash, shown masked (core/identity.py)
     "IdentityError", "IdentityNumber", "identity_hash", "identity_lookup", "mask_identity", "normalise_bpjs", "normalise_nib", "normalise_nik",
     "normalise_nip", "normalise_npwp", "parse_nik", "parse_nip",
+    # positions (jabatan) with their holders, acting ones included; approval chains over any object
+    "approvals", "ApprovalError", "head_of", "holders_of", "holds",
 ]

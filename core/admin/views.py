@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import approvals  # noqa: F401  (its tables are the core's)
 from ..audit import AuditEntry
 from ..auth.models import ROLES, Membership, User
 from ..auth.permissions import requires
@@ -218,3 +219,4 @@ def audit():
 
 
 from . import tokens  # noqa: E402,F401  (the API tokens page, on this blueprint)
+from . import organisation  # noqa: E402,F401  (units, positions and their holders)

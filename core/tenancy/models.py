@@ -1,16 +1,16 @@
 """Tenants (provinces, regencies, cities), their domains, organisation and enabled modules."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .scope import TenantOwned, tenant_ref
 
 KINDS = ("province", "regency", "city")
-ORG_KINDS = ("agency", "district", "village")
+ORG_KINDS = ("agency", "section", "district", "village")  # a section: a unit inside an agency (bidang)
 
 
 def utcnow() -> datetime:
@@ -74,7 +74,8 @@ class TenantModule(TenantOwned, db.Model):
 
 
 class OrgUnit(TenantOwned, db.Model):
-    """The tenant's organisation: agencies (SKPD), districts (kecamatan), villages (kelurahan)."""
+    """The tenant's organisation: agencies (SKPD) with their sections (bidang), districts (kecamatan),
+    villages (kelurahan)."""
 
     __tablename__ = "org_units"
     __table_args__ = (
@@ -88,3 +89,46 @@ class OrgUnit(TenantOwned, db.Model):
     parent_id: Mapped[int | None] = tenant_ref("org_units")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. the agency head's contact
+
+
+class Position(TenantOwned, db.Model):
+    """A position (jabatan) inside an org unit; ``is_head`` marks the unit's head (kepala dinas,
+    camat, lurah). Codes are unique per tenant, so an approval step names a position by code."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code"),
+        Index("ix_positions_tenant_unit", "tenant_id", "unit_id"),
+    )
+
+    unit_id: Mapped[int] = tenant_ref("org_units", ondelete="CASCADE")
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    is_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    unit: Mapped[OrgUnit] = relationship(
+        primaryjoin="and_(OrgUnit.id == foreign(Position.unit_id), OrgUnit.tenant_id == Position.tenant_id)",
+        lazy="joined", viewonly=True,
+    )
+
+
+class PositionHolder(TenantOwned, db.Model):
+    """A person holding a position: definitively, or acting (Plt., ``acting``) from ``starts_on``
+    to ``ends_on`` (inclusive, the tenant's local dates; no end: until changed)."""
+
+    __tablename__ = "position_holders"
+    __table_args__ = (
+        Index("ix_position_holders_tenant_position", "tenant_id", "position_id"),
+        Index("ix_position_holders_tenant_user", "tenant_id", "user_id"),
+    )
+
+    position_id: Mapped[int] = tenant_ref("positions", ondelete="CASCADE")
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    acting: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the holding counts on ``day`` (its dates inclusive)."""
+        return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)

@@ -6,7 +6,8 @@ from datetime import date as date_type
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic import ValidationError as PydanticError
 
 from ..errors import ValidationError
@@ -30,14 +31,88 @@ class Branding(Strict):
     tagline: str = ""
 
 
+def _a_date(value):
+    from ..calendar import parse_date
+
+    return None if value is None else parse_date(value)  # a TOML date or "YYYY-MM-DD"
+
+
+class Holder(Strict):
+    """A person holding a position: ``email`` of a user with a role in the tenant; ``acting`` for
+    an acting holder (Plt., pelaksana tugas), who needs ``from`` and may have ``until`` (inclusive)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    email: str = Field(min_length=3, max_length=254)
+    acting: bool = False
+    start: date_type | None = Field(None, alias="from")
+    until: date_type | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = value.strip().lower()
+        if "@" not in value:
+            raise ValueError(f"'{value}' is not an e-mail address")
+        return value
+
+    @field_validator("start", "until", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return _a_date(value)
+
+    @model_validator(mode="after")
+    def _period(self):
+        if self.acting and self.start is None:
+            raise PydanticCustomError("holder_period", "an acting holder (acting = true) needs 'from'")
+        if self.start and self.until and self.until < self.start:
+            raise PydanticCustomError("holder_period", "'until' is before 'from'")
+        return self
+
+    def export(self) -> dict:
+        d: dict = {"email": self.email}
+        if self.acting:
+            d["acting"] = True
+        if self.start:
+            d["from"] = self.start
+        if self.until:
+            d["until"] = self.until
+        return d
+
+
+class PositionEntry(Strict):
+    """A position (jabatan) in a unit; ``head = true`` marks the unit's head. Codes are unique in
+    the tenant (an approval step names a position by its code)."""
+
+    code: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=200)
+    head: bool = False
+    holders: list[Holder] = []
+
+
 class Unit(Strict):
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=200)
     head: str = ""  # the head of the agency / camat / lurah, as shown to officers
+    positions: list[PositionEntry] = []
+
+    @field_validator("positions")
+    @classmethod
+    def _one_head(cls, value: list[PositionEntry]) -> list[PositionEntry]:
+        heads = [p.code for p in value if p.head]
+        if value and not heads:
+            raise ValueError("no head position: mark the unit's head with head = true")
+        if len(heads) > 1:
+            raise ValueError(f"two head positions ('{heads[0]}' and '{heads[1]}'): a unit has one head")
+        return value
 
 
 class District(Unit):
     villages: list[Unit] = []
+
+
+class Agency(Unit):
+    sections: list[Unit] = []  # units inside the agency (bidang, sekretariat, UPT)
 
 
 class Holiday(Strict):
@@ -68,7 +143,7 @@ class TenantFile(Strict):
     domains: list[str] = []
     locales: list[Literal["id", "en"]] = ["id", "en"]
     branding: Branding = Branding()
-    agencies: list[Unit] = []
+    agencies: list[Agency] = []
     districts: list[District] = []
     modules: dict[str, ModuleEntry] = {}
     holidays: list[Holiday] = []
@@ -127,7 +202,7 @@ def parse_tenant(data: dict, where: str) -> TenantFile:
     """Validate a tenant document; raise one ValidationError naming ``where`` and the key."""
     try:
         data = clean_data(data, where=where)  # text made safe where it enters (core.text)
-        return TenantFile.model_validate(data)
+        doc = TenantFile.model_validate(data)
     except PydanticError as exc:
         err = exc.errors()[0]
         key = _loc(err["loc"])
@@ -137,6 +212,37 @@ def parse_tenant(data: dict, where: str) -> TenantFile:
         elif err["type"] == "missing":
             msg = "is required"
         raise ValidationError(msg, where=f"{where}: {key}" if key else where) from None
+    _check_org(doc, where)
+    return doc
+
+
+def org_units(doc: TenantFile):
+    """Every unit of the document with its key path: ``(key, kind, unit)``, agencies first."""
+    for i, agency in enumerate(doc.agencies):
+        yield f"agencies[{i}]", "agency", agency
+        for j, section in enumerate(agency.sections):
+            yield f"agencies[{i}].sections[{j}]", "section", section
+    for i, district in enumerate(doc.districts):
+        yield f"districts[{i}]", "district", district
+        for j, village in enumerate(district.villages):
+            yield f"districts[{i}].villages[{j}]", "village", village
+
+
+def _check_org(doc: TenantFile, where: str) -> None:
+    """What one unit cannot check alone: codes unique across the tenant (sections, positions)."""
+    codes: dict[tuple[str, str], str] = {}
+    positions: dict[str, str] = {}
+    for key, kind, unit in org_units(doc):
+        if kind in ("section", "village"):  # agencies and districts: checked per list above
+            if (kind, unit.code) in codes:
+                raise ValidationError(f"code '{unit.code}' is also used at {codes[(kind, unit.code)]}",
+                                      where=f"{where}: {key}.code")
+            codes[(kind, unit.code)] = key
+        for n, position in enumerate(unit.positions):
+            if position.code in positions:
+                raise ValidationError(f"position code '{position.code}' is also used at {positions[position.code]}",
+                                      where=f"{where}: {key}.positions[{n}].code", code="duplicate_position")
+            positions[position.code] = f"{key}.positions[{n}]"
 
 
 def load_tenant_file(path: str | Path) -> TenantFile:

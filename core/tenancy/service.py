@@ -11,7 +11,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..settings import validate_settings
 from .models import Domain, OrgUnit, Tenant, TenantModule
-from .schema import District, TenantFile, Unit, parse_tenant
+from .schema import District, TenantFile, Unit, org_units, parse_tenant
 from .scope import tenant_scope
 
 
@@ -74,10 +74,25 @@ def check_batch(docs: list[tuple[str, TenantFile]], manager) -> list[tuple[str, 
             for req in manager.modules[name].requires:
                 if entry.enabled and not (req in modules and modules[req].enabled):
                     raise ValidationError(f"module '{name}' requires '{req}' to be enabled too", where=f"{where}: modules.{name}")
+        _check_holders(doc, where)
         checked.append((where, doc.model_copy(update={"modules": modules})))
     # parents first, so a province and its cities can come in one batch
     checked.sort(key=lambda item: (item[1].parent != "", item[1].slug))
     return checked
+
+
+def _check_holders(doc: TenantFile, where: str) -> None:
+    """Every position holder the file names is a user with a role in that tenant (DESIGN §5)."""
+    from .positions import member
+
+    tenant = get_tenant(doc.slug)
+    for key, _kind, unit in org_units(doc):
+        for n, position in enumerate(unit.positions):
+            for m, holder in enumerate(position.holders):
+                if tenant is None or member(tenant, holder.email) is None:
+                    raise ValidationError(
+                        f"'{holder.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
+                        where=f"{where}: {key}.positions[{n}].holders[{m}].email", code="holder_not_member")
 
 
 # -- Applying -------------------------------------------------------------------------------------
@@ -148,20 +163,29 @@ def _upsert_units(tenant, kind: str, units: list[Unit], parent_id, existing: dic
 
 
 def _apply_org(tenant: Tenant, doc: TenantFile, actor) -> None:
+    from .positions import apply_positions
+
     rows = db.session.execute(db.select(OrgUnit)).scalars().all()
     existing = {(r.kind, r.code, "any"): r for r in rows}
     kept = set()
-    kept |= {id(r) for r in _upsert_units(tenant, "agency", doc.agencies, None, existing, actor).values()}
+    agencies = _upsert_units(tenant, "agency", doc.agencies, None, existing, actor)
+    kept |= {id(r) for r in agencies.values()}
     districts = _upsert_units(tenant, "district", doc.districts, None, existing, actor)
     kept |= {id(r) for r in districts.values()}
     db.session.flush()
+    sections, villages = {}, {}
+    for agency in doc.agencies:
+        sections.update(_upsert_units(tenant, "section", agency.sections, agencies[agency.code].id, existing, actor))
     for district in doc.districts:
-        villages = _upsert_units(tenant, "village", district.villages, districts[district.code].id, existing, actor)
-        kept |= {id(r) for r in villages.values()}
+        villages.update(_upsert_units(tenant, "village", district.villages, districts[district.code].id, existing, actor))
+    kept |= {id(r) for r in sections.values()} | {id(r) for r in villages.values()}
     for row in rows:
         if id(row) not in kept and row.active:
             row.active = False  # kept for the records that name it; no longer offered
             record(tenant, actor, "org.deactivate", row.kind, row.code)
+    db.session.flush()
+    rows_of = {"agency": agencies, "section": sections, "district": districts, "village": villages}
+    apply_positions(tenant, [(key, rows_of[kind][unit.code], unit.positions) for key, kind, unit in org_units(doc)], actor)
 
 
 def module_row(tenant: Tenant, name: str) -> TenantModule | None:
@@ -285,10 +309,16 @@ def export_doc(tenant: Tenant) -> dict:
         ).scalars().all()
         modules = db.session.execute(db.select(TenantModule).order_by(TenantModule.module)).scalars().all()
 
+    from .positions import export_positions
+
+    positions = export_positions(tenant)
+
     def unit(u):
         d = {"code": u.code, "name": u.name}
         if (u.extra or {}).get("head"):
             d["head"] = u.extra["head"]
+        if positions.get(u.id):
+            d["positions"] = positions[u.id]
         return d
 
     districts = []
@@ -296,12 +326,19 @@ def export_doc(tenant: Tenant) -> dict:
         entry = unit(d)
         entry["villages"] = [unit(v) for v in units if v.kind == "village" and v.parent_id == d.id]
         districts.append(entry)
+    agencies = []
+    for a in (u for u in units if u.kind == "agency"):
+        entry = unit(a)
+        sections = [unit(s) for s in units if s.kind == "section" and s.parent_id == a.id]
+        if sections:
+            entry["sections"] = sections
+        agencies.append(entry)
     doc = {
         "slug": tenant.slug, "name": tenant.name, "kind": tenant.kind, "timezone": tenant.timezone,
         "parent": tenant.parent.slug if tenant.parent else "",
         "domains": sorted(d.host for d in tenant.domains),
         "locales": list(tenant.locales), "branding": dict(tenant.branding or {}),
-        "agencies": [unit(u) for u in units if u.kind == "agency"],
+        "agencies": agencies,
         "districts": districts,
         "modules": {m.module: {"enabled": m.enabled, "settings": m.settings or {}} for m in modules},
         "holidays": [{"date": parse_date(h["date"]), "name": h.get("name", "")} for h in tenant.holidays or []],

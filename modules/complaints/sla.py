@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from core.kit import head_of
 from core.kit import (
     OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, members_of, normalise_phone, tenant_scope,
     write_lock,
@@ -67,9 +68,12 @@ def _contact(channel: str, value: str) -> tuple[str, str] | None:
 
 
 def head_contacts(tenant, agency: OrgUnit, settings: dict) -> list[tuple[str, str]]:
-    """The head of the agency from the settings; if none is configured, the agency's officers."""
+    """The head of the agency from the settings; else whoever holds the agency's head position
+    today (an acting holder within the period included); else the agency's officers."""
     entry = settings.get("agency_contacts", {}).get(agency.code, {})
     found = [c for c in (_contact("email", entry.get("email", "")), _contact("sms", entry.get("phone", ""))) if c]
+    if not found:
+        found = [("email", user.email) for user in head_of(tenant, agency.code)]
     if not found:
         found = [("email", user.email) for user in members_of(tenant, "officer", agency.id)]
     return found

@@ -1,0 +1,12 @@
+"""Approval chains over any object (module, kind, object_id): see ``service.py``."""
+from .models import APPROVED, PENDING, ApprovalAction, ApprovalChain
+from .service import (
+    AlreadyActed, ApprovalError, ChainClosed, NotHolder, OutOfTurn, approve, awaiting, check_steps, get_chain,
+    history, may_act, return_to, start_chain, step_label,
+)
+
+__all__ = [
+    "APPROVED", "PENDING", "AlreadyActed", "ApprovalAction", "ApprovalChain", "ApprovalError", "ChainClosed",
+    "NotHolder", "OutOfTurn", "approve", "awaiting", "check_steps", "get_chain", "history", "may_act", "return_to",
+    "start_chain", "step_label",
+]

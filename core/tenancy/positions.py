@@ -1,0 +1,247 @@
+"""Positions (jabatan) in the tenant's units and the people holding them, including acting holders
+(Plt., pelaksana tugas, for a period).
+
+Configuration is checked where it is written (DESIGN §5): a holder must be a user with a role in
+the tenant, a position code is unique in the tenant, a unit with positions has exactly one head.
+Every function takes the tenant and the actor and runs inside the caller's transaction; every
+change is audited (``org.position.*``).
+"""
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from ..audit import record
+from ..auth.models import Membership, User
+from ..errors import ValidationError
+from ..extensions import db
+from .models import OrgUnit, Position, PositionHolder, utcnow
+from .scope import tenant_scope
+
+
+def local_today(tenant) -> date:
+    """The tenant's local date now (an acting period is in the tenant's days, DESIGN §3)."""
+    return utcnow().astimezone(ZoneInfo(tenant.timezone)).date()
+
+
+def member(tenant, email: str) -> User | None:
+    """The user with ``email`` if they have a role in ``tenant``, else None."""
+    email = (email or "").strip().lower()
+    with tenant_scope(tenant):
+        return db.session.execute(
+            db.select(User).join(Membership, Membership.user_id == User.id).where(User.email == email).limit(1)
+        ).scalar_one_or_none()
+
+
+def _require_member(tenant, email: str, where: str) -> User:
+    user = member(tenant, email)
+    if user is None:
+        raise ValidationError(f"'{email}' is not a user of tenant '{tenant.slug}' (grant them a role first)",
+                              where=where, code="holder_not_member")
+    return user
+
+
+def _holding(row: PositionHolder, email: str) -> dict:
+    d = {"email": email, "acting": row.acting}
+    if row.starts_on:
+        d["from"] = row.starts_on.isoformat()
+    if row.ends_on:
+        d["until"] = row.ends_on.isoformat()
+    return d
+
+
+def _emails(user_ids) -> dict[int, str]:
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(db.select(User.id, User.email).where(User.id.in_(ids))).all())
+
+
+# -- From the tenant file ---------------------------------------------------------------------------
+
+def apply_positions(tenant, units: list[tuple[str, OrgUnit, list]], actor) -> None:
+    """Make the tenant's positions those of the file. ``units``: ``(key, OrgUnit row, positions)``
+    with the schema's ``PositionEntry`` items; ``key`` names the unit in errors
+    (``agencies[0]``). A position left out is deactivated and loses its holders."""
+    with tenant_scope(tenant):
+        existing = {p.code: p for p in db.session.execute(db.select(Position)).scalars()}
+        kept = set()
+        for key, unit, entries in units:
+            for n, entry in enumerate(entries):
+                where = f"{key}.positions[{n}]"
+                users = [_require_member(tenant, h.email, f"{where}.holders[{m}].email")
+                         for m, h in enumerate(entry.holders)]
+                row = existing.get(entry.code)
+                values = {"unit_id": unit.id, "name": entry.name, "is_head": entry.head, "active": True}
+                if row is None:
+                    row = Position(tenant_id=tenant.id, code=entry.code, **values)
+                    db.session.add(row)
+                    db.session.flush()
+                    existing[entry.code] = row
+                    record(tenant, actor, "org.position.create", "position", entry.code,
+                           after={**values, "unit": unit.code})
+                else:
+                    old = {k: getattr(row, k) for k in values}
+                    if old != values:
+                        for k, v in values.items():
+                            setattr(row, k, v)
+                        record(tenant, actor, "org.position.update", "position", entry.code, before=old, after=values)
+                kept.add(entry.code)
+                wanted = [(u.id, h.acting, h.start, h.until) for u, h in zip(users, entry.holders)]
+                _set_holders(tenant, row, wanted, actor)
+        for code, row in existing.items():
+            if code not in kept and row.active:
+                row.active = False
+                _set_holders(tenant, row, [], actor)
+                record(tenant, actor, "org.position.deactivate", "position", code)
+
+
+def _set_holders(tenant, position: Position, wanted: list[tuple], actor) -> None:
+    rows = db.session.execute(
+        db.select(PositionHolder).where(PositionHolder.position_id == position.id).order_by(PositionHolder.id)
+    ).scalars().all()
+    have = [(r.user_id, r.acting, r.starts_on, r.ends_on) for r in rows]
+    if sorted(have, key=repr) == sorted(wanted, key=repr):
+        return
+    emails = _emails([w[0] for w in wanted] + [h[0] for h in have])
+    before = [_holding(r, emails.get(r.user_id, "")) for r in rows]
+    for r in rows:
+        db.session.delete(r)
+    db.session.flush()
+    added = []
+    for user_id, acting, start, until in wanted:
+        row = PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user_id, acting=acting,
+                             starts_on=start, ends_on=until)
+        db.session.add(row)
+        added.append(_holding(row, emails.get(user_id, "")))
+    record(tenant, actor, "org.position.holders", "position", position.code, before=before, after=added)
+
+
+def export_positions(tenant) -> dict[int, list[dict]]:
+    """Active positions per unit id, as the tenant file writes them (holders in a stable order)."""
+    with tenant_scope(tenant):
+        positions = db.session.execute(
+            db.select(Position).where(Position.active.is_(True)).order_by(Position.id)
+        ).scalars().all()
+        holders = db.session.execute(db.select(PositionHolder)).scalars().all()
+        emails = _emails(h.user_id for h in holders)
+    by_position: dict[int, list] = {}
+    for h in holders:
+        by_position.setdefault(h.position_id, []).append(h)
+    out: dict[int, list[dict]] = {}
+    for p in positions:
+        entry: dict = {"code": p.code, "name": p.name}
+        if p.is_head:
+            entry["head"] = True
+        rows = sorted(by_position.get(p.id, []),
+                      key=lambda h: (h.acting, h.starts_on or date.min, emails.get(h.user_id, ""), h.ends_on or date.max))
+        if rows:
+            entry["holders"] = [_export_holder(h, emails.get(h.user_id, "")) for h in rows]
+        out.setdefault(p.unit_id, []).append(entry)
+    return out
+
+
+def _export_holder(h: PositionHolder, email: str) -> dict:
+    d: dict = {"email": email}
+    if h.acting:
+        d["acting"] = True
+    if h.starts_on:
+        d["from"] = h.starts_on
+    if h.ends_on:
+        d["until"] = h.ends_on
+    return d
+
+
+# -- Who holds what ---------------------------------------------------------------------------------
+
+def find_position(tenant, code: str) -> Position | None:
+    with tenant_scope(tenant):
+        return db.session.execute(
+            db.select(Position).where(Position.code == code, Position.active.is_(True))
+        ).scalar_one_or_none()
+
+
+def holders_of(tenant, code: str, day: date | None = None) -> list[User]:
+    """The users holding position ``code`` on ``day`` (default: the tenant's today): definitive
+    holders and acting holders whose period includes the day."""
+    day = day or local_today(tenant)
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(PositionHolder, User).join(Position, Position.id == PositionHolder.position_id)
+            .join(User, User.id == PositionHolder.user_id)
+            .where(Position.code == code, Position.active.is_(True)).order_by(PositionHolder.id)
+        ).all()
+    return [user for holder, user in rows if holder.valid_on(day) and user.active]
+
+
+def holds(tenant, user, code: str, day: date | None = None) -> bool:
+    """Whether ``user`` holds position ``code`` on ``day`` (an acting holding counts within its period)."""
+    uid = getattr(user, "id", None)
+    return uid is not None and any(u.id == uid for u in holders_of(tenant, code, day))
+
+
+def head_of(tenant, unit_code: str, kind: str = "agency", day: date | None = None) -> list[User]:
+    """Who holds the head position of unit ``unit_code`` on ``day`` (empty if nobody, or the unit
+    has no positions). Complaints' "head of agency" contact, a letter's signatory."""
+    with tenant_scope(tenant):
+        code = db.session.execute(
+            db.select(Position.code).join(OrgUnit, OrgUnit.id == Position.unit_id)
+            .where(OrgUnit.kind == kind, OrgUnit.code == unit_code, Position.is_head.is_(True),
+                   Position.active.is_(True))
+        ).scalar_one_or_none()
+    return holders_of(tenant, code, day) if code else []
+
+
+# -- From the admin pages ---------------------------------------------------------------------------
+
+def add_position(tenant, unit: OrgUnit, code: str, name: str, head: bool, actor) -> Position:
+    """A new position in ``unit``; a code used in the tenant or a second head is refused."""
+    from .schema import CODE
+    import re
+
+    code, name = (code or "").strip(), (name or "").strip()
+    if not re.match(CODE, code):
+        raise ValidationError("letters, digits, '.', '_' or '-', up to 32", where="code", code="bad_code")
+    if not name or len(name) > 200:
+        raise ValidationError("a name of 1 to 200 characters", where="name", code="bad_name")
+    with tenant_scope(tenant):
+        if db.session.execute(db.select(Position.id).where(Position.code == code)).first():
+            raise ValidationError(f"position code '{code}' is already used", where="code", code="duplicate_position")
+        if head and db.session.execute(db.select(Position.code).where(
+                Position.unit_id == unit.id, Position.is_head.is_(True), Position.active.is_(True))).first():
+            raise ValidationError("this unit already has a head position", where="head", code="second_head")
+        if not head and not db.session.execute(db.select(Position.id).where(
+                Position.unit_id == unit.id, Position.is_head.is_(True), Position.active.is_(True))).first():
+            raise ValidationError("the unit's first position is its head (tick 'head')", where="head", code="head_first")
+        row = Position(tenant_id=tenant.id, unit_id=unit.id, code=code, name=name, is_head=bool(head), active=True)
+        db.session.add(row)
+        db.session.flush()
+        record(tenant, actor, "org.position.create", "position", code,
+               after={"unit": unit.code, "name": name, "is_head": bool(head)})
+    return row
+
+
+def assign_holder(tenant, position: Position, email: str, actor, acting: bool = False,
+                  start: date | None = None, until: date | None = None) -> PositionHolder:
+    """``email`` (a user of the tenant) holds ``position``; an acting holder needs ``start``."""
+    user = _require_member(tenant, email, "email")
+    if acting and start is None:
+        raise ValidationError("an acting holder needs a start date", where="from", code="acting_needs_start")
+    if start and until and until < start:
+        raise ValidationError("the end date is before the start date", where="until", code="period_backwards")
+    with tenant_scope(tenant):
+        row = PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user.id, acting=bool(acting),
+                             starts_on=start, ends_on=until)
+        db.session.add(row)
+        db.session.flush()
+        record(tenant, actor, "org.position.assign", "position", position.code, after=_holding(row, user.email))
+    return row
+
+
+def remove_holder(tenant, holder: PositionHolder, actor) -> None:
+    with tenant_scope(tenant):
+        position = db.session.execute(db.select(Position).where(Position.id == holder.position_id)).scalar_one()
+        email = _emails([holder.user_id]).get(holder.user_id, "")
+        record(tenant, actor, "org.position.unassign", "position", position.code, before=_holding(holder, email))
+        db.session.delete(holder)
+        db.session.flush()
