@@ -23,6 +23,7 @@ from .params import (
     page_arg, parse_date, parse_float, parse_int,
 )
 from .crypto import EncryptedText, keyed_hash
+from . import documents
 from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
 from .storage import storage
@@ -69,4 +70,6 @@ __all__ = [
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
     "safe_next", "public_root",
+    # official documents: render on the letterhead, sign (PAdES), register, verify (core/documents)
+    "documents",
 ]
