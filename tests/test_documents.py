@@ -93,6 +93,15 @@ def test_codes_are_unguessable_and_distinct(app, signing_tenant):
     assert a["code"] != b["code"] and len(a["code"]) >= 32
 
 
+def test_codes_never_start_with_a_dash(monkeypatch):
+    """A code beginning with "-" read as an option on the command line (found by the CLI test)."""
+    from core.documents import service
+
+    drawn = iter(["-starts-with-a-dash-aaaaaaaaaaaa", "Zgood-code-bbbbbbbbbbbbbbbbbbbbbb"])
+    monkeypatch.setattr(service.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert service.new_code() == "Zgood-code-bbbbbbbbbbbbbbbbbbbbbb"
+
+
 def test_a_number_already_used_is_refused_and_nothing_is_stored(app, signing_tenant):
     from core.errors import ValidationError
 

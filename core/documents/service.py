@@ -37,8 +37,12 @@ REVOKE_PERMISSION = "core.documents.revoke"
 
 
 def new_code() -> str:
-    """An unguessable verification code (192 random bits, URL-safe)."""
-    return secrets.token_urlsafe(24)
+    """An unguessable verification code (192 random bits, URL-safe base64, 32 characters) that
+    never starts with "-" (a command line would read it as an option)."""
+    while True:
+        code = secrets.token_urlsafe(24)
+        if not code.startswith("-"):
+            return code
 
 
 def verification_url(tenant, code: str) -> str:
