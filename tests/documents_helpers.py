@@ -151,3 +151,49 @@ class FetchTrap:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class TsaStub:
+    """An RFC 3161 time-stamping authority on 127.0.0.1 (pyHanko's DummyTimeStamper behind
+    http.server), its certificate issued by the test CA; ``calls`` counts requests."""
+
+    def __init__(self, instance_dir):
+        from asn1crypto import keys, pem, tsp, x509 as asn1_x509
+        from cryptography.hazmat.primitives import serialization
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        from core.documents.certs import issue_cert
+
+        key_pem, cert_pem = issue_cert(instance_dir, "Test TSA", "Test", time_stamping=True)
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        dummy = DummyTimeStamper(asn1_x509.Certificate.load(pem.unarmor(cert_pem)[2]), keys.PrivateKeyInfo.load(der))
+        self.calls = 0
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                stub.calls += 1
+                req = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+                body = dummy.request_tsa_response(req).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.documents_helpers import (
-    FetchTrap, assert_tampered_fails, assert_valid, ca_pem, decode_qr, validate,
+    FetchTrap, TsaStub, assert_tampered_fails, assert_valid, ca_pem, decode_qr, validate,
 )
 
 
@@ -242,3 +242,32 @@ def test_revoke_permission_is_declared_for_admins(app):
     with app.app_context():
         perms = app.extensions["pamong"].all_permissions()
     assert perms["core.documents.revoke"]["roles"] == ["admin"]
+
+
+def test_with_a_timestamp_service_the_signature_is_b_t(app, signing_tenant, monkeypatch):
+    """PAdES B-T: PAMONG_TSA_URL set, the signature carries an RFC 3161 timestamp token."""
+    _, plain = issue(app, signing_tenant, number="BB/1")
+    assert validate(plain, ca_pem(app)).timestamp_validity is None  # B-B without a TSA
+    with TsaStub(app.config["INSTANCE_DIR"]) as tsa:
+        monkeypatch.setitem(app.config, "PAMONG_TSA_URL", tsa.url)
+        _, data = issue(app, signing_tenant, number="BT/1")
+        assert tsa.calls >= 1  # pyHanko asks once more first, to size the signature
+    assert_valid(data, ca_pem(app))
+    assert_tampered_fails(data, ca_pem(app))
+    stamp = validate(data, ca_pem(app)).timestamp_validity
+    assert stamp is not None and stamp.intact and stamp.valid and stamp.trusted
+
+
+def test_timestamp_service_down_is_a_signing_error(app, signing_tenant, monkeypatch):
+    import socket
+
+    from core.documents import SigningError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setitem(app.config, "PAMONG_TSA_URL", f"http://127.0.0.1:{port}/tsa")
+    with pytest.raises(SigningError) as err:
+        issue(app, signing_tenant, number="BT/down")
+    assert err.value.code == "signing_failed"
+    assert count_documents(app, signing_tenant) == 0

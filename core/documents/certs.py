@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CA_YEARS = 10
@@ -82,14 +82,17 @@ def ensure_ca(instance_dir) -> Path:
 
 
 def issue_cert(instance_dir, common_name: str, org: str, *, not_before: datetime | None = None,
-               not_after: datetime | None = None) -> tuple[bytes, bytes]:
+               not_after: datetime | None = None, time_stamping: bool = False) -> tuple[bytes, bytes]:
     """A signing certificate from the test CA: ``(key_pem, cert_pem)``. Validity defaults to now
-    until ``CERT_YEARS`` ahead; tests pass other bounds (an expired or not-yet-valid certificate)."""
+    until ``CERT_YEARS`` ahead; tests pass other bounds (an expired or not-yet-valid certificate).
+    ``time_stamping``: a test time-stamping authority's certificate (RFC 3161 §2.3: the only,
+    critical, extended key usage is timeStamping)."""
     folder = signing_dir(instance_dir)
     ensure_ca(instance_dir)
     ca_key = serialization.load_pem_private_key((folder / "ca.key").read_bytes(), password=None)
     ca_cert = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
-    key = ec.generate_private_key(ec.SECP256R1())
+    # RSA for a TSA (pyHanko's test time stamper signs with RSA only), ECDSA P-256 otherwise
+    key = rsa.generate_private_key(65537, 2048) if time_stamping else ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(timezone.utc)
     cert = (
         x509.CertificateBuilder().subject_name(_name(common_name, org)).issuer_name(ca_cert.subject)
@@ -100,7 +103,8 @@ def issue_cert(instance_dir, common_name: str, org: str, *, not_before: datetime
         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=False,
                                      crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING if time_stamping
+                                              else ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=time_stamping)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
