@@ -271,3 +271,49 @@ def test_timestamp_service_down_is_a_signing_error(app, signing_tenant, monkeypa
         issue(app, signing_tenant, number="BT/down")
     assert err.value.code == "signing_failed"
     assert count_documents(app, signing_tenant) == 0
+
+
+def test_verification_url_in_a_request_is_public_root_never_the_host_header(app, signing_tenant):
+    """On the tenant's own domain the URL is that domain; a Host the tenant does not own is not copied."""
+    from flask import g
+
+    from core.documents import verification_url
+
+    host = signing_tenant.domains[0].host
+    with app.test_request_context("/", base_url=f"http://{host}/"):
+        g.tenant = signing_tenant
+        assert verification_url(signing_tenant, "CODE") == f"http://{host}/verify/CODE"
+    with app.test_request_context("/", base_url="http://evil.example.com/"):
+        g.tenant = signing_tenant
+        assert verification_url(signing_tenant, "CODE") == f"http://{host}/verify/CODE"
+
+
+def test_logo_comes_from_the_static_folder_only(app, create_tenant, tmp_path, monkeypatch):
+    import base64
+
+    from core.documents.certs import ensure_tenant_cert
+    from core.documents.render import logo_data_uri
+
+    from PIL import Image
+
+    static = tmp_path / "static"
+    (static / "logos").mkdir(parents=True)
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(static / "logos" / "kota.png")
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG secret")
+    monkeypatch.setattr(app, "static_folder", str(static))
+    tenant = create_tenant(branding={"logo": "logos/kota.png"})
+    with app.app_context():
+        uri = logo_data_uri(tenant)
+        assert uri.startswith("data:image/png;base64,")
+        assert base64.b64decode(uri.split(",", 1)[1]) == (static / "logos" / "kota.png").read_bytes()
+        for bad in ("../secret.png", "/../secret.png", "logos/missing.png", "logos"):
+            tenant.branding = {"logo": bad}
+            assert logo_data_uri(tenant) == ""
+    tenant.branding = {"logo": "logos/kota.png"}
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+    _, data = issue(app, tenant, number="LOGO/1")
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(data)[0]
+    images = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == 2  # the logo and the QR code
