@@ -317,3 +317,35 @@ def test_logo_comes_from_the_static_folder_only(app, create_tenant, tmp_path, mo
     page = pdfium.PdfDocument(data)[0]
     images = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
     assert len(images) == 2  # the logo and the QR code
+
+
+def test_a_number_taken_between_check_and_insert_is_the_same_clear_error(app, signing_tenant, monkeypatch):
+    """Two issuers racing for one number: the unique key (tenant, kind, number) decides; the loser
+    gets the duplicate error and its stored file is deleted again."""
+    from core.documents import service
+    from core.errors import ValidationError
+    from core.extensions import db
+
+    issue(app, signing_tenant, number="RACE/1")
+    real_execute = db.session.execute
+    calls = {"n": 0}
+
+    def blind_check(statement, *args, **kwargs):  # the pre-check sees nothing, as in a race
+        calls["n"] += 1
+        if calls["n"] == 1:
+            class Empty:
+                def first(self):
+                    return None
+            return Empty()
+        return real_execute(statement, *args, **kwargs)
+
+    files_before = sorted(Path(app.config["INSTANCE_DIR"]).rglob("*.pdf"))
+    with app.app_context():
+        monkeypatch.setattr(db.session, "execute", blind_check)
+        with pytest.raises(ValidationError) as err:
+            service.issue(signing_tenant, "letter", "RACE/1", "Surat", "documents/sample.html", {}, "Kepala", "test")
+        monkeypatch.undo()
+        db.session.rollback()
+    assert err.value.code == "duplicate"
+    assert sorted(Path(app.config["INSTANCE_DIR"]).rglob("*.pdf")) == files_before
+    assert count_documents(app, signing_tenant) == 1

@@ -21,6 +21,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app, g, has_request_context
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import record as audit
 from ..errors import PamongError, ValidationError
@@ -147,7 +148,11 @@ def issue(tenant, kind: str, number: str, subject: str, template: str, context: 
                            size=len(signed), status="valid", revoked_reason="", expires_at=expires_at,
                            storage_key=key, code=code, signer_kind=signer.kind, issued_by=_actor_label(actor))
             db.session.add(doc)
-            db.session.flush()
+            try:
+                db.session.flush()
+            except IntegrityError:  # the same number issued concurrently: the unique key refused it
+                raise ValidationError(f"'{number}' is already a {kind} of this tenant", where="number",
+                                      code="duplicate") from None
             audit(tenant, actor, "document.issued", "document", doc.id,
                   after={"kind": kind, "number": number, "subject": subject, "sha256": doc.sha256,
                          "signer_position": signer_position, "signer": signer.kind})
