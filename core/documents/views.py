@@ -5,6 +5,7 @@ status) and nothing else of anyone; POST takes an uploaded PDF and says whether 
 document (SHA-256). A code of another tenant, or no tenant, is a 404. Uploads: CSRF-protected,
 ``PAMONG_VERIFY_MAX_BYTES`` (10 MB) per file (a larger file: the form with a message); a body over
 ``MAX_CONTENT_LENGTH`` is Werkzeug's 413 before anything is read (core/http_errors.py renders it).
+Uploads are rate-limited per client (``PAMONG_VERIFY_RATE``, 60 per minute).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.permissions import has_permission, public, requires
-from ..extensions import db
+from ..extensions import db, limiter
 from . import service
 
 bp = Blueprint("documents", __name__)
@@ -54,6 +55,7 @@ def read_limited(stream, limit: int) -> bytes | None:
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config.get("PAMONG_VERIFY_RATE", "60 per minute"), methods=["POST"])
 def verify(code):
     tenant = getattr(g, "tenant", None)
     if tenant is None:
