@@ -119,11 +119,13 @@ def register_core_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .documents.views import bp as documents_bp
     from .portal.views import bp as portal_bp
     from .sms.views import bp as sms_bp
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(documents_bp)  # /verify/<code>, public, in each tenant's URL space
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

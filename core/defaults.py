@@ -7,6 +7,7 @@ CORE_PERMISSIONS = [
     {"name": "core.admin", "description": _l("Manage the tenant's modules, settings, users and roles"), "roles": ["admin"]},
     {"name": "core.audit.read", "description": _l("Read the audit trail"), "roles": ["admin", "auditor"]},
     {"name": "core.tokens", "description": _l("Create and revoke API tokens"), "roles": ["admin"]},
+    {"name": "core.documents.revoke", "description": _l("Revoke a signed official document"), "roles": ["admin"]},
 ]
 
 

@@ -23,6 +23,7 @@ from .params import (
     page_arg, parse_date, parse_float, parse_int,
 )
 from .crypto import EncryptedText, keyed_hash
+from . import documents
 from .notify import normalise_email, notify
 from .sms.phone import normalise_phone
 from .storage import storage
@@ -90,4 +91,6 @@ __all__ = [
     "normalise_nip", "normalise_npwp", "parse_nik", "parse_nip",
     # positions (jabatan) with their holders, acting ones included; approval chains over any object
     "approvals", "ApprovalError", "head_of", "holders_of", "holds",
+    # official documents: render on the letterhead, sign (PAdES), register, verify (core/documents)
+    "documents",
 ]

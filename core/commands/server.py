@@ -26,6 +26,7 @@ def init(operator):
 
     try:
         run_upgrade(current_app)
+        _local_signers(current_app)
         if operator and accounts.find_user(operator) is None:
             password = sys.stdin.readline().rstrip("\n")
             accounts.create_user(operator, password=password, operator=True)
@@ -71,6 +72,7 @@ def run_demo(app, tenants_dir: str) -> tuple[list, list]:
 
     run_upgrade(app)
     tenants = apply_paths([tenants_dir], actor())
+    _local_signers(app, tenants)
     accounts = demo_accounts(tenants)
     db.session.commit()
     for tenant in tenants:
@@ -80,6 +82,19 @@ def run_demo(app, tenants_dir: str) -> tuple[list, list]:
         db.session.commit()
     seal_all()  # the chain is sealed before the demo starts serving
     return tenants, accounts
+
+
+def _local_signers(app, tenants=None) -> None:
+    """The local signer's test CA and each tenant's signing certificate under instance/signing/
+    (core/documents/certs.py), made when missing: every tenant known when ``tenants`` is None."""
+    from ..documents.certs import ensure_ca, ensure_tenant_cert
+    from ..tenancy.models import Tenant
+
+    ensure_ca(app.config["INSTANCE_DIR"])
+    if tenants is None:
+        tenants = db.session.execute(db.select(Tenant)).scalars().all()
+    for tenant in tenants:
+        ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
 
 
 def _enabled(tenant):

@@ -1,0 +1,21 @@
+"""Official documents (issue 13.1): render on the tenant's letterhead, sign (PAdES), register,
+verify publicly. Modules use ``core.kit.documents``:
+
+    from core.kit import documents
+    doc = documents.issue(tenant, "permit", "503/12/DPMPTSP/2026", "Izin reklame", "permits/letter.html",
+                          {"applicant": name}, "Kepala Dinas", actor)
+    doc.code, documents.verification_url(tenant, doc.code)
+
+See ``service.py`` (issue, revoke, find, matches), ``signing.py`` (Signer, LocalSigner, BsreSigner),
+``render.py`` (WeasyPrint, nothing fetched), ``certs.py`` (the local test CA).
+"""
+from .models import Document
+from .service import (
+    REVOKE_PERMISSION, find, issue, listing, matches, revoke, signer_for, verification_url,
+)
+from .signing import BsreSigner, LocalSigner, Signer, SigningError
+
+__all__ = [
+    "BsreSigner", "Document", "LocalSigner", "REVOKE_PERMISSION", "Signer", "SigningError", "find", "issue",
+    "listing", "matches", "revoke", "signer_for", "verification_url",
+]

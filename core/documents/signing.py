@@ -1,0 +1,189 @@
+"""Signing a PDF: PAdES baseline B-B (ETSI EN 319 142-1), B-T when a timestamp service is
+configured (RFC 3161), with pyHanko, behind one interface.
+
+    class Signer:  kind: str;  sign(pdf: bytes, *, reason: str, location: str) -> bytes
+
+- ``LocalSigner``: a key and certificate from files (the test CA of ``certs.py`` by default).
+- ``BsreSigner``: an adapter shaped like BSrE's (Balai Sertifikasi Elektronik, BSSN) signing API:
+  ``POST <base>/api/sign/pdf`` (multipart: ``file``, ``nik``, ``passphrase`` or ``totp``,
+  ``tampilan=invisible``), answering the signed PDF, or JSON ``{"error": ..., "status_code": ...}``.
+
+Both return the whole signed file; the signature's byte range covers all of it (nothing is appended
+after signing). Failures raise ``SigningError`` with one clear line and a stable ``code``.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from io import BytesIO
+
+from ..errors import PamongError
+
+
+class SigningError(PamongError):
+    code = "signing_error"
+
+
+class Signer:
+    """The interface: ``kind`` names the implementation (stored in the register)."""
+
+    kind = "base"
+
+    def sign(self, pdf: bytes, *, reason: str = "", location: str = "") -> bytes:  # pragma: no cover
+        raise NotImplementedError
+
+
+def check_validity(cert, now: datetime | None = None) -> None:
+    """Refuse a certificate outside its validity period (RFC 5280 §4.1.2.5)."""
+    now = now or datetime.now(timezone.utc)
+    if now < cert.not_valid_before_utc:
+        raise SigningError(f"the signing certificate is not valid before {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC",
+                           where="certificate", code="certificate_not_yet_valid")
+    if now > cert.not_valid_after_utc:
+        raise SigningError(f"the signing certificate expired on {cert.not_valid_after_utc:%Y-%m-%d %H:%M} UTC",
+                           where="certificate", code="certificate_expired")
+
+
+class LocalSigner(Signer):
+    """Signs with a key held by this deployment (PEM files). ``tsa_url``: B-T via RFC 3161."""
+
+    kind = "local"
+
+    def __init__(self, key_pem: bytes, cert_pem: bytes, chain_pem: list[bytes] = (), tsa_url: str = "",
+                 signer_name: str = ""):
+        from cryptography import x509
+
+        try:
+            self.cert = x509.load_pem_x509_certificate(cert_pem)
+        except ValueError:
+            raise SigningError("is not a PEM certificate", where="certificate", code="certificate_invalid") from None
+        self.key_pem, self.cert_pem, self.chain_pem = key_pem, cert_pem, list(chain_pem)
+        self.tsa_url, self.signer_name = tsa_url, signer_name
+
+    @classmethod
+    def from_files(cls, files, tsa_url: str = "", signer_name: str = "") -> "LocalSigner":
+        return cls(files.key.read_bytes(), files.cert.read_bytes(), [files.ca.read_bytes()], tsa_url, signer_name)
+
+    def _pyhanko_signer(self):
+        from asn1crypto import keys as asn1_keys, pem, x509 as asn1_x509
+        from cryptography.hazmat.primitives import serialization
+        from pyhanko.sign import signers
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        def cert_of(data: bytes):
+            return asn1_x509.Certificate.load(pem.unarmor(data)[2])
+
+        key = serialization.load_pem_private_key(self.key_pem, password=None)
+        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        return signers.SimpleSigner(
+            signing_cert=cert_of(self.cert_pem), signing_key=asn1_keys.PrivateKeyInfo.load(der),
+            cert_registry=SimpleCertificateStore.from_certs([cert_of(c) for c in self.chain_pem]),
+        )
+
+    def sign(self, pdf: bytes, *, reason: str = "", location: str = "") -> bytes:
+        check_validity(self.cert)
+        return pades_sign(pdf, self._pyhanko_signer(), reason=reason, location=location,
+                          name=self.signer_name, tsa_url=self.tsa_url)
+
+
+def pades_sign(pdf: bytes, signer, *, reason: str, location: str, name: str = "", tsa_url: str = "") -> bytes:
+    """``pdf`` signed by a pyHanko ``signer`` as PAdES (B-B, or B-T with ``tsa_url``)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers, timestamps
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature1", subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
+        reason=reason or None, location=location or None, name=name or None,
+    )
+    timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
+    except PamongError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyHanko's and the TSA's failures, as one line
+        raise SigningError(f"could not sign the PDF: {type(exc).__name__}: {str(exc)[:200]}",
+                           where="signer", code="signing_failed") from exc
+    return out.getvalue()
+
+
+class BsreSigner(Signer):
+    """BSrE's signing API. ``base_url``: e.g. ``https://esign.example.go.id``; ``nik``: the signer's
+    NIK (16 digits); ``passphrase`` or ``totp``; ``client_user``/``client_password``: the API
+    client's HTTP basic credentials when the service asks for them."""
+
+    kind = "bsre"
+    PATH = "/api/sign/pdf"
+
+    def __init__(self, base_url: str, nik: str, passphrase: str = "", totp: str = "", client_user: str = "",
+                 client_password: str = "", timeout: float = 30.0, session=None):
+        if not base_url or not base_url.startswith(("http://", "https://")):
+            raise SigningError("is not an http(s) URL", where="bsre_url", code="signer_config")
+        if not (nik.isdigit() and len(nik) == 16):
+            raise SigningError("must be the signer's 16-digit NIK", where="nik", code="signer_config")
+        if not (passphrase or totp):
+            raise SigningError("needs the signer's passphrase or a TOTP code", where="passphrase",
+                               code="signer_config")
+        self.base_url, self.nik, self.passphrase, self.totp = base_url.rstrip("/"), nik, passphrase, totp
+        self.auth = (client_user, client_password) if client_user else None
+        self.timeout, self.session = timeout, session
+
+    def sign(self, pdf: bytes, *, reason: str = "", location: str = "") -> bytes:
+        import requests
+
+        fields = {"nik": self.nik, "tampilan": "invisible"}
+        fields.update({"totp": self.totp} if self.totp else {"passphrase": self.passphrase})
+        if reason:
+            fields["reason"] = reason
+        if location:
+            fields["location"] = location
+        http = self.session or requests
+        try:
+            response = http.post(self.base_url + self.PATH, data=fields, auth=self.auth, timeout=self.timeout,
+                                 files={"file": ("document.pdf", pdf, "application/pdf")})
+        except requests.RequestException as exc:
+            raise SigningError(f"cannot reach the BSrE signing service at {self.base_url}: {type(exc).__name__}",
+                               where="bsre", code="bsre_unreachable") from None
+        return self._answer(response)
+
+    def _answer(self, response) -> bytes:
+        status = response.status_code
+        detail = _error_text(response)
+        if status in (401, 403):
+            raise SigningError("BSrE refused the signer's NIK, passphrase or TOTP" + (f" ({detail})" if detail else ""),
+                               where="bsre", code="bsre_unauthorised")
+        if 400 <= status < 500:
+            raise SigningError(f"BSrE refused the request (HTTP {status})" + (f": {detail}" if detail else ""),
+                               where="bsre", code="bsre_refused")
+        if status >= 500:
+            raise SigningError(f"the BSrE signing service failed (HTTP {status}); try again later",
+                               where="bsre", code="bsre_unavailable")
+        body = response.content
+        if status != 200 or not _is_signed_pdf(body):
+            raise SigningError(f"BSrE answered HTTP {status} without a signed PDF", where="bsre",
+                               code="bsre_bad_answer")
+        return body
+
+
+def _error_text(response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if isinstance(data, dict):
+        text = data.get("error") or data.get("message") or ""
+        return str(text)[:200].replace("\n", " ")
+    return ""
+
+
+def _is_signed_pdf(data: bytes) -> bool:
+    """A PDF that pyHanko can read and that holds at least one signature."""
+    if not data.startswith(b"%PDF-"):
+        return False
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        return bool(PdfFileReader(BytesIO(data), strict=False).embedded_signatures)
+    except Exception:  # noqa: BLE001 - garbage of any kind
+        return False

@@ -1,0 +1,136 @@
+"""The BSrE adapter against a stub of its signing API on 127.0.0.1: a signed PDF, 401, 500,
+garbage, an unsigned PDF, nobody listening. Each failure is one clear error and registers nothing."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.documents_helpers import BsreStub, assert_tampered_fails, assert_valid, ca_pem
+from tests.test_documents import count_documents, issue
+
+NIK = "7371010101900001"
+
+
+@pytest.fixture
+def tenant_with_local_key(app, create_tenant):
+    from core.documents.certs import ensure_tenant_cert
+
+    tenant = create_tenant()
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+    return tenant
+
+
+@pytest.fixture
+def stub(app, tenant_with_local_key):
+    """A BSrE stub that signs with the tenant's local key (as BSrE would with the signer's)."""
+    from core.documents import LocalSigner
+    from core.documents.certs import tenant_files
+
+    local = LocalSigner.from_files(tenant_files(app.config["INSTANCE_DIR"], tenant_with_local_key.slug))
+    with BsreStub(sign_with=lambda pdf: local.sign(pdf, reason="bsre")) as server:
+        yield server
+
+
+def test_bsre_signs_and_the_document_is_registered(app, tenant_with_local_key, stub):
+    from core.documents import BsreSigner
+
+    signer = BsreSigner(stub.url, NIK, passphrase="rahasia")
+    doc, data = issue(app, tenant_with_local_key, number="B/1", signer=signer)
+    assert_valid(data, ca_pem(app))
+    assert_tampered_fails(data, ca_pem(app))
+    [call] = stub.requests
+    assert call["path"] == "/api/sign/pdf"
+    assert call["fields"]["nik"] == NIK.encode() and call["fields"]["passphrase"] == b"rahasia"
+    assert call["fields"]["file"].startswith(b"%PDF-")
+    with app.app_context():
+        from core.documents import find
+
+        assert find(tenant_with_local_key, doc["code"]).signer_kind == "bsre"
+
+
+def test_bsre_with_totp_sends_no_passphrase(app, tenant_with_local_key, stub):
+    from core.documents import BsreSigner
+
+    issue(app, tenant_with_local_key, number="B/2", signer=BsreSigner(stub.url, NIK, totp="123456",
+                                                                     client_user="app", client_password="pw"))
+    [call] = stub.requests
+    assert call["fields"]["totp"] == b"123456" and "passphrase" not in call["fields"]
+    assert call["auth"].startswith("Basic ")
+
+
+@pytest.mark.parametrize("mode, code, words", [
+    ("401", "bsre_unauthorised", "NIK, passphrase or TOTP (NIK atau passphrase salah)"),
+    ("500", "bsre_unavailable", "HTTP 500"),
+    ("garbage", "bsre_bad_answer", "without a signed PDF"),
+    ("unsigned", "bsre_bad_answer", "without a signed PDF"),
+])
+def test_bsre_failures_are_clear_and_leave_nothing(app, tenant_with_local_key, stub, mode, code, words):
+    from pathlib import Path
+
+    from core.documents import BsreSigner, SigningError
+
+    stub.mode = mode
+    files_before = sorted(Path(app.config["INSTANCE_DIR"]).rglob("*.pdf"))
+    with pytest.raises(SigningError) as err:
+        issue(app, tenant_with_local_key, number=f"B/{mode}", signer=BsreSigner(stub.url, NIK, passphrase="x"))
+    assert err.value.code == code
+    assert words in str(err.value) and "\n" not in str(err.value)
+    assert count_documents(app, tenant_with_local_key) == 0
+    assert sorted(Path(app.config["INSTANCE_DIR"]).rglob("*.pdf")) == files_before
+
+
+def test_bsre_unreachable(app, tenant_with_local_key):
+    from core.documents import BsreSigner, SigningError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nobody listens there
+    with pytest.raises(SigningError) as err:
+        issue(app, tenant_with_local_key, number="B/down",
+              signer=BsreSigner(f"http://127.0.0.1:{port}", NIK, passphrase="x", timeout=2))
+    assert err.value.code == "bsre_unreachable"
+    assert count_documents(app, tenant_with_local_key) == 0
+
+
+@pytest.mark.parametrize("args, where", [
+    (("ftp://bsre", NIK), "bsre_url"), (("", NIK), "bsre_url"),
+    (("http://bsre", "12345"), "nik"), (("http://bsre", "73710101019000XX"), "nik"),
+])
+def test_bsre_configuration_errors(args, where):
+    from core.documents import BsreSigner, SigningError
+
+    with pytest.raises(SigningError) as err:
+        BsreSigner(*args, passphrase="x")
+    assert err.value.where == where
+
+
+def test_bsre_needs_a_passphrase_or_totp():
+    from core.documents import BsreSigner, SigningError
+
+    with pytest.raises(SigningError, match="passphrase"):
+        BsreSigner("http://bsre", NIK)
+
+
+def test_tenant_configured_for_bsre_uses_its_secrets(app, create_tenant, stub, monkeypatch):
+    from core.documents import BsreSigner, signer_for
+    from core.tenant_secrets import env_name
+
+    tenant = create_tenant(extra={"documents": {"signer": "bsre", "bsre_url": stub.url, "nik": "env:BSRE_NIK",
+                                                "passphrase": "env:BSRE_PASSPHRASE"}})
+    monkeypatch.setenv(env_name(tenant.slug, "BSRE_NIK"), NIK)
+    monkeypatch.setenv(env_name(tenant.slug, "BSRE_PASSPHRASE"), "rahasia")
+    with app.app_context():
+        signer = signer_for(tenant)
+    assert isinstance(signer, BsreSigner) and signer.nik == NIK and signer.passphrase == "rahasia"
+    _, data = issue(app, tenant, number="B/conf")
+    assert_valid(data, ca_pem(app))
+    assert stub.requests[-1]["fields"]["passphrase"] == b"rahasia"
+
+
+def test_unknown_signer_kind_is_refused(app, create_tenant):
+    from core.documents import SigningError, signer_for
+
+    tenant = create_tenant(extra={"documents": {"signer": "fax"}})
+    with app.app_context(), pytest.raises(SigningError, match="unknown signer 'fax'"):
+        signer_for(tenant)
