@@ -28,6 +28,7 @@ def _register():
     from core.commands.accounts import role_group, token_group, user_group
     from core.commands.audit import audit_group
     from core.commands.db import db_group
+    from core.commands.ledger import ledger_group
     from core.commands.modules import module_group
     from core.commands.scaffold import new_module
     from core.commands.server import demo, init, serve, worker
@@ -35,7 +36,7 @@ def _register():
     from core.commands.tenant import tenant_group
 
     for command in (init, demo, serve, worker, db_group, tenant_group, module_group, user_group,
-                    role_group, token_group, audit_group, sms_group):
+                    role_group, token_group, audit_group, sms_group, ledger_group):
         cli.add_command(command)
     module_group.add_command(new_module)  # pamong module new
 
