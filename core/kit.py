@@ -39,6 +39,8 @@ from .sms.signature import SignatureError, sign as sign_webhook, verify as verif
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
 from .web_request import json_object
+from . import ledger
+from .idempotency import idempotent
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
@@ -69,4 +71,6 @@ __all__ = [
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
     "safe_next", "public_root",
+    # money as double-entry transfers (core/ledger: ledger.transfer, .post, .void, .linked, ...); idempotent POSTs
+    "ledger", "idempotent",
 ]
