@@ -29,7 +29,8 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import record as audit
 from ..extensions import db
@@ -288,8 +289,7 @@ def _apply(tenant, actor, legs: list[Leg], now=None) -> list[Transfer]:
             rows.append(Transfer(key=leg.key, kind=leg.kind, debit_account_id=debit.id, credit_account_id=credit.id,
                                  amount=amount, pending_id=pending_id, timeout_at=timeout_at,
                                  linked=legs[0].key if len(legs) > 1 else None, memo=leg.memo, created_at=now))
-        for a in accounts.values():
-            a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending = state[a.id]
+        _write_balances(tid, accounts.values(), state)
         db.session.add_all(rows)
         db.session.flush()
         codes = {a.id: a.code for a in accounts.values()}
@@ -299,6 +299,23 @@ def _apply(tenant, actor, legs: list[Leg], now=None) -> list[Transfer]:
                 "amount": t.amount, "pending": pendings[_pkey(legs, t)].key if t.pending_id else None,
                 "linked": t.linked, "memo": t.memo})
         return rows
+
+
+BALANCES = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")
+
+
+def _write_balances(tenant_id: int, accounts, state: dict) -> None:
+    """Every changed balance in one UPDATE (one round trip while the rows are locked)."""
+    changed = [a for a in {a.id: a for a in accounts}.values() if state[a.id] != [getattr(a, f) for f in BALANCES]]
+    if not changed:
+        return
+    table = Account.__table__
+    values = {f: case({a.id: state[a.id][i] for a in changed}, value=table.c.id) for i, f in enumerate(BALANCES)}
+    db.session.execute(update(table).where(table.c.tenant_id == tenant_id, table.c.id.in_([a.id for a in changed]))
+                       .values(**values))
+    for a in changed:
+        for i, f in enumerate(BALANCES):
+            set_committed_value(a, f, state[a.id][i])
 
 
 def _pkey(legs, t):
