@@ -29,6 +29,7 @@ def _register():
     from core.commands.audit import audit_group
     from core.commands.db import db_group
     from core.commands.documents import documents_group
+    from core.commands.ledger import ledger_group
     from core.commands.modules import module_group
     from core.commands.scaffold import new_module
     from core.commands.server import demo, init, serve, worker
@@ -36,7 +37,7 @@ def _register():
     from core.commands.tenant import tenant_group
 
     for command in (init, demo, serve, worker, db_group, tenant_group, module_group, user_group,
-                    role_group, token_group, audit_group, sms_group, documents_group):
+                    role_group, token_group, audit_group, sms_group, documents_group, ledger_group):
         cli.add_command(command)
     module_group.add_command(new_module)  # pamong module new
 

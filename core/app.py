@@ -62,6 +62,7 @@ def init_extensions(app: Flask) -> None:
         engine = db.engine
     event.listen(engine, "connect", _connection_setup(app))
     from . import locking  # noqa: F401  (unsafe requests and jobs begin as writers on SQLite)
+    from . import idempotency, ledger  # noqa: F401  (their tables and periodic jobs)
     babel.init_app(
         app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
         default_translation_directories=str(i18n.CORE_TRANSLATIONS),

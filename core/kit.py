@@ -51,6 +51,8 @@ from .identity import (
     normalise_npwp, parse_nik, parse_nip,
 )
 from .identity_column import IdentityNumber, identity_hash, identity_lookup
+from . import ledger
+from .idempotency import idempotent
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
@@ -93,4 +95,6 @@ __all__ = [
     "approvals", "ApprovalError", "head_of", "holders_of", "holds",
     # official documents: render on the letterhead, sign (PAdES), register, verify (core/documents)
     "documents",
+    # money as double-entry transfers (core/ledger: ledger.transfer, .post, .void, .linked, ...); idempotent POSTs
+    "ledger", "idempotent",
 ]

@@ -87,3 +87,30 @@ def create():
 def list_notes():
     notes = db.session.execute(db.select(Note).order_by(Note.id)).scalars().all()
     return jsonify(notes=[{"id": n.id, "text": n.text} for n in notes])
+
+
+# -- an idempotent POST that moves money (core/idempotency.py, core/ledger; tests/test_idempotency.py)
+import threading  # noqa: E402
+
+from core.kit import idempotent, ledger  # noqa: E402
+
+pay_gate = {"entered": threading.Event(), "release": threading.Event()}
+
+
+@api.route("/pay", methods=["POST"])
+@api_scope("notes:read")
+@idempotent
+def pay():
+    body = request.get_json(silent=True) or {}
+    if body.get("wait"):
+        pay_gate["entered"].set()
+        pay_gate["release"].wait(10)
+    if body.get("crash"):
+        raise RuntimeError("injected failure")
+    try:
+        t = ledger.transfer(g.tenant, f"token:{g.api_token.id}", body.get("id"), body.get("from"), body.get("to"),
+                            body.get("amount"))
+    except ledger.LedgerError as exc:
+        return jsonify(error={"code": exc.code, "message": exc.message, "where": exc.where}), exc.status
+    db.session.commit()
+    return jsonify(id=t.key, amount=t.amount, seq=t.id), 201

@@ -1,0 +1,233 @@
+"""Transfers per second on the core ledger against a bare TPC-B-like transaction (issue 13).
+
+In a scratch PostgreSQL database made beside ``--database-url`` (``<name>_lbench``, dropped afterwards
+unless ``--keep``), with ``--clients`` threads (default 16) for ``--seconds`` each:
+
+- **ledger**: ``core.ledger.transfer`` as a module calls it, in the app's session as the restricted
+  app role under Row Level Security: a fresh transfer id (its idempotency key, checked), a random
+  wallet of ``--accounts`` debited (never below zero) and one of ``--merchants`` merchant accounts
+  credited (``--merchants 1``: one hot row held to the commit, as TPC-B's branch), both balances updated with the rows locked in id order, the journal row, one
+  audit entry (sealing is a background job in production: ``PAMONG_AUDIT_SEAL=manual`` here), commit;
+- **bare**: pgbench's TPC-B-like script, five statements in one transaction on the owner's login
+  (UPDATE an account, SELECT it, UPDATE a teller, UPDATE the branch, INSERT history), same
+  accounts count, 10 tellers, one branch.
+
+Prints each rate and the ratio ledger / bare (the issue's goal: >= 0.6).
+
+    .venv/bin/python bench/ledger.py --database-url postgresql://postgres@127.0.0.1:5432/bench
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from tenants import scratch_postgres  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--database-url", default=os.environ.get("PAMONG_BENCH_DATABASE_URL"),
+                   help="a PostgreSQL URL; the scratch database <name>_lbench is made beside it")
+    p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--seconds", type=float, default=10.0, help="per workload (default 10)")
+    p.add_argument("--accounts", type=int, default=1000)
+    p.add_argument("--merchants", type=int, default=10, help="accounts credited (default 10, as TPC-B's tellers)")
+    p.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = p.parse_args(argv)
+    if not args.database_url:
+        p.error("--database-url (or PAMONG_BENCH_DATABASE_URL) is required")
+    if not 1 <= args.clients <= 64 or args.seconds <= 0 or args.accounts < 2 or args.merchants < 1:
+        p.error("--clients 1..64, --seconds > 0, --accounts >= 2")
+    return args
+
+
+def hammer(clients: int, seconds: float, setup, step) -> tuple[int, int, float]:
+    """Run ``step(state)`` in ``clients`` threads for ``seconds``; (done, errors, elapsed)."""
+    counts, errors = [0] * clients, [0] * clients
+    start = threading.Barrier(clients + 1)
+    stop = threading.Event()
+
+    def work(n):
+        with setup() as state:
+            start.wait()
+            while not stop.is_set():
+                try:
+                    step(state)
+                    counts[n] += 1
+                except Exception as exc:  # noqa: BLE001 - counted, first one shown
+                    if not errors[n]:
+                        print(f"  client {n}: {type(exc).__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+                    errors[n] += 1
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    return sum(counts), sum(errors), time.perf_counter() - began
+
+
+# -- ledger -------------------------------------------------------------------------------------
+
+def make_app(url: str, clients: int):
+    from core import create_app, migrate
+    from core.config import engine_options
+
+    os.environ["PAMONG_DEMO"] = "1"  # the owner's login switches to the restricted app role (RLS on)
+    options = {**engine_options(url), "pool_size": clients, "max_overflow": 4}
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
+                      "PAMONG_AUDIT_SEAL": "manual", "SQLALCHEMY_ENGINE_OPTIONS": options})
+    migrate.upgrade(app)
+    return app
+
+
+def seed_ledger(app, accounts: int, merchants: int):
+    from core import ledger
+    from core.extensions import db
+    from core.tenancy import service
+    from core.tenancy.schema import parse_tenant
+    from core.tenancy.scope import tenant_scope
+
+    with app.app_context():
+        doc = parse_tenant({"slug": "bench", "name": "Kota Bench", "kind": "city", "timezone": "Asia/Makassar",
+                            "parent": "", "domains": [], "agencies": [], "modules": {}}, "bench")
+        (_, doc), = service.check_batch([("bench", doc)], app.extensions["pamong"])
+        tenant = service.apply_doc(doc, "cli:bench", app.extensions["pamong"])
+        db.session.commit()
+        tenant_id = tenant.id
+        with tenant_scope(tenant):
+            ledger.open_account(tenant, "cli:bench", "bank", "settlement")
+            for i in range(merchants):
+                ledger.open_account(tenant, "cli:bench", f"m{i}", "merchant")
+            for i in range(accounts):
+                ledger.open_account(tenant, "cli:bench", f"w{i}", "wallet")
+                ledger.transfer(tenant, "cli:bench", f"seed-{i}", "bank", f"w{i}", 10**9)
+            db.session.commit()
+    return tenant_id
+
+
+def run_ledger(app, tenant_id: int, args):
+    import contextlib
+
+    from core import ledger
+    from core.extensions import db
+    from core.tenancy.models import Tenant
+    from core.tenancy.scope import tenant_scope
+
+    @contextlib.contextmanager
+    def setup():
+        with app.app_context():
+            tenant = db.session.get(Tenant, tenant_id)
+            db.session.expunge(tenant)
+            with tenant_scope(tenant):
+                yield tenant
+
+    def step(tenant):
+        try:
+            ledger.transfer(tenant, "token:bench", uuid.uuid4().hex, f"w{random.randrange(args.accounts)}",
+                            f"m{random.randrange(args.merchants)}",
+                            random.randint(1, 5000))
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return hammer(args.clients, args.seconds, setup, step)
+
+
+# -- bare TPC-B-like ----------------------------------------------------------------------------
+
+BARE_DDL = [
+    "CREATE TABLE tb_branches (bid int PRIMARY KEY, bbalance bigint NOT NULL)",
+    "CREATE TABLE tb_tellers (tid int PRIMARY KEY, bid int NOT NULL, tbalance bigint NOT NULL)",
+    "CREATE TABLE tb_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance bigint NOT NULL)",
+    "CREATE TABLE tb_history (tid int, bid int, aid int, delta bigint, mtime timestamptz)",
+]
+
+
+def run_bare(url: str, args):
+    import contextlib
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                           pool_size=args.clients, max_overflow=4)
+    with engine.begin() as conn:
+        for ddl in BARE_DDL:
+            conn.execute(text(ddl))
+        conn.execute(text("INSERT INTO tb_branches VALUES (1, 0)"))
+        conn.execute(text("INSERT INTO tb_tellers SELECT g, 1, 0 FROM generate_series(1, 10) g"))
+        conn.execute(text("INSERT INTO tb_accounts SELECT g, 1, 0 FROM generate_series(1, :n) g"), {"n": args.accounts})
+        conn.execute(text("ANALYZE"))
+    script = [text("UPDATE tb_accounts SET abalance = abalance + :d WHERE aid = :a"),
+              text("SELECT abalance FROM tb_accounts WHERE aid = :a"),
+              text("UPDATE tb_tellers SET tbalance = tbalance + :d WHERE tid = :t"),
+              text("UPDATE tb_branches SET bbalance = bbalance + :d WHERE bid = 1"),
+              text("INSERT INTO tb_history (tid, bid, aid, delta, mtime) VALUES (:t, 1, :a, :d, CURRENT_TIMESTAMP)")]
+
+    @contextlib.contextmanager
+    def setup():
+        with engine.connect() as conn:
+            yield conn
+
+    def step(conn):
+        p = {"a": random.randint(1, args.accounts), "t": random.randint(1, 10), "d": random.randint(-5000, 5000)}
+        with conn.begin():
+            for stmt in script:
+                conn.execute(stmt, p)
+
+    try:
+        return hammer(args.clients, args.seconds, setup, step)
+    finally:
+        engine.dispose()
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    url = scratch_postgres(args.database_url, suffix="_lbench")
+    try:
+        app = make_app(url, args.clients)
+        tenant_id = seed_ledger(app, args.accounts, args.merchants)
+        bare = run_bare(url, args)
+        led = run_ledger(app, tenant_id, args)
+        from core import ledger
+        from core.extensions import db
+        from core.tenancy.models import Tenant
+
+        with app.app_context():
+            problems = ledger.check([db.session.get(Tenant, tenant_id)])
+            db.engine.dispose()
+    finally:
+        if not args.keep:
+            scratch_postgres(args.database_url, drop=True, suffix="_lbench")
+    print(f"\nPamong ledger benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
+          f"{args.clients} concurrent clients, {args.seconds:g} s per workload, {args.accounts} accounts, "
+          f"{args.merchants} credited")
+    print(f"  {'workload':<40} {'done':>8} {'errors':>6} {'per s':>9}")
+    rates = {}
+    for label, (done, errors, secs) in (("bare TPC-B-like (5 statements)", bare),
+                                        ("ledger.transfer (id + double entry + audit)", led)):
+        rates[label] = done / secs
+        print(f"  {label:<40} {done:8d} {errors:6d} {done / secs:9.1f}")
+    ratio = led[0] / led[2] / (bare[0] / bare[2])
+    print(f"  ratio ledger / bare: {ratio:.2f} (goal >= 0.6)")
+    print(f"  ledger check after the run: {'ok' if not problems else problems[:3]}")
+    return 0 if not problems and not bare[1] and not led[1] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Idempotent POST endpoints, per draft-ietf-httpapi-idempotency-key-header (IETF HTTPAPI WG).
+
+    @bp.route("/payments", methods=["POST"])
+    @api_scope("payments:write")   # authentication first: the key belongs to the client
+    @idempotent
+    def create_payment(): ...
+
+The client sends ``Idempotency-Key: "<unique string>"`` (a Structured Field string; a bare token is
+accepted too; 1-255 visible ASCII characters). Keys are kept per tenant and client (the API token,
+else the signed-in user, else the remote address) for ``PAMONG_IDEMPOTENCY_TTL`` seconds (default
+86400, 24 hours); a periodic job purges expired keys.
+
+- no key: 400 ``idempotency_key_missing`` (malformed: 400 ``idempotency_key_invalid``);
+- the same key with another request (method, path or body differ): 422 ``idempotency_key_reused``;
+- the same key while the first request is still running: 409 ``idempotency_key_in_flight``;
+- the same key and request after it finished: the stored response, same status, type and body.
+
+A view that raises, or answers 5xx, leaves no key behind, so the client may retry. The key is
+claimed in its own committed transaction before the view runs, and the response stored in another
+after it (the view commits its own work).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import BadRequest, Conflict, UnprocessableEntity
+
+from .extensions import db
+from .jobs import periodic
+from .tenancy.scope import TenantOwned, tenant_scope
+
+HEADER = "Idempotency-Key"
+DEFAULT_TTL = 86400
+
+
+class IdempotencyKey(TenantOwned, db.Model):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "client", "key"),
+        Index("ix_idempotency_keys_tenant_expires", "tenant_id", "expires_at"),
+    )
+
+    client: Mapped[str] = mapped_column(String(128))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    status: Mapped[str] = mapped_column(String(8))  # running, done
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_type: Mapped[str | None] = mapped_column(String(128))
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _refuse(exc_class, code: str, message: str):
+    exc = exc_class()
+    exc.pamong_code = code
+    exc.pamong_message = message
+    raise exc
+
+
+def _key() -> str:
+    raw = request.headers.get(HEADER)
+    if raw is None or not raw.strip():
+        _refuse(BadRequest, "idempotency_key_missing", _("This request needs an Idempotency-Key header."))
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    if not 1 <= len(value) <= 255 or any(not 0x20 <= ord(c) <= 0x7E for c in value) or '"' in value:
+        _refuse(BadRequest, "idempotency_key_invalid",
+                _("The Idempotency-Key header must be 1 to 255 visible ASCII characters."))
+    return value
+
+
+def _client() -> str:
+    token = getattr(g, "api_token", None)
+    if token is not None:
+        return f"token:{token.id}"
+    try:
+        from flask_login import current_user
+
+        if current_user.is_authenticated:
+            return f"user:{current_user.id}"
+    except Exception:  # noqa: BLE001 - no login manager on this route
+        pass
+    return f"addr:{request.remote_addr or '-'}"
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256()
+    h.update(request.method.encode() + b"\n" + request.path.encode() + b"\n")
+    h.update(request.get_data(cache=True))
+    return h.hexdigest()
+
+
+def _ttl(ttl) -> int:
+    return int(ttl if ttl is not None else current_app.config.get("PAMONG_IDEMPOTENCY_TTL", DEFAULT_TTL))
+
+
+def _find(client: str, key: str):
+    return db.session.execute(select(IdempotencyKey).where(
+        IdempotencyKey.client == client, IdempotencyKey.key == key)).scalar_one_or_none()
+
+
+def _claim(tenant, client: str, key: str, fingerprint: str, ttl: int):
+    """Claim the key (committed at once); None if claimed, else the row that holds it."""
+    for _attempt in range(2):
+        now = datetime.now(timezone.utc)
+        with tenant_scope(tenant):
+            db.session.add(IdempotencyKey(client=client, key=key, fingerprint=fingerprint, status="running",
+                                          created_at=now, expires_at=now + timedelta(seconds=ttl)))
+            try:
+                db.session.commit()
+                return None
+            except IntegrityError:
+                db.session.rollback()
+            row = _find(client, key)
+            if row is None:
+                continue  # purged meanwhile
+            expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=timezone.utc)
+            if expires > now:
+                return row
+            db.session.delete(row)  # expired: the key is free again
+            db.session.commit()
+    return _find(client, key)
+
+
+def _release(tenant, client: str, key: str) -> None:
+    db.session.rollback()
+    with tenant_scope(tenant):
+        db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.client == client, IdempotencyKey.key == key,
+                                                        IdempotencyKey.status == "running"))
+        db.session.commit()
+
+
+def _store(tenant, client: str, key: str, response) -> None:
+    db.session.rollback()  # whatever the view left uncommitted is not ours to commit
+    with tenant_scope(tenant):
+        row = _find(client, key)
+        row.status = "done"
+        row.response_status = response.status_code
+        row.response_type = response.content_type
+        row.response_body = response.get_data()
+        db.session.commit()
+
+
+def _replay(row):
+    return current_app.response_class(row.response_body, status=row.response_status, content_type=row.response_type)
+
+
+def idempotent(view=None, *, ttl: int | None = None):
+    """Make a POST view idempotent per tenant, client and ``Idempotency-Key`` (see the module's
+    docstring). ``@idempotent`` or ``@idempotent(ttl=3600)``; put it below the authentication
+    decorator. The route must have a tenant (``g.tenant``)."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            tenant = getattr(g, "tenant", None)
+            if tenant is None:
+                raise RuntimeError("@idempotent needs a tenant's route")
+            key, client, fingerprint = _key(), _client(), _fingerprint()
+            row = _claim(tenant, client, key, fingerprint, _ttl(ttl))
+            if row is not None:
+                if row.fingerprint != fingerprint:
+                    _refuse(UnprocessableEntity, "idempotency_key_reused",
+                            _("This Idempotency-Key was used for a different request."))
+                if row.status != "done":
+                    _refuse(Conflict, "idempotency_key_in_flight",
+                            _("A request with this Idempotency-Key is still being processed."))
+                return _replay(row)
+            try:
+                response = current_app.make_response(fn(*args, **kwargs))
+            except BaseException:
+                _release(tenant, client, key)
+                raise
+            if response.status_code >= 500:
+                _release(tenant, client, key)
+            else:
+                _store(tenant, client, key, response)
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def purge_expired(now=None) -> int:
+    """Delete expired keys of every tenant; returns how many."""
+    from .tenancy.models import Tenant
+
+    now = now or datetime.now(timezone.utc)
+    total = 0
+    for tenant in db.session.execute(select(Tenant).order_by(Tenant.id)).scalars().all():
+        with tenant_scope(tenant):
+            total += db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)).rowcount or 0
+        db.session.commit()
+    return total
+
+
+@periodic({"minute": "*/15"})
+def idempotency_purge_sweep() -> int:
+    return purge_expired()
