@@ -9,6 +9,7 @@ from .audit import record as audit
 from .auth.models import User
 from .auth.next_url import safe_next
 from .proxy import public_root
+from .links import tenant_base_url, tenant_url
 from .auth.permissions import has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
@@ -68,5 +69,5 @@ __all__ = [
     "OutOfBounds", "ParameterError", "check_datetime", "date_arg", "declare_datetime", "float_arg", "int_arg",
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
-    "safe_next", "public_root",
+    "safe_next", "public_root", "tenant_base_url", "tenant_url",
 ]

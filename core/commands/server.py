@@ -88,14 +88,18 @@ def _enabled(tenant):
     return enabled_modules(tenant)
 
 
-@click.command("demo", help="Set up the demo (SQLite by default) and serve it on http://127.0.0.1:5000.")
+@click.command("demo", help="Set up the demo (SQLite by default) and serve it.")
 @click.option("--no-serve", is_flag=True, help="set up only")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def demo(no_serve, host, port):
     app = current_app._get_current_object()
+    if not no_serve:
+        _check_port(host, port)  # before anything is set up or printed
     app.config["PAMONG_DEMO"] = True  # the demo may log in as the owner and SET ROLE (core/rls.py)
+    # links in messages open on this server (core/links.py), unless the environment names an address
+    app.config["PAMONG_PUBLIC_URL"] = app.config.get("PAMONG_PUBLIC_URL") or f"http://{host}:{port}"
     try:
         tenants, accounts = run_demo(app, app.config["PAMONG_TENANTS_DIR"])
     except PamongError as exc:
@@ -112,6 +116,16 @@ def demo(no_serve, host, port):
     if not no_serve:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
         serve_app(app, host, port)
+
+
+def _check_port(host: str, port: int) -> None:
+    """One line naming --port and exit 2 when the server could not listen there (core/demo_port.py)."""
+    from ..demo_port import PortError, check_port
+
+    try:
+        check_port(port, host, where="--port")
+    except PortError as exc:
+        fail(str(exc))
 
 
 def serve_app(app, host: str, port: int) -> None:
@@ -142,6 +156,7 @@ def serve_app(app, host: str, port: int) -> None:
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def serve(host, port):
+    _check_port(host, port)
     serve_app(current_app._get_current_object(), host, port)
 
 
