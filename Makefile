@@ -8,16 +8,18 @@ CATALOGS := core/translations $(wildcard modules/*/translations)
 .PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium services bench bench-complaints clean
 
 PORT    ?= 5000
+# setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q
 
 # What the kit needs to run (make demo); then the test extras on top (make install / make test).
 $(BIN)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(BIN)/.installed: $(BIN)/.installed-run
-	$(BIN)/pip install -q -e '.[test]'
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@
 
 install-run: $(BIN)/.installed-run

@@ -33,7 +33,7 @@ def check_port(raw, host: str = "127.0.0.1", where: str = "PORT") -> int:
             if exc.errno != errno.EADDRINUSE:
                 raise PortError(f"{where}: cannot listen on {host} port {port} ({exc.strerror})") from None
             raise PortError(f"{where}: port {port} on {host} is already in use; "
-                            f"pick another, e.g. {where}={port + 1 if port < 65535 else 5050}") from None
+                            f"pick another, e.g. {where}{'=' if where == 'PORT' else ' '}{port + 1 if port < 65535 else 5050}") from None
     return port
 
 

@@ -54,3 +54,20 @@ def test_make_runs_it_with_the_standard_library_alone():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip() == "error: PORT: 'abc' is not a port number (1 to 65535), e.g. PORT=5050"
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_serve_and_demo_name_a_taken_port_before_anything_else(app, command):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, [command, "--port", str(port)], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"error: --port: port {port} on 127.0.0.1 is already in use; pick another, e.g. --port {port + 1}"]

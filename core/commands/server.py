@@ -79,7 +79,25 @@ def run_demo(app, tenants_dir: str) -> tuple[list, list]:
                 manager().call_module(name, "seed_demo", app=app, tenant=tenant)
         db.session.commit()
     seal_all()  # the chain is sealed before the demo starts serving
+    _deliver_seed_messages(app)
     return tenants, accounts
+
+
+def _deliver_seed_messages(app) -> int:
+    """Deliver the messages the demo data queued, without printing them: the terminal then shows
+    only the messages sent while someone tries the demo (core/notify/providers.py)."""
+    from ..notify.delivery import deliver, due_messages
+
+    app.config["PAMONG_CONSOLE_ECHO"] = False
+    sent, seen = 0, set()
+    try:
+        while batch := [key for key in due_messages() if key not in seen]:
+            for tenant_id, message_id in batch:
+                seen.add((tenant_id, message_id))
+                sent += deliver(tenant_id, message_id) is not None
+    finally:
+        app.config.pop("PAMONG_CONSOLE_ECHO", None)
+    return sent
 
 
 def _enabled(tenant):
@@ -113,6 +131,7 @@ def demo(no_serve, host, port):
     click.echo(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
     for email, role, slug in accounts:
         click.echo(f"  {email:32} {role:9} {slug}")
+    click.echo("\nSMS and e-mail are not sent: each one appears here, recipient masked.")
     if not no_serve:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
         serve_app(app, host, port)
