@@ -164,6 +164,9 @@ def main(argv=None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="pamong", standalone_mode=False)
     except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # ``pamong`` or ``pamong tenant`` alone: the help
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         where = f" ({exc.ctx.command_path})" if exc.ctx else ""
         click.echo(f"error{where}: {exc.format_message()}", err=True)
         sys.exit(2)

@@ -103,3 +103,12 @@ def test_an_unknown_command_is_one_line_exit_2(capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-command" in err[0]
+
+
+@pytest.mark.parametrize("args", [[], ["tenant"]])
+def test_a_group_alone_shows_its_help(capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(args)
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: pamong {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND")
