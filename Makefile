@@ -5,18 +5,29 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents clean
+.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents clean
 
-$(BIN)/.installed: pyproject.toml | pdf-libs
+PORT    ?= 5000
+# setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q
+
+# What the kit needs to run (make demo); then the test extras on top (make install / make test).
+$(BIN)/.installed-run: pyproject.toml | pdf-libs
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(PIP_INSTALL) -e .
 	touch $@
+
+$(BIN)/.installed: $(BIN)/.installed-run
+	$(PIP_INSTALL) -e '.[test]'
+	touch $@
+
+install-run: $(BIN)/.installed-run
 
 install: $(BIN)/.installed
 
 # Compile every catalogue (the core's and each module's own domain).
-translations: install
+translations: install-run
 	@for dir in $(CATALOGS); do \
 	  domain=$$(basename $$(dirname $$dir)); [ "$$dir" = core/translations ] && domain=messages; \
 	  $(PYBABEL) compile -f -d $$dir -D $$domain || exit 1; \
@@ -51,23 +62,31 @@ pdf-libs:
 	  echo "installing Debian's $$missing for PDF documents"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-demo: translations
-	PAMONG_DEMO=1 PAMONG_INSECURE_COOKIES=1 $(BIN)/pamong demo
+# make demo PORT=5050: the port is checked first (a taken port or PORT=abc: one line, exit 2).
+ifneq ($(filter demo,$(MAKECMDGOALS)),)
+PORT_ERROR := $(shell $(PYTHON) -P core/demo_port.py '$(subst ','',$(PORT))' 2>&1)
+ifneq ($(PORT_ERROR),)
+$(error $(PORT_ERROR))
+endif
+endif
 
-test: translations chromium
+demo: translations
+	PAMONG_DEMO=1 PAMONG_INSECURE_COOKIES=1 $(BIN)/pamong demo --port $(PORT)
+
+test: install translations chromium
 	$(BIN)/pytest
 
-test-fast: translations
+test-fast: install translations
 	$(BIN)/pytest -m "not browser"
 
-bench: translations
+bench: install translations
 	$(BIN)/python bench/tenants.py
 
 # Complaints lists with 100,000 rows in one tenant and 1,000,000 in all (PostgreSQL; a scratch
 # database <name>_cbench is made beside BENCH_DATABASE_URL and dropped). Smaller: make bench-complaints ROWS=100000
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1/postgres
 ROWS ?= 1000000
-bench-complaints: translations
+bench-complaints: install translations
 	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
 # Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).

@@ -9,6 +9,7 @@ from .audit import record as audit
 from .auth.models import User
 from .auth.next_url import safe_next
 from .proxy import public_root
+from .links import tenant_base_url, tenant_url
 from .auth.permissions import has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
@@ -97,4 +98,5 @@ __all__ = [
     "documents",
     # money as double-entry transfers (core/ledger: ledger.transfer, .post, .void, .linked, ...); idempotent POSTs
     "ledger", "idempotent",
+    "safe_next", "public_root", "tenant_base_url", "tenant_url",
 ]

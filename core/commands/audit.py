@@ -4,7 +4,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from flask.cli import with_appcontext
 
-from ..audit import seal_all, seal_tenant, verify_tenant
+from ..audit import seal_tenant, verify_tenant
 from ..extensions import db
 from ..tenancy.models import Tenant
 from ..tenancy.service import require_tenant
@@ -34,7 +34,11 @@ def verify(slug, as_json):
     except PamongError as exc:
         fail(str(exc))
     try:
-        verdicts = [verify_tenant(t) for t in tenants]
+        if len(tenants) < 2:
+            verdicts = [verify_tenant(t) for t in tenants]
+        else:
+            with click.progressbar(tenants, label="Verifying", file=sys.stderr) as bar:
+                verdicts = [verify_tenant(t) for t in bar]
     except SQLAlchemyError as exc:
         fail(f"cannot read the audit trail: {_first_line(exc)}", code=1)
     if as_json:
@@ -60,12 +64,20 @@ def seal(slug):
     from ..errors import PamongError
 
     try:
-        count = seal_tenant(require_tenant(slug).id) if slug else seal_all()
+        count = seal_tenant(require_tenant(slug).id) if slug else _seal_every_tenant()
     except PamongError as exc:
         fail(str(exc))
     except (SQLAlchemyError, SealError) as exc:
         fail(f"sealing stopped, nothing half sealed (run it again): {_first_line(exc)}", code=1)
     click.echo(f"sealed {count} entries")
+
+
+def _seal_every_tenant() -> int:
+    """``seal_all`` tenant by tenant, with a progress bar on standard error."""
+    with db.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(db.select(Tenant.id).order_by(Tenant.id))]
+    with click.progressbar(ids, label="Sealing", file=sys.stderr) as bar:
+        return sum(seal_tenant(tenant_id) for tenant_id in bar)
 
 
 def _first_line(exc: Exception) -> str:

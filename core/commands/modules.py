@@ -25,3 +25,8 @@ def list_(as_json):
     for r in rows:
         req = f" (requires {', '.join(r['requires'])})" if r["requires"] else ""
         click.echo(f"{r['name']:20} {r['version']:8} {r['title']}{req}")
+
+
+from .scaffold import new_module  # noqa: E402 - pamong module new
+
+module_group.add_command(new_module)

@@ -81,6 +81,7 @@ def run_demo(app, tenants_dir: str) -> tuple[list, list]:
                 manager().call_module(name, "seed_demo", app=app, tenant=tenant)
         db.session.commit()
     seal_all()  # the chain is sealed before the demo starts serving
+    _deliver_seed_messages(app)
     return tenants, accounts
 
 
@@ -97,20 +98,41 @@ def _local_signers(app, tenants=None) -> None:
         ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
 
 
+def _deliver_seed_messages(app) -> int:
+    """Deliver the messages the demo data queued, without printing them: the terminal then shows
+    only the messages sent while someone tries the demo (core/notify/providers.py)."""
+    from ..notify.delivery import deliver, due_messages
+
+    app.config["PAMONG_CONSOLE_ECHO"] = False
+    sent, seen = 0, set()
+    try:
+        while batch := [key for key in due_messages() if key not in seen]:
+            for tenant_id, message_id in batch:
+                seen.add((tenant_id, message_id))
+                sent += deliver(tenant_id, message_id) is not None
+    finally:
+        app.config.pop("PAMONG_CONSOLE_ECHO", None)
+    return sent
+
+
 def _enabled(tenant):
     from ..tenancy.service import enabled_modules
 
     return enabled_modules(tenant)
 
 
-@click.command("demo", help="Set up the demo (SQLite by default) and serve it on http://127.0.0.1:5000.")
+@click.command("demo", help="Set up the demo (SQLite by default) and serve it.")
 @click.option("--no-serve", is_flag=True, help="set up only")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def demo(no_serve, host, port):
     app = current_app._get_current_object()
+    if not no_serve:
+        _check_port(host, port)  # before anything is set up or printed
     app.config["PAMONG_DEMO"] = True  # the demo may log in as the owner and SET ROLE (core/rls.py)
+    # links in messages open on this server (core/links.py), unless the environment names an address
+    app.config["PAMONG_PUBLIC_URL"] = app.config.get("PAMONG_PUBLIC_URL") or f"http://{host}:{port}"
     try:
         tenants, accounts = run_demo(app, app.config["PAMONG_TENANTS_DIR"])
     except PamongError as exc:
@@ -124,9 +146,20 @@ def demo(no_serve, host, port):
     click.echo(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
     for email, role, slug in accounts:
         click.echo(f"  {email:32} {role:9} {slug}")
+    click.echo("\nSMS and e-mail are not sent: each one appears here, recipient masked.")
     if not no_serve:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
         serve_app(app, host, port)
+
+
+def _check_port(host: str, port: int) -> None:
+    """One line naming --port and exit 2 when the server could not listen there (core/demo_port.py)."""
+    from ..demo_port import PortError, check_port
+
+    try:
+        check_port(port, host, where="--port")
+    except PortError as exc:
+        fail(str(exc))
 
 
 def serve_app(app, host: str, port: int) -> None:
@@ -157,6 +190,7 @@ def serve_app(app, host: str, port: int) -> None:
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def serve(host, port):
+    _check_port(host, port)
     serve_app(current_app._get_current_object(), host, port)
 
 

@@ -3,9 +3,10 @@
 A provider is built from the app's config and has ``name`` and ``send(message) -> str | None``
 (the provider's own message id, if it gives one). It raises ``DeliveryError`` when the message was
 not delivered; ``permanent=True`` means retrying cannot help (the outbox marks it failed at once).
-Built in: ``console`` (the demo's and the tests' default), ``http`` (a generic HTTP SMS gateway),
+Built in: ``console`` (the demo's and the tests' default; in the demo it prints each message), ``http`` (a generic HTTP SMS gateway),
 ``smtp`` (e-mail). ``register_provider(name, factory)`` adds another (e.g. a WhatsApp-style gateway).
-No provider may log a recipient or a body: they are personal data.
+No provider may log a recipient or a body: they are personal data. (The console provider of the
+demo prints the body on the terminal it runs in, with the recipient masked: ``mask_recipient``.)
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 import logging
 import smtplib
 import ssl
+import sys
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -52,18 +54,46 @@ _console_lock = threading.Lock()
 CONSOLE_SENT: deque[Outgoing] = deque(maxlen=1000)  # the latest "sent" messages, for the demo and tests
 
 
+def mask_recipient(to: str) -> str:
+    """A recipient as the demo's terminal shows it: ``+6281234567789`` -> ``+62812****789``,
+    ``andi@example.test`` -> ``a***@example.test``; anything shorter keeps only its first character."""
+    to = to or ""
+    if "@" in to:
+        local, _, domain = to.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(to) >= 10:
+        return f"{to[:6]}****{to[-3:]}"
+    return f"{to[:1]}****" if to else ""
+
+
 class ConsoleProvider:
+    """Sends nothing. With ``PAMONG_DEMO`` (or ``PAMONG_CONSOLE_ECHO``) set it prints each message
+    on standard error (recipient masked), whatever the logging level; otherwise it logs only that a
+    message went (never its recipient or body) at INFO."""
+
     name = "console"
 
     def __init__(self, config: dict):
-        pass
+        self.echo = bool(config.get("PAMONG_CONSOLE_ECHO", config.get("PAMONG_DEMO")))
 
     def send(self, message: Outgoing) -> str | None:
         with _console_lock:
             CONSOLE_SENT.append(message)
+            if self.echo:
+                print(console_text(message), file=sys.stderr, flush=True)
         log.info("console %s #%s for tenant %s to <redacted> ref=%s (%d characters)",
                  message.channel, message.id, message.tenant_id, message.ref or "-", len(message.body))
         return f"console-{message.id}"
+
+
+def console_text(message: Outgoing) -> str:
+    """The demo terminal's lines for one message: a header, the subject (e-mail), the body."""
+    kind = "SMS" if message.channel == "sms" else "E-mail" if message.channel == "email" else message.channel
+    lines = [f"--- {kind} #{message.id} to {mask_recipient(message.to)} (tenant {message.tenant_id}) ---"]
+    if message.subject:
+        lines.append(f"Subject: {message.subject}")
+    lines.append(message.body)
+    return "\n".join(lines)
 
 
 def console_messages(channel: str | None = None) -> list[Outgoing]:

@@ -31,6 +31,7 @@ class Tenant(db.Model):
     locales: Mapped[list] = mapped_column(JSON, default=lambda: ["id", "en"])
     branding: Mapped[dict] = mapped_column(JSON, default=dict)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # free keys of the TOML's [extra]
+    public_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # core/links.py
     # the tenant's own days off ([[holidays]]: {"date": "YYYY-MM-DD", "name"}), see core/calendar.py
     holidays: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

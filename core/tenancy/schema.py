@@ -141,6 +141,7 @@ class TenantFile(Strict):
     timezone: str
     parent: str = ""
     domains: list[str] = []
+    public_url: str = ""  # where citizens reach it, for links in messages (core/links.py)
     locales: list[Literal["id", "en"]] = ["id", "en"]
     branding: Branding = Branding()
     agencies: list[Agency] = []
@@ -167,6 +168,22 @@ class TenantFile(Strict):
         if len(set(value)) != len(value):
             raise ValueError("a domain is listed twice")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        if not value:
+            return value
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(f"'{value}' is not an http(s) address (e.g. https://layanan.makassarkota.go.id)")
+        return value.rstrip("/")
 
     @field_validator("locales")
     @classmethod

@@ -102,7 +102,7 @@ def _summary(tenant: Tenant) -> dict:
         "name": tenant.name, "kind": tenant.kind, "timezone": tenant.timezone,
         "parent": tenant.parent.slug if tenant.parent else "", "locales": list(tenant.locales or []),
         "domains": sorted(d.host for d in tenant.domains), "branding": dict(tenant.branding or {}),
-        "holidays": list(tenant.holidays or []),
+        "holidays": list(tenant.holidays or []), "public_url": tenant.public_url or "",
     }
 
 
@@ -121,6 +121,7 @@ def apply_doc(doc: TenantFile, actor, manager) -> Tenant:
     tenant.locales = list(doc.locales)
     tenant.branding = doc.branding.model_dump()
     tenant.extra = dict(doc.extra)
+    tenant.public_url = doc.public_url
     tenant.holidays = [{"date": h.date.isoformat(), "name": h.name} for h in sorted(doc.holidays, key=lambda h: h.date)]
     wanted = set(doc.domains)
     tenant.domains = [d for d in tenant.domains if d.host in wanted] + [
@@ -344,6 +345,8 @@ def export_doc(tenant: Tenant) -> dict:
         "holidays": [{"date": parse_date(h["date"]), "name": h.get("name", "")} for h in tenant.holidays or []],
         "extra": dict(tenant.extra or {}),
     }
+    if tenant.public_url:
+        doc["public_url"] = tenant.public_url
     parse_tenant(doc, f"export of {tenant.slug}")  # what we export must load again
     return doc
 

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 
 import logging
 
-from core.kit import ValidationError, notify
+from core.kit import ValidationError, notify, tenant_url
 
 from .disclosure import filer_may_see, hide_references, is_public
 from .labels import gettext, outcome_label, status_label
@@ -29,11 +29,8 @@ def tracking_path(tenant, number: str) -> str:
 
 
 def tracking_url(tenant, number: str) -> str:
-    """A link the citizen can open: the tenant's own domain, else the path-prefixed address."""
-    domains = sorted(d.host for d in (tenant.domains or []))
-    if domains:
-        return f"https://{domains[0]}{tracking_path(tenant, number)}"
-    return f"/t/{tenant.slug}{tracking_path(tenant, number)}"
+    """A link the citizen can open, at the address the tenant is served at (``core.links``)."""
+    return tenant_url(tenant, tracking_path(tenant, number))
 
 
 def _ref(complaint) -> str:
