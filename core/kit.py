@@ -35,7 +35,10 @@ from .tenancy.keys import create_tenant_table, rekey_tenant_tables, tenant_fk, t
 from .tenancy.service import enabled_modules
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
-from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
+from .webhooks import SignedRequest, SignatureError, sign as sign_webhook, signed_webhook, verify as verify_webhook
+from .actor import Actor, current_actor
+from .api.auth import refusal
+from .error_renderers import bpjs_error, fhir_error
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
 from .web_request import json_object

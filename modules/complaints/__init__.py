@@ -84,10 +84,10 @@ def openapi_paths(app):
 
 
 @hookimpl
-def sms_keywords():
+def sms_keywords(app, tenant):
     from .channels import sms_lapor
 
-    return {"LAPOR": sms_lapor}
+    return {"LAPOR": sms_lapor}  # wherever the module is enabled, as before
 
 
 @hookimpl
