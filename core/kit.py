@@ -9,7 +9,7 @@ from .audit import record as audit
 from .auth.models import User
 from .auth.next_url import safe_next
 from .proxy import public_root
-from .auth.permissions import has_permission, public, requires, signed_in
+from .auth.permissions import csrf_exempt, has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
 from .events import publish
@@ -38,6 +38,7 @@ from .calendar import WorkingCalendar, calendar_of
 from .webhooks import SignedRequest, SignatureError, sign as sign_webhook, signed_webhook, verify as verify_webhook
 from .actor import Actor, current_actor
 from .api.auth import refusal
+from .unit_of_work import UnitOfWork, unit_of_work
 from .error_renderers import bpjs_error, fhir_error
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
@@ -72,4 +73,8 @@ __all__ = [
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
     "safe_next", "public_root",
+    # module plumbing (issue 12.5): who acts; one transaction per view action; signed webhooks; route
+    # protection answering in a standard's format; CSRF exemption for token/signature routes
+    "Actor", "current_actor", "UnitOfWork", "unit_of_work", "SignedRequest", "signed_webhook", "refusal",
+    "bpjs_error", "fhir_error", "csrf_exempt",
 ]

@@ -76,6 +76,8 @@ def api_scope(scope: str, error_format=None, unauthorized_status: int = 401, mes
             return view(*args, **kwargs)
 
         wrapper._pamong_permission = f"api:{scope}"
-        return wrapper
+        from ..auth.permissions import csrf_exempt
+
+        return csrf_exempt(wrapper)  # the token, not the session cookie, is the proof
 
     return decorate

@@ -70,13 +70,28 @@ def receive_social(tenant, raw: bytes, timestamp: str | None, signature: str | N
     Raises NotFound (the channel is off), SignatureError (forged, stale or unsigned) or
     ValidationError (bad JSON, missing fields; code "duplicate" for a replayed message id).
     """
+    secret = chat_secret(tenant)
+    if secret is None:
+        raise NotFound("this tenant takes no chat-gateway messages", where="webhook", code="webhook_disabled")
+    verify_webhook(secret, timestamp, signature, raw, now=now)
+    return file_social(tenant, raw)
+
+
+def chat_secret(tenant) -> str | None:
+    """The secret the chat gateway signs with; None when the tenant takes no chat messages. A
+    secret named by the settings but no longer set answers exactly as a wrong signature would:
+    checked against a random key, so no request can tell "missing" from "forged"."""
     settings = settings_of(tenant)
     if not webhook_configured(settings):
-        raise NotFound("this tenant takes no chat-gateway messages", where="webhook", code="webhook_disabled")
-    # a secret named by the settings but no longer set answers exactly as a wrong signature would:
-    # checked against a random key, so no request can tell "missing" from "forged"
-    secret = webhook_secret(tenant, settings) or secrets.token_hex(32)
-    verify_webhook(secret, timestamp, signature, raw, now=now)
+        return None
+    return webhook_secret(tenant, settings) or secrets.token_hex(32)
+
+
+def file_social(tenant, raw: bytes):
+    """File a chat-gateway message whose signature was checked (``signed_webhook``). Returns
+    (complaint, access key); ValidationError for bad JSON or fields (code "duplicate" for a
+    replayed message id)."""
+    settings = settings_of(tenant)
     # the body as signed; its text cleaned (core.text); BadJson (a ValidationError) when unreadable
     data = load_json(raw, cleaned=False)
     if not isinstance(data, dict):
