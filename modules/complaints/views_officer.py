@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from core.kit import current_actor, ValidationError, db, page_arg, requires, utcnow
+from core.kit import ValidationError, current_actor, page_arg, requires, unit_of_work, utcnow
 
 from . import privacy, queue, services, workflow
 from .forms import HotlineForm, RerouteForm, TransitionForm
@@ -91,15 +91,11 @@ def hotline():
     fill_choices(form)
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form, show=show_error) as work:
                 complaint, key = services.file_complaint(
                     g.tenant, current_actor().principal, filing_from(form, request.files.getlist("photos")), "hotline"
                 )
-                db.session.commit()
-            except ValidationError as exc:
-                db.session.rollback()
-                show_error(form, exc)
-            else:
+            if work.ok:
                 flash(_("Call entered as %(number)s. Tell the caller this access code: %(key)s",
                         number=complaint.number, key=key))
                 return redirect(url_for("complaints.track", number=complaint.number))

@@ -54,3 +54,14 @@ def test_the_demo_seeds_its_examples_once(app_ctx, create_tenant):
     seed_demo(tenant)
     db.session.commit()
     assert len(titles(tenant)) == 2
+
+
+def test_an_entry_notifies_nobody_and_keeps_the_clock(app_ctx, create_tenant, outbox, frozen_clock):
+    """The kit's test fixtures: ``outbox`` (messages queued for a tenant) and ``frozen_clock`` (the
+    core's "now": ``utcnow()`` and every model's default time)."""
+    tenant = create_tenant(modules={MODULE: {}})
+    frozen_clock.advance(days=1)
+    entry = create_entry(tenant, "test", "Dated")
+    db.session.commit()
+    assert entry.created_at.replace(tzinfo=None) == frozen_clock.now.replace(tzinfo=None)
+    assert outbox(tenant) == []
