@@ -37,6 +37,14 @@ class Replacer:
     def nav_items(self, tenant):
         return [{"title": "Replacer", "endpoint": "portal.home"}]
 
+    daftar_for: set = set()  # the tenants whose settings would turn DAFTAR on
+
+    @hookimpl
+    def sms_keywords(self, tenant):
+        if tenant.slug in Replacer.daftar_for:
+            return {"DAFTAR": lambda tenant, sender, text: f"antrean {tenant.slug}"}
+        return {}
+
 
 @pytest.fixture
 def replacer(app):
@@ -75,6 +83,16 @@ def test_an_unmatched_sms_is_answered_by_the_enabled_module_only(client, create_
     assert [m["body"] for m in outbox(mine, "sms")] == [f"{mine.slug} heard: HALO semua"]
     (reply,) = outbox(other, "sms")
     assert "heard" not in reply["body"] and reply["recipient"] == "+6281234567891"
+
+
+def test_a_keyword_is_offered_per_tenant(client, create_tenant, replacer, monkeypatch, outbox):
+    on, off = create_tenant(modules={"smsreplacer": {}}), create_tenant(modules={"smsreplacer": {}})
+    monkeypatch.setattr(Replacer, "daftar_for", {on.slug})
+    for tenant in (on, off):
+        monkeypatch.setenv(secret_setting(tenant.slug), f"secret-of-{tenant.slug}")
+        assert post(client, tenant, {"from": "081234567891", "text": "DAFTAR umum"}).status_code == 200
+    assert [m["body"] for m in outbox(on, "sms")] == [f"antrean {on.slug}"]
+    assert [m["body"] for m in outbox(off, "sms")] == [f"{off.slug} heard: DAFTAR umum"]
 
 
 def test_fan_out_leaves_out_modules_the_tenant_has_not_enabled(app, create_tenant, replacer):

@@ -5,7 +5,7 @@ per-tenant shared secret, read from the environment variable ``PAMONG_SMS_SECRET
 upper-cased, ``-`` as ``_``; e.g. ``PAMONG_SMS_SECRET_MAKASSAR``): kept out of the tenant's TOML so
 that no secret lands in the repository. A tenant without the variable answers 404. The request
 carries ``X-Pamong-Timestamp`` (Unix seconds) and ``X-Pamong-Signature: sha256=<hex>``, the
-HMAC-SHA256 of ``"<timestamp>." + body`` (see ``signature.py``); older than five minutes, or a
+HMAC-SHA256 of ``"<timestamp>." + body`` (``core/webhooks.py``, ``signed_webhook``); older than five minutes, or a
 signature already seen, is refused (a replay). A signed request is stored as it came, in its own
 commit, before its body is read: a body that cannot be read is 400 (and kept, ``rejected``); a
 failure while processing it answers 202 ``{"status": "failed"}`` and keeps it for

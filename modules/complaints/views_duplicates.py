@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core.kit import current_actor, ValidationError, requires
+from core.kit import ValidationError, current_actor, requires
 
 from . import duplicates, services
 from .disclosure import event_note_for, hide_references, original_of as _original, status_note_for

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from core.kit import current_actor, NotFound, ValidationError, db, public
+from core.kit import NotFound, ValidationError, current_actor, db, public
 
 from . import filer_info, lookup, services, workflow
 from .forms import AddInfoForm, ConfirmForm, FindForm, RecoverForm, ReopenForm, WithdrawForm

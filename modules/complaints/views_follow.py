@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, url_for
 from flask_wtf import FlaskForm
 
-from core.kit import current_actor, NotFound, db, signed_in
+from core.kit import NotFound, current_actor, db, signed_in
 
 from . import follow as following
 from .labels import gettext as _

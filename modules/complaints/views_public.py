@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
 
-from core.kit import current_actor, unit_of_work, NotFound, PamongError, ValidationError, db, public, signed_in, utcnow
+from core.kit import NotFound, PamongError, ValidationError, current_actor, db, public, signed_in, unit_of_work, utcnow
 
 from . import filer_info, follow, redaction, services, views_duplicates, workflow
 from . import photos as photo_store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, g, render_template
 
-from core.kit import current_actor, NotFound, PamongError, db, requires
+from core.kit import NotFound, PamongError, current_actor, db, requires
 
 from . import redaction
 from .forms import HidePhotoForm, RedactForm
