@@ -16,8 +16,8 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
-    NotFound, OrgUnit, PamongError, SignatureError, ValidationError, api_error, api_scope, db, int_arg, json_object,
-    current_actor, page_arg, signed_webhook, utcnow,
+    NotFound, OrgUnit, PamongError, ValidationError, api_error, api_scope, current_actor, db, int_arg, json_object,
+    page_arg, signed_webhook, utcnow,
 )
 
 from . import channels, filer_info, queue, services, workflow
@@ -67,8 +67,6 @@ def _actor() -> str:
 
 def _fail(exc: PamongError):
     db.session.rollback()
-    if isinstance(exc, SignatureError):
-        return api_error(exc.code, str(exc), 401)
     if isinstance(exc, NotFound):
         return api_error(exc.code, str(exc), 404)
     if isinstance(exc, services.Forbidden):

@@ -2,13 +2,14 @@
 
 SMS arrive through the core's signed inbound-SMS webhook, which calls ``sms_lapor``. The chat
 gateway posts JSON to ``/api/v1/complaints/webhook/social`` signed with the tenant's own secret
-(the same scheme as the SMS webhook: HMAC-SHA256 of ``"<timestamp>." + body``).
+(``chat_secret``; the kit's ``signed_webhook`` checks it, as it does the SMS webhook), and
+``file_social`` files it.
 """
 from __future__ import annotations
 
 import secrets
 
-from core.kit import NotFound, ValidationError, clean_data, db, load_json, require_clean, verify_webhook
+from core.kit import ValidationError, clean_data, db, load_json, require_clean
 
 from . import notifications, services
 from .labels import gettext
@@ -62,19 +63,6 @@ def _text(data: dict, key: str, max_len: int = 500) -> str:
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ValidationError("must be text", where=key, code="invalid_field")
     return str(value)[:max_len]
-
-
-def receive_social(tenant, raw: bytes, timestamp: str | None, signature: str | None, now: float | None = None):
-    """Check the signature, then file the message as a complaint. Returns (complaint, access key).
-
-    Raises NotFound (the channel is off), SignatureError (forged, stale or unsigned) or
-    ValidationError (bad JSON, missing fields; code "duplicate" for a replayed message id).
-    """
-    secret = chat_secret(tenant)
-    if secret is None:
-        raise NotFound("this tenant takes no chat-gateway messages", where="webhook", code="webhook_disabled")
-    verify_webhook(secret, timestamp, signature, raw, now=now)
-    return file_social(tenant, raw)
 
 
 def chat_secret(tenant) -> str | None:
