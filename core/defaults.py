@@ -48,3 +48,12 @@ def error_formats(app):
 
     # the JSON API, and the SMS gateway's webhook, which answers in the same JSON
     return [{"prefix": "/api", "render": json_error}, {"prefix": "/sms/inbound", "render": json_error}]
+
+
+@hookimpl(trylast=True)
+def sms_unmatched(keywords):
+    from flask_babel import gettext
+
+    if not keywords:
+        return gettext("This number does not answer SMS messages.")
+    return gettext("Unknown keyword. Start your message with one of: %(keywords)s", keywords=", ".join(keywords))

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 
-from .tenancy.service import enabled_modules
-
 
 def publish(tenant, actor, name: str, payload: dict | None = None, source: str | None = None) -> list:
     """Offer ``{"name", "payload", "source"}`` to every module ``tenant`` has enabled (except its
     source); returns what the handlers returned. A handler's exception aborts the transaction."""
     manager = current_app.extensions["pamong"]
     event = {"name": name, "payload": dict(payload or {}), "source": source}
-    results = []
-    for module in manager.modules:
-        if module == source or module not in enabled_modules(tenant):
-            continue
-        result = manager.call_module(module, "handle_event", app=current_app._get_current_object(),
-                                     tenant=tenant, actor=actor, event=event)
-        if result is not None:
-            results.append(result)
-    return results
+    # pluggy's own call, without the modules the tenant has not enabled and without the source
+    return manager.collect(tenant, "handle_event", exclude={source} if source else (),
+                           app=current_app._get_current_object(), tenant=tenant, actor=actor, event=event)

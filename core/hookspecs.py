@@ -97,8 +97,23 @@ def openapi_paths(app):
 
 
 @hookspec
-def sms_keywords():
-    """Return ``{"KEYWORD": handler}``; ``handler(tenant, sender, text)`` answers an inbound SMS."""
+def sms_keywords(app, tenant):
+    """Return ``{"KEYWORD": handler}`` for ``tenant``; ``handler(tenant, sender, text)`` answers an
+    inbound SMS whose first word is the keyword.
+
+    Asked per tenant, and only of modules the tenant has enabled: a module may offer a keyword only
+    where its settings turn it on (a clinic's ``DAFTAR`` only where the queue takes SMS). When two
+    modules offer one keyword the first in ``requires`` order keeps it.
+    """
+
+
+@hookspec(firstresult=True)
+def sms_unmatched(app, tenant, sender, text, keywords):
+    """Return the reply (a string) to an inbound SMS whose first word is no keyword of ``tenant``.
+
+    ``keywords`` are the tenant's keywords (sorted). The first answer that is not None wins; the
+    core's default (``trylast``) lists the keywords, so an enabled module may replace it.
+    """
 
 
 # -- Tenant life cycle ----------------------------------------------------------------------------

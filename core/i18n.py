@@ -66,9 +66,9 @@ def local_datetime(value, fmt: str = "medium") -> str:
 
 
 def now_utc():
-    from datetime import datetime, timezone
+    from .clock import now
 
-    return datetime.now(timezone.utc)
+    return now()
 
 
 def current_locale() -> str:

@@ -10,7 +10,7 @@ from .auth.models import User
 from .auth.next_url import safe_next
 from .proxy import public_root
 from .links import tenant_base_url, tenant_url
-from .auth.permissions import has_permission, public, requires, signed_in
+from .auth.permissions import csrf_exempt, has_permission, public, requires, signed_in
 from .auth.service import agencies_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
 from .events import publish
@@ -41,7 +41,11 @@ from . import sla
 from . import approvals
 from .approvals import ApprovalError
 from .tenancy.positions import head_of, holders_of, holds
-from .sms.signature import SignatureError, sign as sign_webhook, verify as verify_webhook
+from .webhooks import SignedRequest, SignatureError, sign as sign_webhook, signed_webhook, verify as verify_webhook
+from .actor import Actor, current_actor
+from .api.auth import refusal
+from .unit_of_work import UnitOfWork, unit_of_work
+from .error_renderers import bpjs_error, fhir_error
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
 from .web_request import json_object
@@ -98,5 +102,10 @@ __all__ = [
     "documents",
     # money as double-entry transfers (core/ledger: ledger.transfer, .post, .void, .linked, ...); idempotent POSTs
     "ledger", "idempotent",
-    "safe_next", "public_root", "tenant_base_url", "tenant_url",
+    # links to a tenant as it is really served (messages, documents)
+    "tenant_base_url", "tenant_url",
+    # module plumbing (issue 12.5): who acts; one transaction per view action; signed webhooks; route
+    # protection answering in a standard's format; CSRF exemption for token/signature routes
+    "Actor", "current_actor", "UnitOfWork", "unit_of_work", "SignedRequest", "signed_webhook", "refusal",
+    "bpjs_error", "fhir_error", "csrf_exempt",
 ]

@@ -164,6 +164,11 @@ class ModuleManager:
             name = self.pm.get_name(exc.plugin) or repr(exc.plugin)
             raise ModuleError(f"module '{name}' implements an unknown hook: {exc}") from exc
         self.modules = {name: specs[name] for name in order_by_requires(specs)}
+        # registered again in ``requires`` order, so pluggy's own order (last registered, first
+        # called) is the reverse of it, and ``collect`` gives the core's answer, then each module's
+        for name, spec in self.modules.items():
+            self.pm.unregister(spec.plugin)
+            self.pm.register(spec.plugin, name=name)
 
     def _name_of(self, plugin) -> str:
         info = self.call(plugin, "module_info", direct=True) or {}
@@ -172,17 +177,56 @@ class ModuleManager:
         return info["name"]
 
     def call(self, plugin, hookname: str, direct: bool = False, **kwargs):
-        """Call one plugin's implementation of a hook (None if it has none)."""
+        """Call one plugin's implementation of a hook through pluggy (None if it has none).
+
+        For hooks whose answer the core must attribute to one module (its info, schema, blueprints,
+        the settings check and seeding of the module being enabled).
+        """
         if direct:
             fn = getattr(plugin, hookname, None)
             return fn() if fn else None
-        for impl in getattr(self.pm.hook, hookname).get_hookimpls():
-            if impl.plugin is plugin:
-                return impl.function(*[kwargs[arg] for arg in impl.argnames])
-        return None
+        others = [p for p in self.pm.get_plugins() if p is not plugin]
+        result = self.pm.subset_hook_caller(hookname, others)(**kwargs)
+        if isinstance(result, list):  # not a firstresult hook: [] or [answer]
+            return result[0] if result else None
+        return result
 
     def call_module(self, name: str, hookname: str, **kwargs):
         return self.call(self.modules[name].plugin, hookname, **kwargs)
+
+    # -- per tenant: only the core and the modules the tenant has enabled answer ----------------
+
+    def tenant_hook(self, enabled, exclude=()):
+        """The hook relay (like ``pm.hook``) of the core and the modules named in ``enabled``.
+
+        ``tenant_hook(enabled).nav_items(app=..., tenant=..., user=...)`` is pluggy's own call
+        (``subset_hook_caller``): ``tryfirst``/``trylast`` and ``firstresult`` apply, so a module
+        the tenant enabled replaces a core default marked ``trylast`` (``sms_unmatched``). Plugins
+        named in ``exclude`` (e.g. an event's source) do not answer.
+        """
+        return _TenantHooks(self.pm, set(enabled) - set(exclude))
+
+    def for_tenant(self, tenant, exclude=(), enabled=None):
+        """``tenant_hook`` for ``tenant``'s enabled modules (read now, unless ``enabled`` gives
+        them, e.g. the request's ``g.enabled_modules``)."""
+        return self.tenant_hook(enabled_names(tenant) if enabled is None else enabled, exclude)
+
+    def collect(self, tenant, hookname: str, /, exclude=(), enabled=None, **kwargs) -> list:
+        """The answers of a list hook, the core's first, then each enabled module's in ``requires``
+        order (pluggy's call order reversed); a ``None`` answer is left out."""
+        return list(reversed(getattr(self.for_tenant(tenant, exclude, enabled), hookname)(**kwargs)))
+
+    def each(self, tenant, hookname: str, /, **kwargs) -> list[tuple[str, object]]:
+        """``[(module, answer)]`` of each module ``tenant`` has enabled, in ``requires`` order, each
+        called through pluggy; for answers that must be attributed (an SMS keyword's module)."""
+        enabled = set(enabled_names(tenant))
+        out = []
+        for name, plugin in self.pm.list_name_plugin():  # registration order: ``requires`` order
+            if name in enabled:
+                answer = self.call(plugin, hookname, **kwargs)
+                if answer is not None:
+                    out.append((name, answer))
+        return out
 
     @property
     def hook(self):
@@ -244,6 +288,28 @@ def _checked_scopes(module: str, scopes: list) -> list:
         if not SCOPE_NAME.match(name):
             raise ModuleError(f"module '{module}' declares an API scope that is not a scope name: {scope!r}")
     return scopes
+
+
+CORE_PLUGIN = "core"
+
+
+class _TenantHooks:
+    """``.<hookname>``: pluggy's subset hook caller without the modules a tenant has not enabled."""
+
+    def __init__(self, pm: pluggy.PluginManager, enabled: set[str]):
+        self._pm, self._enabled = pm, enabled
+
+    def __getattr__(self, hookname: str):
+        remove = [plugin for name, plugin in self._pm.list_name_plugin()
+                  if name != CORE_PLUGIN and name not in self._enabled]
+        return self._pm.subset_hook_caller(hookname, remove)
+
+
+def enabled_names(tenant) -> list[str]:
+    """The modules ``tenant`` has enabled, read now (a module enabled in this request counts)."""
+    from .tenancy.service import enabled_modules
+
+    return enabled_modules(tenant)
 
 
 def defaults_plugin(manager: ModuleManager):

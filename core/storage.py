@@ -22,7 +22,7 @@ import os
 import re
 import secrets
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -45,7 +45,10 @@ def _extension(content_type: str, filename: str) -> str:
 
 
 def new_key(tenant, content_type: str, filename: str = "", now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    if now is None:
+        from .clock import now as clock_now
+
+        now = clock_now()
     return f"t{_tenant_id(tenant)}/{now:%Y/%m}/{secrets.token_hex(16)}{_extension(content_type, filename)}"
 
 

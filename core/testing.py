@@ -261,7 +261,7 @@ def create_token(app):
 
 
 @pytest.fixture
-def audit_entries(app):
+def audit_entries(app):  # the audit trail, as a module's test reads it
     """``audit_entries(tenant, action=None) -> [{"action", "actor", "object_type", "object_id", "summary"}]``,
     oldest first: what the audit trail holds for ``tenant``."""
     from .audit import AuditEntry
@@ -280,6 +280,46 @@ def audit_entries(app):
             ]
 
     return read
+
+
+@pytest.fixture
+def outbox(app):
+    """``outbox(tenant, channel=None) -> [{"channel", "recipient", "subject", "body", "ref", "status"}]``,
+    oldest first: the messages (SMS, e-mail, ...) the tenant's outbox holds, as the worker would send
+    them (``recipient`` decrypted)."""
+    from .extensions import db
+    from .notify.models import OutboxMessage
+    from .tenancy.scope import tenant_scope
+
+    def read(tenant, channel=None):
+        with app.app_context(), tenant_scope(tenant):
+            query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+            if channel is not None:
+                query = query.where(OutboxMessage.channel == channel)
+            return [
+                {"channel": m.channel, "recipient": m.recipient, "subject": m.subject, "body": m.body,
+                 "ref": m.ref, "status": m.status}
+                for m in db.session.execute(query).scalars()
+            ]
+
+    return read
+
+
+FROZEN_AT = "2026-03-02T01:00:00+00:00"  # a Monday, 09:00 in Makassar (WITA)
+
+
+@pytest.fixture
+def frozen_clock():
+    """The core's clock stopped at ``FROZEN_AT`` (``core/clock.py``): ``utcnow()`` of the kit, the
+    models' defaults, signed-webhook windows and the login throttle all read it. ``.now``,
+    ``.set(datetime)``, ``.advance(days=..., hours=...)``; running again after the test."""
+    from datetime import datetime
+
+    from .clock import FrozenClock, freeze
+
+    clock = FrozenClock(datetime.fromisoformat(FROZEN_AT))
+    yield clock
+    freeze(None)
 
 
 # -- Browser tests: a live server and a Chromium page (Playwright driving Debian's Chromium) ------

@@ -5,15 +5,37 @@ from core.extensions import db
 from core.tenancy.models import Tenant
 
 
+PROTECTIONS = ("signed", "signed-in")  # besides a permission name and "api:<scope>" (a token)
+
+
 def test_every_route_requires_a_permission_or_is_public(app):
+    """A route is @public, or declares what protects it: a permission, a signed-in user, an API
+    token (``api:<scope>``, ``@api_scope``) or a signature (``signed``, ``@signed_webhook``)."""
     undeclared = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue  # Flask's own static files: public by nature
         view = app.view_functions[rule.endpoint]
-        if not (getattr(view, "_pamong_public", False) or getattr(view, "_pamong_permission", None)):
+        declared = getattr(view, "_pamong_permission", None)
+        if not (getattr(view, "_pamong_public", False) or declared):
             undeclared.append(f"{rule.rule} ({rule.endpoint})")
+        assert not (getattr(view, "_pamong_public", False) and declared), f"{rule.rule}: public and protected"
     assert undeclared == []
+
+
+def test_token_and_signature_checked_routes_are_not_public(app):
+    """The SMS gateway and the chat webhook are signed; Open311's POSTs take a token: none is public."""
+    protection = {}
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            protection[(rule.rule.split("/t/<")[-1], method)] = (
+                "public" if getattr(view, "_pamong_public", False) else getattr(view, "_pamong_permission", None))
+    assert protection[("/sms/inbound", "POST")] == "signed"
+    assert protection[("/api/v1/complaints/webhook/social", "POST")] == "signed"
+    assert protection[("/open311/v2/requests.<fmt>", "POST")] == "api:complaints:write"
+    assert protection[("/open311/v2/servicerequestupdates.<fmt>", "POST")] == "api:complaints:write"
+    assert protection[("/open311/v2/requests.<fmt>", "GET")] == "public"
 
 
 def test_every_declared_permission_has_a_description(app):

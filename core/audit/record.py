@@ -8,7 +8,10 @@ from .models import AuditEntry
 
 
 def actor_fields(actor) -> tuple[int | None, str]:
-    """An actor is a user, a string ("cli:root", "system", "token:ci") or None (anonymous)."""
+    """An actor is a user, a string ("cli:root", "system", "token:ci"), a ``core.actor.Actor`` or
+    None (anonymous)."""
+    if hasattr(actor, "principal") and hasattr(actor, "kind"):  # an Actor: who it stands for
+        actor = actor.principal
     if actor is None:
         return None, "anonymous"
     if isinstance(actor, str):

@@ -42,8 +42,10 @@ class LoginThrottle(db.Model):
 
 
 def now() -> datetime:
-    """The clock (UTC); tests move it forward."""
-    return datetime.now(timezone.utc)
+    """The clock (UTC, ``core/clock.py``); tests move it forward."""
+    from ..clock import now as clock_now
+
+    return clock_now()
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -23,11 +23,9 @@ def nav_for(hookname: str) -> list[dict]:
     manager = current_app.extensions["pamong"]
     user = current_user._get_current_object()
     items = []
-    core = manager.pm.get_plugin("core")
-    items += manager.call(core, hookname, app=current_app, tenant=tenant, user=user) or []
-    for name in manager.modules:
-        if name in g.enabled_modules:
-            items += manager.call_module(name, hookname, app=current_app, tenant=tenant, user=user) or []
+    for answer in manager.collect(tenant, hookname, enabled=g.enabled_modules, app=current_app._get_current_object(),
+                                  tenant=tenant, user=user):
+        items += answer or []
     return _visible(items, tenant, user)
 
 

@@ -19,9 +19,9 @@ def home():
         return render_template("portal/landing.html", tenants=tenants)
     manager = current_app.extensions["pamong"]
     metrics = []
-    for name in manager.modules:
-        if name in g.enabled_modules:
-            metrics += manager.call_module(name, "dashboard_metrics", app=current_app, tenant=g.tenant) or []
+    for answer in manager.collect(g.tenant, "dashboard_metrics", enabled=g.enabled_modules,
+                                  app=current_app._get_current_object(), tenant=g.tenant):
+        metrics += answer or []
     return render_template("portal/home.html", metrics=metrics)
 
 

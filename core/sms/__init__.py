@@ -5,6 +5,6 @@ used, so that ``core.notify`` may use ``normalise_phone`` without an import cycl
 """
 from .models import InboundSms
 from .phone import normalise_phone
-from .signature import sign, verify
+from ..webhooks import sign, verify
 
 __all__ = ["InboundSms", "normalise_phone", "sign", "verify"]

@@ -28,7 +28,6 @@ from ..crypto import keyed_hash
 from ..errors import PamongError, ValidationError
 from ..extensions import db
 from ..notify import notify
-from ..tenancy.models import TenantModule
 from ..tenancy.scope import tenant_scope
 from ..text import clean, load_json
 from .models import ERROR, FAILED, HANDLED, RECEIVED, REJECTED, UNKNOWN, InboundSms
@@ -51,18 +50,15 @@ def sms_secret(tenant) -> str | None:
 def keyword_handlers(tenant) -> dict[str, tuple[str, object]]:
     """{KEYWORD: (module, handler)} of the modules ``tenant`` has enabled, in ``requires`` order;
     when two modules claim a keyword the first keeps it."""
+    from flask import current_app
+
     from ..modules import manager
 
-    mgr = manager()
-    with tenant_scope(tenant):
-        enabled = set(db.session.execute(
-            select(TenantModule.module).where(TenantModule.enabled.is_(True))
-        ).scalars())
     table: dict[str, tuple[str, object]] = {}
-    for name in mgr.modules:
-        if name not in enabled:
-            continue
-        for keyword, handler in (mgr.call_module(name, "sms_keywords") or {}).items():
+    with tenant_scope(tenant):
+        answers = manager().each(tenant, "sms_keywords", app=current_app._get_current_object(), tenant=tenant)
+    for name, keywords in answers:
+        for keyword, handler in (keywords or {}).items():
             key = str(keyword).strip().upper()
             if key in table:
                 log.warning("SMS keyword %s of module %s is already taken by %s", key, name, table[key][0])
@@ -218,11 +214,15 @@ def process(tenant, sms: InboundSms, sender: str, text: str) -> Received:
 
 def _route(tenant, sms: InboundSms, sender: str, text: str, handlers: dict) -> str | None:
     if sms.keyword not in handlers:
+        from flask import current_app
+
+        from ..modules import manager
+
         sms.status = UNKNOWN
-        if not handlers:
-            return _("This number does not answer SMS messages.")
-        return _("Unknown keyword. Start your message with one of: %(keywords)s",
-                 keywords=", ".join(sorted(handlers)))
+        # firstresult: an enabled module's answer replaces the core's list of keywords (trylast)
+        return manager().for_tenant(tenant).sms_unmatched(
+            app=current_app._get_current_object(), tenant=tenant, sender=sender, text=text,
+            keywords=sorted(handlers))
     module, handler = handlers[sms.keyword]
     sms.module = module
     try:

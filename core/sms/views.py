@@ -5,7 +5,7 @@ per-tenant shared secret, read from the environment variable ``PAMONG_SMS_SECRET
 upper-cased, ``-`` as ``_``; e.g. ``PAMONG_SMS_SECRET_MAKASSAR``): kept out of the tenant's TOML so
 that no secret lands in the repository. A tenant without the variable answers 404. The request
 carries ``X-Pamong-Timestamp`` (Unix seconds) and ``X-Pamong-Signature: sha256=<hex>``, the
-HMAC-SHA256 of ``"<timestamp>." + body`` (see ``signature.py``); older than five minutes, or a
+HMAC-SHA256 of ``"<timestamp>." + body`` (``core/webhooks.py``, ``signed_webhook``); older than five minutes, or a
 signature already seen, is refused (a replay). A signed request is stored as it came, in its own
 commit, before its body is read: a body that cannot be read is 400 (and kept, ``rejected``); a
 failure while processing it answers 202 ``{"status": "failed"}`` and keeps it for
@@ -22,11 +22,10 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
 from ..api.auth import api_error
-from ..auth.permissions import public
 from ..extensions import db, limiter
+from ..webhooks import signed_webhook
 from .models import FAILED
 from .service import handle, sms_secret, store
-from .signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 
 bp = Blueprint("sms", __name__)
 MAX_BODY = 64 * 1024
@@ -39,23 +38,10 @@ def _rate_key() -> str:
 
 @bp.route("/sms/inbound", methods=["POST"])
 @limiter.limit(lambda: current_app.config["PAMONG_SMS_RATE"], key_func=_rate_key)
-@public
+@signed_webhook(sms_secret, max_body=MAX_BODY,
+                missing_secret=("sms_disabled", "This tenant does not receive SMS."))
 def inbound():
-    tenant = g.tenant
-    if tenant is None:
-        return api_error("unknown_tenant", "No tenant at this address.", 404)
-    secret = sms_secret(tenant)
-    if not secret:
-        return api_error("sms_disabled", "This tenant does not receive SMS.", 404)
-    if (request.content_length or 0) > MAX_BODY:
-        return api_error("too_large", "The request body is too large.", 413)
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY:
-        return api_error("too_large", "The request body is too large.", 413)
-    try:
-        digest = verify(secret, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), raw)
-    except SignatureError as exc:
-        return api_error(exc.code, str(exc), 401)
+    tenant, raw, digest = g.tenant, g.webhook.body, g.webhook.digest  # a replay: the digest is stored
     try:  # kept before anything can fail (its own commit), then processed
         sms, duplicate = store(tenant, raw, request.mimetype, digest)
         db.session.commit()

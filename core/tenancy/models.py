@@ -1,7 +1,7 @@
 """Tenants (provinces, regencies, cities), their domains, organisation and enabled modules."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,7 +14,10 @@ ORG_KINDS = ("agency", "section", "district", "village")  # a section: a unit in
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, aware UTC, from the core's one clock (``core/clock.py``; tests may freeze it)."""
+    from ..clock import now
+
+    return now()
 
 
 class Tenant(db.Model):

@@ -2,13 +2,14 @@
 
 SMS arrive through the core's signed inbound-SMS webhook, which calls ``sms_lapor``. The chat
 gateway posts JSON to ``/api/v1/complaints/webhook/social`` signed with the tenant's own secret
-(the same scheme as the SMS webhook: HMAC-SHA256 of ``"<timestamp>." + body``).
+(``chat_secret``; the kit's ``signed_webhook`` checks it, as it does the SMS webhook), and
+``file_social`` files it.
 """
 from __future__ import annotations
 
 import secrets
 
-from core.kit import NotFound, ValidationError, clean_data, db, load_json, require_clean, verify_webhook
+from core.kit import ValidationError, clean_data, db, load_json, require_clean
 
 from . import notifications, services
 from .labels import gettext
@@ -64,19 +65,21 @@ def _text(data: dict, key: str, max_len: int = 500) -> str:
     return str(value)[:max_len]
 
 
-def receive_social(tenant, raw: bytes, timestamp: str | None, signature: str | None, now: float | None = None):
-    """Check the signature, then file the message as a complaint. Returns (complaint, access key).
-
-    Raises NotFound (the channel is off), SignatureError (forged, stale or unsigned) or
-    ValidationError (bad JSON, missing fields; code "duplicate" for a replayed message id).
-    """
+def chat_secret(tenant) -> str | None:
+    """The secret the chat gateway signs with; None when the tenant takes no chat messages. A
+    secret named by the settings but no longer set answers exactly as a wrong signature would:
+    checked against a random key, so no request can tell "missing" from "forged"."""
     settings = settings_of(tenant)
     if not webhook_configured(settings):
-        raise NotFound("this tenant takes no chat-gateway messages", where="webhook", code="webhook_disabled")
-    # a secret named by the settings but no longer set answers exactly as a wrong signature would:
-    # checked against a random key, so no request can tell "missing" from "forged"
-    secret = webhook_secret(tenant, settings) or secrets.token_hex(32)
-    verify_webhook(secret, timestamp, signature, raw, now=now)
+        return None
+    return webhook_secret(tenant, settings) or secrets.token_hex(32)
+
+
+def file_social(tenant, raw: bytes):
+    """File a chat-gateway message whose signature was checked (``signed_webhook``). Returns
+    (complaint, access key); ValidationError for bad JSON or fields (code "duplicate" for a
+    replayed message id)."""
+    settings = settings_of(tenant)
     # the body as signed; its text cleaned (core.text); BadJson (a ValidationError) when unreadable
     data = load_json(raw, cleaned=False)
     if not isinstance(data, dict):

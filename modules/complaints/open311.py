@@ -15,7 +15,9 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from core.kit import NotFound, ValidationError, db, deployment_wide, public, public_root, tenant_scope, token_for
+from core.kit import (
+    NotFound, ValidationError, api_scope, current_actor, db, deployment_wide, public, public_root, tenant_scope,
+)
 
 from . import duplicates, open311_updates, services
 from .disclosure import public_only
@@ -199,18 +201,20 @@ def token_status(token, fmt):
     return respond(fmt, "service_requests", [{"service_request_id": complaint.number, "token": token}])
 
 
+# POST needs ``api_key`` (a tenant API token with complaints:write); a refusal is the spec's <errors>
+# (403, the route's own format through the error_formats hook), so these routes are not @public
+writes = api_scope("complaints:write", error_format="route", unauthorized_status=403,
+                   message="api_key is missing or not valid for this jurisdiction")
+
+
 def _client() -> str:
-    """The api_key's client as an actor (``token:NAME``); 403 unless it may write complaints."""
-    key = value("api_key")
-    token = token_for(g.tenant, key) if key else None
-    if token is None or "complaints:write" not in (token.scopes or []):
-        raise Open311Error(403, "api_key is missing or not valid for this jurisdiction")
-    return f"token:{token.name}"
+    """The api_key's client as an actor (``token:NAME``)."""
+    return current_actor().principal
 
 
 @bp.route("/requests.<fmt>", methods=["POST"])
 @intake_limit()
-@public  # authenticated by api_key (a tenant API token), checked below
+@writes
 def request_create(fmt):
     check_format(fmt)
     client = _client()
@@ -243,7 +247,7 @@ def update_list(fmt):
 
 @bp.route("/servicerequestupdates.<fmt>", methods=["POST"])
 @intake_limit()
-@public  # authenticated by api_key (a tenant API token), checked below
+@writes
 def update_create(fmt):
     check_format(fmt)
     client = _client()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import Blueprint, g, send_file, session
 from flask_babel import get_locale
-from flask_login import current_user
 from wtforms import Field
 
 from core.kit import OrgUnit, ValidationError, db, public
@@ -37,11 +36,6 @@ def labels():
 @public
 def stylesheet():
     return send_file(STYLESHEET, mimetype="text/css", max_age=300)
-
-
-def actor():
-    """The signed-in user, or None for an anonymous citizen."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 _PROVEN = "complaints_filer_of"

@@ -8,13 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core.kit import ValidationError, requires
+from core.kit import ValidationError, current_actor, requires
 
 from . import duplicates, services
 from .disclosure import event_note_for, hide_references, original_of as _original, status_note_for
 from .labels import gettext as _, lazy_gettext as _l
 from .settings import category
-from .views import actor, bp, filing_from, proven, unit_names
+from .views import bp, filing_from, proven, unit_names
 
 
 class DuplicateForm(FlaskForm):
@@ -33,7 +33,7 @@ def duplicate_helpers():
     ``nearby_of(complaint)``: open complaints of its category nearby (suggestions for the officer)."""
 
     def may_see(other) -> bool:
-        return services.may_view(g.tenant, actor(), other, proven(other))
+        return services.may_view(g.tenant, current_actor().principal, other, proven(other))
 
     def original_of(complaint):
         original = _original(complaint)
@@ -90,7 +90,7 @@ def mark_duplicate(number: str):
 
     return officer_action(
         number, form, "duplicate_form",
-        lambda c: duplicates.mark_duplicate(g.tenant, actor(), c, form.original.data,
+        lambda c: duplicates.mark_duplicate(g.tenant, current_actor().principal, c, form.original.data,
                                             confirm_confidential=bool(form.confirm_confidential.data)),
         _("Marked as a duplicate; its followers now follow the original complaint."), show=show,
     )

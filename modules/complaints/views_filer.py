@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from core.kit import NotFound, ValidationError, db, public
+from core.kit import NotFound, ValidationError, current_actor, db, public
 
 from . import filer_info, lookup, services, workflow
 from .forms import AddInfoForm, ConfirmForm, FindForm, RecoverForm, ReopenForm, WithdrawForm
 from .labels import gettext as _
 from .limits import intake_limit
-from .views import actor, bp, proven, remember_filer, show_error
+from .views import bp, proven, remember_filer, show_error
 from .views_public import track_context, visible_or_404
 
 
@@ -87,7 +87,7 @@ def _filer_action(number: str, form, form_name: str, act, done: str):
 def reopen(number: str):
     form = ReopenForm()
     return _filer_action(number, form, "reopen_form", lambda c, key, shown: workflow.reopen(
-        g.tenant, actor(), c, form.reason.data, access_key=key, proven=shown), _("The complaint has been reopened."))
+        g.tenant, current_actor().principal, c, form.reason.data, access_key=key, proven=shown), _("The complaint has been reopened."))
 
 
 @bp.route("/track/<number>/confirm", methods=["POST"])
@@ -96,7 +96,7 @@ def reopen(number: str):
 def confirm(number: str):
     form = ConfirmForm(prefix="confirm")
     return _filer_action(number, form, "confirm_form", lambda c, key, shown: workflow.confirm(
-        g.tenant, actor(), c, access_key=key, proven=shown), _("Thank you: the complaint is closed as fixed."))
+        g.tenant, current_actor().principal, c, access_key=key, proven=shown), _("Thank you: the complaint is closed as fixed."))
 
 
 @bp.route("/track/<number>/withdraw", methods=["POST"])
@@ -105,7 +105,7 @@ def confirm(number: str):
 def withdraw(number: str):
     form = WithdrawForm(prefix="withdraw")
     return _filer_action(number, form, "withdraw_form", lambda c, key, shown: workflow.withdraw(
-        g.tenant, actor(), c, form.reason.data or "", access_key=key, proven=shown),
+        g.tenant, current_actor().principal, c, form.reason.data or "", access_key=key, proven=shown),
         _("Your complaint has been withdrawn."))
 
 
@@ -116,6 +116,6 @@ def add_info(number: str):
     form = AddInfoForm(prefix="info")
     uploads = [f.read() for f in request.files.getlist("info-photos") if f and f.filename]
     return _filer_action(number, form, "info_form", lambda c, key, shown: filer_info.add_info(
-        g.tenant, actor(), c, form.text.data or "", uploads, access_key=key, proven=shown),
+        g.tenant, current_actor().principal, c, form.text.data or "", uploads, access_key=key, proven=shown),
         _("Thank you: the officer handling your complaint will see what you added."))
 

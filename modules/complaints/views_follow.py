@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, url_for
 from flask_wtf import FlaskForm
 
-from core.kit import NotFound, db, signed_in
+from core.kit import NotFound, current_actor, db, signed_in
 
 from . import follow as following
 from .labels import gettext as _
-from .views import actor, bp
+from .views import bp
 from .views_public import visible_or_404
 
 
@@ -19,7 +19,7 @@ def follow(number: str):
     if not FlaskForm().validate_on_submit():  # the CSRF token
         abort(400)
     try:
-        following.follow(g.tenant, actor(), complaint)
+        following.follow(g.tenant, current_actor().principal, complaint)
         db.session.commit()
     except NotFound:  # rahasia: not followable, and not admitted to exist
         db.session.rollback()
@@ -34,7 +34,7 @@ def unfollow(number: str):
     complaint = visible_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    following.unfollow(g.tenant, actor(), complaint)
+    following.unfollow(g.tenant, current_actor().principal, complaint)
     db.session.commit()
     flash(_("You no longer follow complaint %(number)s.", number=complaint.number))
     return redirect(url_for("complaints.track", number=complaint.number))

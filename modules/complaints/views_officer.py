@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from core.kit import ValidationError, db, page_arg, requires, utcnow
+from core.kit import ValidationError, current_actor, page_arg, requires, unit_of_work, utcnow
 
 from . import privacy, queue, services, workflow
 from .forms import HotlineForm, RerouteForm, TransitionForm
 from .labels import gettext as _, status_label
 from .models import STATUSES
 from .settings import categories
-from .views import actor, bp, fill_choices, filing_from, locale, show_error, unit_names, units
+from .views import bp, fill_choices, filing_from, locale, show_error, unit_names, units
 from .views_public import officer_action
 
 
@@ -27,7 +27,7 @@ def _list(template_title: str, agency_ids, endpoint: str):
         page = queue.search(
             g.tenant, agency_ids=agency_ids, status=status, category=request.args.get("category", ""),
             overdue_at=now if only_overdue else None, page=page_arg(), q=q,
-            coordinator=services.may_coordinate(g.tenant, actor()), unread_only=only_unread,
+            coordinator=services.may_coordinate(g.tenant, current_actor().principal), unread_only=only_unread,
         )
     except ValidationError:
         abort(400)
@@ -44,7 +44,7 @@ def _list(template_title: str, agency_ids, endpoint: str):
 @bp.route("/queue", endpoint="queue")
 @requires("complaints.handle")
 def queue_page():
-    user = actor()
+    user = current_actor().principal
     agency_ids = None if services.may_coordinate(g.tenant, user) else services.agencies_of(g.tenant, user)
     return _list(_("Complaint queue"), agency_ids, "complaints.queue")
 
@@ -62,7 +62,7 @@ def change_status(number: str):
 
     def act(complaint):
         status, _sep, outcome = form.status.data.partition(":")  # "closed:duplicate": close without a fix
-        user = actor()
+        user = current_actor().principal
         workflow.transition(g.tenant, user, complaint, status, note=form.note.data or "", outcome=outcome)
         if status == "verified" and (form.anonymous.data or form.confidential.data):
             privacy.set_privacy(g.tenant, user, complaint, anonymous=bool(form.anonymous.data),
@@ -79,7 +79,7 @@ def reroute(number: str):
     form.agency.choices = [(a.code, a.name) for a in units("agency")]
     return officer_action(
         number, form, "reroute_form",
-        lambda c: workflow.reroute(g.tenant, actor(), c, form.agency.data, form.reason.data),
+        lambda c: workflow.reroute(g.tenant, current_actor().principal, c, form.agency.data, form.reason.data),
         _("The complaint has been forwarded."),
     )
 
@@ -91,15 +91,11 @@ def hotline():
     fill_choices(form)
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form, show=show_error) as work:
                 complaint, key = services.file_complaint(
-                    g.tenant, actor(), filing_from(form, request.files.getlist("photos")), "hotline"
+                    g.tenant, current_actor().principal, filing_from(form, request.files.getlist("photos")), "hotline"
                 )
-                db.session.commit()
-            except ValidationError as exc:
-                db.session.rollback()
-                show_error(form, exc)
-            else:
+            if work.ok:
                 flash(_("Call entered as %(number)s. Tell the caller this access code: %(key)s",
                         number=complaint.number, key=key))
                 return redirect(url_for("complaints.track", number=complaint.number))

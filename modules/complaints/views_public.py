@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
 
-from core.kit import NotFound, PamongError, ValidationError, db, public, signed_in, utcnow
+from core.kit import NotFound, PamongError, ValidationError, current_actor, db, public, signed_in, unit_of_work, utcnow
 
 from . import filer_info, follow, redaction, services, views_duplicates, workflow
 from . import photos as photo_store
@@ -21,7 +21,7 @@ from .limits import intake_limit
 from .models import ComplaintPhoto
 from .settings import categories, settings_of
 from .views import (
-    actor, bp, fill_choices, filing_from, locale, proven, show_error, unit_names, units,
+    bp, fill_choices, filing_from, locale, proven, show_error, unit_names, units,
 )
 
 _ACCESS = "complaints_access"
@@ -46,7 +46,7 @@ def new():
             if (offer := views_duplicates.offer_first(form)) is not None:  # follow a nearby one instead?
                 return offer
             try:
-                filer = actor()
+                filer = current_actor().principal
                 complaint, key = services.file_complaint(
                     g.tenant, filer, filing_from(form, request.files.getlist("photos")), "portal", filer=filer
                 )
@@ -85,7 +85,7 @@ def track_search():
 @public
 def track(number: str):
     complaint = visible_or_404(number)
-    if filer_info.mark_read(g.tenant, actor(), complaint):  # the officer working it has now seen it
+    if filer_info.mark_read(g.tenant, current_actor().principal, complaint):  # the officer working it has now seen it
         db.session.commit()
     return render_template("complaints/track.html", **track_context(complaint))
 
@@ -98,7 +98,7 @@ def photo(photo_id: int, size: str):
     nobody (auditors see it through ``views_redaction``)."""
     row = db.session.get(ComplaintPhoto, photo_id)
     if row is None or row.tenant_id != g.tenant.id or row.hidden or not services.may_read_private(
-            g.tenant, actor(), row.complaint, proven(row.complaint)):
+            g.tenant, current_actor().principal, row.complaint, proven(row.complaint)):
         abort(404)
     try:
         data = photo_store.load(row.thumb_key if size == "thumb" and row.thumb_key else row.storage_key)
@@ -110,8 +110,8 @@ def photo(photo_id: int, size: str):
 @bp.route("/mine")
 @signed_in
 def mine():
-    return render_template("complaints/mine.html", complaints=services.filed_by(g.tenant, actor()),
-                           following=follow.followed_by(g.tenant, actor()), names=unit_names(),
+    return render_template("complaints/mine.html", complaints=services.filed_by(g.tenant, current_actor().principal),
+                           following=follow.followed_by(g.tenant, current_actor().principal), names=unit_names(),
                            cat_names=_category_names())
 
 
@@ -125,27 +125,17 @@ def _complaint_or_404(number: str):
 
 
 def officer_action(number: str, form, form_name: str, act, done, show=None):
-    """An officer's POST on a complaint: ``act(complaint)``, commit, flash ``done`` (text, or a
-    function of the complaint) and back to its page. Not theirs: 403; gone: 404; bad input: the
-    track page again with the message on the form (400), nothing saved."""
+    """An officer's POST on a complaint: ``act(complaint)`` in one unit of work, flash ``done``
+    (text, or a function of the complaint) and back to its page. Not theirs: 403; gone: 404; bad
+    input: the track page again with the message on the form (400), nothing saved."""
     complaint = _complaint_or_404(number)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, show=show or show_error, statuses={services.Forbidden: 403}) as work:
             act(complaint)
-            db.session.commit()
-        except services.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except ValidationError as exc:
-            db.session.rollback()
-            complaint = _complaint_or_404(number)
-            (show or show_error)(form, exc)
-        else:
+        if work.ok:
             flash(done(complaint) if callable(done) else done)
             return redirect(url_for("complaints.track", number=complaint.number))
+        complaint = _complaint_or_404(number)  # rolled back: read again
     context = track_context(complaint, **{form_name: form})
     context[form_name] = form
     return render_template("complaints/track.html", **context), 400
@@ -154,7 +144,7 @@ def officer_action(number: str, form, form_name: str, act, done, show=None):
 def visible_or_404(number: str):
     """The complaint, if the visitor may see it at all (a *rahasia* one: 404 like an unknown number)."""
     complaint = _complaint_or_404(number)
-    if not services.may_view(g.tenant, actor(), complaint, proven(complaint)):
+    if not services.may_view(g.tenant, current_actor().principal, complaint, proven(complaint)):
         abort(404)
     return complaint
 
@@ -166,7 +156,7 @@ def _category_names() -> dict[str, str]:
 def track_context(complaint, reopen_form=None, transition_form=None, reroute_form=None, **forms) -> dict:
     """What the track page shows to this visitor. ``forms`` replaces a filer's or officer's form
     (``confirm_form``, ``withdraw_form``, ``info_form``, ``redact_form``, ``hide_form``) to show its errors."""
-    user, tenant, now = actor(), g.tenant, utcnow()
+    user, tenant, now = current_actor().principal, g.tenant, utcnow()
     shown = proven(complaint)
     handler = services.may_handle(tenant, user, complaint)
     filer = services.is_filer(user, complaint, shown)

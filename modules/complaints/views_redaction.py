@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Response, abort, g, render_template
 
-from core.kit import NotFound, PamongError, db, requires
+from core.kit import NotFound, PamongError, current_actor, db, requires
 
 from . import redaction
 from .forms import HidePhotoForm, RedactForm
 from .labels import gettext as _
 from .models import ComplaintPhoto
-from .views import actor, bp, unit_names
+from .views import bp, unit_names
 from .views_public import _complaint_or_404, officer_action
 
 
@@ -24,7 +24,7 @@ def redact(number: str):
             event_id = int(form.event_id.data) if (form.event_id.data or "").strip() else None
         except ValueError:
             abort(400)
-        redaction.redact_text(g.tenant, actor(), complaint, form.target.data, form.text.data or "",
+        redaction.redact_text(g.tenant, current_actor().principal, complaint, form.target.data, form.text.data or "",
                               form.reason.data, event_id=event_id)
 
     return officer_action(number, form, "redact_form", act,
@@ -40,7 +40,7 @@ def hide_photo(photo_id: int):
     form = HidePhotoForm()
     return officer_action(
         row.complaint.number, form, "hide_form",
-        lambda c: redaction.hide_photo(g.tenant, actor(), row, form.reason.data),
+        lambda c: redaction.hide_photo(g.tenant, current_actor().principal, row, form.reason.data),
         _("The photo is hidden. The original is kept for the auditors."),
     )
 
@@ -49,7 +49,7 @@ def hide_photo(photo_id: int):
 @requires("complaints.read_redacted")
 def redactions(number: str):
     complaint = _complaint_or_404(number)
-    rows = redaction.originals(g.tenant, actor(), complaint)
+    rows = redaction.originals(g.tenant, current_actor().principal, complaint)
     db.session.commit()  # the reading is audited
     return render_template("complaints/redactions.html", complaint=complaint, rows=rows, names=unit_names(),
                            matches=redaction.matches_digest)
@@ -59,7 +59,7 @@ def redactions(number: str):
 @requires("complaints.read_redacted")
 def redacted_photo(redaction_id: int):
     try:
-        row, data, content_type = redaction.original_photo(g.tenant, actor(), redaction_id)
+        row, data, content_type = redaction.original_photo(g.tenant, current_actor().principal, redaction_id)
     except (NotFound, PamongError):
         abort(404)
     return Response(data, mimetype=content_type, headers={"Cache-Control": "private, no-store"})

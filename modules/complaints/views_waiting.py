@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from core.kit import requires
+from core.kit import current_actor, requires
 
 from . import deadlines
 from .labels import gettext as _, lazy_gettext as _l
-from .views import actor, bp
+from .views import bp
 
 
 class AskForm(FlaskForm):
@@ -47,6 +47,6 @@ def ask_filer(number: str):
 
     return officer_action(
         number, form, "ask_form",
-        lambda c: deadlines.wait_on_citizen(g.tenant, actor(), c, form.question.data),
+        lambda c: deadlines.wait_on_citizen(g.tenant, current_actor().principal, c, form.question.data),
         _("The filer has been asked; the deadlines wait until they answer."), show=show,
     )

@@ -2,7 +2,7 @@
 token of the tenant (``Authorization: Bearer ...``); errors are ``{"error": {"code", "message"}}``."""
 from flask import Blueprint, g, jsonify, request
 
-from core.kit import PamongError, api_error, api_scope, db
+from core.kit import api_error, api_scope, current_actor, unit_of_work
 
 from . import services
 
@@ -27,13 +27,9 @@ def create_entry():
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("title"), str):
         return api_error("bad_request", "Send a JSON object with a string 'title'.", 400)
-    try:
-        entry = services.create_entry(g.tenant, f"token:{g.api_token.name}", data["title"],
-                                      str(data.get("details") or ""))
-    except PamongError as exc:
-        db.session.rollback()
-        return api_error(exc.code, str(exc.message), 400)
-    db.session.commit()
+    # committed when the block ends; a PamongError is rolled back and answered as the API's error
+    with unit_of_work(api=True):
+        entry = services.create_entry(g.tenant, current_actor(), data["title"], str(data.get("details") or ""))
     return jsonify(entry_json(entry)), 201
 
 

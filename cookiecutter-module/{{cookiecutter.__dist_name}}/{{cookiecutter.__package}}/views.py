@@ -4,7 +4,9 @@ serves these pages, the module's own catalogue is the default for gettext and th
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import PamongError, db, gettext as _, has_permission, lazy_gettext as _l, public, requires
+from core.kit import (
+    current_actor, gettext as _, has_permission, lazy_gettext as _l, public, requires, unit_of_work,
+)
 
 from . import services
 from .forms import EntryForm
@@ -27,13 +29,11 @@ def index():
 def create():
     form = EntryForm()
     if form.validate_on_submit():
-        try:
-            services.create_entry(g.tenant, current_user._get_current_object(), form.title.data, form.details.data)
-        except PamongError as exc:
-            db.session.rollback()
-            (form[exc.where].errors if exc.where in form else form.form_errors).append(exc.message)
-        else:
-            db.session.commit()
+        # one transaction: committed when the block ends; a PamongError is rolled back and its
+        # message put on the field it names (or on the form), and the form comes back (400)
+        with unit_of_work(form) as work:
+            services.create_entry(g.tenant, current_actor(), form.title.data, form.details.data)
+        if work.ok:
             flash(_("Entry saved."))
             return redirect(url_for(".index"))
     status = 400 if request.method == "POST" else 200

@@ -72,3 +72,12 @@ def test_a_number_pattern_with_an_unknown_placeholder_is_refused(create_tenant):
     with pytest.raises(ValidationError) as error:
         create_tenant(modules={MODULE: {"number_pattern": "{prefix}/{serial}/{bidang}"}})
     assert "number_pattern" in error.value.where and "{bidang}" in error.value.message
+def test_an_entry_notifies_nobody_and_keeps_the_clock(app_ctx, create_tenant, outbox, frozen_clock):
+    """The kit's test fixtures: ``outbox`` (messages queued for a tenant) and ``frozen_clock`` (the
+    core's "now": ``utcnow()`` and every model's default time)."""
+    tenant = create_tenant(modules={MODULE: {}})
+    frozen_clock.advance(days=1)
+    entry = create_entry(tenant, "test", "Dated")
+    db.session.commit()
+    assert entry.created_at.replace(tzinfo=None) == frozen_clock.now.replace(tzinfo=None)
+    assert outbox(tenant) == []
