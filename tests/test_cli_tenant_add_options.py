@@ -33,3 +33,10 @@ def test_errors_from_the_checks_against_other_tenants_name_the_option(app, run, 
     lines = [text for text in result.stderr.splitlines() if text.strip()]
     assert lines == [line.format(city=city)]
     assert run("tenant", "show", slug).exit_code == 2  # nothing created
+
+
+def test_tenant_set_names_the_expected_json_kind_with_its_article(app, run, create_tenant):
+    slug = create_tenant(modules={"complaints": {}}).slug
+    result = run("tenant", "set", slug, "complaints", "max_photos=abc")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: modules.complaints.settings.max_photos: 'abc' is not JSON (an integer)"

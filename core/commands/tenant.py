@@ -178,6 +178,7 @@ def set_(slug, module, pairs):
         try:
             changes[key] = raw if kind == "string" else json.loads(raw)
         except ValueError:
-            raise ValidationError(f"'{raw}' is not JSON (a {kind})", where=f"modules.{module}.settings.{key}") from None
+            article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+            raise ValidationError(f"'{raw}' is not JSON ({article} {kind})", where=f"modules.{module}.settings.{key}") from None
     service.change_module_settings(tenant, module, changes, actor(), manager())
     click.echo(f"changed {', '.join(sorted(changes))} of {module} for {slug}")
