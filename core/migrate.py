@@ -97,6 +97,7 @@ def _config(unit: Unit, connection) -> Config:
 def upgrade(app, progress=lambda unit: None) -> list[str]:
     """Take every unit to head; returns the unit names. Raises PamongError if unreachable."""
     manager = app.extensions["pamong"]
+    _check_app_url(app)
     engine = owner_engine(app)
     try:
         with engine.begin() as conn:
@@ -116,6 +117,19 @@ def upgrade(app, progress=lambda unit: None) -> list[str]:
     finally:
         engine.dispose()
     return [u.name for u in units(manager)]
+
+
+def _check_app_url(app) -> None:
+    """With an owner URL the app's own URL must be a PostgreSQL login too (README: Running it for
+    real); otherwise the app would serve the default SQLite file while the owner migrated PostgreSQL,
+    and the login role would be made from a URL without a user or password. ``PamongError``."""
+    owner = app.config.get("PAMONG_DATABASE_OWNER_URI")
+    if owner and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise PamongError(
+            "PAMONG_DATABASE_OWNER_URL is set, so this must be the app's own PostgreSQL login "
+            "(e.g. postgresql://pamong_app:...@host/pamong); it is not set or not PostgreSQL",
+            where="PAMONG_DATABASE_URL", code="db_app_url_missing",
+        )
 
 
 def _owner_setting(app) -> str:

@@ -96,7 +96,17 @@ def assume_app_role(dbapi_conn, cursor, role: str, demo: bool = False) -> None:
                     f"the restricted role '{role}' does not exist yet: run 'pamong init' (or 'pamong db upgrade')",
                     where="PAMONG_DATABASE_URL", code="db_not_initialised",
                 )
-            cursor.execute(f'SET ROLE "{_check_ident(role)}"')
+            import psycopg
+
+            try:
+                cursor.execute(f'SET ROLE "{_check_ident(role)}"')
+            except psycopg.errors.InsufficientPrivilege:
+                dbapi_conn.rollback()
+                raise PamongError(
+                    f"'{user}' may not switch to the restricted role '{role}': run 'pamong init' with "
+                    "this URL (and PAMONG_DEMO=1, without PAMONG_DATABASE_OWNER_URL) to let it",
+                    where="PAMONG_DATABASE_URL", code="db_not_initialised",
+                ) from None
         dbapi_conn.commit()
         return
     reason = bypass_reason(cursor, user)

@@ -76,11 +76,11 @@ def add(slug, name, kind, tz, parent, domains):
     data = {"slug": slug, "name": name, "kind": kind, "timezone": tz, "parent": parent, "domains": list(domains)}
     try:
         doc = parse_tenant(data, "arguments")
+        (_, doc), = service.check_batch([("arguments", doc)], manager())
     except ValidationError as exc:  # name the option, e.g. "--timezone: time zone 'Asia/Tokyo' is not allowed here"
-        key = exc.where.removeprefix("arguments: ").split(".", 1)[0].split("[", 1)[0]
+        key = exc.where.removeprefix("arguments").removeprefix(": ").split(".", 1)[0].split("[", 1)[0]
         option = {"slug": "SLUG", "domains": "--domain"}.get(key, f"--{key}")
         raise ValidationError(exc.message, where=option if key else "arguments") from None
-    (_, doc), = service.check_batch([("arguments", doc)], manager())
     service.apply_doc(doc, actor(), manager())
     click.echo(f"created tenant {slug}")
 
@@ -178,6 +178,7 @@ def set_(slug, module, pairs):
         try:
             changes[key] = raw if kind == "string" else json.loads(raw)
         except ValueError:
-            raise ValidationError(f"'{raw}' is not JSON (a {kind})", where=f"modules.{module}.settings.{key}") from None
+            article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+            raise ValidationError(f"'{raw}' is not JSON ({article} {kind})", where=f"modules.{module}.settings.{key}") from None
     service.change_module_settings(tenant, module, changes, actor(), manager())
     click.echo(f"changed {', '.join(sorted(changes))} of {module} for {slug}")
