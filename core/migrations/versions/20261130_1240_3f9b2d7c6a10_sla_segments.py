@@ -1,7 +1,7 @@
 """sla_segments: the kept segments of SLA clocks (core/sla, issue 12 item 2)
 
 Revision ID: 3f9b2d7c6a10
-Revises: 5e55c0a7b1d2
+Revises: b7d41e2a9c53
 Create Date: 2026-11-30 12:40:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from core.tenancy.keys import create_tenant_table
 
 revision = '3f9b2d7c6a10'
-down_revision = '5e55c0a7b1d2'
+down_revision = 'b7d41e2a9c53'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 Existing tenants get "" (links then follow their domains or the deployment's PAMONG_PUBLIC_URL).
 
 Revision ID: 3b7d2f90c4aa
-Revises: 5e55c0a7b1d2
+Revises: a7d3e91c4b20
 Create Date: 2026-11-30 13:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '3b7d2f90c4aa'
-down_revision = '5e55c0a7b1d2'
+down_revision = 'a7d3e91c4b20'
 branch_labels = None
 depends_on = None
 

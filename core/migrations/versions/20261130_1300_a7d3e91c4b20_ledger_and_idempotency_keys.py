@@ -2,7 +2,7 @@
 idempotent POST requests (issue 13), tenant-keyed (DESIGN §4)
 
 Revision ID: a7d3e91c4b20
-Revises: 5e55c0a7b1d2
+Revises: d0c5a1b2e3f4
 Create Date: 2026-11-30 13:00:00
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from core.tenancy.keys import create_tenant_table, tenant_fk
 
 revision = 'a7d3e91c4b20'
-down_revision = '5e55c0a7b1d2'
+down_revision = 'd0c5a1b2e3f4'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ with a period), approval chains over any object and the actions taken on them (i
 New tables only; existing rows are untouched.
 
 Revision ID: b7d41c2e9a63
-Revises: 5e55c0a7b1d2
+Revises: 3f9b2d7c6a10
 Create Date: 2026-11-30 13:00:00
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 from core.tenancy.keys import create_tenant_table, tenant_fk
 
 revision = "b7d41c2e9a63"
-down_revision = "5e55c0a7b1d2"
+down_revision = '3f9b2d7c6a10'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """documents: the register of signed official documents per tenant (issue 13.1, core/documents)
 
 Revision ID: d0c5a1b2e3f4
-Revises: 5e55c0a7b1d2
+Revises: b7d41c2e9a63
 Create Date: 2026-11-30 13:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.tenancy.keys import create_tenant_table
 
 revision = 'd0c5a1b2e3f4'
-down_revision = '5e55c0a7b1d2'
+down_revision = 'b7d41c2e9a63'
 branch_labels = None
 depends_on = None
 
