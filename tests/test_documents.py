@@ -231,11 +231,24 @@ def test_revocation_is_audited_and_shown(app, signing_tenant, audit_entries):
 def test_expired_document_reads_as_expired(app, signing_tenant):
     from core.documents import find
 
-    doc, _ = issue(app, signing_tenant, number="E/1", expires_at=datetime.now(timezone.utc) + timedelta(seconds=1))
+    doc, _ = issue(app, signing_tenant, number="E/1", expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
     with app.app_context():
         d = find(signing_tenant, doc["code"])
         assert d.state() == "valid"
-        assert d.state(datetime.now(timezone.utc) + timedelta(seconds=5)) == "expired"
+        assert d.state(datetime.now(timezone.utc) + timedelta(hours=2)) == "expired"
+
+
+@pytest.mark.parametrize("expires_at, words", [
+    (datetime.now(timezone.utc) - timedelta(minutes=1), "already past"),
+    (datetime(2030, 1, 1), "time zone"),
+])
+def test_bad_expiry_is_refused(app, signing_tenant, expires_at, words):
+    from core.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=words) as err:
+        issue(app, signing_tenant, number="E/bad", expires_at=expires_at)
+    assert err.value.where == "expires_at"
+    assert count_documents(app, signing_tenant) == 0
 
 
 def test_revoke_permission_is_declared_for_admins(app):

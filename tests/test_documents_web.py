@@ -11,11 +11,27 @@ from tests.test_documents import issue
 
 @pytest.fixture
 def tenant(app, create_tenant):
+    """English first, so the messages checked below read the same before and after the Indonesian
+    catalogue has them; ``test_page_is_in_the_tenants_language`` covers an Indonesian tenant."""
     from core.documents.certs import ensure_tenant_cert
 
-    t = create_tenant(extra={"documents": {"signer_name": "Andi Wijaya"}})
+    t = create_tenant(locales=["en", "id"], extra={"documents": {"signer_name": "Andi Wijaya"}})
     ensure_tenant_cert(app.config["INSTANCE_DIR"], t)
     return t
+
+
+def test_page_is_in_the_tenants_language(app, client, create_tenant):
+    from flask_babel import force_locale, gettext
+
+    from core.documents.certs import ensure_tenant_cert
+
+    t = create_tenant(locales=["id", "en"])
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], t)
+    doc, _ = issue(app, t, number="ID/1")
+    html = page(client, t, doc["code"]).get_data(as_text=True)
+    with app.test_request_context(), force_locale("id"):
+        valid, heading = gettext("Valid"), gettext("Document verification")
+    assert 'lang="id"' in html and f"<strong>{valid}</strong>" in html and heading in html
 
 
 def page(client, tenant, code, **kw):
@@ -45,7 +61,7 @@ def test_page_shows_the_register_entry_and_no_personal_data(app, client, tenant,
     response = page(client, tenant, code)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for text in ("503/7/DPMPTSP/2026", "Izin reklame", "Andi Wijaya", "Kepala Dinas", sha, 'lang="id"'):
+    for text in ("503/7/DPMPTSP/2026", "Izin reklame", "Andi Wijaya", "Kepala Dinas", sha, 'lang="en"'):
         assert text in html
     assert officer not in html  # who pressed the button is not published
     assert "Valid" in html
@@ -120,7 +136,7 @@ def test_a_50_mb_upload_is_413_and_not_read(app, client, tenant):
     response = client.post(f"/t/{tenant.slug}/verify/{doc['code']}", input_stream=stream,
                            content_length=stream.size, content_type="multipart/form-data; boundary=xyz")
     assert response.status_code == 413
-    assert "Berkas unggahan terlalu besar." in response.get_data(as_text=True)  # core/http_errors.py, in id
+    assert "The upload is too large." in response.get_data(as_text=True)  # core/http_errors.py
     assert stream.read_bytes <= app.config["MAX_CONTENT_LENGTH"]
 
 
@@ -172,3 +188,18 @@ def test_upload_needs_the_csrf_token(app, error_app, tenant):
     ok = client.post(url, data={"csrf_token": token, "file": (BytesIO(data), "a.pdf")},
                      content_type="multipart/form-data")
     assert ok.status_code == 200 and "exactly this document" in ok.get_data(as_text=True)
+
+
+def test_expired_document_shows_expired(app, client, tenant):
+    from datetime import datetime, timedelta, timezone
+
+    from core.documents import Document
+    from core.extensions import db
+    from core.tenancy.scope import tenant_scope
+
+    doc, _ = issue(app, tenant, number="EX/1", expires_at=datetime.now(timezone.utc) + timedelta(days=1))
+    with app.app_context(), tenant_scope(tenant):
+        db.session.get(Document, doc["id"]).expires_at = datetime.now(timezone.utc) - timedelta(days=1)
+        db.session.commit()
+    html = page(client, tenant, doc["code"]).get_data(as_text=True)
+    assert "Expired" in html and "Valid</strong>" not in html

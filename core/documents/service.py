@@ -122,6 +122,8 @@ def issue(tenant, kind: str, number: str, subject: str, template: str, context: 
     signer_name = _text(signer_name or settings_of(tenant).get("signer_name") or tenant.name, "signer_name", 200)
     if expires_at is not None and expires_at.tzinfo is None:
         raise ValidationError("must carry a time zone (UTC)", where="expires_at")
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationError("is already past", where="expires_at")
     if not isinstance(context, dict):
         raise ValidationError("must be a mapping", where="context")
     with tenant_scope(tenant):
