@@ -258,3 +258,14 @@ def test_ledger_check_and_export(app, books, tmp_path):
     lines = result.output.strip().splitlines()
     assert f"{books.slug}: account merchant.toko: credits_posted is 25001, the journal says 25000" in lines
     assert any("posted debits" in line for line in lines)
+
+
+def test_transfers_are_immutable_in_the_database(books):
+    from sqlalchemy.exc import DBAPIError
+
+    before = snapshot(books)
+    with tenant_scope(books), pytest.raises(DBAPIError, match="immutable"):
+        db.session.execute(text("UPDATE ledger_transfers SET amount = 1 WHERE key = 'seed-budi' AND tenant_id = :t"),
+                           {"t": books.id})
+    db.session.rollback()
+    assert snapshot(books) == before

@@ -30,6 +30,8 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import case, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import record as audit
@@ -242,56 +244,30 @@ def _apply(tenant, actor, legs: list[Leg], now=None) -> list[Transfer]:
             if ref not in accounts:
                 leg = next(x for x in legs if id(x) == leg_id)
                 raise LedgerError("account_unknown", _("No such account."), _where(leg, side))
-        # the same ids again: the first result (after the locks, so a concurrent twin has committed)
-        existing = {t.key: t for t in db.session.execute(
-            select(Transfer).where(Transfer.key.in_([leg.key for leg in legs]))).scalars()}
-        if existing:
-            for leg in legs:
-                t = existing.get(leg.key)
-                if t is None or not _same(t, leg, refs, accounts, pendings):
-                    raise LedgerError("id_reused", _("This id was used for a different transfer."), _where(leg, "key"))
-            return [existing[leg.key] for leg in legs]
-        state = {a.id: [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending]
-                 for a in accounts.values()}
-        rows = []
-        ended = set()
-        for leg in legs:
-            debit, credit = accounts[refs[(id(leg), "debit")]], accounts[refs[(id(leg), "credit")]]
-            if debit.id == credit.id:
-                raise LedgerError("same_account", _("A transfer needs two different accounts."), _where(leg, "credit"))
-            amount, pending_id, timeout_at = leg.amount, None, None
-            if leg.kind in ("post", "void", "expire"):
-                p = pendings[leg.pending_key]
-                _check_open(p, leg, now, ended)
-                ended.add(p.id)
-                pending_id = p.id
-                state[debit.id][2] -= p.amount
-                state[credit.id][3] -= p.amount
-                if leg.kind == "post":
-                    amount = p.amount if leg.amount is None else leg.amount
-                    if amount > p.amount:
-                        raise LedgerError("post_exceeds_pending", _("A hold cannot be posted for more than it holds."),
-                                          _where(leg, "amount"))
-                    state[debit.id][0] += amount
-                    state[credit.id][1] += amount
-                else:
-                    amount = p.amount
-            elif leg.kind == "pending":
-                state[debit.id][2] += amount
-                state[credit.id][3] += amount
-                if leg.timeout:
-                    timeout_at = now + timedelta(seconds=leg.timeout)
-            else:
-                state[debit.id][0] += amount
-                state[credit.id][1] += amount
-            _check_limits(debit, state[debit.id], leg)
-            _check_limits(credit, state[credit.id], leg)
-            rows.append(Transfer(key=leg.key, kind=leg.kind, debit_account_id=debit.id, credit_account_id=credit.id,
-                                 amount=amount, pending_id=pending_id, timeout_at=timeout_at,
-                                 linked=legs[0].key if len(legs) > 1 else None, memo=leg.memo, created_at=now))
+        # the same ids again: the first result (read after the locks, so a concurrent twin has committed).
+        # One leg (the common case): found by its insert (ON CONFLICT DO NOTHING) or when refused,
+        # which spares a round trip while the accounts are locked.
+        single = len(legs) == 1
+        if not single:
+            found = _existing(legs, refs, accounts, pendings)
+            if found is not None:
+                return found
+        try:
+            rows, state = _plan(legs, refs, accounts, pendings, now)
+        except LedgerError:
+            found = _existing(legs, refs, accounts, pendings) if single else None
+            if found is not None:
+                return found
+            raise
+        if single:
+            row = _insert_new(tid, rows[0])
+            if row is None:
+                return _existing(legs, refs, accounts, pendings)
+            rows = [row]
+        else:
+            db.session.add_all(rows)
+            db.session.flush()
         _write_balances(tid, accounts.values(), state)
-        db.session.add_all(rows)
-        db.session.flush()
         codes = {a.id: a.code for a in accounts.values()}
         for t in rows:
             audit(tenant, actor, f"ledger.{t.kind}", "ledger_transfer", t.id, after={
@@ -299,6 +275,74 @@ def _apply(tenant, actor, legs: list[Leg], now=None) -> list[Transfer]:
                 "amount": t.amount, "pending": pendings[_pkey(legs, t)].key if t.pending_id else None,
                 "linked": t.linked, "memo": t.memo})
         return rows
+
+
+def _existing(legs, refs, accounts, pendings):
+    """The transfers already written under the legs' keys (all the same: a replay), else None;
+    ``id_reused`` when one differs or only some exist."""
+    existing = {t.key: t for t in db.session.execute(
+        select(Transfer).where(Transfer.key.in_([leg.key for leg in legs]))).scalars()}
+    if not existing:
+        return None
+    for leg in legs:
+        t = existing.get(leg.key)
+        if t is None or not _same(t, leg, refs, accounts, pendings):
+            raise LedgerError("id_reused", _("This id was used for a different transfer."), _where(leg, "key"))
+    return [existing[leg.key] for leg in legs]
+
+
+def _insert_new(tenant_id: int, row: Transfer):
+    """INSERT the transfer unless its key exists (then None), in one statement."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    fields = {c: getattr(row, c) for c in ("key", "kind", "debit_account_id", "credit_account_id", "amount",
+                                            "pending_id", "timeout_at", "linked", "memo", "created_at")}
+    stmt = (insert(Transfer).values(tenant_id=tenant_id, **fields)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(Transfer))
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _plan(legs, refs, accounts, pendings, now):
+    """The new balances and transfer rows of ``legs``, or the ``LedgerError`` of the first refusal."""
+    state = {a.id: [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending]
+             for a in accounts.values()}
+    rows = []
+    ended = set()
+    for leg in legs:
+        debit, credit = accounts[refs[(id(leg), "debit")]], accounts[refs[(id(leg), "credit")]]
+        if debit.id == credit.id:
+            raise LedgerError("same_account", _("A transfer needs two different accounts."), _where(leg, "credit"))
+        amount, pending_id, timeout_at = leg.amount, None, None
+        if leg.kind in ("post", "void", "expire"):
+            p = pendings[leg.pending_key]
+            _check_open(p, leg, now, ended)
+            ended.add(p.id)
+            pending_id = p.id
+            state[debit.id][2] -= p.amount
+            state[credit.id][3] -= p.amount
+            if leg.kind == "post":
+                amount = p.amount if leg.amount is None else leg.amount
+                if amount > p.amount:
+                    raise LedgerError("post_exceeds_pending", _("A hold cannot be posted for more than it holds."),
+                                      _where(leg, "amount"))
+                state[debit.id][0] += amount
+                state[credit.id][1] += amount
+            else:
+                amount = p.amount
+        elif leg.kind == "pending":
+            state[debit.id][2] += amount
+            state[credit.id][3] += amount
+            if leg.timeout:
+                timeout_at = now + timedelta(seconds=leg.timeout)
+        else:
+            state[debit.id][0] += amount
+            state[credit.id][1] += amount
+        _check_limits(debit, state[debit.id], leg)
+        _check_limits(credit, state[credit.id], leg)
+        rows.append(Transfer(key=leg.key, kind=leg.kind, debit_account_id=debit.id, credit_account_id=credit.id,
+                             amount=amount, pending_id=pending_id, timeout_at=timeout_at,
+                             linked=legs[0].key if len(legs) > 1 else None, memo=leg.memo, created_at=now))
+    return rows, state
 
 
 BALANCES = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")

@@ -56,6 +56,19 @@ def upgrade():
     op.create_index("ix_ledger_transfers_tenant_debit", "ledger_transfers", ["tenant_id", "debit_account_id"])
     op.create_index("ix_ledger_transfers_tenant_credit", "ledger_transfers", ["tenant_id", "credit_account_id"])
     op.create_index("ix_ledger_transfers_tenant_timeout", "ledger_transfers", ["tenant_id", "timeout_at"])
+    # a transfer is never changed: a correction is a new transfer (deleting the tenant still cascades)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+CREATE OR REPLACE FUNCTION pamong_ledger_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'ledger transfers are immutable (transfer %)', OLD.id;
+END $$;
+CREATE TRIGGER ledger_transfers_immutable BEFORE UPDATE ON ledger_transfers
+  FOR EACH ROW EXECUTE FUNCTION pamong_ledger_immutable();
+""")
+    else:
+        op.execute("CREATE TRIGGER ledger_transfers_immutable BEFORE UPDATE ON ledger_transfers "
+                   "BEGIN SELECT RAISE(ABORT, 'ledger transfers are immutable'); END")
     create_tenant_table(
         "idempotency_keys",
         sa.Column("client", sa.String(128), nullable=False),
@@ -75,4 +88,6 @@ def upgrade():
 def downgrade():
     op.drop_table("idempotency_keys")
     op.drop_table("ledger_transfers")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS pamong_ledger_immutable()")
     op.drop_table("ledger_accounts")
