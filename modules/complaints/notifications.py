@@ -29,11 +29,15 @@ def tracking_path(tenant, number: str) -> str:
 
 
 def tracking_url(tenant, number: str) -> str:
-    """A link the citizen can open: the tenant's own domain, else the path-prefixed address."""
+    """A link the citizen can open: the tenant's own domain, else the path-prefixed address under
+    ``PAMONG_PUBLIC_URL`` (README "Behind a proxy"; a bare path only while that is not set)."""
+    from flask import current_app, has_app_context
+
     domains = sorted(d.host for d in (tenant.domains or []))
     if domains:
         return f"https://{domains[0]}{tracking_path(tenant, number)}"
-    return f"/t/{tenant.slug}{tracking_path(tenant, number)}"
+    base = (current_app.config.get("PAMONG_PUBLIC_URL") or "").rstrip("/") if has_app_context() else ""
+    return f"{base}/t/{tenant.slug}{tracking_path(tenant, number)}"
 
 
 def _ref(complaint) -> str:
