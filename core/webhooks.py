@@ -114,7 +114,7 @@ def signed_webhook(secret: Callable, *, max_body: int = MAX_BODY, seen: Callable
                 raise _fail(401, exc.code, str(exc))
             if seen is not None and seen(tenant, digest):
                 raise _fail(409, "replayed", "This request was already received.")
-            g.webhook = SignedRequest(raw, digest, int(timestamp.strip()))
+            g.webhook = SignedRequest(raw, digest, parse_int(timestamp.strip(), 0, MAX_UNIX_TIME))
             return view(*args, **kwargs)
 
         wrapper._pamong_permission = "signed"
