@@ -362,3 +362,14 @@ def test_a_number_taken_between_check_and_insert_is_the_same_clear_error(app, si
     assert err.value.code == "duplicate"
     assert sorted(Path(app.config["INSTANCE_DIR"]).rglob("*.pdf")) == files_before
     assert count_documents(app, signing_tenant) == 1
+
+
+def test_rendering_leaves_pillows_truncated_image_check_alone(app_ctx):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES at import; a document rendered must not make
+    the kit's photo checks accept truncated files afterwards."""
+    from PIL import ImageFile
+
+    from core.documents.render import html_to_pdf
+
+    assert html_to_pdf("<p>Uji</p>").startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

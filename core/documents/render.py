@@ -24,9 +24,25 @@ from ..errors import ValidationError
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _weasyprint():
+    """Import WeasyPrint without letting it change the process: its ``weasyprint.images`` sets
+    Pillow's global ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` at import, which would make every
+    other image check of the kit (complaints' photos) accept truncated files. The flag is put back;
+    documents embed only images the kit made itself (the QR code, the tenant's logo)."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+    import weasyprint.images  # noqa: F401  (the import that sets the flag)
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
 def refuse_fetch():
     """WeasyPrint's URL fetcher for documents: inline ``data:`` URLs only; anything else (http,
     https, file, ftp, ...) is refused before a connection or a file is opened."""
+    _weasyprint()
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
@@ -90,6 +106,6 @@ def render_html(tenant, template: str, context: dict, *, verification_url: str, 
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    HTML = _weasyprint().HTML
 
     return HTML(string=html, base_url="data:,", url_fetcher=refuse_fetch()).write_pdf()
