@@ -1,4 +1,6 @@
 """The service on its own: the tenant and the actor are named, no HTTP involved."""
+from datetime import timezone
+
 import pytest
 
 from core.kit import ValidationError, db, local_date, tenant_scope
@@ -77,7 +79,10 @@ def test_an_entry_notifies_nobody_and_keeps_the_clock(app_ctx, create_tenant, ou
     core's "now": ``utcnow()`` and every model's default time)."""
     tenant = create_tenant(modules={MODULE: {}})
     frozen_clock.advance(days=1)
-    entry = create_entry(tenant, "test", "Dated")
+    create_entry(tenant, "test", "Dated")
     db.session.commit()
-    assert entry.created_at.replace(tzinfo=None) == frozen_clock.now.replace(tzinfo=None)
+    with tenant_scope(tenant):  # read back as the tenant (PostgreSQL's row security)
+        (entry,) = list_entries(tenant)
+        created = entry.created_at if entry.created_at.tzinfo else entry.created_at.replace(tzinfo=timezone.utc)
+        assert created == frozen_clock.now  # SQLite keeps it naive (UTC)
     assert outbox(tenant) == []
