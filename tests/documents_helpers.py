@@ -31,7 +31,10 @@ def validate(data: bytes, ca: bytes):
     reader = PdfFileReader(BytesIO(data), strict=False)
     sigs = reader.embedded_signatures
     assert len(sigs) == 1, f"{len(sigs)} signatures"
-    return validate_pdf_signature(sigs[0], ValidationContext(trust_roots=[root], allow_fetching=False))
+    from core.documents.signing import outside_event_loop
+
+    return outside_event_loop(validate_pdf_signature, sigs[0],
+                              ValidationContext(trust_roots=[root], allow_fetching=False))
 
 
 def assert_valid(data: bytes, ca: bytes) -> None:

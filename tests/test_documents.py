@@ -373,3 +373,22 @@ def test_rendering_leaves_pillows_truncated_image_check_alone(app_ctx):
 
     assert html_to_pdf("<p>Uji</p>").startswith(b"%PDF")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_signing_works_while_an_event_loop_runs_in_the_thread():
+    """pyHanko calls asyncio.run(); inside a running loop (an async server, Playwright's sync API in
+    the same test session) the kit runs it on a worker thread instead of failing. The loop is made
+    on a thread of the test's own, which has none running yet."""
+    import asyncio
+    import threading
+
+    from core.documents.signing import outside_event_loop
+
+    async def inside_a_loop():
+        return outside_event_loop(lambda: asyncio.run(asyncio.sleep(0, result="signed")))
+
+    results = []
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(inside_a_loop())))
+    worker.start()
+    worker.join(timeout=30)
+    assert results == ["signed"]

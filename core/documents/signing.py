@@ -86,6 +86,22 @@ class LocalSigner(Signer):
                           name=self.signer_name, tsa_url=self.tsa_url)
 
 
+def outside_event_loop(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, on a worker thread when this thread already runs an asyncio event
+    loop: pyHanko's synchronous API calls ``asyncio.run()``, which refuses to run inside a running
+    loop (an async server, or Playwright's sync API in the same process)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop running here: call it directly
+        return fn(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def pades_sign(pdf: bytes, signer, *, reason: str, location: str, name: str = "", tsa_url: str = "") -> bytes:
     """``pdf`` signed by a pyHanko ``signer`` as PAdES (B-B, or B-T with ``tsa_url``)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -99,7 +115,7 @@ def pades_sign(pdf: bytes, signer, *, reason: str, location: str, name: str = ""
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
+        out = outside_event_loop(signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf, writer)
     except PamongError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyHanko's and the TSA's failures, as one line
