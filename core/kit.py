@@ -18,7 +18,7 @@ from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
 from .jobs import periodic, task
-from .locking import read_snapshot, write_lock, write_transaction, writing
+from .locking import for_change, read_snapshot, write_lock, write_transaction, writing
 from .params import (
     OutOfBounds, ParameterError, check_datetime, date_arg, declare_datetime, float_arg, int_arg, lat_arg, lon_arg,
     page_arg, parse_date, parse_float, parse_int,
@@ -82,7 +82,7 @@ __all__ = [
     "tenant_ref", "create_tenant_table", "tenant_fk", "tenant_reference", "rekey_tenant_tables",
     "unkey_tenant_tables", "key_violations",
     # "this transaction will write what it read", on SQLite and PostgreSQL (core/locking.py)
-    "read_snapshot", "write_lock", "write_transaction", "writing",
+    "for_change", "read_snapshot", "write_lock", "write_transaction", "writing",
     # text made safe where it enters (core.text): bodies a module reads itself (signed webhooks)
     "BadJson", "clean_data", "clean_stored_text", "clean_text", "json_object", "load_json", "require_clean",
     # numbers and dates of a request, with bounds (errors answered in the route's own format)

@@ -82,6 +82,17 @@ def write_lock(bind=None, key: str | None = None, ident: int = 0) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k, :i)"), {"k": advisory_key(key), "i": int(ident)})
 
 
+def for_change(query, *entities, skip_locked: bool = False, bind=None):
+    """``query`` (a ``select``) made to read rows about to be changed: the write lock is taken
+    (``write_lock``), and on PostgreSQL the rows of ``entities`` are locked ``FOR UPDATE`` (``SKIP
+    LOCKED`` with ``skip_locked``: a sweep leaves rows someone is changing right now for its next
+    run); rows already in the session are refreshed from what is read, so the change is made to the
+    current row. On SQLite the transaction is already the only writer."""
+    write_lock(bind)
+    locked = query.with_for_update(of=list(entities) or None, skip_locked=skip_locked)
+    return locked.execution_options(populate_existing=True)
+
+
 @contextlib.contextmanager
 def write_transaction(engine=None, key: str | None = None, ident: int = 0):
     """``with write_transaction(engine, "audit.seal", tenant_id) as conn:`` a new transaction that

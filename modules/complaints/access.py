@@ -15,7 +15,7 @@ import hmac
 
 from core.kit import (
     NotFound, PamongError, User, ValidationError, db, has_permission, keyed_hash, normalise_email,
-    normalise_phone, tenant_scope, write_lock, writing,
+    normalise_phone, for_change, tenant_scope, writing,
 )
 from core.kit import agencies_of as member_agencies
 
@@ -31,8 +31,7 @@ def _load(tenant, condition) -> Complaint | None:
     job: ``core.kit.writing``), so a change is made to the current row and two changes take turns."""
     query = db.select(Complaint).where(condition)
     if writing():
-        write_lock(db.session)
-        query = query.with_for_update(of=Complaint).execution_options(populate_existing=True)
+        query = for_change(query, Complaint)
     with tenant_scope(tenant):
         return db.session.execute(query).scalar_one_or_none()
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from core.kit import head_of
 from core.kit import (
-    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, members_of, normalise_phone, tenant_scope,
-    write_lock,
+    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, for_change, head_of, members_of, normalise_phone,
+    tenant_scope,
 )
 
 from . import notifications
@@ -27,11 +26,10 @@ log = logging.getLogger("pamong.complaints")
 
 
 def _for_change(query):
-    """Rows a sweep will change: locked (``core.kit.write_lock``; FOR UPDATE on PostgreSQL, where a
+    """Rows a sweep will change: locked (``core.kit.for_change``; row locks on PostgreSQL, where a
     row an officer is changing right now is skipped until the next sweep, and the conditions are
     checked again on the row as it is when locked)."""
-    write_lock(db.session)
-    return query.with_for_update(of=Complaint, skip_locked=True).execution_options(populate_existing=True)
+    return for_change(query, Complaint, skip_locked=True)
 
 
 def overdue(tenant, now: datetime, agency_ids: set[int] | None = None, lock: bool = False) -> list[Complaint]:
