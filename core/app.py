@@ -164,8 +164,11 @@ SECURITY_HEADERS = {
 
 
 def configure_requests(app: Flask) -> None:
+    from .public_cache import init_public_cache
+
     app.before_request(resolve_tenant)
     app.teardown_request(release_tenant)
+    init_public_cache(app)  # anonymous pages: a public Cache-Control, and optionally kept in memory
 
     @app.after_request
     def security_headers(response):

@@ -62,6 +62,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "PAMONG_AUDIT_SEAL": "queue",
         # seconds a module may cache public aggregate figures (transparency pages); 0: never
         "PAMONG_PUBLIC_FIGURES_TTL": int(os.environ.get("PAMONG_PUBLIC_FIGURES_TTL", "300")),
+        # anonymous pages (core/public_cache.py): Cache-Control max-age for proxies and browsers
+        # (0: none), and seconds this process keeps them itself (0: off)
+        "PAMONG_PUBLIC_MAX_AGE": int(_seconds("PAMONG_PUBLIC_MAX_AGE", 60.0)),
+        "PAMONG_ANON_CACHE_SECONDS": int(_seconds("PAMONG_ANON_CACHE_SECONDS", 0.0)),
     }
     config.update(services_config())
     config.update(security_config())
@@ -117,7 +121,10 @@ def _seconds(name: str, default: float) -> float:
 def engine_options(db_url: str) -> dict:
     """SQLite: no cap on pooled connections, so concurrent writers queue on the database's write
     lock (with its busy timeout, core/locking.py) and never time out waiting for the pool."""
-    options = {"pool_pre_ping": True}
+    # no ping per checkout (a round trip per request, issue 11.5): connections are recycled after
+    # PAMONG_DB_POOL_RECYCLE seconds and a request's first statement is retried once on a dead one
+    # (core/tenancy/resolve.py)
+    options = {"pool_pre_ping": False, "pool_recycle": _seconds("PAMONG_DB_POOL_RECYCLE", 1800.0)}
     if db_url.startswith("sqlite") and ":memory:" not in db_url and db_url != "sqlite://":
         options["max_overflow"] = -1
     return options

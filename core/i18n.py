@@ -12,13 +12,21 @@ from .catalogues import ModuleDomain
 from .config import ROOT
 
 SUPPORTED = ("id", "en")
+LOCALE_COOKIE = "pamong_locale"  # the visitor's language choice; no session needed (issue 11.3)
+
+
+def remember_locale(response, locale: str) -> None:
+    """Keep ``locale`` in the visitor's language cookie (a year; never read by JavaScript)."""
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, path="/", httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
 CORE_TRANSLATIONS = ROOT / "core" / "translations"
 
 
 def select_locale() -> str:
     tenant = getattr(g, "tenant", None) if has_request_context() else None
     allowed = list(tenant.locales) if tenant is not None else list(SUPPORTED)
-    chosen = session.get("locale") if has_request_context() else None
+    # the language cookie; the session of a deployment from before the cookie still counts
+    chosen = (request.cookies.get(LOCALE_COOKIE) or session.get("locale")) if has_request_context() else None
     if chosen in allowed:
         return chosen
     if has_request_context():

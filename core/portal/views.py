@@ -1,11 +1,11 @@
 """The deployment's landing page, each tenant's home, the language switch and branding CSS."""
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from flask_login import current_user
 
 from ..auth.next_url import safe_next
 from ..auth.permissions import public
 from ..extensions import db
-from ..i18n import SUPPORTED
+from ..i18n import SUPPORTED, remember_locale
 from ..tenancy.models import Tenant
 
 bp = Blueprint("portal", __name__)
@@ -25,17 +25,22 @@ def home():
     return render_template("portal/home.html", metrics=metrics)
 
 
-@bp.route("/lang", methods=["POST"])
+@bp.route("/lang", methods=["GET", "POST"])
 @public
 def switch_language():
-    locale = request.form.get("locale", "")
+    """The language switch: a cookie of its own, so an anonymous visitor needs no session and no
+    CSRF token to change it (issue 11.3: anonymous pages stay cacheable). A signed-in person's
+    choice (POST, CSRF-checked) is also remembered on their account for their other devices."""
+    values = request.form if request.method == "POST" else request.args
+    locale = values.get("locale", "")
     allowed = g.tenant.locales if g.tenant is not None else SUPPORTED
+    response = redirect(safe_next(values.get("next")))
     if locale in allowed:
-        session["locale"] = locale
-        if current_user.is_authenticated and current_user.locale != locale:
+        remember_locale(response, locale)
+        if request.method == "POST" and current_user.is_authenticated and current_user.locale != locale:
             current_user.locale = locale  # remembered for the next sign-in, elsewhere too
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")))
+    return response
 
 
 @bp.route("/branding.css")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, g, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
 from ..extensions import db
@@ -42,18 +43,29 @@ def resolve_tenant():
     g.enabled_modules = frozenset()
     slug = request.environ.get("pamong.slug")
     if slug:
-        tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
-        if tenant is None:
-            raise UnknownTenant()
+        query = db.select(Tenant).where(Tenant.slug == slug)
     else:
-        host = request.host.split(":")[0].lower()
-        tenant = db.session.execute(
-            db.select(Tenant).join(Domain).where(Domain.host == host)
-        ).scalar_one_or_none()
+        query = db.select(Tenant).join(Domain).where(Domain.host == request.host.split(":")[0].lower())
+    tenant = _first_statement(query)
+    if tenant is None and slug:
+        raise UnknownTenant()
     if tenant is None:
         return None
     enter_tenant(tenant)
     return None
+
+
+def _first_statement(query):
+    """The request's first statement, run once more on a fresh connection when the pooled one turns
+    out to be dead (a database restart, a proxy's idle timeout): the pool does no ping per checkout
+    (issue 11.5), it recycles connections after ``PAMONG_DB_POOL_RECYCLE`` seconds instead."""
+    try:
+        return db.session.execute(query).scalar_one_or_none()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        db.session.rollback()  # the pool has dropped every connection it held from before
+        return db.session.execute(query).scalar_one_or_none()
 
 
 def enter_tenant(tenant: Tenant) -> None:
@@ -71,8 +83,9 @@ def release_tenant(exc=None):
     discard_failed_transaction(exc)  # a failed flush must not fail the teardown a second time
     token = g.pop("_scope_token", None)
     if token is not None:
-        # what the view did not commit is discarded with the request's session: no flush
-        reset_scope(token, flush=False)
+        # what the view did not commit is discarded with the request's session: no flush, and no
+        # RLS setting sent for a transaction about to be rolled back
+        reset_scope(token, flush=False, sync=False)
 
 
 def deployment_wide(blueprint, find_tenant):

@@ -50,13 +50,19 @@ def set_scope(scope: Scope) -> contextvars.Token:
     return token
 
 
-def reset_scope(token: contextvars.Token, failed: bool = False, flush: bool = True) -> None:
-    """Leave a scope. After a failure the transaction is doomed: nothing is flushed or synced."""
+def reset_scope(token: contextvars.Token, failed: bool = False, flush: bool = True, sync: bool = True) -> None:
+    """Leave a scope. After a failure the transaction is doomed: nothing is flushed or synced.
+
+    ``sync=False`` (the end of a request, whose transaction is rolled back next): the open
+    transaction's RLS setting is left as it is rather than sent once more just before the rollback
+    drops it (issue 11.5); the ORM wall already reads with the scope left.
+    """
     session = None if failed else _open_session()
     if flush:
         _flush_pending(session)
     _current.reset(token)
-    _sync_transaction(session, _current.get())
+    if sync:
+        _sync_transaction(session, _current.get())
 
 
 @contextlib.contextmanager
