@@ -54,17 +54,11 @@ def validate_settings(schema: dict, value: dict, where: str, slug: str | None = 
 
 
 def module_settings(tenant, module: str) -> dict:
-    """The tenant's settings for ``module`` (defaults filled in), from the current request or the DB."""
-    from .tenancy.models import TenantModule
-    from .extensions import db
-    from .tenancy.scope import tenant_scope
-
-    with tenant_scope(tenant):
-        row = db.session.execute(
-            db.select(TenantModule).where(TenantModule.tenant_id == tenant.id, TenantModule.module == module)
-        ).scalar_one_or_none()
+    """The tenant's settings for ``module`` (defaults filled in): a copy the caller may change,
+    kept in this process while the tenant's configuration is unchanged (core/tenancy/config_cache.py)."""
     from .modules import manager
+    from .tenancy.config_cache import tenant_config
 
     spec = manager().get(module)
     schema = spec.schema if spec else {}
-    return _fill_defaults(schema, row.settings if row else {})
+    return _fill_defaults(schema, tenant_config(tenant).settings.get(module, {}))  # a deep copy

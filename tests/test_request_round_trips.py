@@ -29,13 +29,20 @@ def _statements(app, run):
     return seen
 
 
-def test_a_tenant_page_ends_with_its_own_work_not_a_scope_reset(pg, client, create_tenant):
-    tenant = create_tenant()
-    client.get(f"/t/{tenant.slug}/")  # warm: the pool holds a connection
-    seen = _statements(pg, lambda: client.get(f"/t/{tenant.slug}/"))
-    assert seen, "the page ran no SQL at all"
-    assert "set_config" not in seen[-1], seen
-    assert sum("set_config" in s for s in seen) == 1, seen  # once, when the tenant's scope began
+def test_the_tenant_setting_is_sent_once_and_only_when_a_statement_needs_it(pg, client, create_tenant, monkeypatch):
+    from core.tenancy import scope
+
+    sent = []
+    original = scope._send_setting
+    monkeypatch.setattr(scope, "_send_setting", lambda conn, setting: (sent.append(setting), original(conn, setting)))
+    bare, with_notes = create_tenant(), create_tenant(modules={"notes": {}})
+    client.get(f"/t/{bare.slug}/"), client.get(f"/t/{with_notes.slug}/notes/")  # warm the caches
+    sent.clear()
+    seen = _statements(pg, lambda: client.get(f"/t/{bare.slug}/"))
+    assert len(seen) == 1 and sent == []  # the tenant's row; no tenant table read, no setting sent
+    seen = _statements(pg, lambda: client.get(f"/t/{with_notes.slug}/notes/"))
+    assert sent == [str(with_notes.id)], (sent, seen)  # once, for the notes read under the scope
+    assert not [s for s in seen if "set_config" in s]
 
 
 def test_a_dead_pooled_connection_is_retried_once(pg, client, create_tenant):

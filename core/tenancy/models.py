@@ -35,6 +35,9 @@ class Tenant(db.Model):
     branding: Mapped[dict] = mapped_column(JSON, default=dict)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # free keys of the TOML's [extra]
     public_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # core/links.py
+    # bumped by every change to the tenant's configuration: the key of each process's cache of its
+    # enabled modules and module settings (core/tenancy/config_cache.py)
+    config_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # the tenant's own days off ([[holidays]]: {"date": "YYYY-MM-DD", "name"}), see core/calendar.py
     holidays: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

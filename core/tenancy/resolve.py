@@ -8,7 +8,8 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
 from ..extensions import db
-from .models import Domain, Tenant, TenantModule
+from .config_cache import tenant_config
+from .models import Domain, Tenant
 from .scope import Scope, reset_scope, set_scope
 
 _PREFIX = re.compile(r"^/t/([a-z][a-z0-9-]{1,62})(/.*)?$")
@@ -72,9 +73,7 @@ def enter_tenant(tenant: Tenant) -> None:
     """Make ``tenant`` the request's tenant: ``g.tenant``, its enabled modules and its scope."""
     g.tenant = tenant
     g._scope_token = set_scope(Scope((tenant.id,), tenant.id))
-    g.enabled_modules = frozenset(db.session.execute(
-        db.select(TenantModule.module).where(TenantModule.enabled.is_(True))
-    ).scalars())
+    g.enabled_modules = tenant_config(tenant).enabled  # from memory while the tenant is unchanged
 
 
 def release_tenant(exc=None):

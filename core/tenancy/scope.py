@@ -13,6 +13,7 @@ import contextvars
 from dataclasses import dataclass
 
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, PrimaryKeyConstraint, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, MappedColumn, Session, declared_attr, mapped_column, with_loader_criteria
 
 
@@ -198,29 +199,49 @@ def _stamp_tenant(session, obj):
 
 
 # -- PostgreSQL: hand the scope to Row Level Security, per transaction --------------------------
+#
+# The setting is transaction-local and sent lazily (issue 11.5): a scope switch only records the
+# scope the transaction *wants*; the setting is sent just before the next statement that runs while
+# it differs from what the transaction holds. A request that switches scope four times but queries
+# under one sends one ``set_config``; a request that queries no tenant table after entering its
+# tenant's scope sends none. Every statement still runs under exactly the scope in force.
+
+_APPLIED = "pamong_scope_setting"  # connection.info: what this transaction holds
+_WANTED = "pamong_scope_wanted"  # connection.info: what the session's scope asks for (None: no session)
+_SET = "SELECT set_config('pamong.tenant_ids', %s, true)"
+
+
+@event.listens_for(Engine, "begin")
+def _new_transaction(connection):
+    """A new transaction holds no tenant; only a session transaction asks for one (after_begin)."""
+    connection.info.pop(_WANTED, None)
+    connection.info[_APPLIED] = EMPTY.setting
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _savepoint_undone(connection, name, context):
+    """A savepoint rolled back may have taken a setting sent inside it: send it again if needed."""
+    connection.info[_APPLIED] = None
+
 
 @event.listens_for(Session, "after_begin")
 def _set_pg_scope(session, transaction, connection):
     if connection.dialect.name == "postgresql":
-        # A new transaction holds no tenant (the setting is transaction-local): nothing to send
-        # unless a scope is active.
-        connection.info[_APPLIED] = EMPTY.setting
-        _apply_setting(connection, current_scope())
+        connection.info[_WANTED] = current_scope().setting
 
 
-_APPLIED = "pamong_scope_setting"
-
-
-def _apply_setting(connection, scope: Scope) -> None:
-    """SET LOCAL the scope for this transaction, unless it already holds that very scope."""
-    from sqlalchemy import text
-
-    if connection.info.get(_APPLIED) == scope.setting:
+@event.listens_for(Engine, "before_cursor_execute")
+def _send_wanted_scope(connection, cursor, statement, parameters, context, executemany):
+    wanted = connection.info.get(_WANTED)
+    if wanted is None or connection.info.get(_APPLIED) == wanted:
         return
-    connection.execute(
-        text("SELECT set_config('pamong.tenant_ids', :ids, true)"), {"ids": scope.setting}
-    )
-    connection.info[_APPLIED] = scope.setting
+    _send_setting(connection, wanted)
+    connection.info[_APPLIED] = wanted
+
+
+def _send_setting(connection, setting: str) -> None:
+    # on the DBAPI connection, not the statement's cursor (which may be a named server-side cursor)
+    connection.connection.dbapi_connection.execute(_SET, (setting,))
 
 
 def _open_session():
@@ -244,16 +265,10 @@ def _flush_pending(session) -> None:
 
 
 def _sync_transaction(session, scope: Scope) -> None:
-    """Move an open PostgreSQL transaction's RLS setting along with the scope."""
+    """Move an open PostgreSQL transaction's RLS setting along with the scope (sent with the next
+    statement, ``_send_wanted_scope``)."""
     if session is None:
         return
     conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        return
-    from psycopg.pq import TransactionStatus
-
-    if conn.connection.dbapi_connection.info.transaction_status == TransactionStatus.INERROR:
-        # The transaction already failed: it reads nothing until rolled back, and the next
-        # transaction takes the scope afresh (after_begin).
-        return
-    _apply_setting(conn, scope)
+    if conn.dialect.name == "postgresql":
+        conn.info[_WANTED] = scope.setting

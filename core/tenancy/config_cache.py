@@ -1,0 +1,114 @@
+"""A tenant's configuration in memory, correct across processes (issue 11.2).
+
+Every request reads its tenant's row anyway (``resolve.py``); the row carries ``config_version``,
+which every change to the tenant's configuration bumps in the same transaction (a ``before_flush``
+listener below: modules enabled, disabled or re-set, domains, units, positions and their holders,
+and the tenant's own fields — not the audit chain's head, which moves all day). Each process keeps
+the tenant's enabled modules and module settings under ``(tenant id, version)``; a change made by
+``tenant apply``, the admin pages or another gunicorn worker is therefore seen by every worker at
+its next request, and a cache entry can never serve one tenant's configuration for another.
+
+Changes made with raw SQL (``UPDATE tenant_modules ...``) bypass the listener: use the ORM, or bump
+``tenants.config_version`` in the same statement batch.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+
+from cachetools import LRUCache
+from flask import current_app, has_app_context
+from sqlalchemy import event, inspect, update
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from .models import Domain, OrgUnit, Position, PositionHolder, Tenant, TenantModule
+from .scope import tenant_scope
+
+_EXTENSION = "pamong_tenant_config"
+_CONFIG_CLASSES = (TenantModule, Domain, OrgUnit, Position, PositionHolder)
+_NOT_CONFIG = {"config_version", "audit_head_seq", "audit_head_hash"}  # tenant columns that are no config
+
+
+@dataclass(frozen=True)
+class TenantConfig:
+    """What a request needs of a tenant's modules: which are on, and each one's stored settings."""
+
+    enabled: frozenset
+    settings: dict  # module name -> stored settings (defaults are filled in by core.settings)
+
+
+def _store():
+    """This app's cache (one per app: the tests run SQLite and PostgreSQL apps in one process)."""
+    app = current_app._get_current_object()
+    store = app.extensions.get(_EXTENSION)
+    if store is None:
+        store = app.extensions[_EXTENSION] = (LRUCache(maxsize=4096), threading.Lock())
+    return store
+
+
+def _version(tenant) -> int:
+    """The tenant's version: from the row this session holds, else read afresh (a detached tenant
+    object, e.g. one kept by a job or a test, may predate a change)."""
+    state = inspect(tenant)
+    if state.session is db.session() and not state.detached:
+        return tenant.config_version
+    return db.session.execute(
+        db.select(Tenant.config_version).where(Tenant.id == tenant.id)
+    ).scalar_one()
+
+
+def tenant_config(tenant) -> TenantConfig:
+    """The tenant's enabled modules and stored module settings, from memory when current."""
+    cache, lock = _store()
+    key = (tenant.id, _version(tenant))
+    with lock:
+        found = cache.get(key)
+    if found is not None:
+        return found
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(TenantModule.module, TenantModule.enabled, TenantModule.settings)
+        ).all()
+    found = TenantConfig(
+        enabled=frozenset(module for module, enabled, _ in rows if enabled),
+        settings={module: copy.deepcopy(settings or {}) for module, _, settings in rows},
+    )
+    with lock:
+        cache[key] = found
+    return found
+
+
+def _changed_tenants(session: Session) -> set[int]:
+    ids = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _CONFIG_CLASSES):
+            if obj.tenant_id is not None:
+                ids.add(obj.tenant_id)
+        elif isinstance(obj, Tenant) and obj.id is not None and obj not in session.new:
+            state = inspect(obj)
+            if any(attr.key not in _NOT_CONFIG and attr.history.has_changes() for attr in state.attrs):
+                ids.add(obj.id)
+    return ids
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_versions(session, flush_context, instances):
+    ids = _changed_tenants(session)
+    if not ids:
+        return
+    session.execute(
+        update(Tenant).where(Tenant.id.in_(sorted(ids))).values(config_version=Tenant.config_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in session.identity_map.values():
+        if isinstance(obj, Tenant) and obj.id in ids:
+            session.expire(obj, ["config_version"])
+
+
+def clear(app=None) -> None:
+    """Drop this process's cached configurations (tests; a manual `flask shell` fix)."""
+    if app is None and not has_app_context():
+        return
+    (app or current_app).extensions.pop(_EXTENSION, None)
