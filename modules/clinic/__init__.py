@@ -1,21 +1,16 @@
-"""Clinic queue (Antrean Puskesmas): Puskesmas registration by SMS and web, queue numbers with estimates, patient history, FHIR R4
+"""Clinic queue (Antrean Puskesmas): registration by SMS (``DAFTAR <poli> <date>``), on the portal and
+at the desk; queue numbers per poli and local day with estimated times; the desk's calls; a public
+board per clinic; a BPJS-shaped web service (Antrean Online); encounters encrypted at rest; a
+read-only FHIR R4 endpoint as SATUSEHAT profiles it.
 
-This file is the module's plugin object: Pamong calls the hook implementations below
-(the contract is core/hookspecs.py). The work is done in the files they import.
+This file is the module's plugin object: hook implementations only.
 """
-from pathlib import Path
+from core.kit import hookimpl
 
-from core.kit import hookimpl, module_domain, number_pattern_setting
-
-from . import services
-from .api import OPENAPI_PATHS, api
-from .views import pages
+from .labels import lazy_gettext as _l
 
 NAME = "clinic"
 VERSION = "0.1.0"
-
-# Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
-_l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
 
 
 @hookimpl
@@ -28,52 +23,91 @@ def module_info():
 
 @hookimpl
 def settings_schema():
-    return {
-        "type": "object",
-        "properties": {
-            "title_max_length": {
-                "type": "integer", "minimum": 10, "maximum": 200, "default": 120,
-                "title": _l("Longest title (characters)"),
-            },
-            # a number pattern: checked by the core wherever the settings are written (tenant apply,
-            # the admin form); {serial}, {year}, {month}, {day}, {month_roman} and the placeholders named
-            "number_pattern": number_pattern_setting("{prefix}-{year}-{serial:04}", ["prefix"]),
-            "number_prefix": {"type": "string", "pattern": "^[A-Z0-9]{1,12}$", "default": "E"},
-        },
-    }
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def check_settings(app, tenant, settings):
+    from .settings import check_settings as check
+
+    check(tenant, settings)
 
 
 @hookimpl
 def permissions():
-    return [{"name": f"{NAME}.create", "description": _l("Add entries"), "roles": ["officer", "admin"]}]
+    return [
+        {"name": "clinic.desk", "description": _l("Register patients and call the queue at a clinic's desk"),
+         "roles": ["officer", "admin"]},
+        {"name": "clinic.encounter", "description": _l("Record encounters and read patient history (practitioners of the clinic)"),
+         "roles": ["officer", "admin"]},
+    ]
 
 
 @hookimpl
 def api_scopes():
-    return [{"name": f"{NAME}:read", "description": "Read entries"},
-            {"name": f"{NAME}:write", "description": "Add entries"}]
+    return [
+        {"name": "clinic:bpjs", "description": _l("BPJS Antrean Online web service (Mobile JKN)")},
+        {"name": "fhir:read", "description": _l("Read clinic data as FHIR R4 resources")},
+    ]
 
 
 @hookimpl
 def register_blueprints(app):
-    return [pages]
+    from .fhir_api import bp as fhir_bp
+    from .views import pages
+
+    return [pages, (fhir_bp, "/fhir")]
 
 
 @hookimpl
 def register_api(app):
-    return [api]
+    from .bpjs_api import bp
+
+    return [bp]
+
+
+@hookimpl
+def error_formats(app):
+    from core.kit import bpjs_error, fhir_error
+
+    # the BPJS-shaped service answers every error in BPJS's envelope, the FHIR endpoint in OperationOutcome
+    return [{"prefix": "/fhir", "render": fhir_error}, {"prefix": "/api/v1/clinic", "render": bpjs_error}]
 
 
 @hookimpl
 def openapi_paths(app):
+    from .bpjs_api import OPENAPI_PATHS
+
     return OPENAPI_PATHS
 
 
 @hookimpl
-def nav_items(tenant, user):
-    return [{"title": _l("Clinic queue"), "endpoint": f"{NAME}.index"}]
+def sms_keywords(app, tenant):
+    from .channels import sms_daftar
+    from .settings import settings_of
+
+    return {"DAFTAR": sms_daftar} if settings_of(tenant)["sms_registration"] else {}
 
 
 @hookimpl
-def seed_demo(tenant):
-    services.seed_demo(tenant)
+def seed_demo(app, tenant):
+    from .demo import seed
+
+    seed(tenant)
+
+
+@hookimpl
+def nav_items(app, tenant, user):
+    return [
+        {"title": _l("Clinic queue"), "endpoint": "clinic.index"},
+        {"title": _l("Clinic desk"), "endpoint": "clinic.desk_home", "permission": "clinic.desk"},
+    ]
+
+
+@hookimpl
+def dashboard_metrics(app, tenant):
+    from .figures import headline
+
+    return headline(tenant)

@@ -1,38 +1,41 @@
-"""Another tenant never sees this module's rows: not through the service, the pages or the API,
+"""Another tenant never sees this module's rows: not through the service, the pages or the APIs,
 and on PostgreSQL not even through raw SQL without a tenant (Row Level Security)."""
 import pytest
 from sqlalchemy import text
 
 from core.kit import db, key_violations, tenant_scope
 
-from ..api import PATH
-from ..services import MODULE, create_entry, list_entries
+from ..models import Visit
+from ..registration import by_code
+from .fixtures import MONDAY, SETTINGS, booked
 
 
-def test_another_tenant_cannot_see_the_rows(app, client, create_tenant, create_token):
-    mine = create_tenant(modules={MODULE: {}})
-    theirs = create_tenant(modules={MODULE: {}})
+def test_another_tenant_cannot_see_the_rows(app, client, create_tenant, create_token, frozen_clock):
     with app.app_context():
-        create_entry(mine, "test", "Hanya milik kami")
-        db.session.commit()
+        mine = create_tenant(modules={"clinic": SETTINGS})
+        theirs = create_tenant(modules={"clinic": SETTINGS})
+        visit, _ = booked(mine)
         with tenant_scope(theirs):
-            assert list_entries(theirs) == []
-        with tenant_scope(mine):
-            assert [e.title for e in list_entries(mine)] == ["Hanya milik kami"]
-    assert "Hanya milik kami" in client.get(f"/t/{mine.slug}/{MODULE}/").get_data(as_text=True)
-    assert "Hanya milik kami" not in client.get(f"/t/{theirs.slug}/{MODULE}/").get_data(as_text=True)
-    their_token = {"Authorization": f"Bearer {create_token(theirs, f'{MODULE}:read')}"}
-    assert client.get(f"/t/{theirs.slug}{PATH}", headers=their_token).get_json()["entries"] == []
-    assert client.get(f"/t/{mine.slug}{PATH}", headers=their_token).status_code == 401
+            assert db.session.query(Visit).count() == 0
+            assert by_code(theirs, visit.booking_code) is None
+    assert client.get(f"/t/{theirs.slug}/clinic/status?code={visit.booking_code}").status_code == 404
+    assert visit.number in client.get(f"/t/{mine.slug}/clinic/status?code={visit.booking_code}").get_data(as_text=True)
+    their_fhir = {"Authorization": f"Bearer {create_token(theirs, 'fhir:read')}"}
+    assert client.get(f"/t/{mine.slug}/fhir/Encounter", headers=their_fhir).status_code == 401
+    bundle = client.get(f"/t/{theirs.slug}/fhir/Encounter", headers=their_fhir).get_json()
+    assert bundle["total"] == 0
+    their_bpjs = {"x-token": create_token(theirs, "clinic:bpjs")}
+    refused = client.get(f"/t/{mine.slug}/api/v1/clinic/bpjs/PKM-A/antrean/status/UMUM/{MONDAY}", headers=their_bpjs)
+    assert refused.status_code == 401 and refused.get_json() == {
+        "metadata": {"code": 401, "message": "A valid API token of this tenant is required."}, "response": None}
 
 
-def test_postgres_hides_the_rows_from_sql_without_a_tenant(app_ctx, create_tenant):
+def test_postgres_hides_the_rows_from_sql_without_a_tenant(app_ctx, create_tenant, frozen_clock):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("Row Level Security is PostgreSQL's")
-    tenant = create_tenant(modules={MODULE: {}})
-    create_entry(tenant, "test", "Rahasia")
-    db.session.commit()
-    count = text(f"SELECT count(*) FROM {MODULE}_entries WHERE title = 'Rahasia'")
+    tenant = create_tenant(modules={"clinic": SETTINGS})
+    booked(tenant)
+    count = text("SELECT count(*) FROM clinic_visits")
     assert db.session.execute(count).scalar() == 0
     with tenant_scope(tenant):
         assert db.session.execute(count).scalar() == 1
@@ -40,8 +43,8 @@ def test_postgres_hides_the_rows_from_sql_without_a_tenant(app_ctx, create_tenan
 
 def test_the_tables_hold_the_tenant_keys(app_ctx):
     """DESIGN §4: tenant_id inside the primary key and every unique and foreign key between
-    tenant tables, so a deployment can be distributed by tenant (read from the database itself)."""
-    tables = {table for table in db.metadata.tables if table.startswith(f"{MODULE}_")}
-    assert tables
+    tenant tables (read from the database itself)."""
+    tables = {table for table in db.metadata.tables if table.startswith("clinic_")}
+    assert len(tables) == 5
     with db.engine.connect() as conn:
         assert key_violations(conn, tables=tables) == []
