@@ -188,7 +188,11 @@ def cancel(tenant, actor, visit: Visit, reason: str = "") -> Visit:
     patient may book that poli and day again. The number is not reused (gap-free, never re-issued)."""
     if visit.status not in IN_QUEUE:
         raise ValidationError(_("This booking can no longer be cancelled."), where="status", code="not_cancellable")
+    from .queue import recompute
+
     visit.status, visit.active_patient, visit.cancelled_at = CANCELLED, None, utcnow()
+    db.session.flush()
+    recompute(tenant, visit.clinic, visit.poli, visit.day)  # the others move up
     audit(tenant, actor, "clinic.visit.cancel", "visit", visit.id, after={"reason": reason[:200]})
     return visit
 
