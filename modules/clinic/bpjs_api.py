@@ -129,8 +129,9 @@ def take(clinic_code):
     with unit_of_work(api=False) as work:
         visit, created = book(g.tenant, current_actor(), req)
         ticket = _ticket(visit, poli, "" if created else "Peserta sudah terdaftar pada hari dan poli yang sama.")
-    if not work.ok:
-        return bpjs_error(400, work.error.code, str(work.error))
+    if not work.ok:  # an identity number names its field, in BPJS's words
+        where = {"bpjs": "nomorkartu", "nik": "nik"}.get(work.error.where)
+        return bpjs_error(400, work.error.code, f"{where}: {work.error.message}" if where else work.error.message)
     return ok(ticket)
 
 

@@ -46,9 +46,11 @@ def place_choices(tenant) -> list[tuple[str, str]]:
 def register_with(form: RegisterForm, channel: str):
     """Book from a filled form; the visit, or None with the errors on the form's fields."""
     clinic, _sep, poli = (form.place.data or "").partition("/")
-    req = Request(clinic=clinic, poli=poli, day=form.day.data, nik=form.nik.data.strip(), bpjs=form.bpjs.data.strip(),
-                  name=form.name.data.strip(), phone=form.phone.data.strip(),
-                  jkn=True if form.jkn.data else None, channel=channel)
+    def text(field) -> str:
+        return (field.data or "").strip()
+
+    req = Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
+                  name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
     with unit_of_work(form, show=show_on_field) as work:
         visit, _created = book(g.tenant, current_actor(), req)
     return visit if work.ok else None
