@@ -214,3 +214,16 @@ OPENAPI_PATHS = {
         "summary": "The patient arrived (kodebooking, waktu in Unix ms)", "security": _SEC,
         "responses": {"200": {"description": "Checked in", **_ANSWER}}}},
 }
+
+
+def _with_parameters(paths: dict) -> dict:
+    """Each path's ``{name}`` declared as a required string path parameter (OpenAPI 3.1)."""
+    import re
+
+    for path, item in paths.items():
+        item["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                              for n in re.findall(r"{(\w+)}", path)]
+    return paths
+
+
+OPENAPI_PATHS = _with_parameters(OPENAPI_PATHS)
