@@ -7,6 +7,7 @@ This file is the module's plugin object: hook implementations only.
 """
 from core.kit import hookimpl
 
+from . import satusehat  # noqa: F401  (registers the periodic SATUSEHAT send with the queue)
 from .labels import lazy_gettext as _l
 
 NAME = "clinic"
@@ -104,6 +105,13 @@ def nav_items(app, tenant, user):
         {"title": _l("Clinic queue"), "endpoint": "clinic.index"},
         {"title": _l("Clinic desk"), "endpoint": "clinic.desk_home", "permission": "clinic.desk"},
     ]
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import clinic_group
+
+    cli.add_command(clinic_group)
 
 
 @hookimpl

@@ -96,6 +96,10 @@ def record(tenant, actor, user, visit_id: int, rec: Record) -> Encounter:
         row.vitals, row.recorded_at = json.dumps(vitals), utcnow()
         visit.practitioner = who.code
         db.session.flush()
+        if visit.status == "done":  # a correction after the visit ended: SATUSEHAT gets it again
+            from .satusehat import enqueue
+
+            enqueue(tenant, visit)
         audit(tenant, actor, "clinic.encounter.record", "visit", visit.id, after={"encounter": row.id})
         return row
 

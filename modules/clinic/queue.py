@@ -131,6 +131,10 @@ def _move(tenant, actor, visit_id: int, allowed: tuple, status: str, code: str, 
               after={"status": status})
         if status in (DONE, SKIPPED, ABSENT):
             db.session.flush()
+            if status == DONE:
+                from .satusehat import enqueue
+
+                enqueue(tenant, visit)
             recompute(tenant, visit.clinic, visit.poli, visit.day, now)
         return visit
 

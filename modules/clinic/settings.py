@@ -76,6 +76,8 @@ SCHEMA = {
         "satusehat_url": {"type": "string", "maxLength": 300,
                           "default": "https://api-satusehat-stg.dinkes.go.id/fhir-r4/v1",
                           "title": _l("SATUSEHAT FHIR base URL (sandbox by default)")},
+        "satusehat_token": {"type": "string", "default": "", "secret": True,
+                            "title": _l("SATUSEHAT access token (env:NAME)")},
         "satusehat_sink": {"enum": ["console", "http"], "default": "console",
                            "title": _l("Where the SATUSEHAT outbox sends (console for the demo)")},
     },

@@ -110,3 +110,24 @@ def test_the_scope_is_required(client, tenant, create_token):
     assert got == 403 and body["resourceType"] == "OperationOutcome"
     got, body = get(client, tenant, "Patient", {})
     assert got == 401 and body["issue"][0]["code"] == "login"
+
+
+def test_a_finished_visit_goes_to_the_satusehat_outbox_and_the_console_sink(app, tenant, caplog):
+    import json
+    import logging
+
+    from ..models import SatusehatMessage
+    from ..satusehat import send_pending
+
+    with app.app_context():
+        with tenant_scope(tenant):
+            [row] = db.session.query(SatusehatMessage).all()
+            bundle = json.loads(row.body)
+        validate(bundle)
+        assert bundle["type"] == "transaction"
+        assert [e["resource"]["resourceType"] for e in bundle["entry"]] == \
+            ["Encounter", "Condition", "Observation", "Observation"]
+        with caplog.at_level(logging.INFO, logger="pamong.clinic.satusehat"):
+            assert send_pending(tenant) == (1, 0)
+        assert "Encounter/e" in caplog.text and "Demam" not in caplog.text  # no health data in the log
+        assert send_pending(tenant) == (0, 0)
