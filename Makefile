@@ -90,6 +90,9 @@ bench-complaints: install translations
 	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
 # Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
+bench-clinic: install translations  # clinic queues: a 1,100-patient day and 50 clinics at once (PostgreSQL)
+	$(BIN)/python bench/clinic.py --database-url $(BENCH_DATABASE_URL)
+
 bench-documents: translations
 	$(BIN)/python bench/documents.py
 
