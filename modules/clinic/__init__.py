@@ -104,6 +104,7 @@ def nav_items(app, tenant, user):
     return [
         {"title": _l("Clinic queue"), "endpoint": "clinic.index"},
         {"title": _l("Clinic desk"), "endpoint": "clinic.desk_home", "permission": "clinic.desk"},
+        {"title": _l("My patients today"), "endpoint": "clinic.practice", "permission": "clinic.encounter"},
     ]
 
 

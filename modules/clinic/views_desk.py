@@ -124,3 +124,25 @@ def encounter(visit_id: int):
         rows = [(e, encounters.vitals_of(e)) for e in past]
     return render_template("clinic/encounter.html", visit=visit, patient=patient, form=form, history=rows,
                            clinic=clinic_of(g.tenant, visit.clinic)), 400 if request.method == "POST" else 200
+
+
+@pages.route("/practice/")
+@requires("clinic.encounter")
+def practice():
+    """The practitioner's worklist: today's called, served and finished patients at their polis."""
+    from .figures import day_visits
+
+    day = local_date(g.tenant, utcnow())
+    email = (current_user.email or "").strip().lower()
+    lists = []
+    with tenant_scope(g.tenant):
+        for clinic in clinics(g.tenant):
+            me = next((p for p in clinic.practitioners if p.email and p.email == email), None)
+            if me is None:
+                continue
+            for poli in clinic.polis:
+                if poli.code in me.polis:
+                    visits = [v for v in day_visits(clinic.code, poli.code, day)
+                              if v.status in ("called", "serving", "done")]
+                    lists.append((clinic, poli, visits))
+    return render_template("clinic/practice.html", lists=lists)

@@ -129,3 +129,18 @@ def test_pages_speak_the_tenants_language(app, client, create_tenant, frozen_clo
     page = client.get(url(english)).get_data(as_text=True)
     assert "Register for a visit" in page and "Check my number" in page
     assert "Daftar berobat" not in page
+
+
+def test_the_practitioners_worklist_links_the_called_patients(app, client, tenant, create_user, login):
+    with app.app_context():
+        first, _ = booked(tenant)
+        booked(tenant, nik=NIK_B)
+        doctor = create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-a.test")
+        with tenant_scope(tenant):
+            from .. import queue
+
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            db.session.commit()
+    login(client, doctor, tenant)
+    page = client.get(url(tenant, "practice/")).get_data(as_text=True)
+    assert f'href="{url(tenant, f"visit/{first.id}/encounter")}">A-001</a>' in page and "A-002" not in page
