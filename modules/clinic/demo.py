@@ -34,6 +34,11 @@ def seed(tenant) -> int:
     with tenant_scope(tenant):
         if db.session.execute(select(Visit.id).limit(1)).first():
             return 0
+    with tenant_scope(tenant):  # the whole seed: rows read back after each commit stay visible (RLS)
+        return _seed(tenant)
+
+
+def _seed(tenant) -> int:
     count, person = 0, 0
     now = utcnow()
     for clinic in clinics(tenant):
