@@ -194,6 +194,9 @@ def check_settings(tenant, settings: dict) -> None:
                 if _hhmm(s["start"]) >= _hhmm(s["end"]):
                     raise ValidationError("a session must start before it ends", where=f"{pw}.sessions[{k}]")
         for j, person in enumerate(raw.get("practitioners", [])):
+            email = person.get("email", "")
+            if email and (email.count("@") != 1 or email.startswith("@") or email.endswith("@")):
+                raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.practitioners[{j}].email")
             unknown = set(person.get("polis", [])) - codes
             if unknown:
                 raise ValidationError(f"unknown poli {sorted(unknown)[0]}", where=f"{where}.practitioners[{j}].polis")
