@@ -25,6 +25,7 @@ from core.kit import (
 )
 
 from . import queue
+from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
 from .registration import Request, book, by_code, cancel, find_patient, queue_ahead
 from .settings import clinic_of
@@ -56,10 +57,10 @@ def protected(view):
 def _place(clinic_code: str, kodepoli: str):
     clinic = clinic_of(g.tenant, clinic_code)
     if clinic is None:
-        raise PamongError("Faskes tidak dikenal.", where="clinic", code="unknown_clinic")
+        raise PamongError(_("Unknown health facility."), where="clinic", code="unknown_clinic")
     poli = clinic.poli(kodepoli)
     if poli is None:
-        raise PamongError("Poli tidak ditemukan.", where="kodepoli", code="unknown_poli")
+        raise PamongError(_("Poli not found."), where="kodepoli", code="unknown_poli")
     return clinic, poli
 
 
@@ -67,7 +68,7 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(str(text or ""))
     except ValueError:
-        raise PamongError("Format tanggalperiksa tidak sesuai (YYYY-MM-DD).", where="tanggalperiksa",
+        raise PamongError(_("tanggalperiksa is not in the form YYYY-MM-DD."), where="tanggalperiksa",
                           code="bad_date") from None
 
 
@@ -128,7 +129,7 @@ def take(clinic_code):
                   nik=str(body.get("nik") or ""), bpjs=str(body.get("nomorkartu") or ""), jkn=True, channel="bpjs")
     with unit_of_work(api=False) as work:
         visit, created = book(g.tenant, current_actor(), req)
-        ticket = _ticket(visit, poli, "" if created else "Peserta sudah terdaftar pada hari dan poli yang sama.")
+        ticket = _ticket(visit, poli, "" if created else _("The patient is already registered at this poli on that day."))
     if not work.ok:  # an identity number names its field, in BPJS's words
         where = {"bpjs": "nomorkartu", "nik": "nik"}.get(work.error.where)
         return bpjs_error(400, work.error.code, f"{where}: {work.error.message}" if where else work.error.message)
@@ -151,7 +152,7 @@ def _visit_of(clinic: str, poli: str, day: date, card: str) -> Visit:
     visit = None if patient is None else db.session.execute(select(Visit).where(
         Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.active_patient == patient.id)).scalar()
     if visit is None:
-        raise PamongError("Antrean tidak ditemukan.", where="nomorkartu", code="not_found")
+        raise PamongError(_("No booking found."), where="nomorkartu", code="not_found")
     return visit
 
 
@@ -179,7 +180,7 @@ def check_in(clinic_code):
     clinic = clinic_of(g.tenant, clinic_code)
     visit = by_code(g.tenant, str(body.get("kodebooking") or ""))
     if clinic is None or visit is None or visit.clinic != clinic.code:
-        raise PamongError("Kode booking tidak ditemukan.", where="kodebooking", code="not_found")
+        raise PamongError(_("Booking code not found."), where="kodebooking", code="not_found")
     when = body.get("waktu")
     at = datetime.fromtimestamp(when / 1000, timezone.utc) if isinstance(when, int) and when > 0 else None
     with unit_of_work(api=False) as work:
