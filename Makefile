@@ -89,10 +89,11 @@ ROWS ?= 1000000
 bench-complaints: install translations
 	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
-# Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
-bench-clinic: install translations  # clinic queues: a 1,100-patient day and 50 clinics at once (PostgreSQL)
+# Clinic queues: a 1,100-patient day and 50 clinics at once, against bare baselines (PostgreSQL).
+bench-clinic: install translations
 	$(BIN)/python bench/clinic.py --database-url $(BENCH_DATABASE_URL)
 
+# Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
 bench-documents: translations
 	$(BIN)/python bench/documents.py
 
