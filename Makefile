@@ -89,6 +89,10 @@ ROWS ?= 1000000
 bench-complaints: install translations
 	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
+# Clinic queues: a 1,100-patient day and 50 clinics at once, against bare baselines (PostgreSQL).
+bench-clinic: install translations
+	$(BIN)/python bench/clinic.py --database-url $(BENCH_DATABASE_URL)
+
 # Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
 bench-documents: translations
 	$(BIN)/python bench/documents.py

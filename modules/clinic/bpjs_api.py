@@ -1,0 +1,230 @@
+"""A BPJS-shaped web service per clinic (BPJS Kesehatan's *WS Antrean FKTP*, which Mobile JKN calls
+on a facility), under ``/api/v1/clinic/bpjs/<clinic>/``: the same paths, field names and envelope
+``{"response": ..., "metadata": {"code", "message"}}``, so an integration is configuration.
+
+Authentication: an API token of the tenant with the scope ``clinic:bpjs``, sent as BPJS does in
+``x-token`` (or ``Authorization: Bearer``). Every error, refusals included, is the BPJS envelope with
+``response`` null and ``metadata.code`` the HTTP status (``core.kit.bpjs_error``).
+
+- ``GET  antrean/status/<kodepoli>/<tanggalperiksa>``: the poli's queue that day.
+- ``POST antrean``: take a number (``nomorkartu`` / ``nik``, ``kodepoli``, ``tanggalperiksa``).
+- ``GET  antrean/sisapeserta/<nomorkartu>/<kodepoli>/<tanggalperiksa>``: the patient's place.
+- ``PUT  antrean/batal``: cancel (``nomorkartu``, ``kodepoli``, ``tanggalperiksa``, ``alasan``).
+- ``POST antrean/checkin``: arrived (``kodebooking``, ``waktu`` in Unix milliseconds, optional).
+"""
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, timezone
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import func, select
+
+from core.kit import (
+    PamongError, api_scope, bpjs_error, current_actor, db, json_object, tenant_scope, unit_of_work,
+)
+
+from . import queue
+from .labels import gettext as _
+from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
+from .registration import Request, book, by_code, cancel, find_patient, queue_ahead
+from .settings import clinic_of
+
+bp = Blueprint("clinic_bpjs", __name__)
+SCOPE = "clinic:bpjs"
+
+
+def ok(response=None, message: str = "Ok."):
+    return jsonify(response=response, metadata={"code": 200, "message": message})
+
+
+def x_token(view):
+    """BPJS sends the token in ``x-token``: read it as the bearer token when no Authorization is sent."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        token = request.headers.get("x-token", "")
+        if token and "Authorization" not in request.headers:
+            request.environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def protected(view):
+    return x_token(api_scope(SCOPE, error_format=bpjs_error)(view))
+
+
+def _place(clinic_code: str, kodepoli: str):
+    clinic = clinic_of(g.tenant, clinic_code)
+    if clinic is None:
+        raise PamongError(_("Unknown health facility."), where="clinic", code="unknown_clinic")
+    poli = clinic.poli(kodepoli)
+    if poli is None:
+        raise PamongError(_("Poli not found."), where="kodepoli", code="unknown_poli")
+    return clinic, poli
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(str(text or ""))
+    except ValueError:
+        raise PamongError(_("tanggalperiksa is not in the form YYYY-MM-DD."), where="tanggalperiksa",
+                          code="bad_date") from None
+
+
+def _called_now(clinic: str, poli: str, day: date) -> str:
+    row = db.session.execute(select(Visit.number).where(
+        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((CALLED, SERVING, DONE)),
+        Visit.called_at.is_not(None)).order_by(Visit.called_at.desc()).limit(1)).scalar()
+    return row or "-"
+
+
+def _failing(fn):
+    """A PamongError (bad input) as the BPJS envelope, 400 (404 for an unknown booking)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PamongError as exc:
+            db.session.rollback()
+            return bpjs_error(404 if exc.code in ("not_found", "unknown_clinic") else 400, exc.code, exc.message)
+
+    return wrapper
+
+
+@bp.route("/bpjs/<clinic_code>/antrean/status/<kodepoli>/<tanggalperiksa>")
+@protected
+@_failing
+def status(clinic_code, kodepoli, tanggalperiksa):
+    clinic, poli = _place(clinic_code, kodepoli)
+    day = _day(tanggalperiksa)
+    with tenant_scope(g.tenant):
+        counts = dict(db.session.execute(select(Visit.status, func.count()).where(
+            Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day).group_by(Visit.status)).all())
+        total = sum(n for s, n in counts.items() if s != CANCELLED)
+        remaining = sum(counts.get(s, 0) for s in IN_QUEUE)
+        sessions = poli.sessions_on(day)
+        return ok({"namapoli": poli.name, "totalantrean": total, "sisaantrean": remaining,
+                   "antreanpanggil": _called_now(clinic.code, poli.code, day), "keterangan": "",
+                   "kodedokter": "", "namadokter": "",
+                   "jampraktek": f"{sessions[0].start:%H:%M}-{sessions[-1].end:%H:%M}" if sessions else ""})
+
+
+def _ticket(visit, poli, message=""):
+    return {"nomorantrean": visit.number, "angkaantrean": visit.serial, "kodebooking": visit.booking_code,
+            "namapoli": poli.name, "sisaantrean": queue_ahead(visit),
+            "antreanpanggil": _called_now(visit.clinic, visit.poli, visit.day),
+            "estimasidilayani": int(visit.estimated_at.replace(tzinfo=visit.estimated_at.tzinfo or timezone.utc)
+                                    .timestamp() * 1000) if visit.estimated_at else None,
+            "keterangan": message}
+
+
+@bp.route("/bpjs/<clinic_code>/antrean", methods=["POST"])
+@protected
+@_failing
+def take(clinic_code):
+    body = json_object()
+    clinic, poli = _place(clinic_code, str(body.get("kodepoli", "")))
+    req = Request(clinic=clinic.code, poli=poli.code, day=_day(body.get("tanggalperiksa")),
+                  nik=str(body.get("nik") or ""), bpjs=str(body.get("nomorkartu") or ""), jkn=True, channel="bpjs")
+    with unit_of_work(api=False) as work:
+        visit, created = book(g.tenant, current_actor(), req)
+        ticket = _ticket(visit, poli, "" if created else _("The patient is already registered at this poli on that day."))
+    if not work.ok:  # an identity number names its field, in BPJS's words
+        where = {"bpjs": "nomorkartu", "nik": "nik"}.get(work.error.where)
+        return bpjs_error(400, work.error.code, f"{where}: {work.error.message}" if where else work.error.message)
+    return ok(ticket)
+
+
+@bp.route("/bpjs/<clinic_code>/antrean/sisapeserta/<nomorkartu>/<kodepoli>/<tanggalperiksa>")
+@protected
+@_failing
+def remaining(clinic_code, nomorkartu, kodepoli, tanggalperiksa):
+    clinic, poli = _place(clinic_code, kodepoli)
+    day = _day(tanggalperiksa)
+    with tenant_scope(g.tenant):
+        visit = _visit_of(clinic.code, poli.code, day, nomorkartu)
+        return ok(_ticket(visit, poli))
+
+
+def _visit_of(clinic: str, poli: str, day: date, card: str) -> Visit:
+    patient = find_patient(g.tenant, bpjs=card) if len(card.strip()) == 13 else find_patient(g.tenant, nik=card)
+    visit = None if patient is None else db.session.execute(select(Visit).where(
+        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.active_patient == patient.id)).scalar()
+    if visit is None:
+        raise PamongError(_("No booking found."), where="nomorkartu", code="not_found")
+    return visit
+
+
+@bp.route("/bpjs/<clinic_code>/antrean/batal", methods=["PUT"])
+@protected
+@_failing
+def cancel_booking(clinic_code):
+    body = json_object()
+    clinic, poli = _place(clinic_code, str(body.get("kodepoli", "")))
+    day = _day(body.get("tanggalperiksa"))
+    with unit_of_work(api=False) as work:
+        with tenant_scope(g.tenant):
+            visit = _visit_of(clinic.code, poli.code, day, str(body.get("nomorkartu") or ""))
+            cancel(g.tenant, current_actor(), visit, str(body.get("alasan") or ""))
+    if not work.ok:
+        return bpjs_error(404 if work.error.code == "not_found" else 400, work.error.code, work.error.message)
+    return ok(None)
+
+
+@bp.route("/bpjs/<clinic_code>/antrean/checkin", methods=["POST"])
+@protected
+@_failing
+def check_in(clinic_code):
+    body = json_object()
+    clinic = clinic_of(g.tenant, clinic_code)
+    visit = by_code(g.tenant, str(body.get("kodebooking") or ""))
+    if clinic is None or visit is None or visit.clinic != clinic.code:
+        raise PamongError(_("Booking code not found."), where="kodebooking", code="not_found")
+    when = body.get("waktu")
+    at = datetime.fromtimestamp(when / 1000, timezone.utc) if isinstance(when, int) and when > 0 else None
+    with unit_of_work(api=False) as work:
+        queue.check_in(g.tenant, current_actor(), visit.id, now=at)
+    if not work.ok:
+        return bpjs_error(400, work.error.code, work.error.message)
+    return ok(None)
+
+
+_ENVELOPE = {"type": "object", "properties": {
+    "response": {"type": ["object", "null"]},
+    "metadata": {"type": "object", "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}}}}
+_ANSWER = {"content": {"application/json": {"schema": _ENVELOPE}}}
+_SEC = [{"token": [SCOPE]}]
+BASE = "/api/v1/clinic/bpjs/{clinic}/antrean"
+OPENAPI_PATHS = {
+    BASE + "/status/{kodepoli}/{tanggalperiksa}": {"get": {
+        "summary": "Queue status of a poli on a day (BPJS WS Antrean FKTP)", "security": _SEC,
+        "responses": {"200": {"description": "namapoli, totalantrean, sisaantrean, antreanpanggil", **_ANSWER}}}},
+    BASE: {"post": {
+        "summary": "Take a queue number (nomorkartu or nik, kodepoli, tanggalperiksa)", "security": _SEC,
+        "responses": {"200": {"description": "nomorantrean, angkaantrean, kodebooking, estimasidilayani", **_ANSWER},
+                      "400": {"description": "Refused: metadata.message says why", **_ANSWER}}}},
+    BASE + "/sisapeserta/{nomorkartu}/{kodepoli}/{tanggalperiksa}": {"get": {
+        "summary": "The patient's remaining queue", "security": _SEC,
+        "responses": {"200": {"description": "nomorantrean, sisaantrean, antreanpanggil", **_ANSWER},
+                      "404": {"description": "No booking", **_ANSWER}}}},
+    BASE + "/batal": {"put": {
+        "summary": "Cancel a booking (nomorkartu, kodepoli, tanggalperiksa, alasan)", "security": _SEC,
+        "responses": {"200": {"description": "Cancelled", **_ANSWER}}}},
+    BASE + "/checkin": {"post": {
+        "summary": "The patient arrived (kodebooking, waktu in Unix ms)", "security": _SEC,
+        "responses": {"200": {"description": "Checked in", **_ANSWER}}}},
+}
+
+
+def _with_parameters(paths: dict) -> dict:
+    """Each path's ``{name}`` declared as a required string path parameter (OpenAPI 3.1)."""
+    import re
+
+    for path, item in paths.items():
+        item["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                              for n in re.findall(r"{(\w+)}", path)]
+    return paths
+
+
+OPENAPI_PATHS = _with_parameters(OPENAPI_PATHS)

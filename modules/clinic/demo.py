@@ -1,0 +1,95 @@
+"""Demonstration data (``pamong demo``): at every clinic of the tenant's settings, patients booked
+on each poli for the clinic's next open day (today if open), and today's morning queue in progress
+(some served with their encounters recorded, one called, the rest waiting). Runs once: nothing is
+added where the tenant has visits already."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.kit import db, local_date, tenant_scope, utcnow
+
+from . import encounters, queue
+from .models import Visit
+from .registration import Request, book
+from .settings import clinics, is_open
+
+NAMES = ["Andi Baso", "Nurhayati", "Muh. Rizal", "Sitti Aminah", "Ahmad Daeng Sila", "Hasnah", "Irwan Saputra",
+         "Rahmawati", "Syamsul Bahri", "Fitriani", "Kaharuddin", "Sri Wahyuni", "Arfan", "Nurul Fadhilah"]
+COMPLAINTS = [("Demam tiga hari, batuk pilek", "J06.9", "Infeksi saluran napas atas akut"),
+              ("Sakit gigi geraham kanan bawah", "K02.1", "Karies dentin"),
+              ("Kontrol kehamilan trimester kedua", "Z34.9", "Pengawasan kehamilan normal"),
+              ("Pusing, tekanan darah tinggi", "I10", "Hipertensi esensial")]
+PER_POLI = 9
+
+
+def _nik(i: int) -> str:
+    day = 1 + i % 28
+    return f"737101{day + (40 if i % 2 else 0):02d}{1 + i % 12:02d}{80 + i % 19:02d}{1 + i:04d}"
+
+
+def seed(tenant) -> int:
+    """Add the demonstration queue unless the tenant has visits; returns how many visits."""
+    with tenant_scope(tenant):
+        if db.session.execute(select(Visit.id).limit(1)).first():
+            return 0
+    with tenant_scope(tenant):  # the whole seed: rows read back after each commit stay visible (RLS)
+        return _seed(tenant)
+
+
+def _seed(tenant) -> int:
+    count, person = 0, 0
+    now = utcnow()
+    for clinic in clinics(tenant):
+        for p_index, poli in enumerate(clinic.polis):
+            day = local_date(tenant, utcnow())
+            for _ in range(8):
+                if is_open(tenant, clinic, poli, day):
+                    break
+                day += timedelta(days=1)
+            else:
+                continue
+            visits = []
+            for i in range(PER_POLI):
+                person += 1
+                jkn = i % 3 != 0
+                req = Request(clinic=clinic.code, poli=poli.code, day=day, nik=_nik(person),
+                              bpjs=f"000{person:010d}" if jkn else "", name=NAMES[person % len(NAMES)],
+                              phone=f"+62812{person:08d}", jkn=jkn, channel=("sms", "portal", "desk")[i % 3])
+                visit, _created = book(tenant, None, req, now=now - timedelta(hours=2))
+                visits.append(visit)
+            count += len(visits)
+            db.session.commit()
+            if day == local_date(tenant, utcnow()):
+                _morning(tenant, clinic, poli, visits, now, p_index)
+    return count
+
+
+def _morning(tenant, clinic, poli, visits, now, offset) -> None:
+    """Three served (with encounters where a practitioner of the poli has an account), one called."""
+    start = now - timedelta(minutes=50 + 5 * offset)
+    staff = next((p for p in clinic.practitioners if poli.code in p.polis and p.email), None)
+    for i, visit in enumerate(visits[:4]):
+        at = start + timedelta(minutes=12 * i)
+        queue.check_in(tenant, None, visit.id, now=at - timedelta(minutes=20))
+        queue.call_next(tenant, None, clinic.code, poli.code, day=visit.day, now=at)
+        if i == 3:
+            break
+        queue.serve(tenant, None, visit.id, now=at + timedelta(minutes=1))
+        queue.finish(tenant, None, visit.id, now=at + timedelta(minutes=9 + i))
+        if staff is not None:
+            text, code, name = COMPLAINTS[offset % len(COMPLAINTS)]
+            encounters.record(tenant, None, _User(staff.email), visit.id, encounters.Record(
+                complaint=text, icd10=code, diagnosis=name, prescription="Paracetamol 500 mg 3x1",
+                vitals={"systolic": 120 + i * 5, "diastolic": 80, "heart_rate": 84, "temperature": "36.8"}))
+    for visit in visits[4:6]:
+        queue.check_in(tenant, None, visit.id, now=now - timedelta(minutes=15))
+    db.session.commit()
+
+
+class _User:
+    """The practitioner's account as the encounter service sees it (its e-mail) while seeding."""
+
+    def __init__(self, email: str):
+        self.email = email

@@ -1,0 +1,31 @@
+"""Estimated times of service (``estimasi dilayani``, BPJS Antrean Online), pure arithmetic.
+
+The minutes one patient takes are the median of the service times observed that day at the poli
+(called -> finished), or the poli's configured ``service_minutes`` before any is observed. A patient
+with ``ahead`` patients still to be served before them is expected at
+``max(now, session opens) + ahead * minutes``. Times are aware UTC datetimes.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from statistics import median
+
+
+def minutes_per_patient(observed_minutes: list[float], default_minutes: float) -> float:
+    """Median of the positive observed service times (minutes), else ``default_minutes``."""
+    seen = [m for m in observed_minutes if m > 0]
+    return float(median(seen)) if seen else float(default_minutes)
+
+
+def estimated_at(now: datetime, opens_at: datetime, ahead: int, minutes: float) -> datetime:
+    """When a patient with ``ahead`` (>= 0) patients before them should be called."""
+    if ahead < 0:
+        raise ValueError("ahead must be 0 or more")
+    return max(now, opens_at) + timedelta(minutes=ahead * minutes)
+
+
+def service_minutes(called_at: datetime | None, finished_at: datetime | None) -> float | None:
+    """Minutes from call to finish (None when either is missing)."""
+    if called_at is None or finished_at is None:
+        return None
+    return (finished_at - called_at).total_seconds() / 60

@@ -1,0 +1,145 @@
+"""The clinic's data as HL7 FHIR R4 resources, as SATUSEHAT (Kemenkes) profiles them: Patient (NIK
+identifier system ``https://fhir.kemkes.go.id/id/nik``), Organization, Location, Practitioner,
+Encounter (class AMB, statusHistory arrived -> in-progress -> finished, identifier per organization),
+Condition (ICD-10) and Observation (LOINC vital signs, UCUM units). Plain dicts (JSON); the tests
+validate them against the R4 models of ``fhir.resources``.
+
+Ids: ``Patient/p<id>``, ``Encounter/e<visit id>``, ``Organization/<clinic>``, ``Location/<clinic>.<poli>``,
+``Practitioner/<clinic>.<code>``, ``Condition/c<encounter id>``, ``Observation/o<encounter id>.<vital>``.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .encounters import VITALS, vitals_of
+from .models import ABSENT, CALLED, CANCELLED, DONE, SERVING
+
+NIK = "https://fhir.kemkes.go.id/id/nik"
+BPJS = "https://fhir.kemkes.go.id/id/bpjs"
+IHS = "https://fhir.kemkes.go.id/id/ihs-number"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+ACT = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+
+def instant(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _org_id(clinic) -> str:
+    return clinic.satusehat_org_id or clinic.code
+
+
+def patient(row) -> dict:
+    ids = []
+    if row.nik:
+        ids.append({"use": "official", "system": NIK, "value": row.nik})
+    if row.bpjs:
+        ids.append({"use": "secondary", "system": BPJS, "value": row.bpjs})
+    out = {"resourceType": "Patient", "id": f"p{row.id}", "active": True, "identifier": ids}
+    if row.name:
+        out["name"] = [{"use": "official", "text": row.name}]
+    return out
+
+
+def organization(clinic) -> dict:
+    return {"resourceType": "Organization", "id": clinic.code, "active": True,
+            "identifier": [{"use": "official", "system": f"http://sys-ids.kemkes.go.id/organization/{_org_id(clinic)}",
+                            "value": clinic.code}],
+            "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type",
+                                  "code": "prov", "display": "Healthcare Provider"}]}],
+            "name": clinic.name, **({"address": [{"text": clinic.address}]} if clinic.address else {})}
+
+
+def location(clinic, poli) -> dict:
+    return {"resourceType": "Location", "id": f"{clinic.code}.{poli.code}", "status": "active",
+            "identifier": [{"system": f"http://sys-ids.kemkes.go.id/location/{_org_id(clinic)}", "value": poli.code}],
+            "name": f"{poli.name} {clinic.name}", "mode": "instance",
+            "physicalType": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/location-physical-type",
+                                         "code": "ro", "display": "Room"}]},
+            "managingOrganization": {"reference": f"Organization/{clinic.code}"}}
+
+
+def practitioner(clinic, person) -> dict:
+    out = {"resourceType": "Practitioner", "id": f"{clinic.code}.{person.code}", "active": True,
+           "name": [{"use": "official", "text": person.name}]}
+    if person.ihs_number:
+        out["identifier"] = [{"use": "official", "system": IHS, "value": person.ihs_number}]
+    return out
+
+
+ENCOUNTER_STATUS = {"booked": "planned", "waiting": "arrived", "skipped": "arrived", CALLED: "arrived",
+                    SERVING: "in-progress", DONE: "finished", ABSENT: "cancelled", CANCELLED: "cancelled"}
+
+
+def encounter(visit, clinic, record=None) -> dict:
+    """``record`` the visit's Encounter row (diagnosis and practitioner), if any."""
+    history, arrived = [], visit.arrived_at or visit.called_at
+    for status, start, end in (("arrived", arrived, visit.served_at), ("in-progress", visit.served_at, visit.finished_at),
+                               ("finished", visit.finished_at, visit.finished_at)):
+        if start is not None:
+            period = {"start": instant(start)}
+            if end is not None:
+                period["end"] = instant(end)
+            history.append({"status": status, "period": period})
+    start = arrived or visit.registered_at
+    out = {"resourceType": "Encounter", "id": f"e{visit.id}", "status": ENCOUNTER_STATUS.get(visit.status, "unknown"),
+           "class": {"system": ACT, "code": "AMB", "display": "ambulatory"},
+           "identifier": [{"system": f"http://sys-ids.kemkes.go.id/encounter/{_org_id(clinic)}",
+                           "value": f"{visit.day.isoformat()}/{visit.poli}/{visit.number}"}],
+           "subject": {"reference": f"Patient/p{visit.patient_id}"},
+           "period": {"start": instant(start), **({"end": instant(visit.finished_at)} if visit.finished_at else {})},
+           "location": [{"location": {"reference": f"Location/{clinic.code}.{visit.poli}"}}],
+           "serviceProvider": {"reference": f"Organization/{clinic.code}"}}
+    if history:
+        out["statusHistory"] = history
+    if visit.practitioner:
+        out["participant"] = [{"type": [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "ATND",
+            "display": "attender"}]}], "individual": {"reference": f"Practitioner/{clinic.code}.{visit.practitioner}"}}]
+    if record is not None and record.icd10:
+        out["diagnosis"] = [{"condition": {"reference": f"Condition/c{record.id}"}, "rank": 1}]
+    return out
+
+
+def condition(record, visit) -> dict:
+    return {"resourceType": "Condition", "id": f"c{record.id}",
+            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                           "code": "active"}]},
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                                      "code": "encounter-diagnosis", "display": "Encounter Diagnosis"}]}],
+            "code": {"coding": [{"system": ICD10, "code": record.icd10, **({"display": record.diagnosis}
+                                                                          if record.diagnosis else {})}]},
+            "subject": {"reference": f"Patient/p{record.patient_id}"},
+            "encounter": {"reference": f"Encounter/e{visit.id}"},
+            "recordedDate": instant(record.recorded_at)}
+
+
+def observations(record, visit) -> list[dict]:
+    out = []
+    for name, value in vitals_of(record).items():
+        if name not in VITALS:
+            continue
+        loinc, display, unit = VITALS[name][:3]
+        out.append({
+            "resourceType": "Observation", "id": f"o{record.id}.{name.replace('_', '-')}", "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": "vital-signs", "display": "Vital Signs"}]}],
+            "code": {"coding": [{"system": LOINC, "code": loinc, "display": display}]},
+            "subject": {"reference": f"Patient/p{record.patient_id}"},
+            "encounter": {"reference": f"Encounter/e{visit.id}"},
+            "effectiveDateTime": instant(record.recorded_at),
+            "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}})
+    return out
+
+
+def bundle(resources: list[dict], base: str) -> dict:
+    """A ``searchset`` Bundle of ``resources`` with their full URLs under ``base``."""
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
+            "entry": [{"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r,
+                       "search": {"mode": "match"}} for r in resources]}

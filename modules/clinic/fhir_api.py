@@ -1,0 +1,153 @@
+"""A read-only FHIR R4 endpoint per tenant at ``/fhir`` (``/t/<slug>/fhir/Patient?identifier=...``)
+for API tokens with the scope ``fhir:read``: searches answer ``searchset`` Bundles, reads one
+resource, both as ``application/fhir+json``; every error is an ``OperationOutcome``.
+
+Search parameters (anything else is refused, 400 ``unknown_parameter``; ``_count`` and ``_format``
+are accepted and ignored): Patient ``identifier`` (``system|value`` or a NIK / BPJS number), ``_id``;
+Encounter, Condition, Observation ``subject`` / ``patient`` (``Patient/p12``), Condition and
+Observation also ``encounter``; Organization, Location, Practitioner ``_id``. Every search and read
+of patient data is audited (``clinic.fhir.read``).
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, g, request
+from sqlalchemy import select
+
+from core.kit import (
+    IdentityError, api_scope, audit, current_actor, db, fhir_error, identity_lookup, refusal, tenant_scope,
+    tenant_url, unit_of_work,
+)
+
+from . import fhir
+from .models import Encounter, Patient, Visit
+from .settings import clinics
+
+bp = Blueprint("clinic_fhir", __name__)
+COMMON = {"_count", "_format"}
+PARAMS = {"Patient": {"identifier", "_id"}, "Encounter": {"subject", "patient", "_id"},
+          "Condition": {"subject", "patient", "encounter"}, "Observation": {"subject", "patient", "encounter"},
+          "Organization": {"_id"}, "Location": {"_id"}, "Practitioner": {"_id"}}
+CLINICAL = {"Patient", "Encounter", "Condition", "Observation"}
+
+
+def answer(body: dict, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/fhir+json")
+
+
+def _id_of(reference: str, prefix: str, letter: str) -> int | None:
+    text = reference.split("/", 1)[1] if reference.startswith(prefix + "/") else reference
+    if not text.startswith(letter) or not text[1:].isdigit() or len(text) > 12:
+        return None
+    return int(text[1:])
+
+
+def _patients(args) -> list[Patient]:
+    query = select(Patient)
+    if "_id" in args:
+        pid = _id_of(args["_id"], "Patient", "p")
+        query = query.where(Patient.id == (pid or -1))
+    if "identifier" in args:
+        system, _sep, value = args["identifier"].rpartition("|")
+        kinds = {fhir.NIK: "nik", fhir.BPJS: "bpjs", "": None}
+        if system not in kinds:
+            return []
+        kind = kinds[system] or ("bpjs" if len(value.strip()) == 13 else "nik")
+        try:
+            digest = identity_lookup(kind, value)
+        except IdentityError as exc:
+            raise refusal(400, "bad_identifier", f"identifier: {exc.message}") from None
+        query = query.where((Patient.nik_hash if kind == "nik" else Patient.bpjs_hash) == digest)
+    return list(db.session.execute(query.order_by(Patient.id).limit(100)).scalars())
+
+
+def _subject(args) -> int | None:
+    ref = args.get("subject") or args.get("patient")
+    if ref is None:
+        return None
+    return _id_of(ref, "Patient", "p") or -1
+
+
+def _visits(args) -> list[Visit]:
+    query = select(Visit)
+    if "_id" in args:
+        query = query.where(Visit.id == (_id_of(args["_id"], "Encounter", "e") or -1))
+    subject = _subject(args)
+    if subject is not None:
+        query = query.where(Visit.patient_id == subject)
+    return list(db.session.execute(query.order_by(Visit.id.desc()).limit(200)).scalars())
+
+
+def _records(args) -> list[tuple[Encounter, Visit]]:
+    query = select(Encounter, Visit).join(Visit, Visit.id == Encounter.visit_id)
+    subject = _subject(args)
+    if subject is not None:
+        query = query.where(Encounter.patient_id == subject)
+    if "encounter" in args:
+        query = query.where(Encounter.visit_id == (_id_of(args["encounter"], "Encounter", "e") or -1))
+    return list(db.session.execute(query.order_by(Encounter.id.desc()).limit(200)).all())
+
+
+def search(tenant, rtype: str, args: dict) -> list[dict]:
+    """The resources of ``rtype`` matching ``args`` (already checked)."""
+    places = {c.code: c for c in clinics(tenant)}
+    if rtype == "Organization":
+        found = [fhir.organization(c) for c in places.values()]
+    elif rtype == "Location":
+        found = [fhir.location(c, p) for c in places.values() for p in c.polis]
+    elif rtype == "Practitioner":
+        found = [fhir.practitioner(c, p) for c in places.values() for p in c.practitioners]
+    elif rtype == "Patient":
+        found = [fhir.patient(p) for p in _patients(args)]
+    elif rtype == "Encounter":
+        visits = _visits(args)
+        records = {e.visit_id: e for e in db.session.execute(
+            select(Encounter).where(Encounter.visit_id.in_([v.id for v in visits] or [-1]))).scalars()}
+        found = [fhir.encounter(v, places[v.clinic], records.get(v.id)) for v in visits if v.clinic in places]
+    elif rtype == "Condition":
+        found = [fhir.condition(e, v) for e, v in _records(args) if e.icd10]
+    else:
+        found = [o for e, v in _records(args) for o in fhir.observations(e, v)]
+    if "_id" in args and rtype in ("Organization", "Location", "Practitioner"):
+        found = [r for r in found if r["id"] == args["_id"]]
+    return found
+
+
+def _audited(rtype: str, args: dict, count: int) -> None:
+    if rtype in CLINICAL:
+        with unit_of_work(api=True):
+            audit(g.tenant, current_actor(), "clinic.fhir.read", "fhir", rtype,
+                  after={"parameters": sorted(args), "count": count})
+
+
+@bp.route("/<rtype>")
+@api_scope("fhir:read", error_format=fhir_error)
+def search_type(rtype: str):
+    if rtype not in PARAMS:
+        raise refusal(404, "unknown_resource", f"Resource type '{rtype[:40]}' is not served here.")
+    args = {k: v for k, v in request.args.items()}
+    unknown = sorted(set(args) - PARAMS[rtype] - COMMON)
+    if unknown:
+        raise refusal(400, "unknown_parameter", f"Unknown search parameter '{unknown[0][:40]}' for {rtype}.")
+    args = {k: v for k, v in args.items() if k not in COMMON}
+    with tenant_scope(g.tenant):
+        found = search(g.tenant, rtype, args)
+    _audited(rtype, args, len(found))
+    return answer(fhir.bundle(found, tenant_url(g.tenant, "/fhir")))
+
+
+@bp.route("/<rtype>/<rid>")
+@api_scope("fhir:read", error_format=fhir_error)
+def read(rtype: str, rid: str):
+    if rtype not in PARAMS:
+        raise refusal(404, "unknown_resource", f"Resource type '{rtype[:40]}' is not served here.")
+    with tenant_scope(g.tenant):
+        if rtype in ("Condition", "Observation"):
+            found = [r for r in search(g.tenant, rtype, {}) if r["id"] == rid]
+        else:
+            found = search(g.tenant, rtype, {"_id": rid})
+    if not found:
+        raise refusal(404, "not_found", f"{rtype}/{rid[:64]} is not known.")
+    _audited(rtype, {"_id": rid}, 1)
+    return answer(found[0])

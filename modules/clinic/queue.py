@@ -1,0 +1,160 @@
+"""The queue of a poli on a local day: the desk calls, recalls, skips, marks absent, starts and
+finishes; the patient checks in. Every step records its task time (BPJS Antrean task ids: 3 arrived,
+4 called, 5 served, 7 finished) and is audited; after every call the estimate of each patient still
+waiting is recomputed from the service times observed that day (``estimates.py``).
+
+Each step holds the write lock of that poli's queue (``write_lock`` keyed by clinic, poli and day)
+before it reads the visit, so two desks never call the same number. A step its state does not allow
+raises ``ValidationError`` with code ``already_called``, ``not_called``, ``not_serving``,
+``empty_queue`` or ``bad_step``; nothing is written then. The caller commits.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from core.kit import (
+    NotFound, ValidationError, audit, db, for_change, local_date, tenant_scope, utcnow, write_lock,
+)
+
+from . import estimates
+from .labels import gettext as _
+from .models import ABSENT, BOOKED, CALLED, DONE, IN_QUEUE, SERVING, SKIPPED, WAITING, Visit
+from .registration import observed_minutes, opens_at
+from .settings import clinic_of
+
+
+def _lock(tenant, clinic: str, poli: str, day: date) -> None:
+    write_lock(db.session, key=f"clinic.queue:{clinic}:{poli}:{day}", ident=tenant.id)
+
+
+def _visit(tenant, visit_id: int) -> Visit:
+    """The visit, read under its queue's lock (the same lock ``call_next`` takes) and row lock."""
+    write_lock(db.session)  # SQLite: a writer before the first read
+    place = db.session.execute(select(Visit.clinic, Visit.poli, Visit.day).where(Visit.id == visit_id)).first()
+    if place is None:
+        raise NotFound(_("No such number."), where="visit")
+    _lock(tenant, *place)
+    return db.session.execute(for_change(select(Visit).where(Visit.id == visit_id), Visit)).scalar_one()
+
+
+def waiting(clinic: str, poli: str, day: date) -> list[Visit]:
+    """Visits still to be called, in number order (booked, arrived or skipped)."""
+    return list(db.session.execute(select(Visit).where(
+        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_(IN_QUEUE),
+    ).order_by(Visit.serial)).scalars())
+
+
+def recompute(tenant, clinic_code: str, poli_code: str, day: date, now: datetime | None = None) -> float:
+    """Set ``estimated_at`` of every visit still waiting; returns the minutes per patient used."""
+    now = now or utcnow()
+    clinic = clinic_of(tenant, clinic_code)
+    poli = clinic.poli(poli_code) if clinic else None
+    default = poli.service_minutes if poli else 10
+    minutes = estimates.minutes_per_patient(observed_minutes(clinic_code, poli_code, day), default)
+    sessions = {s.index: s for s in poli.sessions} if poli else {}
+    for ahead, visit in enumerate(waiting(clinic_code, poli_code, day)):
+        session = sessions.get(visit.session)
+        start = opens_at(tenant, day, session) if session else now
+        visit.estimated_at = estimates.estimated_at(now, start, ahead, minutes)
+    return minutes
+
+
+def _called(tenant, actor, visit: Visit, now: datetime, action: str) -> Visit:
+    before = visit.status
+    visit.status, visit.called_at, visit.call_count = CALLED, now, visit.call_count + 1
+    visit.estimated_at = now
+    db.session.flush()
+    recompute(tenant, visit.clinic, visit.poli, visit.day, now)
+    audit(tenant, actor, action, "visit", visit.id, before={"status": before},
+          after={"status": CALLED, "number": visit.number, "calls": visit.call_count})
+    return visit
+
+
+def call_next(tenant, actor, clinic: str, poli: str, day: date | None = None, now: datetime | None = None) -> Visit:
+    """Call the lowest number still waiting (arrived or booked; skipped ones are called by hand)."""
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        day = day or local_date(tenant, now)
+        _lock(tenant, clinic, poli, day)
+        visit = select(Visit).where(
+            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
+        ).order_by(Visit.serial).limit(1)
+        visit = db.session.execute(for_change(visit, Visit)).scalar()
+        if visit is None:
+            raise ValidationError(_("Nobody is waiting."), where="queue", code="empty_queue")
+        return _called(tenant, actor, visit, now, "clinic.queue.call")
+
+
+def call(tenant, actor, visit_id: int, now: datetime | None = None) -> Visit:
+    """Call one number (a skipped one, or out of turn). A number already called: ``already_called``
+    (use ``recall``)."""
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        visit = _visit(tenant, visit_id)
+        if visit.status not in IN_QUEUE:
+            raise ValidationError(_("Number %(n)s has already been called.", n=visit.number),
+                                  where="visit", code="already_called")
+        return _called(tenant, actor, visit, now, "clinic.queue.call")
+
+
+def recall(tenant, actor, visit_id: int, now: datetime | None = None) -> Visit:
+    """Call a called number again (the patient did not come up yet)."""
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        visit = _visit(tenant, visit_id)
+        if visit.status != CALLED:
+            raise ValidationError(_("Only a called number can be called again."), where="visit", code="not_called")
+        visit.call_count += 1
+        audit(tenant, actor, "clinic.queue.recall", "visit", visit.id, after={"calls": visit.call_count})
+        return visit
+
+
+def _move(tenant, actor, visit_id: int, allowed: tuple, status: str, code: str, stamp: str | None = None,
+          now: datetime | None = None) -> Visit:
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        visit = _visit(tenant, visit_id)
+        if visit.status not in allowed:
+            messages = {"not_called": _("Only a called number can be skipped, marked absent or served."),
+                        "not_serving": _("Only a patient being served can be finished."),
+                        "bad_step": _("This number cannot do that now.")}
+            raise ValidationError(messages[code], where="visit", code=code)
+        before = visit.status
+        visit.status = status
+        if stamp:
+            setattr(visit, stamp, now)
+        if status == SKIPPED:
+            visit.called_at = None
+        audit(tenant, actor, f"clinic.queue.{status}", "visit", visit.id, before={"status": before},
+              after={"status": status})
+        if status in (DONE, SKIPPED, ABSENT):
+            db.session.flush()
+            if status == DONE:
+                from .satusehat import enqueue
+
+                enqueue(tenant, visit)
+            recompute(tenant, visit.clinic, visit.poli, visit.day, now)
+        return visit
+
+
+def skip(tenant, actor, visit_id, now=None):
+    return _move(tenant, actor, visit_id, (CALLED,), SKIPPED, "not_called", now=now)
+
+
+def absent(tenant, actor, visit_id, now=None):
+    return _move(tenant, actor, visit_id, (CALLED, SKIPPED), ABSENT, "not_called", now=now)
+
+
+def serve(tenant, actor, visit_id, now=None):
+    return _move(tenant, actor, visit_id, (CALLED,), SERVING, "not_called", "served_at", now=now)
+
+
+def finish(tenant, actor, visit_id, now=None):
+    return _move(tenant, actor, visit_id, (SERVING,), DONE, "not_serving", "finished_at", now=now)
+
+
+def check_in(tenant, actor, visit_id, now=None):
+    """The patient arrived (BPJS task 3): booked -> waiting."""
+    return _move(tenant, actor, visit_id, (BOOKED,), WAITING, "bad_step", "arrived_at", now=now)

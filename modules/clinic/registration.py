@@ -1,0 +1,205 @@
+"""Registration: a patient (by NIK or BPJS card number) books a poli of a clinic on a local day.
+
+One live booking per patient, poli and day: a second attempt returns the first (as BPJS Antrean
+Online does). Checks, in order (``ValidationError.where`` names the field): the clinic and poli
+exist, the day is not past nor further than ``days_ahead``, the clinic is open (tenant calendar,
+clinic's closed days, a session that weekday), the identity number is well formed, a session of
+that day has quota left for the patient's kind (JKN or not). The queue number (``A-012``) comes from
+the core's gap-free counter per clinic, poli and local day, taken last. Nothing is committed here.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from core.kit import (
+    ValidationError, audit, db, identity_lookup, issue_number, local_date, tenant_scope, utcnow, write_lock,
+)
+
+from . import estimates
+from .labels import gettext as _
+from .models import CANCELLED, DONE, IN_QUEUE, MedicalRecord, Patient, Visit
+from .settings import clinic_of, is_open, settings_of
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
+
+
+@dataclass
+class Request:
+    """What a registration names: clinic and poli codes, the local day, the patient's NIK or BPJS
+    number (one at least), name and phone (optional), JKN or not (default: a BPJS number given)."""
+
+    clinic: str
+    poli: str
+    day: date
+    nik: str = ""
+    bpjs: str = ""
+    name: str = ""
+    phone: str = ""
+    jkn: bool | None = None
+    channel: str = "portal"
+
+
+def local_time(tenant, when: datetime | None, fmt: str = "%H:%M") -> str:
+    """A stored UTC time as the tenant's wall-clock time ("-" when None; SQLite gives naive UTC)."""
+    if when is None:
+        return "-"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(ZoneInfo(tenant.timezone)).strftime(fmt)
+
+
+def opens_at(tenant, day: date, session) -> datetime:
+    return datetime.combine(day, session.start, tzinfo=ZoneInfo(tenant.timezone)).astimezone(timezone.utc)
+
+
+def _place(tenant, req: Request, now: datetime):
+    clinic = clinic_of(tenant, req.clinic)
+    if clinic is None:
+        raise ValidationError(_("Unknown clinic."), where="clinic", code="unknown_clinic")
+    poli = clinic.poli(req.poli)
+    if poli is None:
+        raise ValidationError(_("Unknown poli %(code)s.", code=req.poli[:20]), where="poli", code="unknown_poli")
+    today = local_date(tenant, now)
+    if req.day < today:
+        raise ValidationError(_("That day has passed."), where="day", code="day_past")
+    if req.day > today + timedelta(days=settings_of(tenant)["days_ahead"]):
+        raise ValidationError(_("Bookings open at most %(n)s days ahead.", n=settings_of(tenant)["days_ahead"]),
+                              where="day", code="day_too_far")
+    if not is_open(tenant, clinic, poli, req.day):
+        raise ValidationError(_("The poli is closed on that day."), where="day", code="closed")
+    return clinic, poli
+
+
+def find_patient(tenant, nik: str = "", bpjs: str = "") -> Patient | None:
+    """The tenant's patient with that NIK, else that BPJS number (IdentityError if malformed)."""
+    with tenant_scope(tenant):
+        for kind, value, column in (("nik", nik, Patient.nik_hash), ("bpjs", bpjs, Patient.bpjs_hash)):
+            if value:
+                found = db.session.execute(select(Patient).where(column == identity_lookup(kind, value))).scalar()
+                if found is not None:
+                    return found
+    return None
+
+
+def _patient(tenant, req: Request) -> Patient:
+    if not req.nik and not req.bpjs:
+        raise ValidationError(_("Give a NIK or a BPJS card number."), where="nik", code="identity_missing")
+    key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)  # checks the form
+    if req.nik and req.bpjs:
+        identity_lookup("bpjs", req.bpjs)
+    write_lock(db.session, key=f"clinic.patient:{key[:16]}", ident=tenant.id)
+    patient = find_patient(tenant, req.nik, req.bpjs)
+    if patient is None:
+        patient = Patient(nik=req.nik or None, bpjs=req.bpjs or None, name=req.name[:120], phone=req.phone[:30])
+        db.session.add(patient)
+        db.session.flush()
+    else:
+        if req.bpjs and not patient.bpjs:
+            patient.bpjs = req.bpjs
+        if req.nik and not patient.nik:
+            patient.nik = req.nik
+        if req.name and not patient.name:
+            patient.name = req.name[:120]
+        if req.phone:
+            patient.phone = req.phone[:30]
+    return patient
+
+
+def record_number(tenant, patient: Patient, clinic: str) -> str:
+    """The patient's medical record number at ``clinic`` (``PKM-KASSI-000042``), made on first visit."""
+    row = db.session.execute(select(MedicalRecord).where(
+        MedicalRecord.patient_id == patient.id, MedicalRecord.clinic == clinic)).scalar()
+    if row is None:
+        _, number = issue_number(tenant, ("clinic", "rm", clinic), "{clinic}-{serial:06}", "none",
+                                 placeholders=("clinic",), clinic=clinic)
+        row = MedicalRecord(patient_id=patient.id, clinic=clinic, number=number)
+        db.session.add(row)
+    return row.number
+
+
+def queue_ahead(visit: Visit) -> int:
+    """Patients of the same poli and day still to be called before ``visit``."""
+    return db.session.execute(select(func.count()).select_from(Visit).where(
+        Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
+        Visit.status.in_(IN_QUEUE), Visit.serial < visit.serial)).scalar_one()
+
+
+def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
+    rows = db.session.execute(select(Visit.called_at, Visit.finished_at).where(
+        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status == DONE)).all()
+    return [m for m in (estimates.service_minutes(a, b) for a, b in rows) if m is not None]
+
+
+def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visit, bool]:
+    """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
+    unknown_clinic, unknown_poli, day_past, day_too_far, closed, identity_missing, quota_full and the
+    identity rules' (``where`` nik/bpjs). The caller commits."""
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        clinic, poli = _place(tenant, req, now)
+        patient = _patient(tenant, req)
+        write_lock(db.session, key=f"clinic.book:{clinic.code}:{poli.code}:{req.day}", ident=tenant.id)
+        existing = db.session.execute(select(Visit).where(
+            Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == req.day,
+            Visit.active_patient == patient.id)).scalar()
+        if existing is not None:
+            return existing, False
+        jkn = bool(req.bpjs) if req.jkn is None else req.jkn
+        session = _session_with_room(clinic, poli, req.day, jkn)
+        record_number(tenant, patient, clinic.code)
+        got, number = issue_number(tenant, ("clinic", clinic.code, poli.code), settings_of(tenant)["number_pattern"],
+                                   "day", when=req.day, placeholders=("letter",), letter=poli.letter)
+        visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic=clinic.code, poli=poli.code,
+                      day=req.day, session=session.index, serial=got.serial, number=number, jkn=jkn,
+                      channel=req.channel, booking_code=_booking_code(), registered_at=now)
+        db.session.add(visit)
+        db.session.flush()
+        visit.estimated_at = estimates.estimated_at(
+            now, opens_at(tenant, req.day, session), queue_ahead(visit),
+            estimates.minutes_per_patient(observed_minutes(clinic.code, poli.code, req.day), poli.service_minutes))
+        audit(tenant, actor, "clinic.visit.book", "visit", visit.id,
+              after={"number": number, "clinic": clinic.code, "poli": poli.code, "day": req.day.isoformat(),
+                     "channel": req.channel, "jkn": jkn})
+        return visit, True
+
+
+def _session_with_room(clinic, poli, day: date, jkn: bool):
+    for session in poli.sessions_on(day):
+        quota = session.quota_jkn if jkn else session.quota_non_jkn
+        taken = db.session.execute(select(func.count()).select_from(Visit).where(
+            Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day, Visit.session == session.index,
+            Visit.jkn == jkn, Visit.status != CANCELLED)).scalar_one()
+        if taken < quota:
+            return session
+    raise ValidationError(_("The quota of that day is full."), where="day", code="quota_full")
+
+
+def _booking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def cancel(tenant, actor, visit: Visit, reason: str = "") -> Visit:
+    """Cancel a booking not yet called (``ValidationError`` code ``not_cancellable`` otherwise); the
+    patient may book that poli and day again. The number is not reused (gap-free, never re-issued)."""
+    if visit.status not in IN_QUEUE:
+        raise ValidationError(_("This booking can no longer be cancelled."), where="status", code="not_cancellable")
+    from .queue import recompute
+
+    visit.status, visit.active_patient, visit.cancelled_at = CANCELLED, None, utcnow()
+    db.session.flush()
+    recompute(tenant, visit.clinic, visit.poli, visit.day)  # the others move up
+    audit(tenant, actor, "clinic.visit.cancel", "visit", visit.id, after={"reason": reason[:200]})
+    return visit
+
+
+def by_code(tenant, code: str) -> Visit | None:
+    code = (code or "").strip().upper()
+    if not code or len(code) > 20:
+        return None
+    with tenant_scope(tenant):
+        return db.session.execute(select(Visit).where(Visit.booking_code == code)).scalar()

@@ -1,0 +1,95 @@
+"""The SATUSEHAT outbox: when a visit is finished, its FHIR resources (Encounter, Condition,
+Observations) are written as one ``transaction`` Bundle into ``clinic_satusehat_outbox`` in the
+same database transaction (encrypted: it holds health data), and sent later by ``send_pending``
+(the periodic job below, or ``pamong clinic satusehat-send``).
+
+Sinks (setting ``satusehat_sink``): ``console`` (the demo: one line per bundle in the log, no
+health data) or ``http``: POST to ``satusehat_url`` with ``Authorization: Bearer`` from the secret
+setting ``satusehat_token``. Obtaining that token (SATUSEHAT's OAuth2 client-credentials exchange)
+is not done here yet. A failed send stays ``pending`` with its attempt counted; after
+``MAX_ATTEMPTS`` it is ``failed``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+
+from sqlalchemy import select
+
+from core.kit import db, for_change, periodic, tenant_scope, tenant_secret, utcnow
+
+from . import fhir
+from .models import Encounter, SatusehatMessage
+from .settings import clinic_of, settings_of
+
+log = logging.getLogger("pamong.clinic.satusehat")
+MAX_ATTEMPTS = 5
+BATCH = 100
+
+
+def enqueue(tenant, visit) -> SatusehatMessage | None:
+    """Queue the finished visit's resources (in the caller's transaction)."""
+    clinic = clinic_of(tenant, visit.clinic)
+    if clinic is None:
+        return None
+    record = db.session.execute(select(Encounter).where(Encounter.visit_id == visit.id)).scalar()
+    resources = [fhir.encounter(visit, clinic, record)]
+    if record is not None:
+        if record.icd10:
+            resources.append(fhir.condition(record, visit))
+        resources.extend(fhir.observations(record, visit))
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": f"urn:pamong:{r['resourceType']}:{r['id']}", "resource": r,
+         "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"}} for r in resources]}
+    row = SatusehatMessage(resource_type="Bundle", body=json.dumps(bundle, ensure_ascii=False))
+    db.session.add(row)
+    return row
+
+
+def _post(url: str, token: str, body: str) -> None:
+    request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
+        "Content-Type": "application/fhir+json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the configured base URL
+        if answer.status >= 300:
+            raise OSError(f"SATUSEHAT answered {answer.status}")
+
+
+def send_pending(tenant) -> tuple[int, int]:
+    """Send the tenant's pending bundles; returns (sent, failed now). Commits."""
+    settings = settings_of(tenant)
+    sent = failed = 0
+    with tenant_scope(tenant):
+        rows = db.session.execute(for_change(select(SatusehatMessage).where(
+            SatusehatMessage.status == "pending").order_by(SatusehatMessage.id).limit(BATCH),
+            SatusehatMessage, skip_locked=True)).scalars().all()
+        for row in rows:
+            row.attempts += 1
+            try:
+                if settings["satusehat_sink"] == "http":
+                    token = tenant_secret(tenant, settings.get("satusehat_token", ""))
+                    if not token:
+                        raise OSError("no SATUSEHAT token set")
+                    _post(settings["satusehat_url"], token, row.body)
+                else:
+                    entries = json.loads(row.body)["entry"]
+                    log.info("SATUSEHAT (console) %s: %s", tenant.slug,
+                             ", ".join(e["request"]["url"] for e in entries))
+                row.status, row.sent_at = "sent", utcnow()
+                sent += 1
+            except OSError as exc:
+                log.warning("SATUSEHAT send of bundle #%s failed: %s", row.id, exc)
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = "failed"
+                    failed += 1
+        db.session.commit()
+    return sent, failed
+
+
+@periodic({"minute": "*/5"})
+def send_all():
+    from core.kit import Tenant, enabled_modules
+
+    for tenant in db.session.execute(select(Tenant)).scalars().all():
+        if "clinic" in enabled_modules(tenant):
+            send_pending(tenant)

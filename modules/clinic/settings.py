@@ -1,0 +1,202 @@
+"""The clinic module's per-tenant settings: the tenant's puskesmas with their polis, schedules and
+practitioners (configuration as code, in ``tenants/<slug>.toml``), and how they are read.
+
+Shapes (JSON Schema below): a clinic ``{code, name, address, satusehat_org_id, closed_days, polis,
+practitioners}``; a poli ``{code, name, letter, bpjs_code, service_minutes, sessions}``; a session
+``{days (ISO weekdays 1=Monday..7), start "HH:MM", end "HH:MM", quota_jkn, quota_non_jkn}``, the
+quotas per session as BPJS Antrean Online counts them (JKN and non-JKN patients); a practitioner
+``{code, name, email, polis, ihs_number}``. Days the clinic is closed: the tenant's working calendar
+(national holidays, cuti bersama, the tenant's own ``[[holidays]]``) plus the clinic's ``closed_days``.
+Puskesmas usually open Saturday mornings, so weekends are not closed unless no session names them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from core.kit import ValidationError, calendar_of, module_settings, number_pattern_setting
+
+from .labels import lazy_gettext as _l
+
+CODE = "^[A-Z0-9][A-Z0-9_-]{0,19}$"
+HHMM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+SESSION = {
+    "type": "object", "additionalProperties": False, "required": ["days", "start", "end"],
+    "properties": {
+        "days": {"type": "array", "minItems": 1, "uniqueItems": True,
+                 "items": {"type": "integer", "minimum": 1, "maximum": 7},
+                 "description": "ISO weekdays the session runs (1 = Monday ... 7 = Sunday)"},
+        "start": {"type": "string", "pattern": HHMM}, "end": {"type": "string", "pattern": HHMM},
+        "quota_jkn": {"type": "integer", "minimum": 0, "maximum": 2000, "default": 30},
+        "quota_non_jkn": {"type": "integer", "minimum": 0, "maximum": 2000, "default": 10},
+    },
+}
+POLI = {
+    "type": "object", "additionalProperties": False, "required": ["code", "name", "letter", "sessions"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE, "description": "What an SMS names: DAFTAR UMUM ..."},
+        "name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "letter": {"type": "string", "pattern": "^[A-Z]{1,2}$", "description": "Queue number prefix: A-012"},
+        "bpjs_code": {"type": "string", "pattern": "^[A-Z0-9]{1,10}$", "description": "BPJS kodepoli"},
+        "service_minutes": {"type": "integer", "minimum": 1, "maximum": 240, "default": 10,
+                            "description": "Expected minutes per patient before any is observed that day"},
+        "sessions": {"type": "array", "minItems": 1, "items": SESSION},
+    },
+}
+PRACTITIONER = {
+    "type": "object", "additionalProperties": False, "required": ["code", "name"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE}, "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "email": {"type": "string", "maxLength": 200, "description": "The account that signs encounters"},
+        "polis": {"type": "array", "items": {"type": "string", "pattern": CODE}},
+        "ihs_number": {"type": "string", "maxLength": 40, "description": "SATUSEHAT practitioner id"},
+    },
+}
+CLINIC = {
+    "type": "object", "additionalProperties": False, "required": ["code", "name", "polis"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE}, "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "address": {"type": "string", "maxLength": 300},
+        "satusehat_org_id": {"type": "string", "maxLength": 60, "description": "SATUSEHAT Organization id"},
+        "closed_days": {"type": "array", "items": {"type": "string", "format": "date"},
+                        "description": "Days this clinic alone is closed (YYYY-MM-DD)"},
+        "polis": {"type": "array", "minItems": 1, "items": POLI},
+        "practitioners": {"type": "array", "items": PRACTITIONER},
+    },
+}
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "clinics": {"type": "array", "items": CLINIC, "default": [], "title": _l("Clinics (puskesmas)")},
+        "sms_registration": {"type": "boolean", "default": True, "title": _l("Registration by SMS (DAFTAR)")},
+        "days_ahead": {"type": "integer", "minimum": 0, "maximum": 90, "default": 7,
+                       "title": _l("Days ahead a booking may be made")},
+        "number_pattern": number_pattern_setting("{letter}-{serial:03}", ["letter"], "Queue number"),
+        "satusehat_url": {"type": "string", "maxLength": 300,
+                          "default": "https://api-satusehat-stg.dinkes.go.id/fhir-r4/v1",
+                          "title": _l("SATUSEHAT FHIR base URL (sandbox by default)")},
+        "satusehat_token": {"type": "string", "default": "", "secret": True,
+                            "title": _l("SATUSEHAT access token (env:NAME)")},
+        "satusehat_sink": {"enum": ["console", "http"], "default": "console",
+                           "title": _l("Where the SATUSEHAT outbox sends (console for the demo)")},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Session:
+    index: int
+    days: tuple[int, ...]
+    start: time
+    end: time
+    quota_jkn: int
+    quota_non_jkn: int
+
+
+@dataclass(frozen=True)
+class Poli:
+    code: str
+    name: str
+    letter: str
+    bpjs_code: str
+    service_minutes: int
+    sessions: tuple[Session, ...]
+
+    def sessions_on(self, day: date) -> list[Session]:
+        return [s for s in self.sessions if day.isoweekday() in s.days]
+
+
+@dataclass(frozen=True)
+class Practitioner:
+    code: str
+    name: str
+    email: str
+    polis: tuple[str, ...]
+    ihs_number: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    code: str
+    name: str
+    address: str
+    satusehat_org_id: str
+    closed_days: frozenset
+    polis: tuple[Poli, ...]
+    practitioners: tuple[Practitioner, ...]
+
+    def poli(self, code: str) -> Poli | None:
+        code = (code or "").strip().upper()
+        return next((p for p in self.polis if code in (p.code, p.bpjs_code)), None)
+
+
+def _hhmm(text: str) -> time:
+    return datetime.strptime(text, "%H:%M").time()
+
+
+def _clinic(raw: dict) -> Clinic:
+    polis = tuple(Poli(
+        p["code"], p["name"], p["letter"], p.get("bpjs_code", p["code"]), p.get("service_minutes", 10),
+        tuple(Session(i, tuple(s["days"]), _hhmm(s["start"]), _hhmm(s["end"]), s.get("quota_jkn", 30),
+                      s.get("quota_non_jkn", 10)) for i, s in enumerate(p["sessions"])),
+    ) for p in raw["polis"])
+    staff = tuple(Practitioner(r["code"], r["name"], (r.get("email") or "").strip().lower(),
+                               tuple(r.get("polis", ())), r.get("ihs_number", ""))
+                  for r in raw.get("practitioners", ()))
+    return Clinic(raw["code"], raw["name"], raw.get("address", ""), raw.get("satusehat_org_id", ""),
+                  frozenset(date.fromisoformat(d) for d in raw.get("closed_days", ())), polis, staff)
+
+
+def settings_of(tenant) -> dict:
+    return module_settings(tenant, "clinic")
+
+
+def clinics(tenant) -> list[Clinic]:
+    return [_clinic(c) for c in settings_of(tenant)["clinics"]]
+
+
+def clinic_of(tenant, code: str) -> Clinic | None:
+    code = (code or "").strip().upper()
+    return next((c for c in clinics(tenant) if c.code == code), None)
+
+
+def is_open(tenant, clinic: Clinic, poli: Poli, day: date) -> bool:
+    """Whether ``poli`` of ``clinic`` serves on ``day``: a session that day, not a national or the
+    tenant's holiday (core calendar), not one of the clinic's own closed days."""
+    if day in clinic.closed_days or not poli.sessions_on(day):
+        return False
+    return calendar_of(tenant).holiday_name(day) is None
+
+
+def check_settings(tenant, settings: dict) -> None:
+    """What the schema cannot check: codes unique, session hours in order, closed days real dates,
+    practitioners' polis existing. ``ValidationError(where="modules.clinic.settings.clinics[i]...")``."""
+    seen = set()
+    for i, raw in enumerate(settings.get("clinics", [])):
+        where = f"modules.clinic.settings.clinics[{i}]"
+        if raw["code"] in seen:
+            raise ValidationError(f"clinic code '{raw['code']}' is used twice", where=where + ".code")
+        seen.add(raw["code"])
+        for d in raw.get("closed_days", []):
+            try:
+                date.fromisoformat(d)
+            except ValueError:
+                raise ValidationError(f"'{d}' is not a date (YYYY-MM-DD)", where=where + ".closed_days") from None
+        codes, letters = set(), set()
+        for j, poli in enumerate(raw["polis"]):
+            pw = f"{where}.polis[{j}]"
+            if poli["code"] in codes or poli["letter"] in letters:
+                raise ValidationError("poli code and letter must be unique in a clinic", where=pw)
+            codes.add(poli["code"])
+            letters.add(poli["letter"])
+            for k, s in enumerate(poli["sessions"]):
+                if _hhmm(s["start"]) >= _hhmm(s["end"]):
+                    raise ValidationError("a session must start before it ends", where=f"{pw}.sessions[{k}]")
+        for j, person in enumerate(raw.get("practitioners", [])):
+            email = person.get("email", "")
+            if email and (email.count("@") != 1 or email.startswith("@") or email.endswith("@")):
+                raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.practitioners[{j}].email")
+            unknown = set(person.get("polis", [])) - codes
+            if unknown:
+                raise ValidationError(f"unknown poli {sorted(unknown)[0]}", where=f"{where}.practitioners[{j}].polis")

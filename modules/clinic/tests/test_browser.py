@@ -1,0 +1,68 @@
+"""In Chromium against the live server (CSRF on): a patient takes a number on a 360 px phone and
+sees it on the status page; the desk, on a tablet with JavaScript turned off, calls it by button;
+the board (meta refresh, no JavaScript) shows it called."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from core.testing import PASSWORD
+
+from .fixtures import NIK_A, SETTINGS
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 360, "height": 740}
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_phone_registration_desk_call_and_board(app, browser, live_server, create_tenant, create_user, frozen_clock,
+                                               screenshot):
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": SETTINGS})
+        desk_email = create_user(tenant, role="officer", agency="DLH")
+    base = f"{live_server.url}/t/{tenant.slug}"
+
+    phone = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
+    phone.goto(f"{base}/clinic/register")
+    phone.locator("select[name=place]").select_option("PKM-A/UMUM")
+    phone.locator("input[name=day]").fill("2026-03-02")
+    phone.locator("input[name=nik]").fill(NIK_A)
+    phone.locator("input[name=name]").fill("Andi Baso")
+    assert fits(phone)
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    expect(phone.locator(".ticket .number")).to_have_text("A-001")
+    expect(phone.locator(".ticket")).to_contain_text("Terdaftar")
+    assert fits(phone)
+    screenshot("clinic-status-phone", of=phone)
+
+    tablet = browser.new_context(locale="id-ID", viewport={"width": 800, "height": 1280},
+                                 java_script_enabled=False).new_page()
+    tablet.goto(f"{base}/login")
+    tablet.locator("input[name=email]").fill(desk_email)
+    tablet.locator("input[name=password]").fill(PASSWORD)
+    with tablet.expect_navigation():
+        tablet.locator("main form button[type=submit]").click()
+    tablet.goto(f"{base}/clinic/desk/PKM-A/UMUM")
+    expect(tablet.locator("#remaining")).to_have_text("1")
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Panggil berikutnya").click()
+    expect(tablet.locator("main")).to_contain_text("Memanggil A-001.")
+    expect(tablet.locator("#remaining")).to_have_text("0")
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Panggil ulang A-001").click()
+    expect(tablet.locator("tr.s-called")).to_contain_text("×2")
+    screenshot("clinic-desk", of=tablet)
+
+    board = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 720},
+                                java_script_enabled=False).new_page()
+    board.goto(f"{base}/clinic/board/PKM-A")
+    expect(board.locator(".board .poli").first.locator(".number")).to_have_text("A-001")
+    assert board.locator("meta[http-equiv=refresh]").get_attribute("content") == "15"
+    screenshot("clinic-board", of=board)
+
+    phone.reload()
+    expect(phone.locator(".ticket")).to_contain_text("Dipanggil")

@@ -1,0 +1,133 @@
+"""The read-only FHIR R4 endpoint: searchset Bundles in application/fhir+json, the SATUSEHAT
+identifiers, every resource validated against the R4 models of ``fhir.resources`` (its R4B package:
+8.x's top level is R5), OperationOutcome for every error, audited reads."""
+import importlib
+
+import pytest
+
+from core.kit import db, tenant_scope
+
+from .. import encounters, queue
+from .fixtures import NIK_A, SETTINGS, booked
+
+R4 = "fhir.resources.R4B"
+
+
+def validate(resource: dict):
+    module = importlib.import_module(f"{R4}.{resource['resourceType'].lower()}")
+    return getattr(module, resource["resourceType"]).model_validate(resource)
+
+
+class Doctor:
+    email = "dokter@pkm-a.test"
+
+
+@pytest.fixture
+def tenant(app, create_tenant, frozen_clock):
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": SETTINGS})
+        visit, _ = booked(tenant, bpjs="0001234567890", name="Andi Baso")
+        with tenant_scope(tenant):
+            queue.check_in(tenant, None, visit.id)
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            queue.serve(tenant, None, visit.id)
+            frozen_clock.advance(minutes=8)
+            encounters.record(tenant, None, Doctor(), visit.id, encounters.Record(
+                complaint="Demam", icd10="J06.9", diagnosis="ISPA", vitals={"systolic": 120, "temperature": "37.5"}))
+            queue.finish(tenant, None, visit.id)
+            db.session.commit()
+    return tenant
+
+
+@pytest.fixture
+def headers(tenant, create_token):
+    return {"Authorization": f"Bearer {create_token(tenant, 'fhir:read')}"}
+
+
+def get(client, tenant, path, headers):
+    response = client.get(f"/t/{tenant.slug}/fhir/{path}", headers=headers)
+    assert response.content_type == "application/fhir+json"
+    return response.status_code, response.get_json()
+
+
+def test_patient_by_nik_and_the_patients_encounter(client, tenant, headers, audit_entries, app):
+    status, bundle = get(client, tenant, f"Patient?identifier=https://fhir.kemkes.go.id/id/nik|{NIK_A}", headers)
+    assert status == 200 and bundle["type"] == "searchset" and bundle["total"] == 1
+    validate(bundle)
+    patient = bundle["entry"][0]["resource"]
+    assert {"system": "https://fhir.kemkes.go.id/id/nik", "value": NIK_A, "use": "official"} in patient["identifier"]
+    status, bundle = get(client, tenant, f"Encounter?subject=Patient/{patient['id']}", headers)
+    validate(bundle)
+    encounter = bundle["entry"][0]["resource"]
+    assert encounter["class"]["code"] == "AMB" and encounter["status"] == "finished"
+    assert [h["status"] for h in encounter["statusHistory"]] == ["arrived", "in-progress", "finished"]
+    assert encounter["identifier"][0]["system"] == "http://sys-ids.kemkes.go.id/encounter/PKM-A"
+    with app.app_context():
+        assert len(audit_entries(tenant, "clinic.fhir.read")) == 2
+
+
+@pytest.mark.parametrize("path, count", [
+    ("Organization", 2), ("Location", 3), ("Practitioner", 2), ("Condition", 1), ("Observation", 2),
+    ("Encounter", 1), ("Patient?identifier=0001234567890", 1), ("Patient?identifier=http://x|1", 0),
+])
+def test_every_resource_type_validates_against_r4(client, tenant, headers, path, count):
+    status, bundle = get(client, tenant, path, headers)
+    assert status == 200 and bundle["total"] == count
+    validate(bundle)
+    for entry in bundle["entry"]:
+        validate(entry["resource"])
+
+
+def test_observations_are_loinc_vital_signs_and_conditions_icd10(client, tenant, headers):
+    observations = get(client, tenant, "Observation", headers)[1]["entry"]
+    codes = {e["resource"]["code"]["coding"][0]["code"] for e in observations}
+    assert codes == {"8480-6", "8310-5"}
+    condition = get(client, tenant, "Condition", headers)[1]["entry"][0]["resource"]
+    assert condition["code"]["coding"][0] == {"system": "http://hl7.org/fhir/sid/icd-10", "code": "J06.9",
+                                               "display": "ISPA"}
+
+
+def test_one_resource_is_read_by_id(client, tenant, headers):
+    status, org = get(client, tenant, "Organization/PKM-A", headers)
+    assert status == 200 and org["name"] == "Puskesmas Satu"
+    validate(org)
+
+
+@pytest.mark.parametrize("path, status, code", [
+    ("Patient?name=andi", 400, "invalid"),
+    ("Patient?identifier=123", 400, "invalid"),
+    ("Medication", 404, "not-found"),
+    ("Organization/NOPE", 404, "not-found"),
+])
+def test_errors_are_operation_outcomes(client, tenant, headers, path, status, code):
+    got, body = get(client, tenant, path, headers)
+    assert got == status and body["resourceType"] == "OperationOutcome" and body["issue"][0]["code"] == code
+    validate(body)
+
+
+def test_the_scope_is_required(client, tenant, create_token):
+    got, body = get(client, tenant, "Patient", {"Authorization": f"Bearer {create_token(tenant, 'clinic:bpjs')}"})
+    assert got == 403 and body["resourceType"] == "OperationOutcome"
+    got, body = get(client, tenant, "Patient", {})
+    assert got == 401 and body["issue"][0]["code"] == "login"
+
+
+def test_a_finished_visit_goes_to_the_satusehat_outbox_and_the_console_sink(app, tenant, caplog):
+    import json
+    import logging
+
+    from ..models import SatusehatMessage
+    from ..satusehat import send_pending
+
+    with app.app_context():
+        with tenant_scope(tenant):
+            [row] = db.session.query(SatusehatMessage).all()
+            bundle = json.loads(row.body)
+        validate(bundle)
+        assert bundle["type"] == "transaction"
+        assert [e["resource"]["resourceType"] for e in bundle["entry"]] == \
+            ["Encounter", "Condition", "Observation", "Observation"]
+        with caplog.at_level(logging.INFO, logger="pamong.clinic.satusehat"):
+            assert send_pending(tenant) == (1, 0)
+        assert "Encounter/e" in caplog.text and "Demam" not in caplog.text  # no health data in the log
+        assert send_pending(tenant) == (0, 0)

@@ -1,0 +1,94 @@
+"""Registration by SMS end to end: the gateway posts to the core's signed inbound webhook, the core
+routes ``DAFTAR`` to this module, and the reply (number, estimate, booking code) goes to the outbox."""
+import json
+import re
+
+import pytest
+
+from core.kit import db, sign_webhook, tenant_scope
+
+from ..models import Visit
+from .fixtures import NIK_A, SETTINGS
+
+SENDER, E164 = "081234567891", "+6281234567891"
+
+
+@pytest.fixture
+def tenant(app, create_tenant, frozen_clock, monkeypatch):
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": SETTINGS})
+    monkeypatch.setenv("PAMONG_SMS_SECRET_" + re.sub(r"[^A-Z0-9]", "_", tenant.slug.upper()), "sms-secret")
+    return tenant
+
+
+def send(client, tenant, frozen_clock, text):
+    body = json.dumps({"from": SENDER, "text": text}).encode()
+    ts = str(int(frozen_clock.now.timestamp()))
+    response = client.post(f"/t/{tenant.slug}/sms/inbound", data=body, content_type="application/json",
+                           headers={"X-Pamong-Timestamp": ts, "X-Pamong-Signature": sign_webhook("sms-secret", ts, body)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def replies(app, tenant, outbox):
+    with app.app_context():
+        return [m["body"] for m in outbox(tenant, "sms") if m["recipient"] == E164]
+
+
+def test_daftar_books_and_replies_with_number_estimate_and_code(app, client, tenant, frozen_clock, outbox):
+    assert send(client, tenant, frozen_clock, f"daftar umum 02-03-2026 {NIK_A}")["status"] == "handled"
+    [reply] = replies(app, tenant, outbox)
+    with app.app_context(), tenant_scope(tenant):
+        visit = db.session.query(Visit).one()
+        assert (visit.number, visit.channel, visit.clinic) == ("A-001", "sms", "PKM-A")
+        code = visit.booking_code
+    # Monday 09:00 WITA, the session opened at 08:00: the first patient is expected now
+    assert reply.startswith("Antrean A-001, Poli Umum Puskesmas Satu, 02-03-2026, perkiraan 09:00.")
+    assert f"Kode booking {code}" in reply and f"/clinic/status?code={code}" in reply
+
+
+def test_the_same_sms_again_returns_the_first_booking(app, client, tenant, frozen_clock, outbox):
+    send(client, tenant, frozen_clock, f"DAFTAR UMUM 02-03-2026 {NIK_A}")
+    frozen_clock.advance(seconds=5)
+    send(client, tenant, frozen_clock, f"DAFTAR UMUM 2026-03-02 {NIK_A}")
+    first, second = replies(app, tenant, outbox)
+    assert second.startswith("Sudah terdaftar.") and "A-001" in second
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.query(Visit).count() == 1
+
+
+def test_another_clinic_is_named_before_the_poli(app, client, tenant, frozen_clock, outbox):
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-B UMUM 02-03-2026 {NIK_A}")
+    assert "Puskesmas Dua" in replies(app, tenant, outbox)[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("DAFTAR", "Untuk mendaftar kirim: DAFTAR <poli> <tanggal DD-MM-YYYY> <NIK atau nomor BPJS>"),
+    (f"DAFTAR MATA 02-03-2026 {NIK_A}", "Pendaftaran gagal: Poli MATA tidak dikenal."),
+    (f"DAFTAR UMUM 01-03-2026 {NIK_A}", "Pendaftaran gagal: Tanggal itu sudah lewat."),
+    (f"DAFTAR UMUM 04-03-2026 {NIK_A}", "Pendaftaran gagal: Poli tutup pada hari itu."),
+    (f"DAFTAR UMUM 31-02-2026 {NIK_A}", "31-02-2026 bukan tanggal (DD-MM-YYYY)."),
+    ("DAFTAR UMUM 02-03-2026 12345", "NIK atau nomor BPJS tidak sah:"),
+])
+def test_bad_messages_get_one_line_saying_what_is_wrong(app, client, tenant, frozen_clock, outbox, text, expected):
+    send(client, tenant, frozen_clock, text)
+    [reply] = replies(app, tenant, outbox)
+    assert reply.startswith(expected)
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.query(Visit).count() == 0
+
+
+def test_a_full_quota_is_answered(app, client, tenant, frozen_clock, outbox):
+    niks = ["7371014101900002", "7371014101900003", "7371014101900004"]
+    for nik in niks:  # the non-JKN quota of the session is 2
+        send(client, tenant, frozen_clock, f"DAFTAR UMUM 02-03-2026 {nik}")
+        frozen_clock.advance(seconds=1)
+    assert replies(app, tenant, outbox)[-1] == "Pendaftaran gagal: Kuota hari itu sudah penuh."
+
+
+def test_the_keyword_is_offered_only_where_the_settings_turn_it_on(app, client, create_tenant, frozen_clock,
+                                                                   outbox, monkeypatch):
+    with app.app_context():
+        off = create_tenant(modules={"clinic": {**SETTINGS, "sms_registration": False}})
+    monkeypatch.setenv("PAMONG_SMS_SECRET_" + re.sub(r"[^A-Z0-9]", "_", off.slug.upper()), "sms-secret")
+    assert send(client, off, frozen_clock, f"DAFTAR UMUM 02-03-2026 {NIK_A}")["status"] == "unknown"

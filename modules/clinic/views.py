@@ -1,0 +1,141 @@
+"""The public pages of the clinic module: the clinics, registration on the portal, a patient's
+status page (by booking code) and each clinic's queue board (meta refresh, no JavaScript).
+The desk and the practitioner's pages are in ``views_desk.py``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+
+from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow
+
+from . import figures, queue
+from .forms import RegisterForm, StatusForm
+from .labels import gettext as _
+from .labels import status_label
+from .models import CALLED, SERVING
+from .registration import Request, book, by_code, local_time, queue_ahead
+from .settings import clinic_of, clinics
+
+pages = Blueprint("clinic", __name__)
+STYLESHEET = Path(__file__).resolve().parent / "static" / "clinic.css"
+BOARD_REFRESH_SECONDS = 15
+
+
+@pages.context_processor
+def helpers():
+    return {"status_label": status_label, "local_time": lambda when, fmt="%H:%M": local_time(g.tenant, when, fmt)}
+
+
+@pages.route("/clinic.css")
+@public
+def stylesheet():
+    return send_file(STYLESHEET, mimetype="text/css", max_age=300)
+
+
+@pages.route("/")
+@public
+def index():
+    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm())
+
+
+def place_choices(tenant) -> list[tuple[str, str]]:
+    return [(f"{c.code}/{p.code}", f"{c.name} — {p.name}") for c in clinics(tenant) for p in c.polis]
+
+
+def register_with(form: RegisterForm, channel: str):
+    """Book from a filled form; the visit, or None with the errors on the form's fields."""
+    clinic, _sep, poli = (form.place.data or "").partition("/")
+    def text(field) -> str:
+        return (field.data or "").strip()
+
+    req = Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
+                  name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
+    with unit_of_work(form, show=show_on_field) as work:
+        visit, _created = book(g.tenant, current_actor(), req)
+    return visit if work.ok else None
+
+
+FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place"}
+
+
+def show_on_field(form, exc) -> None:
+    """A refusal of the registration, on the field it concerns (clinic and poli: the place)."""
+    field = getattr(form, FIELDS.get(exc.where, ""), None)
+    if field is not None:
+        field.errors = list(field.errors or []) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@pages.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    form = RegisterForm()
+    form.place.choices = place_choices(g.tenant)
+    if request.method == "GET":
+        form.day.data = local_date(g.tenant, utcnow())
+    if form.validate_on_submit():
+        visit = register_with(form, "portal")
+        if visit is not None:
+            return redirect(url_for(".status", code=visit.booking_code))
+    return render_template("clinic/register.html", form=form), 400 if request.method == "POST" else 200
+
+
+@pages.route("/status")
+@public
+def status():
+    form = StatusForm(request.args)
+    visit = ahead = None
+    if request.args.get("code") is not None and form.validate():
+        visit = by_code(g.tenant, form.code.data)
+        if visit is None:
+            form.code.errors.append(_("No booking has that code."))
+        else:
+            with tenant_scope(g.tenant):
+                ahead = queue_ahead(visit)
+    clinic = clinic_of(g.tenant, visit.clinic) if visit else None
+    code = 404 if request.args.get("code") and visit is None else 200
+    return render_template("clinic/status.html", form=form, visit=visit, ahead=ahead, clinic=clinic,
+                           poli=clinic.poli(visit.poli) if clinic else None), code
+
+
+@pages.route("/board/<clinic_code>")
+@public
+def board(clinic_code: str):
+    clinic = clinic_of(g.tenant, clinic_code)
+    if clinic is None:
+        abort(404)
+    day = local_date(g.tenant, utcnow())
+    rows = []
+    with tenant_scope(g.tenant):
+        for poli in clinic.polis:
+            today = figures.day_visits(clinic.code, poli.code, day)
+            now_called = [v for v in today if v.status in (CALLED, SERVING)]
+            waiting = queue.waiting(clinic.code, poli.code, day)
+            rows.append({"poli": poli, "called": sorted(now_called, key=lambda v: v.called_at or v.registered_at)[-2:],
+                         "next": waiting[:3], "remaining": len(waiting)})
+    return render_template("clinic/board.html", clinic=clinic, rows=rows, day=day, refresh=BOARD_REFRESH_SECONDS)
+
+
+@pages.route("/figures")
+@public
+def figures_page():
+    from .chart import bar_chart
+
+    start, end = figures.last_days(g.tenant, 30)
+    rows = figures.table(g.tenant, start, end)
+    names = {c.code: c for c in clinics(g.tenant)}
+
+    def label(row):
+        clinic = names.get(row["clinic"])
+        poli = clinic.poli(row["poli"]) if clinic else None
+        return f"{clinic.name if clinic else row['clinic']} · {poli.name if poli else row['poli']}"
+
+    for row in rows:
+        row["label"] = label(row)
+    chart = bar_chart(_("Visits per clinic and poli"), [(r["label"], r["visits"]) for r in rows])
+    return render_template("clinic/figures.html", rows=rows, chart=chart, start=start, end=end)
+
+
+from . import views_desk  # noqa: E402,F401  (the desk's routes on the same blueprint)

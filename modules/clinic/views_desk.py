@@ -1,0 +1,148 @@
+"""The desk (registration and calls, one poli on a tablet: buttons, no JavaScript) and the
+practitioner's encounter form with the patient's history at that clinic."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.kit import current_actor, db, local_date, requires, tenant_scope, unit_of_work, utcnow
+
+from . import encounters, queue
+from .encounters import NotPractitioner, Record
+from .forms import EncounterForm, RegisterForm
+from .labels import gettext as _
+from .models import Patient, Visit
+from .settings import clinic_of, clinics
+from .views import pages, place_choices, register_with
+
+ACTIONS = {"call": queue.call, "recall": queue.recall, "skip": queue.skip, "absent": queue.absent,
+           "serve": queue.serve, "finish": queue.finish, "checkin": queue.check_in}
+
+
+def _place(clinic_code: str, poli_code: str):
+    clinic = clinic_of(g.tenant, clinic_code)
+    poli = clinic.poli(poli_code) if clinic else None
+    if poli is None:
+        abort(404)
+    return clinic, poli
+
+
+@pages.route("/desk/")
+@requires("clinic.desk")
+def desk_home():
+    return render_template("clinic/desk_home.html", clinics=clinics(g.tenant))
+
+
+@pages.route("/desk/<clinic_code>/<poli_code>", methods=["GET", "POST"])
+@requires("clinic.desk")
+def desk(clinic_code: str, poli_code: str):
+    clinic, poli = _place(clinic_code, poli_code)
+    form = RegisterForm()
+    form.place.choices = place_choices(g.tenant)
+    status = 200
+    if request.method == "GET":
+        form.place.data, form.day.data = f"{clinic.code}/{poli.code}", local_date(g.tenant, utcnow())
+    elif form.validate_on_submit():
+        visit = register_with(form, "desk")
+        if visit is not None:
+            flash(_("Registered: number %(n)s.", n=visit.number))
+            return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
+        status = 400
+    else:
+        status = 400
+    day = local_date(g.tenant, utcnow())
+    with tenant_scope(g.tenant):
+        from .figures import day_visits
+
+        visits = day_visits(clinic.code, poli.code, day)
+    return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form,
+                           remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
+
+
+@pages.route("/desk/<clinic_code>/<poli_code>/next", methods=["POST"])
+@requires("clinic.desk")
+def desk_next(clinic_code: str, poli_code: str):
+    clinic, poli = _place(clinic_code, poli_code)
+    with unit_of_work() as work:
+        visit = queue.call_next(g.tenant, current_actor(), clinic.code, poli.code)
+    flash(_("Calling %(n)s.", n=visit.number) if work.ok else work.error.message)
+    return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
+
+
+@pages.route("/desk/visit/<int:visit_id>/<action>", methods=["POST"])
+@requires("clinic.desk")
+def desk_action(visit_id: int, action: str):
+    step = ACTIONS.get(action)
+    if step is None:
+        abort(404)
+    with unit_of_work() as work:
+        visit = step(g.tenant, current_actor(), visit_id)
+        place = (visit.clinic, visit.poli)
+    if not work.ok:
+        flash(work.error.message)
+        with tenant_scope(g.tenant):
+            row = db.session.get(Visit, visit_id)
+            place = (row.clinic, row.poli)
+    return redirect(url_for(".desk", clinic_code=place[0], poli_code=place[1]))
+
+
+def _record_from(form: EncounterForm) -> Record:
+    vitals = {name: getattr(form, name).data for name in encounters.VITALS}
+    return Record(complaint=form.complaint.data or "", icd10=form.icd10.data or "", diagnosis=form.diagnosis.data or "",
+                  prescription=form.prescription.data or "", vitals=vitals)
+
+
+def _on_field(form, exc) -> None:
+    field = getattr(form, exc.where, None) if exc.where else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = list(field.errors or []) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@pages.route("/visit/<int:visit_id>/encounter", methods=["GET", "POST"])
+@requires("clinic.encounter")
+def encounter(visit_id: int):
+    with tenant_scope(g.tenant):
+        visit = db.session.get(Visit, visit_id)
+        if visit is None:
+            abort(404)
+        try:
+            encounters.practitioner_of(g.tenant, visit.clinic, current_user)
+        except NotPractitioner:
+            abort(403)
+        patient = db.session.get(Patient, visit.patient_id)
+    form = EncounterForm()
+    if form.validate_on_submit():
+        with unit_of_work(form, show=_on_field) as work:
+            encounters.record(g.tenant, current_actor(), current_user, visit_id, _record_from(form))
+        if work.ok:
+            flash(_("Encounter saved."))
+            return redirect(url_for(".encounter", visit_id=visit_id))
+    with unit_of_work() as reading:  # the read of the history is audited: its own small transaction
+        past = encounters.history(g.tenant, current_actor(), current_user, visit.patient_id, visit.clinic)
+        rows = [(e, encounters.vitals_of(e)) for e in past]
+    return render_template("clinic/encounter.html", visit=visit, patient=patient, form=form, history=rows,
+                           clinic=clinic_of(g.tenant, visit.clinic)), 400 if request.method == "POST" else 200
+
+
+@pages.route("/practice/")
+@requires("clinic.encounter")
+def practice():
+    """The practitioner's worklist: today's called, served and finished patients at their polis."""
+    from .figures import day_visits
+
+    day = local_date(g.tenant, utcnow())
+    email = (current_user.email or "").strip().lower()
+    lists = []
+    with tenant_scope(g.tenant):
+        for clinic in clinics(g.tenant):
+            me = next((p for p in clinic.practitioners if p.email and p.email == email), None)
+            if me is None:
+                continue
+            for poli in clinic.polis:
+                if poli.code in me.polis:
+                    visits = [v for v in day_visits(clinic.code, poli.code, day)
+                              if v.status in ("called", "serving", "done")]
+                    lists.append((clinic, poli, visits))
+    return render_template("clinic/practice.html", lists=lists)
