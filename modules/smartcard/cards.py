@@ -241,3 +241,14 @@ def terminal_for_token(tenant, token_name: str) -> Terminal:
     if terminal is None:
         raise CardError("terminal_unknown", _("This token belongs to no active terminal of the tenant."), "token")
     return terminal
+
+
+def access_answer(tenant, number) -> dict | None:
+    """The ``access_card`` hook's answer: the card's status and its holder's entitlements."""
+    try:
+        card = find_card(tenant, number)
+    except CardError:
+        return None
+    holder = holder_of(tenant, card)
+    return {"number": card.number, "status": card.status, "holder_kind": holder.kind if holder else None,
+            "entitlements": holder.entitlements if holder else []}
