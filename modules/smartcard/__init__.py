@@ -79,7 +79,8 @@ def openapi_paths(app):
 
 @hookimpl
 def nav_items(tenant, user):
-    return [{"title": _l("City card"), "endpoint": "smartcard.index"}]
+    return [{"title": _l("City card"), "endpoint": "smartcard.index"},
+            {"title": _l("Card takings"), "endpoint": "smartcard.takings", "permission": "smartcard.takings"}]
 
 
 @hookimpl
