@@ -95,3 +95,10 @@ def access_card(tenant, number):
     from .cards import access_answer
 
     return access_answer(tenant, number)
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import smartcard_group
+
+    cli.add_command(smartcard_group)
