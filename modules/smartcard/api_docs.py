@@ -11,9 +11,14 @@ def _body(required, **props):
         "type": "object", "required": required, "properties": props}}}}
 
 
-def _post(summary, body, security=_SEC, idempotent=True):
+def _path(name):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _post(summary, body, security=_SEC, idempotent=True, path=None):
+    params = ([_KEY] if idempotent else []) + ([_path(path)] if path else [])
     return {"post": {
-        "summary": summary, "security": security, "parameters": [_KEY] if idempotent else [], "requestBody": body,
+        "summary": summary, "security": security, "parameters": params, "requestBody": body,
         "responses": {
             "201": {"description": "The transfer written (or the first one, for the same id)",
                     "content": {"application/json": {"schema": _TRANSFER}}},
@@ -37,8 +42,9 @@ OPENAPI_PATHS = {
     f"{P}/holds": _post("Hold an amount on a card (gate, bus entry)", _body(
         ["id", "card", "amount"], id=_ID, card=_CARD, amount=_AMOUNT, timeout={"type": "integer"})),
     f"{P}/holds/{{hold_id}}/capture": _post("Post a hold, for at most what it holds", _body(["id"], id=_ID,
-                                                                                           amount=_AMOUNT)),
-    f"{P}/holds/{{hold_id}}/void": _post("Release a hold", _body(["id"], id=_ID)),
+                                                                                           amount=_AMOUNT),
+                                                       path="hold_id"),
+    f"{P}/holds/{{hold_id}}/void": _post("Release a hold", _body(["id"], id=_ID), path="hold_id"),
     f"{P}/refunds": _post("Refund (part of) a payment", _body(["id", "payment", "amount"], id=_ID, payment=_ID,
                                                               amount=_AMOUNT)),
     f"{P}/bank/topups": _post("The bank's top-up callback (X-Pamong-Signature)", _body(
@@ -46,7 +52,7 @@ OPENAPI_PATHS = {
     f"{P}/qris/payments": _post("The QRIS acquirer's payment callback (X-Pamong-Signature)", _body(
         ["reference", "merchant", "amount"], reference=_ID, merchant={"type": "string"}, amount=_AMOUNT),
         security=[], idempotent=False),
-    f"{P}/cards/{{number}}/balance": {"get": {"summary": "A card's balance", "security": _SEC, "responses": {
+    f"{P}/cards/{{number}}/balance": {"get": {"summary": "A card's balance", "security": _SEC, "parameters": [_path("number")], "responses": {
         "200": {"description": "balance, held, available (rupiah)"}, "404": {"description": "Unknown card", **_ERROR}}}},
     f"{P}/qris": {"get": {"summary": "The terminal's QRIS payload (dynamic with ?amount=)", "security": _SEC,
                           "responses": {"200": {"description": "payload"},

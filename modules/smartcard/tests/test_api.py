@@ -159,3 +159,9 @@ def test_bank_top_up_callback_forged_and_replayed(app, client, sc_tenant, termin
     assert (over.status_code, _code(over)) == (422, "exceeds_limit")
     with app.app_context():
         assert ledger.check([sc_tenant]) == []
+
+
+def test_the_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {f"{API}/payments", f"{API}/holds", f"{API}/holds/{{hold_id}}/capture", f"{API}/refunds",
+            f"{API}/bank/topups", f"{API}/qris/payments"} <= set(paths)
