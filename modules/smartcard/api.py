@@ -83,7 +83,7 @@ def create_payment():
                             terminal.merchant, body.get("amount"))
         return jsonify(id=legs[0].key, amount=sum(t.amount for t in legs), fee=sum(t.amount for t in legs[1:]),
                        transfers=[_transfer_json(t) for t in legs],
-                       balance=services.balance(g.tenant, body["card"]).as_json()), 201
+                       balance=services.balance(g.tenant, services.normalise_number(body["card"]), known=True).as_json()), 201
     return _run(act)
 
 

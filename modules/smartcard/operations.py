@@ -44,11 +44,13 @@ def _opening(tenant, actor, write):
     return write()
 
 
-def balance(tenant, number: str) -> Balance:
-    card = find_card(tenant, number)
-    account = ledger.get_account(tenant, card.wallet_code)
+def balance(tenant, number: str, *, known: bool = False) -> Balance:
+    """The card's balance; ``known``: the number was just checked (a payment's answer), so the
+    card row is not read again."""
+    card_number = number if known else find_card(tenant, number).number
+    account = ledger.get_account(tenant, f"card.{card_number}")
     posted = account.credits_posted - account.debits_posted
-    return Balance(card.number, posted, account.debits_pending, posted - account.debits_pending)
+    return Balance(card_number, posted, account.debits_pending, posted - account.debits_pending)
 
 
 def top_up(tenant, actor, reference: str, number: str, amount: int):
