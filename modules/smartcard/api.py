@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.exc import IntegrityError
+
 from flask import Blueprint, g, jsonify
 
 from core.kit import (
@@ -176,6 +178,8 @@ def _callback(source: str, action):
             db.session.flush()
     except PamongError as exc:
         return _error(exc)
+    except IntegrityError:  # the same signed request, twice at once: the other one counts
+        return _error(CardError("replayed", _("This request was already received."), "signature"))
     db.session.commit()
     return jsonify(_transfer_json(t)), 201
 

@@ -66,3 +66,35 @@ def terminal(slug, code, merchant, token_name):
         _fail(str(exc))
     db.session.commit()
     click.echo(f"{slug}: terminal {code} of {merchant} registered")
+
+
+def _card_command(name, help_text, action):
+    @smartcard_group.command(name, help=help_text)
+    @click.argument("slug")
+    @click.argument("number")
+    @click.argument("rest", nargs=-1)
+    @with_appcontext
+    def command(slug, number, rest):
+        tenant = _tenant(slug)
+        try:
+            card = action(tenant, Actor.system("cli", tenant), number, *rest)
+        except PamongError as exc:
+            _fail(str(exc))
+        except TypeError:
+            _fail(f"{name}: wrong arguments (see --help)")
+        db.session.commit()
+        click.echo(f"{slug}: card {card.number} {card.status}")
+    return command
+
+
+def _services():
+    from . import services
+    return services
+
+
+_card_command("block", "Block card NUMBER [REASON].", lambda t, a, n, *r: _services().block(t, a, n, " ".join(r)))
+_card_command("unblock", "Unblock card NUMBER.", lambda t, a, n: _services().unblock(t, a, n))
+_card_command("replace", "Replace card NUMBER by NEW_NUMBER (its balance moves).",
+              lambda t, a, n, new: _services().replace(t, a, n, new))
+_card_command("close", "Close card NUMBER [REASON] (its balance is paid out through the bank).",
+              lambda t, a, n, *r: _services().close(t, a, n, " ".join(r)))
