@@ -108,7 +108,7 @@ def create_hold():
 def capture_hold(hold_id):
     def act():
         body, terminal = json_object(), _terminal()
-        t = services.capture(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"h": hold_id}, "h")),
+        t = services.capture(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"hold_id": hold_id}, "hold_id")),
                              body.get("amount"), merchant=terminal.merchant)
         return jsonify(_transfer_json(t)), 201
     return _run(act)
@@ -120,7 +120,7 @@ def capture_hold(hold_id):
 def void_hold(hold_id):
     def act():
         body, terminal = json_object(), _terminal()
-        t = services.void(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"h": hold_id}, "h")),
+        t = services.void(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"hold_id": hold_id}, "hold_id")),
                           merchant=terminal.merchant)
         return jsonify(_transfer_json(t)), 201
     return _run(act)
