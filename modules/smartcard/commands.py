@@ -45,8 +45,9 @@ def issue(slug, number, name, nik):
         card = services.issue_card(tenant, actor, number, holder)
     except PamongError as exc:
         _fail(str(exc) if exc.where else f"{exc.code}: {exc}")
+    message = f"{slug}: card {card.number} issued"
     db.session.commit()
-    click.echo(f"{slug}: card {card.number} issued")
+    click.echo(message)
 
 
 @smartcard_group.command("terminal", help="Register terminal CODE of MERCHANT, calling with the API token TOKEN_NAME "
@@ -82,8 +83,9 @@ def _card_command(name, help_text, action):
             _fail(str(exc))
         except TypeError:
             _fail(f"{name}: wrong arguments (see --help)")
+        message = f"{slug}: card {card.number} {card.status}"
         db.session.commit()
-        click.echo(f"{slug}: card {card.number} {card.status}")
+        click.echo(message)
     return command
 
 
