@@ -155,3 +155,13 @@ def admin_items(app, tenant, user):
 @hookspec
 def dashboard_metrics(app, tenant):
     """Return ``[{"label", "value"}]``: public transparency figures shown on the tenant's home page."""
+
+
+# -- Access cards ---------------------------------------------------------------------------------
+
+@hookspec(firstresult=True)
+def access_card(app, tenant, number):
+    """Return what the module that issues ``tenant``'s cards knows of card ``number`` (a string as
+    read from the card), as plain data: ``{"number", "status" ("active", "blocked", "closed",
+    "replaced"), "holder_kind" ("citizen", "employee" or None), "entitlements": [codes]}``, or None
+    when it issued no such card. Other modules ask through ``core.kit.access_cards`` (issue 18.5)."""

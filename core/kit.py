@@ -58,6 +58,7 @@ from .identity import (
 from .identity_column import IdentityNumber, identity_hash, identity_lookup
 from . import ledger
 from .idempotency import idempotent
+from . import access_cards
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
@@ -108,4 +109,6 @@ __all__ = [
     # protection answering in a standard's format; CSRF exemption for token/signature routes
     "Actor", "current_actor", "UnitOfWork", "unit_of_work", "SignedRequest", "signed_webhook", "refusal",
     "bpjs_error", "fhir_error", "csrf_exempt",
+    # a card and its holder's entitlements, from the module that issues the tenant's cards (core/access_cards.py)
+    "access_cards",
 ]

@@ -1,0 +1,205 @@
+"""The terminal API under /api/v1/smartcard/ (the bank's and the QRIS acquirer's callbacks too).
+
+A terminal calls with a core API token of the tenant that has the scope ``smartcard:terminal`` and
+is registered as a terminal (``Terminal.token_name``): the token says the tenant, the terminal says
+the merchant or service point credited. Every POST goes through the core's ``idempotent`` helper
+(``Idempotency-Key``: missing 400, another body 422, still running 409, again: the stored answer),
+and the transfer ``id`` in the body is the ledger transfer's id (``<merchant>:<id>``), so even a
+retry under a new key never pays twice. Errors: ``{"error": {"code", "message", "where"}}``.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.exc import IntegrityError
+
+from flask import Blueprint, g, jsonify
+
+from core.kit import (
+    Actor, PamongError, api_scope, current_actor, db, gettext as _, idempotent, json_object, load_json,
+    signed_webhook, tenant_scope, tenant_secret,
+)
+
+from . import services
+from .errors import CardError, status_of
+from .models import Callback
+from .qris import parse_amount, payload
+from .settings_access import merchant_of, settings
+
+api = Blueprint("smartcard_api", __name__)
+SCOPE = "smartcard:terminal"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}")
+
+
+def _error(exc: PamongError):
+    db.session.rollback()
+    return jsonify(error={"code": exc.code, "message": exc.message, "where": exc.where}), status_of(exc)
+
+
+def _terminal():
+    return services.terminal_for_token(g.tenant, g.api_token.name)
+
+
+def _id(body: dict, field: str = "id") -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise CardError("id_invalid", _("Give an id of 1 to 31 letters, digits, '-' or '_'."), field)
+    return value
+
+
+def _key(terminal, value: str) -> str:
+    return f"{terminal.merchant}:{value}"
+
+
+def _transfer_json(t) -> dict:
+    return {"id": t.key, "kind": t.kind, "amount": t.amount, "created_at": t.created_at.isoformat()}
+
+
+def _run(action):
+    """Answer ``action()``'s transfers (201) or its refusal; commit what it wrote."""
+    try:
+        result = action()
+    except PamongError as exc:
+        return _error(exc)
+    db.session.commit()
+    return result
+
+
+@api.route("/cards/<number>/balance")
+@api_scope(SCOPE)
+def card_balance(number):
+    try:
+        _terminal()
+        return jsonify(services.balance(g.tenant, number).as_json())
+    except PamongError as exc:
+        return _error(exc)
+
+
+@api.route("/payments", methods=["POST"])
+@api_scope(SCOPE)
+@idempotent
+def create_payment():
+    def act():
+        body, terminal = json_object(), _terminal()
+        legs = services.pay(g.tenant, current_actor(), _key(terminal, _id(body)), body.get("card"),
+                            terminal.merchant, body.get("amount"))
+        return jsonify(id=legs[0].key, amount=sum(t.amount for t in legs), fee=sum(t.amount for t in legs[1:]),
+                       transfers=[_transfer_json(t) for t in legs],
+                       balance=services.balance(g.tenant, services.normalise_number(body["card"]), known=True).as_json()), 201
+    return _run(act)
+
+
+@api.route("/holds", methods=["POST"])
+@api_scope(SCOPE)
+@idempotent
+def create_hold():
+    def act():
+        body, terminal = json_object(), _terminal()
+        timeout = body.get("timeout")
+        t = services.hold(g.tenant, current_actor(), _key(terminal, _id(body)), body.get("card"), terminal.merchant,
+                          body.get("amount"), timeout)
+        return jsonify(_transfer_json(t)), 201
+    return _run(act)
+
+
+@api.route("/holds/<hold_id>/capture", methods=["POST"])
+@api_scope(SCOPE)
+@idempotent
+def capture_hold(hold_id):
+    def act():
+        body, terminal = json_object(), _terminal()
+        t = services.capture(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"hold_id": hold_id}, "hold_id")),
+                             body.get("amount"), merchant=terminal.merchant)
+        return jsonify(_transfer_json(t)), 201
+    return _run(act)
+
+
+@api.route("/holds/<hold_id>/void", methods=["POST"])
+@api_scope(SCOPE)
+@idempotent
+def void_hold(hold_id):
+    def act():
+        body, terminal = json_object(), _terminal()
+        t = services.void(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"hold_id": hold_id}, "hold_id")),
+                          merchant=terminal.merchant)
+        return jsonify(_transfer_json(t)), 201
+    return _run(act)
+
+
+@api.route("/refunds", methods=["POST"])
+@api_scope(SCOPE)
+@idempotent
+def create_refund():
+    def act():
+        body, terminal = json_object(), _terminal()
+        t = services.refund(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id(body, "payment")),
+                            body.get("amount"), merchant=terminal.merchant)
+        return jsonify(_transfer_json(t)), 201
+    return _run(act)
+
+
+@api.route("/qris")
+@api_scope(SCOPE)
+def qris_payload():
+    """The terminal's QRIS: static, or dynamic with ``?amount=`` (whole rupiah)."""
+    from flask import request
+
+    try:
+        terminal = _terminal()
+        raw = request.args.get("amount")
+        amount = None if raw is None else parse_amount(raw)
+        text = payload(merchant_of(g.tenant, terminal.merchant), acquirer=settings(g.tenant)["acquirer"],
+                       amount=amount, terminal=terminal.code)
+        return jsonify(payload=text, dynamic=amount is not None, amount=amount)
+    except PamongError as exc:
+        return _error(exc)
+
+
+def _seen(tenant, digest: str) -> bool:
+    with tenant_scope(tenant):
+        return db.session.execute(db.select(Callback.id).where(Callback.digest == digest)).first() is not None
+
+
+def _secret(name):
+    return lambda tenant: tenant_secret(tenant, settings(tenant)[name]) or None
+
+
+def _callback(source: str, action):
+    """A signed callback: the body is read as signed; the digest kept (a replay is 409 at once)."""
+    try:
+        body = load_json(g.webhook.body)
+        if not isinstance(body, dict):
+            raise CardError("invalid_json", _("Send a JSON object."), "body")
+        reference = _id(body, "reference")
+        actor = Actor.system(f"smartcard.{source}", g.tenant)
+        t = action(body, reference, actor)
+        with tenant_scope(g.tenant):
+            db.session.add(Callback(digest=g.webhook.digest, source=source, reference=reference))
+            db.session.flush()
+    except PamongError as exc:
+        return _error(exc)
+    except IntegrityError:  # the same signed request, twice at once: the other one counts
+        return _error(CardError("replayed", _("This request was already received."), "signature"))
+    db.session.commit()
+    return jsonify(_transfer_json(t)), 201
+
+
+@api.route("/bank/topups", methods=["POST"])
+@signed_webhook(_secret("bank_secret"), seen=_seen)
+def bank_topup():
+    """The issuing bank: ``{"reference", "card", "amount"}`` credited to the card."""
+    return _callback("bank", lambda body, ref, actor: services.top_up(g.tenant, actor, ref, body.get("card"),
+                                                                       body.get("amount")))
+
+
+@api.route("/qris/payments", methods=["POST"])
+@signed_webhook(_secret("qris_secret"), seen=_seen)
+def qris_payment():
+    """The QRIS acquirer: ``{"reference", "merchant", "amount"}`` paid to a merchant from any bank's app."""
+    def act(body, ref, actor):
+        amount = body.get("amount")
+        if isinstance(amount, str):
+            amount = parse_amount(amount)
+        return services.qris_paid(g.tenant, actor, ref, body.get("merchant") if isinstance(body.get("merchant"), str)
+                                  else "", amount)
+    return _callback("qris", act)

@@ -1,0 +1,254 @@
+"""Cards and holders of a tenant: issue, link to a citizen (NIK) or an employee (NIP), block,
+unblock, replace (the balance moves to the new card), close (the balance is paid out), and the
+entitlements an access card carries. Functions of ``(tenant, actor, ...)``; the caller commits.
+Every change is audited (``smartcard.card.*``)."""
+from __future__ import annotations
+
+import functools
+import re
+
+from core.kit import audit, db, for_change, gettext as _, ledger, tenant_scope, utcnow
+
+from .errors import CardError
+from .models import SETTLEMENT, Card, Holder, Terminal
+from .settings_access import limit_of
+
+def _in_scope(fn):
+    """Run ``fn(tenant, ...)`` inside the tenant's scope, so the rows it changes are flushed there
+    (Row Level Security on PostgreSQL sees them)."""
+    @functools.wraps(fn)
+    def wrapper(tenant, *args, **kw):
+        with tenant_scope(tenant):
+            return fn(tenant, *args, **kw)
+    return wrapper
+
+
+_NUMBER = re.compile(r"[0-9]{16}")
+_ENTITLEMENT = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
+
+
+def normalise_number(number) -> str:
+    """A card number: 16 digits (spaces and dashes as printed are dropped); else ``card_unknown``."""
+    text = re.sub(r"[\s-]", "", number) if isinstance(number, str) else ""
+    if not _NUMBER.fullmatch(text):
+        raise CardError("card_unknown", _("A card number is 16 digits."), "card")
+    return text
+
+
+def find_card(tenant, number, *, lock: bool = False) -> Card:
+    """The card ``number`` of ``tenant`` (``card_unknown`` if none); ``lock`` reads it for change."""
+    number = normalise_number(number)
+    with tenant_scope(tenant):
+        query = db.select(Card).where(Card.number == number)
+        card = db.session.execute(for_change(query, Card) if lock else query).scalar_one_or_none()
+    if card is None:
+        raise CardError("card_unknown", _("No card with this number."), "card")
+    return card
+
+
+def usable(card: Card) -> Card:
+    """The card if it may pay or be topped up; else ``card_blocked`` / ``card_closed`` / ``card_replaced``."""
+    if card.status != "active":
+        messages = {"blocked": _("This card is blocked."), "closed": _("This card is closed."),
+                    "replaced": _("This card was replaced by another.")}
+        raise CardError(f"card_{card.status}", messages[card.status], "card")
+    return card
+
+
+def create_holder(tenant, actor, name: str, *, kind: str = "citizen", nik: str | None = None,
+                  nip: str | None = None, user_id: int | None = None, entitlements=()) -> Holder:
+    """A holder; ``nik`` / ``nip`` are checked by the core's identity rules (``IdentityError``,
+    a ``ValidationError``) and stored encrypted. A holder with either is *registered*."""
+    if kind not in ("citizen", "employee"):
+        raise CardError("holder_invalid", _("A holder is a citizen or an employee."), "kind")
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise CardError("holder_invalid", _("Give the holder's name (at most 120 characters)."), "name")
+    with tenant_scope(tenant):
+        holder = Holder(kind=kind, name=name, user_id=user_id)
+        holder.nik = nik or None
+        holder.nip = nip or None
+        holder.entitlements = _entitlements(entitlements)
+        db.session.add(holder)
+        db.session.flush()
+        audit(tenant, actor, "smartcard.holder.create", "smartcard_holder", holder.id,
+              after={"kind": kind, "registered": holder.registered, "entitlements": holder.entitlements})
+    return holder
+
+
+def _entitlements(values) -> list[str]:
+    out = []
+    for value in values or ():
+        if not isinstance(value, str) or not _ENTITLEMENT.fullmatch(value):
+            raise CardError("holder_invalid", _("An entitlement is a short lower-case code such as 'library'."),
+                            "entitlements")
+        out.append(value)
+    return out
+
+
+@_in_scope
+def set_entitlements(tenant, actor, holder: Holder, entitlements) -> Holder:
+    before = holder.entitlements
+    holder.entitlements = _entitlements(entitlements)
+    with tenant_scope(tenant):
+        audit(tenant, actor, "smartcard.holder.entitlements", "smartcard_holder", holder.id,
+              before={"entitlements": before}, after={"entitlements": holder.entitlements})
+    return holder
+
+
+def issue_card(tenant, actor, number: str, holder: Holder | None = None) -> Card:
+    """A new active card with its wallet on the ledger (never below zero)."""
+    number = normalise_number(number)
+    with tenant_scope(tenant):
+        if db.session.execute(db.select(Card.id).where(Card.number == number)).first():
+            raise CardError("card_exists", _("A card with this number exists."), "card")
+        card = Card(number=number, status="active", holder_id=holder.id if holder else None)
+        db.session.add(card)
+        db.session.flush()
+        ledger.open_account(tenant, actor, card.wallet_code, "wallet")
+        audit(tenant, actor, "smartcard.card.issue", "smartcard_card", card.id,
+              after={"number": number, "holder": holder.id if holder else None})
+    return card
+
+
+def holder_of(tenant, card: Card) -> Holder | None:
+    if card.holder_id is None:
+        return None
+    with tenant_scope(tenant):
+        return db.session.get(Holder, card.holder_id)
+
+
+@_in_scope
+def link(tenant, actor, number: str, holder: Holder) -> Card:
+    """Give the card to ``holder`` (registering it: the higher balance limit applies)."""
+    card = find_card(tenant, number, lock=True)
+    usable(card)
+    before = card.holder_id
+    card.holder_id = holder.id
+    with tenant_scope(tenant):
+        audit(tenant, actor, "smartcard.card.link", "smartcard_card", card.id,
+              before={"holder": before}, after={"holder": holder.id})
+    return card
+
+
+def _set_status(tenant, actor, card: Card, status: str, reason: str = "") -> Card:
+    before = card.status
+    card.status = status
+    if status == "closed":
+        card.closed_at = utcnow()
+    action = {"blocked": "block", "active": "unblock"}.get(status, status)
+    with tenant_scope(tenant):
+        audit(tenant, actor, f"smartcard.card.{action}", "smartcard_card", card.id,
+              before={"status": before}, after={"status": status, "reason": reason})
+    return card
+
+
+@_in_scope
+def block(tenant, actor, number: str, reason: str = "") -> Card:
+    """Block an active card (lost, stolen): it can no longer pay or be topped up."""
+    return _set_status(tenant, actor, usable(find_card(tenant, number, lock=True)), "blocked", reason)
+
+
+@_in_scope
+def unblock(tenant, actor, number: str) -> Card:
+    card = find_card(tenant, number, lock=True)
+    if card.status != "blocked":
+        raise CardError("card_not_blocked", _("Only a blocked card can be unblocked."), "card")
+    return _set_status(tenant, actor, card, "active")
+
+
+def _movable(tenant, card: Card) -> int:
+    """The wallet's balance when no hold is open on it (else ``holds_pending``)."""
+    account = ledger.get_account(tenant, card.wallet_code)
+    if account.debits_pending or account.credits_pending:
+        raise CardError("holds_pending", _("A hold is still open on this card; end it (or wait for its timeout) first."),
+                        "card")
+    return account.credits_posted - account.debits_posted
+
+
+@_in_scope
+def replace(tenant, actor, number: str, new_number: str) -> Card:
+    """A new card for the same holder; the old one's balance moves to it (one transfer
+    ``replace.<old number>``) and the old card becomes ``replaced``. The old card may be blocked."""
+    old = find_card(tenant, number, lock=True)
+    if old.status not in ("active", "blocked"):
+        usable(old)
+    new = issue_card(tenant, actor, new_number, holder_of(tenant, old))
+    balance = _movable(tenant, old)
+    if balance:
+        ledger.transfer(tenant, actor, f"replace.{old.number}", old.wallet_code, new.wallet_code, balance,
+                        memo=f"replace {old.number} {new.number}")
+        _check_limit(tenant, new)
+    old.replaced_by = new.number
+    _set_status(tenant, actor, old, "replaced")
+    return new
+
+
+@_in_scope
+def close(tenant, actor, number: str, reason: str = "") -> Card:
+    """Close the card; what is left in its wallet is paid out to the holder through the bank
+    (transfer ``close.<number>`` to the settlement account)."""
+    card = find_card(tenant, number, lock=True)
+    if card.status not in ("active", "blocked"):
+        usable(card)
+    balance = _movable(tenant, card)
+    if balance:
+        ledger.transfer(tenant, actor, f"close.{card.number}", card.wallet_code, SETTLEMENT, balance,
+                        memo=f"close {card.number}")
+    return _set_status(tenant, actor, card, "closed", reason)
+
+
+def wallet_balance(account) -> int:
+    """Rupiah a wallet holds, incoming holds counted (what the balance limit caps)."""
+    return account.credits_posted + account.credits_pending - account.debits_posted
+
+
+def _check_limit(tenant, card: Card) -> None:
+    """Refuse (``exceeds_limit``) when the card now holds more than its limit. Called after the
+    ledger wrote the credit, while its transaction still holds the wallet's lock."""
+    limit = limit_of(tenant, holder_of(tenant, card))
+    if wallet_balance(ledger.get_account(tenant, card.wallet_code)) > limit:
+        raise CardError("exceeds_limit", _("The card would hold more than its limit of Rp%(limit)s.",
+                                           limit=f"{limit:,}".replace(",", ".")), "amount")
+
+
+check_limit = _check_limit
+
+
+def register_terminal(tenant, actor, code: str, merchant: str, token_name: str) -> Terminal:
+    """A terminal of ``merchant`` (a settings code) that calls with the API token ``token_name``."""
+    from .settings_access import merchant_of
+
+    merchant_of(tenant, merchant)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", code or ""):
+        raise CardError("terminal_invalid", _("A terminal code is up to 32 letters, digits, '-' or '_'."), "code")
+    with tenant_scope(tenant):
+        if db.session.execute(db.select(Terminal.id).where(
+                (Terminal.code == code) | (Terminal.token_name == token_name))).first():
+            raise CardError("terminal_exists", _("A terminal with this code or token exists."), "code")
+        terminal = Terminal(code=code, merchant=merchant, token_name=token_name, active=True)
+        db.session.add(terminal)
+        db.session.flush()
+        audit(tenant, actor, "smartcard.terminal.register", "smartcard_terminal", terminal.id,
+              after={"code": code, "merchant": merchant, "token": token_name})
+    return terminal
+
+
+def terminal_for_token(tenant, token_name: str) -> Terminal:
+    with tenant_scope(tenant):
+        terminal = db.session.execute(db.select(Terminal).where(
+            Terminal.token_name == token_name, Terminal.active.is_(True))).scalar_one_or_none()
+    if terminal is None:
+        raise CardError("terminal_unknown", _("This token belongs to no active terminal of the tenant."), "token")
+    return terminal
+
+
+def access_answer(tenant, number) -> dict | None:
+    """The ``access_card`` hook's answer: the card's status and its holder's entitlements."""
+    try:
+        card = find_card(tenant, number)
+    except CardError:
+        return None
+    holder = holder_of(tenant, card)
+    return {"number": card.number, "status": card.status, "holder_kind": holder.kind if holder else None,
+            "entitlements": holder.entitlements if holder else []}

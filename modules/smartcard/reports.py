@@ -1,0 +1,111 @@
+"""What the card's ledger shows: a holder's statement, a merchant's takings by day, an agency's
+totals, the public totals per service and month. All read from the core ledger's journal (the
+balances there are re-derivable from it: ``pamong ledger check``); amounts are integer rupiah, days
+and months on the tenant's local calendar."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.kit import db, ledger, local_date, tenant_scope
+
+from .models import account_code
+from .settings_access import settings
+
+
+@dataclass
+class Line:
+    at: datetime
+    kind: str  # single, pending, post, void, expire
+    what: str  # topup, pay, hold, capture, void, refund, replace, close, qris, ...
+    amount: int  # signed rupiah for the account: + in, - out (holds: - reserved; their end: 0 or the fare)
+    other: str  # the other account's code
+
+
+def _transfers(tenant, account_id: int, limit: int | None = None):
+    T = ledger.Transfer
+    with tenant_scope(tenant):
+        query = db.select(T).where((T.debit_account_id == account_id) | (T.credit_account_id == account_id)) \
+            .order_by(T.id.desc())
+        if limit:
+            query = query.limit(limit)
+        return db.session.execute(query).scalars().all()
+
+
+def _codes(tenant) -> dict[int, str]:
+    with tenant_scope(tenant):
+        return dict(db.session.execute(db.select(ledger.Account.id, ledger.Account.code)).all())
+
+
+def statement(tenant, wallet_code: str, limit: int = 50) -> list[Line]:
+    """The newest ``limit`` movements of a wallet (a card), newest first."""
+    account = ledger.get_account(tenant, wallet_code)
+    codes = _codes(tenant)
+    lines = []
+    for t in _transfers(tenant, account.id, limit):
+        out = t.debit_account_id == account.id
+        amount = 0 if t.kind in ("void", "expire") else (-t.amount if out else t.amount)
+        lines.append(Line(t.created_at, t.kind, (t.memo or t.kind).split(" ")[0], amount,
+                          codes.get(t.credit_account_id if out else t.debit_account_id, "")))
+    return lines
+
+
+def _net(tenant, account_id: int):
+    """(local date, net rupiah) of each posted movement of a merchant account."""
+    for t in _transfers(tenant, account_id):
+        if t.kind in ("single", "post"):
+            yield local_date(tenant, _aware(t.created_at)), (t.amount if t.credit_account_id == account_id
+                                                            else -t.amount)
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import timezone
+
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def takings_by_day(tenant, merchant: str) -> list[tuple[str, int]]:
+    """[(YYYY-MM-DD, net rupiah)] of a merchant or service point, newest day first (refunds netted)."""
+    try:
+        account = ledger.get_account(tenant, account_code(merchant))
+    except ledger.LedgerError:
+        return []
+    days: dict = defaultdict(int)
+    for day, amount in _net(tenant, account.id):
+        days[day.isoformat()] += amount
+    return sorted(days.items(), reverse=True)
+
+
+def _merchant_totals(tenant):
+    """{merchant code: [(local date, net)]} for every merchant of the settings."""
+    codes = {v: k for k, v in _codes(tenant).items()}
+    out = {}
+    for m in settings(tenant)["merchants"]:
+        aid = codes.get(account_code(m["code"]))
+        out[m["code"]] = list(_net(tenant, aid)) if aid else []
+    return out
+
+
+def agency_totals(tenant) -> list[tuple[str, int, int]]:
+    """[(agency code, service points, net rupiah)] of the service points each agency runs."""
+    merchants = {m["code"]: m for m in settings(tenant)["merchants"]}
+    totals: dict = defaultdict(lambda: [0, 0])
+    for code, moves in _merchant_totals(tenant).items():
+        agency = merchants[code].get("agency")
+        if agency:
+            totals[agency][0] += 1
+            totals[agency][1] += sum(a for _, a in moves)
+    return sorted((a, n, total) for a, (n, total) in totals.items())
+
+
+def public_totals(tenant) -> tuple[list[str], dict[str, list[int]]]:
+    """(months "YYYY-MM" oldest first, {service: [net rupiah per month]}) over every merchant."""
+    merchants = {m["code"]: m for m in settings(tenant)["merchants"]}
+    cells: dict = defaultdict(int)
+    for code, moves in _merchant_totals(tenant).items():
+        for day, amount in moves:
+            cells[(merchants[code]["service"], day.strftime("%Y-%m"))] += amount
+    months = sorted({m for _, m in cells})
+    services = sorted({s for s, _ in cells})
+    return months, {s: [cells.get((s, m), 0) for m in months] for s in services}

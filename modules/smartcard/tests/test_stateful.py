@@ -1,0 +1,132 @@
+"""Property test (hypothesis stateful): random interleavings of every operation, each with an
+injected failure (the process dies before its commit, or right after it) and a retry with the same
+key. Whatever happens, no rupiah is created or lost (each card holds exactly what the accepted
+operations say, debits equal credits, every balance re-derives from the journal) and no wallet is
+ever negative."""
+import pytest
+from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, \
+    run_state_machine_as_test
+
+from core.kit import PamongError, db, ledger
+
+from .. import services
+from .helpers import SETTINGS, system
+
+tenant = None  # the current example's tenant (set by the machine's initialize)
+CARDS = ["6032981000000101", "6032981000000102", "6032981000000103"]
+MERCHANTS = ["pasar-terong", "parkir-losari", "bus-1"]
+FAULTS = st.sampled_from(["none", "before_commit", "after_commit"])
+AMOUNTS = st.one_of(st.integers(min_value=1, max_value=900_000), st.sampled_from([0, -1, 2.5, "100"]))
+
+
+def machine_for(new_tenant):
+    class CardLedger(RuleBasedStateMachine):
+        @initialize()
+        def cards(self):
+            global tenant
+            db.session.rollback()  # the last example's reads: the fixture writes from its own session
+            tenant = new_tenant()  # a fresh tenant per example: each run replays the same way
+            self.n = 0
+            self.balance = dict.fromkeys(CARDS, 0)  # rupiah posted, by the model
+            self.held = {}  # hold key -> (card, amount)
+            self.payments = {}  # key -> (card, net amount refundable)
+            self.actor = system(tenant)
+            self.prefix = "s-"
+            for number in CARDS:
+                services.issue_card(tenant, self.actor, number)
+            db.session.commit()
+
+        def key(self):
+            self.n += 1
+            return f"{self.prefix}{self.n}"
+
+        def do(self, fault, call):
+            """``call()`` under ``fault``; its result, or None when refused (nothing written)."""
+            try:
+                result = call()
+            except PamongError:
+                db.session.rollback()
+                return None
+            if fault == "before_commit":  # died before commit: nothing happened; the client retries
+                db.session.rollback()
+                result = call()
+            ids = [t.id for t in (result if isinstance(result, list) else [result])]
+            db.session.commit()
+            if fault == "after_commit":  # the answer was lost: the retry gets the same transfer
+                again = call()
+                assert [t.id for t in (again if isinstance(again, list) else [again])] == ids
+                db.session.commit()
+            return ids
+
+        @rule(card=st.sampled_from(CARDS), amount=AMOUNTS, fault=FAULTS)
+        def top_up(self, card, amount, fault):
+            if self.do(fault, lambda k=self.key(): services.top_up(tenant, self.actor, k, card, amount)):
+                self.balance[card] += amount
+
+        @rule(card=st.sampled_from(CARDS), merchant=st.sampled_from(MERCHANTS), amount=AMOUNTS, fault=FAULTS)
+        def pay(self, card, merchant, amount, fault):
+            key = self.key()
+            if self.do(fault, lambda: services.pay(tenant, self.actor, key, card, merchant, amount)):
+                self.balance[card] -= amount
+                self.payments[key] = card
+
+        @rule(card=st.sampled_from(CARDS), merchant=st.sampled_from(MERCHANTS), amount=AMOUNTS, fault=FAULTS)
+        def hold(self, card, merchant, amount, fault):
+            key = self.key()
+            if self.do(fault, lambda: services.hold(tenant, self.actor, key, card, merchant, amount)):
+                self.held[key] = (card, amount)
+
+        @precondition(lambda self: self.held)
+        @rule(data=st.data(), fault=FAULTS, part=st.floats(min_value=0, max_value=1.2))
+        def capture(self, data, fault, part):
+            hold = data.draw(st.sampled_from(sorted(self.held)))
+            card, amount = self.held[hold]
+            fare = max(int(amount * part), 1)
+            if self.do(fault, lambda k=self.key(): services.capture(tenant, self.actor, k, hold, fare)):
+                self.balance[card] -= fare
+                del self.held[hold]
+
+        @precondition(lambda self: self.held)
+        @rule(data=st.data(), fault=FAULTS)
+        def void(self, data, fault):
+            hold = data.draw(st.sampled_from(sorted(self.held)))
+            if self.do(fault, lambda k=self.key(): services.void(tenant, self.actor, k, hold)):
+                del self.held[hold]
+
+        @precondition(lambda self: self.payments)
+        @rule(data=st.data(), fault=FAULTS, amount=st.integers(min_value=1, max_value=900_000))
+        def refund(self, data, fault, amount):
+            payment = data.draw(st.sampled_from(sorted(self.payments)))
+            card = self.payments[payment]
+            if self.do(fault, lambda k=self.key(): services.refund(tenant, self.actor, k, payment, amount)):
+                self.balance[card] += amount
+
+        @rule(card=st.sampled_from(CARDS))
+        def block_then_operate_then_unblock(self, card):
+            """A blocked card refuses to pay or be topped up (blocking has no key: no retry)."""
+            self.do("none", lambda: services.block(tenant, self.actor, card))
+            assert self.do("none", lambda k=self.key(): services.top_up(tenant, self.actor, k, card, 1)) is None
+            assert self.do("none", lambda k=self.key(): services.pay(tenant, self.actor, k, card, "bus-1", 1)) is None
+            self.do("none", lambda: services.unblock(tenant, self.actor, card))
+
+        def teardown(self):
+            db.session.rollback()
+
+        @invariant()
+        def no_rupiah_created_or_lost(self):
+            for card in CARDS:
+                got = services.balance(tenant, card)
+                held = sum(a for c, a in self.held.values() if c == card)
+                assert (got.balance, got.held) == (self.balance[card], held)
+                assert got.available >= 0 and got.balance >= 0
+            assert ledger.check([tenant]) == []
+
+    return CardLedger
+
+
+def test_random_operations_with_failures_and_retries(app_ctx, create_tenant):
+    machine = machine_for(lambda: create_tenant(modules={"smartcard": SETTINGS}))
+    machine.TestCase.settings = settings(max_examples=10, stateful_step_count=20, deadline=None,
+                                         suppress_health_check=list(HealthCheck))
+    run_state_machine_as_test(machine, settings=machine.TestCase.settings)
