@@ -1,0 +1,198 @@
+"""One transfer (posted at once, or a hold) in as short a lock as the rules allow.
+
+``service.transfer`` comes here; posts, voids, expiries and linked transfers take the general
+path (``service._apply``). Same rules, same errors, same audit entry; the order differs so that the
+accounts' rows are locked only for the last statement and the commit (``bench/ledger.py``):
+
+1. read the two accounts without a lock (codes or ids to rows; unknown, same or another tenant's
+   account, and a limit already broken on that snapshot are refused here, nothing written);
+2. ``SAVEPOINT``; insert the transfer (``ON CONFLICT DO NOTHING``: the same id again is a replay,
+   answered with the first transfer or ``id_reused``) and its audit entry, on PostgreSQL in one
+   statement (a data-modifying CTE);
+3. add the amounts to both balances in one ``UPDATE ... RETURNING`` that locks the two rows in id
+   order (``FOR NO KEY UPDATE``, as ``service._lock``: a transfer's foreign-key check takes only
+   ``KEY SHARE`` on an account, so neither waits on the other), and check the limits on the
+   balances it returns, which are the current ones: a limit broken by a concurrent transfer rolls
+   back to the savepoint and is refused as in step 1 (nothing written, no rupiah moved).
+
+On SQLite the transaction is the only writer from its start (``core.locking.write_lock``).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import String, bindparam, case, cast, insert, or_, select, text, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..after_commit import after_commit
+from ..audit import hooks as audit_hooks
+from ..audit.models import AuditEntry
+from ..audit.record import _plain, actor_fields
+from ..extensions import db
+from ..locking import write_lock
+from ..tenancy.scope import tenant_scope
+from .errors import LedgerError
+from .models import Account, Transfer
+from .rules import _check_limits, _check_static, _where
+
+BALANCES = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")
+_ACC = Account.__table__
+_TRF = Transfer.__table__
+_AUD = AuditEntry.__table__
+_SAVEPOINT = "pamong_ledger_transfer"
+
+
+def single(tenant_id: int, tenant, actor, leg, now):
+    """Write ``leg`` (kind ``single`` or ``pending``); returns the ``Transfer`` (the first one on a replay)."""
+    from flask_babel import gettext as _
+
+    from .service import _existing, _ref
+
+    _check_static([leg])
+    with tenant_scope(tenant):
+        session = db.session
+        write_lock(session)
+        refs = {"debit": _ref(tenant_id, leg.debit, _where(leg, "debit")),
+                "credit": _ref(tenant_id, leg.credit, _where(leg, "credit"))}
+        rows = _read(tenant_id, refs)
+        found = {side: _match(rows, ref) for side, ref in refs.items()}
+        for side in ("debit", "credit"):
+            if found[side] is None:
+                raise LedgerError("account_unknown", _("No such account."), _where(leg, side))
+        debit, credit = found["debit"], found["credit"]
+        accounts = {("id", debit.id): debit, ("id", credit.id): credit}
+        by_leg = {(id(leg), "debit"): ("id", debit.id), (id(leg), "credit"): ("id", credit.id)}
+        try:
+            if debit.id == credit.id:
+                raise LedgerError("same_account", _("A transfer needs two different accounts."), _where(leg, "credit"))
+            _check_sides(leg, debit, credit, lambda row: [getattr(row, f) for f in BALANCES])
+        except LedgerError:  # refused on what is committed: a replay of a transfer made before is still one
+            first = _existing([leg], by_leg, accounts, {})
+            if first is not None:
+                return first[0]
+            raise
+        session.flush()  # the caller's pending rows, outside the savepoint
+        session.execute(text(f"SAVEPOINT {_SAVEPOINT}"))
+        timeout_at = now + timedelta(seconds=leg.timeout) if leg.kind == "pending" and leg.timeout else None
+        values = {"tenant_id": tenant_id, "key": leg.key, "kind": leg.kind, "debit_account_id": debit.id,
+                  "credit_account_id": credit.id, "amount": leg.amount, "pending_id": None,
+                  "timeout_at": timeout_at, "linked": None, "memo": leg.memo, "created_at": now}
+        entry = _audit_values(tenant_id, actor, leg, debit.code, credit.code, now)
+        transfer_id = _insert(session, values, entry)
+        if transfer_id is None:  # the id is taken: a replay, or another body under it (id_reused)
+            session.execute(text(f"RELEASE SAVEPOINT {_SAVEPOINT}"))
+            return _existing([leg], by_leg, accounts, {})[0]
+        try:
+            _move(session, tenant_id, leg, debit, credit)
+        except BaseException:
+            session.execute(text(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}"))
+            raise
+        after_commit(session, audit_hooks.KIND, [tenant_id])  # the chain is sealed after the commit
+        return _persistent(session, {**values, "id": transfer_id})
+
+
+def _read(tenant_id: int, refs: dict):
+    ids = [v for k, v in refs.values() if k == "id"]
+    codes = [v for k, v in refs.values() if k == "code"]
+    cols = [_ACC.c.id, _ACC.c.code, _ACC.c.kind, _ACC.c.debits_must_not_exceed_credits,
+            _ACC.c.credits_must_not_exceed_debits, _ACC.c.balance_limit, *(getattr(_ACC.c, f) for f in BALANCES)]
+    stmt = select(*cols).where(_ACC.c.tenant_id == tenant_id,
+                               or_(_ACC.c.id.in_(ids), _ACC.c.code.in_(codes)))
+    return db.session.execute(stmt).all()
+
+
+def _match(rows, ref):
+    kind, value = ref
+    return next((r for r in rows if (r.id if kind == "id" else r.code) == value), None)
+
+
+def _deltas(leg) -> tuple[int, int, int, int]:
+    """(debit's debits_posted, debits_pending, credit's credits_posted, credits_pending) added."""
+    if leg.kind == "pending":
+        return 0, leg.amount, 0, leg.amount
+    return leg.amount, 0, leg.amount, 0
+
+
+def _check_sides(leg, debit, credit, balances) -> None:
+    dp, dpend, cp, cpend = _deltas(leg)
+    d, c = balances(debit), balances(credit)
+    _check_limits(debit, [d[0] + dp, d[1], d[2] + dpend, d[3]], leg)
+    _check_limits(credit, [c[0], c[1] + cp, c[2], c[3] + cpend], leg)
+
+
+def _audit_values(tenant_id: int, actor, leg, debit_code: str, credit_code: str, now) -> dict:
+    """The row ``core.audit.record`` writes for this transfer (``ledger.<kind>``), as values."""
+    actor_id, label = actor_fields(actor)
+    summary = {"after": _plain({"key": leg.key, "debit": debit_code, "credit": credit_code, "amount": leg.amount,
+                                "pending": None, "linked": None, "memo": leg.memo})}
+    return {"tenant_id": tenant_id, "occurred_at": now, "actor_id": actor_id, "actor": label[:254],
+            "action": f"ledger.{leg.kind}", "object_type": "ledger_transfer", "summary": summary}
+
+
+def _insert(session, values: dict, entry: dict):
+    """Insert the transfer unless its key exists, and its audit entry; the new id, or None."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        new = (pg_insert(_TRF).values({k: bindparam(f"t_{k}", type_=_TRF.c[k].type) for k in values})
+               .on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(_TRF.c.id).cte("new_transfer"))
+        cols = list(entry) + ["object_id"]
+        source = select(*(cast(bindparam(f"a_{k}", type_=_AUD.c[k].type), _AUD.c[k].type) for k in entry),
+                        cast(new.c.id, String)).select_from(new)
+        stmt = (insert(_AUD).from_select(cols, source).returning(_AUD.c.object_id).add_cte(new))
+        params = {f"t_{k}": v for k, v in values.items()} | {f"a_{k}": v for k, v in entry.items()}
+        got = session.execute(stmt, params).scalar_one_or_none()
+        return None if got is None else int(got)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    got = session.execute(sqlite_insert(_TRF).values(**values)
+                          .on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(_TRF.c.id)
+                          ).scalar_one_or_none()
+    if got is not None:
+        session.execute(insert(_AUD).values(**entry, object_id=str(got)))
+    return got
+
+
+def _move(session, tenant_id: int, leg, debit, credit) -> None:
+    """Add the amounts to both balances, the rows locked in id order; check the limits on the result."""
+    dp, dpend, cp, cpend = _deltas(leg)
+    is_debit, is_credit = _ACC.c.id == bindparam("debit_id"), _ACC.c.id == bindparam("credit_id")
+    changes = {
+        "debits_posted": _ACC.c.debits_posted + case((is_debit, bindparam("dp")), else_=0),
+        "debits_pending": _ACC.c.debits_pending + case((is_debit, bindparam("dpend")), else_=0),
+        "credits_posted": _ACC.c.credits_posted + case((is_credit, bindparam("cp")), else_=0),
+        "credits_pending": _ACC.c.credits_pending + case((is_credit, bindparam("cpend")), else_=0),
+    }
+    stmt = update(_ACC).values(**changes)
+    both = _ACC.c.id.in_([bindparam("debit_id"), bindparam("credit_id")])
+    if session.get_bind().dialect.name == "postgresql":
+        locked = _ACC.alias("locked")
+        order = (select(locked.c.id).where(locked.c.tenant_id == tenant_id,
+                                           locked.c.id.in_([bindparam("debit_id"), bindparam("credit_id")]))
+                 .order_by(locked.c.id).with_for_update(key_share=True).subquery("in_order"))
+        stmt = stmt.where(_ACC.c.tenant_id == tenant_id, _ACC.c.id == order.c.id)
+    else:
+        stmt = stmt.where(_ACC.c.tenant_id == tenant_id, both)
+    stmt = stmt.returning(_ACC.c.id, *(getattr(_ACC.c, f) for f in BALANCES))
+    rows = {r.id: r for r in session.execute(stmt, {"debit_id": debit.id, "credit_id": credit.id, "dp": dp,
+                                                    "dpend": dpend, "cp": cp, "cpend": cpend})}
+    now_d, now_c = rows[debit.id], rows[credit.id]
+    # the limits on the balances as they are now, this transfer included (zero deltas: already added)
+    _check_limits(debit, [getattr(now_d, f) for f in BALANCES], leg)
+    _check_limits(credit, [getattr(now_c, f) for f in BALANCES], leg)
+    for row in (now_d, now_c):  # an Account the caller holds in the session shows the new balances
+        held = session.identity_map.get(identity_key(Account, row.id))
+        if held is not None:
+            for f in BALANCES:
+                set_committed_value(held, f, getattr(row, f))
+
+
+def _persistent(session, values: dict) -> Transfer:
+    """The written transfer as a row of the session, without reading it back."""
+    row = Transfer(**values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
