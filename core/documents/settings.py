@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from flask_babel import lazy_gettext as _l
+
 from ..errors import ValidationError
 from ..number_patterns import number_pattern_setting
 from ..numbering import PERIODS
@@ -31,26 +33,26 @@ DEFAULT_PATTERN = "{kind}/{serial:04}/{month_roman}/{year}"
 SCHEMA = {
     "type": "object",
     "properties": {
-        "signer": {"type": "string", "enum": list(SIGNERS), "default": "local", "title": "Signer",
-                   "description": "local: this deployment's test CA; bsre: BSrE's signing service"},
-        "signer_name": {"type": "string", "maxLength": 200, "default": "", "title": "Signer's name",
-                        "description": "printed under the signature; empty: the tenant's name"},
-        "bsre_url": {"type": "string", "maxLength": 300, "default": "", "title": "BSrE URL",
-                     "description": "empty: the deployment's PAMONG_BSRE_URL"},
-        "nik": {"type": "string", "maxLength": 100, "default": "", "secret": True, "title": "Signer's NIK",
-                "description": "16 digits, or env:NAME"},
-        "passphrase": {"type": "string", "maxLength": 300, "default": "", "secret": True, "title": "Passphrase",
-                       "description": "env:NAME"},
-        "totp": {"type": "string", "maxLength": 300, "default": "", "secret": True, "title": "TOTP",
-                 "description": "env:NAME (instead of the passphrase)"},
+        "signer": {"type": "string", "enum": list(SIGNERS), "default": "local", "title": _l("Signer"),
+                   "description": _l("local: this deployment's test CA; bsre: BSrE's signing service")},
+        "signer_name": {"type": "string", "maxLength": 200, "default": "", "title": _l("Signer's name"),
+                        "description": _l("printed under the signature; empty: the tenant's name")},
+        "bsre_url": {"type": "string", "maxLength": 300, "default": "", "title": _l("BSrE URL"),
+                     "description": _l("empty: the deployment's PAMONG_BSRE_URL")},
+        "nik": {"type": "string", "maxLength": 100, "default": "", "secret": True, "title": _l("Signer's NIK"),
+                "description": _l("16 digits, or env:NAME")},
+        "passphrase": {"type": "string", "maxLength": 300, "default": "", "secret": True, "title": _l("Passphrase"),
+                       "description": _l("env:NAME")},
+        "totp": {"type": "string", "maxLength": 300, "default": "", "secret": True, "title": _l("TOTP"),
+                 "description": _l("env:NAME (instead of the passphrase)")},
         "client_user": {"type": "string", "maxLength": 300, "default": "", "secret": True,
-                        "title": "API client user", "description": "when BSrE asks for HTTP basic credentials"},
+                        "title": _l("API client user"), "description": _l("when BSrE asks for HTTP basic credentials")},
         "client_password": {"type": "string", "maxLength": 300, "default": "", "secret": True,
-                            "title": "API client password", "description": "env:NAME"},
-        "number_pattern": {**number_pattern_setting(DEFAULT_PATTERN, ["kind"], "Document number"),
-                           "title": "Document number pattern"},
+                            "title": _l("API client password"), "description": _l("env:NAME")},
+        "number_pattern": {**number_pattern_setting(DEFAULT_PATTERN, ["kind"], _l("{kind} is the document's kind in capitals")),
+                           "title": _l("Document number pattern")},
         "number_period": {"type": "string", "enum": list(PERIODS), "default": "year",
-                          "title": "Numbers restart every"},
+                          "title": _l("Numbers restart every")},
     },
 }
 

@@ -173,7 +173,7 @@ def _move(session, tenant_id: int, leg, debit, credit) -> None:
         order = (select(locked.c.id).where(locked.c.tenant_id == tenant_id,
                                            locked.c.id.in_([bindparam("debit_id"), bindparam("credit_id")]))
                  .order_by(locked.c.id).with_for_update(key_share=True).subquery("in_order"))
-        stmt = stmt.where(_ACC.c.tenant_id == tenant_id, _ACC.c.id == order.c.id)
+        stmt = stmt.where(_ACC.c.tenant_id == tenant_id, both, _ACC.c.id == order.c.id)  # `both`: not every row joined
     else:
         stmt = stmt.where(_ACC.c.tenant_id == tenant_id, both)
     stmt = stmt.returning(_ACC.c.id, *(getattr(_ACC.c, f) for f in BALANCES))
