@@ -19,8 +19,8 @@ def audit_count(tenant):
 
 def test_a_limit_broken_since_the_unlocked_read_is_refused_under_the_lock(books, monkeypatch):
     """As if a concurrent transfer drained the wallet between the read and the lock: the read's
-    check passes (patched out), the locked UPDATE's check refuses, the savepoint undoes the transfer
-    row, its audit entry and the balances."""
+    check passes (patched out), the check on what the locked UPDATE returned refuses, the amounts
+    are taken back and no transfer row or audit entry is written."""
     tenant = books
     before, audits = snapshot(tenant), audit_count(tenant)
     monkeypatch.setattr(fast, "_check_sides", lambda *a, **kw: None)

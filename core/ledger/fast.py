@@ -1,4 +1,4 @@
-"""One transfer (posted at once, or a hold) in as short a lock as the rules allow.
+"""One transfer (posted at once, or a hold) with its accounts locked as briefly as the rules allow.
 
 ``service.transfer`` comes here; posts, voids, expiries and linked transfers take the general
 path (``service._apply``). Same rules, same errors, same audit entry; the order differs so that the
@@ -6,14 +6,18 @@ accounts' rows are locked only for the last statement and the commit (``bench/le
 
 1. read the two accounts without a lock (codes or ids to rows; unknown, same or another tenant's
    account, and a limit already broken on that snapshot are refused here, nothing written);
-2. ``SAVEPOINT``; insert the transfer (``ON CONFLICT DO NOTHING``: the same id again is a replay,
-   answered with the first transfer or ``id_reused``) and its audit entry, on PostgreSQL in one
-   statement (a data-modifying CTE);
-3. add the amounts to both balances in one ``UPDATE ... RETURNING`` that locks the two rows in id
-   order (``FOR NO KEY UPDATE``, as ``service._lock``: a transfer's foreign-key check takes only
-   ``KEY SHARE`` on an account, so neither waits on the other), and check the limits on the
-   balances it returns, which are the current ones: a limit broken by a concurrent transfer rolls
-   back to the savepoint and is refused as in step 1 (nothing written, no rupiah moved).
+2. add the amounts to both balances in one ``UPDATE ... RETURNING`` that locks the two rows in id
+   order (``FOR NO KEY UPDATE``, as ``service._lock``), and check the limits on the balances it
+   returns, which are the current ones: a limit broken by a transfer committed since step 1 takes
+   the amounts back at once (the same UPDATE with the opposite sign, under the same locks) and is
+   refused as in step 1: no rupiah moved, no row written;
+3. insert the transfer (``ON CONFLICT DO NOTHING``: an id already used takes the amounts back, and
+   is a replay answered with the first transfer, or ``id_reused``) and its audit entry, on
+   PostgreSQL in one statement (a data-modifying CTE); the caller commits.
+
+The locks are held for step 3 and the commit, as TPC-B holds its branch row for its history
+insert and commit. No savepoint: a subtransaction's rows make every reader of them consult
+``pg_subtrans``, which costs more under concurrency than the rare undo.
 
 On SQLite the transaction is the only writer from its start (``core.locking.write_lock``).
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import String, bindparam, case, cast, insert, or_, select, text, update
+from sqlalchemy import String, bindparam, case, cast, insert, or_, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
@@ -41,7 +45,6 @@ BALANCES = ("debits_posted", "credits_posted", "debits_pending", "credits_pendin
 _ACC = Account.__table__
 _TRF = Transfer.__table__
 _AUD = AuditEntry.__table__
-_SAVEPOINT = "pamong_ledger_transfer"
 
 
 def single(tenant_id: int, tenant, actor, leg, now):
@@ -73,22 +76,27 @@ def single(tenant_id: int, tenant, actor, leg, now):
             if first is not None:
                 return first[0]
             raise
-        session.flush()  # the caller's pending rows, outside the savepoint
-        session.execute(text(f"SAVEPOINT {_SAVEPOINT}"))
+        session.flush()  # the caller's pending rows first
         timeout_at = now + timedelta(seconds=leg.timeout) if leg.kind == "pending" and leg.timeout else None
         values = {"tenant_id": tenant_id, "key": leg.key, "kind": leg.kind, "debit_account_id": debit.id,
                   "credit_account_id": credit.id, "amount": leg.amount, "pending_id": None,
                   "timeout_at": timeout_at, "linked": None, "memo": leg.memo, "created_at": now}
+        rows = _move(session, tenant_id, leg, debit, credit, 1)  # the locks are taken here
+        try:
+            _check_limits(debit, [getattr(rows[debit.id], f) for f in BALANCES], leg)
+            _check_limits(credit, [getattr(rows[credit.id], f) for f in BALANCES], leg)
+        except LedgerError:  # broken by a transfer committed since the read: undone, refused
+            _move(session, tenant_id, leg, debit, credit, -1)
+            first = _existing([leg], by_leg, accounts, {})
+            if first is not None:
+                return first[0]
+            raise
         entry = _audit_values(tenant_id, actor, leg, debit.code, credit.code, now)
         transfer_id = _insert(session, values, entry)
         if transfer_id is None:  # the id is taken: a replay, or another body under it (id_reused)
-            session.execute(text(f"RELEASE SAVEPOINT {_SAVEPOINT}"))
+            _move(session, tenant_id, leg, debit, credit, -1)
             return _existing([leg], by_leg, accounts, {})[0]
-        try:
-            _move(session, tenant_id, leg, debit, credit)
-        except BaseException:
-            session.execute(text(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}"))
-            raise
+        _show(session, rows.values())
         after_commit(session, audit_hooks.KIND, [tenant_id])  # the chain is sealed after the commit
         return _persistent(session, {**values, "id": transfer_id})
 
@@ -137,12 +145,15 @@ def _insert(session, values: dict, entry: dict):
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        new = (pg_insert(_TRF).values({k: bindparam(f"t_{k}", type_=_TRF.c[k].type) for k in values})
-               .on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(_TRF.c.id).cte("new_transfer"))
-        cols = list(entry) + ["object_id"]
-        source = select(*(cast(bindparam(f"a_{k}", type_=_AUD.c[k].type), _AUD.c[k].type) for k in entry),
-                        cast(new.c.id, String)).select_from(new)
-        stmt = (insert(_AUD).from_select(cols, source).returning(_AUD.c.object_id).add_cte(new))
+        stmt = _STATEMENTS.get("insert")
+        if stmt is None:  # built once: only bound parameters change
+            new = (pg_insert(_TRF).values({k: bindparam(f"t_{k}", type_=_TRF.c[k].type) for k in values})
+                   .on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(_TRF.c.id)
+                   .cte("new_transfer"))
+            cols = list(entry) + ["object_id"]
+            source = select(*(cast(bindparam(f"a_{k}", type_=_AUD.c[k].type), _AUD.c[k].type) for k in entry),
+                            cast(new.c.id, String)).select_from(new)
+            stmt = _STATEMENTS["insert"] = insert(_AUD).from_select(cols, source).returning(_AUD.c.object_id).add_cte(new)
         params = {f"t_{k}": v for k, v in values.items()} | {f"a_{k}": v for k, v in entry.items()}
         got = session.execute(stmt, params).scalar_one_or_none()
         return None if got is None else int(got)
@@ -156,9 +167,23 @@ def _insert(session, values: dict, entry: dict):
     return got
 
 
-def _move(session, tenant_id: int, leg, debit, credit) -> None:
-    """Add the amounts to both balances, the rows locked in id order; check the limits on the result."""
-    dp, dpend, cp, cpend = _deltas(leg)
+def _move(session, tenant_id: int, leg, debit, credit, sign: int) -> dict:
+    """Add (``sign`` 1) or take back (-1) the amounts on both balances, the rows locked in id
+    order; the balances as they are now, by account id."""
+    dp, dpend, cp, cpend = (sign * d for d in _deltas(leg))
+    rows = {r.id: r for r in session.execute(_move_statement(session.get_bind().dialect.name), {
+        "the_tenant": tenant_id, "debit_id": debit.id, "credit_id": credit.id, "dp": dp, "dpend": dpend, "cp": cp,
+        "cpend": cpend})}
+    return rows
+
+
+_STATEMENTS: dict = {}
+
+
+def _move_statement(dialect: str):
+    """The balances' UPDATE, built once per dialect (only bound parameters change)."""
+    if dialect in _STATEMENTS:
+        return _STATEMENTS[dialect]
     is_debit, is_credit = _ACC.c.id == bindparam("debit_id"), _ACC.c.id == bindparam("credit_id")
     changes = {
         "debits_posted": _ACC.c.debits_posted + case((is_debit, bindparam("dp")), else_=0),
@@ -167,27 +192,27 @@ def _move(session, tenant_id: int, leg, debit, credit) -> None:
         "credits_pending": _ACC.c.credits_pending + case((is_credit, bindparam("cpend")), else_=0),
     }
     stmt = update(_ACC).values(**changes)
+    tenant = bindparam("the_tenant")
     both = _ACC.c.id.in_([bindparam("debit_id"), bindparam("credit_id")])
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         # ``tenant_id + 0``: the same filter, but not an index condition. Beside Row Level Security's
         # own ``tenant_id = ANY(...)`` a plain ``tenant_id = :t`` makes the planner scan every row of
         # the tenant and filter the ids (both estimated at one row); this way the ids are the index
         # condition and the UPDATE reads two rows, while it holds the locks.
         locked = _ACC.alias("locked")
-        order = (select(locked.c.id).where(locked.c.tenant_id + 0 == tenant_id,
+        order = (select(locked.c.id).where(locked.c.tenant_id + 0 == tenant,
                                            locked.c.id.in_([bindparam("debit_id"), bindparam("credit_id")]))
                  .order_by(locked.c.id).with_for_update(key_share=True).subquery("in_order"))
-        stmt = stmt.where(_ACC.c.tenant_id + 0 == tenant_id, both, _ACC.c.id == order.c.id)  # `both`: not every row joined
+        stmt = stmt.where(_ACC.c.tenant_id + 0 == tenant, both, _ACC.c.id == order.c.id)  # `both`: not every row joined
     else:
-        stmt = stmt.where(_ACC.c.tenant_id == tenant_id, both)
-    stmt = stmt.returning(_ACC.c.id, *(getattr(_ACC.c, f) for f in BALANCES))
-    rows = {r.id: r for r in session.execute(stmt, {"debit_id": debit.id, "credit_id": credit.id, "dp": dp,
-                                                    "dpend": dpend, "cp": cp, "cpend": cpend})}
-    now_d, now_c = rows[debit.id], rows[credit.id]
-    # the limits on the balances as they are now, this transfer included (zero deltas: already added)
-    _check_limits(debit, [getattr(now_d, f) for f in BALANCES], leg)
-    _check_limits(credit, [getattr(now_c, f) for f in BALANCES], leg)
-    for row in (now_d, now_c):  # an Account the caller holds in the session shows the new balances
+        stmt = stmt.where(_ACC.c.tenant_id == tenant, both)
+    _STATEMENTS[dialect] = stmt.returning(_ACC.c.id, *(getattr(_ACC.c, f) for f in BALANCES))
+    return _STATEMENTS[dialect]
+
+
+def _show(session, rows) -> None:
+    """An Account the caller holds in the session shows the new balances."""
+    for row in rows:
         held = session.identity_map.get(identity_key(Account, row.id))
         if held is not None:
             for f in BALANCES:
