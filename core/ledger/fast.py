@@ -108,7 +108,7 @@ def _read(tenant_id: int, refs: dict):
             _ACC.c.credits_must_not_exceed_debits, _ACC.c.balance_limit, *(getattr(_ACC.c, f) for f in BALANCES)]
     stmt = select(*cols).where(_ACC.c.tenant_id == tenant_id,
                                or_(_ACC.c.id.in_(ids), _ACC.c.code.in_(codes)))
-    return db.session.execute(stmt).all()
+    return db.session.connection().execute(stmt).all()  # Core: the tenant is in the statement itself
 
 
 def _match(rows, ref):
@@ -155,15 +155,15 @@ def _insert(session, values: dict, entry: dict):
                             cast(new.c.id, String)).select_from(new)
             stmt = _STATEMENTS["insert"] = insert(_AUD).from_select(cols, source).returning(_AUD.c.object_id).add_cte(new)
         params = {f"t_{k}": v for k, v in values.items()} | {f"a_{k}": v for k, v in entry.items()}
-        got = session.execute(stmt, params).scalar_one_or_none()
+        got = session.connection().execute(stmt, params).scalar_one_or_none()
         return None if got is None else int(got)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    got = session.execute(sqlite_insert(_TRF).values(**values)
+    got = session.connection().execute(sqlite_insert(_TRF).values(**values)
                           .on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(_TRF.c.id)
                           ).scalar_one_or_none()
     if got is not None:
-        session.execute(insert(_AUD).values(**entry, object_id=str(got)))
+        session.connection().execute(insert(_AUD).values(**entry, object_id=str(got)))
     return got
 
 
@@ -171,7 +171,7 @@ def _move(session, tenant_id: int, leg, debit, credit, sign: int) -> dict:
     """Add (``sign`` 1) or take back (-1) the amounts on both balances, the rows locked in id
     order; the balances as they are now, by account id."""
     dp, dpend, cp, cpend = (sign * d for d in _deltas(leg))
-    rows = {r.id: r for r in session.execute(_move_statement(session.get_bind().dialect.name), {
+    rows = {r.id: r for r in session.connection().execute(_move_statement(session.get_bind().dialect.name), {
         "the_tenant": tenant_id, "debit_id": debit.id, "credit_id": credit.id, "dp": dp, "dpend": dpend, "cp": cp,
         "cpend": cpend})}
     return rows
