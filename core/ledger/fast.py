@@ -102,13 +102,15 @@ def single(tenant_id: int, tenant, actor, leg, now):
 
 
 def _read(tenant_id: int, refs: dict):
-    ids = [v for k, v in refs.values() if k == "id"]
-    codes = [v for k, v in refs.values() if k == "code"]
+    """The two accounts, by code or id, without a lock. On PostgreSQL one equality per account and
+    ``tenant_id + 0`` (see ``_move_statement``): each is found by its unique index, not by reading
+    every account of the tenant."""
+    conn = db.session.connection()
     cols = [_ACC.c.id, _ACC.c.code, _ACC.c.kind, _ACC.c.debits_must_not_exceed_credits,
             _ACC.c.credits_must_not_exceed_debits, _ACC.c.balance_limit, *(getattr(_ACC.c, f) for f in BALANCES)]
-    stmt = select(*cols).where(_ACC.c.tenant_id == tenant_id,
-                               or_(_ACC.c.id.in_(ids), _ACC.c.code.in_(codes)))
-    return db.session.connection().execute(stmt).all()  # Core: the tenant is in the statement itself
+    each = [(_ACC.c.id if kind == "id" else _ACC.c.code) == value for kind, value in refs.values()]
+    tenant = _ACC.c.tenant_id + 0 if conn.dialect.name == "postgresql" else _ACC.c.tenant_id
+    return conn.execute(select(*cols).where(tenant == tenant_id, or_(*each))).all()
 
 
 def _match(rows, ref):
