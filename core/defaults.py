@@ -34,6 +34,7 @@ def admin_items(tenant, user):
         {"title": _l("Organisation"), "endpoint": "admin.organisation", "permission": "core.admin"},
         {"title": _l("API tokens"), "endpoint": "admin.tokens", "permission": "core.tokens"},
         {"title": _l("Audit trail"), "endpoint": "admin.audit", "permission": "core.audit.read"},
+        {"title": _l("Signed documents"), "endpoint": "admin.documents_register", "permission": "core.audit.read"},
     ]
 
 

@@ -115,11 +115,13 @@ def test_bsre_needs_a_passphrase_or_totp():
 def test_tenant_configured_for_bsre_uses_its_secrets(app, create_tenant, stub, monkeypatch):
     from core.documents import BsreSigner, signer_for
     from core.tenant_secrets import env_name
+    from core.testing import unique
 
-    tenant = create_tenant(extra={"documents": {"signer": "bsre", "bsre_url": stub.url, "nik": "env:BSRE_NIK",
-                                                "passphrase": "env:BSRE_PASSPHRASE"}})
-    monkeypatch.setenv(env_name(tenant.slug, "BSRE_NIK"), NIK)
-    monkeypatch.setenv(env_name(tenant.slug, "BSRE_PASSPHRASE"), "rahasia")
+    slug = unique("tn")  # the secrets are set before the file is applied: it checks them
+    monkeypatch.setenv(env_name(slug, "BSRE_NIK"), "7371 0101 0190 0001")  # typed with spaces: normalised
+    monkeypatch.setenv(env_name(slug, "BSRE_PASSPHRASE"), "rahasia")
+    tenant = create_tenant(slug=slug, extra={"documents": {"signer": "bsre", "bsre_url": stub.url, "nik": "env:BSRE_NIK",
+                                                           "passphrase": "env:BSRE_PASSPHRASE"}})
     with app.app_context():
         signer = signer_for(tenant)
     assert isinstance(signer, BsreSigner) and signer.nik == NIK and signer.passphrase == "rahasia"
@@ -131,6 +133,18 @@ def test_tenant_configured_for_bsre_uses_its_secrets(app, create_tenant, stub, m
 def test_unknown_signer_kind_is_refused(app, create_tenant):
     from core.documents import SigningError, signer_for
 
-    tenant = create_tenant(extra={"documents": {"signer": "fax"}})
+    tenant = create_tenant()
+    tenant.extra = {"documents": {"signer": "fax"}}  # stored before the check existed: refused when used
     with app.app_context(), pytest.raises(SigningError, match="unknown signer 'fax'"):
         signer_for(tenant)
+
+
+@pytest.mark.parametrize("nik, code", [("7371010101900000", "serial"), ("9971010101900001", "province"),
+                                       ("7371013201900001", "birth_date")])
+def test_bsre_nik_breaking_an_identity_rule_is_named(nik, code):
+    from core.documents import BsreSigner, SigningError
+
+    with pytest.raises(SigningError) as err:
+        BsreSigner("http://bsre", nik, passphrase="x")
+    assert err.value.where == "nik" and err.value.code == "signer_config"
+    assert "NIK" in err.value.message

@@ -85,7 +85,12 @@ def test_bad_input_is_one_line_and_exit_2(app, run, create_tenant, tmp_path):
     assert not list(tmp_path.rglob("*.pdf"))
 
 
-def test_unknown_signer_in_the_tenants_file_is_one_line(app, run, create_tenant, tmp_path):
-    tenant = create_tenant(extra={"documents": {"signer": "fax"}})
-    one_line_error(run("documents", "test-sign", tenant.slug, str(tmp_path / "x.pdf")), "extra.documents.signer",
-                   "fax")
+def test_unknown_signer_in_the_tenants_file_is_one_line(app, run, tmp_path):
+    from core.testing import unique
+
+    slug = unique("tn")
+    path = tmp_path / f"{slug}.toml"
+    path.write_text(f'slug = "{slug}"\nname = "Kota {slug}"\nkind = "city"\ntimezone = "Asia/Makassar"\n'
+                    '[extra.documents]\nsigner = "fax"\n')
+    one_line_error(run("tenant", "apply", str(path)), str(path), "extra.documents.signer", "fax")
+    assert run("documents", "list", slug).exit_code == 2  # nothing applied: no such tenant

@@ -77,23 +77,21 @@ def _writable(path: str) -> Path:
 
 
 @documents_group.command("test-sign", help="Render a sample page on SLUG's letterhead, sign it with the "
-                         "tenant's signer, register it and write it to OUT.")
+                         "tenant's signer, register it (numbered by the tenant's [extra.documents] number_pattern) and write it to OUT.")
 @click.argument("slug")
 @click.argument("path", metavar="OUT.pdf")
 @click.option("--position", default="Test signer", show_default=True, help="the signer's position")
 @with_appcontext
 @transaction
 def test_sign(slug, path, position):
-    from datetime import datetime, timezone
-
     from ..documents import issue
     from ..storage import storage
     from ..tenancy.service import require_tenant
 
     tenant = require_tenant(slug)
     out = _writable(path)
-    number = f"TEST/{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
-    doc = issue(tenant, "test", number, "Test signature", "documents/sample.html", {}, position, actor())
+    # the number from the core's counter ("documents", "test") with the tenant's number_pattern
+    doc = issue(tenant, "test", None, "Test signature", "documents/sample.html", {}, position, actor())
     data = storage().get(doc.storage_key, tenant=tenant)
     try:
         out.write_bytes(data)

@@ -2,7 +2,8 @@
 ``core.kit.documents``.
 
     documents.issue(tenant, kind, number, subject, template, context, signer_position, actor,
-                    signer_name=None, expires_at=None, signer=None) -> Document
+                    signer_name=None, expires_at=None, signer=None) -> Document   # number None: allocated
+    documents.allocate_number(tenant, kind) -> str
     documents.revoke(tenant, document, reason, actor) -> Document
     documents.find(tenant, code) -> Document | None
     documents.matches(document, data: bytes) -> bool
@@ -70,9 +71,26 @@ def _text(value, where: str, limit: int) -> str:
 
 
 def settings_of(tenant) -> dict:
-    """The tenant's ``[extra.documents]`` table (signer choice, signer name, BSrE account)."""
+    """The tenant's ``[extra.documents]`` table with its defaults filled in (signer choice, signer
+    name, BSrE account, number pattern; ``core/documents/settings.py``, checked when written)."""
+    from .settings import filled
+
     value = (tenant.extra or {}).get("documents") or {}
-    return value if isinstance(value, dict) else {}
+    return filled(value if isinstance(value, dict) else {})
+
+
+def allocate_number(tenant, kind: str) -> str:
+    """The next number of ``kind`` from the core's gap-free counter ``("documents", kind)``, written
+    with the tenant's ``number_pattern`` (``{kind}`` is the kind in capitals) and restarting every
+    ``number_period`` (default: the tenant's local year). Takes the counter row in the caller's
+    transaction (locked until it commits; a rollback gives the number back)."""
+    from ..numbering import issue as issue_number
+
+    conf = settings_of(tenant)
+    with tenant_scope(tenant):
+        _, number = issue_number(tenant, ("documents", kind), conf["number_pattern"], conf["number_period"],
+                                 placeholders=("kind",), kind=kind.upper())
+    return number
 
 
 def signer_for(tenant):
@@ -84,7 +102,7 @@ def signer_for(tenant):
     from .signing import BsreSigner, LocalSigner
 
     conf = settings_of(tenant)
-    kind = conf.get("signer", "local")
+    kind = conf.get("signer") or "local"
     if kind == "bsre":
         return BsreSigner(
             conf.get("bsre_url") or current_app.config.get("PAMONG_BSRE_URL", ""),
@@ -104,19 +122,25 @@ def signer_for(tenant):
                                   signer_name=str(conf.get("signer_name", "")))
 
 
-def issue(tenant, kind: str, number: str, subject: str, template: str, context: dict, signer_position: str,
+def issue(tenant, kind: str, number: str | None, subject: str, template: str, context: dict, signer_position: str,
           actor, *, signer_name: str | None = None, expires_at: datetime | None = None, signer=None) -> Document:
     """Render ``template`` with ``context`` on ``tenant``'s letterhead, sign it, store it and add it
     to the register (with an audit entry ``document.issued``) in the current transaction.
 
-    ``number``: the document's number as the numbering service gave it (unique per tenant and kind).
-    Errors: ``ValidationError`` (bad field, number already used), ``SigningError`` (signer refused)."""
+    ``number``: the document's number as the module's own counter gave it (``core.kit.issue_number``
+    with the module's pattern: unique per tenant and kind); ``None``: the core allocates the next
+    one from its counter ``("documents", kind)`` with the tenant's ``[extra.documents]
+    number_pattern`` (``allocate_number``), after every other field is checked and before
+    rendering (the number is printed on the page). A failure later gives the number back when the
+    caller rolls back.
+    Errors: ``ValidationError`` (bad field, number already used, ``bad_pattern``), ``SigningError``
+    (signer refused)."""
     from .render import html_to_pdf, render_html
 
     kind = kind if isinstance(kind, str) and KIND.match(kind) else None
     if kind is None:
         raise ValidationError("must be lower-case letters, digits, '_', '.' or '-' (at most 32)", where="kind")
-    number = _text(number, "number", 100)
+    number = None if number is None else _text(number, "number", 100)
     subject = _text(subject, "subject", 300)
     signer_position = _text(signer_position, "signer_position", 200)
     signer_name = _text(signer_name or settings_of(tenant).get("signer_name") or tenant.name, "signer_name", 200)
@@ -126,11 +150,14 @@ def issue(tenant, kind: str, number: str, subject: str, template: str, context: 
         raise ValidationError("is already past", where="expires_at")
     if not isinstance(context, dict):
         raise ValidationError("must be a mapping", where="context")
-    with tenant_scope(tenant):
-        taken = db.session.execute(db.select(Document.id).where(Document.kind == kind, Document.number == number)).first()
-    if taken:
-        raise ValidationError(f"'{number}' is already a {kind} of this tenant", where="number", code="duplicate")
+    if number is not None:
+        with tenant_scope(tenant):
+            taken = db.session.execute(db.select(Document.id).where(Document.kind == kind, Document.number == number)).first()
+        if taken:
+            raise ValidationError(f"'{number}' is already a {kind} of this tenant", where="number", code="duplicate")
     signer = signer or signer_for(tenant)
+    if number is None:  # last of the checks: the counter row stays locked to the commit
+        number = _text(allocate_number(tenant, kind), "number", 100)
     code = new_code()
     now = utcnow()
     html = render_html(tenant, template, context, verification_url=verification_url(tenant, code), number=number,

@@ -126,7 +126,8 @@ def pades_sign(pdf: bytes, signer, *, reason: str, location: str, name: str = ""
 
 class BsreSigner(Signer):
     """BSrE's signing API. ``base_url``: e.g. ``https://esign.example.go.id``; ``nik``: the signer's
-    NIK (16 digits); ``passphrase`` or ``totp``; ``client_user``/``client_password``: the API
+    NIK, normalised and checked by ``core.identity.normalise_nik`` (16 digits, a province that
+    exists, a birth date; ``SigningError(code="signer_config", where="nik")`` otherwise); ``passphrase`` or ``totp``; ``client_user``/``client_password``: the API
     client's HTTP basic credentials when the service asks for them."""
 
     kind = "bsre"
@@ -136,8 +137,13 @@ class BsreSigner(Signer):
                  client_password: str = "", timeout: float = 30.0, session=None):
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise SigningError("is not an http(s) URL", where="bsre_url", code="signer_config")
-        if not (nik.isdigit() and len(nik) == 16):
-            raise SigningError("must be the signer's 16-digit NIK", where="nik", code="signer_config")
+        from ..identity import IdentityError, normalise_nik
+
+        try:
+            nik = normalise_nik(nik)  # spaces, dots and hyphens dropped; every NIK rule (core.identity)
+        except IdentityError as exc:
+            raise SigningError(f"the signer's NIK is not valid: {exc.message!s}", where="nik",
+                               code="signer_config") from None
         if not (passphrase or totp):
             raise SigningError("needs the signer's passphrase or a TOTP code", where="passphrase",
                                code="signer_config")

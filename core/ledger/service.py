@@ -16,7 +16,7 @@ events"), kept in one database transaction:
   ``balance_limit`` caps the balance in the account's own direction, pending included (e.g. Bank
   Indonesia's caps for e-money: Rp2,000,000 unregistered, Rp20,000,000 registered, PBI 20/6/PBI/2018).
 
-Accounts are locked in id order (``SELECT ... ORDER BY id FOR UPDATE`` on PostgreSQL, the write
+Accounts are locked in id order (``SELECT ... ORDER BY id FOR NO KEY UPDATE`` on PostgreSQL, the write
 transaction on SQLite, core/locking.py), so concurrent transfers neither deadlock nor lose an update;
 balances change in the same transaction as the journal. Services flush and audit; the caller commits.
 Every refusal is a ``LedgerError`` raised before anything is written.
@@ -104,8 +104,10 @@ def transfer(tenant, actor, key: str, debit, credit, amount: int, *, pending: bo
              timeout: int | None = None, memo: str = "") -> Transfer:
     """Move ``amount`` rupiah from ``debit`` to ``credit`` (codes, ids or ``Account`` rows of
     ``tenant``); with ``pending=True`` hold it (voided after ``timeout`` seconds if given)."""
-    return _apply(tenant, actor, [Leg(key, "pending" if pending else "single", debit, credit, amount, timeout,
-                                      memo=memo)])[0]
+    from .fast import single
+
+    leg = Leg(key, "pending" if pending else "single", debit, credit, amount, timeout, memo=memo)
+    return single(_tid(tenant), tenant, actor, leg, _now())  # the short-lock path (core/ledger/fast.py)
 
 
 def post(tenant, actor, key: str, pending_key: str, amount: int | None = None, memo: str = "") -> Transfer:
@@ -317,8 +319,8 @@ def _lock(refs: set) -> dict:
     ids = [v for k, v in refs if k == "id"]
     codes = [v for k, v in refs if k == "code"]
     stmt = select(Account).where(or_(Account.id.in_(ids), Account.code.in_(codes))).order_by(Account.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+    if db.session.get_bind().dialect.name == "postgresql":  # NO KEY: a transfer's foreign-key check (KEY SHARE) passes
+        stmt = stmt.with_for_update(key_share=True)
     found = {}
     for a in db.session.execute(stmt.execution_options(populate_existing=True)).scalars():
         found[("id", a.id)] = a

@@ -75,6 +75,9 @@ def check_batch(docs: list[tuple[str, TenantFile]], manager) -> list[tuple[str, 
                 if entry.enabled and not (req in modules and modules[req].enabled):
                     raise ValidationError(f"module '{name}' requires '{req}' to be enabled too", where=f"{where}: modules.{name}")
         _check_holders(doc, where)
+        from ..documents.settings import check_tenant_file
+
+        check_tenant_file(doc.extra, where, doc.slug)  # [extra.documents]: the signer, document numbers
         checked.append((where, doc.model_copy(update={"modules": modules})))
     # parents first, so a province and its cities can come in one batch
     checked.sort(key=lambda item: (item[1].parent != "", item[1].slug))

@@ -1,0 +1,47 @@
+"""In Chromium on a 360 px phone with JavaScript off: a tenant admin filters the register of signed
+documents, revokes one through the real (CSRF-protected) form, and its public verification page
+shows the reason."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from core.testing import unique
+from tests.browser.test_admin_enables_module import sign_in
+from tests.test_admin_documents import add_documents
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_revokes_a_document_on_a_phone_without_javascript(app, browser, live_server, create_tenant, create_user,
+                                                                 screenshot):
+    tenant = create_tenant(locales=["en", "id"])
+    admin = create_user(tenant, "admin", email=f"{unique('admin')}@example.test")
+    [letter] = add_documents(app, tenant, 1)
+    add_documents(app, tenant, 2, kind="permit")
+    base = f"{live_server.url}/t/{tenant.slug}"
+    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, base, admin)
+        page.goto(f"{base}/admin/documents")
+        rows = page.locator("table.documents tbody tr")
+        expect(rows).to_have_count(3)
+        page.locator("select[name=status]").select_option("valid")
+        page.locator("input[name=kind]").fill("letter")
+        with page.expect_navigation():
+            page.locator("form.filters button[type=submit]").click()
+        expect(rows).to_have_count(1)
+        row = rows.first
+        expect(row.get_by_role("link", name="Verification page")).to_have_attribute(
+            "href", f"/t/{tenant.slug}/verify/{letter}")
+        row.locator("input[name=reason]").fill("Issued to the wrong applicant")
+        with page.expect_navigation():
+            row.locator("form.revoke button[type=submit]").click()
+        assert page.url.startswith(f"{base}/admin/documents")
+        expect(page.locator("p.flash")).to_be_visible()
+        screenshot("admin-documents-phone", of=page)
+        page.goto(f"{base}/verify/{letter}")
+        expect(page.locator("main")).to_contain_text("Issued to the wrong applicant")
+    finally:
+        context.close()

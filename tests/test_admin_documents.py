@@ -1,0 +1,156 @@
+"""The admin's register of signed documents (filters, pages, revoke with a reason, links to the
+verification page) and the documents settings form, over HTTP on both databases: permission
+refusals and bad input answered with the page and its message, nothing changed."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from core.audit import AuditEntry
+from core.documents.models import Document
+from core.extensions import db
+from core.tenancy.scope import tenant_scope
+
+NIK = "7371010101900001"
+
+
+def add_documents(app, tenant, count, kind="letter", **fields):
+    """Register rows without rendering a PDF (the register page reads only the rows)."""
+    from core.documents.service import new_code
+
+    with app.app_context(), tenant_scope(tenant):
+        codes = []
+        for n in range(count):
+            doc = Document(kind=kind, number=f"{kind}/{n + 1}", subject=f"Perihal {n + 1}", signer_name="Andi",
+                           signer_position="Kepala Dinas", sha256="0" * 64, size=1, status="valid",
+                           revoked_reason="", storage_key=f"k{n}", code=new_code(), signer_kind="local",
+                           signed_at=datetime.now(timezone.utc) - timedelta(minutes=count - n), **fields)
+            db.session.add(doc)
+            codes.append(doc.code)
+        db.session.commit()
+    return codes
+
+
+def signed_in(client, create_tenant, create_user, login, role="admin"):
+    tenant = create_tenant(locales=["en", "id"])
+    login(client, create_user(tenant, role), tenant)
+    return tenant
+
+
+def state_of(app, tenant, code):
+    with app.app_context(), tenant_scope(tenant):
+        doc = db.session.execute(db.select(Document).where(Document.code == code)).scalar_one()
+        return doc.status, doc.revoked_reason
+
+
+def test_register_lists_filters_and_pages(app, client, create_tenant, create_user, login):
+    tenant = signed_in(client, create_tenant, create_user, login)
+    letters = add_documents(app, tenant, 52)
+    add_documents(app, tenant, 1, kind="permit")
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    [expired] = add_documents(app, tenant, 1, kind="sk", expires_at=past)
+    base = f"/t/{tenant.slug}/admin/documents"
+    first = client.get(base)
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and html.count('class="revoke"') == 50
+    assert f"/t/{tenant.slug}/verify/{expired}" in html and "page=2" in html
+    second = client.get(f"{base}?page=2").get_data(as_text=True)
+    assert second.count('class="revoke"') == 4 and f"/verify/{letters[0]}" in second
+    permits = client.get(f"{base}?kind=permit").get_data(as_text=True)
+    assert "permit/1" in permits and "letter/1<" not in permits
+    only_expired = client.get(f"{base}?status=expired").get_data(as_text=True)
+    assert "sk/1" in only_expired and "permit/1" not in only_expired
+    assert "sk/1" not in client.get(f"{base}?status=valid&kind=sk").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["kind=Surat%20Keputusan", "status=lost", "page=0", "page=abc"])
+def test_bad_filters_are_the_page_with_a_message(client, create_tenant, create_user, login, query):
+    tenant = signed_in(client, create_tenant, create_user, login)
+    response = client.get(f"/t/{tenant.slug}/admin/documents?{query}")
+    assert response.status_code == 400
+
+
+def test_revoke_with_a_reason_is_audited_and_shown_publicly(app, client, create_tenant, create_user, login):
+    tenant = signed_in(client, create_tenant, create_user, login)
+    [code] = add_documents(app, tenant, 1)
+    response = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke?status=valid",
+                           data={"reason": "Salah penerima"})
+    assert response.status_code == 302 and "status=valid" in response.headers["Location"]
+    assert state_of(app, tenant, code) == ("revoked", "Salah penerima")
+    with app.app_context(), tenant_scope(tenant):
+        entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "document.revoked")).scalar_one()
+        assert entry.summary["after"]["reason"] == "Salah penerima"
+    listed = client.get(f"/t/{tenant.slug}/admin/documents?status=revoked").get_data(as_text=True)
+    assert "Salah penerima" in listed and 'class="revoke"' not in listed
+    again = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": "Lagi"})
+    assert again.status_code == 400 and "already revoked" in again.get_data(as_text=True)
+    assert state_of(app, tenant, code) == ("revoked", "Salah penerima")
+
+
+@pytest.mark.parametrize("reason, message", [("", "Give the reason."), ("   ", "Give the reason."),
+                                             ("x" * 1001, "longer than 1,000")])
+def test_revoke_without_a_usable_reason_changes_nothing(app, client, create_tenant, create_user, login, reason,
+                                                        message):
+    tenant = signed_in(client, create_tenant, create_user, login)
+    [code] = add_documents(app, tenant, 1)
+    response = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": reason})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert state_of(app, tenant, code) == ("valid", "")
+
+
+def test_unknown_or_other_tenants_code_is_404(app, client, create_tenant, create_user, login):
+    tenant = signed_in(client, create_tenant, create_user, login)
+    other = create_tenant()
+    [theirs] = add_documents(app, other, 1)
+    for code in (theirs, "A" * 32, "../../etc"):
+        assert client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": "x"}).status_code == 404
+    assert state_of(app, other, theirs) == ("valid", "")
+    assert theirs not in client.get(f"/t/{tenant.slug}/admin/documents").get_data(as_text=True)
+
+
+def test_permissions(app, client, create_tenant, create_user, login):
+    tenant = create_tenant()
+    [code] = add_documents(app, tenant, 1)
+    base = f"/t/{tenant.slug}/admin/documents"
+    assert client.get(base).status_code in (302, 401, 403)  # nobody signed in
+    login(client, create_user(tenant, "officer", agency="DLH"), tenant)
+    assert client.get(base).status_code == 403
+    assert client.post(f"{base}/{code}/revoke", data={"reason": "x"}).status_code == 403
+    client = app.test_client()  # another browser
+    login(client, create_user(tenant, "auditor"), tenant)
+    page = client.get(base)
+    assert page.status_code == 200 and 'class="revoke"' not in page.get_data(as_text=True)
+    assert client.post(f"{base}/{code}/revoke", data={"reason": "x"}).status_code == 403
+    assert client.get(f"{base}/settings").status_code == 403
+    assert state_of(app, tenant, code) == ("valid", "")
+
+
+def test_settings_form_checks_as_tenant_apply_does(app, client, create_tenant, create_user, login):
+    tenant = signed_in(client, create_tenant, create_user, login)
+    url = f"/t/{tenant.slug}/admin/documents/settings"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="number_pattern"' in page and 'name="signer"' in page
+    form = {"signer": "bsre", "signer_name": "Andi", "bsre_url": "https://esign.example.go.id", "nik": "7371010101900000",
+            "passphrase": "rahasia", "totp": "", "client_user": "", "client_password": "",
+            "number_pattern": "{kind}/{serial}/{year}", "number_period": "year"}
+    bad_nik = client.post(url, data=form)
+    assert bad_nik.status_code == 400 and "NIK" in bad_nik.get_data(as_text=True)
+    bad_pattern = client.post(url, data={**form, "nik": NIK, "number_pattern": "{kind}/{nomor}"})
+    assert bad_pattern.status_code == 400 and "{nomor}" in bad_pattern.get_data(as_text=True)
+    missing = client.post(url, data={k: v for k, v in form.items() if k != "number_period"})
+    assert missing.status_code == 400
+    with app.app_context():
+        from core.tenancy.models import Tenant
+
+        assert "documents" not in (db.session.get(Tenant, tenant.id).extra or {})
+    saved = client.post(url, data={**form, "nik": "7371 0101 0190 0001"})
+    assert saved.status_code == 302
+    with app.app_context(), tenant_scope(tenant):
+        from core.tenancy.models import Tenant
+
+        stored = db.session.get(Tenant, tenant.id).extra["documents"]
+        assert stored["signer"] == "bsre" and stored["number_pattern"] == "{kind}/{serial}/{year}"
+        entry = db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.action == "tenant.documents.settings")).scalar_one()
+        assert entry.summary["after"]["passphrase"] == "********" and "rahasia" not in str(entry.summary)

@@ -1,0 +1,80 @@
+"""The short-lock path of one transfer (core/ledger/fast.py): a limit broken by a transfer that
+committed after the unlocked read is refused under the lock, with nothing written and the
+caller's transaction still usable; accounts the caller holds show the new balances."""
+import pytest
+
+from core import ledger
+from core.audit import AuditEntry
+from core.extensions import db
+from core.ledger import LedgerError, fast
+from core.tenancy.scope import tenant_scope
+from tests.test_ledger import ACTOR, books, snapshot  # noqa: F401  (books: the fixture)
+
+
+def audit_count(tenant):
+    with tenant_scope(tenant):
+        return db.session.execute(db.select(db.func.count()).select_from(AuditEntry)
+                                  .where(AuditEntry.action.startswith("ledger."))).scalar()
+
+
+def test_a_limit_broken_since_the_unlocked_read_is_refused_under_the_lock(books, monkeypatch):
+    """As if a concurrent transfer drained the wallet between the read and the lock: the read's
+    check passes (patched out), the check on what the locked UPDATE returned refuses, the amounts
+    are taken back and no transfer row or audit entry is written."""
+    tenant = books
+    before, audits = snapshot(tenant), audit_count(tenant)
+    monkeypatch.setattr(fast, "_check_sides", lambda *a, **kw: None)
+    with tenant_scope(tenant):
+        ledger.open_account(tenant, ACTOR, "merchant.lain", "merchant")  # the caller's own earlier write
+        with pytest.raises(LedgerError) as exc:
+            ledger.transfer(tenant, ACTOR, "too-much", "wallet.budi", "merchant.toko", 100_001)
+        assert exc.value.code == "exceeds_credits" and exc.value.where == "amount"
+        ledger.transfer(tenant, ACTOR, "fits", "wallet.budi", "merchant.toko", 100_000)  # still usable
+        db.session.commit()
+    balances, count = snapshot(tenant)
+    assert count == before[1] + 1
+    assert balances["wallet.budi"] == (before[0]["wallet.budi"][0] + 100_000,) + before[0]["wallet.budi"][1:]
+    assert "merchant.lain" in balances  # written before the refusal: kept
+    assert audit_count(tenant) == audits + 2  # the account opened and the transfer that fitted
+    with tenant_scope(tenant):
+        assert ledger.get_account(tenant, "wallet.budi").debits_posted == 100_000
+        assert db.session.execute(db.select(ledger.Transfer.key).where(ledger.Transfer.key == "too-much")).first() is None
+        assert ledger.check([tenant]) == []
+
+
+def test_a_balance_limit_broken_under_the_lock_is_refused(books, monkeypatch):
+    tenant = books
+    monkeypatch.setattr(fast, "_check_sides", lambda *a, **kw: None)
+    before = snapshot(tenant)
+    with tenant_scope(tenant), pytest.raises(LedgerError) as exc:
+        ledger.transfer(tenant, ACTOR, "over-cap", "bank", "wallet.budi", 1_900_001)
+    assert exc.value.code == "exceeds_limit"
+    db.session.commit()
+    assert snapshot(tenant) == before
+
+
+def test_accounts_held_by_the_caller_show_the_new_balances(books):
+    tenant = books
+    with tenant_scope(tenant):
+        wallet = ledger.get_account(tenant, "wallet.sari")
+        t = ledger.transfer(tenant, ACTOR, "to-sari", "bank", wallet, 2_500, pending=True, timeout=60)
+        assert wallet.credits_pending == 2_500 and t.kind == "pending" and t.timeout_at is not None
+        assert t.id and db.session.get(ledger.Transfer, t.id) is t
+        db.session.commit()
+        again = ledger.transfer(tenant, ACTOR, "to-sari", "bank", "wallet.sari", 2_500, pending=True, timeout=60)
+        assert again.id == t.id  # the same id and body: the first transfer
+        with pytest.raises(LedgerError) as exc:
+            ledger.transfer(tenant, ACTOR, "to-sari", "bank", "wallet.sari", 2_501, pending=True, timeout=60)
+        assert exc.value.code == "id_reused"
+        db.session.rollback()
+
+
+def test_an_unknown_account_is_named_and_nothing_is_written(books):
+    tenant = books
+    before = snapshot(tenant)
+    for debit, credit, where in (("nope", "wallet.sari", "debit"), ("bank", 10**9, "credit")):
+        with tenant_scope(tenant), pytest.raises(LedgerError) as exc:
+            ledger.transfer(tenant, ACTOR, f"x-{where}", debit, credit, 10)
+        assert (exc.value.code, exc.value.where) == ("account_unknown", where)
+    db.session.commit()
+    assert snapshot(tenant) == before
