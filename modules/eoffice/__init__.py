@@ -1,21 +1,13 @@
-"""E-office (Naskah Dinas): Official letters between agencies: drafted, reviewed, signed, numbered, disposed and archived
-
-This file is the module's plugin object: Pamong calls the hook implementations below
-(the contract is core/hookspecs.py). The work is done in the files they import.
+"""E-office (naskah dinas): official letters between agencies, drafted, reviewed (paraf),
+signed (PAdES, numbered at signing), sent, disposed and followed up. The plugin object: hook
+implementations only; the work is in drafting.py, review.py, delivery.py, queries.py, views.py.
 """
-from pathlib import Path
+from core.kit import hookimpl
 
-from core.kit import hookimpl, module_domain, number_pattern_setting
-
-from . import services
-from .api import OPENAPI_PATHS, api
-from .views import pages
+from .labels import lazy_gettext as _l
 
 NAME = "eoffice"
 VERSION = "0.1.0"
-
-# Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
-_l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
 
 
 @hookimpl
@@ -28,52 +20,42 @@ def module_info():
 
 @hookimpl
 def settings_schema():
-    return {
-        "type": "object",
-        "properties": {
-            "title_max_length": {
-                "type": "integer", "minimum": 10, "maximum": 200, "default": 120,
-                "title": _l("Longest title (characters)"),
-            },
-            # a number pattern: checked by the core wherever the settings are written (tenant apply,
-            # the admin form); {serial}, {year}, {month}, {day}, {month_roman} and the placeholders named
-            "number_pattern": number_pattern_setting("{prefix}-{year}-{serial:04}", ["prefix"]),
-            "number_prefix": {"type": "string", "pattern": "^[A-Z0-9]{1,12}$", "default": "E"},
-        },
-    }
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def check_settings(app, tenant, settings):
+    from .settings import check_settings as check
+
+    check(tenant, settings)
 
 
 @hookimpl
 def permissions():
-    return [{"name": f"{NAME}.create", "description": _l("Add entries"), "roles": ["officer", "admin"]}]
-
-
-@hookimpl
-def api_scopes():
-    return [{"name": f"{NAME}:read", "description": "Read entries"},
-            {"name": f"{NAME}:write", "description": "Add entries"}]
+    return [
+        {"name": "eoffice.work", "description": _l("Draft, review, sign, receive and dispose official letters"),
+         "roles": ["officer", "admin"]},
+        {"name": "eoffice.oversee", "description": _l("Read every ordinary (biasa) letter of the tenant"),
+         "roles": ["auditor", "admin"]},
+    ]
 
 
 @hookimpl
 def register_blueprints(app):
+    from .views import pages
+
     return [pages]
 
 
 @hookimpl
-def register_api(app):
-    return [api]
-
-
-@hookimpl
-def openapi_paths(app):
-    return OPENAPI_PATHS
-
-
-@hookimpl
 def nav_items(tenant, user):
-    return [{"title": _l("E-office"), "endpoint": f"{NAME}.index"}]
+    return [{"title": _l("E-office"), "endpoint": f"{NAME}.home", "permission": "eoffice.work"}]
 
 
 @hookimpl
-def seed_demo(tenant):
-    services.seed_demo(tenant)
+def seed_demo(app, tenant):
+    from .demo import seed
+
+    seed(tenant)
