@@ -96,7 +96,7 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
     instruction = (instruction or "").strip()
     if not instruction or len(instruction) > 2000:
         raise ValidationError(_l("Write the instruction (at most 2000 characters)."), where="instruction")
-    today = local_date(tenant)
+    today = local_date(tenant, utcnow())
     if due_on is None:
         from datetime import timedelta
 

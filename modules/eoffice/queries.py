@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_
 
-from core.kit import approvals, db, local_date, tenant_scope
+from core.kit import approvals, db, local_date, tenant_scope, utcnow
 
 from .access import Who, may_read
 from .models import OPEN, REVIEW, SENT, SIGNED, Disposition, Event, Letter, Recipient
@@ -53,7 +53,7 @@ def _mine(me: Who):
 def counters(tenant, me: Who) -> dict[str, int]:
     """``{"to_sign", "to_verify", "signed_not_sent", "unread", "open_dispositions", "overdue_dispositions"}``."""
     verify, sign = awaiting_me(tenant, me)
-    today = local_date(tenant)
+    today = local_date(tenant, utcnow())
     with tenant_scope(tenant):
         not_sent = db.session.execute(db.select(func.count(Letter.id)).where(
             Letter.status == SIGNED, or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id))).scalar()

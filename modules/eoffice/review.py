@@ -70,7 +70,7 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
         waiting = approvals.awaiting(tenant, chain)
         if waiting is None or waiting["index"] != step:
             raise approvals.OutOfTurn(str(_l("This step is not awaiting action.")))
-        if not approvals.may_act(tenant, chain.steps[step], actor.user, local_date(tenant)):
+        if not approvals.may_act(tenant, chain.steps[step], actor.user, local_date(tenant, utcnow())):
             raise approvals.NotHolder(str(_l("You do not hold the position of this step.")))
         with tenant_scope(tenant):
             letter.status, letter.revision = DRAFT, letter.revision + 1

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from flask import Blueprint, abort, g, render_template, send_file
 
-from core.kit import NotFound, current_actor, documents, int_arg, local_date, page_arg, public, requires, storage
+from core.kit import (
+    NotFound, current_actor, documents, int_arg, local_date, page_arg, public, requires, storage, utcnow,
+)
 
 from . import queries
 from .access import readable_letter, who
@@ -20,7 +22,7 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 
 @pages.context_processor
 def labels():
-    return {"status_label": status_label, "action_label": action_label, "today": local_date(g.tenant)}
+    return {"status_label": status_label, "action_label": action_label, "today": local_date(g.tenant, utcnow())}
 
 
 @pages.route("/eoffice.css")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.kit import Actor, User, assign_holder, db, find_position, local_date, tenant_scope
+from core.kit import Actor, User, assign_holder, db, find_position, local_date, tenant_scope, utcnow
 
 AGENCIES = [
     {"code": "DLH", "name": "Dinas Lingkungan Hidup", "positions": [
@@ -71,7 +71,7 @@ def make_acting(app, tenant, position, email):
     """``email`` holds ``position`` as Plt. from yesterday (the definitive holders stay)."""
     with app.app_context():
         assign_holder(tenant, find_position(tenant, position), email, "test", acting=True,
-                      start=local_date(tenant) - timedelta(days=1))
+                      start=local_date(tenant, utcnow()) - timedelta(days=1))
         db.session.commit()
 
 
