@@ -31,14 +31,16 @@ class Who:
 
 
 def who(tenant, actor) -> Who:
+    """``actor`` as the inbox sees them. Their units: the agencies they are an officer of and the
+    units of the positions they hold today (a head belongs to the unit they head)."""
     user = getattr(actor, "user", None)
     uid = getattr(user, "id", None)
-    ids = frozenset(actor.agency_ids) if uid else frozenset()
+    held = positions_of(tenant, user) if uid else []
+    ids = (frozenset(actor.agency_ids) | {p["unit_id"] for p in held}) if uid else frozenset()
     with tenant_scope(tenant):
         codes = frozenset(db.session.execute(db.select(OrgUnit.code).where(OrgUnit.id.in_(ids))).scalars()) if ids \
             else frozenset()
-    positions = frozenset(p["code"] for p in positions_of(tenant, user)) if uid else frozenset()
-    return Who(uid, ids, codes, positions, bool(actor.can(OVERSEE)))
+    return Who(uid, ids, codes, frozenset(p["code"] for p in held), bool(actor.can(OVERSEE)))
 
 
 def involvement(tenant, letter: Letter, me: Who) -> set[str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from core.kit import (
-    NotFound, OrgUnit, User, ValidationError, audit, db, for_change, holders_of, lazy_gettext as _l, local_date,
-    members_of, notify, tenant_scope, tenant_url, utcnow,
+    NotFound, OrgUnit, User, ValidationError, active_positions, audit, db, for_change, holders_of, lazy_gettext as _l,
+    local_date, members_of, notify, tenant_scope, tenant_url, utcnow,
 )
 
 from .access import get_letter, involvement, readable_letter, who
@@ -19,11 +19,11 @@ from .settings import settings_of
 
 
 def send(tenant, actor, letter_id):
-    """The drafter or an officer of the issuing unit sends a signed letter: it reaches the
+    """The drafter or an officer of the issuing unit (or a system job) sends a signed letter: it reaches the
     addressees' and copies' inboxes, and their officers / position holders get an e-mail."""
     letter = get_letter(tenant, letter_id, change=True)
     me = who(tenant, actor)
-    if not involvement(tenant, letter, me) & {"drafter", "unit"}:
+    if not involvement(tenant, letter, me) & {"drafter", "unit"} and actor.kind != "system":
         raise ValidationError(_l("Only the issuing unit sends its letters."), where="letter", code="not_sender")
     if letter.status != SIGNED:
         raise ValidationError(_l("Only a signed letter that is not yet sent can be sent."), where="letter",
@@ -72,14 +72,18 @@ def mark_read(tenant, actor, letter) -> int:
 
 
 def colleagues(tenant, actor) -> list[User]:
-    """Who ``actor`` may dispose to: the officers of their agencies, themselves excepted."""
+    """Who ``actor`` may dispose to: the officers of their units (``access.who``: agencies they
+    are an officer of, units of the positions they hold) and the holders of those units'
+    positions, themselves excepted."""
     uid = getattr(actor.user, "id", None)
-    out, seen = [], set()
-    for agency_id in sorted(actor.agency_ids):
-        for person in members_of(tenant, "officer", agency_id):
-            if person.id != uid and person.id not in seen:
-                seen.add(person.id)
-                out.append(person)
+    me = who(tenant, actor)
+    out, seen = [], {uid}
+    people = [p for unit_id in sorted(me.unit_ids) for p in members_of(tenant, "officer", unit_id)]
+    people += [u for p in active_positions(tenant) if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
+    for person in people:
+        if person.id not in seen:
+            seen.add(person.id)
+            out.append(person)
     return out
 
 
