@@ -132,3 +132,15 @@ def test_pages_need_the_permission(client, office, create_user, login):
     login(client, create_user(tenant, "citizen"), tenant)
     assert client.get(url(tenant)).status_code == 403
     assert client.get(url(tenant, "new")).status_code == 403
+
+
+def test_pages_speak_the_tenants_language(app, make_tenant, login):
+    for locale, words in (("id", ["Perlu ditandatangani", "Naskah masuk belum dibaca", "Disposisi belum ditindaklanjuti"]),
+                          ("en", ["To sign", "Unread incoming", "Dispositions not followed up"])):
+        tenant, people = make_tenant(locales=[locale])
+        client = app.test_client()
+        login(client, people.drafter, tenant)
+        home = client.get(url(tenant)).get_data(as_text=True)
+        assert all(w in home for w in words), locale
+        draft = client.get(url(tenant, "new")).get_data(as_text=True)
+        assert ("Konsep naskah" if locale == "id" else "Draft a letter") in draft
