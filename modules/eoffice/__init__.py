@@ -37,6 +37,8 @@ def permissions():
     return [
         {"name": "eoffice.work", "description": _l("Draft, review, sign, receive and dispose official letters"),
          "roles": ["officer", "admin"]},
+        {"name": "eoffice.archive", "description": _l("Keep the archive: close dossiers, see retention dates"),
+         "roles": ["admin"]},
         {"name": "eoffice.oversee", "description": _l("Read every ordinary (biasa) letter of the tenant"),
          "roles": ["auditor", "admin"]},
     ]
@@ -52,6 +54,12 @@ def register_blueprints(app):
 @hookimpl
 def nav_items(tenant, user):
     return [{"title": _l("E-office"), "endpoint": f"{NAME}.home", "permission": "eoffice.work"}]
+
+
+@hookimpl
+def admin_items(tenant, user):
+    return [{"title": _l("Archive (dossiers and retention)"), "endpoint": f"{NAME}.records",
+             "permission": "eoffice.archive"}]
 
 
 @hookimpl

@@ -30,3 +30,15 @@ def status_label(status: str) -> str:
 def action_label(action: str) -> str:
     label = _ACTION.get(action)
     return str(label) if label is not None else action
+
+
+_STATE = {
+    "open": lazy_gettext("Open (filing)"), "active": lazy_gettext("Active"), "inactive": lazy_gettext("Inactive"),
+    "review_due": lazy_gettext("Due for review"),
+}
+
+
+def state_label(state: str) -> str:
+    """A dossier's retention state (archive.py)."""
+    label = _STATE.get(state)
+    return str(label) if label is not None else state

@@ -127,3 +127,41 @@ class Event(TenantOwned, db.Model):
     actor: Mapped[str] = mapped_column(String(254))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Dossier(TenantOwned, db.Model):
+    """A file (berkas) of the records: letters of one classification code and issuing unit, filed
+    together (pemberkasan). Once ``closed_on`` (the tenant's local date), the classification's
+    retention (JRA, Permendagri 83/2022) gives ``inactive_on`` (active years later: it moves to the
+    records centre) and ``review_on`` (inactive years after that: kept for good (``permanen``) or
+    proposed for destruction (``musnah``), after review)."""
+
+    __tablename__ = "eoffice_dossiers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code", name="uq_eoffice_dossiers_tenant_code"),
+        Index("ix_eoffice_dossiers_tenant_review", "tenant_id", "review_on"),
+    )
+
+    code: Mapped[str] = mapped_column(String(60))
+    classification: Mapped[str] = mapped_column(String(24))
+    unit_code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    inactive_on: Mapped[date | None] = mapped_column(Date)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    final: Mapped[str] = mapped_column(String(10), default="musnah")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Filing(TenantOwned, db.Model):
+    """A letter filed in a dossier (one dossier per letter)."""
+
+    __tablename__ = "eoffice_filings"
+    __table_args__ = (UniqueConstraint("tenant_id", "letter_id", name="uq_eoffice_filings_tenant_letter"),
+                      Index("ix_eoffice_filings_tenant_dossier", "tenant_id", "dossier_id"))
+
+    dossier_id: Mapped[int] = tenant_ref("eoffice_dossiers", ondelete="CASCADE")
+    letter_id: Mapped[int] = tenant_ref("eoffice_letters", ondelete="CASCADE")
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filed_by: Mapped[str] = mapped_column(String(254), default="")

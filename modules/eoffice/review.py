@@ -19,6 +19,7 @@ from core.kit import (
 )
 
 from . import signature
+from .archive import file_letter
 from .access import get_letter
 from .drafting import event
 from .models import DRAFT, REVIEW, SIGNED, Letter, Recipient
@@ -127,6 +128,8 @@ def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
         letter.status, letter.signed_at, letter.updated_at = SIGNED, now, now
         letter.signer_id, letter.signer_name, letter.signature = user.id, name[:200], lines
         letter.document_code = doc.code
+        db.session.flush()
+        file_letter(tenant, actor, letter)
         event(tenant, letter, actor, "signed", number)
         audit(tenant, actor, "eoffice.letter.sign", "letter", letter.id,
               after={"number": number, "serial": got.serial, "year": got.local.year, "document": doc.id,

@@ -71,7 +71,7 @@ def check_settings(tenant, settings: dict) -> None:
     for i, kind in enumerate(settings.get("letter_types") or []):
         if kind["code"] in seen:
             raise ValidationError(f"letter type '{kind['code']}' is declared twice",
-                                  where=f"modules.{NAME}.settings.letter_types[{i}].code")
+                                  where=f"modules.{NAME}.settings.letter_types.{i}.code")
         seen.add(kind["code"])
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
@@ -79,13 +79,13 @@ def check_settings(tenant, settings: dict) -> None:
     for i, entry in enumerate(extra):
         if entry["code"] in declared:
             raise ValidationError(f"classification '{entry['code']}' is declared twice",
-                                  where=f"modules.{NAME}.settings.classifications[{i}].code")
+                                  where=f"modules.{NAME}.settings.classifications.{i}.code")
         declared.add(entry["code"])
     for i, entry in enumerate(extra):
         parent = kka.parent_of(entry["code"])
         if parent is not None and parent not in known | declared:
             raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
-                                  where=f"modules.{NAME}.settings.classifications[{i}].code")
+                                  where=f"modules.{NAME}.settings.classifications.{i}.code")
 
 
 def settings_of(tenant) -> dict:

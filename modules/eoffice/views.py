@@ -12,7 +12,7 @@ from core.kit import (
 
 from . import queries
 from .access import readable_letter, who
-from .labels import action_label, status_label
+from .labels import action_label, state_label, status_label
 from .settings import settings_of
 
 pages = Blueprint("eoffice", __name__, template_folder="templates")
@@ -22,7 +22,8 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 
 @pages.context_processor
 def labels():
-    return {"status_label": status_label, "action_label": action_label, "today": local_date(g.tenant, utcnow())}
+    return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
+            "today": local_date(g.tenant, utcnow())}
 
 
 @pages.route("/eoffice.css")
@@ -107,4 +108,4 @@ def pdf(letter_id):
     return send_file(BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
 
 
-from . import views_actions  # noqa: E402,F401  (registers the action routes on ``pages``)
+from . import views_actions, views_archive  # noqa: E402,F401  (register their routes on ``pages``)
