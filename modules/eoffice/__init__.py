@@ -59,7 +59,8 @@ def nav_items(tenant, user):
 @hookimpl
 def admin_items(tenant, user):
     return [{"title": _l("Archive (dossiers and retention)"), "endpoint": f"{NAME}.records",
-             "permission": "eoffice.archive"}]
+             "permission": "eoffice.archive"},
+            {"title": _l("E-office figures per agency"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"}]
 
 
 @hookimpl

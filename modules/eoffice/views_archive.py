@@ -1,5 +1,5 @@
 """The records unit's page: dossiers with their retention dates, the ones due for review first;
-closing a dossier (its JRA dates computed then)."""
+closing a dossier (its JRA dates computed then). The overseers' figures per agency."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -37,3 +37,11 @@ def close(dossier_id):
         form.form_errors.append(_("The form expired: try again."))
     return render_template("eoffice/archive.html", rows=archive.records(g.tenant), only="", states=STATES,
                            form=form), 400
+
+
+@pages.route("/figures")
+@requires("eoffice.oversee")
+def figures():
+    from .figures import per_agency
+
+    return render_template("eoffice/figures.html", rows=per_agency(g.tenant))

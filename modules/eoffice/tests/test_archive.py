@@ -91,3 +91,24 @@ def test_the_records_page_lists_and_closes_dossiers(app, client, office, create_
     assert admin.post(f"/t/{tenant.slug}/eoffice/archive/{dossier_id}/close").status_code == 302
     page = admin.get(f"/t/{tenant.slug}/eoffice/archive?state=active").get_data(as_text=True)
     assert "000.8.3.3/DLH/" in page and "/close" not in page
+
+
+def test_figures_per_agency_count_letters_and_dispositions(app, client, office, login):
+    from ..delivery import dispose, send
+    from ..figures import per_agency
+
+    tenant, people = office
+    with app.app_context(), tenant_scope(tenant):
+        letter = signed(tenant, people)
+        signed(tenant, people, subject="Belum dikirim")
+        send(tenant, actor_of(tenant, people.drafter), letter.id)
+        staff = actor_of(tenant, people.staff_pu).user.id
+        dispose(tenant, actor_of(tenant, people.kadis_pu), letter.id, staff, "Pelajari")
+        db.session.commit()
+        rows = {r["code"]: r for r in per_agency(tenant)}
+    assert (rows["DLH"]["out"], rows["DLH"]["in"], rows["PU"]["in"], rows["PU"]["out"]) == (2, 0, 1, 0)
+    assert rows["PU"]["open_dispositions"] == 1 and rows["PU"]["overdue_dispositions"] == 0
+    assert rows["DLH"]["avg_hours_to_sign"] >= 0
+    login(client, people.auditor, tenant)
+    page = client.get(f"/t/{tenant.slug}/eoffice/figures")
+    assert page.status_code == 200 and "Dinas Pekerjaan Umum" in page.get_data(as_text=True)
