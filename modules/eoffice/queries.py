@@ -147,8 +147,8 @@ def timeline(tenant, letter: Letter) -> list[dict]:
                 for e in db.session.execute(db.select(Event).where(Event.letter_id == letter.id)).scalars()]
     for revision in range(1, letter.revision + 1):
         for n, h in enumerate(approvals.history(tenant, "eoffice", "letter", f"{letter.id}.{revision}")):
-            if h["action"] == "start":
-                continue
+            if h["action"] == "start" or (h["action"] == "approve" and h["step"] == len(letter.steps) - 1):
+                continue  # the signer's approval is the "signed" event
             action = {"approve": "paraf", "return": "returned_step"}.get(h["action"], h["action"])
             rows.append({"at": h["at"], "actor": h["actor"], "action": action, "note": h["note"],
                          "step_label": h["step_label"], "order": (1, n)})

@@ -72,7 +72,7 @@ def test_draft_verify_sign_send_and_dispose_in_the_browser(app, browser, live_se
     with head.expect_navigation():
         head.locator("#sign").click()
     expect(head.locator("#letter-number")).to_have_text("000.1.6/1/DLH")
-    pdf = head.request.get(head.locator("#letter-pdf").get_attribute("href"))
+    pdf = head.request.get(live_server.url + head.locator("#letter-pdf").get_attribute("href"))
     assert pdf.ok and pdf.body().startswith(b"%PDF")
 
     drafter.goto(letter_url)
