@@ -14,7 +14,7 @@ from core.kit import (
     OrgUnit, ValidationError, active_positions, approvals, audit, db, lazy_gettext as _l, tenant_scope, utcnow,
 )
 
-from . import richtext
+from . import attachments, richtext
 from .access import get_letter
 from .models import CC, DRAFT, REVIEW, TO, Event, Letter, Recipient
 from .settings import SECURITY, require_classification, require_type
@@ -45,6 +45,7 @@ class Draft:
     signer: str = ""
     on_behalf: str = ""
     via: str = ""
+    attachments: list = field(default_factory=list)  # [(filename, bytes)], PDF only (attachments.py)
 
 
 def _units(tenant) -> dict[str, OrgUnit]:
@@ -113,7 +114,8 @@ def check(tenant, actor, draft: Draft) -> dict:
     on_behalf, via = " ".join((draft.on_behalf or "").split())[:200], " ".join((draft.via or "").split())[:200]
     if via and not on_behalf:
         raise ValidationError(_l("u.b. needs a.n.: name the official signed for."), where="via")
-    return {"letter_type": draft.letter_type.strip(), "classification": draft.classification.strip(),
+    files = attachments.check(draft.attachments)
+    return {"files": files, "letter_type": draft.letter_type.strip(), "classification": draft.classification.strip(),
             "security": draft.security, "subject": subject, "body_html": body, "unit": unit,
             "recipients": [(TO, c, None, units[c].name) for c in to_units]
             + [(TO, None, c, positions[c]["name"]) for c in to_positions]
@@ -134,6 +136,7 @@ def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
     clean = check(tenant, actor, draft)
     unit = clean.pop("unit")
     recipients = clean.pop("recipients")
+    files = clean.pop("files")
     with tenant_scope(tenant):
         if letter_id is None:
             letter = Letter(drafter_id=getattr(actor.user, "id", None), drafter=str(actor)[:254], status=DRAFT)
@@ -153,6 +156,8 @@ def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
         for kind, unit_code, position_code, name in recipients:
             db.session.add(Recipient(letter_id=letter.id, kind=kind, unit_code=unit_code,
                                      position_code=position_code, name=name))
+        if files:
+            attachments.attach(tenant, letter, files)
         event(tenant, letter, actor, "drafted" if letter_id is None else "edited")
         audit(tenant, actor, "eoffice.letter.draft", "letter", letter.id,
               after={"subject": letter.subject, "type": letter.letter_type, "classification": letter.classification,

@@ -1,7 +1,7 @@
 """The forms of the e-office pages (Flask-WTF: every form carries a CSRF token). Choices are
 filled by the view from the tenant's settings and organisation."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.kit import lazy_gettext as _l
@@ -26,6 +26,7 @@ class LetterForm(FlaskForm):
     signer = SelectField(_l("Signer"), validate_choice=False)
     on_behalf = StringField(_l("Signed on behalf of (a.n.)"), validators=[Optional(), Length(max=200)])
     via = StringField(_l("Under (u.b.)"), validators=[Optional(), Length(max=200)])
+    attachments = MultipleFileField(_l("Attachments (PDF, at most 5 MB each)"))
 
 
 class ActionForm(FlaskForm):

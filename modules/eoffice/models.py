@@ -165,3 +165,16 @@ class Filing(TenantOwned, db.Model):
     letter_id: Mapped[int] = tenant_ref("eoffice_letters", ondelete="CASCADE")
     filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     filed_by: Mapped[str] = mapped_column(String(254), default="")
+
+
+class Attachment(TenantOwned, db.Model):
+    """A PDF attached to a letter (lampiran), kept by the core's storage under ``storage_key``."""
+
+    __tablename__ = "eoffice_attachments"
+    __table_args__ = (Index("ix_eoffice_attachments_tenant_letter", "tenant_id", "letter_id"),)
+
+    letter_id: Mapped[int] = tenant_ref("eoffice_letters", ondelete="CASCADE")
+    filename: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,7 +18,7 @@ from core.kit import (
     tenant_scope, utcnow,
 )
 
-from . import signature
+from . import attachments, signature
 from .archive import file_letter
 from .access import get_letter
 from .drafting import event
@@ -121,7 +121,8 @@ def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
         context = {"letter": letter, "kind": letter_types(tenant).get(letter.letter_type, {}),
                    "classification": classifications(tenant).get(letter.classification, {}),
                    "to": [r.name for r in recipients if r.kind == "to"],
-                   "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines}
+                   "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
+                   "attachments": len(attachments.of(tenant, letter))}
         doc = documents.issue(tenant, f"eoffice-{got.local.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=name, signer=signer)
         letter.number, letter.serial, letter.year = number, got.serial, got.local.year

@@ -11,7 +11,7 @@ from core.kit import (
     unit_of_work,
 )
 
-from . import delivery, drafting, queries, review
+from . import attachments, delivery, drafting, queries, review
 from .access import involvement
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
 from .models import DRAFT, REVIEW, SENT, SIGNED
@@ -53,7 +53,8 @@ def _draft(form: LetterForm) -> drafting.Draft:
         to_external=_lines(form.to_external.data), cc_units=form.cc_units.data or [],
         cc_external=_lines(form.cc_external.data),
         verifiers=[v for v in (form.verifier_1.data, form.verifier_2.data, form.verifier_3.data) if v],
-        signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "")
+        signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "",
+        attachments=[(f.filename, f.read()) for f in (form.attachments.data or []) if getattr(f, "filename", "")])
 
 
 @pages.route("/new", methods=["GET", "POST"])
@@ -116,7 +117,7 @@ def letter_page(letter_id, forms=None, status=200):
         follow=forms.get("follow") or FollowUpForm(), mine=mine,
         can_edit=found.status == DRAFT and "drafter" in how, can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}),
         classification=classifications(tenant).get(found.classification, {}),
-        kind=letter_types(tenant).get(found.letter_type, {}),
+        kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
     ), status
 
 
@@ -203,3 +204,20 @@ def follow_up(disposition_id):
     letter_id = request.args.get("letter", type=int) or 0
     return _act(letter_id, form, lambda: delivery.follow_up(g.tenant, current_actor(), disposition_id,
                                                             form.follow_up.data), _("Follow-up reported."), key="follow")
+
+
+@pages.route("/letters/<int:letter_id>/attachments/<int:attachment_id>")
+@requires(WORK)
+def attachment(letter_id, attachment_id):
+    from io import BytesIO
+
+    from flask import abort, send_file
+
+    from core.kit import NotFound
+
+    found, _me = readable(letter_id)
+    try:
+        row, data = attachments.read(g.tenant, found, attachment_id)
+    except NotFound:
+        abort(404)
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=row.filename, as_attachment=True)
