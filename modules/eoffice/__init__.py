@@ -52,6 +52,25 @@ def register_blueprints(app):
 
 
 @hookimpl
+def api_scopes():
+    return [{"name": "eoffice:read", "description": _l("Read the register of ordinary letters and the figures (JSON API)")}]
+
+
+@hookimpl
+def register_api(app):
+    from .api import api
+
+    return [api]
+
+
+@hookimpl
+def openapi_paths(app):
+    from .api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
+@hookimpl
 def nav_items(tenant, user):
     return [{"title": _l("E-office"), "endpoint": f"{NAME}.home", "permission": "eoffice.work"}]
 

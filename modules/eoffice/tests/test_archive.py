@@ -112,3 +112,18 @@ def test_figures_per_agency_count_letters_and_dispositions(app, client, office, 
     login(client, people.auditor, tenant)
     page = client.get(f"/t/{tenant.slug}/eoffice/figures")
     assert page.status_code == 200 and "Dinas Pekerjaan Umum" in page.get_data(as_text=True)
+
+
+def test_the_api_gives_ordinary_letters_register_entries_only(app, client, office, create_token):
+    tenant, people = office
+    with app.app_context(), tenant_scope(tenant):
+        signed(tenant, people, subject="Surat biasa")
+        signed(tenant, people, subject="Surat rahasia", security="rahasia")
+    token = create_token(tenant, "eoffice:read")
+    answer = client.get(f"/t/{tenant.slug}/api/v1/eoffice/letters", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    (letter,) = answer.get_json()["letters"]
+    assert letter["subject"] == "Surat biasa" and letter["number"] == "000.8.3.3/1/DLH" and "body_html" not in letter
+    assert client.get(f"/t/{tenant.slug}/api/v1/eoffice/letters").get_json()["error"]["code"]
+    figures = client.get(f"/t/{tenant.slug}/api/v1/eoffice/figures", headers={"Authorization": f"Bearer {token}"})
+    assert {row["code"]: row["out"] for row in figures.get_json()["agencies"]}["DLH"] == 2
