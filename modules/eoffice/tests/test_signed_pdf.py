@@ -3,6 +3,7 @@ test CA trusted) and rejects it once a byte changes; its QR code's page shows it
 revoked; another tenant's verification address does not show it."""
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 from core.kit import db, documents, storage, tenant_scope
@@ -23,7 +24,11 @@ def validate(data: bytes, ca: bytes):
     finally:
         os.unlink(fh.name)
     (signature,) = PdfFileReader(BytesIO(data), strict=False).embedded_signatures
-    return validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
+    # in a thread of its own: pyHanko runs an event loop, and a browser test earlier in the session
+    # (Playwright's sync API) leaves one running in this thread
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(validate_pdf_signature, signature,
+                           ValidationContext(trust_roots=[root], allow_fetching=False)).result()
 
 
 def signed_pdf(tenant, letter) -> bytes:
