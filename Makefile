@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents clean
+.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice clean
 
 PORT    ?= 5000
 # setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
@@ -96,6 +96,10 @@ bench-clinic: install translations
 # Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
 bench-documents: translations
 	$(BIN)/python bench/documents.py
+
+# 1,000 concurrent e-office signings in one unit (PostgreSQL) against a bare counter increment.
+bench-eoffice: install translations
+	$(BIN)/python bench/eoffice.py --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -41,6 +41,8 @@ from . import sla
 from . import approvals
 from .approvals import ApprovalError
 from .tenancy.positions import head_of, holders_of, holds
+from .tenancy.position_reads import active_positions, positions_of
+from .tenancy.positions import add_position, assign_holder, find_position
 from .webhooks import SignedRequest, SignatureError, sign as sign_webhook, signed_webhook, verify as verify_webhook
 from .actor import Actor, current_actor
 from .api.auth import refusal
@@ -99,6 +101,10 @@ __all__ = [
     "normalise_nip", "normalise_npwp", "parse_nik", "parse_nip",
     # positions (jabatan) with their holders, acting ones included; approval chains over any object
     "approvals", "ApprovalError", "head_of", "holders_of", "holds",
+    # the positions a person holds (acting ones marked: Plt.) and the tenant's positions (e-office)
+    "active_positions", "positions_of",
+    # adding positions and holders from code (a module's demo data; the tenant file is the usual way)
+    "add_position", "assign_holder", "find_position",
     # official documents: render on the letterhead, sign (PAdES), register, verify (core/documents)
     "documents",
     # money as double-entry transfers (core/ledger: ledger.transfer, .post, .void, .linked, ...); idempotent POSTs

@@ -1,0 +1,49 @@
+"""Read-only views of the tenant's positions (jabatan) for modules: which positions a person
+holds on a day (definitively or acting, *Plt.*), and the tenant's active positions with their
+units. Added for the e-office module (signature blocks name an acting holder; letters are
+addressed to positions); ``positions.py`` keeps the writes."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..extensions import db
+from .models import OrgUnit, Position, PositionHolder
+from .positions import local_today
+from .scope import tenant_scope
+
+
+def _row(position: Position, unit: OrgUnit, acting: bool | None = None) -> dict:
+    out = {"code": position.code, "name": position.name, "is_head": bool(position.is_head),
+           "unit_code": unit.code, "unit_name": unit.name, "unit_kind": unit.kind, "unit_id": unit.id}
+    if acting is not None:
+        out["acting"] = acting
+    return out
+
+
+def positions_of(tenant, user, day: date | None = None) -> list[dict]:
+    """The active positions ``user`` holds on ``day`` (default: the tenant's today), in code order:
+    ``[{"code", "name", "is_head", "unit_code", "unit_name", "unit_kind", "unit_id", "acting"}]``;
+    ``acting`` is True for an acting holding (Plt.) within its period."""
+    uid = getattr(user, "id", None)
+    if uid is None:
+        return []
+    day = day or local_today(tenant)
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(PositionHolder, Position, OrgUnit)
+            .join(Position, Position.id == PositionHolder.position_id)
+            .join(OrgUnit, OrgUnit.id == Position.unit_id)
+            .where(PositionHolder.user_id == uid, Position.active.is_(True)).order_by(Position.code)
+        ).all()
+    return [_row(p, u, h.acting) for h, p, u in rows if h.valid_on(day)]
+
+
+def active_positions(tenant) -> list[dict]:
+    """Every active position of the tenant with its unit, in unit then code order:
+    ``[{"code", "name", "is_head", "unit_code", "unit_name", "unit_kind", "unit_id"}]``."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(Position, OrgUnit).join(OrgUnit, OrgUnit.id == Position.unit_id)
+            .where(Position.active.is_(True)).order_by(OrgUnit.code, Position.code)
+        ).all()
+    return [_row(p, u) for p, u in rows]

@@ -1,0 +1,89 @@
+"""E-office (naskah dinas): official letters between agencies, drafted, reviewed (paraf),
+signed (PAdES, numbered at signing), sent, disposed and followed up. The plugin object: hook
+implementations only; the work is in drafting.py, review.py, delivery.py, queries.py, views.py.
+"""
+from core.kit import hookimpl
+
+from .labels import lazy_gettext as _l
+
+NAME = "eoffice"
+VERSION = "0.1.0"
+
+
+@hookimpl
+def module_info():
+    return {
+        "name": NAME, "title": _l("E-office"), "version": VERSION, "requires": [],
+        "description": _l("Official letters between agencies: drafted, reviewed, signed, numbered, disposed and archived"),
+    }
+
+
+@hookimpl
+def settings_schema():
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def check_settings(app, tenant, settings):
+    from .settings import check_settings as check
+
+    check(tenant, settings)
+
+
+@hookimpl
+def permissions():
+    return [
+        {"name": "eoffice.work", "description": _l("Draft, review, sign, receive and dispose official letters"),
+         "roles": ["officer", "admin"]},
+        {"name": "eoffice.archive", "description": _l("Keep the archive: close dossiers, see retention dates"),
+         "roles": ["admin"]},
+        {"name": "eoffice.oversee", "description": _l("Read every ordinary (biasa) letter of the tenant"),
+         "roles": ["auditor", "admin"]},
+    ]
+
+
+@hookimpl
+def register_blueprints(app):
+    from .views import pages
+
+    return [pages]
+
+
+@hookimpl
+def api_scopes():
+    return [{"name": "eoffice:read", "description": _l("Read the register of ordinary letters and the figures (JSON API)")}]
+
+
+@hookimpl
+def register_api(app):
+    from .api import api
+
+    return [api]
+
+
+@hookimpl
+def openapi_paths(app):
+    from .api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
+@hookimpl
+def nav_items(tenant, user):
+    return [{"title": _l("E-office"), "endpoint": f"{NAME}.home", "permission": "eoffice.work"}]
+
+
+@hookimpl
+def admin_items(tenant, user):
+    return [{"title": _l("Archive (dossiers and retention)"), "endpoint": f"{NAME}.records",
+             "permission": "eoffice.archive"},
+            {"title": _l("E-office figures per agency"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"}]
+
+
+@hookimpl
+def seed_demo(app, tenant):
+    from .demo import seed
+
+    seed(tenant)

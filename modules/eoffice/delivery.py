@@ -1,0 +1,157 @@
+"""Delivery and disposition (issue 14.5): a signed letter is sent to its addressees' inboxes
+(officers of the addressed units and holders of the addressed positions are told through the
+core's outbox); opening it marks it read; someone who received it disposes it down to a colleague
+of their agency with an instruction and a due date (disposisi, the tenant's local date), who
+reports the follow-up (tindak lanjut). Every step audited and on the letter's timeline."""
+from __future__ import annotations
+
+from datetime import date
+
+from core.kit import (
+    NotFound, OrgUnit, User, ValidationError, active_positions, audit, db, for_change, holders_of, lazy_gettext as _l,
+    local_date, members_of, notify, tenant_scope, tenant_url, utcnow,
+)
+
+from .access import get_letter, involvement, readable_letter, who
+from .drafting import event
+from .models import DONE, OPEN, SENT, SIGNED, Disposition, Recipient
+from .settings import settings_of
+
+
+def send(tenant, actor, letter_id):
+    """The drafter or an officer of the issuing unit (or a system job) sends a signed letter: it reaches the
+    addressees' and copies' inboxes, and their officers / position holders get an e-mail."""
+    letter = get_letter(tenant, letter_id, change=True)
+    me = who(tenant, actor)
+    if not involvement(tenant, letter, me) & {"drafter", "unit"} and actor.kind != "system":
+        raise ValidationError(_l("Only the issuing unit sends its letters."), where="letter", code="not_sender")
+    if letter.status != SIGNED:
+        raise ValidationError(_l("Only a signed letter that is not yet sent can be sent."), where="letter",
+                              code="not_signed" if letter.status != SENT else "already_sent")
+    now = utcnow()
+    with tenant_scope(tenant):
+        letter.status, letter.sent_at, letter.updated_at = SENT, now, now
+        recipients = list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)).scalars())
+        units = {u.code: u.id for u in db.session.execute(db.select(OrgUnit)).scalars()}
+        told = set()
+        for r in recipients:
+            people = members_of(tenant, "officer", units[r.unit_code]) if r.unit_code in units else \
+                holders_of(tenant, r.position_code) if r.position_code else []
+            for person in people:
+                if person.email not in told:
+                    told.add(person.email)
+                    notify(tenant, "email", person.email,
+                           f"{letter.number}: {letter.subject}\n{tenant_url(tenant, f'/eoffice/letters/{letter.id}')}",
+                           subject=f"Naskah dinas masuk: {letter.number}", ref=f"eoffice:{letter.id}")
+        event(tenant, letter, actor, "sent", ", ".join(r.name for r in recipients))
+        audit(tenant, actor, "eoffice.letter.send", "letter", letter.id,
+              after={"number": letter.number, "recipients": [r.name for r in recipients], "notified": len(told)})
+        db.session.flush()
+    return letter
+
+
+def mark_read(tenant, actor, letter) -> int:
+    """The reader opened ``letter``: every unread addressee row of theirs becomes read (the first
+    time only: audited ``eoffice.letter.read``). Returns how many rows changed."""
+    if letter.status != SENT:
+        return 0
+    me = who(tenant, actor)
+    changed = 0
+    with tenant_scope(tenant):
+        rows = db.session.execute(for_change(db.select(Recipient).where(
+            Recipient.letter_id == letter.id, Recipient.read_at.is_(None)), Recipient)).scalars()
+        for r in rows:
+            if (r.unit_code and r.unit_code in me.unit_codes) or (r.position_code and r.position_code in me.positions):
+                r.read_at, r.read_by = utcnow(), me.user_id
+                changed += 1
+        if changed:
+            event(tenant, letter, actor, "read")
+            audit(tenant, actor, "eoffice.letter.read", "letter", letter.id, after={"rows": changed})
+            db.session.flush()
+    return changed
+
+
+def colleagues(tenant, actor) -> list[User]:
+    """Who ``actor`` may dispose to: the officers of their units (``access.who``: agencies they
+    are an officer of, units of the positions they hold) and the holders of those units'
+    positions, themselves excepted."""
+    uid = getattr(actor.user, "id", None)
+    me = who(tenant, actor)
+    out, seen = [], {uid}
+    people = [p for unit_id in sorted(me.unit_ids) for p in members_of(tenant, "officer", unit_id)]
+    people += [u for p in active_positions(tenant) if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
+    for person in people:
+        if person.id not in seen:
+            seen.add(person.id)
+            out.append(person)
+    return out
+
+
+def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date | None = None,
+            parent_id=None) -> Disposition:
+    """A receiver of the sent letter (an addressee, a copy, or the holder of an open disposition of
+    it) hands it down to ``to_user_id`` (an officer of their agency) with ``instruction`` and
+    ``due_on`` (default: the tenant's ``disposition_days`` from today). Errors name the field:
+    ``to``, ``instruction``, ``due_on``, ``letter``."""
+    letter, me = readable_letter(tenant, actor, letter_id, change=True)
+    how = involvement(tenant, letter, me)
+    if letter.status != SENT or not how & {"to", "cc", "disposition"}:
+        raise ValidationError(_l("Only those who received the letter dispose it."), where="letter", code="not_receiver")
+    instruction = (instruction or "").strip()
+    if not instruction or len(instruction) > 2000:
+        raise ValidationError(_l("Write the instruction (at most 2000 characters)."), where="instruction")
+    today = local_date(tenant, utcnow())
+    if due_on is None:
+        from datetime import timedelta
+
+        due_on = today + timedelta(days=settings_of(tenant)["disposition_days"])
+    if due_on < today:
+        raise ValidationError(_l("The due date is in the past."), where="due_on")
+    target = next((p for p in colleagues(tenant, actor) if str(p.id) == str(to_user_id)), None)
+    if target is None:
+        raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
+    with tenant_scope(tenant):
+        parent = None
+        if parent_id:
+            parent = db.session.execute(db.select(Disposition).where(
+                Disposition.id == int(parent_id), Disposition.letter_id == letter.id,
+                Disposition.to_id == me.user_id)).scalar_one_or_none()
+            if parent is None:
+                raise ValidationError(_l("That is not a disposition to you."), where="parent")
+        row = Disposition(letter_id=letter.id, parent_id=parent.id if parent else None, from_id=me.user_id,
+                          from_name=str(actor)[:254], to_id=target.id, to_name=(target.name or target.email)[:254],
+                          instruction=instruction, due_on=due_on, status=OPEN)
+        db.session.add(row)
+        db.session.flush()
+        event(tenant, letter, actor, "disposed", f"{row.to_name}: {instruction} ({due_on.isoformat()})")
+        audit(tenant, actor, "eoffice.disposition.create", "letter", letter.id,
+              after={"disposition": row.id, "to": target.email, "instruction": instruction, "due_on": due_on.isoformat()})
+        notify(tenant, "email", target.email, f"{letter.number}: {instruction} ({due_on.isoformat()})",
+               subject=f"Disposisi: {letter.number}", ref=f"eoffice:{letter.id}")
+    return row
+
+
+def follow_up(tenant, actor, disposition_id, note: str) -> Disposition:
+    """The person a disposition is for reports its follow-up (tindak lanjut), which closes it."""
+    note = (note or "").strip()
+    if not note or len(note) > 4000:
+        raise ValidationError(_l("Write what was done (at most 4000 characters)."), where="follow_up")
+    uid = getattr(actor.user, "id", None)
+    with tenant_scope(tenant):
+        try:
+            key = int(disposition_id)
+        except (TypeError, ValueError):
+            raise NotFound("no such disposition", code="disposition_not_found") from None
+        row = db.session.execute(for_change(db.select(Disposition).where(Disposition.id == key), Disposition)) \
+            .scalar_one_or_none()
+        if row is None or row.to_id != uid:
+            raise NotFound("no such disposition", code="disposition_not_found")
+        if row.status == DONE:
+            raise ValidationError(_l("Its follow-up is already reported."), where="follow_up", code="already_done")
+        row.status, row.follow_up, row.followed_up_at = DONE, note, utcnow()
+        letter = get_letter(tenant, row.letter_id)
+        event(tenant, letter, actor, "followed_up", note)
+        audit(tenant, actor, "eoffice.disposition.follow_up", "letter", row.letter_id,
+              after={"disposition": row.id, "note": note})
+        db.session.flush()
+    return row

@@ -1,0 +1,100 @@
+"""Demonstration letters for ``pamong demo`` (issue 14: "a few letters in each state"), for the
+demo accounts: ``officer@<slug>.test`` (an officer of the first agency, its secretary: drafts and
+gives the paraf) and ``admin@<slug>.test`` (head of the first agency, and acting head, Plt., of
+the second: signs and disposes). Positions are added when the tenant's file has none for these
+agencies (Makassar's file declares them; the holders are given here, every time, since applying
+the file again removes holders it does not name). Letters are seeded once."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.kit import (
+    Actor, OrgUnit, User, add_position, assign_holder, db, find_position, holders_of, local_date, tenant_scope, utcnow,
+)
+
+from .delivery import dispose, send
+from .drafting import Draft, save_draft, submit
+from .models import Disposition, Letter
+from .review import return_letter, sign, verify
+
+BODY = ("<p>Dengan hormat,</p><p>Sehubungan dengan {topic}, bersama ini kami sampaikan hal tersebut untuk "
+        "menjadi perhatian dan ditindaklanjuti sebagaimana mestinya.</p>"
+        "<p>Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.</p>")
+
+
+def _user(email: str):
+    return db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
+
+
+def _position(tenant, unit, code, name, head, email, acting=False):
+    position = find_position(tenant, code) or add_position(tenant, unit, code, name, head, "demo")
+    if not any(u.email == email for u in holders_of(tenant, code)):
+        start = local_date(tenant, utcnow()) - timedelta(days=30) if acting else None
+        assign_holder(tenant, position, email, "demo", acting=acting, start=start)
+
+
+def seed(tenant) -> int:
+    """Add the demonstration letters; returns how many (0 when there were some already, or the
+    tenant lacks two agencies or the demo accounts)."""
+    officer_email, admin_email = f"officer@{tenant.slug}.test", f"admin@{tenant.slug}.test"
+    with tenant_scope(tenant):
+        units = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
+                                        .order_by(OrgUnit.id)).scalars())[:2]
+        officer, admin = _user(officer_email), _user(admin_email)
+        if len(units) < 2 or officer is None or admin is None:
+            return 0
+        first, second = units
+        # every time: applying the tenant file again leaves its positions without the demo's holders
+        _position(tenant, first, f"KADIS-{first.code}", f"Kepala {first.name}", True, admin_email)
+        _position(tenant, first, f"SEK-{first.code}", f"Sekretaris {first.name}", False, officer_email)
+        _position(tenant, second, f"KADIS-{second.code}", f"Kepala {second.name}", True, admin_email, acting=True)
+        db.session.flush()
+        if db.session.execute(db.select(Letter.id).limit(1)).first():
+            return 0
+    drafter, head, system = Actor.for_user(officer, tenant), Actor.for_user(admin, tenant), Actor.system("demo", tenant)
+    sek, kadis, kadis2 = f"SEK-{first.code}", f"KADIS-{first.code}", f"KADIS-{second.code}"
+
+    def outgoing(topic, classification="000.1.6", **over):
+        values = dict(letter_type="SB", classification=classification, subject=topic[0].upper() + topic[1:],
+                      body=BODY.format(topic=topic), unit=first.code, to_units=[second.code],
+                      cc_external=["Wali Kota Makassar"], verifiers=[sek], signer=kadis)
+        values.update(over)
+        return save_draft(tenant, drafter, Draft(**values))
+
+    def incoming(topic, classification="600.4"):
+        letter = save_draft(tenant, system, Draft(
+            letter_type="ND", classification=classification, subject=topic[0].upper() + topic[1:],
+            body=BODY.format(topic=topic), unit=second.code, to_units=[first.code], signer=kadis2))
+        submit(tenant, system, letter.id)
+        sign(tenant, head, letter.id, 0)
+        send(tenant, system, letter.id)
+        return letter
+
+    with tenant_scope(tenant):
+        outgoing("permohonan data timbulan sampah triwulan III")                      # a draft
+        waiting = outgoing("undangan rapat koordinasi bank sampah", letter_type="UND")  # awaiting the paraf
+        submit(tenant, drafter, waiting.id)
+        to_sign = outgoing("laporan pengawasan kualitas udara", classification="600.4")  # awaiting the signature
+        submit(tenant, drafter, to_sign.id)
+        verify(tenant, drafter, to_sign.id, 0)
+        not_sent = outgoing("pemberitahuan jadwal pengangkutan sampah")                # signed, not sent
+        submit(tenant, drafter, not_sent.id)
+        verify(tenant, drafter, not_sent.id, 0)
+        sign(tenant, head, not_sent.id, 1)
+        out = outgoing("permintaan dukungan alat berat", security="terbatas")          # sent to the second agency
+        submit(tenant, drafter, out.id)
+        verify(tenant, drafter, out.id, 0)
+        sign(tenant, head, out.id, 1)
+        send(tenant, drafter, out.id)
+        returned = outgoing("usulan perubahan standar operasional prosedur", classification="000.8.3.3")
+        submit(tenant, drafter, returned.id)
+        return_letter(tenant, drafter, returned.id, 0, "Lengkapi dasar hukum pada paragraf pertama.")
+        incoming("perbaikan saluran drainase di Jalan Veteran")                          # unread incoming
+        disposed = incoming("pembersihan sisa material proyek jalan")                    # disposed, overdue
+        row = dispose(tenant, head, disposed.id, officer.id, "Koordinasikan dengan UPT kebersihan dan laporkan.")
+        db.session.flush()
+        with tenant_scope(tenant):
+            db.session.execute(db.update(Disposition).where(Disposition.id == row.id)
+                               .values(due_on=local_date(tenant, utcnow()) - timedelta(days=2)))
+        made = db.session.execute(db.select(db.func.count(Letter.id))).scalar()
+    return made

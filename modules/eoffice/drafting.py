@@ -1,0 +1,185 @@
+"""Drafting a letter (konsep naskah dinas) and sending it to review (issue 14.2).
+
+``save_draft(tenant, actor, draft, letter_id=None) -> Letter`` checks everything first (letter
+type, classification code, security, subject, issuing unit, addressees, the review chain), then
+writes; ``submit(tenant, actor, letter_id) -> Letter`` opens the core's approval chain over the
+letter's positions (paraf in order, the signer last). Both audited (``eoffice.letter.*``) and on
+the letter's timeline. The caller commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.kit import (
+    OrgUnit, ValidationError, active_positions, approvals, audit, db, lazy_gettext as _l, tenant_scope, utcnow,
+)
+
+from . import attachments, richtext
+from .access import get_letter
+from .models import CC, DRAFT, REVIEW, TO, Event, Letter, Recipient
+from .settings import SECURITY, require_classification, require_type
+
+MAX_VERIFIERS = 5
+
+
+@dataclass
+class Draft:
+    """What the drafting form holds. Codes are the tenant's: ``unit`` an agency the drafter is an
+    officer of; ``to_units``/``cc_units`` unit codes; ``to_positions`` position codes;
+    ``to_external``/``cc_external`` names printed as they are; ``verifiers`` position codes in
+    review order (paraf), ``signer`` the signing position's code; ``on_behalf``/``via`` the a.n.
+    and u.b. lines of the signature block."""
+
+    letter_type: str
+    classification: str
+    subject: str
+    body: str
+    unit: str = ""
+    security: str = "biasa"
+    to_units: list = field(default_factory=list)
+    to_positions: list = field(default_factory=list)
+    to_external: list = field(default_factory=list)
+    cc_units: list = field(default_factory=list)
+    cc_external: list = field(default_factory=list)
+    verifiers: list = field(default_factory=list)
+    signer: str = ""
+    on_behalf: str = ""
+    via: str = ""
+    attachments: list = field(default_factory=list)  # [(filename, bytes)], PDF only (attachments.py)
+
+
+def _units(tenant) -> dict[str, OrgUnit]:
+    with tenant_scope(tenant):
+        return {u.code: u for u in db.session.execute(db.select(OrgUnit).where(OrgUnit.active.is_(True))).scalars()}
+
+
+def _codes(values) -> list[str]:
+    out = []
+    for value in values or ():
+        value = (value or "").strip()
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _names(values) -> list[str]:
+    return [v.strip()[:200] for v in values or () if v and v.strip()]
+
+
+def check(tenant, actor, draft: Draft) -> dict:
+    """Every field of ``draft`` checked; returns the clean values. ``ValidationError`` names the
+    field (``letter_type``, ``classification``, ``security``, ``subject``, ``body``, ``unit``,
+    ``to_units``, ``to_positions``, ``cc_units``, ``verifiers``, ``signer``)."""
+    require_type(tenant, draft.letter_type)
+    require_classification(tenant, draft.classification)
+    if draft.security not in SECURITY:
+        raise ValidationError(_l("Choose a security classification."), where="security")
+    subject = " ".join((draft.subject or "").split())
+    if not subject:
+        raise ValidationError(_l("Enter the subject."), where="subject")
+    if len(subject) > 300:
+        raise ValidationError(_l("The subject is longer than 300 characters."), where="subject")
+    body = richtext.sanitise(draft.body)
+    if not richtext.plain(body):
+        raise ValidationError(_l("Write the letter's text."), where="body")
+    units = _units(tenant)
+    unit = units.get((draft.unit or "").strip())
+    mine = set(actor.agency_ids)
+    if unit is None or unit.kind != "agency" or (mine and unit.id not in mine) or (not mine and not actor.can("eoffice.oversee")):
+        raise ValidationError(_l("Choose an agency you work in."), where="unit")
+    positions = {p["code"]: p for p in active_positions(tenant)}
+    to_units, cc_units = _codes(draft.to_units), _codes(draft.cc_units)
+    to_positions = _codes(draft.to_positions)
+    for where, codes, known in (("to_units", to_units, units), ("cc_units", cc_units, units),
+                                ("to_positions", to_positions, positions)):
+        for code in codes:
+            if code not in known:
+                raise ValidationError(_l("There is no unit or position '%(code)s' here.", code=code), where=where,
+                                      code="unknown_addressee")
+    to_external, cc_external = _names(draft.to_external), _names(draft.cc_external)
+    if not (to_units or to_positions or to_external):
+        raise ValidationError(_l("Name at least one addressee."), where="to_units")
+    verifiers = _codes(draft.verifiers)
+    signer = (draft.signer or "").strip()
+    if len(verifiers) > MAX_VERIFIERS:
+        raise ValidationError(_l("At most %(n)s verifiers.", n=MAX_VERIFIERS), where="verifiers")
+    for code in verifiers:
+        if code not in positions:
+            raise ValidationError(_l("There is no position '%(code)s' here.", code=code), where="verifiers",
+                                  code="unknown_position")
+    if signer not in positions:
+        raise ValidationError(_l("Choose the signer's position."), where="signer", code="unknown_position")
+    if signer in verifiers:
+        raise ValidationError(_l("The signer is not also a verifier."), where="verifiers")
+    on_behalf, via = " ".join((draft.on_behalf or "").split())[:200], " ".join((draft.via or "").split())[:200]
+    if via and not on_behalf:
+        raise ValidationError(_l("u.b. needs a.n.: name the official signed for."), where="via")
+    files = attachments.check(draft.attachments)
+    return {"files": files, "letter_type": draft.letter_type.strip(), "classification": draft.classification.strip(),
+            "security": draft.security, "subject": subject, "body_html": body, "unit": unit,
+            "recipients": [(TO, c, None, units[c].name) for c in to_units]
+            + [(TO, None, c, positions[c]["name"]) for c in to_positions]
+            + [(TO, None, None, n) for n in to_external]
+            + [(CC, c, None, units[c].name) for c in cc_units] + [(CC, None, None, n) for n in cc_external],
+            "steps": verifiers + [signer], "on_behalf": on_behalf, "via": via}
+
+
+def event(tenant, letter: Letter, actor, action: str, note: str = "") -> None:
+    """One entry on the letter's timeline (in the caller's transaction)."""
+    with tenant_scope(tenant):
+        db.session.add(Event(letter_id=letter.id, action=action, actor=str(actor)[:254], note=note or ""))
+
+
+def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
+    """A new draft (``letter_id`` None) or the drafter's changes to their draft (status ``draft``:
+    new, or returned to them). Raises ``ValidationError`` before anything is written."""
+    clean = check(tenant, actor, draft)
+    unit = clean.pop("unit")
+    recipients = clean.pop("recipients")
+    files = clean.pop("files")
+    with tenant_scope(tenant):
+        if letter_id is None:
+            letter = Letter(drafter_id=getattr(actor.user, "id", None), drafter=str(actor)[:254], status=DRAFT)
+            db.session.add(letter)
+        else:
+            letter = get_letter(tenant, letter_id, change=True)
+            if letter.status != DRAFT or letter.drafter_id != getattr(actor.user, "id", None):
+                raise ValidationError(_l("Only its drafter changes a draft, and only before review."),
+                                      where="letter", code="not_editable")
+            for old in db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)).scalars():
+                db.session.delete(old)
+        for key, value in clean.items():
+            setattr(letter, key, value)
+        letter.unit_id, letter.unit_code, letter.unit_name = unit.id, unit.code, unit.name
+        letter.updated_at = utcnow()
+        db.session.flush()
+        for kind, unit_code, position_code, name in recipients:
+            db.session.add(Recipient(letter_id=letter.id, kind=kind, unit_code=unit_code,
+                                     position_code=position_code, name=name))
+        if files:
+            attachments.attach(tenant, letter, files)
+        event(tenant, letter, actor, "drafted" if letter_id is None else "edited")
+        audit(tenant, actor, "eoffice.letter.draft", "letter", letter.id,
+              after={"subject": letter.subject, "type": letter.letter_type, "classification": letter.classification,
+                     "security": letter.security, "unit": unit.code, "steps": letter.steps})
+        db.session.flush()
+    return letter
+
+
+def submit(tenant, actor, letter_id) -> Letter:
+    """The drafter sends their draft to review: the approval chain of this revision opens at the
+    first verifier (or the signer, when there is none)."""
+    letter = get_letter(tenant, letter_id, change=True)
+    if letter.drafter_id != getattr(actor.user, "id", None):
+        raise ValidationError(_l("Only its drafter sends a draft to review."), where="letter", code="not_drafter")
+    if letter.status != DRAFT:
+        raise ValidationError(_l("This letter is not a draft."), where="letter", code="not_draft")
+    steps = [{"position": code} for code in letter.steps]
+    approvals.start_chain(tenant, "eoffice", "letter", letter.chain_id, steps, actor)
+    with tenant_scope(tenant):
+        letter.status, letter.submitted_at, letter.updated_at = REVIEW, utcnow(), utcnow()
+        event(tenant, letter, actor, "submitted")
+        audit(tenant, actor, "eoffice.letter.submit", "letter", letter.id,
+              after={"revision": letter.revision, "steps": letter.steps})
+        db.session.flush()
+    return letter

@@ -1,0 +1,53 @@
+"""The forms of the e-office pages (Flask-WTF: every form carries a CSRF token). Choices are
+filled by the view from the tenant's settings and organisation."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from core.kit import lazy_gettext as _l
+
+
+class LetterForm(FlaskForm):
+    letter_type = SelectField(_l("Letter type"), validators=[DataRequired()])
+    classification = SelectField(_l("Classification code"), validators=[DataRequired()])
+    security = SelectField(_l("Security classification"), validators=[DataRequired()])
+    unit = SelectField(_l("Issuing agency"), validators=[DataRequired()])
+    subject = StringField(_l("Subject"), validators=[DataRequired(message=_l("Enter the subject.")), Length(max=300)])
+    body = TextAreaField(_l("Text"), description=_l("Paragraphs, bold, italics, lists and tables are kept."),
+                         validators=[DataRequired(message=_l("Write the letter's text."))])
+    to_units = SelectMultipleField(_l("To (units)"), validate_choice=False)
+    to_positions = SelectMultipleField(_l("To (positions)"), validate_choice=False)
+    to_external = TextAreaField(_l("To (outside, one per line)"), validators=[Length(max=2000)])
+    cc_units = SelectMultipleField(_l("Copies (tembusan) to units"), validate_choice=False)
+    cc_external = TextAreaField(_l("Copies (tembusan) outside, one per line"), validators=[Length(max=2000)])
+    verifier_1 = SelectField(_l("First verifier (paraf)"), validate_choice=False)
+    verifier_2 = SelectField(_l("Second verifier (paraf)"), validate_choice=False)
+    verifier_3 = SelectField(_l("Third verifier (paraf)"), validate_choice=False)
+    signer = SelectField(_l("Signer"), validate_choice=False)
+    on_behalf = StringField(_l("Signed on behalf of (a.n.)"), validators=[Optional(), Length(max=200)])
+    via = StringField(_l("Under (u.b.)"), validators=[Optional(), Length(max=200)])
+    attachments = MultipleFileField(_l("Attachments (PDF, at most 5 MB each)"))
+
+
+class ActionForm(FlaskForm):
+    """A button that acts on the step shown (a stale page is refused as out of turn)."""
+    step = HiddenField()
+
+
+class ReturnForm(FlaskForm):
+    step = HiddenField()
+    to_step = SelectField(_l("Return to"), validate_choice=False)
+    note = TextAreaField(_l("Why"), validators=[DataRequired(message=_l("Say why it is returned.")), Length(max=2000)])
+
+
+class DisposeForm(FlaskForm):
+    to = SelectField(_l("To"), validate_choice=False)
+    instruction = TextAreaField(_l("Instruction"), validators=[
+        DataRequired(message=_l("Write the instruction (at most 2000 characters).")), Length(max=2000)])
+    due_on = DateField(_l("Due on"), validators=[Optional()])
+    parent = HiddenField()
+
+
+class FollowUpForm(FlaskForm):
+    follow_up = TextAreaField(_l("What was done (tindak lanjut)"), validators=[
+        DataRequired(message=_l("Write what was done (at most 4000 characters).")), Length(max=4000)])

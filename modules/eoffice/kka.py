@@ -1,0 +1,63 @@
+"""The archive classification codes (Klasifikasi Arsip, KKA) every tenant starts from: a subset of
+the classification annexed to Permendagri 83/2022 (Pedoman Klasifikasi Arsip di Lingkungan
+Kementerian Dalam Negeri dan Pemerintah Daerah), with a retention schedule (Jadwal Retensi Arsip,
+JRA: active years, inactive years, then ``permanen`` (kept, handed to the archive) or ``musnah``
+(destroyed after review)). A tenant adds its own codes under these in its settings
+(``classifications``); a code's parent is the code without its last ``.part``.
+
+Codes are dotted: a primary class of three digits (``000`` Umum ... ``900`` Keuangan), then one
+number per level (``000.8.3.3``). Retention figures here are the usual ones for the series; a
+tenant's records unit confirms them against its own JRA and may override them in settings.
+"""
+from __future__ import annotations
+
+import re
+
+CODE = re.compile(r"^[0-9]{3}(\.[0-9]{1,3}){0,4}$")
+FINAL = ("permanen", "musnah")
+
+# (code, name, active years, inactive years, final disposition)
+DEFAULT = [
+    ("000", "Umum", 2, 3, "musnah"),
+    ("000.1", "Ketatausahaan dan Kerumahtanggaan", 2, 3, "musnah"),
+    ("000.1.1", "Telekomunikasi", 1, 1, "musnah"),
+    ("000.1.2", "Perjalanan Dinas", 2, 3, "musnah"),
+    ("000.1.6", "Rapat dan Pertemuan", 2, 3, "musnah"),
+    ("000.2", "Perlengkapan", 2, 3, "musnah"),
+    ("000.3", "Pengadaan", 2, 8, "musnah"),
+    ("000.4", "Perpustakaan", 2, 3, "musnah"),
+    ("000.5", "Kearsipan", 2, 8, "permanen"),
+    ("000.6", "Persandian", 2, 3, "musnah"),
+    ("000.7", "Perencanaan Pembangunan", 2, 8, "permanen"),
+    ("000.8", "Organisasi dan Tata Laksana", 2, 8, "permanen"),
+    ("000.8.3", "Tata Laksana", 2, 8, "permanen"),
+    ("000.8.3.3", "Standar Operasional Prosedur", 2, 8, "permanen"),
+    ("000.9", "Penelitian, Pengkajian dan Pengembangan", 2, 3, "permanen"),
+    ("100", "Pemerintahan", 2, 3, "musnah"),
+    ("100.1", "Otonomi Daerah", 2, 8, "permanen"),
+    ("100.2", "Pemerintahan Umum", 2, 3, "musnah"),
+    ("100.3", "Hukum", 2, 8, "permanen"),
+    ("200", "Politik", 2, 3, "musnah"),
+    ("300", "Ketenteraman, Ketertiban Umum dan Perlindungan Masyarakat", 2, 3, "musnah"),
+    ("400", "Kesejahteraan Rakyat", 2, 3, "musnah"),
+    ("400.3", "Pendidikan", 2, 3, "musnah"),
+    ("400.7", "Kesehatan", 2, 3, "musnah"),
+    ("500", "Perekonomian", 2, 3, "musnah"),
+    ("600", "Pekerjaan Umum", 2, 8, "musnah"),
+    ("600.4", "Lingkungan Hidup", 2, 8, "permanen"),
+    ("700", "Pengawasan", 2, 8, "permanen"),
+    ("800", "Kepegawaian", 2, 3, "musnah"),
+    ("800.1", "Sumber Daya Manusia", 2, 3, "musnah"),
+    ("800.1.11", "Cuti", 1, 2, "musnah"),
+    ("900", "Keuangan", 2, 8, "musnah"),
+    ("900.1", "Anggaran", 2, 8, "permanen"),
+]
+
+
+def parent_of(code: str) -> str | None:
+    """``"000.8.3.3"`` -> ``"000.8.3"``; a primary class (``"000"``) has none."""
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def default_entries() -> list[dict]:
+    return [{"code": c, "name": n, "active_years": a, "inactive_years": i, "final": f} for c, n, a, i, f in DEFAULT]

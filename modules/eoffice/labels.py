@@ -1,0 +1,44 @@
+"""The module's own gettext domain ("eoffice"), for strings shown outside its pages (navigation,
+admin, settings labels, notifications); pages get the same domain from the core's guard."""
+from pathlib import Path
+
+from core.kit import module_domain
+
+DOMAIN = module_domain("eoffice", Path(__file__).resolve().parent / "translations")
+gettext = DOMAIN.gettext
+lazy_gettext = DOMAIN.lazy_gettext
+
+_STATUS = {
+    "draft": lazy_gettext("Draft"), "review": lazy_gettext("In review"), "signed": lazy_gettext("Signed, not sent"),
+    "sent": lazy_gettext("Sent"),
+}
+_ACTION = {
+    "drafted": lazy_gettext("Drafted"), "edited": lazy_gettext("Draft changed"),
+    "submitted": lazy_gettext("Sent to review"), "paraf": lazy_gettext("Approved (paraf)"),
+    "returned": lazy_gettext("Returned to the drafter"), "returned_step": lazy_gettext("Returned to an earlier verifier"),
+    "signed": lazy_gettext("Signed and numbered"), "sent": lazy_gettext("Sent to the addressees"),
+    "read": lazy_gettext("Read by an addressee"), "disposed": lazy_gettext("Disposed"),
+    "followed_up": lazy_gettext("Follow-up reported"),
+}
+
+
+def status_label(status: str) -> str:
+    label = _STATUS.get(status)
+    return str(label) if label is not None else status
+
+
+def action_label(action: str) -> str:
+    label = _ACTION.get(action)
+    return str(label) if label is not None else action
+
+
+_STATE = {
+    "open": lazy_gettext("Open (filing)"), "active": lazy_gettext("Active"), "inactive": lazy_gettext("Inactive"),
+    "review_due": lazy_gettext("Due for review"),
+}
+
+
+def state_label(state: str) -> str:
+    """A dossier's retention state (archive.py)."""
+    label = _STATE.get(state)
+    return str(label) if label is not None else state

@@ -1,0 +1,159 @@
+"""What the officer's pages read: the home counters SRIKANDI users expect, the lists (paginated,
+searchable by number, subject and sender) and a letter's timeline. Reads only."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+
+from core.kit import approvals, db, local_date, tenant_scope, utcnow
+
+from .access import Who, may_read
+from .models import OPEN, REVIEW, SENT, SIGNED, Disposition, Event, Letter, Recipient
+
+ACTION_ORDER = ("start", "approve", "return")
+
+
+def _pending_chains(tenant) -> dict[str, object]:
+    """The open review chains of the tenant's letters, by object id (``"<letter id>.<revision>"``)."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(approvals.ApprovalChain).where(
+            approvals.ApprovalChain.module == "eoffice", approvals.ApprovalChain.kind == "letter",
+            approvals.ApprovalChain.status == approvals.PENDING)).scalars()
+        return {c.object_id: c for c in rows}
+
+
+def awaiting_me(tenant, me: Who) -> tuple[list[Letter], list[Letter]]:
+    """Letters in review whose current step is a position ``me`` holds: ``(to verify, to sign)``."""
+    chains = _pending_chains(tenant)
+    verify, sign = [], []
+    if not me.positions:
+        return verify, sign
+    with tenant_scope(tenant):
+        letters = db.session.execute(db.select(Letter).where(Letter.status == REVIEW).order_by(Letter.submitted_at))
+        for letter in letters.scalars():
+            chain = chains.get(letter.chain_id)
+            if chain is None or chain.current >= len(chain.steps):
+                continue
+            if chain.steps[chain.current].get("position") in me.positions:
+                (sign if chain.current == len(chain.steps) - 1 else verify).append(letter)
+    return verify, sign
+
+
+def _mine(me: Who):
+    """The recipient rows addressed to ``me`` (their units, their positions)."""
+    conds = []
+    if me.unit_codes:
+        conds.append(Recipient.unit_code.in_(me.unit_codes))
+    if me.positions:
+        conds.append(Recipient.position_code.in_(me.positions))
+    return or_(*conds) if conds else None
+
+
+def counters(tenant, me: Who) -> dict[str, int]:
+    """``{"to_sign", "to_verify", "signed_not_sent", "unread", "open_dispositions", "overdue_dispositions"}``."""
+    verify, sign = awaiting_me(tenant, me)
+    today = local_date(tenant, utcnow())
+    with tenant_scope(tenant):
+        not_sent = db.session.execute(db.select(func.count(Letter.id)).where(
+            Letter.status == SIGNED, or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id))).scalar()
+        mine = _mine(me)
+        unread = 0 if mine is None else db.session.execute(
+            db.select(func.count(func.distinct(Recipient.letter_id))).join(Letter, Letter.id == Recipient.letter_id)
+            .where(Letter.status == SENT, Recipient.read_at.is_(None), mine)).scalar()
+        open_q = db.select(func.count(Disposition.id)).where(Disposition.to_id == me.user_id, Disposition.status == OPEN)
+        open_count = db.session.execute(open_q).scalar()
+        overdue = db.session.execute(open_q.where(Disposition.due_on < today)).scalar()
+    return {"to_sign": len(sign), "to_verify": len(verify), "signed_not_sent": not_sent, "unread": unread,
+            "open_dispositions": open_count, "overdue_dispositions": overdue}
+
+
+def _search(query, q: str):
+    q = (q or "").strip()
+    if not q:
+        return query
+    like = f"%{q.replace('%', '').replace('_', '')}%"
+    return query.where(or_(Letter.number.ilike(like), Letter.subject.ilike(like), Letter.unit_name.ilike(like),
+                           Letter.drafter.ilike(like)))
+
+
+@dataclass
+class Page:
+    rows: list
+    page: int
+    pages: int
+    total: int
+
+
+def _paged(query, page: int, size: int) -> Page:
+    total = db.session.execute(db.select(func.count()).select_from(query.order_by(None).subquery())).scalar()
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = list(db.session.execute(query.limit(size).offset((page - 1) * size)).all())
+    return Page(rows, page, pages, total)
+
+
+def inbox(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
+    """Sent letters addressed to ``me`` (``to`` and ``cc``), newest first: rows of
+    ``(Letter, unread: bool)``. Search by number, subject or sender (unit, drafter)."""
+    mine = _mine(me)
+    with tenant_scope(tenant):
+        if mine is None:
+            return Page([], 1, 1, 0)
+        unread = func.max(db.case((Recipient.read_at.is_(None), 1), else_=0))
+        query = (db.select(Letter, unread).join(Recipient, Recipient.letter_id == Letter.id)
+                 .where(Letter.status == SENT, mine).group_by(Letter.id, Letter.tenant_id)
+                 .order_by(Letter.sent_at.desc(), Letter.id.desc()))
+        result = _paged(_search(query, q), page, size)
+    result.rows = [(letter, bool(flag)) for letter, flag in result.rows]
+    return result
+
+
+def outgoing(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
+    """Letters of ``me``'s units or drafted by ``me``, any status, newest change first: ``(Letter,)`` rows."""
+    with tenant_scope(tenant):
+        query = db.select(Letter).where(or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id)) \
+            .order_by(Letter.updated_at.desc(), Letter.id.desc())
+        return _paged(_search(query, q), page, size)
+
+
+def dispositions_to(tenant, me: Who, open_only: bool = True) -> list[tuple[Disposition, Letter]]:
+    with tenant_scope(tenant):
+        query = db.select(Disposition, Letter).join(Letter, Letter.id == Disposition.letter_id) \
+            .where(Disposition.to_id == me.user_id).order_by(Disposition.due_on, Disposition.id)
+        if open_only:
+            query = query.where(Disposition.status == OPEN)
+        return list(db.session.execute(query).all())
+
+
+def letter_dispositions(tenant, letter: Letter) -> list[Disposition]:
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(Disposition).where(Disposition.letter_id == letter.id)
+                                       .order_by(Disposition.id)).scalars())
+
+
+def recipients(tenant, letter: Letter) -> list[Recipient]:
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)
+                                       .order_by(Recipient.kind.desc(), Recipient.id)).scalars())
+
+
+def timeline(tenant, letter: Letter) -> list[dict]:
+    """The letter's story, oldest first: its own events and every revision's review chain
+    (``{"at", "actor", "action", "note", "step_label"}``; chain actions are ``paraf``,
+    ``return``, ``start``)."""
+    with tenant_scope(tenant):
+        rows = [{"at": e.at, "actor": e.actor, "action": e.action, "note": e.note, "step_label": "", "order": (0, e.id)}
+                for e in db.session.execute(db.select(Event).where(Event.letter_id == letter.id)).scalars()]
+    for revision in range(1, letter.revision + 1):
+        for n, h in enumerate(approvals.history(tenant, "eoffice", "letter", f"{letter.id}.{revision}")):
+            if h["action"] == "start" or (h["action"] == "approve" and h["step"] == len(letter.steps) - 1):
+                continue  # the signer's approval is the "signed" event
+            action = {"approve": "paraf", "return": "returned_step"}.get(h["action"], h["action"])
+            rows.append({"at": h["at"], "actor": h["actor"], "action": action, "note": h["note"],
+                         "step_label": h["step_label"], "order": (1, n)})
+    return sorted(rows, key=lambda r: (r["at"].replace(tzinfo=None), r["order"]))
+
+
+def visible(tenant, me: Who, letters) -> list:
+    return [letter for letter in letters if may_read(tenant, letter, me)]

@@ -1,0 +1,139 @@
+"""Review and signature (issue 14.2-14.4): verifiers give their paraf or return the letter, the
+signer signs. The chain is the core's (``core.kit.approvals``): acting out of turn, twice, without
+holding the position on the tenant's date, or on a closed chain raises an ``ApprovalError``
+(``approval_out_of_turn``, ``approval_twice``, ``approval_not_holder``, ``approval_closed``)
+with nothing changed.
+
+Signing takes the letter's number from the core's counter per tenant, issuing unit,
+classification and the tenant's calendar year (``("eoffice", unit, classification)``, period
+``year``), written with the tenant's ``number_pattern`` (Permendagri 83/2022:
+``{classification}/{serial}/{unit}``): only at signing, so a returned or abandoned draft burns no
+number; the counter row stays locked until the caller commits (a rollback gives it back).
+The signed PDF is issued through ``core.kit.documents`` (letterhead, PAdES, QR to /verify).
+"""
+from __future__ import annotations
+
+from core.kit import (
+    ValidationError, approvals, audit, db, documents, issue_number, lazy_gettext as _l, local_date, positions_of,
+    tenant_scope, utcnow,
+)
+
+from . import attachments, signature
+from .archive import file_letter
+from .access import get_letter
+from .drafting import event
+from .models import DRAFT, REVIEW, SIGNED, Letter, Recipient
+from .settings import classifications, letter_types, settings_of
+
+TEMPLATE = "eoffice/letter_pdf.html"
+
+
+def _chain(tenant, letter: Letter):
+    if letter.status != REVIEW:
+        code = "already_signed" if letter.status in ("signed", "sent") else "not_in_review"
+        raise approvals.ChainClosed(str(_l("This letter is not awaiting review.")), code=code)
+    chain = approvals.get_chain(tenant, "eoffice", "letter", letter.chain_id)
+    if chain is None:  # a review letter always has its chain; treat as closed
+        raise approvals.ChainClosed(str(_l("This letter is not awaiting review.")))
+    return chain
+
+
+def _signer_step(letter: Letter) -> int:
+    return len(letter.steps) - 1
+
+
+def verify(tenant, actor, letter_id, step: int, note: str = "") -> Letter:
+    """The holder of verifier ``step`` (the index they were shown) gives their paraf."""
+    letter = get_letter(tenant, letter_id, change=True)
+    _chain(tenant, letter)
+    if step == _signer_step(letter):
+        raise ValidationError(_l("The last step is the signature: sign the letter."), where="step", code="sign_step")
+    approvals.approve(tenant, "eoffice", "letter", letter.chain_id, actor.user, step=step, note=note)
+    with tenant_scope(tenant):
+        letter.updated_at = utcnow()
+        audit(tenant, actor, "eoffice.letter.verify", "letter", letter.id, after={"step": step, "position": letter.steps[step]})
+    return letter
+
+
+def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int | None = None) -> Letter:
+    """The holder of ``step`` returns the letter with ``note`` (required): to an earlier verifier
+    ``to_step`` (the core's ``return_to``), or, with ``to_step`` None, to the drafter: the letter is
+    a draft again and its next submission opens a new chain (revision + 1). No number is taken."""
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError(_l("Say why it is returned."), where="note", code="approval_bad_return")
+    letter = get_letter(tenant, letter_id, change=True)
+    chain = _chain(tenant, letter)
+    if to_step is not None:
+        approvals.return_to(tenant, "eoffice", "letter", letter.chain_id, actor.user, step=step, to_step=to_step,
+                            note=note)
+    else:
+        waiting = approvals.awaiting(tenant, chain)
+        if waiting is None or waiting["index"] != step:
+            raise approvals.OutOfTurn(str(_l("This step is not awaiting action.")))
+        if not approvals.may_act(tenant, chain.steps[step], actor.user, local_date(tenant, utcnow())):
+            raise approvals.NotHolder(str(_l("You do not hold the position of this step.")))
+        with tenant_scope(tenant):
+            letter.status, letter.revision = DRAFT, letter.revision + 1
+    with tenant_scope(tenant):
+        letter.updated_at = utcnow()
+        event(tenant, letter, actor, "returned" if to_step is None else "returned_step", note)
+        audit(tenant, actor, "eoffice.letter.return", "letter", letter.id,
+              after={"step": step, "to": "drafter" if to_step is None else to_step, "note": note})
+    return letter
+
+
+def _acting(tenant, user, code: str) -> bool:
+    return any(p["code"] == code and p["acting"] for p in positions_of(tenant, user))
+
+
+def _position_name(tenant, code: str) -> str:
+    from core.kit import active_positions
+
+    return next((p["name"] for p in active_positions(tenant) if p["code"] == code), code)
+
+
+def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
+    """The holder of the signing position signs: the chain's last step is approved, the number is
+    taken, the PDF rendered, signed (PAdES) and registered. ``signer``: a ``documents.Signer`` to
+    use instead of the tenant's (tests). Raises ``ApprovalError`` (out of turn, twice, not the
+    holder, already signed), ``ValidationError`` (a step that is not the signature, a pattern
+    that cannot be written), ``documents.SigningError``; nothing is kept then (the caller rolls back)."""
+    letter = get_letter(tenant, letter_id, change=True)
+    _chain(tenant, letter)
+    if step != _signer_step(letter):
+        raise ValidationError(_l("Only the last step signs."), where="step", code="not_sign_step")
+    user = actor.user
+    approvals.approve(tenant, "eoffice", "letter", letter.chain_id, user, step=step, note="")
+    code = letter.steps[step]
+    lines = signature.block(_position_name(tenant, code), acting=_acting(tenant, user, code),
+                            on_behalf=letter.on_behalf, via=letter.via)
+    settings = settings_of(tenant)
+    now = utcnow()
+    with tenant_scope(tenant):
+        # last: the counter row stays locked from here to the commit
+        got, number = issue_number(tenant, ("eoffice", letter.unit_code, letter.classification),
+                                   settings["number_pattern"], "year", when=now,
+                                   classification=letter.classification, unit=letter.unit_code)
+        recipients = list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)
+                                             .order_by(Recipient.id)).scalars())
+        name = (getattr(user, "name", "") or getattr(user, "email", "")).strip()
+        context = {"letter": letter, "kind": letter_types(tenant).get(letter.letter_type, {}),
+                   "classification": classifications(tenant).get(letter.classification, {}),
+                   "to": [r.name for r in recipients if r.kind == "to"],
+                   "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
+                   "attachments": len(attachments.of(tenant, letter))}
+        doc = documents.issue(tenant, f"eoffice-{got.local.year}", number, letter.subject, TEMPLATE, context,
+                              signature.one_line(lines), actor, signer_name=name, signer=signer)
+        letter.number, letter.serial, letter.year = number, got.serial, got.local.year
+        letter.status, letter.signed_at, letter.updated_at = SIGNED, now, now
+        letter.signer_id, letter.signer_name, letter.signature = user.id, name[:200], lines
+        letter.document_code = doc.code
+        db.session.flush()
+        file_letter(tenant, actor, letter)
+        event(tenant, letter, actor, "signed", number)
+        audit(tenant, actor, "eoffice.letter.sign", "letter", letter.id,
+              after={"number": number, "serial": got.serial, "year": got.local.year, "document": doc.id,
+                     "signature": lines})
+        db.session.flush()
+    return letter

@@ -1,0 +1,29 @@
+"""Letter bodies are rich text (what an officer types or pastes from a word processor), made safe
+once where they enter, with Ammonia (``nh3``): only the tags and attributes a letter needs survive;
+scripts, event handlers, styles, ``javascript:`` links and anything else are removed. The result is
+safe to render in the pages and in the PDF (where WeasyPrint fetches nothing anyway)."""
+from __future__ import annotations
+
+import nh3
+
+from core.kit import clean_text
+
+TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ol", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
+        "h3", "h4", "blockquote", "sup", "sub"}
+ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "ol": {"start", "type"}}
+LIMIT = 100_000  # characters of a body, as typed
+
+
+def sanitise(html: str) -> str:
+    """``html`` cleaned: allowed tags only (``TAGS``), their allowed attributes, no comments;
+    plain text becomes paragraphs. Raises nothing: what is not allowed is dropped."""
+    html = clean_text(html or "").strip()[:LIMIT]
+    if html and "<" not in html:  # plain text: one paragraph per blank-line-separated block
+        html = "".join(f"<p>{nh3.clean_text(block).replace(chr(10), '<br>')}</p>"
+                       for block in html.replace("\r\n", "\n").split("\n\n") if block.strip())
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, strip_comments=True, link_rel=None).strip()
+
+
+def plain(html: str) -> str:
+    """The text of a body without tags (search, previews)."""
+    return nh3.clean(html or "", tags=set()).strip()

@@ -1,0 +1,122 @@
+"""E-office settings per tenant (the four pillars of naskah dinas as configuration, issue 14.1):
+letter types (Permendagri 1/2023 on tata naskah dinas), archive classification codes with their
+retention (Permendagri 83/2022, KKA + JRA), security classification, the letter number pattern and
+the disposition deadline. Validated by the JSON Schema below and ``check_settings`` (what the
+schema cannot see: a classification's parent exists, a code is not declared twice)."""
+from __future__ import annotations
+
+from core.kit import ValidationError, module_settings, number_pattern_setting
+
+from . import kka
+from .labels import lazy_gettext as _l
+
+NAME = "eoffice"
+LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan")
+SECURITY = ("biasa", "terbatas", "rahasia")  # Permendagri 1/2023: klasifikasi keamanan
+
+DEFAULT_TYPES = [
+    {"code": "SB", "name_id": "Surat Biasa", "name_en": "Letter", "layout": "surat"},
+    {"code": "ND", "name_id": "Nota Dinas", "name_en": "Internal memo", "layout": "nota_dinas"},
+    {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan"},
+    {"code": "SE", "name_id": "Surat Edaran", "name_en": "Circular", "layout": "surat_edaran"},
+    {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan"},
+]
+
+LETTER_TYPE = {
+    "type": "object", "additionalProperties": False, "required": ["code", "name_id", "name_en", "layout"],
+    "properties": {
+        "code": {"type": "string", "pattern": "^[A-Z][A-Z0-9]{0,9}$"},
+        "name_id": {"type": "string", "minLength": 1, "maxLength": 80},
+        "name_en": {"type": "string", "minLength": 1, "maxLength": 80},
+        "layout": {"enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
+    },
+}
+
+CLASSIFICATION = {
+    "type": "object", "additionalProperties": False, "required": ["code", "name"],
+    "properties": {
+        "code": {"type": "string", "pattern": kka.CODE.pattern},
+        "name": {"type": "string", "minLength": 1, "maxLength": 160},
+        "active_years": {"type": "integer", "minimum": 0, "maximum": 100},
+        "inactive_years": {"type": "integer", "minimum": 0, "maximum": 100},
+        "final": {"enum": list(kka.FINAL)},
+    },
+}
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "letter_types": {"type": "array", "minItems": 1, "items": LETTER_TYPE, "default": DEFAULT_TYPES,
+                         "title": _l("Letter types")},
+        "classifications": {
+            "type": "array", "items": CLASSIFICATION, "default": [], "title": _l("Extra classification codes"),
+            "description": "Added to (or overriding the retention of) the built-in Permendagri 83/2022 codes",
+        },
+        "number_pattern": number_pattern_setting("{classification}/{serial}/{unit}", ["classification", "unit"],
+                                                 "Letter number (Permendagri 83/2022: classification/serial/unit)"),
+        "default_security": {"enum": list(SECURITY), "default": "biasa", "title": _l("Default security classification")},
+        "disposition_days": {"type": "integer", "minimum": 1, "maximum": 60, "default": 3,
+                             "title": _l("Days a disposition is due in, by default")},
+        "page_size": {"type": "integer", "minimum": 5, "maximum": 100, "default": 20,
+                      "title": _l("Letters per page")},
+    },
+}
+
+
+def check_settings(tenant, settings: dict) -> None:
+    """Codes declared twice and classification codes whose parent is unknown are refused (the
+    hierarchy of Permendagri 83/2022: a code sits under its parent)."""
+    seen = set()
+    for i, kind in enumerate(settings.get("letter_types") or []):
+        if kind["code"] in seen:
+            raise ValidationError(f"letter type '{kind['code']}' is declared twice",
+                                  where=f"modules.{NAME}.settings.letter_types.{i}.code")
+        seen.add(kind["code"])
+    known = {c for c, *_ in kka.DEFAULT}
+    extra = settings.get("classifications") or []
+    declared = set()
+    for i, entry in enumerate(extra):
+        if entry["code"] in declared:
+            raise ValidationError(f"classification '{entry['code']}' is declared twice",
+                                  where=f"modules.{NAME}.settings.classifications.{i}.code")
+        declared.add(entry["code"])
+    for i, entry in enumerate(extra):
+        parent = kka.parent_of(entry["code"])
+        if parent is not None and parent not in known | declared:
+            raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
+                                  where=f"modules.{NAME}.settings.classifications.{i}.code")
+
+
+def settings_of(tenant) -> dict:
+    return module_settings(tenant, NAME)
+
+
+def classifications(tenant) -> dict[str, dict]:
+    """The tenant's classification codes (built-in + its own; its own override a built-in's name
+    and retention), by code, in code order: ``{code: {"code", "name", "active_years",
+    "inactive_years", "final", "parent", "depth"}}``."""
+    merged = {e["code"]: e for e in kka.default_entries()}
+    for entry in settings_of(tenant).get("classifications") or []:
+        base = merged.get(entry["code"], {"active_years": 2, "inactive_years": 3, "final": "musnah"})
+        merged[entry["code"]] = {**base, **entry}
+    return {code: {**merged[code], "parent": kka.parent_of(code), "depth": code.count(".")}
+            for code in sorted(merged, key=lambda c: [int(p) for p in c.split(".")])}
+
+
+def letter_types(tenant) -> dict[str, dict]:
+    return {t["code"]: t for t in settings_of(tenant)["letter_types"]}
+
+
+def require_classification(tenant, code: str) -> dict:
+    entry = classifications(tenant).get((code or "").strip())
+    if entry is None:
+        raise ValidationError(_l("No such classification code."), where="classification", code="unknown_classification")
+    return entry
+
+
+def require_type(tenant, code: str) -> dict:
+    kind = letter_types(tenant).get((code or "").strip())
+    if kind is None:
+        raise ValidationError(_l("No such letter type."), where="letter_type", code="unknown_letter_type")
+    return kind

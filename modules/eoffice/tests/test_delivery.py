@@ -1,0 +1,125 @@
+"""Delivery, reading, disposition and follow-up (issue 14.5); who may read by security
+classification (Permendagri 1/2023: biasa, terbatas, rahasia)."""
+from datetime import timedelta
+
+import pytest
+
+from core.kit import NotFound, ValidationError, db, local_date, utcnow
+
+from ..access import readable_letter, who
+from ..delivery import dispose, follow_up, mark_read, send
+from ..queries import counters, inbox
+from .conftest import actor_of
+from .helpers import signed
+
+
+def sent(tenant, people, **over):
+    letter = signed(tenant, people, **over)
+    send(tenant, actor_of(tenant, people.drafter), letter.id)
+    db.session.commit()
+    return letter
+
+
+def user_id(tenant, email):
+    return actor_of(tenant, email).user.id
+
+
+def test_sending_reaches_the_inbox_once_and_only_from_the_issuing_unit(scoped, audit_entries):
+    tenant, people = scoped
+    letter = signed(tenant, people)
+    with pytest.raises(ValidationError) as error:
+        send(tenant, actor_of(tenant, people.kadis_pu), letter.id)  # not of the issuing unit
+    assert error.value.code == "not_sender"
+    db.session.rollback()
+    send(tenant, actor_of(tenant, people.drafter), letter.id)
+    db.session.commit()
+    with pytest.raises(ValidationError) as error:
+        send(tenant, actor_of(tenant, people.drafter), letter.id)
+    assert error.value.code == "already_sent"
+    db.session.rollback()
+    me = who(tenant, actor_of(tenant, people.kadis_pu))
+    assert [(row.id, unread) for row, unread in inbox(tenant, me).rows] == [(letter.id, True)]
+    assert counters(tenant, me)["unread"] == 1
+    assert mark_read(tenant, actor_of(tenant, people.kadis_pu), letter) == 1
+    db.session.commit()
+    assert counters(tenant, me)["unread"] == 0 and mark_read(tenant, actor_of(tenant, people.kadis_pu), letter) == 0
+    assert [e["action"] for e in audit_entries(tenant, "eoffice.letter.read")] == ["eoffice.letter.read"]
+
+
+def test_a_disposition_is_due_followed_up_once_and_surfaces_when_overdue(scoped, frozen_clock):
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    head = actor_of(tenant, people.kadis_pu)
+    row = dispose(tenant, head, letter.id, user_id(tenant, people.staff_pu), "Siapkan bahan")
+    db.session.commit()
+    assert row.due_on == local_date(tenant, utcnow()) + timedelta(days=3)  # the tenant's default
+    staff = who(tenant, actor_of(tenant, people.staff_pu))
+    assert counters(tenant, staff)["open_dispositions"] == 1 and counters(tenant, staff)["overdue_dispositions"] == 0
+    frozen_clock.advance(days=5)
+    assert counters(tenant, staff)["overdue_dispositions"] == 1
+    follow_up(tenant, actor_of(tenant, people.staff_pu), row.id, "Sudah disiapkan")
+    db.session.commit()
+    assert counters(tenant, staff)["open_dispositions"] == 0
+    with pytest.raises(ValidationError):
+        follow_up(tenant, actor_of(tenant, people.staff_pu), row.id, "Lagi")
+    with pytest.raises(NotFound):  # only the person it is for reports it
+        follow_up(tenant, head, row.id, "Bukan saya")
+
+
+@pytest.mark.parametrize("over, where", [
+    ({"instruction": "  "}, "instruction"),
+    ({"due_on": "past"}, "due_on"),
+    ({"to": "drafter"}, "to"),  # not a colleague of the head of PU
+    ({"to": "self"}, "to"),
+])
+def test_bad_dispositions_are_refused_by_field(scoped, over, where):
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    head = actor_of(tenant, people.kadis_pu)
+    to = {"drafter": user_id(tenant, people.drafter), "self": head.user.id}.get(over.get("to"),
+                                                                                 user_id(tenant, people.staff_pu))
+    due = local_date(tenant, utcnow()) - timedelta(days=1) if over.get("due_on") == "past" else None
+    with pytest.raises(ValidationError) as error:
+        dispose(tenant, head, letter.id, to, over.get("instruction", "Tindak lanjuti"), due)
+    assert error.value.where == where
+
+
+def test_only_receivers_dispose(scoped):
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    with pytest.raises(ValidationError) as error:  # the drafter's side sent it; it did not receive it
+        dispose(tenant, actor_of(tenant, people.drafter), letter.id, user_id(tenant, people.kabid), "x")
+    assert error.value.code == "not_receiver"
+
+
+@pytest.mark.parametrize("security, auditor, outsider_pu, colleague", [
+    ("biasa", True, True, True),
+    ("terbatas", False, True, True),
+    ("rahasia", False, True, False),
+])
+def test_the_security_classification_limits_who_reads(scoped, create_user, security, auditor, outsider_pu, colleague):
+    """outsider_pu: an officer of the addressed unit (PU); colleague: an officer of the issuing unit
+    (DLH) who is neither drafter nor on the chain; rahasia is for direct addressees, not colleagues."""
+    tenant, people = scoped
+    letter = sent(tenant, people, security=security)
+    other_dlh = create_user(tenant, "officer", agency="DLH")
+
+    def reads(email):
+        try:
+            readable_letter(tenant, actor_of(tenant, email), letter.id)
+            return True
+        except NotFound:
+            return False
+
+    assert reads(people.drafter) and reads(people.kadis) and reads(people.kadis_pu)
+    assert reads(people.auditor) is auditor
+    assert reads(people.outsider) is outsider_pu
+    assert reads(other_dlh) is colleague
+
+
+def test_a_letter_of_another_tenant_is_not_found(scoped, make_tenant):
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    other, others = make_tenant()
+    with pytest.raises(NotFound):
+        readable_letter(other, actor_of(other, others.drafter), letter.id)

@@ -1,0 +1,30 @@
+"""The demo data (``pamong demo``): a letter in each state for the demo accounts, seeded once."""
+from core.kit import db, tenant_scope
+
+from ..access import who
+from ..demo import seed
+from ..models import Letter
+from ..queries import counters
+from .conftest import actor_of
+
+
+def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user):
+    from core.documents.certs import ensure_tenant_cert
+
+    tenant = create_tenant(modules={"eoffice": {}}, agencies=[
+        {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}])
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+    create_user(tenant, "officer", agency="DLH", email=f"officer@{tenant.slug}.test")
+    create_user(tenant, "admin", email=f"admin@{tenant.slug}.test")
+    assert seed(tenant) == 8
+    db.session.commit()
+    assert seed(tenant) == 0
+    with tenant_scope(tenant):
+        states = sorted(db.session.execute(db.select(Letter.status)).scalars())
+        assert states == ["draft", "draft", "review", "review", "sent", "sent", "sent", "signed"]
+        officer = counters(tenant, who(tenant, actor_of(tenant, f"officer@{tenant.slug}.test")))
+        head = counters(tenant, who(tenant, actor_of(tenant, f"admin@{tenant.slug}.test")))
+        signature = db.session.execute(db.select(Letter.signature).where(Letter.unit_code == "PU")).scalars().first()
+    assert officer["to_verify"] == 1 and officer["overdue_dispositions"] == 1 and officer["unread"] >= 1
+    assert head["to_sign"] == 1 and officer["signed_not_sent"] == 1
+    assert signature == ["Plt. Kepala Dinas Pekerjaan Umum,"]

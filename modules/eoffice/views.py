@@ -1,0 +1,111 @@
+"""The officer's pages: home with the counters, inbox, outgoing letters, letters awaiting review,
+dispositions, and a letter (served under the tenant's /eoffice/). Actions are in views_actions.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, g, render_template, send_file
+
+from core.kit import (
+    NotFound, current_actor, documents, int_arg, local_date, page_arg, public, requires, storage, utcnow,
+)
+
+from . import queries
+from .access import readable_letter, who
+from .labels import action_label, state_label, status_label
+from .settings import settings_of
+
+pages = Blueprint("eoffice", __name__, template_folder="templates")
+WORK = "eoffice.work"
+STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
+
+
+@pages.context_processor
+def labels():
+    return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
+            "today": local_date(g.tenant, utcnow())}
+
+
+@pages.route("/eoffice.css")
+@public
+def stylesheet():
+    return send_file(STYLESHEET, mimetype="text/css", max_age=300)
+
+
+def readable(letter_id):
+    """The letter and who the reader is, or the 404 page: a letter of another tenant, or one the
+    reader may not read (its security classification), is not shown to exist."""
+    try:
+        return readable_letter(g.tenant, current_actor(), letter_id)
+    except NotFound:
+        abort(404)
+
+
+def _me():
+    return who(g.tenant, current_actor())
+
+
+@pages.route("/")
+@requires(WORK)
+def home():
+    return render_template("eoffice/home.html", counts=queries.counters(g.tenant, _me()))
+
+
+def _listing(kind: str):
+    from flask import request
+
+    q = (request.args.get("q") or "").strip()[:100]
+    size = settings_of(g.tenant)["page_size"]
+    found = getattr(queries, kind)(g.tenant, _me(), q, page_arg(), size)
+    return render_template("eoffice/list.html", kind=kind, page=found, q=q)
+
+
+@pages.route("/inbox")
+@requires(WORK)
+def inbox():
+    return _listing("inbox")
+
+
+@pages.route("/outgoing")
+@requires(WORK)
+def outgoing():
+    return _listing("outgoing")
+
+
+@pages.route("/review")
+@requires(WORK)
+def review():
+    verify, sign = queries.awaiting_me(g.tenant, _me())
+    return render_template("eoffice/review.html", verify=verify, sign=sign)
+
+
+@pages.route("/dispositions")
+@requires(WORK)
+def dispositions():
+    rows = queries.dispositions_to(g.tenant, _me(), open_only=not int_arg("all", 0, min=0, max=1))
+    return render_template("eoffice/dispositions.html", rows=rows)
+
+
+@pages.route("/letters/<int:letter_id>")
+@requires(WORK)
+def letter(letter_id):
+    from .views_actions import letter_page
+
+    return letter_page(letter_id)
+
+
+@pages.route("/letters/<int:letter_id>/pdf")
+@requires(WORK)
+def pdf(letter_id):
+    found, _ = readable(letter_id)
+    doc = documents.find(g.tenant, found.document_code or "")
+    if doc is None:
+        abort(404)
+    data = storage().get(doc.storage_key, tenant=g.tenant)
+    from io import BytesIO
+
+    name = f"naskah-{found.id}.pdf"
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
+
+
+from . import views_actions, views_archive  # noqa: E402,F401  (register their routes on ``pages``)

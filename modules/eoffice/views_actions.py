@@ -1,0 +1,223 @@
+"""A letter's page and what is done on it: draft (new, edit), submit to review, paraf, return,
+sign, send, dispose, follow-up. Every action is one transaction (``unit_of_work``); a refusal
+(out of turn, twice, bad input) comes back on the page with its message (HTTP 400)."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from core.kit import (
+    OrgUnit, PamongError, active_positions, approvals, current_actor, db, gettext as _, requires, tenant_scope,
+    unit_of_work,
+)
+
+from . import attachments, delivery, drafting, queries, review
+from .access import involvement
+from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
+from .models import DRAFT, REVIEW, SENT, SIGNED
+from .settings import SECURITY, classifications, letter_types, settings_of
+from .views import WORK, pages, readable
+
+NONE = ("", "—")
+
+
+def _fill(form: LetterForm) -> None:
+    tenant, actor = g.tenant, current_actor()
+    indonesian = str(get_locale() or "id").startswith("id")
+    form.letter_type.choices = [(c, t["name_id"] if indonesian else t["name_en"]) for c, t in letter_types(tenant).items()]
+    form.classification.choices = [(c, f"{c} {'· ' * e['depth']}{e['name']}") for c, e in classifications(tenant).items()]
+    form.security.choices = [(s, s.capitalize()) for s in SECURITY]
+    with tenant_scope(tenant):
+        units = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.active.is_(True), OrgUnit.kind == "agency")
+                                        .order_by(OrgUnit.code)).scalars())
+    form.unit.choices = [(u.code, u.name) for u in units if u.id in actor.agency_ids] or [NONE]
+    form.to_units.choices = form.cc_units.choices = [(u.code, u.name) for u in units]
+    positions = [(p["code"], f"{p['name']} ({p['unit_code']})") for p in active_positions(tenant)]
+    form.to_positions.choices = positions
+    for f in (form.verifier_1, form.verifier_2, form.verifier_3):
+        f.choices = [NONE] + positions
+    form.signer.choices = [NONE] + positions
+    if request.method == "GET" and not form.security.data:
+        form.security.data = settings_of(tenant)["default_security"]
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+def _draft(form: LetterForm) -> drafting.Draft:
+    return drafting.Draft(
+        letter_type=form.letter_type.data or "", classification=form.classification.data or "",
+        security=form.security.data or "", subject=form.subject.data or "", body=form.body.data or "",
+        unit=form.unit.data or "", to_units=form.to_units.data or [], to_positions=form.to_positions.data or [],
+        to_external=_lines(form.to_external.data), cc_units=form.cc_units.data or [],
+        cc_external=_lines(form.cc_external.data),
+        verifiers=[v for v in (form.verifier_1.data, form.verifier_2.data, form.verifier_3.data) if v],
+        signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "",
+        attachments=[(f.filename, f.read()) for f in (form.attachments.data or []) if getattr(f, "filename", "")])
+
+
+@pages.route("/new", methods=["GET", "POST"])
+@pages.route("/letters/<int:letter_id>/edit", methods=["GET", "POST"])
+@requires(WORK)
+def draft(letter_id=None):
+    form = LetterForm()
+    if letter_id is not None and request.method == "GET":
+        letter, _me = readable(letter_id)
+        recips = queries.recipients(g.tenant, letter)
+        form = LetterForm(data={
+            "letter_type": letter.letter_type, "classification": letter.classification, "security": letter.security,
+            "unit": letter.unit_code, "subject": letter.subject, "body": letter.body_html,
+            "to_units": [r.unit_code for r in recips if r.kind == "to" and r.unit_code],
+            "to_positions": [r.position_code for r in recips if r.position_code],
+            "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code)),
+            "cc_units": [r.unit_code for r in recips if r.kind == "cc" and r.unit_code],
+            "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not r.unit_code),
+            **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
+            "signer": letter.steps[-1] if letter.steps else "", "on_behalf": letter.on_behalf, "via": letter.via})
+    _fill(form)
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            saved = drafting.save_draft(g.tenant, current_actor(), _draft(form), letter_id)
+            saved_id = saved.id
+        if work.ok:
+            flash(_("Draft saved."))
+            return redirect(url_for(".letter", letter_id=saved_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("eoffice/draft.html", form=form, letter_id=letter_id), status
+
+
+def letter_page(letter_id, forms=None, status=200):
+    tenant, actor = g.tenant, current_actor()
+    found, me = readable(letter_id)
+    if request.method == "GET" and found.status == SENT and delivery.mark_read(tenant, actor, found):
+        db.session.commit()
+        found, me = readable(letter_id)
+    how = involvement(tenant, found, me)
+    chain = approvals.get_chain(tenant, "eoffice", "letter", found.chain_id) if found.status == REVIEW else None
+    waiting = approvals.awaiting(tenant, chain) if chain else None
+    my_turn = bool(waiting and waiting["step"].get("position") in me.positions)
+    forms = forms or {}
+    ret = forms.get("return") or ReturnForm()
+    if waiting:
+        ret.step.data = str(waiting["index"])
+        ret.to_step.choices = [("", _("the drafter"))] + [
+            (str(n), approvals.step_label(tenant, s)) for n, s in enumerate(chain.steps[:waiting["index"]])]
+    dispose = forms.get("dispose") or DisposeForm()
+    can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"})
+    if can_dispose:
+        dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(tenant, actor)]
+    mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
+    return render_template(
+        "eoffice/letter.html", letter=found, how=how, recipients=queries.recipients(tenant, found),
+        timeline=queries.timeline(tenant, found), dispositions=queries.letter_dispositions(tenant, found),
+        chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
+        my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
+        action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
+        follow=forms.get("follow") or FollowUpForm(), mine=mine,
+        can_edit=found.status == DRAFT and "drafter" in how, can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}),
+        classification=classifications(tenant).get(found.classification, {}),
+        kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
+    ), status
+
+
+def _act(letter_id, form, do, done: str, key: str = "action"):
+    """Run ``do()`` in one transaction; on success flash ``done`` and show the letter, else the
+    letter again with the refusal on the form (400)."""
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            do()
+        if work.ok:
+            flash(done)
+            return redirect(url_for(".letter", letter_id=letter_id))
+    elif not form.errors:
+        form.form_errors.append(_("The form expired: try again."))
+    return letter_page(letter_id, {key: form}, 400)
+
+
+def _step(form) -> int:
+    try:
+        return int(form.step.data)
+    except (TypeError, ValueError):
+        raise PamongError(_("This step is not awaiting action."), code="approval_out_of_turn") from None
+
+
+@pages.route("/letters/<int:letter_id>/submit", methods=["POST"])
+@requires(WORK)
+def submit(letter_id):
+    return _act(letter_id, ActionForm(), lambda: drafting.submit(g.tenant, current_actor(), letter_id),
+                _("Sent to review."))
+
+
+@pages.route("/letters/<int:letter_id>/verify", methods=["POST"])
+@requires(WORK)
+def verify(letter_id):
+    form = ActionForm()
+    return _act(letter_id, form, lambda: review.verify(g.tenant, current_actor(), letter_id, _step(form)),
+                _("Paraf given."))
+
+
+@pages.route("/letters/<int:letter_id>/sign", methods=["POST"])
+@requires(WORK)
+def sign(letter_id):
+    form = ActionForm()
+    return _act(letter_id, form, lambda: review.sign(g.tenant, current_actor(), letter_id, _step(form)),
+                _("Signed and numbered."))
+
+
+@pages.route("/letters/<int:letter_id>/return", methods=["POST"])
+@requires(WORK)
+def return_letter(letter_id):
+    form = ReturnForm()
+    to = form.to_step.data
+
+    def do():
+        review.return_letter(g.tenant, current_actor(), letter_id, _step(form), form.note.data,
+                             to_step=int(to) if to and to.isdigit() else None)
+
+    return _act(letter_id, form, do, _("Returned."), key="return")
+
+
+@pages.route("/letters/<int:letter_id>/send", methods=["POST"])
+@requires(WORK)
+def send(letter_id):
+    return _act(letter_id, ActionForm(), lambda: delivery.send(g.tenant, current_actor(), letter_id), _("Sent."))
+
+
+@pages.route("/letters/<int:letter_id>/dispose", methods=["POST"])
+@requires(WORK)
+def dispose(letter_id):
+    form = DisposeForm()
+    form.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(g.tenant, current_actor())]
+
+    def do():
+        delivery.dispose(g.tenant, current_actor(), letter_id, form.to.data, form.instruction.data,
+                         form.due_on.data, parent_id=form.parent.data or None)
+
+    return _act(letter_id, form, do, _("Disposition sent."), key="dispose")
+
+
+@pages.route("/dispositions/<int:disposition_id>/follow-up", methods=["POST"])
+@requires(WORK)
+def follow_up(disposition_id):
+    form = FollowUpForm()
+    letter_id = request.args.get("letter", type=int) or 0
+    return _act(letter_id, form, lambda: delivery.follow_up(g.tenant, current_actor(), disposition_id,
+                                                            form.follow_up.data), _("Follow-up reported."), key="follow")
+
+
+@pages.route("/letters/<int:letter_id>/attachments/<int:attachment_id>")
+@requires(WORK)
+def attachment(letter_id, attachment_id):
+    from io import BytesIO
+
+    from flask import abort, send_file
+
+    from core.kit import NotFound
+
+    found, _me = readable(letter_id)
+    try:
+        row, data = attachments.read(g.tenant, found, attachment_id)
+    except NotFound:
+        abort(404)
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=row.filename, as_attachment=True)

@@ -1,0 +1,47 @@
+"""The records unit's page: dossiers with their retention dates, the ones due for review first;
+closing a dossier (its JRA dates computed then). The overseers' figures per agency."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from core.kit import current_actor, gettext as _, requires, unit_of_work
+
+from . import archive
+from .views import pages
+
+ARCHIVE = "eoffice.archive"
+STATES = (archive.OPEN, archive.ACTIVE, archive.INACTIVE, archive.REVIEW_DUE)
+
+
+@pages.route("/archive")
+@requires(ARCHIVE)
+def records():
+    only = request.args.get("state", "")
+    only = only if only in STATES else ""
+    return render_template("eoffice/archive.html", rows=archive.records(g.tenant, only), only=only, states=STATES,
+                           form=FlaskForm())
+
+
+@pages.route("/archive/<int:dossier_id>/close", methods=["POST"])
+@requires(ARCHIVE)
+def close(dossier_id):
+    form = FlaskForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            archive.close_dossier(g.tenant, current_actor(), dossier_id)
+        if work.ok:
+            flash(_("Dossier closed; its retention dates are set."))
+            return redirect(url_for(".records"))
+    else:
+        form.form_errors.append(_("The form expired: try again."))
+    return render_template("eoffice/archive.html", rows=archive.records(g.tenant), only="", states=STATES,
+                           form=form), 400
+
+
+@pages.route("/figures")
+@requires("eoffice.oversee")
+def figures():
+    from .figures import per_agency
+
+    return render_template("eoffice/figures.html", rows=per_agency(g.tenant))
