@@ -1,0 +1,4 @@
+from flask import Blueprint
+
+api = Blueprint("permits_api", __name__)
+OPENAPI_PATHS = {}
