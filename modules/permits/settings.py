@@ -21,6 +21,7 @@ CODE = "^[A-Z0-9][A-Z0-9_-]{0,23}$"
 FIELD_CODE = "^[a-z][a-z0-9_]{0,31}$"
 FILE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 PLACEHOLDERS = ["type"]
+RESERVED = {"name", "nik", "nib", "business_name", "phone", "save", "send", "csrf_token"}  # the form's own
 DEFAULT_PATTERN = "{type}/{serial:04}/DPMPTSP/{year}"
 
 REQUIREMENT = {
@@ -149,6 +150,10 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"'{raw['code']}' is used twice", where=f"{where}.code", code="duplicate")
         seen.add(raw["code"])
         codes = [r["code"] for r in raw.get("requirements") or []]
+        clash = sorted(set(codes) & RESERVED)
+        if clash:
+            raise ValidationError(f"'{clash[0]}' is a name the application form uses; choose another code",
+                                  where=f"{where}.requirements", code="reserved")
         if len(set(codes)) != len(codes):
             raise ValidationError("requirement codes must differ", where=f"{where}.requirements", code="duplicate")
         for j, req in enumerate(raw.get("requirements") or []):
