@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from core.kit import (
-    BadJson, NotFound, api_error, api_scope, db, idempotent, load_json, module_settings, signed_webhook,
+    BadJson, api_error, api_scope, db, idempotent, load_json, module_settings, signed_webhook,
     tenant_scope, tenant_secret, unit_of_work, Actor,
 )
 
@@ -40,14 +40,11 @@ def payment_callback():
             or isinstance(body.get("amount"), bool) or not isinstance(body.get("amount"), int):
         return api_error("bad_request", "Send {\"payment_code\": str, \"amount\": int, \"reference\": str}.", 400)
     actor = Actor.system("webhook:payment", g.tenant)
-    try:
-        with unit_of_work(api=True):
-            application = payments.record_payment(g.tenant, actor, body["payment_code"], body["amount"],
-                                                  str(body.get("reference") or "")[:100])
-            result = {"reference": application.reference, "status": application.status,
-                      "oss_code": oss.code_of(application)}
-    except NotFound:
-        return api_error("unknown_invoice", "No invoice with this payment code in this tenant.", 404)
+    with unit_of_work(api=True):  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
+        application = payments.record_payment(g.tenant, actor, body["payment_code"], body["amount"],
+                                              str(body.get("reference") or "")[:100])
+        result = {"reference": application.reference, "status": application.status,
+                  "oss_code": oss.code_of(application)}
     return jsonify(result), 200
 
 

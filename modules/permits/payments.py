@@ -63,14 +63,14 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_mismatch``,
     ``not_invoiced``), ``ledger.LedgerError``."""
     if not valid_code(code):
-        raise NotFound("no invoice with this payment code")
+        raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise ValidationError("must be a whole number of rupiah", where="amount", code="amount_not_integer")
     with tenant_scope(tenant):
         application = db.session.execute(for_change(
             db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()
         if application is None:
-            raise NotFound("no invoice with this payment code")
+            raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
         if amount != application.fee_amount:
             raise ValidationError(f"the invoice is Rp {application.fee_amount}, not Rp {amount}", where="amount",
                                   code="amount_mismatch")
