@@ -8,11 +8,11 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 
-from core.kit import ValidationError, db, documents, issue_number, local_date, sla, tenant_scope, utcnow
+from core.kit import ValidationError, db, documents, issue_number, local_date, tenant_scope, utcnow
 
 from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID
-from .services import scoped, CLOCK, NAME, clock_changed, get, log, ref, tell, type_of
+from .services import NAME, close_clock, get, log, scoped, tell, type_of
 from .settings import PLACEHOLDERS, module_settings
 
 
@@ -43,7 +43,7 @@ def issue_permit(tenant, actor, application_id: int):
              "office": module_settings(tenant, NAME)["office_name"],
              "valid_until": valid_until and local_date(tenant, valid_until)},
             ptype.signer_position, actor, expires_at=valid_until)
-        sla.finish(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+        close_clock(tenant, actor, application)
         application.status, application.permit_number, application.issued_at = ISSUED, number, now
         application.valid_until, application.document_code, application.permit_status = valid_until, doc.code, VALID
         application.due_at = None

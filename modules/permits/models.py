@@ -64,6 +64,10 @@ class Application(TenantOwned, db.Model):
     document_code: Mapped[str | None] = mapped_column(String(64))
     permit_status: Mapped[str] = mapped_column(String(16), default="")
     fiktif_positif: Mapped[bool] = mapped_column(default=False)  # approved because the SLA lapsed
+    # when decided (issued or refused), for the figures: working days of the office's own time (the
+    # clock's running segments) and whether it was decided by its deadline
+    office_days: Mapped[int | None] = mapped_column(Integer)
+    within_sla: Mapped[bool | None] = mapped_column()
 
 
 class Upload(TenantOwned, db.Model):

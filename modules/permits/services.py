@@ -309,11 +309,22 @@ def reject(tenant, actor, application_id: int, step: int, note: str) -> Applicat
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step or not approvals.may_act(tenant, chain.steps[step], _user(actor)):
         raise approvals.OutOfTurn("this stage is not yours to act on now")
-    sla.finish(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    close_clock(tenant, actor, application)
     application.status, application.decided_at, application.due_at = REJECTED, utcnow(), None
     log(tenant, actor, application, "reject", note=note)
     tell(tenant, application, f"Permohonan {application.reference} ditolak: {note}")
     return application
+
+
+def close_clock(tenant, actor, application) -> None:
+    """Finish the clock, keeping for the figures the office's working days and whether the decision
+    came by the deadline in force."""
+    clock = sla.clock_of(tenant, ref(application), CLOCK)
+    now = utcnow()
+    if clock is not None:
+        application.office_days = clock.spent(calendar_of(tenant), sla.RUNNING, now)
+        application.within_sla = clock.due_at is None or now <= clock.due_at
+    sla.finish(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
 
 
 def timeline(tenant, application) -> list[Event]:

@@ -25,6 +25,13 @@ STATUS_LABELS = {
     "awaiting_payment": _l("Awaiting payment"), "approved": _l("Approved, to be signed"),
     "issued": _l("Issued"), "rejected": _l("Refused"),
 }
+ACTION_LABELS = {
+    "draft": _l("Draft started"), "submit": _l("Submitted"), "approve": _l("Stage approved"),
+    "approved": _l("Approved"), "return_stage": _l("Returned to an earlier stage"),
+    "ask_applicant": _l("Applicant asked to complete"), "resubmit": _l("Completed by the applicant"),
+    "reject": _l("Refused"), "invoice": _l("Fee invoiced"), "paid": _l("Fee paid"), "issue": _l("Permit issued"),
+    "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
+}
 PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked")}
 
 
@@ -39,7 +46,7 @@ def status_label(status: str) -> str:
 
 @pages.context_processor
 def shared():
-    return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS, "oss_code": oss.code_of}
+    return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS, "action_labels": ACTION_LABELS, "oss_code": oss.code_of}
 
 
 @pages.route("/")
@@ -169,3 +176,14 @@ def stylesheet():
     from flask import send_file
 
     return send_file(Path(__file__).resolve().parent / "static" / "permits.css", mimetype="text/css", max_age=3600)
+
+
+@pages.route("/figures")
+@public
+def figures():
+    from . import figures as figs, payments
+
+    rows = figs.table(g.tenant)
+    names = {t.code: t.name(locale()) for t in permit_types(g.tenant)}
+    return render_template("permits/figures.html", rows=rows, chart=figs.per_month(rows), names=names,
+                           collected=payments.collected(g.tenant))

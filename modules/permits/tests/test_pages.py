@@ -102,3 +102,23 @@ def test_the_queue_needs_the_permission_and_unknown_pages_are_404(client, tenant
     assert client.get(f"{base}/standard/NOPE").status_code == 404
     assert client.get(f"{base}/applications/999999").status_code == 404
     assert client.get(f"/t/{tenant.slug}/verify/no-such-code").status_code == 404
+
+
+def test_the_figures_count_applications_median_days_and_share_within_the_service_level(
+        app, client, tenant, people, actor, signer):
+    from core.kit import db
+
+    from .. import issuance, services
+    from .test_services import APPLICANT
+
+    with app.app_context():
+        citizen = actor(people["citizen"])
+        for _ in range(2):
+            application = services.save_draft(tenant, citizen, "SKU", APPLICANT, {"usaha": "Warung"})
+            services.submit(tenant, citizen, application.id)
+            services.approve_stage(tenant, actor(people["intake"]), application.id, 0)
+            issuance.issue_permit(tenant, actor(people["admin"]), application.id)
+        db.session.commit()
+    page = client.get(f"/t/{tenant.slug}/permits/figures").get_data(as_text=True)
+    assert "<svg" in page and "Surat Keterangan Usaha" in page
+    assert "<td>2</td><td>2</td>" in page and "100%" in page

@@ -48,6 +48,8 @@ def upgrade():
         sa.Column("document_code", sa.String(length=64), nullable=True),
         sa.Column("permit_status", sa.String(length=16), nullable=False),
         sa.Column("fiktif_positif", sa.Boolean(), nullable=False),
+        sa.Column("office_days", sa.Integer(), nullable=True),
+        sa.Column("within_sla", sa.Boolean(), nullable=True),
         sa.UniqueConstraint("tenant_id", "reference", name="uq_permits_applications_tenant_reference"),
         sa.UniqueConstraint("tenant_id", "payment_code", name="uq_permits_applications_tenant_payment_code"),
         sa.UniqueConstraint("tenant_id", "permit_number", name="uq_permits_applications_tenant_permit_number"),
