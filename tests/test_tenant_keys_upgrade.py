@@ -27,6 +27,11 @@ from tests.testmodule.models import Note
 
 # each unit's head before the tenant keys
 BEFORE = {"core": "1ef5c8caf773", "complaints": "63cd1c12a498", "notes": "n0tes0000001"}
+# a module born after the keys (permits, ...) has nothing to rekey: it stays at "base" (no tables)
+
+
+def revision_before(unit_name: str) -> str:
+    return BEFORE.get(unit_name, "base")
 
 
 @pytest.fixture
@@ -62,7 +67,7 @@ def old_app(scratch_url, tmp_path):
     try:
         with engine.begin() as conn:
             for unit in migrate.units(app.extensions["pamong"]):
-                command.upgrade(migrate._config(unit, conn), BEFORE[unit.name])
+                command.upgrade(migrate._config(unit, conn), revision_before(unit.name))
     finally:
         engine.dispose()
     yield app
@@ -176,7 +181,7 @@ def test_an_existing_database_is_rekeyed_without_losing_a_row(old_app):
         # and back down (each unit's downgrade), and up again
         with engine.begin() as conn:
             for unit in reversed(migrate.units(old_app.extensions["pamong"])):
-                command.downgrade(migrate._config(unit, conn), BEFORE[unit.name])
+                command.downgrade(migrate._config(unit, conn), revision_before(unit.name))
         with engine.connect() as conn:
             assert rows.snapshot(conn) == before
             assert len(key_violations(conn)) >= 25
@@ -241,6 +246,6 @@ def test_a_reference_across_tenants_stops_the_upgrade_and_changes_nothing(old_ap
         with engine.connect() as conn:
             assert rows.snapshot(conn) == before
             assert key_violations(conn) != []  # still the old keys
-        assert {u: r[0] for u, r in migrate.current(old_app).items()} == BEFORE
+        assert {u: r[0] for u, r in migrate.current(old_app).items() if u in BEFORE} == BEFORE
     finally:
         engine.dispose()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from core.kit import ApprovalError, IdentityError, ValidationError, db, ledger, sla, tenant_scope
+from core.kit import ApprovalError, IdentityError, ValidationError, db, documents, ledger, sla, storage, tenant_scope
 
 from .. import issuance, payments, services
 from ..models import APPROVED, AWAITING_PAYMENT, ISSUED, RETURNED, SUBMITTED
 from .conftest import NIK, jpeg, pdf
+from .pdf_check import assert_signed_permit
 
 APPLICANT = {"name": "Andi Mappanyukki", "nik": NIK, "phone": "081234567890"}
 
@@ -44,6 +45,10 @@ def test_a_paid_application_goes_through_every_stage_to_a_signed_permit(
     scope = tenant_scope(tenant)
     scope.__enter__()  # read what was committed in the tenant's scope (PostgreSQL's Row Level Security)
     assert app_.status == ISSUED and app_.permit_number.startswith("PBG/0001/")
+    doc = documents.find(tenant, app_.document_code)
+    assert doc.number == app_.permit_number and doc.expires_at is not None  # valid 60 months
+    assert_signed_permit(app_ctx, storage().get(doc.storage_key, tenant=tenant),
+                         documents.verification_url(tenant, doc.code))
     assert sla.clock_of(tenant, services.ref(app_), services.CLOCK).state == sla.DONE
     assert payments.collected(tenant) == {("PBG", app_.issued_at.strftime("%Y-%m")): 1_500_000}
     with tenant_scope(tenant):
