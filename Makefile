@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents clean
+.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-permits clean
 
 PORT    ?= 5000
 # setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
@@ -88,6 +88,11 @@ BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1/postgres
 ROWS ?= 1000000
 bench-complaints: install translations
 	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
+
+# The permits queue and register with 100,000 applications against a bare page (PostgreSQL when
+# BENCH_DATABASE_URL is set, else SQLite).
+bench-permits: install translations
+	$(BIN)/python bench/permits.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 # Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
 bench-documents: translations
