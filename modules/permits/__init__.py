@@ -6,7 +6,9 @@ This file is the module's plugin object: hook implementations only (the contract
 """
 from pathlib import Path
 
-from core.kit import csrf_exempt, hookimpl, module_domain
+from core.kit import hookimpl, module_domain
+
+from . import jobs  # noqa: F401  (registers the periodic overdue sweep with the queue)
 
 NAME = "permits"
 VERSION = "0.1.0"
