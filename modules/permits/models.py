@@ -34,7 +34,8 @@ class Application(TenantOwned, db.Model):
         UniqueConstraint("tenant_id", "permit_number", name="uq_permits_applications_tenant_permit_number"),
         Index("ix_permits_applications_tenant_status_due", "tenant_id", "status", "due_at"),
         Index("ix_permits_applications_tenant_applicant", "tenant_id", "applicant_id"),
-        Index("ix_permits_applications_tenant_issued", "tenant_id", "issued_at"),
+        Index("ix_permits_applications_tenant_due", "tenant_id", "due_at", "id"),          # the queue's order
+        Index("ix_permits_applications_tenant_register", "tenant_id", "status", "issued_at", "id"),  # the register
     )
 
     reference: Mapped[str | None] = mapped_column(String(40))  # given on submission (gap-free)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import false, or_
 
 from core.kit import IdentityError, db, identity_lookup, tenant_scope, utcnow
 
@@ -28,18 +28,23 @@ def _page(query, page: int, per_page: int) -> Page:
 
 
 def _search(query, q: str):
+    """A number with '/' is a reference or permit number (exact, by their unique keys); 13 or 16
+    digits a NIB or NIK (by its keyed hash); anything else part of the applicant's or business name."""
     q = " ".join((q or "").split())[:100]
     if not q:
         return query
-    terms = [Application.reference == q.upper(), Application.permit_number == q,
-             Application.applicant_name.ilike(f"%{q}%"), Application.business_name.ilike(f"%{q}%")]
+    if "/" in q:
+        return query.where(or_(Application.reference == q.upper(), Application.permit_number == q))
     digits = q.replace(" ", "").replace(".", "")
-    for kind, column in (("nik", Application.nik_hash), ("nib", Application.nib_hash)):
-        try:
-            terms.append(column == identity_lookup(kind, digits))
-        except IdentityError:
-            pass
-    return query.where(or_(*terms))
+    if digits.isdigit():
+        terms = []
+        for kind, column in (("nik", Application.nik_hash), ("nib", Application.nib_hash)):
+            try:
+                terms.append(column == identity_lookup(kind, digits))
+            except IdentityError:
+                pass
+        return query.where(or_(*terms)) if terms else query.where(false())
+    return query.where(or_(Application.applicant_name.ilike(f"%{q}%"), Application.business_name.ilike(f"%{q}%")))
 
 
 def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False, q: str = "",
@@ -54,7 +59,8 @@ def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False
             query = query.where(Application.due_at < utcnow())
         if type_code:
             query = query.where(Application.type_code == type_code)
-        query = _search(query, q).order_by(Application.due_at.is_(None), Application.due_at, Application.id)
+        # ascending with NULLs last: the order of the index (tenant_id, due_at, id) on PostgreSQL and SQLite
+        query = _search(query, q).order_by(Application.due_at.asc().nulls_last(), Application.id)
         return _page(query, page, per_page)
 
 

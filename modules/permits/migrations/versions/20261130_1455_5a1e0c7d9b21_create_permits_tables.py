@@ -57,7 +57,9 @@ def upgrade():
     op.create_index("ix_permits_applications_tenant_status_due", "permits_applications",
                     ["tenant_id", "status", "due_at"])
     op.create_index("ix_permits_applications_tenant_applicant", "permits_applications", ["tenant_id", "applicant_id"])
-    op.create_index("ix_permits_applications_tenant_issued", "permits_applications", ["tenant_id", "issued_at"])
+    op.create_index("ix_permits_applications_tenant_due", "permits_applications", ["tenant_id", "due_at", "id"])
+    op.create_index("ix_permits_applications_tenant_register", "permits_applications",
+                    ["tenant_id", "status", "issued_at", "id"])
     create_tenant_table(
         "permits_uploads",
         sa.Column("application_id", sa.Integer(), nullable=False),
