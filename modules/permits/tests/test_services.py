@@ -150,3 +150,30 @@ def test_a_payment_for_the_wrong_amount_or_an_unknown_code_is_refused(app_ctx, t
     with pytest.raises(NotFound):
         payments.record_payment(tenant, actor(people["intake"]), "900000000000", 500_000)
     assert app_.status == AWAITING_PAYMENT
+
+
+def test_suspension_and_revocation_show_on_the_register_and_the_verification_page(
+        app, client, tenant, people, actor, signer):
+    with app.app_context():
+        citizen, admin = actor(people["citizen"]), actor(people["admin"])
+        app_ = services.save_draft(tenant, citizen, "SKU", {**APPLICANT, "business_name": "Warung Coto"},
+                                   {"usaha": "Warung Coto"})
+        services.submit(tenant, citizen, app_.id)
+        services.approve_stage(tenant, actor(people["intake"]), app_.id, 0)
+        issuance.issue_permit(tenant, admin, app_.id)
+        issuance.suspend_permit(tenant, admin, app_.id, "Pemeriksaan lapangan")
+        with pytest.raises(ValidationError):
+            issuance.suspend_permit(tenant, admin, app_.id, "lagi")  # twice
+        with tenant_scope(tenant):
+            code, app_id = app_.document_code, app_.id
+        db.session.commit()
+    register = client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
+    assert "status-suspended" in register
+    with app.app_context():
+        issuance.suspend_permit(tenant, actor(people["admin"]), app_id, "Selesai diperiksa", lift=True)
+        issuance.revoke_permit(tenant, actor(people["admin"]), app_id, "Usaha tidak lagi beroperasi")
+        with pytest.raises(ValidationError):
+            issuance.revoke_permit(tenant, actor(people["admin"]), app_id, "lagi")
+        db.session.commit()
+    assert "status-revoked" in client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
+    assert "Usaha tidak lagi beroperasi" in client.get(f"/t/{tenant.slug}/verify/{code}").get_data(as_text=True)
