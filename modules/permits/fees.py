@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from core.kit import ValidationError
+from core.kit import ValidationError, gettext as _
 
 FIELD = r"[a-z][a-z0-9_]{0,31}"
 MAX_FEE = 10**12
@@ -60,9 +60,9 @@ def _number(value, field: str) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise ValidationError("must be a number", where=field, code="not_a_number") from None
+        raise ValidationError(_("Write a number."), where=field, code="not_a_number") from None
     if not number.is_finite() or number < 0 or number > 10**9:
-        raise ValidationError("must be a number from 0 to 1,000,000,000", where=field, code="not_a_number")
+        raise ValidationError(_("Write a number from 0 to 1,000,000,000."), where=field, code="not_a_number")
     return number
 
 
@@ -93,7 +93,7 @@ def parse(text: str, where: str = "fee") -> Formula:
     if head == "table" and len(words) >= 3 and re.fullmatch(FIELD, words[1]):
         brackets, last = [], Decimal(-1)
         for i, item in enumerate(words[2:]):
-            bound, _, fee = item.partition(":")
+            bound, _colon, fee = item.partition(":")
             if bound == "*":
                 if i != len(words) - 3:
                     raise ValidationError("'*' is the last bracket", where=where, code="fee_formula")

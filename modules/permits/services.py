@@ -17,8 +17,8 @@ from __future__ import annotations
 import functools
 
 from core.kit import (
-    Actor, NotFound, module_settings, ValidationError, approvals, audit, calendar_of, db, for_change, issue_number, notify,
-    sla, storage, tenant_scope, utcnow,
+    Actor, NotFound, ValidationError, approvals, audit, calendar_of, db, for_change, gettext as _, issue_number,
+    module_settings, notify, sla, storage, tenant_scope, utcnow,
 )
 
 from . import oss
@@ -111,14 +111,14 @@ def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, app
     NIK/NIB of the wrong form raises ``IdentityError`` (a ``ValidationError`` naming ``nik``/``nib``)."""
     ptype = permit_type(tenant, type_code)
     if ptype is None:
-        raise ValidationError("choose a permit type", where="type", code="unknown_type")
+        raise ValidationError(_("Choose a permit type."), where="type", code="unknown_type")
     user = _user(actor)
     if application is not None and (application.applicant_id != user.id or application.status not in (DRAFT, RETURNED)):
-        raise ValidationError("only the applicant's own draft or returned application can be changed",
+        raise ValidationError(_("Only the applicant's own draft or returned application can be changed."),
                               where="application", code="not_editable")
     name = " ".join(str(applicant.get("name") or "").split())[:200]
     if not name:
-        raise ValidationError("give the applicant's name", where="name")
+        raise ValidationError(_("Give the applicant's name."), where="name")
     with tenant_scope(tenant):
         app_ = application or Application(type_code=ptype.code, status=DRAFT, applicant_id=user.id, fields={})
         app_.applicant_name = name
@@ -143,9 +143,10 @@ def attach(tenant, actor, application, requirement: str, data: bytes, filename: 
     ptype = type_of(tenant, application)
     req = next((r for r in ptype.documents() if r["code"] == requirement), None)
     if req is None:
-        raise ValidationError("not a document this permit asks for", where=requirement, code="unknown_requirement")
+        raise ValidationError(_("This permit does not ask for this document."), where=requirement,
+                              code="unknown_requirement")
     if application.applicant_id != _user(actor).id or application.status not in (DRAFT, RETURNED):
-        raise ValidationError("files can be added only to one's own draft or returned application",
+        raise ValidationError(_("Files can be added only to one's own draft or returned application."),
                               where=requirement, code="not_editable")
     mime = check_file(data, req["accepted"], module_settings(tenant, NAME)["max_upload_kb"], requirement)
     key = storage().put(tenant, data, mime, filename=filename[:100] or f"{requirement}.bin")
@@ -188,17 +189,18 @@ def submit(tenant, actor, application_id: int) -> Application:
     if application.status == RETURNED:
         return resubmit(tenant, actor, application_id)
     if application.status != DRAFT:
-        raise ValidationError("this application was already submitted", where="application", code="already_submitted")
+        raise ValidationError(_("This application was already submitted."), where="application",
+                              code="already_submitted")
     ptype = type_of(tenant, application)
     gaps = missing(tenant, application)
     if gaps:
-        raise ValidationError("is required", where=gaps[0], code="missing_requirement")
+        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
     if not application.nik:
-        raise ValidationError("the applicant's NIK is required", where="nik", code="missing_requirement")
+        raise ValidationError(_("The applicant's NIK is required."), where="nik", code="missing_requirement")
     application.fee_amount = ptype.fee.amount_for(application.fields)
     now = utcnow()
     with tenant_scope(tenant):
-        _, application.reference = issue_number(tenant, (NAME, "application"), REFERENCE_PATTERN, "year",
+        _allocation, application.reference = issue_number(tenant, (NAME, "application"), REFERENCE_PATTERN, "year",
                                                 placeholders=["type"], type=ptype.code)
         application.status, application.submitted_at, application.stage = SUBMITTED, now, 0
         db.session.flush()
@@ -263,7 +265,7 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
     the full service level runs again when it comes back). The applicant is told."""
     note = " ".join((note or "").split())
     if not note:
-        raise ValidationError("say what the applicant must add or correct", where="note")
+        raise ValidationError(_("Say what the applicant must add or correct."), where="note")
     application = _acting(tenant, application_id, step)
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step:
@@ -286,10 +288,10 @@ def resubmit(tenant, actor, application_id: int) -> Application:
     if application.applicant_id != _user(actor).id:
         raise NotFound("no such application")
     if application.status != RETURNED:
-        raise ValidationError("this application is not waiting for you", where="application", code="not_returned")
+        raise ValidationError(_("This application is not waiting for you."), where="application", code="not_returned")
     gaps = missing(tenant, application)
     if gaps:
-        raise ValidationError("is required", where=gaps[0], code="missing_requirement")
+        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
     application.fee_amount = type_of(tenant, application).fee.amount_for(application.fields)
     clock = sla.clock_of(tenant, ref(application), CLOCK)
     step = "restart" if clock.state == sla.STOPPED else "resume"
@@ -304,7 +306,7 @@ def reject(tenant, actor, application_id: int, step: int, note: str) -> Applicat
     """The stage ``step`` refuses the application with its reason (``note``): the clock finishes."""
     note = " ".join((note or "").split())
     if not note:
-        raise ValidationError("give the reason for refusing", where="note")
+        raise ValidationError(_("Give the reason for refusing."), where="note")
     application = _acting(tenant, application_id, step)
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step or not approvals.may_act(tenant, chain.steps[step], _user(actor)):

@@ -8,7 +8,7 @@ import io
 import filetype
 from PIL import Image, UnidentifiedImageError
 
-from core.kit import ValidationError
+from core.kit import ValidationError, gettext as _
 
 from .settings import FILE_TYPES
 
@@ -20,24 +20,24 @@ def check(data: bytes, accepted: list[str], max_kb: int, where: str) -> str:
     and at most ``max_kb`` KiB; otherwise ``ValidationError(where=where)`` with code ``file_empty``,
     ``file_too_large``, ``file_type`` or ``file_damaged``."""
     if not data:
-        raise ValidationError("the file is empty", where=where, code="file_empty")
+        raise ValidationError(_("The file is empty."), where=where, code="file_empty")
     if len(data) > max_kb * 1024:
-        raise ValidationError(f"the file is larger than {max_kb} KB", where=where, code="file_too_large")
+        raise ValidationError(_("The file is larger than %(kb)s KB.", kb=max_kb), where=where, code="file_too_large")
     kind = filetype.guess(data)
     mime = kind.mime if kind else ""
     allowed = {FILE_TYPES[a] for a in accepted}
     if mime not in allowed:
         names = ", ".join(a.upper() for a in accepted)
-        raise ValidationError(f"the file's content is not {names}", where=where, code="file_type")
+        raise ValidationError(_("The file's content is not %(types)s.", types=names), where=where, code="file_type")
     if mime == "application/pdf":
         if b"%%EOF" not in data[-2048:]:
-            raise ValidationError("the PDF is damaged or incomplete", where=where, code="file_damaged")
+            raise ValidationError(_("The PDF is damaged or incomplete."), where=where, code="file_damaged")
     else:
         try:
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != IMAGE_FORMATS[mime]:
-                    raise ValidationError("the image is damaged", where=where, code="file_damaged")
+                    raise ValidationError(_("The image is damaged."), where=where, code="file_damaged")
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError):
-            raise ValidationError("the image is damaged", where=where, code="file_damaged") from None
+            raise ValidationError(_("The image is damaged."), where=where, code="file_damaged") from None
     return mime
