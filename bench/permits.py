@@ -36,7 +36,8 @@ PASSWORD = "bench-password-not-for-production"
 TYPES = [{
     "code": code, "name_id": name, "name_en": name, "legal_basis": "bench", "sla_days": 10, "fee": "fixed 100000",
     "requirements": [{"code": "alamat", "label_id": "Alamat", "label_en": "Address", "kind": "field"}],
-    "stages": [{"label_id": "A", "label_en": "A", "role": "officer"}, {"label_id": "B", "label_en": "B", "role": "admin"}],
+    "stages": [{"label_id": "A", "label_en": "A", "role": "officer"},
+               {"label_id": "B", "label_en": "B", "role": "admin"}],
 } for code, name in (("PBG", "Persetujuan Bangunan Gedung"), ("REKLAME", "Izin Reklame"))]
 STATES = ["submitted"] * 5 + ["returned", "awaiting_payment", "approved", "rejected", "issued"]
 

@@ -21,7 +21,8 @@ _l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
 def module_info():
     return {
         "name": NAME, "title": _l("Permits"), "version": VERSION, "requires": [],
-        "description": _l("Online permits: applications, requirements, SLA clock, fees, signed permits verifiable by QR"),
+        "description": _l(
+            "Online permits: applications, requirements, SLA clock, fees, signed permits verifiable by QR"),
     }
 
 

@@ -52,7 +52,8 @@ def payment_callback():
 @api_scope("permits:read")
 def application(reference):
     with tenant_scope(g.tenant):
-        found = db.session.execute(db.select(Application).where(Application.reference == reference)).scalar_one_or_none()
+        found = db.session.execute(
+            db.select(Application).where(Application.reference == reference)).scalar_one_or_none()
         if found is None:
             return api_error("not_found", "No such application.", 404)
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,

@@ -4,11 +4,10 @@ person once, so the demo types have two stages). Runs once: nothing is added if 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 from PIL import Image
 
-from core.kit import Actor, db, members_of, tenant_scope, utcnow
+from core.kit import Actor, db, members_of, tenant_scope
 
 from . import issuance, payments, services
 from .models import Application
@@ -87,5 +86,3 @@ def seed(tenant) -> int:
         db.session.flush()
     return count
 
-
-__all__ = ["seed", "timedelta", "utcnow"]

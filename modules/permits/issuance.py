@@ -87,7 +87,8 @@ def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool =
     application = _issued(tenant, application_id)
     want_from, want_to = (SUSPENDED, VALID) if lift else (VALID, SUSPENDED)
     if application.permit_status != want_from:
-        raise ValidationError(f"the permit is {application.permit_status}", where="application", code="not_" + want_from)
+        raise ValidationError(f"the permit is {application.permit_status}", where="application",
+                              code="not_" + want_from)
     application.permit_status = want_to
     log(tenant, actor, application, "reinstate" if lift else "suspend", note=reason,
         code=oss.OSS_STATUS[ISSUED] if lift else oss.SUSPENDED_CODE)

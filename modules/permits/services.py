@@ -23,7 +23,7 @@ from core.kit import (
 
 from . import oss
 from .models import (
-    APPROVED, AWAITING_PAYMENT, DRAFT, REJECTED, RETURNED, SUBMITTED, Application, Event, Upload,
+    APPROVED, DRAFT, REJECTED, RETURNED, SUBMITTED, Application, Event, Upload,
 )
 from .settings import NAME, PermitType, permit_type
 from .uploads import check as check_file
@@ -340,5 +340,3 @@ def working_days_taken(tenant, application) -> int | None:
     clock = sla.clock_of(tenant, ref(application), CLOCK)
     return None if clock is None else clock.spent(calendar_of(tenant), sla.RUNNING, utcnow())
 
-
-AWAITING = (SUBMITTED, AWAITING_PAYMENT, APPROVED)

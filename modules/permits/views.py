@@ -9,8 +9,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, current_actor, gettext as _, has_permission, int_arg, lazy_gettext as _l, page_arg, public, requires,
-    signed_in, unit_of_work,
+    NotFound, current_actor, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
+    unit_of_work,
 )
 
 from . import fees, oss, queries, services
@@ -47,7 +47,8 @@ def status_label(status: str) -> str:
 
 @pages.context_processor
 def shared():
-    return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS, "action_labels": ACTION_LABELS, "oss_code": oss.code_of}
+    return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
+            "action_labels": ACTION_LABELS, "oss_code": oss.code_of}
 
 
 @pages.route("/")
@@ -165,8 +166,6 @@ def application(application_id):
 
 
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
-
-__all__ = ["pages", "int_arg"]
 
 
 @pages.route("/permits.css")

@@ -9,7 +9,7 @@ from core.kit import Actor, User, db, sign_webhook, tenant_scope
 
 from .. import services
 from .conftest import SETTINGS
-from .test_services import APPLICANT, draft
+from .test_services import draft
 
 PATH = "/api/v1/permits/payments/callback"
 

@@ -10,29 +10,28 @@ import pytest
 from playwright.sync_api import expect
 
 from core.kit import db, documents, storage, tenant_scope
+from core.testing import PASSWORD  # the fixtures' password (as complaints' browser test)
 
 from ..models import Application
 from .conftest import NIK, jpeg, pdf
 from .pdf_check import assert_signed_permit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery staple"
 PHONE = {"width": 360, "height": 740}
 
 
 def sign_in(page, base: str, email: str) -> None:
-    from core.testing import PASSWORD as password
-
     page.goto(f"{base}/login")
     page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
 
 
 WIDEST = """() => [document.documentElement.scrollWidth, ...[...document.querySelectorAll('body *')]
     .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
-    .map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + ': ' + (e.textContent || '').trim().slice(0, 50))]"""
+    .map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + ': '
+              + (e.textContent || '').trim().slice(0, 50))]"""
 
 
 def fits_the_phone(page) -> bool:

@@ -2,7 +2,6 @@
 other overdue application is reported once to the admins."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 from core.kit import db, tenant_scope
 
