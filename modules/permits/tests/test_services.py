@@ -2,9 +2,13 @@
 SLA clock in OSS terms, the timeline, the audit trail and the applicant's messages."""
 from __future__ import annotations
 
+from datetime import timezone
+
 import pytest
 
-from core.kit import ApprovalError, IdentityError, ValidationError, db, documents, ledger, sla, storage, tenant_scope
+from core.kit import (
+    ApprovalError, IdentityError, ValidationError, db, documents, ledger, local_date, sla, storage, tenant_scope,
+)
 
 from .. import issuance, payments, services
 from ..models import APPROVED, AWAITING_PAYMENT, ISSUED, RETURNED, SUBMITTED
@@ -50,7 +54,9 @@ def test_a_paid_application_goes_through_every_stage_to_a_signed_permit(
     assert_signed_permit(app_ctx, storage().get(doc.storage_key, tenant=tenant),
                          documents.verification_url(tenant, doc.code))
     assert sla.clock_of(tenant, services.ref(app_), services.CLOCK).state == sla.DONE
-    assert payments.collected(tenant) == {("PBG", app_.issued_at.strftime("%Y-%m")): 1_500_000}
+    issued = app_.issued_at if app_.issued_at.tzinfo else app_.issued_at.replace(tzinfo=timezone.utc)
+    month = local_date(tenant, issued).strftime("%Y-%m")   # the tenant's local month (WITA), not UTC's
+    assert payments.collected(tenant) == {("PBG", month): 1_500_000}
     with tenant_scope(tenant):
         assert ledger.get_account(tenant, "permits.fees.PBG").credits_posted == 1_500_000
     codes = [e.oss_code for e in services.timeline(tenant, app_)]
