@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice clean
+.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice bench-permits bench-clinic bench-remuneration bench-smartcard clean
 
 PORT    ?= 5000
 # setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
@@ -92,6 +92,10 @@ bench-complaints: install translations
 # Clinic queues: a 1,100-patient day and 50 clinics at once, against bare baselines (PostgreSQL).
 bench-clinic: install translations
 	$(BIN)/python bench/clinic.py --database-url $(BENCH_DATABASE_URL)
+# The permits queue and register with 100,000 applications against a bare page (PostgreSQL when
+# BENCH_DATABASE_URL is set, else SQLite).
+bench-permits: install translations
+	$(BIN)/python bench/permits.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL),)
 
 # Seconds to render, sign and register one letter, and letters per minute on one core (SQLite).
 bench-documents: translations

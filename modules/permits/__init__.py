@@ -1,0 +1,96 @@
+"""Permits (Perizinan): online permit applications with requirements checked by content, the core
+SLA clock in OSS-RBA's terms, fees on the core ledger, and permits signed through the core documents
+service with a QR code to their public verification page.
+
+This file is the module's plugin object: hook implementations only (the contract is core/hookspecs.py).
+"""
+from pathlib import Path
+
+from core.kit import hookimpl, module_domain
+
+from . import jobs  # noqa: F401  (registers the periodic overdue sweep with the queue)
+
+NAME = "permits"
+VERSION = "0.1.0"
+
+# Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
+_l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
+
+
+@hookimpl
+def module_info():
+    return {
+        "name": NAME, "title": _l("Permits"), "version": VERSION, "requires": [],
+        "description": _l(
+            "Online permits: applications, requirements, SLA clock, fees, signed permits verifiable by QR"),
+    }
+
+
+@hookimpl
+def settings_schema():
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def check_settings(app, tenant, settings):
+    from .settings import check_settings as check
+
+    check(tenant, settings)
+
+
+@hookimpl
+def permissions():
+    return [
+        {"name": "permits.apply", "description": _l("Apply for permits and follow one's applications"),
+         "roles": ["citizen", "officer", "admin"]},
+        {"name": "permits.process", "description": _l("Work the permit office's queue (act on stages one holds)"),
+         "roles": ["officer", "admin"]},
+        {"name": "permits.cashier", "description": _l("Record the payment of a permit fee at the counter"),
+         "roles": ["officer", "admin"]},
+        {"name": "permits.sign", "description": _l("Issue (sign) permits that are approved and paid"),
+         "roles": ["admin"]},
+        {"name": "permits.revoke", "description": _l("Revoke or suspend issued permits"), "roles": ["admin"]},
+    ]
+
+
+@hookimpl
+def api_scopes():
+    return [{"name": "permits:read", "description": _l("Read permit applications (JSON API)")}]
+
+
+@hookimpl
+def register_blueprints(app):
+    from .views import pages
+
+    return [pages]
+
+
+@hookimpl
+def register_api(app):
+    from .api import api
+
+    return [api]
+
+
+@hookimpl
+def openapi_paths(app):
+    from .api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
+@hookimpl
+def nav_items(tenant, user):
+    return [
+        {"title": _l("Permits"), "endpoint": f"{NAME}.index"},
+        {"title": _l("Permit queue"), "endpoint": f"{NAME}.queue", "permission": "permits.process"},
+    ]
+
+
+@hookimpl
+def seed_demo(tenant):
+    from .demo import seed
+
+    seed(tenant)

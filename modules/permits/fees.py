@@ -1,0 +1,124 @@
+"""Fee formulas of a permit type (retribusi perizinan), parsed where the settings are written.
+
+A formula is one line of text, in one of four forms (amounts are integer rupiah):
+
+- ``0`` or ``free``: no fee; the permit is issued without an invoice;
+- ``fixed 250000``: one amount;
+- ``per_unit 15000 * luas_m2 min 100000``: the rate times the number in the applicant's form field
+  ``luas_m2`` (rounded up to a whole rupiah), with an optional minimum;
+- ``table luas_m2 50:100000 200:250000 *:500000``: the first bracket whose upper bound (inclusive) the
+  field's number does not exceed; ``*`` is the last, open bracket.
+
+The regional retribution itself is set by the tenant's Perda (UU 1/2022 on central and regional
+finance, retribusi perizinan tertentu); this module only computes what the Perda's table says.
+``parse`` raises ``ValidationError(code="fee_formula")`` naming what does not parse.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from core.kit import ValidationError, gettext as _
+
+FIELD = r"[a-z][a-z0-9_]{0,31}"
+MAX_FEE = 10**12
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: ``kind`` is ``free``, ``fixed``, ``per_unit`` or ``table``."""
+
+    kind: str
+    amount: int = 0
+    field: str = ""
+    minimum: int = 0
+    brackets: tuple[tuple[Decimal | None, int], ...] = ()
+
+    @property
+    def free(self) -> bool:
+        return self.kind == "free" or (self.kind == "fixed" and self.amount == 0)
+
+    def amount_for(self, values: dict) -> int:
+        """The fee in rupiah for the applicant's form ``values``; a missing or non-numeric field
+        raises ``ValidationError(where=<field>)``."""
+        if self.kind == "free":
+            return 0
+        if self.kind == "fixed":
+            return self.amount
+        number = _number(values.get(self.field), self.field)
+        if self.kind == "per_unit":
+            return min(MAX_FEE, max(self.minimum, math.ceil(number * self.amount)))
+        for bound, fee in self.brackets:
+            if bound is None or number <= bound:
+                return fee
+        raise ValidationError(f"{number} is above the table's last bracket", where=self.field, code="fee_out_of_table")
+
+
+def _number(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Write a number."), where=field, code="not_a_number") from None
+    if not number.is_finite() or number < 0 or number > 10**9:
+        raise ValidationError(_("Write a number from 0 to 1,000,000,000."), where=field, code="not_a_number")
+    return number
+
+
+def _rupiah(text: str, where: str) -> int:
+    if not re.fullmatch(r"\d{1,13}", text) or int(text) > MAX_FEE:
+        raise ValidationError(f"'{text}' is not a whole rupiah amount", where=where, code="fee_formula")
+    return int(text)
+
+
+def parse(text: str, where: str = "fee") -> Formula:
+    """The ``Formula`` written in ``text`` (see the module docstring); ``ValidationError`` otherwise."""
+    words = str(text or "").split()
+    if not words:
+        raise ValidationError("write a fee formula ('0', 'fixed N', 'per_unit N * field', 'table field B:N ...')",
+                              where=where, code="fee_formula")
+    head = words[0].lower()
+    if words in (["0"], ["free"]):
+        return Formula("free")
+    if head == "fixed" and len(words) == 2:
+        return Formula("fixed", amount=_rupiah(words[1], where))
+    if head == "per_unit":
+        m = re.fullmatch(rf"per_unit (\d+) \* ({FIELD})(?: min (\d+))?", " ".join(words))
+        if not m:
+            raise ValidationError("write 'per_unit RATE * field' (optionally 'min AMOUNT')", where=where,
+                                  code="fee_formula")
+        return Formula("per_unit", amount=_rupiah(m[1], where), field=m[2],
+                       minimum=_rupiah(m[3], where) if m[3] else 0)
+    if head == "table" and len(words) >= 3 and re.fullmatch(FIELD, words[1]):
+        brackets, last = [], Decimal(-1)
+        for i, item in enumerate(words[2:]):
+            bound, _colon, fee = item.partition(":")
+            if bound == "*":
+                if i != len(words) - 3:
+                    raise ValidationError("'*' is the last bracket", where=where, code="fee_formula")
+                brackets.append((None, _rupiah(fee, where)))
+                continue
+            try:
+                upper = Decimal(bound)
+            except InvalidOperation:
+                raise ValidationError(f"'{item}' is not 'UPPER:AMOUNT'", where=where, code="fee_formula") from None
+            if not upper.is_finite() or upper <= last:
+                raise ValidationError("bracket bounds must rise", where=where, code="fee_formula")
+            last = upper
+            brackets.append((upper, _rupiah(fee, where)))
+        return Formula("table", field=words[1], brackets=tuple(brackets))
+    raise ValidationError(f"'{text}' does not parse: write '0', 'fixed N', 'per_unit N * field' or "
+                          "'table field B:N ... *:N'", where=where, code="fee_formula")
+
+
+def describe(formula: Formula) -> list[tuple[str, int]]:
+    """The formula as rows for the public standard of service: ``[(condition, rupiah)]``."""
+    if formula.kind == "free":
+        return [("", 0)]
+    if formula.kind == "fixed":
+        return [("", formula.amount)]
+    if formula.kind == "per_unit":
+        return [(f"× {formula.field}", formula.amount)] + ([("min", formula.minimum)] if formula.minimum else [])
+    return [(f"{formula.field} ≤ {bound}" if bound is not None else f"{formula.field} >", fee)
+            for bound, fee in formula.brackets]

@@ -1,0 +1,108 @@
+"""Fees: the invoice with its payment code, and the payment recorded on the core ledger.
+
+The retribution (UU 1/2022, retribusi perizinan tertentu; the tariff is the tenant's Perda, written
+as the type's fee formula) is invoiced when the last stage approves; while it is unpaid the SLA clock
+waits on the applicant (OSS 41) and resumes (42) when it is paid. A payment is one ledger transfer
+from the office's receiving account (``permits.bank``, the provider's or cashier's settlement) to the
+type's revenue account (``permits.fees.<TYPE>``), keyed by the application, so a callback sent twice
+records one payment, and the retribution per type and month is the ledger's own sum
+(``collected``). Paid by an officer at the counter, or by the provider's signed callback
+(``api.py``).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timezone
+
+from core.kit import NotFound, ValidationError, db, for_change, ledger, local_date, sla, tenant_scope, utcnow
+
+from .models import APPROVED, AWAITING_PAYMENT, Application
+from .services import scoped, CLOCK, clock_changed, log, ref, tell
+
+BANK = "permits.bank"
+
+
+def revenue_account(type_code: str) -> str:
+    return f"permits.fees.{type_code}"
+
+
+def payment_code(application) -> str:
+    """Twelve digits: ``9``, the application's id in ten digits and a Luhn check digit (so a
+    mistyped code is refused before it is looked up)."""
+    body = f"9{application.id:010d}"
+    return body + str(_luhn(body))
+
+
+def _luhn(digits: str) -> int:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return (10 - total % 10) % 10
+
+
+def valid_code(code: str) -> bool:
+    return isinstance(code, str) and len(code) == 12 and code.isdigit() and _luhn(code[:-1]) == int(code[-1])
+
+
+def open_invoice(tenant, actor, application) -> None:
+    """Invoice the fee: the payment code, the clock waiting on the applicant (41), the applicant told."""
+    application.payment_code = payment_code(application)
+    application.status = AWAITING_PAYMENT
+    sla.pause(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    log(tenant, actor, application, "invoice", note=f"Rp {application.fee_amount:,}".replace(",", "."))
+    tell(tenant, application, f"Permohonan {application.reference} disetujui. Bayar retribusi Rp "
+                              f"{application.fee_amount:,} dengan kode bayar {application.payment_code}."
+         .replace(",", "."))
+
+
+@scoped
+def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -> Application:
+    """Record the payment of the invoice ``code`` of ``amount`` rupiah (exactly the fee). Paying an
+    invoice already paid with the same amount returns the application unchanged (idempotent).
+    Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_mismatch``,
+    ``not_invoiced``), ``ledger.LedgerError``."""
+    if not valid_code(code):
+        raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValidationError("must be a whole number of rupiah", where="amount", code="amount_not_integer")
+    with tenant_scope(tenant):
+        application = db.session.execute(for_change(
+            db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()
+        if application is None:
+            raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
+        if amount != application.fee_amount:
+            raise ValidationError(f"the invoice is Rp {application.fee_amount}, not Rp {amount}", where="amount",
+                                  code="amount_mismatch")
+        if application.paid_at is not None:
+            return application
+        if application.status != AWAITING_PAYMENT:
+            raise ValidationError("this application is not awaiting payment", where="code", code="not_invoiced")
+        ledger.open_account(tenant, actor, BANK, "settlement")
+        ledger.open_account(tenant, actor, revenue_account(application.type_code), "revenue")
+        ledger.transfer(tenant, actor, f"permits.pay.{application.id}", BANK, revenue_account(application.type_code),
+                        amount, memo=f"{application.reference} {reference}".strip()[:200])
+        application.paid_at, application.status = utcnow(), APPROVED
+        clock = sla.resume(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+        application.due_at = clock.due_at
+        log(tenant, actor, application, "paid", note=reference[:200])
+        tell(tenant, application, f"Pembayaran retribusi {application.reference} diterima. Izin segera terbit.")
+    return application
+
+
+def collected(tenant) -> dict[tuple[str, str], int]:
+    """Retribution collected per ``(type code, "YYYY-MM")`` (the tenant's local month), read from the
+    ledger's transfers into each type's revenue account: what the register reconciles against."""
+    from core.kit import ledger as led
+
+    Account, Transfer = led.models.Account, led.models.Transfer
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(Account.code, Transfer.amount, Transfer.created_at)
+            .join(Transfer, Transfer.credit_account_id == Account.id)
+            .where(Account.code.like("permits.fees.%"))).all()
+    for code, amount, at in rows:
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
+        out[(code.removeprefix("permits.fees."), local_date(tenant, at).strftime("%Y-%m"))] += amount
+    return dict(out)

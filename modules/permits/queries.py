@@ -1,0 +1,82 @@
+"""Read-only lists: the office's queue (paginated, by stage, overdue, searched by reference, permit
+number or the applicant's name/NIK/NIB) and the public register of issued permits (no personal data:
+the number, type, business name, dates and status only). Pages are read with ``LIMIT n+1`` so a page
+never counts the whole table (``bench/permits.py`` measures both at 100,000 applications)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import false, or_
+
+from core.kit import IdentityError, db, identity_lookup, tenant_scope, utcnow
+
+from .models import ISSUED, OPEN, SUBMITTED, Application
+
+PER_PAGE = 25
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    has_next: bool
+
+
+def _page(query, page: int, per_page: int) -> Page:
+    rows = list(db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).scalars())
+    return Page(rows[:per_page], page, len(rows) > per_page)
+
+
+def _search(query, q: str):
+    """A number with '/' is a reference or permit number (exact, by their unique keys); 13 or 16
+    digits a NIB or NIK (by its keyed hash); anything else part of the applicant's or business name."""
+    q = " ".join((q or "").split())[:100]
+    if not q:
+        return query
+    if "/" in q:
+        return query.where(or_(Application.reference == q.upper(), Application.permit_number == q))
+    digits = q.replace(" ", "").replace(".", "")
+    if digits.isdigit():
+        terms = []
+        for kind, column in (("nik", Application.nik_hash), ("nib", Application.nib_hash)):
+            try:
+                terms.append(column == identity_lookup(kind, digits))
+            except IdentityError:
+                pass
+        return query.where(or_(*terms)) if terms else query.where(false())
+    return query.where(or_(Application.applicant_name.ilike(f"%{q}%"), Application.business_name.ilike(f"%{q}%")))
+
+
+def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False, q: str = "",
+          type_code: str = "", per_page: int = PER_PAGE) -> Page:
+    """Open applications, the oldest deadline first (those without one, waiting on the applicant,
+    last). ``stage``: only those awaiting that stage; ``overdue``: only those past their deadline."""
+    with tenant_scope(tenant):
+        query = db.select(Application).where(Application.status.in_(OPEN))
+        if stage is not None:
+            query = query.where(Application.status == SUBMITTED, Application.stage == stage)
+        if overdue:
+            query = query.where(Application.due_at < utcnow())
+        if type_code:
+            query = query.where(Application.type_code == type_code)
+        # ascending with NULLs last: the order of the index (tenant_id, due_at, id) on PostgreSQL and SQLite
+        query = _search(query, q).order_by(Application.due_at.asc().nulls_last(), Application.id)
+        return _page(query, page, per_page)
+
+
+def mine(tenant, user_id: int) -> list[Application]:
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(Application).where(Application.applicant_id == user_id)
+                                       .order_by(Application.id.desc()).limit(200)).scalars())
+
+
+def register(tenant, page: int = 1, q: str = "", type_code: str = "", per_page: int = PER_PAGE) -> Page:
+    """Issued permits, newest first; ``q`` finds a permit number or a business name."""
+    with tenant_scope(tenant):
+        query = db.select(Application).where(Application.status == ISSUED)
+        if type_code:
+            query = query.where(Application.type_code == type_code)
+        q = " ".join((q or "").split())[:100]
+        if q:
+            query = query.where(or_(Application.permit_number == q, Application.business_name.ilike(f"%{q}%")))
+        return _page(query.order_by(Application.issued_at.desc(), Application.id.desc()), page, per_page)

@@ -1,0 +1,342 @@
+"""The life of a permit application, from draft to decision: functions of ``(tenant, actor, ...)``
+that never touch Flask's request; the caller commits (a view through ``unit_of_work``).
+
+- ``save_draft``: create or update a draft (the applicant saves half-filled and comes back);
+  ``attach``: a requirement file, checked by content and size (``uploads.py``);
+- ``submit``: every required field and file present, the fee computable -> a gap-free reference,
+  the core SLA clock started (working days of the tenant's calendar), the core approval chain of
+  the type's stages started, the applicant notified (status 05/10 in OSS terms);
+- ``approve_stage`` / ``return_to_stage`` (the chain; acting out of turn or twice is refused by it);
+  ``ask_applicant`` (pause 41, or stop-and-reset 43 with ``reset=True``) and ``resubmit`` (resume 42,
+  or restart from zero 44); ``reject``;
+- when the last stage approves: an invoice (``payments.py``) or, for a free type, ready to sign.
+Every change is audited (``permits.*``) and written to the timeline (``Event``).
+"""
+from __future__ import annotations
+
+import functools
+
+from core.kit import (
+    Actor, NotFound, ValidationError, approvals, audit, calendar_of, db, for_change, gettext as _, issue_number,
+    module_settings, notify, sla, storage, tenant_scope, utcnow,
+)
+
+from . import oss
+from .models import (
+    APPROVED, DRAFT, REJECTED, RETURNED, SUBMITTED, Application, Event, Upload,
+)
+from .settings import NAME, PermitType, permit_type
+from .uploads import check as check_file
+
+KIND = "application"          # the approval chain's kind: ("permits", "application", id)
+CLOCK_KIND, CLOCK = "permit", "processing"   # the SLA clock: ("permit", id), "processing"
+REFERENCE_PATTERN = "REG/{type}/{year}/{serial:05}"
+
+
+def scoped(fn):
+    """Run the service inside its tenant's scope, so every row it changes is written under it (on
+    PostgreSQL Row Level Security would hide a row changed outside it)."""
+    @functools.wraps(fn)
+    def run(tenant, *args, **kw):
+        with tenant_scope(tenant):
+            return fn(tenant, *args, **kw)
+
+    return run
+
+
+def _user(actor):
+    return actor.user if isinstance(actor, Actor) else actor
+
+
+def ref(application) -> tuple[str, str]:
+    return (CLOCK_KIND, str(application.id))
+
+
+def clock_changed(actor):
+    return sla.audited(actor, "permits.clock")
+
+
+def log(tenant, actor, application, action: str, note: str = "", code: str | None = None) -> Event:
+    """A timeline line (with the OSS code of the state reached, or ``code``) and its audit entry."""
+    with tenant_scope(tenant):
+        event = Event(application_id=application.id, action=action, status=application.status,
+                      oss_code=code if code is not None else oss.code_of(application), actor=str(actor)[:254],
+                      note=note or "", at=utcnow())
+        db.session.add(event)
+        audit(tenant, actor, f"permits.{action}", "permits.application", application.id,
+              after={"status": application.status, "oss_code": event.oss_code, "note": note or ""})
+    return event
+
+
+def tell(tenant, application, body: str) -> None:
+    """The applicant's SMS (when they gave a phone) and e-mail, through the core outbox."""
+    ref_ = f"permits:{application.id}"
+    if application.phone:
+        notify(tenant, "sms", application.phone, body[:300], ref=ref_)
+    user = db.session.get(_user_model(), application.applicant_id)
+    if user is not None and user.email:
+        notify(tenant, "email", user.email, body, subject=body[:80], ref=ref_)
+
+
+def _user_model():
+    from core.kit import User
+
+    return User
+
+
+def get(tenant, application_id: int, lock: bool = False) -> Application:
+    """The application, or ``NotFound``; ``lock``: read for a change (``for_change``)."""
+    with tenant_scope(tenant):
+        query = db.select(Application).where(Application.id == application_id)
+        if lock:
+            query = for_change(query, Application)
+        found = db.session.execute(query).scalar_one_or_none()
+    if found is None:
+        raise NotFound("no such application")
+    return found
+
+
+def type_of(tenant, application) -> PermitType:
+    found = permit_type(tenant, application.type_code)
+    if found is None:
+        raise ValidationError("this permit type is no longer offered", where="type", code="unknown_type")
+    return found
+
+
+@scoped
+def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, application=None) -> Application:
+    """Create (``application`` None) or update the actor's draft. ``applicant``: ``name`` (required),
+    ``nik`` (16 digits, checked by the core), ``nib`` (13 digits, for a business), ``business_name``,
+    ``phone``; ``values``: ``{field requirement code: text}`` (only the type's fields are kept). A
+    NIK/NIB of the wrong form raises ``IdentityError`` (a ``ValidationError`` naming ``nik``/``nib``)."""
+    ptype = permit_type(tenant, type_code)
+    if ptype is None:
+        raise ValidationError(_("Choose a permit type."), where="type", code="unknown_type")
+    user = _user(actor)
+    if application is not None and (application.applicant_id != user.id or application.status not in (DRAFT, RETURNED)):
+        raise ValidationError(_("Only the applicant's own draft or returned application can be changed."),
+                              where="application", code="not_editable")
+    name = " ".join(str(applicant.get("name") or "").split())[:200]
+    if not name:
+        raise ValidationError(_("Give the applicant's name."), where="name")
+    with tenant_scope(tenant):
+        app_ = application or Application(type_code=ptype.code, status=DRAFT, applicant_id=user.id, fields={})
+        app_.applicant_name = name
+        app_.business_name = " ".join(str(applicant.get("business_name") or "").split())[:200]
+        app_.nik = applicant.get("nik") or None      # normalised and checked here (IdentityError)
+        app_.nib = applicant.get("nib") or None
+        app_.phone = str(applicant.get("phone") or "").strip()[:20]
+        known = {f["code"] for f in ptype.fields()}
+        app_.fields = {k: str(v).strip()[:500] for k, v in (values or {}).items() if k in known}
+        app_.updated_at = utcnow()
+        if application is None:
+            db.session.add(app_)
+        db.session.flush()
+        if application is None:
+            log(tenant, actor, app_, "draft", code="")
+    return app_
+
+
+@scoped
+def attach(tenant, actor, application, requirement: str, data: bytes, filename: str = "") -> Upload:
+    """Keep ``data`` as the file of the document ``requirement`` (the earlier one is replaced)."""
+    ptype = type_of(tenant, application)
+    req = next((r for r in ptype.documents() if r["code"] == requirement), None)
+    if req is None:
+        raise ValidationError(_("This permit does not ask for this document."), where=requirement,
+                              code="unknown_requirement")
+    if application.applicant_id != _user(actor).id or application.status not in (DRAFT, RETURNED):
+        raise ValidationError(_("Files can be added only to one's own draft or returned application."),
+                              where=requirement, code="not_editable")
+    mime = check_file(data, req["accepted"], module_settings(tenant, NAME)["max_upload_kb"], requirement)
+    key = storage().put(tenant, data, mime, filename=filename[:100] or f"{requirement}.bin")
+    with tenant_scope(tenant):
+        upload = db.session.execute(db.select(Upload).where(
+            Upload.application_id == application.id, Upload.requirement == requirement)).scalar_one_or_none()
+        if upload is None:
+            upload = Upload(application_id=application.id, requirement=requirement)
+            db.session.add(upload)
+        upload.storage_key, upload.content_type, upload.size = key, mime, len(data)
+        upload.filename, upload.uploaded_at = (filename or "")[:200], utcnow()
+        db.session.flush()
+        audit(tenant, actor, "permits.upload", "permits.application", application.id,
+              after={"requirement": requirement, "type": mime, "size": len(data)})
+    return upload
+
+
+def uploads_of(tenant, application) -> dict[str, Upload]:
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Upload).where(Upload.application_id == application.id)).scalars()
+        return {u.requirement: u for u in rows}
+
+
+def missing(tenant, application) -> list[str]:
+    """The codes of the required fields and documents not given yet."""
+    ptype = type_of(tenant, application)
+    files = uploads_of(tenant, application)
+    out = [f["code"] for f in ptype.fields() if f.get("required", True) and not application.fields.get(f["code"])]
+    out += [d["code"] for d in ptype.documents() if d.get("required", True) and d["code"] not in files]
+    return out
+
+
+@scoped
+def submit(tenant, actor, application_id: int) -> Application:
+    """Send the draft to the office (see the module docstring). ``ValidationError`` naming the first
+    missing requirement (``missing``), a field the fee formula cannot read, or a missing NIK."""
+    application = get(tenant, application_id, lock=True)
+    if application.applicant_id != _user(actor).id:
+        raise NotFound("no such application")
+    if application.status == RETURNED:
+        return resubmit(tenant, actor, application_id)
+    if application.status != DRAFT:
+        raise ValidationError(_("This application was already submitted."), where="application",
+                              code="already_submitted")
+    ptype = type_of(tenant, application)
+    gaps = missing(tenant, application)
+    if gaps:
+        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
+    if not application.nik:
+        raise ValidationError(_("The applicant's NIK is required."), where="nik", code="missing_requirement")
+    application.fee_amount = ptype.fee.amount_for(application.fields)
+    now = utcnow()
+    with tenant_scope(tenant):
+        _allocation, application.reference = issue_number(tenant, (NAME, "application"), REFERENCE_PATTERN, "year",
+                                                placeholders=["type"], type=ptype.code)
+        application.status, application.submitted_at, application.stage = SUBMITTED, now, 0
+        db.session.flush()
+        approvals.start_chain(tenant, NAME, KIND, application.id, ptype.approval_steps(), actor)
+        clock = sla.start(tenant, ref(application), CLOCK, sla.WORKING_DAYS, ptype.sla_days,
+                          on_change=clock_changed(actor))
+        application.due_at = clock.due_at
+        log(tenant, actor, application, "submit", code=oss.SUBMITTED_CODE)
+        tell(tenant, application, f"Permohonan {application.reference} ({ptype.name_id}) diterima. "
+                                  f"Target selesai {ptype.sla_days} hari kerja.")
+    return application
+
+
+def _acting(tenant, application_id: int, step: int) -> Application:
+    application = get(tenant, application_id, lock=True)
+    if application.status != SUBMITTED:
+        raise approvals.OutOfTurn("this application is not awaiting a stage's action now")
+    return application
+
+
+@scoped
+def approve_stage(tenant, actor, application_id: int, step: int, note: str = "") -> Application:
+    """``actor`` approves the stage ``step`` they were shown (``ApprovalError`` when it is not their
+    turn, not theirs, or they already acted). After the last stage: an invoice, or ready to sign."""
+    application = _acting(tenant, application_id, step)
+    chain = approvals.approve(tenant, NAME, KIND, application.id, _user(actor), step=step, note=note)
+    with tenant_scope(tenant):
+        application.stage = chain.current
+        application.updated_at = utcnow()
+        if chain.status == approvals.APPROVED:
+            _stages_done(tenant, actor, application)
+        else:
+            log(tenant, actor, application, "approve", note=note)
+    return application
+
+
+def _stages_done(tenant, actor, application, note: str = "") -> None:
+    from .payments import open_invoice
+
+    application.decided_at = utcnow()
+    if application.fee_amount > 0:
+        open_invoice(tenant, actor, application)
+    else:
+        application.status = APPROVED
+        log(tenant, actor, application, "approved", note=note)
+
+
+@scoped
+def return_to_stage(tenant, actor, application_id: int, step: int, to_step: int, note: str) -> Application:
+    """Send the application back to an earlier stage with a ``note`` (the chain's ``return_to``)."""
+    application = _acting(tenant, application_id, step)
+    chain = approvals.return_to(tenant, NAME, KIND, application.id, _user(actor), step=step, to_step=to_step, note=note)
+    application.stage = chain.current
+    log(tenant, actor, application, "return_stage", note=note)
+    return application
+
+
+@scoped
+def ask_applicant(tenant, actor, application_id: int, step: int, note: str, reset: bool = False) -> Application:
+    """The stage ``step`` asks the applicant for what is missing (``note``, required): the clock
+    stops (OSS 41), or with ``reset`` stops and resets (43: the application is to be corrected and
+    the full service level runs again when it comes back). The applicant is told."""
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError(_("Say what the applicant must add or correct."), where="note")
+    application = _acting(tenant, application_id, step)
+    chain = approvals.get_chain(tenant, NAME, KIND, application.id)
+    if chain.current != step:
+        raise approvals.OutOfTurn(f"step {step} is not awaiting action; step {chain.current} is")
+    if not approvals.may_act(tenant, chain.steps[step], _user(actor)):
+        raise approvals.NotHolder("you do not act on this stage")
+    (sla.reset if reset else sla.pause)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    application.status = RETURNED
+    application.due_at = None
+    log(tenant, actor, application, "ask_applicant", note=note, code=oss.CLOCK["reset" if reset else "pause"])
+    tell(tenant, application, f"Permohonan {application.reference} perlu dilengkapi: {note}")
+    return application
+
+
+@scoped
+def resubmit(tenant, actor, application_id: int) -> Application:
+    """The applicant sends the completed application back: the clock resumes (42, the deadline moved
+    on by the working days waited) or restarts from zero (44, after a reset)."""
+    application = get(tenant, application_id, lock=True)
+    if application.applicant_id != _user(actor).id:
+        raise NotFound("no such application")
+    if application.status != RETURNED:
+        raise ValidationError(_("This application is not waiting for you."), where="application", code="not_returned")
+    gaps = missing(tenant, application)
+    if gaps:
+        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
+    application.fee_amount = type_of(tenant, application).fee.amount_for(application.fields)
+    clock = sla.clock_of(tenant, ref(application), CLOCK)
+    step = "restart" if clock.state == sla.STOPPED else "resume"
+    clock = getattr(sla, step)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    application.status, application.due_at, application.updated_at = SUBMITTED, clock.due_at, utcnow()
+    log(tenant, actor, application, "resubmit", code=oss.CLOCK[step])
+    return application
+
+
+@scoped
+def reject(tenant, actor, application_id: int, step: int, note: str) -> Application:
+    """The stage ``step`` refuses the application with its reason (``note``): the clock finishes."""
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError(_("Give the reason for refusing."), where="note")
+    application = _acting(tenant, application_id, step)
+    chain = approvals.get_chain(tenant, NAME, KIND, application.id)
+    if chain.current != step or not approvals.may_act(tenant, chain.steps[step], _user(actor)):
+        raise approvals.OutOfTurn("this stage is not yours to act on now")
+    close_clock(tenant, actor, application)
+    application.status, application.decided_at, application.due_at = REJECTED, utcnow(), None
+    log(tenant, actor, application, "reject", note=note)
+    tell(tenant, application, f"Permohonan {application.reference} ditolak: {note}")
+    return application
+
+
+def close_clock(tenant, actor, application) -> None:
+    """Finish the clock, keeping for the figures the office's working days and whether the decision
+    came by the deadline in force."""
+    clock = sla.clock_of(tenant, ref(application), CLOCK)
+    now = utcnow()
+    if clock is not None:
+        application.office_days = clock.spent(calendar_of(tenant), sla.RUNNING, now)
+        application.within_sla = clock.due_at is None or now <= clock.due_at
+    sla.finish(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+
+
+def timeline(tenant, application) -> list[Event]:
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(Event).where(Event.application_id == application.id)
+                                       .order_by(Event.id)).scalars())
+
+
+def working_days_taken(tenant, application) -> int | None:
+    """Working days the office itself took (the clock's running time), for the figures."""
+    clock = sla.clock_of(tenant, ref(application), CLOCK)
+    return None if clock is None else clock.spent(calendar_of(tenant), sla.RUNNING, utcnow())
+

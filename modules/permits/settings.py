@@ -1,0 +1,177 @@
+"""The module's per-tenant settings: the permit types the office issues (JSON Schema with defaults),
+checked where they are written (``check_settings``), and read as ``PermitType`` objects.
+
+A permit type names its legal basis, its requirements (uploaded documents with the file types
+accepted, or form fields), its ordered stages (each acted on by a position or a role, optionally of
+one agency: a core approval chain), its service level in working days of the tenant's calendar, its
+fee formula (``fees.py``), its validity in months, its number pattern, the position that signs and
+whether it is *fiktif positif* (approved by law when the service level lapses: UU 30/2014 on
+government administration art. 53 as amended by UU 6/2023; only where the type's law says so).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.kit import ValidationError, approvals, check_number_pattern, module_settings, number_pattern_setting
+
+from . import fees
+
+NAME = "permits"
+CODE = "^[A-Z0-9][A-Z0-9_-]{0,23}$"
+FIELD_CODE = "^[a-z][a-z0-9_]{0,31}$"
+FILE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+PLACEHOLDERS = ["type"]
+RESERVED = {"name", "nik", "nib", "business_name", "phone", "save", "send", "csrf_token"}  # the form's own
+DEFAULT_PATTERN = "{type}/{serial:04}/DPMPTSP/{year}"
+
+REQUIREMENT = {
+    "type": "object", "additionalProperties": False, "required": ["code", "label_id", "label_en", "kind"],
+    "properties": {
+        "code": {"type": "string", "pattern": FIELD_CODE},
+        "label_id": {"type": "string", "minLength": 1, "maxLength": 150},
+        "label_en": {"type": "string", "minLength": 1, "maxLength": 150},
+        "kind": {"enum": ["document", "field"]},
+        "accepted": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": sorted(FILE_TYPES)},
+                     "description": "File types accepted for a document (checked by content)"},
+        "number": {"type": "boolean", "description": "A field that holds a number (used by the fee formula)"},
+        "required": {"type": "boolean", "default": True},
+    },
+}
+STAGE = {
+    "type": "object", "additionalProperties": False, "required": ["label_id", "label_en"],
+    "properties": {
+        "label_id": {"type": "string", "minLength": 1, "maxLength": 100},
+        "label_en": {"type": "string", "minLength": 1, "maxLength": 100},
+        "position": {"type": "string", "maxLength": 40, "description": "Code of the position that acts"},
+        "role": {"enum": ["officer", "admin"], "description": "Or: the role that acts"},
+        "unit": {"type": "string", "maxLength": 32, "description": "With a role: the agency whose officers act"},
+    },
+}
+PERMIT_TYPE = {
+    "type": "object", "additionalProperties": False,
+    "required": ["code", "name_id", "name_en", "legal_basis", "requirements", "stages", "sla_days", "fee"],
+    "properties": {
+        "code": {"type": "string", "pattern": CODE},
+        "name_id": {"type": "string", "minLength": 1, "maxLength": 150},
+        "name_en": {"type": "string", "minLength": 1, "maxLength": 150},
+        "legal_basis": {"type": "string", "minLength": 1, "maxLength": 500},
+        "requirements": {"type": "array", "items": REQUIREMENT},
+        "stages": {"type": "array", "minItems": 1, "maxItems": 12, "items": STAGE},
+        "sla_days": {"type": "integer", "minimum": 1, "maximum": 365, "description": "Working days"},
+        "fee": {"type": "string", "minLength": 1, "maxLength": 500, "description": "Fee formula (fees.py)"},
+        "validity_months": {"type": "integer", "minimum": 0, "maximum": 600, "default": 0,
+                            "description": "0: valid without end"},
+        "number_pattern": {"type": "string", "minLength": 1, "maxLength": 100},
+        "signer_position": {"type": "string", "minLength": 1, "maxLength": 200},
+        "fiktif_positif": {"type": "boolean", "default": False},
+    },
+}
+SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "office_name": {"type": "string", "minLength": 1, "maxLength": 150,
+                        "default": "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"},
+        "signer_position": {"type": "string", "minLength": 1, "maxLength": 200,
+                            "default": "Kepala Dinas Penanaman Modal dan PTSP"},
+        "number_pattern": number_pattern_setting(DEFAULT_PATTERN, PLACEHOLDERS,
+                                                 "Permit number (default for every type)"),
+        "max_upload_kb": {"type": "integer", "minimum": 16, "maximum": 20480, "default": 2048},
+        "payment_secret": {"type": "string", "maxLength": 200, "default": "", "secret": True,
+                           "description": "Shared secret of the payment provider's callback (env:NAME)"},
+        "types": {"type": "array", "default": [], "items": PERMIT_TYPE},
+    },
+}
+
+
+@dataclass(frozen=True)
+class PermitType:
+    code: str
+    name_id: str
+    name_en: str
+    legal_basis: str
+    requirements: tuple[dict, ...]
+    stages: tuple[dict, ...]
+    sla_days: int
+    fee: fees.Formula
+    fee_text: str
+    validity_months: int
+    number_pattern: str
+    signer_position: str
+    fiktif_positif: bool
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_id
+
+    def documents(self) -> list[dict]:
+        return [r for r in self.requirements if r["kind"] == "document"]
+
+    def fields(self) -> list[dict]:
+        return [r for r in self.requirements if r["kind"] == "field"]
+
+    def approval_steps(self) -> list[dict]:
+        """The stages as core approval steps (``{"position"}`` or ``{"role", "unit"?}``, ``label``)."""
+        out = []
+        for stage in self.stages:
+            step = {k: stage[k] for k in ("position", "role", "unit") if stage.get(k)}
+            step["label"] = stage["label_id"]
+            out.append(step)
+        return out
+
+
+def _build(raw: dict, settings: dict, where: str) -> PermitType:
+    return PermitType(
+        code=raw["code"], name_id=raw["name_id"], name_en=raw["name_en"], legal_basis=raw["legal_basis"],
+        requirements=tuple(raw.get("requirements") or ()), stages=tuple(raw["stages"]), sla_days=raw["sla_days"],
+        fee=fees.parse(raw["fee"], where=f"{where}.fee"), fee_text=raw["fee"],
+        validity_months=raw.get("validity_months", 0),
+        number_pattern=raw.get("number_pattern") or settings.get("number_pattern") or DEFAULT_PATTERN,
+        signer_position=raw.get("signer_position") or settings.get("signer_position", ""),
+        fiktif_positif=bool(raw.get("fiktif_positif", False)))
+
+
+def permit_types(tenant) -> list[PermitType]:
+    """The tenant's permit types, in the order of its settings (already checked when written)."""
+    settings = module_settings(tenant, NAME)
+    return [_build(raw, settings, f"types[{i}]") for i, raw in enumerate(settings.get("types") or [])]
+
+
+def permit_type(tenant, code: str) -> PermitType | None:
+    return next((t for t in permit_types(tenant) if t.code == code), None)
+
+
+def check_settings(tenant, settings: dict) -> None:
+    """What the schema cannot check: unique codes, the fee formula parses and names a number field
+    of the type, the number pattern, a document requirement names its file types, every stage names
+    exactly one of position/role and the position or agency exists (core approvals)."""
+    base = f"modules.{NAME}.settings"
+    seen = set()
+    for i, raw in enumerate(settings.get("types") or []):
+        where = f"{base}.types[{i}]"
+        if raw["code"] in seen:
+            raise ValidationError(f"'{raw['code']}' is used twice", where=f"{where}.code", code="duplicate")
+        seen.add(raw["code"])
+        codes = [r["code"] for r in raw.get("requirements") or []]
+        clash = sorted(set(codes) & RESERVED)
+        if clash:
+            raise ValidationError(f"'{clash[0]}' is a name the application form uses; choose another code",
+                                  where=f"{where}.requirements", code="reserved")
+        if len(set(codes)) != len(codes):
+            raise ValidationError("requirement codes must differ", where=f"{where}.requirements", code="duplicate")
+        for j, req in enumerate(raw.get("requirements") or []):
+            if req["kind"] == "document" and not req.get("accepted"):
+                raise ValidationError("name the file types accepted", where=f"{where}.requirements[{j}].accepted")
+        formula = fees.parse(raw["fee"], where=f"{where}.fee")
+        if formula.field:
+            numeric = {r["code"] for r in raw.get("requirements") or [] if r["kind"] == "field" and r.get("number")}
+            if formula.field not in numeric:
+                raise ValidationError(f"the fee formula uses '{formula.field}', which is not a number field of "
+                                      "the type (a requirement with kind = \"field\" and number = true)",
+                                      where=f"{where}.fee", code="fee_formula")
+        if raw.get("number_pattern"):
+            check_number_pattern(raw["number_pattern"], PLACEHOLDERS, where=f"{where}.number_pattern")
+        steps = []
+        for j, stage in enumerate(raw["stages"]):
+            if bool(stage.get("position")) == bool(stage.get("role")):
+                raise ValidationError("a stage names either a position or a role", where=f"{where}.stages[{j}]")
+            steps.append({k: stage[k] for k in ("position", "role", "unit") if stage.get(k)})
+        approvals.check_steps(tenant, steps, where=f"{where}.stages")

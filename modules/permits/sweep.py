@@ -1,0 +1,79 @@
+"""The periodic sweep over overdue applications (every 15 minutes, one transaction per tenant):
+
+- *fiktif positif*: an application of a type whose law deems it approved when the service level
+  lapses (UU 30/2014 art. 53 as amended by UU 6/2023; the type's ``fiktif_positif``) and that is
+  past its deadline while in the office's hands is approved by law: invoiced, or ready to sign when
+  free (OSS 57 on issuance); the open stage is left as it was, with the reason in the timeline;
+- escalation: every other overdue application is reported once to the tenant's admins (the office
+  head's role) by e-mail, with an ``escalate`` line in its timeline.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import exists
+
+from core.kit import Actor, Tenant, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow
+
+from .models import SUBMITTED, Application, Event
+from .services import NAME, _stages_done, log
+from .settings import permit_types
+
+logger = logging.getLogger("pamong.permits")
+
+
+def _overdue(now):
+    return db.select(Application).where(Application.status == SUBMITTED, Application.due_at < now)
+
+
+def deem_approved(tenant, now=None) -> list[int]:
+    """Approve by law the overdue applications of fiktif-positif types; returns their ids."""
+    now = now or utcnow()
+    codes = [t.code for t in permit_types(tenant) if t.fiktif_positif]
+    if not codes:
+        return []
+    actor = Actor.system("permits-fiktif-positif", tenant)
+    done = []
+    with tenant_scope(tenant):
+        rows = db.session.execute(for_change(_overdue(now).where(Application.type_code.in_(codes)), Application,
+                                             skip_locked=True)).scalars().all()
+        for application in rows:
+            application.fiktif_positif = True
+            log(tenant, actor, application, "fiktif_positif",
+                note="Dianggap dikabulkan: batas waktu layanan terlampaui (fiktif positif).", code="57")
+            _stages_done(tenant, actor, application)
+            done.append(application.id)
+    return done
+
+
+def escalate(tenant, now=None) -> list[int]:
+    """Tell the admins once about each overdue application not yet escalated; returns their ids."""
+    now = now or utcnow()
+    actor = Actor.system("permits-escalation", tenant)
+    heads = [u.email for u in members_of(tenant, "admin") if u.email]
+    done = []
+    with tenant_scope(tenant):
+        told = exists().where(Event.application_id == Application.id, Event.action == "escalate")
+        rows = db.session.execute(_overdue(now).where(~told).order_by(Application.due_at).limit(500)).scalars().all()
+        for application in rows:
+            log(tenant, actor, application, "escalate", note="Melewati batas waktu layanan.")
+            for email in heads:
+                notify(tenant, "email", email, f"Permohonan {application.reference} melewati batas waktu layanan.",
+                       subject=f"Terlambat: {application.reference}", ref=f"permits:{application.id}")
+            done.append(application.id)
+    return done
+
+
+def run_all(now=None) -> dict[str, int]:
+    """Every tenant with the module: deem approved, then escalate; one transaction per tenant."""
+    counts = {}
+    for tenant in db.session.execute(db.select(Tenant).order_by(Tenant.id)).scalars().all():
+        if NAME not in enabled_modules(tenant):
+            continue
+        try:
+            counts[tenant.slug] = len(deem_approved(tenant, now)) + len(escalate(tenant, now))
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - one tenant's trouble must not stop the others
+            db.session.rollback()
+            logger.exception("permits: sweep failed for tenant %s", tenant.slug)
+    return counts

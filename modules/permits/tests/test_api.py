@@ -1,0 +1,75 @@
+"""The payment provider's callback: signed per tenant, idempotent, refusing a bad signature, another
+tenant's invoice, a wrong amount; and the application read by token."""
+from __future__ import annotations
+
+import json
+import time
+
+from core.kit import Actor, User, db, sign_webhook, tenant_scope
+
+from .. import services
+from .conftest import SETTINGS
+from .test_services import draft
+
+PATH = "/api/v1/permits/payments/callback"
+
+
+def invoiced(app, tenant, people) -> tuple[str, int, str]:
+    """An application approved by its three stages: (payment code, fee, reference)."""
+    def who(email):
+        return Actor.for_user(db.session.execute(db.select(User).where(User.email == email)).scalar_one(), tenant)
+
+    with app.app_context():
+        citizen = who(people["citizen"])
+        application = draft(tenant, citizen)
+        services.submit(tenant, citizen, application.id)
+        for step, name in enumerate(("intake", "pu", "admin")):
+            services.approve_stage(tenant, who(people[name]), application.id, step)
+        with tenant_scope(tenant):
+            result = application.payment_code, application.fee_amount, application.reference
+        db.session.commit()
+    return result
+
+
+def post(client, tenant, body: dict, secret="bayar-rahasia", key="trx-1"):
+    raw = json.dumps(body).encode()
+    stamp = str(int(time.time()))
+    return client.post(f"/t/{tenant.slug}{PATH}", data=raw, content_type="application/json", headers={
+        "X-Pamong-Timestamp": stamp, "X-Pamong-Signature": sign_webhook(secret, stamp, raw), "Idempotency-Key": key})
+
+
+def test_a_signed_callback_records_the_payment_once(app, client, tenant, people, audit_entries):
+    code, fee, reference = invoiced(app, tenant, people)
+    body = {"payment_code": code, "amount": fee, "reference": "BANK-1"}
+    first = post(client, tenant, body)
+    assert first.status_code == 200, first.get_data(as_text=True)
+    assert first.get_json() == {"reference": reference, "status": "approved", "oss_code": "45"}
+    assert post(client, tenant, body).get_json() == first.get_json()             # the same key: replayed
+    assert post(client, tenant, body, key="trx-2").status_code == 200           # another key: still one payment
+    assert len(audit_entries(tenant, "permits.paid")) == 1
+    assert len([e for e in audit_entries(tenant) if e["action"] == "ledger.single"]) == 1
+
+
+def test_a_bad_signature_another_tenants_invoice_or_a_wrong_amount_is_refused(
+        app, client, tenant, people, make_tenant, audit_entries):
+    code, fee, _ = invoiced(app, tenant, people)
+    body = {"payment_code": code, "amount": fee}
+    bad = post(client, tenant, body, secret="wrong")
+    assert bad.status_code == 401 and bad.get_json()["error"]["code"] == "bad_signature"
+    other = make_tenant({**SETTINGS, "payment_secret": "lain"})
+    theirs = post(client, other, body, secret="lain")
+    assert theirs.status_code == 404 and theirs.get_json()["error"]["code"] == "unknown_invoice"
+    wrong = post(client, tenant, {**body, "amount": fee - 1}, key="trx-9")
+    assert wrong.status_code == 400 and wrong.get_json()["error"]["code"] == "amount_mismatch"
+    junk = post(client, tenant, {"payment_code": code}, key="trx-10")
+    assert junk.status_code == 400 and junk.get_json()["error"]["code"] == "bad_request"
+    assert audit_entries(tenant, "permits.paid") == []
+
+
+def test_the_application_is_read_by_token_with_its_oss_code(app, client, tenant, people, create_token):
+    _, _, reference = invoiced(app, tenant, people)
+    token = {"Authorization": f"Bearer {create_token(tenant, 'permits:read')}"}
+    got = client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}", headers=token)
+    assert got.status_code == 200 and got.get_json()["oss_code"] == "45"
+    assert client.get(f"/t/{tenant.slug}/api/v1/permits/applications/REG/X/1", headers=token).status_code == 404
+    assert client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}").status_code == 401

@@ -1,0 +1,35 @@
+"""Past the deadline: a fiktif-positif type is approved by law (and then issued with OSS 57); any
+other overdue application is reported once to the admins."""
+from __future__ import annotations
+
+
+from core.kit import db, tenant_scope
+
+from .. import issuance, services, sweep
+from ..models import APPROVED, SUBMITTED
+from .test_services import APPLICANT, draft
+
+
+def test_the_sweep_deems_approved_and_escalates_once(app_ctx, tenant, people, actor, frozen_clock, signer, outbox):
+    citizen = actor(people["citizen"])
+    free = services.save_draft(tenant, citizen, "SKU", APPLICANT, {"usaha": "Warung"})
+    services.submit(tenant, citizen, free.id)
+    paid = draft(tenant, citizen)
+    services.submit(tenant, citizen, paid.id)
+    free_id, paid_id = free.id, paid.id
+    db.session.commit()
+    frozen_clock.advance(days=1)
+    assert sweep.deem_approved(tenant) == [] and sweep.escalate(tenant) == []  # not overdue yet
+    frozen_clock.advance(days=14)
+    assert sweep.run_all()[tenant.slug] == 2  # other tests' tenants share the database
+    with tenant_scope(tenant):
+        free, paid = services.get(tenant, free_id), services.get(tenant, paid_id)
+        assert free.status == APPROVED and free.fiktif_positif
+        assert paid.status == SUBMITTED and not paid.fiktif_positif
+        assert [e.action for e in services.timeline(tenant, paid)][-1] == "escalate"
+    assert sweep.run_all()[tenant.slug] == 0  # escalated once only
+    heads = [m for m in outbox(tenant, "email") if m["subject"].startswith("Terlambat")]
+    assert len(heads) == 1
+    issuance.issue_permit(tenant, actor(people["admin"]), free_id)
+    with tenant_scope(tenant):
+        assert [e.oss_code for e in services.timeline(tenant, services.get(tenant, free_id))][-1] == "57"

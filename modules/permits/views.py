@@ -1,0 +1,189 @@
+"""The pages of the permits module (under the tenant's ``/permits/``): the public list of permit
+types with each one's standard of service (UU 25/2009 art. 21: requirements, procedure, time, cost,
+legal basis) and the public register; the applicant's form (save and come back, then submit), their
+applications and each one's timeline. The office's pages are in ``views_office.py``."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from core.kit import (
+    NotFound, current_actor, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
+    unit_of_work,
+)
+
+from . import fees, oss, queries, services
+from .forms import application_form
+from .models import DRAFT, RETURNED
+from .settings import permit_type, permit_types
+
+pages = Blueprint("permits", __name__)
+TITLE = _l("Permits")
+STATUS_LABELS = {
+    "draft": _l("Draft"), "submitted": _l("In process"), "returned": _l("Waiting for the applicant"),
+    "awaiting_payment": _l("Awaiting payment"), "approved": _l("Approved, to be signed"),
+    "issued": _l("Issued"), "rejected": _l("Refused"),
+}
+ACTION_LABELS = {
+    "draft": _l("Draft started"), "submit": _l("Submitted"), "approve": _l("Stage approved"),
+    "approved": _l("Approved"), "return_stage": _l("Returned to an earlier stage"),
+    "ask_applicant": _l("Applicant asked to complete"), "resubmit": _l("Completed by the applicant"),
+    "reject": _l("Refused"), "invoice": _l("Fee invoiced"), "paid": _l("Fee paid"), "issue": _l("Permit issued"),
+    "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
+    "fiktif_positif": _l("Deemed approved (fiktif positif)"), "escalate": _l("Overdue: reported to the head"),
+}
+PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked")}
+
+
+def locale() -> str:
+    return str(get_locale() or "id")
+
+
+@pages.app_template_filter("permit_status")
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@pages.context_processor
+def shared():
+    return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
+            "action_labels": ACTION_LABELS, "oss_code": oss.code_of}
+
+
+@pages.route("/")
+@public
+def index():
+    return render_template("permits/index.html", types=permit_types(g.tenant),
+                           mine=queries.mine(g.tenant, current_user.id) if current_user.is_authenticated else [])
+
+
+@pages.route("/standard/<code>")
+@public
+def standard(code):
+    ptype = permit_type(g.tenant, code)
+    if ptype is None:
+        abort(404)
+    return render_template("permits/standard.html", ptype=ptype, fee_rows=fees.describe(ptype.fee))
+
+
+@pages.route("/register")
+@public
+def register():
+    q = request.args.get("q", "")
+    page = queries.register(g.tenant, page_arg(), q=q, type_code=request.args.get("type", ""))
+    names = {t.code: t.name(locale()) for t in permit_types(g.tenant)}
+    return render_template("permits/register.html", page=page, q=q, names=names,
+                           args={k: v for k, v in request.args.items() if k != "page"})
+
+
+def _values(form, ptype) -> tuple[dict, dict]:
+    applicant = {k: getattr(form, k).data for k in ("name", "nik", "nib", "business_name", "phone")}
+    return applicant, {f["code"]: getattr(form, f["code"]).data or "" for f in ptype.fields()}
+
+
+def _save(form, ptype, application=None):
+    """Save the draft and the files chosen; on ``send``, submit it. Returns (work, application)."""
+    actor = current_actor()
+    with unit_of_work(form) as work:
+        applicant, values = _values(form, ptype)
+        application = services.save_draft(g.tenant, actor, ptype.code, applicant, values, application)
+        for doc in ptype.documents():
+            upload = request.files.get(doc["code"])
+            if upload and upload.filename:
+                services.attach(g.tenant, actor, application, doc["code"], upload.read(), upload.filename)
+        if form.send.data:
+            services.submit(g.tenant, actor, application.id)
+    return work, application
+
+
+@pages.route("/apply/<code>", methods=["GET", "POST"])
+@requires("permits.apply")
+def apply(code):
+    ptype = permit_type(g.tenant, code)
+    if ptype is None:
+        abort(404)
+    form = application_form(ptype, locale())
+    if form.validate_on_submit():
+        work, application = _save(form, ptype)
+        if work.ok:
+            flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
+            return redirect(url_for(".application", application_id=application.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("permits/apply.html", ptype=ptype, form=form, uploads={}), status
+
+
+def load(application_id: int):
+    """The application of this tenant, else 404."""
+    try:
+        return services.get(g.tenant, application_id)
+    except NotFound:
+        abort(404)
+
+
+def _own(application_id: int):
+    application = load(application_id)
+    if application.applicant_id != current_user.id:
+        abort(404)
+    return application
+
+
+@pages.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@requires("permits.apply")
+def edit(application_id):
+    application = _own(application_id)
+    if application.status not in (DRAFT, RETURNED):
+        return redirect(url_for(".application", application_id=application.id))
+    ptype = services.type_of(g.tenant, application)
+    data = {"name": application.applicant_name, "nik": application.nik, "nib": application.nib,
+            "business_name": application.business_name, "phone": application.phone, **application.fields}
+    form = application_form(ptype, locale(), data=None if request.method == "POST" else data)
+    if form.validate_on_submit():
+        work, application = _save(form, ptype, application)
+        if work.ok:
+            flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
+            return redirect(url_for(".application", application_id=application.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("permits/apply.html", ptype=ptype, form=form, application=application,
+                           uploads=services.uploads_of(g.tenant, application)), status
+
+
+@pages.route("/applications/<int:application_id>")
+@signed_in
+def application(application_id):
+    application = load(application_id)
+    officer = has_permission(current_user, g.tenant, "permits.process")
+    if application.applicant_id != current_user.id and not officer:
+        abort(404)
+    from .views_office import office_context
+
+    ptype = permit_type(g.tenant, application.type_code)
+    return render_template("permits/application.html", application=application, ptype=ptype,
+                           timeline=services.timeline(g.tenant, application),
+                           uploads=services.uploads_of(g.tenant, application),
+                           missing=services.missing(g.tenant, application) if ptype else [],
+                           **(office_context(application) if officer else {}))
+
+
+from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
+
+
+@pages.route("/permits.css")
+@public
+def stylesheet():
+    from pathlib import Path
+
+    from flask import send_file
+
+    return send_file(Path(__file__).resolve().parent / "static" / "permits.css", mimetype="text/css", max_age=3600)
+
+
+@pages.route("/figures")
+@public
+def figures():
+    from . import figures as figs, payments
+
+    rows = figs.table(g.tenant)
+    names = {t.code: t.name(locale()) for t in permit_types(g.tenant)}
+    return render_template("permits/figures.html", rows=rows, chart=figs.per_month(rows), names=names,
+                           collected=payments.collected(g.tenant))

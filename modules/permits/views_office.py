@@ -1,0 +1,120 @@
+"""The office's pages: the queue (paginated, by stage, overdue, search), acting on a stage, recording
+a payment at the counter, signing and issuing, and suspending or revoking an issued permit."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.kit import (
+    approvals, current_actor, gettext as _, has_permission, int_arg, page_arg, requires,
+    unit_of_work, utcnow,
+)
+
+from . import issuance, payments, queries, services
+from .forms import ActForm, IssueForm, PaymentForm, StatusForm
+from .models import APPROVED, AWAITING_PAYMENT, ISSUED, SUBMITTED
+from .settings import permit_types
+from .views import load, locale, pages
+
+
+def office_context(application) -> dict:
+    """The forms an officer may use on this application now."""
+    ctx = {}
+    chain = approvals.get_chain(g.tenant, services.NAME, services.KIND, application.id)
+    if application.status == SUBMITTED and chain is not None:
+        waiting = approvals.awaiting(g.tenant, chain)
+        if waiting and approvals.may_act(g.tenant, waiting["step"], current_user):
+            ctx["act_form"] = ActForm(step=str(waiting["index"]))
+        ctx["awaiting"] = waiting
+    if application.status == AWAITING_PAYMENT and has_permission(current_user, g.tenant, "permits.cashier"):
+        ctx["pay_form"] = PaymentForm(amount=application.fee_amount)
+    if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
+        ctx["issue_form"] = IssueForm()
+    if application.status == ISSUED and has_permission(current_user, g.tenant, "permits.revoke"):
+        ctx["status_form"] = StatusForm()
+    ctx["stages"] = approvals.history(g.tenant, services.NAME, services.KIND, application.id)
+    return ctx
+
+
+@pages.route("/queue")
+@requires("permits.process")
+def queue():
+    stage = request.args.get("stage", "")
+    stage_no = int_arg("stage", None, min=0, max=11) if stage != "" else None
+    overdue = request.args.get("overdue") == "1"
+    q = request.args.get("q", "")
+    type_code = request.args.get("type", "")
+    page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code)
+    types = permit_types(g.tenant)
+    stages = sorted({i for t in types for i in range(len(t.stages))})
+    return render_template("permits/queue.html", page=page, q=q, overdue=overdue, stage=stage_no, stages=stages,
+                           types=types, type_code=type_code, names={t.code: t.name(locale()) for t in types},
+                           now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
+
+
+def _back(application_id: int, work, message: str):
+    if work.ok:
+        flash(message)
+    else:
+        flash(str(work.error), "error")
+    return redirect(url_for(".application", application_id=application_id))
+
+
+@pages.route("/applications/<int:application_id>/act", methods=["POST"])
+@requires("permits.process")
+def act(application_id):
+    form = ActForm()
+    if not form.validate_on_submit() or not (form.step.data or "").isdigit():
+        abort(400)
+    step, note, decision = int(form.step.data), form.note.data or "", form.decision.data
+    actor = current_actor()
+    with unit_of_work() as work:
+        if decision == "approve":
+            services.approve_stage(g.tenant, actor, application_id, step, note)
+        elif decision in ("ask", "reset"):
+            services.ask_applicant(g.tenant, actor, application_id, step, note, reset=decision == "reset")
+        elif decision == "back":
+            services.return_to_stage(g.tenant, actor, application_id, step, step - 1, note)
+        else:
+            services.reject(g.tenant, actor, application_id, step, note)
+    return _back(application_id, work, _("Decision recorded."))
+
+
+@pages.route("/applications/<int:application_id>/pay", methods=["POST"])
+@requires("permits.cashier")
+def pay(application_id):
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        flash(_("Give the amount received."), "error")
+        return redirect(url_for(".application", application_id=application_id))
+    application = load(application_id)
+    with unit_of_work() as work:
+        payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
+                                form.reference.data or "counter")
+    return _back(application_id, work, _("Payment recorded."))
+
+
+@pages.route("/applications/<int:application_id>/issue", methods=["POST"])
+@requires("permits.sign")
+def issue(application_id):
+    if not IssueForm().validate_on_submit():
+        abort(400)
+    with unit_of_work() as work:
+        issuance.issue_permit(g.tenant, current_actor(), application_id)
+    return _back(application_id, work, _("The permit is issued and signed."))
+
+
+@pages.route("/applications/<int:application_id>/status", methods=["POST"])
+@requires("permits.revoke")
+def permit_status(application_id):
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason and confirm."), "error")
+        return redirect(url_for(".application", application_id=application_id))
+    actor, reason = current_actor(), form.reason.data
+    with unit_of_work() as work:
+        if form.action.data == "revoke":
+            issuance.revoke_permit(g.tenant, actor, application_id, reason)
+        else:
+            issuance.suspend_permit(g.tenant, actor, application_id, reason, lift=form.action.data == "lift")
+    return _back(application_id, work, _("The permit's status is changed."))
