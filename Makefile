@@ -92,6 +92,7 @@ bench-complaints: install translations
 # Clinic queues: a 1,100-patient day and 50 clinics at once, against bare baselines (PostgreSQL).
 bench-clinic: install translations
 	$(BIN)/python bench/clinic.py --database-url $(BENCH_DATABASE_URL)
+
 # The permits queue and register with 100,000 applications against a bare page (PostgreSQL when
 # BENCH_DATABASE_URL is set, else SQLite).
 bench-permits: install translations
