@@ -5,11 +5,11 @@ from flask import Response, current_app, g, render_template
 
 from core.kit import has_permission, page_arg, public, requires, utcnow
 
-from . import transparency
-from .chart import bar_chart
-from .labels import gettext as _
-from .settings import categories
-from .views import bp, locale, unit_names
+from .. import transparency
+from ..chart import bar_chart
+from ..labels import gettext as _
+from ..settings import categories
+from . import bp, locale, unit_names
 
 
 @bp.route("/transparency", endpoint="transparency")
