@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.kit import sla
+from core.kit import calendar_of, sla
 
 from .models import Complaint, aware
 
@@ -146,8 +146,6 @@ def office_time(tenant, complaint: Complaint, now: datetime) -> dict[str, dict]:
     """For a report, by target: ``{"state", "due_at", "office", "waiting", "stopped"}``, the office's
     own time and the time waited on the citizen in the target's unit (working days touched, or a
     ``timedelta`` for calendar-day and hour targets), up to ``now`` (``core.kit.sla``'s ``report``)."""
-    from core.kit import calendar_of
-
     cal = calendar_of(tenant)
     return {target: clock.report(cal, aware(now)) for target, clock in sla.clocks_of(tenant, ref(complaint)).items()}
 
