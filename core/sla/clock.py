@@ -189,9 +189,12 @@ class Clock:
 
     # -- transitions (each returns a new Clock) -------------------------------------------------
 
-    def start(self, cal: WorkingCalendar, at: datetime) -> Clock:
+    def start(self, cal: WorkingCalendar, at: datetime, due_at: datetime | None = None) -> Clock:
+        """The office's time begins at ``at``; ``due_at``: a deadline already set (a module's own
+        columns taken over by the clock), else ``amount`` ``unit`` from ``at``."""
         at = self._allowed("start", at)
-        return self._then(at, None, Segment(RUNNING, at, due_at=deadline(cal, self.unit, self.amount, at)))
+        due = utc(due_at) if due_at is not None else deadline(cal, self.unit, self.amount, at)
+        return self._then(at, None, Segment(RUNNING, at, due_at=due))
 
     def pause(self, cal: WorkingCalendar, at: datetime) -> Clock:
         """OSS 41: waiting on the applicant; the deadline is kept as it is."""
@@ -209,23 +212,26 @@ class Clock:
         at = self._allowed("reset", at)
         return self._then(at, "reset", Segment(STOPPED, at))
 
-    def restart(self, cal: WorkingCalendar, at: datetime) -> Clock:
+    def restart(self, cal: WorkingCalendar, at: datetime, unit: str | None = None, amount: int | None = None) -> Clock:
         """OSS 44: the full amount again from ``at`` (after a reset, or over a running, paused or
-        finished clock: a reopening, a forwarding)."""
+        finished clock: a reopening, a forwarding); ``unit``/``amount``: a service level changed
+        since the clock started (the clock's own by default)."""
         at = self._allowed("restart", at)
-        return self._then(at, "restart", Segment(RUNNING, at, due_at=deadline(cal, self.unit, self.amount, at)))
+        level = replace(self, unit=unit or self.unit, amount=self.amount if amount is None else amount)
+        return level._then(at, "restart", Segment(RUNNING, at, due_at=deadline(cal, level.unit, level.amount, at)))
 
     def finish(self, cal: WorkingCalendar, at: datetime) -> Clock:
         """The service was delivered: the open segment ends, nothing follows."""
         at = self._allowed("finish", at)
         return self._then(at, "finish", None)
 
-    def apply(self, cal: WorkingCalendar, transition: str, at: datetime) -> Clock:
-        """The transition named ``transition`` (one of ``TRANSITIONS``)."""
+    def apply(self, cal: WorkingCalendar, transition: str, at: datetime, **options) -> Clock:
+        """The transition named ``transition`` (one of ``TRANSITIONS``); ``options``: ``due_at`` for
+        ``start``, ``unit``/``amount`` for ``restart``."""
         if transition not in TRANSITIONS:
             raise ClockError(f"'{transition}' is not a transition ({', '.join(TRANSITIONS)})", where="transition",
                              code="sla_bad_transition")
-        return getattr(self, transition)(cal, at)
+        return getattr(self, transition)(cal, at, **options)
 
     def _allowed(self, transition: str, at: datetime) -> datetime:
         state = self.state

@@ -101,7 +101,8 @@ def clocks_of(tenant, ref) -> dict[str, Clock]:
         return {name: _clock(found) for name, found in grouped.items()}
 
 
-def _apply(tenant, ref, clock: str, transition: str, at: datetime | None, on_change, unit=None, amount=None) -> Clock:
+def _apply(tenant, ref, clock: str, transition: str, at: datetime | None, on_change, unit=None, amount=None,
+           options: dict | None = None) -> Clock:
     ref, clock = _ref(ref), _name(clock)
     at = utc(at or utcnow())
     with tenant_scope(tenant):
@@ -112,7 +113,7 @@ def _apply(tenant, ref, clock: str, transition: str, at: datetime | None, on_cha
         before = _clock(rows, unit, amount)
         if before is None:  # never started: the clock refuses the transition (sla_not_started)
             before = Clock("hours", 0)
-        after = before.apply(calendar_of(tenant), transition, at)
+        after = before.apply(calendar_of(tenant), transition, at, **(options or {}))
         for row, seg in zip(rows, after.segments):
             if row.ended_at is None and seg.ended_at is not None:
                 row.ended_at, row.ended_by = seg.ended_at, seg.ended_by
@@ -130,9 +131,11 @@ def _apply(tenant, ref, clock: str, transition: str, at: datetime | None, on_cha
 
 
 def start(tenant, ref, clock: str, unit: str, amount: int, at: datetime | None = None,
-          on_change: Callable[[Transition], None] | None = None) -> Clock:
-    """Start the clock: ``amount`` ``unit`` from ``at`` (now by default)."""
-    return _apply(tenant, ref, clock, "start", at, on_change, unit, amount)
+          on_change: Callable[[Transition], None] | None = None, due_at: datetime | None = None) -> Clock:
+    """Start the clock: ``amount`` ``unit`` from ``at`` (now by default). ``due_at``: a deadline a
+    module already kept in its own columns, taken over unchanged (its clocks' history begins here)."""
+    options = {"due_at": due_at} if due_at is not None else {}
+    return _apply(tenant, ref, clock, "start", at, on_change, unit, amount, options)
 
 
 def pause(tenant, ref, clock: str, at=None, on_change=None) -> Clock:
@@ -150,9 +153,12 @@ def reset(tenant, ref, clock: str, at=None, on_change=None) -> Clock:
     return _apply(tenant, ref, clock, "reset", at, on_change)
 
 
-def restart(tenant, ref, clock: str, at=None, on_change=None) -> Clock:
-    """OSS 44: from zero."""
-    return _apply(tenant, ref, clock, "restart", at, on_change)
+def restart(tenant, ref, clock: str, at=None, on_change=None, unit: str | None = None,
+            amount: int | None = None) -> Clock:
+    """OSS 44: from zero; ``unit``/``amount``: a service level changed since the clock started
+    (checked as ``start`` checks it; kept on the segments from here on)."""
+    options = {"unit": unit, "amount": amount} if unit is not None or amount is not None else {}
+    return _apply(tenant, ref, clock, "restart", at, on_change, options=options)
 
 
 def finish(tenant, ref, clock: str, at=None, on_change=None) -> Clock:

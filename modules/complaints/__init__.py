@@ -62,7 +62,7 @@ def register_blueprints(app):
 
 @hookimpl
 def error_formats(app):
-    from .open311_format import error_in_path_format
+    from .open311.format import error_in_path_format
 
     return [{"prefix": "/open311/v2", "render": error_in_path_format}]
 

@@ -60,11 +60,6 @@ def _codes() -> dict[int, str]:
     return {u.id: u.code for u in db.session.execute(db.select(OrgUnit)).scalars()}
 
 
-def _actor() -> str:
-    """The token as the services know an actor (``"token:NAME"``)."""
-    return current_actor().principal
-
-
 def _fail(exc: PamongError):
     db.session.rollback()
     if isinstance(exc, NotFound):
@@ -145,7 +140,7 @@ def create_complaint():
             notify_by=str(data.get("notify_by", "")), anonymous=_flag(data, "anonymous"),
             confidential=_flag(data, "confidential"), photos=_photos(data),
         )
-        complaint, key = services.file_complaint(g.tenant, _actor(), filing, "api")
+        complaint, key = services.file_complaint(g.tenant, current_actor().principal, filing, "api")
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -160,8 +155,8 @@ def change_status(number: str):
     try:
         data = _json()
         complaint = _visible(number)
-        workflow.transition(g.tenant, _actor(), complaint, str(data.get("status", "")), note=str(data.get("note", "")),
-                            outcome=str(data.get("outcome") or ""))
+        workflow.transition(g.tenant, current_actor().principal, complaint, str(data.get("status", "")),
+                            note=str(data.get("note", "")), outcome=str(data.get("outcome") or ""))
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -174,7 +169,8 @@ def reroute(number: str):
     try:
         data = _json()
         complaint = _visible(number)
-        workflow.reroute(g.tenant, _actor(), complaint, str(data.get("agency", "")), str(data.get("reason", "")))
+        workflow.reroute(g.tenant, current_actor().principal, complaint, str(data.get("agency", "")),
+                         str(data.get("reason", "")))
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -198,20 +194,21 @@ def _filer_step(number: str, step):
 @api_scope("complaints:write")
 def reopen(number: str):
     return _filer_step(number, lambda c, data, key: workflow.reopen(
-        g.tenant, _actor(), c, str(data.get("reason", "")), access_key=key))
+        g.tenant, current_actor().principal, c, str(data.get("reason", "")), access_key=key))
 
 
 @bp.route("/<number>/confirm", methods=["POST"])
 @api_scope("complaints:write")
 def confirm(number: str):
-    return _filer_step(number, lambda c, data, key: workflow.confirm(g.tenant, _actor(), c, access_key=key))
+    return _filer_step(number, lambda c, data, key: workflow.confirm(
+        g.tenant, current_actor().principal, c, access_key=key))
 
 
 @bp.route("/<number>/info", methods=["POST"])
 @api_scope("complaints:write")
 def add_info(number: str):
     return _filer_step(number, lambda c, data, key: filer_info.add_info(
-        g.tenant, _actor(), c, str(data.get("text", "")), _photos(data), access_key=key,
+        g.tenant, current_actor().principal, c, str(data.get("text", "")), _photos(data), access_key=key,
         proven=True))  # the token relays for the filer
 
 

@@ -12,9 +12,10 @@ A working-day deadline is the end (23:59:59, the tenant's zone) of the N-th work
 day it starts from; a calendar-day deadline is exactly N days later. While the complaint waits on
 the citizen the clock is paused (``pause``), and ``resume`` moves every pending deadline on by the
 time waited: the working days the wait touched for working-day targets, the exact time otherwise.
-The arithmetic is the core's SLA clock (``core.kit.sla``: ``deadline`` and ``moved``, OSS-RBA's 41
-stop / 42 restart); the complaint's own columns (``*_due_at``, ``paused_at``) stay what is kept.
-Escalation (``sla.py``) reads these deadlines; pages show them in the tenant's time zone.
+Each target is a clock of the core (``core.kit.sla``, OSS-RBA's 41 stop / 42 restart / 44 restart
+from zero), kept with its segments (``clocks.py``); the complaint's ``*_due_at`` columns are a copy
+of their deadlines and ``paused_at`` marks the wait. Escalation (``sla.py``) reads these deadlines;
+pages show them in the tenant's time zone.
 """
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ from datetime import datetime
 
 from core.kit import ValidationError, WorkingCalendar, audit, calendar_of, db, sla, tenant_scope, utcnow
 
+from . import clocks
+from .clocks import COLUMNS
 from .models import Complaint, aware
 from .settings import Category, category
-
-COLUMNS = {"response": "response_due_at", "followup": "followup_due_at", "resolution": "resolution_due_at"}
 
 
 def level(cat: Category, target: str) -> tuple[str, int]:
@@ -50,21 +51,39 @@ def _category(tenant, complaint: Complaint) -> Category:
 
 
 def on_filing(tenant, cat: Category, now: datetime) -> dict:
-    """The deadline columns of a complaint filed at ``now``."""
+    """The deadline columns of a complaint filed at ``now`` (``started`` starts their clocks once it
+    has an id, at the same deadlines)."""
     cal = calendar_of(tenant)
     return {"response_due_at": due(cat, "response", now, cal), "resolution_due_at": due(cat, "resolution", now, cal)}
 
 
+def _kept(tenant, complaint: Complaint) -> dict:
+    cat = _category(tenant, complaint)
+    return clocks.kept(tenant, complaint, lambda target: level(cat, target))
+
+
+def started(tenant, complaint: Complaint, now: datetime) -> None:
+    """Start the response and resolution clocks of a complaint just filed (and flushed) at ``now``."""
+    cat = _category(tenant, complaint)
+    kept: dict = {}
+    for target in ("response", "resolution"):
+        clocks.run(tenant, complaint, target, *level(cat, target), now, kept)
+
+
 def on_status(tenant, complaint: Complaint, now: datetime) -> None:
     """After a status change or a forwarding: a complaint now "verified" (by an officer, or again at
-    another agency) owes its agency's follow-up plan from ``now``."""
+    another agency) owes its agency's follow-up plan from ``now``; the clocks of targets met (or of a
+    complaint that ended) finish."""
+    kept = _kept(tenant, complaint)
     if complaint.status == "verified":
-        complaint.followup_due_at = due(_category(tenant, complaint), "followup", now, calendar_of(tenant))
+        clocks.run(tenant, complaint, "followup", *level(_category(tenant, complaint), "followup"), now, kept)
+    clocks.finish_done(tenant, complaint, now, kept)
 
 
 def restart_resolution(tenant, complaint: Complaint, now: datetime) -> None:
-    """A reopened complaint gets its full resolution time again, from ``now``."""
-    complaint.resolution_due_at = due(_category(tenant, complaint), "resolution", now, calendar_of(tenant))
+    """A reopened complaint gets its full resolution time again, from ``now`` (OSS 44)."""
+    kept = _kept(tenant, complaint)
+    clocks.run(tenant, complaint, "resolution", *level(_category(tenant, complaint), "resolution"), now, kept)
 
 
 def pending(complaint: Complaint) -> list[str]:
@@ -84,7 +103,9 @@ def pause(tenant, actor, complaint: Complaint, now: datetime) -> bool:
     Audited in the caller's transaction."""
     if complaint.paused_at is not None or not complaint.is_open:
         return False
+    kept = _kept(tenant, complaint)
     complaint.paused_at = now
+    clocks.pause(tenant, complaint, now, kept)
     audit(tenant, actor, "complaints.clock_paused", "complaint", complaint.number, after={"at": now.isoformat()})
     return True
 
@@ -121,25 +142,14 @@ def resume(tenant, actor, complaint: Complaint, now: datetime) -> dict[str, str]
     if complaint.paused_at is None:
         return {}
     since = aware(complaint.paused_at)
-    moved = shift(_category(tenant, complaint), calendar_of(tenant), complaint, now)
+    kept = _kept(tenant, complaint)
+    still = pending(complaint)
+    moved = {t: d.isoformat() for t, d in clocks.resume(tenant, complaint, now, kept).items() if t in still}
+    complaint.paused_at = None
     audit(tenant, actor, "complaints.clock_resumed", "complaint", complaint.number,
           before={"paused_at": since.isoformat()}, after={"due": moved})
     return moved
 
 
-def shift(cat: Category, cal: WorkingCalendar, complaint: Complaint, now: datetime) -> dict[str, str]:
-    """Move the pending deadlines of a paused complaint on by the wait up to ``now`` and restart its
-    clock (no audit: ``resume`` does that)."""
-    since = aware(complaint.paused_at)
-    moved = {}
-    for target in pending(complaint):
-        column = COLUMNS[target]
-        new = sla.moved(cal, level(cat, target)[0], aware(getattr(complaint, column)), since, now)
-        setattr(complaint, column, new)
-        moved[target] = new.isoformat()
-    complaint.paused_at = None
-    return moved
-
-
-__all__ = ["due", "level", "on_filing", "on_status", "pause", "pending", "restart_resolution", "resume", "shift",
+__all__ = ["due", "level", "on_filing", "on_status", "pause", "pending", "restart_resolution", "resume", "started",
            "wait_on_citizen"]

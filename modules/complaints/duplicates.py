@@ -21,7 +21,7 @@ from datetime import datetime
 
 from core.kit import NotFound, User, ValidationError, audit, db, tenant_scope, utcnow
 
-from . import notifications, services
+from . import deadlines, notifications, services
 from .access import may_coordinate, may_view
 from .disclosure import is_public, public_only
 from .models import OPEN_STATUSES, Complaint, ComplaintFollower
@@ -179,6 +179,7 @@ def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, no
         complaint.status_note = original.number if is_public(original) else ""
         complaint.closed_at = complaint.updated_at = now
         complaint.paused_at = None
+        deadlines.on_status(tenant, complaint, now)  # closed: every clock finishes
         services.add_event(complaint, "duplicate", actor, services.actor_role(actor), now, note=original.number,
                            from_status=before, to_status="closed", outcome="duplicate")
         told = move_followers(tenant, complaint, original)

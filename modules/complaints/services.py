@@ -203,6 +203,7 @@ def file_complaint(tenant, actor, filing: Filing, channel: str, now: datetime | 
         role = "officer" if channel == "hotline" else "citizen"
         add_event(complaint, "filed", actor, role, now, to_status="submitted")
         db.session.flush()
+        deadlines.started(tenant, complaint, now)  # their clocks on the core's SLA clock (clocks.py)
         store_photos(tenant, complaint, values["photos"])
         audit(tenant, actor, "complaints.file", "complaint", complaint.number, after={
             "category": cat.code, "agency": values["agency"].code, "channel": channel,

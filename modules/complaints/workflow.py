@@ -210,6 +210,7 @@ def confirm(tenant, actor, complaint, access_key: str = "", now: datetime | None
             raise ValidationError("only a resolved complaint can be confirmed", where="status", code="cannot_confirm")
         complaint.status = "closed"
         complaint.confirmed_at = complaint.closed_at = complaint.updated_at = now
+        deadlines.on_status(tenant, complaint, now)
         add_event(complaint, "confirmed", actor, "citizen", now, from_status="resolved", to_status="closed",
                   outcome=complaint.outcome)
         audit(tenant, _filer_label(actor, complaint), "complaints.confirm", "complaint", complaint.number,
@@ -232,6 +233,7 @@ def withdraw(tenant, actor, complaint, reason: str = "", access_key: str = "", n
         before = complaint.status
         complaint.status, complaint.outcome, complaint.status_note = "closed", "withdrawn", reason
         complaint.closed_at = complaint.updated_at = now
+        deadlines.on_status(tenant, complaint, now)  # every clock finishes
         add_event(complaint, "withdrawn", actor, "citizen", now, note=reason, from_status=before,
                   to_status="closed", outcome="withdrawn")
         audit(tenant, _filer_label(actor, complaint), "complaints.withdraw", "complaint", complaint.number,

@@ -33,6 +33,23 @@ def create_entry():
     return jsonify(entry_json(entry)), 201
 
 
+# A gateway that signs what it posts (HMAC-SHA256 + timestamp + replay check) instead of a token;
+# never @public, exempt from CSRF (docs/modules.md section 9):
+#
+#     from core.kit import load_json, module_settings, signed_webhook, tenant_secret
+#
+#     def secret_of(tenant):                  # a "secret": true setting (env:NAME allowed)
+#         return tenant_secret(tenant, module_settings(tenant, "{{ cookiecutter.module_name }}")["secret"])
+#
+#     @api.route("/webhook", methods=["POST"])
+#     @signed_webhook(secret_of)
+#     def webhook():
+#         data = load_json(g.webhook.body)
+#
+# A route a standard's clients call answers refusals in that standard's format:
+# @api_scope("{{ cookiecutter.module_name }}:read", error_format=fhir_error) (or bpjs_error, or "route").
+
+
 _ENTRY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"}, "details": {"type": "string"},
     "created_at": {"type": "string", "format": "date-time"},

@@ -37,6 +37,34 @@ def create_entry(tenant, actor, title: str, details: str = "") -> Entry:
     return entry
 
 
+# Other core services a module like this one usually needs (core.kit; docs/modules.md section 8).
+# Uncomment what your module uses:
+#
+# A deadline that stops while you wait on the applicant (OSS-RBA 41/42; segments kept for reports):
+#     from core.kit import sla
+#     clock = sla.start(tenant, ("entry", entry.id), "processing", sla.WORKING_DAYS, 14,
+#                       on_change=sla.audited(actor, f"{MODULE}.clock"))
+#     entry.due_at = clock.due_at                       # a copy on your row, to query "overdue"
+#     sla.pause(tenant, ("entry", entry.id), "processing")    # asked the applicant
+#     entry.due_at = sla.resume(tenant, ("entry", entry.id), "processing").due_at   # answered
+#
+# An identity number stored encrypted, found by its keyed hash, shown masked:
+#     from core.kit import IdentityNumber, identity_hash, identity_lookup, mask_identity
+#     nik: Mapped[str | None] = mapped_column(IdentityNumber("nik"))    # in models.py
+#     nik_hash: Mapped[str] = identity_hash("nik")
+#     db.select(Entry).where(Entry.nik_hash == identity_lookup("nik", typed))
+#
+# An approval chain of positions (paraf) over an entry:
+#     from core.kit import ApprovalError, approvals
+#     approvals.start_chain(tenant, MODULE, "entry", entry.id, [{"position": "SEK-DLH"}, {"position": "KADIS-DLH"}],
+#                           actor)
+#     approvals.approve(tenant, MODULE, "entry", entry.id, actor, step=0)   # ApprovalError: refused, nothing changed
+#
+# Tell other modules what happened (their handle_event hook, same transaction; never personal data):
+#     from core.kit import publish
+#     publish(tenant, actor, f"{MODULE}.entry_created", {"number": entry.number}, source=MODULE)
+
+
 def seed_demo(tenant) -> None:
     """Two example entries for ``pamong demo`` (once: the demo may be set up again)."""
     if list_entries(tenant, limit=1):

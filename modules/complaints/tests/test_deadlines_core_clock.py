@@ -1,15 +1,16 @@
 """Complaints' deadlines on the core SLA clock (issue 12 items 2 and 6): the arithmetic lives once,
-in ``core.sla``; the complaint's own columns stay what is kept, so no data moves. A complaint that
-was already waiting on the citizen before the move keeps its deadlines, and every target of every
-unit (working days, calendar days, clock hours) is what the pre-move code gave, kept here verbatim
-as the reference."""
+in ``core.sla``, and each target is a clock the core keeps (``clocks.py``, segments in
+``sla_segments``); the complaint's columns are a copy of the clocks' deadlines. Every target of every
+unit (working days, calendar days, clock hours) is what the pre-move code gave, kept here verbatim as
+the reference, and a complaint filed before the move (columns only, no clocks) keeps its deadlines."""
 import inspect
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings as hsettings, strategies as st
 
 from core.kit import WorkingCalendar, calendar_of, db, sla, tenant_scope
-from modules.complaints import deadlines, services
+from core.sla.models import SlaSegment
+from modules.complaints import clocks, deadlines, services
 from modules.complaints.models import Complaint, aware
 from modules.complaints.settings import Category
 
@@ -50,16 +51,13 @@ def test_every_target_is_what_it_was_before_the_move(filed, amount, unit, paused
     due = deadlines.due(cat, target, filed, CAL)
     assert due == before_due(cat, target, filed, CAL)
     since, now = filed + paused_after, filed + paused_after + wait
-    status = {"response": "submitted", "followup": "verified", "resolution": "in_progress"}[target]
-    complaint = Complaint(status=status, category_code="X", number="X-1", paused_at=since, response_due_at=due,
-                          followup_due_at=due, resolution_due_at=due)
-    deadlines.shift(cat, CAL, complaint, now)
-    assert aware(getattr(complaint, deadlines.COLUMNS[target])) == before_shift(cat, target, CAL, due, since, now)
-
+    clock = sla.Clock(*deadlines.level(cat, target)).start(CAL, filed).pause(CAL, since).resume(CAL, now)
+    assert clock.due_at == before_shift(cat, target, CAL, due, since, now)
 
 def test_a_complaint_paused_before_the_move_keeps_its_deadlines(app_ctx, make_tenant):
-    """Its row as the earlier code left it (deadlines and paused_at written straight to the table):
-    reading it changes nothing, and resuming moves its deadlines as the earlier code did."""
+    """Its row as the earlier code left it (deadlines and paused_at written straight to the table, no
+    clocks kept): reading it changes nothing, and resuming takes its clocks over from the columns and
+    moves its deadlines as the earlier code did."""
     tenant = make_tenant(settings={**SETTINGS, "categories": SETTINGS["categories"] + [LAMPU]})
     filed = datetime(2026, 5, 4, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 WITA
     with tenant_scope(tenant):
@@ -69,6 +67,8 @@ def test_a_complaint_paused_before_the_move_keeps_its_deadlines(app_ctx, make_te
         response, resolution = datetime(2026, 5, 7, 15, 59, 59, tzinfo=timezone.utc), filed + timedelta(days=60)
         db.session.execute(db.update(Complaint).where(Complaint.id == complaint.id).values(
             paused_at=paused, response_due_at=response, resolution_due_at=resolution))
+        db.session.execute(db.delete(SlaSegment).where(SlaSegment.object_kind == "complaint",
+                                                       SlaSegment.object_id == str(complaint.id)))
         db.session.commit()
         number = complaint.number
         db.session.expire_all()
@@ -90,6 +90,10 @@ def test_a_complaint_paused_before_the_move_keeps_its_deadlines(app_ctx, make_te
         assert aware(stored.response_due_at) == expected["response"] == datetime(2026, 5, 18, 15, 59, 59,
                                                                                   tzinfo=timezone.utc)
         assert aware(stored.resolution_due_at) == resolution + timedelta(days=7)
+        kept = sla.clocks_of(tenant, clocks.ref(stored))  # taken over: paused since paused_at, then resumed
+        assert [s.phase for s in kept["response"].segments] == ["running", "paused", "running"]
+        assert kept["response"].segments[1].started_at == paused and kept["response"].due_at == expected["response"]
+        assert kept["resolution"].due_at == aware(stored.resolution_due_at)
 
 
 def test_the_arithmetic_is_the_core_clocks_alone():

@@ -219,7 +219,7 @@ def test_updates_come_in_and_move_the_complaint_where_the_workflow_allows(app, c
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_bad_updates_are_refused_in_the_spec_format_and_nothing_is_saved(app, client, tenant, make_tenant, key,
                                                                          change, status, fmt):
-    from modules.complaints.open311_updates import UpdateReceipt
+    from modules.complaints.open311.updates import UpdateReceipt
 
     other = make_tenant()
     with app.app_context():

@@ -6,12 +6,12 @@ from flask import Response, abort, g, render_template
 
 from core.kit import NotFound, PamongError, current_actor, db, requires
 
-from . import redaction
-from .forms import HidePhotoForm, RedactForm
-from .labels import gettext as _
-from .models import ComplaintPhoto
-from .views import bp, unit_names
-from .views_public import _complaint_or_404, officer_action
+from .. import redaction
+from ..forms import HidePhotoForm, RedactForm
+from ..labels import gettext as _
+from ..models import ComplaintPhoto
+from . import bp, unit_names
+from .public import _complaint_or_404, officer_action
 
 
 @bp.route("/manage/<number>/redact", methods=["POST"])

@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 
 from core.kit import NotFound, current_actor, db, signed_in
 
-from . import follow as following
-from .labels import gettext as _
-from .views import bp
-from .views_public import visible_or_404
+from .. import follow as following
+from ..labels import gettext as _
+from . import bp
+from .public import visible_or_404
 
 
 @bp.route("/track/<number>/follow", methods=["POST"])

@@ -11,8 +11,8 @@ from flask import g, request
 
 from core.kit import Tenant, db, declare_datetime, enabled_modules, int_arg, lat_arg, lon_arg, utcnow
 
-from .settings import MAX_RADIUS_M
-from .open311_format import Open311Error, parse_w3c
+from ..settings import MAX_RADIUS_M
+from .format import Open311Error, parse_w3c
 
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000

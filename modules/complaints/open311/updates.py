@@ -19,9 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit import TenantOwned, ValidationError, audit, db, tenant_ref, tenant_scope, utcnow
 
-from . import deadlines, services, workflow
-from .disclosure import public_only
-from .models import FINISHED_STATUSES, Complaint, ComplaintEvent
+from .. import deadlines, services, workflow
+from ..disclosure import public_only
+from ..models import FINISHED_STATUSES, Complaint, ComplaintEvent
 
 # our status, and how a finished complaint ended -> FixMyStreet's extended status code
 STATUS_CODES = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from core.kit import OrgUnit, db
 
-from .disclosure import event_note_for, is_public, outcome_note, scrub
-from .models import FINISHED_STATUSES, Complaint, ComplaintEvent
-from .open311_format import w3c
-from .open311_updates import STATUS_CODES, event_code
+from ..disclosure import event_note_for, is_public, outcome_note, scrub
+from ..models import FINISHED_STATUSES, Complaint, ComplaintEvent
+from .format import w3c
+from .updates import STATUS_CODES, event_code
 
 
 def visible(complaint: Complaint) -> bool:

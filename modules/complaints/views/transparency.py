@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, render_template
 
-from core.kit import has_permission, page_arg, public, requires, utcnow
+from core.kit import current_actor, page_arg, public, requires, utcnow
 
-from . import transparency
-from .chart import bar_chart
-from .labels import gettext as _
-from .settings import categories
-from .views import bp, locale, unit_names
+from .. import transparency
+from ..chart import bar_chart
+from ..labels import gettext as _
+from ..settings import categories
+from . import bp, locale, unit_names
 
 
 @bp.route("/transparency", endpoint="transparency")
@@ -25,14 +25,8 @@ def transparency_page():
     return render_template(
         "complaints/transparency.html", rep=rep, rows=rows, page=page, has_next=has_next, chart=chart,
         names=unit_names(), cat_names={c.code: c.name(locale()) for c in categories(g.tenant)},
-        can_export=_can_export(),
+        can_export=current_actor().can("complaints.export"),
     )
-
-
-def _can_export() -> bool:
-    from flask_login import current_user
-
-    return current_user.is_authenticated and has_permission(current_user, g.tenant, "complaints.export")
 
 
 @bp.route("/export.csv")

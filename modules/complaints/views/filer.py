@@ -10,12 +10,12 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from core.kit import NotFound, ValidationError, current_actor, db, public
 
-from . import filer_info, lookup, services, workflow
-from .forms import AddInfoForm, ConfirmForm, FindForm, RecoverForm, ReopenForm, WithdrawForm
-from .labels import gettext as _
-from .limits import intake_limit
-from .views import bp, proven, remember_filer, show_error
-from .views_public import track_context, visible_or_404
+from .. import filer_info, lookup, services, workflow
+from ..forms import AddInfoForm, ConfirmForm, FindForm, RecoverForm, ReopenForm, WithdrawForm
+from ..labels import gettext as _
+from ..limits import intake_limit
+from . import bp, proven, remember_filer, show_error
+from .public import track_context, visible_or_404
 
 
 @bp.route("/find", methods=["GET", "POST"])

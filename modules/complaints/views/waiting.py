@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, Length
 
 from core.kit import current_actor, requires
 
-from . import deadlines
-from .labels import gettext as _, lazy_gettext as _l
-from .views import bp
+from .. import deadlines
+from ..labels import gettext as _, lazy_gettext as _l
+from . import bp
 
 
 class AskForm(FlaskForm):
@@ -34,7 +34,7 @@ def clock_helpers():
 @bp.route("/manage/<number>/ask", methods=["POST"])
 @requires("complaints.handle")
 def ask_filer(number: str):
-    from .views_public import officer_action  # views_public imports views_duplicates
+    from .public import officer_action  # views.public imports views_duplicates
 
     form = AskForm()
 

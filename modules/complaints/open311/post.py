@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 import re
 
-from .open311_format import Open311Error
-from .services import Filing
+from .format import Open311Error
+from ..services import Filing
 
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 MAX_DESCRIPTION = 4000

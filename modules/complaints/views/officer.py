@@ -6,13 +6,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from core.kit import ValidationError, current_actor, page_arg, requires, unit_of_work, utcnow
 
-from . import privacy, queue, services, workflow
-from .forms import HotlineForm, RerouteForm, TransitionForm
-from .labels import gettext as _, status_label
-from .models import STATUSES
-from .settings import categories
-from .views import bp, fill_choices, filing_from, locale, show_error, unit_names, units
-from .views_public import officer_action
+from .. import privacy, queue, services, workflow
+from ..forms import HotlineForm, RerouteForm, TransitionForm
+from ..labels import gettext as _, status_label
+from ..models import STATUSES
+from ..settings import categories
+from . import bp, fill_choices, filing_from, locale, show_error, unit_names, units
+from .public import officer_action
 
 
 def _list(template_title: str, agency_ids, endpoint: str):

@@ -7,7 +7,7 @@ Services are the tenant's complaint categories; a service request is a complaint
 rejected complaints are closed); the fine status is in ``status_notes``. Extensions accepted:
 ``page``/``page_size``, ``updated_after``/``updated_before``, ``lat``/``long``/``radius`` (metres)
 and ``extensions=true`` (``notes`` and ``extended_attributes``); FixMyStreet's
-``servicerequestupdates`` (GET and POST) in ``open311_updates.py``. An optional parameter sent empty
+``servicerequestupdates`` (GET and POST) in ``updates.py``. An optional parameter sent empty
 counts as absent. POST needs ``api_key``: a tenant API token with the scope ``complaints:write``.
 """
 from __future__ import annotations
@@ -19,17 +19,18 @@ from core.kit import (
     NotFound, ValidationError, api_scope, current_actor, db, deployment_wide, public, public_root, tenant_scope,
 )
 
-from . import duplicates, open311_updates, services
-from .disclosure import public_only
-from .limits import intake_limit
-from .models import FINISHED_STATUSES, Complaint
-from .open311_format import Open311Error, check_format, comma_list, error_response, parse_w3c, respond
-from .open311_params import (
+from .. import duplicates, services
+from ..disclosure import public_only
+from ..limits import intake_limit
+from ..models import FINISHED_STATUSES, Complaint
+from ..settings import categories, settings_of
+from . import updates as open311_updates
+from .format import Open311Error, check_format, comma_list, error_response, parse_w3c, respond
+from .params import (
     MAX_REQUESTS, check_jurisdiction, date, find_jurisdiction, near, paging, value, window,
 )
-from .open311_post import filing_from_post
-from .open311_render import Lookups, request_update, service_request, visible
-from .settings import categories, settings_of
+from .post import filing_from_post
+from .render import Lookups, request_update, service_request, visible
 
 bp = Blueprint("open311", __name__)
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -207,17 +208,12 @@ writes = api_scope("complaints:write", error_format="route", unauthorized_status
                    message="api_key is missing or not valid for this jurisdiction")
 
 
-def _client() -> str:
-    """The api_key's client as an actor (``token:NAME``)."""
-    return current_actor().principal
-
-
 @bp.route("/requests.<fmt>", methods=["POST"])
 @intake_limit()
 @writes
 def request_create(fmt):
     check_format(fmt)
-    client = _client()
+    client = current_actor().principal  # the api_key's client: "token:NAME"
     check_jurisdiction()
     filing = filing_from_post(g.tenant, request.form, _category)
     try:
@@ -250,7 +246,7 @@ def update_list(fmt):
 @writes
 def update_create(fmt):
     check_format(fmt)
-    client = _client()
+    client = current_actor().principal  # the api_key's client: "token:NAME"
     check_jurisdiction()
     for name in ("service_request_id", "update_id", "updated_datetime", "status", "description"):
         if not value(name):

@@ -10,11 +10,11 @@ from wtforms.validators import DataRequired, Length
 
 from core.kit import ValidationError, current_actor, requires
 
-from . import duplicates, services
-from .disclosure import event_note_for, hide_references, original_of as _original, status_note_for
-from .labels import gettext as _, lazy_gettext as _l
-from .settings import category
-from .views import bp, filing_from, proven, unit_names
+from .. import duplicates, services
+from ..disclosure import event_note_for, hide_references, original_of as _original, status_note_for
+from ..labels import gettext as _, lazy_gettext as _l
+from ..settings import category
+from . import bp, filing_from, proven, unit_names
 
 
 class DuplicateForm(FlaskForm):
@@ -81,7 +81,7 @@ def offer_first(form):
 @bp.route("/manage/<number>/duplicate", methods=["POST"])
 @requires("complaints.handle")
 def mark_duplicate(number: str):
-    from .views_public import officer_action  # views_public imports this module
+    from .public import officer_action  # views.public imports this module
 
     form = DuplicateForm()
 

@@ -2,7 +2,7 @@
 
 A *rahasia* complaint's pages answer 404 to whoever may not see it, exactly as an unknown number
 does, so its existence is not disclosed; its filer gets in with the number and their phone or
-e-mail (``views_filer.find``) or the access code.
+e-mail (``views.filer.find``) or the access code.
 """
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from core.kit import NotFound, PamongError, ValidationError, current_actor, db, public, signed_in, unit_of_work, utcnow
 
-from . import filer_info, follow, redaction, services, views_duplicates, workflow
-from . import photos as photo_store
-from .forms import (
+from .. import filer_info, follow, photos as photo_store, redaction, services, workflow
+from ..forms import (
     AddInfoForm, ComplaintForm, ConfirmForm, FindForm, ReopenForm, RerouteForm, TrackForm, TransitionForm,
     WithdrawForm,
 )
-from .labels import gettext as _
-from .limits import intake_limit
-from .models import ComplaintPhoto
-from .settings import categories, settings_of
-from .views import (
+from ..labels import gettext as _
+from ..limits import intake_limit
+from ..models import ComplaintPhoto
+from ..settings import categories, settings_of
+from . import duplicates as views_duplicates
+from . import (
     bp, fill_choices, filing_from, locale, proven, show_error, unit_names, units,
 )
 
@@ -95,7 +95,7 @@ def track(number: str):
 @public
 def photo(photo_id: int, size: str):
     """A photo (or its thumbnail) for those who may read the complaint's details; a hidden photo for
-    nobody (auditors see it through ``views_redaction``)."""
+    nobody (auditors see it through ``views.redaction``)."""
     row = db.session.get(ComplaintPhoto, photo_id)
     if row is None or row.tenant_id != g.tenant.id or row.hidden or not services.may_read_private(
             g.tenant, current_actor().principal, row.complaint, proven(row.complaint)):

@@ -1,6 +1,6 @@
-"""The module's pages (served under ``/complaints/``): citizens' pages in ``views_public.py``, the
-filer's actions in ``views_filer.py``, following in ``views_follow.py``, officers' pages in
-``views_officer.py`` and ``views_redaction.py``, figures in ``views_transparency.py``. This file
+"""The module's pages (served under ``/complaints/``): citizens' pages in ``public.py``, the
+filer's actions in ``filer.py``, following in ``follow.py``, officers' pages in ``officer.py``,
+``redaction.py``, ``duplicates.py`` and ``waiting.py``, figures in ``transparency.py``. This file
 holds the blueprint and what they share, among it the session's memory of which complaints the
 visitor has proven they filed (by filing it here, its access code, or its phone or e-mail)."""
 from __future__ import annotations
@@ -13,20 +13,20 @@ from wtforms import Field
 
 from core.kit import OrgUnit, ValidationError, db, public
 
-from .labels import gettext as _
-from .settings import categories
-from .services import Filing
+from ..labels import gettext as _
+from ..settings import categories
+from ..services import Filing
 
 bp = Blueprint("complaints", __name__)
-STYLESHEET = Path(__file__).resolve().parent / "static" / "complaints.css"
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "complaints.css"
 
 
 @bp.context_processor
 def labels():
     """What every page of the module formats with."""
-    from .labels import action_label, channel_label, event_label, outcome_label, status_label
-    from .models import aware
-    from .transparency import scrub
+    from ..labels import action_label, channel_label, event_label, outcome_label, status_label
+    from ..models import aware
+    from ..transparency import scrub
 
     return {"status_label": status_label, "channel_label": channel_label, "event_label": event_label,
             "action_label": action_label, "outcome_label": outcome_label, "aware": aware, "scrubbed": scrub}
@@ -125,6 +125,5 @@ def _field_message(exc: ValidationError) -> str:
 
 
 from . import (  # noqa: E402,F401  (their routes join the blueprint)
-    views_filer, views_follow, views_officer, views_public, views_redaction, views_transparency,
+    duplicates, filer, follow, officer, public, redaction, transparency, waiting,
 )
-from . import views_duplicates, views_waiting  # noqa: E402,F401

@@ -1,0 +1,136 @@
+"""complaints' deadlines on the core's SLA clocks (core/sla): every complaint that has no clock kept
+gets one per target from its own columns, each deadline exactly as the column holds it.
+
+A clock (object "complaint", its id; clock "response", "followup" or "resolution", as
+``modules/complaints/clocks.py`` names them) starts when its target began (filing; the follow-up at
+verification, else filing). A pending target runs, paused since ``paused_at`` while the complaint
+waits on the citizen; a target met or ended is finished at the best-known instant (the response at
+``responded_at``, the resolution at ``resolved_at``/``closed_at``, else the last update). Earlier
+waits left no trace in the columns, so the history kept begins here. The service level (unit,
+amount) is the category's in the tenant's settings, else the module's defaults of this revision
+(SP4N-LAPOR!: response 3 working days, follow-up 5 working days, resolution 60 days). Downgrade
+removes the complaints' clocks (the columns were kept all along).
+
+Revision ID: 5d1c7e2a9f40
+Revises: c3e8a1f05d27
+Create Date: 2026-11-30 15:00:00
+"""
+from datetime import timezone
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '5d1c7e2a9f40'
+down_revision = 'c3e8a1f05d27'
+branch_labels = None
+depends_on = None
+
+OPEN = ("submitted", "verified", "assigned", "in_progress")
+DEFAULT = {"response_days": 3, "followup_days": 5, "resolution_days": 60, "in_working_days": ["response", "followup"]}
+TIME = sa.DateTime(timezone=True)
+complaints = sa.table(
+    "complaints", sa.column("id", sa.Integer), sa.column("tenant_id", sa.Integer),
+    sa.column("category_code", sa.String), sa.column("status", sa.String), sa.column("created_at", TIME), sa.column("updated_at", TIME),
+    sa.column("responded_at", TIME), sa.column("resolved_at", TIME), sa.column("closed_at", TIME),
+    sa.column("paused_at", TIME), sa.column("response_due_at", TIME), sa.column("followup_due_at", TIME),
+    sa.column("resolution_due_at", TIME),
+)
+modules = sa.table("tenant_modules", sa.column("tenant_id", sa.Integer), sa.column("module", sa.String),
+                   sa.column("settings", sa.JSON))
+segments = sa.table(
+    "sla_segments", sa.column("tenant_id", sa.Integer), sa.column("object_kind", sa.String),
+    sa.column("object_id", sa.String), sa.column("clock", sa.String), sa.column("seq", sa.Integer),
+    sa.column("unit", sa.String), sa.column("amount", sa.Integer), sa.column("phase", sa.String),
+    sa.column("started_at", TIME), sa.column("ended_at", TIME), sa.column("ended_by", sa.String),
+    sa.column("due_at", TIME),
+)
+
+
+def _every_tenant(bind):
+    """PostgreSQL: let this transaction see every tenant's rows through Row Level Security."""
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text(
+            "SELECT set_config('pamong.tenant_ids', coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"
+        ))
+
+
+def _utc(value):
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _level(category: dict, target: str):
+    cat = {**DEFAULT, **(category or {})}
+    if target == "response" and cat.get("response_hours"):
+        return "hours", int(cat["response_hours"])
+    amount = int(cat[f"{target}_days"])
+    return ("working_days" if target in cat["in_working_days"] else "days"), amount
+
+
+def _pending(row) -> set:
+    found = set()
+    if row.status == "submitted":
+        found.add("response")
+    if row.status in ("verified", "assigned") and row.followup_due_at is not None:
+        found.add("followup")
+    if row.status in OPEN:
+        found.add("resolution")
+    return found
+
+
+def _clocks(row, categories: dict) -> list[dict]:
+    filed, pending, paused = _utc(row.created_at), _pending(row), _utc(row.paused_at)
+    begun = {"response": filed, "resolution": filed, "followup": _utc(row.responded_at) or filed}
+    ended = {"response": row.responded_at or row.closed_at or row.updated_at, "followup": row.updated_at,
+             "resolution": row.resolved_at or row.closed_at or row.updated_at}
+    out = []
+    for target in ("response", "followup", "resolution"):
+        due = _utc(getattr(row, f"{target}_due_at"))
+        if due is None:
+            continue
+        unit, amount = _level(categories.get(row.category_code), target)
+        start = begun[target]
+        base = {"tenant_id": row.tenant_id, "object_kind": "complaint", "object_id": str(row.id), "clock": target,
+                "unit": unit, "amount": amount, "due_at": due}
+        if target in pending and paused is not None:
+            at = max(paused, start)
+            out += [{**base, "seq": 0, "phase": "running", "started_at": start, "ended_at": at, "ended_by": "pause"},
+                    {**base, "seq": 1, "phase": "paused", "started_at": at, "ended_at": None, "ended_by": None}]
+        elif target in pending:
+            out.append({**base, "seq": 0, "phase": "running", "started_at": start, "ended_at": None, "ended_by": None})
+        else:
+            end = max(_utc(ended[target]) or start, start)
+            out.append({**base, "seq": 0, "phase": "running", "started_at": start, "ended_at": end,
+                        "ended_by": "finish"})
+    return out
+
+
+def upgrade():
+    bind = op.get_bind()
+    _every_tenant(bind)
+    categories = {}
+    for tenant_id, settings in bind.execute(sa.select(modules.c.tenant_id, modules.c.settings)
+                                            .where(modules.c.module == "complaints")):
+        listed = (settings or {}).get("categories", [])
+        categories[tenant_id] = {c.get("code"): c for c in listed if isinstance(c, dict)}
+    kept = sa.select(segments.c.object_id).where(
+        segments.c.tenant_id == complaints.c.tenant_id, segments.c.object_kind == "complaint",
+        segments.c.object_id == sa.cast(complaints.c.id, sa.String),
+    ).exists()
+    rows = bind.execute(sa.select(complaints).where(~kept).order_by(complaints.c.tenant_id, complaints.c.id)).all()
+    batch = []
+    for row in rows:
+        batch += _clocks(row, categories.get(row.tenant_id, {}))
+        if len(batch) >= 1000:
+            bind.execute(segments.insert(), batch)
+            batch = []
+    if batch:
+        bind.execute(segments.insert(), batch)
+
+
+def downgrade():
+    bind = op.get_bind()
+    _every_tenant(bind)
+    bind.execute(segments.delete().where(segments.c.object_kind == "complaint"))
