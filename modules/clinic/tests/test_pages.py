@@ -21,7 +21,8 @@ def url(tenant, path=""):
 
 
 def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    return found.group(1) if found else ""  # the tests run with CSRF off: a form may carry no token
 
 
 def register(client, tenant, **fields):
