@@ -1,0 +1,43 @@
+"""From attendance punches to the engine's working days (pure: no database).
+
+A punch is ``(local datetime, kind)`` with kind ``in``, ``out`` or ``assembly`` (apel), in the
+tenant's zone. Per working day: lateness is the first check-in after ``work_start``, early leave the
+last check-out before the end of work (``friday_work_end`` on Fridays), in whole minutes (seconds
+dropped: 07:30:59 is on time). No punch at all on a working day without an approved excuse is an
+unexcused absence; a day with only one of check-in/check-out counts the missing one as "no record".
+On an assembly weekday of the rule set, a present employee without an ``assembly`` punch missed it.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .engine import Day
+from .rules import RuleSet
+
+KINDS = ("in", "out", "assembly")
+
+
+def _minutes(later: datetime, earlier: datetime) -> int:
+    return max(0, int((later - earlier).total_seconds()) // 60)
+
+
+def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse: str | None = None) -> Day:
+    """The engine's ``Day`` for one working ``day`` from its local punches."""
+    if excuse:
+        return Day(day, excused=excuse)
+    ins = sorted(at for at, kind in punches if kind == "in")
+    outs = sorted(at for at, kind in punches if kind == "out")
+    if not ins and not outs:
+        return Day(day, late_minutes=None, early_minutes=None, absent=True)
+    start = datetime.combine(day, rule.work_start, tzinfo=(ins or outs)[0].tzinfo)
+    end = datetime.combine(day, rule.end_of_work(day), tzinfo=(ins or outs)[0].tzinfo)
+    late = _minutes(ins[0], start) if ins else None
+    early = _minutes(end, outs[-1]) if outs else None
+    assembly = any(kind == "assembly" for _, kind in punches)
+    return Day(day, late_minutes=late, early_minutes=early,
+               missed_assembly=day.weekday() in rule.assembly_weekdays and not assembly)
+
+
+def month_days(rule: RuleSet, working_days: list[date], punches: dict[date, list], excuses: dict[date, str]) -> tuple:
+    """Every working day of the month for one employee: ``punches`` and ``excuses`` keyed by local date."""
+    return tuple(day_of(rule, d, punches.get(d, []), excuses.get(d)) for d in working_days)
