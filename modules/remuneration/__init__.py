@@ -1,15 +1,13 @@
-"""Remuneration (TPP) (Remunerasi (TPP)): Monthly additional income (TPP) from performance and discipline, rules per tenant
+"""Remuneration (TPP, Tambahan Penghasilan Pegawai, PP 12/2019 art. 58): the plugin object.
 
-This file is the module's plugin object: Pamong calls the hook implementations below
-(the contract is core/hookspecs.py). The work is done in the files they import.
+Each month every civil servant's TPP is computed from performance (approved activity minutes,
+points or SKP ratings) and discipline (attendance, assemblies, absences, sanctions) by the tenant's
+own dated rules (its head-of-region regulation), to the rupiah with one breakdown line per rule.
+Hook implementations only; the work is in the files they import.
 """
 from pathlib import Path
 
-from core.kit import hookimpl, module_domain, number_pattern_setting
-
-from . import services
-from .api import OPENAPI_PATHS, api
-from .views import pages
+from core.kit import hookimpl, module_domain
 
 NAME = "remuneration"
 VERSION = "0.1.0"
@@ -28,52 +26,73 @@ def module_info():
 
 @hookimpl
 def settings_schema():
-    return {
-        "type": "object",
-        "properties": {
-            "title_max_length": {
-                "type": "integer", "minimum": 10, "maximum": 200, "default": 120,
-                "title": _l("Longest title (characters)"),
-            },
-            # a number pattern: checked by the core wherever the settings are written (tenant apply,
-            # the admin form); {serial}, {year}, {month}, {day}, {month_roman} and the placeholders named
-            "number_pattern": number_pattern_setting("{prefix}-{year}-{serial:04}", ["prefix"]),
-            "number_prefix": {"type": "string", "pattern": "^[A-Z0-9]{1,12}$", "default": "E"},
-        },
-    }
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def check_settings(tenant, settings):
+    from .settings import check_settings as check
+
+    check(tenant, settings)
 
 
 @hookimpl
 def permissions():
-    return [{"name": f"{NAME}.create", "description": _l("Add entries"), "roles": ["officer", "admin"]}]
+    return [
+        {"name": f"{NAME}.own", "description": _l("See one's own TPP and its breakdown"),
+         "roles": ["citizen", "officer", "admin"]},
+        {"name": f"{NAME}.manage", "description": _l("Import employees and attendance, run months (personnel agency)"),
+         "roles": ["admin"]},
+        {"name": f"{NAME}.close", "description": _l("Close a month for payment (finance agency)"), "roles": ["admin"]},
+        {"name": f"{NAME}.read_all", "description": _l("Read every employee's TPP and the per-agency figures"),
+         "roles": ["admin", "auditor"]},
+    ]
 
 
 @hookimpl
 def api_scopes():
-    return [{"name": f"{NAME}:read", "description": "Read entries"},
-            {"name": f"{NAME}:write", "description": "Add entries"}]
+    return [{"name": f"{NAME}:attendance", "description": _l("Send attendance records (attendance machines)")},
+            {"name": f"{NAME}:read", "description": _l("Read monthly TPP results (JSON API)")}]
 
 
 @hookimpl
 def register_blueprints(app):
+    from .views import pages
+
     return [pages]
 
 
 @hookimpl
 def register_api(app):
+    from .api import api
+
     return [api]
 
 
 @hookimpl
 def openapi_paths(app):
+    from .api import OPENAPI_PATHS
+
     return OPENAPI_PATHS
 
 
 @hookimpl
+def register_commands(cli):
+    from .commands import remuneration_group
+
+    cli.add_command(remuneration_group)
+
+
+@hookimpl
 def nav_items(tenant, user):
-    return [{"title": _l("Remuneration (TPP)"), "endpoint": f"{NAME}.index"}]
+    return [{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
+            {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"}]
 
 
 @hookimpl
 def seed_demo(tenant):
-    services.seed_demo(tenant)
+    from .demo import seed
+
+    seed(tenant)

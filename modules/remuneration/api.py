@@ -1,64 +1,68 @@
-"""The JSON API of Remuneration (TPP), served under /api/v1/remuneration/ with a
-token of the tenant (``Authorization: Bearer ...``); errors are ``{"error": {"code", "message"}}``."""
-from flask import Blueprint, g, jsonify, request
+"""The JSON API under /api/v1/remuneration/ (a token of the tenant, ``Authorization: Bearer ...``):
+attendance machines post punches; finance reads a month. Errors: ``{"error": {"code", "message"}}``."""
+from __future__ import annotations
 
-from core.kit import api_error, api_scope, current_actor, unit_of_work
+from flask import Blueprint, g, jsonify
+
+from core.kit import api_error, api_scope, current_actor, json_object, unit_of_work
 
 from . import services
+from .attendance import check_punches, store_punches
 
 api = Blueprint("remuneration_api", __name__)
-PATH = "/api/v1/remuneration/entries"
+MAX_PUNCHES = 5000
 
 
-def entry_json(entry) -> dict:
-    return {"id": entry.id, "title": entry.title, "details": entry.details,
-            "created_at": entry.created_at.isoformat()}
-
-
-@api.route("/entries")
-@api_scope("remuneration:read")
-def list_entries():
-    return jsonify(entries=[entry_json(e) for e in services.list_entries(g.tenant)])
-
-
-@api.route("/entries", methods=["POST"])
-@api_scope("remuneration:write")
-def create_entry():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("title"), str):
-        return api_error("bad_request", "Send a JSON object with a string 'title'.", 400)
-    # committed when the block ends; a PamongError is rolled back and answered as the API's error
+@api.route("/punches", methods=["POST"])
+@api_scope("remuneration:attendance")
+def punches():
+    """``{"punches": [{"nip", "timestamp", "kind"}, ...]}`` (the CSV's columns; ``line`` in errors is
+    the item's position from 1) -> 201 ``{"added", "skipped"}``; every item checked before any is stored."""
+    body = json_object()
+    items = body.get("punches")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return api_error("bad_request", "Send {\"punches\": [{\"nip\", \"timestamp\", \"kind\"}, ...]}.", 400)
+    if len(items) > MAX_PUNCHES:
+        return api_error("too_many", f"At most {MAX_PUNCHES} punches a request.", 400)
+    rows = [{"line": n, **{k: str(item.get(k) or "") for k in ("nip", "timestamp", "kind")}}
+            for n, item in enumerate(items, start=1)]
     with unit_of_work(api=True):
-        entry = services.create_entry(g.tenant, current_actor(), data["title"], str(data.get("details") or ""))
-    return jsonify(entry_json(entry)), 201
+        counts = store_punches(g.tenant, current_actor(), check_punches(g.tenant, rows), "machine")
+    return jsonify(counts), 201
 
 
-_ENTRY = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "title": {"type": "string"}, "details": {"type": "string"},
-    "created_at": {"type": "string", "format": "date-time"},
-}}
+@api.route("/runs/<int:year>/<int:month>")
+@api_scope("remuneration:read")
+def run(year, month):
+    found = services.get_run(g.tenant, year, month)
+    if found is None:
+        return api_error("not_found", f"{year}-{month:02d} has not been run.", 404)
+    return jsonify(year=year, month=month, status=found.status, employees=found.total, amount=found.amount,
+                   rules_from=found.rules_from.isoformat() if found.rules_from else None,
+                   agencies=services.agency_table(g.tenant, found))
+
+
 _ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-OPENAPI_PATHS = {PATH: {
-    "get": {
-        "summary": "List the tenant's Remuneration (TPP) entries, newest first",
-        "security": [{"token": ["remuneration:read"]}],
-        "responses": {
-            "200": {"description": "The entries", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"entries": {"type": "array", "items": _ENTRY}}}}}},
-            "401": {"description": "No valid token", **_ERROR},
-        },
-    },
-    "post": {
-        "summary": "Add an entry",
-        "security": [{"token": ["remuneration:write"]}],
+OPENAPI_PATHS = {
+    "/api/v1/remuneration/punches": {"post": {
+        "summary": "Attendance records from a machine (all checked before any is stored; repeats skipped)",
+        "security": [{"token": ["remuneration:attendance"]}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["title"],
-            "properties": {"title": {"type": "string"}, "details": {"type": "string"}}}}}},
+            "type": "object", "required": ["punches"], "properties": {"punches": {"type": "array", "items": {
+                "type": "object", "required": ["nip", "timestamp", "kind"], "properties": {
+                    "nip": {"type": "string"}, "timestamp": {"type": "string", "format": "date-time"},
+                    "kind": {"enum": ["in", "out", "assembly"]}}}}}}}}},
         "responses": {
-            "201": {"description": "The new entry", "content": {"application/json": {"schema": _ENTRY}}},
-            "400": {"description": "Invalid entry (code bad_request or validation_error)", **_ERROR},
+            "201": {"description": "{added, skipped}"},
+            "400": {"description": "A bad item (the message names `line N: field`)", **_ERROR},
             "401": {"description": "No valid token", **_ERROR},
         },
-    },
-}}
+    }},
+    "/api/v1/remuneration/runs/{year}/{month}": {"get": {
+        "summary": "A month's status, total and per-agency figures",
+        "security": [{"token": ["remuneration:read"]}],
+        "parameters": [{"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}},
+                       {"name": "month", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "The month"}, "404": {"description": "Not run", **_ERROR}},
+    }},
+}

@@ -1,27 +1,130 @@
-"""The tables of Remuneration (TPP). A tenant-owned model mixes in TenantOwned: it gets a
-NOT NULL tenant_id and an id, with the primary key (tenant_id, id) (DESIGN §4: a deployment can be
-distributed by tenant_id), is filtered to the tenant in scope and stamped with it on insert."""
-from datetime import datetime
+"""The tables of the remuneration (TPP) module. Every table is tenant-owned (``TenantOwned``: primary
+key ``(tenant_id, id)``, every reference ``(tenant_id, x_id)``; DESIGN §4). Money is integer rupiah,
+rates are basis points (1.25 % = 125), instants are UTC, days are the tenant's local dates."""
+from __future__ import annotations
 
-from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.kit import TenantOwned, db, utcnow
+from core.kit import IdentityNumber, TenantOwned, db, identity_hash, tenant_ref, utcnow
 
 
-class Entry(TenantOwned, db.Model):
-    __tablename__ = "remuneration_entries"
-    # tenant_id comes first in every composite index and inside every unique constraint (DESIGN §4)
-    __table_args__ = (
-        Index("ix_remuneration_entries_tenant_created", "tenant_id", "created_at"),
-        UniqueConstraint("tenant_id", "number", name="uq_remuneration_entries_tenant_number"),
-    )
+class Employee(TenantOwned, db.Model):
+    """A civil servant (ASN) paid TPP: NIP (validated and stored encrypted by the core), agency code,
+    position class (whose ceiling the settings give per year). ``email`` links the account that
+    sees this employee's own months; ``supervisor_email`` the one who resolves objections first."""
+    __tablename__ = "remuneration_employees"
+    __table_args__ = (UniqueConstraint("tenant_id", "nip_hash", name="uq_remuneration_employees_tenant_nip"),
+                      Index("ix_remuneration_employees_tenant_agency", "tenant_id", "agency"))
 
-    # id and tenant_id come from TenantOwned. A reference to another tenant-owned table is
-    #     book_id: Mapped[int] = tenant_ref("remuneration_books", ondelete="CASCADE")
-    # (tenant_ref from core.kit): the foreign key (tenant_id, book_id) -> books (tenant_id, id).
-    # the number people quote, gap-free per tenant and year (core.kit.issue_number; services.py)
-    number: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(200))
-    details: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    nip: Mapped[str] = mapped_column(IdentityNumber("nip"))
+    nip_hash: Mapped[str] = identity_hash("nip")
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(32))
+    position_class: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    supervisor_email: Mapped[str] = mapped_column(String(254), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EmployeeChange(TenantOwned, db.Model):
+    """History: one row per changed field of an employee (name, agency, position class, ...)."""
+    __tablename__ = "remuneration_changes"
+    __table_args__ = (Index("ix_remuneration_changes_tenant_employee", "tenant_id", "employee_id"),)
+
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str] = mapped_column(String(254), default="")
+    after: Mapped[str] = mapped_column(String(254), default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Punch(TenantOwned, db.Model):
+    """One attendance record: ``kind`` in / out / assembly at ``at`` (UTC), from ``source``
+    (csv, machine, demo)."""
+    __tablename__ = "remuneration_punches"
+    __table_args__ = (UniqueConstraint("tenant_id", "employee_id", "at", "kind", name="uq_remuneration_punches_once"),
+                      Index("ix_remuneration_punches_tenant_at", "tenant_id", "at"))
+
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(20), default="csv")
+
+
+class Excuse(TenantOwned, db.Model):
+    """An approved leave (cuti) or duty travel (perjalanan dinas) from ``first_day`` to ``last_day``
+    (local dates, inclusive): nothing is deducted on those days."""
+    __tablename__ = "remuneration_excuses"
+    __table_args__ = (Index("ix_remuneration_excuses_tenant_employee", "tenant_id", "employee_id", "first_day"),)
+
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    kind: Mapped[str] = mapped_column(String(20))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Activity(TenantOwned, db.Model):
+    """An activity log entry (minutes or points of work on ``day``); it counts once ``approved``
+    by the supervisor."""
+    __tablename__ = "remuneration_activities"
+    __table_args__ = (Index("ix_remuneration_activities_tenant_employee_day", "tenant_id", "employee_id", "day"),)
+
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Sanction(TenantOwned, db.Model):
+    """A disciplinary sanction (``code`` of the rule set's ``sanctions``) cutting TPP from the month
+    of ``first_month`` to that of ``last_month`` (firsts of months, inclusive)."""
+    __tablename__ = "remuneration_sanctions"
+    __table_args__ = (Index("ix_remuneration_sanctions_tenant_employee", "tenant_id", "employee_id"),)
+
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    code: Mapped[str] = mapped_column(String(32))
+    first_month: Mapped[date] = mapped_column(Date)
+    last_month: Mapped[date] = mapped_column(Date)
+
+
+class Run(TenantOwned, db.Model):
+    """The monthly run of ``year``-``month``: ``open`` (may be run again) or ``closed`` by finance
+    (immutable). ``rules`` is the rule set used (JSON), so a later rule never changes it."""
+    __tablename__ = "remuneration_runs"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", "month", name="uq_remuneration_runs_tenant_month"),)
+
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    rules_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rules: Mapped[str] = mapped_column(Text, default="")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Result(TenantOwned, db.Model):
+    """One employee's TPP for one run, with the agency and class as they were that month."""
+    __tablename__ = "remuneration_results"
+    __table_args__ = (UniqueConstraint("tenant_id", "run_id", "employee_id", name="uq_remuneration_results_once"),
+                      Index("ix_remuneration_results_tenant_run_agency", "tenant_id", "run_id", "agency"))
+
+    run_id: Mapped[int] = tenant_ref("remuneration_runs", ondelete="CASCADE")
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    agency: Mapped[str] = mapped_column(String(32))
+    position_class: Mapped[str] = mapped_column(String(32))
+    ceiling: Mapped[int] = mapped_column(Integer)
+    tpp: Mapped[int] = mapped_column(Integer)
+    performance_bp: Mapped[int] = mapped_column(Integer)
+    deduction_bp: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[list] = mapped_column(JSON, default=list)  # [{"code","detail","count","bp","amount"}]

@@ -1,40 +1,101 @@
-"""The pages of Remuneration (TPP). The core serves this blueprint under the tenant's
-/remuneration/ and answers 404 for a tenant that has not enabled the module; while it
-serves these pages, the module's own catalogue is the default for gettext and the templates."""
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+"""The pages: an employee's own months with the breakdown (works on a phone), the personnel
+agency's runs with their progress and the per-agency table, running and closing a month, and the
+payroll exports (CSV, XLSX). Served under the tenant's /remuneration/."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import (
-    current_actor, gettext as _, has_permission, lazy_gettext as _l, public, requires, unit_of_work,
-)
+from core.kit import current_actor, gettext as _, has_permission, lazy_gettext as _l, requires, unit_of_work
 
 from . import services
-from .forms import EntryForm
+from .exports import payroll_csv, payroll_xlsx
+from .labels import line_label, percent
 
-pages = Blueprint("remuneration", __name__)
+pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
-CREATE = "remuneration.create"
+
+
+@pages.app_template_global("tpp_line")
+def _tpp_line(code):
+    return line_label(code)
+
+
+@pages.app_template_filter("tpp_percent")
+def _tpp_percent(bp):
+    return percent(bp)
 
 
 @pages.route("/")
-@public
+@requires("remuneration.own")
 def index():
-    can_create = current_user.is_authenticated and has_permission(current_user, g.tenant, CREATE)
-    return render_template("remuneration/index.html", module_title=TITLE,
-                           entries=services.list_entries(g.tenant), can_create=can_create)
+    employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
+    months = services.results_of(g.tenant, employee.id) if employee else []
+    chosen = request.args.get("month", "")
+    shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown)
 
 
-@pages.route("/new", methods=["GET", "POST"])
-@requires(CREATE)
-def create():
-    form = EntryForm()
-    if form.validate_on_submit():
-        # one transaction: committed when the block ends; a PamongError is rolled back and its
-        # message put on the field it names (or on the form), and the form comes back (400)
-        with unit_of_work(form) as work:
-            services.create_entry(g.tenant, current_actor(), form.title.data, form.details.data)
-        if work.ok:
-            flash(_("Entry saved."))
-            return redirect(url_for(".index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("remuneration/create.html", module_title=TITLE, form=form), status
+def _run_or_404(year: int, month: int):
+    run = services.get_run(g.tenant, year, month)
+    if run is None:
+        abort(404)
+    return run
+
+
+@pages.route("/runs")
+@requires("remuneration.read_all")
+def runs():
+    return render_template("remuneration/runs.html", module_title=TITLE, runs=services.runs(g.tenant),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
+
+
+@pages.route("/runs", methods=["POST"])
+@requires("remuneration.manage")
+def start_run():
+    value = request.form.get("month", "")
+    try:
+        year, month = (int(x) for x in value.split("-"))
+    except ValueError:
+        flash(_("Choose a month (YYYY-MM)."), "error")
+        return redirect(url_for(".runs"))
+    with unit_of_work() as work:
+        services.run_month(g.tenant, current_actor(), year, month)
+    if not work.ok:
+        flash(str(work.error.message), "error")
+        return redirect(url_for(".runs"))
+    flash(_("The month was computed."))
+    return redirect(url_for(".run", year=year, month=month))
+
+
+@pages.route("/runs/<int:year>/<int:month>")
+@requires("remuneration.read_all")
+def run(year, month):
+    found = _run_or_404(year, month)
+    return render_template("remuneration/run.html", module_title=TITLE, run=found,
+                           agencies=services.agency_table(g.tenant, found),
+                           can_close=has_permission(current_user, g.tenant, "remuneration.close"),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
+
+
+@pages.route("/runs/<int:year>/<int:month>/close", methods=["POST"])
+@requires("remuneration.close")
+def close(year, month):
+    _run_or_404(year, month)
+    with unit_of_work() as work:
+        services.close_month(g.tenant, current_actor(), year, month)
+    flash(_("The month is closed.") if work.ok else str(work.error.message), "message" if work.ok else "error")
+    return redirect(url_for(".run", year=year, month=month))
+
+
+@pages.route("/runs/<int:year>/<int:month>/payroll.<fmt>")
+@requires("remuneration.read_all")
+def export(year, month, fmt):
+    found = _run_or_404(year, month)
+    rows = services.payroll(g.tenant, found, request.args.get("agency") or None)
+    name = f"tpp-{g.tenant.slug}-{year}-{month:02d}"
+    if fmt == "csv":
+        return payroll_csv(rows, name)
+    if fmt == "xlsx":
+        return payroll_xlsx(rows, name)
+    abort(404)
