@@ -3,6 +3,7 @@ close a month. Bad input: one line ``error: FILE: line N: field: problem`` and e
 nothing written."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -75,7 +76,7 @@ def import_attendance(slug, path):
 def run(slug, month):
     tenant = _tenant(slug)
     year, number = _month(month)
-    with click.progressbar(length=1, label=f"TPP {year}-{number:02d}", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=1, label=f"TPP {year}-{number:02d}", file=sys.stderr) as bar:
         def progress(done, total):
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
@@ -83,8 +84,9 @@ def run(slug, month):
             result = services.run_month(tenant, Actor.system("remuneration-cli", tenant), year, number, progress)
         except PamongError as exc:
             _fail(str(exc))
+        total, amount = result.total, f"{result.amount:,}".replace(",", ".")
     db.session.commit()
-    click.echo(f"{year}-{number:02d}: {result.total} employee(s), TPP Rp{result.amount:,}".replace(",", "."))
+    click.echo(f"{year}-{number:02d}: {total} employee(s), TPP Rp{amount}")
 
 
 @remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")
