@@ -45,6 +45,8 @@ def permissions():
          "roles": ["citizen", "officer", "admin"]},
         {"name": f"{NAME}.manage", "description": _l("Import employees and attendance, run months (personnel agency)"),
          "roles": ["admin"]},
+        {"name": f"{NAME}.resolve", "description": _l("Decide employees' objections (supervisor, personnel agency)"),
+         "roles": ["officer", "admin"]},
         {"name": f"{NAME}.close", "description": _l("Close a month for payment (finance agency)"), "roles": ["admin"]},
         {"name": f"{NAME}.read_all", "description": _l("Read every employee's TPP and the per-agency figures"),
          "roles": ["admin", "auditor"]},
@@ -59,6 +61,7 @@ def api_scopes():
 
 @hookimpl
 def register_blueprints(app):
+    from . import views_objections  # noqa: F401  (adds the objection routes to the blueprint)
     from .views import pages
 
     return [pages]
@@ -88,7 +91,8 @@ def register_commands(cli):
 @hookimpl
 def nav_items(tenant, user):
     return [{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
-            {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"}]
+            {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
+            {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"}]
 
 
 @hookimpl

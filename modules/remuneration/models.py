@@ -128,3 +128,20 @@ class Result(TenantOwned, db.Model):
     performance_bp: Mapped[int] = mapped_column(Integer)
     deduction_bp: Mapped[int] = mapped_column(Integer)
     lines: Mapped[list] = mapped_column(JSON, default=list)  # [{"code","detail","count","bp","amount"}]
+
+
+class Objection(TenantOwned, db.Model):
+    """An employee's objection to one month's result, filed within the window (``objection_days``
+    working days after the run) and resolved through the core's approval chain (the supervisor in
+    the employee's agency, then the personnel agency): ``open`` until the chain is approved, then
+    ``resolved`` (the decision in ``decision``; a correction is a run again of an open month or an
+    adjustment in a later one)."""
+    __tablename__ = "remuneration_objections"
+    __table_args__ = (Index("ix_remuneration_objections_tenant_status", "tenant_id", "status"),)
+
+    result_id: Mapped[int] = tenant_ref("remuneration_results", ondelete="CASCADE")
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    decision: Mapped[str] = mapped_column(Text, default="")
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -64,3 +64,25 @@ def test_a_citizen_without_an_employee_record_is_told(app, client, create_tenant
     login(client, warga, tenant)
     page = client.get(f"/t/{tenant.slug}/{MODULE}/?lang=en")
     assert page.status_code == 200 and "not linked to an employee" in page.get_data(as_text=True)
+
+
+def test_an_objection_from_the_phone_page_reaches_the_supervisor(app, client, create_tenant, create_user, login,
+                                                                 frozen_clock):
+    from datetime import datetime, timezone
+
+    frozen_clock.set(datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc))
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    login(client, andi, tenant)
+    sent = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Saya cuti tanggal 2 Maret."},
+                       follow_redirects=True)
+    assert "sent to your supervisor" in sent.get_data(as_text=True) or "dikirim" in sent.get_data(as_text=True)
+    client.get(f"/t/{tenant.slug}/logout")
+    supervisor = create_user(tenant, role="officer", agency="DLH")
+    other = app.test_client()
+    login(other, supervisor, tenant)
+    page = other.get(f"{base}/objections").get_data(as_text=True)
+    assert "Saya cuti tanggal 2 Maret." in page and 'name="step" value="0"' in page
+    objection_id = page.split("/objections/")[1].split("/")[0]
+    assert other.post(f"{base}/objections/{objection_id}/decide", data={"step": "0", "note": "Benar"}).status_code == 302
+    assert 'name="step"' not in other.get(f"{base}/objections").get_data(as_text=True)   # now the agency's turn

@@ -1,4 +1,4 @@
-"""remuneration: employees and their history, attendance, excuses, activities, sanctions, runs, results
+"""remuneration: employees and their history, attendance, excuses, activities, sanctions, runs, results, objections
 
 The module's first revision: it starts the module's own branch (remuneration), tracked in its own
 version table (alembic_version_remuneration).
@@ -112,9 +112,20 @@ def upgrade():
         sa.UniqueConstraint("tenant_id", "run_id", "employee_id", name="uq_remuneration_results_once"),
     )
     op.create_index("ix_remuneration_results_tenant_run_agency", "remuneration_results", ["tenant_id", "run_id", "agency"])
+    create_tenant_table(
+        "remuneration_objections",
+        sa.Column("result_id", sa.Integer(), nullable=False),
+        tenant_fk("result_id", "remuneration_results", ondelete="CASCADE"),
+        *_employee(),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("decision", sa.Text(), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_remuneration_objections_tenant_status", "remuneration_objections", ["tenant_id", "status"])
 
 
 def downgrade():
-    for table in ("remuneration_results", "remuneration_runs", "remuneration_sanctions", "remuneration_activities",
+    for table in ("remuneration_objections", "remuneration_results", "remuneration_runs", "remuneration_sanctions", "remuneration_activities",
                   "remuneration_excuses", "remuneration_punches", "remuneration_changes", EMPLOYEE):
         op.drop_table(table)
