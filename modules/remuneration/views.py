@@ -99,3 +99,21 @@ def export(year, month, fmt):
     if fmt == "xlsx":
         return payroll_xlsx(rows, name)
     abort(404)
+
+
+@pages.route("/runs/<int:year>/<int:month>/summary", methods=["POST"])
+@requires("remuneration.close")
+def summary(year, month):
+    from core.kit import documents
+
+    from .summary import issue_summary
+
+    found = _run_or_404(year, month)
+    with unit_of_work() as work:
+        doc = issue_summary(g.tenant, current_actor(), found, request.form.get("agency", ""))
+        code = doc.code
+    if not work.ok:
+        flash(str(work.error.message), "error")
+        return redirect(url_for(".run", year=year, month=month))
+    flash(_("The signed summary was issued."))
+    return redirect(documents.verification_url(g.tenant, code))
