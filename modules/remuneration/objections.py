@@ -9,7 +9,7 @@ Errors: ``ValidationError`` codes ``objection_window_closed`` (after the window)
 """
 from __future__ import annotations
 
-from core.kit import ValidationError, approvals, audit, calendar_of, db, tenant_scope, utcnow
+from core.kit import ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
 
 from .models import Employee, Objection, Result, Run
 from .settings import settings_of
@@ -26,21 +26,21 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
     """Object to ``employee``'s result for ``year``-``month``; starts the approval chain. Audited."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("say what is wrong", where="reason")
+        raise ValidationError(_("Say what is wrong."), where="reason")
     if len(reason) > 2000:
-        raise ValidationError("at most 2,000 characters", where="reason")
+        raise ValidationError(_("At most 2,000 characters."), where="reason")
     with tenant_scope(tenant):
         found = db.session.execute(db.select(Run, Result).join(Result, Result.run_id == Run.id).where(
             Run.year == year, Run.month == month, Result.employee_id == employee.id)).first()
         if found is None:
-            raise ValidationError(f"no TPP for {year}-{month:02d}", where="month")
+            raise ValidationError(_("No TPP for %(month)s.", month=f"{year}-{month:02d}"), where="month")
         run, result = found
         if utcnow() > deadline(tenant, run):
-            raise ValidationError(f"the time to object to {year}-{month:02d} has passed", where="month",
+            raise ValidationError(_("The time to object to %(month)s has passed.", month=f"{year}-{month:02d}"), where="month",
                                   code="objection_window_closed")
         if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
                                                             Objection.status == "open")).first():
-            raise ValidationError("an objection to this month is open already", where="month", code="objection_twice")
+            raise ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
         objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)
         db.session.add(objection)
         db.session.flush()
@@ -56,11 +56,11 @@ def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Obje
     """Approve the step ``step`` of an objection's chain with ``note``; the last one resolves it."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError("write the decision", where="note")
+        raise ValidationError(_("Write the decision."), where="note")
     with tenant_scope(tenant):
         objection = db.session.get(Objection, objection_id)
         if objection is None:
-            raise ValidationError("no such objection", where="objection")
+            raise ValidationError(_("No such objection."), where="objection")
         chain = approvals.approve(tenant, MODULE, KIND, objection.id, actor, step=step, note=note)
         if chain.status == approvals.APPROVED:
             objection.status, objection.decision = "resolved", note

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_change, tenant_scope, utcnow
+from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_change, gettext as _, tenant_scope, utcnow
 
 from .days import month_days
 from .engine import EmployeeMonth, compute
@@ -30,7 +30,7 @@ class MonthClosed(PamongError):
 
 def _month(year: int, month: int) -> tuple[date, date]:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise ValidationError(f"{year}-{month} is not a month", where="month")
+        raise ValidationError(_("%(year)s-%(month)s is not a month", year=year, month=month), where="month")
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
@@ -82,13 +82,13 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is not None and run.status == "closed":
-            raise MonthClosed(f"{year}-{month:02d} is closed: corrections go into a later month", where="month")
+            raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"),
+                              where="month")
         employees = list(db.session.execute(db.select(Employee.id, Employee.agency, Employee.position_class)
                                             .where(Employee.active.is_(True)).order_by(Employee.id)).all())
         ceilings = {}
-        for _, _, cls in employees:
-            if cls not in ceilings:
-                ceilings[cls] = ceiling_for(settings["ceilings"], cls, year)
+        for cls in {row.position_class for row in employees}:
+            ceilings[cls] = ceiling_for(settings["ceilings"], cls, year)
         if run is None:
             run = Run(year=year, month=month, status="open")
             db.session.add(run)
@@ -136,9 +136,9 @@ def close_month(tenant, actor, year: int, month: int) -> Run:
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is None or run.computed_at is None:
-            raise ValidationError(f"{year}-{month:02d} has not been run", where="month")
+            raise ValidationError(_("%(month)s has not been run", month=f"{year}-{month:02d}"), where="month")
         if run.status == "closed":
-            raise MonthClosed(f"{year}-{month:02d} is closed already", where="month")
+            raise MonthClosed(_("%(month)s is closed already", month=f"{year}-{month:02d}"), where="month")
         run.status, run.closed_at = "closed", utcnow()
         audit(tenant, actor, "remuneration.close", "run", run.id,
               before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total})

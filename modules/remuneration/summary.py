@@ -19,10 +19,10 @@ PATTERN = "900/{serial}/TPP-{agency}/{month_roman}/{year}"
 def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str = "Kepala BKPSDM"):
     """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document."""
     if run.status != "closed":
-        raise ValidationError("only a closed month is summarised", where="month", code="month_open")
+        raise ValidationError(_("Only a closed month is summarised."), where="month", code="month_open")
     row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)
     if row is None:
-        raise ValidationError(f"no TPP for agency {agency} in this month", where="agency", code="not_found")
+        raise ValidationError(_("No TPP for agency %(agency)s in this month.", agency=agency), where="agency", code="not_found")
     people = [{**p, "nip": mask_identity(p["nip"], reveal=False)} for p in payroll(tenant, run, agency)]
     with tenant_scope(tenant):
         __, number = issue_number(tenant, ("remuneration", "summary"), PATTERN, "year", agency=agency)
