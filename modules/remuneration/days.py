@@ -25,15 +25,22 @@ def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse
     """The engine's ``Day`` for one working ``day`` from its local punches."""
     if excuse:
         return Day(day, excused=excuse)
-    ins = sorted(at for at, kind in punches if kind == "in")
-    outs = sorted(at for at, kind in punches if kind == "out")
-    if not ins and not outs:
+    first_in = last_out = None
+    assembly = False
+    for at, kind in punches:  # one pass: a run looks at ~800,000 punches
+        if kind == "in":
+            if first_in is None or at < first_in:
+                first_in = at
+        elif kind == "out":
+            if last_out is None or at > last_out:
+                last_out = at
+        else:
+            assembly = True
+    if first_in is None and last_out is None:
         return Day(day, late_minutes=None, early_minutes=None, absent=True)
-    start = datetime.combine(day, rule.work_start, tzinfo=(ins or outs)[0].tzinfo)
-    end = datetime.combine(day, rule.end_of_work(day), tzinfo=(ins or outs)[0].tzinfo)
-    late = _minutes(ins[0], start) if ins else None
-    early = _minutes(end, outs[-1]) if outs else None
-    assembly = any(kind == "assembly" for _, kind in punches)
+    zone = (first_in or last_out).tzinfo
+    late = _minutes(first_in, datetime.combine(day, rule.work_start, tzinfo=zone)) if first_in else None
+    early = _minutes(datetime.combine(day, rule.end_of_work(day), tzinfo=zone), last_out) if last_out else None
     return Day(day, late_minutes=late, early_minutes=early,
                missed_assembly=day.weekday() in rule.assembly_weekdays and not assembly)
 

@@ -87,17 +87,31 @@ def performance_bp(rule: RuleSet, month: EmployeeMonth) -> int:
 
 def _occurrences(rule: RuleSet, days) -> list[tuple[str, str, int, int]]:
     """(code, detail, count, rate bp) of every discipline rule that applies, in deduction order."""
-    absent = sum(1 for d in days if d.absent and not d.excused)
-    present = [d for d in days if not d.absent and not d.excused]
+    bands = rule.lateness_bands
+    late, early = [0] * len(bands), [0] * len(bands)
+    absent = no_record = missed = 0
+    for d in days:  # one pass over the month
+        if d.excused:
+            continue
+        if d.absent:
+            absent += 1
+            continue
+        for minutes, counts in ((d.late_minutes, late), (d.early_minutes, early)):
+            if minutes is None:
+                no_record += 1
+            elif minutes > 0:
+                for i, band in enumerate(bands):
+                    if band.covers(minutes):
+                        counts[i] += 1
+                        break
+        missed += d.missed_assembly
     found = [("absence", "", absent, rule.absence_bp_per_day)]
-    for code, attr in (("late", "late_minutes"), ("early_leave", "early_minutes")):
-        for band in rule.lateness_bands:
-            count = sum(1 for d in present if getattr(d, attr) is not None and band.covers(getattr(d, attr)))
+    for code, counts in (("late", late), ("early_leave", early)):
+        for band, count in zip(bands, counts):
             detail = f"{band.low}-{band.high}" if band.high is not None else f"{band.low}+"
             found.append((code, detail, count, band.bp))
-    no_record = sum((d.late_minutes is None) + (d.early_minutes is None) for d in present)
     found.append(("no_record", "", no_record, rule.no_record_band.bp))
-    found.append(("missed_assembly", "", sum(1 for d in present if d.missed_assembly), rule.missed_assembly_bp))
+    found.append(("missed_assembly", "", missed, rule.missed_assembly_bp))
     return [row for row in found if row[2]]
 
 
