@@ -92,7 +92,8 @@ def register_commands(cli):
 def nav_items(tenant, user):
     return [{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
             {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
-            {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"}]
+            {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},
+            {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}]
 
 
 @hookimpl

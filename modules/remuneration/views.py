@@ -117,3 +117,22 @@ def summary(year, month):
         return redirect(url_for(".run", year=year, month=month))
     flash(_("The signed summary was issued."))
     return redirect(documents.verification_url(g.tenant, code))
+
+
+@pages.route("/oversight")
+@requires("remuneration.read_all")
+def oversight():
+    from datetime import date
+
+    from .oversight import child_totals
+
+    try:
+        year, month = (int(x) for x in request.args.get("month", "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        latest = services.runs(g.tenant)
+        year, month = (latest[0].year, latest[0].month) if latest else (date.today().year, date.today().month)
+    own = services.get_run(g.tenant, year, month)
+    return render_template("remuneration/oversight.html", module_title=TITLE, year=year, month=month,
+                           agencies=services.agency_table(g.tenant, own) if own else [],
+                           children=child_totals(g.tenant, year, month))
