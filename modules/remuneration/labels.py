@@ -11,6 +11,7 @@ LINES = {
     "no_record": _l("No check-in or check-out record"),
     "missed_assembly": _l("Missed assembly"),
     "sanction": _l("Disciplinary sanction"),
+    "adjustment": _l("Correction of an earlier month"),
 }
 
 

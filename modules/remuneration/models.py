@@ -145,3 +145,19 @@ class Objection(TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     decision: Mapped[str] = mapped_column(Text, default="")
     filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Adjustment(TenantOwned, db.Model):
+    """A correction of a closed month (``source_year``-``source_month``), paid in the open month
+    ``year``-``month``: ``amount`` signed rupiah, shown as its own breakdown line there."""
+    __tablename__ = "remuneration_adjustments"
+    __table_args__ = (Index("ix_remuneration_adjustments_tenant_month", "tenant_id", "year", "month"),)
+
+    employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    source_year: Mapped[int] = mapped_column(Integer)
+    source_month: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -17,7 +17,7 @@ from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_c
 
 from .days import month_days
 from .engine import EmployeeMonth, compute
-from .models import Activity, Employee, Excuse, Punch, Result, Run, Sanction
+from .models import Activity, Adjustment, Employee, Excuse, Punch, Result, Run, Sanction
 from .rules import ceiling_for, parse_rules, rule_for
 from .settings import settings_of
 
@@ -96,6 +96,11 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         else:
             db.session.execute(db.delete(Result).where(Result.run_id == run.id))
         punches, excuses, achieved, sanctions = _inputs(tenant, first, last)
+        adjustments: dict[int, list] = defaultdict(list)
+        for a in db.session.execute(db.select(Adjustment).where(Adjustment.year == year, Adjustment.month == month)
+                                    .order_by(Adjustment.id)).scalars():
+            adjustments[a.employee_id].append({"code": "adjustment", "detail": f"{a.source_year}-{a.source_month:02d}",
+                                               "count": 1, "bp": 0, "amount": a.amount})
         run.total, run.done, run.amount = len(employees), 0, 0
         run.rules_from, run.rules = rule.effective_from, json.dumps(raw_rule, sort_keys=True, default=str)
         batch = []
@@ -105,12 +110,14 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
                 ceiling=ceilings[cls], achieved=points if rule.performance_basis == "points" else minutes,
                 days=month_days(rule, working, punches.get(employee_id, {}), excuses.get(employee_id, {})),
                 sanctions=tuple(sanctions.get(employee_id, ()))))
-            run.amount += result.tpp
+            extra = adjustments.get(employee_id, [])
+            tpp = max(0, result.tpp + sum(a["amount"] for a in extra))  # a recovery never makes the pay negative
+            run.amount += tpp
             batch.append({"tenant_id": tenant.id, "run_id": run.id, "employee_id": employee_id, "agency": agency,
-                          "position_class": cls, "ceiling": result.ceiling, "tpp": result.tpp,
+                          "position_class": cls, "ceiling": result.ceiling, "tpp": tpp,
                           "performance_bp": result.performance_bp, "deduction_bp": result.deduction_bp,
                           "lines": [{"code": x.code, "detail": x.detail, "count": x.count, "bp": x.bp, "amount": x.amount}
-                                    for x in result.lines]})
+                                    for x in result.lines] + extra})
             if len(batch) >= BATCH:
                 _flush(batch, run, progress)
         _flush(batch, run, progress)
@@ -143,3 +150,34 @@ def close_month(tenant, actor, year: int, month: int) -> Run:
         audit(tenant, actor, "remuneration.close", "run", run.id,
               before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total})
     return run
+
+
+def add_adjustment(tenant, actor, employee_id: int, source: tuple[int, int], target: tuple[int, int], amount: int,
+                   reason: str) -> Adjustment:
+    """Correct the closed month ``source`` (year, month) by ``amount`` rupiah (signed), paid in the
+    open month ``target``; the next run of ``target`` shows it as an ``adjustment`` line. Audited.
+    Errors: ``ValidationError`` (source not closed, target closed or not after the source, amount 0)."""
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
+        raise ValidationError(_("The amount must be a whole number of rupiah other than 0."), where="amount")
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why."), where="reason")
+    _month(*source)
+    _month(*target)
+    if target <= source:
+        raise ValidationError(_("A correction is paid in a later month."), where="month")
+    with tenant_scope(tenant):
+        before = get_run(tenant, *source)
+        if before is None or before.status != "closed":
+            raise ValidationError(_("Only a closed month is corrected by an adjustment; run an open month again."),
+                                  where="source")
+        later = get_run(tenant, *target)
+        if later is not None and later.status == "closed":
+            raise MonthClosed(_("%(month)s is closed already", month=f"{target[0]}-{target[1]:02d}"), where="month")
+        adjustment = Adjustment(employee_id=employee_id, year=target[0], month=target[1], source_year=source[0],
+                                source_month=source[1], amount=amount, reason=reason.strip())
+        db.session.add(adjustment)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.adjustment", "adjustment", adjustment.id,
+              after={"employee": employee_id, "source": f"{source[0]}-{source[1]:02d}",
+                     "paid_in": f"{target[0]}-{target[1]:02d}", "amount": amount})
+    return adjustment

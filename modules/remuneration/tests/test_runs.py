@@ -9,7 +9,7 @@ import pytest
 from core.kit import PamongError, ValidationError, calendar_of, db, module_settings, tenant_scope
 
 from ..models import Excuse, Result
-from ..services import close_month, import_attendance, import_employees, run_month
+from ..services import add_adjustment, close_month, import_attendance, import_employees, run_month
 from .helpers import CEILINGS, MODULE, NIPS, SETTINGS, attendance_csv, three_employees
 
 # March 2026 in Makassar (WITA, +08:00); its working days come from the core's calendar (Nyepi, Idul Fitri off)
@@ -117,3 +117,28 @@ def test_a_month_without_a_ceiling_or_rules_is_refused_and_nothing_written(app_c
     assert exc.value.where == "rules"
     with pytest.raises(ValidationError):
         close_month(tenant, "test", *MARCH)
+
+
+def test_a_closed_month_is_corrected_by_an_adjustment_in_a_later_month(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    march = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    employee_id = next(iter(results(tenant, march)))
+    with pytest.raises(ValidationError) as exc:
+        add_adjustment(tenant, "test", employee_id, MARCH, (2026, 4), 150_000, "Dinas luar 2 Maret")
+    assert exc.value.where == "source"                         # an open month is simply run again
+    db.session.rollback()
+    close_month(tenant, "test", *MARCH)
+    db.session.commit()
+    with pytest.raises(ValidationError):
+        add_adjustment(tenant, "test", employee_id, MARCH, (2026, 2), 150_000, "Mundur")
+    db.session.rollback()
+    add_adjustment(tenant, "test", employee_id, MARCH, (2026, 4), 150_000, "Dinas luar 2 Maret")
+    april = run_month(tenant, "test", 2026, 4)
+    db.session.commit()
+    row = results(tenant, april)[employee_id]
+    [line] = [x for x in row.lines if x["code"] == "adjustment"]
+    assert line == {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150_000}
+    assert row.tpp == sum(x["amount"] for x in row.lines)
+    assert audit_entries(tenant, "remuneration.adjustment")[0]["summary"]["after"]["amount"] == 150_000

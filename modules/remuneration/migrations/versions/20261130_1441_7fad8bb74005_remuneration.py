@@ -1,4 +1,4 @@
-"""remuneration: employees and their history, attendance, excuses, activities, sanctions, runs, results, objections
+"""remuneration: employees and their history, attendance, excuses, activities, sanctions, runs, results, objections, adjustments
 
 The module's first revision: it starts the module's own branch (remuneration), tracked in its own
 version table (alembic_version_remuneration).
@@ -123,9 +123,20 @@ def upgrade():
         sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_remuneration_objections_tenant_status", "remuneration_objections", ["tenant_id", "status"])
+    create_tenant_table(
+        "remuneration_adjustments", *_employee(),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("source_year", sa.Integer(), nullable=False),
+        sa.Column("source_month", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_remuneration_adjustments_tenant_month", "remuneration_adjustments", ["tenant_id", "year", "month"])
 
 
 def downgrade():
-    for table in ("remuneration_objections", "remuneration_results", "remuneration_runs", "remuneration_sanctions", "remuneration_activities",
+    for table in ("remuneration_adjustments", "remuneration_objections", "remuneration_results", "remuneration_runs", "remuneration_sanctions", "remuneration_activities",
                   "remuneration_excuses", "remuneration_punches", "remuneration_changes", EMPLOYEE):
         op.drop_table(table)
