@@ -93,5 +93,8 @@ bench-complaints: install translations
 bench-documents: translations
 	$(BIN)/python bench/documents.py
 
+bench-remuneration: translations
+	$(BIN)/python bench/remuneration.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache
