@@ -69,9 +69,11 @@ def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Obje
     return objection
 
 
-def open_objections(tenant) -> list[tuple[Objection, Employee, dict | None]]:
-    """Open objections, oldest first, each with its employee and the step awaiting action."""
+def open_objections(tenant, offset: int = 0, limit: int = 1000) -> list[tuple[Objection, Employee, dict | None]]:
+    """Open objections, oldest first, each with its employee and the step awaiting action (``limit``
+    of them from ``offset``)."""
     with tenant_scope(tenant):
         rows = db.session.execute(db.select(Objection, Employee).join(Employee, Employee.id == Objection.employee_id)
-                                  .where(Objection.status == "open").order_by(Objection.filed_at, Objection.id)).all()
+                                  .where(Objection.status == "open").order_by(Objection.filed_at, Objection.id)
+                                  .offset(offset).limit(limit)).all()
         return [(o, e, approvals.awaiting(tenant, approvals.get_chain(tenant, MODULE, KIND, o.id))) for o, e in rows]

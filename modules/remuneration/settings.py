@@ -52,8 +52,6 @@ SCHEMA = {
         "objection_days": {"type": "integer", "minimum": 0, "maximum": 60, "default": 5,
                            "title": _l("Days to object"),
                            "description": "Working days after a run in which an employee may object"},
-        "machine_secret": {"type": "string", "default": "", "secret": True, "title": _l("Attendance machine secret"),
-                           "description": "HMAC secret of the attendance machines' webhook, or env:NAME; empty: off"},
     },
 }
 

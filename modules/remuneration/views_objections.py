@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import approvals, current_actor, gettext as _, requires, unit_of_work
+from core.kit import approvals, current_actor, gettext as _, page_arg, requires, unit_of_work
 
 from . import objections, services
 from .views import TITLE, pages
+
+PER_PAGE = 25
 
 
 def _month(value: str) -> tuple[int, int] | None:
@@ -38,10 +40,12 @@ def file_objection():
 @pages.route("/objections")
 @requires("remuneration.resolve")
 def objection_list():
-    user = current_actor().principal
+    user, page = current_actor().principal, page_arg()
+    found = objections.open_objections(g.tenant, (page - 1) * PER_PAGE, PER_PAGE + 1)
     rows = [(o, e, step, step is not None and approvals.may_act(g.tenant, step["step"], user))
-            for o, e, step in objections.open_objections(g.tenant)]
-    return render_template("remuneration/objections.html", module_title=TITLE, rows=rows)
+            for o, e, step in found[:PER_PAGE]]
+    return render_template("remuneration/objections.html", module_title=TITLE, rows=rows, page=page,
+                           has_next=len(found) > PER_PAGE)
 
 
 @pages.route("/objections/<int:objection_id>/decide", methods=["POST"])

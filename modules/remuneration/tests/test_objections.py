@@ -70,3 +70,28 @@ def test_an_objection_after_the_window_is_refused(app_ctx, create_tenant, frozen
     with tenant_scope(tenant), pytest.raises(ValidationError) as exc:
         file_objection(tenant, "test", employee, 2026, 3, "   ")
     assert exc.value.where == "reason"
+
+
+def test_the_objection_list_is_paginated(app, client, create_tenant, create_user, login, frozen_clock):
+    from ..views_objections import PER_PAGE
+
+    frozen_clock.set(datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc))
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    with app.app_context():
+        rows = "\n".join(f"{1970 + i:04d}0101200001{i % 2 + 1}{i + 1:03d},Pegawai {i},DLH,PELAKSANA"
+                         for i in range(PER_PAGE + 2))
+        import_employees(tenant, "test", f"nip,name,agency,position_class\n{rows}\n".encode())
+        run_month(tenant, "test", 2026, 3)
+        with tenant_scope(tenant):
+            for employee in db.session.execute(db.select(Employee)).scalars():
+                file_objection(tenant, "test", employee, 2026, 3, f"Keberatan {employee.name}")
+        db.session.commit()
+    login(client, create_user(tenant, role="admin"), tenant)
+    first = client.get(f"/t/{tenant.slug}/{MODULE}/objections").get_data(as_text=True)
+    second = client.get(f"/t/{tenant.slug}/{MODULE}/objections?page=2").get_data(as_text=True)
+    def items(html):
+        return html.split('<ul class="objections">')[1].split("</ul>")[0].count("<li>")
+
+    assert items(first) == PER_PAGE and "page=2" in first
+    assert items(second) == 2 and "page=3" not in second
+    assert client.get(f"/t/{tenant.slug}/{MODULE}/objections?page=0").status_code == 400
