@@ -103,13 +103,19 @@ def store_punches(tenant, actor, punches: list[tuple[int, datetime, str]], sourc
 
 
 def read_csv(data: bytes, filename: str) -> list[dict]:
+    return read_csv_columns(data, filename, ("nip", "timestamp", "kind"))
+
+
+def read_csv_columns(data: bytes, filename: str, required: tuple) -> list[dict]:
+    """The rows of a UTF-8 CSV file with a header, each with its ``line``; the ``required`` columns
+    must be in the header."""
     try:
         reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
         rows = [{"line": n, **{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}}
                 for n, row in enumerate(reader, start=2)]
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ValidationError(f"not a UTF-8 CSV file ({exc})", where=filename) from None
-    missing = [c for c in ("nip", "timestamp", "kind") if c not in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in [(f or "").strip().lower() for f in reader.fieldnames or []]]
     if missing:
         raise ValidationError(f"missing column(s): {', '.join(missing)}", where=f"{filename}: line 1")
     return rows

@@ -69,6 +69,27 @@ def import_attendance(slug, path):
     click.echo(f"{counts['added']} added, {counts['skipped']} already stored")
 
 
+@remuneration_group.command("import-activities", help="Add approved activity logs from a CSV file (nip,day,minutes,points).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_activities(slug, path):
+    from .inputs import import_activities as work
+
+    click.echo(f"{_import(slug, path, work)['added']} added")
+
+
+@remuneration_group.command("import-excuses",
+                            help="Add approved leave and duty travel from a CSV file (nip,kind,first_day,last_day,reference).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_excuses(slug, path):
+    from .inputs import import_excuses as work
+
+    click.echo(f"{_import(slug, path, work)['added']} added")
+
+
 @remuneration_group.command("run", help="Compute (or compute again) a month's TPP: pamong remuneration run SLUG 2026-03.")
 @click.argument("slug")
 @click.argument("month")
