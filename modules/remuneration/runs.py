@@ -40,15 +40,29 @@ def get_run(tenant, year: int, month: int, lock: bool = False) -> Run | None:
         return db.session.execute(for_change(query, Run) if lock else query).scalar_one_or_none()
 
 
+def _punches_by_employee(zone, start: datetime, end: datetime):
+    """``(employee_id, {local date: [(local datetime, kind)]})`` in employee order, streamed from the
+    database so that only one employee's month is in memory at a time (18,000 employees: ~800,000 rows)."""
+    rows = db.session.execute(db.select(Punch.employee_id, Punch.at, Punch.kind)
+                              .where(Punch.at >= start, Punch.at < end).order_by(Punch.employee_id)
+                              .execution_options(yield_per=5000))
+    current, days = None, defaultdict(list)
+    for employee_id, at, kind in rows:
+        if employee_id != current:
+            if current is not None:
+                yield current, days
+            current, days = employee_id, defaultdict(list)
+        local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+        days[local.date()].append((local, kind))
+    if current is not None:
+        yield current, days
+
+
 def _inputs(tenant, first: date, last: date):
     zone = ZoneInfo(tenant.timezone)
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(timezone.utc)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(timezone.utc)
-    punches: dict[int, dict] = defaultdict(lambda: defaultdict(list))
-    for employee_id, at, kind in db.session.execute(
-            db.select(Punch.employee_id, Punch.at, Punch.kind).where(Punch.at >= start, Punch.at < end)):
-        local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
-        punches[employee_id][local.date()].append((local, kind))
+    punches = _punches_by_employee(zone, start, end)
     excuses: dict[int, dict] = defaultdict(dict)
     for e in db.session.execute(db.select(Excuse).where(Excuse.first_day <= last, Excuse.last_day >= first)).scalars():
         day = max(e.first_day, first)
@@ -104,11 +118,18 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         run.total, run.done, run.amount = len(employees), 0, 0
         run.rules_from, run.rules = rule.effective_from, json.dumps(raw_rule, sort_keys=True, default=str)
         batch = []
-        for employee_id, agency, cls in employees:
+        stream = iter(punches)
+        pending = next(stream, None)
+        for employee_id, agency, cls in employees:  # both in employee id order
+            while pending is not None and pending[0] < employee_id:
+                pending = next(stream, None)  # punches of an inactive employee
+            mine = {}
+            if pending is not None and pending[0] == employee_id:
+                mine, pending = pending[1], next(stream, None)
             minutes, points = achieved.get(employee_id, (0, 0))
             result = compute(rule, EmployeeMonth(
                 ceiling=ceilings[cls], achieved=points if rule.performance_basis == "points" else minutes,
-                days=month_days(rule, working, punches.get(employee_id, {}), excuses.get(employee_id, {})),
+                days=month_days(rule, working, mine, excuses.get(employee_id, {})),
                 sanctions=tuple(sanctions.get(employee_id, ()))))
             extra = adjustments.get(employee_id, [])
             tpp = max(0, result.tpp + sum(a["amount"] for a in extra))  # a recovery never makes the pay negative

@@ -142,3 +142,22 @@ def test_a_closed_month_is_corrected_by_an_adjustment_in_a_later_month(app_ctx, 
     assert line == {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150_000}
     assert row.tpp == sum(x["amount"] for x in row.lines)
     assert audit_entries(tenant, "remuneration.adjustment")[0]["summary"]["after"]["amount"] == 150_000
+
+
+def test_each_employee_gets_their_own_punches_and_the_inactive_none(app_ctx, create_tenant):
+    from ..models import Employee
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    import_attendance(tenant, "test", attendance_csv(
+        *[(nip, "2026-03-03T07:40:00+08:00", "in") for nip in NIPS],          # all 10 minutes late
+        (NIPS[2], "2026-03-04T09:00:00+08:00", "in")))                        # the third also 90 minutes
+    with tenant_scope(tenant):
+        first = db.session.execute(db.select(Employee).order_by(Employee.id)).scalars().first()
+        first.active, first_id = False, first.id
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    rows = results(tenant, run)
+    assert first_id not in rows and len(rows) == 2
+    late = {k: sorted((x["detail"], x["count"]) for x in r.lines if x["code"] == "late") for k, r in rows.items()}
+    assert sorted(late.values()) == [[("1-30", 1)], [("1-30", 1), ("61-90", 1)]]
