@@ -138,7 +138,7 @@ def _bands(rows, where: str) -> tuple:
     if not rows:
         raise ValidationError("at least one lateness band is needed", where=where)
     bands = []
-    for i, row in enumerate(sorted(rows, key=lambda r: r.get("from_minutes", 0))):
+    for i, row in sorted(enumerate(rows), key=lambda pair: pair[1].get("from_minutes", 0)):  # i: as written
         low, high = int(row.get("from_minutes", 0)), row.get("to_minutes")
         here = f"{where}[{i}]"
         if low < 1:
@@ -154,10 +154,11 @@ def _bands(rows, where: str) -> tuple:
             if basis_points(row.get("percent"), f"{here}.percent") < prev.bp:
                 raise ValidationError("a longer lateness must not cost less", where=f"{here}.percent")
         bands.append(Band(low, None if high is None else int(high), basis_points(row.get("percent"), f"{here}.percent")))
+    first, last = (min(rows, key=lambda r: r.get("from_minutes", 0)), max(rows, key=lambda r: r.get("from_minutes", 0)))
     if bands[0].low != 1:
-        raise ValidationError("the first band must start at 1 minute", where=f"{where}[0].from_minutes")
+        raise ValidationError("the first band must start at 1 minute", where=f"{where}[{rows.index(first)}].from_minutes")
     if bands[-1].high is not None:
-        raise ValidationError("the last band must be open-ended (no to_minutes)", where=f"{where}[{len(bands) - 1}]")
+        raise ValidationError("the last band must be open-ended (no to_minutes)", where=f"{where}[{rows.index(last)}]")
     return tuple(bands)
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import current_actor, gettext as _, has_permission, lazy_gettext as _l, requires, unit_of_work
+from core.kit import (
+    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, requires, unit_of_work, utcnow,
+)
 
 from . import services
 from .exports import payroll_csv, payroll_xlsx
@@ -131,7 +133,8 @@ def oversight():
         date(year, month, 1)
     except ValueError:
         latest = services.runs(g.tenant)
-        year, month = (latest[0].year, latest[0].month) if latest else (date.today().year, date.today().month)
+        today = local_date(g.tenant, utcnow())
+        year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)
     own = services.get_run(g.tenant, year, month)
     return render_template("remuneration/oversight.html", module_title=TITLE, year=year, month=month,
                            agencies=services.agency_table(g.tenant, own) if own else [],

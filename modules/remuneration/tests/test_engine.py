@@ -187,3 +187,10 @@ def test_a_rule_set_from_mid_month_or_twice_from_one_date_is_refused():
     with pytest.raises(Exception) as exc:
         parse_rules([DEFAULT_RULE, DEFAULT_RULE])
     assert exc.value.where == "rules[1].effective_from"
+
+
+def test_a_band_error_names_the_band_as_written_not_as_sorted():
+    bands = [{"from_minutes": 31, "percent": 1}, {"from_minutes": 1, "to_minutes": 40, "percent": 0.5}]
+    with pytest.raises(Exception) as exc:
+        parse_rule({**DEFAULT_RULE, "lateness_bands": bands}, "rules[0]")
+    assert exc.value.where == "rules[0].lateness_bands[0]"     # the band from 31 overlaps 1-40
