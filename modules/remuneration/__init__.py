@@ -61,7 +61,7 @@ def api_scopes():
 
 @hookimpl
 def register_blueprints(app):
-    from . import views_objections  # noqa: F401  (adds the objection routes to the blueprint)
+    from . import views_imports, views_objections  # noqa: F401  (add their routes to the blueprint)
     from .views import pages
 
     return [pages]

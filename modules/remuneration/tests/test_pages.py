@@ -86,3 +86,19 @@ def test_an_objection_from_the_phone_page_reaches_the_supervisor(app, client, cr
     objection_id = page.split("/objections/")[1].split("/")[0]
     assert other.post(f"{base}/objections/{objection_id}/decide", data={"step": "0", "note": "Benar"}).status_code == 302
     assert 'name="step"' not in other.get(f"{base}/objections").get_data(as_text=True)   # now the agency's turn
+
+
+def test_the_personnel_agency_uploads_files_and_bad_lines_are_named(app, client, create_tenant, create_user, login):
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["en", "id"])
+    login(client, create_user(tenant, role="admin"), tenant)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    good = employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", ""))
+    done = client.post(f"{base}/imports?lang=en", data={"kind": "employees", "file": (io.BytesIO(good), "pegawai.csv")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "pegawai.csv imported: added 1" in done
+    bad = attendance_csv((NIPS[0], "2026-03-02T07:25:00+07:00", "in"))
+    done = client.post(f"{base}/imports?lang=en", data={"kind": "attendance", "file": (io.BytesIO(bad), "absen.csv")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "absen.csv: line 2: timestamp:" in done
+    done = client.post(f"{base}/imports?lang=en", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
+    assert "Choose what the file holds" in done
