@@ -62,7 +62,8 @@ def old_app(scratch_url, tmp_path):
     try:
         with engine.begin() as conn:
             for unit in migrate.units(app.extensions["pamong"]):
-                command.upgrade(migrate._config(unit, conn), BEFORE[unit.name])
+                if unit.name in BEFORE:  # a module written after the keys has no "before" to go back to
+                    command.upgrade(migrate._config(unit, conn), BEFORE[unit.name])
     finally:
         engine.dispose()
     yield app
@@ -176,7 +177,7 @@ def test_an_existing_database_is_rekeyed_without_losing_a_row(old_app):
         # and back down (each unit's downgrade), and up again
         with engine.begin() as conn:
             for unit in reversed(migrate.units(old_app.extensions["pamong"])):
-                command.downgrade(migrate._config(unit, conn), BEFORE[unit.name])
+                command.downgrade(migrate._config(unit, conn), BEFORE.get(unit.name, "base"))
         with engine.connect() as conn:
             assert rows.snapshot(conn) == before
             assert len(key_violations(conn)) >= 25
@@ -241,6 +242,7 @@ def test_a_reference_across_tenants_stops_the_upgrade_and_changes_nothing(old_ap
         with engine.connect() as conn:
             assert rows.snapshot(conn) == before
             assert key_violations(conn) != []  # still the old keys
-        assert {u: r[0] for u, r in migrate.current(old_app).items()} == BEFORE
+        current = {u: r[0] for u, r in migrate.current(old_app).items()}
+        assert current == {u: BEFORE.get(u) for u in current}  # modules written after the keys: still none
     finally:
         engine.dispose()
