@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice bench-permits bench-clinic bench-remuneration bench-smartcard clean
+.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice bench-permits bench-clinic bench-remuneration clean
 
 PORT    ?= 5000
 # setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
@@ -105,6 +105,10 @@ bench-documents: translations
 # 1,000 concurrent e-office signings in one unit (PostgreSQL) against a bare counter increment.
 bench-eoffice: install translations
 	$(BIN)/python bench/eoffice.py --database-url $(BENCH_DATABASE_URL)
+
+# A monthly TPP run for 18,000 employees x 22 working days (SQLite): seconds and peak memory vs bare SQL.
+bench-remuneration: translations
+	$(BIN)/python bench/remuneration.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,103 @@
+"""Remuneration (TPP, Tambahan Penghasilan Pegawai, PP 12/2019 art. 58): the plugin object.
+
+Each month every civil servant's TPP is computed from performance (approved activity minutes,
+points or SKP ratings) and discipline (attendance, assemblies, absences, sanctions) by the tenant's
+own dated rules (its head-of-region regulation), to the rupiah with one breakdown line per rule.
+Hook implementations only; the work is in the files they import.
+"""
+from pathlib import Path
+
+from core.kit import hookimpl, module_domain
+
+NAME = "remuneration"
+VERSION = "0.1.0"
+
+# Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
+_l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
+
+
+@hookimpl
+def module_info():
+    return {
+        "name": NAME, "title": _l("Remuneration (TPP)"), "version": VERSION, "requires": [],
+        "description": _l("Monthly additional income (TPP) from performance and discipline, rules per tenant"),
+    }
+
+
+@hookimpl
+def settings_schema():
+    from .settings import SCHEMA
+
+    return SCHEMA
+
+
+@hookimpl
+def check_settings(tenant, settings):
+    from .settings import check_settings as check
+
+    check(tenant, settings)
+
+
+@hookimpl
+def permissions():
+    return [
+        {"name": f"{NAME}.own", "description": _l("See one's own TPP and its breakdown"),
+         "roles": ["citizen", "officer", "admin"]},
+        {"name": f"{NAME}.manage", "description": _l("Import employees and attendance, run months (personnel agency)"),
+         "roles": ["admin"]},
+        {"name": f"{NAME}.resolve", "description": _l("Decide employees' objections (supervisor, personnel agency)"),
+         "roles": ["officer", "admin"]},
+        {"name": f"{NAME}.close", "description": _l("Close a month for payment (finance agency)"), "roles": ["admin"]},
+        {"name": f"{NAME}.read_all", "description": _l("Read every employee's TPP and the per-agency figures"),
+         "roles": ["admin", "auditor"]},
+    ]
+
+
+@hookimpl
+def api_scopes():
+    return [{"name": f"{NAME}:attendance", "description": _l("Send attendance records (attendance machines)")},
+            {"name": f"{NAME}:read", "description": _l("Read monthly TPP results (JSON API)")}]
+
+
+@hookimpl
+def register_blueprints(app):
+    from . import views_imports, views_objections  # noqa: F401  (add their routes to the blueprint)
+    from .views import pages
+
+    return [pages]
+
+
+@hookimpl
+def register_api(app):
+    from .api import api
+
+    return [api]
+
+
+@hookimpl
+def openapi_paths(app):
+    from .api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import remuneration_group
+
+    cli.add_command(remuneration_group)
+
+
+@hookimpl
+def nav_items(tenant, user):
+    return [{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
+            {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
+            {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},
+            {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}]
+
+
+@hookimpl
+def seed_demo(tenant):
+    from .demo import seed
+
+    seed(tenant)

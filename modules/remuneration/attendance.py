@@ -1,0 +1,141 @@
+"""Attendance records (punches) from a CSV file or an attendance machine, and approved excuses.
+
+The CSV format (UTF-8, a header row first)::
+
+    nip,timestamp,kind
+    199001012015031001,2026-03-02T07:25:00+08:00,in
+    199001012015031001,2026-03-02T16:05:00+08:00,out
+    199001012015031001,2026-03-02T07:45:00+08:00,assembly
+
+``timestamp`` is ISO 8601 with the UTC offset of the tenant's zone at that instant (Makassar WITA
++08:00, Jakarta WIB +07:00, Jayapura WIT +09:00); ``kind`` is ``in``, ``out`` or ``assembly`` (apel).
+Rows already stored are skipped, so a file may be imported again. Errors (``ValidationError``, nothing
+written), ``where`` = ``line N: field``: an unknown or invalid NIP, a row twice in the file, a time
+without an offset or with another zone's offset, an unknown kind, a check-out before that day's check-in.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope
+
+from .days import KINDS
+from .models import Employee, Excuse, Punch
+
+EXCUSE_KINDS = ("leave", "duty_travel")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def parse_time(value: str, zone: str, where: str) -> datetime:
+    """An ISO 8601 instant carrying the offset of ``zone`` at that instant, as UTC."""
+    try:
+        at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{value!r} is not an ISO 8601 time (2026-03-02T07:25:00+08:00)", where=where) from None
+    if at.tzinfo is None:
+        raise ValidationError(f"{value} has no UTC offset (add the tenant's, e.g. +08:00)", where=where)
+    expected = at.astimezone(ZoneInfo(zone)).utcoffset()
+    if at.utcoffset() != expected:
+        hours = expected.total_seconds() / 3600
+        raise ValidationError(f"{value} is not in the tenant's time zone {zone} (UTC{hours:+g})", where=where)
+    return at.astimezone(timezone.utc)
+
+
+def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
+    """``rows`` of ``{"line", "nip", "timestamp", "kind"}`` checked: ``(employee_id, UTC, kind)`` each."""
+    zone = ZoneInfo(tenant.timezone)
+    with tenant_scope(tenant):
+        ids = dict(db.session.execute(db.select(Employee.nip_hash, Employee.id)).all())
+    seen: dict[tuple, int] = {}
+    first_in: dict[tuple, tuple[datetime, int]] = {}
+    last_out: list[tuple[tuple, datetime, int]] = []
+    out = []
+    for row in rows:
+        line = row["line"]
+        try:
+            employee_id = ids.get(identity_lookup("nip", row.get("nip", "")))
+        except IdentityError as exc:
+            raise ValidationError(str(exc.message), where=f"line {line}: nip") from None
+        if employee_id is None:
+            raise ValidationError(f"no employee with NIP {row.get('nip')}", where=f"line {line}: nip")
+        kind = (row.get("kind") or "").strip().lower()
+        if kind not in KINDS:
+            raise ValidationError(f"kind must be one of {', '.join(KINDS)}", where=f"line {line}: kind")
+        at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
+        key = (employee_id, at, kind)
+        if key in seen:
+            raise ValidationError(f"the same record as line {seen[key]}", where=f"line {line}")
+        seen[key] = line
+        day = (employee_id, at.astimezone(zone).date())
+        if kind == "in" and (day not in first_in or at < first_in[day][0]):
+            first_in[day] = (at, line)
+        elif kind == "out":
+            last_out.append((day, at, line))
+        out.append(key)
+    for day, at, line in last_out:
+        if day in first_in and at < first_in[day][0]:
+            raise ValidationError(f"check-out before the check-in of line {first_in[day][1]}",
+                                  where=f"line {line}: timestamp")
+    return out
+
+
+def store_punches(tenant, actor, punches: list[tuple[int, datetime, str]], source: str) -> dict:
+    """Add the checked punches not stored yet; returns ``{"added", "skipped"}``. Audited."""
+    counts = {"added": 0, "skipped": 0}
+    if not punches:
+        return counts
+    with tenant_scope(tenant):
+        low, high = min(p[1] for p in punches), max(p[1] for p in punches)
+        stored = {(e, _utc(a), k) for e, a, k in db.session.execute(
+            db.select(Punch.employee_id, Punch.at, Punch.kind).where(Punch.at >= low, Punch.at <= high)).all()}
+        new = [p for p in punches if p not in stored]
+        db.session.add_all(Punch(employee_id=e, at=a, kind=k, source=source) for e, a, k in new)
+        db.session.flush()
+        counts = {"added": len(new), "skipped": len(punches) - len(new)}
+        audit(tenant, actor, "remuneration.attendance.import", "attendance", source, after=counts)
+    return counts
+
+
+def read_csv(data: bytes, filename: str) -> list[dict]:
+    return read_csv_columns(data, filename, ("nip", "timestamp", "kind"))
+
+
+def read_csv_columns(data: bytes, filename: str, required: tuple) -> list[dict]:
+    """The rows of a UTF-8 CSV file with a header, each with its ``line``; the ``required`` columns
+    must be in the header."""
+    try:
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+        rows = [{"line": n, **{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}}
+                for n, row in enumerate(reader, start=2)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValidationError(f"not a UTF-8 CSV file ({exc})", where=filename) from None
+    missing = [c for c in required if c not in [(f or "").strip().lower() for f in reader.fieldnames or []]]
+    if missing:
+        raise ValidationError(f"missing column(s): {', '.join(missing)}", where=f"{filename}: line 1")
+    return rows
+
+
+def import_attendance(tenant, actor, data: bytes, filename: str = "attendance.csv") -> dict:
+    """Check the whole file, then store it (see the module docstring for the format and errors)."""
+    return store_punches(tenant, actor, check_punches(tenant, read_csv(data, filename)), filename[:20])
+
+
+def add_excuse(tenant, actor, employee_id: int, kind: str, first_day, last_day, reference: str = "") -> Excuse:
+    """Record an approved leave or duty travel (inclusive local dates). Audited."""
+    if kind not in EXCUSE_KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(EXCUSE_KINDS)}", where="kind")
+    if last_day < first_day:
+        raise ValidationError("the last day is before the first", where="last_day")
+    with tenant_scope(tenant):
+        excuse = Excuse(employee_id=employee_id, kind=kind, first_day=first_day, last_day=last_day, reference=reference)
+        db.session.add(excuse)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.excuse.add", "excuse", excuse.id,
+              after={"employee": employee_id, "kind": kind, "from": first_day, "to": last_day})
+    return excuse

@@ -1,0 +1,125 @@
+"""``pamong remuneration ...``: import employees and attendance, run a month (with a progress bar),
+close a month. Bad input: one line ``error: FILE: line N: field: problem`` and exit status 2, with
+nothing written."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from core.kit import Actor, PamongError, Tenant, db
+
+from . import services
+
+
+@click.group("remuneration", help="TPP (remuneration): imports, monthly runs, closing.")
+def remuneration_group():
+    pass
+
+
+def _tenant(slug: str) -> Tenant:
+    tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
+    if tenant is None:
+        _fail(f"no tenant '{slug}'")
+    return tenant
+
+
+def _fail(message: str):
+    db.session.rollback()
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(2)
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        return year, month
+    except ValueError:
+        _fail(f"month: {value!r} is not YYYY-MM")
+
+
+def _import(slug: str, path: str, work) -> dict:
+    tenant = _tenant(slug)
+    actor = Actor.system("remuneration-cli", tenant)
+    try:
+        counts = work(tenant, actor, Path(path).read_bytes(), Path(path).name)
+    except PamongError as exc:
+        _fail(f"{path}: {exc}")
+    db.session.commit()
+    return counts
+
+
+@remuneration_group.command("import-employees", help="Add or update employees from a CSV or XLSX file.")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_employees(slug, path):
+    counts = _import(slug, path, services.import_employees)
+    click.echo(f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged")
+
+
+@remuneration_group.command("import-attendance", help="Add attendance records from a CSV file (nip,timestamp,kind).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_attendance(slug, path):
+    counts = _import(slug, path, services.import_attendance)
+    click.echo(f"{counts['added']} added, {counts['skipped']} already stored")
+
+
+@remuneration_group.command("import-activities", help="Add approved activity logs from a CSV file (nip,day,minutes,points).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_activities(slug, path):
+    from .inputs import import_activities as work
+
+    click.echo(f"{_import(slug, path, work)['added']} added")
+
+
+@remuneration_group.command("import-excuses",
+                            help="Add approved leave and duty travel from a CSV file (nip,kind,first_day,last_day,reference).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_excuses(slug, path):
+    from .inputs import import_excuses as work
+
+    click.echo(f"{_import(slug, path, work)['added']} added")
+
+
+@remuneration_group.command("run", help="Compute (or compute again) a month's TPP: pamong remuneration run SLUG 2026-03.")
+@click.argument("slug")
+@click.argument("month")
+@with_appcontext
+def run(slug, month):
+    tenant = _tenant(slug)
+    year, number = _month(month)
+    with click.progressbar(length=1, label=f"TPP {year}-{number:02d}", file=sys.stderr) as bar:
+        def progress(done, total):
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+        try:
+            result = services.run_month(tenant, Actor.system("remuneration-cli", tenant), year, number, progress)
+        except PamongError as exc:
+            _fail(str(exc))
+        total, amount = result.total, f"{result.amount:,}".replace(",", ".")
+    db.session.commit()
+    click.echo(f"{year}-{number:02d}: {total} employee(s), TPP Rp{amount}")
+
+
+@remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")
+@click.argument("slug")
+@click.argument("month")
+@with_appcontext
+def close(slug, month):
+    tenant = _tenant(slug)
+    year, number = _month(month)
+    try:
+        services.close_month(tenant, Actor.system("remuneration-cli", tenant), year, number)
+    except PamongError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"{year}-{number:02d}: closed")

@@ -1,0 +1,50 @@
+"""From attendance punches to the engine's working days (pure: no database).
+
+A punch is ``(local datetime, kind)`` with kind ``in``, ``out`` or ``assembly`` (apel), in the
+tenant's zone. Per working day: lateness is the first check-in after ``work_start``, early leave the
+last check-out before the end of work (``friday_work_end`` on Fridays), in whole minutes (seconds
+dropped: 07:30:59 is on time). No punch at all on a working day without an approved excuse is an
+unexcused absence; a day with only one of check-in/check-out counts the missing one as "no record".
+On an assembly weekday of the rule set, a present employee without an ``assembly`` punch missed it.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .engine import Day
+from .rules import RuleSet
+
+KINDS = ("in", "out", "assembly")
+
+
+def _minutes(later: datetime, earlier: datetime) -> int:
+    return max(0, int((later - earlier).total_seconds()) // 60)
+
+
+def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse: str | None = None) -> Day:
+    """The engine's ``Day`` for one working ``day`` from its local punches."""
+    if excuse:
+        return Day(day, excused=excuse)
+    first_in = last_out = None
+    assembly = False
+    for at, kind in punches:  # one pass: a run looks at ~800,000 punches
+        if kind == "in":
+            if first_in is None or at < first_in:
+                first_in = at
+        elif kind == "out":
+            if last_out is None or at > last_out:
+                last_out = at
+        else:
+            assembly = True
+    if first_in is None and last_out is None:
+        return Day(day, late_minutes=None, early_minutes=None, absent=True)
+    zone = (first_in or last_out).tzinfo
+    late = _minutes(first_in, datetime.combine(day, rule.work_start, tzinfo=zone)) if first_in else None
+    early = _minutes(datetime.combine(day, rule.end_of_work(day), tzinfo=zone), last_out) if last_out else None
+    return Day(day, late_minutes=late, early_minutes=early,
+               missed_assembly=day.weekday() in rule.assembly_weekdays and not assembly)
+
+
+def month_days(rule: RuleSet, working_days: list[date], punches: dict[date, list], excuses: dict[date, str]) -> tuple:
+    """Every working day of the month for one employee: ``punches`` and ``excuses`` keyed by local date."""
+    return tuple(day_of(rule, d, punches.get(d, []), excuses.get(d)) for d in working_days)

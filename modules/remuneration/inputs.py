@@ -1,0 +1,83 @@
+"""The other inputs of a run, from CSV files (a header row first; UTF-8):
+
+- approved activity logs: ``nip,day,minutes,points`` (``day`` ISO date; minutes and points whole
+  numbers from 0; a row is an activity its supervisor approved in the source system: e-Kinerja);
+- approved excuses: ``nip,kind,first_day,last_day,reference`` (``kind`` ``leave`` or ``duty_travel``).
+
+Errors (``ValidationError``, nothing written), ``where`` = ``line N: field``: an unknown or invalid
+NIP, a date that is not ISO, a negative or non-integer number, an unknown kind, a last day before the
+first. Audited per file.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope
+
+from .attendance import EXCUSE_KINDS, read_csv_columns
+from .models import Activity, Employee, Excuse
+
+
+def _employees(tenant) -> dict[str, int]:
+    with tenant_scope(tenant):
+        return dict(db.session.execute(db.select(Employee.nip_hash, Employee.id)).all())
+
+
+def _employee(ids: dict, row: dict) -> int:
+    try:
+        found = ids.get(identity_lookup("nip", row.get("nip", "")))
+    except IdentityError as exc:
+        raise ValidationError(str(exc.message), where=f"line {row['line']}: nip") from None
+    if found is None:
+        raise ValidationError(f"no employee with NIP {row.get('nip')}", where=f"line {row['line']}: nip")
+    return found
+
+
+def _day(row: dict, key: str) -> date:
+    try:
+        return date.fromisoformat(row.get(key, ""))
+    except ValueError:
+        raise ValidationError(f"{row.get(key)!r} is not a date (YYYY-MM-DD)", where=f"line {row['line']}: {key}") from None
+
+
+def _count(row: dict, key: str) -> int:
+    value = row.get(key) or "0"
+    if not value.isdigit() or int(value) > 100_000:
+        raise ValidationError(f"{value!r} is not a whole number from 0 to 100000", where=f"line {row['line']}: {key}")
+    return int(value)
+
+
+def import_activities(tenant, actor, data: bytes, filename: str = "activities.csv") -> dict:
+    """Approved activity logs; returns ``{"added"}``."""
+    rows = read_csv_columns(data, filename, ("nip", "day", "minutes"))
+    ids = _employees(tenant)
+    items = [Activity(employee_id=_employee(ids, r), day=_day(r, "day"), minutes=_count(r, "minutes"),
+                      points=_count(r, "points"), description=r.get("description", "")[:500], approved=True)
+             for r in rows]
+    with tenant_scope(tenant):
+        db.session.add_all(items)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.activities.import", "file", filename[:100], after={"added": len(items)})
+    return {"added": len(items)}
+
+
+def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") -> dict:
+    """Approved leave and duty travel; returns ``{"added"}``."""
+    rows = read_csv_columns(data, filename, ("nip", "kind", "first_day", "last_day"))
+    ids = _employees(tenant)
+    items = []
+    for r in rows:
+        employee_id = _employee(ids, r)
+        kind = (r.get("kind") or "").lower()
+        if kind not in EXCUSE_KINDS:
+            raise ValidationError(f"kind must be one of {', '.join(EXCUSE_KINDS)}", where=f"line {r['line']}: kind")
+        first, last = _day(r, "first_day"), _day(r, "last_day")
+        if last < first:
+            raise ValidationError("the last day is before the first", where=f"line {r['line']}: last_day")
+        items.append(Excuse(employee_id=employee_id, kind=kind, first_day=first, last_day=last,
+                            reference=(r.get("reference") or "")[:100]))
+    with tenant_scope(tenant):
+        db.session.add_all(items)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.excuses.import", "file", filename[:100], after={"added": len(items)})
+    return {"added": len(items)}

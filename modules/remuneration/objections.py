@@ -1,0 +1,79 @@
+"""Objections (keberatan): an employee objects to one month's TPP within ``objection_days`` working
+days (the tenant's calendar) after the month was last run; the core's approval chain takes it to the
+supervisor (an officer of the employee's agency), then the personnel agency (admin), each approving
+with a note; the last approval resolves it. Nothing here stores the chain's state (core.approvals).
+
+Errors: ``ValidationError`` codes ``objection_window_closed`` (after the window), ``objection_twice``
+(an open objection to the same month), ``validation_error`` (an empty reason); ``ApprovalError``
+(out of turn, not the step's holder, twice) from the core.
+"""
+from __future__ import annotations
+
+from core.kit import ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
+
+from .models import Employee, Objection, Result, Run
+from .settings import settings_of
+
+MODULE, KIND = "remuneration", "objection"
+
+
+def deadline(tenant, run: Run):
+    """The last instant (UTC) an objection to ``run`` is taken: the end of the N-th working day after it was run."""
+    return calendar_of(tenant).working_days_after(run.computed_at, settings_of(tenant)["objection_days"])
+
+
+def file_objection(tenant, actor, employee: Employee, year: int, month: int, reason: str) -> Objection:
+    """Object to ``employee``'s result for ``year``-``month``; starts the approval chain. Audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say what is wrong."), where="reason")
+    if len(reason) > 2000:
+        raise ValidationError(_("At most 2,000 characters."), where="reason")
+    with tenant_scope(tenant):
+        found = db.session.execute(db.select(Run, Result).join(Result, Result.run_id == Run.id).where(
+            Run.year == year, Run.month == month, Result.employee_id == employee.id)).first()
+        if found is None:
+            raise ValidationError(_("No TPP for %(month)s.", month=f"{year}-{month:02d}"), where="month")
+        run, result = found
+        if utcnow() > deadline(tenant, run):
+            raise ValidationError(_("The time to object to %(month)s has passed.", month=f"{year}-{month:02d}"), where="month",
+                                  code="objection_window_closed")
+        if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
+                                                            Objection.status == "open")).first():
+            raise ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
+        objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)
+        db.session.add(objection)
+        db.session.flush()
+        approvals.start_chain(tenant, MODULE, KIND, objection.id, [
+            {"role": "officer", "unit": employee.agency, "label": "Atasan langsung"},
+            {"role": "admin", "label": "BKPSDM"}], actor)
+        audit(tenant, actor, "remuneration.objection.file", "objection", objection.id,
+              after={"month": f"{year}-{month:02d}", "employee": employee.id})
+    return objection
+
+
+def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
+    """Approve the step ``step`` of an objection's chain with ``note``; the last one resolves it."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Write the decision."), where="note")
+    with tenant_scope(tenant):
+        objection = db.session.get(Objection, objection_id)
+        if objection is None:
+            raise ValidationError(_("No such objection."), where="objection")
+        chain = approvals.approve(tenant, MODULE, KIND, objection.id, actor, step=step, note=note)
+        if chain.status == approvals.APPROVED:
+            objection.status, objection.decision = "resolved", note
+            audit(tenant, actor, "remuneration.objection.resolve", "objection", objection.id,
+                  before={"status": "open"}, after={"status": "resolved", "decision": note})
+    return objection
+
+
+def open_objections(tenant, offset: int = 0, limit: int = 1000) -> list[tuple[Objection, Employee, dict | None]]:
+    """Open objections, oldest first, each with its employee and the step awaiting action (``limit``
+    of them from ``offset``)."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Objection, Employee).join(Employee, Employee.id == Objection.employee_id)
+                                  .where(Objection.status == "open").order_by(Objection.filed_at, Objection.id)
+                                  .offset(offset).limit(limit)).all()
+        return [(o, e, approvals.awaiting(tenant, approvals.get_chain(tenant, MODULE, KIND, o.id))) for o, e in rows]

@@ -1,0 +1,204 @@
+"""The monthly run: every active employee's TPP for one month, stored with its breakdown.
+
+``run_month`` may be called again and again (each call replaces the month's results with what the
+inputs say now: idempotent) until ``close_month`` (the finance role) closes it; a closed month is
+immutable (``MonthClosed``, code ``month_closed``) and keeps the rule set it was computed with, so a
+later rule never changes it. Both are audited; the caller commits.
+"""
+from __future__ import annotations
+
+import json
+from calendar import monthrange
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_change, gettext as _, tenant_scope, utcnow
+
+from .days import month_days
+from .engine import EmployeeMonth, compute
+from .models import Activity, Adjustment, Employee, Excuse, Punch, Result, Run, Sanction
+from .rules import ceiling_for, parse_rules, rule_for
+from .settings import settings_of
+
+BATCH = 500
+
+
+class MonthClosed(PamongError):
+    code = "month_closed"
+
+
+def _month(year: int, month: int) -> tuple[date, date]:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise ValidationError(_("%(year)s-%(month)s is not a month", year=year, month=month), where="month")
+    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+
+
+def get_run(tenant, year: int, month: int, lock: bool = False) -> Run | None:
+    with tenant_scope(tenant):
+        query = db.select(Run).where(Run.year == year, Run.month == month)
+        return db.session.execute(for_change(query, Run) if lock else query).scalar_one_or_none()
+
+
+def _punches_by_employee(zone, start: datetime, end: datetime):
+    """``(employee_id, {local date: [(local datetime, kind)]})`` in employee order, streamed from the
+    database so that only one employee's month is in memory at a time (18,000 employees: ~800,000 rows)."""
+    rows = db.session.execute(db.select(Punch.employee_id, Punch.at, Punch.kind)
+                              .where(Punch.at >= start, Punch.at < end).order_by(Punch.employee_id)
+                              .execution_options(yield_per=5000))
+    current, days = None, defaultdict(list)
+    for employee_id, at, kind in rows:
+        if employee_id != current:
+            if current is not None:
+                yield current, days
+            current, days = employee_id, defaultdict(list)
+        local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+        days[local.date()].append((local, kind))
+    if current is not None:
+        yield current, days
+
+
+def _inputs(tenant, first: date, last: date):
+    zone = ZoneInfo(tenant.timezone)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(timezone.utc)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(timezone.utc)
+    punches = _punches_by_employee(zone, start, end)
+    excuses: dict[int, dict] = defaultdict(dict)
+    for e in db.session.execute(db.select(Excuse).where(Excuse.first_day <= last, Excuse.last_day >= first)).scalars():
+        day = max(e.first_day, first)
+        while day <= min(e.last_day, last):
+            excuses[e.employee_id][day] = e.kind
+            day += timedelta(days=1)
+    achieved: dict[int, tuple[int, int]] = {}
+    for employee_id, minutes, points in db.session.execute(
+            db.select(Activity.employee_id, db.func.sum(Activity.minutes), db.func.sum(Activity.points))
+            .where(Activity.approved.is_(True), Activity.day >= first, Activity.day <= last)
+            .group_by(Activity.employee_id)):
+        achieved[employee_id] = (int(minutes or 0), int(points or 0))
+    sanctions: dict[int, list] = defaultdict(list)
+    for employee_id, code in db.session.execute(db.select(Sanction.employee_id, Sanction.code)
+                                                .where(Sanction.first_month <= first, Sanction.last_month >= first)):
+        sanctions[employee_id].append(code)
+    return punches, excuses, achieved, sanctions
+
+
+def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
+    """Compute (or compute again) ``year``-``month``; ``progress(done, total)`` after each batch.
+    Raises ``MonthClosed`` for a closed month, ``ValidationError`` for a month with no rule set in
+    force or a position class without a ceiling for the year (nothing written)."""
+    first, last = _month(year, month)
+    settings = settings_of(tenant)
+    rules = parse_rules(settings["rules"])
+    rule = rule_for(rules, year, month)
+    raw_rule = next((r for r in settings["rules"] if r["effective_from"] == rule.effective_from.isoformat()), {})
+    cal = calendar_of(tenant)
+    working = [first + timedelta(days=i) for i in range(last.day) if cal.is_working_day(first + timedelta(days=i))]
+    with tenant_scope(tenant):
+        run = get_run(tenant, year, month, lock=True)
+        if run is not None and run.status == "closed":
+            raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"),
+                              where="month")
+        employees = list(db.session.execute(db.select(Employee.id, Employee.agency, Employee.position_class)
+                                            .where(Employee.active.is_(True)).order_by(Employee.id)).all())
+        ceilings = {}
+        for cls in {row.position_class for row in employees}:
+            ceilings[cls] = ceiling_for(settings["ceilings"], cls, year)
+        if run is None:
+            run = Run(year=year, month=month, status="open")
+            db.session.add(run)
+            db.session.flush()
+        else:
+            db.session.execute(db.delete(Result).where(Result.run_id == run.id))
+        punches, excuses, achieved, sanctions = _inputs(tenant, first, last)
+        adjustments: dict[int, list] = defaultdict(list)
+        for a in db.session.execute(db.select(Adjustment).where(Adjustment.year == year, Adjustment.month == month)
+                                    .order_by(Adjustment.id)).scalars():
+            adjustments[a.employee_id].append({"code": "adjustment", "detail": f"{a.source_year}-{a.source_month:02d}",
+                                               "count": 1, "bp": 0, "amount": a.amount})
+        run.total, run.done, run.amount = len(employees), 0, 0
+        run.rules_from, run.rules = rule.effective_from, json.dumps(raw_rule, sort_keys=True, default=str)
+        batch = []
+        stream = iter(punches)
+        pending = next(stream, None)
+        for employee_id, agency, cls in employees:  # both in employee id order
+            while pending is not None and pending[0] < employee_id:
+                pending = next(stream, None)  # punches of an inactive employee
+            mine = {}
+            if pending is not None and pending[0] == employee_id:
+                mine, pending = pending[1], next(stream, None)
+            minutes, points = achieved.get(employee_id, (0, 0))
+            result = compute(rule, EmployeeMonth(
+                ceiling=ceilings[cls], achieved=points if rule.performance_basis == "points" else minutes,
+                days=month_days(rule, working, mine, excuses.get(employee_id, {})),
+                sanctions=tuple(sanctions.get(employee_id, ()))))
+            extra = adjustments.get(employee_id, [])
+            tpp = max(0, result.tpp + sum(a["amount"] for a in extra))  # a recovery never makes the pay negative
+            run.amount += tpp
+            batch.append({"tenant_id": tenant.id, "run_id": run.id, "employee_id": employee_id, "agency": agency,
+                          "position_class": cls, "ceiling": result.ceiling, "tpp": tpp,
+                          "performance_bp": result.performance_bp, "deduction_bp": result.deduction_bp,
+                          "lines": [{"code": x.code, "detail": x.detail, "count": x.count, "bp": x.bp, "amount": x.amount}
+                                    for x in result.lines] + extra})
+            if len(batch) >= BATCH:
+                _flush(batch, run, progress)
+        _flush(batch, run, progress)
+        run.computed_at = utcnow()
+        audit(tenant, actor, "remuneration.run", "run", run.id,
+              after={"month": f"{year}-{month:02d}", "employees": run.total, "amount": run.amount,
+                     "rules_from": rule.effective_from})
+    return run
+
+
+def _flush(batch: list, run: Run, progress) -> None:
+    if batch:
+        db.session.execute(db.insert(Result), batch)
+        run.done += len(batch)
+        batch.clear()
+    if progress:
+        progress(run.done, run.total)
+
+
+def close_month(tenant, actor, year: int, month: int) -> Run:
+    """Close a computed month for payment (finance): it can no longer be run again. Audited."""
+    _month(year, month)
+    with tenant_scope(tenant):
+        run = get_run(tenant, year, month, lock=True)
+        if run is None or run.computed_at is None:
+            raise ValidationError(_("%(month)s has not been run", month=f"{year}-{month:02d}"), where="month")
+        if run.status == "closed":
+            raise MonthClosed(_("%(month)s is closed already", month=f"{year}-{month:02d}"), where="month")
+        run.status, run.closed_at = "closed", utcnow()
+        audit(tenant, actor, "remuneration.close", "run", run.id,
+              before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total})
+    return run
+
+
+def add_adjustment(tenant, actor, employee_id: int, source: tuple[int, int], target: tuple[int, int], amount: int,
+                   reason: str) -> Adjustment:
+    """Correct the closed month ``source`` (year, month) by ``amount`` rupiah (signed), paid in the
+    open month ``target``; the next run of ``target`` shows it as an ``adjustment`` line. Audited.
+    Errors: ``ValidationError`` (source not closed, target closed or not after the source, amount 0)."""
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
+        raise ValidationError(_("The amount must be a whole number of rupiah other than 0."), where="amount")
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why."), where="reason")
+    _month(*source)
+    _month(*target)
+    if target <= source:
+        raise ValidationError(_("A correction is paid in a later month."), where="month")
+    with tenant_scope(tenant):
+        before = get_run(tenant, *source)
+        if before is None or before.status != "closed":
+            raise ValidationError(_("Only a closed month is corrected by an adjustment; run an open month again."),
+                                  where="source")
+        later = get_run(tenant, *target)
+        if later is not None and later.status == "closed":
+            raise MonthClosed(_("%(month)s is closed already", month=f"{target[0]}-{target[1]:02d}"), where="month")
+        adjustment = Adjustment(employee_id=employee_id, year=target[0], month=target[1], source_year=source[0],
+                                source_month=source[1], amount=amount, reason=reason.strip())
+        db.session.add(adjustment)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.adjustment", "adjustment", adjustment.id,
+              after={"employee": employee_id, "source": f"{source[0]}-{source[1]:02d}",
+                     "paid_in": f"{target[0]}-{target[1]:02d}", "amount": amount})
+    return adjustment

@@ -1,0 +1,32 @@
+"""The signed PDF summary of one agency's closed month (core documents: the tenant's letterhead, a
+PAdES signature, a QR code to the public verification page, the register and the audit trail).
+
+Number: ``900/<serial>/TPP-<agency>/<month in Roman>/<year>`` from the core's gap-free counter
+(scope ``("remuneration", "summary")``, per year; 900 is the classification code of finance in the
+Permendagri 83/2022 archive classification). Errors: ``ValidationError`` codes ``month_open`` (only a
+closed month is summarised), ``not_found`` (no result of that agency); the core's ``SigningError``.
+"""
+from __future__ import annotations
+
+from core.kit import ValidationError, documents, gettext as _, issue_number, mask_identity, tenant_scope
+
+from .models import Run
+from .services import agency_table, payroll
+
+PATTERN = "900/{serial}/TPP-{agency}/{month_roman}/{year}"
+
+
+def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str = "Kepala BKPSDM"):
+    """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document."""
+    if run.status != "closed":
+        raise ValidationError(_("Only a closed month is summarised."), where="month", code="month_open")
+    row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)
+    if row is None:
+        raise ValidationError(_("No TPP for agency %(agency)s in this month.", agency=agency), where="agency", code="not_found")
+    people = [{**p, "nip": mask_identity(p["nip"], reveal=False)} for p in payroll(tenant, run, agency)]
+    with tenant_scope(tenant):
+        __, number = issue_number(tenant, ("remuneration", "summary"), PATTERN, "year", agency=agency)
+        month = f"{run.year}-{run.month:02d}"
+        return documents.issue(tenant, "tpp-summary", number, str(_("TPP summary %(agency)s %(month)s", agency=agency, month=month)),
+                               "remuneration/summary.html", {"row": row, "people": people, "month": month},
+                               signer_position, actor)

@@ -1,0 +1,70 @@
+"""``pamong remuneration ...``: imports, a run with its progress bar, closing; bad input is one line
+naming the file, line and field, exit status 2, nothing written."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from cli import cli
+from core.kit import db, tenant_scope
+
+from ..models import Employee
+from .helpers import MODULE, NIPS, SETTINGS, attendance_csv, employees_csv, three_employees
+
+
+def pamong(app, *args):
+    return CliRunner().invoke(cli, [MODULE, *args], obj=ScriptInfo(create_app=lambda: app))
+
+
+def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    (tmp_path / "absen.csv").write_bytes(attendance_csv((NIPS[0], "2026-03-02T07:20:00+08:00", "in")))
+    done = pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv"))
+    assert done.exit_code == 0 and "3 added" in done.output
+    done = pamong(app, "import-attendance", tenant.slug, str(tmp_path / "absen.csv"))
+    assert done.exit_code == 0 and "1 added" in done.output
+    done = pamong(app, "run", tenant.slug, "2026-03")
+    assert done.exit_code == 0 and "2026-03: 3 employee(s), TPP Rp" in done.output
+    assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
+    again = pamong(app, "run", tenant.slug, "2026-03")
+    assert again.exit_code == 2 and "2026-03 is closed" in again.output
+
+
+def test_bad_input_is_one_line_and_exit_2(app, create_tenant, tmp_path):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    bad = tmp_path / "pegawai.csv"
+    bad.write_bytes(employees_csv((NIPS[0], "Andi", "DLH", "JF-AHLI", ""), ("1234", "X", "DLH", "JF-AHLI", "")))
+    done = pamong(app, "import-employees", tenant.slug, str(bad))
+    assert done.exit_code == 2 and done.output.strip().count("\n") == 0
+    assert f"{bad}: line 3: nip:" in done.output
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.execute(db.select(Employee)).first() is None
+    assert pamong(app, "run", tenant.slug, "maret").exit_code == 2
+    assert pamong(app, "run", "no-such-tenant", "2026-03").exit_code == 2
+    assert "has not been run" in pamong(app, "close", tenant.slug, "2026-03").output
+
+
+def test_activities_and_excuses_feed_the_run(app, create_tenant, tmp_path, audit_entries):
+    from ..models import Result
+    from ..services import get_run
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    (tmp_path / "kinerja.csv").write_text(f"nip,day,minutes,points\n{NIPS[0]},2026-03-02,4500,0\n{NIPS[0]},2026-03-03,1500,\n")
+    (tmp_path / "cuti.csv").write_text(f"nip,kind,first_day,last_day,reference\n{NIPS[0]},leave,2026-03-01,2026-03-31,CT-1\n")
+    assert pamong(app, "import-activities", tenant.slug, str(tmp_path / "kinerja.csv")).output.strip() == "2 added"
+    assert pamong(app, "import-excuses", tenant.slug, str(tmp_path / "cuti.csv")).output.strip() == "1 added"
+    assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0
+    with app.app_context(), tenant_scope(tenant):
+        run = get_run(tenant, 2026, 3)
+        tpps = sorted(db.session.execute(db.select(Result.tpp).where(Result.run_id == run.id)).scalars())
+    assert tpps[-1] == 10_000_000        # 6,000 minutes and a month of leave: the whole ceiling
+    assert len(audit_entries(tenant, "remuneration.activities.import")) == 1
+    (tmp_path / "bad.csv").write_text(f"nip,kind,first_day,last_day\n{NIPS[0]},sick,2026-03-01,2026-03-02\n")
+    bad = pamong(app, "import-excuses", tenant.slug, str(tmp_path / "bad.csv"))
+    assert bad.exit_code == 2 and "line 2: kind" in bad.output
+    (tmp_path / "bad.csv").write_text(f"nip,day,minutes\n{NIPS[0]},2026-03-02,-5\n")
+    bad = pamong(app, "import-activities", tenant.slug, str(tmp_path / "bad.csv"))
+    assert bad.exit_code == 2 and "line 2: minutes" in bad.output

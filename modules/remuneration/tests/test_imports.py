@@ -1,0 +1,109 @@
+"""Employees and attendance files, and the bad input they must survive: every error names the line
+and the field, and nothing is written."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from core.kit import ValidationError, db, tenant_scope
+
+from ..employees import history
+from ..models import Employee, Punch
+from ..services import import_attendance, import_employees
+from .helpers import MODULE, NIPS, SETTINGS, attendance_csv, employees_csv, three_employees
+
+
+def count(tenant, model) -> int:
+    with tenant_scope(tenant):
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar()
+
+
+def test_employees_are_added_then_updated_with_their_history(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS}, agencies=[{"code": "DLH", "name": "DLH"}, {"code": "PU", "name": "PU"}])
+    assert import_employees(tenant, "test", three_employees()) == {"added": 3, "updated": 0, "unchanged": 0}
+    db.session.commit()
+    moved = employees_csv((NIPS[0], "Andi Baso", "PU", "PELAKSANA", "andi@example.test"))
+    assert import_employees(tenant, "test", moved) == {"added": 0, "updated": 1, "unchanged": 0}
+    db.session.commit()
+    with tenant_scope(tenant):
+        andi = db.session.execute(db.select(Employee).where(Employee.agency == "PU")).scalar_one()
+        assert andi.nip == NIPS[0] and andi.position_class == "PELAKSANA"
+        assert [(c.field, c.before, c.after) for c in history(tenant, andi.id)] == [
+            ("agency", "DLH", "PU"), ("position_class", "JF-AHLI", "PELAKSANA")]
+    assert len(audit_entries(tenant, "remuneration.employees.import")) == 2
+
+
+def test_employees_come_from_xlsx_too(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    book = Workbook()
+    book.active.append(["nip", "name", "agency", "position_class"])
+    book.active.append([NIPS[0], "Andi Baso", "DLH", "JF-AHLI"])
+    data = io.BytesIO()
+    book.save(data)
+    assert import_employees(tenant, "test", data.getvalue(), "pegawai.xlsx")["added"] == 1
+    with pytest.raises(ValidationError) as exc:
+        import_employees(tenant, "test", b"not a workbook", "pegawai.xlsx")
+    assert exc.value.where == "pegawai.xlsx"
+
+
+@pytest.mark.parametrize("row, where", [
+    (("123", "X", "DLH", "JF-AHLI", ""), "line 3: nip"),                        # not 18 digits
+    ((NIPS[1], "X", "DLH", "JF-AHLI", ""), "line 3: nip"),                      # the same NIP twice
+    (("199007242015032003", "X", "DINSOS", "JF-AHLI", ""), "line 3: agency"),   # no such agency
+    (("199007242015032003", "X", "DLH", "ESELON-9", ""), "line 3: position_class"),  # no ceiling
+    (("199007242015032003", "", "DLH", "JF-AHLI", ""), "line 3: name"),
+])
+def test_a_bad_employee_row_is_named_and_nothing_written(app_ctx, create_tenant, row, where):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    with pytest.raises(ValidationError) as exc:
+        import_employees(tenant, "test", employees_csv((NIPS[1], "Sitti", "DLH", "PELAKSANA", ""), row))
+    assert exc.value.where == where
+    db.session.rollback()
+    assert count(tenant, Employee) == 0
+
+
+def test_attendance_is_stored_once_however_often_the_file_comes(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    db.session.commit()
+    data = attendance_csv((NIPS[0], "2026-03-02T07:25:00+08:00", "in"), (NIPS[0], "2026-03-02T16:05:00+08:00", "OUT"),
+                          (NIPS[1], "2026-03-01T23:30:00Z", "in"))  # Z is UTC: 07:30 WITA, the same instant
+    with pytest.raises(ValidationError):
+        import_attendance(tenant, "test", data)          # Z is not the tenant's offset
+    db.session.rollback()
+    data = data.replace(b"2026-03-01T23:30:00Z", b"2026-03-02T07:30:00+08:00")
+    assert import_attendance(tenant, "test", data) == {"added": 3, "skipped": 0}
+    assert import_attendance(tenant, "test", data) == {"added": 0, "skipped": 3}
+    db.session.commit()
+    assert count(tenant, Punch) == 3
+    assert [e["summary"]["after"]["added"] for e in audit_entries(tenant, "remuneration.attendance.import")] == [3, 0]
+
+
+@pytest.mark.parametrize("rows, where, words", [
+    ([("199001012015031999", "2026-03-02T07:25:00+08:00", "in")], "line 3: nip", "no employee"),
+    ([("12345", "2026-03-02T07:25:00+08:00", "in")], "line 3: nip", ""),
+    ([(NIPS[0], "2026-03-02T07:20:00+08:00", "in")], "line 3", "line 2"),                     # duplicate row
+    ([(NIPS[0], "2026-03-02T07:25:00+07:00", "in")], "line 3: timestamp", "Asia/Makassar"),   # WIB, not WITA
+    ([(NIPS[0], "2026-03-02T07:25:00", "in")], "line 3: timestamp", "offset"),                # no zone at all
+    ([(NIPS[0], "02/03/2026 07:25", "in")], "line 3: timestamp", "ISO 8601"),
+    ([(NIPS[0], "2026-03-02T06:00:00+08:00", "out")], "line 3: timestamp", "check-out before"),  # out of order
+    ([(NIPS[0], "2026-03-02T12:00:00+08:00", "lunch")], "line 3: kind", "in, out, assembly"),
+])
+def test_a_bad_attendance_row_is_named_and_nothing_written(app_ctx, create_tenant, rows, where, words):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    db.session.commit()
+    with pytest.raises(ValidationError) as exc:
+        import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-03-02T07:20:00+08:00", "in"), *rows))
+    assert exc.value.where == where and words in exc.value.message
+    db.session.rollback()
+    assert count(tenant, Punch) == 0
+
+
+def test_an_attendance_file_without_its_columns_is_refused(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    with pytest.raises(ValidationError) as exc:
+        import_attendance(tenant, "test", b"nip,time\n1,2\n", "mesin.csv")
+    assert exc.value.where == "mesin.csv: line 1" and "timestamp" in exc.value.message

@@ -1,0 +1,104 @@
+"""The pages over HTTP: an employee's own month with its breakdown, the personnel agency's runs,
+running and closing a month, the payroll exports; and who may see what."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from core.kit import db
+
+from ..services import import_attendance, import_employees, run_month
+from .helpers import MODULE, NIPS, SETTINGS, attendance_csv, employees_csv
+
+
+def setup(app, create_tenant, create_user, email_for_andi=None):
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["en", "id"])
+    admin = create_user(tenant, role="admin")
+    andi = email_for_andi or create_user(tenant, role="officer", agency="DLH")
+    with app.app_context():
+        import_employees(tenant, "test", employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", andi),
+                                                       (NIPS[1], "Sitti Rahmawati", "DLH", "PELAKSANA", "")))
+        import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-03-02T08:15:00+08:00", "in")))
+        run_month(tenant, "test", 2026, 3)
+        db.session.commit()
+    return tenant, admin, andi
+
+
+def test_an_employee_sees_their_own_breakdown_and_nobody_elses(app, client, create_tenant, create_user, login):
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    login(client, andi, tenant)
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/?lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Andi Baso" in html and "Sitti" not in html
+    assert "Late arrival (minutes)" in html and "31-60" in html and "Missed assembly" in html
+    assert client.get(f"/t/{tenant.slug}/{MODULE}/runs").status_code == 403
+
+
+def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, create_tenant, create_user, login,
+                                                            audit_entries):
+    tenant, admin, _ = setup(app, create_tenant, create_user)
+    login(client, admin, tenant)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    runs = client.get(f"{base}/runs").get_data(as_text=True)
+    assert "2026-03" in runs and "<progress" in runs
+    table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
+    assert "DLH" in table and "<table" in table
+    assert client.post(f"{base}/runs", data={"month": "2026-03"}).status_code == 302
+    assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 302
+    csv_text = client.get(f"{base}/runs/2026/3/payroll.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "nip,name,agency,position_class,ceiling,tpp" and NIPS[0] in csv_text
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/runs/2026/3/payroll.xlsx").data)).active
+    assert [c.value for c in sheet[1]] == ["nip", "name", "agency", "position_class", "ceiling", "tpp"]
+    assert sheet.max_row == 3
+    assert client.post(f"{base}/runs/2026/3/close").status_code == 302
+    closed = client.post(f"{base}/runs", data={"month": "2026-03"}, follow_redirects=True).get_data(as_text=True)
+    assert "is closed" in closed
+    assert client.get(f"{base}/runs/2026/4").status_code == 404
+    assert len(audit_entries(tenant, "remuneration.close")) == 1
+
+
+def test_a_citizen_without_an_employee_record_is_told(app, client, create_tenant, create_user, login):
+    tenant, _, _ = setup(app, create_tenant, create_user)
+    warga = create_user(tenant, role="citizen")
+    login(client, warga, tenant)
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/?lang=en")
+    assert page.status_code == 200 and "not linked to an employee" in page.get_data(as_text=True)
+
+
+def test_an_objection_from_the_phone_page_reaches_the_supervisor(app, client, create_tenant, create_user, login,
+                                                                 frozen_clock):
+    from datetime import datetime, timezone
+
+    frozen_clock.set(datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc))
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    login(client, andi, tenant)
+    sent = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Saya cuti tanggal 2 Maret."},
+                       follow_redirects=True)
+    assert "sent to your supervisor" in sent.get_data(as_text=True) or "dikirim" in sent.get_data(as_text=True)
+    client.get(f"/t/{tenant.slug}/logout")
+    supervisor = create_user(tenant, role="officer", agency="DLH")
+    other = app.test_client()
+    login(other, supervisor, tenant)
+    page = other.get(f"{base}/objections").get_data(as_text=True)
+    assert "Saya cuti tanggal 2 Maret." in page and 'name="step" value="0"' in page
+    objection_id = page.split("/objections/")[1].split("/")[0]
+    assert other.post(f"{base}/objections/{objection_id}/decide", data={"step": "0", "note": "Benar"}).status_code == 302
+    assert 'name="step"' not in other.get(f"{base}/objections").get_data(as_text=True)   # now the agency's turn
+
+
+def test_the_personnel_agency_uploads_files_and_bad_lines_are_named(app, client, create_tenant, create_user, login):
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["en", "id"])
+    login(client, create_user(tenant, role="admin"), tenant)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    good = employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", ""))
+    done = client.post(f"{base}/imports?lang=en", data={"kind": "employees", "file": (io.BytesIO(good), "pegawai.csv")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "pegawai.csv imported: added 1" in done
+    bad = attendance_csv((NIPS[0], "2026-03-02T07:25:00+07:00", "in"))
+    done = client.post(f"{base}/imports?lang=en", data={"kind": "attendance", "file": (io.BytesIO(bad), "absen.csv")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "absen.csv: line 2: timestamp:" in done
+    done = client.post(f"{base}/imports?lang=en", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
+    assert "Choose what the file holds" in done

@@ -1,0 +1,163 @@
+"""The monthly run on the database: inputs to stored results, idempotent re-runs, closing, and the
+rules a closed month keeps."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.kit import PamongError, ValidationError, calendar_of, db, module_settings, tenant_scope
+
+from ..models import Excuse, Result
+from ..services import add_adjustment, close_month, import_attendance, import_employees, run_month
+from .helpers import CEILINGS, MODULE, NIPS, SETTINGS, attendance_csv, three_employees
+
+# March 2026 in Makassar (WITA, +08:00); its working days come from the core's calendar (Nyepi, Idul Fitri off)
+MARCH = (2026, 3)
+
+
+def results(tenant, run):
+    with tenant_scope(tenant):
+        return {r.employee_id: r for r in db.session.execute(db.select(Result).where(Result.run_id == run.id)).scalars()}
+
+
+def test_a_month_is_computed_per_employee_with_lines_and_audited(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    import_attendance(tenant, "test", attendance_csv(
+        (NIPS[0], "2026-03-02T07:45:00+08:00", "in"),          # 15 minutes late: 0.5 %
+        (NIPS[0], "2026-03-02T16:10:00+08:00", "out"),
+        (NIPS[0], "2026-03-02T07:50:00+08:00", "assembly"),
+    ))
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    rows = results(tenant, run)
+    with tenant_scope(tenant):
+        assert run.total == 3 and len(rows) == 3 and run.amount == sum(r.tpp for r in rows.values())
+    andi = next(r for r in rows.values() if r.ceiling == 10_000_000)
+    codes = {line["code"]: line for line in andi.lines}
+    # present one day of the month's working days, absent the others (3 % a day, capped at 100 % of D)
+    assert codes["late"]["amount"] == -20_000 and codes["late"]["detail"] == "1-30"
+    working = calendar_of(tenant).working_days_between(date(2026, 3, 1), date(2026, 4, 1))
+    assert codes["absence"]["count"] == working - 1 and codes["absence"]["bp"] == (working - 1) * 300
+    assert andi.tpp == sum(line["amount"] for line in andi.lines)
+    assert 0 <= andi.tpp <= andi.ceiling
+    assert audit_entries(tenant, "remuneration.run")[0]["summary"]["after"]["employees"] == 3
+
+
+def test_a_run_again_replaces_the_results_and_a_closed_month_is_immutable(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    first = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    before = {k: r.tpp for k, r in results(tenant, first).items()}
+    first_id = first.id
+    again = run_month(tenant, "test", *MARCH)
+    again_id = again.id
+    db.session.commit()
+    assert again_id == first_id and {k: r.tpp for k, r in results(tenant, again).items()} == before
+    employee_id = next(iter(before))
+    with tenant_scope(tenant):
+        db.session.add(Excuse(employee_id=employee_id, kind="leave", first_day=date(2026, 3, 1),
+                              last_day=date(2026, 3, 31)))
+    run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    assert results(tenant, first)[employee_id].tpp > before[employee_id]
+    close_month(tenant, "test", *MARCH)
+    db.session.commit()
+    closed = {k: r.tpp for k, r in results(tenant, first).items()}
+    with pytest.raises(PamongError) as exc:
+        run_month(tenant, "test", *MARCH)
+    assert exc.value.code == "month_closed"
+    db.session.rollback()
+    with pytest.raises(PamongError) as exc:
+        close_month(tenant, "test", *MARCH)
+    assert exc.value.code == "month_closed"
+    db.session.rollback()
+    assert {k: r.tpp for k, r in results(tenant, first).items()} == closed
+    assert [e["summary"]["after"]["status"] for e in audit_entries(tenant, "remuneration.close")] == ["closed"]
+
+
+def test_a_later_rule_set_never_changes_a_closed_month(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    march = run_month(tenant, "test", *MARCH)
+    close_month(tenant, "test", *MARCH)
+    db.session.commit()
+    closed = {k: (r.tpp, r.lines) for k, r in results(tenant, march).items()}
+    with tenant_scope(tenant):
+        rules_json = march.rules
+    # the tenant file changes the rules, even back to March: the closed month keeps what it was paid
+    later = {"effective_from": "2026-03-01", "performance_weight": 100, "discipline_weight": 0}
+    create_tenant(slug=tenant.slug, modules={MODULE: {**SETTINGS, "rules": [{"effective_from": "2026-01-01"}, later]}})
+    assert module_settings(tenant, MODULE)["rules"][1]["performance_weight"] == 100
+    with pytest.raises(PamongError):
+        run_month(tenant, "test", *MARCH)
+    db.session.rollback()
+    assert {k: (r.tpp, r.lines) for k, r in results(tenant, march).items()} == closed
+    with tenant_scope(tenant):
+        assert march.rules == rules_json and march.rules_from == date(2026, 1, 1)
+    april = run_month(tenant, "test", 2026, 4)
+    db.session.commit()
+    with tenant_scope(tenant):
+        assert april.rules_from == date(2026, 3, 1)
+    # with no discipline part, four weeks of absence cost nothing but the (unlogged) performance
+    assert all(line["code"] != "absence" or line["amount"] == 0 for r in results(tenant, april).values() for line in r.lines)
+
+
+def test_a_month_without_a_ceiling_or_rules_is_refused_and_nothing_written(app_ctx, create_tenant):
+    tenant = create_tenant(modules={MODULE: {"ceilings": [{**CEILINGS[0], "year": 2025}, {**CEILINGS[1], "year": 2025}]}})
+    import_employees(tenant, "test", three_employees())
+    with pytest.raises(ValidationError) as exc:
+        run_month(tenant, "test", *MARCH)
+    assert exc.value.where == "ceilings"
+    db.session.rollback()
+    with pytest.raises(ValidationError) as exc:
+        run_month(tenant, "test", 2025, 12)    # the default rule set takes effect in January 2026
+    assert exc.value.where == "rules"
+    with pytest.raises(ValidationError):
+        close_month(tenant, "test", *MARCH)
+
+
+def test_a_closed_month_is_corrected_by_an_adjustment_in_a_later_month(app_ctx, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    march = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    employee_id = next(iter(results(tenant, march)))
+    with pytest.raises(ValidationError) as exc:
+        add_adjustment(tenant, "test", employee_id, MARCH, (2026, 4), 150_000, "Dinas luar 2 Maret")
+    assert exc.value.where == "source"                         # an open month is simply run again
+    db.session.rollback()
+    close_month(tenant, "test", *MARCH)
+    db.session.commit()
+    with pytest.raises(ValidationError):
+        add_adjustment(tenant, "test", employee_id, MARCH, (2026, 2), 150_000, "Mundur")
+    db.session.rollback()
+    add_adjustment(tenant, "test", employee_id, MARCH, (2026, 4), 150_000, "Dinas luar 2 Maret")
+    april = run_month(tenant, "test", 2026, 4)
+    db.session.commit()
+    row = results(tenant, april)[employee_id]
+    [line] = [x for x in row.lines if x["code"] == "adjustment"]
+    assert line == {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150_000}
+    assert row.tpp == sum(x["amount"] for x in row.lines)
+    assert audit_entries(tenant, "remuneration.adjustment")[0]["summary"]["after"]["amount"] == 150_000
+
+
+def test_each_employee_gets_their_own_punches_and_the_inactive_none(app_ctx, create_tenant):
+    from ..models import Employee
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    import_attendance(tenant, "test", attendance_csv(
+        *[(nip, "2026-03-03T07:40:00+08:00", "in") for nip in NIPS],          # all 10 minutes late
+        (NIPS[2], "2026-03-04T09:00:00+08:00", "in")))                        # the third also 90 minutes
+    with tenant_scope(tenant):
+        first = db.session.execute(db.select(Employee).order_by(Employee.id)).scalars().first()
+        first.active, first_id = False, first.id
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    rows = results(tenant, run)
+    assert first_id not in rows and len(rows) == 2
+    late = {k: sorted((x["detail"], x["count"]) for x in r.lines if x["code"] == "late") for k, r in rows.items()}
+    assert sorted(late.values()) == [[("1-30", 1)], [("1-30", 1), ("61-90", 1)]]

@@ -1,0 +1,39 @@
+"""A rule file that breaks a rule is refused where it is written (the tenant file), naming the key,
+and changes nothing; the Makassar file validates."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from core.kit import PamongError, module_settings
+
+from .helpers import MODULE, SETTINGS
+
+BANDS = [{"from_minutes": 1, "to_minutes": 30, "percent": 0.5}, {"from_minutes": 25, "percent": 1}]
+
+
+@pytest.mark.parametrize("rule, where", [
+    ({"effective_from": "2026-01-01", "performance_weight": 70, "discipline_weight": 40}, "rules[0].performance_weight"),
+    ({"effective_from": "2026-01-01", "lateness_bands": BANDS}, "rules[0].lateness_bands[1]"),
+    ({"effective_from": "2026-01-01", "absence_percent_per_day": 0.125}, "rules[0].absence_percent_per_day"),
+])
+def test_a_bad_rule_file_is_refused_naming_the_key(app_ctx, create_tenant, rule, where):
+    with pytest.raises(PamongError) as exc:
+        create_tenant(modules={MODULE: {**SETTINGS, "rules": [rule]}})
+    assert f"modules.{MODULE}.settings.{where}" in str(exc.value)
+
+
+def test_two_ceilings_for_one_class_and_year_are_refused(app_ctx, create_tenant):
+    with pytest.raises(PamongError) as exc:
+        create_tenant(modules={MODULE: {"ceilings": SETTINGS["ceilings"] + SETTINGS["ceilings"][:1]}})
+    assert f"modules.{MODULE}.settings.ceilings[2]" in str(exc.value)
+
+
+def test_the_makassar_settings_validate(app_ctx, create_tenant):
+    path = Path(__file__).resolve().parents[3] / "tenants" / "makassar.toml"
+    settings = tomllib.loads(path.read_text())["modules"][MODULE]["settings"]
+    tenant = create_tenant(modules={MODULE: settings}, agencies=[{"code": "DLH", "name": "DLH"}])
+    applied = module_settings(tenant, MODULE)
+    assert applied["rules"][0]["performance_weight"] == 60 and len(applied["ceilings"]) == 10

@@ -1,0 +1,43 @@
+"""The signed PDF summary of an agency's closed month, through the core's documents."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from cli import cli
+from core.kit import ValidationError, db, storage, tenant_scope
+
+from ..services import close_month, get_run, import_employees, run_month
+from ..summary import issue_summary
+from .helpers import MODULE, NIPS, SETTINGS, three_employees
+
+
+def test_a_closed_month_is_summarised_signed_and_numbered(app, create_tenant, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        run_month(tenant, "test", 2026, 3)
+        db.session.commit()
+        with tenant_scope(tenant), pytest.raises(ValidationError) as exc:
+            issue_summary(tenant, "test", get_run(tenant, 2026, 3), "DLH")
+        assert exc.value.code == "month_open"
+        db.session.rollback()
+        close_month(tenant, "test", 2026, 3)
+        db.session.commit()
+        with tenant_scope(tenant):
+            doc = issue_summary(tenant, "test", get_run(tenant, 2026, 3), "DLH")
+            number, key = doc.number, doc.storage_key
+            db.session.commit()
+        assert re.fullmatch(r"900/1/TPP-DLH/[IVXLC]+/20\d\d", number)     # numbered when issued
+        data = storage().get(key, tenant=tenant)
+        assert data.startswith(b"%PDF-") and b"/ByteRange" in data        # a PAdES signature
+        assert NIPS[0].encode() not in data                                # NIPs are masked
+        with tenant_scope(tenant), pytest.raises(ValidationError) as exc:
+            issue_summary(tenant, "test", get_run(tenant, 2026, 3), "PU")
+        assert exc.value.code == "not_found"
+    assert [e["summary"]["after"]["kind"] for e in audit_entries(tenant, "document.issued")] == ["tpp-summary"]

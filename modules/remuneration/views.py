@@ -1,0 +1,141 @@
+"""The pages: an employee's own months with the breakdown (works on a phone), the personnel
+agency's runs with their progress and the per-agency table, running and closing a month, and the
+payroll exports (CSV, XLSX). Served under the tenant's /remuneration/."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.kit import (
+    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, requires, unit_of_work, utcnow,
+)
+
+from . import services
+from .exports import payroll_csv, payroll_xlsx
+from .labels import line_label, percent
+
+pages = Blueprint("remuneration", __name__, template_folder="templates")
+TITLE = _l("Remuneration (TPP)")
+
+
+@pages.app_template_global("tpp_line")
+def _tpp_line(code):
+    return line_label(code)
+
+
+@pages.app_template_filter("tpp_percent")
+def _tpp_percent(bp):
+    return percent(bp)
+
+
+@pages.route("/")
+@requires("remuneration.own")
+def index():
+    employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
+    months = services.results_of(g.tenant, employee.id) if employee else []
+    chosen = request.args.get("month", "")
+    shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown)
+
+
+def _run_or_404(year: int, month: int):
+    run = services.get_run(g.tenant, year, month)
+    if run is None:
+        abort(404)
+    return run
+
+
+@pages.route("/runs")
+@requires("remuneration.read_all")
+def runs():
+    return render_template("remuneration/runs.html", module_title=TITLE, runs=services.runs(g.tenant),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
+
+
+@pages.route("/runs", methods=["POST"])
+@requires("remuneration.manage")
+def start_run():
+    value = request.form.get("month", "")
+    try:
+        year, month = (int(x) for x in value.split("-"))
+    except ValueError:
+        flash(_("Choose a month (YYYY-MM)."), "error")
+        return redirect(url_for(".runs"))
+    with unit_of_work() as work:
+        services.run_month(g.tenant, current_actor(), year, month)
+    if not work.ok:
+        flash(str(work.error.message), "error")
+        return redirect(url_for(".runs"))
+    flash(_("The month was computed."))
+    return redirect(url_for(".run", year=year, month=month))
+
+
+@pages.route("/runs/<int:year>/<int:month>")
+@requires("remuneration.read_all")
+def run(year, month):
+    found = _run_or_404(year, month)
+    return render_template("remuneration/run.html", module_title=TITLE, run=found,
+                           agencies=services.agency_table(g.tenant, found),
+                           can_close=has_permission(current_user, g.tenant, "remuneration.close"),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
+
+
+@pages.route("/runs/<int:year>/<int:month>/close", methods=["POST"])
+@requires("remuneration.close")
+def close(year, month):
+    _run_or_404(year, month)
+    with unit_of_work() as work:
+        services.close_month(g.tenant, current_actor(), year, month)
+    flash(_("The month is closed.") if work.ok else str(work.error.message), "message" if work.ok else "error")
+    return redirect(url_for(".run", year=year, month=month))
+
+
+@pages.route("/runs/<int:year>/<int:month>/payroll.<fmt>")
+@requires("remuneration.read_all")
+def export(year, month, fmt):
+    found = _run_or_404(year, month)
+    rows = services.payroll(g.tenant, found, request.args.get("agency") or None)
+    name = f"tpp-{g.tenant.slug}-{year}-{month:02d}"
+    if fmt == "csv":
+        return payroll_csv(rows, name)
+    if fmt == "xlsx":
+        return payroll_xlsx(rows, name)
+    abort(404)
+
+
+@pages.route("/runs/<int:year>/<int:month>/summary", methods=["POST"])
+@requires("remuneration.close")
+def summary(year, month):
+    from core.kit import documents
+
+    from .summary import issue_summary
+
+    found = _run_or_404(year, month)
+    with unit_of_work() as work:
+        doc = issue_summary(g.tenant, current_actor(), found, request.form.get("agency", ""))
+        code = doc.code
+    if not work.ok:
+        flash(str(work.error.message), "error")
+        return redirect(url_for(".run", year=year, month=month))
+    flash(_("The signed summary was issued."))
+    return redirect(documents.verification_url(g.tenant, code))
+
+
+@pages.route("/oversight")
+@requires("remuneration.read_all")
+def oversight():
+    from datetime import date
+
+    from .oversight import child_totals
+
+    try:
+        year, month = (int(x) for x in request.args.get("month", "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        latest = services.runs(g.tenant)
+        today = local_date(g.tenant, utcnow())
+        year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)
+    own = services.get_run(g.tenant, year, month)
+    return render_template("remuneration/oversight.html", module_title=TITLE, year=year, month=month,
+                           agencies=services.agency_table(g.tenant, own) if own else [],
+                           children=child_totals(g.tenant, year, month))

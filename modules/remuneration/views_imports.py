@@ -1,0 +1,42 @@
+"""Uploading the input files on a page (personnel agency): employees (CSV/XLSX), attendance,
+activity logs and excuses (CSV), with the same checks as the CLI; an error names the line and the
+field and nothing is written."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+
+from core.kit import current_actor, gettext as _, requires, unit_of_work
+
+from . import inputs, services
+from .views import pages
+
+MAX_BYTES = 20 * 1024 * 1024
+KINDS = {
+    "employees": services.import_employees,
+    "attendance": services.import_attendance,
+    "activities": inputs.import_activities,
+    "excuses": inputs.import_excuses,
+}
+
+
+@pages.route("/imports", methods=["POST"])
+@requires("remuneration.manage")
+def upload():
+    work_of = KINDS.get(request.form.get("kind", ""))
+    upload = request.files.get("file")
+    if work_of is None or upload is None or not upload.filename:
+        flash(_("Choose what the file holds and the file."), "error")
+        return redirect(url_for(".runs"))
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        flash(_("The file is larger than 20 MB."), "error")
+        return redirect(url_for(".runs"))
+    name = upload.filename.rsplit("/", 1)[-1][:100]
+    with unit_of_work() as work:
+        counts = work_of(g.tenant, current_actor(), data, name)
+    if work.ok:
+        flash(_("%(file)s imported: %(counts)s", file=name,
+                counts=", ".join(f"{k} {v}" for k, v in counts.items())))
+    else:
+        flash(f"{name}: {work.error}", "error")
+    return redirect(url_for(".runs"))

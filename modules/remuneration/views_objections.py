@@ -1,0 +1,61 @@
+"""The objection pages: an employee objects to a month from their own page; the supervisor and the
+personnel agency see the open objections awaiting them and decide, through the core's approvals."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.kit import approvals, current_actor, gettext as _, page_arg, requires, unit_of_work
+
+from . import objections, services
+from .views import TITLE, pages
+
+PER_PAGE = 25
+
+
+def _month(value: str) -> tuple[int, int] | None:
+    try:
+        year, month = (int(x) for x in (value or "").split("-"))
+        return year, month
+    except ValueError:
+        return None
+
+
+@pages.route("/objections", methods=["POST"])
+@requires("remuneration.own")
+def file_objection():
+    employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
+    month = _month(request.form.get("month", ""))
+    if employee is None or month is None:
+        abort(400)
+    with unit_of_work() as work:
+        objections.file_objection(g.tenant, current_actor(), employee, *month, request.form.get("reason", ""))
+    if work.ok:
+        flash(_("Your objection was sent to your supervisor."))
+    else:
+        flash(str(work.error.message), "error")
+    return redirect(url_for(".index", month="%d-%02d" % month))
+
+
+@pages.route("/objections")
+@requires("remuneration.resolve")
+def objection_list():
+    user, page = current_actor().principal, page_arg()
+    found = objections.open_objections(g.tenant, (page - 1) * PER_PAGE, PER_PAGE + 1)
+    rows = [(o, e, step, step is not None and approvals.may_act(g.tenant, step["step"], user))
+            for o, e, step in found[:PER_PAGE]]
+    return render_template("remuneration/objections.html", module_title=TITLE, rows=rows, page=page,
+                           has_next=len(found) > PER_PAGE)
+
+
+@pages.route("/objections/<int:objection_id>/decide", methods=["POST"])
+@requires("remuneration.resolve")
+def decide(objection_id):
+    try:
+        step = int(request.form.get("step", ""))
+    except ValueError:
+        abort(400)
+    with unit_of_work() as work:
+        objections.resolve_step(g.tenant, current_actor().principal, objection_id, step, request.form.get("note", ""))
+    flash(_("Decision recorded.") if work.ok else str(work.error.message), "message" if work.ok else "error")
+    return redirect(url_for(".objection_list"))
