@@ -78,3 +78,20 @@ def test_an_unknown_account_is_named_and_nothing_is_written(books):
         assert (exc.value.code, exc.value.where) == ("account_unknown", where)
     db.session.commit()
     assert snapshot(tenant) == before
+
+
+def test_a_transfer_rolled_back_leaves_no_stale_row_for_the_next_one(books):
+    """SQLite gives a rolled-back row's id to the next insert: the session must then hold the new
+    transfer under that id, not refuse it because the rolled-back one is still remembered."""
+    tenant = books
+    with tenant_scope(tenant):
+        undone = ledger.transfer(tenant, ACTOR, "undone", "bank", "wallet.sari", 1_000)
+        undone_id = undone.id
+        db.session.rollback()
+        kept = ledger.transfer(tenant, ACTOR, "kept", "bank", "wallet.sari", 2_000)
+        db.session.commit()
+        assert kept.key == "kept" and kept.amount == 2_000
+        if db.engine.dialect.name == "sqlite":
+            assert kept.id == undone_id  # the very case: the id came round again
+        stored = db.session.execute(db.select(ledger.Transfer.key).where(ledger.Transfer.id == kept.id)).scalar_one()
+    assert stored == "kept"

@@ -225,5 +225,10 @@ def _persistent(session, values: dict) -> Transfer:
     """The written transfer as a row of the session, without reading it back."""
     row = Transfer(**values)
     make_transient_to_detached(row)
+    # a row of a rolled-back transaction stays in the session under its id, and SQLite hands that
+    # id out again (no AUTOINCREMENT): the new row replaces the stale one
+    stale = session.identity_map.get(identity_key(Transfer, values["id"]))
+    if stale is not None:
+        session.expunge(stale)
     session.add(row)
     return row
