@@ -164,11 +164,13 @@ SECURITY_HEADERS = {
 
 
 def configure_requests(app: Flask) -> None:
+    from .form_messages import init_form_messages
     from .public_cache import init_public_cache
 
     app.before_request(resolve_tenant)
     app.teardown_request(release_tenant)
     init_public_cache(app)  # anonymous pages: a public Cache-Control, and optionally kept in memory
+    init_form_messages(app)  # WTForms' own messages ("This field is required.") in the page's language
 
     @app.after_request
     def security_headers(response):

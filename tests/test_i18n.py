@@ -65,3 +65,13 @@ def test_a_signed_in_choice_follows_the_person(app, create_tenant, create_user, 
     assert '<html lang="id">' in other_device.get(f"/t/{tenant.slug}/").get_data(as_text=True)
     login(other_device, email, tenant)
     assert '<html lang="en">' in other_device.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+
+
+def test_form_messages_of_wtforms_itself_follow_the_page_language(client, create_tenant):
+    """WTForms ships no Indonesian catalogue: its messages come from the core's (core/form_messages.py)."""
+    tenant = create_tenant(locales=["id", "en"])
+    page = client.post(f"/t/{tenant.slug}/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "Kolom ini wajib diisi." in page and "This field is required." not in page
+    client.get(f"/t/{tenant.slug}/lang?locale=en&next=/")
+    page = client.post(f"/t/{tenant.slug}/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert "This field is required." in page
