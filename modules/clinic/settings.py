@@ -72,7 +72,7 @@ SCHEMA = {
         "sms_registration": {"type": "boolean", "default": True, "title": _l("Registration by SMS (DAFTAR)")},
         "days_ahead": {"type": "integer", "minimum": 0, "maximum": 90, "default": 7,
                        "title": _l("Days ahead a booking may be made")},
-        "number_pattern": number_pattern_setting("{letter}-{serial:03}", ["letter"], "Queue number"),
+        "number_pattern": number_pattern_setting("{letter}-{serial:03}", ["letter"], _l("Queue number")),
         "satusehat_url": {"type": "string", "maxLength": 300,
                           "default": "https://api-satusehat-stg.dinkes.go.id/fhir-r4/v1",
                           "title": _l("SATUSEHAT FHIR base URL (sandbox by default)")},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date
 
 from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow
 
@@ -24,7 +25,8 @@ BOARD_REFRESH_SECONDS = 15
 
 @pages.context_processor
 def helpers():
-    return {"status_label": status_label, "local_time": lambda when, fmt="%H:%M": local_time(g.tenant, when, fmt)}
+    return {"status_label": status_label, "local_time": lambda when, fmt="%H:%M": local_time(g.tenant, when, fmt),
+            "day_label": lambda day: format_date(day, "medium") if day is not None else ""}
 
 
 @pages.route("/clinic.css")

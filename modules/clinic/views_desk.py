@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import current_actor, db, local_date, requires, tenant_scope, unit_of_work, utcnow
+from core.kit import current_actor, db, has_permission, local_date, requires, tenant_scope, unit_of_work, utcnow
 
 from . import encounters, queue
 from .encounters import NotPractitioner, Record
@@ -25,6 +25,18 @@ def _place(clinic_code: str, poli_code: str):
     if poli is None:
         abort(404)
     return clinic, poli
+
+
+def may_open_encounter(clinic_code: str) -> bool:
+    """Whether the current user may open the encounters of ``clinic_code``'s visits: holds
+    ``clinic.encounter`` and is one of that clinic's practitioners (the encounter route's check)."""
+    if not current_user.is_authenticated or not has_permission(current_user, g.tenant, "clinic.encounter"):
+        return False
+    try:
+        encounters.practitioner_of(g.tenant, clinic_code, current_user)
+    except NotPractitioner:
+        return False
+    return True
 
 
 @pages.route("/desk/")
@@ -56,6 +68,7 @@ def desk(clinic_code: str, poli_code: str):
 
         visits = day_visits(clinic.code, poli.code, day)
     return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form,
+                           may_open_encounter=may_open_encounter(clinic.code),
                            remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
 
 
@@ -107,9 +120,7 @@ def encounter(visit_id: int):
         visit = db.session.get(Visit, visit_id)
         if visit is None:
             abort(404)
-        try:
-            encounters.practitioner_of(g.tenant, visit.clinic, current_user)
-        except NotPractitioner:
+        if not may_open_encounter(visit.clinic):
             abort(403)
         patient = db.session.get(Patient, visit.patient_id)
     form = EncounterForm()

@@ -145,3 +145,46 @@ def test_the_practitioners_worklist_links_the_called_patients(app, client, tenan
     login(client, doctor, tenant)
     page = client.get(url(tenant, "practice/")).get_data(as_text=True)
     assert f'href="{url(tenant, f"visit/{first.id}/encounter")}">A-001</a>' in page and "A-002" not in page
+
+
+def test_the_desk_links_the_encounter_only_for_the_clinics_practitioners(app, client, tenant, create_user, login):
+    with app.app_context():
+        first, _ = booked(tenant)
+        doctor = create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-a.test")
+        other = create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-b.test")
+        with tenant_scope(tenant):
+            from .. import queue
+
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            db.session.commit()
+    link = f'href="{url(tenant, f"visit/{first.id}/encounter")}"'
+    login(client, other, tenant)
+    page = client.get(url(tenant, "desk/PKM-A/UMUM")).get_data(as_text=True)
+    assert "A-001" in page and link not in page
+    assert client.get(url(tenant, f"visit/{first.id}/encounter")).status_code == 403
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, doctor, tenant)
+    page = client.get(url(tenant, "desk/PKM-A/UMUM")).get_data(as_text=True)
+    assert link in page
+    assert client.get(url(tenant, f"visit/{first.id}/encounter")).status_code == 200
+
+
+def test_dates_follow_the_locale(app, client, create_tenant, frozen_clock):
+    from flask_babel import force_locale, format_date
+
+    with app.app_context():
+        english = create_tenant(modules={"clinic": SETTINGS}, locales=["en"])
+        first, _ = booked(english)
+    page = client.get(url(english, f"status?code={first.booking_code}")).get_data(as_text=True)
+    with app.test_request_context(), force_locale("en"):
+        shown = format_date(first.day, "medium")
+    assert shown in page and first.day.strftime("%d-%m-%Y") not in page
+
+
+def test_the_queue_number_setting_is_translated(app):
+    from flask_babel import force_locale
+
+    from ..settings import SCHEMA
+
+    with app.test_request_context(), force_locale("id"):
+        assert str(SCHEMA["properties"]["number_pattern"]["description"]) == "Nomor antrean"
