@@ -19,8 +19,10 @@ class Line:
     at: datetime
     kind: str  # single, pending, post, void, expire
     what: str  # topup, pay, hold, capture, void, refund, replace, close, qris, ...
-    amount: int  # signed rupiah for the account: + in, - out (holds: - reserved; their end: 0 or the fare)
+    amount: int  # signed rupiah that moved the posted balance: + in, - out (0 for a hold and its release)
     other: str  # the other account's code
+    held: int = 0  # an open hold: the rupiah it reserves (reduces the available balance, not the posted one)
+    balance: int = 0  # the posted balance after this line
 
 
 def _transfers(tenant, account_id: int, limit: int | None = None):
@@ -39,15 +41,29 @@ def _codes(tenant) -> dict[int, str]:
 
 
 def statement(tenant, wallet_code: str, limit: int = 50) -> list[Line]:
-    """The newest ``limit`` movements of a wallet (a card), newest first."""
+    """The newest ``limit`` movements of a wallet (a card), newest first, that reconcile with its
+    posted balance: each line's ``amount`` is what it moved the posted balance by, ``balance`` the
+    posted balance after it. A posted transfer (a top-up, a payment, a hold's capture) is one line;
+    a hold still open is a line with its ``held`` rupiah and no amount; a hold that ended is not
+    listed itself (its capture is, or its release with no amount)."""
     account = ledger.get_account(tenant, wallet_code)
     codes = _codes(tenant)
+    transfers = _transfers(tenant, account.id, limit)
+    ended = {t.pending_id for t in transfers if t.pending_id is not None}  # an end is newer than its hold
     lines = []
-    for t in _transfers(tenant, account.id, limit):
+    for t in transfers:
+        if t.kind == "pending" and t.id in ended:
+            continue
         out = t.debit_account_id == account.id
-        amount = 0 if t.kind in ("void", "expire") else (-t.amount if out else t.amount)
+        signed = -t.amount if out else t.amount
+        amount = signed if t.kind in ("single", "post") else 0
+        held = signed if t.kind == "pending" else 0
         lines.append(Line(t.created_at, t.kind, (t.memo or t.kind).split(" ")[0], amount,
-                          codes.get(t.credit_account_id if out else t.debit_account_id, "")))
+                          codes.get(t.credit_account_id if out else t.debit_account_id, ""), held))
+    running = account.credits_posted - account.debits_posted
+    for line in lines:  # newest first: walk the posted balance back
+        line.balance = running
+        running -= line.amount
     return lines
 
 
@@ -88,15 +104,16 @@ def _merchant_totals(tenant):
 
 
 def agency_totals(tenant) -> list[tuple[str, int, int]]:
-    """[(agency code, service points, net rupiah)] of the service points each agency runs."""
+    """[(agency code, service points, net rupiah)] of the service points each agency runs, and
+    (last, agency code "") of the merchants and service points that name no agency, so the rows add
+    up to every merchant's takings."""
     merchants = {m["code"]: m for m in settings(tenant)["merchants"]}
     totals: dict = defaultdict(lambda: [0, 0])
     for code, moves in _merchant_totals(tenant).items():
-        agency = merchants[code].get("agency")
-        if agency:
-            totals[agency][0] += 1
-            totals[agency][1] += sum(a for _, a in moves)
-    return sorted((a, n, total) for a, (n, total) in totals.items())
+        agency = merchants[code].get("agency") or ""  # "": a merchant or service point of no agency
+        totals[agency][0] += 1
+        totals[agency][1] += sum(a for _, a in moves)
+    return sorted(((a, n, total) for a, (n, total) in totals.items()), key=lambda row: (row[0] == "", row[0]))
 
 
 def public_totals(tenant) -> tuple[list[str], dict[str, list[int]]]:

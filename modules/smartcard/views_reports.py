@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, g, render_template
 
-from core.kit import ledger, requires
+from core.kit import current_actor, ledger, requires
 
 from . import reports
 from .settings_access import settings
@@ -16,7 +16,8 @@ from .views import pages, service_names
 def takings():
     """Each agency's totals, and the list of merchants and service points."""
     return render_template("smartcard/takings.html", agencies=reports.agency_totals(g.tenant),
-                           merchants=settings(g.tenant)["merchants"], names=service_names())
+                           merchants=settings(g.tenant)["merchants"], names=service_names(),
+                           can_export=current_actor().can("smartcard.export"))
 
 
 @pages.route("/merchants/<code>")
