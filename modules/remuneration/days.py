@@ -6,6 +6,10 @@ last check-out before the end of work (``friday_work_end`` on Fridays), in whole
 dropped: 07:30:59 is on time). No punch at all on a working day without an approved excuse is an
 unexcused absence; a day with only one of check-in/check-out counts the missing one as "no record".
 On an assembly weekday of the rule set, a present employee without an ``assembly`` punch missed it.
+
+A month that has not ended yet (the current month of a provisional run) counts only the working days
+up to and including *today* in the tenant's zone (:func:`elapsed_days`): a day that has not come yet
+is neither an absence, nor a missed assembly, nor lateness. A month that has ended counts all of them.
 """
 from __future__ import annotations
 
@@ -43,6 +47,12 @@ def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse
     early = _minutes(datetime.combine(day, rule.end_of_work(day), tzinfo=zone), last_out) if last_out else None
     return Day(day, late_minutes=late, early_minutes=early,
                missed_assembly=day.weekday() in rule.assembly_weekdays and not assembly)
+
+
+def elapsed_days(working_days: list[date], today: date) -> list[date]:
+    """The working days of ``working_days`` that have come by ``today`` (the tenant's local date,
+    inclusive): all of them for a month that has ended, none for a month that has not begun."""
+    return [d for d in working_days if d <= today]
 
 
 def month_days(rule: RuleSet, working_days: list[date], punches: dict[date, list], excuses: dict[date, str]) -> tuple:

@@ -5,6 +5,9 @@ How the amount is made (the tenant's rule set, ``rules.RuleSet``)::
 
     ceiling C (rupiah) = performance part P + discipline part D,  P = floor(C × weight_p / 100), D = C − P
     performance earned = floor(P × achieved / target)  (achieved capped at the target; SKP: the rating's %)
+      target = the rule set's monthly target; for a month that has not ended (a provisional run) it is
+      prorated to the working days elapsed: ceil(target × elapsed / total working days), and a target
+      of 0 (no working day has come yet) counts as met
     discipline deductions, per rule, in this order:
         unexcused absence  days × absence %          late arrival / early leave  occurrences × band %
         no check-in / check-out record  × last band %     missed assembly  occurrences × assembly %
@@ -48,12 +51,23 @@ class Day:
 class EmployeeMonth:
     """What the engine needs of one employee for one month. ``ceiling``: rupiah; ``achieved``:
     approved activity minutes or points; ``skp_rating``: a key of the rule set's ``skp_ratings``;
-    ``sanctions``: codes of the rule set's ``sanctions`` in force this month."""
+    ``sanctions``: codes of the rule set's ``sanctions`` in force this month; ``target``: the
+    activity minutes/points due so far (None: the rule set's ``monthly_target``, a month that has
+    ended; see :func:`prorated_target` for the current month)."""
     ceiling: int
     achieved: int = 0
     skp_rating: str | None = None
     days: tuple = ()
     sanctions: tuple = ()
+    target: int | None = None
+
+
+def prorated_target(rule: RuleSet, elapsed: int, total: int) -> int:
+    """The monthly target due after ``elapsed`` of ``total`` working days, rounded up (never below
+    the exact share); the full target once the month has ended (``elapsed >= total``)."""
+    if total <= 0 or elapsed >= total:
+        return rule.monthly_target
+    return -(-rule.monthly_target * max(0, elapsed) // total)
 
 
 @dataclass(frozen=True)
@@ -81,8 +95,11 @@ def performance_bp(rule: RuleSet, month: EmployeeMonth) -> int:
     """Achievement in basis points (0..10,000) on the rule set's basis."""
     if rule.performance_basis == "skp":
         return rule.skp_ratings.get(month.skp_rating or "", 0)
-    achieved = max(0, min(month.achieved, rule.monthly_target))
-    return achieved * FULL // rule.monthly_target
+    target = rule.monthly_target if month.target is None else month.target
+    if target <= 0:
+        return FULL  # nothing was due yet
+    achieved = max(0, min(month.achieved, target))
+    return achieved * FULL // target
 
 
 def _occurrences(rule: RuleSet, days) -> list[tuple[str, str, int, int]]:

@@ -4,6 +4,11 @@
 inputs say now: idempotent) until ``close_month`` (the finance role) closes it; a closed month is
 immutable (``MonthClosed``, code ``month_closed``) and keeps the rule set it was computed with, so a
 later rule never changes it. Both are audited; the caller commits.
+
+A run of a month that has not ended yet (the current month, provisional) counts only the working
+days up to and including today in the tenant's zone (``days.elapsed_days``; the core clock, so tests
+freeze it) and prorates the activity target to them (``engine.prorated_target``); a month that has
+ended is computed in full.
 """
 from __future__ import annotations
 
@@ -15,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_change, gettext as _, tenant_scope, utcnow
 
-from .days import month_days
-from .engine import EmployeeMonth, compute
+from .days import elapsed_days, month_days
+from .engine import EmployeeMonth, compute, prorated_target
 from .models import Activity, Adjustment, Employee, Excuse, Punch, Result, Run, Sanction
 from .rules import ceiling_for, parse_rules, rule_for
 from .settings import settings_of
@@ -92,7 +97,10 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     rule = rule_for(rules, year, month)
     raw_rule = next((r for r in settings["rules"] if r["effective_from"] == rule.effective_from.isoformat()), {})
     cal = calendar_of(tenant)
-    working = [first + timedelta(days=i) for i in range(last.day) if cal.is_working_day(first + timedelta(days=i))]
+    all_working = [first + timedelta(days=i) for i in range(last.day) if cal.is_working_day(first + timedelta(days=i))]
+    today = utcnow().astimezone(ZoneInfo(tenant.timezone)).date()
+    working = elapsed_days(all_working, today)  # a day that has not come yet is not an absence
+    target = None if len(working) == len(all_working) else prorated_target(rule, len(working), len(all_working))
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is not None and run.status == "closed":
@@ -130,7 +138,7 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
             result = compute(rule, EmployeeMonth(
                 ceiling=ceilings[cls], achieved=points if rule.performance_basis == "points" else minutes,
                 days=month_days(rule, working, mine, excuses.get(employee_id, {})),
-                sanctions=tuple(sanctions.get(employee_id, ()))))
+                sanctions=tuple(sanctions.get(employee_id, ())), target=target))
             extra = adjustments.get(employee_id, [])
             tpp = max(0, result.tpp + sum(a["amount"] for a in extra))  # a recovery never makes the pay negative
             run.amount += tpp
@@ -145,7 +153,8 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         run.computed_at = utcnow()
         audit(tenant, actor, "remuneration.run", "run", run.id,
               after={"month": f"{year}-{month:02d}", "employees": run.total, "amount": run.amount,
-                     "rules_from": rule.effective_from})
+                     "rules_from": rule.effective_from,
+                     "working_days": f"{len(working)}/{len(all_working)}"})
     return run
 
 

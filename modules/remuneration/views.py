@@ -35,7 +35,8 @@ def index():
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
     shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
-    return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown)
+    return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
+                           today=local_date(g.tenant, utcnow()))
 
 
 def _run_or_404(year: int, month: int):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.remuneration.engine import Day, EmployeeMonth, compute
+from modules.remuneration.engine import Day, EmployeeMonth, compute, performance_bp, prorated_target
 from modules.remuneration.rules import DEFAULT_RULE, parse_rule, parse_rules, rule_for
 
 RULE = parse_rule(DEFAULT_RULE, "rules[0]")
@@ -111,7 +111,8 @@ rules_st = st.builds(
     st.integers(0, 100), st.integers(0, 100), st.integers(0, 10), st.integers(0, 5))
 months_st = st.builds(EmployeeMonth, ceiling=st.integers(0, 50_000_000), achieved=st.integers(0, 8000),
                       days=days_st.map(tuple), sanctions=st.lists(st.sampled_from(["ringan", "sedang", "berat"]),
-                                                                  max_size=3, unique=True).map(tuple))
+                                                                  max_size=3, unique=True).map(tuple),
+                      target=st.one_of(st.none(), st.integers(0, 6000)))
 
 
 @settings(max_examples=300, deadline=None)
@@ -145,6 +146,22 @@ def test_more_absence_or_missed_assemblies_never_pays_more(rule, month, extra):
     assert compute(rule, replace(month, days=absent)).tpp <= compute(rule, replace(month, days=on_time)).tpp
     missed = tuple(replace(d, missed_assembly=True) for d in month.days)
     assert compute(rule, replace(month, days=missed)).tpp <= before
+
+
+def test_the_target_of_an_open_month_is_prorated_to_the_working_days_elapsed():
+    assert prorated_target(RULE, 1, 21) == 286            # ceil(6000 / 21): never below the exact share
+    assert prorated_target(RULE, 7, 21) == 2000
+    assert prorated_target(RULE, 21, 21) == prorated_target(RULE, 30, 21) == 6000   # the month has ended
+    assert performance_bp(RULE, EmployeeMonth(ceiling=C, achieved=2000, target=2000)) == 10_000
+    assert performance_bp(RULE, EmployeeMonth(ceiling=C, achieved=1000, target=2000)) == 5_000
+    assert performance_bp(RULE, EmployeeMonth(ceiling=C, achieved=0, target=0)) == 10_000  # nothing due yet
+    assert compute(RULE, EmployeeMonth(ceiling=C, achieved=2000, target=2000)).tpp == C
+
+
+@given(st.integers(0, 30), st.integers(0, 30), st.integers(1, 30))
+def test_a_prorated_target_grows_with_the_days_and_never_exceeds_the_full_target(a, b, total):
+    low, high = sorted((a, b))
+    assert 0 <= prorated_target(RULE, low, total) <= prorated_target(RULE, high, total) <= RULE.monthly_target
 
 
 @given(st.integers(-50, 150), st.integers(-50, 150))

@@ -102,3 +102,23 @@ def test_the_personnel_agency_uploads_files_and_bad_lines_are_named(app, client,
     assert "absen.csv: line 2: timestamp:" in done
     done = client.post(f"{base}/imports?lang=en", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
     assert "Choose what the file holds" in done
+
+
+def test_the_current_month_is_labelled_provisional_and_counted_up_to_today(app, client, create_tenant, create_user,
+                                                                         login, frozen_clock):
+    from datetime import datetime, timezone
+
+    frozen_clock.set(datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc))   # Tuesday 10 March, 09:00 WITA
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    login(client, andi, tenant)
+
+    def page(locale):
+        with client.session_transaction() as session:
+            session["locale"] = locale
+        return client.get(f"/t/{tenant.slug}/{MODULE}/").get_data(as_text=True)
+
+    assert "Provisional until the month ends: counted up to today" in page("en")
+    assert "Sementara sampai bulan berakhir: dihitung sampai hari ini" in page("id")
+    frozen_clock.set(datetime(2026, 4, 2, 1, 0, tzinfo=timezone.utc))    # March has ended
+    html = page("en")
+    assert "Provisional until the month ends" not in html and "provisional: the month is still open" in html

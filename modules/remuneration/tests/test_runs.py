@@ -2,13 +2,16 @@
 rules a closed month keeps."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
 from core.kit import PamongError, ValidationError, calendar_of, db, module_settings, tenant_scope
 
+from ..engine import prorated_target
+from ..inputs import import_activities
 from ..models import Excuse, Result
+from ..rules import DEFAULT_RULE, parse_rule
 from ..services import add_adjustment, close_month, import_attendance, import_employees, run_month
 from .helpers import CEILINGS, MODULE, NIPS, SETTINGS, attendance_csv, three_employees
 
@@ -161,3 +164,68 @@ def test_each_employee_gets_their_own_punches_and_the_inactive_none(app_ctx, cre
     assert first_id not in rows and len(rows) == 2
     late = {k: sorted((x["detail"], x["count"]) for x in r.lines if x["code"] == "late") for k, r in rows.items()}
     assert sorted(late.values()) == [[("1-30", 1)], [("1-30", 1), ("61-90", 1)]]
+
+
+def _andi_lines(tenant, run):
+    andi = next(r for r in results(tenant, run).values() if r.ceiling == 10_000_000)
+    return andi, {line["code"]: line for line in andi.lines}
+
+
+def _one_good_day(tenant):
+    import_employees(tenant, "test", three_employees())
+    import_attendance(tenant, "test", attendance_csv(
+        (NIPS[0], "2026-03-02T07:25:00+08:00", "in"),
+        (NIPS[0], "2026-03-02T16:10:00+08:00", "out"),
+        (NIPS[0], "2026-03-02T07:50:00+08:00", "assembly"),
+    ))
+
+
+def test_a_run_inside_the_month_counts_only_the_days_elapsed_in_the_tenants_zone(app_ctx, create_tenant, frozen_clock):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    _one_good_day(tenant)
+    # 23:00 UTC on 9 March is 07:00 on Tuesday 10 March in Makassar: today (the 10th) counts, the 11th on do not
+    frozen_clock.set(datetime(2026, 3, 9, 23, 0, tzinfo=timezone.utc))
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    cal = calendar_of(tenant)
+    elapsed = cal.working_days_between(date(2026, 3, 1), date(2026, 3, 11))
+    total = cal.working_days_between(date(2026, 3, 1), date(2026, 4, 1))
+    assert 1 < elapsed < total
+    andi, codes = _andi_lines(tenant, run)
+    assert codes["absence"]["count"] == elapsed - 1      # no absence for a day that has not come yet
+    assert "missed_assembly" not in codes and "late" not in codes
+    # the activity target is prorated to the days elapsed: what is due by the 10th met is 100 %
+    due = prorated_target(parse_rule(DEFAULT_RULE, "rules[0]"), elapsed, total)
+    assert due < 6000
+    import_activities(tenant, "test", f"nip,day,minutes\n{NIPS[0]},2026-03-02,{due}\n".encode())
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    andi, codes = _andi_lines(tenant, run)
+    assert andi.performance_bp == 10_000 and "performance_shortfall" not in codes
+    assert codes["absence"]["count"] == elapsed - 1
+
+
+def test_a_run_on_the_first_day_of_the_month_counts_only_that_day(app_ctx, create_tenant, frozen_clock):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    frozen_clock.set(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc))   # Monday 2 March, 09:00 WITA
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    _, codes = _andi_lines(tenant, run)
+    assert codes["absence"]["count"] == 1                 # the 2nd only, not the month's other working days
+
+
+def test_a_run_for_a_month_that_has_ended_counts_every_working_day(app_ctx, create_tenant, frozen_clock):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    _one_good_day(tenant)
+    frozen_clock.set(datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))  # 00:00 on 1 April in Makassar
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    total = calendar_of(tenant).working_days_between(date(2026, 3, 1), date(2026, 4, 1))
+    andi, codes = _andi_lines(tenant, run)
+    assert codes["absence"]["count"] == total - 1
+    frozen_clock.set(datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc))  # months later: the same figures
+    again = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    later, _ = _andi_lines(tenant, again)
+    assert later.tpp == andi.tpp and later.lines == andi.lines
