@@ -60,3 +60,27 @@ def test_a_dead_pooled_connection_is_retried_once(pg, client, create_tenant):
     assert killed >= 1
     page = client.get(f"/t/{tenant.slug}/")
     assert page.status_code == 200 and "Kota Tahan Putus" in page.get_data(as_text=True)
+
+
+def test_a_failed_savepoint_rolls_back_and_the_scope_still_holds(pg, create_tenant):
+    """A statement failing inside a savepoint: its ROLLBACK TO SAVEPOINT runs on the failed
+    transaction (nothing may be sent before it), and the next statement reads under the scope."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from core.tenancy.scope import tenant_scope
+    from tests.testmodule.models import Note
+
+    tenant = create_tenant(modules={"notes": {}})
+    with pg.app_context():
+        with tenant_scope(tenant):
+            db.session.add(Note(text="kept"))
+            db.session.commit()
+        with tenant_scope(tenant):
+            db.session.execute(text("SELECT 1"))
+            with pytest.raises(DBAPIError):
+                with db.session.begin_nested():
+                    db.session.execute(text("SELECT 1 / 0"))
+            seen = db.session.execute(text("SELECT count(*) FROM test_notes")).scalar_one()
+        db.session.rollback()
+    assert seen == 1  # row security saw the tenant's scope after the rollback to the savepoint

@@ -235,6 +235,12 @@ def _send_wanted_scope(connection, cursor, statement, parameters, context, execu
     wanted = connection.info.get(_WANTED)
     if wanted is None or connection.info.get(_APPLIED) == wanted:
         return
+    from psycopg.pq import TransactionStatus
+
+    if connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INERROR:
+        # a failed transaction reads nothing until rolled back (this statement may be the ROLLBACK
+        # TO SAVEPOINT itself); the setting goes with the first statement after that
+        return
     _send_setting(connection, wanted)
     connection.info[_APPLIED] = wanted
 

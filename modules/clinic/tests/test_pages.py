@@ -44,7 +44,7 @@ def test_the_portal_books_and_shows_the_patients_status(client, tenant):
     ({"nik": ""}, "Isi NIK atau nomor kartu BPJS."),
     ({"day": "2026-03-04"}, "Poli tutup pada hari itu."),
     ({"day": "2026-03-01"}, "Tanggal itu sudah lewat."),
-    ({"place": "PKM-A/MATA"}, "Not a valid choice"),
+    ({"place": "PKM-A/MATA"}, "Bukan pilihan yang sah."),  # WTForms' own message, in the page's language
 ])
 def test_bad_registrations_come_back_with_their_message(client, tenant, fields, message):
     response = register(client, tenant, **fields)
