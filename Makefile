@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PYBABEL := $(BIN)/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
 
-.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice bench-permits bench-clinic bench-remuneration clean
+.PHONY: install install-run demo test test-fast translations i18n-extract i18n-check chromium pdf-libs services bench bench-complaints bench-documents bench-eoffice bench-permits bench-clinic bench-remuneration bench-scaleout wrk clean
 
 PORT    ?= 5000
 # setuptools' note on every editable install of a flat layout says nothing a newcomer can act on
@@ -109,6 +109,18 @@ bench-eoffice: install translations
 # A monthly TPP run for 18,000 employees x 22 working days (SQLite): seconds and peak memory vs bare SQL.
 bench-remuneration: translations
 	$(BIN)/python bench/remuneration.py
+
+# wrk (Debian's package) is the benchmarks' load generator; installed when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian's wrk for the benchmarks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+# Tenant home pages flat in the tenant's data (100,000 complaints against none) and gunicorn with
+# 1 and 2 workers, against a bare Flask app rendering the same captured pages (PostgreSQL + Redis).
+bench-scaleout: install translations wrk
+	$(PIP_INSTALL) -e '.[serve]'
+	$(BIN)/python bench/scaleout.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
