@@ -134,6 +134,28 @@ def hammer(port: int, targets: list[tuple[str, str | None]], requests: int, conc
                   latencies)
 
 
+def _hammer_part(job) -> Result:
+    return hammer(*job)
+
+
+def hammer_many(port: int, targets: list[tuple[str, str | None]], requests: int, concurrency: int,
+                max_seconds: float, headers: dict | None = None, processes: int = 2) -> Result:
+    """``hammer`` from ``processes`` client processes at once (``concurrency`` connections and
+    ``requests`` split between them), so one Python client's own speed does not cap a fast server."""
+    from multiprocessing import Pool
+
+    if processes <= 1:
+        return hammer(port, targets, requests, concurrency, max_seconds, headers)
+    jobs = [(port, targets[i::processes] or targets, max(1, requests // processes),
+             max(1, concurrency // processes), max_seconds, headers) for i in range(processes)]
+    start = time.perf_counter()
+    with Pool(processes) as pool:
+        parts = pool.map(_hammer_part, jobs)
+    seconds = time.perf_counter() - start
+    return Result(sum(p.done for p in parts), sum(p.errors for p in parts), seconds, sum(p.bytes for p in parts),
+                  [x for p in parts for x in p.latencies])
+
+
 def server_env(**extra) -> dict:
     """The environment of a server: ours without PAMONG_* settings (but the modules disabled and
     the app role, which the benchmark's own app uses too), plus ``extra``."""

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import synthetic  # noqa: E402
-from load import Server, get, hammer, server_env  # noqa: E402
+from load import Server, get, hammer, hammer_many, server_env  # noqa: E402
 
 SECRET = "bench-secret-not-for-production"
 
@@ -39,6 +39,8 @@ def parse_args(argv=None):
     p.add_argument("--no-sqlite", action="store_true", help="only the PostgreSQL run")
     p.add_argument("--requests", type=int, default=2000, help="measured requests per server (default 2000)")
     p.add_argument("--concurrency", type=int, default=4, help="keep-alive connections (default 4)")
+    p.add_argument("--clients", type=int, default=2,
+                   help="client processes sharing the connections (default 2: one Python client caps a bare app)")
     p.add_argument("--max-seconds", type=float, default=60, help="time limit of each load run (default 60)")
     p.add_argument("--chunk", type=int, default=50, help="tenants per onboarding transaction (default 50)")
     p.add_argument("--modules", default="all", help="modules each tenant enables: all (installed), none, or a,b")
@@ -136,7 +138,8 @@ def serve_and_measure(kind: str, env: dict, docs: list[dict], args) -> Served:
                     raise RuntimeError(f"{kind}: GET {path} (Host {host}) is not {name}'s home page")
             size = len(body)
         hammer(server.port, targets(docs), min(200, args.requests), args.concurrency, args.max_seconds)
-        result = hammer(server.port, targets(docs), args.requests, args.concurrency, args.max_seconds)
+        result = hammer_many(server.port, targets(docs), args.requests, args.concurrency, args.max_seconds,
+                             processes=args.clients)
         return Served(server.rss_kib(), result.rate, result.errors, size, result.seconds)
 
 
@@ -212,7 +215,8 @@ def report(runs: list[Run], args) -> None:
     print()
     print(f"Pamong tenants benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"werkzeug threaded server (HTTP/1.1 keep-alive), {args.requests} requests per server, "
-          f"{args.concurrency} connections, loopback")
+          f"{args.concurrency} connections from {args.clients} client processes, loopback")
+    print("tenants with data (100,000 complaints in one) and gunicorn with 1 and 2 workers: bench/scaleout.py")
     print(f"each tenant: {len(synthetic.AGENCIES)} agencies, {synthetic.DISTRICTS} districts x "
           f"{synthetic.VILLAGES} villages; home pages hit round-robin over the tenants, by path and by host")
     for run in runs:
