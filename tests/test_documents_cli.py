@@ -48,7 +48,7 @@ def test_init_signer_test_sign_and_list(app, run, create_tenant, tmp_path):
     assert_valid(data, ca_pem(app))
     assert_tampered_fails(data, ca_pem(app))
     url = result.output.strip().splitlines()[-1]
-    assert url.startswith(f"http://localhost/t/{tenant.slug}/verify/")
+    assert url.startswith(f"https://{tenant.slug}.example.test/verify/")  # the tenant's own domain (core/links)
     assert decode_qr(data) == [url]
 
     listed = run("documents", "list", tenant.slug, "--json")

@@ -52,3 +52,16 @@ def test_a_public_url_that_is_not_an_address_is_named(value):
     with pytest.raises(ValidationError) as exc:
         parse_tenant(data, "tenants/kota-x.toml")
     assert exc.value.where == "tenants/kota-x.toml: public_url"
+
+
+def test_a_documents_verification_link_outside_a_request_is_the_tenants_own_address(app_ctx, create_tenant,
+                                                                                      monkeypatch):
+    """A QR code printed by the CLI or a job points where the tenant is served (its domain), not at
+    the deployment's path prefix."""
+    from core.documents import verification_url
+
+    monkeypatch.setitem(app_ctx.config, "PAMONG_PUBLIC_URL", "https://pamong.example.go.id")
+    hosted = create_tenant(domains=["layanan.example.test"])
+    assert verification_url(hosted, "abc") == "https://layanan.example.test/verify/abc"
+    path_only = create_tenant(domains=[])
+    assert verification_url(path_only, "abc") == f"https://pamong.example.go.id/t/{path_only.slug}/verify/abc"

@@ -49,14 +49,16 @@ def new_code() -> str:
 
 def verification_url(tenant, code: str) -> str:
     """The public page of a document. In a request of the same tenant: ``public_root()`` (this
-    deployment's address, never the Host header) + ``verify/<code>``; elsewhere (CLI, jobs):
-    ``PAMONG_PUBLIC_URL`` (else ``http://localhost``) + ``/t/<slug>/verify/<code>``."""
+    deployment's address, never the Host header) + ``verify/<code>``; elsewhere (CLI, jobs): the
+    address the tenant is really served at (``core.links.tenant_url``: its ``public_url``, else its
+    first domain, else ``PAMONG_PUBLIC_URL`` + ``/t/<slug>``) + ``/verify/<code>``."""
     if has_request_context() and getattr(g.get("tenant"), "id", None) == tenant.id:
         from ..proxy import public_root
 
         return f"{public_root()}verify/{code}"
-    base = (current_app.config.get("PAMONG_PUBLIC_URL") or "http://localhost").rstrip("/")
-    return f"{base}/t/{tenant.slug}/verify/{code}"
+    from ..links import tenant_url
+
+    return tenant_url(tenant, f"/verify/{code}")
 
 
 def _text(value, where: str, limit: int) -> str:
