@@ -4,6 +4,7 @@ nothing written."""
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -97,15 +98,20 @@ def import_excuses(slug, path):
 def run(slug, month):
     tenant = _tenant(slug)
     year, number = _month(month)
-    with click.progressbar(length=1, label=f"TPP {year}-{number:02d}", file=sys.stderr) as bar:
+    with ExitStack() as stack:
+        bars = []  # the bar starts with the first employee: a refused run prints its one error line only
+
         def progress(done, total):
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(
+                    length=max(total, 1), label=f"TPP {year}-{number:02d}", file=sys.stderr)))
+            bars[0].update(done - bars[0].pos)
         try:
             result = services.run_month(tenant, Actor.system("remuneration-cli", tenant), year, number, progress)
         except PamongError as exc:
+            stack.close()
             _fail(str(exc))
-        total, amount = result.total, f"{result.amount:,}".replace(",", ".")
+    total, amount = result.total, f"{result.amount:,}".replace(",", ".")
     db.session.commit()
     click.echo(f"{year}-{number:02d}: {total} employee(s), TPP Rp{amount}")
 

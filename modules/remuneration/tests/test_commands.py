@@ -29,6 +29,8 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
     assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
     again = pamong(app, "run", tenant.slug, "2026-03")
     assert again.exit_code == 2 and "2026-03 is closed" in again.output
+    lines = [line for line in again.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), again.output  # no progress bar before it
 
 
 def test_bad_input_is_one_line_and_exit_2(app, create_tenant, tmp_path):
