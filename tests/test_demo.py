@@ -22,6 +22,12 @@ def test_demo_sets_up_every_example_tenant(tmp_path):
         assert f"http://{slug}.localhost:5000/" in result.stdout
         assert f"admin@{slug}.test" in result.stdout
     assert (tmp_path / "pamong.db").exists()
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "pamong.db") as db:  # letters and pages name people, not addresses
+        names = dict(db.execute("SELECT email, name FROM users"))
+    assert names["admin@makassar.test"] == "Rina Wijaya" and names["operator@pamong.test"] == "Operator Pamong"
+    assert all(names.values()), names
     verify = _pamong("audit", "verify", instance=tmp_path)
     assert verify.returncode == 0 and "0 not yet sealed" in verify.stdout
     assert "BROKEN" not in verify.stdout

@@ -37,6 +37,11 @@ def init(operator):
     click.echo("database ready")
 
 
+# display names of the demo's accounts (letters read "signed by <name>"): invented, one per role
+DEMO_NAMES = {"admin": "Rina Wijaya", "auditor": "Budi Santoso", "citizen": "Siti Rahmawati",
+              "officer": "Andi Pratama"}
+
+
 def demo_accounts(tenants) -> list[tuple[str, str, str]]:
     """One account per role and tenant, with the demo password; returns (email, role, tenant)."""
     from ..auth import service as accounts
@@ -45,13 +50,15 @@ def demo_accounts(tenants) -> list[tuple[str, str, str]]:
 
     made = []
 
-    def ensure(email, operator=False):
+    def ensure(email, name, operator=False):
         user = accounts.find_user(email)
         if user is None:
-            user = accounts.create_user(email, password=DEMO_PASSWORD, operator=operator)
+            user = accounts.create_user(email, name=name, password=DEMO_PASSWORD, operator=operator)
+        elif not user.name:
+            user.name = name  # a demo database made before the accounts had names
         return user
 
-    ensure("operator@pamong.test", operator=True)
+    ensure("operator@pamong.test", "Operator Pamong", operator=True)
     made.append(("operator@pamong.test", "operator", "*"))
     for tenant in tenants:
         with tenant_scope(tenant):
@@ -61,7 +68,7 @@ def demo_accounts(tenants) -> list[tuple[str, str, str]]:
         roles = [("admin", None), ("auditor", None), ("citizen", None)] + ([("officer", agency)] if agency else [])
         for role, unit in roles:
             email = f"{role if role != 'citizen' else 'warga'}@{tenant.slug}.test"
-            accounts.grant_role(tenant, ensure(email), role, actor(), agency=unit)
+            accounts.grant_role(tenant, ensure(email, DEMO_NAMES[role]), role, actor(), agency=unit)
             made.append((email, role, tenant.slug))
     return made
 
