@@ -45,6 +45,7 @@ from .tenancy.position_reads import active_positions, positions_of
 from .tenancy.positions import add_position, assign_holder, find_position
 from .webhooks import SignedRequest, SignatureError, sign as sign_webhook, signed_webhook, verify as verify_webhook
 from .actor import Actor, current_actor
+from .commands.common import cli_fail, cli_tenant
 from .api.auth import refusal
 from .unit_of_work import UnitOfWork, unit_of_work
 from .error_renderers import bpjs_error, fhir_error

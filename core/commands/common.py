@@ -23,6 +23,28 @@ def fail(message: str, code: int = 2):
     sys.exit(code)
 
 
+def cli_fail(message: str):
+    """End a module's command on bad input: the transaction rolled back, one line
+    ``error: <message>`` on stderr, exit status 2 (every ``pamong`` command's convention)."""
+    from ..extensions import db
+
+    db.session.rollback()
+    fail(message)
+
+
+def cli_tenant(slug: str, module: str | None = None):
+    """The tenant ``slug`` for a module's command, or ``cli_fail``: ``SLUG: no tenant 'x'``, or,
+    with ``module``, ``SLUG: tenant 'x' has not enabled the <module> module``."""
+    from ..tenancy.service import enabled_modules, get_tenant
+
+    tenant = get_tenant(slug)
+    if tenant is None:
+        cli_fail(f"SLUG: no tenant '{slug}'")
+    if module is not None and module not in enabled_modules(tenant):
+        cli_fail(f"SLUG: tenant '{slug}' has not enabled the {module} module")
+    return tenant
+
+
 def emit_json(data) -> None:
     click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str))
 

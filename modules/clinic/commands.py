@@ -1,8 +1,6 @@
 """``pamong clinic ...``: send the SATUSEHAT outbox now (deployments without the worker, operators)."""
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import with_appcontext
 
@@ -16,13 +14,10 @@ def clinic_group():
 @click.argument("slug")
 @with_appcontext
 def satusehat_send(slug):
-    from core.kit import Tenant, db, enabled_modules
+    from core.kit import cli_tenant
 
     from .satusehat import send_pending
 
-    tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar()
-    if tenant is None or "clinic" not in enabled_modules(tenant):
-        click.echo(f"tenant: '{slug}' is not a tenant with the clinic module enabled", err=True)
-        sys.exit(2)
+    tenant = cli_tenant(slug, "clinic")
     sent, failed = send_pending(tenant)
     click.echo(f"{slug}: {sent} sent, {failed} failed")

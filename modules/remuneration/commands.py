@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from core.kit import Actor, PamongError, Tenant, db
+from core.kit import Actor, PamongError, Tenant, cli_fail as _fail, cli_tenant, db
 
 from . import services
 
@@ -21,16 +21,7 @@ def remuneration_group():
 
 
 def _tenant(slug: str) -> Tenant:
-    tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
-    if tenant is None:
-        _fail(f"no tenant '{slug}'")
-    return tenant
-
-
-def _fail(message: str):
-    db.session.rollback()
-    click.echo(f"error: {message}", err=True)
-    raise click.exceptions.Exit(2)
+    return cli_tenant(slug)
 
 
 def _month(value: str) -> tuple[int, int]:

@@ -3,12 +3,10 @@
 Bad input is one line naming the field and what is wrong, exit status 2; nothing is written."""
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import with_appcontext
 
-from core.kit import Actor, PamongError, Tenant, db
+from core.kit import Actor, PamongError, cli_fail as _fail, cli_tenant, db
 
 
 @click.group("smartcard", help="City card: cards and terminals.")
@@ -17,16 +15,7 @@ def smartcard_group():
 
 
 def _tenant(slug: str):
-    tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
-    if tenant is None:
-        _fail(f"SLUG: no tenant '{slug}'")
-    return tenant
-
-
-def _fail(message: str):
-    db.session.rollback()
-    click.echo(message, err=True)
-    sys.exit(2)
+    return cli_tenant(slug)
 
 
 @smartcard_group.command("issue", help="Issue card NUMBER (16 digits), optionally to a named holder with a NIK.")
