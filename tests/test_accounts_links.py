@@ -362,3 +362,36 @@ def test_membership_is_not_granted_by_registration(app, create_tenant):
 
         with tenant_scope(tenant):
             assert not db.session.execute(db.select(Membership).where(Membership.user_id == uid)).first()
+
+
+def test_an_admin_cannot_redirect_someone_elses_invitation_to_a_phone(app, create_tenant, create_user, login,
+                                                                       outbox):
+    """An account another tenant relies on gets its link only at its own address (no takeover)."""
+    tenant, other = create_tenant(), create_tenant()
+    client, _admin = admin_client(app, tenant, create_user, login)
+    other_client, _other_admin = admin_client(app, other, create_user, login)
+    email = f"{unique('shared')}@example.test"
+    assert grant(other_client, other, email, "auditor").status_code == 302  # invited by the other tenant
+    refused = grant(client, tenant, email, phone="0812-3456-7890")
+    assert refused.status_code == 400 and not outbox(tenant, "sms")
+    assert user_row(app, email).password_hash == ""
+    uid = user_row(app, email).id
+    with app.app_context():
+        from core.tenancy.scope import tenant_scope
+
+        with tenant_scope(tenant):
+            assert not db.session.execute(db.select(Membership).where(Membership.user_id == uid)).first()
+    assert grant(client, tenant, email).status_code == 302  # by e-mail: to the person's own address
+    assert [m for m in outbox(tenant, "email") if m["recipient"] == email]
+    resend = client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite", data={"phone": "0812-3456-7890"})
+    assert resend.status_code == 302 and not outbox(tenant, "sms")
+
+
+def test_no_invitation_again_for_someone_with_a_password(app, create_tenant, create_user, login, outbox):
+    tenant = create_tenant()
+    client, _admin = admin_client(app, tenant, create_user, login)
+    member = create_user(tenant, "citizen")
+    uid = user_row(app, member).id
+    assert f"/admin/users/{uid}/invite" not in client.get(f"/t/{tenant.slug}/admin/users").get_data(as_text=True)
+    assert client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite").status_code == 302
+    assert not [m for m in outbox(tenant) if m["recipient"] == member]

@@ -150,7 +150,10 @@ def users():
             return redirect(url_for("admin.users"))
         except PamongError as exc:
             db.session.rollback()
-            error = _("Not a phone number: %(phone)s", phone=phone) if exc.where == "phone" else exc.message
+            error = (_("Only someone new, without a role in another service, can be invited by SMS: leave the "
+                       "phone empty to send the invitation to their e-mail address.")
+                     if exc.code == "phone_not_allowed"
+                     else _("Not a phone number: %(phone)s", phone=phone) if exc.where == "phone" else exc.message)
     members = db.session.execute(
         db.select(Membership).join(User).order_by(User.email, Membership.role)
     ).scalars().all()

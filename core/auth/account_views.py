@@ -170,11 +170,17 @@ def admin_invite(user_id: int):
         abort(404)
     if user.is_operator and not current_user.is_operator:
         abort(403)  # a tenant admin does not reset the deployment's operators
+    if user.password_hash:  # they can sign in, or use "Forgot password?": the link goes to them only
+        flash(_("%(email)s has a password already: they can use \"Forgot password?\" on the sign-in page.",
+                email=user.email), "error")
+        return redirect(url_for("admin.users"))
     try:
         invite(g.tenant, user, current_user._get_current_object(), phone=(request.form.get("phone") or "").strip() or None)
         db.session.commit()
         flash(_("An invitation was sent to %(email)s.", email=user.email))
     except PamongError as exc:
         db.session.rollback()
-        flash(_("No invitation was sent: %(problem)s", problem=str(exc)), "error")
+        problem = (_("only someone new, without a role in another service, can be invited by SMS")
+                   if exc.code == "phone_not_allowed" else str(exc))
+        flash(_("No invitation was sent: %(problem)s", problem=problem), "error")
     return redirect(url_for("admin.users"))

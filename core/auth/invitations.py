@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _
 
 from ..audit import record
+from ..errors import ValidationError
 from ..extensions import db
 from ..links import tenant_url
 from ..notify import notify
@@ -35,11 +36,26 @@ def _locale(user: User, tenant) -> str:
     return user.locale or tenant.default_locale
 
 
-def invite(tenant, user: User, actor, phone: str | None = None) -> OutboxMessage:
+def sms_allowed(tenant, user: User) -> bool:
+    """Whether a tenant admin may send ``user``'s invitation to a phone number they type in: only
+    for someone with no password, no operator, and no role in any other tenant. Otherwise the link
+    goes to the account's own address, so an admin of one tenant cannot take over an account that
+    another tenant (or the deployment) relies on."""
+    from .service import tenants_of
+
+    return (not user.password_hash and not user.is_operator
+            and all(t.id == tenant.id for t in tenants_of(user)))
+
+
+def invite(tenant, user: User, actor, phone: str | None = None, trusted: bool = False) -> OutboxMessage:
     """Send ``user`` a link to set their password in ``tenant``: by SMS to ``phone`` if given (any
-    usual Indonesian spelling; ValidationError where="phone" otherwise), else by e-mail. Audited as
-    ``auth.invitation_sent`` (the channel, never the phone number). Returns the outbox row."""
+    usual Indonesian spelling), else by e-mail. ValidationError where="phone": not a phone number,
+    or (unless ``trusted``: the deployment's CLI) ``sms_allowed`` says no (code "phone_not_allowed").
+    Audited as ``auth.invitation_sent`` (the channel, never the phone number). Returns the outbox row."""
     number = normalise_phone(phone, where="phone") if phone else None
+    if number and not trusted and not sms_allowed(tenant, user):
+        raise ValidationError("this person's invitation can only go to their own e-mail address",
+                              where="phone", code="phone_not_allowed")
     link = tenant_url(tenant, f"/invitation/{tokens.make(tokens.INVITE, tenant, user)}")
     days = tokens.max_age(tokens.INVITE) // 86400
     with force_locale(_locale(user, tenant)):

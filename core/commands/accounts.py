@@ -43,7 +43,7 @@ def add(email, slug, role, agency, name, operator, password_stdin, invite, invit
         if invite and not user.password_hash:  # issue 19.1: a link to set the password, through the outbox
             from ..auth.invitations import invite as send_invitation
 
-            message = send_invitation(tenant, user, actor(), phone=invite_phone)
+            message = send_invitation(tenant, user, actor(), phone=invite_phone, trusted=True)
             click.echo(f"invitation to set a password queued by {message.channel}")
     click.echo(f"user {user.email}" + (f" is {role} of {slug}" if slug else " is a deployment operator"))
 
