@@ -395,3 +395,79 @@ def test_no_invitation_again_for_someone_with_a_password(app, create_tenant, cre
     assert f"/admin/users/{uid}/invite" not in client.get(f"/t/{tenant.slug}/admin/users").get_data(as_text=True)
     assert client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite").status_code == 302
     assert not [m for m in outbox(tenant) if m["recipient"] == member]
+
+
+def sms_code_of(message) -> str:
+    return re.search(r"\b([0-9]{6})\b", message["body"]).group(1)
+
+
+def test_registration_verified_by_an_sms_code(app, create_tenant, outbox, audit_entries):
+    tenant = create_tenant(accounts={"self_registration": True})
+    client = app.test_client()
+    email = f"{unique('hp')}@example.test"
+    bad = client.post(f"/t/{tenant.slug}/register", data={"name": "W", "email": email, "phone": "12ab",
+                                                          "password": NEW, "confirm": NEW})
+    assert bad.status_code == 400 and 'id="phone-err"' in bad.get_data(as_text=True)
+    assert user_row(app, email) is None
+    sent = client.post(f"/t/{tenant.slug}/register", data={"name": "W", "email": email, "phone": "0812 3456 7801",
+                                                           "password": NEW, "confirm": NEW})
+    assert sent.status_code == 302 and "/verify/sms/" in sent.headers["Location"]
+    [sms] = [m for m in outbox(tenant, "sms") if m["recipient"] == "+6281234567801"]
+    assert not [m for m in outbox(tenant, "email") if m["recipient"] == email]  # no e-mail link
+    code = sms_code_of(sms)
+    page = sent.headers["Location"]
+    wrong = "000000" if code != "000000" else "111111"
+    assert client.post(page, data={"code": wrong}).status_code == 400
+    assert user_row(app, email).needs_verification
+    assert sign_in(client, tenant, email, NEW).status_code == 200  # not yet
+    # signing in sent an e-mail link, which is the other way; the SMS code still works too
+    done = client.post(page, data={"code": code[:3] + " " + code[3:]})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/login")
+    assert not user_row(app, email).needs_verification
+    assert audit_entries(tenant, "auth.verified")[-1]["summary"] == {"channel": "sms"}
+    assert sign_in(client, tenant, email, NEW).status_code == 302
+    assert client.post(page, data={"code": code}).status_code == 400  # the page's token is spent
+
+
+def test_sms_code_guessing_is_slowed_down(app, create_tenant, outbox, frozen_clock):
+    tenant = create_tenant(accounts={"self_registration": True})
+    client = english(app.test_client())
+    email = f"{unique('guess')}@example.test"
+    page = client.post(f"/t/{tenant.slug}/register", data={"name": "W", "email": email, "phone": "081234567802",
+                                                           "password": NEW, "confirm": NEW}).headers["Location"]
+    code = sms_code_of([m for m in outbox(tenant, "sms") if m["recipient"] == "+6281234567802"][0])
+    wrong = [f"{(int(code) + n) % 1_000_000:06d}" for n in range(1, 7)]
+    answers = [client.post(page, data={"code": guess}).get_data(as_text=True) for guess in wrong]
+    assert "Wait a few minutes" in answers[-1]
+    assert "Wait a few minutes" in client.post(page, data={"code": code}).get_data(as_text=True)  # even the right one
+    assert user_row(app, email).needs_verification
+    frozen_clock.advance(minutes=20)
+    assert client.post(page, data={"code": code}).status_code == 302
+
+
+def test_an_sms_code_page_expires(app, create_tenant, outbox, frozen_clock):
+    tenant = create_tenant(accounts={"self_registration": True})
+    client = app.test_client()
+    email = f"{unique('exp')}@example.test"
+    page = client.post(f"/t/{tenant.slug}/register", data={"name": "W", "email": email, "phone": "081234567803",
+                                                           "password": NEW, "confirm": NEW}).headers["Location"]
+    code = sms_code_of([m for m in outbox(tenant, "sms") if m["recipient"] == "+6281234567803"][0])
+    frozen_clock.advance(minutes=31)
+    assert client.post(page, data={"code": code}).status_code == 400
+    assert user_row(app, email).needs_verification
+
+
+def test_registering_a_known_address_with_a_phone_answers_the_same_and_verifies_nothing(app, create_tenant,
+                                                                                      create_user, outbox):
+    tenant = create_tenant(accounts={"self_registration": True})
+    known = create_user(tenant, "citizen")
+    before = user_row(app, known)
+    client = app.test_client()
+    answer = client.post(f"/t/{tenant.slug}/register", data={"name": "X", "email": known, "phone": "081234567804",
+                                                             "password": NEW, "confirm": NEW})
+    assert answer.status_code == 302 and "/verify/sms/" in answer.headers["Location"]
+    code = sms_code_of([m for m in outbox(tenant, "sms") if m["recipient"] == "+6281234567804"][0])
+    assert client.post(answer.headers["Location"], data={"code": code}).status_code == 302
+    after = user_row(app, known)
+    assert (after.password_hash, after.needs_verification) == (before.password_hash, False)
+    assert sign_in(app.test_client(), tenant, known, PASSWORD).status_code == 302

@@ -15,11 +15,12 @@ from flask_login import current_user
 from ..errors import PamongError
 from ..extensions import db, limiter
 from . import tokens
-from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm
+from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm, SmsCodeForm
 from .invitations import invite, request_reset, set_password_from_link
 from .models import Membership, User
 from .permissions import public, requires
-from .registration import open_for, register as register_account, verify as verify_account
+from .registration import open_for, register as register_account, verify as verify_account, verify_sms as check_sms_code
+from .service import find_user
 from .views import bp
 
 
@@ -122,14 +123,22 @@ def register():
         abort(404)
     form = RegisterForm()
     if form.validate_on_submit():
+        phone = (form.phone.data or "").strip() or None
         try:
             register_account(g.tenant, form.email.data, form.name.data, form.password.data,
-                             locale=str(get_locale() or "") or None)
+                             locale=str(get_locale() or "") or None, phone=phone)
+            target = find_user(form.email.data) if phone else None
+            page = tokens.make(tokens.SMS_CODE, g.tenant, target) if target is not None else None
         except PamongError as exc:
             db.session.rollback()
-            (form.password if exc.where == "password" else form.email).errors.append(exc.message)
+            if exc.where == "phone":
+                form.phone.errors.append(_("Not a phone number: %(phone)s", phone=phone))
+            else:
+                (form.password if exc.where == "password" else form.email).errors.append(exc.message)
         else:
             db.session.commit()
+            if page is not None:
+                return redirect(url_for("auth.verify_sms", token=page))
             return render_template("auth/register_sent.html", email=form.email.data.strip())
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
 
@@ -156,6 +165,35 @@ def verify(token: str):
         flash(_("Your e-mail address is confirmed. You can sign in now."))
         return redirect(url_for("auth.login"))
     return _private(render_template("auth/verify.html", form=form, email=user.email))
+
+
+@bp.route("/verify/sms/<token>", methods=["GET", "POST"])
+@limiter.limit(_rate, methods=["POST"])
+@public
+def verify_sms(token: str):
+    """Type the code sent by SMS to confirm a new account (the page's address names the account;
+    only the code proves the phone). Wrong codes count like wrong passwords."""
+    _need_tenant()
+    try:
+        tokens.peek(tokens.SMS_CODE, token, g.tenant)
+    except tokens.TokenProblem as problem:
+        return _link_problem(problem.kind, tokens.VERIFY)
+    form = SmsCodeForm()
+    if form.validate_on_submit():
+        try:
+            check_sms_code(g.tenant, token, form.code.data)
+        except tokens.TokenProblem as problem:
+            db.session.rollback()
+            return _link_problem(problem.kind, tokens.VERIFY)
+        except PamongError as exc:
+            db.session.rollback()
+            form.code.errors.append(_("Wait a few minutes before trying again.") if exc.code == "waiting"
+                                    else _("This is not the code we sent."))
+        else:
+            db.session.commit()
+            flash(_("Your account is confirmed. You can sign in now."))
+            return redirect(url_for("auth.login"))
+    return _private((render_template("auth/verify_sms.html", form=form), 400 if form.errors else 200))
 
 
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from .passwords import MIN_LENGTH
 
@@ -55,6 +55,8 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[
         DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address.")),
     ])
+    phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)],
+                     description=_l("Give it to confirm the account with a code by SMS instead of a link by e-mail."))
     password = PasswordField(_l("Password"), validators=[
         DataRequired(),
         Length(min=MIN_LENGTH, max=1024, message=_l("Use at least %(min)d characters.", min=MIN_LENGTH)),
@@ -66,3 +68,9 @@ class RegisterForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button and its CSRF token (a link's action is taken by POST, never by opening it)."""
+
+
+class SmsCodeForm(FlaskForm):
+    """The code sent by SMS to confirm a new account."""
+
+    code = StringField(_l("Code from the SMS"), validators=[DataRequired(), Length(max=12)])

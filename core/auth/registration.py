@@ -14,10 +14,11 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext as _
 
 from ..audit import record
-from ..errors import NotFound
+from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..links import tenant_url
 from ..notify import notify
+from ..sms.phone import normalise_phone
 from ..tenancy.scope import tenant_scope
 from . import tokens
 from .invitations import _recently_sent, request_reset
@@ -49,18 +50,33 @@ def send_verification(tenant, user: User, force: bool = False) -> bool:
     return True
 
 
-def register(tenant, email: str, name: str, password: str, locale: str | None = None) -> User | None:
-    """Create a citizen account in ``tenant`` waiting for verification, and send the link.
+def send_sms_code(tenant, user: User, number: str) -> None:
+    """SMS ``number`` the code that verifies ``user`` (``tokens.sms_code``)."""
+    minutes = tokens.max_age(tokens.SMS_CODE) // 60
+    with force_locale(user.locale or tenant.default_locale):
+        body = _("%(tenant)s: your code is %(code)s. It confirms your new account for %(minutes)s minutes. "
+                 "Do not give it to anyone.", tenant=tenant.name, code=tokens.sms_code(tenant, user), minutes=minutes)
+    notify(tenant, "sms", number, body, ref=f"auth:sms-code:{user.id}")
+
+
+def register(tenant, email: str, name: str, password: str, locale: str | None = None,
+             phone: str | None = None) -> User | None:
+    """Create a citizen account in ``tenant`` waiting for verification, and send the e-mail link,
+    or with ``phone`` (any usual Indonesian spelling) an SMS code instead (``verify_sms``).
 
     Returns the new user, or None when the address had an account already (it is sent a reset
-    link instead; the caller answers the same). Raises NotFound when the tenant does not allow
-    registration, ValidationError for a bad address (where="EMAIL") or a short password
-    (where="password"). Audited as ``auth.register``."""
+    link instead, and ``phone`` a code that verifies nothing; the caller answers the same).
+    Raises NotFound when the tenant does not allow registration, ValidationError for a bad address
+    (where="EMAIL"), phone (where="phone") or a short password (where="password"). Audited as
+    ``auth.register``."""
     if not open_for(tenant):
         raise NotFound("registration is closed in this tenant", where="register")
+    number = normalise_phone(phone, where="phone") if phone else None
     existing = find_user(email)
     if existing is not None:
         request_reset(tenant, existing.email)
+        if number:
+            send_sms_code(tenant, existing, number)
         return None
     user = create_user(email, name=name.strip()[:200])
     set_password(user, password)
@@ -68,8 +84,35 @@ def register(tenant, email: str, name: str, password: str, locale: str | None = 
     user.locale = locale
     db.session.flush()
     with tenant_scope(tenant):
-        record(tenant, None, "auth.register", "user", user.email)
-    send_verification(tenant, user, force=True)
+        record(tenant, None, "auth.register", "user", user.email, channel="sms" if number else "email")
+    if number:
+        send_sms_code(tenant, user, number)
+    else:
+        send_verification(tenant, user, force=True)
+    return user
+
+
+def verify_sms(tenant, token: str, code: str) -> User:
+    """Check the SMS ``code`` for the account that the page's ``token`` (purpose ``SMS_CODE``)
+    names. Raises ``tokens.TokenProblem`` (bad or expired page) or ValidationError where="code"
+    (wrong code: counted like a wrong password, ``core/auth/throttle.py``, so guessing slows down;
+    code "waiting" while the account waits). An account that needed no verification is left as it
+    is. Audited as ``auth.verified`` (channel sms)."""
+    import hmac
+
+    from . import throttle
+
+    user = tokens.peek(tokens.SMS_CODE, token, tenant)
+    if throttle.waiting(user):
+        raise ValidationError("wait a few minutes before trying again", where="code", code="waiting")
+    if not hmac.compare_digest(tokens.sms_code(tenant, user), "".join((code or "").split())):
+        throttle.record_failure(user, tenant)
+        raise ValidationError("is not the code we sent", where="code", code="wrong_code")
+    if user.needs_verification:
+        user.needs_verification = False
+        tokens.spend(user)
+        with tenant_scope(tenant):
+            record(tenant, user, "auth.verified", "user", user.email, channel="sms")
     return user
 
 

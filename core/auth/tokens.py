@@ -23,9 +23,10 @@ from ..extensions import db
 from .models import User
 
 INVITE, RESET, VERIFY = "invite", "reset", "verify"
-PURPOSES = (INVITE, RESET, VERIFY)
+SMS_CODE = "sms-code"  # names the account on the page where the SMS code is typed; no proof alone
+PURPOSES = (INVITE, RESET, VERIFY, SMS_CODE)
 _MAX_AGE = {INVITE: ("PAMONG_INVITE_MAX_AGE", 7 * 86400), RESET: ("PAMONG_RESET_MAX_AGE", 3600),
-            VERIFY: ("PAMONG_VERIFY_MAX_AGE", 2 * 86400)}
+            VERIFY: ("PAMONG_VERIFY_MAX_AGE", 2 * 86400), SMS_CODE: ("PAMONG_SMS_CODE_MAX_AGE", 1800)}
 
 
 class TokenProblem(Exception):
@@ -88,6 +89,21 @@ def peek(purpose: str, token: str, tenant) -> User:
     if not user.token_nonce or not hmac.compare_digest(user.token_nonce, data["n"]):
         raise TokenProblem("used")
     return user
+
+
+def sms_code(tenant, user: User) -> str:
+    """The 6-digit code that goes with ``user``'s current nonce in ``tenant`` (HMAC-SHA256 with the
+    app's key, as HOTP truncates it to digits, RFC 4226 §5.3): nothing is stored, and it dies with
+    the nonce like the links do."""
+    import hashlib
+
+    if not user.token_nonce:
+        user.token_nonce = new_nonce()
+        db.session.flush()
+    key = current_app.config["SECRET_KEY"]
+    digest = hmac.new(key if isinstance(key, bytes) else key.encode(), f"pamong.auth.sms-code:{tenant.id}:{user.id}:"
+                      f"{user.token_nonce}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
 
 
 def spend(user: User) -> None:
