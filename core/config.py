@@ -178,6 +178,7 @@ def security_config() -> dict:
         "PAMONG_INVITE_MAX_AGE": int(env("PAMONG_INVITE_MAX_AGE", str(7 * 86400))),
         "PAMONG_RESET_MAX_AGE": int(env("PAMONG_RESET_MAX_AGE", "3600")),
         "PAMONG_VERIFY_MAX_AGE": int(env("PAMONG_VERIFY_MAX_AGE", str(2 * 86400))),
+        "PAMONG_SMS_CODE_MAX_AGE": int(env("PAMONG_SMS_CODE_MAX_AGE", "1800")),
         "PAMONG_RESET_INTERVAL": int(env("PAMONG_RESET_INTERVAL", "300")),
     }
 

@@ -9,7 +9,8 @@ any password change) gives the user a new nonce, so that link and every other ou
 
 The timestamp is read from the core's clock (``core/clock.py``), so tests can let a link expire.
 Lifetimes in seconds: ``PAMONG_INVITE_MAX_AGE`` (7 days), ``PAMONG_RESET_MAX_AGE`` (1 hour),
-``PAMONG_VERIFY_MAX_AGE`` (2 days).
+``PAMONG_VERIFY_MAX_AGE`` (2 days), ``PAMONG_SMS_CODE_MAX_AGE`` (30 minutes: the page where a
+registration's SMS code is typed; the code itself is ``sms_code``).
 """
 from __future__ import annotations
 
