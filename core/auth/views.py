@@ -39,8 +39,9 @@ def login():
         if right and user.needs_verification:  # registered, address not confirmed yet: no sign-in
             from .registration import send_verification
 
-            send_verification(g.tenant, user) if g.tenant is not None else None
-            db.session.commit()
+            if g.tenant is not None:  # the link is the tenant's (deployment pages have no outbox)
+                send_verification(g.tenant, user)
+                db.session.commit()
             form.email.errors.append(_("Confirm your e-mail address first: open the link we sent to it "
                                        "(a new one is on its way)."))
             return render_template("auth/login.html", form=form)
