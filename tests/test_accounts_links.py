@@ -268,20 +268,20 @@ def test_registration_needs_a_verified_address_before_signing_in(app, create_ten
     assert user_row(app, email).needs_verification
     assert audit_entries(tenant, "auth.register")[-1]["object_id"] == email
     [message] = [m for m in outbox(tenant, "email") if m["recipient"] == email]
-    assert link_path(message).startswith("/verify/")
+    assert link_path(message).startswith("/register/verify/")
 
     refused = sign_in(client, tenant, email, NEW)
     assert refused.status_code == 200  # the form again: not signed in
     assert client.get(f"/t/{tenant.slug}/password").status_code == 302  # so a signed-in page sends to the login
 
     token = token_of(message)
-    assert client.get(f"/t/{tenant.slug}/verify/{token}").status_code == 200
+    assert client.get(f"/t/{tenant.slug}/register/verify/{token}").status_code == 200
     assert user_row(app, email).needs_verification  # opening the link changes nothing
-    assert client.post(f"/t/{tenant.slug}/verify/{token}").status_code == 302
+    assert client.post(f"/t/{tenant.slug}/register/verify/{token}").status_code == 302
     assert not user_row(app, email).needs_verification
     assert audit_entries(tenant, "auth.verified")[-1]["actor"] == email
     assert sign_in(client, tenant, email, NEW).status_code == 302
-    assert client.post(f"/t/{tenant.slug}/verify/{token}").status_code == 400  # once
+    assert client.post(f"/t/{tenant.slug}/register/verify/{token}").status_code == 400  # once
 
 
 def test_unverified_sign_in_is_refused_and_resends_the_link(app, create_tenant, outbox, frozen_clock):
@@ -411,7 +411,7 @@ def test_registration_verified_by_an_sms_code(app, create_tenant, outbox, audit_
     assert user_row(app, email) is None
     sent = client.post(f"/t/{tenant.slug}/register", data={"name": "W", "email": email, "phone": "0812 3456 7801",
                                                            "password": NEW, "confirm": NEW})
-    assert sent.status_code == 302 and "/verify/sms/" in sent.headers["Location"]
+    assert sent.status_code == 302 and "/register/verify-sms/" in sent.headers["Location"]
     [sms] = [m for m in outbox(tenant, "sms") if m["recipient"] == "+6281234567801"]
     assert not [m for m in outbox(tenant, "email") if m["recipient"] == email]  # no e-mail link
     code = sms_code_of(sms)
@@ -465,9 +465,22 @@ def test_registering_a_known_address_with_a_phone_answers_the_same_and_verifies_
     client = app.test_client()
     answer = client.post(f"/t/{tenant.slug}/register", data={"name": "X", "email": known, "phone": "081234567804",
                                                              "password": NEW, "confirm": NEW})
-    assert answer.status_code == 302 and "/verify/sms/" in answer.headers["Location"]
+    assert answer.status_code == 302 and "/register/verify-sms/" in answer.headers["Location"]
     code = sms_code_of([m for m in outbox(tenant, "sms") if m["recipient"] == "+6281234567804"][0])
     assert client.post(answer.headers["Location"], data={"code": code}).status_code == 302
     after = user_row(app, known)
     assert (after.password_hash, after.needs_verification) == (before.password_hash, False)
     assert sign_in(app.test_client(), tenant, known, PASSWORD).status_code == 302
+
+
+def test_no_two_routes_share_an_address(app):
+    """A new page must not shadow another (the documents' ``/verify/<code>`` once met ours)."""
+    seen = {}
+    clashes = []
+    for rule in app.url_map.iter_rules():
+        shape = re.sub(r"<[^>]+>", "<>", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (shape, method) in seen and seen[(shape, method)] != rule.endpoint:
+                clashes.append((shape, method, seen[(shape, method)], rule.endpoint))
+            seen[(shape, method)] = rule.endpoint
+    assert not clashes

@@ -143,7 +143,7 @@ def register():
     return render_template("auth/register.html", form=form), (400 if form.errors else 200)
 
 
-@bp.route("/verify/<token>", methods=["GET", "POST"])
+@bp.route("/register/verify/<token>", methods=["GET", "POST"])
 @limiter.limit(_rate, methods=["POST"])
 @public
 def verify(token: str):
@@ -167,7 +167,7 @@ def verify(token: str):
     return _private(render_template("auth/verify.html", form=form, email=user.email))
 
 
-@bp.route("/verify/sms/<token>", methods=["GET", "POST"])
+@bp.route("/register/verify-sms/<token>", methods=["GET", "POST"])
 @limiter.limit(_rate, methods=["POST"])
 @public
 def verify_sms(token: str):

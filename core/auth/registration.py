@@ -37,7 +37,7 @@ def send_verification(tenant, user: User, force: bool = False) -> bool:
     ref = f"auth:verify:{user.id}"
     if not force and _recently_sent(tenant, ref):
         return False
-    link = tenant_url(tenant, f"/verify/{tokens.make(tokens.VERIFY, tenant, user)}")
+    link = tenant_url(tenant, f"/register/verify/{tokens.make(tokens.VERIFY, tenant, user)}")
     with force_locale(user.locale or tenant.default_locale):
         subject = _("Confirm your e-mail address for %(tenant)s", tenant=tenant.name)
         body = _(
