@@ -173,6 +173,13 @@ def security_config() -> dict:
         "PAMONG_LOGIN_ACCOUNT_WINDOW": int(env("PAMONG_LOGIN_ACCOUNT_WINDOW", "900")),
         "PAMONG_LOGIN_ACCOUNT_DELAY": int(env("PAMONG_LOGIN_ACCOUNT_DELAY", "2")),
         "PAMONG_LOGIN_ACCOUNT_MAX_DELAY": int(env("PAMONG_LOGIN_ACCOUNT_MAX_DELAY", "900")),
+        # accounts (core/auth/tokens.py): lifetimes of the links sent, in seconds, and at most one
+        # reset / verification message per person per PAMONG_RESET_INTERVAL seconds
+        "PAMONG_INVITE_MAX_AGE": int(env("PAMONG_INVITE_MAX_AGE", str(7 * 86400))),
+        "PAMONG_RESET_MAX_AGE": int(env("PAMONG_RESET_MAX_AGE", "3600")),
+        "PAMONG_VERIFY_MAX_AGE": int(env("PAMONG_VERIFY_MAX_AGE", str(2 * 86400))),
+        "PAMONG_SMS_CODE_MAX_AGE": int(env("PAMONG_SMS_CODE_MAX_AGE", "1800")),
+        "PAMONG_RESET_INTERVAL": int(env("PAMONG_RESET_INTERVAL", "300")),
     }
 
 

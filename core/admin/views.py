@@ -136,15 +136,24 @@ def users():
         email = request.form.get("email", "").strip().lower()
         role = request.form.get("role", "")
         agency = request.form.get("agency") or None
+        phone = request.form.get("phone", "").strip() or None
         try:
             user = find_user(email) or create_user(email)
             grant_role(g.tenant, user, role, _actor(), agency=agency)
+            invited = not user.password_hash  # nobody can sign in without one: an invitation (19.1)
+            if invited:
+                from ..auth.invitations import invite
+
+                invite(g.tenant, user, _actor(), phone=phone)
             db.session.commit()
-            flash(_("Role granted."))
+            flash(_("Role granted.") + (" " + _("An invitation to set a password was sent.") if invited else ""))
             return redirect(url_for("admin.users"))
         except PamongError as exc:
             db.session.rollback()
-            error = exc.message
+            error = (_("Only someone new, without a role in another service, can be invited by SMS: leave the "
+                       "phone empty to send the invitation to their e-mail address.")
+                     if exc.code == "phone_not_allowed"
+                     else _("Not a phone number: %(phone)s", phone=phone) if exc.where == "phone" else exc.message)
     members = db.session.execute(
         db.select(Membership).join(User).order_by(User.email, Membership.role)
     ).scalars().all()

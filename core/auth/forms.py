@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from .passwords import MIN_LENGTH
 
@@ -26,3 +26,51 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("New password again"), validators=[
         DataRequired(), EqualTo("new", message=_l("The two new passwords differ.")),
     ])
+
+
+class ForgotForm(FlaskForm):
+    """"Forgot password": the address to send a reset link to."""
+
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address.")),
+    ])
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password chosen from an invitation or reset link."""
+
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(),
+        Length(min=MIN_LENGTH, max=1024, message=_l("Use at least %(min)d characters.", min=MIN_LENGTH)),
+    ])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new", message=_l("The two new passwords differ.")),
+    ])
+
+
+class RegisterForm(FlaskForm):
+    """A citizen creates an account (where the tenant allows it)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address.")),
+    ])
+    phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)],
+                     description=_l("Give it to confirm the account with a code by SMS instead of a link by e-mail."))
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(),
+        Length(min=MIN_LENGTH, max=1024, message=_l("Use at least %(min)d characters.", min=MIN_LENGTH)),
+    ])
+    confirm = PasswordField(_l("Password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ.")),
+    ])
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token (a link's action is taken by POST, never by opening it)."""
+
+
+class SmsCodeForm(FlaskForm):
+    """The code sent by SMS to confirm a new account."""
+
+    code = StringField(_l("Code from the SMS"), validators=[DataRequired(), Length(max=12)])

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -35,6 +36,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # in every session and remember cookie (get_id); a new value signs the person out everywhere
     session_generation: Mapped[str] = mapped_column(String(32), default=new_session_generation, server_default="0")
+    # in every invitation, reset and verification link (core/auth/tokens.py); changed when one is
+    # used or the password changes, so a used link dies with all its siblings
+    token_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # a self-registered account that has not yet verified its address: it cannot sign in
+    needs_verification: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     @property
     def is_active(self) -> bool:

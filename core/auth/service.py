@@ -35,11 +35,15 @@ def create_user(email: str, name: str = "", password: str | None = None, operato
 
 
 def set_password(user: User, password: str) -> None:
-    """Set the password; every session and remember cookie of the person ends (issue 10.2)."""
+    """Set the password; every session and remember cookie of the person ends (issue 10.2), and every
+    link sent to them for a password or a verification stops working (issue 19.1)."""
     if len(password) < MIN_LENGTH:
         raise ValidationError(f"must have at least {MIN_LENGTH} characters", where="password")
     user.password_hash = hash_password(password)
     end_sessions(user)
+    from .tokens import spend
+
+    spend(user)  # every outstanding invitation / reset / verification link dies (core/auth/tokens.py)
 
 
 def end_sessions(user: User) -> None:

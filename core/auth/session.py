@@ -26,7 +26,9 @@ def load_by_alternative_id(alt_id: str):
     if not sep or not generation or not user_id.isdigit() or len(user_id) > 15:
         return None  # also every cookie from before generations existed (a bare id)
     user = db.session.get(User, int(user_id))
-    if user is None or not user.active or not hmac.compare_digest(user.session_generation, generation):
+    if user is None or not user.active or user.needs_verification:  # registered, not yet confirmed
+        return None
+    if not hmac.compare_digest(user.session_generation, generation):
         return None
     return user
 

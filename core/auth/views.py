@@ -36,6 +36,15 @@ def login():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         right, waiting = _check(user, form.password.data)
+        if right and user.needs_verification:  # registered, address not confirmed yet: no sign-in
+            from .registration import send_verification
+
+            if g.tenant is not None:  # the link is the tenant's (deployment pages have no outbox)
+                send_verification(g.tenant, user)
+                db.session.commit()
+            form.email.errors.append(_("Confirm your e-mail address first: open the link we sent to it "
+                                       "(a new one is on its way)."))
+            return render_template("auth/login.html", form=form)
         if right:
             throttle.clear(user)
             login_user(user, remember=form.remember.data)
@@ -104,3 +113,6 @@ def admin_sign_out_everywhere(user_id: int):
     db.session.commit()
     flash(_("%(email)s is signed out on every device.", email=user.email))
     return redirect(url_for("admin.users"))
+
+
+from . import account_views  # noqa: E402,F401  (invitations, resets, registration: on this blueprint)

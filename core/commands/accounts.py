@@ -23,9 +23,12 @@ def user_group():
 @click.option("--name", default="")
 @click.option("--operator", is_flag=True, help="a deployment operator (all tenants)")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option("--invite/--no-invite", default=True,
+              help="send someone without a password a link to set one (default: yes)")
+@click.option("--invite-sms", "invite_phone", metavar="PHONE", help="send the invitation by SMS to PHONE, not e-mail")
 @with_appcontext
 @transaction
-def add(email, slug, role, agency, name, operator, password_stdin):
+def add(email, slug, role, agency, name, operator, password_stdin, invite, invite_phone):
     if not operator and not (slug and role):
         raise ValidationError("give --tenant and --role (or --operator)", where="--tenant")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
@@ -37,6 +40,11 @@ def add(email, slug, role, agency, name, operator, password_stdin):
     if slug:
         tenant = require_tenant(slug, where="--tenant")
         accounts.grant_role(tenant, user, role, actor(), agency=agency)
+        if invite and not user.password_hash:  # issue 19.1: a link to set the password, through the outbox
+            from ..auth.invitations import invite as send_invitation
+
+            message = send_invitation(tenant, user, actor(), phone=invite_phone, trusted=True)
+            click.echo(f"invitation to set a password queued by {message.channel}")
     click.echo(f"user {user.email}" + (f" is {role} of {slug}" if slug else " is a deployment operator"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -35,6 +36,8 @@ class Tenant(db.Model):
     branding: Mapped[dict] = mapped_column(JSON, default=dict)
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # free keys of the TOML's [extra]
     public_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # core/links.py
+    # citizens may create their own account here ([accounts] self_registration; core/auth/registration.py)
+    self_registration: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # bumped by every change to the tenant's configuration: the key of each process's cache of its
     # enabled modules and module settings (core/tenancy/config_cache.py)
     config_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -129,6 +129,14 @@ class Holiday(Strict):
         return parse_date(value)  # a TOML date or "YYYY-MM-DD"; a clear message otherwise
 
 
+class Accounts(Strict):
+    """``[accounts]``: how people get accounts in this tenant (issue 19.1). ``self_registration``:
+    citizens may create their own account (verified by e-mail before it can sign in); off by
+    default, accounts then come only from invitations (a role granted by an admin or the CLI)."""
+
+    self_registration: bool = False
+
+
 class ModuleEntry(Strict):
     enabled: bool = True
     settings: dict = {}
@@ -144,6 +152,7 @@ class TenantFile(Strict):
     public_url: str = ""  # where citizens reach it, for links in messages (core/links.py)
     locales: list[Literal["id", "en"]] = ["id", "en"]
     branding: Branding = Branding()
+    accounts: Accounts = Accounts()
     agencies: list[Agency] = []
     districts: list[District] = []
     modules: dict[str, ModuleEntry] = {}

@@ -106,6 +106,7 @@ def _summary(tenant: Tenant) -> dict:
         "parent": tenant.parent.slug if tenant.parent else "", "locales": list(tenant.locales or []),
         "domains": sorted(d.host for d in tenant.domains), "branding": dict(tenant.branding or {}),
         "holidays": list(tenant.holidays or []), "public_url": tenant.public_url or "",
+        "self_registration": bool(tenant.self_registration),
     }
 
 
@@ -125,6 +126,7 @@ def apply_doc(doc: TenantFile, actor, manager) -> Tenant:
     tenant.branding = doc.branding.model_dump()
     tenant.extra = dict(doc.extra)
     tenant.public_url = doc.public_url
+    tenant.self_registration = doc.accounts.self_registration
     tenant.holidays = [{"date": h.date.isoformat(), "name": h.name} for h in sorted(doc.holidays, key=lambda h: h.date)]
     wanted = set(doc.domains)
     tenant.domains = [d for d in tenant.domains if d.host in wanted] + [
@@ -350,6 +352,8 @@ def export_doc(tenant: Tenant) -> dict:
     }
     if tenant.public_url:
         doc["public_url"] = tenant.public_url
+    if tenant.self_registration:
+        doc["accounts"] = {"self_registration": True}
     parse_tenant(doc, f"export of {tenant.slug}")  # what we export must load again
     return doc
 
