@@ -69,7 +69,7 @@ def test_a_person_who_is_not_an_operator_still_lands_on_the_landing_page(client,
 
 def test_tenants_with_their_modules_and_links_into_their_admin(as_operator, create_tenant):
     tenant = create_tenant(modules={"notes": {}}, public_url="https://layanan.example.test")
-    page = as_operator.get("/operator/")
+    page = as_operator.get(f"/operator/?q={tenant.slug}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     row = html[html.index(f'id="tenant-{tenant.slug}"'):]
@@ -119,7 +119,7 @@ def test_health_counts_the_outbox_backlog_and_its_oldest_message(app, as_operato
     before = as_operator.get("/operator/").get_data(as_text=True)
     tenant = create_tenant()
     _write_messages(app, tenant, ["pending", "pending", "failed"], age=timedelta(days=400))
-    page = as_operator.get("/operator/")
+    page = as_operator.get(f"/operator/?q={tenant.slug}")
     html = page.get_data(as_text=True)
     assert "reachable" in _health(html, "database") or "terhubung" in _health(html, "database")
     assert "not" not in _health(html, "database") and "tidak" not in _health(html, "database")
@@ -179,6 +179,21 @@ def test_an_unreachable_queue_is_reported_not_raised(as_operator, monkeypatch):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert re.search(r"not reachable|tidak terhubung", _health(html, "queue"))
+
+
+def test_tenants_are_paged_and_searched(as_operator, create_tenant):
+    first = create_tenant(name="Kota Cari_Aku 1")
+    create_tenant(name="Kota Cari_Aku 2")
+    found = as_operator.get("/operator/?q=cari_aku").get_data(as_text=True)
+    assert found.count('id="tenant-') == 2 and first.slug in found
+    assert as_operator.get("/operator/?q=cari%25aku").get_data(as_text=True).count('id="tenant-') == 0  # % is a letter
+    for n in range(51):
+        create_tenant(name=f"Kota Banyak {n:02d}")
+    page_1 = as_operator.get("/operator/?q=banyak").get_data(as_text=True)
+    page_2 = as_operator.get("/operator/?q=banyak&page=2").get_data(as_text=True)
+    assert page_1.count('id="tenant-') == 50 and "page=2" in page_1
+    assert page_2.count('id="tenant-') == 1
+    assert as_operator.get("/operator/?page=0").status_code == 400
 
 
 # -- the outbox list -----------------------------------------------------------------------------
@@ -242,7 +257,7 @@ def test_a_good_tenant_file_creates_the_tenant_audited(app, as_operator, audit_e
 
     slug = unique("up")
     response = _upload(as_operator, GOOD.format(slug=slug), f"{slug}.toml")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/operator/")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/operator/?q={slug}")
     with app.app_context():
         tenant = service.get_tenant(slug)
         assert tenant is not None and service.enabled_modules(tenant) == ["notes"]
@@ -250,7 +265,7 @@ def test_a_good_tenant_file_creates_the_tenant_audited(app, as_operator, audit_e
     actions = {(e["action"], e["actor"]) for e in audit_entries(tenant)}
     assert ("tenant.create", operator) in actions and ("operator.tenant_apply", operator) in actions
     assert [e["summary"] for e in audit_entries(tenant, "operator.tenant_apply")] == [{"file": f"{slug}.toml"}]
-    page = as_operator.get("/operator/").get_data(as_text=True)
+    page = as_operator.get(response.headers["Location"]).get_data(as_text=True)
     assert f'id="tenant-{slug}"' in page and f"{slug}.toml" in page  # the flash names the file
 
 

@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from ..audit import record
 from ..errors import PamongError, ValidationError
@@ -71,12 +71,19 @@ def _manager():
     return current_app.extensions["pamong"]
 
 
-def _tenants() -> list[dict]:
-    """Every tenant (parents before their children's kind order, by name) with its modules: each
-    installed module as ``{"name", "title", "state"}``, state ``enabled``, ``disabled`` or ``off``
-    (never configured)."""
+def _tenants(page: int, q: str) -> tuple[list[dict], bool]:
+    """One page of the tenants (provinces, regencies, cities, each by name) whose slug or name holds
+    ``q`` (any case), with their modules: each installed module as ``{"name", "title", "state"}``,
+    state ``enabled``, ``disabled`` or ``off`` (never configured); and whether a next page exists."""
     manager = _manager()
-    tenants = db.session.execute(select(Tenant).order_by(Tenant.kind, Tenant.name)).unique().scalars().all()
+    query = select(Tenant)
+    if q:
+        query = query.where(or_(Tenant.slug.contains(q.lower(), autoescape=True),
+                                func.lower(Tenant.name).contains(q.lower(), autoescape=True)))
+    tenants = db.session.execute(
+        query.order_by(Tenant.kind, Tenant.name, Tenant.id).offset((page - 1) * PAGE).limit(PAGE + 1)
+    ).unique().scalars().all()
+    has_next, tenants = len(tenants) > PAGE, tenants[:PAGE]
     rows = []
     if tenants:
         with read_scope(tenants):
@@ -96,15 +103,18 @@ def _tenants() -> list[dict]:
             "admin_url": tenant_base_url(tenant) + "/admin/",  # where the tenant is really served
             "admin_here": f"{request.script_root}/t/{tenant.slug}/admin/",  # this host, this session
         })
-    return listed
+    return listed, has_next
 
 
 def _console(form: TenantFileForm, error: str | None = None, status: int = 200):
     from ..clock import now
 
+    page = page_arg()
+    q = request.args.get("q", "").strip()[:100]
     health = deployment_health(now())
-    return render_template("operator/index.html", health=health, tenants=_tenants(), form=form,
-                           upload_error=error), status
+    tenants, has_next = _tenants(page, q)
+    return render_template("operator/index.html", health=health, tenants=tenants, page=page, has_next=has_next,
+                           q=q, form=form, upload_error=error), status
 
 
 @bp.route("/")
@@ -149,7 +159,7 @@ def onboard():
         db.session.rollback()
         raise
     flash(_("Tenant %(slug)s applied from %(file)s.", slug=tenant.slug, file=where), "success")
-    return redirect(url_for("operator.home"))
+    return redirect(url_for("operator.home", q=tenant.slug))
 
 
 def _in_zone(value, zone: str) -> str:

@@ -33,6 +33,9 @@ def test_operator_signs_in_sees_tenants_onboards_one_and_signs_out(page, live_se
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert page.url == f"{base}/operator/"  # the operator lands on the console
+    page.locator("input[name=q]").fill(tenant.slug)  # the tenants of the session's other tests too
+    with page.expect_navigation():
+        page.locator("form[role=search] button").click()
 
     expect(page.locator("header nav li.right")).to_contain_text(operator)  # who is signed in
     row = page.locator(f"#tenant-{tenant.slug}")
@@ -57,7 +60,7 @@ def test_operator_signs_in_sees_tenants_onboards_one_and_signs_out(page, live_se
     page.locator("input[type=file]").set_input_files(str(good))
     with page.expect_navigation():
         page.locator("form[action='/operator/tenants'] button[type=submit]").click()
-    assert page.url == f"{base}/operator/"
+    assert page.url == f"{base}/operator/?q={slug}"  # the new tenant's row
     expect(page.locator("p.flash")).to_contain_text(slug)
     expect(page.locator(f"#tenant-{slug}")).to_contain_text(f"Kota {slug}")
 
