@@ -364,3 +364,33 @@ def test_signed_in_tenant_pages_still_show_who_and_a_sign_out(client, create_ten
     login(client, email, tenant)
     html = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
     assert email in html and f'action="/t/{tenant.slug}/logout"' in html
+
+
+# -- the heartbeat on the real queue storages ------------------------------------------------------
+
+def _heartbeat_round_trip(jobs, huey, monkeypatch):
+    from datetime import datetime, timezone
+
+    monkeypatch.setattr(jobs, "huey", huey)
+    huey.get(jobs.HEARTBEAT_KEY)
+    assert jobs.last_heartbeat() is None
+    at = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    jobs.beat(at)
+    assert jobs.last_heartbeat() == at and jobs.last_heartbeat() == at  # read, not taken
+    huey.get(jobs.HEARTBEAT_KEY)
+
+
+def test_the_heartbeat_lives_in_the_embedded_queue_file(monkeypatch, tmp_path):
+    from core import jobs
+
+    monkeypatch.delenv("PAMONG_REDIS_URL", raising=False)
+    monkeypatch.setenv("PAMONG_INSTANCE", str(tmp_path))
+    _heartbeat_round_trip(jobs, jobs._make_huey(), monkeypatch)
+
+
+def test_the_heartbeat_lives_in_redis_when_scaled_out(monkeypatch):
+    from core import jobs
+    from tests.test_jobs import _redis_url
+
+    monkeypatch.setenv("PAMONG_REDIS_URL", _redis_url())
+    _heartbeat_round_trip(jobs, jobs._make_huey(), monkeypatch)
