@@ -28,6 +28,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..errors import PamongError, ValidationError
@@ -76,7 +77,7 @@ def _tenants(page: int, q: str) -> tuple[list[dict], bool]:
     ``q`` (any case), with their modules: each installed module as ``{"name", "title", "state"}``,
     state ``enabled``, ``disabled`` or ``off`` (never configured); and whether a next page exists."""
     manager = _manager()
-    query = select(Tenant)
+    query = select(Tenant).options(selectinload(Tenant.domains))  # core/links reads them: one query a page
     if q:
         query = query.where(or_(Tenant.slug.contains(q.lower(), autoescape=True),
                                 func.lower(Tenant.name).contains(q.lower(), autoescape=True)))
