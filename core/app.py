@@ -132,6 +132,9 @@ def register_core_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(sms_bp)  # POST /sms/inbound: signed by the gateway, not a browser form
     csrf.exempt(sms_bp)
+    from .operator import init_app as init_operator
+
+    init_operator(app)  # /operator/: the deployment operator's console, at the deployment's address
 
 
 def register_module_blueprints(app: Flask, manager: ModuleManager) -> None:

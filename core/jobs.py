@@ -101,6 +101,40 @@ def notification_sweep() -> int:
     return sweep()
 
 
+# -- The worker's heartbeat (the operator console shows its age) ---------------------------------
+
+HEARTBEAT_KEY = "pamong:worker-heartbeat"
+
+
+def beat(now=None) -> str:
+    """Write the worker's heartbeat: the current UTC time (ISO 8601) under ``HEARTBEAT_KEY`` in the
+    queue's own key-value store (SQLite file or Redis: no table, no migration). Returns it."""
+    from . import clock
+
+    stamp = (now or clock.now()).isoformat()
+    huey.put(HEARTBEAT_KEY, stamp)
+    return stamp
+
+
+def last_heartbeat():
+    """The UTC datetime of the worker's latest heartbeat, or None if no worker ever beat (read
+    without taking it off the store). Raises what the queue's storage raises when unreachable."""
+    from datetime import datetime, timezone
+
+    stamp = huey.get(HEARTBEAT_KEY, peek=True)
+    if not stamp:
+        return None
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def worker_heartbeat() -> str:
+    """Every minute, on the consumer (``pamong worker`` or ``pamong serve``'s threads): a row-free
+    sign of life that needs no app and no database, so it beats even when the database is down."""
+    return beat()
+
+
 def start_in_process_worker(workers: int = 2):
     """Run a consumer in threads of this process (``pamong serve`` on the embedded default).
 

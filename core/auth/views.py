@@ -51,7 +51,9 @@ def login():
             if g.tenant is not None:
                 record(g.tenant, user, "auth.login", "user", user.email)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            # the deployment's operator, signed in at the deployment's address, lands on the console
+            landing = "operator.home" if g.tenant is None and user.is_operator else "portal.home"
+            return redirect(safe_next(request.args.get("next"), landing))
         if user is not None and user.active and not waiting:
             throttle.record_failure(user, g.tenant)
         # the same answer for an unknown address, a wrong password and an account that waits

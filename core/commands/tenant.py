@@ -1,5 +1,6 @@
 import sys
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -37,11 +38,20 @@ def tenant_files(paths) -> list[Path]:
 def apply_paths(paths, who) -> list[Tenant]:
     """Validate every file first, then apply them all in the caller's transaction."""
     docs = [(str(f), load_tenant_file(f)) for f in tenant_files(paths)]
+    return apply_docs(docs, who, progress=True)
+
+
+def apply_docs(docs, who, progress: bool = False) -> list[Tenant]:
+    """Check a batch of parsed tenant documents ``[(where, TenantFile)]`` together, then apply them
+    all in the caller's transaction (the CLI's ``tenant apply`` and the operator console's upload);
+    a PamongError names the file (``where``) and the key, and the caller rolls back."""
     checked = service.check_batch(docs, manager())
     applied = []
-    with click.progressbar(checked, label="Applying tenants", file=sys.stderr,
-                           item_show_func=lambda item: item[1].slug if item else "") as bar:
-        for where, doc in bar:
+    shown = (click.progressbar(checked, label="Applying tenants", file=sys.stderr,
+                               item_show_func=lambda item: item[1].slug if item else "")
+             if progress else nullcontext(checked))
+    with shown as items:
+        for where, doc in items:
             try:
                 applied.append(service.apply_doc(doc, who, manager()))
                 db.session.flush()

@@ -279,13 +279,28 @@ def load_tenant_file(path: str | Path) -> TenantFile:
         raise ValidationError(f"cannot read file ({exc.strerror})", where=str(path)) from None
     except UnicodeDecodeError as exc:
         raise ValidationError(f"is not UTF-8 (byte {exc.start})", where=str(path)) from None
+    return parse_tenant_text(text, str(path))
+
+
+def parse_tenant_bytes(raw: bytes, where: str) -> TenantFile:
+    """A tenant file's bytes (an upload, e.g. the operator console's) checked as ``load_tenant_file``
+    checks a file: UTF-8, TOML, then the schema; errors name ``where`` (the file's name)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"is not UTF-8 (byte {exc.start})", where=where) from None
+    return parse_tenant_text(text, where)
+
+
+def parse_tenant_text(text: str, where: str) -> TenantFile:
+    """A tenant file's text: TOML, then the schema (``parse_tenant``); one ValidationError naming ``where``."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationError(f"malformed TOML: {exc}", where=str(path)) from None
+        raise ValidationError(f"malformed TOML: {exc}", where=where) from None
     except RecursionError:
-        raise ValidationError("malformed TOML: nested too deeply", where=str(path)) from None
-    return parse_tenant(data, str(path))
+        raise ValidationError("malformed TOML: nested too deeply", where=where) from None
+    return parse_tenant(data, where)
 
 
 KINDS_HELP = "province, regency or city"
