@@ -161,6 +161,6 @@ def documents_settings():
             return redirect(url_for("admin.documents_register"))
     spec = {"title": _("Documents"), "name": "documents"}
     return render_template(
-        "admin/module_settings.html", spec=spec, fields=settings_form.fields(doc_settings.SCHEMA, values, posted),
-        errors=errors, version_field=settings_form.VERSION_FIELD, version=version,
+        "admin/module_settings.html", spec=spec, **settings_form.page(doc_settings.SCHEMA, values, errors, posted),
+        version_field=settings_form.VERSION_FIELD, version=version,
     ), (400 if errors else 200)

@@ -166,32 +166,50 @@ def agency_for(tenant, cat: Category) -> OrgUnit:
 def check_settings(tenant, settings: dict) -> None:
     """Every category's agency exists, codes are unique, the default category is known, every
     agency named in ``agency_contacts`` exists (DESIGN §5: configuration is checked where it is
-    written). Raises ValidationError naming the key."""
-    codes = [c["code"].lower() for c in settings.get("categories", [])]
-    dup = sorted({c for c in codes if codes.count(c) > 1})
-    if dup:
-        raise ValidationError(f"category code '{dup[0]}' is used twice", where="modules.complaints.settings.categories")
-    for cat in categories(tenant, settings):
-        agency_for(tenant, cat)
-    contacts = settings.get("agency_contacts") or {}
-    if contacts:
-        with tenant_scope(tenant):
-            known = set(db.session.execute(
-                db.select(OrgUnit.code).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
-            ).scalars())
-        for code in sorted(contacts):
-            if code not in known:
-                raise ValidationError(
-                    f"agency '{code}' does not exist in tenant '{tenant.slug}' (agencies: {', '.join(sorted(known)) or 'none'})",
-                    where=f"modules.complaints.settings.agency_contacts.{code}",
-                )
+    written: ``tenant apply``, the admin form). Raises one ValidationError naming the key
+    (``modules.complaints.settings.categories.<row>.agency``) and the missing code, in English for
+    the CLI and in the reader's language (``local``) for the admin's form."""
+    from .labels import lazy_gettext as _l
+
+    here = "modules.complaints.settings"
+    rows = settings.get("categories", [])
+    codes = [c["code"].lower() for c in rows]
+    for index, code in enumerate(codes):
+        if codes.index(code) != index:
+            raise ValidationError(f"category code '{rows[index]['code']}' is used twice", where=f"{here}.categories.{index}.code",
+                                  code="duplicate_category",
+                                  local=_l("The category code %(code)s is used twice.", code=rows[index]["code"]))
+    with tenant_scope(tenant):
+        known = set(db.session.execute(
+            db.select(OrgUnit.code).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
+        ).scalars())
+    listed = ", ".join(sorted(known)) or "none"
+    for index, row in enumerate(rows):
+        if row["agency"] not in known:
+            raise ValidationError(
+                f"category '{row['code']}' routes to agency '{row['agency']}', which tenant '{tenant.slug}' does not "
+                f"have (agencies: {listed})",
+                where=f"{here}.categories.{index}.agency", code="unknown_agency",
+                local=_l("The agency %(agency)s does not exist in this tenant (agencies: %(agencies)s).",
+                         agency=row["agency"], agencies=", ".join(sorted(known)) or "—"),
+            )
+    for code in (settings.get("agency_contacts") or {}):
+        if code not in known:
+            raise ValidationError(
+                f"agency '{code}' does not exist in tenant '{tenant.slug}' (agencies: {listed})",
+                where=f"{here}.agency_contacts.{code}", code="unknown_agency",
+                local=_l("The agency %(agency)s does not exist in this tenant (agencies: %(agencies)s).",
+                         agency=code, agencies=", ".join(sorted(known)) or "—"),
+            )
     if settings.get("default_category"):
         try:
             category(tenant, settings["default_category"], settings)
         except ValidationError:
             raise ValidationError(
                 f"default_category '{settings['default_category']}' is not one of the categories",
-                where="modules.complaints.settings.default_category",
+                where=f"{here}.default_category", code="unknown_category",
+                local=_l("The category %(code)s is not one of the categories above.",
+                         code=settings["default_category"]),
             ) from None
 
 
