@@ -44,6 +44,7 @@ ADD_FIELD = "_add_row"  # the "add row" button: its value is the list's field na
 ROWS, REMOVE, KEY, VALUE = "__n", "__del", "__key", "__value"
 EMPTY_ROWS = 1  # empty rows offered under every list (one more per press of "add row")
 MAX_ROWS = 500  # rows a posted list may claim (a bound on the work a form can ask for)
+_REFS = "\0refs"  # in ``more``: the tenant's codes by kind (never a field name: a form cannot post NUL)
 
 
 def version(settings: dict | None) -> str:
@@ -155,15 +156,20 @@ def _shown(value, kind: str) -> str:
 
 # -- the fields -------------------------------------------------------------------------------------
 
-def fields(schema: dict, values: dict, posted=None, more: dict | None = None, advanced: bool = False) -> list[dict]:
+def fields(schema: dict, values: dict, posted=None, more: dict | None = None, advanced: bool = False,
+           refs: dict | None = None) -> list[dict]:
     """The form's fields with ``values``; a JSON field the person ``posted`` shows what they typed.
 
     Each field: ``name`` (the form name), ``key``, ``widget``, ``label``, ``help``, ``required``
     and, by widget, ``value`` (the text shown), ``choices``, ``children`` (a group's fields) or
     ``rows`` (each ``{"name", "index", "children"}``) with ``columns`` (an empty row's fields).
-    ``more`` gives extra empty rows by list name (the "add row" button).
+    ``more`` gives extra empty rows by list name (the "add row" button). ``refs`` (kind → {code:
+    name}) turns a property marked ``"x-ref": "<kind>"`` (and the codes of a table marked
+    ``"x-ref-keys"``) into a select of what the tenant has; a stored code it no longer has stays
+    shown, marked, so the check can name it.
     """
-    more = more or {}
+    more = dict(more or {})
+    more[_REFS] = refs or {}
     out = []
     required = set(schema.get("required") or [])
     for key, sub in (schema.get("properties") or {}).items():
@@ -181,7 +187,10 @@ def _field(name: str, key: str, sub: dict, value, required: bool, more: dict, ad
         kind = "json"
     field = {"name": name, "key": key, "widget": kind, "label": label_of(key, sub), "help": help_of(sub),
              "required": required}
-    if kind == "select":
+    known = more.get(_REFS, {}).get(sub.get("x-ref")) if kind == "text" else None
+    if known is not None:
+        field.update(_ref_select(known, value))
+    elif kind == "select":
         field["choices"] = _choices(sub, sub["enum"])
         field["value"] = "" if value is None else value
         field["blank"] = not top or value not in sub["enum"]
@@ -212,6 +221,14 @@ def _field(name: str, key: str, sub: dict, value, required: bool, more: dict, ad
             field["step"] = "1" if sub.get("type") == "integer" else "any"
             field["min"], field["max"] = sub.get("minimum"), sub.get("maximum")
     return field
+
+
+def _ref_select(known: dict, value) -> dict:
+    """A select of the tenant's codes (``code — name``); an unknown stored code stays, marked."""
+    choices = [(code, f"{code} — {name}") for code, name in known.items()]
+    if value and value not in known:
+        choices.insert(0, (value, _("%(code)s (does not exist)", code=value)))
+    return {"widget": "select", "choices": choices, "value": value or "", "blank": True}
 
 
 def _choices(sub: dict, values, items: dict | None = None) -> list[tuple]:
@@ -250,6 +267,9 @@ def _row(name: str, index: int, sub: dict, item, kind: str, more: dict, advanced
         code, values = item if item is not None else ("", None)
         children = [{"name": f"{prefix}.{KEY}", "key": KEY, "widget": "text", "value": code, "required": True,
                      "label": _pick(sub.get("x-key-label")) or _("Code"), "help": ""}]
+        known = more.get(_REFS, {}).get(sub.get("x-ref-keys"))
+        if known is not None:
+            children[0].update(_ref_select(known, code))
         if _entry_is_group(sub):
             inner = values if isinstance(values, dict) else {}
             children += [_field(f"{prefix}.{k}", k, s, inner.get(k), False, more, advanced)
@@ -272,9 +292,59 @@ def page(schema: dict, values: dict, errors: dict, posted=None, more: dict | Non
 
     if advanced is None:
         advanced = (request.values.get(ADVANCED_FIELD) == "1") or request.args.get("advanced") == "1"
-    tree = fields(schema, values, posted, more=more, advanced=advanced)
+    tree = fields(schema, values, posted, more=more, advanced=advanced, refs=_refs(schema))
     return {"fields": tree, "errors": place(errors, tree), "field_labels": labels(tree), "advanced": advanced,
             "add_field": ADD_FIELD, "advanced_field": ADVANCED_FIELD}
+
+
+def as_form(schema: dict, settings: dict, advanced: bool = False) -> list[tuple[str, str]]:
+    """The (name, value) pairs the form shows for ``settings`` would post as it stands (with the
+    empty rows): what a test or a script posts to save a document through the form."""
+    pairs: list[tuple[str, str]] = []
+
+    def walk(tree):
+        for f in tree:
+            kind = f["widget"]
+            if kind in ("rows", "map"):
+                pairs.append((f"{f['name']}.{ROWS}", str(len(f["rows"]))))
+                for row in f["rows"]:
+                    walk(row["children"])
+            elif kind == "group":
+                walk(f["children"])
+            elif kind == "checkbox":
+                pairs.append((f["name"], ""))
+                if f["value"]:
+                    pairs.append((f["name"], "on"))
+            elif kind == "choices":
+                pairs.append((f["name"], ""))
+                pairs.extend((f["name"], str(v)) for v in f["value"])
+            else:
+                pairs.append((f["name"], "" if f.get("value") is None else str(f["value"])))
+
+    walk(fields(schema, settings, advanced=advanced))
+    return pairs
+
+
+def _refs(schema: dict) -> dict:
+    """kind → {code: name} of the current tenant, for every kind the schema refers to."""
+    from flask import g
+
+    from ..settings import known_codes
+
+    kinds: set = set()
+
+    def walk(sub):
+        if isinstance(sub, dict):
+            kinds.update(k for k in (sub.get("x-ref"), sub.get("x-ref-keys")) if k)
+            for value in sub.values():
+                walk(value)
+        elif isinstance(sub, list):
+            for value in sub:
+                walk(value)
+
+    walk(schema)
+    tenant = getattr(g, "tenant", None)
+    return {kind: known_codes(tenant, kind) for kind in sorted(kinds)} if tenant is not None and kinds else {}
 
 
 def names(tree: list[dict]) -> set[str]:
@@ -615,6 +685,7 @@ def message_of(err) -> str:
 def field_of(where: str, schema: dict, document=None) -> str:
     """The form field an error's ``where`` (``modules.<m>.settings.<key>[.<more>]``) belongs to, or ""."""
     path = where.split(".settings.", 1)[-1] if ".settings." in where else ""
+    path = re.sub(r"\[(\d+)\]", r".\1", path)  # types[0].code → types.0.code
     key = path.split(".", 1)[0]
     if key not in (schema.get("properties") or {}):
         return ""
