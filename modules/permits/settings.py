@@ -42,9 +42,9 @@ STAGE = {
     "properties": {
         "label_id": {"x-label": {"id": "Nama tahap (bahasa Indonesia)", "en": "Stage name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 100},
         "label_en": {"x-label": {"id": "Nama tahap (bahasa Inggris)", "en": "Stage name (English)"}, "type": "string", "minLength": 1, "maxLength": 100},
-        "position": {"x-label": {"id": "Jabatan", "en": "Position"}, "x-help": {"id": "Kode jabatan yang memproses (atau isi peran).", "en": "Code of the position that acts (or give a role)."}, "x-ref": "position", "type": "string", "maxLength": 40, "description": "Code of the position that acts"},
+        "position": {"x-label": {"id": "Jabatan", "en": "Position"}, "x-help": {"id": "Kode jabatan yang memproses (atau isi peran).", "en": "Code of the position that acts (or give a role)."}, "type": "string", "maxLength": 40, "description": "Code of the position that acts"},
         "role": {"x-label": {"id": "Atau peran", "en": "Or role"}, "x-help": {"id": "Atau: peran yang memproses (bukan jabatan).", "en": "Or: the role that acts (instead of a position)."}, "x-choices": {"officer": {"id": "Petugas", "en": "Officer"}, "admin": {"id": "Admin", "en": "Admin"}}, "enum": ["officer", "admin"], "description": "Or: the role that acts"},
-        "unit": {"x-label": {"id": "Instansi", "en": "Agency"}, "x-help": {"id": "Dengan peran: instansi yang petugasnya memproses.", "en": "With a role: the agency whose officers act."}, "x-ref": "agency", "type": "string", "maxLength": 32, "description": "With a role: the agency whose officers act"},
+        "unit": {"x-label": {"id": "Instansi", "en": "Agency"}, "x-help": {"id": "Dengan peran: instansi yang petugasnya memproses.", "en": "With a role: the agency whose officers act."}, "type": "string", "maxLength": 32, "description": "With a role: the agency whose officers act"},
     },
 }
 PERMIT_TYPE = {
