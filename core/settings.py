@@ -103,6 +103,17 @@ def references(schema: dict, value, path: tuple = ()):
             yield from references(schema["items"], item, path + (index,))
 
 
+def _row_code(settings, path) -> str:
+    """``"the row with code 'SAMPAH'"`` for the innermost row (of a list) on ``path`` that has a code."""
+    found, value = "", settings
+    for step in path:
+        value = value[step] if isinstance(value, (dict, list)) and (
+            isinstance(value, dict) and step in value or isinstance(value, list) and isinstance(step, int)) else None
+        if isinstance(step, int) and isinstance(value, dict) and isinstance(value.get("code"), str):
+            found = f"the row with code '{value['code']}'"
+    return found
+
+
 def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
     """Raise one ValidationError for the first reference to an agency, section, district, village
     or position the tenant does not have (active): ``where`` is ``<where>.<path>``, the message
@@ -120,11 +131,13 @@ def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
         if code in known:
             continue
         listed = ", ".join(sorted(known))
+        row = _row_code(settings, path)
         words = {"agency": (_l("agency"), "agency"), "section": (_l("section"), "section"),
                  "district": (_l("district"), "district"), "village": (_l("village"), "village"),
                  "position": (_l("position"), "position")}[kind]
         raise ValidationError(
-            f"{words[1]} '{code}' does not exist in tenant '{tenant.slug}' ({kind} codes: {listed or 'none'})",
+            (f"{row} names " if row else "") +
+            f"{words[1]} '{code}', which tenant '{tenant.slug}' does not have ({kind} codes: {listed or 'none'})",
             where=".".join([where, *map(str, path)]), code=f"unknown_{kind}",
             local=_l("There is no %(kind)s with the code %(code)s in this tenant (codes: %(codes)s).",
                      kind=words[0], code=code, codes=listed or "—"),

@@ -252,6 +252,12 @@ def labels(tree: list[dict], above: str = "") -> dict:
     return out
 
 
+def _start(sub: dict):
+    """What an empty row shows: the default of a box or of ticked choices (an empty row stays empty:
+    boxes do not count), nothing typed in for the rest."""
+    return sub.get("default") if kind_of(sub) in ("checkbox", "choices") else None
+
+
 def _row(name: str, index: int, sub: dict, item, kind: str, more: dict, advanced: bool, empty: bool = False) -> dict:
     prefix = f"{name}.{index}"
     if kind == "rows":
@@ -259,7 +265,8 @@ def _row(name: str, index: int, sub: dict, item, kind: str, more: dict, advanced
         values = item if isinstance(item, dict) else {}
         needed = set(schema.get("required") or [])
         children = [
-            _field(f"{prefix}.{k}", k, s, values.get(k, None if empty else s.get("default")), k in needed, more, advanced)
+            _field(f"{prefix}.{k}", k, s, values.get(k, _start(s) if empty else s.get("default")), k in needed, more,
+                   advanced)
             for k, s in schema["properties"].items()
         ]
     else:
@@ -512,7 +519,7 @@ def _rows(name: str, sub: dict, kind: str, form, errors: dict):
             row = {}
             for k, s in schema["properties"].items():
                 value = _read(f"{prefix}.{k}", s, form, row_errors, required=k in needed)
-                if value is not _ABSENT:
+                if value is not _ABSENT and (k in needed or not _as_absent(value, s)):
                     row[k] = value
             out_list.append(row)
         else:
@@ -539,6 +546,15 @@ def _rows(name: str, sub: dict, kind: str, form, errors: dict):
         for field, message in row_errors.items():  # renamed to the row's new number
             errors.setdefault(target + field[len(prefix):], message)
     return out_list if kind == "rows" else out_map
+
+
+def _as_absent(value, sub: dict) -> bool:
+    """An optional value in a row that means what leaving it out means: its default, or (without
+    one) an empty list, an empty table or an unticked box. Left out, so a row saved as it was shown
+    is stored as it was."""
+    if "default" in sub:
+        return value == sub["default"]
+    return value in ([], {}) or value is False
 
 
 def _empty_row(prefix: str, form) -> bool:
