@@ -196,3 +196,30 @@ def test_tenant_apply_refuses_a_reference_to_an_agency_it_does_not_have(app, run
     assert lines[0].startswith(f"error: {path}: modules.complaints.settings.{key}: ")
     assert "agency 'NOPE'" in lines[0] and "DLH, PU" in lines[0]
     assert _stored(app, tenant) == before
+
+
+def test_a_citizen_never_meets_a_configuration_error(app, client, make_tenant, caplog):
+    """An agency switched off behind the settings' back (outside ``tenant apply`` and the admin):
+    its categories are no longer offered, and filing in one anyway says so in the citizen's words,
+    on the category field; the details go to the log for the operator."""
+    from core.kit import OrgUnit, ValidationError
+    from modules.complaints import services
+
+    from .test_portal import post_form, url
+
+    tenant = make_tenant(locales=["en", "id"])
+    with app.app_context(), tenant_scope(tenant):
+        db.session.execute(db.update(OrgUnit).where(OrgUnit.code == "PU").values(active=False))
+        db.session.commit()
+    form = client.get(url(tenant, "new")).get_data(as_text=True)
+    assert 'value="SAMPAH"' in form and 'value="JALAN"' not in form
+    response = post_form(client, tenant, category="JALAN")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="category-err"' in page
+    assert "tenant" not in page.split('id="category-err"')[1][:300] and "agency 'PU'" not in page
+    with app.app_context(), tenant_scope(tenant), pytest.raises(ValidationError) as caught:
+        services.file_complaint(tenant, None, services.Filing(category="JALAN", description="Jalan berlubang besar",
+                                                              phone="081234567890"), "api")
+    assert caught.value.where == "category" and caught.value.code == "unknown_agency"
+    assert "PU" not in caught.value.message and tenant.slug not in caught.value.message
+    assert any("agency 'PU'" in record.getMessage() for record in caplog.records)
