@@ -136,8 +136,8 @@ def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
                  "district": (_l("district"), "district"), "village": (_l("village"), "village"),
                  "position": (_l("position"), "position")}[kind]
         raise ValidationError(
-            (f"{row} names " if row else "") +
-            f"{words[1]} '{code}', which tenant '{tenant.slug}' does not have ({kind} codes: {listed or 'none'})",
+            (f"{row} names {words[1]} '{code}', which does not exist" if row else f"{words[1]} '{code}' does not exist")
+            + f" in tenant '{tenant.slug}' ({kind} codes: {listed or 'none'})",
             where=".".join([where, *map(str, path)]), code=f"unknown_{kind}",
             local=_l("There is no %(kind)s with the code %(code)s in this tenant (codes: %(codes)s).",
                      kind=words[0], code=code, codes=listed or "—"),
