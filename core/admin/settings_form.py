@@ -43,6 +43,7 @@ ADVANCED_FIELD = "_advanced"  # "1": lists and tables as JSON text
 ADD_FIELD = "_add_row"  # the "add row" button: its value is the list's field name
 ROWS, REMOVE, KEY, VALUE = "__n", "__del", "__key", "__value"
 EMPTY_ROWS = 1  # empty rows offered under every list (one more per press of "add row")
+MAX_FIELDS = 50_000  # fields one settings form may post (Flask's default of 1,000 is ~60 complaint categories)
 MAX_ROWS = 500  # rows a posted list may claim (a bound on the work a form can ask for)
 _REFS = "\0refs"  # in ``more``: the tenant's codes by kind (never a field name: a form cannot post NUL)
 
@@ -506,9 +507,10 @@ def _rows(name: str, sub: dict, kind: str, form, errors: dict):
         return _ABSENT
     count = max(0, min(count, MAX_ROWS))
     out_list, out_map = [], {}
+    filled = _filled_rows(name, form)
     for i in range(count):
         prefix = f"{name}.{i}"
-        if form.get(f"{prefix}.{REMOVE}") or _empty_row(prefix, form):
+        if form.get(f"{prefix}.{REMOVE}") or i not in filled:
             continue
         index = len(out_list) if kind == "rows" else len(out_map)
         target = f"{name}.{index}"
@@ -557,19 +559,23 @@ def _as_absent(value, sub: dict) -> bool:
     return value in ([], {}) or value is False
 
 
-def _empty_row(prefix: str, form) -> bool:
-    """Every text a row carries is empty; a checkbox (its hidden "" companion, then what is ticked)
-    and the counters of the lists inside it do not count."""
-    start = prefix + "."
+def _filled_rows(name: str, form) -> set[int]:
+    """The numbers of the rows of list ``name`` where something was typed (one pass over the form).
+    A checkbox (its hidden "" companion, then what is ticked) and the counters of the lists inside
+    a row do not count, so an empty row offered for adding stays empty."""
+    start, out = name + ".", set()
     for key in form.keys():
         if not key.startswith(start) or key.endswith("." + ROWS):
+            continue
+        head = key[len(start):].split(".", 1)[0]
+        if not head.isdigit() or int(head) in out:
             continue
         values = form.getlist(key)
         if len(values) > 1 and values[0] == "":
             continue
         if any((v or "").strip() for v in values):
-            return False
-    return True
+            out.add(int(head))
+    return out
 
 
 def _json(name: str, raw, errors: dict):

@@ -100,6 +100,7 @@ def module_settings(name: str):
     stored_version = settings_form.version(row.settings if row else None)
     errors, posted, more = {}, None, {}
     if request.method == "POST":
+        request.max_form_parts = settings_form.MAX_FIELDS  # a city's categories as rows: more than 1,000 fields
         posted = request.form
         opened_on = request.form.get(settings_form.VERSION_FIELD)
         values, errors = settings_form.parse(spec.schema, request.form)

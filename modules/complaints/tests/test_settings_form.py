@@ -223,3 +223,16 @@ def test_a_citizen_never_meets_a_configuration_error(app, client, make_tenant, c
     assert caught.value.where == "category" and caught.value.code == "unknown_agency"
     assert "PU" not in caught.value.message and tenant.slug not in caught.value.message
     assert any("agency 'PU'" in record.getMessage() for record in caplog.records)
+
+
+def test_a_city_with_many_categories_saves_through_the_form(app, client, make_tenant, create_user, login):
+    """80 categories as rows post well over Flask's default of 1,000 fields."""
+    tenant, url = _admin(make_tenant, create_user, login, client)
+    many = {**SETTINGS, "categories": [
+        {"code": f"K{i:03}", "name_id": f"Kategori {i}", "name_en": f"Category {i}", "agency": "DLH" if i % 2 else "PU",
+         "keywords": [f"kata{i}"], "response_days": 3} for i in range(80)]}
+    data = _form(app, many)
+    assert len(data) > 1000
+    response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert _stored(app, tenant)[0]["categories"] == many["categories"]
