@@ -625,6 +625,16 @@ def check(schema: dict, settings: dict) -> dict:
     return out
 
 
+def merge(read: dict, checked: dict) -> dict:
+    """The errors of reading the form (``parse``) and of checking what was read (``check``): a field
+    that could not be read keeps only its own message (not also the type error of the text kept)."""
+    out = dict(read)
+    for name, message in checked.items():
+        if not any(name == r or name.startswith(r + ".") for r in read):
+            out[name] = message
+    return out
+
+
 def name_of(schema: dict, document, path: list) -> str:
     """The field name of a setting's ``path`` (``["agency_contacts", "DLH", "email"]`` →
     ``agency_contacts.0.email``): a table named by codes is numbered as its rows are shown."""

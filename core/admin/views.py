@@ -108,7 +108,7 @@ def module_settings(name: str):
         if adding:  # "add a row": the form again with one more empty row, nothing checked or saved
             more, errors = {adding: 1}, {}
         else:
-            errors = {**settings_form.check(spec.schema, values), **errors}
+            errors = settings_form.merge(errors, settings_form.check(spec.schema, values))
             if opened_on is not None and opened_on != stored_version:
                 errors["_form"] = _("These settings were changed by someone else after you opened this page, so "
                                     "nothing was saved. Save again to replace their change with what is shown here, "
