@@ -299,7 +299,9 @@ def page(schema: dict, values: dict, errors: dict, posted=None, more: dict | Non
     from flask import request
 
     if advanced is None:
-        advanced = (request.values.get(ADVANCED_FIELD) == "1") or request.args.get("advanced") == "1"
+        advanced = (request.values.get(ADVANCED_FIELD) == "1") or request.args.get("advanced") == "1" or (
+            posted is not None and any(key in posted and _complex(kind_of(sub))  # a list posted as JSON
+                                       for key, sub in (schema.get("properties") or {}).items()))
     tree = fields(schema, values, posted, more=more, advanced=advanced, refs=_refs(schema))
     return {"fields": tree, "errors": place(errors, tree), "field_labels": labels(tree), "advanced": advanced,
             "add_field": ADD_FIELD, "advanced_field": ADVANCED_FIELD}

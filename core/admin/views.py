@@ -80,8 +80,8 @@ def confirm_disable(name: str):
     if row is None or not row.enabled:
         return redirect(url_for("admin.modules"))
     notice = settings_form.words(spec.info.get("disable_notice"))
-    dependants = [m.title for m in _manager().modules.values()
-                  if name in m.requires and m.name in tenants.enabled_modules(g.tenant)]
+    enabled = set(tenants.enabled_modules(g.tenant))
+    dependants = [m.title for m in _manager().modules.values() if name in m.requires and m.name in enabled]
     return render_template("admin/module_disable.html", spec=spec, notice=notice, dependants=dependants)
 
 
