@@ -140,6 +140,7 @@ def documents_settings():
     if request.method == "POST":
         posted = request.form
         values, errors = settings_form.parse(doc_settings.SCHEMA, request.form)
+        errors = settings_form.merge(errors, settings_form.check(doc_settings.SCHEMA, values))  # on its field, translated
         if request.form.get(settings_form.VERSION_FIELD) not in (None, version):
             errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
                                 "was saved. Save again to replace their change with what is shown here, or reload "
