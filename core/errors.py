@@ -6,10 +6,13 @@ class PamongError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, *, where: str = "", code: str | None = None):
+    def __init__(self, message: str, *, where: str = "", code: str | None = None, local=None):
         super().__init__(message)
         self.message = message
         self.where = where
+        # the same message in the reader's language (a lazy gettext string), where the raiser has
+        # it: pages show it, the CLI and logs keep ``message`` (issue 20.7)
+        self.local = local
         if code:
             self.code = code
 

@@ -17,7 +17,11 @@ hookimpl = pluggy.HookimplMarker("pamong")
 
 @hookspec
 def module_info():
-    """Return ``{"name", "title", "version", "requires": [...], "description"}`` for this module."""
+    """Return ``{"name", "title", "version", "requires": [...], "description"}`` for this module.
+
+    Optional: ``"disable_notice": {"id": "...", "en": "..."}``, what citizens lose when a tenant
+    switches the module off, shown on the admin's confirmation page (a general sentence without it).
+    """
 
 
 @hookspec

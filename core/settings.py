@@ -62,3 +62,83 @@ def module_settings(tenant, module: str) -> dict:
     spec = manager().get(module)
     schema = spec.schema if spec else {}
     return _fill_defaults(schema, tenant_config(tenant).settings.get(module, {}))  # a deep copy
+
+
+# -- references to the tenant's organisation (DESIGN §5: configuration is checked where it is written)
+
+REF_KINDS = ("agency", "section", "district", "village", "position")  # what ``"x-ref"`` may name
+
+
+def known_codes(tenant, kind: str) -> dict[str, str]:
+    """The tenant's active ``kind`` (an org unit kind, or ``position``) by code → name."""
+    from .extensions import db
+    from .tenancy.models import OrgUnit, Position
+    from .tenancy.scope import tenant_scope
+
+    with tenant_scope(tenant):
+        if kind == "position":
+            query = db.select(Position.code, Position.name).where(Position.active.is_(True))
+        else:
+            query = db.select(OrgUnit.code, OrgUnit.name).where(OrgUnit.kind == kind, OrgUnit.active.is_(True))
+        return dict(db.session.execute(query.order_by(query.selected_columns[0])).all())
+
+
+def references(schema: dict, value, path: tuple = ()):
+    """Every reference a settings document makes: ``(path, kind, code)`` for a string property
+    marked ``"x-ref": "<kind>"`` and for each key of a table marked ``"x-ref-keys": "<kind>"``."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("x-ref") in REF_KINDS and isinstance(value, str) and value:
+        yield path, schema["x-ref"], value
+    if isinstance(value, dict):
+        if schema.get("x-ref-keys") in REF_KINDS:
+            for key in value:
+                yield path + (key,), schema["x-ref-keys"], key
+        props = schema.get("properties") or {}
+        entry = schema.get("additionalProperties")
+        for key, sub in value.items():
+            yield from references(props.get(key, entry if isinstance(entry, dict) else None), sub, path + (key,))
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            yield from references(schema["items"], item, path + (index,))
+
+
+def _row_code(settings, path) -> str:
+    """``"the row with code 'SAMPAH'"`` for the innermost row (of a list) on ``path`` that has a code."""
+    found, value = "", settings
+    for step in path:
+        value = value[step] if isinstance(value, (dict, list)) and (
+            isinstance(value, dict) and step in value or isinstance(value, list) and isinstance(step, int)) else None
+        if isinstance(step, int) and isinstance(value, dict) and isinstance(value.get("code"), str):
+            found = f"the row with code '{value['code']}'"
+    return found
+
+
+def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
+    """Raise one ValidationError for the first reference to an agency, section, district, village
+    or position the tenant does not have (active): ``where`` is ``<where>.<path>``, the message
+    names the missing code and the codes there are (English for the CLI; ``local`` in the
+    reader's language for the admin's form)."""
+    from flask_babel import lazy_gettext as _l
+
+    from .errors import ValidationError
+
+    cache: dict[str, dict] = {}
+    for path, kind, code in references(schema, settings):
+        known = cache.get(kind)
+        if known is None:
+            known = cache[kind] = known_codes(tenant, kind)
+        if code in known:
+            continue
+        listed = ", ".join(sorted(known))
+        row = _row_code(settings, path)
+        words = {"agency": (_l("agency"), "agency"), "section": (_l("section"), "section"),
+                 "district": (_l("district"), "district"), "village": (_l("village"), "village"),
+                 "position": (_l("position"), "position")}[kind]
+        raise ValidationError(
+            (f"{row} names {words[1]} '{code}', which does not exist" if row else f"{words[1]} '{code}' does not exist")
+            + f" in tenant '{tenant.slug}' ({kind} codes: {listed or 'none'})",
+            where=".".join([where, *map(str, path)]), code=f"unknown_{kind}",
+            local=_l("There is no %(kind)s with the code %(code)s in this tenant (codes: %(codes)s).",
+                     kind=words[0], code=code, codes=listed or "—"),
+        )

@@ -19,7 +19,12 @@ def test_enable_and_disable_a_module(app, client, create_tenant, create_user, lo
     assert client.get(f"{base}/notes/").status_code == 404
     assert client.post(f"{base}/admin/modules/notes/enable").status_code == 302
     assert client.get(f"{base}/notes/").status_code == 200
-    assert client.post(f"{base}/admin/modules/notes/disable").status_code == 302
+    unconfirmed = client.post(f"{base}/admin/modules/notes/disable")  # one click: only the question
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith("/admin/modules/notes/disable")
+    assert client.get(f"{base}/notes/").status_code == 200
+    question = client.get(f"{base}/admin/modules/notes/disable").get_data(as_text=True)
+    assert 'name="confirm" value="1"' in question
+    assert client.post(f"{base}/admin/modules/notes/disable", data={"confirm": "1"}).status_code == 302
     assert client.get(f"{base}/notes/").status_code == 404
     with app.app_context(), tenant_scope(tenant):
         actions = db.session.execute(db.select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()

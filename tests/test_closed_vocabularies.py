@@ -266,6 +266,6 @@ def test_removing_an_agency_that_settings_still_name_is_refused(app, run, create
     result = run("tenant", "apply", str(path))
     assert result.exit_code == 2
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("error:")]
-    assert line.startswith(f"error: {path}: modules.complaints.settings.categories.SAMPAH.agency: "
-                           "category 'SAMPAH' routes to agency 'DLH'")
+    assert line.startswith(f"error: {path}: modules.complaints.settings.categories.0.agency: "
+                           "the row with code 'SAMPAH' names agency 'DLH', which does not exist in tenant")
     assert dlh in run("tenant", "export", tenant.slug).output  # nothing changed

@@ -140,6 +140,7 @@ def documents_settings():
     if request.method == "POST":
         posted = request.form
         values, errors = settings_form.parse(doc_settings.SCHEMA, request.form)
+        errors = settings_form.merge(errors, settings_form.check(doc_settings.SCHEMA, values))  # on its field, translated
         if request.form.get(settings_form.VERSION_FIELD) not in (None, version):
             errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
                                 "was saved. Save again to replace their change with what is shown here, or reload "
@@ -161,6 +162,6 @@ def documents_settings():
             return redirect(url_for("admin.documents_register"))
     spec = {"title": _("Documents"), "name": "documents"}
     return render_template(
-        "admin/module_settings.html", spec=spec, fields=settings_form.fields(doc_settings.SCHEMA, values, posted),
-        errors=errors, version_field=settings_form.VERSION_FIELD, version=version,
+        "admin/module_settings.html", spec=spec, **settings_form.page(doc_settings.SCHEMA, values, errors, posted),
+        version_field=settings_form.VERSION_FIELD, version=version,
     ), (400 if errors else 200)

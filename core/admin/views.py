@@ -48,8 +48,12 @@ def modules():
 @bp.route("/modules/<name>/<action>", methods=["POST"])
 @requires("core.admin")
 def toggle_module(name: str, action: str):
+    """Enable a module, or disable it once the admin has confirmed on the page that says what
+    citizens will lose (a POST without ``confirm=1`` changes nothing and shows that page)."""
     if action not in ("enable", "disable") or _manager().get(name) is None:
         abort(404)
+    if action == "disable" and request.form.get("confirm") != "1":
+        return redirect(url_for("admin.confirm_disable", name=name))
     try:
         if action == "enable":
             tenants.enable_module(g.tenant, name, _actor(), _manager())
@@ -59,32 +63,57 @@ def toggle_module(name: str, action: str):
         flash(_("Module enabled.") if action == "enable" else _("Module disabled."))
     except PamongError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(str(exc.local or exc.message), "error")
     return redirect(url_for("admin.modules"))
+
+
+@bp.route("/modules/<name>/disable", methods=["GET"])
+@requires("core.admin")
+def confirm_disable(name: str):
+    """The confirmation before a module is switched off: what citizens lose (the module's
+    ``module_info()["disable_notice"]``, ``{"id": ..., "en": ...}``, or a general sentence) and
+    which enabled modules need it."""
+    spec = _manager().get(name)
+    if spec is None:
+        abort(404)
+    row = tenants.module_row(g.tenant, name)
+    if row is None or not row.enabled:
+        return redirect(url_for("admin.modules"))
+    notice = settings_form.words(spec.info.get("disable_notice"))
+    enabled = set(tenants.enabled_modules(g.tenant))
+    dependants = [m.title for m in _manager().modules.values() if name in m.requires and m.name in enabled]
+    return render_template("admin/module_disable.html", spec=spec, notice=notice, dependants=dependants)
 
 
 @bp.route("/modules/<name>/settings", methods=["GET", "POST"])
 @requires("core.admin")
 def module_settings(name: str):
-    """The whole settings document of one module: the form posts every field, and a field left
-    out is an error on the form (never a reset to its default); saved settings are audited with
-    before and after."""
+    """The whole settings document of one module as a form generated from its schema
+    (``settings_form``): the form posts every field, and a field left out is an error on the form
+    (never a reset to its default); every problem is shown on its field in the reader's language,
+    and nothing is saved while any remains; saved settings are audited with before and after."""
     spec = _manager().get(name)
     if spec is None:
         abort(404)
     row = tenants.module_row(g.tenant, name)
     values = dict(row.settings) if row else {}
     stored_version = settings_form.version(row.settings if row else None)
-    errors, posted = {}, None
+    errors, posted, more = {}, None, {}
     if request.method == "POST":
+        request.max_form_parts = settings_form.MAX_FIELDS  # a city's categories as rows: more than 1,000 fields
         posted = request.form
         opened_on = request.form.get(settings_form.VERSION_FIELD)
         values, errors = settings_form.parse(spec.schema, request.form)
-        if opened_on is not None and opened_on != stored_version:
-            errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
-                                "was saved. Save again to replace their change with what is shown here, or reload "
-                                "the page to see it.")
-        if not errors:
+        adding = request.form.get(settings_form.ADD_FIELD)
+        if adding:  # "add a row": the form again with one more empty row, nothing checked or saved
+            more, errors = {adding: 1}, {}
+        else:
+            errors = settings_form.merge(errors, settings_form.check(spec.schema, values))
+            if opened_on is not None and opened_on != stored_version:
+                errors["_form"] = _("These settings were changed by someone else after you opened this page, so "
+                                    "nothing was saved. Save again to replace their change with what is shown here, "
+                                    "or reload the page to see it.")
+        if not errors and not adding:
             try:
                 if row is None or row.enabled:
                     tenants.enable_module(g.tenant, name, _actor(), _manager(), settings=values)
@@ -95,16 +124,19 @@ def module_settings(name: str):
                 return redirect(url_for("admin.modules"))
             except PamongError as exc:
                 db.session.rollback()
-                field = settings_form.field_of(exc.where, spec.schema)
+                field = settings_form.field_of(exc.where, spec.schema, values)
                 errors[field or "_form"] = _setting_message(exc, field)
     return render_template(
-        "admin/module_settings.html", spec=spec, fields=settings_form.fields(spec.schema, values, posted),
-        errors=errors, version_field=settings_form.VERSION_FIELD, version=stored_version,
+        "admin/module_settings.html", spec=spec,
+        **settings_form.page(spec.schema, values, errors, posted, more=more),
+        version_field=settings_form.VERSION_FIELD, version=stored_version,
     ), (400 if errors else 200)
 
 
 def _setting_message(exc: PamongError, field: str) -> str:
     """The error for the form, in the person's language where the core knows the kind."""
+    if getattr(exc, "local", None):
+        return str(exc.local)  # the module's own words, in the reader's language
     if exc.code == "unknown_secret":
         return _("This secret is not set for this tenant: ask the deployment operator to set %(variable)s, "
                  "or leave the field empty.", variable=exc.message.rsplit(" ", 1)[-1])

@@ -9,7 +9,7 @@ from ..audit import record
 from ..calendar import parse_date
 from ..errors import ValidationError
 from ..extensions import db
-from ..settings import validate_settings
+from ..settings import check_references, validate_settings
 from .models import Domain, OrgUnit, Tenant, TenantModule
 from .schema import District, TenantFile, Unit, org_units, parse_tenant
 from .scope import tenant_scope
@@ -233,6 +233,7 @@ def enable_module(tenant: Tenant, name: str, actor, manager, settings=None, chec
         was_enabled, old_settings = row.enabled, dict(row.settings or {})
         # what the schema cannot check (an agency that exists, ...), on every write: also when only
         # the organisation changed under unchanged settings (an agency removed from the tenant file)
+        check_references(tenant, spec.schema, settings, f"modules.{name}.settings")  # "x-ref": codes that exist
         manager.call(spec.plugin, "check_settings", app=current_app._get_current_object(), tenant=tenant,
                      settings=settings)
         row.settings = settings

@@ -17,6 +17,7 @@ VERSION = "0.1.0"
 @hookimpl
 def module_info():
     return {
+        "disable_notice": {"id": "Warga tidak dapat lagi mendaftar ke puskesmas lewat web atau SMS, dan papan antrean berhenti; data pasien tidak dihapus.", "en": "Citizens can no longer register at a clinic on the web or by SMS, and the queue boards stop; patient records are not deleted."},  # shown before it is disabled
         "name": NAME, "title": _l("Clinic queue"), "version": VERSION, "requires": [],
         "description": _l("Puskesmas registration by SMS and web, queue numbers with estimates, patient history, FHIR R4"),
     }

@@ -102,12 +102,27 @@ def _contact(filing: Filing) -> tuple[str, str, str]:
     return phone, email, how
 
 
+def _agency(tenant, cat):
+    """The category's agency. Settings naming an agency the tenant lacks are refused where they are
+    written (core ``x-ref`` check); should one be deactivated since, the citizen is told the
+    category cannot take complaints now (on the category field), never the configuration's
+    details, and the operator finds them in the log (issue 20.7)."""
+    try:
+        return agency_for(tenant, cat)
+    except ValidationError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("complaints: %s: %s", exc.where, exc.message)
+        raise ValidationError("complaints in this category cannot be received at the moment; choose another",
+                              where="category", code="unknown_agency") from None
+
+
 def validate(tenant, filing: Filing, channel: str, settings: dict) -> dict:
     """Everything checked before anything is written; returns the clean values."""
     if channel not in CHANNELS:
         raise ValidationError(f"unknown channel '{channel}'", where="channel")
     cat = category(tenant, filing.category, settings)
-    agency = agency_for(tenant, cat)
+    agency = _agency(tenant, cat)
     description = clean_text(filing.description, "description", MAX_DESCRIPTION, required=True, min_len=5)
     if TAG.search(description):
         raise ValidationError("may not contain HTML", where="description", code="html_not_allowed")

@@ -14,14 +14,14 @@ ATTRIBUTE = {
     "additionalProperties": False,
     "required": ["code", "description"],
     "properties": {
-        "code": {"type": "string", "pattern": CODE},
-        "description": {"type": "string", "minLength": 1, "maxLength": 200},
-        "datatype": {"enum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]},
-        "required": {"type": "boolean"},
-        "datatype_description": {"type": "string"},
-        "values": {"type": "array", "items": {
+        "code": {"x-label": {"id": "Kode", "en": "Code"}, "x-help": {"id": "Huruf, angka, - dan _ (paling banyak 32).", "en": "Letters, digits, - and _ (at most 32)."}, "type": "string", "pattern": CODE},
+        "description": {"x-label": {"id": "Pertanyaan", "en": "Question"}, "type": "string", "minLength": 1, "maxLength": 200},
+        "datatype": {"x-label": {"id": "Jenis jawaban", "en": "Answer type"}, "x-choices": {"string": {"id": "Teks singkat", "en": "Short text"}, "number": {"id": "Angka", "en": "Number"}, "datetime": {"id": "Tanggal dan waktu", "en": "Date and time"}, "text": {"id": "Teks panjang", "en": "Long text"}, "singlevaluelist": {"id": "Pilih satu", "en": "Pick one"}, "multivaluelist": {"id": "Pilih beberapa", "en": "Pick several"}}, "enum": ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]},
+        "required": {"x-label": {"id": "Wajib dijawab", "en": "Answer required"}, "type": "boolean"},
+        "datatype_description": {"x-label": {"id": "Petunjuk jawaban", "en": "Answer hint"}, "type": "string"},
+        "values": {"x-label": {"id": "Pilihan jawaban", "en": "Answer choices"}, "x-help": {"id": "Untuk jenis jawaban pilih satu atau pilih beberapa.", "en": "For the answer types pick one and pick several."}, "type": "array", "items": {
             "type": "object", "additionalProperties": False, "required": ["key", "name"],
-            "properties": {"key": {"type": "string", "minLength": 1}, "name": {"type": "string", "minLength": 1}},
+            "properties": {"key": {"x-label": {"id": "Kode pilihan", "en": "Choice code"}, "type": "string", "minLength": 1}, "name": {"x-label": {"id": "Teks pilihan", "en": "Choice text"}, "type": "string", "minLength": 1}},
         }},
     },
 }
@@ -31,58 +31,58 @@ CATEGORY = {
     "additionalProperties": False,
     "required": ["code", "name_id", "name_en", "agency"],
     "properties": {
-        "code": {"type": "string", "pattern": CODE, "description": "Stable code (also the Open311 service_code)"},
-        "name_id": {"type": "string", "minLength": 1, "maxLength": 100},
-        "name_en": {"type": "string", "minLength": 1, "maxLength": 100},
-        "agency": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",
+        "code": {"x-label": {"id": "Kode kategori", "en": "Category code"}, "x-help": {"id": "Kode tetap (juga service_code Open311): huruf, angka, - dan _.", "en": "Stable code (also the Open311 service_code): letters, digits, - and _."}, "type": "string", "pattern": CODE, "description": "Stable code (also the Open311 service_code)"},
+        "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 100},
+        "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 100},
+        "agency": {"x-label": {"id": "Instansi penangan", "en": "Handling agency"}, "x-help": {"id": "Kode instansi (perangkat daerah) yang menangani, mis. DLH.", "en": "Code of the agency (org unit) that handles it, e.g. DLH."}, "x-ref": "agency", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",
                    "description": "Code of the agency (org unit) that handles it"},
-        "description": {"type": "string", "maxLength": 500},
-        "group": {"type": "string", "maxLength": 100},
-        "keywords": {"type": "array", "items": {"type": "string"}},
-        "response_days": {"type": "integer", "minimum": 1, "maximum": 60,
+        "description": {"x-label": {"id": "Keterangan", "en": "Description"}, "type": "string", "maxLength": 500},
+        "group": {"x-label": {"id": "Kelompok", "en": "Group"}, "x-help": {"id": "Kategori dengan kelompok yang sama ditampilkan bersama.", "en": "Categories of the same group are shown together."}, "type": "string", "maxLength": 100},
+        "keywords": {"x-label": {"id": "Kata kunci", "en": "Keywords"}, "x-help": {"id": "Kata yang mengarahkan SMS atau pesan obrolan ke kategori ini.", "en": "Words that route an SMS or chat message to this category."}, "type": "array", "items": {"type": "string"}},
+        "response_days": {"x-label": {"id": "Hari untuk verifikasi", "en": "Days to verify"}, "x-help": {"id": "SP4N-LAPOR!: 3 hari kerja.", "en": "SP4N-LAPOR!: 3 working days."}, "type": "integer", "minimum": 1, "maximum": 60,
                           "description": "Days to verify a complaint (SP4N-LAPOR!: 3 working days)"},
-        "response_hours": {"type": "integer", "minimum": 1, "maximum": 720,
+        "response_hours": {"x-label": {"id": "Jam untuk verifikasi", "en": "Hours to verify"}, "x-help": {"id": "Pengganti hari untuk verifikasi: jam (kategori mendesak).", "en": "Instead of days to verify: clock hours (urgent categories)."}, "type": "integer", "minimum": 1, "maximum": 720,
                            "description": "Instead of response_days: clock hours to verify (urgent categories)"},
-        "followup_days": {"type": "integer", "minimum": 1, "maximum": 90,
+        "followup_days": {"x-label": {"id": "Hari untuk rencana tindak lanjut", "en": "Days to the follow-up plan"}, "x-help": {"id": "Dari verifikasi sampai rencana tindak lanjut instansi (SP4N-LAPOR!: 5 hari kerja).", "en": "From verification to the agency's follow-up plan (SP4N-LAPOR!: 5 working days)."}, "type": "integer", "minimum": 1, "maximum": 90,
                           "description": "Days from verification to the agency's follow-up plan (SP4N-LAPOR!: 5 working days)"},
-        "resolution_days": {"type": "integer", "minimum": 1, "maximum": 365,
+        "resolution_days": {"x-label": {"id": "Hari untuk penyelesaian", "en": "Days to resolve"}, "x-help": {"id": "Dari pengaduan masuk sampai selesai (SP4N-LAPOR!: 60 hari).", "en": "From filing to resolution (SP4N-LAPOR!: 60 days)."}, "type": "integer", "minimum": 1, "maximum": 365,
                             "description": "Days from filing to resolution (SP4N-LAPOR!: 60 days)"},
-        "in_working_days": {"type": "array", "uniqueItems": True, "items": {"enum": list(TARGETS)},
+        "in_working_days": {"x-label": {"id": "Dihitung dalam hari kerja", "en": "Counted in working days"}, "x-help": {"id": "Target lain dihitung dalam hari kalender. Bawaan: verifikasi dan rencana tindak lanjut.", "en": "The other targets count calendar days. Default: verification and follow-up plan."}, "x-choices": {"response": {"id": "Verifikasi", "en": "Verification"}, "followup": {"id": "Rencana tindak lanjut", "en": "Follow-up plan"}, "resolution": {"id": "Penyelesaian", "en": "Resolution"}}, "type": "array", "uniqueItems": True, "items": {"enum": list(TARGETS)}, "default": ["response", "followup"],
                             "description": "Targets counted in working days (the tenant's calendar); "
                                            "the others in calendar days. Default: response, followup"},
-        "duplicate_radius_m": {"type": "integer", "minimum": 0, "maximum": MAX_RADIUS_M,
+        "duplicate_radius_m": {"x-label": {"id": "Radius pengaduan serupa (meter)", "en": "Radius of similar complaints (metres)"}, "x-help": {"id": "Pengaduan terbuka kategori ini sedekat ini ditawarkan kepada warga sebelum mengadu (0: tidak ada).", "en": "Open complaints of the category this close are offered to a citizen before filing (0: none)."}, "type": "integer", "minimum": 0, "maximum": MAX_RADIUS_M,
                                "description": "Open complaints of the category this close (metres) are offered "
                                               "to a citizen before filing (0: none)"},
-        "attributes": {"type": "array", "items": ATTRIBUTE},
+        "attributes": {"x-label": {"id": "Pertanyaan tambahan", "en": "Extra questions"}, "x-help": {"id": "Ditanyakan kepada pelapor kategori ini (atribut Open311).", "en": "Asked of those who file in this category (Open311 attributes)."}, "type": "array", "items": ATTRIBUTE},
     },
 }
 
 SCHEMA = {
     "type": "object",
     "properties": {
-        "categories": {"type": "array", "items": CATEGORY, "default": [],
+        "categories": {"x-label": {"id": "Kategori pengaduan", "en": "Complaint categories"}, "x-help": {"id": "Hal yang dapat diadukan warga, masing-masing diarahkan ke satu instansi.", "en": "What citizens can complain about, each routed to an agency."}, "type": "array", "items": CATEGORY, "default": [],
                        "description": "What citizens can complain about, each routed to an agency"},
-        "number_prefix": {"type": "string", "pattern": "^([A-Z0-9]{1,12})?$", "default": "",
+        "number_prefix": {"x-label": {"id": "Awalan nomor pengaduan", "en": "Tracking number prefix"}, "x-help": {"id": "Mis. MKS: huruf kapital dan angka, paling banyak 12 (kosong: slug tenant).", "en": "E.g. MKS: capitals and digits, at most 12 (empty: the tenant's slug)."}, "type": "string", "pattern": "^([A-Z0-9]{1,12})?$", "default": "",
                           "description": "Tracking number prefix, e.g. MKS (empty: the tenant's slug)"},
-        "default_category": {"type": "string", "default": "",
+        "default_category": {"x-label": {"id": "Kategori bawaan", "en": "Default category"}, "x-help": {"id": "Kode kategori untuk SMS dan pesan obrolan yang tidak menyebut kategori (kosong: yang pertama).", "en": "Code of the category for SMS and chat messages that name none (empty: the first)."}, "type": "string", "default": "",
                              "description": "Category for SMS and chat messages that name none (empty: the first)"},
-        "reopen_days": {"type": "integer", "minimum": 0, "maximum": 90, "default": 14,
+        "reopen_days": {"x-label": {"id": "Hari untuk membuka kembali", "en": "Days to reopen"}, "x-help": {"id": "Hari warga boleh membuka kembali pengaduan yang sudah selesai.", "en": "Days a citizen may reopen a resolved complaint."}, "type": "integer", "minimum": 0, "maximum": 90, "default": 14,
                         "description": "Days a citizen may reopen a resolved complaint"},
-        "coordinator_email": {"type": "string", "default": "", "description": "The tenant's complaint coordinator"},
-        "coordinator_phone": {"type": "string", "default": ""},
-        "agency_contacts": {
+        "coordinator_email": {"x-label": {"id": "E-mail koordinator", "en": "Coordinator's e-mail"}, "x-help": {"id": "Koordinator pengaduan tenant: menerima eskalasi terakhir.", "en": "The tenant's complaint coordinator: receives the last escalation."}, "type": "string", "default": "", "description": "The tenant's complaint coordinator"},
+        "coordinator_phone": {"x-label": {"id": "Telepon koordinator", "en": "Coordinator's phone"}, "type": "string", "default": ""},
+        "agency_contacts": {"x-label": {"id": "Kontak kepala instansi", "en": "Heads of agencies"}, "x-help": {"id": "Kepala setiap instansi, menurut kode instansi: e-mail dan telepon untuk eskalasi.", "en": "The head of each agency, by agency code: e-mail and phone for escalations."}, "x-key-label": {"id": "Kode instansi", "en": "Agency code"}, "x-ref-keys": "agency", 
             "type": "object", "default": {},
             "description": "Head of each agency, by agency code: {email, phone}",
             "additionalProperties": {"type": "object", "additionalProperties": False, "properties": {
-                "email": {"type": "string"}, "phone": {"type": "string"}}},
+                "email": {"x-label": {"id": "E-mail", "en": "E-mail"}, "type": "string"}, "phone": {"x-label": {"id": "Telepon", "en": "Phone"}, "type": "string"}}},
         },
-        "coordinator_after_hours": {"type": "integer", "minimum": 1, "maximum": 720, "default": 24,
+        "coordinator_after_hours": {"x-label": {"id": "Jam sebelum ke koordinator", "en": "Hours before the coordinator"}, "x-help": {"id": "Jam setelah eskalasi ke kepala instansi sebelum ke koordinator.", "en": "Hours after escalating to the head before the coordinator."}, "type": "integer", "minimum": 1, "maximum": 720, "default": 24,
                                     "description": "Hours after escalating to the head before the coordinator"},
-        "webhook_secret": {"type": "string", "default": "", "secret": True,
+        "webhook_secret": {"x-label": {"id": "Rahasia webhook obrolan", "en": "Chat webhook secret"}, "x-help": {"id": "Rahasia HMAC webhook obrolan, atau env:NAMA untuk variabel lingkungan PAMONG_SECRET_<SLUG>__<NAMA>; kosong: mati.", "en": "HMAC secret of the chat webhook, or env:NAME for the environment variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off."}, "type": "string", "default": "", "secret": True,
                            "description": "HMAC secret of the chat webhook, or env:NAME for the environment "
                                           "variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off"},
-        "max_photos": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3},
-        "max_photo_kb": {"type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},
+        "max_photos": {"x-label": {"id": "Foto paling banyak", "en": "Most photos"}, "x-help": {"id": "Foto yang boleh dilampirkan pada satu pengaduan.", "en": "Photos one complaint may carry."}, "type": "integer", "minimum": 0, "maximum": 10, "default": 3},
+        "max_photo_kb": {"x-label": {"id": "Ukuran foto paling besar (KB)", "en": "Largest photo (KB)"}, "x-help": {"id": "5120 KB = 5 MB.", "en": "5120 KB = 5 MB."}, "type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},
     },
 }
 
@@ -164,34 +164,31 @@ def agency_for(tenant, cat: Category) -> OrgUnit:
 
 
 def check_settings(tenant, settings: dict) -> None:
-    """Every category's agency exists, codes are unique, the default category is known, every
-    agency named in ``agency_contacts`` exists (DESIGN §5: configuration is checked where it is
-    written). Raises ValidationError naming the key."""
-    codes = [c["code"].lower() for c in settings.get("categories", [])]
-    dup = sorted({c for c in codes if codes.count(c) > 1})
-    if dup:
-        raise ValidationError(f"category code '{dup[0]}' is used twice", where="modules.complaints.settings.categories")
-    for cat in categories(tenant, settings):
-        agency_for(tenant, cat)
-    contacts = settings.get("agency_contacts") or {}
-    if contacts:
-        with tenant_scope(tenant):
-            known = set(db.session.execute(
-                db.select(OrgUnit.code).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
-            ).scalars())
-        for code in sorted(contacts):
-            if code not in known:
-                raise ValidationError(
-                    f"agency '{code}' does not exist in tenant '{tenant.slug}' (agencies: {', '.join(sorted(known)) or 'none'})",
-                    where=f"modules.complaints.settings.agency_contacts.{code}",
-                )
+    """Category codes are unique and the default category is one of them (DESIGN §5: configuration
+    is checked where it is written: ``tenant apply``, the admin form). Every category's agency and
+    every agency named in ``agency_contacts`` exist: the core checks that before this hook, from
+    the schema's ``"x-ref": "agency"`` / ``"x-ref-keys": "agency"`` (``core.settings.check_references``).
+    Raises one ValidationError naming the key (``modules.complaints.settings.categories.<row>.code``)
+    and the code, in English for the CLI and in the reader's language (``local``) for the form."""
+    from .labels import lazy_gettext as _l
+
+    here = "modules.complaints.settings"
+    rows = settings.get("categories", [])
+    codes = [c["code"].lower() for c in rows]
+    for index, code in enumerate(codes):
+        if codes.index(code) != index:
+            raise ValidationError(f"category code '{rows[index]['code']}' is used twice", where=f"{here}.categories.{index}.code",
+                                  code="duplicate_category",
+                                  local=_l("The category code %(code)s is used twice.", code=rows[index]["code"]))
     if settings.get("default_category"):
         try:
             category(tenant, settings["default_category"], settings)
         except ValidationError:
             raise ValidationError(
                 f"default_category '{settings['default_category']}' is not one of the categories",
-                where="modules.complaints.settings.default_category",
+                where=f"{here}.default_category", code="unknown_category",
+                local=_l("The category %(code)s is not one of the categories above.",
+                         code=settings["default_category"]),
             ) from None
 
 

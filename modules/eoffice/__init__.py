@@ -13,6 +13,7 @@ VERSION = "0.1.0"
 @hookimpl
 def module_info():
     return {
+        "disable_notice": {"id": "Pegawai tidak dapat lagi membuat, menandatangani atau menerima naskah dinas, dan halaman verifikasi surat berhenti; arsip tidak dihapus.", "en": "Staff can no longer draft, sign or receive official letters, and the letters' verification pages stop; the archive is not deleted."},  # shown before it is disabled
         "name": NAME, "title": _l("E-office"), "version": VERSION, "requires": [],
         "description": _l("Official letters between agencies: drafted, reviewed, signed, numbered, disposed and archived"),
     }

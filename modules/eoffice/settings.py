@@ -25,21 +25,21 @@ DEFAULT_TYPES = [
 LETTER_TYPE = {
     "type": "object", "additionalProperties": False, "required": ["code", "name_id", "name_en", "layout"],
     "properties": {
-        "code": {"type": "string", "pattern": "^[A-Z][A-Z0-9]{0,9}$"},
-        "name_id": {"type": "string", "minLength": 1, "maxLength": 80},
-        "name_en": {"type": "string", "minLength": 1, "maxLength": 80},
-        "layout": {"enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
+        "code": {"x-label": {"id": "Kode", "en": "Code"}, "x-help": {"id": "Huruf kapital dan angka, diawali huruf (paling banyak 10).", "en": "Capitals and digits, starting with a letter (at most 10)."}, "type": "string", "pattern": "^[A-Z][A-Z0-9]{0,9}$"},
+        "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 80},
+        "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 80},
+        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
     },
 }
 
 CLASSIFICATION = {
     "type": "object", "additionalProperties": False, "required": ["code", "name"],
     "properties": {
-        "code": {"type": "string", "pattern": kka.CODE.pattern},
-        "name": {"type": "string", "minLength": 1, "maxLength": 160},
-        "active_years": {"type": "integer", "minimum": 0, "maximum": 100},
-        "inactive_years": {"type": "integer", "minimum": 0, "maximum": 100},
-        "final": {"enum": list(kka.FINAL)},
+        "code": {"x-label": {"id": "Kode klasifikasi", "en": "Classification code"}, "x-help": {"id": "Kode klasifikasi arsip (Permendagri 83/2022), mis. 000.1.2.", "en": "Archive classification code (Permendagri 83/2022), e.g. 000.1.2."}, "type": "string", "pattern": kka.CODE.pattern},
+        "name": {"x-label": {"id": "Nama", "en": "Name"}, "type": "string", "minLength": 1, "maxLength": 160},
+        "active_years": {"x-label": {"id": "Retensi aktif (tahun)", "en": "Active retention (years)"}, "type": "integer", "minimum": 0, "maximum": 100},
+        "inactive_years": {"x-label": {"id": "Retensi inaktif (tahun)", "en": "Inactive retention (years)"}, "type": "integer", "minimum": 0, "maximum": 100},
+        "final": {"x-label": {"id": "Keterangan akhir", "en": "Final disposition"}, "x-help": {"id": "Permanen atau musnah (JRA).", "en": "Permanent or destroyed (retention schedule)."}, "x-choices": {"permanen": {"id": "Permanen", "en": "Permanent"}, "musnah": {"id": "Musnah", "en": "Destroyed"}}, "enum": list(kka.FINAL)},
     },
 }
 
@@ -47,18 +47,18 @@ SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "letter_types": {"type": "array", "minItems": 1, "items": LETTER_TYPE, "default": DEFAULT_TYPES,
+        "letter_types": {"x-label": {"id": "Jenis naskah dinas", "en": "Letter types"}, "type": "array", "minItems": 1, "items": LETTER_TYPE, "default": DEFAULT_TYPES,
                          "title": _l("Letter types")},
-        "classifications": {
+        "classifications": {"x-label": {"id": "Kode klasifikasi tambahan", "en": "Extra classification codes"}, "x-help": {"id": "Ditambahkan pada (atau mengganti retensi) kode bawaan Permendagri 83/2022.", "en": "Added to (or overriding the retention of) the built-in Permendagri 83/2022 codes."}, 
             "type": "array", "items": CLASSIFICATION, "default": [], "title": _l("Extra classification codes"),
             "description": "Added to (or overriding the retention of) the built-in Permendagri 83/2022 codes",
         },
-        "number_pattern": number_pattern_setting("{classification}/{serial}/{unit}", ["classification", "unit"],
-                                                 "Letter number (Permendagri 83/2022: classification/serial/unit)"),
-        "default_security": {"enum": list(SECURITY), "default": "biasa", "title": _l("Default security classification")},
-        "disposition_days": {"type": "integer", "minimum": 1, "maximum": 60, "default": 3,
+        "number_pattern": {**number_pattern_setting("{classification}/{serial}/{unit}", ["classification", "unit"],
+                                                 "Letter number (Permendagri 83/2022: classification/serial/unit)"), "x-label": {"id": "Pola nomor surat", "en": "Letter number pattern"}, "x-help": {"id": "Penanda: {serial} (wajib; lebar dengan {serial:04}), {year}, {month}, {day}, {month_roman}, {classification}, {unit} (Permendagri 83/2022: klasifikasi/nomor urut/unit).", "en": "Placeholders: {serial} (required; width as in {serial:04}), {year}, {month}, {day}, {month_roman}, {classification}, {unit} (Permendagri 83/2022: classification/serial/unit)."}},
+        "default_security": {"x-label": {"id": "Klasifikasi keamanan bawaan", "en": "Default security classification"}, "x-choices": {"biasa": {"id": "Biasa", "en": "Ordinary"}, "terbatas": {"id": "Terbatas", "en": "Restricted"}, "rahasia": {"id": "Rahasia", "en": "Secret"}}, "enum": list(SECURITY), "default": "biasa", "title": _l("Default security classification")},
+        "disposition_days": {"x-label": {"id": "Batas waktu disposisi (hari)", "en": "Days a disposition is due in"}, "x-help": {"id": "Bawaan untuk disposisi baru.", "en": "The default for a new disposition."}, "type": "integer", "minimum": 1, "maximum": 60, "default": 3,
                              "title": _l("Days a disposition is due in, by default")},
-        "page_size": {"type": "integer", "minimum": 5, "maximum": 100, "default": 20,
+        "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
                       "title": _l("Letters per page")},
     },
 }

@@ -20,6 +20,7 @@ _l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
 @hookimpl
 def module_info():
     return {
+        "disable_notice": {"id": "Warga dan pelaku usaha tidak dapat lagi mengajukan atau memantau izin, dan halaman verifikasi izin berhenti; permohonan tidak dihapus.", "en": "Citizens and businesses can no longer apply for or follow permits, and the permits' verification pages stop; applications are not deleted."},  # shown before it is disabled
         "name": NAME, "title": _l("Permits"), "version": VERSION, "requires": [],
         "description": _l(
             "Online permits: applications, requirements, SLA clock, fees, signed permits verifiable by QR"),

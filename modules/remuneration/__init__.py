@@ -19,6 +19,7 @@ _l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
 @hookimpl
 def module_info():
     return {
+        "disable_notice": {"id": "Pegawai tidak dapat lagi melihat TPP-nya atau mengajukan keberatan, dan mesin presensi tidak dapat mengirim data; perhitungan tidak dihapus.", "en": "Employees can no longer see their TPP or object, and attendance machines cannot send records; the runs are not deleted."},  # shown before it is disabled
         "name": NAME, "title": _l("Remuneration (TPP)"), "version": VERSION, "requires": [],
         "description": _l("Monthly additional income (TPP) from performance and discipline, rules per tenant"),
     }

@@ -11,6 +11,7 @@ VERSION = "0.1.0"
 @hookimpl
 def module_info():
     return {
+        "disable_notice": {"id": "Kartu warga tidak dapat lagi dipakai membayar atau masuk, dan terminal berhenti menjawab; saldo tidak dihapus.", "en": "City cards can no longer pay or open gates, and the terminals stop answering; balances are not deleted."},  # shown before it is disabled
         "name": NAME, "title": _l("City card"), "version": VERSION, "requires": [],
         "description": _l("City smart card: e-money and access card on the core ledger"),
     }

@@ -20,7 +20,7 @@ MERCHANT = {
         "name": {"type": "string", "minLength": 1, "maxLength": 80, "title": _l("Name")},
         "kind": {"enum": ["merchant", "service_point"], "title": _l("Kind")},
         "service": {"enum": list(SERVICES), "title": _l("Service")},
-        "agency": {"type": "string", "default": "", "title": _l("Agency code (service points)")},
+        "agency": {"x-label": {"id": "Instansi (titik layanan)", "en": "Agency (service points)"}, "x-help": {"id": "Kode instansi pengelola titik layanan.", "en": "Code of the agency that runs the service point."}, "x-ref": "agency", "type": "string", "default": "", "title": _l("Agency code (service points)")},
         "mcc": {"type": "string", "pattern": "^[0-9]{4}$", "default": "5999", "title": _l("Merchant category code")},
         "nmid": {"type": "string", "pattern": "^ID[0-9]{10,13}$", "default": "ID1000000000001",
                  "title": _l("QRIS national merchant id (NMID)")},

@@ -42,8 +42,10 @@ def test_a_post_carrying_only_max_photos_changes_nothing(app, client, make_tenan
     response = client.post(url, data={"max_photos": "5"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    for key in ("categories", "reopen_days", "webhook_secret", "agency_contacts"):
+    for key in ("reopen_days", "webhook_secret"):
         assert re.search(rf'class="field has-error">\s*<label for="s-{key}"', page), key
+    for key in ("categories", "agency_contacts"):  # lists and tables: their rows' counters missing
+        assert re.search(rf'class="field rows has-error" id="s-{key}"', page), key
     assert 'value="5"' in page  # what was sent is shown again
     with app.app_context():
         assert _row(tenant).settings["categories"] == SETTINGS["categories"]
@@ -73,7 +75,7 @@ def test_an_error_from_the_module_check_lands_on_its_field(app, client, make_ten
     response = client.post(url, data=_form({**SETTINGS, "categories": moved}))
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "NOPE" in page
-    assert re.search(r'class="field has-error">\s*<label for="s-categories"', page)
+    assert re.search(r'class="field has-error">\s*<label for="s-categories"', page)  # posted as JSON: shown as JSON
     with app.app_context():
         assert _row(tenant).settings["categories"] == SETTINGS["categories"]
 

@@ -69,8 +69,9 @@ def unit_names() -> dict[int, str]:
 
 def fill_choices(form) -> None:
     """The category, district and village lists of the request's tenant."""
+    agencies = {a.code for a in units("agency")}  # a category whose agency is gone is not offered
     form.category.choices = [("", _("Choose a category"))] + [
-        (c.code, c.name(locale())) for c in categories(g.tenant)
+        (c.code, c.name(locale())) for c in categories(g.tenant) if c.agency in agencies
     ]
     districts = units("district")
     form.district.choices = [("", _("Not sure / not listed"))] + [(d.code, d.name) for d in districts]
@@ -104,6 +105,8 @@ def _field_message(exc: ValidationError) -> str:
     known = {
         "required": _("This field is required."),
         "unknown_category": _("Choose one of the listed categories."),
+        "unknown_agency": _("Complaints in this category cannot be received at the moment: please choose another "
+                            "category, or contact the office."),
         "invalid_coordinate": _("Give a latitude between -90 and 90 and a longitude between -180 and 180."),
         "incomplete_coordinates": _("Give both latitude and longitude, or neither."),
         "invalid_phone": _("This is not a valid phone number."),
