@@ -9,15 +9,25 @@ Open311 GeoReport v2 (``/open311/v2/``) keeps its standard's format and is linke
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StrictBool
+from pydantic import BeforeValidator, Field, StrictBool
 
 from core.kit import ApiModel, ApiOutput
 
 from .models import STATUSES, UNFIXED_OUTCOMES
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+def _not_a_flag(value):
+    if isinstance(value, bool):  # JSON true is not a number, though Python's bool is an int
+        raise ValueError("must be a number")
+    return value
+
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False), BeforeValidator(_not_a_flag)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False), BeforeValidator(_not_a_flag)]
 _PHOTOS = Field(default_factory=list, description="Photos as base64 strings (JPEG or PNG), at most the "
                                                   "tenant's max_photos of max_photo_kb each")
 
@@ -43,8 +53,8 @@ class Filing(ApiModel):
     district: str = Field("", description="The kecamatan's org unit code")
     village: str = Field("", description="The kelurahan's org unit code (its district follows)")
     address: str = ""
-    lat: float | None = Field(None, ge=-90, le=90, description="WGS 84 latitude in degrees (with long)")
-    long: float | None = Field(None, ge=-180, le=180, description="WGS 84 longitude in degrees (with lat)")
+    lat: Latitude | None = Field(None, description="WGS 84 latitude in degrees (with long)")
+    long: Longitude | None = Field(None, description="WGS 84 longitude in degrees (with lat)")
     name: str = ""
     phone: str = Field("", description="An Indonesian mobile number (08..., +628...)")
     email: str = ""
