@@ -140,9 +140,8 @@ def docs():
 @bp.route("/docs/assets/<name>")
 @public
 def docs_asset(name: str):
+    """A file of the Swagger UI bundle (the package's, as installed), by name from a fixed list."""
     folder = _swagger_dir()
-    if name == "pamong-docs.js":
-        return send_from_directory(os.path.join(os.path.dirname(__file__), "static"), name, max_age=3600)
     if folder is None or name not in SWAGGER_FILES:
         abort(404)
     return send_from_directory(folder, name, max_age=86400)
