@@ -8,6 +8,7 @@ window.addEventListener("DOMContentLoaded", function () {
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     validatorUrl: null,
-    tryItOutEnabled: false
+    tryItOutEnabled: false,
+    defaultModelsExpandDepth: -1  // each operation shows its own models
   });
 });
