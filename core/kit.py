@@ -62,6 +62,7 @@ from .identity_column import IdentityNumber, identity_hash, identity_lookup
 from . import ledger
 from .idempotency import idempotent
 from . import access_cards
+from .api.schemas import ApiModel, ApiOutput, operation  # JSON endpoints declared once (OpenAPI)
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",

@@ -196,24 +196,47 @@ _ENVELOPE = {"type": "object", "properties": {
 _ANSWER = {"content": {"application/json": {"schema": _ENVELOPE}}}
 _SEC = [{"token": [SCOPE]}]
 BASE = "/api/v1/clinic/bpjs/{clinic}/antrean"
+_REFUSED = {
+    "400": {"description": "Refused: metadata.code 400, metadata.message says why (BPJS envelope, response null)",
+            **_ANSWER},
+    "401": {"description": "No valid token of the tenant (x-token or Authorization: Bearer)", **_ANSWER},
+    "403": {"description": "The token lacks the scope clinic:bpjs", **_ANSWER},
+    "404": {"description": "Unknown health facility, poli or booking", **_ANSWER},
+}
+_DOCS = {"description": "BPJS Kesehatan WS Antrean FKTP (the envelope and field names follow it)",
+         "url": "https://dvlp.bpjs-kesehatan.go.id/"}
+
+
+def _op(summary: str, ok: str, body: dict | None = None, required: tuple = ()) -> dict:
+    op = {"summary": summary, "security": _SEC, "tags": ["clinic"], "externalDocs": _DOCS,
+          "responses": {"200": {"description": ok, **_ANSWER}, **_REFUSED}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": list(required), "properties": body}}}}
+    return op
+
+
+_S = {"type": "string"}
+_DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
 OPENAPI_PATHS = {
-    BASE + "/status/{kodepoli}/{tanggalperiksa}": {"get": {
-        "summary": "Queue status of a poli on a day (BPJS WS Antrean FKTP)", "security": _SEC,
-        "responses": {"200": {"description": "namapoli, totalantrean, sisaantrean, antreanpanggil", **_ANSWER}}}},
-    BASE: {"post": {
-        "summary": "Take a queue number (nomorkartu or nik, kodepoli, tanggalperiksa)", "security": _SEC,
-        "responses": {"200": {"description": "nomorantrean, angkaantrean, kodebooking, estimasidilayani", **_ANSWER},
-                      "400": {"description": "Refused: metadata.message says why", **_ANSWER}}}},
-    BASE + "/sisapeserta/{nomorkartu}/{kodepoli}/{tanggalperiksa}": {"get": {
-        "summary": "The patient's remaining queue", "security": _SEC,
-        "responses": {"200": {"description": "nomorantrean, sisaantrean, antreanpanggil", **_ANSWER},
-                      "404": {"description": "No booking", **_ANSWER}}}},
-    BASE + "/batal": {"put": {
-        "summary": "Cancel a booking (nomorkartu, kodepoli, tanggalperiksa, alasan)", "security": _SEC,
-        "responses": {"200": {"description": "Cancelled", **_ANSWER}}}},
-    BASE + "/checkin": {"post": {
-        "summary": "The patient arrived (kodebooking, waktu in Unix ms)", "security": _SEC,
-        "responses": {"200": {"description": "Checked in", **_ANSWER}}}},
+    BASE + "/status/{kodepoli}/{tanggalperiksa}": {"get": _op(
+        "Queue status of a poli on a day (BPJS WS Antrean FKTP)",
+        "response: namapoli, totalantrean, sisaantrean, antreanpanggil, jampraktek")},
+    BASE: {"post": _op(
+        "Take a queue number", "response: nomorantrean, angkaantrean, kodebooking, estimasidilayani (Unix ms)",
+        {"nomorkartu": {**_S, "description": "BPJS card number (13 digits); or nik"},
+         "nik": {**_S, "description": "NIK (16 digits); or nomorkartu"},
+         "kodepoli": _S, "tanggalperiksa": _DATE}, ("kodepoli", "tanggalperiksa"))},
+    BASE + "/sisapeserta/{nomorkartu}/{kodepoli}/{tanggalperiksa}": {"get": _op(
+        "The patient's remaining queue", "response: nomorantrean, sisaantrean, antreanpanggil")},
+    BASE + "/batal": {"put": _op(
+        "Cancel a booking", "Cancelled (response null)",
+        {"nomorkartu": _S, "kodepoli": _S, "tanggalperiksa": _DATE, "alasan": _S},
+        ("nomorkartu", "kodepoli", "tanggalperiksa"))},
+    BASE + "/checkin": {"post": _op(
+        "The patient arrived", "Checked in (response null)",
+        {"kodebooking": _S, "waktu": {"type": "integer", "description": "Unix milliseconds (optional)"}},
+        ("kodebooking",))},
 }
 
 

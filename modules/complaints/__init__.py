@@ -77,9 +77,9 @@ def register_api(app):
 
 @hookimpl
 def openapi_paths(app):
-    from .api_docs import OPENAPI_PATHS
+    from .api_docs import open311_paths  # the JSON API declares itself (api.py); Open311 is linked
 
-    return OPENAPI_PATHS
+    return open311_paths()
 
 
 @hookimpl

@@ -5,23 +5,23 @@ name, phone or e-mail, and a *rahasia* (confidential) complaint is not there at 
 lists, 404 by its number (``disclosure.py``); only the answer to the token that filed it shows it
 once. No answer names a *rahasia* complaint either: a duplicate of one says "merged with a
 confidential report" (``disclosure.status_note_for``, issue 10.3). The description of every path
-is in ``api_docs.py``.
+is declared with the endpoint (``operation``), from the models in ``api_docs.py`` that validate it.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
-    NotFound, OrgUnit, PamongError, ValidationError, api_error, api_scope, current_actor, db, int_arg, json_object,
-    page_arg, signed_webhook, utcnow,
+    NotFound, OrgUnit, PamongError, ValidationError, api_error, api_scope, current_actor, db,
+    operation, signed_webhook, utcnow,
 )
 
 from . import channels, filer_info, queue, services, workflow
-from .api_docs import OPENAPI_PATHS  # noqa: F401  (the module's openapi_paths hook reads it here)
+from . import api_docs as m
 from .disclosure import event_note_for, is_public, status_note_for
 from .limits import intake_limit
 from .models import aware
@@ -71,10 +71,6 @@ def _fail(exc: PamongError):
     return api_error(exc.code, str(exc), 400)
 
 
-def _json() -> dict:
-    return json_object()  # cleaned text (core.text); BadJson (400) names what is wrong
-
-
 def _visible(number: str):
     """The complaint by its number; a *rahasia* one is NotFound, like a number that does not exist."""
     complaint = services.get_by_number(g.tenant, number)
@@ -83,31 +79,28 @@ def _visible(number: str):
     return complaint
 
 
-def _photos(data: dict) -> list[bytes]:
-    raw = data.get("photos") or []
-    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
-        raise ValidationError("must be a list of base64 strings", where="photos", code="invalid_photo")
+def _photos(raw: list[str]) -> list[bytes]:
+    """The photos of a validated body (a list of strings) as bytes; ``invalid_photo`` if not base64."""
     try:
         return [base64.b64decode(p, validate=True) for p in raw]
     except (binascii.Error, ValueError):
         raise ValidationError("is not base64", where="photos", code="invalid_photo") from None
 
 
-def _flag(data: dict, name: str) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise ValidationError("must be true or false", where=name, code="invalid_field")
-    return value
+_NOT_FOUND = {404: "No such complaint (a rahasia one is not found either): not_found"}
+_FILER = {400: "Bad input, or the access code is wrong (invalid_access_code) or the step is not allowed now "
+               "(cannot_reopen, ...)", **_NOT_FOUND}
 
 
 @bp.route("/", methods=["GET"])
 @api_scope("complaints:read")
+@operation("List complaints", query=m.ListQuery, response=m.ComplaintPage, fail=_fail,
+           description="Public complaints of the tenant, newest first; a rahasia (confidential) one is left out.")
 def list_complaints():
+    q = g.api_query
     try:
         page = queue.search(
-            g.tenant, status=request.args.get("status", "all"), category=request.args.get("category", ""),
-            page=page_arg(),
-            per_page=int_arg("per_page", 50, min=1, max=queue.MAX_PER_PAGE, code="invalid_page_size"),
+            g.tenant, status=q.status, category=q.category, page=q.page, per_page=q.per_page,
             public_only=True,
         )
     except ValidationError as exc:
@@ -119,6 +112,7 @@ def list_complaints():
 
 @bp.route("/<number>", methods=["GET"])
 @api_scope("complaints:read")
+@operation("One complaint with its timeline", response=m.Complaint, errors=_NOT_FOUND)
 def get_complaint(number: str):
     try:
         complaint = _visible(number)
@@ -129,16 +123,17 @@ def get_complaint(number: str):
 
 @bp.route("/", methods=["POST"])
 @api_scope("complaints:write")
+@operation("File a complaint", body=m.Filing, response=m.FiledComplaint, status=201, fail=_fail,
+           description="The answer carries the filer's access code, once. Errors: unknown_category, required, "
+                       "invalid_coordinate, invalid_phone, invalid_photo, rate_limited (429), ...")
 def create_complaint():
     try:
-        data = _json()
+        data = g.api_body
         filing = services.Filing(
-            category=str(data.get("category", "")), description=str(data.get("description", "")),
-            district=str(data.get("district", "")), village=str(data.get("village", "")),
-            address=str(data.get("address", "")), latitude=data.get("lat"), longitude=data.get("long"),
-            name=str(data.get("name", "")), phone=str(data.get("phone", "")), email=str(data.get("email", "")),
-            notify_by=str(data.get("notify_by", "")), anonymous=_flag(data, "anonymous"),
-            confidential=_flag(data, "confidential"), photos=_photos(data),
+            category=data.category, description=data.description, district=data.district, village=data.village,
+            address=data.address, latitude=data.lat, longitude=data.long, name=data.name, phone=data.phone,
+            email=data.email, notify_by=data.notify_by, anonymous=data.anonymous,
+            confidential=data.confidential, photos=_photos(data.photos),
         )
         complaint, key = services.file_complaint(g.tenant, current_actor().principal, filing, "api")
         db.session.commit()
@@ -151,12 +146,17 @@ def create_complaint():
 
 @bp.route("/<number>/status", methods=["POST"])
 @api_scope("complaints:write")
+@operation("Move a complaint to another status", body=m.StatusChange, response=m.Complaint, fail=_fail,
+           errors={400: "A move the workflow does not allow: invalid_transition, invalid_outcome, required "
+                        "(a note to reject or resolve)", **_NOT_FOUND},
+           description="To close an open one without a fix give outcome (not_responsible, duplicate, unable, "
+                       "withdrawn) and a note.")
 def change_status(number: str):
     try:
-        data = _json()
+        data = g.api_body
         complaint = _visible(number)
-        workflow.transition(g.tenant, current_actor().principal, complaint, str(data.get("status", "")),
-                            note=str(data.get("note", "")), outcome=str(data.get("outcome") or ""))
+        workflow.transition(g.tenant, current_actor().principal, complaint, data.status,
+                            note=data.note, outcome=data.outcome or "")
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -165,12 +165,13 @@ def change_status(number: str):
 
 @bp.route("/<number>/reroute", methods=["POST"])
 @api_scope("complaints:write")
+@operation("Forward a complaint to another agency", body=m.Reroute, response=m.Complaint, fail=_fail,
+           errors={400: "Unknown agency, or the complaint is finished", **_NOT_FOUND})
 def reroute(number: str):
     try:
-        data = _json()
+        data = g.api_body
         complaint = _visible(number)
-        workflow.reroute(g.tenant, current_actor().principal, complaint, str(data.get("agency", "")),
-                         str(data.get("reason", "")))
+        workflow.reroute(g.tenant, current_actor().principal, complaint, data.agency, data.reason)
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -181,9 +182,9 @@ def _filer_step(number: str, step):
     """A filer's step relayed by an integration (a chat bot, a call centre): with the filer's
     ``access_code``; the API token acts for the filer (as an Open311 client does)."""
     try:
-        data = _json()
+        data = g.api_body
         complaint = _visible(number)
-        step(complaint, data, str(data.get("access_code") or ""))
+        step(complaint, data, data.access_code)
         db.session.commit()
     except PamongError as exc:
         return _fail(exc)
@@ -192,13 +193,17 @@ def _filer_step(number: str, step):
 
 @bp.route("/<number>/reopen", methods=["POST"])
 @api_scope("complaints:write")
+@operation("The filer reopens a resolved complaint", body=m.Reopen, response=m.Complaint, fail=_fail,
+           errors=_FILER, description="Within the tenant's reopen_days (error cannot_reopen after that).")
 def reopen(number: str):
     return _filer_step(number, lambda c, data, key: workflow.reopen(
-        g.tenant, current_actor().principal, c, str(data.get("reason", "")), access_key=key))
+        g.tenant, current_actor().principal, c, data.reason, access_key=key))
 
 
 @bp.route("/<number>/confirm", methods=["POST"])
 @api_scope("complaints:write")
+@operation("The filer confirms a resolved complaint is fixed: it closes", body=m.FilerProof, response=m.Complaint,
+           fail=_fail, errors=_FILER)
 def confirm(number: str):
     return _filer_step(number, lambda c, data, key: workflow.confirm(
         g.tenant, current_actor().principal, c, access_key=key))
@@ -206,9 +211,11 @@ def confirm(number: str):
 
 @bp.route("/<number>/info", methods=["POST"])
 @api_scope("complaints:write")
+@operation("The filer adds information or photos to an open complaint", body=m.Info, response=m.Complaint,
+           fail=_fail, errors=_FILER)
 def add_info(number: str):
     return _filer_step(number, lambda c, data, key: filer_info.add_info(
-        g.tenant, current_actor().principal, c, str(data.get("text", "")), _photos(data), access_key=key,
+        g.tenant, current_actor().principal, c, data.text, _photos(data.photos), access_key=key,
         proven=True))  # the token relays for the filer
 
 
@@ -216,6 +223,13 @@ def add_info(number: str):
 @intake_limit()
 @signed_webhook(channels.chat_secret,  # HMAC of the tenant's chat secret; the message id stops replays
                 missing_secret=("webhook_disabled", "webhook: this tenant takes no chat-gateway messages"))
+@operation("A chat-gateway message, signed with the tenant's chat secret", body=m.ChatMessage,
+           validate=False,  # read as signed, by channels.file_social
+           response=m.ChatFiled, status=201, headers=m.SIGNATURE, response_description="Filed",
+           errors={400: "Bad input", 401: "Missing, forged or stale signature (also when the secret the tenant's "
+                   "settings name is not set: the same answer)",
+                   404: "The tenant has switched the chat webhook off (no webhook_secret)",
+                   409: "This message_id was already received (replayed)", 429: "Too many messages (rate_limited)"})
 def social_webhook():
     try:
         complaint, _key = channels.file_social(g.tenant, g.webhook.body)

@@ -4,15 +4,53 @@ and sent letters' register entries (number, subject, unit, dates: never the text
 Errors are ``{"error": {"code", "message"}}``."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
+from pydantic import Field
 from sqlalchemy import or_
 
-from core.kit import api_scope, db, int_arg, page_arg, tenant_scope
+from core.kit import ApiModel, ApiOutput, api_scope, db, operation, tenant_scope
 
 from .figures import per_agency
 from .models import SENT, SIGNED, Letter
 
 api = Blueprint("eoffice_api", __name__)
+
+
+class LetterQuery(ApiModel):
+    q: str = Field("", description="Part of the number, subject or unit")
+    page: int = Field(1, ge=1, le=1_000_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class RegisterEntry(ApiOutput):
+    number: str | None
+    subject: str
+    type: str = Field(description="The letter type's code")
+    classification: str | None = Field(description="The archive classification code")
+    unit: str | None = Field(description="The sending unit's org unit code")
+    status: str = Field(description="signed or sent")
+    signed_at: str | None = Field(description="ISO 8601")
+    sent_at: str | None = Field(description="ISO 8601")
+
+
+class LetterPage(ApiOutput):
+    page: int
+    has_next: bool
+    letters: list[RegisterEntry]
+
+
+class AgencyFigures(ApiOutput):
+    code: str
+    name: str
+    out: int = Field(description="Letters signed and sent")
+    in_: int = Field(alias="in", description="Letters received")
+    avg_hours_to_sign: float
+    open_dispositions: int
+    overdue_dispositions: int
+
+
+class Figures(ApiOutput):
+    agencies: list[AgencyFigures]
 
 
 def _time(value):
@@ -21,9 +59,12 @@ def _time(value):
 
 @api.route("/letters")
 @api_scope("eoffice:read")
+@operation("Signed and sent ordinary (biasa) letters, newest first", query=LetterQuery, response=LetterPage,
+           description="Register entries only (number, subject, unit, dates): never the text; terbatas and "
+                       "rahasia letters are left out.")
 def letters():
-    page, size = page_arg(), int_arg("per_page", 50, min=1, max=200)
-    q = (request.args.get("q") or "").strip()[:100]
+    page, size = g.api_query.page, g.api_query.per_page
+    q = g.api_query.q.strip()[:100]
     with tenant_scope(g.tenant):
         query = db.select(Letter).where(Letter.status.in_((SIGNED, SENT)), Letter.security == "biasa")
         if q:
@@ -39,21 +80,7 @@ def letters():
 
 @api.route("/figures")
 @api_scope("eoffice:read")
+@operation("Figures per agency", response=Figures,
+           description="Letters out and in, average hours to sign, open and overdue dispositions.")
 def figures():
     return jsonify(agencies=per_agency(g.tenant))
-
-
-def _op(summary):
-    return {"summary": summary, "security": [{"token": ["eoffice:read"]}],
-            "responses": {"200": {"description": "OK"}, "401": {"description": "no or bad token"},
-                          "403": {"description": "the token lacks eoffice:read"}}}
-
-
-OPENAPI_PATHS = {
-    "/api/v1/eoffice/letters": {"get": {**_op("Signed and sent ordinary (biasa) letters, newest first: register "
-                                              "entries only (number, subject, unit, dates)"),
-                                        "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in
-                                                       (("q", "string"), ("page", "integer"), ("per_page", "integer"))]}},
-    "/api/v1/eoffice/figures": {"get": _op("Figures per agency: letters out and in, average hours to sign, open and "
-                                           "overdue dispositions")},
-}

@@ -76,13 +76,6 @@ def register_api(app):
 
 
 @hookimpl
-def openapi_paths(app):
-    from .api import OPENAPI_PATHS
-
-    return OPENAPI_PATHS
-
-
-@hookimpl
 def nav_items(tenant, user):
     return [
         {"title": _l("Permits"), "endpoint": f"{NAME}.index"},

@@ -12,16 +12,39 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
+from pydantic import Field
 
 from core.kit import (
-    BadJson, api_error, api_scope, db, idempotent, load_json, module_settings, signed_webhook,
-    tenant_scope, tenant_secret, unit_of_work, Actor,
+    ApiModel, ApiOutput, BadJson, api_error, api_scope, db, idempotent, load_json, module_settings, operation,
+    signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor,
 )
 
 from . import oss, payments
 from .models import Application
 
 api = Blueprint("permits_api", __name__)
+
+
+class PaymentNotice(ApiModel):
+    payment_code: str = Field(description="The invoice's payment code, e.g. 900000000019")
+    amount: int = Field(description="Whole rupiah: the invoice's amount exactly")
+    reference: str = Field("", max_length=100, description="The provider's transaction reference")
+
+
+class PaymentRecorded(ApiOutput):
+    reference: str = Field(description="The application's reference")
+    status: str
+    oss_code: str = Field(description="The OSS-RBA status code of the application now")
+
+
+class ApplicationStatus(ApiOutput):
+    reference: str
+    type: str = Field(description="The permit type's code")
+    status: str
+    oss_code: str
+    due_at: str | None = Field(description="ISO 8601: the service standard's deadline")
+    permit_number: str | None
+    permit_status: str | None = Field(description="active, suspended or revoked, once issued")
 
 
 def _secret(tenant):
@@ -31,6 +54,16 @@ def _secret(tenant):
 @api.route("/payments/callback", methods=["POST"])
 @signed_webhook(_secret)
 @idempotent
+@operation("A payment provider reports an invoice paid", body=PaymentNotice, validate=False,
+           response=PaymentRecorded, response_description="Recorded (or already recorded)",
+           headers={"X-Pamong-Timestamp": "Unix seconds",
+                    "X-Pamong-Signature": "sha256=HMAC-SHA256 of '<timestamp>.' + body with the tenant's "
+                                          "payment_secret",
+                    "Idempotency-Key": "The provider's transaction id"},
+           errors={400: "amount_mismatch, not_invoiced or bad_request", 401: "Bad signature",
+                   404: "unknown_invoice (no such code in this tenant), or no payment secret configured",
+                   409: "The same key still in flight", 422: "The key reused with another body"},
+           description="Signed per tenant and idempotent: the same payment is recorded once.")
 def payment_callback():
     try:
         body = load_json(g.webhook.body)
@@ -50,6 +83,8 @@ def payment_callback():
 
 @api.route("/applications/<path:reference>")
 @api_scope("permits:read")
+@operation("An application's status with its OSS-RBA code", response=ApplicationStatus,
+           errors={404: "not_found"})
 def application(reference):
     with tenant_scope(g.tenant):
         found = db.session.execute(
@@ -59,27 +94,3 @@ def application(reference):
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,
                        oss_code=oss.code_of(found), due_at=found.due_at and found.due_at.isoformat(),
                        permit_number=found.permit_number, permit_status=found.permit_status or None)
-
-
-_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-OPENAPI_PATHS = {
-    "/api/v1/permits/payments/callback": {"post": {
-        "summary": "A payment provider reports an invoice paid (signed per tenant, idempotent)",
-        "parameters": [{"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
-                       for h in ("X-Pamong-Signature", "X-Pamong-Timestamp", "Idempotency-Key")],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["payment_code", "amount"],
-            "properties": {"payment_code": {"type": "string"}, "amount": {"type": "integer"},
-                           "reference": {"type": "string"}}}}}},
-        "responses": {"200": {"description": "Recorded (or already recorded)"},
-                      "400": {"description": "amount_mismatch, not_invoiced or bad_request", **_ERROR},
-                      "401": {"description": "Bad signature", **_ERROR},
-                      "404": {"description": "unknown_invoice", **_ERROR}},
-    }},
-    "/api/v1/permits/applications/{reference}": {"get": {
-        "summary": "An application's status with its OSS-RBA code",
-        "security": [{"token": ["permits:read"]}],
-        "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "The application"}, "404": {"description": "not_found", **_ERROR}},
-    }},
-}

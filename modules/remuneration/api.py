@@ -2,9 +2,12 @@
 attendance machines post punches; finance reads a month. Errors: ``{"error": {"code", "message"}}``."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from typing import Literal
 
-from core.kit import api_error, api_scope, current_actor, json_object, unit_of_work
+from flask import Blueprint, g, jsonify
+from pydantic import Field
+
+from core.kit import ApiModel, ApiOutput, api_error, api_scope, current_actor, json_object, operation, unit_of_work
 
 from . import services
 from .attendance import check_punches, store_punches
@@ -13,8 +16,45 @@ api = Blueprint("remuneration_api", __name__)
 MAX_PUNCHES = 5000
 
 
+class Punch(ApiModel):
+    nip: str = Field(description="The employee's NIP (18 digits)")
+    timestamp: str = Field(description="ISO 8601 date-time; without an offset, the tenant's zone")
+    kind: Literal["in", "out", "assembly"]
+
+
+class Punches(ApiModel):
+    punches: list[Punch] = Field(max_length=MAX_PUNCHES)
+
+
+class PunchesStored(ApiOutput):
+    added: int
+    skipped: int = Field(description="Repeats of punches already stored")
+
+
+class AgencyRow(ApiOutput):
+    agency: str
+    employees: int
+    ceiling: int = Field(description="Rupiah")
+    tpp: int = Field(description="Rupiah")
+    performance_bp: int = Field(description="Average performance, basis points")
+    deductions: dict[str, int] = Field(description="Rupiah by reason")
+
+
+class Run(ApiOutput):
+    year: int
+    month: int
+    status: str
+    employees: int
+    amount: int = Field(description="Rupiah")
+    rules_from: str | None
+    agencies: list[AgencyRow]
+
+
 @api.route("/punches", methods=["POST"])
 @api_scope("remuneration:attendance")
+@operation("Attendance records from a machine", body=Punches, validate=False, response=PunchesStored, status=201,
+           errors={400: "A bad item (the message names `line N: field`), too_many or bad_request"},
+           description="All checked before any is stored; repeats skipped.")
 def punches():
     """``{"punches": [{"nip", "timestamp", "kind"}, ...]}`` (the CSV's columns; ``line`` in errors is
     the item's position from 1) -> 201 ``{"added", "skipped"}``; every item checked before any is stored."""
@@ -33,6 +73,7 @@ def punches():
 
 @api.route("/runs/<int:year>/<int:month>")
 @api_scope("remuneration:read")
+@operation("A month's status, total and per-agency figures", response=Run, errors={404: "Not run (not_found)"})
 def run(year, month):
     found = services.get_run(g.tenant, year, month)
     if found is None:
@@ -40,29 +81,3 @@ def run(year, month):
     return jsonify(year=year, month=month, status=found.status, employees=found.total, amount=found.amount,
                    rules_from=found.rules_from.isoformat() if found.rules_from else None,
                    agencies=services.agency_table(g.tenant, found))
-
-
-_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-OPENAPI_PATHS = {
-    "/api/v1/remuneration/punches": {"post": {
-        "summary": "Attendance records from a machine (all checked before any is stored; repeats skipped)",
-        "security": [{"token": ["remuneration:attendance"]}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["punches"], "properties": {"punches": {"type": "array", "items": {
-                "type": "object", "required": ["nip", "timestamp", "kind"], "properties": {
-                    "nip": {"type": "string"}, "timestamp": {"type": "string", "format": "date-time"},
-                    "kind": {"enum": ["in", "out", "assembly"]}}}}}}}}},
-        "responses": {
-            "201": {"description": "{added, skipped}"},
-            "400": {"description": "A bad item (the message names `line N: field`)", **_ERROR},
-            "401": {"description": "No valid token", **_ERROR},
-        },
-    }},
-    "/api/v1/remuneration/runs/{year}/{month}": {"get": {
-        "summary": "A month's status, total and per-agency figures",
-        "security": [{"token": ["remuneration:read"]}],
-        "parameters": [{"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}},
-                       {"name": "month", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": {"description": "The month"}, "404": {"description": "Not run", **_ERROR}},
-    }},
-}

@@ -72,13 +72,6 @@ def register_api(app):
 
 
 @hookimpl
-def openapi_paths(app):
-    from .api_docs import OPENAPI_PATHS
-
-    return OPENAPI_PATHS
-
-
-@hookimpl
 def nav_items(tenant, user):
     return [{"title": _l("City card"), "endpoint": "smartcard.index"},
             {"title": _l("Card takings"), "endpoint": "smartcard.takings", "permission": "smartcard.takings"}]

@@ -17,8 +17,10 @@ from flask import Blueprint, g, jsonify
 
 from core.kit import (
     Actor, PamongError, api_scope, current_actor, db, gettext as _, idempotent, json_object, load_json,
-    signed_webhook, tenant_scope, tenant_secret,
+    operation, signed_webhook, tenant_scope, tenant_secret,
 )
+
+from . import api_docs as m
 
 from . import services
 from .errors import CardError, status_of
@@ -67,6 +69,7 @@ def _run(action):
 
 @api.route("/cards/<number>/balance")
 @api_scope(SCOPE)
+@operation("A card's balance", response=m.CardBalance, errors={403: m.TERMINAL_ERRORS[403], 404: "Unknown card"})
 def card_balance(number):
     try:
         _terminal()
@@ -78,6 +81,9 @@ def card_balance(number):
 @api.route("/payments", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
+@operation("Pay the terminal's merchant from a card", body=m.Payment, validate=False, response=m.PaymentDone,
+           status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS,
+           response_description="The payment written (or the first one, for the same id)")
 def create_payment():
     def act():
         body, terminal = json_object(), _terminal()
@@ -92,6 +98,8 @@ def create_payment():
 @api.route("/holds", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
+@operation("Hold an amount on a card (gate, bus entry)", body=m.Hold, validate=False, response=m.Transfer,
+           status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS)
 def create_hold():
     def act():
         body, terminal = json_object(), _terminal()
@@ -105,6 +113,8 @@ def create_hold():
 @api.route("/holds/<hold_id>/capture", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
+@operation("Post a hold, for at most what it holds", body=m.Capture, validate=False, response=m.Transfer,
+           status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS)
 def capture_hold(hold_id):
     def act():
         body, terminal = json_object(), _terminal()
@@ -117,6 +127,8 @@ def capture_hold(hold_id):
 @api.route("/holds/<hold_id>/void", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
+@operation("Release a hold", body=m.Void, validate=False, response=m.Transfer, status=201, headers=m.KEY,
+           errors=m.TERMINAL_ERRORS)
 def void_hold(hold_id):
     def act():
         body, terminal = json_object(), _terminal()
@@ -129,6 +141,8 @@ def void_hold(hold_id):
 @api.route("/refunds", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
+@operation("Refund (part of) a payment", body=m.Refund, validate=False, response=m.Transfer, status=201,
+           headers=m.KEY, errors=m.TERMINAL_ERRORS)
 def create_refund():
     def act():
         body, terminal = json_object(), _terminal()
@@ -140,6 +154,8 @@ def create_refund():
 
 @api.route("/qris")
 @api_scope(SCOPE)
+@operation("The terminal's QRIS payload (dynamic with ?amount=)", query=m.QrisQuery, response=m.Qris,
+           errors={403: m.TERMINAL_ERRORS[403], 422: "Malformed amount"})
 def qris_payload():
     """The terminal's QRIS: static, or dynamic with ``?amount=`` (whole rupiah)."""
     from flask import request
@@ -186,6 +202,8 @@ def _callback(source: str, action):
 
 @api.route("/bank/topups", methods=["POST"])
 @signed_webhook(_secret("bank_secret"), seen=_seen)
+@operation("The issuing bank's top-up callback", body=m.BankTopUp, validate=False, response=m.Transfer, status=201,
+           headers=m.SIGNED, errors=m.CALLBACK_ERRORS)
 def bank_topup():
     """The issuing bank: ``{"reference", "card", "amount"}`` credited to the card."""
     return _callback("bank", lambda body, ref, actor: services.top_up(g.tenant, actor, ref, body.get("card"),
@@ -194,6 +212,8 @@ def bank_topup():
 
 @api.route("/qris/payments", methods=["POST"])
 @signed_webhook(_secret("qris_secret"), seen=_seen)
+@operation("The QRIS acquirer's payment callback", body=m.QrisPayment, validate=False, response=m.Transfer,
+           status=201, headers=m.SIGNED, errors=m.CALLBACK_ERRORS)
 def qris_payment():
     """The QRIS acquirer: ``{"reference", "merchant", "amount"}`` paid to a merchant from any bank's app."""
     def act(body, ref, actor):

@@ -1,60 +1,108 @@
-"""The OpenAPI description of the terminal API (``/api/v1/openapi.json``)."""
-_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_SEC = [{"token": ["smartcard:terminal"]}]
-_KEY = {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string"}}
-_TRANSFER = {"type": "object", "properties": {"id": {"type": "string"}, "kind": {"type": "string"},
-                                              "amount": {"type": "integer"}, "created_at": {"type": "string"}}}
+"""The models of the terminal API (``api.py``), declared with each endpoint (``core.kit.operation``)
+and written into ``/api/v1/openapi.json`` by the core.
+
+Bodies are checked by the services in the module's own words (``CardError`` with ``where``: an id,
+a card number, an amount), so the request models here document them (``validate=False``); the
+answers are checked against the response models by the core's walk of the document.
+"""
+from __future__ import annotations
+
+from pydantic import Field
+
+from core.kit import ApiModel, ApiOutput
+
+_ID = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$",
+            description="The client's id of this transfer (1-31 letters, digits, '-' or '_'): the same id is "
+                        "never paid twice")
+_CARD = Field(pattern=r"^[0-9]{16}$", description="The card number, 16 digits")
+_AMOUNT = Field(ge=1, description="Whole rupiah")
 
 
-def _body(required, **props):
-    return {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": required, "properties": props}}}}
+class Payment(ApiModel):
+    id: str = _ID
+    card: str = _CARD
+    amount: int = _AMOUNT
 
 
-def _path(name):
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+class Hold(ApiModel):
+    id: str = _ID
+    card: str = _CARD
+    amount: int = _AMOUNT
+    timeout: int | None = Field(None, ge=1, description="Seconds before the hold lapses (the settings' default)")
 
 
-def _post(summary, body, security=_SEC, idempotent=True, path=None):
-    params = ([_KEY] if idempotent else []) + ([_path(path)] if path else [])
-    return {"post": {
-        "summary": summary, "security": security, "parameters": params, "requestBody": body,
-        "responses": {
-            "201": {"description": "The transfer written (or the first one, for the same id)",
-                    "content": {"application/json": {"schema": _TRANSFER}}},
-            "400": {"description": "No Idempotency-Key, or not a JSON object", **_ERROR},
-            "401": {"description": "No valid token or signature", **_ERROR},
-            "403": {"description": "Not a terminal; card blocked, closed or replaced", **_ERROR},
-            "404": {"description": "Unknown card, hold or payment", **_ERROR},
-            "409": {"description": "Key in flight; hold already ended; callback replayed", **_ERROR},
-            "422": {"description": "Bad amount or id; over the balance or the limit; key reused", **_ERROR},
-        }}}
+class Capture(ApiModel):
+    id: str = _ID
+    amount: int | None = Field(None, ge=1, description="Whole rupiah, at most what is held (all of it when absent)")
 
 
-_ID = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$"}
-_AMOUNT = {"type": "integer", "minimum": 1, "description": "rupiah"}
-_CARD = {"type": "string", "pattern": "^[0-9]{16}$"}
-P = "/api/v1/smartcard"
+class Void(ApiModel):
+    id: str = _ID
 
-OPENAPI_PATHS = {
-    f"{P}/payments": _post("Pay the terminal's merchant from a card", _body(["id", "card", "amount"], id=_ID, card=_CARD,
-                                                                            amount=_AMOUNT)),
-    f"{P}/holds": _post("Hold an amount on a card (gate, bus entry)", _body(
-        ["id", "card", "amount"], id=_ID, card=_CARD, amount=_AMOUNT, timeout={"type": "integer"})),
-    f"{P}/holds/{{hold_id}}/capture": _post("Post a hold, for at most what it holds", _body(["id"], id=_ID,
-                                                                                           amount=_AMOUNT),
-                                                       path="hold_id"),
-    f"{P}/holds/{{hold_id}}/void": _post("Release a hold", _body(["id"], id=_ID), path="hold_id"),
-    f"{P}/refunds": _post("Refund (part of) a payment", _body(["id", "payment", "amount"], id=_ID, payment=_ID,
-                                                              amount=_AMOUNT)),
-    f"{P}/bank/topups": _post("The bank's top-up callback (X-Pamong-Signature)", _body(
-        ["reference", "card", "amount"], reference=_ID, card=_CARD, amount=_AMOUNT), security=[], idempotent=False),
-    f"{P}/qris/payments": _post("The QRIS acquirer's payment callback (X-Pamong-Signature)", _body(
-        ["reference", "merchant", "amount"], reference=_ID, merchant={"type": "string"}, amount=_AMOUNT),
-        security=[], idempotent=False),
-    f"{P}/cards/{{number}}/balance": {"get": {"summary": "A card's balance", "security": _SEC, "parameters": [_path("number")], "responses": {
-        "200": {"description": "balance, held, available (rupiah)"}, "404": {"description": "Unknown card", **_ERROR}}}},
-    f"{P}/qris": {"get": {"summary": "The terminal's QRIS payload (dynamic with ?amount=)", "security": _SEC,
-                          "responses": {"200": {"description": "payload"},
-                                        "422": {"description": "Malformed amount", **_ERROR}}}},
+
+class Refund(ApiModel):
+    id: str = _ID
+    payment: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$", description="The payment's id")
+    amount: int = _AMOUNT
+
+
+class BankTopUp(ApiModel):
+    reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$", description="The bank's reference")
+    card: str = _CARD
+    amount: int = _AMOUNT
+
+
+class QrisPayment(ApiModel):
+    reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$", description="The acquirer's reference")
+    merchant: str = Field(description="The merchant's code in the tenant's settings")
+    amount: int = _AMOUNT
+
+
+class QrisQuery(ApiModel):
+    amount: str | None = Field(None, description="Whole rupiah: a dynamic QRIS for this amount")
+
+
+class Transfer(ApiOutput):
+    id: str
+    kind: str = Field(description="payment, fee, hold, capture, void, refund, topup, qris, ...")
+    amount: int = Field(description="Whole rupiah")
+    created_at: str = Field(description="ISO 8601")
+
+
+class CardBalance(ApiOutput):
+    card: str
+    balance: int = Field(description="Rupiah posted")
+    held: int = Field(description="Rupiah reserved by open holds")
+    available: int = Field(description="balance - held: what a payment may take")
+
+
+class PaymentDone(ApiOutput):
+    id: str
+    amount: int = Field(description="Rupiah taken from the card, fee included")
+    fee: int
+    transfers: list[Transfer]
+    balance: CardBalance
+
+
+class Qris(ApiOutput):
+    payload: str = Field(description="The EMVCo QRIS payload to show as a QR code")
+    dynamic: bool
+    amount: int | None
+
+
+KEY = {"Idempotency-Key": "Unique per request: a retry with the same key gets the stored answer"}
+SIGNED = {"X-Pamong-Timestamp": "Unix seconds",
+          "X-Pamong-Signature": "sha256=HMAC-SHA256 of '<timestamp>.' + body with the tenant's secret"}
+TERMINAL_ERRORS = {
+    400: "No Idempotency-Key, or not a JSON object",
+    403: "Not a registered terminal (terminal_unknown); the card blocked, closed or replaced",
+    404: "Unknown card, hold or payment",
+    409: "The key still in flight; the hold already ended",
+    422: "Bad amount or id; over the balance or the limit; the key reused with another body",
+}
+CALLBACK_ERRORS = {
+    401: "Missing, forged or stale signature",
+    404: "Unknown card or merchant (or the callback is not configured)",
+    409: "Replayed",
+    422: "Bad reference, card or amount",
 }
