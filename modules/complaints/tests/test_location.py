@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from core.kit import ValidationError, db, tenant_scope
 from modules.complaints import geo
@@ -379,3 +380,37 @@ def test_the_inputs_suit_a_phone(client, tenant):
     assert 'type="tel"' in phone and 'inputmode="tel"' in phone
     assert 'type="email"' in email and 'inputmode="email"' in email
     assert 'accept="image/*"' in photos and "multiple" in photos
+
+
+# -- the rules, for any point ------------------------------------------------------------------------------
+
+class _Unit:
+    def __init__(self, code):
+        self.code = code
+
+
+UNITS = {"district": {"MRS": _Unit("MRS"), "PNK": _Unit("PNK")},
+         "village": {"MRS-BTN": _Unit("MRS-BTN"), "PNK-PNK": _Unit("PNK-PNK")}}
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(lat=st.floats(-12, 7, allow_nan=False), lon=st.floats(94, 142, allow_nan=False))
+def test_indonesia_is_a_closed_box(lat, lon):
+    assert geo.in_indonesia(lat, lon) == (-11 <= lat <= 6 and 95 <= lon <= 141)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(lat=st.floats(-5.25, -5.02, allow_nan=False), lon=st.floats(119.36, 119.57, allow_nan=False))
+def test_a_point_is_located_in_the_rectangle_that_holds_it(lat, lon):
+    bounds = geo.parse_boundaries(BOUNDARIES, UNITS)
+    place = bounds.locate(lat, lon)
+    in_mrs = 119.400 <= lon <= 119.420 and -5.165 <= lat <= -5.145
+    in_pnk = 119.430 <= lon <= 119.470 and -5.160 <= lat <= -5.130
+    assert place == (geo.Place("MRS", "MRS-BTN") if in_mrs else geo.Place("PNK", "PNK-PNK") if in_pnk else geo.Place())
+    assert bounds.in_area(lat, lon) == (119.37 <= lon <= 119.56 and -5.24 <= lat <= -5.03)
+
+
+def test_without_an_area_feature_the_area_is_the_districts():
+    districts_only = {"type": "FeatureCollection", "features": BOUNDARIES["features"][1:]}
+    bounds = geo.parse_boundaries(districts_only, UNITS)
+    assert bounds.in_area(-5.15, 119.41) and not bounds.in_area(-5.20, 119.50)
