@@ -229,11 +229,8 @@ class Tiles:
     @property
     def origin(self) -> str:
         """The tile server's origin as a CSP source (``{s}`` subdomains as a wildcard)."""
-        parts = urlsplit(self.url.replace("{s}", "a"))
-        host = parts.netloc
-        if "{s}" in urlsplit(self.url).netloc:
-            host = urlsplit(self.url.replace("{s}", "__s__")).netloc.replace("__s__", "*")
-        return f"{parts.scheme}://{host}"
+        parts = urlsplit(self.url.replace("{s}", "__s__"))
+        return f"{parts.scheme}://{parts.netloc.replace('__s__', '*')}"
 
 
 def valid_tile_url(url: str) -> bool:

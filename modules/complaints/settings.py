@@ -102,7 +102,7 @@ SCHEMA = {
                        "en": "The credit the tile server's licence asks for, e.g. © OpenStreetMap contributors."},
         },
         "boundaries": {
-            "type": ["string", "object"], "default": "",
+            "type": ["string", "object", "null"], "default": "",
             "description": "Kecamatan/kelurahan boundaries: a GeoJSON FeatureCollection, or the name of a .geojson "
                            "file in the tenants folder (geo.py)",
             "x-label": {"id": "Batas kecamatan/kelurahan (GeoJSON)", "en": "District/village boundaries (GeoJSON)"},
