@@ -1,10 +1,17 @@
 """The module's web forms (Flask-WTF: CSRF on every form). The services check everything again."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .labels import lazy_gettext as _l
+
+# on a phone: the dial pad for numbers, the @ keyboard for addresses, the camera or gallery for photos
+# (not ``capture``, which would open only the camera and hide the photos already taken)
+TEL = {"inputmode": "tel", "autocomplete": "tel"}
+EMAIL = {"inputmode": "email", "autocomplete": "email"}
+PHOTOS = {"accept": "image/*"}
+COORDINATE = {"autocomplete": "off", "spellcheck": "false"}
 
 
 class ComplaintForm(FlaskForm):
@@ -17,14 +24,14 @@ class ComplaintForm(FlaskForm):
     village = SelectField(_l("Village (kelurahan)"), validators=[Optional()])
     address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=300)])
     latitude = StringField(_l("Latitude (optional)"), validators=[Optional(), Length(max=32)],
-                           description=_l("For example -5.1477"))
+                           description=_l("For example -5.1477"), render_kw=COORDINATE)
     longitude = StringField(_l("Longitude (optional)"), validators=[Optional(), Length(max=32)],
-                            description=_l("For example 119.4327"))
-    photos = MultipleFileField(_l("Photos (optional)"), description=_l("JPEG, PNG or WebP."),
-                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
-    name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)])
-    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)])
+                            description=_l("For example 119.4327"), render_kw=COORDINATE)
+    photos = MultipleFileField(_l("Photos (optional)"), description=_l("JPEG, PNG or WebP."), render_kw=PHOTOS)
+    name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=200)],
+                       render_kw={"autocomplete": "name"})
+    phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)], render_kw=TEL)
+    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)], render_kw=EMAIL)
     notify_by = RadioField(
         _l("Tell me about progress by"), default="",
         choices=[("", _l("The contact I gave")), ("sms", _l("SMS")), ("email", _l("E-mail")),
@@ -45,8 +52,8 @@ class HotlineForm(ComplaintForm):
     """An officer enters a call on the caller's behalf."""
 
     name = StringField(_l("Caller's name"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Caller's phone"), validators=[Optional(), Length(max=32)])
-    email = StringField(_l("Caller's e-mail"), validators=[Optional(), Length(max=254)])
+    phone = TelField(_l("Caller's phone"), validators=[Optional(), Length(max=32)], render_kw={"inputmode": "tel"})
+    email = EmailField(_l("Caller's e-mail"), validators=[Optional(), Length(max=254)], render_kw={"inputmode": "email"})
     anonymous = BooleanField(_l("Anonymous: the caller asks that officers not know who they are"))
     confidential = BooleanField(_l("Confidential: the caller asks that the complaint not be published"))
 
@@ -88,8 +95,7 @@ class WithdrawForm(AccessForm):
 
 class AddInfoForm(AccessForm):
     text = TextAreaField(_l("What would you like to add?"), validators=[Optional(), Length(max=1000)])
-    photos = MultipleFileField(_l("More photos (optional)"), description=_l("JPEG, PNG or WebP."),
-                               render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    photos = MultipleFileField(_l("More photos (optional)"), description=_l("JPEG, PNG or WebP."), render_kw=PHOTOS)
 
 
 class FindForm(FlaskForm):

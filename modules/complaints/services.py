@@ -17,7 +17,7 @@ from core.kit import (
     parse_float, publish, tenant_scope, utcnow,
 )
 
-from . import deadlines, notifications, numbering, photos as photo_store
+from . import deadlines, geo, notifications, numbering, photos as photo_store
 from .access import (  # noqa: F401  (re-exported: callers know them as services.*)
     Forbidden, access_key_matches, agencies_of, contact_matches, filed_by, get_by_number, get_by_token,
     is_filer, may_coordinate, may_handle, may_read_private, may_see_identity, may_view, require_filer,
@@ -137,6 +137,13 @@ def validate(tenant, filing: Filing, channel: str, settings: dict) -> dict:
     if (lat is None) != (lon is None):
         raise ValidationError("give both latitude and longitude, or neither",
                               where="latitude" if lat is None else "longitude", code="incomplete_coordinates")
+    if lat is not None:
+        geo.check_point(tenant, lat, lon, settings)  # in Indonesia, and in the tenant's area where it has boundaries
+        if district is None and village is None:  # not chosen: from the tenant's boundaries, if any
+            place = geo.locate(tenant, lat, lon, settings)
+            village = _unit("village", place.village, "village") if place.village else None
+            district = (db.session.get(OrgUnit, village.parent_id) if village is not None
+                        else _unit("district", place.district, "district") if place.district else None)
     phone, email, how = _contact(filing)
     clean = photo_store.check_photos(
         list(filing.photos or []), settings["max_photos"], settings["max_photo_kb"] * 1024

@@ -83,6 +83,37 @@ SCHEMA = {
                                           "variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off"},
         "max_photos": {"x-label": {"id": "Foto paling banyak", "en": "Most photos"}, "x-help": {"id": "Foto yang boleh dilampirkan pada satu pengaduan.", "en": "Photos one complaint may carry."}, "type": "integer", "minimum": 0, "maximum": 10, "default": 3},
         "max_photo_kb": {"x-label": {"id": "Ukuran foto paling besar (KB)", "en": "Largest photo (KB)"}, "x-help": {"id": "5120 KB = 5 MB.", "en": "5120 KB = 5 MB."}, "type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},
+        # the map and the kecamatan/kelurahan lookup (geo.py)
+        "map_tile_url": {
+            "type": "string", "default": "", "maxLength": 500, "pattern": "^(https?://[^\\s\"'<>]+)?$",
+            "description": "Tile server for the complaint maps, a URL template with {z}, {x}, {y} (empty: the "
+                           "deployment's PAMONG_MAP_TILE_URL, or no map)",
+            "x-label": {"id": "Server peta (URL ubin)", "en": "Map tile server (URL)"},
+            "x-help": {"id": "Templat URL ubin peta dengan {z}, {x}, {y}, misalnya https://tile.example.id/{z}/{x}/{y}.png. "
+                             "Kosong: server peta penyelenggara, atau tanpa peta.",
+                       "en": "Map tile URL template with {z}, {x}, {y}, e.g. https://tile.example.id/{z}/{x}/{y}.png. "
+                             "Empty: the deployment's tile server, or no map."},
+        },
+        "map_attribution": {
+            "type": "string", "default": "", "maxLength": 300,
+            "description": "Attribution the tile server's licence asks for, shown on the map",
+            "x-label": {"id": "Atribusi peta", "en": "Map attribution"},
+            "x-help": {"id": "Teks sumber peta yang diminta lisensi server ubin, misalnya © OpenStreetMap contributors.",
+                       "en": "The credit the tile server's licence asks for, e.g. © OpenStreetMap contributors."},
+        },
+        "boundaries": {
+            "type": ["string", "object", "null"], "default": "",
+            "description": "Kecamatan/kelurahan boundaries: a GeoJSON FeatureCollection, or the name of a .geojson "
+                           "file in the tenants folder (geo.py)",
+            "x-label": {"id": "Batas kecamatan/kelurahan (GeoJSON)", "en": "District/village boundaries (GeoJSON)"},
+            "x-help": {"id": "Nama berkas .geojson di folder tenant, atau GeoJSON langsung. Setiap fitur: properties.kind "
+                             "area, district atau village, dan properties.code kode unitnya. Dengan batas, lokasi di "
+                             "luar wilayah ditolak dan kecamatan/kelurahan dikenali dari koordinat.",
+                       "en": "Name of a .geojson file in the tenants folder, or inline GeoJSON. Each feature: "
+                             "properties.kind area, district or village, and properties.code the unit's code. With "
+                             "boundaries, a location outside the area is refused and the district/village is found "
+                             "from the coordinates."},
+        },
     },
 }
 
@@ -190,6 +221,17 @@ def check_settings(tenant, settings: dict) -> None:
                 local=_l("The category %(code)s is not one of the categories above.",
                          code=settings["default_category"]),
             ) from None
+    _check_map(tenant, settings)
+
+
+def _check_map(tenant, settings: dict) -> None:
+    from .geo import check_boundaries, valid_tile_url
+
+    url = (settings.get("map_tile_url") or "").strip()
+    if url and not valid_tile_url(url):
+        raise ValidationError("must be a tile URL template with {z}, {x} and {y}, e.g. "
+                              "https://tile.example.id/{z}/{x}/{y}.png", where="modules.complaints.settings.map_tile_url")
+    check_boundaries(tenant, settings)
 
 
 def webhook_configured(settings: dict) -> bool:

@@ -8,15 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, g, send_file, session
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from wtforms import Field
 
 from core.kit import OrgUnit, ValidationError, db, public
 
-from ..labels import gettext as _
-from ..settings import categories
+from ..labels import DOMAIN, gettext as _
+from ..settings import categories, settings_of
 from ..services import Filing
 
+ngettext = DOMAIN.ngettext
 bp = Blueprint("complaints", __name__)
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "complaints.css"
 
@@ -76,9 +77,20 @@ def fill_choices(form) -> None:
     districts = units("district")
     form.district.choices = [("", _("Not sure / not listed"))] + [(d.code, d.name) for d in districts]
     names = {d.id: d.name for d in districts}
+    codes = {d.id: d.code for d in districts}
+    # each village names its district, so the form's script can show only the chosen district's
     form.village.choices = [("", _("Not sure / not listed"))] + [
-        (v.code, f"{names.get(v.parent_id, '')} — {v.name}") for v in units("village")
+        (v.code, f"{names.get(v.parent_id, '')} — {v.name}", {"data-district": codes.get(v.parent_id, "")})
+        for v in units("village")
     ]
+
+
+def narrow_villages(form) -> None:
+    """Only the villages of the chosen district (the list as shown once a district is chosen; the
+    service checks the pair again). No district chosen, or an unknown one: every village."""
+    chosen = form.district.data or ""
+    if chosen and any(code == chosen for code, *_rest in form.district.choices):
+        form.village.choices = [c for c in form.village.choices if not c[0] or c[2].get("data-district") == chosen]
 
 
 def filing_from(form, files) -> Filing:
@@ -112,8 +124,12 @@ def _field_message(exc: ValidationError) -> str:
         "invalid_phone": _("This is not a valid phone number."),
         "invalid_email": _("This is not an e-mail address."),
         "invalid_photo": _("A photo must be a JPEG, PNG or WebP image."),
-        "photo_too_large": _("A photo is too large."),
-        "too_many_photos": _("Too many photos."),
+        "photo_too_large": lambda: _("Each photo may be at most %(size)s.", size=photo_size_limit()),
+        "too_many_photos": lambda: ngettext("At most %(num)d photo.", "At most %(num)d photos.",
+                                            settings_of(g.tenant)["max_photos"]),
+        "outside_indonesia": _("This place is outside Indonesia: the latitude must be between -11 and 6 and the "
+                               "longitude between 95 and 141."),
+        "outside_area": lambda: _("This place is outside the area of %(tenant)s.", tenant=g.tenant.name),
         "village_not_in_district": _("This village is not in the chosen district."),
         "html_not_allowed": _("Please write plain text, without HTML."),
         "cannot_reopen": _("This complaint can no longer be reopened: it was resolved too long ago, or it is not resolved."),
@@ -124,9 +140,18 @@ def _field_message(exc: ValidationError) -> str:
         "unchanged": _("Nothing was changed."),
         "invalid_contact": _("Give the phone number or e-mail address you filed with."),
     }
-    return known.get(exc.code, exc.message)
+    found = known.get(exc.code, exc.message)
+    return found() if callable(found) else found
+
+
+def photo_size_limit() -> str:
+    """The tenant's largest photo in words people read: "5 MB", "1,5 MB", "300 KB"."""
+    kb = settings_of(g.tenant)["max_photo_kb"]
+    if kb < 1024:
+        return f"{format_decimal(kb)} KB"
+    return f"{format_decimal(round(kb / 1024, 1))} MB"
 
 
 from . import (  # noqa: E402,F401  (their routes join the blueprint)
-    duplicates, filer, follow, officer, public, redaction, transparency, waiting,
+    duplicates, filer, follow, location, officer, public, redaction, transparency, waiting,
 )

@@ -75,7 +75,9 @@ def offer_first(form):
     nearby = duplicates.offer(g.tenant, filing_from(form, []))
     if not nearby:
         return None
-    return render_template("complaints/new.html", form=form, nearby=nearby, names=unit_names())
+    from .public import filing_page  # views.public imports this module
+
+    return filing_page(form, nearby=nearby, names=unit_names())
 
 
 @bp.route("/manage/<number>/duplicate", methods=["POST"])

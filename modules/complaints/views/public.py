@@ -6,11 +6,11 @@ e-mail (``views.filer.find``) or the access code.
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, g, make_response, redirect, render_template, request, session, url_for
 
 from core.kit import NotFound, PamongError, ValidationError, current_actor, db, public, signed_in, unit_of_work, utcnow
 
-from .. import filer_info, follow, photos as photo_store, redaction, services, workflow
+from .. import filer_info, follow, geo, photos as photo_store, redaction, services, workflow
 from ..forms import (
     AddInfoForm, ComplaintForm, ConfirmForm, FindForm, ReopenForm, RerouteForm, TrackForm, TransitionForm,
     WithdrawForm,
@@ -21,8 +21,9 @@ from ..models import ComplaintPhoto
 from ..settings import categories, settings_of
 from . import duplicates as views_duplicates
 from . import (
-    bp, fill_choices, filing_from, locale, proven, show_error, unit_names, units,
+    bp, fill_choices, filing_from, locale, narrow_villages, proven, show_error, unit_names, units,
 )
+from .location import with_map_policy
 
 _ACCESS = "complaints_access"
 
@@ -30,7 +31,8 @@ _ACCESS = "complaints_access"
 @bp.route("/")
 @public
 def index():
-    return render_template("complaints/index.html", track=TrackForm(request.args))
+    return render_template("complaints/index.html", track=TrackForm(request.args),
+                           complaints_map=geo.map_available(settings_of(g.tenant)) is not None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -42,6 +44,8 @@ def new():
     if not categories(g.tenant):
         return render_template("complaints/new.html", form=form, closed=True), 200
     if request.method == "POST":
+        if request.form.get("step") in ("district", "locate"):  # without JavaScript: nothing is filed
+            return filing_page(form, step=request.form["step"])
         if form.validate_on_submit():
             if (offer := views_duplicates.offer_first(form)) is not None:  # follow a nearby one instead?
                 return offer
@@ -59,8 +63,48 @@ def new():
                 # computer would show the next visitor the filer's details): they prove it later
                 session[_ACCESS] = {"number": complaint.number, "key": key}
                 return redirect(url_for("complaints.filed", number=complaint.number))
-        return render_template("complaints/new.html", form=form), 400
-    return render_template("complaints/new.html", form=form)
+        return filing_page(form, status=400)
+    if request.args.get("district"):  # a link or a bookmark with the district chosen
+        form.district.data = request.args["district"]
+    return filing_page(form)
+
+
+def filing_page(form, status: int = 200, step: str = "", **context):
+    """The filing form (also the duplicate offer: ``context`` has ``nearby``): the village list
+    narrowed to the chosen district, and the map where the tenant has one (its tile server allowed
+    by the page's Content-Security-Policy).
+
+    ``step`` answers the form's buttons for browsers without JavaScript, saving nothing:
+    ``district`` shows the chosen district's villages; ``locate`` fills the district and village
+    from the coordinates by the tenant's boundaries (or puts the coordinates' error on the form)."""
+    settings = settings_of(g.tenant)
+    if step == "locate":
+        _locate_into(form, settings)
+    narrow_villages(form)
+    tiles = geo.map_available(settings)
+    bounds = geo.boundaries(g.tenant, settings)
+    location = {"tiles": tiles, "boundaries": bounds is not None, "center": bounds.center if bounds else None}
+    page = render_template("complaints/new.html", form=form, location=location, **context)
+    return with_map_policy(make_response(page, status), tiles)
+
+
+def _locate_into(form, settings) -> None:
+    try:
+        lat = services.coordinate(form.latitude.data, "latitude", 90)
+        lon = services.coordinate(form.longitude.data, "longitude", 180)
+        if lat is None or lon is None:
+            raise ValidationError("give both", where="latitude" if lat is None else "longitude",
+                                  code="incomplete_coordinates")
+        geo.check_point(g.tenant, lat, lon, settings)
+    except ValidationError as exc:
+        show_error(form, exc)
+        return
+    place = geo.locate(g.tenant, lat, lon, settings)
+    if place.district or place.village:
+        form.district.data = place.district or form.district.data
+        form.village.data = place.village
+    else:
+        form.district.errors = list(form.district.errors or []) + [_("No district of ours contains this place: choose it from the list.")]
 
 
 @bp.route("/filed/<number>")
