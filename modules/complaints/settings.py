@@ -83,6 +83,19 @@ SCHEMA = {
                                           "variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off"},
         "max_photos": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3},
         "max_photo_kb": {"type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},
+        "response_templates": {
+            "type": "object", "default": {},
+            "description": "Ready answers officers start a note from, by category code: [{title, text}]",
+            "x-label": {"id": "Templat tanggapan", "en": "Response templates"},
+            "x-help": {"id": "Per kode kategori, daftar tanggapan siap pakai (judul dan teks) yang dapat dipilih "
+                             "petugas untuk mengisi catatan kepada pelapor.",
+                       "en": "By category code, ready answers (a title and a text) an officer can pick to fill in "
+                             "the note to the filer."},
+            "additionalProperties": {"type": "array", "maxItems": 20, "items": {
+                "type": "object", "additionalProperties": False, "required": ["title", "text"],
+                "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 80},
+                               "text": {"type": "string", "minLength": 1, "maxLength": 1000}}}},
+        },
     },
 }
 
@@ -185,6 +198,12 @@ def check_settings(tenant, settings: dict) -> None:
                     f"agency '{code}' does not exist in tenant '{tenant.slug}' (agencies: {', '.join(sorted(known)) or 'none'})",
                     where=f"modules.complaints.settings.agency_contacts.{code}",
                 )
+    for code in sorted(settings.get("response_templates") or {}):
+        if code.lower() not in codes:
+            raise ValidationError(
+                f"response_templates names category '{code}', which is not one of the categories",
+                where=f"modules.complaints.settings.response_templates.{code}",
+            )
     if settings.get("default_category"):
         try:
             category(tenant, settings["default_category"], settings)
@@ -193,6 +212,12 @@ def check_settings(tenant, settings: dict) -> None:
                 f"default_category '{settings['default_category']}' is not one of the categories",
                 where="modules.complaints.settings.default_category",
             ) from None
+
+
+def response_templates(tenant, code: str, settings: dict | None = None) -> list[dict]:
+    """The ready answers ({title, text}) of category ``code``, as the tenant configured them."""
+    found = (settings or settings_of(tenant)).get("response_templates") or {}
+    return [dict(t) for t in found.get(code, [])]
 
 
 def webhook_configured(settings: dict) -> bool:
