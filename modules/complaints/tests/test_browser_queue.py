@@ -46,6 +46,7 @@ def test_an_officer_filters_takes_and_resolves_with_a_photo_on_a_phone(app, brow
         box = due.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # on screen
         page.locator("#filter-q").fill("pasar terong")
+        page.locator("#more-filters summary").click()  # folded away on a phone
         page.locator("#filter-category").select_option("SAMPAH")
         with page.expect_navigation():
             page.locator("#queue-filters button[type=submit]").click()
