@@ -196,8 +196,11 @@ def assign(number: str):
         assignee = user if value == "me" else db.session.get(User, int(value))
         handling.assign(g.tenant, user, complaint, assignee)
 
+    def show(form, exc):
+        form.assignee.errors = list(form.assignee.errors or []) + [_bulk_message(exc)]
+
     return officer_action(number, form, "assign_form", act,
-                          lambda c: _("Assigned to %(name)s.", name=_assignee_name(c)))
+                          lambda c: _("Assigned to %(name)s.", name=_assignee_name(c)), show=show)
 
 
 def officer_context(complaint, handler: bool, assign_form=None) -> dict:
