@@ -13,7 +13,7 @@ e-mail, keeps its exact meaning (``lookup.search_condition``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,7 +78,6 @@ class Filters:
     unread_only: bool = False
     q: str = ""
     sort: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def keyword_condition(q: str):
