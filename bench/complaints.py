@@ -177,7 +177,7 @@ def endpoints(big: dict, small: dict) -> list[Endpoint]:
         # issue 20.2: keyword search (pg_trgm) and the filters an officer combines, counted and paged
         Endpoint("officer queue: keyword 'sampah' (every status)", f"{b}/complaints/queue?q=sampah", "html", True,
                  'id="queue"'),
-        Endpoint("officer queue: keyword 'lampu jalan', open", f"{b}/complaints/queue?q=lampu+jalan&status=open",
+        Endpoint("officer queue: keyword 'truk sampah', open", f"{b}/complaints/queue?q=truk+sampah&status=open",
                  "html", True, 'id="queue"'),
         Endpoint("officer queue: district, 90 days, newest first", f"{b}/complaints/queue?" + urlencode({
             "status": "all", "district": "K01", "filed_from": (year_ago + timedelta(days=275)).date().isoformat(),
