@@ -67,6 +67,7 @@ class Complaint(TenantOwned, db.Model):
         Index("ix_complaints_tenant_open_agency_due", "tenant_id", "agency_id", "resolution_due_at",
               postgresql_where=text(OPEN_SQL), sqlite_where=text(OPEN_SQL)),
         Index("ix_complaints_tenant_assignee", "tenant_id", "assignee_id"),
+        Index("ix_complaints_tenant_agency_created", "tenant_id", "agency_id", "created_at"),
     )
 
     number: Mapped[str] = mapped_column(String(40))  # e.g. MKS-2026-000123, quoted by citizens

@@ -28,6 +28,9 @@ from .lookup import NUMBER, search_condition
 from .models import OPEN_STATUSES, STATUSES, Complaint, ComplaintPhoto
 
 MAX_PER_PAGE = 200
+# counting stops here: past it the page says "more than 2000" (a count of every row of two years of
+# an agency's history reads them all; an officer narrows the list instead)
+COUNT_CAP = 2000
 MAX_WORDS = 8
 # the sortable columns (an allow-list: the query string never names a column itself)
 SORTS = {
@@ -52,6 +55,8 @@ class Page:
     has_next: bool
     total: int | None = None
     clamped: bool = False
+    capped: bool = False  # more than ``COUNT_CAP`` matched; ``total`` is the cap
+
 
     @property
     def pages(self) -> int:
@@ -192,8 +197,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     the description. ``public_only`` leaves out *rahasia* complaints (for the JSON API);
     ``actor_id`` is whom ``assignee="me"`` means; ``known_categories``, when given, is checked.
 
-    ``count`` also counts the matches (``Page.total``); ``clamp`` (needs ``count``) turns a page
-    past the last into the last. Unknown values raise ``ValidationError`` with ``where`` naming
+    ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``: ``Page.capped`` says
+    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last. Unknown values raise ``ValidationError`` with ``where`` naming
     the parameter and a stable ``code`` (``invalid_status``, ``unknown_category``,
     ``unknown_district``, ``unknown_village``, ``unknown_assignee``, ``invalid_date_range``,
     ``invalid_sort``, ``invalid_page``, ``invalid_page_size``).
@@ -216,18 +221,22 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     with tenant_scope(tenant):
         total = None
         clamped = False
-        if count:
-            total = db.session.execute(  # SELECT count(*) FROM complaints WHERE ...: an index-only scan can do
-                query.with_only_columns(db.func.count(), maintain_column_froms=True).order_by(None)
+        capped = False
+        if count:  # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... LIMIT cap + 1)
+            matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(None)
+            total = db.session.execute(
+                db.select(db.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
             ).scalar_one()
+            capped = total > COUNT_CAP
+            total = min(total, COUNT_CAP)
             last = max(1, math.ceil(total / per_page))
-            if clamp and page > last:
+            if clamp and page > last and not capped:
                 page, clamped = last, True
         rows = list(db.session.execute(
             query.options(defer(Complaint.filer_name), defer(Complaint.filer_phone), defer(Complaint.filer_email))
             .order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)
         ).scalars())
-    return Page(rows[:per_page], page, per_page, len(rows) > per_page, total, clamped)
+    return Page(rows[:per_page], page, per_page, len(rows) > per_page, total, clamped, capped)
 
 
 def photo_counts(tenant, complaints: list) -> dict[int, int]:

@@ -369,3 +369,15 @@ def test_the_queue_does_not_decrypt_the_filers_contact(app, tenant):
         from sqlalchemy import inspect
 
         assert all({"filer_name", "filer_phone", "filer_email"} <= inspect(c).unloaded for c in got.items)
+
+
+def test_counting_stops_at_the_cap_and_says_more_than(app, tenant, officer, monkeypatch):
+    numbers = file(app, tenant, 5)
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    with app.app_context():
+        got = queue.search(tenant, status="all", per_page=2, count=True, clamp=True)
+        far = queue.search(tenant, status="all", per_page=2, page=3, count=True, clamp=True)
+    assert (got.total, got.capped, got.pages, got.has_next) == (3, True, 2, True)
+    assert (far.page, len(far.items), far.has_next) == (3, 1, False)  # past the counted pages: still served
+    html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
+    assert 'id="queue-count"' in html and all(n in in_table(html) for n in numbers)

@@ -3,6 +3,8 @@
 - ``ix_complaints_tenant_open_agency_due``: a partial index on the open complaints of each agency by
   their resolution target (the default queue: open, own agency, oldest due first), tenant_id first;
 - ``ix_complaints_tenant_assignee``: the "assigned to me / to nobody" filter;
+- ``ix_complaints_tenant_agency_created``: an agency's complaints of every status, newest first, and
+  the filing-date range (walked in order, the page stops after its rows);
 - PostgreSQL only: pg_trgm GIN indexes on the tracking number and the description, which the
   keyword search's ``ILIKE '%word%'`` uses (``queue.keyword_condition``). The extension is created
   if missing (pg_trgm is a trusted extension: the database's owner may create it). SQLite has no
@@ -30,6 +32,7 @@ def upgrade():
                     ["tenant_id", "agency_id", "resolution_due_at"],
                     postgresql_where=sa.text(OPEN), sqlite_where=sa.text(OPEN))
     op.create_index("ix_complaints_tenant_assignee", "complaints", ["tenant_id", "assignee_id"])
+    op.create_index("ix_complaints_tenant_agency_created", "complaints", ["tenant_id", "agency_id", "created_at"])
     if bind.dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_complaints_number_trgm ON complaints USING gin (number gin_trgm_ops)")
@@ -41,5 +44,6 @@ def downgrade():
     if bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_complaints_description_trgm")
         op.execute("DROP INDEX IF EXISTS ix_complaints_number_trgm")
+    op.drop_index("ix_complaints_tenant_agency_created", table_name="complaints")
     op.drop_index("ix_complaints_tenant_assignee", table_name="complaints")
     op.drop_index("ix_complaints_tenant_open_agency_due", table_name="complaints")
