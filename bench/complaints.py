@@ -8,7 +8,8 @@ runs ``VACUUM ANALYZE``, then serves the real app and a bare Flask app (bench/ba
 kind of HTML table and Open311-shaped JSON, no database) each in a subprocess on 127.0.0.1, and
 measures requests per second and the 95th-percentile latency of:
 
-- the officer's queue (signed in as an officer of DLH, through the real sign-in form), with filters;
+- the officer's queue (signed in as an officer of DLH, through the real sign-in form), with filters,
+  keyword search (issue 20.2: pg_trgm on PostgreSQL), district and date range, assignee, a deep page;
 - the public list (the transparency page: figures and the newest complaints), in the big tenant
   and in a small one;
 - Open311 ``GET requests.json`` with filters, with the default page size (1000) and ``page_size=100``;
@@ -173,6 +174,16 @@ def endpoints(big: dict, small: dict) -> list[Endpoint]:
         Endpoint("officer queue: all statuses, category", f"{b}/complaints/queue?status=all&category=SAMPAH",
                  "html", True, 'id="queue"'),
         Endpoint("officer queue: overdue only", f"{b}/complaints/queue?overdue=1", "html", True, 'id="queue"'),
+        # issue 20.2: keyword search (pg_trgm) and the filters an officer combines, counted and paged
+        Endpoint("officer queue: keyword 'sampah' (every status)", f"{b}/complaints/queue?q=sampah", "html", True,
+                 'id="queue"'),
+        Endpoint("officer queue: keyword 'truk sampah', open", f"{b}/complaints/queue?q=truk+sampah&status=open",
+                 "html", True, 'id="queue"'),
+        Endpoint("officer queue: district, 90 days, newest first", f"{b}/complaints/queue?" + urlencode({
+            "status": "all", "district": "K01", "filed_from": (year_ago + timedelta(days=275)).date().isoformat(),
+            "sort": "-filed"}), "html", True, 'id="queue"'),
+        Endpoint("officer queue: unassigned, category, page 10", f"{b}/complaints/queue?assignee=none&category=SAMPAH"
+                 "&status=all&page=10", "html", True, 'id="queue"'),
         Endpoint("public list (transparency page)", f"{b}/complaints/transparency", "html", False, 'id="public-list"'),
         Endpoint("public list, page 40", f"{b}/complaints/transparency?page=40", "html", False, 'id="public-list"'),
         Endpoint("public list, small tenant", f"{s}/complaints/transparency", "html", False, 'id="public-list"'),

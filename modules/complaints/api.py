@@ -35,7 +35,9 @@ def _time(value):
     return value.isoformat(timespec="seconds") if value else None
 
 
-def represent(c, codes: dict[int, str], timeline: bool = False) -> dict:
+def represent(c, codes: dict[int, str], timeline: bool = False, photos: dict[int, int] | None = None) -> dict:
+    """One complaint as the API shows it; ``photos`` ({id: visible photos}, ``queue.photo_counts``)
+    lets a list count a page's photos in one statement instead of loading each row's."""
     out = {
         "number": c.number, "status": c.status, "status_note": status_note_for(c), "category": c.category_code,
         "agency": codes.get(c.agency_id), "district": codes.get(c.district_id), "village": codes.get(c.village_id),
@@ -44,7 +46,8 @@ def represent(c, codes: dict[int, str], timeline: bool = False) -> dict:
         "response_due_at": _time(c.response_due_at), "resolution_due_at": _time(c.resolution_due_at),
         "resolved_at": _time(c.resolved_at), "closed_at": _time(c.closed_at),
         "escalation_level": c.escalation_level, "overdue": c.due(utcnow()) or None,
-        "photos": len([p for p in c.photos if not p.hidden]), "outcome": c.outcome or None,
+        "photos": photos.get(c.id, 0) if photos is not None else len([p for p in c.photos if not p.hidden]),
+        "outcome": c.outcome or None,
         "confirmed_at": _time(c.confirmed_at), "anonymous": bool(c.anonymous),
     }
     if timeline:
@@ -105,8 +108,8 @@ def list_complaints():
         )
     except ValidationError as exc:
         return _fail(exc)
-    codes = _codes()
-    return jsonify(items=[represent(c, codes) for c in page.items], page=page.page, per_page=page.per_page,
+    codes, photos = _codes(), queue.photo_counts(g.tenant, page.items)
+    return jsonify(items=[represent(c, codes, photos=photos) for c in page.items], page=page.page, per_page=page.per_page,
                    has_next=page.has_next)
 
 

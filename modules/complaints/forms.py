@@ -124,3 +124,18 @@ class TrackForm(FlaskForm):
         csrf = False  # a GET search
 
     number = StringField(_l("Tracking number"), validators=[DataRequired(), Length(max=40)])
+
+
+class AssignForm(FlaskForm):
+    """Give a complaint to an officer of its agency ("me": the officer themself)."""
+
+    assignee = SelectField(_l("Assign to"), validators=[DataRequired()])
+
+
+class BulkForm(FlaskForm):
+    """One action on the complaints ticked in the queue: ``assign:<user id>``/``assign:me``, or
+    ``status:<status>`` (``status:closed:<outcome>``)."""
+
+    action = SelectField(_l("With the chosen complaints"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note for the citizen"), validators=[Optional(), Length(max=1000)])
+    query = HiddenField()  # the queue's filters, to come back to them

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +18,7 @@ from core.kit import EncryptedText, TenantOwned, db, tenant_ref, utcnow
 
 STATUSES = ("submitted", "verified", "assigned", "in_progress", "resolved", "closed", "rejected")
 OPEN_STATUSES = ("submitted", "verified", "assigned", "in_progress")
+OPEN_SQL = "status IN ('submitted', 'verified', 'assigned', 'in_progress')"  # partial indexes
 FINISHED_STATUSES = ("resolved", "closed", "rejected")
 CHANNELS = ("portal", "sms", "social", "hotline", "open311", "api")
 # How a finished complaint ended. Only "fixed" is a resolution; the others closed it without a fix:
@@ -61,6 +62,12 @@ class Complaint(TenantOwned, db.Model):
         Index("ix_complaints_tenant_phone", "tenant_id", "filer_phone_hash"),
         # nearby open complaints of a category (duplicates.py): a bounding box on lat/lon first
         Index("ix_complaints_tenant_category_lat_lon", "tenant_id", "category_code", "latitude", "longitude"),
+        # the officer's queue (migration b7f3c2a91e64; on PostgreSQL also pg_trgm GIN indexes on
+        # number and description for the keyword search, made by the migration only)
+        Index("ix_complaints_tenant_open_agency_due", "tenant_id", "agency_id", "resolution_due_at",
+              postgresql_where=text(OPEN_SQL), sqlite_where=text(OPEN_SQL)),
+        Index("ix_complaints_tenant_assignee", "tenant_id", "assignee_id"),
+        Index("ix_complaints_tenant_agency_created", "tenant_id", "agency_id", "created_at"),
     )
 
     number: Mapped[str] = mapped_column(String(40))  # e.g. MKS-2026-000123, quoted by citizens

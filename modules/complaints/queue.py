@@ -1,39 +1,209 @@
-"""Listing complaints: an agency's work queue, the coordinator's and auditor's views, the API list."""
+"""Listing complaints: an agency's work queue, the coordinator's and auditor's views, the API list.
+
+A list pays per page, not per row (issue 11.4): one statement for the page's rows (the filer's
+encrypted name, phone and e-mail deferred: no list shows them), one for the total, and the page's
+photo counts and assignees each in one statement (``photo_counts``, ``assignee_names``).
+
+Keyword search (issue 20.2) looks for every word of ``q`` in the tracking number or the
+description (``ILIKE '%word%'``): on PostgreSQL the complaints migration ``b7f3c2a91e64`` gives
+both columns a pg_trgm GIN index, which such a pattern uses; SQLite scans (its LIKE is
+case-insensitive for ASCII). A query that looks like a tracking number, or is the filer's phone or
+e-mail, keeps its exact meaning (``lookup.search_condition``).
+"""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from core.kit import ValidationError, db, tenant_scope
+from babel.dates import format_datetime
+from sqlalchemy.orm import defer
+
+from core.kit import User, ValidationError, db, tenant_scope
 
 from .disclosure import PUBLIC
-from .lookup import search_condition
-from .models import OPEN_STATUSES, STATUSES, Complaint
+from .access import contact_hashes
+from .lookup import NUMBER, search_condition
+from .models import OPEN_STATUSES, STATUSES, Complaint, ComplaintPhoto
 
 MAX_PER_PAGE = 200
+# counting stops here: past it the page says "more than 2000" (a count of every row of two years of
+# an agency's history reads them all; an officer narrows the list instead)
+COUNT_CAP = 2000
+MAX_WORDS = 8
+# the sortable columns (an allow-list: the query string never names a column itself)
+SORTS = {
+    "due": (Complaint.resolution_due_at, Complaint.id),
+    "filed": (Complaint.created_at, Complaint.id),
+    "number": (Complaint.year, Complaint.seq),
+    "status": (Complaint.status, Complaint.resolution_due_at, Complaint.id),
+    "category": (Complaint.category_code, Complaint.resolution_due_at, Complaint.id),
+}
+SORT_KEYS = tuple(SORTS) + tuple(f"-{k}" for k in SORTS)
+ASSIGNEE_ANY, ASSIGNEE_ME, ASSIGNEE_NONE = "", "me", "none"
 
 
 @dataclass
 class Page:
+    """One page of a list. ``total`` is None where it was not counted (the JSON API); ``page`` may
+    be lower than asked: a page past the last is the last (``clamped``)."""
+
     items: list
     page: int
     per_page: int
     has_next: bool
+    total: int | None = None
+    clamped: bool = False
+    capped: bool = False  # more than ``COUNT_CAP`` matched; ``total`` is the cap
+
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least 1, even when nothing matched)."""
+        if self.total is None:
+            return self.page + (1 if self.has_next else 0)
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass
+class Filters:
+    """What an officer narrows the queue to. Codes are the tenant's (category code, district and
+    village org-unit codes); dates are the tenant's local dates of filing, both ends included;
+    ``assignee`` is ``""`` (anyone), ``"me"``, ``"none"`` (nobody yet) or a user id as text."""
+
+    status: str = "open"
+    category: str = ""
+    district: str = ""
+    village: str = ""
+    filed_from: date | None = None
+    filed_to: date | None = None
+    assignee: str = ASSIGNEE_ANY
+    overdue_at: datetime | None = None
+    unread_only: bool = False
+    q: str = ""
+    sort: str = ""
+
+
+def keyword_condition(q: str):
+    """Every word of ``q`` in the number or the description (case-insensitive); None for no words."""
+    words = [w for w in (q or "").split() if w][:MAX_WORDS]
+    if not words:
+        return None
+    parts = []
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        parts.append(db.or_(Complaint.number.ilike(pattern, escape="\\"),
+                            Complaint.description.ilike(pattern, escape="\\")))
+    return db.and_(*parts)
+
+
+def _text_condition(q: str, coordinator: bool):
+    """A tracking number, a phone or an e-mail keeps its exact meaning (``lookup``); other text is
+    searched as words in the number and the description."""
+    text = (q or "").strip()
+    if not text:
+        return None
+    if NUMBER.match(text.upper()) or any(contact_hashes(text)):
+        return search_condition(text, coordinator)
+    return keyword_condition(text)
+
+
+def _unit_id(tenant, kind: str, code: str, where: str) -> int:
+    from core.kit import OrgUnit
+
+    with tenant_scope(tenant):
+        found = db.session.execute(
+            db.select(OrgUnit.id).where(OrgUnit.kind == kind, OrgUnit.code == code)
+        ).scalar_one_or_none()
+    if found is None:
+        raise ValidationError(f"unknown {kind} '{code}'", where=where, code=f"unknown_{kind}")
+    return found
+
+
+def _local_midnight(tenant, day: date) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(tenant.timezone)).astimezone(ZoneInfo("UTC"))
+
+
+def _filtered(tenant, query, f: Filters, actor_id: int | None, known_categories: set[str] | None):
+    """``query`` narrowed by ``f``; ValidationError (``where``: the parameter) on an unknown value."""
+    if f.status not in STATUSES + ("open", "all"):
+        raise ValidationError(f"unknown status '{f.status}'", where="status", code="invalid_status")
+    if f.status == "open":
+        query = query.where(_open())
+    elif f.status != "all":
+        query = query.where(Complaint.status == f.status)
+    if f.category:
+        if known_categories is not None and f.category not in known_categories:
+            raise ValidationError(f"unknown category '{f.category}'", where="category", code="unknown_category")
+        query = query.where(Complaint.category_code == f.category)
+    if f.district:
+        query = query.where(Complaint.district_id == _unit_id(tenant, "district", f.district, "district"))
+    if f.village:
+        query = query.where(Complaint.village_id == _unit_id(tenant, "village", f.village, "village"))
+    if f.filed_from and f.filed_to and f.filed_from > f.filed_to:
+        raise ValidationError("the first date is after the last", where="filed_from", code="invalid_date_range")
+    if f.filed_from:
+        query = query.where(Complaint.created_at >= _local_midnight(tenant, f.filed_from))
+    if f.filed_to:
+        query = query.where(Complaint.created_at < _local_midnight(tenant, f.filed_to + timedelta(days=1)))
+    if f.assignee == ASSIGNEE_NONE:
+        query = query.where(Complaint.assignee_id.is_(None))
+    elif f.assignee == ASSIGNEE_ME:
+        query = query.where(Complaint.assignee_id == (actor_id if actor_id is not None else -1))
+    elif f.assignee:
+        if not f.assignee.isdigit() or len(f.assignee) > 12:
+            raise ValidationError(f"unknown assignee '{f.assignee}'", where="assignee", code="unknown_assignee")
+        query = query.where(Complaint.assignee_id == int(f.assignee))
+    if f.unread_only:
+        query = query.where(Complaint.unread_updates > 0)
+    if f.overdue_at is not None:
+        query = query.where(
+            _open(),
+            db.or_(
+                db.and_(Complaint.status == "submitted", Complaint.response_due_at < f.overdue_at),
+                Complaint.resolution_due_at < f.overdue_at,
+            ),
+        )
+    return query
+
+
+def _open():
+    """``status IN (the open statuses)`` with the values written into the SQL, so PostgreSQL matches
+    it to the partial index on open complaints even in a generic (prepared) plan."""
+    return Complaint.status.in_(db.bindparam("open_statuses", list(OPEN_STATUSES), expanding=True,
+                                             literal_execute=True))
+
+
+def _order(f: Filters):
+    key = f.sort or ("due" if f.status == "open" else "-filed")
+    if key not in SORT_KEYS:
+        raise ValidationError(f"cannot sort by '{key}'", where="sort", code="invalid_sort")
+    columns = SORTS[key.lstrip("-")]
+    return [c.desc() for c in columns] if key.startswith("-") else list(columns)
 
 
 def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", category: str = "",
            overdue_at: datetime | None = None, page: int = 1, per_page: int = 50, q: str = "",
-           coordinator: bool = False, unread_only: bool = False, public_only: bool = False) -> Page:
+           coordinator: bool = False, unread_only: bool = False, public_only: bool = False,
+           filters: Filters | None = None, actor_id: int | None = None,
+           known_categories: set[str] | None = None, count: bool = False, clamp: bool = False) -> Page:
     """Complaints of ``tenant`` (of some agencies, if given), oldest due first.
 
-    ``status`` is one status, "open" (every open status) or "all"; ``overdue_at`` keeps only
-    what is past a target at that time; ``q`` is a tracking number (or part) or the filer's phone
-    or e-mail (``lookup.search_condition``; *anonim* filers only for a ``coordinator``);
-    ``unread_only`` keeps what the filer added to since an officer last read it; ``public_only``
-    leaves out *rahasia* complaints (for the JSON API).
+    ``filters`` (a ``Filters``) narrows the list; without it the keyword arguments ``status``
+    (one status, "open" or "all"), ``category``, ``overdue_at`` (past a target at that time),
+    ``q`` and ``unread_only`` do. ``q`` is a tracking number (or part), the filer's phone or
+    e-mail (*anonim* filers only for a ``coordinator``), or words looked for in the number and
+    the description. ``public_only`` leaves out *rahasia* complaints (for the JSON API);
+    ``actor_id`` is whom ``assignee="me"`` means; ``known_categories``, when given, is checked.
+
+    ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``: ``Page.capped`` says
+    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last. Unknown values raise ``ValidationError`` with ``where`` naming
+    the parameter and a stable ``code`` (``invalid_status``, ``unknown_category``,
+    ``unknown_district``, ``unknown_village``, ``unknown_assignee``, ``invalid_date_range``,
+    ``invalid_sort``, ``invalid_page``, ``invalid_page_size``).
     """
-    if status not in STATUSES + ("open", "all"):
-        raise ValidationError(f"unknown status '{status}'", where="status", code="invalid_status")
+    f = filters or Filters(status=status, category=category, overdue_at=overdue_at, q=q, unread_only=unread_only)
     if page < 1:
         raise ValidationError("must be 1 or more", where="page", code="invalid_page")
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -41,30 +211,70 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     query = db.select(Complaint)
     if agency_ids is not None:
         query = query.where(Complaint.agency_id.in_(sorted(agency_ids)))
-    if status == "open":
-        query = query.where(Complaint.status.in_(OPEN_STATUSES))
-    elif status != "all":
-        query = query.where(Complaint.status == status)
-    if category:
-        query = query.where(Complaint.category_code == category)
-    found = search_condition(q, coordinator)
+    query = _filtered(tenant, query, f, actor_id, known_categories)
+    found = _text_condition(f.q, coordinator)
     if found is not None:
         query = query.where(found)
-    if unread_only:
-        query = query.where(Complaint.unread_updates > 0)
     if public_only:
         query = query.where(PUBLIC)
-    if overdue_at is not None:
-        query = query.where(
-            Complaint.status.in_(OPEN_STATUSES),
-            db.or_(
-                db.and_(Complaint.status == "submitted", Complaint.response_due_at < overdue_at),
-                Complaint.resolution_due_at < overdue_at,
-            ),
-        )
-    order = (Complaint.resolution_due_at, Complaint.id) if status == "open" else (Complaint.id.desc(),)
+    order = _order(f)
     with tenant_scope(tenant):
+        total = None
+        clamped = False
+        capped = False
+        if count:  # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... LIMIT cap + 1)
+            matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(None)
+            total = db.session.execute(
+                db.select(db.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
+            ).scalar_one()
+            capped = total > COUNT_CAP
+            total = min(total, COUNT_CAP)
+            last = max(1, math.ceil(total / per_page))
+            if clamp and page > last and not capped:
+                page, clamped = last, True
         rows = list(db.session.execute(
-            query.order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)
+            query.options(defer(Complaint.filer_name), defer(Complaint.filer_phone), defer(Complaint.filer_email))
+            .order_by(*order).offset((page - 1) * per_page).limit(per_page + 1)
         ).scalars())
-    return Page(rows[:per_page], page, per_page, len(rows) > per_page)
+    return Page(rows[:per_page], page, per_page, len(rows) > per_page, total, clamped, capped)
+
+
+def photo_counts(tenant, complaints: list) -> dict[int, int]:
+    """{complaint id: its visible (not hidden) photos} for a page of complaints, in one statement."""
+    ids = sorted({c.id for c in complaints})
+    if not ids:
+        return {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(ComplaintPhoto.complaint_id, db.func.count())
+            .where(ComplaintPhoto.complaint_id.in_(ids), ComplaintPhoto.hidden.is_(False))
+            .group_by(ComplaintPhoto.complaint_id)
+        ).all()
+    return {complaint_id: n for complaint_id, n in rows}
+
+
+def assignee_names(complaints: list) -> dict[int, str]:
+    """{user id: name (or e-mail)} of the page's assignees, in one statement."""
+    ids = sorted({c.assignee_id for c in complaints if c.assignee_id is not None})
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(User.id, User.name, User.email).where(User.id.in_(ids))).all()
+    return {uid: (name or email) for uid, name, email in rows}
+
+
+class DateFormatter:
+    """Formats a page's UTC times in one zone and locale, resolved once for the request (not per
+    row as ``local_datetime`` does through Flask-Babel)."""
+
+    def __init__(self, timezone: str, locale: str, fmt: str = "short"):
+        self.zone, self.locale, self.fmt = ZoneInfo(timezone), str(locale), fmt
+        from babel import Locale
+
+        self._locale = Locale.parse(self.locale)
+
+    def __call__(self, value: datetime | None, fmt: str | None = None) -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo("UTC"))
+        return format_datetime(value, fmt or self.fmt, tzinfo=self.zone, locale=self._locale)

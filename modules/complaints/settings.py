@@ -114,6 +114,19 @@ SCHEMA = {
                              "boundaries, a location outside the area is refused and the district/village is found "
                              "from the coordinates."},
         },
+        "response_templates": {
+            "type": "object", "default": {},
+            "description": "Ready answers officers start a note from, by category code: [{title, text}]",
+            "x-label": {"id": "Templat tanggapan", "en": "Response templates"},
+            "x-help": {"id": "Per kode kategori, daftar tanggapan siap pakai (judul dan teks) yang dapat dipilih "
+                             "petugas untuk mengisi catatan kepada pelapor.",
+                       "en": "By category code, ready answers (a title and a text) an officer can pick to fill in "
+                             "the note to the filer."},
+            "additionalProperties": {"type": "array", "maxItems": 20, "items": {
+                "type": "object", "additionalProperties": False, "required": ["title", "text"],
+                "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 80},
+                               "text": {"type": "string", "minLength": 1, "maxLength": 1000}}}},
+        },
     },
 }
 
@@ -211,6 +224,13 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"category code '{rows[index]['code']}' is used twice", where=f"{here}.categories.{index}.code",
                                   code="duplicate_category",
                                   local=_l("The category code %(code)s is used twice.", code=rows[index]["code"]))
+    for code in sorted(settings.get("response_templates") or {}):
+        if code.lower() not in codes:
+            raise ValidationError(
+                f"response_templates names category '{code}', which is not one of the categories",
+                where=f"{here}.response_templates.{code}", code="unknown_category",
+                local=_l("The category %(code)s is not one of the categories above.", code=code),
+            )
     if settings.get("default_category"):
         try:
             category(tenant, settings["default_category"], settings)
@@ -232,6 +252,12 @@ def _check_map(tenant, settings: dict) -> None:
         raise ValidationError("must be a tile URL template with {z}, {x} and {y}, e.g. "
                               "https://tile.example.id/{z}/{x}/{y}.png", where="modules.complaints.settings.map_tile_url")
     check_boundaries(tenant, settings)
+
+
+def response_templates(tenant, code: str, settings: dict | None = None) -> list[dict]:
+    """The ready answers ({title, text}) of category ``code``, as the tenant configured them."""
+    found = (settings or settings_of(tenant)).get("response_templates") or {}
+    return [dict(t) for t in found.get(code, [])]
 
 
 def webhook_configured(settings: dict) -> bool:

@@ -233,4 +233,11 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
         "can_follow": user is not None and not complaint.confidential,
         "find_form": None if private else FindForm(number=complaint.number),
         "due": complaint.due(now), "reopen_days": settings["reopen_days"],
+        **_officer_context(complaint, handler, forms.get("assign_form")),
     }
+
+
+def _officer_context(complaint, handler: bool, assign_form=None) -> dict:
+    from .officer import officer_context  # the officer's page builds on this one
+
+    return officer_context(complaint, handler, assign_form)

@@ -1,0 +1,383 @@
+"""The officer's queue at 200+ items (issue 20.2): counted, numbered pages that survive any page
+number; keyword search with a hint when nothing is found; filters and allow-listed sorting with a
+clear message for an unknown value; a named assignee (myself, a colleague of the agency, never an
+outsider); bulk assignment and status changes, all or nothing, each complaint audited; response
+templates; a photo of the fix. And lists that pay per page (issue 11.4): the same number of SQL
+statements for 5 rows as for 50."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import event
+
+from core.kit import db, tenant_scope, utcnow
+from modules.complaints import photos as photo_store
+from modules.complaints import queue, services, workflow
+from modules.complaints.models import Complaint, ComplaintPhoto
+
+from .conftest import SETTINGS, audit_actions, image_bytes
+
+
+def file(app, tenant, n=1, **kw):
+    """File ``n`` complaints (DLH's rubbish by default); their numbers."""
+    numbers = []
+    with app.app_context(), tenant_scope(tenant):
+        for i in range(n):
+            values = {"category": "SAMPAH", "description": f"Tumpukan sampah nomor {i} di pasar", **kw}
+            complaint, _key = services.file_complaint(tenant, None, services.Filing(**values), "portal")
+            numbers.append(complaint.number)
+        db.session.commit()
+    return numbers
+
+
+def move(app, tenant, number, *statuses):
+    with app.app_context(), tenant_scope(tenant):
+        complaint = services.get_by_number(tenant, number)
+        for status in statuses:
+            workflow.transition(tenant, "system", complaint, status, note="ok")
+        db.session.commit()
+
+
+def row(app, tenant, number):
+    with app.app_context(), tenant_scope(tenant):
+        c = services.get_by_number(tenant, number)
+        return c.status, c.assignee_id, c.status_note
+
+
+def audits(app, tenant, number):
+    with app.app_context():
+        return audit_actions(tenant, number)
+
+
+def user_id(app, user_of, email):
+    with app.app_context():
+        return user_of(email).id
+
+
+@pytest.fixture
+def officer(app, tenant, people, login):
+    client = app.test_client()
+    login(client, people["dlh"], tenant)
+    return client
+
+
+def in_table(html: str) -> str:
+    return html.split('id="queue"', 1)[1] if 'id="queue"' in html else ""
+
+
+# -- pages -----------------------------------------------------------------------------------------
+
+def test_the_queue_says_how_many_and_pages_by_number(app, tenant, officer):
+    numbers = file(app, tenant, 3)
+    page = officer.get(f"/t/{tenant.slug}/complaints/queue")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="queue-count"' in html
+    assert re.search(r"\b3\b", html.split('id="queue-count"', 1)[1].split("</p>", 1)[0])
+    assert all(n in in_table(html) for n in numbers)
+    far = officer.get(f"/t/{tenant.slug}/complaints/queue?page=10000")  # past the last: the last page
+    assert far.status_code == 200 and all(n in in_table(far.get_data(as_text=True)) for n in numbers)
+    for bad in ("0", "-1", "abc", "1.5", "99999999999"):
+        answer = officer.get(f"/t/{tenant.slug}/complaints/queue?page={bad}")
+        assert answer.status_code == 400, bad
+    assert officer.get(f"/t/{tenant.slug}/complaints/queue?page=%00").status_code in (200, 400)  # cleaned away
+
+
+def test_page_numbers_are_a_numbered_pager(app, tenant, make_tenant):
+    file(app, make_tenant(), 4)  # another tenant's complaints are not counted
+    numbers = file(app, tenant, 7)
+    with app.app_context():
+        first = queue.search(tenant, status="open", per_page=3, count=True)
+        last = queue.search(tenant, status="open", per_page=3, page=99, count=True, clamp=True)
+    assert (first.total, first.pages, first.has_next) == (7, 3, True)
+    assert (last.page, last.clamped, len(last.items), last.has_next) == (3, True, 1, False)
+    assert {c.number for c in first.items} | {c.number for c in last.items} <= set(numbers)
+
+
+_FILED: set = set()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(page=st.integers(min_value=1, max_value=1_000_000), per_page=st.integers(min_value=1, max_value=12))
+def test_any_page_number_gives_a_valid_page(app, tenant, page, per_page):
+    if tenant.slug not in _FILED:
+        file(app, tenant, 5)
+        _FILED.add(tenant.slug)
+    with app.app_context():
+        got = queue.search(tenant, status="all", per_page=per_page, page=page, count=True, clamp=True)
+    assert 1 <= got.page <= got.pages == max(1, -(-got.total // per_page))
+    assert got.page == min(page, got.pages)
+    expected = min(per_page, got.total - (got.page - 1) * per_page)
+    assert len(got.items) == expected and got.has_next == (got.page < got.pages)
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+def test_keyword_search_looks_in_the_description_and_says_when_nothing_is_found(app, tenant, officer):
+    rubbish = file(app, tenant, 1, description="Sampah menumpuk di depan Pasar Terong")[0]
+    drain = file(app, tenant, 1, description="Saluran air tersumbat dedaunan")[0]
+    base = f"/t/{tenant.slug}/complaints/queue"
+    html = officer.get(base, query_string={"q": "SAMPAH"}).get_data(as_text=True)
+    assert rubbish in in_table(html) and drain not in in_table(html)
+    html = officer.get(base, query_string={"q": "pasar terong"}).get_data(as_text=True)  # every word, any order
+    assert rubbish in in_table(html)
+    html = officer.get(base, query_string={"q": "terong saluran"}).get_data(as_text=True)
+    assert in_table(html) == ""
+    empty = officer.get(base, query_string={"q": "banjir"})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and 'id="queue-empty"' in text and "banjir" in text.split('id="queue-empty"')[1]
+    assert officer.get(base, query_string={"q": "100%_"}).status_code == 200  # LIKE's wildcards are text
+
+
+def test_filters_narrow_the_queue(app, tenant, people, officer, user_of):
+    market = file(app, tenant, 1, district="MRS", village="MRS-BTN")[0]
+    elsewhere = file(app, tenant, 1, district="PNK")[0]
+    old = file(app, tenant, 1)[0]
+    with app.app_context(), tenant_scope(tenant):
+        stale = services.get_by_number(tenant, old)
+        stale.created_at = stale.response_due_at = stale.resolution_due_at = utcnow() - timedelta(days=40)
+        db.session.commit()
+    move(app, tenant, elsewhere, "verified")
+    base = f"/t/{tenant.slug}/complaints/queue"
+
+    def listed(**args):
+        answer = officer.get(base, query_string=args)
+        assert answer.status_code == 200, (args, answer.status_code)
+        table = in_table(answer.get_data(as_text=True))
+        return {n for n in (market, elsewhere, old) if n in table}
+
+    assert listed(district="MRS") == {market}
+    assert listed(village="MRS-BTN") == {market}
+    assert listed(status="verified") == {elsewhere}
+    assert listed(category="SAMPAH") == {market, elsewhere, old}
+    assert listed(category="JALAN") == set()
+    today = utcnow().date()
+    assert listed(filed_from=(today - timedelta(days=2)).isoformat()) == {market, elsewhere}
+    assert listed(filed_to=(today - timedelta(days=30)).isoformat()) == {old}
+    assert listed(assignee="none") == {market, elsewhere, old}
+    assert listed(assignee="me") == set()
+    assert listed(overdue="1") == {old}
+    first = in_table(officer.get(base, query_string={"sort": "-filed"}).get_data(as_text=True))
+    assert first.index(old) > first.index(market)
+    first = in_table(officer.get(base, query_string={"sort": "filed"}).get_data(as_text=True))
+    assert first.index(old) < first.index(market)
+
+
+@pytest.mark.parametrize("args", [
+    {"category": "NOPE"}, {"district": "NOPE"}, {"village": "NOPE"}, {"status": "archived"},
+    {"sort": "filer_phone"}, {"sort": "-password_hash"}, {"assignee": "someone"},
+    {"filed_from": "2026-13-01"}, {"filed_from": "2026-11-30", "filed_to": "2026-11-01"},
+])
+def test_an_unknown_filter_value_is_a_clear_400(app, tenant, officer, args):
+    file(app, tenant, 1)
+    answer = officer.get(f"/t/{tenant.slug}/complaints/queue", query_string=args)
+    assert answer.status_code == 400
+    html = answer.get_data(as_text=True)
+    assert "<form" in html or "<h1" in html
+
+
+# -- assignee ----------------------------------------------------------------------------------------
+
+def test_an_officer_takes_a_complaint_and_the_status_names_them(app, tenant, people, officer, user_of, login,
+                                                                 create_user):
+    number = file(app, tenant, 1)[0]
+    move(app, tenant, number, "verified")
+    base = f"/t/{tenant.slug}/complaints"
+    page = officer.get(f"{base}/track/{number}").get_data(as_text=True)
+    assert 'id="assign-form"' in page and 'id="assign-me"' in page
+    answer = officer.post(f"{base}/manage/{number}/assign", data={"assign-assignee": "me"})
+    assert answer.status_code == 302
+    assert row(app, tenant, number)[:2] == ("assigned", user_id(app, user_of, people["dlh"]))
+    with app.app_context():
+        name = user_of(people["dlh"]).name or people["dlh"]
+    track = officer.get(f"{base}/track/{number}").get_data(as_text=True)
+    assert 'id="assignee"' in track and name in track.split('id="assignee"', 1)[1][:200]
+    listed = in_table(officer.get(f"{base}/queue").get_data(as_text=True))
+    assert 'class="assignee"' in listed and name in listed
+    assert number in in_table(officer.get(f"{base}/queue?assignee=me").get_data(as_text=True))
+    # to a colleague of the agency
+    colleague = create_user(tenant, "officer", agency="DLH")
+    colleague_id = user_id(app, user_of, colleague)
+    assert officer.post(f"{base}/manage/{number}/assign", data={"assign-assignee": str(colleague_id)}).status_code == 302
+    assert row(app, tenant, number)[1] == colleague_id
+    assert audits(app, tenant, number)[-2:] == ["complaints.assigned", "complaints.assign"]
+
+
+def test_nobody_outside_the_agency_is_given_its_complaint(app, tenant, people, officer, user_of, login):
+    number = file(app, tenant, 1)[0]
+    move(app, tenant, number, "verified")
+    base = f"/t/{tenant.slug}/complaints"
+    outsider = user_id(app, user_of, people["pu"])
+    refused = officer.post(f"{base}/manage/{number}/assign", data={"assign-assignee": str(outsider)})
+    assert refused.status_code == 400 and row(app, tenant, number)[:2] == ("verified", None)
+    with app.app_context(), tenant_scope(tenant):  # the service refuses too, whatever the form offered
+        from modules.complaints import handling
+        with pytest.raises(Exception) as caught:
+            handling.assign(tenant, user_of(people["dlh"]), services.get_by_number(tenant, number), user_of(people["pu"]))
+        assert getattr(caught.value, "code", "") == "invalid_assignee"
+        db.session.rollback()
+    pu = app.test_client()
+    login(pu, people["pu"], tenant)
+    assert pu.post(f"{base}/manage/{number}/assign", data={"assign-assignee": "me"}).status_code in (400, 403)
+    assert row(app, tenant, number)[:2] == ("verified", None)
+
+
+# -- bulk ------------------------------------------------------------------------------------------
+
+def test_bulk_assign_and_status_each_audited(app, tenant, people, officer, user_of):
+    numbers = file(app, tenant, 3)
+    for n in numbers:
+        move(app, tenant, n, "verified")
+    base = f"/t/{tenant.slug}/complaints"
+    me = user_id(app, user_of, people["dlh"])
+    answer = officer.post(f"{base}/queue/bulk", data={"numbers": numbers[:2], "bulk-action": "assign:me",
+                                                      "bulk-query": "status=open"})
+    assert answer.status_code == 303 and "status=open" in answer.headers["Location"]
+    assert [row(app, tenant, n)[:2] for n in numbers] == [("assigned", me), ("assigned", me), ("verified", None)]
+    answer = officer.post(f"{base}/queue/bulk", data={"numbers": numbers[:2], "bulk-action": "status:in_progress"})
+    assert answer.status_code == 303
+    assert [row(app, tenant, n)[0] for n in numbers[:2]] == ["in_progress", "in_progress"]
+    for n in numbers[:2]:
+        assert audits(app, tenant, n)[-2:] == ["complaints.assigned", "complaints.in_progress"]
+    # a step one of them cannot take refuses the whole batch: nothing changed
+    refused = officer.post(f"{base}/queue/bulk", data={"numbers": numbers, "bulk-action": "status:in_progress"})
+    assert refused.status_code == 400 and 'id="queue-problem"' in refused.get_data(as_text=True)
+    assert [row(app, tenant, n)[0] for n in numbers] == ["in_progress", "in_progress", "verified"]
+    # resolving needs a note; with it, each one resolved
+    refused = officer.post(f"{base}/queue/bulk", data={"numbers": numbers[:2], "bulk-action": "status:resolved"})
+    assert refused.status_code == 400 and row(app, tenant, numbers[0])[0] == "in_progress"
+    done = officer.post(f"{base}/queue/bulk", data={"numbers": numbers[:2], "bulk-action": "status:resolved",
+                                                    "bulk-note": "Sudah diangkut"})
+    assert done.status_code == 303 and row(app, tenant, numbers[1])[::2] == ("resolved", "Sudah diangkut")
+
+
+def test_a_batch_with_a_complaint_the_officer_may_not_touch_is_refused_whole(app, tenant, people, officer):
+    ours = file(app, tenant, 2)
+    theirs = file(app, tenant, 1, category="JALAN", attributes={"SIZE": "L"})[0]
+    for n in ours + [theirs]:
+        move(app, tenant, n, "verified")
+    base = f"/t/{tenant.slug}/complaints"
+    for action in ("assign:me", "status:rejected"):
+        refused = officer.post(f"{base}/queue/bulk", data={"numbers": ours + [theirs], "bulk-action": action,
+                                                           "bulk-note": "x"})
+        assert refused.status_code == 403
+        assert theirs in refused.get_data(as_text=True).split('id="queue-problem"', 1)[1][:300]
+        assert [row(app, tenant, n)[:2] for n in ours + [theirs]] == [("verified", None)] * 3
+    for numbers, status in ((["NOPE-2026-000001"], 404), ([], 400)):
+        answer = officer.post(f"{base}/queue/bulk", data={"numbers": numbers, "bulk-action": "assign:me"})
+        assert answer.status_code == status
+    assert officer.post(f"{base}/queue/bulk", data={"numbers": ours, "bulk-action": "drop:table"}).status_code == 400
+
+
+# -- templates and the photo of the fix --------------------------------------------------------------
+
+def test_a_response_template_fills_the_note_and_the_fix_gets_a_photo(app, make_tenant, create_user, login, user_of):
+    from io import BytesIO
+
+    tenant = make_tenant({**SETTINGS, "response_templates": {"SAMPAH": [
+        {"title": "Diangkut", "text": "Sampah sudah diangkut oleh petugas kebersihan."}]}})
+    officer_email = create_user(tenant, "officer", agency="DLH")
+    client = app.test_client()
+    login(client, officer_email, tenant)
+    number = file(app, tenant, 1)[0]
+    move(app, tenant, number, "verified", "assigned", "in_progress")
+    base = f"/t/{tenant.slug}/complaints"
+    page = client.get(f"{base}/track/{number}").get_data(as_text=True)
+    assert 'id="template-select"' in page and "Diangkut" in page and 'id="fix-photos"' in page
+    too_big = client.post(f"{base}/manage/{number}/status", content_type="multipart/form-data", data={
+        "status": "resolved", "template": "0", "photos": (BytesIO(b"x" * 400_000), "fix.jpg")})
+    assert too_big.status_code == 400 and row(app, tenant, number)[0] == "in_progress"  # nothing half-written
+    done = client.post(f"{base}/manage/{number}/status", content_type="multipart/form-data", data={
+        "status": "resolved", "template": "0", "photos": (BytesIO(image_bytes()), "fix.jpg")})
+    assert done.status_code == 302
+    assert row(app, tenant, number)[::2] == ("resolved", "Sampah sudah diangkut oleh petugas kebersihan.")
+    with app.app_context(), tenant_scope(tenant):
+        photos = db.session.execute(db.select(ComplaintPhoto)).scalars().all()
+        assert len(photos) == 1 and not photos[0].added_by_filer
+    assert "complaints.fix_photos" in audits(app, tenant, number)
+
+
+def test_response_templates_must_name_a_category(app, tenant):
+    from core.kit import ValidationError
+    from modules.complaints.settings import check_settings
+
+    with app.app_context(), pytest.raises(ValidationError) as caught:
+        check_settings(tenant, {**SETTINGS, "response_templates": {"BANJIR": [{"title": "a", "text": "b"}]}})
+    assert "BANJIR" in str(caught.value) and "response_templates" in caught.value.where
+
+
+# -- per page, not per row (issue 11.4) --------------------------------------------------------------
+
+def _statements(app, run) -> int:
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SELECT SET_CONFIG")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_a_list_page_costs_the_same_statements_for_5_and_50_rows(app, tenant, people, officer, user_of,
+                                                                 token_for_tenant):
+    numbers = file(app, tenant, 5)
+    with app.app_context(), tenant_scope(tenant):
+        for n in numbers[:2]:
+            complaint = services.get_by_number(tenant, n)
+            services.store_photos(tenant, complaint, [photo_store.check_photo(image_bytes(), 10**6)])
+        db.session.commit()
+    for n in numbers[:3]:
+        move(app, tenant, n, "verified")
+    token = token_for_tenant(tenant, "complaints:read")
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"/t/{tenant.slug}"
+
+    def pages():
+        officer.get(f"{base}/complaints/queue?status=all")
+        assert officer.get(f"{base}/complaints/queue?status=all").status_code == 200
+        q = _statements(app, lambda: officer.get(f"{base}/complaints/queue?status=all"))
+        a = _statements(app, lambda: app.test_client().get(f"{base}/api/v1/complaints/?per_page=100", headers=headers))
+        return q, a
+
+    few = pages()
+    more = file(app, tenant, 45)
+    with app.app_context(), tenant_scope(tenant):
+        complaint = services.get_by_number(tenant, more[-1])
+        services.store_photos(tenant, complaint, [photo_store.check_photo(image_bytes(), 10**6)])
+        db.session.commit()
+    for n in more[:10]:
+        move(app, tenant, n, "verified")
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.execute(db.select(db.func.count()).select_from(Complaint)).scalar_one() == 50
+    many = pages()
+    assert many == few, (few, many)
+
+
+def test_the_queue_does_not_decrypt_the_filers_contact(app, tenant):
+    file(app, tenant, 2, name="Daeng Rani", phone="081234567890")
+    with app.app_context():
+        got = queue.search(tenant, status="all")
+        from sqlalchemy import inspect
+
+        assert all({"filer_name", "filer_phone", "filer_email"} <= inspect(c).unloaded for c in got.items)
+
+
+def test_counting_stops_at_the_cap_and_says_more_than(app, tenant, officer, monkeypatch):
+    numbers = file(app, tenant, 5)
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    with app.app_context():
+        got = queue.search(tenant, status="all", per_page=2, count=True, clamp=True)
+        far = queue.search(tenant, status="all", per_page=2, page=3, count=True, clamp=True)
+    assert (got.total, got.capped, got.pages, got.has_next) == (3, True, 2, True)
+    assert (far.page, len(far.items), far.has_next) == (3, 1, False)  # past the counted pages: still served
+    html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
+    assert 'id="queue-count"' in html and all(n in in_table(html) for n in numbers)
