@@ -6,6 +6,7 @@ import re
 
 from core.audit import AuditEntry
 from core.kit import db, tenant_scope
+from modules.complaints.settings import DEFAULT_NOTIFY_STEPS
 
 from .conftest import SETTINGS
 
@@ -57,7 +58,8 @@ def test_the_whole_document_saves_and_is_audited(app, client, make_tenant, creat
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
         assert _row(tenant).settings == {**SETTINGS, "max_photos": 5, "default_category": "",
-                                         "coordinator_phone": ""}
+                                         "coordinator_phone": "", "sms_number": "",
+                                         "notify_steps": list(DEFAULT_NOTIFY_STEPS)}
         (entry,) = _audit(tenant)
         assert entry.summary["before"]["max_photos"] == 2 and entry.summary["after"]["max_photos"] == 5
         assert entry.summary["after"]["categories"] == SETTINGS["categories"]
