@@ -138,7 +138,7 @@ def status_changed(tenant, complaint, note: str = "", actor=None, tell_filer: bo
         body = what_changed(complaint, step, agency)
         if for_follower:
             body = gettext("A complaint you follow: %(change)s", change=body)
-        if note:
+        if note and not for_follower:  # the note is the filer's; the public sees it as redacted on the page
             note_text = note if note.rstrip()[-1:] in ".!?" else note.rstrip() + "."
             body += " " + (gettext("Reason: %(note)s", note=note_text) if step in ("rejected", "closed", "reopened")
                            else gettext("Officer's note: %(note)s", note=note_text))
