@@ -1,14 +1,36 @@
 """Following a complaint: anyone signed in may follow a public complaint and is e-mailed when it
 changes (``notifications.py``). A *rahasia* complaint cannot be followed; when the coordinator
 makes one *rahasia*, its followers are dropped (``privacy.py``).
+
+Without an account (issue 20.3): a visitor gives a phone number or e-mail address, is sent a
+single-use code of ``CODE_DIGITS`` digits through the outbox, valid ``CODE_MINUTES`` minutes and
+for ``MAX_TRIES`` wrong tries, bound to that complaint and that contact (its keyed hash includes
+both); typing it back confirms the contact (``ComplaintContactFollower``). A new request replaces
+the code; a used code is gone. Every message such a follower receives carries a signed, one-click
+link to stop (``unfollow_url``), which works without signing in. The pages' rate limit is the
+module's intake limiter (``limits.py``) plus a tighter one on sending codes (``views.follow``).
 """
 from __future__ import annotations
 
-from datetime import datetime
+import hmac
+import secrets
+from datetime import datetime, timedelta
 
-from core.kit import NotFound, User, ValidationError, db, tenant_scope, utcnow
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
-from .models import Complaint, ComplaintFollower
+from core.kit import (
+    NotFound, User, ValidationError, audit, db, keyed_hash, normalise_email, normalise_phone, notify, tenant_scope,
+    tenant_url, utcnow,
+)
+
+from .labels import gettext
+from .models import Complaint, ComplaintContactFollower, ComplaintFollower, aware
+
+CODE_DIGITS = 6
+CODE_MINUTES = 30
+MAX_TRIES = 5
+_SALT = "pamong.complaints.unfollow"
 
 
 def is_following(tenant, user, complaint: Complaint) -> bool:
@@ -68,8 +90,151 @@ def followed_by(tenant, user: User) -> list[Complaint]:
 
 
 def drop_all(tenant, complaint: Complaint) -> int:
-    """Remove every follower (the complaint became *rahasia*); returns how many."""
+    """Remove every follower, with or without an account, confirmed or pending (the complaint
+    became *rahasia*); returns how many."""
     with tenant_scope(tenant):
-        return db.session.execute(
+        users = db.session.execute(
             db.delete(ComplaintFollower).where(ComplaintFollower.complaint_id == complaint.id)
         ).rowcount or 0
+        contacts = db.session.execute(
+            db.delete(ComplaintContactFollower).where(ComplaintContactFollower.complaint_id == complaint.id)
+        ).rowcount or 0
+        return users + contacts
+
+
+# -- following without an account -------------------------------------------------------------------
+
+def parse_contact(contact: str) -> tuple[str, str]:
+    """("sms", "+62...") or ("email", "a@b.c") from what someone typed; ValidationError
+    (code "invalid_follow_contact", where "contact") otherwise."""
+    text = (contact or "").strip()
+    try:
+        if "@" in text:
+            return "email", normalise_email(text, where="contact")
+        return "sms", normalise_phone(text, where="contact")
+    except ValidationError:
+        raise ValidationError("give a mobile phone number or an e-mail address", where="contact",
+                              code="invalid_follow_contact") from None
+
+
+def _code_hash(complaint: Complaint, contact_hash: str, code: str) -> str:
+    return keyed_hash(f"complaints.follow:{complaint.number}:{contact_hash}:{code}")
+
+
+def request_follow(tenant, complaint: Complaint, contact: str, locale: str = "",
+                   now: datetime | None = None) -> ComplaintContactFollower:
+    """Send a single-use code to ``contact`` (a phone or e-mail) to follow ``complaint`` without an
+    account; returns the pending (or, if already confirmed, the existing) follower row. A *rahasia*
+    complaint is not found; a contact that is neither phone nor e-mail is a ValidationError."""
+    now = now or utcnow()
+    if complaint.confidential:
+        raise NotFound("no such complaint", where="number")
+    channel, address = parse_contact(contact)
+    contact_hash = keyed_hash(address)
+    with tenant_scope(tenant):
+        row = db.session.execute(db.select(ComplaintContactFollower).where(
+            ComplaintContactFollower.complaint_id == complaint.id,
+            ComplaintContactFollower.contact_hash == contact_hash)).scalar_one_or_none()
+        if row is not None and row.confirmed_at is not None:
+            return row  # already following: no new message
+        if row is None:
+            row = ComplaintContactFollower(complaint_id=complaint.id, channel=channel, contact=address,
+                                           contact_hash=contact_hash, created_at=now)
+            db.session.add(row)
+        code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+        row.code_hash = _code_hash(complaint, contact_hash, code)
+        row.code_expires_at = now + timedelta(minutes=CODE_MINUTES)
+        row.tries = 0
+        row.locale = (locale or "")[:8]
+        db.session.flush()
+        from flask_babel import force_locale
+
+        from .notifications import language
+
+        with force_locale(language(tenant, locale)):
+            body = gettext("Your code to follow complaint %(number)s: %(code)s. It is valid for %(minutes)s "
+                           "minutes. If you did not ask for it, ignore this message.",
+                           number=complaint.number, code=code, minutes=CODE_MINUTES)
+            subject = gettext("Follow complaint %(number)s", number=complaint.number)
+        notify(tenant, channel, address, body, subject=subject if channel == "email" else "", ref="complaints:follow")
+        return row
+
+
+def confirm_follow(tenant, complaint: Complaint, row_id: int | None, code: str,
+                   now: datetime | None = None) -> ComplaintContactFollower:
+    """Check ``code`` against the pending request ``row_id`` of ``complaint``; confirmed: the row
+    follows from now on, the code is spent. Raises ValidationError (where "code"): "invalid_code"
+    (wrong, or a request of another complaint), "code_used" (spent or none pending),
+    "code_expired" (past its time, or too many wrong tries: ask again). A wrong try is counted in
+    the row, so the caller commits after a refusal too."""
+    now = now or utcnow()
+    code = "".join(ch for ch in (code or "") if not ch.isspace())
+    with tenant_scope(tenant):
+        row = db.session.get(ComplaintContactFollower, row_id) if isinstance(row_id, int) else None
+        if row is None or row.tenant_id != tenant.id or row.complaint_id != complaint.id:
+            raise ValidationError("this code is not for this complaint", where="code", code="invalid_code")
+        if row.confirmed_at is not None or not row.code_hash:
+            raise ValidationError("this code has already been used", where="code", code="code_used")
+        if row.code_expires_at is None or aware(row.code_expires_at) < now or row.tries >= MAX_TRIES:
+            raise ValidationError("this code has expired: ask for a new one", where="code", code="code_expired")
+        if not (len(code) == CODE_DIGITS and code.isdigit()
+                and hmac.compare_digest(row.code_hash, _code_hash(complaint, row.contact_hash, code))):
+            row.tries += 1
+            db.session.flush()
+            raise ValidationError("this code is not right", where="code", code="invalid_code")
+        row.code_hash, row.code_expires_at, row.confirmed_at, row.tries = "", None, now, 0
+        audit(tenant, "citizen:follower", "complaints.follow_contact", "complaint", complaint.number,
+              after={"channel": row.channel, "follower": row.id})
+        db.session.flush()
+        return row
+
+
+def contact_followers_of(tenant, complaint: Complaint) -> list[ComplaintContactFollower]:
+    """The confirmed followers without an account, in the order they confirmed."""
+    with tenant_scope(tenant):
+        return list(db.session.execute(
+            db.select(ComplaintContactFollower).where(ComplaintContactFollower.complaint_id == complaint.id,
+                                                      ComplaintContactFollower.confirmed_at.is_not(None))
+            .order_by(ComplaintContactFollower.id)
+        ).scalars())
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
+
+
+def unfollow_token(tenant, row: ComplaintContactFollower) -> str:
+    """A signed token naming the tenant, the follower row and its contact (hash prefix)."""
+    return _signer().dumps([tenant.id, row.id, row.contact_hash[:12]])
+
+
+def unfollow_url(tenant, row: ComplaintContactFollower) -> str:
+    return tenant_url(tenant, f"/complaints/unfollow/{unfollow_token(tenant, row)}")
+
+
+def check_unfollow_token(tenant, token: str) -> tuple[int, str]:
+    """(row id, contact hash prefix) of a token signed for ``tenant``; ValidationError
+    (code "invalid_link") for anything else."""
+    try:
+        tenant_id, row_id, prefix = _signer().loads(token or "")
+    except (BadSignature, ValueError, TypeError):
+        raise ValidationError("this link is not valid", where="token", code="invalid_link") from None
+    if tenant_id != tenant.id or not isinstance(row_id, int) or not isinstance(prefix, str):
+        raise ValidationError("this link is not valid", where="token", code="invalid_link")
+    return row_id, prefix
+
+
+def unfollow_by_token(tenant, token: str) -> str | None:
+    """Stop the follower the token names; returns the complaint's number, None when it no longer
+    follows (the link used before: nothing to do). ValidationError for a link not signed for us."""
+    row_id, prefix = check_unfollow_token(tenant, token)
+    with tenant_scope(tenant):
+        row = db.session.get(ComplaintContactFollower, row_id)
+        if row is None or row.tenant_id != tenant.id or row.contact_hash[:12] != prefix:
+            return None
+        number = db.session.execute(db.select(Complaint.number).where(Complaint.id == row.complaint_id)).scalar()
+        db.session.delete(row)
+        audit(tenant, "citizen:follower", "complaints.unfollow_contact", "complaint", number,
+              before={"channel": row.channel, "follower": row.id})
+        db.session.flush()
+        return number

@@ -139,3 +139,27 @@ class BulkForm(FlaskForm):
     action = SelectField(_l("With the chosen complaints"), validators=[DataRequired()])
     note = TextAreaField(_l("Note for the citizen"), validators=[Optional(), Length(max=1000)])
     query = HiddenField()  # the queue's filters, to come back to them
+
+
+class FollowContactForm(FlaskForm):
+    """Follow a complaint without an account: a code is sent to this phone or e-mail (follow.py)."""
+
+    contact = StringField(_l("Your mobile phone number or e-mail address"),
+                          validators=[DataRequired(), Length(max=254)],
+                          description=_l("We send a code to it; you type the code back here."),
+                          render_kw={"autocomplete": "email tel", "inputmode": "email"})
+
+
+class FollowCodeForm(FlaskForm):
+    code = StringField(_l("The code you received"), validators=[DataRequired(), Length(max=16)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class RatingForm(AccessForm):
+    """The filer's rating of the handling once the complaint closed (ratings.py, SP4N-LAPOR!)."""
+
+    score = RadioField(_l("How well was your complaint handled?"), validators=[DataRequired()],
+                       choices=[("5", _l("5 — very good")), ("4", _l("4 — good")), ("3", _l("3 — fair")),
+                                ("2", _l("2 — poor")), ("1", _l("1 — very poor"))],
+                       validate_choice=False)  # ratings.rate checks it and says what is allowed
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=1000)])

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+    JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -122,6 +123,7 @@ class Complaint(TenantOwned, db.Model):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)  # filer hidden from officers too
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from every public output
     unread_updates: Mapped[int] = mapped_column(Integer, default=0)  # filer's additions the officer has not seen
+    filer_locale: Mapped[str] = mapped_column(String(8), default="")  # the filer's language ("": the tenant's)
 
     # joined on the id alone (ids are unique), so the key's tenant_id is never written through them
     events: Mapped[list["ComplaintEvent"]] = relationship(
@@ -235,3 +237,43 @@ class ComplaintRedaction(TenantOwned, db.Model):
     reason: Mapped[str] = mapped_column(String(500))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ComplaintContactFollower(TenantOwned, db.Model):
+    """Someone without an account who follows a public complaint on a phone or e-mail they
+    confirmed with a single-use code (``follow.py``). Until ``confirmed_at`` it is a pending
+    request: only the code's keyed hash is kept, with its expiry and the wrong tries counted.
+    The contact is encrypted; its keyed hash finds a repeat request."""
+
+    __tablename__ = "complaint_contact_followers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "complaint_id", "contact_hash", name="uq_complaint_contact_followers_contact"),
+        Index("ix_complaint_contact_followers_tenant_complaint", "tenant_id", "complaint_id"),
+    )
+
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
+    channel: Mapped[str] = mapped_column(String(8))  # "sms" or "email"
+    contact: Mapped[str] = mapped_column(EncryptedText)
+    contact_hash: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8), default="")
+    code_hash: Mapped[str] = mapped_column(String(64), default="")  # "" once used
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tries: Mapped[int] = mapped_column(Integer, default=0)  # wrong codes typed for the current code
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ComplaintRating(TenantOwned, db.Model):
+    """The filer's rating of how their complaint was handled, once, after it closed (SP4N-LAPOR!
+    asks the reporter to rate the follow-up: 1 to 5, with a comment); ``ratings.py``."""
+
+    __tablename__ = "complaint_ratings"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "complaint_id", name="uq_complaint_ratings_tenant_complaint"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="ck_complaint_ratings_score"),
+    )
+
+    complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
+    score: Mapped[int] = mapped_column(Integer)  # 1 (very poor) .. 5 (very good)
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,6 +5,12 @@ message carries the tracking number. None carries the filer's identity: the file
 contact they gave; followers (``follow.py``) by e-mail, and only of a public (not *rahasia*)
 complaint; officers learn that "the filer" added something, never who they are.
 
+Which steps are told is the tenant's choice (``settings.notify_steps``, issue 20.5: by default
+received, verified, forwarded, resolved or closed, and information asked; not every officer step),
+and each message says in words what changed, in its reader's language: the filer's (kept at
+filing), a signed-in follower's account language, a contact follower's (kept when they confirmed).
+A follower without an account (``follow.py``) gets a one-click unsubscribe link in every message.
+
 No message names a complaint its reader may not see (issue 10.3): a tracking number of a *rahasia*
 complaint is taken out of what goes to a filer (unless it is theirs) or to followers
 (``disclosure.hide_references``), and a duplicate of a *rahasia* original is "merged with a
@@ -16,10 +22,11 @@ from flask_babel import force_locale
 
 import logging
 
-from core.kit import ValidationError, notify, tenant_url
+from core.kit import OrgUnit, ValidationError, db, notify, tenant_url
 
 from .disclosure import filer_may_see, hide_references, is_public
 from .labels import gettext, outcome_label, status_label
+from .settings import notifies
 
 log = logging.getLogger("pamong.complaints")
 
@@ -46,8 +53,20 @@ def _to_filer(tenant, complaint, subject: str, body: str) -> None:
         notify(tenant, "email", complaint.filer_email, body, subject=subject, ref=_ref(complaint))
 
 
+def language(tenant, wanted: str | None) -> str:
+    """``wanted`` if the tenant speaks it, else the tenant's first language."""
+    wanted = (wanted or "")[:2]
+    return wanted if wanted and wanted in (tenant.locales or []) else tenant.default_locale
+
+
+def _filer_language(tenant, complaint) -> str:
+    return language(tenant, getattr(complaint, "filer_locale", ""))
+
+
 def filed(tenant, complaint, access_key: str) -> None:
-    with force_locale(tenant.default_locale):
+    if not notifies(tenant, "received"):
+        return
+    with force_locale(_filer_language(tenant, complaint)):
         subject = gettext("Complaint %(number)s received", number=complaint.number)
         body = gettext(
             "Your complaint has been received with number %(number)s. Access code (keep it to reopen "
@@ -64,55 +83,125 @@ def _status_text(complaint) -> str:
     return status
 
 
-def status_changed(tenant, complaint, note: str = "", actor=None, tell_filer: bool = True) -> None:
-    with force_locale(tenant.default_locale):
-        status = _status_text(complaint)
-        subject = gettext("Complaint %(number)s: %(status)s", number=complaint.number, status=status)
-        body = gettext("Complaint %(number)s is now: %(status)s.", number=complaint.number, status=status)
-        if note:
-            body += " " + note
-        if complaint.status == "resolved":
+def _agency_name(complaint) -> str:
+    unit = db.session.get(OrgUnit, complaint.agency_id) if complaint.agency_id else None
+    return unit.name if unit is not None else ""
+
+
+def step_of(complaint) -> str:
+    """The step just taken, as ``settings.NOTIFY_STEPS`` names it: the complaint's status, or
+    "reopened" when the filer has just reopened it."""
+    last = complaint.events[-1].kind if complaint.events else ""
+    return "reopened" if last == "reopened" and complaint.status == "in_progress" else complaint.status
+
+
+def what_changed(complaint, step: str, agency: str) -> str:
+    """One sentence saying, in the active language, what happened to the complaint (not a bare
+    status): who handles it now, whether it is fixed, why it closed."""
+    number = complaint.number
+    if step == "verified":
+        return gettext("Complaint %(number)s has been checked and accepted; %(agency)s is responsible for it.",
+                       number=number, agency=agency)
+    if step == "assigned":
+        return gettext("An officer of %(agency)s has taken on complaint %(number)s.", number=number, agency=agency)
+    if step == "in_progress":
+        return gettext("%(agency)s has started work on complaint %(number)s.", number=number, agency=agency)
+    if step == "reopened":
+        return gettext("Complaint %(number)s has been reopened: %(agency)s works on it again.",
+                       number=number, agency=agency)
+    if step == "resolved":
+        return gettext("%(agency)s reports that the problem of complaint %(number)s has been fixed.",
+                       number=number, agency=agency)
+    if step == "rejected":
+        return gettext("Complaint %(number)s was not accepted as a complaint and is closed.", number=number)
+    if step == "closed":
+        if complaint.outcome in ("fixed", ""):
+            return gettext("Complaint %(number)s is closed: the problem was fixed.", number=number)
+        if complaint.outcome == "withdrawn":
+            return gettext("Complaint %(number)s is closed: its filer withdrew it.", number=number)
+        return gettext("Complaint %(number)s is closed without a fix: %(outcome)s.", number=number,
+                       outcome=outcome_label(complaint.outcome))
+    return gettext("Complaint %(number)s is now: %(status)s.", number=number, status=_status_text(complaint))
+
+
+def status_changed(tenant, complaint, note: str = "", actor=None, tell_filer: bool = True,
+                   step: str | None = None) -> None:
+    """Tell the filer (``tell_filer``) and the followers of the step just taken (``step_of``),
+    if the tenant has chosen to tell it."""
+    step = step or step_of(complaint)
+    if not notifies(tenant, step):
+        return
+    agency, url = _agency_name(complaint), tracking_url(tenant, complaint.number)
+
+    def compose(for_follower: bool) -> tuple[str, str]:
+        subject = gettext("Complaint %(number)s: %(status)s", number=complaint.number, status=_status_text(complaint))
+        body = what_changed(complaint, step, agency)
+        if for_follower:
+            body = gettext("A complaint you follow: %(change)s", change=body)
+        if note and not for_follower:  # the note is the filer's; the public sees it as redacted on the page
+            note_text = note if note.rstrip()[-1:] in ".!?" else note.rstrip() + "."
+            body += " " + (gettext("Reason: %(note)s", note=note_text) if step in ("rejected", "closed", "reopened")
+                           else gettext("Officer's note: %(note)s", note=note_text))
+        if complaint.status == "resolved" and not for_follower:
             from .settings import settings_of
 
             body += " " + gettext(
                 "Is it fixed? Confirm it, or reopen the complaint within %(days)s days:",
                 days=settings_of(tenant)["reopen_days"],
             )
-        body += " " + tracking_url(tenant, complaint.number)
-        if tell_filer:
-            _to_filer(tenant, complaint, subject, body)
-        _to_followers(tenant, complaint, actor, subject, gettext(
-            "Complaint %(number)s that you follow is now: %(status)s. %(url)s",
-            number=complaint.number, status=status, url=tracking_url(tenant, complaint.number),
-        ))
+        return subject, body + " " + url
+
+    if tell_filer:
+        with force_locale(_filer_language(tenant, complaint)):
+            _to_filer(tenant, complaint, *compose(False))
+    _to_followers(tenant, complaint, actor, lambda: compose(True))
 
 
 def rerouted(tenant, complaint, agency_name: str, actor=None) -> None:
-    with force_locale(tenant.default_locale):
+    if not notifies(tenant, "rerouted"):
+        return
+
+    def compose() -> tuple[str, str]:
         subject = gettext("Complaint %(number)s forwarded", number=complaint.number)
         body = gettext(
             "Complaint %(number)s has been forwarded to %(agency)s. %(url)s",
             number=complaint.number, agency=agency_name, url=tracking_url(tenant, complaint.number),
         )
-        _to_filer(tenant, complaint, subject, body)
-        _to_followers(tenant, complaint, actor, subject, body)
+        return subject, body
+
+    with force_locale(_filer_language(tenant, complaint)):
+        _to_filer(tenant, complaint, *compose())
+    _to_followers(tenant, complaint, actor, compose)
 
 
-def _to_followers(tenant, complaint, actor, subject: str, body: str) -> int:
-    """E-mail the complaint's followers (not the one who made the change, nor the filer, who is told
-    apart); nothing at all for a *rahasia* complaint."""
+def _to_followers(tenant, complaint, actor, compose) -> int:
+    """Tell the complaint's followers (not the one who made the change, nor the filer, who is told
+    apart), each in their language: ``compose()`` gives (subject, body) in the active one. Signed-in
+    followers by e-mail; followers without an account on the phone or e-mail they confirmed, with
+    a link to stop. Nothing at all for a *rahasia* complaint."""
     if complaint.confidential:
         return 0
-    from .follow import followers_of
+    from .follow import contact_followers_of, followers_of, unfollow_url
 
-    subject, body = hide_references(tenant, subject), hide_references(tenant, body)
     sent = 0
     for user in followers_of(tenant, complaint):
         if user.id == getattr(actor, "id", None) or user.id == complaint.filer_user_id:
             continue
+        with force_locale(language(tenant, user.locale)):
+            subject, body = (hide_references(tenant, text) for text in compose())
         try:
             notify(tenant, "email", user.email, body, subject=subject, ref=_ref(complaint))
         except ValidationError:  # an account whose address is not deliverable: skip it
+            continue
+        sent += 1
+    for row in contact_followers_of(tenant, complaint):
+        with force_locale(language(tenant, row.locale)):
+            subject, body = (hide_references(tenant, text) for text in compose())
+            body += " " + gettext("Stop following: %(url)s", url=unfollow_url(tenant, row))
+        try:
+            notify(tenant, row.channel, row.contact, body, subject=subject if row.channel == "email" else "",
+                   ref=_ref(complaint))
+        except ValidationError:
             continue
         sent += 1
     return sent
@@ -173,7 +262,9 @@ def duplicate(tenant, complaint, original, follower_emails: list[str]) -> None:
     """Tell the filer of a complaint marked as a duplicate, and its followers (who now follow the
     original), where the problem is being handled. A reader who may not see the original (a
     *rahasia* one) is told it was merged with a confidential report, without its number or link."""
-    with force_locale(tenant.default_locale):
+    if not notifies(tenant, "closed"):
+        return
+    with force_locale(_filer_language(tenant, complaint)):
         subject = gettext("Complaint %(number)s is a duplicate", number=complaint.number)
         named = gettext(
             "Complaint %(number)s reports the same problem as complaint %(original)s, which is being "
@@ -193,7 +284,9 @@ def duplicate(tenant, complaint, original, follower_emails: list[str]) -> None:
 
 def asked(tenant, complaint, question: str) -> None:
     """Ask the filer for more information; the complaint waits on their answer."""
-    with force_locale(tenant.default_locale):
+    if not notifies(tenant, "asked"):
+        return
+    with force_locale(_filer_language(tenant, complaint)):
         subject = gettext("Complaint %(number)s: the officers need more information", number=complaint.number)
         body = gettext(
             "The officers handling complaint %(number)s ask: %(question)s Answer on the complaint's page; "

@@ -52,6 +52,7 @@ class Filing:
     photos: list = field(default_factory=list)  # raw bytes of each upload
     anonymous: bool = False  # SP4N-LAPOR! anonim: identity hidden from the agency's officers too
     confidential: bool = False  # SP4N-LAPOR! rahasia: hidden from every public output
+    locale: str = ""  # the filer's language ("id", "en"); "": the tenant's (notifications.py)
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -219,6 +220,7 @@ def file_complaint(tenant, actor, filing: Filing, channel: str, now: datetime | 
             filer_email_hash=keyed_hash(values["email"]) if values["email"] else "",
             notify_by=values["notify_by"], status="submitted", created_at=now, updated_at=now,
             anonymous=values["anonymous"], confidential=values["confidential"], outcome="",
+            filer_locale=(filing.locale or "")[:2] if (filing.locale or "")[:2] in ("id", "en") else "",
             **deadlines.on_filing(tenant, cat, now),  # response and resolution, on the tenant's calendar
         )
         db.session.add(complaint)

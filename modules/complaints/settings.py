@@ -9,6 +9,14 @@ CODE = "^[A-Za-z0-9_-]{1,32}$"
 TARGETS = ("response", "followup", "resolution")  # the service-level targets (deadlines.py)
 MAX_RADIUS_M = 5000
 
+# The steps of a complaint the filer may be told of (notifications.py), and those they are told of
+# unless the tenant chooses otherwise (issue 20.5): received, verified (with the agency that handles
+# it), forwarded to another agency, resolved or closed (rejected is a closing too), and when the
+# officers ask for information. Assigned and in progress stay quiet: one fix, not four messages.
+NOTIFY_STEPS = ("received", "verified", "assigned", "in_progress", "resolved", "closed", "rejected", "rerouted",
+                "asked", "reopened")
+DEFAULT_NOTIFY_STEPS = ("received", "verified", "rerouted", "resolved", "closed", "rejected", "asked")
+
 ATTRIBUTE = {
     "type": "object",
     "additionalProperties": False,
@@ -126,6 +134,26 @@ SCHEMA = {
                 "type": "object", "additionalProperties": False, "required": ["title", "text"],
                 "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 80},
                                "text": {"type": "string", "minLength": 1, "maxLength": 1000}}}},
+        },
+        "notify_steps": {
+            "type": "array", "uniqueItems": True, "items": {"enum": list(NOTIFY_STEPS)},
+            "default": list(DEFAULT_NOTIFY_STEPS),
+            "x-label": {"id": "Langkah yang diberitahukan kepada pelapor",
+                        "en": "Steps the filer is told of"},
+            "x-help": {"id": "Pelapor (dan pengikut pengaduan) menerima pesan hanya untuk langkah yang dipilih: "
+                             "diterima, diverifikasi, ditugaskan, dikerjakan, selesai ditangani, ditutup, ditolak, "
+                             "dialihkan ke dinas lain, diminta keterangan, dibuka kembali.",
+                       "en": "The filer (and the complaint's followers) get a message only for the chosen steps: "
+                             "received, verified, assigned, in progress, resolved, closed, rejected, forwarded to "
+                             "another agency, information asked, reopened."},
+        },
+        "sms_number": {
+            "type": "string", "pattern": "^(\\+?[0-9][0-9 -]{2,19})?$", "default": "",
+            "x-label": {"id": "Nomor SMS pengaduan", "en": "Complaints SMS number"},
+            "x-help": {"id": "Nomor tujuan SMS LAPOR, ditampilkan di mana pun pengaduan lewat SMS ditawarkan; "
+                             "kosong: pengaduan lewat SMS tidak ditawarkan.",
+                       "en": "The number LAPOR messages are sent to, shown wherever filing by SMS is offered; "
+                             "empty: filing by SMS is not offered."},
         },
     },
 }
@@ -270,3 +298,14 @@ def webhook_secret(tenant, settings: dict) -> str:
     means ``PAMONG_SECRET_<SLUG>__<NAME>`` of this tenant only (core.kit.tenant_secret); "" when
     the named variable has gone missing since the settings were saved."""
     return tenant_secret(tenant, settings.get("webhook_secret", ""))
+
+
+def notifies(tenant, step: str, settings: dict | None = None) -> bool:
+    """The tenant tells the filer and followers of ``step`` (one of ``NOTIFY_STEPS``)."""
+    chosen = (settings or settings_of(tenant)).get("notify_steps")
+    return step in (DEFAULT_NOTIFY_STEPS if chosen is None else chosen)
+
+
+def sms_number(tenant, settings: dict | None = None) -> str:
+    """The number citizens send LAPOR messages to; "" when the tenant offers no SMS filing."""
+    return ((settings or settings_of(tenant)).get("sms_number") or "").strip()

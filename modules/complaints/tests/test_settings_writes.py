@@ -6,6 +6,7 @@ import re
 
 from core.audit import AuditEntry
 from core.kit import db, tenant_scope
+from modules.complaints.settings import DEFAULT_NOTIFY_STEPS
 
 from .conftest import SETTINGS
 
@@ -60,7 +61,8 @@ def test_the_whole_document_saves_and_is_audited(app, client, make_tenant, creat
     with app.app_context():
         assert _row(tenant).settings == {**SETTINGS, "max_photos": 5, "default_category": "",
                                          "coordinator_phone": "", "map_tile_url": "", "map_attribution": "",
-                                         "boundaries": None, "response_templates": {}}  # a JSON field left empty
+                                         "boundaries": None, "response_templates": {}, "sms_number": "",
+                                         "notify_steps": list(DEFAULT_NOTIFY_STEPS)}  # a JSON field left empty
         (entry,) = _audit(tenant)
         assert entry.summary["before"]["max_photos"] == 2 and entry.summary["after"]["max_photos"] == 5
         assert entry.summary["after"]["categories"] == SETTINGS["categories"]

@@ -5,6 +5,7 @@ holds the blueprint and what they share, among it the session's memory of which 
 visitor has proven they filed (by filing it here, its access code, or its phone or e-mail)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Blueprint, g, send_file, session
@@ -41,11 +42,33 @@ def stylesheet():
 
 _PROVEN = "complaints_filer_of"
 MAX_PROVEN = 20
+# What this browser session filed: [["<tenant id>:<number>", <until, epoch seconds>], ...]. It lets a
+# filer who is not signed in reach their complaint (a *rahasia* one too) from the success page and
+# for a while after (issue 20.3); it expires so that a shared computer does not show a later
+# visitor the filer's details for long. The session cookie is signed, so it cannot be forged.
+_FILED = "complaints_filed_here"
+FILED_HOURS = 12
 
 
 def proven(complaint) -> bool:
-    """The visitor has shown this session that they filed ``complaint``."""
-    return f"{g.tenant.id}:{complaint.number}" in session.get(_PROVEN, [])
+    """The visitor has shown this session that they filed ``complaint`` (or filed it in this session)."""
+    key = f"{g.tenant.id}:{complaint.number}"
+    if key in session.get(_PROVEN, []):
+        return True
+    now = time.time()
+    return any(k == key and until > now for k, until in _filed_entries())
+
+
+def _filed_entries() -> list:
+    entries = session.get(_FILED, [])
+    return [e for e in entries if isinstance(e, (list, tuple)) and len(e) == 2] if isinstance(entries, list) else []
+
+
+def remember_filed(complaint) -> None:
+    """This session filed ``complaint``: it may see it for ``FILED_HOURS``."""
+    key, now = f"{g.tenant.id}:{complaint.number}", time.time()
+    kept = [[k, until] for k, until in _filed_entries() if k != key and until > now]
+    session[_FILED] = (kept + [[key, now + FILED_HOURS * 3600]])[-MAX_PROVEN:]
 
 
 def remember_filer(complaint) -> None:
@@ -101,6 +124,7 @@ def filing_from(form, files) -> Filing:
         latitude=form.latitude.data, longitude=form.longitude.data, name=form.name.data or "",
         phone=form.phone.data or "", email=form.email.data or "", notify_by=form.notify_by.data or "",
         photos=uploads, anonymous=bool(form.anonymous.data), confidential=bool(form.confidential.data),
+        locale=locale(),
     )
 
 
@@ -139,6 +163,13 @@ def _field_message(exc: ValidationError) -> str:
         "invalid_outcome": _("Choose how the complaint ended only when closing it without a fix."),
         "unchanged": _("Nothing was changed."),
         "invalid_contact": _("Give the phone number or e-mail address you filed with."),
+        "invalid_follow_contact": _("Give a mobile phone number (for example 0812 3456 7890) or an e-mail address."),
+        "invalid_code": _("This code is not right for this complaint. Check the message you received."),
+        "code_used": _("This code has already been used. Ask for a new code if you still want to follow."),
+        "code_expired": _("This code has expired or was tried too many times: ask for a new code."),
+        "invalid_score": _("Choose a score from 1 (very poor) to 5 (very good)."),
+        "not_closed": _("You can rate the handling only once the complaint is closed."),
+        "already_rated": _("This complaint has already been rated: a rating is given once."),
     }
     found = known.get(exc.code, exc.message)
     return found() if callable(found) else found

@@ -10,8 +10,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from core.kit import NotFound, ValidationError, current_actor, db, public
 
-from .. import filer_info, lookup, services, workflow
-from ..forms import AddInfoForm, ConfirmForm, FindForm, RecoverForm, ReopenForm, WithdrawForm
+from .. import filer_info, lookup, ratings, services, workflow
+from ..forms import AddInfoForm, ConfirmForm, FindForm, RatingForm, RecoverForm, ReopenForm, WithdrawForm
 from ..labels import gettext as _
 from ..limits import intake_limit
 from . import bp, proven, remember_filer, show_error
@@ -119,3 +119,14 @@ def add_info(number: str):
         g.tenant, current_actor().principal, c, form.text.data or "", uploads, access_key=key, proven=shown),
         _("Thank you: the officer handling your complaint will see what you added."))
 
+
+
+@bp.route("/track/<number>/rate", methods=["POST"])
+@intake_limit()
+@public
+def rate(number: str):
+    """The filer rates the handling of their closed complaint, once (ratings.py)."""
+    form = RatingForm(prefix="rate")
+    return _filer_action(number, form, "rating_form", lambda c, key, shown: ratings.rate(
+        g.tenant, current_actor().principal, c, form.score.data, form.comment.data or "", access_key=key,
+        proven=shown), _("Thank you for rating how your complaint was handled."))

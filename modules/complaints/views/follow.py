@@ -1,15 +1,28 @@
-"""Following a public complaint (anyone signed in): follow, stop following."""
+"""Following a public complaint: signed in (follow, stop following), or without an account by
+confirming a phone or e-mail with a single-use code, and stopping with the signed link every
+message carries (``follow.py``)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from flask_limiter.util import get_remote_address
 
-from core.kit import NotFound, current_actor, db, signed_in
+from core.kit import NotFound, ValidationError, csrf_exempt, current_actor, db, limiter, public, signed_in
 
 from .. import follow as following
+from ..forms import FollowCodeForm, FollowContactForm
 from ..labels import gettext as _
-from . import bp
-from .public import visible_or_404
+from ..limits import intake_limit
+from . import bp, locale, show_error
+from .public import track_context, visible_or_404
+
+# the pending request of this browser: {"number": ..., "row": follower row id, "to": masked contact}
+_PENDING = "complaints_follow_pending"
+CODE_RATE = "5 per 10 minutes;20 per day"  # codes sent per client and tenant (PAMONG_COMPLAINTS_CODE_RATE)
+
+
+def _code_key() -> str:
+    return f"complaints-code:{g.tenant.slug}:{get_remote_address()}"
 
 
 @bp.route("/track/<number>/follow", methods=["POST"])
@@ -38,3 +51,88 @@ def unfollow(number: str):
     db.session.commit()
     flash(_("You no longer follow complaint %(number)s.", number=complaint.number))
     return redirect(url_for("complaints.track", number=complaint.number))
+
+
+def _masked(channel: str, address: str) -> str:
+    if channel == "email":
+        name, _at, domain = address.partition("@")
+        return f"{name[:1]}…@{domain}"
+    return f"…{address[-4:]}"
+
+
+@bp.route("/track/<number>/follow/contact", methods=["POST"])
+@intake_limit()
+@limiter.limit(lambda: current_app.config.get("PAMONG_COMPLAINTS_CODE_RATE", CODE_RATE), key_func=_code_key,
+               methods=["POST"])
+@public
+def follow_by_contact(number: str):
+    """Ask for a code to follow without an account; the code page next."""
+    complaint = visible_or_404(number)
+    form = FollowContactForm(prefix="followc")
+    if complaint.confidential:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            row = following.request_follow(g.tenant, complaint, form.contact.data, locale())
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            if row.confirmed_at is not None:
+                flash(_("This contact already follows complaint %(number)s.", number=complaint.number))
+                return redirect(url_for("complaints.track", number=complaint.number))
+            session[_PENDING] = {"number": complaint.number, "row": row.id, "to": _masked(row.channel, row.contact)}
+            return redirect(url_for("complaints.follow_confirm", number=complaint.number))
+    return render_template("complaints/track.html", **track_context(complaint, follow_contact_form=form)), 400
+
+
+@bp.route("/track/<number>/follow/confirm", methods=["GET", "POST"])
+@intake_limit()
+@public
+def follow_confirm(number: str):
+    """Type back the code: the contact follows the complaint from now on."""
+    complaint = visible_or_404(number)
+    if complaint.confidential:
+        abort(404)
+    pending = session.get(_PENDING) or {}
+    form = FollowCodeForm()
+    if not pending:
+        flash(_("Give your phone number or e-mail address first: we send the code to it."))
+        return redirect(url_for("complaints.track", number=complaint.number) + "#follow-contact")
+    if request.method == "POST" and form.validate_on_submit():
+        row_id = pending.get("row") if pending.get("number") == complaint.number else None
+        try:
+            following.confirm_follow(g.tenant, complaint, row_id, form.code.data)
+        except ValidationError as exc:
+            db.session.commit()  # a wrong try is counted (MAX_TRIES); nothing else was written
+            show_error(form, exc)
+        else:
+            db.session.commit()
+            session.pop(_PENDING, None)
+            flash(_("You follow complaint %(number)s: you will be told when it changes. Every message has a "
+                    "link to stop.", number=complaint.number))
+            return redirect(url_for("complaints.track", number=complaint.number))
+    status = 400 if request.method == "POST" else 200
+    return render_template("complaints/follow_confirm.html", complaint=complaint, form=form,
+                           to=pending.get("to", ""), other=pending.get("number") != complaint.number,
+                           minutes=following.CODE_MINUTES), status
+
+
+@bp.route("/unfollow/<token>", methods=["GET", "POST"])
+@intake_limit()
+@public
+@csrf_exempt  # the signed token is the capability; a mail client's one-click POST carries no CSRF token
+def unfollow_link(token: str):
+    """The link in every message to a follower without an account: one button (GET shows it, so
+    that a mail scanner opening links stops nobody), no sign-in; a POST straight to the link also
+    works (a mail client's one-click unsubscribe, RFC 8058)."""
+    try:
+        following.check_unfollow_token(g.tenant, token)
+    except ValidationError:
+        return render_template("complaints/unfollow.html", invalid=True), 400
+    if request.method == "POST":
+        number = following.unfollow_by_token(g.tenant, token)
+        db.session.commit()
+        return render_template("complaints/unfollow.html", done=True, number=number)
+    return render_template("complaints/unfollow.html", token=token)

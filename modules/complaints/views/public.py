@@ -10,18 +10,18 @@ from flask import Response, abort, flash, g, make_response, redirect, render_tem
 
 from core.kit import NotFound, PamongError, ValidationError, current_actor, db, public, signed_in, unit_of_work, utcnow
 
-from .. import filer_info, follow, geo, photos as photo_store, redaction, services, workflow
+from .. import filer_info, follow, geo, photos as photo_store, ratings, redaction, services, workflow
 from ..forms import (
-    AddInfoForm, ComplaintForm, ConfirmForm, FindForm, ReopenForm, RerouteForm, TrackForm, TransitionForm,
-    WithdrawForm,
+    AddInfoForm, ComplaintForm, ConfirmForm, FindForm, FollowContactForm, RatingForm, ReopenForm, RerouteForm,
+    TrackForm, TransitionForm, WithdrawForm,
 )
 from ..labels import gettext as _
 from ..limits import intake_limit
 from ..models import ComplaintPhoto
-from ..settings import categories, settings_of
+from ..settings import categories, settings_of, sms_number
 from . import duplicates as views_duplicates
 from . import (
-    bp, fill_choices, filing_from, locale, narrow_villages, proven, show_error, unit_names, units,
+    bp, fill_choices, filing_from, locale, narrow_villages, proven, remember_filed, show_error, unit_names, units,
 )
 from .location import with_map_policy
 
@@ -31,7 +31,7 @@ _ACCESS = "complaints_access"
 @bp.route("/")
 @public
 def index():
-    return render_template("complaints/index.html", track=TrackForm(request.args),
+    return render_template("complaints/index.html", track=TrackForm(request.args), sms_number=sms_number(g.tenant),
                            complaints_map=geo.map_available(settings_of(g.tenant)) is not None)
 
 
@@ -59,9 +59,11 @@ def new():
                 db.session.rollback()
                 show_error(form, exc)
             else:
-                # shown once on the next page; the browser is not remembered as the filer (a shared
-                # computer would show the next visitor the filer's details): they prove it later
+                # the access code is shown once on the next page; the session remembers what it
+                # filed for a while only (views.FILED_HOURS: a shared computer), then the filer
+                # proves it with the code or their contact
                 session[_ACCESS] = {"number": complaint.number, "key": key}
+                remember_filed(complaint)
                 return redirect(url_for("complaints.filed", number=complaint.number))
         return filing_page(form, status=400)
     if request.args.get("district"):  # a link or a bookmark with the district chosen
@@ -121,7 +123,7 @@ def filed(number: str):
 def track_search():
     form = TrackForm(request.args)
     if not form.validate():
-        return render_template("complaints/index.html", track=form), 400
+        return render_template("complaints/index.html", track=form, sms_number=sms_number(g.tenant)), 400
     return redirect(url_for("complaints.track", number=form.number.data.strip().upper()))
 
 
@@ -215,6 +217,7 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
     open_, resolved = complaint.is_open, complaint.status == "resolved"
     can_reopen = workflow.may_reopen(tenant, complaint, now, settings)
     private = services.may_read_private(tenant, user, complaint, shown)
+    rating = ratings.rating_of(tenant, complaint) if complaint.status in ratings.RATEABLE else None
     return {
         "complaint": complaint, "names": unit_names(), "cat_names": _category_names(), "private": private,
         "identity": services.may_see_identity(tenant, user, complaint, shown),
@@ -232,6 +235,13 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
         "following": follow.is_following(tenant, user, complaint),
         "can_follow": user is not None and not complaint.confidential,
         "find_form": None if private else FindForm(number=complaint.number),
+        # following without an account (views/follow.py), and the filer's rating once closed (ratings.py)
+        "follow_contact_form": forms.get("follow_contact_form") or (
+            FollowContactForm(prefix="followc") if user is None and not complaint.confidential else None),
+        "rating": rating if private else None,
+        "rating_form": forms.get("rating_form") or (
+            RatingForm(prefix="rate") if may_be_filer and complaint.status in ratings.RATEABLE and rating is None
+            else None),
         "due": complaint.due(now), "reopen_days": settings["reopen_days"],
         **_officer_context(complaint, handler, forms.get("assign_form")),
     }

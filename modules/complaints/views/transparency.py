@@ -5,7 +5,7 @@ from flask import Response, current_app, g, render_template
 
 from core.kit import current_actor, page_arg, public, requires, utcnow
 
-from .. import transparency
+from .. import ratings, transparency
 from ..chart import bar_chart
 from ..labels import gettext as _
 from ..settings import categories
@@ -26,6 +26,7 @@ def transparency_page():
         "complaints/transparency.html", rep=rep, rows=rows, page=page, has_next=has_next, chart=chart,
         names=unit_names(), cat_names={c.code: c.name(locale()) for c in categories(g.tenant)},
         can_export=current_actor().can("complaints.export"),
+        ratings=ratings.summary(g.tenant),  # the filers' ratings (ratings.py; its own small query)
     )
 
 
