@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.kit import OrgUnit, db, tenant_scope
+from core.kit import OrgUnit, db, local_iso, tenant_scope
 
 from . import summary
 from .disclosure import HIDDEN, public_only, scrub  # noqa: F401  (scrub: used as transparency.scrub)
@@ -136,12 +136,13 @@ CSV_FIELDS = (
 )
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+def _cell(value, zone: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula; times in ISO 8601 with the tenant's
+    offset (``zone``), as Open311 and the JSON API give them."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return aware(value).isoformat(timespec="seconds")
+        return local_iso(aware(value), zone)
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -166,6 +167,6 @@ def export_csv(tenant) -> str:
             "escalation_level": c.escalation_level, "reopen_count": c.reopen_count,
             "address": scrub(c.address), "description": scrub(c.description),
         }
-        writer.writerow([_cell(values[f]) for f in CSV_FIELDS])
+        writer.writerow([_cell(values[f], tenant.timezone) for f in CSV_FIELDS])
     return out.getvalue()
 
