@@ -6,10 +6,12 @@ at most, in one statement. The counters move in the same transaction as the comp
 ``after_flush`` listener below takes each complaint written (filed, moved, closed, confirmed,
 re-routed, deleted) out of the counters it counted in before and adds it to those it counts in
 now, with one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per flush (keys in a fixed
-order, so two writers never wait on each other in a cycle). Every path that changes a complaint
-through the ORM is covered, whichever service or job it is; a bulk ``UPDATE complaints`` in raw SQL
-is not: run ``pamong complaints rebuild-summary`` after one (or after changing a tenant's time
-zone, which moves the local months).
+order, so two writers never wait on each other in a cycle). An ORM-enabled bulk
+``update(Complaint)``/``delete(Complaint)`` is seen too (``do_orm_execute``: the rows it touches
+are read before and after). Every path that changes a complaint through the ORM is covered,
+whichever service or job it is; raw SQL (``text("UPDATE complaints ...")``, an import writing the
+table directly) is not: run ``pamong complaints rebuild-summary`` after one (and after changing a
+tenant's time zone, which moves the local months).
 
 What a complaint counts in (``contribution``):
 
@@ -150,6 +152,47 @@ def _move_counters(session, flush_context):
         for key in contribution(before, _zone(session, tenant_id)):
             deltas[(tenant_id, *key)] -= 1
     apply(session.connection(), deltas)
+
+
+_DONE = "complaints_summary_done"
+
+
+def _touches(stmt) -> bool:
+    values = getattr(stmt, "_values", None)
+    if not values:  # an UPDATE by primary key with rows of parameters: assume it does
+        return True
+    names = {getattr(k, "key", None) or getattr(k, "name", None) or str(k) for k in values}
+    return bool(names & set(FIELDS))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_changes(state):
+    """An ORM-enabled ``update(Complaint)``/``delete(Complaint)`` (a bulk status change, say): the
+    rows it touches are read before and after, and the counters moved by the difference, in the
+    same transaction. (Raw SQL is not seen: ``rebuild`` after it.)"""
+    if not (state.is_update or state.is_delete) or state.execution_options.get(_DONE):
+        return None
+    if not any(m.class_ is Complaint for m in state.all_mappers):
+        return None
+    stmt = state.statement
+    if state.is_update and not _touches(stmt):
+        return None
+    session = state.session
+    columns = [Complaint.id, Complaint.tenant_id] + [getattr(Complaint, name) for name in FIELDS]
+    before = session.execute(sa.select(*columns).where(*stmt._where_criteria),
+                             execution_options={_DONE: True}).all()
+    result = state.invoke_statement()
+    after = []
+    if state.is_update and before:
+        after = session.execute(sa.select(*columns).where(Complaint.id.in_([row[0] for row in before])),
+                                execution_options={_DONE: True, "populate_existing": True}).all()
+    deltas: Counter = Counter()
+    for rows, sign in ((before, -1), (after, 1)):
+        for row in rows:
+            for key in contribution(dict(zip(FIELDS, row[2:])), _zone(session, row[1])):
+                deltas[(row[1], *key)] += sign
+    apply(session.connection(), deltas)
+    return result
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import delete, event, insert, update
 
 from core.kit import OrgUnit, db, tenant_scope, utcnow
 from modules.complaints import services, summary, transparency, workflow
@@ -66,6 +66,25 @@ def test_counters_follow_each_change_and_equal_a_rebuild(scoped, tenant):
     summary.rebuild(tenant)
     db.session.commit()
     assert _counters(tenant) == after
+
+
+def test_bulk_orm_updates_and_deletes_move_the_counters(scoped, tenant):
+    for _ in range(3):
+        _file(tenant)
+    _file(tenant, "JALAN")
+    db.session.commit()
+    with tenant_scope(tenant):
+        db.session.execute(update(Complaint).where(Complaint.category_code == "SAMPAH")
+                           .values(status="verified").execution_options(synchronize_session=False))
+        db.session.execute(update(Complaint).values(unread_updates=1).execution_options(synchronize_session=False))
+        db.session.execute(delete(Complaint).where(Complaint.category_code == "JALAN")
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    kept = _counters(tenant)
+    assert kept[("status", "verified")] == 3 and ("status", "submitted") not in kept and ("category", "JALAN") not in kept
+    summary.rebuild(tenant)
+    db.session.commit()
+    assert _counters(tenant) == kept
 
 
 def test_counters_are_the_tenants_own(scoped, tenant, make_tenant):
