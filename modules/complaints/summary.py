@@ -2,12 +2,13 @@
 
 No page every visitor sees aggregates over complaints: the transparency page and the home page's
 figures read ``complaint_figures`` (``models.ComplaintFigure``), a few hundred counters per tenant
-at most, in one statement. The counters move in the same transaction as the complaint: an ORM
+(a few thousand at the very most), in one statement. The counters move in the same transaction as the complaint: an ORM
 ``after_flush`` listener below takes each complaint written (filed, moved, closed, confirmed,
 re-routed, deleted) out of the counters it counted in before and adds it to those it counts in
-now, with one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per flush (keys in a fixed
-order, so two writers never wait on each other in a cycle). An ORM-enabled bulk
-``update(Complaint)``/``delete(Complaint)`` is seen too (``do_orm_execute``: the rows it touches
+now, with one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per flush (keys in a
+fixed order within it; a filing already waits on the tenant's number counter, so filings add no
+new waiting; two officers' transactions that move the same counters wait for each other's commit).
+An ORM-enabled bulk ``update(Complaint)``/``delete(Complaint)`` is seen too (``do_orm_execute``: the rows it touches
 are read before and after). Every path that changes a complaint through the ORM is covered,
 whichever service or job it is; raw SQL (``text("UPDATE complaints ...")``, an import writing the
 table directly) is not: run ``pamong complaints rebuild-summary`` after one (and after changing a
@@ -183,9 +184,11 @@ def _bulk_changes(state):
                              execution_options={_DONE: True}).all()
     result = state.invoke_statement()
     after = []
-    if state.is_update and before:
-        after = session.execute(sa.select(*columns).where(Complaint.id.in_([row[0] for row in before])),
-                                execution_options={_DONE: True, "populate_existing": True}).all()
+    if state.is_update:
+        ids = [row[0] for row in before]
+        for first in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            after += session.execute(sa.select(*columns).where(Complaint.id.in_(ids[first:first + 500])),
+                                     execution_options={_DONE: True}).all()
     deltas: Counter = Counter()
     for rows, sign in ((before, -1), (after, 1)):
         for row in rows:
