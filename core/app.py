@@ -67,6 +67,7 @@ def init_extensions(app: Flask) -> None:
         app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
         default_translation_directories=str(i18n.CORE_TRANSLATIONS),
     )
+    babel.date_formats = i18n.LocaleDateFormats(babel.default_date_formats)  # dates as Indonesia writes them
     from .auth.session import init_login
 
     init_login(app, login_manager)
@@ -111,6 +112,7 @@ def configure_templates(app: Flask, manager: ModuleManager) -> None:
     loaders += [FileSystemLoader(str(spec.path / "templates")) for spec in manager.modules.values()]
     app.jinja_loader = ChoiceLoader(loaders)
     app.jinja_env.globals.update(rupiah=i18n.rupiah, local_datetime=i18n.local_datetime, now_utc=i18n.now_utc)
+    app.jinja_env.filters.update(local_datetime=i18n.local_datetime)  # {{ when|local_datetime("short") }}
     from .portal.context import portal_context
 
     app.context_processor(portal_context)

@@ -158,7 +158,16 @@ def admin_items(app, tenant, user):
 
 @hookspec
 def dashboard_metrics(app, tenant):
-    """Return ``[{"label", "value"}]``: public transparency figures shown on the tenant's home page."""
+    """Return ``[{"label", "value"}]``: public transparency figures shown on the tenant's home page.
+
+    Hot path (issue 11.1): called on every view of the tenant's home page, by every visitor. Its
+    cost must not grow with the tenant's data: a constant number of SQL statements, none of them an
+    aggregate over the tenant's rows (no ``count(*)``/``GROUP BY`` over complaints, letters,
+    visits ...). Read figures kept as the rows change (a summary table updated in the same
+    transaction, as ``modules/complaints/summary.py`` does) or a cache with explicit invalidation;
+    never recompute on a cache miss. A module's tests check it: the same number of statements with
+    10 and with 10,000 rows (``modules/complaints/tests/test_summary.py`` shows how). Any future
+    hook called on a page every visitor sees says the same in its docstring."""
 
 
 # -- Access cards ---------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ looked up over the core's catalogue, so a module's templates and code find both.
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, format_currency, format_datetime, get_locale
+from flask_babel import Domain, format_currency, format_datetime, get_locale, get_timezone
 
 from .catalogues import ModuleDomain
 from .config import ROOT
+from .tenancy.zones import zone_name
 
 SUPPORTED = ("id", "en")
 LOCALE_COOKIE = "pamong_locale"  # the visitor's language choice; no session needed (issue 11.3)
@@ -62,15 +63,74 @@ def rupiah(amount: int) -> str:
     return format_currency(amount, "IDR", format_type="standard", currency_digits=False, format="¤ #,##0")
 
 
-def local_datetime(value, fmt: str = "medium") -> str:
-    """A UTC datetime shown in the current tenant's time zone and locale."""
+# Dates as Indonesia writes them, in both languages: day, month, year, a 24-hour clock, never the
+# US "11/30/26, 2:05 PM" nor a two-digit year (issue 20.6). English follows the Indonesian-English
+# (and British) order "30 Nov 2026 14:05"; Indonesian keeps CLDR's own time separator "14.05"
+# (PUEBI writes times with a full stop). The zone is not in these patterns: ``local_datetime`` adds
+# the tenant's WIB/WITA/WIT itself. Formats not listed here are CLDR's for the locale.
+DATE_FORMATS = {
+    "en": {
+        "date.short": "d MMM y", "date.medium": "d MMM y", "date.long": "d MMMM y", "date.full": "EEEE, d MMMM y",
+        "time.short": "HH:mm", "time.medium": "HH:mm:ss", "time.long": "HH:mm:ss", "time.full": "HH:mm:ss",
+        "datetime.short": "d MMM y HH:mm", "datetime.medium": "d MMM y HH:mm", "datetime.long": "d MMMM y HH:mm",
+        "datetime.full": "EEEE, d MMMM y HH:mm",
+    },
+    "id": {
+        "date.short": "d MMM y", "time.long": "HH.mm.ss", "time.full": "HH.mm.ss",
+        "datetime.short": "d MMM y HH.mm", "datetime.medium": "d MMM y HH.mm", "datetime.long": "d MMMM y HH.mm",
+        "datetime.full": "EEEE, d MMMM y HH.mm",
+    },
+}
+
+
+class LocaleDateFormats(dict):
+    """Flask-Babel's ``date_formats`` answered per request locale from ``DATE_FORMATS``, so that
+    ``format_date``/``format_datetime``/``format_time`` (and their Jinja filters) everywhere, in
+    every module, write dates the same way. Keys and defaults as Flask-Babel's own mapping."""
+
+    def __getitem__(self, key):
+        locale = get_locale()
+        language = locale.language if locale is not None else "id"
+        found = DATE_FORMATS.get(language, {}).get(key)
+        return found if found is not None else super().__getitem__(key)
+
+
+def _current_zone() -> str:
+    """The IANA name of the zone dates are shown in (the tenant's; Flask-Babel's timezone)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        return str(get_timezone())
+    return "Asia/Jakarta"
+
+
+def local_datetime(value, fmt: str = "medium", zone: bool = True) -> str:
+    """A UTC datetime in the current tenant's time zone and locale, with the zone's name:
+    "30 Nov 2026 22.05 WITA" (id), "30 Nov 2026 22:05 WITA" (en). ``fmt``: "short", "medium",
+    "long", "full" (``DATE_FORMATS``) or a Babel pattern; ``zone=False`` leaves the name off.
+    Also the Jinja filter ``local_datetime``: ``{{ c.created_at|local_datetime("short") }}``."""
     if value is None:
         return ""
     if value.tzinfo is None:
         from datetime import timezone
 
         value = value.replace(tzinfo=timezone.utc)
-    return format_datetime(value, fmt)
+    text = format_datetime(value, fmt)
+    return f"{text} {zone_name(_current_zone(), value)}" if zone else text
+
+
+def local_iso(value, zone: str | None = None) -> str | None:
+    """A datetime as ISO 8601 in the tenant's offset, to the second, as Open311 gives it
+    (``2026-11-30T22:05:00+08:00``): for JSON and CSV. ``zone``: an IANA name (default: the current
+    tenant's). None stays None; a naive value is taken as UTC."""
+    if value is None:
+        return None
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(zone or _current_zone())).isoformat(timespec="seconds")
 
 
 def now_utc():

@@ -17,6 +17,7 @@ from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
+from .i18n import local_iso  # ISO 8601 in the tenant's offset, for JSON and CSV (issue 20.6)
 from .jobs import periodic, task
 from .locking import for_change, read_snapshot, write_lock, write_transaction, writing
 from .params import (
@@ -67,7 +68,7 @@ from .api.schemas import ApiModel, ApiOutput, operation  # JSON endpoints declar
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
-    "lazy_gettext", "local_datetime", "module_domain", "module_settings", "ngettext", "periodic",
+    "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
     # core services (notifications, SMS, storage, personal data)
     "EncryptedText", "keyed_hash", "normalise_phone", "notify", "storage",

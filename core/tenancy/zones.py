@@ -48,3 +48,14 @@ def check_zone(value: str) -> str:
         raise ValueError(f"{hint}time zone '{value}' is not allowed here (one of: {names}; "
                          f"more with {SETTING})")
     return value
+
+
+def zone_name(zone: str, at=None) -> str:
+    """The short name of ``zone`` that people read beside a time: WIB, WITA or WIT for Indonesia's
+    three zones, else the offset, "UTC+10:00" (at ``at``, an aware datetime; now when None)."""
+    if zone in INDONESIA:
+        return INDONESIA[zone]
+    from datetime import datetime, timezone
+
+    offset = (at or datetime.now(timezone.utc)).astimezone(zoneinfo.ZoneInfo(zone)).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("", "+0000") else "UTC"

@@ -7,6 +7,7 @@ a public page shows how the tenant is doing; Open311 GeoReport v2 is served at `
 from core.kit import csrf_exempt, hookimpl
 
 from . import jobs  # noqa: F401  (registers the periodic SLA sweep with the queue)
+from . import summary  # noqa: F401  (keeps the public figures' counters with every complaint's change)
 from .labels import lazy_gettext as _l
 
 NAME = "complaints"

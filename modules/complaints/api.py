@@ -16,8 +16,8 @@ from flask import Blueprint, g, jsonify
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
-    NotFound, OrgUnit, PamongError, ValidationError, api_error, api_scope, current_actor, db,
-    operation, signed_webhook, utcnow,
+    NotFound, OrgUnit, PamongError, ValidationError, api_error, api_scope, current_actor, db, int_arg, json_object,
+    local_iso, operation, page_arg, signed_webhook, utcnow,
 )
 
 from . import channels, filer_info, queue, services, workflow
@@ -31,8 +31,8 @@ bp = Blueprint("complaints_api", __name__)
 
 
 def _time(value):
-    value = aware(value)
-    return value.isoformat(timespec="seconds") if value else None
+    """ISO 8601 in the tenant's offset, as Open311 gives it (``2026-11-30T22:05:00+08:00``)."""
+    return local_iso(aware(value))
 
 
 def represent(c, codes: dict[int, str], timeline: bool = False, photos: dict[int, int] | None = None) -> dict:

@@ -1,12 +1,40 @@
 """A grouped bar chart as inline SVG, drawn by the app (no JavaScript, no CDN, no inline styles:
-colours are SVG presentation attributes, which the Content-Security-Policy allows)."""
+colours are SVG presentation attributes, which the Content-Security-Policy allows).
+
+Sized to be read on a 360 px phone (issue 20.6): the drawing is 480 units wide and the page shows
+it at most 32rem wide (``complaints.css``), so a 14-unit label is about 10 px on a phone and 15 px
+on a desktop; months are named in the page's language ("Jul", with the year under the first month
+and under each January), never "26-07".
+"""
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 20, 40
+WIDTH, HEIGHT = 480, 250
+LEFT, RIGHT, TOP, BOTTOM = 36, 6, 14, 62
 COLOURS = ("#0b5394", "#6aa84f")
+
+
+def _first_of(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def month_name(month: str, pattern: str = "MMM y") -> str:
+    """A "YYYY-MM" month in the current language: "Jul 2026" (``pattern`` a Babel date pattern;
+    "MMM" for "Jul", "MMMM y" for "Juli 2026")."""
+    return format_date(_first_of(month), pattern, rebase=False)
+
+
+def month_axis(months: list[str]) -> list[tuple[str, str]]:
+    """Axis labels for "YYYY-MM" months: (short month name, year or "" ), the year given under the
+    first month and under each January."""
+    out = []
+    for i, month in enumerate(months):
+        out.append((month_name(month, "MMM"), month[:4] if i == 0 or month[5:7] == "01" else ""))
+    return out
 
 
 def _nice_max(value: int) -> int:
@@ -20,8 +48,12 @@ def _nice_max(value: int) -> int:
     return step * 4
 
 
-def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]]) -> Markup:
-    """``series`` is [(name, values)]: each label gets one bar per series, with a legend."""
+def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]],
+              axis: list[tuple[str, str]] | None = None) -> Markup:
+    """``series`` is [(name, values)]: each label gets one bar per series, with a legend. ``labels``
+    name the groups in full (the bars' tooltips); ``axis`` gives what is written under each group,
+    (line, second line), when shorter than the label (``month_axis``)."""
+    axis = axis or [(label, "") for label in labels]
     top = _nice_max(max([v for _, values in series for v in values] or [0]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group_w = plot_w / max(len(labels), 1)
@@ -34,7 +66,7 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]]
         value = top * i // 4
         y = TOP + plot_h - plot_h * i / 4
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
                      f'fill="#555">{value}</text>')
     for gi, label in enumerate(labels):
         x0 = LEFT + gi * group_w + group_w * 0.1
@@ -46,13 +78,16 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]]
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{COLOURS[si % 2]}">'
                 f"<title>{escape(label)}: {escape(name)} {value}</title></rect>"
             )
-        parts.append(
-            f'<text x="{x0 + group_w * 0.4:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle" '
-            f'font-size="10" fill="#555">{escape(label[2:])}</text>'
-        )
+        line, second = axis[gi]
+        centre = x0 + group_w * 0.4
+        parts.append(f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="14" '
+                     f'fill="#333">{escape(line)}</text>')
+        if second:
+            parts.append(f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 31}" text-anchor="middle" font-size="12" '
+                         f'fill="#555">{escape(second)}</text>')
     for si, (name, _) in enumerate(series):  # legend
-        x = LEFT + si * 160
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 16}" width="12" height="12" fill="{COLOURS[si % 2]}"/>')
-        parts.append(f'<text x="{x + 16}" y="{HEIGHT - 6}" font-size="12" fill="#1b1b1b">{escape(name)}</text>')
+        x = LEFT + si * (WIDTH - LEFT) / 2
+        parts.append(f'<rect x="{x:.1f}" y="{HEIGHT - 17}" width="13" height="13" fill="{COLOURS[si % 2]}"/>')
+        parts.append(f'<text x="{x + 18:.1f}" y="{HEIGHT - 6}" font-size="14" fill="#1b1b1b">{escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -277,3 +277,23 @@ class ComplaintRating(TenantOwned, db.Model):
     score: Mapped[int] = mapped_column(Integer)  # 1 (very poor) .. 5 (very good)
     comment: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ComplaintFigure(TenantOwned, db.Model):
+    """One counter of the tenant's public figures (``summary.py``), kept up to date in the same
+    transaction as every change of a complaint, so that no public page aggregates over complaints
+    (issue 11.1). ``dimension`` names what is counted, ``key`` which value of it: ("status",
+    "resolved"), ("category", "SAMPAH"), ("agency", "<org unit id>"), ("outcome", "fixed"),
+    ("confirmed", ""), ("filed", "2026-07") and ("fixed", "2026-07") (local months of filing and of
+    the fix), ("within_target", "1"/"0") and ("fix_minutes", "<bucket>") (filing to fix, a histogram).
+    ``n`` is the number of complaints counted there. Rebuilt from the complaints by
+    ``pamong complaints rebuild-summary``."""
+
+    __tablename__ = "complaint_figures"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "dimension", "key", name="uq_complaint_figures_tenant_dimension_key"),
+    )
+
+    dimension: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(40))
+    n: Mapped[int] = mapped_column(Integer, default=0)

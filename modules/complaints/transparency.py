@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
-import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from cachetools import TTLCache
+from core.kit import OrgUnit, db, local_iso, tenant_scope
 
-from core.kit import OrgUnit, db, tenant_scope
-
+from . import summary
 from .disclosure import HIDDEN, public_only, scrub  # noqa: F401  (scrub: used as transparency.scrub)
 from .labels import gettext, outcome_label, status_label
 from .models import OUTCOMES, STATUSES, Complaint, aware
@@ -39,27 +36,6 @@ class Report:
     confirmed: int = 0  # fixes the filer confirmed
 
 
-_CACHE: "TTLCache | None" = None
-_CACHE_LOCK = threading.Lock()
-
-
-def cached_report(tenant, now: datetime, locale: str, ttl: int) -> Report:
-    """``report()`` kept per tenant and language for ``ttl`` seconds (0: always fresh). The figures
-    aggregate every complaint of the tenant, so a busy public page must not recompute them per view."""
-    global _CACHE
-    if ttl <= 0:
-        return report(tenant, now)
-    with _CACHE_LOCK:
-        if _CACHE is None or _CACHE.ttl != ttl:
-            _CACHE = TTLCache(maxsize=4096, ttl=ttl)
-        hit = _CACHE.get((tenant.id, tenant.slug, locale))
-    if hit is None:
-        hit = report(tenant, now)
-        with _CACHE_LOCK:
-            _CACHE[(tenant.id, tenant.slug, locale)] = hit
-    return hit
-
-
 def _months(now_local: datetime, count: int) -> list[str]:
     year, month = now_local.year, now_local.month
     out = []
@@ -69,58 +45,56 @@ def _months(now_local: datetime, count: int) -> list[str]:
     return out[::-1]
 
 
+def _median_hours(histogram: dict[int, int]) -> float | None:
+    """The median of a histogram {bucket's lower bound in minutes: count}, in hours (the mean of
+    the two middle values for an even count, as ``statistics.median``)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = sorted({(total - 1) // 2, total // 2})
+    found, seen = [], 0
+    for bucket in sorted(histogram):
+        seen += histogram[bucket]
+        while wanted and wanted[0] < seen:
+            found.append(bucket)
+            wanted.pop(0)
+    return sum(found) / len(found) / 60
+
+
 def report(tenant, now: datetime, months: int = 12) -> Report:
+    """The tenant's figures, read from its counters (``summary.py``): two statements whatever the
+    number of complaints (the counters, then the names of the agencies counted)."""
     zone = ZoneInfo(tenant.timezone)
-    with tenant_scope(tenant):
-        by_status = dict(db.session.execute(
-            db.select(Complaint.status, db.func.count()).group_by(Complaint.status)
-        ).all())
-        by_category = db.session.execute(
-            db.select(Complaint.category_code, db.func.count()).group_by(Complaint.category_code)
-            .order_by(db.func.count().desc(), Complaint.category_code)
-        ).all()
-        by_agency = db.session.execute(
-            db.select(OrgUnit.name, db.func.count(Complaint.id)).join(OrgUnit, OrgUnit.id == Complaint.agency_id)
-            .group_by(OrgUnit.name).order_by(db.func.count(Complaint.id).desc(), OrgUnit.name)
-        ).all()
-        done = db.session.execute(
-            db.select(Complaint.created_at, Complaint.resolved_at, Complaint.resolved_within_target)
-            .where(Complaint.resolved_at.is_not(None), Complaint.outcome == "fixed")
-        ).all()
-        by_outcome = dict(db.session.execute(
-            db.select(Complaint.outcome, db.func.count()).where(Complaint.outcome != "").group_by(Complaint.outcome)
-        ).all())
-        confirmed = db.session.execute(
-            db.select(db.func.count()).select_from(Complaint).where(Complaint.confirmed_at.is_not(None))
-        ).scalar()
-        labels = _months(now.astimezone(zone), months)
-        start = datetime(int(labels[0][:4]), int(labels[0][5:]), 1, tzinfo=zone).astimezone(timezone.utc)
-        created = db.session.execute(
-            db.select(Complaint.created_at).where(Complaint.created_at >= start)
-        ).scalars().all()
-    hours = [(aware(r) - aware(c)).total_seconds() / 3600 for c, r, _ in done]
-    judged = [w for _, _, w in done if w is not None]
-    filed_by_month = {m: 0 for m in labels}
-    resolved_by_month = {m: 0 for m in labels}
-    for when in created:
-        key = aware(when).astimezone(zone).strftime("%Y-%m")
-        if key in filed_by_month:
-            filed_by_month[key] += 1
-    for _, when, _ in done:
-        key = aware(when).astimezone(zone).strftime("%Y-%m")
-        if key in resolved_by_month:
-            resolved_by_month[key] += 1
+    labels = _months(now.astimezone(zone), months)
+    counts = summary.counters(tenant, since_month=labels[0])
+    by_dim: dict[str, dict[str, int]] = {}
+    for (dimension, key), n in counts.items():
+        by_dim.setdefault(dimension, {})[key] = n
+    by_status = by_dim.get("status", {})
+    agencies = {int(k): n for k, n in by_dim.get("agency", {}).items() if k.isdigit() and n}
+    names = {}
+    if agencies:
+        with tenant_scope(tenant):
+            names = dict(db.session.execute(
+                db.select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(sorted(agencies)))).all())
+    by_agency: dict[str, int] = {}
+    for unit_id, n in agencies.items():
+        name = names.get(unit_id, str(unit_id))
+        by_agency[name] = by_agency.get(name, 0) + n
+    within = by_dim.get("within_target", {})
+    judged = within.get("1", 0) + within.get("0", 0)
+    outcomes = by_dim.get("outcome", {})
     return Report(
         total=sum(by_status.values()),
         by_status=[(s, status_label(s), by_status.get(s, 0)) for s in STATUSES],
-        by_category=[(code, n) for code, n in by_category],
-        by_agency=[(name, n) for name, n in by_agency],
-        resolved=len(done),
-        median_hours=statistics.median(hours) if hours else None,
-        within_target=(sum(1 for w in judged if w) / len(judged)) if judged else None,
-        series=[(m, filed_by_month[m], resolved_by_month[m]) for m in labels],
-        by_outcome=[(o, outcome_label(o), by_outcome.get(o, 0)) for o in OUTCOMES],
-        confirmed=confirmed or 0,
+        by_category=sorted(((c, n) for c, n in by_dim.get("category", {}).items() if n), key=lambda x: (-x[1], x[0])),
+        by_agency=sorted(by_agency.items(), key=lambda x: (-x[1], x[0])),
+        resolved=sum(by_dim.get("fix_minutes", {}).values()),
+        median_hours=_median_hours({int(k): n for k, n in by_dim.get("fix_minutes", {}).items()}),
+        within_target=(within.get("1", 0) / judged) if judged else None,
+        series=[(m, by_dim.get("filed", {}).get(m, 0), by_dim.get("fixed", {}).get(m, 0)) for m in labels],
+        by_outcome=[(o, outcome_label(o), outcomes.get(o, 0)) for o in OUTCOMES],
+        confirmed=by_dim.get("confirmed", {}).get("", 0),
     )
 
 
@@ -144,13 +118,14 @@ def public_row(c: Complaint) -> dict:
 
 
 def headline(tenant) -> list[dict]:
-    """Two figures for the tenant's home page."""
-    from core.kit import utcnow
-
-    rep = report(tenant, utcnow(), months=1)
-    out = [{"label": gettext("Complaints received"), "value": rep.total}]
-    if rep.within_target is not None:
-        out.append({"label": gettext("Resolved within target"), "value": f"{rep.within_target:.0%}"})
+    """Two figures for the tenant's home page, from its counters: one statement whatever the number
+    of complaints (the ``dashboard_metrics`` contract, ``core/hookspecs.py``)."""
+    counts = summary.counters(tenant, dimensions=("status", "within_target"))
+    total = sum(n for (dimension, _k), n in counts.items() if dimension == "status")
+    out = [{"label": gettext("Complaints received"), "value": total}]
+    met, missed = counts.get(("within_target", "1"), 0), counts.get(("within_target", "0"), 0)
+    if met + missed:
+        out.append({"label": gettext("Resolved within target"), "value": f"{met / (met + missed):.0%}"})
     return out
 
 
@@ -161,12 +136,13 @@ CSV_FIELDS = (
 )
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+def _cell(value, zone: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula; times in ISO 8601 with the tenant's
+    offset (``zone``), as Open311 and the JSON API give them."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return aware(value).isoformat(timespec="seconds")
+        return local_iso(aware(value), zone)
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -191,6 +167,6 @@ def export_csv(tenant) -> str:
             "escalation_level": c.escalation_level, "reopen_count": c.reopen_count,
             "address": scrub(c.address), "description": scrub(c.description),
         }
-        writer.writerow([_cell(values[f]) for f in CSV_FIELDS])
+        writer.writerow([_cell(values[f], tenant.timezone) for f in CSV_FIELDS])
     return out.getvalue()
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response
 
-from core.kit import OutOfBounds, check_datetime
+from core.kit import OutOfBounds, check_datetime, local_iso
 
 FORMATS = ("xml", "json")
 # the element name of each list's items, by the list's own element name
@@ -89,12 +89,9 @@ def check_format(fmt: str) -> str:
 
 
 def w3c(value: datetime | None, zone: str) -> str | None:
-    """A W3C date-time in the tenant's zone, to the second: ``2026-03-01T10:00:00+08:00``."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
+    """A W3C date-time in the tenant's zone, to the second: ``2026-03-01T10:00:00+08:00`` (the core's
+    ``local_iso``, as the JSON API and the CSV give times)."""
+    return local_iso(value, zone)
 
 
 def parse_w3c(raw: str, name: str, zone: str) -> datetime:

@@ -1,12 +1,12 @@
 """The public transparency page and the admin's CSV export."""
 from __future__ import annotations
 
-from flask import Response, current_app, g, render_template
+from flask import Response, g, render_template
 
 from core.kit import current_actor, page_arg, public, requires, utcnow
 
 from .. import ratings, transparency
-from ..chart import bar_chart
+from ..chart import bar_chart, month_axis, month_name
 from ..labels import gettext as _
 from ..settings import categories
 from . import bp, locale, unit_names
@@ -16,14 +16,18 @@ from . import bp, locale, unit_names
 @public
 def transparency_page():
     page = page_arg()
-    rep = transparency.cached_report(g.tenant, utcnow(), locale(), current_app.config["PAMONG_PUBLIC_FIGURES_TTL"])
+    rep = transparency.report(g.tenant, utcnow())  # the counters: fresh after every change, flat in the data
     rows, has_next = transparency.public_list(g.tenant, page=page)
+    months = [m for m, _f, _r in rep.series]
+    month_names = {m: month_name(m) for m in months}  # "Jul 2026"
     chart = bar_chart(
-        _("Complaints per month"), [m for m, _f, _r in rep.series],
+        _("Complaints per month"), [month_names[m] for m in months],
         [(_("Received"), [f for _m, f, _r in rep.series]), (_("Resolved"), [r for _m, _f, r in rep.series])],
+        axis=month_axis(months),
     )
     return render_template(
         "complaints/transparency.html", rep=rep, rows=rows, page=page, has_next=has_next, chart=chart,
+        month_names=month_names,
         names=unit_names(), cat_names={c.code: c.name(locale()) for c in categories(g.tenant)},
         can_export=current_actor().can("complaints.export"),
         ratings=ratings.summary(g.tenant),  # the filers' ratings (ratings.py; its own small query)
