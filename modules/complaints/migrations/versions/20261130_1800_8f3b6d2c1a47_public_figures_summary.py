@@ -8,7 +8,7 @@ in 6-minute buckets below 48 hours, 0.1 day up to a year and a day, whole days b
 years). Downgrade drops the table.
 
 Revision ID: 8f3b6d2c1a47
-Revises: 5d1c7e2a9f40
+Revises: f1e7c0a2b3d4
 Create Date: 2026-11-30 18:00:00
 """
 from collections import Counter
@@ -22,7 +22,7 @@ from core.tenancy.keys import create_tenant_table
 
 
 revision = '8f3b6d2c1a47'
-down_revision = '5d1c7e2a9f40'
+down_revision = 'f1e7c0a2b3d4'
 branch_labels = None
 depends_on = None
 

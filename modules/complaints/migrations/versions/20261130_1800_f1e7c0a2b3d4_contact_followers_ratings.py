@@ -7,7 +7,7 @@ text) with a keyed hash beside it. Both new tables are tenant-owned ((tenant_id,
 foreign key to complaints); Row Level Security is applied to every tenant_id table by core.rls.
 
 Revision ID: f1e7c0a2b3d4
-Revises: 5d1c7e2a9f40
+Revises: b7f3c2a91e64
 Create Date: 2026-11-30 18:00:00
 """
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from alembic import op
 from core.kit import create_tenant_table, tenant_fk
 
 revision = 'f1e7c0a2b3d4'
-down_revision = '5d1c7e2a9f40'
+down_revision = 'b7f3c2a91e64'
 branch_labels = None
 depends_on = None
 
