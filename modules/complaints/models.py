@@ -285,7 +285,8 @@ class ComplaintFigure(TenantOwned, db.Model):
     (issue 11.1). ``dimension`` names what is counted, ``key`` which value of it: ("status",
     "resolved"), ("category", "SAMPAH"), ("agency", "<org unit id>"), ("outcome", "fixed"),
     ("confirmed", ""), ("filed", "2026-07") and ("fixed", "2026-07") (local months of filing and of
-    the fix), ("within_target", "1"/"0") and ("fix_minutes", "<bucket>") (filing to fix, a histogram).
+    the fix), ("within_target", "1"/"0") and ("fix_minutes", "<bucket>") (filing to fix, a histogram),
+    ("rating", "1".."5") (the filers' ratings, moved by ``ratings.rate``).
     ``n`` is the number of complaints counted there. Rebuilt from the complaints by
     ``pamong complaints rebuild-summary``."""
 

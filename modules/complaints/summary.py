@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, attributes
 
 from core.kit import Tenant, db, tenant_scope
 
-from .models import Complaint, ComplaintFigure, aware
+from .models import Complaint, ComplaintFigure, ComplaintRating, aware
 
 FIELDS = ("status", "category_code", "agency_id", "created_at", "outcome", "confirmed_at", "resolved_at",
           "resolved_within_target")
@@ -257,5 +257,8 @@ def rebuild(tenant) -> int:
             count += 1
             for key in contribution(dict(zip(FIELDS, row)), zone):
                 totals[(tenant.id, *key)] += 1
+        for score, n in db.session.execute(  # the filers' ratings (ratings.py moves them one by one)
+                sa.select(ComplaintRating.score, sa.func.count()).group_by(ComplaintRating.score)):
+            totals[(tenant.id, "rating", str(score))] += n
         apply(db.session.connection(), totals)
     return count
