@@ -29,7 +29,9 @@ VALUE = {"rows": [{"code": "A", "size": 2, "on": True, "tags": ["x", "y"], "inne
 
 @pytest.fixture
 def ctx(app):
-    with app.test_request_context():
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):  # the messages as written (they are translated)
         yield
 
 
