@@ -561,6 +561,29 @@ def _as_absent(value, sub: dict) -> bool:
     return value in ([], {}) or value is False
 
 
+def keep_written(schema: dict, settings, stored):
+    """``settings`` read from the form, with the optional values the ``stored`` document wrote out
+    that mean the same as leaving them out (``required = false``, an empty list, a default) put
+    back where the form left them out, so saving a form unchanged stores what the tenant file says
+    (no drift from ``tenant export``, no audit entry for nothing). Rows are matched by position,
+    named entries by name; only values equal in meaning are put back."""
+    if isinstance(settings, list) and isinstance(stored, list) and isinstance(schema.get("items"), dict):
+        for new, old in zip(settings, stored):
+            keep_written(schema["items"], new, old)
+    elif isinstance(settings, dict) and isinstance(stored, dict):
+        props = schema.get("properties") or {}
+        entry = schema.get("additionalProperties")
+        for key, old in stored.items():
+            sub = props.get(key, entry if isinstance(entry, dict) else None)
+            if not isinstance(sub, dict):
+                continue
+            if key in settings:
+                keep_written(sub, settings[key], old)
+            elif props and key in props and key not in (schema.get("required") or []) and _as_absent(old, sub):
+                settings[key] = old
+    return settings
+
+
 def _filled_rows(name: str, form) -> set[int]:
     """The numbers of the rows of list ``name`` where something was typed (one pass over the form).
     A checkbox (its hidden "" companion, then what is ticked) and the counters of the lists inside

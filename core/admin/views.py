@@ -104,6 +104,7 @@ def module_settings(name: str):
         posted = request.form
         opened_on = request.form.get(settings_form.VERSION_FIELD)
         values, errors = settings_form.parse(spec.schema, request.form)
+        settings_form.keep_written(spec.schema, values, row.settings if row else {})
         adding = request.form.get(settings_form.ADD_FIELD)
         if adding:  # "add a row": the form again with one more empty row, nothing checked or saved
             more, errors = {adding: 1}, {}
