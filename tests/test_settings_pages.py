@@ -59,6 +59,9 @@ def test_the_demo_tenants_settings_save_unchanged_through_the_form(app, client, 
     text = text.replace('domains = ["makassar.localhost"]', f'domains = ["{slug}.localhost"]')
     path = tmp_path / f"{slug}.toml"
     path.write_text(text)
+    import shutil  # the boundaries file it names lives in the tenants folder (complaints/geo.py)
+
+    shutil.copy("tenants/makassar-boundaries.geojson", app.config["PAMONG_TENANTS_DIR"])
     result = CliRunner().invoke(cli, ["tenant", "apply", str(path)], obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0, result.output
     with app.app_context():

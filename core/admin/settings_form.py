@@ -103,12 +103,14 @@ def help_of(sub: dict) -> str:
 
 def kind_of(sub: dict) -> str:
     """The widget a (sub)schema gets: select, checkbox, number, text, lines, choices, rows, map,
-    group or json."""
+    group, json, or text_or_json (a string type that may also be a JSON object or list)."""
     if not isinstance(sub, dict):
         return "json"
     if "enum" in sub:
         return "select"
     kind = sub.get("type")
+    if isinstance(kind, list) and "string" in kind:
+        return "text_or_json"  # e.g. a file's name, or the document itself (complaints' boundaries)
     if kind == "boolean":
         return "checkbox"
     if kind in ("integer", "number"):
@@ -150,7 +152,7 @@ def _shown(value, kind: str) -> str:
         return str(value)
     if kind == "lines":
         return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if kind == "json":
+    if kind in ("json", "text_or_json"):
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
     return str(value)
 
@@ -453,6 +455,8 @@ def _read(name: str, sub: dict, form, errors: dict, top: bool = False, required:
     raw = (form.get(name) or "").strip()
     if kind == "json":
         return _json(name, raw, errors)
+    if kind == "text_or_json":  # text as typed; JSON when it is an object or a list
+        return _json(name, raw, errors) if raw[:1] in ("{", "[") else raw
     if kind == "lines":
         if raw.startswith("["):
             return _json(name, raw, errors)

@@ -123,17 +123,24 @@ SCHEMA = {
                              "from the coordinates."},
         },
         "response_templates": {
-            "type": "object", "default": {},
-            "description": "Ready answers officers start a note from, by category code: [{title, text}]",
+            "type": "array", "default": [], "maxItems": 200,
+            "description": "Ready answers officers start a note from: rows of {category, title, text}",
             "x-label": {"id": "Templat tanggapan", "en": "Response templates"},
-            "x-help": {"id": "Per kode kategori, daftar tanggapan siap pakai (judul dan teks) yang dapat dipilih "
-                             "petugas untuk mengisi catatan kepada pelapor.",
-                       "en": "By category code, ready answers (a title and a text) an officer can pick to fill in "
-                             "the note to the filer."},
-            "additionalProperties": {"type": "array", "maxItems": 20, "items": {
-                "type": "object", "additionalProperties": False, "required": ["title", "text"],
-                "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 80},
-                               "text": {"type": "string", "minLength": 1, "maxLength": 1000}}}},
+            "x-help": {"id": "Tanggapan siap pakai per kategori (judul dan teks) yang dapat dipilih petugas untuk "
+                             "mengisi catatan kepada pelapor.",
+                       "en": "Ready answers per category (a title and a text) an officer can pick to fill in the "
+                             "note to the filer."},
+            "items": {
+                "type": "object", "additionalProperties": False, "required": ["category", "title", "text"],
+                "properties": {
+                    "category": {"type": "string", "pattern": CODE,
+                                 "x-label": {"id": "Kode kategori", "en": "Category code"}},
+                    "title": {"type": "string", "minLength": 1, "maxLength": 80,
+                              "x-label": {"id": "Judul", "en": "Title"}},
+                    "text": {"type": "string", "minLength": 1, "maxLength": 1000,
+                             "x-label": {"id": "Teks tanggapan", "en": "Text of the answer"}},
+                },
+            },
         },
         "notify_steps": {
             "type": "array", "uniqueItems": True, "items": {"enum": list(NOTIFY_STEPS)},
@@ -252,11 +259,12 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"category code '{rows[index]['code']}' is used twice", where=f"{here}.categories.{index}.code",
                                   code="duplicate_category",
                                   local=_l("The category code %(code)s is used twice.", code=rows[index]["code"]))
-    for code in sorted(settings.get("response_templates") or {}):
+    for index, answer in enumerate(settings.get("response_templates") or []):
+        code = answer.get("category", "")
         if code.lower() not in codes:
             raise ValidationError(
-                f"response_templates names category '{code}', which is not one of the categories",
-                where=f"{here}.response_templates.{code}", code="unknown_category",
+                f"response_templates row {index + 1} names category '{code}', which is not one of the categories",
+                where=f"{here}.response_templates.{index}.category", code="unknown_category",
                 local=_l("The category %(code)s is not one of the categories above.", code=code),
             )
     if settings.get("default_category"):
@@ -284,8 +292,8 @@ def _check_map(tenant, settings: dict) -> None:
 
 def response_templates(tenant, code: str, settings: dict | None = None) -> list[dict]:
     """The ready answers ({title, text}) of category ``code``, as the tenant configured them."""
-    found = (settings or settings_of(tenant)).get("response_templates") or {}
-    return [dict(t) for t in found.get(code, [])]
+    rows = (settings or settings_of(tenant)).get("response_templates") or []
+    return [{"title": r["title"], "text": r["text"]} for r in rows if r.get("category", "").lower() == code.lower()]
 
 
 def webhook_configured(settings: dict) -> bool:

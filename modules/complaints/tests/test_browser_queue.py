@@ -20,8 +20,8 @@ TEMPLATE = "Sampah sudah diangkut oleh petugas kebersihan."
 
 def test_an_officer_filters_takes_and_resolves_with_a_photo_on_a_phone(app, browser, live_server, create_tenant,
                                                                        create_user, screenshot):
-    tenant = create_tenant(modules={"complaints": {**SETTINGS, "response_templates": {
-        "SAMPAH": [{"title": "Sudah diangkut", "text": TEMPLATE}]}}}, agencies=AGENCIES, districts=DISTRICTS)
+    tenant = create_tenant(modules={"complaints": {**SETTINGS, "response_templates": [
+        {"category": "SAMPAH", "title": "Sudah diangkut", "text": TEMPLATE}]}}, agencies=AGENCIES, districts=DISTRICTS)
     email = create_user(tenant, "officer", agency="DLH", email=f"{unique('dlh')}@example.test")
     with app.app_context(), tenant_scope(tenant):
         numbers = []

@@ -276,8 +276,8 @@ def test_a_batch_with_a_complaint_the_officer_may_not_touch_is_refused_whole(app
 def test_a_response_template_fills_the_note_and_the_fix_gets_a_photo(app, make_tenant, create_user, login, user_of):
     from io import BytesIO
 
-    tenant = make_tenant({**SETTINGS, "response_templates": {"SAMPAH": [
-        {"title": "Diangkut", "text": "Sampah sudah diangkut oleh petugas kebersihan."}]}})
+    tenant = make_tenant({**SETTINGS, "response_templates": [
+        {"category": "SAMPAH", "title": "Diangkut", "text": "Sampah sudah diangkut oleh petugas kebersihan."}]})
     officer_email = create_user(tenant, "officer", agency="DLH")
     client = app.test_client()
     login(client, officer_email, tenant)
@@ -304,7 +304,7 @@ def test_response_templates_must_name_a_category(app, tenant):
     from modules.complaints.settings import check_settings
 
     with app.app_context(), pytest.raises(ValidationError) as caught:
-        check_settings(tenant, {**SETTINGS, "response_templates": {"BANJIR": [{"title": "a", "text": "b"}]}})
+        check_settings(tenant, {**SETTINGS, "response_templates": [{"category": "BANJIR", "title": "a", "text": "b"}]})
     assert "BANJIR" in str(caught.value) and "response_templates" in caught.value.where
 
 

@@ -27,10 +27,14 @@ def _settings_row(tenant):
 
 def _form(settings):
     """The admin form's fields for a whole complaints settings document."""
+    from core.admin.settings_form import kind_of
+
     from ..settings import SCHEMA
 
     whole = {key: sub["default"] for key, sub in SCHEMA["properties"].items()} | settings  # every field
-    return {k: (json.dumps(v) if isinstance(v, (list, dict)) else str(v)) for k, v in whole.items()}
+    # lists and tables as JSON (the form takes that too); boxes ticked as the form posts them
+    return {k: ([""] + [str(x) for x in v] if kind_of(SCHEMA["properties"][k]) == "choices"
+                else json.dumps(v) if isinstance(v, (list, dict)) else str(v)) for k, v in whole.items()}
 
 
 @pytest.fixture
