@@ -147,6 +147,12 @@ def test_a_code_expires_and_wrong_tries_are_limited_and_rahasia_cannot_be_follow
         following.request_follow(tenant, complaint, "warga@example.test", "en", now=now)
         (_, code2) = [re.search(CODE, b).group(1) for _c, to, b in outbox(tenant, "complaints:follow")]
         assert following.confirm_follow(tenant, complaint, row.id, code2, now=now).confirmed_at is not None
+        try:  # the same code a second time
+            following.confirm_follow(tenant, complaint, row.id, code2, now=now)
+        except services.ValidationError as exc:
+            assert exc.code == "code_used"
+        else:
+            raise AssertionError("a code was used twice")
         assert outbox(tenant, "complaints:follow")[-1][2].startswith("Your code")  # their language
         try:
             following.request_follow(tenant, services.get_by_number(tenant, secret), PHONE, now=now)
