@@ -17,10 +17,9 @@ from ..extensions import db, limiter
 from . import tokens
 from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm, SmsCodeForm
 from .invitations import invite, request_reset, set_password_from_link
-from .models import Membership, User
 from .permissions import public, requires
 from .registration import open_for, register as register_account, verify as verify_account, verify_sms as check_sms_code
-from .service import find_user
+from .service import find_user, tenant_member
 from .views import bp
 
 
@@ -203,11 +202,8 @@ def admin_invite(user_id: int):
     (by SMS if a phone number is given). Audited as ``auth.invitation_sent``."""
     from flask import request
 
-    user = db.session.get(User, user_id)
-    member = user is not None and db.session.execute(
-        db.select(Membership.id).where(Membership.user_id == user.id).limit(1)
-    ).first() is not None
-    if not member:
+    user = tenant_member(user_id)
+    if user is None:
         abort(404)
     if user.is_operator and not current_user.is_operator:
         abort(403)  # a tenant admin does not reset the deployment's operators

@@ -227,3 +227,13 @@ def members_of(tenant, role: str, agency_id: int | None = None) -> list[User]:
         if agency_id is not None:
             query = query.where(Membership.agency_id == agency_id)
         return list(db.session.execute(query.order_by(User.id)).unique().scalars())
+
+
+def tenant_member(user_id: int):
+    """The ``User`` with this id if they hold a role in the tenant in scope (``Membership`` is
+    tenant-owned: the ORM's tenant filter applies), else None: what a tenant admin may act on."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    found = db.session.execute(db.select(Membership.id).where(Membership.user_id == user.id).limit(1)).first()
+    return user if found is not None else None

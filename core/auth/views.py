@@ -8,11 +8,10 @@ from ..audit import record
 from ..extensions import db, limiter
 from . import throttle
 from .forms import LoginForm, PasswordForm
-from .models import Membership, User
 from .next_url import safe_next
 from .passwords import burn, verify_password
 from .permissions import public, requires, signed_in
-from .service import change_password, end_sessions, find_user, sign_out_everywhere
+from .service import change_password, end_sessions, find_user, sign_out_everywhere, tenant_member
 
 bp = Blueprint("auth", __name__)
 
@@ -103,11 +102,8 @@ def logout():
 @requires("core.admin")
 def admin_sign_out_everywhere(user_id: int):
     """A tenant admin ends every session of a person with a role in the tenant (audited)."""
-    user = db.session.get(User, user_id)
-    member = user is not None and db.session.execute(
-        db.select(Membership.id).where(Membership.user_id == user.id).limit(1)
-    ).first() is not None
-    if not member:
+    user = tenant_member(user_id)
+    if user is None:
         abort(404)
     if user.is_operator and not current_user.is_operator:
         abort(403)  # a tenant admin does not sign the deployment's operators out
