@@ -154,6 +154,17 @@ def database_roles(db_url: str, owner_url: str) -> dict:
     }
 
 
+DEMO_PUBLIC_URL_FILE = "demo_public_url"  # written by `pamong demo` (core/commands/server.py)
+
+
+def demo_public_url() -> str:
+    """The address the demo of this instance folder serves on, or "" (no demo ran here)."""
+    try:
+        return (_instance_dir() / DEMO_PUBLIC_URL_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
 def security_config() -> dict:
     """Proxies, the public address, the remember cookie and sign-in throttling (core/proxy.py,
     core/auth/session.py, core/auth/throttle.py)."""
@@ -164,7 +175,9 @@ def security_config() -> dict:
         # proxy hops in front of the app whose X-Forwarded-* headers are believed (0: none)
         "PAMONG_TRUSTED_PROXIES": trusted_proxies(env("PAMONG_TRUSTED_PROXIES", "0")),
         # the deployment's own address, e.g. https://layanan.example.go.id (Open311 discovery, links)
-        "PAMONG_PUBLIC_URL": env("PAMONG_PUBLIC_URL", ""),
+        # (else the address `pamong demo` serves on, which it notes in the instance folder, so that a
+        # CLI command run beside the demo, e.g. an invitation, links to it too)
+        "PAMONG_PUBLIC_URL": env("PAMONG_PUBLIC_URL", "") or demo_public_url(),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=int(env("PAMONG_REMEMBER_DAYS", "30"))),
         # per account: after FAILURES wrong passwords within WINDOW seconds, each further attempt

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -139,7 +140,12 @@ def demo(no_serve, host, port):
         _check_port(host, port)  # before anything is set up or printed
     app.config["PAMONG_DEMO"] = True  # the demo may log in as the owner and SET ROLE (core/rls.py)
     # links in messages open on this server (core/links.py), unless the environment names an address
-    app.config["PAMONG_PUBLIC_URL"] = app.config.get("PAMONG_PUBLIC_URL") or f"http://{host}:{port}"
+    if not os.environ.get("PAMONG_PUBLIC_URL"):
+        app.config["PAMONG_PUBLIC_URL"] = f"http://{host}:{port}"
+        if not no_serve:  # noted for the CLI beside it (core.config.demo_public_url)
+            from ..config import DEMO_PUBLIC_URL_FILE
+
+            Path(app.config["INSTANCE_DIR"], DEMO_PUBLIC_URL_FILE).write_text(app.config["PAMONG_PUBLIC_URL"] + "\n")
     try:
         tenants, accounts = run_demo(app, app.config["PAMONG_TENANTS_DIR"])
     except PamongError as exc:
