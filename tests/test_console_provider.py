@@ -42,3 +42,12 @@ def test_outside_the_demo_nothing_is_printed(capsys):
     assert capsys.readouterr().err == ""
     ConsoleProvider({"PAMONG_DEMO": False, "PAMONG_CONSOLE_ECHO": True}).send(_message("sms", "+6281234567789"))
     assert "+62812****789" in capsys.readouterr().err
+
+
+def test_a_body_naming_its_own_recipient_is_masked_too(capsys):
+    """An invitation says whom it is for: the terminal shows that address masked as in the header."""
+    message = Outgoing(id=8, tenant_id=3, channel="email", to="rina.baru@example.test", subject="Undangan",
+                       body="Akun untuk rina.baru@example.test: atur kata sandi di http://127.0.0.1:5050/x")
+    ConsoleProvider({"PAMONG_DEMO": True}).send(message)
+    err = capsys.readouterr().err
+    assert "rina.baru@example.test" not in err and "Akun untuk r***@example.test:" in err

@@ -90,9 +90,11 @@ def console_text(message: Outgoing) -> str:
     """The demo terminal's lines for one message: a header, the subject (e-mail), the body."""
     kind = "SMS" if message.channel == "sms" else "E-mail" if message.channel == "email" else message.channel
     lines = [f"--- {kind} #{message.id} to {mask_recipient(message.to)} (tenant {message.tenant_id}) ---"]
+    masked = mask_recipient(message.to)
+    hide = (lambda text: text.replace(message.to, masked)) if message.to else (lambda text: text)
     if message.subject:
-        lines.append(f"Subject: {message.subject}")
-    lines.append(message.body)
+        lines.append(f"Subject: {hide(message.subject)}")
+    lines.append(hide(message.body))  # a body naming its own recipient is masked the same way
     return "\n".join(lines)
 
 
