@@ -84,7 +84,11 @@ def register_commands(cli):
 
 @hookimpl
 def nav_items(tenant, user):
-    return [{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
+    from .services import employee_of
+
+    # "My TPP" only for someone the personnel records know (a citizen is rarely an employee)
+    mine = user is not None and bool(getattr(user, "email", "")) and employee_of(tenant, user.email) is not None
+    return [*([{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"}] if mine else []),
             {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
             {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},
             {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}]

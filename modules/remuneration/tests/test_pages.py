@@ -122,3 +122,14 @@ def test_the_current_month_is_labelled_provisional_and_counted_up_to_today(app, 
     frozen_clock.set(datetime(2026, 4, 2, 1, 0, tzinfo=timezone.utc))    # March has ended
     html = page("en")
     assert "Provisional until the month ends" not in html and "provisional: the month is still open" in html
+
+
+def test_my_tpp_is_in_the_navigation_of_employees_only(app, create_tenant, create_user, login):
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    citizen = create_user(tenant, role="citizen")
+    for email, shown in ((andi, True), (citizen, False)):
+        client = app.test_client()
+        client.set_cookie("pamong_locale", "en")
+        login(client, email, tenant)
+        nav = client.get(f"/t/{tenant.slug}/").get_data(as_text=True).split("</nav>")[0]
+        assert ("My TPP" in nav) is shown, email
