@@ -86,21 +86,27 @@ def known_codes(tenant, kind: str) -> dict[str, str]:
 def references(schema: dict, value, path: tuple = ()):
     """Every reference a settings document makes: ``(path, kind, code)`` for a string property
     marked ``"x-ref": "<kind>"`` and for each key of a table marked ``"x-ref-keys": "<kind>"``."""
+    for found_path, kind, code, _ref in _references(schema, value, path):
+        yield found_path, kind, code
+
+
+def _references(schema: dict, value, path: tuple = ()):
+    """``references`` with what makes each one: ``"x-ref"`` (a value) or ``"x-ref-keys"`` (a code)."""
     if not isinstance(schema, dict):
         return
     if schema.get("x-ref") in REF_KINDS and isinstance(value, str) and value:
-        yield path, schema["x-ref"], value
+        yield path, schema["x-ref"], value, "x-ref"
     if isinstance(value, dict):
         if schema.get("x-ref-keys") in REF_KINDS:
             for key in value:
-                yield path + (key,), schema["x-ref-keys"], key
+                yield path + (key,), schema["x-ref-keys"], key, "x-ref-keys"
         props = schema.get("properties") or {}
         entry = schema.get("additionalProperties")
         for key, sub in value.items():
-            yield from references(props.get(key, entry if isinstance(entry, dict) else None), sub, path + (key,))
+            yield from _references(props.get(key, entry if isinstance(entry, dict) else None), sub, path + (key,))
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(value):
-            yield from references(schema["items"], item, path + (index,))
+            yield from _references(schema["items"], item, path + (index,))
 
 
 def _row_code(settings, path) -> str:
@@ -114,17 +120,23 @@ def _row_code(settings, path) -> str:
     return found
 
 
-def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
-    """Raise one ValidationError for the first reference to an agency, section, district, village
-    or position the tenant does not have (active): ``where`` is ``<where>.<path>``, the message
-    names the missing code and the codes there are (English for the CLI; ``local`` in the
-    reader's language for the admin's form)."""
+def reference_errors(tenant, schema: dict, settings, where: str):
+    """Every reference in ``settings`` to an agency, section, district, village or position the
+    tenant does not have (active), in the document's order: ``(path, ref, error)`` with the
+    setting's ``path`` (a tuple; for a table's code, the code itself last), ``ref`` saying whether
+    a value or a code is wrong (``"x-ref"`` or ``"x-ref-keys"``) and one ValidationError: its
+    ``where`` is ``<where>.<path>``, its message names the missing code and the codes there are
+    (English for the CLI; ``local`` in the reader's language for the admin's form).
+
+    Only what is well-formed is looked at (a string where ``"x-ref"`` is, the codes of a table
+    marked ``"x-ref-keys"``), so it runs on a document the schema refuses elsewhere too: the admin's
+    form shows a range error and an unknown agency in one pass (issue 19.3)."""
     from flask_babel import lazy_gettext as _l
 
     from .errors import ValidationError
 
     cache: dict[str, dict] = {}
-    for path, kind, code in references(schema, settings):
+    for path, kind, code, ref in _references(schema, settings):
         known = cache.get(kind)
         if known is None:
             known = cache[kind] = known_codes(tenant, kind)
@@ -135,10 +147,18 @@ def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
         words = {"agency": (_l("agency"), "agency"), "section": (_l("section"), "section"),
                  "district": (_l("district"), "district"), "village": (_l("village"), "village"),
                  "position": (_l("position"), "position")}[kind]
-        raise ValidationError(
+        error = ValidationError(
             (f"{row} names {words[1]} '{code}', which does not exist" if row else f"{words[1]} '{code}' does not exist")
             + f" in tenant '{tenant.slug}' ({kind} codes: {listed or 'none'})",
             where=".".join([where, *map(str, path)]), code=f"unknown_{kind}",
             local=_l("There is no %(kind)s with the code %(code)s in this tenant (codes: %(codes)s).",
                      kind=words[0], code=code, codes=listed or "—"),
         )
+        yield path, ref, error
+
+
+def check_references(tenant, schema: dict, settings: dict, where: str) -> None:
+    """Raise one ValidationError for the first reference to an agency, section, district, village
+    or position the tenant does not have (active): see ``reference_errors``."""
+    for _path, _ref, error in reference_errors(tenant, schema, settings, where):
+        raise error

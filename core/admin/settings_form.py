@@ -337,10 +337,15 @@ def as_form(schema: dict, settings: dict, advanced: bool = False) -> list[tuple[
     return pairs
 
 
+def _tenant():
+    """The request's tenant (``g.tenant``), or None outside a tenant's request."""
+    from flask import g, has_app_context
+
+    return getattr(g, "tenant", None) if has_app_context() else None
+
+
 def _refs(schema: dict) -> dict:
     """kind → {code: name} of the current tenant, for every kind the schema refers to."""
-    from flask import g
-
     from ..settings import known_codes
 
     kinds: set = set()
@@ -355,7 +360,7 @@ def _refs(schema: dict) -> dict:
                 walk(value)
 
     walk(schema)
-    tenant = getattr(g, "tenant", None)
+    tenant = _tenant()
     return {kind: known_codes(tenant, kind) for kind in sorted(kinds)} if tenant is not None and kinds else {}
 
 
@@ -629,9 +634,14 @@ def _json(name: str, raw, errors: dict):
 
 # -- checking against the schema, in the reader's language ----------------------------------------
 
-def check(schema: dict, settings: dict) -> dict:
-    """Every problem jsonschema finds in ``settings`` (defaults filled in), as translated messages
-    by field name; an empty dict when the document is valid."""
+def check(schema: dict, settings: dict, tenant=None) -> dict:
+    """Every problem jsonschema finds in ``settings`` (defaults filled in), and every reference
+    (``"x-ref"``, ``"x-ref-keys"``) to a code the ``tenant`` (default: the request's) does not have,
+    as translated messages by field name; an empty dict when the document is valid.
+
+    The references are checked on whatever parts are well-formed also when the schema finds
+    problems elsewhere, so a person sees a value out of range and an unknown agency in one pass
+    (issue 19.3); a field the schema already refuses keeps only that message."""
     from jsonschema import Draft202012Validator
 
     from ..settings import _fill_defaults
@@ -651,6 +661,23 @@ def check(schema: dict, settings: dict) -> dict:
                     out.setdefault(name_of(schema, document, path + [missing]), _("Required."))
             continue
         out.setdefault(name_of(schema, document, path), message_of(err))
+    tenant = tenant if tenant is not None else _tenant()
+    if tenant is not None:
+        for name, message in _reference_errors(tenant, schema, document).items():
+            out.setdefault(name, message)
+    return out
+
+
+def _reference_errors(tenant, schema: dict, document) -> dict:
+    """Field name → the reader's message for every code ``document`` names that ``tenant`` lacks."""
+    from ..settings import reference_errors
+
+    out: dict = {}
+    for path, ref, error in reference_errors(tenant, schema, document, "settings"):
+        name = name_of(schema, document, list(path))
+        if ref == "x-ref-keys" and name.endswith("." + VALUE):  # a table of plain values: its code is wrong
+            name = name[: -len(VALUE)] + KEY
+        out.setdefault(name, str(error.local or error.message))
     return out
 
 
