@@ -7,6 +7,7 @@ their own tenants with unique slugs, so they never depend on each other's rows.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 
@@ -320,6 +321,44 @@ def frozen_clock():
     clock = FrozenClock(datetime.fromisoformat(FROZEN_AT))
     yield clock
     freeze(None)
+
+
+class Statements(list):
+    """The SQL statements ``sql_statements`` recorded, in order; ``count`` is how many."""
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+
+@contextlib.contextmanager
+def sql_statements(app=None, ignore: tuple[str, ...] = ()):
+    """Record every SQL statement the database is sent while the block runs (SQLAlchemy's
+    ``before_cursor_execute`` on the app's engine): ``with sql_statements(app) as seen: ...``, then
+    ``seen`` (the statements) and ``seen.count``. Without ``app``, the current app's engine (inside
+    its app context). ``ignore``: statements starting with one of these words (case-insensitive, e.g.
+    ``("SAVEPOINT", "RELEASE")``) are not recorded."""
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    if app is None:
+        engine = db.engine
+    else:
+        with app.app_context():
+            engine = db.engine
+    skipped = tuple(word.upper() for word in ignore)
+    seen = Statements()
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not (skipped and statement.lstrip().upper().startswith(skipped)):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 # Browser fixtures (live_app, live_server, browser, page, screenshot) live in core/testing_browser.py.

@@ -1,9 +1,9 @@
 """No empty round trips on the request path (issue 11.5): no ping per checkout, no RLS setting
 sent just before the rollback, and a dead pooled connection costs a retry, not an error page."""
 import pytest
-from sqlalchemy import event
 
 from core.extensions import db
+from core.testing import sql_statements
 
 
 @pytest.fixture
@@ -11,22 +11,6 @@ def pg(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("PostgreSQL's per-transaction tenant setting and server-side connections")
     return app
-
-
-def _statements(app, run):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
 
 
 def test_the_tenant_setting_is_sent_once_and_only_when_a_statement_needs_it(pg, client, create_tenant, monkeypatch):
@@ -38,9 +22,11 @@ def test_the_tenant_setting_is_sent_once_and_only_when_a_statement_needs_it(pg, 
     bare, with_notes = create_tenant(), create_tenant(modules={"notes": {}})
     client.get(f"/t/{bare.slug}/"), client.get(f"/t/{with_notes.slug}/notes/")  # warm the caches
     sent.clear()
-    seen = _statements(pg, lambda: client.get(f"/t/{bare.slug}/"))
-    assert len(seen) == 1 and sent == []  # the tenant's row; no tenant table read, no setting sent
-    seen = _statements(pg, lambda: client.get(f"/t/{with_notes.slug}/notes/"))
+    with sql_statements(pg) as seen:
+        client.get(f"/t/{bare.slug}/")
+    assert seen.count == 1 and sent == []  # the tenant's row; no tenant table read, no setting sent
+    with sql_statements(pg) as seen:
+        client.get(f"/t/{with_notes.slug}/notes/")
     assert sent == [str(with_notes.id)], (sent, seen)  # once, for the notes read under the scope
     assert not [s for s in seen if "set_config" in s]
 

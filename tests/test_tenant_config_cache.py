@@ -1,13 +1,13 @@
 """A tenant's modules and settings are kept in memory per process, and every process sees a change
 at its next request (issue 11.2, core/tenancy/config_cache.py)."""
 import pytest
-from sqlalchemy import event
 
 from core import create_app
 from core.extensions import db
 from core.settings import module_settings
 from core.tenancy import service
 from core.tenancy.models import Tenant
+from core.testing import sql_statements
 
 
 @pytest.fixture
@@ -24,23 +24,11 @@ def other_worker(app, pamong_extra_plugins):
         db.engine.dispose()
 
 
-def _statements(app, run):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda conn, cursor, statement, *rest: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return seen
-
-
 def test_an_unchanged_tenant_costs_no_module_query(app, client, create_tenant):
     tenant = create_tenant(modules={"notes": {}})
     client.get(f"/t/{tenant.slug}/notes/")
-    seen = _statements(app, lambda: client.get(f"/t/{tenant.slug}/notes/"))
+    with sql_statements(app) as seen:
+        client.get(f"/t/{tenant.slug}/notes/")
     assert seen and not [s for s in seen if "tenant_modules" in s], seen
 
 

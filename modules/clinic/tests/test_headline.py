@@ -1,9 +1,9 @@
 """The home page's clinic figure (``dashboard_metrics``, a hot path: issue 11.1): today's visits,
 in one statement that seeks today's entries per clinic."""
 import pytest
-from sqlalchemy import event
 
 from core.kit import db
+from core.testing import sql_statements
 
 from ..figures import headline
 from .fixtures import NIK_B, SETTINGS, booked
@@ -20,16 +20,8 @@ def test_visits_today_in_one_statement(app, client, tenant):
         booked(tenant)
         booked(tenant, clinic="PKM-B", nik=NIK_B)
         db.session.commit()
-        seen = []
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with sql_statements() as seen:
             figures = headline(tenant)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
     assert figures[0]["value"] == 2
     counts = [s for s in seen if "count(" in s.lower()]
     assert len(counts) == 1 and "clinic IN" in counts[0].replace("clinic_visits.clinic IN", "clinic IN"), seen

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import event
 
 from core.kit import db, tenant_scope, utcnow
+from core.testing import sql_statements
 from modules.complaints import photos as photo_store
 from modules.complaints import queue, services, workflow
 from modules.complaints.models import Complaint, ComplaintPhoto
@@ -311,20 +311,10 @@ def test_response_templates_must_name_a_category(app, tenant):
 # -- per page, not per row (issue 11.4) --------------------------------------------------------------
 
 def _statements(app, run) -> int:
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SELECT SET_CONFIG")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    """How many statements ``run`` sends, leaving out the transaction's own (savepoints, the RLS setting)."""
+    with sql_statements(app, ignore=("SAVEPOINT", "RELEASE", "ROLLBACK", "SELECT SET_CONFIG")) as seen:
         run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(seen)
+    return seen.count
 
 
 def test_a_list_page_costs_the_same_statements_for_5_and_50_rows(app, tenant, people, officer, user_of,

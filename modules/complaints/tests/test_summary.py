@@ -7,9 +7,10 @@ import secrets
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, event, insert, update
+from sqlalchemy import delete, insert, update
 
 from core.kit import OrgUnit, db, tenant_scope, utcnow
+from core.testing import sql_statements
 from modules.complaints import services, summary, transparency, workflow
 from modules.complaints.models import Complaint, ComplaintFigure
 
@@ -153,22 +154,6 @@ def _bulk(tenant, count: int) -> None:
         db.session.commit()
 
 
-def _count_statements(app, run) -> list[str]:
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
 @pytest.mark.parametrize("path", ["/", "/complaints/transparency"])
 def test_hot_pages_run_as_many_statements_with_10_as_with_10000_complaints(app, client, make_tenant, path):
     small, big = make_tenant(), make_tenant()
@@ -178,8 +163,9 @@ def test_hot_pages_run_as_many_statements_with_10_as_with_10000_complaints(app, 
     counts = {}
     for tenant in (small, big):
         client.get(f"/t/{tenant.slug}{path}")  # warm the per-process caches
-        seen = _count_statements(app, lambda: client.get(f"/t/{tenant.slug}{path}?fresh={tenant.id}"))
-        counts[tenant.slug] = len(seen)
+        with sql_statements(app) as seen:
+            client.get(f"/t/{tenant.slug}{path}?fresh={tenant.id}")
+        counts[tenant.slug] = seen.count
     assert counts[small.slug] == counts[big.slug], counts
     page = client.get(f"/t/{big.slug}{path}").get_data(as_text=True)
     assert "10000" in page or "10.000" in page
@@ -196,6 +182,10 @@ def test_dashboard_metrics_hook_is_flat(app, make_tenant):
             return [m for answer in manager.collect(tenant, "dashboard_metrics", enabled={"complaints"}, app=app,
                                                     tenant=tenant) for m in (answer or [])]
 
-        counts = {t.slug: len(_count_statements(app, lambda t=t: metrics(t))) for t in (small, big)}
+        counts = {}
+        for t in (small, big):
+            with sql_statements(app) as seen:
+                metrics(t)
+            counts[t.slug] = seen.count
         assert counts[small.slug] == counts[big.slug] <= 2, counts
         assert metrics(big)[0]["value"] == 10_000
