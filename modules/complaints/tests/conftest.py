@@ -2,6 +2,7 @@
 photos, and reading the outbox and the audit trail."""
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -129,3 +130,72 @@ def token_for_tenant(app):
         return token
 
     return make
+
+
+# -- migration tests: a scratch database at older revisions ---------------------------------------
+
+from tests.test_tenant_keys_upgrade import scratch_url  # noqa: E402,F401 - a fixture (a database of its own)
+
+
+class OldDatabase:
+    """An app on a scratch database migrated to ``before`` (unit name → revision; every other unit
+    at its heads), as a database written by an older release: ``rows()`` writes to it as that
+    release did (a transaction; ``Rows`` fills the columns it is not given), ``upgrade()`` runs
+    ``pamong db upgrade``'s code, ``downgrade()`` goes back to ``before``; ``app`` reads it."""
+
+    def __init__(self, url: str, instance: str, before: dict):
+        from alembic import command
+
+        from core import create_app, migrate
+        from tests import testmodule
+
+        self.before = dict(before)
+        self.app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "INSTANCE_DIR": instance},
+                              extra_plugins=[testmodule])
+        self.engine = migrate.owner_engine(self.app)
+        with self.engine.begin() as conn:
+            for unit in migrate.units(self.app.extensions["pamong"]):
+                command.upgrade(migrate._config(unit, conn), self.before.get(unit.name, "heads"))
+
+    @contextlib.contextmanager
+    def rows(self):
+        from tests.test_tenant_keys_upgrade import Rows
+
+        with self.engine.begin() as conn:
+            yield Rows(conn)
+
+    def upgrade(self) -> None:
+        from core import migrate
+
+        migrate.upgrade(self.app)
+
+    def downgrade(self) -> None:
+        from alembic import command
+
+        from core import migrate
+
+        with self.engine.begin() as conn:
+            for unit in reversed(migrate.units(self.app.extensions["pamong"])):
+                if unit.name in self.before:
+                    command.downgrade(migrate._config(unit, conn), self.before[unit.name])
+
+    def close(self) -> None:
+        self.engine.dispose()
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def database_before(scratch_url, tmp_path):  # noqa: F811
+    """``database_before({"complaints": "<revision>"}) -> OldDatabase`` on this test's scratch
+    database (SQLite, or a PostgreSQL database of its own), closed after the test."""
+    made: list[OldDatabase] = []
+
+    def at(before: dict) -> OldDatabase:
+        made.append(OldDatabase(scratch_url, str(tmp_path / "instance"), before))
+        return made[-1]
+
+    yield at
+    for old in made:
+        old.close()
