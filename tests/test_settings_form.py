@@ -1,4 +1,4 @@
-"""The settings form's shapes (core/admin/settings_form.py), on a schema that has them all: a list
+"""The settings form's shapes (core/admin/settings_form/), on a schema that has them all: a list
 of rows with a list inside, a table named by codes with scalar values, grouped fields, checkboxes of
 choices, one number a line; errors named by the row as it is shown again."""
 import pytest

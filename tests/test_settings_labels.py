@@ -1,6 +1,6 @@
 """Every setting of every module (and the core's documents settings) has a label in both
 languages, and no help text shows in English on an Indonesian page (issue 19.3): the admin form is
-built from these words (core/admin/settings_form.py)."""
+built from these words (core/admin/settings_form/)."""
 import pytest
 from flask_babel.speaklater import LazyString
 
