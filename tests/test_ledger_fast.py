@@ -2,11 +2,12 @@
 locked UPDATE returned is refused, the amounts taken back, nothing written and the caller's
 transaction still usable; accounts the caller holds show the new balances."""
 import pytest
+from sqlalchemy.exc import ProgrammingError
 
 from core import ledger
 from core.audit import AuditEntry
 from core.extensions import db
-from core.ledger import LedgerError
+from core.ledger import LedgerError, fast
 from core.tenancy.scope import tenant_scope
 from tests.test_ledger import ACTOR, books, snapshot  # noqa: F401  (books: the fixture)
 
@@ -92,3 +93,36 @@ def test_a_transfer_rolled_back_leaves_no_stale_row_for_the_next_one(books):
             assert kept.id == undone_id  # the very case: the id came round again
         stored = db.session.execute(db.select(ledger.Transfer.key).where(ledger.Transfer.id == kept.id)).scalar_one()
     assert stored == "kept"
+
+
+def test_on_postgresql_the_driver_path_sends_the_rls_setting_first(books):
+    """The transfer's statements skip SQLAlchemy's execution (core/ledger/fast.py ``_on_driver``),
+    but not Row Level Security: the setting goes before them, as the engine's event would send it.
+    As the first statement of a transaction the transfer still finds its accounts, and another
+    tenant's account stays unknown to it."""
+    tenant = books
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite takes SQLAlchemy's own path and has no RLS")
+    db.session.commit()
+    with tenant_scope(tenant):
+        t = ledger.transfer(tenant, ACTOR, "first-statement", "bank", "wallet.sari", 700)
+        setting = db.session.execute(db.text("SELECT current_setting('pamong.tenant_ids', true)")).scalar()
+        assert setting == str(tenant.id) and t.amount == 700
+        db.session.commit()
+
+
+def test_on_postgresql_a_driver_error_is_sqlalchemys_own(books, monkeypatch):
+    """A statement the database refuses is raised as SQLAlchemy's ``DBAPIError`` kind, so the
+    request's failed-transaction handling (core/failed_transaction.py) treats it as any other;
+    nothing was moved."""
+    tenant = books
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite takes SQLAlchemy's own path")
+    before = snapshot(tenant)
+    broken = db.text("SELECT * FROM no_such_ledger_table").compile(dialect=db.engine.dialect)
+    monkeypatch.setitem(fast._COMPILED, ("move", "code", "code"), broken)
+    with tenant_scope(tenant), pytest.raises(ProgrammingError) as exc:
+        ledger.transfer(tenant, ACTOR, "refused-by-db", "bank", "wallet.sari", 700)
+    assert "no_such_ledger_table" in str(exc.value)
+    db.session.rollback()
+    assert snapshot(tenant) == before
