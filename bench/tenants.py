@@ -191,6 +191,7 @@ def scratch_postgres(url: str, drop: bool = False, suffix: str = "_bench") -> st
     """Make (or drop) ``<database><suffix>`` on the server of ``url``; returns its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
 
     from core.config import normalise_db_url
 
@@ -204,6 +205,11 @@ def scratch_postgres(url: str, drop: bool = False, suffix: str = "_bench") -> st
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             if not drop:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:  # no server, no such database, no right to create one: one line
+        reason = str(exc.orig or exc).strip().splitlines()[0].rsplit("FATAL:", 1)[-1].strip()
+        print(f"error: --database-url: {make_url(url).render_as_string(hide_password=True)}: {reason}",
+              file=sys.stderr)
+        sys.exit(2)
     finally:
         engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)

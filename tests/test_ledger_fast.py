@@ -1,7 +1,8 @@
-"""The short-lock path of one transfer (core/ledger/fast.py): a limit broken by a transfer that
-committed after the unlocked read is refused under the lock, with nothing written and the
-caller's transaction still usable; accounts the caller holds show the new balances."""
+"""The short-lock path of one transfer (core/ledger/fast.py): a limit broken on the balances the
+locked UPDATE returned is refused, the amounts taken back, nothing written and the caller's
+transaction still usable; accounts the caller holds show the new balances."""
 import pytest
+from sqlalchemy.exc import ProgrammingError
 
 from core import ledger
 from core.audit import AuditEntry
@@ -17,13 +18,11 @@ def audit_count(tenant):
                                   .where(AuditEntry.action.startswith("ledger."))).scalar()
 
 
-def test_a_limit_broken_since_the_unlocked_read_is_refused_under_the_lock(books, monkeypatch):
-    """As if a concurrent transfer drained the wallet between the read and the lock: the read's
-    check passes (patched out), the check on what the locked UPDATE returned refuses, the amounts
-    are taken back and no transfer row or audit entry is written."""
+def test_a_limit_broken_is_refused_under_the_lock(books):
+    """The check on what the locked UPDATE returned refuses, the amounts are taken back and no
+    transfer row or audit entry is written; the caller's earlier write stays."""
     tenant = books
     before, audits = snapshot(tenant), audit_count(tenant)
-    monkeypatch.setattr(fast, "_check_sides", lambda *a, **kw: None)
     with tenant_scope(tenant):
         ledger.open_account(tenant, ACTOR, "merchant.lain", "merchant")  # the caller's own earlier write
         with pytest.raises(LedgerError) as exc:
@@ -42,9 +41,8 @@ def test_a_limit_broken_since_the_unlocked_read_is_refused_under_the_lock(books,
         assert ledger.check([tenant]) == []
 
 
-def test_a_balance_limit_broken_under_the_lock_is_refused(books, monkeypatch):
+def test_a_balance_limit_broken_under_the_lock_is_refused(books):
     tenant = books
-    monkeypatch.setattr(fast, "_check_sides", lambda *a, **kw: None)
     before = snapshot(tenant)
     with tenant_scope(tenant), pytest.raises(LedgerError) as exc:
         ledger.transfer(tenant, ACTOR, "over-cap", "bank", "wallet.budi", 1_900_001)
@@ -95,3 +93,36 @@ def test_a_transfer_rolled_back_leaves_no_stale_row_for_the_next_one(books):
             assert kept.id == undone_id  # the very case: the id came round again
         stored = db.session.execute(db.select(ledger.Transfer.key).where(ledger.Transfer.id == kept.id)).scalar_one()
     assert stored == "kept"
+
+
+def test_on_postgresql_the_driver_path_sends_the_rls_setting_first(books):
+    """The transfer's statements skip SQLAlchemy's execution (core/ledger/fast.py ``_on_driver``),
+    but not Row Level Security: the setting goes before them, as the engine's event would send it.
+    As the first statement of a transaction the transfer still finds its accounts, and another
+    tenant's account stays unknown to it."""
+    tenant = books
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite takes SQLAlchemy's own path and has no RLS")
+    db.session.commit()
+    with tenant_scope(tenant):
+        t = ledger.transfer(tenant, ACTOR, "first-statement", "bank", "wallet.sari", 700)
+        setting = db.session.execute(db.text("SELECT current_setting('pamong.tenant_ids', true)")).scalar()
+        assert setting == str(tenant.id) and t.amount == 700
+        db.session.commit()
+
+
+def test_on_postgresql_a_driver_error_is_sqlalchemys_own(books, monkeypatch):
+    """A statement the database refuses is raised as SQLAlchemy's ``DBAPIError`` kind, so the
+    request's failed-transaction handling (core/failed_transaction.py) treats it as any other;
+    nothing was moved."""
+    tenant = books
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite takes SQLAlchemy's own path")
+    before = snapshot(tenant)
+    broken = db.text("SELECT * FROM no_such_ledger_table").compile(dialect=db.engine.dialect)
+    monkeypatch.setitem(fast._COMPILED, ("move", "code", "code"), broken)
+    with tenant_scope(tenant), pytest.raises(ProgrammingError) as exc:
+        ledger.transfer(tenant, ACTOR, "refused-by-db", "bank", "wallet.sari", 700)
+    assert "no_such_ledger_table" in str(exc.value)
+    db.session.rollback()
+    assert snapshot(tenant) == before

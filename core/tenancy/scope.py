@@ -232,6 +232,13 @@ def _set_pg_scope(session, transaction, connection):
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _send_wanted_scope(connection, cursor, statement, parameters, context, executemany):
+    send_scope(connection)
+
+
+def send_scope(connection) -> None:
+    """Send the transaction's Row Level Security setting on ``connection`` (a SQLAlchemy
+    Connection) if it has not gone yet: before every statement, and by code that runs one
+    straight on the driver (``core.ledger.fast``)."""
     wanted = connection.info.get(_WANTED)
     if wanted is None or connection.info.get(_APPLIED) == wanted:
         return
