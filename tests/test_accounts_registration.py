@@ -59,6 +59,51 @@ def test_unverified_sign_in_is_refused_and_resends_the_link(app, create_tenant, 
     assert wrong.status_code == 200 and len([m for m in outbox(tenant) if m["recipient"] == email]) == 2
 
 
+def _said(page) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
+
+
+def test_the_sign_in_page_says_truly_whether_a_new_confirmation_link_went_out(app, create_tenant, outbox,
+                                                                             frozen_clock):
+    """Within ``PAMONG_RESET_INTERVAL`` (300 s) of the last link nothing is sent, and the page says
+    so and when signing in again sends one; after it, a new link is queued and the page says that."""
+    tenant = create_tenant(accounts={"self_registration": True})
+    client = english(app.test_client())
+    email = f"{unique('slow')}@example.test"
+    client.post(f"/t/{tenant.slug}/register", data={"name": "Warga", "email": email, "password": NEW, "confirm": NEW})
+
+    def links():
+        return len([m for m in outbox(tenant) if m["recipient"] == email])
+
+    frozen_clock.advance(seconds=30)
+    held = _said(sign_in(client, tenant, email, NEW))
+    assert links() == 1  # held back: the registration's link is 30 s old
+    assert "open the link we sent to it recently" in held and "signing in again in 5 min." in held
+    assert "on its way" not in held
+    frozen_clock.advance(seconds=150)  # 180 s after the link: 120 s to go
+    assert "signing in again in 2 min." in _said(sign_in(client, tenant, email, NEW)) and links() == 1
+    frozen_clock.advance(seconds=121)
+    sent = _said(sign_in(client, tenant, email, NEW))
+    assert links() == 2 and "a new link is on its way to it now." in sent and "min." not in sent
+    again = _said(sign_in(client, tenant, email, NEW))  # the new link now counts
+    assert links() == 2 and "signing in again in 5 min." in again
+    # nothing about the address for a wrong password or an unknown address: the usual answer
+    for who, password in ((email, "a-wrong-password"), (f"{unique('nobody')}@example.test", NEW)):
+        answer = _said(sign_in(client, tenant, who, password))
+        assert "Wrong e-mail or password." in answer and "Confirm" not in answer
+    assert links() == 2
+
+
+def test_at_the_deployments_address_no_new_link_is_promised(app, create_tenant, outbox):
+    tenant = create_tenant(accounts={"self_registration": True})
+    client = english(app.test_client())
+    email = f"{unique('top')}@example.test"
+    client.post(f"/t/{tenant.slug}/register", data={"name": "Warga", "email": email, "password": NEW, "confirm": NEW})
+    page = _said(client.post("/login", data={"email": email, "password": NEW}))
+    assert "Confirm your e-mail address first: open the link we sent to it." in page
+    assert "on its way" not in page and len([m for m in outbox(tenant) if m["recipient"] == email]) == 1
+
+
 def test_registering_a_known_address_changes_nothing_and_answers_the_same(app, create_tenant, create_user, outbox):
     tenant = create_tenant(accounts={"self_registration": True})
     known = create_user(tenant, "citizen")
