@@ -14,7 +14,7 @@ library sits between the two. A view declares itself with ``@operation(...)`` un
 - ``body``: the request's JSON object (``core.web_request.json_object``: ``invalid_json`` when it is
   not one; under ``@signed_webhook``, the body exactly as signed, ``g.webhook.body``, whatever its
   Content-Type), validated by the model. The first problem is a ``ValidationError`` whose ``where``
-  is the field's path (``punches.0.kind``) and whose ``code`` is stable (``error_code``):
+  is the field's path (``punches.0.kind``) and whose ``code`` is stable:
   ``required`` for a missing required field, else the model's ``error_codes[field]``, else
   ``invalid_field``. It goes to the view's ``fail`` (the module's own error answer, e.g.
   complaints' ``_fail``), or is answered 400 ``{"error": {"code", "message"}}``. With
