@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from core.api.views import SAME_ORIGIN
 from core.auth.service import create_token
 from core.extensions import db
 from modules.complaints.tests.conftest import AGENCIES, DISTRICTS, SETTINGS
@@ -62,7 +63,10 @@ def test_the_document_is_valid_and_served_per_tenant(app, client, every_module_t
     tenant = every_module_tenant
     doc = _doc(client, f"/t/{tenant.slug}/api/v1/openapi.json")
     validate(doc)  # openapi-spec-validator: a valid OpenAPI 3.1 document
-    assert doc["servers"] == [{"url": f"https://{tenant.domains[0].host}", "description": tenant.name}]
+    # fetched through the path address: that same origin first (Swagger UI's "Try it out" calls it),
+    # then the tenant's own address
+    assert doc["servers"] == [{"url": f"/t/{tenant.slug}", "description": SAME_ORIGIN},
+                              {"url": f"https://{tenant.domains[0].host}", "description": tenant.name}]
     assert all(p.startswith(("/api/v1/", "/open311/v2/")) for p in doc["paths"])  # relative to the server
     # a tenant with complaints only: the other modules' paths are not listed (they answer 404 there)
     lone = create_tenant(modules={"complaints": SETTINGS}, agencies=AGENCIES, districts=DISTRICTS)
@@ -73,21 +77,30 @@ def test_the_document_is_valid_and_served_per_tenant(app, client, every_module_t
     assert any(p.startswith("/api/v1/smartcard") for p in doc["paths"])
     # by host, the same document
     by_host = client.get("/api/v1/openapi.json", headers={"Host": tenant.domains[0].host}).get_json()
-    assert by_host["servers"] == doc["servers"] and by_host["paths"].keys() == doc["paths"].keys()
+    assert by_host["servers"] == doc["servers"][1:] and by_host["paths"].keys() == doc["paths"].keys()
 
 
 def test_servers_follow_the_public_url(app, client, create_tenant, monkeypatch):
     monkeypatch.setitem(app.config, "PAMONG_PUBLIC_URL", "http://127.0.0.1:5050")
     path_mode = create_tenant(domains=[])
     doc = _doc(client, f"/t/{path_mode.slug}/api/v1/openapi.json")
-    assert doc["servers"][0]["url"] == f"http://127.0.0.1:5050/t/{path_mode.slug}"
+    assert [s["url"] for s in doc["servers"]] == [f"/t/{path_mode.slug}", f"http://127.0.0.1:5050/t/{path_mode.slug}"]
     own = create_tenant(public_url="https://layanan.example.go.id")
-    assert _doc(client, f"/t/{own.slug}/api/v1/openapi.json")["servers"][0]["url"] == "https://layanan.example.go.id"
-    # the deployment's own address: one server with the tenant's slug as a variable
+    assert _doc(client, f"/t/{own.slug}/api/v1/openapi.json")["servers"][1]["url"] == "https://layanan.example.go.id"
+    # the deployment's own address: servers with the tenant's slug as a variable, this origin first
     top = _doc(client, "/api/v1/openapi.json")
     validate(top)
-    server = top["servers"][0]
-    assert server["url"] == "http://127.0.0.1:5050/t/{tenant}" and path_mode.slug in server["variables"]["tenant"]["enum"]
+    assert [s["url"] for s in top["servers"]] == ["/t/{tenant}", "http://127.0.0.1:5050/t/{tenant}"]
+    assert all(path_mode.slug in s["variables"]["tenant"]["enum"] for s in top["servers"])
+
+
+def test_the_same_origin_server_does_not_come_from_the_host_header(client, create_tenant):
+    """The first server is relative (resolved against the document's own address), so a forged
+    ``Host`` cannot put another origin in it (issue 10.14)."""
+    tenant = create_tenant(domains=[])
+    doc = client.get(f"/t/{tenant.slug}/api/v1/openapi.json", headers={"Host": "evil.example"}).get_json()
+    assert doc["servers"][0]["url"] == f"/t/{tenant.slug}"
+    assert "evil" not in json.dumps(doc["servers"])
 
 
 def test_operations_have_summaries_required_fields_and_typed_answers(client, every_module_tenant):
@@ -187,10 +200,14 @@ def _resolved(client, server, auth) -> tuple[str, str]:
     return filed["number"], filed["access_code"]
 
 
-def test_every_documented_operation_is_answered_as_documented(app, client, every_module_tenant, full_token):
+@pytest.mark.parametrize("which", ["same origin", "tenant host"])
+def test_every_documented_operation_is_answered_as_documented(app, client, every_module_tenant, full_token, which):
+    """Walked under each of the document's servers: its same-origin base (what Swagger UI on the
+    path address calls) and the tenant's own address."""
     tenant, token = every_module_tenant, full_token(every_module_tenant)
     doc = _doc(client, f"/t/{tenant.slug}/api/v1/openapi.json")
-    server = doc["servers"][0]["url"]
+    server = doc["servers"][0 if which == "same origin" else 1]["url"]
+    assert server == (f"/t/{tenant.slug}" if which == "same origin" else f"https://{tenant.domains[0].host}")
     auth = {"Authorization": f"Bearer {token}"}
     filed = client.post(server + "/api/v1/complaints/", json={**BODY, "photos": [_png()]}, headers=auth)
     assert filed.status_code == 201, filed.get_json()
@@ -230,7 +247,7 @@ def test_every_documented_operation_is_answered_as_documented(app, client, every
             assert status in op["responses"] or "default" in op["responses"], (
                 method, url, status, response.get_data()[:300])
             if response.status_code == 404:  # the route answered (a refusal it documents), not the router
-                adapter = app.url_map.bind(urlsplit(server).hostname)
+                adapter = app.url_map.bind(urlsplit(server).hostname or "localhost")
                 adapter.match(url, method.upper())
             declared = op["responses"][status].get("content", {}).get("application/json")
             if declared and response.is_json:

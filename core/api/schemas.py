@@ -12,12 +12,19 @@ library sits between the two. A view declares itself with ``@operation(...)`` un
     def change_status(number): data = g.api_body  # the validated model
 
 - ``body``: the request's JSON object (``core.web_request.json_object``: ``invalid_json`` when it is
-  not one), validated by the model. The first problem is a ``ValidationError`` whose ``where`` is
-  the field and whose ``code`` is stable: ``required`` for a missing required field, else the
-  model's ``error_codes[field]``, else ``invalid_field``. It goes to the view's ``fail`` (the
-  module's own error answer, e.g. complaints' ``_fail``), or is answered 400
-  ``{"error": {"code", "message"}}``. With ``validate=False`` the model only documents a body the
-  view (or the service it calls) checks itself, in its own words.
+  not one; under ``@signed_webhook``, the body exactly as signed, ``g.webhook.body``, whatever its
+  Content-Type), validated by the model. The first problem is a ``ValidationError`` whose ``where``
+  is the field's path (``punches.0.kind``) and whose ``code`` is stable:
+  ``required`` for a missing required field, else the model's ``error_codes[field]``, else
+  ``invalid_field``. It goes to the view's ``fail`` (the module's own error answer, e.g.
+  complaints' ``_fail``), or is answered 400 ``{"error": {"code", "message"}}``. With
+  ``validate=False`` the model only documents a body the view checks itself, in its own words.
+- ``error_codes``: ``{field: code}``; ``"*"`` stands for every field the model does not name. A code
+  given as text is for the field's type and range errors (a missing field stays ``required``); as a
+  dict it is per pydantic error type, ``"*"`` for the others, ``missing`` included
+  (``{"amount": {"greater_than_equal": "amount_not_positive", "*": "amount_not_integer"}}``), for an
+  API whose clients already know a code for each. A field of a nested model (an item of a list)
+  takes the nested model's ``error_codes``, else the enclosing field's.
 - ``query``: the query string, read field by field: a whole-number field through
   ``core.params.int_arg`` with the field's ``ge``/``le`` bounds (``ParameterError`` 400,
   ``invalid_parameter`` or ``error_codes[field]``), any other through the model; ``g.api_query``.
@@ -32,6 +39,8 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -54,10 +63,10 @@ STANDARD_ERRORS = {
 
 class ApiModel(BaseModel):
     """Base of every API input model: unknown keys are ignored (clients may send more),
-    ``error_codes`` maps a field to the stable code of its type or range error."""
+    ``error_codes`` maps a field to the stable code of its errors (see the module docstring)."""
 
     model_config = ConfigDict(extra="ignore")
-    error_codes: ClassVar[dict[str, str]] = {}
+    error_codes: ClassVar[dict[str, str | dict[str, str]]] = {}
 
 
 class ApiOutput(BaseModel):
@@ -108,22 +117,72 @@ def operation(summary: str, **options):
     return decorate
 
 
+def _models_in(annotation) -> list[type[BaseModel]]:
+    """The models an annotation holds (``list[Punch]``, ``Punch | None``, ``Annotated[...]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _is_union(annotation) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[list[tuple[type[BaseModel], str]], str]:
+    """The (model, field) pairs an error's location passes through, outermost first, and the
+    location as ``where`` (a union's member tags, such as ``int`` in ``amount.int``, left out)."""
+    owners: list[tuple[type[BaseModel], str]] = []
+    where: list[str] = []
+    annotation: Any = model
+    for part in loc:
+        found = next((m for m in _models_in(annotation) if isinstance(part, str) and part in m.model_fields),
+                     None)
+        if found is not None:
+            owners.append((found, part))
+            annotation = found.model_fields[part].annotation
+        elif isinstance(part, str) and _is_union(annotation):
+            continue  # pydantic names the member of a union it tried
+        where.append(str(part))
+    return owners, ".".join(where)
+
+
+def _code(owners: list[tuple[type[BaseModel], str]], kind: str) -> str:
+    for owner, name in reversed(owners):  # the innermost model that names the field decides
+        codes = getattr(owner, "error_codes", {}) or {}
+        entry = codes.get(name, codes.get("*"))
+        if isinstance(entry, dict):
+            chosen = entry.get(kind) or entry.get("*")
+            if chosen:
+                return chosen
+            break
+        if entry:
+            if kind != "missing":
+                return entry
+            break
+    return "required" if kind == "missing" else "invalid_field"
+
+
 def _problem(model: type[BaseModel], exc: PydanticError) -> ValidationError:
     """The first of pydantic's errors as the core's ``ValidationError`` with a stable code."""
     first = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in first["loc"]) or "body"
-    top = str(first["loc"][0]) if first["loc"] else ""
-    if first["type"] == "missing":
-        return ValidationError("is required", where=where, code="required")
-    codes = getattr(model, "error_codes", {}) or {}
-    return ValidationError(first["msg"], where=where, code=codes.get(top, "invalid_field"))
+    owners, where = _walk(model, tuple(first["loc"]))
+    code = _code(owners, first["type"])
+    message = "is required" if first["type"] == "missing" else first["msg"]
+    return ValidationError(message, where=where or "body", code=code)
 
 
 def read_body(model: type[BaseModel]):
     """The request's JSON object validated by ``model``; ``ValidationError`` (see module doc)."""
+    from ..text import BadJson, load_json
     from ..web_request import json_object
 
-    data = json_object()
+    signed = getattr(g, "webhook", None)
+    if signed is not None:  # a signed webhook: the bytes the signature covers, whatever the Content-Type
+        data = load_json(signed.body, where="body")
+        if not isinstance(data, dict):
+            raise BadJson("send a JSON object", where="body", code="invalid_json")
+    else:
+        data = json_object()
     try:
         return model.model_validate(data)
     except PydanticError as exc:

@@ -4,8 +4,12 @@
 lists the core's endpoints and those of the modules the tenant has enabled, with ``servers`` the
 tenant's base address (``core.links.tenant_base_url``: the tenant's ``public_url``, else its
 domain, else ``PAMONG_PUBLIC_URL`` + ``/t/<slug>``) and every path relative to it
-(``/api/v1/...``). At the deployment's own address (no tenant) it lists every installed module,
-with one server whose ``tenant`` variable names the tenants served under ``/t/<slug>``.
+(``/api/v1/...``). Asked for through the path address (``/t/<slug>/api/v1/openapi.json``), the
+first server is that same base as a relative URL (``/t/<slug>``, resolved against the document's
+own address, never from the ``Host`` header): Swagger UI's "Try it out" on that page then calls its
+own origin, which the page's Content-Security-Policy allows. At the deployment's own address (no
+tenant) it lists every installed module, with servers whose ``tenant`` variable names the tenants
+served under ``/t/<slug>``: relative first, then under ``PAMONG_PUBLIC_URL``.
 ``/api/v1/docs`` shows the document with Swagger UI, served by the app (the PyPI package
 ``swagger-ui-py`` ships the bundle; no CDN).
 """
@@ -15,7 +19,7 @@ import importlib.util
 import os
 
 from flask_babel import force_locale
-from flask import Blueprint, abort, current_app, g, jsonify, render_template, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, send_from_directory, url_for
 
 from ..auth.permissions import public
 from .auth import api_error, api_scope
@@ -60,22 +64,28 @@ def _modules_shown(app, tenant) -> set[str]:
     return set(manager.modules) if tenant is None else set(getattr(g, "enabled_modules", ()) or ())
 
 
+SAME_ORIGIN = "This address: the origin the document was fetched from"
+
+
 def _servers(tenant) -> list[dict]:
     from ..links import tenant_base_url
 
+    root = request.script_root.rstrip("/") if request else ""  # ``/t/<slug>`` on the path address
     if tenant is not None:
-        return [{"url": tenant_base_url(tenant), "description": tenant.name}]
+        servers = [{"url": tenant_base_url(tenant), "description": tenant.name}]
+        if request and request.environ.get("pamong.slug"):
+            servers.insert(0, {"url": root, "description": SAME_ORIGIN})
+        return servers
     from ..extensions import db
     from ..tenancy.models import Tenant
 
     slugs = sorted(db.session.execute(db.select(Tenant.slug)).scalars())
     base = (current_app.config.get("PAMONG_PUBLIC_URL") or "http://localhost").strip().rstrip("/")
-    server = {"url": base + "/t/{tenant}", "description": "A tenant of this deployment, by its slug"}
-    if slugs:
-        server["variables"] = {"tenant": {"default": slugs[0], "enum": slugs}}
-    else:
-        server["variables"] = {"tenant": {"default": "tenant"}}
-    return [server]
+    variables = ({"tenant": {"default": slugs[0], "enum": slugs}} if slugs else {"tenant": {"default": "tenant"}})
+    return [{"url": root + "/t/{tenant}", "description": f"{SAME_ORIGIN}, a tenant by its slug",
+             "variables": variables},
+            {"url": base + "/t/{tenant}", "description": "A tenant of this deployment, by its slug",
+             "variables": variables}]
 
 
 def openapi_document(app, tenant=None) -> dict:

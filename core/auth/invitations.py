@@ -14,7 +14,8 @@ show one page whatever happens); a person gets at most one reset message per
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from datetime import timedelta, timezone
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
@@ -78,16 +79,27 @@ def invite(tenant, user: User, actor, phone: str | None = None, trusted: bool = 
     return message
 
 
-def _recently_sent(tenant, ref: str) -> bool:
+def resend_wait(tenant, ref: str) -> int:
+    """Seconds before another message with ``ref`` may go (0: now): at most one per
+    ``PAMONG_RESET_INTERVAL`` seconds (default 300) for the same person and purpose."""
     interval = int(current_app.config.get("PAMONG_RESET_INTERVAL", 300))
     from ..clock import now
 
+    moment = now()
     with tenant_scope(tenant):
-        return db.session.execute(
-            db.select(OutboxMessage.id).where(
-                OutboxMessage.ref == ref, OutboxMessage.created_at >= now() - timedelta(seconds=interval)
-            ).limit(1)
-        ).first() is not None
+        last = db.session.execute(
+            db.select(db.func.max(OutboxMessage.created_at)).where(
+                OutboxMessage.ref == ref, OutboxMessage.created_at >= moment - timedelta(seconds=interval))
+        ).scalar()
+    if last is None:
+        return 0
+    if last.tzinfo is None:  # SQLite gives the stored UTC time back without its zone
+        last = last.replace(tzinfo=timezone.utc)
+    return max(0, math.ceil((last + timedelta(seconds=interval) - moment).total_seconds()))
+
+
+def _recently_sent(tenant, ref: str) -> bool:
+    return resend_wait(tenant, ref) > 0
 
 
 def request_reset(tenant, email: str) -> bool:

@@ -21,7 +21,7 @@ from ..notify import notify
 from ..sms.phone import normalise_phone
 from ..tenancy.scope import tenant_scope
 from . import tokens
-from .invitations import _recently_sent, request_reset
+from .invitations import _recently_sent, request_reset, resend_wait
 from .models import User
 from .service import create_user, find_user, set_password
 
@@ -31,9 +31,14 @@ def open_for(tenant) -> bool:
     return bool(tenant is not None and tenant.self_registration)
 
 
+def verification_wait(tenant, user: User) -> int:
+    """Seconds before ``send_verification`` sends ``user`` another link (0: it would now)."""
+    return resend_wait(tenant, f"auth:verify:{user.id}")
+
+
 def send_verification(tenant, user: User, force: bool = False) -> bool:
     """E-mail ``user`` a link that verifies their address (at most one per interval unless
-    ``force``). Returns whether a message went out."""
+    ``force``). Returns whether a message was put in the outbox."""
     ref = f"auth:verify:{user.id}"
     if not force and _recently_sent(tenant, ref):
         return False

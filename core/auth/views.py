@@ -1,5 +1,7 @@
 """Sign-in and sign-out (rate-limited sign-in, CSRF-protected forms), and an admin's
 "sign out everywhere" for a person with a role in the tenant."""
+import math
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -27,6 +29,22 @@ def _check(user, password: str) -> tuple[bool, bool]:
     return verify_password(user, password), False
 
 
+def _unverified(user) -> str:
+    """What the sign-in page tells the owner of an unconfirmed address, and truly: a new link put in
+    the outbox now, or (one went out less than ``PAMONG_RESET_INTERVAL`` ago, so none now) when
+    signing in again will send one."""
+    from .registration import send_verification, verification_wait
+
+    if g.tenant is None:  # the link is the tenant's (deployment pages have no outbox)
+        return _("Confirm your e-mail address first: open the link we sent to it.")
+    if send_verification(g.tenant, user):
+        db.session.commit()
+        return _("Confirm your e-mail address first: a new link is on its way to it now.")
+    minutes = max(1, math.ceil(verification_wait(g.tenant, user) / 60))
+    return _("Confirm your e-mail address first: open the link we sent to it recently. You can get a new one "
+             "by signing in again in %(minutes)s min.", minutes=minutes)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PAMONG_LOGIN_RATE"], methods=["POST"])
 @public
@@ -36,13 +54,7 @@ def login():
         user = find_user(form.email.data)
         right, waiting = _check(user, form.password.data)
         if right and user.needs_verification:  # registered, address not confirmed yet: no sign-in
-            from .registration import send_verification
-
-            if g.tenant is not None:  # the link is the tenant's (deployment pages have no outbox)
-                send_verification(g.tenant, user)
-                db.session.commit()
-            form.email.errors.append(_("Confirm your e-mail address first: open the link we sent to it "
-                                       "(a new one is on its way)."))
+            form.email.errors.append(_unverified(user))  # only with the right password: nothing more revealed
             return render_template("auth/login.html", form=form)
         if right:
             throttle.clear(user)

@@ -5,17 +5,21 @@
   ``signed_webhook``) and idempotent (``Idempotency-Key``, the provider's transaction id; the ledger
   transfer is keyed by the application too, so the same payment is recorded once). Body:
   ``{"payment_code": "900000000019", "amount": 1500000, "reference": "BANK-TRX-1"}`` (rupiah).
+  The body is checked by ``PaymentNotice`` (the model that documents it) before anything is read:
+  any problem with its shape, or a body that is not a JSON object, is 400 ``bad_request``.
   Errors: 401 bad signature, 404 ``unknown_invoice`` (no such code in *this* tenant), 400
   ``amount_mismatch`` / ``not_invoiced`` / ``bad_request``.
 - ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``).
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask import Blueprint, g, jsonify
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from core.kit import (
-    ApiModel, ApiOutput, BadJson, api_error, api_scope, db, idempotent, load_json, module_settings, operation,
+    ApiModel, ApiOutput, PamongError, api_error, api_scope, db, idempotent, module_settings, operation,
     signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor,
 )
 
@@ -27,8 +31,9 @@ api = Blueprint("permits_api", __name__)
 
 class PaymentNotice(ApiModel):
     payment_code: str = Field(description="The invoice's payment code, e.g. 900000000019")
-    amount: int = Field(description="Whole rupiah: the invoice's amount exactly")
-    reference: str = Field("", max_length=100, description="The provider's transaction reference")
+    amount: StrictInt = Field(description="Whole rupiah: the invoice's amount exactly")
+    reference: str | None = Field("", max_length=100, description="The provider's transaction reference")
+    error_codes: ClassVar = {"*": {"*": "bad_request"}}  # the one code providers have always been given
 
 
 class PaymentRecorded(ApiOutput):
@@ -47,6 +52,11 @@ class ApplicationStatus(ApiOutput):
     permit_status: str | None = Field(description="active, suspended or revoked, once issued")
 
 
+def _bad_request(exc: PamongError):
+    """A body ``PaymentNotice`` refused, or no JSON object: 400 ``bad_request``, naming the field."""
+    return api_error("bad_request", str(exc), 400)
+
+
 def _secret(tenant):
     return tenant_secret(tenant, module_settings(tenant, "permits")["payment_secret"]) or None
 
@@ -54,7 +64,7 @@ def _secret(tenant):
 @api.route("/payments/callback", methods=["POST"])
 @signed_webhook(_secret)
 @idempotent
-@operation("A payment provider reports an invoice paid", body=PaymentNotice, validate=False,
+@operation("A payment provider reports an invoice paid", body=PaymentNotice, fail=_bad_request,
            response=PaymentRecorded, response_description="Recorded (or already recorded)",
            headers={"X-Pamong-Timestamp": "Unix seconds",
                     "X-Pamong-Signature": "sha256=HMAC-SHA256 of '<timestamp>.' + body with the tenant's "
@@ -65,17 +75,10 @@ def _secret(tenant):
                    409: "The same key still in flight", 422: "The key reused with another body"},
            description="Signed per tenant and idempotent: the same payment is recorded once.")
 def payment_callback():
-    try:
-        body = load_json(g.webhook.body)
-    except BadJson:
-        return api_error("bad_request", "The body is not JSON.", 400)
-    if not isinstance(body, dict) or not isinstance(body.get("payment_code"), str) \
-            or isinstance(body.get("amount"), bool) or not isinstance(body.get("amount"), int):
-        return api_error("bad_request", "Send {\"payment_code\": str, \"amount\": int, \"reference\": str}.", 400)
+    body = g.api_body
     actor = Actor.system("webhook:payment", g.tenant)
     with unit_of_work(api=True):  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
-        application = payments.record_payment(g.tenant, actor, body["payment_code"], body["amount"],
-                                              str(body.get("reference") or "")[:100])
+        application = payments.record_payment(g.tenant, actor, body.payment_code, body.amount, body.reference or "")
         result = {"reference": application.reference, "status": application.status,
                   "oss_code": oss.code_of(application)}
     return jsonify(result), 200

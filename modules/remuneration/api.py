@@ -1,13 +1,22 @@
 """The JSON API under /api/v1/remuneration/ (a token of the tenant, ``Authorization: Bearer ...``):
-attendance machines post punches; finance reads a month. Errors: ``{"error": {"code", "message"}}``."""
+attendance machines post punches; finance reads a month. Errors: ``{"error": {"code", "message"}}``.
+
+A batch of punches is checked by ``Punches`` (the model that documents it) before anything else:
+``bad_request`` when it is not ``{"punches": [{...}, ...]}``, ``too_many`` over ``MAX_PUNCHES``, and
+``validation_error`` naming ``line N: field`` for an item (as the CSV import names its lines); then
+by ``attendance.check_punches``, which knows the tenant's employees, zone and days.
+"""
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, ClassVar, Literal
 
 from flask import Blueprint, g, jsonify
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from core.kit import ApiModel, ApiOutput, api_error, api_scope, current_actor, json_object, operation, unit_of_work
+from core.kit import (
+    ApiModel, ApiOutput, BadJson, PamongError, api_error, api_scope, current_actor, operation, unit_of_work,
+)
 
 from . import services
 from .attendance import check_punches, store_punches
@@ -16,14 +25,37 @@ api = Blueprint("remuneration_api", __name__)
 MAX_PUNCHES = 5000
 
 
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 class Punch(ApiModel):
     nip: str = Field(description="The employee's NIP (18 digits)")
     timestamp: str = Field(description="ISO 8601 date-time; without an offset, the tenant's zone")
-    kind: Literal["in", "out", "assembly"]
+    kind: Annotated[Literal["in", "out", "assembly"], BeforeValidator(_lower)] = Field(
+        description="Case and surrounding spaces do not matter, as in the CSV import")
+    error_codes: ClassVar = {"*": {"*": "validation_error"}}
 
 
 class Punches(ApiModel):
     punches: list[Punch] = Field(max_length=MAX_PUNCHES)
+    error_codes: ClassVar = {"punches": {"too_long": "too_many", "*": "bad_request"}}
+
+
+_ITEM = re.compile(r"^punches\.(\d+)(?:\.(.+))?$")
+
+
+def _refused(exc: PamongError):
+    """A batch ``Punches`` refused: an item's problem named by its line (from 1), like the CSV's."""
+    if isinstance(exc, BadJson):
+        return api_error(exc.code, str(exc), 400)
+    if exc.code == "too_many":
+        return api_error("too_many", f"At most {MAX_PUNCHES} punches a request.", 400)
+    item = _ITEM.match(exc.where or "")
+    if item and exc.code != "bad_request":
+        where = f"line {int(item.group(1)) + 1}" + (f": {item.group(2)}" if item.group(2) else "")
+        return api_error(exc.code, f"{where}: {exc.message}", 400)
+    return api_error(exc.code, str(exc), 400)
 
 
 class PunchesStored(ApiOutput):
@@ -52,20 +84,15 @@ class Run(ApiOutput):
 
 @api.route("/punches", methods=["POST"])
 @api_scope("remuneration:attendance")
-@operation("Attendance records from a machine", body=Punches, validate=False, response=PunchesStored, status=201,
-           errors={400: "A bad item (the message names `line N: field`), too_many or bad_request"},
+@operation("Attendance records from a machine", body=Punches, fail=_refused, response=PunchesStored, status=201,
+           errors={400: "A bad item (validation_error, the message names `line N: field`), too_many or "
+                        "bad_request"},
            description="All checked before any is stored; repeats skipped.")
 def punches():
     """``{"punches": [{"nip", "timestamp", "kind"}, ...]}`` (the CSV's columns; ``line`` in errors is
     the item's position from 1) -> 201 ``{"added", "skipped"}``; every item checked before any is stored."""
-    body = json_object()
-    items = body.get("punches")
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        return api_error("bad_request", "Send {\"punches\": [{\"nip\", \"timestamp\", \"kind\"}, ...]}.", 400)
-    if len(items) > MAX_PUNCHES:
-        return api_error("too_many", f"At most {MAX_PUNCHES} punches a request.", 400)
-    rows = [{"line": n, **{k: str(item.get(k) or "") for k in ("nip", "timestamp", "kind")}}
-            for n, item in enumerate(items, start=1)]
+    rows = [{"line": n, "nip": item.nip, "timestamp": item.timestamp, "kind": item.kind}
+            for n, item in enumerate(g.api_body.punches, start=1)]
     with unit_of_work(api=True):
         counts = store_punches(g.tenant, current_actor(), check_punches(g.tenant, rows), "machine")
     return jsonify(counts), 201

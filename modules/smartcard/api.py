@@ -6,6 +6,10 @@ the merchant or service point credited. Every POST goes through the core's ``ide
 (``Idempotency-Key``: missing 400, another body 422, still running 409, again: the stored answer),
 and the transfer ``id`` in the body is the ledger transfer's id (``<merchant>:<id>``), so even a
 retry under a new key never pays twice. Errors: ``{"error": {"code", "message", "where"}}``.
+
+A body is read and checked by its model in ``api_docs`` before the view runs (``g.api_body``);
+its refusal is answered by ``_refused`` with the module's statuses (``errors.STATUS``), a body that
+is not a JSON object 400, and nothing is written.
 """
 from __future__ import annotations
 
@@ -16,21 +20,21 @@ from sqlalchemy.exc import IntegrityError
 from flask import Blueprint, g, jsonify
 
 from core.kit import (
-    Actor, PamongError, api_scope, current_actor, db, gettext as _, idempotent, json_object, load_json,
-    operation, signed_webhook, tenant_scope, tenant_secret,
+    Actor, BadJson, PamongError, api_scope, current_actor, db, gettext as _, idempotent, operation,
+    signed_webhook, tenant_scope, tenant_secret,
 )
 
 from . import api_docs as m
 
 from . import services
-from .errors import CardError, status_of
+from .errors import STATUS, CardError, status_of
 from .models import Callback
 from .qris import parse_amount, payload
 from .settings_access import merchant_of, settings
 
 api = Blueprint("smartcard_api", __name__)
 SCOPE = "smartcard:terminal"
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}")
+_ID = re.compile(m.ID_PATTERN)
 
 
 def _error(exc: PamongError):
@@ -38,14 +42,22 @@ def _error(exc: PamongError):
     return jsonify(error={"code": exc.code, "message": exc.message, "where": exc.where}), status_of(exc)
 
 
+def _refused(exc: PamongError):
+    """A body its model refused (``core.kit.operation``'s ``fail``): the code's status, as the
+    services' refusals are answered; not a JSON object is 400."""
+    db.session.rollback()
+    status = 400 if isinstance(exc, BadJson) else STATUS.get(exc.code, 422)
+    return jsonify(error={"code": exc.code, "message": exc.message, "where": exc.where}), status
+
+
 def _terminal():
     return services.terminal_for_token(g.tenant, g.api_token.name)
 
 
-def _id(body: dict, field: str = "id") -> str:
-    value = body.get(field)
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise CardError("id_invalid", _("Give an id of 1 to 31 letters, digits, '-' or '_'."), field)
+def _hold_id(value: str) -> str:
+    """The hold named in the path (the body's ids are checked by their models)."""
+    if not _ID.fullmatch(value):
+        raise CardError("id_invalid", _("Give an id of 1 to 31 letters, digits, '-' or '_'."), "hold_id")
     return value
 
 
@@ -81,31 +93,30 @@ def card_balance(number):
 @api.route("/payments", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
-@operation("Pay the terminal's merchant from a card", body=m.Payment, validate=False, response=m.PaymentDone,
+@operation("Pay the terminal's merchant from a card", body=m.Payment, fail=_refused, response=m.PaymentDone,
            status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS,
            response_description="The payment written (or the first one, for the same id)")
 def create_payment():
     def act():
-        body, terminal = json_object(), _terminal()
-        legs = services.pay(g.tenant, current_actor(), _key(terminal, _id(body)), body.get("card"),
-                            terminal.merchant, body.get("amount"))
+        body, terminal = g.api_body, _terminal()
+        legs = services.pay(g.tenant, current_actor(), _key(terminal, body.id), body.card, terminal.merchant,
+                            body.amount)
         return jsonify(id=legs[0].key, amount=sum(t.amount for t in legs), fee=sum(t.amount for t in legs[1:]),
                        transfers=[_transfer_json(t) for t in legs],
-                       balance=services.balance(g.tenant, services.normalise_number(body["card"]), known=True).as_json()), 201
+                       balance=services.balance(g.tenant, services.normalise_number(body.card), known=True).as_json()), 201
     return _run(act)
 
 
 @api.route("/holds", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
-@operation("Hold an amount on a card (gate, bus entry)", body=m.Hold, validate=False, response=m.Transfer,
+@operation("Hold an amount on a card (gate, bus entry)", body=m.Hold, fail=_refused, response=m.Transfer,
            status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS)
 def create_hold():
     def act():
-        body, terminal = json_object(), _terminal()
-        timeout = body.get("timeout")
-        t = services.hold(g.tenant, current_actor(), _key(terminal, _id(body)), body.get("card"), terminal.merchant,
-                          body.get("amount"), timeout)
+        body, terminal = g.api_body, _terminal()
+        t = services.hold(g.tenant, current_actor(), _key(terminal, body.id), body.card, terminal.merchant,
+                          body.amount, body.timeout)
         return jsonify(_transfer_json(t)), 201
     return _run(act)
 
@@ -113,13 +124,13 @@ def create_hold():
 @api.route("/holds/<hold_id>/capture", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
-@operation("Post a hold, for at most what it holds", body=m.Capture, validate=False, response=m.Transfer,
+@operation("Post a hold, for at most what it holds", body=m.Capture, fail=_refused, response=m.Transfer,
            status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS)
 def capture_hold(hold_id):
     def act():
-        body, terminal = json_object(), _terminal()
-        t = services.capture(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"hold_id": hold_id}, "hold_id")),
-                             body.get("amount"), merchant=terminal.merchant)
+        body, terminal = g.api_body, _terminal()
+        t = services.capture(g.tenant, current_actor(), _key(terminal, body.id), _key(terminal, _hold_id(hold_id)),
+                             body.amount, merchant=terminal.merchant)
         return jsonify(_transfer_json(t)), 201
     return _run(act)
 
@@ -127,12 +138,12 @@ def capture_hold(hold_id):
 @api.route("/holds/<hold_id>/void", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
-@operation("Release a hold", body=m.Void, validate=False, response=m.Transfer, status=201, headers=m.KEY,
+@operation("Release a hold", body=m.Void, fail=_refused, response=m.Transfer, status=201, headers=m.KEY,
            errors=m.TERMINAL_ERRORS)
 def void_hold(hold_id):
     def act():
-        body, terminal = json_object(), _terminal()
-        t = services.void(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id({"hold_id": hold_id}, "hold_id")),
+        body, terminal = g.api_body, _terminal()
+        t = services.void(g.tenant, current_actor(), _key(terminal, body.id), _key(terminal, _hold_id(hold_id)),
                           merchant=terminal.merchant)
         return jsonify(_transfer_json(t)), 201
     return _run(act)
@@ -141,13 +152,13 @@ def void_hold(hold_id):
 @api.route("/refunds", methods=["POST"])
 @api_scope(SCOPE)
 @idempotent
-@operation("Refund (part of) a payment", body=m.Refund, validate=False, response=m.Transfer, status=201,
+@operation("Refund (part of) a payment", body=m.Refund, fail=_refused, response=m.Transfer, status=201,
            headers=m.KEY, errors=m.TERMINAL_ERRORS)
 def create_refund():
     def act():
-        body, terminal = json_object(), _terminal()
-        t = services.refund(g.tenant, current_actor(), _key(terminal, _id(body)), _key(terminal, _id(body, "payment")),
-                            body.get("amount"), merchant=terminal.merchant)
+        body, terminal = g.api_body, _terminal()
+        t = services.refund(g.tenant, current_actor(), _key(terminal, body.id), _key(terminal, body.payment),
+                            body.amount, merchant=terminal.merchant)
         return jsonify(_transfer_json(t)), 201
     return _run(act)
 
@@ -181,16 +192,14 @@ def _secret(name):
 
 
 def _callback(source: str, action):
-    """A signed callback: the body is read as signed; the digest kept (a replay is 409 at once)."""
+    """A signed callback, its body (read as signed) checked by its model: the digest kept (a replay
+    is 409 at once)."""
+    body = g.api_body
     try:
-        body = load_json(g.webhook.body)
-        if not isinstance(body, dict):
-            raise CardError("invalid_json", _("Send a JSON object."), "body")
-        reference = _id(body, "reference")
         actor = Actor.system(f"smartcard.{source}", g.tenant)
-        t = action(body, reference, actor)
+        t = action(body, actor)
         with tenant_scope(g.tenant):
-            db.session.add(Callback(digest=g.webhook.digest, source=source, reference=reference))
+            db.session.add(Callback(digest=g.webhook.digest, source=source, reference=body.reference))
             db.session.flush()
     except PamongError as exc:
         return _error(exc)
@@ -202,24 +211,20 @@ def _callback(source: str, action):
 
 @api.route("/bank/topups", methods=["POST"])
 @signed_webhook(_secret("bank_secret"), seen=_seen)
-@operation("The issuing bank's top-up callback", body=m.BankTopUp, validate=False, response=m.Transfer, status=201,
+@operation("The issuing bank's top-up callback", body=m.BankTopUp, fail=_refused, response=m.Transfer, status=201,
            headers=m.SIGNED, errors=m.CALLBACK_ERRORS)
 def bank_topup():
     """The issuing bank: ``{"reference", "card", "amount"}`` credited to the card."""
-    return _callback("bank", lambda body, ref, actor: services.top_up(g.tenant, actor, ref, body.get("card"),
-                                                                       body.get("amount")))
+    return _callback("bank", lambda body, actor: services.top_up(g.tenant, actor, body.reference, body.card,
+                                                                  body.amount))
 
 
 @api.route("/qris/payments", methods=["POST"])
 @signed_webhook(_secret("qris_secret"), seen=_seen)
-@operation("The QRIS acquirer's payment callback", body=m.QrisPayment, validate=False, response=m.Transfer,
+@operation("The QRIS acquirer's payment callback", body=m.QrisPayment, fail=_refused, response=m.Transfer,
            status=201, headers=m.SIGNED, errors=m.CALLBACK_ERRORS)
 def qris_payment():
-    """The QRIS acquirer: ``{"reference", "merchant", "amount"}`` paid to a merchant from any bank's app."""
-    def act(body, ref, actor):
-        amount = body.get("amount")
-        if isinstance(amount, str):
-            amount = parse_amount(amount)
-        return services.qris_paid(g.tenant, actor, ref, body.get("merchant") if isinstance(body.get("merchant"), str)
-                                  else "", amount)
-    return _callback("qris", act)
+    """The QRIS acquirer: ``{"reference", "merchant", "amount"}`` paid to a merchant from any bank's app
+    (the amount as a number or as QRIS writes it, digits)."""
+    return _callback("qris", lambda body, actor: services.qris_paid(g.tenant, actor, body.reference, body.merchant,
+                                                                     int(body.amount)))

@@ -1,61 +1,84 @@
 """The models of the terminal API (``api.py``), declared with each endpoint (``core.kit.operation``)
 and written into ``/api/v1/openapi.json`` by the core.
 
-Bodies are checked by the services in the module's own words (``CardError`` with ``where``: an id,
-a card number, an amount), so the request models here document them (``validate=False``); the
-answers are checked against the response models by the core's walk of the document.
+A request body is checked by its model before the view runs (its shape: an id, a card number, a
+whole positive amount), with the codes the terminals have always been answered with
+(``error_codes``: ``id_invalid``, ``card_unknown``, the ledger's ``amount_not_integer`` /
+``amount_not_positive``, ...); what only the tenant's data can say (the card exists and is usable,
+the balance, the limit, the merchant) stays with the services. The answers are checked against the
+response models by the core's walk of the document.
 """
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, ClassVar
+
+from pydantic import Field, StrictInt
 
 from core.kit import ApiModel, ApiOutput
 
-_ID = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$",
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$"
+_ID = Field(pattern=ID_PATTERN,
             description="The client's id of this transfer (1-31 letters, digits, '-' or '_'): the same id is "
                         "never paid twice")
-_CARD = Field(pattern=r"^[0-9]{16}$", description="The card number, 16 digits")
+# what ``cards.normalise_number`` reads: 16 digits, spaces and dashes as printed left out
+_CARD = Field(pattern=r"^[\s-]*(?:[0-9][\s-]*){16}$",
+              description="The card number, 16 digits (spaces and dashes as printed are ignored)")
 _AMOUNT = Field(ge=1, description="Whole rupiah")
+# the codes a terminal has always been answered with (the ledger's for an amount)
+_ID_CODE = {"*": "id_invalid"}
+_AMOUNT_CODE = {"greater_than_equal": "amount_not_positive", "*": "amount_not_integer"}
+_CODES = {"id": _ID_CODE, "card": {"*": "card_unknown"}, "amount": _AMOUNT_CODE}
 
 
 class Payment(ApiModel):
     id: str = _ID
     card: str = _CARD
-    amount: int = _AMOUNT
+    amount: StrictInt = _AMOUNT
+    error_codes: ClassVar = _CODES
 
 
 class Hold(ApiModel):
     id: str = _ID
     card: str = _CARD
-    amount: int = _AMOUNT
-    timeout: int | None = Field(None, ge=1, description="Seconds before the hold lapses (the settings' default)")
+    amount: StrictInt = _AMOUNT
+    timeout: StrictInt | None = Field(None, ge=1, description="Seconds before the hold lapses (the settings' default)")
+    error_codes: ClassVar = {**_CODES, "timeout": {"*": "timeout_invalid"}}
 
 
 class Capture(ApiModel):
     id: str = _ID
-    amount: int | None = Field(None, ge=1, description="Whole rupiah, at most what is held (all of it when absent)")
+    amount: StrictInt | None = Field(None, ge=1,
+                                     description="Whole rupiah, at most what is held (all of it when absent)")
+    error_codes: ClassVar = {"id": _ID_CODE, "amount": _AMOUNT_CODE}
 
 
 class Void(ApiModel):
     id: str = _ID
+    error_codes: ClassVar = {"id": _ID_CODE}
 
 
 class Refund(ApiModel):
     id: str = _ID
-    payment: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$", description="The payment's id")
-    amount: int = _AMOUNT
+    payment: str = Field(pattern=ID_PATTERN, description="The payment's id")
+    amount: StrictInt = _AMOUNT
+    error_codes: ClassVar = {"id": _ID_CODE, "payment": _ID_CODE, "amount": _AMOUNT_CODE}
 
 
 class BankTopUp(ApiModel):
-    reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$", description="The bank's reference")
+    reference: str = Field(pattern=ID_PATTERN, description="The bank's reference")
     card: str = _CARD
-    amount: int = _AMOUNT
+    amount: StrictInt = _AMOUNT
+    error_codes: ClassVar = {"reference": _ID_CODE, "card": {"*": "card_unknown"}, "amount": _AMOUNT_CODE}
 
 
 class QrisPayment(ApiModel):
-    reference: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$", description="The acquirer's reference")
+    reference: str = Field(pattern=ID_PATTERN, description="The acquirer's reference")
     merchant: str = Field(description="The merchant's code in the tenant's settings")
-    amount: int = _AMOUNT
+    # acquirers send the amount as QRIS writes it (tag 54, digits) or as a number
+    amount: Annotated[StrictInt, Field(ge=1, le=9_999_999_999_999)] | Annotated[str, Field(pattern=r"^\s*[1-9][0-9]{0,12}\s*$")] = Field(
+        description="Whole rupiah above zero: a number, or its digits as text")
+    error_codes: ClassVar = {"reference": _ID_CODE, "merchant": {"*": "merchant_unknown"},
+                             "amount": {"*": "amount_invalid"}}
 
 
 class QrisQuery(ApiModel):
@@ -94,15 +117,17 @@ KEY = {"Idempotency-Key": "Unique per request: a retry with the same key gets th
 SIGNED = {"X-Pamong-Timestamp": "Unix seconds",
           "X-Pamong-Signature": "sha256=HMAC-SHA256 of '<timestamp>.' + body with the tenant's secret"}
 TERMINAL_ERRORS = {
-    400: "No Idempotency-Key, or not a JSON object",
+    400: "No Idempotency-Key (idempotency_key_missing), or not a JSON object (invalid_json)",
     403: "Not a registered terminal (terminal_unknown); the card blocked, closed or replaced",
     404: "Unknown card, hold or payment",
     409: "The key still in flight; the hold already ended",
-    422: "Bad amount or id; over the balance or the limit; the key reused with another body",
+    422: "Bad amount (amount_not_integer, amount_not_positive) or id (id_invalid); over the balance or the "
+         "limit; the key reused with another body",
 }
 CALLBACK_ERRORS = {
+    400: "Not a JSON object (invalid_json)",
     401: "Missing, forged or stale signature",
     404: "Unknown card or merchant (or the callback is not configured)",
     409: "Replayed",
-    422: "Bad reference, card or amount",
+    422: "Bad reference (id_invalid), amount or card",
 }

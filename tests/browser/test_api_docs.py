@@ -28,3 +28,22 @@ def test_the_docs_page_renders_the_tenants_operations(page, live_server, create_
     screenshot("api-docs")
     assert outside == [], outside
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+def test_try_it_out_calls_the_pages_own_origin(page, live_server, create_tenant):
+    """On the path address, "Try it out" sends the request to this same origin and base (the
+    document's first server), so the page's CSP lets it through and an answer comes back."""
+    tenant = create_tenant(modules={})
+    sent, problems = [], []
+    page.on("request", lambda r: sent.append(r.url) if "/api/v1/tenant" in r.url else None)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "401" not in m.text else None)
+    page.goto(f"{live_server.url}/t/{tenant.slug}/api/v1/docs")
+    servers = page.locator(".servers select")
+    expect(servers).to_have_value(f"/t/{tenant.slug}", timeout=15000)
+    page.locator(".opblock-summary-path", has_text="/api/v1/tenant").first.click()
+    opened = page.locator(".opblock", has_text="/api/v1/tenant").first
+    opened.locator(".try-out__btn").click()
+    opened.locator(".execute").click()
+    expect(opened.locator(".live-responses-table tbody .response-col_status").first).to_contain_text("401", timeout=15000)
+    assert sent == [f"{live_server.url}/t/{tenant.slug}/api/v1/tenant"], sent
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p or "Failed to fetch" in p], problems

@@ -73,3 +73,41 @@ def test_the_application_is_read_by_token_with_its_oss_code(app, client, tenant,
     assert got.status_code == 200 and got.get_json()["oss_code"] == "45"
     assert client.get(f"/t/{tenant.slug}/api/v1/permits/applications/REG/X/1", headers=token).status_code == 404
     assert client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}").status_code == 401
+
+
+def test_a_bad_body_is_bad_request_from_the_documenting_model_and_nothing_is_recorded(
+        app, client, tenant, people, audit_entries):
+    """The body is checked by ``PaymentNotice`` itself (issue 19.7): each shape problem is 400
+    ``bad_request`` naming the field; the invoice stays unpaid."""
+    code, fee, reference = invoiced(app, tenant, people)
+    good = {"payment_code": code, "amount": fee, "reference": "BANK-7"}
+    cases = [
+        ({**good, "amount": str(fee)}, "amount"),
+        ({**good, "amount": float(fee)}, "amount"),
+        ({**good, "amount": True}, "amount"),
+        ({k: v for k, v in good.items() if k != "amount"}, "amount"),
+        ({**good, "payment_code": int(code)}, "payment_code"),
+        ({k: v for k, v in good.items() if k != "payment_code"}, "payment_code"),
+        ({**good, "reference": "R" * 101}, "reference"),
+        ({**good, "reference": 7}, "reference"),
+    ]
+    for n, (body, field) in enumerate(cases):
+        refused = post(client, tenant, body, key=f"bad-{n}")
+        error = refused.get_json()["error"]
+        assert (refused.status_code, error["code"]) == (400, "bad_request"), (body, error)
+        assert error["message"].startswith(f"{field}:"), error
+    for n, raw in enumerate((b"[1, 2]", b"{not json")):
+        stamp = str(int(time.time()))
+        refused = client.post(f"/t/{tenant.slug}{PATH}", data=raw, content_type="application/json", headers={
+            "X-Pamong-Timestamp": stamp, "X-Pamong-Signature": sign_webhook("bayar-rahasia", stamp, raw),
+            "Idempotency-Key": f"raw-{n}"})
+        assert (refused.status_code, refused.get_json()["error"]["code"]) == (400, "bad_request")
+    assert audit_entries(tenant, "permits.paid") == []
+    with app.app_context(), tenant_scope(tenant):
+        from ..models import Application
+
+        assert db.session.execute(db.select(Application.paid_at).where(
+            Application.reference == reference)).scalar_one() is None
+    # a null reference is as good as none
+    paid = post(client, tenant, {**good, "reference": None}, key="good")
+    assert paid.status_code == 200 and paid.get_json()["reference"] == reference

@@ -42,3 +42,39 @@ def test_finance_reads_a_month(app, client, create_tenant, create_token):
     assert month["status"] == "open" and month["employees"] == 3 and month["agencies"][0]["agency"] == "DLH"
     missing = client.get(f"/t/{tenant.slug}/api/v1/{MODULE}/runs/2026/4", headers=headers)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_bad_batch_is_refused_by_the_documenting_model_and_nothing_is_stored(app, client, create_tenant,
+                                                                               create_token):
+    """``Punches`` checks the body itself (issue 19.7), with the codes machines already know."""
+    from ..models import Punch
+    from core.kit import tenant_scope
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {create_token(tenant, f'{MODULE}:attendance')}"}
+    url = f"/t/{tenant.slug}{PUNCHES}"
+    good = {"nip": NIPS[0], "timestamp": "2026-03-02T07:20:00+08:00", "kind": "in"}
+    cases = [
+        ({"punches": "x"}, "bad_request", "punches"),
+        ({"punches": [good, 7]}, "bad_request", "punches.1"),
+        ({}, "bad_request", "punches"),
+        ({"punches": [good] * 5001}, "too_many", "At most 5000"),
+        ({"punches": [good, {"timestamp": good["timestamp"], "kind": "out"}]}, "validation_error", "line 2: nip"),
+        ({"punches": [{**good, "kind": "lunch"}]}, "validation_error", "line 1: kind"),
+        ({"punches": [{**good, "nip": 199001012020121001}]}, "validation_error", "line 1: nip"),
+    ]
+    for body, code, said in cases:
+        refused = client.post(url, json=body, headers=headers)
+        error = refused.get_json()["error"]
+        assert (refused.status_code, error["code"]) == (400, code), (code, error)
+        assert error["message"].startswith(said), error
+    not_json = client.post(url, data="[1]", content_type="application/json", headers=headers)
+    assert (not_json.status_code, not_json.get_json()["error"]["code"]) == (400, "invalid_json")
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.execute(db.select(db.func.count()).select_from(Punch)).scalar_one() == 0
+    # the kind reads as the CSV import reads it
+    stored = client.post(url, json={"punches": [{**good, "kind": " IN "}]}, headers=headers)
+    assert stored.status_code == 201 and stored.get_json() == {"added": 1, "skipped": 0}
