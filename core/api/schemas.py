@@ -51,6 +51,7 @@ from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import models_json_schema
 
 from ..errors import PamongError, ValidationError
+from .error_messages import message as error_message
 from ..params import MAX_PAGE, int_arg
 
 REF = "#/components/schemas/{model}"
@@ -167,8 +168,7 @@ def _problem(model: type[BaseModel], exc: PydanticError) -> ValidationError:
     first = exc.errors(include_url=False)[0]
     owners, where = _walk(model, tuple(first["loc"]))
     code = _code(owners, first["type"])
-    message = "is required" if first["type"] == "missing" else first["msg"]
-    return ValidationError(message, where=where or "body", code=code)
+    return ValidationError(error_message(first), where=where or "body", code=code)
 
 
 def read_body(model: type[BaseModel]):
