@@ -24,22 +24,29 @@ CORE_TRANSLATIONS = ROOT / "core" / "translations"
 
 
 def select_locale() -> str:
+    """The page's language, first that applies: the visitor's explicit choice (the language switch's
+    cookie; the session of a deployment from before the cookie), the signed-in person's last choice,
+    the browser's ``Accept-Language`` among the tenant's languages, the tenant's default ("id" when
+    no tenant). Anonymous pages that differ by ``Accept-Language`` say so (``Vary``, and the in-app
+    cache's key: ``core.public_cache``)."""
     tenant = getattr(g, "tenant", None) if has_request_context() else None
-    allowed = list(tenant.locales) if tenant is not None else list(SUPPORTED)
-    # the language cookie; the session of a deployment from before the cookie still counts
-    chosen = (request.cookies.get(LOCALE_COOKIE) or session.get("locale")) if has_request_context() else None
+    allowed = list(tenant.locales or ()) if tenant is not None else list(SUPPORTED)
+    if not has_request_context():
+        return tenant.default_locale if tenant is not None else "id"
+    chosen = request.cookies.get(LOCALE_COOKIE) or session.get("locale")
     if chosen in allowed:
         return chosen
-    if has_request_context():
-        from flask_login import current_user
+    from flask_login import current_user
 
-        if current_user and current_user.is_authenticated and current_user.locale in allowed:
-            return current_user.locale  # the signed-in person's last choice, on any device
-    if tenant is not None:
-        return tenant.default_locale
-    if has_request_context():
-        return request.accept_languages.best_match(allowed) or "id"
-    return "id"
+    if current_user and current_user.is_authenticated and current_user.locale in allowed:
+        return current_user.locale  # the signed-in person's last choice, on any device
+    # a first-time visitor: the browser's languages, among the tenant's own (issue: a visitor with
+    # Accept-Language: en was given Indonesian); a browser that asks for none of them gets the default
+    if request.headers.get("Accept-Language"):
+        best = request.accept_languages.best_match(allowed)
+        if best:
+            return best
+    return tenant.default_locale if tenant is not None else "id"
 
 
 def select_timezone() -> str:
