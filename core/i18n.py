@@ -6,7 +6,7 @@ looked up over the core's catalogue, so a module's templates and code find both.
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, format_currency, format_datetime, get_locale, get_timezone
+from flask_babel import Domain, format_currency, format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from .catalogues import ModuleDomain
 from .config import ROOT
@@ -68,6 +68,46 @@ def rupiah(amount: int) -> str:
     if not isinstance(amount, int):
         raise TypeError("money is integer rupiah")
     return format_currency(amount, "IDR", format_type="standard", currency_digits=False, format="¤ #,##0")
+
+
+# Numbers as the reader's language writes them: Indonesian "4,0" and "1.250" where English has
+# "4.0" and "1,250" (CLDR, through Flask-Babel's locale). Every number that reaches a page goes
+# through one of these (also Jinja filters, core/templating.py): never str() or "%.1f", which
+# always write the English point. Attribute values that a machine reads (SVG coordinates, form
+# values, data-* for scripts) keep Python's own spelling.
+
+def local_decimal(value, digits: int | None = 1) -> str:
+    """A measured figure (an average, a median, hours, KB) with ``digits`` fraction digits, always
+    written: ``4,0`` (id), ``4.0`` (en); ``digits=None``: up to three, as needed. None gives ""."""
+    if value is None:
+        return ""
+    if digits is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits > 0 else ""))
+
+
+def local_number(value) -> str:
+    """A count with the language's grouping (``1.250`` id, ``1,250`` en); a fractional value as
+    ``local_decimal(value, None)``; text (a figure a module already wrote) is returned as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return format_decimal(value, format="#,##0")
+    return format_decimal(value)
+
+
+def local_percent(share, digits: int = 0) -> str:
+    """A share (0.756) as a percentage in the reader's language: ``76%``, or with ``digits``
+    ``75,6%`` (id) / ``75.6%`` (en). None gives ""."""
+    if share is None:
+        return ""
+    return format_percent(share, format="#,##0" + ("." + "0" * digits if digits > 0 else "") + "%")
+
+
+# the Jinja filters (core/templating.py); modules reach the functions through core.kit
+NUMBER_FILTERS = {"decimal": local_decimal, "number": local_number, "percent": local_percent}
 
 
 # Dates as Indonesia writes them, in both languages: day, month, year, a 24-hour clock, never the
