@@ -204,7 +204,7 @@ def _people(role: str, page: int) -> list[dict]:
     (a membership) and every citizen who registered an account here (``core.auth.registration``:
     no membership, the tenant's ``auth.register`` audit entry names the address), each with the
     state of their account. ``role`` ("" for all) narrows it; "citizen" includes the registered."""
-    from sqlalchemy import and_, literal, null, union_all
+    from sqlalchemy import Integer, String, and_, cast, literal, null, union_all
 
     tenant_id = g.tenant.id
     granted = (db.select(User.email.label("email"), Membership.role.label("role"), Membership.id.label("member_id"),
@@ -217,7 +217,7 @@ def _people(role: str, page: int) -> list[dict]:
         citizen_here = db.select(Membership.id).where(
             Membership.tenant_id == tenant_id, Membership.user_id == User.id, Membership.role == "citizen")
         parts.append(
-            db.select(User.email, literal("citizen"), null(), User.id)
+            db.select(User.email, literal("citizen", String), cast(null(), Integer), User.id)
             .join(AuditEntry, and_(AuditEntry.tenant_id == tenant_id, AuditEntry.action == "auth.register",
                                    AuditEntry.object_type == "user", AuditEntry.object_id == User.email))
             .where(~citizen_here.exists()).distinct())
