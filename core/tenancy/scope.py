@@ -209,6 +209,10 @@ def _stamp_tenant(session, obj):
 _APPLIED = "pamong_scope_setting"  # connection.info: what this transaction holds
 _WANTED = "pamong_scope_wanted"  # connection.info: what the session's scope asks for (None: no session)
 _SET = "SELECT set_config('pamong.tenant_ids', %s, true)"
+# several tenants: the policy that reads a list applies only to this role (rls.py); it stays the
+# transaction's role until the transaction ends (a later one-tenant setting reads the same rows
+# under it: both policies then name that one tenant)
+_SET_SEVERAL = "SELECT set_config('pamong.tenant_ids', %s, true), set_config('role', %s, true)"
 
 
 @event.listens_for(Engine, "begin")
@@ -247,7 +251,12 @@ def _send_wanted_scope(connection, cursor, statement, parameters, context, execu
 
 def _send_setting(connection, setting: str) -> None:
     # on the DBAPI connection, not the statement's cursor (which may be a named server-side cursor)
-    connection.connection.dbapi_connection.execute(_SET, (setting,))
+    if "," in setting:
+        from ..rls import SEVERAL_TENANTS_ROLE
+
+        connection.connection.dbapi_connection.execute(_SET_SEVERAL, (setting, SEVERAL_TENANTS_ROLE))
+    else:
+        connection.connection.dbapi_connection.execute(_SET, (setting,))
 
 
 def _open_session():
