@@ -215,11 +215,16 @@ def tenant_tables(conn) -> list[str]:
 
 def ensure_several_tenants_role(conn, role: str) -> None:
     """The NOLOGIN role ``SEVERAL_TENANTS_ROLE`` (no power over RLS), made a role ``role`` may
-    switch to. ``role`` is already a plain identifier."""
+    switch to. ``role`` is already a plain identifier.
+
+    ``role`` becomes NOINHERIT: a policy ``TO`` a role also applies to every role that inherits its
+    privileges, so without it the app role would get the several-tenants policy OR-ed to its own and
+    the planner would again see two independent conditions. Being a member still lets it SET ROLE."""
     several = SEVERAL_TENANTS_ROLE
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": several}).scalar()
     if not exists:
         conn.execute(text(f'CREATE ROLE "{several}" NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+    conn.execute(text(f'ALTER ROLE "{role}" NOINHERIT'))
     conn.execute(text(f'GRANT "{several}" TO "{role}"'))
 
 
