@@ -125,3 +125,10 @@ def test_the_several_tenants_role_alone_sees_only_its_setting(pg, create_tenant)
         with pytest.raises(ProgrammingError, match="row-level security"):
             db.session.execute(text("INSERT INTO test_notes (text, tenant_id) VALUES ('x', :b)"), {"b": b.id})
         db.session.rollback()
+
+
+def test_each_statement_is_planned_for_its_own_tenant(pg):
+    """No generic plan estimated for an average tenant (rls.CUSTOM_PLANS), on every app connection."""
+    with pg.app_context():
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
+        db.session.rollback()
