@@ -238,8 +238,11 @@ def ensure_several_tenants_role(conn, role: str) -> None:
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": several}).scalar()
     if not exists:
         conn.execute(text(f'CREATE ROLE "{several}" NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
-    conn.execute(text(f'ALTER ROLE "{role}" NOINHERIT'))
-    conn.execute(text(f'GRANT "{several}" TO "{role}"'))
+    # each step only when needed, so that a DBA may make all this beforehand for an owner without CREATEROLE
+    if conn.execute(text("SELECT rolinherit FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar():
+        conn.execute(text(f'ALTER ROLE "{role}" NOINHERIT'))
+    if not conn.execute(text("SELECT pg_has_role(:r, :s, 'MEMBER')"), {"r": role, "s": several}).scalar():
+        conn.execute(text(f'GRANT "{several}" TO "{role}"'))
 
 
 def apply_policies(conn, role: str) -> list[str]:
