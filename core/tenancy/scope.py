@@ -209,6 +209,14 @@ def _stamp_tenant(session, obj):
 _APPLIED = "pamong_scope_setting"  # connection.info: what this transaction holds
 _WANTED = "pamong_scope_wanted"  # connection.info: what the session's scope asks for (None: no session)
 _SET = "SELECT set_config('pamong.tenant_ids', %s, true)"
+# Several tenants: the policy that reads a list applies only to the role rls.SEVERAL_TENANTS_ROLE,
+# which the transaction switches to with the setting (SET LOCAL ROLE: it ends with the transaction);
+# a later one-tenant setting in the same transaction switches back to the app role, whose name is
+# read once per connection (``current_user`` before any switch: the restricted role, never the
+# demo's owner, whose session already switched to it on connecting).
+_SET_ROLE = "SELECT set_config('pamong.tenant_ids', %s, true), set_config('role', %s, true)"
+_APP_ROLE = "pamong_app_role"  # connection.info: the app's restricted role on this connection
+_SWITCHED = "pamong_role_switched"  # connection.info: this transaction may be in the several-tenants role
 
 
 @event.listens_for(Engine, "begin")
@@ -216,12 +224,14 @@ def _new_transaction(connection):
     """A new transaction holds no tenant; only a session transaction asks for one (after_begin)."""
     connection.info.pop(_WANTED, None)
     connection.info[_APPLIED] = EMPTY.setting
+    connection.info[_SWITCHED] = False
 
 
 @event.listens_for(Engine, "rollback_savepoint")
 def _savepoint_undone(connection, name, context):
     """A savepoint rolled back may have taken a setting sent inside it: send it again if needed."""
     connection.info[_APPLIED] = None
+    connection.info[_SWITCHED] = True  # the role it holds now is not known: name it with the next setting
 
 
 @event.listens_for(Session, "after_begin")
@@ -254,7 +264,20 @@ def send_scope(connection) -> None:
 
 def _send_setting(connection, setting: str) -> None:
     # on the DBAPI connection, not the statement's cursor (which may be a named server-side cursor)
-    connection.connection.dbapi_connection.execute(_SET, (setting,))
+    dbapi = connection.connection.dbapi_connection
+    info = connection.info
+    if "," in setting:
+        from ..rls import SEVERAL_TENANTS_ROLE
+
+        if _APP_ROLE not in info and not info.get(_SWITCHED):
+            info[_APP_ROLE] = dbapi.execute("SELECT current_user").fetchone()[0]
+        dbapi.execute(_SET_ROLE, (setting, SEVERAL_TENANTS_ROLE))
+        info[_SWITCHED] = True
+    elif info.get(_SWITCHED) and info.get(_APP_ROLE):
+        dbapi.execute(_SET_ROLE, (setting, info[_APP_ROLE]))
+        info[_SWITCHED] = False
+    else:
+        dbapi.execute(_SET, (setting,))
 
 
 def _open_session():

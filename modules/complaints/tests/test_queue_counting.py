@@ -1,0 +1,99 @@
+"""What a queue page costs, whatever the plan (issue 11.4, issue 20.2): the page's rows in one
+statement, the total counted in one more only when the page does not show where the list ends, and
+the same statements for a list of two pages as for one of twenty; the total is right either way. And
+the keyword condition PostgreSQL estimates at one half (queue.py) finds the same rows as a plain one."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import event
+
+from core.kit import db, tenant_scope
+from modules.complaints import queue, services
+from modules.complaints.models import Complaint
+
+
+def file(app, tenant, n: int, description="Tumpukan sampah di pasar"):
+    with app.app_context(), tenant_scope(tenant):
+        for i in range(n):
+            services.file_complaint(tenant, None, services.Filing(
+                category="SAMPAH", description=f"{description} nomor {i}"), "portal")
+        db.session.commit()
+
+
+def statements(app, run) -> tuple[list[str], object]:
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SELECT SET_CONFIG",
+                                                      "SELECT CURRENT_USER")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with app.app_context():
+            result = run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen, result
+
+
+def _search(tenant, page=1, **kw):
+    return lambda: queue.search(tenant, status="all", per_page=5, page=page, count=True, clamp=True, **kw)
+
+
+def test_a_list_that_fits_its_page_is_not_counted_again(app, tenant):
+    file(app, tenant, 3)
+    seen, got = statements(app, _search(tenant))
+    assert len(seen) == 1 and "count(" not in seen[0].lower()
+    assert (got.total, got.pages, got.has_next, len(got.items)) == (3, 1, False, 3)
+
+
+def test_two_pages_or_twenty_cost_the_same_statements(app, tenant):
+    file(app, tenant, 12)
+    few, got = statements(app, _search(tenant))
+    assert (got.total, got.pages, got.has_next) == (12, 3, True)
+    file(app, tenant, 88)
+    many, got = statements(app, _search(tenant))
+    assert (got.total, got.pages, got.has_next) == (100, 20, True)
+    assert len(few) == len(many) == 2
+    # the last page shows where the list ends: its total needs no count, and is the same
+    last, got = statements(app, _search(tenant, page=20))
+    assert len(last) == 1 and (got.total, got.pages, len(got.items), got.has_next) == (100, 20, 5, False)
+    # a page past the end is counted and clamped to the last
+    past, got = statements(app, _search(tenant, page=25))
+    assert (got.page, got.clamped, got.total, len(got.items)) == (20, True, 100, 5)
+    assert len(past) == 3
+
+
+def test_an_empty_first_page_counts_nothing(app, tenant):
+    file(app, tenant, 2)
+    seen, got = statements(app, _search(tenant, q="kambing"))
+    assert len(seen) == 1 and (got.total, got.pages, got.items) == (0, 1, [])
+
+
+WORDS = ["sampah", "pasar", "got", "nomor", "1", "%", "_", "\\", "SAMPAH", "tumpukan"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3))
+def test_the_keyword_condition_finds_exactly_the_plain_ilike_rows(app, tenant, words):
+    """``coalesce(a ILIKE p OR b ILIKE p, false)`` (estimated at one half on PostgreSQL) is the same
+    filter as the plain condition: the same complaints for any words, wildcards included."""
+    with app.app_context(), tenant_scope(tenant):
+        if not db.session.execute(db.select(db.func.count()).select_from(Complaint)).scalar_one():
+            for i, text_ in enumerate(["Tumpukan sampah di pasar", "Got mampet 100% di gang_1",
+                                       "Jalan rusak \\ berlubang", "SAMPAH lagi nomor 1"]):
+                services.file_complaint(tenant, None, services.Filing(category="SAMPAH", description=text_), "portal")
+            db.session.commit()
+        q = " ".join(words)
+        got = {c.id for c in db.session.execute(db.select(Complaint).where(queue.keyword_condition(q))).scalars()}
+        plain = db.select(Complaint)
+        for word in q.split():
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            plain = plain.where(db.or_(Complaint.number.ilike(pattern, escape="\\"),
+                                       Complaint.description.ilike(pattern, escape="\\")))
+        expected = {c.id for c in db.session.execute(plain).scalars()}
+        db.session.rollback()
+    assert got == expected
