@@ -65,6 +65,7 @@ from . import ledger
 from .idempotency import idempotent
 from . import access_cards
 from .api.schemas import ApiModel, ApiOutput, operation  # JSON endpoints declared once (OpenAPI)
+from .rls import custom_plans  # lists over a tenant's rows planned for that tenant (PostgreSQL)
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
@@ -90,6 +91,8 @@ __all__ = [
     # a new tenant table, a reference in it, existing tables brought to the keys (and back)
     "tenant_ref", "create_tenant_table", "tenant_fk", "tenant_reference", "rekey_tenant_tables",
     "unkey_tenant_tables", "key_violations",
+    # lists over a tenant's rows planned for that tenant's size (PostgreSQL; core/rls.py)
+    "custom_plans",
     # "this transaction will write what it read", on SQLite and PostgreSQL (core/locking.py)
     "for_change", "read_snapshot", "write_lock", "write_transaction", "writing",
     # text made safe where it enters (core.text): bodies a module reads itself (signed webhooks)

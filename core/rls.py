@@ -110,8 +110,20 @@ def bypass_reason(cursor, login: str) -> str | None:
 # generic plan for it, estimated for an average tenant (tenant_id = $1: 1/number of tenants). A
 # tenant with a tenth of the rows then gets the small tenant's plan: at 100,000 complaints the
 # Open311 list's deep page took a bitmap scan and a sort of 12,000 rows (62 ms) instead of walking
-# its index (20 ms). Planning each statement for its own tenant costs well under a millisecond.
-CUSTOM_PLANS = "SET plan_cache_mode = force_custom_plan"
+# its index (20 ms). Lists over a tenant's rows therefore plan for their own tenant (``custom_plans``);
+# everything else keeps PostgreSQL's choice, since replanning every statement of every request costs
+# more than it saves where a statement finds its rows by a key (the ledger's transfer lost a third of
+# its rate to it: bench/ledger.py).
+CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+
+
+def custom_plans(session) -> None:
+    """Plan the rest of ``session``'s transaction for the tenant at hand (PostgreSQL: ``SET LOCAL
+    plan_cache_mode = force_custom_plan``; it ends with the transaction). For lists and counts over a
+    tenant's rows, whose best plan depends on the tenant's size. Nothing on SQLite."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(CUSTOM_PLANS)
 
 
 def assume_app_role(dbapi_conn, cursor, role: str, demo: bool = False) -> None:
@@ -123,8 +135,6 @@ def assume_app_role(dbapi_conn, cursor, role: str, demo: bool = False) -> None:
     tenant. Demo (``PAMONG_DEMO=1``): the URL may log in as the owner, which switches to the NOLOGIN
     role ``role`` with SET ROLE (``pamong init`` lets the owner do so; a convenience that a
     ``RESET ROLE`` undoes, so never for real data).
-
-    Both also set ``plan_cache_mode = force_custom_plan`` for the connection (``CUSTOM_PLANS``).
     """
     cursor.execute("SELECT session_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (role,))
     user, exists = cursor.fetchone()
@@ -147,14 +157,10 @@ def assume_app_role(dbapi_conn, cursor, role: str, demo: bool = False) -> None:
                     "this URL (and PAMONG_DEMO=1, without PAMONG_DATABASE_OWNER_URL) to let it",
                     where="PAMONG_DATABASE_URL", code="db_not_initialised",
                 ) from None
-        cursor.execute(CUSTOM_PLANS)
         dbapi_conn.commit()
         return
     reason = bypass_reason(cursor, user)
     dbapi_conn.rollback()
-    if not reason:
-        cursor.execute(CUSTOM_PLANS)
-        dbapi_conn.commit()
     if reason:
         raise PamongError(
             f"the app logs in as '{user}', which can bypass Row Level Security ({reason}); log in as "

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from sqlalchemy.orm import defer
 
-from core.kit import User, ValidationError, db, tenant_scope
+from core.kit import User, ValidationError, custom_plans, db, tenant_scope
 
 from .disclosure import PUBLIC
 from .access import contact_hashes
@@ -237,6 +237,7 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
         return list(db.session.execute(listed.offset((number - 1) * per_page).limit(per_page + 1)).scalars())
 
     with tenant_scope(tenant):
+        custom_plans(db.session)  # the plan for this tenant's size, not an average tenant's
         total = None
         clamped = False
         capped = False

@@ -16,7 +16,8 @@ from flask import Blueprint, g, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from core.kit import (
-    NotFound, ValidationError, api_scope, current_actor, db, deployment_wide, public, public_root, tenant_scope,
+    NotFound, ValidationError, api_scope, current_actor, custom_plans, db, deployment_wide, public, public_root,
+    tenant_scope,
 )
 
 from .. import duplicates, services
@@ -169,6 +170,7 @@ def request_list(fmt):
     page_ids = (query.with_only_columns(Complaint.id, maintain_column_froms=True).order_by(*newest)
                 .offset((page - 1) * page_size).limit(page_size))
     with tenant_scope(g.tenant):
+        custom_plans(db.session)  # the plan for this tenant's size, not an average tenant's
         rows = db.session.execute(
             db.select(Complaint).where(Complaint.id.in_(page_ids.scalar_subquery())).order_by(*newest)
         ).scalars().all()

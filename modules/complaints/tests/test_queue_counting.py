@@ -5,9 +5,8 @@ the keyword condition PostgreSQL estimates at one half (queue.py) finds the same
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import event
-
 from core.kit import db, tenant_scope
+from core.testing import sql_statements
 from modules.complaints import queue, services
 from modules.complaints.models import Complaint
 
@@ -20,23 +19,14 @@ def file(app, tenant, n: int, description="Tumpukan sampah di pasar"):
         db.session.commit()
 
 
+# what a page costs in statements: the transaction's settings (RLS, the plan for its tenant) aside
+SETTINGS = ("SAVEPOINT", "RELEASE", "ROLLBACK", "SELECT SET_CONFIG", "SELECT CURRENT_USER", "SET LOCAL")
+
+
 def statements(app, run) -> tuple[list[str], object]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SELECT SET_CONFIG",
-                                                      "SELECT CURRENT_USER")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with app.app_context():
-            result = run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen, result
+    with sql_statements(app, ignore=SETTINGS) as seen, app.app_context():
+        result = run()
+    return list(seen), result
 
 
 def _search(tenant, page=1, **kw):
@@ -97,3 +87,17 @@ def test_the_keyword_condition_finds_exactly_the_plain_ilike_rows(app, tenant, w
         expected = {c.id for c in db.session.execute(plain).scalars()}
         db.session.rollback()
     assert got == expected
+
+
+def test_the_queue_and_open311_list_plan_for_their_tenants_size(app, tenant, client):
+    """On PostgreSQL both lists run with a plan for their own tenant (core.rls.custom_plans), not a
+    generic one estimated for an average tenant; on SQLite nothing is sent."""
+    file(app, tenant, 2)
+    postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    with sql_statements(app) as seen, app.app_context():
+        queue.search(tenant, status="all")
+    assert ("SET LOCAL plan_cache_mode = force_custom_plan" in seen) is postgres
+    with sql_statements(app) as seen:
+        answer = client.get(f"/t/{tenant.slug}/open311/v2/requests.json")
+    assert answer.status_code == 200 and len(answer.get_json()) == 2
+    assert ("SET LOCAL plan_cache_mode = force_custom_plan" in seen) is postgres
