@@ -97,6 +97,7 @@ def follow_confirm(number: str):
         abort(404)
     pending = session.get(_PENDING) or {}
     form = FollowCodeForm()
+    form.code.description = _("The %(n)s digits of the message we sent.", n=following.CODE_DIGITS)
     if not pending:
         flash(_("Give your phone number or e-mail address first: we send the code to it."))
         return redirect(url_for("complaints.track", number=complaint.number) + "#follow-contact")
