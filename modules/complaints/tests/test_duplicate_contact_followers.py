@@ -134,3 +134,33 @@ def test_a_merge_without_contact_followers_tells_no_contact(app_ctx, tenant):
         db.session.commit()
     assert outbox(tenant)[before:] == [] and rows(tenant) == {}
     assert merge_audit(tenant, repeat)["after"]["contact_followers_moved"] == 0
+
+
+def test_a_code_asked_before_the_merge_and_typed_after_it_follows_the_original(app, client, tenant):
+    import re
+
+    with app.app_context():
+        original, orig_id = file(tenant)
+        repeat, repeat_id = file(tenant)
+    base = f"/t/{tenant.slug}/complaints"
+    client.set_cookie("pamong_locale", "en")
+    asked = client.post(f"{base}/track/{repeat}/follow/contact", data={"followc-contact": SMS_WAITING})
+    assert asked.status_code == 302
+    with app.app_context():
+        (code,) = [re.search(r"(?<![-\d])(\d{6})(?!\d)", b).group(1) for _c, to, b in outbox(tenant, "complaints:follow")
+                   if to == SMS_WAITING]
+        with tenant_scope(tenant):
+            duplicates.mark_duplicate(tenant, "system", services.get_by_number(tenant, repeat), original)
+            db.session.commit()
+        assert rows(tenant) == {(repeat_id, SMS_WAITING): False}  # still pending: it stays
+    done = client.post(f"{base}/track/{repeat}/follow/confirm", data={"code": code})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/track/{original}")
+    assert f"You follow complaint {original}" in client.get(done.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert rows(tenant) == {(orig_id, SMS_WAITING): True}
+        from core.audit.models import AuditEntry
+
+        with tenant_scope(tenant):
+            (entry,) = db.session.execute(db.select(AuditEntry).where(
+                AuditEntry.action == "complaints.follow_contact")).scalars()
+            assert entry.object_id == repeat and entry.summary["after"]["moved_to"] == original
