@@ -192,3 +192,17 @@ def test_assigning_the_same_officer_again_names_the_complaint(app, client, tenan
     assert again.status_code == 400
     assert f"Nothing was changed: {number} already has this assignee." in summary_of(page)
     assert links(summary_of(page)) == ["assign-assignee"]
+
+
+def test_assigning_a_complaint_of_another_agency_is_refused_without_a_field_name(app, client, tenant, people,
+                                                                                 login):
+    number, _ = file(app, tenant)
+    move(app, tenant, number, "verified")
+    client.set_cookie("pamong_locale", EN)
+    login(client, people["pu"], tenant)  # SAMPAH goes to DLH
+    refused = client.post(f"{base(tenant)}/manage/{number}/assign", data={"assign-assignee": "me"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "agency." not in page and "you do not handle agency" not in page
+    with app.app_context(), tenant_scope(tenant):
+        assert services.get_by_number(tenant, number).assignee_id is None

@@ -171,7 +171,9 @@ def _bulk_message(exc: PamongError, number: str = "") -> str:
     head = exc.message.split(":", 1)[0].strip() if ":" in exc.message else ""
     number = head if head and " " not in head else number
     if isinstance(exc, services.Forbidden):
-        return _("Nothing was changed: you do not handle %(what)s.", what=str(exc).rsplit(" ", 1)[-1])
+        named = exc.message.startswith("you do not handle complaint ")  # handling.load_batch
+        return _("Nothing was changed: you do not handle %(what)s.",
+                 what=exc.message.rsplit(" ", 1)[-1] if named else (number or _("this complaint")))
     if isinstance(exc, NotFound):
         return _("Nothing was changed: a chosen complaint does not exist.")
     known = {
