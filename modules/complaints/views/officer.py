@@ -172,8 +172,8 @@ def _bulk_message(exc: PamongError, number: str = "") -> str:
     number = head if head and " " not in head else number
     if isinstance(exc, services.Forbidden):
         named = exc.message.startswith("you do not handle complaint ")  # handling.load_batch
-        return _("Nothing was changed: you do not handle %(what)s.",
-                 what=exc.message.rsplit(" ", 1)[-1] if named else (number or _("this complaint")))
+        what = exc.message.rsplit(" ", 1)[-1] if named else (number or _("this complaint"))
+        return _("Nothing was changed: you do not handle %(what)s.", what=what)
     if isinstance(exc, NotFound):
         return _("Nothing was changed: a chosen complaint does not exist.")
     known = {
