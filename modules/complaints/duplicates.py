@@ -233,8 +233,7 @@ def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, no
                   after={"duplicate": complaint.number, "decided_by": "coordinator"})
         db.session.flush()
         notifications.duplicate(tenant, complaint, original,
-                                [u.email for u in told if u is not None and u.id != complaint.filer_user_id],
-                                contacts)
+                                [u for u in told if u is not None and u.id != complaint.filer_user_id], contacts)
         services.announce_event(tenant, actor, "duplicate", complaint,
                                 original=original.number if is_public(original) else None, previous=before)
         return complaint

@@ -164,3 +164,25 @@ def test_a_code_asked_before_the_merge_and_typed_after_it_follows_the_original(a
             (entry,) = db.session.execute(db.select(AuditEntry).where(
                 AuditEntry.action == "complaints.follow_contact")).scalars()
             assert entry.object_id == repeat and entry.summary["after"]["moved_to"] == original
+
+
+def test_signed_in_followers_are_told_in_their_own_language_too(app_ctx, tenant, create_user, user_of):
+    from modules.complaints.models import ComplaintFollower
+
+    english, indonesian = create_user(tenant, "citizen"), create_user(tenant, "citizen")
+    original, _ = file(tenant)
+    repeat, repeat_id = file(tenant)
+    with tenant_scope(tenant):
+        for email, lang in ((english, "en"), (indonesian, "id")):
+            user = user_of(email)
+            user.locale = lang
+            db.session.add(ComplaintFollower(complaint_id=repeat_id, user_id=user.id))
+        db.session.commit()
+    before = len(outbox(tenant))
+    with tenant_scope(tenant):
+        duplicates.mark_duplicate(tenant, "system", services.get_by_number(tenant, repeat), original)
+        db.session.commit()
+    told = {to: body for _c, to, body in outbox(tenant)[before:]}
+    assert f"you now follow complaint {original} instead" in told[english]
+    assert f"kini Anda mengikuti pengaduan {original}" in told[indonesian]
+    assert "/complaints/unfollow/" not in told[english]  # an account stops following on the page
