@@ -113,11 +113,11 @@ def follow_confirm(number: str):
             db.session.commit()
             session.pop(_PENDING, None)
             # a duplicate merged meanwhile: the contact follows the original (follow.confirm_follow)
-            number = complaint.number if row.complaint_id == complaint.id else db.session.execute(
+            followed = complaint.number if row.complaint_id == complaint.id else db.session.execute(
                 db.select(Complaint.number).where(Complaint.id == row.complaint_id)).scalar()
             flash(_("You follow complaint %(number)s: you will be told when it changes. Every message has a "
-                    "link to stop.", number=number))
-            return redirect(url_for("complaints.track", number=number))
+                    "link to stop.", number=followed))
+            return redirect(url_for("complaints.track", number=followed))
     status = 400 if request.method == "POST" else 200
     return render_template("complaints/follow_confirm.html", complaint=complaint, form=form,
                            to=pending.get("to", ""), other=pending.get("number") != complaint.number,

@@ -168,8 +168,9 @@ def _bulk_message(exc: PamongError, number: str = "") -> str:
     """The refusal of a whole batch, naming the complaint that stopped it (a batch's message starts
     "<number>: "; ``number``: the one complaint of the assign form). Never the service's English
     field name (``exc.where``, such as "assignee") nor its English message."""
-    head = exc.message.split(":", 1)[0].strip() if ":" in exc.message else ""
-    number = head if head and " " not in head else number
+    head, _sep, rest = exc.message.partition(":")
+    batch = bool(_sep) and bool(head.strip()) and " " not in head.strip()
+    number = head.strip() if batch else number
     if isinstance(exc, services.Forbidden):
         named = exc.message.startswith("you do not handle complaint ")  # handling.load_batch
         what = exc.message.rsplit(" ", 1)[-1] if named else (number or _("this complaint"))
@@ -188,8 +189,7 @@ def _bulk_message(exc: PamongError, number: str = "") -> str:
     }
     if exc.code in known:
         return known[exc.code]
-    reason = _field_message(ValidationError(exc.message.split(": ", 1)[-1] if number else exc.message,
-                                            where=exc.where, code=exc.code))
+    reason = _field_message(ValidationError(rest.strip() if batch else exc.message, where=exc.where, code=exc.code))
     return _("Nothing was changed: %(reason)s", reason=reason)
 
 
