@@ -5,6 +5,8 @@ and each is told in words, on their channel and in their language, with their li
 original's next message reaches them. Into a *rahasia* original nobody moves."""
 from datetime import timedelta
 
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
 from core.kit import db, keyed_hash, tenant_scope, utcnow
 from modules.complaints import duplicates, follow as following, services, workflow
 from modules.complaints.models import ComplaintContactFollower
@@ -186,3 +188,39 @@ def test_signed_in_followers_are_told_in_their_own_language_too(app_ctx, tenant,
     assert f"you now follow complaint {original} instead" in told[english]
     assert f"kini Anda mengikuti pengaduan {original}" in told[indonesian]
     assert "/complaints/unfollow/" not in told[english]  # an account stops following on the page
+
+
+# the state of one contact before the merge: on the duplicate and on the original, each
+# None (not following), "pending" (code not typed yet) or "confirmed"
+STATES = st.sampled_from([None, "pending", "confirmed"])
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(contacts=st.lists(st.tuples(STATES, STATES), min_size=1, max_size=5))
+def test_after_any_merge_each_contact_follows_the_original_at_most_once(app_ctx, tenant, contacts):
+    original, orig_id = file(tenant)
+    repeat, repeat_id = file(tenant)
+    who = [f"+62812{orig_id:04d}{i:03d}" for i in range(len(contacts))]
+    for address, (on_repeat, on_original) in zip(who, contacts):
+        if on_repeat:
+            add_follower(tenant, repeat_id, "sms", address, confirmed=on_repeat == "confirmed")
+        if on_original:
+            add_follower(tenant, orig_id, "sms", address, confirmed=on_original == "confirmed")
+    with tenant_scope(tenant):
+        duplicates.mark_duplicate(tenant, "system", services.get_by_number(tenant, repeat), original)
+        db.session.commit()
+    after = rows(tenant)
+    with tenant_scope(tenant):
+        counts = dict(db.session.execute(
+            db.select(ComplaintContactFollower.contact_hash, db.func.count()).where(
+                ComplaintContactFollower.complaint_id.in_([orig_id, repeat_id]))
+            .group_by(ComplaintContactFollower.contact_hash, ComplaintContactFollower.complaint_id)).all())
+    assert all(n == 1 for n in counts.values())
+    for address, (on_repeat, on_original) in zip(who, contacts):
+        expected_original = ("confirmed" if "confirmed" in (on_repeat, on_original)
+                             else on_original)  # a confirmed follow moves; a pending one stays put
+        assert {None: None, "pending": False, "confirmed": True}[expected_original] == after.get((orig_id, address))
+        expected_repeat = False if on_repeat == "pending" else None
+        assert after.get((repeat_id, address)) == expected_repeat
+    moved = sum(1 for on_repeat, _o in contacts if on_repeat == "confirmed")
+    assert merge_audit(tenant, repeat)["after"]["contact_followers_moved"] == moved
