@@ -24,7 +24,7 @@ from core.kit import NotFound, User, ValidationError, audit, db, tenant_scope, u
 from . import deadlines, notifications, services
 from .access import may_coordinate, may_view
 from .disclosure import is_public, public_only
-from .models import OPEN_STATUSES, Complaint, ComplaintFollower
+from .models import OPEN_STATUSES, Complaint, ComplaintContactFollower, ComplaintFollower
 from .settings import MAX_RADIUS_M, category
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)
@@ -138,6 +138,40 @@ def move_followers(tenant, duplicate: Complaint, original: Complaint) -> list[Us
     return [db.session.get(User, user_id) for user_id in moved]
 
 
+def move_contact_followers(tenant, duplicate: Complaint, original: Complaint) -> list[ComplaintContactFollower]:
+    """The duplicate's confirmed followers without an account (``follow.py``) follow the original
+    instead; returns their rows on the original (to be told, each with its own stop link). A
+    contact that already follows the original keeps that one row (the duplicate's goes); one with
+    a pending code for the original is confirmed by this (its code is spent). A pending request on
+    the duplicate stays there (its code is bound to the duplicate's number). A confidential
+    original takes no followers: the public may not see it."""
+    if not is_public(original):
+        return []
+    rows = db.session.execute(
+        db.select(ComplaintContactFollower).where(ComplaintContactFollower.complaint_id == duplicate.id,
+                                                  ComplaintContactFollower.confirmed_at.is_not(None))
+        .order_by(ComplaintContactFollower.id)
+    ).scalars().all()
+    there = {r.contact_hash: r for r in db.session.execute(
+        db.select(ComplaintContactFollower).where(ComplaintContactFollower.complaint_id == original.id)
+    ).scalars()}
+    moved = []
+    for row in rows:
+        kept = there.get(row.contact_hash)
+        if kept is None:
+            row.complaint_id = original.id
+            there[row.contact_hash] = row
+            moved.append(row)
+            continue
+        if kept.confirmed_at is None:  # asked to follow the original too: now it does
+            kept.confirmed_at, kept.code_hash, kept.code_expires_at, kept.tries = row.confirmed_at, "", None, 0
+            kept.locale = kept.locale or row.locale
+        db.session.delete(row)  # followed both: once is enough
+        if kept not in moved:
+            moved.append(kept)
+    return moved
+
+
 def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, now: datetime | None = None,
                    confirm_confidential: bool = False) -> Complaint:
     """An officer marks ``complaint`` as a duplicate of another complaint of the tenant: it is closed
@@ -184,20 +218,22 @@ def mark_duplicate(tenant, actor, complaint: Complaint, original_number: str, no
                            from_status=before, to_status="closed", outcome="duplicate")
         told = move_followers(tenant, complaint, original)
         moved = len(told)
+        contacts = move_contact_followers(tenant, complaint, original)
         if not is_public(original):  # its followers stay; they are told it was merged, not into what
-            from .follow import followers_of
+            from .follow import contact_followers_of, followers_of
 
-            told = followers_of(tenant, complaint)
+            told, contacts = followers_of(tenant, complaint), contact_followers_of(tenant, complaint)
         audit(tenant, actor, "complaints.duplicate", "complaint", complaint.number,
               before={"status": before}, after={"status": "closed", "duplicate_of": original.number,
                                                  "followers_moved": moved,
+                                                 "contact_followers_moved": len(contacts) if is_public(original) else 0,
                                                  "original_confidential": not is_public(original)})
         if into_confidential:  # the coordinator's decision, on the original's record too
             audit(tenant, actor, "complaints.merge_into_confidential", "complaint", original.number,
                   after={"duplicate": complaint.number, "decided_by": "coordinator"})
         db.session.flush()
         notifications.duplicate(tenant, complaint, original,
-                                [u.email for u in told if u is not None and u.id != complaint.filer_user_id])
+                                [u for u in told if u is not None and u.id != complaint.filer_user_id], contacts)
         services.announce_event(tenant, actor, "duplicate", complaint,
                                 original=original.number if is_public(original) else None, previous=before)
         return complaint

@@ -166,7 +166,9 @@ def confirm_follow(tenant, complaint: Complaint, row_id: int | None, code: str,
     follows from now on, the code is spent. Raises ValidationError (where "code"): "invalid_code"
     (wrong, or a request of another complaint), "code_used" (spent or none pending),
     "code_expired" (past its time, or too many wrong tries: ask again). A wrong try is counted in
-    the row, so the caller commits after a refusal too."""
+    the row, so the caller commits after a refusal too. A complaint merged into a public one as a
+    duplicate since the code was asked: the contact follows the original (the row returned is
+    the original's)."""
     now = now or utcnow()
     code = "".join(ch for ch in (code or "") if not ch.isspace())
     with tenant_scope(tenant):
@@ -183,8 +185,17 @@ def confirm_follow(tenant, complaint: Complaint, row_id: int | None, code: str,
             db.session.flush()
             raise ValidationError("this code is not right", where="code", code="invalid_code")
         row.code_hash, row.code_expires_at, row.confirmed_at, row.tries = "", None, now, 0
-        audit(tenant, "citizen:follower", "complaints.follow_contact", "complaint", complaint.number,
-              after={"channel": row.channel, "follower": row.id})
+        after = {"channel": row.channel, "follower": row.id}
+        if complaint.duplicate_of_id is not None:  # merged since the code was asked: follow the original
+            from .duplicates import move_contact_followers
+
+            original = db.session.get(Complaint, complaint.duplicate_of_id)
+            while original is not None and original.duplicate_of_id is not None:  # merged on since
+                original = db.session.get(Complaint, original.duplicate_of_id)
+            for moved in move_contact_followers(tenant, complaint, original) if original is not None else ():
+                if moved.contact_hash == row.contact_hash:
+                    row, after["moved_to"] = moved, original.number
+        audit(tenant, "citizen:follower", "complaints.follow_contact", "complaint", complaint.number, after=after)
         db.session.flush()
         return row
 

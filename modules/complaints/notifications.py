@@ -258,10 +258,14 @@ def escalated(tenant, complaint, level: int, contacts: list[tuple[str, str]], ag
         return sent
 
 
-def duplicate(tenant, complaint, original, follower_emails: list[str]) -> None:
+def duplicate(tenant, complaint, original, followers=(), contact_rows=()) -> None:
     """Tell the filer of a complaint marked as a duplicate, and its followers (who now follow the
     original), where the problem is being handled. A reader who may not see the original (a
-    *rahasia* one) is told it was merged with a confidential report, without its number or link."""
+    *rahasia* one) is told it was merged with a confidential report, without its number or link.
+    Each follower is told in their language that they now follow the original: signed-in ones
+    (``followers``, users) by e-mail; those without an account (``contact_rows``, their rows now on
+    the original, or still on the duplicate when the original is *rahasia*) on their own channel,
+    with their link to stop."""
     if not notifies(tenant, "closed"):
         return
     with force_locale(_filer_language(tenant, complaint)):
@@ -277,9 +281,43 @@ def duplicate(tenant, complaint, original, follower_emails: list[str]) -> None:
             number=complaint.number, url=tracking_url(tenant, complaint.number),
         )
         _to_filer(tenant, complaint, subject, named if filer_may_see(complaint)(original) else merged)
-        for email in follower_emails:
-            notify(tenant, "email", email, named if is_public(original) else merged, subject=subject,
-                   ref=_ref(original if is_public(original) else complaint))
+    _duplicate_to_followers(tenant, complaint, original, followers, contact_rows)
+
+
+def _duplicate_to_followers(tenant, complaint, original, users, rows) -> None:
+    from .follow import unfollow_url
+
+    public = is_public(original)
+    ref = _ref(original if public else complaint)
+
+    def compose() -> tuple[str, str]:  # in the active language
+        subject = gettext("Complaint %(number)s is a duplicate", number=complaint.number)
+        if public:
+            return subject, gettext(
+                "Complaint %(number)s, which you follow, reports the same problem as complaint %(original)s "
+                "and is closed; you now follow complaint %(original)s instead: %(url)s",
+                number=complaint.number, original=original.number, url=tracking_url(tenant, original.number))
+        return subject, gettext(
+            "Complaint %(number)s, which you follow, reports the same problem as a confidential report, "
+            "which is being handled; complaint %(number)s is closed (merged with a confidential "
+            "report). %(url)s", number=complaint.number, url=tracking_url(tenant, complaint.number))
+
+    for user in users:
+        with force_locale(language(tenant, user.locale)):
+            subject, body = compose()
+        try:
+            notify(tenant, "email", user.email, body, subject=subject, ref=ref)
+        except ValidationError:  # an account whose address is not deliverable: the others are still told
+            continue
+    for row in rows:
+        with force_locale(language(tenant, row.locale)):
+            subject, body = compose()
+            body += " " + gettext("Stop following: %(url)s", url=unfollow_url(tenant, row))
+        try:
+            notify(tenant, row.channel, row.contact, body, subject=subject if row.channel == "email" else "",
+                   ref=ref)
+        except ValidationError:
+            continue
 
 
 def asked(tenant, complaint, question: str) -> None:

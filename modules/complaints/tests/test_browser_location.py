@@ -12,7 +12,7 @@ from core.kit import db, tenant_scope
 from modules.complaints import services
 
 from .conftest import SETTINGS
-from .test_location import BOUNDARIES
+from .location_common import BOUNDARIES
 
 pytestmark = pytest.mark.browser
 

@@ -40,6 +40,13 @@ def stylesheet():
     return send_file(STYLESHEET, mimetype="text/css", max_age=300)
 
 
+@bp.route("/forms.js")
+@public
+def forms_script():
+    """The error summary's script: focus on the summary, each link to its field (``static/forms.js``)."""
+    return send_file(STYLESHEET.parent / "forms.js", mimetype="text/javascript", max_age=300)
+
+
 _PROVEN = "complaints_filer_of"
 MAX_PROVEN = 20
 # What this browser session filed: [["<tenant id>:<number>", <until, epoch seconds>], ...]. It lets a

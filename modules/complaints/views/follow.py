@@ -13,6 +13,7 @@ from .. import follow as following
 from ..forms import FollowCodeForm, FollowContactForm
 from ..labels import gettext as _
 from ..limits import intake_limit
+from ..models import Complaint
 from . import bp, locale, show_error
 from .public import track_context, visible_or_404
 
@@ -97,22 +98,26 @@ def follow_confirm(number: str):
         abort(404)
     pending = session.get(_PENDING) or {}
     form = FollowCodeForm()
+    form.code.description = _("The %(n)s digits of the message we sent.", n=following.CODE_DIGITS)
     if not pending:
         flash(_("Give your phone number or e-mail address first: we send the code to it."))
         return redirect(url_for("complaints.track", number=complaint.number) + "#follow-contact")
     if request.method == "POST" and form.validate_on_submit():
         row_id = pending.get("row") if pending.get("number") == complaint.number else None
         try:
-            following.confirm_follow(g.tenant, complaint, row_id, form.code.data)
+            row = following.confirm_follow(g.tenant, complaint, row_id, form.code.data)
         except ValidationError as exc:
             db.session.commit()  # a wrong try is counted (MAX_TRIES); nothing else was written
             show_error(form, exc)
         else:
             db.session.commit()
             session.pop(_PENDING, None)
+            # a duplicate merged meanwhile: the contact follows the original (follow.confirm_follow)
+            followed = complaint.number if row.complaint_id == complaint.id else db.session.execute(
+                db.select(Complaint.number).where(Complaint.id == row.complaint_id)).scalar()
             flash(_("You follow complaint %(number)s: you will be told when it changes. Every message has a "
-                    "link to stop.", number=complaint.number))
-            return redirect(url_for("complaints.track", number=complaint.number))
+                    "link to stop.", number=followed))
+            return redirect(url_for("complaints.track", number=followed))
     status = 400 if request.method == "POST" else 200
     return render_template("complaints/follow_confirm.html", complaint=complaint, form=form,
                            to=pending.get("to", ""), other=pending.get("number") != complaint.number,

@@ -18,7 +18,7 @@ from ..forms import AssignForm, BulkForm, HotlineForm, RerouteForm, TransitionFo
 from ..labels import action_label, gettext as _, status_label
 from ..models import STATUSES
 from ..settings import categories, response_templates, settings_of
-from . import STYLESHEET, bp, fill_choices, filing_from, locale, show_error, unit_names, units
+from . import STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, show_error, unit_names, units
 from .public import officer_action
 
 SCRIPT = STYLESHEET.parent / "queue.js"
@@ -164,11 +164,17 @@ def _parse_query(text: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in parse_qsl(text[:2000]) if k in FILTER_KEYS or k == "page"]
 
 
-def _bulk_message(exc: PamongError) -> str:
-    """The refusal of a whole batch, naming the complaint that stopped it."""
-    number = str(exc).split(":", 1)[0] if ":" in str(exc) else ""
+def _bulk_message(exc: PamongError, number: str = "") -> str:
+    """The refusal of a whole batch, naming the complaint that stopped it (a batch's message starts
+    "<number>: "; ``number``: the one complaint of the assign form). Never the service's English
+    field name (``exc.where``, such as "assignee") nor its English message."""
+    head, _sep, rest = exc.message.partition(":")
+    batch = bool(_sep) and bool(head.strip()) and " " not in head.strip()
+    number = head.strip() if batch else number
     if isinstance(exc, services.Forbidden):
-        return _("Nothing was changed: you do not handle %(what)s.", what=str(exc).rsplit(" ", 1)[-1])
+        named = exc.message.startswith("you do not handle complaint ")  # handling.load_batch
+        what = exc.message.rsplit(" ", 1)[-1] if named else (number or _("this complaint"))
+        return _("Nothing was changed: you do not handle %(what)s.", what=what)
     if isinstance(exc, NotFound):
         return _("Nothing was changed: a chosen complaint does not exist.")
     known = {
@@ -181,7 +187,10 @@ def _bulk_message(exc: PamongError) -> str:
         "required": _("Nothing was changed: this step needs a note for the citizen."),
         "unchanged": _("Nothing was changed: %(number)s already has this assignee.", number=number),
     }
-    return known.get(exc.code, _("Nothing was changed: %(reason)s", reason=exc.message))
+    if exc.code in known:
+        return known[exc.code]
+    reason = _field_message(ValidationError(rest.strip() if batch else exc.message, where=exc.where, code=exc.code))
+    return _("Nothing was changed: %(reason)s", reason=reason)
 
 
 @bp.route("/manage/<number>/assign", methods=["POST"])
@@ -197,7 +206,7 @@ def assign(number: str):
         handling.assign(g.tenant, user, complaint, assignee)
 
     def show(form, exc):
-        form.assignee.errors = list(form.assignee.errors or []) + [_bulk_message(exc)]
+        form.assignee.errors = list(form.assignee.errors or []) + [_bulk_message(exc, number.upper())]
 
     return officer_action(number, form, "assign_form", act,
                           lambda c: _("Assigned to %(name)s.", name=_assignee_name(c)), show=show)

@@ -21,7 +21,8 @@ from ..models import ComplaintPhoto
 from ..settings import categories, settings_of, sms_number
 from . import duplicates as views_duplicates
 from . import (
-    bp, fill_choices, filing_from, locale, narrow_villages, proven, remember_filed, show_error, unit_names, units,
+    bp, fill_choices, filing_from, locale, narrow_villages, ngettext, photo_size_limit, proven, remember_filed,
+    show_error, unit_names, units,
 )
 from .location import with_map_policy
 
@@ -218,6 +219,12 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
     can_reopen = workflow.may_reopen(tenant, complaint, now, settings)
     private = services.may_read_private(tenant, user, complaint, shown)
     rating = ratings.rating_of(tenant, complaint) if complaint.status in ratings.RATEABLE else None
+    info_form = forms.get("info_form") or (AddInfoForm(prefix="info") if open_ and may_be_filer else None)
+    if info_form is not None:  # the limits, said before they are met
+        info_form.photos.description = ngettext(
+            "JPEG, PNG or WebP; at most %(num)d photo of %(size)s.",
+            "JPEG, PNG or WebP; at most %(num)d photos of %(size)s each.", settings["max_photos"],
+            size=photo_size_limit())
     return {
         "complaint": complaint, "names": unit_names(), "cat_names": _category_names(), "private": private,
         "identity": services.may_see_identity(tenant, user, complaint, shown),
@@ -228,7 +235,7 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
         "reopen_form": reopen_form or (ReopenForm() if can_reopen and may_be_filer else None),
         "confirm_form": forms.get("confirm_form") or (ConfirmForm(prefix="confirm") if resolved and may_be_filer else None),
         "withdraw_form": forms.get("withdraw_form") or (WithdrawForm(prefix="withdraw") if open_ and filer else None),
-        "info_form": forms.get("info_form") or (AddInfoForm(prefix="info") if open_ and may_be_filer else None),
+        "info_form": info_form,
         "redact_form": forms.get("redact_form"), "hide_form": forms.get("hide_form"),
         "can_redact": handler and not isinstance(user, str) and user is not None,
         "can_read_originals": redaction.may_read_originals(tenant, user),
