@@ -218,8 +218,10 @@ def test_the_filer_rates_once_after_closing_and_it_is_counted(app, client, make_
         counters.rebuild(tenant)
         db.session.commit()
         assert ratings.summary(tenant).by_score[4] == 1
-    shown = text(client.get(f"{base(tenant)}/transparency"))
+    shown = text(client.get(f"{base(tenant)}/transparency"))  # this filer's page is in English
     assert 'id="rating-count">1<' in shown and 'id="rating-average">4.0<' in shown
+    shown = text(app.test_client().get(f"{base(tenant)}/transparency", headers={"Accept-Language": "id"}))
+    assert 'id="rating-average">4,0<' in shown  # Indonesian writes the decimal comma
 
 
 def test_someone_else_cannot_rate_a_public_complaint_without_the_access_code(app, client, tenant):
