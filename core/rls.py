@@ -15,7 +15,7 @@ Two policies per table, so that the planner estimates the common case well (issu
   ``tenant_id = ANY (<the list>)``, was estimated as a second, independent condition: the
   selectivities multiplied (~92 rows expected where there were 25,000), so the planner sorted
   bitmap heap scans instead of walking the queue's indexes in order.
-- ``tenant_isolation_several`` (only the NOLOGIN role ``SEVERAL_TENANTS_ROLE``):
+- ``tenant_isolation_several`` (only the NOLOGIN role ``several_tenants_role(app role)``):
   ``tenant_id = ANY (pamong_current_tenants())``, for a scope naming several tenants (a province
   auditor, ``read_scope``). ``scope.py`` switches the transaction to that role (``SET LOCAL
   ROLE``) with the setting; the role has the app role's grants and nothing else, and the switch
@@ -32,9 +32,17 @@ from .errors import PamongError
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-# the role a transaction reading several tenants at once switches to (scope.py); cluster-wide,
-# shared by every database and app role of the cluster (it can do nothing the app role cannot)
-SEVERAL_TENANTS_ROLE = "pamong_several_tenants"
+# the role a transaction reading several tenants at once switches to (scope.py): one per app role,
+# since roles are the cluster's, not a database's. A role shared by two deployments on one cluster
+# would let one deployment's app, connected to the other's database, read it through that role.
+SEVERAL_SUFFIX = "_several"
+
+
+def several_tenants_role(app_role: str) -> str:
+    """The NOLOGIN role the app role ``app_role`` switches to for a scope of several tenants
+    (``<app_role>_several``); ``ValueError`` if that is not a plain PostgreSQL identifier (the app
+    role's name is then longer than 55 characters)."""
+    return _check_ident(f"{app_role}{SEVERAL_SUFFIX}")
 
 # the one tenant in scope, or NULL (none or several): an inlinable expression (no function call per row)
 CURRENT_TENANT_FN = """
@@ -234,13 +242,13 @@ def tenant_tables(conn) -> list[str]:
 
 
 def ensure_several_tenants_role(conn, role: str) -> None:
-    """The NOLOGIN role ``SEVERAL_TENANTS_ROLE`` (no power over RLS), made a role ``role`` may
+    """The NOLOGIN role ``several_tenants_role(role)`` (no power over RLS), made a role ``role`` may
     switch to. ``role`` is already a plain identifier.
 
     ``role`` becomes NOINHERIT: a policy ``TO`` a role also applies to every role that inherits its
     privileges, so without it the app role would get the several-tenants policy OR-ed to its own and
     the planner would again see two independent conditions. Being a member still lets it SET ROLE."""
-    several = SEVERAL_TENANTS_ROLE
+    several = several_tenants_role(role)
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": several}).scalar()
     if not exists:
         conn.execute(text(f'CREATE ROLE "{several}" NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
@@ -258,7 +266,7 @@ def apply_policies(conn, role: str) -> list[str]:
     ensure_several_tenants_role(conn, role)
     conn.execute(text(CURRENT_TENANTS_FN))
     conn.execute(text(CURRENT_TENANT_FN))
-    for grantee in (role, SEVERAL_TENANTS_ROLE):
+    for grantee in (role, several_tenants_role(role)):
         conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{grantee}"'))
         conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{grantee}"'))
         conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{grantee}"'))
@@ -281,7 +289,7 @@ def apply_policies(conn, role: str) -> list[str]:
             "USING (tenant_id = pamong_current_tenant()) WITH CHECK (tenant_id = pamong_current_tenant())"
         ))
         conn.execute(text(
-            f'CREATE POLICY tenant_isolation_several ON "{table}" TO "{SEVERAL_TENANTS_ROLE}" '
+            f'CREATE POLICY tenant_isolation_several ON "{table}" TO "{several_tenants_role(role)}" '
             "USING (tenant_id = ANY (pamong_current_tenants())) "
             "WITH CHECK (tenant_id = ANY (pamong_current_tenants()))"
         ))

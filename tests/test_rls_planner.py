@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from core.extensions import db
-from core.rls import SEVERAL_TENANTS_ROLE, bypass_reason
+from core.rls import bypass_reason, several_tenants_role
 from core.tenancy.scope import read_scope, tenant_scope
 from tests.testmodule.models import Note
 
@@ -62,7 +62,7 @@ def test_several_tenants_then_one_in_the_same_transaction(pg, create_tenant):
         assert app_role == pg.config["PAMONG_DB_APP_ROLE"]
         with read_scope([a, b]):
             assert _raw_texts() == ["of a", "of b"]
-            assert _role() == SEVERAL_TENANTS_ROLE
+            assert _role() == several_tenants_role(pg.config["PAMONG_DB_APP_ROLE"])
         with tenant_scope(c):  # same transaction: back to the app role, one tenant only
             assert _raw_texts() == ["of c"]
             assert _role() == app_role
@@ -97,13 +97,13 @@ def test_the_several_tenants_role_has_no_power_over_rls_and_is_not_inherited(pg)
         conn = db.session.connection().connection.dbapi_connection
         cursor = conn.cursor()
         try:
-            assert bypass_reason(cursor, SEVERAL_TENANTS_ROLE) is None
+            assert bypass_reason(cursor, several_tenants_role(pg.config["PAMONG_DB_APP_ROLE"])) is None
             cursor.execute("SELECT rolinherit FROM pg_roles WHERE rolname = %s", (pg.config["PAMONG_DB_APP_ROLE"],))
             assert cursor.fetchone() == (False,)  # else the list policy would apply to the app role too
             cursor.execute("SELECT polname, polroles::regrole[]::text[] FROM pg_policy "
                            "WHERE polrelid = 'test_notes'::regclass ORDER BY polname")
             assert cursor.fetchall() == [("tenant_isolation", ["-"]),
-                                         ("tenant_isolation_several", [SEVERAL_TENANTS_ROLE])]
+                                         ("tenant_isolation_several", [several_tenants_role(pg.config["PAMONG_DB_APP_ROLE"])])]
         finally:
             cursor.close()
         db.session.rollback()
@@ -118,7 +118,7 @@ def test_the_several_tenants_role_alone_sees_only_its_setting(pg, create_tenant)
     _add_note(pg, a, "of a")
     _add_note(pg, b, "of b")
     with pg.app_context():
-        db.session.execute(text(f'SET LOCAL ROLE "{SEVERAL_TENANTS_ROLE}"'))
+        db.session.execute(text(f'SET LOCAL ROLE "{several_tenants_role(pg.config["PAMONG_DB_APP_ROLE"])}"'))
         assert _raw_texts() == []
         db.session.execute(text("SELECT set_config('pamong.tenant_ids', :s, true)"), {"s": str(a.id)})
         assert _raw_texts() == ["of a"]

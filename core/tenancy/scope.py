@@ -209,7 +209,7 @@ def _stamp_tenant(session, obj):
 _APPLIED = "pamong_scope_setting"  # connection.info: what this transaction holds
 _WANTED = "pamong_scope_wanted"  # connection.info: what the session's scope asks for (None: no session)
 _SET = "SELECT set_config('pamong.tenant_ids', %s, true)"
-# Several tenants: the policy that reads a list applies only to the role rls.SEVERAL_TENANTS_ROLE,
+# Several tenants: the policy that reads a list applies only to the role rls.several_tenants_role(app role),
 # which the transaction switches to with the setting (SET LOCAL ROLE: it ends with the transaction);
 # a later one-tenant setting in the same transaction switches back to the app role, whose name is
 # read once per connection (``current_user`` before any switch: the restricted role, never the
@@ -267,11 +267,11 @@ def _send_setting(connection, setting: str) -> None:
     dbapi = connection.connection.dbapi_connection
     info = connection.info
     if "," in setting:
-        from ..rls import SEVERAL_TENANTS_ROLE
+        from ..rls import several_tenants_role
 
-        if _APP_ROLE not in info and not info.get(_SWITCHED):
+        if _APP_ROLE not in info:  # read before the connection's first switch: the app role itself
             info[_APP_ROLE] = dbapi.execute("SELECT current_user").fetchone()[0]
-        dbapi.execute(_SET_ROLE, (setting, SEVERAL_TENANTS_ROLE))
+        dbapi.execute(_SET_ROLE, (setting, several_tenants_role(info[_APP_ROLE])))
         info[_SWITCHED] = True
     elif info.get(_SWITCHED) and info.get(_APP_ROLE):
         dbapi.execute(_SET_ROLE, (setting, info[_APP_ROLE]))
