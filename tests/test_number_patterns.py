@@ -163,9 +163,12 @@ def test_the_admin_form_refuses_a_bad_pattern(letters_app, create_user, login):
     assert form["letter_pattern"] == "{classification}/{serial}/{unit}/{year}"
     bad = client.post(url, data={**form, "letter_pattern": "{classification}/{serial}/{bidang}/{year}"})
     body = html.unescape(bad.get_data(as_text=True))
-    assert bad.status_code == 400 and "unknown placeholder '{bidang}'" in body
+    # the page's language (Indonesian) only: no English sentence beside it (issue 13 trial)
+    assert bad.status_code == 400 and "memakai {bidang}, yang bukan isian yang dikenal" in body
+    assert "unknown placeholder" not in body and "Nilai tidak sah" not in body
     unbalanced = client.post(url, data={**form, "letter_pattern": "{classification}/{serial/{unit}"})
-    assert unbalanced.status_code == 400 and "unbalanced braces" in unbalanced.get_data(as_text=True)
+    body = html.unescape(unbalanced.get_data(as_text=True))
+    assert unbalanced.status_code == 400 and "tanpa pasangannya" in body and "unbalanced braces" not in body
     with letters_app.app_context(), tenant_scope(tenant):
         row = db.session.execute(db.select(TenantModule).where(TenantModule.module == "letters")).scalar_one()
         assert "letter_pattern" not in row.settings or row.settings["letter_pattern"] == "{classification}/{serial}/{unit}/{year}"
