@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from html import escape
 
-from flask import Flask, Response, current_app, json, render_template, request
+from flask import Flask, Response, current_app, g, json, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -197,6 +197,20 @@ def _told(exc: HTTPException, status: int) -> str | None:
     return None
 
 
+def ensure_tenant() -> None:
+    """Resolve the request's tenant when an error came before ``resolve_tenant`` ran (a body over
+    ``MAX_CONTENT_LENGTH`` is refused by CSRF protection, which reads the form first), so the error
+    page carries the tenant's branding and language; a failure here leaves the page tenant-less."""
+    if "tenant" in g:
+        return
+    from .tenancy.resolve import resolve_tenant
+
+    try:
+        resolve_tenant()
+    except Exception:  # noqa: BLE001  (an unknown tenant, a database error: the page without it)
+        g.tenant = None
+
+
 def handle_http_error(exc: HTTPException):
     """Flask's handler for every HTTPException (500 included, which wraps an unhandled error)."""
     status = exc.code or 500
@@ -204,6 +218,8 @@ def handle_http_error(exc: HTTPException):
         return exc
     if status >= 500:
         _rollback()
+    if status == 413:
+        ensure_tenant()
     code = getattr(exc, "pamong_code", None) or STABLE.get(status, f"http_{status}")
     message = getattr(exc, "pamong_message", None) or _told(exc, status) or _message(status)
     response = render_error(status, code, message)

@@ -24,6 +24,8 @@ import re
 import string
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from .errors import ValidationError
 
 INTEGER_FIELDS = ("serial", "year", "month", "day")
@@ -39,21 +41,32 @@ def month_roman(month: int) -> str:
     return _ROMAN[month - 1]
 
 
+class _Problem(tuple):
+    """What is wrong with a pattern: (English words, the same for people as a lazy string)."""
+
+
 @functools.lru_cache(maxsize=256)
-def _fields(pattern: str) -> tuple[tuple[str, str], ...] | str:
-    """The (name, spec) of each field, or a message saying what is wrong."""
+def _fields(pattern: str) -> tuple[tuple[str, str], ...] | _Problem:
+    """The (name, spec) of each field, or a ``_Problem`` saying what is wrong."""
     try:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError as exc:  # "Single '}' encountered", "expected '}' before end of string"
-        return f"unbalanced braces ({exc})"
+        return _Problem((f"unbalanced braces ({exc})",
+                         _l("The number pattern %(pattern)s has a { or } without its pair (write {{ or }} for a "
+                            "brace itself).", pattern=pattern)))
     out = []
     for _, name, spec, conversion in parsed:
         if name is None:
             continue
         if name == "" or name.isdigit():
-            return "a placeholder needs a name ({} or {0} is not allowed)"
+            return _Problem(("a placeholder needs a name ({} or {0} is not allowed)",
+                             _l("In the number pattern %(pattern)s a placeholder has no name ({} or {0} is not "
+                                "allowed).", pattern=pattern)))
         if conversion or not _NAME.match(name) or "{" in (spec or ""):
-            return f"placeholder '{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}' is malformed"
+            written = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+            return _Problem((f"placeholder '{written}' is malformed",
+                             _l("In the number pattern %(pattern)s the placeholder %(placeholder)s is not written "
+                                "correctly.", pattern=pattern, placeholder=written)))
         out.append((name, spec or ""))
     return tuple(out)
 
@@ -62,22 +75,31 @@ def check_pattern(pattern: str, placeholders=(), where: str = "pattern") -> None
     """Refuse a pattern that cannot number: ``placeholders`` are the caller's text fields (the
     standard ones are always allowed). Raises ``ValidationError(where=where, code="bad_pattern")``."""
     if not isinstance(pattern, str) or not pattern.strip():
-        raise ValidationError("a number pattern must not be empty", where=where, code="bad_pattern")
+        raise ValidationError("a number pattern must not be empty", where=where, code="bad_pattern",
+                              local=_l("The number pattern must not be empty."))
     fields = _fields(pattern)
-    if isinstance(fields, str):
-        raise ValidationError(f"number pattern '{pattern}': {fields}", where=where, code="bad_pattern")
+    if isinstance(fields, _Problem):
+        raise ValidationError(f"number pattern '{pattern}': {fields[0]}", where=where, code="bad_pattern",
+                              local=fields[1])
     allowed = set(STANDARD) | set(placeholders)
     for name, spec in fields:
         if name not in allowed:
+            known = ", ".join("{" + p + "}" for p in sorted(allowed))
             raise ValidationError(
-                f"number pattern '{pattern}': unknown placeholder '{{{name}}}' (known: "
-                + ", ".join("{" + p + "}" for p in sorted(allowed)) + ")", where=where, code="bad_pattern")
+                f"number pattern '{pattern}': unknown placeholder '{{{name}}}' (known: {known})", where=where,
+                code="bad_pattern",
+                local=_l("The number pattern %(pattern)s uses %(placeholder)s, which is not a placeholder it knows "
+                         "(known: %(known)s).", pattern=pattern, placeholder="{" + name + "}", known=known))
         if spec and (name not in INTEGER_FIELDS or not _WIDTH.match(spec)):
             raise ValidationError(
                 f"number pattern '{pattern}': '{{{name}:{spec}}}' has a format it cannot take "
-                "(only {serial}, {year}, {month} and {day} take a width such as :06)", where=where, code="bad_pattern")
+                "(only {serial}, {year}, {month} and {day} take a width such as :06)", where=where, code="bad_pattern",
+                local=_l("In the number pattern %(pattern)s, %(placeholder)s has a format it cannot take (only "
+                         "{serial}, {year}, {month} and {day} take a width such as :06).", pattern=pattern,
+                         placeholder="{" + name + ":" + spec + "}"))
     if "serial" not in {name for name, _ in fields}:
-        raise ValidationError(f"number pattern '{pattern}' has no {{serial}}", where=where, code="bad_pattern")
+        raise ValidationError(f"number pattern '{pattern}' has no {{serial}}", where=where, code="bad_pattern",
+                              local=_l("The number pattern %(pattern)s has no {serial}.", pattern=pattern))
 
 
 def render(pattern: str, serial: int, local: date, placeholders=(), **values: str) -> str:

@@ -8,6 +8,10 @@ single underscores (``CHAT_WEBHOOK``). The double underscore keeps namespaces ap
 write a NAME that reaches into another tenant's variables (or the deployment's own, such as
 ``PAMONG_SMS_SECRET_<SLUG>`` or ``PAMONG_SECRET_KEY``).
 
+A property marked ``"x-reference-only": true`` as well (a password, a passphrase, a TOTP seed)
+takes only ``env:NAME``: the secret itself written into the settings is refused (code
+``secret_literal``), so it is never stored, shown on a form or printed by ``tenant export``.
+
 A malformed name or a variable that is not set is refused when the settings are written
 (``tenant apply``, the admin form), never met at request time; a request whose secret has since
 gone missing is answered exactly as a wrong signature (no oracle on which variables exist).
@@ -17,9 +21,12 @@ from __future__ import annotations
 import os
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from .errors import ValidationError
 
 PREFIX = "env:"
+REFERENCE_ONLY = "x-reference-only"  # in a settings schema property: env:NAME only, never the secret
 NAME = re.compile(r"^[A-Z0-9]+(_[A-Z0-9]+)*$")
 
 
@@ -42,41 +49,66 @@ def resolve(tenant, value: str) -> str:
     return os.environ.get(env_name(tenant.slug, name), "")
 
 
-def check(slug: str, value, where: str) -> None:
+def check(slug: str, value, where: str, *, reference_only: bool = False, label=None) -> None:
     """Raise one ValidationError naming ``where`` when ``value`` names a secret that is malformed
-    or not set for tenant ``slug`` (code ``unknown_secret``)."""
+    or not set for tenant ``slug`` (code ``unknown_secret``), or, with ``reference_only``, is a
+    secret written in place (code ``secret_literal``). ``label``: the setting's name for people
+    (a lazy string), used in the error's words in the reader's language (``local``)."""
     if not is_reference(value):
+        if reference_only and value:
+            label = label or where.rsplit(".", 1)[-1]
+            raise ValidationError(
+                f"is a secret: write a reference env:NAME (the deployment sets "
+                f"{env_name(slug, 'NAME')}), never the secret itself", where=where, code="secret_literal",
+                local=_l("%(field)s is a secret: write a reference env:NAME here (the deployment sets the secret "
+                         "as %(variable)s), never the secret itself.", field=label, variable=env_name(slug, "NAME")),
+            )
         return
     name = value[len(PREFIX):]
     if not NAME.match(name):
         raise ValidationError(
             f"'{value}' is not a secret name (env: then upper-case letters, digits and single "
             f"underscores, e.g. env:CHAT_WEBHOOK)", where=where, code="bad_secret_name",
+            local=_l("Not a secret name: write env: followed by capital letters, digits and single underscores "
+                     "(e.g. env:CHAT_WEBHOOK)."),
         )
     if not os.environ.get(env_name(slug, name)):
         raise ValidationError(
             f"secret '{value}' is not set: the deployment must set {env_name(slug, name)}",
             where=where, code="unknown_secret",
+            local=_l("This secret is not set for this tenant: ask the deployment operator to set %(variable)s, "
+                     "or leave the field empty.", variable=env_name(slug, name)),
         )
 
 
 def secret_paths(schema: dict, prefix: tuple = ()) -> list[tuple]:
     """The paths of the properties marked ``"secret": true`` in an object schema (nested objects too)."""
+    return [path for path, _sub in secret_properties(schema, prefix)]
+
+
+def secret_properties(schema: dict, prefix: tuple = ()) -> list[tuple[tuple, dict]]:
+    """``(path, property schema)`` of each property marked ``"secret": true`` (nested objects too)."""
     out = []
     for key, sub in (schema.get("properties") or {}).items():
         if not isinstance(sub, dict):
             continue
         if sub.get("secret") is True:
-            out.append(prefix + (key,))
+            out.append((prefix + (key,), sub))
         elif sub.get("type") == "object":
-            out += secret_paths(sub, prefix + (key,))
+            out += secret_properties(sub, prefix + (key,))
     return out
+
+
+def literal(sub: dict, value) -> bool:
+    """Is ``value`` a secret written in place where the property (``sub``) takes references only?"""
+    return bool(sub.get(REFERENCE_ONLY)) and bool(value) and not is_reference(value)
 
 
 def check_settings(schema: dict, settings: dict, slug: str, where: str) -> None:
     """Check every secret setting of ``settings`` (validated against ``schema``) for tenant ``slug``."""
-    for path in secret_paths(schema):
+    for path, sub in secret_properties(schema):
         value = settings
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
-        check(slug, value, f"{where}.{'.'.join(path)}")
+        check(slug, value, f"{where}.{'.'.join(path)}", reference_only=bool(sub.get(REFERENCE_ONLY)),
+              label=sub.get("title"))

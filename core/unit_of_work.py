@@ -97,10 +97,11 @@ class UnitOfWork:
         from wtforms import Field
 
         field = getattr(self.form, exc.where, None) if exc.where else None
+        message = exc.local or exc.message  # the reader's language where the raiser gave it (issue 20.7)
         if isinstance(field, Field):
-            field.errors = list(field.errors or []) + [exc.message]
+            field.errors = list(field.errors or []) + [message]
         else:
-            self.form.form_errors.append(exc.message)
+            self.form.form_errors.append(message)
 
 
 def unit_of_work(form=None, *, show=None, statuses=None, api: bool = False, tenant=None, actor=None) -> UnitOfWork:

@@ -126,13 +126,16 @@ def test_permissions(app, client, create_tenant, create_user, login):
     assert state_of(app, tenant, code) == ("valid", "")
 
 
-def test_settings_form_checks_as_tenant_apply_does(app, client, create_tenant, create_user, login):
+def test_settings_form_checks_as_tenant_apply_does(app, client, create_tenant, create_user, login, monkeypatch):
+    from core.tenant_secrets import env_name
+
     tenant = signed_in(client, create_tenant, create_user, login)
+    monkeypatch.setenv(env_name(tenant.slug, "BSRE_PASSPHRASE"), "rahasia")
     url = f"/t/{tenant.slug}/admin/documents/settings"
     page = client.get(url).get_data(as_text=True)
     assert 'name="number_pattern"' in page and 'name="signer"' in page
     form = {"signer": "bsre", "signer_name": "Andi", "bsre_url": "https://esign.example.go.id", "nik": "7371010101900000",
-            "passphrase": "rahasia", "totp": "", "client_user": "", "client_password": "",
+            "passphrase": "env:BSRE_PASSPHRASE", "totp": "", "client_user": "", "client_password": "",
             "number_pattern": "{kind}/{serial}/{year}", "number_period": "year"}
     bad_nik = client.post(url, data=form)
     assert bad_nik.status_code == 400 and "NIK" in bad_nik.get_data(as_text=True)
@@ -153,4 +156,58 @@ def test_settings_form_checks_as_tenant_apply_does(app, client, create_tenant, c
         assert stored["signer"] == "bsre" and stored["number_pattern"] == "{kind}/{serial}/{year}"
         entry = db.session.execute(
             db.select(AuditEntry).where(AuditEntry.action == "tenant.documents.settings")).scalar_one()
-        assert entry.summary["after"]["passphrase"] == "********" and "rahasia" not in str(entry.summary)
+        assert entry.summary["after"]["passphrase"] == "env:BSRE_PASSPHRASE" and "rahasia" not in str(entry.summary)
+
+
+def settings_form(**over):
+    return {"signer": "bsre", "signer_name": "Andi", "bsre_url": "https://esign.example.go.id", "nik": NIK,
+            "passphrase": "", "totp": "", "client_user": "", "client_password": "",
+            "number_pattern": "{kind}/{serial}/{year}", "number_period": "year", **over}
+
+
+def test_settings_form_refuses_a_secret_written_in_place_and_never_shows_one(app, client, create_tenant,
+                                                                              create_user, login):
+    """Issue 13 trial: "Frasa sandi" stored and shown in plain text. Refused with a message naming
+    the field, not echoed back; one stored in place earlier is not shown either."""
+    import html
+
+    tenant = create_tenant()  # Indonesian
+    login(client, create_user(tenant, "admin"), tenant)
+    url = f"/t/{tenant.slug}/admin/documents/settings"
+    refused = client.post(url, data=settings_form(passphrase="rahasia-sekali"))
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 400 and "rahasia-sekali" not in page
+    assert "Frasa sandi adalah rahasia: tulis rujukan env:NAMA" in page, page[page.find("error"):][:800]
+    with app.app_context():
+        from core.tenancy.models import Tenant
+
+        tenant_row = db.session.get(Tenant, tenant.id)
+        assert "documents" not in (tenant_row.extra or {})
+        tenant_row.extra = {"documents": settings_form(passphrase="lama-rahasia")}  # stored by an older version
+        db.session.commit()
+    shown = client.get(url)
+    assert shown.status_code == 200 and "lama-rahasia" not in shown.get_data(as_text=True)
+
+
+def test_settings_form_reports_every_problem_in_the_pages_language_with_labelled_choices(
+        app, client, create_tenant, create_user, login):
+    """URL and NIK wrong together: both shown, each on its field, in Indonesian only; the signer
+    and period choices have labels, not raw values."""
+    import html
+    import re
+
+    tenant = create_tenant()
+    login(client, create_user(tenant, "admin"), tenant)
+    url = f"/t/{tenant.slug}/admin/documents/settings"
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    options = dict(re.findall(r'<option value="([a-z]+)"[^>]*>([^<]+)</option>', page))
+    assert options["bsre"].startswith("BSrE (") and options["local"].startswith("Lokal")
+    assert options["year"] == "Tahun" and options["none"] == "Tidak pernah"
+    bad = client.post(url, data=settings_form(bsre_url="not a url", nik="12345", passphrase="env:NOPE"))
+    page = html.unescape(bad.get_data(as_text=True))
+    assert bad.status_code == 400
+    assert "not a url bukan alamat yang diawali http:// atau https://." in page
+    assert "NIK penanda tangan tidak sah: NIK harus terdiri atas 16 angka" in page
+    assert "Rahasia ini belum diatur untuk tenant ini" in page
+    for english in ("is not an http(s) URL", "is not valid", "needs the signer", "is not set", "Nilai tidak sah"):
+        assert english not in page, english

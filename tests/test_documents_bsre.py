@@ -148,3 +148,55 @@ def test_bsre_nik_breaking_an_identity_rule_is_named(nik, code):
         BsreSigner("http://bsre", nik, passphrase="x")
     assert err.value.where == "nik" and err.value.code == "signer_config"
     assert "NIK" in err.value.message
+
+
+def test_signing_failures_speak_to_people_and_log_the_details(app, tenant_with_local_key, stub, caplog):
+    """Issue 13 trial: "cannot reach the BSrE signing service at http://127.0.0.1:5999:
+    ConnectionError" on an Indonesian page. Each failure carries words for people in the reader's
+    language (``local``) and a stable code; the internal address and the exception's name go to
+    the log only (neither in ``message`` nor in ``local``)."""
+    import logging
+
+    from flask_babel import force_locale
+
+    from core.documents import BsreSigner, SigningError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    down = f"http://127.0.0.1:{port}"
+    cases = [(BsreSigner(down, NIK, passphrase="x", timeout=2), None, "bsre_unreachable")]
+    cases += [(BsreSigner(stub.url, NIK, passphrase="x"), mode, code) for mode, code in
+              (("401", "bsre_unauthorised"), ("500", "bsre_unavailable"), ("garbage", "bsre_bad_answer"))]
+    for signer, mode, code in cases:
+        stub.mode = mode or "ok"
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="pamong.documents"), pytest.raises(SigningError) as err:
+            issue(app, tenant_with_local_key, number=f"B/{code}", signer=signer)
+        exc = err.value
+        assert exc.code == code and exc.local is not None, (code, exc)
+        with app.test_request_context(), force_locale("id"):
+            indonesian = str(exc.local)
+        with app.test_request_context(), force_locale("en"):
+            english = str(exc.local)
+        for text in (exc.message, indonesian, english):
+            assert "127.0.0.1" not in text and "Error" not in text and "http://" not in text, (code, text)
+        assert "BSrE" in indonesian and indonesian != english, (code, indonesian)
+        assert signer.base_url in caplog.text, (code, exc.message, caplog.records)  # the address for the operator, in the log
+
+
+def test_a_signing_failure_on_a_form_shows_the_readers_words(app):
+    """The unit of work puts an error's ``local`` on the form (the e-office sign step's path)."""
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+
+    from core.documents import SigningError
+    from core.unit_of_work import unit_of_work
+
+    with app.test_request_context(method="POST"), force_locale("id"):
+        form = FlaskForm(meta={"csrf": False})
+        with unit_of_work(form) as work:
+            raise SigningError("cannot reach the BSrE signing service", where="bsre", code="bsre_unreachable")
+        assert not work.ok
+        [shown] = form.form_errors
+        assert str(shown).startswith("Layanan tanda tangan BSrE") and "reach" not in str(shown)

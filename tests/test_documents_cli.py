@@ -55,10 +55,15 @@ def test_init_signer_test_sign_and_list(app, run, create_tenant, tmp_path):
     assert listed.exit_code == 0, listed.output
     [row] = json.loads(listed.output)
     assert row["kind"] == "test" and row["status"] == "valid" and row["verification_url"] == url
-    assert row["signer_position"] == "Test signer"
+    # the tenant's language (Indonesian), not English, on its letter and register (issue 13 trial)
+    assert row["signer_position"] == "Penanda tangan uji" and row["subject"] == "Tanda tangan uji"
+    # signed_at: ISO 8601 with the tenant's offset (Asia/Makassar)
+    assert row["signed_at"].endswith("+08:00") and "T" in row["signed_at"], row["signed_at"]
     assert Path(row["file"]).read_bytes() == data  # the stored file (local storage)
     plain = run("documents", "list", tenant.slug)
     assert plain.exit_code == 0 and url in plain.output and "valid" in plain.output
+    header, first = plain.output.splitlines()
+    assert header.split("\t")[:3] == ["kind", "number", "subject"] and "Tanda tangan uji" in first
 
     code = url.rsplit("/", 1)[1]
     revoked = run("documents", "revoke", tenant.slug, code, "--reason", "uji selesai")
@@ -94,3 +99,19 @@ def test_unknown_signer_in_the_tenants_file_is_one_line(app, run, tmp_path):
                     '[extra.documents]\nsigner = "fax"\n')
     one_line_error(run("tenant", "apply", str(path)), str(path), "extra.documents.signer", "fax")
     assert run("documents", "list", slug).exit_code == 2  # nothing applied: no such tenant
+
+
+def test_list_of_an_empty_register_says_so_on_stderr(app, run, create_tenant):
+    tenant = create_tenant()
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    result = runner.invoke(cli, ["documents", "list", tenant.slug], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and result.stdout == ""  # stdout stays parseable: no rows, nothing
+    assert "no documents" in result.stderr
+
+
+def test_test_sign_speaks_the_tenants_language(app, run, create_tenant, tmp_path):
+    tenant = create_tenant(locales=["en", "id"])
+    assert run("documents", "init-signer", tenant.slug).exit_code == 0
+    assert run("documents", "test-sign", tenant.slug, str(tmp_path / "t.pdf")).exit_code == 0
+    [row] = json.loads(run("documents", "list", tenant.slug, "--json").output)
+    assert row["subject"] == "Test signature" and row["signer_position"] == "Test signer"

@@ -65,7 +65,8 @@ def test_nik_in_a_secret_is_checked_by_the_identity_rules(run, tmp_path, monkeyp
 
     slug = unique("tn")
     monkeypatch.setenv(env_name(slug, "BSRE_NIK"), "7371013201900001")  # day 32
-    body = 'signer = "bsre"\nbsre_url = "https://x"\nnik = "env:BSRE_NIK"\npassphrase = "p"'
+    monkeypatch.setenv(env_name(slug, "BSRE_PASSPHRASE"), "p")
+    body = 'signer = "bsre"\nbsre_url = "https://x"\nnik = "env:BSRE_NIK"\npassphrase = "env:BSRE_PASSPHRASE"'
     result = run("tenant", "apply", str(tenant_file(tmp_path, slug, body)))
     assert result.exit_code == 2 and "extra.documents.nik" in result.output and "env:BSRE_NIK" in result.output
     assert "7371013201900001" not in result.output  # the secret's value is not echoed
@@ -139,3 +140,66 @@ def test_test_sign_numbers_from_the_counter(app, run, create_tenant, tmp_path):
         assert run("documents", "test-sign", tenant.slug, str(tmp_path / f"{n}.pdf")).exit_code == 0
     rows = json.loads(run("documents", "list", tenant.slug, "--json").output)
     assert [r["number"].split("/")[:2] for r in rows] == [["UJI", "1"], ["UJI", "2"]]
+
+
+@pytest.mark.parametrize("key", ["passphrase", "totp", "client_password"])
+def test_a_secret_written_in_place_is_refused_at_apply(run, tmp_path, monkeypatch, key):
+    """Issue 13 trial: the passphrase was stored and shown in plain text. A signer's secret takes
+    only a reference env:NAME; the secret itself is refused, naming the key, and not echoed."""
+    from core.tenant_secrets import env_name
+
+    slug = unique("tn")
+    monkeypatch.setenv(env_name(slug, "TOTP"), "JBSWY3DPEHPK3PXP")
+    body = f'signer = "bsre"\nbsre_url = "https://x"\nnik = "{NIK}"\n{key} = "rahasia-sekali"'
+    if key != "totp":
+        body += '\ntotp = "env:TOTP"'
+    result = run("tenant", "apply", str(tenant_file(tmp_path, slug, body)))
+    assert result.exit_code == 2, result.output
+    assert f"extra.documents.{key}" in result.output and "env:NAME" in result.output
+    assert "rahasia-sekali" not in result.output
+    assert run("documents", "list", slug).exit_code == 2  # nothing applied
+
+
+def test_export_never_prints_a_secret_stored_in_place(app, run, tmp_path, monkeypatch):
+    """A passphrase stored before references were required is exported as a reference only."""
+    from core.extensions import db
+    from core.tenancy.models import Tenant
+    from core.tenancy.service import get_tenant
+    from core.tenant_secrets import env_name
+
+    slug = unique("tn")
+    monkeypatch.setenv(env_name(slug, "BSRE_PASSPHRASE"), "rahasia-sekali")
+    body = f'signer = "bsre"\nbsre_url = "https://x"\nnik = "{NIK}"\npassphrase = "env:BSRE_PASSPHRASE"'
+    assert run("tenant", "apply", str(tenant_file(tmp_path, slug, body))).exit_code == 0
+    exported = run("tenant", "export", slug).output
+    assert 'passphrase = "env:BSRE_PASSPHRASE"' in exported and "rahasia-sekali" not in exported
+    with app.app_context():  # stored in place by an older version
+        tenant = db.session.get(Tenant, get_tenant(slug).id)
+        tenant.extra = {**tenant.extra, "documents": {**tenant.extra["documents"], "passphrase": "lama-rahasia"}}
+        db.session.commit()
+    exported = run("tenant", "export", slug)
+    assert exported.exit_code == 0 and "lama-rahasia" not in exported.output
+    assert 'passphrase = "env:DOCUMENTS_PASSPHRASE"' in exported.output
+
+
+def test_every_problem_at_once_each_in_the_readers_language(app):
+    """URL and NIK wrong together: both reported; each error's words for people are in the
+    reader's language (no English sentence on an Indonesian page), the CLI's in English."""
+    from flask_babel import force_locale
+
+    from core.documents.settings import problems
+
+    table = {"signer": "bsre", "bsre_url": "not a url", "nik": "12345", "passphrase": "env:NOPE"}
+    found = problems(table, "extra.documents", unique("tn"))
+    assert [e.where for e in found] == ["extra.documents.bsre_url", "extra.documents.nik",
+                                        "extra.documents.passphrase"], found
+    assert "not an http(s) URL" in found[0].message and "NIK" in found[1].message and "not set" in found[2].message
+    with app.test_request_context(), force_locale("id"):
+        words = [str(e.local) for e in found]
+    assert words[0] == "not a url bukan alamat yang diawali http:// atau https://.", words[0]
+    assert words[1].startswith("NIK penanda tangan tidak sah: ") and "NIK harus" in words[1], words[1]
+    assert words[2].startswith("Rahasia ini belum diatur") and "__NOPE" in words[2], words[2]
+    for text in words:
+        assert not any(w in text for w in ("is not", "needs", "the deployment", "must set")), text
+    with app.test_request_context(), force_locale("en"):
+        assert "is not valid" in str(found[1].local) and "NIK harus" not in found[1].message

@@ -136,7 +136,8 @@ def test_a_50_mb_upload_is_413_and_not_read(app, client, tenant):
     response = client.post(f"/t/{tenant.slug}/verify/{doc['code']}", input_stream=stream,
                            content_length=stream.size, content_type="multipart/form-data; boundary=xyz")
     assert response.status_code == 413
-    assert "The upload is too large." in response.get_data(as_text=True)  # core/http_errors.py
+    # the verification page again with the message (core/documents/views.py too_large)
+    assert "The file is larger than 10 MB" in response.get_data(as_text=True)
     assert stream.read_bytes <= app.config["MAX_CONTENT_LENGTH"]
 
 
@@ -203,3 +204,38 @@ def test_expired_document_shows_expired(app, client, tenant):
         db.session.commit()
     html = page(client, tenant, doc["code"]).get_data(as_text=True)
     assert "Expired" in html and "Valid</strong>" not in html
+
+
+def test_a_50_mb_upload_on_an_indonesian_tenant_is_its_verify_page_in_its_language(app, error_app, create_tenant):
+    """Issue 13 trial: a bare 413 branded "Pamong", in English for an en-US browser. The answer is
+    the verification page again (the tenant's name and language) with the message, status 413."""
+    from flask_babel import force_locale, gettext
+
+    from core.documents.certs import ensure_tenant_cert
+
+    t = create_tenant(locales=["id"], name="Kota Sampel Raya")
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], t)
+    doc, _ = issue(app, t, number="BESAR/1")
+    stream = CountingStream(50 * 1024 * 1024)
+    client = error_app.test_client()  # as deployed: CSRF protection reads the form before the tenant is known
+    response = client.post(f"/t/{t.slug}/verify/{doc['code']}", input_stream=stream, content_length=stream.size,
+                           content_type="multipart/form-data; boundary=xyz",
+                           headers={"Accept-Language": "en-US,en;q=0.9"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert stream.read_bytes <= app.config["MAX_CONTENT_LENGTH"]
+    with app.test_request_context(), force_locale("id"):
+        heading = gettext("Document verification")
+        message = gettext("The file is larger than %(mb)d MB; this document is much smaller.", mb=10)
+    assert 'lang="id"' in html and heading in html and "BESAR/1" in html, html[:1500]
+    assert "Kota Sampel Raya" in html and message.replace("'", "&#39;") in html
+    assert 'enctype="multipart/form-data"' in html  # the form again, ready for a smaller file
+
+    # elsewhere in the tenant (no verify page to show): the core's error page, the tenant's own
+    response = client.post(f"/t/{t.slug}/verify/{'x' * 32}", input_stream=CountingStream(50 * 1024 * 1024),
+                           content_length=50 * 1024 * 1024, content_type="multipart/form-data; boundary=xyz",
+                           headers={"Accept-Language": "en-US,en;q=0.9"})
+    html = response.get_data(as_text=True)
+    with app.test_request_context(), force_locale("id"):
+        too_large = gettext("The upload is too large.")
+    assert response.status_code == 413 and 'lang="id"' in html and too_large in html and "Kota Sampel Raya" in html

@@ -231,7 +231,8 @@ def test_ledger_check_and_export(app, books, tmp_path):
     runner = CliRunner()
     obj = ScriptInfo(create_app=lambda: app)
     result = runner.invoke(cli, ["ledger", "check", books.slug], obj=obj)
-    assert result.exit_code == 0 and result.output.strip() == "ok", result.output
+    # says what it checked: 5 accounts, 4 transfers (seed, hold, single, post) of one tenant
+    assert result.exit_code == 0 and result.output.strip() == "ok: 5 accounts, 4 transfers of 1 tenants", result.output
     result = runner.invoke(cli, ["ledger", "check", "no-such-tenant"], obj=obj)
     assert result.exit_code == 2
     csv_out = runner.invoke(cli, ["ledger", "export", books.slug, "--format", "csv"], obj=obj)
@@ -269,3 +270,39 @@ def test_transfers_are_immutable_in_the_database(books):
                            {"t": books.id})
     db.session.rollback()
     assert snapshot(books) == before
+
+
+def test_export_roots_and_local_dates(app, books, tmp_path, monkeypatch):
+    """Issue 13 trial: money owed to others is a liability (merchants, service points, wallets),
+    fees income, the bank an asset, one root per kind; entries dated by the tenant's local date and
+    the CSV's times carry the tenant's offset (Asia/Makassar, +08:00)."""
+    with tenant_scope(books):
+        ledger.open_account(books, ACTOR, "loket.1", "service_point")
+        ledger.open_account(books, ACTOR, "merchant.warung", "merchant")
+        # 05:29 WITA on 1 December 2026 is 21:29 UTC on 30 November
+        monkeypatch.setattr("core.ledger.service._now",
+                            lambda now=None: datetime(2026, 11, 30, 21, 29, tzinfo=timezone.utc))
+        ledger.transfer(books, ACTOR, "pay-1", "wallet.budi", "merchant.toko", 7_000)
+        monkeypatch.undo()
+        ledger.transfer(books, ACTOR, "pay-2", "wallet.budi", "loket.1", 3_000)
+        ledger.transfer(books, ACTOR, "fee-1", "merchant.toko", "fees", 500)
+        db.session.commit()
+    runner = CliRunner()
+    obj = ScriptInfo(create_app=lambda: app)
+    out = runner.invoke(cli, ["ledger", "export", books.slug, "--format", "beancount"], obj=obj).output
+    opened = {line.split()[2] for line in out.splitlines() if " open " in line}
+    roots = {name.rsplit(":", 1)[0] for name in opened}
+    assert roots == {"Assets:Settlement", "Liabilities:Wallet", "Liabilities:Merchant", "Liabilities:ServicePoint",
+                     "Income:Fees"}, opened
+    assert sum(name.startswith("Liabilities:Merchant:") for name in opened) == 2  # both merchants, one root
+    entry = out[:out.index('key: "pay-1"')].rsplit("\n", 2)[-2]
+    assert entry.startswith("2026-12-01 * "), entry
+    path = tmp_path / "books.beancount"
+    path.write_text(out)
+    bean_check = shutil.which("bean-check") or str(Path(sys.executable).with_name("bean-check"))
+    done = subprocess.run([bean_check, str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + out
+    rows = runner.invoke(cli, ["ledger", "export", books.slug, "--format", "csv"], obj=obj).output.splitlines()
+    pay = next(r for r in rows if ",pay-1," in r)
+    assert ",2026-12-01T05:29:00+08:00," in pay, pay
+    assert all("+08:00" in r for r in rows[1:]), rows

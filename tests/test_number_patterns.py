@@ -163,9 +163,12 @@ def test_the_admin_form_refuses_a_bad_pattern(letters_app, create_user, login):
     assert form["letter_pattern"] == "{classification}/{serial}/{unit}/{year}"
     bad = client.post(url, data={**form, "letter_pattern": "{classification}/{serial}/{bidang}/{year}"})
     body = html.unescape(bad.get_data(as_text=True))
-    assert bad.status_code == 400 and "unknown placeholder '{bidang}'" in body
+    # the page's language (Indonesian) only: no English sentence beside it (issue 13 trial)
+    assert bad.status_code == 400 and "memakai {bidang}, yang bukan isian yang dikenal" in body
+    assert "unknown placeholder" not in body and "Nilai tidak sah" not in body
     unbalanced = client.post(url, data={**form, "letter_pattern": "{classification}/{serial/{unit}"})
-    assert unbalanced.status_code == 400 and "unbalanced braces" in unbalanced.get_data(as_text=True)
+    body = html.unescape(unbalanced.get_data(as_text=True))
+    assert unbalanced.status_code == 400 and "tanpa pasangannya" in body and "unbalanced braces" not in body
     with letters_app.app_context(), tenant_scope(tenant):
         row = db.session.execute(db.select(TenantModule).where(TenantModule.module == "letters")).scalar_one()
         assert "letter_pattern" not in row.settings or row.settings["letter_pattern"] == "{classification}/{serial}/{unit}/{year}"
@@ -174,3 +177,39 @@ def test_the_admin_form_refuses_a_bad_pattern(letters_app, create_user, login):
     with letters_app.app_context(), tenant_scope(tenant):
         row = db.session.execute(db.select(TenantModule).where(TenantModule.module == "letters")).scalar_one()
         assert row.settings["letter_pattern"] == "{classification}/{serial:03}/{unit}/{year}"
+
+
+@given(st.text(alphabet="{}:!0123456789abcXYZ_/%.-[] ", max_size=30))
+def test_every_refusal_has_words_for_people_in_both_languages(pattern):
+    """Whatever the pattern, a refusal carries its own words in the reader's language (issue 13
+    trial: "Nilai tidak sah: number pattern ...: unknown placeholder ..."), which render in
+    Indonesian and English without an English sentence on the Indonesian page."""
+    from flask_babel import force_locale
+
+    from core.number_patterns import check_pattern
+
+    try:
+        check_pattern(pattern, ("kind",))
+    except ValidationError as exc:
+        assert exc.code == "bad_pattern" and exc.local is not None
+        with _BABEL_APP.test_request_context(), force_locale("id"):
+            indonesian = str(exc.local)
+        with _BABEL_APP.test_request_context(), force_locale("en"):
+            english = str(exc.local)
+        assert indonesian and english
+        assert "Pola nomor" in indonesian or "pola nomor" in indonesian, indonesian
+        assert not any(w in indonesian for w in ("placeholder", "unknown", "has no", "must not")), indonesian
+
+
+def _babel_app():
+    from pathlib import Path
+
+    from flask import Flask
+    from flask_babel import Babel
+
+    app = Flask("numbers")
+    Babel(app, default_translation_directories=str(Path(__file__).resolve().parent.parent / "core" / "translations"))
+    return app
+
+
+_BABEL_APP = _babel_app()

@@ -145,13 +145,12 @@ def documents_settings():
             errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
                                 "was saved. Save again to replace their change with what is shown here, or reload "
                                 "the page to see it.")
-        if not errors:
-            try:
-                doc_settings.check(values, "extra.documents", tenant.slug)
-            except PamongError as exc:
+        if not errors:  # every problem at once, each on its field, in the reader's language
+            for exc in doc_settings.problems(values, "extra.documents", tenant.slug):
                 key = exc.where.removeprefix("extra.documents").lstrip(".").split(".", 1)[0]
                 field = key if key in doc_settings.SCHEMA["properties"] else "_form"
-                errors[field] = _("Not a valid value: %(detail)s", detail=exc.message)
+                errors.setdefault(field, str(exc.local) if exc.local is not None
+                                  else _("Not a valid value: %(detail)s", detail=exc.message))
         if not errors:
             if values != stored:
                 record(tenant, _actor(), "tenant.documents.settings", "tenant", tenant.slug,
@@ -160,8 +159,20 @@ def documents_settings():
             db.session.commit()
             flash(_("Settings saved."))
             return redirect(url_for("admin.documents_register"))
+    # a secret written in place (refused now; stored before references were required) is never
+    # shown again: its field is empty, and says why
+    status = 400 if errors else 200
+    hidden = doc_settings.literal_secrets(values)
+    if posted is not None:
+        hidden += [key for key in doc_settings.literal_secrets(posted.to_dict()) if key not in hidden]
+        posted = posted.copy()
+        for key in hidden:
+            posted[key] = ""
+    values = {**values, **{key: "" for key in hidden}}
+    for key in hidden:
+        errors.setdefault(key, _("A secret was written here; it is not shown. Write a reference env:NAME instead."))
     spec = {"title": _("Documents"), "name": "documents"}
     return render_template(
         "admin/module_settings.html", spec=spec, **settings_form.page(doc_settings.SCHEMA, values, errors, posted),
         version_field=settings_form.VERSION_FIELD, version=version,
-    ), (400 if errors else 200)
+    ), status

@@ -19,19 +19,24 @@ def documents_group():
 
 def _row(tenant, doc) -> dict:
     from ..documents import verification_url
+    from ..i18n import local_iso
     from ..storage import LocalStorage, storage
 
     backend = storage()
     path = str(backend._path(doc.storage_key)) if isinstance(backend, LocalStorage) else ""
     return {
         "kind": doc.kind, "number": doc.number, "subject": doc.subject, "signer_name": doc.signer_name,
-        "signer_position": doc.signer_position, "signed_at": doc.signed_at.isoformat(), "status": doc.state(),
+        "signer_position": doc.signer_position, "signed_at": local_iso(doc.signed_at, tenant.timezone), "status": doc.state(),
         "revoked_reason": doc.revoked_reason or "", "sha256": doc.sha256,
         "verification_url": verification_url(tenant, doc.code), "file": path,
     }
 
 
-@documents_group.command("list", help="The documents of SLUG, oldest first.")
+LIST_HEADER = ("kind", "number", "subject", "signer", "signed_at", "status", "verification_url", "file")
+
+
+@documents_group.command("list", help="The documents of SLUG, oldest first: a header row, then one "
+                         "tab-separated row each (none: a note on stderr, nothing on stdout).")
 @click.argument("slug")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
@@ -45,9 +50,13 @@ def list_documents(slug, as_json):
     if as_json:
         emit_json(rows)
         return
+    if not rows:  # standard output stays parseable (nothing but rows); the word for people on stderr
+        click.echo(f"{slug}: no documents", err=True)
+        return
+    click.echo("\t".join(LIST_HEADER))
     for r in rows:
         click.echo(f"{r['kind']}\t{r['number']}\t{r['subject']}\t{r['signer_name']} ({r['signer_position']})\t"
-                   f"{r['status']}\t{r['verification_url']}\t{r['file']}")
+                   f"{r['signed_at']}\t{r['status']}\t{r['verification_url']}\t{r['file']}")
 
 
 @documents_group.command("init-signer", help="Make the local test CA and SLUG's signing certificate "
@@ -80,18 +89,23 @@ def _writable(path: str) -> Path:
                          "tenant's signer, register it (numbered by the tenant's [extra.documents] number_pattern) and write it to OUT.")
 @click.argument("slug")
 @click.argument("path", metavar="OUT.pdf")
-@click.option("--position", default="Test signer", show_default=True, help="the signer's position")
+@click.option("--position", default=None, help="the signer's position (default: \"Test signer\" in the "
+              "tenant's language)")
 @with_appcontext
 @transaction
 def test_sign(slug, path, position):
+    from flask_babel import force_locale, gettext as _
+
     from ..documents import issue
     from ..storage import storage
     from ..tenancy.service import require_tenant
 
     tenant = require_tenant(slug)
     out = _writable(path)
+    with force_locale(tenant.default_locale):  # the letter and its register entry in the tenant's language
+        subject, position = _("Test signature"), position or _("Test signer")
     # the number from the core's counter ("documents", "test") with the tenant's number_pattern
-    doc = issue(tenant, "test", None, "Test signature", "documents/sample.html", {}, position, actor())
+    doc = issue(tenant, "test", None, subject, "documents/sample.html", {}, position, actor())
     data = storage().get(doc.storage_key, tenant=tenant)
     try:
         out.write_bytes(data)

@@ -30,14 +30,16 @@ def check(slug):
     except PamongError as exc:
         fail(str(exc))
     try:
-        problems = run_check(tenants)
+        stats = {}
+        problems = run_check(tenants, stats)
     except SQLAlchemyError as exc:
         fail(f"cannot read the ledger: {str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}", code=1)
     for line in problems:
         click.echo(line)
     if problems:
         sys.exit(1)
-    click.echo("ok")
+    click.echo(f"ok: {stats.get('accounts', 0)} accounts, {stats.get('transfers', 0)} transfers of "
+               f"{stats.get('tenants', 0)} tenants")
 
 
 @ledger_group.command("export", help="Write SLUG's journal to standard output as Beancount or CSV.")

@@ -9,18 +9,61 @@ configured (RFC 3161), with pyHanko, behind one interface.
   ``tampilan=invisible``), answering the signed PDF, or JSON ``{"error": ..., "status_code": ...}``.
 
 Both return the whole signed file; the signature's byte range covers all of it (nothing is appended
-after signing). Failures raise ``SigningError`` with one clear line and a stable ``code``.
+after signing). Failures raise ``SigningError`` with one clear English line for the CLI and the
+log (``message``), the same for people in the reader's language (``local``, a lazy gettext string:
+pages show it) and a stable ``code``. Neither names an internal URL or an exception class: those
+go to the log only (logger ``pamong.documents``).
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from io import BytesIO
 
+from flask_babel import lazy_gettext as _l
+
 from ..errors import PamongError
+
+log = logging.getLogger("pamong.documents")
+
+# what people read, by code (the reader's language); ``SigningError`` fills ``local`` from it
+MESSAGES = {
+    "certificate_not_yet_valid": _l("The signing certificate is not valid yet; the administrator must check it."),
+    "certificate_expired": _l("The signing certificate has expired; the administrator must renew it."),
+    "certificate_invalid": _l("The signing certificate cannot be read; the administrator must check it."),
+    "signing_failed": _l("The document could not be signed. Try again later; if it keeps failing, tell the "
+                         "administrator."),
+    "signer_config": _l("The signer is not set up correctly in the documents settings; the administrator must "
+                        "check them."),
+    "signer_missing": _l("This tenant has no signing certificate yet; the administrator must create one."),
+    "bsre_unreachable": _l("The BSrE signing service cannot be reached right now. Try again later."),
+    "bsre_unauthorised": _l("BSrE refused the signer's NIK, passphrase or TOTP code."),
+    "bsre_refused": _l("BSrE refused the signing request."),
+    "bsre_unavailable": _l("The BSrE signing service is not working right now. Try again later."),
+    "bsre_bad_answer": _l("The BSrE signing service did not send back a signed document. Try again later."),
+}
+
+
+def english(text) -> str:
+    """A (lazy) message in English, for a sentence of the CLI or the log."""
+    from flask import has_app_context
+    from flask_babel import force_locale
+
+    if not has_app_context():
+        return str(text)
+    with force_locale("en"):
+        return str(text)
 
 
 class SigningError(PamongError):
+    """A signer's failure: ``message`` (English, for the CLI and log), ``local`` (for people, from
+    ``MESSAGES`` by ``code`` unless given) and ``code``."""
+
     code = "signing_error"
+
+    def __init__(self, message: str, *, where: str = "", code: str | None = None, local=None):
+        super().__init__(message, where=where, code=code,
+                         local=local if local is not None else MESSAGES.get(code or self.code))
 
 
 class Signer:
@@ -119,8 +162,9 @@ def pades_sign(pdf: bytes, signer, *, reason: str, location: str, name: str = ""
     except PamongError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyHanko's and the TSA's failures, as one line
-        raise SigningError(f"could not sign the PDF: {type(exc).__name__}: {str(exc)[:200]}",
-                           where="signer", code="signing_failed") from exc
+        log.warning("could not sign the PDF: %s: %s", type(exc).__name__, str(exc)[:500])
+        raise SigningError("could not sign the PDF (the log has the details)", where="signer",
+                           code="signing_failed") from exc
     return out.getvalue()
 
 
@@ -142,8 +186,10 @@ class BsreSigner(Signer):
         try:
             nik = normalise_nik(nik)  # spaces, dots and hyphens dropped; every NIK rule (core.identity)
         except IdentityError as exc:
-            raise SigningError(f"the signer's NIK is not valid: {exc.message!s}", where="nik",
-                               code="signer_config") from None
+            raise SigningError(f"the signer's NIK is not valid: {english(exc.message)}", where="nik",
+                               code="signer_config",
+                               local=_l("The signer's NIK in the documents settings is not valid: %(reason)s",
+                                        reason=exc.message)) from None
         if not (passphrase or totp):
             raise SigningError("needs the signer's passphrase or a TOTP code", where="passphrase",
                                code="signer_config")
@@ -165,24 +211,33 @@ class BsreSigner(Signer):
             response = http.post(self.base_url + self.PATH, data=fields, auth=self.auth, timeout=self.timeout,
                                  files={"file": ("document.pdf", pdf, "application/pdf")})
         except requests.RequestException as exc:
-            raise SigningError(f"cannot reach the BSrE signing service at {self.base_url}: {type(exc).__name__}",
+            log.warning("cannot reach the BSrE signing service at %s: %s: %s", self.base_url, type(exc).__name__,
+                        str(exc)[:300])
+            raise SigningError("cannot reach the BSrE signing service (the log has the address and the cause)",
                                where="bsre", code="bsre_unreachable") from None
         return self._answer(response)
 
     def _answer(self, response) -> bytes:
         status = response.status_code
         detail = _error_text(response)
+        if status >= 400:
+            log.warning("BSrE at %s answered HTTP %s: %s", self.base_url, status, detail or "(no error text)")
         if status in (401, 403):
             raise SigningError("BSrE refused the signer's NIK, passphrase or TOTP" + (f" ({detail})" if detail else ""),
                                where="bsre", code="bsre_unauthorised")
         if 400 <= status < 500:
             raise SigningError(f"BSrE refused the request (HTTP {status})" + (f": {detail}" if detail else ""),
-                               where="bsre", code="bsre_refused")
+                               where="bsre", code="bsre_refused",
+                               local=_l("BSrE refused the signing request (HTTP %(status)s).", status=status))
         if status >= 500:
             raise SigningError(f"the BSrE signing service failed (HTTP {status}); try again later",
-                               where="bsre", code="bsre_unavailable")
+                               where="bsre", code="bsre_unavailable",
+                               local=_l("The BSrE signing service is not working right now (HTTP %(status)s). "
+                                        "Try again later.", status=status))
         body = response.content
         if status != 200 or not _is_signed_pdf(body):
+            log.warning("BSrE at %s answered HTTP %s without a signed PDF (%s, %d bytes)", self.base_url, status,
+                        response.headers.get("Content-Type", "no content type"), len(body))
             raise SigningError(f"BSrE answered HTTP {status} without a signed PDF", where="bsre",
                                code="bsre_bad_answer")
         return body

@@ -4,12 +4,14 @@ GET shows the register's entry (number, subject, signer's name and position, dat
 status) and nothing else of anyone; POST takes an uploaded PDF and says whether it is exactly that
 document (SHA-256). A code of another tenant, or no tenant, is a 404. Uploads: CSRF-protected,
 ``PAMONG_VERIFY_MAX_BYTES`` (10 MB) per file (a larger file: the form with a message); a body over
-``MAX_CONTENT_LENGTH`` is Werkzeug's 413 before anything is read (core/http_errors.py renders it).
+``MAX_CONTENT_LENGTH`` is Werkzeug's 413 before anything is read, answered by this page again with
+the message (status 413, the tenant's branding and language), even when the 413 came before the
+tenant was resolved (CSRF protection reads the form first).
 Uploads are rate-limited per client (``PAMONG_VERIFY_RATE``, 60 per minute).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -77,6 +79,24 @@ def verify(code):
             result = "match" if service.matches(document, data) else "mismatch"
     status = 422 if form.file.errors else 200
     return _page(document, form, result=result), status
+
+
+@bp.errorhandler(413)
+def too_large(exc):
+    """A body over ``MAX_CONTENT_LENGTH``: the verification page again with the message (not a bare
+    error page); elsewhere in this blueprint, or for an unknown code, the core's error page."""
+    from ..http_errors import ensure_tenant, handle_http_error
+
+    ensure_tenant()
+    code = (request.view_args or {}).get("code")
+    tenant = getattr(g, "tenant", None)
+    document = service.find(tenant, code) if tenant is not None and request.endpoint == "documents.verify" else None
+    if document is None:
+        return handle_http_error(exc)
+    form = VerifyForm(formdata=None)
+    form.file.errors = [_l("The file is larger than %(mb)d MB; this document is much smaller.",
+                           mb=_max_bytes() // (1024 * 1024))]
+    return _page(document, form), 413
 
 
 def _page(document, form, result=None, revoke_form=None):

@@ -31,12 +31,16 @@ def recompute(transfers) -> dict[int, dict[str, int]]:
     return sums
 
 
-def check_tenant(tenant) -> list[str]:
-    """The problems of one tenant's ledger (none: an empty list)."""
+def check_tenant(tenant, stats: dict | None = None) -> list[str]:
+    """The problems of one tenant's ledger (none: an empty list). ``stats``: counts what was
+    checked (``tenants``, ``accounts``, ``transfers``) into this dict."""
     problems = []
     with tenant_scope(tenant):
         accounts = db.session.execute(select(Account).order_by(Account.id)).scalars().all()
         transfers = db.session.execute(select(Transfer).order_by(Transfer.id)).scalars().all()
+    if stats is not None:
+        for key, n in (("tenants", 1), ("accounts", len(accounts)), ("transfers", len(transfers))):
+            stats[key] = stats.get(key, 0) + n
     by_id = {t.id: t for t in transfers}
     sums = recompute(transfers)
     slug = tenant.slug
@@ -69,15 +73,16 @@ def check_tenant(tenant) -> list[str]:
     return problems
 
 
-def check(tenants) -> list[str]:
-    """Check each tenant in one read snapshot per tenant; all problems, in order."""
+def check(tenants, stats: dict | None = None) -> list[str]:
+    """Check each tenant in one read snapshot per tenant; all problems, in order. ``stats``: see
+    ``check_tenant``."""
     problems = []
     for tenant in tenants:
         db.session.rollback()
         if db.session.get_bind().dialect.name == "postgresql":
             db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
-            problems += check_tenant(tenant)
+            problems += check_tenant(tenant, stats)
         finally:
             db.session.rollback()
     return problems

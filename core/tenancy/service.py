@@ -308,6 +308,12 @@ def disable_module(tenant: Tenant, name: str, actor, manager, keep_row_settings=
 
 # -- Export ---------------------------------------------------------------------------------------
 
+def _documents_exported(extra) -> dict:
+    from ..documents.settings import exported
+
+    return exported(extra)
+
+
 def export_doc(tenant: Tenant) -> dict:
     """The tenant as a TOML-ready dict that ``apply`` takes back unchanged."""
     with tenant_scope(tenant):
@@ -349,7 +355,7 @@ def export_doc(tenant: Tenant) -> dict:
         "districts": districts,
         "modules": {m.module: {"enabled": m.enabled, "settings": m.settings or {}} for m in modules},
         "holidays": [{"date": parse_date(h["date"]), "name": h.get("name", "")} for h in tenant.holidays or []],
-        "extra": dict(tenant.extra or {}),
+        "extra": _documents_exported(tenant.extra),  # a signer's secret as its env: reference only
     }
     if tenant.public_url:
         doc["public_url"] = tenant.public_url
