@@ -190,9 +190,12 @@ def users():
     page = page_arg()
     rows = _people(role, page)
     names = {a.id: a.name for a in agencies}
+    from ..auth.invitations import invitation_channels
+
+    invited_by = invitation_channels(g.tenant, {r["user"].id for r in rows[:PAGE] if r["state"] == "invited"})
     return render_template(
         "admin/users.html", rows=rows[:PAGE], page=page, has_next=len(rows) > PAGE, role=role,
-        roles=ROLES, agencies=agencies, agency_names=names, errors=errors,
+        roles=ROLES, agencies=agencies, agency_names=names, errors=errors, invited_by=invited_by,
     ), (400 if errors else 200)
 
 

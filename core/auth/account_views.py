@@ -16,7 +16,7 @@ from ..errors import PamongError
 from ..extensions import db, limiter
 from . import tokens
 from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm, SmsCodeForm
-from .invitations import invite, request_reset, set_password_from_link
+from .invitations import invite_again, request_reset, set_password_from_link
 from .permissions import public, requires
 from .registration import open_for, register as register_account, verify as verify_account, verify_sms as check_sms_code
 from .service import find_user, tenant_member
@@ -198,8 +198,9 @@ def verify_sms(token: str):
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
 @requires("core.admin")
 def admin_invite(user_id: int):
-    """A tenant admin sends a person with a role in the tenant a new link to set their password
-    (by SMS if a phone number is given). Audited as ``auth.invitation_sent``."""
+    """A tenant admin sends a person with a role in the tenant a new link to set their password:
+    the way the last invitation went (``invite_again``), by e-mail if the admin chose
+    ``channel=email``, by SMS if they typed a phone number. Audited as ``auth.invitation_sent``."""
     from flask import request
 
     user = tenant_member(user_id)
@@ -212,12 +213,17 @@ def admin_invite(user_id: int):
                 email=user.email), "error")
         return redirect(url_for("admin.users"))
     try:
-        invite(g.tenant, user, current_user._get_current_object(), phone=(request.form.get("phone") or "").strip() or None)
+        message = invite_again(g.tenant, user, current_user._get_current_object(),
+                               channel=request.form.get("channel") or None,
+                               phone=(request.form.get("phone") or "").strip() or None)
         db.session.commit()
-        flash(_("An invitation was sent to %(email)s.", email=user.email))
+        flash(_("An invitation was sent to %(email)s by SMS.", email=user.email) if message.channel == "sms"
+              else _("An invitation was sent to %(email)s.", email=user.email))
     except PamongError as exc:
         db.session.rollback()
         problem = (_("only someone new, without a role in another service, can be invited by SMS")
-                   if exc.code == "phone_not_allowed" else str(exc))
+                   if exc.code == "phone_not_allowed"
+                   else _("that is not a phone number") if exc.where == "phone"
+                   else str(exc.local) if exc.local else _("the message could not be queued"))
         flash(_("No invitation was sent: %(problem)s", problem=problem), "error")
     return redirect(url_for("admin.users"))

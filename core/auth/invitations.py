@@ -79,6 +79,37 @@ def invite(tenant, user: User, actor, phone: str | None = None, trusted: bool = 
     return message
 
 
+def invitation_channels(tenant, user_ids) -> dict[int, str]:
+    """The channel ("email" or "sms") of the latest invitation sent in ``tenant`` to each of
+    ``user_ids`` that has one: the invitation remembers its channel in its outbox row."""
+    refs = {f"auth:invite:{uid}": uid for uid in user_ids}
+    if not refs:
+        return {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(OutboxMessage.ref, OutboxMessage.channel).where(OutboxMessage.ref.in_(refs))
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        ).all()
+    return {refs[ref]: channel for ref, channel in rows}  # the latest wins
+
+
+def invite_again(tenant, user: User, actor, channel: str | None = None, phone: str | None = None) -> OutboxMessage:
+    """Send ``user`` a new invitation: to ``phone`` if the admin typed one, by e-mail if they chose
+    ``channel="email"``, else the way the last invitation went (an SMS invitation goes again by
+    SMS to the same number; nothing before: e-mail). Same checks and audit as ``invite``."""
+    if phone:
+        return invite(tenant, user, actor, phone=phone)
+    if channel != "email":
+        with tenant_scope(tenant):
+            last = db.session.execute(
+                db.select(OutboxMessage).where(OutboxMessage.ref == f"auth:invite:{user.id}")
+                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(1)
+            ).scalar_one_or_none()
+        if last is not None and last.channel == "sms":
+            return invite(tenant, user, actor, phone=last.recipient)
+    return invite(tenant, user, actor)
+
+
 def resend_wait(tenant, ref: str) -> int:
     """Seconds before another message with ``ref`` may go (0: now): at most one per
     ``PAMONG_RESET_INTERVAL`` seconds (default 300) for the same person and purpose."""
