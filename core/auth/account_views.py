@@ -83,7 +83,7 @@ def _set_password(purpose: str, token: str):
             return _link_problem(problem.kind, purpose)
         except PamongError as exc:
             db.session.rollback()
-            form.new.errors.append(exc.message)
+            form.new.errors.append(str(exc.local or _("This password cannot be used.")))
         else:
             db.session.commit()
             from flask_login import logout_user
@@ -133,7 +133,8 @@ def register():
             if exc.where == "phone":
                 form.phone.errors.append(_("Not a phone number: %(phone)s", phone=phone))
             else:
-                (form.password if exc.where == "password" else form.email).errors.append(exc.message)
+                (form.password if exc.where == "password" else form.email).errors.append(
+                    str(exc.local or _("This could not be done: check the form and try again.")))
         else:
             db.session.commit()
             if page is not None:
