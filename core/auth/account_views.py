@@ -18,7 +18,7 @@ from . import tokens
 from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm, SmsCodeForm
 from .invitations import invite_again, request_reset, set_password_from_link
 from .permissions import public, requires
-from .registration import open_for, register as register_account, verify as verify_account, verify_sms as check_sms_code
+from .registration import open_for, phone_only_allowed, register as register_account, verify as verify_account, verify_sms as check_sms_code
 from .service import find_user, tenant_member
 from .views import bp
 
@@ -121,12 +121,14 @@ def register():
     if not open_for(g.tenant):
         abort(404)
     form = RegisterForm()
+    form.phone_only = phone_only_allowed(g.tenant)
     if form.validate_on_submit():
         phone = (form.phone.data or "").strip() or None
+        email = (form.email.data or "").strip() or None
         try:
-            register_account(g.tenant, form.email.data, form.name.data, form.password.data,
+            register_account(g.tenant, email, form.name.data, form.password.data,
                              locale=str(get_locale() or "") or None, phone=phone)
-            target = find_user(form.email.data) if phone else None
+            target = find_user(email or phone) if phone else None
             page = tokens.make(tokens.SMS_CODE, g.tenant, target) if target is not None else None
         except PamongError as exc:
             db.session.rollback()
@@ -139,8 +141,8 @@ def register():
             db.session.commit()
             if page is not None:
                 return redirect(url_for("auth.verify_sms", token=page))
-            return render_template("auth/register_sent.html", email=form.email.data.strip())
-    return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+            return render_template("auth/register_sent.html", email=email)
+    return render_template("auth/register.html", form=form, phone_only=form.phone_only), (400 if form.errors else 200)
 
 
 @bp.route("/register/verify/<token>", methods=["GET", "POST"])

@@ -8,13 +8,17 @@ from .passwords import MIN_LENGTH
 # what a browser's password manager needs to know (WHATWG autofill): a field choosing a password
 # offers a generated one and saves it; the sign-in's field fills the saved one
 NEW_PASSWORD = {"autocomplete": "new-password"}
+# what a person signs in with: an e-mail address, or a mobile number (phone-only citizens)
+SIGN_IN_NAME = r"^\s*([^@\s]+@[^@\s]+|\+?[0-9][0-9 ().-]{6,30})\s*$"
 
 
 class LoginForm(FlaskForm):
     # Sign-in only matches an existing account, so a plain shape check is enough here.
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address.")),
-    ])
+    # an e-mail address, or the mobile number of a citizen who registered with one only
+    email = StringField(_l("E-mail or mobile number"), validators=[
+        DataRequired(), Length(max=254),
+        Regexp(SIGN_IN_NAME, message=_l("Enter an e-mail address or a mobile number.")),
+    ], render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me signed in"))
@@ -37,9 +41,10 @@ class PasswordForm(FlaskForm):
 class ForgotForm(FlaskForm):
     """"Forgot password": the address to send a reset link to."""
 
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address.")),
-    ])
+    email = StringField(_l("E-mail or mobile number"), validators=[
+        DataRequired(), Length(max=254),
+        Regexp(SIGN_IN_NAME, message=_l("Enter an e-mail address or a mobile number.")),
+    ], render_kw={"autocomplete": "username"})
 
 
 class SetPasswordForm(FlaskForm):
@@ -59,11 +64,12 @@ class RegisterForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[
-        DataRequired(message=_l("Enter an e-mail address.")), Length(max=254),
+        Optional(), Length(max=254),
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("This is not a valid e-mail address.")),
     ], render_kw={"autocomplete": "email"})
     phone = TelField(_l("Mobile phone (optional)"), validators=[Optional(), Length(max=32)], render_kw={"autocomplete": "tel"},
                      description=_l("Give it to confirm the account with a code by SMS instead of a link by e-mail."))
+    # e-mail optional where the account can be confirmed by SMS: the page says so (``phone_only``)
     password = PasswordField(_l("Password"), validators=[
         DataRequired(),
         Length(min=MIN_LENGTH, max=1024, message=_l("Use at least %(min)d characters.", min=MIN_LENGTH)),
@@ -71,6 +77,21 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Password again"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords differ.")),
     ], render_kw=NEW_PASSWORD)
+
+    phone_only = False  # set by the page where the tenant may confirm accounts by SMS only
+
+    def validate(self, extra_validators=None):
+        """One of the two is needed: an e-mail address, or (``phone_only``) a mobile number."""
+        valid = super().validate(extra_validators)
+        if not (self.email.data or "").strip():
+            if not self.phone_only:
+                self.email.errors = [*self.email.errors, _l("Enter an e-mail address.")]
+                return False
+            if not (self.phone.data or "").strip():
+                self.email.errors = [*self.email.errors,
+                                     _l("Give an e-mail address, or a mobile number to confirm the account by SMS.")]
+                return False
+        return valid
 
 
 class ConfirmForm(FlaskForm):

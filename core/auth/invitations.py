@@ -134,8 +134,8 @@ def _recently_sent(tenant, ref: str) -> bool:
 
 
 def request_reset(tenant, email: str) -> bool:
-    """"Forgot password" for ``email`` in ``tenant``: a reset link by e-mail if an active account
-    has that address and none was sent to it in the last ``PAMONG_RESET_INTERVAL`` seconds.
+    """"Forgot password" for ``email`` in ``tenant``: a reset link by e-mail (by SMS for an account
+    registered with a mobile number only, ``email`` then that number) if an active account has that address and none was sent to it in the last ``PAMONG_RESET_INTERVAL`` seconds.
     Returns whether a message went out; callers must not show it (the answer is the same for
     every address). Audited as ``auth.password_reset_requested`` when a message goes out."""
     user = find_user(email or "")
@@ -146,6 +146,17 @@ def request_reset(tenant, email: str) -> bool:
         return False
     link = tenant_url(tenant, f"/password/reset/{tokens.make(tokens.RESET, tenant, user)}")
     minutes = tokens.max_age(tokens.RESET) // 60
+    from .service import contact_of
+
+    channel, to = contact_of(user)
+    if channel == "sms":  # an account registered with a mobile number only
+        with force_locale(_locale(user, tenant)):
+            body = _("%(tenant)s: to choose a new password open %(link)s (for %(minutes)s minutes). Not you? "
+                     "Ignore this.", tenant=tenant.name, link=link, minutes=minutes)
+        notify(tenant, "sms", to, body, ref=ref)
+        with tenant_scope(tenant):
+            record(tenant, None, "auth.password_reset_requested", "user", user.email, channel="sms")
+        return True
     with force_locale(_locale(user, tenant)):
         subject = _("Choose a new password for %(tenant)s", tenant=tenant.name)
         body = _(

@@ -19,7 +19,40 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def find_user(email: str) -> User | None:
-    return db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    """The account signed in with ``email``: an e-mail address, or for an account registered with a
+    mobile number only (``create_phone_user``) that number in any usual spelling."""
+    key = (email or "").strip().lower()
+    if key and "@" not in key:
+        from ..sms.phone import normalise_phone
+
+        try:
+            key = normalise_phone(key, where="EMAIL")
+        except ValidationError:
+            return None
+    return db.session.execute(db.select(User).where(User.email == key)).scalar_one_or_none()
+
+
+def is_phone_account(user: User) -> bool:
+    """Whether ``user`` signs in with a mobile number (a citizen who registered without an e-mail
+    address): the account's ``email`` column holds that number, E.164 ("+62...")."""
+    return (user.email or "").startswith("+")
+
+
+def contact_of(user: User) -> tuple[str, str]:
+    """(channel, address) where the account's own messages go: its e-mail address, or by SMS to the
+    number of a phone-only account."""
+    return ("sms", user.email) if is_phone_account(user) else ("email", user.email)
+
+
+def create_phone_user(number: str, name: str = "") -> User:
+    """An account whose sign-in is the mobile ``number`` (already normalised, "+62..."): a citizen
+    who registered without an e-mail address. ValidationError where="phone" if it is taken."""
+    if not number.startswith("+") or find_user(number):
+        raise ValidationError(f"'{number}' cannot be used for a new account", where="phone", code="duplicate")
+    user = User(email=number, name=name or number[-4:])
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def create_user(email: str, name: str = "", password: str | None = None, operator: bool = False) -> User:
