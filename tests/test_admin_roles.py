@@ -107,3 +107,21 @@ def test_the_cli_keeps_its_one_line():
         grant_role(None, None, "officer", "test")
     assert str(refused.value) == "--agency: an officer belongs to an agency: give --agency CODE"
     assert re.search("agency", str(refused.value.local))
+
+
+def test_pamong_user_revoke_refuses_the_last_admin_in_one_line(app, create_tenant, create_user, audit_entries):
+    from cli import cli
+
+    tenant = create_tenant()
+    admin, auditor = create_user(tenant, "admin"), create_user(tenant, "auditor")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(cli, ["user", "revoke", admin, "--tenant", tenant.slug, "--role", "admin"])
+    assert refused.exit_code == 2
+    assert refused.output.strip().splitlines() == [
+        f"error: --role: {admin} is the last admin of tenant '{tenant.slug}': grant the admin role to someone else first"]
+    assert not audit_entries(tenant, "role.revoke")
+    done = runner.invoke(cli, ["user", "revoke", auditor, "--tenant", tenant.slug, "--role", "auditor"])
+    assert done.exit_code == 0 and "no longer auditor" in done.output
+    assert [e["object_id"] for e in audit_entries(tenant, "role.revoke")] == [auditor]
+    again = runner.invoke(cli, ["user", "revoke", auditor, "--tenant", tenant.slug, "--role", "auditor"])
+    assert again.exit_code == 2 and len(again.output.strip().splitlines()) == 1
