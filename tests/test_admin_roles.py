@@ -9,6 +9,7 @@ from core.audit import AuditEntry
 from core.auth.models import Membership, User
 from core.errors import ValidationError
 from core.extensions import db
+from core.testing import unique
 from core.tenancy.scope import tenant_scope
 
 
@@ -78,18 +79,19 @@ def test_granting_an_officer_without_an_agency_shows_the_form_again_in_indonesia
         app, client, create_tenant, create_user, login):
     tenant = create_tenant(locales=["id", "en"])
     login(client, create_user(tenant, "admin"), tenant)
+    new = f"{unique('petugas')}@example.test"
     url = f"/t/{tenant.slug}/admin/users?lang=id"
-    page = client.post(url, data={"email": "petugas@example.test", "role": "officer", "agency": ""})
+    page = client.post(url, data={"email": new, "role": "officer", "agency": ""})
     html = page.get_data(as_text=True)
     assert page.status_code == 400
     assert "give --agency" not in html and "an officer belongs" not in html
     agency_field = html.split('for="agency"')[1].split('class="field')[0]
     assert 'id="agency-err"' in agency_field and 'aria-invalid="true"' in agency_field
     english = client.post(url.replace("lang=id", "lang=en"),
-                          data={"email": "petugas@example.test", "role": "officer", "agency": ""}).get_data(as_text=True)
+                          data={"email": new, "role": "officer", "agency": ""}).get_data(as_text=True)
     assert "An officer belongs to an agency: choose one." in english.split('for="agency"')[1]
-    assert '<option value="officer" selected' in html and 'value="petugas@example.test"' in html
-    unknown = client.post(url, data={"email": "petugas@example.test", "role": "officer", "agency": "NOPE"})
+    assert '<option value="officer" selected' in html and f'value="{new}"' in html
+    unknown = client.post(url, data={"email": new, "role": "officer", "agency": "NOPE"})
     assert unknown.status_code == 400 and "has no agency" not in unknown.get_data(as_text=True)
     assert 'id="agency-err"' in unknown.get_data(as_text=True)
     bad_email = client.post(url, data={"email": "not-an-address", "role": "citizen"}).get_data(as_text=True)
@@ -97,7 +99,7 @@ def test_granting_an_officer_without_an_agency_shows_the_form_again_in_indonesia
     bad_role = client.post(url, data={"email": "x@example.test", "role": "king"}).get_data(as_text=True)
     assert "unknown role" not in bad_role and 'id="role-err"' in bad_role
     with app.app_context():
-        assert db.session.execute(db.select(User).where(User.email == "petugas@example.test")).first() is None
+        assert db.session.execute(db.select(User).where(User.email == new)).first() is None
 
 
 def test_the_cli_keeps_its_one_line():
