@@ -77,3 +77,15 @@ def test_without_sms_an_e_mail_address_stays_required(app, create_tenant, outbox
         assert user_row(app, "+6281234567813") is None and not outbox(tenant)
     finally:
         app.config["PAMONG_SMS_PROVIDER"] = before
+
+
+def test_repeated_wrong_passwords_warn_a_phone_only_account_by_sms(app, create_tenant, outbox):
+    tenant = create_tenant(accounts={"self_registration": True}, locales=["en", "id"])
+    client = english(app.test_client())
+    sent = _register(client, tenant, email="", phone="0812-3456-7814")
+    client.post(sent.headers["Location"], data={"code": sms_code_of(outbox(tenant, "sms")[0])})
+    for _ in range(app.config["PAMONG_LOGIN_ACCOUNT_FAILURES"]):
+        assert sign_in(app.test_client(), tenant, "081234567814", "a-wrong-password").status_code == 200
+    warnings = [m for m in outbox(tenant, "sms") if "wrong password" in m["body"] or "kata sandi" in m["body"]]
+    assert [m["recipient"] for m in warnings] == ["+6281234567814"]
+    assert not outbox(tenant, "email")
