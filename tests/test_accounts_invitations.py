@@ -162,3 +162,31 @@ def test_no_invitation_again_for_someone_with_a_password(app, create_tenant, cre
     assert f"/admin/users/{uid}/invite" not in client.get(f"/t/{tenant.slug}/admin/users").get_data(as_text=True)
     assert client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite").status_code == 302
     assert not [m for m in outbox(tenant) if m["recipient"] == member]
+
+
+def test_resend_goes_the_way_the_first_invitation_went_unless_the_admin_chooses(app, create_tenant, create_user, login,
+                                                                                outbox, audit_entries):
+    """Issue 19, people 4: invited by SMS, the "send again" went by e-mail."""
+    tenant = create_tenant()
+    client, _admin = admin_client(app, tenant, create_user, login)
+    email = f"{unique('bysms')}@example.test"
+    assert grant(client, tenant, email, phone="0812-3456-7890").status_code == 302
+    uid = user_row(app, email).id
+    page = english(client).get(f"/t/{tenant.slug}/admin/users").get_data(as_text=True)
+    assert "Send the invitation again by SMS" in page and "Send it by e-mail instead" in page
+    assert client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite").status_code == 302  # the plain button
+    assert client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite", data={"channel": "sms"}).status_code == 302
+    assert [m["recipient"] for m in outbox(tenant, "sms")] == ["+6281234567890"] * 3
+    assert not [m for m in outbox(tenant, "email") if m["recipient"] == email]
+    assert client.post(f"/t/{tenant.slug}/admin/users/{uid}/invite", data={"channel": "email"}).status_code == 302
+    assert len([m for m in outbox(tenant, "email") if m["recipient"] == email]) == 1
+    channels = [e["summary"]["channel"] for e in audit_entries(tenant, "auth.invitation_sent") if e["object_id"] == email]
+    assert channels == ["sms", "sms", "sms", "email"]
+    # invited by e-mail: the page offers only the e-mail button, and it goes by e-mail again
+    other = f"{unique('bymail')}@example.test"
+    grant(client, tenant, other)
+    row = user_row(app, other).id
+    page = english(client).get(f"/t/{tenant.slug}/admin/users").get_data(as_text=True)
+    assert "Send the invitation again by SMS" not in page.split(other)[1].split("</tr>")[0]
+    assert client.post(f"/t/{tenant.slug}/admin/users/{row}/invite").status_code == 302
+    assert len([m for m in outbox(tenant, "email") if m["recipient"] == other]) == 2

@@ -59,7 +59,12 @@ def test_grant_and_withdraw_roles(app, client, create_tenant, create_user, login
     page = client.get(url).get_data(as_text=True)
     assert "petugas@example.test" in page and "Dinas Lingkungan Hidup" in page
     member_id = re.search(r'/admin/users/(\d+)/revoke', page.split("petugas@example.test")[1]).group(1)
-    assert client.post(f"{url}/{member_id}/revoke").status_code == 302
+    unconfirmed = client.post(f"{url}/{member_id}/revoke")  # one click: only the question
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith(f"/admin/users/{member_id}/revoke")
+    assert "petugas@example.test" in client.get(url).get_data(as_text=True)
+    question = client.get(f"{url}/{member_id}/revoke").get_data(as_text=True)
+    assert 'name="confirm" value="1"' in question and "petugas@example.test" in question
+    assert client.post(f"{url}/{member_id}/revoke", data={"confirm": "1"}).status_code == 302
     assert "petugas@example.test" not in client.get(url).get_data(as_text=True)
 
 

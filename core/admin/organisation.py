@@ -119,4 +119,6 @@ def _message(exc: PamongError) -> str:
         "period_backwards": _("The end date is before the start date."),
         "bad_date": _("Dates are written as YYYY-MM-DD."),
     }
+    if exc.code not in known and exc.local:  # the service's own words in the reader's language
+        return str(exc.local)
     return known.get(exc.code) or (f"{exc.where}: {exc.message}" if exc.where else exc.message)

@@ -23,7 +23,7 @@ def _message(exc: PamongError, scopes: list[str], known: dict) -> str:
     if exc.where == "--name":
         return _("Give the token a name: letters, digits, dots, dashes or underscores (at most 100), not used "
                  "by another token of this tenant.")
-    return exc.message
+    return str(exc.local) if exc.local else exc.message
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

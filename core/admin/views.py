@@ -12,7 +12,7 @@ from .. import approvals  # noqa: F401  (its tables are the core's)
 from ..audit import AuditEntry
 from ..auth.models import ROLES, Membership, User
 from ..auth.permissions import requires
-from ..auth.service import create_user, find_user, grant_role, revoke_role
+from ..auth.service import create_user, find_user, grant_role, is_last_admin, revoke_role
 from ..errors import PamongError
 from ..extensions import db
 from ..params import OutOfBounds, declare, page_arg, parse_date
@@ -164,7 +164,7 @@ def users():
     agencies = db.session.execute(
         db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True)).order_by(OrgUnit.name)
     ).scalars().all()
-    error = None
+    errors: dict[str, str] = {}
     if request.method == "POST":
         email = request.form.get("email", "").strip().lower()
         role = request.form.get("role", "")
@@ -183,20 +183,35 @@ def users():
             return redirect(url_for("admin.users"))
         except PamongError as exc:
             db.session.rollback()
-            error = (_("Only someone new, without a role in another service, can be invited by SMS: leave the "
-                       "phone empty to send the invitation to their e-mail address.")
-                     if exc.code == "phone_not_allowed"
-                     else _("Not a phone number: %(phone)s", phone=phone) if exc.where == "phone" else exc.message)
+            errors[GRANT_FIELDS.get(exc.where, "_form")] = _grant_message(exc, phone)
     role = request.args.get("role", "")
     if role not in ROLES:
         role = ""
     page = page_arg()
     rows = _people(role, page)
     names = {a.id: a.name for a in agencies}
+    from ..auth.invitations import invitation_channels
+
+    invited_by = invitation_channels(g.tenant, {r["user"].id for r in rows[:PAGE] if r["state"] == "invited"})
     return render_template(
         "admin/users.html", rows=rows[:PAGE], page=page, has_next=len(rows) > PAGE, role=role,
-        roles=ROLES, agencies=agencies, agency_names=names, error=error,
-    ), (400 if error else 200)
+        roles=ROLES, agencies=agencies, agency_names=names, errors=errors, invited_by=invited_by,
+    ), (400 if errors else 200)
+
+
+# a service's ``where`` (the CLI's option or argument) -> the field of the "Grant a role" form
+GRANT_FIELDS = {"EMAIL": "email", "--role": "role", "--agency": "agency", "phone": "phone"}
+
+
+def _grant_message(exc: PamongError, phone: str | None) -> str:
+    """A service error on the "Grant a role" form, in the reader's language: the service's own
+    translation (``exc.local``), never the CLI's English line."""
+    if exc.code == "phone_not_allowed":
+        return _("Only someone new, without a role in another service, can be invited by SMS: leave the "
+                 "phone empty to send the invitation to their e-mail address.")
+    if exc.where == "phone":
+        return _("Not a phone number: %(phone)s", phone=phone)
+    return str(exc.local) if exc.local else _("This could not be done: check the form and try again.")
 
 
 def _people(role: str, page: int) -> list[dict]:
@@ -245,15 +260,46 @@ def _account_state(user: User) -> str:
     return "active"
 
 
+def _member_or_404(member_id: int) -> Membership:
+    member = db.session.get(Membership, member_id)  # tenant-owned: another tenant's row is not found
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/users/<int:member_id>/revoke", methods=["GET"])
+@requires("core.admin")
+def confirm_revoke(member_id: int):
+    """The question before a role is withdrawn (no JavaScript): whose role, what it means when it
+    is your own admin role, and a refusal without a button when it is the tenant's last admin."""
+    member = _member_or_404(member_id)
+    last = member.role == "admin" and is_last_admin(g.tenant, member.user)
+    own = member.user_id == current_user.id
+    agency = db.session.get(OrgUnit, member.agency_id) if member.agency_id else None
+    return render_template("admin/revoke_role.html", member=member, last=last, own=own, agency=agency)
+
+
 @bp.route("/users/<int:member_id>/revoke", methods=["POST"])
 @requires("core.admin")
 def revoke(member_id: int):
-    member = db.session.get(Membership, member_id)
-    if member is None:
-        abort(404)
-    revoke_role(g.tenant, member.user, member.role, _actor())
+    """Withdraw a role once the admin confirmed it on the question page (a POST without
+    ``confirm=1`` changes nothing and shows that page). The tenant's last admin keeps the role
+    (``revoke_role`` refuses, the page says why, answered 400)."""
+    member = _member_or_404(member_id)
+    if request.form.get("confirm") != "1":
+        return redirect(url_for("admin.confirm_revoke", member_id=member_id))
+    own = member.user_id == current_user.id and member.role == "admin"
+    try:
+        revoke_role(g.tenant, member.user, member.role, _actor())
+    except PamongError as exc:
+        db.session.rollback()
+        agency = db.session.get(OrgUnit, member.agency_id) if member.agency_id else None
+        return render_template("admin/revoke_role.html", member=member, own=own, agency=agency,
+                               last=exc.code == "last_admin", error=str(exc.local or exc.message)), 400
     db.session.commit()
     flash(_("Role withdrawn."))
+    if own:  # the admin pages are closed to them from now on
+        return redirect(url_for("portal.home"))
     return redirect(url_for("admin.users"))
 
 

@@ -16,9 +16,9 @@ from ..errors import PamongError
 from ..extensions import db, limiter
 from . import tokens
 from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm, SmsCodeForm
-from .invitations import invite, request_reset, set_password_from_link
+from .invitations import invite_again, request_reset, set_password_from_link
 from .permissions import public, requires
-from .registration import open_for, register as register_account, verify as verify_account, verify_sms as check_sms_code
+from .registration import open_for, phone_only_allowed, register as register_account, verify as verify_account, verify_sms as check_sms_code
 from .service import find_user, tenant_member
 from .views import bp
 
@@ -83,7 +83,7 @@ def _set_password(purpose: str, token: str):
             return _link_problem(problem.kind, purpose)
         except PamongError as exc:
             db.session.rollback()
-            form.new.errors.append(exc.message)
+            form.new.errors.append(str(exc.local or _("This password cannot be used.")))
         else:
             db.session.commit()
             from flask_login import logout_user
@@ -121,25 +121,28 @@ def register():
     if not open_for(g.tenant):
         abort(404)
     form = RegisterForm()
+    form.phone_only = phone_only_allowed(g.tenant)
     if form.validate_on_submit():
         phone = (form.phone.data or "").strip() or None
+        email = (form.email.data or "").strip() or None
         try:
-            register_account(g.tenant, form.email.data, form.name.data, form.password.data,
+            register_account(g.tenant, email, form.name.data, form.password.data,
                              locale=str(get_locale() or "") or None, phone=phone)
-            target = find_user(form.email.data) if phone else None
+            target = find_user(email or phone) if phone else None
             page = tokens.make(tokens.SMS_CODE, g.tenant, target) if target is not None else None
         except PamongError as exc:
             db.session.rollback()
             if exc.where == "phone":
                 form.phone.errors.append(_("Not a phone number: %(phone)s", phone=phone))
             else:
-                (form.password if exc.where == "password" else form.email).errors.append(exc.message)
+                (form.password if exc.where == "password" else form.email).errors.append(
+                    str(exc.local or _("This could not be done: check the form and try again.")))
         else:
             db.session.commit()
             if page is not None:
                 return redirect(url_for("auth.verify_sms", token=page))
-            return render_template("auth/register_sent.html", email=form.email.data.strip())
-    return render_template("auth/register.html", form=form), (400 if form.errors else 200)
+            return render_template("auth/register_sent.html", email=email)
+    return render_template("auth/register.html", form=form, phone_only=form.phone_only), (400 if form.errors else 200)
 
 
 @bp.route("/register/verify/<token>", methods=["GET", "POST"])
@@ -198,8 +201,9 @@ def verify_sms(token: str):
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
 @requires("core.admin")
 def admin_invite(user_id: int):
-    """A tenant admin sends a person with a role in the tenant a new link to set their password
-    (by SMS if a phone number is given). Audited as ``auth.invitation_sent``."""
+    """A tenant admin sends a person with a role in the tenant a new link to set their password:
+    the way the last invitation went (``invite_again``), by e-mail if the admin chose
+    ``channel=email``, by SMS if they typed a phone number. Audited as ``auth.invitation_sent``."""
     from flask import request
 
     user = tenant_member(user_id)
@@ -212,12 +216,17 @@ def admin_invite(user_id: int):
                 email=user.email), "error")
         return redirect(url_for("admin.users"))
     try:
-        invite(g.tenant, user, current_user._get_current_object(), phone=(request.form.get("phone") or "").strip() or None)
+        message = invite_again(g.tenant, user, current_user._get_current_object(),
+                               channel=request.form.get("channel") or None,
+                               phone=(request.form.get("phone") or "").strip() or None)
         db.session.commit()
-        flash(_("An invitation was sent to %(email)s.", email=user.email))
+        flash(_("An invitation was sent to %(email)s by SMS.", email=user.email) if message.channel == "sms"
+              else _("An invitation was sent to %(email)s.", email=user.email))
     except PamongError as exc:
         db.session.rollback()
         problem = (_("only someone new, without a role in another service, can be invited by SMS")
-                   if exc.code == "phone_not_allowed" else str(exc))
+                   if exc.code == "phone_not_allowed"
+                   else _("that is not a phone number") if exc.where == "phone"
+                   else str(exc.local) if exc.local else _("the message could not be queued"))
         flash(_("No invitation was sent: %(problem)s", problem=problem), "error")
     return redirect(url_for("admin.users"))

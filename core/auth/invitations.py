@@ -79,6 +79,37 @@ def invite(tenant, user: User, actor, phone: str | None = None, trusted: bool = 
     return message
 
 
+def invitation_channels(tenant, user_ids) -> dict[int, str]:
+    """The channel ("email" or "sms") of the latest invitation sent in ``tenant`` to each of
+    ``user_ids`` that has one: the invitation remembers its channel in its outbox row."""
+    refs = {f"auth:invite:{uid}": uid for uid in user_ids}
+    if not refs:
+        return {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(OutboxMessage.ref, OutboxMessage.channel).where(OutboxMessage.ref.in_(refs))
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        ).all()
+    return {refs[ref]: channel for ref, channel in rows}  # the latest wins
+
+
+def invite_again(tenant, user: User, actor, channel: str | None = None, phone: str | None = None) -> OutboxMessage:
+    """Send ``user`` a new invitation: to ``phone`` if the admin typed one, by e-mail if they chose
+    ``channel="email"``, else the way the last invitation went (an SMS invitation goes again by
+    SMS to the same number; nothing before: e-mail). Same checks and audit as ``invite``."""
+    if phone:
+        return invite(tenant, user, actor, phone=phone)
+    if channel != "email":
+        with tenant_scope(tenant):
+            last = db.session.execute(
+                db.select(OutboxMessage).where(OutboxMessage.ref == f"auth:invite:{user.id}")
+                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(1)
+            ).scalar_one_or_none()
+        if last is not None and last.channel == "sms":
+            return invite(tenant, user, actor, phone=last.recipient)
+    return invite(tenant, user, actor)
+
+
 def resend_wait(tenant, ref: str) -> int:
     """Seconds before another message with ``ref`` may go (0: now): at most one per
     ``PAMONG_RESET_INTERVAL`` seconds (default 300) for the same person and purpose."""
@@ -103,8 +134,8 @@ def _recently_sent(tenant, ref: str) -> bool:
 
 
 def request_reset(tenant, email: str) -> bool:
-    """"Forgot password" for ``email`` in ``tenant``: a reset link by e-mail if an active account
-    has that address and none was sent to it in the last ``PAMONG_RESET_INTERVAL`` seconds.
+    """"Forgot password" for ``email`` in ``tenant``: a reset link by e-mail (by SMS for an account
+    registered with a mobile number only, ``email`` then that number) if an active account has that address and none was sent to it in the last ``PAMONG_RESET_INTERVAL`` seconds.
     Returns whether a message went out; callers must not show it (the answer is the same for
     every address). Audited as ``auth.password_reset_requested`` when a message goes out."""
     user = find_user(email or "")
@@ -115,6 +146,17 @@ def request_reset(tenant, email: str) -> bool:
         return False
     link = tenant_url(tenant, f"/password/reset/{tokens.make(tokens.RESET, tenant, user)}")
     minutes = tokens.max_age(tokens.RESET) // 60
+    from .service import contact_of
+
+    channel, to = contact_of(user)
+    if channel == "sms":  # an account registered with a mobile number only
+        with force_locale(_locale(user, tenant)):
+            body = _("%(tenant)s: to choose a new password open %(link)s (for %(minutes)s minutes). Not you? "
+                     "Ignore this.", tenant=tenant.name, link=link, minutes=minutes)
+        notify(tenant, "sms", to, body, ref=ref)
+        with tenant_scope(tenant):
+            record(tenant, None, "auth.password_reset_requested", "user", user.email, channel="sms")
+        return True
     with force_locale(_locale(user, tenant)):
         subject = _("Choose a new password for %(tenant)s", tenant=tenant.name)
         body = _(

@@ -23,7 +23,7 @@ from ..tenancy.scope import tenant_scope
 from . import tokens
 from .invitations import _recently_sent, request_reset, resend_wait
 from .models import User
-from .service import create_user, find_user, set_password
+from .service import create_phone_user, create_user, find_user, set_password
 
 
 def open_for(tenant) -> bool:
@@ -64,26 +64,45 @@ def send_sms_code(tenant, user: User, number: str) -> None:
     notify(tenant, "sms", number, body, ref=f"auth:sms-code:{user.id}")
 
 
-def register(tenant, email: str, name: str, password: str, locale: str | None = None,
+def phone_only_allowed(tenant) -> bool:
+    """Whether a citizen may register in ``tenant`` with a mobile number and no e-mail address:
+    the deployment sends SMS (``PAMONG_SMS_PROVIDER`` set; the console provider of the demo counts)."""
+    from flask import current_app
+
+    return open_for(tenant) and bool(current_app.config.get("PAMONG_SMS_PROVIDER"))
+
+
+def register(tenant, email: str | None, name: str, password: str, locale: str | None = None,
              phone: str | None = None) -> User | None:
     """Create a citizen account in ``tenant`` waiting for verification, and send the e-mail link,
     or with ``phone`` (any usual Indonesian spelling) an SMS code instead (``verify_sms``).
+    Without ``email`` (where ``phone_only_allowed``) the account signs in with the number
+    (``service.create_phone_user``); one of the two is needed.
 
-    Returns the new user, or None when the address had an account already (it is sent a reset
-    link instead, and ``phone`` a code that verifies nothing; the caller answers the same).
-    Raises NotFound when the tenant does not allow registration, ValidationError for a bad address
-    (where="EMAIL"), phone (where="phone") or a short password (where="password"). Audited as
-    ``auth.register``."""
+    Returns the new user, or None when the address (or number) had an account already (it is
+    sent a reset link instead, and ``phone`` a code that verifies nothing; the caller answers the
+    same). Raises NotFound when the tenant does not allow registration, ValidationError for a bad
+    address (where="EMAIL", also when both are missing: code "contact_required"), phone
+    (where="phone") or a short password (where="password"). Audited as ``auth.register``."""
+    from flask_babel import lazy_gettext as _l
+
     if not open_for(tenant):
         raise NotFound("registration is closed in this tenant", where="register")
+    email = (email or "").strip() or None
+    if email is None and not (phone and phone_only_allowed(tenant)):
+        raise ValidationError("give an e-mail address or a mobile number", where="EMAIL", code="contact_required",
+                              local=_l("Give an e-mail address, or a mobile number to confirm the account by SMS."))
     number = normalise_phone(phone, where="phone") if phone else None
-    existing = find_user(email)
+    existing = find_user(email or number)
     if existing is not None:
         request_reset(tenant, existing.email)
         if number:
             send_sms_code(tenant, existing, number)
         return None
-    user = create_user(email, name=name.strip()[:200])
+    if email is None:
+        user = create_phone_user(number, name=name.strip()[:200])
+    else:
+        user = create_user(email, name=name.strip()[:200])
     set_password(user, password)
     user.needs_verification = True
     user.locale = locale

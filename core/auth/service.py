@@ -5,6 +5,8 @@ import hashlib
 import re
 import secrets
 
+from flask_babel import lazy_gettext as _l
+
 from ..audit import record
 from ..errors import ValidationError
 from ..extensions import db
@@ -17,15 +19,50 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def find_user(email: str) -> User | None:
-    return db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    """The account signed in with ``email``: an e-mail address, or for an account registered with a
+    mobile number only (``create_phone_user``) that number in any usual spelling."""
+    key = (email or "").strip().lower()
+    if key and "@" not in key:
+        from ..sms.phone import normalise_phone
+
+        try:
+            key = normalise_phone(key, where="EMAIL")
+        except ValidationError:
+            return None
+    return db.session.execute(db.select(User).where(User.email == key)).scalar_one_or_none()
+
+
+def is_phone_account(user: User) -> bool:
+    """Whether ``user`` signs in with a mobile number (a citizen who registered without an e-mail
+    address): the account's ``email`` column holds that number, E.164 ("+62...")."""
+    return (user.email or "").startswith("+")
+
+
+def contact_of(user: User) -> tuple[str, str]:
+    """(channel, address) where the account's own messages go: its e-mail address, or by SMS to the
+    number of a phone-only account."""
+    return ("sms", user.email) if is_phone_account(user) else ("email", user.email)
+
+
+def create_phone_user(number: str, name: str = "") -> User:
+    """An account whose sign-in is the mobile ``number`` (already normalised, "+62..."): a citizen
+    who registered without an e-mail address. ValidationError where="phone" if it is taken."""
+    if not number.startswith("+") or find_user(number):
+        raise ValidationError(f"'{number}' cannot be used for a new account", where="phone", code="duplicate")
+    user = User(email=number, name=name or number[-4:])
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def create_user(email: str, name: str = "", password: str | None = None, operator: bool = False) -> User:
     email = email.strip().lower()
     if not EMAIL.match(email):
-        raise ValidationError(f"'{email}' is not an e-mail address", where="EMAIL")
+        raise ValidationError(f"'{email}' is not an e-mail address", where="EMAIL",
+                              local=_l("This is not a valid e-mail address."))
     if find_user(email):
-        raise ValidationError(f"a user '{email}' already exists", where="EMAIL", code="duplicate")
+        raise ValidationError(f"a user '{email}' already exists", where="EMAIL", code="duplicate",
+                              local=_l("An account with this e-mail address already exists."))
     user = User(email=email, name=name or email.split("@")[0], is_operator=operator)
     if password is not None:
         set_password(user, password)
@@ -38,7 +75,8 @@ def set_password(user: User, password: str) -> None:
     """Set the password; every session and remember cookie of the person ends (issue 10.2), and every
     link sent to them for a password or a verification stops working (issue 19.1)."""
     if len(password) < MIN_LENGTH:
-        raise ValidationError(f"must have at least {MIN_LENGTH} characters", where="password")
+        raise ValidationError(f"must have at least {MIN_LENGTH} characters", where="password",
+                              local=_l("Use at least %(min)d characters.", min=MIN_LENGTH))
     user.password_hash = hash_password(password)
     end_sessions(user)
     from .tokens import spend
@@ -91,15 +129,21 @@ def _agency(tenant, code: str | None) -> OrgUnit | None:
         db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.code == code)
     ).scalar_one_or_none()
     if unit is None:
-        raise ValidationError(f"tenant '{tenant.slug}' has no agency '{code}'", where="--agency")
+        raise ValidationError(f"tenant '{tenant.slug}' has no agency '{code}'", where="--agency",
+                              code="unknown_agency", local=_l("There is no active agency with this code here."))
     return unit
 
 
 def grant_role(tenant, user: User, role: str, actor, agency: str | None = None) -> Membership:
+    """Give ``user`` ``role`` in ``tenant`` (an officer: of the agency with code ``agency``).
+    ValidationError where="--role" or "--agency" (the CLI's option; pages put ``local`` on their
+    field). Audited as ``role.grant``; granting a role held already changes nothing."""
     if role not in ROLES:
-        raise ValidationError(f"unknown role '{role}' (one of: {', '.join(ROLES)})", where="--role")
+        raise ValidationError(f"unknown role '{role}' (one of: {', '.join(ROLES)})", where="--role",
+                              local=_l("Choose one of the roles in the list."))
     if role == "officer" and not agency:
-        raise ValidationError("an officer belongs to an agency: give --agency CODE", where="--agency")
+        raise ValidationError("an officer belongs to an agency: give --agency CODE", where="--agency",
+                              code="agency_required", local=_l("An officer belongs to an agency: choose one."))
     with tenant_scope(tenant):
         unit = _agency(tenant, agency)
         existing = db.session.execute(
@@ -116,7 +160,28 @@ def grant_role(tenant, user: User, role: str, actor, agency: str | None = None) 
         return member
 
 
+def is_last_admin(tenant, user: User) -> bool:
+    """Whether ``user`` is the only active person holding the admin role in ``tenant`` (withdrawing
+    it would leave nobody to run the tenant's admin pages)."""
+    with tenant_scope(tenant):
+        others = db.session.execute(
+            db.select(Membership.id).join(User, User.id == Membership.user_id).where(
+                Membership.role == "admin", Membership.user_id != user.id, User.active.is_(True)).limit(1)
+        ).first()
+        mine = db.session.execute(db.select(Membership.id).where(
+            Membership.role == "admin", Membership.user_id == user.id).limit(1)).first()
+    return mine is not None and others is None
+
+
 def revoke_role(tenant, user: User, role: str, actor) -> int:
+    """Withdraw ``role`` from ``user`` in ``tenant``; returns how many grants went (0: none held).
+    Withdrawing the admin role from the tenant's last active admin is refused (ValidationError
+    code "last_admin"): grant it to someone else first. Audited as ``role.revoke``."""
+    if role == "admin" and is_last_admin(tenant, user):
+        raise ValidationError(f"{user.email} is the last admin of tenant '{tenant.slug}': grant the admin role "
+                              "to someone else first", where="--role", code="last_admin",
+                              local=_l("%(email)s is the last administrator of this service: grant the admin role "
+                                       "to someone else first.", email=user.email))
     with tenant_scope(tenant):
         rows = db.session.execute(
             db.select(Membership).where(Membership.user_id == user.id, Membership.role == role)

@@ -128,4 +128,7 @@ def _warn(user, tenant, failures: int) -> None:
             "kept your account safe; choose a long password you use nowhere else.",
             tenant=tenant.name, count=failures,
         )
-    notify(tenant, "email", user.email, body, subject=subject, ref=f"auth:throttle:{user.id}")
+    from .service import contact_of
+
+    channel, to = contact_of(user)  # a phone-only account: by SMS
+    notify(tenant, channel, to, body, subject=subject if channel == "email" else "", ref=f"auth:throttle:{user.id}")

@@ -13,7 +13,7 @@ from .forms import LoginForm, PasswordForm
 from .next_url import safe_next
 from .passwords import burn, verify_password
 from .permissions import public, requires, signed_in
-from .service import change_password, end_sessions, find_user, sign_out_everywhere, tenant_member
+from .service import change_password, end_sessions, find_user, is_phone_account, sign_out_everywhere, tenant_member
 
 bp = Blueprint("auth", __name__)
 
@@ -45,6 +45,19 @@ def _unverified(user) -> str:
              "by signing in again in %(minutes)s min.", minutes=minutes)
 
 
+def _sms_code_page(user) -> str:
+    """A phone-only account not yet confirmed, signing in with the right password: a new code by
+    SMS (at most one per ``PAMONG_RESET_INTERVAL``) and the page to type it."""
+    from . import tokens
+    from .invitations import resend_wait
+    from .registration import send_sms_code
+
+    if not resend_wait(g.tenant, f"auth:sms-code:{user.id}"):
+        send_sms_code(g.tenant, user, user.email)
+        db.session.commit()
+    return url_for("auth.verify_sms", token=tokens.make(tokens.SMS_CODE, g.tenant, user))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PAMONG_LOGIN_RATE"], methods=["POST"])
 @public
@@ -54,6 +67,8 @@ def login():
         user = find_user(form.email.data)
         right, waiting = _check(user, form.password.data)
         if right and user.needs_verification:  # registered, address not confirmed yet: no sign-in
+            if g.tenant is not None and is_phone_account(user):  # confirmed by a code sent by SMS
+                return redirect(_sms_code_page(user))
             form.email.errors.append(_unverified(user))  # only with the right password: nothing more revealed
             return render_template("auth/login.html", form=form)
         if right:

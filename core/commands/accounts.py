@@ -48,6 +48,22 @@ def add(email, slug, role, agency, name, operator, password_stdin, invite, invit
     click.echo(f"user {user.email}" + (f" is {role} of {slug}" if slug else " is a deployment operator"))
 
 
+@user_group.command("revoke", help="Withdraw ROLE from EMAIL in a tenant (never from its last admin).")
+@click.argument("email")
+@click.option("--tenant", "slug", required=True, help="the tenant of the role")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="citizen, officer, admin or auditor")
+@with_appcontext
+@transaction
+def revoke_role(email, slug, role):
+    tenant = require_tenant(slug, where="--tenant")
+    user = accounts.find_user(email)
+    if user is None:
+        raise ValidationError(f"no user '{email.strip().lower()}'", where="EMAIL", code="not_found")
+    if not accounts.revoke_role(tenant, user, role, actor()):  # the last admin: refused, exit 2
+        raise ValidationError(f"{user.email} is not {role} of {slug}", where="--role", code="not_found")
+    click.echo(f"user {user.email} is no longer {role} of {slug}")
+
+
 @user_group.command("password", help="Set EMAIL's password from standard input; ends all their sessions.")
 @click.argument("email")
 @with_appcontext

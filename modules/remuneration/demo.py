@@ -14,7 +14,7 @@ from .settings import agency_codes, settings_of
 
 PEOPLE = [  # NIP (birth date, appointment month, sex, serial), name, class, account
     ("198503122010011001", "Andi Baso", "JF-AHLI", "officer@{slug}.test"),
-    ("199007242015032002", "Sitti Rahmawati", "JF-TERAMPIL", "warga@{slug}.test"),
+    ("199007242015032002", "Sitti Rahmawati", "JF-TERAMPIL", "staf@{slug}.test"),  # an officer: never the demo citizen
     ("197812052005011003", "Muhammad Arfah", "JPT", ""),
     ("198811172012122004", "Nurul Hidayah", "JF-AHLI", ""),
     ("199202292019031005", "Irfan Syahputra", "PELAKSANA", ""),

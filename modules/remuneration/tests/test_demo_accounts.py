@@ -1,0 +1,50 @@
+"""The demo's employees are linked to officers' accounts, never to the demo citizen (issue 19,
+people 6: warga@<slug>.test saw "TPP saya" because the seed made her an employee)."""
+from core.extensions import db
+
+from ..demo import PEOPLE, seed
+from ..services import employee_of
+
+CLASSES = sorted({p[2] for p in PEOPLE})
+
+
+def test_the_demo_citizen_is_not_an_employee_and_every_linked_account_is_an_officer(app, create_tenant):
+    from core.auth.models import Membership, User
+    from core.commands.server import demo_accounts
+    from core.tenancy.scope import tenant_scope
+
+    tenant = create_tenant(modules={"remuneration": {"ceilings": [
+        {"position_class": c, "year": y, "amount": 5_000_000} for c in CLASSES for y in range(2024, 2030)]}})
+    with app.app_context():
+        demo_accounts([tenant])
+        db.session.commit()
+        assert seed(tenant) > 0
+        db.session.commit()
+        assert employee_of(tenant, f"warga@{tenant.slug}.test") is None
+        linked = [p[3].format(slug=tenant.slug) for p in PEOPLE if p[3]]
+        assert linked
+        with tenant_scope(tenant):
+            for email in linked:
+                roles = set(db.session.execute(db.select(Membership.role).join(User, User.id == Membership.user_id)
+                                               .where(User.email == email)).scalars())
+                assert employee_of(tenant, email) is not None
+                assert "officer" in roles and "citizen" not in roles, (email, roles)
+
+
+def test_the_demo_citizen_sees_no_my_tpp_in_the_menu(app, client, create_tenant, login):
+    from core.commands.server import DEMO_PASSWORD, demo_accounts
+
+    tenant = create_tenant(modules={"remuneration": {"ceilings": [
+        {"position_class": c, "year": y, "amount": 5_000_000} for c in CLASSES for y in range(2024, 2030)]}},
+        locales=["en", "id"])
+    with app.app_context():
+        demo_accounts([tenant])
+        seed(tenant)
+        db.session.commit()
+    warga, staf = f"warga@{tenant.slug}.test", f"staf@{tenant.slug}.test"
+    login(client, warga, tenant, password=DEMO_PASSWORD)
+    html = client.get(f"/t/{tenant.slug}/?lang=en").get_data(as_text=True)
+    assert "My TPP" not in html
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, staf, tenant, password=DEMO_PASSWORD)
+    assert "My TPP" in client.get(f"/t/{tenant.slug}/?lang=en").get_data(as_text=True)
