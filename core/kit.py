@@ -11,7 +11,7 @@ from .auth.next_url import safe_next
 from .proxy import public_root
 from .links import tenant_base_url, tenant_url
 from .auth.permissions import csrf_exempt, has_permission, public, requires, signed_in
-from .auth.service import agencies_of, members_of, token_for
+from .auth.service import agencies_of, contact_of, members_of, token_for
 from .errors import NotFound, PamongError, ValidationError
 from .events import publish
 from .extensions import db, limiter
@@ -78,6 +78,8 @@ __all__ = [
     "EncryptedText", "keyed_hash", "normalise_phone", "notify", "storage",
     # accounts, tenants and signed webhooks (added for the complaints module)
     "agencies_of", "enabled_modules", "limiter", "members_of", "normalise_email", "token_for",
+    # where an account's own messages go: ("email", address), or ("sms", number) for a phone-only citizen
+    "contact_of",
     "SignatureError", "sign_webhook", "verify_webhook",
     # secrets a tenant's settings name (env:NAME, in the tenant's own namespace)
     "tenant_secret",

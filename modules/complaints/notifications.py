@@ -22,7 +22,7 @@ from flask_babel import force_locale
 
 import logging
 
-from core.kit import OrgUnit, ValidationError, db, notify, tenant_url
+from core.kit import OrgUnit, ValidationError, contact_of, db, notify, tenant_url
 
 from .disclosure import filer_may_see, hide_references, is_public
 from .labels import gettext, outcome_label, status_label
@@ -189,8 +189,9 @@ def _to_followers(tenant, complaint, actor, compose) -> int:
             continue
         with force_locale(language(tenant, user.locale)):
             subject, body = (hide_references(tenant, text) for text in compose())
+        channel, address = contact_of(user)  # a phone-only citizen hears by SMS
         try:
-            notify(tenant, "email", user.email, body, subject=subject, ref=_ref(complaint))
+            notify(tenant, channel, address, body, subject=subject if channel == "email" else "", ref=_ref(complaint))
         except ValidationError:  # an account whose address is not deliverable: skip it
             continue
         sent += 1

@@ -18,7 +18,7 @@ import functools
 
 from core.kit import (
     Actor, NotFound, ValidationError, approvals, audit, calendar_of, db, for_change, gettext as _, issue_number,
-    module_settings, notify, sla, storage, tenant_scope, utcnow,
+    contact_of, module_settings, normalise_phone, notify, sla, storage, tenant_scope, utcnow,
 )
 
 from . import oss
@@ -69,13 +69,29 @@ def log(tenant, actor, application, action: str, note: str = "", code: str | Non
 
 
 def tell(tenant, application, body: str) -> None:
-    """The applicant's SMS (when they gave a phone) and e-mail, through the core outbox."""
+    """The applicant's SMS (when they gave a phone) and their account's own channel (its e-mail, or
+    the number of a phone-only account: ``contact_of``), through the core outbox; one SMS when both
+    are the same number."""
     ref_ = f"permits:{application.id}"
     if application.phone:
         notify(tenant, "sms", application.phone, body[:300], ref=ref_)
     user = db.session.get(_user_model(), application.applicant_id)
-    if user is not None and user.email:
-        notify(tenant, "email", user.email, body, subject=body[:80], ref=ref_)
+    if user is None or not user.email:
+        return
+    channel, address = contact_of(user)
+    if channel == "sms":
+        if address != _number(application.phone):
+            notify(tenant, "sms", address, body[:300], ref=ref_)
+    else:
+        notify(tenant, "email", address, body, subject=body[:80], ref=ref_)
+
+
+def _number(phone: str) -> str:
+    """``phone`` as the outbox writes it (+62...), or "" if it is none."""
+    try:
+        return normalise_phone(phone) if phone else ""
+    except ValidationError:
+        return ""
 
 
 def _user_model():

@@ -224,3 +224,25 @@ def test_after_any_merge_each_contact_follows_the_original_at_most_once(app_ctx,
         assert after.get((repeat_id, address)) == expected_repeat
     moved = sum(1 for on_repeat, _o in contacts if on_repeat == "confirmed")
     assert merge_audit(tenant, repeat)["after"]["contact_followers_moved"] == moved
+
+
+def test_a_phone_only_follower_hears_by_sms_never_by_mail_to_a_number(app_ctx, tenant):
+    """A citizen who registered with a mobile number only follows a complaint: the next step reaches
+    them by SMS (core.kit.contact_of), not as an e-mail addressed to the number."""
+    from core.auth.service import create_phone_user
+    from modules.complaints import notifications
+    from modules.complaints.models import Complaint
+
+    user = create_phone_user("+6281277770001", "Rina")
+    db.session.commit()
+    number, complaint_id = file(tenant)
+    with tenant_scope(tenant):
+        complaint = db.session.get(Complaint, complaint_id)
+        following.follow(tenant, user, complaint)
+        db.session.commit()
+        complaint.status = "resolved"
+        notifications.status_changed(tenant, complaint, tell_filer=False, step="resolved")
+        db.session.commit()
+    sent = [(channel, to) for channel, to, _ in outbox(tenant, f"complaints:{number}")]
+    assert ("sms", "+6281277770001") in sent
+    assert not [to for channel, to in sent if channel == "email" and to.startswith("+")]

@@ -183,3 +183,25 @@ def test_suspension_and_revocation_show_on_the_register_and_the_verification_pag
         db.session.commit()
     assert "status-revoked" in client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
     assert "Usaha tidak lagi beroperasi" in client.get(f"/t/{tenant.slug}/verify/{code}").get_data(as_text=True)
+
+
+def test_a_phone_only_applicant_hears_by_sms_once_and_no_mail_goes_to_a_number(app_ctx, tenant, actor, outbox):
+    """A citizen who registered with a mobile number only (core.auth: the number is the account's
+    sign-in) is told through ``contact_of``: one SMS when the application gives the same number,
+    two numbers each get theirs, and never an e-mail addressed to a phone number."""
+    from core.auth.service import create_phone_user, grant_role
+
+    user = create_phone_user("+6281234567890", "Andi")
+    grant_role(tenant, user, "citizen", "test:permits")
+    db.session.commit()
+    citizen = actor(user.email)  # the number is the account's sign-in
+    same = services.save_draft(tenant, citizen, "PBG", APPLICANT, {"luas_m2": "150", "alamat": "Jl. Ratulangi 5"})
+    services.tell(tenant, same, "Pesan uji satu")
+    other = services.save_draft(tenant, citizen, "PBG", {**APPLICANT, "phone": "081299998888"},
+                                {"luas_m2": "150", "alamat": "Jl. Ratulangi 5"})
+    services.tell(tenant, other, "Pesan uji dua")
+    db.session.commit()
+    sms = [(m["recipient"], m["body"]) for m in outbox(tenant, "sms")]
+    assert sms.count(("+6281234567890", "Pesan uji satu")) == 1
+    assert {("+6281299998888", "Pesan uji dua"), ("+6281234567890", "Pesan uji dua")} <= set(sms)
+    assert not [m for m in outbox(tenant, "email") if m["recipient"].startswith("+")]
