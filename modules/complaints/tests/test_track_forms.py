@@ -8,33 +8,13 @@ import re
 
 import pytest
 
-from core.kit import db, tenant_scope
-from modules.complaints import services, workflow
+from core.kit import tenant_scope
+from modules.complaints import services
 
 from .conftest import SETTINGS
+from .test_filer_journey import base, file, move  # the same filing and steps as the journey
 
-PHONE = "081234567890"
 EN, ID = "en", "id"
-
-
-def base(tenant):
-    return f"/t/{tenant.slug}/complaints"
-
-
-def file(app, tenant, **kw):
-    with app.app_context(), tenant_scope(tenant):
-        complaint, key = services.file_complaint(tenant, None, services.Filing(
-            category="SAMPAH", description="Sampah menumpuk di pasar", phone=PHONE, **kw), "portal")
-        db.session.commit()
-        return complaint.number, key
-
-
-def move(app, tenant, number, *statuses, note="Sudah ditangani"):
-    with app.app_context(), tenant_scope(tenant):
-        complaint = services.get_by_number(tenant, number)
-        for status in statuses:
-            workflow.transition(tenant, "system", complaint, status, note=note)
-        db.session.commit()
 
 
 def summary_of(page: str) -> str:
