@@ -41,6 +41,7 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
     register_core_blueprints(app)
     register_module_blueprints(app, manager)
     configure_requests(app)
+    register_favicon(app)
     configure_errors(app)
     manager.hook.register_commands(cli=app.cli)
     app.wsgi_app = TrustedProxies(app, PathPrefixMiddleware(app.wsgi_app))
@@ -158,6 +159,25 @@ def register_module_blueprints(app: Flask, manager: ModuleManager) -> None:
             csrf.exempt(bp)
             app.register_blueprint(bp, url_prefix=f"/api/v1/{name}")
             app.before_request_funcs.setdefault(bp.name, []).extend(guards)
+
+
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for /favicon.ico on every first visit
+
+
+def register_favicon(app: Flask) -> None:
+    """``/favicon.ico`` (what every browser asks for, whatever the page links): the kit's icon from
+    ``core/static``, public and cached, instead of a 404 in every log."""
+    from flask import send_from_directory
+
+    from .auth.permissions import public
+
+    @app.route("/favicon.ico")
+    @public
+    def favicon():
+        response = send_from_directory(app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                                       max_age=FAVICON_MAX_AGE)
+        response.cache_control.public = True
+        return response
 
 
 SECURITY_HEADERS = {

@@ -6,7 +6,7 @@ looked up over the core's catalogue, so a module's templates and code find both.
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, format_currency, format_datetime, get_locale, get_timezone
+from flask_babel import Domain, format_currency, format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from .catalogues import ModuleDomain
 from .config import ROOT
@@ -24,22 +24,29 @@ CORE_TRANSLATIONS = ROOT / "core" / "translations"
 
 
 def select_locale() -> str:
+    """The page's language, first that applies: the visitor's explicit choice (the language switch's
+    cookie; the session of a deployment from before the cookie), the signed-in person's last choice,
+    the browser's ``Accept-Language`` among the tenant's languages, the tenant's default ("id" when
+    no tenant). Anonymous pages that differ by ``Accept-Language`` say so (``Vary``, and the in-app
+    cache's key: ``core.public_cache``)."""
     tenant = getattr(g, "tenant", None) if has_request_context() else None
-    allowed = list(tenant.locales) if tenant is not None else list(SUPPORTED)
-    # the language cookie; the session of a deployment from before the cookie still counts
-    chosen = (request.cookies.get(LOCALE_COOKIE) or session.get("locale")) if has_request_context() else None
+    allowed = list(tenant.locales or ()) if tenant is not None else list(SUPPORTED)
+    if not has_request_context():
+        return tenant.default_locale if tenant is not None else "id"
+    chosen = request.cookies.get(LOCALE_COOKIE) or session.get("locale")
     if chosen in allowed:
         return chosen
-    if has_request_context():
-        from flask_login import current_user
+    from flask_login import current_user
 
-        if current_user and current_user.is_authenticated and current_user.locale in allowed:
-            return current_user.locale  # the signed-in person's last choice, on any device
-    if tenant is not None:
-        return tenant.default_locale
-    if has_request_context():
-        return request.accept_languages.best_match(allowed) or "id"
-    return "id"
+    if current_user and current_user.is_authenticated and current_user.locale in allowed:
+        return current_user.locale  # the signed-in person's last choice, on any device
+    # a first-time visitor: the browser's languages, among the tenant's own (issue: a visitor with
+    # Accept-Language: en was given Indonesian); a browser that asks for none of them gets the default
+    if request.headers.get("Accept-Language"):
+        best = request.accept_languages.best_match(allowed)
+        if best:
+            return best
+    return tenant.default_locale if tenant is not None else "id"
 
 
 def select_timezone() -> str:
@@ -61,6 +68,46 @@ def rupiah(amount: int) -> str:
     if not isinstance(amount, int):
         raise TypeError("money is integer rupiah")
     return format_currency(amount, "IDR", format_type="standard", currency_digits=False, format="¤ #,##0")
+
+
+# Numbers as the reader's language writes them: Indonesian "4,0" and "1.250" where English has
+# "4.0" and "1,250" (CLDR, through Flask-Babel's locale). Every number that reaches a page goes
+# through one of these (also Jinja filters, core/templating.py): never str() or "%.1f", which
+# always write the English point. Attribute values that a machine reads (SVG coordinates, form
+# values, data-* for scripts) keep Python's own spelling.
+
+def local_decimal(value, digits: int | None = 1) -> str:
+    """A measured figure (an average, a median, hours, KB) with ``digits`` fraction digits, always
+    written: ``4,0`` (id), ``4.0`` (en); ``digits=None``: up to three, as needed. None gives ""."""
+    if value is None:
+        return ""
+    if digits is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits > 0 else ""))
+
+
+def local_number(value) -> str:
+    """A count with the language's grouping (``1.250`` id, ``1,250`` en); a fractional value as
+    ``local_decimal(value, None)``; text (a figure a module already wrote) is returned as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return format_decimal(value, format="#,##0")
+    return format_decimal(value)
+
+
+def local_percent(share, digits: int = 0) -> str:
+    """A share (0.756) as a percentage in the reader's language: ``76%``, or with ``digits``
+    ``75,6%`` (id) / ``75.6%`` (en). None gives ""."""
+    if share is None:
+        return ""
+    return format_percent(share, format="#,##0" + ("." + "0" * digits if digits > 0 else "") + "%")
+
+
+# the Jinja filters (core/templating.py); modules reach the functions through core.kit
+NUMBER_FILTERS = {"decimal": local_decimal, "number": local_number, "percent": local_percent}
 
 
 # Dates as Indonesia writes them, in both languages: day, month, year, a 24-hour clock, never the

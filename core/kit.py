@@ -17,6 +17,7 @@ from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
+from .i18n import local_decimal, local_number, local_percent  # figures as the reader's language writes them
 from .i18n import local_iso  # ISO 8601 in the tenant's offset, for JSON and CSV (issue 20.6)
 from .jobs import periodic, task
 from .locking import for_change, read_snapshot, write_lock, write_transaction, writing
@@ -70,6 +71,8 @@ __all__ = [
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
     "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
+    # figures in the reader's language: "4,0" (id), "4.0" (en)
+    "local_decimal", "local_number", "local_percent",
     # core services (notifications, SMS, storage, personal data)
     "EncryptedText", "keyed_hash", "normalise_phone", "notify", "storage",
     # accounts, tenants and signed webhooks (added for the complaints module)

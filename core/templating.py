@@ -15,6 +15,11 @@ class TenantEnvironment(Environment):
     def __init__(self, app, **options):
         super().__init__(app, **options)
         self._overrides: dict[tuple[str, str], bool] = {}
+        from .i18n import NUMBER_FILTERS
+
+        # numbers in the reader's language, in every template (core and modules): {{ avg|decimal }}
+        # "4,0"/"4.0", {{ n|number }} "1.250"/"1,250", {{ share|percent }} "76%" (core/i18n.py)
+        self.filters.update(NUMBER_FILTERS)
 
     def _override_for(self, name: str) -> str | None:
         tenant = getattr(g, "tenant", None) if has_request_context() else None

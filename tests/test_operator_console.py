@@ -95,7 +95,7 @@ def _health(html: str, key: str) -> str:
 
 
 def _number(html: str, key: str) -> int:
-    return int(re.search(r"\d+", _health(html, key)).group())
+    return int(re.search(r"\d[\d.,]*", _health(html, key)).group().replace(".", "").replace(",", ""))  # 1.234 / 1,234
 
 
 def _write_messages(app, tenant, statuses, age=timedelta(0)):

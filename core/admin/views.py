@@ -187,13 +187,62 @@ def users():
                        "phone empty to send the invitation to their e-mail address.")
                      if exc.code == "phone_not_allowed"
                      else _("Not a phone number: %(phone)s", phone=phone) if exc.where == "phone" else exc.message)
-    members = db.session.execute(
-        db.select(Membership).join(User).order_by(User.email, Membership.role)
-    ).scalars().all()
+    role = request.args.get("role", "")
+    if role not in ROLES:
+        role = ""
+    page = page_arg()
+    rows = _people(role, page)
     names = {a.id: a.name for a in agencies}
     return render_template(
-        "admin/users.html", members=members, roles=ROLES, agencies=agencies, agency_names=names, error=error,
+        "admin/users.html", rows=rows[:PAGE], page=page, has_next=len(rows) > PAGE, role=role,
+        roles=ROLES, agencies=agencies, agency_names=names, error=error,
     ), (400 if error else 200)
+
+
+def _people(role: str, page: int) -> list[dict]:
+    """One page (and one row more) of the Users page, by e-mail address: every role granted here
+    (a membership) and every citizen who registered an account here (``core.auth.registration``:
+    no membership, the tenant's ``auth.register`` audit entry names the address), each with the
+    state of their account. ``role`` ("" for all) narrows it; "citizen" includes the registered."""
+    from sqlalchemy import Integer, String, and_, cast, literal, null, union_all
+
+    tenant_id = g.tenant.id
+    granted = (db.select(User.email.label("email"), Membership.role.label("role"), Membership.id.label("member_id"),
+                         User.id.label("user_id"))
+               .join(User, User.id == Membership.user_id).where(Membership.tenant_id == tenant_id))
+    if role:
+        granted = granted.where(Membership.role == role)
+    parts = [granted]
+    if role in ("", "citizen"):
+        citizen_here = db.select(Membership.id).where(
+            Membership.tenant_id == tenant_id, Membership.user_id == User.id, Membership.role == "citizen")
+        parts.append(
+            db.select(User.email, literal("citizen", String), cast(null(), Integer), User.id)
+            .join(AuditEntry, and_(AuditEntry.tenant_id == tenant_id, AuditEntry.action == "auth.register",
+                                   AuditEntry.object_type == "user", AuditEntry.object_id == User.email))
+            .where(~citizen_here.exists()).distinct())
+    both = union_all(*parts).subquery()
+    found = db.session.execute(
+        db.select(both).order_by(both.c.email, both.c.role, both.c.member_id).offset((page - 1) * PAGE).limit(PAGE + 1)
+    ).all()
+    users = {u.id: u for u in db.session.execute(
+        db.select(User).where(User.id.in_({r.user_id for r in found}))).scalars()} if found else {}
+    members = {m.id: m for m in db.session.execute(
+        db.select(Membership).where(Membership.id.in_({r.member_id for r in found if r.member_id}))).scalars()}
+    return [{"user": users[r.user_id], "role": r.role, "member": members.get(r.member_id),
+             "state": _account_state(users[r.user_id])} for r in found]
+
+
+def _account_state(user: User) -> str:
+    """What the admin needs to know of an account: ``disabled``, ``unverified`` (registered, the
+    address not yet confirmed: cannot sign in), ``invited`` (no password set yet) or ``active``."""
+    if not user.active:
+        return "disabled"
+    if user.needs_verification:
+        return "unverified"
+    if not user.password_hash:
+        return "invited"
+    return "active"
 
 
 @bp.route("/users/<int:member_id>/revoke", methods=["POST"])

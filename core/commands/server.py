@@ -38,9 +38,12 @@ def init(operator):
     click.echo("database ready")
 
 
-# display names of the demo's accounts (letters read "signed by <name>"): invented, one per role
+# display names of the demo's accounts (letters read "signed by <name>"): invented, one per role,
+# and a second officer of the first agency, "staf@", who drafts letters (the e-office demo: the
+# drafter may not also give the paraf, so the secretary "officer@" verifies what staf@ drafts)
 DEMO_NAMES = {"admin": "Rina Wijaya", "auditor": "Budi Santoso", "citizen": "Siti Rahmawati",
-              "officer": "Andi Pratama"}
+              "officer": "Andi Pratama", "staff": "Dewi Lestari"}
+DEMO_LOGINS = {"citizen": "warga", "staff": "staf"}  # the address's local part where it is not the key
 
 
 def demo_accounts(tenants) -> list[tuple[str, str, str]]:
@@ -66,10 +69,12 @@ def demo_accounts(tenants) -> list[tuple[str, str, str]]:
             agency = db.session.execute(
                 db.select(OrgUnit.code).where(OrgUnit.kind == "agency").order_by(OrgUnit.id)
             ).scalars().first()
-        roles = [("admin", None), ("auditor", None), ("citizen", None)] + ([("officer", agency)] if agency else [])
-        for role, unit in roles:
-            email = f"{role if role != 'citizen' else 'warga'}@{tenant.slug}.test"
-            accounts.grant_role(tenant, ensure(email, DEMO_NAMES[role]), role, actor(), agency=unit)
+        people = [("admin", "admin", None), ("auditor", "auditor", None), ("citizen", "citizen", None)]
+        if agency:
+            people += [("officer", "officer", agency), ("staff", "officer", agency)]
+        for key, role, unit in people:
+            email = f"{DEMO_LOGINS.get(key, key)}@{tenant.slug}.test"
+            accounts.grant_role(tenant, ensure(email, DEMO_NAMES[key]), role, actor(), agency=unit)
             made.append((email, role, tenant.slug))
     return made
 

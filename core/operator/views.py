@@ -15,13 +15,9 @@ sent to sign in; a signed-in person who is not an operator gets 403.
 from __future__ import annotations
 
 import functools
-from datetime import timezone
 from pathlib import PurePath
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,6 +29,7 @@ from sqlalchemy.orm import selectinload
 from ..audit import record
 from ..errors import PamongError, ValidationError
 from ..extensions import db
+from ..i18n import local_datetime
 from ..links import tenant_base_url
 from ..notify.models import STATUSES, OutboxMessage
 from ..notify.providers import mask_recipient
@@ -163,15 +160,6 @@ def onboard():
     return redirect(url_for("operator.home", q=tenant.slug))
 
 
-def _in_zone(value, zone: str) -> str:
-    """A stored UTC time shown in ``zone`` (the message's tenant's), in the page's language."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return format_datetime(value, "medium", tzinfo=ZoneInfo(zone), locale=str(get_locale() or "id"))
-
-
 @bp.route("/outbox")
 @operator_only
 def outbox():
@@ -202,8 +190,9 @@ def outbox():
                 messages.append({
                     "id": m.id, "tenant": tenant, "channel": m.channel, "to": mask_recipient(m.recipient),
                     "subject": m.subject, "status": m.status, "attempts": m.attempts, "error": m.last_error,
-                    "created": _in_zone(m.created_at, tenant.timezone),
-                    "sent": _in_zone(m.sent_at, tenant.timezone),
+                    # the deployment's zone, named (operator pages have no tenant): one clock for
+                    # messages of tenants in different zones
+                    "created": local_datetime(m.created_at), "sent": local_datetime(m.sent_at),
                 })
     return render_template(
         "operator/outbox.html", messages=messages[:PAGE], page=page, has_next=len(messages) > PAGE,

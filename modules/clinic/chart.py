@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from core.kit import local_number
+
 WIDTH, ROW, LABEL_W = 640, 26, 220
 
 
@@ -20,6 +22,6 @@ def bar_chart(title: str, rows: list[tuple[str, float]], unit: str = "") -> Mark
                      f'{escape(label)}</text>')
         parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" fill="#1a5c3a"/>')
         parts.append(f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 17}" font-size="12" fill="#222">'
-                     f'{escape(f"{value:g}{unit}")}</text>')
+                     f'{escape(local_number(value) + unit)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,7 +1,8 @@
 """Demonstration letters for ``pamong demo`` (issue 14: "a few letters in each state"), for the
-demo accounts: ``officer@<slug>.test`` (an officer of the first agency, its secretary: drafts and
-gives the paraf) and ``admin@<slug>.test`` (head of the first agency, and acting head, Plt., of
-the second: signs and disposes). Positions are added when the tenant's file has none for these
+demo accounts: ``staf@<slug>.test`` (an officer of the first agency: drafts and sends),
+``officer@<slug>.test`` (an officer of the first agency, its secretary: gives the paraf, returns,
+receives a disposition; a drafter may not verify their own letter) and ``admin@<slug>.test`` (head
+of the first agency, and acting head, Plt., of the second: signs and disposes). Positions are added when the tenant's file has none for these
 agencies (Makassar's file declares them; the holders are given here, every time, since applying
 the file again removes holders it does not name). Letters are seeded once."""
 from __future__ import annotations
@@ -40,8 +41,8 @@ def seed(tenant) -> int:
     with tenant_scope(tenant):
         units = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
                                         .order_by(OrgUnit.id)).scalars())[:2]
-        officer, admin = _user(officer_email), _user(admin_email)
-        if len(units) < 2 or officer is None or admin is None:
+        officer, admin, staff = _user(officer_email), _user(admin_email), _user(f"staf@{tenant.slug}.test")
+        if len(units) < 2 or officer is None or admin is None or staff is None:
             return 0
         first, second = units
         # every time: applying the tenant file again leaves its positions without the demo's holders
@@ -51,7 +52,8 @@ def seed(tenant) -> int:
         db.session.flush()
         if db.session.execute(db.select(Letter.id).limit(1)).first():
             return 0
-    drafter, head, system = Actor.for_user(officer, tenant), Actor.for_user(admin, tenant), Actor.system("demo", tenant)
+    drafter, secretary = Actor.for_user(staff, tenant), Actor.for_user(officer, tenant)
+    head, system = Actor.for_user(admin, tenant), Actor.system("demo", tenant)
     sek, kadis, kadis2 = f"SEK-{first.code}", f"KADIS-{first.code}", f"KADIS-{second.code}"
 
     def outgoing(topic, classification="000.1.6", **over):
@@ -76,19 +78,19 @@ def seed(tenant) -> int:
         submit(tenant, drafter, waiting.id)
         to_sign = outgoing("laporan pengawasan kualitas udara", classification="600.4")  # awaiting the signature
         submit(tenant, drafter, to_sign.id)
-        verify(tenant, drafter, to_sign.id, 0)
+        verify(tenant, secretary, to_sign.id, 0)
         not_sent = outgoing("pemberitahuan jadwal pengangkutan sampah")                # signed, not sent
         submit(tenant, drafter, not_sent.id)
-        verify(tenant, drafter, not_sent.id, 0)
+        verify(tenant, secretary, not_sent.id, 0)
         sign(tenant, head, not_sent.id, 1)
         out = outgoing("permintaan dukungan alat berat", security="terbatas")          # sent to the second agency
         submit(tenant, drafter, out.id)
-        verify(tenant, drafter, out.id, 0)
+        verify(tenant, secretary, out.id, 0)
         sign(tenant, head, out.id, 1)
         send(tenant, drafter, out.id)
         returned = outgoing("usulan perubahan standar operasional prosedur", classification="000.8.3.3")
         submit(tenant, drafter, returned.id)
-        return_letter(tenant, drafter, returned.id, 0, "Lengkapi dasar hukum pada paragraf pertama.")
+        return_letter(tenant, secretary, returned.id, 0, "Lengkapi dasar hukum pada paragraf pertama.")
         incoming("perbaikan saluran drainase di Jalan Veteran")                          # unread incoming
         disposed = incoming("pembersihan sisa material proyek jalan")                    # disposed, overdue
         row = dispose(tenant, head, disposed.id, officer.id, "Koordinasikan dengan UPT kebersihan dan laporkan.")

@@ -24,7 +24,8 @@ def _pending_chains(tenant) -> dict[str, object]:
 
 
 def awaiting_me(tenant, me: Who) -> tuple[list[Letter], list[Letter]]:
-    """Letters in review whose current step is a position ``me`` holds: ``(to verify, to sign)``."""
+    """Letters in review whose current step is a position ``me`` holds: ``(to verify, to sign)``;
+    not the letters ``me`` drafted awaiting a paraf (the drafter may not give it)."""
     chains = _pending_chains(tenant)
     verify, sign = [], []
     if not me.positions:
@@ -36,7 +37,10 @@ def awaiting_me(tenant, me: Who) -> tuple[list[Letter], list[Letter]]:
             if chain is None or chain.current >= len(chain.steps):
                 continue
             if chain.steps[chain.current].get("position") in me.positions:
-                (sign if chain.current == len(chain.steps) - 1 else verify).append(letter)
+                last = chain.current == len(chain.steps) - 1
+                if not last and letter.drafter_id is not None and letter.drafter_id == me.user_id:
+                    continue  # their own draft: another holder gives the paraf (review.own_draft)
+                (sign if last else verify).append(letter)
     return verify, sign
 
 

@@ -1,5 +1,6 @@
 """Review and signature (issue 14.2-14.4): verifiers give their paraf or return the letter, the
-signer signs. The chain is the core's (``core.kit.approvals``): acting out of turn, twice, without
+signer signs. The drafter never gives a paraf on their own letter (``own_draft``: refused, nothing
+changed, even when they hold the verifier's position). The chain is the core's (``core.kit.approvals``): acting out of turn, twice, without
 holding the position on the tenant's date, or on a closed chain raises an ``ApprovalError``
 (``approval_out_of_turn``, ``approval_twice``, ``approval_not_holder``, ``approval_closed``)
 with nothing changed.
@@ -28,6 +29,17 @@ from .settings import classifications, letter_types, settings_of
 TEMPLATE = "eoffice/letter_pdf.html"
 
 
+OWN_DRAFT = _l("You drafted this letter, so you may not give it your paraf: another holder of this position "
+              "verifies it.")
+
+
+def own_draft(letter: Letter, actor) -> bool:
+    """Whether ``actor`` drafted ``letter``: the drafter may not give a paraf on their own naskah
+    (separation of duties), even when they hold a verifier's position."""
+    user = getattr(actor, "user", None)
+    return letter.drafter_id is not None and user is not None and letter.drafter_id == user.id
+
+
 def _chain(tenant, letter: Letter):
     if letter.status != REVIEW:
         code = "already_signed" if letter.status in ("signed", "sent") else "not_in_review"
@@ -48,6 +60,8 @@ def verify(tenant, actor, letter_id, step: int, note: str = "") -> Letter:
     _chain(tenant, letter)
     if step == _signer_step(letter):
         raise ValidationError(_l("The last step is the signature: sign the letter."), where="step", code="sign_step")
+    if own_draft(letter, actor):  # separation of duties: a verifier checks someone else's draft
+        raise ValidationError(OWN_DRAFT, where="step", code="own_draft")
     approvals.approve(tenant, "eoffice", "letter", letter.chain_id, actor.user, step=step, note=note)
     with tenant_scope(tenant):
         letter.updated_at = utcnow()

@@ -113,6 +113,7 @@ def letter_page(letter_id, forms=None, status=200):
         timeline=queries.timeline(tenant, found), dispositions=queries.letter_dispositions(tenant, found),
         chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
+        own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
         action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
         follow=forms.get("follow") or FollowUpForm(), mine=mine,
         can_edit=found.status == DRAFT and "drafter" in how, can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}),

@@ -7,12 +7,13 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, requires, unit_of_work, utcnow,
+    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, requires, unit_of_work,
+    utcnow,
 )
 
 from . import services
 from .exports import payroll_csv, payroll_xlsx
-from .labels import line_label, percent
+from .labels import line_label
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
@@ -25,7 +26,10 @@ def _tpp_line(code):
 
 @pages.app_template_filter("tpp_percent")
 def _tpp_percent(bp):
-    return percent(bp)
+    """Basis points as a percentage in the reader's language: 125 -> "1,25 %" (id), "1.25 %" (en)."""
+    from decimal import Decimal
+
+    return f"{local_decimal(Decimal(int(bp)) / 100, None)} %"
 
 
 @pages.route("/")

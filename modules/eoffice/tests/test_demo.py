@@ -16,6 +16,8 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
     create_user(tenant, "officer", agency="DLH", email=f"officer@{tenant.slug}.test")
     create_user(tenant, "admin", email=f"admin@{tenant.slug}.test")
+    assert seed(tenant) == 0  # without its drafter (staf@) there is no demo to walk
+    create_user(tenant, "officer", agency="DLH", email=f"staf@{tenant.slug}.test")
     assert seed(tenant) == 8
     db.session.commit()
     assert seed(tenant) == 0
@@ -28,3 +30,8 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     assert officer["to_verify"] == 1 and officer["overdue_dispositions"] == 1 and officer["unread"] >= 1
     assert head["to_sign"] == 1 and officer["signed_not_sent"] == 1
     assert signature == ["Plt. Kepala Dinas Pekerjaan Umum,"]
+    # the drafter is never the verifier (separation of duties): staf@ drafts, officer@ gives the paraf
+    staff = actor_of(tenant, f"staf@{tenant.slug}.test").user.id
+    with tenant_scope(tenant):
+        drafters = set(db.session.execute(db.select(Letter.drafter_id).where(Letter.unit_code == "DLH")).scalars())
+    assert drafters == {staff}
