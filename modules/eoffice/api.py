@@ -8,7 +8,7 @@ from flask import Blueprint, g, jsonify
 from pydantic import Field
 from sqlalchemy import or_
 
-from core.kit import ApiModel, ApiOutput, api_scope, db, operation, tenant_scope
+from core.kit import ApiModel, ApiOutput, api_scope, db, local_iso, operation, tenant_scope
 
 from .figures import per_agency
 from .models import SENT, SIGNED, Letter
@@ -29,8 +29,8 @@ class RegisterEntry(ApiOutput):
     classification: str | None = Field(description="The archive classification code")
     unit: str | None = Field(description="The sending unit's org unit code")
     status: str = Field(description="signed or sent")
-    signed_at: str | None = Field(description="ISO 8601")
-    sent_at: str | None = Field(description="ISO 8601")
+    signed_at: str | None = Field(description="ISO 8601 in the tenant's offset")
+    sent_at: str | None = Field(description="ISO 8601 in the tenant's offset")
 
 
 class LetterPage(ApiOutput):
@@ -54,7 +54,8 @@ class Figures(ApiOutput):
 
 
 def _time(value):
-    return value.isoformat(timespec="seconds") if value else None
+    """ISO 8601 in the tenant's offset, to the second, as the rest of the API (SQLite gives naive UTC)."""
+    return local_iso(value)
 
 
 @api.route("/letters")
