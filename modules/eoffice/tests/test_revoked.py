@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from cli import cli
-from core.kit import Actor, ValidationError, db, documents
+from core.kit import Actor, ValidationError, db, documents, tenant_scope
 
 from ..access import get_letter, who
 from ..delivery import dispose, send
@@ -61,7 +61,7 @@ def test_a_letter_revoked_after_sending_is_not_disposed(scoped, audit_entries):
 
 def test_the_letter_page_shows_the_revocation_and_refuses_to_send(app, client, office, login, outbox):
     tenant, people = office
-    with app.app_context():
+    with app.app_context(), tenant_scope(tenant):
         letter = signed(tenant, people)
         letter_id, code = letter.id, letter.document_code
     # as the trial did it: the core's command
@@ -78,7 +78,7 @@ def test_the_letter_page_shows_the_revocation_and_refuses_to_send(app, client, o
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "dicabut" in text and "Salah alamat tujuan" in text
-    with app.app_context():
+    with app.app_context(), tenant_scope(tenant):
         assert get_letter(tenant, letter_id).status == SIGNED
     assert outbox(tenant, "email") == []
     assert re.search(r'id="not-sent">\s*<strong>0</strong>', client.get(url(tenant)).get_data(as_text=True))
