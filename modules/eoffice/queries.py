@@ -54,11 +54,6 @@ def _mine(me: Who):
     return or_(*conds) if conds else None
 
 
-def _revoked(tenant, code) -> bool:
-    doc = documents.find(tenant, code or "")
-    return doc is not None and doc.status == "revoked"
-
-
 def counters(tenant, me: Who) -> dict[str, int]:
     """``{"to_sign", "to_verify", "signed_not_sent", "unread", "open_dispositions", "overdue_dispositions"}``."""
     verify, sign = awaiting_me(tenant, me)
@@ -66,8 +61,8 @@ def counters(tenant, me: Who) -> dict[str, int]:
     with tenant_scope(tenant):
         codes = db.session.execute(db.select(Letter.document_code).where(
             Letter.status == SIGNED, or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id))).scalars().all()
-        # a revoked letter is never sent: it is not waiting to be (the core's register says, per letter)
-        not_sent = sum(1 for code in codes if not _revoked(tenant, code))
+        # a revoked letter is never sent: it is not waiting to be (the core's register says which)
+        not_sent = len(codes) - len(documents.revoked(tenant, codes))
         mine = _mine(me)
         unread = 0 if mine is None else db.session.execute(
             db.select(func.count(func.distinct(Recipient.letter_id))).join(Letter, Letter.id == Recipient.letter_id)

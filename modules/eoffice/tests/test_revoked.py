@@ -82,3 +82,18 @@ def test_the_letter_page_shows_the_revocation_and_refuses_to_send(app, client, o
         assert get_letter(tenant, letter_id).status == SIGNED
     assert outbox(tenant, "email") == []
     assert re.search(r'id="not-sent">\s*<strong>0</strong>', client.get(url(tenant)).get_data(as_text=True))
+
+
+def test_the_register_api_says_which_letters_are_revoked(app, client, office, create_token):
+    tenant, people = office
+    with app.app_context(), tenant_scope(tenant):
+        kept = signed(tenant, people, subject="Surat tetap berlaku")
+        gone = signed(tenant, people, subject="Surat dicabut")
+        revoke(tenant, gone)
+        # the core's read: one query for many codes, unknown and malformed codes left out
+        assert documents.revoked(tenant, [kept.document_code, gone.document_code, "../x", None, "A" * 30]) == {
+            gone.document_code: "Salah alamat tujuan"}
+    token = create_token(tenant, "eoffice:read")
+    answer = client.get(f"/t/{tenant.slug}/api/v1/eoffice/letters", headers={"Authorization": f"Bearer {token}"})
+    assert {row["subject"]: row["revoked"] for row in answer.get_json()["letters"]} == {
+        "Surat tetap berlaku": False, "Surat dicabut": True}
