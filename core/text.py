@@ -28,6 +28,8 @@ import json
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from .errors import ValidationError
 
 REPLACEMENT = "\ufffd"
@@ -89,7 +91,7 @@ def _walk(value, depth: int, where: str, strings):
         return strings(value)
     if isinstance(value, (dict, list, tuple)):
         if depth <= 0:
-            raise BadJson("is nested too deeply", where=where, code="json_too_deep")
+            raise BadJson(_("is nested too deeply"), where=where, code="json_too_deep")
         if isinstance(value, dict):
             return {(strings(k) if isinstance(k, str) else k): _walk(v, depth - 1, where, strings)
                     for k, v in value.items()}
@@ -113,11 +115,11 @@ def load_json(raw: bytes | bytearray | str, max_depth: int = MAX_DEPTH, where: s
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise BadJson("is not UTF-8", where=where, code="invalid_encoding") from None
+            raise BadJson(_("is not UTF-8"), where=where, code="invalid_encoding") from None
     try:
         data = json.loads(raw, parse_constant=_no_constant)
     except RecursionError:
-        raise BadJson("is nested too deeply", where=where, code="json_too_deep") from None
+        raise BadJson(_("is nested too deeply"), where=where, code="json_too_deep") from None
     except ValueError:  # JSONDecodeError, and ints longer than sys.get_int_max_str_digits()
-        raise BadJson("is not valid JSON", where=where, code="invalid_json") from None
+        raise BadJson(_("is not valid JSON"), where=where, code="invalid_json") from None
     return clean_data(data, max_depth, where, strings=clean if cleaned else _same)

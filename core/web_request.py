@@ -14,6 +14,7 @@ text the kit stores, and are left as they came; so are fields named ``*password*
 from __future__ import annotations
 
 from flask import Request, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -94,8 +95,8 @@ def json_object(where: str = "body") -> dict:
     """The current request's JSON body, which must be an object; else ``BadJson`` (a
     ``ValidationError``, code ``invalid_json``, ``invalid_encoding`` or ``json_too_deep``)."""
     if not request.is_json:
-        raise BadJson("send a JSON object (Content-Type: application/json)", where=where, code="invalid_json")
+        raise BadJson(_("send a JSON object (Content-Type: application/json)"), where=where, code="invalid_json")
     data = load_json(request.get_data(cache=True), where=where)
     if not isinstance(data, dict):
-        raise BadJson("send a JSON object (Content-Type: application/json)", where=where, code="invalid_json")
+        raise BadJson(_("send a JSON object (Content-Type: application/json)"), where=where, code="invalid_json")
     return data

@@ -173,6 +173,8 @@ def _problem(model: type[BaseModel], exc: PydanticError) -> ValidationError:
 
 def read_body(model: type[BaseModel]):
     """The request's JSON object validated by ``model``; ``ValidationError`` (see module doc)."""
+    from flask_babel import gettext as _
+
     from ..text import BadJson, load_json
     from ..web_request import json_object
 
@@ -180,7 +182,7 @@ def read_body(model: type[BaseModel]):
     if signed is not None:  # a signed webhook: the bytes the signature covers, whatever the Content-Type
         data = load_json(signed.body, where="body")
         if not isinstance(data, dict):
-            raise BadJson("send a JSON object", where="body", code="invalid_json")
+            raise BadJson(_("send a JSON object"), where="body", code="invalid_json")
     else:
         data = json_object()
     try:

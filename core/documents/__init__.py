@@ -11,11 +11,12 @@ See ``service.py`` (issue, revoke, find, matches), ``signing.py`` (Signer, Local
 """
 from .models import Document
 from .service import (
-    REVOKE_PERMISSION, allocate_number, find, issue, listing, matches, revoke, signer_for, verification_url,
+    REVOKE_PERMISSION, allocate_number, find, issue, listing, matches, revoke, revoked, signer_for,
+    verification_url,
 )
 from .signing import BsreSigner, LocalSigner, Signer, SigningError
 
 __all__ = [
     "BsreSigner", "Document", "allocate_number", "LocalSigner", "REVOKE_PERMISSION", "Signer", "SigningError", "find", "issue",
-    "listing", "matches", "revoke", "signer_for", "verification_url",
+    "listing", "matches", "revoke", "revoked", "signer_for", "verification_url",
 ]

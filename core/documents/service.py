@@ -6,6 +6,7 @@
     documents.allocate_number(tenant, kind) -> str
     documents.revoke(tenant, document, reason, actor) -> Document
     documents.find(tenant, code) -> Document | None
+    documents.revoked(tenant, codes) -> {code: reason}     # which of these codes are revoked
     documents.matches(document, data: bytes) -> bool
     documents.verification_url(tenant, code) -> str
 
@@ -229,6 +230,18 @@ def find(tenant, code: str) -> Document | None:
         return None
     with tenant_scope(tenant):
         return db.session.execute(db.select(Document).where(Document.code == code)).scalar_one_or_none()
+
+
+def revoked(tenant, codes) -> dict[str, str]:
+    """Of the tenant's documents with verification ``codes``, those revoked: ``{code: reason}``, in
+    one query (a module's list or counter of what it issued); unknown and malformed codes are left out."""
+    codes = {c for c in codes if isinstance(c, str) and CODE.match(c)}
+    if not codes:
+        return {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Document.code, Document.revoked_reason).where(
+            Document.code.in_(codes), Document.status == "revoked")).all()
+    return {code: reason for code, reason in rows}
 
 
 def matches(document: Document, data: bytes) -> bool:

@@ -1,6 +1,7 @@
 """The JSON API under ``/api/v1/eoffice/`` (tenant API tokens, scope ``eoffice:read``): signed
-and sent letters' register entries (number, subject, unit, dates: never the text, and only
-``biasa`` letters: ``terbatas`` and ``rahasia`` ones are left out) and the figures per agency.
+and sent letters' register entries (number, subject, unit, dates, whether the signed PDF was
+revoked: never the text, and only ``biasa`` letters: ``terbatas`` and ``rahasia`` ones are left
+out) and the figures per agency.
 Errors are ``{"error": {"code", "message"}}``."""
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import Blueprint, g, jsonify
 from pydantic import Field
 from sqlalchemy import or_
 
-from core.kit import ApiModel, ApiOutput, api_scope, db, operation, tenant_scope
+from core.kit import ApiModel, ApiOutput, api_scope, db, documents, local_iso, operation, tenant_scope
 
 from .figures import per_agency
 from .models import SENT, SIGNED, Letter
@@ -29,8 +30,10 @@ class RegisterEntry(ApiOutput):
     classification: str | None = Field(description="The archive classification code")
     unit: str | None = Field(description="The sending unit's org unit code")
     status: str = Field(description="signed or sent")
-    signed_at: str | None = Field(description="ISO 8601")
-    sent_at: str | None = Field(description="ISO 8601")
+    revoked: bool = Field(description="Its signed PDF was revoked (the verification page gives the reason): "
+                                      "a revoked letter is not sent or disposed any more")
+    signed_at: str | None = Field(description="ISO 8601 in the tenant's offset")
+    sent_at: str | None = Field(description="ISO 8601 in the tenant's offset")
 
 
 class LetterPage(ApiOutput):
@@ -54,13 +57,14 @@ class Figures(ApiOutput):
 
 
 def _time(value):
-    return value.isoformat(timespec="seconds") if value else None
+    """ISO 8601 in the tenant's offset, to the second, as the rest of the API (SQLite gives naive UTC)."""
+    return local_iso(value)
 
 
 @api.route("/letters")
 @api_scope("eoffice:read")
 @operation("Signed and sent ordinary (biasa) letters, newest first", query=LetterQuery, response=LetterPage,
-           description="Register entries only (number, subject, unit, dates): never the text; terbatas and "
+           description="Register entries only (number, subject, unit, dates, revoked or not): never the text; terbatas and "
                        "rahasia letters are left out.")
 def letters():
     page, size = g.api_query.page, g.api_query.per_page
@@ -72,9 +76,11 @@ def letters():
             query = query.where(or_(Letter.number.ilike(like), Letter.subject.ilike(like), Letter.unit_name.ilike(like)))
         rows = db.session.execute(query.order_by(Letter.signed_at.desc(), Letter.id.desc())
                                   .limit(size + 1).offset((page - 1) * size)).scalars().all()
+    revoked = documents.revoked(g.tenant, [r.document_code for r in rows[:size]])
     return jsonify(page=page, has_next=len(rows) > size, letters=[{
         "number": r.number, "subject": r.subject, "type": r.letter_type, "classification": r.classification,
-        "unit": r.unit_code, "status": r.status, "signed_at": _time(r.signed_at), "sent_at": _time(r.sent_at),
+        "unit": r.unit_code, "status": r.status, "revoked": r.document_code in revoked,
+        "signed_at": _time(r.signed_at), "sent_at": _time(r.sent_at),
     } for r in rows[:size]])
 
 

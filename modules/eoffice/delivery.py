@@ -8,14 +8,32 @@ from __future__ import annotations
 from datetime import date
 
 from core.kit import (
-    NotFound, OrgUnit, User, ValidationError, active_positions, audit, db, for_change, holders_of, lazy_gettext as _l,
-    local_date, members_of, notify, tenant_scope, tenant_url, utcnow,
+    NotFound, OrgUnit, User, ValidationError, active_positions, audit, db, documents, for_change, holders_of,
+    lazy_gettext as _l, local_date, members_of, notify, tenant_scope, tenant_url, utcnow,
 )
 
 from .access import get_letter, involvement, readable_letter, who
 from .drafting import event
 from .models import DONE, OPEN, SENT, SIGNED, Disposition, Recipient
 from .settings import settings_of
+
+
+def revocation(tenant, letter):
+    """The core's register entry of ``letter``'s signed PDF if it was revoked (``pamong documents
+    revoke``, the admin's *Signed documents*): it has ``revoked_reason`` and ``revoked_at``; else None."""
+    if not letter.document_code:
+        return None
+    doc = documents.find(tenant, letter.document_code)
+    return doc if doc is not None and doc.status == "revoked" else None
+
+
+def refuse_revoked(tenant, letter) -> None:
+    """A revoked letter is not distributed any further (sent, disposed): ``ValidationError``
+    ``revoked`` naming the reason."""
+    doc = revocation(tenant, letter)
+    if doc is not None:
+        raise ValidationError(_l("This letter was revoked (%(reason)s): it is not distributed any more.",
+                                 reason=doc.revoked_reason), where="letter", code="revoked")
 
 
 def send(tenant, actor, letter_id):
@@ -28,6 +46,7 @@ def send(tenant, actor, letter_id):
     if letter.status != SIGNED:
         raise ValidationError(_l("Only a signed letter that is not yet sent can be sent."), where="letter",
                               code="not_signed" if letter.status != SENT else "already_sent")
+    refuse_revoked(tenant, letter)
     now = utcnow()
     with tenant_scope(tenant):
         letter.status, letter.sent_at, letter.updated_at = SENT, now, now
@@ -97,6 +116,7 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
     how = involvement(tenant, letter, me)
     if letter.status != SENT or not how & {"to", "cc", "disposition"}:
         raise ValidationError(_l("Only those who received the letter dispose it."), where="letter", code="not_receiver")
+    refuse_revoked(tenant, letter)
     instruction = (instruction or "").strip()
     if not instruction or len(instruction) > 2000:
         raise ValidationError(_l("Write the instruction (at most 2000 characters)."), where="instruction")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_
 
-from core.kit import approvals, db, local_date, tenant_scope, utcnow
+from core.kit import approvals, db, documents, local_date, tenant_scope, utcnow
 
 from .access import Who, may_read
 from .models import OPEN, REVIEW, SENT, SIGNED, Disposition, Event, Letter, Recipient
@@ -59,8 +59,10 @@ def counters(tenant, me: Who) -> dict[str, int]:
     verify, sign = awaiting_me(tenant, me)
     today = local_date(tenant, utcnow())
     with tenant_scope(tenant):
-        not_sent = db.session.execute(db.select(func.count(Letter.id)).where(
-            Letter.status == SIGNED, or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id))).scalar()
+        codes = db.session.execute(db.select(Letter.document_code).where(
+            Letter.status == SIGNED, or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id))).scalars().all()
+        # a revoked letter is never sent: it is not waiting to be (the core's register says which)
+        not_sent = len(codes) - len(documents.revoked(tenant, codes))
         mine = _mine(me)
         unread = 0 if mine is None else db.session.execute(
             db.select(func.count(func.distinct(Recipient.letter_id))).join(Letter, Letter.id == Recipient.letter_id)

@@ -103,8 +103,9 @@ def letter_page(letter_id, forms=None, status=200):
         ret.step.data = str(waiting["index"])
         ret.to_step.choices = [("", _("the drafter"))] + [
             (str(n), approvals.step_label(tenant, s)) for n, s in enumerate(chain.steps[:waiting["index"]])]
+    revoked = delivery.revocation(tenant, found)
     dispose = forms.get("dispose") or DisposeForm()
-    can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"})
+    can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"}) and revoked is None
     if can_dispose:
         dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(tenant, actor)]
     mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
@@ -116,7 +117,8 @@ def letter_page(letter_id, forms=None, status=200):
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
         action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
         follow=forms.get("follow") or FollowUpForm(), mine=mine,
-        can_edit=found.status == DRAFT and "drafter" in how, can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}),
+        can_edit=found.status == DRAFT and "drafter" in how, revoked=revoked,
+        can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
         kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
     ), status

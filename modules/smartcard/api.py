@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from flask import Blueprint, g, jsonify
 
 from core.kit import (
-    Actor, BadJson, PamongError, api_scope, current_actor, db, gettext as _, idempotent, operation,
+    Actor, BadJson, PamongError, api_scope, current_actor, db, gettext as _, idempotent, local_iso, operation,
     signed_webhook, tenant_scope, tenant_secret,
 )
 
@@ -37,9 +37,30 @@ SCOPE = "smartcard:terminal"
 _ID = re.compile(m.ID_PATTERN)
 
 
-def _error(exc: PamongError):
+# the ledger names a transfer's parts (``legs[0].amount``, ``legs[1].key``, ``pending_id``): the
+# terminal sent ``amount``, ``id`` (``reference`` in a callback) and the hold in the path
+_LEDGER_FIELDS = {"amount": "amount", "pending_id": "hold_id", "hold": "hold_id", "timeout": "timeout"}
+
+
+def request_field(where: str, id_field: str = "id") -> str:
+    """A refusal's ``where`` as the request's own field name: the ledger's leg fields (``legs[0].amount``
+    -> ``amount``, ``legs[0].key`` -> ``id_field``, ``pending_id`` -> ``hold_id``); an account or another
+    internal part the terminal did not send -> ``""``; a name of the request stays as it is."""
+    where = where or ""
+    part = where.split(".", 1)[1] if where.startswith("legs[") and "." in where else where
+    if part == "key":
+        return id_field
+    if part in _LEDGER_FIELDS:
+        return _LEDGER_FIELDS[part]
+    if part in ("debit", "credit", "memo", "legs") or "." in part:  # an account code, the ledger's own parts
+        return ""
+    return part
+
+
+def _error(exc: PamongError, id_field: str = "id"):
     db.session.rollback()
-    return jsonify(error={"code": exc.code, "message": exc.message, "where": exc.where}), status_of(exc)
+    return jsonify(error={"code": exc.code, "message": exc.message, "where": request_field(exc.where, id_field)}), \
+        status_of(exc)
 
 
 def _refused(exc: PamongError):
@@ -66,7 +87,7 @@ def _key(terminal, value: str) -> str:
 
 
 def _transfer_json(t) -> dict:
-    return {"id": t.key, "kind": t.kind, "amount": t.amount, "created_at": t.created_at.isoformat()}
+    return {"id": t.key, "kind": t.kind, "amount": t.amount, "created_at": local_iso(t.created_at)}
 
 
 def _run(action):
@@ -81,7 +102,8 @@ def _run(action):
 
 @api.route("/cards/<number>/balance")
 @api_scope(SCOPE)
-@operation("A card's balance", response=m.CardBalance, errors={403: m.TERMINAL_ERRORS[403], 404: "Unknown card"})
+@operation("A card's balance", response=m.CardBalance, errors={403: m.TERMINAL_ERRORS[403], 404: "Unknown card",
+                                                               422: "Not a card number: 16 digits (card_invalid)"})
 def card_balance(number):
     try:
         _terminal()
@@ -202,7 +224,7 @@ def _callback(source: str, action):
             db.session.add(Callback(digest=g.webhook.digest, source=source, reference=body.reference))
             db.session.flush()
     except PamongError as exc:
-        return _error(exc)
+        return _error(exc, "reference")
     except IntegrityError:  # the same signed request, twice at once: the other one counts
         return _error(CardError("replayed", _("This request was already received."), "signature"))
     db.session.commit()

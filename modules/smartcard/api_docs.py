@@ -3,7 +3,7 @@ and written into ``/api/v1/openapi.json`` by the core.
 
 A request body is checked by its model before the view runs (its shape: an id, a card number, a
 whole positive amount), with the codes the terminals have always been answered with
-(``error_codes``: ``id_invalid``, ``card_unknown``, the ledger's ``amount_not_integer`` /
+(``error_codes``: ``id_invalid``, ``card_invalid``, the ledger's ``amount_not_integer`` /
 ``amount_not_positive``, ...); what only the tenant's data can say (the card exists and is usable,
 the balance, the limit, the merchant) stays with the services. The answers are checked against the
 response models by the core's walk of the document.
@@ -27,7 +27,8 @@ _AMOUNT = Field(ge=1, description="Whole rupiah")
 # the codes a terminal has always been answered with (the ledger's for an amount)
 _ID_CODE = {"*": "id_invalid"}
 _AMOUNT_CODE = {"greater_than_equal": "amount_not_positive", "*": "amount_not_integer"}
-_CODES = {"id": _ID_CODE, "card": {"*": "card_unknown"}, "amount": _AMOUNT_CODE}
+_CARD_CODE = {"*": "card_invalid"}  # not 16 digits; a well-formed number no card has is the service's card_unknown
+_CODES = {"id": _ID_CODE, "card": _CARD_CODE, "amount": _AMOUNT_CODE}
 
 
 class Payment(ApiModel):
@@ -68,7 +69,7 @@ class BankTopUp(ApiModel):
     reference: str = Field(pattern=ID_PATTERN, description="The bank's reference")
     card: str = _CARD
     amount: StrictInt = _AMOUNT
-    error_codes: ClassVar = {"reference": _ID_CODE, "card": {"*": "card_unknown"}, "amount": _AMOUNT_CODE}
+    error_codes: ClassVar = {"reference": _ID_CODE, "card": _CARD_CODE, "amount": _AMOUNT_CODE}
 
 
 class QrisPayment(ApiModel):
@@ -89,7 +90,7 @@ class Transfer(ApiOutput):
     id: str
     kind: str = Field(description="payment, fee, hold, capture, void, refund, topup, qris, ...")
     amount: int = Field(description="Whole rupiah")
-    created_at: str = Field(description="ISO 8601")
+    created_at: str = Field(description="ISO 8601 in the tenant's offset, to the second")
 
 
 class CardBalance(ApiOutput):
@@ -121,13 +122,13 @@ TERMINAL_ERRORS = {
     403: "Not a registered terminal (terminal_unknown); the card blocked, closed or replaced",
     404: "Unknown card, hold or payment",
     409: "The key still in flight; the hold already ended",
-    422: "Bad amount (amount_not_integer, amount_not_positive) or id (id_invalid); over the balance or the "
-         "limit; the key reused with another body",
+    422: "Bad amount (amount_not_integer, amount_not_positive), id (id_invalid) or card number (card_invalid); "
+         "over the balance or the limit; the key reused with another body",
 }
 CALLBACK_ERRORS = {
     400: "Not a JSON object (invalid_json)",
     401: "Missing, forged or stale signature",
     404: "Unknown card or merchant (or the callback is not configured)",
     409: "Replayed",
-    422: "Bad reference (id_invalid), amount or card",
+    422: "Bad reference (id_invalid), amount or card number (card_invalid)",
 }

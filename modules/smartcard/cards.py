@@ -28,10 +28,12 @@ _ENTITLEMENT = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
 
 
 def normalise_number(number) -> str:
-    """A card number: 16 digits (spaces and dashes as printed are dropped); else ``card_unknown``."""
+    """A card number: 16 digits (spaces and dashes as printed are dropped); else ``card_invalid`` (a
+    number that cannot be a card's, as ``amount_invalid`` / ``id_invalid``; ``card_unknown`` is a
+    well-formed number no card of the tenant has)."""
     text = re.sub(r"[\s-]", "", number) if isinstance(number, str) else ""
     if not _NUMBER.fullmatch(text):
-        raise CardError("card_unknown", _("A card number is 16 digits."), "card")
+        raise CardError("card_invalid", _("A card number is 16 digits."), "card")
     return text
 
 

@@ -9,6 +9,7 @@ STATUS = {
     "card_blocked": 403, "card_closed": 403, "card_replaced": 403, "terminal_unknown": 403,
     "card_exists": 409, "replayed": 409, "terminal_exists": 409, "holds_pending": 409, "card_not_blocked": 409,
     "refund_exceeds_payment": 422, "exceeds_limit": 422, "amount_invalid": 422, "id_invalid": 422,
+    "card_invalid": 422,
 }
 
 

@@ -5,7 +5,8 @@ void (a gate or bus entry; a hold past its timeout is voided by the core's job),
 Amounts are positive ``int`` rupiah (a float, a string, a bool or anything below 1 is refused by the
 ledger: ``amount_not_integer`` / ``amount_not_positive``). ``key`` is the transfer's id and its
 idempotency key: the same call again returns the first transfer; another call under the same key is
-``id_reused``. A wallet never goes below zero (``exceeds_credits``) nor above its holder's limit
+``id_reused``. A wallet never goes below zero (``exceeds_credits``, in the module's words: the
+card's balance is not enough) nor above its holder's limit
 (``exceeds_limit``). Refusals raise ``CardError`` or ``ledger.LedgerError`` before anything the caller
 commits; the caller commits (or rolls back when it raised). Every transfer is audited by the ledger.
 """
@@ -44,6 +45,20 @@ def _opening(tenant, actor, write):
     return write()
 
 
+def _short(write, debited: str = "card"):
+    """``write()``; the ledger's ``exceeds_credits`` names its account code (``card.6032...``): said
+    in the module's words instead (the ``debited`` card's balance or merchant's takings, the field
+    ``amount``), with the same code."""
+    try:
+        return write()
+    except ledger.LedgerError as exc:
+        if exc.code != "exceeds_credits":
+            raise
+    if debited == "merchant":
+        raise CardError("exceeds_credits", _("The merchant's takings are not enough for this refund."), "amount")
+    raise CardError("exceeds_credits", _("The card's balance is not enough."), "amount")
+
+
 def balance(tenant, number: str, *, known: bool = False) -> Balance:
     """The card's balance; ``known``: the number was just checked (a payment's answer), so the
     card row is not read again."""
@@ -78,7 +93,7 @@ def pay(tenant, actor, key: str, number: str, merchant: str, amount: int) -> lis
              if fee else amount, "memo": memo}]
     if fee:
         legs.append({"key": f"{key}.fee", "debit": card.wallet_code, "credit": FEES, "amount": fee, "memo": memo})
-    return _opening(tenant, actor, lambda: ledger.linked(tenant, actor, legs))
+    return _short(lambda: _opening(tenant, actor, lambda: ledger.linked(tenant, actor, legs)))
 
 
 def hold(tenant, actor, key: str, number: str, merchant: str, amount: int, timeout: int | None = None):
@@ -86,9 +101,9 @@ def hold(tenant, actor, key: str, number: str, merchant: str, amount: int, timeo
     at most ``timeout`` seconds (default: the tenant's ``hold_timeout``)."""
     card = usable(find_card(tenant, number))
     merchant_of(tenant, merchant)
-    return _opening(tenant, actor, lambda: ledger.transfer(
+    return _short(lambda: _opening(tenant, actor, lambda: ledger.transfer(
         tenant, actor, key, card.wallet_code, account_code(merchant), amount, pending=True,
-        timeout=timeout or settings(tenant)["hold_timeout"], memo=f"hold {card.number} {merchant}"))
+        timeout=timeout or settings(tenant)["hold_timeout"], memo=f"hold {card.number} {merchant}")))
 
 
 def _hold_of(tenant, hold_key: str, merchant: str | None):
@@ -132,7 +147,8 @@ def refund(tenant, actor, key: str, payment_key: str, amount: int, merchant: str
         if isinstance(amount, int) and not isinstance(amount, bool) and sum(t.amount for t in done) + amount > paid.amount:
             raise CardError("refund_exceeds_payment", _("The refunds would exceed the payment."), "amount")
     card = usable(find_card(tenant, number))
-    transfer = ledger.transfer(tenant, actor, key, account_code(paid_to), card.wallet_code, amount, memo=memo)
+    transfer = _short(lambda: ledger.transfer(tenant, actor, key, account_code(paid_to), card.wallet_code, amount,
+                                              memo=memo), "merchant")
     check_limit(tenant, card)
     return transfer
 

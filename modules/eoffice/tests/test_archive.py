@@ -124,6 +124,9 @@ def test_the_api_gives_ordinary_letters_register_entries_only(app, client, offic
     assert answer.status_code == 200
     (letter,) = answer.get_json()["letters"]
     assert letter["subject"] == "Surat biasa" and letter["number"] == "000.8.3.3/1/DLH" and "body_html" not in letter
+    # the tenant's offset (Makassar, WITA), to the second, as the rest of the API
+    assert letter["signed_at"].endswith("+08:00") and len(letter["signed_at"]) == 25 and letter["sent_at"] is None
+    assert letter["revoked"] is False
     assert client.get(f"/t/{tenant.slug}/api/v1/eoffice/letters").get_json()["error"]["code"]
     figures = client.get(f"/t/{tenant.slug}/api/v1/eoffice/figures", headers={"Authorization": f"Bearer {token}"})
     assert {row["code"]: row["out"] for row in figures.get_json()["agencies"]}["DLH"] == 2

@@ -19,8 +19,8 @@ TERMINAL = [
     ("/payments", {"id": "p1", "card": CARD, "amount": 500}, [
         ({"id": "bad id!"}, 422, "id_invalid"),
         ({"id": None}, 422, "id_invalid"),
-        ({"card": "6032 9810"}, 404, "card_unknown"),
-        ({"card": 6032981000000001}, 404, "card_unknown"),
+        ({"card": "6032 9810"}, 422, "card_invalid"),
+        ({"card": 6032981000000001}, 422, "card_invalid"),
         ({"amount": 0}, 422, "amount_not_positive"),
         ({"amount": 1000.0}, 422, "amount_not_integer"),
         ({"amount": True}, 422, "amount_not_integer"),
@@ -28,7 +28,7 @@ TERMINAL = [
     ]),
     ("/holds", {"id": "h2", "card": CARD, "amount": 500}, [
         ({"id": ""}, 422, "id_invalid"),
-        ({"card": "x" * 16}, 404, "card_unknown"),
+        ({"card": "x" * 16}, 422, "card_invalid"),
         ({"amount": "500"}, 422, "amount_not_integer"),
         ({"amount": -1}, 422, "amount_not_positive"),
         ({"timeout": "soon"}, 422, "timeout_invalid"),
@@ -52,7 +52,7 @@ TERMINAL = [
 CALLBACKS = [
     ("/bank/topups", BANK, {"reference": "BRI-9", "card": CARD, "amount": 1_000}, [
         ({"reference": "BRI 9"}, 422, "id_invalid"),
-        ({"card": "1234"}, 404, "card_unknown"),
+        ({"card": "1234"}, 422, "card_invalid"),
         ({"amount": 0}, 422, "amount_not_positive"),
         ({"amount": "1000"}, 422, "amount_not_integer"),
     ]),

@@ -132,7 +132,7 @@ def test_unknown_blocked_closed_and_replaced_cards(tenant, audit_entries):
     _issue(tenant, topup=30_000)
     actor = system(tenant)
     _refused("card_unknown", services.pay, tenant, actor, "p", "6032981099999999", "bus-1", 1)
-    _refused("card_unknown", services.pay, tenant, actor, "p", "not a card", "bus-1", 1)
+    _refused("card_invalid", services.pay, tenant, actor, "p", "not a card", "bus-1", 1)
     services.block(tenant, actor, CARD, "hilang")
     db.session.commit()
     _refused("card_blocked", services.pay, tenant, actor, "p", CARD, "bus-1", 1)
