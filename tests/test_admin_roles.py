@@ -12,6 +12,8 @@ from core.extensions import db
 from core.testing import unique
 from core.tenancy.scope import tenant_scope
 
+EN, ID = {"Accept-Language": "en"}, {"Accept-Language": "id"}  # a first visit's language (no choice saved)
+
 
 def _member_id(app, tenant, email, role):
     with app.app_context(), tenant_scope(tenant):
@@ -32,10 +34,12 @@ def test_the_last_admin_cannot_withdraw_their_own_role(app, client, create_tenan
     url = f"/t/{tenant.slug}/admin/users/{member}/revoke"
     one_click = client.post(url)  # what the old "Cabut" button did: now only the question
     assert one_click.status_code == 302 and one_click.headers["Location"].endswith(f"/admin/users/{member}/revoke")
-    question = client.get(url + "?lang=en").get_data(as_text=True)
+    question = client.get(url, headers=EN).get_data(as_text=True)
     assert "last administrator" in question and 'id="confirm-revoke"' not in question
-    refused = client.post(url, data={"confirm": "1"})
+    refused = client.post(url, data={"confirm": "1"}, headers=EN)
     assert refused.status_code == 400 and "last administrator" in refused.get_data(as_text=True)
+    in_indonesian = client.post(url, data={"confirm": "1"}, headers=ID).get_data(as_text=True)
+    assert "administrator terakhir layanan ini" in in_indonesian
     assert client.get(f"/t/{tenant.slug}/admin/users").status_code == 200  # still an admin
     assert _revokes(app, tenant) == []
 
@@ -46,7 +50,7 @@ def test_withdrawing_your_own_admin_role_is_asked_then_done_when_another_admin_r
     me, other = create_user(tenant, "admin"), create_user(tenant, "admin")
     login(client, me, tenant)
     url = f"/t/{tenant.slug}/admin/users/{_member_id(app, tenant, me, 'admin')}/revoke"
-    question = client.get(url + "?lang=en").get_data(as_text=True)
+    question = client.get(url, headers=EN).get_data(as_text=True)
     assert "your own admin role" in question and 'id="confirm-revoke"' in question
     done = client.post(url, data={"confirm": "1"})
     assert done.status_code == 302 and not done.headers["Location"].endswith("/admin/users")
@@ -80,15 +84,15 @@ def test_granting_an_officer_without_an_agency_shows_the_form_again_in_indonesia
     tenant = create_tenant(locales=["id", "en"])
     login(client, create_user(tenant, "admin"), tenant)
     new = f"{unique('petugas')}@example.test"
-    url = f"/t/{tenant.slug}/admin/users?lang=id"
-    page = client.post(url, data={"email": new, "role": "officer", "agency": ""})
+    url = f"/t/{tenant.slug}/admin/users"
+    page = client.post(url, data={"email": new, "role": "officer", "agency": ""}, headers=ID)
     html = page.get_data(as_text=True)
     assert page.status_code == 400
     assert "give --agency" not in html and "an officer belongs" not in html
     agency_field = html.split('for="agency"')[1].split('class="field')[0]
     assert 'id="agency-err"' in agency_field and 'aria-invalid="true"' in agency_field
-    english = client.post(url.replace("lang=id", "lang=en"),
-                          data={"email": new, "role": "officer", "agency": ""}).get_data(as_text=True)
+    english = client.post(url, data={"email": new, "role": "officer", "agency": ""},
+                          headers=EN).get_data(as_text=True)
     assert "An officer belongs to an agency: choose one." in english.split('for="agency"')[1]
     assert '<option value="officer" selected' in html and f'value="{new}"' in html
     unknown = client.post(url, data={"email": new, "role": "officer", "agency": "NOPE"})

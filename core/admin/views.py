@@ -267,9 +267,7 @@ def _member_or_404(member_id: int) -> Membership:
     return member
 
 
-@bp.route("/users/<int:member_id>/revoke", methods=["GET"])
-@requires("core.admin")
-def confirm_revoke(member_id: int):
+def _confirm_revoke(member_id: int):
     """The question before a role is withdrawn (no JavaScript): whose role, what it means when it
     is your own admin role, and a refusal without a button when it is the tenant's last admin."""
     member = _member_or_404(member_id)
@@ -279,15 +277,17 @@ def confirm_revoke(member_id: int):
     return render_template("admin/revoke_role.html", member=member, last=last, own=own, agency=agency)
 
 
-@bp.route("/users/<int:member_id>/revoke", methods=["POST"])
+@bp.route("/users/<int:member_id>/revoke", methods=["GET", "POST"])  # one rule: an id past an integer is a 404
 @requires("core.admin")
 def revoke(member_id: int):
-    """Withdraw a role once the admin confirmed it on the question page (a POST without
-    ``confirm=1`` changes nothing and shows that page). The tenant's last admin keeps the role
-    (``revoke_role`` refuses, the page says why, answered 400)."""
+    """GET: the question (``_confirm_revoke``). POST: withdraw a role once the admin confirmed it on
+    the question page (a POST without ``confirm=1`` changes nothing and shows that page). The
+    tenant's last admin keeps the role (``revoke_role`` refuses, the page says why, answered 400)."""
+    if request.method == "GET":
+        return _confirm_revoke(member_id)
     member = _member_or_404(member_id)
     if request.form.get("confirm") != "1":
-        return redirect(url_for("admin.confirm_revoke", member_id=member_id))
+        return redirect(url_for("admin.revoke", member_id=member_id))
     own = member.user_id == current_user.id and member.role == "admin"
     try:
         revoke_role(g.tenant, member.user, member.role, _actor())

@@ -57,8 +57,10 @@ def parse_answer(response):
     Fails the test on a 5xx, on bytes that are not UTF-8, on malformed JSON or XML."""
     assert response.status_code < 500, (response.status_code, response.get_data()[:300])
     body = response.get_data()
-    text = body.decode("utf-8")  # strict: the answer is UTF-8
     ctype = response.headers.get("Content-Type", "")
+    if ctype.startswith(("image/", "application/pdf", "application/octet-stream")):
+        return body  # a file (the favicon, a photo, a signed PDF): bytes, not text
+    text = body.decode("utf-8")  # strict: the answer is UTF-8
     if "json" in ctype:
         data = json.loads(text)
         assert_clean_strings(data)

@@ -91,3 +91,26 @@ def test_a_rating_without_a_score_is_summed_up_at_the_top_of_the_track_page(
         assert _on_screen(page, "#rate-score-0")
     finally:
         context.close()
+
+
+def test_the_deadlines_are_readable_on_a_phone_in_indonesian(app, browser, live_server, tenant, screenshot):
+    """A trial found the Indonesian deadline labels ("Rencana tindak lanjut paling lambat") so wide at
+    360 px that their values were pushed off-screen: now the page does not scroll sideways and each
+    deadline sits on the screen, wide enough to read."""
+    number, _key = _file(app, tenant, "verified")
+    context = browser.new_context(locale="id-ID", viewport=PHONE)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/t/{tenant.slug}/complaints/track/{number}")
+        deadlines = page.locator("#clock dl.details dd")
+        assert deadlines.count() >= 1
+        expect(page.locator("#clock")).to_contain_text("paling lambat")
+        assert fits_the_phone(page)
+        for i in range(deadlines.count()):
+            box = deadlines.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            assert box["width"] > 120  # the date and time, not a sliver
+        screenshot("track-deadlines-360-id", of=page)
+    finally:
+        context.close()
