@@ -15,7 +15,8 @@ Two policies per table, so that the planner estimates the common case well (issu
   ``tenant_id = ANY (<the list>)``, was estimated as a second, independent condition: the
   selectivities multiplied (~92 rows expected where there were 25,000), so the planner sorted
   bitmap heap scans instead of walking the queue's indexes in order.
-- ``tenant_isolation_several`` (only the NOLOGIN role ``several_tenants_role(app role)``):
+- a policy named as the NOLOGIN role ``several_tenants_role(app role)``, for that role only
+  (each app role its own, so applying one app role's policies leaves another's in place):
   ``tenant_id = ANY (pamong_current_tenants())``, for a scope naming several tenants (a province
   auditor, ``read_scope``). ``scope.py`` switches the transaction to that role (``SET LOCAL
   ROLE``) with the setting; the role has the app role's grants and nothing else, and the switch
@@ -283,13 +284,15 @@ def apply_policies(conn, role: str) -> list[str]:
         conn.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
         conn.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
         conn.execute(text(f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"'))
-        conn.execute(text(f'DROP POLICY IF EXISTS tenant_isolation_several ON "{table}"'))
+        several = several_tenants_role(role)
+        conn.execute(text(f'DROP POLICY IF EXISTS "{several}" ON "{table}"'))
+        conn.execute(text(f'DROP POLICY IF EXISTS tenant_isolation_several ON "{table}"'))  # an early name, shared
         conn.execute(text(
             f'CREATE POLICY tenant_isolation ON "{table}" '
             "USING (tenant_id = pamong_current_tenant()) WITH CHECK (tenant_id = pamong_current_tenant())"
         ))
         conn.execute(text(
-            f'CREATE POLICY tenant_isolation_several ON "{table}" TO "{several_tenants_role(role)}" '
+            f'CREATE POLICY "{several}" ON "{table}" TO "{several}" '
             "USING (tenant_id = ANY (pamong_current_tenants())) "
             "WITH CHECK (tenant_id = ANY (pamong_current_tenants()))"
         ))
