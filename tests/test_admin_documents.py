@@ -23,10 +23,11 @@ def add_documents(app, tenant, count, kind="letter", **fields):
     with app.app_context(), tenant_scope(tenant):
         codes = []
         for n in range(count):
-            doc = Document(kind=kind, number=f"{kind}/{n + 1}", subject=f"Perihal {n + 1}", signer_name="Andi",
-                           signer_position="Kepala Dinas", sha256="0" * 64, size=1, status="valid",
-                           revoked_reason="", storage_key=f"k{n}", code=new_code(), signer_kind="local",
-                           signed_at=datetime.now(timezone.utc) - timedelta(minutes=count - n), **fields)
+            doc = Document(**{"kind": kind, "number": f"{kind}/{n + 1}", "subject": f"Perihal {n + 1}",
+                              "signer_name": "Andi", "signer_position": "Kepala Dinas", "sha256": "0" * 64, "size": 1,
+                              "status": "valid", "revoked_reason": "", "storage_key": f"k{n}", "code": new_code(),
+                              "signer_kind": "local",
+                              "signed_at": datetime.now(timezone.utc) - timedelta(minutes=count - n), **fields})
             db.session.add(doc)
             codes.append(doc.code)
         db.session.commit()
