@@ -3,6 +3,7 @@ verification page) and the documents settings form, over HTTP on both databases:
 refusals and bad input answered with the page and its message, nothing changed."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -22,10 +23,11 @@ def add_documents(app, tenant, count, kind="letter", **fields):
     with app.app_context(), tenant_scope(tenant):
         codes = []
         for n in range(count):
-            doc = Document(kind=kind, number=f"{kind}/{n + 1}", subject=f"Perihal {n + 1}", signer_name="Andi",
-                           signer_position="Kepala Dinas", sha256="0" * 64, size=1, status="valid",
-                           revoked_reason="", storage_key=f"k{n}", code=new_code(), signer_kind="local",
-                           signed_at=datetime.now(timezone.utc) - timedelta(minutes=count - n), **fields)
+            doc = Document(**{"kind": kind, "number": f"{kind}/{n + 1}", "subject": f"Perihal {n + 1}",
+                              "signer_name": "Andi", "signer_position": "Kepala Dinas", "sha256": "0" * 64, "size": 1,
+                              "status": "valid", "revoked_reason": "", "storage_key": f"k{n}", "code": new_code(),
+                              "signer_kind": "local",
+                              "signed_at": datetime.now(timezone.utc) - timedelta(minutes=count - n), **fields})
             db.session.add(doc)
             codes.append(doc.code)
         db.session.commit()
@@ -53,10 +55,10 @@ def test_register_lists_filters_and_pages(app, client, create_tenant, create_use
     base = f"/t/{tenant.slug}/admin/documents"
     first = client.get(base)
     html = first.get_data(as_text=True)
-    assert first.status_code == 200 and html.count('class="revoke"') == 50
+    assert first.status_code == 200 and html.count('class="revoke inline"') == 50
     assert f"/t/{tenant.slug}/verify/{expired}" in html and "page=2" in html
     second = client.get(f"{base}?page=2").get_data(as_text=True)
-    assert second.count('class="revoke"') == 4 and f"/verify/{letters[0]}" in second
+    assert second.count('class="revoke inline"') == 4 and f"/verify/{letters[0]}" in second
     permits = client.get(f"{base}?kind=permit").get_data(as_text=True)
     assert "permit/1" in permits and "letter/1<" not in permits
     only_expired = client.get(f"{base}?status=expired").get_data(as_text=True)
@@ -74,16 +76,22 @@ def test_bad_filters_are_the_page_with_a_message(client, create_tenant, create_u
 def test_revoke_with_a_reason_is_audited_and_shown_publicly(app, client, create_tenant, create_user, login):
     tenant = signed_in(client, create_tenant, create_user, login)
     [code] = add_documents(app, tenant, 1)
+    question = client.get(f"/t/{tenant.slug}/admin/documents/{code}/revoke?status=valid")
+    assert question.status_code == 200 and 'name="confirm" value="1"' in question.get_data(as_text=True)
+    assert state_of(app, tenant, code) == ("valid", "")  # the question changes nothing
+    unconfirmed = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": "Salah penerima"})
+    assert unconfirmed.status_code == 200 and state_of(app, tenant, code) == ("valid", "")
+    assert 'value="Salah penerima"' in unconfirmed.get_data(as_text=True)  # the reason typed is kept
     response = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke?status=valid",
-                           data={"reason": "Salah penerima"})
+                           data={"reason": "Salah penerima", "confirm": "1"})
     assert response.status_code == 302 and "status=valid" in response.headers["Location"]
     assert state_of(app, tenant, code) == ("revoked", "Salah penerima")
     with app.app_context(), tenant_scope(tenant):
         entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "document.revoked")).scalar_one()
         assert entry.summary["after"]["reason"] == "Salah penerima"
     listed = client.get(f"/t/{tenant.slug}/admin/documents?status=revoked").get_data(as_text=True)
-    assert "Salah penerima" in listed and 'class="revoke"' not in listed
-    again = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": "Lagi"})
+    assert "Salah penerima" in listed and 'class="revoke inline"' not in listed
+    again = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": "Lagi", "confirm": "1"})
     assert again.status_code == 400 and "already revoked" in again.get_data(as_text=True)
     assert state_of(app, tenant, code) == ("revoked", "Salah penerima")
 
@@ -94,7 +102,7 @@ def test_revoke_without_a_usable_reason_changes_nothing(app, client, create_tena
                                                         message):
     tenant = signed_in(client, create_tenant, create_user, login)
     [code] = add_documents(app, tenant, 1)
-    response = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": reason})
+    response = client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": reason, "confirm": "1"})
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert state_of(app, tenant, code) == ("valid", "")
 
@@ -104,7 +112,9 @@ def test_unknown_or_other_tenants_code_is_404(app, client, create_tenant, create
     other = create_tenant()
     [theirs] = add_documents(app, other, 1)
     for code in (theirs, "A" * 32, "../../etc"):
-        assert client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke", data={"reason": "x"}).status_code == 404
+        assert client.post(f"/t/{tenant.slug}/admin/documents/{code}/revoke",
+                           data={"reason": "x", "confirm": "1"}).status_code == 404
+        assert client.get(f"/t/{tenant.slug}/admin/documents/{code}/revoke").status_code == 404
     assert state_of(app, other, theirs) == ("valid", "")
     assert theirs not in client.get(f"/t/{tenant.slug}/admin/documents").get_data(as_text=True)
 
@@ -116,12 +126,13 @@ def test_permissions(app, client, create_tenant, create_user, login):
     assert client.get(base).status_code in (302, 401, 403)  # nobody signed in
     login(client, create_user(tenant, "officer", agency="DLH"), tenant)
     assert client.get(base).status_code == 403
-    assert client.post(f"{base}/{code}/revoke", data={"reason": "x"}).status_code == 403
+    assert client.post(f"{base}/{code}/revoke", data={"reason": "x", "confirm": "1"}).status_code == 403
     client = app.test_client()  # another browser
     login(client, create_user(tenant, "auditor"), tenant)
     page = client.get(base)
-    assert page.status_code == 200 and 'class="revoke"' not in page.get_data(as_text=True)
-    assert client.post(f"{base}/{code}/revoke", data={"reason": "x"}).status_code == 403
+    assert page.status_code == 200 and 'class="revoke inline"' not in page.get_data(as_text=True)
+    assert client.post(f"{base}/{code}/revoke", data={"reason": "x", "confirm": "1"}).status_code == 403
+    assert client.get(f"{base}/{code}/revoke").status_code == 403
     assert client.get(f"{base}/settings").status_code == 403
     assert state_of(app, tenant, code) == ("valid", "")
 
@@ -211,3 +222,79 @@ def test_settings_form_reports_every_problem_in_the_pages_language_with_labelled
     assert "Rahasia ini belum diatur untuk tenant ini" in page
     for english in ("is not an http(s) URL", "is not valid", "needs the signer", "is not set", "Nilai tidak sah"):
         assert english not in page, english
+
+
+def test_settings_form_shows_every_error_on_the_first_submit(app, client, create_tenant, create_user, login):
+    """Second trial of issue 13: with a bad URL, NIK, two literal secrets, an unset TOTP reference
+    and a bad number pattern, the first submit showed only the pattern and the literal secrets;
+    every one shows at once now, each on its own field, and nothing is saved."""
+    import html
+    import re
+
+    tenant = create_tenant()  # Indonesian
+    login(client, create_user(tenant, "admin"), tenant)
+    url = f"/t/{tenant.slug}/admin/documents/settings"
+    bad = client.post(url, data=settings_form(bsre_url="bukan url", nik="123", passphrase="rahasia-frasa",
+                                              client_password="rahasia-klien", totp="env:TIDAK_ADA",
+                                              number_pattern="{bogus}/{year}"))
+    page = html.unescape(bad.get_data(as_text=True))
+    assert bad.status_code == 400
+    errors = dict(re.findall(r'<p class="error" role="alert" id="e-([a-z_]+)">([^<]*)</p>', page))
+    assert set(errors) >= {"bsre_url", "nik", "passphrase", "totp", "client_password", "number_pattern"}, errors
+    assert "bukan url bukan alamat yang diawali http:// atau https://." == errors["bsre_url"]
+    assert errors["nik"].startswith("NIK penanda tangan tidak sah: NIK") and errors["nik"].endswith("."), errors["nik"]
+    assert "{bogus}" in errors["number_pattern"]
+    assert "Rahasia ini belum diatur" in errors["totp"]
+    assert "rahasia-frasa" not in page and "rahasia-klien" not in page
+    with app.app_context():
+        from core.tenancy.models import Tenant
+
+        assert "documents" not in (db.session.get(Tenant, tenant.id).extra or {})
+
+
+def test_register_shows_kinds_in_words_and_each_document_as_a_card(app, client, create_tenant, create_user,
+                                                                    login):
+    """Second trial: the "Jenis" column showed raw codes. The core's own kind reads translated, a
+    module's kind reads as the module's name, a registered kind as its label, an unknown one as its
+    code; the codes stay in the filter's suggestions."""
+    import html
+
+    from core.documents import labels
+
+    tenant = create_tenant()  # Indonesian
+    login(client, create_user(tenant, "admin"), tenant)
+    add_documents(app, tenant, 1, kind="test")
+    add_documents(app, tenant, 1, kind="permit")
+    add_documents(app, tenant, 1, kind="eoffice-2026")
+    add_documents(app, tenant, 1, kind="zzz-unknown")
+    add_documents(app, tenant, 1, kind="registered.one")
+    labels.register_kind("registered.", "Surat terdaftar")
+    try:
+        page = html.unescape(client.get(f"/t/{tenant.slug}/admin/documents").get_data(as_text=True))
+    finally:
+        labels._registered.pop("registered.")
+    kinds = dict(re.findall(r'<span title="([^"]+)">([^<]+)</span>', page))
+    with app.app_context():
+        manager = app.extensions["pamong"]
+        from flask_babel import force_locale
+
+        with app.test_request_context(), force_locale("id"):
+            permits = str(manager.modules["permits"].title) if "permits" in manager.modules else "permit"
+            eoffice = str(manager.modules["eoffice"].title) if "eoffice" in manager.modules else "eoffice-2026"
+    assert kinds == {"test": "Tanda tangan uji", "permit": permits, "eoffice-2026": eoffice,
+                     "zzz-unknown": "zzz-unknown", "registered.one": "Surat terdaftar"}, kinds
+    assert "permits" in manager.modules and permits != "permit"  # the built-in module is installed here
+    assert '<table class="documents stacked">' in page and '<td class="card-head number">test/1</td>' in page
+    assert '<option value="eoffice-2026">' in page  # the filter still takes the code
+
+
+def test_kind_label_without_an_app_or_modules():
+    from core.documents.labels import kind_label
+
+    class Spec:
+        title = "Perizinan"
+
+    assert kind_label("permit", {"permits": Spec()}) == "Perizinan"
+    assert kind_label("permits-2026", {"permits": Spec()}) == "Perizinan"
+    assert kind_label("tpp-summary", {"permits": Spec()}) == "tpp-summary"
+    assert kind_label("permit", {}) == "permit"

@@ -4,9 +4,12 @@
   page, filtered by ``kind`` and ``status`` (valid, revoked, expired); each entry links to its public
   verification page. A filter that cannot match (a malformed kind, an unknown status) is the page
   again with the message, answered 400.
-- ``POST /admin/documents/<code>/revoke``: revoke with a reason (``core.documents.revoke``, audited
+  Each entry's kind reads in words (``core/documents/labels.py``); the table is one card per
+  document on a phone (the kit's ``table.stacked``).
+- ``/admin/documents/<code>/revoke`` (``core.documents.revoke``): GET is the question (no
+  JavaScript), with the reason to give; POST with ``confirm=1`` revokes (audited
   ``document.revoked``); no reason, a reason over 1,000 characters or a document already revoked is
-  the page again with the message (400); an unknown code is 404.
+  the question again with the message (400); an unknown code is 404.
 - ``/admin/documents/settings``: the ``[extra.documents]`` table (signer, BSrE account, number
   pattern) as a form generated from its schema, checked as ``tenant apply`` checks it
   (``core/documents/settings.py``) and audited ``tenant.documents.settings`` (secrets shown as
@@ -24,6 +27,7 @@ from sqlalchemy import and_, or_
 from ..auth.permissions import has_permission, requires
 from ..documents import service as documents
 from ..documents import settings as doc_settings
+from ..documents.labels import kind_label
 from ..documents.models import Document
 from ..errors import PamongError
 from ..extensions import db
@@ -69,20 +73,21 @@ def _query(chosen: dict, now: datetime):
     return query.order_by(Document.signed_at.desc(), Document.id.desc())
 
 
-def _register(revoking: str | None = None, revoke_error: str | None = None, status: int = 200):
+def _register():
     chosen, problems = _filters(request.args)
     page = page_arg()
     now = datetime.now(timezone.utc)
     rows = db.session.execute(_query(chosen, now).offset((page - 1) * PAGE).limit(PAGE + 1)).scalars().all()
     kinds = db.session.execute(db.select(Document.kind).distinct().order_by(Document.kind)).scalars().all()
     can_revoke = has_permission(current_user, g.tenant, documents.REVOKE_PERMISSION)
-    entries = [{"doc": d, "state": d.state(now), "url": url_for("documents.verify", code=d.code)} for d in rows[:PAGE]]
+    entries = [{"doc": d, "state": d.state(now), "url": url_for("documents.verify", code=d.code),
+                "kind": kind_label(d.kind)} for d in rows[:PAGE]]
     args = {k: v for k, v in request.args.items() if k in ("kind", "status")}
     return render_template(
-        "admin/documents.html", entries=entries, page=page, has_next=len(rows) > PAGE, args=args, kinds=kinds,
-        statuses=STATUSES, problems=problems, can_revoke=can_revoke, revoking=revoking, revoke_error=revoke_error,
+        "admin/documents.html", entries=entries, page=page, has_next=len(rows) > PAGE, args=args,
+        kinds=[(k, kind_label(k)) for k in kinds], statuses=STATUSES, problems=problems, can_revoke=can_revoke,
         can_configure=has_permission(current_user, g.tenant, "core.admin"),
-    ), (400 if problems and status == 200 else status)
+    ), (400 if problems else 200)
 
 
 @bp.route("/documents")
@@ -91,28 +96,42 @@ def documents_register():
     return _register()
 
 
-@bp.route("/documents/<code>/revoke", methods=["POST"])
+def _back() -> dict:
+    """The register's filters and page the admin came from, kept through the question."""
+    return {k: v for k, v in request.args.items() if k in ("kind", "status", "page")}
+
+
+def _question(document: Document, reason: str = "", error: str | None = None, status: int = 200):
+    return render_template("admin/documents_revoke.html", doc=document, kind=kind_label(document.kind),
+                           state=document.state(datetime.now(timezone.utc)), reason=reason, error=error,
+                           back=_back()), status
+
+
+@bp.route("/documents/<code>/revoke", methods=["GET", "POST"])
 @requires(documents.REVOKE_PERMISSION)
 def revoke_document(code: str):
-    """Revoke the document with the reason typed; the public page shows the reason from then on."""
+    """GET: the question (which document, what revoking means) with the reason to give. POST with
+    ``confirm=1``: revoke with the reason typed; the public page shows the reason from then on. A
+    POST without ``confirm=1`` changes nothing and is the question again."""
     document = documents.find(g.tenant, code)
     if document is None:
         abort(404)
     reason = (request.form.get("reason") or "").strip()
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        return _question(document, reason)
     if not reason:
-        return _register(code, _("Give the reason."), 400)
+        return _question(document, reason, _("Give the reason."), 400)
     if len(reason) > 1000:
-        return _register(code, _("The reason is longer than 1,000 characters."), 400)
+        return _question(document, reason, _("The reason is longer than 1,000 characters."), 400)
     try:
         documents.revoke(g.tenant, document, reason, _actor())
         db.session.commit()
     except PamongError as exc:
         db.session.rollback()
         message = _("This document is already revoked.") if exc.code == "already_revoked" else exc.message
-        return _register(code, message, 400)
+        return _question(document, reason, message, 400)
     flash(_("The document %(number)s is revoked.", number=document.number))
-    return redirect(url_for("admin.documents_register", **{k: v for k, v in request.args.items()
-                                                          if k in ("kind", "status", "page")}))
+    return redirect(url_for("admin.documents_register", **_back()))
 
 
 def _shown(settings: dict) -> dict:
@@ -145,12 +164,13 @@ def documents_settings():
             errors["_form"] = _("These settings were changed by someone else after you opened this page, so nothing "
                                 "was saved. Save again to replace their change with what is shown here, or reload "
                                 "the page to see it.")
-        if not errors:  # every problem at once, each on its field, in the reader's language
-            for exc in doc_settings.problems(values, "extra.documents", tenant.slug):
-                key = exc.where.removeprefix("extra.documents").lstrip(".").split(".", 1)[0]
-                field = key if key in doc_settings.SCHEMA["properties"] else "_form"
-                errors.setdefault(field, str(exc.local) if exc.local is not None
-                                  else _("Not a valid value: %(detail)s", detail=exc.message))
+        # every problem at once, each on its field, in the reader's language: the schema's (kept
+        # first, translated) and the semantic checks on every field the schema did not refuse
+        for exc in doc_settings.problems(values, "extra.documents", tenant.slug):
+            key = exc.where.removeprefix("extra.documents").lstrip(".").split(".", 1)[0]
+            field = key if key in doc_settings.SCHEMA["properties"] else "_form"
+            errors.setdefault(field, str(exc.local) if exc.local is not None
+                              else _("Not a valid value: %(detail)s", detail=exc.message))
         if not errors:
             if values != stored:
                 record(tenant, _actor(), "tenant.documents.settings", "tenant", tenant.slug,

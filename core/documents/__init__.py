@@ -7,8 +7,9 @@ verify publicly. Modules use ``core.kit.documents``:
     doc.code, documents.verification_url(tenant, doc.code)
 
 See ``service.py`` (issue, revoke, find, matches), ``signing.py`` (Signer, LocalSigner, BsreSigner),
-``render.py`` (WeasyPrint, nothing fetched), ``certs.py`` (the local test CA).
+``labels.py`` (a kind's words: ``register_kind``, ``kind_label``), ``render.py`` (WeasyPrint, nothing fetched), ``certs.py`` (the local test CA).
 """
+from .labels import kind_label, register_kind
 from .models import Document
 from .service import (
     REVOKE_PERMISSION, allocate_number, find, issue, listing, matches, revoke, revoked, signer_for,
@@ -18,5 +19,5 @@ from .signing import BsreSigner, LocalSigner, Signer, SigningError
 
 __all__ = [
     "BsreSigner", "Document", "allocate_number", "LocalSigner", "REVOKE_PERMISSION", "Signer", "SigningError", "find", "issue",
-    "listing", "matches", "revoke", "revoked", "signer_for", "verification_url",
+    "kind_label", "listing", "matches", "register_kind", "revoke", "revoked", "signer_for", "verification_url",
 ]

@@ -104,12 +104,21 @@ def problems(value, where: str, slug: str) -> list[ValidationError]:
     from ..settings import validate_settings
     from ..tenant_secrets import check as check_secret, is_reference, resolve, secret_properties
 
-    try:
-        settings = validate_settings(SCHEMA, value, where)  # types, keys, number pattern (the secrets below)
-    except ValidationError as exc:
-        return [exc]
-    found = []
+    found, current = [], value
+    while True:  # types, keys, number pattern (the secrets below): every key the schema refuses
+        try:
+            settings = validate_settings(SCHEMA, current, where)
+            break
+        except ValidationError as exc:
+            key = _key_of(exc, where)
+            found.append(exc)
+            if not isinstance(current, dict) or key not in current:  # the table itself: nothing more to check
+                return _in_form_order(found, where)
+            current = {k: v for k, v in current.items() if k != key}  # its default, to check the rest
+    bad = {exc.where for exc in found}
     for (key,), sub in secret_properties(SCHEMA):
+        if f"{where}.{key}" in bad:
+            continue
         try:
             check_secret(slug, settings.get(key), f"{where}.{key}", reference_only=bool(sub.get("x-reference-only")),
                          label=sub.get("title"))
@@ -119,11 +128,11 @@ def problems(value, where: str, slug: str) -> list[ValidationError]:
         return _in_form_order(found, where)
     bad = {exc.where for exc in found}
     url = settings["bsre_url"]
-    if url and not url.startswith(("http://", "https://")):
+    if url and f"{where}.bsre_url" not in bad and not url.startswith(("http://", "https://")):
         found.append(ValidationError(f"'{url}' is not an http(s) URL", where=f"{where}.bsre_url", code="signer_config",
                                      local=_l("%(url)s is not an address that starts with http:// or https://.",
                                               url=url)))
-    if not settings["nik"]:
+    if not settings["nik"] and f"{where}.nik" not in bad:
         found.append(ValidationError("a BSrE signer needs the signer's NIK (16 digits, or env:NAME)",
                                      where=f"{where}.nik", code="signer_config",
                                      local=_l("A BSrE signer needs the signer's NIK (16 digits, or env:NAME).")))
@@ -136,21 +145,26 @@ def problems(value, where: str, slug: str) -> list[ValidationError]:
 
             if is_reference(settings["nik"]):  # the secret's value is not echoed
                 message = f"the NIK in {settings['nik']} is not valid: {english(exc.message)}"
-                local = _l("The NIK in %(name)s is not valid: %(reason)s", name=settings["nik"], reason=exc.message)
+                local = _l("The NIK in %(name)s is not valid: %(reason)s.", name=settings["nik"], reason=exc.message)
             else:
                 message = f"the signer's NIK is not valid: {english(exc.message)}"
-                local = _l("The signer's NIK is not valid: %(reason)s", reason=exc.message)
+                local = _l("The signer's NIK is not valid: %(reason)s.", reason=exc.message)
             found.append(ValidationError(message, where=f"{where}.nik", code="signer_config", local=local))
-    if not (settings["passphrase"] or settings["totp"]):
+    if not (settings["passphrase"] or settings["totp"]) and not bad & {f"{where}.passphrase", f"{where}.totp"}:
         found.append(ValidationError("a BSrE signer needs a passphrase or a TOTP secret", where=f"{where}.passphrase",
                                      code="signer_config",
                                      local=_l("A BSrE signer needs a passphrase or a TOTP secret (env:NAME).")))
     return _in_form_order(found, where)
 
 
+def _key_of(exc: ValidationError, where: str) -> str:
+    """The top-level key an error of the table ``where`` names ("" for the table itself)."""
+    return (exc.where or "").removeprefix(where).lstrip(".").split(".", 1)[0]
+
+
 def _in_form_order(found: list, where: str) -> list:
     order = list(SCHEMA["properties"])
-    key = lambda exc: exc.where.removeprefix(where).lstrip(".").split(".", 1)[0]  # noqa: E731
+    key = lambda exc: _key_of(exc, where)  # noqa: E731
     return sorted(found, key=lambda exc: order.index(key(exc)) if key(exc) in order else len(order))
 
 
