@@ -92,3 +92,51 @@ def test_an_officer_filters_takes_and_resolves_with_a_photo_on_a_phone(app, brow
         assert complaint.status_note == TEMPLATE + " Terima kasih." and len(complaint.photos) == 1
         assert audit_actions(tenant, target)[-4:] == [
             "complaints.assigned", "complaints.in_progress", "complaints.resolved", "complaints.fix_photos"]
+
+
+@pytest.mark.parametrize("language, clock", [("id-ID", r"\d\d\.\d\d"), ("en-GB", r"\d\d:\d\d")])
+def test_the_cards_dates_and_a_bad_query_on_a_phone(app, browser, live_server, create_tenant, create_user,
+                                                     screenshot, language, clock):
+    """The cards' dates read "15 Jul 2026 07.30 WITA" (never "7/15/26, 7:30 AM") and stay on screen;
+    a page 0 or an impossible date shows the queue with the message at the top, the filters kept."""
+    import re
+
+    tenant = create_tenant(modules={"complaints": SETTINGS}, agencies=AGENCIES, districts=DISTRICTS)
+    email = create_user(tenant, "officer", agency="DLH", email=f"{unique('dlh')}@example.test")
+    with app.app_context(), tenant_scope(tenant):
+        services.file_complaint(tenant, None, services.Filing(category="SAMPAH", description="Sampah di pasar"),
+                                "portal")
+        db.session.commit()
+    base = f"{live_server.url}/t/{tenant.slug}"
+    context = browser.new_context(locale=language, viewport=PHONE)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sign_in(page, base, email)
+        page.goto(f"{base}/complaints/queue")
+        card = page.locator("#queue tbody tr").first
+        for cell in ("td[data-label]:nth-last-child(2)", "td.due"):
+            text = card.locator(cell).inner_text()
+            assert re.search(rf"\d{{1,2}} \w{{3}} \d{{4}} {clock} WITA", text), text
+            box = card.locator(cell).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert fits_the_phone(page)
+
+        answer = page.goto(f"{base}/complaints/queue?page=0&category=SAMPAH")
+        assert answer is not None and answer.status == 400
+        problem = page.locator("#queue-problem")
+        expect(problem).to_be_visible()
+        assert problem.bounding_box()["y"] < PHONE["height"]  # on the first screen
+        expect(page.locator("#filter-category")).to_have_value("SAMPAH")
+        with page.expect_navigation():
+            page.locator("#queue-first-page").click()
+        expect(page.locator("#queue tbody tr")).to_have_count(1)
+
+        answer = page.goto(f"{base}/complaints/queue?filed_from=2026-13-45&category=SAMPAH")
+        assert answer is not None and answer.status == 400
+        expect(page.locator("#filter-from-err")).to_be_visible()
+        expect(page.locator("#filter-category")).to_have_value("SAMPAH")
+        assert fits_the_phone(page)
+        screenshot(f"queue-bad-date-phone-{language}", of=page)
+    finally:
+        context.close()

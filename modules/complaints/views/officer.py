@@ -9,8 +9,8 @@ from flask import flash, g, redirect, render_template, request, send_file, url_f
 from werkzeug.datastructures import MultiDict
 
 from core.kit import (
-    NotFound, PamongError, User, ValidationError, current_actor, date_arg, db, page_arg, public, requires,
-    unit_of_work, utcnow,
+    NotFound, PamongError, ParameterError, User, ValidationError, current_actor, date_arg, db,
+    local_datetime, page_arg, public, requires, unit_of_work, utcnow,
 )
 
 from .. import handling, privacy, queue, services, workflow
@@ -27,15 +27,42 @@ FILTER_KEYS = ("q", "status", "category", "district", "village", "filed_from", "
 BULK_STATUSES = ("verified", "in_progress", "resolved", "rejected")
 
 
-def _filters(args, now) -> queue.Filters:
+def _filters(args, now) -> tuple[queue.Filters, list[ParameterError]]:
+    """The officer's filters, and the dates that could not be read (left out of the filters, their
+    text kept in the form by the template)."""
     q = args.get("q", "").strip()[:254]
+    bad: list[ParameterError] = []
+
+    def day(name):
+        try:
+            return date_arg(name, source=args)
+        except ParameterError as exc:
+            bad.append(exc)
+            return None
+
     return queue.Filters(
         status=args.get("status", "") or ("all" if q else "open"), category=args.get("category", "").strip(),
         district=args.get("district", "").strip(), village=args.get("village", "").strip(),
-        filed_from=date_arg("filed_from", source=args), filed_to=date_arg("filed_to", source=args),
+        filed_from=day("filed_from"), filed_to=day("filed_to"),
         assignee=args.get("assignee", "").strip(), overdue_at=now if args.get("overdue") == "1" else None,
         unread_only=args.get("unread") == "1", q=q, sort=args.get("sort", "").strip(),
-    )
+    ), bad
+
+
+def _parameter_message(exc: ParameterError) -> str:
+    """A page number or a date of the query that cannot be read, in the reader's language, without
+    the parameter's own (English) name."""
+    if exc.parameter == "page":
+        return _("There is no such page: pages are numbered from 1.")
+    if exc.parameter == "filed_from":
+        return _("“Filed from” must be a real date, written YYYY-MM-DD (for example 2026-11-30).")
+    return _("“Filed until” must be a real date, written YYYY-MM-DD (for example 2026-11-30).")
+
+
+# the filter form's element for a parameter (a problem is shown beside it and linked from the summary)
+FIELD_IDS = {"status": "filter-status", "category": "filter-category", "district": "filter-district",
+             "village": "filter-village", "assignee": "filter-assignee", "filed_from": "filter-from",
+             "filed_to": "filter-to"}
 
 
 def _filter_message(exc: ValidationError) -> str:
@@ -69,11 +96,17 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
     args = args if args is not None else request.args
     now = utcnow()
     user = current_actor().principal
-    page_number = page_arg(source=args)
-    f = _filters(args, now)
+    f, bad = _filters(args, now)
+    try:
+        page_number = page_arg(source=args)
+    except ParameterError as exc:
+        page_number = 1
+        bad.append(exc)
     cats = categories(g.tenant)
     problem, problem_field = error, ""
     try:
+        if bad:  # answered like an unknown filter value: the queue page, its filters kept, the message
+            raise ValidationError(_parameter_message(bad[0]), where=bad[0].parameter, code="invalid_parameter")
         page = queue.search(
             g.tenant, agency_ids=agency_ids, filters=f, page=page_number,
             coordinator=services.may_coordinate(g.tenant, user), actor_id=getattr(user, "id", None),
@@ -103,7 +136,8 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
         districts=units("district"), villages=units("village"), officers=officers,
         statuses=STATUSES, endpoint=endpoint, args=shown, sort=f.sort or ("due" if f.status == "open" else "-filed"),
         photo_counts=queue.photo_counts(g.tenant, page.items), assignees=queue.assignee_names(page.items),
-        when=queue.DateFormatter(g.tenant.timezone, locale()), problem=problem, problem_field=problem_field,
+        when=lambda value: local_datetime(value, "short"), problem=problem, problem_field=problem_field,
+        problem_id=FIELD_IDS.get(problem_field, ""), raw=args,
         filtered=any(k != "q" for k in shown), bulk_form=bulk,
         agencies=[n for i, n in names.items() if agency_ids is None or i in agency_ids],
     ), status_code
