@@ -90,7 +90,7 @@ def test_the_sign_in_page_says_truly_whether_a_new_confirmation_link_went_out(ap
     # nothing about the address for a wrong password or an unknown address: the usual answer
     for who, password in ((email, "a-wrong-password"), (f"{unique('nobody')}@example.test", NEW)):
         answer = _said(sign_in(client, tenant, who, password))
-        assert "Wrong e-mail or password." in answer and "Confirm" not in answer
+        assert "Wrong e-mail address, mobile number or password." in answer and "Confirm" not in answer
     assert links() == 2
 
 
