@@ -165,7 +165,8 @@ def request_reset(tenant, email: str, attempt: bool = False) -> bool:
             record(tenant, None, "auth.password_reset_requested", "user", user.email, channel="sms")
         return True
     with force_locale(_locale(user, tenant)):
-        subject = _("Choose a new password for %(tenant)s", tenant=tenant.name)
+        subject = (_("Someone tried to create an account at %(tenant)s with your address", tenant=tenant.name)
+                   if attempt else _("Choose a new password for %(tenant)s", tenant=tenant.name))
         body = _(
             "Someone tried to create an account at %(tenant)s with your address %(email)s, which has one "
             "already.\n\nIf it was you, open this link to choose a new password (it works once, for "
