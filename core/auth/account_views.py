@@ -225,7 +225,7 @@ def resend_sms(token: str):
         db.session.commit()
         flash(_("A new code is on its way by SMS."))
     else:
-        flash(_("A code was sent less than 5 minutes ago. You can ask for a new one after %(minutes)s min.",
+        flash(_("A code was sent recently. You can ask for a new one after %(minutes)s min.",
                 minutes=max(1, math.ceil(wait / 60))))
     return redirect(url_for("auth.verify_sms", token=token))
 
