@@ -13,12 +13,12 @@ from core.auth.models import User
 from core.extensions import db
 from core.testing import PASSWORD
 
-WRONG = "Surel atau kata sandi salah."  # "Wrong e-mail or password." (Indonesian first)
+WRONG = "Wrong e-mail address, mobile number or password."  # asked for in English (Accept-Language)
 
 
 def attempt(client, tenant, email, password, address="10.1.0.1"):
     return client.post(f"/t/{tenant.slug}/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+                       environ_base={"REMOTE_ADDR": address}, headers={"Accept-Language": "en"})
 
 
 def warnings_for(app, tenant, email):

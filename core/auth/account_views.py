@@ -19,6 +19,7 @@ from .forms import ConfirmForm, ForgotForm, RegisterForm, SetPasswordForm, SmsCo
 from .invitations import invite_again, request_reset, set_password_from_link
 from .permissions import public, requires
 from .registration import open_for, phone_only_allowed, register as register_account, verify as verify_account, verify_sms as check_sms_code
+from .registration import resend_sms_code, sms_code_wait
 from .service import find_user, tenant_member
 from .views import bp
 
@@ -64,7 +65,8 @@ def forgot():
             db.session.commit()
         except PamongError:  # an old account whose address the outbox refuses: the same answer anyway
             db.session.rollback()
-        return render_template("auth/forgot_sent.html", email=form.email.data.strip())
+        given = form.email.data.strip()
+        return render_template("auth/forgot_sent.html", email=given, by_sms="@" not in given)
     return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)
 
 
@@ -122,6 +124,8 @@ def register():
         abort(404)
     form = RegisterForm()
     form.phone_only = phone_only_allowed(g.tenant)
+    if form.phone_only:  # either of the two will do: neither is marked as needed
+        form.email.label.text = _("E-mail (optional)")
     if form.validate_on_submit():
         phone = (form.phone.data or "").strip() or None
         email = (form.email.data or "").strip() or None
@@ -195,7 +199,35 @@ def verify_sms(token: str):
             db.session.commit()
             flash(_("Your account is confirmed. You can sign in now."))
             return redirect(url_for("auth.login"))
-    return _private((render_template("auth/verify_sms.html", form=form), 400 if form.errors else 200))
+    return _private((render_template("auth/verify_sms.html", form=form, resend=ConfirmForm(prefix="resend"),
+                                     token=token), 400 if form.errors else 200))
+
+
+@bp.route("/register/verify-sms/<token>/resend", methods=["POST"])
+@limiter.limit(_rate)
+@public
+def resend_sms(token: str):
+    """"Send the code again" on the code page: a new code to the same number, at most one per
+    ``PAMONG_RESET_INTERVAL`` (the page says when one can be asked again). The answer does not
+    tell whether the page's account waits for a code at all."""
+    import math
+
+    _need_tenant()
+    try:
+        user = tokens.peek(tokens.SMS_CODE, token, g.tenant)
+    except tokens.TokenProblem as problem:
+        return _link_problem(problem.kind, tokens.VERIFY)
+    if not ConfirmForm(prefix="resend").validate_on_submit():
+        abort(400)
+    wait = sms_code_wait(g.tenant, user)
+    if not wait:
+        resend_sms_code(g.tenant, user)
+        db.session.commit()
+        flash(_("A new code is on its way by SMS."))
+    else:
+        flash(_("A code was sent recently. You can ask for a new one after %(minutes)s min.",
+                minutes=max(1, math.ceil(wait / 60))))
+    return redirect(url_for("auth.verify_sms", token=token))
 
 
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])

@@ -133,9 +133,11 @@ def _recently_sent(tenant, ref: str) -> bool:
     return resend_wait(tenant, ref) > 0
 
 
-def request_reset(tenant, email: str) -> bool:
+def request_reset(tenant, email: str, attempt: bool = False) -> bool:
     """"Forgot password" for ``email`` in ``tenant``: a reset link by e-mail (by SMS for an account
     registered with a mobile number only, ``email`` then that number) if an active account has that address and none was sent to it in the last ``PAMONG_RESET_INTERVAL`` seconds.
+    With ``attempt`` (someone registered with the address or number of an existing account) the one
+    message says so: if it was the owner, the link chooses a new password.
     Returns whether a message went out; callers must not show it (the answer is the same for
     every address). Audited as ``auth.password_reset_requested`` when a message goes out."""
     user = find_user(email or "")
@@ -151,15 +153,26 @@ def request_reset(tenant, email: str) -> bool:
     channel, to = contact_of(user)
     if channel == "sms":  # an account registered with a mobile number only
         with force_locale(_locale(user, tenant)):
-            body = _("%(tenant)s: to choose a new password open %(link)s (for %(minutes)s minutes). Not you? "
-                     "Ignore this.", tenant=tenant.name, link=link, minutes=minutes)
+            if attempt:
+                body = _("%(tenant)s: someone tried to create an account with your number, which has one "
+                         "already. If it was you, choose a new password: %(link)s (for %(minutes)s minutes). "
+                         "Not you? Ignore this.", tenant=tenant.name, link=link, minutes=minutes)
+            else:
+                body = _("%(tenant)s: to choose a new password open %(link)s (for %(minutes)s minutes). Not you? "
+                         "Ignore this.", tenant=tenant.name, link=link, minutes=minutes)
         notify(tenant, "sms", to, body, ref=ref)
         with tenant_scope(tenant):
             record(tenant, None, "auth.password_reset_requested", "user", user.email, channel="sms")
         return True
     with force_locale(_locale(user, tenant)):
-        subject = _("Choose a new password for %(tenant)s", tenant=tenant.name)
+        subject = (_("Someone tried to create an account at %(tenant)s with your address", tenant=tenant.name)
+                   if attempt else _("Choose a new password for %(tenant)s", tenant=tenant.name))
         body = _(
+            "Someone tried to create an account at %(tenant)s with your address %(email)s, which has one "
+            "already.\n\nIf it was you, open this link to choose a new password (it works once, for "
+            "%(minutes)s minutes):\n%(link)s\n\nIf it was not you, ignore this message: your password stays "
+            "as it is.", email=user.email, tenant=tenant.name, minutes=minutes, link=link,
+        ) if attempt else _(
             "Someone asked to choose a new password for the account %(email)s at %(tenant)s.\n\n"
             "Open this link to choose it (it works once, for %(minutes)s minutes):\n%(link)s\n\n"
             "If it was not you, ignore this message: your password stays as it is.",

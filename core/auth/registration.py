@@ -5,9 +5,10 @@ default). ``register`` creates the account with its password but ``needs_verific
 cannot sign in (``core/auth/views.py``, ``core/auth/session.py``), so it cannot follow a complaint
 or file one signed in, until the person opens the verification link sent to the address through
 the outbox (``verify``). Registering an address that already has an account changes nothing and
-sends that address a note with a reset link instead, so the page's answer never tells whether an
-address has an account (OWASP Authentication Cheat Sheet, "Registration"). A person gets at most
-one such message per ``PAMONG_RESET_INTERVAL`` seconds.
+sends the owner one note instead (someone tried to register with your address or number; if it was
+you, here is a reset link), so the page's answer never tells whether an address has an account
+(OWASP Authentication Cheat Sheet, "Registration"). A person gets at most one such message per
+``PAMONG_RESET_INTERVAL`` seconds.
 """
 from __future__ import annotations
 
@@ -64,6 +65,33 @@ def send_sms_code(tenant, user: User, number: str) -> None:
     notify(tenant, "sms", number, body, ref=f"auth:sms-code:{user.id}")
 
 
+def sms_code_wait(tenant, user: User) -> int:
+    """Seconds before ``resend_sms_code`` sends ``user`` another code (0: it would now)."""
+    return resend_wait(tenant, f"auth:sms-code:{user.id}")
+
+
+def resend_sms_code(tenant, user: User) -> bool:
+    """"Send the code again" for an account waiting for its SMS confirmation: to the number the
+    last code went to (a phone-only account: its own number), at most one per
+    ``PAMONG_RESET_INTERVAL``. Returns whether a code was put in the outbox; an account that waits
+    for nothing (or has no number) gets none, and the caller answers the same."""
+    from ..notify.models import OutboxMessage
+    from .service import is_phone_account
+
+    if not user.needs_verification or sms_code_wait(tenant, user):
+        return False
+    number = user.email if is_phone_account(user) else None
+    if number is None:
+        with tenant_scope(tenant):
+            number = db.session.execute(
+                db.select(OutboxMessage.recipient).where(OutboxMessage.ref == f"auth:sms-code:{user.id}")
+                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(1)).scalar()
+    if not number:
+        return False
+    send_sms_code(tenant, user, number)
+    return True
+
+
 def phone_only_allowed(tenant) -> bool:
     """Whether a citizen may register in ``tenant`` with a mobile number and no e-mail address:
     the deployment sends SMS (``PAMONG_SMS_PROVIDER`` set; the console provider of the demo counts)."""
@@ -79,9 +107,9 @@ def register(tenant, email: str | None, name: str, password: str, locale: str | 
     Without ``email`` (where ``phone_only_allowed``) the account signs in with the number
     (``service.create_phone_user``); one of the two is needed.
 
-    Returns the new user, or None when the address (or number) had an account already (it is
-    sent a reset link instead, and ``phone`` a code that verifies nothing; the caller answers the
-    same). Raises NotFound when the tenant does not allow registration, ValidationError for a bad
+    Returns the new user, or None when the address (or number) had an account already (its owner
+    is sent one note with a reset link instead, ``request_reset(..., attempt=True)``, and no code;
+    the caller answers the same). Raises NotFound when the tenant does not allow registration, ValidationError for a bad
     address (where="EMAIL", also when both are missing: code "contact_required"), phone
     (where="phone") or a short password (where="password"). Audited as ``auth.register``."""
     from flask_babel import lazy_gettext as _l
@@ -95,9 +123,7 @@ def register(tenant, email: str | None, name: str, password: str, locale: str | 
     number = normalise_phone(phone, where="phone") if phone else None
     existing = find_user(email or number)
     if existing is not None:
-        request_reset(tenant, existing.email)
-        if number:
-            send_sms_code(tenant, existing, number)
+        request_reset(tenant, existing.email, attempt=True)
         return None
     if email is None:
         user = create_phone_user(number, name=name.strip()[:200])
@@ -120,8 +146,8 @@ def verify_sms(tenant, token: str, code: str) -> User:
     """Check the SMS ``code`` for the account that the page's ``token`` (purpose ``SMS_CODE``)
     names. Raises ``tokens.TokenProblem`` (bad or expired page) or ValidationError where="code"
     (wrong code: counted like a wrong password, ``core/auth/throttle.py``, so guessing slows down;
-    code "waiting" while the account waits). An account that needed no verification is left as it
-    is. Audited as ``auth.verified`` (channel sms)."""
+    code "waiting" while the account waits). An account that needs no verification was sent no
+    code (``register`` sends its owner a note instead): any code is wrong for it. Audited as ``auth.verified`` (channel sms)."""
     import hmac
 
     from . import throttle
@@ -129,14 +155,14 @@ def verify_sms(tenant, token: str, code: str) -> User:
     user = tokens.peek(tokens.SMS_CODE, token, tenant)
     if throttle.waiting(user):
         raise ValidationError("wait a few minutes before trying again", where="code", code="waiting")
-    if not hmac.compare_digest(tokens.sms_code(tenant, user), "".join((code or "").split())):
+    if not user.needs_verification or not hmac.compare_digest(tokens.sms_code(tenant, user),
+                                                                "".join((code or "").split())):
         throttle.record_failure(user, tenant)
         raise ValidationError("is not the code we sent", where="code", code="wrong_code")
-    if user.needs_verification:
-        user.needs_verification = False
-        tokens.spend(user)
-        with tenant_scope(tenant):
-            record(tenant, user, "auth.verified", "user", user.email, channel="sms")
+    user.needs_verification = False
+    tokens.spend(user)
+    with tenant_scope(tenant):
+        record(tenant, user, "auth.verified", "user", user.email, channel="sms")
     return user
 
 

@@ -57,6 +57,11 @@ def create_phone_user(number: str, name: str = "") -> User:
 
 def create_user(email: str, name: str = "", password: str | None = None, operator: bool = False) -> User:
     email = email.strip().lower()
+    if email and "@" not in email and re.match(r"^\+?[0-9][0-9 ().-]{6,30}$", email):
+        # a mobile number: only a citizen who registered with it has an account that signs in with one
+        raise ValidationError(f"no account signs in with the number '{email}'", where="EMAIL", code="unknown_phone",
+                              local=_l("No account signs in with this mobile number: give the e-mail address of "
+                                       "someone new, or the number of a citizen who registered with it."))
     if not EMAIL.match(email):
         raise ValidationError(f"'{email}' is not an e-mail address", where="EMAIL",
                               local=_l("This is not a valid e-mail address."))

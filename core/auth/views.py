@@ -42,19 +42,23 @@ def _unverified(user) -> str:
         return _("Confirm your e-mail address first: a new link is on its way to it now.")
     minutes = max(1, math.ceil(verification_wait(g.tenant, user) / 60))
     return _("Confirm your e-mail address first: open the link we sent to it recently. You can get a new one "
-             "by signing in again in %(minutes)s min.", minutes=minutes)
+             "by signing in again after %(minutes)s min.", minutes=minutes)
 
 
 def _sms_code_page(user) -> str:
     """A phone-only account not yet confirmed, signing in with the right password: a new code by
-    SMS (at most one per ``PAMONG_RESET_INTERVAL``) and the page to type it."""
+    SMS (at most one per ``PAMONG_RESET_INTERVAL``) and the page to type it, which says which of
+    the two happened (like ``_unverified`` for an e-mail address)."""
     from . import tokens
-    from .invitations import resend_wait
-    from .registration import send_sms_code
+    from .registration import resend_sms_code, sms_code_wait
 
-    if not resend_wait(g.tenant, f"auth:sms-code:{user.id}"):
-        send_sms_code(g.tenant, user, user.email)
+    if resend_sms_code(g.tenant, user):
         db.session.commit()
+        flash(_("Your account is not confirmed yet: a new code is on its way to your number by SMS now."))
+    else:
+        minutes = max(1, math.ceil(sms_code_wait(g.tenant, user) / 60))
+        flash(_("Your account is not confirmed yet: type the code we sent to your number recently. You can ask "
+                "for a new one after %(minutes)s min.", minutes=minutes))
     return url_for("auth.verify_sms", token=tokens.make(tokens.SMS_CODE, g.tenant, user))
 
 
@@ -83,7 +87,7 @@ def login():
         if user is not None and user.active and not waiting:
             throttle.record_failure(user, g.tenant)
         # the same answer for an unknown address, a wrong password and an account that waits
-        form.password.errors.append(_("Wrong e-mail or password."))
+        form.password.errors.append(_("Wrong e-mail address, mobile number or password."))
     return render_template("auth/login.html", form=form)
 
 
