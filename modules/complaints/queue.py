@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from sqlalchemy.orm import defer
 
 from core.kit import User, ValidationError, custom_plans, db, tenant_scope
@@ -283,21 +282,3 @@ def assignee_names(complaints: list) -> dict[int, str]:
         return {}
     rows = db.session.execute(db.select(User.id, User.name, User.email).where(User.id.in_(ids))).all()
     return {uid: (name or email) for uid, name, email in rows}
-
-
-class DateFormatter:
-    """Formats a page's UTC times in one zone and locale, resolved once for the request (not per
-    row as ``local_datetime`` does through Flask-Babel)."""
-
-    def __init__(self, timezone: str, locale: str, fmt: str = "short"):
-        self.zone, self.locale, self.fmt = ZoneInfo(timezone), str(locale), fmt
-        from babel import Locale
-
-        self._locale = Locale.parse(self.locale)
-
-    def __call__(self, value: datetime | None, fmt: str | None = None) -> str:
-        if value is None:
-            return ""
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=ZoneInfo("UTC"))
-        return format_datetime(value, fmt or self.fmt, tzinfo=self.zone, locale=self._locale)
