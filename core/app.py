@@ -89,8 +89,10 @@ def _connection_setup(app: Flask):
         else:
             # Wall two: every connection of the app runs as a role subject to RLS (core/rls.py).
             from .rls import assume_app_role
+            from .tenancy.scope import APP_ROLE_INFO
 
             assume_app_role(dbapi_conn, cursor, config["PAMONG_DB_APP_ROLE"], bool(config.get("PAMONG_DEMO")))
+            record.info[APP_ROLE_INFO] = config["PAMONG_DB_APP_ROLE"]  # what a transaction switches back to
         cursor.close()
 
     return on_connect

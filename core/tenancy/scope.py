@@ -215,7 +215,7 @@ _SET = "SELECT set_config('pamong.tenant_ids', %s, true)"
 # read once per connection (``current_user`` before any switch: the restricted role, never the
 # demo's owner, whose session already switched to it on connecting).
 _SET_ROLE = "SELECT set_config('pamong.tenant_ids', %s, true), set_config('role', %s, true)"
-_APP_ROLE = "pamong_app_role"  # connection.info: the app's restricted role on this connection
+_APP_ROLE = APP_ROLE_INFO = "pamong_app_role"  # connection.info: the app's restricted role (set on connect)
 _SWITCHED = "pamong_role_switched"  # connection.info: this transaction may be in the several-tenants role
 
 
@@ -269,8 +269,8 @@ def _send_setting(connection, setting: str) -> None:
     if "," in setting:
         from ..rls import several_tenants_role
 
-        if _APP_ROLE not in info:  # read before the connection's first switch: the app role itself
-            info[_APP_ROLE] = dbapi.execute("SELECT current_user").fetchone()[0]
+        if _APP_ROLE not in info:  # a connection the app's connect hook did not make (core/app.py): read
+            info[_APP_ROLE] = dbapi.execute("SELECT current_user").fetchone()[0]  # before its first switch
         dbapi.execute(_SET_ROLE, (setting, several_tenants_role(info[_APP_ROLE])))
         info[_SWITCHED] = True
     elif info.get(_SWITCHED) and info.get(_APP_ROLE):

@@ -167,7 +167,9 @@ def test_each_employee_gets_their_own_punches_and_the_inactive_none(app_ctx, cre
 
 
 def _andi_lines(tenant, run):
-    andi = next(r for r in results(tenant, run).values() if r.ceiling == 10_000_000)
+    # Andi and Muhammad share the JF-AHLI ceiling: Andi is the first imported (the lower employee id),
+    # not whichever of the two the database happens to return first
+    andi = min((r for r in results(tenant, run).values() if r.ceiling == 10_000_000), key=lambda r: r.employee_id)
     return andi, {line["code"]: line for line in andi.lines}
 
 
