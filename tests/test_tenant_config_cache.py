@@ -72,3 +72,56 @@ def test_the_audit_chain_moving_is_not_a_configuration_change(app, create_tenant
         db.session.get(Tenant, tenant.id).name = "Kota Berganti Nama"
         db.session.commit()
         assert db.session.get(Tenant, tenant.id).config_version == version + 1
+
+
+def test_a_permission_withdrawn_in_one_worker_is_refused_in_the_other_at_its_next_request(
+        app, other_worker, create_tenant, create_user, login):
+    from core.auth.service import set_role_permission
+
+    tenant = create_tenant(modules={"notes": {}})
+    email = create_user(tenant, role="admin")
+    client = other_worker.test_client()
+    login(client, email, tenant)
+    assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "a"}).status_code == 201  # grants cached
+    known = {"notes.write": {}}
+    with app.app_context():
+        set_role_permission(db.session.get(Tenant, tenant.id), "admin", "notes.write", False, None, known)
+        db.session.commit()
+    assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "b"}).status_code == 403
+    with app.app_context():
+        set_role_permission(db.session.get(Tenant, tenant.id), "admin", "notes.write", True, None, known)
+        db.session.commit()
+    assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "c"}).status_code == 201
+
+
+def test_a_signed_in_page_reads_grants_and_units_from_memory(app, client, create_tenant, create_user, login):
+    tenant = create_tenant(modules={"notes": {}})
+    login(client, create_user(tenant, role="admin"), tenant)
+    client.post(f"/t/{tenant.slug}/notes/new", data={"text": "warm"})
+    with sql_statements(app) as seen:
+        assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "a"}).status_code == 201
+    assert not [s for s in seen if "role_permissions" in s or "org_units" in s], seen
+    assert len([s for s in seen if "FROM memberships" in s]) == 1, seen  # roles and agencies: one read
+
+
+def test_units_renamed_by_one_worker_are_read_afresh_by_the_other(app, other_worker, create_tenant):
+    from core.tenancy.config_cache import org_units
+    from core.tenancy.models import OrgUnit
+
+    tenant = create_tenant()
+    with app.app_context():
+        with service.tenant_scope(tenant):
+            db.session.add(OrgUnit(kind="agency", code="DPKP", name="Zz Dinas Perumahan"))
+            db.session.commit()
+    with other_worker.app_context():
+        assert [u.name for u in org_units(tenant, "agency")][-1] == "Zz Dinas Perumahan"  # by name
+    with app.app_context():
+        with service.tenant_scope(tenant):
+            unit = db.session.execute(db.select(OrgUnit).where(OrgUnit.code == "DPKP")).scalar_one()
+            unit.name, unit.active = "Zz DPKP Kota", False
+            db.session.commit()
+    with other_worker.app_context():
+        assert "DPKP" not in {u.code for u in org_units(tenant, "agency")}  # inactive: left out by default
+        assert [u.name for u in org_units(tenant, "agency", active_only=False) if u.code == "DPKP"] == ["Zz DPKP Kota"]
+        with pytest.raises(TypeError):
+            org_units(tenant, active_only=False)[0].extra["x"] = 1  # snapshots: nothing kept can be changed

@@ -9,6 +9,8 @@ import functools
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..tenancy.scope import read_scope
@@ -66,15 +68,38 @@ def signed_in(view):
     return wrapper
 
 
+_MEMBERSHIPS = "_pamong_memberships"  # g: (user id, tenant id) -> the rows memberships_of read
+
+
+def memberships_of(user: User, tenant) -> tuple:
+    """The user's memberships in ``tenant`` and in its parent (a province's auditor): ``(tenant_id,
+    role, agency_id)`` rows. Read once per request (roles, permissions and the agencies an officer
+    serves all come from them: issue 11); a flush that changes any membership drops the copy."""
+    key = (user.id, tenant.id)
+    cache = g.setdefault(_MEMBERSHIPS, {}) if _in_request() else {}
+    if key not in cache:
+        scope = [tenant] + ([tenant.parent] if tenant.parent_id else [])
+        with read_scope(scope):
+            cache[key] = tuple(tuple(row) for row in db.session.execute(
+                db.select(Membership.tenant_id, Membership.role, Membership.agency_id)
+                .where(Membership.user_id == user.id)
+            ))
+    return cache[key]
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_memberships(session, flush_context, instances):
+    """Roles or agencies changed in this request: read them afresh (and the permissions they give)."""
+    if _in_request() and any(isinstance(o, Membership) for o in (*session.new, *session.dirty, *session.deleted)):
+        g.pop(_MEMBERSHIPS, None)
+        g.pop("_pamong_permissions", None)
+
+
 def roles_of(user: User, tenant) -> set[str]:
     """The user's roles in ``tenant``; an auditor of a province is an auditor of its children."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    scope = [tenant] + ([tenant.parent] if tenant.parent_id else [])
-    with read_scope(scope):
-        rows = db.session.execute(
-            db.select(Membership.tenant_id, Membership.role).where(Membership.user_id == user.id)
-        ).all()
+    rows = [(tenant_id, role) for tenant_id, role, _agency in memberships_of(user, tenant)]
     roles = {IMPLICIT_ROLE}
     for tenant_id, role in rows:
         if tenant_id == tenant.id:
@@ -93,11 +118,9 @@ def permissions_of(user: User, tenant) -> set[str]:
 
             cache[key] = set(manager().all_permissions())
         else:
-            roles = roles_of(user, tenant)
-            with read_scope([tenant]):
-                cache[key] = set(db.session.execute(
-                    db.select(RolePermission.permission).where(RolePermission.role.in_(roles))
-                ).scalars())
+            from ..tenancy.config_cache import granted
+
+            cache[key] = granted(tenant, roles_of(user, tenant))
     return cache[key]
 
 

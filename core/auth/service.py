@@ -279,13 +279,12 @@ def token_for(tenant, token: str) -> ApiToken | None:
 
 
 def agencies_of(user: User, tenant) -> set[int]:
-    """The ids of the agencies (org units) ``user`` is an officer of in ``tenant``."""
-    with tenant_scope(tenant):
-        return set(db.session.execute(
-            db.select(Membership.agency_id).where(
-                Membership.user_id == user.id, Membership.role == "officer", Membership.agency_id.is_not(None)
-            )
-        ).scalars())
+    """The ids of the agencies (org units) ``user`` is an officer of in ``tenant`` (from the
+    memberships the request has read already: ``permissions.memberships_of``)."""
+    from .permissions import memberships_of
+
+    return {agency_id for tenant_id, role, agency_id in memberships_of(user, tenant)
+            if tenant_id == tenant.id and role == "officer" and agency_id is not None}
 
 
 def members_of(tenant, role: str, agency_id: int | None = None) -> list[User]:

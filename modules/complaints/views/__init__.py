@@ -12,7 +12,7 @@ from flask import Blueprint, g, send_file, session
 from flask_babel import format_decimal, get_locale
 from wtforms import Field
 
-from core.kit import OrgUnit, ValidationError, db, public
+from core.kit import ValidationError, org_units, public
 
 from ..labels import DOMAIN, gettext as _
 from ..settings import categories, settings_of
@@ -88,14 +88,14 @@ def locale() -> str:
     return str(get_locale() or "id")
 
 
-def units(kind: str) -> list[OrgUnit]:
-    return list(db.session.execute(
-        db.select(OrgUnit).where(OrgUnit.kind == kind, OrgUnit.active.is_(True)).order_by(OrgUnit.name)
-    ).scalars())
+def units(kind: str) -> list:
+    """The request's tenant's active units of ``kind``, by name (the core's cached snapshots)."""
+    return org_units(g.tenant, kind)
 
 
 def unit_names() -> dict[int, str]:
-    return {u.id: u.name for u in db.session.execute(db.select(OrgUnit)).scalars()}
+    """Every unit's name by id, inactive ones included (old complaints still name them)."""
+    return {u.id: u.name for u in org_units(g.tenant, active_only=False)}
 
 
 def fill_choices(form) -> None:
