@@ -69,6 +69,7 @@ def init_extensions(app: Flask) -> None:
         default_translation_directories=str(i18n.CORE_TRANSLATIONS),
     )
     babel.date_formats = i18n.LocaleDateFormats(babel.default_date_formats)  # dates as Indonesia writes them
+    i18n.install_template_gettext(app)  # templates translate through the request's catalogue, looked up once
     from .auth.session import init_login
 
     init_login(app, login_manager)

@@ -8,9 +8,12 @@ from __future__ import annotations
 from datetime import timezone
 from functools import lru_cache
 
+import flask_babel
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, format_currency, format_datetime, format_decimal, format_percent, get_locale, get_timezone
+
+from flask.globals import _cv_app
 
 from .catalogues import ModuleDomain
 from .config import ROOT
@@ -65,6 +68,38 @@ def module_domain(name: str, translations_dir) -> Domain:
     compiled on first use into the instance folder (``catalogues.py``).
     """
     return ModuleDomain(name, translations_dir, CORE_TRANSLATIONS)
+
+
+def request_translations():
+    """The catalogue Flask-Babel's ``get_translations()`` gives (the request's domain and locale),
+    remembered for the request: a page translates a hundred strings, and Flask-Babel looks the
+    domain, the locale and its name up again for each (issue 11.4). A new domain (a module's
+    guard) or a refreshed locale is a new pair of objects, so the memo is taken afresh."""
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return flask_babel.get_translations()
+    state = ctx.g.__dict__.get("_flask_babel")
+    memo = ctx.g.__dict__.get("_pamong_translations")
+    if memo is not None and state is not None and memo[0] is getattr(state, "babel_domain", None) \
+            and memo[1] is getattr(state, "babel_locale", None):
+        return memo[2]
+    translations = flask_babel.get_translations()
+    state = ctx.g.__dict__.get("_flask_babel")
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        ctx.g._pamong_translations = (getattr(state, "babel_domain", None), state.babel_locale, translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates' ``_``/``gettext``/``ngettext``/``pgettext`` through ``request_translations``
+    (the same catalogues and newstyle formatting as Flask-Babel's own, installed in their place)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
 
 
 def rupiah(amount: int) -> str:
@@ -164,13 +199,15 @@ def local_datetime(value, fmt: str = "medium", zone: bool = True) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    locale = get_locale()
+    ctx = _cv_app.get(None)
+    state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    locale = getattr(state, "babel_locale", None) or get_locale()  # what Flask-Babel chose for the request
     if locale is None:  # outside a request: Flask-Babel's defaults
         text = format_datetime(value, fmt)
         return f"{text} {zone_name(_current_zone(), value)}" if zone else text
     # straight to Babel with the request's locale and zone (Flask-Babel's own path costs about as much
     # again per call, which a 50-row list pays 100 times: issue 11.4)
-    tz = get_timezone()
+    tz = getattr(state, "babel_tzinfo", None) or get_timezone()
     text = babel_dates.format_datetime(value, _pattern(locale.language, fmt), tzinfo=tz, locale=locale)
     return f"{text} {zone_name(str(tz), value)}" if zone else text
 
