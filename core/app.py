@@ -44,7 +44,9 @@ def create_app(config: dict | None = None, extra_plugins=()) -> Flask:
     register_favicon(app)
     configure_errors(app)
     manager.hook.register_commands(cli=app.cli)
-    app.wsgi_app = TrustedProxies(app, PathPrefixMiddleware(app.wsgi_app))
+    from .public_cache import CachedAnswers
+
+    app.wsgi_app = TrustedProxies(app, PathPrefixMiddleware(CachedAnswers(app, app.wsgi_app)))
     return app
 
 

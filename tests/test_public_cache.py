@@ -81,3 +81,33 @@ def test_the_in_app_cache_never_serves_one_tenant_for_another(app, memory_cache,
     assert "<h1>Kota Dua</h1>" in client.get("/", headers={"Host": second.domains[0].host}).get_data(as_text=True)
     english = client.get(f"/t/{first.slug}/", headers={"Accept-Language": "en"})
     assert english.status_code == 200 and len(memory_cache) == 5
+
+
+def test_a_cache_hit_is_answered_before_flask_without_any_sql(app, memory_cache, create_tenant):
+    from core.testing import sql_statements
+
+    tenant = create_tenant(name="Kota Tembolok")
+    client = app.test_client()
+    first = client.get(f"/t/{tenant.slug}/")
+    seen_requests = []
+
+    def count():  # a hit never reaches Flask's request handling
+        seen_requests.append(1)
+
+    app.before_request_funcs.setdefault(None, []).append(count)
+    try:
+        with sql_statements(app) as seen:
+            hit = client.get(f"/t/{tenant.slug}/")
+            head = client.head(f"/t/{tenant.slug}/")
+    finally:
+        app.before_request_funcs[None].remove(count)
+    assert seen == [] and seen_requests == []
+    assert hit.get_data() == first.get_data() and hit.headers["Cache-Control"] == "public, max-age=60"
+    assert head.status_code == 200 and head.get_data() == b""
+    # a session cookie, however it got there, goes past the cache to Flask (and is not kept)
+    _rename(app, tenant, "Kota Baru Tembolok")
+    with_cookie = app.test_client()
+    with_cookie.set_cookie(app.config.get("SESSION_COOKIE_NAME", "session"), "x")
+    assert "<h1>Kota Baru Tembolok</h1>" in with_cookie.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    assert "<h1>Kota Tembolok</h1>" in client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    assert len(memory_cache) == 1
