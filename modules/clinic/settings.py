@@ -63,6 +63,12 @@ CLINIC = {
                         "description": "Days this clinic alone is closed (YYYY-MM-DD)"},
         "polis": {"x-label": {"id": "Poli", "en": "Polis"}, "type": "array", "minItems": 1, "items": POLI},
         "practitioners": {"x-label": {"id": "Tenaga kesehatan", "en": "Practitioners"}, "type": "array", "items": PRACTITIONER},
+        "desk_positions": {"x-label": {"id": "Jabatan petugas loket", "en": "Desk positions"}, "x-help": {"id": "Kode jabatan, satu per baris: pemegangnya (juga Plt.) melayani loket puskesmas ini.", "en": "Position codes, one a line: their holders (acting ones too) work this clinic's desk."},
+                           "type": "array", "items": {"type": "string", "x-ref": "position", "maxLength": 32},
+                           "description": "Positions whose holders work this clinic's desk"},
+        "desk_staff": {"x-label": {"id": "Petugas loket (e-mail)", "en": "Desk staff (e-mail)"}, "x-help": {"id": "E-mail akun, satu per baris: petugas loket puskesmas ini.", "en": "Account e-mails, one a line: this clinic's desk staff."},
+                       "type": "array", "items": {"type": "string", "maxLength": 200},
+                       "description": "E-mails of the accounts that work this clinic's desk"},
     },
 }
 SCHEMA = {
@@ -125,6 +131,8 @@ class Clinic:
     closed_days: frozenset
     polis: tuple[Poli, ...]
     practitioners: tuple[Practitioner, ...]
+    desk_positions: tuple[str, ...] = ()
+    desk_staff: frozenset = frozenset()  # e-mails, lower case
 
     def poli(self, code: str) -> Poli | None:
         code = (code or "").strip().upper()
@@ -145,7 +153,9 @@ def _clinic(raw: dict) -> Clinic:
                                tuple(r.get("polis", ())), r.get("ihs_number", ""))
                   for r in raw.get("practitioners", ()))
     return Clinic(raw["code"], raw["name"], raw.get("address", ""), raw.get("satusehat_org_id", ""),
-                  frozenset(date.fromisoformat(d) for d in raw.get("closed_days", ())), polis, staff)
+                  frozenset(date.fromisoformat(d) for d in raw.get("closed_days", ())), polis, staff,
+                  tuple(raw.get("desk_positions", ())),
+                  frozenset((e or "").strip().lower() for e in raw.get("desk_staff", ()) if (e or "").strip()))
 
 
 def settings_of(tenant) -> dict:
@@ -169,6 +179,11 @@ def is_open(tenant, clinic: Clinic, poli: Poli, day: date) -> bool:
     return calendar_of(tenant).holiday_name(day) is None
 
 
+def _is_email(text: str) -> bool:
+    text = text.strip()
+    return text.count("@") == 1 and not text.startswith("@") and not text.endswith("@")
+
+
 def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot check: codes unique, session hours in order, closed days real dates,
     practitioners' polis existing. ``ValidationError(where="modules.clinic.settings.clinics[i]...")``."""
@@ -183,6 +198,9 @@ def check_settings(tenant, settings: dict) -> None:
                 date.fromisoformat(d)
             except ValueError:
                 raise ValidationError(f"'{d}' is not a date (YYYY-MM-DD)", where=where + ".closed_days") from None
+        for j, email in enumerate(raw.get("desk_staff", [])):
+            if not _is_email(email):
+                raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.desk_staff[{j}]")
         codes, letters = set(), set()
         for j, poli in enumerate(raw["polis"]):
             pw = f"{where}.polis[{j}]"
@@ -195,7 +213,7 @@ def check_settings(tenant, settings: dict) -> None:
                     raise ValidationError("a session must start before it ends", where=f"{pw}.sessions[{k}]")
         for j, person in enumerate(raw.get("practitioners", [])):
             email = person.get("email", "")
-            if email and (email.count("@") != 1 or email.startswith("@") or email.endswith("@")):
+            if email and not _is_email(email):
                 raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.practitioners[{j}].email")
             unknown = set(person.get("polis", [])) - codes
             if unknown:

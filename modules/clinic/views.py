@@ -41,8 +41,10 @@ def index():
     return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm())
 
 
-def place_choices(tenant) -> list[tuple[str, str]]:
-    return [(f"{c.code}/{p.code}", f"{c.name} — {p.name}") for c in clinics(tenant) for p in c.polis]
+def place_choices(tenant, only: str | None = None) -> list[tuple[str, str]]:
+    """``[("PKM-A/UMUM", "Puskesmas Satu — Poli Umum"), ...]``: every clinic's polis, or ``only`` one clinic's."""
+    return [(f"{c.code}/{p.code}", f"{c.name} — {p.name}") for c in clinics(tenant) if only in (None, c.code)
+            for p in c.polis]
 
 
 def register_with(form: RegisterForm, channel: str):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from core.testing import PASSWORD
 
-from .fixtures import NIK_A, SETTINGS
+from .fixtures import DESK_A, NIK_A, SETTINGS
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -22,7 +22,7 @@ def test_phone_registration_desk_call_and_board(app, browser, live_server, creat
                                                screenshot):
     with app.app_context():
         tenant = create_tenant(modules={"clinic": SETTINGS})
-        desk_email = create_user(tenant, role="officer", agency="DLH")
+        desk_email = create_user(tenant, role="officer", agency="DLH", email=DESK_A)
     base = f"{live_server.url}/t/{tenant.slug}"
 
     phone = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
