@@ -20,6 +20,7 @@ from .labels import lazy_gettext as _l
 
 CODE = "^[A-Z0-9][A-Z0-9_-]{0,19}$"
 HHMM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+REFERENCE_ONLY = {"secret": True, "x-reference-only": True}  # env:NAME only (core/tenant_secrets.py)
 
 SESSION = {
     "type": "object", "additionalProperties": False, "required": ["days", "start", "end"],
@@ -82,8 +83,15 @@ SCHEMA = {
         "satusehat_url": {"x-label": {"id": "Alamat FHIR SATUSEHAT", "en": "SATUSEHAT FHIR base URL"}, "x-help": {"id": "Bawaan: sandbox.", "en": "Default: the sandbox."}, "type": "string", "maxLength": 300,
                           "default": "https://api-satusehat-stg.dinkes.go.id/fhir-r4/v1",
                           "title": _l("SATUSEHAT FHIR base URL (sandbox by default)")},
-        "satusehat_token": {"x-label": {"id": "Token akses SATUSEHAT", "en": "SATUSEHAT access token"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "default": "", "secret": True,
-                            "title": _l("SATUSEHAT access token (env:NAME)")},
+        "satusehat_auth_url": {"x-label": {"id": "Alamat OAuth2 SATUSEHAT", "en": "SATUSEHAT OAuth2 URL"}, "x-help": {"id": "Token diminta di <alamat>/accesstoken. Bawaan: sandbox.", "en": "The token is asked at <URL>/accesstoken. Default: the sandbox."}, "type": "string", "maxLength": 300,
+                               "default": "https://api-satusehat-stg.dinkes.go.id/oauth2/v1",
+                               "title": _l("SATUSEHAT OAuth2 URL (sandbox by default)")},
+        "satusehat_client_id": {"x-label": {"id": "Client ID SATUSEHAT", "en": "SATUSEHAT client ID"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY,
+                                "title": _l("SATUSEHAT client ID (env:NAME)")},
+        "satusehat_client_secret": {"x-label": {"id": "Client secret SATUSEHAT", "en": "SATUSEHAT client secret"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY,
+                                    "title": _l("SATUSEHAT client secret (env:NAME)")},
+        "satusehat_token": {"x-label": {"id": "Token akses SATUSEHAT tetap", "en": "Fixed SATUSEHAT access token"}, "x-help": {"id": "env:NAMA; hanya bila tanpa client ID (uji coba).", "en": "env:NAME; only without a client ID (trials)."}, "type": "string", "maxLength": 2000, "default": "", **REFERENCE_ONLY,
+                            "title": _l("Fixed SATUSEHAT access token (env:NAME, without a client ID)")},
         "satusehat_sink": {"x-label": {"id": "Tujuan kiriman SATUSEHAT", "en": "Where the SATUSEHAT outbox sends"}, "x-help": {"id": "console untuk demo.", "en": "console for the demo."}, "x-choices": {"console": {"id": "Konsol (demo)", "en": "Console (demo)"}, "http": {"id": "HTTP (SATUSEHAT)", "en": "HTTP (SATUSEHAT)"}}, "enum": ["console", "http"], "default": "console",
                            "title": _l("Where the SATUSEHAT outbox sends (console for the demo)")},
     },
@@ -187,6 +195,14 @@ def _is_email(text: str) -> bool:
 def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot check: codes unique, session hours in order, closed days real dates,
     practitioners' polis existing. ``ValidationError(where="modules.clinic.settings.clinics[i]...")``."""
+    for key in ("satusehat_url", "satusehat_auth_url"):
+        url = settings.get(key, SCHEMA["properties"][key]["default"])
+        if not url.startswith(("https://", "http://")) or len(url) < 10:
+            raise ValidationError(f"'{url}' is not an http(s) URL", where=f"modules.clinic.settings.{key}")
+    if settings.get("satusehat_sink") == "http" and not settings.get("satusehat_token") and not (
+            settings.get("satusehat_client_id") and settings.get("satusehat_client_secret")):
+        raise ValidationError("the http sink needs satusehat_client_id and satusehat_client_secret (env:NAME)",
+                              where="modules.clinic.settings.satusehat_client_id")
     seen = set()
     for i, raw in enumerate(settings.get("clinics", [])):
         where = f"modules.clinic.settings.clinics[{i}]"
