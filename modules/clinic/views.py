@@ -14,6 +14,7 @@ from . import figures
 from .forms import RegisterForm, StatusForm
 from .labels import gettext as _
 from .labels import status_label
+from .models import IN_QUEUE
 from .registration import Request, book, by_code, local_time, queue_ahead
 from .settings import clinic_of, clinics
 
@@ -93,7 +94,7 @@ def status():
         visit = by_code(g.tenant, form.code.data)
         if visit is None:
             form.code.errors.append(_("No booking has that code."))
-        else:
+        elif visit.status in IN_QUEUE:  # the page shows who is ahead only while the patient waits
             with tenant_scope(g.tenant):
                 ahead = queue_ahead(visit)
     clinic = clinic_of(g.tenant, visit.clinic) if visit else None
