@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date
 
 from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow

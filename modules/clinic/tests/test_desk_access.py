@@ -6,8 +6,7 @@ import copy
 
 import pytest
 
-from core.kit import PamongError, add_position, assign_holder, db, tenant_scope
-from core.kit import OrgUnit
+from core.kit import PamongError, assign_holder, db, find_position, tenant_scope
 
 from ..models import Visit
 from .fixtures import DESK_A, NIK_A, NIK_B, SETTINGS, booked
@@ -90,7 +89,6 @@ def test_a_holder_of_the_clinics_desk_position_works_that_desk_only(app, client,
         theirs, _ = booked(tenant, clinic="PKM-B")
         ours, _ = booked(tenant, nik=NIK_B)
         holder = create_user(tenant, role="officer", agency="DINKES")
-        from core.kit import find_position
 
         with tenant_scope(tenant):
             assign_holder(tenant, find_position(tenant, "LOKET-PKM-B"), holder, None)
