@@ -52,6 +52,8 @@ def parse_args(argv=None):
     p.add_argument("--writers", type=int, default=8, help="concurrent writers (default 8)")
     p.add_argument("--checks", type=int, default=400, help="status checks measured (default 400)")
     p.add_argument("--keep", action="store_true", help="keep the scratch database")
+    p.add_argument("--trace", action="store_true", help="print the SQL of one booking and one status check")
+    p.add_argument("--profile", action="store_true", help="profile 50 more bookings in one thread (cProfile)")
     args = p.parse_args(argv)
     if not args.database_url:
         p.error("--database-url: give a postgresql:// URL (or set PAMONG_BENCH_DATABASE_URL)")
@@ -176,6 +178,35 @@ def check_gap_free(app, tenant) -> None:
             sys.exit(f"error: {clinic}: {count} bookings but numbers up to {top} ({distinct} distinct)")
 
 
+class StatementCounter:
+    """Counts the SQL statements the app's engine is sent (every thread), ``BEGIN`` and ``COMMIT``
+    included as the driver sends them; ``trace`` keeps the text of the statements while on."""
+
+    def __init__(self, engine):
+        from sqlalchemy import event
+
+        self.count, self.trace, self.lock = 0, None, threading.Lock()
+        event.listen(engine, "before_cursor_execute", self._seen)
+        event.listen(engine, "commit", self._commit)
+
+    def _seen(self, conn, cursor, statement, *args):
+        with self.lock:
+            self.count += 1
+            if self.trace is not None:
+                self.trace.append(" ".join(statement.split())[:160])
+
+    def _commit(self, conn):
+        with self.lock:
+            self.count += 1  # the COMMIT the driver sends
+            if self.trace is not None:
+                self.trace.append("COMMIT")
+
+    def take(self) -> int:
+        with self.lock:
+            count, self.count = self.count, 0
+        return count
+
+
 def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] * 1000
 
@@ -226,6 +257,48 @@ def bare_checks(engine, checks: int) -> list[float]:
     return timings
 
 
+def trace(app, tenant, counter, args) -> None:
+    """Print the statements of one more booking (at the busy clinic) and one status check."""
+    from core.extensions import db
+    from core.tenancy.scope import tenant_scope
+    from modules.clinic.registration import Request, book
+
+    counter.trace = []
+    with app.app_context(), tenant_scope(tenant):
+        visit, _ = book(tenant, None, Request(clinic="PKM-000", poli="UMUM", day=DAY, nik=nik(89_000), channel="bench"),
+                        now=NOW)
+        code = visit.booking_code
+        db.session.commit()
+    booking, counter.trace = counter.trace, []
+    app.test_client().get(f"/t/bench/clinic/status?code={code}")
+    check, counter.trace = counter.trace, None
+    for title, lines in (("one booking", booking), ("one status check", check)):
+        print(f"-- {title}: {len(lines)} statements")
+        for line in lines:
+            print("   ", line)
+
+
+def profile(app, tenant) -> None:
+    """cProfile of 50 more bookings at the busy clinic in this thread: the 30 costliest calls."""
+    import cProfile
+    import pstats
+
+    jobs = [("PKM-000", 89_100 + i) for i in range(50)]
+    profiler = cProfile.Profile()
+    from core.extensions import db
+    from core.tenancy.scope import tenant_scope
+    from modules.clinic.registration import Request, book
+
+    with app.app_context():
+        profiler.enable()
+        for clinic, i in jobs:
+            with tenant_scope(tenant):
+                book(tenant, None, Request(clinic=clinic, poli="UMUM", day=DAY, nik=nik(i), channel="bench"), now=NOW)
+                db.session.commit()
+        profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("PAMONG_DEMO", "1")
@@ -243,7 +316,7 @@ def main(argv=None) -> int:
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret-not-for-production",
                           "INSTANCE_DIR": tempfile.mkdtemp(prefix="pamong-clbench-"), **pool})
         migrate.upgrade(app)
-        quota = max(args.day_patients, args.per_clinic)
+        quota = max(args.day_patients, args.per_clinic) + 100  # room for --trace and --profile
         with app.app_context():
             doc = parse_tenant({"slug": "bench", "name": "Kota Bench", "kind": "city", "timezone": "Asia/Makassar",
                                 "domains": ["bench.example.test"], "modules": {"clinic": {
@@ -254,26 +327,43 @@ def main(argv=None) -> int:
             tenant = db.session.get(Tenant, tenant_id)
             db.session.expunge(tenant)
         engine = create_engine(url, pool_size=args.writers + 2, max_overflow=4)
+        with app.app_context():
+            ours_sql = StatementCounter(db.engine)
+        bare_sql = StatementCounter(engine)
         one_day = [("PKM-000", i) for i in range(args.day_patients)]
         spread = [(f"PKM-{c:03d}", args.day_patients + k * args.clinics + c)
                   for k in range(args.per_clinic) for c in range(args.clinics)]
         results = []
         for label, jobs in (("one clinic's day", one_day), (f"{args.clinics} clinics at once", spread)):
+            bare_sql.take()
             base_s = bare_bookings(engine, jobs, args.writers)
+            base_n = (bare_sql.take() - 5) / len(jobs)  # less the table set-up
+            ours_sql.take()
             ours_s = pamong_bookings(app, tenant, jobs, args.writers)
-            results.append((label, len(jobs), len(jobs) / base_s, len(jobs) / ours_s))
+            results.append((label, len(jobs), len(jobs) / base_s, len(jobs) / ours_s, base_n,
+                            ours_sql.take() / len(jobs)))
         check_gap_free(app, tenant)
-        base_p95, ours_p95 = p95(bare_checks(engine, args.checks)), p95(status_checks(app, tenant, args.checks))
+        bare_sql.take()
+        base_p95 = p95(bare_checks(engine, args.checks))
+        base_check_n = (bare_sql.take() - 1) / args.checks  # less the codes' read
+        ours_sql.take()
+        ours_p95 = p95(status_checks(app, tenant, args.checks))
+        ours_check_n = (ours_sql.take() - 1) / args.checks
+        if args.trace:
+            trace(app, tenant, ours_sql, args)
+        if args.profile:
+            profile(app, tenant)
         engine.dispose()
         with app.app_context():
             db.engine.dispose()
         print(f"Pamong clinic benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
               f"{args.writers} writers, one transaction per booking")
-        for label, count, base_rate, our_rate in results:
+        for label, count, base_rate, our_rate, base_n, our_n in results:
             print(f"  {label:<22} {count:6d} bookings: bare {base_rate:8.1f}/s  clinic {our_rate:8.1f}/s  "
-                  f"ratio {our_rate / base_rate:.2f}")
+                  f"ratio {our_rate / base_rate:.2f}   SQL per booking: bare {base_n:.1f}, clinic {our_n:.1f}")
         print(f"  status check p95 over {args.checks}: bare {base_p95:6.1f} ms  clinic {ours_p95:6.1f} ms  "
-              f"ratio {ours_p95 / base_p95:.2f}; every clinic's numbers 1..n without a gap")
+              f"ratio {ours_p95 / base_p95:.2f}   SQL per check: bare {base_check_n:.1f}, clinic {ours_check_n:.1f}")
+        print("  every clinic's numbers 1..n without a gap (SQL counts: statements sent and COMMITs)")
         return 0
     finally:
         if not args.keep:

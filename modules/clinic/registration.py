@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from core.kit import (
     ValidationError, audit, db, identity_lookup, issue_number, local_date, tenant_scope, utcnow, write_lock,
@@ -23,7 +23,7 @@ from core.kit import (
 from . import estimates
 from .labels import gettext as _
 from .models import CANCELLED, DONE, IN_QUEUE, MedicalRecord, Patient, Visit
-from .settings import clinic_of, is_open, settings_of
+from .settings import find_clinic, is_open, snapshot_of
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
 
@@ -57,8 +57,8 @@ def opens_at(tenant, day: date, session) -> datetime:
     return datetime.combine(day, session.start, tzinfo=ZoneInfo(tenant.timezone)).astimezone(timezone.utc)
 
 
-def _place(tenant, req: Request, now: datetime):
-    clinic = clinic_of(tenant, req.clinic)
+def _place(tenant, req: Request, now: datetime, settings: dict, every):
+    clinic = find_clinic(every, req.clinic)
     if clinic is None:
         raise ValidationError(_("Unknown clinic."), where="clinic", code="unknown_clinic")
     poli = clinic.poli(req.poli)
@@ -67,8 +67,8 @@ def _place(tenant, req: Request, now: datetime):
     today = local_date(tenant, now)
     if req.day < today:
         raise ValidationError(_("That day has passed."), where="day", code="day_past")
-    if req.day > today + timedelta(days=settings_of(tenant)["days_ahead"]):
-        raise ValidationError(_("Bookings open at most %(n)s days ahead.", n=settings_of(tenant)["days_ahead"]),
+    if req.day > today + timedelta(days=settings["days_ahead"]):
+        raise ValidationError(_("Bookings open at most %(n)s days ahead.", n=settings["days_ahead"]),
                               where="day", code="day_too_far")
     if not is_open(tenant, clinic, poli, req.day):
         raise ValidationError(_("The poli is closed on that day."), where="day", code="closed")
@@ -76,17 +76,24 @@ def _place(tenant, req: Request, now: datetime):
 
 
 def find_patient(tenant, nik: str = "", bpjs: str = "") -> Patient | None:
-    """The tenant's patient with that NIK, else that BPJS number (IdentityError if malformed)."""
+    """The tenant's patient with that NIK, else that BPJS number (IdentityError if malformed): one
+    query over both keyed hashes."""
+    keys = [(column, identity_lookup(kind, value)) for kind, value, column in
+            (("nik", nik, Patient.nik_hash), ("bpjs", bpjs, Patient.bpjs_hash)) if value]
+    if not keys:
+        return None
     with tenant_scope(tenant):
-        for kind, value, column in (("nik", nik, Patient.nik_hash), ("bpjs", bpjs, Patient.bpjs_hash)):
-            if value:
-                found = db.session.execute(select(Patient).where(column == identity_lookup(kind, value))).scalar()
-                if found is not None:
-                    return found
+        found = list(db.session.execute(select(Patient).where(or_(*(column == key for column, key in keys)))
+                                        .order_by(Patient.id)).scalars())
+    for column, key in keys:  # the NIK's patient first
+        for patient in found:
+            if getattr(patient, column.key) == key:
+                return patient
     return None
 
 
-def _patient(tenant, req: Request) -> Patient:
+def _patient(tenant, req: Request) -> tuple[Patient, bool]:
+    """The patient (found, or added and flushed) and whether they are new."""
     if not req.nik and not req.bpjs:
         raise ValidationError(_("Give a NIK or a BPJS card number."), where="nik", code="identity_missing")
     key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)  # checks the form
@@ -98,21 +105,22 @@ def _patient(tenant, req: Request) -> Patient:
         patient = Patient(nik=req.nik or None, bpjs=req.bpjs or None, name=req.name[:120], phone=req.phone[:30])
         db.session.add(patient)
         db.session.flush()
-    else:
-        if req.bpjs and not patient.bpjs:
-            patient.bpjs = req.bpjs
-        if req.nik and not patient.nik:
-            patient.nik = req.nik
-        if req.name and not patient.name:
-            patient.name = req.name[:120]
-        if req.phone:
-            patient.phone = req.phone[:30]
-    return patient
+        return patient, True
+    if req.bpjs and not patient.bpjs:
+        patient.bpjs = req.bpjs
+    if req.nik and not patient.nik:
+        patient.nik = req.nik
+    if req.name and not patient.name:
+        patient.name = req.name[:120]
+    if req.phone:
+        patient.phone = req.phone[:30]
+    return patient, False
 
 
-def record_number(tenant, patient: Patient, clinic: str) -> str:
-    """The patient's medical record number at ``clinic`` (``PKM-KASSI-000042``), made on first visit."""
-    row = db.session.execute(select(MedicalRecord).where(
+def record_number(tenant, patient: Patient, clinic: str, new: bool = False) -> str:
+    """The patient's medical record number at ``clinic`` (``PKM-KASSI-000042``), made on first visit
+    (``new``: the patient was just added, so has none yet: nothing to look up)."""
+    row = None if new else db.session.execute(select(MedicalRecord).where(
         MedicalRecord.patient_id == patient.id, MedicalRecord.clinic == clinic)).scalar()
     if row is None:
         _, number = issue_number(tenant, ("clinic", "rm", clinic), "{clinic}-{serial:06}", "none",
@@ -138,30 +146,37 @@ def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
 def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visit, bool]:
     """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
     unknown_clinic, unknown_poli, day_past, day_too_far, closed, identity_missing, quota_full and the
-    identity rules' (``where`` nik/bpjs). The caller commits."""
+    identity rules' (``where`` nik/bpjs). The caller commits.
+
+    A new booking is about a dozen statements on PostgreSQL: the settings' version, two advisory
+    locks (the patient's identity, the poli's day), the patient by keyed hash (and its insert when
+    new), the patient's live booking that day, one count of the day's queue per session (quota and
+    patients ahead), the medical record number (counter and row, first visit only), the queue number
+    (counter), the visit, the audit entry; the observed service times only once someone is done."""
     now = now or utcnow()
     with tenant_scope(tenant):
-        clinic, poli = _place(tenant, req, now)
-        patient = _patient(tenant, req)
+        settings, every = snapshot_of(tenant)
+        clinic, poli = _place(tenant, req, now, settings, every)
+        patient, new = _patient(tenant, req)
         write_lock(db.session, key=f"clinic.book:{clinic.code}:{poli.code}:{req.day}", ident=tenant.id)
-        existing = db.session.execute(select(Visit).where(
+        existing = None if new else db.session.execute(select(Visit).where(
             Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == req.day,
             Visit.active_patient == patient.id)).scalar()
         if existing is not None:
             return existing, False
         jkn = bool(req.bpjs) if req.jkn is None else req.jkn
-        session = _session_with_room(clinic, poli, req.day, jkn)
-        record_number(tenant, patient, clinic.code)
-        got, number = issue_number(tenant, ("clinic", clinic.code, poli.code), settings_of(tenant)["number_pattern"],
+        session, ahead, done = _session_with_room(clinic, poli, req.day, jkn)
+        record_number(tenant, patient, clinic.code, new=new)
+        got, number = issue_number(tenant, ("clinic", clinic.code, poli.code), settings["number_pattern"],
                                    "day", when=req.day, placeholders=("letter",), letter=poli.letter)
+        minutes = estimates.minutes_per_patient(
+            observed_minutes(clinic.code, poli.code, req.day) if done else [], poli.service_minutes)
         visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic=clinic.code, poli=poli.code,
                       day=req.day, session=session.index, serial=got.serial, number=number, jkn=jkn,
-                      channel=req.channel, booking_code=_booking_code(), registered_at=now)
+                      channel=req.channel, booking_code=_booking_code(), registered_at=now,
+                      estimated_at=estimates.estimated_at(now, opens_at(tenant, req.day, session), ahead, minutes))
         db.session.add(visit)
         db.session.flush()
-        visit.estimated_at = estimates.estimated_at(
-            now, opens_at(tenant, req.day, session), queue_ahead(visit),
-            estimates.minutes_per_patient(observed_minutes(clinic.code, poli.code, req.day), poli.service_minutes))
         audit(tenant, actor, "clinic.visit.book", "visit", visit.id,
               after={"number": number, "clinic": clinic.code, "poli": poli.code, "day": req.day.isoformat(),
                      "channel": req.channel, "jkn": jkn})
@@ -169,13 +184,23 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
 
 
 def _session_with_room(clinic, poli, day: date, jkn: bool):
+    """The first session of ``day`` with quota left for the patient's kind, the patients still to
+    be called that day (all ahead of a new number: it is the highest) and how many are done, from one
+    count grouped by session; ``quota_full`` when none has room."""
+    counts = {row.session: row for row in db.session.execute(
+        select(Visit.session,
+               func.count(case(((Visit.jkn == jkn) & (Visit.status != CANCELLED), 1))).label("taken"),
+               func.count(case((Visit.status.in_(IN_QUEUE), 1))).label("waiting"),
+               func.count(case((Visit.status == DONE, 1))).label("done"))
+        .where(Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day)
+        .group_by(Visit.session))}
+    ahead = sum(row.waiting for row in counts.values())
+    done = sum(row.done for row in counts.values())
     for session in poli.sessions_on(day):
         quota = session.quota_jkn if jkn else session.quota_non_jkn
-        taken = db.session.execute(select(func.count()).select_from(Visit).where(
-            Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day, Visit.session == session.index,
-            Visit.jkn == jkn, Visit.status != CANCELLED)).scalar_one()
-        if taken < quota:
-            return session
+        row = counts.get(session.index)
+        if (row.taken if row is not None else 0) < quota:
+            return session, ahead, done
     raise ValidationError(_("The quota of that day is full."), where="day", code="quota_full")
 
 

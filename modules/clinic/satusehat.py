@@ -4,22 +4,23 @@ same database transaction (encrypted: it holds health data), and sent later by `
 (the periodic job below, or ``pamong clinic satusehat-send``).
 
 Sinks (setting ``satusehat_sink``): ``console`` (the demo: one line per bundle in the log, no
-health data) or ``http``: POST to ``satusehat_url`` with ``Authorization: Bearer`` from the secret
-setting ``satusehat_token``. Obtaining that token (SATUSEHAT's OAuth2 client-credentials exchange)
-is not done here yet. A failed send stays ``pending`` with its attempt counted; after
-``MAX_ATTEMPTS`` it is ``failed``.
+health data) or ``http``: POST to ``satusehat_url`` with ``Authorization: Bearer`` and the token of
+SATUSEHAT's OAuth2 client-credentials exchange (``satusehat_auth.py``: asked once, cached until it
+nearly expires; a 401 from the FHIR server drops it, so the next attempt asks again). A failed send
+stays ``pending`` with its attempt counted; after ``MAX_ATTEMPTS`` it is ``failed``.
 """
 from __future__ import annotations
 
 import json
 import logging
+import urllib.error
 import urllib.request
 
 from sqlalchemy import select
 
-from core.kit import db, for_change, periodic, tenant_scope, tenant_secret, utcnow
+from core.kit import db, for_change, periodic, tenant_scope, utcnow
 
-from . import fhir
+from . import fhir, satusehat_auth
 from .models import Encounter, SatusehatMessage
 from .settings import clinic_of, settings_of
 
@@ -48,11 +49,23 @@ def enqueue(tenant, visit) -> SatusehatMessage | None:
 
 
 def _post(url: str, token: str, body: str) -> None:
+    """POST a transaction Bundle to the FHIR base URL; ``urllib.error.HTTPError`` (an OSError) on 4xx/5xx."""
     request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
-        "Content-Type": "application/fhir+json", "Authorization": f"Bearer {token}"})
+        "Content-Type": "application/fhir+json", "Accept": "application/fhir+json",
+        "Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the configured base URL
         if answer.status >= 300:
             raise OSError(f"SATUSEHAT answered {answer.status}")
+
+
+def _send_http(tenant, settings: dict, body: str) -> None:
+    token = satusehat_auth.access_token(tenant, settings)
+    try:
+        _post(settings["satusehat_url"], token, body)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            satusehat_auth.forget(tenant, settings)  # revoked or expired early: ask again next time
+        raise OSError(f"SATUSEHAT answered HTTP {exc.code}") from None
 
 
 def send_pending(tenant) -> tuple[int, int]:
@@ -67,10 +80,7 @@ def send_pending(tenant) -> tuple[int, int]:
             row.attempts += 1
             try:
                 if settings["satusehat_sink"] == "http":
-                    token = tenant_secret(tenant, settings.get("satusehat_token", ""))
-                    if not token:
-                        raise OSError("no SATUSEHAT token set")
-                    _post(settings["satusehat_url"], token, row.body)
+                    _send_http(tenant, settings, row.body)
                 else:
                     entries = json.loads(row.body)["entry"]
                     log.info("SATUSEHAT (console) %s: %s", tenant.slug,

@@ -14,12 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from core.kit import ValidationError, calendar_of, module_settings, number_pattern_setting
+from flask import current_app
+from sqlalchemy import inspect, select
+
+from core.kit import Tenant, ValidationError, calendar_of, db, module_settings, number_pattern_setting
 
 from .labels import lazy_gettext as _l
 
 CODE = "^[A-Z0-9][A-Z0-9_-]{0,19}$"
 HHMM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+REFERENCE_ONLY = {"secret": True, "x-reference-only": True}  # env:NAME only (core/tenant_secrets.py)
 
 SESSION = {
     "type": "object", "additionalProperties": False, "required": ["days", "start", "end"],
@@ -63,6 +67,12 @@ CLINIC = {
                         "description": "Days this clinic alone is closed (YYYY-MM-DD)"},
         "polis": {"x-label": {"id": "Poli", "en": "Polis"}, "type": "array", "minItems": 1, "items": POLI},
         "practitioners": {"x-label": {"id": "Tenaga kesehatan", "en": "Practitioners"}, "type": "array", "items": PRACTITIONER},
+        "desk_positions": {"x-label": {"id": "Jabatan petugas loket", "en": "Desk positions"}, "x-help": {"id": "Kode jabatan, satu per baris: pemegangnya (juga Plt.) melayani loket puskesmas ini.", "en": "Position codes, one a line: their holders (acting ones too) work this clinic's desk."},
+                           "type": "array", "items": {"type": "string", "x-ref": "position", "maxLength": 32},
+                           "description": "Positions whose holders work this clinic's desk"},
+        "desk_staff": {"x-label": {"id": "Petugas loket (e-mail)", "en": "Desk staff (e-mail)"}, "x-help": {"id": "E-mail akun, satu per baris: petugas loket puskesmas ini.", "en": "Account e-mails, one a line: this clinic's desk staff."},
+                       "type": "array", "items": {"type": "string", "maxLength": 200},
+                       "description": "E-mails of the accounts that work this clinic's desk"},
     },
 }
 SCHEMA = {
@@ -76,8 +86,15 @@ SCHEMA = {
         "satusehat_url": {"x-label": {"id": "Alamat FHIR SATUSEHAT", "en": "SATUSEHAT FHIR base URL"}, "x-help": {"id": "Bawaan: sandbox.", "en": "Default: the sandbox."}, "type": "string", "maxLength": 300,
                           "default": "https://api-satusehat-stg.dinkes.go.id/fhir-r4/v1",
                           "title": _l("SATUSEHAT FHIR base URL (sandbox by default)")},
-        "satusehat_token": {"x-label": {"id": "Token akses SATUSEHAT", "en": "SATUSEHAT access token"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "default": "", "secret": True,
-                            "title": _l("SATUSEHAT access token (env:NAME)")},
+        "satusehat_auth_url": {"x-label": {"id": "Alamat OAuth2 SATUSEHAT", "en": "SATUSEHAT OAuth2 URL"}, "x-help": {"id": "Token diminta di <alamat>/accesstoken. Bawaan: sandbox.", "en": "The token is asked at <URL>/accesstoken. Default: the sandbox."}, "type": "string", "maxLength": 300,
+                               "default": "https://api-satusehat-stg.dinkes.go.id/oauth2/v1",
+                               "title": _l("SATUSEHAT OAuth2 URL (sandbox by default)")},
+        "satusehat_client_id": {"x-label": {"id": "Client ID SATUSEHAT", "en": "SATUSEHAT client ID"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY,
+                                "title": _l("SATUSEHAT client ID (env:NAME)")},
+        "satusehat_client_secret": {"x-label": {"id": "Client secret SATUSEHAT", "en": "SATUSEHAT client secret"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY,
+                                    "title": _l("SATUSEHAT client secret (env:NAME)")},
+        "satusehat_token": {"x-label": {"id": "Token akses SATUSEHAT tetap", "en": "Fixed SATUSEHAT access token"}, "x-help": {"id": "env:NAMA; hanya bila tanpa client ID (uji coba).", "en": "env:NAME; only without a client ID (trials)."}, "type": "string", "maxLength": 2000, "default": "", **REFERENCE_ONLY,
+                            "title": _l("Fixed SATUSEHAT access token (env:NAME, without a client ID)")},
         "satusehat_sink": {"x-label": {"id": "Tujuan kiriman SATUSEHAT", "en": "Where the SATUSEHAT outbox sends"}, "x-help": {"id": "console untuk demo.", "en": "console for the demo."}, "x-choices": {"console": {"id": "Konsol (demo)", "en": "Console (demo)"}, "http": {"id": "HTTP (SATUSEHAT)", "en": "HTTP (SATUSEHAT)"}}, "enum": ["console", "http"], "default": "console",
                            "title": _l("Where the SATUSEHAT outbox sends (console for the demo)")},
     },
@@ -125,6 +142,8 @@ class Clinic:
     closed_days: frozenset
     polis: tuple[Poli, ...]
     practitioners: tuple[Practitioner, ...]
+    desk_positions: tuple[str, ...] = ()
+    desk_staff: frozenset = frozenset()  # e-mails, lower case
 
     def poli(self, code: str) -> Poli | None:
         code = (code or "").strip().upper()
@@ -145,20 +164,56 @@ def _clinic(raw: dict) -> Clinic:
                                tuple(r.get("polis", ())), r.get("ihs_number", ""))
                   for r in raw.get("practitioners", ()))
     return Clinic(raw["code"], raw["name"], raw.get("address", ""), raw.get("satusehat_org_id", ""),
-                  frozenset(date.fromisoformat(d) for d in raw.get("closed_days", ())), polis, staff)
+                  frozenset(date.fromisoformat(d) for d in raw.get("closed_days", ())), polis, staff,
+                  tuple(raw.get("desk_positions", ())),
+                  frozenset((e or "").strip().lower() for e in raw.get("desk_staff", ()) if (e or "").strip()))
+
+
+_CACHE = "clinic.settings"  # in app.extensions: {tenant id: (config version, (settings, clinics))}
+
+
+def _snapshot(tenant) -> tuple[dict, tuple[Clinic, ...]]:
+    """The tenant's settings and its clinics parsed, kept in this process per app while the tenant's
+    configuration version is unchanged: one small query (the version) instead of a deep copy of
+    every clinic's settings and their parsing at each read (50 clinics: ~20 ms a read)."""
+    state = inspect(tenant)
+    if state.session is db.session() and not state.detached:  # the request's own tenant row: current
+        version = tenant.config_version
+    else:  # a tenant object kept by a job or a test may predate a change: read the version afresh
+        version = db.session.execute(select(Tenant.config_version).where(Tenant.id == tenant.id)).scalar()
+    store = current_app.extensions.setdefault(_CACHE, {})
+    found = store.get(tenant.id)
+    if found is not None and found[0] == version:
+        return found[1]
+    settings = module_settings(tenant, "clinic")
+    data = (settings, tuple(_clinic(c) for c in settings["clinics"]))
+    store[tenant.id] = (version, data)
+    return data
+
+
+def snapshot_of(tenant) -> tuple[dict, tuple[Clinic, ...]]:
+    """``(settings, clinics)`` read once: what a booking needs of the settings (shared: read only)."""
+    return _snapshot(tenant)
 
 
 def settings_of(tenant) -> dict:
-    return module_settings(tenant, "clinic")
+    """The tenant's clinic settings (defaults filled in). Shared by every caller in this process:
+    read it, never change it."""
+    return _snapshot(tenant)[0]
 
 
 def clinics(tenant) -> list[Clinic]:
-    return [_clinic(c) for c in settings_of(tenant)["clinics"]]
+    return list(_snapshot(tenant)[1])
+
+
+def find_clinic(every, code: str) -> Clinic | None:
+    """The clinic with ``code`` (any case) among ``every``."""
+    code = (code or "").strip().upper()
+    return next((c for c in every if c.code == code), None)
 
 
 def clinic_of(tenant, code: str) -> Clinic | None:
-    code = (code or "").strip().upper()
-    return next((c for c in clinics(tenant) if c.code == code), None)
+    return find_clinic(_snapshot(tenant)[1], code)
 
 
 def is_open(tenant, clinic: Clinic, poli: Poli, day: date) -> bool:
@@ -169,9 +224,22 @@ def is_open(tenant, clinic: Clinic, poli: Poli, day: date) -> bool:
     return calendar_of(tenant).holiday_name(day) is None
 
 
+def _is_email(text: str) -> bool:
+    text = text.strip()
+    return text.count("@") == 1 and not text.startswith("@") and not text.endswith("@")
+
+
 def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot check: codes unique, session hours in order, closed days real dates,
     practitioners' polis existing. ``ValidationError(where="modules.clinic.settings.clinics[i]...")``."""
+    for key in ("satusehat_url", "satusehat_auth_url"):
+        url = settings.get(key, SCHEMA["properties"][key]["default"])
+        if not url.startswith(("https://", "http://")) or len(url) < 10:
+            raise ValidationError(f"'{url}' is not an http(s) URL", where=f"modules.clinic.settings.{key}")
+    if settings.get("satusehat_sink") == "http" and not settings.get("satusehat_token") and not (
+            settings.get("satusehat_client_id") and settings.get("satusehat_client_secret")):
+        raise ValidationError("the http sink needs satusehat_client_id and satusehat_client_secret (env:NAME)",
+                              where="modules.clinic.settings.satusehat_client_id")
     seen = set()
     for i, raw in enumerate(settings.get("clinics", [])):
         where = f"modules.clinic.settings.clinics[{i}]"
@@ -183,6 +251,9 @@ def check_settings(tenant, settings: dict) -> None:
                 date.fromisoformat(d)
             except ValueError:
                 raise ValidationError(f"'{d}' is not a date (YYYY-MM-DD)", where=where + ".closed_days") from None
+        for j, email in enumerate(raw.get("desk_staff", [])):
+            if not _is_email(email):
+                raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.desk_staff[{j}]")
         codes, letters = set(), set()
         for j, poli in enumerate(raw["polis"]):
             pw = f"{where}.polis[{j}]"
@@ -195,7 +266,7 @@ def check_settings(tenant, settings: dict) -> None:
                     raise ValidationError("a session must start before it ends", where=f"{pw}.sessions[{k}]")
         for j, person in enumerate(raw.get("practitioners", [])):
             email = person.get("email", "")
-            if email and (email.count("@") != 1 or email.startswith("@") or email.endswith("@")):
+            if email and not _is_email(email):
                 raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.practitioners[{j}].email")
             unknown = set(person.get("polis", [])) - codes
             if unknown:

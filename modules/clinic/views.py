@@ -1,26 +1,25 @@
 """The public pages of the clinic module: the clinics, registration on the portal, a patient's
 status page (by booking code) and each clinic's queue board (meta refresh, no JavaScript).
-The desk and the practitioner's pages are in ``views_desk.py``."""
+The board is in ``views_board.py``, the desk and the practitioner's pages in ``views_desk.py``."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date
 
 from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow
 
-from . import figures, queue
+from . import figures
 from .forms import RegisterForm, StatusForm
 from .labels import gettext as _
 from .labels import status_label
-from .models import CALLED, SERVING
+from .models import IN_QUEUE
 from .registration import Request, book, by_code, local_time, queue_ahead
 from .settings import clinic_of, clinics
 
 pages = Blueprint("clinic", __name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "clinic.css"
-BOARD_REFRESH_SECONDS = 15
 
 
 @pages.context_processor
@@ -41,8 +40,10 @@ def index():
     return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm())
 
 
-def place_choices(tenant) -> list[tuple[str, str]]:
-    return [(f"{c.code}/{p.code}", f"{c.name} — {p.name}") for c in clinics(tenant) for p in c.polis]
+def place_choices(tenant, only: str | None = None) -> list[tuple[str, str]]:
+    """``[("PKM-A/UMUM", "Puskesmas Satu — Poli Umum"), ...]``: every clinic's polis, or ``only`` one clinic's."""
+    return [(f"{c.code}/{p.code}", f"{c.name} — {p.name}") for c in clinics(tenant) if only in (None, c.code)
+            for p in c.polis]
 
 
 def register_with(form: RegisterForm, channel: str):
@@ -93,31 +94,13 @@ def status():
         visit = by_code(g.tenant, form.code.data)
         if visit is None:
             form.code.errors.append(_("No booking has that code."))
-        else:
+        elif visit.status in IN_QUEUE:  # the page shows who is ahead only while the patient waits
             with tenant_scope(g.tenant):
                 ahead = queue_ahead(visit)
     clinic = clinic_of(g.tenant, visit.clinic) if visit else None
     code = 404 if request.args.get("code") and visit is None else 200
     return render_template("clinic/status.html", form=form, visit=visit, ahead=ahead, clinic=clinic,
                            poli=clinic.poli(visit.poli) if clinic else None), code
-
-
-@pages.route("/board/<clinic_code>")
-@public
-def board(clinic_code: str):
-    clinic = clinic_of(g.tenant, clinic_code)
-    if clinic is None:
-        abort(404)
-    day = local_date(g.tenant, utcnow())
-    rows = []
-    with tenant_scope(g.tenant):
-        for poli in clinic.polis:
-            today = figures.day_visits(clinic.code, poli.code, day)
-            now_called = [v for v in today if v.status in (CALLED, SERVING)]
-            waiting = queue.waiting(clinic.code, poli.code, day)
-            rows.append({"poli": poli, "called": sorted(now_called, key=lambda v: v.called_at or v.registered_at)[-2:],
-                         "next": waiting[:3], "remaining": len(waiting)})
-    return render_template("clinic/board.html", clinic=clinic, rows=rows, day=day, refresh=BOARD_REFRESH_SECONDS)
 
 
 @pages.route("/figures")
@@ -140,4 +123,4 @@ def figures_page():
     return render_template("clinic/figures.html", rows=rows, chart=chart, start=start, end=end)
 
 
-from . import views_desk  # noqa: E402,F401  (the desk's routes on the same blueprint)
+from . import views_board, views_desk  # noqa: E402,F401  (the board's and the desk's routes on the same blueprint)

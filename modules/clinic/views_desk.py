@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from core.kit import current_actor, db, has_permission, local_date, requires, tenant_scope, unit_of_work, utcnow
 
 from . import encounters, queue
+from .desk_access import desk_clinics, may_work_desk
 from .encounters import NotPractitioner, Record
 from .forms import EncounterForm, RegisterForm
 from .labels import gettext as _
@@ -20,10 +22,14 @@ ACTIONS = {"call": queue.call, "recall": queue.recall, "skip": queue.skip, "abse
 
 
 def _place(clinic_code: str, poli_code: str):
+    """The clinic and poli of a desk URL: 404 if unknown, 403 if the user does not work that
+    clinic's desk (``desk_access``), before anything is read or written."""
     clinic = clinic_of(g.tenant, clinic_code)
     poli = clinic.poli(poli_code) if clinic else None
     if poli is None:
         abort(404)
+    if not may_work_desk(g.tenant, current_actor(), clinic.code):
+        abort(403)
     return clinic, poli
 
 
@@ -42,7 +48,7 @@ def may_open_encounter(clinic_code: str) -> bool:
 @pages.route("/desk/")
 @requires("clinic.desk")
 def desk_home():
-    return render_template("clinic/desk_home.html", clinics=clinics(g.tenant))
+    return render_template("clinic/desk_home.html", clinics=desk_clinics(g.tenant, current_actor()))
 
 
 @pages.route("/desk/<clinic_code>/<poli_code>", methods=["GET", "POST"])
@@ -50,7 +56,7 @@ def desk_home():
 def desk(clinic_code: str, poli_code: str):
     clinic, poli = _place(clinic_code, poli_code)
     form = RegisterForm()
-    form.place.choices = place_choices(g.tenant)
+    form.place.choices = place_choices(g.tenant, only=clinic.code)  # this desk books at its own clinic only
     status = 200
     if request.method == "GET":
         form.place.data, form.day.data = f"{clinic.code}/{poli.code}", local_date(g.tenant, utcnow())
@@ -88,6 +94,12 @@ def desk_action(visit_id: int, action: str):
     step = ACTIONS.get(action)
     if step is None:
         abort(404)
+    with tenant_scope(g.tenant):  # a visit's clinic never changes: the step reads the rest under its lock
+        clinic_code = db.session.execute(select(Visit.clinic).where(Visit.id == visit_id)).scalar()
+    if clinic_code is None:
+        abort(404)
+    if not may_work_desk(g.tenant, current_actor(), clinic_code):
+        abort(403)
     with unit_of_work() as work:
         visit = step(g.tenant, current_actor(), visit_id)
         place = (visit.clinic, visit.poli)

@@ -8,6 +8,7 @@ from core.kit import db, tenant_scope
 MONDAY = date(2026, 3, 2)
 NIK_A, NIK_B, NIK_C = "7371014101900001", "7371110505850003", "7371012212700002"
 BPJS_A = "0001234567890"
+DESK_A = "loket@pkm-a.test"  # PKM-A's desk staff (settings ``desk_staff``)
 
 SETTINGS = {"clinics": [
     {"code": "PKM-A", "name": "Puskesmas Satu", "address": "Jl. Satu",
@@ -19,7 +20,8 @@ SETTINGS = {"clinics": [
          {"code": "GIGI", "name": "Poli Gigi", "letter": "B", "service_minutes": 20,
           "sessions": [{"days": [1, 3], "start": "08:00", "end": "11:00", "quota_jkn": 50, "quota_non_jkn": 50}]},
      ],
-     "practitioners": [{"code": "DR-A", "name": "dr. Satu", "email": "dokter@pkm-a.test", "polis": ["UMUM"]}]},
+     "practitioners": [{"code": "DR-A", "name": "dr. Satu", "email": "dokter@pkm-a.test", "polis": ["UMUM"]}],
+     "desk_staff": [DESK_A]},
     {"code": "PKM-B", "name": "Puskesmas Dua",
      "polis": [{"code": "UMUM", "name": "Poli Umum", "letter": "A",
                 "sessions": [{"days": [1, 2, 3, 4, 5], "start": "07:30", "end": "12:00"}]}],

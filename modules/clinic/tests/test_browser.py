@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from core.testing import PASSWORD
 
-from .fixtures import NIK_A, SETTINGS
+from .fixtures import DESK_A, NIK_A, SETTINGS
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -22,7 +22,7 @@ def test_phone_registration_desk_call_and_board(app, browser, live_server, creat
                                                screenshot):
     with app.app_context():
         tenant = create_tenant(modules={"clinic": SETTINGS})
-        desk_email = create_user(tenant, role="officer", agency="DLH")
+        desk_email = create_user(tenant, role="officer", agency="DLH", email=DESK_A)
     base = f"{live_server.url}/t/{tenant.slug}"
 
     phone = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
@@ -66,3 +66,29 @@ def test_phone_registration_desk_call_and_board(app, browser, live_server, creat
 
     phone.reload()
     expect(phone.locator(".ticket")).to_contain_text("Dipanggil")
+
+
+def test_the_board_updates_live_by_server_sent_events(app, browser, live_server, create_tenant, frozen_clock,
+                                                      screenshot, monkeypatch):
+    from core.kit import db, tenant_scope
+
+    from .. import queue
+    from .fixtures import NIK_B, booked
+
+    monkeypatch.setenv("PAMONG_CLINIC_BOARD_STREAM", "8")  # short streams: the browser reconnects
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": SETTINGS})
+        booked(tenant)
+        booked(tenant, nik=NIK_B)
+    board = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 720}).new_page()
+    board.goto(f"{live_server.url}/t/{tenant.slug}/clinic/board/PKM-A")
+    expect(board.locator("#board-live")).to_be_visible()  # the first event arrived
+    expect(board.locator(".board .poli").first.locator(".now")).to_have_text("—")
+    board.evaluate("window.__same_page = true")  # gone if the page reloads
+    with app.app_context(), tenant_scope(tenant):
+        queue.call_next(tenant, None, "PKM-A", "UMUM")
+        db.session.commit()
+    expect(board.locator(".board .poli").first.locator(".number")).to_have_text("A-001", timeout=10_000)
+    assert board.evaluate("window.__same_page === true")  # replaced by the event, not by a reload
+    assert board.locator("meta[http-equiv=refresh]").count() == 0  # the polling fallback stays asleep
+    screenshot("clinic-board-live", of=board)

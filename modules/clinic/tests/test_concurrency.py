@@ -1,9 +1,13 @@
 """Concurrent bookings and calls from threads, through the BPJS-shaped API (real transactions, one
 per request), on SQLite and PostgreSQL: numbers gap-free per poli and day, one booking per patient
-even when the same patient asks twice at once, the quota never exceeded, no number called twice."""
+even when the same patient asks twice at once, the quota never exceeded, no number called twice;
+and the same under interleavings Hypothesis chooses."""
 from __future__ import annotations
 
 import threading
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.kit import db, tenant_scope
 
@@ -77,3 +81,58 @@ def test_concurrent_bookings_and_calls(app, create_tenant, create_token, frozen_
         t.join()
     assert sorted(called) == [f"A-{n:03d}" for n in range(1, 19)]  # each number called once
     assert errors == ["empty_queue"] * 3
+
+
+def _steps(app, tenant, plan, outcomes, start):
+    """One desk or patient thread: ``("book", i)`` books patient i, ``("call", _)`` calls the next."""
+    from core.kit import ValidationError
+
+    from ..registration import Request, book
+    from .fixtures import MONDAY
+
+    with app.app_context():
+        start.wait()
+        for action, who in plan:
+            try:
+                with tenant_scope(tenant):
+                    if action == "book":
+                        visit, _ = book(tenant, None, Request(clinic="PKM-A", poli="UMUM", day=MONDAY, nik=nik(who), jkn=True))
+                        outcomes.append(("book", who, visit.number))
+                    else:
+                        outcomes.append(("call", who, queue.call_next(tenant, None, "PKM-A", "UMUM").number))
+                    db.session.commit()
+            except ValidationError as exc:
+                db.session.rollback()
+                outcomes.append(("refused", who, exc.code))
+        db.session.remove()
+
+
+STEP = st.tuples(st.sampled_from(["book", "book", "call"]), st.integers(0, 7))
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plans=st.lists(st.lists(STEP, min_size=1, max_size=6), min_size=2, max_size=3))
+def test_any_interleaving_of_bookings_and_calls_keeps_numbers_gap_free(app, create_tenant, frozen_clock, plans):
+    """Hypothesis picks what two or three threads do at once (bookings of eight patients, some the
+    same, and calls); whatever the interleaving: numbers 1..n, one per patient, each called once,
+    a patient asking twice gets the same number, a call finds nobody only when nobody waits."""
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": ONE_SESSION})
+    outcomes, start = [], threading.Barrier(len(plans))
+    threads = [threading.Thread(target=_steps, args=(app, tenant, plan, outcomes, start)) for plan in plans]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with app.app_context(), tenant_scope(tenant):
+        rows = db.session.query(Visit).order_by(Visit.serial).all()
+        assert [v.serial for v in rows] == list(range(1, len(rows) + 1))
+        assert len({v.patient_id for v in rows}) == len(rows)  # one booking per patient and day
+        assert sum(v.status == "called" for v in rows) == sum(o[0] == "call" for o in outcomes)
+    numbers = {}
+    for action, who, number in outcomes:
+        if action == "book":
+            assert numbers.setdefault(who, number) == number  # asked again: the first number
+    called = [number for action, _, number in outcomes if action == "call"]
+    assert len(called) == len(set(called))  # no number called twice
+    assert {o[2] for o in outcomes if o[0] == "refused"} <= {"empty_queue"}

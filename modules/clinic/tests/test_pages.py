@@ -7,7 +7,7 @@ import pytest
 from core.kit import db, tenant_scope
 
 from ..models import Encounter, Visit
-from .fixtures import NIK_A, NIK_B, SETTINGS, booked
+from .fixtures import DESK_A, NIK_A, NIK_B, SETTINGS, booked
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_the_board_refreshes_itself_and_shows_calls(app, client, tenant, create_
     with app.app_context():
         booked(tenant)
         booked(tenant, nik=NIK_B)
-        login(client, create_user(tenant, role="officer", agency="DLH"), tenant)
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
     desk = client.get(url(tenant, "desk/PKM-A/UMUM")).get_data(as_text=True)
     assert client.post(url(tenant, "desk/PKM-A/UMUM/next"), data={"csrf_token": csrf(desk)}).status_code == 302
     board = client.get(url(tenant, "board/PKM-A")).get_data(as_text=True)
@@ -73,7 +73,7 @@ def test_the_board_refreshes_itself_and_shows_calls(app, client, tenant, create_
 def test_the_desk_calls_by_button_and_refuses_a_second_call(app, client, tenant, create_user, login, audit_entries):
     with app.app_context():
         first, _ = booked(tenant)
-        login(client, create_user(tenant, role="officer", agency="DLH"), tenant)
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
     token = csrf(client.get(url(tenant, "desk/PKM-A/UMUM")).get_data(as_text=True))
     client.post(url(tenant, f"desk/visit/{first.id}/call"), data={"csrf_token": token})
     again = client.post(url(tenant, f"desk/visit/{first.id}/call"), data={"csrf_token": token}, follow_redirects=True)
@@ -151,7 +151,7 @@ def test_the_desk_links_the_encounter_only_for_the_clinics_practitioners(app, cl
     with app.app_context():
         first, _ = booked(tenant)
         doctor = create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-a.test")
-        other = create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-b.test")
+        other = create_user(tenant, role="officer", agency="DLH", email=DESK_A)  # works the desk, no practitioner
         with tenant_scope(tenant):
             from .. import queue
 
