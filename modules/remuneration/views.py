@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, requires, unit_of_work,
+    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, page_arg, requires, unit_of_work,
     utcnow,
 )
 
@@ -17,6 +17,7 @@ from .labels import line_label
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
+RUNS_PER_PAGE = 24  # two years of months
 
 
 @pages.app_template_global("tpp_line")
@@ -39,8 +40,15 @@ def index():
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
     shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    filed, until = [], None
+    if shown is not None:
+        from . import objections
+
+        filed, until = objections.objections_to(g.tenant, shown[1].id), objections.deadline(g.tenant, shown[0])
     return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
-                           today=local_date(g.tenant, utcnow()))
+                           today=local_date(g.tenant, utcnow()), filed=filed, until=until,
+                           may_object=until is not None and utcnow() <= until
+                           and not any(o.status == "open" for o in filed))
 
 
 def _run_or_404(year: int, month: int):
@@ -53,7 +61,10 @@ def _run_or_404(year: int, month: int):
 @pages.route("/runs")
 @requires("remuneration.read_all")
 def runs():
-    return render_template("remuneration/runs.html", module_title=TITLE, runs=services.runs(g.tenant),
+    page = page_arg()
+    found = services.runs(g.tenant, (page - 1) * RUNS_PER_PAGE, RUNS_PER_PAGE + 1)
+    return render_template("remuneration/runs.html", module_title=TITLE, runs=found[:RUNS_PER_PAGE], page=page,
+                           has_next=len(found) > RUNS_PER_PAGE,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
@@ -137,7 +148,7 @@ def oversight():
         year, month = (int(x) for x in request.args.get("month", "").split("-"))
         date(year, month, 1)
     except ValueError:
-        latest = services.runs(g.tenant)
+        latest = services.runs(g.tenant, 0, 1)
         today = local_date(g.tenant, utcnow())
         year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)
     own = services.get_run(g.tenant, year, month)
