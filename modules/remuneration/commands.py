@@ -82,6 +82,17 @@ def import_excuses(slug, path):
     click.echo(f"{_import(slug, path, work)['added']} added")
 
 
+@remuneration_group.command("import-sanctions",
+                            help="Add disciplinary sanctions from a CSV file (nip,code,first_month,last_month).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_sanctions(slug, path):
+    from .inputs import import_sanctions as work
+
+    click.echo(f"{_import(slug, path, work)['added']} added")
+
+
 @remuneration_group.command("run", help="Compute (or compute again) a month's TPP: pamong remuneration run SLUG 2026-03.")
 @click.argument("slug")
 @click.argument("month")
