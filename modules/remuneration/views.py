@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, page_arg, requires, unit_of_work,
-    utcnow,
+    current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, page_arg, requires,
+    unit_of_work, utcnow,
 )
 
 from . import services
@@ -71,19 +71,43 @@ def runs():
 @pages.route("/runs", methods=["POST"])
 @requires("remuneration.manage")
 def start_run():
+    """Queue the month's run (``background.py``) and show its progress; a closed month or a bad
+    month is refused here, before anything is queued."""
+    from .background import run_in_background, write_progress
+
     value = request.form.get("month", "")
     try:
         year, month = (int(x) for x in value.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError(value)
     except ValueError:
         flash(_("Choose a month (YYYY-MM)."), "error")
         return redirect(url_for(".runs"))
-    with unit_of_work() as work:
-        services.run_month(g.tenant, current_actor(), year, month)
-    if not work.ok:
-        flash(str(work.error.message), "error")
+    found = services.get_run(g.tenant, year, month)
+    if found is not None and found.status == "closed":
+        flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")
         return redirect(url_for(".runs"))
-    flash(_("The month was computed."))
-    return redirect(url_for(".run", year=year, month=month))
+    tenant_id, user_id = g.tenant.id, getattr(current_user, "id", None)
+    write_progress(tenant_id, year, month, state="queued", done=0, total=0)
+    # the request's transaction ends before the run's begins (nothing was written; on SQLite a POST's
+    # transaction is a writer, and a queue that runs tasks at once would wait for it); nothing here
+    # touches the database again (an expired g.tenant would begin a new transaction)
+    db.session.commit()
+    run_in_background(tenant_id, user_id, year, month)
+    return redirect(url_for(".progress", year=year, month=month))
+
+
+@pages.route("/runs/<int:year>/<int:month>/progress")
+@requires("remuneration.manage")
+def progress(year, month):
+    """The progress of the month's run started from the page; the page reloads itself every two
+    seconds until the run is done (no JavaScript), then links to the month."""
+    from .background import read_progress
+
+    state = read_progress(g.tenant.id, year, month)
+    if state is None:
+        abort(404)
+    return render_template("remuneration/progress.html", module_title=TITLE, year=year, month=month, state=state)
 
 
 @pages.route("/runs/<int:year>/<int:month>")
