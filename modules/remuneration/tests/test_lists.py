@@ -93,9 +93,8 @@ def test_an_employee_sees_their_objection_decided_and_the_window(app, client, cr
     page = client.get(f"/t/{tenant.slug}/{MODULE}/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "You may object until" in page and 'name="reason"' in page
     with app.app_context():
-        objection = file_objection(tenant, "test", employee_of(tenant, andi), 2026, 3, "Saya cuti tanggal 2.")
+        objection_id = file_objection(tenant, "test", employee_of(tenant, andi), 2026, 3, "Saya cuti tanggal 2.").id
         db.session.commit()
-        objection_id = objection.id
     page = client.get(f"/t/{tenant.slug}/{MODULE}/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Saya cuti tanggal 2." in page and "Awaiting the decision" in page and 'name="reason"' not in page
     with app.app_context():
