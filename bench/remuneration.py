@@ -164,6 +164,7 @@ def main(argv=None) -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     except (AttributeError, OSError):
         pass
+    print("load average at start (1, 5, 15 min): %.1f %.1f %.1f on %d cores" % (*os.getloadavg(), os.cpu_count()))
     with tempfile.TemporaryDirectory(prefix="pamong-tppbench-") as tmp:
         app, tenant, year, month, days = setup(Path(tmp), args)
         base = bare(tenant, year, month, days)
@@ -176,6 +177,7 @@ def main(argv=None) -> None:
         print(f"pamong: {ours:7.2f} s per run ({args.employees / ours:,.0f} employees/s); "
               f"run again (traced): {again:.2f} s, peak Python memory {peak:.0f} MiB")
         print(f"ratio pamong / bare: {ours / base:.1f} (goal <= 5)")
+        print("load average at the end (1, 5, 15 min): %.1f %.1f %.1f" % os.getloadavg())
 
 
 if __name__ == "__main__":

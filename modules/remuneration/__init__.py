@@ -7,13 +7,17 @@ Hook implementations only; the work is in the files they import.
 """
 from pathlib import Path
 
-from core.kit import hookimpl, module_domain
+from core.kit import documents, hookimpl, module_domain
 
 NAME = "remuneration"
 VERSION = "0.1.0"
+SUMMARY_KIND = "tpp-summary"  # the signed per-agency summary's kind in the core's document register
 
 # Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
 _l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
+
+# The admin's register of signed documents names the kind in words (its first word, "tpp", is no module's name).
+documents.register_kind(SUMMARY_KIND, _l("TPP summary per agency"))
 
 
 @hookimpl
@@ -62,7 +66,7 @@ def api_scopes():
 
 @hookimpl
 def register_blueprints(app):
-    from . import views_imports, views_objections  # noqa: F401  (add their routes to the blueprint)
+    from . import views_employees, views_exports, views_imports, views_objections  # noqa: F401  (their routes)
     from .views import pages
 
     return [pages]
@@ -90,6 +94,7 @@ def nav_items(tenant, user):
     mine = user is not None and bool(getattr(user, "email", "")) and employee_of(tenant, user.email) is not None
     return [*([{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"}] if mine else []),
             {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
+            {"title": _l("TPP employees"), "endpoint": f"{NAME}.employee_list", "permission": f"{NAME}.read_all"},
             {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},
             {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}]
 

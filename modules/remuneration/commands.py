@@ -82,6 +82,17 @@ def import_excuses(slug, path):
     click.echo(f"{_import(slug, path, work)['added']} added")
 
 
+@remuneration_group.command("import-sanctions",
+                            help="Add disciplinary sanctions from a CSV file (nip,code,first_month,last_month).")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_sanctions(slug, path):
+    from .inputs import import_sanctions as work
+
+    click.echo(f"{_import(slug, path, work)['added']} added")
+
+
 @remuneration_group.command("run", help="Compute (or compute again) a month's TPP: pamong remuneration run SLUG 2026-03.")
 @click.argument("slug")
 @click.argument("month")
@@ -105,6 +116,42 @@ def run(slug, month):
     total, amount = result.total, f"{result.amount:,}".replace(",", ".")
     db.session.commit()
     click.echo(f"{year}-{number:02d}: {total} employee(s), TPP Rp{amount}")
+
+
+@remuneration_group.command("adjust", help="Correct a closed month by AMOUNT rupiah (negative: recovered), paid in a "
+                                           "later open month: pamong remuneration adjust SLUG NIP 2026-03 2026-05 -150000 'reason'.")
+@click.argument("slug")
+@click.argument("nip")
+@click.argument("source")
+@click.argument("target")
+@click.argument("amount")
+@click.argument("reason")
+@with_appcontext
+def adjust(slug, nip, source, target, amount, reason):
+    from core.kit import IdentityError, identity_lookup, tenant_scope
+
+    from .models import Employee
+
+    tenant = _tenant(slug)
+    try:
+        value = int(amount)
+    except ValueError:
+        _fail(f"amount: {amount!r} is not a whole number of rupiah")
+    try:
+        digest = identity_lookup("nip", nip)
+    except IdentityError as exc:
+        _fail(f"nip: {exc.message}")
+    with tenant_scope(tenant):
+        employee_id = db.session.execute(db.select(Employee.id).where(Employee.nip_hash == digest)).scalar()
+    if employee_id is None:
+        _fail(f"nip: no employee with NIP {nip}")
+    try:
+        services.add_adjustment(tenant, Actor.system("remuneration-cli", tenant), employee_id, _month(source),
+                                _month(target), value, reason)
+    except PamongError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"{source} corrected by Rp{value:,} in {target}".replace(",", "."))
 
 
 @remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")

@@ -13,7 +13,7 @@ is neither an absence, nor a missed assembly, nor lateness. A month that has end
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from .engine import Day
 from .rules import RuleSet
@@ -21,12 +21,18 @@ from .rules import RuleSet
 KINDS = ("in", "out", "assembly")
 
 
-def _minutes(later: datetime, earlier: datetime) -> int:
-    return max(0, int((later - earlier).total_seconds()) // 60)
+def _of_day(at: datetime | time) -> int:
+    """Microseconds since local midnight of a wall-clock time (its fields, whatever its tzinfo)."""
+    return ((at.hour * 60 + at.minute) * 60 + at.second) * 1_000_000 + at.microsecond
+
+
+_MINUTE = 60_000_000  # microseconds
 
 
 def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse: str | None = None) -> Day:
-    """The engine's ``Day`` for one working ``day`` from its local punches."""
+    """The engine's ``Day`` for one working ``day`` from its punches: ``(local wall-clock datetime,
+    kind)``, all of that local day (only their time-of-day fields are read). Whole minutes, seconds
+    dropped: late = floor((first check-in − start) / 1 min), early = floor((end − last check-out) / 1 min)."""
     if excuse:
         return Day(day, excused=excuse)
     first_in = last_out = None
@@ -42,9 +48,8 @@ def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse
             assembly = True
     if first_in is None and last_out is None:
         return Day(day, late_minutes=None, early_minutes=None, absent=True)
-    zone = (first_in or last_out).tzinfo
-    late = _minutes(first_in, datetime.combine(day, rule.work_start, tzinfo=zone)) if first_in else None
-    early = _minutes(datetime.combine(day, rule.end_of_work(day), tzinfo=zone), last_out) if last_out else None
+    late = max(0, _of_day(first_in) - _of_day(rule.work_start)) // _MINUTE if first_in is not None else None
+    early = max(0, _of_day(rule.end_of_work(day)) - _of_day(last_out)) // _MINUTE if last_out is not None else None
     return Day(day, late_minutes=late, early_minutes=early,
                missed_assembly=day.weekday() in rule.assembly_weekdays and not assembly)
 

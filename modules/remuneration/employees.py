@@ -94,6 +94,27 @@ def import_employees(tenant, actor, data: bytes, filename: str = "employees.csv"
     return counts
 
 
+def listing(tenant, search: str = "", agency: str = "", offset: int = 0, limit: int | None = 50) -> list[Employee]:
+    """The tenant's employees by agency then name; ``search`` a whole NIP (exact, through its keyed
+    hash: NIPs are stored encrypted) or part of a name (case-insensitive); ``agency`` a code."""
+    search = (search or "").strip()
+    query = db.select(Employee).order_by(Employee.agency, Employee.name, Employee.id)
+    if agency:
+        query = query.where(Employee.agency == agency)
+    if search:
+        try:
+            query = query.where(Employee.nip_hash == identity_lookup("nip", normalise_nip(search)))
+        except IdentityError:  # not a NIP: a name
+            query = query.where(db.func.lower(Employee.name).contains(search.lower(), autoescape=True))
+    with tenant_scope(tenant):
+        return list(db.session.execute(query.offset(offset).limit(limit)).scalars())
+
+
+def find(tenant, employee_id: int) -> Employee | None:
+    with tenant_scope(tenant):
+        return db.session.get(Employee, employee_id)
+
+
 def history(tenant, employee_id: int) -> list[EmployeeChange]:
     with tenant_scope(tenant):
         return list(db.session.execute(db.select(EmployeeChange).where(EmployeeChange.employee_id == employee_id)

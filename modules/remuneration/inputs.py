@@ -2,11 +2,14 @@
 
 - approved activity logs: ``nip,day,minutes,points`` (``day`` ISO date; minutes and points whole
   numbers from 0; a row is an activity its supervisor approved in the source system: e-Kinerja);
-- approved excuses: ``nip,kind,first_day,last_day,reference`` (``kind`` ``leave`` or ``duty_travel``).
+- approved excuses: ``nip,kind,first_day,last_day,reference`` (``kind`` ``leave`` or ``duty_travel``);
+- disciplinary sanctions (hukuman disiplin) decided by the personnel agency:
+  ``nip,code,first_month,last_month`` (``code`` one of the rule sets' ``sanctions``, months ``YYYY-MM``,
+  inclusive): each month in between loses the code's share of TPP.
 
 Errors (``ValidationError``, nothing written), ``where`` = ``line N: field``: an unknown or invalid
 NIP, a date that is not ISO, a negative or non-integer number, an unknown kind, a last day before the
-first. Audited per file.
+first, a sanction code no rule set names, a month that is not ``YYYY-MM``. Audited per file.
 """
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from datetime import date
 from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope
 
 from .attendance import EXCUSE_KINDS, read_csv_columns
-from .models import Activity, Employee, Excuse
+from .models import Activity, Employee, Excuse, Sanction
+from .rules import parse_rules
+from .settings import settings_of
 
 
 def _employees(tenant) -> dict[str, int]:
@@ -80,4 +85,35 @@ def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") ->
         db.session.add_all(items)
         db.session.flush()
         audit(tenant, actor, "remuneration.excuses.import", "file", filename[:100], after={"added": len(items)})
+    return {"added": len(items)}
+
+
+def _month(row: dict, key: str) -> date:
+    value = row.get(key) or ""
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a month (YYYY-MM)", where=f"line {row['line']}: {key}") from None
+
+
+def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv") -> dict:
+    """Disciplinary sanctions; returns ``{"added"}``."""
+    rows = read_csv_columns(data, filename, ("nip", "code", "first_month", "last_month"))
+    codes = {code for rule in parse_rules(settings_of(tenant)["rules"]) for code in rule.sanctions}
+    ids = _employees(tenant)
+    items = []
+    for r in rows:
+        employee_id = _employee(ids, r)
+        if r.get("code") not in codes:
+            raise ValidationError(f"{r.get('code')!r} is not a sanction of the rules ({', '.join(sorted(codes))})",
+                                  where=f"line {r['line']}: code")
+        first, last = _month(r, "first_month"), _month(r, "last_month")
+        if last < first:
+            raise ValidationError("the last month is before the first", where=f"line {r['line']}: last_month")
+        items.append(Sanction(employee_id=employee_id, code=r["code"], first_month=first, last_month=last))
+    with tenant_scope(tenant):
+        db.session.add_all(items)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.sanctions.import", "file", filename[:100], after={"added": len(items)})
     return {"added": len(items)}

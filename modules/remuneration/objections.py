@@ -52,6 +52,13 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
     return objection
 
 
+def objections_to(tenant, result_id: int) -> list[Objection]:
+    """The objections filed against one result (an employee's month), oldest first."""
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(Objection).where(Objection.result_id == result_id)
+                                       .order_by(Objection.filed_at, Objection.id)).scalars())
+
+
 def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
     """Approve the step ``step`` of an objection's chain with ``note``; the last one resolves it."""
     note = (note or "").strip()
@@ -69,9 +76,9 @@ def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Obje
     return objection
 
 
-def open_objections(tenant, offset: int = 0, limit: int = 1000) -> list[tuple[Objection, Employee, dict | None]]:
+def open_objections(tenant, offset: int = 0, limit: int | None = 1000) -> list[tuple[Objection, Employee, dict | None]]:
     """Open objections, oldest first, each with its employee and the step awaiting action (``limit``
-    of them from ``offset``)."""
+    of them from ``offset``; None: all)."""
     with tenant_scope(tenant):
         rows = db.session.execute(db.select(Objection, Employee).join(Employee, Employee.id == Objection.employee_id)
                                   .where(Objection.status == "open").order_by(Objection.filed_at, Objection.id)

@@ -45,19 +45,35 @@ def get_run(tenant, year: int, month: int, lock: bool = False) -> Run | None:
         return db.session.execute(for_change(query, Run) if lock else query).scalar_one_or_none()
 
 
-def _punches_by_employee(zone, start: datetime, end: datetime):
-    """``(employee_id, {local date: [(local datetime, kind)]})`` in employee order, streamed from the
-    database so that only one employee's month is in memory at a time (18,000 employees: ~800,000 rows)."""
-    rows = db.session.execute(db.select(Punch.employee_id, Punch.at, Punch.kind)
-                              .where(Punch.at >= start, Punch.at < end).order_by(Punch.employee_id)
-                              .execution_options(yield_per=5000))
+def _local_clock(zone, start: datetime, end: datetime):
+    """``at (UTC, naive on SQLite, aware on PostgreSQL) -> local wall-clock datetime``. Indonesia's
+    zones keep one offset all year, so when the month has one (checked day by day) it is plain
+    addition, four times cheaper than ``astimezone`` over ~800,000 punches; else ``astimezone``."""
+    offsets = {(start + timedelta(days=i)).astimezone(zone).utcoffset() for i in range((end - start).days + 1)}
+    if len(offsets) == 1:
+        offset = offsets.pop()
+        return lambda at: at + offset  # fields shifted to local time; the tzinfo label is not read
+    return lambda at: (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+
+
+def _punches_by_employee(tenant, zone, start: datetime, end: datetime):
+    """``(employee_id, {local date: [(local wall-clock datetime, kind)]})`` in employee order, streamed
+    from the database so that only one employee's month is in memory at a time (18,000 employees:
+    ~800,000 rows). A Core query on the table with the tenant named (no ORM rows to build: half the
+    time); PostgreSQL's row security still applies."""
+    table = Punch.__table__
+    rows = db.session.connection().execute(
+        db.select(table.c.employee_id, table.c.at, table.c.kind)
+        .where(table.c.tenant_id == tenant.id, table.c.at >= start, table.c.at < end)
+        .order_by(table.c.employee_id).execution_options(yield_per=5000))
+    local_of = _local_clock(zone, start, end)
     current, days = None, defaultdict(list)
     for employee_id, at, kind in rows:
         if employee_id != current:
             if current is not None:
                 yield current, days
             current, days = employee_id, defaultdict(list)
-        local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+        local = local_of(at)
         days[local.date()].append((local, kind))
     if current is not None:
         yield current, days
@@ -67,7 +83,7 @@ def _inputs(tenant, first: date, last: date):
     zone = ZoneInfo(tenant.timezone)
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone).astimezone(timezone.utc)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(timezone.utc)
-    punches = _punches_by_employee(zone, start, end)
+    punches = _punches_by_employee(tenant, zone, start, end)
     excuses: dict[int, dict] = defaultdict(dict)
     for e in db.session.execute(db.select(Excuse).where(Excuse.first_day <= last, Excuse.last_day >= first)).scalars():
         day = max(e.first_day, first)

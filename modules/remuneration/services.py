@@ -16,10 +16,11 @@ from .runs import MonthClosed, add_adjustment, close_month, get_run, run_month  
 MODULE = "remuneration"
 
 
-def runs(tenant) -> list[Run]:
-    """The tenant's runs, newest month first."""
+def runs(tenant, offset: int = 0, limit: int | None = None) -> list[Run]:
+    """The tenant's runs, newest month first (``limit`` of them from ``offset``; None: all)."""
     with tenant_scope(tenant):
-        return list(db.session.execute(db.select(Run).order_by(Run.year.desc(), Run.month.desc())).scalars())
+        return list(db.session.execute(db.select(Run).order_by(Run.year.desc(), Run.month.desc())
+                                       .offset(offset).limit(limit)).scalars())
 
 
 def employee_of(tenant, email: str) -> Employee | None:

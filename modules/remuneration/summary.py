@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.kit import ValidationError, documents, gettext as _, issue_number, mask_identity, tenant_scope
 
+from . import SUMMARY_KIND
 from .models import Run
 from .services import agency_table, payroll
 
@@ -27,6 +28,6 @@ def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str = "
     with tenant_scope(tenant):
         __, number = issue_number(tenant, ("remuneration", "summary"), PATTERN, "year", agency=agency)
         month = f"{run.year}-{run.month:02d}"
-        return documents.issue(tenant, "tpp-summary", number, str(_("TPP summary %(agency)s %(month)s", agency=agency, month=month)),
+        return documents.issue(tenant, SUMMARY_KIND, number, str(_("TPP summary %(agency)s %(month)s", agency=agency, month=month)),
                                "remuneration/summary.html", {"row": row, "people": people, "month": month},
                                signer_position, actor)

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, requires, unit_of_work,
-    utcnow,
+    current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, page_arg, requires,
+    unit_of_work, utcnow,
 )
 
 from . import services
@@ -17,6 +17,7 @@ from .labels import line_label
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
+RUNS_PER_PAGE = 24  # two years of months
 
 
 @pages.app_template_global("tpp_line")
@@ -39,8 +40,15 @@ def index():
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
     shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    filed, until = [], None
+    if shown is not None:
+        from . import objections
+
+        filed, until = objections.objections_to(g.tenant, shown[1].id), objections.deadline(g.tenant, shown[0])
     return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
-                           today=local_date(g.tenant, utcnow()))
+                           today=local_date(g.tenant, utcnow()), filed=filed, until=until,
+                           may_object=until is not None and utcnow() <= until
+                           and not any(o.status == "open" for o in filed))
 
 
 def _run_or_404(year: int, month: int):
@@ -53,26 +61,53 @@ def _run_or_404(year: int, month: int):
 @pages.route("/runs")
 @requires("remuneration.read_all")
 def runs():
-    return render_template("remuneration/runs.html", module_title=TITLE, runs=services.runs(g.tenant),
+    page = page_arg()
+    found = services.runs(g.tenant, (page - 1) * RUNS_PER_PAGE, RUNS_PER_PAGE + 1)
+    return render_template("remuneration/runs.html", module_title=TITLE, runs=found[:RUNS_PER_PAGE], page=page,
+                           has_next=len(found) > RUNS_PER_PAGE,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
 @pages.route("/runs", methods=["POST"])
 @requires("remuneration.manage")
 def start_run():
+    """Queue the month's run (``background.py``) and show its progress; a closed month or a bad
+    month is refused here, before anything is queued."""
+    from .background import run_in_background, write_progress
+
     value = request.form.get("month", "")
     try:
         year, month = (int(x) for x in value.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError(value)
     except ValueError:
         flash(_("Choose a month (YYYY-MM)."), "error")
         return redirect(url_for(".runs"))
-    with unit_of_work() as work:
-        services.run_month(g.tenant, current_actor(), year, month)
-    if not work.ok:
-        flash(str(work.error.message), "error")
+    found = services.get_run(g.tenant, year, month)
+    if found is not None and found.status == "closed":
+        flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")
         return redirect(url_for(".runs"))
-    flash(_("The month was computed."))
-    return redirect(url_for(".run", year=year, month=month))
+    tenant_id, user_id = g.tenant.id, getattr(current_user, "id", None)
+    write_progress(tenant_id, year, month, state="queued", done=0, total=0)
+    # the request's transaction ends before the run's begins (nothing was written; on SQLite a POST's
+    # transaction is a writer, and a queue that runs tasks at once would wait for it); nothing here
+    # touches the database again (an expired g.tenant would begin a new transaction)
+    db.session.commit()
+    run_in_background(tenant_id, user_id, year, month)
+    return redirect(url_for(".progress", year=year, month=month))
+
+
+@pages.route("/runs/<int:year>/<int:month>/progress")
+@requires("remuneration.manage")
+def progress(year, month):
+    """The progress of the month's run started from the page; the page reloads itself every two
+    seconds until the run is done (no JavaScript), then links to the month."""
+    from .background import read_progress
+
+    state = read_progress(g.tenant.id, year, month)
+    if state is None:
+        abort(404)
+    return render_template("remuneration/progress.html", module_title=TITLE, year=year, month=month, state=state)
 
 
 @pages.route("/runs/<int:year>/<int:month>")
@@ -137,7 +172,7 @@ def oversight():
         year, month = (int(x) for x in request.args.get("month", "").split("-"))
         date(year, month, 1)
     except ValueError:
-        latest = services.runs(g.tenant)
+        latest = services.runs(g.tenant, 0, 1)
         today = local_date(g.tenant, utcnow())
         year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)
     own = services.get_run(g.tenant, year, month)

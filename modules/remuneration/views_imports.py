@@ -1,5 +1,5 @@
 """Uploading the input files on a page (personnel agency): employees (CSV/XLSX), attendance,
-activity logs and excuses (CSV), with the same checks as the CLI; an error names the line and the
+activity logs, excuses and sanctions (CSV), with the same checks as the CLI; an error names the line and the
 field and nothing is written."""
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ KINDS = {
     "attendance": services.import_attendance,
     "activities": inputs.import_activities,
     "excuses": inputs.import_excuses,
+    "sanctions": inputs.import_sanctions,
 }
 
 

@@ -55,3 +55,89 @@ def test_an_employee_reads_the_breakdown_on_a_phone_and_objects(app, page, live_
     page.goto(f"{base}/{MODULE}/runs/{month.year}/{month.month}")
     expect(page.locator("progress")).to_have_attribute("value", "1")
     expect(page.locator("table")).to_contain_text("DLH")
+
+
+# Every page of the module on a 360 px phone, in Indonesian and in English: nothing wider than the
+# screen, the page in the reader's language (a word of it checked), no untranslated English on the
+# Indonesian page (a word of the English page absent).
+PAGES = [  # (who, path under the tenant, a word in Indonesian, the same in English)
+    ("andi", "{m}/?month=2026-03", "Rincian", "Breakdown"),
+    ("admin", "{m}/runs", "Perhitungan TPP", "TPP runs"),
+    ("admin", "{m}/runs/2026/3", "Ditutup untuk pembayaran", "Closed for payment"),
+    ("admin", "{m}/runs/2026/4", "Hitung ulang", "Run again"),
+    ("admin", "{m}/employees", "NIP atau nama", "NIP or name"),
+    ("admin", "{m}/employees/{andi_id}", "Riwayat perubahan", "History of changes"),
+    ("admin", "{m}/objections", "Keberatan", "Objections"),
+    ("admin", "{m}/oversight?month=2026-03", "Per perangkat daerah", "Per agency"),
+    ("auditor", "{m}/oversight?month=2026-03", "Kota dan kabupaten", "Cities and regencies"),
+    ("admin", "admin/documents", "Ringkasan TPP per perangkat daerah", "TPP summary per agency"),
+]
+
+
+def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, create_tenant, create_user, frozen_clock):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from cli import cli
+    from core.i18n import LOCALE_COOKIE
+    from core.kit import tenant_scope
+
+    from ..models import Employee
+    from ..objections import file_objection
+    from ..services import close_month, employee_of, get_run
+    from ..summary import issue_summary
+
+    frozen_clock.set(datetime(2026, 5, 4, 1, 0, tzinfo=timezone.utc))
+    province = create_tenant(kind="province", modules={MODULE: SETTINGS}, locales=["id", "en"],
+                             agencies=[{"code": "BKD", "name": "Badan Kepegawaian Daerah"}])
+    tenant = create_tenant(parent=province.slug, modules={MODULE: SETTINGS}, locales=["id", "en"],
+                           name="Kota Makassar Raya Sejahtera")
+    users = {"andi": create_user(tenant, role="citizen"), "admin": create_user(tenant, role="admin"),
+             "auditor": create_user(province, role="auditor")}
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        import_employees(tenant, "test", employees_csv(
+            (NIPS[0], "Andi Baso Daeng Mappatunru", "DLH", "JF-AHLI", users["andi"]),
+            (NIPS[1], "Sitti Rahmawati", "DLH", "PELAKSANA", "")))
+        import_employees(tenant, "test", employees_csv((NIPS[1], "Sitti Rahmawati", "DLH", "JF-AHLI", "")), "mutasi.csv")
+        rows = [(NIPS[0], f"2026-03-{d:02d}T{h}+08:00", k) for d in (2, 3, 4)
+                for h, k in (("08:05:00", "in"), ("15:20:00", "out"))]
+        import_attendance(tenant, "test", attendance_csv(*rows))
+        run_month(tenant, "test", 2026, 3)
+        close_month(tenant, "test", 2026, 3)
+        run_month(tenant, "test", 2026, 4)
+        db.session.commit()
+        with tenant_scope(tenant):
+            issue_summary(tenant, "test", get_run(tenant, 2026, 3), "DLH")
+            db.session.commit()
+        file_objection(tenant, "test", employee_of(tenant, users["andi"]), 2026, 4, "Tanggal 2 April saya dinas luar.")
+        db.session.commit()
+        with tenant_scope(tenant):
+            andi_id = db.session.execute(db.select(Employee.id).where(Employee.nip_hash != "")
+                                         .order_by(Employee.id)).scalars().first()
+    page.set_viewport_size(PHONE)
+    signed_in = None
+    for who, path, indonesian, english in PAGES:
+        owner = province if who == "auditor" else tenant
+        base = f"{live_server.url}/t/{owner.slug}"
+        if signed_in != who:
+            page.context.clear_cookies()
+            sign_in(page, base, users[who])
+            signed_in = who
+        url = f"{base}/" + path.format(m=MODULE, andi_id=andi_id)
+        for language, word, other in (("id", indonesian, english), ("en", english, None)):
+            # the language switch's choice (a signed-in person's own language outranks Accept-Language)
+            page.context.add_cookies([{"name": LOCALE_COOKIE, "value": language, "url": live_server.url}])
+            answer = page.goto(url)
+            assert answer.status == 200, (url, language, answer.status)
+            body = page.locator("main").inner_text()
+            assert word in body, (url, language, body[:400])
+            if other and other != word:
+                assert other not in body, (url, language)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], (url, language, width)
+            # a table reads as cards: every cell on the screen, none in a box scrolled sideways
+            right = page.evaluate("Math.max(0, ...Array.from(document.querySelectorAll('main td'))"
+                                  ".map(e => e.getBoundingClientRect().right))")
+            assert right <= PHONE["width"], (url, language, right)

@@ -70,3 +70,29 @@ def test_activities_and_excuses_feed_the_run(app, create_tenant, tmp_path, audit
     (tmp_path / "bad.csv").write_text(f"nip,day,minutes\n{NIPS[0]},2026-03-02,-5\n")
     bad = pamong(app, "import-activities", tenant.slug, str(tmp_path / "bad.csv"))
     assert bad.exit_code == 2 and "line 2: minutes" in bad.output
+
+
+def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, tmp_path, audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0
+    refused = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "150000", "Dinas luar 2 Maret")
+    assert refused.exit_code == 2 and refused.output.startswith("error:")      # March is still open: run it again
+    assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
+    for args, words in ((("19850312", "2026-03", "2026-05", "1"), "nip"),
+                        ((NIPS[0], "2026-03", "2026-05", "seratus"), "amount"),
+                        ((NIPS[0], "2026-03", "2026-02", "100"), "later month")):
+        bad = pamong(app, "adjust", tenant.slug, *args, "alasan")
+        assert bad.exit_code == 2 and words in bad.output and len(bad.output.strip().splitlines()) == 1, bad.output
+    done = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "150000", "Dinas luar 2 Maret")
+    assert done.exit_code == 0 and "Rp150.000" in done.output, done.output
+    assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150000]
+    assert pamong(app, "run", tenant.slug, "2026-05").exit_code == 0
+    with app.app_context(), tenant_scope(tenant):
+        from ..models import Result, Run
+
+        lines = db.session.execute(db.select(Result.lines).join(Employee, Employee.id == Result.employee_id)
+                                   .join(Run, Run.id == Result.run_id)
+                                   .where(Employee.name == "Andi Baso", Run.month == 5)).scalar_one()
+    assert {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150000} in lines

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from core.kit import ValidationError, db, tenant_scope
 
 from ..employees import history
-from ..models import Employee, Punch
+from ..models import Employee, Punch, Run
 from ..services import import_attendance, import_employees
 from .helpers import MODULE, NIPS, SETTINGS, attendance_csv, employees_csv, three_employees
 
@@ -107,3 +107,33 @@ def test_an_attendance_file_without_its_columns_is_refused(app_ctx, create_tenan
     with pytest.raises(ValidationError) as exc:
         import_attendance(tenant, "test", b"nip,time\n1,2\n", "mesin.csv")
     assert exc.value.where == "mesin.csv: line 1" and "timestamp" in exc.value.message
+
+
+def test_sanctions_cut_their_share_in_their_months_only(app_ctx, create_tenant, audit_entries):
+    from ..inputs import import_sanctions
+    from ..models import Result, Sanction
+    from ..services import run_month
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    data = f"nip,code,first_month,last_month\n{NIPS[0]},sedang,2026-03,2026-04\n".encode()
+    assert import_sanctions(tenant, "test", data, "hukdis.csv") == {"added": 1}
+    for month in (2, 3, 4, 5):
+        run_month(tenant, "test", 2026, month)
+    db.session.commit()
+    with tenant_scope(tenant):
+        cuts = {month: next((x["amount"] for x in lines if x["code"] == "sanction"), 0) for month, lines in
+                db.session.execute(db.select(Run.month, Result.lines).join(Run, Run.id == Result.run_id)
+                                   .join(Employee, Employee.id == Result.employee_id)
+                                   .where(Employee.name == "Andi Baso")).all()}
+    assert cuts[2] == 0 and cuts[5] == 0 and cuts[3] < 0 and cuts[4] < 0     # 25 % of what is left, March-April
+    assert [e["summary"]["after"] for e in audit_entries(tenant, "remuneration.sanctions.import")] == [{"added": 1}]
+    for row, where in (((NIPS[0], "dipecat", "2026-03", "2026-03"), "line 2: code"),
+                       ((NIPS[0], "ringan", "Maret", "2026-03"), "line 2: first_month"),
+                       ((NIPS[0], "ringan", "2026-04", "2026-03"), "line 2: last_month"),
+                       (("198503122010011099", "ringan", "2026-03", "2026-03"), "line 2: nip")):
+        with pytest.raises(ValidationError) as exc:
+            import_sanctions(tenant, "test", ("nip,code,first_month,last_month\n" + ",".join(row) + "\n").encode())
+        assert exc.value.where == where, (row, exc.value.where)
+        db.session.rollback()
+    assert count(tenant, Sanction) == 1

@@ -133,3 +133,32 @@ def test_my_tpp_is_in_the_navigation_of_employees_only(app, create_tenant, creat
         login(client, email, tenant)
         nav = client.get(f"/t/{tenant.slug}/").get_data(as_text=True).split("</nav>")[0]
         assert ("My TPP" in nav) is shown, email
+
+
+def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, client, create_tenant, create_user,
+                                                                         login, audit_entries):
+    from ..background import read_progress, write_progress
+
+    tenant, admin, _ = setup(app, create_tenant, create_user)
+    login(client, admin, tenant)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    started = client.post(f"{base}/runs", data={"month": "2026-03"})
+    assert started.status_code == 302 and started.headers["Location"].endswith("/runs/2026/3/progress")
+    with app.app_context():
+        assert read_progress(tenant.id, 2026, 3) == {"state": "done", "done": 2, "total": 2}  # the queue ran it
+    done = client.get(f"{base}/runs/2026/3/progress", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "See the month" in done and 'http-equiv="refresh"' not in done
+    ran_by = [e for e in audit_entries(tenant, "remuneration.run")][-1]
+    assert ran_by["actor"] == admin, ran_by                                         # audited as the person who asked
+    with app.app_context():
+        write_progress(tenant.id, 2026, 3, state="running", done=500, total=18000)
+    running = client.get(f"{base}/runs/2026/3/progress", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in running and 'value="500"' in running and "500 of 18000 employees" in running
+    failed = client.post(f"{base}/runs", data={"month": "2027-01"}, follow_redirects=True,
+                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The run was not done." in failed and "no TPP ceiling" in failed        # 2027 has no ceiling yet
+    assert client.get(f"{base}/runs/2027/1").status_code == 404                    # nothing written
+    for bad in ("maret", "2026-13", "1999-12"):
+        refused = client.post(f"{base}/runs", data={"month": bad}, follow_redirects=True).get_data(as_text=True)
+        assert "YYYY-MM" in refused, bad
+    assert client.get(f"{base}/runs/2025/1/progress").status_code == 404

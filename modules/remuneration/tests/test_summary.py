@@ -15,8 +15,10 @@ from ..summary import issue_summary
 from .helpers import MODULE, NIPS, SETTINGS, three_employees
 
 
-def test_a_closed_month_is_summarised_signed_and_numbered(app, create_tenant, audit_entries):
-    tenant = create_tenant(modules={MODULE: SETTINGS})
+def test_a_closed_month_is_summarised_signed_and_numbered(app, client, create_tenant, create_user, login,
+                                                         audit_entries):
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
+    admin = create_user(tenant, role="admin")
     assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
                               obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
     with app.app_context():
@@ -41,3 +43,9 @@ def test_a_closed_month_is_summarised_signed_and_numbered(app, create_tenant, au
             issue_summary(tenant, "test", get_run(tenant, 2026, 3), "PU")
         assert exc.value.code == "not_found"
     assert [e["summary"]["after"]["kind"] for e in audit_entries(tenant, "document.issued")] == ["tpp-summary"]
+    # the admin's register of signed documents names the kind in words, in the reader's language
+    login(client, admin, tenant)
+    for language, words in (("id", "Ringkasan TPP per perangkat daerah"), ("en", "TPP summary per agency")):
+        page = client.get(f"/t/{tenant.slug}/admin/documents", headers={"Accept-Language": language})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and number in html and words in html, language

@@ -1,0 +1,51 @@
+"""The personnel records on pages (personnel agency, auditors): the employees, 50 a page, found by
+NIP or name and filtered by agency, downloadable as CSV; one employee with the history of every
+change (name, agency, position class, accounts) and their months."""
+from __future__ import annotations
+
+from flask import abort, g, render_template, request
+
+from core.kit import requires
+
+from . import employees, services
+from .exports import table_csv
+from .settings import agency_codes
+from .views import TITLE, pages
+
+PER_PAGE = 50
+COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email", "active")
+
+
+def _filters() -> dict:
+    return {"q": request.args.get("q", "").strip()[:100], "agency": request.args.get("agency", "").strip()[:32]}
+
+
+@pages.route("/employees")
+@requires("remuneration.read_all")
+def employee_list():
+    from core.kit import page_arg
+
+    page, filters = page_arg(), _filters()
+    found = employees.listing(g.tenant, filters["q"], filters["agency"], (page - 1) * PER_PAGE, PER_PAGE + 1)
+    return render_template("remuneration/employees.html", module_title=TITLE, rows=found[:PER_PAGE], page=page,
+                           has_next=len(found) > PER_PAGE, filters=filters, agencies=sorted(agency_codes(g.tenant)))
+
+
+@pages.route("/employees.csv")
+@requires("remuneration.read_all")
+def employee_export():
+    filters = _filters()
+    rows = [{c: getattr(e, c) for c in COLUMNS} | {"active": "yes" if e.active else "no"}
+            for e in employees.listing(g.tenant, filters["q"], filters["agency"], limit=None)]
+    return table_csv(COLUMNS, rows, f"pegawai-{g.tenant.slug}")
+
+
+@pages.route("/employees/<int:employee_id>")
+@requires("remuneration.read_all")
+def employee(employee_id):
+    found = employees.find(g.tenant, employee_id)
+    if found is None:
+        abort(404)
+    return render_template("remuneration/employee.html", module_title=TITLE, employee=found,
+                           changes=employees.history(g.tenant, employee_id),
+                           months=services.results_of(g.tenant, employee_id))
