@@ -2,7 +2,8 @@
 
 The retribution (UU 1/2022, retribusi perizinan tertentu; the tariff is the tenant's Perda, written
 as the type's fee formula) is invoiced when the last stage approves; while it is unpaid the SLA clock
-waits on the applicant (OSS 41) and resumes (42) when it is paid. A payment is one ledger transfer
+waits on the applicant (the core clock paused; OSS 30, Verifikasi Pembayaran) and resumes when it is
+paid (OSS 33, Persetujuan Pembayaran). A payment is one ledger transfer
 from the office's receiving account (``permits.bank``, the provider's or cashier's settlement) to the
 type's revenue account (``permits.fees.<TYPE>``), keyed by the application, so a callback sent twice
 records one payment, and the retribution per type and month is the ledger's own sum

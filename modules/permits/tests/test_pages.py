@@ -74,7 +74,7 @@ def test_from_application_to_issued_permit_over_http(app, client, tenant, people
     assert number in register and "CV Andi Jaya" in register
     assert NIK not in register and "Andi Mappanyukki" not in register  # no personal data
     timeline = page[page.index("Timeline"):] if "Timeline" in page else page
-    for code in ("05", "45", "50"):
+    for code in ("09", "20", "45", "30", "33", "50"):
         assert f"OSS {code}" in timeline
 
 
