@@ -252,7 +252,17 @@ def approve_stage(tenant, actor, application_id: int, step: int, note: str = "")
             _stages_done(tenant, actor, application)
         else:
             log(tenant, actor, application, "approve", note=note)
+            label = ptype_stage_label(tenant, application, step)
+            tell(tenant, application, f"Permohonan {application.reference}: tahap {label} selesai; "
+                                      f"diteruskan ke tahap berikutnya.")
     return application
+
+
+def ptype_stage_label(tenant, application, step: int) -> str:
+    """The Indonesian label of stage ``step`` of the application's type (for the applicant's SMS)."""
+    ptype = permit_type(tenant, application.type_code)
+    stages = ptype.stages if ptype else []
+    return stages[step]["label_id"] if 0 <= step < len(stages) else str(step + 1)
 
 
 def _stages_done(tenant, actor, application, note: str = "") -> None:
@@ -264,6 +274,7 @@ def _stages_done(tenant, actor, application, note: str = "") -> None:
         open_invoice(tenant, actor, application)   # OSS 30 until paid
     else:
         application.status = APPROVED
+        tell(tenant, application, f"Permohonan {application.reference} disetujui. Izin segera ditandatangani.")
 
 
 @scoped

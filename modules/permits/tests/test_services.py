@@ -69,6 +69,9 @@ def test_a_paid_application_goes_through_every_stage_to_a_signed_permit(
     scope.__exit__(None, None, None)
     bodies = [m["body"] for m in outbox(tenant, "sms")]
     assert any("kode bayar" in b for b in bodies) and any("telah terbit" in b for b in bodies)
+    # told at each step: received, each stage done, invoiced, paid, issued (issue 15.2)
+    assert [b for b in bodies if "tahap Verifikasi berkas selesai" in b] and \
+        [b for b in bodies if "tahap Kajian teknis selesai" in b] and [b for b in bodies if "diterima" in b]
 
 
 def test_acting_out_of_turn_twice_or_on_anothers_stage_changes_nothing(app_ctx, tenant, people, actor):
