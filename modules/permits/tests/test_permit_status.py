@@ -150,3 +150,33 @@ def test_a_permit_revoked_on_the_core_page_reads_revoked_in_the_register_and_can
         issuance.revoke_permit(tenant, actor(people["admin"]), aid, "Dicatat juga di perizinan")  # no double revoke
         db.session.commit()
     assert "Dicabut lewat halaman dokumen" in verify_page(client, tenant, code)
+
+
+def test_a_permit_past_its_validity_reads_expired_on_its_verification_page(
+        app, client, make_tenant, create_user, frozen_clock):
+    """Issue 15.5: expiry shows on the verification page (the type's ``validity_months``, the core
+    document's ``expires_at``); a month before, it is valid."""
+    import importlib
+
+    from .conftest import SETTINGS, SKU
+
+    tenant = make_tenant({**SETTINGS, "types": [{**SKU, "validity_months": 12}]})
+    citizen_email, officer_email, admin_email = (create_user(tenant, r, agency="DPM" if r == "officer" else None)
+                                                 for r in ("citizen", "officer", "admin"))
+    def actor(email):
+        return Actor.for_user(db.session.execute(db.select(User).where(User.email == email)).scalar_one(), tenant)
+
+    with app.app_context():
+        importlib.import_module("core.documents.certs").ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+        citizen = actor(citizen_email)
+        application = services.save_draft(tenant, citizen, "SKU", APPLICANT, {"usaha": "Warung"})
+        services.submit(tenant, citizen, application.id)
+        services.approve_stage(tenant, actor(officer_email), application.id, 0)
+        issuance.issue_permit(tenant, actor(admin_email), application.id)
+        with tenant_scope(tenant):
+            code = application.document_code
+        db.session.commit()
+    frozen_clock.advance(days=334)
+    assert "<strong>Sah</strong>" in verify_page(client, tenant, code)
+    frozen_clock.advance(days=40)
+    assert "Kedaluwarsa" in verify_page(client, tenant, code)
