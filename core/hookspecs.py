@@ -178,3 +178,15 @@ def access_card(app, tenant, number):
     read from the card), as plain data: ``{"number", "status" ("active", "blocked", "closed",
     "replaced"), "holder_kind" ("citizen", "employee" or None), "entitlements": [codes]}``, or None
     when it issued no such card. Other modules ask through ``core.kit.access_cards`` (issue 18.5)."""
+
+
+# -- Official documents ---------------------------------------------------------------------------
+
+@hookspec(firstresult=True)
+def document_state(app, tenant, document):
+    """Return what the module that issued ``document`` (a ``core.documents`` register row, its
+    ``kind`` the module's) knows of its state beyond the register's valid/revoked/expired, as plain
+    data: ``{"state": "suspended", "reason": str, "since": datetime (UTC)}`` while it is suspended
+    (a permit whose use is stopped for a while), or None. The public verification page shows it
+    (a revoked or expired document stays revoked or expired). Asked of the tenant's enabled modules
+    only, on each view of a verification page: one indexed read, no aggregate."""

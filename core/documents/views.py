@@ -105,8 +105,21 @@ def _page(document, form, result=None, revoke_form=None):
         can_revoke = (document.status != "revoked" and current_user.is_authenticated
                       and has_permission(current_user, g.tenant, service.REVOKE_PERMISSION))
         revoke_form = (revoke_form or RevokeForm(formdata=None)) if can_revoke else None
-    return render_template("documents/verify.html", document=document, state=document.state(), form=form,
+    state, held = document.state(), None
+    if state == "valid":  # a module may hold it suspended (the document_state hook)
+        held = module_state(g.tenant, document)
+        state = held["state"] if held else state
+    return render_template("documents/verify.html", document=document, state=state, held=held, form=form,
                            result=result, revoke_form=revoke_form)
+
+
+def module_state(tenant, document) -> dict | None:
+    """The issuing module's ``{"state": "suspended", "reason", "since"}`` for ``document``, or None."""
+    from ..modules import manager
+
+    answer = manager().for_tenant(tenant).document_state(app=current_app._get_current_object(), tenant=tenant,
+                                                         document=document)
+    return answer if isinstance(answer, dict) and answer.get("state") == "suspended" else None
 
 
 @bp.route("/verify/<code>/revoke", methods=["POST"])

@@ -157,7 +157,9 @@ def _ref(tenant_id: int, ref, where: str):
 
 
 def _now(now=None) -> datetime:
-    return now or datetime.now(timezone.utc)
+    from ..clock import now as clock_now  # the core's one clock (frozen in tests), as the models' defaults
+
+    return now or clock_now()
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -58,7 +58,16 @@ def permissions():
 
 @hookimpl
 def api_scopes():
-    return [{"name": "permits:read", "description": _l("Read permit applications (JSON API)")}]
+    return [{"name": "permits:read", "description": _l("Read permit applications (JSON API)")},
+            {"name": "permits:status", "description": _l("Suspend, reinstate or revoke issued permits (JSON API)")}]
+
+
+@hookimpl
+def document_state(app, tenant, document):
+    """A suspended permit's state for its public verification page (``issuance.public_state``)."""
+    from .issuance import public_state
+
+    return public_state(tenant, document)
 
 
 @hookimpl

@@ -10,20 +10,26 @@
   Errors: 401 bad signature, 404 ``unknown_invoice`` (no such code in *this* tenant), 400
   ``amount_mismatch`` / ``not_invoiced`` / ``bad_request``.
 - ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``).
+- ``POST /permits/status``: suspend, reinstate (lift a suspension) or revoke an issued permit (scope
+  ``permits:status``). Body ``{"permit_number": "PBG/0001/2026", "action": "suspend" | "lift" |
+  "revoke", "reason": "..."}``; the reason is shown on the permit's public verification page. The
+  change is audited under the token's name. Errors: 404 ``not_found`` (no issued permit with that
+  number in this tenant), 400 ``bad_request`` (the body), ``reason_required``, ``not_valid`` (only a
+  valid permit is suspended), ``not_suspended`` (only a suspended one is lifted), ``already_revoked``.
 """
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from flask import Blueprint, g, jsonify
 from pydantic import Field, StrictInt
 
 from core.kit import (
     ApiModel, ApiOutput, PamongError, api_error, api_scope, db, idempotent, module_settings, operation,
-    signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor,
+    signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
 )
 
-from . import oss, payments
+from . import issuance, oss, payments
 from .models import Application
 
 api = Blueprint("permits_api", __name__)
@@ -97,3 +103,42 @@ def application(reference):
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,
                        oss_code=oss.code_of(found), due_at=found.due_at and found.due_at.isoformat(),
                        permit_number=found.permit_number, permit_status=found.permit_status or None)
+
+
+class StatusChange(ApiModel):
+    permit_number: str = Field(max_length=100, description="The permit's number, e.g. PBG/0001/2026")
+    action: Literal["suspend", "lift", "revoke"] = Field(
+        description="suspend a valid permit, lift a suspension, or revoke (for good)")
+    reason: str = Field(max_length=1000, description="Why; shown on the permit's public verification page")
+    error_codes: ClassVar = {"*": {"*": "bad_request"}}
+
+
+class PermitState(ApiOutput):
+    permit_number: str
+    permit_status: str = Field(description="valid, suspended or revoked")
+    reason: str = Field(description="The reason of the last change")
+    changed_at: str | None = Field(description="ISO 8601: when the status last changed")
+    oss_code: str = Field(description="The OSS-RBA status code now (70 suspended; none for revoked)")
+
+
+@api.route("/permits/status", methods=["POST"])
+@api_scope("permits:status")
+@operation("Suspend, reinstate or revoke an issued permit", body=StatusChange, fail=_bad_request,
+           response=PermitState,
+           errors={400: "bad_request, reason_required, not_valid, not_suspended or already_revoked",
+                   404: "not_found (no issued permit with this number in this tenant)"},
+           description="Audited under the token's name; the reason and date show on the permit's public "
+                       "verification page.")
+def permit_status():
+    body = g.api_body
+    actor = current_actor()
+    with unit_of_work(api=True):  # NotFound is 404 not_found, a ValidationError 400 with its code
+        found = issuance.find_permit(g.tenant, body.permit_number)
+        if body.action == "revoke":
+            issuance.revoke_permit(g.tenant, actor, found.id, body.reason)
+        else:
+            issuance.suspend_permit(g.tenant, actor, found.id, body.reason, lift=body.action == "lift")
+        result = {"permit_number": found.permit_number, "permit_status": found.permit_status,
+                  "reason": found.permit_status_reason, "oss_code": oss.code_of(found),
+                  "changed_at": found.permit_status_at and found.permit_status_at.isoformat()}
+    return jsonify(result), 200

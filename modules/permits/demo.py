@@ -18,9 +18,11 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
 PEOPLE = [("Andi Mappanyukki", "7371014101900001", "CV Andi Jaya"), ("Besse Tenri", "7371015203850002", "Toko Besse"),
           ("Daeng Naba", "7371011507780003", "UD Naba Makmur"), ("Rahmawati", "7371016411920004", ""),
           ("Sitti Aisyah", "7371014808880005", "Warung Coto Aisyah"), ("Muh. Arif", "7371010201950006", "Arif Reklame"),
-          ("Nurhayati", "7371015509800007", "Salon Nur"), ("Irfan Syam", "7371012312870008", "PT Syam Konstruksi")]
+          ("Nurhayati", "7371015509800007", "Salon Nur"), ("Irfan Syam", "7371012312870008", "PT Syam Konstruksi"),
+          ("Hasnah Daud", "7371016003830009", "Hasnah Advertising")]
 # the state each demo application is left in, in order (one per person)
-STATES = ["draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected", "revoked"]
+STATES = ["draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected", "revoked",
+          "suspended"]
 
 
 def _jpeg() -> bytes:
@@ -62,6 +64,9 @@ def _to_state(tenant, state, ptype, citizen, officers, person, phone):
     issuance.issue_permit(tenant, officers[-1], application.id)
     if state == "revoked":
         issuance.revoke_permit(tenant, officers[-1], application.id, "Reklame dipasang tidak sesuai izin.")
+    if state == "suspended":
+        issuance.suspend_permit(tenant, officers[-1], application.id,
+                                "Dibekukan sementara: konstruksi reklame sedang diperiksa setelah angin kencang.")
 
 
 def seed(tenant) -> int:

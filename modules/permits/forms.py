@@ -53,9 +53,22 @@ class IssueForm(FlaskForm):
     send = SubmitField(_l("Sign and issue the permit"))
 
 
+STATUS_ACTIONS = {"suspend": _l("Suspend"), "lift": _l("Lift the suspension"), "revoke": _l("Revoke (for good)")}
+
+
 class StatusForm(FlaskForm):
-    action = SelectField(_l("Action"), choices=[
-        ("suspend", _l("Suspend")), ("lift", _l("Lift the suspension")), ("revoke", _l("Revoke"))])
-    reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=1000)])
-    confirm = BooleanField(_l("I confirm"), validators=[DataRequired()])
+    """Suspend, lift or revoke an issued permit; ``for_status`` offers only what its status allows."""
+
+    action = SelectField(_l("Action"), choices=list(STATUS_ACTIONS.items()))
+    reason = TextAreaField(_l("Reason (shown to anyone who checks the permit)"), validators=[
+        DataRequired(message=_l("Give the reason.")), Length(max=1000)])
+    confirm = BooleanField(_l("I confirm this change of the permit's status"), validators=[
+        DataRequired(message=_l("Tick to confirm."))])
     send = SubmitField(_l("Apply"))
+
+    @classmethod
+    def for_status(cls, permit_status: str, **kw) -> "StatusForm":
+        allowed = {"valid": ("suspend", "revoke"), "suspended": ("lift", "revoke")}.get(permit_status, ())
+        form = cls(**kw)
+        form.action.choices = [(k, STATUS_ACTIONS[k]) for k in allowed]
+        return form

@@ -1,19 +1,22 @@
 """Issuing the permit: a gap-free number (core numbering, per type and year, the type's pattern), a
 PDF on the tenant's letterhead signed through the core documents service (PAdES) with the QR code of
 its public verification page; then revocation (the core marks the document revoked, its page shows
-the reason), suspension (kept by this module: the core document has no suspended state yet) and
-expiry (the document's ``expires_at``). Refused before payment unless the type is free."""
+the reason and date), suspension (kept by this module: the core document has no suspended state; the
+page shows it through the ``document_state`` hook) and expiry (the document's ``expires_at``). Refused before payment unless the type is free."""
 from __future__ import annotations
 
 import calendar
 from datetime import datetime
 
-from core.kit import ValidationError, db, documents, issue_number, local_date, tenant_scope, utcnow
+from core.kit import NotFound, ValidationError, db, documents, gettext as _, issue_number, local_date, tenant_scope, utcnow
 
 from . import oss
-from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID
+from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
 from .services import NAME, close_clock, get, log, scoped, tell, type_of
 from .settings import PLACEHOLDERS, module_settings
+
+
+DOCUMENT_KIND = "permit"  # the core documents register's kind of a permit
 
 
 def add_months(when: datetime, months: int) -> datetime:
@@ -38,7 +41,7 @@ def issue_permit(tenant, actor, application_id: int):
         _, number = issue_number(tenant, (NAME, "permit", ptype.code), ptype.number_pattern, "year",
                                  placeholders=PLACEHOLDERS, type=ptype.code)
         doc = documents.issue(
-            tenant, "permit", number, ptype.name_id, "permits/permit.html",
+            tenant, DOCUMENT_KIND, number, ptype.name_id, "permits/permit.html",
             {"ptype": ptype, "application": application, "fields": ptype.fields(),
              "office": module_settings(tenant, NAME)["office_name"],
              "valid_until": valid_until and local_date(tenant, valid_until)},
@@ -60,38 +63,87 @@ def _issued(tenant, application_id: int):
     return application
 
 
+def _reason(reason) -> str:
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError(_("Give the reason (it is shown to anyone who checks the permit)."), where="reason",
+                              code="reason_required")
+    if len(reason) > 1000:
+        raise ValidationError(_("The reason is longer than 1000 characters."), where="reason", code="reason_too_long")
+    return reason
+
+
+def _change(tenant, actor, application, to: str, reason: str, action: str, code: str) -> None:
+    """Set the permit's status with its reason and time, audited with before and after, on the
+    timeline, and the applicant told."""
+    before = {"permit_status": application.permit_status, "reason": application.permit_status_reason}
+    application.permit_status, application.permit_status_reason = to, reason
+    application.permit_status_at = utcnow()
+    log(tenant, actor, application, action, note=reason, code=code,
+        before=before, after={"permit_status": to, "reason": reason, "number": application.permit_number})
+
+
 @scoped
 def revoke_permit(tenant, actor, application_id: int, reason: str):
-    """Revoke the permit (the core document is revoked with ``reason``; its page shows it)."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError("give the reason", where="reason")
+    """Revoke the permit, valid or suspended, for good: the core document is revoked with
+    ``reason`` (its public page shows "revoked", the date and the reason). Errors:
+    ``ValidationError`` (``reason_required``, ``not_issued``, ``already_revoked``)."""
+    reason = _reason(reason)
     application = _issued(tenant, application_id)
     if application.permit_status == REVOKED:
-        raise ValidationError("the permit is already revoked", where="application", code="already_revoked")
+        raise ValidationError(_("The permit is already revoked."), where="application", code="already_revoked")
     doc = documents.find(tenant, application.document_code)
-    documents.revoke(tenant, doc, reason, actor)
-    application.permit_status = REVOKED
-    log(tenant, actor, application, "revoke", note=reason, code=oss.REVOKED_CODE)
+    if doc is not None and doc.status != "revoked":  # revoked already through the core's page: keep its entry
+        documents.revoke(tenant, doc, reason, actor)
+    _change(tenant, actor, application, REVOKED, reason, "revoke", oss.REVOKED_CODE)
     tell(tenant, application, f"Izin {application.permit_number} dicabut: {reason}")
     return application
 
 
 @scoped
 def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool = False):
-    """Suspend the permit (``lift``: lift the suspension). Kept by this module and shown on the
-    public register; the core verification page does not know suspension (report it upstream)."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError("give the reason", where="reason")
+    """Suspend a valid permit (``lift``: lift the suspension of a suspended one), with ``reason``.
+    Kept by this module (the core document has no suspended state); the public verification page
+    shows it through the ``document_state`` hook (``__init__.py``): "suspended", since when, why.
+    Errors: ``ValidationError`` (``reason_required``, ``not_issued``, ``not_valid``,
+    ``not_suspended``)."""
+    reason = _reason(reason)
     application = _issued(tenant, application_id)
     want_from, want_to = (SUSPENDED, VALID) if lift else (VALID, SUSPENDED)
     if application.permit_status != want_from:
-        raise ValidationError(f"the permit is {application.permit_status}", where="application",
-                              code="not_" + want_from)
-    application.permit_status = want_to
-    log(tenant, actor, application, "reinstate" if lift else "suspend", note=reason,
-        code=oss.OSS_STATUS[ISSUED] if lift else oss.SUSPENDED_CODE)
+        message = _("Only a suspended permit can have its suspension lifted.") if lift else \
+            _("Only a valid permit can be suspended.")
+        raise ValidationError(message, where="application", code="not_" + want_from)
+    _change(tenant, actor, application, want_to, reason, "reinstate" if lift else "suspend",
+            oss.OSS_STATUS[ISSUED] if lift else oss.SUSPENDED_CODE)
+    tell(tenant, application, f"Izin {application.permit_number} "
+                              + (f"berlaku kembali: {reason}" if lift else f"dibekukan sementara: {reason}"))
     with tenant_scope(tenant):
         db.session.flush()
     return application
+
+
+def find_permit(tenant, number: str):
+    """The issued application with permit ``number`` (exact), or ``NotFound``."""
+    number = " ".join(str(number or "").split())[:100]
+    with tenant_scope(tenant):
+        found = db.session.execute(db.select(Application).where(
+            Application.permit_number == number, Application.status == ISSUED)).scalar_one_or_none() if number else None
+    if found is None:
+        raise NotFound("no permit with this number", where="permit_number", code="not_found")
+    return found
+
+
+def public_state(tenant, document) -> dict | None:
+    """What the verification page of ``document`` must add to the core's register entry: for a
+    permit of this module that is suspended, ``{"state": "suspended", "reason", "since"}`` (UTC);
+    else None (valid, revoked and expired are the core's own)."""
+    if document.kind != DOCUMENT_KIND or document.status == "revoked":
+        return None
+    with tenant_scope(tenant):
+        row = db.session.execute(db.select(Application.permit_status, Application.permit_status_reason,
+                                           Application.permit_status_at)
+                                 .where(Application.document_code == document.code)).first()
+    if row is None or row[0] != SUSPENDED:
+        return None
+    return {"state": "suspended", "reason": row[1], "since": row[2]}

@@ -63,7 +63,10 @@ class Application(TenantOwned, db.Model):
     issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     document_code: Mapped[str | None] = mapped_column(String(64))
-    permit_status: Mapped[str] = mapped_column(String(16), default="")
+    permit_status: Mapped[str] = mapped_column(String(16), default="")  # valid, suspended, revoked
+    # why and when the permit's status last changed (suspended, lifted, revoked): shown publicly
+    permit_status_reason: Mapped[str] = mapped_column(Text, default="")
+    permit_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fiktif_positif: Mapped[bool] = mapped_column(default=False)  # approved because the SLA lapsed
     # when decided (issued or refused), for the figures: working days of the office's own time (the
     # clock's running segments) and whether it was decided by its deadline

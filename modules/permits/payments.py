@@ -2,7 +2,8 @@
 
 The retribution (UU 1/2022, retribusi perizinan tertentu; the tariff is the tenant's Perda, written
 as the type's fee formula) is invoiced when the last stage approves; while it is unpaid the SLA clock
-waits on the applicant (OSS 41) and resumes (42) when it is paid. A payment is one ledger transfer
+waits on the applicant (the core clock paused; OSS 30, Verifikasi Pembayaran) and resumes when it is
+paid (OSS 33, Persetujuan Pembayaran). A payment is one ledger transfer
 from the office's receiving account (``permits.bank``, the provider's or cashier's settlement) to the
 type's revenue account (``permits.fees.<TYPE>``), keyed by the application, so a callback sent twice
 records one payment, and the retribution per type and month is the ledger's own sum
@@ -106,3 +107,27 @@ def collected(tenant) -> dict[tuple[str, str], int]:
         at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
         out[(code.removeprefix("permits.fees."), local_date(tenant, at).strftime("%Y-%m"))] += amount
     return dict(out)
+
+
+def billed(tenant) -> dict[tuple[str, str], int]:
+    """The fees of the paid applications per ``(type code, "YYYY-MM")`` (the tenant's local month of
+    payment), read from the applications: the other side of ``collected``."""
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Application.type_code, Application.fee_amount, Application.paid_at)
+                                  .where(Application.paid_at.is_not(None))).all()
+    for code, amount, at in rows:
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+        out[(code, local_date(tenant, at).strftime("%Y-%m"))] += amount
+    return dict(out)
+
+
+def reconcile(tenant) -> dict[tuple[str, str], tuple[int, int]]:
+    """Where the retribution collected on the ledger and the paid applications disagree, per
+    ``(type, month)``: ``{key: (ledger rupiah, applications rupiah)}``; empty when they reconcile
+    (issue 15.4). A payment is one transfer in the application's own transaction, so a difference
+    means a row changed outside this module."""
+    ledger_side, applications = collected(tenant), billed(tenant)
+    keys = set(ledger_side) | set(applications)
+    return {k: (ledger_side.get(k, 0), applications.get(k, 0)) for k in sorted(keys)
+            if ledger_side.get(k, 0) != applications.get(k, 0)}

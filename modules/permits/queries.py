@@ -27,6 +27,11 @@ def _page(query, page: int, per_page: int) -> Page:
     return Page(rows[:per_page], page, len(rows) > per_page)
 
 
+def _like(q: str) -> str:
+    """``q`` as a LIKE pattern matching it anywhere, its own ``%``, ``_`` and ``\\`` taken literally."""
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _search(query, q: str):
     """A number with '/' is a reference or permit number (exact, by their unique keys); 13 or 16
     digits a NIB or NIK (by its keyed hash); anything else part of the applicant's or business name."""
@@ -44,7 +49,8 @@ def _search(query, q: str):
             except IdentityError:
                 pass
         return query.where(or_(*terms)) if terms else query.where(false())
-    return query.where(or_(Application.applicant_name.ilike(f"%{q}%"), Application.business_name.ilike(f"%{q}%")))
+    return query.where(or_(Application.applicant_name.ilike(_like(q), escape="\\"),
+                           Application.business_name.ilike(_like(q), escape="\\")))
 
 
 def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False, q: str = "",
@@ -78,5 +84,6 @@ def register(tenant, page: int = 1, q: str = "", type_code: str = "", per_page: 
             query = query.where(Application.type_code == type_code)
         q = " ".join((q or "").split())[:100]
         if q:
-            query = query.where(or_(Application.permit_number == q, Application.business_name.ilike(f"%{q}%")))
+            query = query.where(or_(Application.permit_number == q,
+                                    Application.business_name.ilike(_like(q), escape="\\")))
         return _page(query.order_by(Application.issued_at.desc(), Application.id.desc()), page, per_page)

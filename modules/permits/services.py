@@ -5,7 +5,7 @@ that never touch Flask's request; the caller commits (a view through ``unit_of_w
   ``attach``: a requirement file, checked by content and size (``uploads.py``);
 - ``submit``: every required field and file present, the fee computable -> a gap-free reference,
   the core SLA clock started (working days of the tenant's calendar), the core approval chain of
-  the type's stages started, the applicant notified (status 05/10 in OSS terms);
+  the type's stages started, the applicant notified (OSS 09, then 20 while in the office's stages);
 - ``approve_stage`` / ``return_to_stage`` (the chain; acting out of turn or twice is refused by it);
   ``ask_applicant`` (pause 41, or stop-and-reset 43 with ``reset=True``) and ``resubmit`` (resume 42,
   or restart from zero 44); ``reject``;
@@ -56,15 +56,17 @@ def clock_changed(actor):
     return sla.audited(actor, "permits.clock")
 
 
-def log(tenant, actor, application, action: str, note: str = "", code: str | None = None) -> Event:
-    """A timeline line (with the OSS code of the state reached, or ``code``) and its audit entry."""
+def log(tenant, actor, application, action: str, note: str = "", code: str | None = None,
+        before: dict | None = None, after: dict | None = None) -> Event:
+    """A timeline line (with the OSS code of the state reached, or ``code``) and its audit entry
+    (``before``/``after`` added to the entry's own)."""
     with tenant_scope(tenant):
         event = Event(application_id=application.id, action=action, status=application.status,
                       oss_code=code if code is not None else oss.code_of(application), actor=str(actor)[:254],
                       note=note or "", at=utcnow())
         db.session.add(event)
-        audit(tenant, actor, f"permits.{action}", "permits.application", application.id,
-              after={"status": application.status, "oss_code": event.oss_code, "note": note or ""})
+        audit(tenant, actor, f"permits.{action}", "permits.application", application.id, before=before,
+              after={"status": application.status, "oss_code": event.oss_code, "note": note or "", **(after or {})})
     return event
 
 
@@ -250,18 +252,29 @@ def approve_stage(tenant, actor, application_id: int, step: int, note: str = "")
             _stages_done(tenant, actor, application)
         else:
             log(tenant, actor, application, "approve", note=note)
+            label = ptype_stage_label(tenant, application, step)
+            tell(tenant, application, f"Permohonan {application.reference}: tahap {label} selesai; "
+                                      f"diteruskan ke tahap berikutnya.")
     return application
+
+
+def ptype_stage_label(tenant, application, step: int) -> str:
+    """The Indonesian label of stage ``step`` of the application's type (for the applicant's SMS)."""
+    ptype = permit_type(tenant, application.type_code)
+    stages = ptype.stages if ptype else []
+    return stages[step]["label_id"] if 0 <= step < len(stages) else str(step + 1)
 
 
 def _stages_done(tenant, actor, application, note: str = "") -> None:
     from .payments import open_invoice
 
     application.decided_at = utcnow()
+    log(tenant, actor, application, "approved", note=note, code=oss.VERIFIED_CODE)  # OSS 45
     if application.fee_amount > 0:
-        open_invoice(tenant, actor, application)
+        open_invoice(tenant, actor, application)   # OSS 30 until paid
     else:
         application.status = APPROVED
-        log(tenant, actor, application, "approved", note=note)
+        tell(tenant, application, f"Permohonan {application.reference} disetujui. Izin segera ditandatangani.")
 
 
 @scoped

@@ -15,6 +15,7 @@ from sqlalchemy import exists
 
 from core.kit import Actor, Tenant, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow
 
+from . import oss
 from .models import SUBMITTED, Application, Event
 from .services import NAME, _stages_done, log
 from .settings import permit_types
@@ -40,7 +41,7 @@ def deem_approved(tenant, now=None) -> list[int]:
         for application in rows:
             application.fiktif_positif = True
             log(tenant, actor, application, "fiktif_positif",
-                note="Dianggap dikabulkan: batas waktu layanan terlampaui (fiktif positif).", code="57")
+                note="Dianggap dikabulkan: batas waktu layanan terlampaui (fiktif positif).", code=oss.FIKTIF_POSITIF)
             _stages_done(tenant, actor, application)
             done.append(application.id)
     return done

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, current_actor, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
+    NotFound, documents, current_actor, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
     unit_of_work,
 )
 
@@ -73,7 +73,9 @@ def register():
     q = request.args.get("q", "")
     page = queries.register(g.tenant, page_arg(), q=q, type_code=request.args.get("type", ""))
     names = {t.code: t.name(locale()) for t in permit_types(g.tenant)}
-    return render_template("permits/register.html", page=page, q=q, names=names,
+    # a permit revoked through the core's own verification page reads revoked here too (one query)
+    revoked = documents.revoked(g.tenant, [a.document_code for a in page.items if a.document_code])
+    return render_template("permits/register.html", page=page, q=q, names=names, revoked=revoked,
                            args={k: v for k, v in request.args.items() if k != "page"})
 
 
@@ -155,6 +157,11 @@ def application(application_id):
     officer = has_permission(current_user, g.tenant, "permits.process")
     if application.applicant_id != current_user.id and not officer:
         abort(404)
+    return render_application(application, officer=officer)
+
+
+def render_application(application, officer: bool = True, **forms):
+    """The application page; ``forms`` replace the office's forms (one sent back with its errors)."""
     from .views_office import office_context
 
     ptype = permit_type(g.tenant, application.type_code)
@@ -162,7 +169,7 @@ def application(application_id):
                            timeline=services.timeline(g.tenant, application),
                            uploads=services.uploads_of(g.tenant, application),
                            missing=services.missing(g.tenant, application) if ptype else [],
-                           **(office_context(application) if officer else {}))
+                           **({**office_context(application), **forms} if officer else {}))
 
 
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)

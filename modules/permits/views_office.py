@@ -30,8 +30,9 @@ def office_context(application) -> dict:
         ctx["pay_form"] = PaymentForm(amount=application.fee_amount)
     if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
         ctx["issue_form"] = IssueForm()
-    if application.status == ISSUED and has_permission(current_user, g.tenant, "permits.revoke"):
-        ctx["status_form"] = StatusForm()
+    if (application.status == ISSUED and application.permit_status in ("valid", "suspended")
+            and has_permission(current_user, g.tenant, "permits.revoke")):
+        ctx["status_form"] = StatusForm.for_status(application.permit_status, formdata=None)
     ctx["stages"] = approvals.history(g.tenant, services.NAME, services.KIND, application.id)
     return ctx
 
@@ -107,14 +108,23 @@ def issue(application_id):
 @pages.route("/applications/<int:application_id>/status", methods=["POST"])
 @requires("permits.revoke")
 def permit_status(application_id):
-    form = StatusForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason and confirm."), "error")
-        return redirect(url_for(".application", application_id=application_id))
-    actor, reason = current_actor(), form.reason.data
-    with unit_of_work() as work:
-        if form.action.data == "revoke":
-            issuance.revoke_permit(g.tenant, actor, application_id, reason)
-        else:
-            issuance.suspend_permit(g.tenant, actor, application_id, reason, lift=form.action.data == "lift")
-    return _back(application_id, work, _("The permit's status is changed."))
+    """Suspend, lift or revoke (audited, ``issuance.py``); a refused form is the application page
+    again with the messages on their fields (400)."""
+    application = load(application_id)
+    if application.status != ISSUED:
+        abort(404)
+    form = StatusForm.for_status(application.permit_status)
+    if form.validate_on_submit():
+        actor, reason = current_actor(), form.reason.data
+        with unit_of_work(form) as work:
+            if form.action.data == "revoke":
+                issuance.revoke_permit(g.tenant, actor, application_id, reason)
+            else:
+                issuance.suspend_permit(g.tenant, actor, application_id, reason, lift=form.action.data == "lift")
+        if work.ok:
+            flash(_("The permit's status is changed."))
+            return redirect(url_for(".application", application_id=application_id))
+        application = load(application_id)
+    from .views import render_application
+
+    return render_application(application, status_form=form), 400

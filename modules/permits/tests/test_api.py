@@ -43,7 +43,7 @@ def test_a_signed_callback_records_the_payment_once(app, client, tenant, people,
     body = {"payment_code": code, "amount": fee, "reference": "BANK-1"}
     first = post(client, tenant, body)
     assert first.status_code == 200, first.get_data(as_text=True)
-    assert first.get_json() == {"reference": reference, "status": "approved", "oss_code": "45"}
+    assert first.get_json() == {"reference": reference, "status": "approved", "oss_code": "33"}
     assert post(client, tenant, body).get_json() == first.get_json()             # the same key: replayed
     assert post(client, tenant, body, key="trx-2").status_code == 200           # another key: still one payment
     assert len(audit_entries(tenant, "permits.paid")) == 1
@@ -70,7 +70,7 @@ def test_the_application_is_read_by_token_with_its_oss_code(app, client, tenant,
     _, _, reference = invoiced(app, tenant, people)
     token = {"Authorization": f"Bearer {create_token(tenant, 'permits:read')}"}
     got = client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}", headers=token)
-    assert got.status_code == 200 and got.get_json()["oss_code"] == "45"
+    assert got.status_code == 200 and got.get_json()["oss_code"] == "30"
     assert client.get(f"/t/{tenant.slug}/api/v1/permits/applications/REG/X/1", headers=token).status_code == 404
     assert client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}").status_code == 401
 

@@ -1,7 +1,8 @@
 """In Chromium against the live server (CSRF on): a citizen on a 360 px phone applies for a building
 approval, saves half-way, comes back, uploads the requirements and submits; three officers approve
-their stages; the cashier records the fee; the signer issues; the citizen finds the permit number
-and its public verification page; the PDF is validated by pyHanko."""
+their stages; the cashier records the fee; the signer issues and then suspends it with a reason; the
+citizen finds the permit number and its public verification page, which says why it is suspended;
+the PDF is validated by pyHanko."""
 from __future__ import annotations
 
 import re
@@ -82,6 +83,13 @@ def test_application_to_issued_permit_in_the_browser(app, browser, live_server, 
             with desk.expect_navigation():
                 desk.locator("form.issue input[name=send]").click()
             expect(desk.locator(".permit-number")).to_contain_text("PBG/0001/")
+            # the head suspends it with a reason (a plain form, no JavaScript)
+            desk.locator("form.permit-status select[name=action]").select_option("suspend")
+            desk.locator("form.permit-status textarea[name=reason]").fill("Pemeriksaan struktur oleh Dinas PU")
+            desk.locator("form.permit-status input[name=confirm]").check()
+            with desk.expect_navigation():
+                desk.locator("form.permit-status input[name=send]").click()
+            expect(desk.locator(".permit-number")).to_contain_text("Pemeriksaan struktur oleh Dinas PU")
         desk.context.close()
 
     citizen.goto(application_url)
@@ -92,6 +100,8 @@ def test_application_to_issued_permit_in_the_browser(app, browser, live_server, 
     with citizen.expect_navigation():
         citizen.locator(".permit-number a").click()
     expect(citizen.locator("main")).to_contain_text(number.split()[0])
+    expect(citizen.locator("main")).to_contain_text("Pemeriksaan struktur oleh Dinas PU")  # suspended, and why
+    assert fits_the_phone(citizen)
     phone.close()
 
     with app.app_context(), tenant_scope(tenant):

@@ -74,7 +74,7 @@ def test_from_application_to_issued_permit_over_http(app, client, tenant, people
     assert number in register and "CV Andi Jaya" in register
     assert NIK not in register and "Andi Mappanyukki" not in register  # no personal data
     timeline = page[page.index("Timeline"):] if "Timeline" in page else page
-    for code in ("05", "45", "50"):
+    for code in ("09", "20", "45", "30", "33", "50"):
         assert f"OSS {code}" in timeline
 
 
@@ -122,3 +122,18 @@ def test_the_figures_count_applications_median_days_and_share_within_the_service
     page = client.get(f"/t/{tenant.slug}/permits/figures").get_data(as_text=True)
     assert "<svg" in page and "Surat Keterangan Usaha" in page
     assert "<td>2</td><td>2</td>" in page and "100%" in page
+
+
+def test_the_public_pages_and_the_form_read_in_english(client, tenant, people, login):
+    """Issue 15 (Pages): Indonesian by default, English when the reader asks for it."""
+    base, en = f"/t/{tenant.slug}/permits", {"Accept-Language": "en"}
+    index = client.get(f"{base}/", headers=en).get_data(as_text=True)
+    assert "Building approval" in index and "Persetujuan Bangunan Gedung" not in index
+    standard = client.get(f"{base}/standard/PBG", headers=en).get_data(as_text=True)
+    assert "Technical review" in standard and "Kajian teknis" not in standard
+    assert "Register of permits" in client.get(f"{base}/register", headers=en).get_data(as_text=True)
+    assert "Register of permits" not in client.get(f"{base}/register").get_data(as_text=True)
+    login(client, people["citizen"], tenant)
+    form_page = client.get(f"{base}/apply/PBG", headers=en).get_data(as_text=True)
+    assert "Full name (as on the KTP)" in form_page and "Floor area" in form_page
+    assert "Full name (as on the KTP)" not in client.get(f"{base}/apply/PBG").get_data(as_text=True)

@@ -60,13 +60,18 @@ def test_a_paid_application_goes_through_every_stage_to_a_signed_permit(
     with tenant_scope(tenant):
         assert ledger.get_account(tenant, "permits.fees.PBG").credits_posted == 1_500_000
     codes = [e.oss_code for e in services.timeline(tenant, app_)]
-    assert codes[:2] == ["", "05"] and "45" in codes and codes[-1] == "50"
+    # OSS-RBA Lampiran 10 (oss.py): complete 09, validation 20 per stage, requirements verified 45,
+    # payment awaited 30, accepted 33, issued 50
+    assert codes == ["", "09", "20", "20", "45", "30", "33", "50"]
     actions = {e["action"] for e in audit_entries(tenant)}
     assert {"permits.submit", "permits.approve", "permits.invoice", "permits.paid", "permits.issue",
             "document.issued", "permits.clock.pause", "permits.clock.resume"} <= actions
     scope.__exit__(None, None, None)
     bodies = [m["body"] for m in outbox(tenant, "sms")]
     assert any("kode bayar" in b for b in bodies) and any("telah terbit" in b for b in bodies)
+    # told at each step: received, each stage done, invoiced, paid, issued (issue 15.2)
+    assert [b for b in bodies if "tahap Verifikasi berkas selesai" in b] and \
+        [b for b in bodies if "tahap Kajian teknis selesai" in b] and [b for b in bodies if "diterima" in b]
 
 
 def test_acting_out_of_turn_twice_or_on_anothers_stage_changes_nothing(app_ctx, tenant, people, actor):
