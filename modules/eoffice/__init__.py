@@ -81,3 +81,4 @@ def seed_demo(app, tenant):
     from .demo import seed
 
     seed(tenant)
+from . import jobs  # noqa: E402,F401  (registers the periodic jobs with the queue)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit import TenantOwned, db, tenant_ref, utcnow
 
-DRAFT, REVIEW, SIGNED, SENT = "draft", "review", "signed", "sent"
-STATUSES = (DRAFT, REVIEW, SIGNED, SENT)
+DRAFT, REVIEW, NUMBERED, SIGNED, SENT = "draft", "review", "numbered", "signed", "sent"
+STATUSES = (DRAFT, REVIEW, NUMBERED, SIGNED, SENT)  # numbered: the number taken, the signature not finished
 TO, CC = "to", "cc"
 OPEN, DONE = "open", "done"
 

@@ -14,7 +14,7 @@ from core.kit import (
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
-from .models import DRAFT, REVIEW, SENT, SIGNED
+from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
 
@@ -118,6 +118,7 @@ def letter_page(letter_id, forms=None, status=200):
         action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
         follow=forms.get("follow") or FollowUpForm(), mine=mine,
         can_edit=found.status == DRAFT and "drafter" in how, revoked=revoked,
+        can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
         kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
@@ -163,9 +164,36 @@ def verify(letter_id):
 @pages.route("/letters/<int:letter_id>/sign", methods=["POST"])
 @requires(WORK)
 def sign(letter_id):
+    """Two transactions (``review.sign``): the number, committed at once; then the signature. If the
+    signature fails the letter keeps its number and the page offers *Finish signing*."""
     form = ActionForm()
-    return _act(letter_id, form, lambda: review.sign(g.tenant, current_actor(), letter_id, _step(form)),
-                _("Signed and numbered."))
+    if not form.validate_on_submit():
+        return _act(letter_id, form, lambda: None, "")
+    with unit_of_work(form) as work:
+        review.take_number(g.tenant, current_actor(), letter_id, _step(form))
+    if not work.ok:
+        return letter_page(letter_id, {"action": form}, 400)
+    return _finish(letter_id, form)
+
+
+def _finish(letter_id, form):
+    with unit_of_work(form) as work:
+        review.finish_signing(g.tenant, current_actor(), letter_id)
+    if work.ok:
+        flash(_("Signed and numbered."))
+        return redirect(url_for(".letter", letter_id=letter_id))
+    form.form_errors.insert(0, _("The number is taken and kept for this letter; the signature is not finished: "
+                                 "finish signing again."))
+    return letter_page(letter_id, {"action": form}, 400)
+
+
+@pages.route("/letters/<int:letter_id>/finish", methods=["POST"])
+@requires(WORK)
+def finish(letter_id):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _act(letter_id, form, lambda: None, "")
+    return _finish(letter_id, form)
 
 
 @pages.route("/letters/<int:letter_id>/return", methods=["POST"])
