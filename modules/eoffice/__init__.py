@@ -77,6 +77,16 @@ def admin_items(tenant, user):
 
 
 @hookimpl
+def handle_event(app, tenant, actor, event):
+    """A letter from another tenant (``core.kit.tenant_post``; only that post carries ``from_tenant``)."""
+    if event.get("name") == "eoffice.letter" and event.get("from_tenant"):
+        from .crossing import receive
+
+        return receive(tenant, actor, event)
+    return None
+
+
+@hookimpl
 def seed_demo(app, tenant):
     from .demo import seed
 

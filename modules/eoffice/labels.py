@@ -19,7 +19,7 @@ _ACTION = {
     "returned": lazy_gettext("Returned to the drafter"), "returned_step": lazy_gettext("Returned to an earlier verifier"),
     "numbered": lazy_gettext("Number taken"), "signed": lazy_gettext("Signed"), "sent": lazy_gettext("Sent to the addressees"),
     "read": lazy_gettext("Read by an addressee"), "disposed": lazy_gettext("Disposed"),
-    "followed_up": lazy_gettext("Follow-up reported"),
+    "followed_up": lazy_gettext("Follow-up reported"), "received": lazy_gettext("Received from another government"),
 }
 
 

@@ -58,6 +58,8 @@ SCHEMA = {
         "default_security": {"x-label": {"id": "Klasifikasi keamanan bawaan", "en": "Default security classification"}, "x-choices": {"biasa": {"id": "Biasa", "en": "Ordinary"}, "terbatas": {"id": "Terbatas", "en": "Restricted"}, "rahasia": {"id": "Rahasia", "en": "Secret"}}, "enum": list(SECURITY), "default": "biasa", "title": _l("Default security classification")},
         "disposition_days": {"x-label": {"id": "Batas waktu disposisi (hari)", "en": "Days a disposition is due in"}, "x-help": {"id": "Bawaan untuk disposisi baru.", "en": "The default for a new disposition."}, "type": "integer", "minimum": 1, "maximum": 60, "default": 3,
                              "title": _l("Days a disposition is due in, by default")},
+        "incoming_unit": {"x-label": {"id": "Unit penerima surat dari daerah lain", "en": "Unit receiving letters from other tenants"}, "x-help": {"id": "Kode perangkat daerah yang menerima naskah dinas dari pemerintah daerah lain (kosong: perangkat daerah pertama menurut kode).", "en": "The agency code that receives official letters from other governments (empty: the first agency by code)."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "agency",
+                          "title": _l("Unit receiving letters from other tenants")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
                       "title": _l("Letters per page")},
     },

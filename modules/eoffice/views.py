@@ -98,10 +98,13 @@ def letter(letter_id):
 @requires(WORK)
 def pdf(letter_id):
     found, _ = readable(letter_id)
-    doc = documents.find(g.tenant, found.document_code or "")
-    if doc is None:
-        abort(404)
-    data = storage().get(doc.storage_key, tenant=g.tenant)
+    if found.origin_pdf_key:  # a letter from another tenant: the signed PDF as it arrived
+        data = storage().get(found.origin_pdf_key, tenant=g.tenant)
+    else:
+        doc = documents.find(g.tenant, found.document_code or "")
+        if doc is None:
+            abort(404)
+        data = storage().get(doc.storage_key, tenant=g.tenant)
     from io import BytesIO
 
     name = f"naskah-{found.id}.pdf"

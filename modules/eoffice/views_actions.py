@@ -13,6 +13,7 @@ from core.kit import (
 
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
+from .crossing import delivery_states
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
@@ -34,6 +35,9 @@ def _fill(form: LetterForm) -> None:
     form.to_units.choices = form.cc_units.choices = [(u.code, u.name) for u in units]
     positions = [(p["code"], f"{p['name']} ({p['unit_code']})") for p in active_positions(tenant)]
     form.to_positions.choices = positions
+    from .crossing import choices as other_tenants
+
+    form.to_tenants.choices = other_tenants(tenant)
     for f in (form.verifier_1, form.verifier_2, form.verifier_3):
         f.choices = [NONE] + positions
     form.signer.choices = [NONE] + positions
@@ -50,7 +54,7 @@ def _draft(form: LetterForm) -> drafting.Draft:
         letter_type=form.letter_type.data or "", classification=form.classification.data or "",
         security=form.security.data or "", subject=form.subject.data or "", body=form.body.data or "",
         unit=form.unit.data or "", to_units=form.to_units.data or [], to_positions=form.to_positions.data or [],
-        to_external=_lines(form.to_external.data), cc_units=form.cc_units.data or [],
+        to_external=_lines(form.to_external.data), to_tenants=form.to_tenants.data or [], cc_units=form.cc_units.data or [],
         cc_external=_lines(form.cc_external.data),
         verifiers=[v for v in (form.verifier_1.data, form.verifier_2.data, form.verifier_3.data) if v],
         signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "",
@@ -70,7 +74,9 @@ def draft(letter_id=None):
             "unit": letter.unit_code, "subject": letter.subject, "body": letter.body_html,
             "to_units": [r.unit_code for r in recips if r.kind == "to" and r.unit_code],
             "to_positions": [r.position_code for r in recips if r.position_code],
-            "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code)),
+            "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code
+                                                                                         or r.tenant_slug)),
+            "to_tenants": [r.tenant_slug for r in recips if r.tenant_slug],
             "cc_units": [r.unit_code for r in recips if r.kind == "cc" and r.unit_code],
             "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not r.unit_code),
             **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
@@ -122,6 +128,7 @@ def letter_page(letter_id, forms=None, status=200):
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
         kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
+        posts=delivery_states(tenant, queries.recipients(tenant, found)),
     ), status
 
 
