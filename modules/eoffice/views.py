@@ -22,8 +22,11 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 
 @pages.context_processor
 def labels():
+    actor = current_actor()
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
-            "today": local_date(g.tenant, utcnow())}
+            "today": local_date(g.tenant, utcnow()),
+            # the module's own links show only what the reader may open (an auditor: the figures)
+            "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive")}}
 
 
 @pages.route("/eoffice.css")

@@ -141,6 +141,9 @@ def _act(letter_id, form, do, done: str, key: str = "action"):
         if work.ok:
             flash(done)
             return redirect(url_for(".letter", letter_id=letter_id))
+        if work.error is not None and work.error.code == "revoked":  # the page says it once, with the reason
+            said = str(work.error.local or work.error.message)
+            form.form_errors[:] = [e for e in form.form_errors if str(e) != said]
     elif not form.errors:
         form.form_errors.append(_("The form expired: try again."))
     return letter_page(letter_id, {key: form}, 400)
