@@ -54,3 +54,23 @@ def finish_signatures(tenant, now=None, signer=None) -> list[int]:
 @periodic({"minute": "*/5"})
 def eoffice_finish_signatures() -> dict:
     return {t.slug: len(finish_signatures(t)) for t in tenants_with_module()}
+
+
+def reminders(now=None) -> dict:
+    """Every tenant with the module: ``reminders.run``, one transaction per tenant."""
+    from .reminders import run
+
+    counts = {}
+    for tenant in tenants_with_module():
+        try:
+            counts[tenant.slug] = run(tenant, now)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - one tenant's trouble must not stop the others
+            db.session.rollback()
+            log.exception("eoffice: reminders failed for tenant %s", tenant.slug)
+    return counts
+
+
+@periodic({"minute": "7"})
+def eoffice_reminders() -> dict:
+    return reminders()
