@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.kit import ValidationError, module_settings, number_pattern_setting
 
-from . import kka
+from . import kka, richtext
 from .labels import lazy_gettext as _l
 
 NAME = "eoffice"
@@ -28,6 +28,7 @@ LETTER_TYPE = {
         "code": {"x-label": {"id": "Kode", "en": "Code"}, "x-help": {"id": "Huruf kapital dan angka, diawali huruf (paling banyak 10).", "en": "Capitals and digits, starting with a letter (at most 10)."}, "type": "string", "pattern": "^[A-Z][A-Z0-9]{0,9}$"},
         "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 80},
+        "template": {"x-label": {"id": "Templat isi", "en": "Body template"}, "x-help": {"id": "Isi awal naskah baru jenis ini (HTML sederhana: paragraf, tebal, miring, daftar, tabel; tanpa skrip).", "en": "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; no script)."}, "type": "string", "maxLength": 20000},
         "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
     },
 }
@@ -77,6 +78,11 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"letter type '{kind['code']}' is declared twice",
                                   where=f"modules.{NAME}.settings.letter_types.{i}.code")
         seen.add(kind["code"])
+        template = kind.get("template") or ""
+        if template and not richtext.same_when_sanitised(template):
+            raise ValidationError(f"letter type '{kind['code']}': the template holds what a letter may not "
+                                  f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
+                                  where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()

@@ -43,6 +43,12 @@ def _fill(form: LetterForm) -> None:
     form.signer.choices = [NONE] + positions
     if request.method == "GET" and not form.security.data:
         form.security.data = settings_of(tenant)["default_security"]
+    if request.method == "GET" and not form.body.data:  # a new letter starts from its type's template
+        kinds = letter_types(tenant)
+        chosen = request.args.get("type") or form.letter_type.data or next(iter(kinds), "")
+        if chosen in kinds:
+            form.letter_type.data = chosen
+            form.body.data = kinds[chosen].get("template") or ""
 
 
 def _lines(text: str) -> list[str]:
