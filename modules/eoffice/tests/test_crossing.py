@@ -36,7 +36,7 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
         assert [r.tenant_slug for r in rows if r.kind == "to"] == [prov.slug]
         assert list(delivery_states(city, rows).values()) == ["sent"]
         sent_pdf = storage().get(documents.find(city, letter.document_code).storage_key, tenant=city)
-        number = letter.number
+        number, verify_url = letter.number, documents.verification_url(city, letter.document_code)
         # the city holds no incoming letter of the province's: only its own
         assert db.session.execute(db.select(Letter.id).where(Letter.origin_tenant.is_not(None))).all() == []
         db.session.rollback()
@@ -46,7 +46,7 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
                [(number, "Undangan rapat koordinasi kebersihan", True)]
         incoming = page.rows[0][0]
         assert incoming.origin_tenant == city.slug and incoming.number is None and incoming.unit_code == "SETDA"
-        assert incoming.origin_verify_url == documents.verification_url(city, letter.document_code)
+        assert incoming.origin_verify_url == verify_url
         assert storage().get(incoming.origin_pdf_key, tenant=prov) == sent_pdf
         assert inbox(prov, who(prov, actor_of(prov, bappeda))).rows == []  # another unit of the province
         db.session.rollback()
