@@ -28,6 +28,7 @@ from .params import (
 from .crypto import EncryptedText, keyed_hash
 from . import documents
 from .notify import normalise_email, notify
+from .notify import tenant_post  # messages to another tenant of the deployment, through the outbox
 from .sms.phone import normalise_phone
 from .storage import storage
 from .settings import module_settings
@@ -77,6 +78,8 @@ __all__ = [
     "local_decimal", "local_number", "local_percent",
     # core services (notifications, SMS, storage, personal data)
     "EncryptedText", "keyed_hash", "normalise_phone", "notify", "storage",
+    # a post to another tenant of the deployment through the outbox, taken by its modules' handle_event
+    "tenant_post",
     # accounts, tenants and signed webhooks (added for the complaints module)
     "agencies_of", "enabled_modules", "org_units", "limiter", "members_of", "normalise_email", "token_for",
     # where an account's own messages go: ("email", address), or ("sms", number) for a phone-only citizen

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..tenancy.models import utcnow
 from ..tenancy.scope import TenantOwned
 
-CHANNELS = ("sms", "email")
+CHANNELS = ("sms", "email", "tenant")  # tenant: a post to another tenant (tenant_post.py)
 PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: dead, after the last attempt
 STATUSES = (PENDING, SENT, FAILED)
 

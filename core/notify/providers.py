@@ -227,7 +227,12 @@ def register_provider(name: str, factory) -> None:
 
 
 def provider_for(channel: str, config: dict):
-    """The provider configured for ``channel`` (``PAMONG_SMS_PROVIDER`` / ``PAMONG_EMAIL_PROVIDER``)."""
+    """The provider configured for ``channel`` (``PAMONG_SMS_PROVIDER`` / ``PAMONG_EMAIL_PROVIDER``);
+    channel ``tenant`` (a post to another tenant) always has the deployment's own (tenant_post.py)."""
+    if channel == "tenant":
+        from .tenant_post import TenantProvider
+
+        return TenantProvider(config)
     name = config.get(CHANNEL_SETTING[channel]) or "console"
     factory = PROVIDERS.get(name)
     if factory is None:

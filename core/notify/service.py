@@ -15,7 +15,7 @@ from ..sms.phone import normalise_phone
 from ..tenancy.scope import tenant_scope
 from .models import CHANNELS, OutboxMessage
 
-MAX_BODY = {"sms": 1600, "email": 100_000}  # an SMS of 1,600 characters is ten segments
+MAX_BODY = {"sms": 1600, "email": 100_000, "tenant": 8_000_000}  # tenant: JSON (tenant_post.py)  # an SMS of 1,600 characters is ten segments
 _KIND = "outbox_delivery"  # items: (tenant id, message id) of the messages a transaction queued
 
 
@@ -32,6 +32,10 @@ def normalise_email(raw: str, where: str = "to") -> str:
 def normalise_recipient(channel: str, to: str) -> str:
     if channel == "sms":
         return normalise_phone(to, where="to")
+    if channel == "tenant":
+        from .tenant_post import receiver
+
+        return receiver(to).slug
     return normalise_email(to)
 
 

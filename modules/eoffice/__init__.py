@@ -73,7 +73,19 @@ def nav_items(tenant, user):
 def admin_items(tenant, user):
     return [{"title": _l("Archive (dossiers and retention)"), "endpoint": f"{NAME}.records",
              "permission": "eoffice.archive"},
-            {"title": _l("E-office figures per agency"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"}]
+            {"title": _l("E-office figures per agency"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"}] + (
+               [{"title": _l("E-office figures of the cities and regencies"), "endpoint": f"{NAME}.cities",
+                 "permission": "eoffice.oversee"}] if getattr(tenant, "kind", "") == "province" else [])
+
+
+@hookimpl
+def handle_event(app, tenant, actor, event):
+    """A letter from another tenant (``core.kit.tenant_post``; only that post carries ``from_tenant``)."""
+    if event.get("name") == "eoffice.letter" and event.get("from_tenant"):
+        from .crossing import receive
+
+        return receive(tenant, actor, event)
+    return None
 
 
 @hookimpl
@@ -81,3 +93,4 @@ def seed_demo(app, tenant):
     from .demo import seed
 
     seed(tenant)
+from . import jobs  # noqa: E402,F401  (registers the periodic jobs with the queue)

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func
 
-from core.kit import NotFound, ValidationError, audit, db, for_change, lazy_gettext as _l, local_date, tenant_scope, utcnow
+from core.kit import NotFound, ValidationError, audit, db, for_change, lazy_gettext as _l, local_date, tenant_scope, utcnow, write_lock
 
 from .models import Dossier, Filing, Letter
 from .settings import classifications
@@ -55,6 +55,9 @@ def file_letter(tenant, actor, letter: Letter) -> Dossier:
     with tenant_scope(tenant):
         if db.session.execute(db.select(Filing.id).where(Filing.letter_id == letter.id)).first():
             raise ValidationError("already filed", where="letter", code="already_filed")
+        # one filer at a time per series (PostgreSQL: an advisory lock to the commit; SQLite: the
+        # writer already): two letters signed at once must not both open the missing dossier
+        write_lock(db.session, key=f"eoffice-dossier:{tenant.id}:{base}")
         dossiers = list(db.session.execute(for_change(
             db.select(Dossier).where(Dossier.code.like(f"{base}%")).order_by(Dossier.id), Dossier)).scalars())
         dossier = next((d for d in dossiers if d.closed_on is None and d.code.split("#")[0] == base), None)

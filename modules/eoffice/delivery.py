@@ -62,9 +62,21 @@ def send(tenant, actor, letter_id):
                     notify(tenant, "email", person.email,
                            f"{letter.number}: {letter.subject}\n{tenant_url(tenant, f'/eoffice/letters/{letter.id}')}",
                            subject=f"Naskah dinas masuk: {letter.number}", ref=f"eoffice:{letter.id}")
+        posted = []
+        if any(r.tenant_slug for r in recipients):  # other tenants: through the core's post (crossing.py)
+            from core.kit import storage
+
+            from .crossing import post_letter
+
+            doc = documents.find(tenant, letter.document_code or "")
+            if doc is None:
+                raise ValidationError(_l("The signed PDF of this letter is missing."), where="letter", code="no_pdf")
+            posted = post_letter(tenant, actor, letter, recipients, storage().get(doc.storage_key, tenant=tenant),
+                                 documents.verification_url(tenant, doc.code))
         event(tenant, letter, actor, "sent", ", ".join(r.name for r in recipients))
         audit(tenant, actor, "eoffice.letter.send", "letter", letter.id,
-              after={"number": letter.number, "recipients": [r.name for r in recipients], "notified": len(told)})
+              after={"number": letter.number, "recipients": [r.name for r in recipients], "notified": len(told),
+                     "posted": len(posted)})
         db.session.flush()
     return letter
 

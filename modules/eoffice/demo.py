@@ -56,7 +56,7 @@ def seed(tenant) -> int:
     head, system = Actor.for_user(admin, tenant), Actor.system("demo", tenant)
     sek, kadis, kadis2 = f"SEK-{first.code}", f"KADIS-{first.code}", f"KADIS-{second.code}"
 
-    def outgoing(topic, classification="000.1.6", **over):
+    def outgoing(topic, classification="000.1.5", **over):
         values = dict(letter_type="SB", classification=classification, subject=topic[0].upper() + topic[1:],
                       body=BODY.format(topic=topic), unit=first.code, to_units=[second.code],
                       cc_external=["Wali Kota Makassar"], verifiers=[sek], signer=kadis)

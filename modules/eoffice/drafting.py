@@ -26,7 +26,8 @@ MAX_VERIFIERS = 5
 class Draft:
     """What the drafting form holds. Codes are the tenant's: ``unit`` an agency the drafter is an
     officer of; ``to_units``/``cc_units`` unit codes; ``to_positions`` position codes;
-    ``to_external``/``cc_external`` names printed as they are; ``verifiers`` position codes in
+    ``to_external``/``cc_external`` names printed as they are; ``to_tenants`` slugs of other
+    tenants of the deployment that enable the module (crossing.py); ``verifiers`` position codes in
     review order (paraf), ``signer`` the signing position's code; ``on_behalf``/``via`` the a.n.
     and u.b. lines of the signature block."""
 
@@ -39,6 +40,7 @@ class Draft:
     to_units: list = field(default_factory=list)
     to_positions: list = field(default_factory=list)
     to_external: list = field(default_factory=list)
+    to_tenants: list = field(default_factory=list)  # slugs of other tenants of the deployment (crossing.py)
     cc_units: list = field(default_factory=list)
     cc_external: list = field(default_factory=list)
     verifiers: list = field(default_factory=list)
@@ -97,7 +99,10 @@ def check(tenant, actor, draft: Draft) -> dict:
                 raise ValidationError(_l("There is no unit or position '%(code)s' here.", code=code), where=where,
                                       code="unknown_addressee")
     to_external, cc_external = _names(draft.to_external), _names(draft.cc_external)
-    if not (to_units or to_positions or to_external):
+    from .crossing import addressee_tenants
+
+    to_tenants = addressee_tenants(tenant, draft.to_tenants)
+    if not (to_units or to_positions or to_external or to_tenants):
         raise ValidationError(_l("Name at least one addressee."), where="to_units")
     verifiers = _codes(draft.verifiers)
     signer = (draft.signer or "").strip()
@@ -117,10 +122,11 @@ def check(tenant, actor, draft: Draft) -> dict:
     files = attachments.check(draft.attachments)
     return {"files": files, "letter_type": draft.letter_type.strip(), "classification": draft.classification.strip(),
             "security": draft.security, "subject": subject, "body_html": body, "unit": unit,
-            "recipients": [(TO, c, None, units[c].name) for c in to_units]
-            + [(TO, None, c, positions[c]["name"]) for c in to_positions]
-            + [(TO, None, None, n) for n in to_external]
-            + [(CC, c, None, units[c].name) for c in cc_units] + [(CC, None, None, n) for n in cc_external],
+            "recipients": [(TO, c, None, units[c].name, None) for c in to_units]
+            + [(TO, None, c, positions[c]["name"], None) for c in to_positions]
+            + [(TO, None, None, n, None) for n in to_external]
+            + [(TO, None, None, t.name, t.slug) for t in to_tenants]
+            + [(CC, c, None, units[c].name, None) for c in cc_units] + [(CC, None, None, n, None) for n in cc_external],
             "steps": verifiers + [signer], "on_behalf": on_behalf, "via": via}
 
 
@@ -153,9 +159,9 @@ def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
         letter.unit_id, letter.unit_code, letter.unit_name = unit.id, unit.code, unit.name
         letter.updated_at = utcnow()
         db.session.flush()
-        for kind, unit_code, position_code, name in recipients:
+        for kind, unit_code, position_code, name, slug in recipients:
             db.session.add(Recipient(letter_id=letter.id, kind=kind, unit_code=unit_code,
-                                     position_code=position_code, name=name))
+                                     position_code=position_code, name=name[:200], tenant_slug=slug))
         if files:
             attachments.attach(tenant, letter, files)
         event(tenant, letter, actor, "drafted" if letter_id is None else "edited")

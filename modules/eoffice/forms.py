@@ -18,6 +18,7 @@ class LetterForm(FlaskForm):
     to_units = SelectMultipleField(_l("To (units)"), validate_choice=False)
     to_positions = SelectMultipleField(_l("To (positions)"), validate_choice=False)
     to_external = TextAreaField(_l("To (outside, one per line)"), validators=[Length(max=2000)])
+    to_tenants = SelectMultipleField(_l("To (other governments of this deployment)"), validate_choice=False)
     cc_units = SelectMultipleField(_l("Copies (tembusan) to units"), validate_choice=False)
     cc_external = TextAreaField(_l("Copies (tembusan) outside, one per line"), validators=[Length(max=2000)])
     verifier_1 = SelectField(_l("First verifier (paraf)"), validate_choice=False)

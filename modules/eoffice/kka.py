@@ -1,13 +1,20 @@
 """The archive classification codes (Klasifikasi Arsip, KKA) every tenant starts from: a subset of
-the classification annexed to Permendagri 83/2022 (Pedoman Klasifikasi Arsip di Lingkungan
-Kementerian Dalam Negeri dan Pemerintah Daerah), with a retention schedule (Jadwal Retensi Arsip,
-JRA: active years, inactive years, then ``permanen`` (kept, handed to the archive) or ``musnah``
-(destroyed after review)). A tenant adds its own codes under these in its settings
-(``classifications``); a code's parent is the code without its last ``.part``.
+the codes for regional governments annexed to Permendagri 83/2022 (Kode Klasifikasi Arsip di
+Lingkungan Kementerian Dalam Negeri dan Pemerintah Daerah, part B: Pemerintah Daerah), with a
+retention schedule (Jadwal Retensi Arsip, JRA: active years, inactive years, then ``permanen``
+(kept, handed to the archive) or ``musnah`` (destroyed after review)). A tenant adds its own codes
+under these in its settings (``classifications``); a code's parent is the code without its last
+``.part``.
 
-Codes are dotted: a primary class of three digits (``000`` Umum ... ``900`` Keuangan), then one
-number per level (``000.8.3.3``). Retention figures here are the usual ones for the series; a
-tenant's records unit confirms them against its own JRA and may override them in settings.
+Source of the codes and names (checked 2026-12-01): the regulation's annex as transcribed in public
+classification tables (e.g. the ``013_reset_klasifikasi_permendagri83_pemda.sql`` seed of
+github.com/benfrizsmalau/e_arsip, "bagian B"), not the gazetted PDF itself, which was not at hand:
+000.1.6 is *Penyediaan Konsumsi* (meetings are 000.1.5 *Rapat Pimpinan*), 000.8.3
+*Ketatalaksanaan*, 800.1.11 *Administrasi Pegawai* (leave, cards), 900.1 *Keuangan Daerah*.
+The retention figures are NOT from a checked JRA: they are the usual ones for the series (2 active
++ 3 inactive for routine administration, longer and ``permanen`` for policy, organisation,
+planning and law); a tenant's records unit confirms them against its own JRA (Permendagri
+78/2012 on tata kearsipan and the region's JRA regulation) and overrides them in settings.
 """
 from __future__ import annotations
 
@@ -21,8 +28,9 @@ DEFAULT = [
     ("000", "Umum", 2, 3, "musnah"),
     ("000.1", "Ketatausahaan dan Kerumahtanggaan", 2, 3, "musnah"),
     ("000.1.1", "Telekomunikasi", 1, 1, "musnah"),
-    ("000.1.2", "Perjalanan Dinas", 2, 3, "musnah"),
-    ("000.1.6", "Rapat dan Pertemuan", 2, 3, "musnah"),
+    ("000.1.2", "Perjalanan Dinas Dalam Negeri", 2, 3, "musnah"),
+    ("000.1.5", "Rapat Pimpinan (Notula/Risalah Rapat)", 2, 3, "musnah"),
+    ("000.1.6", "Penyediaan Konsumsi", 2, 3, "musnah"),
     ("000.2", "Perlengkapan", 2, 3, "musnah"),
     ("000.3", "Pengadaan", 2, 8, "musnah"),
     ("000.4", "Perpustakaan", 2, 3, "musnah"),
@@ -30,27 +38,31 @@ DEFAULT = [
     ("000.6", "Persandian", 2, 3, "musnah"),
     ("000.7", "Perencanaan Pembangunan", 2, 8, "permanen"),
     ("000.8", "Organisasi dan Tata Laksana", 2, 8, "permanen"),
-    ("000.8.3", "Tata Laksana", 2, 8, "permanen"),
+    ("000.8.3", "Ketatalaksanaan", 2, 8, "permanen"),
     ("000.8.3.3", "Standar Operasional Prosedur", 2, 8, "permanen"),
-    ("000.9", "Penelitian, Pengkajian dan Pengembangan", 2, 3, "permanen"),
+    ("000.9", "Penelitian, Pengkajian, dan Pengembangan", 2, 3, "permanen"),
     ("100", "Pemerintahan", 2, 3, "musnah"),
     ("100.1", "Otonomi Daerah", 2, 8, "permanen"),
     ("100.2", "Pemerintahan Umum", 2, 3, "musnah"),
     ("100.3", "Hukum", 2, 8, "permanen"),
+    ("100.3.3", "Keputusan/Ketetapan Pimpinan Pemerintah", 2, 8, "permanen"),
+    ("100.3.4", "Instruksi/Surat Edaran", 2, 8, "permanen"),
     ("200", "Politik", 2, 3, "musnah"),
-    ("300", "Ketenteraman, Ketertiban Umum dan Perlindungan Masyarakat", 2, 3, "musnah"),
+    ("300", "Keamanan dan Ketertiban", 2, 3, "musnah"),
     ("400", "Kesejahteraan Rakyat", 2, 3, "musnah"),
     ("400.3", "Pendidikan", 2, 3, "musnah"),
     ("400.7", "Kesehatan", 2, 3, "musnah"),
+    ("400.14", "Hubungan Masyarakat", 2, 3, "musnah"),
     ("500", "Perekonomian", 2, 3, "musnah"),
-    ("600", "Pekerjaan Umum", 2, 8, "musnah"),
+    ("600", "Pekerjaan Umum dan Ketenagaan", 2, 8, "musnah"),
+    ("600.1", "Pekerjaan Umum", 2, 8, "musnah"),
     ("600.4", "Lingkungan Hidup", 2, 8, "permanen"),
     ("700", "Pengawasan", 2, 8, "permanen"),
     ("800", "Kepegawaian", 2, 3, "musnah"),
     ("800.1", "Sumber Daya Manusia", 2, 3, "musnah"),
-    ("800.1.11", "Cuti", 1, 2, "musnah"),
+    ("800.1.11", "Administrasi Pegawai", 1, 2, "musnah"),
     ("900", "Keuangan", 2, 8, "musnah"),
-    ("900.1", "Anggaran", 2, 8, "permanen"),
+    ("900.1", "Keuangan Daerah", 2, 8, "permanen"),
 ]
 
 

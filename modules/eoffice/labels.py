@@ -9,16 +9,18 @@ gettext = DOMAIN.gettext
 lazy_gettext = DOMAIN.lazy_gettext
 
 _STATUS = {
-    "draft": lazy_gettext("Draft"), "review": lazy_gettext("In review"), "signed": lazy_gettext("Signed, not sent"),
+    "draft": lazy_gettext("Draft"), "review": lazy_gettext("In review"),
+    "numbered": lazy_gettext("Numbered, signature not finished"), "signed": lazy_gettext("Signed, not sent"),
     "sent": lazy_gettext("Sent"),
 }
 _ACTION = {
     "drafted": lazy_gettext("Drafted"), "edited": lazy_gettext("Draft changed"),
     "submitted": lazy_gettext("Sent to review"), "paraf": lazy_gettext("Approved (paraf)"),
     "returned": lazy_gettext("Returned to the drafter"), "returned_step": lazy_gettext("Returned to an earlier verifier"),
-    "signed": lazy_gettext("Signed and numbered"), "sent": lazy_gettext("Sent to the addressees"),
+    "numbered": lazy_gettext("Number taken"), "signed": lazy_gettext("Signed"), "sent": lazy_gettext("Sent to the addressees"),
     "read": lazy_gettext("Read by an addressee"), "disposed": lazy_gettext("Disposed"),
-    "followed_up": lazy_gettext("Follow-up reported"),
+    "followed_up": lazy_gettext("Follow-up reported"), "received": lazy_gettext("Received from another government"),
+    "reminded": lazy_gettext("Reminder sent"),
 }
 
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit import TenantOwned, db, tenant_ref, utcnow
 
-DRAFT, REVIEW, SIGNED, SENT = "draft", "review", "signed", "sent"
-STATUSES = (DRAFT, REVIEW, SIGNED, SENT)
+DRAFT, REVIEW, NUMBERED, SIGNED, SENT = "draft", "review", "numbered", "signed", "sent"
+STATUSES = (DRAFT, REVIEW, NUMBERED, SIGNED, SENT)  # numbered: the number taken, the signature not finished
 TO, CC = "to", "cc"
 OPEN, DONE = "open", "done"
 
@@ -31,6 +31,7 @@ class Letter(TenantOwned, db.Model):
     __tablename__ = "eoffice_letters"
     __table_args__ = (
         UniqueConstraint("tenant_id", "year", "number", name="uq_eoffice_letters_tenant_year_number"),
+        UniqueConstraint("tenant_id", "origin_ref", name="uq_eoffice_letters_tenant_origin_ref"),
         Index("ix_eoffice_letters_tenant_status", "tenant_id", "status", "updated_at"),
         Index("ix_eoffice_letters_tenant_unit", "tenant_id", "unit_id", "created_at"),
     )
@@ -62,6 +63,18 @@ class Letter(TenantOwned, db.Model):
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # an incoming letter from another tenant (crossing.py): its sender, number and signed PDF as received
+    origin_tenant: Mapped[str | None] = mapped_column(String(64))
+    origin_name: Mapped[str] = mapped_column(String(200), default="")
+    origin_number: Mapped[str | None] = mapped_column(String(100))
+    origin_ref: Mapped[str | None] = mapped_column(String(40))  # "<sender tenant id>:<outbox id>"
+    origin_pdf_key: Mapped[str | None] = mapped_column(String(120))
+    origin_verify_url: Mapped[str | None] = mapped_column(String(300))
+
+    @property
+    def shown_number(self) -> str | None:
+        """The number as people quote it: this tenant's, or the sender's for an incoming letter."""
+        return self.number or self.origin_number
 
     @property
     def chain_id(self) -> str:
@@ -87,6 +100,8 @@ class Recipient(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     read_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tenant_slug: Mapped[str | None] = mapped_column(String(64))  # another tenant of the deployment
+    post_id: Mapped[int | None] = mapped_column(Integer)  # the outbox post that carries it there
 
 
 class Disposition(TenantOwned, db.Model):

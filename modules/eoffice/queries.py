@@ -79,8 +79,8 @@ def _search(query, q: str):
     if not q:
         return query
     like = f"%{q.replace('%', '').replace('_', '')}%"
-    return query.where(or_(Letter.number.ilike(like), Letter.subject.ilike(like), Letter.unit_name.ilike(like),
-                           Letter.drafter.ilike(like)))
+    return query.where(or_(Letter.number.ilike(like), Letter.origin_number.ilike(like), Letter.subject.ilike(like),
+                           Letter.unit_name.ilike(like), Letter.drafter.ilike(like)))
 
 
 @dataclass
@@ -118,7 +118,8 @@ def inbox(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
 def outgoing(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
     """Letters of ``me``'s units or drafted by ``me``, any status, newest change first: ``(Letter,)`` rows."""
     with tenant_scope(tenant):
-        query = db.select(Letter).where(or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id)) \
+        query = db.select(Letter).where(or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id),
+                                        Letter.origin_tenant.is_(None)) \
             .order_by(Letter.updated_at.desc(), Letter.id.desc())
         return _paged(_search(query, q), page, size)
 

@@ -15,7 +15,7 @@ The signed PDF is issued through ``core.kit.documents`` (letterhead, PAdES, QR t
 from __future__ import annotations
 
 from core.kit import (
-    ValidationError, approvals, audit, db, documents, issue_number, lazy_gettext as _l, local_date, positions_of,
+    PamongError, ValidationError, approvals, audit, db, documents, issue_number, lazy_gettext as _l, local_date, positions_of,
     tenant_scope, utcnow,
 )
 
@@ -23,7 +23,7 @@ from . import attachments, signature
 from .archive import file_letter
 from .access import get_letter
 from .drafting import event
-from .models import DRAFT, REVIEW, SIGNED, Letter, Recipient
+from .models import DRAFT, NUMBERED, REVIEW, SIGNED, Letter, Recipient
 from .settings import classifications, letter_types, settings_of
 
 TEMPLATE = "eoffice/letter_pdf.html"
@@ -42,7 +42,7 @@ def own_draft(letter: Letter, actor) -> bool:
 
 def _chain(tenant, letter: Letter):
     if letter.status != REVIEW:
-        code = "already_signed" if letter.status in ("signed", "sent") else "not_in_review"
+        code = "already_signed" if letter.status in (NUMBERED, SIGNED, "sent") else "not_in_review"
         raise approvals.ChainClosed(str(_l("This letter is not awaiting review.")), code=code)
     chain = approvals.get_chain(tenant, "eoffice", "letter", letter.chain_id)
     if chain is None:  # a review letter always has its chain; treat as closed
@@ -107,21 +107,22 @@ def _position_name(tenant, code: str) -> str:
     return next((p["name"] for p in active_positions(tenant) if p["code"] == code), code)
 
 
-def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
-    """The holder of the signing position signs: the chain's last step is approved, the number is
-    taken, the PDF rendered, signed (PAdES) and registered. ``signer``: a ``documents.Signer`` to
-    use instead of the tenant's (tests). Raises ``ApprovalError`` (out of turn, twice, not the
-    holder, already signed), ``ValidationError`` (a step that is not the signature, a pattern
-    that cannot be written), ``documents.SigningError``; nothing is kept then (the caller rolls back)."""
+def take_number(tenant, actor, letter_id, step: int) -> Letter:
+    """The holder of the signing position approves the chain's last step and the letter takes its
+    number, in the caller's (short) transaction: status ``numbered``, number, serial, year, the
+    signer and the signature block are written; nothing is rendered. The counter row stays locked
+    only until the caller commits, which it does at once (``sign``). Raises ``ApprovalError`` (out
+    of turn, twice, not the holder, already signed), ``ValidationError`` (a step that is not the
+    signature, a pattern that cannot be written): nothing is kept then (the caller rolls back)."""
     letter = get_letter(tenant, letter_id, change=True)
     _chain(tenant, letter)
     if step != _signer_step(letter):
         raise ValidationError(_l("Only the last step signs."), where="step", code="not_sign_step")
     user = actor.user
-    approvals.approve(tenant, "eoffice", "letter", letter.chain_id, user, step=step, note="")
     code = letter.steps[step]
     lines = signature.block(_position_name(tenant, code), acting=_acting(tenant, user, code),
                             on_behalf=letter.on_behalf, via=letter.via)
+    approvals.approve(tenant, "eoffice", "letter", letter.chain_id, user, step=step, note="")
     settings = settings_of(tenant)
     now = utcnow()
     with tenant_scope(tenant):
@@ -129,25 +130,84 @@ def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
         got, number = issue_number(tenant, ("eoffice", letter.unit_code, letter.classification),
                                    settings["number_pattern"], "year", when=now,
                                    classification=letter.classification, unit=letter.unit_code)
+        name = (getattr(user, "name", "") or getattr(user, "email", "")).strip()
+        letter.number, letter.serial, letter.year = number, got.serial, got.local.year
+        letter.status, letter.signed_at, letter.updated_at = NUMBERED, now, now
+        letter.signer_id, letter.signer_name, letter.signature = user.id, name[:200], lines
+        event(tenant, letter, actor, "numbered", number)
+        audit(tenant, actor, "eoffice.letter.number", "letter", letter.id,
+              after={"number": number, "serial": got.serial, "year": got.local.year, "signature": lines})
+        db.session.flush()
+    return letter
+
+
+def may_finish(tenant, letter: Letter, user) -> bool:
+    """Whether ``user`` may finish the signature of a numbered letter: the one who approved it, or
+    another holder of the signing position today."""
+    if letter.signer_id is not None and user is not None and letter.signer_id == user.id:
+        return True
+    return bool(letter.steps) and any(p["code"] == letter.steps[-1] for p in positions_of(tenant, user))
+
+
+def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
+    """Render the numbered letter on the letterhead, sign it (PAdES, through
+    ``core.kit.documents``), register it, file it: status ``signed``. In the caller's transaction,
+    which holds no counter lock (only this letter's row). Raises ``PamongError`` ``already_signed``
+    (signed before), ``not_numbered`` (no number taken yet), ``not_signer``;
+    ``documents.SigningError`` or ``ValidationError`` from the documents service: the caller rolls
+    back and the letter stays ``numbered`` with its number, to be finished again."""
+    letter = get_letter(tenant, letter_id, change=True)
+    if letter.status in (SIGNED, "sent"):
+        raise PamongError(_l("This letter is already signed."), where="step", code="already_signed")
+    if letter.status != NUMBERED:
+        raise PamongError(_l("This letter has no number yet: it is not awaiting its signature."), where="step",
+                          code="not_numbered")
+    if not may_finish(tenant, letter, actor.user):
+        raise PamongError(_l("You do not hold the position of this step."), where="step", code="not_signer")
+    lines, number = letter.signature, letter.number
+    with tenant_scope(tenant):
         recipients = list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)
                                              .order_by(Recipient.id)).scalars())
-        name = (getattr(user, "name", "") or getattr(user, "email", "")).strip()
         context = {"letter": letter, "kind": letter_types(tenant).get(letter.letter_type, {}),
                    "classification": classifications(tenant).get(letter.classification, {}),
                    "to": [r.name for r in recipients if r.kind == "to"],
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
                    "attachments": len(attachments.of(tenant, letter))}
-        doc = documents.issue(tenant, f"eoffice-{got.local.year}", number, letter.subject, TEMPLATE, context,
-                              signature.one_line(lines), actor, signer_name=name, signer=signer)
-        letter.number, letter.serial, letter.year = number, got.serial, got.local.year
-        letter.status, letter.signed_at, letter.updated_at = SIGNED, now, now
-        letter.signer_id, letter.signer_name, letter.signature = user.id, name[:200], lines
+        doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
+                              signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
+        letter.status, letter.updated_at = SIGNED, utcnow()
         letter.document_code = doc.code
         db.session.flush()
         file_letter(tenant, actor, letter)
         event(tenant, letter, actor, "signed", number)
         audit(tenant, actor, "eoffice.letter.sign", "letter", letter.id,
-              after={"number": number, "serial": got.serial, "year": got.local.year, "document": doc.id,
-                     "signature": lines})
+              after={"number": number, "document": doc.id, "signature": lines})
         db.session.flush()
+    return letter
+
+
+def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
+    """Sign in two transactions, committing each (the caller's open work is committed first):
+
+    1. ``take_number``: the last step approved and the number taken; committed at once, so the
+       counter row is locked for milliseconds, not for the rendering;
+    2. ``finish_signing``: the PDF rendered, signed (PAdES), registered and filed; committed.
+
+    A refusal in (1) changes nothing (rolled back, raised). A failure in (2) (the signer service
+    down, ...) is rolled back and raised: the letter stays ``numbered`` with its number (a number
+    once taken stays with its letter: gap-free), and ``finish_signing`` completes it later (the
+    letter page's *Finish signing*, or the periodic ``eoffice_finish_signatures`` job).
+    ``signer``: a ``documents.Signer`` to use instead of the tenant's (tests). Returns the letter."""
+    try:
+        take_number(tenant, actor, letter_id, step)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    try:
+        letter = finish_signing(tenant, actor, letter_id, signer=signer)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
     return letter

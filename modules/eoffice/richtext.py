@@ -27,3 +27,31 @@ def sanitise(html: str) -> str:
 def plain(html: str) -> str:
     """The text of a body without tags (search, previews)."""
     return nh3.clean(html or "", tags=set()).strip()
+
+
+def refused(html: str) -> str:
+    """What ``sanitise`` would drop from ``html``, named: ``"<script>, onclick="`` (empty: nothing).
+    For text that is checked rather than cleaned (a letter type's template in the settings)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Seen(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in TAGS and f"<{tag}>" not in found:
+                found.append(f"<{tag}>")
+            for name, _value in attrs:
+                if name not in ATTRIBUTES.get(tag, set()) and f"{name}=" not in found:
+                    found.append(f"{name}=")
+
+        def handle_comment(self, data):
+            if "<!-- -->" not in found:
+                found.append("<!-- -->")
+
+    Seen().feed(html or "")
+    return ", ".join(found)
+
+
+def same_when_sanitised(html: str) -> bool:
+    """Whether ``html`` holds only what a letter may (``refused`` finds nothing)."""
+    return not refused(html)

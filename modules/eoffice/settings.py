@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.kit import ValidationError, module_settings, number_pattern_setting
 
-from . import kka
+from . import kka, richtext
 from .labels import lazy_gettext as _l
 
 NAME = "eoffice"
@@ -28,6 +28,7 @@ LETTER_TYPE = {
         "code": {"x-label": {"id": "Kode", "en": "Code"}, "x-help": {"id": "Huruf kapital dan angka, diawali huruf (paling banyak 10).", "en": "Capitals and digits, starting with a letter (at most 10)."}, "type": "string", "pattern": "^[A-Z][A-Z0-9]{0,9}$"},
         "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 80},
+        "template": {"x-label": {"id": "Templat isi", "en": "Body template"}, "x-help": {"id": "Isi awal naskah baru jenis ini (HTML sederhana: paragraf, tebal, miring, daftar, tabel; tanpa skrip).", "en": "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; no script)."}, "type": "string", "maxLength": 20000},
         "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
     },
 }
@@ -58,6 +59,10 @@ SCHEMA = {
         "default_security": {"x-label": {"id": "Klasifikasi keamanan bawaan", "en": "Default security classification"}, "x-choices": {"biasa": {"id": "Biasa", "en": "Ordinary"}, "terbatas": {"id": "Terbatas", "en": "Restricted"}, "rahasia": {"id": "Rahasia", "en": "Secret"}}, "enum": list(SECURITY), "default": "biasa", "title": _l("Default security classification")},
         "disposition_days": {"x-label": {"id": "Batas waktu disposisi (hari)", "en": "Days a disposition is due in"}, "x-help": {"id": "Bawaan untuk disposisi baru.", "en": "The default for a new disposition."}, "type": "integer", "minimum": 1, "maximum": 60, "default": 3,
                              "title": _l("Days a disposition is due in, by default")},
+        "reminder_hours": {"x-label": {"id": "Pengingat paraf/tanda tangan (jam)", "en": "Review reminder after (hours)"}, "x-help": {"id": "Pemegang langkah yang ditunggu diingatkan sekali lewat surel setelah sekian jam.", "en": "The holders of the step a letter waits on are reminded once by e-mail after this many hours."}, "type": "integer", "minimum": 1, "maximum": 720, "default": 24,
+                           "title": _l("Review reminder after (hours)")},
+        "incoming_unit": {"x-label": {"id": "Unit penerima surat dari daerah lain", "en": "Unit receiving letters from other tenants"}, "x-help": {"id": "Kode perangkat daerah yang menerima naskah dinas dari pemerintah daerah lain (kosong: perangkat daerah pertama menurut kode).", "en": "The agency code that receives official letters from other governments (empty: the first agency by code)."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "agency",
+                          "title": _l("Unit receiving letters from other tenants")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
                       "title": _l("Letters per page")},
     },
@@ -73,6 +78,11 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"letter type '{kind['code']}' is declared twice",
                                   where=f"modules.{NAME}.settings.letter_types.{i}.code")
         seen.add(kind["code"])
+        template = kind.get("template") or ""
+        if template and not richtext.same_when_sanitised(template):
+            raise ValidationError(f"letter type '{kind['code']}': the template holds what a letter may not "
+                                  f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
+                                  where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()

@@ -22,8 +22,11 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 
 @pages.context_processor
 def labels():
+    actor = current_actor()
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
-            "today": local_date(g.tenant, utcnow())}
+            "today": local_date(g.tenant, utcnow()),
+            # the module's own links show only what the reader may open (an auditor: the figures)
+            "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive")}}
 
 
 @pages.route("/eoffice.css")
@@ -98,10 +101,13 @@ def letter(letter_id):
 @requires(WORK)
 def pdf(letter_id):
     found, _ = readable(letter_id)
-    doc = documents.find(g.tenant, found.document_code or "")
-    if doc is None:
-        abort(404)
-    data = storage().get(doc.storage_key, tenant=g.tenant)
+    if found.origin_pdf_key:  # a letter from another tenant: the signed PDF as it arrived
+        data = storage().get(found.origin_pdf_key, tenant=g.tenant)
+    else:
+        doc = documents.find(g.tenant, found.document_code or "")
+        if doc is None:
+            abort(404)
+        data = storage().get(doc.storage_key, tenant=g.tenant)
     from io import BytesIO
 
     name = f"naskah-{found.id}.pdf"

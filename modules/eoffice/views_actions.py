@@ -13,8 +13,9 @@ from core.kit import (
 
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
+from .crossing import delivery_states
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
-from .models import DRAFT, REVIEW, SENT, SIGNED
+from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
 
@@ -34,11 +35,20 @@ def _fill(form: LetterForm) -> None:
     form.to_units.choices = form.cc_units.choices = [(u.code, u.name) for u in units]
     positions = [(p["code"], f"{p['name']} ({p['unit_code']})") for p in active_positions(tenant)]
     form.to_positions.choices = positions
+    from .crossing import choices as other_tenants
+
+    form.to_tenants.choices = other_tenants(tenant)
     for f in (form.verifier_1, form.verifier_2, form.verifier_3):
         f.choices = [NONE] + positions
     form.signer.choices = [NONE] + positions
     if request.method == "GET" and not form.security.data:
         form.security.data = settings_of(tenant)["default_security"]
+    if request.method == "GET" and not form.body.data:  # a new letter starts from its type's template
+        kinds = letter_types(tenant)
+        chosen = request.args.get("type") or form.letter_type.data or next(iter(kinds), "")
+        if chosen in kinds:
+            form.letter_type.data = chosen
+            form.body.data = kinds[chosen].get("template") or ""
 
 
 def _lines(text: str) -> list[str]:
@@ -50,7 +60,7 @@ def _draft(form: LetterForm) -> drafting.Draft:
         letter_type=form.letter_type.data or "", classification=form.classification.data or "",
         security=form.security.data or "", subject=form.subject.data or "", body=form.body.data or "",
         unit=form.unit.data or "", to_units=form.to_units.data or [], to_positions=form.to_positions.data or [],
-        to_external=_lines(form.to_external.data), cc_units=form.cc_units.data or [],
+        to_external=_lines(form.to_external.data), to_tenants=form.to_tenants.data or [], cc_units=form.cc_units.data or [],
         cc_external=_lines(form.cc_external.data),
         verifiers=[v for v in (form.verifier_1.data, form.verifier_2.data, form.verifier_3.data) if v],
         signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "",
@@ -70,7 +80,9 @@ def draft(letter_id=None):
             "unit": letter.unit_code, "subject": letter.subject, "body": letter.body_html,
             "to_units": [r.unit_code for r in recips if r.kind == "to" and r.unit_code],
             "to_positions": [r.position_code for r in recips if r.position_code],
-            "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code)),
+            "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code
+                                                                                         or r.tenant_slug)),
+            "to_tenants": [r.tenant_slug for r in recips if r.tenant_slug],
             "cc_units": [r.unit_code for r in recips if r.kind == "cc" and r.unit_code],
             "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not r.unit_code),
             **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
@@ -118,9 +130,11 @@ def letter_page(letter_id, forms=None, status=200):
         action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
         follow=forms.get("follow") or FollowUpForm(), mine=mine,
         can_edit=found.status == DRAFT and "drafter" in how, revoked=revoked,
+        can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
         kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
+        posts=delivery_states(tenant, queries.recipients(tenant, found)),
     ), status
 
 
@@ -133,6 +147,9 @@ def _act(letter_id, form, do, done: str, key: str = "action"):
         if work.ok:
             flash(done)
             return redirect(url_for(".letter", letter_id=letter_id))
+        if work.error is not None and work.error.code == "revoked":  # the page says it once, with the reason
+            said = str(work.error.local or work.error.message)
+            form.form_errors[:] = [e for e in form.form_errors if str(e) != said]
     elif not form.errors:
         form.form_errors.append(_("The form expired: try again."))
     return letter_page(letter_id, {key: form}, 400)
@@ -163,9 +180,36 @@ def verify(letter_id):
 @pages.route("/letters/<int:letter_id>/sign", methods=["POST"])
 @requires(WORK)
 def sign(letter_id):
+    """Two transactions (``review.sign``): the number, committed at once; then the signature. If the
+    signature fails the letter keeps its number and the page offers *Finish signing*."""
     form = ActionForm()
-    return _act(letter_id, form, lambda: review.sign(g.tenant, current_actor(), letter_id, _step(form)),
-                _("Signed and numbered."))
+    if not form.validate_on_submit():
+        return _act(letter_id, form, lambda: None, "")
+    with unit_of_work(form) as work:
+        review.take_number(g.tenant, current_actor(), letter_id, _step(form))
+    if not work.ok:
+        return letter_page(letter_id, {"action": form}, 400)
+    return _finish(letter_id, form)
+
+
+def _finish(letter_id, form):
+    with unit_of_work(form) as work:
+        review.finish_signing(g.tenant, current_actor(), letter_id)
+    if work.ok:
+        flash(_("Signed and numbered."))
+        return redirect(url_for(".letter", letter_id=letter_id))
+    form.form_errors.insert(0, _("The number is taken and kept for this letter; the signature is not finished: "
+                                 "finish signing again."))
+    return letter_page(letter_id, {"action": form}, 400)
+
+
+@pages.route("/letters/<int:letter_id>/finish", methods=["POST"])
+@requires(WORK)
+def finish(letter_id):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _act(letter_id, form, lambda: None, "")
+    return _finish(letter_id, form)
 
 
 @pages.route("/letters/<int:letter_id>/return", methods=["POST"])

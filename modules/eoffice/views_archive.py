@@ -45,3 +45,17 @@ def figures():
     from .figures import per_agency
 
     return render_template("eoffice/figures.html", rows=per_agency(g.tenant))
+
+
+@pages.route("/figures/cities")
+@requires("eoffice.oversee")
+def cities():
+    """A province's auditor: the figures per agency of each of its cities and regencies (read-only,
+    each read audited on both sides)."""
+    from core.kit import db
+
+    from .oversight import figures_of_children
+
+    found = figures_of_children(g.tenant, current_actor())
+    db.session.commit()  # the reads' audit entries
+    return render_template("eoffice/cities.html", children=found)

@@ -22,7 +22,7 @@ def test_signed_letters_are_filed_by_classification_and_closed_with_their_jra(sc
     tenant, people = scoped
     signed(tenant, people)
     signed(tenant, people)
-    signed(tenant, people, classification="800.1.11")  # Cuti: 1 active year, 2 inactive
+    signed(tenant, people, classification="800.1.11")  # Administrasi Pegawai (leave): 1 active year, 2 inactive
     listing = {d.code: (s, n) for d, s, n in records(tenant)}
     year = local_date(tenant, utcnow()).year
     assert listing == {f"000.8.3.3/DLH/{year}": (OPEN, 2), f"800.1.11/DLH/{year}": (OPEN, 1)}

@@ -20,9 +20,10 @@ def test_a_letter_goes_through_paraf_to_a_numbered_signature(scoped, audit_entri
     assert letter.signature == ["Kepala Dinas Lingkungan Hidup,"]
     actions = [e["action"] for e in audit_entries(tenant) if e["action"].startswith("eoffice.")]
     assert actions == ["eoffice.letter.draft", "eoffice.letter.submit", "eoffice.letter.verify",
-                       "eoffice.letter.verify", "eoffice.dossier.open", "eoffice.letter.file", "eoffice.letter.sign"]
+                       "eoffice.letter.verify", "eoffice.letter.number", "eoffice.dossier.open", "eoffice.letter.file",
+                       "eoffice.letter.sign"]
     story = [row["action"] for row in timeline(tenant, letter)]
-    assert story == ["drafted", "submitted", "paraf", "paraf", "signed"]
+    assert story == ["drafted", "submitted", "paraf", "paraf", "numbered", "signed"]
 
 
 def test_a_returned_draft_burns_no_number(scoped):

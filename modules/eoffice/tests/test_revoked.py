@@ -78,6 +78,9 @@ def test_the_letter_page_shows_the_revocation_and_refuses_to_send(app, client, o
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "dicabut" in text and "Salah alamat tujuan" in text
+    # the revocation is said once (the trial saw it twice: the note and the refusal)
+    assert text.count("Salah alamat tujuan") == 1 and text.count('id="revoked-note"') == 1
+    assert not re.search(r'role="alert">[^<]*dicabut', text)
     with app.app_context(), tenant_scope(tenant):
         assert get_letter(tenant, letter_id).status == SIGNED
     assert outbox(tenant, "email") == []

@@ -1,0 +1,170 @@
+"""Letters between tenants of one deployment (issue 14.5: a city writes to its province), through
+the core's post between tenants (``core.kit.tenant_post``: an outbox row of the sender, delivered
+by the worker to the receiver's modules in the receiver's own scope). Both isolation walls hold:
+
+- the sender's code reads only its own rows and writes the payload (the letter as signed: number,
+  subject, body, signature block, signed PDF, verification address); it learns only the post's
+  status (pending, delivered, failed), never the receiver's rows;
+- the receiver's handler (``receive``) reads only the payload and writes its own incoming letter
+  (``Letter.origin_*``) with an addressee row for its receiving unit (the setting
+  ``incoming_unit``, else its first agency by code), so it arrives in that unit's inbox and is
+  disposed there like any letter. A post delivered twice makes one letter (``origin_ref``).
+
+Audited on both sides: ``eoffice.letter.post`` (sender), ``eoffice.letter.receive`` (receiver).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from core.kit import (
+    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, lazy_gettext as _l, members_of, notify,
+    tenant_post, tenant_scope, tenant_url, utcnow,
+)
+
+from . import richtext
+from .models import SENT, TO, Letter, Recipient
+
+EVENT = "eoffice.letter"
+NAME = "eoffice"
+
+
+def addressee_tenants(tenant, slugs) -> list:
+    """The tenants named by ``slugs`` (other tenants of the deployment that enable the module), in
+    order, once each. ``ValidationError`` on ``to_tenants``: ``no_such_tenant``, ``same_tenant``,
+    ``not_receiving`` (it has not enabled e-office)."""
+    found = []
+    for raw in slugs or ():
+        slug = (raw or "").strip().lower()
+        if not slug or slug in [t.slug for t in found]:
+            continue
+        try:
+            other = tenant_post.receiver(slug)
+        except ValidationError:
+            raise ValidationError(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64]),
+                                  where="to_tenants", code="no_such_tenant") from None
+        if other.id == tenant.id:
+            raise ValidationError(_l("Address your own agencies as units, not as another government."),
+                                  where="to_tenants", code="same_tenant")
+        if NAME not in enabled_modules(other):
+            raise ValidationError(_l("%(name)s does not receive official letters through e-office.", name=other.name),
+                                  where="to_tenants", code="not_receiving")
+        found.append(other)
+    return found
+
+
+def choices(tenant) -> list[tuple[str, str]]:
+    """``[(slug, name)]`` of the deployment's other tenants that receive e-office letters (its
+    parent province first)."""
+    rows = db.session.execute(db.select(Tenant).where(Tenant.id != tenant.id).order_by(Tenant.name)).scalars().all()
+    rows = [t for t in rows if NAME in enabled_modules(t)]
+    rows.sort(key=lambda t: t.id != tenant.parent_id)
+    return [(t.slug, t.name) for t in rows]
+
+
+def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) -> list[int]:
+    """Post the signed ``letter`` to each recipient row with a ``tenant_slug`` (in the caller's
+    transaction); returns the outbox ids. Audited ``eoffice.letter.post`` per receiver."""
+    payload = {
+        "number": letter.number, "subject": letter.subject, "letter_type": letter.letter_type,
+        "classification": letter.classification, "security": letter.security, "body_html": letter.body_html,
+        "unit_code": letter.unit_code, "unit_name": letter.unit_name, "signer_name": letter.signer_name,
+        "signature": list(letter.signature or []), "verify_url": verify_url,
+        "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
+        "pdf": base64.b64encode(pdf).decode("ascii"),
+    }
+    ids = []
+    for r in recipients:
+        if not r.tenant_slug:
+            continue
+        message = tenant_post.post(tenant, r.tenant_slug, EVENT, {**payload, "addressee": r.name},
+                                   ref=f"eoffice:{letter.id}")
+        with tenant_scope(tenant):
+            r.post_id = message.id
+            audit(tenant, actor, "eoffice.letter.post", "letter", letter.id,
+                  after={"to": r.tenant_slug, "number": letter.number, "post": message.id})
+        ids.append(message.id)
+    return ids
+
+
+def delivery_states(tenant, recipients) -> dict[int, str]:
+    """``{recipient id: "pending" | "sent" | "failed"}`` for the rows posted to other tenants."""
+    posted = {r.post_id: r.id for r in recipients if r.tenant_slug and r.post_id}
+    states = tenant_post.status(tenant, posted)
+    return {posted[pid]: state for pid, state in states.items()}
+
+
+def _text(payload, key: str, limit: int, required: bool = True) -> str:
+    value = payload.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError(f"the letter's '{key}' is missing", where=key, code="bad_letter")
+    return " ".join(value.split())[:limit]
+
+
+def _receiving_unit(tenant, settings) -> OrgUnit:
+    with tenant_scope(tenant):
+        query = db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
+        code = (settings.get("incoming_unit") or "").strip()
+        unit = db.session.execute(query.where(OrgUnit.code == code)).scalar_one_or_none() if code else None
+        unit = unit or db.session.execute(query.order_by(OrgUnit.code).limit(1)).scalar_one_or_none()
+    if unit is None:
+        raise ValidationError("no agency receives letters here", where="incoming_unit", code="no_receiving_unit")
+    return unit
+
+
+def receive(tenant, actor, event) -> dict:
+    """The receiving tenant's side (``handle_event`` of ``eoffice.letter`` from ``tenant_post``):
+    its own incoming letter, in its receiving unit's inbox, its officers told by e-mail. Returns
+    ``{"accepted": "received"}``; ``ValidationError`` ``bad_letter`` for a payload that is not a
+    letter (the post fails for good)."""
+    from .settings import SECURITY, settings_of
+
+    payload, origin = event.get("payload") or {}, event["from_tenant"]
+    ref = str(event["message"])[:40]
+    with tenant_scope(tenant):
+        if db.session.execute(db.select(Letter.id).where(Letter.origin_ref == ref)).first():
+            return {"accepted": "received"}  # delivered before: at least once, one letter
+    number, subject = _text(payload, "number", 100), _text(payload, "subject", 300)
+    body = richtext.sanitise(payload.get("body_html") if isinstance(payload.get("body_html"), str) else "")
+    try:
+        pdf = base64.b64decode(payload.get("pdf") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        pdf = b""
+    if not pdf.startswith(b"%PDF-"):
+        raise ValidationError("the letter's signed PDF is missing or not a PDF", where="pdf", code="bad_letter")
+    security = payload.get("security") if payload.get("security") in SECURITY else "biasa"
+    signature = [" ".join(str(s).split())[:200] for s in payload.get("signature") or [] if isinstance(s, str)][:6]
+    verify = _text(payload, "verify_url", 300, required=False)
+    unit = _receiving_unit(tenant, settings_of(tenant))
+    sender = f"{_text(payload, 'unit_name', 120, required=False)} · {origin['name']}".strip(" ·")[:200]
+    from core.kit import storage
+
+    key = storage().put(tenant, pdf, "application/pdf", filename="naskah.pdf")
+    now = utcnow()
+    with tenant_scope(tenant):
+        letter = Letter(
+            letter_type=_text(payload, "letter_type", 10, required=False) or "SB",
+            classification=_text(payload, "classification", 24, required=False) or "-", security=security,
+            subject=subject, body_html=body, unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
+            drafter_id=None, drafter=sender, status=SENT, steps=[], signer_name=_text(payload, "signer_name", 200,
+                                                                                      required=False),
+            signature=signature, sent_at=now, updated_at=now, origin_tenant=origin["slug"][:64],
+            origin_name=sender, origin_number=number, origin_ref=ref, origin_pdf_key=key,
+            origin_verify_url=verify if verify.startswith(("https://", "http://")) else None)
+        db.session.add(letter)
+        db.session.flush()
+        db.session.add(Recipient(letter_id=letter.id, kind=TO, unit_code=unit.code, name=unit.name))
+        from .drafting import event as timeline
+
+        timeline(tenant, letter, actor, "received", f"{number} · {sender}")
+        audit(tenant, actor, "eoffice.letter.receive", "letter", letter.id,
+              after={"from": origin["slug"], "number": number, "subject": subject, "unit": unit.code, "post": ref})
+        for person in members_of(tenant, "officer", unit.id):
+            if person.email:
+                notify(tenant, "email", person.email,
+                       f"{number}: {subject}\n{sender}\n{tenant_url(tenant, f'/eoffice/letters/{letter.id}')}",
+                       subject=f"Naskah dinas masuk: {number}", ref=f"eoffice:{letter.id}")
+        db.session.flush()
+    return {"accepted": "received"}

@@ -1,0 +1,94 @@
+"""Letters to another tenant of the deployment (issue 14.5): a city writes to its province through
+the core's post between tenants (outbox), on SQLite and PostgreSQL (Row Level Security on). The
+province gets its own incoming letter in its receiving unit's inbox; the city sees only the post's
+state; both sides audited; a post delivered twice makes one letter; bad addressees refused."""
+import pytest
+
+from core.kit import ValidationError, db, documents, storage, tenant_scope
+
+from ..crossing import delivery_states, receive
+from ..delivery import send
+from ..models import Letter
+from ..queries import inbox, recipients
+from ..access import who
+from .conftest import actor_of
+from .helpers import draft, signed
+
+PROVINCE_AGENCIES = [{"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"},
+                     {"code": "SETDA", "name": "Sekretariat Daerah Provinsi"}]
+
+
+@pytest.fixture
+def province(app, create_tenant, create_user):
+    tenant = create_tenant(kind="province", name="Provinsi Sulawesi Selatan", agencies=PROVINCE_AGENCIES,
+                           modules={"eoffice": {"incoming_unit": "SETDA"}})
+    return tenant, create_user(tenant, "officer", agency="SETDA"), create_user(tenant, "officer", agency="BAPPEDA")
+
+
+def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, province, audit_entries):
+    city, people = office
+    prov, setda, bappeda = province
+    with tenant_scope(city):
+        letter = signed(city, people, to_units=[], to_tenants=[prov.slug])
+        send(city, actor_of(city, people.drafter), letter.id)
+        db.session.commit()  # the post is delivered after this commit (the queue runs at once in tests)
+        rows = recipients(city, letter)
+        assert [r.tenant_slug for r in rows if r.kind == "to"] == [prov.slug]
+        assert list(delivery_states(city, rows).values()) == ["sent"]
+        sent_pdf = storage().get(documents.find(city, letter.document_code).storage_key, tenant=city)
+        number, verify_url = letter.number, documents.verification_url(city, letter.document_code)
+        # the city holds no incoming letter of the province's: only its own
+        assert db.session.execute(db.select(Letter.id).where(Letter.origin_tenant.is_not(None))).all() == []
+        db.session.rollback()
+    with tenant_scope(prov):
+        page = inbox(prov, who(prov, actor_of(prov, setda)))
+        assert [(row[0].origin_number, row[0].subject, row[1]) for row in page.rows] == \
+               [(number, "Undangan rapat koordinasi kebersihan", True)]
+        incoming = page.rows[0][0]
+        assert incoming.origin_tenant == city.slug and incoming.number is None and incoming.unit_code == "SETDA"
+        assert incoming.origin_verify_url == verify_url
+        assert storage().get(incoming.origin_pdf_key, tenant=prov) == sent_pdf
+        assert inbox(prov, who(prov, actor_of(prov, bappeda))).rows == []  # another unit of the province
+        db.session.rollback()
+    assert [e["action"] for e in audit_entries(city, "eoffice.letter.post")] == ["eoffice.letter.post"]
+    got = audit_entries(prov, "eoffice.letter.receive")
+    assert len(got) == 1 and got[0]["actor"].startswith("tenant-post:")
+
+
+def test_a_post_delivered_twice_makes_one_letter_and_script_is_dropped(app_ctx, province):
+    prov, setda, _ = province
+    pdf = b"%PDF-1.7\n%test\n"
+    import base64
+
+    event = {"name": "eoffice.letter", "from_tenant": {"id": 999, "slug": "kota-x", "name": "Kota X"},
+             "message": "999:1", "payload": {"number": "000.1/1/X", "subject": "Surat", "unit_name": "Dinas X",
+                                             "body_html": "<p>Isi</p><script>alert(1)</script>",
+                                             "pdf": base64.b64encode(pdf).decode()}}
+    from core.kit import Actor
+
+    actor = Actor.system("tenant-post:kota-x", prov)
+    with tenant_scope(prov):
+        assert receive(prov, actor, event) == {"accepted": "received"}
+        assert receive(prov, actor, event) == {"accepted": "received"}
+        db.session.commit()
+        letters = db.session.execute(db.select(Letter).where(Letter.origin_ref == "999:1")).scalars().all()
+        assert len(letters) == 1 and "script" not in letters[0].body_html and letters[0].body_html == "<p>Isi</p>"
+        with pytest.raises(ValidationError) as error:
+            receive(prov, actor, {**event, "message": "999:2", "payload": {**event["payload"], "pdf": "bm90IGEgcGRm"}})
+        assert error.value.code == "bad_letter"
+        db.session.rollback()
+
+
+def test_bad_addressees_of_other_tenants_are_refused(app_ctx, office, create_tenant):
+    city, people = office
+    plain = create_tenant(name="Kabupaten Tanpa E-office")
+    from ..drafting import save_draft
+
+    with tenant_scope(city):
+        for slugs, code in ((["tidak-ada"], "no_such_tenant"), ([city.slug], "same_tenant"),
+                            ([plain.slug], "not_receiving")):
+            with pytest.raises(ValidationError) as error:
+                save_draft(city, actor_of(city, people.drafter), draft(to_units=[], to_tenants=slugs))
+            assert (error.value.code, error.value.where) == (code, "to_tenants")
+            db.session.rollback()
+        assert db.session.execute(db.select(Letter.id)).all() == []

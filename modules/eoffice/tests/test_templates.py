@@ -1,0 +1,34 @@
+"""Letter types' body templates (issue 14.1), set per tenant in its settings (the file or the
+admin's settings form): a template with script, styles or event handlers is refused where it is
+written, naming the type and what it holds; a good one starts a new letter of its type."""
+import pytest
+
+from core.kit import ValidationError
+
+from ..settings import DEFAULT_TYPES, check_settings
+from .test_pages import url
+
+GOOD = "<p>Dengan hormat,</p><p>Sehubungan dengan <strong>...</strong></p><ol><li>satu</li></ol>"
+
+
+@pytest.mark.parametrize("template, named", [
+    ("<p>Halo</p><script>alert(1)</script>", "<script>"),
+    ('<p onclick="steal()">Halo</p>', "onclick="),
+    ('<p style="color:red">Halo</p>', "style="),
+    ('<img src="x" onerror="alert(1)">', "<img>"),
+])
+def test_a_template_with_script_is_refused_naming_it(template, named):
+    types = [dict(DEFAULT_TYPES[0], template=template)]
+    with pytest.raises(ValidationError) as error:
+        check_settings(None, {"letter_types": types})
+    assert error.value.code == "unsafe_template" and named in str(error.value.message)
+    assert error.value.where == "modules.eoffice.settings.letter_types.0.template"
+
+
+def test_a_good_template_starts_a_new_letter(client, make_tenant, login):
+    tenant, people = make_tenant({"letter_types": [dict(DEFAULT_TYPES[0], template=GOOD), DEFAULT_TYPES[1]]})
+    check_settings(tenant, {"letter_types": [dict(DEFAULT_TYPES[0], template=GOOD)]})  # nothing refused
+    login(client, people.drafter, tenant)
+    page = client.get(url(tenant, "new?type=SB")).get_data(as_text=True)
+    assert "Sehubungan dengan &lt;strong&gt;" in page  # in the text area, escaped
+    assert "Sehubungan" not in client.get(url(tenant, "new?type=ND")).get_data(as_text=True)
