@@ -47,6 +47,8 @@ def permissions():
          "roles": ["officer", "admin"]},
         {"name": "smartcard.takings", "description": _l("See the takings of merchants, service points and agencies"),
          "roles": ["officer", "admin", "auditor"]},
+        {"name": "smartcard.takings_all", "description": _l("See the takings of every agency, not only one's own"),
+         "roles": ["admin", "auditor"]},
         {"name": "smartcard.export", "description": _l("Export the card ledger's journal (CSV, Beancount)"),
          "roles": ["auditor", "admin"]},
     ]
@@ -74,6 +76,7 @@ def register_api(app):
 @hookimpl
 def nav_items(tenant, user):
     return [{"title": _l("City card"), "endpoint": "smartcard.index"},
+            {"title": _l("Cards"), "endpoint": "smartcard.cards", "permission": "smartcard.manage"},
             {"title": _l("Card takings"), "endpoint": "smartcard.takings", "permission": "smartcard.takings"}]
 
 

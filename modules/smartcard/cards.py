@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from core.kit import audit, db, for_change, gettext as _, ledger, tenant_scope, utcnow
+from core.kit import audit, db, for_change, gettext as _, identity_lookup, ledger, tenant_scope, utcnow
 
 from .errors import CardError
 from .models import SETTLEMENT, Card, Holder, Terminal
@@ -76,6 +76,34 @@ def create_holder(tenant, actor, name: str, *, kind: str = "citizen", nik: str |
         audit(tenant, actor, "smartcard.holder.create", "smartcard_holder", holder.id,
               after={"kind": kind, "registered": holder.registered, "entitlements": holder.entitlements})
     return holder
+
+
+def holder_for(tenant, actor, kind: str, name: str, *, nik: str | None = None, nip: str | None = None,
+               user_id: int | None = None) -> Holder:
+    """The holder a card is linked to: a citizen by NIK or an employee by NIP (required, checked by
+    the core's identity rules: ``IdentityError`` with ``where`` ``nik`` / ``nip``). A holder of the
+    tenant with the same number (found by its keyed hash) is reused, so one person's cards share a
+    holder; otherwise a new one named ``name`` (``holder_invalid``)."""
+    if kind not in ("citizen", "employee"):
+        raise CardError("holder_invalid", _("A holder is a citizen or an employee."), "kind")
+    source, number = ("nik", nik) if kind == "citizen" else ("nip", nip)
+    if not (number or "").strip():
+        raise CardError("holder_invalid", _("Give the citizen's NIK.") if kind == "citizen"
+                        else _("Give the employee's NIP."), source)
+    digest = identity_lookup(source, number)
+    column = Holder.nik_hash if source == "nik" else Holder.nip_hash
+    with tenant_scope(tenant):
+        found = db.session.execute(db.select(Holder).where(column == digest, Holder.kind == kind)
+                                   .order_by(Holder.id).limit(1)).scalar_one_or_none()
+    if found is not None:
+        if user_id is not None and found.user_id != user_id:
+            before, found.user_id = found.user_id, user_id
+            with tenant_scope(tenant):
+                audit(tenant, actor, "smartcard.holder.account", "smartcard_holder", found.id,
+                      before={"user": before}, after={"user": user_id})
+        return found
+    return create_holder(tenant, actor, name, kind=kind, nik=number if source == "nik" else None,
+                         nip=number if source == "nip" else None, user_id=user_id)
 
 
 def _entitlements(values) -> list[str]:
