@@ -246,10 +246,14 @@ check_limit = _check_limit
 
 
 def register_terminal(tenant, actor, code: str, merchant: str, token_name: str) -> Terminal:
-    """A terminal of ``merchant`` (a settings code) that calls with the API token ``token_name``."""
+    """A terminal of ``merchant`` (a settings code) that calls with the API token ``token_name`` (a
+    core API token of the tenant with the scope ``smartcard:terminal``: ``pamong token create`` or
+    the admin's API tokens page). ``merchant_unknown``, ``terminal_invalid``, ``terminal_exists``."""
     from .settings_access import merchant_of
 
     merchant_of(tenant, merchant)
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", token_name or ""):
+        raise CardError("terminal_invalid", _("Give the name of the terminal's API token."), "token_name")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", code or ""):
         raise CardError("terminal_invalid", _("A terminal code is up to 32 letters, digits, '-' or '_'."), "code")
     with tenant_scope(tenant):
@@ -261,6 +265,20 @@ def register_terminal(tenant, actor, code: str, merchant: str, token_name: str) 
         db.session.flush()
         audit(tenant, actor, "smartcard.terminal.register", "smartcard_terminal", terminal.id,
               after={"code": code, "merchant": merchant, "token": token_name})
+    return terminal
+
+
+@_in_scope
+def deactivate_terminal(tenant, actor, code: str) -> Terminal:
+    """The terminal stops being answered (its token may stay for other uses); audited."""
+    with tenant_scope(tenant):
+        terminal = db.session.execute(for_change(db.select(Terminal).where(Terminal.code == code), Terminal)) \
+            .scalar_one_or_none()
+    if terminal is None or not terminal.active:
+        raise CardError("terminal_unknown", _("No active terminal with this code."), "code")
+    terminal.active = False
+    audit(tenant, actor, "smartcard.terminal.deactivate", "smartcard_terminal", terminal.id,
+          before={"active": True}, after={"active": False})
     return terminal
 
 

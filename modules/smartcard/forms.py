@@ -4,7 +4,7 @@ Fields are named as the services' ``where`` (``card``, ``kind``, ``name``, ``nik
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.kit import lazy_gettext as _l
@@ -56,3 +56,16 @@ class CloseForm(FlaskForm):
 
 FORMS = {"block_form": BlockForm, "unblock_form": UnblockForm, "link_form": LinkForm,
          "replace_form": ReplaceForm, "close_form": CloseForm}
+
+
+class TerminalForm(FlaskForm):
+    code = StringField(_l("Terminal code"), validators=[DataRequired(message=_REQUIRED), Length(max=32)],
+                       description=_l("Up to 32 letters, digits, '-' or '_', e.g. GATE-1."))
+    merchant = SelectField(_l("Merchant or service point"), validators=[DataRequired(message=_REQUIRED)])
+    token_name = StringField(_l("Name of its API token"), validators=[DataRequired(message=_REQUIRED), Length(max=64)],
+                             description=_l("The token made on the API tokens page with the scope smartcard:terminal."))
+    submit = SubmitField(_l("Register the terminal"))
+
+
+class DeactivateForm(FlaskForm):
+    submit = SubmitField(_l("Deactivate"))

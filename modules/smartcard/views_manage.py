@@ -6,13 +6,14 @@ bank). Each action is one transaction through ``unit_of_work`` and audited by th
 message beside its field and in the summary at the top."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from core.kit import current_actor, db, gettext as _, requires, tenant_scope, unit_of_work
 
 from . import services
 from .forms import CloseForm, IssueForm, LinkForm, ReplaceForm
 from .models import Card
+from .settings_access import settings
 from .views import pages
 from .views_cards import card_page
 
@@ -105,3 +106,55 @@ def close(number):
             flash(_("The card is closed; its balance is paid out through the bank."))
             return redirect(url_for(".card", number=number))
     return card_page(number, 400, close_form=form)
+
+
+def _terminals_page(form, status=200):
+    from .models import Terminal
+    from .forms import DeactivateForm
+
+    with tenant_scope(g.tenant):
+        rows = db.session.execute(db.select(Terminal).order_by(Terminal.code)).scalars().all()
+    return render_template("smartcard/terminals.html", form=form, terminals=rows, deactivate=DeactivateForm(formdata=None),
+                           merchants={m["code"]: m["name"] for m in settings(g.tenant)["merchants"]},
+                           can_tokens=current_actor().can("core.tokens")), status
+
+
+def _terminal_form():
+    from .forms import TerminalForm
+
+    form = TerminalForm()
+    form.merchant.choices = [(m["code"], m["name"]) for m in settings(g.tenant)["merchants"]]
+    return form
+
+
+@pages.route("/terminals", methods=["GET", "POST"])
+@requires("smartcard.terminals")
+def terminals():
+    """The tenant's card terminals; register one (its API token is made first on the admin's API
+    tokens page, scope ``smartcard:terminal``: the README's "Registering a terminal")."""
+    form = _terminal_form()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            services.register_terminal(g.tenant, current_actor(), form.code.data.strip(), form.merchant.data,
+                                       form.token_name.data.strip())
+        if work.ok:
+            flash(_("The terminal is registered."))
+            return redirect(url_for(".terminals"))
+    return _terminals_page(form, 400 if form.is_submitted() else 200)
+
+
+@pages.route("/terminals/<code>/deactivate", methods=["POST"])
+@requires("smartcard.terminals")
+def deactivate_terminal(code):
+    from .forms import DeactivateForm
+
+    form = DeactivateForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            services.deactivate_terminal(g.tenant, current_actor(), code)
+        if work.ok:
+            flash(_("The terminal is deactivated."))
+            return redirect(url_for(".terminals"))
+        if work.error is not None and work.error.code == "terminal_unknown":
+            abort(404)
+    return _terminals_page(_terminal_form(), 400)
