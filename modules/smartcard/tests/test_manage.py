@@ -84,10 +84,10 @@ def test_a_taken_number_is_refused_beside_the_number(app, client, desk):
 def test_link_to_a_citizen_reuses_the_holder_of_the_same_nik(app, client, desk):
     with app.app_context():
         holder = services.create_holder(desk, system(desk), "Daeng Ngai", nik=NIK)
+        first = holder.id
         services.issue_card(desk, system(desk), CARD, holder)
         services.issue_card(desk, system(desk), CARD2)
         db.session.commit()
-        first = holder.id
     done = client.post(f"/t/{desk.slug}/smartcard/cards/{CARD2}/link",
                        data={"kind": "citizen", "name": "Another spelling", "nik": NIK})
     assert done.status_code == 302
