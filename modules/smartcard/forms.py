@@ -48,7 +48,7 @@ class ReplaceForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    close_reason = StringField(_l("Reason"), validators=[Length(max=200)])  # not "reason": the block form's is on the same page
     confirm = BooleanField(_l("I understand: the card can no longer be used and its balance is paid out"),
                            validators=[DataRequired(message=_l("Tick the box to close the card."))])
     submit = SubmitField(_l("Close the card"))

@@ -101,7 +101,7 @@ def close(number):
     form = CloseForm()
     if form.validate_on_submit():
         with unit_of_work(form, show=lambda f, exc: f.form_errors.append(exc.local or exc.message)) as work:
-            services.close(g.tenant, current_actor(), number, form.reason.data or "")
+            services.close(g.tenant, current_actor(), number, form.close_reason.data or "")
         if work.ok:
             flash(_("The card is closed; its balance is paid out through the bank."))
             return redirect(url_for(".card", number=number))

@@ -169,10 +169,10 @@ def test_close_needs_the_tick_and_pays_the_balance_out(app, client, desk):
         db.session.commit()
     _money(app, desk, CARD, 30_000)
     url = f"/t/{desk.slug}/smartcard/cards/{CARD}/close"
-    page = client.post(url, data={"reason": "pindah kota"})
+    page = client.post(url, data={"close_reason": "pindah kota"})
     assert page.status_code == 400 and 'id="confirm-err"' in page.get_data(as_text=True)
     assert _card(app, desk, CARD)[0] == "active"
-    done = client.post(url, data={"reason": "pindah kota", "confirm": "y"})
+    done = client.post(url, data={"close_reason": "pindah kota", "confirm": "y"})
     assert done.status_code == 302 and _card(app, desk, CARD)[0] == "closed"
     with app.app_context():
         assert services.balance(desk, CARD).balance == 0
