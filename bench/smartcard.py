@@ -49,6 +49,10 @@ def parse_args(argv=None):
     p.add_argument("--cards", type=int, default=1000)
     p.add_argument("--operations", type=int, default=5000)
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--no-faults", action="store_true", help="skip the fault run")
+    p.add_argument("--fault-seconds", type=float, default=0,
+                   help="stop the fault run after this many seconds (0: run every operation); the check still runs")
+    p.add_argument("--no-speed", action="store_true", help="skip the two timed workloads")
     args = p.parse_args(argv)
     if not args.database_url:
         p.error("--database-url (or PAMONG_BENCH_DATABASE_URL) is required")
@@ -104,6 +108,31 @@ def run_smartcard(app, args, tokens):
             raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
 
     return hammer(args.clients, args.seconds, setup, step)
+
+
+def payment_statements(app, token) -> list[str]:
+    """The SQL one card payment sends (``core.testing.sql_statements``, and the ledger's short-lock
+    statements, which go to the driver directly: ``core.ledger.fast._on_driver``), BEGIN/COMMIT aside."""
+    from core.ledger import fast
+    from core.testing import sql_statements
+
+    driver, original = [], fast._on_driver
+
+    def counting(conn, key, stmt, params):
+        driver.append(f"ledger fast path: {key[0] if isinstance(key, tuple) else key}")
+        return original(conn, key, stmt, params)
+
+    client, tid = app.test_client(), uuid.uuid4().hex[:24]
+    fast._on_driver = counting
+    try:
+        with sql_statements(app) as seen:
+            r = client.post("/t/bench/api/v1/smartcard/payments", json={"id": tid, "card": number(0), "amount": 1_000},
+                            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
+    finally:
+        fast._on_driver = original
+    if r.status_code != 201:
+        raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
+    return [" ".join(s.split())[:70] for s in seen] + driver
 
 
 def bare_app(url: str, args):
@@ -167,7 +196,10 @@ def run_faults(app, tenant_id: int, args) -> dict:
     from modules.smartcard import services
 
     lock = threading.Lock()
-    model = {"topped_up": 0, "refunded": 0, "paid": 0, "captured": 0, "done": 0, "refused": 0, "faults": 0}
+    import time
+
+    model = {"topped_up": 0, "refunded": 0, "paid": 0, "captured": 0, "done": 0, "refused": 0, "faults": 0, "ran": 0}
+    stop_at = time.monotonic() + args.fault_seconds if args.fault_seconds else None
     todo = iter(range(args.operations))
     cards = min(args.cards, 200)  # a small set of cards: operations collide on the same wallets
 
@@ -180,7 +212,8 @@ def run_faults(app, tenant_id: int, args) -> dict:
             with tenant_scope(tenant):
                 while True:
                     with lock:
-                        i = next(todo, None)
+                        i = None if stop_at and time.monotonic() > stop_at else next(todo, None)
+                        model["ran"] += i is not None
                     if i is None:
                         return
                     card, key, amount = number(rng.randrange(cards)), f"f{n}-{i}", rng.randint(1, 50_000)
@@ -247,26 +280,37 @@ def run_faults(app, tenant_id: int, args) -> dict:
     return model
 
 
+def _wallets(app, tenant_id: int) -> int:
+    from core import ledger
+    from core.extensions import db
+    from core.tenancy.models import Tenant
+    from core.tenancy.scope import tenant_scope
+
+    with app.app_context(), tenant_scope(db.session.get(Tenant, tenant_id)):
+        return sum(a.credits_posted - a.debits_posted for a in db.session.execute(
+            db.select(ledger.Account).where(ledger.Account.kind == "wallet")).scalars())
+
+
 def main(argv=None) -> int:
+    import time
+
     args = parse_args(argv)
     url = scratch_postgres(args.database_url, suffix="_scbench")
+    b = s = m = None
     try:
         app = make_app(url, args.clients)
         tenant_id, tokens = seed(app, args.cards)
-        bare, engine = bare_app(url, args)
-        b = run_bare(bare, args)
-        s = run_smartcard(app, args, tokens)
-        engine.dispose()
-        seeded = args.cards * 50_000_000
-        with app.app_context():
-            from core.extensions import db
-            from core.tenancy.models import Tenant
-            from core.tenancy.scope import tenant_scope
-            from core import ledger
-            with tenant_scope(db.session.get(Tenant, tenant_id)):
-                before = sum(a.credits_posted - a.debits_posted for a in db.session.execute(
-                    db.select(ledger.Account).where(ledger.Account.kind == "wallet")).scalars())
-        m = run_faults(app, tenant_id, args)
+        statements = payment_statements(app, tokens[0])
+        if not args.no_speed:
+            bare, engine = bare_app(url, args)
+            b = run_bare(bare, args)
+            s = run_smartcard(app, args, tokens)
+            engine.dispose()
+        if not args.no_faults:
+            before = _wallets(app, tenant_id)
+            began = time.perf_counter()
+            m = run_faults(app, tenant_id, args)
+            m["seconds"] = time.perf_counter() - began
         with app.app_context():
             from core.extensions import db
             db.engine.dispose()
@@ -274,20 +318,29 @@ def main(argv=None) -> int:
         if not args.keep:
             scratch_postgres(args.database_url, drop=True, suffix="_scbench")
     print(f"\nPamong city card benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
-          f"{args.clients} clients, {args.seconds:g} s per workload, {args.cards} cards (seeded Rp{seeded:,})")
-    print(f"  {'workload':<52} {'done':>7} {'errors':>6} {'per s':>8}")
-    for label, (done, errors, secs) in (("bare TPC-B-like POST /pay (5 statements)", b),
-                                        ("smartcard POST /payments (idempotent, linked, audit)", s)):
-        print(f"  {label:<52} {done:7d} {errors:6d} {done / secs:8.1f}")
-    ratio = (s[0] / s[2]) / (b[0] / b[2])
-    print(f"  ratio smartcard / bare: {ratio:.2f} (goal >= 0.6)")
-    expected = before + m["topped_up"] + m["refunded"] - m["paid"] - m["captured"]
-    lost = expected - m["wallets"]
-    print(f"  faults run: {args.operations} operations, {m['done']} accepted ({m['faults']} after an injected fault, "
-          f"retried), {m['refused']} refused")
-    print(f"  wallets hold Rp{m['wallets']:,}; the accepted operations say Rp{expected:,}: {lost} rupiah lost; "
-          f"{m['negative']} wallet(s) negative; ledger check: {'ok' if not m['problems'] else m['problems'][:3]}")
-    return 0 if not lost and not m["negative"] and not m["problems"] and not s[1] and not b[1] else 1
+          f"{args.clients} clients, {args.seconds:g} s per workload, {args.cards} cards; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
+    print(f"  one card payment: {len(statements)} statements and 2 commits (bare: 5 and 1):")
+    for line in statements:
+        print(f"    {line}")
+    ok = True
+    if b and s:
+        print(f"  {'workload':<52} {'done':>7} {'errors':>6} {'per s':>8}")
+        for label, (done, errors, secs) in (("bare TPC-B-like POST /pay (5 statements)", b),
+                                            ("smartcard POST /payments (idempotent, linked, audit)", s)):
+            print(f"  {label:<52} {done:7d} {errors:6d} {done / secs:8.1f}")
+        ratio = (s[0] / s[2]) / (b[0] / b[2])
+        print(f"  ratio smartcard / bare: {ratio:.2f} (goal >= 0.6)")
+        ok = not s[1] and not b[1]
+    if m:
+        expected = before + m["topped_up"] + m["refunded"] - m["paid"] - m["captured"]
+        lost = expected - m["wallets"]
+        print(f"  faults run: {m['ran']} of {args.operations} operations drawn in {m['seconds']:.0f} s over {args.clients} threads, "
+              f"{m['done']} accepted ({m['faults']} after an injected fault, retried), {m['refused']} refused")
+        print(f"  wallets hold Rp{m['wallets']:,}; the accepted operations say Rp{expected:,}: {lost} rupiah lost; "
+              f"{m['negative']} wallet(s) negative; ledger check: {'ok' if not m['problems'] else m['problems'][:3]}")
+        ok = ok and not lost and not m["negative"] and not m["problems"]
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

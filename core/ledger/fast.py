@@ -90,7 +90,7 @@ def single(tenant_id: int, tenant, actor, leg, now):
         timeout_at = now + timedelta(seconds=leg.timeout) if leg.kind == "pending" and leg.timeout else None
         values = {"tenant_id": tenant_id, "key": leg.key, "kind": leg.kind, "debit_account_id": debit.id,
                   "credit_account_id": credit.id, "amount": leg.amount, "pending_id": None,
-                  "timeout_at": timeout_at, "linked": None, "memo": leg.memo, "created_at": now}
+                  "timeout_at": timeout_at, "linked": leg.linked, "memo": leg.memo, "created_at": now}
         entry = _audit_values(tenant_id, actor, leg, debit.code, credit.code, now)
         transfer_id = _insert(conn, values, entry)
         if transfer_id is None:  # the id is taken: a replay, or another body under it (id_reused)
@@ -123,7 +123,7 @@ def _audit_values(tenant_id: int, actor, leg, debit_code: str, credit_code: str,
     """The row ``core.audit.record`` writes for this transfer (``ledger.<kind>``), as values."""
     actor_id, label = actor_fields(actor)
     summary = {"after": _plain({"key": leg.key, "debit": debit_code, "credit": credit_code, "amount": leg.amount,
-                                "pending": None, "linked": None, "memo": leg.memo})}
+                                "pending": None, "linked": leg.linked, "memo": leg.memo})}
     return {"tenant_id": tenant_id, "occurred_at": now, "actor_id": actor_id, "actor": label[:254],
             "action": f"ledger.{leg.kind}", "object_type": "ledger_transfer", "summary": summary}
 

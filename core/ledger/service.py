@@ -98,15 +98,19 @@ class Leg:
     pending_key: str | None = None  # post, void
     memo: str = ""
     where: str = ""
+    linked: str | None = None  # single, pending through ``transfer``: the key of its chain's first leg
 
 
 def transfer(tenant, actor, key: str, debit, credit, amount: int, *, pending: bool = False,
-             timeout: int | None = None, memo: str = "") -> Transfer:
+             timeout: int | None = None, memo: str = "", linked: str | None = None) -> Transfer:
     """Move ``amount`` rupiah from ``debit`` to ``credit`` (codes, ids or ``Account`` rows of
-    ``tenant``); with ``pending=True`` hold it (voided after ``timeout`` seconds if given)."""
+    ``tenant``); with ``pending=True`` hold it (voided after ``timeout`` seconds if given).
+    ``linked``: this transfer is a leg of a chain the caller writes leg by leg in one transaction,
+    named by its first leg's key (as ``linked`` writes it); the caller's rollback when a leg is
+    refused makes the chain all or nothing."""
     from .fast import single
 
-    leg = Leg(key, "pending" if pending else "single", debit, credit, amount, timeout, memo=memo)
+    leg = Leg(key, "pending" if pending else "single", debit, credit, amount, timeout, memo=memo, linked=linked)
     return single(_tid(tenant), tenant, actor, leg, _now())  # the short-lock path (core/ledger/fast.py)
 
 

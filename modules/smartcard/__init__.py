@@ -45,8 +45,12 @@ def permissions():
     return [
         {"name": "smartcard.manage", "description": _l("Issue, link, block, replace and close city cards"),
          "roles": ["officer", "admin"]},
+        {"name": "smartcard.terminals", "description": _l("Register and deactivate card terminals"),
+         "roles": ["admin"]},
         {"name": "smartcard.takings", "description": _l("See the takings of merchants, service points and agencies"),
          "roles": ["officer", "admin", "auditor"]},
+        {"name": "smartcard.takings_all", "description": _l("See the takings of every agency, not only one's own"),
+         "roles": ["admin", "auditor"]},
         {"name": "smartcard.export", "description": _l("Export the card ledger's journal (CSV, Beancount)"),
          "roles": ["auditor", "admin"]},
     ]
@@ -74,6 +78,8 @@ def register_api(app):
 @hookimpl
 def nav_items(tenant, user):
     return [{"title": _l("City card"), "endpoint": "smartcard.index"},
+            {"title": _l("Cards"), "endpoint": "smartcard.cards", "permission": "smartcard.manage"},
+            {"title": _l("Card terminals"), "endpoint": "smartcard.terminals", "permission": "smartcard.terminals"},
             {"title": _l("Card takings"), "endpoint": "smartcard.takings", "permission": "smartcard.takings"}]
 
 

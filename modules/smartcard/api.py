@@ -90,13 +90,15 @@ def _transfer_json(t) -> dict:
     return {"id": t.key, "kind": t.kind, "amount": t.amount, "created_at": local_iso(t.created_at)}
 
 
-def _run(action):
-    """Answer ``action()``'s transfers (201) or its refusal; commit what it wrote."""
+def _run(action, *, commit: bool = True):
+    """Answer ``action()``'s transfers (201) or its refusal; commit what it wrote (``commit=False``:
+    ``@idempotent(commit=True)`` commits it with the stored answer)."""
     try:
         result = action()
     except PamongError as exc:
         return _error(exc)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return result
 
 
@@ -114,19 +116,24 @@ def card_balance(number):
 
 @api.route("/payments", methods=["POST"])
 @api_scope(SCOPE)
-@idempotent
+@idempotent(commit=True)
 @operation("Pay the terminal's merchant from a card", body=m.Payment, fail=_refused, response=m.PaymentDone,
            status=201, headers=m.KEY, errors=m.TERMINAL_ERRORS,
            response_description="The payment written (or the first one, for the same id)")
 def create_payment():
     def act():
-        body, terminal = g.api_body, _terminal()
-        legs = services.pay(g.tenant, current_actor(), _key(terminal, body.id), body.card, terminal.merchant,
-                            body.amount)
+        body = g.api_body
+        terminal, card, wallet = services.terminal_card(g.tenant, g.api_token.name, body.card)
+        legs = services.pay(g.tenant, current_actor(), _key(terminal, body.id), card.number, terminal.merchant,
+                            body.amount, card=card, wallet=wallet)
+        if wallet is not None:  # the balances the ledger's UPDATE returned (on a replay: as read just before)
+            posted = wallet.credits_posted - wallet.debits_posted
+            balance = services.Balance(card.number, posted, wallet.debits_pending, posted - wallet.debits_pending)
+        else:
+            balance = services.balance(g.tenant, card.number, known=True)
         return jsonify(id=legs[0].key, amount=sum(t.amount for t in legs), fee=sum(t.amount for t in legs[1:]),
-                       transfers=[_transfer_json(t) for t in legs],
-                       balance=services.balance(g.tenant, services.normalise_number(body.card), known=True).as_json()), 201
-    return _run(act)
+                       transfers=[_transfer_json(t) for t in legs], balance=balance.as_json()), 201
+    return _run(act, commit=False)
 
 
 @api.route("/holds", methods=["POST"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from core.kit import audit, db, for_change, gettext as _, ledger, tenant_scope, utcnow
+from core.kit import audit, db, for_change, gettext as _, identity_lookup, ledger, tenant_scope, utcnow
 
 from .errors import CardError
 from .models import SETTLEMENT, Card, Holder, Terminal
@@ -76,6 +76,34 @@ def create_holder(tenant, actor, name: str, *, kind: str = "citizen", nik: str |
         audit(tenant, actor, "smartcard.holder.create", "smartcard_holder", holder.id,
               after={"kind": kind, "registered": holder.registered, "entitlements": holder.entitlements})
     return holder
+
+
+def holder_for(tenant, actor, kind: str, name: str, *, nik: str | None = None, nip: str | None = None,
+               user_id: int | None = None) -> Holder:
+    """The holder a card is linked to: a citizen by NIK or an employee by NIP (required, checked by
+    the core's identity rules: ``IdentityError`` with ``where`` ``nik`` / ``nip``). A holder of the
+    tenant with the same number (found by its keyed hash) is reused, so one person's cards share a
+    holder; otherwise a new one named ``name`` (``holder_invalid``)."""
+    if kind not in ("citizen", "employee"):
+        raise CardError("holder_invalid", _("A holder is a citizen or an employee."), "kind")
+    source, number = ("nik", nik) if kind == "citizen" else ("nip", nip)
+    if not (number or "").strip():
+        raise CardError("holder_invalid", _("Give the citizen's NIK.") if kind == "citizen"
+                        else _("Give the employee's NIP."), source)
+    digest = identity_lookup(source, number)
+    column = Holder.nik_hash if source == "nik" else Holder.nip_hash
+    with tenant_scope(tenant):
+        found = db.session.execute(db.select(Holder).where(column == digest, Holder.kind == kind)
+                                   .order_by(Holder.id).limit(1)).scalar_one_or_none()
+    if found is not None:
+        if user_id is not None and found.user_id != user_id:
+            before, found.user_id = found.user_id, user_id
+            with tenant_scope(tenant):
+                audit(tenant, actor, "smartcard.holder.account", "smartcard_holder", found.id,
+                      before={"user": before}, after={"user": user_id})
+        return found
+    return create_holder(tenant, actor, name, kind=kind, nik=number if source == "nik" else None,
+                         nip=number if source == "nip" else None, user_id=user_id)
 
 
 def _entitlements(values) -> list[str]:
@@ -218,10 +246,14 @@ check_limit = _check_limit
 
 
 def register_terminal(tenant, actor, code: str, merchant: str, token_name: str) -> Terminal:
-    """A terminal of ``merchant`` (a settings code) that calls with the API token ``token_name``."""
+    """A terminal of ``merchant`` (a settings code) that calls with the API token ``token_name`` (a
+    core API token of the tenant with the scope ``smartcard:terminal``: ``pamong token create`` or
+    the admin's API tokens page). ``merchant_unknown``, ``terminal_invalid``, ``terminal_exists``."""
     from .settings_access import merchant_of
 
     merchant_of(tenant, merchant)
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", token_name or ""):
+        raise CardError("terminal_invalid", _("Give the name of the terminal's API token."), "token_name")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", code or ""):
         raise CardError("terminal_invalid", _("A terminal code is up to 32 letters, digits, '-' or '_'."), "code")
     with tenant_scope(tenant):
@@ -236,6 +268,20 @@ def register_terminal(tenant, actor, code: str, merchant: str, token_name: str) 
     return terminal
 
 
+@_in_scope
+def deactivate_terminal(tenant, actor, code: str) -> Terminal:
+    """The terminal stops being answered (its token may stay for other uses); audited."""
+    with tenant_scope(tenant):
+        terminal = db.session.execute(for_change(db.select(Terminal).where(Terminal.code == code), Terminal)) \
+            .scalar_one_or_none()
+    if terminal is None or not terminal.active:
+        raise CardError("terminal_unknown", _("No active terminal with this code."), "code")
+    terminal.active = False
+    audit(tenant, actor, "smartcard.terminal.deactivate", "smartcard_terminal", terminal.id,
+          before={"active": True}, after={"active": False})
+    return terminal
+
+
 def terminal_for_token(tenant, token_name: str) -> Terminal:
     with tenant_scope(tenant):
         terminal = db.session.execute(db.select(Terminal).where(
@@ -243,6 +289,27 @@ def terminal_for_token(tenant, token_name: str) -> Terminal:
     if terminal is None:
         raise CardError("terminal_unknown", _("This token belongs to no active terminal of the tenant."), "token")
     return terminal
+
+
+def terminal_card(tenant, token_name: str, number) -> tuple[Terminal, Card, object]:
+    """The active terminal calling with ``token_name``, the card ``number`` and the card's wallet
+    (its ledger ``Account``), read in one statement: what a payment needs before it writes.
+    ``terminal_unknown`` / ``card_invalid`` / ``card_unknown`` as ``terminal_for_token`` and
+    ``find_card``."""
+    number = normalise_number(number)
+    with tenant_scope(tenant):
+        row = db.session.execute(
+            db.select(Terminal, Card, ledger.Account)
+            .outerjoin(Card, (Card.tenant_id == Terminal.tenant_id) & (Card.number == number))
+            .outerjoin(ledger.Account, (ledger.Account.tenant_id == Terminal.tenant_id)
+                       & (ledger.Account.code == f"card.{number}"))
+            .where(Terminal.token_name == token_name, Terminal.active.is_(True))).first()
+    if row is None:
+        raise CardError("terminal_unknown", _("This token belongs to no active terminal of the tenant."), "token")
+    terminal, card, wallet = row
+    if card is None:
+        raise CardError("card_unknown", _("No card with this number."), "card")
+    return terminal, card, wallet
 
 
 def access_answer(tenant, number) -> dict | None:

@@ -58,6 +58,32 @@ def terminal(slug, code, merchant, token_name):
     click.echo(f"{slug}: terminal {code} of {merchant} registered")
 
 
+@smartcard_group.command("link", help="Link card NUMBER to a citizen (--nik) or an employee (--nip) named --name; "
+                                      "a holder with the same number is reused.")
+@click.argument("slug")
+@click.argument("number")
+@click.option("--name", default="", help="the holder's name")
+@click.option("--nik", default="", help="the citizen's NIK")
+@click.option("--nip", default="", help="the employee's NIP")
+@with_appcontext
+def link(slug, number, name, nik, nip):
+    from . import services
+
+    tenant = _tenant(slug)
+    actor = Actor.system("cli", tenant)
+    if bool(nik) == bool(nip):
+        _fail("--nik / --nip: give exactly one (a citizen's NIK or an employee's NIP)")
+    try:
+        holder = services.holder_for(tenant, actor, "citizen" if nik else "employee", name, nik=nik or None,
+                                     nip=nip or None)
+        card = services.link(tenant, actor, number, holder)
+    except PamongError as exc:
+        _fail(str(exc) if exc.where else f"{exc.code}: {exc}")
+    message = f"{slug}: card {card.number} linked to holder {holder.id}"
+    db.session.commit()
+    click.echo(message)
+
+
 def _card_command(name, help_text, action):
     @smartcard_group.command(name, help=help_text)
     @click.argument("slug")

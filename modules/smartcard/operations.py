@@ -82,18 +82,32 @@ def fee_of(merchant: dict, amount: int) -> int:
     return amount * merchant.get("fee_bps", 0) // 10_000 if isinstance(amount, int) else 0
 
 
-def pay(tenant, actor, key: str, number: str, merchant: str, amount: int) -> list:
-    """The card pays ``merchant`` ``amount`` rupiah: wallet -> merchant (``key``), and the fee
-    wallet -> fees (``key.fee``) in the same linked transfer when the merchant has one."""
-    card = usable(find_card(tenant, number))
+def pay(tenant, actor, key: str, number: str, merchant: str, amount: int, *, card=None, wallet=None) -> list:
+    """The card pays ``merchant`` ``amount`` rupiah: wallet -> merchant (``key``), and, when the
+    merchant has a fee, wallet -> fees (``key.fee``) in the same transaction, linked (both name
+    ``key`` as their chain) and all or nothing: a leg refused raises, and the caller's rollback
+    undoes the other. Each
+    leg is one transfer on the ledger's short-lock path (``core/ledger/fast.py``: two statements).
+    ``card`` / ``wallet`` (the ``Card`` row and its ledger ``Account``) when the caller has read them
+    already (the terminal API reads both with the terminal in one statement); the wallet's
+    ``Account`` then shows the balances after the payment."""
+    card = usable(card if card is not None else find_card(tenant, number))
     m = merchant_of(tenant, merchant)
-    fee = fee_of(m, amount)
+    if isinstance(amount, bool) or not isinstance(amount, int):  # refused by the ledger in its words
+        fee = 0
+    else:
+        fee = fee_of(m, amount)
     memo = f"pay {card.number} {merchant}"
-    legs = [{"key": key, "debit": card.wallet_code, "credit": account_code(merchant), "amount": amount - fee
-             if fee else amount, "memo": memo}]
+    source = wallet if wallet is not None else card.wallet_code
+    legs = [(key, account_code(merchant), amount - fee if fee else amount)]
     if fee:
-        legs.append({"key": f"{key}.fee", "debit": card.wallet_code, "credit": FEES, "amount": fee, "memo": memo})
-    return _short(lambda: _opening(tenant, actor, lambda: ledger.linked(tenant, actor, legs)))
+        legs.append((f"{key}.fee", FEES, fee))
+
+    def write():
+        chain = key if len(legs) > 1 else None  # the journal shows the legs linked, as ledger.linked writes them
+        return [ledger.transfer(tenant, actor, k, source, credit, part, memo=memo, linked=chain)
+                for k, credit, part in legs]
+    return _short(lambda: _opening(tenant, actor, write))
 
 
 def hold(tenant, actor, key: str, number: str, merchant: str, amount: int, timeout: int | None = None):

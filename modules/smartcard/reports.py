@@ -93,23 +93,26 @@ def takings_by_day(tenant, merchant: str) -> list[tuple[str, int]]:
     return sorted(days.items(), reverse=True)
 
 
-def _merchant_totals(tenant):
-    """{merchant code: [(local date, net)]} for every merchant of the settings."""
+def _merchant_totals(tenant, only=None):
+    """{merchant code: [(local date, net)]} for every merchant of the settings (those of ``only``,
+    a set of codes, when given)."""
     codes = {v: k for k, v in _codes(tenant).items()}
     out = {}
     for m in settings(tenant)["merchants"]:
+        if only is not None and m["code"] not in only:
+            continue
         aid = codes.get(account_code(m["code"]))
         out[m["code"]] = list(_net(tenant, aid)) if aid else []
     return out
 
 
-def agency_totals(tenant) -> list[tuple[str, int, int]]:
+def agency_totals(tenant, only=None) -> list[tuple[str, int, int]]:
     """[(agency code, service points, net rupiah)] of the service points each agency runs, and
     (last, agency code "") of the merchants and service points that name no agency, so the rows add
-    up to every merchant's takings."""
+    up to every merchant's takings; ``only`` (a set of merchant codes): of those merchants alone."""
     merchants = {m["code"]: m for m in settings(tenant)["merchants"]}
     totals: dict = defaultdict(lambda: [0, 0])
-    for code, moves in _merchant_totals(tenant).items():
+    for code, moves in _merchant_totals(tenant, only).items():
         agency = merchants[code].get("agency") or ""  # "": a merchant or service point of no agency
         totals[agency][0] += 1
         totals[agency][1] += sum(a for _, a in moves)

@@ -69,4 +69,4 @@ def qris_svg(code):
     return Response(image, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=300"})
 
 
-from . import views_cards, views_reports  # noqa: E402,F401  (their routes join the blueprint)
+from . import views_cards, views_manage, views_reports  # noqa: E402,F401  (their routes join the blueprint)

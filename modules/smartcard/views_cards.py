@@ -1,32 +1,21 @@
 """A holder's own cards (balance and statement, on a phone), and the staff's card page
-(``smartcard.manage``: the same, plus block / unblock)."""
+(``smartcard.manage``: the same, with the forms to block, unblock, link, replace and close; the
+last three are in views_manage.py)."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
-from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
-from wtforms.validators import Length
 
 from core.kit import (
-    current_actor, db, gettext as _, lazy_gettext as _l, requires, signed_in, tenant_scope,
-    unit_of_work,
+    current_actor, db, gettext as _, requires, signed_in, tenant_scope, unit_of_work,
 )
 
 from . import reports, services
+from .forms import FORMS, BlockForm, UnblockForm
 from .models import Card, Holder
 from .views import pages
 
 
-class BlockForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Length(max=200)])
-    submit = SubmitField(_l("Block the card"))
-
-
-class UnblockForm(FlaskForm):
-    submit = SubmitField(_l("Unblock the card"))
-
-
-def _card_view(card, **extra):
+def card_view(card, **extra):
     return dict(card=card, balance=services.balance(g.tenant, card.number),
                 lines=reports.statement(g.tenant, card.wallet_code), **extra)
 
@@ -39,22 +28,25 @@ def my_cards():
     with tenant_scope(g.tenant):
         cards = db.session.execute(db.select(Card).join(Holder, Holder.id == Card.holder_id).where(
             Holder.user_id == user.id).order_by(Card.issued_at.desc())).scalars().all()
-    return render_template("smartcard/my_cards.html", views=[_card_view(c) for c in cards])
+    return render_template("smartcard/my_cards.html", views=[card_view(c) for c in cards])
 
 
-def _find(number):
+def card_page(number: str, status: int = 200, **forms):
+    """A card's page with its forms (``forms`` replaces the ones that came back with errors)."""
     try:
-        return services.find_card(g.tenant, number)
+        card = services.find_card(g.tenant, number)
     except services.CardError:
         abort(404)
+    for name, cls in FORMS.items():
+        forms.setdefault(name, cls(formdata=None))
+    return render_template("smartcard/card.html", holder=services.holder_of(g.tenant, card),
+                           **card_view(card), **forms), status
 
 
 @pages.route("/cards/<number>")
 @requires("smartcard.manage")
 def card(number):
-    card = _find(number)
-    return render_template("smartcard/card.html", holder=services.holder_of(g.tenant, card),
-                           block_form=BlockForm(), unblock_form=UnblockForm(), **_card_view(card))
+    return card_page(number)
 
 
 @pages.route("/cards/<number>/block", methods=["POST"])
@@ -67,9 +59,7 @@ def block(number):
         if work.ok:
             flash(_("The card is blocked."))
             return redirect(url_for(".card", number=number))
-    card = _find(number)
-    return render_template("smartcard/card.html", holder=services.holder_of(g.tenant, card), block_form=form,
-                           unblock_form=UnblockForm(), **_card_view(card)), 400
+    return card_page(number, 400, block_form=form)
 
 
 @pages.route("/cards/<number>/unblock", methods=["POST"])
@@ -82,6 +72,4 @@ def unblock(number):
         if work.ok:
             flash(_("The card is active again."))
             return redirect(url_for(".card", number=number))
-    card = _find(number)
-    return render_template("smartcard/card.html", holder=services.holder_of(g.tenant, card),
-                           block_form=BlockForm(), unblock_form=form, **_card_view(card)), 400
+    return card_page(number, 400, unblock_form=form)

@@ -55,10 +55,12 @@ def test_a_holder_reads_her_card_and_an_officer_blocks_it(app, page, live_server
     page.goto(f"{base}/smartcard/cards/{CARD}")
     page.locator("input[name=reason]").fill("Hilang di pasar")
     with page.expect_navigation():
-        page.locator("main form input[type=submit]").click()
+        page.locator("main form[action$='/block'] input[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Diblokir" if page.locator("html").get_attribute("lang") == "id"
                                                  else "Blocked")
     assert _fits(page)
     assert not [e for e in errors if "Content Security Policy" in e]
     with app.app_context():
         assert services.find_card(tenant, CARD).status == "blocked"
+    labelled = page.eval_on_selector_all("label[for]", "els => els.map(e => document.querySelectorAll('#' + e.htmlFor).length)")
+    assert labelled and set(labelled) == {1}  # each label of the card page's forms names one field of its own

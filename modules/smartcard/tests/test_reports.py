@@ -67,6 +67,9 @@ def test_takings_of_merchants_of_no_agency_are_in_the_agency_table(app, client, 
         total = sum(sum(a for _, a in reports.takings_by_day(tenant, m["code"])) for m in merchants)
         assert rows == [("DLH", 1, 5_000), ("", 2, 19_800 - 2_000)]
         assert sum(t for _, _, t in rows) == total
-    login(client, create_user(tenant, role="officer", agency="DLH"), tenant)
+    login(client, create_user(tenant, role="admin"), tenant)
     html = client.get(f"/t/{tenant.slug}/smartcard/takings").get_data(as_text=True)
     assert "17.800" in html and ("No agency" in html or "Tanpa perangkat daerah" in html)
+    login(client, create_user(tenant, role="officer", agency="DLH"), tenant)  # an officer: their agency alone
+    html = client.get(f"/t/{tenant.slug}/smartcard/takings").get_data(as_text=True)
+    assert "5.000" in html and "17.800" not in html

@@ -33,6 +33,8 @@ def machine_for(new_tenant):
             self.payments = {}  # key -> (card, net amount refundable)
             self.actor = system(tenant)
             self.prefix = "s-"
+            self.number = {c: c for c in CARDS}  # a card slot's current number (a replacement changes it)
+            self.replacements = 0
             for number in CARDS:
                 services.issue_card(tenant, self.actor, number)
             db.session.commit()
@@ -61,20 +63,20 @@ def machine_for(new_tenant):
 
         @rule(card=st.sampled_from(CARDS), amount=AMOUNTS, fault=FAULTS)
         def top_up(self, card, amount, fault):
-            if self.do(fault, lambda k=self.key(): services.top_up(tenant, self.actor, k, card, amount)):
+            if self.do(fault, lambda k=self.key(): services.top_up(tenant, self.actor, k, self.number[card], amount)):
                 self.balance[card] += amount
 
         @rule(card=st.sampled_from(CARDS), merchant=st.sampled_from(MERCHANTS), amount=AMOUNTS, fault=FAULTS)
         def pay(self, card, merchant, amount, fault):
             key = self.key()
-            if self.do(fault, lambda: services.pay(tenant, self.actor, key, card, merchant, amount)):
+            if self.do(fault, lambda: services.pay(tenant, self.actor, key, self.number[card], merchant, amount)):
                 self.balance[card] -= amount
                 self.payments[key] = card
 
         @rule(card=st.sampled_from(CARDS), merchant=st.sampled_from(MERCHANTS), amount=AMOUNTS, fault=FAULTS)
         def hold(self, card, merchant, amount, fault):
             key = self.key()
-            if self.do(fault, lambda: services.hold(tenant, self.actor, key, card, merchant, amount)):
+            if self.do(fault, lambda: services.hold(tenant, self.actor, key, self.number[card], merchant, amount)):
                 self.held[key] = (card, amount)
 
         @precondition(lambda self: self.held)
@@ -105,10 +107,26 @@ def machine_for(new_tenant):
         @rule(card=st.sampled_from(CARDS))
         def block_then_operate_then_unblock(self, card):
             """A blocked card refuses to pay or be topped up (blocking has no key: no retry)."""
-            self.do("none", lambda: services.block(tenant, self.actor, card))
-            assert self.do("none", lambda k=self.key(): services.top_up(tenant, self.actor, k, card, 1)) is None
-            assert self.do("none", lambda k=self.key(): services.pay(tenant, self.actor, k, card, "bus-1", 1)) is None
-            self.do("none", lambda: services.unblock(tenant, self.actor, card))
+            number = self.number[card]
+            if self.do("none", lambda: services.block(tenant, self.actor, number)) is None:
+                return  # closed or replaced: nothing to block
+            assert self.do("none", lambda k=self.key(): services.top_up(tenant, self.actor, k, number, 1)) is None
+            assert self.do("none", lambda k=self.key(): services.pay(tenant, self.actor, k, number, "bus-1", 1)) is None
+            self.do("none", lambda: services.unblock(tenant, self.actor, number))
+
+        @rule(card=st.sampled_from(CARDS), fault=st.sampled_from(["none", "before_commit"]))
+        def replace(self, card, fault):
+            """A new card for the slot; the balance moves with it (refused while a hold is open)."""
+            self.replacements += 1
+            new = f"60329820{self.replacements:08d}"
+            if self.do(fault, lambda: services.replace(tenant, self.actor, self.number[card], new)):
+                self.number[card] = new
+
+        @rule(card=st.sampled_from(CARDS), fault=st.sampled_from(["none", "before_commit"]))
+        def close(self, card, fault):
+            """The card closes; its balance is paid out (refused while a hold is open)."""
+            if self.do(fault, lambda: services.close(tenant, self.actor, self.number[card])):
+                self.balance[card] = 0
 
         def teardown(self):
             db.session.rollback()
@@ -116,7 +134,7 @@ def machine_for(new_tenant):
         @invariant()
         def no_rupiah_created_or_lost(self):
             for card in CARDS:
-                got = services.balance(tenant, card)
+                got = services.balance(tenant, self.number[card])
                 held = sum(a for c, a in self.held.values() if c == card)
                 assert (got.balance, got.held) == (self.balance[card], held)
                 assert got.available >= 0 and got.balance >= 0
