@@ -173,6 +173,7 @@ def render_application(application, officer: bool = True, **forms):
 
 
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
+from . import views_finance  # noqa: E402,F401  (the retribution reconciliation, same blueprint)
 
 
 @pages.route("/permits.css")
@@ -193,4 +194,5 @@ def figures():
     rows = figs.table(g.tenant)
     names = {t.code: t.name(locale()) for t in permit_types(g.tenant)}
     return render_template("permits/figures.html", rows=rows, chart=figs.per_month(rows), names=names,
-                           collected=payments.collected(g.tenant))
+                           collected=payments.collected(g.tenant),
+                           finance=has_permission(current_user, g.tenant, "permits.cashier"))

@@ -1,0 +1,66 @@
+"""The reconciliation of the retribution (issue 15.4) for the office's finance officers: per permit
+type and the tenant's local month, the fees of the paid applications (``payments.billed``) against
+what the core ledger collected (``payments.collected``), the months that disagree marked, and the
+same table as CSV. Read-only (not audited); needs ``permits.cashier`` (officers and admins, never
+citizens)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, g, render_template
+
+from core.kit import clean_text, requires
+
+from . import payments
+from .settings import permit_types
+from .views import locale, pages
+
+COLUMNS = ("month", "type_code", "type_name", "billed", "collected", "difference")
+
+
+def reconciliation_rows(tenant, names: dict[str, str]) -> list[dict]:
+    """One row per ``(month, type)`` seen on either side, newest month first: ``{"month": "YYYY-MM",
+    "type_code", "type_name", "billed", "collected", "difference" (collected − billed, rupiah),
+    "agrees": bool}``."""
+    billed, collected = payments.billed(tenant), payments.collected(tenant)
+    keys = sorted(set(billed) | set(collected), key=lambda k: (k[1], k[0]))
+    keys.sort(key=lambda k: k[1], reverse=True)
+    rows = []
+    for code, month in keys:
+        b, c = billed.get((code, month), 0), collected.get((code, month), 0)
+        rows.append({"month": month, "type_code": code, "type_name": names.get(code, code), "billed": b,
+                     "collected": c, "difference": c - b, "agrees": b == c})
+    return rows
+
+
+def _safe(value) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else clean_text(str(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _rows():
+    return reconciliation_rows(g.tenant, {t.code: t.name(locale()) for t in permit_types(g.tenant)})
+
+
+@pages.route("/reconciliation")
+@requires("permits.cashier")
+def reconciliation():
+    rows = _rows()
+    return render_template("permits/reconciliation.html", rows=rows,
+                           disagreements=sum(1 for r in rows if not r["agrees"]))
+
+
+@pages.route("/reconciliation.csv")
+@requires("permits.cashier")
+def reconciliation_csv():
+    """The page's table: whole rupiah as numbers (a difference may be negative), text cells neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS + ("agrees",))
+    for r in _rows():
+        writer.writerow([r[c] if isinstance(r[c], int) else _safe(r[c]) for c in COLUMNS]
+                        + ["yes" if r["agrees"] else "no"])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="permits-reconciliation-{g.tenant.slug}.csv"'})
