@@ -296,5 +296,5 @@ def test_kind_label_without_an_app_or_modules():
 
     assert kind_label("permit", {"permits": Spec()}) == "Perizinan"
     assert kind_label("permits-2026", {"permits": Spec()}) == "Perizinan"
-    assert kind_label("tpp-summary", {"permits": Spec()}) == "tpp-summary"
+    assert kind_label("no-such-kind", {"permits": Spec()}) == "no-such-kind"
     assert kind_label("permit", {}) == "permit"
