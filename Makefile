@@ -73,8 +73,16 @@ endif
 demo: translations
 	PAMONG_DEMO=1 PAMONG_INSECURE_COOKIES=1 $(BIN)/pamong demo --port $(PORT)
 
+# The SQLite half (with the tests that take no database) and the PostgreSQL half run side by side:
+# each makes its own app and database (core/testing.py --backend). The SQLite half's report follows.
 test: install translations chromium
-	$(BIN)/pytest
+	@log=$$(mktemp); \
+	$(BIN)/pytest --backend sqlite -p no:cacheprovider >$$log 2>&1 & half=$$!; \
+	$(BIN)/pytest --backend postgres; rc=$$?; \
+	wait $$half; rc_sqlite=$$?; \
+	echo "---- the SQLite half ----"; cat $$log; rm -f $$log; \
+	echo "PostgreSQL half: exit $$rc; SQLite half: exit $$rc_sqlite"; \
+	[ $$rc -eq 0 ] && [ $$rc_sqlite -eq 0 ]
 
 test-fast: install translations
 	$(BIN)/pytest -m "not browser"

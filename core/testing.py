@@ -17,12 +17,41 @@ PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend", choices=("sqlite", "postgres"), default=None,
+        help="run only the tests on this database; tests that take no database run with 'sqlite' "
+             "(make test runs the two halves side by side, each with its own app and database)")
+
+
 def pytest_configure(config):
     # Tests may log in as the owner and SET ROLE (the demo's convenience, core/rls.py); the
     # production way (the app's own login role) is tested with an app of its own.
     os.environ.setdefault("PAMONG_DEMO", "1")
+    # Test accounts are hashed with argon2's cheapest parameters (production keeps the defaults;
+    # tests/test_auth.py checks a sign-in upgrades such a hash to them).
+    from argon2.profiles import CHEAPEST
+
+    from .auth import passwords
+
+    passwords.use_parameters(CHEAPEST)
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (PAMONG_TEST_DATABASE_URL)")
     config.addinivalue_line("markers", "browser: drives the system Chromium with Playwright")
+
+
+def _backend_of(item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("database_url", "sqlite") if callspec else "sqlite"
+
+
+def pytest_collection_modifyitems(config, items):
+    wanted = config.getoption("--backend")
+    if not wanted:
+        return
+    keep = [item for item in items if _backend_of(item) == wanted]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if _backend_of(item) != wanted])
+        items[:] = keep
 
 
 def _backends():

@@ -21,6 +21,29 @@ def test_password_is_stored_as_argon2(app, create_user):
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
 
 
+def test_a_sign_in_upgrades_a_cheaper_hash_to_the_production_parameters(app, client, create_tenant, create_user):
+    """Test accounts are hashed cheaply (core.testing); production's argon2 defaults take over
+    at the next sign-in, as they would after a deployment raises its parameters."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from core.auth import passwords
+
+    tenant = create_tenant()
+    email = create_user(tenant, "admin")
+    try:
+        passwords.use_parameters(None)
+        response = client.post(f"/t/{tenant.slug}/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302
+    finally:
+        passwords.use_parameters(CHEAPEST)
+    with app.app_context():
+        stored = db.session.execute(db.select(User.password_hash).where(User.email == email)).scalar_one()
+    production = PasswordHasher()
+    assert f"m={production.memory_cost},t={production.time_cost},p={production.parallelism}" in stored
+    assert not production.check_needs_rehash(stored) and production.verify(stored, PASSWORD)
+
+
 def test_login_then_next_keeps_the_tenant_prefix(client, create_tenant, create_user):
     tenant = create_tenant()
     email = create_user(tenant, "admin")

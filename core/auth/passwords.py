@@ -6,12 +6,23 @@ active or waiting after wrong passwords, so its timing does not tell which addre
 """
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults: RFC 9106's second recommended option (64 MiB)
 MIN_LENGTH = 10
 _dummy: list[str] = []  # a hash of a random password with the current parameters, made once
+
+
+def use_parameters(parameters: Parameters | None) -> None:
+    """Hash and verify with ``parameters`` from now on (None: the production defaults again).
+
+    Only for test runs (``core.testing`` uses ``argon2.profiles.CHEAPEST``): thousands of test
+    accounts would otherwise cost ~0.1 s of CPU each. Hashes made with other parameters still
+    verify, and a sign-in rehashes them with the parameters in use (``verify_password``)."""
+    global _hasher
+    _hasher = PasswordHasher() if parameters is None else PasswordHasher.from_parameters(parameters)
+    _dummy.clear()
 
 
 def hash_password(password: str) -> str:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from core.text import clean, is_clean
+from core.web_request import CleanMultiDict
 
 # name -> text as a client means it (lone surrogates reach us as JSON escapes, see json.dumps)
 CORPUS = {
@@ -71,3 +72,46 @@ def parse_answer(response):
             assert_clean_strings(element.text or "")
         return root
     return text
+
+
+class ParametersRead(CleanMultiDict):
+    """The app's query and form parameters (cleaned as ever), noting every name a view reads
+    (``request.args.get``, ``request.values`` through Open311's ``value``, ``getlist``, ``in``);
+    reading them all at once (``items``, ``to_dict``...) is noted as ``*``. A test puts it in
+    place with ``monkeypatch.setattr(app.request_class, "parameter_storage_class", ParametersRead)``
+    so that its sweeps send each route only what the route reads."""
+
+    read: set[str] = set()
+
+    def __getitem__(self, key):
+        ParametersRead.read.add(key)
+        return super().__getitem__(key)
+
+    def getlist(self, key, type=None):  # noqa: A002 - werkzeug's own signature
+        ParametersRead.read.add(key)
+        return super().getlist(key, type)
+
+    def __contains__(self, key):
+        ParametersRead.read.add(key)
+        return super().__contains__(key)
+
+    def _all(name):
+        def every(self, *args, **kwargs):
+            ParametersRead.read.add("*")
+            return getattr(CleanMultiDict, name)(self, *args, **kwargs)
+        return every
+
+    items = _all("items")
+    keys = _all("keys")
+    values = _all("values")
+    lists = _all("lists")
+    to_dict = _all("to_dict")
+    __iter__ = _all("__iter__")
+    del _all
+
+
+def names_read(c, url, headers, names) -> list[str]:
+    """The query parameter names ``url`` reads when it is given none (those of ``names``)."""
+    ParametersRead.read = set()
+    c.get(url, headers=headers)
+    return list(names) if "*" in ParametersRead.read else [n for n in names if n in ParametersRead.read]

@@ -11,10 +11,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from core.kit import sign_webhook
 
-from .hostile import parse_answer
+from .hostile import ParametersRead, names_read, parse_answer
 
 ROOT = Path(__file__).resolve().parents[3]
 HOSTILE = ["a\x00b", "\uffff", "\ufffe\U0010ffff\x01\x1b[31m", "%ED%A0%BD"]
@@ -74,12 +73,13 @@ def actors(app, client, tenant, people, login, token_for_tenant):
     return [("anonymous", client, {}), *signed_in]
 
 
-def test_hostile_path_and_query_parameters_never_give_5xx(app, tenant, actors):
+def test_hostile_path_and_query_parameters_never_give_5xx(app, tenant, actors, monkeypatch):
     names = query_names()
     assert {"category", "service_request_id", "status", "page"} <= set(names)
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
     assert len(rules) > 20
-    failures, answered = [], 0
+    failures, answered, singles = [], 0, 0
+    monkeypatch.setattr(app.request_class, "parameter_storage_class", ParametersRead)
     for actor, c, headers in actors:
         for rule in rules:
             base = f"/t/{tenant.slug}"
@@ -89,11 +89,12 @@ def test_hostile_path_and_query_parameters_never_give_5xx(app, tenant, actors):
                 every = "&".join(f"{n}={_quoted(value)}" for n in names)
                 answered += bool(_get(c, f"{base}{_fill(rule.rule, 'x.json' if 'fmt' in rule.rule else 'x')}?{every}",
                                       headers, failures))
-            if actor == "admin":
+            if actor == "admin":  # each parameter the route reads, alone (another's error cannot hide it)
                 target = base + _fill(rule.rule, "xml")
-                for name in names:
+                for name in names_read(c, target, headers, names):
+                    singles += 1
                     answered += bool(_get(c, f"{target}?{name}={_quoted(SINGLE)}", headers, failures))
-    assert answered > 500
+    assert answered > 500 and singles > 100
     assert failures == [], f"{len(failures)} answers were 5xx: {failures[:10]}"
 
 
