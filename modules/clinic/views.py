@@ -59,7 +59,8 @@ def register_with(form: RegisterForm, channel: str):
     return visit if work.ok else None
 
 
-FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place"}
+FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place", "phone": "phone",
+          "name": "name"}
 
 
 def show_on_field(form, exc) -> None:
