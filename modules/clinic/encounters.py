@@ -101,7 +101,7 @@ def record(tenant, actor, user, visit_id: int, rec: Record, now=None) -> Encount
         if visit is None:
             raise NotFound(_("No such visit."), where="visit")
         who = practitioner_of(tenant, visit.clinic, user)
-        if visit.day > local_date(tenant, now):
+        if visit.day > local_date(tenant, utcnow()):
             raise ValidationError(_("This visit is on a later day: record the encounter on that day."),
                                   where="visit", code="day_future")
         vitals = check(rec)

@@ -116,7 +116,7 @@ def _move(tenant, actor, visit_id: int, allowed: tuple, status: str, code: str, 
     now = now or utcnow()
     with tenant_scope(tenant):
         visit = _visit(tenant, visit_id)
-        if today_only and visit.day > local_date(tenant, now):
+        if today_only and visit.day > local_date(tenant, utcnow()):  # the core clock, not a stated time
             raise ValidationError(_("This booking is for %(day)s: check in on that day.", day=visit.day.strftime("%d-%m-%Y")),
                                   where="visit", code="day_future")
         if visit.status not in allowed:
