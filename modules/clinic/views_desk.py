@@ -218,4 +218,7 @@ def practice():
                     visits = [v for v in day_visits(clinic.code, poli.code, day)
                               if v.status in ("called", "serving", "done")]
                     lists.append((clinic, poli, visits))
-    return render_template("clinic/practice.html", lists=lists)
+        people = {v.patient_id for _c, _p, visits in lists for v in visits}
+        names = dict(db.session.execute(select(Patient.id, Patient.name).where(Patient.id.in_(people))).all()) \
+            if people else {}
+    return render_template("clinic/practice.html", lists=lists, names=names)

@@ -227,3 +227,26 @@ def test_bpjs_token_refusals_speak_the_tenants_language(client, tenant, create_t
         "code": 401, "message": "Diperlukan token API yang sah dari tenant ini (x-token)."}
     assert client.get(base, headers={"x-token": create_token(tenant, "fhir:read")}).get_json()["metadata"] == {
         "code": 403, "message": "Token ini tidak memiliki cakupan clinic:bpjs."}
+
+
+def test_the_portal_does_not_hand_out_anothers_booking_code(app, client, tenant):
+    """As the SMS: knowing a NIK must not give the booking code of a booking made by someone else."""
+    assert register(client, tenant, phone="081234567891").status_code == 302
+    with app.app_context(), tenant_scope(tenant):
+        code = db.session.query(Visit).one().booking_code
+    for phone in ("", "081298765432"):
+        other = register(client, tenant, phone=phone)
+        page = other.get_data(as_text=True)
+        assert other.status_code == 400 and code not in page and "sudah punya pendaftaran" in page
+    same = register(client, tenant, phone="0812-3456-7891")  # the phone that booked, written otherwise
+    assert same.status_code == 302 and code in same.headers["Location"]
+
+
+def test_the_worklist_names_the_patients(app, client, tenant, create_user, login):
+    with app.app_context():
+        booked(tenant, name="Siti Aminah")
+        with tenant_scope(tenant):
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            db.session.commit()
+        login(client, _doctor(tenant, create_user), tenant)
+    assert "Siti Aminah" in client.get(url(tenant, "practice/")).get_data(as_text=True)
