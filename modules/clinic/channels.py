@@ -82,7 +82,12 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
     except IdentityError as exc:
         return _("The NIK or BPJS number is not valid: %(reason)s", reason=exc.message)
     except ValidationError as exc:
-        return _("Registration failed: %(reason)s", reason=exc.message)
+        text = _("Registration failed: %(reason)s", reason=exc.message)
+        if exc.code == "unknown_poli":  # name the ones there are
+            clinic = next((c for c in clinics(tenant) if c.code == req.clinic), None)
+            if clinic is not None:
+                text += " " + _("Polis: %(codes)s", codes=", ".join(p.code for p in clinic.polis))
+        return text[:USAGE_MAX]
     if not created and visit.contact_hash != contact_key(req.phone):
         return _("This NIK or BPJS number already has a booking at that poli on that day. Its code was given "
                  "to whoever made it; ask at the clinic's desk.")

@@ -84,6 +84,11 @@ def test_bad_messages_get_one_line_saying_what_is_wrong(app, client, tenant, fro
         assert db.session.query(Visit).count() == 0
 
 
+def test_an_unknown_poli_is_answered_with_the_clinics_polis(app, client, tenant, frozen_clock, outbox):
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A MATA 02-03-2026 {NIK_A}")
+    assert replies(app, tenant, outbox) == ["Pendaftaran gagal: Poli MATA tidak dikenal. Poli: UMUM, GIGI"]
+
+
 def test_a_full_quota_is_answered(app, client, tenant, frozen_clock, outbox):
     niks = ["7371014101900002", "7371014101900003", "7371014101900004"]
     for nik in niks:  # the non-JKN quota of the session is 2
