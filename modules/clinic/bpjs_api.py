@@ -21,7 +21,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import func, select
 
 from core.kit import (
-    PamongError, api_scope, bpjs_error, current_actor, db, json_object, tenant_scope, unit_of_work,
+    PamongError, api_scope, bpjs_error, current_actor, db, json_object, tenant_scope, unit_of_work, utcnow,
 )
 
 from . import queue
@@ -50,8 +50,16 @@ def x_token(view):
     return wrapper
 
 
+def _auth_refusal(status: int, code: str, message: str):
+    """The core's token refusals in the tenant's language, in BPJS's envelope (the code stays)."""
+    words = {"unknown_tenant": _("No tenant at this address."),
+             "unauthorized": _("A valid API token of this tenant is required (x-token)."),
+             "insufficient_scope": _("The token lacks the scope %(scope)s.", scope=SCOPE)}
+    return bpjs_error(status, code, words.get(code, message))
+
+
 def protected(view):
-    return x_token(api_scope(SCOPE, error_format=bpjs_error)(view))
+    return x_token(api_scope(SCOPE, error_format=_auth_refusal)(view))
 
 
 def _place(clinic_code: str, kodepoli: str):
@@ -182,7 +190,9 @@ def check_in(clinic_code):
     if clinic is None or visit is None or visit.clinic != clinic.code:
         raise PamongError(_("Booking code not found."), where="kodebooking", code="not_found")
     when = body.get("waktu")
-    at = datetime.fromtimestamp(when / 1000, timezone.utc) if isinstance(when, int) and when > 0 else None
+    at = datetime.fromtimestamp(when / 1000, timezone.utc) if isinstance(when, int) and 0 < when < 10**14 else None
+    if at is not None and at > utcnow():
+        raise PamongError(_("waktu is in the future."), where="waktu", code="time_future")
     with unit_of_work(api=False) as work:
         queue.check_in(g.tenant, current_actor(), visit.id, now=at)
     if not work.ok:

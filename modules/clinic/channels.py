@@ -1,9 +1,12 @@
-"""Registration by SMS through the core's inbound webhook: ``DAFTAR [<clinic>] <poli> <date> <NIK or
-BPJS number>``, e.g. ``DAFTAR UMUM 01-12-2026 7371014101900001``. The clinic may be left out where
-the tenant has one (else the first is taken); the date is ``DD-MM-YYYY``, ``DD/MM/YYYY`` or
-``YYYY-MM-DD`` (the clinic's local date). The reply (queued in the core outbox) carries the queue
-number, the estimated time (tenant's zone) and the booking code; a bad message gets one line saying
-what is wrong (unknown poli, a past or closed day, a full quota, a malformed NIK)."""
+"""Registration by SMS through the core's inbound webhook: ``DAFTAR <clinic> <poli> <date> <NIK or
+BPJS number>``, e.g. ``DAFTAR PKM-KASSI UMUM 01-12-2026 7371014101900001``. The clinic may be left
+out only where the tenant has one clinic; where it has several, a message without it (or with an
+unknown code) is answered with the format and the clinics' codes. The date is ``DD-MM-YYYY``,
+``DD/MM/YYYY`` or ``YYYY-MM-DD`` (the clinic's local date). The reply (queued in the core outbox)
+carries the queue number, the estimated time (tenant's zone) and the booking code; a bad message
+gets one line saying what is wrong (unknown poli, a past or closed day, a full quota, a malformed
+NIK). A repeat for a booking made from another phone (or at the desk or on the portal without this
+phone) is answered without its code: whoever knows a NIK does not learn someone's booking."""
 from __future__ import annotations
 
 import re
@@ -12,7 +15,7 @@ from datetime import date, datetime
 from core.kit import IdentityError, ValidationError, db, tenant_scope, tenant_url
 
 from .labels import gettext as _
-from .registration import Request, book, local_time
+from .registration import Request, book, contact_key, local_time
 from .settings import clinics
 
 USAGE_MAX = 300
@@ -28,8 +31,17 @@ def _parse_day(text: str) -> date | None:
     return None
 
 
-def _usage() -> str:
-    return _("To register send: DAFTAR <poli> <date DD-MM-YYYY> <NIK or BPJS number>")[:USAGE_MAX]
+def _codes(known) -> str:
+    """The clinics' codes for a reply, cut to fit an SMS."""
+    text = ", ".join(c.code for c in known)
+    return text if len(text) <= 120 else text[:117].rsplit(",", 1)[0] + ", ..."
+
+
+def _usage(known) -> str:
+    if len(known) == 1:
+        return _("To register send: DAFTAR <poli> <date DD-MM-YYYY> <NIK or BPJS number>")[:USAGE_MAX]
+    return _("To register send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
+             codes=_codes(known))[:USAGE_MAX]
 
 
 def parse(tenant, text: str) -> Request | str:
@@ -38,12 +50,19 @@ def parse(tenant, text: str) -> Request | str:
     known = clinics(tenant)
     if not known:
         return _("Registration by SMS is not available.")
-    clinic = known[0]
-    if words and any(c.code == words[0].upper() for c in known) and len(words) > 3:
-        clinic = next(c for c in known if c.code == words[0].upper())
+    if len(words) >= 4:
+        clinic = next((c for c in known if c.code == words[0].upper()), None)
+        if clinic is None:
+            return _("Unknown clinic code %(code)s. Send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
+                     code=words[0][:20], codes=_codes(known))[:USAGE_MAX]
         words = words[1:]
-    if len(words) < 3:
-        return _usage()
+    elif len(words) == 3 and len(known) == 1:
+        clinic = known[0]
+    elif len(words) == 3:
+        return _("Name the clinic: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
+                 codes=_codes(known))[:USAGE_MAX]
+    else:
+        return _usage(known)
     day = _parse_day(words[1])
     if day is None:
         return _("%(value)s is not a date (DD-MM-YYYY).", value=words[1][:12])
@@ -63,7 +82,15 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
     except IdentityError as exc:
         return _("The NIK or BPJS number is not valid: %(reason)s", reason=exc.message)
     except ValidationError as exc:
-        return _("Registration failed: %(reason)s", reason=exc.message)
+        text = _("Registration failed: %(reason)s", reason=exc.message)
+        if exc.code == "unknown_poli":  # name the ones there are
+            clinic = next((c for c in clinics(tenant) if c.code == req.clinic), None)
+            if clinic is not None:
+                text += " " + _("Polis: %(codes)s", codes=", ".join(p.code for p in clinic.polis))
+        return text[:USAGE_MAX]
+    if not created and visit.contact_hash != contact_key(req.phone):
+        return _("This NIK or BPJS number already has a booking at that poli on that day. Its code was given "
+                 "to whoever made it; ask at the clinic's desk.")
     with tenant_scope(tenant):
         when = local_time(tenant, visit.estimated_at)
         clinic = next(c for c in clinics(tenant) if c.code == visit.clinic)

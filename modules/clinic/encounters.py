@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from core.kit import NotFound, PamongError, ValidationError, audit, db, tenant_scope, utcnow
+from core.kit import NotFound, PamongError, ValidationError, audit, db, local_date, tenant_scope, utcnow
 
 from .labels import gettext as _
-from .models import Encounter, Visit
+from .labels import lazy_gettext as _l
+from .models import Encounter, EncounterRevision, Visit
 from .settings import Practitioner, clinic_of
 
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
@@ -28,6 +29,14 @@ VITALS = {  # name: (LOINC code, display, UCUM unit, lowest, highest)
     "temperature": ("8310-5", "Body temperature", "Cel", 30, 45),
     "weight": ("29463-7", "Body weight", "kg", 0.3, 400),
 }
+VITAL_LABELS = {  # name: (label in the reader's language, unit as shown)
+    "systolic": (_l("Systolic blood pressure"), "mmHg"),
+    "diastolic": (_l("Diastolic blood pressure"), "mmHg"),
+    "heart_rate": (_l("Pulse"), "/min"),
+    "temperature": (_l("Temperature"), "°C"),
+    "weight": (_l("Weight"), "kg"),
+}
+FIELDS = ("complaint", "icd10", "diagnosis", "prescription", "vitals")  # what an amendment may change
 
 
 class NotPractitioner(PamongError):
@@ -43,6 +52,7 @@ class Record:
     diagnosis: str = ""
     prescription: str = ""
     vitals: dict = field(default_factory=dict)
+    reason: str = ""  # why an encounter already recorded is amended (required then)
 
 
 def practitioner_of(tenant, clinic_code: str, user) -> Practitioner:
@@ -79,29 +89,87 @@ def check(record: Record) -> dict:
     return vitals
 
 
-def record(tenant, actor, user, visit_id: int, rec: Record) -> Encounter:
-    """Record (or correct) the encounter of a visit; audited without its contents. The caller commits."""
+def record(tenant, actor, user, visit_id: int, rec: Record, now=None) -> Encounter:
+    """Record the encounter of a visit, or amend it: an amendment needs a reason (``ValidationError``
+    code ``amendment_reason_required``) and keeps the earlier values as an ``EncounterRevision``
+    (encrypted); the audit entry names the revision (before) and the fields changed (after), never
+    the clinical contents. A visit of a later day than the tenant's today is refused (``day_future``).
+    Saving the same values again changes nothing. The caller commits."""
+    now = now or utcnow()
     with tenant_scope(tenant):
         visit = db.session.get(Visit, visit_id)
         if visit is None:
             raise NotFound(_("No such visit."), where="visit")
         who = practitioner_of(tenant, visit.clinic, user)
+        if visit.day > local_date(tenant, utcnow()):
+            raise ValidationError(_("This visit is on a later day: record the encounter on that day."),
+                                  where="visit", code="day_future")
         vitals = check(rec)
         row = db.session.execute(select(Encounter).where(Encounter.visit_id == visit.id)).scalar()
+        values = {"complaint": rec.complaint.strip()[:2000], "icd10": rec.icd10, "diagnosis": rec.diagnosis.strip()[:200],
+                  "prescription": rec.prescription.strip()[:2000], "vitals": json.dumps(vitals)}
+        before = None
         if row is None:
             row = Encounter(visit_id=visit.id, patient_id=visit.patient_id, clinic=visit.clinic)
             db.session.add(row)
-        row.practitioner, row.complaint, row.icd10 = who.code, rec.complaint.strip()[:2000], rec.icd10
-        row.diagnosis, row.prescription = rec.diagnosis.strip()[:200], rec.prescription.strip()[:2000]
-        row.vitals, row.recorded_at = json.dumps(vitals), utcnow()
+        else:
+            changed = [name for name in FIELDS if (getattr(row, name) or "") != values[name]]
+            if not changed:
+                return row
+            reason = (rec.reason or "").strip()
+            if not reason:
+                raise ValidationError(_("This encounter is already recorded: give the reason for the amendment."),
+                                      where="reason", code="amendment_reason_required")
+            earlier = db.session.execute(select(EncounterRevision.revision).where(
+                EncounterRevision.encounter_id == row.id).order_by(EncounterRevision.revision.desc()).limit(1)).scalar()
+            revision = EncounterRevision(
+                encounter_id=row.id, revision=(earlier or 0) + 1, practitioner=row.practitioner,
+                recorded_at=row.recorded_at, amended_by=who.code, amended_at=now, reason=reason[:500],
+                **{name: getattr(row, name) for name in FIELDS})
+            db.session.add(revision)
+            db.session.flush()
+            before = {"revision": revision.revision, "revision_id": revision.id, "practitioner": row.practitioner,
+                      "changed": changed}
+        row.practitioner = who.code
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.recorded_at = now
         visit.practitioner = who.code
         db.session.flush()
         if visit.status == "done":  # a correction after the visit ended: SATUSEHAT gets it again
             from .satusehat import enqueue
 
             enqueue(tenant, visit)
-        audit(tenant, actor, "clinic.encounter.record", "visit", visit.id, after={"encounter": row.id})
+        if before is None:
+            audit(tenant, actor, "clinic.encounter.record", "visit", visit.id, after={"encounter": row.id})
+        else:
+            audit(tenant, actor, "clinic.encounter.amend", "visit", visit.id, before=before,
+                  after={"encounter": row.id, "practitioner": who.code, "changed": before["changed"]})
         return row
+
+
+def revisions(encounter_ids) -> dict[int, list[EncounterRevision]]:
+    """The earlier versions of these encounters, oldest first (inside the tenant's scope)."""
+    found: dict[int, list[EncounterRevision]] = {}
+    ids = list(encounter_ids)
+    if not ids:
+        return found
+    for rev in db.session.execute(select(EncounterRevision).where(EncounterRevision.encounter_id.in_(ids))
+                                  .order_by(EncounterRevision.revision)).scalars():
+        found.setdefault(rev.encounter_id, []).append(rev)
+    return found
+
+
+def vital_rows(vitals: dict) -> list[tuple[str, str, str]]:
+    """``[(label, value, unit), ...]`` in the order of ``VITALS``, labels in the reader's language."""
+    rows = []
+    for name in VITALS:
+        if name in vitals:
+            value = vitals[name]
+            text = f"{value:g}" if isinstance(value, (int, float)) else str(value)
+            label, unit = VITAL_LABELS[name]
+            rows.append((str(label), text, unit))
+    return rows
 
 
 def history(tenant, actor, user, patient_id: int, clinic_code: str) -> list[Encounter]:

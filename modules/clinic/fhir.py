@@ -143,3 +143,27 @@ def bundle(resources: list[dict], base: str) -> dict:
     return {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
             "entry": [{"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r,
                        "search": {"mode": "match"}} for r in resources]}
+
+
+SEARCH_TYPES = {"identifier": "token", "_id": "token", "subject": "reference", "patient": "reference",
+                "encounter": "reference"}
+
+
+def capability_statement(base: str, params: dict) -> dict:
+    """The server's CapabilityStatement (R4): read and search-type on each served type, with its
+    search parameters (``_count`` / ``_offset`` paging on every search), JSON only, a bearer token with the scope ``fhir:read``."""
+    return {
+        "resourceType": "CapabilityStatement", "status": "active", "date": "2026-12-01", "kind": "instance",
+        "software": {"name": "Pamong clinic module"},
+        "implementation": {"description": "Pamong clinic FHIR R4 endpoint (read-only)", "url": base},
+        "fhirVersion": "4.0.1", "format": ["json"],
+        "rest": [{
+            "mode": "server",
+            "security": {"description": "An API token of the tenant with the scope fhir:read, as Authorization: Bearer."},
+            "resource": [{
+                "type": rtype,
+                "interaction": [{"code": "read"}, {"code": "search-type"}],
+                "searchParam": [{"name": name, "type": SEARCH_TYPES.get(name, "token")} for name in sorted(names)],
+            } for rtype, names in params.items()],
+        }],
+    }

@@ -2,8 +2,13 @@
 for API tokens with the scope ``fhir:read``: searches answer ``searchset`` Bundles, reads one
 resource, both as ``application/fhir+json``; every error is an ``OperationOutcome``.
 
-Search parameters (anything else is refused, 400 ``unknown_parameter``; ``_count`` and ``_format``
-are accepted and ignored): Patient ``identifier`` (``system|value`` or a NIK / BPJS number), ``_id``;
+Paging (FHIR R4 search, 3.1.1.5 / Bundle.link): ``_count`` (0 to 200, default 50; 0 gives the
+total only) and ``_offset`` (where the page starts, in the links this server writes); the Bundle
+carries ``total`` and ``link`` ``self``, ``first``, ``previous`` and ``next`` (absent on the last
+page). A search matches at most 1,000 rows (``MATCH_LIMIT``). ``_format`` is accepted and ignored.
+``/metadata`` answers the CapabilityStatement (public, as FHIR clients fetch it before a token).
+
+Search parameters (anything else is refused, 400 ``unknown_parameter``): Patient ``identifier`` (``system|value`` or a NIK / BPJS number), ``_id``;
 Encounter, Condition, Observation ``subject`` / ``patient`` (``Patient/p12``), Condition and
 Observation also ``encounter``; Organization, Location, Practitioner ``_id``. Every search and read
 of patient data is audited (``clinic.fhir.read``).
@@ -12,11 +17,13 @@ from __future__ import annotations
 
 import json
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, g, request
 from sqlalchemy import select
 
 from core.kit import (
-    IdentityError, api_scope, audit, current_actor, db, fhir_error, identity_lookup, refusal, tenant_scope,
+    IdentityError, api_scope, audit, current_actor, db, fhir_error, identity_lookup, public, refusal, tenant_scope,
     tenant_url, unit_of_work,
 )
 
@@ -25,7 +32,8 @@ from .models import Encounter, Patient, Visit
 from .settings import clinics
 
 bp = Blueprint("clinic_fhir", __name__)
-COMMON = {"_count", "_format"}
+COMMON = {"_count", "_offset", "_format"}
+DEFAULT_COUNT, MAX_COUNT, MATCH_LIMIT = 50, 200, 1000
 PARAMS = {"Patient": {"identifier", "_id"}, "Encounter": {"subject", "patient", "_id"},
           "Condition": {"subject", "patient", "encounter"}, "Observation": {"subject", "patient", "encounter"},
           "Organization": {"_id"}, "Location": {"_id"}, "Practitioner": {"_id"}}
@@ -59,7 +67,7 @@ def _patients(args) -> list[Patient]:
         except IdentityError as exc:
             raise refusal(400, "bad_identifier", f"identifier: {exc.message}") from None
         query = query.where((Patient.nik_hash if kind == "nik" else Patient.bpjs_hash) == digest)
-    return list(db.session.execute(query.order_by(Patient.id).limit(100)).scalars())
+    return list(db.session.execute(query.order_by(Patient.id).limit(MATCH_LIMIT)).scalars())
 
 
 def _subject(args) -> int | None:
@@ -76,7 +84,7 @@ def _visits(args) -> list[Visit]:
     subject = _subject(args)
     if subject is not None:
         query = query.where(Visit.patient_id == subject)
-    return list(db.session.execute(query.order_by(Visit.id.desc()).limit(200)).scalars())
+    return list(db.session.execute(query.order_by(Visit.id.desc()).limit(MATCH_LIMIT)).scalars())
 
 
 def _records(args) -> list[tuple[Encounter, Visit]]:
@@ -86,7 +94,7 @@ def _records(args) -> list[tuple[Encounter, Visit]]:
         query = query.where(Encounter.patient_id == subject)
     if "encounter" in args:
         query = query.where(Encounter.visit_id == (_id_of(args["encounter"], "Encounter", "e") or -1))
-    return list(db.session.execute(query.order_by(Encounter.id.desc()).limit(200)).all())
+    return list(db.session.execute(query.order_by(Encounter.id.desc()).limit(MATCH_LIMIT)).all())
 
 
 def search(tenant, rtype: str, args: dict) -> list[dict]:
@@ -121,6 +129,45 @@ def _audited(rtype: str, args: dict, count: int) -> None:
                   after={"parameters": sorted(args), "count": count})
 
 
+def _paging(args: dict) -> tuple[int, int]:
+    """``(_count, _offset)`` from the query, checked: 400 ``bad_paging`` otherwise."""
+    def number(name: str, default: int, highest: int) -> int:
+        text = args.get(name)
+        if text is None or text == "":
+            return default
+        if not text.isdigit() or int(text) > highest:
+            raise refusal(400, "bad_paging", f"{name} must be a whole number from 0 to {highest}.")
+        return int(text)
+
+    return number("_count", DEFAULT_COUNT, MAX_COUNT), number("_offset", 0, MATCH_LIMIT)
+
+
+def paged_bundle(rtype: str, found: list[dict], params: dict, count: int, offset: int) -> dict:
+    """A ``searchset`` Bundle of one page of ``found``, with ``total`` and the paging links."""
+    base = tenant_url(g.tenant, "/fhir")
+    page = fhir.bundle(found[offset:offset + count], base)
+    page["total"] = len(found)
+
+    def link(relation: str, start: int) -> dict:
+        query = {k: v for k, v in params.items() if k not in ("_count", "_offset")}
+        return {"relation": relation, "url": f"{base}/{rtype}?{urlencode({**query, '_count': count, '_offset': start})}"}
+
+    links = [link("self", offset), link("first", 0)]
+    if offset > 0:
+        links.append(link("previous", max(0, offset - count)))
+    if count and offset + count < len(found):
+        links.append(link("next", offset + count))
+    page["link"] = links
+    return page
+
+
+@bp.route("/metadata")
+@public
+def metadata():
+    """The CapabilityStatement of this read-only endpoint (FHIR R4 ``GET [base]/metadata``)."""
+    return answer(fhir.capability_statement(tenant_url(g.tenant, "/fhir"), PARAMS))
+
+
 @bp.route("/<rtype>")
 @api_scope("fhir:read", error_format=fhir_error)
 def search_type(rtype: str):
@@ -130,11 +177,14 @@ def search_type(rtype: str):
     unknown = sorted(set(args) - PARAMS[rtype] - COMMON)
     if unknown:
         raise refusal(400, "unknown_parameter", f"Unknown search parameter '{unknown[0][:40]}' for {rtype}.")
+    count, offset = _paging(args)
+    params = {k: v for k, v in args.items() if k != "_format"}
     args = {k: v for k, v in args.items() if k not in COMMON}
     with tenant_scope(g.tenant):
         found = search(g.tenant, rtype, args)
-    _audited(rtype, args, len(found))
-    return answer(fhir.bundle(found, tenant_url(g.tenant, "/fhir")))
+    page = paged_bundle(rtype, found, params, count, offset)
+    _audited(rtype, args, len(page["entry"]))
+    return answer(page)
 
 
 @bp.route("/<rtype>/<rid>")

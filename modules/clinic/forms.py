@@ -13,7 +13,7 @@ class RegisterForm(FlaskForm):
     day = DateField(_l("Day of the visit"), validators=[DataRequired(message=_l("Give the day of the visit."))])
     nik = StringField(_l("NIK (16 digits)"), validators=[Length(max=40)])
     bpjs = StringField(_l("BPJS card number (13 digits)"), validators=[Length(max=40)])
-    name = StringField(_l("Name"), validators=[Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Give the patient's name.")), Length(max=120)])
     phone = StringField(_l("Mobile phone"), validators=[Length(max=30)])
     jkn = BooleanField(_l("JKN patient (BPJS)"))
 
@@ -38,3 +38,4 @@ class EncounterForm(FlaskForm):
                                                                  Length(max=10)])
     diagnosis = StringField(_l("Diagnosis"), validators=[Length(max=200)])
     prescription = TextAreaField(_l("Prescription"), validators=[Length(max=2000)])
+    reason = StringField(_l("Reason for the amendment"), validators=[Length(max=500)])

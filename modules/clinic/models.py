@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit import EncryptedText, IdentityNumber, TenantOwned, db, identity_hash, tenant_ref, utcnow
@@ -26,7 +26,10 @@ class Patient(TenantOwned, db.Model):
 
     __tablename__ = "clinic_patients"
     __table_args__ = (Index("ix_clinic_patients_tenant_nik", "tenant_id", "nik_hash"),
-                      Index("ix_clinic_patients_tenant_bpjs", "tenant_id", "bpjs_hash"))
+                      Index("ix_clinic_patients_tenant_bpjs", "tenant_id", "bpjs_hash"),
+                      # one patient per BPJS card number in a tenant ("" is no card: not unique)
+                      Index("uq_clinic_patients_tenant_bpjs", "tenant_id", "bpjs_hash", unique=True,
+                            postgresql_where=text("bpjs_hash <> ''"), sqlite_where=text("bpjs_hash <> ''")))
 
     nik: Mapped[str | None] = mapped_column(IdentityNumber("nik"), nullable=True)
     nik_hash: Mapped[str] = identity_hash("nik")
@@ -84,6 +87,9 @@ class Visit(TenantOwned, db.Model):
     served_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # keyed hash of the phone (E.164) that made the booking ("" when none): a repeat by SMS from
+    # another phone is not told the booking code
+    contact_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class Encounter(TenantOwned, db.Model):
@@ -103,6 +109,28 @@ class Encounter(TenantOwned, db.Model):
     diagnosis: Mapped[str] = mapped_column(EncryptedText, default="")
     prescription: Mapped[str] = mapped_column(EncryptedText, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EncounterRevision(TenantOwned, db.Model):
+    """An earlier version of an encounter, kept when the practitioner amends it (a medical record is
+    amended, never overwritten): the values as they were, who amended, when and why; encrypted like
+    the encounter. ``revision`` counts from 1 per encounter."""
+
+    __tablename__ = "clinic_encounter_revisions"
+    __table_args__ = (UniqueConstraint("tenant_id", "encounter_id", "revision", name="uq_clinic_encounter_revisions"),)
+
+    encounter_id: Mapped[int] = tenant_ref("clinic_encounters", ondelete="CASCADE")
+    revision: Mapped[int] = mapped_column(Integer)
+    practitioner: Mapped[str] = mapped_column(String(20))
+    complaint: Mapped[str] = mapped_column(EncryptedText, default="")
+    vitals: Mapped[str] = mapped_column(EncryptedText, default="{}")
+    icd10: Mapped[str] = mapped_column(EncryptedText, default="")
+    diagnosis: Mapped[str] = mapped_column(EncryptedText, default="")
+    prescription: Mapped[str] = mapped_column(EncryptedText, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    amended_by: Mapped[str] = mapped_column(String(20))
+    amended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(EncryptedText, default="")
 
 
 class SatusehatMessage(TenantOwned, db.Model):

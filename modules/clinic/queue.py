@@ -6,7 +6,7 @@ waiting is recomputed from the service times observed that day (``estimates.py``
 Each step holds the write lock of that poli's queue (``write_lock`` keyed by clinic, poli and day)
 before it reads the visit, so two desks never call the same number. A step its state does not allow
 raises ``ValidationError`` with code ``already_called``, ``not_called``, ``not_serving``,
-``empty_queue`` or ``bad_step``; nothing is written then. The caller commits.
+``empty_queue``, ``bad_step`` or ``day_future`` (a check-in before the booking's day); nothing is written then. The caller commits.
 """
 from __future__ import annotations
 
@@ -112,10 +112,13 @@ def recall(tenant, actor, visit_id: int, now: datetime | None = None) -> Visit:
 
 
 def _move(tenant, actor, visit_id: int, allowed: tuple, status: str, code: str, stamp: str | None = None,
-          now: datetime | None = None) -> Visit:
+          now: datetime | None = None, today_only: bool = False) -> Visit:
     now = now or utcnow()
     with tenant_scope(tenant):
         visit = _visit(tenant, visit_id)
+        if today_only and visit.day > local_date(tenant, utcnow()):  # the core clock, not a stated time
+            raise ValidationError(_("This booking is for %(day)s: check in on that day.", day=visit.day.strftime("%d-%m-%Y")),
+                                  where="visit", code="day_future")
         if visit.status not in allowed:
             messages = {"not_called": _("Only a called number can be skipped, marked absent or served."),
                         "not_serving": _("Only a patient being served can be finished."),
@@ -156,5 +159,6 @@ def finish(tenant, actor, visit_id, now=None):
 
 
 def check_in(tenant, actor, visit_id, now=None):
-    """The patient arrived (BPJS task 3): booked -> waiting."""
-    return _move(tenant, actor, visit_id, (BOOKED,), WAITING, "bad_step", "arrived_at", now=now)
+    """The patient arrived (BPJS task 3): booked -> waiting; not before the booking's day
+    (``day_future``, the tenant's local date)."""
+    return _move(tenant, actor, visit_id, (BOOKED,), WAITING, "bad_step", "arrived_at", now=now, today_only=True)

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, or_, select
 
 from core.kit import (
-    ValidationError, audit, db, identity_lookup, issue_number, local_date, tenant_scope, utcnow, write_lock,
+    ValidationError, audit, db, identity_lookup, issue_number, keyed_hash, local_date, normalise_phone, tenant_scope,
+    utcnow, write_lock,
 )
 
 from . import estimates
@@ -92,15 +93,31 @@ def find_patient(tenant, nik: str = "", bpjs: str = "") -> Patient | None:
     return None
 
 
+def _bpjs_taken(req: Request) -> ValidationError:
+    return ValidationError(_("This BPJS card number is already registered to another patient."),
+                           where="bpjs", code="bpjs_taken")
+
+
 def _patient(tenant, req: Request) -> tuple[Patient, bool]:
-    """The patient (found, or added and flushed) and whether they are new."""
+    """The patient (found, or added and flushed) and whether they are new. A BPJS card number that
+    belongs to another patient than the NIK's is refused (``bpjs_taken``): one card, one patient."""
     if not req.nik and not req.bpjs:
         raise ValidationError(_("Give a NIK or a BPJS card number."), where="nik", code="identity_missing")
     key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)  # checks the form
+    card = identity_lookup("bpjs", req.bpjs) if req.bpjs else ""
     if req.nik and req.bpjs:
-        identity_lookup("bpjs", req.bpjs)
+        write_lock(db.session, key=f"clinic.patient:{card[:16]}", ident=tenant.id)  # the card's, then the NIK's
     write_lock(db.session, key=f"clinic.patient:{key[:16]}", ident=tenant.id)
     patient = find_patient(tenant, req.nik, req.bpjs)
+    if patient is not None and card:
+        holder = patient if patient.bpjs_hash == card else find_patient(tenant, bpjs=req.bpjs)
+        if holder is not None and holder.id != patient.id:
+            raise _bpjs_taken(req)  # the NIK's patient, the card another's
+        if patient.bpjs_hash == card and req.nik and patient.nik and patient.nik_hash != key:
+            raise _bpjs_taken(req)  # found by the card, but the NIK is someone else's
+        if patient.bpjs and patient.bpjs_hash != card:
+            raise ValidationError(_("This patient is registered with another BPJS card number; ask at the desk."),
+                                  where="bpjs", code="bpjs_mismatch")
     if patient is None:
         patient = Patient(nik=req.nik or None, bpjs=req.bpjs or None, name=req.name[:120], phone=req.phone[:30])
         db.session.add(patient)
@@ -112,9 +129,29 @@ def _patient(tenant, req: Request) -> tuple[Patient, bool]:
         patient.nik = req.nik
     if req.name and not patient.name:
         patient.name = req.name[:120]
-    if req.phone:
+    if req.phone and (not patient.phone or req.channel == "desk"):  # only the desk changes a phone on record
         patient.phone = req.phone[:30]
     return patient, False
+
+
+def _checked_phone(req: Request) -> None:
+    """The phone as E.164 (``phonenumbers``, as ``core.sms.phone``), else ``invalid_phone`` on it."""
+    if not (req.phone or "").strip():
+        req.phone = ""
+        return
+    try:
+        req.phone = normalise_phone(req.phone, where="phone")
+    except ValidationError:
+        if req.channel == "sms":  # the gateway's sender, as it came: nobody typed it
+            req.phone = req.phone.strip()[:30]
+            return
+        raise ValidationError(_("Not a mobile phone number (e.g. 0812 3456 7890)."), where="phone",
+                              code="invalid_phone") from None
+
+
+def contact_key(phone: str) -> str:
+    """The keyed hash a booking keeps of the phone that made it ("" for none)."""
+    return keyed_hash(f"phone:{phone}") if phone else ""
 
 
 def record_number(tenant, patient: Patient, clinic: str, new: bool = False) -> str:
@@ -145,8 +182,8 @@ def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
 
 def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visit, bool]:
     """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
-    unknown_clinic, unknown_poli, day_past, day_too_far, closed, identity_missing, quota_full and the
-    identity rules' (``where`` nik/bpjs). The caller commits.
+    unknown_clinic, unknown_poli, day_past, day_too_far, closed, identity_missing, invalid_phone,
+    bpjs_taken, bpjs_mismatch, quota_full and the identity rules' (``where`` nik/bpjs). The caller commits.
 
     A new booking is about a dozen statements on PostgreSQL: the settings' version, two advisory
     locks (the patient's identity, the poli's day), the patient by keyed hash (and its insert when
@@ -157,6 +194,7 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
     with tenant_scope(tenant):
         settings, every = snapshot_of(tenant)
         clinic, poli = _place(tenant, req, now, settings, every)
+        _checked_phone(req)
         patient, new = _patient(tenant, req)
         write_lock(db.session, key=f"clinic.book:{clinic.code}:{poli.code}:{req.day}", ident=tenant.id)
         existing = None if new else db.session.execute(select(Visit).where(
@@ -174,6 +212,7 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic=clinic.code, poli=poli.code,
                       day=req.day, session=session.index, serial=got.serial, number=number, jkn=jkn,
                       channel=req.channel, booking_code=_booking_code(), registered_at=now,
+                      contact_hash=contact_key(req.phone),
                       estimated_at=estimates.estimated_at(now, opens_at(tenant, req.day, session), ahead, minutes))
         db.session.add(visit)
         db.session.flush()

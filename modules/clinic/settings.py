@@ -240,6 +240,7 @@ def check_settings(tenant, settings: dict) -> None:
             settings.get("satusehat_client_id") and settings.get("satusehat_client_secret")):
         raise ValidationError("the http sink needs satusehat_client_id and satusehat_client_secret (env:NAME)",
                               where="modules.clinic.settings.satusehat_client_id")
+    _check_live_bookings(tenant, settings)
     seen = set()
     for i, raw in enumerate(settings.get("clinics", [])):
         where = f"modules.clinic.settings.clinics[{i}]"
@@ -271,3 +272,29 @@ def check_settings(tenant, settings: dict) -> None:
             unknown = set(person.get("polis", [])) - codes
             if unknown:
                 raise ValidationError(f"unknown poli {sorted(unknown)[0]}", where=f"{where}.practitioners[{j}].polis")
+
+
+def _check_live_bookings(tenant, settings: dict) -> None:
+    """A clinic or poli with bookings still to be served (from the tenant's today on: booked, waiting,
+    called, being served, skipped) may not be removed: its patients would hold numbers nobody calls.
+    Cancel those bookings first. One grouped query; nothing to check for a tenant not yet stored."""
+    if getattr(tenant, "id", None) is None:
+        return
+    from sqlalchemy import func
+
+    from core.kit import local_date, tenant_scope, utcnow
+
+    from .models import BOOKED, CALLED, SERVING, SKIPPED, WAITING, Visit
+
+    kept = {raw["code"]: {p["code"] for p in raw.get("polis", [])} for raw in settings.get("clinics", [])}
+    with tenant_scope(tenant):
+        rows = db.session.execute(select(Visit.clinic, Visit.poli, func.count()).where(
+            Visit.day >= local_date(tenant, utcnow()), Visit.status.in_((BOOKED, WAITING, CALLED, SERVING, SKIPPED)),
+        ).group_by(Visit.clinic, Visit.poli).order_by(Visit.clinic, Visit.poli)).all()
+    for clinic, poli, count in rows:
+        if clinic not in kept:
+            raise ValidationError(f"clinic '{clinic}' has {count} booking(s) still to be served from today on; "
+                                  "cancel them before removing the clinic", where="modules.clinic.settings.clinics")
+        if poli not in kept[clinic]:
+            raise ValidationError(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served from "
+                                  "today on; cancel them before removing the poli", where="modules.clinic.settings.clinics")

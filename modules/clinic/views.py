@@ -15,7 +15,7 @@ from .forms import RegisterForm, StatusForm
 from .labels import gettext as _
 from .labels import status_label
 from .models import IN_QUEUE
-from .registration import Request, book, by_code, local_time, queue_ahead
+from .registration import Request, book, by_code, contact_key, local_time, queue_ahead
 from .settings import clinic_of, clinics
 
 pages = Blueprint("clinic", __name__)
@@ -55,11 +55,20 @@ def register_with(form: RegisterForm, channel: str):
     req = Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
                   name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
     with unit_of_work(form, show=show_on_field) as work:
-        visit, _created = book(g.tenant, current_actor(), req)
-    return visit if work.ok else None
+        visit, created = book(g.tenant, current_actor(), req)
+    if not work.ok:
+        return None
+    if channel == "portal" and not created and (not visit.contact_hash or visit.contact_hash != contact_key(req.phone)):
+        # the booking exists, made from another phone (or none): its code is not shown to whoever
+        # knows the NIK (issue 17, trial; as the SMS channel answers)
+        form.form_errors.append(_("This NIK or BPJS number already has a booking at that poli on that day. "
+                                  "Its code was given to whoever made it; ask at the clinic's desk."))
+        return None
+    return visit
 
 
-FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place"}
+FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place", "phone": "phone",
+          "name": "name"}
 
 
 def show_on_field(form, exc) -> None:

@@ -13,10 +13,16 @@ from .desk_access import desk_clinics, may_work_desk
 from .encounters import NotPractitioner, Record
 from .forms import EncounterForm, RegisterForm
 from .labels import gettext as _
-from .models import Patient, Visit
+from .models import Encounter, Patient, Visit
 from .settings import clinic_of, clinics
 from .views import pages, place_choices, register_with
 
+DONE_MESSAGES = {  # the confirmation after each desk step
+    "call": lambda n: _("Calling %(n)s.", n=n), "recall": lambda n: _("Called %(n)s again.", n=n),
+    "skip": lambda n: _("%(n)s skipped.", n=n), "absent": lambda n: _("%(n)s marked absent.", n=n),
+    "serve": lambda n: _("%(n)s is being served.", n=n), "finish": lambda n: _("%(n)s finished.", n=n),
+    "checkin": lambda n: _("%(n)s has arrived.", n=n),
+}
 ACTIONS = {"call": queue.call, "recall": queue.recall, "skip": queue.skip, "absent": queue.absent,
            "serve": queue.serve, "finish": queue.finish, "checkin": queue.check_in}
 
@@ -63,7 +69,11 @@ def desk(clinic_code: str, poli_code: str):
     elif form.validate_on_submit():
         visit = register_with(form, "desk")
         if visit is not None:
-            flash(_("Registered: number %(n)s.", n=visit.number))
+            from .registration import local_time
+
+            flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", n=visit.number,
+                    code=visit.booking_code, time=local_time(g.tenant, visit.estimated_at),
+                    day=visit.day.strftime("%d-%m-%Y")), "success")
             return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
         status = 400
     else:
@@ -84,7 +94,10 @@ def desk_next(clinic_code: str, poli_code: str):
     clinic, poli = _place(clinic_code, poli_code)
     with unit_of_work() as work:
         visit = queue.call_next(g.tenant, current_actor(), clinic.code, poli.code)
-    flash(_("Calling %(n)s.", n=visit.number) if work.ok else work.error.message)
+    if work.ok:
+        flash(_("Calling %(n)s.", n=visit.number), "success")
+    else:
+        flash(work.error.message, "error")
     return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
 
 
@@ -102,9 +115,11 @@ def desk_action(visit_id: int, action: str):
         abort(403)
     with unit_of_work() as work:
         visit = step(g.tenant, current_actor(), visit_id)
-        place = (visit.clinic, visit.poli)
-    if not work.ok:
-        flash(work.error.message)
+        place, number = (visit.clinic, visit.poli), visit.number
+    if work.ok:
+        flash(DONE_MESSAGES[action](number), "success")
+    else:
+        flash(work.error.message, "error")
         with tenant_scope(g.tenant):
             row = db.session.get(Visit, visit_id)
             place = (row.clinic, row.poli)
@@ -114,7 +129,35 @@ def desk_action(visit_id: int, action: str):
 def _record_from(form: EncounterForm) -> Record:
     vitals = {name: getattr(form, name).data for name in encounters.VITALS}
     return Record(complaint=form.complaint.data or "", icd10=form.icd10.data or "", diagnosis=form.diagnosis.data or "",
-                  prescription=form.prescription.data or "", vitals=vitals)
+                  prescription=form.prescription.data or "", vitals=vitals, reason=form.reason.data or "")
+
+
+def _fill(form: EncounterForm, row) -> None:
+    """The form shows the encounter as recorded (an amendment starts from it)."""
+    form.complaint.data, form.icd10.data = row.complaint, row.icd10
+    form.diagnosis.data, form.prescription.data = row.diagnosis, row.prescription
+    for name, value in encounters.vitals_of(row).items():
+        if hasattr(form, name):
+            getattr(form, name).data = int(value) if name in ("systolic", "diastolic", "heart_rate") else f"{value:g}"
+
+
+def patient_context(patient, clinic_code: str, today) -> dict:
+    """The patient's name, medical record number at the clinic and age (years, from the NIK's birth
+    date), for the practitioner's pages."""
+    from core.kit import IdentityError, parse_nik
+
+    from .models import MedicalRecord
+
+    number = db.session.execute(select(MedicalRecord.number).where(
+        MedicalRecord.patient_id == patient.id, MedicalRecord.clinic == clinic_code)).scalar()
+    age = None
+    if patient.nik:
+        try:
+            born = parse_nik(patient.nik, today=today).birth_date
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        except IdentityError:
+            age = None
+    return {"name": patient.name or "", "record": number or "", "age": age}
 
 
 def _on_field(form, exc) -> None:
@@ -135,17 +178,24 @@ def encounter(visit_id: int):
         if not may_open_encounter(visit.clinic):
             abort(403)
         patient = db.session.get(Patient, visit.patient_id)
+        context = patient_context(patient, visit.clinic, local_date(g.tenant, utcnow()))
+        current = db.session.execute(select(Encounter).where(Encounter.visit_id == visit.id)).scalar()
     form = EncounterForm()
+    if request.method == "GET" and current is not None:
+        _fill(form, current)
     if form.validate_on_submit():
         with unit_of_work(form, show=_on_field) as work:
             encounters.record(g.tenant, current_actor(), current_user, visit_id, _record_from(form))
         if work.ok:
-            flash(_("Encounter saved."))
+            flash(_("Encounter amended; the earlier version is kept.") if current is not None
+                  else _("Encounter saved."), "success")
             return redirect(url_for(".encounter", visit_id=visit_id))
     with unit_of_work() as reading:  # the read of the history is audited: its own small transaction
         past = encounters.history(g.tenant, current_actor(), current_user, visit.patient_id, visit.clinic)
-        rows = [(e, encounters.vitals_of(e)) for e in past]
+        amended = encounters.revisions(e.id for e in past)
+        rows = [(e, encounters.vital_rows(encounters.vitals_of(e)), len(amended.get(e.id, ()))) for e in past]
     return render_template("clinic/encounter.html", visit=visit, patient=patient, form=form, history=rows,
+                           recorded=current is not None, context=context,
                            clinic=clinic_of(g.tenant, visit.clinic)), 400 if request.method == "POST" else 200
 
 
@@ -168,4 +218,7 @@ def practice():
                     visits = [v for v in day_visits(clinic.code, poli.code, day)
                               if v.status in ("called", "serving", "done")]
                     lists.append((clinic, poli, visits))
-    return render_template("clinic/practice.html", lists=lists)
+        people = {v.patient_id for _c, _p, visits in lists for v in visits}
+        names = dict(db.session.execute(select(Patient.id, Patient.name).where(Patient.id.in_(people))).all()) \
+            if people else {}
+    return render_template("clinic/practice.html", lists=lists, names=names)

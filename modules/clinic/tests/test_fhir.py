@@ -131,3 +131,37 @@ def test_a_finished_visit_goes_to_the_satusehat_outbox_and_the_console_sink(app,
             assert send_pending(tenant) == (1, 0)
         assert "Encounter/e" in caplog.text and "Demam" not in caplog.text  # no health data in the log
         assert send_pending(tenant) == (0, 0)
+
+
+def test_count_pages_with_self_and_next_links(app, client, tenant, headers):
+    """Issue 17 (trial): ``_count`` was ignored. Three Locations (PKM-A's two polis, PKM-B's one)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    status, first = get(client, tenant, "Location?_count=2", headers)
+    assert status == 200 and first["total"] == 3 and len(first["entry"]) == 2
+    validate(first)
+    links = {link["relation"]: link["url"] for link in first["link"]}
+    assert parse_qs(urlsplit(links["self"]).query) == {"_count": ["2"], "_offset": ["0"]}
+    assert "previous" not in links and links["next"].endswith("/fhir/Location?_count=2&_offset=2")
+    status, second = get(client, tenant, links["next"].split("/fhir/", 1)[1], headers)
+    assert len(second["entry"]) == 1 and second["total"] == 3
+    relations = {link["relation"] for link in second["link"]}
+    assert "next" not in relations and "previous" in relations
+    seen = [e["resource"]["id"] for e in first["entry"] + second["entry"]]
+    assert len(set(seen)) == 3
+    _, patients = get(client, tenant, f"Patient?identifier={NIK_A}&_count=0", headers)
+    assert patients["total"] == 1 and patients["entry"] == []  # _count=0: the total only
+    for bad in ("_count=-1", "_count=abc", "_count=201", "_offset=x"):
+        status, outcome = get(client, tenant, f"Location?{bad}", headers)
+        assert status == 400 and outcome["resourceType"] == "OperationOutcome"
+
+
+def test_metadata_is_a_capability_statement(client, tenant):
+    status, statement = get(client, tenant, "metadata", {})  # FHIR clients read it before any token
+    assert status == 200 and statement["resourceType"] == "CapabilityStatement"
+    validate(statement)
+    assert statement["fhirVersion"] == "4.0.1" and statement["kind"] == "instance"
+    served = {r["type"]: r for r in statement["rest"][0]["resource"]}
+    assert set(served) == {"Patient", "Encounter", "Condition", "Observation", "Organization", "Location", "Practitioner"}
+    assert {"name": "identifier", "type": "token"} in served["Patient"]["searchParam"]
+    assert {"code": "search-type"} in served["Encounter"]["interaction"]

@@ -27,7 +27,7 @@ def test_another_tenant_cannot_see_the_rows(app, client, create_tenant, create_t
     their_bpjs = {"x-token": create_token(theirs, "clinic:bpjs")}
     refused = client.get(f"/t/{mine.slug}/api/v1/clinic/bpjs/PKM-A/antrean/status/UMUM/{MONDAY}", headers=their_bpjs)
     assert refused.status_code == 401 and refused.get_json() == {
-        "metadata": {"code": 401, "message": "A valid API token of this tenant is required."}, "response": None}
+        "metadata": {"code": 401, "message": "Diperlukan token API yang sah dari tenant ini (x-token)."}, "response": None}
 
 
 def test_postgres_hides_the_rows_from_sql_without_a_tenant(app_ctx, create_tenant, frozen_clock):
@@ -45,6 +45,6 @@ def test_the_tables_hold_the_tenant_keys(app_ctx):
     """DESIGN §4: tenant_id inside the primary key and every unique and foreign key between
     tenant tables (read from the database itself)."""
     tables = {table for table in db.metadata.tables if table.startswith("clinic_")}
-    assert len(tables) == 5
+    assert len(tables) == 6
     with db.engine.connect() as conn:
         assert key_violations(conn, tables=tables) == []

@@ -27,7 +27,7 @@ def csrf(page: str) -> str:
 
 def register(client, tenant, **fields):
     page = client.get(url(tenant, "register")).get_data(as_text=True)
-    data = {"csrf_token": csrf(page), "place": "PKM-A/UMUM", "day": "2026-03-02", "nik": NIK_A, **fields}
+    data = {"csrf_token": csrf(page), "place": "PKM-A/UMUM", "day": "2026-03-02", "nik": NIK_A, "name": "Andi", **fields}
     return client.post(url(tenant, "register"), data=data)
 
 

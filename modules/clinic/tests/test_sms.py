@@ -21,8 +21,8 @@ def tenant(app, create_tenant, frozen_clock, monkeypatch):
     return tenant
 
 
-def send(client, tenant, frozen_clock, text):
-    body = json.dumps({"from": SENDER, "text": text}).encode()
+def send(client, tenant, frozen_clock, text, sender=SENDER):
+    body = json.dumps({"from": sender, "text": text}).encode()
     ts = str(int(frozen_clock.now.timestamp()))
     response = client.post(f"/t/{tenant.slug}/sms/inbound", data=body, content_type="application/json",
                            headers={"X-Pamong-Timestamp": ts, "X-Pamong-Signature": sign_webhook("sms-secret", ts, body)})
@@ -30,13 +30,13 @@ def send(client, tenant, frozen_clock, text):
     return response.get_json()
 
 
-def replies(app, tenant, outbox):
+def replies(app, tenant, outbox, to=E164):
     with app.app_context():
-        return [m["body"] for m in outbox(tenant, "sms") if m["recipient"] == E164]
+        return [m["body"] for m in outbox(tenant, "sms") if m["recipient"] == to]
 
 
 def test_daftar_books_and_replies_with_number_estimate_and_code(app, client, tenant, frozen_clock, outbox):
-    assert send(client, tenant, frozen_clock, f"daftar umum 02-03-2026 {NIK_A}")["status"] == "handled"
+    assert send(client, tenant, frozen_clock, f"daftar pkm-a umum 02-03-2026 {NIK_A}")["status"] == "handled"
     [reply] = replies(app, tenant, outbox)
     with app.app_context(), tenant_scope(tenant):
         visit = db.session.query(Visit).one()
@@ -48,9 +48,9 @@ def test_daftar_books_and_replies_with_number_estimate_and_code(app, client, ten
 
 
 def test_the_same_sms_again_returns_the_first_booking(app, client, tenant, frozen_clock, outbox):
-    send(client, tenant, frozen_clock, f"DAFTAR UMUM 02-03-2026 {NIK_A}")
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
     frozen_clock.advance(seconds=5)
-    send(client, tenant, frozen_clock, f"DAFTAR UMUM 2026-03-02 {NIK_A}")
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 2026-03-02 {NIK_A}")
     first, second = replies(app, tenant, outbox)
     assert second.startswith("Sudah terdaftar.") and "A-001" in second
     with app.app_context(), tenant_scope(tenant):
@@ -63,12 +63,18 @@ def test_another_clinic_is_named_before_the_poli(app, client, tenant, frozen_clo
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("DAFTAR", "Untuk mendaftar kirim: DAFTAR <poli> <tanggal DD-MM-YYYY> <NIK atau nomor BPJS>"),
-    (f"DAFTAR MATA 02-03-2026 {NIK_A}", "Pendaftaran gagal: Poli MATA tidak dikenal."),
-    (f"DAFTAR UMUM 01-03-2026 {NIK_A}", "Pendaftaran gagal: Tanggal itu sudah lewat."),
-    (f"DAFTAR UMUM 04-03-2026 {NIK_A}", "Pendaftaran gagal: Poli tutup pada hari itu."),
-    (f"DAFTAR UMUM 31-02-2026 {NIK_A}", "31-02-2026 bukan tanggal (DD-MM-YYYY)."),
-    ("DAFTAR UMUM 02-03-2026 12345", "NIK atau nomor BPJS tidak sah:"),
+    ("DAFTAR", "Untuk mendaftar kirim: DAFTAR <puskesmas> <poli> <tanggal DD-MM-YYYY> <NIK atau nomor BPJS>. "
+               "Puskesmas: PKM-A, PKM-B"),
+    (f"DAFTAR PKM-A MATA 02-03-2026 {NIK_A}", "Pendaftaran gagal: Poli MATA tidak dikenal."),
+    (f"DAFTAR PKM-A UMUM 01-03-2026 {NIK_A}", "Pendaftaran gagal: Tanggal itu sudah lewat."),
+    (f"DAFTAR PKM-A UMUM 04-03-2026 {NIK_A}", "Pendaftaran gagal: Poli tutup pada hari itu."),
+    (f"DAFTAR PKM-A UMUM 31-02-2026 {NIK_A}", "31-02-2026 bukan tanggal (DD-MM-YYYY)."),
+    ("DAFTAR PKM-A UMUM 02-03-2026 12345", "NIK atau nomor BPJS tidak sah:"),
+    # several clinics: the clinic must be named, and an unknown code is said as such (issue 17, trial)
+    (f"DAFTAR UMUM 02-03-2026 {NIK_A}", "Sebutkan puskesmasnya: DAFTAR <puskesmas> <poli> <tanggal DD-MM-YYYY> "
+                                        "<NIK atau nomor BPJS>. Puskesmas: PKM-A, PKM-B"),
+    (f"DAFTAR PKM-Z UMUM 02-03-2026 {NIK_A}", "Kode puskesmas PKM-Z tidak dikenal. Kirim: DAFTAR <puskesmas> <poli> "
+                                              "<tanggal DD-MM-YYYY> <NIK atau nomor BPJS>. Puskesmas: PKM-A, PKM-B"),
 ])
 def test_bad_messages_get_one_line_saying_what_is_wrong(app, client, tenant, frozen_clock, outbox, text, expected):
     send(client, tenant, frozen_clock, text)
@@ -78,10 +84,15 @@ def test_bad_messages_get_one_line_saying_what_is_wrong(app, client, tenant, fro
         assert db.session.query(Visit).count() == 0
 
 
+def test_an_unknown_poli_is_answered_with_the_clinics_polis(app, client, tenant, frozen_clock, outbox):
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A MATA 02-03-2026 {NIK_A}")
+    assert replies(app, tenant, outbox) == ["Pendaftaran gagal: Poli MATA tidak dikenal. Poli: UMUM, GIGI"]
+
+
 def test_a_full_quota_is_answered(app, client, tenant, frozen_clock, outbox):
     niks = ["7371014101900002", "7371014101900003", "7371014101900004"]
     for nik in niks:  # the non-JKN quota of the session is 2
-        send(client, tenant, frozen_clock, f"DAFTAR UMUM 02-03-2026 {nik}")
+        send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {nik}")
         frozen_clock.advance(seconds=1)
     assert replies(app, tenant, outbox)[-1] == "Pendaftaran gagal: Kuota hari itu sudah penuh."
 
@@ -91,4 +102,27 @@ def test_the_keyword_is_offered_only_where_the_settings_turn_it_on(app, client, 
     with app.app_context():
         off = create_tenant(modules={"clinic": {**SETTINGS, "sms_registration": False}})
     monkeypatch.setenv("PAMONG_SMS_SECRET_" + re.sub(r"[^A-Z0-9]", "_", off.slug.upper()), "sms-secret")
-    assert send(client, off, frozen_clock, f"DAFTAR UMUM 02-03-2026 {NIK_A}")["status"] == "unknown"
+    assert send(client, off, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")["status"] == "unknown"
+
+
+def test_one_clinic_needs_no_code(app, client, create_tenant, frozen_clock, outbox, monkeypatch):
+    with app.app_context():
+        single = create_tenant(modules={"clinic": {"clinics": [SETTINGS["clinics"][1]]}})
+    monkeypatch.setenv("PAMONG_SMS_SECRET_" + re.sub(r"[^A-Z0-9]", "_", single.slug.upper()), "sms-secret")
+    send(client, single, frozen_clock, f"DAFTAR UMUM 02-03-2026 {NIK_A}")
+    assert "Puskesmas Dua" in replies(app, single, outbox)[0]
+
+
+def test_a_repeat_from_another_phone_is_not_told_the_booking_code(app, client, tenant, frozen_clock, outbox):
+    """Issue 17 (trial): whoever knows a NIK got the booking code by sending DAFTAR again."""
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
+    frozen_clock.advance(seconds=5)
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}", sender="081298765432")
+    with app.app_context(), tenant_scope(tenant):
+        code = db.session.query(Visit).one().booking_code
+    [other] = replies(app, tenant, outbox, to="+6281298765432")
+    assert code not in other and "A-001" not in other
+    assert other.startswith("NIK atau nomor BPJS ini sudah punya pendaftaran")
+    frozen_clock.advance(seconds=5)  # the phone that booked still gets it
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
+    assert code in replies(app, tenant, outbox)[-1]
