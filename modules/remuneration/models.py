@@ -71,7 +71,10 @@ class Excuse(TenantOwned, db.Model):
 
 class Activity(TenantOwned, db.Model):
     """An activity log entry (minutes or points of work on ``day``); it counts once ``approved``
-    by the supervisor."""
+    by the supervisor. Three states (``status``): pending (``decided_at`` empty: logged by the
+    employee in the app, awaiting the supervisor), approved, rejected (``decided_at`` set and not
+    ``approved``; ``reason`` says why). ``decided_by`` names who decided (the supervisor's e-mail,
+    or ``file:NAME`` for a log imported as approved in the source system, e-Kinerja)."""
     __tablename__ = "remuneration_activities"
     __table_args__ = (Index("ix_remuneration_activities_tenant_employee_day", "tenant_id", "employee_id", "day"),)
 
@@ -81,6 +84,14 @@ class Activity(TenantOwned, db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    logged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(254), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def status(self) -> str:
+        return "pending" if self.decided_at is None else "approved" if self.approved else "rejected"
 
 
 class Sanction(TenantOwned, db.Model):
