@@ -11,7 +11,9 @@ from datetime import date
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import current_actor, gettext as _, local_date, local_iso, page_arg, requires, unit_of_work, utcnow
+from core.kit import (
+    current_actor, gettext as _, local_date, local_iso, ngettext, page_arg, requires, unit_of_work, utcnow,
+)
 
 from . import activities, services
 from .exports import table_csv
@@ -127,5 +129,5 @@ def decide_activities():
     elif rejecting:
         flash(_("The activity was rejected."))
     else:
-        flash(_("%(n)s activities approved.", n=count))
+        flash(ngettext("%(num)s activity approved.", "%(num)s activities approved.", count))
     return redirect(url_for(".review_activities", status=request.args.get("status", activities.PENDING)))
