@@ -13,7 +13,9 @@ from core.kit import IdentityNumber, TenantOwned, db, identity_hash, tenant_ref,
 
 class Employee(TenantOwned, db.Model):
     """A civil servant (ASN) paid TPP: NIP (validated and stored encrypted by the core), agency code,
-    position class (whose ceiling the settings give per year). ``email`` links the account that
+    position class (whose ceiling the settings give per year), and the position (jabatan) of the
+    core's organisation when known (``position_code``): the settings' ``position_classes`` then give
+    the class a run uses, the module's own attribute of that core position. ``email`` links the account that
     sees this employee's own months; ``supervisor_email`` the one who resolves objections first."""
     __tablename__ = "remuneration_employees"
     __table_args__ = (UniqueConstraint("tenant_id", "nip_hash", name="uq_remuneration_employees_tenant_nip"),
@@ -24,6 +26,7 @@ class Employee(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     agency: Mapped[str] = mapped_column(String(32))
     position_class: Mapped[str] = mapped_column(String(32))
+    position_code: Mapped[str] = mapped_column(String(32), default="")  # the core's position (jabatan), if known
     email: Mapped[str] = mapped_column(String(254), default="")
     supervisor_email: Mapped[str] = mapped_column(String(254), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
