@@ -66,7 +66,7 @@ def api_scopes():
 
 @hookimpl
 def register_blueprints(app):
-    from . import views_employees, views_exports, views_imports, views_objections  # noqa: F401  (their routes)
+    from . import views_activities, views_employees, views_exports, views_imports, views_objections  # noqa: F401  (their routes)
     from .views import pages
 
     return [pages]
@@ -88,11 +88,19 @@ def register_commands(cli):
 
 @hookimpl
 def nav_items(tenant, user):
+    from .activities import supervises
     from .services import employee_of
 
-    # "My TPP" only for someone the personnel records know (a citizen is rarely an employee)
-    mine = user is not None and bool(getattr(user, "email", "")) and employee_of(tenant, user.email) is not None
-    return [*([{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"}] if mine else []),
+    # "My TPP" only for someone the personnel records know (a citizen is rarely an employee), the
+    # activities to approve only for someone they name as a supervisor
+    email = getattr(user, "email", "") if user is not None else ""
+    mine = bool(email) and employee_of(tenant, email) is not None
+    boss = bool(email) and supervises(tenant, email)
+    return [*([{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
+               {"title": _l("My activities"), "endpoint": f"{NAME}.my_activities", "permission": f"{NAME}.own"}]
+              if mine else []),
+            *([{"title": _l("Activities to approve"), "endpoint": f"{NAME}.review_activities",
+                "permission": f"{NAME}.own"}] if boss else []),
             {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
             {"title": _l("TPP employees"), "endpoint": f"{NAME}.employee_list", "permission": f"{NAME}.read_all"},
             {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},

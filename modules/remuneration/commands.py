@@ -43,7 +43,8 @@ def _import(slug: str, path: str, work) -> dict:
     return counts
 
 
-@remuneration_group.command("import-employees", help="Add or update employees from a CSV or XLSX file.")
+@remuneration_group.command("import-employees", help="Add or update employees from a CSV or XLSX file "
+                                                     "(nip,name,agency,position_class[,email,supervisor_email,position]).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
@@ -61,7 +62,8 @@ def import_attendance(slug, path):
     click.echo(f"{counts['added']} added, {counts['skipped']} already stored")
 
 
-@remuneration_group.command("import-activities", help="Add approved activity logs from a CSV file (nip,day,minutes,points).")
+@remuneration_group.command("import-activities", help="Add activity logs approved in the source system (e-Kinerja) "
+                                                      "from a CSV file (nip,day,minutes,points).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext

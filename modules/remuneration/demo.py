@@ -1,5 +1,6 @@
 """Demonstration data (``pamong demo``): a small agency's employees, their attendance and activity
-for last month (run and closed) and this month so far (run, open). Added once."""
+for last month (run and closed) and this month so far (run, open; the last two working days'
+activities await the supervisor, the demo's admin). Added once."""
 from __future__ import annotations
 
 import random
@@ -57,20 +58,25 @@ def seed(tenant) -> int:
     today = local_date(tenant, utcnow())
     this_month = today.replace(day=1)
     last_month = _month_before(today)
+    supervisor = f"admin@{tenant.slug}.test"
     with tenant_scope(tenant):
         if db.session.execute(db.select(Employee.id).limit(1)).first():
             return 0
         people = [Employee(nip=nip, name=name, agency=agency, position_class=cls, email=email.format(slug=tenant.slug),
-                           supervisor_email=f"admin@{tenant.slug}.test") for nip, name, cls, email in PEOPLE]
+                           supervisor_email=supervisor) for nip, name, cls, email in PEOPLE]
         db.session.add_all(people)
         db.session.flush()
         span = (today - last_month).days
         days = [last_month + timedelta(days=i) for i in range(span) if cal.is_working_day(last_month + timedelta(days=i))]
+        recent = {d for d in days[-2:] if d >= this_month}  # awaiting the supervisor's approval (an open month)
         for employee in people:
             db.session.add_all(_punches(rng, tenant, employee.id, days, zone))
             for day in days:
+                pending = day in recent
                 db.session.add(Activity(employee_id=employee.id, day=day, minutes=rng.choice([240, 270, 300, 330]),
-                                        description="Kegiatan harian", approved=True))
+                                        description="Kegiatan harian", approved=not pending,
+                                        decided_at=None if pending else utcnow(),
+                                        decided_by="" if pending else supervisor))
         db.session.add(Excuse(employee_id=people[3].id, kind="duty_travel", first_day=days[2], last_day=days[4],
                               reference="SPT/DLH/2026"))
         db.session.flush()

@@ -1,23 +1,34 @@
-"""Employees from a CSV or XLSX file (columns ``nip,name,agency,position_class[,email,supervisor_email]``,
+"""Employees from a CSV or XLSX file (columns ``nip,name,agency,position_class[,email,supervisor_email,position]``,
 a header row first): added when new, updated when changed, every changed field kept in the history.
+
+``position`` is the code of a position (jabatan) of the core's organisation (the tenant file's
+``positions``). With it, ``agency`` may be left empty when the position's unit is an agency (it is
+taken from there), and ``position_class`` when the settings' ``position_classes`` map the position
+(the class is the module's own attribute of the core position; a run takes it from the settings,
+so a class changed there applies to every employee in that position from the next run of an open
+month).
 
 Errors (``ValidationError``, nothing written): ``where`` = ``line N: field``: a NIP the core refuses
 (PermenPAN-RB / BKN NIP rules, ``core.identity``), the same NIP twice, an agency that is not one of
-the tenant's, a position class without a TPP ceiling in the settings, an empty name.
+the tenant's, a position class without a TPP ceiling in the settings, an empty name; a position the
+core's organisation does not have (active), in another agency than the row's, or whose mapped class
+differs from the row's.
 """
 from __future__ import annotations
 
 import csv
 import io
 
-from core.kit import IdentityError, ValidationError, audit, clean_text, db, identity_lookup, normalise_nip, tenant_scope
+from core.kit import (
+    IdentityError, ValidationError, active_positions, audit, clean_text, db, identity_lookup, normalise_nip, tenant_scope,
+)
 
 from .models import Employee, EmployeeChange
 from .settings import agency_codes, settings_of
 
-COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email")
-REQUIRED = COLUMNS[:4]
-TRACKED = ("name", "agency", "position_class", "email", "supervisor_email")
+COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email", "position")
+REQUIRED = ("nip", "name")  # agency and position_class too, unless the row's core position gives them
+TRACKED = ("name", "agency", "position_class", "position_code", "email", "supervisor_email")
 
 
 def rows_of(data: bytes, filename: str) -> list[dict]:
@@ -42,13 +53,44 @@ def rows_of(data: bytes, filename: str) -> list[dict]:
             for n, row in enumerate(table[1:], start=2) if any(str(v).strip() for v in row)]
 
 
+def _position(row: dict, positions: dict[str, dict], mapping: dict[str, str]) -> None:
+    """Fill ``agency`` and ``position_class`` of a row from its core ``position`` where they are
+    empty, and check them against it where they are not; sets ``position_code``."""
+    line, code = row["line"], row["position"]
+    found = positions.get(code)
+    if found is None:
+        raise ValidationError(f"position {code} is not an active position of the tenant's organisation",
+                              where=f"line {line}: position")
+    if found["unit_kind"] == "agency":
+        if not row.get("agency"):
+            row["agency"] = found["unit_code"]
+        elif row["agency"] != found["unit_code"]:
+            raise ValidationError(f"position {code} is in agency {found['unit_code']}, not {row['agency']}",
+                                  where=f"line {line}: agency")
+    if code in mapping:
+        if not row.get("position_class"):
+            row["position_class"] = mapping[code]
+        elif row["position_class"] != mapping[code]:
+            raise ValidationError(f"position {code} is class {mapping[code]} in the settings, not {row['position_class']}",
+                                  where=f"line {line}: position_class")
+    row["position_code"] = code
+
+
 def _check(tenant, rows: list[dict]) -> list[dict]:
     agencies = agency_codes(tenant)
-    ceilings = {row["position_class"] for row in settings_of(tenant)["ceilings"]}
+    settings = settings_of(tenant)
+    ceilings = {row["position_class"] for row in settings["ceilings"]}
+    mapping = settings.get("position_classes") or {}
+    positions = {p["code"]: p for p in active_positions(tenant)} if any(r.get("position") for r in rows) else {}
     seen: dict[str, int] = {}
     for row in rows:
         line = row["line"]
-        for column in REQUIRED:
+        if "position" in row:
+            if row["position"]:
+                _position(row, positions, mapping)
+            else:
+                row["position_code"] = ""  # the column is there and empty: no core position (any earlier one ends)
+        for column in (*REQUIRED, "agency", "position_class"):
             if not row.get(column):
                 raise ValidationError(f"{column} is empty", where=f"line {line}: {column}")
         try:

@@ -1,7 +1,8 @@
 """The other inputs of a run, from CSV files (a header row first; UTF-8):
 
 - approved activity logs: ``nip,day,minutes,points`` (``day`` ISO date; minutes and points whole
-  numbers from 0; a row is an activity its supervisor approved in the source system: e-Kinerja);
+  numbers from 0; a row is an activity its supervisor approved in the source system, e-Kinerja, and
+  is stored approved, decided by ``file:NAME``; logs approved in this app are ``activities.py``);
 - approved excuses: ``nip,kind,first_day,last_day,reference`` (``kind`` ``leave`` or ``duty_travel``);
 - disciplinary sanctions (hukuman disiplin) decided by the personnel agency:
   ``nip,code,first_month,last_month`` (``code`` one of the rule sets' ``sanctions``, months ``YYYY-MM``,
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope
+from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope, utcnow
 
 from .attendance import EXCUSE_KINDS, read_csv_columns
 from .models import Activity, Employee, Excuse, Sanction
@@ -56,8 +57,10 @@ def import_activities(tenant, actor, data: bytes, filename: str = "activities.cs
     """Approved activity logs; returns ``{"added"}``."""
     rows = read_csv_columns(data, filename, ("nip", "day", "minutes"))
     ids = _employees(tenant)
+    now = utcnow()
     items = [Activity(employee_id=_employee(ids, r), day=_day(r, "day"), minutes=_count(r, "minutes"),
-                      points=_count(r, "points"), description=r.get("description", "")[:500], approved=True)
+                      points=_count(r, "points"), description=r.get("description", "")[:500], approved=True,
+                      logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}")
              for r in rows]
     with tenant_scope(tenant):
         db.session.add_all(items)

@@ -13,7 +13,9 @@ from core.kit import IdentityNumber, TenantOwned, db, identity_hash, tenant_ref,
 
 class Employee(TenantOwned, db.Model):
     """A civil servant (ASN) paid TPP: NIP (validated and stored encrypted by the core), agency code,
-    position class (whose ceiling the settings give per year). ``email`` links the account that
+    position class (whose ceiling the settings give per year), and the position (jabatan) of the
+    core's organisation when known (``position_code``): the settings' ``position_classes`` then give
+    the class a run uses, the module's own attribute of that core position. ``email`` links the account that
     sees this employee's own months; ``supervisor_email`` the one who resolves objections first."""
     __tablename__ = "remuneration_employees"
     __table_args__ = (UniqueConstraint("tenant_id", "nip_hash", name="uq_remuneration_employees_tenant_nip"),
@@ -24,6 +26,7 @@ class Employee(TenantOwned, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     agency: Mapped[str] = mapped_column(String(32))
     position_class: Mapped[str] = mapped_column(String(32))
+    position_code: Mapped[str] = mapped_column(String(32), default="")  # the core's position (jabatan), if known
     email: Mapped[str] = mapped_column(String(254), default="")
     supervisor_email: Mapped[str] = mapped_column(String(254), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -71,7 +74,10 @@ class Excuse(TenantOwned, db.Model):
 
 class Activity(TenantOwned, db.Model):
     """An activity log entry (minutes or points of work on ``day``); it counts once ``approved``
-    by the supervisor."""
+    by the supervisor. Three states (``status``): pending (``decided_at`` empty: logged by the
+    employee in the app, awaiting the supervisor), approved, rejected (``decided_at`` set and not
+    ``approved``; ``reason`` says why). ``decided_by`` names who decided (the supervisor's e-mail,
+    or ``file:NAME`` for a log imported as approved in the source system, e-Kinerja)."""
     __tablename__ = "remuneration_activities"
     __table_args__ = (Index("ix_remuneration_activities_tenant_employee_day", "tenant_id", "employee_id", "day"),)
 
@@ -81,6 +87,14 @@ class Activity(TenantOwned, db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    logged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(254), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def status(self) -> str:
+        return "pending" if self.decided_at is None else "approved" if self.approved else "rejected"
 
 
 class Sanction(TenantOwned, db.Model):

@@ -122,10 +122,13 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         if run is not None and run.status == "closed":
             raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"),
                               where="month")
-        employees = list(db.session.execute(db.select(Employee.id, Employee.agency, Employee.position_class)
-                                            .where(Employee.active.is_(True)).order_by(Employee.id)).all())
+        # the class: the settings' for the employee's core position (jabatan) where they map it, else the record's
+        mapping = settings.get("position_classes") or {}
+        employees = [(i, agency, mapping.get(code) or cls) for i, agency, cls, code in db.session.execute(
+            db.select(Employee.id, Employee.agency, Employee.position_class, Employee.position_code)
+            .where(Employee.active.is_(True)).order_by(Employee.id))]
         ceilings = {}
-        for cls in {row.position_class for row in employees}:
+        for cls in {row[2] for row in employees}:
             ceilings[cls] = ceiling_for(settings["ceilings"], cls, year)
         if run is None:
             run = Run(year=year, month=month, status="open")

@@ -1,6 +1,7 @@
 """The module's per-tenant settings (JSON Schema with defaults) and what the schema cannot check
 (``check_settings``: weights summing to 100 %, bands that neither overlap nor leave a gap, one ceiling
-per position class and year, agencies that exist). The rules themselves are parsed in ``rules.py``."""
+per position class and year, agencies that exist, a ceiling for every class a core position maps to).
+The rules themselves are parsed in ``rules.py``."""
 from __future__ import annotations
 
 from core.kit import OrgUnit, ValidationError, db, lazy_gettext as _l, module_settings, tenant_scope
@@ -49,6 +50,10 @@ SCHEMA = {
             "properties": {"position_class": {**CODE, "x-label": {"id": "Kelas jabatan", "en": "Position class"}}, "year": {"x-label": {"id": "Tahun", "en": "Year"}, "type": "integer", "minimum": 2000, "maximum": 2100},
                            "amount": {"x-label": {"id": "Pagu (rupiah)", "en": "Ceiling (rupiah)"}, "type": "integer", "minimum": 0, "maximum": 1_000_000_000}}},
             "description": "TPP ceiling in rupiah a month per position class and year"},
+        "position_classes": {"x-label": {"id": "Kelas jabatan per jabatan", "en": "Position class per position"}, "x-help": {"id": "Kode jabatan organisasi daerah dan kelas jabatan TPP-nya; pegawai pada jabatan itu memakai kelas ini.", "en": "A position code of the tenant's organisation and its TPP position class; employees in that position take this class."}, "x-key-label": {"id": "Jabatan", "en": "Position"}, "x-value-label": {"id": "Kelas jabatan", "en": "Position class"},
+                             "type": "object", "x-ref-keys": "position", "additionalProperties": CODE, "default": {},
+                             "title": _l("Position class per position"),
+                             "description": "A position code of the tenant's organisation (jabatan) and its TPP position class"},
         "objection_days": {"x-label": {"id": "Hari untuk keberatan", "en": "Days to object"}, "x-help": {"id": "Hari kerja setelah perhitungan, selama pegawai boleh mengajukan keberatan.", "en": "Working days after a run in which an employee may object."}, "type": "integer", "minimum": 0, "maximum": 60, "default": 5,
                            "title": _l("Days to object"),
                            "description": "Working days after a run in which an employee may object"},
@@ -65,8 +70,19 @@ def check_settings(tenant, settings: dict) -> None:
     try:
         parse_rules(settings.get("rules"))
         check_ceilings(settings.get("ceilings") or [])
+        check_position_classes(settings.get("position_classes") or {}, settings.get("ceilings") or [])
     except ValidationError as exc:
         raise ValidationError(exc.message, where=f"modules.{NAME}.settings.{exc.where}") from None
+
+
+def check_position_classes(mapping: dict, ceilings: list[dict]) -> None:
+    """Every class a position maps to has a ceiling (when there are ceilings); the positions
+    themselves are checked by the core (``x-ref-keys``: active positions of the tenant)."""
+    classes = {row["position_class"] for row in ceilings}
+    for code, cls in mapping.items():
+        if classes and cls not in classes:
+            raise ValidationError(f"position {code} maps to class {cls}, which has no TPP ceiling",
+                                  where=f"position_classes.{code}")
 
 
 def agency_codes(tenant) -> set[str]:

@@ -1,19 +1,20 @@
 """The personnel records on pages (personnel agency, auditors): the employees, 50 a page, found by
-NIP or name and filtered by agency, downloadable as CSV; one employee with the history of every
-change (name, agency, position class, accounts) and their months."""
+NIP or name and filtered by agency, downloadable as CSV; one employee with their position of the
+core's organisation (when known), the history of every change (name, agency, position class and
+position, accounts) and their months."""
 from __future__ import annotations
 
 from flask import abort, g, render_template, request
 
-from core.kit import requires
+from core.kit import find_position, requires
 
 from . import employees, services
 from .exports import table_csv
-from .settings import agency_codes
+from .settings import agency_codes, settings_of
 from .views import TITLE, pages
 
 PER_PAGE = 50
-COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email", "active")
+COLUMNS = ("nip", "name", "agency", "position_class", "position_code", "email", "supervisor_email", "active")
 
 
 def _filters() -> dict:
@@ -46,6 +47,9 @@ def employee(employee_id):
     found = employees.find(g.tenant, employee_id)
     if found is None:
         abort(404)
-    return render_template("remuneration/employee.html", module_title=TITLE, employee=found,
+    position = find_position(g.tenant, found.position_code) if found.position_code else None
+    mapped = (settings_of(g.tenant).get("position_classes") or {}).get(found.position_code)
+    return render_template("remuneration/employee.html", module_title=TITLE, employee=found, position=position,
+                           position_class=mapped or found.position_class,
                            changes=employees.history(g.tenant, employee_id),
                            months=services.results_of(g.tenant, employee_id))

@@ -71,6 +71,8 @@ PAGES = [  # (who, path under the tenant, a word in Indonesian, the same in Engl
     ("admin", "{m}/oversight?month=2026-03", "Per perangkat daerah", "Per agency"),
     ("auditor", "{m}/oversight?month=2026-03", "Kota dan kabupaten", "Cities and regencies"),
     ("admin", "admin/documents", "Ringkasan TPP per perangkat daerah", "TPP summary per agency"),
+    ("andi", "{m}/activities?month=2026-04", "Aktivitas saya", "My activities"),
+    ("boss", "{m}/activities/review", "Aktivitas untuk disetujui", "Activities to approve"),
 ]
 
 
@@ -82,6 +84,7 @@ def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, creat
     from core.i18n import LOCALE_COOKIE
     from core.kit import tenant_scope
 
+    from ..activities import log_activity
     from ..models import Employee
     from ..objections import file_objection
     from ..services import close_month, employee_of, get_run
@@ -93,7 +96,7 @@ def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, creat
     tenant = create_tenant(parent=province.slug, modules={MODULE: SETTINGS}, locales=["id", "en"],
                            name="Kota Makassar Raya Sejahtera")
     users = {"andi": create_user(tenant, role="citizen"), "admin": create_user(tenant, role="admin"),
-             "auditor": create_user(province, role="auditor")}
+             "auditor": create_user(province, role="auditor"), "boss": create_user(tenant, role="officer", agency="DLH")}
     assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
                               obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
     with app.app_context():
@@ -101,6 +104,9 @@ def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, creat
             (NIPS[0], "Andi Baso Daeng Mappatunru", "DLH", "JF-AHLI", users["andi"]),
             (NIPS[1], "Sitti Rahmawati", "DLH", "PELAKSANA", "")))
         import_employees(tenant, "test", employees_csv((NIPS[1], "Sitti Rahmawati", "DLH", "JF-AHLI", "")), "mutasi.csv")
+        import_employees(tenant, "test", (f"nip,name,agency,position_class,email,supervisor_email\n{NIPS[0]},"
+                                          f"Andi Baso Daeng Mappatunru,DLH,JF-AHLI,{users['andi']},{users['boss']}\n"
+                                          ).encode(), "atasan.csv")
         rows = [(NIPS[0], f"2026-03-{d:02d}T{h}+08:00", k) for d in (2, 3, 4)
                 for h, k in (("08:05:00", "in"), ("15:20:00", "out"))]
         import_attendance(tenant, "test", attendance_csv(*rows))
@@ -112,6 +118,9 @@ def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, creat
             issue_summary(tenant, "test", get_run(tenant, 2026, 3), "DLH")
             db.session.commit()
         file_objection(tenant, "test", employee_of(tenant, users["andi"]), 2026, 4, "Tanggal 2 April saya dinas luar.")
+        for day, text in (("2026-04-01", "Menyusun laporan kinerja triwulan pertama Dinas Lingkungan Hidup"),
+                          ("2026-04-02", "Rapat")):
+            log_activity(tenant, "test", employee_of(tenant, users["andi"]), day, 300, 0, text)
         db.session.commit()
         with tenant_scope(tenant):
             andi_id = db.session.execute(db.select(Employee.id).where(Employee.nip_hash != "")
@@ -141,3 +150,16 @@ def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, creat
             right = page.evaluate("Math.max(0, ...Array.from(document.querySelectorAll('main td'))"
                                   ".map(e => e.getBoundingClientRect().right))")
             assert right <= PHONE["width"], (url, language, right)
+
+    # the supervisor (signed in last, the page in English) rejects one activity with a reason and
+    # approves the other, on the phone, through the real forms
+    page.goto(f"{live_server.url}/t/{tenant.slug}/{MODULE}/activities/review")
+    item = page.locator("ul.activities li", has_text="Rapat")
+    item.get_by_label("Reason for rejecting").fill("Tidak ada notulen")
+    with page.expect_navigation():
+        item.get_by_role("button", name="Reject").click()
+    expect(page.locator("body")).to_contain_text("The activity was rejected.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve the ticked activities").click()
+    expect(page.locator("body")).to_contain_text("1 activity approved.")
+    expect(page.locator("main")).to_contain_text("No activity here.")

@@ -1,6 +1,7 @@
 """The demo's employees are linked to officers' accounts, never to the demo citizen (issue 19,
 people 6: warga@<slug>.test saw "TPP saya" because the seed made her an employee)."""
 from core.extensions import db
+from core.i18n import LOCALE_COOKIE
 
 from ..demo import PEOPLE, seed
 from ..services import employee_of
@@ -8,8 +9,14 @@ from ..services import employee_of
 CLASSES = sorted({p[2] for p in PEOPLE})
 
 
-def test_the_demo_citizen_is_not_an_employee_and_every_linked_account_is_an_officer(app, create_tenant):
+def test_the_demo_citizen_is_not_an_employee_and_every_linked_account_is_an_officer(app, create_tenant, frozen_clock):
+    from datetime import date, datetime, timezone
+
     from core.auth.models import Membership, User
+
+    from ..activities import for_supervisor
+
+    frozen_clock.set(datetime(2026, 3, 18, 2, 0, tzinfo=timezone.utc))
     from core.commands.server import demo_accounts
     from core.tenancy.scope import tenant_scope
 
@@ -29,6 +36,10 @@ def test_the_demo_citizen_is_not_an_employee_and_every_linked_account_is_an_offi
                                                .where(User.email == email)).scalars())
                 assert employee_of(tenant, email) is not None
                 assert "officer" in roles and "citizen" not in roles, (email, roles)
+        # the open month's last two working days (16 and 17 March) await the demo admin, as supervisor
+        waiting = for_supervisor(tenant, f"admin@{tenant.slug}.test", limit=None)
+        assert len(waiting) == 2 * len(PEOPLE)
+        assert {a.day for a, _e in waiting} == {date(2026, 3, 16), date(2026, 3, 17)}
 
 
 def test_the_demo_citizen_sees_no_my_tpp_in_the_menu(app, client, create_tenant, login):
@@ -36,15 +47,16 @@ def test_the_demo_citizen_sees_no_my_tpp_in_the_menu(app, client, create_tenant,
 
     tenant = create_tenant(modules={"remuneration": {"ceilings": [
         {"position_class": c, "year": y, "amount": 5_000_000} for c in CLASSES for y in range(2024, 2030)]}},
-        locales=["en", "id"])
+        locales=["id", "en"])
     with app.app_context():
         demo_accounts([tenant])
         seed(tenant)
         db.session.commit()
     warga, staf = f"warga@{tenant.slug}.test", f"staf@{tenant.slug}.test"
+    client.set_cookie(LOCALE_COOKIE, "en")  # English on the language switch (the tenant speaks Indonesian first)
     login(client, warga, tenant, password=DEMO_PASSWORD)
-    html = client.get(f"/t/{tenant.slug}/?lang=en").get_data(as_text=True)
+    html = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
     assert "My TPP" not in html
     client.get(f"/t/{tenant.slug}/logout")
     login(client, staf, tenant, password=DEMO_PASSWORD)
-    assert "My TPP" in client.get(f"/t/{tenant.slug}/?lang=en").get_data(as_text=True)
+    assert "My TPP" in client.get(f"/t/{tenant.slug}/").get_data(as_text=True)

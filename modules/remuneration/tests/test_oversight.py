@@ -2,6 +2,7 @@
 across tenants); another province's cities never appear."""
 from __future__ import annotations
 
+from core.i18n import LOCALE_COOKIE
 from core.kit import db
 
 from ..oversight import child_totals
@@ -10,7 +11,7 @@ from .helpers import MODULE, SETTINGS, three_employees
 
 
 def test_a_province_auditor_sees_its_cities_totals(app, client, create_tenant, create_user, login):
-    province = create_tenant(kind="province", modules={MODULE: SETTINGS})
+    province = create_tenant(kind="province", modules={MODULE: SETTINGS}, locales=["id", "en"])
     elsewhere = create_tenant(kind="province", modules={MODULE: SETTINGS})
     city = create_tenant(parent=province.slug, modules={MODULE: SETTINGS}, name="Kota Satu")
     regency = create_tenant(parent=province.slug, modules={MODULE: SETTINGS}, name="Kabupaten Dua")
@@ -28,7 +29,12 @@ def test_a_province_auditor_sees_its_cities_totals(app, client, create_tenant, c
     assert rows["Kabupaten Dua"]["status"] is None and rows["Kabupaten Dua"]["tpp"] == 0
     auditor = create_user(province, role="auditor")
     login(client, auditor, province)
-    page = client.get(f"/t/{province.slug}/{MODULE}/oversight?month=2026-03&lang=en").get_data(as_text=True)
+    url = f"/t/{province.slug}/{MODULE}/oversight?month=2026-03"
+    page = client.get(url).get_data(as_text=True)                                  # the province's own language
+    assert "Kota dan kabupaten, 2026-03" in page and "Cities and regencies" not in page
+    client.set_cookie(LOCALE_COOKIE, "en")                                         # English on the language switch
+    page = client.get(url).get_data(as_text=True)
+    assert "Cities and regencies, 2026-03" in page and "Per agency, 2026-03" in page and "Kota dan kabupaten" not in page
     assert "Kota Satu" in page and "Kabupaten Dua" in page and "Kota Lain" not in page
     citizen = create_user(province, role="citizen")
     other = app.test_client()

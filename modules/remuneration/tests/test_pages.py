@@ -1,19 +1,28 @@
 """The pages over HTTP: an employee's own month with its breakdown, the personnel agency's runs,
-running and closing a month, the payroll exports; and who may see what."""
+running and closing a month, the payroll exports; and who may see what. The tenants speak Indonesian
+first; a test reads English the way a person chooses it, with the language switch's cookie
+(``core.i18n.select_locale``)."""
 from __future__ import annotations
 
 import io
 
 from openpyxl import load_workbook
 
+from core.i18n import LOCALE_COOKIE
 from core.kit import db
 
 from ..services import import_attendance, import_employees, run_month
 from .helpers import MODULE, NIPS, SETTINGS, attendance_csv, employees_csv
 
 
+def english(client):
+    """``client`` with English chosen on the language switch (the cookie outranks everything else)."""
+    client.set_cookie(LOCALE_COOKIE, "en")
+    return client
+
+
 def setup(app, create_tenant, create_user, email_for_andi=None):
-    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["en", "id"])
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])   # Indonesian unless chosen
     admin = create_user(tenant, role="admin")
     andi = email_for_andi or create_user(tenant, role="officer", agency="DLH")
     with app.app_context():
@@ -28,17 +37,20 @@ def setup(app, create_tenant, create_user, email_for_andi=None):
 def test_an_employee_sees_their_own_breakdown_and_nobody_elses(app, client, create_tenant, create_user, login):
     tenant, _, andi = setup(app, create_tenant, create_user)
     login(client, andi, tenant)
-    page = client.get(f"/t/{tenant.slug}/{MODULE}/?lang=en")
+    html = client.get(f"/t/{tenant.slug}/{MODULE}/").get_data(as_text=True)
+    assert "Terlambat masuk (menit)" in html and "Late arrival" not in html and "Tidak mengikuti apel" in html
+    page = english(client).get(f"/t/{tenant.slug}/{MODULE}/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Andi Baso" in html and "Sitti" not in html
     assert "Late arrival (minutes)" in html and "31-60" in html and "Missed assembly" in html
+    assert "Terlambat" not in html and '<html lang="en"' in html
     assert client.get(f"/t/{tenant.slug}/{MODULE}/runs").status_code == 403
 
 
 def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, create_tenant, create_user, login,
                                                             audit_entries):
     tenant, admin, _ = setup(app, create_tenant, create_user)
-    login(client, admin, tenant)
+    login(english(client), admin, tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
     runs = client.get(f"{base}/runs").get_data(as_text=True)
     assert "2026-03" in runs and "<progress" in runs
@@ -62,7 +74,8 @@ def test_a_citizen_without_an_employee_record_is_told(app, client, create_tenant
     tenant, _, _ = setup(app, create_tenant, create_user)
     warga = create_user(tenant, role="citizen")
     login(client, warga, tenant)
-    page = client.get(f"/t/{tenant.slug}/{MODULE}/?lang=en")
+    assert "belum terhubung dengan data pegawai" in client.get(f"/t/{tenant.slug}/{MODULE}/").get_data(as_text=True)
+    page = english(client).get(f"/t/{tenant.slug}/{MODULE}/")
     assert page.status_code == 200 and "not linked to an employee" in page.get_data(as_text=True)
 
 
@@ -89,19 +102,22 @@ def test_an_objection_from_the_phone_page_reaches_the_supervisor(app, client, cr
 
 
 def test_the_personnel_agency_uploads_files_and_bad_lines_are_named(app, client, create_tenant, create_user, login):
-    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["en", "id"])
-    login(client, create_user(tenant, role="admin"), tenant)
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
+    login(english(client), create_user(tenant, role="admin"), tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
     good = employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", ""))
-    done = client.post(f"{base}/imports?lang=en", data={"kind": "employees", "file": (io.BytesIO(good), "pegawai.csv")},
+    done = client.post(f"{base}/imports", data={"kind": "employees", "file": (io.BytesIO(good), "pegawai.csv")},
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "pegawai.csv imported: added 1" in done
     bad = attendance_csv((NIPS[0], "2026-03-02T07:25:00+07:00", "in"))
-    done = client.post(f"{base}/imports?lang=en", data={"kind": "attendance", "file": (io.BytesIO(bad), "absen.csv")},
+    done = client.post(f"{base}/imports", data={"kind": "attendance", "file": (io.BytesIO(bad), "absen.csv")},
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "absen.csv: line 2: timestamp:" in done
-    done = client.post(f"{base}/imports?lang=en", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
+    done = client.post(f"{base}/imports", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
     assert "Choose what the file holds" in done
+    client.set_cookie(LOCALE_COOKIE, "id")
+    done = client.post(f"{base}/imports", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
+    assert "Pilih isi berkas dan berkasnya." in done
 
 
 def test_the_current_month_is_labelled_provisional_and_counted_up_to_today(app, client, create_tenant, create_user,
@@ -129,7 +145,7 @@ def test_my_tpp_is_in_the_navigation_of_employees_only(app, create_tenant, creat
     citizen = create_user(tenant, role="citizen")
     for email, shown in ((andi, True), (citizen, False)):
         client = app.test_client()
-        client.set_cookie("pamong_locale", "en")
+        client.set_cookie(LOCALE_COOKIE, "en")
         login(client, email, tenant)
         nav = client.get(f"/t/{tenant.slug}/").get_data(as_text=True).split("</nav>")[0]
         assert ("My TPP" in nav) is shown, email
@@ -140,22 +156,21 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     from ..background import read_progress, write_progress
 
     tenant, admin, _ = setup(app, create_tenant, create_user)
-    login(client, admin, tenant)
+    login(english(client), admin, tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
     started = client.post(f"{base}/runs", data={"month": "2026-03"})
     assert started.status_code == 302 and started.headers["Location"].endswith("/runs/2026/3/progress")
     with app.app_context():
         assert read_progress(tenant.id, 2026, 3) == {"state": "done", "done": 2, "total": 2}  # the queue ran it
-    done = client.get(f"{base}/runs/2026/3/progress", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    done = client.get(f"{base}/runs/2026/3/progress").get_data(as_text=True)
     assert "See the month" in done and 'http-equiv="refresh"' not in done
     ran_by = [e for e in audit_entries(tenant, "remuneration.run")][-1]
     assert ran_by["actor"] == admin, ran_by                                         # audited as the person who asked
     with app.app_context():
         write_progress(tenant.id, 2026, 3, state="running", done=500, total=18000)
-    running = client.get(f"{base}/runs/2026/3/progress", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    running = client.get(f"{base}/runs/2026/3/progress").get_data(as_text=True)
     assert 'http-equiv="refresh"' in running and 'value="500"' in running and "500 of 18000 employees" in running
-    failed = client.post(f"{base}/runs", data={"month": "2027-01"}, follow_redirects=True,
-                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    failed = client.post(f"{base}/runs", data={"month": "2027-01"}, follow_redirects=True).get_data(as_text=True)
     assert "The run was not done." in failed and "no TPP ceiling" in failed        # 2027 has no ceiling yet
     assert client.get(f"{base}/runs/2027/1").status_code == 404                    # nothing written
     for bad in ("maret", "2026-13", "1999-12"):

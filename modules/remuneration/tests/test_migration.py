@@ -1,0 +1,43 @@
+"""The module's migrations after its first (activity decisions, the employee's core position) go
+up, down to the first revision and up again, on both databases."""
+from alembic import command
+from sqlalchemy import inspect
+
+from core import create_app, migrate
+from core.extensions import db
+from tests.test_tenant_keys_upgrade import scratch_url  # noqa: F401 - a fixture
+
+FIRST = "7fad8bb74005"
+ADDED = {"remuneration_activities": {"logged_at", "decided_at", "decided_by", "reason"},
+         "remuneration_employees": {"position_code"}}
+
+
+def _columns(app) -> dict[str, set[str]]:
+    with app.app_context():
+        found = inspect(db.engine)
+        columns = {table: {c["name"] for c in found.get_columns(table)} for table in ADDED}
+        db.session.remove()
+        db.engine.dispose()
+    return columns
+
+
+def test_up_down_and_up_again(scratch_url, tmp_path):  # noqa: F811
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path / "instance")})
+    try:
+        migrate.upgrade(app)
+        assert all(ADDED[t] <= cols for t, cols in _columns(app).items())
+        engine = migrate.owner_engine(app)
+        try:
+            with engine.begin() as conn:
+                for unit in migrate.units(app.extensions["pamong"]):
+                    if unit.name == "remuneration":
+                        command.downgrade(migrate._config(unit, conn), FIRST)
+        finally:
+            engine.dispose()
+        assert not any(ADDED[t] & cols for t, cols in _columns(app).items())
+        migrate.upgrade(app)
+        assert all(ADDED[t] <= cols for t, cols in _columns(app).items())
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
