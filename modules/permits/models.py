@@ -105,3 +105,22 @@ class Event(TenantOwned, db.Model):
     oss_code: Mapped[str] = mapped_column(String(4), default="")
     actor: Mapped[str] = mapped_column(String(254), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReconciliationAlert(TenantOwned, db.Model):
+    """What the reconciliation alert (``reconciliation.alert``) last told the finance officers about
+    one permit type and local month (``"YYYY-MM"``): the two sums it saw disagree, when it told them,
+    and when they agreed again (``resolved_at``; a later disagreement is told anew). A mismatch is
+    told once: the job tells again only when its sums change."""
+
+    __tablename__ = "permits_reconciliation_alerts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "type_code", "month", name="uq_permits_reconciliation_alerts_tenant_key"),
+    )
+
+    type_code: Mapped[str] = mapped_column(String(24))
+    month: Mapped[str] = mapped_column(String(7))
+    collected: Mapped[int] = mapped_column(BigInteger)   # rupiah on the ledger
+    billed: Mapped[int] = mapped_column(BigInteger)      # rupiah of the paid applications
+    notified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
