@@ -124,3 +124,19 @@ class ReconciliationAlert(TenantOwned, db.Model):
     billed: Mapped[int] = mapped_column(BigInteger)      # rupiah of the paid applications
     notified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NameWord(TenantOwned, db.Model):
+    """One word of an application's applicant name (``kind`` ``a``) or business name (``b``),
+    case-folded (``names.words``): the name search finds applications whose words start with each
+    word asked for, by a range over the index ``(tenant_id, word)``. A range of text comparisons
+    is LEAKPROOF in PostgreSQL, so it is an index condition under Row Level Security, which
+    ``ILIKE`` is not (migration 6b2d9e4f1c83). On PostgreSQL the column is ``COLLATE "C"``, so the
+    range is a prefix by code point, as SQLite's BINARY order is."""
+
+    __tablename__ = "permits_name_words"
+    __table_args__ = (Index("ix_permits_name_words_tenant_word", "tenant_id", "word", "kind", "application_id"),)
+
+    application_id: Mapped[int] = tenant_ref("permits_applications", ondelete="CASCADE")
+    kind: Mapped[str] = mapped_column(String(1))
+    word: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"))
