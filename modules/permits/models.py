@@ -135,7 +135,8 @@ class NameWord(TenantOwned, db.Model):
     range is a prefix by code point, as SQLite's BINARY order is."""
 
     __tablename__ = "permits_name_words"
-    __table_args__ = (Index("ix_permits_name_words_tenant_word", "tenant_id", "word", "kind", "application_id"),)
+    __table_args__ = (Index("ix_permits_name_words_tenant_word", "tenant_id", "word", "kind", "application_id"),
+                      Index("ix_permits_name_words_tenant_app", "tenant_id", "application_id"))  # rewriting one's words
 
     application_id: Mapped[int] = tenant_ref("permits_applications", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(1))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, false
+from sqlalchemy import and_, any_, false, func, intersect
 
 from core.kit import db, tenant_scope
 
@@ -56,12 +56,14 @@ def matching(q: str, kinds: tuple[str, ...] = (APPLICANT, BUSINESS)):
     terms = words(q)[:MAX_TERMS]
     if not terms:
         return false()
-    conditions = []
-    for term in terms:
-        found = db.select(NameWord.application_id).where(
-            NameWord.word >= term, NameWord.word < _after(term), NameWord.kind.in_(kinds))
-        conditions.append(Application.id.in_(found))
-    return and_(*conditions)
+    found = [db.select(NameWord.application_id).where(
+        NameWord.word >= term, NameWord.word < _after(term), NameWord.kind.in_(kinds)) for term in terms]
+    if db.session.get_bind().dialect.name == "postgresql":
+        # the ids matching every word (INTERSECT), as one array: looked up by the key (tenant_id, id),
+        # not a hash join over the tenant's applications (two ``= ANY`` would probe their product)
+        ids = found[0] if len(found) == 1 else intersect(*found)
+        return Application.id == any_(func.array(ids.scalar_subquery()))
+    return and_(*(Application.id.in_(f) for f in found))
 
 
 def reindex_tenant(tenant) -> int:

@@ -14,11 +14,17 @@ applications in one tenant (PostgreSQL, this repository's ``bench/permits.py`` r
   3.5 ms. Only a role that bypasses RLS used them, while every draft saved paid to update them.
 
 Instead ``permits_name_words`` holds each application's names as case-folded words (``kind`` ``a``
-applicant, ``b`` business), indexed ``(tenant_id, word, kind, application_id)``; a search asks that
+applicant, ``b`` business), indexed ``(tenant_id, word, kind, application_id)`` (and by application,
+for rewriting an application's words); a search asks that
 every word given starts a word of the names: ``word >= 'besse' AND word < 'bessf'``, whose
 operators (``text_ge``, ``text_lt``) are LEAKPROOF, so the range is an index condition under RLS
 (``modules/permits/names.py``). On PostgreSQL ``word`` is ``COLLATE "C"`` (a prefix range by code
-point, as SQLite's BINARY order). The words of the applications already stored are written here,
+point, as SQLite's BINARY order), and the ids matching every word (``INTERSECT``) are given as one
+array, so the applications are read by their key ``(tenant_id, id)``. The same EXPLAIN ANALYZE, same
+rows, as the app's role under RLS: "Besse Tenri" 13 ms (an index-only scan of the words, then
+``Index Scan using pk_permits_applications``, ``id = ANY ($0)``), "Mallarangeng" 33 ms. A word that
+starts most names (the bench's "Usaha" in every business name) costs its matches: the register's
+"Usaha Baso" took 73 ms, against 12 ms for the ILIKE over the 10,000 issued permits. The words of the applications already stored are written here,
 one tenant at a time (each in its own ``pamong.tenant_ids`` scope, as Row Level Security asks).
 
 Revision ID: 6b2d9e4f1c83
@@ -60,6 +66,7 @@ def upgrade():
     )
     op.create_index("ix_permits_name_words_tenant_word", "permits_name_words",
                     ["tenant_id", "word", "kind", "application_id"])
+    op.create_index("ix_permits_name_words_tenant_app", "permits_name_words", ["tenant_id", "application_id"])
     if postgres:
         op.execute("DROP INDEX IF EXISTS ix_permits_applications_applicant_name_trgm")
         op.execute("DROP INDEX IF EXISTS ix_permits_applications_business_name_trgm")
@@ -94,5 +101,6 @@ def downgrade():
                    "USING gin (applicant_name gin_trgm_ops)")
         op.execute("CREATE INDEX IF NOT EXISTS ix_permits_applications_business_name_trgm ON permits_applications "
                    "USING gin (business_name gin_trgm_ops)")
+    op.drop_index("ix_permits_name_words_tenant_app", table_name="permits_name_words")
     op.drop_index("ix_permits_name_words_tenant_word", table_name="permits_name_words")
     op.drop_table("permits_name_words")
