@@ -77,3 +77,14 @@ def test_the_app_role_can_use_the_words_index_under_row_level_security(app, tena
         db.session.rollback()
     assert "ix_permits_name_words_tenant_word" in plan, plan
     assert "Index Cond: ((tenant_id = " in plan and "(word >= 'besse'" in plan, plan
+
+
+def test_rows_written_in_bulk_get_their_words_from_reindex(app_ctx, tenant, people, actor):
+    besse = submitted(tenant, actor(people["citizen"]), "Besse Tenri")
+    with tenant_scope(tenant):
+        db.session.execute(db.delete(names.NameWord))    # as rows inserted without the service
+    db.session.commit()
+    assert refs(queries.queue(tenant, q="besse")) == []
+    assert names.reindex_tenant(tenant) == 1
+    db.session.commit()
+    assert refs(queries.queue(tenant, q="besse")) == [besse.reference]
