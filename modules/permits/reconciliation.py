@@ -6,7 +6,7 @@
 - ``alert``: the scheduled check (``jobs.permits_reconciliation_alert``, every hour). Each
   disagreement of a type and month is told once to the tenant's finance officers (the holders of
   the position named by the ``finance_position`` setting, e.g. the bendahara penerimaan; without
-  one, the tenant's admins) through the core outbox, and audited (``permits.reconciliation_alert``).
+  one, or while nobody holds it, the tenant's admins) through the core outbox, and audited (``permits.reconciliation_alert``).
   It is told again only when its sums change, or when it comes back after the two sides agreed
   (``permits.reconciliation_resolved``, audited, nobody told). What was told is kept in
   ``ReconciliationAlert``, one row per type and month.
@@ -45,9 +45,10 @@ def rows(tenant, names: dict[str, str]) -> list[dict]:
 
 def finance_officers(tenant) -> list:
     """Who is told of a disagreement: the holders of the ``finance_position`` setting's position
-    today (acting holders included), else the tenant's admins."""
+    today (acting holders included); the tenant's admins when none is set or nobody holds it today
+    (a vacant post must not swallow the alert)."""
     position = module_settings(tenant, NAME).get("finance_position") or ""
-    return holders_of(tenant, position) if position else members_of(tenant, "admin")
+    return (holders_of(tenant, position) if position else []) or members_of(tenant, "admin")
 
 
 def _rupiah(amount: int) -> str:

@@ -120,6 +120,7 @@ def test_the_holders_of_the_finance_position_are_told_and_the_job_runs_every_ten
     people = {"citizen": create_user(tenant, "citizen"), "officer": create_user(tenant, "officer", agency="DPM"),
               "admin": create_user(tenant, "admin"), "treasurer": create_user(tenant, "officer", agency="DPM")}
     with app.app_context():
+        assert reconciliation.finance_officers(tenant)[0].email == people["admin"]   # vacant: the admins
         assign_holder(tenant, find_position(tenant, "BPEN-DPM"), people["treasurer"], user_actor(people["admin"], tenant))
         with pytest.raises(ValidationError) as refused:
             check_settings(tenant, {"types": [REKLAME], "finance_position": "NOPE"})
