@@ -59,7 +59,9 @@ def permissions():
 @hookimpl
 def api_scopes():
     return [{"name": "permits:read", "description": _l("Read permit applications (JSON API)")},
-            {"name": "permits:status", "description": _l("Suspend, reinstate or revoke issued permits (JSON API)")}]
+            {"name": "permits:status", "description": _l("Suspend, reinstate or revoke issued permits (JSON API)")},
+            {"name": "permits:reconciliation",
+             "description": _l("Read the retribution reconciliation with the ledger (JSON API)")}]
 
 
 @hookimpl

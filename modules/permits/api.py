@@ -16,6 +16,11 @@
   change is audited under the token's name. Errors: 404 ``not_found`` (no issued permit with that
   number in this tenant), 400 ``bad_request`` (the body), ``reason_required``, ``not_valid`` (only a
   valid permit is suspended), ``not_suspended`` (only a suspended one is lifted), ``already_revoked``.
+- ``GET /reconciliation``: the retribution per permit type and local month, the paid applications
+  against what the core ledger collected (``reconciliation.rows``, as the reconciliation page shows;
+  scope ``permits:reconciliation``). Query: ``month`` (``YYYY-MM``), ``type`` (a permit type's
+  code), ``disagreements=true`` (only the rows that disagree). Errors: 400 ``invalid_month``,
+  ``unknown_type`` or ``invalid_parameter``.
 """
 from __future__ import annotations
 
@@ -29,8 +34,9 @@ from core.kit import (
     signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
 )
 
-from . import issuance, oss, payments
+from . import issuance, oss, payments, reconciliation
 from .models import Application
+from .settings import permit_types
 
 api = Blueprint("permits_api", __name__)
 
@@ -142,3 +148,51 @@ def permit_status():
                   "reason": found.permit_status_reason, "oss_code": oss.code_of(found),
                   "changed_at": found.permit_status_at and found.permit_status_at.isoformat()}
     return jsonify(result), 200
+
+
+class ReconciliationQuery(ApiModel):
+    month: str = Field("", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$", description="Only this local month, YYYY-MM")
+    type: str = Field("", max_length=24, description="Only this permit type's code")
+    disagreements: bool = Field(False, description="true: only the rows that disagree")
+    error_codes: ClassVar = {"month": "invalid_month", "type": "unknown_type", "*": "invalid_parameter"}
+
+
+class ReconciliationRow(ApiOutput):
+    month: str = Field(description="The tenant's local month, YYYY-MM")
+    type_code: str
+    type_name: str = Field(description="The type's name in the tenant's first language")
+    billed: int = Field(description="Rupiah: the fees of the applications paid in the month")
+    collected: int = Field(description="Rupiah: what the core ledger collected into the type's revenue account")
+    difference: int = Field(description="collected - billed (rupiah; negative when the ledger has less)")
+    agrees: bool
+
+
+class Reconciliation(ApiOutput):
+    reconciles: bool = Field(description="true when no row disagrees (of the rows asked for)")
+    disagreements: int = Field(description="How many of the rows disagree")
+    rows: list[ReconciliationRow] = Field(description="Newest month first, then by type code")
+
+
+@api.route("/reconciliation")
+@api_scope("permits:reconciliation")
+@operation("The retribution per permit type and month against the ledger", query=ReconciliationQuery,
+           response=Reconciliation, errors={400: "invalid_month, unknown_type or invalid_parameter"},
+           description="The paid applications' fees against the transfers the core ledger collected into each "
+                       "type's revenue account, per the tenant's local month (issue 15.4). A row that disagrees "
+                       "means a payment or a ledger transfer changed outside the module; the finance officers "
+                       "are also told of each by the hourly reconciliation alert.")
+def reconciliation_api():
+    query = g.api_query
+    types = permit_types(g.tenant)
+    names = {t.code: t.name_id for t in types}
+    rows = reconciliation.rows(g.tenant, names)
+    if query.type:
+        if query.type not in names and not any(r["type_code"] == query.type for r in rows):
+            return api_error("unknown_type", f"type: no permit type '{query.type}' in this tenant", 400)
+        rows = [r for r in rows if r["type_code"] == query.type]
+    if query.month:
+        rows = [r for r in rows if r["month"] == query.month]
+    if query.disagreements:
+        rows = [r for r in rows if not r["agrees"]]
+    wrong = sum(1 for r in rows if not r["agrees"])
+    return jsonify(reconciles=wrong == 0, disagreements=wrong, rows=rows)

@@ -105,3 +105,39 @@ class Event(TenantOwned, db.Model):
     oss_code: Mapped[str] = mapped_column(String(4), default="")
     actor: Mapped[str] = mapped_column(String(254), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReconciliationAlert(TenantOwned, db.Model):
+    """What the reconciliation alert (``reconciliation.alert``) last told the finance officers about
+    one permit type and local month (``"YYYY-MM"``): the two sums it saw disagree, when it told them,
+    and when they agreed again (``resolved_at``; a later disagreement is told anew). A mismatch is
+    told once: the job tells again only when its sums change."""
+
+    __tablename__ = "permits_reconciliation_alerts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "type_code", "month", name="uq_permits_reconciliation_alerts_tenant_key"),
+    )
+
+    type_code: Mapped[str] = mapped_column(String(24))
+    month: Mapped[str] = mapped_column(String(7))
+    collected: Mapped[int] = mapped_column(BigInteger)   # rupiah on the ledger
+    billed: Mapped[int] = mapped_column(BigInteger)      # rupiah of the paid applications
+    notified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NameWord(TenantOwned, db.Model):
+    """One word of an application's applicant name (``kind`` ``a``) or business name (``b``),
+    case-folded (``names.words``): the name search finds applications whose words start with each
+    word asked for, by a range over the index ``(tenant_id, word)``. A range of text comparisons
+    is LEAKPROOF in PostgreSQL, so it is an index condition under Row Level Security, which
+    ``ILIKE`` is not (migration 6b2d9e4f1c83). On PostgreSQL the column is ``COLLATE "C"``, so the
+    range is a prefix by code point, as SQLite's BINARY order is."""
+
+    __tablename__ = "permits_name_words"
+    __table_args__ = (Index("ix_permits_name_words_tenant_word", "tenant_id", "word", "kind", "application_id"),
+                      Index("ix_permits_name_words_tenant_app", "tenant_id", "application_id"))  # rewriting one's words
+
+    application_id: Mapped[int] = tenant_ref("permits_applications", ondelete="CASCADE")
+    kind: Mapped[str] = mapped_column(String(1))
+    word: Mapped[str] = mapped_column(String(64).with_variant(String(64, collation="C"), "postgresql"))

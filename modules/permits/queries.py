@@ -10,6 +10,7 @@ from sqlalchemy import false, or_
 
 from core.kit import IdentityError, db, identity_lookup, tenant_scope, utcnow
 
+from . import names
 from .models import ISSUED, OPEN, SUBMITTED, Application
 
 PER_PAGE = 25
@@ -27,14 +28,10 @@ def _page(query, page: int, per_page: int) -> Page:
     return Page(rows[:per_page], page, len(rows) > per_page)
 
 
-def _like(q: str) -> str:
-    """``q`` as a LIKE pattern matching it anywhere, its own ``%``, ``_`` and ``\\`` taken literally."""
-    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _search(query, q: str):
     """A number with '/' is a reference or permit number (exact, by their unique keys); 13 or 16
-    digits a NIB or NIK (by its keyed hash); anything else part of the applicant's or business name."""
+    digits a NIB or NIK (by its keyed hash); anything else words that start words of the applicant's
+    or business name (``names.matching``: indexed under Row Level Security)."""
     q = " ".join((q or "").split())[:100]
     if not q:
         return query
@@ -49,8 +46,7 @@ def _search(query, q: str):
             except IdentityError:
                 pass
         return query.where(or_(*terms)) if terms else query.where(false())
-    return query.where(or_(Application.applicant_name.ilike(_like(q), escape="\\"),
-                           Application.business_name.ilike(_like(q), escape="\\")))
+    return query.where(names.matching(q))
 
 
 def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False, q: str = "",
@@ -77,13 +73,13 @@ def mine(tenant, user_id: int) -> list[Application]:
 
 
 def register(tenant, page: int = 1, q: str = "", type_code: str = "", per_page: int = PER_PAGE) -> Page:
-    """Issued permits, newest first; ``q`` finds a permit number or a business name."""
+    """Issued permits, newest first; ``q`` finds a permit number or words of a business name (never
+    the applicant's: the register shows no personal data)."""
     with tenant_scope(tenant):
         query = db.select(Application).where(Application.status == ISSUED)
         if type_code:
             query = query.where(Application.type_code == type_code)
         q = " ".join((q or "").split())[:100]
         if q:
-            query = query.where(or_(Application.permit_number == q,
-                                    Application.business_name.ilike(_like(q), escape="\\")))
+            query = query.where(or_(Application.permit_number == q, names.matching(q, (names.BUSINESS,))))
         return _page(query.order_by(Application.issued_at.desc(), Application.id.desc()), page, per_page)

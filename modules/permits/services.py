@@ -21,7 +21,7 @@ from core.kit import (
     contact_of, module_settings, normalise_phone, notify, sla, storage, tenant_scope, utcnow,
 )
 
-from . import oss
+from . import names, oss
 from .models import (
     APPROVED, DRAFT, REJECTED, RETURNED, SUBMITTED, Application, Event, Upload,
 )
@@ -150,6 +150,7 @@ def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, app
         if application is None:
             db.session.add(app_)
         db.session.flush()
+        names.index(app_)   # the name search's words (names.py)
         if application is None:
             log(tenant, actor, app_, "draft", code="")
     return app_

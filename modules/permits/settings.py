@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.kit import ValidationError, approvals, check_number_pattern, module_settings, number_pattern_setting
+from core.kit import (
+    ValidationError, approvals, check_number_pattern, find_position, module_settings, number_pattern_setting,
+)
 
 from . import fees
 
@@ -78,6 +80,8 @@ SCHEMA = {
         "max_upload_kb": {"x-label": {"id": "Ukuran unggahan paling besar (KB)", "en": "Largest upload (KB)"}, "type": "integer", "minimum": 16, "maximum": 20480, "default": 2048},
         "payment_secret": {"x-label": {"id": "Rahasia callback pembayaran", "en": "Payment callback secret"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 200, "default": "", "secret": True,
                            "description": "Shared secret of the payment provider's callback (env:NAME)"},
+        "finance_position": {"x-label": {"id": "Jabatan petugas keuangan", "en": "Finance officers' position"}, "x-help": {"id": "Kode jabatan (mis. bendahara penerimaan) yang diberi tahu bila retribusi tidak cocok dengan buku besar; kosong: admin.", "en": "Code of the position (e.g. the receipts treasurer) told when the retribution does not reconcile with the ledger; empty: the admins."}, "type": "string", "maxLength": 40, "default": "",
+                             "description": "Position whose holders get the reconciliation alerts (empty: the admins)"},
         "types": {"x-label": {"id": "Jenis izin", "en": "Permit types"}, "type": "array", "default": [], "items": PERMIT_TYPE},
     },
 }
@@ -144,6 +148,10 @@ def check_settings(tenant, settings: dict) -> None:
     of the type, the number pattern, a document requirement names its file types, every stage names
     exactly one of position/role and the position or agency exists (core approvals)."""
     base = f"modules.{NAME}.settings"
+    position = settings.get("finance_position") or ""
+    if position and find_position(tenant, position) is None:
+        raise ValidationError(f"no active position '{position}' in this tenant", where=f"{base}.finance_position",
+                              code="unknown_position")
     seen = set()
     for i, raw in enumerate(settings.get("types") or []):
         where = f"{base}.types[{i}]"

@@ -12,7 +12,7 @@ from flask import Response, g, render_template
 
 from core.kit import clean_text, requires
 
-from . import payments
+from . import reconciliation as reconciling
 from .settings import permit_types
 from .views import locale, pages
 
@@ -20,18 +20,8 @@ COLUMNS = ("month", "type_code", "type_name", "billed", "collected", "difference
 
 
 def reconciliation_rows(tenant, names: dict[str, str]) -> list[dict]:
-    """One row per ``(month, type)`` seen on either side, newest month first: ``{"month": "YYYY-MM",
-    "type_code", "type_name", "billed", "collected", "difference" (collected − billed, rupiah),
-    "agrees": bool}``."""
-    billed, collected = payments.billed(tenant), payments.collected(tenant)
-    keys = sorted(set(billed) | set(collected), key=lambda k: (k[1], k[0]))
-    keys.sort(key=lambda k: k[1], reverse=True)
-    rows = []
-    for code, month in keys:
-        b, c = billed.get((code, month), 0), collected.get((code, month), 0)
-        rows.append({"month": month, "type_code": code, "type_name": names.get(code, code), "billed": b,
-                     "collected": c, "difference": c - b, "agrees": b == c})
-    return rows
+    """The table's rows (``reconciliation.rows``)."""
+    return reconciling.rows(tenant, names)
 
 
 def _safe(value) -> str:

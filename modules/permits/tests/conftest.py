@@ -89,3 +89,59 @@ def jpeg() -> bytes:
 def pdf() -> bytes:
     return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+REKLAME = {
+    "code": "REK", "name_id": "Izin Reklame", "name_en": "Billboard permit", "legal_basis": "Perda 2/2026",
+    "sla_days": 3, "fee": "per_unit 15000 * luas_m2 min 100000",
+    "requirements": [{"code": "luas_m2", "label_id": "Luas (m²)", "label_en": "Area (m²)", "kind": "field",
+                      "number": True}],
+    "stages": [{"label_id": "Verifikasi", "label_en": "Verification", "role": "officer", "unit": "DPM"}],
+}
+
+
+def invoice(tenant, citizen, officer, type_code: str, area: int):
+    """An application of a one-stage type (``REKLAME``'s shape) drafted by ``citizen`` and approved
+    by ``officer``: invoiced. Returns ``(application, payment code)`` (inside an app context)."""
+    from core.kit import tenant_scope
+
+    from .. import services
+
+    application = services.save_draft(tenant, citizen, type_code, {"name": "Andi", "nik": NIK},
+                                      {"luas_m2": str(area)})
+    services.submit(tenant, citizen, application.id)
+    services.approve_stage(tenant, officer, application.id, 0)
+    with tenant_scope(tenant):
+        return application, application.payment_code
+
+
+def pay(tenant, citizen, officer, type_code: str, area: int, amount: int, reference: str = ""):
+    """``invoice`` then its payment of ``amount`` rupiah recorded by ``officer``: the application."""
+    from .. import payments
+
+    application, code = invoice(tenant, citizen, officer, type_code, area)
+    payments.record_payment(tenant, officer, code, amount, reference)
+    return application
+
+
+MONTH = "2026-03"   # the frozen clock's month in Makassar
+
+
+def user_actor(email, tenant):
+    """The ``Actor`` of the account ``email`` in ``tenant`` (inside an app context)."""
+    return Actor.for_user(db.session.execute(db.select(User).where(User.email == email)).scalar_one(), tenant)
+
+
+@pytest.fixture
+def office(app, create_tenant, create_user, frozen_clock):
+    """A tenant with one billboard type and one paid billboard permit of Rp 150.000 (10 m²) in March
+    2026: ``(tenant, {"citizen", "officer", "admin": e-mail}, application id)``."""
+    tenant = create_tenant(modules={"permits": {"types": [REKLAME], "payment_secret": "rahasia"}},
+                           agencies=AGENCIES)
+    people = {"citizen": create_user(tenant, "citizen"), "officer": create_user(tenant, "officer", agency="DPM"),
+              "admin": create_user(tenant, "admin")}
+    with app.app_context():
+        citizen, officer = (user_actor(people[k], tenant) for k in ("citizen", "officer"))
+        application_id = pay(tenant, citizen, officer, "REK", 10, 150_000, "KAS-1").id
+        db.session.commit()
+    return tenant, people, application_id

@@ -33,6 +33,7 @@ def test_postgres_hides_the_rows_from_sql_without_a_tenant(app_ctx, tenant, peop
 
 def test_the_tables_hold_the_tenant_keys(app_ctx):
     tables = {table for table in db.metadata.tables if table.startswith("permits_")}
-    assert tables == {"permits_applications", "permits_uploads", "permits_events"}
+    assert tables == {"permits_applications", "permits_uploads", "permits_events", "permits_reconciliation_alerts",
+                      "permits_name_words"}
     with db.engine.connect() as conn:
         assert key_violations(conn, tables=tables) == []

@@ -13,18 +13,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from core.kit import db, tenant_scope
 
-from .. import payments, services
-from .conftest import AGENCIES, NIK, SETTINGS
+from .. import payments
+from .conftest import AGENCIES, REKLAME, SETTINGS, invoice, pay
 
 ZONE = ZoneInfo("Asia/Makassar")
 START = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
-REKLAME = {
-    "code": "REK", "name_id": "Izin Reklame", "name_en": "Billboard permit", "legal_basis": "Perda 2/2026",
-    "sla_days": 3, "fee": "per_unit 15000 * luas_m2 min 100000",
-    "requirements": [{"code": "luas_m2", "label_id": "Luas (m²)", "label_en": "Area (m²)", "kind": "field",
-                      "number": True}],
-    "stages": [{"label_id": "Verifikasi", "label_en": "Verification", "role": "officer", "unit": "DPM"}],
-}
 KIOS = {**REKLAME, "code": "KIOS", "name_id": "Izin Kios", "name_en": "Kiosk permit",
         "fee": "table luas_m2 10:50000 50:200000 *:400000"}
 
@@ -55,13 +48,9 @@ def test_collected_reconciles_with_the_paid_applications(app_ctx, shop, actor, f
     for code, area, hours, paid in applications:
         at = START + timedelta(hours=hours)
         frozen_clock.set(at)
-        application = services.save_draft(tenant, citizen, code, {"name": "Andi", "nik": NIK},
-                                          {"luas_m2": str(area)})
-        services.submit(tenant, citizen, application.id)
-        services.approve_stage(tenant, officer, application.id, 0)
+        application, pay_code = invoice(tenant, citizen, officer, code, area)
         with tenant_scope(tenant):
             assert application.fee_amount == fee_of(code, area)
-            pay_code = application.payment_code
         if paid:
             payments.record_payment(tenant, officer, pay_code, fee_of(code, area), "counter")
             payments.record_payment(tenant, officer, pay_code, fee_of(code, area), "callback")  # again: once
@@ -76,10 +65,7 @@ def test_a_difference_is_named_by_type_and_month(app_ctx, shop, actor, frozen_cl
     tenant, citizen_email, officer_email = shop
     citizen, officer = actor(citizen_email), actor(officer_email)
     frozen_clock.set(START)
-    application = services.save_draft(tenant, citizen, "REK", {"name": "Andi", "nik": NIK}, {"luas_m2": "10"})
-    services.submit(tenant, citizen, application.id)
-    services.approve_stage(tenant, officer, application.id, 0)
-    payments.record_payment(tenant, officer, application.payment_code, 150_000)
+    application = pay(tenant, citizen, officer, "REK", 10, 150_000)
     with tenant_scope(tenant):
         application.fee_amount = 140_000   # a row changed behind the module's back
         db.session.flush()

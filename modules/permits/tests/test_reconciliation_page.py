@@ -9,44 +9,13 @@ import io
 
 import pytest
 
-from core.kit import Actor, User, db, ledger, tenant_scope
+from core.kit import db, ledger, tenant_scope
 
-from .. import payments, services
+from .. import payments
 from ..models import Application
 from ..views_finance import _safe
-from .conftest import AGENCIES, NIK
+from .conftest import MONTH, user_actor as _actor
 
-REKLAME = {
-    "code": "REK", "name_id": "Izin Reklame", "name_en": "Billboard permit", "legal_basis": "Perda 2/2026",
-    "sla_days": 3, "fee": "per_unit 15000 * luas_m2 min 100000",
-    "requirements": [{"code": "luas_m2", "label_id": "Luas (m²)", "label_en": "Area (m²)", "kind": "field",
-                      "number": True}],
-    "stages": [{"label_id": "Verifikasi", "label_en": "Verification", "role": "officer", "unit": "DPM"}],
-}
-MONTH = "2026-03"   # the frozen clock's month in Makassar
-
-
-@pytest.fixture
-def office(app, create_tenant, create_user, frozen_clock):
-    """A tenant with one paid billboard permit of Rp 150.000 (10 m²) in March 2026."""
-    tenant = create_tenant(modules={"permits": {"types": [REKLAME], "payment_secret": "rahasia"}},
-                           agencies=AGENCIES)
-    people = {"citizen": create_user(tenant, "citizen"), "officer": create_user(tenant, "officer", agency="DPM"),
-              "admin": create_user(tenant, "admin")}
-    with app.app_context():
-        citizen, officer = (_actor(people[k], tenant) for k in ("citizen", "officer"))
-        application = services.save_draft(tenant, citizen, "REK", {"name": "Andi", "nik": NIK}, {"luas_m2": "10"})
-        services.submit(tenant, citizen, application.id)
-        services.approve_stage(tenant, officer, application.id, 0)
-        with tenant_scope(tenant):
-            code, application_id = application.payment_code, application.id
-        payments.record_payment(tenant, officer, code, 150_000, "KAS-1")
-        db.session.commit()
-    return tenant, people, application_id
-
-
-def _actor(email, tenant):
-    return Actor.for_user(db.session.execute(db.select(User).where(User.email == email)).scalar_one(), tenant)
 
 
 def _csv(response) -> list[list[str]]:
