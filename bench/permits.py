@@ -136,6 +136,7 @@ def write_rows(app, tenant_id: int, citizen_id: int, rows: int) -> float:
                     batch = []
             if batch:
                 db.session.execute(table.insert(), batch)
+            _write_words(db, tenant_id)
             db.session.commit()
         if db.engine.dialect.name == "postgresql":  # as the tables' owner: the app's role may not ANALYZE
             from core import migrate
@@ -143,8 +144,28 @@ def write_rows(app, tenant_id: int, citizen_id: int, rows: int) -> float:
             owner = migrate.owner_engine(app)
             with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE permits_applications")
+                conn.exec_driver_sql("VACUUM ANALYZE permits_name_words")
             owner.dispose()
     return time.perf_counter() - began
+
+
+def _write_words(db, tenant_id: int) -> None:
+    """The name search's words of the rows written in bulk (what ``names.index`` writes for one)."""
+    from modules.permits.models import Application, NameWord
+    from modules.permits.names import APPLICANT, BUSINESS, words
+
+    names = db.session.execute(db.select(Application.id, Application.applicant_name, Application.business_name))
+    batch = []
+    for app_id, applicant, business in names:
+        batch += [{"tenant_id": tenant_id, "application_id": app_id, "kind": APPLICANT, "word": w}
+                  for w in words(applicant)]
+        batch += [{"tenant_id": tenant_id, "application_id": app_id, "kind": BUSINESS, "word": w}
+                  for w in words(business)]
+        if len(batch) >= 10_000:
+            db.session.execute(NameWord.__table__.insert(), batch)
+            batch = []
+    if batch:
+        db.session.execute(NameWord.__table__.insert(), batch)
 
 
 def timed(client, path: str, count: int, deadline: float) -> list[float]:
