@@ -206,6 +206,11 @@ def unique(prefix: str = "t") -> str:
 @pytest.fixture
 def create_tenant(app):
     """``create_tenant(kind="city", parent=None, modules={"name": {...}}, **fields) -> Tenant``"""
+    return tenant_factory(app)
+
+
+def tenant_factory(app):
+    """``create_tenant``'s function, for a fixture of a wider scope (rows that several tests read)."""
     from .extensions import db
     from .tenancy import service
     from .tenancy.schema import parse_tenant

@@ -154,12 +154,24 @@ def _bulk(tenant, count: int) -> None:
         db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/", "/complaints/transparency"])
-def test_hot_pages_run_as_many_statements_with_10_as_with_10000_complaints(app, client, make_tenant, path):
-    small, big = make_tenant(), make_tenant()
+@pytest.fixture(scope="module")
+def small_and_big(app):
+    """Two tenants with 10 and 10,000 complaints, which the tests below only read."""
+    from core.testing import tenant_factory
+
+    from .conftest import AGENCIES, DISTRICTS, SETTINGS
+
+    make = tenant_factory(app)
+    small, big = (make(modules={"complaints": SETTINGS}, agencies=AGENCIES, districts=DISTRICTS) for _ in "sb")
     with app.app_context():
         _bulk(small, 10)
         _bulk(big, 10_000)
+    return small, big
+
+
+@pytest.mark.parametrize("path", ["/", "/complaints/transparency"])
+def test_hot_pages_run_as_many_statements_with_10_as_with_10000_complaints(app, client, small_and_big, path):
+    small, big = small_and_big
     counts = {}
     for tenant in (small, big):
         client.get(f"/t/{tenant.slug}{path}")  # warm the per-process caches
@@ -171,11 +183,9 @@ def test_hot_pages_run_as_many_statements_with_10_as_with_10000_complaints(app, 
     assert "10000" in page or "10.000" in page
 
 
-def test_dashboard_metrics_hook_is_flat(app, make_tenant):
-    small, big = make_tenant(), make_tenant()
+def test_dashboard_metrics_hook_is_flat(app, small_and_big):
+    small, big = small_and_big
     with app.app_context():
-        _bulk(small, 10)
-        _bulk(big, 10_000)
         manager = app.extensions["pamong"]
 
         def metrics(tenant):
