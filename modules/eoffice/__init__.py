@@ -80,11 +80,16 @@ def admin_items(tenant, user):
 
 @hookimpl
 def handle_event(app, tenant, actor, event):
-    """A letter from another tenant (``core.kit.tenant_post``; only that post carries ``from_tenant``)."""
+    """A letter from another tenant, or one of its attachments (``core.kit.tenant_post``; only that
+    post carries ``from_tenant``)."""
     if event.get("name") == "eoffice.letter" and event.get("from_tenant"):
         from .crossing import receive
 
         return receive(tenant, actor, event)
+    if event.get("name") == "eoffice.attachment" and event.get("from_tenant"):
+        from .crossing import receive_attachment
+
+        return receive_attachment(tenant, actor, event)
     return None
 
 
