@@ -73,6 +73,8 @@ def nav_items(tenant, user):
 def admin_items(tenant, user):
     return [{"title": _l("Archive (dossiers and retention)"), "endpoint": f"{NAME}.records",
              "permission": "eoffice.archive"},
+            {"title": _l("E-office letter types and templates"), "endpoint": f"{NAME}.templates",
+             "permission": "core.admin"},
             {"title": _l("E-office figures per agency"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"}] + (
                [{"title": _l("E-office figures of the cities and regencies"), "endpoint": f"{NAME}.cities",
                  "permission": "eoffice.oversee"}] if getattr(tenant, "kind", "") == "province" else [])
