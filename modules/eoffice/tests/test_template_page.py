@@ -17,6 +17,7 @@ def admin(app, client, office, create_user, login):
     tenant, people = office
     email = create_user(tenant, "admin")
     login(client, email, tenant)
+    client.get(f"/t/{tenant.slug}/lang?locale=en")  # the messages below are checked in English
     return tenant, people, email
 
 
@@ -28,7 +29,7 @@ def stored(app, tenant):
 def test_list_create_edit_and_preview(app, client, admin, audit_entries):
     tenant, _, email = admin
     page = client.get(url(tenant, "templates")).get_data(as_text=True)
-    assert 'id="letter-types"' in page and "Nota Dinas" in page and "Surat Keputusan" in page
+    assert 'id="letter-types"' in page and "Internal memo" in page and "Decree" in page  # names in English
 
     new = {"code": "st", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat",
            "template": GOOD}
@@ -89,13 +90,17 @@ def test_bad_fields_come_back_on_the_form(app, client, admin, field, value, mess
     assert "ST" not in stored(app, tenant)
 
 
-def test_an_officer_may_not_open_it_and_english_works(app, client, office, admin, login):
+def test_an_officer_may_not_open_it_and_both_languages_work(app, client, office, admin, login):
     tenant, people, _ = admin
-    client.get(f"/t/{tenant.slug}/lang?locale=en")
     page = client.get(url(tenant, "templates")).get_data(as_text=True)
     assert "Letter types and templates" in page and "Internal memo" in page
     assert "Layout" in client.get(url(tenant, "templates/SB")).get_data(as_text=True)
     assert client.get(url(tenant, "templates/NOPE")).status_code == 404
+    client.get(f"/t/{tenant.slug}/lang?locale=id")
+    refused = client.post(url(tenant, "templates/new"), data={"code": "1X", "name_id": "A", "name_en": "A",
+                                                             "layout": "surat", "do": "save"})
+    assert "Kode terdiri atas huruf kapital" in refused.get_data(as_text=True)
+    assert "Jenis dan templat naskah" in client.get(url(tenant, "templates")).get_data(as_text=True)
     officer = app.test_client()
     login(officer, people.drafter, tenant)
     assert officer.get(url(tenant, "templates")).status_code == 403
