@@ -86,3 +86,18 @@ def test_a_bad_list_of_attachments_is_dropped_not_trusted(receiver):
     receive(tenant, actor, letter_event(listed))
     letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == "999:10")).scalar_one()
     assert letter.origin_attachments == listing()
+
+
+def test_the_largest_attachment_fits_one_post():
+    """A file at the upload limit, base64 in its post's JSON, stays under the core post's limit
+    (why attachments travel one per post: five of them would not fit the letter's)."""
+    import json
+
+    from core.kit import tenant_post
+
+    from ..attachments import MAX_BYTES, MAX_FILES
+
+    data = base64.b64encode(b"%PDF-" + b"\0" * (MAX_BYTES - 5)).decode()
+    body = json.dumps({"n": MAX_FILES, "filename": "x" * 120 + ".pdf", "size": MAX_BYTES, "letter_post": "9" * 40,
+                       "sha256": "0" * 64, "data": data}, separators=(",", ":"))
+    assert len(body) < tenant_post.MAX_BODY < MAX_FILES * len(data)
