@@ -122,6 +122,7 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
             posts.append(sent.id)
         if posts:
             with tenant_scope(tenant):
+                r.attachment_posts = posts
                 audit(tenant, actor, "eoffice.attachment.post", "letter", letter.id,
                       after={"to": r.tenant_slug, "letter_post": message.id, "posts": posts,
                              "files": [{k: e[k] for k in ("filename", "size", "sha256")} for e in listed]})
@@ -130,10 +131,16 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
 
 
 def delivery_states(tenant, recipients) -> dict[int, str]:
-    """``{recipient id: "pending" | "sent" | "failed"}`` for the rows posted to other tenants."""
-    posted = {r.post_id: r.id for r in recipients if r.tenant_slug and r.post_id}
-    states = tenant_post.status(tenant, posted)
-    return {posted[pid]: state for pid, state in states.items()}
+    """``{recipient id: "pending" | "sent" | "failed"}`` for the rows posted to other tenants: the
+    letter's post and its attachments' together (``failed`` if any failed, ``sent`` once all were
+    delivered, else ``pending``)."""
+    posts = {r.id: [r.post_id, *(r.attachment_posts or [])] for r in recipients if r.tenant_slug and r.post_id}
+    states = tenant_post.status(tenant, [pid for ids in posts.values() for pid in ids])
+    out = {}
+    for rid, ids in posts.items():
+        got = [states.get(pid, "pending") for pid in ids]
+        out[rid] = "failed" if "failed" in got else "sent" if all(g == "sent" for g in got) else "pending"
+    return out
 
 
 def _text(payload, key: str, limit: int, required: bool = True) -> str:

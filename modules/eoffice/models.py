@@ -104,6 +104,7 @@ class Recipient(TenantOwned, db.Model):
     read_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     tenant_slug: Mapped[str | None] = mapped_column(String(64))  # another tenant of the deployment
     post_id: Mapped[int | None] = mapped_column(Integer)  # the outbox post that carries it there
+    attachment_posts: Mapped[list | None] = mapped_column(JSON)  # the posts carrying its attachments there
 
 
 class Disposition(TenantOwned, db.Model):

@@ -38,7 +38,8 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
         db.session.commit()  # the post is delivered after this commit (the queue runs at once in tests)
         rows = recipients(city, letter)
         assert [r.tenant_slug for r in rows if r.kind == "to"] == [prov.slug]
-        assert list(delivery_states(city, rows).values()) == ["sent"]
+        assert list(delivery_states(city, rows).values()) == ["sent"]  # the letter and its attachment
+        assert [len(r.attachment_posts) for r in rows if r.tenant_slug] == [1]
         sent_pdf = storage().get(documents.find(city, letter.document_code).storage_key, tenant=city)
         number, verify_url = letter.number, documents.verification_url(city, letter.document_code)
         # the city holds no incoming letter of the province's: only its own

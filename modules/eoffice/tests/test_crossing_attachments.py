@@ -101,3 +101,22 @@ def test_the_largest_attachment_fits_one_post():
     body = json.dumps({"n": MAX_FILES, "filename": "x" * 120 + ".pdf", "size": MAX_BYTES, "letter_post": "9" * 40,
                        "sha256": "0" * 64, "data": data}, separators=(",", ":"))
     assert len(body) < tenant_post.MAX_BODY < MAX_FILES * len(data)
+
+
+def test_the_sender_sees_the_letter_and_its_attachments_delivered_together(monkeypatch):
+    """``delivery_states``: an addressed tenant's letter shows delivered only once its attachments'
+    posts are too; one failed post shows it not delivered."""
+    from types import SimpleNamespace
+
+    from core.kit import tenant_post
+
+    from ..crossing import delivery_states
+
+    states = {1: "sent", 2: "sent", 3: "pending", 4: "sent", 5: "failed", 6: "sent", 7: "sent"}
+    monkeypatch.setattr(tenant_post, "status", lambda tenant, ids: {i: states[i] for i in ids})
+    rows = [SimpleNamespace(id=10, tenant_slug="a", post_id=1, attachment_posts=[2, 3]),
+            SimpleNamespace(id=11, tenant_slug="b", post_id=4, attachment_posts=[5]),
+            SimpleNamespace(id=12, tenant_slug="c", post_id=6, attachment_posts=[7]),
+            SimpleNamespace(id=13, tenant_slug="d", post_id=7, attachment_posts=None),
+            SimpleNamespace(id=14, tenant_slug=None, post_id=None, attachment_posts=None)]  # a unit of the tenant
+    assert delivery_states(None, rows) == {10: "pending", 11: "failed", 12: "sent", 13: "sent"}

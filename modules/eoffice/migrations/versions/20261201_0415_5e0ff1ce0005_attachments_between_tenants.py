@@ -4,7 +4,8 @@ A letter's attachments travel to the receiving tenant as posts of their own, eac
 the letter's list of attachments (``eoffice_letters.origin_attachments``: file name, size and
 SHA-256 as the sender listed them). Every attachment keeps its SHA-256 (``sha256``); one received
 from another tenant keeps the post it came in (``origin_ref``, unique per tenant, so that a post
-delivered twice stores one file).
+delivered twice stores one file). The sender keeps, per addressed tenant, the posts that carry
+the attachments (``eoffice_recipients.attachment_posts``) to show their delivery with the letter's.
 
 Revision ID: 5e0ff1ce0005
 Revises: 5e0ff1ce0004
@@ -26,9 +27,13 @@ def upgrade():
         batch.create_unique_constraint("uq_eoffice_attachments_tenant_origin_ref", ["tenant_id", "origin_ref"])
     with op.batch_alter_table("eoffice_letters") as batch:
         batch.add_column(sa.Column("origin_attachments", sa.JSON(), nullable=True))
+    with op.batch_alter_table("eoffice_recipients") as batch:
+        batch.add_column(sa.Column("attachment_posts", sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("eoffice_recipients") as batch:
+        batch.drop_column("attachment_posts")
     with op.batch_alter_table("eoffice_letters") as batch:
         batch.drop_column("origin_attachments")
     with op.batch_alter_table("eoffice_attachments") as batch:
