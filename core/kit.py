@@ -32,6 +32,7 @@ from .notify import tenant_post  # messages to another tenant of the deployment,
 from .sms.phone import normalise_phone
 from .storage import storage
 from .settings import module_settings
+from .tenancy.service import change_module_settings as _change_module_settings  # wrapped below
 from .tenant_secrets import resolve as tenant_secret
 from .tenancy.models import OrgUnit, Tenant, utcnow
 from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, tenant_scope
@@ -132,4 +133,15 @@ __all__ = [
     "bpjs_error", "fhir_error", "csrf_exempt",
     # a card and its holder's entitlements, from the module that issues the tenant's cards (core/access_cards.py)
     "access_cards",
+    # a module's own admin page writing some of its settings, checked and audited as the admin's form does
+    "change_module_settings",
 ]
+
+
+def change_module_settings(tenant, module: str, changes: dict, actor) -> dict:
+    """A module's own admin page writing some of its settings (``changes``), exactly as the admin's
+    settings form and ``pamong tenant set`` do: validated against its schema, its references and its
+    ``check_settings``, audited with before and after; returns the whole new settings document."""
+    from flask import current_app
+
+    return _change_module_settings(tenant, module, changes, actor, current_app.extensions["pamong"])

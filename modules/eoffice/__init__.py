@@ -73,6 +73,8 @@ def nav_items(tenant, user):
 def admin_items(tenant, user):
     return [{"title": _l("Archive (dossiers and retention)"), "endpoint": f"{NAME}.records",
              "permission": "eoffice.archive"},
+            {"title": _l("E-office letter types and templates"), "endpoint": f"{NAME}.templates",
+             "permission": "core.admin"},
             {"title": _l("E-office figures per agency"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"}] + (
                [{"title": _l("E-office figures of the cities and regencies"), "endpoint": f"{NAME}.cities",
                  "permission": "eoffice.oversee"}] if getattr(tenant, "kind", "") == "province" else [])
@@ -80,11 +82,16 @@ def admin_items(tenant, user):
 
 @hookimpl
 def handle_event(app, tenant, actor, event):
-    """A letter from another tenant (``core.kit.tenant_post``; only that post carries ``from_tenant``)."""
+    """A letter from another tenant, or one of its attachments (``core.kit.tenant_post``; only that
+    post carries ``from_tenant``)."""
     if event.get("name") == "eoffice.letter" and event.get("from_tenant"):
         from .crossing import receive
 
         return receive(tenant, actor, event)
+    if event.get("name") == "eoffice.attachment" and event.get("from_tenant"):
+        from .crossing import receive_attachment
+
+        return receive_attachment(tenant, actor, event)
     return None
 
 

@@ -109,3 +109,9 @@ def records(tenant, only: str = "") -> list[tuple[Dossier, str, int]]:
                                                                     Dossier.code)).scalars())
     out = [(d, state(d, today), counts.get(d.id, 0)) for d in rows]
     return [r for r in out if not only or r[1] == only]
+
+
+def unconfirmed(tenant) -> set[str]:
+    """The classification codes whose retention is a built-in figure the tenant has not confirmed
+    (set from its own JRA): the records unit checks them before a dossier is reviewed."""
+    return {code for code, entry in classifications(tenant).items() if not entry["confirmed"]}

@@ -3,10 +3,12 @@ begin with the PDF header ``%PDF-``, whatever its name or declared type says), a
 of at most ``MAX_BYTES`` each; kept by the core's storage for the tenant."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 from core.kit import NotFound, ValidationError, db, lazy_gettext as _l, storage, tenant_scope
 
+from .labels import escaped
 from .models import Attachment, Letter
 
 MAX_FILES = 5
@@ -25,7 +27,7 @@ def check(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         if len(data) > MAX_BYTES:
             raise ValidationError(_l("An attachment is larger than 5 MB."), where="attachments", code="too_large")
         if not data.lstrip()[:5] == b"%PDF-":
-            raise ValidationError(_l("'%(name)s' is not a PDF file.", name=name), where="attachments", code="not_pdf")
+            raise ValidationError(escaped(_l("'%(name)s' is not a PDF file.", name=name)), where="attachments", code="not_pdf")
         out.append((name, data))
     return out
 
@@ -39,7 +41,8 @@ def attach(tenant, letter: Letter, files: list[tuple[str, bytes]]) -> list[Attac
             for name, data in files:
                 key = storage().put(tenant, data, "application/pdf", filename=name)
                 keys.append(key)
-                row = Attachment(letter_id=letter.id, filename=name, storage_key=key, size=len(data))
+                row = Attachment(letter_id=letter.id, filename=name, storage_key=key, size=len(data),
+                                 sha256=hashlib.sha256(data).hexdigest())
                 db.session.add(row)
                 rows.append(row)
             db.session.flush()
@@ -62,3 +65,18 @@ def read(tenant, letter: Letter, attachment_id: int) -> tuple[Attachment, bytes]
     if row is None:
         raise NotFound("no such attachment", code="attachment_not_found")
     return row, storage().get(row.storage_key, tenant=tenant)
+
+
+def with_data(tenant, letter: Letter) -> list[tuple[Attachment, bytes, str]]:
+    """``[(attachment, data, sha256)]`` of ``letter``, the checksum computed again from the stored
+    bytes: a file whose bytes no longer match the checksum kept at attaching is refused
+    (``ValidationError`` ``attachment_changed``) rather than sent on."""
+    out = []
+    for row in of(tenant, letter):
+        data = storage().get(row.storage_key, tenant=tenant)
+        digest = hashlib.sha256(data).hexdigest()
+        if row.sha256 and row.sha256 != digest:
+            raise ValidationError(escaped(_l("The attachment '%(name)s' was changed in storage after it was attached.",
+                                     name=row.filename)), where="attachments", code="attachment_changed")
+        out.append((row, data, digest))
+    return out

@@ -11,11 +11,29 @@ by the worker to the receiver's modules in the receiver's own scope). Both isola
   disposed there like any letter. A post delivered twice makes one letter (``origin_ref``).
 
 Audited on both sides: ``eoffice.letter.post`` (sender), ``eoffice.letter.receive`` (receiver).
+
+Attachments (lampiran) travel as posts of their own (``eoffice.attachment``, one per file and
+receiver, posted right after the letter: a file of up to 5 MB fits a post's 8 MB of JSON, five of
+them would not fit the letter's), so that:
+
+- the letter's payload lists them (``attachments``: ``n``, file name, size, SHA-256); the receiver
+  keeps that list (``Letter.origin_attachments``) and its letter page says how many have arrived;
+- each attachment post names the letter's post (``letter_post``, ``"<sender id>:<outbox id>"``,
+  which must be the sender's own) and carries the bytes; the receiver (``receive_attachment``)
+  checks them as its own uploads are checked (a PDF, at most 5 MB), recomputes the SHA-256 and
+  compares it, and the size, with the letter's list, then stores the file in its own storage scope;
+- an attachment that arrives before its letter is retried by the outbox (``NotYetArrived`` is not
+  a refusal); one that does not match the list is refused for good (the sender's post fails);
+- a post delivered twice stores one file (``Attachment.origin_ref``, unique per tenant).
+
+Audited on both sides: ``eoffice.attachment.post`` (sender, per receiver, with the posts),
+``eoffice.attachment.receive`` (receiver, with the checksum).
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 
 from core.kit import (
     OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, lazy_gettext as _l, members_of, notify,
@@ -23,10 +41,17 @@ from core.kit import (
 )
 
 from . import richtext
+from .labels import escaped
 from .models import SENT, TO, Letter, Recipient
 
 EVENT = "eoffice.letter"
+ATTACHMENT = "eoffice.attachment"
 NAME = "eoffice"
+
+
+class NotYetArrived(Exception):
+    """An attachment whose letter has not arrived yet: not a refusal (not a ``PamongError``), so the
+    outbox tries the post again later."""
 
 
 def addressee_tenants(tenant, slugs) -> list:
@@ -41,13 +66,13 @@ def addressee_tenants(tenant, slugs) -> list:
         try:
             other = tenant_post.receiver(slug)
         except ValidationError:
-            raise ValidationError(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64]),
+            raise ValidationError(escaped(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64])),
                                   where="to_tenants", code="no_such_tenant") from None
         if other.id == tenant.id:
             raise ValidationError(_l("Address your own agencies as units, not as another government."),
                                   where="to_tenants", code="same_tenant")
         if NAME not in enabled_modules(other):
-            raise ValidationError(_l("%(name)s does not receive official letters through e-office.", name=other.name),
+            raise ValidationError(escaped(_l("%(name)s does not receive official letters through e-office.", name=other.name)),
                                   where="to_tenants", code="not_receiving")
         found.append(other)
     return found
@@ -64,14 +89,20 @@ def choices(tenant) -> list[tuple[str, str]]:
 
 def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) -> list[int]:
     """Post the signed ``letter`` to each recipient row with a ``tenant_slug`` (in the caller's
-    transaction); returns the outbox ids. Audited ``eoffice.letter.post`` per receiver."""
+    transaction), then its attachments, one post each; returns the letters' outbox ids. Audited
+    ``eoffice.letter.post`` per receiver, and ``eoffice.attachment.post`` when it has attachments."""
+    from .attachments import with_data
+
+    files = with_data(tenant, letter)  # checksums recomputed: a file changed in storage is not sent
+    listed = [{"n": n, "filename": row.filename, "size": len(data), "sha256": digest}
+              for n, (row, data, digest) in enumerate(files, 1)]
     payload = {
         "number": letter.number, "subject": letter.subject, "letter_type": letter.letter_type,
         "classification": letter.classification, "security": letter.security, "body_html": letter.body_html,
         "unit_code": letter.unit_code, "unit_name": letter.unit_name, "signer_name": letter.signer_name,
         "signature": list(letter.signature or []), "verify_url": verify_url,
         "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
-        "pdf": base64.b64encode(pdf).decode("ascii"),
+        "pdf": base64.b64encode(pdf).decode("ascii"), "attachments": listed,
     }
     ids = []
     for r in recipients:
@@ -83,15 +114,33 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
             r.post_id = message.id
             audit(tenant, actor, "eoffice.letter.post", "letter", letter.id,
                   after={"to": r.tenant_slug, "number": letter.number, "post": message.id})
+        posts = []
+        for entry, (row, data, _) in zip(listed, files):
+            sent = tenant_post.post(tenant, r.tenant_slug, ATTACHMENT, {
+                **entry, "letter_post": f"{tenant.id}:{message.id}", "data": base64.b64encode(data).decode("ascii"),
+            }, ref=f"eoffice:{letter.id}:attachment:{row.id}")
+            posts.append(sent.id)
+        if posts:
+            with tenant_scope(tenant):
+                r.attachment_posts = posts
+                audit(tenant, actor, "eoffice.attachment.post", "letter", letter.id,
+                      after={"to": r.tenant_slug, "letter_post": message.id, "posts": posts,
+                             "files": [{k: e[k] for k in ("filename", "size", "sha256")} for e in listed]})
         ids.append(message.id)
     return ids
 
 
 def delivery_states(tenant, recipients) -> dict[int, str]:
-    """``{recipient id: "pending" | "sent" | "failed"}`` for the rows posted to other tenants."""
-    posted = {r.post_id: r.id for r in recipients if r.tenant_slug and r.post_id}
-    states = tenant_post.status(tenant, posted)
-    return {posted[pid]: state for pid, state in states.items()}
+    """``{recipient id: "pending" | "sent" | "failed"}`` for the rows posted to other tenants: the
+    letter's post and its attachments' together (``failed`` if any failed, ``sent`` once all were
+    delivered, else ``pending``)."""
+    posts = {r.id: [r.post_id, *(r.attachment_posts or [])] for r in recipients if r.tenant_slug and r.post_id}
+    states = tenant_post.status(tenant, [pid for ids in posts.values() for pid in ids])
+    out = {}
+    for rid, ids in posts.items():
+        got = [states.get(pid, "pending") for pid in ids]
+        out[rid] = "failed" if "failed" in got else "sent" if all(g == "sent" for g in got) else "pending"
+    return out
 
 
 def _text(payload, key: str, limit: int, required: bool = True) -> str:
@@ -137,6 +186,7 @@ def receive(tenant, actor, event) -> dict:
     security = payload.get("security") if payload.get("security") in SECURITY else "biasa"
     signature = [" ".join(str(s).split())[:200] for s in payload.get("signature") or [] if isinstance(s, str)][:6]
     verify = _text(payload, "verify_url", 300, required=False)
+    listed = _listed(payload.get("attachments"))
     unit = _receiving_unit(tenant, settings_of(tenant))
     sender = f"{_text(payload, 'unit_name', 120, required=False)} · {origin['name']}".strip(" ·")[:200]
     from core.kit import storage
@@ -152,7 +202,8 @@ def receive(tenant, actor, event) -> dict:
                                                                                       required=False),
             signature=signature, sent_at=now, updated_at=now, origin_tenant=origin["slug"][:64],
             origin_name=sender, origin_number=number, origin_ref=ref, origin_pdf_key=key,
-            origin_verify_url=verify if verify.startswith(("https://", "http://")) else None)
+            origin_verify_url=verify if verify.startswith(("https://", "http://")) else None,
+            origin_attachments=listed or None)
         db.session.add(letter)
         db.session.flush()
         db.session.add(Recipient(letter_id=letter.id, kind=TO, unit_code=unit.code, name=unit.name))
@@ -160,7 +211,8 @@ def receive(tenant, actor, event) -> dict:
 
         timeline(tenant, letter, actor, "received", f"{number} · {sender}")
         audit(tenant, actor, "eoffice.letter.receive", "letter", letter.id,
-              after={"from": origin["slug"], "number": number, "subject": subject, "unit": unit.code, "post": ref})
+              after={"from": origin["slug"], "number": number, "subject": subject, "unit": unit.code, "post": ref,
+                     "attachments": len(listed)})
         for person in members_of(tenant, "officer", unit.id):
             if person.email:
                 notify(tenant, "email", person.email,
@@ -168,3 +220,80 @@ def receive(tenant, actor, event) -> dict:
                        subject=f"Naskah dinas masuk: {number}", ref=f"eoffice:{letter.id}")
         db.session.flush()
     return {"accepted": "received"}
+
+
+SHA256 = frozenset("0123456789abcdef")
+
+
+def _listed(raw) -> list[dict]:
+    """The letter's list of attachments as the receiver keeps it (at most ``attachments.MAX_FILES``
+    well-formed entries; anything else in it is dropped)."""
+    from .attachments import MAX_BYTES, MAX_FILES
+
+    out = []
+    for entry in raw if isinstance(raw, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        n, size, digest = entry.get("n"), entry.get("size"), str(entry.get("sha256") or "")
+        if not (isinstance(n, int) and isinstance(size, int) and 0 < size <= MAX_BYTES and len(digest) == 64
+                and set(digest) <= SHA256 and n not in [e["n"] for e in out]):
+            continue
+        out.append({"n": n, "filename": _text(entry, "filename", 120, required=False) or f"lampiran-{n}.pdf",
+                    "size": size, "sha256": digest})
+    return out[:MAX_FILES]
+
+
+def _refuse(message: str, where: str = "attachment", code: str = "bad_attachment"):
+    return ValidationError(message, where=where, code=code)
+
+
+def receive_attachment(tenant, actor, event) -> dict:
+    """The receiving tenant's side of ``eoffice.attachment``: the file stored in its own storage
+    scope and added to its incoming letter, once. Returns ``{"accepted": "attached"}``.
+
+    Refused for good (``ValidationError``, the post fails): ``bad_attachment`` (it names no letter
+    of its sender, or one that did not list it), ``not_pdf`` / ``too_large`` (the checks of an
+    upload), ``checksum_mismatch`` (the bytes' SHA-256 or size is not what the letter listed).
+    ``NotYetArrived`` while its letter has not arrived (the outbox tries again)."""
+    from .attachments import check
+    from .models import Attachment
+
+    payload, origin = event.get("payload") or {}, event["from_tenant"]
+    ref = str(event["message"])[:40]
+    with tenant_scope(tenant):
+        if db.session.execute(db.select(Attachment.id).where(Attachment.origin_ref == ref)).first():
+            return {"accepted": "attached"}  # delivered before: at least once, one file
+    letter_post = str(payload.get("letter_post") or "")[:40]
+    if not letter_post.startswith(f"{origin['id']}:"):  # a sender attaches to its own letters only
+        raise _refuse("the attachment names no letter of its sender")
+    with tenant_scope(tenant):
+        letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == letter_post)).scalar_one_or_none()
+    if letter is None:
+        raise NotYetArrived(f"the letter of post {letter_post} has not arrived yet")
+    entry = next((e for e in letter.origin_attachments or [] if e["n"] == payload.get("n")), None)
+    if entry is None:
+        raise _refuse("the letter does not list this attachment")
+    try:
+        data = base64.b64decode(payload.get("data") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise _refuse("the attachment's data is not base64") from None
+    if not data:
+        raise _refuse("the attachment is empty")
+    ((name, data),) = check([(entry["filename"], data)])  # a PDF, at most 5 MB, as an upload
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry["sha256"] or len(data) != entry["size"] or payload.get("sha256") != entry["sha256"]:
+        raise _refuse(f"'{name}': its SHA-256 or size is not what the letter listed", code="checksum_mismatch")
+    from core.kit import storage
+
+    key = storage().put(tenant, data, "application/pdf", filename=name)
+    try:
+        with tenant_scope(tenant):
+            db.session.add(Attachment(letter_id=letter.id, filename=name, storage_key=key, size=len(data),
+                                      sha256=digest, origin_ref=ref))
+            audit(tenant, actor, "eoffice.attachment.receive", "letter", letter.id,
+                  after={"from": origin["slug"], "filename": name, "size": len(data), "sha256": digest, "post": ref})
+            db.session.flush()
+    except BaseException:
+        storage().delete(key, tenant=tenant)
+        raise
+    return {"accepted": "attached"}

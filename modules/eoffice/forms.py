@@ -52,3 +52,17 @@ class DisposeForm(FlaskForm):
 class FollowUpForm(FlaskForm):
     follow_up = TextAreaField(_l("What was done (tindak lanjut)"), validators=[
         DataRequired(message=_l("Write what was done (at most 4000 characters).")), Length(max=4000)])
+
+
+class TemplateForm(FlaskForm):
+    """A letter type and its body template (the type's code is typed only when it is created)."""
+    code = StringField(_l("Code"), description=_l("Capitals and digits, starting with a letter (at most 10)."),
+                       validators=[Optional(), Length(max=10)])
+    name_id = StringField(_l("Name (Indonesian)"), validators=[Length(max=80)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=80)])
+    layout = SelectField(_l("Layout"), description=_l("How Permendagri 1/2023 lays the letter out."),
+                         validate_choice=False)
+    template = TextAreaField(_l("Body template"), description=_l(
+        "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; "
+        "no script)."), validators=[Length(max=20000)], render_kw={"rows": 12})
+    version = HiddenField()

@@ -11,10 +11,21 @@ classification tables (e.g. the ``013_reset_klasifikasi_permendagri83_pemda.sql`
 github.com/benfrizsmalau/e_arsip, "bagian B"), not the gazetted PDF itself, which was not at hand:
 000.1.6 is *Penyediaan Konsumsi* (meetings are 000.1.5 *Rapat Pimpinan*), 000.8.3
 *Ketatalaksanaan*, 800.1.11 *Administrasi Pegawai* (leave, cards), 900.1 *Keuangan Daerah*.
-The retention figures are NOT from a checked JRA: they are the usual ones for the series (2 active
-+ 3 inactive for routine administration, longer and ``permanen`` for policy, organisation,
-planning and law); a tenant's records unit confirms them against its own JRA (Permendagri
-78/2012 on tata kearsipan and the region's JRA regulation) and overrides them in settings.
+
+Retention (JRA) — checked 2026-12-01, none confirmed. Permendagri 83/2022 gives the codes only;
+a regional government's retention schedule is its own regulation (a governor's or regent's
+*Peraturan Kepala Daerah* on its JRA fasilitatif and substantif, drawn up under UU 43/2009 art. 48,
+PP 28/2012 and Permendagri 78/2012 on tata kearsipan, and approved by ANRI). No such schedule for
+a regional government could be read here: the searches of the project's stored public references
+(official-document mirrors, code seeds) found the titles of such regulations (e.g. Pergub Jawa Barat 75/2020, JRA fasilitatif,
+peraturan.bpk.go.id/Details/173795) but not their tables, and an official fasilitatif JRA of
+*another* creator (Permenkumham 54/2016, annex I, for the Ministry of Law and Human Rights: e.g.
+organisation and procedures "selama berlaku + 5 tahun, permanen", staff meetings 1 + 1 years,
+musnah), which is not a regional government's and so confirms none of the figures below. The
+figures are therefore the usual ones for each series (2 active + 3 inactive for routine
+administration, longer and ``permanen`` for policy, organisation, planning, law and archives) and
+are shown to the records unit as *not confirmed* (``settings.classifications``: ``confirmed``
+False) until the tenant sets its own (``classifications`` in its settings, from its JRA).
 """
 from __future__ import annotations
 

@@ -70,6 +70,8 @@ class Letter(TenantOwned, db.Model):
     origin_ref: Mapped[str | None] = mapped_column(String(40))  # "<sender tenant id>:<outbox id>"
     origin_pdf_key: Mapped[str | None] = mapped_column(String(120))
     origin_verify_url: Mapped[str | None] = mapped_column(String(300))
+    # the attachments the sender listed: [{"n", "filename", "size", "sha256"}] (each arrives as a post of its own)
+    origin_attachments: Mapped[list | None] = mapped_column(JSON)
 
     @property
     def shown_number(self) -> str | None:
@@ -102,6 +104,7 @@ class Recipient(TenantOwned, db.Model):
     read_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     tenant_slug: Mapped[str | None] = mapped_column(String(64))  # another tenant of the deployment
     post_id: Mapped[int | None] = mapped_column(Integer)  # the outbox post that carries it there
+    attachment_posts: Mapped[list | None] = mapped_column(JSON)  # the posts carrying its attachments there
 
 
 class Disposition(TenantOwned, db.Model):
@@ -183,13 +186,18 @@ class Filing(TenantOwned, db.Model):
 
 
 class Attachment(TenantOwned, db.Model):
-    """A PDF attached to a letter (lampiran), kept by the core's storage under ``storage_key``."""
+    """A PDF attached to a letter (lampiran), kept by the core's storage under ``storage_key``, with
+    its SHA-256 (``sha256``; None for a file attached before it was kept). ``origin_ref``: the post
+    (``"<sender tenant id>:<outbox id>"``) an attachment of a letter from another tenant came in."""
 
     __tablename__ = "eoffice_attachments"
-    __table_args__ = (Index("ix_eoffice_attachments_tenant_letter", "tenant_id", "letter_id"),)
+    __table_args__ = (Index("ix_eoffice_attachments_tenant_letter", "tenant_id", "letter_id"),
+                      UniqueConstraint("tenant_id", "origin_ref", name="uq_eoffice_attachments_tenant_origin_ref"))
 
     letter_id: Mapped[int] = tenant_ref("eoffice_letters", ondelete="CASCADE")
     filename: Mapped[str] = mapped_column(String(200))
     storage_key: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    origin_ref: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

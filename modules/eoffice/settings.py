@@ -102,14 +102,19 @@ def settings_of(tenant) -> dict:
     return module_settings(tenant, NAME)
 
 
+RETENTION = ("active_years", "inactive_years", "final")
+
+
 def classifications(tenant) -> dict[str, dict]:
     """The tenant's classification codes (built-in + its own; its own override a built-in's name
     and retention), by code, in code order: ``{code: {"code", "name", "active_years",
-    "inactive_years", "final", "parent", "depth"}}``."""
-    merged = {e["code"]: e for e in kka.default_entries()}
+    "inactive_years", "final", "parent", "depth", "confirmed"}}``. ``confirmed``: the tenant set
+    all three retention values itself (from its own JRA); the built-in ones are not confirmed
+    against an official schedule (``kka``'s docstring says what was searched)."""
+    merged = {e["code"]: {**e, "confirmed": False} for e in kka.default_entries()}
     for entry in settings_of(tenant).get("classifications") or []:
         base = merged.get(entry["code"], {"active_years": 2, "inactive_years": 3, "final": "musnah"})
-        merged[entry["code"]] = {**base, **entry}
+        merged[entry["code"]] = {**base, **entry, "confirmed": all(k in entry for k in RETENTION)}
     return {code: {**merged[code], "parent": kka.parent_of(code), "depth": code.count(".")}
             for code in sorted(merged, key=lambda c: [int(p) for p in c.split(".")])}
 

@@ -26,7 +26,7 @@ def labels():
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
             "today": local_date(g.tenant, utcnow()),
             # the module's own links show only what the reader may open (an auditor: the figures)
-            "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive")}}
+            "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive", "core.admin")}}
 
 
 @pages.route("/eoffice.css")
@@ -114,4 +114,4 @@ def pdf(letter_id):
     return send_file(BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
 
 
-from . import views_actions, views_archive  # noqa: E402,F401  (register their routes on ``pages``)
+from . import views_actions, views_archive, views_templates  # noqa: E402,F401  (register their routes on ``pages``)

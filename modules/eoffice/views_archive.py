@@ -20,7 +20,7 @@ def records():
     only = request.args.get("state", "")
     only = only if only in STATES else ""
     return render_template("eoffice/archive.html", rows=archive.records(g.tenant, only), only=only, states=STATES,
-                           form=FlaskForm())
+                           form=FlaskForm(), unconfirmed=archive.unconfirmed(g.tenant))
 
 
 @pages.route("/archive/<int:dossier_id>/close", methods=["POST"])
@@ -36,7 +36,7 @@ def close(dossier_id):
     else:
         form.form_errors.append(_("The form expired: try again."))
     return render_template("eoffice/archive.html", rows=archive.records(g.tenant), only="", states=STATES,
-                           form=form), 400
+                           form=form, unconfirmed=archive.unconfirmed(g.tenant)), 400
 
 
 @pages.route("/figures")

@@ -59,6 +59,24 @@ def test_a_tenant_code_overrides_the_retention(make_tenant, app_ctx):
                      "000.8.3.3.1": (date(2028, 1, 31), date(2031, 1, 31), "musnah")}   # a new code: 2 + 3
 
 
+def test_only_retention_the_tenant_set_itself_counts_as_confirmed(make_tenant, app_ctx):
+    """The built-in JRA figures are not confirmed against an official schedule (kka.py): a code is
+    confirmed once the tenant's settings give all three retention values (from its own JRA)."""
+    from ..archive import unconfirmed
+    from ..settings import classifications
+
+    tenant, _ = make_tenant({"classifications": [
+        {"code": "000.8.3.3", "name": "SOP", "active_years": 5, "inactive_years": 10, "final": "permanen"},
+        {"code": "000.1.2", "name": "Perjalanan dinas", "active_years": 1},  # partly: still a built-in figure
+        {"code": "000.8.3.3.1", "name": "SOP pelayanan"}]})
+    with tenant_scope(tenant):
+        codes = classifications(tenant)
+        assert codes["000.8.3.3"]["confirmed"] and not codes["000.1.2"]["confirmed"]
+        assert not codes["000.8.3.3.1"]["confirmed"] and not codes["000"]["confirmed"]
+        assert unconfirmed(tenant) == set(codes) - {"000.8.3.3"}
+        db.session.rollback()
+
+
 @pytest.mark.parametrize("entry, where", [
     ({"code": "000.8.3.3.1.2.7", "name": "Terlalu dalam"}, "classifications.0.code"),
     ({"code": "555.1", "name": "Tanpa induk"}, "classifications.0.code"),
@@ -87,6 +105,7 @@ def test_the_records_page_lists_and_closes_dossiers(app, client, office, create_
     login(admin, create_user(tenant, "admin"), tenant)
     page = admin.get(f"/t/{tenant.slug}/eoffice/archive").get_data(as_text=True)
     assert "000.8.3.3/DLH/" in page
+    assert 'class="eo-meta eo-unconfirmed"' in page  # a built-in retention figure, not the tenant's JRA
     dossier_id = int(page.split("/archive/")[1].split("/close")[0])
     assert admin.post(f"/t/{tenant.slug}/eoffice/archive/{dossier_id}/close").status_code == 302
     page = admin.get(f"/t/{tenant.slug}/eoffice/archive?state=active").get_data(as_text=True)

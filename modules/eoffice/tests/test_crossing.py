@@ -2,10 +2,13 @@
 the core's post between tenants (outbox), on SQLite and PostgreSQL (Row Level Security on). The
 province gets its own incoming letter in its receiving unit's inbox; the city sees only the post's
 state; both sides audited; a post delivered twice makes one letter; bad addressees refused."""
+from hashlib import sha256
+
 import pytest
 
 from core.kit import ValidationError, db, documents, storage, tenant_scope
 
+from ..attachments import of
 from ..crossing import delivery_states, receive
 from ..delivery import send
 from ..models import Letter
@@ -14,6 +17,7 @@ from ..access import who
 from .conftest import actor_of
 from .helpers import draft, signed
 
+ATTACHED = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PROVINCE_AGENCIES = [{"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"},
                      {"code": "SETDA", "name": "Sekretariat Daerah Provinsi"}]
 
@@ -29,12 +33,13 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
     city, people = office
     prov, setda, bappeda = province
     with tenant_scope(city):
-        letter = signed(city, people, to_units=[], to_tenants=[prov.slug])
+        letter = signed(city, people, to_units=[], to_tenants=[prov.slug], attachments=[("daftar hadir.pdf", ATTACHED)])
         send(city, actor_of(city, people.drafter), letter.id)
         db.session.commit()  # the post is delivered after this commit (the queue runs at once in tests)
         rows = recipients(city, letter)
         assert [r.tenant_slug for r in rows if r.kind == "to"] == [prov.slug]
-        assert list(delivery_states(city, rows).values()) == ["sent"]
+        assert list(delivery_states(city, rows).values()) == ["sent"]  # the letter and its attachment
+        assert [len(r.attachment_posts) for r in rows if r.tenant_slug] == [1]
         sent_pdf = storage().get(documents.find(city, letter.document_code).storage_key, tenant=city)
         number, verify_url = letter.number, documents.verification_url(city, letter.document_code)
         # the city holds no incoming letter of the province's: only its own
@@ -49,10 +54,21 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
         assert incoming.origin_verify_url == verify_url
         assert storage().get(incoming.origin_pdf_key, tenant=prov) == sent_pdf
         assert inbox(prov, who(prov, actor_of(prov, bappeda))).rows == []  # another unit of the province
+        # the attachment came in a post of its own, into the province's own storage, checksum kept
+        (copy,) = of(prov, incoming)
+        assert (copy.filename, copy.size, copy.sha256) == ("daftar hadir.pdf", len(ATTACHED), sha256(ATTACHED).hexdigest())
+        assert copy.storage_key.startswith(f"t{prov.id}/") and storage().get(copy.storage_key, tenant=prov) == ATTACHED
+        assert incoming.origin_attachments == [{"n": 1, "filename": "daftar hadir.pdf", "size": len(ATTACHED),
+                                                "sha256": copy.sha256}]
         db.session.rollback()
     assert [e["action"] for e in audit_entries(city, "eoffice.letter.post")] == ["eoffice.letter.post"]
+    (posted,) = audit_entries(city, "eoffice.attachment.post")
+    assert posted["summary"]["after"]["files"] == [{"filename": "daftar hadir.pdf", "size": len(ATTACHED),
+                                         "sha256": sha256(ATTACHED).hexdigest()}]
     got = audit_entries(prov, "eoffice.letter.receive")
     assert len(got) == 1 and got[0]["actor"].startswith("tenant-post:")
+    (stored,) = audit_entries(prov, "eoffice.attachment.receive")
+    assert stored["summary"]["after"]["sha256"] == sha256(ATTACHED).hexdigest() and stored["actor"].startswith("tenant-post:")
 
 
 def test_a_post_delivered_twice_makes_one_letter_and_script_is_dropped(app_ctx, province):

@@ -1,0 +1,122 @@
+"""Attachments of a letter from another tenant, at the receiver's handler (no signing needed):
+checked as an upload is, checksum and size compared with the letter's list, stored once in the
+receiver's own storage scope even if the post comes twice, retried (not refused) while the letter
+has not arrived, refused when it names another sender's letter. The whole path from the sender's
+outbox is in test_crossing.py."""
+import base64
+from hashlib import sha256
+
+import pytest
+
+from core.kit import Actor, ValidationError, db, storage, tenant_scope
+
+from ..attachments import of
+from ..crossing import NotYetArrived, receive, receive_attachment
+from ..models import Attachment, Letter
+
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+SENDER = {"id": 999, "slug": "kota-x", "name": "Kota X"}
+
+
+def letter_event(listed):
+    return {"name": "eoffice.letter", "from_tenant": SENDER, "message": "999:10",
+            "payload": {"number": "000.1/1/X", "subject": "Surat", "unit_name": "Dinas X", "body_html": "<p>Isi</p>",
+                        "pdf": base64.b64encode(b"%PDF-1.7\n%signed\n").decode(), "attachments": listed}}
+
+
+def attachment_event(message, data=PDF, n=1, letter_post="999:10", claimed=None):
+    return {"name": "eoffice.attachment", "from_tenant": SENDER, "message": message,
+            "payload": {"n": n, "filename": "lampiran.pdf", "size": len(data), "letter_post": letter_post,
+                        "sha256": claimed or sha256(data).hexdigest(), "data": base64.b64encode(data).decode()}}
+
+
+@pytest.fixture
+def receiver(app_ctx, office):
+    tenant, _ = office
+    with tenant_scope(tenant):
+        yield tenant, Actor.system("tenant-post:kota-x", tenant)
+        db.session.rollback()
+
+
+def listing(data=PDF, n=1):
+    return [{"n": n, "filename": "lampiran.pdf", "size": len(data), "sha256": sha256(data).hexdigest()}]
+
+
+def test_an_attachment_delivered_twice_is_stored_once_in_the_receivers_scope(receiver, audit_entries):
+    tenant, actor = receiver
+    event = attachment_event("999:11")
+    with pytest.raises(NotYetArrived):  # before its letter: the outbox retries; not a PamongError
+        receive_attachment(tenant, actor, event)
+    assert not isinstance(NotYetArrived("x"), ValidationError)
+    assert receive(tenant, actor, letter_event(listing())) == {"accepted": "received"}
+    assert receive_attachment(tenant, actor, event) == {"accepted": "attached"}
+    assert receive_attachment(tenant, actor, event) == {"accepted": "attached"}
+    db.session.commit()
+    letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == "999:10")).scalar_one()
+    (row,) = of(tenant, letter)
+    assert row.origin_ref == "999:11" and row.sha256 == sha256(PDF).hexdigest()
+    assert row.storage_key.startswith(f"t{tenant.id}/") and storage().get(row.storage_key, tenant=tenant) == PDF
+    assert len(audit_entries(tenant, "eoffice.attachment.receive")) == 1
+
+
+GIF = b"GIF89a not a pdf"
+
+
+@pytest.mark.parametrize("listed, event, code", [
+    (PDF, attachment_event("999:12", data=PDF + b"tampered"), "checksum_mismatch"),  # not the listed bytes
+    (PDF, attachment_event("999:12", claimed="0" * 64), "checksum_mismatch"),  # the post claims another sum
+    (GIF, attachment_event("999:12", data=GIF), "not_pdf"),  # listed as sent, and still checked as an upload
+    (PDF, attachment_event("999:12", n=2), "bad_attachment"),  # the letter did not list it
+    (PDF, attachment_event("999:12", letter_post="998:10"), "bad_attachment"),  # another sender's letter
+    (PDF, attachment_event("999:12", data=b""), "bad_attachment"),
+])
+def test_an_attachment_not_as_listed_is_refused_and_stores_nothing(receiver, listed, event, code):
+    tenant, actor = receiver
+    receive(tenant, actor, letter_event(listing(listed)))
+    with pytest.raises(ValidationError) as error:
+        receive_attachment(tenant, actor, event)
+    assert error.value.code == code
+    assert db.session.execute(db.select(Attachment.id)).all() == []
+
+
+def test_a_bad_list_of_attachments_is_dropped_not_trusted(receiver):
+    tenant, actor = receiver
+    listed = listing() + [{"n": 2, "filename": "x.pdf", "size": 10 ** 9, "sha256": "a" * 64},
+                          {"n": 3, "filename": "y.pdf", "size": 5, "sha256": "not hex"}, "junk"]
+    receive(tenant, actor, letter_event(listed))
+    letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == "999:10")).scalar_one()
+    assert letter.origin_attachments == listing()
+
+
+def test_the_largest_attachment_fits_one_post():
+    """A file at the upload limit, base64 in its post's JSON, stays under the core post's limit
+    (why attachments travel one per post: five of them would not fit the letter's)."""
+    import json
+
+    from core.kit import tenant_post
+
+    from ..attachments import MAX_BYTES, MAX_FILES
+
+    data = base64.b64encode(b"%PDF-" + b"\0" * (MAX_BYTES - 5)).decode()
+    body = json.dumps({"n": MAX_FILES, "filename": "x" * 120 + ".pdf", "size": MAX_BYTES, "letter_post": "9" * 40,
+                       "sha256": "0" * 64, "data": data}, separators=(",", ":"))
+    assert len(body) < tenant_post.MAX_BODY < MAX_FILES * len(data)
+
+
+def test_the_sender_sees_the_letter_and_its_attachments_delivered_together(monkeypatch):
+    """``delivery_states``: an addressed tenant's letter shows delivered only once its attachments'
+    posts are too; one failed post shows it not delivered."""
+    from types import SimpleNamespace
+
+    from core.kit import tenant_post
+
+    from ..crossing import delivery_states
+
+    states = {1: "sent", 2: "sent", 3: "pending", 4: "sent", 5: "failed", 6: "sent", 7: "sent"}
+    monkeypatch.setattr(tenant_post, "status", lambda tenant, ids: {i: states[i] for i in ids})
+    rows = [SimpleNamespace(id=10, tenant_slug="a", post_id=1, attachment_posts=[2, 3]),
+            SimpleNamespace(id=11, tenant_slug="b", post_id=4, attachment_posts=[5]),
+            SimpleNamespace(id=12, tenant_slug="c", post_id=6, attachment_posts=[7]),
+            SimpleNamespace(id=13, tenant_slug="d", post_id=7, attachment_posts=None),
+            SimpleNamespace(id=14, tenant_slug=None, post_id=None, attachment_posts=None)]  # a unit of the tenant
+    assert delivery_states(None, rows) == {10: "pending", 11: "failed", 12: "sent", 13: "sent"}
