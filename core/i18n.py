@@ -14,6 +14,7 @@ from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, format_currency, format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from flask.globals import _cv_app
+from markupsafe import Markup, escape
 
 from .catalogues import ModuleDomain
 from .config import ROOT
@@ -59,6 +60,18 @@ def select_locale() -> str:
 def select_timezone() -> str:
     tenant = getattr(g, "tenant", None) if has_request_context() else None
     return tenant.timezone if tenant is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _escaped_html(self) -> Markup:
+    return escape(str(self))
+
+
+# A lazy message is text, not markup. Flask-Babel's ``LazyString.__html__`` returns the text as it
+# is, so Jinja and WTForms took every lazy message for safe HTML: ``_l("'%(name)s' is not a PDF
+# file.", name=typed)`` shown as ``{{ error }}`` ran whatever markup was typed (an XSS, found in
+# e-office), and a message such as "DAFTAR <poli> <tanggal>" lost its words as unknown tags.
+# Escaped here once, for the core and every module, whichever import of ``lazy_gettext`` made it.
+flask_babel.LazyString.__html__ = _escaped_html
 
 
 def module_domain(name: str, translations_dir) -> Domain:

@@ -8,7 +8,6 @@ import re
 
 from core.kit import NotFound, ValidationError, db, lazy_gettext as _l, storage, tenant_scope
 
-from .labels import escaped
 from .models import Attachment, Letter
 
 MAX_FILES = 5
@@ -27,7 +26,7 @@ def check(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         if len(data) > MAX_BYTES:
             raise ValidationError(_l("An attachment is larger than 5 MB."), where="attachments", code="too_large")
         if not data.lstrip()[:5] == b"%PDF-":
-            raise ValidationError(escaped(_l("'%(name)s' is not a PDF file.", name=name)), where="attachments", code="not_pdf")
+            raise ValidationError(_l("'%(name)s' is not a PDF file.", name=name), where="attachments", code="not_pdf")
         out.append((name, data))
     return out
 
@@ -76,7 +75,7 @@ def with_data(tenant, letter: Letter) -> list[tuple[Attachment, bytes, str]]:
         data = storage().get(row.storage_key, tenant=tenant)
         digest = hashlib.sha256(data).hexdigest()
         if row.sha256 and row.sha256 != digest:
-            raise ValidationError(escaped(_l("The attachment '%(name)s' was changed in storage after it was attached.",
-                                     name=row.filename)), where="attachments", code="attachment_changed")
+            raise ValidationError(_l("The attachment '%(name)s' was changed in storage after it was attached.",
+                                     name=row.filename), where="attachments", code="attachment_changed")
         out.append((row, data, digest))
     return out

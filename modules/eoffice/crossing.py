@@ -41,7 +41,6 @@ from core.kit import (
 )
 
 from . import richtext
-from .labels import escaped
 from .models import SENT, TO, Letter, Recipient
 
 EVENT = "eoffice.letter"
@@ -66,13 +65,13 @@ def addressee_tenants(tenant, slugs) -> list:
         try:
             other = tenant_post.receiver(slug)
         except ValidationError:
-            raise ValidationError(escaped(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64])),
+            raise ValidationError(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64]),
                                   where="to_tenants", code="no_such_tenant") from None
         if other.id == tenant.id:
             raise ValidationError(_l("Address your own agencies as units, not as another government."),
                                   where="to_tenants", code="same_tenant")
         if NAME not in enabled_modules(other):
-            raise ValidationError(escaped(_l("%(name)s does not receive official letters through e-office.", name=other.name)),
+            raise ValidationError(_l("%(name)s does not receive official letters through e-office.", name=other.name),
                                   where="to_tenants", code="not_receiving")
         found.append(other)
     return found

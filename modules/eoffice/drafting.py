@@ -16,7 +16,6 @@ from core.kit import (
 
 from . import attachments, richtext
 from .access import get_letter
-from .labels import escaped
 from .models import CC, DRAFT, REVIEW, TO, Event, Letter, Recipient
 from .settings import SECURITY, require_classification, require_type
 
@@ -97,7 +96,7 @@ def check(tenant, actor, draft: Draft) -> dict:
                                 ("to_positions", to_positions, positions)):
         for code in codes:
             if code not in known:
-                raise ValidationError(escaped(_l("There is no unit or position '%(code)s' here.", code=code)), where=where,
+                raise ValidationError(_l("There is no unit or position '%(code)s' here.", code=code), where=where,
                                       code="unknown_addressee")
     to_external, cc_external = _names(draft.to_external), _names(draft.cc_external)
     from .crossing import addressee_tenants
@@ -111,7 +110,7 @@ def check(tenant, actor, draft: Draft) -> dict:
         raise ValidationError(_l("At most %(n)s verifiers.", n=MAX_VERIFIERS), where="verifiers")
     for code in verifiers:
         if code not in positions:
-            raise ValidationError(escaped(_l("There is no position '%(code)s' here.", code=code)), where="verifiers",
+            raise ValidationError(_l("There is no position '%(code)s' here.", code=code), where="verifiers",
                                   code="unknown_position")
     if signer not in positions:
         raise ValidationError(_l("Choose the signer's position."), where="signer", code="unknown_position")

@@ -2,31 +2,12 @@
 admin, settings labels, notifications); pages get the same domain from the core's guard."""
 from pathlib import Path
 
-from flask_babel.speaklater import LazyString
-from markupsafe import escape
-
 from core.kit import module_domain
 
 DOMAIN = module_domain("eoffice", Path(__file__).resolve().parent / "translations")
 gettext = DOMAIN.gettext
 lazy_gettext = DOMAIN.lazy_gettext
 
-
-class _Message(LazyString):
-    """A lazy message whose text came partly from outside (a name, a code someone typed). Flask-
-    Babel's ``LazyString`` tells Jinja it is already safe HTML (``__html__`` returns it as is), so
-    ``{{ error }}`` would render a typed ``<img onerror=...>`` as markup; this one is escaped in
-    HTML and plain text everywhere else (the CLI, logs, JSON)."""
-
-    def __html__(self):
-        return str(escape(str(self)))
-
-
-def escaped(message: LazyString) -> LazyString:
-    """``escaped(_l("'%(name)s' is not a PDF file.", name=name))``: a lazy message with values from
-    input in it, escaped where HTML shows it (see ``_Message``); written around ``_l`` so that the
-    catalogue's extraction (``-k _l``) still finds the text."""
-    return _Message(message._func, *message._args, **message._kwargs)
 
 _STATUS = {
     "draft": lazy_gettext("Draft"), "review": lazy_gettext("In review"),

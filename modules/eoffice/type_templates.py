@@ -19,7 +19,7 @@ import re
 from core.kit import NotFound, ValidationError, audit, change_module_settings, clean_text, tenant_scope
 
 from . import richtext
-from .labels import escaped, lazy_gettext as _l
+from .labels import lazy_gettext as _l
 from .settings import LAYOUTS, NAME, settings_of
 
 CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -76,8 +76,8 @@ def checked(tenant, values: dict, code: str | None = None) -> dict:
         raise ValidationError(_l("The template is longer than %(n)s characters.", n=TEMPLATE_LIMIT),
                               where="template", code="too_long")
     if entry["template"] and not richtext.same_when_sanitised(entry["template"]):
-        raise ValidationError(escaped(_l("The template holds what a letter may not (script, styles, event handlers or "
-                                 "unknown tags): %(found)s", found=richtext.refused(entry["template"]))),
+        raise ValidationError(_l("The template holds what a letter may not (script, styles, event handlers or "
+                                 "unknown tags): %(found)s", found=richtext.refused(entry["template"])),
                               where="template", code="unsafe_template")
     return entry
 

@@ -39,6 +39,11 @@ def test_the_portal_books_and_shows_the_patients_status(client, tenant):
     assert 'http-equiv="refresh"' in page
 
 
+def test_the_portal_shows_the_sms_format_with_its_words(client, tenant):
+    page = client.get(f"/t/{tenant.slug}/clinic/").get_data(as_text=True)
+    assert "DAFTAR &lt;poli&gt; &lt;tanggal DD-MM-YYYY&gt; &lt;NIK atau nomor BPJS&gt;" in page  # not unknown tags
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"nik": "12"}, "NIK"),
     ({"nik": ""}, "Isi NIK atau nomor kartu BPJS."),

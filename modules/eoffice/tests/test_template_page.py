@@ -111,7 +111,7 @@ def test_an_officer_may_not_open_it_and_both_languages_work(app, client, office,
 
 def test_markup_typed_into_a_refused_value_is_escaped_in_the_message(client, office, login):
     """Flask-Babel's lazy strings tell Jinja they are safe HTML: a message naming what someone typed
-    (a unit code, a template's tags) is escaped by the module (``labels.escaped``)."""
+    (a unit code, a template's tags) is escaped (``core.i18n``: a lazy message is text, never markup)."""
     from .test_pages import FORM
 
     tenant, people = office
