@@ -33,6 +33,9 @@ def live_app(app, pamong_extra_plugins):
             "PAMONG_DATA_KEY": app.config.get("PAMONG_DATA_KEY") or app.config["SECRET_KEY"],
             "WTF_CSRF_ENABLED": True, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
             "INSTANCE_DIR": app.config["INSTANCE_DIR"], "RATELIMIT_ENABLED": True,
+            # browser tests sign in often, several within a minute (production's 10 per client
+            # address per minute is tested by tests/test_auth.py)
+            "PAMONG_LOGIN_RATE": app.config["PAMONG_LOGIN_RATE"],
         },
         extra_plugins=pamong_extra_plugins,
     )
