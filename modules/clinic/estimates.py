@@ -1,9 +1,10 @@
 """Estimated times of service (``estimasi dilayani``, BPJS Antrean Online), pure arithmetic.
 
 The minutes one patient takes are the median of the service times observed that day at the poli
-(called -> finished), or the poli's configured ``service_minutes`` before any is observed. A patient
-with ``ahead`` patients still to be served before them is expected at
-``max(now, session opens) + ahead * minutes``. Times are aware UTC datetimes.
+(called -> finished), or the poli's configured ``service_minutes`` before any is observed. With
+``practitioners`` serving the poli (those of the clinic's settings who name it; at least 1) the queue
+moves that many times faster: a patient with ``ahead`` patients still to be served before them is
+expected at ``max(now, session opens) + ahead * minutes / practitioners``. Times are aware UTC datetimes.
 """
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ def minutes_per_patient(observed_minutes: list[float], default_minutes: float) -
     return float(median(seen)) if seen else float(default_minutes)
 
 
-def estimated_at(now: datetime, opens_at: datetime, ahead: int, minutes: float) -> datetime:
-    """When a patient with ``ahead`` (>= 0) patients before them should be called."""
+def estimated_at(now: datetime, opens_at: datetime, ahead: int, minutes: float, practitioners: int = 1) -> datetime:
+    """When a patient with ``ahead`` (>= 0) patients before them should be called, ``practitioners``
+    serving the poli in parallel (fewer than 1 counts as 1)."""
     if ahead < 0:
         raise ValueError("ahead must be 0 or more")
-    return max(now, opens_at) + timedelta(minutes=ahead * minutes)
+    return max(now, opens_at) + timedelta(minutes=ahead * minutes / max(1, practitioners))
 
 
 def service_minutes(called_at: datetime | None, finished_at: datetime | None) -> float | None:

@@ -11,7 +11,8 @@ page). A search matches at most 1,000 rows (``MATCH_LIMIT``). ``_format`` is acc
 Search parameters (anything else is refused, 400 ``unknown_parameter``): Patient ``identifier`` (``system|value`` or a NIK / BPJS number), ``_id``;
 Encounter, Condition, Observation ``subject`` / ``patient`` (``Patient/p12``), Condition and
 Observation also ``encounter``; Organization, Location, Practitioner ``_id``. Every search and read
-of patient data is audited (``clinic.fhir.read``).
+of patient data is audited (``clinic.fhir.read``, one entry per request naming the patients whose
+resources were answered: for a search, those of the page).
 """
 from __future__ import annotations
 
@@ -122,11 +123,32 @@ def search(tenant, rtype: str, args: dict) -> list[dict]:
     return found
 
 
-def _audited(rtype: str, args: dict, count: int) -> None:
+def patients_in(resources: list[dict]) -> list[int]:
+    """The ids of the patients whose data ``resources`` are (a Patient's own id, else its
+    ``subject``), in order of first appearance, each once."""
+    seen: dict[int, None] = {}
+    for resource in resources:
+        if resource.get("resourceType") == "Patient":
+            pid = _id_of(resource.get("id", ""), "Patient", "p")
+        else:
+            pid = _id_of((resource.get("subject") or {}).get("reference", ""), "Patient", "p")
+        if pid is not None:
+            seen.setdefault(pid, None)
+    return list(seen)
+
+
+def _audited(rtype: str, args: dict, resources: list[dict]) -> None:
+    """One audit entry per request reading patient data: whose data was answered (``patients``, the
+    ids of the patients in the page), how many resources, which parameters. A read touching one
+    patient is filed under that patient (``patient``, its id), as the pages' ``clinic.record.read``;
+    otherwise under ``fhir`` and the resource type."""
     if rtype in CLINICAL:
+        patients = patients_in(resources)
+        obj_type, obj_id = ("patient", patients[0]) if len(patients) == 1 else ("fhir", rtype)
         with unit_of_work(api=True):
-            audit(g.tenant, current_actor(), "clinic.fhir.read", "fhir", rtype,
-                  after={"parameters": sorted(args), "count": count})
+            audit(g.tenant, current_actor(), "clinic.fhir.read", obj_type, obj_id,
+                  after={"resource": rtype, "parameters": sorted(args), "count": len(resources),
+                         "patients": patients})
 
 
 def _paging(args: dict) -> tuple[int, int]:
@@ -183,7 +205,7 @@ def search_type(rtype: str):
     with tenant_scope(g.tenant):
         found = search(g.tenant, rtype, args)
     page = paged_bundle(rtype, found, params, count, offset)
-    _audited(rtype, args, len(page["entry"]))
+    _audited(rtype, args, [e["resource"] for e in page["entry"]])
     return answer(page)
 
 
@@ -199,5 +221,5 @@ def read(rtype: str, rid: str):
             found = search(g.tenant, rtype, {"_id": rid})
     if not found:
         raise refusal(404, "not_found", f"{rtype}/{rid[:64]} is not known.")
-    _audited(rtype, {"_id": rid}, 1)
+    _audited(rtype, {"_id": rid}, found[:1])
     return answer(found[0])

@@ -54,10 +54,11 @@ def recompute(tenant, clinic_code: str, poli_code: str, day: date, now: datetime
     default = poli.service_minutes if poli else 10
     minutes = estimates.minutes_per_patient(observed_minutes(clinic_code, poli_code, day), default)
     sessions = {s.index: s for s in poli.sessions} if poli else {}
+    serving = clinic.practitioners_serving(poli.code) if poli else 1
     for ahead, visit in enumerate(waiting(clinic_code, poli_code, day)):
         session = sessions.get(visit.session)
         start = opens_at(tenant, day, session) if session else now
-        visit.estimated_at = estimates.estimated_at(now, start, ahead, minutes)
+        visit.estimated_at = estimates.estimated_at(now, start, ahead, minutes, serving)
     return minutes
 
 

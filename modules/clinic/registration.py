@@ -213,7 +213,8 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
                       day=req.day, session=session.index, serial=got.serial, number=number, jkn=jkn,
                       channel=req.channel, booking_code=_booking_code(), registered_at=now,
                       contact_hash=contact_key(req.phone),
-                      estimated_at=estimates.estimated_at(now, opens_at(tenant, req.day, session), ahead, minutes))
+                      estimated_at=estimates.estimated_at(now, opens_at(tenant, req.day, session), ahead, minutes,
+                                                         clinic.practitioners_serving(poli.code)))
         db.session.add(visit)
         db.session.flush()
         audit(tenant, actor, "clinic.visit.book", "visit", visit.id,

@@ -149,6 +149,11 @@ class Clinic:
         code = (code or "").strip().upper()
         return next((p for p in self.polis if code in (p.code, p.bpjs_code)), None)
 
+    def practitioners_serving(self, poli_code: str) -> int:
+        """How many of the clinic's practitioners serve the poli (name its code in their ``polis``),
+        at least 1: the settings give no practitioner per session, so each serves all its sessions."""
+        return max(1, sum(1 for p in self.practitioners if poli_code in p.polis))
+
 
 def _hhmm(text: str) -> time:
     return datetime.strptime(text, "%H:%M").time()

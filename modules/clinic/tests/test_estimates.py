@@ -25,6 +25,52 @@ def test_estimates_are_monotone_and_never_before_now_or_opening(now, opens, minu
     assert times == sorted(times)
 
 
+@settings(max_examples=40)
+@given(now=st.integers(0, 600), opens=st.integers(0, 600), minutes=st.floats(0.5, 60),
+       ahead=st.integers(0, 200), more=st.integers(0, 20), practitioners=st.integers(-1, 8), extra=st.integers(0, 8))
+def test_estimates_grow_with_the_queue_and_shrink_with_more_practitioners(
+        now, opens, minutes, ahead, more, practitioners, extra):
+    """Issue 17 (review): the wait assumed one practitioner per poli. With N serving it, it is 1/N."""
+    now_at, opens_at = T0 + timedelta(minutes=now), T0 + timedelta(minutes=opens)
+    start = max(now_at, opens_at)
+
+    def at(a, n):
+        return estimates.estimated_at(now_at, opens_at, a, minutes, n)
+
+    assert start <= at(ahead, practitioners) <= at(ahead + more, practitioners)  # more ahead: never earlier
+    assert at(ahead, practitioners + extra) <= at(ahead, practitioners)  # more practitioners: never later
+    serving = max(1, practitioners)  # fewer than one counts as one
+    assert at(ahead, serving) == at(ahead, practitioners)
+    one = (at(ahead, 1) - start).total_seconds()
+    assert abs((at(ahead, serving) - start).total_seconds() * serving - one) < 1e-3  # the wait divided by N
+
+
+def test_the_practitioners_serving_a_poli_divide_its_estimates(app_ctx, create_tenant, frozen_clock):
+    """Two practitioners on PKM-A's UMUM: every waiting patient is expected in half the time."""
+    clinic = SETTINGS["clinics"][0]
+    roomy = {**clinic, "polis": [{**clinic["polis"][0], "sessions": [
+        {"days": [1], "start": "08:00", "end": "12:00", "quota_jkn": 99, "quota_non_jkn": 99}]}, *clinic["polis"][1:]]}
+    one = {**SETTINGS, "clinics": [roomy, *SETTINGS["clinics"][1:]]}
+    two = {**SETTINGS, "clinics": [{**roomy, "practitioners": clinic["practitioners"] + [
+        {"code": "DR-A2", "name": "dr. Dua", "polis": ["UMUM"]}, {"code": "DR-G", "name": "drg. Gigi", "polis": ["GIGI"]}]},
+        *SETTINGS["clinics"][1:]]}
+    waits = {}
+    for name, chosen in (("one", one), ("two", two)):
+        tenant = create_tenant(modules={"clinic": chosen})
+        visits = [booked(tenant, nik=nik)[0] for nik in NIKS[:3]]
+        waits[name] = [v.estimated_at - visits[0].estimated_at for v in visits]  # at booking
+        with tenant_scope(tenant):
+            queue.check_in(tenant, None, visits[0].id)
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            db.session.commit()
+            rows = db.session.query(Visit).filter(Visit.status.in_(("booked", "waiting"))).order_by(Visit.serial).all()
+            waits[name + " after a call"] = [v.estimated_at - rows[0].estimated_at for v in rows]
+    assert waits["one"] == [timedelta(0), timedelta(minutes=10), timedelta(minutes=20)]
+    assert waits["two"] == [timedelta(0), timedelta(minutes=5), timedelta(minutes=10)]
+    assert waits["one after a call"] == [timedelta(0), timedelta(minutes=10)]
+    assert waits["two after a call"] == [timedelta(0), timedelta(minutes=5)]
+
+
 @given(seen=st.lists(st.floats(-5, 120, allow_nan=False), max_size=30), default=st.integers(1, 60))
 def test_minutes_per_patient_is_the_median_of_what_was_seen_or_the_default(seen, default):
     got = estimates.minutes_per_patient(seen, default)

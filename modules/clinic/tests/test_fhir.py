@@ -165,3 +165,38 @@ def test_metadata_is_a_capability_statement(client, tenant):
     assert set(served) == {"Patient", "Encounter", "Condition", "Observation", "Organization", "Location", "Practitioner"}
     assert {"name": "identifier", "type": "token"} in served["Patient"]["searchParam"]
     assert {"code": "search-type"} in served["Encounter"]["interaction"]
+
+
+def test_every_fhir_read_is_audited_with_the_patients_read(client, tenant, headers, audit_entries, app):
+    """Issue 17 (review): the audit named only the type and the parameter names, so whose record was
+    read could not be told. One entry per request, with the ids of the patients in the answer."""
+    with app.app_context():
+        second, _ = booked(tenant, nik="7371110505850003", name="Budi")
+    _, bundle = get(client, tenant, f"Patient?identifier={NIK_A}", headers)
+    first = int(bundle["entry"][0]["resource"]["id"][1:])
+    assert first != second.patient_id
+    _, everyone = get(client, tenant, "Encounter", headers)  # newest first: the second patient's visit
+    assert [e["resource"]["subject"]["reference"] for e in everyone["entry"]] == [
+        f"Patient/p{second.patient_id}", f"Patient/p{first}"]
+    get(client, tenant, "Encounter?_count=1", headers)  # a page: only the patients it holds
+    status, one = get(client, tenant, f"Encounter/e{second.id}", headers)
+    assert status == 200
+    condition = get(client, tenant, "Condition", headers)[1]["entry"][0]["resource"]
+    get(client, tenant, f"Condition/{condition['id']}", headers)
+    get(client, tenant, f"Patient?identifier={NIK_A}&_count=0", headers)  # the total only: nobody's data
+    get(client, tenant, "Encounter/e999999", headers)  # not found: nothing read
+    get(client, tenant, "Organization", headers)  # no patient data: not audited
+    entries = audit_entries(tenant, "clinic.fhir.read")
+    seen = [(e["object_type"], e["object_id"], e["summary"]["after"]["resource"], e["summary"]["after"]["patients"],
+             e["summary"]["after"]["count"]) for e in entries]
+    assert seen == [
+        ("patient", str(first), "Patient", [first], 1),
+        ("fhir", "Encounter", "Encounter", [second.patient_id, first], 2),
+        ("patient", str(second.patient_id), "Encounter", [second.patient_id], 1),
+        ("patient", str(second.patient_id), "Encounter", [second.patient_id], 1),
+        ("patient", str(first), "Condition", [first], 1),
+        ("patient", str(first), "Condition", [first], 1),
+        ("fhir", "Patient", "Patient", [], 0),
+    ]
+    assert entries[0]["summary"]["after"]["parameters"] == ["identifier"]
+    assert entries[3]["summary"]["after"]["parameters"] == ["_id"]
