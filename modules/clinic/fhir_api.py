@@ -88,14 +88,19 @@ def _visits(args) -> list[Visit]:
     return list(db.session.execute(query.order_by(Visit.id.desc()).limit(MATCH_LIMIT)).scalars())
 
 
-def _records(args) -> list[tuple[Encounter, Visit]]:
+def _records(args, record_id: int | None = None) -> list[tuple[Encounter, Visit]]:
+    """The encounter records matching ``args`` (newest first, at most ``MATCH_LIMIT``), or the one
+    record ``record_id`` (a Condition's or an Observation's own, read by id)."""
     query = select(Encounter, Visit).join(Visit, Visit.id == Encounter.visit_id)
+    if record_id is not None:
+        query = query.where(Encounter.id == record_id)
     subject = _subject(args)
     if subject is not None:
         query = query.where(Encounter.patient_id == subject)
     if "encounter" in args:
         query = query.where(Encounter.visit_id == (_id_of(args["encounter"], "Encounter", "e") or -1))
-    return list(db.session.execute(query.order_by(Encounter.id.desc()).limit(MATCH_LIMIT)).all())
+    limit = MATCH_LIMIT if record_id is None else 1
+    return list(db.session.execute(query.order_by(Encounter.id.desc()).limit(limit)).all())
 
 
 def search(tenant, rtype: str, args: dict) -> list[dict]:
@@ -215,8 +220,14 @@ def read(rtype: str, rid: str):
     if rtype not in PARAMS:
         raise refusal(404, "unknown_resource", f"Resource type '{rtype[:40]}' is not served here.")
     with tenant_scope(g.tenant):
-        if rtype in ("Condition", "Observation"):
-            found = [r for r in search(g.tenant, rtype, {}) if r["id"] == rid]
+        if rtype in ("Condition", "Observation"):  # c<record id>, o<record id>.<vital sign>: that record only
+            record_id = _id_of(rid.partition(".")[0], rtype, rtype[0].lower())
+            records = _records({}, record_id) if record_id is not None else []
+            if rtype == "Condition":
+                resources = [fhir.condition(e, v) for e, v in records if e.icd10]
+            else:
+                resources = [o for e, v in records for o in fhir.observations(e, v)]
+            found = [r for r in resources if r["id"] == rid]
         else:
             found = search(g.tenant, rtype, {"_id": rid})
     if not found:

@@ -200,3 +200,19 @@ def test_every_fhir_read_is_audited_with_the_patients_read(client, tenant, heade
     ]
     assert entries[0]["summary"]["after"]["parameters"] == ["identifier"]
     assert entries[3]["summary"]["after"]["parameters"] == ["_id"]
+
+
+def test_a_condition_or_observation_is_read_by_its_id_however_old(client, tenant, headers, monkeypatch):
+    """A read by id looks up that one record: it no longer filtered the newest MATCH_LIMIT records
+    (an older record was a 404, and every read loaded the whole list)."""
+    from modules.clinic import fhir_api
+
+    condition = get(client, tenant, "Condition", headers)[1]["entry"][0]["resource"]
+    observation = get(client, tenant, "Observation", headers)[1]["entry"][0]["resource"]
+    monkeypatch.setattr(fhir_api, "MATCH_LIMIT", 0)  # searches now find nothing; reads still do
+    assert get(client, tenant, "Condition", headers)[1].get("total") == 0
+    for resource in (condition, observation):
+        status, read = get(client, tenant, f"{resource['resourceType']}/{resource['id']}", headers)
+        assert status == 200 and read == resource
+    for missing in ("Condition/c999999", "Observation/o999999.weight", "Condition/x1", f"Observation/{condition['id']}"):
+        assert get(client, tenant, missing, headers)[0] == 404, missing
