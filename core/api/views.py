@@ -53,9 +53,9 @@ DESCRIPTION = (
     "The JSON API of a Pamong tenant (a province, regency or city). Authenticate with an API token of "
     "the tenant (`Authorization: Bearer <token>`, created by the tenant's admin or `pamong token create`); "
     "each operation names the scope it needs. Errors are `{\"error\": {\"code\", \"message\"}}` with a "
-    "stable code. Money is whole rupiah; times are ISO 8601 with their offset. Standards keep their own "
-    "formats: Open311 GeoReport v2 under `/open311/v2/`, HL7 FHIR R4 under `/fhir/`, BPJS WS Antrean "
-    "under `/api/v1/clinic/antrean`."
+    "stable code. Money is whole rupiah; times are ISO 8601 with their offset. A standard that a module "
+    "implements (such as Open311 GeoReport v2 or HL7 FHIR R4) keeps its own formats and errors; the "
+    "module's operations below say where it is served."
 )
 
 
