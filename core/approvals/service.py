@@ -1,4 +1,4 @@
-"""Approval chains: an ordered list of steps, each a position (jabatan) or a role, that an object
+"""Approval chains: an ordered list of steps, each a position (jabatan), a role or one named user, that an object
 (an e-office letter's paraf, a permit's stages, a TPP objection) passes one step at a time.
 
 The object is named by ``(module, kind, object_id)``; the chain never imports the module. At each
@@ -23,7 +23,7 @@ from ..errors import NotFound, PamongError, ValidationError
 from ..extensions import db
 from ..locking import write_lock
 from ..tenancy.models import OrgUnit, Position, utcnow
-from ..tenancy.positions import holds, local_today
+from ..tenancy.positions import holds, local_today, member
 from ..tenancy.scope import tenant_scope
 from .models import APPROVED, PENDING, ApprovalAction, ApprovalChain
 
@@ -54,21 +54,30 @@ class ChainClosed(ApprovalError):
 
 def check_steps(tenant, steps: list[dict], where: str = "steps") -> list[dict]:
     """Validate and normalise ``steps``: each ``{"position": code}`` (an active position of the
-    tenant) or ``{"role": role}`` with an optional ``"unit"`` (an agency code: the officers of that
-    agency), and an optional ``"label"``. Raises ``ValidationError`` naming ``steps[i].<key>``."""
+    tenant), ``{"role": role}`` with an optional ``"unit"`` (an agency code: the officers of that
+    agency) or ``{"user": email}`` (one named member of the tenant, e.g. an employee's supervisor;
+    stored lower-case), and an optional ``"label"``. Raises ``ValidationError`` naming ``steps[i].<key>``."""
     if not isinstance(steps, (list, tuple)) or not steps:
         raise ValidationError("name at least one step", where=where, code="approval_bad_steps")
     out = []
     with tenant_scope(tenant):
         for i, step in enumerate(steps):
             here = f"{where}[{i}]"
-            if not isinstance(step, dict) or len({"position", "role"} & set(step)) != 1:
-                raise ValidationError("a step names either a position or a role", where=here, code="approval_bad_steps")
-            unknown = set(step) - {"position", "role", "unit", "label"}
+            if not isinstance(step, dict) or len({"position", "role", "user"} & set(step)) != 1:
+                raise ValidationError("a step names either a position, a role or a user", where=here,
+                                      code="approval_bad_steps")
+            unknown = set(step) - {"position", "role", "user", "unit", "label"}
             if unknown:
                 raise ValidationError("unknown key", where=f"{here}.{sorted(unknown)[0]}", code="approval_bad_steps")
             clean = {k: str(v) for k, v in step.items()}
-            if "position" in clean:
+            if "user" in clean:
+                clean["user"] = clean["user"].strip().lower()
+                if "unit" in clean:
+                    raise ValidationError("a user step names no unit", where=f"{here}.unit", code="approval_bad_steps")
+                if member(tenant, clean["user"]) is None:
+                    raise ValidationError(f"no user '{clean['user']}' in tenant '{tenant.slug}'",
+                                          where=f"{here}.user", code="unknown_user")
+            elif "position" in clean:
                 if "unit" in clean:
                     raise ValidationError("a position step names no unit (the position has one)", where=f"{here}.unit",
                                           code="approval_bad_steps")
@@ -100,6 +109,8 @@ def step_label(tenant, step: dict) -> str:
         if "position" in step:
             name = db.session.execute(db.select(Position.name).where(Position.code == step["position"])).scalar()
             return name or step["position"]
+    if "user" in step:
+        return step["user"]
     return f"{step['role']} {step['unit']}" if step.get("unit") else step["role"]
 
 
@@ -109,6 +120,8 @@ def may_act(tenant, step: dict, user, day: date | None = None) -> bool:
         return False
     if "position" in step:
         return holds(tenant, user, step["position"], day)
+    if "user" in step:
+        return (getattr(user, "email", "") or "").strip().lower() == step["user"] and member(tenant, step["user"]) is not None
     with tenant_scope(tenant):
         query = db.select(Membership.id).where(Membership.user_id == user.id, Membership.role == step["role"])
         if step.get("unit"):

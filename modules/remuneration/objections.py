@@ -1,20 +1,65 @@
 """Objections (keberatan): an employee objects to one month's TPP within ``objection_days`` working
 days (the tenant's calendar) after the month was last run; the core's approval chain takes it to the
-supervisor (an officer of the employee's agency), then the personnel agency (admin), each approving
-with a note; the last approval resolves it. Nothing here stores the chain's state (core.approvals).
+supervisor (the account of the employee's ``supervisor_email``, a core ``user`` step; where none is
+set or it names no user of the tenant, any officer of the employee's agency), then the personnel
+agency (admin), each approving with a note; the last approval resolves it. The objector never
+decides their own objection (``OwnObjection``). Nothing here stores the chain's state (core.approvals).
+A run again of the open month updates the employee's result in place (``runs``): the objection and
+its chain stay.
 
 Errors: ``ValidationError`` codes ``objection_window_closed`` (after the window), ``objection_twice``
-(an open objection to the same month), ``validation_error`` (an empty reason); ``ApprovalError``
+(an open objection to the same month), ``validation_error`` (an empty reason); ``OwnObjection``
+(``objection_own``: the objector, the employee or whoever filed it, acting on it); ``ApprovalError``
 (out of turn, not the step's holder, twice) from the core.
 """
 from __future__ import annotations
 
-from core.kit import ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
+from core.kit import ApprovalError, ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
 
 from .models import Employee, Objection, Result, Run
 from .settings import settings_of
 
 MODULE, KIND = "remuneration", "objection"
+
+
+class OwnObjection(ApprovalError):
+    """The objector (the employee, or whoever filed it for them) acting on their own objection."""
+
+    code = "objection_own"
+
+
+def _steps(tenant, employee: Employee) -> list[dict]:
+    """The chain: the employee's supervisor (their ``supervisor_email``, where it names a user of the
+    tenant other than the employee), else an officer of their agency; then the personnel agency."""
+    first = {"role": "officer", "unit": employee.agency, "label": "Atasan langsung"}
+    supervisor = (employee.supervisor_email or "").strip().lower()
+    if supervisor and supervisor != (employee.email or "").strip().lower():
+        try:
+            first = approvals.check_steps(tenant, [{"user": supervisor, "label": "Atasan langsung"}])[0]
+        except ValidationError as error:
+            if error.code != "unknown_user":
+                raise
+    return [first, {"role": "admin", "label": "BKPSDM"}]
+
+
+def _objector(tenant, objection: Objection, user) -> bool:
+    """Whether ``user`` is the objection's employee or the one who filed it."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    employee = db.session.get(Employee, objection.employee_id)
+    if email and employee is not None and email == (employee.email or "").strip().lower():
+        return True
+    chain = approvals.get_chain(tenant, MODULE, KIND, objection.id)
+    uid = getattr(user, "id", None)
+    return uid is not None and chain is not None and db.session.execute(
+        db.select(approvals.ApprovalAction.id).where(approvals.ApprovalAction.chain_id == chain.id,
+                                                     approvals.ApprovalAction.action == "start",
+                                                     approvals.ApprovalAction.actor_id == uid).limit(1)).first() is not None
+
+
+def may_decide(tenant, objection: Objection, step: dict, user) -> bool:
+    """Whether ``user`` may act on the objection's awaiting ``step`` (never its objector)."""
+    with tenant_scope(tenant):
+        return approvals.may_act(tenant, step, user) and not _objector(tenant, objection, user)
 
 
 def deadline(tenant, run: Run):
@@ -44,9 +89,7 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
         objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)
         db.session.add(objection)
         db.session.flush()
-        approvals.start_chain(tenant, MODULE, KIND, objection.id, [
-            {"role": "officer", "unit": employee.agency, "label": "Atasan langsung"},
-            {"role": "admin", "label": "BKPSDM"}], actor)
+        approvals.start_chain(tenant, MODULE, KIND, objection.id, _steps(tenant, employee), actor)
         audit(tenant, actor, "remuneration.objection.file", "objection", objection.id,
               after={"month": f"{year}-{month:02d}", "employee": employee.id})
     return objection
@@ -68,6 +111,8 @@ def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Obje
         objection = db.session.get(Objection, objection_id)
         if objection is None:
             raise ValidationError(_("No such objection."), where="objection")
+        if _objector(tenant, objection, actor):
+            raise OwnObjection(_("You filed this objection: someone else decides it."), where="objection")
         chain = approvals.approve(tenant, MODULE, KIND, objection.id, actor, step=step, note=note)
         if chain.status == approvals.APPROVED:
             objection.status, objection.decision = "resolved", note

@@ -1,7 +1,8 @@
 """The monthly run: every active employee's TPP for one month, stored with its breakdown.
 
-``run_month`` may be called again and again (each call replaces the month's results with what the
-inputs say now: idempotent) until ``close_month`` (the finance role) closes it; a closed month is
+``run_month`` may be called again and again (each call makes the month's results what the inputs
+say now: idempotent; an employee's result is updated in place, so an objection to it and its
+approval chain survive the run again) until ``close_month`` (the finance role) closes it; a closed month is
 immutable (``MonthClosed``, code ``month_closed``) and keeps the rule set it was computed with, so a
 later rule never changes it. Both are audited; the caller commits.
 
@@ -22,7 +23,7 @@ from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_c
 
 from .days import elapsed_days, month_days
 from .engine import EmployeeMonth, compute, prorated_target
-from .models import Activity, Adjustment, Employee, Excuse, Punch, Result, Run, Sanction
+from .models import Activity, Adjustment, Employee, Excuse, Objection, Punch, Result, Run, Sanction
 from .rules import ceiling_for, parse_rules, rule_for
 from .settings import settings_of
 
@@ -134,8 +135,9 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
             run = Run(year=year, month=month, status="open")
             db.session.add(run)
             db.session.flush()
+            earlier = {}
         else:
-            db.session.execute(db.delete(Result).where(Result.run_id == run.id))
+            earlier = _keep_results(tenant, run, {row[0] for row in employees}, f"{year}-{month:02d}")
         punches, excuses, achieved, sanctions = _inputs(tenant, first, last)
         adjustments: dict[int, list] = defaultdict(list)
         for a in db.session.execute(db.select(Adjustment).where(Adjustment.year == year, Adjustment.month == month)
@@ -167,8 +169,8 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
                           "lines": [{"code": x.code, "detail": x.detail, "count": x.count, "bp": x.bp, "amount": x.amount}
                                     for x in result.lines] + extra})
             if len(batch) >= BATCH:
-                _flush(batch, run, progress)
-        _flush(batch, run, progress)
+                _flush(batch, run, progress, earlier)
+        _flush(batch, run, progress, earlier)
         run.computed_at = utcnow()
         audit(tenant, actor, "remuneration.run", "run", run.id,
               after={"month": f"{year}-{month:02d}", "employees": run.total, "amount": run.amount,
@@ -177,9 +179,37 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     return run
 
 
-def _flush(batch: list, run: Run, progress) -> None:
+def _keep_results(tenant, run: Run, computed: set[int], month: str) -> dict[int, int]:
+    """Before a run again of ``run``: its results as ``{employee_id: result id}``, those of
+    employees computed again (``computed``) to be updated in place, so that what refers to them (an
+    objection and its approval chain) keeps its result; the others (an employee no longer active)
+    are deleted, unless an objection refers to one: then ``ValidationError``
+    (``objection_keeps_result``), nothing changed, as deleting it would delete the objection."""
+    earlier = dict(db.session.execute(db.select(Result.employee_id, Result.id).where(Result.run_id == run.id)).all())
+    gone = [rid for employee_id, rid in earlier.items() if employee_id not in computed]
+    if gone:
+        objected = db.session.execute(db.select(db.func.count(db.distinct(Objection.employee_id)))
+                                      .where(Objection.result_id.in_(gone))).scalar()
+        if objected:
+            raise ValidationError(_("%(count)s employee(s) no longer active objected to %(month)s; make them active "
+                                    "again to run the month again (an objection is never deleted).",
+                                    count=objected, month=month), where="month", code="objection_keeps_result")
+        db.session.execute(db.delete(Result).where(Result.id.in_(gone)))
+    return earlier
+
+
+def _flush(batch: list, run: Run, progress, earlier: dict[int, int] | None = None) -> None:
     if batch:
-        db.session.execute(db.insert(Result), batch)
+        fresh = [row for row in batch if row["employee_id"] not in (earlier or {})]
+        again = [{**row, "b_tenant": row["tenant_id"], "b_id": earlier[row["employee_id"]]}
+                 for row in batch if row["employee_id"] in (earlier or {})]
+        if fresh:
+            db.session.execute(db.insert(Result), fresh)
+        if again:  # the same row, updated in place: an objection to it stays linked (Core executemany by key)
+            table = Result.__table__
+            db.session.connection().execute(
+                table.update().where(table.c.tenant_id == db.bindparam("b_tenant"), table.c.id == db.bindparam("b_id")),
+                [{k: v for k, v in row.items() if k not in ("tenant_id", "run_id", "employee_id")} for row in again])
         run.done += len(batch)
         batch.clear()
     if progress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import approvals, current_actor, gettext as _, page_arg, requires, unit_of_work
+from core.kit import current_actor, gettext as _, page_arg, requires, unit_of_work
 
 from . import objections, services
 from .views import TITLE, pages
@@ -42,7 +42,7 @@ def file_objection():
 def objection_list():
     user, page = current_actor().principal, page_arg()
     found = objections.open_objections(g.tenant, (page - 1) * PER_PAGE, PER_PAGE + 1)
-    rows = [(o, e, step, step is not None and approvals.may_act(g.tenant, step["step"], user))
+    rows = [(o, e, step, step is not None and objections.may_decide(g.tenant, o, step["step"], user))
             for o, e, step in found[:PER_PAGE]]
     return render_template("remuneration/objections.html", module_title=TITLE, rows=rows, page=page,
                            has_next=len(found) > PER_PAGE)

@@ -2,16 +2,16 @@
 the employee's agency, then the personnel agency), audited."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
 from core.kit import ApprovalError, User, ValidationError, approvals, db, tenant_scope
 
-from ..models import Employee
-from ..objections import file_objection, open_objections, resolve_step
+from ..models import Employee, Excuse, Objection, Result, Run
+from ..objections import OwnObjection, file_objection, may_decide, objections_to, open_objections, resolve_step
 from ..services import import_employees, run_month
-from .helpers import MODULE, SETTINGS, three_employees
+from .helpers import MODULE, NIPS, SETTINGS, three_employees
 
 
 def user(email):
@@ -95,3 +95,126 @@ def test_the_objection_list_is_paginated(app, client, create_tenant, create_user
     assert items(first) == PER_PAGE and "page=2" in first
     assert items(second) == 2 and "page=3" not in second
     assert client.get(f"/t/{tenant.slug}/{MODULE}/objections?page=0").status_code == 400
+
+
+def test_a_run_again_keeps_the_objection_linked_to_the_new_result(app_ctx, create_tenant, create_user, frozen_clock,
+                                                                  audit_entries):
+    """The usual flow: the employee objects, personnel fixes the inputs, the open month is run
+    again. The objection, its history and its approval chain survive, on the employee's result."""
+    tenant, employee = setup(create_tenant, frozen_clock)
+    supervisor = user(create_user(tenant, role="officer", agency="DLH"))
+    bkpsdm = user(create_user(tenant, role="admin"))
+    employee_id = employee.id
+    objection_id = file_objection(tenant, "pegawai", employee, 2026, 3, "Saya dinas luar tanggal 2 Maret.").id
+    db.session.commit()
+    resolve_step(tenant, supervisor, objection_id, 0, "Benar, ada SPT.")
+    db.session.commit()
+    with tenant_scope(tenant):
+        db.session.add(Excuse(employee_id=employee_id, kind="duty_travel", first_day=date(2026, 3, 2),
+                              last_day=date(2026, 3, 2), reference="SPT 1"))
+    db.session.commit()
+    run_month(tenant, "test", 2026, 3)                        # the month run again with the fixed inputs
+    db.session.commit()
+    db.session.expire_all()
+    with tenant_scope(tenant):
+        objection = db.session.get(Objection, objection_id)
+        assert objection is not None and objection.status == "open"
+        result = db.session.execute(db.select(Result).join(Run, Run.id == Result.run_id).where(
+            Run.year == 2026, Run.month == 3, Result.employee_id == employee_id)).scalar_one()
+        assert objection.result_id == result.id
+        assert [o.id for o in objections_to(tenant, result.id)] == [objection_id]
+        assert db.session.execute(db.select(db.func.count(Result.id))).scalar() == 3
+    [(still, _, waiting)] = open_objections(tenant)
+    assert still.id == objection_id and waiting["index"] == 1
+    resolved = resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima: dikoreksi.")
+    db.session.commit()
+    with tenant_scope(tenant):
+        assert resolved.status == "resolved"
+    assert [h["action"] for h in approvals.history(tenant, MODULE, "objection", objection_id)] == ["start", "approve", "approve"]
+    assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("remuneration.objection")] == [
+        "remuneration.objection.file", "remuneration.objection.resolve"]
+
+
+def test_a_run_again_never_deletes_an_objection_of_an_employee_no_longer_active(app_ctx, create_tenant, frozen_clock):
+    tenant, employee = setup(create_tenant, frozen_clock)
+    objection_id = file_objection(tenant, "pegawai", employee, 2026, 3, "Keberatan").id
+    with tenant_scope(tenant):
+        employee.active = False
+    db.session.commit()
+    with pytest.raises(ValidationError) as exc:
+        run_month(tenant, "test", 2026, 3)
+    assert exc.value.code == "objection_keeps_result"
+    db.session.rollback()
+    with tenant_scope(tenant):
+        assert db.session.get(Objection, objection_id) is not None
+        db.session.execute(db.update(Employee).where(Employee.id == employee.id).values(active=True))
+        other = db.session.execute(db.select(Employee).where(Employee.id != employee.id)
+                                   .order_by(Employee.id)).scalars().first()
+        other.active = False                                   # no objection: their result just goes
+    db.session.commit()
+    run_month(tenant, "test", 2026, 3)
+    db.session.commit()
+    with tenant_scope(tenant):
+        assert db.session.execute(db.select(db.func.count(Result.id))).scalar() == 2
+        assert db.session.get(Objection, objection_id) is not None
+
+
+SUPERVISED = ("nip,name,agency,position_class,email,supervisor_email\n"
+              f"{NIPS[0]},Andi Baso,DLH,JF-AHLI,andi@example.test,kabid@example.test\n"
+              f"{NIPS[1]},Sitti Rahmawati,DLH,PELAKSANA,sitti@example.test,\n").encode()
+
+
+def supervised(create_tenant, frozen_clock):
+    tenant = create_tenant(modules={MODULE: {**SETTINGS, "objection_days": 5}})
+    import_employees(tenant, "test", SUPERVISED)
+    frozen_clock.set(datetime(2026, 4, 1, 2, 0, tzinfo=timezone.utc))
+    run_month(tenant, "test", 2026, 3)
+    db.session.commit()
+    with tenant_scope(tenant):
+        return tenant, db.session.execute(db.select(Employee).order_by(Employee.id)).scalars().all()
+
+
+def test_the_supervisor_decides_first_and_never_the_objector(app_ctx, create_tenant, create_user, frozen_clock):
+    tenant, (andi, sitti) = supervised(create_tenant, frozen_clock)
+    objector = user(create_user(tenant, role="officer", agency="DLH", email="andi@example.test"))
+    colleague = user(create_user(tenant, role="officer", agency="DLH"))
+    kabid = user(create_user(tenant, role="officer", agency="DLH", email="kabid@example.test"))
+    objection_id = file_objection(tenant, objector, andi, 2026, 3, "Saya dinas luar.").id
+    db.session.commit()
+    [(objection, _, waiting)] = open_objections(tenant)
+    assert waiting["step"] == {"user": "kabid@example.test", "label": "Atasan langsung"}
+    assert [may_decide(tenant, objection, waiting["step"], u) for u in (objector, colleague, kabid)] == [False, False, True]
+    with pytest.raises(OwnObjection) as exc:
+        resolve_step(tenant, objector, objection_id, 0, "Saya setujui sendiri")
+    assert exc.value.code == "objection_own"
+    db.session.rollback()
+    with pytest.raises(ApprovalError) as exc:
+        resolve_step(tenant, colleague, objection_id, 0, "Bukan atasannya")   # an officer of the agency, not the supervisor
+    assert exc.value.code == "approval_not_holder"
+    db.session.rollback()
+    resolve_step(tenant, kabid, objection_id, 0, "Benar, ada SPT.")
+    db.session.commit()
+    assert approvals.get_chain(tenant, MODULE, "objection", objection_id).current == 1
+
+
+def test_without_a_supervisor_an_officer_of_the_agency_decides_but_not_the_objector(app_ctx, create_tenant, create_user,
+                                                                                   frozen_clock):
+    tenant, (andi, sitti) = supervised(create_tenant, frozen_clock)
+    objector = user(create_user(tenant, role="officer", agency="DLH", email="sitti@example.test"))
+    colleague = user(create_user(tenant, role="officer", agency="DLH"))
+    bkpsdm = user(create_user(tenant, role="admin"))
+    filed = file_objection(tenant, "pegawai", sitti, 2026, 3, "Saya cuti.").id
+    andi_id = file_objection(tenant, bkpsdm, andi, 2026, 3, "Dinas luar.").id   # for him; kabid has no account
+    db.session.commit()
+    waiting = {o.id: step for o, _, step in open_objections(tenant)}
+    assert waiting[filed]["step"] == waiting[andi_id]["step"] == {"role": "officer", "unit": "DLH",
+                                                                  "label": "Atasan langsung"}
+    with pytest.raises(OwnObjection):
+        resolve_step(tenant, objector, filed, 0, "Setuju")
+    db.session.rollback()
+    resolve_step(tenant, colleague, filed, 0, "Benar, ada surat cuti.")
+    db.session.commit()
+    assert approvals.get_chain(tenant, MODULE, "objection", filed).current == 1
+    resolve_step(tenant, colleague, andi_id, 0, "Benar.")
+    with pytest.raises(OwnObjection):                          # whoever filed it for the employee: not them either
+        resolve_step(tenant, bkpsdm, andi_id, 1, "Diterima")

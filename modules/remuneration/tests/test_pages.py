@@ -9,8 +9,9 @@ import io
 from openpyxl import load_workbook
 
 from core.i18n import LOCALE_COOKIE
-from core.kit import db
+from core.kit import db, tenant_scope
 
+from ..models import Objection
 from ..services import import_attendance, import_employees, run_month
 from .helpers import MODULE, NIPS, SETTINGS, attendance_csv, employees_csv
 
@@ -90,6 +91,13 @@ def test_an_objection_from_the_phone_page_reaches_the_supervisor(app, client, cr
     sent = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Saya cuti tanggal 2 Maret."},
                        follow_redirects=True)
     assert "sent to your supervisor" in sent.get_data(as_text=True) or "dikirim" in sent.get_data(as_text=True)
+    own = client.get(f"{base}/objections").get_data(as_text=True)       # Andi is an officer of the agency too
+    assert "Saya cuti tanggal 2 Maret." in own and 'name="step"' not in own
+    with app.app_context(), tenant_scope(tenant):
+        own_id = db.session.execute(db.select(Objection.id)).scalar_one()
+    refused = client.post(f"{base}/objections/{own_id}/decide", data={"step": "0", "note": "Setuju"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Anda yang mengajukan keberatan ini" in refused
     client.get(f"/t/{tenant.slug}/logout")
     supervisor = create_user(tenant, role="officer", agency="DLH")
     other = app.test_client()
