@@ -12,7 +12,7 @@ from core.kit import NotFound, ValidationError, db, documents, gettext as _, iss
 
 from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
-from .services import NAME, close_clock, get, log, scoped, tell, type_of
+from .services import N_, NAME, close_clock, get, log, not_own, refusal, scoped, tell, type_of
 from .settings import PLACEHOLDERS, module_settings
 
 
@@ -32,8 +32,8 @@ def issue_permit(tenant, actor, application_id: int):
     application = get(tenant, application_id, lock=True)
     if application.status != APPROVED:
         code = "not_paid" if application.payment_code and application.paid_at is None else "not_ready"
-        raise ValidationError("the permit can be issued only once it is approved and its fee is paid",
-                              where="application", code=code)
+        raise refusal(N_("The permit can be issued only once it is approved and its fee is paid."), code=code)
+    not_own(actor, application)
     ptype = type_of(tenant, application)
     now = utcnow()
     valid_until = add_months(now, ptype.validity_months) if ptype.validity_months else None
@@ -56,10 +56,11 @@ def issue_permit(tenant, actor, application_id: int):
     return application
 
 
-def _issued(tenant, application_id: int):
+def _issued(tenant, actor, application_id: int):
     application = get(tenant, application_id, lock=True)
     if application.status != ISSUED:
-        raise ValidationError("no permit was issued for this application", where="application", code="not_issued")
+        raise refusal(N_("No permit was issued for this application."), code="not_issued")
+    not_own(actor, application)
     return application
 
 
@@ -89,7 +90,7 @@ def revoke_permit(tenant, actor, application_id: int, reason: str):
     ``reason`` (its public page shows "revoked", the date and the reason). Errors:
     ``ValidationError`` (``reason_required``, ``not_issued``, ``already_revoked``)."""
     reason = _reason(reason)
-    application = _issued(tenant, application_id)
+    application = _issued(tenant, actor, application_id)
     if application.permit_status == REVOKED:
         raise ValidationError(_("The permit is already revoked."), where="application", code="already_revoked")
     doc = documents.find(tenant, application.document_code)
@@ -108,7 +109,7 @@ def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool =
     Errors: ``ValidationError`` (``reason_required``, ``not_issued``, ``not_valid``,
     ``not_suspended``)."""
     reason = _reason(reason)
-    application = _issued(tenant, application_id)
+    application = _issued(tenant, actor, application_id)
     want_from, want_to = (SUSPENDED, VALID) if lift else (VALID, SUSPENDED)
     if application.permit_status != want_from:
         message = _("Only a suspended permit can have its suspension lifted.") if lift else \

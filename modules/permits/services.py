@@ -15,10 +15,11 @@ Every change is audited (``permits.*``) and written to the timeline (``Event``).
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from core.kit import (
     Actor, NotFound, ValidationError, approvals, audit, calendar_of, db, for_change, gettext as _, issue_number,
-    contact_of, module_settings, normalise_phone, notify, sla, storage, tenant_scope, utcnow,
+    contact_of, module_domain, module_settings, normalise_phone, notify, sla, storage, tenant_scope, utcnow,
 )
 
 from . import names, oss
@@ -31,6 +32,31 @@ from .uploads import check as check_file
 KIND = "application"          # the approval chain's kind: ("permits", "application", id)
 CLOCK_KIND, CLOCK = "permit", "processing"   # the SLA clock: ("permit", id), "processing"
 REFERENCE_PATTERN = "REG/{type}/{year}/{serial:05}"
+
+# The module's own catalogue, whatever the request's default domain (a job, the core's pages).
+_l = module_domain("permits", Path(__file__).parent / "translations").lazy_gettext
+
+OWN_APPLICATION = "own_application"   # the code of the conflict-of-interest refusal (pages and API)
+
+
+def N_(message: str) -> str:
+    """Marks an English message for the catalogue (pybabel's default keyword) without translating it."""
+    return message
+
+
+def refusal(message: str, where: str = "application", code: str | None = None) -> ValidationError:
+    """A ``ValidationError`` whose ``message`` stays English (logs, the API's JSON) and whose
+    ``local`` is the same message in the reader's language from this module's catalogue (pages)."""
+    return ValidationError(message, where=where, code=code, local=_l(message))
+
+
+def not_own(actor, application) -> None:
+    """Refuse an officer's or admin's action on an application they themselves applied for
+    (conflict of interest): ``ValidationError(code="own_application")``."""
+    user = _user(actor)
+    if user is not None and application.applicant_id is not None and getattr(user, "id", None) == application.applicant_id:
+        raise refusal(N_("You applied for this permit yourself: another officer must act on it."),
+                      code=OWN_APPLICATION)
 
 
 def scoped(fn):
@@ -233,10 +259,12 @@ def submit(tenant, actor, application_id: int) -> Application:
     return application
 
 
-def _acting(tenant, application_id: int, step: int) -> Application:
+def _acting(tenant, actor, application_id: int, step: int) -> Application:
     application = get(tenant, application_id, lock=True)
     if application.status != SUBMITTED:
-        raise approvals.OutOfTurn("this application is not awaiting a stage's action now")
+        raise approvals.OutOfTurn("this application is not awaiting a stage's action now",
+                                  local=_l("This application is not awaiting a stage's action now."))
+    not_own(actor, application)
     return application
 
 
@@ -244,7 +272,7 @@ def _acting(tenant, application_id: int, step: int) -> Application:
 def approve_stage(tenant, actor, application_id: int, step: int, note: str = "") -> Application:
     """``actor`` approves the stage ``step`` they were shown (``ApprovalError`` when it is not their
     turn, not theirs, or they already acted). After the last stage: an invoice, or ready to sign."""
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.approve(tenant, NAME, KIND, application.id, _user(actor), step=step, note=note)
     with tenant_scope(tenant):
         application.stage = chain.current
@@ -281,7 +309,7 @@ def _stages_done(tenant, actor, application, note: str = "") -> None:
 @scoped
 def return_to_stage(tenant, actor, application_id: int, step: int, to_step: int, note: str) -> Application:
     """Send the application back to an earlier stage with a ``note`` (the chain's ``return_to``)."""
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.return_to(tenant, NAME, KIND, application.id, _user(actor), step=step, to_step=to_step, note=note)
     application.stage = chain.current
     log(tenant, actor, application, "return_stage", note=note)
@@ -296,12 +324,13 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
     note = " ".join((note or "").split())
     if not note:
         raise ValidationError(_("Say what the applicant must add or correct."), where="note")
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step:
-        raise approvals.OutOfTurn(f"step {step} is not awaiting action; step {chain.current} is")
+        raise approvals.OutOfTurn(f"step {step} is not awaiting action; step {chain.current} is",
+                                  local=_l("This stage is not awaiting action now."))
     if not approvals.may_act(tenant, chain.steps[step], _user(actor)):
-        raise approvals.NotHolder("you do not act on this stage")
+        raise approvals.NotHolder("you do not act on this stage", local=_l("You do not act on this stage."))
     (sla.reset if reset else sla.pause)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
     application.status = RETURNED
     application.due_at = None
@@ -337,10 +366,11 @@ def reject(tenant, actor, application_id: int, step: int, note: str) -> Applicat
     note = " ".join((note or "").split())
     if not note:
         raise ValidationError(_("Give the reason for refusing."), where="note")
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step or not approvals.may_act(tenant, chain.steps[step], _user(actor)):
-        raise approvals.OutOfTurn("this stage is not yours to act on now")
+        raise approvals.OutOfTurn("this stage is not yours to act on now",
+                                  local=_l("This stage is not yours to act on now."))
     close_clock(tenant, actor, application)
     application.status, application.decided_at, application.due_at = REJECTED, utcnow(), None
     log(tenant, actor, application, "reject", note=note)
