@@ -51,8 +51,8 @@ def issue_permit(tenant, actor, application_id: int):
         application.valid_until, application.document_code, application.permit_status = valid_until, doc.code, VALID
         application.due_at = None
         log(tenant, actor, application, "issue", note=number)
-        tell(tenant, application, f"Izin {number} telah terbit. Periksa keasliannya di "
-                                  f"{documents.verification_url(tenant, doc.code)}")
+        tell(tenant, application, N_("Permit %(number)s is issued. Check that it is genuine at %(url)s"),
+             number=number, url=documents.verification_url(tenant, doc.code))
     return application
 
 
@@ -97,7 +97,8 @@ def revoke_permit(tenant, actor, application_id: int, reason: str):
     if doc is not None and doc.status != "revoked":  # revoked already through the core's page: keep its entry
         documents.revoke(tenant, doc, reason, actor)
     _change(tenant, actor, application, REVOKED, reason, "revoke", oss.REVOKED_CODE)
-    tell(tenant, application, f"Izin {application.permit_number} dicabut: {reason}")
+    tell(tenant, application, N_("Permit %(number)s revoked: %(reason)s"), number=application.permit_number,
+         reason=reason)
     return application
 
 
@@ -117,8 +118,8 @@ def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool =
         raise ValidationError(message, where="application", code="not_" + want_from)
     _change(tenant, actor, application, want_to, reason, "reinstate" if lift else "suspend",
             oss.OSS_STATUS[ISSUED] if lift else oss.SUSPENDED_CODE)
-    tell(tenant, application, f"Izin {application.permit_number} "
-                              + (f"berlaku kembali: {reason}" if lift else f"dibekukan sementara: {reason}"))
+    tell(tenant, application, N_("Permit %(number)s is valid again: %(reason)s") if lift else
+         N_("Permit %(number)s suspended: %(reason)s"), number=application.permit_number, reason=reason)
     with tenant_scope(tenant):
         db.session.flush()
     return application

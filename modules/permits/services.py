@@ -34,7 +34,8 @@ CLOCK_KIND, CLOCK = "permit", "processing"   # the SLA clock: ("permit", id), "p
 REFERENCE_PATTERN = "REG/{type}/{year}/{serial:05}"
 
 # The module's own catalogue, whatever the request's default domain (a job, the core's pages).
-_l = module_domain("permits", Path(__file__).parent / "translations").lazy_gettext
+_DOMAIN = module_domain("permits", Path(__file__).parent / "translations")
+_l = _DOMAIN.lazy_gettext
 
 OWN_APPLICATION = "own_application"   # the code of the conflict-of-interest refusal (pages and API)
 
@@ -96,14 +97,32 @@ def log(tenant, actor, application, action: str, note: str = "", code: str | Non
     return event
 
 
-def tell(tenant, application, body: str) -> None:
+def language(tenant, wanted: str | None) -> str:
+    """``wanted`` if the tenant speaks it, else the tenant's first language."""
+    wanted = (wanted or "")[:2]
+    return wanted if wanted and wanted in (tenant.locales or []) else (tenant.default_locale or "id")
+
+
+def in_language(lang: str, message: str, params: dict) -> str:
+    """``message`` (an English msgid of this module's catalogue) in ``lang`` with ``params``; a
+    parameter given as ``{"id": ..., "en": ...}`` takes the text of that language."""
+    from flask_babel import force_locale
+
+    picked = {k: (v.get(lang) or v.get("id") or "") if isinstance(v, dict) else v for k, v in params.items()}
+    with force_locale(lang):
+        return str(_DOMAIN.gettext(message, **picked))
+
+
+def tell(tenant, application, message: str, **params) -> None:
     """The applicant's SMS (when they gave a phone) and their account's own channel (its e-mail, or
     the number of a phone-only account: ``contact_of``), through the core outbox; one SMS when both
-    are the same number."""
+    are the same number. ``message`` is an English msgid (``N_``) told in the applicant's language
+    where the tenant speaks it, else the tenant's first (``in_language``)."""
     ref_ = f"permits:{application.id}"
+    user = db.session.get(_user_model(), application.applicant_id)
+    body = in_language(language(tenant, getattr(user, "locale", None)), message, params)
     if application.phone:
         notify(tenant, "sms", application.phone, body[:300], ref=ref_)
-    user = db.session.get(_user_model(), application.applicant_id)
     if user is None or not user.email:
         return
     channel, address = contact_of(user)
@@ -254,8 +273,9 @@ def submit(tenant, actor, application_id: int) -> Application:
                           on_change=clock_changed(actor))
         application.due_at = clock.due_at
         log(tenant, actor, application, "submit", code=oss.SUBMITTED_CODE)
-        tell(tenant, application, f"Permohonan {application.reference} ({ptype.name_id}) diterima. "
-                                  f"Target selesai {ptype.sla_days} hari kerja.")
+        tell(tenant, application, N_("Application %(reference)s (%(type)s) received. Target: done within "
+                                     "%(days)s working days."),
+             reference=application.reference, type={"id": ptype.name_id, "en": ptype.name_en}, days=ptype.sla_days)
     return application
 
 
@@ -282,16 +302,18 @@ def approve_stage(tenant, actor, application_id: int, step: int, note: str = "")
         else:
             log(tenant, actor, application, "approve", note=note)
             label = ptype_stage_label(tenant, application, step)
-            tell(tenant, application, f"Permohonan {application.reference}: tahap {label} selesai; "
-                                      f"diteruskan ke tahap berikutnya.")
+            tell(tenant, application, N_("Application %(reference)s: stage %(stage)s is done; passed on to the "
+                                         "next stage."), reference=application.reference, stage=label)
     return application
 
 
-def ptype_stage_label(tenant, application, step: int) -> str:
-    """The Indonesian label of stage ``step`` of the application's type (for the applicant's SMS)."""
+def ptype_stage_label(tenant, application, step: int) -> dict:
+    """The labels (``{"id", "en"}``) of stage ``step`` of the application's type (for the applicant's SMS)."""
     ptype = permit_type(tenant, application.type_code)
     stages = ptype.stages if ptype else []
-    return stages[step]["label_id"] if 0 <= step < len(stages) else str(step + 1)
+    if 0 <= step < len(stages):
+        return {"id": stages[step]["label_id"], "en": stages[step]["label_en"]}
+    return {"id": str(step + 1), "en": str(step + 1)}
 
 
 def _stages_done(tenant, actor, application, note: str = "") -> None:
@@ -303,7 +325,8 @@ def _stages_done(tenant, actor, application, note: str = "") -> None:
         open_invoice(tenant, actor, application)   # OSS 30 until paid
     else:
         application.status = APPROVED
-        tell(tenant, application, f"Permohonan {application.reference} disetujui. Izin segera ditandatangani.")
+        tell(tenant, application, N_("Application %(reference)s approved. The permit will be signed shortly."),
+             reference=application.reference)
 
 
 @scoped
@@ -335,7 +358,8 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
     application.status = RETURNED
     application.due_at = None
     log(tenant, actor, application, "ask_applicant", note=note, code=oss.CLOCK["reset" if reset else "pause"])
-    tell(tenant, application, f"Permohonan {application.reference} perlu dilengkapi: {note}")
+    tell(tenant, application, N_("Application %(reference)s needs completing: %(note)s"),
+         reference=application.reference, note=note)
     return application
 
 
@@ -374,7 +398,8 @@ def reject(tenant, actor, application_id: int, step: int, note: str) -> Applicat
     close_clock(tenant, actor, application)
     application.status, application.decided_at, application.due_at = REJECTED, utcnow(), None
     log(tenant, actor, application, "reject", note=note)
-    tell(tenant, application, f"Permohonan {application.reference} ditolak: {note}")
+    tell(tenant, application, N_("Application %(reference)s refused: %(note)s"), reference=application.reference,
+         note=note)
     return application
 
 

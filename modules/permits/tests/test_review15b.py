@@ -118,3 +118,26 @@ def test_the_standard_of_service_shows_the_fee_in_both_languages(client, tenant)
     english = client.get(base, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Floor area (m²) up to 100" in english and "Floor area (m²) over 500" in english
     assert "luas_m2" not in english and "Luas bangunan" not in english
+
+
+def test_the_applicant_is_told_in_their_language_else_the_tenants(app_ctx, tenant, people, actor, outbox):
+    citizen, other = actor(people["citizen"]), actor(people["other"])
+    citizen.user.locale = "en"
+    other.user.locale = "fr"  # not a language of the tenant: its first language (Indonesian)
+    english, indonesian = draft(tenant, citizen), draft(tenant, other)
+    services.submit(tenant, citizen, english.id)
+    services.submit(tenant, other, indonesian.id)
+    services.approve_stage(tenant, actor(people["intake"]), english.id, 0)
+    services.ask_applicant(tenant, actor(people["pu"]), english.id, 1, "The plan is unreadable")
+    refs = {english.id: english.reference, indonesian.id: indonesian.reference}
+    db.session.commit()
+    told = [m for m in outbox(tenant, "sms")]
+    to_english = [m["body"] for m in told if refs[int(m["ref"].split(":")[1])] == refs[english.id]]
+    assert f"Application {refs[english.id]} (Building approval) received. Target: done within 5 working days." \
+        in to_english
+    assert any("stage Intake is done" in b for b in to_english)
+    assert f"Application {refs[english.id]} needs completing: The plan is unreadable" in to_english
+    assert not any("Permohonan" in b for b in to_english)
+    to_indonesian = [m["body"] for m in told if int(m["ref"].split(":")[1]) == indonesian.id]
+    assert to_indonesian == [f"Permohonan {refs[indonesian.id]} (Persetujuan Bangunan Gedung) diterima. "
+                             "Target selesai 5 hari kerja."]
