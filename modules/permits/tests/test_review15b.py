@@ -51,8 +51,8 @@ def test_an_admin_who_applied_cannot_approve_the_last_stage_over_http(app, clien
         services.submit(tenant, admin, application.id)
         services.approve_stage(tenant, actor(people["intake"]), application.id, 0)
         services.approve_stage(tenant, actor(people["pu"]), application.id, 1)
+        aid = application.id  # read before the commit expires it (outside the tenant's scope on PostgreSQL)
         db.session.commit()
-        aid = application.id
     base = f"/t/{tenant.slug}/permits"
     login(client, people["admin"], tenant)
     sent = client.post(f"{base}/applications/{aid}/act", data={"step": "2", "decision": "approve", "note": ""})
@@ -75,8 +75,8 @@ def test_an_issue_refused_before_payment_is_flashed_in_the_readers_language(app,
         services.submit(tenant, citizen, application.id)
         for step, who in enumerate(("intake", "pu", "admin")):
             services.approve_stage(tenant, actor(people[who]), application.id, step)
+        aid = application.id  # read before the commit expires it (outside the tenant's scope on PostgreSQL)
         db.session.commit()
-        aid = application.id
     base = f"/t/{tenant.slug}/permits"
     login(client, people["admin"], tenant)
     client.post(f"{base}/applications/{aid}/issue", data={"send": "1"})
@@ -129,15 +129,13 @@ def test_the_applicant_is_told_in_their_language_else_the_tenants(app_ctx, tenan
     services.submit(tenant, other, indonesian.id)
     services.approve_stage(tenant, actor(people["intake"]), english.id, 0)
     services.ask_applicant(tenant, actor(people["pu"]), english.id, 1, "The plan is unreadable")
-    refs = {english.id: english.reference, indonesian.id: indonesian.reference}
+    (en_id, en_ref), (id_id, id_ref) = (english.id, english.reference), (indonesian.id, indonesian.reference)
     db.session.commit()
-    told = [m for m in outbox(tenant, "sms")]
-    to_english = [m["body"] for m in told if refs[int(m["ref"].split(":")[1])] == refs[english.id]]
-    assert f"Application {refs[english.id]} (Building approval) received. Target: done within 5 working days." \
-        in to_english
+    told = outbox(tenant, "sms")
+    to_english = [m["body"] for m in told if m["ref"] == f"permits:{en_id}"]
+    assert f"Application {en_ref} (Building approval) received. Target: done within 5 working days." in to_english
     assert any("stage Intake is done" in b for b in to_english)
-    assert f"Application {refs[english.id]} needs completing: The plan is unreadable" in to_english
+    assert f"Application {en_ref} needs completing: The plan is unreadable" in to_english
     assert not any("Permohonan" in b for b in to_english)
-    to_indonesian = [m["body"] for m in told if int(m["ref"].split(":")[1]) == indonesian.id]
-    assert to_indonesian == [f"Permohonan {refs[indonesian.id]} (Persetujuan Bangunan Gedung) diterima. "
-                             "Target selesai 5 hari kerja."]
+    to_indonesian = [m["body"] for m in told if m["ref"] == f"permits:{id_id}"]
+    assert to_indonesian == [f"Permohonan {id_ref} (Persetujuan Bangunan Gedung) diterima. Target selesai 5 hari kerja."]
