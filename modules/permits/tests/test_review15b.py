@@ -34,7 +34,9 @@ def test_an_officer_cannot_approve_or_decide_on_their_own_application(app_ctx, t
     assert services.approve_stage(tenant, intake, other.id, 0).status != "submitted"
 
 
-def test_an_admin_cannot_issue_suspend_or_revoke_their_own_permit(app_ctx, tenant, people, actor, signer):
+def test_an_admin_cannot_issue_suspend_or_revoke_their_own_permit(app_ctx, tenant, people, actor, signer,
+                                                                    create_user):
+    second = create_user(tenant, "admin")  # before this test's transaction opens (SQLite)
     admin = actor(people["admin"])
     own = _own_sku(tenant, admin)
     services.approve_stage(tenant, actor(people["intake"]), own.id, 0)
@@ -42,6 +44,13 @@ def test_an_admin_cannot_issue_suspend_or_revoke_their_own_permit(app_ctx, tenan
         issuance.issue_permit(tenant, admin, own.id)
     assert exc.value.code == "own_application"
     assert services.get(tenant, own.id).permit_number is None
+    issuance.issue_permit(tenant, actor(second), own.id)  # another admin signs
+    for attempt in (lambda: issuance.suspend_permit(tenant, admin, own.id, "Pelanggaran"),
+                    lambda: issuance.revoke_permit(tenant, admin, own.id, "Pelanggaran")):
+        with pytest.raises(ValidationError) as exc:
+            attempt()
+        assert exc.value.code == "own_application"
+    assert services.get(tenant, own.id).permit_status == "valid"
 
 
 def test_an_admin_who_applied_cannot_approve_the_last_stage_over_http(app, client, tenant, people, actor, login):
