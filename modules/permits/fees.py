@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_decimal
+
 from core.kit import ValidationError, gettext as _
 
 FIELD = r"[a-z][a-z0-9_]{0,31}"
@@ -112,13 +114,29 @@ def parse(text: str, where: str = "fee") -> Formula:
                           "'table field B:N ... *:N'", where=where, code="fee_formula")
 
 
-def describe(formula: Formula) -> list[tuple[str, int]]:
-    """The formula as rows for the public standard of service: ``[(condition, rupiah)]``."""
-    if formula.kind == "free":
-        return [("", 0)]
-    if formula.kind == "fixed":
-        return [("", formula.amount)]
+def describe(formula: Formula, fields: list[dict] | tuple = (), locale: str = "id") -> list[tuple[str, int]]:
+    """The formula as rows for the public standard of service: ``[(condition, rupiah)]``, the
+    condition in the reader's words: the form field by its label (``fields``: the permit type's
+    field requirements) in ``locale``, numbers written as in that language, the open bracket as
+    "over" the last bound."""
+    if formula.kind in ("free", "fixed"):
+        return [("", formula.amount if formula.kind == "fixed" else 0)]
+    field = next((f for f in fields if f.get("code") == formula.field), None)
+    label = (field.get("label_en" if locale == "en" else "label_id") if field else None) or formula.field
+
+    def number(value: Decimal) -> str:
+        return format_decimal(value, locale="en" if locale == "en" else "id")
+
     if formula.kind == "per_unit":
-        return [(f"× {formula.field}", formula.amount)] + ([("min", formula.minimum)] if formula.minimum else [])
-    return [(f"{formula.field} ≤ {bound}" if bound is not None else f"{formula.field} >", fee)
-            for bound, fee in formula.brackets]
+        rows = [(_("per unit of %(field)s", field=label), formula.amount)]
+        return rows + ([(_("minimum"), formula.minimum)] if formula.minimum else [])
+    rows, last = [], None
+    for bound, fee in formula.brackets:
+        if bound is not None:
+            rows.append((_("%(field)s up to %(n)s", field=label, n=number(bound)), fee))
+            last = bound
+        elif last is not None:
+            rows.append((_("%(field)s over %(n)s", field=label, n=number(last)), fee))
+        else:
+            rows.append((_("any %(field)s", field=label), fee))
+    return rows

@@ -12,7 +12,7 @@ from core.kit import NotFound, ValidationError, db, documents, gettext as _, iss
 
 from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
-from .services import NAME, close_clock, get, log, scoped, tell, type_of
+from .services import N_, NAME, close_clock, get, log, not_own, refusal, scoped, tell, type_of
 from .settings import PLACEHOLDERS, module_settings
 
 
@@ -32,8 +32,8 @@ def issue_permit(tenant, actor, application_id: int):
     application = get(tenant, application_id, lock=True)
     if application.status != APPROVED:
         code = "not_paid" if application.payment_code and application.paid_at is None else "not_ready"
-        raise ValidationError("the permit can be issued only once it is approved and its fee is paid",
-                              where="application", code=code)
+        raise refusal(N_("The permit can be issued only once it is approved and its fee is paid."), code=code)
+    not_own(actor, application)
     ptype = type_of(tenant, application)
     now = utcnow()
     valid_until = add_months(now, ptype.validity_months) if ptype.validity_months else None
@@ -51,15 +51,16 @@ def issue_permit(tenant, actor, application_id: int):
         application.valid_until, application.document_code, application.permit_status = valid_until, doc.code, VALID
         application.due_at = None
         log(tenant, actor, application, "issue", note=number)
-        tell(tenant, application, f"Izin {number} telah terbit. Periksa keasliannya di "
-                                  f"{documents.verification_url(tenant, doc.code)}")
+        tell(tenant, application, N_("Permit %(number)s is issued. Check that it is genuine at %(url)s"),
+             number=number, url=documents.verification_url(tenant, doc.code))
     return application
 
 
-def _issued(tenant, application_id: int):
+def _issued(tenant, actor, application_id: int):
     application = get(tenant, application_id, lock=True)
     if application.status != ISSUED:
-        raise ValidationError("no permit was issued for this application", where="application", code="not_issued")
+        raise refusal(N_("No permit was issued for this application."), code="not_issued")
+    not_own(actor, application)
     return application
 
 
@@ -89,14 +90,15 @@ def revoke_permit(tenant, actor, application_id: int, reason: str):
     ``reason`` (its public page shows "revoked", the date and the reason). Errors:
     ``ValidationError`` (``reason_required``, ``not_issued``, ``already_revoked``)."""
     reason = _reason(reason)
-    application = _issued(tenant, application_id)
+    application = _issued(tenant, actor, application_id)
     if application.permit_status == REVOKED:
         raise ValidationError(_("The permit is already revoked."), where="application", code="already_revoked")
     doc = documents.find(tenant, application.document_code)
     if doc is not None and doc.status != "revoked":  # revoked already through the core's page: keep its entry
         documents.revoke(tenant, doc, reason, actor)
     _change(tenant, actor, application, REVOKED, reason, "revoke", oss.REVOKED_CODE)
-    tell(tenant, application, f"Izin {application.permit_number} dicabut: {reason}")
+    tell(tenant, application, N_("Permit %(number)s revoked: %(reason)s"), number=application.permit_number,
+         reason=reason)
     return application
 
 
@@ -108,7 +110,7 @@ def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool =
     Errors: ``ValidationError`` (``reason_required``, ``not_issued``, ``not_valid``,
     ``not_suspended``)."""
     reason = _reason(reason)
-    application = _issued(tenant, application_id)
+    application = _issued(tenant, actor, application_id)
     want_from, want_to = (SUSPENDED, VALID) if lift else (VALID, SUSPENDED)
     if application.permit_status != want_from:
         message = _("Only a suspended permit can have its suspension lifted.") if lift else \
@@ -116,8 +118,8 @@ def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool =
         raise ValidationError(message, where="application", code="not_" + want_from)
     _change(tenant, actor, application, want_to, reason, "reinstate" if lift else "suspend",
             oss.OSS_STATUS[ISSUED] if lift else oss.SUSPENDED_CODE)
-    tell(tenant, application, f"Izin {application.permit_number} "
-                              + (f"berlaku kembali: {reason}" if lift else f"dibekukan sementara: {reason}"))
+    tell(tenant, application, N_("Permit %(number)s is valid again: %(reason)s") if lift else
+         N_("Permit %(number)s suspended: %(reason)s"), number=application.permit_number, reason=reason)
     with tenant_scope(tenant):
         db.session.flush()
     return application

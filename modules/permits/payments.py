@@ -18,7 +18,7 @@ from datetime import timezone
 from core.kit import NotFound, ValidationError, db, for_change, ledger, local_date, sla, tenant_scope, utcnow
 
 from .models import APPROVED, AWAITING_PAYMENT, Application
-from .services import scoped, CLOCK, clock_changed, log, ref, tell
+from .services import N_, _l, scoped, CLOCK, clock_changed, log, ref, tell
 
 BANK = "permits.bank"
 
@@ -52,9 +52,9 @@ def open_invoice(tenant, actor, application) -> None:
     application.status = AWAITING_PAYMENT
     sla.pause(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
     log(tenant, actor, application, "invoice", note=f"Rp {application.fee_amount:,}".replace(",", "."))
-    tell(tenant, application, f"Permohonan {application.reference} disetujui. Bayar retribusi Rp "
-                              f"{application.fee_amount:,} dengan kode bayar {application.payment_code}."
-         .replace(",", "."))
+    tell(tenant, application, N_("Application %(reference)s approved. Pay the fee of Rp %(amount)s with payment "
+                                 "code %(code)s."), reference=application.reference, code=application.payment_code,
+         amount={"id": f"{application.fee_amount:,}".replace(",", "."), "en": f"{application.fee_amount:,}"})
 
 
 @scoped
@@ -74,11 +74,14 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
             raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
         if amount != application.fee_amount:
             raise ValidationError(f"the invoice is Rp {application.fee_amount}, not Rp {amount}", where="amount",
-                                  code="amount_mismatch")
+                                  code="amount_mismatch",
+                                  local=_l("The invoice is Rp %(fee)s, not Rp %(amount)s.", fee=application.fee_amount,
+                                           amount=amount))
         if application.paid_at is not None:
             return application
         if application.status != AWAITING_PAYMENT:
-            raise ValidationError("this application is not awaiting payment", where="code", code="not_invoiced")
+            raise ValidationError("this application is not awaiting payment", where="code", code="not_invoiced",
+                                  local=_l("This application is not awaiting payment."))
         ledger.open_account(tenant, actor, BANK, "settlement")
         ledger.open_account(tenant, actor, revenue_account(application.type_code), "revenue")
         ledger.transfer(tenant, actor, f"permits.pay.{application.id}", BANK, revenue_account(application.type_code),
@@ -87,7 +90,8 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
         clock = sla.resume(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
         application.due_at = clock.due_at
         log(tenant, actor, application, "paid", note=reference[:200])
-        tell(tenant, application, f"Pembayaran retribusi {application.reference} diterima. Izin segera terbit.")
+        tell(tenant, application, N_("Fee payment for %(reference)s received. The permit will be issued shortly."),
+             reference=application.reference)
     return application
 
 

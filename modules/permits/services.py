@@ -15,10 +15,11 @@ Every change is audited (``permits.*``) and written to the timeline (``Event``).
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from core.kit import (
     Actor, NotFound, ValidationError, approvals, audit, calendar_of, db, for_change, gettext as _, issue_number,
-    contact_of, module_settings, normalise_phone, notify, sla, storage, tenant_scope, utcnow,
+    contact_of, module_domain, module_settings, normalise_phone, notify, sla, storage, tenant_scope, utcnow,
 )
 
 from . import names, oss
@@ -31,6 +32,32 @@ from .uploads import check as check_file
 KIND = "application"          # the approval chain's kind: ("permits", "application", id)
 CLOCK_KIND, CLOCK = "permit", "processing"   # the SLA clock: ("permit", id), "processing"
 REFERENCE_PATTERN = "REG/{type}/{year}/{serial:05}"
+
+# The module's own catalogue, whatever the request's default domain (a job, the core's pages).
+_DOMAIN = module_domain("permits", Path(__file__).parent / "translations")
+_l = _DOMAIN.lazy_gettext
+
+OWN_APPLICATION = "own_application"   # the code of the conflict-of-interest refusal (pages and API)
+
+
+def N_(message: str) -> str:
+    """Marks an English message for the catalogue (pybabel's default keyword) without translating it."""
+    return message
+
+
+def refusal(message: str, where: str = "application", code: str | None = None) -> ValidationError:
+    """A ``ValidationError`` whose ``message`` stays English (logs, the API's JSON) and whose
+    ``local`` is the same message in the reader's language from this module's catalogue (pages)."""
+    return ValidationError(message, where=where, code=code, local=_l(message))
+
+
+def not_own(actor, application) -> None:
+    """Refuse an officer's or admin's action on an application they themselves applied for
+    (conflict of interest): ``ValidationError(code="own_application")``."""
+    user = _user(actor)
+    if user is not None and application.applicant_id is not None and getattr(user, "id", None) == application.applicant_id:
+        raise refusal(N_("You applied for this permit yourself: another officer must act on it."),
+                      code=OWN_APPLICATION)
 
 
 def scoped(fn):
@@ -70,14 +97,32 @@ def log(tenant, actor, application, action: str, note: str = "", code: str | Non
     return event
 
 
-def tell(tenant, application, body: str) -> None:
+def language(tenant, wanted: str | None) -> str:
+    """``wanted`` if the tenant speaks it, else the tenant's first language."""
+    wanted = (wanted or "")[:2]
+    return wanted if wanted and wanted in (tenant.locales or []) else (tenant.default_locale or "id")
+
+
+def in_language(lang: str, message: str, params: dict) -> str:
+    """``message`` (an English msgid of this module's catalogue) in ``lang`` with ``params``; a
+    parameter given as ``{"id": ..., "en": ...}`` takes the text of that language."""
+    from flask_babel import force_locale
+
+    picked = {k: (v.get(lang) or v.get("id") or "") if isinstance(v, dict) else v for k, v in params.items()}
+    with force_locale(lang):
+        return str(_DOMAIN.gettext(message, **picked))
+
+
+def tell(tenant, application, message: str, **params) -> None:
     """The applicant's SMS (when they gave a phone) and their account's own channel (its e-mail, or
     the number of a phone-only account: ``contact_of``), through the core outbox; one SMS when both
-    are the same number."""
+    are the same number. ``message`` is an English msgid (``N_``) told in the applicant's language
+    where the tenant speaks it, else the tenant's first (``in_language``)."""
     ref_ = f"permits:{application.id}"
+    user = db.session.get(_user_model(), application.applicant_id)
+    body = in_language(language(tenant, getattr(user, "locale", None)), message, params)
     if application.phone:
         notify(tenant, "sms", application.phone, body[:300], ref=ref_)
-    user = db.session.get(_user_model(), application.applicant_id)
     if user is None or not user.email:
         return
     channel, address = contact_of(user)
@@ -228,15 +273,18 @@ def submit(tenant, actor, application_id: int) -> Application:
                           on_change=clock_changed(actor))
         application.due_at = clock.due_at
         log(tenant, actor, application, "submit", code=oss.SUBMITTED_CODE)
-        tell(tenant, application, f"Permohonan {application.reference} ({ptype.name_id}) diterima. "
-                                  f"Target selesai {ptype.sla_days} hari kerja.")
+        tell(tenant, application, N_("Application %(reference)s (%(type)s) received. Target: done within "
+                                     "%(days)s working days."),
+             reference=application.reference, type={"id": ptype.name_id, "en": ptype.name_en}, days=ptype.sla_days)
     return application
 
 
-def _acting(tenant, application_id: int, step: int) -> Application:
+def _acting(tenant, actor, application_id: int, step: int) -> Application:
     application = get(tenant, application_id, lock=True)
     if application.status != SUBMITTED:
-        raise approvals.OutOfTurn("this application is not awaiting a stage's action now")
+        raise approvals.OutOfTurn("this application is not awaiting a stage's action now",
+                                  local=_l("This application is not awaiting a stage's action now."))
+    not_own(actor, application)
     return application
 
 
@@ -244,7 +292,7 @@ def _acting(tenant, application_id: int, step: int) -> Application:
 def approve_stage(tenant, actor, application_id: int, step: int, note: str = "") -> Application:
     """``actor`` approves the stage ``step`` they were shown (``ApprovalError`` when it is not their
     turn, not theirs, or they already acted). After the last stage: an invoice, or ready to sign."""
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.approve(tenant, NAME, KIND, application.id, _user(actor), step=step, note=note)
     with tenant_scope(tenant):
         application.stage = chain.current
@@ -254,16 +302,18 @@ def approve_stage(tenant, actor, application_id: int, step: int, note: str = "")
         else:
             log(tenant, actor, application, "approve", note=note)
             label = ptype_stage_label(tenant, application, step)
-            tell(tenant, application, f"Permohonan {application.reference}: tahap {label} selesai; "
-                                      f"diteruskan ke tahap berikutnya.")
+            tell(tenant, application, N_("Application %(reference)s: stage %(stage)s is done; passed on to the "
+                                         "next stage."), reference=application.reference, stage=label)
     return application
 
 
-def ptype_stage_label(tenant, application, step: int) -> str:
-    """The Indonesian label of stage ``step`` of the application's type (for the applicant's SMS)."""
+def ptype_stage_label(tenant, application, step: int) -> dict:
+    """The labels (``{"id", "en"}``) of stage ``step`` of the application's type (for the applicant's SMS)."""
     ptype = permit_type(tenant, application.type_code)
     stages = ptype.stages if ptype else []
-    return stages[step]["label_id"] if 0 <= step < len(stages) else str(step + 1)
+    if 0 <= step < len(stages):
+        return {"id": stages[step]["label_id"], "en": stages[step]["label_en"]}
+    return {"id": str(step + 1), "en": str(step + 1)}
 
 
 def _stages_done(tenant, actor, application, note: str = "") -> None:
@@ -275,13 +325,14 @@ def _stages_done(tenant, actor, application, note: str = "") -> None:
         open_invoice(tenant, actor, application)   # OSS 30 until paid
     else:
         application.status = APPROVED
-        tell(tenant, application, f"Permohonan {application.reference} disetujui. Izin segera ditandatangani.")
+        tell(tenant, application, N_("Application %(reference)s approved. The permit will be signed shortly."),
+             reference=application.reference)
 
 
 @scoped
 def return_to_stage(tenant, actor, application_id: int, step: int, to_step: int, note: str) -> Application:
     """Send the application back to an earlier stage with a ``note`` (the chain's ``return_to``)."""
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.return_to(tenant, NAME, KIND, application.id, _user(actor), step=step, to_step=to_step, note=note)
     application.stage = chain.current
     log(tenant, actor, application, "return_stage", note=note)
@@ -296,17 +347,19 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
     note = " ".join((note or "").split())
     if not note:
         raise ValidationError(_("Say what the applicant must add or correct."), where="note")
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step:
-        raise approvals.OutOfTurn(f"step {step} is not awaiting action; step {chain.current} is")
+        raise approvals.OutOfTurn(f"step {step} is not awaiting action; step {chain.current} is",
+                                  local=_l("This stage is not awaiting action now."))
     if not approvals.may_act(tenant, chain.steps[step], _user(actor)):
-        raise approvals.NotHolder("you do not act on this stage")
+        raise approvals.NotHolder("you do not act on this stage", local=_l("You do not act on this stage."))
     (sla.reset if reset else sla.pause)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
     application.status = RETURNED
     application.due_at = None
     log(tenant, actor, application, "ask_applicant", note=note, code=oss.CLOCK["reset" if reset else "pause"])
-    tell(tenant, application, f"Permohonan {application.reference} perlu dilengkapi: {note}")
+    tell(tenant, application, N_("Application %(reference)s needs completing: %(note)s"),
+         reference=application.reference, note=note)
     return application
 
 
@@ -337,14 +390,16 @@ def reject(tenant, actor, application_id: int, step: int, note: str) -> Applicat
     note = " ".join((note or "").split())
     if not note:
         raise ValidationError(_("Give the reason for refusing."), where="note")
-    application = _acting(tenant, application_id, step)
+    application = _acting(tenant, actor, application_id, step)
     chain = approvals.get_chain(tenant, NAME, KIND, application.id)
     if chain.current != step or not approvals.may_act(tenant, chain.steps[step], _user(actor)):
-        raise approvals.OutOfTurn("this stage is not yours to act on now")
+        raise approvals.OutOfTurn("this stage is not yours to act on now",
+                                  local=_l("This stage is not yours to act on now."))
     close_clock(tenant, actor, application)
     application.status, application.decided_at, application.due_at = REJECTED, utcnow(), None
     log(tenant, actor, application, "reject", note=note)
-    tell(tenant, application, f"Permohonan {application.reference} ditolak: {note}")
+    tell(tenant, application, N_("Application %(reference)s refused: %(note)s"), reference=application.reference,
+         note=note)
     return application
 
 

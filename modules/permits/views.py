@@ -64,7 +64,7 @@ def standard(code):
     ptype = permit_type(g.tenant, code)
     if ptype is None:
         abort(404)
-    return render_template("permits/standard.html", ptype=ptype, fee_rows=fees.describe(ptype.fee))
+    return render_template("permits/standard.html", ptype=ptype, fee_rows=fees.describe(ptype.fee, ptype.fields(), locale()))
 
 
 @pages.route("/register")

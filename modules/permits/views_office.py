@@ -53,11 +53,26 @@ def queue():
                            now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
 
 
+def refusal_text(error) -> str:
+    """The refusal in the reader's language: the raiser's own translation (``local``), the core
+    approval chain's refusals by their stable code, else the raiser's message."""
+    if error.local is not None:
+        return str(error.local)
+    known = {
+        "approval_out_of_turn": _("This stage is not awaiting action now."),
+        "approval_twice": _("You already acted on this application."),
+        "approval_not_holder": _("You do not act on this stage."),
+        "approval_closed": _("All stages of this application are already done."),
+        "approval_bad_return": _("Say why it is returned."),
+    }
+    return str(known.get(error.code) or error.message)
+
+
 def _back(application_id: int, work, message: str):
     if work.ok:
         flash(message)
     else:
-        flash(str(work.error), "error")
+        flash(refusal_text(work.error), "error")
     return redirect(url_for(".application", application_id=application_id))
 
 
