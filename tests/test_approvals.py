@@ -226,8 +226,22 @@ def test_role_steps(app_ctx, scoped):
     assert labels == ["officer PU", "auditor"]
 
 
+def test_user_steps(app_ctx, scoped):
+    """A step may name one member of the tenant by e-mail (a TPP objection's supervisor)."""
+    org = scoped
+    sek = org.user("sek").email
+    oid = _start(org, [{"user": f"  {sek.upper()} "}, {"role": "auditor"}])
+    for other in ("kadis", "pu"):  # the position's holder or an officer elsewhere: not that person
+        _refused(org.tenant, oid, approvals.NotHolder, lambda who=other: approvals.approve(
+            org.tenant, "eoffice", "letter", oid, org.user(who), step=0, day=DAY))
+    _approve(org, oid, "sek", 0)
+    assert [t["step_label"] for t in approvals.history(org.tenant, "eoffice", "letter", oid)[1:2]] == [sek.lower()]
+
+
 @pytest.mark.parametrize("steps, where, code", [
     ([], "steps", "approval_bad_steps"),
+    ([{"user": "nobody@example.test"}], "steps[0].user", "unknown_user"),
+    ([{"user": "x@example.test", "role": "officer"}], "steps[0]", "approval_bad_steps"),
     ([{"position": "NOPE"}], "steps[0].position", "unknown_position"),
     ([{"position": "SEK"}, {"role": "king"}], "steps[1].role", "approval_bad_steps"),
     ([{"role": "officer", "unit": "NOPE"}], "steps[0].unit", "unknown_agency"),
