@@ -1,4 +1,4 @@
-"""Employees from a CSV or XLSX file (columns ``nip,name,agency,position_class[,email,supervisor_email,position]``,
+"""Employees from a CSV or XLSX file (columns ``nip,name,agency,position_class[,email,supervisor_email,position,start,end]``,
 a header row first): added when new, updated when changed, every changed field kept in the history.
 
 ``position`` is the code of a position (jabatan) of the core's organisation (the tenant file's
@@ -7,6 +7,10 @@ taken from there), and ``position_class`` when the settings' ``position_classes`
 (the class is the module's own attribute of the core position; a run takes it from the settings,
 so a class changed there applies to every employee in that position from the next run of an open
 month).
+
+``start`` and ``end`` are the first and the last day of employment (TMT / tanggal mulai, tanggal
+berhenti; ISO dates ``YYYY-MM-DD``, inclusive), both optional: a column left out changes nothing, an
+empty cell clears the date (open). ``end`` before ``start`` is refused.
 
 Errors (``ValidationError``, nothing written): ``where`` = ``line N: field``: a NIP the core refuses
 (PermenPAN-RB / BKN NIP rules, ``core.identity``), the same NIP twice, an agency that is not one of
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 
 from core.kit import (
     IdentityError, ValidationError, active_positions, audit, clean_text, db, identity_lookup, normalise_nip, tenant_scope,
@@ -29,6 +34,26 @@ from .settings import agency_codes, settings_of
 COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email", "position")
 REQUIRED = ("nip", "name")  # agency and position_class too, unless the row's core position gives them
 TRACKED = ("name", "agency", "position_class", "position_code", "email", "supervisor_email")
+DATES = {"start": "started_on", "end": "ended_on"}  # file column -> Employee attribute
+
+
+def parse_day(text: str, where: str) -> date | None:
+    """An ISO date (``2026-03-16``; an XLSX date cell reads ``2026-03-16 00:00:00``) or None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) == 19 and text.endswith(" 00:00:00"):
+        text = text[:10]
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValidationError(f"{text[:40]} is not a date (YYYY-MM-DD)", where=where) from None
+
+
+def check_employment(start: date | None, end: date | None, where: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationError(f"the end of employment {end.isoformat()} is before its start {start.isoformat()}",
+                              where=where)
 
 
 def rows_of(data: bytes, filename: str) -> list[dict]:
@@ -107,6 +132,10 @@ def _check(tenant, rows: list[dict]) -> list[dict]:
                                   where=f"line {line}: position_class")
         if len(row["name"]) > 200:
             raise ValidationError("longer than 200 characters", where=f"line {line}: name")
+        for column, attribute in DATES.items():
+            if column in row:
+                row[attribute] = parse_day(row[column], f"line {line}: {column}")
+        check_employment(row.get("started_on"), row.get("ended_on"), f"line {line}: end")
     return rows
 
 
@@ -120,20 +149,59 @@ def import_employees(tenant, actor, data: bytes, filename: str = "employees.csv"
             db.select(Employee).where(Employee.nip_hash.in_(list(hashes)))).scalars()} if hashes else {}
         for digest, row in hashes.items():
             values = {k: row.get(k, "") or "" for k in TRACKED}
+            dates = {k: row[k] for k in DATES.values() if k in row}
             employee = known.get(digest)
             if employee is None:
-                db.session.add(Employee(nip=row["nip"], **values))
+                db.session.add(Employee(nip=row["nip"], **values, **dates))
                 counts["added"] += 1
                 continue
+            if dates:  # only one of the two columns: the other date is the record's, checked together
+                check_employment(dates.get("started_on", employee.started_on), dates.get("ended_on", employee.ended_on),
+                                 f"line {row['line']}: {'end' if 'ended_on' in dates else 'start'}")
             changed = [k for k in TRACKED if k in row and getattr(employee, k) != values[k]]
             for key in changed:
                 db.session.add(EmployeeChange(employee_id=employee.id, field=key, before=getattr(employee, key),
                                               after=values[key], source=filename[:40]))
                 setattr(employee, key, values[key])
+            moved = [k for k, v in dates.items() if getattr(employee, k) != v]
+            for key in moved:
+                db.session.add(EmployeeChange(employee_id=employee.id, field=key, before=_iso(getattr(employee, key)),
+                                              after=_iso(dates[key]), source=filename[:40]))
+                setattr(employee, key, dates[key])
+            changed += moved
             counts["updated" if changed else "unchanged"] += 1
         db.session.flush()
         audit(tenant, actor, "remuneration.employees.import", "file", filename[:100], after=counts)
     return counts
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def set_employment(tenant, actor, employee_id: int, start: date | None, end: date | None) -> Employee:
+    """Set an employee's first and last day of employment (None: open) from the admin page; each
+    changed date is kept in the history and the change audited with before and after. A closed
+    month is not touched (its results are stored); an open month changes on its next run.
+    ``ValidationError`` (``where`` ``end``) when the end is before the start; LookupError when the
+    employee is not the tenant's."""
+    check_employment(start, end, "end")
+    with tenant_scope(tenant):
+        employee = db.session.get(Employee, employee_id)
+        if employee is None:
+            raise LookupError(employee_id)
+        before = {"start": _iso(employee.started_on), "end": _iso(employee.ended_on)}
+        after = {"start": _iso(start), "end": _iso(end)}
+        if before == after:
+            return employee
+        for key, value in (("started_on", start), ("ended_on", end)):
+            if getattr(employee, key) != value:
+                db.session.add(EmployeeChange(employee_id=employee.id, field=key, before=_iso(getattr(employee, key)),
+                                              after=_iso(value), source="page"))
+                setattr(employee, key, value)
+        db.session.flush()
+        audit(tenant, actor, "remuneration.employee.employment", "employee", employee.id, before=before, after=after)
+    return employee
 
 
 def listing(tenant, search: str = "", agency: str = "", offset: int = 0, limit: int | None = 50) -> list[Employee]:

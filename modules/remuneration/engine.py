@@ -3,6 +3,10 @@ database, no Flask; the monthly run (``runs.py``) feeds it and stores what it re
 
 How the amount is made (the tenant's rule set, ``rules.RuleSet``)::
 
+    employed for e of the month's w working days (0 < e < w: hired or left during the month):
+      the month's ceiling is C' = floor(C × e / w); everything below is computed on C' and one line
+      ``employment`` (detail ``e/w``) of −(C − C') says why; the performance and discipline lines
+      still show the parts of the full C, so the lines add up to the TPP
     ceiling C (rupiah) = performance part P + discipline part D,  P = floor(C × weight_p / 100), D = C − P
     performance earned = floor(P × achieved / target)  (achieved capped at the target; SKP: the rating's %)
       target = the rule set's monthly target; for a month that has not ended (a provisional run) it is
@@ -60,6 +64,15 @@ class EmployeeMonth:
     days: tuple = ()
     sanctions: tuple = ()
     target: int | None = None
+    employed_days: int | None = None
+    working_days: int | None = None
+
+    @property
+    def prorated(self) -> bool:
+        """Employed for only part of the month: ``employed_days`` of ``working_days`` (the month's
+        working days of the tenant's calendar; None: the whole month)."""
+        return (self.employed_days is not None and bool(self.working_days)
+                and 0 <= self.employed_days < self.working_days)
 
 
 def prorated_target(rule: RuleSet, elapsed: int, total: int) -> int:
@@ -136,15 +149,21 @@ def compute(rule: RuleSet, month: EmployeeMonth) -> Result:
     """The TPP of ``month`` under ``rule`` (see the module's docstring for the arithmetic)."""
     if month.ceiling < 0:
         raise ValueError("ceiling must not be negative")
-    ceiling = month.ceiling
+    full = month.ceiling
+    ceiling = full * month.employed_days // month.working_days if month.prorated else full
+    full_perf = full * rule.performance_weight // 100
     perf_part = ceiling * rule.performance_weight // 100
     disc_part = ceiling - perf_part
     achieved = performance_bp(rule, month)
     earned = perf_part * achieved // FULL
-    lines = [Line("performance", perf_part, bp=rule.performance_weight * 100)]
+    lines = [Line("performance", full_perf, bp=rule.performance_weight * 100)]
     if earned < perf_part:
         lines.append(Line("performance_shortfall", earned - perf_part, bp=FULL - achieved))
-    lines.append(Line("discipline", disc_part, bp=rule.discipline_weight * 100))
+    lines.append(Line("discipline", full - full_perf, bp=rule.discipline_weight * 100))
+    if month.prorated:
+        lines.append(Line("employment", ceiling - full, count=month.employed_days,
+                          bp=FULL - month.employed_days * FULL // month.working_days,
+                          detail=f"{month.employed_days}/{month.working_days}"))
     room = disc_part * rule.discipline_cap_bp // FULL
     total_bp = deducted = 0
     for code, detail, count, rate in _occurrences(rule, month.days):
@@ -159,5 +178,5 @@ def compute(rule: RuleSet, month: EmployeeMonth) -> Result:
         lines.append(Line("sanction", -(subtotal * cut_bp // FULL), count=len(month.sanctions), bp=cut_bp,
                           detail=",".join(sorted(month.sanctions))))
     tpp = sum(line.amount for line in lines)
-    return Result(tpp=tpp, ceiling=ceiling, performance_bp=achieved, deduction_bp=min(total_bp, rule.discipline_cap_bp),
+    return Result(tpp=tpp, ceiling=full, performance_bp=achieved, deduction_bp=min(total_bp, rule.discipline_cap_bp),
                   lines=tuple(lines))

@@ -10,6 +10,7 @@ LINES = {
     "early_leave": _l("Early leave (minutes)"),
     "no_record": _l("No check-in or check-out record"),
     "missed_assembly": _l("Missed assembly"),
+    "employment": _l("Days not employed (working days employed / of the month)"),
     "sanction": _l("Disciplinary sanction"),
     "adjustment": _l("Correction of an earlier month"),
 }

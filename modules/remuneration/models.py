@@ -16,7 +16,9 @@ class Employee(TenantOwned, db.Model):
     position class (whose ceiling the settings give per year), and the position (jabatan) of the
     core's organisation when known (``position_code``): the settings' ``position_classes`` then give
     the class a run uses, the module's own attribute of that core position. ``email`` links the account that
-    sees this employee's own months; ``supervisor_email`` the one who resolves objections first."""
+    sees this employee's own months; ``supervisor_email`` the one who resolves objections first.
+    ``started_on`` / ``ended_on``: the first and the last day of employment (TMT / tanggal berhenti,
+    inclusive, empty when open); a run pays only the working days between them (``runs.py``)."""
     __tablename__ = "remuneration_employees"
     __table_args__ = (UniqueConstraint("tenant_id", "nip_hash", name="uq_remuneration_employees_tenant_nip"),
                       Index("ix_remuneration_employees_tenant_agency", "tenant_id", "agency"))
@@ -30,6 +32,9 @@ class Employee(TenantOwned, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     supervisor_email: Mapped[str] = mapped_column(String(254), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # employment (TMT, tanggal mulai / tanggal berhenti), local dates, inclusive; empty: not known (open)
+    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -10,6 +10,19 @@ A run of a month that has not ended yet (the current month, provisional) counts 
 days up to and including today in the tenant's zone (``days.elapsed_days``; the core clock, so tests
 freeze it) and prorates the activity target to them (``engine.prorated_target``); a month that has
 ended is computed in full.
+
+Employment dates (``Employee.started_on`` / ``ended_on``, TMT and tanggal berhenti, inclusive): an
+employee is paid pro rata to the month's working days (the core calendar's) on which they were
+employed, ``floor(ceiling × employed / working days)`` (``engine.compute``, one ``employment``
+line says so); absence, lateness and missed assemblies count only on those days, and the activity
+target is prorated to them like the days of a provisional month. A month with no working day of
+employment (they had left before it, start after it, or only on its holidays) gets no result row
+(like an inactive employee: nothing is owed, and a payroll list shows only whom it pays; an
+earlier row of an open month is removed on the run again, unless an objection refers to it).
+Rule source: this is the kit's default. Regional TPP rules (Perkada, under Permendagri practice for
+TPP, PP 12/2019 art. 58) commonly pay TPP from the TMT for the days in service; no single source
+for the working-day (rather than calendar-day) proration was checked, so a tenant whose Perkada
+says otherwise needs a rule option that does not exist yet.
 """
 from __future__ import annotations
 
@@ -125,9 +138,17 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
                               where="month")
         # the class: the settings' for the employee's core position (jabatan) where they map it, else the record's
         mapping = settings.get("position_classes") or {}
-        employees = [(i, agency, mapping.get(code) or cls) for i, agency, cls, code in db.session.execute(
-            db.select(Employee.id, Employee.agency, Employee.position_class, Employee.position_code)
-            .where(Employee.active.is_(True)).order_by(Employee.id))]
+        employees = []
+        for i, agency, cls, code, start, end in db.session.execute(
+                db.select(Employee.id, Employee.agency, Employee.position_class, Employee.position_code,
+                          Employee.started_on, Employee.ended_on)
+                .where(Employee.active.is_(True)).order_by(Employee.id)):
+            if (start is not None and start > last) or (end is not None and end < first):
+                continue  # employed on no day of the month
+            employed = [d for d in all_working if (start is None or d >= start) and (end is None or d <= end)]
+            if all_working and not employed:
+                continue  # employed on none of its working days
+            employees.append((i, agency, mapping.get(code) or cls, start, end, len(employed)))
         ceilings = {}
         for cls in {row[2] for row in employees}:
             ceilings[cls] = ceiling_for(settings["ceilings"], cls, year)
@@ -149,17 +170,22 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         batch = []
         stream = iter(punches)
         pending = next(stream, None)
-        for employee_id, agency, cls in employees:  # both in employee id order
+        for employee_id, agency, cls, start, end, employed in employees:  # both in employee id order
             while pending is not None and pending[0] < employee_id:
                 pending = next(stream, None)  # punches of an inactive employee
             mine = {}
             if pending is not None and pending[0] == employee_id:
                 mine, pending = pending[1], next(stream, None)
             minutes, points = achieved.get(employee_id, (0, 0))
+            counted, due = working, target
+            if employed < len(all_working):  # hired or left during the month: only the days employed
+                counted = [d for d in working if (start is None or d >= start) and (end is None or d <= end)]
+                due = prorated_target(rule, len(counted), len(all_working))
             result = compute(rule, EmployeeMonth(
                 ceiling=ceilings[cls], achieved=points if rule.performance_basis == "points" else minutes,
-                days=month_days(rule, working, mine, excuses.get(employee_id, {})),
-                sanctions=tuple(sanctions.get(employee_id, ())), target=target))
+                days=month_days(rule, counted, mine, excuses.get(employee_id, {})),
+                sanctions=tuple(sanctions.get(employee_id, ())), target=due,
+                employed_days=employed, working_days=len(all_working)))
             extra = adjustments.get(employee_id, [])
             tpp = max(0, result.tpp + sum(a["amount"] for a in extra))  # a recovery never makes the pay negative
             run.amount += tpp

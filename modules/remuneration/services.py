@@ -9,7 +9,7 @@ from collections import defaultdict
 from core.kit import db, tenant_scope
 
 from .attendance import add_excuse, import_attendance  # noqa: F401  (the services' surface)
-from .employees import history, import_employees  # noqa: F401
+from .employees import history, import_employees, set_employment  # noqa: F401
 from .models import Employee, Result, Run
 from .runs import MonthClosed, add_adjustment, close_month, get_run, run_month  # noqa: F401
 

@@ -4,9 +4,10 @@ core's organisation (when known), the history of every change (name, agency, pos
 position, accounts) and their months."""
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from core.kit import find_position, requires
+from core.kit import ValidationError, current_actor, find_position, gettext as _, has_permission, requires, unit_of_work
 
 from . import employees, services
 from .exports import table_csv
@@ -14,7 +15,8 @@ from .settings import agency_codes, settings_of
 from .views import TITLE, pages
 
 PER_PAGE = 50
-COLUMNS = ("nip", "name", "agency", "position_class", "position_code", "email", "supervisor_email", "active")
+COLUMNS = ("nip", "name", "agency", "position_class", "position_code", "email", "supervisor_email", "active",
+           "start", "end")
 
 
 def _filters() -> dict:
@@ -36,7 +38,8 @@ def employee_list():
 @requires("remuneration.read_all")
 def employee_export():
     filters = _filters()
-    rows = [{c: getattr(e, c) for c in COLUMNS} | {"active": "yes" if e.active else "no"}
+    rows = [{c: getattr(e, c) for c in COLUMNS[:-2]} | {"active": "yes" if e.active else "no"}
+            | {"start": employees._iso(e.started_on), "end": employees._iso(e.ended_on)}
             for e in employees.listing(g.tenant, filters["q"], filters["agency"], limit=None)]
     return table_csv(COLUMNS, rows, f"pegawai-{g.tenant.slug}")
 
@@ -52,4 +55,22 @@ def employee(employee_id):
     return render_template("remuneration/employee.html", module_title=TITLE, employee=found, position=position,
                            position_class=mapped or found.position_class,
                            changes=employees.history(g.tenant, employee_id),
-                           months=services.results_of(g.tenant, employee_id))
+                           months=services.results_of(g.tenant, employee_id),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
+
+
+@pages.route("/employees/<int:employee_id>/employment", methods=["POST"])
+@requires("remuneration.manage")
+def employment(employee_id):
+    """Set the first and last day of employment (empty: open); an error names the field."""
+    if employees.find(g.tenant, employee_id) is None:
+        abort(404)
+    with unit_of_work() as work:
+        start = employees.parse_day(request.form.get("start", "")[:40], "start")
+        end = employees.parse_day(request.form.get("end", "")[:40], "end")
+        employees.set_employment(g.tenant, current_actor(), employee_id, start, end)
+    if work.ok:
+        flash(_("The dates of employment are saved; an open month changes on its next run, a closed month never."))
+    else:
+        flash(_("Not saved: %(error)s", error=work.error), "error")
+    return redirect(url_for(".employee", employee_id=employee_id))

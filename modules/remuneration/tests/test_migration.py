@@ -1,5 +1,5 @@
-"""The module's migrations after its first (activity decisions, the employee's core position) go
-up, down to the first revision and up again, on both databases."""
+"""The module's migrations after its first (activity decisions, the employee's core position, the
+employment dates) go up, down to the first revision and up again, on both databases."""
 from alembic import command
 from sqlalchemy import inspect
 
@@ -9,7 +9,7 @@ from tests.test_tenant_keys_upgrade import scratch_url  # noqa: F401 - a fixture
 
 FIRST = "7fad8bb74005"
 ADDED = {"remuneration_activities": {"logged_at", "decided_at", "decided_by", "reason"},
-         "remuneration_employees": {"position_code"}}
+         "remuneration_employees": {"position_code", "started_on", "ended_on"}}
 
 
 def _columns(app) -> dict[str, set[str]]:
