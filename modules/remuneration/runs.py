@@ -19,10 +19,10 @@ target is prorated to them like the days of a provisional month. A month with no
 employment (they had left before it, start after it, or only on its holidays) gets no result row
 (like an inactive employee: nothing is owed, and a payroll list shows only whom it pays; an
 earlier row of an open month is removed on the run again, unless an objection refers to it).
-Rule source: this is the kit's default. Regional TPP rules (Perkada, under Permendagri practice for
-TPP, PP 12/2019 art. 58) commonly pay TPP from the TMT for the days in service; no single source
-for the working-day (rather than calendar-day) proration was checked, so a tenant whose Perkada
-says otherwise needs a rule option that does not exist yet.
+Rule source: none found. This is the kit's default, not a cited rule: a search of the stored public
+pages (1 Dec 2026) found no Perkada or Permendagri text on TPP for part of a month, so the
+working-day proration (rather than calendar days, or nothing for a partial month) is our choice; a
+tenant whose Perkada says otherwise needs a rule option that does not exist yet.
 """
 from __future__ import annotations
 
