@@ -44,7 +44,8 @@ def _import(slug: str, path: str, work) -> dict:
 
 
 @remuneration_group.command("import-employees", help="Add or update employees from a CSV or XLSX file "
-                                                     "(nip,name,agency,position_class[,email,supervisor_email,position]).")
+                                                     "(nip,name,agency,position_class[,email,supervisor_email,position,start,end]; "
+                                                     "start/end: first and last day of employment, YYYY-MM-DD).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext

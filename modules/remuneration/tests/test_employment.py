@@ -202,3 +202,21 @@ def test_the_personnel_agency_sets_the_dates_on_the_employee_page_audited(app, c
     other = app.test_client()
     login(other, officer, tenant)
     assert other.post(f"{page}/employment", data={"start": "2020-01-01"}).status_code == 403
+
+
+def test_an_xlsx_date_cell_is_read_as_its_day(app_ctx, create_tenant):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["nip", "name", "agency", "position_class", "start", "end"])
+    book.active.append([NIPS[0], "Andi Baso", "DLH", "JF-AHLI", datetime(2026, 3, 16), None])
+    data = io.BytesIO()
+    book.save(data)
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", data.getvalue(), "pegawai.xlsx")
+    db.session.commit()
+    with tenant_scope(tenant):
+        andi = db.session.execute(db.select(Employee)).scalar_one()
+        assert (andi.started_on, andi.ended_on) == (date(2026, 3, 16), None)
