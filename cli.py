@@ -125,7 +125,11 @@ class PamongGroup(click.Group):
         except Exception:  # noqa: BLE001 - the app does not load: an unknown command, said as such
             return None
         ctx.obj = info
-        return app.cli.get_command(ctx, name)
+        command = app.cli.get_command(ctx, name)
+        if command is None and name in installed_module_names():
+            raise click.UsageError(f"The {name} module has no commands of its own (its pages and API do its work).",
+                                   ctx)
+        return command
 
     def format_commands(self, ctx, formatter):
         # the one-line helps from the table: listing the commands imports none of them
@@ -145,8 +149,8 @@ class PamongGroup(click.Group):
         names = installed_module_names()
         if names:
             formatter.write_paragraph()
-            formatter.write_text(f"Installed modules may add commands under their name: {', '.join(names)} "
-                                 f"(e.g. pamong {names[0]} --help).")
+            formatter.write_text(f"Installed modules: {', '.join(names)}. A module with commands of its own has "
+                                 f"them under its name (pamong MODULE --help).")
         super().format_epilog(ctx, formatter)
 
     def invoke(self, ctx):

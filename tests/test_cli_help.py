@@ -105,6 +105,19 @@ def test_an_unknown_command_is_one_line_exit_2(capsys):
     assert len(err) == 1 and "no-such-command" in err[0]
 
 
+def test_a_module_without_commands_of_its_own_is_said_so_in_one_line(capsys, monkeypatch):
+    """``pamong --help`` names the installed modules; one that adds no commands is not "no such command"."""
+    monkeypatch.setattr(cli, "installed_module_names", lambda: ["quietmodule"])
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["quietmodule", "--help"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "quietmodule module has no commands of its own" in err[0]
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "Installed modules: quietmodule. A module with commands of its own" in " ".join(capsys.readouterr().out.split())
+
+
 @pytest.mark.parametrize("args", [[], ["tenant"]])
 def test_a_group_alone_shows_its_help(capsys, args):
     with pytest.raises(SystemExit) as exc:
