@@ -51,6 +51,20 @@ def _fill(form: LetterForm) -> None:
             form.body.data = kinds[chosen].get("template") or ""
 
 
+def _use_template(form: LetterForm) -> None:
+    """Put the chosen type's template in the text, unless the text holds words of the drafter's own
+    (anything but blank or another type's template), which are kept and said so."""
+    kinds = letter_types(g.tenant)
+    chosen = kinds.get(form.letter_type.data or "")
+    if chosen is None:
+        return
+    typed = (form.body.data or "").strip()
+    if typed and typed not in {(t.get("template") or "").strip() for t in kinds.values()}:
+        form.body.errors = [_("Your own text is kept; empty the text first to start from this type's template.")]
+        return
+    form.body.data = chosen.get("template") or ""
+
+
 def _lines(text: str) -> list[str]:
     return [line for line in (text or "").splitlines() if line.strip()]
 
@@ -88,6 +102,10 @@ def draft(letter_id=None):
             **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
             "signer": letter.steps[-1] if letter.steps else "", "on_behalf": letter.on_behalf, "via": letter.via})
     _fill(form)
+    if request.method == "POST" and request.form.get("use_template"):
+        # the type's template asked for without JavaScript: the same form again, what was typed kept
+        _use_template(form)
+        return render_template("eoffice/draft.html", form=form, letter_id=letter_id), 200
     if form.validate_on_submit():
         with unit_of_work(form) as work:
             saved = drafting.save_draft(g.tenant, current_actor(), _draft(form), letter_id)
