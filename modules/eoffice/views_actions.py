@@ -13,13 +13,14 @@ from core.kit import (
 
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
-from .crossing import delivery_states
+from .crossing import delivery_states, sender_name, type_name
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
 
 NONE = ("", "—")
+POST_ACTOR = "tenant-post:"
 
 
 def _fill(form: LetterForm) -> None:
@@ -139,9 +140,14 @@ def letter_page(letter_id, forms=None, status=200):
     if can_dispose:
         dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(tenant, actor)]
     mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
+    timeline = queries.timeline(tenant, found)
+    for row in timeline:  # the post between governments acts as "tenant-post:<slug>": say whose post it is
+        if str(row["actor"]).startswith(POST_ACTOR):
+            row["actor"] = _("Delivery from %(sender)s", sender=sender_name(str(row["actor"])[len(POST_ACTOR):]))
+    indonesian = str(get_locale() or "id").startswith("id")
     return render_template(
         "eoffice/letter.html", letter=found, how=how, recipients=queries.recipients(tenant, found),
-        timeline=queries.timeline(tenant, found), dispositions=queries.letter_dispositions(tenant, found),
+        timeline=timeline, dispositions=queries.letter_dispositions(tenant, found),
         chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
@@ -151,7 +157,7 @@ def letter_page(letter_id, forms=None, status=200):
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
-        kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
+        kind_name=type_name(tenant, found, indonesian), files=attachments.of(tenant, found),
         posts=delivery_states(tenant, queries.recipients(tenant, found)),
     ), status
 
