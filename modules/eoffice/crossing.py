@@ -296,3 +296,24 @@ def receive_attachment(tenant, actor, event) -> dict:
         storage().delete(key, tenant=tenant)
         raise
     return {"accepted": "attached"}
+
+
+def sender_name(slug: str) -> str:
+    """The name of the tenant ``slug`` (a letter's sender), or the slug if it is gone."""
+    found = db.session.execute(db.select(Tenant.name).where(Tenant.slug == slug)).scalar_one_or_none()
+    return found or slug
+
+
+def type_name(tenant, letter, indonesian: bool = True) -> str:
+    """The name of ``letter``'s type in the reader's language: the tenant's own type of that code,
+    else (a letter from another tenant) the sender's, else a built-in one, else the code."""
+    from .settings import DEFAULT_TYPES, letter_types
+
+    key = "name_id" if indonesian else "name_en"
+    kind = letter_types(tenant).get(letter.letter_type)
+    if kind is None and letter.origin_tenant:
+        other = db.session.execute(db.select(Tenant).where(Tenant.slug == letter.origin_tenant)).scalar_one_or_none()
+        if other is not None and NAME in enabled_modules(other):
+            kind = letter_types(other).get(letter.letter_type)
+    kind = kind or next((t for t in DEFAULT_TYPES if t["code"] == letter.letter_type), None)
+    return (kind or {}).get(key) or (kind or {}).get("name_id") or letter.letter_type

@@ -4,6 +4,9 @@ scripts, event handlers, styles, ``javascript:`` links and anything else are rem
 safe to render in the pages and in the PDF (where WeasyPrint fetches nothing anyway)."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import nh3
 
 from core.kit import clean_text
@@ -24,9 +27,13 @@ def sanitise(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, strip_comments=True, link_rel=None).strip()
 
 
+BLOCK = re.compile(r"<(?:br|/?(?:p|li|ol|ul|tr|td|th|table|thead|tbody|h3|h4|blockquote))\b[^>]*>", re.I)
+
+
 def plain(html: str) -> str:
-    """The text of a body without tags (search, previews)."""
-    return nh3.clean(html or "", tags=set()).strip()
+    """The text of a body without tags (search, previews): a paragraph, line, list item or cell
+    ends a word, spaces run together, entities read as their characters (escape it to show it)."""
+    return " ".join(unescape(nh3.clean(BLOCK.sub(" ", html or ""), tags=set())).split())
 
 
 def refused(html: str) -> str:

@@ -56,29 +56,35 @@ def checked(tenant, values: dict, code: str | None = None) -> dict:
     ``duplicate``, ``required``, ``too_long``, ``bad_layout``, ``unsafe_template``."""
     entry = {k: clean_text(str(values.get(k) or "")).strip() for k in FIELDS}
     entry["template"] = clean_text(str(values.get("template") or "")).strip()
+    found: list[ValidationError] = []  # every field's problem at once; the first is raised, the rest on it
     if code is None:
         entry["code"] = entry["code"].upper()
         if not CODE.match(entry["code"]):
-            raise ValidationError(_l("A code is capitals and digits, starting with a letter (at most 10)."),
-                                  where="code", code="bad_code")
-        if any(t["code"] == entry["code"] for t in types_of(tenant)):
-            raise ValidationError(_l("There is already a letter type with this code."), where="code", code="duplicate")
+            found.append(ValidationError(_l("A code is capitals and digits, starting with a letter (at most 10)."),
+                                         where="code", code="bad_code"))
+        elif any(t["code"] == entry["code"] for t in types_of(tenant)):
+            found.append(ValidationError(_l("There is already a letter type with this code."), where="code",
+                                         code="duplicate"))
     else:
         entry["code"] = code
     for field in ("name_id", "name_en"):
         if not entry[field]:
-            raise ValidationError(_l("Enter the name."), where=field, code="required")
-        if len(entry[field]) > 80:
-            raise ValidationError(_l("At most 80 characters."), where=field, code="too_long")
+            found.append(ValidationError(_l("Enter the name."), where=field, code="required"))
+        elif len(entry[field]) > 80:
+            found.append(ValidationError(_l("At most 80 characters."), where=field, code="too_long"))
     if entry["layout"] not in LAYOUTS:
-        raise ValidationError(_l("Choose a layout."), where="layout", code="bad_layout")
+        found.append(ValidationError(_l("Choose a layout."), where="layout", code="bad_layout"))
     if len(entry["template"]) > TEMPLATE_LIMIT:
-        raise ValidationError(_l("The template is longer than %(n)s characters.", n=TEMPLATE_LIMIT),
-                              where="template", code="too_long")
-    if entry["template"] and not richtext.same_when_sanitised(entry["template"]):
-        raise ValidationError(_l("The template holds what a letter may not (script, styles, event handlers or "
-                                 "unknown tags): %(found)s", found=richtext.refused(entry["template"])),
-                              where="template", code="unsafe_template")
+        found.append(ValidationError(_l("The template is longer than %(n)s characters.", n=TEMPLATE_LIMIT),
+                                     where="template", code="too_long"))
+    elif entry["template"] and not richtext.same_when_sanitised(entry["template"]):
+        found.append(ValidationError(_l("The template holds what a letter may not (script, styles, event handlers or "
+                                        "unknown tags): %(found)s", found=richtext.refused(entry["template"])),
+                                     where="template", code="unsafe_template"))
+    if found:
+        first = found[0]
+        first.all = found
+        raise first
     return entry
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Blueprint, abort, g, render_template, send_file
 
 from core.kit import (
-    NotFound, current_actor, documents, int_arg, local_date, page_arg, public, requires, storage, utcnow,
+    NotFound, current_actor, documents, int_arg, local_date, local_decimal, ngettext, page_arg, public, requires,
+    storage, utcnow,
 )
 
 from . import queries
@@ -24,9 +25,21 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 def labels():
     actor = current_actor()
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
+            "file_size": file_size,
             "today": local_date(g.tenant, utcnow()),
             # the module's own links show only what the reader may open (an auditor: the figures)
             "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive", "core.admin")}}
+
+
+def file_size(size: int) -> str:
+    """A file's size in the reader's language: bytes under 1 KB ("45 byte"), then KB, then MB with
+    one decimal ("1,5 KB" in Indonesian, "1.5 KB" in English)."""
+    size = int(size or 0)
+    if size < 1024:
+        return ngettext("%(num)s byte", "%(num)s bytes", size)
+    if size < 1024 * 1024:
+        return f"{local_decimal(size / 1024)} KB"
+    return f"{local_decimal(size / (1024 * 1024))} MB"
 
 
 @pages.route("/eoffice.css")

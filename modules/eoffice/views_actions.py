@@ -13,13 +13,14 @@ from core.kit import (
 
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
-from .crossing import delivery_states
+from .crossing import delivery_states, sender_name, type_name
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
 
 NONE = ("", "—")
+POST_ACTOR = "tenant-post:"
 
 
 def _fill(form: LetterForm) -> None:
@@ -49,6 +50,20 @@ def _fill(form: LetterForm) -> None:
         if chosen in kinds:
             form.letter_type.data = chosen
             form.body.data = kinds[chosen].get("template") or ""
+
+
+def _use_template(form: LetterForm) -> None:
+    """Put the chosen type's template in the text, unless the text holds words of the drafter's own
+    (anything but blank or another type's template), which are kept and said so."""
+    kinds = letter_types(g.tenant)
+    chosen = kinds.get(form.letter_type.data or "")
+    if chosen is None:
+        return
+    typed = (form.body.data or "").strip()
+    if typed and typed not in {(t.get("template") or "").strip() for t in kinds.values()}:
+        form.body.errors = [_("Your own text is kept; empty the text first to start from this type's template.")]
+        return
+    form.body.data = chosen.get("template") or ""
 
 
 def _lines(text: str) -> list[str]:
@@ -88,6 +103,10 @@ def draft(letter_id=None):
             **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
             "signer": letter.steps[-1] if letter.steps else "", "on_behalf": letter.on_behalf, "via": letter.via})
     _fill(form)
+    if request.method == "POST" and request.form.get("use_template"):
+        # the type's template asked for without JavaScript: the same form again, what was typed kept
+        _use_template(form)
+        return render_template("eoffice/draft.html", form=form, letter_id=letter_id), 200
     if form.validate_on_submit():
         with unit_of_work(form) as work:
             saved = drafting.save_draft(g.tenant, current_actor(), _draft(form), letter_id)
@@ -121,9 +140,14 @@ def letter_page(letter_id, forms=None, status=200):
     if can_dispose:
         dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(tenant, actor)]
     mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
+    timeline = queries.timeline(tenant, found)
+    for row in timeline:  # the post between governments acts as "tenant-post:<slug>": say whose post it is
+        if str(row["actor"]).startswith(POST_ACTOR):
+            row["actor"] = _("Delivery from %(sender)s", sender=sender_name(str(row["actor"])[len(POST_ACTOR):]))
+    indonesian = str(get_locale() or "id").startswith("id")
     return render_template(
         "eoffice/letter.html", letter=found, how=how, recipients=queries.recipients(tenant, found),
-        timeline=queries.timeline(tenant, found), dispositions=queries.letter_dispositions(tenant, found),
+        timeline=timeline, dispositions=queries.letter_dispositions(tenant, found),
         chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
@@ -133,7 +157,7 @@ def letter_page(letter_id, forms=None, status=200):
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
-        kind=letter_types(tenant).get(found.letter_type, {}), files=attachments.of(tenant, found),
+        kind_name=type_name(tenant, found, indonesian), files=attachments.of(tenant, found),
         posts=delivery_states(tenant, queries.recipients(tenant, found)),
     ), status
 

@@ -64,15 +64,25 @@ def _edit(code: str | None):
         shown = type_templates.preview(stored["template"]) if stored else None
         return render_template("eoffice/template_form.html", form=form, stored=stored, shown=shown)
     shown, status = None, 400
+
+    def show(form, exc):  # every field's problem beside its field (type_templates.checked finds them all)
+        for error in getattr(exc, "all", None) or [exc]:
+            field = getattr(form, error.where, None) if error.where in form._fields else None
+            message = error.local or error.message
+            if field is not None:
+                field.errors = list(field.errors or []) + [message]
+            else:
+                form.form_errors.append(message)
+
     if not form.validate_on_submit():
         form.form_errors.append(_("The form expired: try again."))
     elif request.form.get("do") == "preview":  # checked as a save is, nothing written
-        with unit_of_work(form) as work:
+        with unit_of_work(form, show=show) as work:
             entry = type_templates.checked(tenant, form.data, code)
         if work.ok:
             shown, status = type_templates.preview(entry["template"]), 200
     else:
-        with unit_of_work(form) as work:
+        with unit_of_work(form, show=show) as work:
             saved = type_templates.save(tenant, current_actor(), form.data, code, opened=form.version.data or None)
         if work.ok:
             flash(_("Letter type %(code)s saved.", code=saved["code"]))

@@ -52,7 +52,7 @@ def test_draft_verify_sign_send_and_dispose_in_the_browser(app, browser, live_se
     assert fits_the_phone(drafter)
     screenshot("eoffice-draft-phone", of=drafter)
     with drafter.expect_navigation():
-        drafter.locator("main form button[type=submit]").click()
+        drafter.locator("#save-draft").click()
     letter_url = drafter.url
     with drafter.expect_navigation():
         drafter.locator("#submit-review").click()

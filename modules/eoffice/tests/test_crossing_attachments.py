@@ -120,3 +120,56 @@ def test_the_sender_sees_the_letter_and_its_attachments_delivered_together(monke
             SimpleNamespace(id=13, tenant_slug="d", post_id=7, attachment_posts=None),
             SimpleNamespace(id=14, tenant_slug=None, post_id=None, attachment_posts=None)]  # a unit of the tenant
     assert delivery_states(None, rows) == {10: "pending", 11: "failed", 12: "sent", 13: "sent"}
+
+
+def test_a_letter_from_another_tenant_reads_well_on_its_pages(app, client, make_tenant, login):
+    """Trial finding 13: the type's name (the sender's type), whose post delivered it (not
+    "tenant-post:<slug>"), the sender once in the inbox row, no empty review row, and how many of
+    the listed attachments arrived."""
+    from ..settings import DEFAULT_TYPES
+    from .test_pages import url
+
+    surat_tugas = {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat"}
+    sender, _ = make_tenant({"letter_types": [DEFAULT_TYPES[0], surat_tugas]}, name="Kota Pengirim")
+    tenant, people = make_tenant()
+    second = b"%PDF-1.7\n% kedua\n%%EOF\n"
+    listed = listing() + [dict(listing(second)[0], n=2, filename="kedua.pdf")]
+    origin = {"id": sender.id, "slug": sender.slug, "name": sender.name}
+    event = dict(letter_event(listed), from_tenant=origin, message=f"{sender.id}:10")
+    event["payload"] = dict(event["payload"], letter_type="ST", unit_name="Dinas Lingkungan Hidup")
+    with app.app_context():
+        actor = Actor.system(f"tenant-post:{sender.slug}", tenant)
+        receive(tenant, actor, event)
+        receive_attachment(tenant, actor, dict(attachment_event(f"{sender.id}:11", letter_post=f"{sender.id}:10"),
+                                               from_tenant=origin))
+        db.session.commit()
+        with tenant_scope(tenant):
+            letter_id = db.session.execute(db.select(Letter.id).where(Letter.origin_ref == f"{sender.id}:10")).scalar_one()
+    login(client, people.drafter, tenant)
+    row = client.get(url(tenant, "inbox")).get_data(as_text=True)
+    assert "Dinas Lingkungan Hidup · Kota Pengirim" in row and row.count("Dinas Lingkungan Hidup") == 1
+    page = client.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True)
+    assert '<dd id="letter-type">Surat Tugas</dd>' in page
+    assert "tenant-post:" not in page and "Kota Pengirim" in page.split('id="timeline"')[1]
+    assert "<dt>Pemeriksaan</dt>" not in page and "<dt>Review</dt>" not in page
+    assert "1 dari 2" in page.split('id="attachments-pending"')[1][:200]
+    assert f"{len(PDF)} byte</span>" in page and "0,0 KB" not in page  # a small file in bytes, not "0,0 KB"
+    client.get(f"/t/{tenant.slug}/lang?locale=en")
+    page = client.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True)
+    assert '<dd id="letter-type">Assignment letter</dd>' in page and f"{len(PDF)} bytes</span>" in page
+    assert "Delivery from Kota Pengirim" in page
+
+
+@pytest.mark.parametrize("size, locale, shown", [
+    (45, "en", "45 bytes"), (1, "en", "1 byte"), (1536, "id", "1,5 KB"), (1536, "en", "1.5 KB"),
+    (5 * 1024 * 1024, "id", "5,0 MB"),
+])
+def test_a_files_size_reads_in_the_readers_language(app, size, locale, shown):
+    """Trial polish: a 45-byte attachment was "0,0 KB"; bytes under 1 KB, then KB, then MB (the
+    Indonesian "byte" is seen on the letter's page above, where the module's catalogue is in use)."""
+    from flask_babel import force_locale
+
+    from ..views import file_size
+
+    with app.test_request_context(), force_locale(locale):
+        assert file_size(size) == shown

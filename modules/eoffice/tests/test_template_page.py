@@ -119,3 +119,25 @@ def test_markup_typed_into_a_refused_value_is_escaped_in_the_message(client, off
     answer = client.post(url(tenant, "new"), data={**FORM, "to_units": ['<img src=x onerror="alert(1)">']})
     page = answer.get_data(as_text=True)
     assert answer.status_code == 400 and "&lt;img src=x onerror=" in page and "<img src=x" not in page
+
+
+def test_every_bad_field_comes_back_at_once(app, client, admin):
+    """Trial finding 9: a bad code and empty names and a bad layout are all named on one answer."""
+    tenant, _, _ = admin
+    data = {"code": "1X", "name_id": "", "name_en": "", "layout": "poster", "do": "save"}
+    page = client.post(url(tenant, "templates/new"), data=data).get_data(as_text=True)
+    assert 'id="code-err"' in page and 'id="name_id-err"' in page and 'id="name_en-err"' in page
+    assert 'id="layout-err"' in page and "capitals and digits" in page and page.count("Enter the name") == 2
+    assert "1X" not in stored(app, tenant)
+
+
+def test_the_list_excerpt_keeps_words_apart(app, client, admin):
+    """Trial polish: paragraphs, line breaks and list items of a template end a word in the list's
+    excerpt ("menugaskan: Nama", not "menugaskan:Nama"); an entity reads as its character once."""
+    tenant, _, _ = admin
+    template = "<p>menugaskan:</p><p>Nama<br>Jabatan</p><ol><li>Melaksanakan tugas</li></ol><p>A &amp; B</p><p>Demikian</p>"
+    new = {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat",
+           "template": template, "do": "save"}
+    assert client.post(url(tenant, "templates/new"), data=new).status_code == 302
+    page = client.get(url(tenant, "templates")).get_data(as_text=True)
+    assert "menugaskan: Nama Jabatan Melaksanakan tugas A &amp; B Demikian" in page
