@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from core.kit import NotFound, PamongError, ValidationError, audit, db, local_date, tenant_scope, utcnow
+from core.kit import NotFound, PamongError, ValidationError, audit, db, local_date, local_number, tenant_scope, utcnow
 
 from .labels import gettext as _
 from .labels import lazy_gettext as _l
@@ -32,7 +32,7 @@ VITALS = {  # name: (LOINC code, display, UCUM unit, lowest, highest)
 VITAL_LABELS = {  # name: (label in the reader's language, unit as shown)
     "systolic": (_l("Systolic blood pressure"), "mmHg"),
     "diastolic": (_l("Diastolic blood pressure"), "mmHg"),
-    "heart_rate": (_l("Pulse"), "/min"),
+    "heart_rate": (_l("Pulse"), _l("/min")),
     "temperature": (_l("Temperature"), "°C"),
     "weight": (_l("Weight"), "kg"),
 }
@@ -166,9 +166,9 @@ def vital_rows(vitals: dict) -> list[tuple[str, str, str]]:
     for name in VITALS:
         if name in vitals:
             value = vitals[name]
-            text = f"{value:g}" if isinstance(value, (int, float)) else str(value)
+            text = local_number(value) if isinstance(value, (int, float)) else str(value)  # "37,2" (id)
             label, unit = VITAL_LABELS[name]
-            rows.append((str(label), text, unit))
+            rows.append((str(label), text, str(unit)))
     return rows
 
 

@@ -80,6 +80,8 @@ SCHEMA = {
     "properties": {
         "clinics": {"x-label": {"id": "Puskesmas", "en": "Clinics (puskesmas)"}, "type": "array", "items": CLINIC, "default": [], "title": _l("Clinics (puskesmas)")},
         "sms_registration": {"x-label": {"id": "Pendaftaran lewat SMS (DAFTAR)", "en": "Registration by SMS (DAFTAR)"}, "type": "boolean", "default": True, "title": _l("Registration by SMS (DAFTAR)")},
+        "sms_number": {"x-label": {"id": "Nomor SMS pendaftaran", "en": "Registration SMS number"}, "x-help": {"id": "Nomor tujuan SMS DAFTAR, ditampilkan di halaman puskesmas; kosong: tidak ditampilkan.", "en": "The number DAFTAR messages are sent to, shown on the clinics' page; empty: not shown."},
+                       "type": "string", "pattern": "^(\\+?[0-9][0-9 -]{2,19})?$", "default": "", "title": _l("Registration SMS number")},
         "days_ahead": {"x-label": {"id": "Hari pemesanan di muka", "en": "Days ahead a booking may be made"}, "type": "integer", "minimum": 0, "maximum": 90, "default": 7,
                        "title": _l("Days ahead a booking may be made")},
         "number_pattern": {**number_pattern_setting("{letter}-{serial:03}", ["letter"], _l("Queue number")), "x-label": {"id": "Pola nomor antrean", "en": "Queue number pattern"}, "x-help": {"id": "Penanda: {serial} (wajib; lebar dengan {serial:04}), {year}, {month}, {day}, {month_roman}, {letter} (huruf poli).", "en": "Placeholders: {serial} (required; width as in {serial:04}), {year}, {month}, {day}, {month_roman}, {letter} (the poli's letter)."}},

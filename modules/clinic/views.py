@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_time
 
 from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow
 
@@ -16,15 +16,21 @@ from .labels import gettext as _
 from .labels import status_label
 from .models import IN_QUEUE
 from .registration import Request, book, by_code, contact_key, local_time, queue_ahead
-from .settings import clinic_of, clinics
+from .settings import clinic_of, clinics, settings_of
 
 pages = Blueprint("clinic", __name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "clinic.css"
 
 
+def page_time(when) -> str:
+    """A stored UTC time as the page's language writes the tenant's wall clock, as the core does
+    ("09.00" id, "09:00" en); "-" when None."""
+    return "-" if when is None else format_time(when, "short")
+
+
 @pages.context_processor
 def helpers():
-    return {"status_label": status_label, "local_time": lambda when, fmt="%H:%M": local_time(g.tenant, when, fmt),
+    return {"status_label": status_label, "local_time": page_time,
             "day_label": lambda day: format_date(day, "medium") if day is not None else ""}
 
 
@@ -37,7 +43,9 @@ def stylesheet():
 @pages.route("/")
 @public
 def index():
-    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm())
+    settings = settings_of(g.tenant)
+    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(),
+                           sms=settings["sms_registration"], sms_number=(settings.get("sms_number") or "").strip())
 
 
 def place_choices(tenant, only: str | None = None) -> list[tuple[str, str]]:

@@ -69,11 +69,13 @@ def desk(clinic_code: str, poli_code: str):
     elif form.validate_on_submit():
         visit = register_with(form, "desk")
         if visit is not None:
-            from .registration import local_time
+            from flask_babel import format_date
+
+            from .views import page_time
 
             flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", n=visit.number,
-                    code=visit.booking_code, time=local_time(g.tenant, visit.estimated_at),
-                    day=visit.day.strftime("%d-%m-%Y")), "success")
+                    code=visit.booking_code, time=page_time(visit.estimated_at),
+                    day=format_date(visit.day, "medium")), "success")
             return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
         status = 400
     else:
@@ -184,11 +186,16 @@ def encounter(visit_id: int):
     if request.method == "GET" and current is not None:
         _fill(form, current)
     if form.validate_on_submit():
+        earlier_at = current.recorded_at if current is not None else None
         with unit_of_work(form, show=_on_field) as work:
-            encounters.record(g.tenant, current_actor(), current_user, visit_id, _record_from(form))
+            saved = encounters.record(g.tenant, current_actor(), current_user, visit_id, _record_from(form))
+            unchanged = current is not None and saved.recorded_at == earlier_at  # the same values: nothing written
         if work.ok:
-            flash(_("Encounter amended; the earlier version is kept.") if current is not None
-                  else _("Encounter saved."), "success")
+            if unchanged:
+                flash(_("Nothing changed: the encounter is as recorded."), "info")
+            else:
+                flash(_("Encounter amended; the earlier version is kept.") if current is not None
+                      else _("Encounter saved."), "success")
             return redirect(url_for(".encounter", visit_id=visit_id))
     with unit_of_work() as reading:  # the read of the history is audited: its own small transaction
         past = encounters.history(g.tenant, current_actor(), current_user, visit.patient_id, visit.clinic)

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 
 
+# how many lines each value of the status card takes (its text's boxes, by their top)
+LINES_OF_EACH_VALUE = """() => [...document.querySelectorAll('.ticket dd')].map(dd => {
+  const range = document.createRange(); range.selectNodeContents(dd);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })"""
+
+
 def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
@@ -37,6 +43,7 @@ def test_phone_registration_desk_call_and_board(app, browser, live_server, creat
     expect(phone.locator(".ticket .number")).to_have_text("A-001")
     expect(phone.locator(".ticket")).to_contain_text("Terdaftar")
     assert fits(phone)
+    assert phone.evaluate(LINES_OF_EACH_VALUE) == [1] * phone.locator(".ticket dd").count()  # no word broken
     screenshot("clinic-status-phone", of=phone)
 
     tablet = browser.new_context(locale="id-ID", viewport={"width": 800, "height": 1280},

@@ -35,13 +35,13 @@ def test_the_portal_books_and_shows_the_patients_status(client, tenant):
     response = register(client, tenant, name="Andi")
     assert response.status_code == 302 and "/clinic/status?code=" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "A-001" in page and "Terdaftar" in page and "09:00" in page and "Pasien sebelum Anda" in page
+    assert "A-001" in page and "Terdaftar" in page and "09.00" in page and "Pasien sebelum Anda" in page
     assert 'http-equiv="refresh"' in page
 
 
 def test_the_portal_shows_the_sms_format_with_its_words(client, tenant):
     page = client.get(f"/t/{tenant.slug}/clinic/").get_data(as_text=True)
-    assert "DAFTAR &lt;poli&gt; &lt;tanggal DD-MM-YYYY&gt; &lt;NIK atau nomor BPJS&gt;" in page  # not unknown tags
+    assert "DAFTAR &lt;puskesmas&gt; &lt;poli&gt; &lt;tanggal DD-MM-YYYY&gt; &lt;NIK atau nomor BPJS&gt;" in page  # not unknown tags
 
 
 @pytest.mark.parametrize("fields, message", [

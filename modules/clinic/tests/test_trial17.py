@@ -76,7 +76,7 @@ def test_the_encounter_page_shows_the_record_and_asks_for_the_reason(app, client
                             "temperature": "38,5"})
     again = client.get(page).get_data(as_text=True)
     assert "Demam</textarea>" in again and "Alasan perubahan" in again  # filled in, the reason asked
-    assert "Tekanan darah sistolik: 120 mmHg" in again and "Suhu tubuh: 38.5 °C" in again  # 8: labelled
+    assert "Tekanan darah sistolik: 120 mmHg" in again and "Suhu tubuh: 38,5 °C" in again  # 8: labelled
     assert "systolic:" not in again
     refused = client.post(page, data={"csrf_token": csrf(again), "complaint": "Batuk", "icd10": "J20.9"})
     assert refused.status_code == 400 and "isi alasan perubahannya" in refused.get_data(as_text=True)
@@ -163,7 +163,7 @@ def test_the_desk_confirms_and_shows_refusals_as_errors(app, client, tenant, cre
     with app.app_context(), tenant_scope(tenant):
         visit = db.session.query(Visit).one()
         code, visit_id = visit.booking_code, visit.id
-    assert f"Terdaftar: nomor A-001, kode booking {code}, perkiraan 09:00 (02-03-2026)." in text
+    assert f"Terdaftar: nomor A-001, kode booking {code}, perkiraan 09.00 (2 Mar 2026)." in text
     assert 'class="flash success"' in text
     called = client.post(url(tenant, f"desk/visit/{visit_id}/call"), data={"csrf_token": token},
                          follow_redirects=True).get_data(as_text=True)
