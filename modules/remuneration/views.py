@@ -40,15 +40,17 @@ def index():
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
     shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    from . import objections
+
     filed, until = [], None
     if shown is not None:
-        from . import objections
-
         filed, until = objections.objections_to(g.tenant, shown[1].id), objections.deadline(g.tenant, shown[0])
     return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
                            today=local_date(g.tenant, utcnow()), filed=filed, until=until,
                            may_object=until is not None and utcnow() <= until
-                           and not any(o.status == "open" for o in filed))
+                           and not any(o.status == "open" for o in filed),
+                           objection_state=lambda o: objections.state(g.tenant, o),
+                           objection_decisions=lambda oid: objections.decisions(g.tenant, oid))
 
 
 def _run_or_404(year: int, month: int):
