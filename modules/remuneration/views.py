@@ -63,10 +63,15 @@ def _run_or_404(year: int, month: int):
 @pages.route("/runs")
 @requires("remuneration.read_all")
 def runs():
+    return _runs_page()
+
+
+def _runs_page(month_error: str = "", month_value: str = ""):
+    """The runs page; ``month_error``: why the month typed into the run form (``month_value``) was refused."""
     page = page_arg()
     found = services.runs(g.tenant, (page - 1) * RUNS_PER_PAGE, RUNS_PER_PAGE + 1)
     return render_template("remuneration/runs.html", module_title=TITLE, runs=found[:RUNS_PER_PAGE], page=page,
-                           has_next=len(found) > RUNS_PER_PAGE,
+                           has_next=len(found) > RUNS_PER_PAGE, month_error=month_error, month_value=month_value,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
@@ -82,9 +87,8 @@ def start_run():
         year, month = (int(x) for x in value.split("-"))
         if not (2000 <= year <= 2100 and 1 <= month <= 12):
             raise ValueError(value)
-    except ValueError:
-        flash(_("Choose a month (YYYY-MM)."), "error")
-        return redirect(url_for(".runs"))
+    except ValueError:  # an empty or bad month: said on the form, beside the field
+        return _runs_page(_("Choose a month (YYYY-MM).") if value.strip() else _("Choose the month to run."), value[:20]), 400
     found = services.get_run(g.tenant, year, month)
     if found is not None and found.status == "closed":
         flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")
