@@ -25,6 +25,22 @@ def _tpp_line(code):
     return line_label(code)
 
 
+@pages.app_template_global("tpp_month")
+def _tpp_month(year, month=None):
+    """A month as display text in the reader's language: (2026, 12) or "2026-12" -> "Desember 2026"
+    (id), "December 2026" (en); a value that is no month is shown as it is (form values stay YYYY-MM)."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    try:
+        if month is None:
+            year, month = (int(x) for x in str(year).split("-"))
+        return format_date(date(int(year), int(month), 1), "MMMM y")
+    except (TypeError, ValueError):
+        return str(year)
+
+
 @pages.app_template_filter("tpp_percent")
 def _tpp_percent(bp):
     """Basis points as a percentage in the reader's language: 125 -> "1,25 %" (id), "1.25 %" (en)."""

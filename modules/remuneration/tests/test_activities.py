@@ -155,6 +155,8 @@ def test_the_pages_in_english_log_approve_and_reject(app, office, login):
     assert "Activities to approve" in review and "Andi Baso" in review and "Sitti" not in review
     ids = [int(x.split('"')[0]) for x in review.split('name="activity" value="')[1:]]
     assert len(ids) == 2
+    ticks = [x.split(">")[0] for x in review.split('name="activity"')[1:]]
+    assert not any("checked" in t for t in ticks)                    # nothing ticked by default (the trial)
     refused = other.post(f"{base}/activities/decide", data={"activity": ids}, follow_redirects=True)
     assert refused.status_code == 200
     rejected = boss.post(f"{base}/activities/decide", data={"reject": ids[1], "reason": "Bukan tugas pokok"},

@@ -54,7 +54,12 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     login(english(client), admin, tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
     runs = client.get(f"{base}/runs").get_data(as_text=True)
-    assert "2026-03" in runs and "<progress" in runs
+    assert ">March 2026</a>" in runs and "<progress" in runs    # a month as words, not "2026-03"
+    table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
+    assert "TPP March 2026" in table and 'name="month" value="2026-03"' in table    # the form value stays
+    client.set_cookie(LOCALE_COOKIE, "id")
+    assert ">Maret 2026</a>" in client.get(f"{base}/runs").get_data(as_text=True)
+    english(client)
     table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert "DLH" in table and "<table" in table
     assert client.post(f"{base}/runs", data={"month": "2026-03"}).status_code == 302
