@@ -1,6 +1,8 @@
 """Demonstration data (``pamong demo``): a small agency's employees, their attendance and activity
 for last month (run and closed) and this month so far (run, open; the last two working days'
-activities await the supervisor, the demo's admin). Added once."""
+activities await the supervisor). The demo's officer (officer@) supervises the others and the demo's
+staff account (staf@) supervises the officer, so the admin is free to take an objection's BKPSDM
+step (one person acts once on a chain). Added once."""
 from __future__ import annotations
 
 import random
@@ -58,12 +60,13 @@ def seed(tenant) -> int:
     today = local_date(tenant, utcnow())
     this_month = today.replace(day=1)
     last_month = _month_before(today)
-    supervisor = f"admin@{tenant.slug}.test"
+    officer, staff = f"officer@{tenant.slug}.test", f"staf@{tenant.slug}.test"
     with tenant_scope(tenant):
         if db.session.execute(db.select(Employee.id).limit(1)).first():
             return 0
         people = [Employee(nip=nip, name=name, agency=agency, position_class=cls, email=email.format(slug=tenant.slug),
-                           supervisor_email=supervisor) for nip, name, cls, email in PEOPLE]
+                           supervisor_email=staff if email.startswith("officer@") else officer)
+                  for nip, name, cls, email in PEOPLE]
         db.session.add_all(people)
         db.session.flush()
         span = (today - last_month).days
@@ -76,7 +79,7 @@ def seed(tenant) -> int:
                 db.session.add(Activity(employee_id=employee.id, day=day, minutes=rng.choice([240, 270, 300, 330]),
                                         description="Kegiatan harian", approved=not pending,
                                         decided_at=None if pending else utcnow(),
-                                        decided_by="" if pending else supervisor))
+                                        decided_by="" if pending else employee.supervisor_email))
         db.session.add(Excuse(employee_id=people[3].id, kind="duty_travel", first_day=days[2], last_day=days[4],
                               reference="SPT/DLH/2026"))
         db.session.flush()

@@ -2,7 +2,8 @@
 days (the tenant's calendar) after the month was last run; the core's approval chain takes it to the
 supervisor (the account of the employee's ``supervisor_email``, a core ``user`` step; where none is
 set or it names no user of the tenant, any officer of the employee's agency), then the personnel
-agency (admin), each approving with a note; the last approval resolves it. The objector never
+agency (admin), each approving with a note; the last approval resolves it; the personnel agency may
+instead return it to the supervisor with a reason (``return_step``, the core's ``return_to``). The objector never
 decides their own objection (``OwnObjection``). Nothing here stores the chain's state (core.approvals).
 A run again of the open month updates the employee's result in place (``runs``): the objection and
 its chain stay.
@@ -119,6 +120,37 @@ def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Obje
             audit(tenant, actor, "remuneration.objection.resolve", "objection", objection.id,
                   before={"status": "open"}, after={"status": "resolved", "decision": note})
     return objection
+
+
+def return_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
+    """The current step ``step`` (after the first) sends the objection back to the step before it
+    with ``note`` (the reason; the core's ``approvals.return_to``): that step decides again."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Write the decision."), where="note")
+    with tenant_scope(tenant):
+        objection = db.session.get(Objection, objection_id)
+        if objection is None:
+            raise ValidationError(_("No such objection."), where="objection")
+        if _objector(tenant, objection, actor):
+            raise OwnObjection(_("You filed this objection: someone else decides it."), where="objection")
+        approvals.return_to(tenant, MODULE, KIND, objection.id, actor, step=step, to_step=step - 1, note=note)
+    return objection
+
+
+def decisions(tenant, objection_id: int) -> list[dict]:
+    """The decisions on an objection so far, oldest first (the core's chain history without its
+    start): ``{"at", "action": "approve"|"return", "step_label", "note"}``."""
+    with tenant_scope(tenant):
+        return [h for h in approvals.history(tenant, MODULE, KIND, objection_id) if h["action"] != "start"]
+
+
+def state(tenant, objection: Objection) -> dict | None:
+    """The step awaiting a decision on an open objection (``approvals.awaiting``), None once resolved."""
+    if objection.status != "open":
+        return None
+    with tenant_scope(tenant):
+        return approvals.awaiting(tenant, approvals.get_chain(tenant, MODULE, KIND, objection.id))
 
 
 def open_objections(tenant, offset: int = 0, limit: int | None = 1000) -> list[tuple[Objection, Employee, dict | None]]:

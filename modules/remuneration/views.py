@@ -25,6 +25,22 @@ def _tpp_line(code):
     return line_label(code)
 
 
+@pages.app_template_global("tpp_month")
+def _tpp_month(year, month=None):
+    """A month as display text in the reader's language: (2026, 12) or "2026-12" -> "Desember 2026"
+    (id), "December 2026" (en); a value that is no month is shown as it is (form values stay YYYY-MM)."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    try:
+        if month is None:
+            year, month = (int(x) for x in str(year).split("-"))
+        return format_date(date(int(year), int(month), 1), "MMMM y")
+    except (TypeError, ValueError):
+        return str(year)
+
+
 @pages.app_template_filter("tpp_percent")
 def _tpp_percent(bp):
     """Basis points as a percentage in the reader's language: 125 -> "1,25 %" (id), "1.25 %" (en)."""
@@ -40,15 +56,17 @@ def index():
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
     shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    from . import objections
+
     filed, until = [], None
     if shown is not None:
-        from . import objections
-
         filed, until = objections.objections_to(g.tenant, shown[1].id), objections.deadline(g.tenant, shown[0])
     return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
                            today=local_date(g.tenant, utcnow()), filed=filed, until=until,
                            may_object=until is not None and utcnow() <= until
-                           and not any(o.status == "open" for o in filed))
+                           and not any(o.status == "open" for o in filed),
+                           objection_state=lambda o: objections.state(g.tenant, o),
+                           objection_decisions=lambda oid: objections.decisions(g.tenant, oid))
 
 
 def _run_or_404(year: int, month: int):
@@ -61,10 +79,15 @@ def _run_or_404(year: int, month: int):
 @pages.route("/runs")
 @requires("remuneration.read_all")
 def runs():
+    return _runs_page()
+
+
+def _runs_page(month_error: str = "", month_value: str = ""):
+    """The runs page; ``month_error``: why the month typed into the run form (``month_value``) was refused."""
     page = page_arg()
     found = services.runs(g.tenant, (page - 1) * RUNS_PER_PAGE, RUNS_PER_PAGE + 1)
     return render_template("remuneration/runs.html", module_title=TITLE, runs=found[:RUNS_PER_PAGE], page=page,
-                           has_next=len(found) > RUNS_PER_PAGE,
+                           has_next=len(found) > RUNS_PER_PAGE, month_error=month_error, month_value=month_value,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
@@ -80,9 +103,8 @@ def start_run():
         year, month = (int(x) for x in value.split("-"))
         if not (2000 <= year <= 2100 and 1 <= month <= 12):
             raise ValueError(value)
-    except ValueError:
-        flash(_("Choose a month (YYYY-MM)."), "error")
-        return redirect(url_for(".runs"))
+    except ValueError:  # an empty or bad month: said on the form, beside the field
+        return _runs_page(_("Choose a month (YYYY-MM).") if value.strip() else _("Choose the month to run."), value[:20]), 400
     found = services.get_run(g.tenant, year, month)
     if found is not None and found.status == "closed":
         flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")

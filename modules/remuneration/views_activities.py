@@ -28,10 +28,10 @@ def _email() -> str:
     return getattr(current_user, "email", "") or ""
 
 
-def _month() -> tuple[date, date]:
-    """The month of ``?month=YYYY-MM`` (default: the tenant's current month) as its first and last day."""
+def _month(value: str | None = None) -> tuple[date, date]:
+    """The month of ``?month=YYYY-MM`` (or ``value``; default: the tenant's current month) as its first and last day."""
     try:
-        year, month = (int(x) for x in request.args.get("month", "").split("-"))
+        year, month = (int(x) for x in (request.args.get("month", "") if value is None else value).split("-"))
         first = date(year, month, 1)
     except ValueError:
         first = local_date(g.tenant, utcnow()).replace(day=1)
@@ -46,14 +46,19 @@ def _row(a) -> dict:
 @pages.route("/activities")
 @requires("remuneration.own")
 def my_activities():
-    employee = services.employee_of(g.tenant, _email())
-    first, last = _month()
+    return _activities_page(services.employee_of(g.tenant, _email()), *_month())
+
+
+def _activities_page(employee, first: date, last: date, errors: dict | None = None, values=None):
+    """The employee's activities of ``first``..``last``; ``errors`` ({field: message}) and ``values``
+    (what was typed) when a log was refused: said beside each field and in a summary at the top."""
     page = page_arg()
     rows = activities.own(g.tenant, employee.id, first, last, (page - 1) * PER_PAGE, PER_PAGE + 1) if employee else []
     return render_template("remuneration/activities.html", module_title=TITLE, employee=employee, rows=rows[:PER_PAGE],
                            page=page, has_next=len(rows) > PER_PAGE, month=f"{first:%Y-%m}",
                            totals=activities.totals(g.tenant, employee.id, first, last) if employee else {},
-                           today=local_date(g.tenant, utcnow()), form=request.args)
+                           today=local_date(g.tenant, utcnow()), form=request.args, errors=errors or {},
+                           values=values or {})
 
 
 @pages.route("/activities.csv")
@@ -81,8 +86,11 @@ def log_activity():
     if work.ok:
         flash(_("The activity was logged; it counts once your supervisor approves it."))
         return redirect(url_for(".my_activities", month=f"{day:%Y-%m}"))
-    flash(str(work.error.message), "error")
-    return redirect(url_for(".my_activities", month=form.get("day", "")[:7]))
+    # refused: the page of the month the form was sent from (never the typed day's), the error beside
+    # its field, what was typed kept
+    where = getattr(work.error, "where", "") or ""
+    errors = {where if where in ("day", "minutes", "points", "description") else "": str(work.error.message)}
+    return _activities_page(employee, *_month(form.get("shown", "")), errors=errors, values=form), 400
 
 
 def _status_arg() -> str:

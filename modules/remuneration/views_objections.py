@@ -13,6 +13,19 @@ from .views import TITLE, pages
 PER_PAGE = 25
 
 
+def refusal_text(error) -> str:
+    """A refusal in the reader's language: the core approval chain's refusals by their stable code
+    (its messages are English), else the raiser's own (translated) message."""
+    known = {
+        "approval_twice": _("You already decided an earlier step of this objection; one person acts once on it."),
+        "approval_out_of_turn": _("This step is not awaiting a decision now."),
+        "approval_not_holder": _("You do not decide this step."),
+        "approval_closed": _("This objection is already decided."),
+        "approval_bad_return": _("Say why it is returned."),
+    }
+    return str(known.get(getattr(error, "code", ""), None) or error.message)
+
+
 def _month(value: str) -> tuple[int, int] | None:
     try:
         year, month = (int(x) for x in (value or "").split("-"))
@@ -42,8 +55,8 @@ def file_objection():
 def objection_list():
     user, page = current_actor().principal, page_arg()
     found = objections.open_objections(g.tenant, (page - 1) * PER_PAGE, PER_PAGE + 1)
-    rows = [(o, e, step, step is not None and objections.may_decide(g.tenant, o, step["step"], user))
-            for o, e, step in found[:PER_PAGE]]
+    rows = [(o, e, step, step is not None and objections.may_decide(g.tenant, o, step["step"], user),
+             objections.decisions(g.tenant, o.id)) for o, e, step in found[:PER_PAGE]]
     return render_template("remuneration/objections.html", module_title=TITLE, rows=rows, page=page,
                            has_next=len(found) > PER_PAGE)
 
@@ -56,6 +69,9 @@ def decide(objection_id):
     except ValueError:
         abort(400)
     with unit_of_work() as work:
-        objections.resolve_step(g.tenant, current_actor().principal, objection_id, step, request.form.get("note", ""))
-    flash(_("Decision recorded.") if work.ok else str(work.error.message), "message" if work.ok else "error")
+        if request.form.get("decision") == "return":
+            objections.return_step(g.tenant, current_actor().principal, objection_id, step, request.form.get("note", ""))
+        else:
+            objections.resolve_step(g.tenant, current_actor().principal, objection_id, step, request.form.get("note", ""))
+    flash(_("Decision recorded.") if work.ok else refusal_text(work.error), "message" if work.ok else "error")
     return redirect(url_for(".objection_list"))

@@ -155,6 +155,8 @@ def test_the_pages_in_english_log_approve_and_reject(app, office, login):
     assert "Activities to approve" in review and "Andi Baso" in review and "Sitti" not in review
     ids = [int(x.split('"')[0]) for x in review.split('name="activity" value="')[1:]]
     assert len(ids) == 2
+    ticks = [x.split(">")[0] for x in review.split('name="activity"')[1:]]
+    assert not any("checked" in t for t in ticks)                    # nothing ticked by default (the trial)
     refused = other.post(f"{base}/activities/decide", data={"activity": ids}, follow_redirects=True)
     assert refused.status_code == 200
     rejected = boss.post(f"{base}/activities/decide", data={"reject": ids[1], "reason": "Bukan tugas pokok"},
@@ -169,3 +171,25 @@ def test_the_pages_in_english_log_approve_and_reject(app, office, login):
     mine = andi.get(f"{base}/activities?month=2026-03").get_data(as_text=True)
     assert "rejected: Bukan tugas pokok" in mine and "Approved: 1 activities, 300 minutes, 0 points" in mine
     assert boss.post(f"{base}/activities/decide", data={"activity": "x"}).status_code == 400
+
+
+def test_a_refused_log_names_its_field_keeps_what_was_typed_and_stays_on_the_month(app, office, login):
+    # trial finding 15: minutes "-30" said only "A whole number from 0 to 1440." and lost the typed
+    # values; a future day jumped the page to that day's month
+    tenant, users = office
+    base = f"/t/{tenant.slug}/{MODULE}"
+    andi = app.test_client()
+    andi.set_cookie("pamong_locale", "en")
+    login(andi, users["andi"], tenant)
+    bad = andi.post(f"{base}/activities", data={"shown": "2026-03", "day": "2026-03-02", "minutes": "-30",
+                                                "points": "4", "description": "Rapat RKA"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert 'id="minutes-err">Minutes: A whole number from 0 to 1440.' in html and 'href="#minutes"' in html
+    assert 'value="-30"' in html and 'value="4"' in html and ">Rapat RKA</textarea>" in html
+    assert 'value="2026-03-02"' in html
+    future = andi.post(f"{base}/activities", data={"shown": "2026-03", "day": "2030-01-05", "minutes": "60",
+                                                   "description": "Nanti"})
+    html = future.get_data(as_text=True)
+    assert future.status_code == 400 and 'id="day-err">Day: That day has not come yet.' in html
+    assert 'type="month" value="2026-03"' in html and "2030-01" not in html.replace('value="2030-01-05"', "")

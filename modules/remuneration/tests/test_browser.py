@@ -159,6 +159,7 @@ def test_every_page_fits_a_phone_in_both_languages(app, page, live_server, creat
     with page.expect_navigation():
         item.get_by_role("button", name="Reject").click()
     expect(page.locator("body")).to_contain_text("The activity was rejected.")
+    page.locator('ul.activities input[name="activity"]').check()    # nothing is ticked by default
     with page.expect_navigation():
         page.get_by_role("button", name="Approve the ticked activities").click()
     expect(page.locator("body")).to_contain_text("1 activity approved.")

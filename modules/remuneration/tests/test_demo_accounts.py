@@ -36,9 +36,12 @@ def test_the_demo_citizen_is_not_an_employee_and_every_linked_account_is_an_offi
                                                .where(User.email == email)).scalars())
                 assert employee_of(tenant, email) is not None
                 assert "officer" in roles and "citizen" not in roles, (email, roles)
-        # the open month's last two working days (16 and 17 March) await the demo admin, as supervisor
-        waiting = for_supervisor(tenant, f"admin@{tenant.slug}.test", limit=None)
-        assert len(waiting) == 2 * len(PEOPLE)
+        # the open month's last two working days (16 and 17 March) await the supervisors: the demo's
+        # officer (of the others) and staff account (of the officer), never the admin (the BKPSDM step)
+        waiting = for_supervisor(tenant, f"officer@{tenant.slug}.test", limit=None)
+        assert len(waiting) == 2 * (len(PEOPLE) - 1)
+        assert len(for_supervisor(tenant, f"staf@{tenant.slug}.test", limit=None)) == 2
+        assert for_supervisor(tenant, f"admin@{tenant.slug}.test", limit=None) == []
         assert {a.day for a, _e in waiting} == {date(2026, 3, 16), date(2026, 3, 17)}
 
 

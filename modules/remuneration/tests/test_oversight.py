@@ -31,10 +31,10 @@ def test_a_province_auditor_sees_its_cities_totals(app, client, create_tenant, c
     login(client, auditor, province)
     url = f"/t/{province.slug}/{MODULE}/oversight?month=2026-03"
     page = client.get(url).get_data(as_text=True)                                  # the province's own language
-    assert "Kota dan kabupaten, 2026-03" in page and "Cities and regencies" not in page
+    assert "Kota dan kabupaten, Maret 2026" in page and "Cities and regencies" not in page
     client.set_cookie(LOCALE_COOKIE, "en")                                         # English on the language switch
     page = client.get(url).get_data(as_text=True)
-    assert "Cities and regencies, 2026-03" in page and "Per agency, 2026-03" in page and "Kota dan kabupaten" not in page
+    assert "Cities and regencies, March 2026" in page and "Per agency, March 2026" in page and "Kota dan kabupaten" not in page
     assert "Kota Satu" in page and "Kabupaten Dua" in page and "Kota Lain" not in page
     citizen = create_user(province, role="citizen")
     other = app.test_client()

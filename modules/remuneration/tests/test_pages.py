@@ -54,11 +54,16 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     login(english(client), admin, tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
     runs = client.get(f"{base}/runs").get_data(as_text=True)
-    assert "2026-03" in runs and "<progress" in runs
+    assert ">March 2026</a>" in runs and "<progress" in runs    # a month as words, not "2026-03"
+    table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
+    assert "TPP March 2026" in table and 'name="month" value="2026-03"' in table    # the form value stays
+    client.set_cookie(LOCALE_COOKIE, "id")
+    assert ">Maret 2026</a>" in client.get(f"{base}/runs").get_data(as_text=True)
+    english(client)
     table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert "DLH" in table and "<table" in table
     assert client.post(f"{base}/runs", data={"month": "2026-03"}).status_code == 302
-    assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 302
+    assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 400    # said on the form
     csv_text = client.get(f"{base}/runs/2026/3/payroll.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0] == "nip,name,agency,position_class,ceiling,tpp" and NIPS[0] in csv_text
     sheet = load_workbook(io.BytesIO(client.get(f"{base}/runs/2026/3/payroll.xlsx").data)).active
@@ -184,4 +189,11 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     for bad in ("maret", "2026-13", "1999-12"):
         refused = client.post(f"{base}/runs", data={"month": bad}, follow_redirects=True).get_data(as_text=True)
         assert "YYYY-MM" in refused, bad
+    # "Hitung bulan ini" with an empty month (trial finding 10): the form says so beside the field
+    empty = client.post(f"{base}/runs", data={"month": ""})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and 'id="month-err"' in html and "Choose the month to run." in html
+    assert 'aria-invalid="true"' in html and "novalidate" in html
+    kept = client.post(f"{base}/runs", data={"month": "maret"}).get_data(as_text=True)
+    assert 'value="maret"' in kept and "YYYY-MM" in kept.split('id="month-err"')[1].split("</p>")[0]
     assert client.get(f"{base}/runs/2025/1/progress").status_code == 404
