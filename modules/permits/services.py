@@ -182,13 +182,21 @@ def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, app
     name = " ".join(str(applicant.get("name") or "").split())[:200]
     if not name:
         raise ValidationError(_("Give the applicant's name."), where="name")
+    phone = str(applicant.get("phone") or "").strip()[:20]
+    if phone:
+        try:
+            normalise_phone(phone)
+        except ValidationError:
+            # the core's message is English only: this module's own words, in the reader's language
+            raise refusal(N_("This is not a mobile number: write it as 0812 3456 7890."), where="phone",
+                          code="invalid_phone") from None
     with tenant_scope(tenant):
         app_ = application or Application(type_code=ptype.code, status=DRAFT, applicant_id=user.id, fields={})
         app_.applicant_name = name
         app_.business_name = " ".join(str(applicant.get("business_name") or "").split())[:200]
         app_.nik = applicant.get("nik") or None      # normalised and checked here (IdentityError)
         app_.nib = applicant.get("nib") or None
-        app_.phone = str(applicant.get("phone") or "").strip()[:20]
+        app_.phone = phone
         known = {f["code"] for f in ptype.fields()}
         app_.fields = {k: str(v).strip()[:500] for k, v in (values or {}).items() if k in known}
         app_.updated_at = utcnow()

@@ -112,6 +112,20 @@ class PermitType:
     def fields(self) -> list[dict]:
         return [r for r in self.requirements if r["kind"] == "field"]
 
+    def stage_label(self, index: int, locale: str) -> str:
+        """Stage ``index``'s name in the reader's language (``label_en``/``label_id``), else its number."""
+        if index is None or not 0 <= index < len(self.stages):
+            return str((index or 0) + 1)
+        stage = self.stages[index]
+        return stage["label_en"] if locale == "en" else stage["label_id"]
+
+    def requirement_label(self, code: str, locale: str) -> str:
+        """The requirement ``code``'s label in the reader's language (the code if it is gone)."""
+        req = next((r for r in self.requirements if r["code"] == code), None)
+        if req is None:
+            return code
+        return req["label_en"] if locale == "en" else req["label_id"]
+
     def approval_steps(self) -> list[dict]:
         """The stages as core approval steps (``{"position"}`` or ``{"role", "unit"?}``, ``label``)."""
         out = []

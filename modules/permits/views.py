@@ -54,7 +54,8 @@ def shared():
 @pages.route("/")
 @public
 def index():
-    return render_template("permits/index.html", types=permit_types(g.tenant),
+    types = permit_types(g.tenant)
+    return render_template("permits/index.html", types=types, names={t.code: t.name(locale()) for t in types},
                            mine=queries.mine(g.tenant, current_user.id) if current_user.is_authenticated else [])
 
 

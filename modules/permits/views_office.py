@@ -13,19 +13,27 @@ from core.kit import (
 from . import issuance, payments, queries, services
 from .forms import ActForm, IssueForm, PaymentForm, StatusForm
 from .models import APPROVED, AWAITING_PAYMENT, ISSUED, SUBMITTED
-from .settings import permit_types
+from .settings import permit_type, permit_types
 from .views import load, locale, pages
 
 
 def office_context(application) -> dict:
     """The forms an officer may use on this application now."""
     ctx = {}
+    own = application.applicant_id == current_user.id   # conflict of interest: never their own (services.not_own)
     chain = approvals.get_chain(g.tenant, services.NAME, services.KIND, application.id)
     if application.status == SUBMITTED and chain is not None:
         waiting = approvals.awaiting(g.tenant, chain)
         if waiting and approvals.may_act(g.tenant, waiting["step"], current_user):
-            ctx["act_form"] = ActForm(step=str(waiting["index"]))
+            if own:
+                ctx["own_application"] = True
+            else:
+                ctx["act_form"] = ActForm(step=str(waiting["index"]))
         ctx["awaiting"] = waiting
+        if waiting:
+            ptype = permit_type(g.tenant, application.type_code)
+            ctx["awaiting_label"] = (ptype.stage_label(waiting["index"], locale()) if ptype
+                                     else waiting["label"])
     if application.status == AWAITING_PAYMENT and has_permission(current_user, g.tenant, "permits.cashier"):
         ctx["pay_form"] = PaymentForm(amount=application.fee_amount)
     if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
@@ -48,8 +56,10 @@ def queue():
     page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code)
     types = permit_types(g.tenant)
     stages = sorted({i for t in types for i in range(len(t.stages))})
+    stage_labels = {(t.code, i): t.stage_label(i, locale()) for t in types for i in range(len(t.stages))}
     return render_template("permits/queue.html", page=page, q=q, overdue=overdue, stage=stage_no, stages=stages,
                            types=types, type_code=type_code, names={t.code: t.name(locale()) for t in types},
+                           stage_labels=stage_labels, me=current_user.id,
                            now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
 
 

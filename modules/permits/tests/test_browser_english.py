@@ -86,7 +86,7 @@ def test_the_permit_pages_in_english_on_a_phone(browser, live_server, office):
     expect(admin.locator("h1")).to_have_text("Permit figures")
     assert fits_the_phone(admin)
     admin.locator("#reconciliation-link").click()
-    expect(admin.locator("h1")).to_have_text("Retribution reconciliation")
+    expect(admin.locator("h1")).to_have_text("Fee reconciliation")
     expect(admin.locator("#reconcile-status")).to_contain_text("Reconciles:")
     admin.wait_for_load_state("load")  # the stylesheet applied before its computed style is read (flaked once)
     assert admin.locator("table#reconciliation td").first.evaluate(

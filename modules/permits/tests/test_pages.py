@@ -38,7 +38,7 @@ def test_from_application_to_issued_permit_over_http(app, client, tenant, people
     assert saved.status_code == 302
     aid = application_id(saved)
     page = client.get(f"{base}/applications/{aid}").get_data(as_text=True)
-    assert "ktp" in page and "gambar" in page  # still missing
+    assert "Scan KTP" in page and "Gambar rencana" in page  # still missing, by their labels
     back = client.get(f"{base}/applications/{aid}/edit").get_data(as_text=True)
     assert 'value="150"' in back  # the half-filled form comes back
     sent = client.post(f"{base}/applications/{aid}/edit", content_type="multipart/form-data",
