@@ -103,17 +103,24 @@ def objections_to(tenant, result_id: int) -> list[Objection]:
                                        .order_by(Objection.filed_at, Objection.id)).scalars())
 
 
-def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
-    """Approve the step ``step`` of an objection's chain with ``note``; the last one resolves it."""
+def _to_decide(tenant, actor, objection_id: int, note: str) -> tuple[Objection, str]:
+    """The objection ``actor`` decides with ``note`` (inside the tenant's scope): a note is required,
+    and the objector never decides their own (``OwnObjection``)."""
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Write the decision."), where="note")
+    objection = db.session.get(Objection, objection_id)
+    if objection is None:
+        raise ValidationError(_("No such objection."), where="objection")
+    if _objector(tenant, objection, actor):
+        raise OwnObjection(_("You filed this objection: someone else decides it."), where="objection")
+    return objection, note
+
+
+def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
+    """Approve the step ``step`` of an objection's chain with ``note``; the last one resolves it."""
     with tenant_scope(tenant):
-        objection = db.session.get(Objection, objection_id)
-        if objection is None:
-            raise ValidationError(_("No such objection."), where="objection")
-        if _objector(tenant, objection, actor):
-            raise OwnObjection(_("You filed this objection: someone else decides it."), where="objection")
+        objection, note = _to_decide(tenant, actor, objection_id, note)
         chain = approvals.approve(tenant, MODULE, KIND, objection.id, actor, step=step, note=note)
         if chain.status == approvals.APPROVED:
             objection.status, objection.decision = "resolved", note
@@ -125,15 +132,8 @@ def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Obje
 def return_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
     """The current step ``step`` (after the first) sends the objection back to the step before it
     with ``note`` (the reason; the core's ``approvals.return_to``): that step decides again."""
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(_("Write the decision."), where="note")
     with tenant_scope(tenant):
-        objection = db.session.get(Objection, objection_id)
-        if objection is None:
-            raise ValidationError(_("No such objection."), where="objection")
-        if _objector(tenant, objection, actor):
-            raise OwnObjection(_("You filed this objection: someone else decides it."), where="objection")
+        objection, note = _to_decide(tenant, actor, objection_id, note)
         approvals.return_to(tenant, MODULE, KIND, objection.id, actor, step=step, to_step=step - 1, note=note)
     return objection
 
