@@ -12,7 +12,8 @@ from core.kit import NotFound, ValidationError, db, documents, gettext as _, iss
 
 from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
-from .services import N_, NAME, close_clock, get, log, not_own, refusal, scoped, tell, type_of
+from .notices import tell
+from .services import N_, NAME, close_clock, get, log, not_own, refusal, scoped, type_of
 from .settings import PLACEHOLDERS, module_settings
 
 

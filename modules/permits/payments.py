@@ -18,7 +18,8 @@ from datetime import timezone
 from core.kit import NotFound, ValidationError, db, for_change, ledger, local_date, sla, tenant_scope, utcnow
 
 from .models import APPROVED, AWAITING_PAYMENT, Application
-from .services import N_, _l, scoped, CLOCK, clock_changed, log, ref, tell
+from .notices import tell
+from .services import N_, _l, scoped, CLOCK, clock_changed, log, ref
 
 BANK = "permits.bank"
 

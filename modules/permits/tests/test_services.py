@@ -10,7 +10,7 @@ from core.kit import (
     ApprovalError, IdentityError, ValidationError, db, documents, ledger, local_date, sla, storage, tenant_scope,
 )
 
-from .. import issuance, payments, services
+from .. import issuance, notices, payments, services
 from ..models import APPROVED, AWAITING_PAYMENT, ISSUED, RETURNED, SUBMITTED
 from .conftest import NIK, jpeg, pdf
 from .pdf_check import assert_signed_permit
@@ -201,10 +201,10 @@ def test_a_phone_only_applicant_hears_by_sms_once_and_no_mail_goes_to_a_number(a
     db.session.commit()
     citizen = actor(user.email)  # the number is the account's sign-in
     same = services.save_draft(tenant, citizen, "PBG", APPLICANT, {"luas_m2": "150", "alamat": "Jl. Ratulangi 5"})
-    services.tell(tenant, same, "Pesan uji satu")
+    notices.tell(tenant, same, "Pesan uji satu")
     other = services.save_draft(tenant, citizen, "PBG", {**APPLICANT, "phone": "081299998888"},
                                 {"luas_m2": "150", "alamat": "Jl. Ratulangi 5"})
-    services.tell(tenant, other, "Pesan uji dua")
+    notices.tell(tenant, other, "Pesan uji dua")
     db.session.commit()
     sms = [(m["recipient"], m["body"]) for m in outbox(tenant, "sms")]
     assert sms.count(("+6281234567890", "Pesan uji satu")) == 1

@@ -1,0 +1,62 @@
+"""What the applicant is told (issue 15: "told at each step"): SMS to the phone on the application
+and their account's own channel, through the core outbox, in the applicant's language where the
+tenant speaks it, else the tenant's first. Messages are English msgids of the module's catalogue
+(marked with ``services.N_``)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.kit import ValidationError, contact_of, db, module_domain, normalise_phone, notify
+
+# The module's own catalogue, whatever the request's default domain (a job, the core's pages).
+_DOMAIN = module_domain("permits", Path(__file__).parent / "translations")
+
+
+def language(tenant, wanted: str | None) -> str:
+    """``wanted`` if the tenant speaks it, else the tenant's first language."""
+    wanted = (wanted or "")[:2]
+    return wanted if wanted and wanted in (tenant.locales or []) else (tenant.default_locale or "id")
+
+
+def in_language(lang: str, message: str, params: dict) -> str:
+    """``message`` (an English msgid of this module's catalogue) in ``lang`` with ``params``; a
+    parameter given as ``{"id": ..., "en": ...}`` takes the text of that language."""
+    from flask_babel import force_locale
+
+    picked = {k: (v.get(lang) or v.get("id") or "") if isinstance(v, dict) else v for k, v in params.items()}
+    with force_locale(lang):
+        return str(_DOMAIN.gettext(message, **picked))
+
+
+def tell(tenant, application, message: str, **params) -> None:
+    """The applicant's SMS (when they gave a phone) and their account's own channel (its e-mail, or
+    the number of a phone-only account: ``contact_of``), through the core outbox; one SMS when both
+    are the same number. ``message`` is an English msgid (``N_``) told in the applicant's language
+    where the tenant speaks it, else the tenant's first (``in_language``)."""
+    ref_ = f"permits:{application.id}"
+    user = db.session.get(_user_model(), application.applicant_id)
+    body = in_language(language(tenant, getattr(user, "locale", None)), message, params)
+    if application.phone:
+        notify(tenant, "sms", application.phone, body[:300], ref=ref_)
+    if user is None or not user.email:
+        return
+    channel, address = contact_of(user)
+    if channel == "sms":
+        if address != _number(application.phone):
+            notify(tenant, "sms", address, body[:300], ref=ref_)
+    else:
+        notify(tenant, "email", address, body, subject=body[:80], ref=ref_)
+
+
+def _number(phone: str) -> str:
+    """``phone`` as the outbox writes it (+62...), or "" if it is none."""
+    try:
+        return normalise_phone(phone) if phone else ""
+    except ValidationError:
+        return ""
+
+
+def _user_model():
+    from core.kit import User
+
+    return User
