@@ -158,7 +158,8 @@ class Objection(TenantOwned, db.Model):
     __tablename__ = "remuneration_objections"
     __table_args__ = (Index("ix_remuneration_objections_tenant_status", "tenant_id", "status"),)
 
-    result_id: Mapped[int] = tenant_ref("remuneration_results", ondelete="CASCADE")
+    # RESTRICT: an objection never vanishes with its result (migration a4c7e2f91b58)
+    result_id: Mapped[int] = tenant_ref("remuneration_results", ondelete="RESTRICT")
     employee_id: Mapped[int] = tenant_ref("remuneration_employees", ondelete="CASCADE")
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="open")

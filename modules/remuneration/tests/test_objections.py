@@ -159,6 +159,25 @@ def test_a_run_again_never_deletes_an_objection_of_an_employee_no_longer_active(
         assert db.session.get(Objection, objection_id) is not None
 
 
+
+def test_the_database_refuses_to_delete_a_result_an_objection_refers_to(app_ctx, create_tenant, frozen_clock):
+    """ON DELETE RESTRICT (migration a4c7e2f91b58, was CASCADE): deleting the result, or the run
+    whose results cascade, fails and the objection stays."""
+    from sqlalchemy.exc import IntegrityError
+
+    tenant, employee = setup(create_tenant, frozen_clock)
+    objection = file_objection(tenant, "pegawai", employee, 2026, 3, "Keberatan")
+    objection_id, result_id = objection.id, objection.result_id
+    db.session.commit()
+    for statement in (db.delete(Result).where(Result.id == result_id), db.delete(Run)):
+        with tenant_scope(tenant), pytest.raises(IntegrityError):
+            db.session.execute(statement)
+            db.session.flush()
+        db.session.rollback()
+    with tenant_scope(tenant):
+        assert db.session.get(Objection, objection_id).result_id == result_id
+        assert db.session.get(Result, result_id) is not None
+
 SUPERVISED = ("nip,name,agency,position_class,email,supervisor_email\n"
               f"{NIPS[0]},Andi Baso,DLH,JF-AHLI,andi@example.test,kabid@example.test\n"
               f"{NIPS[1]},Sitti Rahmawati,DLH,PELAKSANA,sitti@example.test,\n").encode()
