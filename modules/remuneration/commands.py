@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from core.kit import Actor, PamongError, Tenant, cli_fail as _fail, cli_tenant, db
+from core.kit import Actor, PamongError, Tenant, cli_fail as _fail, cli_tenant, db, rupiah
 
 from . import services
 
@@ -116,9 +116,9 @@ def run(slug, month):
         except PamongError as exc:
             stack.close()
             _fail(str(exc))
-    total, amount = result.total, f"{result.amount:,}".replace(",", ".")
+    total, amount = result.total, rupiah(result.amount)  # as the pages write money: "Rp 27.506.200"
     db.session.commit()
-    click.echo(f"{year}-{number:02d}: {total} employee(s), TPP Rp{amount}")
+    click.echo(f"{year}-{number:02d}: {total} employee(s), TPP {amount}")
 
 
 @remuneration_group.command("adjust", help="Correct a closed month by AMOUNT rupiah (negative: recovered), paid in a "
@@ -154,7 +154,7 @@ def adjust(slug, nip, source, target, amount, reason):
     except PamongError as exc:
         _fail(str(exc))
     db.session.commit()
-    click.echo(f"{source} corrected by Rp{value:,} in {target}".replace(",", "."))
+    click.echo(f"{source} corrected by {rupiah(value)} in {target}")
 
 
 @remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")

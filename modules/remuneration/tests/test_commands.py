@@ -25,7 +25,12 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
     done = pamong(app, "import-attendance", tenant.slug, str(tmp_path / "absen.csv"))
     assert done.exit_code == 0 and "1 added" in done.output
     done = pamong(app, "run", tenant.slug, "2026-03")
-    assert done.exit_code == 0 and "2026-03: 3 employee(s), TPP Rp" in done.output
+    assert done.exit_code == 0 and "2026-03: 3 employee(s), TPP Rp " in done.output, done.output
+    with app.app_context(), tenant_scope(tenant):
+        from ..models import Run
+
+        paid = db.session.execute(db.select(Run.amount)).scalar_one()
+    assert f"TPP Rp {paid:,}".replace(",", ".") in done.output  # the pages' spelling, "Rp 27.506.200"
     assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
     again = pamong(app, "run", tenant.slug, "2026-03")
     assert again.exit_code == 2 and "2026-03 is closed" in again.output
@@ -86,7 +91,7 @@ def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, t
         bad = pamong(app, "adjust", tenant.slug, *args, "alasan")
         assert bad.exit_code == 2 and words in bad.output and len(bad.output.strip().splitlines()) == 1, bad.output
     done = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "150000", "Dinas luar 2 Maret")
-    assert done.exit_code == 0 and "Rp150.000" in done.output, done.output
+    assert done.exit_code == 0 and "corrected by Rp 150.000 in 2026-05" in done.output, done.output
     assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150000]
     assert pamong(app, "run", tenant.slug, "2026-05").exit_code == 0
     with app.app_context(), tenant_scope(tenant):
