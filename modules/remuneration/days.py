@@ -8,8 +8,17 @@ unexcused absence; a day with only one of check-in/check-out counts the missing 
 On an assembly weekday of the rule set, a present employee without an ``assembly`` punch missed it.
 
 A month that has not ended yet (the current month of a provisional run) counts only the working days
-up to and including *today* in the tenant's zone (:func:`elapsed_days`): a day that has not come yet
-is neither an absence, nor a missed assembly, nor lateness. A month that has ended counts all of them.
+that have *ended*, those before today in the tenant's zone (:func:`elapsed_days`): a day that has not
+come yet, or is still going on, is neither an absence, nor a missed assembly, nor lateness; today
+counts from tomorrow. A month that has ended counts all of them.
+
+Rule source for "today is not counted yet": the rule sets' bands (Perbup Tebo 1/2022's TL/PSW
+practice, README "Sources") judge a *day's* record: arriving late, leaving early, and "≥ 91 minutes or
+no record", the last band for a check-in or check-out that is missing. A check-out is recorded at the
+end of work or after it, so until the day is over a missing one is not yet "no record", and an
+employee who has not checked in at 07:00 is not yet absent. A deduction is therefore never shown on
+the day it would be recorded (until 1 Dec 2026 a provisional run counted today: at 09:00 it deducted
+a day's absence from whoever had not checked in yet, and "no record" for every check-out not yet due).
 """
 from __future__ import annotations
 
@@ -55,9 +64,10 @@ def day_of(rule: RuleSet, day: date, punches: list[tuple[datetime, str]], excuse
 
 
 def elapsed_days(working_days: list[date], today: date) -> list[date]:
-    """The working days of ``working_days`` that have come by ``today`` (the tenant's local date,
-    inclusive): all of them for a month that has ended, none for a month that has not begun."""
-    return [d for d in working_days if d <= today]
+    """The working days of ``working_days`` that have ended by ``today`` (the tenant's local date):
+    those before it, so today itself not yet (see the module docstring); all of them for a month
+    that has ended, none for a month that has not begun or whose first working day is today."""
+    return [d for d in working_days if d < today]
 
 
 def month_days(rule: RuleSet, working_days: list[date], punches: dict[date, list], excuses: dict[date, str]) -> tuple:

@@ -10,8 +10,8 @@ How the amount is made (the tenant's rule set, ``rules.RuleSet``)::
     ceiling C (rupiah) = performance part P + discipline part D,  P = floor(C × weight_p / 100), D = C − P
     performance earned = floor(P × achieved / target)  (achieved capped at the target; SKP: the rating's %)
       target = the rule set's monthly target; for a month that has not ended (a provisional run) it is
-      prorated to the working days elapsed: ceil(target × elapsed / total working days), and a target
-      of 0 (no working day has come yet) counts as met
+      prorated to the working days that have ended: ceil(target × ended / total working days), and a
+      target of 0 (no working day has ended yet) counts as met
     discipline deductions, per rule, in this order:
         unexcused absence  days × absence %          late arrival / early leave  occurrences × band %
         no check-in / check-out record  × last band %     missed assembly  occurrences × assembly %

@@ -7,8 +7,9 @@ immutable (``MonthClosed``, code ``month_closed``) and keeps the rule set it was
 later rule never changes it. Both are audited; the caller commits.
 
 A run of a month that has not ended yet (the current month, provisional) counts only the working
-days up to and including today in the tenant's zone (``days.elapsed_days``; the core clock, so tests
-freeze it) and prorates the activity target to them (``engine.prorated_target``); a month that has
+days that have ended, those before today in the tenant's zone (``days.elapsed_days``, whose docstring
+gives the rule source; the core clock, so tests freeze it): nothing is deducted for today while it
+goes on. It prorates the activity target to them (``engine.prorated_target``); a month that has
 ended is computed in full.
 
 Employment dates (``Employee.started_on`` / ``ended_on``, TMT and tanggal berhenti, inclusive): an
@@ -129,7 +130,7 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     cal = calendar_of(tenant)
     all_working = [first + timedelta(days=i) for i in range(last.day) if cal.is_working_day(first + timedelta(days=i))]
     today = utcnow().astimezone(ZoneInfo(tenant.timezone)).date()
-    working = elapsed_days(all_working, today)  # a day that has not come yet is not an absence
+    working = elapsed_days(all_working, today)  # a day that has not ended yet is not an absence
     target = None if len(working) == len(all_working) else prorated_target(rule, len(working), len(all_working))
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)

@@ -133,7 +133,7 @@ def test_the_personnel_agency_uploads_files_and_bad_lines_are_named(app, client,
     assert "Pilih isi berkas dan berkasnya." in done
 
 
-def test_the_current_month_is_labelled_provisional_and_counted_up_to_today(app, client, create_tenant, create_user,
+def test_the_current_month_is_labelled_provisional_and_counted_up_to_yesterday(app, client, create_tenant, create_user,
                                                                          login, frozen_clock):
     from datetime import datetime, timezone
 
@@ -146,8 +146,8 @@ def test_the_current_month_is_labelled_provisional_and_counted_up_to_today(app, 
             session["locale"] = locale
         return client.get(f"/t/{tenant.slug}/{MODULE}/").get_data(as_text=True)
 
-    assert "Provisional until the month ends: counted up to today" in page("en")
-    assert "Sementara sampai bulan berakhir: dihitung sampai hari ini" in page("id")
+    assert "Provisional until the month ends: counted up to yesterday; today counts from tomorrow" in page("en")
+    assert "Sementara sampai bulan berakhir: dihitung sampai kemarin; hari ini dihitung mulai besok" in page("id")
     frozen_clock.set(datetime(2026, 4, 2, 1, 0, tzinfo=timezone.utc))    # March has ended
     html = page("en")
     assert "Provisional until the month ends" not in html and "provisional: the month is still open" in html

@@ -182,21 +182,22 @@ def _one_good_day(tenant):
     ))
 
 
-def test_a_run_inside_the_month_counts_only_the_days_elapsed_in_the_tenants_zone(app_ctx, create_tenant, frozen_clock):
+def test_a_run_inside_the_month_counts_only_the_days_ended_in_the_tenants_zone(app_ctx, create_tenant, frozen_clock):
     tenant = create_tenant(modules={MODULE: SETTINGS})
     _one_good_day(tenant)
-    # 23:00 UTC on 9 March is 07:00 on Tuesday 10 March in Makassar: today (the 10th) counts, the 11th on do not
+    # 23:00 UTC on 9 March is 07:00 on Tuesday 10 March in Makassar: the 9th has ended and counts,
+    # today (the 10th) is still going on and does not, nor the 11th on
     frozen_clock.set(datetime(2026, 3, 9, 23, 0, tzinfo=timezone.utc))
     run = run_month(tenant, "test", *MARCH)
     db.session.commit()
     cal = calendar_of(tenant)
-    elapsed = cal.working_days_between(date(2026, 3, 1), date(2026, 3, 11))
+    elapsed = cal.working_days_between(date(2026, 3, 1), date(2026, 3, 10))
     total = cal.working_days_between(date(2026, 3, 1), date(2026, 4, 1))
     assert 1 < elapsed < total
     andi, codes = _andi_lines(tenant, run)
-    assert codes["absence"]["count"] == elapsed - 1      # no absence for a day that has not come yet
+    assert codes["absence"]["count"] == elapsed - 1      # no absence for a day that has not ended
     assert "missed_assembly" not in codes and "late" not in codes
-    # the activity target is prorated to the days elapsed: what is due by the 10th met is 100 %
+    # the activity target is prorated to the days ended: what is due by the 9th met is 100 %
     due = prorated_target(parse_rule(DEFAULT_RULE, "rules[0]"), elapsed, total)
     assert due < 6000
     import_activities(tenant, "test", f"nip,day,minutes\n{NIPS[0]},2026-03-02,{due}\n".encode())
@@ -207,14 +208,43 @@ def test_a_run_inside_the_month_counts_only_the_days_elapsed_in_the_tenants_zone
     assert codes["absence"]["count"] == elapsed - 1
 
 
-def test_a_run_on_the_first_day_of_the_month_counts_only_that_day(app_ctx, create_tenant, frozen_clock):
+def test_a_run_on_the_first_day_of_the_month_deducts_nothing_for_it(app_ctx, create_tenant, frozen_clock):
     tenant = create_tenant(modules={MODULE: SETTINGS})
     import_employees(tenant, "test", three_employees())
     frozen_clock.set(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc))   # Monday 2 March, 09:00 WITA
     run = run_month(tenant, "test", *MARCH)
     db.session.commit()
+    andi, codes = _andi_lines(tenant, run)
+    assert "absence" not in codes and andi.tpp == andi.ceiling  # nobody has checked in yet: not absent yet
+    frozen_clock.set(datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc))   # Tuesday 3 March, 09:00 WITA
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
     _, codes = _andi_lines(tenant, run)
-    assert codes["absence"]["count"] == 1                 # the 2nd only, not the month's other working days
+    assert codes["absence"]["count"] == 1                 # the 2nd has ended: counted, the 3rd not yet
+
+
+def test_a_deduction_never_takes_effect_on_the_day_it_is_recorded(app_ctx, create_tenant, frozen_clock):
+    """Late at 08:40 on Tuesday 3 March (70 minutes: 61-90 band) and no check-out yet: a run that
+    day at 10:00 shows no line for the 3rd; a run the next morning has the lateness and, the day
+    being over without a check-out, the missing record (rule source: ``days.py``)."""
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-03-02T07:25:00+08:00", "in"),
+                                                     (NIPS[0], "2026-03-02T16:05:00+08:00", "out"),
+                                                     (NIPS[0], "2026-03-02T07:50:00+08:00", "assembly"),
+                                                     (NIPS[0], "2026-03-03T08:40:00+08:00", "in")))
+    frozen_clock.set(datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc))   # Tuesday 3 March, 10:00 WITA
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    andi, codes = _andi_lines(tenant, run)
+    assert not {"late", "no_record", "absence"} & set(codes) and andi.deduction_bp == 0
+    frozen_clock.set(datetime(2026, 3, 3, 16, 0, tzinfo=timezone.utc))  # 00:00 on Wednesday 4 March, WITA
+    run = run_month(tenant, "test", *MARCH)
+    db.session.commit()
+    andi, codes = _andi_lines(tenant, run)
+    assert (codes["late"]["detail"], codes["late"]["count"], codes["late"]["bp"]) == ("61-90", 1, 125)
+    assert (codes["no_record"]["count"], codes["no_record"]["bp"]) == (1, 150)
+    assert andi.deduction_bp == 125 + 150
 
 
 def test_a_run_for_a_month_that_has_ended_counts_every_working_day(app_ctx, create_tenant, frozen_clock):
