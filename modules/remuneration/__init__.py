@@ -52,7 +52,9 @@ def permissions():
          "roles": ["admin"]},
         {"name": f"{NAME}.resolve", "description": _l("Decide employees' objections (supervisor, personnel agency)"),
          "roles": ["officer", "admin"]},
-        {"name": f"{NAME}.close", "description": _l("Close a month for payment (finance agency)"), "roles": ["admin"]},
+        # with the settings' finance_positions, their holders close instead, and nobody else (finance.py)
+        {"name": f"{NAME}.close", "description": _l("Close a month for payment and sign its summaries (finance agency, "
+                                                    "unless the settings name finance positions)"), "roles": ["admin"]},
         {"name": f"{NAME}.read_all", "description": _l("Read every employee's TPP and the per-agency figures"),
          "roles": ["admin", "auditor"]},
     ]
@@ -89,6 +91,7 @@ def register_commands(cli):
 @hookimpl
 def nav_items(tenant, user):
     from .activities import supervises
+    from .finance import finance_position_of, finance_positions
     from .services import employee_of
 
     # "My TPP" only for someone the personnel records know (a citizen is rarely an employee), the
@@ -96,12 +99,15 @@ def nav_items(tenant, user):
     email = getattr(user, "email", "") if user is not None else ""
     mine = bool(email) and employee_of(tenant, email) is not None
     boss = bool(email) and supervises(tenant, email)
+    # the finance agency's holder (BPKAD) sees the runs to close them, without reading every employee
+    payer = bool(email) and bool(finance_positions(tenant)) and finance_position_of(tenant, user) is not None
     return [*([{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},
                {"title": _l("My activities"), "endpoint": f"{NAME}.my_activities", "permission": f"{NAME}.own"}]
               if mine else []),
             *([{"title": _l("Activities to approve"), "endpoint": f"{NAME}.review_activities",
                 "permission": f"{NAME}.own"}] if boss else []),
-            {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs", "permission": f"{NAME}.read_all"},
+            {"title": _l("TPP runs"), "endpoint": f"{NAME}.runs",
+             "permission": f"{NAME}.own" if payer else f"{NAME}.read_all"},
             {"title": _l("TPP employees"), "endpoint": f"{NAME}.employee_list", "permission": f"{NAME}.read_all"},
             {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},
             {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}]

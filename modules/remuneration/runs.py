@@ -244,8 +244,13 @@ def _flush(batch: list, run: Run, progress, earlier: dict[int, int] | None = Non
 
 
 def close_month(tenant, actor, year: int, month: int) -> Run:
-    """Close a computed month for payment (finance): it can no longer be run again. Audited."""
+    """Close a computed month for payment (finance): it can no longer be run again. Audited, with
+    the finance position the closer held. Errors: ``FinanceOnly`` (``finance_only``: not the finance
+    agency's, ``finance.py``), ``ValidationError`` (not run), ``MonthClosed``; nothing written."""
+    from .finance import require_finance
+
     _month(year, month)
+    position = require_finance(tenant, actor)
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is None or run.computed_at is None:
@@ -254,7 +259,8 @@ def close_month(tenant, actor, year: int, month: int) -> Run:
             raise MonthClosed(_("%(month)s is closed already", month=f"{year}-{month:02d}"), where="month")
         run.status, run.closed_at = "closed", utcnow()
         audit(tenant, actor, "remuneration.close", "run", run.id,
-              before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total})
+              before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total,
+                                                **({"position": position} if position else {})})
     return run
 
 

@@ -4,7 +4,8 @@ PAdES signature, a QR code to the public verification page, the register and the
 Number: ``900/<serial>/TPP-<agency>/<month in Roman>/<year>`` from the core's gap-free counter
 (scope ``("remuneration", "summary")``, per year; 900 is the classification code of finance in the
 Permendagri 83/2022 archive classification). Errors: ``ValidationError`` codes ``month_open`` (only a
-closed month is summarised), ``not_found`` (no result of that agency); the core's ``SigningError``.
+closed month is summarised), ``not_found`` (no result of that agency), ``finance_only`` (not the finance
+agency's, ``finance.py``); the core's ``SigningError``.
 """
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ PATTERN = "900/{serial}/TPP-{agency}/{month_roman}/{year}"
 
 
 def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str = "Kepala BKPSDM"):
-    """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document."""
+    """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document.
+    Only the finance agency's (``finance.require_finance``: ``FinanceOnly``)."""
+    from .finance import require_finance
+
+    require_finance(tenant, actor)
     if run.status != "closed":
         raise ValidationError(_("Only a closed month is summarised."), where="month", code="month_open")
     row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)

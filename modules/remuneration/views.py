@@ -3,6 +3,8 @@ agency's runs with their progress and the per-agency table, running and closing 
 payroll exports (CSV, XLSX). Served under the tenant's /remuneration/."""
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,6 +15,7 @@ from core.kit import (
 
 from . import services
 from .exports import payroll_csv, payroll_xlsx
+from .finance import may_pay
 from .labels import line_label
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
@@ -49,6 +52,27 @@ def _tpp_percent(bp):
     return f"{local_decimal(Decimal(int(bp)) / 100, None)} %"
 
 
+def finance_or(permission: str | None = None):
+    """The view needs ``permission``, or to be the finance agency's (``finance.may_pay``: the holder
+    of a finance position, BPKAD, who closes months without reading every employee); ``None``:
+    the finance agency's only. Anonymous: to the sign-in; anyone else: 403."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if getattr(g, "tenant", None) is None:
+                abort(404)
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if not ((permission and has_permission(current_user, g.tenant, permission))
+                    or may_pay(g.tenant, current_actor())):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper._pamong_permission = "signed-in"  # and the check above
+        return wrapper
+    return decorate
+
+
 @pages.route("/")
 @requires("remuneration.own")
 def index():
@@ -77,7 +101,7 @@ def _run_or_404(year: int, month: int):
 
 
 @pages.route("/runs")
-@requires("remuneration.read_all")
+@finance_or("remuneration.read_all")
 def runs():
     return _runs_page()
 
@@ -133,27 +157,28 @@ def progress(year, month):
 
 
 @pages.route("/runs/<int:year>/<int:month>")
-@requires("remuneration.read_all")
+@finance_or("remuneration.read_all")
 def run(year, month):
     found = _run_or_404(year, month)
     return render_template("remuneration/run.html", module_title=TITLE, run=found,
                            agencies=services.agency_table(g.tenant, found),
-                           can_close=has_permission(current_user, g.tenant, "remuneration.close"),
+                           can_close=may_pay(g.tenant, current_actor()),
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
 @pages.route("/runs/<int:year>/<int:month>/close", methods=["POST"])
-@requires("remuneration.close")
+@finance_or(None)
 def close(year, month):
     _run_or_404(year, month)
     with unit_of_work() as work:
         services.close_month(g.tenant, current_actor(), year, month)
-    flash(_("The month is closed.") if work.ok else str(work.error.message), "message" if work.ok else "error")
+    flash(_("The month is closed.") if work.ok else str(work.error.local or work.error.message),
+          "message" if work.ok else "error")
     return redirect(url_for(".run", year=year, month=month))
 
 
 @pages.route("/runs/<int:year>/<int:month>/payroll.<fmt>")
-@requires("remuneration.read_all")
+@finance_or("remuneration.read_all")
 def export(year, month, fmt):
     found = _run_or_404(year, month)
     rows = services.payroll(g.tenant, found, request.args.get("agency") or None)
@@ -166,7 +191,7 @@ def export(year, month, fmt):
 
 
 @pages.route("/runs/<int:year>/<int:month>/summary", methods=["POST"])
-@requires("remuneration.close")
+@finance_or(None)
 def summary(year, month):
     from core.kit import documents
 
@@ -177,7 +202,7 @@ def summary(year, month):
         doc = issue_summary(g.tenant, current_actor(), found, request.form.get("agency", ""))
         code = doc.code
     if not work.ok:
-        flash(str(work.error.message), "error")
+        flash(str(work.error.local or work.error.message), "error")
         return redirect(url_for(".run", year=year, month=month))
     flash(_("The signed summary was issued."))
     return redirect(documents.verification_url(g.tenant, code))

@@ -10,7 +10,7 @@ from core.kit import local_iso, requires
 
 from . import objections, services
 from .exports import table_csv
-from .views import _run_or_404, pages
+from .views import _run_or_404, finance_or, pages
 
 
 def _when(value) -> str:
@@ -18,7 +18,7 @@ def _when(value) -> str:
 
 
 @pages.route("/runs.csv")
-@requires("remuneration.read_all")
+@finance_or("remuneration.read_all")
 def runs_export():
     rows = [{"month": f"{r.year}-{r.month:02d}", "status": r.status, "employees": r.total, "amount": r.amount,
              "rules_from": r.rules_from.isoformat() if r.rules_from else "", "computed_at": _when(r.computed_at),
@@ -28,7 +28,7 @@ def runs_export():
 
 
 @pages.route("/runs/<int:year>/<int:month>/agencies.csv")
-@requires("remuneration.read_all")
+@finance_or("remuneration.read_all")
 def agencies_export(year, month):
     table = services.agency_table(g.tenant, _run_or_404(year, month))
     reasons = sorted({code for row in table for code in row["deductions"]})
