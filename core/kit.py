@@ -46,7 +46,7 @@ from . import sla
 from . import approvals
 from .approvals import ApprovalError
 from .tenancy.positions import head_of, holders_of, holds
-from .tenancy.position_reads import active_positions, positions_of
+from .tenancy.position_reads import active_positions, holdings, positions_of
 from .tenancy.positions import add_position, assign_holder, find_position
 from .webhooks import SignedRequest, SignatureError, sign as sign_webhook, signed_webhook, verify as verify_webhook
 from .actor import Actor, current_actor
@@ -119,6 +119,8 @@ __all__ = [
     "approvals", "ApprovalError", "head_of", "holders_of", "holds",
     # the positions a person holds (acting ones marked: Plt.) and the tenant's positions (e-office)
     "active_positions", "positions_of",
+    # who holds which position on a day, the whole tenant in one query (a monthly run)
+    "holdings",
     # adding positions and holders from code (a module's demo data; the tenant file is the usual way)
     "add_position", "assign_holder", "find_position",
     # official documents: render on the letterhead, sign (PAdES), register, verify (core/documents)

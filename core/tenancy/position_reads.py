@@ -47,3 +47,25 @@ def active_positions(tenant) -> list[dict]:
             .where(Position.active.is_(True)).order_by(OrgUnit.code, Position.code)
         ).all()
     return [_row(p, u) for p, u in rows]
+
+
+def holdings(tenant, day: date | None = None) -> list[dict]:
+    """Who holds which active position on ``day`` (default: the tenant's today), in one query for
+    the whole tenant (a monthly run over 18,000 employees): ``[{"email", "code", "is_head",
+    "unit_code", "unit_kind", "acting"}]`` in position code then holder order, active users only;
+    an acting holder (Plt.) only within their period. Added for the remuneration module (an
+    employee's position is the one the organisation says they hold)."""
+    from ..auth.models import User
+
+    day = day or local_today(tenant)
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(PositionHolder, Position, OrgUnit, User.email, User.active)
+            .join(Position, Position.id == PositionHolder.position_id)
+            .join(OrgUnit, OrgUnit.id == Position.unit_id)
+            .join(User, User.id == PositionHolder.user_id)
+            .where(Position.active.is_(True)).order_by(Position.code, PositionHolder.id)
+        ).all()
+    return [{"email": email, "code": p.code, "is_head": bool(p.is_head), "unit_code": u.code, "unit_kind": u.kind,
+             "acting": bool(h.acting)}
+            for h, p, u, email, active in rows if active and h.valid_on(day)]

@@ -38,6 +38,7 @@ from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_c
 from .days import elapsed_days, month_days
 from .engine import EmployeeMonth, compute, prorated_target
 from .models import Activity, Adjustment, Employee, Excuse, Objection, Punch, Result, Run, Sanction
+from .positions import held_positions, place
 from .rules import ceiling_for, parse_rules, rule_for
 from .settings import settings_of
 
@@ -137,19 +138,22 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         if run is not None and run.status == "closed":
             raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"),
                               where="month")
-        # the class: the settings' for the employee's core position (jabatan) where they map it, else the record's
+        # the position: the one the core's organisation says the account holds, else the import's
+        # (positions.py); the class the settings' for it where they map it, else the record's
         mapping = settings.get("position_classes") or {}
+        held = held_positions(tenant, min(last, today))
         employees = []
-        for i, agency, cls, code, start, end in db.session.execute(
+        for i, agency, cls, code, email, start, end in db.session.execute(
                 db.select(Employee.id, Employee.agency, Employee.position_class, Employee.position_code,
-                          Employee.started_on, Employee.ended_on)
+                          Employee.email, Employee.started_on, Employee.ended_on)
                 .where(Employee.active.is_(True)).order_by(Employee.id)):
             if (start is not None and start > last) or (end is not None and end < first):
                 continue  # employed on no day of the month
             employed = [d for d in all_working if (start is None or d >= start) and (end is None or d <= end)]
             if all_working and not employed:
                 continue  # employed on none of its working days
-            employees.append((i, agency, mapping.get(code) or cls, start, end, len(employed)))
+            placed = place(email, code, agency, cls, held, mapping)
+            employees.append((i, placed.agency, placed.position_class, start, end, len(employed)))
         ceilings = {}
         for cls in {row[2] for row in employees}:
             ceilings[cls] = ceiling_for(settings["ceilings"], cls, year)

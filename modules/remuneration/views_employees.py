@@ -50,10 +50,14 @@ def employee(employee_id):
     found = employees.find(g.tenant, employee_id)
     if found is None:
         abort(404)
-    position = find_position(g.tenant, found.position_code) if found.position_code else None
-    mapped = (settings_of(g.tenant).get("position_classes") or {}).get(found.position_code)
+    from .positions import held_positions, place
+
+    # as the next run places them: the position the organisation says the account holds, else the import's
+    placed = place(found.email, found.position_code, found.agency, found.position_class, held_positions(g.tenant),
+                   settings_of(g.tenant).get("position_classes") or {})
+    position = find_position(g.tenant, placed.position) if placed.position else None
     return render_template("remuneration/employee.html", module_title=TITLE, employee=found, position=position,
-                           position_class=mapped or found.position_class,
+                           placed=placed, position_class=placed.position_class,
                            changes=employees.history(g.tenant, employee_id),
                            months=services.results_of(g.tenant, employee_id),
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))

@@ -3,8 +3,11 @@ tenant file's ``positions``; the module's class is its own attribute mapped to c
 the settings (``position_classes``), checked where written; a run takes the class from there."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from core.i18n import LOCALE_COOKIE
 from core.kit import PamongError, ValidationError, db, tenant_scope
 
 from ..models import Employee, Result
@@ -79,3 +82,38 @@ def test_a_mapping_is_checked_where_it_is_written(app_ctx, create_tenant):
     with pytest.raises(PamongError) as no_ceiling:
         create_tenant(modules={MODULE: {**MAPPED, "position_classes": {"ANALIS-DLH": "JPT"}}}, agencies=AGENCIES)
     assert f"modules.{MODULE}.settings.position_classes.ANALIS-DLH" in str(no_ceiling.value)
+
+
+def test_the_position_the_organisation_says_the_account_holds_comes_before_the_import_column(
+        app, client, create_tenant, create_user, login):
+    """Andi's account holds ANALIS-DLH in the organisation while his imported row says STAF-PU: the
+    run takes ANALIS-DLH (agency DLH, class JF-AHLI from the mapping). Sitti's account holds nothing:
+    her import column is the fallback. A Plt. (acting) holding is not one's position."""
+    from core.kit import assign_holder, find_position
+
+    tenant = create_tenant(modules={MODULE: {**MAPPED, "position_classes": {"ANALIS-DLH": "JF-AHLI",
+                                                                            "STAF-PU": "PELAKSANA"}}},
+                           agencies=AGENCIES, locales=["id", "en"])
+    andi, sitti = create_user(tenant, role="officer", agency="DLH"), create_user(tenant, role="officer", agency="PU")
+    admin = create_user(tenant, role="admin")
+    with app.app_context(), tenant_scope(tenant):
+        rows = ("nip,name,agency,position_class,email,position\n"
+                f"{NIPS[0]},Andi Baso,,,{andi},STAF-PU\n{NIPS[1]},Sitti Rahmawati,,,{sitti},STAF-PU\n").encode()
+        import_employees(tenant, "test", rows)
+        assign_holder(tenant, find_position(tenant, "ANALIS-DLH"), andi, "test")
+        assign_holder(tenant, find_position(tenant, "KADIS-PU"), sitti, "test", acting=True,
+                      start=date(2026, 1, 1))                                   # Plt. head: not her position
+        db.session.commit()
+        run = run_month(tenant, "test", 2026, 3)
+        db.session.commit()
+        placed = {e.name: e.id for e in db.session.execute(db.select(Employee)).scalars()}
+        got = {r.employee_id: (r.agency, r.position_class, r.ceiling)
+               for r in db.session.execute(db.select(Result).where(Result.run_id == run.id)).scalars()}
+    assert got[placed["Andi Baso"]] == ("DLH", "JF-AHLI", 10_000_000)
+    assert got[placed["Sitti Rahmawati"]] == ("PU", "PELAKSANA", 4_000_000)
+    login(client, admin, tenant)
+    client.set_cookie(LOCALE_COOKIE, "en")
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/employees/{placed['Andi Baso']}").get_data(as_text=True)
+    assert "Analis Lingkungan Hidup (ANALIS-DLH)" in page and "held by the account in the organisation" in page
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/employees/{placed['Sitti Rahmawati']}").get_data(as_text=True)
+    assert "Pengadministrasi Umum (STAF-PU)" in page and "from the import" in page
