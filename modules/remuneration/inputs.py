@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope, utcnow
+from core.kit import IdentityError, audit, db, identity_lookup, tenant_scope, utcnow
 
-from .attendance import EXCUSE_KINDS, read_csv_columns
+from . import _l
+from .attendance import EXCUSE_KINDS, no_employee, not_one_of, read_csv_columns
 from .models import Activity, Employee, Excuse, Sanction
+from .refusals import at_row
 from .rules import parse_rules
 from .settings import settings_of
 
@@ -33,9 +35,9 @@ def _employee(ids: dict, row: dict) -> int:
     try:
         found = ids.get(identity_lookup("nip", row.get("nip", "")))
     except IdentityError as exc:
-        raise ValidationError(str(exc.message), where=f"line {row['line']}: nip") from None
+        raise at_row(row["line"], "nip", str(exc.message), exc.message) from None
     if found is None:
-        raise ValidationError(f"no employee with NIP {row.get('nip')}", where=f"line {row['line']}: nip")
+        raise no_employee(row["line"], row.get("nip"))
     return found
 
 
@@ -43,13 +45,15 @@ def _day(row: dict, key: str) -> date:
     try:
         return date.fromisoformat(row.get(key, ""))
     except ValueError:
-        raise ValidationError(f"{row.get(key)!r} is not a date (YYYY-MM-DD)", where=f"line {row['line']}: {key}") from None
+        raise at_row(row["line"], key, f"{row.get(key)!r} is not a date (YYYY-MM-DD)",
+                     _l("%(value)s is not a date (YYYY-MM-DD).", value=(row.get(key) or "")[:40])) from None
 
 
 def _count(row: dict, key: str) -> int:
     value = row.get(key) or "0"
     if not value.isdigit() or int(value) > 100_000:
-        raise ValidationError(f"{value!r} is not a whole number from 0 to 100000", where=f"line {row['line']}: {key}")
+        raise at_row(row["line"], key, f"{value!r} is not a whole number from 0 to 100000",
+                     _l("%(value)s is not a whole number from 0 to 100000.", value=value[:40]))
     return int(value)
 
 
@@ -78,10 +82,10 @@ def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") ->
         employee_id = _employee(ids, r)
         kind = (r.get("kind") or "").lower()
         if kind not in EXCUSE_KINDS:
-            raise ValidationError(f"kind must be one of {', '.join(EXCUSE_KINDS)}", where=f"line {r['line']}: kind")
+            raise not_one_of(r["line"], "kind", EXCUSE_KINDS)
         first, last = _day(r, "first_day"), _day(r, "last_day")
         if last < first:
-            raise ValidationError("the last day is before the first", where=f"line {r['line']}: last_day")
+            raise at_row(r["line"], "last_day", "the last day is before the first", _l("The last day is before the first."))
         items.append(Excuse(employee_id=employee_id, kind=kind, first_day=first, last_day=last,
                             reference=(r.get("reference") or "")[:100]))
     with tenant_scope(tenant):
@@ -97,7 +101,8 @@ def _month(row: dict, key: str) -> date:
         year, month = (int(x) for x in value.split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise ValidationError(f"{value!r} is not a month (YYYY-MM)", where=f"line {row['line']}: {key}") from None
+        raise at_row(row["line"], key, f"{value!r} is not a month (YYYY-MM)",
+                     _l("%(value)s is not a month (YYYY-MM).", value=value[:40])) from None
 
 
 def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv") -> dict:
@@ -109,11 +114,13 @@ def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv"
     for r in rows:
         employee_id = _employee(ids, r)
         if r.get("code") not in codes:
-            raise ValidationError(f"{r.get('code')!r} is not a sanction of the rules ({', '.join(sorted(codes))})",
-                                  where=f"line {r['line']}: code")
+            raise at_row(r["line"], "code", f"{r.get('code')!r} is not a sanction of the rules ({', '.join(sorted(codes))})",
+                         _l("%(code)s is not a sanction of the rules (%(codes)s).", code=(r.get("code") or "")[:40],
+                            codes=", ".join(sorted(codes))))
         first, last = _month(r, "first_month"), _month(r, "last_month")
         if last < first:
-            raise ValidationError("the last month is before the first", where=f"line {r['line']}: last_month")
+            raise at_row(r["line"], "last_month", "the last month is before the first",
+                         _l("The last month is before the first."))
         items.append(Sanction(employee_id=employee_id, code=r["code"], first_month=first, last_month=last))
     with tenant_scope(tenant):
         db.session.add_all(items)

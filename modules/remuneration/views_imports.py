@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, request, url_for
 
-from core.kit import current_actor, gettext as _, requires, unit_of_work
+from core.kit import current_actor, gettext as _, lazy_gettext as _l, requires, unit_of_work
 
 from . import inputs, services
+from .refusals import said
 from .views import pages
 
 MAX_BYTES = 20 * 1024 * 1024
+COUNTS = {"added": _l("%(n)s added"), "updated": _l("%(n)s updated"), "unchanged": _l("%(n)s unchanged"),
+          "skipped": _l("%(n)s already stored")}
 KINDS = {
     "employees": services.import_employees,
     "attendance": services.import_attendance,
@@ -37,7 +40,8 @@ def upload():
         counts = work_of(g.tenant, current_actor(), data, name)
     if work.ok:
         flash(_("%(file)s imported: %(counts)s", file=name,
-                counts=", ".join(f"{k} {v}" for k, v in counts.items())))
-    else:
-        flash(f"{name}: {work.error}", "error")
+                counts=", ".join(str(COUNTS[k]) % {"n": v} for k, v in counts.items() if k in COUNTS)))
+    else:  # in the reader's language, the line and the column named (refusals.py)
+        flash(_("%(file)s was not imported, nothing was written. %(problem)s", file=name, problem=said(work.error)),
+              "error")
     return redirect(url_for(".runs"))

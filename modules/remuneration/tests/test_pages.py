@@ -121,16 +121,59 @@ def test_the_personnel_agency_uploads_files_and_bad_lines_are_named(app, client,
     good = employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", ""))
     done = client.post(f"{base}/imports", data={"kind": "employees", "file": (io.BytesIO(good), "pegawai.csv")},
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
-    assert "pegawai.csv imported: added 1" in done
+    assert "pegawai.csv imported: 1 added, 0 updated, 0 unchanged" in done
     bad = attendance_csv((NIPS[0], "2026-03-02T07:25:00+07:00", "in"))
     done = client.post(f"{base}/imports", data={"kind": "attendance", "file": (io.BytesIO(bad), "absen.csv")},
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
-    assert "absen.csv: line 2: timestamp:" in done
+    assert ("absen.csv was not imported, nothing was written. Line 2, column timestamp: 2026-03-02T07:25:00+07:00 "
+            "is not in the tenant&#39;s time zone Asia/Makassar (UTC+8).") in done
     done = client.post(f"{base}/imports", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
     assert "Choose what the file holds" in done
     client.set_cookie(LOCALE_COOKIE, "id")
     done = client.post(f"{base}/imports", data={"kind": "nothing"}, follow_redirects=True).get_data(as_text=True)
     assert "Pilih isi berkas dan berkasnya." in done
+
+
+BAD_FILES = {  # kind: (file, the Indonesian line, the English line)
+    "employees": (employees_csv((NIPS[1], "Sitti", "DINSOS", "JF-AHLI", "")),
+                  "Baris 2, kolom agency: DINSOS bukan perangkat daerah di sini.",
+                  "Line 2, column agency: DINSOS is not an agency here."),
+    "attendance": (attendance_csv((NIPS[0], "2026-03-02T06:00:00+08:00", "in"), (NIPS[0], "2026-03-02T05:00:00+08:00", "out")),
+                   "Baris 3, kolom timestamp: Absen pulang sebelum absen masuk pada baris 2.",
+                   "Line 3, column timestamp: A check-out before the check-in of line 2."),
+    "activities": (f"nip,day,minutes\n{NIPS[0]},2026-03-02,-5\n".encode(),
+                   "Baris 2, kolom minutes: -5 bukan bilangan bulat dari 0 sampai 100000.",
+                   "Line 2, column minutes: -5 is not a whole number from 0 to 100000."),
+    "excuses": (f"nip,kind,first_day,last_day\n{NIPS[0]},sakit,2026-03-02,2026-03-03\n".encode(),
+                "Baris 2, kolom kind: Tulis salah satu dari: leave, duty_travel.",
+                "Line 2, column kind: Write one of: leave, duty_travel."),
+    "sanctions": (f"nip,code,first_month,last_month\n198503122010011099,ringan,2026-03,2026-03\n".encode(),
+                  "Baris 2, kolom nip: Tidak ada pegawai dengan NIP 198503122010011099.",
+                  "Line 2, column nip: No employee has NIP 198503122010011099."),
+    "missing": (b"nip,day\n", "baris 1: baris judul tidak memuat kolom minutes.",
+                "line 1: the header lacks the column(s) minutes."),
+}
+
+
+def test_every_import_refusal_is_said_in_the_readers_language(app, client, create_tenant, create_user, login):
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
+    login(client, create_user(tenant, role="admin"), tenant)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    with app.app_context():
+        import_employees(tenant, "test", employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", "")))
+        db.session.commit()
+    english_words = ("is not", "column", "Line ", "line 2", "must be")
+    for kind, (data, indonesian, in_english) in BAD_FILES.items():
+        said = {}
+        for locale in ("id", "en"):
+            client.set_cookie(LOCALE_COOKIE, locale)
+            said[locale] = client.post(f"{base}/imports", data={"kind": "activities" if kind == "missing" else kind,
+                                                                "file": (io.BytesIO(data), "berkas.csv")},
+                                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+        assert "berkas.csv tidak diimpor, tidak ada yang disimpan." in said["id"] and indonesian in said["id"], kind
+        flash = said["id"].split("berkas.csv tidak diimpor")[1].split("<")[0]
+        assert not any(word in flash for word in english_words), (kind, flash)
+        assert "berkas.csv was not imported, nothing was written." in said["en"] and in_english in said["en"], kind
 
 
 def test_the_current_month_is_labelled_provisional_and_counted_up_to_yesterday(app, client, create_tenant, create_user,

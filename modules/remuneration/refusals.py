@@ -1,0 +1,31 @@
+"""A refused input file, said twice: ``message`` and ``where`` in the command line's one line
+(``error: FILE: line N: field: problem``, English, like every ``pamong`` command), and ``local`` in
+the reader's language for the page ("Baris 3, kolom nip: tidak ada pegawai dengan NIP ...").
+
+The file's column names (``nip``, ``timestamp``, ``first_day``) are the format's and are written as
+they are in both languages; everything around them goes through the module's catalogue.
+"""
+from __future__ import annotations
+
+from core.kit import ValidationError
+
+from . import _l  # the module's own domain: also right outside its pages (a background job, the CLI)
+
+
+def at_row(line: int, column: str, message: str, local) -> ValidationError:
+    """A refused cell: ``where`` ``line N: column`` (or ``line N`` for the whole row)."""
+    where = f"line {line}: {column}" if column else f"line {line}"
+    said = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local) if column
+            else _l("Line %(line)s: %(problem)s", line=line, problem=local))
+    return ValidationError(message, where=where, local=said)
+
+
+def in_file(where: str, message: str, local) -> ValidationError:
+    """A refused file as a whole (not readable, empty, a column missing): ``where`` the file name
+    or ``FILE: line 1``."""
+    return ValidationError(message, where=where, local=local)
+
+
+def said(exc: ValidationError):
+    """What a page shows of a refusal: its ``local`` where the raiser gave one, else its message."""
+    return exc.local if getattr(exc, "local", None) is not None else exc.message
