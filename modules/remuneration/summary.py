@@ -18,12 +18,19 @@ from .services import agency_table, payroll
 PATTERN = "900/{serial}/TPP-{agency}/{month_roman}/{year}"
 
 
-def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str = "Kepala BKPSDM"):
+def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | None = None):
     """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document.
-    Only the finance agency's (``finance.require_finance``: ``FinanceOnly``)."""
+    Only the finance agency's (``finance.require_finance``: ``FinanceOnly``). The signature block
+    names ``signer_position``, else the name of the finance position the issuer holds (its core
+    organisation's name), else "Kepala BKPSDM" (no finance positions set: the personnel agency)."""
+    from core.kit import find_position
+
     from .finance import require_finance
 
-    require_finance(tenant, actor)
+    held = require_finance(tenant, actor)
+    if not signer_position:
+        position = find_position(tenant, held) if held else None
+        signer_position = position.name if position is not None else "Kepala BKPSDM"
     if run.status != "closed":
         raise ValidationError(_("Only a closed month is summarised."), where="month", code="month_open")
     row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)

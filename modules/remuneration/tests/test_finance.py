@@ -75,3 +75,27 @@ def test_without_finance_positions_the_close_permission_decides(app, create_tena
         db.session.rollback()
         assert close_month(tenant, actor(tenant, admin), 2026, 3).status == "closed"
         db.session.commit()
+
+
+def test_the_summary_is_signed_by_the_finance_position_held_and_refused_to_the_admin(app, create_tenant, create_user):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from cli import cli
+
+    from ..services import get_run
+    from ..summary import issue_summary
+
+    tenant, admin, treasurer, _ = office(app, create_tenant, create_user)
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        close_month(tenant, actor(tenant, treasurer), 2026, 3)
+        db.session.commit()
+        with tenant_scope(tenant):
+            with pytest.raises(FinanceOnly):
+                issue_summary(tenant, actor(tenant, admin), get_run(tenant, 2026, 3), "DLH")
+            db.session.rollback()
+            doc = issue_summary(tenant, actor(tenant, treasurer), get_run(tenant, 2026, 3), "DLH")
+            assert doc.signer_position == "Kepala Bidang Perbendaharaan"
+            db.session.commit()
