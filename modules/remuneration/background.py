@@ -5,7 +5,8 @@ run's progress while it works (18,000 employees take about a minute; a web reque
 The run itself stays one transaction (``runs.run_month``: all of the month or nothing), so its
 progress cannot be read from its own uncommitted rows; it is written after every batch of 500 to the
 queue's key-value store (no table, no lock on the database) under ``progress_key``, as JSON
-``{"state": "queued" | "running" | "done" | "failed", "done", "total", "message"}``. The CLI runs
+``{"state": "queued" | "running" | "done" | "failed", "done", "total", "message", "said"}`` (``said``:
+a refusal in each of the tenant's languages, ``{locale: text}``; ``message`` the English). The CLI runs
 in the foreground with its own progress bar.
 """
 from __future__ import annotations
@@ -51,7 +52,12 @@ def run_in_background(tenant_id: int, user_id: int | None, year: int, month: int
         db.session.commit()
     except PamongError as exc:  # a closed month, no rule set or ceiling: the page says why
         db.session.rollback()
-        write_progress(tenant_id, year, month, state="failed", done=0, total=0, message=str(exc.message))
+        from .refusals import in_each_language
+
+        # the page reads it later in the reader's language: kept in each of the tenant's languages
+        said_in = in_each_language(exc.local, tenant.locales or ("id",)) if exc.local is not None else {}
+        write_progress(tenant_id, year, month, state="failed", done=0, total=0, message=str(exc.message),
+                       said=said_in)
         return "failed"
     except Exception:
         db.session.rollback()

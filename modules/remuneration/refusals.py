@@ -29,3 +29,25 @@ def in_file(where: str, message: str, local) -> ValidationError:
 def said(exc: ValidationError):
     """What a page shows of a refusal: its ``local`` where the raiser gave one, else its message."""
     return exc.local if getattr(exc, "local", None) is not None else exc.message
+
+
+def refuse(cls, local, *, where: str = "", code: str | None = None):
+    """``cls`` (a ``PamongError``) from one lazy message of the module's catalogue: ``local`` for
+    the reader, ``message`` the same words in English (the CLI's line, the logs)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        message = str(local)
+    return cls(message, where=where, code=code, local=local)
+
+
+def in_each_language(local, locales) -> dict[str, str]:
+    """``{locale: text}`` of a lazy message: kept by a background job for a page read later in
+    the reader's language."""
+    from flask_babel import force_locale
+
+    said_in = {}
+    for locale in locales:
+        with force_locale(locale):
+            said_in[locale] = str(local)
+    return said_in

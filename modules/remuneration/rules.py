@@ -26,6 +26,9 @@ from decimal import Decimal, InvalidOperation
 
 from core.kit import ValidationError
 
+from . import _l
+from .refusals import refuse
+
 BASES = ("minutes", "points", "skp")
 FULL = 10_000  # 100 % in basis points
 
@@ -209,7 +212,8 @@ def rule_for(rules: list[RuleSet], year: int, month: int) -> RuleSet:
     first = date(year, month, 1)
     current = [r for r in rules if r.effective_from <= first]
     if not current:
-        raise ValidationError(f"no rule set in force on {first}", where="rules")
+        raise refuse(ValidationError, _l("No rule set is in force on %(day)s: add one in the settings.",
+                                         day=first.isoformat()), where="rules")
     return current[-1]
 
 
@@ -218,7 +222,8 @@ def ceiling_for(ceilings: list[dict], position_class: str, year: int) -> int:
     for row in ceilings:
         if row["position_class"] == position_class and int(row["year"]) == year:
             return int(row["amount"])
-    raise ValidationError(f"no TPP ceiling for position class {position_class} in {year}", where="ceilings")
+    raise refuse(ValidationError, _l("No TPP ceiling for position class %(cls)s in %(year)s: add one in the settings.",
+                                     cls=position_class, year=year), where="ceilings")
 
 
 def check_ceilings(ceilings: list[dict]) -> None:

@@ -35,10 +35,12 @@ from zoneinfo import ZoneInfo
 
 from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_change, gettext as _, tenant_scope, utcnow
 
+from . import _l
 from .days import elapsed_days, month_days
 from .engine import EmployeeMonth, compute, prorated_target
 from .models import Activity, Adjustment, Employee, Excuse, Objection, Punch, Result, Run, Sanction
 from .positions import held_positions, place
+from .refusals import refuse
 from .rules import ceiling_for, parse_rules, rule_for
 from .settings import settings_of
 
@@ -51,7 +53,7 @@ class MonthClosed(PamongError):
 
 def _month(year: int, month: int) -> tuple[date, date]:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise ValidationError(_("%(year)s-%(month)s is not a month", year=year, month=month), where="month")
+        raise refuse(ValidationError, _l("%(year)s-%(month)s is not a month", year=year, month=month), where="month")
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
@@ -136,8 +138,8 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is not None and run.status == "closed":
-            raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"),
-                              where="month")
+            raise refuse(MonthClosed, _l("%(month)s is closed: corrections go into a later month",
+                                         month=f"{year}-{month:02d}"), where="month")
         # the position: the one the core's organisation says the account holds, else the import's
         # (positions.py); the class the settings' for it where they map it, else the record's
         mapping = settings.get("position_classes") or {}
@@ -222,9 +224,9 @@ def _keep_results(tenant, run: Run, computed: set[int], month: str) -> dict[int,
         objected = db.session.execute(db.select(db.func.count(db.distinct(Objection.employee_id)))
                                       .where(Objection.result_id.in_(gone))).scalar()
         if objected:
-            raise ValidationError(_("%(count)s employee(s) no longer active objected to %(month)s; make them active "
-                                    "again to run the month again (an objection is never deleted).",
-                                    count=objected, month=month), where="month", code="objection_keeps_result")
+            raise refuse(ValidationError, _l("%(count)s employee(s) no longer active objected to %(month)s; make them "
+                                             "active again to run the month again (an objection is never deleted).",
+                                             count=objected, month=month), where="month", code="objection_keeps_result")
         db.session.execute(db.delete(Result).where(Result.id.in_(gone)))
     return earlier
 
@@ -258,9 +260,9 @@ def close_month(tenant, actor, year: int, month: int) -> Run:
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is None or run.computed_at is None:
-            raise ValidationError(_("%(month)s has not been run", month=f"{year}-{month:02d}"), where="month")
+            raise refuse(ValidationError, _l("%(month)s has not been run", month=f"{year}-{month:02d}"), where="month")
         if run.status == "closed":
-            raise MonthClosed(_("%(month)s is closed already", month=f"{year}-{month:02d}"), where="month")
+            raise refuse(MonthClosed, _l("%(month)s is closed already", month=f"{year}-{month:02d}"), where="month")
         run.status, run.closed_at = "closed", utcnow()
         audit(tenant, actor, "remuneration.close", "run", run.id,
               before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total,

@@ -153,7 +153,10 @@ def progress(year, month):
     state = read_progress(g.tenant.id, year, month)
     if state is None:
         abort(404)
-    return render_template("remuneration/progress.html", module_title=TITLE, year=year, month=month, state=state)
+    from flask_babel import get_locale
+
+    return render_template("remuneration/progress.html", module_title=TITLE, year=year, month=month, state=state,
+                           reader_locale=str(get_locale()))
 
 
 @pages.route("/runs/<int:year>/<int:month>")

@@ -227,7 +227,11 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     running = client.get(f"{base}/runs/2026/3/progress").get_data(as_text=True)
     assert 'http-equiv="refresh"' in running and 'value="500"' in running and "500 of 18000 employees" in running
     failed = client.post(f"{base}/runs", data={"month": "2027-01"}, follow_redirects=True).get_data(as_text=True)
-    assert "The run was not done." in failed and "no TPP ceiling" in failed        # 2027 has no ceiling yet
+    assert "The run was not done." in failed and "No TPP ceiling for position class" in failed  # 2027 has none yet
+    client.set_cookie(LOCALE_COOKIE, "id")                                          # read later, in Indonesian
+    failed = client.get(f"{base}/runs/2027/1/progress").get_data(as_text=True)
+    assert "Tidak ada pagu TPP untuk kelas jabatan" in failed and "No TPP ceiling" not in failed
+    english(client)
     assert client.get(f"{base}/runs/2027/1").status_code == 404                    # nothing written
     for bad in ("maret", "2026-13", "1999-12"):
         refused = client.post(f"{base}/runs", data={"month": bad}, follow_redirects=True).get_data(as_text=True)
