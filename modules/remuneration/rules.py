@@ -111,12 +111,12 @@ def basis_points(value, where: str) -> int:
     try:
         exact = Decimal(str(value)) * 100
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{value!r} is not a percentage", where=where) from None
+        raise refuse(ValidationError, _l("%(value)s is not a percentage.", value=str(value)[:40]), where=where) from None
     if isinstance(value, bool) or exact != exact.to_integral_value():
-        raise ValidationError(f"{value} has more than two decimals", where=where)
+        raise refuse(ValidationError, _l("%(value)s has more than two decimals.", value=value), where=where)
     bp = int(exact)
     if not 0 <= bp <= FULL:
-        raise ValidationError(f"{value} is not between 0 and 100 %", where=where)
+        raise refuse(ValidationError, _l("%(value)s is not between 0 and 100 %%.", value=value), where=where)
     return bp
 
 
@@ -124,9 +124,9 @@ def _date(value, where: str) -> date:
     try:
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", where=where) from None
+        raise refuse(ValidationError, _l("%(value)s is not a date (YYYY-MM-DD).", value=str(value)[:40]), where=where) from None
     if day.day != 1:
-        raise ValidationError(f"{day} is not the first day of a month", where=where)
+        raise refuse(ValidationError, _l("%(day)s is not the first day of a month.", day=day.isoformat()), where=where)
     return day
 
 
@@ -134,34 +134,37 @@ def _time(value, where: str) -> time:
     try:
         return time.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError(f"{value!r} is not a time (HH:MM)", where=where) from None
+        raise refuse(ValidationError, _l("%(value)s is not a time (HH:MM).", value=str(value)[:40]), where=where) from None
 
 
 def _bands(rows, where: str) -> tuple:
     if not rows:
-        raise ValidationError("at least one lateness band is needed", where=where)
+        raise refuse(ValidationError, _l("At least one lateness band is needed."), where=where)
     bands = []
     for i, row in sorted(enumerate(rows), key=lambda pair: pair[1].get("from_minutes", 0)):  # i: as written
         low, high = int(row.get("from_minutes", 0)), row.get("to_minutes")
         here = f"{where}[{i}]"
         if low < 1:
-            raise ValidationError("from_minutes must be at least 1", where=f"{here}.from_minutes")
+            raise refuse(ValidationError, _l("A band starts at 1 minute or later."), where=f"{here}.from_minutes")
         if high is not None and int(high) < low:
-            raise ValidationError(f"to_minutes {high} is below from_minutes {low}", where=f"{here}.to_minutes")
+            raise refuse(ValidationError, _l("The band ends at %(high)s minutes, before it starts at %(low)s.", high=high, low=low),
+                         where=f"{here}.to_minutes")
         if bands:
             prev = bands[-1]
             if prev.high is None or low <= prev.high:
-                raise ValidationError(f"band from {low} minutes overlaps the band from {prev.low}", where=here)
+                raise refuse(ValidationError, _l("The band from %(low)s minutes overlaps the band from %(other)s.", low=low,
+                                                 other=prev.low), where=here)
             if low != prev.high + 1:
-                raise ValidationError(f"no band covers {prev.high + 1}-{low - 1} minutes", where=here)
+                raise refuse(ValidationError, _l("No band covers %(gap)s minutes.", gap=f"{prev.high + 1}-{low - 1}"), where=here)
             if basis_points(row.get("percent"), f"{here}.percent") < prev.bp:
-                raise ValidationError("a longer lateness must not cost less", where=f"{here}.percent")
+                raise refuse(ValidationError, _l("A longer lateness must not cost less."), where=f"{here}.percent")
         bands.append(Band(low, None if high is None else int(high), basis_points(row.get("percent"), f"{here}.percent")))
     first, last = (min(rows, key=lambda r: r.get("from_minutes", 0)), max(rows, key=lambda r: r.get("from_minutes", 0)))
     if bands[0].low != 1:
-        raise ValidationError("the first band must start at 1 minute", where=f"{where}[{rows.index(first)}].from_minutes")
+        raise refuse(ValidationError, _l("The first band must start at 1 minute."),
+                     where=f"{where}[{rows.index(first)}].from_minutes")
     if bands[-1].high is not None:
-        raise ValidationError("the last band must be open-ended (no to_minutes)", where=f"{where}[{rows.index(last)}]")
+        raise refuse(ValidationError, _l("The last band must be open-ended (no end)."), where=f"{where}[{rows.index(last)}]")
     return tuple(bands)
 
 
@@ -170,13 +173,13 @@ def parse_rule(raw: dict, where: str) -> RuleSet:
     data = {**DEFAULT_RULE, **raw}
     pw, dw = int(data["performance_weight"]), int(data["discipline_weight"])
     if pw < 0 or dw < 0 or pw + dw != 100:
-        raise ValidationError(f"performance_weight {pw} + discipline_weight {dw} must sum to 100 %",
-                              where=f"{where}.performance_weight")
+        raise refuse(ValidationError, _l("The performance weight %(pw)s and the discipline weight %(dw)s must add up to "
+                                         "100 %%.", pw=pw, dw=dw), where=f"{where}.performance_weight")
     basis = data["performance_basis"]
     if basis not in BASES:
-        raise ValidationError(f"performance_basis must be one of {', '.join(BASES)}", where=f"{where}.performance_basis")
+        raise refuse(ValidationError, _l("Choose one of: %(kinds)s.", kinds=", ".join(BASES)), where=f"{where}.performance_basis")
     if int(data["monthly_target"]) < 1:
-        raise ValidationError("monthly_target must be at least 1", where=f"{where}.monthly_target")
+        raise refuse(ValidationError, _l("The monthly target must be at least 1."), where=f"{where}.monthly_target")
     return RuleSet(
         effective_from=_date(data["effective_from"], f"{where}.effective_from"),
         performance_weight=pw, discipline_weight=dw, performance_basis=basis,
@@ -201,8 +204,8 @@ def parse_rules(rows: list[dict] | None) -> list[RuleSet]:
     seen: dict[date, int] = {}
     for i, rule in enumerate(rules):
         if rule.effective_from in seen:
-            raise ValidationError(f"rules[{seen[rule.effective_from]}] takes effect on the same date",
-                                  where=f"rules[{i}].effective_from")
+            raise refuse(ValidationError, _l("Another rule set takes effect on the same date %(day)s.",
+                                             day=rule.effective_from.isoformat()), where=f"rules[{i}].effective_from")
         seen[rule.effective_from] = i
     return sorted(rules, key=lambda r: r.effective_from)
 
@@ -231,5 +234,6 @@ def check_ceilings(ceilings: list[dict]) -> None:
     for i, row in enumerate(ceilings):
         key = (row["position_class"], int(row["year"]))
         if key in seen:
-            raise ValidationError(f"a second ceiling for {key[0]} in {key[1]}", where=f"ceilings[{i}]")
+            raise refuse(ValidationError, _l("A second ceiling for %(cls)s in %(year)s.", cls=key[0], year=key[1]),
+                         where=f"ceilings[{i}]")
         seen.add(key)

@@ -76,7 +76,8 @@ def check_settings(tenant, settings: dict) -> None:
         check_ceilings(settings.get("ceilings") or [])
         check_position_classes(settings.get("position_classes") or {}, settings.get("ceilings") or [])
     except ValidationError as exc:
-        raise ValidationError(exc.message, where=f"modules.{NAME}.settings.{exc.where}") from None
+        raise ValidationError(exc.message, where=f"modules.{NAME}.settings.{exc.where}", code=exc.code,
+                              local=exc.local) from None
 
 
 def check_position_classes(mapping: dict, ceilings: list[dict]) -> None:
@@ -86,7 +87,9 @@ def check_position_classes(mapping: dict, ceilings: list[dict]) -> None:
     for code, cls in mapping.items():
         if classes and cls not in classes:
             raise ValidationError(f"position {code} maps to class {cls}, which has no TPP ceiling",
-                                  where=f"position_classes.{code}")
+                                  where=f"position_classes.{code}",
+                                  local=_l("Position %(code)s maps to class %(cls)s, which has no TPP ceiling.",
+                                           code=code, cls=cls))
 
 
 def agency_codes(tenant) -> set[str]:

@@ -37,3 +37,27 @@ def test_the_makassar_settings_validate(app_ctx, create_tenant):
     tenant = create_tenant(modules={MODULE: settings}, agencies=[{"code": "DLH", "name": "DLH"}])
     applied = module_settings(tenant, MODULE)
     assert applied["rules"][0]["performance_weight"] == 60 and len(applied["ceilings"]) == 10
+
+
+@pytest.mark.parametrize("rule, indonesian, english", [
+    ({"effective_from": "2026-01-01", "performance_weight": 70, "discipline_weight": 40},
+     "Bobot kinerja 70 dan bobot disiplin 40 harus berjumlah 100 %.",
+     "The performance weight 70 and the discipline weight 40 must add up to 100 %."),
+    ({"effective_from": "2026-01-01", "lateness_bands": BANDS},
+     "Rentang mulai 25 menit tumpang tindih dengan rentang mulai 1.",
+     "The band from 25 minutes overlaps the band from 1."),
+])
+def test_a_bad_rule_is_said_in_the_admins_language(app_ctx, rule, indonesian, english):
+    """The admin's settings form shows ``local`` (core/admin/views.py); the tenant file's check the English."""
+    from flask_babel import force_locale
+
+    from core.kit import ValidationError
+
+    from ..settings import check_settings
+
+    with pytest.raises(ValidationError) as exc:
+        check_settings(None, {**SETTINGS, "rules": [rule]})
+    assert exc.value.message == english
+    for locale, words in (("id", indonesian), ("en", english)):
+        with force_locale(locale):
+            assert str(exc.value.local) == words
