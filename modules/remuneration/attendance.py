@@ -25,7 +25,7 @@ from core.kit import IdentityError, ValidationError, audit, db, identity_lookup,
 from . import _l
 from .days import KINDS
 from .models import Employee, Excuse, Punch
-from .refusals import at_row, in_file
+from .refusals import at_row, in_file, refuse
 
 EXCUSE_KINDS = ("leave", "duty_travel")
 
@@ -37,26 +37,23 @@ def _utc(value: datetime) -> datetime:
 def parse_time(value: str, zone: str, where: str) -> datetime:
     """An ISO 8601 instant carrying the offset of ``zone`` at that instant, as UTC. ``where``
     ``line N: column`` (a file) or a field's name (the machines' API)."""
-    def refused(message, local):
+    def refused(local):
         if where.startswith("line "):
             line, _, column = where[5:].partition(": ")
-            return at_row(int(line), column, message, local)
-        return ValidationError(message, where=where, local=local)
+            return at_row(int(line), column, local)
+        return refuse(ValidationError, local, where=where)
 
     try:
         at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise refused(f"{value!r} is not an ISO 8601 time (2026-03-02T07:25:00+08:00)",
-                      _l("%(value)s is not a time as ISO 8601 writes it (2026-03-02T07:25:00+08:00).",
+        raise refused(_l("%(value)s is not a time as ISO 8601 writes it (2026-03-02T07:25:00+08:00).",
                          value=value[:40])) from None
     if at.tzinfo is None:
-        raise refused(f"{value} has no UTC offset (add the tenant's, e.g. +08:00)",
-                      _l("%(value)s has no UTC offset: add the tenant's, e.g. +08:00.", value=value[:40]))
+        raise refused(_l("%(value)s has no UTC offset: add the tenant's, e.g. +08:00.", value=value[:40]))
     expected = at.astimezone(ZoneInfo(zone)).utcoffset()
     if at.utcoffset() != expected:
         hours = f"{expected.total_seconds() / 3600:+g}"
-        raise refused(f"{value} is not in the tenant's time zone {zone} (UTC{hours})",
-                      _l("%(value)s is not in the tenant's time zone %(zone)s (UTC%(hours)s).", value=value[:40],
+        raise refused(_l("%(value)s is not in the tenant's time zone %(zone)s (UTC%(hours)s).", value=value[:40],
                          zone=zone, hours=hours))
     return at.astimezone(timezone.utc)
 
@@ -75,7 +72,7 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
         try:
             employee_id = ids.get(identity_lookup("nip", row.get("nip", "")))
         except IdentityError as exc:
-            raise at_row(line, "nip", str(exc.message), exc.message) from None
+            raise at_row(line, "nip", exc.message) from None
         if employee_id is None:
             raise no_employee(line, row.get("nip"))
         kind = (row.get("kind") or "").strip().lower()
@@ -84,7 +81,7 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
         at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
         key = (employee_id, at, kind)
         if key in seen:
-            raise at_row(line, "", f"the same record as line {seen[key]}",
+            raise at_row(line, "",
                          _l("The same record as line %(other)s.", other=seen[key]))
         seen[key] = line
         day = (employee_id, at.astimezone(zone).date())
@@ -95,17 +92,17 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
         out.append(key)
     for day, at, line in last_out:
         if day in first_in and at < first_in[day][0]:
-            raise at_row(line, "timestamp", f"check-out before the check-in of line {first_in[day][1]}",
+            raise at_row(line, "timestamp",
                          _l("A check-out before the check-in of line %(other)s.", other=first_in[day][1]))
     return out
 
 
 def no_employee(line: int, nip) -> ValidationError:
-    return at_row(line, "nip", f"no employee with NIP {nip}", _l("No employee has NIP %(nip)s.", nip=nip))
+    return at_row(line, "nip", _l("No employee has NIP %(nip)s.", nip=nip))
 
 
 def not_one_of(line: int, column: str, allowed) -> ValidationError:
-    return at_row(line, column, f"{column} must be one of {', '.join(allowed)}",
+    return at_row(line, column,
                   _l("Write one of: %(allowed)s.", allowed=", ".join(allowed)))
 
 
@@ -137,14 +134,11 @@ def read_csv_columns(data: bytes, filename: str, required: tuple) -> list[dict]:
         reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
         rows = [{"line": n, **{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}}
                 for n, row in enumerate(reader, start=2)]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise in_file(filename, f"not a UTF-8 CSV file ({exc})",
-                      _l("%(file)s is not a CSV file in UTF-8.", file=filename)) from None
+    except (UnicodeDecodeError, csv.Error):
+        raise in_file(_l("Not a CSV file in UTF-8.")) from None
     missing = [c for c in required if c not in [(f or "").strip().lower() for f in reader.fieldnames or []]]
     if missing:
-        raise in_file(f"{filename}: line 1", f"missing column(s): {', '.join(missing)}",
-                      _l("%(file)s, line 1: the header lacks the column(s) %(columns)s.", file=filename,
-                         columns=", ".join(missing)))
+        raise at_row(1, "", _l("The header lacks the column(s) %(columns)s.", columns=", ".join(missing)))
     return rows
 
 
@@ -156,11 +150,9 @@ def import_attendance(tenant, actor, data: bytes, filename: str = "attendance.cs
 def add_excuse(tenant, actor, employee_id: int, kind: str, first_day, last_day, reference: str = "") -> Excuse:
     """Record an approved leave or duty travel (inclusive local dates). Audited."""
     if kind not in EXCUSE_KINDS:
-        raise ValidationError(f"kind must be one of {', '.join(EXCUSE_KINDS)}", where="kind",
-                              local=_l("Choose one of: %(kinds)s.", kinds=", ".join(EXCUSE_KINDS)))
+        raise refuse(ValidationError, _l("Choose one of: %(kinds)s.", kinds=", ".join(EXCUSE_KINDS)), where="kind")
     if last_day < first_day:
-        raise ValidationError("the last day is before the first", where="last_day",
-                              local=_l("The last day is before the first."))
+        raise refuse(ValidationError, _l("The last day is before the first."), where="last_day")
     with tenant_scope(tenant):
         excuse = Excuse(employee_id=employee_id, kind=kind, first_day=first_day, last_day=last_day, reference=reference)
         db.session.add(excuse)

@@ -30,7 +30,7 @@ from core.kit import (
 
 from . import _l
 from .models import Employee, EmployeeChange
-from .refusals import at_row, in_file
+from .refusals import at_row, in_file, refuse
 from .settings import agency_codes, settings_of
 
 COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email", "position")
@@ -39,12 +39,12 @@ TRACKED = ("name", "agency", "position_class", "position_code", "email", "superv
 DATES = {"start": "started_on", "end": "ended_on"}  # file column -> Employee attribute
 
 
-def _refused(where: str, message: str, local) -> ValidationError:
+def _refused(where: str, local) -> ValidationError:
     """``where`` ``line N: column`` (a file) or a form field's name (the admin page)."""
     if where.startswith("line "):
         line, _, column = where[5:].partition(": ")
-        return at_row(int(line), column, message, local)
-    return ValidationError(message, where=where, local=local)
+        return at_row(int(line), column, local)
+    return refuse(ValidationError, local, where=where)
 
 
 def parse_day(text: str, where: str) -> date | None:
@@ -57,14 +57,12 @@ def parse_day(text: str, where: str) -> date | None:
     try:
         return date.fromisoformat(text) if len(text) == 10 else datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise _refused(where, f"{text[:40]} is not a date (YYYY-MM-DD)",
-                       _l("%(value)s is not a date (YYYY-MM-DD).", value=text[:40])) from None
+        raise _refused(where, _l("%(value)s is not a date (YYYY-MM-DD).", value=text[:40])) from None
 
 
 def check_employment(start: date | None, end: date | None, where: str) -> None:
     if start is not None and end is not None and end < start:
-        raise _refused(where, f"the end of employment {end.isoformat()} is before its start {start.isoformat()}",
-                       _l("The end of employment %(end)s is before its start %(start)s.", end=end.isoformat(),
+        raise _refused(where, _l("The end of employment %(end)s is before its start %(start)s.", end=end.isoformat(),
                           start=start.isoformat()))
 
 
@@ -76,17 +74,15 @@ def rows_of(data: bytes, filename: str) -> list[dict]:
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise in_file(filename, "not a readable XLSX workbook",
-                          _l("%(file)s is not a readable XLSX workbook.", file=filename)) from None
+            raise in_file(_l("Not a readable XLSX workbook.")) from None
         table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     else:
         try:
             table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise in_file(filename, f"not a UTF-8 CSV file ({exc})",
-                          _l("%(file)s is not a CSV file in UTF-8.", file=filename)) from None
+        except (UnicodeDecodeError, csv.Error):
+            raise in_file(_l("Not a CSV file in UTF-8.")) from None
     if not table:
-        raise in_file(filename, "the file is empty", _l("%(file)s is empty.", file=filename))
+        raise in_file(_l("The file is empty."))
     header = [h.strip().lower() for h in table[0]]
     return [{"line": n, **{h: clean_text(v).strip() for h, v in zip(header, row)}}
             for n, row in enumerate(table[1:], start=2) if any(str(v).strip() for v in row)]
@@ -98,13 +94,13 @@ def _position(row: dict, positions: dict[str, dict], mapping: dict[str, str]) ->
     line, code = row["line"], row["position"]
     found = positions.get(code)
     if found is None:
-        raise at_row(line, "position", f"position {code} is not an active position of the tenant's organisation",
+        raise at_row(line, "position",
                      _l("Position %(code)s is not an active position of the organisation.", code=code))
     if found["unit_kind"] == "agency":
         if not row.get("agency"):
             row["agency"] = found["unit_code"]
         elif row["agency"] != found["unit_code"]:
-            raise at_row(line, "agency", f"position {code} is in agency {found['unit_code']}, not {row['agency']}",
+            raise at_row(line, "agency",
                          _l("Position %(code)s is in agency %(unit)s, not %(agency)s.", code=code,
                             unit=found["unit_code"], agency=row["agency"]))
     if code in mapping:
@@ -112,7 +108,6 @@ def _position(row: dict, positions: dict[str, dict], mapping: dict[str, str]) ->
             row["position_class"] = mapping[code]
         elif row["position_class"] != mapping[code]:
             raise at_row(line, "position_class",
-                         f"position {code} is class {mapping[code]} in the settings, not {row['position_class']}",
                          _l("Position %(code)s is class %(cls)s in the settings, not %(given)s.", code=code,
                             cls=mapping[code], given=row["position_class"]))
     row["position_code"] = code
@@ -134,23 +129,23 @@ def _check(tenant, rows: list[dict]) -> list[dict]:
                 row["position_code"] = ""  # the column is there and empty: no core position (any earlier one ends)
         for column in (*REQUIRED, "agency", "position_class"):
             if not row.get(column):
-                raise at_row(line, column, f"{column} is empty", _l("The cell is empty."))
+                raise at_row(line, column, _l("The cell is empty."))
         try:
             row["nip"] = normalise_nip(row["nip"])
         except IdentityError as exc:
-            raise at_row(line, "nip", str(exc.message), exc.message) from None
+            raise at_row(line, "nip", exc.message) from None
         if row["nip"] in seen:
-            raise at_row(line, "nip", f"the same NIP as line {seen[row['nip']]}",
+            raise at_row(line, "nip",
                          _l("The same NIP as line %(other)s.", other=seen[row["nip"]]))
         seen[row["nip"]] = line
         if row["agency"] not in agencies:
-            raise at_row(line, "agency", f"{row['agency']} is not an agency of the tenant",
+            raise at_row(line, "agency",
                          _l("%(agency)s is not an agency here.", agency=row["agency"]))
         if ceilings and row["position_class"] not in ceilings:
-            raise at_row(line, "position_class", f"position class {row['position_class']} has no TPP ceiling in the settings",
+            raise at_row(line, "position_class",
                          _l("Position class %(cls)s has no TPP ceiling in the settings.", cls=row["position_class"]))
         if len(row["name"]) > 200:
-            raise at_row(line, "name", "longer than 200 characters", _l("Longer than 200 characters."))
+            raise at_row(line, "name", _l("Longer than 200 characters."))
         for column, attribute in DATES.items():
             if column in row:
                 row[attribute] = parse_day(row[column], f"line {line}: {column}")

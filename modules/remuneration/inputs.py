@@ -35,7 +35,7 @@ def _employee(ids: dict, row: dict) -> int:
     try:
         found = ids.get(identity_lookup("nip", row.get("nip", "")))
     except IdentityError as exc:
-        raise at_row(row["line"], "nip", str(exc.message), exc.message) from None
+        raise at_row(row["line"], "nip", exc.message) from None
     if found is None:
         raise no_employee(row["line"], row.get("nip"))
     return found
@@ -45,14 +45,14 @@ def _day(row: dict, key: str) -> date:
     try:
         return date.fromisoformat(row.get(key, ""))
     except ValueError:
-        raise at_row(row["line"], key, f"{row.get(key)!r} is not a date (YYYY-MM-DD)",
+        raise at_row(row["line"], key,
                      _l("%(value)s is not a date (YYYY-MM-DD).", value=(row.get(key) or "")[:40])) from None
 
 
 def _count(row: dict, key: str) -> int:
     value = row.get(key) or "0"
     if not value.isdigit() or int(value) > 100_000:
-        raise at_row(row["line"], key, f"{value!r} is not a whole number from 0 to 100000",
+        raise at_row(row["line"], key,
                      _l("%(value)s is not a whole number from 0 to 100000.", value=value[:40]))
     return int(value)
 
@@ -85,7 +85,7 @@ def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") ->
             raise not_one_of(r["line"], "kind", EXCUSE_KINDS)
         first, last = _day(r, "first_day"), _day(r, "last_day")
         if last < first:
-            raise at_row(r["line"], "last_day", "the last day is before the first", _l("The last day is before the first."))
+            raise at_row(r["line"], "last_day", _l("The last day is before the first."))
         items.append(Excuse(employee_id=employee_id, kind=kind, first_day=first, last_day=last,
                             reference=(r.get("reference") or "")[:100]))
     with tenant_scope(tenant):
@@ -101,7 +101,7 @@ def _month(row: dict, key: str) -> date:
         year, month = (int(x) for x in value.split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise at_row(row["line"], key, f"{value!r} is not a month (YYYY-MM)",
+        raise at_row(row["line"], key,
                      _l("%(value)s is not a month (YYYY-MM).", value=value[:40])) from None
 
 
@@ -114,12 +114,12 @@ def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv"
     for r in rows:
         employee_id = _employee(ids, r)
         if r.get("code") not in codes:
-            raise at_row(r["line"], "code", f"{r.get('code')!r} is not a sanction of the rules ({', '.join(sorted(codes))})",
+            raise at_row(r["line"], "code",
                          _l("%(code)s is not a sanction of the rules (%(codes)s).", code=(r.get("code") or "")[:40],
                             codes=", ".join(sorted(codes))))
         first, last = _month(r, "first_month"), _month(r, "last_month")
         if last < first:
-            raise at_row(r["line"], "last_month", "the last month is before the first",
+            raise at_row(r["line"], "last_month",
                          _l("The last month is before the first."))
         items.append(Sanction(employee_id=employee_id, code=r["code"], first_month=first, last_month=last))
     with tenant_scope(tenant):

@@ -1,6 +1,7 @@
-"""A refused input file, said twice: ``message`` and ``where`` in the command line's one line
-(``error: FILE: line N: field: problem``, English, like every ``pamong`` command), and ``local`` in
-the reader's language for the page ("Baris 3, kolom nip: tidak ada pegawai dengan NIP ...").
+"""A refused input file, said twice from one message of the module's catalogue: ``message`` (its
+English) and ``where`` in the command line's one line (``error: FILE: line N: field: problem``,
+English like every ``pamong`` command), and ``local`` in the reader's language for the page
+("Baris 3, kolom nip: Tidak ada pegawai dengan NIP ...").
 
 The file's column names (``nip``, ``timestamp``, ``first_day``) are the format's and are written as
 they are in both languages; everything around them goes through the module's catalogue.
@@ -12,18 +13,26 @@ from core.kit import ValidationError
 from . import _l  # the module's own domain: also right outside its pages (a background job, the CLI)
 
 
-def at_row(line: int, column: str, message: str, local) -> ValidationError:
-    """A refused cell: ``where`` ``line N: column`` (or ``line N`` for the whole row)."""
+def at_row(line: int, column: str, local) -> ValidationError:
+    """A refused cell: ``where`` ``line N: column`` (or ``line N`` for the whole row); the message
+    is ``local``'s English."""
     where = f"line {line}: {column}" if column else f"line {line}"
-    said = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local) if column
-            else _l("Line %(line)s: %(problem)s", line=line, problem=local))
-    return ValidationError(message, where=where, local=said)
+    said_here = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local) if column
+                 else _l("Line %(line)s: %(problem)s", line=line, problem=local))
+    return ValidationError(_english(local), where=where, local=said_here)
 
 
-def in_file(where: str, message: str, local) -> ValidationError:
-    """A refused file as a whole (not readable, empty, a column missing): ``where`` the file name
-    or ``FILE: line 1``."""
-    return ValidationError(message, where=where, local=local)
+def in_file(local) -> ValidationError:
+    """A refused file as a whole (not readable, empty): no ``where``, as the CLI's line and the page
+    name the file themselves."""
+    return ValidationError(_english(local), local=local)
+
+
+def _english(local) -> str:
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        return str(local)
 
 
 def said(exc: ValidationError):
@@ -34,11 +43,7 @@ def said(exc: ValidationError):
 def refuse(cls, local, *, where: str = "", code: str | None = None):
     """``cls`` (a ``PamongError``) from one lazy message of the module's catalogue: ``local`` for
     the reader, ``message`` the same words in English (the CLI's line, the logs)."""
-    from flask_babel import force_locale
-
-    with force_locale("en"):
-        message = str(local)
-    return cls(message, where=where, code=code, local=local)
+    return cls(_english(local), where=where, code=code, local=local)
 
 
 def in_each_language(local, locales) -> dict[str, str]:

@@ -101,3 +101,24 @@ def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, t
                                    .join(Run, Run.id == Result.run_id)
                                    .where(Employee.name == "Andi Baso", Run.month == 5)).scalar_one()
     assert {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150000} in lines
+
+
+def test_every_import_refusal_is_one_english_line_naming_file_line_and_column(app, create_tenant, tmp_path):
+    """The same bad files as the page's test (said there in the reader's language): here one line,
+    ``error: FILE: line N: column: problem``, exit status 2."""
+    from .test_pages import BAD_FILES
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", "")))
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    for kind, (data, _, in_english) in BAD_FILES.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(data)
+        command = "import-activities" if kind == "missing" else f"import-{kind}"
+        done = pamong(app, command, tenant.slug, str(path))
+        location, problem = in_english.split(": ", 1)   # "Line 2, column agency" on the page
+        line, _, column = location.partition(", column ")
+        location = f"{line.lower()}: {column}" if column else line.lower()
+        lines = done.output.strip().splitlines()
+        assert done.exit_code == 2 and len(lines) == 1 and lines[0].startswith(f"error: {path}"), (kind, done.output)
+        assert lines[0] == f"error: {path}: {location}: {problem}", (kind, lines[0])  # the page's English words

@@ -150,8 +150,8 @@ BAD_FILES = {  # kind: (file, the Indonesian line, the English line)
     "sanctions": (f"nip,code,first_month,last_month\n198503122010011099,ringan,2026-03,2026-03\n".encode(),
                   "Baris 2, kolom nip: Tidak ada pegawai dengan NIP 198503122010011099.",
                   "Line 2, column nip: No employee has NIP 198503122010011099."),
-    "missing": (b"nip,day\n", "baris 1: baris judul tidak memuat kolom minutes.",
-                "line 1: the header lacks the column(s) minutes."),
+    "missing": (b"nip,day\n", "Baris 1: Baris judul tidak memuat kolom minutes.",
+                "Line 1: The header lacks the column(s) minutes."),
 }
 
 
