@@ -53,8 +53,8 @@ def holdings(tenant, day: date | None = None) -> list[dict]:
     """Who holds which active position on ``day`` (default: the tenant's today), in one query for
     the whole tenant (a monthly run over 18,000 employees): ``[{"email", "code", "is_head",
     "unit_code", "unit_kind", "acting"}]`` in position code then holder order, active users only;
-    an acting holder (Plt.) only within their period. Added for the remuneration module (an
-    employee's position is the one the organisation says they hold)."""
+    an acting holder (Plt.) only within their period. For a module that needs everyone's position
+    at once (a monthly run takes each employee's position from the organisation)."""
     from ..auth.models import User
 
     day = day or local_today(tenant)
