@@ -15,6 +15,7 @@ from datetime import date, datetime
 from core.kit import IdentityError, ValidationError, db, tenant_scope, tenant_url
 
 from .labels import gettext as _
+from .problems import each
 from .registration import Request, book, contact_key, local_time
 from .settings import clinics
 
@@ -71,6 +72,24 @@ def parse(tenant, text: str) -> Request | str:
     return Request(clinic=clinic.code, poli=words[0], day=day, nik=nik, bpjs=bpjs, channel="sms")
 
 
+def _refused(tenant, req: Request, exc: ValidationError) -> str:
+    """One reply naming every problem of the message (a malformed NIK and a past day together)."""
+    parts = []
+    for problem in each(exc):
+        if isinstance(problem, IdentityError):
+            parts.append(_("The NIK or BPJS number is not valid: %(reason)s", reason=problem.message))
+            continue
+        part = _("Registration failed: %(reason)s", reason=problem.message) if not parts else str(problem.message)
+        if problem.code == "unknown_poli":  # name the ones there are
+            clinic = next((c for c in clinics(tenant) if c.code == req.clinic), None)
+            if clinic is not None:
+                part += " " + _("Polis: %(codes)s", codes=", ".join(p.code for p in clinic.polis))
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0][:USAGE_MAX]
+    return " ".join(part if part.endswith(".") else part + "." for part in parts)[:USAGE_MAX]
+
+
 def sms_daftar(tenant, sender: str, text: str) -> str:
     req = parse(tenant, text)
     if isinstance(req, str):
@@ -79,15 +98,8 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
     try:
         with db.session.begin_nested():
             visit, created = book(tenant, None, req)
-    except IdentityError as exc:
-        return _("The NIK or BPJS number is not valid: %(reason)s", reason=exc.message)
     except ValidationError as exc:
-        text = _("Registration failed: %(reason)s", reason=exc.message)
-        if exc.code == "unknown_poli":  # name the ones there are
-            clinic = next((c for c in clinics(tenant) if c.code == req.clinic), None)
-            if clinic is not None:
-                text += " " + _("Polis: %(codes)s", codes=", ".join(p.code for p in clinic.polis))
-        return text[:USAGE_MAX]
+        return _refused(tenant, req, exc)
     if not created and visit.contact_hash != contact_key(req.phone):
         return _("This NIK or BPJS number already has a booking at that poli on that day. Its code was given "
                  "to whoever made it; ask at the clinic's desk.")

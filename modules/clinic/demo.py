@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.kit import db, local_date, tenant_scope, utcnow
+from core.kit import change_module_settings, db, local_date, tenant_scope, utcnow
 
 from . import encounters, queue
 from .models import Visit
 from .registration import Request, book
-from .settings import clinics, is_open
+from .settings import clinics, is_open, settings_of
 
 NAMES = ["Andi Baso", "Nurhayati", "Muh. Rizal", "Sitti Aminah", "Ahmad Daeng Sila", "Hasnah", "Irwan Saputra",
          "Rahmawati", "Syamsul Bahri", "Fitriani", "Kaharuddin", "Sri Wahyuni", "Arfan", "Nurul Fadhilah"]
@@ -22,6 +22,7 @@ COMPLAINTS = [("Demam tiga hari, batuk pilek", "J06.9", "Infeksi saluran napas a
               ("Kontrol kehamilan trimester kedua", "Z34.9", "Pengawasan kehamilan normal"),
               ("Pusing, tekanan darah tinggi", "I10", "Hipertensi esensial")]
 PER_POLI = 9
+DEMO_SMS_NUMBER = "0811 4100 2026"  # the demo's (console) SMS gateway; a city sets its own
 
 
 def _nik(i: int) -> str:
@@ -30,12 +31,24 @@ def _nik(i: int) -> str:
 
 
 def seed(tenant) -> int:
-    """Add the demonstration queue unless the tenant has visits; returns how many visits."""
+    """Add the demonstration queue unless the tenant has visits; returns how many visits. Every
+    time: the number ``DAFTAR`` is sent to, where the settings name none (``DEMO_SMS_NUMBER``), so
+    that ``/clinic/`` shows where to send it (the demo applies the tenant file again at each start)."""
+    _sms_number(tenant)
     with tenant_scope(tenant):
         if db.session.execute(select(Visit.id).limit(1)).first():
             return 0
     with tenant_scope(tenant):  # the whole seed: rows read back after each commit stay visible (RLS)
         return _seed(tenant)
+
+
+def _sms_number(tenant) -> None:
+    """The demo's SMS number in the clinic's settings, through the core (validated and audited as
+    an admin's change), unless the tenant's settings name one."""
+    if settings_of(tenant).get("sms_number", "").strip() or not settings_of(tenant)["sms_registration"]:
+        return
+    change_module_settings(tenant, "clinic", {"sms_number": DEMO_SMS_NUMBER}, None)
+    db.session.commit()
 
 
 def _seed(tenant) -> int:

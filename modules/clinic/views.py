@@ -15,17 +15,20 @@ from .forms import RegisterForm, StatusForm
 from .labels import gettext as _
 from .labels import status_label
 from .models import IN_QUEUE
-from .registration import Request, book, by_code, contact_key, local_time, queue_ahead
+from .problems import on_fields
+from .registration import Request, book, by_code, contact_key, local_time, queue_ahead, refusals
 from .settings import clinic_of, clinics, settings_of
 
 pages = Blueprint("clinic", __name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "clinic.css"
 
 
-def page_time(when) -> str:
+def page_time(when, zone: bool = False) -> str:
     """A stored UTC time as the page's language writes the tenant's wall clock, as the core does
-    ("09.00" id, "09:00" en); "-" when None."""
-    return "-" if when is None else format_time(when, "short")
+    ("09.00" id, "09:00" en; ``zone``: "09.00 WITA", for what a patient reads); "-" when None."""
+    if when is None:
+        return "-"
+    return local_time(g.tenant, when) if zone else format_time(when, "short")
 
 
 @pages.context_processor
@@ -54,14 +57,19 @@ def place_choices(tenant, only: str | None = None) -> list[tuple[str, str]]:
             for p in c.polis]
 
 
-def register_with(form: RegisterForm, channel: str):
-    """Book from a filled form; the visit, or None with the errors on the form's fields."""
+def _request_of(form: RegisterForm, channel: str) -> Request:
     clinic, _sep, poli = (form.place.data or "").partition("/")
+
     def text(field) -> str:
         return (field.data or "").strip()
 
-    req = Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
-                  name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
+    return Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
+                   name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
+
+
+def register_with(form: RegisterForm, channel: str):
+    """Book from a filled form; the visit, or None with every error on the form's fields."""
+    req = _request_of(form, channel)
     with unit_of_work(form, show=show_on_field) as work:
         visit, created = book(g.tenant, current_actor(), req)
     if not work.ok:
@@ -75,17 +83,22 @@ def register_with(form: RegisterForm, channel: str):
     return visit
 
 
+def recheck(form: RegisterForm, channel: str) -> None:
+    """A form that came back with its own errors (a missing name, a bad date) gets the service's
+    too (a past day, a malformed NIK, a full quota), all at once; nothing is written."""
+    if not form.is_submitted() or form.meta.csrf and form.csrf_token.errors:
+        return
+    for problem in refusals(g.tenant, _request_of(form, channel)):
+        show_on_field(form, problem, quiet_fields=True)
+
+
 FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place", "phone": "phone",
           "name": "name"}
 
 
-def show_on_field(form, exc) -> None:
-    """A refusal of the registration, on the field it concerns (clinic and poli: the place)."""
-    field = getattr(form, FIELDS.get(exc.where, ""), None)
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
+def show_on_field(form, exc, quiet_fields: bool = False) -> None:
+    """Each refusal of the registration on the field it concerns (clinic and poli: the place)."""
+    on_fields(form, exc, FIELDS, quiet_fields=quiet_fields)
 
 
 @pages.route("/register", methods=["GET", "POST"])
@@ -99,6 +112,8 @@ def register():
         visit = register_with(form, "portal")
         if visit is not None:
             return redirect(url_for(".status", code=visit.booking_code))
+    else:
+        recheck(form, "portal")
     return render_template("clinic/register.html", form=form), 400 if request.method == "POST" else 200
 
 

@@ -14,8 +14,9 @@ from .encounters import NotPractitioner, Record
 from .forms import EncounterForm, RegisterForm
 from .labels import gettext as _
 from .models import Encounter, Patient, Visit
+from .problems import on_fields
 from .settings import clinic_of, clinics
-from .views import pages, place_choices, register_with
+from .views import pages, place_choices, recheck, register_with
 
 DONE_MESSAGES = {  # the confirmation after each desk step
     "call": lambda n: _("Calling %(n)s.", n=n), "recall": lambda n: _("Called %(n)s again.", n=n),
@@ -74,11 +75,12 @@ def desk(clinic_code: str, poli_code: str):
             from .views import page_time
 
             flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", n=visit.number,
-                    code=visit.booking_code, time=page_time(visit.estimated_at),
+                    code=visit.booking_code, time=page_time(visit.estimated_at, zone=True),
                     day=format_date(visit.day, "medium")), "success")
             return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
         status = 400
     else:
+        recheck(form, "desk")
         status = 400
     day = local_date(g.tenant, utcnow())
     with tenant_scope(g.tenant):
@@ -162,12 +164,9 @@ def patient_context(patient, clinic_code: str, today) -> dict:
     return {"name": patient.name or "", "record": number or "", "age": age}
 
 
-def _on_field(form, exc) -> None:
-    field = getattr(form, exc.where, None) if exc.where else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
+def _on_field(form, exc, quiet_fields: bool = False) -> None:
+    """Each refusal of the encounter on its field (the visit's own, e.g. a later day, above the form)."""
+    on_fields(form, exc, quiet_fields=quiet_fields)
 
 
 @pages.route("/visit/<int:visit_id>/encounter", methods=["GET", "POST"])
@@ -197,6 +196,10 @@ def encounter(visit_id: int):
                 flash(_("Encounter amended; the earlier version is kept.") if current is not None
                       else _("Encounter saved."), "success")
             return redirect(url_for(".encounter", visit_id=visit_id))
+    elif form.is_submitted() and not (form.meta.csrf and form.csrf_token.errors):
+        # the form's own errors (a missing complaint, a pulse that is no number), and the service's too
+        for problem in encounters.refusals(g.tenant, current_user, visit_id, _record_from(form)):
+            _on_field(form, problem, quiet_fields=True)
     with unit_of_work() as reading:  # the read of the history is audited: its own small transaction
         past = encounters.history(g.tenant, current_actor(), current_user, visit.patient_id, visit.clinic)
         amended = encounters.revisions(e.id for e in past)

@@ -43,7 +43,7 @@ def test_daftar_books_and_replies_with_number_estimate_and_code(app, client, ten
         assert (visit.number, visit.channel, visit.clinic) == ("A-001", "sms", "PKM-A")
         code = visit.booking_code
     # Monday 09:00 WITA, the session opened at 08:00: the first patient is expected now
-    assert reply.startswith("Antrean A-001, Poli Umum Puskesmas Satu, 02-03-2026, perkiraan 09:00.")
+    assert reply.startswith("Antrean A-001, Poli Umum Puskesmas Satu, 02-03-2026, perkiraan 09.00 WITA.")  # the zone, as the core writes times
     assert f"Kode booking {code}" in reply and f"/clinic/status?code={code}" in reply
 
 
