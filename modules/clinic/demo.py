@@ -12,7 +12,7 @@ from core.kit import change_module_settings, db, local_date, tenant_scope, utcno
 
 from . import encounters, queue
 from .models import Visit
-from .registration import Request, book
+from .registration import Request, book, bookable_sessions
 from .settings import clinics, is_open, settings_of
 
 NAMES = ["Andi Baso", "Nurhayati", "Muh. Rizal", "Sitti Aminah", "Ahmad Daeng Sila", "Hasnah", "Irwan Saputra",
@@ -54,11 +54,12 @@ def _sms_number(tenant) -> None:
 def _seed(tenant) -> int:
     count, person = 0, 0
     now = utcnow()
+    booked_at = now - timedelta(hours=2)
     for clinic in clinics(tenant):
         for p_index, poli in enumerate(clinic.polis):
             day = local_date(tenant, utcnow())
-            for _ in range(8):
-                if is_open(tenant, clinic, poli, day):
+            for _ in range(8):  # today only while a session is still to come
+                if is_open(tenant, clinic, poli, day) and bookable_sessions(tenant, poli, day, booked_at, "portal"):
                     break
                 day += timedelta(days=1)
             else:
@@ -70,7 +71,7 @@ def _seed(tenant) -> int:
                 req = Request(clinic=clinic.code, poli=poli.code, day=day, nik=_nik(person),
                               bpjs=f"000{person:010d}" if jkn else "", name=NAMES[person % len(NAMES)],
                               phone=f"+62812{person:08d}", jkn=jkn, channel=("sms", "portal", "desk")[i % 3])
-                visit, _created = book(tenant, None, req, now=now - timedelta(hours=2))
+                visit, _created = book(tenant, None, req, now=booked_at)
                 visits.append(visit)
             count += len(visits)
             db.session.commit()

@@ -86,6 +86,9 @@ def _checked(tenant, req: Request, now: datetime, settings: dict, every):
                                         where="day", code="day_too_far"))
     elif poli is not None and not is_open(tenant, clinic, poli, req.day):
         problems.append(ValidationError(_("The poli is closed on that day."), where="day", code="closed"))
+    elif poli is not None and not bookable_sessions(tenant, poli, req.day, now, req.channel):
+        problems.append(ValidationError(_("Today's sessions at this poli have ended; choose another day."),
+                                        where="day", code="sessions_over"))
     try:
         _checked_phone(req)
     except ValidationError as exc:
@@ -101,7 +104,20 @@ def _checked(tenant, req: Request, now: datetime, settings: dict, every):
     return clinic, poli, problems
 
 
-def _more_problems(tenant, req: Request, clinic, poli, problems: list, identified: bool) -> None:
+def bookable_sessions(tenant, poli, day: date, now: datetime, channel: str) -> list:
+    """The sessions of ``day`` a booking may take: on the tenant's today only those not yet ended
+    (a number for a poli that has closed sends the patient to a shut door); the desk may still put
+    a late walk-in into the day's sessions (its staff decide)."""
+    sessions = poli.sessions_on(day)
+    if channel == "desk" or day != local_date(tenant, now):
+        return sessions
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    clock = now.astimezone(ZoneInfo(tenant.timezone)).time()
+    return [s for s in sessions if s.end > clock]
+
+
+def _more_problems(tenant, req: Request, clinic, poli, problems: list, identified: bool, now: datetime) -> None:
     """Added to ``problems`` (a refused request, nothing written): the card of another patient
     (when the numbers are well formed) and a full quota (when the place and day are right)."""
     if identified:
@@ -111,7 +127,8 @@ def _more_problems(tenant, req: Request, clinic, poli, problems: list, identifie
             problems.append(exc)
     if poli is not None and req.day is not None and not any(p.where == "day" for p in problems):
         try:
-            _session_with_room(clinic, poli, req.day, bool(req.bpjs) if req.jkn is None else req.jkn)
+            _session_with_room(clinic, poli, req.day, bool(req.bpjs) if req.jkn is None else req.jkn,
+                               bookable_sessions(tenant, poli, req.day, now, req.channel))
         except ValidationError as exc:
             problems.append(exc)
 
@@ -229,7 +246,8 @@ def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
 
 def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visit, bool]:
     """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
-    unknown_clinic, unknown_poli, day_past, day_too_far, closed, identity_missing, invalid_phone,
+    unknown_clinic, unknown_poli, day_past, day_too_far, closed, sessions_over (today's sessions have
+    ended; not at the desk), identity_missing, invalid_phone,
     bpjs_taken, bpjs_mismatch, quota_full and the identity rules' (``where`` nik/bpjs); two or more
     at once as ``problems.Problems`` (every one found, the first as its own code). The caller commits.
 
@@ -244,13 +262,13 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         clinic, poli, problems = _checked(tenant, req, now, settings, every)
         if problems:  # nothing written: the rest that is wrong too, all at once
             _more_problems(tenant, req, clinic, poli, problems,
-                           identified=not any(p.where in ("nik", "bpjs") for p in problems))
+                           identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
             raise_all(problems)
         try:
             patient, new = _patient(tenant, req)
         except ValidationError as exc:  # a card of another patient, and perhaps a full day too
             problems = [exc]
-            _more_problems(tenant, req, clinic, poli, problems, identified=False)
+            _more_problems(tenant, req, clinic, poli, problems, identified=False, now=now)
             raise_all(problems)
         write_lock(db.session, key=f"clinic.book:{clinic.code}:{poli.code}:{req.day}", ident=tenant.id)
         existing = None if new else db.session.execute(select(Visit).where(
@@ -259,7 +277,8 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         if existing is not None:
             return existing, False
         jkn = bool(req.bpjs) if req.jkn is None else req.jkn
-        session, ahead, done = _session_with_room(clinic, poli, req.day, jkn)
+        session, ahead, done = _session_with_room(clinic, poli, req.day, jkn,
+                                                  bookable_sessions(tenant, poli, req.day, now, req.channel))
         record_number(tenant, patient, clinic.code, new=new)
         got, number = issue_number(tenant, ("clinic", clinic.code, poli.code), settings["number_pattern"],
                                    "day", when=req.day, placeholders=("letter",), letter=poli.letter)
@@ -287,11 +306,11 @@ def refusals(tenant, req: Request, now: datetime | None = None) -> list[Validati
         settings, every = snapshot_of(tenant)
         clinic, poli, problems = _checked(tenant, req, now, settings, every)
         _more_problems(tenant, req, clinic, poli, problems,
-                       identified=not any(p.where in ("nik", "bpjs") for p in problems))
+                       identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
     return problems
 
 
-def _session_with_room(clinic, poli, day: date, jkn: bool):
+def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list):
     """The first session of ``day`` with quota left for the patient's kind, the patients still to
     be called that day (all ahead of a new number: it is the highest) and how many are done, from one
     count grouped by session; ``quota_full`` when none has room."""
@@ -304,7 +323,7 @@ def _session_with_room(clinic, poli, day: date, jkn: bool):
         .group_by(Visit.session))}
     ahead = sum(row.waiting for row in counts.values())
     done = sum(row.done for row in counts.values())
-    for session in poli.sessions_on(day):
+    for session in sessions:
         quota = session.quota_jkn if jkn else session.quota_non_jkn
         row = counts.get(session.index)
         if (row.taken if row is not None else 0) < quota:

@@ -62,3 +62,25 @@ def test_a_number_of_the_tenants_own_is_kept(app, client, create_tenant, frozen_
         demo.seed(tenant)
     page = client.get(f"/t/{tenant.slug}/clinic/").get_data(as_text=True)
     assert "Kirim ke 0811 4400 123." in page and demo.DEMO_SMS_NUMBER not in page
+
+
+def test_no_number_for_today_once_the_polis_sessions_have_ended(app, client, create_tenant, frozen_clock, outbox,
+                                                                monkeypatch):
+    """An SMS at 12:30 for today's Poli Umum (08:00-12:00) got a number and "estimated 12:30": the
+    patient came to a shut door. Now refused (tomorrow is fine); the desk may still add a walk-in."""
+    from ..registration import Request, book
+    from .fixtures import MONDAY
+
+    tenant = _sms_tenant(app, create_tenant, monkeypatch)
+    frozen_clock.advance(hours=3, minutes=30)  # 12:30 WITA
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
+    assert replies(app, tenant, outbox)[-1] == ("Pendaftaran gagal: Sesi poli ini hari ini sudah berakhir; "
+                                                "pilih hari lain.")
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.query(Visit).count() == 0
+        visit, _ = book(tenant, None, Request(clinic="PKM-A", poli="UMUM", day=MONDAY, nik=NIK_A, channel="desk"))
+        assert visit.number == "A-001"
+        db.session.rollback()
+    frozen_clock.advance(seconds=5)
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 03-03-2026 {NIK_A}")
+    assert replies(app, tenant, outbox)[-1].startswith("Antrean A-001")
