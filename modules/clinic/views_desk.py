@@ -88,6 +88,7 @@ def desk(clinic_code: str, poli_code: str):
 
         visits = day_visits(clinic.code, poli.code, day)
     return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form,
+                           calls=sum(v.call_count for v in visits),
                            may_open_encounter=may_open_encounter(clinic.code),
                            remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
 
@@ -96,8 +97,10 @@ def desk(clinic_code: str, poli_code: str):
 @requires("clinic.desk")
 def desk_next(clinic_code: str, poli_code: str):
     clinic, poli = _place(clinic_code, poli_code)
+    seen = request.form.get("seen", "")
     with unit_of_work() as work:
-        visit = queue.call_next(g.tenant, current_actor(), clinic.code, poli.code)
+        visit = queue.call_next(g.tenant, current_actor(), clinic.code, poli.code,
+                                seen=int(seen) if seen.isdigit() and len(seen) < 10 else None)
     if work.ok:
         flash(_("Calling %(n)s.", n=visit.number), "success")
     else:

@@ -1,0 +1,42 @@
+"""The desk in a morning rush (brief cl, issue 17 review): a double tap of *call next* on a slow
+tablet called two patients at once. The button carries the calls the page showed; a press on a
+queue that changed since calls nobody and says so."""
+import re
+
+import pytest
+
+from core.kit import db, tenant_scope
+
+from ..models import Visit
+from .fixtures import DESK_A, NIK_B, NIK_C, SETTINGS, booked
+from .test_pages import csrf, url
+
+
+@pytest.fixture
+def tenant(app, create_tenant, frozen_clock):
+    with app.app_context():
+        return create_tenant(modules={"clinic": SETTINGS}, locales=["id", "en"])
+
+
+def test_a_double_tap_on_call_next_calls_one_patient(app, client, tenant, create_user, login, audit_entries):
+    with app.app_context():
+        for nik in ("7371014101900001", NIK_B, NIK_C):
+            booked(tenant, nik=nik, jkn=True)
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
+    page = client.get(url(tenant, "desk/PKM-A/UMUM")).get_data(as_text=True)
+    seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+    assert seen == "0"
+    press = {"csrf_token": csrf(page), "seen": seen}
+    client.post(url(tenant, "desk/PKM-A/UMUM/next"), data=press)
+    second = client.post(url(tenant, "desk/PKM-A/UMUM/next"), data=press, follow_redirects=True)
+    text = second.get_data(as_text=True)
+    assert "jadi tidak ada yang dipanggil sekarang" in text
+    with app.app_context(), tenant_scope(tenant):
+        called = [v.number for v in db.session.query(Visit).filter(Visit.status == "called")]
+    assert called == ["A-001"]
+    with app.app_context():
+        assert len(audit_entries(tenant, "clinic.queue.call")) == 1
+    fresh = re.search(r'name="seen" value="(\d+)"', text).group(1)  # the page shown again: a press calls
+    client.post(url(tenant, "desk/PKM-A/UMUM/next"), data={**press, "seen": fresh})
+    with app.app_context(), tenant_scope(tenant):
+        assert sorted(v.number for v in db.session.query(Visit).filter(Visit.status == "called")) == ["A-001", "A-002"]
