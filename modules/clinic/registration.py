@@ -47,6 +47,7 @@ class Request:
     phone: str = ""
     jkn: bool | None = None
     channel: str = "portal"
+    attempt: str = ""  # the portal form's one-time value (``contact_key``)
 
 
 def local_time(tenant, when: datetime | None) -> str:
@@ -213,9 +214,13 @@ def _checked_phone(req: Request) -> None:
                               code="invalid_phone") from None
 
 
-def contact_key(phone: str) -> str:
-    """The keyed hash a booking keeps of the phone that made it ("" for none)."""
-    return keyed_hash(f"phone:{phone}") if phone else ""
+def contact_key(phone: str, attempt: str = "") -> str:
+    """The keyed hash a booking keeps of the phone that made it, else of the portal form it was sent
+    from (``attempt``: the form's one-time value, so that the same form sent twice on a slow phone
+    is shown its booking, not refused as someone else's); "" for neither."""
+    if phone:
+        return keyed_hash(f"phone:{phone}")
+    return keyed_hash(f"attempt:{attempt}") if attempt else ""
 
 
 def record_number(tenant, patient: Patient, clinic: str, new: bool = False) -> str:
@@ -287,7 +292,7 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic=clinic.code, poli=poli.code,
                       day=req.day, session=session.index, serial=got.serial, number=number, jkn=jkn,
                       channel=req.channel, booking_code=_booking_code(), registered_at=now,
-                      contact_hash=contact_key(req.phone),
+                      contact_hash=contact_key(req.phone, req.attempt),
                       estimated_at=estimates.estimated_at(now, opens_at(tenant, req.day, session), ahead, minutes,
                                                          clinic.practitioners_serving(poli.code)))
         db.session.add(visit)

@@ -3,6 +3,7 @@ status page (by booking code) and each clinic's queue board (meta refresh, no Ja
 The board is in ``views_board.py``, the desk and the practitioner's pages in ``views_desk.py``."""
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
@@ -64,7 +65,8 @@ def _request_of(form: RegisterForm, channel: str) -> Request:
         return (field.data or "").strip()
 
     return Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
-                   name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
+                   name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel,
+                   attempt=text(form.attempt) if channel == "portal" else "")
 
 
 def register_with(form: RegisterForm, channel: str):
@@ -74,9 +76,10 @@ def register_with(form: RegisterForm, channel: str):
         visit, created = book(g.tenant, current_actor(), req)
     if not work.ok:
         return None
-    if channel == "portal" and not created and (not visit.contact_hash or visit.contact_hash != contact_key(req.phone)):
-        # the booking exists, made from another phone (or none): its code is not shown to whoever
-        # knows the NIK (issue 17, trial; as the SMS channel answers)
+    if channel == "portal" and not created and (not visit.contact_hash
+                                                or visit.contact_hash != contact_key(req.phone, req.attempt)):
+        # the booking exists, made from another phone or form (or at the desk): its code is not shown
+        # to whoever knows the NIK (issue 17, trial; as the SMS channel answers)
         form.form_errors.append(_("This NIK or BPJS number already has a booking at that poli on that day. "
                                   "Its code was given to whoever made it; ask at the clinic's desk."))
         return None
@@ -108,6 +111,7 @@ def register():
     form.place.choices = place_choices(g.tenant)
     if request.method == "GET":
         form.day.data = local_date(g.tenant, utcnow())
+        form.attempt.data = secrets.token_urlsafe(16)  # the same form sent twice finds its booking
     if form.validate_on_submit():
         visit = register_with(form, "portal")
         if visit is not None:

@@ -40,3 +40,21 @@ def test_a_double_tap_on_call_next_calls_one_patient(app, client, tenant, create
     client.post(url(tenant, "desk/PKM-A/UMUM/next"), data={**press, "seen": fresh})
     with app.app_context(), tenant_scope(tenant):
         assert sorted(v.number for v in db.session.query(Visit).filter(Visit.status == "called")) == ["A-001", "A-002"]
+
+
+def test_the_same_portal_form_sent_twice_without_a_phone_finds_its_booking(app, client, tenant):
+    """On a slow phone the first answer (the booking code) was lost and the second said "this NIK
+    already has a booking: ask at the desk"; the form's one-time value now finds it."""
+    form = client.get(url(tenant, "register")).get_data(as_text=True)
+    attempt = re.search(r'name="attempt"[^>]*value="([^"]+)"', form).group(1)
+    data = {"csrf_token": csrf(form), "attempt": attempt, "place": "PKM-A/UMUM", "day": "2026-03-02",
+            "nik": NIK_B, "name": "Andi"}
+    first, second = client.post(url(tenant, "register"), data=data), client.post(url(tenant, "register"), data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    other = client.get(url(tenant, "register")).get_data(as_text=True)  # another form: the code stays hidden
+    third = client.post(url(tenant, "register"), data={**data, "attempt": re.search(
+        r'name="attempt"[^>]*value="([^"]+)"', other).group(1)})
+    assert third.status_code == 400 and "sudah punya pendaftaran" in third.get_data(as_text=True)
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.query(Visit).count() == 1
