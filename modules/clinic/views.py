@@ -70,20 +70,21 @@ def _request_of(form: RegisterForm, channel: str) -> Request:
 
 
 def register_with(form: RegisterForm, channel: str):
-    """Book from a filled form; the visit, or None with every error on the form's fields."""
+    """Book from a filled form: ``(visit, created)``, or ``(None, False)`` with every error on the
+    form's fields."""
     req = _request_of(form, channel)
     with unit_of_work(form, show=show_on_field) as work:
         visit, created = book(g.tenant, current_actor(), req)
     if not work.ok:
-        return None
+        return None, False
     if channel == "portal" and not created and (not visit.contact_hash
                                                 or visit.contact_hash != contact_key(req.phone, req.attempt)):
         # the booking exists, made from another phone or form (or at the desk): its code is not shown
         # to whoever knows the NIK (issue 17, trial; as the SMS channel answers)
         form.form_errors.append(_("This NIK or BPJS number already has a booking at that poli on that day. "
                                   "Its code was given to whoever made it; ask at the clinic's desk."))
-        return None
-    return visit
+        return None, False
+    return visit, created
 
 
 def recheck(form: RegisterForm, channel: str) -> None:
@@ -113,7 +114,7 @@ def register():
         form.day.data = local_date(g.tenant, utcnow())
         form.attempt.data = secrets.token_urlsafe(16)  # the same form sent twice finds its booking
     if form.validate_on_submit():
-        visit = register_with(form, "portal")
+        visit, _created = register_with(form, "portal")
         if visit is not None:
             return redirect(url_for(".status", code=visit.booking_code))
     else:

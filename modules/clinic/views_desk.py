@@ -13,6 +13,7 @@ from .desk_access import desk_clinics, may_work_desk
 from .encounters import NotPractitioner, Record
 from .forms import EncounterForm, RegisterForm
 from .labels import gettext as _
+from .labels import status_label
 from .models import Encounter, Patient, Visit
 from .problems import on_fields
 from .settings import clinic_of, clinics
@@ -68,15 +69,9 @@ def desk(clinic_code: str, poli_code: str):
     if request.method == "GET":
         form.place.data, form.day.data = f"{clinic.code}/{poli.code}", local_date(g.tenant, utcnow())
     elif form.validate_on_submit():
-        visit = register_with(form, "desk")
+        visit, created = register_with(form, "desk")
         if visit is not None:
-            from flask_babel import format_date
-
-            from .views import page_time
-
-            flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", n=visit.number,
-                    code=visit.booking_code, time=page_time(visit.estimated_at, zone=True),
-                    day=format_date(visit.day, "medium")), "success")
+            _registered(visit, created)
             return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
         status = 400
     else:
@@ -91,6 +86,30 @@ def desk(clinic_code: str, poli_code: str):
                            calls=sum(v.call_count for v in visits),
                            may_open_encounter=may_open_encounter(clinic.code),
                            remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
+
+
+def _registered(visit, created: bool) -> None:
+    """The desk's confirmation of a registration. A patient who booked before (SMS, portal, Mobile
+    JKN) and stands at the desk today is found by their NIK or card and checked in at once: the desk
+    needs neither their number nor their code in a morning rush."""
+    from flask_babel import format_date
+
+    from .views import page_time
+
+    facts = {"n": visit.number, "code": visit.booking_code, "time": page_time(visit.estimated_at, zone=True),
+             "day": format_date(visit.day, "medium")}
+    if created:
+        flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", **facts), "success")
+        return
+    if visit.status == "booked" and visit.day == local_date(g.tenant, utcnow()):
+        with unit_of_work() as work:
+            queue.check_in(g.tenant, current_actor(), visit.id)
+        if work.ok:
+            flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s). "
+                    "Checked in now.", **facts), "success")
+            return
+    flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s); %(status)s.",
+            status=status_label(visit.status), **facts), "info")
 
 
 @pages.route("/desk/<clinic_code>/<poli_code>/next", methods=["POST"])

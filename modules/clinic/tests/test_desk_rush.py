@@ -2,13 +2,14 @@
 tablet called two patients at once. The button carries the calls the page showed; a press on a
 queue that changed since calls nobody and says so."""
 import re
+from datetime import timedelta
 
 import pytest
 
 from core.kit import db, tenant_scope
 
 from ..models import Visit
-from .fixtures import DESK_A, NIK_B, NIK_C, SETTINGS, booked
+from .fixtures import DESK_A, MONDAY, NIK_B, NIK_C, SETTINGS, booked
 from .test_pages import csrf, url
 
 
@@ -58,3 +59,27 @@ def test_the_same_portal_form_sent_twice_without_a_phone_finds_its_booking(app, 
     assert third.status_code == 400 and "sudah punya pendaftaran" in third.get_data(as_text=True)
     with app.app_context(), tenant_scope(tenant):
         assert db.session.query(Visit).count() == 1
+
+
+def test_the_desk_finds_a_booking_by_nik_and_checks_the_patient_in(app, client, tenant, create_user, login,
+                                                                   audit_entries):
+    """A patient who booked by SMS stands at the desk without their number: the desk types the NIK."""
+    with app.app_context():
+        visit, _ = booked(tenant, nik=NIK_B, channel="sms", phone="081234567891")
+        later, _ = booked(tenant, nik=NIK_C, day=MONDAY + timedelta(days=1))
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
+    desk = url(tenant, "desk/PKM-A/UMUM")
+    token = csrf(client.get(desk).get_data(as_text=True))
+    form = {"csrf_token": token, "place": "PKM-A/UMUM", "day": "2026-03-02", "nik": NIK_B, "name": "Siti"}
+    page = client.post(desk, data=form, follow_redirects=True).get_data(as_text=True)
+    assert (f"Sudah terdaftar: nomor A-001, kode booking {visit.booking_code}, perkiraan 09.00 WITA (2 Mar 2026). "
+            "Kedatangan dicatat sekarang.") in page
+    again = client.post(desk, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Kedatangan dicatat" not in again and "; Menunggu." in again  # already in: said, not done twice
+    tomorrow = client.post(desk, data={**form, "nik": NIK_C, "day": "2026-03-03"}, follow_redirects=True)
+    assert "; Terdaftar." in tomorrow.get_data(as_text=True)  # another day: not checked in
+    with app.app_context(), tenant_scope(tenant):
+        statuses = {v.id: v.status for v in db.session.query(Visit)}
+        assert statuses == {visit.id: "waiting", later.id: "booked"}
+    with app.app_context():
+        assert len(audit_entries(tenant, "clinic.queue.waiting")) == 1
