@@ -83,3 +83,24 @@ def test_the_desk_finds_a_booking_by_nik_and_checks_the_patient_in(app, client, 
         assert statuses == {visit.id: "waiting", later.id: "booked"}
     with app.app_context():
         assert len(audit_entries(tenant, "clinic.queue.waiting")) == 1
+
+
+def test_bookings_never_called_on_a_past_day_are_no_shows(app, tenant, frozen_clock):
+    """The figures said 0 % no-show while half of the SMS bookings never came: only visits marked
+    absent by hand counted."""
+    from .. import figures, queue
+
+    with app.app_context():
+        came, _ = booked(tenant, nik=NIK_B, jkn=True)
+        booked(tenant, nik=NIK_C, jkn=True)  # never comes, never marked
+        with tenant_scope(tenant):
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            queue.serve(tenant, None, came.id)
+            queue.finish(tenant, None, came.id)
+            db.session.commit()
+        [today] = figures.table(tenant, MONDAY, MONDAY)
+        assert (today["no_show"], today["no_show_share"]) == (0, 0.0)  # the day is not over
+        frozen_clock.advance(days=1)
+        [monday] = figures.table(tenant, MONDAY, MONDAY)
+    assert (monday["visits"], monday["done"], monday["absent"], monday["no_show"]) == (2, 1, 0, 1)
+    assert monday["no_show_share"] == 0.5
