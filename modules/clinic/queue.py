@@ -177,3 +177,14 @@ def check_in(tenant, actor, visit_id, now=None):
     """The patient arrived (BPJS task 3): booked -> waiting; not before the booking's day
     (``day_future``, the tenant's local date)."""
     return _move(tenant, actor, visit_id, (BOOKED,), WAITING, "bad_step", "arrived_at", now=now, today_only=True)
+
+
+def finish_visit(tenant, actor, visit_id, now=None) -> Visit:
+    """The practitioner ends the visit from the encounter form: a patient only called (nobody pressed
+    *Start*) is taken as served from now, then finished; each step audited as the desk's. Neither
+    called nor being served: ``not_serving``."""
+    with tenant_scope(tenant):
+        status = db.session.execute(select(Visit.status).where(Visit.id == visit_id)).scalar()
+    if status == CALLED:
+        serve(tenant, actor, visit_id, now=now)
+    return finish(tenant, actor, visit_id, now=now)

@@ -208,9 +208,15 @@ def encounter(visit_id: int):
         _fill(form, current)
     if form.validate_on_submit():
         earlier_at = current.recorded_at if current is not None else None
+        finishing, number = request.form.get("finish") == "1", visit.number  # "Save and finish": the patient leaves
         with unit_of_work(form, show=_on_field) as work:
             saved = encounters.record(g.tenant, current_actor(), current_user, visit_id, _record_from(form))
             unchanged = current is not None and saved.recorded_at == earlier_at  # the same values: nothing written
+            if finishing:
+                queue.finish_visit(g.tenant, current_actor(), visit_id)
+        if work.ok and finishing:
+            flash(_("Encounter saved; %(n)s finished.", n=number), "success")
+            return redirect(url_for(".practice"))
         if work.ok:
             if unchanged:
                 flash(_("Nothing changed: the encounter is as recorded."), "info")

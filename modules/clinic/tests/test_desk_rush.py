@@ -104,3 +104,37 @@ def test_bookings_never_called_on_a_past_day_are_no_shows(app, tenant, frozen_cl
         [monday] = figures.table(tenant, MONDAY, MONDAY)
     assert (monday["visits"], monday["done"], monday["absent"], monday["no_show"]) == (2, 1, 0, 1)
     assert monday["no_show_share"] == 0.5
+
+
+def test_the_practitioner_saves_and_finishes_the_visit_in_one_press(app, client, tenant, create_user, login,
+                                                                    audit_entries):
+    """Nobody at the desk knows when the doctor is done: visits stayed "called", no service time was
+    observed for the estimates and nothing went to SATUSEHAT (it takes finished visits)."""
+    from .. import queue
+    from ..models import Encounter
+    from ..models import SatusehatMessage as Outbox
+
+    with app.app_context():
+        visit, _ = booked(tenant, nik=NIK_B, jkn=True)
+        waiting, _ = booked(tenant, nik=NIK_C, jkn=True)
+        with tenant_scope(tenant):
+            queue.call_next(tenant, None, "PKM-A", "UMUM")
+            db.session.commit()
+        login(client, create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-a.test"), tenant)
+    page = url(tenant, f"visit/{visit.id}/encounter")
+    form = client.get(page).get_data(as_text=True)
+    assert 'name="finish" value="1"' in form
+    data = {"csrf_token": csrf(form), "complaint": "Demam", "icd10": "J06.9", "finish": "1"}
+    bad = client.post(page, data={**data, "icd10": "X"})
+    assert bad.status_code == 400
+    done = client.post(page, data=data, follow_redirects=True).get_data(as_text=True)
+    assert "A-001 selesai" in done and "Pasien saya hari ini" in done
+    with app.app_context(), tenant_scope(tenant):
+        row = db.session.get(Visit, visit.id)
+        assert (row.status, row.served_at is not None, row.finished_at is not None) == ("done", True, True)
+        assert db.session.query(Encounter).count() == 1 and db.session.query(Outbox).count() == 1
+    with app.app_context():
+        assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("clinic.queue.")][-2:] == [
+            "clinic.queue.serving", "clinic.queue.done"]
+    other = client.get(url(tenant, f"visit/{waiting.id}/encounter")).get_data(as_text=True)
+    assert 'name="finish"' not in other  # not called: nothing to finish
