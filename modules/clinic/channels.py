@@ -2,7 +2,8 @@
 BPJS number>``, e.g. ``DAFTAR PKM-KASSI UMUM 01-12-2026 7371014101900001``. The clinic may be left
 out only where the tenant has one clinic; where it has several, a message without it (or with an
 unknown code) is answered with the format and the clinics' codes. The date is ``DD-MM-YYYY``,
-``DD/MM/YYYY`` or ``YYYY-MM-DD`` (the clinic's local date). The reply (queued in the core outbox)
+``DD/MM/YYYY`` or ``YYYY-MM-DD`` (the clinic's local date). The number may be typed in groups
+(``7371 0141 0190 0001``, ``7371.0141...``): the digits of the words after the date are read. The reply (queued in the core outbox)
 carries the queue number, the estimated time (tenant's zone) and the booking code; a bad message
 gets one line saying what is wrong (unknown poli, a past or closed day, a full quota, a malformed
 NIK). A repeat for a booking made from another phone (or at the desk or on the portal without this
@@ -51,23 +52,23 @@ def parse(tenant, text: str) -> Request | str:
     known = clinics(tenant)
     if not known:
         return _("Registration by SMS is not available.")
-    if len(words) >= 4:
-        clinic = next((c for c in known if c.code == words[0].upper()), None)
-        if clinic is None:
-            return _("Unknown clinic code %(code)s. Send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
-                     code=words[0][:20], codes=_codes(known))[:USAGE_MAX]
+    clinic = next((c for c in known if words and c.code == words[0].upper()), None)
+    if clinic is not None:
         words = words[1:]
-    elif len(words) == 3 and len(known) == 1:
+    elif len(known) == 1 and len(words) >= 3:
         clinic = known[0]
-    elif len(words) == 3:
+    elif len(words) >= 3 and any(c.poli(words[0]) for c in known):  # a poli, but which clinic's?
         return _("Name the clinic: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
                  codes=_codes(known))[:USAGE_MAX]
-    else:
+    elif len(words) >= 4:
+        return _("Unknown clinic code %(code)s. Send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
+                 code=words[0][:20], codes=_codes(known))[:USAGE_MAX]
+    if len(words) < 3:
         return _usage(known)
     day = _parse_day(words[1])
     if day is None:
         return _("%(value)s is not a date (DD-MM-YYYY).", value=words[1][:12])
-    number = re.sub(r"\D", "", words[2])
+    number = re.sub(r"\D", "", "".join(words[2:8]))[:20]  # "7371 0141 0190 0001": a NIK typed in groups
     nik, bpjs = (number, "") if len(number) != 13 else ("", number)
     return Request(clinic=clinic.code, poli=words[0], day=day, nik=nik, bpjs=bpjs, channel="sms")
 
