@@ -114,3 +114,21 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
     if not created:
         text = _("Already registered.") + " " + text
     return text
+
+
+def sms_batal(tenant, sender: str, text: str) -> str:
+    """``BATAL <booking code>``: the patient cancels a booking still to be called (``views_cancel``)."""
+    from .views_cancel import cancel_by_code
+
+    words = text.split()[1:]
+    if not words:
+        return _("To cancel send: BATAL <booking code>")
+    try:
+        with db.session.begin_nested():
+            visit = cancel_by_code(tenant, None, words[0][:20], "sms")
+    except ValidationError as exc:
+        return str(exc.message)
+    if visit is None:
+        return _("No booking has that code.")
+    return _("Booking %(code)s (queue %(number)s, %(day)s) is cancelled.", code=visit.booking_code,
+             number=visit.number, day=visit.day.strftime("%d-%m-%Y"))

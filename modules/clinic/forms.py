@@ -27,6 +27,12 @@ class StatusForm(FlaskForm):
                                                         Length(max=20)])
 
 
+class CancelForm(FlaskForm):
+    """The patient cancels their booking: the booking code (the booking's secret) and the CSRF token."""
+
+    code = HiddenField(validators=[DataRequired(), Length(max=20)])
+
+
 class EncounterForm(FlaskForm):
     complaint = TextAreaField(_l("Complaint (anamnesis)"), validators=[DataRequired(message=_l("Record the complaint.")),
                                                                         Length(max=2000)])

@@ -39,6 +39,12 @@ def _visit(tenant, visit_id: int) -> Visit:
     return db.session.execute(for_change(select(Visit).where(Visit.id == visit_id), Visit)).scalar_one()
 
 
+def locked_visit(tenant, visit_id: int) -> Visit:
+    """The visit under its queue's lock and row lock (for a change outside the desk's steps, e.g. a
+    cancellation); ``NotFound`` when there is none. Inside the tenant's scope."""
+    return _visit(tenant, visit_id)
+
+
 def waiting(clinic: str, poli: str, day: date) -> list[Visit]:
     """Visits still to be called, in number order (booked, arrived or skipped)."""
     return list(db.session.execute(select(Visit).where(
