@@ -4,7 +4,8 @@ on each poli for the clinic's next open day (today if open), and today's morning
 added where the tenant has visits already."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -54,7 +55,10 @@ def _sms_number(tenant) -> None:
 def _seed(tenant) -> int:
     count, person = 0, 0
     now = utcnow()
-    booked_at = now - timedelta(hours=2)
+    # booked early in the morning (as SMS bookings come), so that a demo started in the afternoon
+    # still shows today's queue: a booking for today after the sessions have ended is refused
+    early = datetime.combine(local_date(tenant, now), time(6, 30), tzinfo=ZoneInfo(tenant.timezone))
+    booked_at = min(now - timedelta(hours=2), early.astimezone(timezone.utc))
     for clinic in clinics(tenant):
         for p_index, poli in enumerate(clinic.polis):
             day = local_date(tenant, utcnow())

@@ -84,3 +84,20 @@ def test_no_number_for_today_once_the_polis_sessions_have_ended(app, client, cre
     frozen_clock.advance(seconds=5)
     send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 03-03-2026 {NIK_A}")
     assert replies(app, tenant, outbox)[-1].startswith("Antrean A-001")
+
+
+def test_a_demo_started_in_the_afternoon_still_shows_todays_queue(app, create_tenant, create_user, frozen_clock):
+    """The sessions end at 12:00; the demo's bookings are made early in the morning, so that a demo
+    started at 15:00 WITA shows today's queue in progress, not tomorrow's bookings only."""
+    from .fixtures import MONDAY
+
+    frozen_clock.advance(hours=6)  # 15:00 WITA
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": makassar_settings()})
+        create_user(tenant, role="officer", agency="DLH", email="officer@makassar.test")
+        assert demo.seed(tenant) == demo.PER_POLI * 5
+        with tenant_scope(tenant):
+            rows = db.session.query(Visit).filter(Visit.clinic == "PKM-KASSI", Visit.poli == "UMUM") \
+                .order_by(Visit.serial).all()
+            assert {v.day for v in rows} == {MONDAY}
+            assert [v.status for v in rows][:4] == ["done", "done", "done", "called"]
