@@ -265,6 +265,10 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
     with tenant_scope(tenant):
         settings, every = snapshot_of(tenant)
         clinic, poli, problems = _checked(tenant, req, now, settings, every)
+        if [p.code for p in problems] == ["sessions_over"]:  # too late for a number, not for one's own
+            earlier = _live_booking(tenant, req, clinic, poli)
+            if earlier is not None:
+                return earlier, False
         if problems:  # nothing written: the rest that is wrong too, all at once
             _more_problems(tenant, req, clinic, poli, problems,
                            identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
@@ -313,6 +317,17 @@ def refusals(tenant, req: Request, now: datetime | None = None) -> list[Validati
         _more_problems(tenant, req, clinic, poli, problems,
                        identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
     return problems
+
+
+def _live_booking(tenant, req: Request, clinic, poli) -> Visit | None:
+    """The patient's live booking at the poli that day, if the numbers name a patient who has one."""
+    try:
+        patient = _identify(tenant, req)
+    except ValidationError:
+        return None
+    return None if patient is None else db.session.execute(select(Visit).where(
+        Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == req.day,
+        Visit.active_patient == patient.id)).scalar()
 
 
 def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list):

@@ -101,3 +101,14 @@ def test_a_demo_started_in_the_afternoon_still_shows_todays_queue(app, create_te
                 .order_by(Visit.serial).all()
             assert {v.day for v in rows} == {MONDAY}
             assert [v.status for v in rows][:4] == ["done", "done", "done", "called"]
+
+
+def test_after_the_sessions_a_patient_with_a_booking_still_gets_it(app, client, create_tenant, frozen_clock, outbox,
+                                                                   monkeypatch):
+    """At 12:10 the queue is still served: a patient who asks again is given their number, not told
+    that today's sessions have ended."""
+    tenant = _sms_tenant(app, create_tenant, monkeypatch)
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
+    frozen_clock.advance(hours=3, minutes=10)  # 12:10 WITA
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
+    assert replies(app, tenant, outbox)[-1].startswith("Sudah terdaftar. Antrean A-001")
