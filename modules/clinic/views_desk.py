@@ -89,25 +89,29 @@ def desk(clinic_code: str, poli_code: str):
 
 
 def _registered(visit, created: bool) -> None:
-    """The desk's confirmation of a registration. A patient who booked before (SMS, portal, Mobile
-    JKN) and stands at the desk today is found by their NIK or card and checked in at once: the desk
-    needs neither their number nor their code in a morning rush."""
+    """The desk's confirmation of a registration. The patient stands at the desk: one registered for
+    today is checked in at once (the list then tells who is here, *waiting*, from who booked from
+    afar, *booked*); one who booked before (SMS, portal, Mobile JKN) is found by their NIK or card,
+    so the desk needs neither their number nor their code in a morning rush."""
     from flask_babel import format_date
 
     from .views import page_time
 
     facts = {"n": visit.number, "code": visit.booking_code, "time": page_time(visit.estimated_at, zone=True),
              "day": format_date(visit.day, "medium")}
-    if created:
-        flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", **facts), "success")
-        return
+    arrived = False
     if visit.status == "booked" and visit.day == local_date(g.tenant, utcnow()):
         with unit_of_work() as work:
             queue.check_in(g.tenant, current_actor(), visit.id)
-        if work.ok:
-            flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s). "
-                    "Checked in now.", **facts), "success")
-            return
+        arrived = work.ok
+    if created:
+        text = _("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", **facts)
+        flash(text + (" " + _("Checked in now.") if arrived else ""), "success")
+        return
+    if arrived:
+        flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s). "
+                "Checked in now.", **facts), "success")
+        return
     flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s); %(status)s.",
             status=status_label(visit.status), **facts), "info")
 

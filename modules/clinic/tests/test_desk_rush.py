@@ -138,3 +138,19 @@ def test_the_practitioner_saves_and_finishes_the_visit_in_one_press(app, client,
             "clinic.queue.serving", "clinic.queue.done"]
     other = client.get(url(tenant, f"visit/{waiting.id}/encounter")).get_data(as_text=True)
     assert 'name="finish"' not in other  # not called: nothing to finish
+
+
+def test_a_walk_in_registered_at_the_desk_today_is_checked_in(app, client, tenant, create_user, login):
+    """The desk's list tells who is here (waiting) from who booked from afar (booked)."""
+    with app.app_context():
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
+    desk = url(tenant, "desk/PKM-A/UMUM")
+    form = {"csrf_token": csrf(client.get(desk).get_data(as_text=True)), "place": "PKM-A/UMUM",
+            "day": "2026-03-02", "nik": NIK_B, "name": "Siti"}
+    today = client.post(desk, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Terdaftar: nomor A-001" in today and "Kedatangan dicatat sekarang." in today
+    later = client.post(desk, data={**form, "nik": NIK_C, "day": "2026-03-03"}, follow_redirects=True)
+    assert "Kedatangan dicatat" not in later.get_data(as_text=True)
+    with app.app_context(), tenant_scope(tenant):
+        assert sorted((v.day.day, v.status, v.arrived_at is not None) for v in db.session.query(Visit)) == [
+            (2, "waiting", True), (3, "booked", False)]
