@@ -19,6 +19,7 @@ from .hookspecs import hookimpl
 from .i18n import local_datetime, module_domain, rupiah
 from .i18n import local_decimal, local_number, local_percent  # figures as the reader's language writes them
 from .i18n import local_iso  # ISO 8601 in the tenant's offset, for JSON and CSV (issue 20.6)
+from .tenancy.zones import zone_name  # "WITA" beside a time written in the tenant's zone
 from .jobs import periodic, task
 from .locking import for_change, read_snapshot, write_lock, write_transaction, writing
 from .params import (
@@ -77,6 +78,8 @@ __all__ = [
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
     # figures in the reader's language: "4,0" (id), "4.0" (en)
     "local_decimal", "local_number", "local_percent",
+    # the zone's name beside a local time written without a request (an SMS reply): "08.00 WITA"
+    "zone_name",
     # core services (notifications, SMS, storage, personal data)
     "EncryptedText", "keyed_hash", "normalise_phone", "notify", "storage",
     # a post to another tenant of the deployment through the outbox, taken by its modules' handle_event

@@ -87,10 +87,10 @@ def openapi_paths(app):
 
 @hookimpl
 def sms_keywords(app, tenant):
-    from .channels import sms_daftar
+    from .channels import sms_batal, sms_daftar
     from .settings import settings_of
 
-    return {"DAFTAR": sms_daftar} if settings_of(tenant)["sms_registration"] else {}
+    return {"DAFTAR": sms_daftar, "BATAL": sms_batal} if settings_of(tenant)["sms_registration"] else {}
 
 
 @hookimpl

@@ -27,6 +27,7 @@ from core.kit import (
 from . import queue
 from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
+from .problems import each
 from .registration import Request, book, by_code, cancel, find_patient, queue_ahead
 from .settings import clinic_of
 
@@ -138,10 +139,16 @@ def take(clinic_code):
     with unit_of_work(api=False) as work:
         visit, created = book(g.tenant, current_actor(), req)
         ticket = _ticket(visit, poli, "" if created else _("The patient is already registered at this poli on that day."))
-    if not work.ok:  # an identity number names its field, in BPJS's words
-        where = {"bpjs": "nomorkartu", "nik": "nik"}.get(work.error.where)
-        return bpjs_error(400, work.error.code, f"{where}: {work.error.message}" if where else work.error.message)
+    if not work.ok:  # every problem in one message, an identity number naming its field in BPJS's words
+        said = [_said(problem) for problem in each(work.error)]
+        return bpjs_error(400, work.error.code, said[0] if len(said) == 1 else
+                          " ".join(text if text.endswith(".") else text + "." for text in said))
     return ok(ticket)
+
+
+def _said(problem) -> str:
+    where = {"bpjs": "nomorkartu", "nik": "nik"}.get(problem.where)
+    return f"{where}: {problem.message}" if where else str(problem.message)
 
 
 @bp.route("/bpjs/<clinic_code>/antrean/sisapeserta/<nomorkartu>/<kodepoli>/<tanggalperiksa>")

@@ -2,7 +2,8 @@
 BPJS number>``, e.g. ``DAFTAR PKM-KASSI UMUM 01-12-2026 7371014101900001``. The clinic may be left
 out only where the tenant has one clinic; where it has several, a message without it (or with an
 unknown code) is answered with the format and the clinics' codes. The date is ``DD-MM-YYYY``,
-``DD/MM/YYYY`` or ``YYYY-MM-DD`` (the clinic's local date). The reply (queued in the core outbox)
+``DD/MM/YYYY`` or ``YYYY-MM-DD`` (the clinic's local date). The number may be typed in groups
+(``7371 0141 0190 0001``, ``7371.0141...``): the digits of the words after the date are read. The reply (queued in the core outbox)
 carries the queue number, the estimated time (tenant's zone) and the booking code; a bad message
 gets one line saying what is wrong (unknown poli, a past or closed day, a full quota, a malformed
 NIK). A repeat for a booking made from another phone (or at the desk or on the portal without this
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from core.kit import IdentityError, ValidationError, db, tenant_scope, tenant_url
 
 from .labels import gettext as _
+from .problems import each
 from .registration import Request, book, contact_key, local_time
 from .settings import clinics
 
@@ -50,25 +52,43 @@ def parse(tenant, text: str) -> Request | str:
     known = clinics(tenant)
     if not known:
         return _("Registration by SMS is not available.")
-    if len(words) >= 4:
-        clinic = next((c for c in known if c.code == words[0].upper()), None)
-        if clinic is None:
-            return _("Unknown clinic code %(code)s. Send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
-                     code=words[0][:20], codes=_codes(known))[:USAGE_MAX]
+    clinic = next((c for c in known if words and c.code == words[0].upper()), None)
+    if clinic is not None:
         words = words[1:]
-    elif len(words) == 3 and len(known) == 1:
+    elif len(known) == 1 and len(words) >= 3:
         clinic = known[0]
-    elif len(words) == 3:
+    elif len(words) >= 3 and any(c.poli(words[0]) for c in known):  # a poli, but which clinic's?
         return _("Name the clinic: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
                  codes=_codes(known))[:USAGE_MAX]
-    else:
+    elif len(words) >= 4:
+        return _("Unknown clinic code %(code)s. Send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
+                 code=words[0][:20], codes=_codes(known))[:USAGE_MAX]
+    if len(words) < 3:
         return _usage(known)
     day = _parse_day(words[1])
     if day is None:
         return _("%(value)s is not a date (DD-MM-YYYY).", value=words[1][:12])
-    number = re.sub(r"\D", "", words[2])
+    number = re.sub(r"\D", "", "".join(words[2:8]))[:20]  # "7371 0141 0190 0001": a NIK typed in groups
     nik, bpjs = (number, "") if len(number) != 13 else ("", number)
     return Request(clinic=clinic.code, poli=words[0], day=day, nik=nik, bpjs=bpjs, channel="sms")
+
+
+def _refused(tenant, req: Request, exc: ValidationError) -> str:
+    """One reply naming every problem of the message (a malformed NIK and a past day together)."""
+    parts = []
+    for problem in each(exc):
+        if isinstance(problem, IdentityError):
+            parts.append(_("The NIK or BPJS number is not valid: %(reason)s", reason=problem.message))
+            continue
+        part = _("Registration failed: %(reason)s", reason=problem.message) if not parts else str(problem.message)
+        if problem.code == "unknown_poli":  # name the ones there are
+            clinic = next((c for c in clinics(tenant) if c.code == req.clinic), None)
+            if clinic is not None:
+                part += " " + _("Polis: %(codes)s", codes=", ".join(p.code for p in clinic.polis))
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0][:USAGE_MAX]
+    return " ".join(part if part.endswith(".") else part + "." for part in parts)[:USAGE_MAX]
 
 
 def sms_daftar(tenant, sender: str, text: str) -> str:
@@ -79,15 +99,8 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
     try:
         with db.session.begin_nested():
             visit, created = book(tenant, None, req)
-    except IdentityError as exc:
-        return _("The NIK or BPJS number is not valid: %(reason)s", reason=exc.message)
     except ValidationError as exc:
-        text = _("Registration failed: %(reason)s", reason=exc.message)
-        if exc.code == "unknown_poli":  # name the ones there are
-            clinic = next((c for c in clinics(tenant) if c.code == req.clinic), None)
-            if clinic is not None:
-                text += " " + _("Polis: %(codes)s", codes=", ".join(p.code for p in clinic.polis))
-        return text[:USAGE_MAX]
+        return _refused(tenant, req, exc)
     if not created and visit.contact_hash != contact_key(req.phone):
         return _("This NIK or BPJS number already has a booking at that poli on that day. Its code was given "
                  "to whoever made it; ask at the clinic's desk.")
@@ -101,3 +114,21 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
     if not created:
         text = _("Already registered.") + " " + text
     return text
+
+
+def sms_batal(tenant, sender: str, text: str) -> str:
+    """``BATAL <booking code>``: the patient cancels a booking still to be called (``views_cancel``)."""
+    from .views_cancel import cancel_by_code
+
+    words = text.split()[1:]
+    if not words:
+        return _("To cancel send: BATAL <booking code>")
+    try:
+        with db.session.begin_nested():
+            visit = cancel_by_code(tenant, None, words[0][:20], "sms")
+    except ValidationError as exc:
+        return str(exc.message)
+    if visit is None:
+        return _("No booking has that code.")
+    return _("Booking %(code)s (queue %(number)s, %(day)s) is cancelled.", code=visit.booking_code,
+             number=visit.number, day=visit.day.strftime("%d-%m-%Y"))

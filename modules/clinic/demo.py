@@ -4,16 +4,17 @@ on each poli for the clinic's next open day (today if open), and today's morning
 added where the tenant has visits already."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core.kit import db, local_date, tenant_scope, utcnow
+from core.kit import change_module_settings, db, local_date, tenant_scope, utcnow
 
 from . import encounters, queue
 from .models import Visit
-from .registration import Request, book
-from .settings import clinics, is_open
+from .registration import Request, book, bookable_sessions
+from .settings import clinics, is_open, settings_of
 
 NAMES = ["Andi Baso", "Nurhayati", "Muh. Rizal", "Sitti Aminah", "Ahmad Daeng Sila", "Hasnah", "Irwan Saputra",
          "Rahmawati", "Syamsul Bahri", "Fitriani", "Kaharuddin", "Sri Wahyuni", "Arfan", "Nurul Fadhilah"]
@@ -22,6 +23,7 @@ COMPLAINTS = [("Demam tiga hari, batuk pilek", "J06.9", "Infeksi saluran napas a
               ("Kontrol kehamilan trimester kedua", "Z34.9", "Pengawasan kehamilan normal"),
               ("Pusing, tekanan darah tinggi", "I10", "Hipertensi esensial")]
 PER_POLI = 9
+DEMO_SMS_NUMBER = "0811 4100 2026"  # the demo's (console) SMS gateway; a city sets its own
 
 
 def _nik(i: int) -> str:
@@ -30,7 +32,10 @@ def _nik(i: int) -> str:
 
 
 def seed(tenant) -> int:
-    """Add the demonstration queue unless the tenant has visits; returns how many visits."""
+    """Add the demonstration queue unless the tenant has visits; returns how many visits. Every
+    time: the number ``DAFTAR`` is sent to, where the settings name none (``DEMO_SMS_NUMBER``), so
+    that ``/clinic/`` shows where to send it (the demo applies the tenant file again at each start)."""
+    _sms_number(tenant)
     with tenant_scope(tenant):
         if db.session.execute(select(Visit.id).limit(1)).first():
             return 0
@@ -38,14 +43,27 @@ def seed(tenant) -> int:
         return _seed(tenant)
 
 
+def _sms_number(tenant) -> None:
+    """The demo's SMS number in the clinic's settings, through the core (validated and audited as
+    an admin's change), unless the tenant's settings name one."""
+    if settings_of(tenant).get("sms_number", "").strip() or not settings_of(tenant)["sms_registration"]:
+        return
+    change_module_settings(tenant, "clinic", {"sms_number": DEMO_SMS_NUMBER}, None)
+    db.session.commit()
+
+
 def _seed(tenant) -> int:
     count, person = 0, 0
     now = utcnow()
+    # booked early in the morning (as SMS bookings come), so that a demo started in the afternoon
+    # still shows today's queue: a booking for today after the sessions have ended is refused
+    early = datetime.combine(local_date(tenant, now), time(6, 30), tzinfo=ZoneInfo(tenant.timezone))
+    booked_at = min(now - timedelta(hours=2), early.astimezone(timezone.utc))
     for clinic in clinics(tenant):
         for p_index, poli in enumerate(clinic.polis):
             day = local_date(tenant, utcnow())
-            for _ in range(8):
-                if is_open(tenant, clinic, poli, day):
+            for _ in range(8):  # today only while a session is still to come
+                if is_open(tenant, clinic, poli, day) and bookable_sessions(tenant, poli, day, booked_at, "portal"):
                     break
                 day += timedelta(days=1)
             else:
@@ -57,7 +75,7 @@ def _seed(tenant) -> int:
                 req = Request(clinic=clinic.code, poli=poli.code, day=day, nik=_nik(person),
                               bpjs=f"000{person:010d}" if jkn else "", name=NAMES[person % len(NAMES)],
                               phone=f"+62812{person:08d}", jkn=jkn, channel=("sms", "portal", "desk")[i % 3])
-                visit, _created = book(tenant, None, req, now=now - timedelta(hours=2))
+                visit, _created = book(tenant, None, req, now=booked_at)
                 visits.append(visit)
             count += len(visits)
             db.session.commit()

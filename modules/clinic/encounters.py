@@ -19,6 +19,7 @@ from core.kit import NotFound, PamongError, ValidationError, audit, db, local_da
 from .labels import gettext as _
 from .labels import lazy_gettext as _l
 from .models import Encounter, EncounterRevision, Visit
+from .problems import raise_all
 from .settings import Practitioner, clinic_of
 
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
@@ -65,14 +66,17 @@ def practitioner_of(tenant, clinic_code: str, user) -> Practitioner:
     return found
 
 
-def check(record: Record) -> dict:
-    """The vital signs as numbers within bounds; ``ValidationError`` naming the field."""
+def checked(record: Record) -> tuple[dict, list[ValidationError]]:
+    """``(vitals, problems)``: the vital signs that are numbers within bounds, and every problem of
+    the record (the ICD-10 code's form, the complaint, each vital sign), each naming its field.
+    Normalises ``record.icd10`` (upper case)."""
+    problems: list[ValidationError] = []
     code = (record.icd10 or "").strip().upper()
     if not ICD10.match(code):
-        raise ValidationError(_("Not an ICD-10 code (e.g. J06.9)."), where="icd10", code="bad_icd10")
+        problems.append(ValidationError(_("Not an ICD-10 code (e.g. J06.9)."), where="icd10", code="bad_icd10"))
     record.icd10 = code
-    if not record.complaint.strip():
-        raise ValidationError(_("Record the complaint."), where="complaint", code="required")
+    if not (record.complaint or "").strip():
+        problems.append(ValidationError(_("Record the complaint."), where="complaint", code="required"))
     vitals = {}
     for name, value in (record.vitals or {}).items():
         if value in (None, ""):
@@ -81,12 +85,56 @@ def check(record: Record) -> dict:
         try:
             number = float(str(value).replace(",", "."))
         except ValueError:
-            raise ValidationError(_("Give a number."), where=name, code="not_number") from None
+            problems.append(ValidationError(_("Give a number."), where=name, code="not_number"))
+            continue
         if not low <= number <= high:
-            raise ValidationError(_("Out of range (%(low)s to %(high)s).", low=low, high=high), where=name,
-                                  code="out_of_range")
+            problems.append(ValidationError(_("Out of range (%(low)s to %(high)s).", low=low, high=high), where=name,
+                                            code="out_of_range"))
+            continue
         vitals[name] = number
+    return vitals, problems
+
+
+def check(record: Record) -> dict:
+    """The vital signs as numbers within bounds; ``ValidationError`` naming the field (``Problems``
+    for more than one)."""
+    vitals, problems = checked(record)
+    raise_all(problems)
     return vitals
+
+
+def _values(rec: Record, vitals: dict) -> dict:
+    return {"complaint": (rec.complaint or "").strip()[:2000], "icd10": rec.icd10,
+            "diagnosis": (rec.diagnosis or "").strip()[:200], "prescription": (rec.prescription or "").strip()[:2000],
+            "vitals": json.dumps(vitals)}
+
+
+def _review(tenant, user, visit_id: int, rec: Record):
+    """``(visit, practitioner, encounter or None, values, changed, problems)`` of a record or an
+    amendment, read only: every problem at once (a later day, the record's own, a missing reason)."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(_("No such visit."), where="visit")
+    who = practitioner_of(tenant, visit.clinic, user)
+    problems: list[ValidationError] = []
+    if visit.day > local_date(tenant, utcnow()):
+        problems.append(ValidationError(_("This visit is on a later day: record the encounter on that day."),
+                                        where="visit", code="day_future"))
+    vitals, found = checked(rec)
+    problems += found
+    values = _values(rec, vitals)
+    row = db.session.execute(select(Encounter).where(Encounter.visit_id == visit.id)).scalar()
+    changed = list(FIELDS) if row is None else [name for name in FIELDS if (getattr(row, name) or "") != values[name]]
+    if row is not None and changed and not (rec.reason or "").strip():
+        problems.append(ValidationError(_("This encounter is already recorded: give the reason for the amendment."),
+                                        where="reason", code="amendment_reason_required"))
+    return visit, who, row, values, changed, problems
+
+
+def refusals(tenant, user, visit_id: int, rec: Record) -> list[ValidationError]:
+    """Everything ``record`` would refuse, read only: for a form that came back with its own errors."""
+    with tenant_scope(tenant):
+        return _review(tenant, user, visit_id, rec)[-1]
 
 
 def record(tenant, actor, user, visit_id: int, rec: Record, now=None) -> Encounter:
@@ -94,37 +142,24 @@ def record(tenant, actor, user, visit_id: int, rec: Record, now=None) -> Encount
     code ``amendment_reason_required``) and keeps the earlier values as an ``EncounterRevision``
     (encrypted); the audit entry names the revision (before) and the fields changed (after), never
     the clinical contents. A visit of a later day than the tenant's today is refused (``day_future``).
-    Saving the same values again changes nothing. The caller commits."""
+    Every problem found is refused at once (``Problems`` for more than one). Saving the same values
+    again changes nothing. The caller commits."""
     now = now or utcnow()
     with tenant_scope(tenant):
-        visit = db.session.get(Visit, visit_id)
-        if visit is None:
-            raise NotFound(_("No such visit."), where="visit")
-        who = practitioner_of(tenant, visit.clinic, user)
-        if visit.day > local_date(tenant, utcnow()):
-            raise ValidationError(_("This visit is on a later day: record the encounter on that day."),
-                                  where="visit", code="day_future")
-        vitals = check(rec)
-        row = db.session.execute(select(Encounter).where(Encounter.visit_id == visit.id)).scalar()
-        values = {"complaint": rec.complaint.strip()[:2000], "icd10": rec.icd10, "diagnosis": rec.diagnosis.strip()[:200],
-                  "prescription": rec.prescription.strip()[:2000], "vitals": json.dumps(vitals)}
+        visit, who, row, values, changed, problems = _review(tenant, user, visit_id, rec)
+        raise_all(problems)
         before = None
         if row is None:
             row = Encounter(visit_id=visit.id, patient_id=visit.patient_id, clinic=visit.clinic)
             db.session.add(row)
         else:
-            changed = [name for name in FIELDS if (getattr(row, name) or "") != values[name]]
             if not changed:
                 return row
-            reason = (rec.reason or "").strip()
-            if not reason:
-                raise ValidationError(_("This encounter is already recorded: give the reason for the amendment."),
-                                      where="reason", code="amendment_reason_required")
             earlier = db.session.execute(select(EncounterRevision.revision).where(
                 EncounterRevision.encounter_id == row.id).order_by(EncounterRevision.revision.desc()).limit(1)).scalar()
             revision = EncounterRevision(
                 encounter_id=row.id, revision=(earlier or 0) + 1, practitioner=row.practitioner,
-                recorded_at=row.recorded_at, amended_by=who.code, amended_at=now, reason=reason[:500],
+                recorded_at=row.recorded_at, amended_by=who.code, amended_at=now, reason=(rec.reason or "").strip()[:500],
                 **{name: getattr(row, name) for name in FIELDS})
             db.session.add(revision)
             db.session.flush()

@@ -12,7 +12,7 @@ from core.kit import db, local_date, tenant_scope, utcnow
 
 from . import estimates
 from .labels import lazy_gettext as _l
-from .models import ABSENT, CANCELLED, DONE, Visit
+from .models import ABSENT, BOOKED, CANCELLED, DONE, SKIPPED, Visit
 
 
 def day_visits(clinic: str, poli: str, day: date) -> list[Visit]:
@@ -33,8 +33,11 @@ def _wait(visit: Visit) -> float | None:
 
 def table(tenant, start: date, end: date) -> list[dict]:
     """One row per clinic and poli over ``[start, end]`` (local days): ``{clinic, poli, visits, done,
-    absent, no_show_share (0..1), median_wait, median_service}`` (minutes, None without data)."""
+    absent, no_show, no_show_share (0..1), median_wait, median_service}`` (minutes, None without
+    data). A no-show is a visit marked absent, or one of a day before the tenant's today never called
+    (still booked, or skipped and not called again): nobody marks thirty SMS bookings absent by hand."""
     rows: dict[tuple, list] = {}
+    today = local_date(tenant, utcnow())
     with tenant_scope(tenant):
         visits = db.session.execute(select(Visit).where(
             Visit.day >= start, Visit.day <= end, Visit.status != CANCELLED)).scalars()
@@ -43,10 +46,11 @@ def table(tenant, start: date, end: date) -> list[dict]:
     out = []
     for (clinic, poli), visits in sorted(rows.items()):
         absent = sum(1 for v in visits if v.status == ABSENT)
+        no_show = absent + sum(1 for v in visits if v.status in (BOOKED, SKIPPED) and v.day < today)
         done = [v for v in visits if v.status == DONE]
         out.append({
             "clinic": clinic, "poli": poli, "visits": len(visits), "done": len(done), "absent": absent,
-            "no_show_share": round(absent / len(visits), 3) if visits else 0.0,
+            "no_show": no_show, "no_show_share": round(no_show / len(visits), 3) if visits else 0.0,
             "median_wait": _minutes(_wait(v) for v in visits),
             "median_service": _minutes(estimates.service_minutes(v.called_at, v.finished_at) for v in done),
         })

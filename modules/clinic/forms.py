@@ -1,6 +1,6 @@
 """The forms of the clinic module (Flask-WTF: every form carries a CSRF token)."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .labels import lazy_gettext as _l
@@ -16,6 +16,7 @@ class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Give the patient's name.")), Length(max=120)])
     phone = StringField(_l("Mobile phone"), validators=[Length(max=30)])
     jkn = BooleanField(_l("JKN patient (BPJS)"))
+    attempt = HiddenField(validators=[Length(max=64)])  # the portal form's one-time value (registration.contact_key)
 
 
 class StatusForm(FlaskForm):
@@ -24,6 +25,12 @@ class StatusForm(FlaskForm):
 
     code = StringField(_l("Booking code"), validators=[DataRequired(message=_l("Give your booking code.")),
                                                         Length(max=20)])
+
+
+class CancelForm(FlaskForm):
+    """The patient cancels their booking: the booking code (the booking's secret) and the CSRF token."""
+
+    code = HiddenField(validators=[DataRequired(), Length(max=20)])
 
 
 class EncounterForm(FlaskForm):

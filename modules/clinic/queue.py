@@ -6,13 +6,13 @@ waiting is recomputed from the service times observed that day (``estimates.py``
 Each step holds the write lock of that poli's queue (``write_lock`` keyed by clinic, poli and day)
 before it reads the visit, so two desks never call the same number. A step its state does not allow
 raises ``ValidationError`` with code ``already_called``, ``not_called``, ``not_serving``,
-``empty_queue``, ``bad_step`` or ``day_future`` (a check-in before the booking's day); nothing is written then. The caller commits.
+``empty_queue``, ``queue_changed`` (a stale *call next*), ``bad_step`` or ``day_future`` (a check-in before the booking's day); nothing is written then. The caller commits.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.kit import (
     NotFound, ValidationError, audit, db, for_change, local_date, tenant_scope, utcnow, write_lock,
@@ -37,6 +37,12 @@ def _visit(tenant, visit_id: int) -> Visit:
         raise NotFound(_("No such number."), where="visit")
     _lock(tenant, *place)
     return db.session.execute(for_change(select(Visit).where(Visit.id == visit_id), Visit)).scalar_one()
+
+
+def locked_visit(tenant, visit_id: int) -> Visit:
+    """The visit under its queue's lock and row lock (for a change outside the desk's steps, e.g. a
+    cancellation); ``NotFound`` when there is none. Inside the tenant's scope."""
+    return _visit(tenant, visit_id)
 
 
 def waiting(clinic: str, poli: str, day: date) -> list[Visit]:
@@ -73,12 +79,26 @@ def _called(tenant, actor, visit: Visit, now: datetime, action: str) -> Visit:
     return visit
 
 
-def call_next(tenant, actor, clinic: str, poli: str, day: date | None = None, now: datetime | None = None) -> Visit:
-    """Call the lowest number still waiting (arrived or booked; skipped ones are called by hand)."""
+def calls_made(clinic: str, poli: str, day: date) -> int:
+    """How many calls (and calls again) the poli has made that day: it only grows, so a page that
+    shows it says which state of the queue its *call next* button was pressed on."""
+    return db.session.execute(select(func.coalesce(func.sum(Visit.call_count), 0)).where(
+        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day)).scalar_one()
+
+
+def call_next(tenant, actor, clinic: str, poli: str, day: date | None = None, now: datetime | None = None,
+              seen: int | None = None) -> Visit:
+    """Call the lowest number still waiting (arrived or booked; skipped ones are called by hand).
+    ``seen``: ``calls_made`` as the desk's page showed it; when a call was made since (a second tap
+    of the button, another desk), nothing is called (``queue_changed``), so a double tap on a slow
+    tablet never calls two patients at once."""
     now = now or utcnow()
     with tenant_scope(tenant):
         day = day or local_date(tenant, now)
         _lock(tenant, clinic, poli, day)
+        if seen is not None and calls_made(clinic, poli, day) != seen:
+            raise ValidationError(_("Someone was called since this page was shown, so nobody was called now: "
+                                    "check the list, then press again."), where="queue", code="queue_changed")
         visit = select(Visit).where(
             Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
         ).order_by(Visit.serial).limit(1)
@@ -163,3 +183,14 @@ def check_in(tenant, actor, visit_id, now=None):
     """The patient arrived (BPJS task 3): booked -> waiting; not before the booking's day
     (``day_future``, the tenant's local date)."""
     return _move(tenant, actor, visit_id, (BOOKED,), WAITING, "bad_step", "arrived_at", now=now, today_only=True)
+
+
+def finish_visit(tenant, actor, visit_id, now=None) -> Visit:
+    """The practitioner ends the visit from the encounter form: a patient only called (nobody pressed
+    *Start*) is taken as served from now, then finished; each step audited as the desk's. Neither
+    called nor being served: ``not_serving``."""
+    with tenant_scope(tenant):
+        status = db.session.execute(select(Visit.status).where(Visit.id == visit_id)).scalar()
+    if status == CALLED:
+        serve(tenant, actor, visit_id, now=now)
+    return finish(tenant, actor, visit_id, now=now)

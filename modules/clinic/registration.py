@@ -4,7 +4,9 @@ One live booking per patient, poli and day: a second attempt returns the first (
 Online does). Checks, in order (``ValidationError.where`` names the field): the clinic and poli
 exist, the day is not past nor further than ``days_ahead``, the clinic is open (tenant calendar,
 clinic's closed days, a session that weekday), the identity number is well formed, a session of
-that day has quota left for the patient's kind (JKN or not). The queue number (``A-012``) comes from
+that day has quota left for the patient's kind (JKN or not). A refused request is refused for
+everything found wrong at once (``problems.Problems``: the place, the day, the phone, both numbers,
+the card of another patient, a full day), so a form shows every problem. The queue number (``A-012``) comes from
 the core's gap-free counter per clinic, poli and local day, taken last. Nothing is committed here.
 """
 from __future__ import annotations
@@ -14,16 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_time
 from sqlalchemy import case, func, or_, select
 
 from core.kit import (
     ValidationError, audit, db, identity_lookup, issue_number, keyed_hash, local_date, normalise_phone, tenant_scope,
-    utcnow, write_lock,
+    utcnow, write_lock, zone_name,
 )
 
 from . import estimates
 from .labels import gettext as _
 from .models import CANCELLED, DONE, IN_QUEUE, MedicalRecord, Patient, Visit
+from .problems import raise_all
 from .settings import find_clinic, is_open, snapshot_of
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
@@ -43,37 +47,91 @@ class Request:
     phone: str = ""
     jkn: bool | None = None
     channel: str = "portal"
+    attempt: str = ""  # the portal form's one-time value (``contact_key``)
 
 
-def local_time(tenant, when: datetime | None, fmt: str = "%H:%M") -> str:
-    """A stored UTC time as the tenant's wall-clock time ("-" when None; SQLite gives naive UTC)."""
+def local_time(tenant, when: datetime | None) -> str:
+    """A stored UTC time as the tenant's wall clock with its zone, as the core writes times, in the
+    current language (an SMS reply's: the tenant's; a page's: the reader's): "08.00 WITA" (id),
+    "08:00 WITA" (en); "-" when None (SQLite gives naive UTC). Needs an app context, no request."""
     if when is None:
         return "-"
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(ZoneInfo(tenant.timezone)).strftime(fmt)
+    local = when.astimezone(ZoneInfo(tenant.timezone))
+    return f"{format_time(local, 'short', rebase=False)} {zone_name(tenant.timezone, local)}"
 
 
 def opens_at(tenant, day: date, session) -> datetime:
     return datetime.combine(day, session.start, tzinfo=ZoneInfo(tenant.timezone)).astimezone(timezone.utc)
 
 
-def _place(tenant, req: Request, now: datetime, settings: dict, every):
+def _checked(tenant, req: Request, now: datetime, settings: dict, every):
+    """``(clinic, poli, problems)``: every refusal of the request that needs no patient, in the order
+    a single-error caller answers the first (the place, the day, the phone, the identity numbers)."""
+    problems: list[ValidationError] = []
     clinic = find_clinic(every, req.clinic)
+    poli = clinic.poli(req.poli) if clinic is not None else None
     if clinic is None:
-        raise ValidationError(_("Unknown clinic."), where="clinic", code="unknown_clinic")
-    poli = clinic.poli(req.poli)
-    if poli is None:
-        raise ValidationError(_("Unknown poli %(code)s.", code=req.poli[:20]), where="poli", code="unknown_poli")
+        problems.append(ValidationError(_("Unknown clinic."), where="clinic", code="unknown_clinic"))
+    elif poli is None:
+        problems.append(ValidationError(_("Unknown poli %(code)s.", code=req.poli[:20]), where="poli",
+                                        code="unknown_poli"))
     today = local_date(tenant, now)
-    if req.day < today:
-        raise ValidationError(_("That day has passed."), where="day", code="day_past")
-    if req.day > today + timedelta(days=settings["days_ahead"]):
-        raise ValidationError(_("Bookings open at most %(n)s days ahead.", n=settings["days_ahead"]),
-                              where="day", code="day_too_far")
-    if not is_open(tenant, clinic, poli, req.day):
-        raise ValidationError(_("The poli is closed on that day."), where="day", code="closed")
-    return clinic, poli
+    if req.day is None:  # a form whose day did not parse says so itself
+        pass
+    elif req.day < today:
+        problems.append(ValidationError(_("That day has passed."), where="day", code="day_past"))
+    elif req.day > today + timedelta(days=settings["days_ahead"]):
+        problems.append(ValidationError(_("Bookings open at most %(n)s days ahead.", n=settings["days_ahead"]),
+                                        where="day", code="day_too_far"))
+    elif poli is not None and not is_open(tenant, clinic, poli, req.day):
+        problems.append(ValidationError(_("The poli is closed on that day."), where="day", code="closed"))
+    elif poli is not None and not bookable_sessions(tenant, poli, req.day, now, req.channel):
+        problems.append(ValidationError(_("Today's sessions at this poli have ended; choose another day."),
+                                        where="day", code="sessions_over"))
+    try:
+        _checked_phone(req)
+    except ValidationError as exc:
+        problems.append(exc)
+    if not req.nik and not req.bpjs:
+        problems.append(ValidationError(_("Give a NIK or a BPJS card number."), where="nik", code="identity_missing"))
+    for kind, value in (("nik", req.nik), ("bpjs", req.bpjs)):
+        if value:
+            try:
+                identity_lookup(kind, value)
+            except ValidationError as exc:  # IdentityError: where names the number
+                problems.append(exc)
+    return clinic, poli, problems
+
+
+def bookable_sessions(tenant, poli, day: date, now: datetime, channel: str) -> list:
+    """The sessions of ``day`` a booking may take: on the tenant's today only those not yet ended
+    (a number for a poli that has closed sends the patient to a shut door); the desk may still put
+    a late walk-in into the day's sessions (its staff decide)."""
+    sessions = poli.sessions_on(day)
+    if channel == "desk" or day != local_date(tenant, now):
+        return sessions
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    clock = now.astimezone(ZoneInfo(tenant.timezone)).time()
+    return [s for s in sessions if s.end > clock]
+
+
+def _more_problems(tenant, req: Request, clinic, poli, problems: list, identified: bool, now: datetime) -> None:
+    """Added to ``problems`` (a refused request, nothing written): the card of another patient
+    (when the numbers are well formed) and a full quota (when the place and day are right)."""
+    if identified:
+        try:
+            _identify(tenant, req)
+        except ValidationError as exc:
+            problems.append(exc)
+    if poli is not None and req.day is not None and not any(p.where == "day" for p in problems):
+        try:
+            _session_with_room(clinic, poli, req.day, bool(req.bpjs) if req.jkn is None else req.jkn,
+                               bookable_sessions(tenant, poli, req.day, now, req.channel))
+        except ValidationError as exc:
+            problems.append(exc)
 
 
 def find_patient(tenant, nik: str = "", bpjs: str = "") -> Patient | None:
@@ -98,18 +156,12 @@ def _bpjs_taken(req: Request) -> ValidationError:
                            where="bpjs", code="bpjs_taken")
 
 
-def _patient(tenant, req: Request) -> tuple[Patient, bool]:
-    """The patient (found, or added and flushed) and whether they are new. A BPJS card number that
-    belongs to another patient than the NIK's is refused (``bpjs_taken``): one card, one patient."""
-    if not req.nik and not req.bpjs:
-        raise ValidationError(_("Give a NIK or a BPJS card number."), where="nik", code="identity_missing")
-    key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)  # checks the form
-    card = identity_lookup("bpjs", req.bpjs) if req.bpjs else ""
-    if req.nik and req.bpjs:
-        write_lock(db.session, key=f"clinic.patient:{card[:16]}", ident=tenant.id)  # the card's, then the NIK's
-    write_lock(db.session, key=f"clinic.patient:{key[:16]}", ident=tenant.id)
+def _identify(tenant, req: Request) -> Patient | None:
+    """The patient the numbers name (None: a new one); ``bpjs_taken`` when the card belongs to
+    another patient than the NIK's, ``bpjs_mismatch`` when the patient has another card. Reads only."""
     patient = find_patient(tenant, req.nik, req.bpjs)
-    if patient is not None and card:
+    if patient is not None and req.bpjs:
+        card, key = identity_lookup("bpjs", req.bpjs), identity_lookup("nik", req.nik) if req.nik else ""
         holder = patient if patient.bpjs_hash == card else find_patient(tenant, bpjs=req.bpjs)
         if holder is not None and holder.id != patient.id:
             raise _bpjs_taken(req)  # the NIK's patient, the card another's
@@ -118,6 +170,19 @@ def _patient(tenant, req: Request) -> tuple[Patient, bool]:
         if patient.bpjs and patient.bpjs_hash != card:
             raise ValidationError(_("This patient is registered with another BPJS card number; ask at the desk."),
                                   where="bpjs", code="bpjs_mismatch")
+    return patient
+
+
+def _patient(tenant, req: Request) -> tuple[Patient, bool]:
+    """The patient (found, or added and flushed) and whether they are new, under the lock of the
+    numbers (well formed: ``_checked``). A BPJS card number that belongs to another patient than the
+    NIK's is refused (``bpjs_taken``): one card, one patient."""
+    key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)
+    card = identity_lookup("bpjs", req.bpjs) if req.bpjs else ""
+    if req.nik and req.bpjs:
+        write_lock(db.session, key=f"clinic.patient:{card[:16]}", ident=tenant.id)  # the card's, then the NIK's
+    write_lock(db.session, key=f"clinic.patient:{key[:16]}", ident=tenant.id)
+    patient = _identify(tenant, req)
     if patient is None:
         patient = Patient(nik=req.nik or None, bpjs=req.bpjs or None, name=req.name[:120], phone=req.phone[:30])
         db.session.add(patient)
@@ -149,9 +214,13 @@ def _checked_phone(req: Request) -> None:
                               code="invalid_phone") from None
 
 
-def contact_key(phone: str) -> str:
-    """The keyed hash a booking keeps of the phone that made it ("" for none)."""
-    return keyed_hash(f"phone:{phone}") if phone else ""
+def contact_key(phone: str, attempt: str = "") -> str:
+    """The keyed hash a booking keeps of the phone that made it, else of the portal form it was sent
+    from (``attempt``: the form's one-time value, so that the same form sent twice on a slow phone
+    is shown its booking, not refused as someone else's); "" for neither."""
+    if phone:
+        return keyed_hash(f"phone:{phone}")
+    return keyed_hash(f"attempt:{attempt}") if attempt else ""
 
 
 def record_number(tenant, patient: Patient, clinic: str, new: bool = False) -> str:
@@ -182,8 +251,10 @@ def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
 
 def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visit, bool]:
     """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
-    unknown_clinic, unknown_poli, day_past, day_too_far, closed, identity_missing, invalid_phone,
-    bpjs_taken, bpjs_mismatch, quota_full and the identity rules' (``where`` nik/bpjs). The caller commits.
+    unknown_clinic, unknown_poli, day_past, day_too_far, closed, sessions_over (today's sessions have
+    ended; not at the desk), identity_missing, invalid_phone,
+    bpjs_taken, bpjs_mismatch, quota_full and the identity rules' (``where`` nik/bpjs); two or more
+    at once as ``problems.Problems`` (every one found, the first as its own code). The caller commits.
 
     A new booking is about a dozen statements on PostgreSQL: the settings' version, two advisory
     locks (the patient's identity, the poli's day), the patient by keyed hash (and its insert when
@@ -193,9 +264,21 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
     now = now or utcnow()
     with tenant_scope(tenant):
         settings, every = snapshot_of(tenant)
-        clinic, poli = _place(tenant, req, now, settings, every)
-        _checked_phone(req)
-        patient, new = _patient(tenant, req)
+        clinic, poli, problems = _checked(tenant, req, now, settings, every)
+        if [p.code for p in problems] == ["sessions_over"]:  # too late for a number, not for one's own
+            earlier = _live_booking(tenant, req, clinic, poli)
+            if earlier is not None:
+                return earlier, False
+        if problems:  # nothing written: the rest that is wrong too, all at once
+            _more_problems(tenant, req, clinic, poli, problems,
+                           identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
+            raise_all(problems)
+        try:
+            patient, new = _patient(tenant, req)
+        except ValidationError as exc:  # a card of another patient, and perhaps a full day too
+            problems = [exc]
+            _more_problems(tenant, req, clinic, poli, problems, identified=False, now=now)
+            raise_all(problems)
         write_lock(db.session, key=f"clinic.book:{clinic.code}:{poli.code}:{req.day}", ident=tenant.id)
         existing = None if new else db.session.execute(select(Visit).where(
             Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == req.day,
@@ -203,7 +286,8 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         if existing is not None:
             return existing, False
         jkn = bool(req.bpjs) if req.jkn is None else req.jkn
-        session, ahead, done = _session_with_room(clinic, poli, req.day, jkn)
+        session, ahead, done = _session_with_room(clinic, poli, req.day, jkn,
+                                                  bookable_sessions(tenant, poli, req.day, now, req.channel))
         record_number(tenant, patient, clinic.code, new=new)
         got, number = issue_number(tenant, ("clinic", clinic.code, poli.code), settings["number_pattern"],
                                    "day", when=req.day, placeholders=("letter",), letter=poli.letter)
@@ -212,7 +296,7 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic=clinic.code, poli=poli.code,
                       day=req.day, session=session.index, serial=got.serial, number=number, jkn=jkn,
                       channel=req.channel, booking_code=_booking_code(), registered_at=now,
-                      contact_hash=contact_key(req.phone),
+                      contact_hash=contact_key(req.phone, req.attempt),
                       estimated_at=estimates.estimated_at(now, opens_at(tenant, req.day, session), ahead, minutes,
                                                          clinic.practitioners_serving(poli.code)))
         db.session.add(visit)
@@ -223,7 +307,30 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         return visit, True
 
 
-def _session_with_room(clinic, poli, day: date, jkn: bool):
+def refusals(tenant, req: Request, now: datetime | None = None) -> list[ValidationError]:
+    """Everything ``book`` would refuse ``req`` for, read only (``req.day`` may be None): for a form
+    that came back with its own errors, so that it shows the service's too."""
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        settings, every = snapshot_of(tenant)
+        clinic, poli, problems = _checked(tenant, req, now, settings, every)
+        _more_problems(tenant, req, clinic, poli, problems,
+                       identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
+    return problems
+
+
+def _live_booking(tenant, req: Request, clinic, poli) -> Visit | None:
+    """The patient's live booking at the poli that day, if the numbers name a patient who has one."""
+    try:
+        patient = _identify(tenant, req)
+    except ValidationError:
+        return None
+    return None if patient is None else db.session.execute(select(Visit).where(
+        Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == req.day,
+        Visit.active_patient == patient.id)).scalar()
+
+
+def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list):
     """The first session of ``day`` with quota left for the patient's kind, the patients still to
     be called that day (all ahead of a new number: it is the highest) and how many are done, from one
     count grouped by session; ``quota_full`` when none has room."""
@@ -236,7 +343,7 @@ def _session_with_room(clinic, poli, day: date, jkn: bool):
         .group_by(Visit.session))}
     ahead = sum(row.waiting for row in counts.values())
     done = sum(row.done for row in counts.values())
-    for session in poli.sessions_on(day):
+    for session in sessions:
         quota = session.quota_jkn if jkn else session.quota_non_jkn
         row = counts.get(session.index)
         if (row.taken if row is not None else 0) < quota:

@@ -3,6 +3,7 @@ status page (by booking code) and each clinic's queue board (meta refresh, no Ja
 The board is in ``views_board.py``, the desk and the practitioner's pages in ``views_desk.py``."""
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
@@ -15,17 +16,20 @@ from .forms import RegisterForm, StatusForm
 from .labels import gettext as _
 from .labels import status_label
 from .models import IN_QUEUE
-from .registration import Request, book, by_code, contact_key, local_time, queue_ahead
+from .problems import on_fields
+from .registration import Request, book, by_code, contact_key, local_time, queue_ahead, refusals
 from .settings import clinic_of, clinics, settings_of
 
 pages = Blueprint("clinic", __name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "clinic.css"
 
 
-def page_time(when) -> str:
+def page_time(when, zone: bool = False) -> str:
     """A stored UTC time as the page's language writes the tenant's wall clock, as the core does
-    ("09.00" id, "09:00" en); "-" when None."""
-    return "-" if when is None else format_time(when, "short")
+    ("09.00" id, "09:00" en; ``zone``: "09.00 WITA", for what a patient reads); "-" when None."""
+    if when is None:
+        return "-"
+    return local_time(g.tenant, when) if zone else format_time(when, "short")
 
 
 @pages.context_processor
@@ -54,38 +58,51 @@ def place_choices(tenant, only: str | None = None) -> list[tuple[str, str]]:
             for p in c.polis]
 
 
-def register_with(form: RegisterForm, channel: str):
-    """Book from a filled form; the visit, or None with the errors on the form's fields."""
+def _request_of(form: RegisterForm, channel: str) -> Request:
     clinic, _sep, poli = (form.place.data or "").partition("/")
+
     def text(field) -> str:
         return (field.data or "").strip()
 
-    req = Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
-                  name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel)
+    return Request(clinic=clinic, poli=poli, day=form.day.data, nik=text(form.nik), bpjs=text(form.bpjs),
+                   name=text(form.name), phone=text(form.phone), jkn=True if form.jkn.data else None, channel=channel,
+                   attempt=text(form.attempt) if channel == "portal" else "")
+
+
+def register_with(form: RegisterForm, channel: str):
+    """Book from a filled form: ``(visit, created)``, or ``(None, False)`` with every error on the
+    form's fields."""
+    req = _request_of(form, channel)
     with unit_of_work(form, show=show_on_field) as work:
         visit, created = book(g.tenant, current_actor(), req)
     if not work.ok:
-        return None
-    if channel == "portal" and not created and (not visit.contact_hash or visit.contact_hash != contact_key(req.phone)):
-        # the booking exists, made from another phone (or none): its code is not shown to whoever
-        # knows the NIK (issue 17, trial; as the SMS channel answers)
+        return None, False
+    if channel == "portal" and not created and (not visit.contact_hash
+                                                or visit.contact_hash != contact_key(req.phone, req.attempt)):
+        # the booking exists, made from another phone or form (or at the desk): its code is not shown
+        # to whoever knows the NIK (issue 17, trial; as the SMS channel answers)
         form.form_errors.append(_("This NIK or BPJS number already has a booking at that poli on that day. "
                                   "Its code was given to whoever made it; ask at the clinic's desk."))
-        return None
-    return visit
+        return None, False
+    return visit, created
+
+
+def recheck(form: RegisterForm, channel: str) -> None:
+    """A form that came back with its own errors (a missing name, a bad date) gets the service's
+    too (a past day, a malformed NIK, a full quota), all at once; nothing is written."""
+    if not form.is_submitted() or form.meta.csrf and form.csrf_token.errors:
+        return
+    for problem in refusals(g.tenant, _request_of(form, channel)):
+        show_on_field(form, problem, quiet_fields=True)
 
 
 FIELDS = {"nik": "nik", "bpjs": "bpjs", "day": "day", "clinic": "place", "poli": "place", "phone": "phone",
           "name": "name"}
 
 
-def show_on_field(form, exc) -> None:
-    """A refusal of the registration, on the field it concerns (clinic and poli: the place)."""
-    field = getattr(form, FIELDS.get(exc.where, ""), None)
-    if field is not None:
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
+def show_on_field(form, exc, quiet_fields: bool = False) -> None:
+    """Each refusal of the registration on the field it concerns (clinic and poli: the place)."""
+    on_fields(form, exc, FIELDS, quiet_fields=quiet_fields)
 
 
 @pages.route("/register", methods=["GET", "POST"])
@@ -95,10 +112,13 @@ def register():
     form.place.choices = place_choices(g.tenant)
     if request.method == "GET":
         form.day.data = local_date(g.tenant, utcnow())
+        form.attempt.data = secrets.token_urlsafe(16)  # the same form sent twice finds its booking
     if form.validate_on_submit():
-        visit = register_with(form, "portal")
+        visit, _created = register_with(form, "portal")
         if visit is not None:
             return redirect(url_for(".status", code=visit.booking_code))
+    else:
+        recheck(form, "portal")
     return render_template("clinic/register.html", form=form), 400 if request.method == "POST" else 200
 
 
@@ -140,4 +160,4 @@ def figures_page():
     return render_template("clinic/figures.html", rows=rows, chart=chart, start=start, end=end)
 
 
-from . import views_board, views_desk  # noqa: E402,F401  (the board's and the desk's routes on the same blueprint)
+from . import views_board, views_cancel, views_desk  # noqa: E402,F401  (their routes on the same blueprint)

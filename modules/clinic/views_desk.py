@@ -13,9 +13,11 @@ from .desk_access import desk_clinics, may_work_desk
 from .encounters import NotPractitioner, Record
 from .forms import EncounterForm, RegisterForm
 from .labels import gettext as _
+from .labels import status_label
 from .models import Encounter, Patient, Visit
+from .problems import on_fields
 from .settings import clinic_of, clinics
-from .views import pages, place_choices, register_with
+from .views import pages, place_choices, recheck, register_with
 
 DONE_MESSAGES = {  # the confirmation after each desk step
     "call": lambda n: _("Calling %(n)s.", n=n), "recall": lambda n: _("Called %(n)s again.", n=n),
@@ -67,18 +69,13 @@ def desk(clinic_code: str, poli_code: str):
     if request.method == "GET":
         form.place.data, form.day.data = f"{clinic.code}/{poli.code}", local_date(g.tenant, utcnow())
     elif form.validate_on_submit():
-        visit = register_with(form, "desk")
+        visit, created = register_with(form, "desk")
         if visit is not None:
-            from flask_babel import format_date
-
-            from .views import page_time
-
-            flash(_("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", n=visit.number,
-                    code=visit.booking_code, time=page_time(visit.estimated_at),
-                    day=format_date(visit.day, "medium")), "success")
+            _registered(visit, created)
             return redirect(url_for(".desk", clinic_code=clinic.code, poli_code=poli.code))
         status = 400
     else:
+        recheck(form, "desk")
         status = 400
     day = local_date(g.tenant, utcnow())
     with tenant_scope(g.tenant):
@@ -86,16 +83,47 @@ def desk(clinic_code: str, poli_code: str):
 
         visits = day_visits(clinic.code, poli.code, day)
     return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form,
+                           calls=sum(v.call_count for v in visits),
                            may_open_encounter=may_open_encounter(clinic.code),
                            remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
+
+
+def _registered(visit, created: bool) -> None:
+    """The desk's confirmation of a registration. The patient stands at the desk: one registered for
+    today is checked in at once (the list then tells who is here, *waiting*, from who booked from
+    afar, *booked*); one who booked before (SMS, portal, Mobile JKN) is found by their NIK or card,
+    so the desk needs neither their number nor their code in a morning rush."""
+    from flask_babel import format_date
+
+    from .views import page_time
+
+    facts = {"n": visit.number, "code": visit.booking_code, "time": page_time(visit.estimated_at, zone=True),
+             "day": format_date(visit.day, "medium")}
+    arrived = False
+    if visit.status == "booked" and visit.day == local_date(g.tenant, utcnow()):
+        with unit_of_work() as work:
+            queue.check_in(g.tenant, current_actor(), visit.id)
+        arrived = work.ok
+    if created:
+        text = _("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", **facts)
+        flash(text + (" " + _("Checked in now.") if arrived else ""), "success")
+        return
+    if arrived:
+        flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s). "
+                "Checked in now.", **facts), "success")
+        return
+    flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s); %(status)s.",
+            status=status_label(visit.status), **facts), "info")
 
 
 @pages.route("/desk/<clinic_code>/<poli_code>/next", methods=["POST"])
 @requires("clinic.desk")
 def desk_next(clinic_code: str, poli_code: str):
     clinic, poli = _place(clinic_code, poli_code)
+    seen = request.form.get("seen", "")
     with unit_of_work() as work:
-        visit = queue.call_next(g.tenant, current_actor(), clinic.code, poli.code)
+        visit = queue.call_next(g.tenant, current_actor(), clinic.code, poli.code,
+                                seen=int(seen) if seen.isdigit() and len(seen) < 10 else None)
     if work.ok:
         flash(_("Calling %(n)s.", n=visit.number), "success")
     else:
@@ -162,12 +190,9 @@ def patient_context(patient, clinic_code: str, today) -> dict:
     return {"name": patient.name or "", "record": number or "", "age": age}
 
 
-def _on_field(form, exc) -> None:
-    field = getattr(form, exc.where, None) if exc.where else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors or []) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
+def _on_field(form, exc, quiet_fields: bool = False) -> None:
+    """Each refusal of the encounter on its field (the visit's own, e.g. a later day, above the form)."""
+    on_fields(form, exc, quiet_fields=quiet_fields)
 
 
 @pages.route("/visit/<int:visit_id>/encounter", methods=["GET", "POST"])
@@ -187,9 +212,15 @@ def encounter(visit_id: int):
         _fill(form, current)
     if form.validate_on_submit():
         earlier_at = current.recorded_at if current is not None else None
+        finishing, number = request.form.get("finish") == "1", visit.number  # "Save and finish": the patient leaves
         with unit_of_work(form, show=_on_field) as work:
             saved = encounters.record(g.tenant, current_actor(), current_user, visit_id, _record_from(form))
             unchanged = current is not None and saved.recorded_at == earlier_at  # the same values: nothing written
+            if finishing:
+                queue.finish_visit(g.tenant, current_actor(), visit_id)
+        if work.ok and finishing:
+            flash(_("Encounter saved; %(n)s finished.", n=number), "success")
+            return redirect(url_for(".practice"))
         if work.ok:
             if unchanged:
                 flash(_("Nothing changed: the encounter is as recorded."), "info")
@@ -197,6 +228,10 @@ def encounter(visit_id: int):
                 flash(_("Encounter amended; the earlier version is kept.") if current is not None
                       else _("Encounter saved."), "success")
             return redirect(url_for(".encounter", visit_id=visit_id))
+    elif form.is_submitted() and not (form.meta.csrf and form.csrf_token.errors):
+        # the form's own errors (a missing complaint, a pulse that is no number), and the service's too
+        for problem in encounters.refusals(g.tenant, current_user, visit_id, _record_from(form)):
+            _on_field(form, problem, quiet_fields=True)
     with unit_of_work() as reading:  # the read of the history is audited: its own small transaction
         past = encounters.history(g.tenant, current_actor(), current_user, visit.patient_id, visit.clinic)
         amended = encounters.revisions(e.id for e in past)

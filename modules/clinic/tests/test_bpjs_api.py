@@ -61,6 +61,8 @@ def test_take_a_number_then_status_remaining_checkin_and_cancel(client, tenant, 
     ({"tanggalperiksa": "02-03-2026"}, 400, "Format tanggalperiksa tidak sesuai (YYYY-MM-DD)."),
     ({"tanggalperiksa": "2026-03-01"}, 400, "Tanggal itu sudah lewat."),
     ({"nik": "123", "nomorkartu": ""}, 400, "nik:"),
+    # every problem at once, the first one's code (brief cl)
+    ({"nik": "123", "tanggalperiksa": "2026-03-01"}, 400, "Tanggal itu sudah lewat. nik: NIK harus terdiri atas 16 angka, bukan 3."),
 ])
 def test_bad_requests_answer_the_envelope(client, tenant, headers, fields, status, message):
     got, data = take(client, tenant, headers, **fields)

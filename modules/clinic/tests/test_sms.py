@@ -43,7 +43,7 @@ def test_daftar_books_and_replies_with_number_estimate_and_code(app, client, ten
         assert (visit.number, visit.channel, visit.clinic) == ("A-001", "sms", "PKM-A")
         code = visit.booking_code
     # Monday 09:00 WITA, the session opened at 08:00: the first patient is expected now
-    assert reply.startswith("Antrean A-001, Poli Umum Puskesmas Satu, 02-03-2026, perkiraan 09:00.")
+    assert reply.startswith("Antrean A-001, Poli Umum Puskesmas Satu, 02-03-2026, perkiraan 09.00 WITA.")  # the zone, as the core writes times
     assert f"Kode booking {code}" in reply and f"/clinic/status?code={code}" in reply
 
 
@@ -126,3 +126,21 @@ def test_a_repeat_from_another_phone_is_not_told_the_booking_code(app, client, t
     frozen_clock.advance(seconds=5)  # the phone that booked still gets it
     send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
     assert code in replies(app, tenant, outbox)[-1]
+
+
+def test_a_nik_typed_in_groups_is_read_whole(app, client, tenant, frozen_clock, outbox):
+    """Brief cl (issue 17 review): "7371 0141 0190 0001" was read as the NIK "7371" and refused."""
+    send(client, tenant, frozen_clock, "DAFTAR PKM-A UMUM 02-03-2026 7371 0141 0190 0001")
+    assert replies(app, tenant, outbox)[0].startswith("Antrean A-001")
+
+
+def test_one_clinic_reads_a_grouped_nik_without_the_clinic_code(app, client, create_tenant, frozen_clock, outbox,
+                                                                 monkeypatch):
+    with app.app_context():
+        single = create_tenant(modules={"clinic": {"clinics": [SETTINGS["clinics"][1]]}})
+    monkeypatch.setenv("PAMONG_SMS_SECRET_" + re.sub(r"[^A-Z0-9]", "_", single.slug.upper()), "sms-secret")
+    send(client, single, frozen_clock, "DAFTAR UMUM 02-03-2026 7371.0141.0190.0001")
+    send(client, single, frozen_clock, "DAFTAR UMUM 02-03-2026 7371 0141 0190 0002", sender="081298765432")
+    first, = replies(app, single, outbox)
+    second, = replies(app, single, outbox, to="+6281298765432")
+    assert first.startswith("Antrean A-001") and second.startswith("Antrean A-002")

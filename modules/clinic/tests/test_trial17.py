@@ -163,7 +163,7 @@ def test_the_desk_confirms_and_shows_refusals_as_errors(app, client, tenant, cre
     with app.app_context(), tenant_scope(tenant):
         visit = db.session.query(Visit).one()
         code, visit_id = visit.booking_code, visit.id
-    assert f"Terdaftar: nomor A-001, kode booking {code}, perkiraan 09.00 (2 Mar 2026)." in text
+    assert f"Terdaftar: nomor A-001, kode booking {code}, perkiraan 09.00 WITA (2 Mar 2026)." in text
     assert 'class="flash success"' in text
     called = client.post(url(tenant, f"desk/visit/{visit_id}/call"), data={"csrf_token": token},
                          follow_redirects=True).get_data(as_text=True)

@@ -1,0 +1,51 @@
+"""Every problem of a form at once: a service that checks independent things (the day, the NIK,
+the phone, the vital signs) collects its refusals and raises them together as ``Problems``.
+
+``Problems`` is a ``ValidationError`` whose ``message``, ``where`` and ``code`` are those of the first
+problem, so a caller that answers one error (the SMS reply, the BPJS envelope, the CLI) answers as it
+did before; a page puts each of ``problems`` on its own field (``on_fields``) and the form's summary
+(``macros.error_summary``) lists them all at the top, each linking to its field.
+"""
+from __future__ import annotations
+
+from core.kit import ValidationError
+
+
+class Problems(ValidationError):
+    """Two or more refusals of one request, in the order they were found (``problems``: a list of
+    ``ValidationError``, each with its own ``where`` and ``code``)."""
+
+    def __init__(self, problems: list[ValidationError]):
+        first = problems[0]
+        super().__init__(first.message, where=first.where, code=first.code, local=first.local)
+        self.problems = list(problems)
+
+
+def raise_all(problems: list[ValidationError]) -> None:
+    """Nothing when ``problems`` is empty; the one problem itself; ``Problems`` for more."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Problems(problems)
+
+
+def each(exc: ValidationError) -> list[ValidationError]:
+    """The problems an error stands for: those of ``Problems``, else the error itself."""
+    return list(exc.problems) if isinstance(exc, Problems) else [exc]
+
+
+def on_fields(form, exc, fields: dict[str, str] | None = None, *, quiet_fields: bool = False) -> None:
+    """Each problem of ``exc`` on the form's field its ``where`` names (through ``fields``, a map of
+    ``where`` to field name, where they differ), else among the form's own errors. ``quiet_fields``:
+    a field that already shows an error (WTForms' own, from the same input) gets no second one."""
+    for problem in each(exc):
+        name = (fields or {}).get(problem.where, problem.where) if problem.where else ""
+        field = getattr(form, name, None) if name else None
+        message = str(problem.local or problem.message)
+        if field is not None and hasattr(field, "errors"):
+            if quiet_fields and field.errors:
+                continue
+            if message not in (field.errors or []):
+                field.errors = list(field.errors or []) + [message]
+        elif message not in form.form_errors:
+            form.form_errors.append(message)
