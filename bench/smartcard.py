@@ -335,7 +335,7 @@ def main(argv=None) -> int:
     print(f"\nPamong city card benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
           f"{args.clients} clients, {args.seconds:g} s per workload, {args.cards} cards; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
-    print(f"  one card payment: {len(statements)} statements and 2 commits (bare: 5 and 1):")
+    print(f"  one card payment: {len(statements)} statements and 1 commit (bare: 5 and 1):")
     for line in statements:
         print(f"    {line}")
     ok = True
