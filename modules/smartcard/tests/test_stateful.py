@@ -1,8 +1,8 @@
 """Property test (hypothesis stateful): random interleavings of every operation (holds voided by
 the core's timeout job too), each with an injected failure (the process dies before its commit,
-or right after it) and a retry with the same key. Whatever happens, no rupiah is created or lost (each card holds exactly what the accepted
-operations say, debits equal credits, every balance re-derives from the journal) and no wallet is
-ever negative."""
+or right after it) and a retry with the same key. Whatever happens, no rupiah is created or lost
+(each card holds exactly what the accepted operations say, debits equal credits, every balance
+re-derives from the journal) and no wallet is ever negative."""
 from datetime import timedelta
 
 import pytest
