@@ -124,25 +124,31 @@ def run_smartcard(app, args, tokens):
 
 
 def payment_statements(app, token) -> list[str]:
-    """The SQL one card payment sends (``core.testing.sql_statements``, and the ledger's short-lock
-    statements, which go to the driver directly: ``core.ledger.fast._on_driver``), BEGIN/COMMIT aside."""
+    """The SQL one card payment sends (``core.testing.sql_statements``, and what goes to the driver
+    directly: the ledger's short-lock statements, ``core.ledger.fast._on_driver``, and the stored
+    answer sent with the COMMIT, ``core.idempotency._store_and_commit_at_once``), BEGIN/COMMIT aside."""
+    from core import idempotency
     from core.ledger import fast
     from core.testing import sql_statements
 
-    driver, original = [], fast._on_driver
+    driver, original, store = [], fast._on_driver, idempotency._store_and_commit_at_once
 
     def counting(conn, key, stmt, params):
         driver.append(f"ledger fast path: {key[0] if isinstance(key, tuple) else key}")
         return original(conn, key, stmt, params)
 
+    def storing(conn, params):
+        driver.append("UPDATE idempotency_keys (the answer), sent with the COMMIT")
+        return store(conn, params)
+
     client, tid = app.test_client(), uuid.uuid4().hex[:24]
-    fast._on_driver = counting
+    fast._on_driver, idempotency._store_and_commit_at_once = counting, storing
     try:
         with sql_statements(app) as seen:
             r = client.post("/t/bench/api/v1/smartcard/payments", json={"id": tid, "card": number(0), "amount": 1_000},
                             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
     finally:
-        fast._on_driver = original
+        fast._on_driver, idempotency._store_and_commit_at_once = original, store
     if r.status_code != 201:
         raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
     return [" ".join(s.split())[:70] for s in seen] + driver
