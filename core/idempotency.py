@@ -20,7 +20,10 @@ claimed in its own committed transaction before the view runs (the request's ten
 read before, stay loaded: they are not read again), and the response stored in another after it
 (the view commits its own work). ``@idempotent(commit=True)``: the view leaves its work
 uncommitted, and the response is stored in the same transaction, one commit for both (a payment
-and the answer a retry gets are written together or not at all; one round trip less).
+and the answer a retry gets are written together or not at all). On PostgreSQL that transaction
+claims the key too (``_claim_here``): a transaction-level advisory lock on the key says "still
+running" to a second request (409 at once, it does not wait), and the claim, the view's work and
+the answer are one transaction and one commit; a crash or a 5xx rolls all of it back.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select, update
+from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import BadRequest, Conflict, UnprocessableEntity
@@ -145,6 +148,65 @@ def _claim(tenant, client: str, key: str, fingerprint: str, ttl: int):
     return _find(client, key)
 
 
+# one statement: the key's advisory lock (held until the transaction ends; not waited for) and, when
+# it was free, the claim (nothing when the key's row exists). Returns (lock taken, new row's id).
+_CLAIM_HERE = text("""
+WITH lock AS (SELECT pg_try_advisory_xact_lock(:lock) AS taken),
+claimed AS (INSERT INTO idempotency_keys (tenant_id, client, key, fingerprint, status, created_at, expires_at)
+            SELECT :tenant, :client, :key, :fingerprint, 'running', :now, :expires FROM lock WHERE taken
+            ON CONFLICT (tenant_id, client, key) DO NOTHING RETURNING id)
+SELECT taken, (SELECT id FROM claimed) FROM lock""")
+
+
+def _lock_number(tenant, client: str, key: str) -> int:
+    """The key's advisory lock: a signed 64-bit digest of tenant, client and key (PostgreSQL's
+    one-bigint advisory locks, a key space apart from ``core.locking``'s two-int4 ones)."""
+    digest = hashlib.blake2b(f"{tenant}\n{client}\n{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _claim_here(tenant, client: str, key: str, fingerprint: str, ttl: int):
+    """PostgreSQL, ``commit=True``: claim the key in the transaction the view then writes in
+    (nothing committed). None if claimed; else the row that holds it, or a stand-in with status
+    ``running`` when another transaction holds the key right now (its row not yet committed)."""
+    for _attempt in range(2):
+        now = datetime.now(timezone.utc)
+        with tenant_scope(tenant):
+            taken, claimed = db.session.execute(_CLAIM_HERE, {
+                "lock": _lock_number(tenant, client, key), "tenant": tenant, "client": client, "key": key,
+                "fingerprint": fingerprint, "now": now, "expires": now + timedelta(seconds=ttl)}).one()
+            if claimed is not None:
+                return None
+            row = _find(client, key)
+            if not taken:  # another request with the key is in its transaction: 409, unless finished by now
+                return row if row is not None and row.status == "done" else IdempotencyKey(
+                    fingerprint=row.fingerprint if row is not None else fingerprint, status="running")
+            if row is None:
+                continue  # purged meanwhile
+            expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=timezone.utc)
+            if expires > now:
+                return row
+            db.session.delete(row)  # expired: the key is free again (still under its lock)
+            db.session.flush()
+    return _find(client, key)
+
+
+def _store_alone(tenant, client: str, key: str, fingerprint: str, ttl: int, response) -> None:
+    """``_claim_here``'s claim was rolled back with the view's work (an answer of 400 or more):
+    the answer is kept on its own (unless a retry has claimed the key meanwhile)."""
+    db.session.rollback()
+    now = datetime.now(timezone.utc)
+    with tenant_scope(tenant):
+        db.session.execute(text(
+            "INSERT INTO idempotency_keys (tenant_id, client, key, fingerprint, status, response_status, "
+            "response_type, response_body, created_at, expires_at) VALUES (:tenant, :client, :key, :fingerprint, "
+            "'done', :status, :type, :body, :now, :expires) ON CONFLICT (tenant_id, client, key) DO NOTHING"), {
+            "tenant": tenant, "client": client, "key": key, "fingerprint": fingerprint,
+            "status": response.status_code, "type": response.content_type, "body": response.get_data(),
+            "now": now, "expires": now + timedelta(seconds=ttl)})
+        db.session.commit()
+
+
 def _release(tenant, client: str, key: str) -> None:
     db.session.rollback()
     with tenant_scope(tenant):
@@ -159,12 +221,49 @@ def _store(tenant, client: str, key: str, response, *, with_view: bool = False) 
     whatever the view left uncommitted is not ours to commit)."""
     if not with_view:
         db.session.rollback()
+    params = {"tenant": tenant, "client": client, "key": key, "status": response.status_code,
+              "type": response.content_type, "body": response.get_data()}
     with tenant_scope(tenant):
-        db.session.execute(update(IdempotencyKey).where(
-            IdempotencyKey.client == client, IdempotencyKey.key == key, IdempotencyKey.status == "running").values(
-            status="done", response_status=response.status_code, response_type=response.content_type,
-            response_body=response.get_data()), execution_options={"synchronize_session": False})
+        conn = db.session.connection()
+        if with_view and conn.dialect.name == "postgresql":
+            _store_and_commit_at_once(conn, params)
+        else:
+            conn.execute(_STORE, params)
         db.session.commit()
+
+
+def _store_and_commit_at_once(conn, params: dict) -> None:
+    """PostgreSQL: the answer's UPDATE and the COMMIT in one round trip (psycopg's pipeline mode).
+    The view's work holds its rows' locks until the commit (a merchant's balance, the fees
+    account: rows every payment writes), and a round trip fewer under them is what lets the next
+    payment in sooner. The session is flushed first; its own commit after this has nothing left to
+    send (the driver skips a COMMIT outside a transaction) but runs its after-commit hooks."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    from .tenancy.scope import send_scope
+
+    db.session.flush()
+    send_scope(conn)
+    compiled = _COMPILED.get(conn.dialect)
+    if compiled is None:
+        compiled = _COMPILED[conn.dialect] = _STORE.compile(dialect=conn.dialect)
+    driver = conn.connection.dbapi_connection
+    try:
+        with driver.pipeline():
+            driver.execute(compiled.string, compiled.construct_params(params))
+            driver.commit()
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(compiled.string, params, exc, psycopg.Error, dialect=conn.dialect) from exc
+
+
+_COMPILED: dict = {}
+
+
+# a plain statement: the ORM's bulk UPDATE built and ran it in four times the time, per request
+_STORE = text("UPDATE idempotency_keys SET status = 'done', response_status = :status, response_type = :type, "
+              "response_body = :body WHERE tenant_id = :tenant AND client = :client AND key = :key "
+              "AND status = 'running'")
 
 
 def _replay(row):
@@ -185,8 +284,9 @@ def idempotent(view=None, *, ttl: int | None = None, commit: bool = False):
             if tenant is None:
                 raise RuntimeError("@idempotent needs a tenant's route")
             tenant = tenant.id  # its id: the tenant row is not read again after a commit
-            key, client, fingerprint = _key(), _client(), _fingerprint()
-            row = _claim(tenant, client, key, fingerprint, _ttl(ttl))
+            key, client, fingerprint, seconds = _key(), _client(), _fingerprint(), _ttl(ttl)
+            here = commit and db.session.get_bind().dialect.name == "postgresql"
+            row = (_claim_here if here else _claim)(tenant, client, key, fingerprint, seconds)
             if row is not None:
                 if row.fingerprint != fingerprint:
                     _refuse(UnprocessableEntity, "idempotency_key_reused",
@@ -195,13 +295,16 @@ def idempotent(view=None, *, ttl: int | None = None, commit: bool = False):
                     _refuse(Conflict, "idempotency_key_in_flight",
                             _("A request with this Idempotency-Key is still being processed."))
                 return _replay(row)
+            release = db.session.rollback if here else functools.partial(_release, tenant, client, key)
             try:
                 response = current_app.make_response(fn(*args, **kwargs))
             except BaseException:
-                _release(tenant, client, key)
+                release()
                 raise
             if response.status_code >= 500:
-                _release(tenant, client, key)
+                release()
+            elif here and response.status_code >= 400:
+                _store_alone(tenant, client, key, fingerprint, seconds, response)
             else:
                 _store(tenant, client, key, response, with_view=commit and response.status_code < 400)
             return response

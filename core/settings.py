@@ -5,7 +5,9 @@ Read them with the tenant named: ``module_settings(tenant, "complaints")["reopen
 from __future__ import annotations
 
 import copy
+import threading
 
+from cachetools import LRUCache
 from jsonschema import Draft202012Validator
 
 from .errors import ValidationError
@@ -53,15 +55,33 @@ def validate_settings(schema: dict, value: dict, where: str, slug: str | None = 
     return filled
 
 
-def module_settings(tenant, module: str) -> dict:
+def module_settings(tenant, module: str, *, shared: bool = False) -> dict:
     """The tenant's settings for ``module`` (defaults filled in): a copy the caller may change,
-    kept in this process while the tenant's configuration is unchanged (core/tenancy/config_cache.py)."""
+    kept in this process while the tenant's configuration is unchanged (core/tenancy/config_cache.py).
+    ``shared=True``: no copy, the same dict for every caller until the configuration changes; the
+    caller must not change it (a request path that only reads its settings saves the deep copy)."""
     from .modules import manager
     from .tenancy.config_cache import tenant_config
 
+    config = tenant_config(tenant)
+    if shared:
+        with _SHARED_LOCK:
+            hit = _SHARED.get((id(config), module))
+        if hit is not None and hit[0] is config:  # the same configuration object: still current
+            return hit[1]
     spec = manager().get(module)
     schema = spec.schema if spec else {}
-    return _fill_defaults(schema, tenant_config(tenant).settings.get(module, {}))  # a deep copy
+    filled = _fill_defaults(schema, config.settings.get(module, {}))  # a deep copy
+    if shared:
+        with _SHARED_LOCK:
+            _SHARED[(id(config), module)] = (config, filled)
+    return filled
+
+
+# (id of a TenantConfig, module) -> (that TenantConfig, its filled settings); the config is kept
+# with its entry, so its id is not reused while the entry lives
+_SHARED: LRUCache = LRUCache(maxsize=1024)
+_SHARED_LOCK = threading.Lock()
 
 
 # -- references to the tenant's organisation (DESIGN §5: configuration is checked where it is written)

@@ -12,6 +12,19 @@ from core.tenancy.scope import tenant_scope
 from tests.testmodule import pay_gate
 
 
+ROUTE = ["pay"]
+
+
+@pytest.fixture(autouse=True, params=["pay", "pay-together"])
+def route(request):
+    """Every test through both ways of the helper: the view commits (``/pay``), or the helper
+    commits the view's work with the answer (``/pay-together``, ``@idempotent(commit=True)``: on
+    PostgreSQL the key is claimed in that same transaction, under an advisory lock)."""
+    ROUTE[0] = request.param
+    yield request.param
+    ROUTE[0] = "pay"
+
+
 @pytest.fixture
 def shop(app, create_tenant, create_token):
     tenant = create_tenant(modules={"notes": {}})
@@ -29,7 +42,7 @@ def pay(client, shop, body, key="k-1", token=None):
     headers = {"Authorization": f"Bearer {token or default}"}
     if key is not None:
         headers["Idempotency-Key"] = key
-    return client.post(f"/t/{tenant.slug}/api/v1/notes/pay", json=body, headers=headers)
+    return client.post(f"/t/{tenant.slug}/api/v1/notes/{ROUTE[0]}", json=body, headers=headers)
 
 
 def balance(app, tenant, code="wallet"):
@@ -122,3 +135,18 @@ def test_expired_keys_are_purged_and_free_again(app, client, shop):
             assert db.session.execute(db.select(IdempotencyKey)).first() is None
     r = pay(client, shop, {**BODY, "amount": 2_000})
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "id_reused"  # the key is free again
+
+
+def test_in_one_transaction_a_refusal_keeps_the_answer_and_nothing_else(app, client, shop, route):
+    """``commit=True``: a 4xx answer is kept on its own (the view's work and, on PostgreSQL, the
+    claim made in its transaction are rolled back first); a retry gets that answer, no rupiah moved."""
+    if route != "pay-together":
+        pytest.skip("the one-transaction path")
+    first = pay(client, shop, {**BODY, "to": "nowhere"}, key="k-refused")
+    assert first.status_code == 404 and first.get_json()["error"]["code"] == "account_unknown"
+    with app.app_context(), tenant_scope(shop[0]):
+        row = db.session.execute(db.select(IdempotencyKey).where(IdempotencyKey.key == "k-refused")).scalar_one()
+        assert (row.status, row.response_status) == ("done", 404)
+    again = pay(client, shop, {**BODY, "to": "nowhere"}, key="k-refused")
+    assert (again.status_code, again.data) == (first.status_code, first.data)
+    assert balance(app, shop[0]) == 50_000

@@ -125,3 +125,21 @@ def test_units_renamed_by_one_worker_are_read_afresh_by_the_other(app, other_wor
         assert [u.name for u in org_units(tenant, "agency", active_only=False) if u.code == "DPKP"] == ["Zz DPKP Kota"]
         with pytest.raises(TypeError):
             org_units(tenant, active_only=False)[0].extra["x"] = 1  # snapshots: nothing kept can be changed
+
+
+def test_shared_settings_are_one_dict_until_the_configuration_changes(app, other_worker, create_tenant):
+    """``module_settings(..., shared=True)``: no copy per call, and a change made elsewhere is
+    seen at once (the shared dict belongs to the configuration it was filled from)."""
+    tenant = create_tenant(modules={"notes": {}})
+    with other_worker.app_context():
+        first = module_settings(tenant, "notes", shared=True)
+        assert module_settings(tenant, "notes", shared=True) is first
+        assert module_settings(tenant, "notes") is not first and module_settings(tenant, "notes") == first
+        before = first["max_length"]
+    with app.app_context():
+        service.change_module_settings(db.session.get(Tenant, tenant.id), "notes",
+                                       {"max_length": before + 5}, "test", app.extensions["pamong"])
+        db.session.commit()
+    with other_worker.app_context():
+        after = module_settings(tenant, "notes", shared=True)
+        assert after is not first and after["max_length"] == before + 5

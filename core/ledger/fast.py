@@ -232,10 +232,13 @@ def _move_statement(dialect: str, kind_d: str, kind_c: str):
         # own ``tenant_id = ANY(...)`` a plain ``tenant_id = :t`` makes the planner scan every row of
         # the tenant and filter the accounts (both estimated at one row); this way the id or code
         # is the index condition and the UPDATE reads two rows, while it holds the locks.
+        # The locking SELECT is a MATERIALIZED CTE, run once: as a subquery, a plan made on stale
+        # statistics (a tenant's accounts taken for one row) joined it in a nested loop and ran it,
+        # locks and all, once per account of the tenant (bench/smartcard.py before its ANALYZE).
         locked = _ACC.alias("locked")
         order = (select(locked.c.id).where(locked.c.tenant_id + 0 == tenant,
                                            or_(_named(locked, kind_d, "ref_d"), _named(locked, kind_c, "ref_c")))
-                 .order_by(locked.c.id).with_for_update(key_share=True).subquery("in_order"))
+                 .order_by(locked.c.id).with_for_update(key_share=True).cte("in_order").prefix_with("MATERIALIZED"))
         stmt = stmt.where(_ACC.c.tenant_id + 0 == tenant, _ACC.c.id == order.c.id)
     else:
         stmt = stmt.where(_ACC.c.tenant_id == tenant, or_(is_debit, is_credit))

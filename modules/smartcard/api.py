@@ -195,7 +195,8 @@ def create_refund():
 @api.route("/qris")
 @api_scope(SCOPE)
 @operation("The terminal's QRIS payload (dynamic with ?amount=)", query=m.QrisQuery, response=m.Qris,
-           errors={403: m.TERMINAL_ERRORS[403], 422: "Malformed amount"})
+           errors={403: m.TERMINAL_ERRORS[403], 404: "The merchant has no NMID: no QRIS (qris_unavailable)",
+                   422: "Malformed amount"})
 def qris_payload():
     """The terminal's QRIS: static, or dynamic with ``?amount=`` (whole rupiah)."""
     from flask import request

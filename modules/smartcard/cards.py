@@ -298,18 +298,25 @@ def terminal_card(tenant, token_name: str, number) -> tuple[Terminal, Card, obje
     ``find_card``."""
     number = normalise_number(number)
     with tenant_scope(tenant):
-        row = db.session.execute(
-            db.select(Terminal, Card, ledger.Account)
-            .outerjoin(Card, (Card.tenant_id == Terminal.tenant_id) & (Card.number == number))
-            .outerjoin(ledger.Account, (ledger.Account.tenant_id == Terminal.tenant_id)
-                       & (ledger.Account.code == f"card.{number}"))
-            .where(Terminal.token_name == token_name, Terminal.active.is_(True))).first()
+        row = db.session.execute(_terminal_card_query(), {"number": number, "wallet": f"card.{number}",
+                                                          "token_name": token_name}).first()
     if row is None:
         raise CardError("terminal_unknown", _("This token belongs to no active terminal of the tenant."), "token")
     terminal, card, wallet = row
     if card is None:
         raise CardError("card_unknown", _("No card with this number."), "card")
     return terminal, card, wallet
+
+
+@functools.cache
+def _terminal_card_query():
+    """``terminal_card``'s statement, built once (only its parameters change from one payment to
+    the next; building it was a fifth of the payment's Python time)."""
+    return (db.select(Terminal, Card, ledger.Account)
+            .outerjoin(Card, (Card.tenant_id == Terminal.tenant_id) & (Card.number == db.bindparam("number")))
+            .outerjoin(ledger.Account, (ledger.Account.tenant_id == Terminal.tenant_id)
+                       & (ledger.Account.code == db.bindparam("wallet")))
+            .where(Terminal.token_name == db.bindparam("token_name"), Terminal.active.is_(True)))
 
 
 def access_answer(tenant, number) -> dict | None:

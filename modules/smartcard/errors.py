@@ -6,6 +6,7 @@ from core.kit import PamongError
 
 STATUS = {
     "card_unknown": 404, "holder_unknown": 404, "merchant_unknown": 404, "payment_unknown": 404,
+    "qris_unavailable": 404,
     "card_blocked": 403, "card_closed": 403, "card_replaced": 403, "terminal_unknown": 403,
     "card_exists": 409, "replayed": 409, "terminal_exists": 409, "holds_pending": 409, "card_not_blocked": 409,
     "refund_exceeds_payment": 422, "exceeds_limit": 422, "amount_invalid": 422, "id_invalid": 422,
@@ -25,5 +26,8 @@ class CardError(PamongError):
 
 
 def status_of(exc: PamongError) -> int:
-    """The HTTP status of a refusal of this module or of the core ledger (422 otherwise)."""
+    """The HTTP status of a refusal of this module (by its code: a ``CardError``, a ``QrisError``)
+    or of the core ledger (422 otherwise)."""
+    if exc.code in STATUS:
+        return STATUS[exc.code]
     return getattr(exc, "status", 422) if isinstance(getattr(exc, "status", None), int) else 422

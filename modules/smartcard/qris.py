@@ -60,10 +60,20 @@ def parse_amount(value) -> int:
     return int(value.strip())
 
 
+def has_qris(merchant: dict) -> bool:
+    """Whether the merchant can show a QRIS: only with the NMID its acquirer registered (a code
+    with a made-up one would take money for nobody)."""
+    return bool(merchant.get("nmid"))
+
+
 def payload(merchant: dict, *, acquirer: str, amount: int | None = None, bill: str = "",
             terminal: str = "") -> str:
     """The QRIS text for ``merchant`` (a settings entry: ``nmid``, ``pan``, ``name``, ``city``,
-    ``mcc``, ``criteria``); with ``amount`` (rupiah) a dynamic code, else a static one."""
+    ``mcc``, ``criteria``); with ``amount`` (rupiah) a dynamic code, else a static one. A merchant
+    without an NMID raises ``QrisError`` (code ``qris_unavailable``, where ``merchant``)."""
+    if not has_qris(merchant):
+        raise QrisError(_("This merchant or service point has no QRIS: its settings give no NMID."),
+                        where="merchant", code="qris_unavailable")
     account = (_field("00", acquirer) + _field("01", merchant.get("pan") or merchant["nmid"])
                + _field("02", merchant["code"].upper()) + _field("03", merchant.get("criteria", "UMI")))
     national = _field("00", NATIONAL_DOMAIN) + _field("02", merchant["nmid"]) + _field("03", merchant.get("criteria", "UMI"))

@@ -22,7 +22,7 @@ MERCHANT = {
         "service": {"enum": list(SERVICES), "title": _l("Service")},
         "agency": {"x-label": {"id": "Instansi (titik layanan)", "en": "Agency (service points)"}, "x-help": {"id": "Kode instansi pengelola titik layanan.", "en": "Code of the agency that runs the service point."}, "x-ref": "agency", "type": "string", "default": "", "title": _l("Agency code (service points)")},
         "mcc": {"type": "string", "pattern": "^[0-9]{4}$", "default": "5999", "title": _l("Merchant category code")},
-        "nmid": {"type": "string", "pattern": "^ID[0-9]{10,13}$", "default": "ID1000000000001",
+        "nmid": {"type": "string", "pattern": "^ID[0-9]{10,13}$",  # none: the merchant shows no QRIS
                  "title": _l("QRIS national merchant id (NMID)")},
         "criteria": {"enum": ["UMI", "UKE", "UME", "UBE", "URE"], "default": "UMI", "title": _l("QRIS merchant criteria")},
         "city": {"type": "string", "maxLength": 15, "default": "", "title": _l("City")},

@@ -10,7 +10,9 @@ NAME = "smartcard"
 
 
 def settings(tenant) -> dict:
-    return module_settings(tenant, NAME)
+    """The tenant's settings of the module, defaults filled in: shared, read only (every caller
+    here only reads them; a payment no longer copies the merchants' list)."""
+    return module_settings(tenant, NAME, shared=True)
 
 
 def merchant_of(tenant, code: str) -> dict:

@@ -10,7 +10,7 @@ from core.kit import gettext as _, public, rupiah
 
 from . import reports
 from .chart import bar_chart
-from .qris import payload, svg
+from .qris import has_qris, payload, svg
 from .settings_access import settings
 
 pages = Blueprint("smartcard", __name__, template_folder="templates")
@@ -46,8 +46,9 @@ def _short(amount: int) -> str:
 
 
 def _merchant(code: str) -> dict:
+    """The merchant ``code`` that shows a QRIS (404: none, or one without an NMID)."""
     for m in settings(g.tenant)["merchants"]:
-        if m["code"] == code:
+        if m["code"] == code and has_qris(m):
             return m
     abort(404)
 

@@ -104,6 +104,18 @@ pay_gate = {"entered": threading.Event(), "release": threading.Event()}
 @api_scope("notes:read")
 @idempotent
 def pay():
+    return _pay(commit=True)
+
+
+@api.route("/pay-together", methods=["POST"])
+@api_scope("notes:read")
+@idempotent(commit=True)
+def pay_together():
+    """As ``/pay``, the work left uncommitted: the helper commits it with the stored answer."""
+    return _pay(commit=False)
+
+
+def _pay(commit: bool):
     body = request.get_json(silent=True) or {}
     if body.get("wait"):
         pay_gate["entered"].set()
@@ -115,5 +127,6 @@ def pay():
                             body.get("amount"))
     except ledger.LedgerError as exc:
         return jsonify(error={"code": exc.code, "message": exc.message, "where": exc.where}), exc.status
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return jsonify(id=t.key, amount=t.amount, seq=t.id), 201

@@ -165,3 +165,35 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {f"{API}/payments", f"{API}/holds", f"{API}/holds/{{hold_id}}/capture", f"{API}/refunds",
             f"{API}/bank/topups", f"{API}/qris/payments"} <= set(paths)
+
+
+def test_a_payment_that_dies_after_writing_is_undone_and_its_retry_pays_once(app, client, sc_tenant, terminal,
+                                                                             monkeypatch):
+    """The process fails after both ledger legs are written but before the answer is kept: nothing
+    of it stays (on PostgreSQL the key's claim was in the same transaction), the key is free, and
+    the retry with the same key pays once; the retry after that is the stored answer."""
+    from core.idempotency import IdempotencyKey
+    from core.kit import tenant_scope
+
+    from .. import api
+
+    t = terminal()
+    body = {"id": "p-crash", "card": CARD, "amount": 5_000}
+    real = api._transfer_json
+
+    def dies(transfer):  # the answer is built after both legs are written
+        raise RuntimeError("injected failure")
+    monkeypatch.setattr(api, "_transfer_json", dies)
+    with pytest.raises(RuntimeError, match="injected failure"):  # TESTING propagates it; production: 500
+        _post(client, sc_tenant, "/payments", body, t, key="k-crash")
+    monkeypatch.setattr(api, "_transfer_json", real)
+    assert _balance(client, sc_tenant, t)["balance"] == 100_000
+    with app.app_context(), tenant_scope(sc_tenant):
+        assert db.session.execute(db.select(IdempotencyKey).where(IdempotencyKey.key == "k-crash")).first() is None
+        assert db.session.execute(db.select(ledger.Transfer).where(
+            ledger.Transfer.key.like("parkir-losari:p-crash%"))).first() is None
+    paid = _post(client, sc_tenant, "/payments", body, t, key="k-crash")
+    assert paid.status_code == 201 and paid.get_json()["balance"]["balance"] == 95_000
+    again = _post(client, sc_tenant, "/payments", body, t, key="k-crash")
+    assert (again.status_code, again.data) == (201, paid.data)
+    assert _balance(client, sc_tenant, t)["balance"] == 95_000

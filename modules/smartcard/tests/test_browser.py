@@ -1,6 +1,7 @@
 """In Chromium on a 360 px phone, against the live server (CSRF on, CSP on): a holder signs in and
 reads the balance and statement of her card; an officer blocks a lost card through the real form;
-the public page shows the chart. No page scrolls sideways."""
+the public page shows the chart; the takings, a merchant's days, the card desk and the terminals
+are read on the same phone. No page scrolls sideways."""
 from __future__ import annotations
 
 import pytest
@@ -59,6 +60,11 @@ def test_a_holder_reads_her_card_and_an_officer_blocks_it(app, page, live_server
     expect(page.locator("main")).to_contain_text("Diblokir" if page.locator("html").get_attribute("lang") == "id"
                                                  else "Blocked")
     assert _fits(page)
+    for path in ("/smartcard/takings", "/smartcard/merchants/pasar-terong", "/smartcard/cards",
+                 "/smartcard/terminals"):  # what the city's staff read on a phone too
+        page.goto(f"{base}{path}")
+        expect(page.locator("main h1")).to_be_visible()
+        assert _fits(page), path
     assert not [e for e in errors if "Content Security Policy" in e]
     with app.app_context():
         assert services.find_card(tenant, CARD).status == "blocked"

@@ -110,3 +110,20 @@ def test_the_qris_callback_posts_the_transfer(app, client, sc_tenant):
     with app.app_context():
         assert ledger.get_account(sc_tenant, "merchant.pasar-terong").credits_posted == 12_000
         assert ledger.check([sc_tenant]) == []
+
+
+def test_a_merchant_without_an_nmid_has_no_qris(client, sc_tenant, terminal):
+    """``bus-1`` has no NMID in its settings: no QRIS is made up for it (a made-up NMID would take
+    money for nobody). The public page offers none, its QRIS page is 404, the terminal's call 404
+    ``qris_unavailable``; a merchant with one still has its own."""
+    with pytest.raises(QrisError) as caught:
+        payload(MERCHANTS[2], acquirer="ID.CO.BRI.WWW")
+    assert (caught.value.code, caught.value.where) == ("qris_unavailable", "merchant")
+    base = f"/t/{sc_tenant.slug}/smartcard"
+    index = client.get(f"{base}/").get_data(as_text=True)
+    assert f"{base}/merchants/bus-1/qris" not in index and f"{base}/merchants/pasar-terong/qris" in index
+    assert client.get(f"{base}/merchants/bus-1/qris").status_code == 404
+    assert client.get(f"{base}/merchants/bus-1/qris.svg").status_code == 404
+    assert client.get(f"{base}/merchants/pasar-terong/qris").status_code == 200
+    bus = client.get(f"/t/{sc_tenant.slug}{API}/qris", headers=terminal(merchant="bus-1", code="BUS1"))
+    assert bus.status_code == 404 and bus.get_json()["error"]["code"] == "qris_unavailable"

@@ -1,14 +1,16 @@
-"""Property test (hypothesis stateful): random interleavings of every operation, each with an
-injected failure (the process dies before its commit, or right after it) and a retry with the same
-key. Whatever happens, no rupiah is created or lost (each card holds exactly what the accepted
-operations say, debits equal credits, every balance re-derives from the journal) and no wallet is
-ever negative."""
+"""Property test (hypothesis stateful): random interleavings of every operation (holds voided by
+the core's timeout job too), each with an injected failure (the process dies before its commit,
+or right after it) and a retry with the same key. Whatever happens, no rupiah is created or lost
+(each card holds exactly what the accepted operations say, debits equal credits, every balance
+re-derives from the journal) and no wallet is ever negative."""
+from datetime import timedelta
+
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, \
     run_state_machine_as_test
 
-from core.kit import PamongError, db, ledger
+from core.kit import PamongError, db, ledger, utcnow
 
 from .. import services
 from .helpers import SETTINGS, system
@@ -43,8 +45,10 @@ def machine_for(new_tenant):
             self.n += 1
             return f"{self.prefix}{self.n}"
 
-        def do(self, fault, call):
-            """``call()`` under ``fault``; its result, or None when refused (nothing written)."""
+        def do(self, fault, call, counted=False):
+            """``call()`` under ``fault``; its result, or None when refused (nothing written).
+            ``counted``: ``call()`` answers how many it changed (the expiry job): run again after
+            its commit it changes nothing."""
             try:
                 result = call()
             except PamongError:
@@ -53,6 +57,12 @@ def machine_for(new_tenant):
             if fault == "before_commit":  # died before commit: nothing happened; the client retries
                 db.session.rollback()
                 result = call()
+            if counted:
+                db.session.commit()
+                if fault == "after_commit":
+                    assert call() == 0
+                    db.session.commit()
+                return result
             ids = [t.id for t in (result if isinstance(result, list) else [result])]
             db.session.commit()
             if fault == "after_commit":  # the answer was lost: the retry gets the same transfer
@@ -103,6 +113,22 @@ def machine_for(new_tenant):
             card = self.payments[payment]
             if self.do(fault, lambda k=self.key(): services.refund(tenant, self.actor, k, payment, amount)):
                 self.balance[card] += amount
+
+        @rule(card=st.sampled_from(CARDS), merchant=st.sampled_from(MERCHANTS), fault=FAULTS,
+              amount=st.integers(min_value=1, max_value=50_000))
+        def timeouts_pass(self, card, merchant, fault, amount):
+            """A gate holds an amount (topped up first) and nobody comes back: a day later the core's
+            job voids every open hold (run again, it finds none)."""
+            number, key = self.number[card], self.key()
+            if self.do("none", lambda: services.top_up(tenant, self.actor, key, number, amount)):
+                self.balance[card] += amount
+                hold = self.key()
+                if self.do("none", lambda: services.hold(tenant, self.actor, hold, number, merchant, amount)):
+                    self.held[hold] = (card, amount)
+            later = utcnow() + timedelta(days=1)
+            expired = self.do(fault, lambda: ledger.expire_pending(tenant, now=later), counted=True)
+            assert expired == len(self.held)
+            self.held.clear()
 
         @rule(card=st.sampled_from(CARDS))
         def block_then_operate_then_unblock(self, card):
