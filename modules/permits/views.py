@@ -13,7 +13,7 @@ from core.kit import (
     unit_of_work,
 )
 
-from . import fees, oss, queries, services
+from . import checks, fees, oss, queries, services
 from .forms import application_form
 from .models import DRAFT, RETURNED
 from .settings import permit_type, permit_types
@@ -85,19 +85,56 @@ def _values(form, ptype) -> tuple[dict, dict]:
     return applicant, {f["code"]: getattr(form, f["code"]).data or "" for f in ptype.fields()}
 
 
-def _save(form, ptype, application=None):
-    """Save the draft and the files chosen; on ``send``, submit it. Returns (work, application)."""
+def _files(ptype) -> dict[str, tuple[bytes, str]]:
+    """The requirement files sent with the form: ``{document code: (bytes, file name)}``."""
+    out = {}
+    for doc in ptype.documents():
+        upload = request.files.get(doc["code"])
+        if upload and upload.filename:
+            out[doc["code"]] = (upload.read(), upload.filename)
+    return out
+
+
+def show_problems(form, error) -> None:
+    """Each problem an error carries on its field (``where``), else on the form; a field that the
+    form's own validators already marked keeps that one message (``unit_of_work``'s ``show``)."""
+    for exc in checks.each(error):
+        field = form._fields.get(exc.where) if exc.where else None
+        message = exc.local or exc.message
+        if field is None:
+            if message not in form.form_errors:
+                form.form_errors.append(message)
+        elif not field.errors:
+            field.errors = [message]
+
+
+def _submit_form(form, ptype, application=None):
+    """A posted application form: every problem at once (the form's own and ``checks.all_problems``)
+    on the form, nothing saved; else the draft saved with its files and, on ``send``, submitted.
+    Returns the application when saved, else None."""
+    valid = form.validate_on_submit()
+    applicant, values = _values(form, ptype)
+    files = _files(ptype)
+    have = services.uploads_of(g.tenant, application) if application is not None else {}
+    problems = checks.all_problems(g.tenant, ptype, applicant, values, {k: v[0] for k, v in files.items()},
+                                   have=have, send=bool(form.send.data))
+    if problems:
+        show_problems(form, checks.Problems(problems))
+    if not valid or problems:
+        return None
     actor = current_actor()
-    with unit_of_work(form) as work:
-        applicant, values = _values(form, ptype)
+    with unit_of_work(form, show=show_problems) as work:
         application = services.save_draft(g.tenant, actor, ptype.code, applicant, values, application)
-        for doc in ptype.documents():
-            upload = request.files.get(doc["code"])
-            if upload and upload.filename:
-                services.attach(g.tenant, actor, application, doc["code"], upload.read(), upload.filename)
+        for code, (data, filename) in files.items():
+            services.attach(g.tenant, actor, application, code, data, filename)
         if form.send.data:
             services.submit(g.tenant, actor, application.id)
-    return work, application
+    return application if work.ok else None
+
+
+def _saved(form, application):
+    flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
+    return redirect(url_for(".application", application_id=application.id))
 
 
 @pages.route("/apply/<code>", methods=["GET", "POST"])
@@ -107,11 +144,8 @@ def apply(code):
     if ptype is None:
         abort(404)
     form = application_form(ptype, locale())
-    if form.validate_on_submit():
-        work, application = _save(form, ptype)
-        if work.ok:
-            flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
-            return redirect(url_for(".application", application_id=application.id))
+    if request.method == "POST" and (application := _submit_form(form, ptype)) is not None:
+        return _saved(form, application)
     status = 400 if request.method == "POST" else 200
     return render_template("permits/apply.html", ptype=ptype, form=form, uploads={}), status
 
@@ -141,11 +175,8 @@ def edit(application_id):
     data = {"name": application.applicant_name, "nik": application.nik, "nib": application.nib,
             "business_name": application.business_name, "phone": application.phone, **application.fields}
     form = application_form(ptype, locale(), data=None if request.method == "POST" else data)
-    if form.validate_on_submit():
-        work, application = _save(form, ptype, application)
-        if work.ok:
-            flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
-            return redirect(url_for(".application", application_id=application.id))
+    if request.method == "POST" and (saved := _submit_form(form, ptype, application)) is not None:
+        return _saved(form, saved)
     status = 400 if request.method == "POST" else 200
     return render_template("permits/apply.html", ptype=ptype, form=form, application=application,
                            uploads=services.uploads_of(g.tenant, application)), status

@@ -10,7 +10,7 @@ from core.kit import (
     unit_of_work, utcnow,
 )
 
-from . import issuance, payments, queries, services
+from . import checks, issuance, payments, queries, services
 from .forms import ActForm, IssueForm, PaymentForm, StatusForm
 from .models import APPROVED, AWAITING_PAYMENT, ISSUED, SUBMITTED
 from .settings import permit_type, permit_types
@@ -34,13 +34,19 @@ def office_context(application) -> dict:
             ptype = permit_type(g.tenant, application.type_code)
             ctx["awaiting_label"] = (ptype.stage_label(waiting["index"], locale()) if ptype
                                      else waiting["label"])
+    # recording the payment, issuing, suspending or revoking: never on one's own application either
+    forms = {}
     if application.status == AWAITING_PAYMENT and has_permission(current_user, g.tenant, "permits.cashier"):
-        ctx["pay_form"] = PaymentForm(amount=application.fee_amount)
+        forms["pay_form"] = lambda: PaymentForm(amount=application.fee_amount)
     if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
-        ctx["issue_form"] = IssueForm()
+        forms["issue_form"] = IssueForm
     if (application.status == ISSUED and application.permit_status in ("valid", "suspended")
             and has_permission(current_user, g.tenant, "permits.revoke")):
-        ctx["status_form"] = StatusForm.for_status(application.permit_status, formdata=None)
+        forms["status_form"] = lambda: StatusForm.for_status(application.permit_status, formdata=None)
+    if forms and own:
+        ctx["own_application"] = True
+    else:
+        ctx.update({name: make() for name, make in forms.items()})
     ctx["stages"] = approvals.history(g.tenant, services.NAME, services.KIND, application.id)
     return ctx
 
@@ -78,12 +84,26 @@ def refusal_text(error) -> str:
     return str(known.get(error.code) or error.message)
 
 
-def _back(application_id: int, work, message: str):
+def _back(application_id: int, work, message: str, form=None, name: str = ""):
+    """Done: the message flashed, back to the application. Refused: a problem the officer can
+    correct on the form (its ``where`` one of the form's fields) is the application page again with
+    that form, every message on its field and the summary at the top (400); any other refusal (out of
+    turn, their own application, ...) is flashed in the reader's language."""
     if work.ok:
         flash(message)
+    elif form is not None and any(p.where in form._fields for p in checks.each(work.error)):
+        return _again(application_id, form, name, work.error)
     else:
         flash(refusal_text(work.error), "error")
     return redirect(url_for(".application", application_id=application_id))
+
+
+def _again(application_id: int, form, name: str, error=None):
+    from .views import render_application, show_problems
+
+    if error is not None:
+        show_problems(form, error)
+    return render_application(load(application_id), **{name: form}), 400
 
 
 @pages.route("/applications/<int:application_id>/act", methods=["POST"])
@@ -91,7 +111,9 @@ def _back(application_id: int, work, message: str):
 def act(application_id):
     form = ActForm()
     if not form.validate_on_submit() or not (form.step.data or "").isdigit():
-        abort(400)
+        if form.csrf_token.errors or not (form.step.data or "").isdigit():
+            abort(400)
+        return _again(application_id, form, "act_form")   # a note too long, an unknown decision
     step, note, decision = int(form.step.data), form.note.data or "", form.decision.data
     actor = current_actor()
     with unit_of_work() as work:
@@ -103,21 +125,20 @@ def act(application_id):
             services.return_to_stage(g.tenant, actor, application_id, step, step - 1, note)
         else:
             services.reject(g.tenant, actor, application_id, step, note)
-    return _back(application_id, work, _("Decision recorded."))
+    return _back(application_id, work, _("Decision recorded."), form, "act_form")
 
 
 @pages.route("/applications/<int:application_id>/pay", methods=["POST"])
 @requires("permits.cashier")
 def pay(application_id):
     form = PaymentForm()
-    if not form.validate_on_submit():
-        flash(_("Give the amount received."), "error")
-        return redirect(url_for(".application", application_id=application_id))
     application = load(application_id)
+    if not form.validate_on_submit():
+        return _again(application_id, form, "pay_form")   # every message of the form on its field
     with unit_of_work() as work:
         payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
                                 form.reference.data or "counter")
-    return _back(application_id, work, _("Payment recorded."))
+    return _back(application_id, work, _("Payment recorded."), form, "pay_form")
 
 
 @pages.route("/applications/<int:application_id>/issue", methods=["POST"])
