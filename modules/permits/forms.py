@@ -15,7 +15,8 @@ from core.kit import lazy_gettext as _l
 def application_form(ptype, locale: str, **kw) -> FlaskForm:
     class ApplicationForm(FlaskForm):
         name = StringField(_l("Full name (as on the KTP)"), validators=[DataRequired(), Length(max=200)])
-        nik = StringField(_l("NIK (16 digits)"), validators=[DataRequired(), Length(max=30)])
+        # a draft may be saved without it; submitting needs it (checks.submit_problems)
+        nik = StringField(_l("NIK (16 digits)"), validators=[Optional(), Length(max=30)])
         nib = StringField(_l("NIB (13 digits, for a business)"), validators=[Optional(), Length(max=30)])
         business_name = StringField(_l("Business name (shown on the public register)"),
                                     validators=[Optional(), Length(max=200)])

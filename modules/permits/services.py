@@ -315,15 +315,16 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
 @scoped
 def resubmit(tenant, actor, application_id: int) -> Application:
     """The applicant sends the completed application back: the clock resumes (42, the deadline moved
-    on by the working days waited) or restarts from zero (44, after a reset)."""
+    on by the working days waited) or restarts from zero (44, after a reset). Refused with every
+    problem at once, as ``submit``."""
     application = get(tenant, application_id, lock=True)
     if application.applicant_id != _user(actor).id:
         raise NotFound("no such application")
     if application.status != RETURNED:
         raise ValidationError(_("This application is not waiting for you."), where="application", code="not_returned")
-    gaps = missing(tenant, application)
-    if gaps:
-        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
+    ptype = type_of(tenant, application)
+    raise_all(submit_problems(ptype, {"nik": application.nik}, application.fields,
+                              set(uploads_of(tenant, application))) + field_problems(ptype, application.fields))
     application.fee_amount = type_of(tenant, application).fee.amount_for(application.fields)
     clock = sla.clock_of(tenant, ref(application), CLOCK)
     step = "restart" if clock.state == sla.STOPPED else "resume"

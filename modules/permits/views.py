@@ -4,12 +4,14 @@ legal basis) and the public register; the applicant's form (save and come back, 
 applications and each one's timeline. The office's pages are in ``views_office.py``."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, documents, current_actor, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
+    NotFound, documents, current_actor, utcnow, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
     unit_of_work,
 )
 
@@ -33,7 +35,19 @@ ACTION_LABELS = {
     "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
     "fiktif_positif": _l("Deemed approved (fiktif positif)"), "escalate": _l("Overdue: reported to the head"),
 }
-PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked")}
+PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked"),
+                 "expired": _l("Expired")}
+
+
+def permit_state(application) -> str:
+    """The permit's status as the public reads it: ``expired`` once a valid permit's ``valid_until``
+    has passed (the row keeps ``valid``: expiry is a date, not an act), else ``permit_status``."""
+    until = application.valid_until
+    if application.permit_status == "valid" and until is not None:
+        until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)   # SQLite gives naive UTC
+        if until <= utcnow():
+            return "expired"
+    return application.permit_status
 
 
 def locale() -> str:
@@ -48,7 +62,7 @@ def status_label(status: str) -> str:
 @pages.context_processor
 def shared():
     return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
-            "action_labels": ACTION_LABELS, "oss_code": oss.code_of}
+            "action_labels": ACTION_LABELS, "oss_code": oss.code_of, "permit_state": permit_state}
 
 
 @pages.route("/")
@@ -206,6 +220,7 @@ def render_application(application, officer: bool = True, **forms):
 
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
 from . import views_finance  # noqa: E402,F401  (the retribution reconciliation, same blueprint)
+from . import views_files  # noqa: E402,F401  (the requirement files, same blueprint)
 
 
 @pages.route("/permits.css")
