@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, documents, current_actor, utcnow, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
+    NotFound, documents, current_actor, mask_identity, utcnow, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
     unit_of_work,
 )
 
@@ -207,11 +207,15 @@ def application(application_id):
 
 
 def render_application(application, officer: bool = True, **forms):
-    """The application page; ``forms`` replace the office's forms (one sent back with its errors)."""
+    """The application page: its state, what the applicant gave (the NIK/NIB in full for an officer,
+    masked for the applicant), the files, the timeline and, for an officer, the forms they may use
+    now; ``forms`` replace the office's forms (one sent back with its errors)."""
     from .views_office import office_context
 
     ptype = permit_type(g.tenant, application.type_code)
-    return render_template("permits/application.html", application=application, ptype=ptype,
+    # the officer who verifies reads the NIK/NIB in full (against the KTP scan); the applicant masked
+    identity = {k: mask_identity(getattr(application, k), reveal=officer) for k in ("nik", "nib")}
+    return render_template("permits/application.html", application=application, ptype=ptype, identity=identity,
                            timeline=services.timeline(g.tenant, application),
                            uploads=services.uploads_of(g.tenant, application),
                            missing=services.missing(g.tenant, application) if ptype else [],

@@ -82,3 +82,17 @@ def test_a_draft_is_saved_without_the_nik_and_submitting_asks_for_it(app, client
     assert sent.status_code == 400 and 'href="#nik"' in html and "NIK pemohon wajib diisi" in html
     with app.app_context():
         assert services.get(tenant, aid).status == "draft"
+
+
+def test_the_officer_reads_what_the_applicant_gave_and_the_applicant_their_nik_masked(
+        app, client, tenant, people, login):
+    aid = _draft_with_files(app, tenant, people)
+    page = f"/t/{tenant.slug}/permits/applications/{aid}"
+    login(client, people["intake"], tenant)
+    html = client.get(page).get_data(as_text=True)
+    details = html[html.index('id="details"'):html.index("</dl>", html.index('id="details"'))]
+    assert NIK in details and "Luas bangunan (m²)" in details and "90" in details and "Jl. Ratulangi 5" in details
+    own = app.test_client()
+    login(own, people["citizen"], tenant)
+    html = own.get(page).get_data(as_text=True)
+    assert NIK not in html and NIK[:4] + "*" * 10 + NIK[-2:] in html
