@@ -109,12 +109,13 @@ def _files(ptype) -> dict[str, tuple[bytes, str]]:
     return out
 
 
-def show_problems(form, error) -> None:
+def show_problems(form, error, text=None) -> None:
     """Each problem an error carries on its field (``where``), else on the form; a field that the
-    form's own validators already marked keeps that one message (``unit_of_work``'s ``show``)."""
+    form's own validators already marked keeps that one message (``unit_of_work``'s ``show``).
+    ``text(exc)``: the message in the reader's words (default: the raiser's ``local``, else its own)."""
     for exc in checks.each(error):
         field = form._fields.get(exc.where) if exc.where else None
-        message = exc.local or exc.message
+        message = text(exc) if text is not None else (exc.local or exc.message)
         if field is None:
             if message not in form.form_errors:
                 form.form_errors.append(message)

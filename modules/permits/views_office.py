@@ -28,7 +28,9 @@ def office_context(application) -> dict:
             if own:
                 ctx["own_application"] = True
             else:
-                ctx["act_form"] = ActForm(step=str(waiting["index"]))
+                ctx["act_form"] = form = ActForm(step=str(waiting["index"]))
+                if waiting["index"] == 0:   # no earlier stage to return it to
+                    form.decision.choices = [c for c in form.decision.choices if c[0] != "back"]
         ctx["awaiting"] = waiting
         if waiting:
             ptype = permit_type(g.tenant, application.type_code)
@@ -81,6 +83,8 @@ def refusal_text(error) -> str:
         "approval_closed": _("All stages of this application are already done."),
         "approval_bad_return": _("Say why it is returned."),
     }
+    if error.code == "approval_bad_return" and error.where == "to_step":
+        return _("This is the first stage: there is no earlier stage to return it to.")
     return str(known.get(error.code) or error.message)
 
 
@@ -102,7 +106,7 @@ def _again(application_id: int, form, name: str, error=None):
     from .views import render_application, show_problems
 
     if error is not None:
-        show_problems(form, error)
+        show_problems(form, error, refusal_text)
     return render_application(load(application_id), **{name: form}), 400
 
 

@@ -11,7 +11,7 @@ from core.kit import ValidationError, db, tenant_scope
 
 from .. import checks, payments, reconciliation, services
 from ..models import AWAITING_PAYMENT, Application, Upload
-from .conftest import MONTH, NIK, REKLAME, invoice, jpeg, user_actor
+from .conftest import MONTH, NIK, REKLAME, invoice, jpeg, pdf, user_actor
 from .test_pages import form
 
 EN = {"Accept-Language": "en"}
@@ -152,3 +152,35 @@ def test_money_is_written_in_the_readers_language(app, office, outbox, frozen_cl
     assert "buku besar Rp 150.000" in body and "selisih -Rp 25.000" in body
     assert "ledger IDR 150,000, paid applications IDR 175,000 (difference -IDR 25,000)" in body
     assert MONTH in body
+
+
+def test_returning_a_stage_offers_no_earlier_stage_at_the_first_and_asks_for_the_reason_in_the_readers_words(
+        app, client, tenant, people, login):
+    with app.app_context():
+        citizen = user_actor(people["citizen"], tenant)
+        application = services.save_draft(tenant, citizen, "SKU", {"name": "Andi", "nik": NIK}, {"usaha": "Warung"})
+        services.submit(tenant, citizen, application.id)
+        free = application.id
+        pbg = services.save_draft(tenant, citizen, "PBG", {"name": "Andi", "nik": NIK},
+                                  {"luas_m2": "90", "alamat": "Jl. Ratulangi 5"})
+        services.attach(tenant, citizen, pbg, "ktp", jpeg(), "ktp.jpg")
+        services.attach(tenant, citizen, pbg, "gambar", pdf(), "plan.pdf")
+        services.submit(tenant, citizen, pbg.id)
+        services.approve_stage(tenant, user_actor(people["intake"], tenant), pbg.id, 0)
+        building = pbg.id
+        db.session.commit()
+    base = f"/t/{tenant.slug}/permits/applications"
+    login(client, people["intake"], tenant)
+    page = client.get(f"{base}/{free}").get_data(as_text=True)
+    assert 'name="decision"' in page and 'value="back"' not in page   # the first stage: nothing earlier
+    forged = client.post(f"{base}/{free}/act", data={"step": "0", "decision": "back", "note": "x"})
+    assert forged.status_code == 302
+    assert "tidak ada tahap sebelumnya" in client.get(f"{base}/{free}").get_data(as_text=True)
+    reviewer = app.test_client()
+    login(reviewer, people["pu"], tenant)
+    assert 'value="back"' in reviewer.get(f"{base}/{building}").get_data(as_text=True)
+    sent = reviewer.post(f"{base}/{building}/act", data={"step": "1", "decision": "back", "note": ""})
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 400 and 'href="#note"' in html and "Sebutkan alasan pengembaliannya." in html
+    with app.app_context():
+        assert services.get(tenant, building).stage == 1
