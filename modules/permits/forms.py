@@ -50,6 +50,15 @@ class PaymentForm(FlaskForm):
     send = SubmitField(_l("Record the payment"))
 
 
+class WithdrawForm(FlaskForm):
+    """The applicant withdraws their application (``withdrawal.py``)."""
+
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=1000)])
+    confirm = BooleanField(_l("I withdraw this application"), validators=[
+        DataRequired(message=_l("Tick to confirm."))])
+    send = SubmitField(_l("Withdraw the application"))
+
+
 class IssueForm(FlaskForm):
     send = SubmitField(_l("Sign and issue the permit"))
 

@@ -16,7 +16,8 @@ from core.kit import (
 )
 
 from . import checks, fees, oss, queries, services
-from .forms import application_form
+from .forms import WithdrawForm, application_form
+from .withdrawal import may_withdraw
 from .models import DRAFT, RETURNED
 from .settings import permit_type, permit_types
 
@@ -25,7 +26,7 @@ TITLE = _l("Permits")
 STATUS_LABELS = {
     "draft": _l("Draft"), "submitted": _l("In process"), "returned": _l("Waiting for the applicant"),
     "awaiting_payment": _l("Awaiting payment"), "approved": _l("Approved, to be signed"),
-    "issued": _l("Issued"), "rejected": _l("Refused"),
+    "issued": _l("Issued"), "rejected": _l("Refused"), "withdrawn": _l("Withdrawn"),
 }
 ACTION_LABELS = {
     "draft": _l("Draft started"), "submit": _l("Submitted"), "approve": _l("Stage approved"),
@@ -34,6 +35,7 @@ ACTION_LABELS = {
     "reject": _l("Refused"), "invoice": _l("Fee invoiced"), "paid": _l("Fee paid"), "issue": _l("Permit issued"),
     "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
     "fiktif_positif": _l("Deemed approved (fiktif positif)"), "escalate": _l("Overdue: reported to the head"),
+    "withdraw": _l("Withdrawn by the applicant"),
 }
 PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked"),
                  "expired": _l("Expired")}
@@ -220,12 +222,33 @@ def render_application(application, officer: bool = True, **forms):
                            timeline=services.timeline(g.tenant, application),
                            uploads=services.uploads_of(g.tenant, application),
                            missing=services.missing(g.tenant, application) if ptype else [],
+                           withdraw_form=forms.pop("withdraw_form", None) or (
+                               WithdrawForm(formdata=None) if may_withdraw(application, current_user) else None),
                            **({**office_context(application), **forms} if officer else {}))
 
 
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
 from . import views_finance  # noqa: E402,F401  (the retribution reconciliation, same blueprint)
 from . import views_files  # noqa: E402,F401  (the requirement files, same blueprint)
+
+
+@pages.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@requires("permits.apply")
+def withdraw(application_id):
+    """The applicant withdraws (``withdrawal.py``); a refused form is the page again (400)."""
+    from .withdrawal import withdraw as withdrawing
+
+    application = _own(application_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        with unit_of_work(form, show=show_problems) as work:
+            withdrawing(g.tenant, current_actor(), application.id, form.reason.data or "")
+        if work.ok:
+            flash(_("The application is withdrawn."))
+            return redirect(url_for(".application", application_id=application.id))
+        application = load(application_id)
+    officer = has_permission(current_user, g.tenant, "permits.process")
+    return render_application(application, officer=officer, withdraw_form=form), 400
 
 
 @pages.route("/permits.css")
