@@ -50,11 +50,13 @@ def _search(query, q: str):
 
 
 def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False, q: str = "",
-          type_code: str = "", per_page: int = PER_PAGE) -> Page:
+          type_code: str = "", per_page: int = PER_PAGE, status: str = "") -> Page:
     """Open applications, the oldest deadline first (those without one, waiting on the applicant,
-    last). ``stage``: only those awaiting that stage; ``overdue``: only those past their deadline."""
+    last). ``stage``: only those awaiting that stage; ``overdue``: only those past their deadline;
+    ``status``: only those in that open status (e.g. ``awaiting_payment`` for the cashier,
+    ``approved`` for the signer; another value is ignored)."""
     with tenant_scope(tenant):
-        query = db.select(Application).where(Application.status.in_(OPEN))
+        query = db.select(Application).where(Application.status.in_((status,) if status in OPEN else OPEN))
         if stage is not None:
             query = query.where(Application.status == SUBMITTED, Application.stage == stage)
         if overdue:

@@ -12,7 +12,7 @@ from core.kit import (
 
 from . import checks, issuance, payments, queries, services
 from .forms import ActForm, IssueForm, PaymentForm, StatusForm
-from .models import APPROVED, AWAITING_PAYMENT, ISSUED, SUBMITTED
+from .models import APPROVED, AWAITING_PAYMENT, ISSUED, OPEN, SUBMITTED
 from .settings import permit_type, permit_types
 from .views import load, locale, pages
 
@@ -61,12 +61,15 @@ def queue():
     overdue = request.args.get("overdue") == "1"
     q = request.args.get("q", "")
     type_code = request.args.get("type", "")
-    page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code)
+    status = request.args.get("status", "")
+    status = status if status in OPEN else ""
+    page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code,
+                         status=status)
     types = permit_types(g.tenant)
     stages = sorted({i for t in types for i in range(len(t.stages))})
     stage_labels = {(t.code, i): t.stage_label(i, locale()) for t in types for i in range(len(t.stages))}
     return render_template("permits/queue.html", page=page, q=q, overdue=overdue, stage=stage_no, stages=stages,
-                           types=types, type_code=type_code, names={t.code: t.name(locale()) for t in types},
+                           types=types, type_code=type_code, status=status, statuses=OPEN, names={t.code: t.name(locale()) for t in types},
                            stage_labels=stage_labels, me=current_user.id,
                            now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
 

@@ -96,3 +96,21 @@ def test_the_officer_reads_what_the_applicant_gave_and_the_applicant_their_nik_m
     login(own, people["citizen"], tenant)
     html = own.get(page).get_data(as_text=True)
     assert NIK not in html and NIK[:4] + "*" * 10 + NIK[-2:] in html
+
+
+def test_the_cashier_filters_the_queue_by_status(app, client, tenant, people, login):
+    aid = _draft_with_files(app, tenant, people)   # in the stages
+    with app.app_context():
+        citizen = user_actor(people["citizen"], tenant)
+        sku = services.save_draft(tenant, citizen, "SKU", {"name": "Besse", "nik": NIK}, {"usaha": "Warung"})
+        services.submit(tenant, citizen, sku.id)
+        services.approve_stage(tenant, user_actor(people["intake"], tenant), sku.id, 0)   # free: to be signed
+        references = {aid: services.get(tenant, aid).reference, "sku": sku.reference}
+        db.session.commit()
+    login(client, people["intake"], tenant)
+    base = f"/t/{tenant.slug}/permits/queue"
+    to_sign = client.get(f"{base}?status=approved").get_data(as_text=True)
+    assert references["sku"] in to_sign and references[aid] not in to_sign
+    assert 'value="approved" selected' in to_sign
+    everything = client.get(f"{base}?status=nonsense").get_data(as_text=True)   # ignored
+    assert references["sku"] in everything and references[aid] in everything
