@@ -128,7 +128,8 @@ def submit_problems(ptype, applicant: dict, values: dict, have: set[str]) -> lis
         if req.get("required", True) and req["code"] not in have:
             found.append(problem(N_("This is required."), req["code"], "missing_requirement"))
     fee_field = ptype.fee.field
-    if fee_field and not str((values or {}).get(fee_field) or "").strip() and not any(p.where == fee_field for p in found):
+    given = str((values or {}).get(fee_field) or "").strip() if fee_field else ""
+    if fee_field and not given and not any(p.where == fee_field for p in found):
         # an optional field the fee formula reads, left empty: the fee cannot be computed
         found.append(problem(N_("The fee is computed from this: write a number."), fee_field, "missing_requirement"))
     return found

@@ -79,8 +79,8 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
         if amount != application.fee_amount:
             raise ValidationError(f"the invoice is Rp {application.fee_amount}, not Rp {amount}", where="amount",
                                   code="amount_mismatch",
-                                  local=_l("The invoice is %(fee)s, not %(amount)s.", fee=rupiah(application.fee_amount),
-                                           amount=rupiah(amount)))
+                                  local=_l("The invoice is %(fee)s, not %(amount)s.",
+                                           fee=rupiah(application.fee_amount), amount=rupiah(amount)))
         if application.paid_at is not None:
             return application
         if application.status != AWAITING_PAYMENT:

@@ -11,8 +11,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, documents, current_actor, mask_identity, utcnow, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
-    unit_of_work,
+    NotFound, current_actor, documents, gettext as _, has_permission, lazy_gettext as _l, mask_identity, page_arg,
+    public, requires, signed_in, unit_of_work, utcnow,
 )
 
 from . import checks, fees, oss, queries, services

@@ -69,7 +69,8 @@ def queue():
     stages = sorted({i for t in types for i in range(len(t.stages))})
     stage_labels = {(t.code, i): t.stage_label(i, locale()) for t in types for i in range(len(t.stages))}
     return render_template("permits/queue.html", page=page, q=q, overdue=overdue, stage=stage_no, stages=stages,
-                           types=types, type_code=type_code, status=status, statuses=OPEN, names={t.code: t.name(locale()) for t in types},
+                           types=types, type_code=type_code, status=status, statuses=OPEN,
+                           names={t.code: t.name(locale()) for t in types},
                            stage_labels=stage_labels, me=current_user.id,
                            now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
 
