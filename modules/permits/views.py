@@ -4,19 +4,18 @@ legal basis) and the public register; the applicant's form (save and come back, 
 applications and each one's timeline. The office's pages are in ``views_office.py``."""
 from __future__ import annotations
 
-from datetime import timezone
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
     NotFound, current_actor, documents, gettext as _, has_permission, lazy_gettext as _l, mask_identity, page_arg,
-    public, requires, signed_in, unit_of_work, utcnow,
+    public, requires, signed_in, unit_of_work,
 )
 
 from . import checks, fees, oss, queries, services
 from .forms import WithdrawForm, application_form
+from .issuance import permit_state
 from .withdrawal import may_withdraw
 from .models import DRAFT, RETURNED
 from .settings import permit_type, permit_types
@@ -40,16 +39,6 @@ ACTION_LABELS = {
 PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked"),
                  "expired": _l("Expired")}
 
-
-def permit_state(application) -> str:
-    """The permit's status as the public reads it: ``expired`` once a valid permit's ``valid_until``
-    has passed (the row keeps ``valid``: expiry is a date, not an act), else ``permit_status``."""
-    until = application.valid_until
-    if application.permit_status == "valid" and until is not None:
-        until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)   # SQLite gives naive UTC
-        if until <= utcnow():
-            return "expired"
-    return application.permit_status
 
 
 def locale() -> str:

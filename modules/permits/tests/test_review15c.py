@@ -51,13 +51,14 @@ def test_the_applicant_and_the_officers_open_the_files_and_an_officers_reading_i
     assert f'href="{base}/ktp"' in page
 
 
-def test_an_expired_permit_reads_expired_in_the_register(app, client, tenant, people):
+def test_an_expired_permit_reads_expired_in_the_register_and_the_api(app, client, tenant, people, create_token):
     with app.app_context():
         applicant = user_actor(people["citizen"], tenant).user
         with tenant_scope(tenant):
             for number, days in (("PBG/0001/2020", -1), ("PBG/0002/2025", 30)):
                 db.session.add(Application(
                     type_code="PBG", status="issued", applicant_id=applicant.id, applicant_name="Andi",
+                    reference=f"REG/{number}",
                     business_name=f"CV {number}", permit_number=number, issued_at=utcnow() - timedelta(days=400),
                     valid_until=utcnow() + timedelta(days=days), permit_status="valid"))
             db.session.commit()
@@ -67,6 +68,10 @@ def test_an_expired_permit_reads_expired_in_the_register(app, client, tenant, pe
     assert "status-expired" in row(old) and "Expired" in row(old)
     assert "status-valid" in row(new) and "Expired" not in row(new)
     assert "Kedaluwarsa" in client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
+    token = {"Authorization": f"Bearer {create_token(tenant, 'permits:read')}"}
+    api = f"/t/{tenant.slug}/api/v1/permits/applications/REG"
+    assert client.get(f"{api}/PBG/0001/2020", headers=token).get_json()["permit_status"] == "expired"
+    assert client.get(f"{api}/PBG/0002/2025", headers=token).get_json()["permit_status"] == "valid"
 
 
 def test_a_draft_is_saved_without_the_nik_and_submitting_asks_for_it(app, client, tenant, people, login):
