@@ -127,6 +127,8 @@ def _submit_form(form, ptype, application=None):
     if problems:
         show_problems(form, checks.Problems(problems))
     if not valid or problems:
+        if files:   # a browser does not fill a file input again
+            form.form_errors.append(_("The files you chose are not kept either: choose them again."))
         return None
     actor = current_actor()
     with unit_of_work(form, show=show_problems) as work:
