@@ -5,7 +5,8 @@
   past its deadline while in the office's hands is approved by law: invoiced, or ready to sign when
   free (OSS 57 on issuance); the open stage is left as it was, with the reason in the timeline;
 - escalation: every other overdue application is reported once to the tenant's admins (the office
-  head's role) by e-mail, with an ``escalate`` line in its timeline.
+  head's role) by e-mail, with an ``escalate`` line in its timeline;
+- expiry: the holder of a permit whose validity ends within 30 days is told once (``expiry.py``).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import exists
 from core.kit import Actor, Tenant, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow
 
 from . import oss
+from .expiry import remind_expiring
 from .models import SUBMITTED, Application, Event
 from .services import NAME, _stages_done, log
 from .settings import permit_types
@@ -66,13 +68,15 @@ def escalate(tenant, now=None) -> list[int]:
 
 
 def run_all(now=None) -> dict[str, int]:
-    """Every tenant with the module: deem approved, then escalate; one transaction per tenant."""
+    """Every tenant with the module: deem approved, escalate, then remind the holders of permits about
+    to expire (``expiry.py``); one transaction per tenant."""
     counts = {}
     for tenant in db.session.execute(db.select(Tenant).order_by(Tenant.id)).scalars().all():
         if NAME not in enabled_modules(tenant):
             continue
         try:
-            counts[tenant.slug] = len(deem_approved(tenant, now)) + len(escalate(tenant, now))
+            counts[tenant.slug] = (len(deem_approved(tenant, now)) + len(escalate(tenant, now))
+                                   + len(remind_expiring(tenant, now)))
             db.session.commit()
         except Exception:  # noqa: BLE001 - one tenant's trouble must not stop the others
             db.session.rollback()

@@ -34,7 +34,7 @@ ACTION_LABELS = {
     "reject": _l("Refused"), "invoice": _l("Fee invoiced"), "paid": _l("Fee paid"), "issue": _l("Permit issued"),
     "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
     "fiktif_positif": _l("Deemed approved (fiktif positif)"), "escalate": _l("Overdue: reported to the head"),
-    "withdraw": _l("Withdrawn by the applicant"),
+    "withdraw": _l("Withdrawn by the applicant"), "expiry_reminder": _l("Holder reminded that the permit ends soon"),
 }
 PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked"),
                  "expired": _l("Expired")}

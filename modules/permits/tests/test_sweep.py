@@ -33,3 +33,29 @@ def test_the_sweep_deems_approved_and_escalates_once(app_ctx, tenant, people, ac
     issuance.issue_permit(tenant, actor(people["admin"]), free_id)
     with tenant_scope(tenant):
         assert [e.oss_code for e in services.timeline(tenant, services.get(tenant, free_id))][-1] == "57"
+
+
+def test_the_holder_of_a_permit_ending_within_30_days_is_told_once(app_ctx, tenant, people, actor, outbox,
+                                                                   audit_entries):
+    from datetime import timedelta
+
+    from core.kit import utcnow
+
+    from .. import expiry
+    from ..models import Application
+
+    holder = actor(people["citizen"]).user
+    with tenant_scope(tenant):
+        for number, days, state in (("PBG/0001/2021", 10, "valid"), ("PBG/0002/2021", 40, "valid"),
+                                    ("PBG/0003/2021", 5, "suspended"), ("PBG/0004/2021", -1, "valid")):
+            db.session.add(Application(type_code="PBG", status="issued", applicant_id=holder.id, applicant_name="Andi",
+                                       phone="081234567890", permit_number=number, permit_status=state,
+                                       issued_at=utcnow() - timedelta(days=1800),
+                                       valid_until=utcnow() + timedelta(days=days)))
+        db.session.commit()
+    assert len(expiry.remind_expiring(tenant)) == 1
+    db.session.commit()
+    assert expiry.remind_expiring(tenant) == []   # once
+    told = [m["body"] for m in outbox(tenant, "sms")]
+    assert len(told) == 1 and "PBG/0001/2021" in told[0] and "berlaku sampai" in told[0]
+    assert len(audit_entries(tenant, "permits.expiry_reminder")) == 1
