@@ -14,12 +14,15 @@ import logging
 
 from sqlalchemy import exists
 
-from core.kit import Actor, Tenant, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow
+from core.kit import (
+    Actor, Tenant, ValidationError, contact_of, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow,
+)
 
 from . import oss
 from .expiry import remind_expiring
 from .models import SUBMITTED, Application, Event
-from .services import NAME, _stages_done, log
+from .notices import in_language, language
+from .services import N_, NAME, _stages_done, log
 from .settings import permit_types
 
 logger = logging.getLogger("pamong.permits")
@@ -50,19 +53,29 @@ def deem_approved(tenant, now=None) -> list[int]:
 
 
 def escalate(tenant, now=None) -> list[int]:
-    """Tell the admins once about each overdue application not yet escalated; returns their ids."""
+    """Tell the admins once about each overdue application not yet escalated; returns their ids. Each
+    admin is told by their own channel (e-mail, or SMS for a phone-only account: ``contact_of``), in
+    their language where the tenant speaks it (``notices.language``)."""
     now = now or utcnow()
     actor = Actor.system("permits-escalation", tenant)
-    heads = [u.email for u in members_of(tenant, "admin") if u.email]
+    heads = [u for u in members_of(tenant, "admin") if u.email]
     done = []
     with tenant_scope(tenant):
         told = exists().where(Event.application_id == Application.id, Event.action == "escalate")
         rows = db.session.execute(_overdue(now).where(~told).order_by(Application.due_at).limit(500)).scalars().all()
         for application in rows:
             log(tenant, actor, application, "escalate", note="Melewati batas waktu layanan.")
-            for email in heads:
-                notify(tenant, "email", email, f"Permohonan {application.reference} melewati batas waktu layanan.",
-                       subject=f"Terlambat: {application.reference}", ref=f"permits:{application.id}")
+            for user in heads:
+                lang = language(tenant, getattr(user, "locale", None))
+                body = in_language(lang, N_("Application %(reference)s is past its service deadline."),
+                                   {"reference": application.reference})
+                channel, address = contact_of(user)
+                subject = in_language(lang, N_("Overdue: %(reference)s"), {"reference": application.reference})
+                try:
+                    notify(tenant, channel, address, body, subject=subject if channel == "email" else "",
+                           ref=f"permits:{application.id}")
+                except ValidationError:   # an unusable address: the other heads are still told
+                    logger.warning("permits: an admin of %s has no usable address", tenant.slug)
             done.append(application.id)
     return done
 
