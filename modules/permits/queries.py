@@ -36,7 +36,12 @@ def _search(query, q: str):
     if not q:
         return query
     if "/" in q:
-        return query.where(or_(Application.reference == q.upper(), Application.permit_number == q))
+        # the (at most two) rows first, by the unique keys; then the page by their ids: asked in one
+        # query the planner may walk the queue's due-date index over every row instead (SQLite did:
+        # 0.3 s at 100,000 applications, bench/permits.py)
+        ids = db.session.execute(db.select(Application.id).where(
+            or_(Application.reference == q.upper(), Application.permit_number == q)).limit(2)).scalars().all()
+        return query.where(Application.id.in_(ids)) if ids else query.where(false())
     digits = q.replace(" ", "").replace(".", "")
     if digits.isdigit():
         terms = []
