@@ -111,6 +111,8 @@ def _again(application_id: int, form, name: str, error=None):
 
     if error is not None:
         show_problems(form, error, refusal_text)
+    if name == "act_form" and form.step.data == "0":   # as office_context offers it: nothing earlier
+        form.decision.choices = [c for c in form.decision.choices if c[0] != "back"]
     return render_application(load(application_id), **{name: form}), 400
 
 

@@ -136,6 +136,7 @@ def test_asking_the_applicant_without_a_note_comes_back_on_the_note(app, client,
     sent = client.post(f"/t/{tenant.slug}/permits/applications/{aid}/act", data={"step": "0", "decision": "ask"})
     html = sent.get_data(as_text=True)
     assert sent.status_code == 400 and 'href="#note"' in html and 'name="decision"' in html
+    assert 'value="back"' not in html   # the form sent back offers what it offered
     with app.app_context():
         assert services.get(tenant, aid).status == "submitted"
 
