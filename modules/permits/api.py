@@ -61,7 +61,8 @@ class ApplicationStatus(ApiOutput):
     oss_code: str
     due_at: str | None = Field(description="ISO 8601: the service standard's deadline")
     permit_number: str | None
-    permit_status: str | None = Field(description="active, suspended or revoked, once issued")
+    permit_status: str | None = Field(description="valid, suspended, revoked or expired (past its validity), once "
+                                                  "issued")
 
 
 def _bad_request(exc: PamongError):
@@ -108,7 +109,7 @@ def application(reference):
             return api_error("not_found", "No such application.", 404)
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,
                        oss_code=oss.code_of(found), due_at=found.due_at and found.due_at.isoformat(),
-                       permit_number=found.permit_number, permit_status=found.permit_status or None)
+                       permit_number=found.permit_number, permit_status=issuance.permit_state(found) or None)
 
 
 class StatusChange(ApiModel):

@@ -9,7 +9,7 @@ from PIL import Image
 
 from core.kit import Actor, db, members_of, tenant_scope
 
-from . import issuance, payments, services
+from . import issuance, payments, services, withdrawal
 from .models import Application
 from .settings import permit_types
 
@@ -19,10 +19,10 @@ PEOPLE = [("Andi Mappanyukki", "7371014101900001", "CV Andi Jaya"), ("Besse Tenr
           ("Daeng Naba", "7371011507780003", "UD Naba Makmur"), ("Rahmawati", "7371016411920004", ""),
           ("Sitti Aisyah", "7371014808880005", "Warung Coto Aisyah"), ("Muh. Arif", "7371010201950006", "Arif Reklame"),
           ("Nurhayati", "7371015509800007", "Salon Nur"), ("Irfan Syam", "7371012312870008", "PT Syam Konstruksi"),
-          ("Hasnah Daud", "7371016003830009", "Hasnah Advertising")]
+          ("Hasnah Daud", "7371016003830009", "Hasnah Advertising"), ("Yusuf Rahman", "7371011104900010", "")]
 # the state each demo application is left in, in order (one per person)
 STATES = ["draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected", "revoked",
-          "suspended"]
+          "suspended", "withdrawn"]
 
 
 def _jpeg() -> bytes:
@@ -46,6 +46,9 @@ def _to_state(tenant, state, ptype, citizen, officers, person, phone):
         return
     services.submit(tenant, citizen, application.id)
     if state == "submitted":
+        return
+    if state == "withdrawn":
+        withdrawal.withdraw(tenant, citizen, application.id, "Lokasi usaha batal disewa.")
         return
     if state == "returned":
         services.ask_applicant(tenant, officers[0], application.id, 0, "Foto lokasi kurang jelas, mohon unggah ulang.")
@@ -83,7 +86,7 @@ def seed(tenant) -> int:
     count = 0
     for i, state in enumerate(STATES):
         ptype = types[i % len(types)]
-        if len(ptype.stages) > len(acting) and state not in ("draft", "submitted", "returned", "rejected"):
+        if len(ptype.stages) > len(acting) and state not in ("draft", "submitted", "returned", "rejected", "withdrawn"):
             continue
         _to_state(tenant, state, ptype, citizen, acting, PEOPLE[i], f"08123456780{i}")
         count += 1

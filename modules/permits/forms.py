@@ -15,7 +15,8 @@ from core.kit import lazy_gettext as _l
 def application_form(ptype, locale: str, **kw) -> FlaskForm:
     class ApplicationForm(FlaskForm):
         name = StringField(_l("Full name (as on the KTP)"), validators=[DataRequired(), Length(max=200)])
-        nik = StringField(_l("NIK (16 digits)"), validators=[DataRequired(), Length(max=30)])
+        # a draft may be saved without it; submitting needs it (checks.submit_problems)
+        nik = StringField(_l("NIK (16 digits)"), validators=[Optional(), Length(max=30)])
         nib = StringField(_l("NIB (13 digits, for a business)"), validators=[Optional(), Length(max=30)])
         business_name = StringField(_l("Business name (shown on the public register)"),
                                     validators=[Optional(), Length(max=200)])
@@ -47,6 +48,15 @@ class PaymentForm(FlaskForm):
     amount = IntegerField(_l("Amount received (rupiah)"), validators=[InputRequired(), NumberRange(min=1)])
     reference = StringField(_l("Receipt or transaction number"), validators=[Optional(), Length(max=100)])
     send = SubmitField(_l("Record the payment"))
+
+
+class WithdrawForm(FlaskForm):
+    """The applicant withdraws their application (``withdrawal.py``)."""
+
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=1000)])
+    confirm = BooleanField(_l("I withdraw this application"), validators=[
+        DataRequired(message=_l("Tick to confirm."))])
+    send = SubmitField(_l("Withdraw the application"))
 
 
 class IssueForm(FlaskForm):

@@ -6,7 +6,7 @@ page shows it through the ``document_state`` hook) and expiry (the document's ``
 from __future__ import annotations
 
 import calendar
-from datetime import datetime
+from datetime import datetime, timezone
 
 from core.kit import NotFound, ValidationError, db, documents, gettext as _, issue_number, local_date, tenant_scope, utcnow
 
@@ -18,6 +18,19 @@ from .settings import PLACEHOLDERS, module_settings
 
 
 DOCUMENT_KIND = "permit"  # the core documents register's kind of a permit
+EXPIRED = "expired"       # how an issued permit past its ``valid_until`` reads (never stored)
+
+
+def permit_state(application) -> str:
+    """The permit's status as a reader sees it: ``expired`` once a valid permit's ``valid_until``
+    has passed (the row keeps ``valid``: expiry is a date, not an act), else ``permit_status``
+    (``valid``, ``suspended``, ``revoked``; "" before issue)."""
+    until = application.valid_until
+    if application.permit_status == VALID and until is not None:
+        until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)   # SQLite gives naive UTC
+        if until <= utcnow():
+            return EXPIRED
+    return application.permit_status
 
 
 def add_months(when: datetime, months: int) -> datetime:

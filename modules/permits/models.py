@@ -15,9 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.kit import IdentityNumber, TenantOwned, db, identity_hash, tenant_ref, utcnow
 
 # the life of an application (status); oss.py maps each to OSS-RBA's vocabulary
-DRAFT, SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED, ISSUED, REJECTED = (
-    "draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected")
-STATUSES = (DRAFT, SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED, ISSUED, REJECTED)
+DRAFT, SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED, ISSUED, REJECTED, WITHDRAWN = (
+    "draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected", "withdrawn")
+STATUSES = (DRAFT, SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED, ISSUED, REJECTED, WITHDRAWN)
 OPEN = (SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED)  # in the office's hands or the applicant's
 # the permit itself, once issued
 VALID, SUSPENDED, REVOKED = "valid", "suspended", "revoked"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.kit import ValidationError, contact_of, db, module_domain, normalise_phone, notify
+from core.kit import ValidationError, contact_of, db, module_domain, normalise_phone, notify, rupiah
 
 # The module's own catalogue, whatever the request's default domain (a job, the core's pages).
 _DOMAIN = module_domain("permits", Path(__file__).parent / "translations")
@@ -26,6 +26,18 @@ def in_language(lang: str, message: str, params: dict) -> str:
     picked = {k: (v.get(lang) or v.get("id") or "") if isinstance(v, dict) else v for k, v in params.items()}
     with force_locale(lang):
         return str(_DOMAIN.gettext(message, **picked))
+
+
+def money(amount: int, languages=("id", "en")) -> dict[str, str]:
+    """Whole rupiah as each language writes it (core ``rupiah``: ``Rp 1.250.000`` in Indonesian,
+    ``IDR 1,250,000`` in English): a parameter of ``in_language``/``tell``."""
+    from flask_babel import force_locale
+
+    out = {}
+    for lang in languages:
+        with force_locale(lang):
+            out[lang] = rupiah(amount)
+    return out
 
 
 def tell(tenant, application, message: str, **params) -> None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timezone
 
-from core.kit import NotFound, ValidationError, db, for_change, ledger, local_date, sla, tenant_scope, utcnow
+from core.kit import NotFound, ValidationError, db, for_change, ledger, local_date, rupiah, sla, tenant_scope, utcnow
 
 from .models import APPROVED, AWAITING_PAYMENT, Application
-from .notices import tell
-from .services import N_, _l, scoped, CLOCK, clock_changed, log, ref
+from .notices import money, tell
+from .services import N_, _l, scoped, CLOCK, clock_changed, log, not_own, ref
 
 BANK = "permits.bank"
 
@@ -52,10 +52,11 @@ def open_invoice(tenant, actor, application) -> None:
     application.payment_code = payment_code(application)
     application.status = AWAITING_PAYMENT
     sla.pause(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
-    log(tenant, actor, application, "invoice", note=f"Rp {application.fee_amount:,}".replace(",", "."))
-    tell(tenant, application, N_("Application %(reference)s approved. Pay the fee of Rp %(amount)s with payment "
+    # the timeline shows the fee in the reader's language (application.html), the audit keeps the number
+    log(tenant, actor, application, "invoice", after={"fee_amount": application.fee_amount})
+    tell(tenant, application, N_("Application %(reference)s approved. Pay the fee of %(amount)s with payment "
                                  "code %(code)s."), reference=application.reference, code=application.payment_code,
-         amount={"id": f"{application.fee_amount:,}".replace(",", "."), "en": f"{application.fee_amount:,}"})
+         amount=money(application.fee_amount))
 
 
 @scoped
@@ -63,7 +64,8 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     """Record the payment of the invoice ``code`` of ``amount`` rupiah (exactly the fee). Paying an
     invoice already paid with the same amount returns the application unchanged (idempotent).
     Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_mismatch``,
-    ``not_invoiced``), ``ledger.LedgerError``."""
+    ``not_invoiced``, ``own_application``: an officer recording the payment of an application they
+    applied for themselves), ``ledger.LedgerError``."""
     if not valid_code(code):
         raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
     if isinstance(amount, bool) or not isinstance(amount, int):
@@ -73,11 +75,12 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
             db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()
         if application is None:
             raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
+        not_own(actor, application)   # a cashier never records the payment of their own application
         if amount != application.fee_amount:
             raise ValidationError(f"the invoice is Rp {application.fee_amount}, not Rp {amount}", where="amount",
                                   code="amount_mismatch",
-                                  local=_l("The invoice is Rp %(fee)s, not Rp %(amount)s.", fee=application.fee_amount,
-                                           amount=amount))
+                                  local=_l("The invoice is %(fee)s, not %(amount)s.",
+                                           fee=rupiah(application.fee_amount), amount=rupiah(amount)))
         if application.paid_at is not None:
             return application
         if application.status != AWAITING_PAYMENT:

@@ -36,7 +36,12 @@ def _search(query, q: str):
     if not q:
         return query
     if "/" in q:
-        return query.where(or_(Application.reference == q.upper(), Application.permit_number == q))
+        # the (at most two) rows first, by the unique keys; then the page by their ids: asked in one
+        # query the planner may walk the queue's due-date index over every row instead (SQLite did:
+        # 0.3 s at 100,000 applications, bench/permits.py)
+        ids = db.session.execute(db.select(Application.id).where(
+            or_(Application.reference == q.upper(), Application.permit_number == q)).limit(2)).scalars().all()
+        return query.where(Application.id.in_(ids)) if ids else query.where(false())
     digits = q.replace(" ", "").replace(".", "")
     if digits.isdigit():
         terms = []
@@ -50,11 +55,13 @@ def _search(query, q: str):
 
 
 def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False, q: str = "",
-          type_code: str = "", per_page: int = PER_PAGE) -> Page:
+          type_code: str = "", per_page: int = PER_PAGE, status: str = "") -> Page:
     """Open applications, the oldest deadline first (those without one, waiting on the applicant,
-    last). ``stage``: only those awaiting that stage; ``overdue``: only those past their deadline."""
+    last). ``stage``: only those awaiting that stage; ``overdue``: only those past their deadline;
+    ``status``: only those in that open status (e.g. ``awaiting_payment`` for the cashier,
+    ``approved`` for the signer; another value is ignored)."""
     with tenant_scope(tenant):
-        query = db.select(Application).where(Application.status.in_(OPEN))
+        query = db.select(Application).where(Application.status.in_((status,) if status in OPEN else OPEN))
         if stage is not None:
             query = query.where(Application.status == SUBMITTED, Application.stage == stage)
         if overdue:

@@ -22,6 +22,7 @@ from core.kit import (
 
 from . import payments
 from .models import ReconciliationAlert
+from .notices import money
 from .settings import NAME
 
 logger = logging.getLogger("pamong.permits")
@@ -51,16 +52,13 @@ def finance_officers(tenant) -> list:
     return (holders_of(tenant, position) if position else []) or members_of(tenant, "admin")
 
 
-def _rupiah(amount: int) -> str:
-    return f"Rp {amount:,}".replace(",", ".")
-
-
 def _tell(tenant, people, code: str, month: str, collected: int, billed: int) -> int:
     link = tenant_url(tenant, "/permits/reconciliation")
-    body = (f"Retribusi izin {code} bulan {month} tidak cocok: buku besar {_rupiah(collected)}, permohonan "
-            f"yang dibayar {_rupiah(billed)} (selisih {_rupiah(collected - billed)}). Periksa: {link}\n\n"
-            f"Permit retribution {code} for {month} does not reconcile: ledger {_rupiah(collected)}, paid "
-            f"applications {_rupiah(billed)}. Check: {link}")
+    got, due, gap = money(collected), money(billed), money(collected - billed)   # core rupiah, per language
+    body = (f"Retribusi izin {code} bulan {month} tidak cocok: buku besar {got['id']}, permohonan "
+            f"yang dibayar {due['id']} (selisih {gap['id']}). Periksa: {link}\n\n"
+            f"Permit retribution {code} for {month} does not reconcile: ledger {got['en']}, paid "
+            f"applications {due['en']} (difference {gap['en']}). Check: {link}")
     told = 0
     for user in people:
         try:

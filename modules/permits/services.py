@@ -18,10 +18,11 @@ import functools
 
 from core.kit import (
     Actor, NotFound, ValidationError, approvals, audit, calendar_of, db, for_change, gettext as _, issue_number,
-    module_settings, normalise_phone, sla, storage, tenant_scope, utcnow,
+    module_settings, sla, storage, tenant_scope, utcnow,
 )
 
 from . import names, oss
+from .checks import applicant_problems, field_problems, raise_all, submit_problems
 from .notices import _DOMAIN, tell
 from .models import (
     APPROVED, DRAFT, REJECTED, RETURNED, SUBMITTED, Application, Event, Upload,
@@ -118,8 +119,9 @@ def type_of(tenant, application) -> PermitType:
 def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, application=None) -> Application:
     """Create (``application`` None) or update the actor's draft. ``applicant``: ``name`` (required),
     ``nik`` (16 digits, checked by the core), ``nib`` (13 digits, for a business), ``business_name``,
-    ``phone``; ``values``: ``{field requirement code: text}`` (only the type's fields are kept). A
-    NIK/NIB of the wrong form raises ``IdentityError`` (a ``ValidationError`` naming ``nik``/``nib``)."""
+    ``phone``; ``values``: ``{field requirement code: text}`` (only the type's fields are kept).
+    Refused with every problem at once (``checks.Problems``); a single one is raised as itself, e.g.
+    a NIK/NIB of the wrong form as ``IdentityError`` (a ``ValidationError`` naming ``nik``/``nib``)."""
     ptype = permit_type(tenant, type_code)
     if ptype is None:
         raise ValidationError(_("Choose a permit type."), where="type", code="unknown_type")
@@ -127,17 +129,10 @@ def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, app
     if application is not None and (application.applicant_id != user.id or application.status not in (DRAFT, RETURNED)):
         raise ValidationError(_("Only the applicant's own draft or returned application can be changed."),
                               where="application", code="not_editable")
+    # every problem at once (checks.py): the name, the phone, the NIK/NIB, a number field
+    raise_all(applicant_problems(applicant) + field_problems(ptype, values))
     name = " ".join(str(applicant.get("name") or "").split())[:200]
-    if not name:
-        raise ValidationError(_("Give the applicant's name."), where="name")
     phone = str(applicant.get("phone") or "").strip()[:20]
-    if phone:
-        try:
-            normalise_phone(phone)
-        except ValidationError:
-            # the core's message is English only: this module's own words, in the reader's language
-            raise refusal(N_("This is not a mobile number: write it as 0812 3456 7890."), where="phone",
-                          code="invalid_phone") from None
     with tenant_scope(tenant):
         app_ = application or Application(type_code=ptype.code, status=DRAFT, applicant_id=user.id, fields={})
         app_.applicant_name = name
@@ -201,8 +196,9 @@ def missing(tenant, application) -> list[str]:
 
 @scoped
 def submit(tenant, actor, application_id: int) -> Application:
-    """Send the draft to the office (see the module docstring). ``ValidationError`` naming the first
-    missing requirement (``missing``), a field the fee formula cannot read, or a missing NIK."""
+    """Send the draft to the office (see the module docstring). Refused with every problem at once
+    (``checks.Problems``, or the one ``ValidationError``): each missing requirement by its code, a
+    field the fee formula cannot read, a missing NIK."""
     application = get(tenant, application_id, lock=True)
     if application.applicant_id != _user(actor).id:
         raise NotFound("no such application")
@@ -212,11 +208,8 @@ def submit(tenant, actor, application_id: int) -> Application:
         raise ValidationError(_("This application was already submitted."), where="application",
                               code="already_submitted")
     ptype = type_of(tenant, application)
-    gaps = missing(tenant, application)
-    if gaps:
-        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
-    if not application.nik:
-        raise ValidationError(_("The applicant's NIK is required."), where="nik", code="missing_requirement")
+    raise_all(submit_problems(ptype, {"nik": application.nik}, application.fields,
+                              set(uploads_of(tenant, application))) + field_problems(ptype, application.fields))
     application.fee_amount = ptype.fee.amount_for(application.fields)
     now = utcnow()
     with tenant_scope(tenant):
@@ -322,15 +315,16 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
 @scoped
 def resubmit(tenant, actor, application_id: int) -> Application:
     """The applicant sends the completed application back: the clock resumes (42, the deadline moved
-    on by the working days waited) or restarts from zero (44, after a reset)."""
+    on by the working days waited) or restarts from zero (44, after a reset). Refused with every
+    problem at once, as ``submit``."""
     application = get(tenant, application_id, lock=True)
     if application.applicant_id != _user(actor).id:
         raise NotFound("no such application")
     if application.status != RETURNED:
         raise ValidationError(_("This application is not waiting for you."), where="application", code="not_returned")
-    gaps = missing(tenant, application)
-    if gaps:
-        raise ValidationError(_("This is required."), where=gaps[0], code="missing_requirement")
+    ptype = type_of(tenant, application)
+    raise_all(submit_problems(ptype, {"nik": application.nik}, application.fields,
+                              set(uploads_of(tenant, application))) + field_problems(ptype, application.fields))
     application.fee_amount = type_of(tenant, application).fee.amount_for(application.fields)
     clock = sla.clock_of(tenant, ref(application), CLOCK)
     step = "restart" if clock.state == sla.STOPPED else "resume"

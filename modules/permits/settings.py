@@ -160,40 +160,59 @@ def permit_type(tenant, code: str) -> PermitType | None:
 def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot check: unique codes, the fee formula parses and names a number field
     of the type, the number pattern, a document requirement names its file types, every stage names
-    exactly one of position/role and the position or agency exists (core approvals)."""
+    exactly one of position/role and the position or agency exists (core approvals). Every problem
+    of every type at once (``checks.Problems``; one alone is raised as itself), each naming its place."""
+    from .checks import raise_all
+
     base = f"modules.{NAME}.settings"
+    found: list[ValidationError] = []
+
+    def check(fn, *args, **kw):
+        try:
+            fn(*args, **kw)
+        except ValidationError as exc:
+            found.append(exc)
+
     position = settings.get("finance_position") or ""
     if position and find_position(tenant, position) is None:
-        raise ValidationError(f"no active position '{position}' in this tenant", where=f"{base}.finance_position",
-                              code="unknown_position")
+        found.append(ValidationError(f"no active position '{position}' in this tenant",
+                                     where=f"{base}.finance_position", code="unknown_position"))
     seen = set()
     for i, raw in enumerate(settings.get("types") or []):
         where = f"{base}.types[{i}]"
         if raw["code"] in seen:
-            raise ValidationError(f"'{raw['code']}' is used twice", where=f"{where}.code", code="duplicate")
+            found.append(ValidationError(f"'{raw['code']}' is used twice", where=f"{where}.code", code="duplicate"))
         seen.add(raw["code"])
         codes = [r["code"] for r in raw.get("requirements") or []]
         clash = sorted(set(codes) & RESERVED)
         if clash:
-            raise ValidationError(f"'{clash[0]}' is a name the application form uses; choose another code",
-                                  where=f"{where}.requirements", code="reserved")
+            found.append(ValidationError(f"'{clash[0]}' is a name the application form uses; choose another code",
+                                         where=f"{where}.requirements", code="reserved"))
         if len(set(codes)) != len(codes):
-            raise ValidationError("requirement codes must differ", where=f"{where}.requirements", code="duplicate")
+            found.append(ValidationError("requirement codes must differ", where=f"{where}.requirements",
+                                         code="duplicate"))
         for j, req in enumerate(raw.get("requirements") or []):
             if req["kind"] == "document" and not req.get("accepted"):
-                raise ValidationError("name the file types accepted", where=f"{where}.requirements[{j}].accepted")
-        formula = fees.parse(raw["fee"], where=f"{where}.fee")
-        if formula.field:
+                found.append(ValidationError("name the file types accepted",
+                                             where=f"{where}.requirements[{j}].accepted"))
+        try:
+            formula = fees.parse(raw["fee"], where=f"{where}.fee")
+        except ValidationError as exc:
+            found.append(exc)
+        else:
             numeric = {r["code"] for r in raw.get("requirements") or [] if r["kind"] == "field" and r.get("number")}
-            if formula.field not in numeric:
-                raise ValidationError(f"the fee formula uses '{formula.field}', which is not a number field of "
-                                      "the type (a requirement with kind = \"field\" and number = true)",
-                                      where=f"{where}.fee", code="fee_formula")
+            if formula.field and formula.field not in numeric:
+                found.append(ValidationError(
+                    f"the fee formula uses '{formula.field}', which is not a number field of the type (a "
+                    "requirement with kind = \"field\" and number = true)", where=f"{where}.fee", code="fee_formula"))
         if raw.get("number_pattern"):
-            check_number_pattern(raw["number_pattern"], PLACEHOLDERS, where=f"{where}.number_pattern")
-        steps = []
+            check(check_number_pattern, raw["number_pattern"], PLACEHOLDERS, where=f"{where}.number_pattern")
+        steps, named = [], True
         for j, stage in enumerate(raw["stages"]):
             if bool(stage.get("position")) == bool(stage.get("role")):
-                raise ValidationError("a stage names either a position or a role", where=f"{where}.stages[{j}]")
+                found.append(ValidationError("a stage names either a position or a role", where=f"{where}.stages[{j}]"))
+                named = False
             steps.append({k: stage[k] for k in ("position", "role", "unit") if stage.get(k)})
-        approvals.check_steps(tenant, steps, where=f"{where}.stages")
+        if named:
+            check(approvals.check_steps, tenant, steps, where=f"{where}.stages")
+    raise_all(found)

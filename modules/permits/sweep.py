@@ -5,7 +5,8 @@
   past its deadline while in the office's hands is approved by law: invoiced, or ready to sign when
   free (OSS 57 on issuance); the open stage is left as it was, with the reason in the timeline;
 - escalation: every other overdue application is reported once to the tenant's admins (the office
-  head's role) by e-mail, with an ``escalate`` line in its timeline.
+  head's role) by e-mail, with an ``escalate`` line in its timeline;
+- expiry: the holder of a permit whose validity ends within 30 days is told once (``expiry.py``).
 """
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ import logging
 
 from sqlalchemy import exists
 
-from core.kit import Actor, Tenant, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow
+from core.kit import (
+    Actor, Tenant, ValidationError, contact_of, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow,
+)
 
 from . import oss
+from .expiry import remind_expiring
 from .models import SUBMITTED, Application, Event
-from .services import NAME, _stages_done, log
+from .notices import in_language, language
+from .services import N_, NAME, _stages_done, log
 from .settings import permit_types
 
 logger = logging.getLogger("pamong.permits")
@@ -48,31 +53,43 @@ def deem_approved(tenant, now=None) -> list[int]:
 
 
 def escalate(tenant, now=None) -> list[int]:
-    """Tell the admins once about each overdue application not yet escalated; returns their ids."""
+    """Tell the admins once about each overdue application not yet escalated; returns their ids. Each
+    admin is told by their own channel (e-mail, or SMS for a phone-only account: ``contact_of``), in
+    their language where the tenant speaks it (``notices.language``)."""
     now = now or utcnow()
     actor = Actor.system("permits-escalation", tenant)
-    heads = [u.email for u in members_of(tenant, "admin") if u.email]
+    heads = [u for u in members_of(tenant, "admin") if u.email]
     done = []
     with tenant_scope(tenant):
         told = exists().where(Event.application_id == Application.id, Event.action == "escalate")
         rows = db.session.execute(_overdue(now).where(~told).order_by(Application.due_at).limit(500)).scalars().all()
         for application in rows:
             log(tenant, actor, application, "escalate", note="Melewati batas waktu layanan.")
-            for email in heads:
-                notify(tenant, "email", email, f"Permohonan {application.reference} melewati batas waktu layanan.",
-                       subject=f"Terlambat: {application.reference}", ref=f"permits:{application.id}")
+            for user in heads:
+                lang = language(tenant, getattr(user, "locale", None))
+                body = in_language(lang, N_("Application %(reference)s is past its service deadline."),
+                                   {"reference": application.reference})
+                channel, address = contact_of(user)
+                subject = in_language(lang, N_("Overdue: %(reference)s"), {"reference": application.reference})
+                try:
+                    notify(tenant, channel, address, body, subject=subject if channel == "email" else "",
+                           ref=f"permits:{application.id}")
+                except ValidationError:   # an unusable address: the other heads are still told
+                    logger.warning("permits: an admin of %s has no usable address", tenant.slug)
             done.append(application.id)
     return done
 
 
 def run_all(now=None) -> dict[str, int]:
-    """Every tenant with the module: deem approved, then escalate; one transaction per tenant."""
+    """Every tenant with the module: deem approved, escalate, then remind the holders of permits about
+    to expire (``expiry.py``); one transaction per tenant."""
     counts = {}
     for tenant in db.session.execute(db.select(Tenant).order_by(Tenant.id)).scalars().all():
         if NAME not in enabled_modules(tenant):
             continue
         try:
-            counts[tenant.slug] = len(deem_approved(tenant, now)) + len(escalate(tenant, now))
+            counts[tenant.slug] = (len(deem_approved(tenant, now)) + len(escalate(tenant, now))
+                                   + len(remind_expiring(tenant, now)))
             db.session.commit()
         except Exception:  # noqa: BLE001 - one tenant's trouble must not stop the others
             db.session.rollback()

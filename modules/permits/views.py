@@ -9,12 +9,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, documents, current_actor, gettext as _, has_permission, lazy_gettext as _l, page_arg, public, requires, signed_in,
-    unit_of_work,
+    NotFound, current_actor, documents, gettext as _, has_permission, lazy_gettext as _l, mask_identity, page_arg,
+    public, requires, signed_in, unit_of_work,
 )
 
-from . import fees, oss, queries, services
-from .forms import application_form
+from . import checks, fees, oss, queries, services
+from .forms import WithdrawForm, application_form
+from .issuance import permit_state
+from .withdrawal import may_withdraw
 from .models import DRAFT, RETURNED
 from .settings import permit_type, permit_types
 
@@ -23,7 +25,7 @@ TITLE = _l("Permits")
 STATUS_LABELS = {
     "draft": _l("Draft"), "submitted": _l("In process"), "returned": _l("Waiting for the applicant"),
     "awaiting_payment": _l("Awaiting payment"), "approved": _l("Approved, to be signed"),
-    "issued": _l("Issued"), "rejected": _l("Refused"),
+    "issued": _l("Issued"), "rejected": _l("Refused"), "withdrawn": _l("Withdrawn"),
 }
 ACTION_LABELS = {
     "draft": _l("Draft started"), "submit": _l("Submitted"), "approve": _l("Stage approved"),
@@ -32,8 +34,11 @@ ACTION_LABELS = {
     "reject": _l("Refused"), "invoice": _l("Fee invoiced"), "paid": _l("Fee paid"), "issue": _l("Permit issued"),
     "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
     "fiktif_positif": _l("Deemed approved (fiktif positif)"), "escalate": _l("Overdue: reported to the head"),
+    "withdraw": _l("Withdrawn by the applicant"), "expiry_reminder": _l("Holder reminded that the permit ends soon"),
 }
-PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked")}
+PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked"),
+                 "expired": _l("Expired")}
+
 
 
 def locale() -> str:
@@ -48,7 +53,7 @@ def status_label(status: str) -> str:
 @pages.context_processor
 def shared():
     return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
-            "action_labels": ACTION_LABELS, "oss_code": oss.code_of}
+            "action_labels": ACTION_LABELS, "oss_code": oss.code_of, "permit_state": permit_state}
 
 
 @pages.route("/")
@@ -85,19 +90,59 @@ def _values(form, ptype) -> tuple[dict, dict]:
     return applicant, {f["code"]: getattr(form, f["code"]).data or "" for f in ptype.fields()}
 
 
-def _save(form, ptype, application=None):
-    """Save the draft and the files chosen; on ``send``, submit it. Returns (work, application)."""
+def _files(ptype) -> dict[str, tuple[bytes, str]]:
+    """The requirement files sent with the form: ``{document code: (bytes, file name)}``."""
+    out = {}
+    for doc in ptype.documents():
+        upload = request.files.get(doc["code"])
+        if upload and upload.filename:
+            out[doc["code"]] = (upload.read(), upload.filename)
+    return out
+
+
+def show_problems(form, error, text=None) -> None:
+    """Each problem an error carries on its field (``where``), else on the form; a field that the
+    form's own validators already marked keeps that one message (``unit_of_work``'s ``show``).
+    ``text(exc)``: the message in the reader's words (default: the raiser's ``local``, else its own)."""
+    for exc in checks.each(error):
+        field = form._fields.get(exc.where) if exc.where else None
+        message = text(exc) if text is not None else (exc.local or exc.message)
+        if field is None:
+            if message not in form.form_errors:
+                form.form_errors.append(message)
+        elif not field.errors:
+            field.errors = [message]
+
+
+def _submit_form(form, ptype, application=None):
+    """A posted application form: every problem at once (the form's own and ``checks.all_problems``)
+    on the form, nothing saved; else the draft saved with its files and, on ``send``, submitted.
+    Returns the application when saved, else None."""
+    valid = form.validate_on_submit()
+    applicant, values = _values(form, ptype)
+    files = _files(ptype)
+    have = services.uploads_of(g.tenant, application) if application is not None else {}
+    problems = checks.all_problems(g.tenant, ptype, applicant, values, {k: v[0] for k, v in files.items()},
+                                   have=have, send=bool(form.send.data))
+    if problems:
+        show_problems(form, checks.Problems(problems))
+    if not valid or problems:
+        if files:   # a browser does not fill a file input again
+            form.form_errors.append(_("The files you chose are not kept either: choose them again."))
+        return None
     actor = current_actor()
-    with unit_of_work(form) as work:
-        applicant, values = _values(form, ptype)
+    with unit_of_work(form, show=show_problems) as work:
         application = services.save_draft(g.tenant, actor, ptype.code, applicant, values, application)
-        for doc in ptype.documents():
-            upload = request.files.get(doc["code"])
-            if upload and upload.filename:
-                services.attach(g.tenant, actor, application, doc["code"], upload.read(), upload.filename)
+        for code, (data, filename) in files.items():
+            services.attach(g.tenant, actor, application, code, data, filename)
         if form.send.data:
             services.submit(g.tenant, actor, application.id)
-    return work, application
+    return application if work.ok else None
+
+
+def _saved(form, application):
+    flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
+    return redirect(url_for(".application", application_id=application.id))
 
 
 @pages.route("/apply/<code>", methods=["GET", "POST"])
@@ -107,11 +152,8 @@ def apply(code):
     if ptype is None:
         abort(404)
     form = application_form(ptype, locale())
-    if form.validate_on_submit():
-        work, application = _save(form, ptype)
-        if work.ok:
-            flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
-            return redirect(url_for(".application", application_id=application.id))
+    if request.method == "POST" and (application := _submit_form(form, ptype)) is not None:
+        return _saved(form, application)
     status = 400 if request.method == "POST" else 200
     return render_template("permits/apply.html", ptype=ptype, form=form, uploads={}), status
 
@@ -141,11 +183,8 @@ def edit(application_id):
     data = {"name": application.applicant_name, "nik": application.nik, "nib": application.nib,
             "business_name": application.business_name, "phone": application.phone, **application.fields}
     form = application_form(ptype, locale(), data=None if request.method == "POST" else data)
-    if form.validate_on_submit():
-        work, application = _save(form, ptype, application)
-        if work.ok:
-            flash(_("Application submitted.") if form.send.data else _("Draft saved: you can come back to it."))
-            return redirect(url_for(".application", application_id=application.id))
+    if request.method == "POST" and (saved := _submit_form(form, ptype, application)) is not None:
+        return _saved(form, saved)
     status = 400 if request.method == "POST" else 200
     return render_template("permits/apply.html", ptype=ptype, form=form, application=application,
                            uploads=services.uploads_of(g.tenant, application)), status
@@ -162,19 +201,45 @@ def application(application_id):
 
 
 def render_application(application, officer: bool = True, **forms):
-    """The application page; ``forms`` replace the office's forms (one sent back with its errors)."""
+    """The application page: its state, what the applicant gave (the NIK/NIB in full for an officer,
+    masked for the applicant), the files, the timeline and, for an officer, the forms they may use
+    now; ``forms`` replace the office's forms (one sent back with its errors)."""
     from .views_office import office_context
 
     ptype = permit_type(g.tenant, application.type_code)
-    return render_template("permits/application.html", application=application, ptype=ptype,
+    # the officer who verifies reads the NIK/NIB in full (against the KTP scan); the applicant masked
+    identity = {k: mask_identity(getattr(application, k), reveal=officer) for k in ("nik", "nib")}
+    return render_template("permits/application.html", application=application, ptype=ptype, identity=identity,
                            timeline=services.timeline(g.tenant, application),
                            uploads=services.uploads_of(g.tenant, application),
                            missing=services.missing(g.tenant, application) if ptype else [],
+                           withdraw_form=forms.pop("withdraw_form", None) or (
+                               WithdrawForm(formdata=None) if may_withdraw(application, current_user) else None),
                            **({**office_context(application), **forms} if officer else {}))
 
 
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
 from . import views_finance  # noqa: E402,F401  (the retribution reconciliation, same blueprint)
+from . import views_files  # noqa: E402,F401  (the requirement files, same blueprint)
+
+
+@pages.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@requires("permits.apply")
+def withdraw(application_id):
+    """The applicant withdraws (``withdrawal.py``); a refused form is the page again (400)."""
+    from .withdrawal import withdraw as withdrawing
+
+    application = _own(application_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        with unit_of_work(form, show=show_problems) as work:
+            withdrawing(g.tenant, current_actor(), application.id, form.reason.data or "")
+        if work.ok:
+            flash(_("The application is withdrawn."))
+            return redirect(url_for(".application", application_id=application.id))
+        application = load(application_id)
+    officer = has_permission(current_user, g.tenant, "permits.process")
+    return render_application(application, officer=officer, withdraw_form=form), 400
 
 
 @pages.route("/permits.css")

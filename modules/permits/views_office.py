@@ -10,9 +10,9 @@ from core.kit import (
     unit_of_work, utcnow,
 )
 
-from . import issuance, payments, queries, services
+from . import checks, issuance, payments, queries, services
 from .forms import ActForm, IssueForm, PaymentForm, StatusForm
-from .models import APPROVED, AWAITING_PAYMENT, ISSUED, SUBMITTED
+from .models import APPROVED, AWAITING_PAYMENT, ISSUED, OPEN, SUBMITTED
 from .settings import permit_type, permit_types
 from .views import load, locale, pages
 
@@ -28,19 +28,27 @@ def office_context(application) -> dict:
             if own:
                 ctx["own_application"] = True
             else:
-                ctx["act_form"] = ActForm(step=str(waiting["index"]))
+                ctx["act_form"] = form = ActForm(step=str(waiting["index"]))
+                if waiting["index"] == 0:   # no earlier stage to return it to
+                    form.decision.choices = [c for c in form.decision.choices if c[0] != "back"]
         ctx["awaiting"] = waiting
         if waiting:
             ptype = permit_type(g.tenant, application.type_code)
             ctx["awaiting_label"] = (ptype.stage_label(waiting["index"], locale()) if ptype
                                      else waiting["label"])
+    # recording the payment, issuing, suspending or revoking: never on one's own application either
+    forms = {}
     if application.status == AWAITING_PAYMENT and has_permission(current_user, g.tenant, "permits.cashier"):
-        ctx["pay_form"] = PaymentForm(amount=application.fee_amount)
+        forms["pay_form"] = lambda: PaymentForm(amount=application.fee_amount)
     if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
-        ctx["issue_form"] = IssueForm()
+        forms["issue_form"] = IssueForm
     if (application.status == ISSUED and application.permit_status in ("valid", "suspended")
             and has_permission(current_user, g.tenant, "permits.revoke")):
-        ctx["status_form"] = StatusForm.for_status(application.permit_status, formdata=None)
+        forms["status_form"] = lambda: StatusForm.for_status(application.permit_status, formdata=None)
+    if forms and own:
+        ctx["own_application"] = True
+    else:
+        ctx.update({name: make() for name, make in forms.items()})
     ctx["stages"] = approvals.history(g.tenant, services.NAME, services.KIND, application.id)
     return ctx
 
@@ -53,12 +61,16 @@ def queue():
     overdue = request.args.get("overdue") == "1"
     q = request.args.get("q", "")
     type_code = request.args.get("type", "")
-    page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code)
+    status = request.args.get("status", "")
+    status = status if status in OPEN else ""
+    page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code,
+                         status=status)
     types = permit_types(g.tenant)
     stages = sorted({i for t in types for i in range(len(t.stages))})
     stage_labels = {(t.code, i): t.stage_label(i, locale()) for t in types for i in range(len(t.stages))}
     return render_template("permits/queue.html", page=page, q=q, overdue=overdue, stage=stage_no, stages=stages,
-                           types=types, type_code=type_code, names={t.code: t.name(locale()) for t in types},
+                           types=types, type_code=type_code, status=status, statuses=OPEN,
+                           names={t.code: t.name(locale()) for t in types},
                            stage_labels=stage_labels, me=current_user.id,
                            now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
 
@@ -75,15 +87,33 @@ def refusal_text(error) -> str:
         "approval_closed": _("All stages of this application are already done."),
         "approval_bad_return": _("Say why it is returned."),
     }
+    if error.code == "approval_bad_return" and error.where == "to_step":
+        return _("This is the first stage: there is no earlier stage to return it to.")
     return str(known.get(error.code) or error.message)
 
 
-def _back(application_id: int, work, message: str):
+def _back(application_id: int, work, message: str, form=None, name: str = ""):
+    """Done: the message flashed, back to the application. Refused: a problem the officer can
+    correct on the form (its ``where`` one of the form's fields) is the application page again with
+    that form, every message on its field and the summary at the top (400); any other refusal (out of
+    turn, their own application, ...) is flashed in the reader's language."""
     if work.ok:
         flash(message)
+    elif form is not None and any(p.where in form._fields for p in checks.each(work.error)):
+        return _again(application_id, form, name, work.error)
     else:
         flash(refusal_text(work.error), "error")
     return redirect(url_for(".application", application_id=application_id))
+
+
+def _again(application_id: int, form, name: str, error=None):
+    from .views import render_application, show_problems
+
+    if error is not None:
+        show_problems(form, error, refusal_text)
+    if name == "act_form" and form.step.data == "0":   # as office_context offers it: nothing earlier
+        form.decision.choices = [c for c in form.decision.choices if c[0] != "back"]
+    return render_application(load(application_id), **{name: form}), 400
 
 
 @pages.route("/applications/<int:application_id>/act", methods=["POST"])
@@ -91,7 +121,9 @@ def _back(application_id: int, work, message: str):
 def act(application_id):
     form = ActForm()
     if not form.validate_on_submit() or not (form.step.data or "").isdigit():
-        abort(400)
+        if form.csrf_token.errors or not (form.step.data or "").isdigit():
+            abort(400)
+        return _again(application_id, form, "act_form")   # a note too long, an unknown decision
     step, note, decision = int(form.step.data), form.note.data or "", form.decision.data
     actor = current_actor()
     with unit_of_work() as work:
@@ -103,21 +135,20 @@ def act(application_id):
             services.return_to_stage(g.tenant, actor, application_id, step, step - 1, note)
         else:
             services.reject(g.tenant, actor, application_id, step, note)
-    return _back(application_id, work, _("Decision recorded."))
+    return _back(application_id, work, _("Decision recorded."), form, "act_form")
 
 
 @pages.route("/applications/<int:application_id>/pay", methods=["POST"])
 @requires("permits.cashier")
 def pay(application_id):
     form = PaymentForm()
-    if not form.validate_on_submit():
-        flash(_("Give the amount received."), "error")
-        return redirect(url_for(".application", application_id=application_id))
     application = load(application_id)
+    if not form.validate_on_submit():
+        return _again(application_id, form, "pay_form")   # every message of the form on its field
     with unit_of_work() as work:
         payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
                                 form.reference.data or "counter")
-    return _back(application_id, work, _("Payment recorded."))
+    return _back(application_id, work, _("Payment recorded."), form, "pay_form")
 
 
 @pages.route("/applications/<int:application_id>/issue", methods=["POST"])

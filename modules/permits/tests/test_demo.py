@@ -28,7 +28,7 @@ def test_makassar_settings_validate_and_the_demo_seeds_every_state_once(app, cli
         with tenant_scope(tenant):
             rows = db.session.execute(db.select(Application.status, Application.permit_status)).all()
     assert {s for s, _ in rows} == {"draft", "submitted", "returned", "awaiting_payment", "approved", "issued",
-                                    "rejected"}
+                                    "rejected", "withdrawn"}
     assert ("issued", "revoked") in rows and ("issued", "suspended") in rows
     register = client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
     assert register.count("/DPMPTSP/") == 3 and "status-suspended" in register and "Warung Coto Aisyah" not in register

@@ -96,7 +96,8 @@ def test_the_table_becomes_cards_on_a_360_px_phone(app, browser, live_server, of
     page = phone.new_page()
     tb.sign_in(page, base, people["admin"])
     page.goto(f"{base}/permits/figures")
-    page.locator("#reconciliation-link").click()
+    with page.expect_navigation():   # waits for "load": the stylesheet applied before the checks (flaky under load)
+        page.locator("#reconciliation-link").click()
     assert page.locator("h1").inner_text() == "Rekonsiliasi retribusi"
     assert tb.fits_the_phone(page)
     assert not page.locator("table#reconciliation thead").is_visible()   # cards: each cell names its column

@@ -60,3 +60,11 @@ def test_a_fee_field_that_is_not_a_number_is_named(value):
     with pytest.raises(ValidationError) as exc:
         fees.parse("per_unit 10 * luas_m2").amount_for({"luas_m2": value})
     assert exc.value.where == "luas_m2"
+
+
+def test_every_problem_of_every_type_is_named_at_once(make_tenant):
+    broken = [{**PBG, "fee": "fixed lots"}, {**PBG, "code": "SKU", "number_pattern": "{type}/{nomor}"}]
+    with pytest.raises(PamongError) as exc:
+        make_tenant({**SETTINGS, "types": broken})
+    text = str(exc.value)
+    assert "types[0].fee" in text and "types[1].number_pattern" in text

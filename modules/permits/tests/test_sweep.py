@@ -29,7 +29,61 @@ def test_the_sweep_deems_approved_and_escalates_once(app_ctx, tenant, people, ac
         assert [e.action for e in services.timeline(tenant, paid)][-1] == "escalate"
     assert sweep.run_all()[tenant.slug] == 0  # escalated once only
     heads = [m for m in outbox(tenant, "email") if m["subject"].startswith("Terlambat")]
-    assert len(heads) == 1
+    assert len(heads) == 1 and "melewati batas waktu layanan" in heads[0]["body"]
     issuance.issue_permit(tenant, actor(people["admin"]), free_id)
     with tenant_scope(tenant):
         assert [e.oss_code for e in services.timeline(tenant, services.get(tenant, free_id))][-1] == "57"
+
+
+def test_the_holder_of_a_permit_ending_within_30_days_is_told_once(app_ctx, tenant, people, actor, outbox,
+                                                                   audit_entries):
+    from datetime import timedelta
+
+    from core.kit import utcnow
+
+    from .. import expiry
+    from ..models import Application
+
+    holder = actor(people["citizen"]).user
+    with tenant_scope(tenant):
+        for number, days, state in (("PBG/0001/2021", 10, "valid"), ("PBG/0002/2021", 40, "valid"),
+                                    ("PBG/0003/2021", 5, "suspended"), ("PBG/0004/2021", -1, "valid")):
+            db.session.add(Application(type_code="PBG", status="issued", applicant_id=holder.id, applicant_name="Andi",
+                                       phone="081234567890", permit_number=number, permit_status=state,
+                                       issued_at=utcnow() - timedelta(days=1800),
+                                       valid_until=utcnow() + timedelta(days=days)))
+        db.session.commit()
+    assert len(expiry.remind_expiring(tenant)) == 1
+    db.session.commit()
+    assert expiry.remind_expiring(tenant) == []   # once
+    told = [m["body"] for m in outbox(tenant, "sms")]
+    assert len(told) == 1 and "PBG/0001/2021" in told[0] and "berlaku sampai" in told[0]
+    assert len(audit_entries(tenant, "permits.expiry_reminder")) == 1
+
+
+def test_an_overdue_application_is_told_to_each_head_by_their_own_channel_and_language(
+        app, tenant, people, actor, frozen_clock, outbox):
+    from core.auth.service import grant_role
+    from core.kit import Tenant, User
+
+    with app.app_context():
+        english = db.session.execute(db.select(User).where(User.email == people["admin"])).scalar_one()
+        english.locale = "en"
+        phone_head = User(email="+6281299990001", name="Kepala")
+        db.session.add(phone_head)
+        db.session.flush()
+        grant_role(db.session.get(Tenant, tenant.id), phone_head, "admin", "test")
+        citizen = actor(people["citizen"])
+        application = draft(tenant, citizen)
+        services.submit(tenant, citizen, application.id)
+        reference = application.reference
+        db.session.commit()
+    frozen_clock.advance(days=15)
+    with app.app_context():
+        assert len(sweep.escalate(tenant)) == 1
+        db.session.commit()
+    mails = [m for m in outbox(tenant, "email") if m["recipient"] == people["admin"]]
+    assert [m["subject"] for m in mails] == [f"Overdue: {reference}"]
+    assert f"Application {reference} is past its service deadline." in mails[0]["body"]
+    texts = [m for m in outbox(tenant, "sms") if m["recipient"] == "+6281299990001"]
+    assert len(texts) == 1 and "melewati batas waktu layanan" in texts[0]["body"]

@@ -84,10 +84,10 @@ def test_documents_and_gaps_are_named_by_their_requirement_label(app, client, te
     base = f"/t/{tenant.slug}/permits"
     login(client, people["citizen"], tenant)
     page = client.get(f"{base}/applications/{aid}").get_data(as_text=True)
-    assert "Scan KTP: ktp.jpg" in page and "ktp: ktp.jpg" not in page
+    assert f'Scan KTP: <a href="{base}/applications/{aid}/files/ktp">ktp.jpg</a>' in page and "ktp: <a" not in page
     assert "Gambar rencana" in page and "Alamat bangunan" in page and "gambar" not in page
     english = client.get(f"{base}/applications/{aid}", headers=EN).get_data(as_text=True)
-    assert "ID card scan: ktp.jpg" in english and "Building plan" in english and "gambar" not in english
+    assert "ID card scan: <a" in english and "Building plan" in english and "gambar" not in english
     assert pdf()
 
 

@@ -1,0 +1,42 @@
+"""The requirement files of an application (a KTP scan, a building plan), for who may read them:
+the applicant, and the office's officers (``permits.process``) who verify them. A file is served
+with the type its content was checked as (``uploads.py``), never cached; a PDF as a download, an
+image inline. An officer's reading is audited (``permits.file_read``: a citizen's identity
+documents are personal data, UU 27/2022 on personal data protection); the applicant's own is not."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, g, send_file
+from flask_login import current_user
+
+from core.kit import has_permission, signed_in, storage, unit_of_work
+
+from . import services
+from .views import load, pages
+
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+@pages.route("/applications/<int:application_id>/files/<requirement>")
+@signed_in
+def requirement_file(application_id, requirement):
+    """The file given for the document ``requirement``; 404 for anyone else, or no such file."""
+    application = load(application_id)
+    own = application.applicant_id == current_user.id
+    if not own and not has_permission(current_user, g.tenant, "permits.process"):
+        abort(404)
+    upload = services.uploads_of(g.tenant, application).get(requirement)
+    if upload is None:
+        abort(404)
+    data = storage().get(upload.storage_key, tenant=g.tenant)
+    if not own:
+        with unit_of_work() as work:
+            work.audit("permits.file_read", "permits.application", application.id,
+                       after={"requirement": requirement, "type": upload.content_type})
+    name = f"{(application.reference or str(application.id)).replace('/', '-')}-{requirement}." \
+           f"{EXTENSIONS.get(upload.content_type, 'bin')}"
+    response = send_file(io.BytesIO(data), mimetype=upload.content_type, download_name=name,
+                         as_attachment=upload.content_type == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
