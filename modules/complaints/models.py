@@ -142,16 +142,22 @@ class Complaint(TenantOwned, db.Model):
     def due(self, now: datetime) -> str:
         """"response", "followup" or "resolution" when that target has passed, else "" (also while
         the clock is paused)."""
-        if self.paused_at is not None:
-            return ""
-        if self.status == "submitted" and aware(self.response_due_at) < now:
-            return "response"
-        if self.status in ("verified", "assigned") and self.followup_due_at is not None \
-                and aware(self.followup_due_at) < now:
-            return "followup"
-        if self.status in OPEN_STATUSES and aware(self.resolution_due_at) < now:
-            return "resolution"
+        return overdue_target(self, now)
+
+
+def overdue_target(c, now: datetime) -> str:
+    """``Complaint.due`` for anything with its columns (a complaint, or a row of the queue's plain
+    columns): the target that has passed at ``now`` (UTC), else ""."""
+    if c.paused_at is not None:
         return ""
+    if c.status == "submitted" and aware(c.response_due_at) < now:
+        return "response"
+    if c.status in ("verified", "assigned") and c.followup_due_at is not None \
+            and aware(c.followup_due_at) < now:
+        return "followup"
+    if c.status in OPEN_STATUSES and aware(c.resolution_due_at) < now:
+        return "resolution"
+    return ""
 
 
 class ComplaintEvent(TenantOwned, db.Model):

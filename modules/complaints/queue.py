@@ -198,7 +198,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
            overdue_at: datetime | None = None, page: int = 1, per_page: int = 50, q: str = "",
            coordinator: bool = False, unread_only: bool = False, public_only: bool = False,
            filters: Filters | None = None, actor_id: int | None = None,
-           known_categories: set[str] | None = None, count: bool = False, clamp: bool = False) -> Page:
+           known_categories: set[str] | None = None, count: bool = False, clamp: bool = False,
+           columns: tuple | None = None) -> Page:
     """Complaints of ``tenant`` (of some agencies, if given), oldest due first.
 
     ``filters`` (a ``Filters``) narrows the list; without it the keyword arguments ``status``
@@ -209,7 +210,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     ``actor_id`` is whom ``assignee="me"`` means; ``known_categories``, when given, is checked.
 
     ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``: ``Page.capped`` says
-    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last. Unknown values raise ``ValidationError`` with ``where`` naming
+    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last. ``columns``
+reads only those (``Page.items`` are then rows, not complaints: ``queue_rows.COLUMNS``). Unknown values raise ``ValidationError`` with ``where`` naming
     the parameter and a stable ``code`` (``invalid_status``, ``unknown_category``,
     ``unknown_district``, ``unknown_village``, ``unknown_assignee``, ``invalid_date_range``,
     ``invalid_sort``, ``invalid_page``, ``invalid_page_size``).
@@ -219,7 +221,7 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
         raise ValidationError("must be 1 or more", where="page", code="invalid_page")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValidationError(f"must be between 1 and {MAX_PER_PAGE}", where="per_page", code="invalid_page_size")
-    query = db.select(Complaint)
+    query = db.select(*columns) if columns else db.select(Complaint)
     if agency_ids is not None:
         query = query.where(Complaint.agency_id.in_(sorted(agency_ids)))
     query = _filtered(tenant, query, f, actor_id, known_categories)
@@ -229,11 +231,15 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     if public_only:
         query = query.where(PUBLIC)
     order = _order(f)
-    listed = query.options(defer(Complaint.filer_name), defer(Complaint.filer_phone),
-                           defer(Complaint.filer_email)).order_by(*order)
+    if columns:
+        listed = query.order_by(*order)
+    else:
+        listed = query.options(defer(Complaint.filer_name), defer(Complaint.filer_phone),
+                               defer(Complaint.filer_email)).order_by(*order)
 
     def rows_of(number: int) -> list:
-        return list(db.session.execute(listed.offset((number - 1) * per_page).limit(per_page + 1)).scalars())
+        found = db.session.execute(listed.offset((number - 1) * per_page).limit(per_page + 1))
+        return list(found.all() if columns else found.scalars())
 
     with tenant_scope(tenant):
         custom_plans(db.session)  # the plan for this tenant's size, not an average tenant's
