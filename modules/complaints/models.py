@@ -13,7 +13,7 @@ from sqlalchemy import (
     JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from core.kit import EncryptedText, TenantOwned, db, tenant_ref, utcnow
 
@@ -143,6 +143,12 @@ class Complaint(TenantOwned, db.Model):
         """"response", "followup" or "resolution" when that target has passed, else "" (also while
         the clock is paused)."""
         return overdue_target(self, now)
+
+
+def without_filer() -> tuple:
+    """Query options that leave the filer's encrypted name, phone and e-mail unread: no list shows
+    them, and each read decrypts (issue 11.4)."""
+    return (defer(Complaint.filer_name), defer(Complaint.filer_phone), defer(Complaint.filer_email))
 
 
 def overdue_target(c, now: datetime) -> str:

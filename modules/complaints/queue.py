@@ -27,14 +27,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import defer
-
 from core.kit import User, ValidationError, custom_plans, db, tenant_scope
 
 from .disclosure import PUBLIC
 from .access import contact_hashes
 from .lookup import NUMBER, search_condition
-from .models import OPEN_STATUSES, STATUSES, Complaint, ComplaintPhoto
+from .models import OPEN_STATUSES, STATUSES, Complaint, ComplaintPhoto, without_filer
 
 MAX_PER_PAGE = 200
 # counting stops here: past it the page says "more than 2000" (a count of every row of two years of
@@ -234,8 +232,7 @@ reads only those (``Page.items`` are then rows, not complaints: ``queue_rows.COL
     if columns:
         listed = query.order_by(*order)
     else:
-        listed = query.options(defer(Complaint.filer_name), defer(Complaint.filer_phone),
-                               defer(Complaint.filer_email)).order_by(*order)
+        listed = query.options(*without_filer()).order_by(*order)
 
     def rows_of(number: int) -> list:
         found = db.session.execute(listed.offset((number - 1) * per_page).limit(per_page + 1))
