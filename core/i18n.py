@@ -225,6 +225,31 @@ def local_datetime(value, fmt: str = "medium", zone: bool = True) -> str:
     return f"{text} {zone_name(str(tz), value)}" if zone else text
 
 
+def datetime_formatter(fmt: str = "medium", zone: bool = True):
+    """``local_datetime`` with the request's locale, zone and pattern looked up once: a callable
+    (UTC datetime or None -> text, the same text as ``local_datetime(value, fmt, zone)``) for a page
+    that writes many times (a list of 50 rows writes 100: issue 11.4). Outside a request, and for
+    a name Babel must resolve itself, it is ``local_datetime``."""
+    ctx = _cv_app.get(None)
+    state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    pattern = _pattern(locale.language, fmt) if locale is not None else fmt
+    if locale is None or pattern in _NAMED:
+        return lambda value: local_datetime(value, fmt, zone)
+    tz = getattr(state, "babel_tzinfo", None) or get_timezone()
+    compiled, tz_key = babel_dates.parse_pattern(pattern), str(tz)
+
+    def format(value) -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        text = compiled.apply(value.astimezone(tz), locale)
+        return f"{text} {zone_name(tz_key, value)}" if zone else text
+
+    return format
+
+
 @lru_cache(maxsize=64)
 def _pattern(language: str, fmt: str) -> str:
     """The Babel pattern of ``fmt`` ("short", ... or a pattern) for dates with times in ``language``:

@@ -16,7 +16,7 @@ from .errors import NotFound, PamongError, ValidationError
 from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
-from .i18n import local_datetime, module_domain, rupiah
+from .i18n import datetime_formatter, local_datetime, module_domain, rupiah
 from .i18n import local_decimal, local_number, local_percent  # figures as the reader's language writes them
 from .i18n import local_iso  # ISO 8601 in the tenant's offset, for JSON and CSV (issue 20.6)
 from .tenancy.zones import zone_name  # "WITA" beside a time written in the tenant's zone
@@ -74,7 +74,7 @@ from .rls import custom_plans  # lists over a tenant's rows planned for that ten
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
-    "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "ngettext", "periodic",
+    "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
     # figures in the reader's language: "4,0" (id), "4.0" (en)
     "local_decimal", "local_number", "local_percent",

@@ -7,7 +7,7 @@ import pytest
 from flask import g, render_template_string
 from flask_babel import force_locale, format_date, format_datetime
 
-from core.i18n import local_datetime, local_iso
+from core.i18n import datetime_formatter, local_datetime, local_iso
 from core.tenancy.zones import zone_name
 
 MOMENT = datetime(2026, 11, 30, 14, 5, tzinfo=timezone.utc)
@@ -64,3 +64,21 @@ def test_zone_names():
     assert zone_name("Asia/Dili", MOMENT) == "UTC+09:00"
     assert zone_name("UTC", MOMENT) == "UTC"
     assert zone_name("America/Sao_Paulo", MOMENT) == "UTC-03:00"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Makassar", "Asia/Jayapura"])
+def test_a_page_formatter_writes_what_local_datetime_writes(app, create_tenant, zone):
+    """``datetime_formatter`` looks the locale, zone and pattern up once for a list's many times;
+    its text is ``local_datetime``'s for every format, language, zone, a naive value and None."""
+    tenant = create_tenant(timezone=zone)
+    moments = [MOMENT, MOMENT.replace(tzinfo=None), datetime(2026, 7, 1, 23, 59, tzinfo=timezone.utc), None]
+    with app.test_request_context(f"/t/{tenant.slug}/"):
+        g.tenant = tenant
+        for language in ("id", "en"):
+            with force_locale(language):
+                for fmt in ("short", "medium", "long", "full", "d MMM y HH:mm"):
+                    for zone_shown in (True, False):
+                        write = datetime_formatter(fmt, zone_shown)
+                        assert [write(m) for m in moments] == [local_datetime(m, fmt, zone_shown) for m in moments]
+        with force_locale("id"):
+            assert datetime_formatter("short")(MOMENT) != datetime_formatter("short", zone=False)(MOMENT)

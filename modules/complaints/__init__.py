@@ -11,13 +11,14 @@ from . import summary  # noqa: F401  (keeps the public figures' counters with ev
 from .labels import lazy_gettext as _l
 
 NAME = "complaints"
+VERSION = "0.1.0"  # as every module of the kit until its first release
 
 
 @hookimpl
 def module_info():
     return {
         "disable_notice": {"id": "Warga tidak dapat lagi mengadu lewat web, SMS, obrolan atau Open311; halaman pantau pengaduan dan tautan dalam SMS yang sudah terkirim menjawab \"tidak ditemukan\"; halaman transparansi hilang. Pengaduan yang ada tidak dihapus dan kembali bila modul diaktifkan lagi.", "en": "Citizens can no longer file complaints on the web, by SMS, chat or Open311; complaint tracking pages and the links in SMS already sent answer \"not found\"; the transparency page goes. Existing complaints are not deleted and come back when the module is enabled again."},  # shown before it is disabled
-        "name": NAME, "title": _l("Complaints"), "version": "1.0", "requires": [],
+        "name": NAME, "title": _l("Complaints"), "version": VERSION, "requires": [],
         "description": _l("Citizen complaints routed to agencies, with SLA escalation, transparency and Open311"),
     }
 

@@ -13,7 +13,7 @@ from sqlalchemy import (
     JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from core.kit import EncryptedText, TenantOwned, db, tenant_ref, utcnow
 
@@ -142,16 +142,28 @@ class Complaint(TenantOwned, db.Model):
     def due(self, now: datetime) -> str:
         """"response", "followup" or "resolution" when that target has passed, else "" (also while
         the clock is paused)."""
-        if self.paused_at is not None:
-            return ""
-        if self.status == "submitted" and aware(self.response_due_at) < now:
-            return "response"
-        if self.status in ("verified", "assigned") and self.followup_due_at is not None \
-                and aware(self.followup_due_at) < now:
-            return "followup"
-        if self.status in OPEN_STATUSES and aware(self.resolution_due_at) < now:
-            return "resolution"
+        return overdue_target(self, now)
+
+
+def without_filer() -> tuple:
+    """Query options that leave the filer's encrypted name, phone and e-mail unread: no list shows
+    them, and each read decrypts (issue 11.4)."""
+    return (defer(Complaint.filer_name), defer(Complaint.filer_phone), defer(Complaint.filer_email))
+
+
+def overdue_target(c, now: datetime) -> str:
+    """``Complaint.due`` for anything with its columns (a complaint, or a row of the queue's plain
+    columns): the target that has passed at ``now`` (UTC), else ""."""
+    if c.paused_at is not None:
         return ""
+    if c.status == "submitted" and aware(c.response_due_at) < now:
+        return "response"
+    if c.status in ("verified", "assigned") and c.followup_due_at is not None \
+            and aware(c.followup_due_at) < now:
+        return "followup"
+    if c.status in OPEN_STATUSES and aware(c.resolution_due_at) < now:
+        return "resolution"
+    return ""
 
 
 class ComplaintEvent(TenantOwned, db.Model):

@@ -6,7 +6,7 @@ a duplicate of a *rahasia* original says "merged with a confidential report" in 
 """
 from __future__ import annotations
 
-from core.kit import OrgUnit, db
+from core.kit import db, org_units
 
 from ..disclosure import event_note_for, is_public, outcome_note, scrub
 from ..models import FINISHED_STATUSES, Complaint, ComplaintEvent
@@ -31,10 +31,11 @@ def photos_of(complaint: Complaint) -> list[dict]:
 
 
 class Lookups:
-    """Names and codes read once per response: agencies and villages, category names."""
+    """Names and codes of agencies and villages (from the tenant's configuration in memory, inactive
+    ones included: old complaints name them) and category names, looked up once per response."""
 
     def __init__(self, tenant, categories, locale: str):
-        units = db.session.execute(db.select(OrgUnit)).scalars().all()
+        units = org_units(tenant, active_only=False)
         self.tenant = tenant
         self.names = {u.id: u.name for u in units}
         self.codes = {u.id: u.code for u in units}

@@ -10,10 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from core.kit import (
     NotFound, PamongError, ParameterError, User, ValidationError, current_actor, date_arg, db,
-    local_datetime, page_arg, public, requires, unit_of_work, utcnow,
+    page_arg, public, requires, unit_of_work, utcnow,
 )
 
-from .. import handling, privacy, queue, services, workflow
+from .. import handling, privacy, queue, queue_rows, services, workflow
 from ..forms import AssignForm, BulkForm, HotlineForm, RerouteForm, TransitionForm
 from ..labels import action_label, gettext as _, status_label
 from ..models import STATUSES
@@ -110,7 +110,7 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
         page = queue.search(
             g.tenant, agency_ids=agency_ids, filters=f, page=page_number,
             coordinator=services.may_coordinate(g.tenant, user), actor_id=getattr(user, "id", None),
-            known_categories={c.code for c in cats}, count=True, clamp=True,
+            known_categories={c.code for c in cats}, count=True, clamp=True, columns=queue_rows.COLUMNS,
         )
     except ValidationError as exc:
         page = queue.Page([], 1, 50, False, 0)
@@ -129,14 +129,19 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
         )
         bulk.query.data = urlencode([(k, v) for k, v in args.items(multi=True) if k in FILTER_KEYS or k == "page"])
     shown = {k: v for k, v in args.items() if k in FILTER_KEYS and v}
+    cat_names = {c.code: c.name(locale()) for c in cats}
+    rows = queue_rows.build(
+        page.items, now=now, track_url=url_for("complaints.track", number=queue_rows.NUMBER),
+        cat_names=cat_names, unit_names=names, photo_counts=queue.photo_counts(g.tenant, page.items),
+        assignees=queue.assignee_names(page.items),
+    )
     return render_template(
         "complaints/queue.html", title=template_title, page=page, filters=f, status=f.status,
         only_overdue=f.overdue_at is not None, q=f.q, only_unread=f.unread_only,
-        now=now, names=names, cat_names={c.code: c.name(locale()) for c in cats}, categories=cats,
+        rows=rows, cat_names=cat_names, categories=cats,
         districts=units("district"), villages=units("village"), officers=officers,
         statuses=STATUSES, endpoint=endpoint, args=shown, sort=f.sort or ("due" if f.status == "open" else "-filed"),
-        photo_counts=queue.photo_counts(g.tenant, page.items), assignees=queue.assignee_names(page.items),
-        when=lambda value: local_datetime(value, "short"), problem=problem, problem_field=problem_field,
+        problem=problem, problem_field=problem_field,
         problem_id=FIELD_IDS.get(problem_field, ""), raw=args,
         filtered=any(k != "q" for k in shown), bulk_form=bulk,
         agencies=[n for i, n in names.items() if agency_ids is None or i in agency_ids],
