@@ -3,12 +3,15 @@ the core's post between tenants (``core.kit.tenant_post``: an outbox row of the 
 by the worker to the receiver's modules in the receiver's own scope). Both isolation walls hold:
 
 - the sender's code reads only its own rows and writes the payload (the letter as signed: number,
-  subject, body, signature block, signed PDF, verification address); it learns only the post's
+  subject, body, its type's code and names (``letter_type_name``: ``{"id", "en"}``), signature
+  block, signed PDF, verification address); it learns only the post's
   status (pending, delivered, failed), never the receiver's rows;
 - the receiver's handler (``receive``) reads only the payload and writes its own incoming letter
   (``Letter.origin_*``) with an addressee row for its receiving unit (the setting
   ``incoming_unit``, else its first agency by code), so it arrives in that unit's inbox and is
   disposed there like any letter. A post delivered twice makes one letter (``origin_ref``).
+  The files it stores (the signed PDF, attachments) go through ``stored.put``: if the worker's
+  commit of the receiver's transaction fails, they are deleted again and the post is retried.
 
 Audited on both sides: ``eoffice.letter.post`` (sender), ``eoffice.letter.receive`` (receiver).
 
@@ -40,12 +43,13 @@ from core.kit import (
     tenant_post, tenant_scope, tenant_url, utcnow,
 )
 
-from . import richtext
+from . import richtext, stored
 from .models import SENT, TO, Letter, Recipient
 
 EVENT = "eoffice.letter"
 ATTACHMENT = "eoffice.attachment"
 NAME = "eoffice"
+LANGUAGES = ("id", "en")  # the languages a letter type is named in (settings: name_id, name_en)
 
 
 class NotYetArrived(Exception):
@@ -92,11 +96,15 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
     ``eoffice.letter.post`` per receiver, and ``eoffice.attachment.post`` when it has attachments."""
     from .attachments import with_data
 
+    from .settings import letter_types
+
     files = with_data(tenant, letter)  # checksums recomputed: a file changed in storage is not sent
+    kind = letter_types(tenant).get(letter.letter_type) or {}
     listed = [{"n": n, "filename": row.filename, "size": len(data), "sha256": digest}
               for n, (row, data, digest) in enumerate(files, 1)]
     payload = {
         "number": letter.number, "subject": letter.subject, "letter_type": letter.letter_type,
+        "letter_type_name": {lang: kind[f"name_{lang}"] for lang in LANGUAGES if kind.get(f"name_{lang}")},
         "classification": letter.classification, "security": letter.security, "body_html": letter.body_html,
         "unit_code": letter.unit_code, "unit_name": letter.unit_name, "signer_name": letter.signer_name,
         "signature": list(letter.signature or []), "verify_url": verify_url,
@@ -188,9 +196,7 @@ def receive(tenant, actor, event) -> dict:
     listed = _listed(payload.get("attachments"))
     unit = _receiving_unit(tenant, settings_of(tenant))
     sender = f"{_text(payload, 'unit_name', 120, required=False)} · {origin['name']}".strip(" ·")[:200]
-    from core.kit import storage
-
-    key = storage().put(tenant, pdf, "application/pdf", filename="naskah.pdf")
+    key = stored.put(tenant, pdf, "naskah.pdf")  # deleted again if the receiver's save fails
     now = utcnow()
     with tenant_scope(tenant):
         letter = Letter(
@@ -202,7 +208,7 @@ def receive(tenant, actor, event) -> dict:
             signature=signature, sent_at=now, updated_at=now, origin_tenant=origin["slug"][:64],
             origin_name=sender, origin_number=number, origin_ref=ref, origin_pdf_key=key,
             origin_verify_url=verify if verify.startswith(("https://", "http://")) else None,
-            origin_attachments=listed or None)
+            origin_attachments=listed or None, origin_type_name=_type_names(payload.get("letter_type_name")))
         db.session.add(letter)
         db.session.flush()
         db.session.add(Recipient(letter_id=letter.id, kind=TO, unit_code=unit.code, name=unit.name))
@@ -282,19 +288,12 @@ def receive_attachment(tenant, actor, event) -> dict:
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry["sha256"] or len(data) != entry["size"] or payload.get("sha256") != entry["sha256"]:
         raise _refuse(f"'{name}': its SHA-256 or size is not what the letter listed", code="checksum_mismatch")
-    from core.kit import storage
-
-    key = storage().put(tenant, data, "application/pdf", filename=name)
-    try:
-        with tenant_scope(tenant):
-            db.session.add(Attachment(letter_id=letter.id, filename=name, storage_key=key, size=len(data),
-                                      sha256=digest, origin_ref=ref))
-            audit(tenant, actor, "eoffice.attachment.receive", "letter", letter.id,
-                  after={"from": origin["slug"], "filename": name, "size": len(data), "sha256": digest, "post": ref})
-            db.session.flush()
-    except BaseException:
-        storage().delete(key, tenant=tenant)
-        raise
+    with tenant_scope(tenant):
+        db.session.add(Attachment(letter_id=letter.id, filename=name, storage_key=stored.put(tenant, data, name),
+                                  size=len(data), sha256=digest, origin_ref=ref))  # file deleted if not saved
+        audit(tenant, actor, "eoffice.attachment.receive", "letter", letter.id,
+              after={"from": origin["slug"], "filename": name, "size": len(data), "sha256": digest, "post": ref})
+        db.session.flush()
     return {"accepted": "attached"}
 
 
@@ -304,16 +303,26 @@ def sender_name(slug: str) -> str:
     return found or slug
 
 
+def _type_names(raw) -> dict | None:
+    """The type's names the sender sent (``{"id": ..., "en": ...}``, either may be missing; at most
+    80 characters each, as the settings allow), or None (a post of before they were sent)."""
+    names = {lang: " ".join(raw[lang].split())[:80] for lang in LANGUAGES
+             if isinstance(raw, dict) and isinstance(raw.get(lang), str) and raw[lang].strip()}
+    return names or None
+
+
 def type_name(tenant, letter, indonesian: bool = True) -> str:
-    """The name of ``letter``'s type in the reader's language: the tenant's own type of that code,
-    else (a letter from another tenant) the sender's, else a built-in one, else the code."""
+    """The name of ``letter``'s type in the reader's language. A letter from another tenant: the
+    name its sender sent with it (in the reader's language, else the other one); a letter received
+    before names were sent, or one of this tenant: this tenant's type of that code, else a built-in
+    one, else the code. The sender's configuration is never read."""
     from .settings import DEFAULT_TYPES, letter_types
 
-    key = "name_id" if indonesian else "name_en"
+    lang = "id" if indonesian else "en"
+    sent = letter.origin_type_name or {}
+    if sent:
+        return sent.get(lang) or next(iter(sent.values()))
+    key = f"name_{lang}"
     kind = letter_types(tenant).get(letter.letter_type)
-    if kind is None and letter.origin_tenant:
-        other = db.session.execute(db.select(Tenant).where(Tenant.slug == letter.origin_tenant)).scalar_one_or_none()
-        if other is not None and NAME in enabled_modules(other):
-            kind = letter_types(other).get(letter.letter_type)
     kind = kind or next((t for t in DEFAULT_TYPES if t["code"] == letter.letter_type), None)
     return (kind or {}).get(key) or (kind or {}).get("name_id") or letter.letter_type

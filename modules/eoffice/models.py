@@ -72,6 +72,8 @@ class Letter(TenantOwned, db.Model):
     origin_verify_url: Mapped[str | None] = mapped_column(String(300))
     # the attachments the sender listed: [{"n", "filename", "size", "sha256"}] (each arrives as a post of its own)
     origin_attachments: Mapped[list | None] = mapped_column(JSON)
+    # the letter type's name as the sender sent it: {"id": ..., "en": ...} (None: received before names were sent)
+    origin_type_name: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def shown_number(self) -> str | None:

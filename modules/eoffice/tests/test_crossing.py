@@ -52,6 +52,7 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
         incoming = page.rows[0][0]
         assert incoming.origin_tenant == city.slug and incoming.number is None and incoming.unit_code == "SETDA"
         assert incoming.origin_verify_url == verify_url
+        assert incoming.origin_type_name == {"id": "Surat Biasa", "en": "Letter"}  # sent with it, both languages
         assert storage().get(incoming.origin_pdf_key, tenant=prov) == sent_pdf
         assert inbox(prov, who(prov, actor_of(prov, bappeda))).rows == []  # another unit of the province
         # the attachment came in a post of its own, into the province's own storage, checksum kept

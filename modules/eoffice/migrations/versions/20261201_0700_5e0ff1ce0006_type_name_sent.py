@@ -1,0 +1,28 @@
+"""eoffice: the letter type's name travels with a letter to another tenant
+
+A letter from another tenant keeps its type's name as the sender sent it
+(``eoffice_letters.origin_type_name``: ``{"id": ..., "en": ...}``), so the receiver never reads
+the sender's settings to name it. Letters received before stay NULL and are named by the
+receiver's own type of that code, a built-in type, or the code.
+
+Revision ID: 5e0ff1ce0006
+Revises: 5e0ff1ce0005
+Create Date: 2026-12-01 07:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "5e0ff1ce0006"
+down_revision = "5e0ff1ce0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("eoffice_letters") as batch:
+        batch.add_column(sa.Column("origin_type_name", sa.JSON(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("eoffice_letters") as batch:
+        batch.drop_column("origin_type_name")
