@@ -118,12 +118,63 @@ def colleagues(tenant, actor) -> list[User]:
     return out
 
 
+def heads_above(tenant, actor) -> set[int]:
+    """The user ids of the heads of ``actor``'s units (holders of a head position of a unit they
+    belong to, ``access.who``) whose head position ``actor`` does not hold themselves: a
+    disposition goes down the hierarchy, never up to them."""
+    me = who(tenant, actor)
+    out = set()
+    for p in active_positions(tenant):
+        if p["is_head"] and p["unit_id"] in me.unit_ids and p["code"] not in me.positions:
+            out |= {u.id for u in holders_of(tenant, p["code"])}
+    return out
+
+
+def _open_for(tenant, letter) -> set[int]:
+    with tenant_scope(tenant):
+        return set(db.session.execute(db.select(Disposition.to_id).where(
+            Disposition.letter_id == letter.id, Disposition.status == OPEN)).scalars())
+
+
+def targets(tenant, actor, letter) -> list[User]:
+    """Whom ``actor`` may dispose ``letter`` to (the form's choices): their colleagues
+    (``colleagues``) but the heads above them and those already holding an open disposition of it."""
+    skip = heads_above(tenant, actor) | _open_for(tenant, letter)
+    return [p for p in colleagues(tenant, actor) if p.id not in skip]
+
+
+def _parent(tenant, letter, me, parent_id) -> Disposition | None:
+    """The disposition to ``me`` this one passes down: ``parent_id`` (which must be one to them),
+    else their latest open one of the letter, else None (a first disposition)."""
+    with tenant_scope(tenant):
+        query = db.select(Disposition).where(Disposition.letter_id == letter.id, Disposition.to_id == me.user_id)
+        if parent_id:
+            try:
+                key = int(parent_id)
+            except (TypeError, ValueError):
+                key = None
+            found = db.session.execute(query.where(Disposition.id == key)).scalar_one_or_none() if key else None
+            if found is None:
+                raise ValidationError(_l("That is not a disposition to you."), where="parent")
+            return found
+        return db.session.execute(query.where(Disposition.status == OPEN).order_by(Disposition.id.desc())
+                                  .limit(1)).scalar_one_or_none()
+
+
 def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date | None = None,
             parent_id=None) -> Disposition:
     """A receiver of the sent letter (an addressee, a copy, or the holder of an open disposition of
     it) hands it down to ``to_user_id`` (an officer of their agency) with ``instruction`` and
-    ``due_on`` (default: the tenant's ``disposition_days`` from today). Errors name the field:
-    ``to``, ``instruction``, ``due_on``, ``letter``."""
+    ``due_on`` (default: the tenant's ``disposition_days`` from today, no later than the
+    disposition it passes down). A disposition held by the actor is passed down (``parent_id``,
+    else their latest open one of the letter): the chain kadis → kabid → staff is kept.
+
+    Refused, naming the field (``to``, ``instruction``, ``due_on``, ``parent``, ``letter``):
+    ``not_receiver``; ``unknown_colleague`` (not an officer of the actor's units); ``not_down`` (the
+    head of the actor's unit: disposisi goes down, Permendagri 1/2023); ``already_disposed`` (they
+    hold an open disposition of the letter already, which also closes a loop back up the chain);
+    ``after_parent`` (due after the disposition it passes down, unless that one is overdue: then
+    by today at the latest); a due date in the past."""
     letter, me = readable_letter(tenant, actor, letter_id, change=True)
     how = involvement(tenant, letter, me)
     if letter.status != SENT or not how & {"to", "cc", "disposition"}:
@@ -132,24 +183,29 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
     instruction = (instruction or "").strip()
     if not instruction or len(instruction) > 2000:
         raise ValidationError(_l("Write the instruction (at most 2000 characters)."), where="instruction")
+    parent = _parent(tenant, letter, me, parent_id)
     today = local_date(tenant, utcnow())
+    latest = max(parent.due_on, today) if parent is not None else None
     if due_on is None:
         from datetime import timedelta
 
         due_on = today + timedelta(days=settings_of(tenant)["disposition_days"])
+        due_on = min(due_on, latest) if latest else due_on
     if due_on < today:
         raise ValidationError(_l("The due date is in the past."), where="due_on")
+    if latest and due_on > latest:
+        raise ValidationError(_l("The due date is after that of the disposition you received (%(day)s).",
+                                 day=latest.isoformat()), where="due_on", code="after_parent")
     target = next((p for p in colleagues(tenant, actor) if str(p.id) == str(to_user_id)), None)
     if target is None:
         raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
+    if target.id in heads_above(tenant, actor):
+        raise ValidationError(_l("A disposition goes down: %(name)s heads your unit.", name=target.name or target.email),
+                              where="to", code="not_down")
+    if target.id in _open_for(tenant, letter):
+        raise ValidationError(_l("%(name)s already has an open disposition of this letter.",
+                                 name=target.name or target.email), where="to", code="already_disposed")
     with tenant_scope(tenant):
-        parent = None
-        if parent_id:
-            parent = db.session.execute(db.select(Disposition).where(
-                Disposition.id == int(parent_id), Disposition.letter_id == letter.id,
-                Disposition.to_id == me.user_id)).scalar_one_or_none()
-            if parent is None:
-                raise ValidationError(_l("That is not a disposition to you."), where="parent")
         row = Disposition(letter_id=letter.id, parent_id=parent.id if parent else None, from_id=me.user_id,
                           from_name=str(actor)[:254], to_id=target.id, to_name=(target.name or target.email)[:254],
                           instruction=instruction, due_on=due_on, status=OPEN)
@@ -157,7 +213,8 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
         db.session.flush()
         event(tenant, letter, actor, "disposed", f"{row.to_name}: {instruction} ({due_on.isoformat()})")
         audit(tenant, actor, "eoffice.disposition.create", "letter", letter.id,
-              after={"disposition": row.id, "to": target.email, "instruction": instruction, "due_on": due_on.isoformat()})
+              after={"disposition": row.id, "parent": row.parent_id, "to": target.email, "instruction": instruction,
+                     "due_on": due_on.isoformat()})
         notify(tenant, "email", target.email, f"{letter.number}: {instruction} ({due_on.isoformat()})",
                subject=f"Disposisi: {letter.number}", ref=f"eoffice:{letter.id}")
     return row

@@ -139,6 +139,24 @@ def letter_dispositions(tenant, letter: Letter) -> list[Disposition]:
                                        .order_by(Disposition.id)).scalars())
 
 
+def disposition_chains(rows: list[Disposition]) -> list[tuple[Disposition, int]]:
+    """``rows`` of one letter as its chains read: ``[(disposition, depth)]``, each followed by the
+    ones passing it down (depth + 1), oldest first at every level."""
+    ids = {d.id for d in rows}
+    below: dict = {}
+    for d in rows:
+        below.setdefault(d.parent_id if d.parent_id in ids else None, []).append(d)
+    out = []
+
+    def walk(parent, depth):
+        for d in below.get(parent, []):
+            out.append((d, depth))
+            walk(d.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
 def recipients(tenant, letter: Letter) -> list[Recipient]:
     with tenant_scope(tenant):
         return list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)

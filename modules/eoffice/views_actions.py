@@ -138,7 +138,7 @@ def letter_page(letter_id, forms=None, status=200):
     dispose = forms.get("dispose") or DisposeForm()
     can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"}) and revoked is None
     if can_dispose:
-        dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(tenant, actor)]
+        dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.targets(tenant, actor, found)]
     mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
     timeline = queries.timeline(tenant, found)
     for row in timeline:  # the post between governments acts as "tenant-post:<slug>": say whose post it is
@@ -147,7 +147,7 @@ def letter_page(letter_id, forms=None, status=200):
     indonesian = str(get_locale() or "id").startswith("id")
     return render_template(
         "eoffice/letter.html", letter=found, how=how, recipients=queries.recipients(tenant, found),
-        timeline=timeline, dispositions=queries.letter_dispositions(tenant, found),
+        timeline=timeline, dispositions=queries.disposition_chains(queries.letter_dispositions(tenant, found)),
         chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,

@@ -66,6 +66,13 @@ def test_a_letter_from_draft_to_follow_up(app, client, office, login, outbox):
     assert re.search(r'id="open-dispositions">\s*<strong>1</strong>', staff.get(url(tenant)).get_data(as_text=True))
     page = staff.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True)
     disposition = re.search(r'dispositions/(\d+)/follow-up', page).group(1)
+    with app.app_context():
+        from .conftest import actor_of
+
+        head_id = actor_of(tenant, people.kadis_pu).user.id
+    offered = re.findall(r'<option value="(\d+)"', page.split('name="to"')[1].split("</select>")[0])
+    assert offered and str(head_id) not in offered and staff_id not in offered  # not up, not to oneself
+    assert '<li class="eo-depth-0">' in page.split('id="dispositions"')[1]
     response = staff.post(url(tenant, f"dispositions/{disposition}/follow-up?letter={letter_id}"),
                           data={"follow_up": "Bahan rapat sudah disiapkan"})
     assert response.status_code == 302
