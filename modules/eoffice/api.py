@@ -72,7 +72,7 @@ def letters():
     with tenant_scope(g.tenant):
         # the tenant's own register: letters received from another tenant are in the sender's
         query = db.select(Letter).where(Letter.status.in_((SIGNED, SENT)), Letter.security == "biasa",
-                                        Letter.origin_tenant.is_(None))
+                                        Letter.origin_name == "")
         if q:
             like = f"%{q.replace('%', '').replace('_', '')}%"
             query = query.where(or_(Letter.number.ilike(like), Letter.subject.ilike(like), Letter.unit_name.ilike(like)))

@@ -87,6 +87,8 @@ def mark_read(tenant, actor, letter) -> int:
     if letter.status != SENT:
         return 0
     me = who(tenant, actor)
+    if letter.incoming and letter.drafter_id is not None and letter.drafter_id == me.user_id:
+        return 0  # who registered an incoming letter has not read it for the unit (register.py)
     changed = 0
     with tenant_scope(tenant):
         rows = db.session.execute(for_change(db.select(Recipient).where(

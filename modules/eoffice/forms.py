@@ -1,7 +1,7 @@
 """The forms of the e-office pages (Flask-WTF: every form carries a CSRF token). Choices are
 filled by the view from the tenant's settings and organisation."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, FileField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.kit import lazy_gettext as _l
@@ -66,3 +66,16 @@ class TemplateForm(FlaskForm):
         "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; "
         "no script)."), validators=[Length(max=20000)], render_kw={"rows": 12})
     version = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    """An incoming letter registered by hand (register.py): checked there, every field at once."""
+    unit = SelectField(_l("Receiving agency"), validate_choice=False)
+    sender = StringField(_l("Sender"), description=_l("The agency, company or person who wrote the letter."))
+    sender_number = StringField(_l("The sender's number"), description=_l("As written on the letter; empty if it has none."))
+    letter_date = DateField(_l("Letter date"), validators=[Optional()])
+    subject = StringField(_l("Subject"))
+    letter_type = SelectField(_l("Letter type"), validate_choice=False)
+    classification = SelectField(_l("Classification code"), validate_choice=False)
+    security = SelectField(_l("Security classification"), validate_choice=False)
+    scan = FileField(_l("Scanned letter (PDF, at most 5 MB)"))

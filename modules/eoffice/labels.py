@@ -21,7 +21,7 @@ _ACTION = {
     "numbered": lazy_gettext("Number taken"), "signed": lazy_gettext("Signed"), "sent": lazy_gettext("Sent to the addressees"),
     "read": lazy_gettext("Read by an addressee"), "disposed": lazy_gettext("Disposed"),
     "followed_up": lazy_gettext("Follow-up reported"), "received": lazy_gettext("Received from another government"),
-    "reminded": lazy_gettext("Reminder sent"),
+    "reminded": lazy_gettext("Reminder sent"), "registered": lazy_gettext("Registered as received"),
 }
 
 

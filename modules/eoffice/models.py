@@ -74,6 +74,13 @@ class Letter(TenantOwned, db.Model):
     origin_attachments: Mapped[list | None] = mapped_column(JSON)
     # the letter type's name as the sender sent it: {"id": ..., "en": ...} (None: received before names were sent)
     origin_type_name: Mapped[dict | None] = mapped_column(JSON)
+    # the date written on an incoming letter registered by hand (register.py; the tenant's calendar)
+    origin_date: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def incoming(self) -> bool:
+        """A letter that came in (from another tenant, or registered by hand), not one of this tenant's."""
+        return bool(self.origin_name)
 
     @property
     def shown_number(self) -> str | None:

@@ -119,7 +119,7 @@ def outgoing(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Pag
     """Letters of ``me``'s units or drafted by ``me``, any status, newest change first: ``(Letter,)`` rows."""
     with tenant_scope(tenant):
         query = db.select(Letter).where(or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id),
-                                        Letter.origin_tenant.is_(None)) \
+                                        Letter.origin_name == "") \
             .order_by(Letter.updated_at.desc(), Letter.id.desc())
         return _paged(_search(query, q), page, size)
 

@@ -4,7 +4,7 @@ sign, send, dispose, follow-up. Every action is one transaction (``unit_of_work`
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 from core.kit import (
     OrgUnit, PamongError, active_positions, approvals, current_actor, db, gettext as _, requires, tenant_scope,
@@ -157,7 +157,8 @@ def letter_page(letter_id, forms=None, status=200):
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
-        kind_name=type_name(tenant, found, indonesian), files=attachments.of(tenant, found),
+        kind_name=type_name(tenant, found, indonesian),
+        origin_day=format_date(found.origin_date, format="long") if found.origin_date else "", files=attachments.of(tenant, found),
         posts=delivery_states(tenant, queries.recipients(tenant, found)),
     ), status
 

@@ -1,9 +1,12 @@
-"""eoffice: the letter type's name travels with a letter to another tenant
+"""eoffice: the letter type's name travels with a letter to another tenant; registered letters' dates
 
 A letter from another tenant keeps its type's name as the sender sent it
 (``eoffice_letters.origin_type_name``: ``{"id": ..., "en": ...}``), so the receiver never reads
 the sender's settings to name it. Letters received before stay NULL and are named by the
 receiver's own type of that code, a built-in type, or the code.
+
+An incoming letter registered by hand (a letter on paper, by post or e-mail: ``register.py``)
+keeps the date written on it (``eoffice_letters.origin_date``).
 
 Revision ID: 5e0ff1ce0006
 Revises: 5e0ff1ce0005
@@ -21,8 +24,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("eoffice_letters") as batch:
         batch.add_column(sa.Column("origin_type_name", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("origin_date", sa.Date(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table("eoffice_letters") as batch:
+        batch.drop_column("origin_date")
         batch.drop_column("origin_type_name")
