@@ -18,6 +18,7 @@ from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
+from .views_register import show_all
 
 NONE = ("", "—")
 POST_ACTOR = "tenant-post:"
@@ -108,12 +109,18 @@ def draft(letter_id=None):
         _use_template(form)
         return render_template("eoffice/draft.html", form=form, letter_id=letter_id), 200
     if form.validate_on_submit():
-        with unit_of_work(form) as work:
+        with unit_of_work(form, show=show_all) as work:
             saved = drafting.save_draft(g.tenant, current_actor(), _draft(form), letter_id)
             saved_id = saved.id
         if work.ok:
             flash(_("Draft saved."))
             return redirect(url_for(".letter", letter_id=saved_id))
+    elif request.method == "POST":  # the form's own checks failed: say what the service finds too
+        try:
+            drafting.check(g.tenant, current_actor(), _draft(form))
+        except PamongError as exc:
+            show_all(form, exc)
+        db.session.rollback()
     status = 400 if request.method == "POST" else 200
     return render_template("eoffice/draft.html", form=form, letter_id=letter_id), status
 

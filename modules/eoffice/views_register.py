@@ -28,7 +28,7 @@ def _fill(form: RegisterForm) -> None:
         form.security.data = settings_of(tenant)["default_security"]
 
 
-def _show(form, exc) -> None:
+def show_all(form, exc) -> None:
     """Every problem beside its field (``register.check`` finds them all), once per field."""
     for error in getattr(exc, "all", None) or [exc]:
         field = form._fields.get(error.where) if error.where else None
@@ -59,10 +59,10 @@ def register_incoming():
         try:
             register.check(g.tenant, current_actor(), _incoming(form))
         except ValidationError as exc:
-            _show(form, exc)
+            show_all(form, exc)
         db.session.rollback()
         return render_template("eoffice/register.html", form=form), 400
-    with unit_of_work(form, show=_show) as work:
+    with unit_of_work(form, show=show_all) as work:
         letter_id = register.register(g.tenant, current_actor(), _incoming(form)).id
     if work.ok:
         flash(_("The incoming letter is registered: it is in the agency's inbox."))

@@ -89,6 +89,14 @@ def test_bad_input_comes_back_on_the_form(app, client, office, login):
         response = client.post(url(tenant, "new"), data={**FORM, **over})
         assert response.status_code == 400, over
         assert 'class="error"' in response.get_data(as_text=True), over
+    # every problem at once, in the summary at the top: the form's own (subject) and the service's
+    bad = {**FORM, "subject": "", "classification": "999.9", "unit": "PU", "signer": "", "to_units": [],
+           "cc_external": "", "to_tenants": ["tidak-ada"]}
+    page = client.post(url(tenant, "new"), data=bad).get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</ul>")[0]
+    for name in ("subject", "classification", "unit", "signer", "to_tenants"):
+        assert f'href="#{name}"' in summary, (name, summary)
+    assert summary.count("<li>") >= 5
     with app.app_context(), tenant_scope(tenant):
         from ..models import Letter
 

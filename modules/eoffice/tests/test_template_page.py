@@ -127,7 +127,10 @@ def test_every_bad_field_comes_back_at_once(app, client, admin):
     data = {"code": "1X", "name_id": "", "name_en": "", "layout": "poster", "do": "save"}
     page = client.post(url(tenant, "templates/new"), data=data).get_data(as_text=True)
     assert 'id="code-err"' in page and 'id="name_id-err"' in page and 'id="name_en-err"' in page
-    assert 'id="layout-err"' in page and "capitals and digits" in page and page.count("Enter the name") == 2
+    assert 'id="layout-err"' in page and "capitals and digits" in page
+    assert page.count("Enter the name") == 4  # beside both name fields, and again in the summary at the top
+    summary = page.split('id="error-summary"')[1].split("</ul>")[0]
+    assert all(f'href="#{name}"' in summary for name in ("code", "name_id", "name_en", "layout"))
     assert "1X" not in stored(app, tenant)
 
 
