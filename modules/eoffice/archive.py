@@ -11,6 +11,7 @@ from sqlalchemy import func
 
 from core.kit import NotFound, ValidationError, audit, db, for_change, lazy_gettext as _l, local_date, tenant_scope, utcnow, write_lock
 
+from . import kka
 from .models import Dossier, Filing, Letter
 from .settings import classifications
 
@@ -44,14 +45,25 @@ def state(dossier: Dossier, today: date) -> str:
     return INACTIVE if today >= dossier.inactive_on else ACTIVE
 
 
-def file_letter(tenant, actor, letter: Letter) -> Dossier:
-    """File the signed ``letter`` in the open dossier of its classification, unit and year (made
-    when missing). A letter is filed once; a closed dossier takes no more letters (a new year's
-    or a reopened series goes to a new dossier code with a suffix)."""
-    entry = classifications(tenant).get(letter.classification)
+def known_code(tenant, code: str) -> str | None:
+    """``code`` if it is one of the tenant's classification codes, else its nearest ancestor that
+    is (a letter from another tenant may carry a code the receiver has not declared), else None."""
+    known = classifications(tenant)
+    while code and code not in known:
+        code = kka.parent_of(code)
+    return code or None
+
+
+def file_letter(tenant, actor, letter: Letter, classification: str | None = None) -> Dossier:
+    """File ``letter`` (signed here, or received) in the open dossier of its classification (or
+    ``classification``, a known code it falls under), unit and year (made when missing). A letter
+    is filed once; a closed dossier takes no more letters (a new year's or a reopened series goes
+    to a new dossier code with a suffix)."""
+    code = classification or letter.classification
+    entry = classifications(tenant).get(code)
     if entry is None:
         raise ValidationError(_l("No such classification code."), where="classification", code="unknown_classification")
-    base = f"{letter.classification}/{letter.unit_code}/{letter.year}"
+    base = f"{code}/{letter.unit_code}/{letter.year}"
     with tenant_scope(tenant):
         if db.session.execute(db.select(Filing.id).where(Filing.letter_id == letter.id)).first():
             raise ValidationError("already filed", where="letter", code="already_filed")
@@ -63,7 +75,7 @@ def file_letter(tenant, actor, letter: Letter) -> Dossier:
         dossier = next((d for d in dossiers if d.closed_on is None and d.code.split("#")[0] == base), None)
         if dossier is None:
             code = base if not dossiers else f"{base}#{len(dossiers) + 1}"
-            dossier = Dossier(code=code, classification=letter.classification, unit_code=letter.unit_code,
+            dossier = Dossier(code=code, classification=base.split("/")[0], unit_code=letter.unit_code,
                               title=f"{entry['name']} {letter.unit_code} {letter.year}",
                               opened_on=local_date(tenant, utcnow()), final=entry["final"])
             db.session.add(dossier)

@@ -9,7 +9,9 @@ by the worker to the receiver's modules in the receiver's own scope). Both isola
 - the receiver's handler (``receive``) reads only the payload and writes its own incoming letter
   (``Letter.origin_*``) with an addressee row for its receiving unit (the setting
   ``incoming_unit``, else its first agency by code), so it arrives in that unit's inbox and is
-  disposed there like any letter. A post delivered twice makes one letter (``origin_ref``).
+  disposed there like any letter, and filed in the dossier of its classification (or of the
+  nearest code above it the receiver knows; not filed if none). A post delivered twice makes one
+  letter (``origin_ref``).
   The files it stores (the signed PDF, attachments) go through ``stored.put``: if the worker's
   commit of the receiver's transaction fails, they are deleted again and the post is retried.
 
@@ -39,8 +41,8 @@ import binascii
 import hashlib
 
 from core.kit import (
-    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, lazy_gettext as _l, members_of, notify,
-    tenant_post, tenant_scope, tenant_url, utcnow,
+    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, lazy_gettext as _l, local_date, members_of,
+    notify, tenant_post, tenant_scope, tenant_url, utcnow,
 )
 
 from . import richtext, stored
@@ -175,6 +177,7 @@ def receive(tenant, actor, event) -> dict:
     its own incoming letter, in its receiving unit's inbox, its officers told by e-mail. Returns
     ``{"accepted": "received"}``; ``ValidationError`` ``bad_letter`` for a payload that is not a
     letter (the post fails for good)."""
+    from .archive import file_letter, known_code
     from .settings import SECURITY, settings_of
 
     payload, origin = event.get("payload") or {}, event["from_tenant"]
@@ -205,7 +208,8 @@ def receive(tenant, actor, event) -> dict:
             subject=subject, body_html=body, unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
             drafter_id=None, drafter=sender, status=SENT, steps=[], signer_name=_text(payload, "signer_name", 200,
                                                                                       required=False),
-            signature=signature, sent_at=now, updated_at=now, origin_tenant=origin["slug"][:64],
+            signature=signature, sent_at=now, updated_at=now, year=local_date(tenant, now).year,
+            origin_tenant=origin["slug"][:64],
             origin_name=sender, origin_number=number, origin_ref=ref, origin_pdf_key=key,
             origin_verify_url=verify if verify.startswith(("https://", "http://")) else None,
             origin_attachments=listed or None, origin_type_name=_type_names(payload.get("letter_type_name")))
@@ -215,9 +219,11 @@ def receive(tenant, actor, event) -> dict:
         from .drafting import event as timeline
 
         timeline(tenant, letter, actor, "received", f"{number} · {sender}")
+        code = known_code(tenant, letter.classification)  # the sender's code, or the nearest one known here
+        dossier = file_letter(tenant, actor, letter, code) if code else None
         audit(tenant, actor, "eoffice.letter.receive", "letter", letter.id,
               after={"from": origin["slug"], "number": number, "subject": subject, "unit": unit.code, "post": ref,
-                     "attachments": len(listed)})
+                     "attachments": len(listed), "dossier": dossier.code if dossier else None})
         for person in members_of(tenant, "officer", unit.id):
             if person.email:
                 notify(tenant, "email", person.email,

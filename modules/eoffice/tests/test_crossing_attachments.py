@@ -203,3 +203,22 @@ def test_a_received_letters_type_is_named_by_what_the_sender_sent(app, make_tena
         letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == f"{sender.id}:10")).scalar_one()
         assert (type_name(tenant, letter), type_name(tenant, letter, indonesian=False)) == (shown_id, shown_en)
         db.session.rollback()
+
+
+@pytest.mark.parametrize("sent, filed_under", [
+    ("000.8.3.3", "000.8.3.3"),  # a code the receiver knows
+    ("000.8.3.3.99", "000.8.3.3"),  # one it does not: under the nearest code above it that it knows
+    ("-", None), ("abc", None),  # no code: not filed
+])
+def test_a_received_letter_is_filed_by_its_classification(receiver, sent, filed_under):
+    from ..models import Dossier, Filing
+
+    tenant, actor = receiver
+    event = letter_event([])
+    event["payload"] = dict(event["payload"], classification=sent)
+    receive(tenant, actor, event)
+    letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == "999:10")).scalar_one()
+    dossier = db.session.execute(db.select(Dossier).join(Filing, Filing.dossier_id == Dossier.id)
+                                 .where(Filing.letter_id == letter.id)).scalar_one_or_none()
+    assert (dossier.classification if dossier else None) == filed_under
+    assert dossier is None or dossier.code == f"{filed_under}/{letter.unit_code}/{letter.year}"
