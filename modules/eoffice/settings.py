@@ -11,7 +11,7 @@ from . import kka, richtext
 from .labels import lazy_gettext as _l
 
 NAME = "eoffice"
-LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan")
+LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan", "surat_tugas")
 SECURITY = ("biasa", "terbatas", "rahasia")  # Permendagri 1/2023: klasifikasi keamanan
 
 DEFAULT_TYPES = [
@@ -20,6 +20,12 @@ DEFAULT_TYPES = [
     {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan"},
     {"code": "SE", "name_id": "Surat Edaran", "name_en": "Circular", "layout": "surat_edaran"},
     {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan"},
+    # Permendagri 1/2023: surat perintah/surat tugas, the most frequent naskah of an agency (every
+    # official trip); its grounds (Dasar), whom it assigns (Kepada) and what for (Untuk) in the text
+    {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat_tugas",
+     "template": "<p><strong>Dasar</strong>:</p><ol><li></li></ol><p><strong>MENUGASKAN</strong></p>"
+                 "<table><tbody><tr><td>Kepada</td><td>:</td><td></td></tr>"
+                 "<tr><td>Untuk</td><td>:</td><td></td></tr></tbody></table>"},
 ]
 
 LETTER_TYPE = {
@@ -29,7 +35,7 @@ LETTER_TYPE = {
         "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "template": {"x-label": {"id": "Templat isi", "en": "Body template"}, "x-help": {"id": "Isi awal naskah baru jenis ini (HTML sederhana: paragraf, tebal, miring, daftar, tabel; tanpa skrip).", "en": "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; no script)."}, "type": "string", "maxLength": 20000},
-        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
+        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}, "surat_tugas": {"id": "Surat tugas", "en": "Assignment letter"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
     },
 }
 
