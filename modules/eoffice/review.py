@@ -24,7 +24,7 @@ from .archive import file_letter
 from .access import get_letter
 from .drafting import event
 from .models import DRAFT, NUMBERED, REVIEW, SIGNED, Letter, Recipient
-from .settings import classifications, letter_types, settings_of
+from .settings import classifications, letter_types, place, settings_of
 
 TEMPLATE = "eoffice/letter_pdf.html"
 
@@ -172,7 +172,7 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "classification": classifications(tenant).get(letter.classification, {}),
                    "to": [r.name for r in recipients if r.kind == "to"],
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
-                   "attachments": len(attachments.of(tenant, letter))}
+                   "attachments": len(attachments.of(tenant, letter)), "place": place(tenant)}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()

@@ -69,6 +69,8 @@ SCHEMA = {
                            "title": _l("Review reminder after (hours)")},
         "incoming_unit": {"x-label": {"id": "Unit penerima surat dari daerah lain", "en": "Unit receiving letters from other tenants"}, "x-help": {"id": "Kode perangkat daerah yang menerima naskah dinas dari pemerintah daerah lain (kosong: perangkat daerah pertama menurut kode).", "en": "The agency code that receives official letters from other governments (empty: the first agency by code)."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "agency",
                           "title": _l("Unit receiving letters from other tenants")},
+        "place": {"x-label": {"id": "Tempat penandatanganan", "en": "Place of signing"}, "x-help": {"id": "Nama tempat di baris tanggal dan pada 'Ditetapkan di' (mis. Makassar; untuk kabupaten: ibu kotanya). Kosong: nama pemerintah daerah tanpa 'Kota'/'Kabupaten'/'Provinsi'.", "en": "The place on the date line and after 'Ditetapkan di' (e.g. Makassar; for a regency: its capital). Empty: the government's name without 'Kota'/'Kabupaten'/'Provinsi'."}, "type": "string", "maxLength": 80, "default": "",
+                  "title": _l("Place of signing")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
                       "title": _l("Letters per page")},
     },
@@ -123,6 +125,21 @@ def classifications(tenant) -> dict[str, dict]:
         merged[entry["code"]] = {**base, **entry, "confirmed": all(k in entry for k in RETENTION)}
     return {code: {**merged[code], "parent": kka.parent_of(code), "depth": code.count(".")}
             for code in sorted(merged, key=lambda c: [int(p) for p in c.split(".")])}
+
+
+PREFIXES = ("Kota Administrasi ", "Kota ", "Kabupaten Administrasi ", "Kabupaten ", "Provinsi ")
+
+
+def place(tenant) -> str:
+    """Where the tenant's letters are signed, as the date line and "Ditetapkan di" name it
+    (Permendagri 1/2023: the place, not the government): the ``place`` setting, else the tenant's
+    name without its "Kota"/"Kabupaten"/"Provinsi" (a regency whose seat has another name sets it)."""
+    name = (settings_of(tenant).get("place") or "").strip()
+    if name:
+        return name
+    name = tenant.name.strip()
+    prefix = next((p for p in PREFIXES if name.lower().startswith(p.lower())), "")
+    return name[len(prefix):].strip() or name
 
 
 def letter_types(tenant) -> dict[str, dict]:

@@ -66,6 +66,17 @@ def test_the_pdf_carries_the_number_the_layout_and_the_signature_block(scoped):
         assert words in text, words
     # PDFium reads a hyphen the layout broke the line at as U+FFFE; the code may contain "-"
     assert "verify/" + letter.document_code in "".join(text.split()).replace("\ufffe", "-")
+    assert tenant.name.startswith("Kota ") and f"\n{tenant.name[5:]}, " in text  # the place, not "Kota ...,"
+
+
+def test_the_place_of_signing(app, make_tenant):
+    from ..settings import place
+
+    gowa, _ = make_tenant(name="Kabupaten Gowa")
+    seat, _ = make_tenant({"place": "Sungguminasa"}, name="Kabupaten Gowa")
+    province, _ = make_tenant(name="Provinsi Sulawesi Selatan")
+    with app.app_context():
+        assert (place(gowa), place(seat), place(province)) == ("Gowa", "Sungguminasa", "Sulawesi Selatan")
 
 
 def test_the_verification_page_shows_it_revoked_and_not_to_another_tenant(app, client, make_tenant, app_ctx):
