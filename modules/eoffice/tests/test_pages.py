@@ -72,7 +72,9 @@ def test_a_letter_from_draft_to_follow_up(app, client, office, login, outbox):
         head_id = actor_of(tenant, people.kadis_pu).user.id
     offered = re.findall(r'<option value="(\d+)"', page.split('name="to"')[1].split("</select>")[0])
     assert offered and str(head_id) not in offered and staff_id not in offered  # not up, not to oneself
-    assert '<li class="eo-depth-0">' in page.split('id="dispositions"')[1]
+    chains = page.split('id="dispositions"')[1].split("</ul>")[0]
+    assert '<li class="eo-depth-0">' in chains
+    assert "31 Jan 2099" in chains and "2099-01-31" not in chains  # the due date in the reader's language
     response = staff.post(url(tenant, f"dispositions/{disposition}/follow-up?letter={letter_id}"),
                           data={"follow_up": "Bahan rapat sudah disiapkan"})
     assert response.status_code == 302
