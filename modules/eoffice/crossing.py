@@ -161,6 +161,16 @@ def _text(payload, key: str, limit: int, required: bool = True) -> str:
     return " ".join(value.split())[:limit]
 
 
+def receiving_unit_code(tenant) -> str | None:
+    """The code of the agency that receives letters from other tenants (``_receiving_unit``), or None."""
+    from .settings import settings_of
+
+    try:
+        return _receiving_unit(tenant, settings_of(tenant)).code
+    except ValidationError:
+        return None
+
+
 def _receiving_unit(tenant, settings) -> OrgUnit:
     with tenant_scope(tenant):
         query = db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))

@@ -107,17 +107,31 @@ def mark_read(tenant, actor, letter) -> int:
 def colleagues(tenant, actor) -> list[User]:
     """Who ``actor`` may dispose to: the officers of their units (``access.who``: agencies they
     are an officer of, units of the positions they hold) and the holders of those units'
-    positions, themselves excepted."""
+    positions, themselves excepted. The head of the receiving unit (the setting ``incoming_unit``,
+    else the first agency by code: the Sekretariat Daerah, where letters from other governments and
+    most letters from outside arrive) may also dispose to the heads of the other agencies, as the
+    Sekda passes a letter to the Kepala Dinas who handles it."""
     uid = getattr(actor.user, "id", None)
     me = who(tenant, actor)
     out, seen = [], {uid}
+    positions = active_positions(tenant)
     people = [p for unit_id in sorted(me.unit_ids) for p in members_of(tenant, "officer", unit_id)]
-    people += [u for p in active_positions(tenant) if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
+    people += [u for p in positions if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
+    if _heads_receiving_unit(tenant, positions, me):
+        people += [u for p in positions if p["is_head"] and p["unit_kind"] == "agency" and p["unit_id"] not in me.unit_ids
+                   for u in holders_of(tenant, p["code"])]
     for person in people:
         if person.id not in seen:
             seen.add(person.id)
             out.append(person)
     return out
+
+
+def _heads_receiving_unit(tenant, positions, me) -> bool:
+    from .crossing import receiving_unit_code
+
+    code = receiving_unit_code(tenant)
+    return any(p["is_head"] and p["unit_code"] == code and p["code"] in me.positions for p in positions)
 
 
 def heads_above(tenant, actor) -> set[int]:

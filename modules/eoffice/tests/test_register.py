@@ -91,3 +91,23 @@ def test_registering_over_http(app, client, office, login):
     assert "Surat hasil pindai" in page and "Dicatat sebagai surat masuk" in page.split('id="timeline"')[1]
     assert client.get(url(tenant, page.split('id="letter-pdf"')[0].rsplit('href="', 1)[1].split('"')[0]
                           .split("/eoffice/")[1])).data == SCAN
+
+
+def test_the_head_of_the_receiving_unit_disposes_to_the_heads_of_other_agencies(scoped):
+    """The letter lands at the receiving unit (here DLH, the first agency by code: the Setda's
+    place); its head passes it to the head of the agency that handles it, who disposes it down
+    there. Nobody else of the unit reaches another agency."""
+    tenant, people = scoped
+    letter = register(tenant, actor_of(tenant, people.drafter), incoming())
+    db.session.commit()
+    kadis_pu = actor_of(tenant, people.kadis_pu).user.id
+    with pytest.raises(ValidationError) as error:  # the secretary of DLH is no head of the receiving unit
+        dispose(tenant, actor_of(tenant, people.sekdis), letter.id, kadis_pu, "Tangani")
+    assert error.value.code == "unknown_colleague"
+    db.session.rollback()
+    first = dispose(tenant, actor_of(tenant, people.kadis), letter.id, kadis_pu, "Tangani sesuai kewenangan")
+    db.session.commit()
+    second = dispose(tenant, actor_of(tenant, people.kadis_pu), letter.id, actor_of(tenant, people.staff_pu).user.id,
+                     "Siapkan jawaban")
+    db.session.commit()
+    assert second.parent_id == first.id
