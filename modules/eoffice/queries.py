@@ -133,6 +133,16 @@ def dispositions_to(tenant, me: Who, open_only: bool = True) -> list[tuple[Dispo
         return list(db.session.execute(query).all())
 
 
+def dispositions_from(tenant, me: Who) -> list[tuple[Disposition, Letter]]:
+    """The open dispositions ``me`` gave (what they wait on: tindak lanjut not yet reported), the
+    earliest due first: the head's watch over the follow-up of what they disposed."""
+    with tenant_scope(tenant):
+        query = db.select(Disposition, Letter).join(Letter, Letter.id == Disposition.letter_id) \
+            .where(Disposition.from_id == me.user_id, Disposition.status == OPEN) \
+            .order_by(Disposition.due_on, Disposition.id)
+        return list(db.session.execute(query).all())
+
+
 def letter_dispositions(tenant, letter: Letter) -> list[Disposition]:
     with tenant_scope(tenant):
         return list(db.session.execute(db.select(Disposition).where(Disposition.letter_id == letter.id)

@@ -105,8 +105,9 @@ def review():
 @pages.route("/dispositions")
 @requires(WORK)
 def dispositions():
-    rows = queries.dispositions_to(g.tenant, _me(), open_only=not int_arg("all", 0, min=0, max=1))
-    return render_template("eoffice/dispositions.html", rows=rows)
+    me = _me()
+    rows = queries.dispositions_to(g.tenant, me, open_only=not int_arg("all", 0, min=0, max=1))
+    return render_template("eoffice/dispositions.html", rows=rows, given=queries.dispositions_from(g.tenant, me))
 
 
 @pages.route("/letters/<int:letter_id>")

@@ -61,6 +61,9 @@ def test_a_letter_from_draft_to_follow_up(app, client, office, login, outbox):
                          data={"to": staff_id, "instruction": "Siapkan bahan rapat", "due_on": "2099-01-31"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
 
+    given = head.get(url(tenant, "dispositions")).get_data(as_text=True).split('id="given"')[1].split("</ul>")[0]
+    assert "Siapkan bahan rapat" in given  # the head watches what they disposed until it is followed up
+
     staff = app.test_client()
     login(staff, people.staff_pu, tenant)
     assert re.search(r'id="open-dispositions">\s*<strong>1</strong>', staff.get(url(tenant)).get_data(as_text=True))
@@ -81,6 +84,7 @@ def test_a_letter_from_draft_to_follow_up(app, client, office, login, outbox):
     timeline = staff.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True).split('id="timeline"')[1]
     assert "Siapkan bahan rapat" in timeline and "Bahan rapat sudah disiapkan" in timeline
     assert re.search(r'id="open-dispositions">\s*<strong>0</strong>', staff.get(url(tenant)).get_data(as_text=True))
+    assert 'id="given"' not in head.get(url(tenant, "dispositions")).get_data(as_text=True)  # followed up: off the list
 
 
 def test_bad_input_comes_back_on_the_form(app, client, office, login):
