@@ -80,7 +80,7 @@ def _search(query, q: str):
         return query
     like = f"%{q.replace('%', '').replace('_', '')}%"
     return query.where(or_(Letter.number.ilike(like), Letter.origin_number.ilike(like), Letter.subject.ilike(like),
-                           Letter.unit_name.ilike(like), Letter.drafter.ilike(like)))
+                           Letter.unit_name.ilike(like), Letter.drafter.ilike(like), Letter.origin_name.ilike(like)))
 
 
 @dataclass
@@ -101,7 +101,8 @@ def _paged(query, page: int, size: int) -> Page:
 
 def inbox(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
     """Sent letters addressed to ``me`` (``to`` and ``cc``), newest first: rows of
-    ``(Letter, unread: bool)``. Search by number, subject or sender (unit, drafter)."""
+    ``(Letter, unread: bool)``. Search by number (ours or the sender's), subject or sender (unit,
+    drafter, or the sender of a letter that came in)."""
     mine = _mine(me)
     with tenant_scope(tenant):
         if mine is None:

@@ -38,6 +38,9 @@ def test_a_registered_letter_reaches_the_inbox_unread_is_filed_and_disposed(scop
     assert mark_read(tenant, registrar, letter) == 0  # the registrar's look is not the unit's reading
     head = who(tenant, actor_of(tenant, people.kadis))
     assert [(row.id, unread) for row, unread in inbox(tenant, head).rows] == [(letter.id, True)]
+    for q in ("Sinar", "012/SM", "izin pengangkutan"):  # by its sender, the sender's number, its subject
+        assert [row.id for row, _ in inbox(tenant, head, q).rows] == [letter.id], q
+    assert inbox(tenant, head, "Tidak Ada").rows == []
     assert letter.id not in [row.id for row in outgoing(tenant, who(tenant, registrar)).rows]  # not the unit's own
     assert [m for m in outbox(tenant, "email") if "012/SM/XI/2026" in m["subject"]]  # the head is told
     assert db.session.execute(db.select(Filing.id).where(Filing.letter_id == letter.id)).first()
