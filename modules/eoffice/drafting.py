@@ -16,7 +16,7 @@ from core.kit import (
 
 from . import attachments, richtext
 from .access import get_letter
-from .models import CC, DRAFT, REVIEW, TO, Event, Letter, Recipient
+from .models import CC, DRAFT, REVIEW, TO, WITHDRAWN, Event, Letter, Recipient
 from .settings import SECURITY, require_classification, require_type
 
 MAX_VERIFIERS = 5
@@ -203,5 +203,27 @@ def submit(tenant, actor, letter_id) -> Letter:
         event(tenant, letter, actor, "submitted")
         audit(tenant, actor, "eoffice.letter.submit", "letter", letter.id,
               after={"revision": letter.revision, "steps": letter.steps})
+        db.session.flush()
+    return letter
+
+
+def withdraw(tenant, actor, letter_id, reason: str) -> Letter:
+    """The drafter gives up their draft (new, or returned to them): status ``withdrawn``, kept with
+    ``reason`` on its timeline and in the audit trail (``eoffice.letter.withdraw``); it took no
+    number and is sent to no one. ``ValidationError``: ``reason`` (required, at most 2000
+    characters), ``not_drafter``, ``not_draft`` (in review or further: the chain decides)."""
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 2000:
+        raise ValidationError(_l("Say why the draft is withdrawn (at most 2000 characters)."), where="reason")
+    letter = get_letter(tenant, letter_id, change=True)
+    if letter.drafter_id is None or letter.drafter_id != getattr(actor.user, "id", None):
+        raise ValidationError(_l("Only its drafter withdraws a draft."), where="letter", code="not_drafter")
+    if letter.status != DRAFT:
+        raise ValidationError(_l("Only a draft is withdrawn."), where="letter", code="not_draft")
+    with tenant_scope(tenant):
+        letter.status, letter.updated_at = WITHDRAWN, utcnow()
+        event(tenant, letter, actor, "withdrawn", reason)
+        audit(tenant, actor, "eoffice.letter.withdraw", "letter", letter.id,
+              before={"status": DRAFT}, after={"status": WITHDRAWN, "reason": reason, "revision": letter.revision})
         db.session.flush()
     return letter

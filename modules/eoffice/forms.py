@@ -35,6 +35,11 @@ class ActionForm(FlaskForm):
     step = HiddenField()
 
 
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Why it is withdrawn"), validators=[
+        DataRequired(message=_l("Say why the draft is withdrawn (at most 2000 characters).")), Length(max=2000)])
+
+
 class ReturnForm(FlaskForm):
     step = HiddenField()
     to_step = SelectField(_l("Return to"), validate_choice=False)

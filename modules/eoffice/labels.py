@@ -12,7 +12,7 @@ lazy_gettext = DOMAIN.lazy_gettext
 _STATUS = {
     "draft": lazy_gettext("Draft"), "review": lazy_gettext("In review"),
     "numbered": lazy_gettext("Numbered, signature not finished"), "signed": lazy_gettext("Signed, not sent"),
-    "sent": lazy_gettext("Sent"),
+    "sent": lazy_gettext("Sent"), "withdrawn": lazy_gettext("Withdrawn"),
 }
 _ACTION = {
     "drafted": lazy_gettext("Drafted"), "edited": lazy_gettext("Draft changed"),
@@ -22,6 +22,7 @@ _ACTION = {
     "read": lazy_gettext("Read by an addressee"), "disposed": lazy_gettext("Disposed"),
     "followed_up": lazy_gettext("Follow-up reported"), "received": lazy_gettext("Received from another government"),
     "reminded": lazy_gettext("Reminder sent"), "registered": lazy_gettext("Registered as received"),
+    "withdrawn": lazy_gettext("Draft withdrawn"),
 }
 
 

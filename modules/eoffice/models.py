@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.kit import TenantOwned, db, tenant_ref, utcnow
 
 DRAFT, REVIEW, NUMBERED, SIGNED, SENT = "draft", "review", "numbered", "signed", "sent"
-STATUSES = (DRAFT, REVIEW, NUMBERED, SIGNED, SENT)  # numbered: the number taken, the signature not finished
+WITHDRAWN = "withdrawn"  # a draft its drafter gave up (never numbered): kept, with its reason, for the record
+STATUSES = (DRAFT, REVIEW, NUMBERED, SIGNED, SENT, WITHDRAWN)  # numbered: the number taken, the signature not finished
 TO, CC = "to", "cc"
 OPEN, DONE = "open", "done"
 

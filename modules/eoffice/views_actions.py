@@ -14,7 +14,7 @@ from core.kit import (
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
 from .crossing import delivery_states, sender_name, type_name
-from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
+from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm, WithdrawForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
@@ -159,7 +159,7 @@ def letter_page(letter_id, forms=None, status=200):
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
         action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
-        follow=forms.get("follow") or FollowUpForm(), mine=mine,
+        follow=forms.get("follow") or FollowUpForm(), mine=mine, withdraw=forms.get("withdraw") or WithdrawForm(),
         can_edit=found.status == DRAFT and "drafter" in how, revoked=revoked,
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
@@ -255,6 +255,14 @@ def return_letter(letter_id):
                              to_step=int(to) if to and to.isdigit() else None)
 
     return _act(letter_id, form, do, _("Returned."), key="return")
+
+
+@pages.route("/letters/<int:letter_id>/withdraw", methods=["POST"])
+@requires(WORK)
+def withdraw(letter_id):
+    form = WithdrawForm()
+    return _act(letter_id, form, lambda: drafting.withdraw(g.tenant, current_actor(), letter_id, form.reason.data),
+                _("The draft is withdrawn."), key="withdraw")
 
 
 @pages.route("/letters/<int:letter_id>/send", methods=["POST"])
