@@ -89,6 +89,8 @@ def test_registering_over_http(app, client, office, login):
                 scan=(BytesIO(SCAN), "laporan.pdf"))
     response = client.post(url(tenant, "incoming/new"), data=form, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    inbox_page = client.get(url(tenant, "inbox")).get_data(as_text=True)  # no number of its own: said so, not "Terkirim"
+    assert "tanpa nomor · Kecamatan Tamalate" in inbox_page and "Terkirim · Kecamatan" not in inbox_page
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<dd id="letter-origin">Kecamatan Tamalate</dd>' in page and 'id="letter-date">27 November 2026<' in page
     assert "Surat hasil pindai" in page and "Dicatat sebagai surat masuk" in page.split('id="timeline"')[1]
