@@ -236,6 +236,21 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
     return row
 
 
+def dispose_to_each(tenant, actor, letter_id, to_user_ids, instruction: str, due_on: date | None = None,
+                    parent_id=None) -> list[Disposition]:
+    """``dispose`` to each of ``to_user_ids`` (the same instruction and due date; each
+    disposition of its own, followed up on its own), in the caller's transaction: all of them or,
+    on the first refusal, none (the caller rolls back). ``ValidationError`` ``where="to"`` when
+    nobody is chosen; otherwise ``dispose``'s."""
+    chosen = []
+    for raw in to_user_ids or ():
+        if str(raw).strip() and str(raw).strip() not in chosen:
+            chosen.append(str(raw).strip())
+    if not chosen:
+        raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
+    return [dispose(tenant, actor, letter_id, to, instruction, due_on, parent_id=parent_id) for to in chosen]
+
+
 def follow_up(tenant, actor, disposition_id, note: str) -> Disposition:
     """The person a disposition is for reports its follow-up (tindak lanjut), which closes it."""
     note = (note or "").strip()

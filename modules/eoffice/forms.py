@@ -47,7 +47,8 @@ class ReturnForm(FlaskForm):
 
 
 class DisposeForm(FlaskForm):
-    to = SelectField(_l("To"), validate_choice=False)
+    to = SelectMultipleField(_l("To"), description=_l("One or more: each gets a disposition of their own."),
+                             validate_choice=False)
     instruction = TextAreaField(_l("Instruction"), validators=[
         DataRequired(message=_l("Write the instruction (at most 2000 characters).")), Length(max=2000)])
     due_on = DateField(_l("Due on"), validators=[Optional()])

@@ -278,8 +278,8 @@ def dispose(letter_id):
     form.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(g.tenant, current_actor())]
 
     def do():
-        delivery.dispose(g.tenant, current_actor(), letter_id, form.to.data, form.instruction.data,
-                         form.due_on.data, parent_id=form.parent.data or None)
+        delivery.dispose_to_each(g.tenant, current_actor(), letter_id, form.to.data, form.instruction.data,
+                                 form.due_on.data, parent_id=form.parent.data or None)
 
     return _act(letter_id, form, do, _("Disposition sent."), key="dispose")
 

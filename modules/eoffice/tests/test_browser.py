@@ -91,6 +91,7 @@ def test_draft_verify_sign_send_and_dispose_in_the_browser(app, browser, live_se
     receiver.goto(f"{base}/eoffice/inbox")
     with receiver.expect_navigation():
         receiver.locator("main .eo-unread a").first.click()
+    receiver.locator("select[name=to]").select_option(index=0)
     receiver.locator("textarea[name=instruction]").fill("Siapkan bahan paparan untuk rapat.")
     receiver.locator("input[name=due_on]").fill("2099-12-31")
     assert fits_the_phone(receiver)

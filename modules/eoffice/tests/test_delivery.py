@@ -158,3 +158,26 @@ def test_a_disposition_chain_goes_down_and_keeps_its_due_date(scoped, app, audit
     assert [(d.id, depth) for d, depth in disposition_chains(letter_dispositions(tenant, letter))] == \
            [(first.id, 0), (second.id, 1)]
     assert audit_entries(tenant, "eoffice.disposition.create")[-1]["summary"]["after"]["parent"] == first.id
+
+
+def test_a_letter_is_disposed_to_several_at_once_or_to_none(scoped):
+    """The head ticks several colleagues: each gets a disposition of their own, same instruction and
+    due date; one that may not be chosen refuses them all (nothing written)."""
+    from ..delivery import dispose_to_each
+    from ..models import Disposition
+
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    head = actor_of(tenant, people.kadis_pu)
+    staff, outsider = user_id(tenant, people.staff_pu), user_id(tenant, people.outsider)
+    for chosen, code in (([staff, user_id(tenant, people.drafter)], "unknown_colleague"), ([], "unknown_colleague"),
+                         ([" "], "unknown_colleague")):
+        with pytest.raises(ValidationError) as error:
+            dispose_to_each(tenant, head, letter.id, chosen, "Pelajari dan laporkan")
+        assert (error.value.where, error.value.code) == ("to", code)
+        db.session.rollback()
+        assert db.session.execute(db.select(Disposition.id)).all() == []
+    rows = dispose_to_each(tenant, head, letter.id, [str(staff), str(outsider), str(staff)], "Pelajari dan laporkan")
+    db.session.commit()
+    assert sorted(r.to_id for r in rows) == sorted([staff, outsider])
+    assert {(r.instruction, r.due_on, r.parent_id) for r in rows} == {("Pelajari dan laporkan", rows[0].due_on, None)}
