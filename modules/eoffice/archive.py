@@ -127,3 +127,25 @@ def unconfirmed(tenant) -> set[str]:
     """The classification codes whose retention is a built-in figure the tenant has not confirmed
     (set from its own JRA): the records unit checks them before a dossier is reviewed."""
     return {code for code, entry in classifications(tenant).items() if not entry["confirmed"]}
+
+
+def contents(tenant, actor, dossier_id) -> tuple[Dossier, str, list[tuple[Letter, bool]]]:
+    """A dossier's list of contents (daftar isi berkas), as filed: ``(dossier, state, [(letter,
+    readable)])``, oldest filing first. ``readable``: ``actor`` may open the letter (its security
+    classification, ``access.may_read``); the page shows a ``rahasia`` letter the reader may not
+    open by its number and date only. ``NotFound`` (``dossier_not_found``) for none of the tenant's."""
+    from .access import may_read, who
+
+    try:
+        key = int(dossier_id)
+    except (TypeError, ValueError):
+        raise NotFound("no such dossier", code="dossier_not_found") from None
+    with tenant_scope(tenant):
+        dossier = db.session.execute(db.select(Dossier).where(Dossier.id == key)).scalar_one_or_none()
+        if dossier is None:
+            raise NotFound("no such dossier", code="dossier_not_found")
+        letters = list(db.session.execute(db.select(Letter).join(Filing, Filing.letter_id == Letter.id)
+                                          .where(Filing.dossier_id == dossier.id)
+                                          .order_by(Filing.filed_at, Filing.id)).scalars())
+    me = who(tenant, actor)
+    return dossier, state(dossier, local_date(tenant, utcnow())), [(letter, may_read(tenant, letter, me)) for letter in letters]

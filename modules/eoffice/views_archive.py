@@ -23,6 +23,20 @@ def records():
                            form=FlaskForm(), unconfirmed=archive.unconfirmed(g.tenant))
 
 
+@pages.route("/archive/<int:dossier_id>")
+@requires(ARCHIVE)
+def dossier(dossier_id):
+    from flask import abort
+
+    from core.kit import NotFound
+
+    try:
+        found, st, letters = archive.contents(g.tenant, current_actor(), dossier_id)
+    except NotFound:
+        abort(404)
+    return render_template("eoffice/dossier.html", dossier=found, state=st, letters=letters)
+
+
 @pages.route("/archive/<int:dossier_id>/close", methods=["POST"])
 @requires(ARCHIVE)
 def close(dossier_id):
