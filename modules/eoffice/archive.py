@@ -16,6 +16,7 @@ from .models import Dossier, Filing, Letter
 from .settings import classifications
 
 OPEN, ACTIVE, INACTIVE, REVIEW_DUE = "open", "active", "inactive", "review_due"
+TRANSFERRED, DESTROYED = "transferred", "destroyed"  # a review's outcome (appraisal.py)
 
 
 def add_years(day: date, years: int) -> date:
@@ -37,7 +38,10 @@ def retention(closed_on: date, active_years: int, inactive_years: int) -> tuple[
 
 
 def state(dossier: Dossier, today: date) -> str:
-    """``open`` (still filing), ``active``, ``inactive`` or ``review_due`` on ``today``."""
+    """``open`` (still filing), ``active``, ``inactive`` or ``review_due`` on ``today``; after its
+    review, its outcome (``transferred``, ``destroyed``)."""
+    if dossier.outcome:
+        return dossier.outcome
     if dossier.closed_on is None:
         return OPEN
     if today >= dossier.review_on:

@@ -1,7 +1,7 @@
 """The forms of the e-office pages (Flask-WTF: every form carries a CSRF token). Choices are
 filled by the view from the tenant's settings and organisation."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, FileField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, FileField, IntegerField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.kit import lazy_gettext as _l
@@ -85,3 +85,11 @@ class RegisterForm(FlaskForm):
     classification = SelectField(_l("Classification code"), validate_choice=False)
     security = SelectField(_l("Security classification"), validate_choice=False)
     scan = FileField(_l("Scanned letter (PDF, at most 5 MB)"))
+
+
+class ReviewForm(FlaskForm):
+    """What the review of a dossier due for it decided (appraisal.py)."""
+    decision = SelectField(_l("Decision"), validate_choice=False)
+    reference = StringField(_l("Berita acara number"), description=_l("Of the hand-over or the destruction."))
+    on = DateField(_l("Date of the decision"), validators=[Optional()])
+    years = IntegerField(_l("Years longer (when kept)"), validators=[Optional()])

@@ -39,6 +39,7 @@ def action_label(action: str) -> str:
 _STATE = {
     "open": lazy_gettext("Open (filing)"), "active": lazy_gettext("Active"), "inactive": lazy_gettext("Inactive"),
     "review_due": lazy_gettext("Due for review"),
+    "transferred": lazy_gettext("Transferred to the regional archive"), "destroyed": lazy_gettext("Destroyed"),
 }
 
 

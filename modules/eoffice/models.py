@@ -179,6 +179,11 @@ class Dossier(TenantOwned, db.Model):
     inactive_on: Mapped[date | None] = mapped_column(Date)
     review_on: Mapped[date | None] = mapped_column(Date)
     final: Mapped[str] = mapped_column(String(10), default="musnah")
+    # the review's outcome (appraisal.py): "transferred" (to the regional archive) or "destroyed",
+    # on ``outcome_on`` (the tenant's date), by the record ``outcome_ref`` (the berita acara's number)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    outcome_on: Mapped[date | None] = mapped_column(Date)
+    outcome_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

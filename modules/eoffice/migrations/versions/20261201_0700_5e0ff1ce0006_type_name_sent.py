@@ -6,7 +6,8 @@ the sender's settings to name it. Letters received before stay NULL and are name
 receiver's own type of that code, a built-in type, or the code.
 
 An incoming letter registered by hand (a letter on paper, by post or e-mail: ``register.py``)
-keeps the date written on it (``eoffice_letters.origin_date``).
+keeps the date written on it (``eoffice_letters.origin_date``). A dossier's review records its
+outcome (``eoffice_dossiers.outcome``: transferred or destroyed, ``outcome_on``, ``outcome_ref``).
 
 Revision ID: 5e0ff1ce0006
 Revises: 5e0ff1ce0005
@@ -25,9 +26,16 @@ def upgrade():
     with op.batch_alter_table("eoffice_letters") as batch:
         batch.add_column(sa.Column("origin_type_name", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("origin_date", sa.Date(), nullable=True))
+    with op.batch_alter_table("eoffice_dossiers") as batch:
+        batch.add_column(sa.Column("outcome", sa.String(12), nullable=True))
+        batch.add_column(sa.Column("outcome_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("outcome_ref", sa.String(100), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("eoffice_dossiers") as batch:
+        for name in ("outcome_ref", "outcome_on", "outcome"):
+            batch.drop_column(name)
     with op.batch_alter_table("eoffice_letters") as batch:
         batch.drop_column("origin_date")
         batch.drop_column("origin_type_name")
