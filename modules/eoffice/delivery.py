@@ -251,11 +251,20 @@ def dispose_to_each(tenant, actor, letter_id, to_user_ids, instruction: str, due
     return [dispose(tenant, actor, letter_id, to, instruction, due_on, parent_id=parent_id) for to in chosen]
 
 
-def follow_up(tenant, actor, disposition_id, note: str) -> Disposition:
-    """The person a disposition is for reports its follow-up (tindak lanjut), which closes it."""
+def follow_up(tenant, actor, disposition_id, note: str, report: tuple[str, bytes] | None = None) -> Disposition:
+    """The person a disposition is for reports its follow-up (tindak lanjut), which closes it;
+    ``report``: ``(filename, bytes)`` of the report that goes with it, optional, a PDF of at most 5 MB
+    (``ValidationError`` ``where="report"``, ``not_pdf`` / ``too_large``), stored for the tenant
+    (``stored.put``: removed again if the follow-up is not saved)."""
+    from . import attachments, stored
+
     note = (note or "").strip()
     if not note or len(note) > 4000:
         raise ValidationError(_l("Write what was done (at most 4000 characters)."), where="follow_up")
+    try:
+        files = attachments.check([report] if report and report[1] else [])
+    except ValidationError as exc:
+        raise ValidationError(exc.message, where="report", code=exc.code) from None
     uid = getattr(actor.user, "id", None)
     with tenant_scope(tenant):
         try:
@@ -269,9 +278,13 @@ def follow_up(tenant, actor, disposition_id, note: str) -> Disposition:
         if row.status == DONE:
             raise ValidationError(_l("Its follow-up is already reported."), where="follow_up", code="already_done")
         row.status, row.follow_up, row.followed_up_at = DONE, note, utcnow()
+        if files:
+            (name, data), = files
+            row.report_key, row.report_name = stored.put(tenant, data, name), name
         letter = get_letter(tenant, row.letter_id)
         event(tenant, letter, actor, "followed_up", note)
         audit(tenant, actor, "eoffice.disposition.follow_up", "letter", row.letter_id,
-              after={"disposition": row.id, "note": note})
+              after={"disposition": row.id, "note": note,
+                     "report": {"filename": files[0][0], "size": len(files[0][1])} if files else None})
         db.session.flush()
     return row

@@ -58,6 +58,7 @@ class DisposeForm(FlaskForm):
 class FollowUpForm(FlaskForm):
     follow_up = TextAreaField(_l("What was done (tindak lanjut)"), validators=[
         DataRequired(message=_l("Write what was done (at most 4000 characters).")), Length(max=4000)])
+    report = FileField(_l("Report (PDF, at most 5 MB; optional)"))
 
 
 class TemplateForm(FlaskForm):

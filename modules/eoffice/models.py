@@ -140,6 +140,9 @@ class Disposition(TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(8), default=OPEN)
     follow_up: Mapped[str] = mapped_column(Text, default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the report that came with the follow-up (a PDF, optional): its storage key and file name
+    report_key: Mapped[str | None] = mapped_column(String(120))
+    report_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

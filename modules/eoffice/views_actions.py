@@ -289,8 +289,30 @@ def dispose(letter_id):
 def follow_up(disposition_id):
     form = FollowUpForm()
     letter_id = request.args.get("letter", type=int) or 0
+    report = form.report.data
+    report = (report.filename, report.read()) if getattr(report, "filename", "") else None
     return _act(letter_id, form, lambda: delivery.follow_up(g.tenant, current_actor(), disposition_id,
-                                                            form.follow_up.data), _("Follow-up reported."), key="follow")
+                                                            form.follow_up.data, report),
+                _("Follow-up reported."), key="follow")
+
+
+@pages.route("/letters/<int:letter_id>/dispositions/<int:disposition_id>/report")
+@requires(WORK)
+def follow_up_report(letter_id, disposition_id):
+    """The report that came with a follow-up, to whoever may read the letter."""
+    from io import BytesIO
+
+    from flask import abort, send_file
+
+    from core.kit import storage
+
+    found, _me = readable(letter_id)
+    row = next((d for d in queries.letter_dispositions(g.tenant, found) if d.id == disposition_id), None)
+    if row is None or not row.report_key:
+        abort(404)
+    data = storage().get(row.report_key, tenant=g.tenant)
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=row.report_name or "laporan.pdf",
+                     as_attachment=True)
 
 
 @pages.route("/letters/<int:letter_id>/attachments/<int:attachment_id>")

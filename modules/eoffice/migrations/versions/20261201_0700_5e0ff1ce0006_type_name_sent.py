@@ -8,6 +8,7 @@ receiver's own type of that code, a built-in type, or the code.
 An incoming letter registered by hand (a letter on paper, by post or e-mail: ``register.py``)
 keeps the date written on it (``eoffice_letters.origin_date``). A dossier's review records its
 outcome (``eoffice_dossiers.outcome``: transferred or destroyed, ``outcome_on``, ``outcome_ref``).
+A follow-up may come with its report, a PDF (``eoffice_dispositions.report_key``, ``report_name``).
 
 Revision ID: 5e0ff1ce0006
 Revises: 5e0ff1ce0005
@@ -26,6 +27,9 @@ def upgrade():
     with op.batch_alter_table("eoffice_letters") as batch:
         batch.add_column(sa.Column("origin_type_name", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("origin_date", sa.Date(), nullable=True))
+    with op.batch_alter_table("eoffice_dispositions") as batch:
+        batch.add_column(sa.Column("report_key", sa.String(120), nullable=True))
+        batch.add_column(sa.Column("report_name", sa.String(200), nullable=True))
     with op.batch_alter_table("eoffice_dossiers") as batch:
         batch.add_column(sa.Column("outcome", sa.String(12), nullable=True))
         batch.add_column(sa.Column("outcome_on", sa.Date(), nullable=True))
@@ -33,6 +37,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("eoffice_dispositions") as batch:
+        batch.drop_column("report_name")
+        batch.drop_column("report_key")
     with op.batch_alter_table("eoffice_dossiers") as batch:
         for name in ("outcome_ref", "outcome_on", "outcome"):
             batch.drop_column(name)
