@@ -1,4 +1,4 @@
-"""eoffice: the letter type's name travels with a letter to another tenant; registered letters' dates
+"""eoffice: type names sent between tenants, registered letters, follow-up reports, dossier reviews
 
 A letter from another tenant keeps its type's name as the sender sent it
 (``eoffice_letters.origin_type_name``: ``{"id": ..., "en": ...}``), so the receiver never reads
