@@ -159,6 +159,17 @@ def targets(tenant, actor, letter) -> list[User]:
     return [p for p in colleagues(tenant, actor) if p.id not in skip]
 
 
+def _day(value: date) -> str:
+    """A date as the reader reads it on a page ("4 Des 2026"), ISO elsewhere (the CLI, jobs)."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return value.isoformat()
+    from flask_babel import format_date
+
+    return format_date(value, format="medium")
+
+
 def _parent(tenant, letter, me, parent_id) -> Disposition | None:
     """The disposition to ``me`` this one passes down: ``parent_id`` (which must be one to them),
     else their latest open one of the letter, else None (a first disposition)."""
@@ -211,7 +222,7 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
         raise ValidationError(_l("The due date is in the past."), where="due_on")
     if latest and due_on > latest:
         raise ValidationError(_l("The due date is after that of the disposition you received (%(day)s).",
-                                 day=latest.isoformat()), where="due_on", code="after_parent")
+                                 day=_day(latest)), where="due_on", code="after_parent")
     target = next((p for p in colleagues(tenant, actor) if str(p.id) == str(to_user_id)), None)
     if target is None:
         raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
