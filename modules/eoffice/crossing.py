@@ -8,7 +8,8 @@ by the worker to the receiver's modules in the receiver's own scope). Both isola
   status (pending, delivered, failed), never the receiver's rows;
 - the receiver's handler (``receive``) reads only the payload and writes its own incoming letter
   (``Letter.origin_*``) with an addressee row for its receiving unit (the setting
-  ``incoming_unit``, else its first agency by code), so it arrives in that unit's inbox and is
+  ``incoming_unit``, else its first agency by code; a copy, tembusan, when the payload's ``copy``
+  says the sender sent it one), so it arrives in that unit's inbox and is
   disposed there like any letter, and filed in the dossier of its classification (or of the
   nearest code above it the receiver knows; not filed if none). A post delivered twice makes one
   letter (``origin_ref``).
@@ -46,7 +47,7 @@ from core.kit import (
 )
 
 from . import richtext, stored
-from .models import SENT, TO, Letter, Recipient
+from .models import CC, SENT, TO, Letter, Recipient
 
 EVENT = "eoffice.letter"
 ATTACHMENT = "eoffice.attachment"
@@ -59,9 +60,9 @@ class NotYetArrived(Exception):
     outbox tries the post again later."""
 
 
-def addressee_tenants(tenant, slugs) -> list:
+def addressee_tenants(tenant, slugs, where: str = "to_tenants") -> list:
     """The tenants named by ``slugs`` (other tenants of the deployment that enable the module), in
-    order, once each. ``ValidationError`` on ``to_tenants``: ``no_such_tenant``, ``same_tenant``,
+    order, once each. ``ValidationError`` on ``where`` (``to_tenants``, or ``cc_tenants`` for copies): ``no_such_tenant``, ``same_tenant``,
     ``not_receiving`` (it has not enabled e-office)."""
     found = []
     for raw in slugs or ():
@@ -72,13 +73,13 @@ def addressee_tenants(tenant, slugs) -> list:
             other = tenant_post.receiver(slug)
         except ValidationError:
             raise ValidationError(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64]),
-                                  where="to_tenants", code="no_such_tenant") from None
+                                  where=where, code="no_such_tenant") from None
         if other.id == tenant.id:
             raise ValidationError(_l("Address your own agencies as units, not as another government."),
-                                  where="to_tenants", code="same_tenant")
+                                  where=where, code="same_tenant")
         if NAME not in enabled_modules(other):
             raise ValidationError(_l("%(name)s does not receive official letters through e-office.", name=other.name),
-                                  where="to_tenants", code="not_receiving")
+                                  where=where, code="not_receiving")
         found.append(other)
     return found
 
@@ -117,12 +118,13 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
     for r in recipients:
         if not r.tenant_slug:
             continue
-        message = tenant_post.post(tenant, r.tenant_slug, EVENT, {**payload, "addressee": r.name},
+        copy = r.kind == CC  # a copy (tembusan): the receiver files it as one
+        message = tenant_post.post(tenant, r.tenant_slug, EVENT, {**payload, "addressee": r.name, "copy": copy},
                                    ref=f"eoffice:{letter.id}")
         with tenant_scope(tenant):
             r.post_id = message.id
             audit(tenant, actor, "eoffice.letter.post", "letter", letter.id,
-                  after={"to": r.tenant_slug, "number": letter.number, "post": message.id})
+                  after={"to": r.tenant_slug, "copy": copy, "number": letter.number, "post": message.id})
         posts = []
         for entry, (row, data, _) in zip(listed, files):
             sent = tenant_post.post(tenant, r.tenant_slug, ATTACHMENT, {
@@ -225,7 +227,8 @@ def receive(tenant, actor, event) -> dict:
             origin_attachments=listed or None, origin_type_name=_type_names(payload.get("letter_type_name")))
         db.session.add(letter)
         db.session.flush()
-        db.session.add(Recipient(letter_id=letter.id, kind=TO, unit_code=unit.code, name=unit.name))
+        db.session.add(Recipient(letter_id=letter.id, kind=CC if payload.get("copy") is True else TO,
+                                 unit_code=unit.code, name=unit.name))
         from .drafting import event as timeline
 
         timeline(tenant, letter, actor, "received", f"{number} · {sender}")

@@ -27,7 +27,8 @@ class Draft:
     """What the drafting form holds. Codes are the tenant's: ``unit`` an agency the drafter is an
     officer of; ``to_units``/``cc_units`` unit codes; ``to_positions`` position codes;
     ``to_external``/``cc_external`` names printed as they are; ``to_tenants`` slugs of other
-    tenants of the deployment that enable the module (crossing.py); ``verifiers`` position codes in
+    tenants of the deployment that enable the module (crossing.py), ``cc_tenants`` the same for
+    copies; ``verifiers`` position codes in
     review order (paraf), ``signer`` the signing position's code; ``on_behalf``/``via`` the a.n.
     and u.b. lines of the signature block."""
 
@@ -43,6 +44,7 @@ class Draft:
     to_tenants: list = field(default_factory=list)  # slugs of other tenants of the deployment (crossing.py)
     cc_units: list = field(default_factory=list)
     cc_external: list = field(default_factory=list)
+    cc_tenants: list = field(default_factory=list)  # copies (tembusan) to other tenants of the deployment
     verifiers: list = field(default_factory=list)
     signer: str = ""
     on_behalf: str = ""
@@ -71,7 +73,7 @@ def _names(values) -> list[str]:
 def check(tenant, actor, draft: Draft) -> dict:
     """Every field of ``draft`` checked; returns the clean values. ``ValidationError`` names the
     field (``letter_type``, ``classification``, ``security``, ``subject``, ``body``, ``unit``,
-    ``to_units``, ``to_positions``, ``to_tenants``, ``cc_units``, ``verifiers``, ``signer``,
+    ``to_units``, ``to_positions``, ``to_tenants``, ``cc_units``, ``cc_tenants``, ``verifiers``, ``signer``,
     ``via``, ``attachments``): the first one found, with every one found in its ``all`` (the form
     shows them all at once)."""
     found = []
@@ -115,6 +117,8 @@ def check(tenant, actor, draft: Draft) -> dict:
     from .crossing import addressee_tenants
 
     to_tenants = attempt(addressee_tenants, tenant, draft.to_tenants) or []
+    cc_tenants = [t for t in attempt(addressee_tenants, tenant, draft.cc_tenants, "cc_tenants") or []
+                  if t.slug not in {a.slug for a in to_tenants}]  # an addressee gets no copy besides
     named_tenants = any((slug or "").strip() for slug in draft.to_tenants or ())  # refused above if bad
     if not (to_units or to_positions or to_external or named_tenants):
         refuse(_l("Name at least one addressee."), "to_units")
@@ -142,7 +146,8 @@ def check(tenant, actor, draft: Draft) -> dict:
             + [(TO, None, c, positions[c]["name"], None) for c in to_positions]
             + [(TO, None, None, n, None) for n in to_external]
             + [(TO, None, None, t.name, t.slug) for t in to_tenants]
-            + [(CC, c, None, units[c].name, None) for c in cc_units] + [(CC, None, None, n, None) for n in cc_external],
+            + [(CC, c, None, units[c].name, None) for c in cc_units] + [(CC, None, None, n, None) for n in cc_external]
+            + [(CC, None, None, t.name, t.slug) for t in cc_tenants],
             "steps": verifiers + [signer], "on_behalf": on_behalf, "via": via}
 
 

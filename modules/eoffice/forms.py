@@ -20,6 +20,8 @@ class LetterForm(FlaskForm):
     to_external = TextAreaField(_l("To (outside, one per line)"), validators=[Length(max=2000)])
     to_tenants = SelectMultipleField(_l("To (other governments of this deployment)"), validate_choice=False)
     cc_units = SelectMultipleField(_l("Copies (tembusan) to units"), validate_choice=False)
+    cc_tenants = SelectMultipleField(_l("Copies (tembusan) to other governments of this deployment"),
+                                     validate_choice=False)
     cc_external = TextAreaField(_l("Copies (tembusan) outside, one per line"), validators=[Length(max=2000)])
     verifier_1 = SelectField(_l("First verifier (paraf)"), validate_choice=False)
     verifier_2 = SelectField(_l("Second verifier (paraf)"), validate_choice=False)

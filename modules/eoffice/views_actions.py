@@ -39,7 +39,7 @@ def _fill(form: LetterForm) -> None:
     form.to_positions.choices = positions
     from .crossing import choices as other_tenants
 
-    form.to_tenants.choices = other_tenants(tenant)
+    form.to_tenants.choices = form.cc_tenants.choices = other_tenants(tenant)
     for f in (form.verifier_1, form.verifier_2, form.verifier_3):
         f.choices = [NONE] + positions
     form.signer.choices = [NONE] + positions
@@ -77,6 +77,7 @@ def _draft(form: LetterForm) -> drafting.Draft:
         security=form.security.data or "", subject=form.subject.data or "", body=form.body.data or "",
         unit=form.unit.data or "", to_units=form.to_units.data or [], to_positions=form.to_positions.data or [],
         to_external=_lines(form.to_external.data), to_tenants=form.to_tenants.data or [], cc_units=form.cc_units.data or [],
+        cc_tenants=form.cc_tenants.data or [],
         cc_external=_lines(form.cc_external.data),
         verifiers=[v for v in (form.verifier_1.data, form.verifier_2.data, form.verifier_3.data) if v],
         signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "",
@@ -98,9 +99,10 @@ def draft(letter_id=None):
             "to_positions": [r.position_code for r in recips if r.position_code],
             "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code
                                                                                          or r.tenant_slug)),
-            "to_tenants": [r.tenant_slug for r in recips if r.tenant_slug],
+            "to_tenants": [r.tenant_slug for r in recips if r.kind == "to" and r.tenant_slug],
+            "cc_tenants": [r.tenant_slug for r in recips if r.kind == "cc" and r.tenant_slug],
             "cc_units": [r.unit_code for r in recips if r.kind == "cc" and r.unit_code],
-            "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not r.unit_code),
+            "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not (r.unit_code or r.tenant_slug)),
             **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
             "signer": letter.steps[-1] if letter.steps else "", "on_behalf": letter.on_behalf, "via": letter.via})
     _fill(form)
