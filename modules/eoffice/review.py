@@ -7,7 +7,8 @@ with nothing changed.
 
 Signing takes the letter's number from the core's counter per tenant, issuing unit,
 classification and the tenant's calendar year (``("eoffice", unit, classification)``, period
-``year``), written with the tenant's ``number_pattern`` (Permendagri 83/2022:
+``year``; with the setting ``number_scope = "unit"``, per unit across classifications:
+``("eoffice", unit)``), written with the tenant's ``number_pattern`` (Permendagri 83/2022:
 ``{classification}/{serial}/{unit}``): only at signing, so a returned or abandoned draft burns no
 number; the counter row stays locked until the caller commits (a rollback gives it back).
 The signed PDF is issued through ``core.kit.documents`` (letterhead, PAdES, QR to /verify).
@@ -127,7 +128,9 @@ def take_number(tenant, actor, letter_id, step: int) -> Letter:
     now = utcnow()
     with tenant_scope(tenant):
         # last: the counter row stays locked from here to the commit
-        got, number = issue_number(tenant, ("eoffice", letter.unit_code, letter.classification),
+        scope = ("eoffice", letter.unit_code) if settings.get("number_scope") == "unit" else \
+            ("eoffice", letter.unit_code, letter.classification)
+        got, number = issue_number(tenant, scope,
                                    settings["number_pattern"], "year", when=now,
                                    classification=letter.classification, unit=letter.unit_code)
         name = (getattr(user, "name", "") or getattr(user, "email", "")).strip()

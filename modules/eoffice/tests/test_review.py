@@ -100,6 +100,13 @@ def test_numbers_are_per_unit_and_classification(scoped):
     assert signed(tenant, people).number == "000.8.3.3/2/DLH"
 
 
+def test_a_tenant_may_count_serials_per_unit_across_classifications(make_tenant, app_ctx):
+    tenant, people = make_tenant({"number_scope": "unit"})
+    with tenant_scope(tenant):
+        assert signed(tenant, people).number == "000.8.3.3/1/DLH"
+        assert signed(tenant, people, classification="800.1.11").number == "800.1.11/2/DLH"
+
+
 def test_the_tenants_pattern_writes_the_number(make_tenant, app_ctx):
     tenant, people = make_tenant({"number_pattern": "{classification}/{serial:03}/{unit}/{year}"})
     with tenant_scope(tenant):
