@@ -93,6 +93,7 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"letter type '{kind['code']}': the template holds what a letter may not "
                                   f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
                                   where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
+    _check_number_scope(tenant, settings)
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()
@@ -106,6 +107,30 @@ def check_settings(tenant, settings: dict) -> None:
         if parent is not None and parent not in known | declared:
             raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
                                   where=f"modules.{NAME}.settings.classifications.{i}.code")
+
+
+def _check_number_scope(tenant, settings: dict) -> None:
+    """``number_scope`` changes only in a year that has numbered no letter yet: counted another
+    way, the new serials would start again at 1 and repeat numbers already given (refused,
+    ``number_scope_in_use``)."""
+    new = settings.get("number_scope") or "classification"
+    try:
+        old = settings_of(tenant).get("number_scope") or "classification"
+    except Exception:  # noqa: BLE001 - a tenant whose settings are being written for the first time
+        return
+    if new == old or getattr(tenant, "id", None) is None:
+        return
+    from core.kit import db, local_date, tenant_scope
+
+    from .models import Letter
+
+    with tenant_scope(tenant):
+        used = db.session.execute(db.select(Letter.id).where(Letter.year == local_date(tenant).year,
+                                                             Letter.serial.is_not(None)).limit(1)).first()
+    if used:
+        raise ValidationError("number_scope changes at the start of a year, before a letter is numbered: letters "
+                              "were numbered this year already", where=f"modules.{NAME}.settings.number_scope",
+                              code="number_scope_in_use")
 
 
 def settings_of(tenant) -> dict:
