@@ -70,9 +70,9 @@ def letters():
     page, size = g.api_query.page, g.api_query.per_page
     q = g.api_query.q.strip()[:100]
     with tenant_scope(g.tenant):
-        # the tenant's own register: letters received from another tenant are in the sender's
+        # the tenant's own register: a letter that came in (from another tenant, or registered from paper) is not
         query = db.select(Letter).where(Letter.status.in_((SIGNED, SENT)), Letter.security == "biasa",
-                                        Letter.origin_tenant.is_(None))
+                                        Letter.origin_name == "")
         if q:
             like = f"%{q.replace('%', '').replace('_', '')}%"
             query = query.where(or_(Letter.number.ilike(like), Letter.subject.ilike(like), Letter.unit_name.ilike(like)))

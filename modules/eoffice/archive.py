@@ -11,10 +11,12 @@ from sqlalchemy import func
 
 from core.kit import NotFound, ValidationError, audit, db, for_change, lazy_gettext as _l, local_date, tenant_scope, utcnow, write_lock
 
+from . import kka
 from .models import Dossier, Filing, Letter
 from .settings import classifications
 
 OPEN, ACTIVE, INACTIVE, REVIEW_DUE = "open", "active", "inactive", "review_due"
+TRANSFERRED, DESTROYED = "transferred", "destroyed"  # a review's outcome (appraisal.py)
 
 
 def add_years(day: date, years: int) -> date:
@@ -36,7 +38,10 @@ def retention(closed_on: date, active_years: int, inactive_years: int) -> tuple[
 
 
 def state(dossier: Dossier, today: date) -> str:
-    """``open`` (still filing), ``active``, ``inactive`` or ``review_due`` on ``today``."""
+    """``open`` (still filing), ``active``, ``inactive`` or ``review_due`` on ``today``; after its
+    review, its outcome (``transferred``, ``destroyed``)."""
+    if dossier.outcome:
+        return dossier.outcome
     if dossier.closed_on is None:
         return OPEN
     if today >= dossier.review_on:
@@ -44,14 +49,25 @@ def state(dossier: Dossier, today: date) -> str:
     return INACTIVE if today >= dossier.inactive_on else ACTIVE
 
 
-def file_letter(tenant, actor, letter: Letter) -> Dossier:
-    """File the signed ``letter`` in the open dossier of its classification, unit and year (made
-    when missing). A letter is filed once; a closed dossier takes no more letters (a new year's
-    or a reopened series goes to a new dossier code with a suffix)."""
-    entry = classifications(tenant).get(letter.classification)
+def known_code(tenant, code: str) -> str | None:
+    """``code`` if it is one of the tenant's classification codes, else its nearest ancestor that
+    is (a letter from another tenant may carry a code the receiver has not declared), else None."""
+    known = classifications(tenant)
+    while code and code not in known:
+        code = kka.parent_of(code)
+    return code or None
+
+
+def file_letter(tenant, actor, letter: Letter, classification: str | None = None) -> Dossier:
+    """File ``letter`` (signed here, or received) in the open dossier of its classification (or
+    ``classification``, a known code it falls under), unit and year (made when missing). A letter
+    is filed once; a closed dossier takes no more letters (a new year's or a reopened series goes
+    to a new dossier code with a suffix)."""
+    code = classification or letter.classification
+    entry = classifications(tenant).get(code)
     if entry is None:
         raise ValidationError(_l("No such classification code."), where="classification", code="unknown_classification")
-    base = f"{letter.classification}/{letter.unit_code}/{letter.year}"
+    base = f"{code}/{letter.unit_code}/{letter.year}"
     with tenant_scope(tenant):
         if db.session.execute(db.select(Filing.id).where(Filing.letter_id == letter.id)).first():
             raise ValidationError("already filed", where="letter", code="already_filed")
@@ -63,7 +79,7 @@ def file_letter(tenant, actor, letter: Letter) -> Dossier:
         dossier = next((d for d in dossiers if d.closed_on is None and d.code.split("#")[0] == base), None)
         if dossier is None:
             code = base if not dossiers else f"{base}#{len(dossiers) + 1}"
-            dossier = Dossier(code=code, classification=letter.classification, unit_code=letter.unit_code,
+            dossier = Dossier(code=code, classification=base.split("/")[0], unit_code=letter.unit_code,
                               title=f"{entry['name']} {letter.unit_code} {letter.year}",
                               opened_on=local_date(tenant, utcnow()), final=entry["final"])
             db.session.add(dossier)
@@ -115,3 +131,25 @@ def unconfirmed(tenant) -> set[str]:
     """The classification codes whose retention is a built-in figure the tenant has not confirmed
     (set from its own JRA): the records unit checks them before a dossier is reviewed."""
     return {code for code, entry in classifications(tenant).items() if not entry["confirmed"]}
+
+
+def contents(tenant, actor, dossier_id) -> tuple[Dossier, str, list[tuple[Letter, bool]]]:
+    """A dossier's list of contents (daftar isi berkas), as filed: ``(dossier, state, [(letter,
+    readable)])``, oldest filing first. ``readable``: ``actor`` may open the letter (its security
+    classification, ``access.may_read``); the page shows a ``rahasia`` letter the reader may not
+    open by its number and date only. ``NotFound`` (``dossier_not_found``) for none of the tenant's."""
+    from .access import may_read, who
+
+    try:
+        key = int(dossier_id)
+    except (TypeError, ValueError):
+        raise NotFound("no such dossier", code="dossier_not_found") from None
+    with tenant_scope(tenant):
+        dossier = db.session.execute(db.select(Dossier).where(Dossier.id == key)).scalar_one_or_none()
+        if dossier is None:
+            raise NotFound("no such dossier", code="dossier_not_found")
+        letters = list(db.session.execute(db.select(Letter).join(Filing, Filing.letter_id == Letter.id)
+                                          .where(Filing.dossier_id == dossier.id)
+                                          .order_by(Filing.filed_at, Filing.id)).scalars())
+    me = who(tenant, actor)
+    return dossier, state(dossier, local_date(tenant, utcnow())), [(letter, may_read(tenant, letter, me)) for letter in letters]

@@ -8,6 +8,7 @@ import re
 
 from core.kit import NotFound, ValidationError, db, lazy_gettext as _l, storage, tenant_scope
 
+from . import stored
 from .models import Attachment, Letter
 
 MAX_FILES = 5
@@ -32,23 +33,16 @@ def check(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
 
 
 def attach(tenant, letter: Letter, files: list[tuple[str, bytes]]) -> list[Attachment]:
-    """Store checked ``files`` and add them to ``letter`` (in the caller's transaction; a stored
-    file is deleted again if the rows cannot be written)."""
-    keys, rows = [], []
-    try:
-        with tenant_scope(tenant):
-            for name, data in files:
-                key = storage().put(tenant, data, "application/pdf", filename=name)
-                keys.append(key)
-                row = Attachment(letter_id=letter.id, filename=name, storage_key=key, size=len(data),
-                                 sha256=hashlib.sha256(data).hexdigest())
-                db.session.add(row)
-                rows.append(row)
-            db.session.flush()
-    except BaseException:
-        for key in keys:
-            storage().delete(key, tenant=tenant)
-        raise
+    """Store checked ``files`` and add them to ``letter`` in the caller's transaction; the stored
+    files are deleted again if that transaction does not commit (``stored``)."""
+    rows = []
+    with tenant_scope(tenant):
+        for name, data in files:
+            row = Attachment(letter_id=letter.id, filename=name, storage_key=stored.put(tenant, data, name),
+                             size=len(data), sha256=hashlib.sha256(data).hexdigest())
+            db.session.add(row)
+            rows.append(row)
+        db.session.flush()
     return rows
 
 

@@ -3,12 +3,18 @@ the core's post between tenants (``core.kit.tenant_post``: an outbox row of the 
 by the worker to the receiver's modules in the receiver's own scope). Both isolation walls hold:
 
 - the sender's code reads only its own rows and writes the payload (the letter as signed: number,
-  subject, body, signature block, signed PDF, verification address); it learns only the post's
+  subject, body, its type's code and names (``letter_type_name``: ``{"id", "en"}``), signature
+  block, signed PDF, verification address); it learns only the post's
   status (pending, delivered, failed), never the receiver's rows;
 - the receiver's handler (``receive``) reads only the payload and writes its own incoming letter
   (``Letter.origin_*``) with an addressee row for its receiving unit (the setting
-  ``incoming_unit``, else its first agency by code), so it arrives in that unit's inbox and is
-  disposed there like any letter. A post delivered twice makes one letter (``origin_ref``).
+  ``incoming_unit``, else its first agency by code; a copy, tembusan, when the payload's ``copy``
+  says the sender sent it one), so it arrives in that unit's inbox and is
+  disposed there like any letter, and filed in the dossier of its classification (or of the
+  nearest code above it the receiver knows; not filed if none). A post delivered twice makes one
+  letter (``origin_ref``).
+  The files it stores (the signed PDF, attachments) go through ``stored.put``: if the worker's
+  commit of the receiver's transaction fails, they are deleted again and the post is retried.
 
 Audited on both sides: ``eoffice.letter.post`` (sender), ``eoffice.letter.receive`` (receiver).
 
@@ -36,16 +42,17 @@ import binascii
 import hashlib
 
 from core.kit import (
-    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, lazy_gettext as _l, members_of, notify,
-    tenant_post, tenant_scope, tenant_url, utcnow,
+    OrgUnit, Tenant, ValidationError, audit, db, enabled_modules, lazy_gettext as _l, local_date, members_of,
+    notify, tenant_post, tenant_scope, tenant_url, utcnow,
 )
 
-from . import richtext
-from .models import SENT, TO, Letter, Recipient
+from . import richtext, stored
+from .models import CC, SENT, TO, Letter, Recipient
 
 EVENT = "eoffice.letter"
 ATTACHMENT = "eoffice.attachment"
 NAME = "eoffice"
+LANGUAGES = ("id", "en")  # the languages a letter type is named in (settings: name_id, name_en)
 
 
 class NotYetArrived(Exception):
@@ -53,9 +60,9 @@ class NotYetArrived(Exception):
     outbox tries the post again later."""
 
 
-def addressee_tenants(tenant, slugs) -> list:
+def addressee_tenants(tenant, slugs, where: str = "to_tenants") -> list:
     """The tenants named by ``slugs`` (other tenants of the deployment that enable the module), in
-    order, once each. ``ValidationError`` on ``to_tenants``: ``no_such_tenant``, ``same_tenant``,
+    order, once each. ``ValidationError`` on ``where`` (``to_tenants``, or ``cc_tenants`` for copies): ``no_such_tenant``, ``same_tenant``,
     ``not_receiving`` (it has not enabled e-office)."""
     found = []
     for raw in slugs or ():
@@ -66,13 +73,13 @@ def addressee_tenants(tenant, slugs) -> list:
             other = tenant_post.receiver(slug)
         except ValidationError:
             raise ValidationError(_l("There is no government '%(slug)s' in this deployment.", slug=slug[:64]),
-                                  where="to_tenants", code="no_such_tenant") from None
+                                  where=where, code="no_such_tenant") from None
         if other.id == tenant.id:
             raise ValidationError(_l("Address your own agencies as units, not as another government."),
-                                  where="to_tenants", code="same_tenant")
+                                  where=where, code="same_tenant")
         if NAME not in enabled_modules(other):
             raise ValidationError(_l("%(name)s does not receive official letters through e-office.", name=other.name),
-                                  where="to_tenants", code="not_receiving")
+                                  where=where, code="not_receiving")
         found.append(other)
     return found
 
@@ -92,11 +99,15 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
     ``eoffice.letter.post`` per receiver, and ``eoffice.attachment.post`` when it has attachments."""
     from .attachments import with_data
 
+    from .settings import letter_types
+
     files = with_data(tenant, letter)  # checksums recomputed: a file changed in storage is not sent
+    kind = letter_types(tenant).get(letter.letter_type) or {}
     listed = [{"n": n, "filename": row.filename, "size": len(data), "sha256": digest}
               for n, (row, data, digest) in enumerate(files, 1)]
     payload = {
         "number": letter.number, "subject": letter.subject, "letter_type": letter.letter_type,
+        "letter_type_name": {lang: kind[f"name_{lang}"] for lang in LANGUAGES if kind.get(f"name_{lang}")},
         "classification": letter.classification, "security": letter.security, "body_html": letter.body_html,
         "unit_code": letter.unit_code, "unit_name": letter.unit_name, "signer_name": letter.signer_name,
         "signature": list(letter.signature or []), "verify_url": verify_url,
@@ -107,12 +118,13 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
     for r in recipients:
         if not r.tenant_slug:
             continue
-        message = tenant_post.post(tenant, r.tenant_slug, EVENT, {**payload, "addressee": r.name},
+        copy = r.kind == CC  # a copy (tembusan): the receiver files it as one
+        message = tenant_post.post(tenant, r.tenant_slug, EVENT, {**payload, "addressee": r.name, "copy": copy},
                                    ref=f"eoffice:{letter.id}")
         with tenant_scope(tenant):
             r.post_id = message.id
             audit(tenant, actor, "eoffice.letter.post", "letter", letter.id,
-                  after={"to": r.tenant_slug, "number": letter.number, "post": message.id})
+                  after={"to": r.tenant_slug, "copy": copy, "number": letter.number, "post": message.id})
         posts = []
         for entry, (row, data, _) in zip(listed, files):
             sent = tenant_post.post(tenant, r.tenant_slug, ATTACHMENT, {
@@ -151,6 +163,16 @@ def _text(payload, key: str, limit: int, required: bool = True) -> str:
     return " ".join(value.split())[:limit]
 
 
+def receiving_unit_code(tenant) -> str | None:
+    """The code of the agency that receives letters from other tenants (``_receiving_unit``), or None."""
+    from .settings import settings_of
+
+    try:
+        return _receiving_unit(tenant, settings_of(tenant)).code
+    except ValidationError:
+        return None
+
+
 def _receiving_unit(tenant, settings) -> OrgUnit:
     with tenant_scope(tenant):
         query = db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
@@ -167,6 +189,7 @@ def receive(tenant, actor, event) -> dict:
     its own incoming letter, in its receiving unit's inbox, its officers told by e-mail. Returns
     ``{"accepted": "received"}``; ``ValidationError`` ``bad_letter`` for a payload that is not a
     letter (the post fails for good)."""
+    from .archive import file_letter, known_code
     from .settings import SECURITY, settings_of
 
     payload, origin = event.get("payload") or {}, event["from_tenant"]
@@ -188,9 +211,7 @@ def receive(tenant, actor, event) -> dict:
     listed = _listed(payload.get("attachments"))
     unit = _receiving_unit(tenant, settings_of(tenant))
     sender = f"{_text(payload, 'unit_name', 120, required=False)} · {origin['name']}".strip(" ·")[:200]
-    from core.kit import storage
-
-    key = storage().put(tenant, pdf, "application/pdf", filename="naskah.pdf")
+    key = stored.put(tenant, pdf, "naskah.pdf")  # deleted again if the receiver's save fails
     now = utcnow()
     with tenant_scope(tenant):
         letter = Letter(
@@ -199,19 +220,23 @@ def receive(tenant, actor, event) -> dict:
             subject=subject, body_html=body, unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
             drafter_id=None, drafter=sender, status=SENT, steps=[], signer_name=_text(payload, "signer_name", 200,
                                                                                       required=False),
-            signature=signature, sent_at=now, updated_at=now, origin_tenant=origin["slug"][:64],
+            signature=signature, sent_at=now, updated_at=now, year=local_date(tenant, now).year,
+            origin_tenant=origin["slug"][:64],
             origin_name=sender, origin_number=number, origin_ref=ref, origin_pdf_key=key,
             origin_verify_url=verify if verify.startswith(("https://", "http://")) else None,
-            origin_attachments=listed or None)
+            origin_attachments=listed or None, origin_type_name=_type_names(payload.get("letter_type_name")))
         db.session.add(letter)
         db.session.flush()
-        db.session.add(Recipient(letter_id=letter.id, kind=TO, unit_code=unit.code, name=unit.name))
+        db.session.add(Recipient(letter_id=letter.id, kind=CC if payload.get("copy") is True else TO,
+                                 unit_code=unit.code, name=unit.name))
         from .drafting import event as timeline
 
         timeline(tenant, letter, actor, "received", f"{number} · {sender}")
+        code = known_code(tenant, letter.classification)  # the sender's code, or the nearest one known here
+        dossier = file_letter(tenant, actor, letter, code) if code else None
         audit(tenant, actor, "eoffice.letter.receive", "letter", letter.id,
               after={"from": origin["slug"], "number": number, "subject": subject, "unit": unit.code, "post": ref,
-                     "attachments": len(listed)})
+                     "attachments": len(listed), "dossier": dossier.code if dossier else None})
         for person in members_of(tenant, "officer", unit.id):
             if person.email:
                 notify(tenant, "email", person.email,
@@ -282,19 +307,12 @@ def receive_attachment(tenant, actor, event) -> dict:
     digest = hashlib.sha256(data).hexdigest()
     if digest != entry["sha256"] or len(data) != entry["size"] or payload.get("sha256") != entry["sha256"]:
         raise _refuse(f"'{name}': its SHA-256 or size is not what the letter listed", code="checksum_mismatch")
-    from core.kit import storage
-
-    key = storage().put(tenant, data, "application/pdf", filename=name)
-    try:
-        with tenant_scope(tenant):
-            db.session.add(Attachment(letter_id=letter.id, filename=name, storage_key=key, size=len(data),
-                                      sha256=digest, origin_ref=ref))
-            audit(tenant, actor, "eoffice.attachment.receive", "letter", letter.id,
-                  after={"from": origin["slug"], "filename": name, "size": len(data), "sha256": digest, "post": ref})
-            db.session.flush()
-    except BaseException:
-        storage().delete(key, tenant=tenant)
-        raise
+    with tenant_scope(tenant):
+        db.session.add(Attachment(letter_id=letter.id, filename=name, storage_key=stored.put(tenant, data, name),
+                                  size=len(data), sha256=digest, origin_ref=ref))  # file deleted if not saved
+        audit(tenant, actor, "eoffice.attachment.receive", "letter", letter.id,
+              after={"from": origin["slug"], "filename": name, "size": len(data), "sha256": digest, "post": ref})
+        db.session.flush()
     return {"accepted": "attached"}
 
 
@@ -304,16 +322,26 @@ def sender_name(slug: str) -> str:
     return found or slug
 
 
+def _type_names(raw) -> dict | None:
+    """The type's names the sender sent (``{"id": ..., "en": ...}``, either may be missing; at most
+    80 characters each, as the settings allow), or None (a post of before they were sent)."""
+    names = {lang: " ".join(raw[lang].split())[:80] for lang in LANGUAGES
+             if isinstance(raw, dict) and isinstance(raw.get(lang), str) and raw[lang].strip()}
+    return names or None
+
+
 def type_name(tenant, letter, indonesian: bool = True) -> str:
-    """The name of ``letter``'s type in the reader's language: the tenant's own type of that code,
-    else (a letter from another tenant) the sender's, else a built-in one, else the code."""
+    """The name of ``letter``'s type in the reader's language. A letter from another tenant: the
+    name its sender sent with it (in the reader's language, else the other one); a letter received
+    before names were sent, or one of this tenant: this tenant's type of that code, else a built-in
+    one, else the code. The sender's configuration is never read."""
     from .settings import DEFAULT_TYPES, letter_types
 
-    key = "name_id" if indonesian else "name_en"
+    lang = "id" if indonesian else "en"
+    sent = letter.origin_type_name or {}
+    if sent:
+        return sent.get(lang) or next(iter(sent.values()))
+    key = f"name_{lang}"
     kind = letter_types(tenant).get(letter.letter_type)
-    if kind is None and letter.origin_tenant:
-        other = db.session.execute(db.select(Tenant).where(Tenant.slug == letter.origin_tenant)).scalar_one_or_none()
-        if other is not None and NAME in enabled_modules(other):
-            kind = letter_types(other).get(letter.letter_type)
     kind = kind or next((t for t in DEFAULT_TYPES if t["code"] == letter.letter_type), None)
     return (kind or {}).get(key) or (kind or {}).get("name_id") or letter.letter_type

@@ -87,6 +87,8 @@ def mark_read(tenant, actor, letter) -> int:
     if letter.status != SENT:
         return 0
     me = who(tenant, actor)
+    if letter.incoming and letter.drafter_id is not None and letter.drafter_id == me.user_id:
+        return 0  # who registered an incoming letter has not read it for the unit (register.py)
     changed = 0
     with tenant_scope(tenant):
         rows = db.session.execute(for_change(db.select(Recipient).where(
@@ -105,12 +107,19 @@ def mark_read(tenant, actor, letter) -> int:
 def colleagues(tenant, actor) -> list[User]:
     """Who ``actor`` may dispose to: the officers of their units (``access.who``: agencies they
     are an officer of, units of the positions they hold) and the holders of those units'
-    positions, themselves excepted."""
+    positions, themselves excepted. The head of the receiving unit (the setting ``incoming_unit``,
+    else the first agency by code: the Sekretariat Daerah, where letters from other governments and
+    most letters from outside arrive) may also dispose to the heads of the other agencies, as the
+    Sekda passes a letter to the Kepala Dinas who handles it."""
     uid = getattr(actor.user, "id", None)
     me = who(tenant, actor)
     out, seen = [], {uid}
+    positions = active_positions(tenant)
     people = [p for unit_id in sorted(me.unit_ids) for p in members_of(tenant, "officer", unit_id)]
-    people += [u for p in active_positions(tenant) if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
+    people += [u for p in positions if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
+    if _heads_receiving_unit(tenant, positions, me):
+        people += [u for p in positions if p["is_head"] and p["unit_kind"] == "agency" and p["unit_id"] not in me.unit_ids
+                   for u in holders_of(tenant, p["code"])]
     for person in people:
         if person.id not in seen:
             seen.add(person.id)
@@ -118,12 +127,81 @@ def colleagues(tenant, actor) -> list[User]:
     return out
 
 
+def _heads_receiving_unit(tenant, positions, me) -> bool:
+    from .crossing import receiving_unit_code
+
+    code = receiving_unit_code(tenant)
+    return any(p["is_head"] and p["unit_code"] == code and p["code"] in me.positions for p in positions)
+
+
+def heads_above(tenant, actor) -> set[int]:
+    """The user ids of the heads of ``actor``'s units (holders of a head position of a unit they
+    belong to, ``access.who``) whose head position ``actor`` does not hold themselves: a
+    disposition goes down the hierarchy, never up to them."""
+    me = who(tenant, actor)
+    out = set()
+    for p in active_positions(tenant):
+        if p["is_head"] and p["unit_id"] in me.unit_ids and p["code"] not in me.positions:
+            out |= {u.id for u in holders_of(tenant, p["code"])}
+    return out
+
+
+def _open_for(tenant, letter) -> set[int]:
+    with tenant_scope(tenant):
+        return set(db.session.execute(db.select(Disposition.to_id).where(
+            Disposition.letter_id == letter.id, Disposition.status == OPEN)).scalars())
+
+
+def targets(tenant, actor, letter) -> list[User]:
+    """Whom ``actor`` may dispose ``letter`` to (the form's choices): their colleagues
+    (``colleagues``) but the heads above them and those already holding an open disposition of it."""
+    skip = heads_above(tenant, actor) | _open_for(tenant, letter)
+    return [p for p in colleagues(tenant, actor) if p.id not in skip]
+
+
+def _day(value: date) -> str:
+    """A date as the reader reads it on a page ("4 Des 2026"), ISO elsewhere (the CLI, jobs)."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return value.isoformat()
+    from flask_babel import format_date
+
+    return format_date(value, format="medium")
+
+
+def _parent(tenant, letter, me, parent_id) -> Disposition | None:
+    """The disposition to ``me`` this one passes down: ``parent_id`` (which must be one to them),
+    else their latest open one of the letter, else None (a first disposition)."""
+    with tenant_scope(tenant):
+        query = db.select(Disposition).where(Disposition.letter_id == letter.id, Disposition.to_id == me.user_id)
+        if parent_id:
+            try:
+                key = int(parent_id)
+            except (TypeError, ValueError):
+                key = None
+            found = db.session.execute(query.where(Disposition.id == key)).scalar_one_or_none() if key else None
+            if found is None:
+                raise ValidationError(_l("That is not a disposition to you."), where="parent")
+            return found
+        return db.session.execute(query.where(Disposition.status == OPEN).order_by(Disposition.id.desc())
+                                  .limit(1)).scalar_one_or_none()
+
+
 def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date | None = None,
             parent_id=None) -> Disposition:
     """A receiver of the sent letter (an addressee, a copy, or the holder of an open disposition of
     it) hands it down to ``to_user_id`` (an officer of their agency) with ``instruction`` and
-    ``due_on`` (default: the tenant's ``disposition_days`` from today). Errors name the field:
-    ``to``, ``instruction``, ``due_on``, ``letter``."""
+    ``due_on`` (default: the tenant's ``disposition_days`` from today, no later than the
+    disposition it passes down). A disposition held by the actor is passed down (``parent_id``,
+    else their latest open one of the letter): the chain kadis → kabid → staff is kept.
+
+    Refused, naming the field (``to``, ``instruction``, ``due_on``, ``parent``, ``letter``):
+    ``not_receiver``; ``unknown_colleague`` (not an officer of the actor's units); ``not_down`` (the
+    head of the actor's unit: disposisi goes down, Permendagri 1/2023); ``already_disposed`` (they
+    hold an open disposition of the letter already, which also closes a loop back up the chain);
+    ``after_parent`` (due after the disposition it passes down, unless that one is overdue: then
+    by today at the latest); a due date in the past."""
     letter, me = readable_letter(tenant, actor, letter_id, change=True)
     how = involvement(tenant, letter, me)
     if letter.status != SENT or not how & {"to", "cc", "disposition"}:
@@ -132,24 +210,29 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
     instruction = (instruction or "").strip()
     if not instruction or len(instruction) > 2000:
         raise ValidationError(_l("Write the instruction (at most 2000 characters)."), where="instruction")
+    parent = _parent(tenant, letter, me, parent_id)
     today = local_date(tenant, utcnow())
+    latest = max(parent.due_on, today) if parent is not None else None
     if due_on is None:
         from datetime import timedelta
 
         due_on = today + timedelta(days=settings_of(tenant)["disposition_days"])
+        due_on = min(due_on, latest) if latest else due_on
     if due_on < today:
         raise ValidationError(_l("The due date is in the past."), where="due_on")
+    if latest and due_on > latest:
+        raise ValidationError(_l("The due date is after that of the disposition you received (%(day)s).",
+                                 day=_day(latest)), where="due_on", code="after_parent")
     target = next((p for p in colleagues(tenant, actor) if str(p.id) == str(to_user_id)), None)
     if target is None:
         raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
+    if target.id in heads_above(tenant, actor):
+        raise ValidationError(_l("A disposition goes down: %(name)s heads your unit.", name=target.name or target.email),
+                              where="to", code="not_down")
+    if target.id in _open_for(tenant, letter):
+        raise ValidationError(_l("%(name)s already has an open disposition of this letter.",
+                                 name=target.name or target.email), where="to", code="already_disposed")
     with tenant_scope(tenant):
-        parent = None
-        if parent_id:
-            parent = db.session.execute(db.select(Disposition).where(
-                Disposition.id == int(parent_id), Disposition.letter_id == letter.id,
-                Disposition.to_id == me.user_id)).scalar_one_or_none()
-            if parent is None:
-                raise ValidationError(_l("That is not a disposition to you."), where="parent")
         row = Disposition(letter_id=letter.id, parent_id=parent.id if parent else None, from_id=me.user_id,
                           from_name=str(actor)[:254], to_id=target.id, to_name=(target.name or target.email)[:254],
                           instruction=instruction, due_on=due_on, status=OPEN)
@@ -157,17 +240,42 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
         db.session.flush()
         event(tenant, letter, actor, "disposed", f"{row.to_name}: {instruction} ({due_on.isoformat()})")
         audit(tenant, actor, "eoffice.disposition.create", "letter", letter.id,
-              after={"disposition": row.id, "to": target.email, "instruction": instruction, "due_on": due_on.isoformat()})
+              after={"disposition": row.id, "parent": row.parent_id, "to": target.email, "instruction": instruction,
+                     "due_on": due_on.isoformat()})
         notify(tenant, "email", target.email, f"{letter.number}: {instruction} ({due_on.isoformat()})",
                subject=f"Disposisi: {letter.number}", ref=f"eoffice:{letter.id}")
     return row
 
 
-def follow_up(tenant, actor, disposition_id, note: str) -> Disposition:
-    """The person a disposition is for reports its follow-up (tindak lanjut), which closes it."""
+def dispose_to_each(tenant, actor, letter_id, to_user_ids, instruction: str, due_on: date | None = None,
+                    parent_id=None) -> list[Disposition]:
+    """``dispose`` to each of ``to_user_ids`` (the same instruction and due date; each
+    disposition of its own, followed up on its own), in the caller's transaction: all of them or,
+    on the first refusal, none (the caller rolls back). ``ValidationError`` ``where="to"`` when
+    nobody is chosen; otherwise ``dispose``'s."""
+    chosen = []
+    for raw in to_user_ids or ():
+        if str(raw).strip() and str(raw).strip() not in chosen:
+            chosen.append(str(raw).strip())
+    if not chosen:
+        raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
+    return [dispose(tenant, actor, letter_id, to, instruction, due_on, parent_id=parent_id) for to in chosen]
+
+
+def follow_up(tenant, actor, disposition_id, note: str, report: tuple[str, bytes] | None = None) -> Disposition:
+    """The person a disposition is for reports its follow-up (tindak lanjut), which closes it;
+    ``report``: ``(filename, bytes)`` of the report that goes with it, optional, a PDF of at most 5 MB
+    (``ValidationError`` ``where="report"``, ``not_pdf`` / ``too_large``), stored for the tenant
+    (``stored.put``: removed again if the follow-up is not saved)."""
+    from . import attachments, stored
+
     note = (note or "").strip()
     if not note or len(note) > 4000:
         raise ValidationError(_l("Write what was done (at most 4000 characters)."), where="follow_up")
+    try:
+        files = attachments.check([report] if report and report[1] else [])
+    except ValidationError as exc:
+        raise ValidationError(exc.message, where="report", code=exc.code) from None
     uid = getattr(actor.user, "id", None)
     with tenant_scope(tenant):
         try:
@@ -181,9 +289,13 @@ def follow_up(tenant, actor, disposition_id, note: str) -> Disposition:
         if row.status == DONE:
             raise ValidationError(_l("Its follow-up is already reported."), where="follow_up", code="already_done")
         row.status, row.follow_up, row.followed_up_at = DONE, note, utcnow()
+        if files:
+            (name, data), = files
+            row.report_key, row.report_name = stored.put(tenant, data, name), name
         letter = get_letter(tenant, row.letter_id)
         event(tenant, letter, actor, "followed_up", note)
         audit(tenant, actor, "eoffice.disposition.follow_up", "letter", row.letter_id,
-              after={"disposition": row.id, "note": note})
+              after={"disposition": row.id, "note": note,
+                     "report": {"filename": files[0][0], "size": len(files[0][1])} if files else None})
         db.session.flush()
     return row

@@ -4,7 +4,8 @@ demo accounts: ``staf@<slug>.test`` (an officer of the first agency: drafts and 
 receives a disposition; a drafter may not verify their own letter) and ``admin@<slug>.test`` (head
 of the first agency, and acting head, Plt., of the second: signs and disposes). Positions are added when the tenant's file has none for these
 agencies (Makassar's file declares them; the holders are given here, every time, since applying
-the file again removes holders it does not name). Letters are seeded once."""
+the file again removes holders it does not name). Letters are seeded once; one incoming letter is
+registered from paper (its "scan" a one-page PDF made here)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,6 +17,7 @@ from core.kit import (
 from .delivery import dispose, send
 from .drafting import Draft, save_draft, submit
 from .models import Disposition, Letter
+from .register import Incoming, register
 from .review import return_letter, sign, verify
 
 BODY = ("<p>Dengan hormat,</p><p>Sehubungan dengan {topic}, bersama ini kami sampaikan hal tersebut untuk "
@@ -32,6 +34,26 @@ def _position(tenant, unit, code, name, head, email, acting=False):
     if not any(u.email == email for u in holders_of(tenant, code)):
         start = local_date(tenant, utcnow()) - timedelta(days=30) if acting else None
         assign_holder(tenant, position, email, "demo", acting=acting, start=start)
+
+
+def scan_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with ``lines`` of text (ASCII), standing for a scanned paper letter."""
+    text = "".join(f"({line.replace(chr(92), '').replace('(', '[').replace(')', ']')}) Tj 0 -16 Td " for line in lines)
+    stream = f"BT /F1 11 Tf 72 760 Td {text}ET".encode("ascii", "replace")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def seed(tenant) -> int:
@@ -98,5 +120,11 @@ def seed(tenant) -> int:
         with tenant_scope(tenant):
             db.session.execute(db.update(Disposition).where(Disposition.id == row.id)
                                .values(due_on=local_date(tenant, utcnow()) - timedelta(days=2)))
+        register(tenant, drafter, Incoming(                                            # registered from paper
+            unit=first.code, sender="PT Sinar Bersih Makassar", sender_number="021/SBM/XI/2026",
+            subject="Permohonan kerja sama pengangkutan sampah pasar", letter_type="SB", classification="600.4",
+            letter_date=local_date(tenant, utcnow()) - timedelta(days=3),
+            scan=("surat-pt-sinar-bersih.pdf", scan_pdf(["PT SINAR BERSIH MAKASSAR", "Nomor: 021/SBM/XI/2026",
+                                                         "Hal: Permohonan kerja sama pengangkutan sampah pasar"]))))
         made = db.session.execute(db.select(db.func.count(Letter.id))).scalar()
     return made

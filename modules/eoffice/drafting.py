@@ -16,7 +16,7 @@ from core.kit import (
 
 from . import attachments, richtext
 from .access import get_letter
-from .models import CC, DRAFT, REVIEW, TO, Event, Letter, Recipient
+from .models import CC, DRAFT, REVIEW, TO, WITHDRAWN, Event, Letter, Recipient
 from .settings import SECURITY, require_classification, require_type
 
 MAX_VERIFIERS = 5
@@ -27,7 +27,8 @@ class Draft:
     """What the drafting form holds. Codes are the tenant's: ``unit`` an agency the drafter is an
     officer of; ``to_units``/``cc_units`` unit codes; ``to_positions`` position codes;
     ``to_external``/``cc_external`` names printed as they are; ``to_tenants`` slugs of other
-    tenants of the deployment that enable the module (crossing.py); ``verifiers`` position codes in
+    tenants of the deployment that enable the module (crossing.py), ``cc_tenants`` the same for
+    copies; ``verifiers`` position codes in
     review order (paraf), ``signer`` the signing position's code; ``on_behalf``/``via`` the a.n.
     and u.b. lines of the signature block."""
 
@@ -43,6 +44,7 @@ class Draft:
     to_tenants: list = field(default_factory=list)  # slugs of other tenants of the deployment (crossing.py)
     cc_units: list = field(default_factory=list)
     cc_external: list = field(default_factory=list)
+    cc_tenants: list = field(default_factory=list)  # copies (tembusan) to other tenants of the deployment
     verifiers: list = field(default_factory=list)
     signer: str = ""
     on_behalf: str = ""
@@ -71,62 +73,81 @@ def _names(values) -> list[str]:
 def check(tenant, actor, draft: Draft) -> dict:
     """Every field of ``draft`` checked; returns the clean values. ``ValidationError`` names the
     field (``letter_type``, ``classification``, ``security``, ``subject``, ``body``, ``unit``,
-    ``to_units``, ``to_positions``, ``cc_units``, ``verifiers``, ``signer``)."""
-    require_type(tenant, draft.letter_type)
-    require_classification(tenant, draft.classification)
+    ``to_units``, ``to_positions``, ``to_tenants``, ``cc_units``, ``cc_tenants``, ``verifiers``, ``signer``,
+    ``via``, ``attachments``): the first one found, with every one found in its ``all`` (the form
+    shows them all at once)."""
+    found = []
+
+    def refuse(message, where, code=None):
+        found.append(ValidationError(message, where=where, code=code))
+
+    def attempt(check_one, *args):
+        try:
+            return check_one(*args)
+        except ValidationError as exc:
+            found.append(exc)
+            return None
+
+    attempt(require_type, tenant, draft.letter_type)
+    attempt(require_classification, tenant, draft.classification)
     if draft.security not in SECURITY:
-        raise ValidationError(_l("Choose a security classification."), where="security")
+        refuse(_l("Choose a security classification."), "security")
     subject = " ".join((draft.subject or "").split())
     if not subject:
-        raise ValidationError(_l("Enter the subject."), where="subject")
-    if len(subject) > 300:
-        raise ValidationError(_l("The subject is longer than 300 characters."), where="subject")
+        refuse(_l("Enter the subject."), "subject")
+    elif len(subject) > 300:
+        refuse(_l("The subject is longer than 300 characters."), "subject")
     body = richtext.sanitise(draft.body)
     if not richtext.plain(body):
-        raise ValidationError(_l("Write the letter's text."), where="body")
+        refuse(_l("Write the letter's text."), "body")
     units = _units(tenant)
     unit = units.get((draft.unit or "").strip())
     mine = set(actor.agency_ids)
     if unit is None or unit.kind != "agency" or (mine and unit.id not in mine) or (not mine and not actor.can("eoffice.oversee")):
-        raise ValidationError(_l("Choose an agency you work in."), where="unit")
+        refuse(_l("Choose an agency you work in."), "unit")
     positions = {p["code"]: p for p in active_positions(tenant)}
     to_units, cc_units = _codes(draft.to_units), _codes(draft.cc_units)
     to_positions = _codes(draft.to_positions)
     for where, codes, known in (("to_units", to_units, units), ("cc_units", cc_units, units),
                                 ("to_positions", to_positions, positions)):
-        for code in codes:
-            if code not in known:
-                raise ValidationError(_l("There is no unit or position '%(code)s' here.", code=code), where=where,
-                                      code="unknown_addressee")
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            refuse(_l("There is no unit or position '%(code)s' here.", code=unknown[0]), where, "unknown_addressee")
     to_external, cc_external = _names(draft.to_external), _names(draft.cc_external)
     from .crossing import addressee_tenants
 
-    to_tenants = addressee_tenants(tenant, draft.to_tenants)
-    if not (to_units or to_positions or to_external or to_tenants):
-        raise ValidationError(_l("Name at least one addressee."), where="to_units")
+    to_tenants = attempt(addressee_tenants, tenant, draft.to_tenants) or []
+    cc_tenants = [t for t in attempt(addressee_tenants, tenant, draft.cc_tenants, "cc_tenants") or []
+                  if t.slug not in {a.slug for a in to_tenants}]  # an addressee gets no copy besides
+    named_tenants = any((slug or "").strip() for slug in draft.to_tenants or ())  # refused above if bad
+    if not (to_units or to_positions or to_external or named_tenants):
+        refuse(_l("Name at least one addressee."), "to_units")
     verifiers = _codes(draft.verifiers)
     signer = (draft.signer or "").strip()
     if len(verifiers) > MAX_VERIFIERS:
-        raise ValidationError(_l("At most %(n)s verifiers.", n=MAX_VERIFIERS), where="verifiers")
-    for code in verifiers:
-        if code not in positions:
-            raise ValidationError(_l("There is no position '%(code)s' here.", code=code), where="verifiers",
-                                  code="unknown_position")
+        refuse(_l("At most %(n)s verifiers.", n=MAX_VERIFIERS), "verifiers")
+    unknown = [code for code in verifiers if code not in positions]
+    if unknown:
+        refuse(_l("There is no position '%(code)s' here.", code=unknown[0]), "verifiers", "unknown_position")
     if signer not in positions:
-        raise ValidationError(_l("Choose the signer's position."), where="signer", code="unknown_position")
-    if signer in verifiers:
-        raise ValidationError(_l("The signer is not also a verifier."), where="verifiers")
+        refuse(_l("Choose the signer's position."), "signer", "unknown_position")
+    elif signer in verifiers:
+        refuse(_l("The signer is not also a verifier."), "verifiers")
     on_behalf, via = " ".join((draft.on_behalf or "").split())[:200], " ".join((draft.via or "").split())[:200]
     if via and not on_behalf:
-        raise ValidationError(_l("u.b. needs a.n.: name the official signed for."), where="via")
-    files = attachments.check(draft.attachments)
+        refuse(_l("u.b. needs a.n.: name the official signed for."), "via")
+    files = attempt(attachments.check, draft.attachments)
+    if found:
+        found[0].all = found
+        raise found[0]
     return {"files": files, "letter_type": draft.letter_type.strip(), "classification": draft.classification.strip(),
             "security": draft.security, "subject": subject, "body_html": body, "unit": unit,
             "recipients": [(TO, c, None, units[c].name, None) for c in to_units]
             + [(TO, None, c, positions[c]["name"], None) for c in to_positions]
             + [(TO, None, None, n, None) for n in to_external]
             + [(TO, None, None, t.name, t.slug) for t in to_tenants]
-            + [(CC, c, None, units[c].name, None) for c in cc_units] + [(CC, None, None, n, None) for n in cc_external],
+            + [(CC, c, None, units[c].name, None) for c in cc_units] + [(CC, None, None, n, None) for n in cc_external]
+            + [(CC, None, None, t.name, t.slug) for t in cc_tenants],
             "steps": verifiers + [signer], "on_behalf": on_behalf, "via": via}
 
 
@@ -187,5 +208,27 @@ def submit(tenant, actor, letter_id) -> Letter:
         event(tenant, letter, actor, "submitted")
         audit(tenant, actor, "eoffice.letter.submit", "letter", letter.id,
               after={"revision": letter.revision, "steps": letter.steps})
+        db.session.flush()
+    return letter
+
+
+def withdraw(tenant, actor, letter_id, reason: str) -> Letter:
+    """The drafter gives up their draft (new, or returned to them): status ``withdrawn``, kept with
+    ``reason`` on its timeline and in the audit trail (``eoffice.letter.withdraw``); it took no
+    number and is sent to no one. ``ValidationError``: ``reason`` (required, at most 2000
+    characters), ``not_drafter``, ``not_draft`` (in review or further: the chain decides)."""
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 2000:
+        raise ValidationError(_l("Say why the draft is withdrawn (at most 2000 characters)."), where="reason")
+    letter = get_letter(tenant, letter_id, change=True)
+    if letter.drafter_id is None or letter.drafter_id != getattr(actor.user, "id", None):
+        raise ValidationError(_l("Only its drafter withdraws a draft."), where="letter", code="not_drafter")
+    if letter.status != DRAFT:
+        raise ValidationError(_l("Only a draft is withdrawn."), where="letter", code="not_draft")
+    with tenant_scope(tenant):
+        letter.status, letter.updated_at = WITHDRAWN, utcnow()
+        event(tenant, letter, actor, "withdrawn", reason)
+        audit(tenant, actor, "eoffice.letter.withdraw", "letter", letter.id,
+              before={"status": DRAFT}, after={"status": WITHDRAWN, "reason": reason, "revision": letter.revision})
         db.session.flush()
     return letter

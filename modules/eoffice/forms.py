@@ -1,7 +1,7 @@
 """The forms of the e-office pages (Flask-WTF: every form carries a CSRF token). Choices are
 filled by the view from the tenant's settings and organisation."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, FileField, IntegerField, MultipleFileField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.kit import lazy_gettext as _l
@@ -20,6 +20,8 @@ class LetterForm(FlaskForm):
     to_external = TextAreaField(_l("To (outside, one per line)"), validators=[Length(max=2000)])
     to_tenants = SelectMultipleField(_l("To (other governments of this deployment)"), validate_choice=False)
     cc_units = SelectMultipleField(_l("Copies (tembusan) to units"), validate_choice=False)
+    cc_tenants = SelectMultipleField(_l("Copies (tembusan) to other governments of this deployment"),
+                                     validate_choice=False)
     cc_external = TextAreaField(_l("Copies (tembusan) outside, one per line"), validators=[Length(max=2000)])
     verifier_1 = SelectField(_l("First verifier (paraf)"), validate_choice=False)
     verifier_2 = SelectField(_l("Second verifier (paraf)"), validate_choice=False)
@@ -35,6 +37,11 @@ class ActionForm(FlaskForm):
     step = HiddenField()
 
 
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Why it is withdrawn"), validators=[
+        DataRequired(message=_l("Say why the draft is withdrawn (at most 2000 characters).")), Length(max=2000)])
+
+
 class ReturnForm(FlaskForm):
     step = HiddenField()
     to_step = SelectField(_l("Return to"), validate_choice=False)
@@ -42,7 +49,8 @@ class ReturnForm(FlaskForm):
 
 
 class DisposeForm(FlaskForm):
-    to = SelectField(_l("To"), validate_choice=False)
+    to = SelectMultipleField(_l("To"), description=_l("One or more: each gets a disposition of their own."),
+                             validate_choice=False)
     instruction = TextAreaField(_l("Instruction"), validators=[
         DataRequired(message=_l("Write the instruction (at most 2000 characters).")), Length(max=2000)])
     due_on = DateField(_l("Due on"), validators=[Optional()])
@@ -52,6 +60,7 @@ class DisposeForm(FlaskForm):
 class FollowUpForm(FlaskForm):
     follow_up = TextAreaField(_l("What was done (tindak lanjut)"), validators=[
         DataRequired(message=_l("Write what was done (at most 4000 characters).")), Length(max=4000)])
+    report = FileField(_l("Report (PDF, at most 5 MB; optional)"))
 
 
 class TemplateForm(FlaskForm):
@@ -66,3 +75,24 @@ class TemplateForm(FlaskForm):
         "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; "
         "no script)."), validators=[Length(max=20000)], render_kw={"rows": 12})
     version = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    """An incoming letter registered by hand (register.py): checked there, every field at once."""
+    unit = SelectField(_l("Receiving agency"), validate_choice=False)
+    sender = StringField(_l("Sender"), description=_l("The agency, company or person who wrote the letter."))
+    sender_number = StringField(_l("The sender's number"), description=_l("As written on the letter; empty if it has none."))
+    letter_date = DateField(_l("Letter date"), validators=[Optional()])
+    subject = StringField(_l("Subject"))
+    letter_type = SelectField(_l("Letter type"), validate_choice=False)
+    classification = SelectField(_l("Classification code"), validate_choice=False)
+    security = SelectField(_l("Security classification"), validate_choice=False)
+    scan = FileField(_l("Scanned letter (PDF, at most 5 MB)"))
+
+
+class ReviewForm(FlaskForm):
+    """What the review of a dossier due for it decided (appraisal.py)."""
+    decision = SelectField(_l("Decision"), validate_choice=False)
+    reference = StringField(_l("Berita acara number"), description=_l("Of the hand-over or the destruction."))
+    on = DateField(_l("Date of the decision"), validators=[Optional()])
+    years = IntegerField(_l("Years longer (when kept)"), validators=[Optional()])

@@ -12,7 +12,7 @@ lazy_gettext = DOMAIN.lazy_gettext
 _STATUS = {
     "draft": lazy_gettext("Draft"), "review": lazy_gettext("In review"),
     "numbered": lazy_gettext("Numbered, signature not finished"), "signed": lazy_gettext("Signed, not sent"),
-    "sent": lazy_gettext("Sent"),
+    "sent": lazy_gettext("Sent"), "withdrawn": lazy_gettext("Withdrawn"),
 }
 _ACTION = {
     "drafted": lazy_gettext("Drafted"), "edited": lazy_gettext("Draft changed"),
@@ -21,7 +21,8 @@ _ACTION = {
     "numbered": lazy_gettext("Number taken"), "signed": lazy_gettext("Signed"), "sent": lazy_gettext("Sent to the addressees"),
     "read": lazy_gettext("Read by an addressee"), "disposed": lazy_gettext("Disposed"),
     "followed_up": lazy_gettext("Follow-up reported"), "received": lazy_gettext("Received from another government"),
-    "reminded": lazy_gettext("Reminder sent"),
+    "reminded": lazy_gettext("Reminder sent"), "registered": lazy_gettext("Registered as received"),
+    "withdrawn": lazy_gettext("Draft withdrawn"),
 }
 
 
@@ -38,6 +39,7 @@ def action_label(action: str) -> str:
 _STATE = {
     "open": lazy_gettext("Open (filing)"), "active": lazy_gettext("Active"), "inactive": lazy_gettext("Inactive"),
     "review_due": lazy_gettext("Due for review"),
+    "transferred": lazy_gettext("Transferred to the regional archive"), "destroyed": lazy_gettext("Destroyed"),
 }
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.kit import TenantOwned, db, tenant_ref, utcnow
 
 DRAFT, REVIEW, NUMBERED, SIGNED, SENT = "draft", "review", "numbered", "signed", "sent"
-STATUSES = (DRAFT, REVIEW, NUMBERED, SIGNED, SENT)  # numbered: the number taken, the signature not finished
+WITHDRAWN = "withdrawn"  # a draft its drafter gave up (never numbered): kept, with its reason, for the record
+STATUSES = (DRAFT, REVIEW, NUMBERED, SIGNED, SENT, WITHDRAWN)  # numbered: the number taken, the signature not finished
 TO, CC = "to", "cc"
 OPEN, DONE = "open", "done"
 
@@ -72,6 +73,15 @@ class Letter(TenantOwned, db.Model):
     origin_verify_url: Mapped[str | None] = mapped_column(String(300))
     # the attachments the sender listed: [{"n", "filename", "size", "sha256"}] (each arrives as a post of its own)
     origin_attachments: Mapped[list | None] = mapped_column(JSON)
+    # the letter type's name as the sender sent it: {"id": ..., "en": ...} (None: received before names were sent)
+    origin_type_name: Mapped[dict | None] = mapped_column(JSON)
+    # the date written on an incoming letter registered by hand (register.py; the tenant's calendar)
+    origin_date: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def incoming(self) -> bool:
+        """A letter that came in (from another tenant, or registered by hand), not one of this tenant's."""
+        return bool(self.origin_name)
 
     @property
     def shown_number(self) -> str | None:
@@ -130,6 +140,9 @@ class Disposition(TenantOwned, db.Model):
     status: Mapped[str] = mapped_column(String(8), default=OPEN)
     follow_up: Mapped[str] = mapped_column(Text, default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the report that came with the follow-up (a PDF, optional): its storage key and file name
+    report_key: Mapped[str | None] = mapped_column(String(120))
+    report_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -169,6 +182,11 @@ class Dossier(TenantOwned, db.Model):
     inactive_on: Mapped[date | None] = mapped_column(Date)
     review_on: Mapped[date | None] = mapped_column(Date)
     final: Mapped[str] = mapped_column(String(10), default="musnah")
+    # the review's outcome (appraisal.py): "transferred" (to the regional archive) or "destroyed",
+    # on ``outcome_on`` (the tenant's date), by the record ``outcome_ref`` (the berita acara's number)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    outcome_on: Mapped[date | None] = mapped_column(Date)
+    outcome_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -80,7 +80,7 @@ def _search(query, q: str):
         return query
     like = f"%{q.replace('%', '').replace('_', '')}%"
     return query.where(or_(Letter.number.ilike(like), Letter.origin_number.ilike(like), Letter.subject.ilike(like),
-                           Letter.unit_name.ilike(like), Letter.drafter.ilike(like)))
+                           Letter.unit_name.ilike(like), Letter.drafter.ilike(like), Letter.origin_name.ilike(like)))
 
 
 @dataclass
@@ -101,7 +101,8 @@ def _paged(query, page: int, size: int) -> Page:
 
 def inbox(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
     """Sent letters addressed to ``me`` (``to`` and ``cc``), newest first: rows of
-    ``(Letter, unread: bool)``. Search by number, subject or sender (unit, drafter)."""
+    ``(Letter, unread: bool)``. Search by number (ours or the sender's), subject or sender (unit,
+    drafter, or the sender of a letter that came in)."""
     mine = _mine(me)
     with tenant_scope(tenant):
         if mine is None:
@@ -119,7 +120,7 @@ def outgoing(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Pag
     """Letters of ``me``'s units or drafted by ``me``, any status, newest change first: ``(Letter,)`` rows."""
     with tenant_scope(tenant):
         query = db.select(Letter).where(or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id),
-                                        Letter.origin_tenant.is_(None)) \
+                                        Letter.origin_name == "") \
             .order_by(Letter.updated_at.desc(), Letter.id.desc())
         return _paged(_search(query, q), page, size)
 
@@ -133,10 +134,38 @@ def dispositions_to(tenant, me: Who, open_only: bool = True) -> list[tuple[Dispo
         return list(db.session.execute(query).all())
 
 
+def dispositions_from(tenant, me: Who) -> list[tuple[Disposition, Letter]]:
+    """The open dispositions ``me`` gave (what they wait on: tindak lanjut not yet reported), the
+    earliest due first: the head's watch over the follow-up of what they disposed."""
+    with tenant_scope(tenant):
+        query = db.select(Disposition, Letter).join(Letter, Letter.id == Disposition.letter_id) \
+            .where(Disposition.from_id == me.user_id, Disposition.status == OPEN) \
+            .order_by(Disposition.due_on, Disposition.id)
+        return list(db.session.execute(query).all())
+
+
 def letter_dispositions(tenant, letter: Letter) -> list[Disposition]:
     with tenant_scope(tenant):
         return list(db.session.execute(db.select(Disposition).where(Disposition.letter_id == letter.id)
                                        .order_by(Disposition.id)).scalars())
+
+
+def disposition_chains(rows: list[Disposition]) -> list[tuple[Disposition, int]]:
+    """``rows`` of one letter as its chains read: ``[(disposition, depth)]``, each followed by the
+    ones passing it down (depth + 1), oldest first at every level."""
+    ids = {d.id for d in rows}
+    below: dict = {}
+    for d in rows:
+        below.setdefault(d.parent_id if d.parent_id in ids else None, []).append(d)
+    out = []
+
+    def walk(parent, depth):
+        for d in below.get(parent, []):
+            out.append((d, depth))
+            walk(d.id, depth + 1)
+
+    walk(None, 0)
+    return out
 
 
 def recipients(tenant, letter: Letter) -> list[Recipient]:

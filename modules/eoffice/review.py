@@ -7,7 +7,8 @@ with nothing changed.
 
 Signing takes the letter's number from the core's counter per tenant, issuing unit,
 classification and the tenant's calendar year (``("eoffice", unit, classification)``, period
-``year``), written with the tenant's ``number_pattern`` (Permendagri 83/2022:
+``year``; with the setting ``number_scope = "unit"``, per unit across classifications:
+``("eoffice", unit)``), written with the tenant's ``number_pattern`` (Permendagri 83/2022:
 ``{classification}/{serial}/{unit}``): only at signing, so a returned or abandoned draft burns no
 number; the counter row stays locked until the caller commits (a rollback gives it back).
 The signed PDF is issued through ``core.kit.documents`` (letterhead, PAdES, QR to /verify).
@@ -24,7 +25,7 @@ from .archive import file_letter
 from .access import get_letter
 from .drafting import event
 from .models import DRAFT, NUMBERED, REVIEW, SIGNED, Letter, Recipient
-from .settings import classifications, letter_types, settings_of
+from .settings import classifications, letter_types, place, settings_of
 
 TEMPLATE = "eoffice/letter_pdf.html"
 
@@ -127,7 +128,9 @@ def take_number(tenant, actor, letter_id, step: int) -> Letter:
     now = utcnow()
     with tenant_scope(tenant):
         # last: the counter row stays locked from here to the commit
-        got, number = issue_number(tenant, ("eoffice", letter.unit_code, letter.classification),
+        scope = ("eoffice", letter.unit_code) if settings.get("number_scope") == "unit" else \
+            ("eoffice", letter.unit_code, letter.classification)
+        got, number = issue_number(tenant, scope,
                                    settings["number_pattern"], "year", when=now,
                                    classification=letter.classification, unit=letter.unit_code)
         name = (getattr(user, "name", "") or getattr(user, "email", "")).strip()
@@ -172,7 +175,7 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "classification": classifications(tenant).get(letter.classification, {}),
                    "to": [r.name for r in recipients if r.kind == "to"],
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
-                   "attachments": len(attachments.of(tenant, letter))}
+                   "attachments": len(attachments.of(tenant, letter)), "place": place(tenant)}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()

@@ -11,7 +11,7 @@ from . import kka, richtext
 from .labels import lazy_gettext as _l
 
 NAME = "eoffice"
-LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan")
+LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan", "surat_tugas")
 SECURITY = ("biasa", "terbatas", "rahasia")  # Permendagri 1/2023: klasifikasi keamanan
 
 DEFAULT_TYPES = [
@@ -20,6 +20,12 @@ DEFAULT_TYPES = [
     {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan"},
     {"code": "SE", "name_id": "Surat Edaran", "name_en": "Circular", "layout": "surat_edaran"},
     {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan"},
+    # Permendagri 1/2023: surat perintah/surat tugas, the most frequent naskah of an agency (every
+    # official trip); its grounds (Dasar), whom it assigns (Kepada) and what for (Untuk) in the text
+    {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat_tugas",
+     "template": "<p><strong>Dasar</strong>:</p><ol><li></li></ol><p><strong>MENUGASKAN</strong></p>"
+                 "<table><tbody><tr><td>Kepada</td><td>:</td><td></td></tr>"
+                 "<tr><td>Untuk</td><td>:</td><td></td></tr></tbody></table>"},
 ]
 
 LETTER_TYPE = {
@@ -29,7 +35,7 @@ LETTER_TYPE = {
         "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "template": {"x-label": {"id": "Templat isi", "en": "Body template"}, "x-help": {"id": "Isi awal naskah baru jenis ini (HTML sederhana: paragraf, tebal, miring, daftar, tabel; tanpa skrip).", "en": "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; no script)."}, "type": "string", "maxLength": 20000},
-        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
+        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}, "surat_tugas": {"id": "Surat tugas", "en": "Assignment letter"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
     },
 }
 
@@ -56,6 +62,8 @@ SCHEMA = {
         },
         "number_pattern": {**number_pattern_setting("{classification}/{serial}/{unit}", ["classification", "unit"],
                                                  "Letter number (Permendagri 83/2022: classification/serial/unit)"), "x-label": {"id": "Pola nomor surat", "en": "Letter number pattern"}, "x-help": {"id": "Penanda: {serial} (wajib; lebar dengan {serial:04}), {year}, {month}, {day}, {month_roman}, {classification}, {unit} (Permendagri 83/2022: klasifikasi/nomor urut/unit).", "en": "Placeholders: {serial} (required; width as in {serial:04}), {year}, {month}, {day}, {month_roman}, {classification}, {unit} (Permendagri 83/2022: classification/serial/unit)."}},
+        "number_scope": {"x-label": {"id": "Nomor urut dihitung per", "en": "Serials counted per"}, "x-help": {"id": "Per unit dan kode klasifikasi (bawaan), atau per unit saja untuk semua klasifikasi, sesuai peraturan kepala daerah tentang tata naskah dinas.", "en": "Per unit and classification code (the default), or per unit across all classifications, as the region's rule on official letters says."}, "x-choices": {"classification": {"id": "Unit dan kode klasifikasi", "en": "Unit and classification code"}, "unit": {"id": "Unit saja", "en": "Unit only"}}, "enum": ["classification", "unit"], "default": "classification",
+                         "title": _l("Serials counted per")},
         "default_security": {"x-label": {"id": "Klasifikasi keamanan bawaan", "en": "Default security classification"}, "x-choices": {"biasa": {"id": "Biasa", "en": "Ordinary"}, "terbatas": {"id": "Terbatas", "en": "Restricted"}, "rahasia": {"id": "Rahasia", "en": "Secret"}}, "enum": list(SECURITY), "default": "biasa", "title": _l("Default security classification")},
         "disposition_days": {"x-label": {"id": "Batas waktu disposisi (hari)", "en": "Days a disposition is due in"}, "x-help": {"id": "Bawaan untuk disposisi baru.", "en": "The default for a new disposition."}, "type": "integer", "minimum": 1, "maximum": 60, "default": 3,
                              "title": _l("Days a disposition is due in, by default")},
@@ -63,6 +71,8 @@ SCHEMA = {
                            "title": _l("Review reminder after (hours)")},
         "incoming_unit": {"x-label": {"id": "Unit penerima surat dari daerah lain", "en": "Unit receiving letters from other tenants"}, "x-help": {"id": "Kode perangkat daerah yang menerima naskah dinas dari pemerintah daerah lain (kosong: perangkat daerah pertama menurut kode).", "en": "The agency code that receives official letters from other governments (empty: the first agency by code)."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "agency",
                           "title": _l("Unit receiving letters from other tenants")},
+        "place": {"x-label": {"id": "Tempat penandatanganan", "en": "Place of signing"}, "x-help": {"id": "Nama tempat di baris tanggal dan pada 'Ditetapkan di' (mis. Makassar; untuk kabupaten: ibu kotanya). Kosong: nama pemerintah daerah tanpa 'Kota'/'Kabupaten'/'Provinsi'.", "en": "The place on the date line and after 'Ditetapkan di' (e.g. Makassar; for a regency: its capital). Empty: the government's name without 'Kota'/'Kabupaten'/'Provinsi'."}, "type": "string", "maxLength": 80, "default": "",
+                  "title": _l("Place of signing")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
                       "title": _l("Letters per page")},
     },
@@ -83,6 +93,7 @@ def check_settings(tenant, settings: dict) -> None:
             raise ValidationError(f"letter type '{kind['code']}': the template holds what a letter may not "
                                   f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
                                   where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
+    _check_number_scope(tenant, settings)
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()
@@ -96,6 +107,30 @@ def check_settings(tenant, settings: dict) -> None:
         if parent is not None and parent not in known | declared:
             raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
                                   where=f"modules.{NAME}.settings.classifications.{i}.code")
+
+
+def _check_number_scope(tenant, settings: dict) -> None:
+    """``number_scope`` changes only in a year that has numbered no letter yet: counted another
+    way, the new serials would start again at 1 and repeat numbers already given (refused,
+    ``number_scope_in_use``)."""
+    new = settings.get("number_scope") or "classification"
+    try:
+        old = settings_of(tenant).get("number_scope") or "classification"
+    except Exception:  # noqa: BLE001 - a tenant whose settings are being written for the first time
+        return
+    if new == old or getattr(tenant, "id", None) is None:
+        return
+    from core.kit import db, local_date, tenant_scope
+
+    from .models import Letter
+
+    with tenant_scope(tenant):
+        used = db.session.execute(db.select(Letter.id).where(Letter.year == local_date(tenant).year,
+                                                             Letter.serial.is_not(None)).limit(1)).first()
+    if used:
+        raise ValidationError("number_scope changes at the start of a year, before a letter is numbered: letters "
+                              "were numbered this year already", where=f"modules.{NAME}.settings.number_scope",
+                              code="number_scope_in_use")
 
 
 def settings_of(tenant) -> dict:
@@ -117,6 +152,21 @@ def classifications(tenant) -> dict[str, dict]:
         merged[entry["code"]] = {**base, **entry, "confirmed": all(k in entry for k in RETENTION)}
     return {code: {**merged[code], "parent": kka.parent_of(code), "depth": code.count(".")}
             for code in sorted(merged, key=lambda c: [int(p) for p in c.split(".")])}
+
+
+PREFIXES = ("Kota Administrasi ", "Kota ", "Kabupaten Administrasi ", "Kabupaten ", "Provinsi ")
+
+
+def place(tenant) -> str:
+    """Where the tenant's letters are signed, as the date line and "Ditetapkan di" name it
+    (Permendagri 1/2023: the place, not the government): the ``place`` setting, else the tenant's
+    name without its "Kota"/"Kabupaten"/"Provinsi" (a regency whose seat has another name sets it)."""
+    name = (settings_of(tenant).get("place") or "").strip()
+    if name:
+        return name
+    name = tenant.name.strip()
+    prefix = next((p for p in PREFIXES if name.lower().startswith(p.lower())), "")
+    return name[len(prefix):].strip() or name
 
 
 def letter_types(tenant) -> dict[str, dict]:

@@ -25,10 +25,17 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 def labels():
     actor = current_actor()
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
-            "file_size": file_size,
+            "file_size": file_size, "day": day,
             "today": local_date(g.tenant, utcnow()),
             # the module's own links show only what the reader may open (an auditor: the figures)
             "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive", "core.admin")}}
+
+
+def day(value) -> str:
+    """A date (a due date, a dossier's dates) in the reader's language: "4 Des 2026" / "Dec 4, 2026"."""
+    from flask_babel import format_date
+
+    return format_date(value, format="medium") if value else ""
 
 
 def file_size(size: int) -> str:
@@ -98,8 +105,9 @@ def review():
 @pages.route("/dispositions")
 @requires(WORK)
 def dispositions():
-    rows = queries.dispositions_to(g.tenant, _me(), open_only=not int_arg("all", 0, min=0, max=1))
-    return render_template("eoffice/dispositions.html", rows=rows)
+    me = _me()
+    rows = queries.dispositions_to(g.tenant, me, open_only=not int_arg("all", 0, min=0, max=1))
+    return render_template("eoffice/dispositions.html", rows=rows, given=queries.dispositions_from(g.tenant, me))
 
 
 @pages.route("/letters/<int:letter_id>")
@@ -127,4 +135,4 @@ def pdf(letter_id):
     return send_file(BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
 
 
-from . import views_actions, views_archive, views_templates  # noqa: E402,F401  (register their routes on ``pages``)
+from . import views_actions, views_archive, views_register, views_templates  # noqa: E402,F401  (register their routes on ``pages``)

@@ -4,7 +4,7 @@ sign, send, dispose, follow-up. Every action is one transaction (``unit_of_work`
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 from core.kit import (
     OrgUnit, PamongError, active_positions, approvals, current_actor, db, gettext as _, requires, tenant_scope,
@@ -14,10 +14,11 @@ from core.kit import (
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
 from .crossing import delivery_states, sender_name, type_name
-from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm
+from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm, WithdrawForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
+from .views_register import show_all
 
 NONE = ("", "—")
 POST_ACTOR = "tenant-post:"
@@ -38,7 +39,7 @@ def _fill(form: LetterForm) -> None:
     form.to_positions.choices = positions
     from .crossing import choices as other_tenants
 
-    form.to_tenants.choices = other_tenants(tenant)
+    form.to_tenants.choices = form.cc_tenants.choices = other_tenants(tenant)
     for f in (form.verifier_1, form.verifier_2, form.verifier_3):
         f.choices = [NONE] + positions
     form.signer.choices = [NONE] + positions
@@ -76,6 +77,7 @@ def _draft(form: LetterForm) -> drafting.Draft:
         security=form.security.data or "", subject=form.subject.data or "", body=form.body.data or "",
         unit=form.unit.data or "", to_units=form.to_units.data or [], to_positions=form.to_positions.data or [],
         to_external=_lines(form.to_external.data), to_tenants=form.to_tenants.data or [], cc_units=form.cc_units.data or [],
+        cc_tenants=form.cc_tenants.data or [],
         cc_external=_lines(form.cc_external.data),
         verifiers=[v for v in (form.verifier_1.data, form.verifier_2.data, form.verifier_3.data) if v],
         signer=form.signer.data or "", on_behalf=form.on_behalf.data or "", via=form.via.data or "",
@@ -97,9 +99,10 @@ def draft(letter_id=None):
             "to_positions": [r.position_code for r in recips if r.position_code],
             "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code
                                                                                          or r.tenant_slug)),
-            "to_tenants": [r.tenant_slug for r in recips if r.tenant_slug],
+            "to_tenants": [r.tenant_slug for r in recips if r.kind == "to" and r.tenant_slug],
+            "cc_tenants": [r.tenant_slug for r in recips if r.kind == "cc" and r.tenant_slug],
             "cc_units": [r.unit_code for r in recips if r.kind == "cc" and r.unit_code],
-            "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not r.unit_code),
+            "cc_external": "\n".join(r.name for r in recips if r.kind == "cc" and not (r.unit_code or r.tenant_slug)),
             **{f"verifier_{n + 1}": code for n, code in enumerate(letter.steps[:-1])},
             "signer": letter.steps[-1] if letter.steps else "", "on_behalf": letter.on_behalf, "via": letter.via})
     _fill(form)
@@ -108,12 +111,18 @@ def draft(letter_id=None):
         _use_template(form)
         return render_template("eoffice/draft.html", form=form, letter_id=letter_id), 200
     if form.validate_on_submit():
-        with unit_of_work(form) as work:
+        with unit_of_work(form, show=show_all) as work:
             saved = drafting.save_draft(g.tenant, current_actor(), _draft(form), letter_id)
             saved_id = saved.id
         if work.ok:
             flash(_("Draft saved."))
             return redirect(url_for(".letter", letter_id=saved_id))
+    elif request.method == "POST":  # the form's own checks failed: say what the service finds too
+        try:
+            drafting.check(g.tenant, current_actor(), _draft(form))
+        except PamongError as exc:
+            show_all(form, exc)
+        db.session.rollback()
     status = 400 if request.method == "POST" else 200
     return render_template("eoffice/draft.html", form=form, letter_id=letter_id), status
 
@@ -138,7 +147,7 @@ def letter_page(letter_id, forms=None, status=200):
     dispose = forms.get("dispose") or DisposeForm()
     can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"}) and revoked is None
     if can_dispose:
-        dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(tenant, actor)]
+        dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.targets(tenant, actor, found)]
     mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
     timeline = queries.timeline(tenant, found)
     for row in timeline:  # the post between governments acts as "tenant-post:<slug>": say whose post it is
@@ -147,17 +156,18 @@ def letter_page(letter_id, forms=None, status=200):
     indonesian = str(get_locale() or "id").startswith("id")
     return render_template(
         "eoffice/letter.html", letter=found, how=how, recipients=queries.recipients(tenant, found),
-        timeline=timeline, dispositions=queries.letter_dispositions(tenant, found),
+        timeline=timeline, dispositions=queries.disposition_chains(queries.letter_dispositions(tenant, found)),
         chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
         action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
-        follow=forms.get("follow") or FollowUpForm(), mine=mine,
+        follow=forms.get("follow") or FollowUpForm(), mine=mine, withdraw=forms.get("withdraw") or WithdrawForm(),
         can_edit=found.status == DRAFT and "drafter" in how, revoked=revoked,
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
-        kind_name=type_name(tenant, found, indonesian), files=attachments.of(tenant, found),
+        kind_name=type_name(tenant, found, indonesian),
+        origin_day=format_date(found.origin_date, format="long") if found.origin_date else "", files=attachments.of(tenant, found),
         posts=delivery_states(tenant, queries.recipients(tenant, found)),
     ), status
 
@@ -249,6 +259,14 @@ def return_letter(letter_id):
     return _act(letter_id, form, do, _("Returned."), key="return")
 
 
+@pages.route("/letters/<int:letter_id>/withdraw", methods=["POST"])
+@requires(WORK)
+def withdraw(letter_id):
+    form = WithdrawForm()
+    return _act(letter_id, form, lambda: drafting.withdraw(g.tenant, current_actor(), letter_id, form.reason.data),
+                _("The draft is withdrawn."), key="withdraw")
+
+
 @pages.route("/letters/<int:letter_id>/send", methods=["POST"])
 @requires(WORK)
 def send(letter_id):
@@ -262,8 +280,8 @@ def dispose(letter_id):
     form.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(g.tenant, current_actor())]
 
     def do():
-        delivery.dispose(g.tenant, current_actor(), letter_id, form.to.data, form.instruction.data,
-                         form.due_on.data, parent_id=form.parent.data or None)
+        delivery.dispose_to_each(g.tenant, current_actor(), letter_id, form.to.data, form.instruction.data,
+                                 form.due_on.data, parent_id=form.parent.data or None)
 
     return _act(letter_id, form, do, _("Disposition sent."), key="dispose")
 
@@ -273,8 +291,30 @@ def dispose(letter_id):
 def follow_up(disposition_id):
     form = FollowUpForm()
     letter_id = request.args.get("letter", type=int) or 0
+    report = form.report.data
+    report = (report.filename, report.read()) if getattr(report, "filename", "") else None
     return _act(letter_id, form, lambda: delivery.follow_up(g.tenant, current_actor(), disposition_id,
-                                                            form.follow_up.data), _("Follow-up reported."), key="follow")
+                                                            form.follow_up.data, report),
+                _("Follow-up reported."), key="follow")
+
+
+@pages.route("/letters/<int:letter_id>/dispositions/<int:disposition_id>/report")
+@requires(WORK)
+def follow_up_report(letter_id, disposition_id):
+    """The report that came with a follow-up, to whoever may read the letter."""
+    from io import BytesIO
+
+    from flask import abort, send_file
+
+    from core.kit import storage
+
+    found, _me = readable(letter_id)
+    row = next((d for d in queries.letter_dispositions(g.tenant, found) if d.id == disposition_id), None)
+    if row is None or not row.report_key:
+        abort(404)
+    data = storage().get(row.report_key, tenant=g.tenant)
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=row.report_name or "laporan.pdf",
+                     as_attachment=True)
 
 
 @pages.route("/letters/<int:letter_id>/attachments/<int:attachment_id>")

@@ -11,7 +11,16 @@ from . import archive
 from .views import pages
 
 ARCHIVE = "eoffice.archive"
-STATES = (archive.OPEN, archive.ACTIVE, archive.INACTIVE, archive.REVIEW_DUE)
+STATES = (archive.OPEN, archive.ACTIVE, archive.INACTIVE, archive.REVIEW_DUE, archive.TRANSFERRED, archive.DESTROYED)
+
+
+def _review_form(form=None):
+    from .forms import ReviewForm
+
+    form = form or ReviewForm()
+    form.decision.choices = [("transferred", _("Transfer to the regional archive")), ("destroyed", _("Destroy")),
+                             ("retained", _("Keep longer"))]
+    return form
 
 
 @pages.route("/archive")
@@ -21,6 +30,40 @@ def records():
     only = only if only in STATES else ""
     return render_template("eoffice/archive.html", rows=archive.records(g.tenant, only), only=only, states=STATES,
                            form=FlaskForm(), unconfirmed=archive.unconfirmed(g.tenant))
+
+
+@pages.route("/archive/<int:dossier_id>")
+@requires(ARCHIVE)
+def dossier(dossier_id, form=None, status=200):
+    from flask import abort
+
+    from core.kit import NotFound
+
+    try:
+        found, st, letters = archive.contents(g.tenant, current_actor(), dossier_id)
+    except NotFound:
+        abort(404)
+    return render_template("eoffice/dossier.html", dossier=found, state=st, letters=letters,
+                           form=_review_form(form)), status
+
+
+@pages.route("/archive/<int:dossier_id>/review", methods=["POST"])
+@requires(ARCHIVE)
+def review_dossier(dossier_id):
+    from .appraisal import review as decide
+    from .views_register import show_all
+
+    form = _review_form()
+    if form.validate_on_submit():
+        with unit_of_work(form, show=show_all) as work:
+            decide(g.tenant, current_actor(), dossier_id, form.decision.data or "", form.reference.data or "",
+                   form.on.data, form.years.data or 0)
+        if work.ok:
+            flash(_("The review is recorded."))
+            return redirect(url_for(".dossier", dossier_id=dossier_id))
+    elif not form.errors:
+        form.form_errors.append(_("The form expired: try again."))
+    return dossier(dossier_id, form, 400)
 
 
 @pages.route("/archive/<int:dossier_id>/close", methods=["POST"])

@@ -106,7 +106,8 @@ def test_the_records_page_lists_and_closes_dossiers(app, client, office, create_
     page = admin.get(f"/t/{tenant.slug}/eoffice/archive").get_data(as_text=True)
     assert "000.8.3.3/DLH/" in page
     assert 'class="eo-meta eo-unconfirmed"' in page  # a built-in retention figure, not the tenant's JRA
-    dossier_id = int(page.split("/archive/")[1].split("/close")[0])
+    dossier_id = int(page.split("/archive/")[1].split('"')[0])
+    assert f"/archive/{dossier_id}/close" in page
     assert admin.post(f"/t/{tenant.slug}/eoffice/archive/{dossier_id}/close").status_code == 302
     page = admin.get(f"/t/{tenant.slug}/eoffice/archive?state=active").get_data(as_text=True)
     assert "000.8.3.3/DLH/" in page and "/close" not in page
@@ -149,3 +150,27 @@ def test_the_api_gives_ordinary_letters_register_entries_only(app, client, offic
     assert client.get(f"/t/{tenant.slug}/api/v1/eoffice/letters").get_json()["error"]["code"]
     figures = client.get(f"/t/{tenant.slug}/api/v1/eoffice/figures", headers={"Authorization": f"Bearer {token}"})
     assert {row["code"]: row["out"] for row in figures.get_json()["agencies"]}["DLH"] == 2
+
+
+def test_a_dossiers_contents_list_its_letters_and_hide_a_secret_ones_subject(app, client, office, create_user, login):
+    """Daftar isi berkas: the records unit opens a dossier and sees what was filed in it, in and
+    out; a rahasia letter it may not read shows by its number only, not its subject."""
+    from ..register import register
+    from .test_register import incoming
+
+    tenant, people = office
+    with app.app_context(), tenant_scope(tenant):
+        out = signed(tenant, people)
+        secret = signed(tenant, people, security="rahasia", subject="Hasil pemeriksaan khusus pegawai")
+        came = register(tenant, actor_of(tenant, people.drafter), incoming(classification="000.8.3.3"))
+        numbers, came_number = (out.number, secret.number), came.origin_number
+        db.session.commit()
+    admin = app.test_client()
+    login(admin, create_user(tenant, "admin"), tenant)
+    page = admin.get(f"/t/{tenant.slug}/eoffice/archive").get_data(as_text=True)
+    dossier_id = int(page.split("/archive/")[1].split('"')[0])
+    contents = admin.get(f"/t/{tenant.slug}/eoffice/archive/{dossier_id}").get_data(as_text=True)
+    listed = contents.split('id="contents"')[1].split("</ol>")[0]
+    assert all(n in listed for n in numbers) and came_number in listed and "PT Sinar Makassar" in listed
+    assert "Undangan rapat koordinasi kebersihan" in listed and "Hasil pemeriksaan khusus" not in listed
+    assert admin.get(f"/t/{tenant.slug}/eoffice/archive/999999").status_code == 404

@@ -40,6 +40,11 @@ def test_draft_verify_sign_send_and_dispose_in_the_browser(app, browser, live_se
     drafter = session(browser, base, people.drafter, phone=True)
     drafter.goto(f"{base}/eoffice/")
     assert fits_the_phone(drafter)
+    drafter.goto(f"{base}/eoffice/incoming/new")  # registering a paper letter, sent empty: every message on a phone
+    with drafter.expect_navigation():
+        drafter.locator("#register").click()
+    expect(drafter.locator("#error-summary li")).to_have_count(4)  # sender, date, subject, scan
+    assert fits_the_phone(drafter)
     drafter.goto(f"{base}/eoffice/new")
     drafter.locator("select[name=letter_type]").select_option("UND")
     drafter.locator("select[name=classification]").select_option("000.1.6")
@@ -86,6 +91,7 @@ def test_draft_verify_sign_send_and_dispose_in_the_browser(app, browser, live_se
     receiver.goto(f"{base}/eoffice/inbox")
     with receiver.expect_navigation():
         receiver.locator("main .eo-unread a").first.click()
+    receiver.locator("select[name=to]").select_option(index=0)
     receiver.locator("textarea[name=instruction]").fill("Siapkan bahan paparan untuk rapat.")
     receiver.locator("input[name=due_on]").fill("2099-12-31")
     assert fits_the_phone(receiver)

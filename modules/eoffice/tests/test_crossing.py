@@ -52,6 +52,7 @@ def test_a_letter_to_the_province_arrives_in_its_own_inbox(app_ctx, office, prov
         incoming = page.rows[0][0]
         assert incoming.origin_tenant == city.slug and incoming.number is None and incoming.unit_code == "SETDA"
         assert incoming.origin_verify_url == verify_url
+        assert incoming.origin_type_name == {"id": "Surat Biasa", "en": "Letter"}  # sent with it, both languages
         assert storage().get(incoming.origin_pdf_key, tenant=prov) == sent_pdf
         assert inbox(prov, who(prov, actor_of(prov, bappeda))).rows == []  # another unit of the province
         # the attachment came in a post of its own, into the province's own storage, checksum kept
@@ -108,3 +109,33 @@ def test_bad_addressees_of_other_tenants_are_refused(app_ctx, office, create_ten
             assert (error.value.code, error.value.where) == (code, "to_tenants")
             db.session.rollback()
         assert db.session.execute(db.select(Letter.id)).all() == []
+
+
+def test_a_copy_to_the_province_arrives_there_as_a_copy(app_ctx, office, province, audit_entries):
+    """Tembusan to another government: delivered like a letter, filed there as a copy (its
+    receiving unit's row is ``cc``), the sender's audit says it was a copy; a bad slug among the
+    copies is named on ``cc_tenants``."""
+    from ..drafting import save_draft
+    from ..models import Recipient
+
+    city, people = office
+    prov = province[0]
+    with tenant_scope(city):
+        with pytest.raises(ValidationError) as error:
+            save_draft(city, actor_of(city, people.drafter), draft(cc_tenants=["tidak-ada"]))
+        assert (error.value.where, error.value.code) == ("cc_tenants", "no_such_tenant")
+        db.session.rollback()
+        letter = signed(city, people, cc_tenants=[prov.slug])  # to PU of the city, a copy to the province
+        send(city, actor_of(city, people.drafter), letter.id)
+        db.session.commit()
+        rows = recipients(city, letter)
+        assert [(r.kind, r.tenant_slug) for r in rows if r.tenant_slug] == [("cc", prov.slug)]
+        assert list(delivery_states(city, rows).values()) == ["sent"]
+        db.session.rollback()
+    with tenant_scope(prov):
+        incoming = db.session.execute(db.select(Letter).where(Letter.origin_tenant == city.slug)).scalar_one()
+        kinds = db.session.execute(db.select(Recipient.kind).where(Recipient.letter_id == incoming.id)).scalars().all()
+        assert kinds == ["cc"]
+        db.session.rollback()
+    (posted,) = audit_entries(city, "eoffice.letter.post")
+    assert posted["summary"]["after"]["copy"] is True

@@ -123,20 +123,19 @@ def test_the_sender_sees_the_letter_and_its_attachments_delivered_together(monke
 
 
 def test_a_letter_from_another_tenant_reads_well_on_its_pages(app, client, make_tenant, login):
-    """Trial finding 13: the type's name (the sender's type), whose post delivered it (not
+    """Trial finding 13: the type's name (as the sender sent it), whose post delivered it (not
     "tenant-post:<slug>"), the sender once in the inbox row, no empty review row, and how many of
     the listed attachments arrived."""
-    from ..settings import DEFAULT_TYPES
     from .test_pages import url
 
-    surat_tugas = {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat"}
-    sender, _ = make_tenant({"letter_types": [DEFAULT_TYPES[0], surat_tugas]}, name="Kota Pengirim")
+    sender, _ = make_tenant(name="Kota Pengirim")
     tenant, people = make_tenant()
     second = b"%PDF-1.7\n% kedua\n%%EOF\n"
     listed = listing() + [dict(listing(second)[0], n=2, filename="kedua.pdf")]
     origin = {"id": sender.id, "slug": sender.slug, "name": sender.name}
     event = dict(letter_event(listed), from_tenant=origin, message=f"{sender.id}:10")
-    event["payload"] = dict(event["payload"], letter_type="ST", unit_name="Dinas Lingkungan Hidup")
+    event["payload"] = dict(event["payload"], letter_type="ST", unit_name="Dinas Lingkungan Hidup",
+                            letter_type_name={"id": "Surat Tugas", "en": "Assignment letter"})
     with app.app_context():
         actor = Actor.system(f"tenant-post:{sender.slug}", tenant)
         receive(tenant, actor, event)
@@ -173,3 +172,53 @@ def test_a_files_size_reads_in_the_readers_language(app, size, locale, shown):
 
     with app.test_request_context(), force_locale(locale):
         assert file_size(size) == shown
+
+
+@pytest.mark.parametrize("sent, receivers_types, shown_id, shown_en", [
+    ({"id": "Laporan", "en": "Report"}, None, "Laporan", "Report"),
+    ({"id": "Laporan"}, None, "Laporan", "Laporan"),  # the sender named it in Indonesian only
+    ({"id": "Laporan", "en": "Report"}, "Surat Perintah", "Laporan", "Report"),
+    (None, None, "LAP", "LAP"),  # a post of before names were sent, a type the receiver does not have: its code
+    (None, "Surat Perintah", "Surat Perintah", "Order"),  # ... one the receiver has: its own name
+    ({"id": "  ", "en": 5}, None, "LAP", "LAP"),  # names that are no names are not kept
+])
+def test_a_received_letters_type_is_named_by_what_the_sender_sent(app, make_tenant, sent, receivers_types,
+                                                                 shown_id, shown_en):
+    """The receiver names the type from the post, never from the sender's settings (which here
+    call LAP something else): an old post without names is still named, by the receiver's own type
+    of that code or the code."""
+    from ..crossing import type_name
+    from ..settings import DEFAULT_TYPES
+
+    sender, _ = make_tenant({"letter_types": [DEFAULT_TYPES[0], {"code": "LAP", "name_id": "Nama Di Pengirim",
+                                                                  "name_en": "Sender's name", "layout": "surat"}]})
+    own = [DEFAULT_TYPES[0]] + ([{"code": "LAP", "name_id": receivers_types, "name_en": "Order", "layout": "surat"}]
+                                if receivers_types else [])
+    tenant, _ = make_tenant({"letter_types": own})
+    origin = {"id": sender.id, "slug": sender.slug, "name": sender.name}
+    event = dict(letter_event([]), from_tenant=origin, message=f"{sender.id}:10")
+    event["payload"] = dict(event["payload"], letter_type="LAP", **({"letter_type_name": sent} if sent else {}))
+    with app.app_context(), tenant_scope(tenant):
+        receive(tenant, Actor.system(f"tenant-post:{sender.slug}", tenant), event)
+        letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == f"{sender.id}:10")).scalar_one()
+        assert (type_name(tenant, letter), type_name(tenant, letter, indonesian=False)) == (shown_id, shown_en)
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("sent, filed_under", [
+    ("000.8.3.3", "000.8.3.3"),  # a code the receiver knows
+    ("000.8.3.3.99", "000.8.3.3"),  # one it does not: under the nearest code above it that it knows
+    ("-", None), ("abc", None),  # no code: not filed
+])
+def test_a_received_letter_is_filed_by_its_classification(receiver, sent, filed_under):
+    from ..models import Dossier, Filing
+
+    tenant, actor = receiver
+    event = letter_event([])
+    event["payload"] = dict(event["payload"], classification=sent)
+    receive(tenant, actor, event)
+    letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == "999:10")).scalar_one()
+    dossier = db.session.execute(db.select(Dossier).join(Filing, Filing.dossier_id == Dossier.id)
+                                 .where(Filing.letter_id == letter.id)).scalar_one_or_none()
+    assert (dossier.classification if dossier else None) == filed_under
+    assert dossier is None or dossier.code == f"{filed_under}/{letter.unit_code}/{letter.year}"

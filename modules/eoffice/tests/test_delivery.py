@@ -123,3 +123,61 @@ def test_a_letter_of_another_tenant_is_not_found(scoped, make_tenant):
     other, others = make_tenant()
     with pytest.raises(NotFound):
         readable_letter(other, actor_of(other, others.drafter), letter.id)
+
+
+def test_a_disposition_chain_goes_down_and_keeps_its_due_date(scoped, app, audit_entries):
+    """Kadis PU → staff → a colleague: passed down with the chain kept (the parent found without
+    being named), never up to the head, not twice to someone holding it open, not due after the
+    disposition it passes down; the letter page shows the chain and offers only whom one may
+    dispose to."""
+    from ..delivery import targets
+    from ..queries import disposition_chains, letter_dispositions
+
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    head, staff = actor_of(tenant, people.kadis_pu), actor_of(tenant, people.staff_pu)
+    today = local_date(tenant, utcnow())
+    first = dispose(tenant, head, letter.id, user_id(tenant, people.staff_pu), "Tindak lanjuti",
+                    today + timedelta(days=2))
+    db.session.commit()
+    for to, due, where, code in (
+            (people.kadis_pu, None, "to", "not_down"),  # up to the head of PU
+            (people.outsider, today + timedelta(days=3), "due_on", "after_parent")):  # after the head's date
+        with pytest.raises(ValidationError) as error:
+            dispose(tenant, staff, letter.id, user_id(tenant, to), "Bantu siapkan", due)
+        assert (error.value.where, error.value.code) == (where, code)
+        db.session.rollback()
+    second = dispose(tenant, staff, letter.id, user_id(tenant, people.outsider), "Bantu siapkan")
+    db.session.commit()
+    assert (second.parent_id, second.due_on) == (first.id, first.due_on)  # its parent; due no later than it
+    with pytest.raises(ValidationError) as error:  # back up to someone holding it open: a loop
+        dispose(tenant, actor_of(tenant, people.outsider), letter.id, user_id(tenant, people.staff_pu), "Kembali")
+    assert error.value.code == "already_disposed"
+    db.session.rollback()
+    assert [p.email for p in targets(tenant, staff, letter)] == []  # head above, outsider holds it open
+    assert [(d.id, depth) for d, depth in disposition_chains(letter_dispositions(tenant, letter))] == \
+           [(first.id, 0), (second.id, 1)]
+    assert audit_entries(tenant, "eoffice.disposition.create")[-1]["summary"]["after"]["parent"] == first.id
+
+
+def test_a_letter_is_disposed_to_several_at_once_or_to_none(scoped):
+    """The head ticks several colleagues: each gets a disposition of their own, same instruction and
+    due date; one that may not be chosen refuses them all (nothing written)."""
+    from ..delivery import dispose_to_each
+    from ..models import Disposition
+
+    tenant, people = scoped
+    letter = sent(tenant, people)
+    head = actor_of(tenant, people.kadis_pu)
+    staff, outsider = user_id(tenant, people.staff_pu), user_id(tenant, people.outsider)
+    for chosen, code in (([staff, user_id(tenant, people.drafter)], "unknown_colleague"), ([], "unknown_colleague"),
+                         ([" "], "unknown_colleague")):
+        with pytest.raises(ValidationError) as error:
+            dispose_to_each(tenant, head, letter.id, chosen, "Pelajari dan laporkan")
+        assert (error.value.where, error.value.code) == ("to", code)
+        db.session.rollback()
+        assert db.session.execute(db.select(Disposition.id)).all() == []
+    rows = dispose_to_each(tenant, head, letter.id, [str(staff), str(outsider), str(staff)], "Pelajari dan laporkan")
+    db.session.commit()
+    assert sorted(r.to_id for r in rows) == sorted([staff, outsider])
+    assert {(r.instruction, r.due_on, r.parent_id) for r in rows} == {("Pelajari dan laporkan", rows[0].due_on, None)}

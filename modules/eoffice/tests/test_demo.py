@@ -18,12 +18,19 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     create_user(tenant, "admin", email=f"admin@{tenant.slug}.test")
     assert seed(tenant) == 0  # without its drafter (staf@) there is no demo to walk
     create_user(tenant, "officer", agency="DLH", email=f"staf@{tenant.slug}.test")
-    assert seed(tenant) == 8
+    assert seed(tenant) == 9
     db.session.commit()
     assert seed(tenant) == 0
     with tenant_scope(tenant):
         states = sorted(db.session.execute(db.select(Letter.status)).scalars())
-        assert states == ["draft", "draft", "review", "review", "sent", "sent", "sent", "signed"]
+        assert states == ["draft", "draft", "review", "review", "sent", "sent", "sent", "sent", "signed"]
+        registered = db.session.execute(db.select(Letter).where(Letter.origin_number == "021/SBM/XI/2026")).scalar_one()
+        from core.kit import storage
+        import pypdfium2 as pdfium
+
+        scan = pdfium.PdfDocument(storage().get(registered.origin_pdf_key, tenant=tenant))  # a PDF a viewer opens
+        assert "PT SINAR BERSIH" in scan[0].get_textpage().get_text_range()
+        scan.close()
         officer = counters(tenant, who(tenant, actor_of(tenant, f"officer@{tenant.slug}.test")))
         head = counters(tenant, who(tenant, actor_of(tenant, f"admin@{tenant.slug}.test")))
         signature = db.session.execute(db.select(Letter.signature).where(Letter.unit_code == "PU")).scalars().first()

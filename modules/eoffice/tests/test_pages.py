@@ -61,17 +61,30 @@ def test_a_letter_from_draft_to_follow_up(app, client, office, login, outbox):
                          data={"to": staff_id, "instruction": "Siapkan bahan rapat", "due_on": "2099-01-31"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
 
+    given = head.get(url(tenant, "dispositions")).get_data(as_text=True).split('id="given"')[1].split("</ul>")[0]
+    assert "Siapkan bahan rapat" in given  # the head watches what they disposed until it is followed up
+
     staff = app.test_client()
     login(staff, people.staff_pu, tenant)
     assert re.search(r'id="open-dispositions">\s*<strong>1</strong>', staff.get(url(tenant)).get_data(as_text=True))
     page = staff.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True)
     disposition = re.search(r'dispositions/(\d+)/follow-up', page).group(1)
+    with app.app_context():
+        from .conftest import actor_of
+
+        head_id = actor_of(tenant, people.kadis_pu).user.id
+    offered = re.findall(r'<option value="(\d+)"', page.split('name="to"')[1].split("</select>")[0])
+    assert offered and str(head_id) not in offered and staff_id not in offered  # not up, not to oneself
+    chains = page.split('id="dispositions"')[1].split("</ul>")[0]
+    assert '<li class="eo-depth-0">' in chains
+    assert "31 Jan 2099" in chains and "2099-01-31" not in chains  # the due date in the reader's language
     response = staff.post(url(tenant, f"dispositions/{disposition}/follow-up?letter={letter_id}"),
                           data={"follow_up": "Bahan rapat sudah disiapkan"})
     assert response.status_code == 302
     timeline = staff.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True).split('id="timeline"')[1]
     assert "Siapkan bahan rapat" in timeline and "Bahan rapat sudah disiapkan" in timeline
     assert re.search(r'id="open-dispositions">\s*<strong>0</strong>', staff.get(url(tenant)).get_data(as_text=True))
+    assert 'id="given"' not in head.get(url(tenant, "dispositions")).get_data(as_text=True)  # followed up: off the list
 
 
 def test_bad_input_comes_back_on_the_form(app, client, office, login):
@@ -82,6 +95,14 @@ def test_bad_input_comes_back_on_the_form(app, client, office, login):
         response = client.post(url(tenant, "new"), data={**FORM, **over})
         assert response.status_code == 400, over
         assert 'class="error"' in response.get_data(as_text=True), over
+    # every problem at once, in the summary at the top: the form's own (subject) and the service's
+    bad = {**FORM, "subject": "", "classification": "999.9", "unit": "PU", "signer": "", "to_units": [],
+           "cc_external": "", "to_tenants": ["tidak-ada"]}
+    page = client.post(url(tenant, "new"), data=bad).get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</ul>")[0]
+    for name in ("subject", "classification", "unit", "signer", "to_tenants"):
+        assert f'href="#{name}"' in summary, (name, summary)
+    assert summary.count("<li>") >= 5
     with app.app_context(), tenant_scope(tenant):
         from ..models import Letter
 

@@ -100,6 +100,30 @@ def test_numbers_are_per_unit_and_classification(scoped):
     assert signed(tenant, people).number == "000.8.3.3/2/DLH"
 
 
+def test_a_tenant_may_count_serials_per_unit_across_classifications(make_tenant, app_ctx):
+    tenant, people = make_tenant({"number_scope": "unit"})
+    with tenant_scope(tenant):
+        assert signed(tenant, people).number == "000.8.3.3/1/DLH"
+        assert signed(tenant, people, classification="800.1.11").number == "800.1.11/2/DLH"
+
+
+def test_the_serials_scope_does_not_change_once_a_letter_is_numbered_this_year(make_tenant, app_ctx):
+    """Counted another way mid-year, serials would start again at 1 and repeat numbers given."""
+    from core.kit import Actor, ValidationError, change_module_settings
+
+    tenant, people = make_tenant()
+    admin = Actor.system("test", tenant)
+    change_module_settings(tenant, "eoffice", {"number_scope": "unit"}, admin)  # nothing numbered yet: allowed
+    change_module_settings(tenant, "eoffice", {"number_scope": "classification"}, admin)
+    db.session.commit()
+    with tenant_scope(tenant):
+        signed(tenant, people)
+    with pytest.raises(ValidationError) as error:
+        change_module_settings(tenant, "eoffice", {"number_scope": "unit"}, admin)
+    assert error.value.code == "number_scope_in_use"
+    db.session.rollback()
+
+
 def test_the_tenants_pattern_writes_the_number(make_tenant, app_ctx):
     tenant, people = make_tenant({"number_pattern": "{classification}/{serial:03}/{unit}/{year}"})
     with tenant_scope(tenant):

@@ -66,6 +66,17 @@ def test_the_pdf_carries_the_number_the_layout_and_the_signature_block(scoped):
         assert words in text, words
     # PDFium reads a hyphen the layout broke the line at as U+FFFE; the code may contain "-"
     assert "verify/" + letter.document_code in "".join(text.split()).replace("\ufffe", "-")
+    assert tenant.name.startswith("Kota ") and f"\n{tenant.name[5:]}, " in text  # the place, not "Kota ...,"
+
+
+def test_the_place_of_signing(app, make_tenant):
+    from ..settings import place
+
+    gowa, _ = make_tenant(name="Kabupaten Gowa")
+    seat, _ = make_tenant({"place": "Sungguminasa"}, name="Kabupaten Gowa")
+    province, _ = make_tenant(name="Provinsi Sulawesi Selatan")
+    with app.app_context():
+        assert (place(gowa), place(seat), place(province)) == ("Gowa", "Sungguminasa", "Sulawesi Selatan")
 
 
 def test_the_verification_page_shows_it_revoked_and_not_to_another_tenant(app, client, make_tenant, app_ctx):
@@ -81,3 +92,25 @@ def test_the_verification_page_shows_it_revoked_and_not_to_another_tenant(app, c
         documents.revoke(tenant, documents.find(tenant, code), "Salah alamat", "test")
         db.session.commit()
     assert "Salah alamat" in client.get(f"/t/{tenant.slug}/verify/{code}").get_data(as_text=True)
+
+
+def test_a_surat_tugas_is_laid_out_as_one_and_its_template_is_safe(scoped):
+    """The built-in ST type (Permendagri 1/2023's surat tugas): title and number at the top, no
+    "Yth." block, "Ditetapkan di" above the signature; its template passes the template check."""
+    import pypdfium2 as pdfium
+
+    from ..richtext import same_when_sanitised
+    from ..settings import DEFAULT_TYPES
+
+    (kind,) = [t for t in DEFAULT_TYPES if t["code"] == "ST"]
+    assert kind["layout"] == "surat_tugas" and same_when_sanitised(kind["template"])
+    tenant, people = scoped
+    body = kind["template"].replace("<li></li>", "<li>Peraturan Wali Kota Makassar Nomor 5 Tahun 2026</li>") \
+        .replace("<td>:</td><td></td></tr><tr>", "<td>:</td><td>Andi Kurniawan</td></tr><tr>", 1)
+    letter = signed(tenant, people, letter_type="ST", body=body, subject="Penugasan pemantauan TPA Antang")
+    pdf = pdfium.PdfDocument(signed_pdf(tenant, letter))
+    text = " ".join(pdf[n].get_textpage().get_text_range() for n in range(len(pdf)))
+    for words in ("SURAT TUGAS", f"NOMOR {letter.number}", "Dasar", "MENUGASKAN", "Kepada", "Andi Kurniawan",
+                  "Untuk", "Ditetapkan di"):
+        assert words in text, words
+    assert "Yth." not in text and "Hal" not in text.split()

@@ -31,32 +31,32 @@ def test_list_create_edit_and_preview(app, client, admin, audit_entries):
     page = client.get(url(tenant, "templates")).get_data(as_text=True)
     assert 'id="letter-types"' in page and "Internal memo" in page and "Decree" in page  # names in English
 
-    new = {"code": "st", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat",
+    new = {"code": "sp", "name_id": "Surat Pengantar", "name_en": "Cover letter", "layout": "surat",
            "template": GOOD}
     preview = client.post(url(tenant, "templates/new"), data={**new, "do": "preview"})
     text = preview.get_data(as_text=True)
     assert preview.status_code == 200 and 'id="preview"' in text and "<strong>undangan</strong>" in text
-    assert "ST" not in stored(app, tenant)  # a preview saves nothing
+    assert "SP" not in stored(app, tenant)  # a preview saves nothing
     saved = client.post(url(tenant, "templates/new"), data={**new, "do": "save"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/eoffice/templates")
-    assert stored(app, tenant)["ST"] == {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter",
+    assert stored(app, tenant)["SP"] == {"code": "SP", "name_id": "Surat Pengantar", "name_en": "Cover letter",
                                          "layout": "surat", "template": GOOD}
     again = client.post(url(tenant, "templates/new"), data={**new, "do": "save"})
     assert again.status_code == 400 and "already a letter type" in again.get_data(as_text=True)
 
-    edit = client.get(url(tenant, "templates/ST")).get_data(as_text=True)
+    edit = client.get(url(tenant, "templates/SP")).get_data(as_text=True)
     assert 'id="preview"' in edit and "<strong>undangan</strong>" in edit  # the stored one, rendered
     version = edit.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
-    changed = client.post(url(tenant, "templates/ST"), data={**new, "template": "<p>Baru</p>", "version": version,
+    changed = client.post(url(tenant, "templates/SP"), data={**new, "template": "<p>Baru</p>", "version": version,
                                                             "do": "save"})
-    assert changed.status_code == 302 and stored(app, tenant)["ST"]["template"] == "<p>Baru</p>"
-    stale = client.post(url(tenant, "templates/ST"), data={**new, "template": "<p>Lama</p>", "version": version,
+    assert changed.status_code == 302 and stored(app, tenant)["SP"]["template"] == "<p>Baru</p>"
+    stale = client.post(url(tenant, "templates/SP"), data={**new, "template": "<p>Lama</p>", "version": version,
                                                           "do": "save"})
     assert stale.status_code == 400 and "someone else" in stale.get_data(as_text=True)
-    assert stored(app, tenant)["ST"]["template"] == "<p>Baru</p>"
+    assert stored(app, tenant)["SP"]["template"] == "<p>Baru</p>"
 
     made, updated = audit_entries(tenant, "eoffice.template.create"), audit_entries(tenant, "eoffice.template.update")
-    assert [(e["object_id"], e["actor"]) for e in made] == [("ST", email)]
+    assert [(e["object_id"], e["actor"]) for e in made] == [("SP", email)]
     assert updated[0]["summary"]["before"]["template"] == GOOD
     assert updated[0]["summary"]["after"]["template"] == "<p>Baru</p>"
     assert len(audit_entries(tenant, "tenant.module.settings")) == 2  # the core's own, of the whole document
@@ -84,10 +84,10 @@ def test_a_template_with_script_is_refused_on_the_page(app, client, admin, templ
 ])
 def test_bad_fields_come_back_on_the_form(app, client, admin, field, value, message):
     tenant, _, _ = admin
-    data = {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat", "do": "save"}
+    data = {"code": "SP", "name_id": "Surat Pengantar", "name_en": "Cover letter", "layout": "surat", "do": "save"}
     answer = client.post(url(tenant, "templates/new"), data={**data, field: value})
     assert answer.status_code == 400 and message in answer.get_data(as_text=True)
-    assert "ST" not in stored(app, tenant)
+    assert "SP" not in stored(app, tenant)
 
 
 def test_an_officer_may_not_open_it_and_both_languages_work(app, client, office, admin, login):
@@ -127,7 +127,10 @@ def test_every_bad_field_comes_back_at_once(app, client, admin):
     data = {"code": "1X", "name_id": "", "name_en": "", "layout": "poster", "do": "save"}
     page = client.post(url(tenant, "templates/new"), data=data).get_data(as_text=True)
     assert 'id="code-err"' in page and 'id="name_id-err"' in page and 'id="name_en-err"' in page
-    assert 'id="layout-err"' in page and "capitals and digits" in page and page.count("Enter the name") == 2
+    assert 'id="layout-err"' in page and "capitals and digits" in page
+    assert page.count("Enter the name") == 4  # beside both name fields, and again in the summary at the top
+    summary = page.split('id="error-summary"')[1].split("</ul>")[0]
+    assert all(f'href="#{name}"' in summary for name in ("code", "name_id", "name_en", "layout"))
     assert "1X" not in stored(app, tenant)
 
 
@@ -136,7 +139,7 @@ def test_the_list_excerpt_keeps_words_apart(app, client, admin):
     excerpt ("menugaskan: Nama", not "menugaskan:Nama"); an entity reads as its character once."""
     tenant, _, _ = admin
     template = "<p>menugaskan:</p><p>Nama<br>Jabatan</p><ol><li>Melaksanakan tugas</li></ol><p>A &amp; B</p><p>Demikian</p>"
-    new = {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat",
+    new = {"code": "SP", "name_id": "Surat Pengantar", "name_en": "Cover letter", "layout": "surat",
            "template": template, "do": "save"}
     assert client.post(url(tenant, "templates/new"), data=new).status_code == 302
     page = client.get(url(tenant, "templates")).get_data(as_text=True)
