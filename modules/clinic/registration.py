@@ -308,6 +308,7 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
                                                          clinic.practitioners_serving(poli.code)))
         db.session.add(visit)
         db.session.flush()
+        visit.over_quota = over_quota  # not a column: for the desk's confirmation
         audit(tenant, actor, "clinic.visit.book", "visit", visit.id,
               after={"number": number, "clinic": clinic.code, "poli": poli.code, "day": req.day.isoformat(),
                      "channel": req.channel, "jkn": jkn, **({"over_quota": True} if over_quota else {})})
