@@ -11,9 +11,9 @@ phone) is answered without its code: whoever knows a NIK does not learn someone'
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from core.kit import IdentityError, ValidationError, db, tenant_scope, tenant_url
+from core.kit import IdentityError, ValidationError, db, local_date, tenant_scope, tenant_url, utcnow
 
 from .labels import gettext as _
 from .problems import each
@@ -24,7 +24,14 @@ USAGE_MAX = 300
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
 
-def _parse_day(text: str) -> date | None:
+RELATIVE_DAYS = {"HARIINI": 0, "TODAY": 0, "BESOK": 1, "TOMORROW": 1, "LUSA": 2}  # "HARI INI" is joined first
+
+
+def _parse_day(tenant, text: str) -> date | None:
+    """A date as written, or a day named relative to the tenant's today (core clock): ``HARI INI``,
+    ``BESOK``, ``LUSA`` (and ``TODAY``, ``TOMORROW``), in any case."""
+    if text.upper() in RELATIVE_DAYS:
+        return local_date(tenant, utcnow()) + timedelta(days=RELATIVE_DAYS[text.upper()])
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -48,7 +55,7 @@ def _usage(known) -> str:
 
 def parse(tenant, text: str) -> Request | str:
     """The registration an SMS asks for, or the reply explaining what is wrong."""
-    words = text.split()[1:]
+    words = re.sub(r"\bHARI[\s.-]*INI\b", "HARIINI", text, flags=re.IGNORECASE).split()[1:]
     known = clinics(tenant)
     if not known:
         return _("Registration by SMS is not available.")
@@ -65,7 +72,7 @@ def parse(tenant, text: str) -> Request | str:
                  code=words[0][:20], codes=_codes(known))[:USAGE_MAX]
     if len(words) < 3:
         return _usage(known)
-    day = _parse_day(words[1])
+    day = _parse_day(tenant, words[1])
     if day is None:
         return _("%(value)s is not a date (DD-MM-YYYY).", value=words[1][:12])
     number = re.sub(r"\D", "", "".join(words[2:8]))[:20]  # "7371 0141 0190 0001": a NIK typed in groups

@@ -77,8 +77,14 @@ ENCOUNTER_STATUS = {"booked": "planned", "waiting": "arrived", "skipped": "arriv
                     SERVING: "in-progress", DONE: "finished", ABSENT: "cancelled", CANCELLED: "cancelled"}
 
 
-def encounter(visit, clinic, record=None) -> dict:
-    """``record`` the visit's Encounter row (diagnosis and practitioner), if any."""
+NEVER_SEEN = frozenset(("booked", "waiting", "skipped", CALLED))
+
+
+def encounter(visit, clinic, record=None, today=None) -> dict:
+    """``record`` the visit's Encounter row (diagnosis and practitioner), if any; ``today`` the
+    tenant's local date: a visit of an earlier day never served (left booked, waiting, skipped or
+    called when the day ended) is ``cancelled`` ("ended before it has begun", FHIR R4
+    EncounterStatus), not ``planned`` or ``arrived`` for ever."""
     history, arrived = [], visit.arrived_at or visit.called_at
     for status, start, end in (("arrived", arrived, visit.served_at), ("in-progress", visit.served_at, visit.finished_at),
                                ("finished", visit.finished_at, visit.finished_at)):
@@ -88,7 +94,10 @@ def encounter(visit, clinic, record=None) -> dict:
                 period["end"] = instant(end)
             history.append({"status": status, "period": period})
     start = arrived or visit.registered_at
-    out = {"resourceType": "Encounter", "id": f"e{visit.id}", "status": ENCOUNTER_STATUS.get(visit.status, "unknown"),
+    status = ENCOUNTER_STATUS.get(visit.status, "unknown")
+    if today is not None and visit.day < today and visit.status in NEVER_SEEN:
+        status = "cancelled"
+    out = {"resourceType": "Encounter", "id": f"e{visit.id}", "status": status,
            "class": {"system": ACT, "code": "AMB", "display": "ambulatory"},
            "identifier": [{"system": f"http://sys-ids.kemkes.go.id/encounter/{_org_id(clinic)}",
                            "value": f"{visit.day.isoformat()}/{visit.poli}/{visit.number}"}],

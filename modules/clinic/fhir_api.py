@@ -24,8 +24,8 @@ from flask import Blueprint, Response, g, request
 from sqlalchemy import select
 
 from core.kit import (
-    IdentityError, api_scope, audit, current_actor, db, fhir_error, identity_lookup, public, refusal, tenant_scope,
-    tenant_url, unit_of_work,
+    IdentityError, api_scope, audit, current_actor, db, fhir_error, identity_lookup, local_date, public, refusal,
+    tenant_scope, tenant_url, unit_of_work, utcnow,
 )
 
 from . import fhir
@@ -118,7 +118,8 @@ def search(tenant, rtype: str, args: dict) -> list[dict]:
         visits = _visits(args)
         records = {e.visit_id: e for e in db.session.execute(
             select(Encounter).where(Encounter.visit_id.in_([v.id for v in visits] or [-1]))).scalars()}
-        found = [fhir.encounter(v, places[v.clinic], records.get(v.id)) for v in visits if v.clinic in places]
+        today = local_date(tenant, utcnow())
+        found = [fhir.encounter(v, places[v.clinic], records.get(v.id), today) for v in visits if v.clinic in places]
     elif rtype == "Condition":
         found = [fhir.condition(e, v) for e, v in _records(args) if e.icd10]
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from core.kit import (
     NotFound, ValidationError, audit, db, for_change, local_date, tenant_scope, utcnow, write_lock,
@@ -88,7 +88,12 @@ def calls_made(clinic: str, poli: str, day: date) -> int:
 
 def call_next(tenant, actor, clinic: str, poli: str, day: date | None = None, now: datetime | None = None,
               seen: int | None = None) -> Visit:
-    """Call the lowest number still waiting (arrived or booked; skipped ones are called by hand).
+    """Call the lowest number of those who have checked in (``waiting``); only when nobody here is
+    waiting, the lowest number booked from afar and not yet arrived (a desk that does not check
+    patients in still works). A patient who booked by SMS, portal or Mobile JKN and has not come is
+    thus not called over the heads of those waiting in the room (BPJS Antrean: a number is called
+    after its check-in, task 3 before task 4); checked in later, their lower number puts them first
+    again. Skipped ones are called by hand.
     ``seen``: ``calls_made`` as the desk's page showed it; when a call was made since (a second tap
     of the button, another desk), nothing is called (``queue_changed``), so a double tap on a slow
     tablet never calls two patients at once."""
@@ -101,7 +106,7 @@ def call_next(tenant, actor, clinic: str, poli: str, day: date | None = None, no
                                     "check the list, then press again."), where="queue", code="queue_changed")
         visit = select(Visit).where(
             Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
-        ).order_by(Visit.serial).limit(1)
+        ).order_by(case((Visit.status == WAITING, 0), else_=1), Visit.serial).limit(1)
         visit = db.session.execute(for_change(visit, Visit)).scalar()
         if visit is None:
             raise ValidationError(_("Nobody is waiting."), where="queue", code="empty_queue")

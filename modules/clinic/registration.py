@@ -118,6 +118,11 @@ def bookable_sessions(tenant, poli, day: date, now: datetime, channel: str) -> l
     return [s for s in sessions if s.end > clock]
 
 
+def _walk_in(tenant, req: Request, now: datetime) -> bool:
+    """A patient registered at the desk for the tenant's today (the quotas do not turn them away)."""
+    return req.channel == "desk" and req.day == local_date(tenant, now)
+
+
 def _more_problems(tenant, req: Request, clinic, poli, problems: list, identified: bool, now: datetime) -> None:
     """Added to ``problems`` (a refused request, nothing written): the card of another patient
     (when the numbers are well formed) and a full quota (when the place and day are right)."""
@@ -129,7 +134,7 @@ def _more_problems(tenant, req: Request, clinic, poli, problems: list, identifie
     if poli is not None and req.day is not None and not any(p.where == "day" for p in problems):
         try:
             _session_with_room(clinic, poli, req.day, bool(req.bpjs) if req.jkn is None else req.jkn,
-                               bookable_sessions(tenant, poli, req.day, now, req.channel))
+                               bookable_sessions(tenant, poli, req.day, now, req.channel), _walk_in(tenant, req, now))
         except ValidationError as exc:
             problems.append(exc)
 
@@ -253,7 +258,8 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
     """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
     unknown_clinic, unknown_poli, day_past, day_too_far, closed, sessions_over (today's sessions have
     ended; not at the desk), identity_missing, invalid_phone,
-    bpjs_taken, bpjs_mismatch, quota_full and the identity rules' (``where`` nik/bpjs); two or more
+    bpjs_taken, bpjs_mismatch, quota_full (not for a walk-in at the desk for today: audited
+    ``over_quota``) and the identity rules' (``where`` nik/bpjs); two or more
     at once as ``problems.Problems`` (every one found, the first as its own code). The caller commits.
 
     A new booking is about a dozen statements on PostgreSQL: the settings' version, two advisory
@@ -286,8 +292,9 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
         if existing is not None:
             return existing, False
         jkn = bool(req.bpjs) if req.jkn is None else req.jkn
-        session, ahead, done = _session_with_room(clinic, poli, req.day, jkn,
-                                                  bookable_sessions(tenant, poli, req.day, now, req.channel))
+        session, ahead, done, over_quota = _session_with_room(
+            clinic, poli, req.day, jkn, bookable_sessions(tenant, poli, req.day, now, req.channel),
+            walk_in=_walk_in(tenant, req, now))
         record_number(tenant, patient, clinic.code, new=new)
         got, number = issue_number(tenant, ("clinic", clinic.code, poli.code), settings["number_pattern"],
                                    "day", when=req.day, placeholders=("letter",), letter=poli.letter)
@@ -301,9 +308,10 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
                                                          clinic.practitioners_serving(poli.code)))
         db.session.add(visit)
         db.session.flush()
+        visit.over_quota = over_quota  # not a column: for the desk's confirmation
         audit(tenant, actor, "clinic.visit.book", "visit", visit.id,
               after={"number": number, "clinic": clinic.code, "poli": poli.code, "day": req.day.isoformat(),
-                     "channel": req.channel, "jkn": jkn})
+                     "channel": req.channel, "jkn": jkn, **({"over_quota": True} if over_quota else {})})
         return visit, True
 
 
@@ -330,10 +338,13 @@ def _live_booking(tenant, req: Request, clinic, poli) -> Visit | None:
         Visit.active_patient == patient.id)).scalar()
 
 
-def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list):
-    """The first session of ``day`` with quota left for the patient's kind, the patients still to
-    be called that day (all ahead of a new number: it is the highest) and how many are done, from one
-    count grouped by session; ``quota_full`` when none has room."""
+def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list, walk_in: bool = False):
+    """``(session, ahead, done, over_quota)``: the first session of ``day`` with quota left for the
+    patient's kind, the patients still to be called that day (all ahead of a new number: it is the
+    highest) and how many are done, from one count grouped by session; ``quota_full`` when none has
+    room. ``walk_in`` (a patient at the desk for today): the quotas are what may be booked from afar
+    (BPJS Antrean's *kuota JKN / non JKN*); one who stands at the counter is not sent home, so a
+    full day gives the last session, ``over_quota`` True (audited)."""
     counts = {row.session: row for row in db.session.execute(
         select(Visit.session,
                func.count(case(((Visit.jkn == jkn) & (Visit.status != CANCELLED), 1))).label("taken"),
@@ -347,7 +358,9 @@ def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list):
         quota = session.quota_jkn if jkn else session.quota_non_jkn
         row = counts.get(session.index)
         if (row.taken if row is not None else 0) < quota:
-            return session, ahead, done
+            return session, ahead, done, False
+    if walk_in and sessions:
+        return sessions[-1], ahead, done, True
     raise ValidationError(_("The quota of that day is full."), where="day", code="quota_full")
 
 

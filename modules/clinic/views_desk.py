@@ -106,7 +106,10 @@ def _registered(visit, created: bool) -> None:
         arrived = work.ok
     if created:
         text = _("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", **facts)
-        flash(text + (" " + _("Checked in now.") if arrived else ""), "success")
+        text += (" " + _("Checked in now.")) if arrived else ""
+        if getattr(visit, "over_quota", False):
+            text += " " + _("The day's quota was full: registered over it as a walk-in.")
+        flash(text, "success")
         return
     if arrived:
         flash(_("Already booked: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s). "

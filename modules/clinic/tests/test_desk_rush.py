@@ -154,3 +154,15 @@ def test_a_walk_in_registered_at_the_desk_today_is_checked_in(app, client, tenan
     with app.app_context(), tenant_scope(tenant):
         assert sorted((v.day.day, v.status, v.arrived_at is not None) for v in db.session.query(Visit)) == [
             (2, "waiting", True), (3, "booked", False)]
+
+
+def test_a_walk_in_on_a_full_day_is_registered_and_the_desk_is_told(app, client, tenant, create_user, login):
+    with app.app_context():
+        for nik in ("7371014101900002", "7371014101900003"):  # the session's non-JKN quota is 2
+            booked(tenant, nik=nik, jkn=False)
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
+    desk = url(tenant, "desk/PKM-A/UMUM")
+    form = {"csrf_token": csrf(client.get(desk).get_data(as_text=True)), "place": "PKM-A/UMUM",
+            "day": "2026-03-02", "nik": NIK_B, "name": "Siti"}
+    page = client.post(desk, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Terdaftar: nomor A-003" in page and "Kuota hari ini sudah penuh" in page

@@ -8,7 +8,7 @@ import pytest
 from core.kit import db, tenant_scope
 
 from .. import encounters, queue
-from .fixtures import NIK_A, SETTINGS, booked
+from .fixtures import NIK_A, NIK_B, SETTINGS, booked
 
 R4 = "fhir.resources.R4B"
 
@@ -216,3 +216,17 @@ def test_a_condition_or_observation_is_read_by_its_id_however_old(client, tenant
         assert status == 200 and read == resource
     for missing in ("Condition/c999999", "Observation/o999999.weight", "Condition/x1", f"Observation/{condition['id']}"):
         assert get(client, tenant, missing, headers)[0] == 404, missing
+
+
+def test_a_booking_left_at_the_end_of_its_day_is_cancelled_not_planned(client, tenant, headers, frozen_clock, app):
+    with app.app_context():
+        left, _ = booked(tenant, nik=NIK_B)  # booked from afar, never came
+    path = f"Encounter?subject=Patient/p{left.patient_id}"
+    status, bundle = get(client, tenant, path, headers)
+    assert status == 200 and bundle["entry"][0]["resource"]["status"] == "planned"  # its day is today
+    frozen_clock.advance(days=1)
+    _, bundle = get(client, tenant, path, headers)
+    validate(bundle)
+    assert bundle["entry"][0]["resource"]["status"] == "cancelled"
+    _, done = get(client, tenant, "Encounter?_count=50", headers)  # the one served stays finished
+    assert sorted(e["resource"]["status"] for e in done["entry"]) == ["cancelled", "finished"]

@@ -95,3 +95,15 @@ def test_estimates_follow_the_service_times_observed_that_day(tenant, frozen_clo
     after = visits(tenant)
     assert after["A-005"].estimated_at - after["A-004"].estimated_at == timedelta(minutes=4)
     assert after["A-004"].estimated_at.replace(tzinfo=None) == frozen_clock.now.replace(tzinfo=None)
+
+
+def test_those_checked_in_are_called_before_bookings_not_yet_arrived(tenant):
+    numbers = {n: v.id for n, v in visits(tenant).items()}  # A-001..A-005 booked from afar
+    step(tenant, queue.check_in, numbers["A-004"])
+    step(tenant, queue.check_in, numbers["A-003"])
+    assert step(tenant, queue.call_next, "PKM-A", "UMUM")[1] == "A-003"  # here, lowest of those here
+    step(tenant, queue.check_in, numbers["A-002"])  # arrives late: their lower number comes first again
+    assert step(tenant, queue.call_next, "PKM-A", "UMUM")[1] == "A-002"
+    assert step(tenant, queue.call_next, "PKM-A", "UMUM")[1] == "A-004"
+    # nobody here is waiting any more: the lowest number booked is called (a desk that skips check-in)
+    assert step(tenant, queue.call_next, "PKM-A", "UMUM")[1] == "A-001"

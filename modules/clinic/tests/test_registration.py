@@ -98,3 +98,25 @@ def test_identity_numbers_are_encrypted_at_rest(tenant):
     with tenant_scope(tenant):
         raw = db.session.execute(text("SELECT nik, bpjs, name FROM clinic_patients WHERE tenant_id = :t"), {"t": tenant.id}).one()
     assert NIK_A not in raw.nik and BPJS_A not in raw.bpjs and "Andi" not in raw.name
+
+
+def test_a_full_quota_turns_away_bookings_from_afar_not_a_walk_in_at_the_desk(tenant, audit_entries):
+    niks = ["7371014101900001", "7371014101900002", "7371014101900003", "7371014101900004"]
+    for nik in niks[:2]:  # the session's non-JKN quota is 2
+        booked(tenant, nik=nik, jkn=False, channel="portal")
+    for channel in ("portal", "sms"):
+        with pytest.raises(ValidationError) as caught:
+            booked(tenant, nik=niks[2], jkn=False, channel=channel)
+        db.session.rollback()
+        assert caught.value.code == "quota_full"
+    walk_in, created = booked(tenant, nik=niks[2], jkn=False, channel="desk", name="Ibu Ani")  # standing at the desk
+    assert created and walk_in.number == "A-003"
+    [entry] = [e for e in audit_entries(tenant, "clinic.visit.book") if e["object_id"] == str(walk_in.id)]
+    assert entry["summary"]["after"]["over_quota"] is True
+    tuesday = MONDAY + timedelta(days=1)
+    for nik in niks[:2]:
+        booked(tenant, nik=nik, jkn=False, day=tuesday)
+    with pytest.raises(ValidationError) as caught:  # the desk booking a later day keeps to the quota
+        booked(tenant, nik=niks[3], jkn=False, channel="desk", name="Pak Budi", day=tuesday)
+    db.session.rollback()
+    assert caught.value.code == "quota_full"

@@ -144,3 +144,19 @@ def test_one_clinic_reads_a_grouped_nik_without_the_clinic_code(app, client, cre
     first, = replies(app, single, outbox)
     second, = replies(app, single, outbox, to="+6281298765432")
     assert first.startswith("Antrean A-001") and second.startswith("Antrean A-002")
+
+
+@pytest.mark.parametrize("when, day", [("hari ini", "2026-03-02"), ("HARI-INI", "2026-03-02"), ("Besok", "2026-03-03")])
+def test_a_day_named_as_people_write_it_in_an_sms(app, client, tenant, frozen_clock, outbox, when, day):
+    """The tenant's today on the core clock (Monday 2 March, 09:00 WITA)."""
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM {when} {NIK_A}")
+    [reply] = replies(app, tenant, outbox)
+    with app.app_context(), tenant_scope(tenant):
+        visit = db.session.query(Visit).one()
+        assert visit.day.isoformat() == day and visit.number == "A-001"
+    assert reply.startswith("Antrean A-001") and visit.day.strftime("%d-%m-%Y") in reply
+
+
+def test_lusa_on_a_closed_day_is_refused_as_closed(app, client, tenant, frozen_clock, outbox):
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM LUSA {NIK_A}")  # Wednesday 4 March: closed_days
+    assert replies(app, tenant, outbox) == ["Pendaftaran gagal: Poli tutup pada hari itu."]
