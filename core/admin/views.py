@@ -125,8 +125,9 @@ def module_settings(name: str):
                 return redirect(url_for("admin.modules"))
             except PamongError as exc:
                 db.session.rollback()
-                field = settings_form.field_of(exc.where, spec.schema, values)
-                errors[field or "_form"] = _setting_message(exc, field)
+                for one in getattr(exc, "problems", None) or [exc]:  # a module's check may name several at once
+                    field = settings_form.field_of(one.where, spec.schema, values)
+                    errors.setdefault(field or "_form", _setting_message(one, field))
     return render_template(
         "admin/module_settings.html", spec=spec,
         **settings_form.page(spec.schema, values, errors, posted, more=more),

@@ -82,6 +82,8 @@ SCHEMA = {
                            "description": "Shared secret of the payment provider's callback (env:NAME)"},
         "finance_position": {"x-label": {"id": "Jabatan petugas keuangan", "en": "Finance officers' position"}, "x-help": {"id": "Kode jabatan (mis. bendahara penerimaan) yang diberi tahu bila retribusi tidak cocok dengan buku besar; kosong: admin.", "en": "Code of the position (e.g. the receipts treasurer) told when the retribution does not reconcile with the ledger; empty: the admins."}, "type": "string", "maxLength": 40, "default": "",
                              "description": "Position whose holders get the reconciliation alerts (empty: the admins)"},
+        "head_position": {"x-label": {"id": "Jabatan kepala kantor", "en": "Office head's position"}, "x-help": {"id": "Kode jabatan (mis. kepala DPMPTSP) yang diberi tahu tentang permohonan yang melewati batas waktu layanan; kosong: admin.", "en": "Code of the position (e.g. the head of the DPMPTSP) told of applications past their service deadline; empty: the admins."}, "type": "string", "maxLength": 40, "default": "",
+                          "description": "Position whose holders get the overdue escalations (empty: the admins)"},
         "types": {"x-label": {"id": "Jenis izin", "en": "Permit types"}, "type": "array", "default": [], "items": PERMIT_TYPE},
     },
 }
@@ -173,10 +175,11 @@ def check_settings(tenant, settings: dict) -> None:
         except ValidationError as exc:
             found.append(exc)
 
-    position = settings.get("finance_position") or ""
-    if position and find_position(tenant, position) is None:
-        found.append(ValidationError(f"no active position '{position}' in this tenant",
-                                     where=f"{base}.finance_position", code="unknown_position"))
+    for key in ("finance_position", "head_position"):
+        position = settings.get(key) or ""
+        if position and find_position(tenant, position) is None:
+            found.append(ValidationError(f"no active position '{position}' in this tenant",
+                                         where=f"{base}.{key}", code="unknown_position"))
     seen = set()
     for i, raw in enumerate(settings.get("types") or []):
         where = f"{base}.types[{i}]"

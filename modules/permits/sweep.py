@@ -4,8 +4,10 @@
   lapses (UU 30/2014 art. 53 as amended by UU 6/2023; the type's ``fiktif_positif``) and that is
   past its deadline while in the office's hands is approved by law: invoiced, or ready to sign when
   free (OSS 57 on issuance); the open stage is left as it was, with the reason in the timeline;
-- escalation: every other overdue application is reported once to the tenant's admins (the office
-  head's role) by e-mail, with an ``escalate`` line in its timeline;
+- escalation: every other overdue application is reported once to the office head (the holders
+  today of the ``head_position`` setting's position, e.g. the head of the DPMPTSP; without it, or
+  while the post is vacant, the tenant's admins), each by their own channel, with an ``escalate``
+  line in its timeline;
 - expiry: the holder of a permit whose validity ends within 30 days is told once (``expiry.py``).
 """
 from __future__ import annotations
@@ -15,7 +17,8 @@ import logging
 from sqlalchemy import exists
 
 from core.kit import (
-    Actor, Tenant, ValidationError, contact_of, db, enabled_modules, for_change, members_of, notify, tenant_scope, utcnow,
+    Actor, Tenant, ValidationError, contact_of, db, enabled_modules, for_change, holders_of, members_of, module_settings,
+    notify, tenant_scope, utcnow,
 )
 
 from . import oss
@@ -52,13 +55,21 @@ def deem_approved(tenant, now=None) -> list[int]:
     return done
 
 
+def office_heads(tenant) -> list:
+    """Who is told of overdue work: the holders of the ``head_position`` setting's position today
+    (acting holders included); the tenant's admins when none is set or nobody holds it today (a
+    vacant post must not swallow the escalation)."""
+    position = module_settings(tenant, NAME).get("head_position") or ""
+    return (holders_of(tenant, position) if position else []) or members_of(tenant, "admin")
+
+
 def escalate(tenant, now=None) -> list[int]:
-    """Tell the admins once about each overdue application not yet escalated; returns their ids. Each
+    """Tell the office heads (``office_heads``) once about each overdue application not yet escalated; returns their ids. Each
     admin is told by their own channel (e-mail, or SMS for a phone-only account: ``contact_of``), in
     their language where the tenant speaks it (``notices.language``)."""
     now = now or utcnow()
     actor = Actor.system("permits-escalation", tenant)
-    heads = [u for u in members_of(tenant, "admin") if u.email]
+    heads = [u for u in office_heads(tenant) if u.email]
     done = []
     with tenant_scope(tenant):
         told = exists().where(Event.application_id == Application.id, Event.action == "escalate")
@@ -75,7 +86,7 @@ def escalate(tenant, now=None) -> list[int]:
                     notify(tenant, channel, address, body, subject=subject if channel == "email" else "",
                            ref=f"permits:{application.id}")
                 except ValidationError:   # an unusable address: the other heads are still told
-                    logger.warning("permits: an admin of %s has no usable address", tenant.slug)
+                    logger.warning("permits: an office head of %s has no usable address", tenant.slug)
             done.append(application.id)
     return done
 

@@ -87,3 +87,37 @@ def test_an_overdue_application_is_told_to_each_head_by_their_own_channel_and_la
     assert f"Application {reference} is past its service deadline." in mails[0]["body"]
     texts = [m for m in outbox(tenant, "sms") if m["recipient"] == "+6281299990001"]
     assert len(texts) == 1 and "melewati batas waktu layanan" in texts[0]["body"]
+
+
+def test_overdue_work_goes_to_the_holder_of_the_head_position_else_the_admins(
+        app, create_tenant, create_user, outbox, frozen_clock):
+    import pytest
+
+    from core.kit import ValidationError, assign_holder, find_position
+
+    from ..settings import check_settings
+    from .conftest import AGENCIES, SETTINGS, user_actor
+
+    agencies = [{**AGENCIES[0], "positions": [{"code": "KADIS-DPM", "name": "Kepala DPMPTSP", "head": True}]},
+                AGENCIES[1]]
+    tenant = create_tenant(modules={"permits": {**SETTINGS, "head_position": "KADIS-DPM"}}, agencies=agencies)
+    people = {"citizen": create_user(tenant, "citizen"), "admin": create_user(tenant, "admin"),
+              "head": create_user(tenant, "officer", agency="DPM")}
+    with app.app_context():
+        assert [u.email for u in sweep.office_heads(tenant)] == [people["admin"]]   # vacant: the admins
+        assign_holder(tenant, find_position(tenant, "KADIS-DPM"), people["head"], user_actor(people["admin"], tenant))
+        assert [u.email for u in sweep.office_heads(tenant)] == [people["head"]]
+        with pytest.raises(ValidationError) as refused:
+            check_settings(tenant, {**SETTINGS, "head_position": "NOPE"})
+        assert refused.value.code == "unknown_position" and refused.value.where.endswith("head_position")
+        citizen = user_actor(people["citizen"], tenant)
+        application = draft(tenant, citizen)
+        services.submit(tenant, citizen, application.id)
+        reference = application.reference
+        db.session.commit()
+    frozen_clock.advance(days=15)
+    with app.app_context():
+        assert len(sweep.escalate(tenant)) == 1
+        db.session.commit()
+    told = [m["recipient"] for m in outbox(tenant, "email") if m["subject"] == f"Terlambat: {reference}"]
+    assert told == [people["head"]]
