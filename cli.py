@@ -97,6 +97,13 @@ def _print_version(ctx, _param, value):
     ctx.exit()
 
 
+class NoCommandsOfItsOwn(click.UsageError):
+    """``pamong MODULE ...`` for an installed module that adds no commands (not "no such command")."""
+
+    def __init__(self, name: str, ctx):
+        super().__init__(f"The {name} module has no commands of its own (its pages and API do its work).", ctx)
+
+
 class PamongGroup(click.Group):
     """The top-level group: commands imported when run, the app created only by a command."""
 
@@ -127,9 +134,17 @@ class PamongGroup(click.Group):
         ctx.obj = info
         command = app.cli.get_command(ctx, name)
         if command is None and name in installed_module_names():
-            raise click.UsageError(f"The {name} module has no commands of its own (its pages and API do its work).",
-                                   ctx)
+            raise NoCommandsOfItsOwn(name, ctx)
         return command
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except NoCommandsOfItsOwn as exc:
+            if any(a in ctx.help_option_names for a in args[1:]):  # asked for help: the answer, not an error
+                click.echo(exc.format_message())
+                ctx.exit(0)
+            raise
 
     def format_commands(self, ctx, formatter):
         # the one-line helps from the table: listing the commands imports none of them

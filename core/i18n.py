@@ -11,7 +11,7 @@ from functools import lru_cache
 import flask_babel
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, format_currency, format_datetime, format_decimal, format_percent, get_locale, get_timezone
+from flask_babel import Domain, format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from flask.globals import _cv_app
 from markupsafe import Markup, escape
@@ -116,10 +116,12 @@ def install_template_gettext(app) -> None:
 
 
 def rupiah(amount: int) -> str:
-    """Integer rupiah in the current locale (Rp 1.250.000 in Indonesian)."""
-    if not isinstance(amount, int):
+    """Integer rupiah as Indonesia writes it, the digits grouped as the reader's language does:
+    "Rp 1.250.000" (id), "Rp 1,250,000" (en; CLDR's English "IDR 1,250,000" is not what an
+    Indonesian reader of English expects), "-Rp 25.000"."""
+    if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError("money is integer rupiah")
-    return format_currency(amount, "IDR", format_type="standard", currency_digits=False, format="¤ #,##0")
+    return format_decimal(amount, format="'Rp' #,##0")
 
 
 # Numbers as the reader's language writes them: Indonesian "4,0" and "1.250" where English has

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey, crontab
@@ -26,6 +27,10 @@ def _make_huey():
 
 huey = _make_huey()
 _worker_app = None
+# the worker's threads start their first tasks at once: one of them makes the app, the others wait
+# for it (two made at once compiled their URL rules side by side, which CPython 3.11's compiler
+# does not survive: "SystemError: AST constructor recursion depth mismatch", seen in make demo)
+_worker_app_lock = threading.Lock()
 
 
 def _app():
@@ -35,9 +40,11 @@ def _app():
     if has_app_context():
         return current_app._get_current_object()
     if _worker_app is None:
-        from . import create_app
+        with _worker_app_lock:
+            if _worker_app is None:
+                from . import create_app
 
-        _worker_app = create_app()
+                _worker_app = create_app()
     return _worker_app
 
 

@@ -109,10 +109,16 @@ def test_a_module_without_commands_of_its_own_is_said_so_in_one_line(capsys, mon
     """``pamong --help`` names the installed modules; one that adds no commands is not "no such command"."""
     monkeypatch.setattr(cli, "installed_module_names", lambda: ["quietmodule"])
     with pytest.raises(SystemExit) as exc:
-        cli.main(["quietmodule", "--help"])
+        cli.main(["quietmodule", "list"])
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "quietmodule module has no commands of its own" in err[0]
+    for asked in (["quietmodule", "--help"], ["quietmodule", "-h"]):  # asking for help is not an error
+        with pytest.raises(SystemExit) as exc:
+            cli.main(asked)
+        assert exc.value.code == 0
+        out = capsys.readouterr()
+        assert out.err == "" and out.out.strip() == "The quietmodule module has no commands of its own (its pages and API do its work)."
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "Installed modules: quietmodule. A module with commands of its own" in " ".join(capsys.readouterr().out.split())

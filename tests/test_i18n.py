@@ -50,9 +50,13 @@ def test_rupiah_is_integer_and_localised(app):
         with force_locale("id"):
             assert rupiah(1250000) == "Rp 1.250.000"
         with force_locale("en"):
-            assert rupiah(1250000) == "IDR 1,250,000"
-        with pytest.raises(TypeError):
-            rupiah(12.5)
+            assert rupiah(1250000) == "Rp 1,250,000"  # not CLDR's "IDR 1,250,000"
+            assert rupiah(-25000) == "-Rp 25,000" and rupiah(0) == "Rp 0"
+        with force_locale("id"):
+            assert rupiah(-25000) == "-Rp 25.000"
+        for not_money in (12.5, True, "1000"):
+            with pytest.raises(TypeError):
+                rupiah(not_money)
 
 
 def test_a_signed_in_choice_follows_the_person(app, create_tenant, create_user, login):

@@ -65,3 +65,36 @@ def test_rate_limits_can_live_in_redis(monkeypatch):
     limiter.clear(item, key)
     assert [limiter.hit(item, key) for _ in range(3)] == [True, True, False]
     limiter.clear(item, key)
+
+
+def test_the_worker_makes_one_app_when_its_threads_start_at_once(monkeypatch):
+    """Threads that start their first task together wait for one app (two made at once compiled
+    their URL rules side by side: a SystemError in CPython 3.11 seen at ``make demo``)."""
+    import threading
+    import time
+
+    import core
+    from core import jobs
+
+    made = []
+
+    def slow_app():
+        made.append(threading.get_ident())
+        time.sleep(0.05)  # long enough for every thread to find no app yet
+        return object()
+
+    monkeypatch.setattr(jobs, "_worker_app", None)
+    monkeypatch.setattr(core, "create_app", slow_app)
+    start = threading.Barrier(8)
+    got = []
+
+    def first_task():
+        start.wait()
+        got.append(jobs._app())
+
+    threads = [threading.Thread(target=first_task) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1 and len(got) == 8 and len({id(app) for app in got}) == 1

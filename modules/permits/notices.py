@@ -30,7 +30,7 @@ def in_language(lang: str, message: str, params: dict) -> str:
 
 def money(amount: int, languages=("id", "en")) -> dict[str, str]:
     """Whole rupiah as each language writes it (core ``rupiah``: ``Rp 1.250.000`` in Indonesian,
-    ``IDR 1,250,000`` in English): a parameter of ``in_language``/``tell``."""
+    ``Rp 1,250,000`` in English): a parameter of ``in_language``/``tell``."""
     from flask_babel import force_locale
 
     out = {}

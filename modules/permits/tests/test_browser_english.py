@@ -91,7 +91,7 @@ def test_the_permit_pages_in_english_on_a_phone(browser, live_server, office):
     admin.wait_for_load_state("load")  # the stylesheet applied before its computed style is read (flaked once)
     assert admin.locator("table#reconciliation td").first.evaluate(
         "e => getComputedStyle(e, '::before').content") == '"Month: "'
-    expect(admin.locator("table#reconciliation")).to_contain_text("IDR 330,000")   # 150,000 + 12 m² × 15,000
+    expect(admin.locator("table#reconciliation")).to_contain_text("Rp 330,000")   # 150,000 + 12 m² × 15,000
     no_indonesian(admin, "Rekonsiliasi retribusi", "Cocok:", "Bulan")
     assert fits_the_phone(admin)
     for page in (citizen, officer, admin):

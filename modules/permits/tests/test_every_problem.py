@@ -115,7 +115,7 @@ def test_the_payment_and_decision_forms_come_back_with_their_messages(app, clien
     assert wrong.status_code == 400 and 'id="error-summary"' in html and 'href="#amount"' in html
     assert "Tagihannya Rp 150.000, bukan Rp 1.000." in html
     english = client.post(f"{base}/applications/{aid}/pay", data={"amount": "1000"}, headers=EN)
-    assert "The invoice is IDR 150,000, not IDR 1,000." in english.get_data(as_text=True).replace("\xa0", " ")
+    assert "The invoice is Rp 150,000, not Rp 1,000." in english.get_data(as_text=True).replace("\xa0", " ")
     empty = client.post(f"{base}/applications/{aid}/pay", data={"amount": "", "reference": "x" * 101})
     html = empty.get_data(as_text=True)
     assert empty.status_code == 400 and 'href="#amount"' in html and 'href="#reference"' in html
@@ -152,7 +152,7 @@ def test_money_is_written_in_the_readers_language(app, office, outbox, frozen_cl
         db.session.commit()
     body = [m["body"] for m in outbox(tenant) if "reconcile" in (m["ref"] or "")][-1].replace("\xa0", " ")
     assert "buku besar Rp 150.000" in body and "selisih -Rp 25.000" in body
-    assert "ledger IDR 150,000, paid applications IDR 175,000 (difference -IDR 25,000)" in body
+    assert "ledger Rp 150,000, paid applications Rp 175,000 (difference -Rp 25,000)" in body
     assert MONTH in body
 
 
