@@ -261,3 +261,18 @@ def test_a_run_for_a_month_that_has_ended_counts_every_working_day(app_ctx, crea
     db.session.commit()
     later, _ = _andi_lines(tenant, again)
     assert later.tpp == andi.tpp and later.lines == andi.lines
+
+
+def test_a_citys_month_total_above_two_to_the_31_rupiah_is_stored(app_ctx, create_tenant):
+    """18,000 employees at a few million rupiah each is ~3e10: PostgreSQL's INTEGER refused the
+    run's total mid-run (found by bench/remuneration.py); the column is BIGINT (migration b7d3e5a1c920)."""
+    from ..models import Run
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    run = run_month(tenant, "test", *MARCH)
+    with tenant_scope(tenant):
+        run.amount = 30_000_000_000
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.execute(db.select(Run.amount).where(Run.id == run.id)).scalar_one() == 30_000_000_000
