@@ -46,6 +46,16 @@ def test_a_month_is_computed_per_employee_with_lines_and_audited(app_ctx, create
     assert andi.tpp == sum(line["amount"] for line in andi.lines)
     assert 0 <= andi.tpp <= andi.ceiling
     assert audit_entries(tenant, "remuneration.run")[0]["summary"]["after"]["employees"] == 3
+    # oversight per agency: the three are DLH's; average performance and the deductions by reason
+    from ..services import agency_table
+
+    with tenant_scope(tenant):
+        (dlh,) = agency_table(tenant, run)
+    assert (dlh["agency"], dlh["employees"], dlh["tpp"]) == ("DLH", 3, run.amount)
+    assert dlh["performance_bp"] == sum(r.performance_bp for r in rows.values()) // 3
+    assert dlh["deductions"]["late"] == 20_000                                 # Andi's one late morning
+    assert dlh["deductions"]["absence"] == -sum(
+        line["amount"] for r in rows.values() for line in r.lines if line["code"] == "absence")
 
 
 def test_a_run_again_replaces_the_results_and_a_closed_month_is_immutable(app_ctx, create_tenant, audit_entries):
