@@ -1,7 +1,9 @@
 """The TPP monthly run at a city's scale: 18,000 employees (Makassar's civil service) with 22 working
-days of attendance each (two punches a day, ~792,000 rows), on SQLite in a scratch folder.
+days of attendance each (two punches a day, ~792,000 rows), on SQLite in a scratch folder, or on
+PostgreSQL with ``--database-url`` (an EMPTY scratch database: the bench migrates it and adds a tenant).
 
-    .venv/bin/python bench/remuneration.py [--employees 18000] [--days 22]
+    .venv/bin/python bench/remuneration.py [--employees 18000] [--days 22] \
+        [--database-url postgresql://postgres@127.0.0.1:5432/bench_re2]
 
 Twice in the same run, on the same rows:
 
@@ -38,6 +40,8 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--employees", type=int, default=18_000, help="employees (default 18000)")
     p.add_argument("--days", type=int, default=22, help="working days with attendance (default 22)")
+    p.add_argument("--database-url", default="",
+                   help="an empty scratch database (postgresql://...); default a SQLite file in a temporary folder")
     args = p.parse_args(argv)
     if not 1 <= args.employees <= 200_000:
         p.error("--employees: from 1 to 200000")
@@ -71,7 +75,8 @@ def setup(tmp: Path, args):
     from core.tenancy.schema import parse_tenant
     from modules.remuneration.models import Employee, Punch
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "SECRET_KEY": "bench-secret",
+    app = create_app({"DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.db'}", "SECRET_KEY": "bench-secret",
+                      "PAMONG_DEMO": bool(args.database_url),  # a scratch database: the owner may SET ROLE
                       "INSTANCE_DIR": str(tmp / "instance"), "PAMONG_TENANTS_DIR": str(tmp)})
     migrate.upgrade(app)
     ctx = app.app_context()
@@ -121,9 +126,12 @@ def bare(tenant, year: int, month: int, days: list[date]) -> float:
     end = datetime.combine(days[-1] + timedelta(days=1), dtime(0), tzinfo=zone).astimezone(timezone.utc)
     began = time.perf_counter()
     with db.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS bench_results (employee_id INTEGER, tpp INTEGER)"))
+        if conn.dialect.name == "postgresql":  # Row Level Security: this transaction reads the tenant
+            conn.execute(text("SELECT set_config('pamong.tenant_ids', :t, true)"), {"t": str(tenant.id)})
+        conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS bench_results (employee_id INTEGER, tpp INTEGER)"))
         conn.execute(text("DELETE FROM bench_results"))
         ceilings = dict(conn.execute(text("SELECT id, position_class FROM remuneration_employees")).all())
+        assert len(ceilings) == len(set(ceilings)) and ceilings, "the bare run sees no employees (RLS?)"
         amounts = dict(CLASSES)
         first_in: dict[tuple, datetime] = {}
         for employee_id, at, kind in conn.execute(text(
@@ -158,6 +166,12 @@ def pamong(tenant, year: int, month: int) -> float:
     return time.perf_counter() - began
 
 
+def db_backend() -> str:
+    from core.extensions import db
+
+    return db.engine.url.get_backend_name()
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     try:
@@ -167,6 +181,7 @@ def main(argv=None) -> None:
     print("load average at start (1, 5, 15 min): %.1f %.1f %.1f on %d cores" % (*os.getloadavg(), os.cpu_count()))
     with tempfile.TemporaryDirectory(prefix="pamong-tppbench-") as tmp:
         app, tenant, year, month, days = setup(Path(tmp), args)
+        print(f"database: {db_backend()}")
         base = bare(tenant, year, month, days)
         ours = pamong(tenant, year, month)
         tracemalloc.start()

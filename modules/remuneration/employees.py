@@ -243,3 +243,43 @@ def history(tenant, employee_id: int) -> list[EmployeeChange]:
     with tenant_scope(tenant):
         return list(db.session.execute(db.select(EmployeeChange).where(EmployeeChange.employee_id == employee_id)
                                        .order_by(EmployeeChange.changed_at, EmployeeChange.id)).scalars())
+
+
+FORM_FIELDS = ("name", "agency", "position_class", "position", "email", "supervisor_email")
+
+
+def save_employee(tenant, actor, form: dict, employee_id: int | None = None) -> Employee:
+    """Add an employee (``employee_id`` None: ``form`` has ``nip``) or change one from the admin's
+    form (``FORM_FIELDS``, strings); the same checks as a file's row (``_check``), each changed field
+    kept in the history (source ``page``) and the change audited with before and after.
+    ``ValidationError`` with ``where`` the form field (``nip``, ``agency``, ...); LookupError when
+    ``employee_id`` is not the tenant's. A closed month keeps its results; an open month changes on
+    its next run."""
+    row = {"line": 0, **{k: clean_text(str(form.get(k, "") or "")).strip()[:200] for k in FORM_FIELDS}}
+    with tenant_scope(tenant):
+        employee = db.session.get(Employee, employee_id) if employee_id is not None else None
+        if employee_id is not None and employee is None:
+            raise LookupError(employee_id)
+        row["nip"] = employee.nip if employee is not None else clean_text(str(form.get("nip", "") or "")).strip()[:40]
+        _check(tenant, [row])
+        values = {k: row.get(k, "") or "" for k in TRACKED}
+        if employee is None:
+            digest = identity_lookup("nip", row["nip"])
+            if db.session.execute(db.select(Employee.id).where(Employee.nip_hash == digest)).first():
+                raise at_row(0, "nip", _l("An employee with this NIP is already recorded."))
+            employee = Employee(nip=row["nip"], **values)
+            db.session.add(employee)
+            db.session.flush()
+            audit(tenant, actor, "remuneration.employee.add", "employee", employee.id, after=values)
+            return employee
+        before = {k: getattr(employee, k) for k in TRACKED}
+        changed = [k for k in TRACKED if before[k] != values[k]]
+        for key in changed:
+            db.session.add(EmployeeChange(employee_id=employee.id, field=key, before=before[key], after=values[key],
+                                          source="page"))
+            setattr(employee, key, values[key])
+        if changed:
+            db.session.flush()
+            audit(tenant, actor, "remuneration.employee.edit", "employee", employee.id,
+                  before={k: before[k] for k in changed}, after={k: values[k] for k in changed})
+    return employee

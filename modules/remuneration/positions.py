@@ -16,14 +16,20 @@ class), the agency its unit when the unit is an agency (else the record's agency
 The day: a run asks for the holders of its month's last day, or today for the current month. The
 organisation keeps dates for acting holders only; a definitive holder is held until replaced, so
 for a past month it is the holder as recorded now (a month is paid once closed, and a closed month
-never changes).
+never changes). The record's own fields are read as they were at the month's end
+(``record_as_of``, from the history the import and the admin's form keep), so a past month run
+again keeps the agency, class and position column it had then.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import NamedTuple
 
-from core.kit import holdings
+from core.kit import db, holdings
+
+from .models import EmployeeChange
+
+PLACING = ("agency", "position_class", "position_code", "email")  # the record's fields a placement reads
 
 
 class Held(NamedTuple):
@@ -61,3 +67,16 @@ def place(email: str, position_code: str, agency: str, position_class: str, held
     if position_code:
         return Placement(position_code, agency, mapping.get(position_code) or position_class, "import")
     return Placement("", agency, position_class, "record")
+
+
+def record_as_of(moment) -> dict[int, dict[str, str]]:
+    """``{employee_id: {field: value}}``: the ``PLACING`` fields that changed at or after ``moment``
+    (an aware datetime), as they were before it: the ``before`` of each field's first change since.
+    Run inside the tenant's scope; an employee or field missing is as recorded now."""
+    found: dict[int, dict[str, str]] = {}
+    for employee_id, field, before in db.session.execute(
+            db.select(EmployeeChange.employee_id, EmployeeChange.field, EmployeeChange.before)
+            .where(EmployeeChange.changed_at >= moment, EmployeeChange.field.in_(PLACING))
+            .order_by(EmployeeChange.changed_at, EmployeeChange.id)):
+        found.setdefault(employee_id, {}).setdefault(field, before or "")
+    return found

@@ -15,7 +15,9 @@ from . import _l  # the module's own domain: also right outside its pages (a bac
 
 def at_row(line: int, column: str, local) -> ValidationError:
     """A refused cell: ``where`` ``line N: column`` (or ``line N`` for the whole row); the message
-    is ``local``'s English."""
+    is ``local``'s English. ``line`` 0: a field of the admin's form (``where`` the field's name)."""
+    if line == 0:
+        return ValidationError(_english(local), where=column, local=local)
     where = f"line {line}: {column}" if column else f"line {line}"
     said_here = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local) if column
                  else _l("Line %(line)s: %(problem)s", line=line, problem=local))

@@ -39,7 +39,7 @@ from . import _l
 from .days import elapsed_days, month_days
 from .engine import EmployeeMonth, compute, prorated_target
 from .models import Activity, Adjustment, Employee, Excuse, Objection, Punch, Result, Run, Sanction
-from .positions import held_positions, place
+from .positions import held_positions, place, record_as_of
 from .refusals import refuse
 from .rules import ceiling_for, parse_rules, rule_for
 from .settings import settings_of
@@ -144,6 +144,9 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         # (positions.py); the class the settings' for it where they map it, else the record's
         mapping = settings.get("position_classes") or {}
         held = held_positions(tenant, min(last, today))
+        # a past month: the record's agency, class and position as they were at its end (the history)
+        month_end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo(tenant.timezone))
+        then = record_as_of(month_end.astimezone(timezone.utc)) if last < today else {}
         employees = []
         for i, agency, cls, code, email, start, end in db.session.execute(
                 db.select(Employee.id, Employee.agency, Employee.position_class, Employee.position_code,
@@ -154,7 +157,9 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
             employed = [d for d in all_working if (start is None or d >= start) and (end is None or d <= end)]
             if all_working and not employed:
                 continue  # employed on none of its working days
-            placed = place(email, code, agency, cls, held, mapping)
+            was = then.get(i, {})
+            placed = place(was.get("email", email), was.get("position_code", code), was.get("agency", agency),
+                           was.get("position_class", cls), held, mapping)
             employees.append((i, placed.agency, placed.position_class, start, end, len(employed)))
         ceilings = {}
         for cls in {row[2] for row in employees}:

@@ -29,9 +29,16 @@ def employee_list():
     from core.kit import page_arg
 
     page, filters = page_arg(), _filters()
+    from .positions import held_positions, place
+
     found = employees.listing(g.tenant, filters["q"], filters["agency"], (page - 1) * PER_PAGE, PER_PAGE + 1)
-    return render_template("remuneration/employees.html", module_title=TITLE, rows=found[:PER_PAGE], page=page,
-                           has_next=len(found) > PER_PAGE, filters=filters, agencies=sorted(agency_codes(g.tenant)))
+    rows = found[:PER_PAGE]
+    # as the next run places them: the organisation's position of the account first, the record's as the fallback
+    held, mapping = held_positions(g.tenant), settings_of(g.tenant).get("position_classes") or {}
+    placed = {e.id: place(e.email, e.position_code, e.agency, e.position_class, held, mapping) for e in rows}
+    return render_template("remuneration/employees.html", module_title=TITLE, rows=rows, placed=placed, page=page,
+                           has_next=len(found) > PER_PAGE, filters=filters, agencies=sorted(agency_codes(g.tenant)),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
 @pages.route("/employees.csv")
@@ -78,3 +85,48 @@ def employment(employee_id):
     else:
         flash(_("Not saved: %(error)s", error=work.error), "error")
     return redirect(url_for(".employee", employee_id=employee_id))
+
+
+def _employee_form(employee=None, values=None, errors: dict | None = None):
+    """The form to add (``employee`` None) or change an employee; ``errors`` {field: message} said
+    beside each field and in a summary at the top, ``values`` what was typed."""
+    if values is None:
+        values = {} if employee is None else {
+            "name": employee.name, "agency": employee.agency, "position_class": employee.position_class,
+            "position": employee.position_code, "email": employee.email, "supervisor_email": employee.supervisor_email}
+    settings = settings_of(g.tenant)
+    classes = sorted({row["position_class"] for row in settings["ceilings"]})
+    return render_template("remuneration/employee_form.html", module_title=TITLE, employee=employee, values=values,
+                           errors=errors or {}, agencies=sorted(agency_codes(g.tenant)), classes=classes)
+
+
+def _save(employee_id=None):
+    from .refusals import said
+
+    with unit_of_work() as work:
+        saved = employees.save_employee(g.tenant, current_actor(), request.form, employee_id)
+        saved_id = saved.id
+    if work.ok:
+        flash(_("The employee is saved; an open month changes on its next run, a closed month never."))
+        return redirect(url_for(".employee", employee_id=saved_id))
+    where = getattr(work.error, "where", "") or ""
+    fields = ("nip", *employees.FORM_FIELDS)
+    errors = {where if where in fields else "": str(said(work.error))}
+    return _employee_form(employees.find(g.tenant, employee_id) if employee_id else None, request.form, errors), 400
+
+
+@pages.route("/employees/new", methods=["GET", "POST"])
+@requires("remuneration.manage")
+def employee_new():
+    """Add one employee by hand (the same checks as a row of the import)."""
+    return _save() if request.method == "POST" else _employee_form()
+
+
+@pages.route("/employees/<int:employee_id>/edit", methods=["GET", "POST"])
+@requires("remuneration.manage")
+def employee_edit(employee_id):
+    """Change an employee's name, agency, class, position and accounts (kept in the history)."""
+    found = employees.find(g.tenant, employee_id)
+    if found is None:
+        abort(404)
+    return _save(employee_id) if request.method == "POST" else _employee_form(found)

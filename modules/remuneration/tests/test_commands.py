@@ -26,6 +26,7 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
     assert done.exit_code == 0 and "1 added" in done.output
     done = pamong(app, "run", tenant.slug, "2026-03")
     assert done.exit_code == 0 and "2026-03: 3 employee(s), TPP Rp " in done.output, done.output
+    assert "TPP 2026-03" in done.stderr                                        # the progress bar's label
     with app.app_context(), tenant_scope(tenant):
         from ..models import Run
 

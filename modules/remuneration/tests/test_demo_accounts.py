@@ -43,6 +43,15 @@ def test_the_demo_citizen_is_not_an_employee_and_every_linked_account_is_an_offi
         assert len(for_supervisor(tenant, f"staf@{tenant.slug}.test", limit=None)) == 2
         assert for_supervisor(tenant, f"admin@{tenant.slug}.test", limit=None) == []
         assert {a.day for a, _e in waiting} == {date(2026, 3, 16), date(2026, 3, 17)}
+        # the demo: a small agency's employees, a month of attendance, one closed and one open month
+        from ..models import Punch, Run
+
+        with tenant_scope(tenant):
+            runs = {(r.year, r.month): r.status for r in db.session.execute(db.select(Run)).scalars()}
+            punched = db.session.execute(db.select(db.func.count(db.distinct(db.func.date(Punch.at))))
+                                         .where(Punch.employee_id == employee_of(tenant, linked[0]).id)).scalar_one()
+        assert runs == {(2026, 2): "closed", (2026, 3): "open"}
+        assert punched >= 20                     # every working day from 1 February to 17 March has punches
 
 
 def test_the_demo_citizen_sees_no_my_tpp_in_the_menu(app, client, create_tenant, login):

@@ -117,3 +117,6 @@ def test_the_position_the_organisation_says_the_account_holds_comes_before_the_i
     assert "Analis Lingkungan Hidup (ANALIS-DLH)" in page and "held by the account in the organisation" in page
     page = client.get(f"/t/{tenant.slug}/{MODULE}/employees/{placed['Sitti Rahmawati']}").get_data(as_text=True)
     assert "Pengadministrasi Umum (STAF-PU)" in page and "from the import" in page
+    listed = client.get(f"/t/{tenant.slug}/{MODULE}/employees").get_data(as_text=True)
+    andi_row = listed.split(">Andi Baso</a>")[1].split("</tr>")[0]     # the list places them as a run does
+    assert 'data-label="Agency">DLH<' in andi_row and 'data-label="Position class">JF-AHLI<' in andi_row

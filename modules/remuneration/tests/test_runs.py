@@ -10,7 +10,7 @@ from core.kit import PamongError, ValidationError, calendar_of, db, module_setti
 
 from ..engine import prorated_target
 from ..inputs import import_activities
-from ..models import Excuse, Result
+from ..models import Employee, Excuse, Result
 from ..rules import DEFAULT_RULE, parse_rule
 from ..services import add_adjustment, close_month, import_attendance, import_employees, run_month
 from .helpers import CEILINGS, MODULE, NIPS, SETTINGS, attendance_csv, three_employees
@@ -46,6 +46,16 @@ def test_a_month_is_computed_per_employee_with_lines_and_audited(app_ctx, create
     assert andi.tpp == sum(line["amount"] for line in andi.lines)
     assert 0 <= andi.tpp <= andi.ceiling
     assert audit_entries(tenant, "remuneration.run")[0]["summary"]["after"]["employees"] == 3
+    # oversight per agency: the three are DLH's; average performance and the deductions by reason
+    from ..services import agency_table
+
+    with tenant_scope(tenant):
+        (dlh,) = agency_table(tenant, run)
+    assert (dlh["agency"], dlh["employees"], dlh["tpp"]) == ("DLH", 3, run.amount)
+    assert dlh["performance_bp"] == sum(r.performance_bp for r in rows.values()) // 3
+    assert dlh["deductions"]["late"] == 20_000                                 # Andi's one late morning
+    assert dlh["deductions"]["absence"] == -sum(
+        line["amount"] for r in rows.values() for line in r.lines if line["code"] == "absence")
 
 
 def test_a_run_again_replaces_the_results_and_a_closed_month_is_immutable(app_ctx, create_tenant, audit_entries):
@@ -261,3 +271,36 @@ def test_a_run_for_a_month_that_has_ended_counts_every_working_day(app_ctx, crea
     db.session.commit()
     later, _ = _andi_lines(tenant, again)
     assert later.tpp == andi.tpp and later.lines == andi.lines
+
+
+def test_a_citys_month_total_above_two_to_the_31_rupiah_is_stored(app_ctx, create_tenant):
+    """18,000 employees at a few million rupiah each is ~3e10: PostgreSQL's INTEGER refused the
+    run's total mid-run (found by bench/remuneration.py); the column is BIGINT (migration b7d3e5a1c920)."""
+    from ..models import Run
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    run = run_month(tenant, "test", *MARCH)
+    with tenant_scope(tenant):
+        run.amount = 30_000_000_000
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.execute(db.select(Run.amount).where(Run.id == run.id)).scalar_one() == 30_000_000_000
+
+
+def test_a_past_month_run_again_keeps_the_agency_and_class_the_record_had_then(app_ctx, create_tenant, frozen_clock):
+    """Andi moves from DLH (JF-AHLI) to PU (PELAKSANA) on 10 April; March, still open, is run again
+    after: it keeps DLH and JF-AHLI (the history), April takes PU and PELAKSANA."""
+    tenant = create_tenant(modules={MODULE: SETTINGS}, agencies=[{"code": "DLH", "name": "Dinas Lingkungan Hidup"},
+                                                                 {"code": "PU", "name": "Dinas Pekerjaan Umum"}])
+    frozen_clock.set(datetime(2026, 3, 20, 2, 0, tzinfo=timezone.utc))
+    import_employees(tenant, "test", three_employees())
+    frozen_clock.set(datetime(2026, 4, 10, 2, 0, tzinfo=timezone.utc))
+    import_employees(tenant, "test", three_employees().replace(b"Andi Baso,DLH,JF-AHLI", b"Andi Baso,PU,PELAKSANA"))
+    march, april = run_month(tenant, "test", *MARCH), run_month(tenant, "test", 2026, 4)
+    db.session.commit()
+    with tenant_scope(tenant):
+        andi = db.session.execute(db.select(Employee).where(Employee.name == "Andi Baso")).scalar_one().id
+    assert (results(tenant, march)[andi].agency, results(tenant, march)[andi].position_class) == ("DLH", "JF-AHLI")
+    assert results(tenant, march)[andi].ceiling == 10_000_000
+    assert (results(tenant, april)[andi].agency, results(tenant, april)[andi].position_class) == ("PU", "PELAKSANA")
