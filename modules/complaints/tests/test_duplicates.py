@@ -137,6 +137,9 @@ def test_an_officer_marks_a_duplicate_and_its_followers_move(app, client, tenant
     login(client, people["dlh"], tenant)
     track = client.get(f"/t/{tenant.slug}/complaints/track/{repeat.number}").get_data(as_text=True)
     assert 'id="duplicate-form"' in track and original.number in track  # suggested: it is 40 m away
+    # an officer's form, folded after the complaint's details and deadlines, not among them
+    folded = track.index('<details class="duplicate"')
+    assert track.index("</dl>") < track.index('id="clock"') < folded < track.index('id="duplicate-form"')
     response = client.post(f"/t/{tenant.slug}/complaints/manage/{repeat.number}/duplicate",
                            data={"original": original.number.lower()})
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
