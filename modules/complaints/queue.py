@@ -211,8 +211,9 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     ``actor_id`` is whom ``assignee="me"`` means; ``known_categories``, when given, is checked.
 
     ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``: ``Page.capped`` says
-    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last. ``columns``
-reads only those (``Page.items`` are then rows, not complaints: ``queue_rows.COLUMNS``). Unknown values raise ``ValidationError`` with ``where`` naming
+    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last.
+    ``columns`` reads only those (``Page.items`` are then rows, not complaints: see
+    ``queue_rows.COLUMNS``). Unknown values raise ``ValidationError`` with ``where`` naming
     the parameter and a stable ``code`` (``invalid_status``, ``unknown_category``,
     ``unknown_district``, ``unknown_village``, ``unknown_assignee``, ``invalid_date_range``,
     ``invalid_sort``, ``invalid_page``, ``invalid_page_size``).
