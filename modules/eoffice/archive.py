@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
 from core.kit import NotFound, ValidationError, audit, db, for_change, lazy_gettext as _l, local_date, tenant_scope, utcnow, write_lock
 
@@ -116,15 +116,32 @@ def close_dossier(tenant, actor, dossier_id, closed_on: date | None = None) -> D
     return dossier
 
 
-def records(tenant, only: str = "") -> list[tuple[Dossier, str, int]]:
-    """The records unit's list: ``(dossier, state, letters filed)``, the ones due for review first."""
+def records(tenant, only: str = "", q: str = "") -> list[tuple[Dossier, str, int]]:
+    """The records unit's list: ``(dossier, state, letters filed)``, the ones due for review first;
+    ``only`` a state (``archive.STATES``) or all; ``q`` part of the dossier's code or title."""
     today = local_date(tenant, utcnow())
+    query = db.select(Dossier).order_by(Dossier.review_on.is_(None), Dossier.review_on, Dossier.code, Dossier.id)
+    q = (q or "").strip()
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Dossier.code.ilike(like), Dossier.title.ilike(like)))
     with tenant_scope(tenant):
         counts = dict(db.session.execute(db.select(Filing.dossier_id, func.count(Filing.id)).group_by(Filing.dossier_id)).all())
-        rows = list(db.session.execute(db.select(Dossier).order_by(Dossier.review_on.is_(None), Dossier.review_on,
-                                                                    Dossier.code)).scalars())
+        rows = list(db.session.execute(query).scalars())
     out = [(d, state(d, today), counts.get(d.id, 0)) for d in rows]
     return [r for r in out if not only or r[1] == only]
+
+
+def records_page(tenant, only: str = "", q: str = "", page: int = 1, size: int = 20):
+    """One page of ``records`` (``size`` rows; a page past the last shows the last): a
+    ``queries.Page`` of ``(dossier, state, letters filed)``. The state is computed from the dates
+    of today, so the list is filtered before it is cut into pages."""
+    from .queries import Page
+
+    rows = records(tenant, only, q)
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    return Page(rows[(page - 1) * size:page * size], page, pages, len(rows))
 
 
 def unconfirmed(tenant) -> set[str]:

@@ -100,16 +100,24 @@ def _paged(query, page: int, size: int) -> Page:
 
 
 def inbox(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
-    """Sent letters addressed to ``me`` (``to`` and ``cc``), newest first: rows of
-    ``(Letter, unread: bool)``. Search by number (ours or the sender's), subject or sender (unit,
-    drafter, or the sender of a letter that came in)."""
+    """Sent letters addressed to ``me`` (``to`` and ``cc``) or disposed to ``me`` (a letter that
+    reached them only through a disposition down the hierarchy), newest first: rows of
+    ``(Letter, unread: bool)``; unread when a recipient row of ``me``'s is unread (a letter
+    reached only through a disposition counts among the open dispositions, not the unread). Search
+    by number (ours or the sender's), subject or sender (unit, drafter, or the sender of a letter
+    that came in)."""
     mine = _mine(me)
+    reached = []
+    if mine is not None:
+        reached.append(Letter.id.in_(db.select(Recipient.letter_id).where(mine)))
+    if me.user_id is not None:
+        reached.append(Letter.id.in_(db.select(Disposition.letter_id).where(Disposition.to_id == me.user_id)))
     with tenant_scope(tenant):
-        if mine is None:
+        if not reached:
             return Page([], 1, 1, 0)
-        unread = func.max(db.case((Recipient.read_at.is_(None), 1), else_=0))
-        query = (db.select(Letter, unread).join(Recipient, Recipient.letter_id == Letter.id)
-                 .where(Letter.status == SENT, mine).group_by(Letter.id, Letter.tenant_id)
+        unread = db.literal(False) if mine is None else db.select(Recipient.id).where(
+            Recipient.letter_id == Letter.id, Recipient.read_at.is_(None), mine).exists()
+        query = (db.select(Letter, unread).where(Letter.status == SENT, or_(*reached))
                  .order_by(Letter.sent_at.desc(), Letter.id.desc()))
         result = _paged(_search(query, q), page, size)
     result.rows = [(letter, bool(flag)) for letter, flag in result.rows]

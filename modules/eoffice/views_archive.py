@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from core.kit import current_actor, gettext as _, requires, unit_of_work
+from core.kit import current_actor, gettext as _, page_arg, requires, unit_of_work
 
 from . import archive
+from .settings import settings_of
 from .views import pages
 
 ARCHIVE = "eoffice.archive"
@@ -28,8 +29,15 @@ def _review_form(form=None):
 def records():
     only = request.args.get("state", "")
     only = only if only in STATES else ""
-    return render_template("eoffice/archive.html", rows=archive.records(g.tenant, only), only=only, states=STATES,
-                           form=FlaskForm(), unconfirmed=archive.unconfirmed(g.tenant))
+    return _page(only, FlaskForm())
+
+
+def _page(only: str, form, status: int = 200):
+    """The records list as asked (``state``, ``q``, ``page``), paginated by the tenant's page size."""
+    q = (request.args.get("q") or "").strip()[:100]
+    found = archive.records_page(g.tenant, only, q, page_arg(), settings_of(g.tenant)["page_size"])
+    return render_template("eoffice/archive.html", page=found, rows=found.rows, only=only, q=q, states=STATES,
+                           form=form, unconfirmed=archive.unconfirmed(g.tenant)), status
 
 
 @pages.route("/archive/<int:dossier_id>")
@@ -78,8 +86,7 @@ def close(dossier_id):
             return redirect(url_for(".records"))
     else:
         form.form_errors.append(_("The form expired: try again."))
-    return render_template("eoffice/archive.html", rows=archive.records(g.tenant), only="", states=STATES,
-                           form=form, unconfirmed=archive.unconfirmed(g.tenant)), 400
+    return _page("", form, 400)
 
 
 @pages.route("/figures")

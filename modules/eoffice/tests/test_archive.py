@@ -174,3 +174,33 @@ def test_a_dossiers_contents_list_its_letters_and_hide_a_secret_ones_subject(app
     assert all(n in listed for n in numbers) and came_number in listed and "PT Sinar Makassar" in listed
     assert "Undangan rapat koordinasi kebersihan" in listed and "Hasil pemeriksaan khusus" not in listed
     assert admin.get(f"/t/{tenant.slug}/eoffice/archive/999999").status_code == 404
+
+
+def test_the_records_page_is_paginated_and_searchable(app, make_tenant, create_user, login):
+    """Seven dossiers at five a page: two pages (the second with the last two), a page past the
+    last shows the last, the state filter and a search by code or title are kept across pages."""
+    from ..models import Dossier
+
+    tenant, _ = make_tenant({"page_size": 5})
+    with app.app_context(), tenant_scope(tenant):
+        for n in range(7):
+            db.session.add(Dossier(tenant_id=tenant.id, code=f"000.8.3.3/DLH/2026/{n:02d}", classification="000.8.3.3",
+                                   unit_code="DLH", title=f"Berkas nomor {n:02d}", opened_on=date(2026, 1, 1)))
+        db.session.commit()
+    admin = app.test_client()
+    login(admin, create_user(tenant, "admin"), tenant)
+    base = f"/t/{tenant.slug}/eoffice/archive"
+
+    def codes(page):
+        return sorted(c for c in (f"/2026/{n:02d}" for n in range(7)) if c in page)
+
+    first = admin.get(base).get_data(as_text=True)
+    second = admin.get(f"{base}?page=2").get_data(as_text=True)
+    assert len(codes(first)) == 5 and len(codes(second)) == 2 and not set(codes(first)) & set(codes(second))
+    assert "page=2" in first and "page=1" in second
+    assert codes(admin.get(f"{base}?page=9").get_data(as_text=True)) == codes(second)
+    assert codes(admin.get(f"{base}?state=open&page=2").get_data(as_text=True)) == codes(second)
+    assert "state=open" in admin.get(f"{base}?state=open").get_data(as_text=True).split('class="pager"')[1]
+    assert codes(admin.get(f"{base}?q=nomor+03").get_data(as_text=True)) == ["/2026/03"]
+    assert codes(admin.get(f"{base}?q=DLH/2026/06").get_data(as_text=True)) == ["/2026/06"]
+    assert codes(admin.get(f"{base}?state=active").get_data(as_text=True)) == []

@@ -181,3 +181,20 @@ def test_a_letter_is_disposed_to_several_at_once_or_to_none(scoped):
     db.session.commit()
     assert sorted(r.to_id for r in rows) == sorted([staff, outsider])
     assert {(r.instruction, r.due_on, r.parent_id) for r in rows} == {("Pelajari dan laporkan", rows[0].due_on, None)}
+
+
+def test_a_letter_reached_only_through_a_disposition_is_in_the_inbox(scoped):
+    """Addressed to the head's position only: the staff member is not a recipient; disposed to
+    them, it is in their inbox (found by its number), counted as an open disposition, not unread."""
+    tenant, people = scoped
+    letter = sent(tenant, people, to_units=[], to_positions=["KADIS-PU"])
+    staff = who(tenant, actor_of(tenant, people.staff_pu))
+    assert inbox(tenant, staff).rows == []
+    dispose(tenant, actor_of(tenant, people.kadis_pu), letter.id, user_id(tenant, people.staff_pu), "Siapkan bahan")
+    db.session.commit()
+    assert [(row.id, unread) for row, unread in inbox(tenant, staff).rows] == [(letter.id, False)]
+    assert [row.id for row, _ in inbox(tenant, staff, q=letter.number).rows] == [letter.id]
+    assert inbox(tenant, staff, q="tidak ada").rows == []
+    assert counters(tenant, staff)["open_dispositions"] == 1 and counters(tenant, staff)["unread"] == 0
+    head = who(tenant, actor_of(tenant, people.kadis_pu))
+    assert [(row.id, unread) for row, unread in inbox(tenant, head).rows] == [(letter.id, True)]

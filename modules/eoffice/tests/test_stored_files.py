@@ -92,3 +92,30 @@ def test_a_rolled_back_savepoint_removes_its_files_and_a_commit_keeps_the_rest(a
         assert storage().exists(lost, tenant=tenant)
         db.session.rollback()
         assert not storage().exists(lost, tenant=tenant) and storage().exists(kept, tenant=tenant)
+
+
+def test_other_sessions_of_the_process_are_left_alone(app_ctx, office, monkeypatch):
+    """The listeners are registered on every ``Session`` of the process: another module's session
+    (its own savepoints, rollbacks and commits) neither removes the files noted here nor gets
+    anything of this module in its ``info``, and nothing is deleted for it."""
+    tenant, _ = office
+    removed = []
+    remove = stored._remove
+    monkeypatch.setattr(stored, "_remove", lambda entries: (removed.extend(entries), remove(entries)))
+    with tenant_scope(tenant):
+        noted = stored.put(tenant, b"%PDF-1.7 noted", "a.pdf")
+        other = Session(bind=db.engine)  # as another module (or a worker) opens its own
+        try:
+            other.execute(db.text("SELECT 1"))
+            savepoint = other.begin_nested()
+            other.execute(db.text("SELECT 1"))
+            savepoint.rollback()
+            other.rollback()
+            other.execute(db.text("SELECT 1"))
+            other.commit()
+            assert stored._NOTED not in other.info
+        finally:
+            other.close()
+        assert removed == [] and stored.pending() == [noted] and storage().exists(noted, tenant=tenant)
+        db.session.commit()
+    assert removed == [] and storage().exists(noted, tenant=tenant)

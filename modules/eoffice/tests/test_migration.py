@@ -1,0 +1,50 @@
+"""The module's migration 0006 (type names sent between tenants, the registered letter's date,
+follow-up reports, dossier reviews) goes up, down to 0005 and up again, on both databases."""
+from alembic import command
+from sqlalchemy import inspect
+
+from core import create_app, migrate
+from core.extensions import db
+from tests.test_tenant_keys_upgrade import scratch_url  # noqa: F401 - a fixture
+
+BEFORE = "5e0ff1ce0005"
+ADDED = {"eoffice_letters": {"origin_type_name", "origin_date"},
+         "eoffice_dispositions": {"report_key", "report_name"},
+         "eoffice_dossiers": {"outcome", "outcome_on", "outcome_ref"}}
+
+
+def _columns(app) -> dict[str, set[str]]:
+    with app.app_context():
+        found = inspect(db.engine)
+        columns = {table: {c["name"] for c in found.get_columns(table)} for table in ADDED}
+        db.session.remove()
+        db.engine.dispose()
+    return columns
+
+
+def _down(app, revision: str) -> None:
+    engine = migrate.owner_engine(app)
+    try:
+        with engine.begin() as conn:
+            for unit in migrate.units(app.extensions["pamong"]):
+                if unit.name == "eoffice":
+                    command.downgrade(migrate._config(unit, conn), revision)
+    finally:
+        engine.dispose()
+
+
+def test_up_down_and_up_again(scratch_url, tmp_path):  # noqa: F811
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path / "instance")})
+    try:
+        migrate.upgrade(app)
+        assert all(ADDED[t] <= cols for t, cols in _columns(app).items())
+        _down(app, BEFORE)
+        after_down = _columns(app)
+        assert not any(ADDED[t] & cols for t, cols in after_down.items())
+        assert {"origin_ref", "origin_number"} <= after_down["eoffice_letters"]  # 0005 and before kept
+        migrate.upgrade(app)
+        assert all(ADDED[t] <= cols for t, cols in _columns(app).items())
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
