@@ -47,10 +47,14 @@ def test_a_holder_reads_her_card_and_an_officer_blocks_it(app, page, live_server
     page.goto(f"{base}/smartcard/")
     expect(page.locator("svg.chart")).to_be_visible()
     assert _fits(page)
+    heights = page.eval_on_selector_all("svg.chart text", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 10, heights  # the scale, months and legend readable on the phone
     _sign_in(page, base, citizen)
     page.goto(f"{base}/smartcard/card")
     expect(page.locator(f"#balance-{CARD}")).to_contain_text("137.500")
     assert _fits(page)
+    rights = page.eval_on_selector_all("table.ledger td", "els => els.map(e => e.getBoundingClientRect().right)")
+    assert rights and max(rights) <= PHONE["width"], rights  # every cell, "Saldo" too, on the screen
     page.context.clear_cookies()
     _sign_in(page, base, admin)
     page.goto(f"{base}/smartcard/cards/{CARD}")
