@@ -2,8 +2,8 @@
 (colours are SVG presentation attributes, which the Content-Security-Policy allows).
 
 Sized to be read on a 360 px phone: the drawing is ``WIDTH`` (480) units wide and the page shows
-it at most 32rem wide (``smartcard.css``), so a ``FONT`` (16) unit label is about 11 px on a phone
-(about 330 px for the drawing) and 17 px on a desktop. Months are named in the reader's language
+it at most 32rem wide (``smartcard.css``), so a ``FONT`` (18) unit label is about 12 px on a phone
+(about 330 px for the drawing) and 19 px on a desktop. Months are named in the reader's language
 ("Des" / "Dec", the year under the first month and under each January), the scale in short
 numbers ("200 rb" / "200K"), the legend two names a row.
 """
@@ -15,7 +15,7 @@ from babel.numbers import format_compact_decimal
 from flask_babel import format_date, get_locale
 from markupsafe import Markup, escape
 
-WIDTH, LEFT, RIGHT, TOP, AXIS, LEGEND_ROW, FONT = 480, 58, 6, 14, 44, 24, 16
+WIDTH, LEFT, RIGHT, TOP, AXIS, LEGEND_ROW, FONT = 480, 64, 6, 14, 48, 26, 18
 PLOT_H = 200
 COLOURS = ("#0b5394", "#6aa84f", "#e69138", "#a61c00", "#674ea7", "#3d85c6", "#b45f06", "#999999")
 
@@ -74,13 +74,13 @@ def bar_chart(title: str, months: list[str], series: list[tuple[str, list[int]]]
             parts.append(f'<rect x="{x0 + si * bar:.1f}" y="{TOP + PLOT_H - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                          f'fill="{COLOURS[si % len(COLOURS)]}"><title>{escape(month_name(month))}: {escape(name)} '
                          f'{escape(fmt(values[gi]))}</title></rect>')
-        parts.append(_text(x0 + group * 0.4, TOP + PLOT_H + 18, short))
+        parts.append(_text(x0 + group * 0.4, TOP + PLOT_H + 20, short))
         if year:
-            parts.append(_text(x0 + group * 0.4, TOP + PLOT_H + 36, year))
+            parts.append(_text(x0 + group * 0.4, TOP + PLOT_H + 40, year))
     for si, (name, _) in enumerate(series):
         x = 4 + (si % 2) * (WIDTH // 2)
         y = legend_top + (si // 2) * LEGEND_ROW
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{COLOURS[si % len(COLOURS)]}"/>'
-                     + _text(x + 20, y + 13, name, anchor="start", fill="#1b1b1b"))
+        parts.append(f'<rect x="{x}" y="{y}" width="16" height="16" fill="{COLOURS[si % len(COLOURS)]}"/>'
+                     + _text(x + 22, y + 14, name, anchor="start", fill="#1b1b1b"))
     parts.append("</svg>")
     return Markup("".join(parts))

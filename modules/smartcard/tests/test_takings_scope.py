@@ -66,7 +66,7 @@ def test_a_citizen_sees_no_takings(client, city, create_user, login):
 
 @pytest.mark.parametrize("lang, said, wrong", [
     ("en", "No merchant or service point belongs to your agency.", "with this code"),
-    ("id", "Tidak ada pedagang atau titik layanan milik instansi Anda.", "dengan kode ini")])
+    ("id", "Tidak ada pedagang atau titik layanan milik perangkat daerah Anda.", "dengan kode ini")])
 def test_an_officer_of_an_agency_with_no_service_point_is_told_so(client, app, create_tenant, create_user, login,
                                                                    lang, said, wrong):
     """The empty takings say what is true (no service point of the officer's agency), not "no
