@@ -118,8 +118,8 @@ def _card_done(slug, tenant, action):
     click.echo(message)
 
 
-@smartcard_group.command("block", help="SLUG NUMBER [REASON]: block card NUMBER (lost, stolen): it can no longer "
-                                       "pay or be topped up.")
+@smartcard_group.command("block", help="SLUG NUMBER [REASON]: block card NUMBER (lost, stolen; it can no longer "
+                                       "pay or be topped up).")
 @click.argument("slug")
 @click.argument("number")
 @click.argument("reason", nargs=-1)
