@@ -1,11 +1,40 @@
 """A grouped bar chart as inline SVG drawn by the app: no JavaScript, no CDN, no inline styles
-(colours are SVG presentation attributes, which the Content-Security-Policy allows)."""
+(colours are SVG presentation attributes, which the Content-Security-Policy allows).
+
+Sized to be read on a 360 px phone: the drawing is ``WIDTH`` (480) units wide and the page shows
+it at most 32rem wide (``smartcard.css``), so a ``FONT`` (18) unit label is about 12 px on a phone
+(about 330 px for the drawing) and 19 px on a desktop. Months are named in the reader's language
+("Des" / "Dec", the year under the first month and under each January), the scale in short
+numbers ("200 rb" / "200K"), the legend two names a row.
+"""
 from __future__ import annotations
 
+from datetime import date
+
+from babel.numbers import format_compact_decimal
+from flask_babel import format_date, get_locale
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 720, 280, 90, 10, 20, 60
+WIDTH, LEFT, RIGHT, TOP, AXIS, LEGEND_ROW, FONT = 480, 64, 6, 14, 48, 26, 18
+PLOT_H = 200
 COLOURS = ("#0b5394", "#6aa84f", "#e69138", "#a61c00", "#674ea7", "#3d85c6", "#b45f06", "#999999")
+
+
+def month_name(month: str, pattern: str = "MMM y") -> str:
+    """A "YYYY-MM" month in the current language: "Des 2026" / "Dec 2026" (``pattern``: a Babel
+    date pattern; "MMM" for "Des")."""
+    return format_date(date(int(month[:4]), int(month[5:7]), 1), pattern, rebase=False)
+
+
+def month_axis(months: list[str]) -> list[tuple[str, str]]:
+    """Axis labels of "YYYY-MM" months: (short month name, the year or ""), the year under the
+    first month and under each January."""
+    return [(month_name(m, "MMM"), m[:4] if i == 0 or m[5:7] == "01" else "") for i, m in enumerate(months)]
+
+
+def short_amount(amount: int) -> str:
+    """Rupiah as a short number in the current language for the scale: "1,5 jt" / "1.5M"."""
+    return format_compact_decimal(amount, locale=get_locale() or "id", fraction_digits=1)
 
 
 def _top(value: int) -> int:
@@ -18,32 +47,40 @@ def _top(value: int) -> int:
         magnitude *= 10
 
 
-def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]], fmt=str) -> Markup:
-    """Bars of ``series`` [(name, values per label)] per label, a scale and a legend."""
+def _text(x, y, text, anchor="middle", fill="#333") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT}" fill="{fill}">'
+            f'{escape(text)}</text>')
+
+
+def bar_chart(title: str, months: list[str], series: list[tuple[str, list[int]]], fmt=str) -> Markup:
+    """Bars of ``series`` [(name, rupiah per month)] per "YYYY-MM" month of ``months``, a scale
+    (short numbers) and a legend; ``fmt`` writes an amount in full for each bar's tooltip."""
     top = _top(max([v for _, vs in series for v in vs] or [0]))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    group = plot_w / max(len(labels), 1)
+    plot_w = WIDTH - LEFT - RIGHT
+    legend_top = TOP + PLOT_H + AXIS
+    height = legend_top + LEGEND_ROW * ((len(series) + 1) // 2)
+    group = plot_w / max(len(months), 1)
     bar = max(group * 0.8 / max(len(series), 1), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
              f'aria-labelledby="sc-chart-title"><title id="sc-chart-title">{escape(title)}</title>']
     for i in range(5):
-        y = TOP + plot_h - plot_h * i / 4
+        y = TOP + PLOT_H - PLOT_H * i / 4
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de"/>'
-                     f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#555">'
-                     f'{escape(fmt(top * i // 4))}</text>')
-    for gi, label in enumerate(labels):
+                     + _text(LEFT - 4, y + 5, short_amount(top * i // 4), anchor="end"))
+    for gi, ((short, year), month) in enumerate(zip(month_axis(months), months)):
         x0 = LEFT + gi * group + group * 0.1
         for si, (name, values) in enumerate(series):
-            h = plot_h * max(values[gi], 0) / top
-            parts.append(f'<rect x="{x0 + si * bar:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                         f'fill="{COLOURS[si % len(COLOURS)]}"><title>{escape(label)}: {escape(name)} '
+            h = PLOT_H * max(values[gi], 0) / top
+            parts.append(f'<rect x="{x0 + si * bar:.1f}" y="{TOP + PLOT_H - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                         f'fill="{COLOURS[si % len(COLOURS)]}"><title>{escape(month_name(month))}: {escape(name)} '
                          f'{escape(fmt(values[gi]))}</title></rect>')
-        parts.append(f'<text x="{x0 + group * 0.4:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle" font-size="10" '
-                     f'fill="#555">{escape(label)}</text>')
+        parts.append(_text(x0 + group * 0.4, TOP + PLOT_H + 20, short))
+        if year:
+            parts.append(_text(x0 + group * 0.4, TOP + PLOT_H + 40, year))
     for si, (name, _) in enumerate(series):
-        x = LEFT + (si % 4) * 150
-        y = HEIGHT - 30 + (si // 4) * 16
-        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLOURS[si % len(COLOURS)]}"/>'
-                     f'<text x="{x + 16}" y="{y + 10}" font-size="12" fill="#1b1b1b">{escape(name)}</text>')
+        x = 4 + (si % 2) * (WIDTH // 2)
+        y = legend_top + (si // 2) * LEGEND_ROW
+        parts.append(f'<rect x="{x}" y="{y}" width="16" height="16" fill="{COLOURS[si % len(COLOURS)]}"/>'
+                     + _text(x + 22, y + 14, name, anchor="start", fill="#1b1b1b"))
     parts.append("</svg>")
     return Markup("".join(parts))

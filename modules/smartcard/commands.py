@@ -1,12 +1,15 @@
 """``pamong smartcard ...``: issue cards and register terminals from the command line.
 
-Bad input is one line naming the field and what is wrong, exit status 2; nothing is written."""
+Each command's help line starts with its arguments in the order of its usage (``SLUG NUMBER ...``).
+Bad input, whether Click's (a missing argument) or the card's (a bad number, an unknown tenant),
+is Click's usage error, which ``pamong`` writes as one line ``error (pamong smartcard CMD): ...``,
+exit status 2; the transaction is rolled back first, so nothing is written."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
-from core.kit import Actor, PamongError, cli_fail as _fail, cli_tenant, db
+from core.kit import Actor, PamongError, Tenant, db, enabled_modules
 
 
 @click.group("smartcard", help="City card: cards and terminals.")
@@ -14,52 +17,73 @@ def smartcard_group():
     pass
 
 
+def _fail(message: str):
+    """Roll back and end the command with a usage error (one line, exit 2)."""
+    db.session.rollback()
+    raise click.UsageError(message)
+
+
+def _said(exc: PamongError) -> str:
+    """A card error as one line: where it is and what is wrong, or its stable code and what."""
+    return str(exc) if exc.where else f"{exc.code}: {exc}"
+
+
 def _tenant(slug: str):
-    return cli_tenant(slug)
+    """The tenant ``slug`` with the smartcard module, or a usage error naming SLUG."""
+    tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
+    if tenant is None:
+        _fail(f"SLUG: no tenant '{slug}'")
+    if "smartcard" not in enabled_modules(tenant):
+        _fail(f"SLUG: tenant '{slug}' has not enabled the smartcard module")
+    return tenant
 
 
-@smartcard_group.command("issue", help="Issue card NUMBER (16 digits), optionally to a named holder with a NIK.")
+def _services():
+    from . import services
+    return services
+
+
+@smartcard_group.command("issue", help="SLUG NUMBER: issue card NUMBER (16 digits) in tenant SLUG, optionally to a "
+                                       "named holder with a NIK.")
 @click.argument("slug")
 @click.argument("number")
 @click.option("--name", default="", help="the holder's name")
 @click.option("--nik", default="", help="the holder's NIK (registers the card: the higher balance limit)")
 @with_appcontext
 def issue(slug, number, name, nik):
-    from . import services
-
+    services = _services()
     tenant = _tenant(slug)
     actor = Actor.system("cli", tenant)
     try:
         holder = services.create_holder(tenant, actor, name, nik=nik or None) if name else None
         card = services.issue_card(tenant, actor, number, holder)
     except PamongError as exc:
-        _fail(str(exc) if exc.where else f"{exc.code}: {exc}")
+        _fail(_said(exc))
     message = f"{slug}: card {card.number} issued"
     db.session.commit()
     click.echo(message)
 
 
-@smartcard_group.command("terminal", help="Register terminal CODE of MERCHANT, calling with the API token TOKEN_NAME "
-                                          "(make it with: pamong token create SLUG --scope smartcard:terminal).")
+@smartcard_group.command("terminal", help="SLUG CODE MERCHANT TOKEN_NAME: register terminal CODE of MERCHANT, "
+                                          "calling with the API token TOKEN_NAME (make it with: pamong token "
+                                          "create SLUG --scope smartcard:terminal).")
 @click.argument("slug")
 @click.argument("code")
 @click.argument("merchant")
 @click.argument("token_name")
 @with_appcontext
 def terminal(slug, code, merchant, token_name):
-    from . import services
-
     tenant = _tenant(slug)
     try:
-        services.register_terminal(tenant, Actor.system("cli", tenant), code, merchant, token_name)
+        _services().register_terminal(tenant, Actor.system("cli", tenant), code, merchant, token_name)
     except PamongError as exc:
         _fail(str(exc))
     db.session.commit()
     click.echo(f"{slug}: terminal {code} of {merchant} registered")
 
 
-@smartcard_group.command("link", help="Link card NUMBER to a citizen (--nik) or an employee (--nip) named --name; "
-                                      "a holder with the same number is reused.")
+@smartcard_group.command("link", help="SLUG NUMBER: link card NUMBER to a citizen (--nik) or an employee (--nip) "
+                                      "named --name; a holder with the same number is reused.")
 @click.argument("slug")
 @click.argument("number")
 @click.option("--name", default="", help="the holder's name")
@@ -67,8 +91,7 @@ def terminal(slug, code, merchant, token_name):
 @click.option("--nip", default="", help="the employee's NIP")
 @with_appcontext
 def link(slug, number, name, nik, nip):
-    from . import services
-
+    services = _services()
     tenant = _tenant(slug)
     actor = Actor.system("cli", tenant)
     if bool(nik) == bool(nip):
@@ -78,40 +101,60 @@ def link(slug, number, name, nik, nip):
                                      nip=nip or None)
         card = services.link(tenant, actor, number, holder)
     except PamongError as exc:
-        _fail(str(exc) if exc.where else f"{exc.code}: {exc}")
+        _fail(_said(exc))
     message = f"{slug}: card {card.number} linked to holder {holder.id}"
     db.session.commit()
     click.echo(message)
 
 
-def _card_command(name, help_text, action):
-    @smartcard_group.command(name, help=help_text)
-    @click.argument("slug")
-    @click.argument("number")
-    @click.argument("rest", nargs=-1)
-    @with_appcontext
-    def command(slug, number, rest):
-        tenant = _tenant(slug)
-        try:
-            card = action(tenant, Actor.system("cli", tenant), number, *rest)
-        except PamongError as exc:
-            _fail(str(exc))
-        except TypeError:
-            _fail(f"{name}: wrong arguments (see --help)")
-        message = f"{slug}: card {card.number} {card.status}"
-        db.session.commit()
-        click.echo(message)
-    return command
+def _card_done(slug, tenant, action):
+    """Run ``action(actor)`` on a card; print ``SLUG: card NUMBER <status>`` or fail in one line."""
+    try:
+        card = action(Actor.system("cli", tenant))
+    except PamongError as exc:
+        _fail(str(exc))
+    message = f"{slug}: card {card.number} {card.status}"
+    db.session.commit()
+    click.echo(message)
 
 
-def _services():
-    from . import services
-    return services
+@smartcard_group.command("block", help="SLUG NUMBER [REASON]: block card NUMBER (lost, stolen; it can no longer "
+                                       "pay or be topped up).")
+@click.argument("slug")
+@click.argument("number")
+@click.argument("reason", nargs=-1)
+@with_appcontext
+def block(slug, number, reason):
+    tenant = _tenant(slug)
+    _card_done(slug, tenant, lambda actor: _services().block(tenant, actor, number, " ".join(reason)))
 
 
-_card_command("block", "Block card NUMBER [REASON].", lambda t, a, n, *r: _services().block(t, a, n, " ".join(r)))
-_card_command("unblock", "Unblock card NUMBER.", lambda t, a, n: _services().unblock(t, a, n))
-_card_command("replace", "Replace card NUMBER by NEW_NUMBER (its balance moves).",
-              lambda t, a, n, new: _services().replace(t, a, n, new))
-_card_command("close", "Close card NUMBER [REASON] (its balance is paid out through the bank).",
-              lambda t, a, n, *r: _services().close(t, a, n, " ".join(r)))
+@smartcard_group.command("unblock", help="SLUG NUMBER: unblock card NUMBER.")
+@click.argument("slug")
+@click.argument("number")
+@with_appcontext
+def unblock(slug, number):
+    tenant = _tenant(slug)
+    _card_done(slug, tenant, lambda actor: _services().unblock(tenant, actor, number))
+
+
+@smartcard_group.command("replace", help="SLUG NUMBER NEW_NUMBER: replace card NUMBER by NEW_NUMBER (its balance "
+                                         "moves).")
+@click.argument("slug")
+@click.argument("number")
+@click.argument("new_number")
+@with_appcontext
+def replace(slug, number, new_number):
+    tenant = _tenant(slug)
+    _card_done(slug, tenant, lambda actor: _services().replace(tenant, actor, number, new_number))
+
+
+@smartcard_group.command("close", help="SLUG NUMBER [REASON]: close card NUMBER (its balance is paid out through "
+                                       "the bank).")
+@click.argument("slug")
+@click.argument("number")
+@click.argument("reason", nargs=-1)
+@with_appcontext
+def close(slug, number, reason):
+    tenant = _tenant(slug)
+    _card_done(slug, tenant, lambda actor: _services().close(tenant, actor, number, " ".join(reason)))

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, g, render_template, send_file
 from core.kit import gettext as _, public, rupiah
 
 from . import reports
-from .chart import bar_chart
+from .chart import bar_chart, month_name
 from .qris import has_qris, payload, svg
 from .settings_access import settings
 
@@ -35,14 +35,11 @@ def index():
     months, per_service = reports.public_totals(g.tenant)
     names = service_names()
     series = [(names.get(s, s), values) for s, values in per_service.items()]
-    chart = bar_chart(_("Paid by card per service and month (rupiah)"), months, series, fmt=_short) if months else None
+    chart = bar_chart(_("Paid by card per service and month (rupiah)"), months, series, fmt=rupiah) if months else None
     merchants = settings(g.tenant)["merchants"]
-    return render_template("smartcard/index.html", months=months, series=series, chart=chart, merchants=merchants,
+    return render_template("smartcard/index.html", months=[month_name(m) for m in months], series=series,
+                           chart=chart, merchants=merchants,
                            names=names, total=sum(sum(v) for _, v in series))
-
-
-def _short(amount: int) -> str:
-    return rupiah(amount)
 
 
 def _merchant(code: str) -> dict:

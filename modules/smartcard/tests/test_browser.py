@@ -29,6 +29,12 @@ def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def _cells_fit(page) -> list[float]:
+    """The right edges of the tables' cells past the phone's screen (none: nothing to scroll to)."""
+    rights = page.eval_on_selector_all("main td", "els => els.map(e => e.getBoundingClientRect().right)")
+    return [r for r in rights if r > PHONE["width"]]
+
+
 def test_a_holder_reads_her_card_and_an_officer_blocks_it(app, page, live_server, create_tenant, create_user):
     tenant = create_tenant(modules={"smartcard": SETTINGS})
     citizen, admin = create_user(tenant, role="citizen"), create_user(tenant, role="admin")
@@ -47,10 +53,13 @@ def test_a_holder_reads_her_card_and_an_officer_blocks_it(app, page, live_server
     page.goto(f"{base}/smartcard/")
     expect(page.locator("svg.chart")).to_be_visible()
     assert _fits(page)
+    heights = page.eval_on_selector_all("svg.chart text", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 10, heights  # the scale, months and legend readable on the phone
     _sign_in(page, base, citizen)
     page.goto(f"{base}/smartcard/card")
     expect(page.locator(f"#balance-{CARD}")).to_contain_text("137.500")
     assert _fits(page)
+    assert page.locator("main td").count() >= 4 and not _cells_fit(page)  # every cell, "Saldo" too, on the screen
     page.context.clear_cookies()
     _sign_in(page, base, admin)
     page.goto(f"{base}/smartcard/cards/{CARD}")
@@ -64,7 +73,7 @@ def test_a_holder_reads_her_card_and_an_officer_blocks_it(app, page, live_server
                  "/smartcard/terminals"):  # what the city's staff read on a phone too
         page.goto(f"{base}{path}")
         expect(page.locator("main h1")).to_be_visible()
-        assert _fits(page), path
+        assert _fits(page) and not _cells_fit(page), path
     assert not [e for e in errors if "Content Security Policy" in e]
     with app.app_context():
         assert services.find_card(tenant, CARD).status == "blocked"

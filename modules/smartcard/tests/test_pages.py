@@ -33,6 +33,29 @@ def test_the_public_page_shows_totals_per_service_and_month(app, client, create_
     assert "<script" not in html and "style=" not in html
 
 
+def test_the_public_page_names_months_and_says_it_plainly_in_each_language(app, client, create_tenant):
+    """Months as the reader's language writes them ("Des 2026" / "Dec 2026"), never "2026-12"; no
+    accounting jargon for citizens (trial findings 10 and 20)."""
+    import re
+    from datetime import date
+
+    from babel.dates import format_date
+
+    from .. import reports
+
+    tenant = create_tenant(modules={"smartcard": SETTINGS})
+    _seed(app, tenant)
+    with app.app_context():
+        (month,), _ = reports.public_totals(tenant)
+    first = date(int(month[:4]), int(month[5:7]), 1)
+    for lang in ("id", "en"):
+        html = client.get(f"/t/{tenant.slug}/smartcard/", headers={"Accept-Language": lang}).get_data(as_text=True)
+        head = html.split('id="totals"', 1)[1].split("</thead>", 1)[0]
+        assert format_date(first, "MMM y", locale=lang) in head and month not in html, lang
+        assert format_date(first, "MMM", locale=lang) + "</text>" in html  # the chart's axis
+        assert not re.search(r"double-entry|berpasangan", html)
+
+
 def test_a_holder_sees_balance_and_statement(app, client, create_tenant, create_user, login):
     tenant = create_tenant(modules={"smartcard": SETTINGS})
     email = create_user(tenant, role="citizen")

@@ -62,3 +62,17 @@ def test_a_citizen_sees_no_takings(client, city, create_user, login):
     login(client, create_user(city, role="citizen"), city)
     assert client.get(f"/t/{city.slug}/smartcard/takings").status_code == 403
     assert client.get(f"/t/{city.slug}/smartcard/merchants/bus-1").status_code == 403
+
+
+@pytest.mark.parametrize("lang, said, wrong", [
+    ("en", "No merchant or service point belongs to your agency.", "with this code"),
+    ("id", "Tidak ada pedagang atau titik layanan milik perangkat daerah Anda.", "dengan kode ini")])
+def test_an_officer_of_an_agency_with_no_service_point_is_told_so(client, app, create_tenant, create_user, login,
+                                                                   lang, said, wrong):
+    """The empty takings say what is true (no service point of the officer's agency), not "no
+    merchant with this code" (trial finding 19)."""
+    tenant = create_tenant(agencies=AGENCIES + [{"code": "DISDIK", "name": "Dinas Pendidikan"}],
+                           modules={"smartcard": {"merchants": SCOPED}})
+    login(client, create_user(tenant, role="officer", agency="DISDIK"), tenant)
+    html = client.get(f"/t/{tenant.slug}/smartcard/takings", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert html.count(said) == 2 and wrong not in html
