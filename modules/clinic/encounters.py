@@ -88,8 +88,8 @@ def checked(record: Record) -> tuple[dict, list[ValidationError]]:
             problems.append(ValidationError(_("Give a number."), where=name, code="not_number"))
             continue
         if not low <= number <= high:
-            problems.append(ValidationError(_("Out of range (%(low)s to %(high)s).", low=low, high=high), where=name,
-                                            code="out_of_range"))
+            problems.append(ValidationError(_("Must be between %(min)s and %(max)s.", min=local_number(low),
+                                              max=local_number(high)), where=name, code="out_of_range"))
             continue
         vitals[name] = number
     return vitals, problems

@@ -33,12 +33,16 @@ class CancelForm(FlaskForm):
     code = HiddenField(validators=[DataRequired(), Length(max=20)])
 
 
+# one form for every vital sign out of bounds, the form's own check and the service's (encounters.VITALS)
+BETWEEN = _l("Must be between %(min)s and %(max)s.")
+
+
 class EncounterForm(FlaskForm):
     complaint = TextAreaField(_l("Complaint (anamnesis)"), validators=[DataRequired(message=_l("Record the complaint.")),
                                                                         Length(max=2000)])
-    systolic = IntegerField(_l("Systolic (mmHg)"), validators=[Optional(), NumberRange(50, 300)])
-    diastolic = IntegerField(_l("Diastolic (mmHg)"), validators=[Optional(), NumberRange(20, 200)])
-    heart_rate = IntegerField(_l("Pulse (/min)"), validators=[Optional(), NumberRange(20, 250)])
+    systolic = IntegerField(_l("Systolic (mmHg)"), validators=[Optional(), NumberRange(50, 300, message=BETWEEN)])
+    diastolic = IntegerField(_l("Diastolic (mmHg)"), validators=[Optional(), NumberRange(20, 200, message=BETWEEN)])
+    heart_rate = IntegerField(_l("Pulse (/min)"), validators=[Optional(), NumberRange(20, 250, message=BETWEEN)])
     temperature = StringField(_l("Temperature (°C)"), validators=[Optional(), Length(max=5)])
     weight = StringField(_l("Weight (kg)"), validators=[Optional(), Length(max=6)])
     icd10 = StringField(_l("Diagnosis ICD-10 code"), validators=[DataRequired(message=_l("Give an ICD-10 code.")),

@@ -11,6 +11,7 @@ the core's gap-free counter per clinic, poli and local day, taken last. Nothing 
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -20,7 +21,7 @@ from flask_babel import format_time
 from sqlalchemy import case, func, or_, select
 
 from core.kit import (
-    ValidationError, audit, db, identity_lookup, issue_number, keyed_hash, local_date, normalise_phone, tenant_scope,
+    IdentityError, ValidationError, audit, db, identity_lookup, issue_number, keyed_hash, local_date, normalise_phone, tenant_scope,
     utcnow, write_lock, zone_name,
 )
 
@@ -101,8 +102,19 @@ def _checked(tenant, req: Request, now: datetime, settings: dict, every):
             try:
                 identity_lookup(kind, value)
             except ValidationError as exc:  # IdentityError: where names the number
-                problems.append(exc)
+                problems.append(_named(exc, value))
     return clinic, poli, problems
+
+
+def _named(exc: ValidationError, value: str) -> ValidationError:
+    """A malformed BPJS number's refusal naming the field as the form does ("Nomor kartu BPJS ...");
+    the core's words "BPJS ..." name no field. The NIK's are the core's (NIK is the field's name)."""
+    if exc.where != "bpjs" or exc.code not in ("not_digits", "length"):
+        return exc
+    if exc.code == "not_digits":
+        return IdentityError(_("The BPJS card number may contain only digits (spaces, dots and hyphens are ignored)."), where="bpjs", code=exc.code)
+    digits = len(re.sub(r"[\s.\-/]", "", value))
+    return IdentityError(_("The BPJS card number must have 13 digits, not %(n)s.", n=digits), where="bpjs", code=exc.code)
 
 
 def bookable_sessions(tenant, poli, day: date, now: datetime, channel: str) -> list:
@@ -116,6 +128,19 @@ def bookable_sessions(tenant, poli, day: date, now: datetime, channel: str) -> l
         now = now.replace(tzinfo=timezone.utc)
     clock = now.astimezone(ZoneInfo(tenant.timezone)).time()
     return [s for s in sessions if s.end > clock]
+
+
+def first_bookable_day(tenant, clinic, poli, now: datetime, channel: str = "portal") -> date:
+    """The first local day from the tenant's today, at most ``days_ahead`` ahead, on which ``poli`` of
+    ``clinic`` is open and a session is still to come (today's count only while one has not ended),
+    the day a form offers first; the tenant's today when none is (the form then says why)."""
+    today = local_date(tenant, now)
+    ahead = snapshot_of(tenant)[0]["days_ahead"]
+    for offset in range(ahead + 1):
+        day = today + timedelta(days=offset)
+        if is_open(tenant, clinic, poli, day) and bookable_sessions(tenant, poli, day, now, channel):
+            return day
+    return today
 
 
 def _walk_in(tenant, req: Request, now: datetime) -> bool:

@@ -17,7 +17,9 @@ from .labels import gettext as _
 from .labels import status_label
 from .models import IN_QUEUE
 from .problems import on_fields
-from .registration import Request, book, by_code, contact_key, local_time, queue_ahead, refusals
+from .registration import (
+    Request, book, by_code, contact_key, first_bookable_day, local_time, queue_ahead, refusals,
+)
 from .settings import clinic_of, clinics, settings_of
 
 pages = Blueprint("clinic", __name__)
@@ -111,7 +113,7 @@ def register():
     form = RegisterForm()
     form.place.choices = place_choices(g.tenant)
     if request.method == "GET":
-        form.day.data = local_date(g.tenant, utcnow())
+        form.place.data, form.day.data = _first_choice(request.args.get("place", ""))
         form.attempt.data = secrets.token_urlsafe(16)  # the same form sent twice finds its booking
     if form.validate_on_submit():
         visit, _created = register_with(form, "portal")
@@ -120,6 +122,18 @@ def register():
     else:
         recheck(form, "portal")
     return render_template("clinic/register.html", form=form), 400 if request.method == "POST" else 200
+
+
+def _first_choice(place: str) -> tuple[str | None, object]:
+    """The register form's first place and day: ``place`` (``CLINIC/POLI``, e.g. from a link) when it
+    is one of the choices, else the first; the first day that poli can still be booked (after its
+    sessions have ended today: the next day it is open), so the first submit is not refused."""
+    every = {f"{c.code}/{p.code}": (c, p) for c in clinics(g.tenant) for p in c.polis}
+    if not every:
+        return None, local_date(g.tenant, utcnow())
+    place = place if place in every else next(iter(every))
+    clinic, poli = every[place]
+    return place, first_bookable_day(g.tenant, clinic, poli, utcnow())
 
 
 @pages.route("/status")

@@ -114,7 +114,7 @@ def test_the_encounter_form_shows_every_problem_at_once(app, client, tenant, cre
     top = summary(response.get_data(as_text=True))
     for field in ("complaint", "heart_rate", "icd10", "temperature", "weight"):
         assert f'href="#{field}"' in top, field
-    assert "Bukan kode ICD-10" in top and "Di luar rentang (30 sampai 45)" in top
+    assert "Bukan kode ICD-10" in top and "Harus antara 30 dan 45." in top
     assert top.count("Isi keluhan pasien") == 1  # the same message once, not again from the service
     with app.app_context(), tenant_scope(tenant):
         assert db.session.query(Encounter).count() == 0

@@ -99,3 +99,29 @@ def test_the_board_updates_live_by_server_sent_events(app, browser, live_server,
     assert board.evaluate("window.__same_page === true")  # replaced by the event, not by a reload
     assert board.locator("meta[http-equiv=refresh]").count() == 0  # the polling fallback stays asleep
     screenshot("clinic-board-live", of=board)
+
+
+def test_a_queue_number_on_the_board_is_never_broken_at_360_px(app, browser, live_server, create_tenant, frozen_clock):
+    """Trial finding 14: two numbers called at once, "A-002" was cut after its hyphen on a phone."""
+    from core.kit import db, tenant_scope
+
+    from .. import queue
+    from .fixtures import NIK_B, booked
+
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": SETTINGS})
+        for nik in (NIK_A, NIK_B):
+            booked(tenant, nik=nik)
+        with tenant_scope(tenant):
+            for _ in range(2):
+                queue.call_next(tenant, None, "PKM-A", "UMUM")
+            db.session.commit()
+    board = browser.new_context(locale="id-ID", viewport=PHONE, java_script_enabled=False).new_page()
+    board.goto(f"{live_server.url}/t/{tenant.slug}/clinic/board/PKM-A")
+    numbers = board.locator(".board .poli").first.locator(".number")
+    expect(numbers).to_have_count(2)
+    lines = board.evaluate("""() => [...document.querySelectorAll('.board .number')].map(n => {
+      const range = document.createRange(); range.selectNodeContents(n);
+      return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""")
+    assert lines == [1, 1]
+    assert fits(board)
