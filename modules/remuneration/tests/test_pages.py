@@ -69,7 +69,10 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     sheet = load_workbook(io.BytesIO(client.get(f"{base}/runs/2026/3/payroll.xlsx").data)).active
     assert [c.value for c in sheet[1]] == ["nip", "name", "agency", "position_class", "ceiling", "tpp"]
     assert sheet.max_row == 3
-    assert client.post(f"{base}/runs/2026/3/close").status_code == 302
+    unconfirmed = client.post(f"{base}/runs/2026/3/close")     # irreversible: the box must be ticked
+    assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert not audit_entries(tenant, "remuneration.close")
+    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 302
     closed = client.post(f"{base}/runs", data={"month": "2026-03"}, follow_redirects=True).get_data(as_text=True)
     assert "is closed" in closed
     assert client.get(f"{base}/runs/2026/4").status_code == 404
