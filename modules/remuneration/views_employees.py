@@ -109,9 +109,10 @@ def _save(employee_id=None):
     if work.ok:
         flash(_("The employee is saved; an open month changes on its next run, a closed month never."))
         return redirect(url_for(".employee", employee_id=saved_id))
-    where = getattr(work.error, "where", "") or ""
-    fields = ("nip", *employees.FORM_FIELDS)
-    errors = {where if where in fields else "": str(said(work.error))}
+    fields, errors = ("nip", *employees.FORM_FIELDS), {}
+    for problem in getattr(work.error, "problems", None) or [work.error]:  # every field's problem at once
+        where = getattr(problem, "where", "") or ""
+        errors.setdefault(where if where in fields else "", str(said(problem)))
     return _employee_form(employees.find(g.tenant, employee_id) if employee_id else None, request.form, errors), 400
 
 
