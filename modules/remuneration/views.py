@@ -44,6 +44,15 @@ def _tpp_month(year, month=None):
         return str(year)
 
 
+@pages.app_template_global("tpp_day")
+def _tpp_day(day):
+    """A date as the core writes it for the reader (``local_datetime``'s "medium" date part):
+    "1 Jan 2026" in both languages' Babel patterns; None -> ""."""
+    from flask_babel import format_date
+
+    return format_date(day, "medium") if day is not None else ""
+
+
 @pages.app_template_filter("tpp_percent")
 def _tpp_percent(bp):
     """Basis points as a percentage in the reader's language: 125 -> "1,25 %" (id), "1.25 %" (en)."""

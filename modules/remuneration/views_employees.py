@@ -60,11 +60,13 @@ def employee(employee_id):
     from .positions import held_positions, place
 
     # as the next run places them: the position the organisation says the account holds, else the import's
+    mapping = settings_of(g.tenant).get("position_classes") or {}
     placed = place(found.email, found.position_code, found.agency, found.position_class, held_positions(g.tenant),
-                   settings_of(g.tenant).get("position_classes") or {})
+                   mapping)
     position = find_position(g.tenant, placed.position) if placed.position else None
     return render_template("remuneration/employee.html", module_title=TITLE, employee=found, position=position,
                            placed=placed, position_class=placed.position_class,
+                           class_mapped=bool(placed.position and mapping.get(placed.position)),
                            changes=employees.history(g.tenant, employee_id),
                            months=services.results_of(g.tenant, employee_id),
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))

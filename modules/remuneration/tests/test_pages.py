@@ -5,6 +5,7 @@ first; a test reads English the way a person chooses it, with the language switc
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import load_workbook
 
@@ -62,6 +63,8 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     english(client)
     table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert "DLH" in table and "<table" in table
+    assert re.search(r"Rules in force from \d{1,2} [A-Z][a-z]{2} 20\d\d\.", table)   # a date as the core writes it
+    assert re.search(r"Progress: \d+ of \d+ employees", table)                       # one space, no bar between
     assert client.post(f"{base}/runs", data={"month": "2026-03"}).status_code == 302
     assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 400    # said on the form
     csv_text = client.get(f"{base}/runs/2026/3/payroll.csv").get_data(as_text=True)
