@@ -144,4 +144,4 @@ def test_the_employee_page_says_where_the_position_and_the_class_come_from(app, 
     page = client.get(f"/t/{tenant.slug}/{MODULE}/employees/{ids['Sitti Rahmawati']}").get_data(as_text=True)
     said = page.split('id="position">')[1].split("</dd>")[0]
     assert "none" in said and "no account is linked and the import gave no position" in said
-    assert "the record&#39;s, used by a run" in page.split('id="position-class">')[1].split("</dd>")[0]
+    assert "the record's, used by a run" in page.split('id="position-class">')[1].split("</dd>")[0]
