@@ -74,6 +74,7 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     assert sheet.max_row == 3
     unconfirmed = client.post(f"{base}/runs/2026/3/close")     # irreversible: the box must be ticked
     assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert 'id="error-summary"' in unconfirmed.get_data(as_text=True)                   # said at the top too
     assert not audit_entries(tenant, "remuneration.close")
     assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 302
     closed = client.post(f"{base}/runs", data={"month": "2026-03"}, follow_redirects=True).get_data(as_text=True)
