@@ -30,7 +30,7 @@ from core.kit import (
 
 from . import _l
 from .models import Employee, EmployeeChange
-from .refusals import at_row, in_file, refuse
+from .refusals import all_at_once, at_row, in_file, refuse
 from .settings import agency_codes, settings_of
 
 COLUMNS = ("nip", "name", "agency", "position_class", "email", "supervisor_email", "position")
@@ -114,43 +114,70 @@ def _position(row: dict, positions: dict[str, dict], mapping: dict[str, str]) ->
 
 
 def _check(tenant, rows: list[dict]) -> list[dict]:
+    """The rows checked and completed (``nip`` normalised, ``position_code``, dates); every problem
+    of every row is found before anything is refused: one ``ValidationError`` for them all
+    (``refusals.all_at_once``: the first 50 said, with how many more)."""
     agencies = agency_codes(tenant)
     settings = settings_of(tenant)
     ceilings = {row["position_class"] for row in settings["ceilings"]}
     mapping = settings.get("position_classes") or {}
     positions = {p["code"]: p for p in active_positions(tenant)} if any(r.get("position") for r in rows) else {}
     seen: dict[str, int] = {}
+    problems: list[ValidationError] = []
     for row in rows:
-        line = row["line"]
-        if "position" in row:
-            if row["position"]:
+        problems += _check_row(row, seen, agencies, ceilings, positions, mapping)
+    if problems:
+        raise all_at_once(problems)
+    return rows
+
+
+def _check_row(row: dict, seen: dict[str, int], agencies, ceilings, positions, mapping) -> list[ValidationError]:
+    """Every problem of one row (a cell's once; a cell that follows from a refused one is not
+    checked again); ``seen`` {nip: line} of the rows before it."""
+    line, found = row["line"], []
+    if "position" in row:
+        if row["position"]:
+            try:
                 _position(row, positions, mapping)
-            else:
-                row["position_code"] = ""  # the column is there and empty: no core position (any earlier one ends)
-        for column in (*REQUIRED, "agency", "position_class"):
-            if not row.get(column):
-                raise at_row(line, column, _l("The cell is empty."))
+            except ValidationError as exc:
+                found.append(exc)
+        else:
+            row["position_code"] = ""  # the column is there and empty: no core position (any earlier one ends)
+    position_refused = bool(found)
+    for column in (*REQUIRED, "agency", "position_class"):
+        if not row.get(column) and not (position_refused and column in ("agency", "position_class")):
+            found.append(at_row(line, column, _l("The cell is empty.")))
+    if row.get("nip"):
         try:
             row["nip"] = normalise_nip(row["nip"])
         except IdentityError as exc:
-            raise at_row(line, "nip", exc.message) from None
-        if row["nip"] in seen:
-            raise at_row(line, "nip",
-                         _l("The same NIP as line %(other)s.", other=seen[row["nip"]]))
-        seen[row["nip"]] = line
-        if row["agency"] not in agencies:
-            raise at_row(line, "agency",
-                         _l("%(agency)s is not an agency here.", agency=row["agency"]))
-        if ceilings and row["position_class"] not in ceilings:
-            raise at_row(line, "position_class",
-                         _l("Position class %(cls)s has no TPP ceiling in the settings.", cls=row["position_class"]))
-        if len(row["name"]) > 200:
-            raise at_row(line, "name", _l("Longer than 200 characters."))
-        for column, attribute in DATES.items():
-            if column in row:
+            found.append(at_row(line, "nip", exc.message))
+        else:
+            if row["nip"] in seen:
+                found.append(at_row(line, "nip", _l("The same NIP as line %(other)s.", other=seen[row["nip"]])))
+            else:
+                seen[row["nip"]] = line
+    if row.get("agency") and row["agency"] not in agencies:
+        found.append(at_row(line, "agency", _l("%(agency)s is not an agency here.", agency=row["agency"])))
+    if row.get("position_class") and ceilings and row["position_class"] not in ceilings:
+        found.append(at_row(line, "position_class",
+                            _l("Position class %(cls)s has no TPP ceiling in the settings.", cls=row["position_class"])))
+    if len(row.get("name") or "") > 200:
+        found.append(at_row(line, "name", _l("Longer than 200 characters.")))
+    dated = True
+    for column, attribute in DATES.items():
+        if column in row:
+            try:
                 row[attribute] = parse_day(row[column], f"line {line}: {column}")
-        check_employment(row.get("started_on"), row.get("ended_on"), f"line {line}: end")
-    return rows
+            except ValidationError as exc:
+                found.append(exc)
+                dated = False
+    if dated:
+        try:
+            check_employment(row.get("started_on"), row.get("ended_on"), f"line {line}: end")
+        except ValidationError as exc:
+            found.append(exc)
+    return found
 
 
 def import_employees(tenant, actor, data: bytes, filename: str = "employees.csv") -> dict:

@@ -24,6 +24,35 @@ def at_row(line: int, column: str, local) -> ValidationError:
     return ValidationError(_english(local), where=where, local=said_here)
 
 
+MAX_SAID = 50  # a file's problems said at once; the rest counted
+
+
+class _Joined:
+    """The problems' local texts joined with "; " in the reader's language when read (lazy)."""
+
+    def __init__(self, problems, more: int):
+        self.problems, self.more = problems, more
+
+    def __str__(self) -> str:
+        said_all = "; ".join(str(said(p)) for p in self.problems)
+        return said_all + (" " + str(_l("(and %(count)s more)", count=self.more)) if self.more else "")
+
+
+def all_at_once(problems: list[ValidationError]) -> ValidationError:
+    """Every problem of a file or a form in one refusal: the first ``MAX_SAID`` joined with "; "
+    in ``message`` (English, the CLI's one line: ``line 2: nip: ...; line 3: agency: ...``) and in
+    ``local``; ``.problems`` (those said, each with its ``where``) and ``.more`` (how many were not
+    said) for a page that lists them. One problem: that problem itself."""
+    shown, more = problems[:MAX_SAID], max(0, len(problems) - MAX_SAID)
+    if len(problems) == 1:
+        refusal = problems[0]
+    else:
+        refusal = ValidationError("; ".join(str(p) for p in shown) + (f" (and {more} more)" if more else ""),
+                                  local=_Joined(shown, more))
+    refusal.problems, refusal.more = shown, more
+    return refusal
+
+
 def in_file(local) -> ValidationError:
     """A refused file as a whole (not readable, empty): no ``where``, as the CLI's line and the page
     name the file themselves."""

@@ -254,14 +254,25 @@ def _flush(batch: list, run: Run, progress, earlier: dict[int, int] | None = Non
         progress(run.done, run.total)
 
 
+def month_ended(tenant, year: int, month: int) -> bool:
+    """Whether ``year``-``month``'s last day is over in the tenant's zone (the core clock)."""
+    _, last = _month(year, month)
+    return last < utcnow().astimezone(ZoneInfo(tenant.timezone)).date()
+
+
 def close_month(tenant, actor, year: int, month: int) -> Run:
     """Close a computed month for payment (finance): it can no longer be run again. Audited, with
     the finance position the closer held. Errors: ``FinanceOnly`` (``finance_only``: not the finance
-    agency's, ``finance.py``), ``ValidationError`` (not run), ``MonthClosed``; nothing written."""
+    agency's, ``finance.py``), ``ValidationError`` (``month_not_ended``: its last day has not ended
+    in the tenant's zone, so its attendance is not complete and a provisional run would be paid as
+    final; not run), ``MonthClosed``; nothing written."""
     from .finance import require_finance
 
     _month(year, month)
     position = require_finance(tenant, actor)
+    if not month_ended(tenant, year, month):
+        raise refuse(ValidationError, _l("%(month)s has not ended yet: it can be closed from the day after its last day",
+                                         month=f"{year}-{month:02d}"), where="month", code="month_not_ended")
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is None or run.computed_at is None:

@@ -44,6 +44,15 @@ def _tpp_month(year, month=None):
         return str(year)
 
 
+@pages.app_template_global("tpp_day")
+def _tpp_day(day):
+    """A date as the core writes it for the reader (``local_datetime``'s "medium" date part):
+    "1 Jan 2026" in both languages' Babel patterns; None -> ""."""
+    from flask_babel import format_date
+
+    return format_date(day, "medium") if day is not None else ""
+
+
 @pages.app_template_filter("tpp_percent")
 def _tpp_percent(bp):
     """Basis points as a percentage in the reader's language: 125 -> "1,25 %" (id), "1.25 %" (en)."""
@@ -162,17 +171,28 @@ def progress(year, month):
 @pages.route("/runs/<int:year>/<int:month>")
 @finance_or("remuneration.read_all")
 def run(year, month):
-    found = _run_or_404(year, month)
+    return _run_page(_run_or_404(year, month))
+
+
+def _run_page(found, close_error: str = ""):
+    """The month's page; ``close_error``: why the close form was refused (shown at its top and
+    beside the confirmation box)."""
     return render_template("remuneration/run.html", module_title=TITLE, run=found,
                            agencies=services.agency_table(g.tenant, found),
                            can_close=may_pay(g.tenant, current_actor()),
+                           ended=services.month_ended(g.tenant, found.year, found.month), close_error=close_error,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
 @pages.route("/runs/<int:year>/<int:month>/close", methods=["POST"])
 @finance_or(None)
 def close(year, month):
-    _run_or_404(year, month)
+    """Close the month (irreversible): only with the form's ``confirm`` box ticked; else the page
+    again, 400, with the reason at the form (nothing written)."""
+    found = _run_or_404(year, month)
+    if request.form.get("confirm") != "y":
+        return _run_page(found, _("Tick the box to confirm: a closed month can no longer be run again "
+                                  "or changed.")), 400
     with unit_of_work() as work:
         services.close_month(g.tenant, current_actor(), year, month)
     flash(_("The month is closed.") if work.ok else str(work.error.local or work.error.message),

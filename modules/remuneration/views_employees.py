@@ -60,11 +60,13 @@ def employee(employee_id):
     from .positions import held_positions, place
 
     # as the next run places them: the position the organisation says the account holds, else the import's
+    mapping = settings_of(g.tenant).get("position_classes") or {}
     placed = place(found.email, found.position_code, found.agency, found.position_class, held_positions(g.tenant),
-                   settings_of(g.tenant).get("position_classes") or {})
+                   mapping)
     position = find_position(g.tenant, placed.position) if placed.position else None
     return render_template("remuneration/employee.html", module_title=TITLE, employee=found, position=position,
                            placed=placed, position_class=placed.position_class,
+                           class_mapped=bool(placed.position and mapping.get(placed.position)),
                            changes=employees.history(g.tenant, employee_id),
                            months=services.results_of(g.tenant, employee_id),
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
@@ -109,9 +111,10 @@ def _save(employee_id=None):
     if work.ok:
         flash(_("The employee is saved; an open month changes on its next run, a closed month never."))
         return redirect(url_for(".employee", employee_id=saved_id))
-    where = getattr(work.error, "where", "") or ""
-    fields = ("nip", *employees.FORM_FIELDS)
-    errors = {where if where in fields else "": str(said(work.error))}
+    fields, errors = ("nip", *employees.FORM_FIELDS), {}
+    for problem in getattr(work.error, "problems", None) or [work.error]:  # every field's problem at once
+        where = getattr(problem, "where", "") or ""
+        errors.setdefault(where if where in fields else "", str(said(problem)))
     return _employee_form(employees.find(g.tenant, employee_id) if employee_id else None, request.form, errors), 400
 
 

@@ -41,6 +41,13 @@ def upload():
     if work.ok:
         flash(_("%(file)s imported: %(counts)s", file=name,
                 counts=", ".join(str(COUNTS[k]) % {"n": v} for k, v in counts.items() if k in COUNTS)))
+    elif len(getattr(work.error, "problems", ())) > 1:  # every problem of the file, one a line (refusals.py)
+        flash(_("%(file)s was not imported, nothing was written. Its problems:", file=name), "error")
+        for problem in work.error.problems:
+            flash(str(said(problem)), "error")
+        if work.error.more:
+            flash(_("… and %(count)s more problems not listed; correct these and upload the file again.",
+                    count=work.error.more), "error")
     else:  # in the reader's language, the line and the column named (refusals.py)
         flash(_("%(file)s was not imported, nothing was written. %(problem)s", file=name, problem=said(work.error)),
               "error")

@@ -24,6 +24,7 @@ def test_an_employee_is_added_and_changed_on_the_admin_pages(app, client, create
     bad = client.post(f"{base}/employees/new", data={**form, "nip": "123", "agency": ""})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "The employee was not saved" in page and 'href="#' in page
+    assert 'id="nip-err"' in page and 'id="agency-err"' in page                # every field's problem at once
     assert 'value="Andi Baso"' in page                                          # what was typed is kept
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Employee)).first() is None           # nothing half-written

@@ -46,7 +46,7 @@ def test_the_holder_of_the_finance_position_closes_and_the_computing_admin_does_
     client.set_cookie(LOCALE_COOKIE, "en")
     page = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert f'action="{base}/runs/2026/3/close"' not in page          # no close button for BKPSDM
-    assert client.post(f"{base}/runs/2026/3/close").status_code == 403
+    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 403
     with app.app_context():
         with pytest.raises(FinanceOnly) as refused:
             close_month(tenant, actor(tenant, admin), 2026, 3)
@@ -60,7 +60,7 @@ def test_the_holder_of_the_finance_position_closes_and_the_computing_admin_does_
     page = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert f'action="{base}/runs/2026/3/close"' in page
     assert client.get(f"{base}/runs/2026/3/payroll.csv").status_code == 200
-    assert client.post(f"{base}/runs/2026/3/close").status_code == 302
+    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 302
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.status)).scalar_one() == "closed"
     [entry] = audit_entries(tenant, "remuneration.close")

@@ -137,3 +137,29 @@ def test_sanctions_cut_their_share_in_their_months_only(app_ctx, create_tenant, 
         assert exc.value.where == where, (row, exc.value.where)
         db.session.rollback()
     assert count(tenant, Sanction) == 1
+
+
+def test_every_problem_of_an_employee_file_is_said_at_once_and_capped(app, client, create_tenant, create_user,
+                                                                      login):
+    from core.i18n import LOCALE_COOKIE
+
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
+    bad = employees_csv(("123", "Andi", "DINSOS", "JF-AHLI", ""), (NIPS[1], "", "DLH", "ESELON-9", ""))
+    with app.app_context():
+        with pytest.raises(ValidationError) as exc:
+            import_employees(tenant, "test", bad)
+        assert [p.where for p in exc.value.problems] == ["line 2: nip", "line 2: agency", "line 3: name",
+                                                         "line 3: position_class"]
+        assert str(exc.value).count("; ") == 3 and "\n" not in str(exc.value)      # the CLI's one line
+        many = employees_csv(*[("123", "X", "DLH", "JF-AHLI", "")] * 60)
+        with pytest.raises(ValidationError) as exc:
+            import_employees(tenant, "test", many)
+        assert len(exc.value.problems) == 50 and exc.value.more == 10 and "(and 10 more)" in exc.value.message
+        db.session.rollback()
+        assert count(tenant, Employee) == 0
+    login(client, create_user(tenant, role="admin"), tenant)
+    client.set_cookie(LOCALE_COOKIE, "id")
+    page = client.post(f"/t/{tenant.slug}/{MODULE}/imports", data={"kind": "employees", "file": (io.BytesIO(bad), "p.csv")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Baris 2, kolom nip" in page and "Baris 2, kolom agency" in page and "Baris 3, kolom name" in page
+    assert "Baris 3, kolom position_class" in page

@@ -5,6 +5,7 @@ first; a test reads English the way a person chooses it, with the language switc
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import load_workbook
 
@@ -62,6 +63,8 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     english(client)
     table = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert "DLH" in table and "<table" in table
+    assert re.search(r"Rules in force from \d{1,2} [A-Z][a-z]{2} 20\d\d\.", table)   # a date as the core writes it
+    assert re.search(r"Progress: \d+ of \d+ employees", table)                       # one space, no bar between
     assert client.post(f"{base}/runs", data={"month": "2026-03"}).status_code == 302
     assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 400    # said on the form
     csv_text = client.get(f"{base}/runs/2026/3/payroll.csv").get_data(as_text=True)
@@ -69,7 +72,11 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     sheet = load_workbook(io.BytesIO(client.get(f"{base}/runs/2026/3/payroll.xlsx").data)).active
     assert [c.value for c in sheet[1]] == ["nip", "name", "agency", "position_class", "ceiling", "tpp"]
     assert sheet.max_row == 3
-    assert client.post(f"{base}/runs/2026/3/close").status_code == 302
+    unconfirmed = client.post(f"{base}/runs/2026/3/close")     # irreversible: the box must be ticked
+    assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert 'id="error-summary"' in unconfirmed.get_data(as_text=True)                   # said at the top too
+    assert not audit_entries(tenant, "remuneration.close")
+    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 302
     closed = client.post(f"{base}/runs", data={"month": "2026-03"}, follow_redirects=True).get_data(as_text=True)
     assert "is closed" in closed
     assert client.get(f"{base}/runs/2026/4").status_code == 404

@@ -120,3 +120,28 @@ def test_the_position_the_organisation_says_the_account_holds_comes_before_the_i
     listed = client.get(f"/t/{tenant.slug}/{MODULE}/employees").get_data(as_text=True)
     andi_row = listed.split(">Andi Baso</a>")[1].split("</tr>")[0]     # the list places them as a run does
     assert 'data-label="Agency">DLH<' in andi_row and 'data-label="Position class">JF-AHLI<' in andi_row
+
+
+def test_the_employee_page_says_where_the_position_and_the_class_come_from(app, client, create_tenant, create_user,
+                                                                            login):
+    """A held position the settings do not map keeps the record's class, said so (the demo's SEK-DLH with
+    JF-AHLI); an employee without a position is told why, and that a run uses the record's agency and class."""
+    from core.kit import assign_holder, find_position
+
+    tenant = create_tenant(modules={MODULE: MAPPED}, agencies=AGENCIES, locales=["id", "en"])
+    andi, admin = create_user(tenant, role="officer", agency="DLH"), create_user(tenant, role="admin")
+    with app.app_context(), tenant_scope(tenant):
+        import_employees(tenant, "test", (f"nip,name,agency,position_class,email\n{NIPS[0]},Andi Baso,DLH,JF-AHLI,{andi}\n"
+                                          f"{NIPS[1]},Sitti Rahmawati,DLH,PELAKSANA,\n").encode())
+        assign_holder(tenant, find_position(tenant, "KADIS-DLH"), andi, "test")
+        db.session.commit()
+        ids = {e.name: e.id for e in db.session.execute(db.select(Employee)).scalars()}
+    login(client, admin, tenant)
+    client.set_cookie(LOCALE_COOKIE, "en")
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/employees/{ids['Andi Baso']}").get_data(as_text=True)
+    cls = page.split('id="position-class">')[1].split("</dd>")[0]
+    assert "JF-AHLI" in cls and "the settings give position KADIS-DLH no class" in cls
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/employees/{ids['Sitti Rahmawati']}").get_data(as_text=True)
+    said = page.split('id="position">')[1].split("</dd>")[0]
+    assert "none" in said and "no account is linked and the import gave no position" in said
+    assert "the record's, used by a run" in page.split('id="position-class">')[1].split("</dd>")[0]
