@@ -66,7 +66,8 @@ def _tell(tenant, people, code: str, month: str, collected: int, billed: int) ->
         try:
             channel, address = contact_of(user)
             notify(tenant, channel, address, body if channel == "email" else body.split("\n\n")[0][:300],
-                   subject=f"Rekonsiliasi retribusi tidak cocok: {code} {shown['id']}", ref=f"permits:reconcile:{code}:{month}")
+                   subject=f"Rekonsiliasi retribusi tidak cocok: {code} {shown['id']}",
+                   ref=f"permits:reconcile:{code}:{month}")
             told += 1
         except ValidationError:   # an account without a usable address: the others are still told
             logger.warning("permits: a finance officer of %s has no usable address", tenant.slug)
