@@ -10,6 +10,7 @@ government administration art. 53 as amended by UU 6/2023; only where the type's
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from core.kit import (
@@ -217,5 +218,26 @@ def check_settings(tenant, settings: dict) -> None:
                 named = False
             steps.append({k: stage[k] for k in ("position", "role", "unit") if stage.get(k)})
         if named:
-            check(approvals.check_steps, tenant, steps, where=f"{where}.stages")
+            try:
+                approvals.check_steps(tenant, steps, where=f"{where}.stages")
+            except ValidationError as exc:
+                found.append(_stage_problem(exc, raw["stages"]))
     raise_all(found)
+
+
+STAGE_MESSAGES = {   # the core's approval checks speak English only: the module's words, both languages
+    "position": N_("No active position '%(position)s' in this tenant."),
+    "unit": N_("No agency '%(position)s' in this tenant."),
+    "role": N_("Unknown role '%(position)s'."),
+}
+
+
+def _stage_problem(exc: ValidationError, stages: list[dict]) -> ValidationError:
+    """The core's ``approvals.check_steps`` refusal of a stage (``where`` ends ``stages[j].<key>``)
+    with this module's message in the reader's language as its ``local``; as it is when it has one
+    already or names another place."""
+    found = re.search(r"stages\[(\d+)\]\.(position|unit|role)$", exc.where or "")
+    if exc.local is not None or found is None:
+        return exc
+    value = str(stages[int(found[1])].get(found[2]) or "")
+    return refused(STAGE_MESSAGES[found[2]], exc.where, exc.code, position=value)

@@ -94,9 +94,10 @@ def test_the_received_e_mail_has_a_short_subject_and_a_whole_sentence(app, tenan
 
 def test_the_settings_problems_are_in_the_readers_language(app, client, tenant, people, login):
     login(client, people["admin"], tenant)
-    changes = {"types.0.fee": "per_unit lima ribu", "head_position": "NOPE"}
+    changes = {"types.0.fee": "per_unit lima ribu", "head_position": "NOPE", "types.1.stages.0.unit": "XYZ"}
     page = client.post(_url(tenant), data=_form(app, **changes)).get_data(as_text=True)
     assert _error(page, "head_position") == "Tidak ada jabatan aktif &#39;NOPE&#39; di instansi ini."
+    assert _error(page, "types.1.stages.0.unit") == "Tidak ada perangkat daerah &#39;XYZ&#39; di instansi ini."
     assert _error(page, "types.0.fee").startswith("Tulis &#39;per_unit TARIF * kolom&#39;")
     assert "no active position" not in page and "Not a valid value" not in page
     english = client.post(_url(tenant), data=_form(app, **changes), headers=EN).get_data(as_text=True)
