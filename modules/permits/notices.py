@@ -1,7 +1,7 @@
 """What the applicant is told (issue 15: "told at each step"): SMS to the phone on the application
 and their account's own channel, through the core outbox, in the applicant's language where the
 tenant speaks it, else the tenant's first. Messages are English msgids of the module's catalogue
-(marked with ``services.N_``)."""
+(marked with ``N_``, defined here)."""
 from __future__ import annotations
 
 from pathlib import Path
