@@ -81,7 +81,7 @@ def applicant_problems(applicant: dict) -> list[ValidationError]:
             normalise_phone(phone[:20])
         except ValidationError:
             # the core's message is English only: this module's own words, in the reader's language
-            found.append(problem(N_("This is not a mobile number: write it as 0812 3456 7890."), "phone",
+            found.append(problem(N_("Not a mobile phone number (e.g. 0812 3456 7890)."), "phone",
                                  "invalid_phone"))
     return found   # the core names the kind of number (``nik``, ``nib``): the form's fields are named so
 
@@ -123,10 +123,10 @@ def submit_problems(ptype, applicant: dict, values: dict, have: set[str]) -> lis
         found.append(problem(N_("The applicant's NIK is required."), "nik", "missing_requirement"))
     for req in ptype.fields():
         if req.get("required", True) and not str((values or {}).get(req["code"]) or "").strip():
-            found.append(problem(N_("This is required."), req["code"], "missing_requirement"))
+            found.append(problem(N_("This field is required."), req["code"], "missing_requirement"))
     for req in ptype.documents():
         if req.get("required", True) and req["code"] not in have:
-            found.append(problem(N_("This is required."), req["code"], "missing_requirement"))
+            found.append(problem(N_("This field is required."), req["code"], "missing_requirement"))
     fee_field = ptype.fee.field
     given = str((values or {}).get(fee_field) or "").strip() if fee_field else ""
     if fee_field and not given and not any(p.where == fee_field for p in found):

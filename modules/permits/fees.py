@@ -24,6 +24,8 @@ from babel.numbers import format_decimal
 
 from core.kit import ValidationError, gettext as _
 
+from .notices import N_, refused
+
 FIELD = r"[a-z][a-z0-9_]{0,31}"
 MAX_FEE = 10**12
 
@@ -70,7 +72,7 @@ def _number(value, field: str) -> Decimal:
 
 def _rupiah(text: str, where: str) -> int:
     if not re.fullmatch(r"\d{1,13}", text) or int(text) > MAX_FEE:
-        raise ValidationError(f"'{text}' is not a whole rupiah amount", where=where, code="fee_formula")
+        raise refused(N_("'%(text)s' is not a whole rupiah amount."), where, "fee_formula", text=text)
     return int(text)
 
 
@@ -78,8 +80,8 @@ def parse(text: str, where: str = "fee") -> Formula:
     """The ``Formula`` written in ``text`` (see the module docstring); ``ValidationError`` otherwise."""
     words = str(text or "").split()
     if not words:
-        raise ValidationError("write a fee formula ('0', 'fixed N', 'per_unit N * field', 'table field B:N ...')",
-                              where=where, code="fee_formula")
+        raise refused(N_("Write a fee formula ('0', 'fixed N', 'per_unit N * field', 'table field B:N ...')."),
+                      where, "fee_formula")
     head = words[0].lower()
     if words in (["0"], ["free"]):
         return Formula("free")
@@ -88,8 +90,7 @@ def parse(text: str, where: str = "fee") -> Formula:
     if head == "per_unit":
         m = re.fullmatch(rf"per_unit (\d+) \* ({FIELD})(?: min (\d+))?", " ".join(words))
         if not m:
-            raise ValidationError("write 'per_unit RATE * field' (optionally 'min AMOUNT')", where=where,
-                                  code="fee_formula")
+            raise refused(N_("Write 'per_unit RATE * field' (optionally 'min AMOUNT')."), where, "fee_formula")
         return Formula("per_unit", amount=_rupiah(m[1], where), field=m[2],
                        minimum=_rupiah(m[3], where) if m[3] else 0)
     if head == "table" and len(words) >= 3 and re.fullmatch(FIELD, words[1]):
@@ -98,20 +99,20 @@ def parse(text: str, where: str = "fee") -> Formula:
             bound, _colon, fee = item.partition(":")
             if bound == "*":
                 if i != len(words) - 3:
-                    raise ValidationError("'*' is the last bracket", where=where, code="fee_formula")
+                    raise refused(N_("'*' must be the last bracket."), where, "fee_formula")
                 brackets.append((None, _rupiah(fee, where)))
                 continue
             try:
                 upper = Decimal(bound)
             except InvalidOperation:
-                raise ValidationError(f"'{item}' is not 'UPPER:AMOUNT'", where=where, code="fee_formula") from None
+                raise refused(N_("'%(item)s' is not 'UPPER:AMOUNT'."), where, "fee_formula", item=item) from None
             if not upper.is_finite() or upper <= last:
-                raise ValidationError("bracket bounds must rise", where=where, code="fee_formula")
+                raise refused(N_("The brackets' bounds must rise."), where, "fee_formula")
             last = upper
             brackets.append((upper, _rupiah(fee, where)))
         return Formula("table", field=words[1], brackets=tuple(brackets))
-    raise ValidationError(f"'{text}' does not parse: write '0', 'fixed N', 'per_unit N * field' or "
-                          "'table field B:N ... *:N'", where=where, code="fee_formula")
+    raise refused(N_("'%(text)s' does not parse: write '0', 'fixed N', 'per_unit N * field' or "
+                     "'table field B:N ... *:N'."), where, "fee_formula", text=text)
 
 
 def describe(formula: Formula, fields: list[dict] | tuple = (), locale: str = "id") -> list[tuple[str, int]]:

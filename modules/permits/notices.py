@@ -1,7 +1,7 @@
 """What the applicant is told (issue 15: "told at each step"): SMS to the phone on the application
 and their account's own channel, through the core outbox, in the applicant's language where the
 tenant speaks it, else the tenant's first. Messages are English msgids of the module's catalogue
-(marked with ``services.N_``)."""
+(marked with ``N_``, defined here)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +10,19 @@ from core.kit import ValidationError, contact_of, db, module_domain, normalise_p
 
 # The module's own catalogue, whatever the request's default domain (a job, the core's pages).
 _DOMAIN = module_domain("permits", Path(__file__).parent / "translations")
+
+
+def N_(message: str) -> str:
+    """Marks an English message for the catalogue (pybabel's default keyword) without translating it."""
+    return message
+
+
+def refused(message: str, where: str, code: str | None = None, **params) -> ValidationError:
+    """A ``ValidationError`` whose ``message`` is the English ``message`` with ``params`` (the CLI's
+    line, logs, the API) and whose ``local`` is the same in the reader's language from this module's
+    catalogue (the admin's settings page): e.g. a settings check (``settings.check_settings``)."""
+    return ValidationError(message % params if params else message, where=where, code=code,
+                           local=_DOMAIN.lazy_gettext(message, **params))
 
 
 def language(tenant, wanted: str | None) -> str:
@@ -47,7 +60,8 @@ def tell(tenant, application, message: str, **params) -> None:
     where the tenant speaks it, else the tenant's first (``in_language``)."""
     ref_ = f"permits:{application.id}"
     user = db.session.get(_user_model(), application.applicant_id)
-    body = in_language(language(tenant, getattr(user, "locale", None)), message, params)
+    lang = language(tenant, getattr(user, "locale", None))
+    body = in_language(lang, message, params)
     if application.phone:
         notify(tenant, "sms", application.phone, body[:300], ref=ref_)
     if user is None or not user.email:
@@ -57,7 +71,15 @@ def tell(tenant, application, message: str, **params) -> None:
         if address != _number(application.phone):
             notify(tenant, "sms", address, body[:300], ref=ref_)
     else:
-        notify(tenant, "email", address, body, subject=body[:80], ref=ref_)
+        notify(tenant, "email", address, body, subject=subject(lang, application), ref=ref_)
+
+
+def subject(lang: str, application) -> str:
+    """The e-mail's short subject in ``lang``: "Permohonan izin REG/SKU/2026/00010" (the body says
+    what happened; a subject cut from the body ended mid-word)."""
+    if application.reference:
+        return in_language(lang, N_("Permit application %(reference)s"), {"reference": application.reference})
+    return in_language(lang, N_("Permit application"), {})
 
 
 def _number(phone: str) -> str:

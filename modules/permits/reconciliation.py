@@ -23,6 +23,7 @@ from core.kit import (
 from . import payments
 from .models import ReconciliationAlert
 from .notices import money
+from .figures import month_label
 from .settings import NAME
 
 logger = logging.getLogger("pamong.permits")
@@ -55,16 +56,18 @@ def finance_officers(tenant) -> list:
 def _tell(tenant, people, code: str, month: str, collected: int, billed: int) -> int:
     link = tenant_url(tenant, "/permits/reconciliation")
     got, due, gap = money(collected), money(billed), money(collected - billed)   # core rupiah, per language
-    body = (f"Retribusi izin {code} bulan {month} tidak cocok: buku besar {got['id']}, permohonan "
+    shown = {lang: month_label(month, lang) for lang in ("id", "en")}   # "Des 2026", "Dec 2026"
+    body = (f"Retribusi izin {code} bulan {shown['id']} tidak cocok: buku besar {got['id']}, permohonan "
             f"yang dibayar {due['id']} (selisih {gap['id']}). Periksa: {link}\n\n"
-            f"Permit retribution {code} for {month} does not reconcile: ledger {got['en']}, paid "
+            f"Permit retribution {code} for {shown['en']} does not reconcile: ledger {got['en']}, paid "
             f"applications {due['en']} (difference {gap['en']}). Check: {link}")
     told = 0
     for user in people:
         try:
             channel, address = contact_of(user)
             notify(tenant, channel, address, body if channel == "email" else body.split("\n\n")[0][:300],
-                   subject=f"Rekonsiliasi retribusi tidak cocok: {code} {month}", ref=f"permits:reconcile:{code}:{month}")
+                   subject=f"Rekonsiliasi retribusi tidak cocok: {code} {shown['id']}",
+                   ref=f"permits:reconcile:{code}:{month}")
             told += 1
         except ValidationError:   # an account without a usable address: the others are still told
             logger.warning("permits: a finance officer of %s has no usable address", tenant.slug)

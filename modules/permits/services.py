@@ -23,7 +23,7 @@ from core.kit import (
 
 from . import names, oss
 from .checks import applicant_problems, field_problems, raise_all, submit_problems
-from .notices import _DOMAIN, tell
+from .notices import N_, _DOMAIN, tell
 from .models import (
     APPROVED, DRAFT, REJECTED, RETURNED, SUBMITTED, Application, Event, Upload,
 )
@@ -37,11 +37,6 @@ REFERENCE_PATTERN = "REG/{type}/{year}/{serial:05}"
 _l = _DOMAIN.lazy_gettext  # the module's own catalogue, whatever the request's default domain
 
 OWN_APPLICATION = "own_application"   # the code of the conflict-of-interest refusal (pages and API)
-
-
-def N_(message: str) -> str:
-    """Marks an English message for the catalogue (pybabel's default keyword) without translating it."""
-    return message
 
 
 def refusal(message: str, where: str = "application", code: str | None = None) -> ValidationError:
@@ -186,12 +181,13 @@ def uploads_of(tenant, application) -> dict[str, Upload]:
 
 
 def missing(tenant, application) -> list[str]:
-    """The codes of the required fields and documents not given yet."""
+    """What still keeps the draft from being submitted, in the form's order: ``"nik"`` when the
+    applicant's NIK is not given, then the codes of the required fields and documents not given yet
+    and of a fee field left empty (the same ``checks.submit_problems`` that ``submit`` refuses with)."""
     ptype = type_of(tenant, application)
-    files = uploads_of(tenant, application)
-    out = [f["code"] for f in ptype.fields() if f.get("required", True) and not application.fields.get(f["code"])]
-    out += [d["code"] for d in ptype.documents() if d.get("required", True) and d["code"] not in files]
-    return out
+    problems = submit_problems(ptype, {"nik": application.nik}, application.fields or {},
+                               set(uploads_of(tenant, application)))
+    return list(dict.fromkeys(p.where for p in problems))
 
 
 @scoped
@@ -222,8 +218,8 @@ def submit(tenant, actor, application_id: int) -> Application:
                           on_change=clock_changed(actor))
         application.due_at = clock.due_at
         log(tenant, actor, application, "submit", code=oss.SUBMITTED_CODE)
-        tell(tenant, application, N_("Application %(reference)s (%(type)s) received. Target: done within "
-                                     "%(days)s working days."),
+        tell(tenant, application, N_("Application %(reference)s (%(type)s) received. It is to be completed "
+                                     "within %(days)s working days."),
              reference=application.reference, type={"id": ptype.name_id, "en": ptype.name_en}, days=ptype.sla_days)
     return application
 

@@ -10,6 +10,7 @@ government administration art. 53 as amended by UU 6/2023; only where the type's
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from core.kit import (
@@ -17,6 +18,7 @@ from core.kit import (
 )
 
 from . import fees
+from .notices import N_, refused
 
 NAME = "permits"
 CODE = "^[A-Z0-9][A-Z0-9_-]{0,23}$"
@@ -178,26 +180,25 @@ def check_settings(tenant, settings: dict) -> None:
     for key in ("finance_position", "head_position"):
         position = settings.get(key) or ""
         if position and find_position(tenant, position) is None:
-            found.append(ValidationError(f"no active position '{position}' in this tenant",
-                                         where=f"{base}.{key}", code="unknown_position"))
+            found.append(refused(N_("No active position '%(position)s' in this tenant."), f"{base}.{key}",
+                                 "unknown_position", position=position))
     seen = set()
     for i, raw in enumerate(settings.get("types") or []):
         where = f"{base}.types[{i}]"
         if raw["code"] in seen:
-            found.append(ValidationError(f"'{raw['code']}' is used twice", where=f"{where}.code", code="duplicate"))
+            found.append(refused(N_("The code '%(name)s' is used twice."), f"{where}.code", "duplicate",
+                                 name=raw["code"]))
         seen.add(raw["code"])
         codes = [r["code"] for r in raw.get("requirements") or []]
         clash = sorted(set(codes) & RESERVED)
         if clash:
-            found.append(ValidationError(f"'{clash[0]}' is a name the application form uses; choose another code",
-                                         where=f"{where}.requirements", code="reserved"))
+            found.append(refused(N_("'%(name)s' is a name the application form uses: choose another code."),
+                                 f"{where}.requirements", "reserved", name=clash[0]))
         if len(set(codes)) != len(codes):
-            found.append(ValidationError("requirement codes must differ", where=f"{where}.requirements",
-                                         code="duplicate"))
+            found.append(refused(N_("The requirements' codes must differ."), f"{where}.requirements", "duplicate"))
         for j, req in enumerate(raw.get("requirements") or []):
             if req["kind"] == "document" and not req.get("accepted"):
-                found.append(ValidationError("name the file types accepted",
-                                             where=f"{where}.requirements[{j}].accepted"))
+                found.append(refused(N_("Name the file types accepted."), f"{where}.requirements[{j}].accepted"))
         try:
             formula = fees.parse(raw["fee"], where=f"{where}.fee")
         except ValidationError as exc:
@@ -205,17 +206,38 @@ def check_settings(tenant, settings: dict) -> None:
         else:
             numeric = {r["code"] for r in raw.get("requirements") or [] if r["kind"] == "field" and r.get("number")}
             if formula.field and formula.field not in numeric:
-                found.append(ValidationError(
-                    f"the fee formula uses '{formula.field}', which is not a number field of the type (a "
-                    "requirement with kind = \"field\" and number = true)", where=f"{where}.fee", code="fee_formula"))
+                found.append(refused(
+                    N_("The fee formula uses '%(field)s', which is not a number field of the type (a requirement "
+                       "with kind \"field\" and number true)."), f"{where}.fee", "fee_formula", field=formula.field))
         if raw.get("number_pattern"):
             check(check_number_pattern, raw["number_pattern"], PLACEHOLDERS, where=f"{where}.number_pattern")
         steps, named = [], True
         for j, stage in enumerate(raw["stages"]):
             if bool(stage.get("position")) == bool(stage.get("role")):
-                found.append(ValidationError("a stage names either a position or a role", where=f"{where}.stages[{j}]"))
+                found.append(refused(N_("A stage names either a position or a role."), f"{where}.stages[{j}]"))
                 named = False
             steps.append({k: stage[k] for k in ("position", "role", "unit") if stage.get(k)})
         if named:
-            check(approvals.check_steps, tenant, steps, where=f"{where}.stages")
+            try:
+                approvals.check_steps(tenant, steps, where=f"{where}.stages")
+            except ValidationError as exc:
+                found.append(_stage_problem(exc, raw["stages"]))
     raise_all(found)
+
+
+STAGE_MESSAGES = {   # the core's approval checks speak English only: the module's words, both languages
+    "position": N_("No active position '%(position)s' in this tenant."),
+    "unit": N_("No agency '%(position)s' in this tenant."),
+    "role": N_("Unknown role '%(position)s'."),
+}
+
+
+def _stage_problem(exc: ValidationError, stages: list[dict]) -> ValidationError:
+    """The core's ``approvals.check_steps`` refusal of a stage (``where`` ends ``stages[j].<key>``)
+    with this module's message in the reader's language as its ``local``; as it is when it has one
+    already or names another place."""
+    found = re.search(r"stages\[(\d+)\]\.(position|unit|role)$", exc.where or "")
+    if exc.local is not None or found is None:
+        return exc
+    value = str(stages[int(found[1])].get(found[2]) or "")
+    return refused(STAGE_MESSAGES[found[2]], exc.where, exc.code, position=value)

@@ -18,6 +18,7 @@ from .forms import WithdrawForm, application_form
 from .issuance import permit_state
 from .withdrawal import may_withdraw
 from .models import DRAFT, RETURNED
+from .figures import month_label
 from .settings import permit_type, permit_types
 
 pages = Blueprint("permits", __name__)
@@ -53,7 +54,8 @@ def status_label(status: str) -> str:
 @pages.context_processor
 def shared():
     return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
-            "action_labels": ACTION_LABELS, "oss_code": oss.code_of, "permit_state": permit_state}
+            "action_labels": ACTION_LABELS, "oss_code": oss.code_of, "permit_state": permit_state,
+            "month_label": lambda month: month_label(month, locale())}
 
 
 @pages.route("/")

@@ -10,6 +10,7 @@ import pytest
 from core.kit import ValidationError, db, tenant_scope
 
 from .. import checks, payments, reconciliation, services
+from ..figures import month_label
 from ..models import AWAITING_PAYMENT, Application, Upload
 from .conftest import MONTH, NIK, REKLAME, invoice, jpeg, pdf, user_actor
 from .test_pages import form
@@ -33,7 +34,8 @@ def test_the_application_form_lists_every_problem_at_once_and_saves_nothing(app,
     summary = html[html.index('id="error-summary"'):html.index("</ul>", html.index('id="error-summary"'))]
     for field in ("nik", "phone", "luas_m2", "alamat", "ktp", "gambar"):   # each problem, linked to its field
         assert f'href="#{field}"' in summary, field
-    assert "bukan PDF" in summary and "ponsel" in summary and "Wajib diisi" in summary
+    assert "bukan PDF" in summary and "ponsel" in summary
+    assert "Kolom ini wajib diisi." in summary and "Wajib diisi." not in summary   # one form of words
     assert "pilih lagi" in summary   # the files chosen are not kept either
     assert _count(app, tenant, Application) == 0 and _count(app, tenant, Upload) == 0   # nothing saved
 
@@ -153,7 +155,8 @@ def test_money_is_written_in_the_readers_language(app, office, outbox, frozen_cl
     body = [m["body"] for m in outbox(tenant) if "reconcile" in (m["ref"] or "")][-1].replace("\xa0", " ")
     assert "buku besar Rp 150.000" in body and "selisih -Rp 25.000" in body
     assert "ledger Rp 150,000, paid applications Rp 175,000 (difference -Rp 25,000)" in body
-    assert MONTH in body
+    shown = month_label(MONTH, "id"), month_label(MONTH, "en")   # "Mar 2026", not "2026-03"
+    assert f"bulan {shown[0]} tidak cocok" in body and f"for {shown[1]} does not" in body and MONTH not in body
 
 
 def test_returning_a_stage_offers_no_earlier_stage_at_the_first_and_asks_for_the_reason_in_the_readers_words(

@@ -142,9 +142,11 @@ def test_the_applicant_is_told_in_their_language_else_the_tenants(app_ctx, tenan
     db.session.commit()
     told = outbox(tenant, "sms")
     to_english = [m["body"] for m in told if m["ref"] == f"permits:{en_id}"]
-    assert f"Application {en_ref} (Building approval) received. Target: done within 5 working days." in to_english
+    assert (f"Application {en_ref} (Building approval) received. It is to be completed within 5 "
+            "working days.") in to_english
     assert any("stage Intake is done" in b for b in to_english)
     assert f"Application {en_ref} needs completing: The plan is unreadable" in to_english
     assert not any("Permohonan" in b for b in to_english)
     to_indonesian = [m["body"] for m in told if m["ref"] == f"permits:{id_id}"]
-    assert to_indonesian == [f"Permohonan {id_ref} (Persetujuan Bangunan Gedung) diterima. Target selesai 5 hari kerja."]
+    assert to_indonesian == [f"Permohonan {id_ref} (Persetujuan Bangunan Gedung) telah diterima dan "
+                            "diselesaikan paling lama 5 hari kerja."]

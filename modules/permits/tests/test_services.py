@@ -25,6 +25,10 @@ def draft(tenant, who, area="150"):
     return app_
 
 
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+             "November", "Desember")
+
+
 def test_a_paid_application_goes_through_every_stage_to_a_signed_permit(
         app_ctx, tenant, people, actor, signer, audit_entries, outbox):
     citizen = actor(people["citizen"])
@@ -53,6 +57,13 @@ def test_a_paid_application_goes_through_every_stage_to_a_signed_permit(
     assert doc.number == app_.permit_number and doc.expires_at is not None  # valid 60 months
     assert_signed_permit(app_ctx, storage().get(doc.storage_key, tenant=tenant),
                          documents.verification_url(tenant, doc.code))
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(storage().get(doc.storage_key, tenant=tenant))[0].get_textpage().get_text_range()
+    expires = doc.expires_at if doc.expires_at.tzinfo else doc.expires_at.replace(tzinfo=timezone.utc)
+    last_day = local_date(tenant, expires)
+    assert last_day.isoformat() not in text   # the valid-until day as the core writes dates, not ISO
+    assert f"{last_day.day} {MONTHS_ID[last_day.month - 1]} {last_day.year}" in " ".join(text.split()), text
     assert sla.clock_of(tenant, services.ref(app_), services.CLOCK).state == sla.DONE
     issued = app_.issued_at if app_.issued_at.tzinfo else app_.issued_at.replace(tzinfo=timezone.utc)
     month = local_date(tenant, issued).strftime("%Y-%m")   # the tenant's local month (WITA), not UTC's

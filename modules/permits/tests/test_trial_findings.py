@@ -66,9 +66,9 @@ def test_a_bad_phone_is_refused_in_the_readers_language(app, client, tenant, peo
         bad = client.post(f"{base}/apply/SKU", data=data, content_type="multipart/form-data")
         page = bad.get_data(as_text=True)
         assert bad.status_code == 400
-        assert "phone number" not in page and "Ini bukan nomor ponsel" in page
+        assert "phone number" not in page and "Bukan nomor ponsel (contoh 0812 3456 7890)." in page
         english = client.post(f"{base}/apply/SKU", data=data, content_type="multipart/form-data", headers=EN)
-        assert "This is not a mobile number" in english.get_data(as_text=True)
+        assert "Not a mobile phone number (e.g. 0812 3456 7890)." in english.get_data(as_text=True)
     good = client.post(f"{base}/apply/SKU", data={"name": "Andi", "nik": NIK, "phone": "0812-3456-7890",
                                                   "usaha": "Warung", "send": "1"}, content_type="multipart/form-data")
     assert good.status_code == 302
