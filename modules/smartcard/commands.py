@@ -1,15 +1,15 @@
 """``pamong smartcard ...``: issue cards and register terminals from the command line.
 
 Each command's help line starts with its arguments in the order of its usage (``SLUG NUMBER ...``).
-Bad input, whether Click's (a missing argument) or the card's (a bad number, an unknown tenant),
-is Click's usage error, which ``pamong`` writes as one line ``error (pamong smartcard CMD): ...``,
-exit status 2; the transaction is rolled back first, so nothing is written."""
+Bad input is one line and exit status 2, nothing written: the card's (a bad number, an unknown
+tenant) through the core's ``cli_fail``/``cli_tenant`` (``error: ...``, every module's form),
+Click's own (a missing argument) as ``error (pamong smartcard CMD): ...``."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
-from core.kit import Actor, PamongError, Tenant, db, enabled_modules
+from core.kit import Actor, PamongError, cli_fail, cli_tenant, db
 
 
 @click.group("smartcard", help="City card: cards and terminals.")
@@ -18,9 +18,8 @@ def smartcard_group():
 
 
 def _fail(message: str):
-    """Roll back and end the command with a usage error (one line, exit 2)."""
-    db.session.rollback()
-    raise click.UsageError(message)
+    """Roll back and end the command: one line ``error: ...``, exit 2 (the core's ``cli_fail``)."""
+    cli_fail(message)
 
 
 def _said(exc: PamongError) -> str:
@@ -29,13 +28,8 @@ def _said(exc: PamongError) -> str:
 
 
 def _tenant(slug: str):
-    """The tenant ``slug`` with the smartcard module, or a usage error naming SLUG."""
-    tenant = db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
-    if tenant is None:
-        _fail(f"SLUG: no tenant '{slug}'")
-    if "smartcard" not in enabled_modules(tenant):
-        _fail(f"SLUG: tenant '{slug}' has not enabled the smartcard module")
-    return tenant
+    """The tenant ``slug`` with the smartcard module, else one line naming SLUG (``cli_tenant``)."""
+    return cli_tenant(slug, "smartcard")
 
 
 def _services():
