@@ -11,8 +11,14 @@ from . import kka, richtext
 from .labels import lazy_gettext as _l
 
 NAME = "eoffice"
-LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan", "surat_tugas")
+LAYOUTS = ("surat", "nota_dinas", "undangan", "surat_edaran", "surat_keputusan", "surat_tugas", "surat_keterangan",
+           "berita_acara", "surat_pengantar", "pengumuman", "memo", "surat_kuasa", "laporan", "telaahan_staf")
 SECURITY = ("biasa", "terbatas", "rahasia")  # Permendagri 1/2023: klasifikasi keamanan
+
+# a person as the letters name one (Permendagri 1/2023: nama, NIP, pangkat/golongan, jabatan)
+PERSON = ("<table><tbody><tr><td>Nama</td><td>:</td><td></td></tr><tr><td>NIP</td><td>:</td><td></td></tr>"
+          "<tr><td>Pangkat/Golongan</td><td>:</td><td></td></tr><tr><td>Jabatan</td><td>:</td><td></td></tr>"
+          "</tbody></table>")
 
 DEFAULT_TYPES = [
     {"code": "SB", "name_id": "Surat Biasa", "name_en": "Letter", "layout": "surat"},
@@ -26,6 +32,34 @@ DEFAULT_TYPES = [
      "template": "<p><strong>Dasar</strong>:</p><ol><li></li></ol><p><strong>MENUGASKAN</strong></p>"
                  "<table><tbody><tr><td>Kepada</td><td>:</td><td></td></tr>"
                  "<tr><td>Untuk</td><td>:</td><td></td></tr></tbody></table>"},
+    # the eight next most used (README, "Layouts"): each with its own layout and its prescribed body
+    {"code": "SKET", "name_id": "Surat Keterangan", "name_en": "Certificate letter", "layout": "surat_keterangan",
+     "template": "<p>Yang bertanda tangan di bawah ini:</p>" + PERSON
+                 + "<p>dengan ini menerangkan bahwa:</p>" + PERSON
+                 + "<p></p><p>Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.</p>"},
+    {"code": "BA", "name_id": "Berita Acara", "name_en": "Official report (berita acara)", "layout": "berita_acara",
+     "template": "<p>Pada hari ini, ... tanggal ... bulan ... tahun ..., kami yang bertanda tangan di bawah ini:</p>"
+                 "<ol><li>" + PERSON + "<p>selanjutnya disebut PIHAK PERTAMA;</p></li>"
+                 "<li>" + PERSON + "<p>selanjutnya disebut PIHAK KEDUA.</p></li></ol>"
+                 "<p></p><p>Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.</p>"},
+    {"code": "SPGT", "name_id": "Surat Pengantar", "name_en": "Cover letter", "layout": "surat_pengantar",
+     "template": "<table><thead><tr><th>No.</th><th>Naskah Dinas yang Dikirimkan</th><th>Banyaknya</th>"
+                 "<th>Keterangan</th></tr></thead><tbody><tr><td>1.</td><td></td><td></td><td></td></tr></tbody></table>"},
+    {"code": "PENG", "name_id": "Pengumuman", "name_en": "Announcement", "layout": "pengumuman",
+     "template": "<p></p><p>Demikian pengumuman ini disampaikan untuk diketahui.</p>"},
+    {"code": "MEMO", "name_id": "Memo", "name_en": "Memo", "layout": "memo"},
+    {"code": "SKU", "name_id": "Surat Kuasa", "name_en": "Power of attorney", "layout": "surat_kuasa",
+     "template": "<p>Yang bertanda tangan di bawah ini:</p>" + PERSON + "<p>memberi kuasa kepada:</p>" + PERSON
+                 + "<p>untuk ...</p><p>Demikian surat kuasa ini dibuat untuk dipergunakan sebagaimana mestinya.</p>"},
+    {"code": "LAP", "name_id": "Laporan", "name_en": "Report", "layout": "laporan",
+     "template": "<ol type=\"A\"><li><strong>Pendahuluan</strong><ol><li>Umum</li><li>Maksud dan Tujuan</li>"
+                 "<li>Ruang Lingkup</li><li>Dasar</li></ol></li><li><strong>Kegiatan yang Dilaksanakan</strong></li>"
+                 "<li><strong>Hasil yang Dicapai</strong></li><li><strong>Kesimpulan dan Saran</strong></li>"
+                 "<li><strong>Penutup</strong></li></ol>"},
+    {"code": "TS", "name_id": "Telaahan Staf", "name_en": "Staff study", "layout": "telaahan_staf",
+     "template": "<ol type=\"A\"><li><strong>Persoalan</strong></li><li><strong>Praanggapan</strong></li>"
+                 "<li><strong>Fakta yang Mempengaruhi</strong></li><li><strong>Analisis</strong></li>"
+                 "<li><strong>Kesimpulan</strong></li><li><strong>Saran</strong></li></ol>"},
 ]
 
 LETTER_TYPE = {
@@ -35,7 +69,7 @@ LETTER_TYPE = {
         "name_id": {"x-label": {"id": "Nama (bahasa Indonesia)", "en": "Name (Indonesian)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "name_en": {"x-label": {"id": "Nama (bahasa Inggris)", "en": "Name (English)"}, "type": "string", "minLength": 1, "maxLength": 80},
         "template": {"x-label": {"id": "Templat isi", "en": "Body template"}, "x-help": {"id": "Isi awal naskah baru jenis ini (HTML sederhana: paragraf, tebal, miring, daftar, tabel; tanpa skrip).", "en": "The starting text of a new letter of this type (simple HTML: paragraphs, bold, italics, lists, tables; no script)."}, "type": "string", "maxLength": 20000},
-        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}, "surat_tugas": {"id": "Surat tugas", "en": "Assignment letter"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
+        "layout": {"x-label": {"id": "Tata letak", "en": "Layout"}, "x-help": {"id": "Tata letak menurut Permendagri 1/2023.", "en": "How Permendagri 1/2023 lays the letter out."}, "x-choices": {"surat": {"id": "Surat", "en": "Letter"}, "nota_dinas": {"id": "Nota dinas", "en": "Internal memo"}, "undangan": {"id": "Undangan", "en": "Invitation"}, "surat_edaran": {"id": "Surat edaran", "en": "Circular"}, "surat_keputusan": {"id": "Surat keputusan", "en": "Decree"}, "surat_tugas": {"id": "Surat tugas", "en": "Assignment letter"}, "surat_keterangan": {"id": "Surat keterangan", "en": "Certificate letter"}, "berita_acara": {"id": "Berita acara", "en": "Official report (berita acara)"}, "surat_pengantar": {"id": "Surat pengantar", "en": "Cover letter"}, "pengumuman": {"id": "Pengumuman", "en": "Announcement"}, "memo": {"id": "Memo", "en": "Memo"}, "surat_kuasa": {"id": "Surat kuasa", "en": "Power of attorney"}, "laporan": {"id": "Laporan", "en": "Report"}, "telaahan_staf": {"id": "Telaahan staf", "en": "Staff study"}}, "enum": list(LAYOUTS), "description": "How Permendagri 1/2023 lays the letter out"},
     },
 }
 

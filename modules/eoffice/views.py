@@ -135,4 +135,4 @@ def pdf(letter_id):
     return send_file(BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False)
 
 
-from . import views_actions, views_archive, views_register, views_templates  # noqa: E402,F401  (register their routes on ``pages``)
+from . import views_actions, views_archive, views_register, views_sheet, views_templates  # noqa: E402,F401  (register their routes on ``pages``)

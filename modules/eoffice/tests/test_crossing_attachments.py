@@ -178,26 +178,26 @@ def test_a_files_size_reads_in_the_readers_language(app, size, locale, shown):
     ({"id": "Laporan", "en": "Report"}, None, "Laporan", "Report"),
     ({"id": "Laporan"}, None, "Laporan", "Laporan"),  # the sender named it in Indonesian only
     ({"id": "Laporan", "en": "Report"}, "Surat Perintah", "Laporan", "Report"),
-    (None, None, "LAP", "LAP"),  # a post of before names were sent, a type the receiver does not have: its code
+    (None, None, "LPJ", "LPJ"),  # a post of before names were sent, a type neither the receiver nor the built-ins have: its code
     (None, "Surat Perintah", "Surat Perintah", "Order"),  # ... one the receiver has: its own name
-    ({"id": "  ", "en": 5}, None, "LAP", "LAP"),  # names that are no names are not kept
+    ({"id": "  ", "en": 5}, None, "LPJ", "LPJ"),  # names that are no names are not kept
 ])
 def test_a_received_letters_type_is_named_by_what_the_sender_sent(app, make_tenant, sent, receivers_types,
                                                                  shown_id, shown_en):
     """The receiver names the type from the post, never from the sender's settings (which here
-    call LAP something else): an old post without names is still named, by the receiver's own type
+    call LPJ something else): an old post without names is still named, by the receiver's own type
     of that code or the code."""
     from ..crossing import type_name
     from ..settings import DEFAULT_TYPES
 
-    sender, _ = make_tenant({"letter_types": [DEFAULT_TYPES[0], {"code": "LAP", "name_id": "Nama Di Pengirim",
+    sender, _ = make_tenant({"letter_types": [DEFAULT_TYPES[0], {"code": "LPJ", "name_id": "Nama Di Pengirim",
                                                                   "name_en": "Sender's name", "layout": "surat"}]})
-    own = [DEFAULT_TYPES[0]] + ([{"code": "LAP", "name_id": receivers_types, "name_en": "Order", "layout": "surat"}]
+    own = [DEFAULT_TYPES[0]] + ([{"code": "LPJ", "name_id": receivers_types, "name_en": "Order", "layout": "surat"}]
                                 if receivers_types else [])
     tenant, _ = make_tenant({"letter_types": own})
     origin = {"id": sender.id, "slug": sender.slug, "name": sender.name}
     event = dict(letter_event([]), from_tenant=origin, message=f"{sender.id}:10")
-    event["payload"] = dict(event["payload"], letter_type="LAP", **({"letter_type_name": sent} if sent else {}))
+    event["payload"] = dict(event["payload"], letter_type="LPJ", **({"letter_type_name": sent} if sent else {}))
     with app.app_context(), tenant_scope(tenant):
         receive(tenant, Actor.system(f"tenant-post:{sender.slug}", tenant), event)
         letter = db.session.execute(db.select(Letter).where(Letter.origin_ref == f"{sender.id}:10")).scalar_one()
