@@ -34,11 +34,22 @@ def check_official(nip, rank, where: str) -> tuple[str | None, str | None]:
         try:
             nip = normalise_nip(nip)
         except IdentityError as exc:
-            raise ValidationError(str(exc.message), where=f"{where}.nip", code=exc.code) from None
+            raise ValidationError(_english(exc.message), where=f"{where}.nip", code=exc.code, local=exc.message) from None
     rank = " ".join(str(rank).split()) if rank is not None else ""
     if len(rank) > RANK_MAX:
         raise ValidationError(f"rank is longer than {RANK_MAX} characters", where=f"{where}.rank", code="too_long")
     return nip, rank or None
+
+
+def _english(message) -> str:
+    """A lazy message in English, as the CLI and files' errors speak (the page shows ``local``)."""
+    from flask import has_app_context
+    from flask_babel import force_locale
+
+    if not has_app_context():
+        return str(message)
+    with force_locale("en"):
+        return str(message)
 
 
 def nip_holder(nip: str | None) -> User | None:
