@@ -18,7 +18,7 @@ from core.tenancy.scope import tenant_scope
 from core.testing import unique
 from tests.test_tenant_keys_upgrade import scratch_url  # noqa: F401 - a fixture
 
-NIP = "197503122000031002"
+NIP = "197108251995031003"  # not the Makassar demo signer's: tests apply that file too
 OTHER = "198001012005012001"  # each test its own: the users table is shared by the session
 
 
@@ -42,7 +42,7 @@ def _user(app, email):
 def test_the_file_sets_nip_and_rank_audited_and_exports_them(app, create_tenant, create_user, tmp_path):
     tenant = create_tenant()
     kadis, newcomer = create_user(tenant, "admin"), f"{unique('n')}@example.test"
-    people = (f'[[accounts.people]]\nemail = "{kadis}"\nnip = "19750312 200003 1 002"\nrank = "Pembina Tk. I (IV/b)"\n'
+    people = (f'[[accounts.people]]\nemail = "{kadis}"\nnip = "19710825 199503 1 003"\nrank = "Pembina Tk. I (IV/b)"\n'
               f'[[accounts.people]]\nemail = "{newcomer}"\nrank = "Penata (III/c)"\n')
     result = _run(app, "tenant", "apply", str(_file(tmp_path, tenant.slug, people)))
     assert result.exit_code == 0, result.output
