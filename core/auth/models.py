@@ -41,6 +41,12 @@ class User(UserMixin, db.Model):
     token_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
     # a self-registered account that has not yet verified its address: it cannot sign in
     needs_verification: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # the signature block of an official letter (Permendagri 1/2023): NIP, the civil servant's
+    # 18-digit number (core/identity.py parse_nip; one person's, so unique when set) and the
+    # pangkat/golongan, e.g. "Pembina Tk. I (IV/b)"; both empty for someone who is not an ASN.
+    # Set by the tenant file's [[accounts.people]] (core/auth/official.py); read by official_identity.
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    rank: Mapped[str | None] = mapped_column(String(60))
 
     @property
     def is_active(self) -> bool:

@@ -80,13 +80,23 @@ def demo_accounts(tenants) -> list[tuple[str, str, str]]:
 
 
 def run_demo(app, tenants_dir: str) -> tuple[list, list]:
+    from ..tenancy import service
+    from ..tenancy.schema import load_tenant_file
+    from ..tenancy.scope import tenant_scope
     from .db import run_upgrade
-    from .tenant import apply_paths
+    from .tenant import apply_docs, tenant_files
 
     run_upgrade(app)
-    tenants = apply_paths([tenants_dir], actor())
+    # the files' [[accounts.people]] name demo accounts, made only once their tenants exist: the
+    # people are applied again after them (core/tenancy/service.py apply_people)
+    docs = [(str(f), load_tenant_file(f)) for f in tenant_files([tenants_dir])]
+    tenants = apply_docs(docs, actor(), progress=True)
     _local_signers(app, tenants)
     accounts = demo_accounts(tenants)
+    by_slug = {t.slug: t for t in tenants}
+    for _where, doc in docs:
+        with tenant_scope(by_slug[doc.slug]):
+            service.apply_people(by_slug[doc.slug], doc, actor())
     db.session.commit()
     for tenant in tenants:
         for name in manager().modules:

@@ -129,12 +129,55 @@ class Holiday(Strict):
         return parse_date(value)  # a TOML date or "YYYY-MM-DD"; a clear message otherwise
 
 
+class Person(Strict):
+    """``[[accounts.people]]``: a user of the tenant (``email``, who has a role in it) with what a
+    signed letter prints under their name (issue 14, Permendagri 1/2023): ``nip``, the 18-digit
+    NIP (spaces, dots and hyphens ignored; core/identity.py) and ``rank``, the pangkat/golongan
+    (e.g. "Pembina Tk. I (IV/b)", at most 60 characters). Empty or left out: none."""
+
+    email: str = Field(min_length=3, max_length=254)
+    nip: str = ""
+    rank: str = Field("", max_length=60)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return Holder._email(value)
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, value: str) -> str:
+        from ..auth.official import check_official
+        from ..errors import ValidationError as Invalid
+
+        try:
+            return check_official(value, "", "nip")[0] or ""
+        except Invalid as exc:
+            raise ValueError(exc.message) from None
+
+    @field_validator("rank")
+    @classmethod
+    def _rank(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
 class Accounts(Strict):
     """``[accounts]``: how people get accounts in this tenant (issue 19.1). ``self_registration``:
     citizens may create their own account (verified by e-mail before it can sign in); off by
-    default, accounts then come only from invitations (a role granted by an admin or the CLI)."""
+    default, accounts then come only from invitations (a role granted by an admin or the CLI).
+    ``people``: officials' NIP and rank (``Person``); each e-mail and each NIP at most once."""
 
     self_registration: bool = False
+    people: list[Person] = []
+
+    @field_validator("people")
+    @classmethod
+    def _once(cls, value: list[Person]) -> list[Person]:
+        for label, seen in (("e-mail", [p.email for p in value]), ("NIP", [p.nip for p in value if p.nip])):
+            dup = sorted({x for x in seen if seen.count(x) > 1})
+            if dup:
+                raise ValueError(f"{label} '{dup[0]}' is listed twice")
+        return value
 
 
 class ModuleEntry(Strict):

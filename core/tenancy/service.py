@@ -75,6 +75,7 @@ def check_batch(docs: list[tuple[str, TenantFile]], manager) -> list[tuple[str, 
                 if entry.enabled and not (req in modules and modules[req].enabled):
                     raise ValidationError(f"module '{name}' requires '{req}' to be enabled too", where=f"{where}: modules.{name}")
         _check_holders(doc, where)
+        check_people(doc, where)
         from ..documents.settings import check_tenant_file
 
         check_tenant_file(doc.extra, where, doc.slug)  # [extra.documents]: the signer, document numbers
@@ -96,6 +97,37 @@ def _check_holders(doc: TenantFile, where: str) -> None:
                     raise ValidationError(
                         f"'{holder.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
                         where=f"{where}: {key}.positions[{n}].holders[{m}].email", code="holder_not_member")
+
+
+def check_people(doc: TenantFile, where: str) -> None:
+    """``[[accounts.people]]``: a NIP no other person holds. An e-mail that is not (yet) a user of
+    the tenant is no error: the file may be applied before the accounts exist (a new deployment,
+    the demo), and ``apply_people`` then sets that entry when the file is applied again."""
+    from ..auth.official import nip_holder
+
+    for n, person in enumerate(doc.accounts.people):
+        key = f"{where}: accounts.people[{n}]"
+        holder = nip_holder(person.nip)
+        if holder is not None and holder.email != person.email:
+            raise ValidationError(f"NIP {person.nip} belongs to another person ({holder.email})",
+                                  where=f"{key}.nip", code="nip_taken")
+
+
+def apply_people(tenant: Tenant, doc: TenantFile, actor) -> int:
+    """Set each listed person's NIP and rank (checked by ``check_people``), audited in the tenant;
+    returns how many changed. People the file does not list keep theirs; an entry whose e-mail is
+    not a user of the tenant waits for the next apply."""
+    from ..auth.official import set_official_identity
+    from .positions import member
+
+    changed = 0
+    for n, person in enumerate(doc.accounts.people):
+        user = member(tenant, person.email)
+        if user is None:
+            continue
+        changed += set_official_identity(user, person.nip or None, person.rank or None, actor, tenant,
+                                         where=f"accounts.people[{n}].nip")
+    return changed
 
 
 # -- Applying -------------------------------------------------------------------------------------
@@ -141,6 +173,7 @@ def apply_doc(doc: TenantFile, actor, manager) -> Tenant:
         elif before != after:
             record(tenant, actor, "tenant.update", "tenant", tenant.slug, before=before, after=after)
         _apply_org(tenant, doc, actor)
+        apply_people(tenant, doc, actor)
         for name, entry in doc.modules.items():
             if entry.enabled:
                 enable_module(tenant, name, actor, manager, settings=entry.settings, checked=True)
@@ -314,6 +347,18 @@ def _documents_exported(extra) -> dict:
     return exported(extra)
 
 
+def _people_exported(tenant: Tenant) -> list[dict]:
+    """The tenant's users with a NIP or rank, as ``[[accounts.people]]`` entries, by e-mail."""
+    from ..auth.models import Membership, User
+
+    with tenant_scope(tenant):
+        ids = db.select(Membership.user_id).where(Membership.tenant_id == tenant.id)
+        users = db.session.execute(
+            db.select(User).where(User.id.in_(ids), (User.nip.is_not(None)) | (User.rank.is_not(None)))
+            .order_by(User.email)).scalars().all()
+    return [{k: v for k, v in (("email", u.email), ("nip", u.nip), ("rank", u.rank)) if v} for u in users]
+
+
 def export_doc(tenant: Tenant) -> dict:
     """The tenant as a TOML-ready dict that ``apply`` takes back unchanged."""
     with tenant_scope(tenant):
@@ -359,8 +404,11 @@ def export_doc(tenant: Tenant) -> dict:
     }
     if tenant.public_url:
         doc["public_url"] = tenant.public_url
-    if tenant.self_registration:
-        doc["accounts"] = {"self_registration": True}
+    accounts: dict = {"self_registration": True} if tenant.self_registration else {}
+    if people := _people_exported(tenant):
+        accounts["people"] = people
+    if accounts:
+        doc["accounts"] = accounts
     parse_tenant(doc, f"export of {tenant.slug}")  # what we export must load again
     return doc
 

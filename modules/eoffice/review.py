@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from core.kit import (
     PamongError, ValidationError, approvals, audit, db, documents, issue_number, lazy_gettext as _l, local_date, positions_of,
-    tenant_scope, utcnow,
+    User, official_identity, tenant_scope, utcnow,
 )
 
 from . import attachments, signature
@@ -175,7 +175,8 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "classification": classifications(tenant).get(letter.classification, {}),
                    "to": [r.name for r in recipients if r.kind == "to"],
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
-                   "attachments": len(attachments.of(tenant, letter)), "place": place(tenant)}
+                   "attachments": len(attachments.of(tenant, letter)), "place": place(tenant),
+                   "signer": _signer_identity(letter)}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()
@@ -187,6 +188,13 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
               after={"number": number, "document": doc.id, "signature": lines})
         db.session.flush()
     return letter
+
+
+def _signer_identity(letter: Letter) -> dict:
+    """The signer's rank and NIP for the signature block (core.kit.official_identity); both None
+    when the signer is unknown or has none."""
+    user = db.session.get(User, letter.signer_id) if letter.signer_id else None
+    return official_identity(user) if user is not None else {"name": letter.signer_name, "nip": None, "rank": None}
 
 
 def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:
