@@ -17,9 +17,19 @@ def _visible(items, tenant, user):
 
 
 def nav_for(hookname: str) -> list[dict]:
+    """The items of a navigation hook (``nav_items``, ``admin_items``) this person may see, asked of
+    the tenant's modules once per request: the layout and the home page both show them, and a
+    module's answer may cost queries (issue 11: a page pays for what it shows, once)."""
     tenant = getattr(g, "tenant", None)
     if tenant is None:
         return []
+    asked = g.setdefault("_pamong_nav", {})
+    if hookname not in asked:
+        asked[hookname] = _ask(tenant, hookname)
+    return asked[hookname]
+
+
+def _ask(tenant, hookname: str) -> list[dict]:
     manager = current_app.extensions["pamong"]
     user = current_user._get_current_object()
     items = []
