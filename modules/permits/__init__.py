@@ -91,6 +91,7 @@ def nav_items(tenant, user):
     return [
         {"title": _l("Permits"), "endpoint": f"{NAME}.index"},
         {"title": _l("Permit queue"), "endpoint": f"{NAME}.queue", "permission": "permits.process"},
+        {"title": _l("OSS report"), "endpoint": f"{NAME}.oss_report", "permission": "permits.process"},
     ]
 
 

@@ -21,16 +21,23 @@
   scope ``permits:reconciliation``). Query: ``month`` (``YYYY-MM``), ``type`` (a permit type's
   code), ``disagreements=true`` (only the rows that disagree). Errors: 400 ``invalid_month``,
   ``unknown_type`` or ``invalid_parameter``.
+- ``GET /oss-report``: the report in OSS-RBA's codes (``oss.report``, as the office's page
+  ``/permits/oss-report`` shows): per permit type and OSS status code, how many applications
+  submitted on the tenant-local days ``from`` .. ``to`` (``YYYY-MM-DD``, both included; either
+  left out: the current month's first day, today) hold that code now; ``type`` narrows it to one
+  permit type (scope ``permits:read``). Errors: 400 ``invalid_date`` (not a date written
+  ``YYYY-MM-DD``, or beyond 1900-01-01 .. 2999-12-31), ``invalid_range`` (``from`` after ``to``),
+  ``unknown_type``.
 """
 from __future__ import annotations
 
 from typing import ClassVar, Literal
 
 from flask import Blueprint, g, jsonify
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictInt, create_model
 
 from core.kit import (
-    ApiModel, ApiOutput, PamongError, api_error, api_scope, db, idempotent, module_settings, operation,
+    ApiModel, ApiOutput, PamongError, api_error, api_scope, date_arg, db, idempotent, module_settings, operation,
     signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
 )
 
@@ -197,3 +204,55 @@ def reconciliation_api():
         rows = [r for r in rows if not r["agrees"]]
     wrong = sum(1 for r in rows if not r["agrees"])
     return jsonify(reconciles=wrong == 0, disagreements=wrong, rows=rows)
+
+
+# ``from`` is a Python keyword: the query's model is made by name (the field is the parameter itself)
+OssReportQuery = create_model(
+    "OssReportQuery", __base__=ApiModel,
+    **{"from": (str, Field("", max_length=64, description="The first tenant-local day, YYYY-MM-DD (default: the "
+                                                          "current month's first day)")),
+       "to": (str, Field("", max_length=64, description="The last tenant-local day, YYYY-MM-DD, included (default: "
+                                                        "today)")),
+       "type": (str, Field("", max_length=24, description="Only this permit type's code"))})
+OssReportQuery.error_codes = {"from": "invalid_date", "to": "invalid_date", "type": "unknown_type",
+                              "*": "invalid_parameter"}
+
+
+class OssReportRow(ApiOutput):
+    type_code: str
+    type_name: str = Field(description="The type's name in the tenant's first language")
+    oss_code: str = Field(description="The OSS-RBA status code (Lampiran 10, kd_status); empty for an application "
+                                      "OSS has no code for (withdrawn, or its permit revoked)")
+    oss_label: str = Field(description="OSS's own name of the code, e.g. Disetujui")
+    count: int = Field(description="Applications submitted in the period that hold the code now")
+
+
+class OssReport(ApiOutput):
+    from_: str = Field(alias="from", description="The first tenant-local day, YYYY-MM-DD")
+    to: str = Field(description="The last tenant-local day, YYYY-MM-DD (included)")
+    total: int = Field(description="Applications submitted in the period (of the type asked for)")
+    rows: list[OssReportRow] = Field(description="By type code, then OSS code (those without one last)")
+
+
+@api.route("/oss-report")
+@api_scope("permits:read")
+@operation("The applications of a period per permit type and OSS-RBA status code", query=OssReportQuery,
+           response=OssReport, errors={400: "invalid_date, invalid_range or unknown_type"},
+           description="The report in OSS-RBA's vocabulary (issue 15.3): the applications submitted on the tenant-local "
+                       "days from .. to, counted per permit type and the OSS status code each holds now (the code the "
+                       "office last reported on its timeline), in one SQL statement.")
+def oss_report_api():
+    from .views_oss import default_period
+
+    query = g.api_query
+    first, last = default_period(g.tenant)
+    date_from, date_to = date_arg("from") or first, date_arg("to") or last   # 400 invalid_date
+    if date_from > date_to:
+        return api_error("invalid_range", "from: the first day is after the last day (to)", 400)
+    names = {t.code: t.name_id for t in permit_types(g.tenant)}
+    if query.type and query.type not in names:
+        return api_error("unknown_type", f"type: no permit type '{query.type}' in this tenant", 400)
+    rows = [{**r, "type_name": names.get(r["type_code"], r["type_code"])}
+            for r in oss.report(g.tenant, date_from, date_to, query.type or None)]
+    return jsonify({"from": date_from.isoformat(), "to": date_to.isoformat(),
+                    "total": sum(r["count"] for r in rows), "rows": rows})

@@ -82,3 +82,18 @@ class StatusForm(FlaskForm):
         form = cls(**kw)
         form.action.choices = [(k, STATUS_ACTIONS[k]) for k in allowed]
         return form
+
+
+class OssReportForm(FlaskForm):
+    """The OSS report's period (``views_oss``): two tenant-local days ``from`` and ``to``
+    (``YYYY-MM-DD``; a phone's date picker sends that form) and optionally one permit type. Read from
+    the query string (a GET form: no CSRF token); checked by the view (``views_oss.read_period``)."""
+
+    class Meta:
+        csrf = False  # a GET report
+
+    date_from = StringField(_l("From (date)"), name="from", validators=[Optional()],
+                            render_kw={"type": "date"})
+    date_to = StringField(_l("To (date)"), name="to", validators=[Optional()],
+                          render_kw={"type": "date"})
+    type = SelectField(_l("Permit"), validators=[Optional()], validate_choice=False)

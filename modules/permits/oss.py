@@ -26,6 +26,10 @@ code   OSS name                           here
 90     Ditolak                            refused (``rejected``)
 =====  =================================  =============================================================
 
+``report(tenant, date_from, date_to, permit_type=None)`` is the report in that vocabulary: per permit
+type and OSS code, how many applications submitted in the period hold that code now, in one SQL
+statement (see its docstring for why the code is read from the timeline, not from the status).
+
 The clock codes 41-44 are the core's (``core.kit.sla.OSS_CODES``) and agree with that table.
 OSS's licence-status table has **no code for revocation** (pencabutan; its NIB table, Lampiran 14,
 has "06 Dicabut" for a business identity number, not for a licence), so a revoked permit has no OSS
@@ -36,9 +40,16 @@ given before sending, and changes codes here only.
 """
 from __future__ import annotations
 
-from core.kit import sla
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from .models import APPROVED, AWAITING_PAYMENT, DRAFT, ISSUED, REJECTED, RETURNED, REVOKED, SUBMITTED, SUSPENDED
+from sqlalchemy import func
+
+from core.kit import db, sla, tenant_scope
+
+from .models import (
+    APPROVED, AWAITING_PAYMENT, DRAFT, ISSUED, REJECTED, RETURNED, REVOKED, SUBMITTED, SUSPENDED, Application, Event,
+)
 
 OSS_STATUS = {
     DRAFT: "",
@@ -70,3 +81,70 @@ def code_of(application) -> str:
     if application.status == APPROVED and application.paid_at is not None:
         return PAID_CODE
     return OSS_STATUS.get(application.status, "")
+
+
+# OSS's own names of its codes (Lampiran 10), as OSS writes them: the report's vocabulary, not
+# translated (the pages add a meaning in the reader's language beside them)
+OSS_LABELS = {
+    "09": "Telah Melengkapi Persyaratan",
+    "20": "Validasi",
+    "30": "Verifikasi Pembayaran",
+    "33": "Persetujuan Pembayaran",
+    "41": "Konfirmasi Persyaratan",
+    "42": "Data Konfirmasi Persyaratan",
+    "43": "Re-Konfirmasi Persyaratan",
+    "44": "Data Re-Konfirmasi Persyaratan",
+    "45": "Persyaratan terverifikasi",
+    "50": "Disetujui",
+    "57": "Disetujui secara otomatis (fiktif positif)",
+    "70": "Penghentian Sementara Kegiatan Berusaha",
+    "90": "Ditolak",
+}
+# timeline lines that tell someone of a state without changing it: their code is not a new status
+NOT_A_STATUS = ("escalate", "expiry_reminder")
+
+
+def period_bounds(tenant, date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    """The tenant-local days ``date_from`` .. ``date_to`` (both included) as UTC instants
+    ``[start, end)``: midnight of the first day and of the day after the last, in the tenant's zone."""
+    zone = ZoneInfo(tenant.timezone)
+    start = datetime.combine(date_from, time(0), zone).astimezone(timezone.utc)
+    end = datetime.combine(date_to + timedelta(days=1), time(0), zone).astimezone(timezone.utc)
+    return start, end
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return (0, code) if code else (1, "")   # OSS's codes in their order, the applications without one last
+
+
+def report(tenant, date_from: date, date_to: date, permit_type: str | None = None) -> list[dict]:
+    """The report in OSS-RBA's vocabulary: the applications **submitted** on the tenant-local days
+    ``date_from`` .. ``date_to`` (both included; drafts never submitted are not applications OSS
+    knows), of ``permit_type`` or every type, counted per type and the OSS code each holds **now**.
+    Rows ``{"type_code", "oss_code", "oss_label", "count"}``, by type then code; ``oss_code`` ``""``
+    (label ``""``) for the applications OSS's table has no code for (withdrawn, or a permit revoked).
+
+    One SQL statement. The source of the code is the timeline, not the status: each application's
+    latest ``Event`` (by id) that records a status (``NOT_A_STATUS`` lines, an escalation or an
+    expiry reminder, only repeat it) carries the ``oss_code`` that was set when that state was
+    reached (``services.log``): the code the office reported last, which is what OSS holds for the
+    application. A CASE over ``Application.status`` (``code_of``) cannot say it: ``returned`` is
+    41 (paused) or 43 (stopped and reset, the service level to run again from zero), ``submitted``
+    is 09 (just filed), 42 or 44 (completed by the applicant after a 41 or a 43) or 20 (in the
+    stages), and those differ in OSS and in the service level owed."""
+    start, end = period_bounds(tenant, date_from, date_to)
+    latest = (db.select(func.max(Event.id))
+              .where(Event.tenant_id == Application.tenant_id, Event.application_id == Application.id,
+                     Event.action.not_in(NOT_A_STATUS))
+              .correlate(Application).scalar_subquery())
+    query = (db.select(Application.type_code, Event.oss_code, func.count())
+             .join(Event, (Event.tenant_id == Application.tenant_id) & (Event.application_id == Application.id))
+             .where(Event.id == latest, Application.submitted_at >= start, Application.submitted_at < end)
+             .group_by(Application.type_code, Event.oss_code))
+    if permit_type:
+        query = query.where(Application.type_code == permit_type)
+    with tenant_scope(tenant):
+        found = db.session.execute(query).all()
+    rows = [{"type_code": type_code, "oss_code": code or "", "oss_label": OSS_LABELS.get(code or "", ""),
+             "count": int(count)} for type_code, code, count in found]
+    return sorted(rows, key=lambda r: (r["type_code"], _code_order(r["oss_code"])))

@@ -223,6 +223,7 @@ def render_application(application, officer: bool = True, **forms):
 from . import views_office  # noqa: E402,F401  (the office's routes on the same blueprint)
 from . import views_finance  # noqa: E402,F401  (the retribution reconciliation, same blueprint)
 from . import views_files  # noqa: E402,F401  (the requirement files, same blueprint)
+from . import views_oss  # noqa: E402,F401  (the report in OSS-RBA's codes, same blueprint)
 
 
 @pages.route("/applications/<int:application_id>/withdraw", methods=["POST"])
