@@ -28,6 +28,9 @@ def test_demo_sets_up_every_example_tenant(tmp_path):
         names = dict(db.execute("SELECT email, name FROM users"))
     assert names["admin@makassar.test"] == "Rina Wijaya" and names["operator@pamong.test"] == "Operator Pamong"
     assert all(names.values()), names
+    with sqlite3.connect(tmp_path / "pamong.db") as db:  # the signer's NIP and rank on the first run
+        signer = db.execute("SELECT nip, rank FROM users WHERE email = 'admin@makassar.test'").fetchone()
+    assert signer == ("197503122000031002", "Pembina Tk. I (IV/b)")
     verify = _pamong("audit", "verify", instance=tmp_path)
     assert verify.returncode == 0 and "0 not yet sealed" in verify.stdout
     assert "BROKEN" not in verify.stdout

@@ -1,5 +1,7 @@
 """Every installed module's settings page is a form that renders in both languages and, saved as it
 is shown, stores the same settings (issue 19.3): no schema shape the form cannot carry."""
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -57,6 +59,8 @@ def test_the_demo_tenants_settings_save_unchanged_through_the_form(app, client, 
     slug = unique("mks")
     text = Path("tenants/makassar.toml").read_text().replace('slug = "makassar"', f'slug = "{slug}"')
     text = text.replace('domains = ["makassar.localhost"]', f'domains = ["{slug}.localhost"]')
+    # its [[accounts.people]] are Makassar's demo accounts, no members of this copy (person_not_member)
+    text = re.sub(r"\[\[accounts\.people\]\]\n(?:(?:email|nip|rank) = .*\n)*", "", text)
     path = tmp_path / f"{slug}.toml"
     path.write_text(text)
     import shutil  # the boundaries file it names lives in the tenants folder (complaints/geo.py)

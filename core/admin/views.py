@@ -359,3 +359,4 @@ def audit():
 from . import tokens  # noqa: E402,F401  (the API tokens page, on this blueprint)
 from . import organisation  # noqa: E402,F401  (units, positions and their holders)
 from . import documents  # noqa: E402,F401  (the register of signed documents, the signer's settings)
+from . import official  # noqa: E402,F401  (a person's NIP and rank, as signed letters print them)

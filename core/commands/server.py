@@ -87,14 +87,17 @@ def run_demo(app, tenants_dir: str) -> tuple[list, list]:
     from .tenant import apply_docs, tenant_files
 
     run_upgrade(app)
-    # the files' [[accounts.people]] name demo accounts, made only once their tenants exist: the
-    # people are applied again after them (core/tenancy/service.py apply_people)
+    # the files' [[accounts.people]] name demo accounts, made only once their tenants exist (and
+    # `tenant apply` refuses a person who is not a member, person_not_member): the tenants first
+    # without their people, then the accounts, then the people, checked as `tenant apply` checks them
     docs = [(str(f), load_tenant_file(f)) for f in tenant_files([tenants_dir])]
-    tenants = apply_docs(docs, actor(), progress=True)
+    without = [(w, d.model_copy(update={"accounts": d.accounts.model_copy(update={"people": []})})) for w, d in docs]
+    tenants = apply_docs(without, actor(), progress=True)
     _local_signers(app, tenants)
     accounts = demo_accounts(tenants)
     by_slug = {t.slug: t for t in tenants}
-    for _where, doc in docs:
+    for where, doc in docs:
+        service.check_people(doc, where)
         with tenant_scope(by_slug[doc.slug]):
             service.apply_people(by_slug[doc.slug], doc, actor())
     db.session.commit()

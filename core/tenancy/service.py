@@ -100,13 +100,18 @@ def _check_holders(doc: TenantFile, where: str) -> None:
 
 
 def check_people(doc: TenantFile, where: str) -> None:
-    """``[[accounts.people]]``: a NIP no other person holds. An e-mail that is not (yet) a user of
-    the tenant is no error: the file may be applied before the accounts exist (a new deployment,
-    the demo), and ``apply_people`` then sets that entry when the file is applied again."""
+    """``[[accounts.people]]``: each a user with a role in the tenant (code ``person_not_member``,
+    as a position's holder: grant the role first, then apply the file; ``make demo`` applies the
+    people after it made its accounts, core/commands/server.py), and a NIP no other person holds."""
     from ..auth.official import nip_holder
+    from .positions import member
 
+    tenant = get_tenant(doc.slug)
     for n, person in enumerate(doc.accounts.people):
         key = f"{where}: accounts.people[{n}]"
+        if tenant is None or member(tenant, person.email) is None:
+            raise ValidationError(f"'{person.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
+                                  where=f"{key}.email", code="person_not_member")
         holder = nip_holder(person.nip)
         if holder is not None and holder.email != person.email:
             raise ValidationError(f"NIP {person.nip} belongs to another person ({holder.email})",
@@ -114,17 +119,18 @@ def check_people(doc: TenantFile, where: str) -> None:
 
 
 def apply_people(tenant: Tenant, doc: TenantFile, actor) -> int:
-    """Set each listed person's NIP and rank (checked by ``check_people``), audited in the tenant;
-    returns how many changed. People the file does not list keep theirs; an entry whose e-mail is
-    not a user of the tenant waits for the next apply."""
+    """Set each listed person's NIP and rank (checked by ``check_people``: each a member), audited
+    in the tenant with the NIP masked (``core.auth.official.set_official_identity``); returns how
+    many changed. People the file does not list keep theirs."""
     from ..auth.official import set_official_identity
     from .positions import member
 
     changed = 0
     for n, person in enumerate(doc.accounts.people):
         user = member(tenant, person.email)
-        if user is None:
-            continue
+        if user is None:  # checked before: not reached
+            raise ValidationError(f"'{person.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
+                                  where=f"accounts.people[{n}].email", code="person_not_member")
         changed += set_official_identity(user, person.nip or None, person.rank or None, actor, tenant,
                                          where=f"accounts.people[{n}].nip")
     return changed
