@@ -31,7 +31,9 @@ def _counts(app, tenant):
                      for m in (Position, PositionHolder, AuditEntry))
 
 
-def test_list_add_assign_and_remove(app, client, create_tenant, create_user, login):
+def test_list_add_assign_and_remove(app, client, create_tenant, create_user, login, frozen_clock):
+    """On 2026-03-02 (the frozen clock) the acting period from November has not started: removing it
+    deletes it (an ended holding is kept: tests/test_position_history.py)."""
     tenant = _admin(client, create_tenant, create_user, login)
     officer = create_user(tenant, "officer", agency="DLH")
     base = f"/t/{tenant.slug}/admin/organisation"

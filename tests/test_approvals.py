@@ -1,7 +1,7 @@
 """Approval chains (issue 12.4): approve, return with a note, and every refusal (out of turn, twice,
 not the holder, an acting holder outside the period, a role not held) changing nothing; audited and
 shown as the object's timeline. Both databases."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,7 +36,8 @@ def org(app, create_tenant, create_user):
     emails["auditor"] = create_user(tenant, "auditor")
     with app.app_context():
         for name, code in (("kadis", "KADIS"), ("sek", "SEK"), ("kasubag", "KASUBAG")):
-            jabatan.assign_holder(tenant, jabatan.find_position(tenant, code), emails[name], "test")
+            jabatan.assign_holder(tenant, jabatan.find_position(tenant, code), emails[name], "test",
+                                  start=date(2020, 1, 1))  # held long before DAY
         jabatan.assign_holder(tenant, jabatan.find_position(tenant, "KADIS"), emails["plt"], "test", acting=True,
                               start=date(2026, 11, 1), until=date(2026, 11, 30))
         db.session.commit()
@@ -206,7 +207,7 @@ def test_a_removed_holder_no_longer_counts(app_ctx, scoped):
     oid = _start(org, [{"position": "SEK"}])
     with tenant_scope(org.tenant):
         row = db.session.execute(db.select(PositionHolder).where(PositionHolder.user_id == org.user("sek").id)).scalar_one()
-    jabatan.remove_holder(org.tenant, row, "test")
+    jabatan.remove_holder(org.tenant, row, "test", last_day=DAY - timedelta(days=1))  # ended before DAY
     db.session.commit()
     _refused(org.tenant, oid, approvals.NotHolder, lambda: approvals.approve(
         org.tenant, "eoffice", "letter", oid, org.user("sek"), step=0, day=DAY))

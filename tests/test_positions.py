@@ -86,7 +86,7 @@ def _file(tmp_path, body, name="org.toml"):
     return path
 
 
-def test_positions_apply_and_export_round_trip(app, run, tmp_path, people):
+def test_positions_apply_and_export_round_trip(app, run, tmp_path, people, frozen_clock):
     body = POSITIONS.format(slug=people.slug, head=people.head, plt=people.plt, sek=people.sek)
     result = run("tenant", "apply", str(_file(tmp_path, body)))
     assert result.exit_code == 0, result.output

@@ -1,5 +1,7 @@
 """The tenant admin's organisation page: units (agencies with their sections, districts with their
-villages), their positions (jabatan) and who holds them, acting holders (Plt.) with their period.
+villages), their positions (jabatan) and who holds them, acting holders (Plt.) with their period;
+a removed holder's holding ends (yesterday, or the last day given) and is folded under "Earlier
+holders", kept as the position's history.
 Checked where it is written (DESIGN §5): a holder must have a role in the tenant, a position code
 is unique, a unit has one head; a refused form is shown again with the message, answered 400."""
 from __future__ import annotations
@@ -24,15 +26,21 @@ def _tree() -> list[dict]:
         db.select(Position).where(Position.active.is_(True)).order_by(Position.id)).scalars().all()
     holders = db.session.execute(db.select(PositionHolder).order_by(PositionHolder.id)).scalars().all()
     emails = jabatan._emails(h.user_id for h in holders)
+    today = jabatan.local_today(g.tenant)
     held: dict[int, list] = {}
-    for h in holders:
-        held.setdefault(h.position_id, []).append({"row": h, "email": emails.get(h.user_id, "")})
+    earlier: dict[int, list] = {}
+    for h in holders:  # current and upcoming holders; the ended ones folded away, latest first
+        into = held if h.ends_on is None or h.ends_on >= today else earlier
+        into.setdefault(h.position_id, []).append({"row": h, "email": emails.get(h.user_id, "")})
+    for rows in earlier.values():
+        rows.sort(key=lambda h: h["row"].ends_on, reverse=True)
     rows = []
     tops = [u for u in units if u.kind in ("agency", "district")]
     for top in sorted(tops, key=lambda u: (ORDER[u.kind], u.name)):
         for unit in [top] + [u for u in units if u.parent_id == top.id and u.kind in ("section", "village")]:
             rows.append({"unit": unit, "inner": unit is not top, "positions": [
-                {"position": p, "holders": held.get(p.id, [])} for p in positions if p.unit_id == unit.id]})
+                {"position": p, "holders": held.get(p.id, []), "earlier": earlier.get(p.id, [])}
+                for p in positions if p.unit_id == unit.id]})
     return rows
 
 
@@ -87,8 +95,12 @@ def remove_holder(holder_id: int):
     holder = db.session.execute(db.select(PositionHolder).where(PositionHolder.id == holder_id)).scalar()
     if holder is None:
         abort(404)
-    jabatan.remove_holder(g.tenant, holder, _actor())
-    db.session.commit()
+    try:
+        jabatan.remove_holder(g.tenant, holder, _actor(), last_day=_day("last_day"))
+        db.session.commit()
+    except PamongError as exc:
+        db.session.rollback()
+        return _page(_message(exc), 400)
     flash(_("Holder removed."))
     return redirect(url_for("admin.organisation"))
 
@@ -118,6 +130,7 @@ def _message(exc: PamongError) -> str:
         "acting_needs_start": _("An acting holder (Plt.) needs a start date."),
         "period_backwards": _("The end date is before the start date."),
         "bad_date": _("Dates are written as YYYY-MM-DD."),
+        "holding_ended": _("This holding had already ended by that day."),
     }
     if exc.code not in known and exc.local:  # the service's own words in the reader's language
         return str(exc.local)

@@ -125,7 +125,8 @@ class Position(TenantOwned, db.Model):
 
 class PositionHolder(TenantOwned, db.Model):
     """A person holding a position: definitively, or acting (Plt., ``acting``) from ``starts_on``
-    to ``ends_on`` (inclusive, the tenant's local dates; no end: until changed)."""
+    to ``ends_on`` (inclusive, the tenant's local dates; no start: since before the records; no end:
+    until changed). A holding that ends keeps its row (``ends_on`` set): the position's history."""
 
     __tablename__ = "position_holders"
     __table_args__ = (
@@ -142,3 +143,10 @@ class PositionHolder(TenantOwned, db.Model):
     def valid_on(self, day: date) -> bool:
         """Whether the holding counts on ``day`` (its dates inclusive)."""
         return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)
+
+    @classmethod
+    def held_on(cls, day: date):
+        """The SQL condition of ``valid_on``: the holding counts on ``day`` (a query's ``where``)."""
+        from sqlalchemy import and_, or_
+
+        return and_(or_(cls.starts_on.is_(None), cls.starts_on <= day), or_(cls.ends_on.is_(None), cls.ends_on >= day))

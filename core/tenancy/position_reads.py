@@ -1,5 +1,5 @@
 """Read-only views of the tenant's positions (jabatan) for modules: which positions a person
-holds on a day (definitively or acting, *Plt.*), and the tenant's active positions with their
+holds on a day (definitively or acting, *Plt.*; the day filtered in SQL, history kept), and the tenant's active positions with their
 units. Added for the e-office module (signature blocks name an acting holder; letters are
 addressed to positions); ``positions.py`` keeps the writes."""
 from __future__ import annotations
@@ -33,9 +33,10 @@ def positions_of(tenant, user, day: date | None = None) -> list[dict]:
             db.select(PositionHolder, Position, OrgUnit)
             .join(Position, Position.id == PositionHolder.position_id)
             .join(OrgUnit, OrgUnit.id == Position.unit_id)
-            .where(PositionHolder.user_id == uid, Position.active.is_(True)).order_by(Position.code)
+            .where(PositionHolder.user_id == uid, Position.active.is_(True), PositionHolder.held_on(day))
+            .order_by(Position.code, PositionHolder.id)
         ).all()
-    return [_row(p, u, h.acting) for h, p, u in rows if h.valid_on(day)]
+    return [_row(p, u, h.acting) for h, p, u in rows]
 
 
 def active_positions(tenant) -> list[dict]:
@@ -60,12 +61,13 @@ def holdings(tenant, day: date | None = None) -> list[dict]:
     day = day or local_today(tenant)
     with tenant_scope(tenant):
         rows = db.session.execute(
-            db.select(PositionHolder, Position, OrgUnit, User.email, User.active)
+            db.select(PositionHolder.acting, Position, OrgUnit, User.email)
             .join(Position, Position.id == PositionHolder.position_id)
             .join(OrgUnit, OrgUnit.id == Position.unit_id)
             .join(User, User.id == PositionHolder.user_id)
-            .where(Position.active.is_(True)).order_by(Position.code, PositionHolder.id)
+            .where(Position.active.is_(True), User.active.is_(True), PositionHolder.held_on(day))
+            .order_by(Position.code, PositionHolder.id)
         ).all()
     return [{"email": email, "code": p.code, "is_head": bool(p.is_head), "unit_code": u.code, "unit_kind": u.kind,
-             "acting": bool(h.acting)}
-            for h, p, u, email, active in rows if active and h.valid_on(day)]
+             "acting": bool(acting)}
+            for acting, p, u, email in rows]

@@ -5,10 +5,16 @@ Configuration is checked where it is written (DESIGN §5): a holder must be a us
 the tenant, a position code is unique in the tenant, a unit with positions has exactly one head.
 Every function takes the tenant and the actor and runs inside the caller's transaction; every
 change is audited (``org.position.*``).
+
+History is kept: a holding that ends keeps its row with its last day (``ends_on``), so "who held
+this position on that day" has an answer for any past day. A holding assigned from the admin starts
+on the tenant's today unless a start is given; one removed ends yesterday (or on the day given); one
+removed before it started is deleted (it never counted). Every read takes a day (default: the
+tenant's today) and filters by it in SQL.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from ..audit import record
@@ -62,7 +68,8 @@ def _emails(user_ids) -> dict[int, str]:
 def apply_positions(tenant, units: list[tuple[str, OrgUnit, list]], actor) -> None:
     """Make the tenant's positions those of the file. ``units``: ``(key, OrgUnit row, positions)``
     with the schema's ``PositionEntry`` items; ``key`` names the unit in errors
-    (``agencies[0]``). A position left out is deactivated and loses its holders."""
+    (``agencies[0]``). A position left out is deactivated and its holdings end (``_set_holders``).
+    Applying the same file again changes nothing."""
     with tenant_scope(tenant):
         existing = {p.code: p for p in db.session.execute(db.select(Position)).scalars()}
         kept = set()
@@ -96,34 +103,88 @@ def apply_positions(tenant, units: list[tuple[str, OrgUnit, list]], actor) -> No
                 record(tenant, actor, "org.position.deactivate", "position", code)
 
 
+def _live(row: PositionHolder, today: date) -> bool:
+    """A current or upcoming holding (not yet ended): what the tenant file and its export speak of."""
+    return row.ends_on is None or row.ends_on >= today
+
+
 def _set_holders(tenant, position: Position, wanted: list[tuple], actor) -> None:
+    """Make the position's current and upcoming holdings those of the file, keeping its history.
+
+    ``wanted``: ``(user_id, acting, start, until)``. A wanted holding matches a live one of the
+    same person and kind with the same end and, when the file gives one, the same start (no
+    ``from`` in the file: whatever start was recorded): kept as it is. Else the same person's live
+    holding of that kind has its period corrected to the file's. Else a new holding, from the file's
+    ``from``; without one, since before the records when the position never had a holder, else from
+    the tenant's today. A live holding the file no longer names ends yesterday (deleted if it has not
+    started). Past holdings are history: never changed here. One audit entry when anything changed."""
+    today = local_today(tenant)
     rows = db.session.execute(
         db.select(PositionHolder).where(PositionHolder.position_id == position.id).order_by(PositionHolder.id)
     ).scalars().all()
-    have = [(r.user_id, r.acting, r.starts_on, r.ends_on) for r in rows]
-    if sorted(have, key=repr) == sorted(wanted, key=repr):
+    live = [r for r in rows if _live(r, today)]
+    past = [r for r in rows if not _live(r, today)]
+    emails = _emails([w[0] for w in wanted] + [r.user_id for r in rows])
+    before = [_holding(r, emails.get(r.user_id, "")) for r in live]
+
+    def same(r, user_id, acting, start, until):
+        return (r.user_id == user_id and bool(r.acting) == bool(acting) and r.ends_on == until
+                and (start is None or r.starts_on == start))
+
+    pool, left, changed = list(live), [], False
+    for w in wanted:
+        r = next((r for r in pool if same(r, *w)), None)
+        if r is not None:
+            pool.remove(r)
+        elif not (w[3] is not None and w[3] < today and any(same(p, *w) for p in past)):  # a past period, recorded
+            left.append(w)
+    for user_id, acting, start, until in left:
+        r = next((r for r in pool if r.user_id == user_id and bool(r.acting) == bool(acting)), None)
+        if r is not None:  # the same person's holding, its period corrected
+            pool.remove(r)
+            if start is not None:
+                r.starts_on = start
+            r.ends_on = until
+        else:
+            if start is None and rows:
+                start = today
+            db.session.add(PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user_id,
+                                          acting=bool(acting), starts_on=start, ends_on=until))
+        changed = True
+    for r in pool:  # no longer named: the holding ends yesterday
+        _end(r, today - timedelta(days=1))
+        changed = True
+    if not changed:
         return
-    emails = _emails([w[0] for w in wanted] + [h[0] for h in have])
-    before = [_holding(r, emails.get(r.user_id, "")) for r in rows]
-    for r in rows:
-        db.session.delete(r)
     db.session.flush()
-    added = []
-    for user_id, acting, start, until in wanted:
-        row = PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user_id, acting=acting,
-                             starts_on=start, ends_on=until)
-        db.session.add(row)
-        added.append(_holding(row, emails.get(user_id, "")))
-    record(tenant, actor, "org.position.holders", "position", position.code, before=before, after=added)
+    after = db.session.execute(
+        db.select(PositionHolder).where(PositionHolder.position_id == position.id).order_by(PositionHolder.id)
+    ).scalars().all()
+    record(tenant, actor, "org.position.holders", "position", position.code, before=before,
+           after=[_holding(r, emails.get(r.user_id, "")) for r in after if _live(r, today)])
+
+
+def _end(row: PositionHolder, last_day: date) -> bool:
+    """End ``row`` on ``last_day`` (its row kept), or delete it when it had not started by then.
+    Returns whether it was kept."""
+    if row.starts_on is not None and row.starts_on > last_day:
+        db.session.delete(row)
+        return False
+    row.ends_on = last_day
+    return True
 
 
 def export_positions(tenant) -> dict[int, list[dict]]:
-    """Active positions per unit id, as the tenant file writes them (holders in a stable order)."""
+    """Active positions per unit id, as the tenant file writes them (holders in a stable order):
+    their current and upcoming holdings only (the ended ones are history, kept in the database), so
+    the export applied again changes nothing."""
     with tenant_scope(tenant):
         positions = db.session.execute(
             db.select(Position).where(Position.active.is_(True)).order_by(Position.id)
         ).scalars().all()
-        holders = db.session.execute(db.select(PositionHolder)).scalars().all()
+        today = local_today(tenant)
+        holders = db.session.execute(db.select(PositionHolder).where(
+            db.or_(PositionHolder.ends_on.is_(None), PositionHolder.ends_on >= today))).scalars().all()
         emails = _emails(h.user_id for h in holders)
     by_position: dict[int, list] = {}
     for h in holders:
@@ -162,22 +223,32 @@ def find_position(tenant, code: str) -> Position | None:
 
 
 def holders_of(tenant, code: str, day: date | None = None) -> list[User]:
-    """The users holding position ``code`` on ``day`` (default: the tenant's today): definitive
-    holders and acting holders whose period includes the day."""
+    """The active users holding position ``code`` on ``day`` (default: the tenant's today):
+    definitive and acting holders whose period includes the day, in the order they were assigned."""
     day = day or local_today(tenant)
     with tenant_scope(tenant):
-        rows = db.session.execute(
-            db.select(PositionHolder, User).join(Position, Position.id == PositionHolder.position_id)
-            .join(User, User.id == PositionHolder.user_id)
-            .where(Position.code == code, Position.active.is_(True)).order_by(PositionHolder.id)
-        ).all()
-    return [user for holder, user in rows if holder.valid_on(day) and user.active]
+        return list(db.session.execute(
+            db.select(User).join(PositionHolder, PositionHolder.user_id == User.id)
+            .join(Position, Position.id == PositionHolder.position_id)
+            .where(Position.code == code, Position.active.is_(True), User.active.is_(True),
+                   PositionHolder.held_on(day)).order_by(PositionHolder.id)
+        ).scalars())
 
 
 def holds(tenant, user, code: str, day: date | None = None) -> bool:
-    """Whether ``user`` holds position ``code`` on ``day`` (an acting holding counts within its period)."""
+    """Whether ``user`` holds position ``code`` on ``day`` (default: the tenant's today; an acting
+    holding counts within its period)."""
     uid = getattr(user, "id", None)
-    return uid is not None and any(u.id == uid for u in holders_of(tenant, code, day))
+    if uid is None:
+        return False
+    day = day or local_today(tenant)
+    with tenant_scope(tenant):
+        return db.session.execute(
+            db.select(PositionHolder.id).join(Position, Position.id == PositionHolder.position_id)
+            .join(User, User.id == PositionHolder.user_id)
+            .where(PositionHolder.user_id == uid, Position.code == code, Position.active.is_(True),
+                   User.active.is_(True), PositionHolder.held_on(day)).limit(1)
+        ).first() is not None
 
 
 def head_of(tenant, unit_code: str, kind: str = "agency", day: date | None = None) -> list[User]:
@@ -223,11 +294,13 @@ def add_position(tenant, unit: OrgUnit, code: str, name: str, head: bool, actor)
 
 def assign_holder(tenant, position: Position, email: str, actor, acting: bool = False,
                   start: date | None = None, until: date | None = None) -> PositionHolder:
-    """``email`` (a user of the tenant) holds ``position``; an acting holder needs ``start``."""
+    """``email`` (a user of the tenant) holds ``position`` from ``start`` (default: the tenant's
+    today; an acting holder needs it given) until ``until`` (inclusive; none: until removed)."""
     user = _require_member(tenant, email, "email")
     if acting and start is None:
         raise ValidationError("an acting holder needs a start date", where="from", code="acting_needs_start")
-    if start and until and until < start:
+    start = start or local_today(tenant)
+    if until and until < start:
         raise ValidationError("the end date is before the start date", where="until", code="period_backwards")
     with tenant_scope(tenant):
         row = PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user.id, acting=bool(acting),
@@ -238,10 +311,20 @@ def assign_holder(tenant, position: Position, email: str, actor, acting: bool = 
     return row
 
 
-def remove_holder(tenant, holder: PositionHolder, actor) -> None:
+def remove_holder(tenant, holder: PositionHolder, actor, last_day: date | None = None) -> None:
+    """End ``holder``'s holding on ``last_day`` (default: yesterday, the tenant's day), keeping it as
+    history; a holding that has not started by then is deleted. Refused for a holding already ended
+    by ``last_day``."""
+    last_day = last_day or local_today(tenant) - timedelta(days=1)
     with tenant_scope(tenant):
+        if holder.ends_on is not None and holder.ends_on <= last_day and not (
+                holder.starts_on is not None and holder.starts_on > last_day):
+            raise ValidationError(f"the holding already ended on {holder.ends_on.isoformat()}", where="last_day",
+                                  code="holding_ended")
         position = db.session.execute(db.select(Position).where(Position.id == holder.position_id)).scalar_one()
         email = _emails([holder.user_id]).get(holder.user_id, "")
-        record(tenant, actor, "org.position.unassign", "position", position.code, before=_holding(holder, email))
-        db.session.delete(holder)
+        before = _holding(holder, email)
+        kept = _end(holder, last_day)
         db.session.flush()
+        record(tenant, actor, "org.position.unassign", "position", position.code, before=before,
+               after=_holding(holder, email) if kept else None)

@@ -14,9 +14,8 @@ From the position: the class is the settings' ``position_classes`` entry for it 
 class), the agency its unit when the unit is an agency (else the record's agency).
 
 The day: a run asks for the holders of its month's last day, or today for the current month. The
-organisation keeps dates for acting holders only; a definitive holder is held until replaced, so
-for a past month it is the holder as recorded now (a month is paid once closed, and a closed month
-never changes). The record's own fields are read as they were at the month's end
+organisation keeps every holding's dates (a holding that ends keeps its row, with its last day), so
+a past month takes the position held at its end, also when computed again after a move. The record's own fields are read as they were at the month's end
 (``record_as_of``, from the history the import and the admin's form keep), so a past month run
 again keeps the agency, class and position column it had then.
 """

@@ -3,7 +3,7 @@ verifies, a head who signs, an acting head), people holding them, and an actor f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,6 +19,9 @@ AGENCIES = [
         {"code": "KADIS-PU", "name": "Kepala Dinas Pekerjaan Umum", "head": True},
     ]},
 ]
+
+
+SINCE = date(2020, 1, 1)  # the definitive holders hold their positions since long before any test's day
 
 
 @dataclass
@@ -50,7 +53,7 @@ def make_tenant(app, create_tenant, create_user):
         with app.app_context():
             for code, email in (("KABID-DLH", people.kabid), ("SEK-DLH", people.sekdis), ("KADIS-DLH", people.kadis),
                                 ("KADIS-PU", people.kadis_pu)):
-                assign_holder(tenant, find_position(tenant, code), email, "test")
+                assign_holder(tenant, find_position(tenant, code), email, "test", start=SINCE)
             db.session.commit()
         return tenant, people
 

@@ -100,7 +100,7 @@ def test_the_position_the_organisation_says_the_account_holds_comes_before_the_i
         rows = ("nip,name,agency,position_class,email,position\n"
                 f"{NIPS[0]},Andi Baso,,,{andi},STAF-PU\n{NIPS[1]},Sitti Rahmawati,,,{sitti},STAF-PU\n").encode()
         import_employees(tenant, "test", rows)
-        assign_holder(tenant, find_position(tenant, "ANALIS-DLH"), andi, "test")
+        assign_holder(tenant, find_position(tenant, "ANALIS-DLH"), andi, "test", start=date(2026, 1, 1))
         assign_holder(tenant, find_position(tenant, "KADIS-PU"), sitti, "test", acting=True,
                       start=date(2026, 1, 1))                                   # Plt. head: not her position
         db.session.commit()
@@ -145,3 +145,36 @@ def test_the_employee_page_says_where_the_position_and_the_class_come_from(app, 
     said = page.split('id="position">')[1].split("</dd>")[0]
     assert "none" in said and "no account is linked and the import gave no position" in said
     assert "the record's, used by a run" in page.split('id="position-class">')[1].split("</dd>")[0]
+
+
+def test_each_month_takes_the_position_held_in_it(app, create_tenant, create_user, frozen_clock):
+    """Andi's account holds ANALIS-DLH (JF-AHLI) until 31 October, then STAF-PU (PELAKSANA) from
+    1 November (the organisation keeps the ended holding): October is computed with the first, November
+    with the second, and computing October again after the move keeps it."""
+    from datetime import datetime, timezone
+
+    from core.kit import assign_holder, find_position
+    from core.tenancy.positions import remove_holder
+
+    frozen_clock.set(datetime(2026, 12, 15, 1, tzinfo=timezone.utc))
+    tenant = create_tenant(modules={MODULE: {**MAPPED, "position_classes": {"ANALIS-DLH": "JF-AHLI",
+                                                                            "STAF-PU": "PELAKSANA"}}},
+                           agencies=AGENCIES)
+    andi = create_user(tenant, role="officer", agency="DLH")
+    with app.app_context(), tenant_scope(tenant):
+        import_employees(tenant, "test", (f"nip,name,agency,position_class,email\n"
+                                          f"{NIPS[0]},Andi Baso,DLH,JF-AHLI,{andi}\n").encode())
+        analis = assign_holder(tenant, find_position(tenant, "ANALIS-DLH"), andi, "test", start=date(2025, 1, 1))
+        remove_holder(tenant, analis, "test", last_day=date(2026, 10, 31))
+        assign_holder(tenant, find_position(tenant, "STAF-PU"), andi, "test", start=date(2026, 11, 1))
+        db.session.commit()
+
+        def placed(month):
+            run = run_month(tenant, "test", 2026, month)
+            db.session.commit()
+            return db.session.execute(db.select(Result.agency, Result.position_class, Result.ceiling)
+                                      .where(Result.run_id == run.id)).one()
+
+        assert tuple(placed(10)) == ("DLH", "JF-AHLI", 10_000_000)
+        assert tuple(placed(11)) == ("PU", "PELAKSANA", 4_000_000)
+        assert tuple(placed(10)) == ("DLH", "JF-AHLI", 10_000_000)  # October again, after the move
