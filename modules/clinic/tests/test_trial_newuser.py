@@ -1,0 +1,59 @@
+"""What a new-user trial found (issue 17, brief cltrial), each fixed and held here."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.kit import db, tenant_scope
+
+from .. import demo
+from ..models import Visit
+from ..settings import clinics
+from .test_demo import makassar_settings
+
+STEPS = ("arrived_at", "called_at", "served_at", "finished_at")
+
+
+def _aware(at):
+    return at if at is None or at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def _seeded(app, create_tenant, create_user):
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": makassar_settings()})
+        create_user(tenant, role="officer", agency="DLH", email="officer@makassar.test")
+        demo.seed(tenant)
+        with tenant_scope(tenant):
+            rows = db.session.query(Visit).order_by(Visit.clinic, Visit.poli, Visit.serial).all()
+            polis = {(c.code, p.code): p for c in clinics(tenant) for p in c.polis}
+            return tenant, [(v.clinic, v.poli, v.day, v.status, {k: _aware(getattr(v, k)) for k in STEPS})
+                            for v in rows], polis
+
+
+# 1. the demo's morning: from each poli's opening in the tenant's local day, never ahead of the clock
+
+@pytest.mark.parametrize("hours", [0, -40 / 60, 6])  # 09:00, 08:20 and 15:00 WITA
+def test_the_demo_morning_starts_at_the_polis_opening(app, create_tenant, create_user, frozen_clock, hours):
+    now = frozen_clock.advance(hours=hours)
+    tenant, rows, polis = _seeded(app, create_tenant, create_user)
+    zone = ZoneInfo(tenant.timezone)
+    steps = 0
+    for clinic, poli, day, _status, times in rows:
+        opening = datetime.combine(day, min(s.start for s in polis[clinic, poli].sessions_on(day)), tzinfo=zone)
+        for at in filter(None, times.values()):
+            steps += 1
+            assert opening <= at <= now, (clinic, poli, at.astimezone(zone), opening)
+    assert steps
+    kassi = [status for clinic, poli, _day, status, _times in rows if (clinic, poli) == ("PKM-KASSI", "UMUM")]
+    if hours == 0:
+        assert kassi[:6] == ["done", "done", "done", "called", "waiting", "waiting"]
+    elif hours < 0:  # 20 minutes after the opening: the first done, the second being served, one more waiting
+        assert kassi[:5] == ["done", "serving", "booked", "booked", "waiting"]
+
+
+def test_a_demo_started_before_the_opening_calls_nobody(app, create_tenant, create_user, frozen_clock):
+    frozen_clock.advance(hours=-2)  # 07:00 WITA: the polis open at 07:30 and 08:00
+    _tenant, rows, _polis = _seeded(app, create_tenant, create_user)
+    today = {day for _c, _p, day, _s, _t in rows if (_c, _p) == ("PKM-KASSI", "UMUM")}
+    assert today == {frozen_clock.now.astimezone(ZoneInfo("Asia/Makassar")).date()}
+    assert {status for *_rest, status, _times in rows} == {"booked"}
