@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, format_time
+from flask_login import current_user
 
-from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow
+from core.kit import current_actor, has_permission, local_date, public, tenant_scope, unit_of_work, utcnow
 
 from . import figures
 from .forms import RegisterForm, StatusForm
@@ -50,7 +51,11 @@ def stylesheet():
 @public
 def index():
     settings = settings_of(g.tenant)
-    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(),
+    staff = [(endpoint, title) for permission, endpoint, title in (
+        ("clinic.desk", "clinic.desk_home", _("Clinic desk")),
+        ("clinic.encounter", "clinic.practice", _("My patients today")))
+        if current_user.is_authenticated and has_permission(current_user, g.tenant, permission)]
+    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(), staff=staff,
                            sms=settings["sms_registration"], sms_number=(settings.get("sms_number") or "").strip())
 
 

@@ -2,6 +2,8 @@
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import re
+
 import pytest
 
 from core.kit import db, tenant_scope
@@ -9,7 +11,9 @@ from core.kit import db, tenant_scope
 from .. import demo
 from ..models import Visit
 from ..settings import clinics
+from .fixtures import SETTINGS
 from .test_demo import makassar_settings
+from .test_pages import url
 
 STEPS = ("arrived_at", "called_at", "served_at", "finished_at")
 
@@ -57,3 +61,33 @@ def test_a_demo_started_before_the_opening_calls_nobody(app, create_tenant, crea
     today = {day for _c, _p, day, _s, _t in rows if (_c, _p) == ("PKM-KASSI", "UMUM")}
     assert today == {frozen_clock.now.astimezone(ZoneInfo("Asia/Makassar")).date()}
     assert {status for *_rest, status, _times in rows} == {"booked"}
+
+
+@pytest.fixture
+def tenant(app, create_tenant, frozen_clock):
+    with app.app_context():
+        return create_tenant(modules={"clinic": SETTINGS}, locales=["id", "en"])
+
+
+def _nav(page: str) -> list[str]:
+    nav = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', page, re.S).group(1)
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+# 3. one link for the module in the tenant's nav; the staff's pages linked from /clinic/
+
+def test_the_nav_has_one_link_for_the_clinic(client, tenant, create_user, login):
+    admin = create_user(tenant, role="admin")
+    for signed_in in (False, True):
+        if signed_in:
+            login(client, admin, tenant)
+        page = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+        links = [href for href in _nav(page) if "/clinic/" in href]
+        assert links == [url(tenant)], links
+    index = client.get(url(tenant)).get_data(as_text=True)
+    assert f'href="{url(tenant, "desk/")}"' in index and f'href="{url(tenant, "practice/")}"' in index
+
+
+def test_the_public_sees_no_staff_links(client, tenant):
+    index = client.get(url(tenant)).get_data(as_text=True)
+    assert "desk/" not in index and "practice" not in index
