@@ -38,7 +38,9 @@ def page_time(when, zone: bool = False) -> str:
 @pages.context_processor
 def helpers():
     return {"status_label": status_label, "local_time": page_time,
-            "day_label": lambda day: format_date(day, "medium") if day is not None else ""}
+            "day_label": lambda day: format_date(day, "medium") if day is not None else "",
+            # the month's name written out ("2 Maret 2026", "2 March 2026"), for the figures' period
+            "long_day": lambda day: format_date(day, "long") if day is not None else ""}
 
 
 @pages.route("/clinic.css")
