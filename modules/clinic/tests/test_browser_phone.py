@@ -50,3 +50,40 @@ def test_the_figures_page_reads_on_a_phone(app, browser, live_server, create_ten
     assert small == [], small
     assert month in phone.locator("main > p").first.inner_text()  # the period with the month's name
     screenshot(f"clinic-figures-phone-{locale}", of=phone)
+
+
+# each desk button's label as the phone shows it: how many lines its text takes, and the page's width
+BUTTON_LINES = """() => [...document.querySelectorAll('.queue .actions button, button.big')].map(b => {
+  const range = document.createRange(); range.selectNodeContents(b);
+  const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+  const box = b.getBoundingClientRect();
+  return {label: b.textContent.trim(), lines: tops.size, inside: box.right <= window.innerWidth}; })"""
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_desk_buttons_keep_their_label_on_one_line(app, browser, live_server, create_tenant, create_user,
+                                                      frozen_clock, screenshot, locale):
+    from core.testing import PASSWORD
+
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": makassar_settings()}, locales=["id", "en"])
+        email = create_user(tenant, role="officer", agency="DLH", email="officer@makassar.test")
+        demo.seed(tenant)  # 09:00: three done, one called (call again, start, skip, absent), waiting (call)
+    base = f"{live_server.url}/t/{tenant.slug}"
+    phone = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
+    phone.goto(f"{base}/lang?locale={locale}&next=/login")
+    phone.goto(f"{base}/login")
+    phone.locator("input[name=email]").fill(email)
+    phone.locator("input[name=password]").fill(PASSWORD)
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    phone.goto(f"{base}/clinic/desk/PKM-KASSI/UMUM")
+    buttons = phone.evaluate(BUTTON_LINES)
+    labels = " ".join(b["label"] for b in buttons)
+    for word in {"id": ("Panggil ulang A-004", "Lewati A-004", "Tidak hadir A-004", "Panggil A-005"),
+                 "en": ("Call again A-004", "Skip A-004", "Absent A-004", "Call A-005")}[locale]:
+        assert word in labels, labels
+    broken = [b for b in buttons if b["lines"] != 1 or not b["inside"]]
+    assert broken == [], broken
+    assert fits(phone), phone.evaluate("document.documentElement.scrollWidth")
+    screenshot(f"clinic-desk-phone-{locale}", of=phone)
