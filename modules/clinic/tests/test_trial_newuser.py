@@ -91,3 +91,24 @@ def test_the_nav_has_one_link_for_the_clinic(client, tenant, create_user, login)
 def test_the_public_sees_no_staff_links(client, tenant):
     index = client.get(url(tenant)).get_data(as_text=True)
     assert "desk/" not in index and "practice" not in index
+
+
+# 6. the SATUSEHAT console sink: one line per bundle, its resources by type and id, no JSON
+
+def test_the_console_sink_prints_one_line_per_bundle(app, create_tenant, frozen_clock, caplog, capsys, monkeypatch):
+    import logging
+
+    from .. import satusehat
+    from .test_fhir import tenant as finished_visit
+
+    tenant = finished_visit.__wrapped__(app, create_tenant, frozen_clock)
+    monkeypatch.setitem(app.config, "PAMONG_CONSOLE_ECHO", True)
+    with app.app_context(), caplog.at_level(logging.INFO, logger="pamong.clinic.satusehat"):
+        assert satusehat.send_pending(tenant) == (1, 0)
+    printed = [line for line in capsys.readouterr().err.splitlines() if "SATUSEHAT" in line]
+    assert len(printed) == 1, printed
+    line = printed[0]
+    assert re.fullmatch(rf"SATUSEHAT \(console\) {tenant.slug} bundle #\d+: 4 resources: Encounter/\S+ Condition/\S+"
+                        r" Observation/\S+ Observation/\S+", line), line
+    assert "{" not in line and "Demam" not in line and "J06.9" not in line  # no JSON, no health data
+    assert line in caplog.text
