@@ -57,6 +57,12 @@ class Tenant(db.Model):
     def default_locale(self) -> str:
         return (self.locales or ["id"])[0]
 
+    def tagline(self, locale: str) -> str:
+        """The branding's tagline for a page in ``locale``: ``tagline_en`` on English pages where
+        the tenant file gives one, ``tagline`` otherwise."""
+        branding = self.branding or {}
+        return (locale == "en" and branding.get("tagline_en")) or branding.get("tagline", "")
+
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
 

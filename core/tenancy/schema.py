@@ -29,6 +29,7 @@ class Branding(Strict):
     accent_color: str = Field("#f1c232", pattern=COLOUR)
     logo: str = ""  # a path under the deployment's static folder, or empty
     tagline: str = ""
+    tagline_en: str = ""  # the tagline on English pages (``Tenant.tagline``); empty: ``tagline``
 
 
 def _a_date(value):

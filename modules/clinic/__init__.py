@@ -102,11 +102,8 @@ def seed_demo(app, tenant):
 
 @hookimpl
 def nav_items(app, tenant, user):
-    return [
-        {"title": _l("Clinic queue"), "endpoint": "clinic.index"},
-        {"title": _l("Clinic desk"), "endpoint": "clinic.desk_home", "permission": "clinic.desk"},
-        {"title": _l("My patients today"), "endpoint": "clinic.practice", "permission": "clinic.encounter"},
-    ]
+    # one link for the module: the desk and the practitioner's list are linked from /clinic/
+    return [{"title": _l("Clinic queue"), "endpoint": "clinic.index"}]
 
 
 @hookimpl

@@ -84,25 +84,45 @@ def _seed(tenant) -> int:
     return count
 
 
+def opening(tenant, poli, day) -> datetime:
+    """The poli's opening on ``day``: the start of its first session, in the tenant's zone (UTC)."""
+    start = min(s.start for s in poli.sessions_on(day))
+    return datetime.combine(day, start, tzinfo=ZoneInfo(tenant.timezone)).astimezone(timezone.utc)
+
+
 def _morning(tenant, clinic, poli, visits, now, offset) -> None:
-    """Three served (with encounters where a practitioner of the poli has an account), one called."""
-    start = now - timedelta(minutes=50 + 5 * offset)
+    """Today's morning from the poli's opening (the tenant's local day): three served (with
+    encounters where a practitioner of the poli has an account), one called, two checked in; every
+    step at or after the opening, and only the steps already due at ``now`` (a demo started before
+    the opening shows the day's bookings, nobody called yet; one at 08:20 the first patients)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    start = opening(tenant, poli, visits[0].day) + timedelta(minutes=3 * offset)
     staff = next((p for p in clinic.practitioners if poli.code in p.polis and p.email), None)
     for i, visit in enumerate(visits[:4]):
-        at = start + timedelta(minutes=12 * i)
-        queue.check_in(tenant, None, visit.id, now=at - timedelta(minutes=20))
-        queue.call_next(tenant, None, clinic.code, poli.code, day=visit.day, now=at)
-        if i == 3:
+        arrived, at = start + timedelta(minutes=12 * i), start + timedelta(minutes=12 * i + 5)
+        if arrived > now:
             break
-        queue.serve(tenant, None, visit.id, now=at + timedelta(minutes=1))
-        queue.finish(tenant, None, visit.id, now=at + timedelta(minutes=9 + i))
+        queue.check_in(tenant, None, visit.id, now=arrived)
+        if at > now:
+            break
+        queue.call_next(tenant, None, clinic.code, poli.code, day=visit.day, now=at)
+        served, finished = at + timedelta(minutes=1), at + timedelta(minutes=9 + i)
+        if i == 3 or served > now:
+            break
+        queue.serve(tenant, None, visit.id, now=served)
+        if finished > now:
+            break
+        queue.finish(tenant, None, visit.id, now=finished)
         if staff is not None:
             text, code, name = COMPLAINTS[offset % len(COMPLAINTS)]
             encounters.record(tenant, None, _User(staff.email), visit.id, encounters.Record(
                 complaint=text, icd10=code, diagnosis=name, prescription="Paracetamol 500 mg 3x1",
-                vitals={"systolic": 120 + i * 5, "diastolic": 80, "heart_rate": 84, "temperature": "36.8"}))
-    for visit in visits[4:6]:
-        queue.check_in(tenant, None, visit.id, now=now - timedelta(minutes=15))
+                vitals={"systolic": 120 + i * 5, "diastolic": 80, "heart_rate": 84, "temperature": "36.8"}), now=finished)
+    for j, visit in enumerate(visits[4:6]):
+        arrived = start + timedelta(minutes=20 + 8 * j)
+        if arrived <= now:
+            queue.check_in(tenant, None, visit.id, now=arrived)
     db.session.commit()
 
 

@@ -3,16 +3,18 @@ Observations) are written as one ``transaction`` Bundle into ``clinic_satusehat_
 same database transaction (encrypted: it holds health data), and sent later by ``send_pending``
 (the periodic job below, or ``pamong clinic satusehat-send``).
 
-Sinks (setting ``satusehat_sink``): ``console`` (the demo: one line per bundle in the log, no
-health data) or ``http``: POST to ``satusehat_url`` with ``Authorization: Bearer`` and the token of
-SATUSEHAT's OAuth2 client-credentials exchange (``satusehat_auth.py``: asked once, cached until it
-nearly expires; a 401 from the FHIR server drops it, so the next attempt asks again). A failed send
-stays ``pending`` with its attempt counted; after ``MAX_ATTEMPTS`` it is ``failed``.
+Sinks (setting ``satusehat_sink``): ``console`` (the demo: one line per bundle, its resources by
+type and id, in the log and echoed on the demo's terminal; no JSON, no health data) or ``http``:
+POST to ``satusehat_url`` with ``Authorization: Bearer`` and the token of SATUSEHAT's OAuth2
+client-credentials exchange (``satusehat_auth.py``: asked once, cached until it nearly expires; a
+401 from the FHIR server drops it, so the next attempt asks again). A failed send stays ``pending``
+with its attempt counted; after ``MAX_ATTEMPTS`` it is ``failed``.
 """
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import urllib.error
 import urllib.request
 
@@ -68,6 +70,28 @@ def _send_http(tenant, settings: dict, body: str) -> None:
         raise OSError(f"SATUSEHAT answered HTTP {exc.code}") from None
 
 
+def summary(tenant, row) -> str:
+    """The console sink's one line for a bundle: the tenant, the bundle's number, its resources by
+    type and id (``Encounter/e12 Condition/c12 Observation/o12-systolic``); never the JSON nor any
+    health data."""
+    entries = json.loads(row.body).get("entry", [])
+    refs = " ".join(e["request"]["url"] for e in entries)
+    return f"SATUSEHAT (console) {tenant.slug} bundle #{row.id}: {len(entries)} resources: {refs}"
+
+
+def _console(tenant, row) -> None:
+    """The demo's sink: the summary in the log (INFO) and, where the deployment echoes its console
+    messages (``PAMONG_CONSOLE_ECHO``, or ``PAMONG_DEMO``, as the core's console SMS provider), on
+    standard error: one line per bundle."""
+    from flask import current_app, has_app_context
+
+    line = summary(tenant, row)
+    log.info("%s", line)
+    config = current_app.config if has_app_context() else {}
+    if config.get("PAMONG_CONSOLE_ECHO", config.get("PAMONG_DEMO")):
+        print(line, file=sys.stderr, flush=True)
+
+
 def send_pending(tenant) -> tuple[int, int]:
     """Send the tenant's pending bundles; returns (sent, failed now). Commits."""
     settings = settings_of(tenant)
@@ -82,9 +106,7 @@ def send_pending(tenant) -> tuple[int, int]:
                 if settings["satusehat_sink"] == "http":
                     _send_http(tenant, settings, row.body)
                 else:
-                    entries = json.loads(row.body)["entry"]
-                    log.info("SATUSEHAT (console) %s: %s", tenant.slug,
-                             ", ".join(e["request"]["url"] for e in entries))
+                    _console(tenant, row)
                 row.status, row.sent_at = "sent", utcnow()
                 sent += 1
             except OSError as exc:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, format_time
+from flask_login import current_user
 
-from core.kit import current_actor, local_date, public, tenant_scope, unit_of_work, utcnow
+from core.kit import current_actor, has_permission, local_date, public, tenant_scope, unit_of_work, utcnow
 
 from . import figures
 from .forms import RegisterForm, StatusForm
@@ -37,7 +38,9 @@ def page_time(when, zone: bool = False) -> str:
 @pages.context_processor
 def helpers():
     return {"status_label": status_label, "local_time": page_time,
-            "day_label": lambda day: format_date(day, "medium") if day is not None else ""}
+            "day_label": lambda day: format_date(day, "medium") if day is not None else "",
+            # the month's name written out ("2 Maret 2026", "2 March 2026"), for the figures' period
+            "long_day": lambda day: format_date(day, "long") if day is not None else ""}
 
 
 @pages.route("/clinic.css")
@@ -50,7 +53,11 @@ def stylesheet():
 @public
 def index():
     settings = settings_of(g.tenant)
-    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(),
+    staff = [(endpoint, title) for permission, endpoint, title in (
+        ("clinic.desk", "clinic.desk_home", _("Clinic desk")),
+        ("clinic.encounter", "clinic.practice", _("My patients today")))
+        if current_user.is_authenticated and has_permission(current_user, g.tenant, permission)]
+    return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(), staff=staff,
                            sms=settings["sms_registration"], sms_number=(settings.get("sms_number") or "").strip())
 
 

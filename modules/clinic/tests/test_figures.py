@@ -45,6 +45,6 @@ def test_medians_and_no_show_share_per_clinic_and_poli(app, tenant):
 def test_the_figures_page_shows_them(client, tenant):
     page = client.get(url(tenant, "figures")).get_data(as_text=True)
     assert "<svg" in page and "Poli Gigi" in page
-    row = re.search(r"<tr><td>[^<]*Poli Umum</td>(.*?)</tr>", page, re.S).group(1)
-    cells = [c.strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    card = re.search(r"<h2>[^<]*Poli Umum</h2>(.*?)</li>", page, re.S).group(1)
+    cells = [c.strip() for c in re.findall(r"<dd>(.*?)</dd>", card, re.S)]
     assert cells[0] == "2" and cells[1] in ("9", "9,0") and cells[2] in ("8", "8,0") and "50" in cells[3]

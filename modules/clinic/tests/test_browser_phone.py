@@ -1,0 +1,89 @@
+"""In Chromium at 360 px (brief cltrial, what a new-user trial found): the figures page's cards and
+chart fit the phone's width and its chart text stays readable; the desk's buttons never break their
+label across lines."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from .. import demo
+from .test_demo import makassar_settings
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 360, "height": 740}
+LONG_NAME = "Puskesmas Pembantu Barombong Kecamatan Tamalate"
+
+# the chart's text as the phone shows it: the font's size on screen, and whether it lies inside the svg
+CHART_TEXT = """() => { const svg = document.querySelector('svg.chart'); const box = svg.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => { const r = t.getBoundingClientRect();
+    return {text: t.textContent, px: parseFloat(t.getAttribute('font-size')) * scale,
+            inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5}; }); }"""
+OVERFLOWING_CARDS = """() => [...document.querySelectorAll('.figure-cards .card')]
+  .filter(c => c.scrollWidth > c.clientWidth || c.getBoundingClientRect().right > window.innerWidth)
+  .map(c => c.querySelector('h2').textContent)"""
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("locale, month", [("id-ID", "Maret 2026"), ("en-US", "March 2026")])
+def test_the_figures_page_reads_on_a_phone(app, browser, live_server, create_tenant, create_user, frozen_clock,
+                                          screenshot, locale, month):
+    settings = copy.deepcopy(makassar_settings())
+    settings["clinics"][1]["name"] = LONG_NAME  # a label of two lines in the chart
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": settings}, locales=["id", "en"])
+        create_user(tenant, role="officer", agency="DLH", email="officer@makassar.test")
+        demo.seed(tenant)
+    phone = browser.new_context(locale=locale, viewport=PHONE).new_page()
+    phone.goto(f"{live_server.url}/t/{tenant.slug}/lang?locale={locale[:2]}&next=/clinic/figures")
+    phone.goto(f"{live_server.url}/t/{tenant.slug}/clinic/figures")
+    assert phone.locator(".figure-cards .card").count() == 5
+    assert fits(phone), phone.evaluate("document.documentElement.scrollWidth")
+    assert phone.evaluate(OVERFLOWING_CARDS) == []
+    texts = phone.evaluate(CHART_TEXT)
+    assert len(texts) >= 10 and "Puskesmas Pembantu Barombong" in [t["text"] for t in texts]  # wrapped
+    small = [t for t in texts if t["px"] < 12 or not t["inside"]]
+    assert small == [], small
+    assert month in phone.locator("main > p").first.inner_text()  # the period with the month's name
+    screenshot(f"clinic-figures-phone-{locale}", of=phone)
+
+
+# each desk button's label as the phone shows it: how many lines its text takes, and the page's width
+BUTTON_LINES = """() => [...document.querySelectorAll('.queue .actions button, button.big')].map(b => {
+  const range = document.createRange(); range.selectNodeContents(b);
+  const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+  const box = b.getBoundingClientRect();
+  return {label: b.textContent.trim(), lines: tops.size, inside: box.right <= window.innerWidth}; })"""
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_desk_buttons_keep_their_label_on_one_line(app, browser, live_server, create_tenant, create_user,
+                                                      frozen_clock, screenshot, locale):
+    from core.testing import PASSWORD
+
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": makassar_settings()}, locales=["id", "en"])
+        email = create_user(tenant, role="officer", agency="DLH", email="officer@makassar.test")
+        demo.seed(tenant)  # 09:00: three done, one called (call again, start, skip, absent), waiting (call)
+    base = f"{live_server.url}/t/{tenant.slug}"
+    phone = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
+    phone.goto(f"{base}/lang?locale={locale}&next=/login")
+    phone.goto(f"{base}/login")
+    phone.locator("input[name=email]").fill(email)
+    phone.locator("input[name=password]").fill(PASSWORD)
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    phone.goto(f"{base}/clinic/desk/PKM-KASSI/UMUM")
+    buttons = phone.evaluate(BUTTON_LINES)
+    labels = " ".join(b["label"] for b in buttons)
+    for word in {"id": ("Panggil ulang A-004", "Lewati A-004", "Tidak hadir A-004", "Panggil A-005"),
+                 "en": ("Call again A-004", "Skip A-004", "Absent A-004", "Call A-005")}[locale]:
+        assert word in labels, labels
+    broken = [b for b in buttons if b["lines"] != 1 or not b["inside"]]
+    assert broken == [], broken
+    assert fits(phone), phone.evaluate("document.documentElement.scrollWidth")
+    screenshot(f"clinic-desk-phone-{locale}", of=phone)
