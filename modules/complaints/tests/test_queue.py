@@ -371,3 +371,25 @@ def test_counting_stops_at_the_cap_and_says_more_than(app, tenant, officer, monk
     assert (far.page, len(far.items), far.has_next) == (3, 1, False)  # past the counted pages: still served
     html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
     assert 'id="queue-count"' in html and all(n in in_table(html) for n in numbers)
+
+
+def test_a_keyword_search_is_counted_to_its_own_smaller_cap(app, tenant, officer, monkeypatch):
+    """A keyword scan is the expensive count: counted to ``KEYWORD_COUNT_CAP``, with a hint to
+    narrow it; a list without words keeps the larger cap and shows no hint."""
+    numbers = file(app, tenant, 5)
+    monkeypatch.setattr(queue, "COUNT_CAP", 4)
+    monkeypatch.setattr(queue, "KEYWORD_COUNT_CAP", 2)
+    with app.app_context():
+        words = queue.search(tenant, status="all", q="sampah pasar", per_page=1, count=True, clamp=True)
+        plain = queue.search(tenant, status="all", per_page=1, count=True, clamp=True)
+        number = queue.search(tenant, status="all", q=numbers[0], per_page=1, count=True)
+    assert (words.total, words.capped, words.keyword) == (2, True, True)
+    assert (plain.total, plain.capped, plain.keyword) == (4, True, False)
+    assert not number.keyword  # a tracking number keeps its exact meaning: not a keyword scan
+    html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all&q=sampah").get_data(as_text=True)
+    assert 'id="queue-narrow"' in html and 'id="queue-count"' in html
+    assert "Tambahkan kata atau saringan untuk mempersempit pencarian." in html  # Indonesian first
+    assert 'id="queue-narrow"' not in officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
+    monkeypatch.setattr(queue, "KEYWORD_COUNT_CAP", 200)
+    few = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all&q=sampah").get_data(as_text=True)
+    assert 'id="queue-narrow"' not in few and all(n in in_table(few) for n in numbers)
