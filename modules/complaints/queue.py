@@ -2,7 +2,8 @@
 
 A list pays per page, not per row (issue 11.4): one statement for the page's rows (the filer's
 encrypted name, phone and e-mail deferred: no list shows them), one for the total, and the page's
-photo counts and assignees each in one statement (``photo_counts``, ``assignee_names``).
+assignees in one statement (``assignee_names``). The officer's queue counts each row's photos in
+its rows' statement (``queue_rows.PHOTOS``); the API counts a page's in one (``photo_counts``).
 
 Keyword search (issue 20.2) looks for every word of ``q`` in the tracking number or the
 description (``ILIKE '%word%'``; SQLite's LIKE is case-insensitive for ASCII). A query that looks
