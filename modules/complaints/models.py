@@ -69,6 +69,10 @@ class Complaint(TenantOwned, db.Model):
               postgresql_where=text(OPEN_SQL), sqlite_where=text(OPEN_SQL)),
         Index("ix_complaints_tenant_assignee", "tenant_id", "assignee_id"),
         Index("ix_complaints_tenant_agency_created", "tenant_id", "agency_id", "created_at"),
+        # the queue's category filter (migration d2a7c5e83f19): an agency's complaints of one
+        # category, narrowed by status and assignee in the index itself
+        Index("ix_complaints_tenant_agency_category", "tenant_id", "agency_id", "category_code", "status",
+              "assignee_id"),
     )
 
     number: Mapped[str] = mapped_column(String(40))  # e.g. MKS-2026-000123, quoted by citizens

@@ -2,7 +2,8 @@
 
 A list pays per page, not per row (issue 11.4): one statement for the page's rows (the filer's
 encrypted name, phone and e-mail deferred: no list shows them), one for the total, and the page's
-photo counts and assignees each in one statement (``photo_counts``, ``assignee_names``).
+assignees in one statement (``assignee_names``). The officer's queue counts each row's photos in
+its rows' statement (``queue_rows.PHOTOS``); the API counts a page's in one (``photo_counts``).
 
 Keyword search (issue 20.2) looks for every word of ``q`` in the tracking number or the
 description (``ILIKE '%word%'``; SQLite's LIKE is case-insensitive for ASCII). A query that looks
@@ -18,7 +19,9 @@ and the planner assumes a keyword matches 0.5 % of the rows, so it would read ev
 agency and sort them to find a page. Each word's condition is therefore wrapped in
 ``coalesce(..., false)`` (the same rows), which the planner estimates at one half: it walks the
 index in order and stops at the page. The total is counted after the page, and not at all when
-the page already shows where the list ends (``search``).
+the page already shows where the list ends (``search``), and a keyword search only up to
+``KEYWORD_COUNT_CAP`` (its count reads every matching row's heap page): past it the page asks for
+another word or a filter.
 """
 from __future__ import annotations
 
@@ -41,6 +44,10 @@ MAX_PER_PAGE = 200
 # (bench/complaints.py). An officer narrows the list instead; an agency's working queue (a few
 # hundred) is counted exactly.
 COUNT_CAP = 1000
+# a keyword search is counted to a smaller cap: its count is the expensive one (each word is looked
+# for in every row the filters leave, on the heap, with no index to help under Row Level Security:
+# module docstring). Past it the page says "more than 200" and asks for another word or a filter.
+KEYWORD_COUNT_CAP = 200
 MAX_WORDS = 8
 # the sortable columns (an allow-list: the query string never names a column itself)
 SORTS = {
@@ -65,8 +72,8 @@ class Page:
     has_next: bool
     total: int | None = None
     clamped: bool = False
-    capped: bool = False  # more than ``COUNT_CAP`` matched; ``total`` is the cap
-
+    capped: bool = False  # more than the cap matched; ``total`` is the cap
+    keyword: bool = False  # words were looked for (counted to ``KEYWORD_COUNT_CAP``)
 
     @property
     def pages(self) -> int:
@@ -111,14 +118,15 @@ def keyword_condition(q: str):
 
 
 def _text_condition(q: str, coordinator: bool):
-    """A tracking number, a phone or an e-mail keeps its exact meaning (``lookup``); other text is
-    searched as words in the number and the description."""
+    """(condition or None, words): a tracking number, a phone or an e-mail keeps its exact meaning
+    (``lookup``; no words); other text is searched as words in the number and the description."""
     text = (q or "").strip()
     if not text:
-        return None
+        return None, False
     if NUMBER.match(text.upper()) or any(contact_hashes(text)):
-        return search_condition(text, coordinator)
-    return keyword_condition(text)
+        return search_condition(text, coordinator), False
+    found = keyword_condition(text)
+    return found, found is not None
 
 
 def _unit_id(tenant, kind: str, code: str, where: str) -> int:
@@ -210,8 +218,9 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     the description. ``public_only`` leaves out *rahasia* complaints (for the JSON API);
     ``actor_id`` is whom ``assignee="me"`` means; ``known_categories``, when given, is checked.
 
-    ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``: ``Page.capped`` says
-    there are more); ``clamp`` (needs ``count``) turns a page past the last into the last.
+    ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``, or
+    ``KEYWORD_COUNT_CAP`` when words are looked for (``Page.keyword``): ``Page.capped`` says there
+    are more); ``clamp`` (needs ``count``) turns a page past the last into the last.
     ``columns`` reads only those (``Page.items`` are then rows, not complaints: see
     ``queue_rows.COLUMNS``). Unknown values raise ``ValidationError`` with ``where`` naming
     the parameter and a stable ``code`` (``invalid_status``, ``unknown_category``,
@@ -227,7 +236,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     if agency_ids is not None:
         query = query.where(Complaint.agency_id.in_(sorted(agency_ids)))
     query = _filtered(tenant, query, f, actor_id, known_categories)
-    found = _text_condition(f.q, coordinator)
+    found, words = _text_condition(f.q, coordinator)
+    cap = KEYWORD_COUNT_CAP if words else COUNT_CAP
     if found is not None:
         query = query.where(found)
     if public_only:
@@ -250,22 +260,22 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
         rows = rows_of(page)
         if count and rows and len(rows) <= per_page:
             total = (page - 1) * per_page + len(rows)  # this page is the last: nothing to count
-            capped = total > COUNT_CAP
-            total = min(total, COUNT_CAP)
+            capped = total > cap
+            total = min(total, cap)
         elif count and not rows and page == 1:
             total = 0
         elif count:  # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... LIMIT cap + 1)
             matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(None)
             total = db.session.execute(
-                db.select(db.func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
+                db.select(db.func.count()).select_from(matching.limit(cap + 1).subquery())
             ).scalar_one()
-            capped = total > COUNT_CAP
-            total = min(total, COUNT_CAP)
+            capped = total > cap
+            total = min(total, cap)
             last = max(1, math.ceil(total / per_page))
             if clamp and page > last and not capped:  # past the last page: the last one instead
                 page, clamped = last, True
                 rows = rows_of(page)
-    return Page(rows[:per_page], page, per_page, len(rows) > per_page, total, clamped, capped)
+    return Page(rows[:per_page], page, per_page, len(rows) > per_page, total, clamped, capped, words)
 
 
 def photo_counts(tenant, complaints: list) -> dict[int, int]:

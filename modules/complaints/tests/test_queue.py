@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from core.kit import db, tenant_scope, utcnow
 from core.testing import sql_statements
 from modules.complaints import photos as photo_store
-from modules.complaints import queue, services, workflow
+from modules.complaints import queue, queue_rows, services, workflow
 from modules.complaints.models import Complaint, ComplaintPhoto
 
 from .conftest import SETTINGS, audit_actions, image_bytes
@@ -371,3 +371,51 @@ def test_counting_stops_at_the_cap_and_says_more_than(app, tenant, officer, monk
     assert (far.page, len(far.items), far.has_next) == (3, 1, False)  # past the counted pages: still served
     html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
     assert 'id="queue-count"' in html and all(n in in_table(html) for n in numbers)
+
+
+def test_a_keyword_search_is_counted_to_its_own_smaller_cap(app, tenant, officer, monkeypatch):
+    """A keyword scan is the expensive count: counted to ``KEYWORD_COUNT_CAP``, with a hint to
+    narrow it; a list without words keeps the larger cap and shows no hint."""
+    numbers = file(app, tenant, 5)
+    monkeypatch.setattr(queue, "COUNT_CAP", 4)
+    monkeypatch.setattr(queue, "KEYWORD_COUNT_CAP", 2)
+    with app.app_context():
+        words = queue.search(tenant, status="all", q="sampah pasar", per_page=1, count=True, clamp=True)
+        plain = queue.search(tenant, status="all", per_page=1, count=True, clamp=True)
+        number = queue.search(tenant, status="all", q=numbers[0], per_page=1, count=True)
+    assert (words.total, words.capped, words.keyword) == (2, True, True)
+    assert (plain.total, plain.capped, plain.keyword) == (4, True, False)
+    assert not number.keyword  # a tracking number keeps its exact meaning: not a keyword scan
+    html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all&q=sampah").get_data(as_text=True)
+    assert 'id="queue-narrow"' in html and 'id="queue-count"' in html
+    assert "Tambahkan kata atau saringan untuk mempersempit pencarian." in html  # Indonesian first
+    assert 'id="queue-narrow"' not in officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
+    monkeypatch.setattr(queue, "KEYWORD_COUNT_CAP", 200)
+    few = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all&q=sampah").get_data(as_text=True)
+    assert 'id="queue-narrow"' not in few and all(n in in_table(few) for n in numbers)
+
+
+def test_a_queue_row_counts_its_visible_photos_only(app, tenant, officer):
+    """The queue's rows count their photos in the rows' own statement (``queue_rows.PHOTOS``), and
+    only those an officer sees: a photo hidden by a redaction is not counted (as ``photo_counts``)."""
+    shown, hidden_only, none = file(app, tenant, 3)
+    with app.app_context(), tenant_scope(tenant):
+        for number, n in ((shown, 3), (hidden_only, 1)):
+            complaint = services.get_by_number(tenant, number)
+            services.store_photos(tenant, complaint, [photo_store.check_photo(image_bytes(), 10**6)] * n)
+        db.session.flush()
+        for number in (shown, hidden_only):
+            photo = db.session.execute(db.select(ComplaintPhoto).join(ComplaintPhoto.complaint)
+                                       .where(Complaint.number == number).limit(1)).scalar_one()
+            photo.hidden = True
+        db.session.commit()
+    with app.app_context():
+        page = queue.search(tenant, status="all", columns=queue_rows.COLUMNS)
+        counted = {r.number: r.photos for r in page.items}
+        complaints = queue.search(tenant, status="all").items
+        by_id = queue.photo_counts(tenant, complaints)
+        assert {c.number: by_id.get(c.id, 0) for c in complaints} == counted == {shown: 2, hidden_only: 0, none: 0}
+    with sql_statements(app) as seen:
+        html = officer.get(f"/t/{tenant.slug}/complaints/queue?status=all").get_data(as_text=True)
+    assert not [s for s in seen if "complaint_photos" in s and "complaints.id" not in s]  # no statement of its own
+    assert html.count('class="photo-count"') == 1 and "📷 2" in in_table(html)

@@ -26,7 +26,7 @@ def _row(**changes):
                 outcome="", assignee_id=None, escalation_level=0, unread_updates=0, confidential=False,
                 anonymous=False, created_at=NOW - timedelta(days=2), response_due_at=NOW - timedelta(hours=1),
                 followup_due_at=None, resolution_due_at=NOW + timedelta(days=5), paused_at=None,
-                description="Jalan berlubang di depan pasar")
+                description="Jalan berlubang di depan pasar", photos=0)
     base.update(changes)
     return SimpleNamespace(**base)
 
@@ -35,7 +35,8 @@ def test_a_row_is_text_ready_to_print(app, create_tenant):
     tenant = create_tenant(timezone="Asia/Makassar")
     rows = [
         _row(),
-        _row(id=8, number="MKS-2026-000124", status="assigned", assignee_id=5, unread_updates=2, confidential=True),
+        _row(id=8, number="MKS-2026-000124", status="assigned", assignee_id=5, unread_updates=2, confidential=True,
+             photos=2),
         _row(id=9, number="MKS-2026-000125", status="closed", outcome="fixed", escalation_level=1),
         _row(id=10, number="MKS-2026-000126", paused_at=NOW - timedelta(days=1)),
     ]
@@ -44,7 +45,7 @@ def test_a_row_is_text_ready_to_print(app, create_tenant):
         with force_locale("en"):
             built = queue_rows.build(rows, now=NOW, track_url=f"/t/x/complaints/track/{queue_rows.NUMBER}",
                                      cat_names={"JALAN": "Roads"}, unit_names={3: "Public works"},
-                                     photo_counts={8: 2}, assignees={5: "Siti"})
+                                     assignees={5: "Siti"})
     first, assigned, closed, paused = built
     assert first.href == "/t/x/complaints/track/MKS-2026-000123" and first.late  # the response target passed
     assert first.filed == "28 Nov 2026 14:00 WITA" and first.due == "30 Nov 2026 13:00 WITA"

@@ -132,8 +132,7 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
     cat_names = {c.code: c.name(locale()) for c in cats}
     rows = queue_rows.build(
         page.items, now=now, track_url=url_for("complaints.track", number=queue_rows.NUMBER),
-        cat_names=cat_names, unit_names=names, photo_counts=queue.photo_counts(g.tenant, page.items),
-        assignees=queue.assignee_names(page.items),
+        cat_names=cat_names, unit_names=names, assignees=queue.assignee_names(page.items),
     )
     return render_template(
         "complaints/queue.html", title=template_title, page=page, filters=f, status=f.status,
