@@ -152,3 +152,27 @@ def test_without_a_nik_or_with_a_known_value_nothing_is_guessed():
     known = fhir.patient(SimpleNamespace(id=3, nik="7371014101900001", bpjs=None, name="", gender="other",
                                          birth_date=date(1990, 1, 2)))
     assert (known["gender"], known["birthDate"]) == ("other", "1990-01-02")
+
+
+# 8. the encounter form links to the patient's history at that clinic
+
+def test_the_encounter_form_links_to_the_history_at_the_clinic(app, client, tenant, create_user, login):
+    from types import SimpleNamespace
+
+    from .. import encounters
+    from .fixtures import booked
+
+    doctor = "dokter@pkm-a.test"
+    with app.app_context():
+        visit, _ = booked(tenant, name="Siti")
+        login(client, create_user(tenant, role="officer", agency="DLH", email=doctor), tenant)
+        page = client.get(url(tenant, f"visit/{visit.id}/encounter")).get_data(as_text=True)
+        assert re.search(r'<a href="#history">Riwayat di puskesmas ini</a> \(0\)', page), page
+        with tenant_scope(tenant):
+            encounters.record(tenant, None, SimpleNamespace(email=doctor), visit.id,
+                              encounters.Record("Demam tiga hari", "J06.9"))
+            db.session.commit()
+    page = client.get(url(tenant, f"visit/{visit.id}/encounter")).get_data(as_text=True)
+    assert re.search(r'<a href="#history">Riwayat di puskesmas ini</a> \(1\)', page)
+    history = re.search(r'<section id="history"[^>]*>(.*?)</section>', page, re.S).group(1)
+    assert "Demam tiga hari" in history and "J06.9" in history
