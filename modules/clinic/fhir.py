@@ -44,7 +44,29 @@ def patient(row) -> dict:
     out = {"resourceType": "Patient", "id": f"p{row.id}", "active": True, "identifier": ids}
     if row.name:
         out["name"] = [{"use": "official", "text": row.name}]
+    out.update(_from_nik(row))
     return out
+
+
+GENDER = {"M": "male", "F": "female"}
+
+
+def _from_nik(row) -> dict:
+    """``gender`` and ``birthDate`` where the record knows them, else as the NIK says them (digits
+    7-12 are the birth date ``DDMMYY``, a woman's day plus 40: ``core.identity.parse_nik``); nothing
+    from a NIK that does not parse, nor without one (a BPJS card number says neither)."""
+    from core.kit import IdentityError, parse_nik, utcnow
+
+    gender, born = getattr(row, "gender", None), getattr(row, "birth_date", None)
+    if (gender is None or born is None) and row.nik:
+        try:
+            nik = parse_nik(row.nik, today=utcnow().date())
+        except IdentityError:
+            nik = None
+        if nik is not None:
+            gender = gender or GENDER[nik.sex]
+            born = born or nik.birth_date
+    return {**({"gender": gender} if gender else {}), **({"birthDate": born.isoformat()} if born else {})}
 
 
 def organization(clinic) -> dict:

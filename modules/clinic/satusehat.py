@@ -92,8 +92,10 @@ def _console(tenant, row) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def send_pending(tenant) -> tuple[int, int]:
-    """Send the tenant's pending bundles; returns (sent, failed now). Commits."""
+def send_pending(tenant, errors: list | None = None) -> tuple[int, int]:
+    """Send the tenant's pending bundles; returns (sent, failed now). Commits. ``errors``, when
+    given, gets one line per failed attempt (``bundle #3: SATUSEHAT answered HTTP 503``; never a
+    secret nor a token, as the log)."""
     settings = settings_of(tenant)
     sent = failed = 0
     with tenant_scope(tenant):
@@ -111,6 +113,8 @@ def send_pending(tenant) -> tuple[int, int]:
                 sent += 1
             except OSError as exc:
                 log.warning("SATUSEHAT send of bundle #%s failed: %s", row.id, exc)
+                if errors is not None:
+                    errors.append(f"bundle #{row.id}: {exc}")
                 if row.attempts >= MAX_ATTEMPTS:
                     row.status = "failed"
                     failed += 1

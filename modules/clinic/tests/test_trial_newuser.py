@@ -112,3 +112,67 @@ def test_the_console_sink_prints_one_line_per_bundle(app, create_tenant, frozen_
                         r" Observation/\S+ Observation/\S+", line), line
     assert "{" not in line and "Demam" not in line and "J06.9" not in line  # no JSON, no health data
     assert line in caplog.text
+
+
+# 7. FHIR Patient: gender and birthDate from the NIK (DDMMYY at digits 7-12, a woman's day plus 40)
+
+@pytest.mark.parametrize("nik, gender, born", [
+    ("7371014101900001", "female", "1990-01-01"),  # day 41: a woman born on the 1st
+    ("7371110505850003", "male", "1985-05-05"),
+    ("7371017112050004", "female", "2005-12-31"),
+])
+def test_the_fhir_patient_takes_gender_and_birth_date_from_the_nik(app, client, tenant, create_token, nik, gender,
+                                                                   born):
+    from .fixtures import booked
+    from .test_fhir import get, validate
+
+    with app.app_context():
+        booked(tenant, nik=nik)
+    headers = {"Authorization": f"Bearer {create_token(tenant, 'fhir:read')}"}
+    status, bundle = get(client, tenant, f"Patient?identifier=https://fhir.kemkes.go.id/id/nik|{nik}", headers)
+    assert status == 200 and bundle["total"] == 1
+    patient = bundle["entry"][0]["resource"]
+    assert (patient["gender"], patient["birthDate"]) == (gender, born)
+    validate(patient)
+    status, read = get(client, tenant, f"Patient/{patient['id']}", headers)
+    assert (read["gender"], read["birthDate"]) == (gender, born)
+
+
+def test_without_a_nik_or_with_a_known_value_nothing_is_guessed():
+    from types import SimpleNamespace
+
+    from .. import fhir
+
+    card_only = fhir.patient(SimpleNamespace(id=1, nik=None, bpjs="0001234567890", name="Andi"))
+    assert "gender" not in card_only and "birthDate" not in card_only
+    unreadable = fhir.patient(SimpleNamespace(id=2, nik="7371019901900001", bpjs=None, name=""))  # day 99
+    assert "gender" not in unreadable and "birthDate" not in unreadable
+    from datetime import date
+
+    known = fhir.patient(SimpleNamespace(id=3, nik="7371014101900001", bpjs=None, name="", gender="other",
+                                         birth_date=date(1990, 1, 2)))
+    assert (known["gender"], known["birthDate"]) == ("other", "1990-01-02")
+
+
+# 8. the encounter form links to the patient's history at that clinic
+
+def test_the_encounter_form_links_to_the_history_at_the_clinic(app, client, tenant, create_user, login):
+    from types import SimpleNamespace
+
+    from .. import encounters
+    from .fixtures import booked
+
+    doctor = "dokter@pkm-a.test"
+    with app.app_context():
+        visit, _ = booked(tenant, name="Siti")
+        login(client, create_user(tenant, role="officer", agency="DLH", email=doctor), tenant)
+        page = client.get(url(tenant, f"visit/{visit.id}/encounter")).get_data(as_text=True)
+        assert re.search(r'<a href="#history">Riwayat di puskesmas ini</a> \(0\)', page), page
+        with tenant_scope(tenant):
+            encounters.record(tenant, None, SimpleNamespace(email=doctor), visit.id,
+                              encounters.Record("Demam tiga hari", "J06.9"))
+            db.session.commit()
+    page = client.get(url(tenant, f"visit/{visit.id}/encounter")).get_data(as_text=True)
+    assert re.search(r'<a href="#history">Riwayat di puskesmas ini</a> \(1\)', page)
+    history = re.search(r'<section id="history"[^>]*>(.*?)</section>', page, re.S).group(1)
+    assert "Demam tiga hari" in history and "J06.9" in history
