@@ -10,9 +10,10 @@ import io
 
 from flask import Response, g, render_template
 
-from core.kit import clean_text, requires
+from core.kit import requires
 
 from . import reconciliation as reconciling
+from .csv_cells import safe_cell as _safe
 from .settings import permit_types
 from .views import locale, pages
 
@@ -22,12 +23,6 @@ COLUMNS = ("month", "type_code", "type_name", "billed", "collected", "difference
 def reconciliation_rows(tenant, names: dict[str, str]) -> list[dict]:
     """The table's rows (``reconciliation.rows``)."""
     return reconciling.rows(tenant, names)
-
-
-def _safe(value) -> str:
-    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else clean_text(str(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _rows():

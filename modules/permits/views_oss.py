@@ -14,10 +14,10 @@ from flask import Response, g, render_template, request
 from core.kit import ParameterError, date_arg, lazy_gettext as _l, local_date, requires, utcnow
 
 from . import oss
+from .csv_cells import safe_cell as _safe
 from .forms import OssReportForm
 from .settings import permit_types
 from .views import locale, pages
-from .views_finance import _safe
 
 CSV_COLUMNS = ("from", "to", "type_code", "type_name", "oss_code", "oss_label", "count")
 # what each code means, in the reader's language, beside OSS's own name of it
