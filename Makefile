@@ -91,10 +91,12 @@ bench: install translations
 	$(BIN)/python bench/tenants.py
 
 # Complaints lists with 100,000 rows in one tenant and 1,000,000 in all (PostgreSQL; a scratch
-# database <name>_cbench is made beside BENCH_DATABASE_URL and dropped). Smaller: make bench-complaints ROWS=100000
+# database <name>_cbench is made beside BENCH_DATABASE_URL and dropped), served by gunicorn as in
+# production (installed first). Smaller: make bench-complaints ROWS=100000
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1/postgres
 ROWS ?= 1000000
 bench-complaints: install translations
+	$(PIP_INSTALL) -e '.[serve]'
 	$(BIN)/python bench/complaints.py --database-url $(BENCH_DATABASE_URL) --rows $(ROWS)
 
 # Clinic queues: a 1,100-patient day and 50 clinics at once, against bare baselines (PostgreSQL).

@@ -5,8 +5,10 @@ In a scratch database made beside ``--database-url`` (``<name>_cbench``, dropped
 and nine categories over six agencies), writes ``--rows`` complaints with PostgreSQL's own
 ``generate_series`` (bench/complaint_rows.py: a tenth in one city, the rest spread over the others),
 runs ``VACUUM ANALYZE``, then serves the real app and a bare Flask app (bench/bare_app.py: the same
-kind of HTML table and Open311-shaped JSON, no database) each in a subprocess on 127.0.0.1, and
-measures requests per second and the 95th-percentile latency of:
+kind of HTML table and Open311-shaped JSON, no database) each on 127.0.0.1 with the same server
+(``--server``: gunicorn by default, as in production, one single-threaded worker per connection;
+or werkzeug's threaded server in one process), and measures requests per second and the
+95th-percentile latency of:
 
 - the officer's queue (signed in as an officer of DLH, through the real sign-in form), with filters,
   keyword search (issue 20.2), district and date range, assignee, a deep page;
@@ -46,7 +48,7 @@ import complaint_rows  # noqa: E402
 import complaints_report  # noqa: E402
 import sql_profile  # noqa: E402
 import synthetic  # noqa: E402
-from load import Server, hammer, server_env  # noqa: E402
+from load import SERVERS, gunicorn_missing, hammer, serve, server_env  # noqa: E402
 from tenants import onboard, scratch_postgres  # noqa: E402
 
 SECRET = "bench-secret-not-for-production"
@@ -65,6 +67,9 @@ def parse_args(argv=None):
     p.add_argument("--requests", type=int, default=300, help="measured requests per endpoint (default 300)")
     p.add_argument("--max-seconds", type=float, default=20, help="time limit per endpoint (default 20)")
     p.add_argument("--concurrency", type=int, default=2, help="keep-alive connections (default 2)")
+    p.add_argument("--server", choices=SERVERS, default="gunicorn",
+                   help="gunicorn (default: --concurrency workers of one thread each, as in production; "
+                        "make bench-complaints installs it) or werkzeug (its threaded server, one process)")
     p.add_argument("--explain-lines", type=int, default=12, help="plan lines shown per endpoint")
     p.add_argument("--keep", action="store_true", help="keep the scratch database (to look at it)")
     p.add_argument("--reuse", action="store_true",
@@ -79,6 +84,11 @@ def parse_args(argv=None):
         p.error("--database-url: give a postgresql:// URL (the rows are written by PostgreSQL)")
     if not 4 <= args.tenants <= 552 or args.rows < 100:
         p.error("--tenants must be 4..552 and --rows at least 100")
+    if args.concurrency < 1:
+        p.error("--concurrency must be at least 1")
+    if args.server == "gunicorn" and gunicorn_missing():
+        p.error("--server gunicorn: gunicorn is not installed; make bench-complaints installs it "
+                "(pip install -e '.[serve]'), or give --server werkzeug")
     return args
 
 
@@ -343,10 +353,11 @@ def main(argv=None) -> int:
         chosen = [ep for ep in endpoints(big, small) if args.only.lower() in ep.name.lower()]
         env = server_env(PAMONG_DEMO=1, PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=tmp, PAMONG_SECRET_KEY=SECRET,
                          PAMONG_INSECURE_COOKIES=1)
-        with Server("bare", env) as server:
+        workers = {"server": args.server, "workers": args.concurrency, "threads": 1}
+        with serve("bare", env, **workers) as server:
             bare = {key: measure(server.port, ep, {}, args) for key, ep in BASELINES.items()}
         email = f"officer@{big['slug']}.bench.test"
-        with Server("pamong", env) as server:
+        with serve("pamong", env, **workers) as server:
             officer = {"Cookie": sign_in(server.port, big["slug"], email)}
             rows = [measure(server.port, ep, officer if ep.officer else {}, args) for ep in chosen]
         signed_in, anonymous = app.test_client(), app.test_client()

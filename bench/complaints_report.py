@@ -7,13 +7,19 @@ import platform
 import sql_profile
 
 
+def _server(args) -> str:
+    if getattr(args, "server", "werkzeug") == "gunicorn":
+        return f"gunicorn -k gthread, {args.concurrency} worker(s) x 1 thread (HTTP/1.1 keep-alive)"
+    return "werkzeug threaded server (HTTP/1.1 keep-alive)"
+
+
 def report(args, big, small, onboard_s, rows_s, bare: dict, rows: list, profiles: list, goals: list,
            goal_ms: float) -> None:
     """The run's table (each endpoint against the bare page of its kind), the goals' verdicts and
     where each page's time went (``sql_profile.Profile``)."""
     print()
     print(f"Pamong complaints benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
-          f"werkzeug threaded server (HTTP/1.1 keep-alive), up to {args.requests} requests or "
+          f"{_server(args)}, up to {args.requests} requests or "
           f"{args.max_seconds:g} s per endpoint, {args.concurrency} connections, loopback")
     print(f"data: {big['total']:,} complaints over {args.tenants} tenants, filed over {args.days} days; "
           f"big tenant {big['slug']}: {big['rows']:,}; small tenant {small['slug']}: {small['rows']:,}")

@@ -1,4 +1,5 @@
-"""Starting a server process, reading its resident memory and loading it over loopback.
+"""Starting a server process (werkzeug's or gunicorn), reading its resident memory and loading it
+over loopback.
 
 Every loop is bounded by a request count and a deadline; only 127.0.0.1 is contacted.
 """
@@ -8,6 +9,8 @@ import http.client
 import itertools
 import math
 import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SERVERS = ("gunicorn", "werkzeug")
 
 
 class Server:
@@ -55,6 +60,73 @@ class Server:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS in /proc (Linux only)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """``with Gunicorn("core.wsgi:app", env, workers=2) as g: g.port``: a process group, killed at exit."""
+
+    def __init__(self, target: str, env: dict, workers: int, threads: int, cwd: Path):
+        self.target, self.env, self.workers, self.threads, self.cwd = target, env, workers, threads, cwd
+
+    def __enter__(self):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(self.workers), "--threads",
+             str(self.threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120",
+             self.target],
+            cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn {self.target} stopped: {self.proc.stderr.read()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            self.__exit__()
+            raise RuntimeError(f"gunicorn {self.target} did not listen within 60 s")
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def gunicorn_missing() -> bool:
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+def serve(kind: str, env: dict, server: str = "werkzeug", workers: int = 1, threads: int = 1):
+    """A context manager giving ``.port``: ``kind`` ("pamong", the app as ``core.wsgi`` makes it from
+    ``env``; "bare", ``bench/bare_app.py``) on 127.0.0.1, served by ``server``: "werkzeug" (its
+    threaded server in one process, ``bench/serve.py``) or "gunicorn" (``workers`` processes of
+    ``threads`` threads each, ``-k gthread``: keep-alive, as in production)."""
+    if server not in SERVERS:
+        raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
+    if server == "werkzeug":
+        return Server(kind, env)
+    if kind == "bare":
+        return Gunicorn("bare_app:create_bare_app()", {**env, "PYTHONPATH": str(HERE)}, workers, threads, HERE)
+    return Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, workers, threads, ROOT)
 
 
 @dataclass

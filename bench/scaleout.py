@@ -28,8 +28,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,7 +41,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 import complaints as cbench  # noqa: E402
-from load import hammer, server_env  # noqa: E402
+from load import Gunicorn, hammer, server_env  # noqa: E402
 from tenants import onboard, scratch_postgres  # noqa: E402
 
 SECRET = "bench-secret-not-for-production"
@@ -94,52 +92,7 @@ class Measured:
     done: int
 
 
-# -- Servers --------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gunicorn:
-    """``with Gunicorn("core.wsgi:app", env, workers=2) as g: g.port``: a process group, killed at exit."""
-
-    def __init__(self, target: str, env: dict, workers: int, threads: int, cwd: Path):
-        self.target, self.env, self.workers, self.threads, self.cwd = target, env, workers, threads, cwd
-
-    def __enter__(self):
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(self.workers), "--threads",
-             str(self.threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120",
-             self.target],
-            cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {self.target} stopped: {self.proc.stderr.read()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            self.__exit__()
-            raise RuntimeError(f"gunicorn {self.target} did not listen within 60 s")
-        return self
-
-    def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-
+# -- Servers (Gunicorn: bench/load.py) ----------------------------------------------------------------------------------
 
 def fetch(port: int, path: str, headers: dict | None = None) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)

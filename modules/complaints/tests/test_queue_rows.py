@@ -55,3 +55,26 @@ def test_a_row_is_text_ready_to_print(app, create_tenant):
     assert closed.outcome == "Fixed" and closed.escalation == 1 and closed.due == "" and not closed.late
     assert not paused.late  # the clock is stopped while the filer is asked
     assert [overdue_target(r, NOW) for r in rows] == ["response", "", "", ""]
+
+
+def test_one_macro_writes_the_rows_for_the_table_and_the_phone_cards(app, create_tenant):
+    """``queue_body(rows, choose)`` is the queue's only row markup (the stylesheet makes the cards of
+    it); ``choose`` adds the bulk actions' tick box."""
+    from flask import get_template_attribute
+    from pathlib import Path
+
+    tenant = create_tenant(timezone="Asia/Makassar")
+    templates = Path(queue_rows.__file__).parent / "templates" / "complaints"
+    assert "<tr class=" not in (templates / "queue.html").read_text()  # the page's rows: the macro's only
+    assert (templates / "queue.html").read_text().count("queue_body(rows") == 1
+    with app.test_request_context(f"/t/{tenant.slug}/"):
+        g.tenant = tenant
+        with force_locale("en"):
+            built = queue_rows.build([_row(photos=2)], now=NOW, track_url=f"/t/x/complaints/track/{queue_rows.NUMBER}",
+                                     cat_names={"JALAN": "Roads"}, unit_names={3: "Public works"}, assignees={})
+            body = get_template_attribute("complaints/_queue_body.html", "queue_body")
+            chosen, plain = str(body(built, True)), str(body(built, False))
+    assert 'id="choose-MKS-2026-000123"' in chosen and 'name="numbers"' not in plain
+    for html in (chosen, plain):
+        assert html.count("<tr ") == 1 and 'href="/t/x/complaints/track/MKS-2026-000123"' in html
+        assert 'data-label="Due" class="due">30 Nov 2026 13:00 WITA' in html and "📷 2" in html
