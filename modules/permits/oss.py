@@ -1,5 +1,6 @@
-"""The OSS-RBA vocabulary of an application's state, in one place, so a report in OSS's terms is one
-query (``code_of(application)``) and the timeline carries the code of every step.
+"""The OSS-RBA vocabulary of an application's state, in one place: ``code_of(application)`` the code
+of its state now, the timeline carries the code of every step, and a report in OSS's terms is one
+query (``report``).
 
 Source: the OSS-RBA integration documentation of the Ministry of Investment/BKPM (the ``kd_status``
 a regional or sector system sends with ``receiveLicenseStatus``), "Lampiran 10 - Data Kode Status

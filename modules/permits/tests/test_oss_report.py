@@ -211,3 +211,5 @@ def test_the_api_by_token_and_its_stable_errors(client, seeded, create_token):
     assert client.get(url).status_code == 401
     other = {"Authorization": f"Bearer {create_token(tenant, 'permits:status')}"}
     assert client.get(url, headers=other).status_code == 403
+    operation = client.get(f"/t/{tenant.slug}/api/v1/openapi.json").get_json()["paths"][API]["get"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["from", "to", "type"]
