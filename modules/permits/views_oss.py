@@ -113,8 +113,6 @@ def oss_report():
 def _csv(rows: list[dict], date_from: date, date_to: date) -> Response:
     """The table as CSV: the period's tenant-local days (``YYYY-MM-DD``) on every row, the type's name
     in the tenant's first language, OSS's own name of the code, the count as a number."""
-    from .views_finance import _safe   # text cells a spreadsheet will not run (here: views imports both)
-
     names = {t.code: t.name_id for t in permit_types(g.tenant)}
     out = io.StringIO()
     writer = csv.writer(out)
