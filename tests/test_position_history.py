@@ -35,6 +35,13 @@ def org(app, create_tenant, create_user, frozen_clock):
     return tenant, people
 
 
+@pytest.fixture
+def scoped(app_ctx, org):
+    """``org``, the test inside its tenant's scope (its rows readable after a commit, as in a request)."""
+    with tenant_scope(org[0]):
+        yield org
+
+
 def _rows(tenant):
     with tenant_scope(tenant):
         return [(r.user_id, r.acting, r.starts_on, r.ends_on) for r in db.session.execute(
@@ -51,8 +58,8 @@ def _emails(users):
     return [u.email for u in users]
 
 
-def test_a_holding_starts_today_and_a_removed_one_ends_yesterday_kept_as_history(app_ctx, org, frozen_clock):
-    tenant, people = org
+def test_a_holding_starts_today_and_a_removed_one_ends_yesterday_kept_as_history(scoped, frozen_clock):
+    tenant, people = scoped
     kadis = jabatan.find_position(tenant, "KADIS")
     row = jabatan.assign_holder(tenant, kadis, people["andi"], "test")
     db.session.commit()
@@ -72,8 +79,8 @@ def test_a_holding_starts_today_and_a_removed_one_ends_yesterday_kept_as_history
     assert removed.summary["after"]["until"] == "2026-03-11"
 
 
-def test_a_last_day_a_holding_not_started_and_one_already_ended(app_ctx, org):
-    tenant, people = org
+def test_a_last_day_a_holding_not_started_and_one_already_ended(scoped):
+    tenant, people = scoped
     sek = jabatan.find_position(tenant, "SEK")
     andi = jabatan.assign_holder(tenant, sek, people["andi"], "test", start=date(2025, 1, 1))
     jabatan.remove_holder(tenant, andi, "test", last_day=date(2026, 1, 31))
@@ -90,9 +97,9 @@ def test_a_last_day_a_holding_not_started_and_one_already_ended(app_ctx, org):
     assert last.summary["before"]["from"] == "2026-04-01"
 
 
-def test_every_read_answers_for_a_past_day(app_ctx, org):
+def test_every_read_answers_for_a_past_day(scoped):
     """Andi headed DLH until February; Sitti since March; Budi was acting head (Plt.) in January."""
-    tenant, people = org
+    tenant, people = scoped
     kadis = jabatan.find_position(tenant, "KADIS")
     andi = jabatan.assign_holder(tenant, kadis, people["andi"], "test", start=date(2020, 1, 1))
     jabatan.remove_holder(tenant, andi, "test", last_day=date(2026, 2, 28))

@@ -40,7 +40,9 @@ def _a_date(value):
 
 class Holder(Strict):
     """A person holding a position: ``email`` of a user with a role in the tenant; ``acting`` for
-    an acting holder (Plt., pelaksana tugas), who needs ``from`` and may have ``until`` (inclusive)."""
+    an acting holder (Plt., pelaksana tugas), who needs ``from`` and may have ``until`` (inclusive).
+    A definitive holder may have them too; without ``from``, a holder new to the position starts on
+    the day the file is applied (``positions._set_holders``: history kept)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 

@@ -4,7 +4,7 @@ demo accounts: ``staf@<slug>.test`` (an officer of the first agency: drafts and 
 receives a disposition; a drafter may not verify their own letter) and ``admin@<slug>.test`` (head
 of the first agency, and acting head, Plt., of the second: signs and disposes). Positions are added when the tenant's file has none for these
 agencies (Makassar's file declares them; the holders are given here, every time, since applying
-the file again removes holders it does not name). Letters are seeded once; one incoming letter is
+the file again ends the holdings it does not name; a holder given here starts on the day). Letters are seeded once; one incoming letter is
 registered from paper (its "scan" a one-page PDF made here)."""
 from __future__ import annotations
 
