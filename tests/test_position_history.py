@@ -67,7 +67,7 @@ def test_a_holding_starts_today_and_a_removed_one_ends_yesterday_kept_as_history
     assert _emails(jabatan.holders_of(tenant, "KADIS")) == [people["andi"]]
     assert jabatan.holders_of(tenant, "KADIS", date(2026, 3, 1)) == []  # not before its first day
     frozen_clock.advance(days=10)  # 2026-03-12
-    jabatan.remove_holder(tenant, row, "test")
+    assert jabatan.remove_holder(tenant, row, "test") is True  # kept: the admin page says "ended"
     db.session.commit()
     assert _rows(tenant) == [(find_user(people["andi"]).id, False, TODAY, date(2026, 3, 11))]  # the row is kept
     assert jabatan.holders_of(tenant, "KADIS") == [] and jabatan.head_of(tenant, "DLH") == []
@@ -89,7 +89,7 @@ def test_a_last_day_a_holding_not_started_and_one_already_ended(scoped):
         jabatan.remove_holder(tenant, andi, "test", last_day=date(2026, 2, 15))
     assert ended.value.code == "holding_ended"
     upcoming = jabatan.assign_holder(tenant, sek, people["sitti"], "test", start=date(2026, 4, 1))
-    jabatan.remove_holder(tenant, upcoming, "test")  # ends yesterday, before it started: deleted
+    assert jabatan.remove_holder(tenant, upcoming, "test") is False  # ends before it started: deleted
     db.session.commit()
     assert [r[1:] for r in _rows(tenant)] == [(False, date(2025, 1, 1), date(2026, 1, 31))]
     last = _audit(tenant)[-1]
@@ -213,6 +213,7 @@ def test_the_admin_page_folds_the_earlier_holders(app, client, org, frozen_clock
     assert client.post(f"{base}/positions/KADIS/holders", data={"email": people["sitti"]}).status_code == 302
     client.set_cookie(LOCALE_COOKIE, "en")
     page = client.get(base).get_data(as_text=True)
+    assert "Holding ended and kept in the history." in page  # not "removed": the row stays
     row = page.split('id="position-KADIS"')[1].split("</tr>")[0]
     current, earlier = row.split("<details")
     assert people["sitti"] in current and people["andi"] not in current and people["budi"] not in current

@@ -96,12 +96,12 @@ def remove_holder(holder_id: int):
     if holder is None:
         abort(404)
     try:
-        jabatan.remove_holder(g.tenant, holder, _actor(), last_day=_day("last_day"))
+        kept = jabatan.remove_holder(g.tenant, holder, _actor(), last_day=_day("last_day"))
         db.session.commit()
     except PamongError as exc:
         db.session.rollback()
         return _page(_message(exc), 400)
-    flash(_("Holder removed."))
+    flash(_("Holding ended and kept in the history.") if kept else _("Holder removed."))
     return redirect(url_for("admin.organisation"))
 
 

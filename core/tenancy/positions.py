@@ -311,10 +311,11 @@ def assign_holder(tenant, position: Position, email: str, actor, acting: bool = 
     return row
 
 
-def remove_holder(tenant, holder: PositionHolder, actor, last_day: date | None = None) -> None:
+def remove_holder(tenant, holder: PositionHolder, actor, last_day: date | None = None) -> bool:
     """End ``holder``'s holding on ``last_day`` (default: yesterday, the tenant's day), keeping it as
-    history; a holding that has not started by then is deleted. Refused for a holding already ended
-    by ``last_day``."""
+    history; a holding that has not started by then is deleted. True when the holding was kept (ended),
+    False when it was deleted. Refused (``ValidationError``, code ``holding_ended``) for a holding
+    already ended by ``last_day``."""
     last_day = last_day or local_today(tenant) - timedelta(days=1)
     with tenant_scope(tenant):
         if holder.ends_on is not None and holder.ends_on <= last_day and not (
@@ -328,3 +329,4 @@ def remove_holder(tenant, holder: PositionHolder, actor, last_day: date | None =
         db.session.flush()
         record(tenant, actor, "org.position.unassign", "position", position.code, before=before,
                after=_holding(holder, email) if kept else None)
+    return kept
