@@ -28,7 +28,7 @@ from . import queue
 from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
 from .problems import each
-from .registration import Request, book, by_code, cancel, find_patient, queue_ahead
+from .registration import Request, book, by_code, cancel, find_patient, queue_ahead, shown_estimate
 from .settings import clinic_of
 
 bp = Blueprint("clinic_bpjs", __name__)
@@ -120,11 +120,12 @@ def status(clinic_code, kodepoli, tanggalperiksa):
 
 
 def _ticket(visit, poli, message=""):
+    estimate = shown_estimate(g.tenant, visit)
     return {"nomorantrean": visit.number, "angkaantrean": visit.serial, "kodebooking": visit.booking_code,
             "namapoli": poli.name, "sisaantrean": queue_ahead(visit),
             "antreanpanggil": _called_now(visit.clinic, visit.poli, visit.day),
-            "estimasidilayani": int(visit.estimated_at.replace(tzinfo=visit.estimated_at.tzinfo or timezone.utc)
-                                    .timestamp() * 1000) if visit.estimated_at else None,
+            "estimasidilayani": int(estimate.replace(tzinfo=estimate.tzinfo or timezone.utc)
+                                    .timestamp() * 1000) if estimate else None,
             "keterangan": message}
 
 

@@ -273,6 +273,26 @@ def queue_ahead(visit: Visit) -> int:
         Visit.status.in_(IN_QUEUE), Visit.serial < visit.serial)).scalar_one()
 
 
+def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | None = None) -> dict[int, datetime]:
+    """Visit id -> its estimate (``estimasi dilayani``) as shown now, for every visit of the poli and
+    day still to be called: the stored estimates (of the last desk action) shifted so the first is no
+    earlier than now (``estimates.not_before``). Every reader (desk, status page, SMS, BPJS) shows
+    estimates through this or ``shown_estimate``."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(select(Visit.id, Visit.estimated_at).where(
+            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_(IN_QUEUE),
+            Visit.estimated_at.is_not(None))).all()
+    return estimates.not_before(dict(rows), now or utcnow())
+
+
+def shown_estimate(tenant, visit: Visit, now: datetime | None = None) -> datetime | None:
+    """The estimate of ``visit`` as shown now (``shown_estimates``); a visit no longer waiting keeps
+    its stored one."""
+    if visit.status not in IN_QUEUE or visit.estimated_at is None:
+        return visit.estimated_at
+    return shown_estimates(tenant, visit.clinic, visit.poli, visit.day, now).get(visit.id, visit.estimated_at)
+
+
 def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
     rows = db.session.execute(select(Visit.called_at, Visit.finished_at).where(
         Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status == DONE)).all()

@@ -19,7 +19,7 @@ from .labels import status_label
 from .models import IN_QUEUE
 from .problems import on_fields
 from .registration import (
-    Request, book, by_code, contact_key, first_bookable_day, local_time, queue_ahead, refusals,
+    Request, book, by_code, contact_key, first_bookable_day, local_time, queue_ahead, refusals, shown_estimate,
 )
 from .settings import clinic_of, clinics, settings_of
 
@@ -157,7 +157,8 @@ def status():
                 ahead = queue_ahead(visit)
     clinic = clinic_of(g.tenant, visit.clinic) if visit else None
     code = 404 if request.args.get("code") and visit is None else 200
-    return render_template("clinic/status.html", form=form, visit=visit, ahead=ahead, clinic=clinic,
+    estimate = shown_estimate(g.tenant, visit) if visit else None
+    return render_template("clinic/status.html", form=form, visit=visit, ahead=ahead, clinic=clinic, estimate=estimate,
                            poli=clinic.poli(visit.poli) if clinic else None), code
 
 

@@ -2,13 +2,15 @@
 desk's *call next* order; estimates never in the past when read; a BPJS booking without a card
 number is non-JKN; a planned FHIR Encounter starts on its visit day; BPJS status of a closed day."""
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from core.kit import db, tenant_scope
 
 from .. import queue, views_board
-from .fixtures import MONDAY, SETTINGS, booked
+from .fixtures import BPJS_A, DESK_A, NIK_A, SETTINGS, booked
+from .test_pages import url
 
 NIKS = [f"737101410190{i:04d}" for i in range(1, 12)]
 
@@ -53,3 +55,31 @@ def _clinic(tenant):
     from ..settings import clinic_of
 
     return clinic_of(tenant, "PKM-A")
+
+
+# 2. an estimate shown is never before now, though no desk action came since
+
+def test_estimates_read_between_calls_are_shifted_to_now(app, client, tenant, frozen_clock, create_user, login,
+                                                         create_token):
+    with app.app_context():
+        booked(tenant, poli="GIGI", nik=NIK_A)
+        booked(tenant, poli="GIGI", nik=NIKS[1])
+        third, _ = booked(tenant, poli="GIGI", nik=NIKS[2], bpjs=BPJS_A)
+        _step(tenant, queue.call_next, "PKM-A", "GIGI")  # 09:00 WITA: B-001 called; B-002 09:00, B-003 09:20
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
+        token = create_token(tenant, "clinic:bpjs")
+    frozen_clock.advance(minutes=74)  # 10:14 WITA, no desk action since
+    now = datetime(2026, 3, 2, 2, 14, tzinfo=timezone.utc)
+    with app.app_context():
+        from ..registration import shown_estimates
+
+        shown = sorted(shown_estimates(tenant, "PKM-A", "GIGI", third.day).values())
+    assert shown == [now, now + timedelta(minutes=20)]  # the first now, the spacing kept
+    status = client.get(url(tenant, f"status?code={third.booking_code}")).get_data(as_text=True)
+    assert "10.34 WITA" in status and "09.20" not in status
+    desk = client.get(url(tenant, "desk/PKM-A/GIGI")).get_data(as_text=True)
+    assert "10.14 WITA" in desk and "10.34 WITA" in desk and "09.20" not in desk
+    data = client.get(f"/t/{tenant.slug}/api/v1/clinic/bpjs/PKM-A/antrean/sisapeserta/{BPJS_A}/GIGI/2026-03-02",
+                      headers={"x-token": token}).get_json()
+    assert data["response"]["estimasidilayani"] == int((now + timedelta(minutes=20)).timestamp() * 1000)
+
