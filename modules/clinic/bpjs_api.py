@@ -135,8 +135,10 @@ def _ticket(visit, poli, message=""):
 def take(clinic_code):
     body = json_object()
     clinic, poli = _place(clinic_code, str(body.get("kodepoli", "")))
+    card = str(body.get("nomorkartu") or "")
+    # JKN only with a card number: one without is a non-JKN patient, counted against that quota
     req = Request(clinic=clinic.code, poli=poli.code, day=_day(body.get("tanggalperiksa")),
-                  nik=str(body.get("nik") or ""), bpjs=str(body.get("nomorkartu") or ""), jkn=True, channel="bpjs")
+                  nik=str(body.get("nik") or ""), bpjs=card, jkn=bool(card), channel="bpjs")
     with unit_of_work(api=False) as work:
         visit, created = book(g.tenant, current_actor(), req)
         ticket = _ticket(visit, poli, "" if created else _("The patient is already registered at this poli on that day."))

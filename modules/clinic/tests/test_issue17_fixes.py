@@ -83,3 +83,29 @@ def test_estimates_read_between_calls_are_shifted_to_now(app, client, tenant, fr
                       headers={"x-token": token}).get_json()
     assert data["response"]["estimasidilayani"] == int((now + timedelta(minutes=20)).timestamp() * 1000)
 
+
+
+# 3. a BPJS take-a-number without nomorkartu is a non-JKN booking, held to the non-JKN quota
+
+def test_a_bpjs_booking_without_a_card_is_non_jkn(app, client, tenant, create_token):
+    with app.app_context():
+        for nik in NIKS[1:3]:  # PKM-A's UMUM: non-JKN quota 2, now full
+            booked(tenant, nik=nik)
+        token = create_token(tenant, "clinic:bpjs")
+    base = f"/t/{tenant.slug}/api/v1/clinic/bpjs/PKM-A/antrean"
+    body = {"nik": NIKS[3], "kodepoli": "001", "tanggalperiksa": "2026-03-02"}
+    response = client.post(base, json=body, headers={"x-token": token})
+    data = response.get_json()
+    assert response.status_code == 400 and set(data) == {"response", "metadata"}
+    assert data["response"] is None and data["metadata"] == {"code": 400, "message": "Kuota hari itu sudah penuh."}
+    with app.app_context():
+        from ..models import Visit
+
+        with tenant_scope(tenant):
+            assert db.session.query(Visit).count() == 2
+    card = client.post(base, json={**body, "nomorkartu": BPJS_A}, headers={"x-token": token}).get_json()
+    assert card["metadata"]["code"] == 200  # with a card: the JKN quota, which has room
+    with app.app_context(), tenant_scope(tenant):
+        from ..models import Visit
+
+        assert db.session.query(Visit).filter_by(jkn=True).count() == 1
