@@ -109,3 +109,22 @@ def test_a_bpjs_booking_without_a_card_is_non_jkn(app, client, tenant, create_to
         from ..models import Visit
 
         assert db.session.query(Visit).filter_by(jkn=True).count() == 1
+
+
+# 4. a planned FHIR Encounter starts at its visit day's session (the tenant's zone), not at booking
+
+def test_a_planned_encounter_starts_on_its_visit_day(app, client, tenant, create_token):
+    import importlib
+    from datetime import date
+
+    with app.app_context():
+        visit, _ = booked(tenant, nik=NIKS[4], day=date(2026, 3, 3))  # booked Monday 09:00 for Tuesday
+        token = create_token(tenant, "fhir:read")
+    response = client.get(f"/t/{tenant.slug}/fhir/Encounter?subject=Patient/p{visit.patient_id}",
+                          headers={"Authorization": f"Bearer {token}"})
+    bundle = response.get_json()
+    importlib.import_module("fhir.resources.R4B.bundle").Bundle.model_validate(bundle)
+    [entry] = bundle["entry"]
+    encounter = entry["resource"]
+    assert encounter["status"] == "planned" and "statusHistory" not in encounter
+    assert encounter["period"] == {"start": "2026-03-03T08:00:00+08:00"}  # UMUM's session, WITA
