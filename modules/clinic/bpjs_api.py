@@ -29,7 +29,7 @@ from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
 from .problems import each
 from .registration import Request, book, by_code, cancel, find_patient, queue_ahead, shown_estimate
-from .settings import clinic_of
+from .settings import clinic_of, is_open
 
 bp = Blueprint("clinic_bpjs", __name__)
 SCOPE = "clinic:bpjs"
@@ -37,6 +37,11 @@ SCOPE = "clinic:bpjs"
 
 def ok(response=None, message: str = "Ok."):
     return jsonify(response=response, metadata={"code": 200, "message": message})
+
+
+def refused(message: str):
+    """A business refusal as BPJS answers one: HTTP 200, ``metadata.code`` 201, no response."""
+    return jsonify(response=None, metadata={"code": 201, "message": message})
 
 
 def x_token(view):
@@ -108,6 +113,8 @@ def status(clinic_code, kodepoli, tanggalperiksa):
     clinic, poli = _place(clinic_code, kodepoli)
     day = _day(tanggalperiksa)
     with tenant_scope(g.tenant):
+        if not is_open(g.tenant, clinic, poli, day):  # a Sunday, a holiday, a closed day: no empty jampraktek
+            return refused(_("%(poli)s is closed on %(day)s.", poli=poli.name, day=day.strftime("%d-%m-%Y")))
         counts = dict(db.session.execute(select(Visit.status, func.count()).where(
             Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day).group_by(Visit.status)).all())
         total = sum(n for s, n in counts.items() if s != CANCELLED)

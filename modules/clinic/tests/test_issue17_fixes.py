@@ -128,3 +128,19 @@ def test_a_planned_encounter_starts_on_its_visit_day(app, client, tenant, create
     encounter = entry["resource"]
     assert encounter["status"] == "planned" and "statusHistory" not in encounter
     assert encounter["period"] == {"start": "2026-03-03T08:00:00+08:00"}  # UMUM's session, WITA
+
+
+# 5. BPJS status of a day the poli is closed: a refusal in the envelope, not an empty jampraktek
+
+@pytest.mark.parametrize("day, why", [("2026-03-08", "a Sunday"), ("2026-03-04", "the clinic's closed day")])
+def test_bpjs_status_of_a_closed_day_says_so(app, client, tenant, create_token, day, why):
+    with app.app_context():
+        token = create_token(tenant, "clinic:bpjs")
+    base = f"/t/{tenant.slug}/api/v1/clinic/bpjs/PKM-A/antrean/status/001"
+    response = client.get(f"{base}/{day}", headers={"x-token": token})
+    data = response.get_json()
+    assert response.status_code == 200 and data["response"] is None, why
+    d = day.split("-")
+    assert data["metadata"] == {"code": 201, "message": f"Poli Umum tutup pada {d[2]}-{d[1]}-{d[0]}."}
+    open_day = client.get(f"{base}/2026-03-02", headers={"x-token": token}).get_json()
+    assert open_day["metadata"]["code"] == 200 and open_day["response"]["jampraktek"] == "08:00-12:00"
