@@ -28,7 +28,7 @@ from . import queue
 from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
 from .problems import each
-from .registration import Request, book, by_code, cancel, find_patient, queue_ahead, shown_estimate
+from .registration import Request, book, by_code, cancel, find_patient, queue_ahead, queue_place
 from .settings import clinic_of, is_open
 
 bp = Blueprint("clinic_bpjs", __name__)
@@ -127,9 +127,10 @@ def status(clinic_code, kodepoli, tanggalperiksa):
 
 
 def _ticket(visit, poli, message=""):
-    estimate = shown_estimate(g.tenant, visit)
+    ahead, estimate = queue_place(g.tenant, visit)
+    ahead = ahead if visit.status in IN_QUEUE else queue_ahead(visit)
     return {"nomorantrean": visit.number, "angkaantrean": visit.serial, "kodebooking": visit.booking_code,
-            "namapoli": poli.name, "sisaantrean": queue_ahead(visit),
+            "namapoli": poli.name, "sisaantrean": ahead,
             "antreanpanggil": _called_now(visit.clinic, visit.poli, visit.day),
             "estimasidilayani": int(estimate.replace(tzinfo=estimate.tzinfo or timezone.utc)
                                     .timestamp() * 1000) if estimate else None,

@@ -286,11 +286,27 @@ def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | N
 
 
 def shown_estimate(tenant, visit: Visit, now: datetime | None = None) -> datetime | None:
-    """The estimate of ``visit`` as shown now (``shown_estimates``); a visit no longer waiting keeps
-    its stored one."""
-    if visit.status not in IN_QUEUE or visit.estimated_at is None:
-        return visit.estimated_at
-    return shown_estimates(tenant, visit.clinic, visit.poli, visit.day, now).get(visit.id, visit.estimated_at)
+    """The estimate of ``visit`` as shown now (``queue_place``); a visit no longer waiting keeps its
+    stored one."""
+    return queue_place(tenant, visit, now)[1]
+
+
+def queue_place(tenant, visit: Visit, now: datetime | None = None) -> tuple[int, datetime | None]:
+    """``(ahead, estimate)`` of ``visit`` in one statement (the patient's status check is a hot
+    path): the patients still to be called before it (``queue_ahead``) and its estimate as shown now,
+    shifted as ``shown_estimates`` shifts the whole queue (``estimates.not_before`` on the queue's
+    earliest estimate). A visit no longer waiting: ``(0, its stored estimate)``, nothing read."""
+    if visit.status not in IN_QUEUE:
+        return 0, visit.estimated_at
+    with tenant_scope(tenant):
+        ahead, first = db.session.execute(select(
+            func.count(case((Visit.serial < visit.serial, 1))), func.min(Visit.estimated_at)).where(
+            Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
+            Visit.status.in_(IN_QUEUE))).one()
+    if visit.estimated_at is None:
+        return ahead, None
+    times = {"self": visit.estimated_at, **({"first": first} if first is not None else {})}
+    return ahead, estimates.not_before(times, now or utcnow())["self"]
 
 
 def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
