@@ -28,8 +28,8 @@ from . import queue
 from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
 from .problems import each
-from .registration import Request, book, by_code, cancel, find_patient, queue_ahead
-from .settings import clinic_of
+from .registration import Request, book, by_code, cancel, find_patient, queue_ahead, queue_place
+from .settings import clinic_of, is_open
 
 bp = Blueprint("clinic_bpjs", __name__)
 SCOPE = "clinic:bpjs"
@@ -37,6 +37,11 @@ SCOPE = "clinic:bpjs"
 
 def ok(response=None, message: str = "Ok."):
     return jsonify(response=response, metadata={"code": 200, "message": message})
+
+
+def refused(message: str):
+    """A business refusal as BPJS answers one: HTTP 200, ``metadata.code`` 201, no response."""
+    return jsonify(response=None, metadata={"code": 201, "message": message})
 
 
 def x_token(view):
@@ -108,6 +113,8 @@ def status(clinic_code, kodepoli, tanggalperiksa):
     clinic, poli = _place(clinic_code, kodepoli)
     day = _day(tanggalperiksa)
     with tenant_scope(g.tenant):
+        if not is_open(g.tenant, clinic, poli, day):  # a Sunday, a holiday, a closed day: no empty jampraktek
+            return refused(_("%(poli)s is closed on %(day)s.", poli=poli.name, day=day.strftime("%d-%m-%Y")))
         counts = dict(db.session.execute(select(Visit.status, func.count()).where(
             Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day).group_by(Visit.status)).all())
         total = sum(n for s, n in counts.items() if s != CANCELLED)
@@ -120,11 +127,13 @@ def status(clinic_code, kodepoli, tanggalperiksa):
 
 
 def _ticket(visit, poli, message=""):
+    ahead, estimate = queue_place(g.tenant, visit)
+    ahead = ahead if visit.status in IN_QUEUE else queue_ahead(visit)
     return {"nomorantrean": visit.number, "angkaantrean": visit.serial, "kodebooking": visit.booking_code,
-            "namapoli": poli.name, "sisaantrean": queue_ahead(visit),
+            "namapoli": poli.name, "sisaantrean": ahead,
             "antreanpanggil": _called_now(visit.clinic, visit.poli, visit.day),
-            "estimasidilayani": int(visit.estimated_at.replace(tzinfo=visit.estimated_at.tzinfo or timezone.utc)
-                                    .timestamp() * 1000) if visit.estimated_at else None,
+            "estimasidilayani": int(estimate.replace(tzinfo=estimate.tzinfo or timezone.utc)
+                                    .timestamp() * 1000) if estimate else None,
             "keterangan": message}
 
 
@@ -134,8 +143,10 @@ def _ticket(visit, poli, message=""):
 def take(clinic_code):
     body = json_object()
     clinic, poli = _place(clinic_code, str(body.get("kodepoli", "")))
+    card = str(body.get("nomorkartu") or "")
+    # JKN only with a card number: one without is a non-JKN patient, counted against that quota
     req = Request(clinic=clinic.code, poli=poli.code, day=_day(body.get("tanggalperiksa")),
-                  nik=str(body.get("nik") or ""), bpjs=str(body.get("nomorkartu") or ""), jkn=True, channel="bpjs")
+                  nik=str(body.get("nik") or ""), bpjs=card, jkn=bool(card), channel="bpjs")
     with unit_of_work(api=False) as work:
         visit, created = book(g.tenant, current_actor(), req)
         ticket = _ticket(visit, poli, "" if created else _("The patient is already registered at this poli on that day."))

@@ -17,7 +17,7 @@ from core.kit import IdentityError, ValidationError, db, local_date, tenant_scop
 
 from .labels import gettext as _
 from .problems import each
-from .registration import Request, book, contact_key, local_time
+from .registration import Request, book, contact_key, local_time, shown_estimate
 from .settings import clinics
 
 USAGE_MAX = 300
@@ -112,7 +112,7 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
         return _("This NIK or BPJS number already has a booking at that poli on that day. Its code was given "
                  "to whoever made it; ask at the clinic's desk.")
     with tenant_scope(tenant):
-        when = local_time(tenant, visit.estimated_at)
+        when = local_time(tenant, shown_estimate(tenant, visit))
         clinic = next(c for c in clinics(tenant) if c.code == visit.clinic)
         poli = clinic.poli(visit.poli)
     text = _("Queue %(number)s, %(poli)s %(clinic)s, %(day)s, estimated %(time)s. Booking code %(code)s. Check: %(url)s",

@@ -9,7 +9,8 @@ Ids: ``Patient/p<id>``, ``Encounter/e<visit id>``, ``Organization/<clinic>``, ``
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 from .encounters import VITALS, vitals_of
 from .models import ABSENT, CALLED, CANCELLED, DONE, SERVING
@@ -102,11 +103,23 @@ ENCOUNTER_STATUS = {"booked": "planned", "waiting": "arrived", "skipped": "arriv
 NEVER_SEEN = frozenset(("booked", "waiting", "skipped", CALLED))
 
 
-def encounter(visit, clinic, record=None, today=None) -> dict:
+def planned_start(visit, clinic, zone: str) -> str:
+    """When a visit not yet arrived is planned: the start of its session on its day, in the tenant's
+    zone ``zone`` with its offset (``2026-03-02T08:00:00+08:00``, a FHIR R4 dateTime); the local
+    day's start when the session is not (any longer) in the settings."""
+    poli = clinic.poli(visit.poli)
+    session = next((s for s in poli.sessions if s.index == visit.session), None) if poli else None
+    at = datetime.combine(visit.day, session.start if session else time(0), tzinfo=ZoneInfo(zone))
+    return at.isoformat(timespec="seconds")
+
+
+def encounter(visit, clinic, record=None, today=None, zone: str | None = None) -> dict:
     """``record`` the visit's Encounter row (diagnosis and practitioner), if any; ``today`` the
     tenant's local date: a visit of an earlier day never served (left booked, waiting, skipped or
     called when the day ended) is ``cancelled`` ("ended before it has begun", FHIR R4
-    EncounterStatus), not ``planned`` or ``arrived`` for ever."""
+    EncounterStatus), not ``planned`` or ``arrived`` for ever. ``zone`` the tenant's time zone: a
+    visit not yet arrived has ``period.start`` at its planned time (``planned_start``), not the
+    moment it was booked; without a zone, its visit day's start in UTC."""
     history, arrived = [], visit.arrived_at or visit.called_at
     for status, start, end in (("arrived", arrived, visit.served_at), ("in-progress", visit.served_at, visit.finished_at),
                                ("finished", visit.finished_at, visit.finished_at)):
@@ -115,7 +128,10 @@ def encounter(visit, clinic, record=None, today=None) -> dict:
             if end is not None:
                 period["end"] = instant(end)
             history.append({"status": status, "period": period})
-    start = arrived or visit.registered_at
+    if arrived is not None:
+        start = instant(arrived)
+    else:  # planned (or never seen): the visit's day and session, not the booking's moment
+        start = planned_start(visit, clinic, zone or "UTC")
     status = ENCOUNTER_STATUS.get(visit.status, "unknown")
     if today is not None and visit.day < today and visit.status in NEVER_SEEN:
         status = "cancelled"
@@ -124,7 +140,7 @@ def encounter(visit, clinic, record=None, today=None) -> dict:
            "identifier": [{"system": f"http://sys-ids.kemkes.go.id/encounter/{_org_id(clinic)}",
                            "value": f"{visit.day.isoformat()}/{visit.poli}/{visit.number}"}],
            "subject": {"reference": f"Patient/p{visit.patient_id}"},
-           "period": {"start": instant(start), **({"end": instant(visit.finished_at)} if visit.finished_at else {})},
+           "period": {"start": start, **({"end": instant(visit.finished_at)} if visit.finished_at else {})},
            "location": [{"location": {"reference": f"Location/{clinic.code}.{visit.poli}"}}],
            "serviceProvider": {"reference": f"Organization/{clinic.code}"}}
     if history:

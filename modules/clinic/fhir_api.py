@@ -119,7 +119,7 @@ def search(tenant, rtype: str, args: dict) -> list[dict]:
         records = {e.visit_id: e for e in db.session.execute(
             select(Encounter).where(Encounter.visit_id.in_([v.id for v in visits] or [-1]))).scalars()}
         today = local_date(tenant, utcnow())
-        found = [fhir.encounter(v, places[v.clinic], records.get(v.id), today) for v in visits if v.clinic in places]
+        found = [fhir.encounter(v, places[v.clinic], records.get(v.id), today, tenant.timezone) for v in visits if v.clinic in places]
     elif rtype == "Condition":
         found = [fhir.condition(e, v) for e, v in _records(args) if e.icd10]
     else:

@@ -52,6 +52,21 @@ def waiting(clinic: str, poli: str, day: date) -> list[Visit]:
     ).order_by(Visit.serial)).scalars())
 
 
+def call_order(clinic: str, poli: str, day: date):
+    """The order in which *call next* calls (a select of ``Visit``): those who checked in
+    (``waiting``) by number, then those booked from afar and not yet arrived by number; skipped ones
+    are not in it (they are called by hand). ``call_next`` takes its first row; the board's *Next*
+    list its first rows: one ordering, so the board names whom the desk will call."""
+    return select(Visit).where(
+        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
+    ).order_by(case((Visit.status == WAITING, 0), else_=1), Visit.serial)
+
+
+def next_to_call(clinic: str, poli: str, day: date, limit: int = 3) -> list[Visit]:
+    """The next ``limit`` visits *call next* would call, in that order (``call_order``)."""
+    return list(db.session.execute(call_order(clinic, poli, day).limit(limit)).scalars())
+
+
 def recompute(tenant, clinic_code: str, poli_code: str, day: date, now: datetime | None = None) -> float:
     """Set ``estimated_at`` of every visit still waiting; returns the minutes per patient used."""
     now = now or utcnow()
@@ -104,10 +119,7 @@ def call_next(tenant, actor, clinic: str, poli: str, day: date | None = None, no
         if seen is not None and calls_made(clinic, poli, day) != seen:
             raise ValidationError(_("Someone was called since this page was shown, so nobody was called now: "
                                     "check the list, then press again."), where="queue", code="queue_changed")
-        visit = select(Visit).where(
-            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
-        ).order_by(case((Visit.status == WAITING, 0), else_=1), Visit.serial).limit(1)
-        visit = db.session.execute(for_change(visit, Visit)).scalar()
+        visit = db.session.execute(for_change(call_order(clinic, poli, day).limit(1), Visit)).scalar()
         if visit is None:
             raise ValidationError(_("Nobody is waiting."), where="queue", code="empty_queue")
         return _called(tenant, actor, visit, now, "clinic.queue.call")

@@ -273,6 +273,42 @@ def queue_ahead(visit: Visit) -> int:
         Visit.status.in_(IN_QUEUE), Visit.serial < visit.serial)).scalar_one()
 
 
+def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | None = None) -> dict[int, datetime]:
+    """Visit id -> its estimate (``estimasi dilayani``) as shown now, for every visit of the poli and
+    day still to be called: the stored estimates (of the last desk action) shifted so the first is no
+    earlier than now (``estimates.not_before``). Every reader (desk, status page, SMS, BPJS) shows
+    estimates through this or ``shown_estimate``."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(select(Visit.id, Visit.estimated_at).where(
+            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_(IN_QUEUE),
+            Visit.estimated_at.is_not(None))).all()
+    return estimates.not_before(dict(rows), now or utcnow())
+
+
+def shown_estimate(tenant, visit: Visit, now: datetime | None = None) -> datetime | None:
+    """The estimate of ``visit`` as shown now (``queue_place``); a visit no longer waiting keeps its
+    stored one."""
+    return queue_place(tenant, visit, now)[1]
+
+
+def queue_place(tenant, visit: Visit, now: datetime | None = None) -> tuple[int, datetime | None]:
+    """``(ahead, estimate)`` of ``visit`` in one statement (the patient's status check is a hot
+    path): the patients still to be called before it (``queue_ahead``) and its estimate as shown now,
+    shifted as ``shown_estimates`` shifts the whole queue (``estimates.not_before`` on the queue's
+    earliest estimate). A visit no longer waiting: ``(0, its stored estimate)``, nothing read."""
+    if visit.status not in IN_QUEUE:
+        return 0, visit.estimated_at
+    with tenant_scope(tenant):
+        ahead, first = db.session.execute(select(
+            func.count(case((Visit.serial < visit.serial, 1))), func.min(Visit.estimated_at)).where(
+            Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
+            Visit.status.in_(IN_QUEUE))).one()
+    if visit.estimated_at is None:
+        return ahead, None
+    times = {"self": visit.estimated_at, **({"first": first} if first is not None else {})}
+    return ahead, estimates.not_before(times, now or utcnow())["self"]
+
+
 def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
     rows = db.session.execute(select(Visit.called_at, Visit.finished_at).where(
         Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status == DONE)).all()

@@ -37,7 +37,7 @@ def enqueue(tenant, visit) -> SatusehatMessage | None:
     if clinic is None:
         return None
     record = db.session.execute(select(Encounter).where(Encounter.visit_id == visit.id)).scalar()
-    resources = [fhir.encounter(visit, clinic, record)]
+    resources = [fhir.encounter(visit, clinic, record, zone=tenant.timezone)]
     if record is not None:
         if record.icd10:
             resources.append(fhir.condition(record, visit))

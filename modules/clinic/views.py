@@ -10,7 +10,7 @@ from flask import Blueprint, g, redirect, render_template, request, send_file, u
 from flask_babel import format_date, format_time
 from flask_login import current_user
 
-from core.kit import current_actor, has_permission, local_date, public, tenant_scope, unit_of_work, utcnow
+from core.kit import current_actor, has_permission, local_date, public, unit_of_work, utcnow
 
 from . import figures
 from .forms import RegisterForm, StatusForm
@@ -19,7 +19,7 @@ from .labels import status_label
 from .models import IN_QUEUE
 from .problems import on_fields
 from .registration import (
-    Request, book, by_code, contact_key, first_bookable_day, local_time, queue_ahead, refusals,
+    Request, book, by_code, contact_key, first_bookable_day, local_time, queue_place, refusals,
 )
 from .settings import clinic_of, clinics, settings_of
 
@@ -152,12 +152,13 @@ def status():
         visit = by_code(g.tenant, form.code.data)
         if visit is None:
             form.code.errors.append(_("No booking has that code."))
-        elif visit.status in IN_QUEUE:  # the page shows who is ahead only while the patient waits
-            with tenant_scope(g.tenant):
-                ahead = queue_ahead(visit)
+    estimate = None
+    if visit is not None:  # patients ahead (shown only while the patient waits) and the estimate shown now
+        ahead, estimate = queue_place(g.tenant, visit)
+        ahead = ahead if visit.status in IN_QUEUE else None
     clinic = clinic_of(g.tenant, visit.clinic) if visit else None
     code = 404 if request.args.get("code") and visit is None else 200
-    return render_template("clinic/status.html", form=form, visit=visit, ahead=ahead, clinic=clinic,
+    return render_template("clinic/status.html", form=form, visit=visit, ahead=ahead, clinic=clinic, estimate=estimate,
                            poli=clinic.poli(visit.poli) if clinic else None), code
 
 

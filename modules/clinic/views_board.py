@@ -57,7 +57,8 @@ def stream_seconds() -> float:
 
 
 def board_rows(tenant, clinic) -> list[dict]:
-    """Per poli: the last two numbers called (``called``), the next three (``next``) and how many
+    """Per poli: the last two numbers called (``called``), the next three *call next* will call
+    (``next``, ``queue.call_order``: checked in first, skipped ones not) and how many
     are still to be called (``remaining``), on the tenant's local today."""
     day = local_date(tenant, utcnow())
     rows = []
@@ -67,7 +68,7 @@ def board_rows(tenant, clinic) -> list[dict]:
             now_called = [v for v in today if v.status in (CALLED, SERVING)]
             waiting = queue.waiting(clinic.code, poli.code, day)
             rows.append({"poli": poli, "called": sorted(now_called, key=lambda v: v.called_at or v.registered_at)[-2:],
-                         "next": waiting[:3], "remaining": len(waiting)})
+                         "next": queue.next_to_call(clinic.code, poli.code, day, 3), "remaining": len(waiting)})
     return rows
 
 

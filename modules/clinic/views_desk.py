@@ -16,6 +16,7 @@ from .labels import gettext as _
 from .labels import status_label
 from .models import Encounter, Patient, Visit
 from .problems import on_fields
+from .registration import shown_estimate, shown_estimates
 from .settings import clinic_of, clinics
 from .views import pages, place_choices, recheck, register_with
 
@@ -82,7 +83,8 @@ def desk(clinic_code: str, poli_code: str):
         from .figures import day_visits
 
         visits = day_visits(clinic.code, poli.code, day)
-    return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form,
+    shown = shown_estimates(g.tenant, clinic.code, poli.code, day)
+    return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form, estimates=shown,
                            calls=sum(v.call_count for v in visits),
                            may_open_encounter=may_open_encounter(clinic.code),
                            remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
@@ -97,7 +99,7 @@ def _registered(visit, created: bool) -> None:
 
     from .views import page_time
 
-    facts = {"n": visit.number, "code": visit.booking_code, "time": page_time(visit.estimated_at, zone=True),
+    facts = {"n": visit.number, "code": visit.booking_code, "time": page_time(shown_estimate(g.tenant, visit), zone=True),
              "day": format_date(visit.day, "medium")}
     arrived = False
     if visit.status == "booked" and visit.day == local_date(g.tenant, utcnow()):

@@ -17,7 +17,8 @@ from .fixtures import SETTINGS
 
 WRITERS, EACH = 4, 5
 ONE_SESSION = {**SETTINGS, "clinics": [{**SETTINGS["clinics"][0], "polis": [{**SETTINGS["clinics"][0]["polis"][0],
-               "sessions": [{"days": [1], "start": "08:00", "end": "12:00", "quota_jkn": 18, "quota_non_jkn": 0}]}]}]}
+               "sessions": [{"days": [1], "start": "08:00", "end": "12:00", "quota_jkn": 18, "quota_non_jkn": 18}]}]}]}
+# (the BPJS bookings below send no nomorkartu: non-JKN patients, held to the non-JKN quota of 18)
 
 
 def nik(i: int) -> str:
