@@ -148,6 +148,9 @@ def pay(application_id):
     with unit_of_work() as work:
         payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
                                 form.reference.data or "counter")
+    if isinstance(work.error, payments.AlreadyPaid):   # refused (flashed), the attempt kept in the audit trail
+        with unit_of_work():
+            payments.audit_second_payment(g.tenant, current_actor(), work.error)
     return _back(application_id, work, _("Payment recorded."), form, "pay_form")
 
 
