@@ -8,7 +8,9 @@
   The body is checked by ``PaymentNotice`` (the model that documents it) before anything is read:
   any problem with its shape, or a body that is not a JSON object, is 400 ``bad_request``.
   Errors: 401 bad signature, 404 ``unknown_invoice`` (no such code in *this* tenant), 400
-  ``amount_mismatch`` / ``not_invoiced`` / ``bad_request``.
+  ``amount_mismatch`` / ``not_invoiced`` / ``bad_request``, 409 ``already_paid`` (a second payment
+  of an invoice already paid, with another reference: not recorded, audited
+  ``permits.second_payment``; the same payment told again answers 200 as the first time).
 - ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``).
 - ``POST /permits/status``: suspend, reinstate (lift a suspension) or revoke an issued permit (scope
   ``permits:status``). Body ``{"permit_number": "PBG/0001/2026", "action": "suspend" | "lift" |
@@ -92,15 +94,26 @@ def _secret(tenant):
                     "Idempotency-Key": "The provider's transaction id"},
            errors={400: "amount_mismatch, not_invoiced or bad_request", 401: "Bad signature",
                    404: "unknown_invoice (no such code in this tenant), or no payment secret configured",
-                   409: "The same key still in flight", 422: "The key reused with another body"},
+                   409: "already_paid (the invoice was paid with another reference: this payment is not "
+                        "recorded, the attempt is audited), or the same key still in flight",
+                   422: "The key reused with another body"},
            description="Signed per tenant and idempotent: the same payment is recorded once.")
 def payment_callback():
     body = g.api_body
     actor = Actor.system("webhook:payment", g.tenant)
+    second = None
     with unit_of_work(api=True):  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
-        application = payments.record_payment(g.tenant, actor, body.payment_code, body.amount, body.reference or "")
-        result = {"reference": application.reference, "status": application.status,
-                  "oss_code": oss.code_of(application)}
+        try:
+            application = payments.record_payment(g.tenant, actor, body.payment_code, body.amount,
+                                                  body.reference or "")
+        except payments.AlreadyPaid as refused:   # nothing recorded but the attempt, in the audit trail
+            second = refused
+            payments.audit_second_payment(g.tenant, actor, refused)
+        else:
+            result = {"reference": application.reference, "status": application.status,
+                      "oss_code": oss.code_of(application)}
+    if second is not None:   # an answer, not a raise: the same key replays it (and audits once)
+        return api_error("already_paid", second.message, 409)
     return jsonify(result), 200
 
 

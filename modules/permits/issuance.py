@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 from datetime import datetime, timezone
 
-from flask_babel import format_date
+from babel.dates import format_date
 
 from core.kit import NotFound, ValidationError, db, documents, gettext as _, issue_number, local_date, tenant_scope, utcnow
 
@@ -60,8 +60,11 @@ def issue_permit(tenant, actor, application_id: int):
             tenant, DOCUMENT_KIND, number, ptype.name_id, "permits/permit.html",
             {"ptype": ptype, "application": application, "fields": ptype.fields(),
              "office": module_settings(tenant, NAME)["office_name"],
-             # the last day as the core writes dates ("1 Desember 2031"), never ISO's 2031-12-01
-             "valid_until": valid_until and format_date(local_date(tenant, valid_until), "long")},
+             # the last day as the core writes the document's dates ("1 Desember 2031", never ISO's
+             # 2031-12-01), in the document's language (the tenant's first, as its "Tanggal" line),
+             # never the language of whoever issues it
+             "valid_until": valid_until and format_date(local_date(tenant, valid_until), "long",
+                                                        locale=tenant.default_locale)},
             ptype.signer_position, actor, expires_at=valid_until)
         close_clock(tenant, actor, application)
         application.status, application.permit_number, application.issued_at = ISSUED, number, now

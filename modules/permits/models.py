@@ -19,6 +19,7 @@ DRAFT, SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED, ISSUED, REJECTED, WITHDR
     "draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected", "withdrawn")
 STATUSES = (DRAFT, SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED, ISSUED, REJECTED, WITHDRAWN)
 OPEN = (SUBMITTED, RETURNED, AWAITING_PAYMENT, APPROVED)  # in the office's hands or the applicant's
+CLOSED = (ISSUED, REJECTED, WITHDRAWN)  # done with: the queue lists them when asked (by status or number)
 # the permit itself, once issued
 VALID, SUSPENDED, REVOKED = "valid", "suspended", "revoked"
 

@@ -71,8 +71,22 @@ CLOCK = {name: str(code) for name, code in sla.OSS_CODES.items()}  # pause 41, r
 
 
 def code_of(application) -> str:
-    """The OSS code of the application's state now: the permit's suspension first (70; a revoked
-    permit has none), then fiktif positif (57), a paid approval (33), else by status."""
+    """The OSS code of the application now, the one rule the page, the API and ``report`` share: the
+    ``oss_code`` of its latest timeline ``Event`` that records a state (not ``NOT_A_STATUS``), the
+    code OSS was last told (09 just filed, 42/44 completed after a 41/43, which the status cannot
+    tell from 20); ``state_code`` for an application with no such line (rows written in bulk)."""
+    latest = (db.select(Event.oss_code)
+              .where(Event.application_id == application.id, Event.action.not_in(NOT_A_STATUS))
+              .order_by(Event.id.desc()).limit(1))
+    with tenant_scope(application.tenant_id):
+        stored = db.session.execute(latest).scalar_one_or_none()
+    return state_code(application) if stored is None else stored
+
+
+def state_code(application) -> str:
+    """The OSS code a new timeline line records for the application's state, from its status: the
+    permit's suspension first (70; a revoked permit has none), then fiktif positif (57), a paid
+    approval (33), else by status (``services.log`` stores it; read it back with ``code_of``)."""
     if application.permit_status == REVOKED:
         return REVOKED_CODE
     if application.permit_status == SUSPENDED:

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timezone
 
-from core.kit import NotFound, ValidationError, db, for_change, ledger, local_date, rupiah, sla, tenant_scope, utcnow
+from core.kit import (
+    NotFound, ValidationError, audit, db, for_change, ledger, local_date, rupiah, sla, tenant_scope, utcnow,
+)
 
-from .models import APPROVED, AWAITING_PAYMENT, Application
+from .models import APPROVED, AWAITING_PAYMENT, Application, Event
 from .notices import money, tell
 from .services import N_, _l, scoped, CLOCK, clock_changed, log, not_own, ref
 
@@ -59,13 +61,48 @@ def open_invoice(tenant, actor, application) -> None:
          amount=money(application.fee_amount))
 
 
+class AlreadyPaid(ValidationError):
+    """A second payment for an invoice already paid (another reference: a new provider transaction,
+    or a callback for an invoice paid at the counter). Nothing is recorded on the ledger; the caller
+    answers ``already_paid`` (the API 409) and keeps the attempt in the audit trail
+    (``audit_second_payment``) so the double payment is seen and refunded."""
+
+    code = "already_paid"
+
+    def __init__(self, application, amount: int, reference: str, paid_reference: str):
+        super().__init__(f"the invoice {application.payment_code} is already paid (reference {paid_reference!r}); "
+                         f"this payment of Rp {amount} was not recorded", where="payment_code",
+                         local=_l("This invoice is already paid: this second payment was not recorded."))
+        self.application_id, self.payment_code = application.id, application.payment_code
+        self.amount, self.reference, self.paid_reference = amount, reference, paid_reference
+
+
+def audit_second_payment(tenant, actor, refused: AlreadyPaid) -> None:
+    """The audit entry of a refused second payment (``permits.second_payment``): the invoice, the
+    reference and the amount offered, and the reference it was paid with. In the caller's
+    transaction, after ``record_payment`` raised (it changed nothing)."""
+    with tenant_scope(tenant):
+        audit(tenant, actor, "permits.second_payment", "permits.application", refused.application_id,
+              after={"payment_code": refused.payment_code, "amount": refused.amount, "reference": refused.reference,
+                     "paid_reference": refused.paid_reference})
+
+
+def _paid_reference(application) -> str:
+    """The reference the invoice was paid with (the ``paid`` line of the timeline)."""
+    return db.session.execute(db.select(Event.note).where(Event.application_id == application.id,
+                                                          Event.action == "paid")
+                              .order_by(Event.id.desc()).limit(1)).scalar_one_or_none() or ""
+
+
 @scoped
 def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -> Application:
-    """Record the payment of the invoice ``code`` of ``amount`` rupiah (exactly the fee). Paying an
-    invoice already paid with the same amount returns the application unchanged (idempotent).
+    """Record the payment of the invoice ``code`` of ``amount`` rupiah (exactly the fee). The same
+    payment told again (an invoice already paid, with the same amount and reference) returns the
+    application unchanged (idempotent); another payment of an invoice already paid is ``AlreadyPaid``
+    (nothing recorded: the caller audits it, ``audit_second_payment``).
     Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_mismatch``,
-    ``not_invoiced``, ``own_application``: an officer recording the payment of an application they
-    applied for themselves), ``ledger.LedgerError``."""
+    ``not_invoiced``, ``already_paid``, ``own_application``: an officer recording the payment of an
+    application they applied for themselves), ``ledger.LedgerError``."""
     if not valid_code(code):
         raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
     if isinstance(amount, bool) or not isinstance(amount, int):
@@ -76,13 +113,16 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
         if application is None:
             raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
         not_own(actor, application)   # a cashier never records the payment of their own application
+        if application.paid_at is not None:
+            paid_reference = _paid_reference(application)
+            if amount == application.fee_amount and reference[:200] == paid_reference:
+                return application   # the same payment told twice
+            raise AlreadyPaid(application, amount, reference, paid_reference)
         if amount != application.fee_amount:
             raise ValidationError(f"the invoice is Rp {application.fee_amount}, not Rp {amount}", where="amount",
                                   code="amount_mismatch",
                                   local=_l("The invoice is %(fee)s, not %(amount)s.",
                                            fee=rupiah(application.fee_amount), amount=rupiah(amount)))
-        if application.paid_at is not None:
-            return application
         if application.status != AWAITING_PAYMENT:
             raise ValidationError("this application is not awaiting payment", where="code", code="not_invoiced",
                                   local=_l("This application is not awaiting payment."))

@@ -11,7 +11,7 @@ from sqlalchemy import false, or_
 from core.kit import IdentityError, db, identity_lookup, tenant_scope, utcnow
 
 from . import names
-from .models import ISSUED, OPEN, SUBMITTED, Application
+from .models import CLOSED, ISSUED, OPEN, SUBMITTED, Application
 
 PER_PAGE = 25
 
@@ -40,7 +40,8 @@ def _search(query, q: str):
         # query the planner may walk the queue's due-date index over every row instead (SQLite did:
         # 0.3 s at 100,000 applications, bench/permits.py)
         ids = db.session.execute(db.select(Application.id).where(
-            or_(Application.reference == q.upper(), Application.permit_number == q)).limit(2)).scalars().all()
+            or_(Application.reference == q.upper(), Application.permit_number.in_({q, q.upper()}))).limit(2)
+        ).scalars().all()
         return query.where(Application.id.in_(ids)) if ids else query.where(false())
     digits = q.replace(" ", "").replace(".", "")
     if digits.isdigit():
@@ -58,10 +59,16 @@ def queue(tenant, page: int = 1, stage: int | None = None, overdue: bool = False
           type_code: str = "", per_page: int = PER_PAGE, status: str = "") -> Page:
     """Open applications, the oldest deadline first (those without one, waiting on the applicant,
     last). ``stage``: only those awaiting that stage; ``overdue``: only those past their deadline;
-    ``status``: only those in that open status (e.g. ``awaiting_payment`` for the cashier,
-    ``approved`` for the signer; another value is ignored)."""
+    ``status``: only those in that status, open (e.g. ``awaiting_payment`` for the cashier,
+    ``approved`` for the signer) or closed (``issued``, ``rejected``, ``withdrawn``: listed only when
+    asked; another value is ignored, the page refuses it). A reference or permit number in ``q``
+    (with '/') finds its application whatever its status (never a draft)."""
     with tenant_scope(tenant):
-        query = db.select(Application).where(Application.status.in_((status,) if status in OPEN else OPEN))
+        if status in OPEN or status in CLOSED:
+            statuses = (status,)
+        else:
+            statuses = OPEN + CLOSED if "/" in (q or "") else OPEN
+        query = db.select(Application).where(Application.status.in_(statuses))
         if stage is not None:
             query = query.where(Application.status == SUBMITTED, Application.stage == stage)
         if overdue:

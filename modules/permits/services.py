@@ -83,7 +83,7 @@ def log(tenant, actor, application, action: str, note: str = "", code: str | Non
     (``before``/``after`` added to the entry's own)."""
     with tenant_scope(tenant):
         event = Event(application_id=application.id, action=action, status=application.status,
-                      oss_code=code if code is not None else oss.code_of(application), actor=str(actor)[:254],
+                      oss_code=code if code is not None else oss.state_code(application), actor=str(actor)[:254],
                       note=note or "", at=utcnow())
         db.session.add(event)
         audit(tenant, actor, f"permits.{action}", "permits.application", application.id, before=before,

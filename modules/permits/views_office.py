@@ -6,13 +6,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.kit import (
-    approvals, current_actor, gettext as _, has_permission, int_arg, page_arg, requires,
+    ParameterError, approvals, current_actor, gettext as _, has_permission, int_arg, page_arg, requires,
     unit_of_work, utcnow,
 )
 
 from . import checks, issuance, payments, queries, services
 from .forms import ActForm, IssueForm, PaymentForm, StatusForm
-from .models import APPROVED, AWAITING_PAYMENT, ISSUED, OPEN, SUBMITTED
+from .models import APPROVED, AWAITING_PAYMENT, CLOSED, ISSUED, OPEN, SUBMITTED
 from .settings import permit_type, permit_types
 from .views import load, locale, pages
 
@@ -62,14 +62,15 @@ def queue():
     q = request.args.get("q", "")
     type_code = request.args.get("type", "")
     status = request.args.get("status", "")
-    status = status if status in OPEN else ""
+    if status and status not in OPEN + CLOSED:
+        raise ParameterError("status", "must be one of " + ", ".join(OPEN + CLOSED))   # 400, as a bad stage
     page = queries.queue(g.tenant, page_arg(), stage=stage_no, overdue=overdue, q=q, type_code=type_code,
                          status=status)
     types = permit_types(g.tenant)
     stages = sorted({i for t in types for i in range(len(t.stages))})
     stage_labels = {(t.code, i): t.stage_label(i, locale()) for t in types for i in range(len(t.stages))}
     return render_template("permits/queue.html", page=page, q=q, overdue=overdue, stage=stage_no, stages=stages,
-                           types=types, type_code=type_code, status=status, statuses=OPEN,
+                           types=types, type_code=type_code, status=status, statuses=OPEN + CLOSED,
                            names={t.code: t.name(locale()) for t in types},
                            stage_labels=stage_labels, me=current_user.id,
                            now=utcnow(), args={k: v for k, v in request.args.items() if k != "page"})
@@ -148,6 +149,9 @@ def pay(application_id):
     with unit_of_work() as work:
         payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
                                 form.reference.data or "counter")
+    if isinstance(work.error, payments.AlreadyPaid):   # refused (flashed), the attempt kept in the audit trail
+        with unit_of_work():
+            payments.audit_second_payment(g.tenant, current_actor(), work.error)
     return _back(application_id, work, _("Payment recorded."), form, "pay_form")
 
 

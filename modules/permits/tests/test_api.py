@@ -111,3 +111,46 @@ def test_a_bad_body_is_bad_request_from_the_documenting_model_and_nothing_is_rec
     # a null reference is as good as none
     paid = post(client, tenant, {**good, "reference": None}, key="good")
     assert paid.status_code == 200 and paid.get_json()["reference"] == reference
+
+
+def test_a_second_payment_of_a_paid_invoice_is_refused_and_audited(app, client, tenant, people, audit_entries):
+    """Issue 15 trial: a second payment (a new provider transaction, another reference) for an invoice
+    already paid answered 200 and was recorded nowhere. Now 409 ``already_paid``, audited with the
+    invoice, the reference and the amount; the same key still replays the stored answer, and the same
+    payment told again (its own reference) still answers 200."""
+    code, fee, reference = invoiced(app, tenant, people)
+    assert post(client, tenant, {"payment_code": code, "amount": fee, "reference": "BANK-1"}).status_code == 200
+    body = {"payment_code": code, "amount": fee, "reference": "BANK-2"}
+    second = post(client, tenant, body, key="trx-2")
+    assert second.status_code == 409, second.get_data(as_text=True)
+    assert second.get_json()["error"]["code"] == "already_paid"
+    replay = post(client, tenant, body, key="trx-2")
+    assert replay.status_code == 409 and replay.get_json() == second.get_json()   # the stored answer
+    entries = audit_entries(tenant, "permits.second_payment")
+    assert len(entries) == 1   # the replay is not a new attempt
+    assert entries[0]["summary"]["after"] == {"payment_code": code, "amount": fee, "reference": "BANK-2",
+                                   "paid_reference": "BANK-1"}
+    again = post(client, tenant, {"payment_code": code, "amount": fee, "reference": "BANK-1"}, key="trx-3")
+    assert again.status_code == 200 and again.get_json()["reference"] == reference   # the first payment again
+    assert len(audit_entries(tenant, "permits.paid")) == 1
+    assert len([e for e in audit_entries(tenant) if e["action"] == "ledger.single"]) == 1
+
+
+def test_a_callback_for_an_invoice_paid_at_the_counter_is_refused_and_audited(app, client, tenant, people,
+                                                                            audit_entries):
+    from .. import payments
+
+    code, fee, _reference = invoiced(app, tenant, people)
+    with app.app_context():
+        cashier = Actor.for_user(db.session.execute(db.select(User).where(User.email == people["intake"]))
+                                 .scalar_one(), tenant)
+        payments.record_payment(tenant, cashier, code, fee, "KAS-7")
+        db.session.commit()
+    late = post(client, tenant, {"payment_code": code, "amount": fee, "reference": "VA-88"}, key="va-88")
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "already_paid"
+    entries = audit_entries(tenant, "permits.second_payment")
+    assert [e["summary"]["after"] for e in entries] == [{"payment_code": code, "amount": fee, "reference": "VA-88",
+                                              "paid_reference": "KAS-7"}]
+    assert "webhook:payment" in entries[0]["actor"]
+    assert len(audit_entries(tenant, "permits.paid")) == 1
+    assert len([e for e in audit_entries(tenant) if e["action"] == "ledger.single"]) == 1

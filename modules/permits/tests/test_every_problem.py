@@ -189,3 +189,28 @@ def test_returning_a_stage_offers_no_earlier_stage_at_the_first_and_asks_for_the
     assert sent.status_code == 400 and 'href="#note"' in html and "Sebutkan alasan pengembaliannya." in html
     with app.app_context():
         assert services.get(tenant, building).stage == 1
+
+
+def test_a_second_payment_at_the_counter_of_a_paid_invoice_is_refused_and_audited(app, client, billboard, login,
+                                                                                   audit_entries):
+    """Issue 15 trial: a second payment of a paid invoice was recorded nowhere; at the counter it is
+    refused in the reader's language and kept in the audit trail (``permits.second_payment``)."""
+    tenant, people, aid, code = billboard
+    base = f"/t/{tenant.slug}/permits"
+    login(client, people["colleague"], tenant)
+    first = client.post(f"{base}/applications/{aid}/pay", data={"amount": "150000", "reference": "KAS-1"})
+    assert first.status_code == 302
+    again = client.post(f"{base}/applications/{aid}/pay", data={"amount": "150000", "reference": "KAS-1"})
+    assert again.status_code == 302 and audit_entries(tenant, "permits.second_payment") == []  # the same one
+    second = client.post(f"{base}/applications/{aid}/pay", data={"amount": "150000", "reference": "KAS-2"},
+                         follow_redirects=True)
+    assert "Tagihan ini sudah dibayar: pembayaran kedua ini tidak dicatat." in second.get_data(as_text=True)
+    english = client.post(f"{base}/applications/{aid}/pay", data={"amount": "150000", "reference": "KAS-3"},
+                          headers=EN, follow_redirects=True)
+    assert "This invoice is already paid: this second payment was not recorded." in english.get_data(as_text=True)
+    assert [e["summary"]["after"] for e in audit_entries(tenant, "permits.second_payment")] == [
+        {"payment_code": code, "amount": 150000, "reference": ref, "paid_reference": "KAS-1"}
+        for ref in ("KAS-2", "KAS-3")]
+    assert len(audit_entries(tenant, "permits.paid")) == 1
+    with app.app_context():
+        assert payments.collected(tenant) and sum(payments.collected(tenant).values()) == 150000

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from core.kit import db
+from core.kit import db, tenant_scope
 from core.testing import sql_statements
 
 from .. import issuance, oss, payments, services, sweep, withdrawal
@@ -107,6 +107,30 @@ def test_counts_per_type_and_code_of_the_period_never_another_tenants(app, seede
         assert _counts(oss.report(tenant, DAY, DAY, "SKU")) == {k: v for k, v in EXPECTED.items() if k[0] == "SKU"}
         assert oss.report(tenant, DAY + timedelta(days=1), DAY + timedelta(days=30)) == []
         assert oss.report(tenant, DAY - timedelta(days=30), DAY - timedelta(days=1)) == []
+
+
+def test_the_page_the_api_and_the_report_tell_one_code(app, client, seeded, create_token):
+    """Issue 15 trial: an application submitted with no stage acted on read "OSS 20" on its page and in
+    the API (``code_of``) but was counted under 09 in the report (the timeline); 42/44 the same. One
+    rule now: for every application of the seeded set, the report's code is ``code_of``'s, and the
+    API and the page say it."""
+    from ..models import Application
+
+    tenant, _people = seeded
+    with app.app_context():
+        with tenant_scope(tenant):
+            found = db.session.execute(db.select(Application).where(
+                Application.submitted_at.is_not(None))).scalars().all()
+        codes = {a.reference: oss.code_of(a) for a in found}
+        counted: dict = {}
+        for a in found:
+            counted[(a.type_code, codes[a.reference])] = counted.get((a.type_code, codes[a.reference]), 0) + 1
+        assert counted == _counts(oss.report(tenant, DAY, DAY)) == EXPECTED
+        assert sorted(c for c in codes.values() if c in ("09", "20", "42", "43", "44")) == ["09", "20", "42", "43"]
+    token = {"Authorization": f"Bearer {create_token(tenant, 'permits:read')}"}
+    for reference, code in codes.items():
+        got = client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}", headers=token)
+        assert got.status_code == 200 and got.get_json()["oss_code"] == code, (reference, got.get_json())
 
 
 def test_the_period_is_of_the_tenants_local_days(app, tenant, people, frozen_clock):

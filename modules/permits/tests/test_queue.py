@@ -72,3 +72,44 @@ def test_the_queue_page_keeps_its_filters_and_refuses_a_bad_page(app, client, te
     assert reference not in client.get(base, query_string={"overdue": "1"}).get_data(as_text=True)
     assert client.get(base, query_string={"page": "0"}).status_code == 400
     assert client.get(base, query_string={"stage": "x"}).status_code == 400
+
+
+def test_closed_applications_are_listed_when_asked_and_found_by_their_permit_number(app, client, tenant, people,
+                                                                                   actor, login, signer):
+    """Issue 15 trial: ``?status=issued|rejected|withdrawn`` showed the open ones and a permit number
+    found nothing (the queue held open applications only). The closed are listed by their status on
+    request, a reference or permit number finds its application whatever its status, and an unknown
+    status is refused (400) as a bad stage is."""
+    from .. import issuance, withdrawal
+
+    with app.app_context():
+        citizen = actor(people["citizen"])
+        open_one = submitted(tenant, citizen, "Andi Mappanyukki")
+        issued = submitted(tenant, citizen, "Coto Daeng", kind="SKU")
+        services.approve_stage(tenant, actor(people["intake"]), issued.id, 0)
+        issuance.issue_permit(tenant, actor(people["admin"]), issued.id)
+        refused = submitted(tenant, citizen, "Besse Tenri", nik=OTHER_NIK)
+        services.reject(tenant, actor(people["intake"]), refused.id, 0, "Tidak sesuai tata ruang")
+        gone = submitted(tenant, citizen, "Daeng Sikki")
+        withdrawal.withdraw(tenant, citizen, gone.id, "Batal")
+        with tenant_scope(tenant):
+            refs_ = {k: a.reference for k, a in
+                     (("open", open_one), ("issued", issued), ("rejected", refused), ("withdrawn", gone))}
+            number = issued.permit_number
+        db.session.commit()
+        assert refs(queries.queue(tenant)) == [refs_["open"]]                      # the open ones by default
+        for status in ("issued", "rejected", "withdrawn"):
+            assert refs(queries.queue(tenant, status=status)) == [refs_[status]]
+        assert refs(queries.queue(tenant, q=number)) == [refs_["issued"]]
+        assert refs(queries.queue(tenant, q=number.lower())) == [refs_["issued"]]
+        assert refs(queries.queue(tenant, q=refs_["rejected"])) == [refs_["rejected"]]
+    login(client, people["intake"], tenant)
+    base = f"/t/{tenant.slug}/permits/queue"
+    for status in ("issued", "rejected", "withdrawn"):
+        page = client.get(base, query_string={"status": status})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and refs_[status] in text and refs_["open"] not in text
+        assert f'<option value="{status}" selected>' in text
+    found = client.get(base, query_string={"q": number}).get_data(as_text=True)
+    assert refs_["issued"] in found and refs_["open"] not in found
+    assert client.get(base, query_string={"status": "lost"}).status_code == 400

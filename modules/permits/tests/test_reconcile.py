@@ -53,7 +53,9 @@ def test_collected_reconciles_with_the_paid_applications(app_ctx, shop, actor, f
             assert application.fee_amount == fee_of(code, area)
         if paid:
             payments.record_payment(tenant, officer, pay_code, fee_of(code, area), "counter")
-            payments.record_payment(tenant, officer, pay_code, fee_of(code, area), "callback")  # again: once
+            payments.record_payment(tenant, officer, pay_code, fee_of(code, area), "counter")  # again: once
+            with pytest.raises(payments.AlreadyPaid):   # another payment of it: refused, recorded nowhere
+                payments.record_payment(tenant, officer, pay_code, fee_of(code, area), "callback")
             expected[(code, at.astimezone(ZONE).strftime("%Y-%m"))] += fee_of(code, area)
     db.session.commit()
     assert payments.collected(tenant) == dict(expected)

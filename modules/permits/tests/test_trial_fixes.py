@@ -115,3 +115,42 @@ def test_the_settings_check_keeps_its_english_for_the_cli(app, tenant):
     with app.app_context(), pytest.raises(ValidationError) as exc:
         check_settings(tenant, {**SETTINGS, "head_position": "NOPE"})
     assert exc.value.message == "No active position 'NOPE' in this tenant." and exc.value.code == "unknown_position"
+
+
+
+def test_the_permits_valid_until_day_is_in_the_documents_language_whoever_issues_it(app, client, tenant, people,
+                                                                                    actor, signer, login):
+    """Issue 15 trial: an admin reading in English issued a permit whose "Berlaku sampai" read
+    "December 1, 2031" on an Indonesian document; it is written as the "Tanggal" line is, in the
+    document's language (the tenant's first)."""
+    from datetime import timezone
+
+    import pypdfium2 as pdfium
+
+    from core.kit import documents, local_date, storage, tenant_scope
+
+    from .. import payments
+    from .test_services import MONTHS_ID, draft
+
+    with app.app_context():
+        citizen = actor(people["citizen"])
+        application = draft(tenant, citizen)
+        services.submit(tenant, citizen, application.id)
+        for step, who in enumerate(("intake", "pu", "admin")):
+            services.approve_stage(tenant, actor(people[who]), application.id, step)
+        payments.record_payment(tenant, actor(people["intake"]), application.payment_code, application.fee_amount,
+                                "KAS-9")
+        aid = application.id
+        db.session.commit()
+    login(client, people["admin"], tenant)
+    issued = client.post(f"/t/{tenant.slug}/permits/applications/{aid}/issue", data={"send": "1"}, headers=EN)
+    assert issued.status_code == 302
+    with app.app_context(), tenant_scope(tenant):
+        application = services.get(tenant, aid)
+        doc = documents.find(tenant, application.document_code)
+        text = " ".join(pdfium.PdfDocument(storage().get(doc.storage_key, tenant=tenant))[0]
+                        .get_textpage().get_text_range().split())
+        expires = doc.expires_at if doc.expires_at.tzinfo else doc.expires_at.replace(tzinfo=timezone.utc)
+        last_day = local_date(tenant, expires)
+    assert f"Berlaku sampai : {last_day.day} {MONTHS_ID[last_day.month - 1]} {last_day.year}" in text, text
+    assert "December" not in text and "Valid until" not in text, text
