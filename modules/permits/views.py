@@ -31,7 +31,10 @@ STATUS_LABELS = {
 ACTION_LABELS = {
     "draft": _l("Draft started"), "submit": _l("Submitted"), "approve": _l("Stage approved"),
     "approved": _l("Approved"), "return_stage": _l("Returned to an earlier stage"),
-    "ask_applicant": _l("Applicant asked to complete"), "resubmit": _l("Completed by the applicant"),
+    "ask_applicant": _l("Applicant asked to complete"),
+    # OSS 43 (stop and reset): the service time starts again from the resubmission
+    "ask_applicant:43": _l("Returned to the applicant for correction (service time starts again)"),
+    "resubmit": _l("Completed by the applicant"),
     "reject": _l("Refused"), "invoice": _l("Fee invoiced"), "paid": _l("Fee paid"), "issue": _l("Permit issued"),
     "revoke": _l("Permit revoked"), "suspend": _l("Permit suspended"), "reinstate": _l("Suspension lifted"),
     "fiktif_positif": _l("Deemed approved (fiktif positif)"), "escalate": _l("Overdue: reported to the head"),

@@ -1,4 +1,5 @@
-"""The requirement files of an application (a KTP scan, a building plan), for who may read them:
+"""The requirement files of an application (a KTP scan, a building plan) and the signed permit (PDF),
+for who may read them:
 the applicant, and the office's officers (``permits.process``) who verify them. A file is served
 with the type its content was checked as (``uploads.py``), never cached; a PDF as a download, an
 image inline. An officer's reading is audited (``permits.file_read``: a citizen's identity
@@ -10,7 +11,7 @@ import io
 from flask import abort, g, send_file
 from flask_login import current_user
 
-from core.kit import has_permission, signed_in, storage, unit_of_work
+from core.kit import documents, has_permission, signed_in, storage, unit_of_work
 
 from . import services
 from .views import load, pages
@@ -38,5 +39,31 @@ def requirement_file(application_id, requirement):
            f"{EXTENSIONS.get(upload.content_type, 'bin')}"
     response = send_file(io.BytesIO(data), mimetype=upload.content_type, download_name=name,
                          as_attachment=upload.content_type == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@pages.route("/applications/<int:application_id>/permit.pdf")
+@signed_in
+def permit_pdf(application_id):
+    """The applicant's copy of the signed permit: the PDF the core documents service signed (PAdES)
+    at issuance, byte for byte, as a download. For the applicant and the office's officers
+    (``permits.process``, audited ``permits.permit_read``); 404 for anyone else and before issuance.
+    A suspended or revoked permit is still served: its QR code leads to the verification page, which
+    tells its status."""
+    application = load(application_id)
+    own = application.applicant_id == current_user.id
+    if not own and not has_permission(current_user, g.tenant, "permits.process"):
+        abort(404)
+    doc = documents.find(g.tenant, application.document_code) if application.document_code else None
+    if doc is None:
+        abort(404)
+    data = storage().get(doc.storage_key, tenant=g.tenant)
+    if not own:
+        with unit_of_work() as work:
+            work.audit("permits.permit_read", "permits.application", application.id,
+                       after={"number": application.permit_number})
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, max_age=0,
+                         download_name=f"{application.permit_number.replace('/', '-')}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -98,7 +98,7 @@ def test_application_to_issued_permit_in_the_browser(app, browser, live_server, 
     assert fits_the_phone(citizen)
     screenshot("permit-issued", of=citizen)
     with citizen.expect_navigation():
-        citizen.locator(".permit-number a").click()
+        citizen.locator("#permit-verify").click()
     expect(citizen.locator("main")).to_contain_text(number.split()[0])
     expect(citizen.locator("main")).to_contain_text("Pemeriksaan struktur oleh Dinas PU")  # suspended, and why
     assert fits_the_phone(citizen)

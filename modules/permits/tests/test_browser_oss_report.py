@@ -1,0 +1,27 @@
+"""The OSS-RBA report on a 360 px phone: its table becomes one card per row (core's
+``table.stacked``), each cell labelled, so no column runs off the screen (as a five-column table it
+was 484 px wide in a 328 px column)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_browser import PHONE, fits_the_phone, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_oss_report_reads_as_cards_on_a_phone(browser, live_server, office):
+    tenant, people, _ = office
+    admin = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
+    sign_in(admin, f"{live_server.url}/t/{tenant.slug}", people["admin"])
+    admin.goto(f"{live_server.url}/t/{tenant.slug}/permits/oss-report?date_from=2026-03-01&date_to=2026-03-31")
+    table = admin.locator("table#oss-report")
+    expect(table).to_contain_text("Izin Reklame")
+    admin.wait_for_load_state("load")
+    width, room = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert width <= room, (width, room)
+    assert admin.locator("table#oss-report td[data-label]").nth(1).evaluate(
+        "e => getComputedStyle(e, '::before').content") == '"Kode OSS: "'
+    assert fits_the_phone(admin)
+    admin.context.close()
