@@ -14,11 +14,11 @@ from core.kit import (
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
 from .crossing import delivery_states, sender_name, type_name
+from .form_errors import show_all
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm, WithdrawForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages, readable
-from .views_register import show_all
 
 NONE = ("", "—")
 POST_ACTOR = "tenant-post:"

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from core.kit import current_actor, gettext as _, page_arg, requires, unit_of_work
 
 from . import archive
+from .form_errors import show_all
 from .settings import settings_of
 from .views import pages
 
@@ -59,7 +60,6 @@ def dossier(dossier_id, form=None, status=200):
 @requires(ARCHIVE)
 def review_dossier(dossier_id):
     from .appraisal import review as decide
-    from .views_register import show_all
 
     form = _review_form()
     if form.validate_on_submit():

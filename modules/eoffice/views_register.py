@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from core.kit import OrgUnit, ValidationError, current_actor, db, gettext as _, requires, tenant_scope, unit_of_work
 
 from . import register
+from .form_errors import show_all
 from .forms import RegisterForm
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages
@@ -26,17 +27,6 @@ def _fill(form: RegisterForm) -> None:
     form.security.choices = [(s, s.capitalize()) for s in SECURITY]
     if request.method == "GET":
         form.security.data = settings_of(tenant)["default_security"]
-
-
-def show_all(form, exc) -> None:
-    """Every problem beside its field (``register.check`` finds them all), once per field."""
-    for error in getattr(exc, "all", None) or [exc]:
-        field = form._fields.get(error.where) if error.where else None
-        message = error.local or error.message
-        if field is None:
-            form.form_errors.append(message)
-        elif not field.errors:
-            field.errors = [message]
 
 
 def _incoming(form: RegisterForm) -> register.Incoming:

@@ -3,21 +3,17 @@
 last three are in views_manage.py)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 
 from core.kit import (
     current_actor, db, gettext as _, requires, signed_in, tenant_scope, unit_of_work,
 )
 
-from . import reports, services
-from .forms import FORMS, BlockForm, UnblockForm
+from . import services
+from .card_pages import card_page, card_view
+from .forms import BlockForm, UnblockForm
 from .models import Card, Holder
 from .views import pages
-
-
-def card_view(card, **extra):
-    return dict(card=card, balance=services.balance(g.tenant, card.number),
-                lines=reports.statement(g.tenant, card.wallet_code), **extra)
 
 
 @pages.route("/card")
@@ -29,18 +25,6 @@ def my_cards():
         cards = db.session.execute(db.select(Card).join(Holder, Holder.id == Card.holder_id).where(
             Holder.user_id == user.id).order_by(Card.issued_at.desc())).scalars().all()
     return render_template("smartcard/my_cards.html", views=[card_view(c) for c in cards])
-
-
-def card_page(number: str, status: int = 200, **forms):
-    """A card's page with its forms (``forms`` replaces the ones that came back with errors)."""
-    try:
-        card = services.find_card(g.tenant, number)
-    except services.CardError:
-        abort(404)
-    for name, cls in FORMS.items():
-        forms.setdefault(name, cls(formdata=None))
-    return render_template("smartcard/card.html", holder=services.holder_of(g.tenant, card),
-                           **card_view(card), **forms), status
 
 
 @pages.route("/cards/<number>")

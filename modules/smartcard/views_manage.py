@@ -11,11 +11,11 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from core.kit import current_actor, db, gettext as _, requires, tenant_scope, unit_of_work
 
 from . import services
+from .card_pages import card_page
 from .forms import CloseForm, IssueForm, LinkForm, ReplaceForm
 from .models import Card
 from .settings_access import settings
 from .views import pages
-from .views_cards import card_page
 
 
 def _holder(form):
