@@ -30,12 +30,19 @@
   permit type (scope ``permits:read``). Errors: 400 ``invalid_date`` (not a date written
   ``YYYY-MM-DD``, or beyond 1900-01-01 .. 2999-12-31), ``invalid_range`` (``from`` after ``to``),
   ``unknown_type``.
+
+Every error is ``{"error": {"code", "message"}}``: the ``code`` stable, the ``message`` in the
+request's language (``Accept-Language`` among the tenant's languages, else the tenant's first, as
+every page and the core's own API messages choose it), from this module's catalogue (``_said``).
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from typing import ClassVar, Literal
 
 from flask import Blueprint, g, jsonify
+from werkzeug.exceptions import HTTPException
 from pydantic import Field, StrictInt, create_model
 
 from core.kit import (
@@ -45,6 +52,7 @@ from core.kit import (
 
 from . import issuance, oss, payments, reconciliation
 from .models import Application
+from .notices import _DOMAIN
 from .settings import permit_types
 
 api = Blueprint("permits_api", __name__)
@@ -74,9 +82,32 @@ class ApplicationStatus(ApiOutput):
                                                   "issued")
 
 
+_ = _DOMAIN.gettext   # the module's catalogue in the request's language
+
+
+def _said(exc: PamongError) -> str:
+    """A refusal's message in the request's language: the raiser's ``local`` where it gave one (the
+    services keep ``message`` in English for logs), after the field it is about."""
+    text = str(exc.local) if exc.local is not None else exc.message
+    return f"{exc.where}: {text}" if exc.where else text
+
+
+@contextmanager
+def _work():
+    """``unit_of_work(api=True)`` (one transaction; a ``PamongError`` rolled back and answered with
+    its code and status) whose message is the request's language (``_said``)."""
+    try:
+        with unit_of_work(api=True):
+            yield
+    except HTTPException as refused:
+        if isinstance(refused.__cause__, PamongError):
+            refused.pamong_message = _said(refused.__cause__)
+        raise
+
+
 def _bad_request(exc: PamongError):
     """A body ``PaymentNotice`` refused, or no JSON object: 400 ``bad_request``, naming the field."""
-    return api_error("bad_request", str(exc), 400)
+    return api_error("bad_request", _said(exc), 400)
 
 
 def _secret(tenant):
@@ -102,7 +133,7 @@ def payment_callback():
     body = g.api_body
     actor = Actor.system("webhook:payment", g.tenant)
     second = None
-    with unit_of_work(api=True):  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
+    with _work():  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
         try:
             application = payments.record_payment(g.tenant, actor, body.payment_code, body.amount,
                                                   body.reference or "")
@@ -113,7 +144,7 @@ def payment_callback():
             result = {"reference": application.reference, "status": application.status,
                       "oss_code": oss.code_of(application)}
     if second is not None:   # an answer, not a raise: the same key replays it (and audits once)
-        return api_error("already_paid", second.message, 409)
+        return api_error("already_paid", _said(second), 409)
     return jsonify(result), 200
 
 
@@ -126,7 +157,7 @@ def application(reference):
         found = db.session.execute(
             db.select(Application).where(Application.reference == reference)).scalar_one_or_none()
         if found is None:
-            return api_error("not_found", "No such application.", 404)
+            return api_error("not_found", _("No such application."), 404)
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,
                        oss_code=oss.code_of(found), due_at=found.due_at and found.due_at.isoformat(),
                        permit_number=found.permit_number, permit_status=issuance.permit_state(found) or None)
@@ -159,7 +190,7 @@ class PermitState(ApiOutput):
 def permit_status():
     body = g.api_body
     actor = current_actor()
-    with unit_of_work(api=True):  # NotFound is 404 not_found, a ValidationError 400 with its code
+    with _work():  # NotFound is 404 not_found, a ValidationError 400 with its code
         found = issuance.find_permit(g.tenant, body.permit_number)
         if body.action == "revoke":
             issuance.revoke_permit(g.tenant, actor, found.id, body.reason)
@@ -209,7 +240,7 @@ def reconciliation_api():
     rows = reconciliation.rows(g.tenant, names)
     if query.type:
         if query.type not in names and not any(r["type_code"] == query.type for r in rows):
-            return api_error("unknown_type", f"type: no permit type '{query.type}' in this tenant", 400)
+            return api_error("unknown_type", "type: " + _("No permit type '%(code)s' in this tenant.", code=query.type), 400)
         rows = [r for r in rows if r["type_code"] == query.type]
     if query.month:
         rows = [r for r in rows if r["month"] == query.month]
@@ -261,10 +292,10 @@ def oss_report_api():
     first, last = default_period(g.tenant)
     date_from, date_to = date_arg("from") or first, date_arg("to") or last   # 400 invalid_date
     if date_from > date_to:
-        return api_error("invalid_range", "from: the first day is after the last day (to)", 400)
+        return api_error("invalid_range", "from: " + _("The first day is after the last day (to)."), 400)
     names = {t.code: t.name_id for t in permit_types(g.tenant)}
     if query.type and query.type not in names:
-        return api_error("unknown_type", f"type: no permit type '{query.type}' in this tenant", 400)
+        return api_error("unknown_type", "type: " + _("No permit type '%(code)s' in this tenant.", code=query.type), 400)
     rows = [{**r, "type_name": names.get(r["type_code"], r["type_code"])}
             for r in oss.report(g.tenant, date_from, date_to, query.type or None)]
     return jsonify({"from": date_from.isoformat(), "to": date_to.isoformat(),

@@ -15,7 +15,7 @@ from core.kit import NotFound, ValidationError, db, documents, gettext as _, iss
 from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
 from .notices import tell
-from .services import N_, NAME, close_clock, get, log, not_own, refusal, scoped, type_of
+from .services import N_, NAME, _l, close_clock, get, log, not_own, refusal, scoped, type_of
 from .settings import PLACEHOLDERS, module_settings
 
 
@@ -152,7 +152,8 @@ def find_permit(tenant, number: str):
         found = db.session.execute(db.select(Application).where(
             Application.permit_number == number, Application.status == ISSUED)).scalar_one_or_none() if number else None
     if found is None:
-        raise NotFound("no permit with this number", where="permit_number", code="not_found")
+        raise NotFound("no permit with this number", where="permit_number", code="not_found",
+                       local=_l("No issued permit has this number."))
     return found
 
 
