@@ -11,7 +11,8 @@
   ``amount_mismatch`` / ``not_invoiced`` / ``bad_request``, 409 ``already_paid`` (a second payment
   of an invoice already paid, with another reference: not recorded, audited
   ``permits.second_payment``; the same payment told again answers 200 as the first time).
-- ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``).
+- ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``);
+  its date-times (``due_at``, and the status change's ``changed_at``) ISO 8601 with the tenant's offset.
 - ``POST /permits/status``: suspend, reinstate (lift a suspension) or revoke an issued permit (scope
   ``permits:status``). Body ``{"permit_number": "PBG/0001/2026", "action": "suspend" | "lift" |
   "revoke", "reason": "..."}``; the reason is shown on the permit's public verification page. The
@@ -47,7 +48,7 @@ from pydantic import Field, StrictInt, create_model
 
 from core.kit import (
     ApiModel, ApiOutput, PamongError, api_error, api_scope, date_arg, db, idempotent, module_settings, operation,
-    signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
+    local_iso, signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
 )
 
 from . import issuance, oss, payments, reconciliation
@@ -76,7 +77,7 @@ class ApplicationStatus(ApiOutput):
     type: str = Field(description="The permit type's code")
     status: str
     oss_code: str
-    due_at: str | None = Field(description="ISO 8601: the service standard's deadline")
+    due_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: the service standard's deadline")
     permit_number: str | None
     permit_status: str | None = Field(description="valid, suspended, revoked or expired (past its validity), once "
                                                   "issued")
@@ -103,6 +104,12 @@ def _work():
         if isinstance(refused.__cause__, PamongError):
             refused.pamong_message = _said(refused.__cause__)
         raise
+
+
+def _time(value):
+    """ISO 8601 in the tenant's offset, as the complaints' Open311 API gives it
+    (``2026-03-10T16:00:00+08:00``); None stays None (SQLite's naive values are UTC)."""
+    return local_iso(value, g.tenant.timezone)
 
 
 def _bad_request(exc: PamongError):
@@ -159,7 +166,7 @@ def application(reference):
         if found is None:
             return api_error("not_found", _("No such application."), 404)
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,
-                       oss_code=oss.code_of(found), due_at=found.due_at and found.due_at.isoformat(),
+                       oss_code=oss.code_of(found), due_at=_time(found.due_at),
                        permit_number=found.permit_number, permit_status=issuance.permit_state(found) or None)
 
 
@@ -175,7 +182,7 @@ class PermitState(ApiOutput):
     permit_number: str
     permit_status: str = Field(description="valid, suspended or revoked")
     reason: str = Field(description="The reason of the last change")
-    changed_at: str | None = Field(description="ISO 8601: when the status last changed")
+    changed_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: when the status last changed")
     oss_code: str = Field(description="The OSS-RBA status code now (70 suspended; none for revoked)")
 
 
@@ -198,7 +205,7 @@ def permit_status():
             issuance.suspend_permit(g.tenant, actor, found.id, body.reason, lift=body.action == "lift")
         result = {"permit_number": found.permit_number, "permit_status": found.permit_status,
                   "reason": found.permit_status_reason, "oss_code": oss.code_of(found),
-                  "changed_at": found.permit_status_at and found.permit_status_at.isoformat()}
+                  "changed_at": _time(found.permit_status_at)}
     return jsonify(result), 200
 
 
