@@ -32,6 +32,9 @@
   ``YYYY-MM-DD``, or beyond 1900-01-01 .. 2999-12-31), ``invalid_range`` (``from`` after ``to``),
   ``unknown_type``.
 
+A GET reads only its own query parameters (and ``api_key``): any other is 400 ``unknown_parameter``
+naming it, one given twice 400 ``invalid_parameter`` (``_parameters``).
+
 Every error is ``{"error": {"code", "message"}}``: the ``code`` stable, the ``message`` in the
 request's language (``Accept-Language`` among the tenant's languages, else the tenant's first, as
 every page and the core's own API messages choose it), from this module's catalogue (``_said``).
@@ -42,7 +45,9 @@ from contextlib import contextmanager
 
 from typing import ClassVar, Literal
 
-from flask import Blueprint, g, jsonify
+import functools
+
+from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from pydantic import Field, StrictInt, create_model
 
@@ -112,6 +117,32 @@ def _time(value):
     return local_iso(value, g.tenant.timezone)
 
 
+ALWAYS = ("api_key",)   # the token may come in the query (``api_scope``)
+
+
+def _parameters(*names: str):
+    """A GET endpoint reads only the query parameters ``names`` (and ``api_key``): any other is 400
+    ``unknown_parameter`` naming it (a typo such as ``form`` for ``from`` must not quietly give the
+    default), one given twice 400 ``invalid_parameter`` (only one would be read)."""
+    known = set(names) | set(ALWAYS)
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            for name in request.args:
+                if name not in known:
+                    listed = ", ".join(names) or _("none")
+                    return api_error("unknown_parameter", f"{name[:40]}: " + _(
+                        "Not a parameter of this request (it reads: %(known)s).", known=listed), 400)
+                if len(request.args.getlist(name)) > 1:
+                    return api_error("invalid_parameter", f"{name}: " + _("Given more than once."), 400)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def _bad_request(exc: PamongError):
     """A body ``PaymentNotice`` refused, or no JSON object: 400 ``bad_request``, naming the field."""
     return api_error("bad_request", _said(exc), 400)
@@ -158,7 +189,8 @@ def payment_callback():
 @api.route("/applications/<path:reference>")
 @api_scope("permits:read")
 @operation("An application's status with its OSS-RBA code", response=ApplicationStatus,
-           errors={404: "not_found"})
+           errors={400: "unknown_parameter (it reads none)", 404: "not_found"})
+@_parameters()
 def application(reference):
     with tenant_scope(g.tenant):
         found = db.session.execute(
@@ -235,11 +267,12 @@ class Reconciliation(ApiOutput):
 @api.route("/reconciliation")
 @api_scope("permits:reconciliation")
 @operation("The retribution per permit type and month against the ledger", query=ReconciliationQuery,
-           response=Reconciliation, errors={400: "invalid_month, unknown_type or invalid_parameter"},
+           response=Reconciliation, errors={400: "invalid_month, unknown_type, invalid_parameter or unknown_parameter"},
            description="The paid applications' fees against the transfers the core ledger collected into each "
                        "type's revenue account, per the tenant's local month (issue 15.4). A row that disagrees "
                        "means a payment or a ledger transfer changed outside the module; the finance officers "
                        "are also told of each by the hourly reconciliation alert.")
+@_parameters("month", "type", "disagreements")
 def reconciliation_api():
     query = g.api_query
     types = permit_types(g.tenant)
@@ -288,10 +321,12 @@ class OssReport(ApiOutput):
 @api.route("/oss-report")
 @api_scope("permits:read")
 @operation("The applications of a period per permit type and OSS-RBA status code", query=OssReportQuery,
-           response=OssReport, errors={400: "invalid_date, invalid_range or unknown_type"},
+           response=OssReport, errors={400: "invalid_date, invalid_range, unknown_type, unknown_parameter or "
+                                            "invalid_parameter (given twice)"},
            description="The report in OSS-RBA's vocabulary (issue 15.3): the applications submitted on the tenant-local "
                        "days from .. to, counted per permit type and the OSS status code each holds now (the code the "
                        "office last reported on its timeline), in one SQL statement.")
+@_parameters("from", "to", "type")
 def oss_report_api():
     from .views_oss import default_period
 
