@@ -41,15 +41,13 @@ every page and the core's own API messages choose it), from this module's catalo
 """
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
-
 from typing import ClassVar, Literal
 
-import functools
-
 from flask import Blueprint, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 from pydantic import Field, StrictInt, create_model
+from werkzeug.exceptions import HTTPException
 
 from core.kit import (
     ApiModel, ApiOutput, PamongError, api_error, api_scope, date_arg, db, idempotent, module_settings, operation,
