@@ -11,7 +11,8 @@
   ``amount_mismatch`` / ``not_invoiced`` / ``bad_request``, 409 ``already_paid`` (a second payment
   of an invoice already paid, with another reference: not recorded, audited
   ``permits.second_payment``; the same payment told again answers 200 as the first time).
-- ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``).
+- ``GET /applications/<reference>``: an application's status and OSS code (scope ``permits:read``);
+  its date-times (``due_at``, and the status change's ``changed_at``) ISO 8601 with the tenant's offset.
 - ``POST /permits/status``: suspend, reinstate (lift a suspension) or revoke an issued permit (scope
   ``permits:status``). Body ``{"permit_number": "PBG/0001/2026", "action": "suspend" | "lift" |
   "revoke", "reason": "..."}``; the reason is shown on the permit's public verification page. The
@@ -30,21 +31,32 @@
   permit type (scope ``permits:read``). Errors: 400 ``invalid_date`` (not a date written
   ``YYYY-MM-DD``, or beyond 1900-01-01 .. 2999-12-31), ``invalid_range`` (``from`` after ``to``),
   ``unknown_type``.
+
+A GET reads only its own query parameters (and ``api_key``): any other is 400 ``unknown_parameter``
+naming it, one given twice 400 ``invalid_parameter`` (``_parameters``).
+
+Every error is ``{"error": {"code", "message"}}``: the ``code`` stable, the ``message`` in the
+request's language (``Accept-Language`` among the tenant's languages, else the tenant's first, as
+every page and the core's own API messages choose it), from this module's catalogue (``_said``).
 """
 from __future__ import annotations
 
+import functools
+from contextlib import contextmanager
 from typing import ClassVar, Literal
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, g, jsonify, request
 from pydantic import Field, StrictInt, create_model
+from werkzeug.exceptions import HTTPException
 
 from core.kit import (
     ApiModel, ApiOutput, PamongError, api_error, api_scope, date_arg, db, idempotent, module_settings, operation,
-    signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
+    local_iso, signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
 )
 
 from . import issuance, oss, payments, reconciliation
 from .models import Application
+from .notices import _DOMAIN
 from .settings import permit_types
 
 api = Blueprint("permits_api", __name__)
@@ -68,15 +80,70 @@ class ApplicationStatus(ApiOutput):
     type: str = Field(description="The permit type's code")
     status: str
     oss_code: str
-    due_at: str | None = Field(description="ISO 8601: the service standard's deadline")
+    due_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: the service standard's deadline")
     permit_number: str | None
     permit_status: str | None = Field(description="valid, suspended, revoked or expired (past its validity), once "
                                                   "issued")
 
 
+_ = _DOMAIN.gettext   # the module's catalogue in the request's language
+
+
+def _said(exc: PamongError) -> str:
+    """A refusal's message in the request's language: the raiser's ``local`` where it gave one (the
+    services keep ``message`` in English for logs), after the field it is about."""
+    text = str(exc.local) if exc.local is not None else exc.message
+    return f"{exc.where}: {text}" if exc.where else text
+
+
+@contextmanager
+def _work():
+    """``unit_of_work(api=True)`` (one transaction; a ``PamongError`` rolled back and answered with
+    its code and status) whose message is the request's language (``_said``)."""
+    try:
+        with unit_of_work(api=True):
+            yield
+    except HTTPException as refused:
+        if isinstance(refused.__cause__, PamongError):
+            refused.pamong_message = _said(refused.__cause__)
+        raise
+
+
+def _time(value):
+    """ISO 8601 in the tenant's offset, as the complaints' Open311 API gives it
+    (``2026-03-10T16:00:00+08:00``); None stays None (SQLite's naive values are UTC)."""
+    return local_iso(value, g.tenant.timezone)
+
+
+ALWAYS = ("api_key",)   # the token may come in the query (``api_scope``)
+
+
+def _parameters(*names: str):
+    """A GET endpoint reads only the query parameters ``names`` (and ``api_key``): any other is 400
+    ``unknown_parameter`` naming it (a typo such as ``form`` for ``from`` must not quietly give the
+    default), one given twice 400 ``invalid_parameter`` (only one would be read)."""
+    known = set(names) | set(ALWAYS)
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            for name in request.args:
+                if name not in known:
+                    listed = ", ".join(names) or _("none")
+                    return api_error("unknown_parameter", f"{name[:40]}: " + _(
+                        "Not a parameter of this request (it reads: %(known)s).", known=listed), 400)
+                if len(request.args.getlist(name)) > 1:
+                    return api_error("invalid_parameter", f"{name}: " + _("Given more than once."), 400)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def _bad_request(exc: PamongError):
     """A body ``PaymentNotice`` refused, or no JSON object: 400 ``bad_request``, naming the field."""
-    return api_error("bad_request", str(exc), 400)
+    return api_error("bad_request", _said(exc), 400)
 
 
 def _secret(tenant):
@@ -102,7 +169,7 @@ def payment_callback():
     body = g.api_body
     actor = Actor.system("webhook:payment", g.tenant)
     second = None
-    with unit_of_work(api=True):  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
+    with _work():  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
         try:
             application = payments.record_payment(g.tenant, actor, body.payment_code, body.amount,
                                                   body.reference or "")
@@ -113,22 +180,23 @@ def payment_callback():
             result = {"reference": application.reference, "status": application.status,
                       "oss_code": oss.code_of(application)}
     if second is not None:   # an answer, not a raise: the same key replays it (and audits once)
-        return api_error("already_paid", second.message, 409)
+        return api_error("already_paid", _said(second), 409)
     return jsonify(result), 200
 
 
 @api.route("/applications/<path:reference>")
 @api_scope("permits:read")
 @operation("An application's status with its OSS-RBA code", response=ApplicationStatus,
-           errors={404: "not_found"})
+           errors={400: "unknown_parameter (it reads none)", 404: "not_found"})
+@_parameters()
 def application(reference):
     with tenant_scope(g.tenant):
         found = db.session.execute(
             db.select(Application).where(Application.reference == reference)).scalar_one_or_none()
         if found is None:
-            return api_error("not_found", "No such application.", 404)
+            return api_error("not_found", _("No such application."), 404)
         return jsonify(reference=found.reference, type=found.type_code, status=found.status,
-                       oss_code=oss.code_of(found), due_at=found.due_at and found.due_at.isoformat(),
+                       oss_code=oss.code_of(found), due_at=_time(found.due_at),
                        permit_number=found.permit_number, permit_status=issuance.permit_state(found) or None)
 
 
@@ -144,7 +212,7 @@ class PermitState(ApiOutput):
     permit_number: str
     permit_status: str = Field(description="valid, suspended or revoked")
     reason: str = Field(description="The reason of the last change")
-    changed_at: str | None = Field(description="ISO 8601: when the status last changed")
+    changed_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: when the status last changed")
     oss_code: str = Field(description="The OSS-RBA status code now (70 suspended; none for revoked)")
 
 
@@ -159,7 +227,7 @@ class PermitState(ApiOutput):
 def permit_status():
     body = g.api_body
     actor = current_actor()
-    with unit_of_work(api=True):  # NotFound is 404 not_found, a ValidationError 400 with its code
+    with _work():  # NotFound is 404 not_found, a ValidationError 400 with its code
         found = issuance.find_permit(g.tenant, body.permit_number)
         if body.action == "revoke":
             issuance.revoke_permit(g.tenant, actor, found.id, body.reason)
@@ -167,7 +235,7 @@ def permit_status():
             issuance.suspend_permit(g.tenant, actor, found.id, body.reason, lift=body.action == "lift")
         result = {"permit_number": found.permit_number, "permit_status": found.permit_status,
                   "reason": found.permit_status_reason, "oss_code": oss.code_of(found),
-                  "changed_at": found.permit_status_at and found.permit_status_at.isoformat()}
+                  "changed_at": _time(found.permit_status_at)}
     return jsonify(result), 200
 
 
@@ -197,11 +265,12 @@ class Reconciliation(ApiOutput):
 @api.route("/reconciliation")
 @api_scope("permits:reconciliation")
 @operation("The retribution per permit type and month against the ledger", query=ReconciliationQuery,
-           response=Reconciliation, errors={400: "invalid_month, unknown_type or invalid_parameter"},
+           response=Reconciliation, errors={400: "invalid_month, unknown_type, invalid_parameter or unknown_parameter"},
            description="The paid applications' fees against the transfers the core ledger collected into each "
                        "type's revenue account, per the tenant's local month (issue 15.4). A row that disagrees "
                        "means a payment or a ledger transfer changed outside the module; the finance officers "
                        "are also told of each by the hourly reconciliation alert.")
+@_parameters("month", "type", "disagreements")
 def reconciliation_api():
     query = g.api_query
     types = permit_types(g.tenant)
@@ -209,7 +278,7 @@ def reconciliation_api():
     rows = reconciliation.rows(g.tenant, names)
     if query.type:
         if query.type not in names and not any(r["type_code"] == query.type for r in rows):
-            return api_error("unknown_type", f"type: no permit type '{query.type}' in this tenant", 400)
+            return api_error("unknown_type", "type: " + _("No permit type '%(code)s' in this tenant.", code=query.type), 400)
         rows = [r for r in rows if r["type_code"] == query.type]
     if query.month:
         rows = [r for r in rows if r["month"] == query.month]
@@ -250,10 +319,12 @@ class OssReport(ApiOutput):
 @api.route("/oss-report")
 @api_scope("permits:read")
 @operation("The applications of a period per permit type and OSS-RBA status code", query=OssReportQuery,
-           response=OssReport, errors={400: "invalid_date, invalid_range or unknown_type"},
+           response=OssReport, errors={400: "invalid_date, invalid_range, unknown_type, unknown_parameter or "
+                                            "invalid_parameter (given twice)"},
            description="The report in OSS-RBA's vocabulary (issue 15.3): the applications submitted on the tenant-local "
                        "days from .. to, counted per permit type and the OSS status code each holds now (the code the "
                        "office last reported on its timeline), in one SQL statement.")
+@_parameters("from", "to", "type")
 def oss_report_api():
     from .views_oss import default_period
 
@@ -261,10 +332,10 @@ def oss_report_api():
     first, last = default_period(g.tenant)
     date_from, date_to = date_arg("from") or first, date_arg("to") or last   # 400 invalid_date
     if date_from > date_to:
-        return api_error("invalid_range", "from: the first day is after the last day (to)", 400)
+        return api_error("invalid_range", "from: " + _("The first day is after the last day (to)."), 400)
     names = {t.code: t.name_id for t in permit_types(g.tenant)}
     if query.type and query.type not in names:
-        return api_error("unknown_type", f"type: no permit type '{query.type}' in this tenant", 400)
+        return api_error("unknown_type", "type: " + _("No permit type '%(code)s' in this tenant.", code=query.type), 400)
     rows = [{**r, "type_name": names.get(r["type_code"], r["type_code"])}
             for r in oss.report(g.tenant, date_from, date_to, query.type or None)]
     return jsonify({"from": date_from.isoformat(), "to": date_to.isoformat(),

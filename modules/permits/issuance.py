@@ -15,8 +15,9 @@ from core.kit import NotFound, ValidationError, db, documents, gettext as _, iss
 from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
 from .notices import tell
-from .services import N_, NAME, close_clock, get, log, not_own, refusal, scoped, type_of
+from .services import N_, NAME, _l, close_clock, get, log, not_own, refusal, scoped, type_of
 from .settings import PLACEHOLDERS, module_settings
+from .signer import signer_of
 
 
 DOCUMENT_KIND = "permit"  # the core documents register's kind of a permit
@@ -53,6 +54,8 @@ def issue_permit(tenant, actor, application_id: int):
     ptype = type_of(tenant, application)
     now = utcnow()
     valid_until = add_months(now, ptype.validity_months) if ptype.validity_months else None
+    # the holder of the signer's position today: None, the office's name only
+    position, signer = signer_of(tenant, ptype.signer_position, local_date(tenant, now))
     with tenant_scope(tenant):
         _, number = issue_number(tenant, (NAME, "permit", ptype.code), ptype.number_pattern, "year",
                                  placeholders=PLACEHOLDERS, type=ptype.code)
@@ -64,8 +67,10 @@ def issue_permit(tenant, actor, application_id: int):
              # 2031-12-01), in the document's language (the tenant's first, as its "Tanggal" line),
              # never the language of whoever issues it
              "valid_until": valid_until and format_date(local_date(tenant, valid_until), "long",
-                                                        locale=tenant.default_locale)},
-            ptype.signer_position, actor, expires_at=valid_until)
+                                                        locale=tenant.default_locale),
+             "signer": signer},   # rank and NIP under the name (permit.html)
+            position, actor,
+            signer_name=signer["name"] if signer else None, expires_at=valid_until)
         close_clock(tenant, actor, application)
         application.status, application.permit_number, application.issued_at = ISSUED, number, now
         application.valid_until, application.document_code, application.permit_status = valid_until, doc.code, VALID
@@ -152,7 +157,8 @@ def find_permit(tenant, number: str):
         found = db.session.execute(db.select(Application).where(
             Application.permit_number == number, Application.status == ISSUED)).scalar_one_or_none() if number else None
     if found is None:
-        raise NotFound("no permit with this number", where="permit_number", code="not_found")
+        raise NotFound("no permit with this number", where="permit_number", code="not_found",
+                       local=_l("No issued permit has this number."))
     return found
 
 

@@ -104,14 +104,17 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     ``not_invoiced``, ``already_paid``, ``own_application``: an officer recording the payment of an
     application they applied for themselves), ``ledger.LedgerError``."""
     if not valid_code(code):
-        raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
+        raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice",
+                       local=_l("No invoice has this payment code."))
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise ValidationError("must be a whole number of rupiah", where="amount", code="amount_not_integer")
+        raise ValidationError("must be a whole number of rupiah", where="amount", code="amount_not_integer",
+                              local=_l("Must be a whole number of rupiah."))
     with tenant_scope(tenant):
         application = db.session.execute(for_change(
             db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()
         if application is None:
-            raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice")
+            raise NotFound("no invoice with this payment code", where="payment_code", code="unknown_invoice",
+                       local=_l("No invoice has this payment code."))
         not_own(actor, application)   # a cashier never records the payment of their own application
         if application.paid_at is not None:
             paid_reference = _paid_reference(application)

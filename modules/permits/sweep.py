@@ -27,6 +27,7 @@ from .models import SUBMITTED, Application, Event
 from .notices import in_language, language
 from .services import N_, NAME, _stages_done, log
 from .settings import permit_types
+from .system_notes import written
 
 logger = logging.getLogger("pamong.permits")
 
@@ -49,7 +50,7 @@ def deem_approved(tenant, now=None) -> list[int]:
         for application in rows:
             application.fiktif_positif = True
             log(tenant, actor, application, "fiktif_positif",
-                note="Dianggap dikabulkan: batas waktu layanan terlampaui (fiktif positif).", code=oss.FIKTIF_POSITIF)
+                note=written("fiktif_positif"), code=oss.FIKTIF_POSITIF)
             _stages_done(tenant, actor, application)
             done.append(application.id)
     return done
@@ -75,7 +76,7 @@ def escalate(tenant, now=None) -> list[int]:
         told = exists().where(Event.application_id == Application.id, Event.action == "escalate")
         rows = db.session.execute(_overdue(now).where(~told).order_by(Application.due_at).limit(500)).scalars().all()
         for application in rows:
-            log(tenant, actor, application, "escalate", note="Melewati batas waktu layanan.")
+            log(tenant, actor, application, "escalate", note=written("escalate"))
             for user in heads:
                 lang = language(tenant, getattr(user, "locale", None))
                 body = in_language(lang, N_("Application %(reference)s is past its service deadline."),

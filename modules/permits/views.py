@@ -20,6 +20,7 @@ from .withdrawal import may_withdraw
 from .models import DRAFT, RETURNED
 from .figures import month_label
 from .settings import permit_type, permit_types
+from .system_notes import shown as timeline_note
 
 pages = Blueprint("permits", __name__)
 TITLE = _l("Permits")
@@ -57,7 +58,7 @@ def status_label(status: str) -> str:
 @pages.context_processor
 def shared():
     return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
-            "action_labels": ACTION_LABELS, "oss_code": oss.code_of, "permit_state": permit_state,
+            "action_labels": ACTION_LABELS, "timeline_note": timeline_note, "oss_code": oss.code_of, "permit_state": permit_state,
             "month_label": lambda month: month_label(month, locale())}
 
 
