@@ -21,6 +21,8 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from .errors import PamongError
 from .params import parse_int
 
@@ -44,24 +46,27 @@ def verify(secret: str, timestamp: str | None, signature: str | None, body: byte
     """Check a request; returns the hex digest (to detect replays) or raises SignatureError."""
     if not timestamp or not signature:
         raise SignatureError(f"{TIMESTAMP_HEADER} and {SIGNATURE_HEADER} are required", where="signature",
-                             code="missing_signature")
+                             code="missing_signature", local=_l("%(timestamp)s and %(signature)s are required",
+                                                                timestamp=TIMESTAMP_HEADER, signature=SIGNATURE_HEADER))
     timestamp = timestamp.strip()
     try:
         sent = parse_int(timestamp, 0, MAX_UNIX_TIME)  # 400 digits would overflow the float below
     except ValueError:
-        raise SignatureError("is not a Unix time", where=TIMESTAMP_HEADER, code="bad_timestamp") from None
+        raise SignatureError("is not a Unix time", where=TIMESTAMP_HEADER, code="bad_timestamp",
+                             local=_l("is not a Unix time")) from None
     if now is None:
         from .clock import now as clock_now
 
         now = clock_now().timestamp()
     if abs(now - sent) > MAX_AGE:
-        raise SignatureError("is more than five minutes from now", where=TIMESTAMP_HEADER, code="stale_timestamp")
+        raise SignatureError("is more than five minutes from now", where=TIMESTAMP_HEADER, code="stale_timestamp",
+                             local=_l("is more than five minutes from now"))
     expected = sign(secret, timestamp, body)
     given = signature.strip()
     if not given.startswith("sha256="):
         given = "sha256=" + given
     if not hmac.compare_digest(expected.encode(), given.encode()):
-        raise SignatureError("does not match the body", where=SIGNATURE_HEADER)
+        raise SignatureError("does not match the body", where=SIGNATURE_HEADER, local=_l("does not match the body"))
     return expected[len("sha256="):]
 
 
@@ -79,7 +84,7 @@ class SignedRequest:
 
 
 def signed_webhook(secret: Callable, *, max_body: int = MAX_BODY, seen: Callable | None = None,
-                   missing_secret: tuple[str, str] = ("webhook_disabled", "This tenant takes no such webhook.")):
+                   missing_secret: tuple[str, str] = ("webhook_disabled", _l("This tenant takes no such webhook."))):
     """The view answers only a request signed with the tenant's secret (see the module docstring).
 
     ``secret(tenant) -> str | None``: None (the tenant takes no such webhook) answers 404 with
@@ -98,22 +103,23 @@ def signed_webhook(secret: Callable, *, max_body: int = MAX_BODY, seen: Callable
 
             tenant = getattr(g, "tenant", None)
             if tenant is None:
-                raise _fail(404, "unknown_tenant", "No tenant at this address.")
+                raise _fail(404, "unknown_tenant", _("No tenant at this address."))
             key = secret(tenant)
             if not key:
-                raise _fail(404, *missing_secret)
+                raise _fail(404, missing_secret[0], str(missing_secret[1]))
             if (request.content_length or 0) > max_body:
-                raise _fail(413, "too_large", "The request body is too large.")
+                raise _fail(413, "too_large", _("The request body is too large."))
             raw = request.get_data(cache=True)
             if len(raw) > max_body:
-                raise _fail(413, "too_large", "The request body is too large.")
+                raise _fail(413, "too_large", _("The request body is too large."))
             timestamp = request.headers.get(TIMESTAMP_HEADER)
             try:
                 digest = verify(key, timestamp, request.headers.get(SIGNATURE_HEADER), raw)
             except SignatureError as exc:
-                raise _fail(401, exc.code, str(exc))
+                said = exc.local if exc.local is not None else exc.message
+                raise _fail(401, exc.code, f"{exc.where}: {said}" if exc.where else str(said))
             if seen is not None and seen(tenant, digest):
-                raise _fail(409, "replayed", "This request was already received.")
+                raise _fail(409, "replayed", _("This request was already received."))
             g.webhook = SignedRequest(raw, digest, parse_int(timestamp.strip(), 0, MAX_UNIX_TIME))
             return view(*args, **kwargs)
 

@@ -40,7 +40,8 @@ CASES = [  # (body, Indonesian, English)
     ({"amount": 5000}, None, "Number must be at most 1000."),
     ({"amount": 5, "name": "a"}, None, "Field must be at least 2 characters long."),
     ({"amount": 5, "name": "abcdefgh"}, None, "Field cannot be longer than 5 characters."),
-    ({"amount": 5, "kind": "up"}, None, "Invalid value, must be one of: 'in' or 'out'."),
+    ({"amount": 5, "kind": "up"}, "Nilai tidak sah, harus salah satu dari: 'in', 'out'.",
+     "Invalid value, must be one of: 'in', 'out'."),   # no English "or" inside another language
     ({"amount": 5, "tags": ["a", "b", "c"]}, None, "Must have at most 2 items."),
     ({"amount": 5, "flag": "maybe"}, None, "Must be true or false."),
     ({"amount": 5, "name": 12}, None, "Must be text."),

@@ -255,7 +255,7 @@ def test_token_routes_answer_in_the_standards_format(error_app, plumbed, create_
     assert fhir.status_code == 401 and fhir.content_type == "application/fhir+json"
     issue = fhir.get_json(force=True)["issue"][0]
     assert issue["code"] == "login" and issue["details"]["coding"][0]["code"] == "unauthorized"
-    bpjs = client.get(f"{base}/bpjs/antrean", headers={"Authorization": "Bearer nope"})
+    bpjs = client.get(f"{base}/bpjs/antrean", headers={"Authorization": "Bearer nope", "Accept-Language": "en"})
     assert bpjs.status_code == 401 and bpjs.get_json() == {
         "metadata": {"code": 401, "message": "A valid API token of this tenant is required."}, "response": None}
     routed = client.get(f"{base}/open/thing")  # the format the module declared for the path
@@ -283,6 +283,37 @@ def test_signed_webhook_checks_signature_time_and_replay_without_a_csrf_token(er
         "Accept": "application/json", "X-Pamong-Timestamp": old,
         "X-Pamong-Signature": sign_webhook(f"hook-{plumbed.slug}", old, body)})
     assert stale.status_code == 401 and stale.get_json()["error"]["code"] == "stale_timestamp"
+
+
+def test_the_core_s_refusals_speak_the_request_s_language(error_app, plumbed, create_token):
+    """The token and signature refusals are in the request's language (Accept-Language among the
+    tenant's, else its first), their codes unchanged; never English on an Indonesian request."""
+    client = error_app.test_client()
+    base = f"/t/{plumbed.slug}/plumbtest"
+    token = create_token(plumbed, "tenant:read")
+    url, body = f"{base}/hook", json.dumps({"n": 2}).encode()
+    old = str(int(time.time()) - 3600)
+    said = {}
+    for lang in ("id", "en"):
+        accept = {"Accept": "application/json", "Accept-Language": lang}
+        said[lang] = [
+            client.get(f"{base}/fhir/Patient", headers=accept).get_json(force=True)["issue"][0]["diagnostics"],
+            client.get(f"{base}/fhir/Patient", headers={**accept, "Authorization": f"Bearer {token}"}
+                       ).get_json(force=True)["issue"][0]["diagnostics"],
+            client.post(url, data=body, content_type="application/json", headers=accept).get_json()["error"],
+            client.post(url, data=body, content_type="application/json", headers={
+                **accept, "X-Pamong-Timestamp": old,
+                "X-Pamong-Signature": sign_webhook(f"hook-{plumbed.slug}", old, body)}).get_json()["error"],
+        ]
+    english, indonesian = said["en"], said["id"]
+    assert english[0] == "A valid API token of this tenant is required."
+    assert "lacks the scope" in english[1]
+    assert english[2]["code"] == indonesian[2]["code"] == "missing_signature"
+    assert english[3] == {"code": "stale_timestamp",
+                          "message": "X-Pamong-Timestamp: is more than five minutes from now"}
+    assert indonesian[3]["code"] == "stale_timestamp" and indonesian[3]["message"].startswith("X-Pamong-Timestamp: ")
+    for en, id_ in zip(english, indonesian):
+        assert en != id_, (en, id_)   # every one translated
 
 
 # -- fixtures a module's tests use ----------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 
 from ..auth.service import token_for
 
@@ -65,13 +66,13 @@ def api_scope(scope: str, error_format=None, unauthorized_status: int = 401, mes
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if getattr(g, "tenant", None) is None:
-                return refuse(404, "unknown_tenant", "No tenant at this address.")
+                return refuse(404, "unknown_tenant", _("No tenant at this address."))
             token = _token()
             row = token_for(g.tenant, token) if token else None
             if row is None:
-                return refuse(unauthorized_status, "unauthorized", "A valid API token of this tenant is required.")
+                return refuse(unauthorized_status, "unauthorized", _("A valid API token of this tenant is required."))
             if scope not in row.scopes:
-                return refuse(403, "insufficient_scope", f"The token lacks the scope '{scope}'.")
+                return refuse(403, "insufficient_scope", _("The token lacks the scope '%(scope)s'.", scope=scope))
             g.api_token = row
             return view(*args, **kwargs)
 

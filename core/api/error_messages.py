@@ -59,7 +59,9 @@ def message(error: dict) -> str:
     if kind == "less_than":
         return _("Number must be less than %(max)s.", max=ctx.get("lt"))
     if kind in ("literal_error", "enum"):
-        return _("Invalid value, must be one of: %(values)s.", values=ctx.get("expected", ""))
+        # pydantic joins the last two in English ("'a', 'b' or 'c'"): a list reads the same in any language
+        values = str(ctx.get("expected", "")).replace("' or '", "', '")
+        return _("Invalid value, must be one of: %(values)s.", values=values)
     if kind == "string_pattern_mismatch":
         return _("Not in the expected format.")
     if kind == "extra_forbidden":

@@ -19,6 +19,7 @@ import importlib.util
 import os
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, send_from_directory, url_for
 
 from ..auth.permissions import public
@@ -164,7 +165,7 @@ def docs_asset(name: str):
                        "modules it has enabled.", tags=["core"])
 def tenant():
     if g.tenant is None:
-        return api_error("unknown_tenant", "No tenant at this address.", 404)
+        return api_error("unknown_tenant", _("No tenant at this address."), 404)
     t = g.tenant
     return jsonify(slug=t.slug, name=t.name, kind=t.kind, timezone=t.timezone, locales=list(t.locales),
                    modules=sorted(g.enabled_modules))

@@ -18,6 +18,7 @@ the text in ``text`` (or ``message``, ``body``). The answer is JSON: ``{"id", "s
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import IntegrityError
 
@@ -39,7 +40,7 @@ def _rate_key() -> str:
 @bp.route("/sms/inbound", methods=["POST"])
 @limiter.limit(lambda: current_app.config["PAMONG_SMS_RATE"], key_func=_rate_key)
 @signed_webhook(sms_secret, max_body=MAX_BODY,
-                missing_secret=("sms_disabled", "This tenant does not receive SMS."))
+                missing_secret=("sms_disabled", _l("This tenant does not receive SMS.")))
 def inbound():
     tenant, raw, digest = g.tenant, g.webhook.body, g.webhook.digest  # a replay: the digest is stored
     try:  # kept before anything can fail (its own commit), then processed

@@ -204,7 +204,8 @@ class StatusChange(ApiModel):
     permit_number: str = Field(max_length=100, description="The permit's number, e.g. PBG/0001/2026")
     action: Literal["suspend", "lift", "revoke"] = Field(
         description="suspend a valid permit, lift a suspension, or revoke (for good)")
-    reason: str = Field(max_length=1000, description="Why; shown on the permit's public verification page")
+    reason: str = Field("", max_length=1000, description="Why; shown on the permit's public verification page "
+                        "(required: an empty or missing one is 400 reason_required)")
     error_codes: ClassVar = {"*": {"*": "bad_request"}}
 
 

@@ -116,7 +116,7 @@ OSS_LABELS = {
     "90": "Ditolak",
 }
 # timeline lines that tell someone of a state without changing it: their code is not a new status
-NOT_A_STATUS = ("escalate", "expiry_reminder")
+NOT_A_STATUS = ("escalate", "expiry_reminder", "fiktif_positif")  # lines that tell no state of their own
 
 
 def period_bounds(tenant, date_from: date, date_to: date) -> tuple[datetime, datetime]:

@@ -49,8 +49,9 @@ def deem_approved(tenant, now=None) -> list[int]:
                                              skip_locked=True)).scalars().all()
         for application in rows:
             application.fiktif_positif = True
-            log(tenant, actor, application, "fiktif_positif",
-                note=written("fiktif_positif"), code=oss.FIKTIF_POSITIF)
+            # no OSS code of its own: the approval line that follows tells OSS 45, and 57 comes with
+            # the issued permit (telling 57 first would send OSS back from "issued" to 45)
+            log(tenant, actor, application, "fiktif_positif", note=written("fiktif_positif"), code="")
             _stages_done(tenant, actor, application)
             done.append(application.id)
     return done

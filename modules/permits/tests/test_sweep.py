@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.kit import db, tenant_scope
 
-from .. import issuance, services, sweep
+from .. import issuance, oss, services, sweep
 from ..models import APPROVED, SUBMITTED
 from .test_services import APPLICANT, draft
 
@@ -27,6 +27,9 @@ def test_the_sweep_deems_approved_and_escalates_once(app_ctx, tenant, people, ac
         assert free.status == APPROVED and free.fiktif_positif
         assert paid.status == SUBMITTED and not paid.fiktif_positif
         assert [e.action for e in services.timeline(tenant, paid)][-1] == "escalate"
+        # OSS is told 45 (verified) now and 57 only with the permit: never 57 before issuance
+        codes = [e.oss_code for e in services.timeline(tenant, free)]
+        assert "57" not in codes and oss.code_of(free) == "45", codes
     assert sweep.run_all()[tenant.slug] == 0  # escalated once only
     heads = [m for m in outbox(tenant, "email") if m["subject"].startswith("Terlambat")]
     assert len(heads) == 1 and "melewati batas waktu layanan" in heads[0]["body"]
