@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, page_arg, requires,
-    unit_of_work, utcnow,
+    ValidationError, current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal,
+    page_arg, requires, unit_of_work, utcnow,
 )
 
 from . import services
@@ -138,6 +138,10 @@ def start_run():
             raise ValueError(value)
     except ValueError:  # an empty or bad month: said on the form, beside the field
         return _runs_page(_("Choose a month (YYYY-MM).") if value.strip() else _("Choose the month to run."), value[:20]), 400
+    try:  # a month that has not begun: said beside the field, nothing queued
+        services.refuse_unstarted(year, month, local_date(g.tenant, utcnow()))
+    except ValidationError as exc:
+        return _runs_page(str(exc.local), value[:20]), 400
     found = services.get_run(g.tenant, year, month)
     if found is not None and found.status == "closed":
         flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")
