@@ -16,7 +16,7 @@ from core.kit import (
 from . import services
 from .exports import payroll_csv, payroll_xlsx
 from .finance import may_pay
-from .labels import line_label
+from .labels import line_label, step_name
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
@@ -26,6 +26,11 @@ RUNS_PER_PAGE = 24  # two years of months
 @pages.app_template_global("tpp_line")
 def _tpp_line(code):
     return line_label(code)
+
+
+@pages.app_template_global("tpp_step")
+def _tpp_step(label):
+    return step_name(label)
 
 
 @pages.app_template_global("tpp_month")
