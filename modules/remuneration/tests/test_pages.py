@@ -262,3 +262,18 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     kept = client.post(f"{base}/runs", data={"month": "maret"}).get_data(as_text=True)
     assert 'value="maret"' in kept and "YYYY-MM" in kept.split('id="month-err"')[1].split("</p>")[0]
     assert client.get(f"{base}/runs/2025/1/progress").status_code == 404
+
+
+def test_my_tpp_names_the_agency_and_class_the_month_was_computed_with(app, client, create_tenant, create_user,
+                                                                       login):
+    """Trial of 2 Dec 2026: the demo's officer (record JF-AHLI, placed as ADMINISTRATOR by the
+    position the organisation says they hold) read "DLH · JF-AHLI" above a ceiling of ADMINISTRATOR's:
+    the heading showed the record as it is now, not the month's placement."""
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    with app.app_context():  # the record changes after the month was computed (not run again)
+        import_employees(tenant, "test", employees_csv((NIPS[0], "Andi Baso", "DLH", "PELAKSANA", andi)))
+        db.session.commit()
+    login(english(client), andi, tenant)
+    html = client.get(f"/t/{tenant.slug}/{MODULE}/?month=2026-03").get_data(as_text=True)
+    assert "Andi Baso · DLH · JF-AHLI" in html and "Rp 10,000,000" in html  # JF-AHLI's ceiling, as computed
+    assert "PELAKSANA" not in html
