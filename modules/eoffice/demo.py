@@ -4,7 +4,8 @@ demo accounts: ``staf@<slug>.test`` (an officer of the first agency: drafts and 
 receives a disposition; a drafter may not verify their own letter) and ``admin@<slug>.test`` (head
 of the first agency, and acting head, Plt., of the second: signs and disposes). Positions are added when the tenant's file has none for these
 agencies (Makassar's file declares them; the holders are given here, every time, since applying
-the file again ends the holdings it does not name; a holder given here starts on the day). Letters are seeded once; one incoming letter is
+the file again ends the holdings it does not name; a holder given here holds from before the
+demo's data, see ``_position``). Letters are seeded once; one incoming letter is
 registered from paper (its "scan" a one-page PDF made here)."""
 from __future__ import annotations
 
@@ -30,9 +31,16 @@ def _user(email: str):
 
 
 def _position(tenant, unit, code, name, head, email, acting=False):
+    """``email`` holds ``code`` from before the demo's data (a definitive holder from the first day of
+    last month, the month other modules seed as past and closed, e.g. remuneration's; an acting one
+    from 30 days ago), not from the day the demo runs; when they held it yesterday (applying the
+    tenant file again ended that holding yesterday) the new one goes on from today."""
     position = find_position(tenant, code) or add_position(tenant, unit, code, name, head, "demo")
     if not any(u.email == email for u in holders_of(tenant, code)):
-        start = local_date(tenant, utcnow()) - timedelta(days=30) if acting else None
+        today = local_date(tenant, utcnow())
+        start = today - timedelta(days=30) if acting else (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        if any(u.email == email for u in holders_of(tenant, code, today - timedelta(days=1))):
+            start = today
         assign_holder(tenant, position, email, "demo", acting=acting, start=start)
 
 

@@ -20,6 +20,21 @@ def line_label(code: str) -> str:
     return str(LINES.get(code, code))
 
 
+# An objection's approval steps: the chain stores its label as the data it is (Indonesian, the
+# tenant's first language, as the core's approval pages show it); a page names the step in the
+# reader's language (trial of 2 Dec 2026: "Awaiting: Atasan langsung" on the English pages).
+SUPERVISOR_STEP, PERSONNEL_STEP = "Atasan langsung", "BKPSDM"
+STEPS = {
+    SUPERVISOR_STEP: _l("Direct supervisor"),
+    PERSONNEL_STEP: _l("Personnel agency (BKPSDM)"),
+}
+
+
+def step_name(label: str) -> str:
+    """An objection step's stored label in the reader's language; any other label as it is."""
+    return str(STEPS.get(label, label))
+
+
 def percent(bp: int) -> str:
     """Basis points as a percentage: 125 -> ``1.25 %``, 6000 -> ``60 %``."""
     whole, part = divmod(int(bp), 100)

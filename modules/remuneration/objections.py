@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from core.kit import ApprovalError, ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
 
+from .labels import PERSONNEL_STEP, SUPERVISOR_STEP
 from .models import Employee, Objection, Result, Run
 from .settings import settings_of
 
@@ -32,15 +33,15 @@ class OwnObjection(ApprovalError):
 def _steps(tenant, employee: Employee) -> list[dict]:
     """The chain: the employee's supervisor (their ``supervisor_email``, where it names a user of the
     tenant other than the employee), else an officer of their agency; then the personnel agency."""
-    first = {"role": "officer", "unit": employee.agency, "label": "Atasan langsung"}
+    first = {"role": "officer", "unit": employee.agency, "label": SUPERVISOR_STEP}
     supervisor = (employee.supervisor_email or "").strip().lower()
     if supervisor and supervisor != (employee.email or "").strip().lower():
         try:
-            first = approvals.check_steps(tenant, [{"user": supervisor, "label": "Atasan langsung"}])[0]
+            first = approvals.check_steps(tenant, [{"user": supervisor, "label": SUPERVISOR_STEP}])[0]
         except ValidationError as error:
             if error.code != "unknown_user":
                 raise
-    return [first, {"role": "admin", "label": "BKPSDM"}]
+    return [first, {"role": "admin", "label": PERSONNEL_STEP}]
 
 
 def _objector(tenant, objection: Objection, user) -> bool:

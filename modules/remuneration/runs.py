@@ -57,6 +57,15 @@ def _month(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
+def refuse_unstarted(year: int, month: int, today: date) -> None:
+    """Refuse (``ValidationError``, code ``month_not_started``) a month whose first day is after
+    ``today`` (the tenant's): nothing of it has happened, so a run would pay every employee the full
+    ceiling (no absence, the activity target prorated to no day) and show it as their TPP."""
+    if date(year, month, 1) > today:
+        raise refuse(ValidationError, _l("%(month)s has not begun yet: a month can be run from its first day",
+                                         month=f"{year}-{month:02d}"), where="month", code="month_not_started")
+
+
 def get_run(tenant, year: int, month: int, lock: bool = False) -> Run | None:
     with tenant_scope(tenant):
         query = db.select(Run).where(Run.year == year, Run.month == month)
@@ -124,7 +133,8 @@ def _inputs(tenant, first: date, last: date):
 def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     """Compute (or compute again) ``year``-``month``; ``progress(done, total)`` after each batch.
     Raises ``MonthClosed`` for a closed month, ``ValidationError`` for a month with no rule set in
-    force or a position class without a ceiling for the year (nothing written)."""
+    force, a month that has not begun (``month_not_started``) or a position class without a ceiling for
+    the year (nothing written)."""
     first, last = _month(year, month)
     settings = settings_of(tenant)
     rules = parse_rules(settings["rules"])
@@ -133,6 +143,7 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     cal = calendar_of(tenant)
     all_working = [first + timedelta(days=i) for i in range(last.day) if cal.is_working_day(first + timedelta(days=i))]
     today = utcnow().astimezone(ZoneInfo(tenant.timezone)).date()
+    refuse_unstarted(year, month, today)
     working = elapsed_days(all_working, today)  # a day that has not ended yet is not an absence
     target = None if len(working) == len(all_working) else prorated_target(rule, len(working), len(all_working))
     with tenant_scope(tenant):

@@ -11,7 +11,9 @@ from core.kit import db, tenant_scope
 from .attendance import add_excuse, import_attendance  # noqa: F401  (the services' surface)
 from .employees import history, import_employees, set_employment  # noqa: F401
 from .models import Employee, Result, Run
-from .runs import MonthClosed, add_adjustment, close_month, get_run, month_ended, run_month  # noqa: F401
+from .runs import (  # noqa: F401
+    MonthClosed, add_adjustment, close_month, get_run, month_ended, refuse_unstarted, run_month,
+)
 
 MODULE = "remuneration"
 

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal, page_arg, requires,
-    unit_of_work, utcnow,
+    ValidationError, current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal,
+    page_arg, requires, unit_of_work, utcnow,
 )
 
 from . import services
 from .exports import payroll_csv, payroll_xlsx
 from .finance import may_pay
-from .labels import line_label
+from .labels import line_label, step_name
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
@@ -26,6 +26,11 @@ RUNS_PER_PAGE = 24  # two years of months
 @pages.app_template_global("tpp_line")
 def _tpp_line(code):
     return line_label(code)
+
+
+@pages.app_template_global("tpp_step")
+def _tpp_step(label):
+    return step_name(label)
 
 
 @pages.app_template_global("tpp_month")
@@ -138,6 +143,10 @@ def start_run():
             raise ValueError(value)
     except ValueError:  # an empty or bad month: said on the form, beside the field
         return _runs_page(_("Choose a month (YYYY-MM).") if value.strip() else _("Choose the month to run."), value[:20]), 400
+    try:  # a month that has not begun: said beside the field, nothing queued
+        services.refuse_unstarted(year, month, local_date(g.tenant, utcnow()))
+    except ValidationError as exc:
+        return _runs_page(str(exc.local), value[:20]), 400
     found = services.get_run(g.tenant, year, month)
     if found is not None and found.status == "closed":
         flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")

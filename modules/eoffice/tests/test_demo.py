@@ -42,3 +42,46 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     with tenant_scope(tenant):
         drafters = set(db.session.execute(db.select(Letter.drafter_id).where(Letter.unit_code == "DLH")).scalars())
     assert drafters == {staff}
+
+
+def test_the_demo_holders_hold_from_before_the_demo_data(app, app_ctx, create_tenant, create_user, frozen_clock):
+    """Trial of issue 16 (2 Dec 2026): the holders started on the day the demo ran, so the other
+    modules' past demo data (remuneration's closed last month) found nobody in these positions. From
+    the first day of last month now; a restart (the tenant file applied again ends the demo holdings
+    yesterday) goes on from today, without two holdings of the same person on one day."""
+    from datetime import date, datetime, timezone
+
+    from core.documents.certs import ensure_tenant_cert
+    from core.kit import holders_of
+    from core.tenancy.models import Position, PositionHolder
+    from core.tenancy.positions import remove_holder
+
+    frozen_clock.set(datetime(2026, 3, 18, 2, 0, tzinfo=timezone.utc))
+    tenant = create_tenant(modules={"eoffice": {}}, agencies=[
+        {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}])
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+    officer, admin = f"officer@{tenant.slug}.test", f"admin@{tenant.slug}.test"
+    create_user(tenant, "officer", agency="DLH", email=officer)
+    create_user(tenant, "admin", email=admin)
+    create_user(tenant, "officer", agency="DLH", email=f"staf@{tenant.slug}.test")
+    assert seed(tenant) == 9
+    db.session.commit()
+    assert [u.email for u in holders_of(tenant, "SEK-DLH", date(2026, 2, 1))] == [officer]
+    assert [u.email for u in holders_of(tenant, "KADIS-DLH", date(2026, 2, 28))] == [admin]
+    assert holders_of(tenant, "SEK-DLH", date(2026, 1, 31)) == []
+
+    def periods(code):
+        with tenant_scope(tenant):
+            return [(h.starts_on, h.ends_on) for h in db.session.execute(
+                db.select(PositionHolder).join(Position, Position.id == PositionHolder.position_id)
+                .where(Position.code == code).order_by(PositionHolder.id)).scalars()]
+
+    frozen_clock.set(datetime(2026, 3, 25, 2, 0, tzinfo=timezone.utc))
+    with tenant_scope(tenant):  # what applying the tenant file again does to holdings it does not name
+        for h in db.session.execute(db.select(PositionHolder)).scalars().all():
+            remove_holder(tenant, h, "test")
+    db.session.commit()
+    assert seed(tenant) == 0
+    db.session.commit()
+    assert periods("SEK-DLH") == [(date(2026, 2, 1), date(2026, 3, 24)), (date(2026, 3, 25), None)]
+    assert periods("KADIS-PU") == [(date(2026, 2, 16), date(2026, 3, 24)), (date(2026, 3, 25), None)]

@@ -123,3 +123,24 @@ def test_every_import_refusal_is_one_english_line_naming_file_line_and_column(ap
         lines = done.output.strip().splitlines()
         assert done.exit_code == 2 and len(lines) == 1 and lines[0].startswith(f"error: {path}"), (kind, done.output)
         assert lines[0] == f"error: {path}: {location}: {problem}", (kind, lines[0])  # the page's English words
+
+
+def test_a_month_that_has_not_begun_is_not_run(app, create_tenant, tmp_path, frozen_clock):
+    """Trial of 2 Dec 2026: `run makassar 2027-01` paid every employee the full ceiling (no working day
+    had ended: no absence, the activity target prorated to nothing) and employees saw it as their TPP."""
+    from datetime import datetime, timezone
+
+    from ..models import Run
+
+    frozen_clock.set(datetime(2026, 3, 31, 15, 59, tzinfo=timezone.utc))  # 31 March 23:59 WITA
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    refused = pamong(app, "run", tenant.slug, "2026-04")
+    assert refused.exit_code == 2 and "2026-04 has not begun yet" in refused.output, refused.output
+    assert "TPP 2026-04" not in refused.output                               # no progress bar before the error
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.execute(db.select(Run.id)).first() is None        # nothing written
+    assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0        # the month under way is (provisional)
+    frozen_clock.set(datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))    # 1 April 00:00 WITA: April has begun
+    assert pamong(app, "run", tenant.slug, "2026-04").exit_code == 0

@@ -72,3 +72,56 @@ def test_the_demo_citizen_sees_no_my_tpp_in_the_menu(app, client, create_tenant,
     client.get(f"/t/{tenant.slug}/logout")
     login(client, staf, tenant, password=DEMO_PASSWORD)
     assert "My TPP" in client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+
+
+def test_the_demo_closed_month_is_placed_by_the_organisation_and_its_province_oversees_it(app, create_tenant,
+                                                                                          frozen_clock):
+    """Trial of 2 Dec 2026: the e-office demo's holders started on the day the demo ran, so the demo's
+    closed (last) month placed the officer by the personnel record and the open one by the
+    organisation; and no demo province had a city running TPP to oversee. Makassar's own settings, the
+    modules seeded as `pamong demo` seeds them (every enabled module, in order), under a province."""
+    import tomllib
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from core.commands.server import demo_accounts
+    from core.documents.certs import ensure_tenant_cert
+    from core.modules import manager
+    from core.tenancy.scope import tenant_scope
+    from core.tenancy.service import enabled_modules
+
+    from ..models import Employee, Result, Run
+    from ..oversight import child_totals
+
+    files = Path(__file__).resolve().parents[3] / "tenants"
+    makassar, banten, tangerang = (tomllib.loads((files / f"{slug}.toml").read_text())
+                                   for slug in ("makassar", "banten", "tangerang"))
+    assert banten["kind"] == "province" and banten["modules"]["remuneration"]["enabled"]  # the demo's province ...
+    assert tangerang["parent"] == "banten" and tangerang["modules"]["remuneration"]["enabled"]  # ... and its city
+    settings = makassar["modules"]["remuneration"]["settings"]
+    assert settings["position_classes"]["SEK-DLH"] == "ADMINISTRATOR"  # the officer's position, mapped
+
+    frozen_clock.set(datetime(2026, 3, 18, 2, 0, tzinfo=timezone.utc))
+    province = create_tenant(kind="province", modules={"remuneration": {}}, agencies=[])
+    city = create_tenant(parent=province.slug, modules={"eoffice": {}, "remuneration": settings}, agencies=[
+        {"code": a["code"], "name": a["name"], "positions": a.get("positions", [])} for a in makassar["agencies"]])
+    with app.app_context():
+        ensure_tenant_cert(app.config["INSTANCE_DIR"], city)
+        demo_accounts([city])
+        db.session.commit()
+        for name in manager().modules:
+            if name in enabled_modules(city):
+                manager().call_module(name, "seed_demo", app=app, tenant=city)
+        db.session.commit()
+        with tenant_scope(city):
+            placed = dict(db.session.execute(
+                db.select(Run.month, Result.position_class).join(Run, Run.id == Result.run_id)
+                .join(Employee, Employee.id == Result.employee_id)
+                .where(Employee.email == f"officer@{city.slug}.test")).all())
+            runs = {r.month: r.status for r in db.session.execute(db.select(Run)).scalars()}
+        assert runs == {2: "closed", 3: "open"}
+        assert placed == {2: "ADMINISTRATOR", 3: "ADMINISTRATOR"}  # the record says JF-AHLI
+        from core.kit import Tenant
+
+        totals = child_totals(db.session.get(Tenant, province.id), 2026, 2)
+    assert [(t["tenant"], t["status"], t["employees"]) for t in totals] == [(city.slug, "closed", len(PEOPLE))]

@@ -96,7 +96,7 @@ def test_an_employee_sees_their_objection_decided_and_the_window(app, client, cr
         objection_id = file_objection(tenant, "test", employee_of(tenant, andi), 2026, 3, "Saya cuti tanggal 2.").id
         db.session.commit()
     page = client.get(f"/t/{tenant.slug}/{MODULE}/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Saya cuti tanggal 2." in page and "Awaiting: Atasan langsung" in page and 'name="reason"' not in page
+    assert "Saya cuti tanggal 2." in page and "Awaiting: Direct supervisor" in page and 'name="reason"' not in page
     with app.app_context():
         from core.kit import User
 

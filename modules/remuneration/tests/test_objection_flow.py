@@ -53,11 +53,13 @@ def test_the_state_and_decisions_reach_the_employee_and_the_next_reviewer_who_ma
     login(client, andi, tenant)
     own = client.get(f"/t/{tenant.slug}/{MODULE}/?month=2026-03").get_data(as_text=True)
     assert "Awaiting the decision of your supervisor and the personnel agency." not in own
-    assert "Awaiting: BKPSDM" in own and "Benar, ada SPT tanggal 2 Maret." in own
+    assert "Awaiting: Personnel agency (BKPSDM)" in own and "Benar, ada SPT tanggal 2 Maret." in own
+    assert "Direct supervisor decided (" in own and "Atasan langsung" not in own  # the steps in English too
     client.get(f"/t/{tenant.slug}/logout")
     login(client, bkpsdm, tenant)
     listed = client.get(f"/t/{tenant.slug}/{MODULE}/objections").get_data(as_text=True)
     assert "Benar, ada SPT tanggal 2 Maret." in listed and 'value="return"' in listed
+    assert "Awaiting: Personnel agency (BKPSDM)" in listed and "Direct supervisor decided (" in listed
     page = decide(client, tenant, objection_id, 1, "Lampirkan SPT-nya.", decision="return")
     assert "Decision recorded." in page
     with app.app_context():
@@ -68,7 +70,11 @@ def test_the_state_and_decisions_reach_the_employee_and_the_next_reviewer_who_ma
     client.get(f"/t/{tenant.slug}/logout")
     login(client, andi, tenant)
     own = client.get(f"/t/{tenant.slug}/{MODULE}/?month=2026-03").get_data(as_text=True)
-    assert "Awaiting: Atasan langsung" in own and "Lampirkan SPT-nya." in own
+    assert "Awaiting: Direct supervisor" in own and "Lampirkan SPT-nya." in own
+    assert "Personnel agency (BKPSDM) returned it (" in own
+    client.set_cookie(LOCALE_COOKIE, "id")                           # the same steps read in Indonesian
+    own = client.get(f"/t/{tenant.slug}/{MODULE}/?month=2026-03").get_data(as_text=True)
+    assert "Menunggu: Atasan langsung" in own and "Direct supervisor" not in own and "Personnel agency" not in own
 
 
 def test_one_person_on_both_steps_is_refused_in_the_readers_language(app, client, create_tenant, create_user, login,

@@ -5,6 +5,7 @@ first; a test reads English the way a person chooses it, with the language switc
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 import re
 
 from openpyxl import load_workbook
@@ -215,9 +216,10 @@ def test_my_tpp_is_in_the_navigation_of_employees_only(app, create_tenant, creat
 
 
 def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, client, create_tenant, create_user,
-                                                                         login, audit_entries):
+                                                                         login, audit_entries, frozen_clock):
     from ..background import read_progress, write_progress
 
+    frozen_clock.set(datetime(2027, 2, 1, 2, 0, tzinfo=timezone.utc))             # January 2027 has begun
     tenant, admin, _ = setup(app, create_tenant, create_user)
     login(english(client), admin, tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
@@ -240,6 +242,15 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     assert "Tidak ada pagu TPP untuk kelas jabatan" in failed and "No TPP ceiling" not in failed
     english(client)
     assert client.get(f"{base}/runs/2027/1").status_code == 404                    # nothing written
+    # a month that has not begun (trial of 2 Dec 2026: it paid everyone the full ceiling): said beside
+    # the field, nothing queued
+    future = client.post(f"{base}/runs", data={"month": "2027-03"})
+    html = future.get_data(as_text=True)
+    assert future.status_code == 400 and "2027-03 has not begun yet" in html.split('id="month-err"')[1].split("</p>")[0]
+    assert 'value="2027-03"' in html
+    with app.app_context():
+        assert read_progress(tenant.id, 2027, 3) is None
+    assert client.get(f"{base}/runs/2027/3/progress").status_code == 404
     for bad in ("maret", "2026-13", "1999-12"):
         refused = client.post(f"{base}/runs", data={"month": bad}, follow_redirects=True).get_data(as_text=True)
         assert "YYYY-MM" in refused, bad
@@ -251,3 +262,18 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     kept = client.post(f"{base}/runs", data={"month": "maret"}).get_data(as_text=True)
     assert 'value="maret"' in kept and "YYYY-MM" in kept.split('id="month-err"')[1].split("</p>")[0]
     assert client.get(f"{base}/runs/2025/1/progress").status_code == 404
+
+
+def test_my_tpp_names_the_agency_and_class_the_month_was_computed_with(app, client, create_tenant, create_user,
+                                                                       login):
+    """Trial of 2 Dec 2026: the demo's officer (record JF-AHLI, placed as ADMINISTRATOR by the
+    position the organisation says they hold) read "DLH · JF-AHLI" above a ceiling of ADMINISTRATOR's:
+    the heading showed the record as it is now, not the month's placement."""
+    tenant, _, andi = setup(app, create_tenant, create_user)
+    with app.app_context():  # the record changes after the month was computed (not run again)
+        import_employees(tenant, "test", employees_csv((NIPS[0], "Andi Baso", "DLH", "PELAKSANA", andi)))
+        db.session.commit()
+    login(english(client), andi, tenant)
+    html = client.get(f"/t/{tenant.slug}/{MODULE}/?month=2026-03").get_data(as_text=True)
+    assert "Andi Baso · DLH · JF-AHLI" in html and "Rp 10,000,000" in html  # JF-AHLI's ceiling, as computed
+    assert "PELAKSANA" not in html

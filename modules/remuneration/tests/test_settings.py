@@ -33,10 +33,14 @@ def test_two_ceilings_for_one_class_and_year_are_refused(app_ctx, create_tenant)
 
 def test_the_makassar_settings_validate(app_ctx, create_tenant):
     path = Path(__file__).resolve().parents[3] / "tenants" / "makassar.toml"
-    settings = tomllib.loads(path.read_text())["modules"][MODULE]["settings"]
-    tenant = create_tenant(modules={MODULE: settings}, agencies=[{"code": "DLH", "name": "DLH"}])
+    doc = tomllib.loads(path.read_text())
+    settings = doc["modules"][MODULE]["settings"]
+    # its position_classes name the file's positions (the core checks them): its agencies with them
+    tenant = create_tenant(modules={MODULE: settings}, agencies=[
+        {"code": a["code"], "name": a["name"], "positions": a.get("positions", [])} for a in doc["agencies"]])
     applied = module_settings(tenant, MODULE)
     assert applied["rules"][0]["performance_weight"] == 60 and len(applied["ceilings"]) == 10
+    assert applied["position_classes"] == {"KADIS-DLH": "JPT", "SEK-DLH": "ADMINISTRATOR", "KADIS-PU": "JPT"}
 
 
 @pytest.mark.parametrize("rule, indonesian, english", [
