@@ -27,7 +27,7 @@ from core.kit import (
 
 from . import estimates
 from .labels import gettext as _
-from .models import CANCELLED, DONE, IN_QUEUE, MedicalRecord, Patient, Visit
+from .models import BOOKED, CANCELLED, DONE, IN_QUEUE, SKIPPED, WAITING, MedicalRecord, Patient, Visit
 from .problems import raise_all
 from .settings import find_clinic, is_open, snapshot_of
 
@@ -275,12 +275,13 @@ def queue_ahead(visit: Visit) -> int:
 
 def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | None = None) -> dict[int, datetime]:
     """Visit id -> its estimate (``estimasi dilayani``) as shown now, for every visit of the poli and
-    day still to be called: the stored estimates (of the last desk action) shifted so the first is no
-    earlier than now (``estimates.not_before``). Every reader (desk, status page, SMS, BPJS) shows
-    estimates through this or ``shown_estimate``."""
+    day *call next* will call (booked or checked in; a skipped one has none: it is called by hand):
+    the stored estimates (of the last desk action) shifted so the first is no earlier than now
+    (``estimates.not_before``). Every reader (desk, status page, SMS, BPJS) shows estimates through
+    this or ``shown_estimate``."""
     with tenant_scope(tenant):
         rows = db.session.execute(select(Visit.id, Visit.estimated_at).where(
-            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_(IN_QUEUE),
+            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
             Visit.estimated_at.is_not(None))).all()
     return estimates.not_before(dict(rows), now or utcnow())
 
@@ -293,16 +294,24 @@ def shown_estimate(tenant, visit: Visit, now: datetime | None = None) -> datetim
 
 def queue_place(tenant, visit: Visit, now: datetime | None = None) -> tuple[int, datetime | None]:
     """``(ahead, estimate)`` of ``visit`` in one statement (the patient's status check is a hot
-    path): the patients still to be called before it (``queue_ahead``) and its estimate as shown now,
-    shifted as ``shown_estimates`` shifts the whole queue (``estimates.not_before`` on the queue's
-    earliest estimate). A visit no longer waiting: ``(0, its stored estimate)``, nothing read."""
+    path): the patients *call next* will call before it (``queue.call_order``: of those checked in,
+    the lower numbers; of those booked not arrived, every one checked in and the lower numbers) and
+    its estimate as shown now, shifted as ``shown_estimates`` shifts the whole queue
+    (``estimates.not_before`` on the queue's earliest estimate). A skipped visit has no place in that
+    order (called by hand when back): ``(0, None)``. A visit no longer waiting: ``(0, its stored
+    estimate)``. Nothing is read for either."""
+    if visit.status == SKIPPED:
+        return 0, None
     if visit.status not in IN_QUEUE:
         return 0, visit.estimated_at
+    before = (Visit.status == WAITING) & (Visit.serial < visit.serial)
+    if visit.status == BOOKED:
+        before = (Visit.status == WAITING) | (Visit.serial < visit.serial)
     with tenant_scope(tenant):
         ahead, first = db.session.execute(select(
-            func.count(case((Visit.serial < visit.serial, 1))), func.min(Visit.estimated_at)).where(
+            func.count(case((before, 1))), func.min(Visit.estimated_at)).where(
             Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
-            Visit.status.in_(IN_QUEUE))).one()
+            Visit.status.in_((BOOKED, WAITING)))).one()
     if visit.estimated_at is None:
         return ahead, None
     times = {"self": visit.estimated_at, **({"first": first} if first is not None else {})}
@@ -401,15 +410,15 @@ def _live_booking(tenant, req: Request, clinic, poli) -> Visit | None:
 
 def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list, walk_in: bool = False):
     """``(session, ahead, done, over_quota)``: the first session of ``day`` with quota left for the
-    patient's kind, the patients still to be called that day (all ahead of a new number: it is the
-    highest) and how many are done, from one count grouped by session; ``quota_full`` when none has
+    patient's kind, the patients *call next* will call that day (booked or checked in, all ahead of a
+    new number: it is the highest; skipped ones are called by hand and count for nobody) and how many are done, from one count grouped by session; ``quota_full`` when none has
     room. ``walk_in`` (a patient at the desk for today): the quotas are what may be booked from afar
     (BPJS Antrean's *kuota JKN / non JKN*); one who stands at the counter is not sent home, so a
     full day gives the last session, ``over_quota`` True (audited)."""
     counts = {row.session: row for row in db.session.execute(
         select(Visit.session,
                func.count(case(((Visit.jkn == jkn) & (Visit.status != CANCELLED), 1))).label("taken"),
-               func.count(case((Visit.status.in_(IN_QUEUE), 1))).label("waiting"),
+               func.count(case((Visit.status.in_((BOOKED, WAITING)), 1))).label("waiting"),  # skipped: called by hand
                func.count(case((Visit.status == DONE, 1))).label("done"))
         .where(Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day)
         .group_by(Visit.session))}
