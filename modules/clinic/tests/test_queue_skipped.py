@@ -118,3 +118,20 @@ def test_estimates_rank_the_call_order_only_under_any_mix_of_steps(app_ctx, crea
                 assert queue_place(tenant, visit, now)[0] == place
             for visit in db.session.query(Visit).filter(Visit.status == SKIPPED):
                 assert visit.estimated_at is None and queue_place(tenant, visit, now) == (0, None)
+
+
+def test_the_desk_tells_a_walk_in_the_estimate_of_their_place_once_checked_in(app, client, create_tenant,
+                                                                             create_user, login, frozen_clock):
+    from .fixtures import DESK_A, NIK_B
+    from .test_pages import csrf
+
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": WIDE})
+        for nik in NIKS[:2]:  # A-001 09.00, A-002 09.10: booked from afar, not here
+            booked(tenant, nik=nik)
+        login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
+    desk = url(tenant, "desk/PKM-A/UMUM")
+    form = {"csrf_token": csrf(client.get(desk).get_data(as_text=True)), "place": "PKM-A/UMUM",
+            "day": "2026-03-02", "nik": NIK_B, "name": "Siti"}
+    page = client.post(desk, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Terdaftar: nomor A-003" in page and "perkiraan 09.00 WITA" in page  # here: called first
