@@ -31,6 +31,7 @@ from .crypto import EncryptedText, keyed_hash
 from . import documents
 from .notify import normalise_email, notify
 from .notify import tenant_post  # messages to another tenant of the deployment, through the outbox
+from .notify.models import OutboxMessage  # a module that sends a secret by SMS redacts its stored copy once sent
 from .sms.phone import normalise_phone
 from .storage import storage
 from .settings import module_settings

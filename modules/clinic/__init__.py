@@ -7,7 +7,7 @@ This file is the module's plugin object: hook implementations only.
 """
 from core.kit import hookimpl
 
-from . import satusehat  # noqa: F401  (registers the periodic SATUSEHAT send with the queue)
+from . import satusehat, sms_secrets  # noqa: F401  (register their periodic jobs (SATUSEHAT send, SMS codes masked) with the queue)
 from .labels import lazy_gettext as _l
 
 NAME = "clinic"

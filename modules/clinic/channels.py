@@ -3,7 +3,10 @@ BPJS number>``, e.g. ``DAFTAR PKM-KASSI UMUM 01-12-2026 7371014101900001``. The 
 out only where the tenant has one clinic; where it has several, a message without it (or with an
 unknown code) is answered with the format and the clinics' codes. The date is ``DD-MM-YYYY``,
 ``DD/MM/YYYY`` or ``YYYY-MM-DD`` (the clinic's local date). The number may be typed in groups
-(``7371 0141 0190 0001``, ``7371.0141...``): the digits of the words after the date are read. The reply (queued in the core outbox)
+(``7371 0141 0190 0001``, ``7371.0141...``): the digits of the words after the date are read, up to
+the first word with a letter; the words from there are the patient's name (optional: ``DAFTAR
+PKM-KASSI UMUM 01-12-2026 7371014101900001 Budi Santoso``), kept for a new patient or one on record
+without a name (as the portal's). The reply (queued in the core outbox)
 carries the queue number, the estimated time (tenant's zone) and the booking code; a bad message
 gets one line saying what is wrong (unknown poli, a past or closed day, a full quota, a malformed
 NIK). A repeat for a booking made from another phone (or at the desk or on the portal without this
@@ -21,6 +24,7 @@ from .registration import Request, book, contact_key, local_time, shown_estimate
 from .settings import clinics
 
 USAGE_MAX = 300
+NAME_MAX = 120  # as a patient's name is kept (``registration._patient``)
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
 
@@ -48,8 +52,8 @@ def _codes(known) -> str:
 
 def _usage(known) -> str:
     if len(known) == 1:
-        return _("To register send: DAFTAR <poli> <date DD-MM-YYYY> <NIK or BPJS number>")[:USAGE_MAX]
-    return _("To register send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number>. Clinics: %(codes)s",
+        return _("To register send: DAFTAR <poli> <date DD-MM-YYYY> <NIK or BPJS number> [name]")[:USAGE_MAX]
+    return _("To register send: DAFTAR <clinic> <poli> <date DD-MM-YYYY> <NIK or BPJS number> [name]. Clinics: %(codes)s",
              codes=_codes(known))[:USAGE_MAX]
 
 
@@ -75,9 +79,12 @@ def parse(tenant, text: str) -> Request | str:
     day = _parse_day(tenant, words[1])
     if day is None:
         return _("%(value)s is not a date (DD-MM-YYYY).", value=words[1][:12])
-    number = re.sub(r"\D", "", "".join(words[2:8]))[:20]  # "7371 0141 0190 0001": a NIK typed in groups
+    rest = words[2:]
+    cut = next((i for i, word in enumerate(rest) if any(ch.isalpha() for ch in word)), len(rest))
+    number = re.sub(r"\D", "", "".join(rest[:cut][:6]))[:20]  # "7371 0141 0190 0001": a NIK typed in groups
     nik, bpjs = (number, "") if len(number) != 13 else ("", number)
-    return Request(clinic=clinic.code, poli=words[0], day=day, nik=nik, bpjs=bpjs, channel="sms")
+    name = " ".join(rest[cut:])[:NAME_MAX]  # "... 7371014101900001 Budi Santoso": the name, when given
+    return Request(clinic=clinic.code, poli=words[0], day=day, nik=nik, bpjs=bpjs, name=name, channel="sms")
 
 
 def _refused(tenant, req: Request, exc: ValidationError) -> str:

@@ -18,6 +18,7 @@ from .models import ABSENT, CALLED, CANCELLED, DONE, SERVING
 NIK = "https://fhir.kemkes.go.id/id/nik"
 BPJS = "https://fhir.kemkes.go.id/id/bpjs"
 IHS = "https://fhir.kemkes.go.id/id/ihs-number"
+DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -43,8 +44,13 @@ def patient(row) -> dict:
     if row.bpjs:
         ids.append({"use": "secondary", "system": BPJS, "value": row.bpjs})
     out = {"resourceType": "Patient", "id": f"p{row.id}", "active": True, "identifier": ids}
-    if row.name:
-        out["name"] = [{"use": "official", "text": row.name}]
+    # a patient registered without a name (by SMS, before anyone asked it at the desk): the name is
+    # said to be unknown (FHIR R4's data-absent-reason extension on the HumanName), not left out, so a
+    # reader (SATUSEHAT's profile wants a name) sees it is missing rather than forgotten
+    out["name"] = [{"use": "official", "text": row.name} if row.name else
+                   {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}]
+    if getattr(row, "phone", ""):
+        out["telecom"] = [{"system": "phone", "value": row.phone, "use": "mobile"}]
     out.update(_from_nik(row))
     return out
 

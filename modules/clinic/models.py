@@ -37,6 +37,8 @@ class Patient(TenantOwned, db.Model):
     bpjs_hash: Mapped[str] = identity_hash("bpjs")
     name: Mapped[str] = mapped_column(EncryptedText, default="")
     phone: Mapped[str] = mapped_column(EncryptedText, default="")
+    # SATUSEHAT's id of this person (``P02478375538``), found by NIK when a bundle is sent (``satusehat_ids``)
+    ihs_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -68,7 +68,10 @@ def next_to_call(clinic: str, poli: str, day: date, limit: int = 3) -> list[Visi
 
 
 def recompute(tenant, clinic_code: str, poli_code: str, day: date, now: datetime | None = None) -> float:
-    """Set ``estimated_at`` of every visit still waiting; returns the minutes per patient used."""
+    """Set ``estimated_at`` of every visit *call next* will call, ranked as it calls them
+    (``call_order``: checked in first, then booked not arrived); a skipped visit has no place in it
+    (it is called by hand), so it pushes nobody's estimate and has none (None). Returns the minutes
+    per patient used."""
     now = now or utcnow()
     clinic = clinic_of(tenant, clinic_code)
     poli = clinic.poli(poli_code) if clinic else None
@@ -76,10 +79,14 @@ def recompute(tenant, clinic_code: str, poli_code: str, day: date, now: datetime
     minutes = estimates.minutes_per_patient(observed_minutes(clinic_code, poli_code, day), default)
     sessions = {s.index: s for s in poli.sessions} if poli else {}
     serving = clinic.practitioners_serving(poli.code) if poli else 1
-    for ahead, visit in enumerate(waiting(clinic_code, poli_code, day)):
+    for ahead, visit in enumerate(db.session.execute(call_order(clinic_code, poli_code, day)).scalars()):
         session = sessions.get(visit.session)
         start = opens_at(tenant, day, session) if session else now
         visit.estimated_at = estimates.estimated_at(now, start, ahead, minutes, serving)
+    for visit in db.session.execute(select(Visit).where(
+            Visit.clinic == clinic_code, Visit.poli == poli_code, Visit.day == day, Visit.status == SKIPPED,
+            Visit.estimated_at.is_not(None))).scalars():
+        visit.estimated_at = None  # called by hand once back at the desk: no place, no estimate
     return minutes
 
 
@@ -170,7 +177,7 @@ def _move(tenant, actor, visit_id: int, allowed: tuple, status: str, code: str, 
             visit.called_at = None
         audit(tenant, actor, f"clinic.queue.{status}", "visit", visit.id, before={"status": before},
               after={"status": status})
-        if status in (DONE, SKIPPED, ABSENT):
+        if status in (DONE, SKIPPED, ABSENT, WAITING):  # a check-in moves the patient up the call order
             db.session.flush()
             if status == DONE:
                 from .satusehat import enqueue

@@ -8,6 +8,10 @@ that day has quota left for the patient's kind (JKN or not). A refused request i
 everything found wrong at once (``problems.Problems``: the place, the day, the phone, both numbers,
 the card of another patient, a full day), so a form shows every problem. The queue number (``A-012``) comes from
 the core's gap-free counter per clinic, poli and local day, taken last. Nothing is committed here.
+
+The patients (found, added, their phone and record number) are in ``patients.py``; where a booking
+stands in its queue (patients ahead, estimates as shown, local times) in ``waiting_times.py``; both
+are imported here, so ``registration.<name>`` still finds them.
 """
 from __future__ import annotations
 
@@ -17,19 +21,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_time
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from core.kit import (
-    IdentityError, ValidationError, audit, db, identity_lookup, issue_number, keyed_hash, local_date, normalise_phone, tenant_scope,
-    utcnow, write_lock, zone_name,
+    IdentityError, ValidationError, audit, db, identity_lookup, issue_number, local_date, tenant_scope, utcnow,
+    write_lock,
 )
 
 from . import estimates
 from .labels import gettext as _
-from .models import CANCELLED, DONE, IN_QUEUE, MedicalRecord, Patient, Visit
+from .models import BOOKED, CANCELLED, DONE, IN_QUEUE, WAITING, Visit
+from .patients import (  # noqa: F401  (offered here too: registration.find_patient, ...)
+    _checked_phone, _identify, _patient, contact_key, find_patient, record_number,
+)
 from .problems import raise_all
 from .settings import find_clinic, is_open, snapshot_of
+from .waiting_times import (  # noqa: F401  (offered here too: registration.queue_place, ...)
+    local_time, observed_minutes, opens_at, queue_ahead, queue_place, shown_estimate, shown_estimates,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
 
@@ -49,22 +58,6 @@ class Request:
     jkn: bool | None = None
     channel: str = "portal"
     attempt: str = ""  # the portal form's one-time value (``contact_key``)
-
-
-def local_time(tenant, when: datetime | None) -> str:
-    """A stored UTC time as the tenant's wall clock with its zone, as the core writes times, in the
-    current language (an SMS reply's: the tenant's; a page's: the reader's): "08.00 WITA" (id),
-    "08:00 WITA" (en); "-" when None (SQLite gives naive UTC). Needs an app context, no request."""
-    if when is None:
-        return "-"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    local = when.astimezone(ZoneInfo(tenant.timezone))
-    return f"{format_time(local, 'short', rebase=False)} {zone_name(tenant.timezone, local)}"
-
-
-def opens_at(tenant, day: date, session) -> datetime:
-    return datetime.combine(day, session.start, tzinfo=ZoneInfo(tenant.timezone)).astimezone(timezone.utc)
 
 
 def _checked(tenant, req: Request, now: datetime, settings: dict, every):
@@ -164,157 +157,6 @@ def _more_problems(tenant, req: Request, clinic, poli, problems: list, identifie
             problems.append(exc)
 
 
-def find_patient(tenant, nik: str = "", bpjs: str = "") -> Patient | None:
-    """The tenant's patient with that NIK, else that BPJS number (IdentityError if malformed): one
-    query over both keyed hashes."""
-    keys = [(column, identity_lookup(kind, value)) for kind, value, column in
-            (("nik", nik, Patient.nik_hash), ("bpjs", bpjs, Patient.bpjs_hash)) if value]
-    if not keys:
-        return None
-    with tenant_scope(tenant):
-        found = list(db.session.execute(select(Patient).where(or_(*(column == key for column, key in keys)))
-                                        .order_by(Patient.id)).scalars())
-    for column, key in keys:  # the NIK's patient first
-        for patient in found:
-            if getattr(patient, column.key) == key:
-                return patient
-    return None
-
-
-def _bpjs_taken(req: Request) -> ValidationError:
-    return ValidationError(_("This BPJS card number is already registered to another patient."),
-                           where="bpjs", code="bpjs_taken")
-
-
-def _identify(tenant, req: Request) -> Patient | None:
-    """The patient the numbers name (None: a new one); ``bpjs_taken`` when the card belongs to
-    another patient than the NIK's, ``bpjs_mismatch`` when the patient has another card. Reads only."""
-    patient = find_patient(tenant, req.nik, req.bpjs)
-    if patient is not None and req.bpjs:
-        card, key = identity_lookup("bpjs", req.bpjs), identity_lookup("nik", req.nik) if req.nik else ""
-        holder = patient if patient.bpjs_hash == card else find_patient(tenant, bpjs=req.bpjs)
-        if holder is not None and holder.id != patient.id:
-            raise _bpjs_taken(req)  # the NIK's patient, the card another's
-        if patient.bpjs_hash == card and req.nik and patient.nik and patient.nik_hash != key:
-            raise _bpjs_taken(req)  # found by the card, but the NIK is someone else's
-        if patient.bpjs and patient.bpjs_hash != card:
-            raise ValidationError(_("This patient is registered with another BPJS card number; ask at the desk."),
-                                  where="bpjs", code="bpjs_mismatch")
-    return patient
-
-
-def _patient(tenant, req: Request) -> tuple[Patient, bool]:
-    """The patient (found, or added and flushed) and whether they are new, under the lock of the
-    numbers (well formed: ``_checked``). A BPJS card number that belongs to another patient than the
-    NIK's is refused (``bpjs_taken``): one card, one patient."""
-    key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)
-    card = identity_lookup("bpjs", req.bpjs) if req.bpjs else ""
-    if req.nik and req.bpjs:
-        write_lock(db.session, key=f"clinic.patient:{card[:16]}", ident=tenant.id)  # the card's, then the NIK's
-    write_lock(db.session, key=f"clinic.patient:{key[:16]}", ident=tenant.id)
-    patient = _identify(tenant, req)
-    if patient is None:
-        patient = Patient(nik=req.nik or None, bpjs=req.bpjs or None, name=req.name[:120], phone=req.phone[:30])
-        db.session.add(patient)
-        db.session.flush()
-        return patient, True
-    if req.bpjs and not patient.bpjs:
-        patient.bpjs = req.bpjs
-    if req.nik and not patient.nik:
-        patient.nik = req.nik
-    if req.name and not patient.name:
-        patient.name = req.name[:120]
-    if req.phone and (not patient.phone or req.channel == "desk"):  # only the desk changes a phone on record
-        patient.phone = req.phone[:30]
-    return patient, False
-
-
-def _checked_phone(req: Request) -> None:
-    """The phone as E.164 (``phonenumbers``, as ``core.sms.phone``), else ``invalid_phone`` on it."""
-    if not (req.phone or "").strip():
-        req.phone = ""
-        return
-    try:
-        req.phone = normalise_phone(req.phone, where="phone")
-    except ValidationError:
-        if req.channel == "sms":  # the gateway's sender, as it came: nobody typed it
-            req.phone = req.phone.strip()[:30]
-            return
-        raise ValidationError(_("Not a mobile phone number (e.g. 0812 3456 7890)."), where="phone",
-                              code="invalid_phone") from None
-
-
-def contact_key(phone: str, attempt: str = "") -> str:
-    """The keyed hash a booking keeps of the phone that made it, else of the portal form it was sent
-    from (``attempt``: the form's one-time value, so that the same form sent twice on a slow phone
-    is shown its booking, not refused as someone else's); "" for neither."""
-    if phone:
-        return keyed_hash(f"phone:{phone}")
-    return keyed_hash(f"attempt:{attempt}") if attempt else ""
-
-
-def record_number(tenant, patient: Patient, clinic: str, new: bool = False) -> str:
-    """The patient's medical record number at ``clinic`` (``PKM-KASSI-000042``), made on first visit
-    (``new``: the patient was just added, so has none yet: nothing to look up)."""
-    row = None if new else db.session.execute(select(MedicalRecord).where(
-        MedicalRecord.patient_id == patient.id, MedicalRecord.clinic == clinic)).scalar()
-    if row is None:
-        _, number = issue_number(tenant, ("clinic", "rm", clinic), "{clinic}-{serial:06}", "none",
-                                 placeholders=("clinic",), clinic=clinic)
-        row = MedicalRecord(patient_id=patient.id, clinic=clinic, number=number)
-        db.session.add(row)
-    return row.number
-
-
-def queue_ahead(visit: Visit) -> int:
-    """Patients of the same poli and day still to be called before ``visit``."""
-    return db.session.execute(select(func.count()).select_from(Visit).where(
-        Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
-        Visit.status.in_(IN_QUEUE), Visit.serial < visit.serial)).scalar_one()
-
-
-def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | None = None) -> dict[int, datetime]:
-    """Visit id -> its estimate (``estimasi dilayani``) as shown now, for every visit of the poli and
-    day still to be called: the stored estimates (of the last desk action) shifted so the first is no
-    earlier than now (``estimates.not_before``). Every reader (desk, status page, SMS, BPJS) shows
-    estimates through this or ``shown_estimate``."""
-    with tenant_scope(tenant):
-        rows = db.session.execute(select(Visit.id, Visit.estimated_at).where(
-            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_(IN_QUEUE),
-            Visit.estimated_at.is_not(None))).all()
-    return estimates.not_before(dict(rows), now or utcnow())
-
-
-def shown_estimate(tenant, visit: Visit, now: datetime | None = None) -> datetime | None:
-    """The estimate of ``visit`` as shown now (``queue_place``); a visit no longer waiting keeps its
-    stored one."""
-    return queue_place(tenant, visit, now)[1]
-
-
-def queue_place(tenant, visit: Visit, now: datetime | None = None) -> tuple[int, datetime | None]:
-    """``(ahead, estimate)`` of ``visit`` in one statement (the patient's status check is a hot
-    path): the patients still to be called before it (``queue_ahead``) and its estimate as shown now,
-    shifted as ``shown_estimates`` shifts the whole queue (``estimates.not_before`` on the queue's
-    earliest estimate). A visit no longer waiting: ``(0, its stored estimate)``, nothing read."""
-    if visit.status not in IN_QUEUE:
-        return 0, visit.estimated_at
-    with tenant_scope(tenant):
-        ahead, first = db.session.execute(select(
-            func.count(case((Visit.serial < visit.serial, 1))), func.min(Visit.estimated_at)).where(
-            Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
-            Visit.status.in_(IN_QUEUE))).one()
-    if visit.estimated_at is None:
-        return ahead, None
-    times = {"self": visit.estimated_at, **({"first": first} if first is not None else {})}
-    return ahead, estimates.not_before(times, now or utcnow())["self"]
-
-
-def observed_minutes(clinic: str, poli: str, day: date) -> list[float]:
-    rows = db.session.execute(select(Visit.called_at, Visit.finished_at).where(
-        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status == DONE)).all()
-    return [m for m in (estimates.service_minutes(a, b) for a, b in rows) if m is not None]
-
-
 def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visit, bool]:
     """Book (or find) the patient's visit: ``(visit, created)``. ``ValidationError`` codes:
     unknown_clinic, unknown_poli, day_past, day_too_far, closed, sessions_over (today's sessions have
@@ -401,15 +243,15 @@ def _live_booking(tenant, req: Request, clinic, poli) -> Visit | None:
 
 def _session_with_room(clinic, poli, day: date, jkn: bool, sessions: list, walk_in: bool = False):
     """``(session, ahead, done, over_quota)``: the first session of ``day`` with quota left for the
-    patient's kind, the patients still to be called that day (all ahead of a new number: it is the
-    highest) and how many are done, from one count grouped by session; ``quota_full`` when none has
+    patient's kind, the patients *call next* will call that day (booked or checked in, all ahead of a
+    new number: it is the highest; skipped ones are called by hand and count for nobody) and how many are done, from one count grouped by session; ``quota_full`` when none has
     room. ``walk_in`` (a patient at the desk for today): the quotas are what may be booked from afar
     (BPJS Antrean's *kuota JKN / non JKN*); one who stands at the counter is not sent home, so a
     full day gives the last session, ``over_quota`` True (audited)."""
     counts = {row.session: row for row in db.session.execute(
         select(Visit.session,
                func.count(case(((Visit.jkn == jkn) & (Visit.status != CANCELLED), 1))).label("taken"),
-               func.count(case((Visit.status.in_(IN_QUEUE), 1))).label("waiting"),
+               func.count(case((Visit.status.in_((BOOKED, WAITING)), 1))).label("waiting"),  # skipped: called by hand
                func.count(case((Visit.status == DONE, 1))).label("done"))
         .where(Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day)
         .group_by(Visit.session))}

@@ -8,7 +8,10 @@ type and id, in the log and echoed on the demo's terminal; no JSON, no health da
 POST to ``satusehat_url`` with ``Authorization: Bearer`` and the token of SATUSEHAT's OAuth2
 client-credentials exchange (``satusehat_auth.py``: asked once, cached until it nearly expires; a
 401 from the FHIR server drops it, so the next attempt asks again). A failed send stays ``pending``
-with its attempt counted; after ``MAX_ATTEMPTS`` it is ``failed``.
+with its attempt counted; after ``MAX_ATTEMPTS`` it is ``failed``. The ``http`` sink sends
+SATUSEHAT's ids in the references (``satusehat_ids``: the patient's IHS number found by NIK, the
+settings' Organization, Location and practitioner ids); a bundle whose patient has no IHS number is
+held (pending, no attempt counted, reported like a failed send) and tried again at the next send.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from sqlalchemy import select
 
 from core.kit import db, for_change, periodic, tenant_scope, utcnow
 
-from . import fhir, satusehat_auth
+from . import fhir, satusehat_auth, satusehat_ids
 from .models import Encounter, SatusehatMessage
 from .settings import clinic_of, settings_of
 
@@ -61,8 +64,11 @@ def _post(url: str, token: str, body: str) -> None:
 
 
 def _send_http(tenant, settings: dict, body: str) -> None:
+    """POST the bundle with SATUSEHAT's ids in its references (``satusehat_ids``: ``Held`` when its
+    patient has none yet)."""
     token = satusehat_auth.access_token(tenant, settings)
     try:
+        body = satusehat_ids.with_satusehat_ids(tenant, settings["satusehat_url"], token, body)
         _post(settings["satusehat_url"], token, body)
     except urllib.error.HTTPError as exc:
         if exc.code == 401:
@@ -111,6 +117,11 @@ def send_pending(tenant, errors: list | None = None) -> tuple[int, int]:
                     _console(tenant, row)
                 row.status, row.sent_at = "sent", utcnow()
                 sent += 1
+            except satusehat_ids.Held as exc:  # not an attempt: tried again at the next send
+                row.attempts -= 1
+                log.info("SATUSEHAT bundle #%s held: %s", row.id, exc)
+                if errors is not None:
+                    errors.append(f"bundle #{row.id}: {exc}")
             except OSError as exc:
                 log.warning("SATUSEHAT send of bundle #%s failed: %s", row.id, exc)
                 if errors is not None:

@@ -23,6 +23,8 @@ from .labels import lazy_gettext as _l
 
 CODE = "^[A-Z0-9][A-Z0-9_-]{0,19}$"
 HHMM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"  # SATUSEHAT's Location ids
+ORG_ID = "^([0-9]{1,20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"  # a number, or a sub-organisation's UUID
 REFERENCE_ONLY = {"secret": True, "x-reference-only": True}  # env:NAME only (core/tenant_secrets.py)
 
 SESSION = {
@@ -46,6 +48,7 @@ POLI = {
         "service_minutes": {"x-label": {"id": "Menit per pasien", "en": "Minutes per patient"}, "x-help": {"id": "Perkiraan sebelum ada pengamatan hari itu.", "en": "Expected before any is observed that day."}, "type": "integer", "minimum": 1, "maximum": 240, "default": 10,
                             "description": "Expected minutes per patient before any is observed that day"},
         "sessions": {"x-label": {"id": "Sesi", "en": "Sessions"}, "type": "array", "minItems": 1, "items": SESSION},
+        "satusehat_location_id": {"x-label": {"id": "ID lokasi SATUSEHAT", "en": "SATUSEHAT location id"}, "x-help": {"id": "ID Location SATUSEHAT ruang poli ini (UUID).", "en": "This poli's SATUSEHAT Location id (a UUID)."}, "type": "string", "pattern": UUID, "description": "SATUSEHAT Location id"},
     },
 }
 PRACTITIONER = {
@@ -54,7 +57,7 @@ PRACTITIONER = {
         "code": {"x-label": {"id": "Kode", "en": "Code"}, "x-help": {"id": "Huruf kapital, angka, - dan _ (paling banyak 20).", "en": "Capitals, digits, - and _ (at most 20)."}, "type": "string", "pattern": CODE}, "name": {"x-label": {"id": "Nama", "en": "Name"}, "type": "string", "minLength": 1, "maxLength": 120},
         "email": {"x-label": {"id": "E-mail", "en": "E-mail"}, "x-help": {"id": "Akun yang menandatangani kunjungan.", "en": "The account that signs encounters."}, "type": "string", "maxLength": 200, "description": "The account that signs encounters"},
         "polis": {"x-label": {"id": "Poli", "en": "Polis"}, "x-help": {"id": "Satu kode poli per baris.", "en": "One poli code a line."}, "type": "array", "items": {"type": "string", "pattern": CODE}},
-        "ihs_number": {"x-label": {"id": "Nomor IHS", "en": "IHS number"}, "x-help": {"id": "ID tenaga kesehatan SATUSEHAT.", "en": "SATUSEHAT practitioner id."}, "type": "string", "maxLength": 40, "description": "SATUSEHAT practitioner id"},
+        "ihs_number": {"x-label": {"id": "Nomor IHS", "en": "IHS number"}, "x-help": {"id": "ID tenaga kesehatan SATUSEHAT.", "en": "SATUSEHAT practitioner id."}, "type": "string", "pattern": "^[0-9]{1,20}$", "description": "SATUSEHAT practitioner id"},
     },
 }
 CLINIC = {
@@ -62,7 +65,7 @@ CLINIC = {
     "properties": {
         "code": {"x-label": {"id": "Kode puskesmas", "en": "Clinic code"}, "x-help": {"id": "Huruf kapital, angka, - dan _ (paling banyak 20).", "en": "Capitals, digits, - and _ (at most 20)."}, "type": "string", "pattern": CODE}, "name": {"x-label": {"id": "Nama", "en": "Name"}, "type": "string", "minLength": 1, "maxLength": 120},
         "address": {"x-label": {"id": "Alamat", "en": "Address"}, "type": "string", "maxLength": 300},
-        "satusehat_org_id": {"x-label": {"id": "ID organisasi SATUSEHAT", "en": "SATUSEHAT organisation id"}, "x-help": {"id": "ID Organization SATUSEHAT puskesmas ini.", "en": "This clinic's SATUSEHAT Organization id."}, "type": "string", "maxLength": 60, "description": "SATUSEHAT Organization id"},
+        "satusehat_org_id": {"x-label": {"id": "ID organisasi SATUSEHAT", "en": "SATUSEHAT organisation id"}, "x-help": {"id": "ID Organization SATUSEHAT puskesmas ini.", "en": "This clinic's SATUSEHAT Organization id."}, "type": "string", "pattern": ORG_ID, "description": "SATUSEHAT Organization id"},
         "closed_days": {"x-label": {"id": "Hari tutup", "en": "Closed days"}, "x-help": {"id": "Hari puskesmas ini saja tutup, satu per baris (YYYY-MM-DD).", "en": "Days this clinic alone is closed, one a line (YYYY-MM-DD)."}, "type": "array", "items": {"type": "string", "format": "date"},
                         "description": "Days this clinic alone is closed (YYYY-MM-DD)"},
         "polis": {"x-label": {"id": "Poli", "en": "Polis"}, "type": "array", "minItems": 1, "items": POLI},
@@ -121,6 +124,7 @@ class Poli:
     bpjs_code: str
     service_minutes: int
     sessions: tuple[Session, ...]
+    satusehat_location_id: str = ""
 
     def sessions_on(self, day: date) -> list[Session]:
         return [s for s in self.sessions if day.isoweekday() in s.days]
@@ -166,6 +170,7 @@ def _clinic(raw: dict) -> Clinic:
         p["code"], p["name"], p["letter"], p.get("bpjs_code", p["code"]), p.get("service_minutes", 10),
         tuple(Session(i, tuple(s["days"]), _hhmm(s["start"]), _hhmm(s["end"]), s.get("quota_jkn", 30),
                       s.get("quota_non_jkn", 10)) for i, s in enumerate(p["sessions"])),
+        p.get("satusehat_location_id", ""),
     ) for p in raw["polis"])
     staff = tuple(Practitioner(r["code"], r["name"], (r.get("email") or "").strip().lower(),
                                tuple(r.get("polis", ())), r.get("ihs_number", ""))

@@ -106,6 +106,9 @@ def _registered(visit, created: bool) -> None:
         with unit_of_work() as work:
             queue.check_in(g.tenant, current_actor(), visit.id)
         arrived = work.ok
+    if arrived:  # here now: called before those booked from afar, so their estimate moved up
+        with tenant_scope(g.tenant):
+            facts["time"] = page_time(shown_estimate(g.tenant, db.session.get(Visit, visit.id)), zone=True)
     if created:
         text = _("Registered: number %(n)s, booking code %(code)s, estimated %(time)s (%(day)s).", **facts)
         text += (" " + _("Checked in now.")) if arrived else ""

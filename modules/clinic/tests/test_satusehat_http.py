@@ -36,6 +36,21 @@ class FakeSatusehat(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_GET(self):
+        """``/fhir-r4/v1/Patient?identifier=<NIK system>|<nik>``: a searchset with the IHS number
+        ``server.ihs`` holds for that NIK, else an empty one."""
+        server = self.server
+        path, _, query = self.path.partition("?")
+        if path != "/fhir-r4/v1/Patient":
+            return self._json(404, {})
+        server.searches.append(urllib.parse.parse_qs(query))
+        if self.headers["Authorization"] != f"Bearer tok-{server.issued}":
+            return self._json(401, {"resourceType": "OperationOutcome"})
+        system, _, nik = urllib.parse.parse_qs(query).get("identifier", [""])[0].partition("|")
+        ihs = server.ihs.get(nik) if system == "https://fhir.kemkes.go.id/id/nik" else None
+        return self._json(200, {"resourceType": "Bundle", "type": "searchset", "total": 1 if ihs else 0,
+                                "entry": [{"resource": {"resourceType": "Patient", "id": ihs}}] if ihs else []})
+
     def do_POST(self):
         server = self.server
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -65,6 +80,7 @@ def fake():
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSatusehat)
     server.token_requests, server.bundles, server.issued = [], [], 0
     server.fhir_status, server.refuse_tokens = None, False
+    server.searches, server.ihs = [], {"7371014101900001": "P02478375538", NIK_B: "P01234567890"}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server

@@ -63,7 +63,7 @@ def test_another_clinic_is_named_before_the_poli(app, client, tenant, frozen_clo
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("DAFTAR", "Untuk mendaftar kirim: DAFTAR <puskesmas> <poli> <tanggal DD-MM-YYYY> <NIK atau nomor BPJS>. "
+    ("DAFTAR", "Untuk mendaftar kirim: DAFTAR <puskesmas> <poli> <tanggal DD-MM-YYYY> <NIK atau nomor BPJS> [nama]. "
                "Puskesmas: PKM-A, PKM-B"),
     (f"DAFTAR PKM-A MATA 02-03-2026 {NIK_A}", "Pendaftaran gagal: Poli MATA tidak dikenal."),
     (f"DAFTAR PKM-A UMUM 01-03-2026 {NIK_A}", "Pendaftaran gagal: Tanggal itu sudah lewat."),

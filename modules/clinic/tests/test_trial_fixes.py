@@ -36,7 +36,7 @@ def test_the_desk_writes_its_times_with_the_zone(app, client, tenant, create_use
         booked(tenant)
         login(client, create_user(tenant, role="officer", agency="DLH", email=DESK_A), tenant)
     rows = desk(client, tenant).split("<tbody>")[1].split("</tbody>")[0]
-    assert re.search(r"<td>09\.00 WITA</td>", rows)  # the estimate of A-001, as on the status page
+    assert re.search(r"</span>09\.00 WITA</td>", rows)  # the estimate of A-001, as on the status page
 
 
 def test_the_portal_offers_the_next_open_day_once_todays_sessions_have_ended(app, client, tenant, frozen_clock):

@@ -1,0 +1,52 @@
+"""The booking code an SMS reply carries is a bearer secret: once the outbox has handed the reply to
+the gateway, its stored copy no longer holds the code (``sms_secrets.redact_sent``), while the SMS
+sent did carry it; a reply still pending keeps it (new-user trial, item 3)."""
+from datetime import timedelta
+
+from core.kit import OutboxMessage, db, tenant_scope
+from core.notify import console_messages
+
+from .. import sms_secrets
+from ..models import Visit
+from .fixtures import NIK_A, NIK_B
+from .test_sms import E164, send, tenant  # noqa: F401  (the fixture)
+
+
+def _stored(app, tenant):
+    with app.app_context(), tenant_scope(tenant):
+        return [(m.status, m.body) for m in db.session.query(OutboxMessage).filter(
+            OutboxMessage.channel == "sms").order_by(OutboxMessage.id)]
+
+
+def test_the_stored_reply_loses_the_booking_code_once_sent(app, client, tenant, frozen_clock):
+    send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_A}")
+    frozen_clock.advance(seconds=5)
+    with app.app_context(), tenant_scope(tenant):
+        code = db.session.query(Visit).one().booking_code
+    send(client, tenant, frozen_clock, f"BATAL {code}")
+    sent = [m.body for m in console_messages("sms") if m.tenant_id == tenant.id and m.to == E164]
+    assert len(sent) == 2 and all(code in body for body in sent)  # the patient got their code
+    assert [status for status, _ in _stored(app, tenant)] == ["sent", "sent"]
+    with app.app_context():
+        assert sms_secrets.redact_sent(tenant) == 2
+        assert sms_secrets.redact_sent(tenant) == 0  # nothing left to mask
+    stored = [body for _, body in _stored(app, tenant)]
+    assert all(code not in body and "**********" in body for body in stored), stored
+    assert stored[0].startswith("Antrean A-001, Poli Umum Puskesmas Satu")  # the rest as it was
+
+
+def test_a_reply_still_pending_keeps_its_code(app, client, tenant, frozen_clock):
+    from core.kit import notify
+
+    with app.app_context(), tenant_scope(tenant):
+        send(client, tenant, frozen_clock, f"DAFTAR PKM-A UMUM 02-03-2026 {NIK_B}")
+        code = db.session.query(Visit).one().booking_code
+        row = db.session.query(OutboxMessage).one()
+        row.status = "pending"  # the gateway has not taken it yet (a retry later: no other test's sweep sends it)
+        row.next_attempt_at = frozen_clock.now + timedelta(days=365)
+        other = notify(tenant, "sms", E164, "Kode ABCDEFGHJK bukan kode booking.", ref="sms:999")
+        other.status = "sent"
+        db.session.commit()
+        assert sms_secrets.redact_sent(tenant) == 0
+    stored = [body for _, body in _stored(app, tenant)]
+    assert code in stored[0] and "ABCDEFGHJK" in stored[1]  # pending; and a word that is no booking code
