@@ -11,7 +11,8 @@ The CSV format (UTF-8, a header row first)::
 +08:00, Jakarta WIB +07:00, Jayapura WIT +09:00); ``kind`` is ``in``, ``out`` or ``assembly`` (apel).
 Rows already stored are skipped, so a file may be imported again. Errors (``ValidationError``, nothing
 written), ``where`` = ``line N: field``: an unknown or invalid NIP, a row twice in the file, a time
-without an offset or with another zone's offset, an unknown kind, a check-out before that day's check-in.
+without an offset or with another zone's offset, an unknown kind, a check-out before that day's check-in, a
+time in a month already closed (its TPP can no longer change: corrections are an adjustment).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from core.kit import IdentityError, ValidationError, audit, db, identity_lookup,
 
 from . import _l
 from .days import KINDS
-from .models import Employee, Excuse, Punch
+from .models import Employee, Excuse, Punch, Run
 from .refusals import at_row, in_file, refuse
 
 EXCUSE_KINDS = ("leave", "duty_travel")
@@ -63,6 +64,7 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
     zone = ZoneInfo(tenant.timezone)
     with tenant_scope(tenant):
         ids = dict(db.session.execute(db.select(Employee.nip_hash, Employee.id)).all())
+        closed = set(db.session.execute(db.select(Run.year, Run.month).where(Run.status == "closed")).all())
     seen: dict[tuple, int] = {}
     first_in: dict[tuple, tuple[datetime, int]] = {}
     last_out: list[tuple[tuple, datetime, int]] = []
@@ -79,6 +81,11 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
         if kind not in KINDS:
             raise not_one_of(line, "kind", KINDS)
         at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
+        local = at.astimezone(zone).date()
+        if (local.year, local.month) in closed:   # a closed month is immutable (runs.MonthClosed)
+            raise at_row(line, "timestamp", _l("%(month)s is closed: its attendance can no longer change it; "
+                                               "corrections go into a later month as an adjustment.",
+                                               month=f"{local.year}-{local.month:02d}"))
         key = (employee_id, at, kind)
         if key in seen:
             raise at_row(line, "",

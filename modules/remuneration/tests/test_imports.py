@@ -163,3 +163,23 @@ def test_every_problem_of_an_employee_file_is_said_at_once_and_capped(app, clien
                        follow_redirects=True).get_data(as_text=True)
     assert "Baris 2, kolom nip" in page and "Baris 2, kolom agency" in page and "Baris 3, kolom name" in page
     assert "Baris 3, kolom position_class" in page
+
+
+def test_attendance_of_a_closed_month_is_refused_and_nothing_written(app_ctx, create_tenant):
+    """A closed month is immutable: a late file that reaches into it is refused by line (its TPP could
+    not change, and accepting it would say otherwise), the open month's rows are not stored either."""
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    with tenant_scope(tenant):
+        db.session.add(Run(tenant_id=tenant.id, year=2026, month=2, status="closed"))
+    db.session.commit()
+    data = attendance_csv((NIPS[0], "2026-03-02T07:25:00+08:00", "in"),
+                          (NIPS[0], "2026-02-27T07:25:00+08:00", "in"))       # February: closed
+    with pytest.raises(ValidationError) as exc:
+        import_attendance(tenant, "test", data)
+    assert exc.value.where == "line 3: timestamp" and "2026-02 is closed" in exc.value.message
+    db.session.rollback()
+    assert count(tenant, Punch) == 0
+    # the last minutes of February in Makassar are February's; the first of March are not
+    assert import_attendance(tenant, "test", attendance_csv(
+        (NIPS[0], "2026-03-01T00:00:00+08:00", "in"))) == {"added": 1, "skipped": 0}
