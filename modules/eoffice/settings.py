@@ -105,6 +105,13 @@ SCHEMA = {
                            "title": _l("Review reminder after (hours)")},
         "incoming_unit": {"x-label": {"id": "Unit penerima surat dari daerah lain", "en": "Unit receiving letters from other tenants"}, "x-help": {"id": "Kode perangkat daerah yang menerima naskah dinas dari pemerintah daerah lain (kosong: perangkat daerah pertama menurut kode).", "en": "The agency code that receives official letters from other governments (empty: the first agency by code)."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "agency",
                           "title": _l("Unit receiving letters from other tenants")},
+        # Permendagri 1/2023 Pasal 44: these three sign without gelar, NIP and pangkat/golongan
+        "kepala_daerah_position": {"x-label": {"id": "Jabatan Kepala Daerah", "en": "Position of the regional head"}, "x-help": {"id": "Kode jabatan Gubernur/Bupati/Wali Kota: penanda tangan pada jabatan ini (dan Pj., Plt., Plh.-nya) tanpa gelar, NIP dan pangkat (Permendagri 1/2023 Pasal 44). Kosong: tidak ada.", "en": "The position code of the Governor/Regent/Mayor: who signs from it (and its Pj., Plt., Plh.) is named without titles, NIP and rank (Permendagri 1/2023 art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
+                                   "title": _l("Position of the regional head")},
+        "wakil_kepala_daerah_position": {"x-label": {"id": "Jabatan Wakil Kepala Daerah", "en": "Position of the deputy regional head"}, "x-help": {"id": "Kode jabatan Wakil Gubernur/Bupati/Wali Kota: penanda tangan tanpa gelar, NIP dan pangkat (Pasal 44). Kosong: tidak ada.", "en": "The position code of the deputy: signs without titles, NIP and rank (art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
+                                         "title": _l("Position of the deputy regional head")},
+        "sekretaris_daerah_position": {"x-label": {"id": "Jabatan Sekretaris Daerah", "en": "Position of the regional secretary"}, "x-help": {"id": "Kode jabatan Sekretaris Daerah: penanda tangan (dan Pj., Plh.-nya) tanpa gelar, NIP dan pangkat (Pasal 44). Kosong: tidak ada.", "en": "The position code of the Sekretaris Daerah: who signs from it (and its Pj., Plh.) is named without titles, NIP and rank (art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
+                                       "title": _l("Position of the regional secretary")},
         "place": {"x-label": {"id": "Tempat penandatanganan", "en": "Place of signing"}, "x-help": {"id": "Nama tempat di baris tanggal dan pada 'Ditetapkan di' (mis. Makassar; untuk kabupaten: ibu kotanya). Kosong: nama pemerintah daerah tanpa 'Kota'/'Kabupaten'/'Provinsi'.", "en": "The place on the date line and after 'Ditetapkan di' (e.g. Makassar; for a regency: its capital). Empty: the government's name without 'Kota'/'Kabupaten'/'Provinsi'."}, "type": "string", "maxLength": 80, "default": "",
                   "title": _l("Place of signing")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
@@ -128,6 +135,7 @@ def check_settings(tenant, settings: dict) -> None:
                                   f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
                                   where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
     _check_number_scope(tenant, settings)
+    _check_roles(settings)
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()
@@ -141,6 +149,18 @@ def check_settings(tenant, settings: dict) -> None:
         if parent is not None and parent not in known | declared:
             raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
                                   where=f"modules.{NAME}.settings.classifications.{i}.code")
+
+
+def _check_roles(settings: dict) -> None:
+    """One position is not named for two of the Kepala Daerah, the Wakil and the Sekda
+    (``*_position``; that each exists is the core's ``x-ref`` check): refused, ``same_position``."""
+    seen = {}
+    for key in ("kepala_daerah_position", "wakil_kepala_daerah_position", "sekretaris_daerah_position"):
+        code = settings.get(key) or ""
+        if code and code in seen:
+            raise ValidationError(f"position '{code}' is named both as {seen[code]} and as {key}",
+                                  where=f"modules.{NAME}.settings.{key}", code="same_position")
+        seen[code] = key
 
 
 def _check_number_scope(tenant, settings: dict) -> None:
