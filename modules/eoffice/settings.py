@@ -23,9 +23,28 @@ PERSON = ("<table><tbody><tr><td>Nama</td><td>:</td><td></td></tr><tr><td>NIP</t
 DEFAULT_TYPES = [
     {"code": "SB", "name_id": "Surat Biasa", "name_en": "Letter", "layout": "surat"},
     {"code": "ND", "name_id": "Nota Dinas", "name_en": "Internal memo", "layout": "nota_dinas"},
-    {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan"},
+    # an invitation's body names the day and date, the time, the place and the programme (secondary
+    # sources only: README, "Layouts")
+    {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan",
+     "template": "<p>Dengan hormat, kami mengundang Bapak/Ibu untuk hadir pada:</p>"
+                 "<table><tbody><tr><td>hari, tanggal</td><td>:</td><td></td></tr>"
+                 "<tr><td>waktu</td><td>:</td><td></td></tr><tr><td>tempat</td><td>:</td><td></td></tr>"
+                 "<tr><td>acara</td><td>:</td><td></td></tr></tbody></table>"
+                 "<p>Demikian undangan ini kami sampaikan. Atas perhatian dan kehadiran Bapak/Ibu, kami ucapkan "
+                 "terima kasih.</p>"},
     {"code": "SE", "name_id": "Surat Edaran", "name_en": "Circular", "layout": "surat_edaran"},
-    {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan"},
+    # a keputusan (naskah dinas penetapan): the usual skeleton of a decree (secondary sources only:
+    # README, "Layouts"); titled "KEPUTUSAN <the issuer>" by the layout, not by the type's name
+    {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan",
+     "template": "<table><tbody><tr><td>Menimbang</td><td>:</td><td><ol type=\"a\"><li>bahwa ...;</li>"
+                 "<li>bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan "
+                 "Keputusan tentang ...;</li></ol></td></tr>"
+                 "<tr><td>Mengingat</td><td>:</td><td><ol><li>...;</li></ol></td></tr></tbody></table>"
+                 "<p><strong>MEMUTUSKAN:</strong></p>"
+                 "<table><tbody><tr><td>Menetapkan</td><td>:</td><td>KEPUTUSAN ... TENTANG ...</td></tr>"
+                 "<tr><td>KESATU</td><td>:</td><td>...</td></tr>"
+                 "<tr><td>KEDUA</td><td>:</td><td>Keputusan ini mulai berlaku pada tanggal ditetapkan.</td></tr>"
+                 "</tbody></table>"},
     # Permendagri 1/2023: surat perintah/surat tugas, the most frequent naskah of an agency (every
     # official trip); its grounds (Dasar), whom it assigns (Kepada) and what for (Untuk) in the text
     {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat_tugas",

@@ -97,6 +97,21 @@ def identity(official: dict, *, layout: str, role: str | None = None, acting: st
             "rank": None if without else official.get("rank")}
 
 
+def issuer(lines: list[str]) -> str:
+    """Whose decision a keputusan is, as its title names it ("KEPUTUSAN WALI KOTA MAKASSAR"): the
+    official signed for (a.n.) if any, else the signing position without an acting abbreviation."""
+    lines = [line.strip() for line in lines or [] if line.strip()]
+    if not lines:
+        return ""
+    if lines[0].startswith("a.n. "):
+        return lines[0][len("a.n. "):].rstrip(",")
+    last = lines[-1].rstrip(",")
+    for abbr in ACTING.values():
+        if last.startswith(abbr + " "):
+            return last[len(abbr) + 1:]
+    return last
+
+
 def one_line(lines: list[str]) -> str:
     """The block as one line (the document register's ``signer_position``, at most 200 chars)."""
     return " ".join(line.rstrip(",") for line in lines)[:200]

@@ -153,3 +153,24 @@ def test_an_unknown_acting_kind_is_refused():
         acting_kind("pjs")
     assert refused.value.code == "bad_acting_kind"
     assert signature.acting_of(["Plh. Kepala Dinas,"]) == "plh" and signature.acting_of(["Kepala Dinas,"]) is None
+
+
+def test_a_signed_keputusan_is_titled_by_its_issuer_in_capitals_with_nomor_and_tentang(scoped):
+    """Read from the PDF: KEPUTUSAN WALI KOTA MAKASSAR / NOMOR / TENTANG / subject / WALI KOTA
+    MAKASSAR, / the skeleton from the type's template; no Yth. line (secondary sources, README)."""
+    from ..settings import DEFAULT_TYPES
+
+    tenant, people = scoped
+    template = next(t["template"] for t in DEFAULT_TYPES if t["code"] == "SK")
+    letter = signed(tenant, people, letter_type="SK", on_behalf="Wali Kota Makassar", body=template,
+                    subject="Pembentukan Tim Kebersihan Kota")
+    text = _text(tenant, letter)
+    head = ["KEPUTUSAN WALI KOTA MAKASSAR", "NOMOR " + letter.number, "TENTANG", "PEMBENTUKAN TIM KEBERSIHAN KOTA",
+            "WALI KOTA MAKASSAR,", "Menimbang", "Mengingat", "MEMUTUSKAN:", "Menetapkan", "KESATU",
+            "Ditetapkan di", "a.n. Wali Kota Makassar", "Kepala Dinas Lingkungan Hidup,"]
+    at = 0
+    for part in head:
+        found = text.find(part, at)
+        assert found >= 0, (part, text[at:at + 300])
+        at = found + len(part)
+    assert "Yth." not in text and "SURAT KEPUTUSAN" not in text  # the draft names addressees (PU): no Yth.
