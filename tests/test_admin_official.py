@@ -152,3 +152,28 @@ def test_the_english_page_says_it_in_english(app, client, create_tenant, create_
     saved = client.post(f"/t/{tenant.slug}/admin/users/{_person(app, officer)[0]}/official",
                         data={"rank": "Penata (III/c)"}, follow_redirects=True).get_data(as_text=True)
     assert "Rank and NIP saved." in saved
+
+
+def test_gelar_saved_apart_from_the_name_audited_and_too_long_refused(app, client, create_tenant, create_user, login):
+    """Permendagri 1/2023 Pasal 44: a letter prints the name with or without gelar, so the gelar
+    before and after the name are recorded apart (official_identity's ``titled_name``)."""
+    from core.auth.official import official_identity
+
+    tenant, officer = _setup(client, create_tenant, create_user, login)
+    user_id, _, _ = _person(app, officer)
+    url = f"/t/{tenant.slug}/admin/users/{user_id}/official"
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="title_front"' in html and 'name="title_back"' in html
+    saved = client.post(url, data={"nip": "", "rank": "", "title_front": " Dr. ", "title_back": "S.T.,  M.Si."})
+    assert saved.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        identity = official_identity(user)
+        assert (user.title_front, user.title_back) == ("Dr.", "S.T., M.Si.")
+        assert identity["name"] == (user.name or user.email)  # the shape the other modules read is kept
+        assert identity["titled_name"] == f"Dr. {user.name or user.email}, S.T., M.Si."
+    assert any((s or {}).get("after", {}).get("title_back") == "S.T., M.Si." for _, s in _entries(app, tenant))
+    refused = client.post(url, data={"nip": "", "rank": "", "title_front": "x" * 41, "title_back": ""})
+    assert refused.status_code == 400 and "At most 40 characters." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user_id).title_front == "Dr."

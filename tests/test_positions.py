@@ -184,3 +184,31 @@ def create_tenant_ns(app, run, tmp_path):
     assert run("tenant", "apply", str(_file(tmp_path, BASE.format(slug=slug), "other.toml"))).exit_code == 0
     with app.app_context():
         return types.SimpleNamespace(id=get_tenant(slug).id, slug=slug)
+
+
+def test_acting_kinds_plh_and_pj_apply_export_and_an_unknown_kind_is_refused(app, run, tmp_path, people, frozen_clock):
+    """Permendagri 1/2023 Pasal 44 names Plt., Plh. and Pj.: ``acting = "plh"`` / ``"pj"`` are kept
+    and exported as written, ``true`` stays Plt.; another word is refused, nothing changed."""
+    from core.tenancy.position_reads import positions_of
+    from core.auth.models import User
+
+    body = POSITIONS.format(slug=people.slug, head=people.head, plt=people.plt, sek=people.sek)
+    body = body.replace('{ email = "%s" }]' % people.sek, '{ email = "%s", acting = "plh", from = 2026-01-01 }]' % people.sek)
+    assert 'acting = "plh"' in body
+    result = run("tenant", "apply", str(_file(tmp_path, body)))
+    assert result.exit_code == 0, result.output
+    doc = tomllib.loads(run("tenant", "export", people.slug).output)
+    kadis, sek = doc["agencies"][0]["positions"][:2]
+    assert kadis["holders"][1]["acting"] is True and sek["holders"][0]["acting"] == "plh"
+    with app.app_context():
+        tenant = get_tenant(people.slug)
+        user = db.session.execute(db.select(User).where(User.email == people.sek)).scalar_one()
+        held = [p for p in positions_of(tenant, user) if p["code"] == "SEK-DLH"]
+        assert held and held[0]["acting"] and held[0]["acting_kind"] == "plh"
+    before = run("tenant", "export", people.slug).output
+    bad = run("tenant", "apply", str(_file(tmp_path, body.replace('acting = "plh"', 'acting = "pjs"'), "bad.toml")))
+    assert bad.exit_code == 2 and "agencies[0].positions[1].holders[0].acting" in bad.stderr
+    assert run("tenant", "export", people.slug).output == before
+    pj = run("tenant", "apply", str(_file(tmp_path, body.replace('acting = "plh"', 'acting = "pj"'), "pj.toml")))
+    assert pj.exit_code == 0, pj.output
+    assert tomllib.loads(run("tenant", "export", people.slug).output)["agencies"][0]["positions"][1]["holders"][0]["acting"] == "pj"

@@ -14,7 +14,7 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from ..auth.models import Membership, User
-from ..auth.official import RANK_MAX, RANKS, update_official_identity
+from ..auth.official import RANK_MAX, RANKS, TITLE_BACK_MAX, TITLE_FRONT_MAX, update_official_identity
 from ..auth.permissions import requires
 from ..errors import PamongError
 from ..extensions import db
@@ -30,6 +30,15 @@ class OfficialForm(FlaskForm):
         Length(max=RANK_MAX, message=_l("At most %(max)d characters.", max=RANK_MAX))],
         description=_l("As a letter prints it, e.g. Pembina Tk. I (IV/b). Empty for none."),
         render_kw={"list": "ranks", "autocomplete": "off", "maxlength": RANK_MAX})
+    title_front = StringField(_l("Titles before the name (gelar depan)"), validators=[
+        Length(max=TITLE_FRONT_MAX, message=_l("At most %(max)d characters.", max=TITLE_FRONT_MAX))],
+        description=_l("E.g. Dr. or Ir. Record the name itself without titles: letters print them only "
+                       "where Permendagri 1/2023 asks for them. Empty for none."),
+        render_kw={"autocomplete": "off", "maxlength": TITLE_FRONT_MAX})
+    title_back = StringField(_l("Titles after the name (gelar belakang)"), validators=[
+        Length(max=TITLE_BACK_MAX, message=_l("At most %(max)d characters.", max=TITLE_BACK_MAX))],
+        description=_l("E.g. S.T., M.Si. Empty for none."),
+        render_kw={"autocomplete": "off", "maxlength": TITLE_BACK_MAX})
 
 
 def _person_or_404(user_id: int) -> User:
@@ -47,10 +56,12 @@ def _person_or_404(user_id: int) -> User:
 @requires("core.admin")
 def user_official(user_id: int):
     user = _person_or_404(user_id)
-    form = OfficialForm(data={"nip": user.nip or "", "rank": user.rank or ""})
+    form = OfficialForm(data={"nip": user.nip or "", "rank": user.rank or "", "title_front": user.title_front or "",
+                              "title_back": user.title_back or ""})
     if form.validate_on_submit():
         try:
-            changed = update_official_identity(user, form.nip.data, form.rank.data, _actor(), g.tenant)
+            changed = update_official_identity(user, form.nip.data, form.rank.data, _actor(), g.tenant,
+                                               titles=(form.title_front.data, form.title_back.data))
             db.session.commit()
         except PamongError as exc:
             db.session.rollback()
@@ -66,6 +77,10 @@ def _refused(form: OfficialForm, exc: PamongError) -> None:
     """The service's refusal beside its field, in the reader's language."""
     if exc.code == "nip_taken":  # never whose it is: that person may belong to another tenant
         form.nip.errors.append(_("This NIP is already recorded for another person."))
+    elif (exc.where or "").endswith(".title_front"):
+        form.title_front.errors.append(_("At most %(max)d characters.", max=TITLE_FRONT_MAX))
+    elif (exc.where or "").endswith(".title_back"):
+        form.title_back.errors.append(_("At most %(max)d characters.", max=TITLE_BACK_MAX))
     elif (exc.where or "").endswith(".rank"):
         form.rank.errors.append(_("At most %(max)d characters.", max=RANK_MAX))
     else:  # the NIP validator's own words (core/identity.py), translated

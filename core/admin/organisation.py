@@ -80,7 +80,7 @@ def assign_holder(code: str):
     try:
         start, until = _day("from"), _day("until")
         jabatan.assign_holder(g.tenant, position, request.form.get("email", ""), _actor(),
-                              acting=request.form.get("acting") == "1", start=start, until=until)
+                              acting=_acting(request.form.get("acting", "")), start=start, until=until)
         db.session.commit()
     except PamongError as exc:
         db.session.rollback()
@@ -103,6 +103,12 @@ def remove_holder(holder_id: int):
         return _page(_message(exc), 400)
     flash(_("Holding ended and kept in the history.") if kept else _("Holder removed."))
     return redirect(url_for("admin.organisation"))
+
+
+def _acting(value: str):
+    """The form's acting kind: ``""`` definitive, ``plt``/``plh``/``pj`` (``1``, the old checkbox: ``plt``)."""
+    value = value.strip()
+    return "plt" if value == "1" else value or False
 
 
 def _day(name: str):
@@ -128,6 +134,7 @@ def _message(exc: PamongError) -> str:
         "second_head": _("This unit already has a head position."),
         "head_first": _("A unit's first position is its head: tick 'Head of the unit'."),
         "acting_needs_start": _("An acting holder (Plt.) needs a start date."),
+        "bad_acting_kind": _("Acting: choose Plt., Plh. or Pj."),
         "period_backwards": _("The end date is before the start date."),
         "bad_date": _("Dates are written as YYYY-MM-DD."),
         "holding_ended": _("This holding had already ended by that day."),

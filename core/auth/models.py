@@ -47,6 +47,11 @@ class User(UserMixin, db.Model):
     # Set by the tenant file's [[accounts.people]] (core/auth/official.py); read by official_identity.
     nip: Mapped[str | None] = mapped_column(String(18), unique=True)
     rank: Mapped[str | None] = mapped_column(String(60))
+    # the gelar (academic titles) printed before and after the name when a letter prints it with
+    # gelar (Permendagri 1/2023 Pasal 44), e.g. "Dr." and "S.T., M.Si."; ``name`` is then the name
+    # without them. Both empty: the name is printed as stored, with or without gelar.
+    title_front: Mapped[str | None] = mapped_column(String(40))
+    title_back: Mapped[str | None] = mapped_column(String(60))
 
     @property
     def is_active(self) -> bool:

@@ -1,9 +1,14 @@
 """A person's official identity on signed letters (issue 14; Permendagri 1/2023 on tata naskah
 dinas: under the signer's name come the pangkat/golongan and the NIP).
 
-- ``official_identity(user) -> {"name": str, "nip": str | None, "rank": str | None}``: what a
-  signature block prints; ``nip`` the 18 digits (print as ``"NIP. " + nip``), ``rank`` the
+- ``official_identity(user) -> {"name": str, "nip": str | None, "rank": str | None,
+  "title_front": str | None, "title_back": str | None, "titled_name": str}``: what a signature
+  block prints; ``nip`` the 18 digits (print as ``"NIP. " + nip``), ``rank`` the
   pangkat/golongan text; ``None`` when the person has none (not an ASN, or not yet recorded).
+  ``name`` is the name as stored; ``titled_name`` the name with the gelar recorded apart
+  (``"Dr. Andi Rahman, S.T., M.Si."``; the name itself when none is): Permendagri 1/2023 Pasal 44
+  prints one or the other (``name`` without gelar for a Kepala Daerah, a Sekda, on a keputusan).
+- ``check_titles(front, back, where) -> (front | None, back | None)``: gelar normalised (spaces).
 - ``check_official(nip, rank, where) -> (nip | None, rank | None)``: normalised values, or a
   ValidationError naming ``where`` (``<where>.nip`` / ``<where>.rank``).
 - ``set_official_identity(user, nip, rank, actor, tenant)``: stores them, audited in ``tenant``
@@ -34,9 +39,29 @@ RANKS = (
 )
 
 
+TITLE_FRONT_MAX, TITLE_BACK_MAX = 40, 60  # characters, the users.title_front / title_back columns
+
+
 def official_identity(user: User) -> dict:
-    """``{"name", "nip", "rank"}`` of ``user`` for a signature block (see the module docstring)."""
-    return {"name": user.name or user.email, "nip": user.nip or None, "rank": user.rank or None}
+    """``{"name", "nip", "rank", "title_front", "title_back", "titled_name"}`` of ``user`` for a
+    signature block (see the module docstring)."""
+    name = user.name or user.email
+    front, back = user.title_front or None, user.title_back or None
+    titled = " ".join(filter(None, [front, name])) + (f", {back}" if back else "")
+    return {"name": name, "nip": user.nip or None, "rank": user.rank or None,
+            "title_front": front, "title_back": back, "titled_name": titled}
+
+
+def check_titles(front, back, where: str) -> tuple[str | None, str | None]:
+    """Gelar before and after the name, spaces normalised; empty means none; too long is a
+    ValidationError naming ``<where>.title_front`` / ``<where>.title_back``."""
+    out = []
+    for value, field, limit in ((front, "title_front", TITLE_FRONT_MAX), (back, "title_back", TITLE_BACK_MAX)):
+        value = " ".join(str(value).split()).strip(", ") if value is not None else ""
+        if len(value) > limit:
+            raise ValidationError(f"{field} is longer than {limit} characters", where=f"{where}.{field}", code="too_long")
+        out.append(value or None)
+    return out[0], out[1]
 
 
 def check_official(nip, rank, where: str) -> tuple[str | None, str | None]:
@@ -71,28 +96,41 @@ def nip_holder(nip: str | None) -> User | None:
     return db.session.execute(db.select(User).where(User.nip == nip)).scalar_one_or_none()
 
 
-def set_official_identity(user: User, nip: str | None, rank: str | None, actor, tenant, where: str = "nip") -> bool:
-    """Store ``nip`` and ``rank`` (already checked by ``check_official``); True when they changed.
+def set_official_identity(user: User, nip: str | None, rank: str | None, actor, tenant, where: str = "nip",
+                          titles: tuple[str | None, str | None] | None = None) -> bool:
+    """Store ``nip`` and ``rank`` (already checked by ``check_official``) and, when ``titles`` is
+    given, the gelar ``(front, back)`` (checked by ``check_titles``; None leaves them as they are:
+    the tenant file sets no gelar); True when something changed.
     ValidationError (``where``, code ``nip_taken``) when another person holds the NIP."""
     holder = nip_holder(nip)
     if holder is not None and holder.id != user.id:
         raise ValidationError(f"NIP {nip} belongs to another person ({holder.email})", where=where, code="nip_taken")
-    if (user.nip, user.rank) == (nip, rank):
+    old_titles = (user.title_front, user.title_back)
+    new_titles = old_titles if titles is None else tuple(titles)
+    if (user.nip, user.rank) == (nip, rank) and old_titles == new_titles:
         return False
     before = {"nip": mask_nip(user.nip), "rank": user.rank}
     after = {"nip": mask_nip(nip), "rank": rank}
+    if old_titles != new_titles:
+        before.update(title_front=old_titles[0], title_back=old_titles[1])
+        after.update(title_front=new_titles[0], title_back=new_titles[1])
     user.nip, user.rank = nip, rank
+    user.title_front, user.title_back = new_titles
     db.session.flush()
     with tenant_scope(tenant):
         record(tenant, actor, "user.official_identity", "user", user.email, before=before, after=after)
     return True
 
 
-def update_official_identity(user: User, nip, rank, actor, tenant, where: str = "official") -> bool:
-    """``check_official`` then ``set_official_identity``: what a person typed, stored if it is
-    well-formed and nobody else holds the NIP (``where.nip`` / ``where.rank`` name the field)."""
+def update_official_identity(user: User, nip, rank, actor, tenant, where: str = "official",
+                             titles: tuple | None = None) -> bool:
+    """``check_official`` (and ``check_titles`` when ``titles`` is given) then
+    ``set_official_identity``: what a person typed, stored if it is well-formed and nobody else
+    holds the NIP (``where.nip`` / ``where.rank`` / ``where.title_front`` / ``where.title_back``)."""
     nip, rank = check_official(nip, rank, where)
-    return set_official_identity(user, nip, rank, actor, tenant, where=f"{where}.nip")
+    if titles is not None:
+        titles = check_titles(titles[0], titles[1], where)
+    return set_official_identity(user, nip, rank, actor, tenant, where=f"{where}.nip", titles=titles)
 
 
 def mask_nip(nip: str | None) -> str | None:

@@ -130,7 +130,8 @@ class Position(TenantOwned, db.Model):
 
 
 class PositionHolder(TenantOwned, db.Model):
-    """A person holding a position: definitively, or acting (Plt., ``acting``) from ``starts_on``
+    """A person holding a position: definitively, or acting (``acting``; Plt., Plh. or Pj. by
+    ``acting_kind``) from ``starts_on``
     to ``ends_on`` (inclusive, the tenant's local dates; no start: since before the records; no end:
     until changed). A holding that ends keeps its row (``ends_on`` set): the position's history."""
 
@@ -143,6 +144,9 @@ class PositionHolder(TenantOwned, db.Model):
     position_id: Mapped[int] = tenant_ref("positions", ondelete="CASCADE")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     acting: Mapped[bool] = mapped_column(Boolean, default=False)
+    # what kind of acting holder (Permendagri 1/2023 Pasal 44): "plt" (pelaksana tugas), "plh"
+    # (pelaksana harian), "pj" (penjabat); None for a definitive holder (``ACTING_KINDS``)
+    acting_kind: Mapped[str | None] = mapped_column(String(3))
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
 

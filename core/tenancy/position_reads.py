@@ -8,22 +8,24 @@ from datetime import date
 
 from ..extensions import db
 from .models import OrgUnit, Position, PositionHolder
-from .positions import local_today
+from .positions import kind_of, local_today
 from .scope import tenant_scope
 
 
-def _row(position: Position, unit: OrgUnit, acting: bool | None = None) -> dict:
+def _row(position: Position, unit: OrgUnit, holding: PositionHolder | None = None) -> dict:
     out = {"code": position.code, "name": position.name, "is_head": bool(position.is_head),
            "unit_code": unit.code, "unit_name": unit.name, "unit_kind": unit.kind, "unit_id": unit.id}
-    if acting is not None:
-        out["acting"] = acting
+    if holding is not None:
+        out["acting"] = holding.acting
+        out["acting_kind"] = kind_of(holding)
     return out
 
 
 def positions_of(tenant, user, day: date | None = None) -> list[dict]:
     """The active positions ``user`` holds on ``day`` (default: the tenant's today), in code order:
-    ``[{"code", "name", "is_head", "unit_code", "unit_name", "unit_kind", "unit_id", "acting"}]``;
-    ``acting`` is True for an acting holding (Plt.) within its period."""
+    ``[{"code", "name", "is_head", "unit_code", "unit_name", "unit_kind", "unit_id", "acting", "acting_kind"}]``;
+    ``acting`` is True for an acting holding within its period, ``acting_kind`` then says which
+    (``plt``, ``plh``, ``pj``: Plt., Plh., Pj.; None for a definitive holding)."""
     uid = getattr(user, "id", None)
     if uid is None:
         return []
@@ -36,7 +38,7 @@ def positions_of(tenant, user, day: date | None = None) -> list[dict]:
             .where(PositionHolder.user_id == uid, Position.active.is_(True), PositionHolder.held_on(day))
             .order_by(Position.code, PositionHolder.id)
         ).all()
-    return [_row(p, u, h.acting) for h, p, u in rows]
+    return [_row(p, u, h) for h, p, u in rows]
 
 
 def active_positions(tenant) -> list[dict]:

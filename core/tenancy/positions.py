@@ -47,8 +47,32 @@ def _require_member(tenant, email: str, where: str) -> User:
     return user
 
 
+ACTING_KINDS = ("plt", "plh", "pj")  # pelaksana tugas, pelaksana harian, penjabat (Permendagri 1/2023 Pasal 44)
+
+
+def acting_kind(acting) -> str | None:
+    """``acting`` as a holding records it: None for a definitive holder (False, None, ""), ``plt``
+    for True (an acting holder before kinds were told apart), else the kind itself; an unknown
+    kind is a ValidationError (``bad_acting_kind``)."""
+    if not acting:
+        return None
+    if acting is True:
+        return "plt"
+    if acting not in ACTING_KINDS:
+        raise ValidationError(f"unknown acting kind '{acting}' ({', '.join(ACTING_KINDS)})", where="acting",
+                              code="bad_acting_kind")
+    return acting
+
+
+def kind_of(row: PositionHolder) -> str | None:
+    """The acting kind of a holding (a row from before kinds: ``plt``)."""
+    return (row.acting_kind or "plt") if row.acting else None
+
+
 def _holding(row: PositionHolder, email: str) -> dict:
     d = {"email": email, "acting": row.acting}
+    if row.acting and kind_of(row) != "plt":
+        d["acting_kind"] = kind_of(row)
     if row.starts_on:
         d["from"] = row.starts_on.isoformat()
     if row.ends_on:
@@ -128,7 +152,7 @@ def _set_holders(tenant, position: Position, wanted: list[tuple], actor) -> None
     before = [_holding(r, emails.get(r.user_id, "")) for r in live]
 
     def same(r, user_id, acting, start, until):
-        return (r.user_id == user_id and bool(r.acting) == bool(acting) and r.ends_on == until
+        return (r.user_id == user_id and kind_of(r) == acting_kind(acting) and r.ends_on == until
                 and (start is None or r.starts_on == start))
 
     pool, left, changed = list(live), [], False
@@ -139,7 +163,7 @@ def _set_holders(tenant, position: Position, wanted: list[tuple], actor) -> None
         elif not (w[3] is not None and w[3] < today and any(same(p, *w) for p in past)):  # a past period, recorded
             left.append(w)
     for user_id, acting, start, until in left:
-        r = next((r for r in pool if r.user_id == user_id and bool(r.acting) == bool(acting)), None)
+        r = next((r for r in pool if r.user_id == user_id and kind_of(r) == acting_kind(acting)), None)
         if r is not None:  # the same person's holding, its period corrected
             pool.remove(r)
             if start is not None:
@@ -149,7 +173,8 @@ def _set_holders(tenant, position: Position, wanted: list[tuple], actor) -> None
             if start is None and rows:
                 start = today
             db.session.add(PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user_id,
-                                          acting=bool(acting), starts_on=start, ends_on=until))
+                                          acting=bool(acting), acting_kind=acting_kind(acting),
+                                          starts_on=start, ends_on=until))
         changed = True
     for r in pool:  # no longer named: the holding ends yesterday
         _end(r, today - timedelta(days=1))
@@ -205,7 +230,7 @@ def export_positions(tenant) -> dict[int, list[dict]]:
 def _export_holder(h: PositionHolder, email: str) -> dict:
     d: dict = {"email": email}
     if h.acting:
-        d["acting"] = True
+        d["acting"] = True if kind_of(h) == "plt" else kind_of(h)  # the file's own spelling: true is Plt.
     if h.starts_on:
         d["from"] = h.starts_on
     if h.ends_on:
@@ -292,10 +317,12 @@ def add_position(tenant, unit: OrgUnit, code: str, name: str, head: bool, actor)
     return row
 
 
-def assign_holder(tenant, position: Position, email: str, actor, acting: bool = False,
+def assign_holder(tenant, position: Position, email: str, actor, acting: bool | str = False,
                   start: date | None = None, until: date | None = None) -> PositionHolder:
     """``email`` (a user of the tenant) holds ``position`` from ``start`` (default: the tenant's
-    today; an acting holder needs it given) until ``until`` (inclusive; none: until removed)."""
+    today; an acting holder needs it given) until ``until`` (inclusive; none: until removed).
+    ``acting``: False, or the acting kind ``plt`` / ``plh`` / ``pj`` (True is ``plt``)."""
+    kind = acting_kind(acting)
     user = _require_member(tenant, email, "email")
     if acting and start is None:
         raise ValidationError("an acting holder needs a start date", where="from", code="acting_needs_start")
@@ -304,7 +331,7 @@ def assign_holder(tenant, position: Position, email: str, actor, acting: bool = 
         raise ValidationError("the end date is before the start date", where="until", code="period_backwards")
     with tenant_scope(tenant):
         row = PositionHolder(tenant_id=tenant.id, position_id=position.id, user_id=user.id, acting=bool(acting),
-                             starts_on=start, ends_on=until)
+                             acting_kind=kind, starts_on=start, ends_on=until)
         db.session.add(row)
         db.session.flush()
         record(tenant, actor, "org.position.assign", "position", position.code, after=_holding(row, user.email))

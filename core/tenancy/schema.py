@@ -40,14 +40,15 @@ def _a_date(value):
 
 class Holder(Strict):
     """A person holding a position: ``email`` of a user with a role in the tenant; ``acting`` for
-    an acting holder (Plt., pelaksana tugas), who needs ``from`` and may have ``until`` (inclusive).
+    an acting holder: ``true`` or ``"plt"`` (Plt., pelaksana tugas), ``"plh"`` (Plh., pelaksana
+    harian) or ``"pj"`` (Pj., penjabat), who needs ``from`` and may have ``until`` (inclusive).
     A definitive holder may have them too; without ``from``, a holder new to the position starts on
     the day the file is applied (``positions._set_holders``: history kept)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     email: str = Field(min_length=3, max_length=254)
-    acting: bool = False
+    acting: bool | Literal["plt", "plh", "pj"] = False
     start: date_type | None = Field(None, alias="from")
     until: date_type | None = None
 
@@ -75,7 +76,7 @@ class Holder(Strict):
     def export(self) -> dict:
         d: dict = {"email": self.email}
         if self.acting:
-            d["acting"] = True
+            d["acting"] = True if self.acting in (True, "plt") else self.acting
         if self.start:
             d["from"] = self.start
         if self.until:

@@ -98,8 +98,11 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
     return letter
 
 
-def _acting(tenant, user, code: str) -> bool:
-    return any(p["code"] == code and p["acting"] for p in positions_of(tenant, user))
+def _acting(tenant, user, code: str) -> str | None:
+    """The kind of acting holding (``plt``, ``plh``, ``pj``) by which ``user`` holds ``code``
+    today (the first such holding), None when they hold it only definitively."""
+    return next((p.get("acting_kind") or "plt" for p in positions_of(tenant, user)
+                 if p["code"] == code and p["acting"]), None)
 
 
 def _position_name(tenant, code: str) -> str:
@@ -176,7 +179,7 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "to": [r.name for r in recipients if r.kind == "to"],
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
                    "attachments": len(attachments.of(tenant, letter)), "place": place(tenant),
-                   "signer": _signer_identity(letter)}
+                   "signer": _signer_identity(tenant, letter), "issuer": signature.issuer(lines)}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()
@@ -190,11 +193,16 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
     return letter
 
 
-def _signer_identity(letter: Letter) -> dict:
-    """The signer's rank and NIP for the signature block (core.kit.official_identity); both None
-    when the signer is unknown or has none."""
+def _signer_identity(tenant, letter: Letter) -> dict:
+    """The signer's name, rank and NIP as the signature block prints them
+    (``signature.identity``, Permendagri 1/2023 Pasal 44: with or without gelar, NIP and rank by
+    the signing position's role, the acting kind the block was written with and the layout);
+    rank and NIP None when the signer is unknown or has none."""
     user = db.session.get(User, letter.signer_id) if letter.signer_id else None
-    return official_identity(user) if user is not None else {"name": letter.signer_name, "nip": None, "rank": None}
+    official = official_identity(user) if user is not None else {"name": letter.signer_name, "nip": None, "rank": None}
+    layout = letter_types(tenant).get(letter.letter_type, {}).get("layout") or "surat"
+    role = signature.role_of(settings_of(tenant), letter.steps[-1] if letter.steps else "")
+    return signature.identity(official, layout=layout, role=role, acting=signature.acting_of(letter.signature))
 
 
 def sign(tenant, actor, letter_id, step: int, *, signer=None) -> Letter:

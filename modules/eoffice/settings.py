@@ -23,9 +23,28 @@ PERSON = ("<table><tbody><tr><td>Nama</td><td>:</td><td></td></tr><tr><td>NIP</t
 DEFAULT_TYPES = [
     {"code": "SB", "name_id": "Surat Biasa", "name_en": "Letter", "layout": "surat"},
     {"code": "ND", "name_id": "Nota Dinas", "name_en": "Internal memo", "layout": "nota_dinas"},
-    {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan"},
+    # an invitation's body names the day and date, the time, the place and the programme (secondary
+    # sources only: README, "Layouts")
+    {"code": "UND", "name_id": "Surat Undangan", "name_en": "Invitation", "layout": "undangan",
+     "template": "<p>Dengan hormat, kami mengundang Bapak/Ibu untuk hadir pada:</p>"
+                 "<table><tbody><tr><td>hari, tanggal</td><td>:</td><td></td></tr>"
+                 "<tr><td>waktu</td><td>:</td><td></td></tr><tr><td>tempat</td><td>:</td><td></td></tr>"
+                 "<tr><td>acara</td><td>:</td><td></td></tr></tbody></table>"
+                 "<p>Demikian undangan ini kami sampaikan. Atas perhatian dan kehadiran Bapak/Ibu, kami ucapkan "
+                 "terima kasih.</p>"},
     {"code": "SE", "name_id": "Surat Edaran", "name_en": "Circular", "layout": "surat_edaran"},
-    {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan"},
+    # a keputusan (naskah dinas penetapan): the usual skeleton of a decree (secondary sources only:
+    # README, "Layouts"); titled "KEPUTUSAN <the issuer>" by the layout, not by the type's name
+    {"code": "SK", "name_id": "Surat Keputusan", "name_en": "Decree", "layout": "surat_keputusan",
+     "template": "<table><tbody><tr><td>Menimbang</td><td>:</td><td><ol type=\"a\"><li>bahwa ...;</li>"
+                 "<li>bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan "
+                 "Keputusan tentang ...;</li></ol></td></tr>"
+                 "<tr><td>Mengingat</td><td>:</td><td><ol><li>...;</li></ol></td></tr></tbody></table>"
+                 "<p><strong>MEMUTUSKAN:</strong></p>"
+                 "<table><tbody><tr><td>Menetapkan</td><td>:</td><td>KEPUTUSAN ... TENTANG ...</td></tr>"
+                 "<tr><td>KESATU</td><td>:</td><td>...</td></tr>"
+                 "<tr><td>KEDUA</td><td>:</td><td>Keputusan ini mulai berlaku pada tanggal ditetapkan.</td></tr>"
+                 "</tbody></table>"},
     # Permendagri 1/2023: surat perintah/surat tugas, the most frequent naskah of an agency (every
     # official trip); its grounds (Dasar), whom it assigns (Kepada) and what for (Untuk) in the text
     {"code": "ST", "name_id": "Surat Tugas", "name_en": "Assignment letter", "layout": "surat_tugas",
@@ -105,6 +124,13 @@ SCHEMA = {
                            "title": _l("Review reminder after (hours)")},
         "incoming_unit": {"x-label": {"id": "Unit penerima surat dari daerah lain", "en": "Unit receiving letters from other tenants"}, "x-help": {"id": "Kode perangkat daerah yang menerima naskah dinas dari pemerintah daerah lain (kosong: perangkat daerah pertama menurut kode).", "en": "The agency code that receives official letters from other governments (empty: the first agency by code)."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "agency",
                           "title": _l("Unit receiving letters from other tenants")},
+        # Permendagri 1/2023 Pasal 44: these three sign without gelar, NIP and pangkat/golongan
+        "kepala_daerah_position": {"x-label": {"id": "Jabatan Kepala Daerah", "en": "Position of the regional head"}, "x-help": {"id": "Kode jabatan Gubernur/Bupati/Wali Kota: penanda tangan pada jabatan ini (dan Pj., Plt., Plh.-nya) tanpa gelar, NIP dan pangkat (Permendagri 1/2023 Pasal 44). Kosong: tidak ada.", "en": "The position code of the Governor/Regent/Mayor: who signs from it (and its Pj., Plt., Plh.) is named without titles, NIP and rank (Permendagri 1/2023 art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
+                                   "title": _l("Position of the regional head")},
+        "wakil_kepala_daerah_position": {"x-label": {"id": "Jabatan Wakil Kepala Daerah", "en": "Position of the deputy regional head"}, "x-help": {"id": "Kode jabatan Wakil Gubernur/Bupati/Wali Kota: penanda tangan tanpa gelar, NIP dan pangkat (Pasal 44). Kosong: tidak ada.", "en": "The position code of the deputy: signs without titles, NIP and rank (art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
+                                         "title": _l("Position of the deputy regional head")},
+        "sekretaris_daerah_position": {"x-label": {"id": "Jabatan Sekretaris Daerah", "en": "Position of the regional secretary"}, "x-help": {"id": "Kode jabatan Sekretaris Daerah: penanda tangan (dan Pj., Plh.-nya) tanpa gelar, NIP dan pangkat (Pasal 44). Kosong: tidak ada.", "en": "The position code of the Sekretaris Daerah: who signs from it (and its Pj., Plh.) is named without titles, NIP and rank (art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
+                                       "title": _l("Position of the regional secretary")},
         "place": {"x-label": {"id": "Tempat penandatanganan", "en": "Place of signing"}, "x-help": {"id": "Nama tempat di baris tanggal dan pada 'Ditetapkan di' (mis. Makassar; untuk kabupaten: ibu kotanya). Kosong: nama pemerintah daerah tanpa 'Kota'/'Kabupaten'/'Provinsi'.", "en": "The place on the date line and after 'Ditetapkan di' (e.g. Makassar; for a regency: its capital). Empty: the government's name without 'Kota'/'Kabupaten'/'Provinsi'."}, "type": "string", "maxLength": 80, "default": "",
                   "title": _l("Place of signing")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
@@ -128,6 +154,7 @@ def check_settings(tenant, settings: dict) -> None:
                                   f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
                                   where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
     _check_number_scope(tenant, settings)
+    _check_roles(settings)
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()
@@ -141,6 +168,18 @@ def check_settings(tenant, settings: dict) -> None:
         if parent is not None and parent not in known | declared:
             raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
                                   where=f"modules.{NAME}.settings.classifications.{i}.code")
+
+
+def _check_roles(settings: dict) -> None:
+    """One position is not named for two of the Kepala Daerah, the Wakil and the Sekda
+    (``*_position``; that each exists is the core's ``x-ref`` check): refused, ``same_position``."""
+    seen = {}
+    for key in ("kepala_daerah_position", "wakil_kepala_daerah_position", "sekretaris_daerah_position"):
+        code = settings.get(key) or ""
+        if code and code in seen:
+            raise ValidationError(f"position '{code}' is named both as {seen[code]} and as {key}",
+                                  where=f"modules.{NAME}.settings.{key}", code="same_position")
+        seen[code] = key
 
 
 def _check_number_scope(tenant, settings: dict) -> None:

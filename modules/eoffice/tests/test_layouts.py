@@ -16,6 +16,7 @@ from core.documents.render import render_html
 
 from ..richtext import plain, same_when_sanitised
 from ..review import TEMPLATE
+from ..signature import issuer
 from ..settings import DEFAULT_TYPES, LAYOUTS
 
 NUMBER = "000.8.3.3/7/DLH"
@@ -45,6 +46,14 @@ PARTS = {
     "laporan": ["DLH-KOP", "Laporan", "Tentang", "Serah Terima Kendaraan", "Pendahuluan", "Maksud dan Tujuan",
                 "Kegiatan yang Dilaksanakan", "Hasil yang Dicapai", "Kesimpulan dan Saran", "Penutup",
                 "Makassar, 1 Desember 2026", *SIGNATURE, "Budi Santoso"],
+    # secondary sources only (README, "Layouts"): a keputusan titled by its issuer, its skeleton
+    "surat_keputusan": ["DLH-KOP", "Keputusan Wali Kota Makassar", "Nomor " + NUMBER, "Tentang",
+                        "Serah Terima Kendaraan", "Wali Kota Makassar,", "Menimbang", "bahwa", "Mengingat",
+                        "MEMUTUSKAN:", "Menetapkan", "KESATU", "KEDUA", "Ditetapkan di Makassar",
+                        "pada tanggal 1 Desember 2026", *SIGNATURE, "Budi Santoso", "Tembusan"],
+    "undangan": ["DLH-KOP", "Makassar, 1 Desember 2026", "Nomor", NUMBER, "Hal", "Serah Terima Kendaraan", "Yth.",
+                 "Dinas Pekerjaan Umum", "mengundang", "hari, tanggal", "waktu", "tempat", "acara", "Demikian undangan",
+                 *SIGNATURE, "Budi Santoso", "Tembusan"],
     "telaahan_staf": ["DLH-KOP", "Telaahan Staf", "Kepada", "Dinas Pekerjaan Umum", "Dari",
                       "Kepala Dinas Lingkungan Hidup", "Tanggal", "Nomor", NUMBER, "Lampiran", "Hal",
                       "Serah Terima Kendaraan", "Persoalan", "Praanggapan", "Fakta yang Mempengaruhi", "Analisis",
@@ -58,7 +67,7 @@ def rendered(tenant, layout: str, *, cc=("Wali Kota Makassar",)) -> str:
     letter = SimpleNamespace(security="biasa", unit_name="DLH-KOP",
                              body_html=Markup(kind.get("template") or "<p>BODY</p>"))
     context = {"letter": letter, "kind": kind, "classification": {}, "to": ["Dinas Pekerjaan Umum"], "cc": list(cc),
-               "signature_lines": SIGNATURE, "attachments": 0, "place": "Makassar"}
+               "signature_lines": SIGNATURE, "attachments": 0, "place": "Makassar", "issuer": issuer(SIGNATURE)}
     html = render_html(tenant, TEMPLATE, context, verification_url="https://x.test/verify/ABC", number=NUMBER,
                        subject="Serah Terima Kendaraan", signer_name="Budi Santoso", signer_position=SIGNATURE[-1],
                        issued_at=datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc))
@@ -88,6 +97,19 @@ def test_every_layout_has_a_built_in_type_named_in_both_languages_with_a_safe_te
     for kind in DEFAULT_TYPES:
         assert kind["name_id"] and kind["name_en"] and kind["name_id"] != kind["name_en"] or kind["code"] == "MEMO"
         assert same_when_sanitised(kind.get("template") or ""), kind["code"]
+
+
+def test_a_keputusan_has_no_addressee_line_and_its_issuer_is_the_official_signed_for_or_the_signer():
+    assert issuer(["a.n. Wali Kota Makassar", "Sekretaris Daerah,"]) == "Wali Kota Makassar"
+    assert issuer(["Plh. Kepala Dinas Lingkungan Hidup,"]) == "Kepala Dinas Lingkungan Hidup"
+    assert issuer(["Wali Kota Makassar,"]) == "Wali Kota Makassar"
+
+
+def test_a_keputusan_names_no_yth_even_when_the_draft_names_addressees(scoped):
+    tenant, _ = scoped
+    text = rendered(tenant, "surat_keputusan")
+    assert "Dinas Pekerjaan Umum" not in text and "Yth." not in text
+    assert "Surat Keputusan" not in text  # the type's name is not the title
 
 
 def test_types_without_copies_show_no_tembusan_and_the_others_do(scoped):
