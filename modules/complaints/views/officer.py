@@ -104,19 +104,24 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
         bad.append(exc)
     cats = categories(g.tenant)
     problem, problem_field = error, ""
+    officers = _officers(agency_ids) if endpoint == "complaints.queue" else []
+    # a colleague is chosen by id: one who is not an officer of these agencies is an unknown value
+    known_assignees = None
+    if f.assignee.isdigit():
+        known_assignees = {o.id for o in (officers if endpoint == "complaints.queue" else _officers(agency_ids))}
     try:
         if bad:  # answered like an unknown filter value: the queue page, its filters kept, the message
             raise ValidationError(_parameter_message(bad[0]), where=bad[0].parameter, code="invalid_parameter")
         page = queue.search(
             g.tenant, agency_ids=agency_ids, filters=f, page=page_number,
             coordinator=services.may_coordinate(g.tenant, user), actor_id=getattr(user, "id", None),
-            known_categories={c.code for c in cats}, count=True, clamp=True, columns=queue_rows.COLUMNS,
+            known_categories={c.code for c in cats}, known_assignees=known_assignees, count=True, clamp=True,
+            columns=queue_rows.COLUMNS,
         )
     except ValidationError as exc:
         page = queue.Page([], 1, 50, False, 0)
         problem, problem_field, status_code = _filter_message(exc), exc.where or "", 400
     names = unit_names()
-    officers = _officers(agency_ids) if endpoint == "complaints.queue" else []
     bulk = None
     if endpoint == "complaints.queue" and page.items:
         bulk = bulk_form or BulkForm(prefix="bulk")
