@@ -18,7 +18,9 @@ from ..forms import AssignForm, BulkForm, HotlineForm, RerouteForm, TransitionFo
 from ..labels import action_label, gettext as _, status_label
 from ..models import STATUSES
 from ..settings import categories, response_templates, settings_of
-from . import STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, show_error, unit_names, units
+from . import (
+    STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, ngettext, show_error, unit_names, units,
+)
 from .public import officer_action
 
 SCRIPT = STYLESHEET.parent / "queue.js"
@@ -197,7 +199,7 @@ def bulk():
         db.session.rollback()
         status = 403 if isinstance(exc, services.Forbidden) else 404 if isinstance(exc, NotFound) else 400
         return _list(_("Complaint queue"), agency_ids, "complaints.queue", back, form, _bulk_message(exc), status)
-    flash(_("%(n)s complaints changed.", n=len(done)))
+    flash(ngettext("%(num)d complaint changed.", "%(num)d complaints changed.", len(done)))
     return redirect(url_for("complaints.queue", **back.to_dict(flat=True)), 303)
 
 
