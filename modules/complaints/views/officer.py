@@ -21,7 +21,7 @@ from ..settings import categories, response_templates, settings_of
 from . import (
     STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, ngettext, show_error, unit_names, units,
 )
-from .public import officer_action
+from .public import officer_action, photo_hint
 
 SCRIPT = STYLESHEET.parent / "queue.js"
 FILTER_KEYS = ("q", "status", "category", "district", "village", "filed_from", "filed_to", "assignee", "overdue",
@@ -327,6 +327,7 @@ def reroute(number: str):
 def hotline():
     form = HotlineForm()
     fill_choices(form)
+    form.photos.description = photo_hint(settings_of(g.tenant))
     if request.method == "POST":
         if form.validate_on_submit():
             with unit_of_work(form, show=show_error) as work:
