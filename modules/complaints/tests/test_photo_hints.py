@@ -31,3 +31,26 @@ def test_the_hotline_form_names_the_photo_limits(client, make_tenant, create_use
     login(client, create_user(tenant, "officer", agency="DLH"), tenant)
     page = client.get(f"/t/{tenant.slug}/complaints/hotline").get_data(as_text=True)
     assert _hint(page).startswith("JPEG, PNG or WebP; at most 1 photo of ")
+
+
+def test_the_fix_photo_picker_names_the_limits_and_offers_the_gallery(app, client, make_tenant, create_user, login):
+    """Resolving: the limits in words ("2 photos of 3 MB each", not "3072 KB"), and no ``capture``
+    attribute (on a phone it opens only the camera: a photo of the fix taken earlier could not be
+    chosen)."""
+    from core.kit import db, tenant_scope
+    from modules.complaints import services, workflow
+
+    tenant = make_tenant({**SETTINGS, "max_photos": 2, "max_photo_kb": 3072}, locales=["en", "id"])
+    login(client, create_user(tenant, "officer", agency="DLH"), tenant)
+    with app.app_context(), tenant_scope(tenant):
+        complaint, _key = services.file_complaint(tenant, None, services.Filing(
+            category="SAMPAH", description="Sampah di pasar"), "portal")
+        for status in ("verified", "assigned", "in_progress"):
+            workflow.transition(tenant, "system", complaint, status)
+        db.session.commit()
+        number = complaint.number
+    page = client.get(f"/t/{tenant.slug}/complaints/track/{number}").get_data(as_text=True)
+    picker = re.search(r'<input[^>]*id="fix-photos"[^>]*>', page).group(0)
+    assert "capture" not in picker and 'accept="image/' in picker
+    help_text = re.search(r'id="fix-photos"[^>]*>\s*<p class="help">([^<]*)</p>', page).group(1)
+    assert help_text == "JPEG, PNG or WebP; at most 2 photos of 3 MB each."

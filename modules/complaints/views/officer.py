@@ -265,7 +265,7 @@ def officer_context(complaint, handler: bool, assign_form=None) -> dict:
         return out
     settings = settings_of(g.tenant)
     out["templates"] = response_templates(g.tenant, complaint.category_code, settings)
-    out["photo_limits"] = (settings["max_photos"], settings["max_photo_kb"])
+    out["photo_hint"] = photo_hint(settings)
     if complaint.status in handling.ASSIGNABLE:
         form = assign_form or AssignForm(prefix="assign")
         user = current_actor().principal
