@@ -29,6 +29,8 @@ from flask import current_app
 
 from core.kit import OrgUnit, ValidationError, db, tenant_scope
 
+from .labels import lazy_gettext as _l
+
 INDONESIA = {"south": -11.0, "north": 6.0, "west": 95.0, "east": 141.0}
 BOUNDARIES_KEY = "modules.complaints.settings.boundaries"
 MAX_BOUNDARY_BYTES = 5 * 1024 * 1024
@@ -160,16 +162,21 @@ def _read(value) -> dict:
         return value
     if not isinstance(value, str) or not _FILE.match(value):
         raise ValidationError("must be a GeoJSON FeatureCollection or the name of a .geojson file in the "
-                              "tenants folder", where=BOUNDARIES_KEY)
+                              "tenants folder", where=BOUNDARIES_KEY,
+                              local=_l("Give a GeoJSON FeatureCollection or the name of a .geojson file in the "
+                                       "tenants folder."))
     path = _boundaries_path(value)
     try:
         if path.stat().st_size > MAX_BOUNDARY_BYTES:
-            raise ValidationError(f"file '{value}' is larger than 5 MB", where=BOUNDARIES_KEY)
+            raise ValidationError(f"file '{value}' is larger than 5 MB", where=BOUNDARIES_KEY,
+                                  local=_l("The file %(name)s is larger than 5 MB.", name=value))
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValidationError(f"file '{value}' is not in the tenants folder", where=BOUNDARIES_KEY) from None
+        raise ValidationError(f"file '{value}' is not in the tenants folder", where=BOUNDARIES_KEY,
+                              local=_l("There is no file %(name)s in the tenants folder.", name=value)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationError(f"file '{value}' is not JSON: {str(exc)[:120]}", where=BOUNDARIES_KEY) from None
+        raise ValidationError(f"file '{value}' is not JSON: {str(exc)[:120]}", where=BOUNDARIES_KEY,
+                              local=_l("The file %(name)s is not JSON.", name=value)) from None
 
 
 def parse_boundaries(doc, units: dict[str, dict[str, OrgUnit]]) -> Boundaries:
@@ -180,35 +187,47 @@ def parse_boundaries(doc, units: dict[str, dict[str, OrgUnit]]) -> Boundaries:
     from shapely.ops import unary_union
 
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise ValidationError("must be a GeoJSON FeatureCollection", where=BOUNDARIES_KEY)
+        raise ValidationError("must be a GeoJSON FeatureCollection", where=BOUNDARIES_KEY,
+                              local=_l("This is not a GeoJSON FeatureCollection."))
     areas, by_kind = [], {"district": {}, "village": {}}
     for index, feature in enumerate(doc["features"]):
         where = f"{BOUNDARIES_KEY}.features.{index}"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise ValidationError("must be a GeoJSON Feature", where=where)
+            raise ValidationError("must be a GeoJSON Feature", where=where,
+                                  local=_l("This is not a GeoJSON Feature."))
         props = feature.get("properties") or {}
         kind, code = props.get("kind"), props.get("code")
         if kind not in ("area", "district", "village"):
-            raise ValidationError("properties.kind must be area, district or village", where=where)
+            raise ValidationError("properties.kind must be area, district or village", where=where,
+                                  local=_l("properties.kind must be area, district or village."))
         geometry = feature.get("geometry")
         if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            raise ValidationError("geometry must be a Polygon or MultiPolygon", where=where)
+            raise ValidationError("geometry must be a Polygon or MultiPolygon", where=where,
+                                  local=_l("The geometry must be a Polygon or MultiPolygon."))
         try:
             geom = shape(geometry)
         except Exception as exc:  # shapely's errors for malformed coordinates are of several kinds
-            raise ValidationError(f"geometry cannot be read: {str(exc)[:120]}", where=where) from None
+            raise ValidationError(f"geometry cannot be read: {str(exc)[:120]}", where=where,
+                                  local=_l("The geometry cannot be read.")) from None
         if geom.is_empty or not geom.is_valid:
-            raise ValidationError("geometry is empty or not a valid polygon (it crosses itself?)", where=where)
+            raise ValidationError("geometry is empty or not a valid polygon (it crosses itself?)", where=where,
+                                  local=_l("The geometry is empty or not a valid polygon (does it cross "
+                                           "itself?)."))
         minx, miny, maxx, maxy = geom.bounds
         if not (in_indonesia(miny, minx) and in_indonesia(maxy, maxx)):
-            raise ValidationError("lies outside Indonesia (coordinates are longitude, latitude)", where=where)
+            raise ValidationError("lies outside Indonesia (coordinates are longitude, latitude)", where=where,
+                                  local=_l("It lies outside Indonesia (coordinates are longitude, "
+                                           "latitude)."))
         if kind == "area":
             areas.append(geom)
             continue
         if code not in units[kind]:
-            raise ValidationError(f"{kind} '{code}' is not in the tenant's organisation", where=where)
+            raise ValidationError(f"{kind} '{code}' is not in the tenant's organisation", where=where,
+                                  local=_l("The tenant has no district or village with the code %(code)s.",
+                                           code=code))
         if code in by_kind[kind]:
-            raise ValidationError(f"{kind} '{code}' is given twice", where=where)
+            raise ValidationError(f"{kind} '{code}' is given twice", where=where,
+                                  local=_l("%(code)s is given twice.", code=code))
         by_kind[kind][code] = geom
     if areas:
         area = unary_union(areas)

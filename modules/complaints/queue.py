@@ -145,7 +145,8 @@ def _local_midnight(tenant, day: date) -> datetime:
     return datetime.combine(day, time(0), ZoneInfo(tenant.timezone)).astimezone(ZoneInfo("UTC"))
 
 
-def _filtered(tenant, query, f: Filters, actor_id: int | None, known_categories: set[str] | None):
+def _filtered(tenant, query, f: Filters, actor_id: int | None, known_categories: set[str] | None,
+              known_assignees: set[int] | None = None):
     """``query`` narrowed by ``f``; ValidationError (``where``: the parameter) on an unknown value."""
     if f.status not in STATUSES + ("open", "all"):
         raise ValidationError(f"unknown status '{f.status}'", where="status", code="invalid_status")
@@ -173,6 +174,8 @@ def _filtered(tenant, query, f: Filters, actor_id: int | None, known_categories:
         query = query.where(Complaint.assignee_id == (actor_id if actor_id is not None else -1))
     elif f.assignee:
         if not f.assignee.isdigit() or len(f.assignee) > 12:
+            raise ValidationError(f"unknown assignee '{f.assignee}'", where="assignee", code="unknown_assignee")
+        if known_assignees is not None and int(f.assignee) not in known_assignees:
             raise ValidationError(f"unknown assignee '{f.assignee}'", where="assignee", code="unknown_assignee")
         query = query.where(Complaint.assignee_id == int(f.assignee))
     if f.unread_only:
@@ -207,7 +210,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
            overdue_at: datetime | None = None, page: int = 1, per_page: int = 50, q: str = "",
            coordinator: bool = False, unread_only: bool = False, public_only: bool = False,
            filters: Filters | None = None, actor_id: int | None = None,
-           known_categories: set[str] | None = None, count: bool = False, clamp: bool = False,
+           known_categories: set[str] | None = None, known_assignees: set[int] | None = None,
+           count: bool = False, clamp: bool = False,
            columns: tuple | None = None) -> Page:
     """Complaints of ``tenant`` (of some agencies, if given), oldest due first.
 
@@ -216,7 +220,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     ``q`` and ``unread_only`` do. ``q`` is a tracking number (or part), the filer's phone or
     e-mail (*anonim* filers only for a ``coordinator``), or words looked for in the number and
     the description. ``public_only`` leaves out *rahasia* complaints (for the JSON API);
-    ``actor_id`` is whom ``assignee="me"`` means; ``known_categories``, when given, is checked.
+    ``actor_id`` is whom ``assignee="me"`` means; ``known_categories`` and ``known_assignees`` (user
+    ids), when given, are checked.
 
     ``count`` also counts the matches (``Page.total``, at most ``COUNT_CAP``, or
     ``KEYWORD_COUNT_CAP`` when words are looked for (``Page.keyword``): ``Page.capped`` says there
@@ -235,7 +240,7 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     query = db.select(*columns) if columns else db.select(Complaint)
     if agency_ids is not None:
         query = query.where(Complaint.agency_id.in_(sorted(agency_ids)))
-    query = _filtered(tenant, query, f, actor_id, known_categories)
+    query = _filtered(tenant, query, f, actor_id, known_categories, known_assignees)
     found, words = _text_condition(f.q, coordinator)
     cap = KEYWORD_COUNT_CAP if words else COUNT_CAP
     if found is not None:

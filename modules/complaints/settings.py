@@ -282,11 +282,15 @@ def check_settings(tenant, settings: dict) -> None:
 
 def _check_map(tenant, settings: dict) -> None:
     from .geo import check_boundaries, valid_tile_url
+    from .labels import lazy_gettext as _l
 
     url = (settings.get("map_tile_url") or "").strip()
     if url and not valid_tile_url(url):
         raise ValidationError("must be a tile URL template with {z}, {x} and {y}, e.g. "
-                              "https://tile.example.id/{z}/{x}/{y}.png", where="modules.complaints.settings.map_tile_url")
+                              "https://tile.example.id/{z}/{x}/{y}.png", where="modules.complaints.settings.map_tile_url",
+                              code="invalid_tile_url",
+                              local=_l("Give a tile URL template with {z}, {x} and {y}, for example "
+                                       "https://tile.example.id/{z}/{x}/{y}.png."))
     check_boundaries(tenant, settings)
 
 

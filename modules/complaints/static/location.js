@@ -193,7 +193,8 @@
         points.push([c[1], c[0]]);
       });
       var count = byId("map-count");
-      if (count) count.textContent = count.getAttribute("data-template").replace("{n}", points.length);
+      if (count) count.textContent = count.getAttribute(points.length === 1 ? "data-one" : "data-other")
+        .replace("{n}", points.length);
       if (points.length && !element.getAttribute("data-center")) map.fitBounds(points, { maxZoom: 15 });
     }).catch(function () { /* the page says where the list is */ });
   }

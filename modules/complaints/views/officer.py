@@ -18,8 +18,10 @@ from ..forms import AssignForm, BulkForm, HotlineForm, RerouteForm, TransitionFo
 from ..labels import action_label, gettext as _, status_label
 from ..models import STATUSES
 from ..settings import categories, response_templates, settings_of
-from . import STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, show_error, unit_names, units
-from .public import officer_action
+from . import (
+    STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, ngettext, show_error, unit_names, units,
+)
+from .public import officer_action, photo_hint
 
 SCRIPT = STYLESHEET.parent / "queue.js"
 FILTER_KEYS = ("q", "status", "category", "district", "village", "filed_from", "filed_to", "assignee", "overdue",
@@ -104,19 +106,24 @@ def _list(template_title: str, agency_ids, endpoint: str, args=None, bulk_form=N
         bad.append(exc)
     cats = categories(g.tenant)
     problem, problem_field = error, ""
+    officers = _officers(agency_ids) if endpoint == "complaints.queue" else []
+    # a colleague is chosen by id: one who is not an officer of these agencies is an unknown value
+    known_assignees = None
+    if f.assignee.isdigit():
+        known_assignees = {o.id for o in (officers if endpoint == "complaints.queue" else _officers(agency_ids))}
     try:
         if bad:  # answered like an unknown filter value: the queue page, its filters kept, the message
             raise ValidationError(_parameter_message(bad[0]), where=bad[0].parameter, code="invalid_parameter")
         page = queue.search(
             g.tenant, agency_ids=agency_ids, filters=f, page=page_number,
             coordinator=services.may_coordinate(g.tenant, user), actor_id=getattr(user, "id", None),
-            known_categories={c.code for c in cats}, count=True, clamp=True, columns=queue_rows.COLUMNS,
+            known_categories={c.code for c in cats}, known_assignees=known_assignees, count=True, clamp=True,
+            columns=queue_rows.COLUMNS,
         )
     except ValidationError as exc:
         page = queue.Page([], 1, 50, False, 0)
         problem, problem_field, status_code = _filter_message(exc), exc.where or "", 400
     names = unit_names()
-    officers = _officers(agency_ids) if endpoint == "complaints.queue" else []
     bulk = None
     if endpoint == "complaints.queue" and page.items:
         bulk = bulk_form or BulkForm(prefix="bulk")
@@ -192,7 +199,7 @@ def bulk():
         db.session.rollback()
         status = 403 if isinstance(exc, services.Forbidden) else 404 if isinstance(exc, NotFound) else 400
         return _list(_("Complaint queue"), agency_ids, "complaints.queue", back, form, _bulk_message(exc), status)
-    flash(_("%(n)s complaints changed.", n=len(done)))
+    flash(ngettext("%(num)d complaint changed.", "%(num)d complaints changed.", len(done)))
     return redirect(url_for("complaints.queue", **back.to_dict(flat=True)), 303)
 
 
@@ -258,7 +265,7 @@ def officer_context(complaint, handler: bool, assign_form=None) -> dict:
         return out
     settings = settings_of(g.tenant)
     out["templates"] = response_templates(g.tenant, complaint.category_code, settings)
-    out["photo_limits"] = (settings["max_photos"], settings["max_photo_kb"])
+    out["photo_hint"] = photo_hint(settings)
     if complaint.status in handling.ASSIGNABLE:
         form = assign_form or AssignForm(prefix="assign")
         user = current_actor().principal
@@ -320,6 +327,7 @@ def reroute(number: str):
 def hotline():
     form = HotlineForm()
     fill_choices(form)
+    form.photos.description = photo_hint(settings_of(g.tenant))
     if request.method == "POST":
         if form.validate_on_submit():
             with unit_of_work(form, show=show_error) as work:

@@ -81,6 +81,7 @@ def filing_page(form, status: int = 200, step: str = "", **context):
     ``district`` shows the chosen district's villages; ``locate`` fills the district and village
     from the coordinates by the tenant's boundaries (or puts the coordinates' error on the form)."""
     settings = settings_of(g.tenant)
+    form.photos.description = photo_hint(settings)  # the limits, said before they are met
     if step == "locate":
         _locate_into(form, settings)
     narrow_villages(form)
@@ -89,6 +90,13 @@ def filing_page(form, status: int = 200, step: str = "", **context):
     location = {"tiles": tiles, "boundaries": bounds is not None, "center": bounds.center if bounds else None}
     page = render_template("complaints/new.html", form=form, location=location, **context)
     return with_map_policy(make_response(page, status), tiles)
+
+
+def photo_hint(settings) -> str:
+    """What a photo field takes, with the tenant's limits (the errors name the same limits)."""
+    return ngettext("JPEG, PNG or WebP; at most %(num)d photo of %(size)s.",
+                    "JPEG, PNG or WebP; at most %(num)d photos of %(size)s each.", settings["max_photos"],
+                    size=photo_size_limit())
 
 
 def _locate_into(form, settings) -> None:
@@ -221,10 +229,7 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
     rating = ratings.rating_of(tenant, complaint) if complaint.status in ratings.RATEABLE else None
     info_form = forms.get("info_form") or (AddInfoForm(prefix="info") if open_ and may_be_filer else None)
     if info_form is not None:  # the limits, said before they are met
-        info_form.photos.description = ngettext(
-            "JPEG, PNG or WebP; at most %(num)d photo of %(size)s.",
-            "JPEG, PNG or WebP; at most %(num)d photos of %(size)s each.", settings["max_photos"],
-            size=photo_size_limit())
+        info_form.photos.description = photo_hint(settings)
     return {
         "complaint": complaint, "names": unit_names(), "cat_names": _category_names(), "private": private,
         "identity": services.may_see_identity(tenant, user, complaint, shown),
