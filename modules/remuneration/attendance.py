@@ -12,16 +12,17 @@ The CSV format (UTF-8, a header row first)::
 Rows already stored are skipped, so a file may be imported again. Errors (``ValidationError``, nothing
 written), ``where`` = ``line N: field``: an unknown or invalid NIP, a row twice in the file, a time
 without an offset or with another zone's offset, an unknown kind, a check-out before that day's check-in, a
-time in a month already closed (its TPP can no longer change: corrections are an adjustment).
+time in a month already closed (its TPP can no longer change: corrections are an adjustment), a time
+on a local day not come yet.
 """
 from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope
+from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope, utcnow
 
 from . import _l
 from .days import KINDS
@@ -59,12 +60,32 @@ def parse_time(value: str, zone: str, where: str) -> datetime:
     return at.astimezone(timezone.utc)
 
 
+def closed_months(tenant) -> set[tuple[int, int]]:
+    """The tenant's closed months, ``{(year, month)}``: immutable (``runs.MonthClosed``)."""
+    with tenant_scope(tenant):
+        return set(db.session.execute(db.select(Run.year, Run.month).where(Run.status == "closed")).all())
+
+
+def refuse_closed(closed: set, line: int, column: str, first: date, last: date | None = None) -> None:
+    """A file's row about ``first`` .. ``last`` (local dates) touching a closed month is refused by
+    line: its TPP can no longer change, and storing the row would say otherwise."""
+    year, month = first.year, first.month
+    last = last or first
+    while (year, month) <= (last.year, last.month):
+        if (year, month) in closed:
+            raise at_row(line, column, _l("%(month)s is closed: nothing recorded for it can change it any "
+                                          "more; corrections go into a later month as an adjustment.",
+                                          month=f"{year}-{month:02d}"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
 def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
     """``rows`` of ``{"line", "nip", "timestamp", "kind"}`` checked: ``(employee_id, UTC, kind)`` each."""
     zone = ZoneInfo(tenant.timezone)
     with tenant_scope(tenant):
         ids = dict(db.session.execute(db.select(Employee.nip_hash, Employee.id)).all())
-        closed = set(db.session.execute(db.select(Run.year, Run.month).where(Run.status == "closed")).all())
+    closed = closed_months(tenant)
+    today = utcnow().astimezone(zone).date()
     seen: dict[tuple, int] = {}
     first_in: dict[tuple, tuple[datetime, int]] = {}
     last_out: list[tuple[tuple, datetime, int]] = []
@@ -82,10 +103,9 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
             raise not_one_of(line, "kind", KINDS)
         at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
         local = at.astimezone(zone).date()
-        if (local.year, local.month) in closed:   # a closed month is immutable (runs.MonthClosed)
-            raise at_row(line, "timestamp", _l("%(month)s is closed: its attendance can no longer change it; "
-                                               "corrections go into a later month as an adjustment.",
-                                               month=f"{local.year}-{local.month:02d}"))
+        if local > today:   # a machine's clock a little ahead is tolerated: a day not come yet is not
+            raise at_row(line, "timestamp", _l("%(value)s has not come yet.", value=(row.get("timestamp") or "")[:40]))
+        refuse_closed(closed, line, "timestamp", local)
         key = (employee_id, at, kind)
         if key in seen:
             raise at_row(line, "",

@@ -21,7 +21,9 @@ def remuneration_group():
 
 
 def _tenant(slug: str) -> Tenant:
-    return cli_tenant(slug)
+    """The tenant, or one line and exit 2: no such tenant, or one that has not enabled the module
+    (a run would store an empty month for it)."""
+    return cli_tenant(slug, "remuneration")
 
 
 def _month(value: str) -> tuple[int, int]:

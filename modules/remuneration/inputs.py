@@ -10,16 +10,19 @@
 
 Errors (``ValidationError``, nothing written), ``where`` = ``line N: field``: an unknown or invalid
 NIP, a date that is not ISO, a negative or non-integer number, an unknown kind, a last day before the
-first, a sanction code no rule set names, a month that is not ``YYYY-MM``. Audited per file.
+first, a sanction code no rule set names, a month that is not ``YYYY-MM``, a row touching a closed month
+(immutable: corrections are adjustments), an activity on a day not come yet. Audited per file.
 """
 from __future__ import annotations
 
 from datetime import date
 
+from zoneinfo import ZoneInfo
+
 from core.kit import IdentityError, audit, db, identity_lookup, tenant_scope, utcnow
 
 from . import _l
-from .attendance import EXCUSE_KINDS, no_employee, not_one_of, read_csv_columns
+from .attendance import EXCUSE_KINDS, closed_months, no_employee, not_one_of, read_csv_columns, refuse_closed
 from .models import Activity, Employee, Excuse, Sanction
 from .refusals import at_row
 from .rules import parse_rules
@@ -60,12 +63,18 @@ def _count(row: dict, key: str) -> int:
 def import_activities(tenant, actor, data: bytes, filename: str = "activities.csv") -> dict:
     """Approved activity logs; returns ``{"added"}``."""
     rows = read_csv_columns(data, filename, ("nip", "day", "minutes"))
-    ids = _employees(tenant)
+    ids, closed = _employees(tenant), closed_months(tenant)
     now = utcnow()
-    items = [Activity(employee_id=_employee(ids, r), day=_day(r, "day"), minutes=_count(r, "minutes"),
-                      points=_count(r, "points"), description=r.get("description", "")[:500], approved=True,
-                      logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}")
-             for r in rows]
+    today = now.astimezone(ZoneInfo(tenant.timezone)).date()
+    items = []
+    for r in rows:
+        employee_id, day = _employee(ids, r), _day(r, "day")
+        if day > today:
+            raise at_row(r["line"], "day", _l("%(value)s has not come yet.", value=day.isoformat()))
+        refuse_closed(closed, r["line"], "day", day)
+        items.append(Activity(employee_id=employee_id, day=day, minutes=_count(r, "minutes"),
+                              points=_count(r, "points"), description=r.get("description", "")[:500],
+                              approved=True, logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}"))
     with tenant_scope(tenant):
         db.session.add_all(items)
         db.session.flush()
@@ -76,7 +85,7 @@ def import_activities(tenant, actor, data: bytes, filename: str = "activities.cs
 def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") -> dict:
     """Approved leave and duty travel; returns ``{"added"}``."""
     rows = read_csv_columns(data, filename, ("nip", "kind", "first_day", "last_day"))
-    ids = _employees(tenant)
+    ids, closed = _employees(tenant), closed_months(tenant)
     items = []
     for r in rows:
         employee_id = _employee(ids, r)
@@ -86,6 +95,7 @@ def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") ->
         first, last = _day(r, "first_day"), _day(r, "last_day")
         if last < first:
             raise at_row(r["line"], "last_day", _l("The last day is before the first."))
+        refuse_closed(closed, r["line"], "first_day", first, last)
         items.append(Excuse(employee_id=employee_id, kind=kind, first_day=first, last_day=last,
                             reference=(r.get("reference") or "")[:100]))
     with tenant_scope(tenant):
@@ -109,7 +119,7 @@ def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv"
     """Disciplinary sanctions; returns ``{"added"}``."""
     rows = read_csv_columns(data, filename, ("nip", "code", "first_month", "last_month"))
     codes = {code for rule in parse_rules(settings_of(tenant)["rules"]) for code in rule.sanctions}
-    ids = _employees(tenant)
+    ids, closed = _employees(tenant), closed_months(tenant)
     items = []
     for r in rows:
         employee_id = _employee(ids, r)
@@ -121,6 +131,7 @@ def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv"
         if last < first:
             raise at_row(r["line"], "last_month",
                          _l("The last month is before the first."))
+        refuse_closed(closed, r["line"], "first_month", first, last)
         items.append(Sanction(employee_id=employee_id, code=r["code"], first_month=first, last_month=last))
     with tenant_scope(tenant):
         db.session.add_all(items)

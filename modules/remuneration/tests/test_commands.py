@@ -144,3 +144,15 @@ def test_a_month_that_has_not_begun_is_not_run(app, create_tenant, tmp_path, fro
     assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0        # the month under way is (provisional)
     frozen_clock.set(datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))    # 1 April 00:00 WITA: April has begun
     assert pamong(app, "run", tenant.slug, "2026-04").exit_code == 0
+
+
+def test_a_tenant_that_has_not_enabled_the_module_is_refused(app, create_tenant):
+    """Trial of 2 Dec 2026: `run bandung 2026-12` stored an empty month (0 employees, Rp 0, exit 0)
+    for a tenant whose TPP pages are 404."""
+    from ..models import Run
+
+    tenant = create_tenant()
+    refused = pamong(app, "run", tenant.slug, "2026-03")
+    assert refused.exit_code == 2 and "has not enabled the remuneration module" in refused.output, refused.output
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.execute(db.select(Run.id)).first() is None

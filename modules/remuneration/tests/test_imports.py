@@ -183,3 +183,41 @@ def test_attendance_of_a_closed_month_is_refused_and_nothing_written(app_ctx, cr
     # the last minutes of February in Makassar are February's; the first of March are not
     assert import_attendance(tenant, "test", attendance_csv(
         (NIPS[0], "2026-03-01T00:00:00+08:00", "in"))) == {"added": 1, "skipped": 0}
+
+
+@pytest.mark.parametrize("kind, csv_text, where", [
+    ("activities", "nip,day,minutes\n{nip},2026-02-20,300\n", "line 2: day"),
+    ("excuses", "nip,kind,first_day,last_day\n{nip},leave,2026-02-26,2026-03-03\n", "line 2: first_day"),
+    ("sanctions", "nip,code,first_month,last_month\n{nip},sedang,2026-01,2026-04\n", "line 2: first_month"),
+])
+def test_no_input_file_reaches_into_a_closed_month(app_ctx, create_tenant, kind, csv_text, where):
+    """Activities, excuses and sanctions touching a closed month (February here) are refused by line,
+    as attendance is: the month's TPP can no longer change."""
+    from .. import inputs
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    with tenant_scope(tenant):
+        db.session.add(Run(tenant_id=tenant.id, year=2026, month=2, status="closed"))
+    db.session.commit()
+    work = getattr(inputs, f"import_{kind}")
+    with pytest.raises(ValidationError) as exc:
+        work(tenant, "test", csv_text.format(nip=NIPS[0]).encode())
+    assert exc.value.where == where and "2026-02 is closed" in exc.value.message
+
+
+def test_attendance_and_activities_of_days_not_come_yet_are_refused(app_ctx, create_tenant, frozen_clock):
+    """The frozen clock's day is 2 March 2026 in Makassar: 5 March has not come."""
+    from .. import inputs
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    import_employees(tenant, "test", three_employees())
+    db.session.commit()
+    with pytest.raises(ValidationError) as exc:
+        import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-03-05T07:25:00+08:00", "in")))
+    assert exc.value.where == "line 2: timestamp" and "has not come yet" in exc.value.message
+    with pytest.raises(ValidationError) as exc:
+        inputs.import_activities(tenant, "test", f"nip,day,minutes\n{NIPS[0]},2026-03-05,300\n".encode())
+    assert exc.value.where == "line 2: day"
+    db.session.rollback()
+    assert count(tenant, Punch) == 0

@@ -239,11 +239,11 @@ def test_a_deduction_never_takes_effect_on_the_day_it_is_recorded(app_ctx, creat
     being over without a check-out, the missing record (rule source: ``days.py``)."""
     tenant = create_tenant(modules={MODULE: SETTINGS})
     import_employees(tenant, "test", three_employees())
+    frozen_clock.set(datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc))   # Tuesday 3 March, 10:00 WITA
     import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-03-02T07:25:00+08:00", "in"),
                                                      (NIPS[0], "2026-03-02T16:05:00+08:00", "out"),
                                                      (NIPS[0], "2026-03-02T07:50:00+08:00", "assembly"),
                                                      (NIPS[0], "2026-03-03T08:40:00+08:00", "in")))
-    frozen_clock.set(datetime(2026, 3, 3, 2, 0, tzinfo=timezone.utc))   # Tuesday 3 March, 10:00 WITA
     run = run_month(tenant, "test", *MARCH)
     db.session.commit()
     andi, codes = _andi_lines(tenant, run)
