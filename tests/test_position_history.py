@@ -197,6 +197,42 @@ def test_tenant_apply_ends_dropped_holders_is_idempotent_and_its_export_round_tr
     assert run("tenant", "export", tenant.slug).output == exported.output
 
 
+
+def test_a_file_without_holders_keeps_the_holdings_and_an_empty_list_ends_them(app, org, frozen_clock, tmp_path):
+    """Re-trial of issue 16: a tenant file naming no holders ended every holding (and every TPP with
+    it). No ``holders`` key: the holdings stay; ``holders = []``: they end, audited."""
+    tenant, people = org
+    runner, info = CliRunner(), ScriptInfo(create_app=lambda: app)
+
+    def apply(text, name):
+        path = tmp_path / name
+        path.write_text(text)
+        result = runner.invoke(cli, ["tenant", "apply", str(path)], obj=info)
+        assert result.exit_code == 0, result.output
+
+    def held():
+        with app.app_context():
+            return {code: _emails(jabatan.holders_of(tenant, code)) for code in ("KADIS", "SEK")}
+
+    full = FILE.format(slug=tenant.slug, holders=f'{{ email = "{people["andi"]}" }}', sek=people["budi"])
+    apply(full, "full.toml")
+    assert held() == {"KADIS": [people["andi"]], "SEK": [people["budi"]]}
+    with app.app_context():
+        audited = len(_audit(tenant))
+    bare = "\n".join(line for line in full.splitlines() if not line.startswith("holders"))
+    assert "holders" not in bare
+    frozen_clock.advance(days=3)
+    apply(bare, "bare.toml")
+    assert held() == {"KADIS": [people["andi"]], "SEK": [people["budi"]]}  # untouched
+    with app.app_context():
+        assert len(_audit(tenant)) == audited  # nothing changed, nothing audited
+    apply(bare.replace('name = "Sekretaris"', 'name = "Sekretaris"\nholders = []'), "empty.toml")
+    assert held() == {"KADIS": [people["andi"]], "SEK": []}  # an explicit empty list ends them
+    with app.app_context():
+        ended = [e for e in _audit(tenant) if e.action == "org.position.holders" and e.object_id == "SEK"][-1]
+        assert ended.summary["before"] == [{"email": people["budi"], "acting": False}] and ended.summary["after"] == []
+        assert _emails(jabatan.holders_of(tenant, "SEK", date(2026, 3, 4))) == [people["budi"]]  # history kept
+
 def test_the_admin_page_folds_the_earlier_holders(app, client, org, frozen_clock, login, create_user):
     tenant, people = org
     login(client, create_user(tenant, "admin"), tenant)

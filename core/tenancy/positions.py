@@ -92,7 +92,8 @@ def _emails(user_ids) -> dict[int, str]:
 def apply_positions(tenant, units: list[tuple[str, OrgUnit, list]], actor) -> None:
     """Make the tenant's positions those of the file. ``units``: ``(key, OrgUnit row, positions)``
     with the schema's ``PositionEntry`` items; ``key`` names the unit in errors
-    (``agencies[0]``). A position left out is deactivated and its holdings end (``_set_holders``).
+    (``agencies[0]``). A position left out is deactivated and its holdings end (``_set_holders``); a position without
+    a ``holders`` key keeps its holdings, an explicit list (``[]`` ends them all) replaces them.
     Applying the same file again changes nothing."""
     with tenant_scope(tenant):
         existing = {p.code: p for p in db.session.execute(db.select(Position)).scalars()}
@@ -101,7 +102,7 @@ def apply_positions(tenant, units: list[tuple[str, OrgUnit, list]], actor) -> No
             for n, entry in enumerate(entries):
                 where = f"{key}.positions[{n}]"
                 users = [_require_member(tenant, h.email, f"{where}.holders[{m}].email")
-                         for m, h in enumerate(entry.holders)]
+                         for m, h in enumerate(entry.holders or [])]
                 row = existing.get(entry.code)
                 values = {"unit_id": unit.id, "name": entry.name, "is_head": entry.head, "active": True}
                 if row is None:
@@ -118,8 +119,8 @@ def apply_positions(tenant, units: list[tuple[str, OrgUnit, list]], actor) -> No
                             setattr(row, k, v)
                         record(tenant, actor, "org.position.update", "position", entry.code, before=old, after=values)
                 kept.add(entry.code)
-                wanted = [(u.id, h.acting, h.start, h.until) for u, h in zip(users, entry.holders)]
-                _set_holders(tenant, row, wanted, actor)
+                if entry.holders is not None:  # no ``holders`` key: the holdings are left as they are
+                    _set_holders(tenant, row, [(u.id, h.acting, h.start, h.until) for u, h in zip(users, entry.holders)], actor)
         for code, row in existing.items():
             if code not in kept and row.active:
                 row.active = False

@@ -91,7 +91,8 @@ class PositionEntry(Strict):
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=200)
     head: bool = False
-    holders: list[Holder] = []
+    # None (no ``holders`` key): the holdings stay as they are; a list (even empty) replaces them
+    holders: list[Holder] | None = None
 
 
 class Unit(Strict):

@@ -92,7 +92,7 @@ def _check_holders(doc: TenantFile, where: str) -> None:
     tenant = get_tenant(doc.slug)
     for key, _kind, unit in org_units(doc):
         for n, position in enumerate(unit.positions):
-            for m, holder in enumerate(position.holders):
+            for m, holder in enumerate(position.holders or []):
                 if tenant is None or member(tenant, holder.email) is None:
                     raise ValidationError(
                         f"'{holder.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
