@@ -93,7 +93,13 @@ def nav_items(tenant, user):
     from .activities import supervises
     from .finance import finance_position_of, finance_positions
     from .services import employee_of
+    from .settings import settings_of
 
+    oversight = {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}
+    if not settings_of(tenant).get("ceilings"):
+        # not configured to pay TPP here (a province enabling it for its auditor's oversight, as
+        # Banten): the runs, employees and objections would be empty pages, so only the oversight
+        return [oversight]
     # "My TPP" only for someone the personnel records know (a citizen is rarely an employee), the
     # activities to approve only for someone they name as a supervisor
     email = getattr(user, "email", "") if user is not None else ""
@@ -110,7 +116,7 @@ def nav_items(tenant, user):
              "permission": f"{NAME}.own" if payer else f"{NAME}.read_all"},
             {"title": _l("TPP employees"), "endpoint": f"{NAME}.employee_list", "permission": f"{NAME}.read_all"},
             {"title": _l("TPP objections"), "endpoint": f"{NAME}.objection_list", "permission": f"{NAME}.resolve"},
-            {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}]
+            oversight]
 
 
 @hookimpl
