@@ -35,6 +35,10 @@ from datetime import date
 from .rules import FULL, RuleSet
 
 EXCUSES = ("leave", "duty_travel")
+# the lines that are deductions (discipline and sanctions), in the order computed: what "deductions by
+# reason" reports. Performance is its own factor (its shortfall is performance not earned, reported as
+# the average performance), and neither the employment proration nor an adjustment is a deduction.
+DEDUCTIONS = ("absence", "late", "early_leave", "no_record", "missed_assembly", "sanction")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from core.kit import db, tenant_scope
 
 from .attendance import add_excuse, import_attendance  # noqa: F401  (the services' surface)
 from .employees import history, import_employees, set_employment  # noqa: F401
+from .engine import DEDUCTIONS
 from .models import Employee, Result, Run
 from .runs import (  # noqa: F401
     MonthClosed, add_adjustment, close_month, get_run, month_ended, refuse_unstarted, run_month,
@@ -44,7 +45,8 @@ def results_of(tenant, employee_id: int) -> list[tuple[Run, Result]]:
 
 def agency_table(tenant, run: Run) -> list[dict]:
     """Per agency of ``run``: employees, ceiling, TPP (rupiah), average performance (basis points)
-    and the deductions by reason (rupiah, positive)."""
+    and the deductions by reason (rupiah, positive): discipline and sanctions only (``engine.DEDUCTIONS``);
+    the performance not earned is the performance factor's, not a deduction."""
     table: dict[str, dict] = {}
     with tenant_scope(tenant):
         rows = db.session.execute(db.select(Result.agency, Result.ceiling, Result.tpp, Result.performance_bp, Result.lines)
@@ -57,7 +59,7 @@ def agency_table(tenant, run: Run) -> list[dict]:
         row["tpp"] += tpp
         row["performance_bp"] += perf
         for line in lines:
-            if line["amount"] < 0:
+            if line["code"] in DEDUCTIONS and line["amount"] < 0:
                 row["deductions"][line["code"]] -= line["amount"]
     for row in table.values():
         row["performance_bp"] //= max(row["employees"], 1)

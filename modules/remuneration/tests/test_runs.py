@@ -56,6 +56,10 @@ def test_a_month_is_computed_per_employee_with_lines_and_audited(app_ctx, create
     assert dlh["deductions"]["late"] == 20_000                                 # Andi's one late morning
     assert dlh["deductions"]["absence"] == -sum(
         line["amount"] for r in rows.values() for line in r.lines if line["code"] == "absence")
+    # only deductions (discipline, sanctions): performance is its own factor (re-trial of issue 16)
+    assert any(line["code"] == "performance_shortfall" for r in rows.values() for line in r.lines)
+    assert set(dlh["deductions"]) <= {"absence", "late", "early_leave", "no_record", "missed_assembly", "sanction"}
+    assert "performance_shortfall" not in dlh["deductions"]
 
 
 def test_a_run_again_replaces_the_results_and_a_closed_month_is_immutable(app_ctx, create_tenant, audit_entries):
