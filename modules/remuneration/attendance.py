@@ -27,7 +27,7 @@ from core.kit import IdentityError, ValidationError, audit, db, identity_lookup,
 from . import _l
 from .days import KINDS
 from .models import Employee, Excuse, Punch, Run
-from .refusals import at_row, in_file, refuse
+from .refusals import Problems, at_row, in_file, refuse
 
 EXCUSE_KINDS = ("leave", "duty_travel")
 
@@ -89,38 +89,41 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
     seen: dict[tuple, int] = {}
     first_in: dict[tuple, tuple[datetime, int]] = {}
     last_out: list[tuple[tuple, datetime, int]] = []
-    out = []
+    out, problems = [], Problems()
     for row in rows:
-        line = row["line"]
-        try:
-            employee_id = ids.get(identity_lookup("nip", row.get("nip", "")))
-        except IdentityError as exc:
-            raise at_row(line, "nip", exc.message) from None
-        if employee_id is None:
-            raise no_employee(line, row.get("nip"))
-        kind = (row.get("kind") or "").strip().lower()
-        if kind not in KINDS:
-            raise not_one_of(line, "kind", KINDS)
-        at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
-        local = at.astimezone(zone).date()
-        if local > today:   # a machine's clock a little ahead is tolerated: a day not come yet is not
-            raise at_row(line, "timestamp", _l("%(value)s has not come yet.", value=(row.get("timestamp") or "")[:40]))
-        refuse_closed(closed, line, "timestamp", local)
-        key = (employee_id, at, kind)
-        if key in seen:
-            raise at_row(line, "",
-                         _l("The same record as line %(other)s.", other=seen[key]))
-        seen[key] = line
-        day = (employee_id, at.astimezone(zone).date())
-        if kind == "in" and (day not in first_in or at < first_in[day][0]):
-            first_in[day] = (at, line)
-        elif kind == "out":
-            last_out.append((day, at, line))
-        out.append(key)
+        with problems.row():
+            line = row["line"]
+            try:
+                employee_id = ids.get(identity_lookup("nip", row.get("nip", "")))
+            except IdentityError as exc:
+                raise at_row(line, "nip", exc.message) from None
+            if employee_id is None:
+                raise no_employee(line, row.get("nip"))
+            kind = (row.get("kind") or "").strip().lower()
+            if kind not in KINDS:
+                raise not_one_of(line, "kind", KINDS)
+            at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
+            local = at.astimezone(zone).date()
+            if local > today:   # a machine's clock a little ahead is tolerated: a day not come yet is not
+                raise at_row(line, "timestamp", _l("%(value)s has not come yet.", value=(row.get("timestamp") or "")[:40]))
+            refuse_closed(closed, line, "timestamp", local)
+            key = (employee_id, at, kind)
+            if key in seen:
+                raise at_row(line, "",
+                             _l("The same record as line %(other)s.", other=seen[key]))
+            seen[key] = line
+            day = (employee_id, at.astimezone(zone).date())
+            if kind == "in" and (day not in first_in or at < first_in[day][0]):
+                first_in[day] = (at, line)
+            elif kind == "out":
+                last_out.append((day, at, line))
+            out.append(key)
     for day, at, line in last_out:
         if day in first_in and at < first_in[day][0]:
-            raise at_row(line, "timestamp",
-                         _l("A check-out before the check-in of line %(other)s.", other=first_in[day][1]))
+            problems.found.append(at_row(line, "timestamp",
+                                         _l("A check-out before the check-in of line %(other)s.", other=first_in[day][1])))
+    problems.found.sort(key=lambda p: int(p.where.split(":")[0][5:]) if p.where.startswith("line ") else 0)
+    problems.raise_any()
     return out
 
 

@@ -1,8 +1,11 @@
 """``pamong remuneration ...``: import employees and attendance, run a month (with a progress bar),
 close a month. Bad input: one line ``error: FILE: line N: field: problem`` and exit status 2, with
-nothing written."""
+nothing written (a file's every bad line, one line each, ``refusals.all_at_once``). Every command
+speaks English, its money included (Babel's English digits: "Rp 1,234,567"), whatever the deployment's
+default language (``in_english``)."""
 from __future__ import annotations
 
+import functools
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -13,6 +16,19 @@ from flask.cli import with_appcontext
 from core.kit import Actor, PamongError, Tenant, cli_fail as _fail, cli_tenant, db, rupiah
 
 from . import services
+
+
+def in_english(command):
+    """``with_appcontext``, and the command run in English: the CLI's lines (and the errors and money
+    it writes) are English, as every ``pamong`` command's, not the default locale's (Indonesian)."""
+    @with_appcontext
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            return command(*args, **kwargs)
+    return run
 
 
 @click.group("remuneration", help="TPP (remuneration): imports, monthly runs, closing.")
@@ -40,7 +56,11 @@ def _import(slug: str, path: str, work) -> dict:
     try:
         counts = work(tenant, actor, Path(path).read_bytes(), Path(path).name)
     except PamongError as exc:
-        _fail(f"{path}: {exc}")
+        problems = getattr(exc, "problems", None) or [exc]
+        more = getattr(exc, "more", 0)
+        for problem in problems[:-1] if not more else problems:  # every bad line, one line each
+            click.echo(f"error: {path}: {problem}", err=True)
+        _fail(f"{path}: ({more} more problems not listed)" if more else f"{path}: {problems[-1]}")
     db.session.commit()
     return counts
 
@@ -50,7 +70,7 @@ def _import(slug: str, path: str, work) -> dict:
                                                      "start/end: first and last day of employment, YYYY-MM-DD).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@in_english
 def import_employees(slug, path):
     counts = _import(slug, path, services.import_employees)
     click.echo(f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged")
@@ -59,7 +79,7 @@ def import_employees(slug, path):
 @remuneration_group.command("import-attendance", help="Add attendance records from a CSV file (nip,timestamp,kind).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@in_english
 def import_attendance(slug, path):
     counts = _import(slug, path, services.import_attendance)
     click.echo(f"{counts['added']} added, {counts['skipped']} already stored")
@@ -69,7 +89,7 @@ def import_attendance(slug, path):
                                                       "from a CSV file (nip,day,minutes,points).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@in_english
 def import_activities(slug, path):
     from .inputs import import_activities as work
 
@@ -80,7 +100,7 @@ def import_activities(slug, path):
                             help="Add approved leave and duty travel from a CSV file (nip,kind,first_day,last_day,reference).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@in_english
 def import_excuses(slug, path):
     from .inputs import import_excuses as work
 
@@ -91,7 +111,7 @@ def import_excuses(slug, path):
                             help="Add disciplinary sanctions from a CSV file (nip,code,first_month,last_month).")
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@in_english
 def import_sanctions(slug, path):
     from .inputs import import_sanctions as work
 
@@ -101,7 +121,7 @@ def import_sanctions(slug, path):
 @remuneration_group.command("run", help="Compute (or compute again) a month's TPP: pamong remuneration run SLUG 2026-03.")
 @click.argument("slug")
 @click.argument("month")
-@with_appcontext
+@in_english
 def run(slug, month):
     tenant = _tenant(slug)
     year, number = _month(month)
@@ -118,12 +138,13 @@ def run(slug, month):
         except PamongError as exc:
             stack.close()
             _fail(str(exc))
-    total, amount = result.total, rupiah(result.amount)  # as the pages write money: "Rp 27.506.200"
+    total, amount = result.total, rupiah(result.amount)  # Babel's English digits: "Rp 27,506,200"
     db.session.commit()
     click.echo(f"{year}-{number:02d}: {total} employee(s), TPP {amount}")
 
 
-@remuneration_group.command("adjust", help="Correct a closed month by AMOUNT rupiah (negative: recovered), paid in a "
+@remuneration_group.command("adjust", context_settings={"ignore_unknown_options": True},  # AMOUNT may be -150000
+                            help="Correct a closed month by AMOUNT rupiah (negative: recovered), paid in a "
                                            "later open month: pamong remuneration adjust SLUG NIP 2026-03 2026-05 -150000 'reason'.")
 @click.argument("slug")
 @click.argument("nip")
@@ -131,7 +152,7 @@ def run(slug, month):
 @click.argument("target")
 @click.argument("amount")
 @click.argument("reason")
-@with_appcontext
+@in_english
 def adjust(slug, nip, source, target, amount, reason):
     from core.kit import IdentityError, identity_lookup, tenant_scope
 
@@ -162,7 +183,7 @@ def adjust(slug, nip, source, target, amount, reason):
 @remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")
 @click.argument("slug")
 @click.argument("month")
-@with_appcontext
+@in_english
 def close(slug, month):
     tenant = _tenant(slug)
     year, number = _month(month)

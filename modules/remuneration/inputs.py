@@ -8,7 +8,8 @@
   ``nip,code,first_month,last_month`` (``code`` one of the rule sets' ``sanctions``, months ``YYYY-MM``,
   inclusive): each month in between loses the code's share of TPP.
 
-Errors (``ValidationError``, nothing written), ``where`` = ``line N: field``: an unknown or invalid
+Errors (``ValidationError``, nothing written; every bad line at once, ``refusals.all_at_once``, its
+``problems`` each with ``where`` = ``line N: field``): an unknown or invalid
 NIP, a date that is not ISO, a negative or non-integer number, an unknown kind, a last day before the
 first, a sanction code no rule set names, a month that is not ``YYYY-MM``, a row touching a closed month
 (immutable: corrections are adjustments), an activity on a day not come yet. Audited per file.
@@ -24,7 +25,7 @@ from core.kit import IdentityError, audit, db, identity_lookup, tenant_scope, ut
 from . import _l
 from .attendance import EXCUSE_KINDS, closed_months, no_employee, not_one_of, read_csv_columns, refuse_closed
 from .models import Activity, Employee, Excuse, Sanction
-from .refusals import at_row
+from .refusals import Problems, at_row
 from .rules import parse_rules
 from .settings import settings_of
 
@@ -66,15 +67,17 @@ def import_activities(tenant, actor, data: bytes, filename: str = "activities.cs
     ids, closed = _employees(tenant), closed_months(tenant)
     now = utcnow()
     today = now.astimezone(ZoneInfo(tenant.timezone)).date()
-    items = []
+    items, problems = [], Problems()
     for r in rows:
-        employee_id, day = _employee(ids, r), _day(r, "day")
-        if day > today:
-            raise at_row(r["line"], "day", _l("%(value)s has not come yet.", value=day.isoformat()))
-        refuse_closed(closed, r["line"], "day", day)
-        items.append(Activity(employee_id=employee_id, day=day, minutes=_count(r, "minutes"),
-                              points=_count(r, "points"), description=r.get("description", "")[:500],
-                              approved=True, logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}"))
+        with problems.row():
+            employee_id, day = _employee(ids, r), _day(r, "day")
+            if day > today:
+                raise at_row(r["line"], "day", _l("%(value)s has not come yet.", value=day.isoformat()))
+            refuse_closed(closed, r["line"], "day", day)
+            items.append(Activity(employee_id=employee_id, day=day, minutes=_count(r, "minutes"),
+                                  points=_count(r, "points"), description=r.get("description", "")[:500],
+                                  approved=True, logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}"))
+    problems.raise_any()
     with tenant_scope(tenant):
         db.session.add_all(items)
         db.session.flush()
@@ -86,18 +89,20 @@ def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") ->
     """Approved leave and duty travel; returns ``{"added"}``."""
     rows = read_csv_columns(data, filename, ("nip", "kind", "first_day", "last_day"))
     ids, closed = _employees(tenant), closed_months(tenant)
-    items = []
+    items, problems = [], Problems()
     for r in rows:
-        employee_id = _employee(ids, r)
-        kind = (r.get("kind") or "").lower()
-        if kind not in EXCUSE_KINDS:
-            raise not_one_of(r["line"], "kind", EXCUSE_KINDS)
-        first, last = _day(r, "first_day"), _day(r, "last_day")
-        if last < first:
-            raise at_row(r["line"], "last_day", _l("The last day is before the first."))
-        refuse_closed(closed, r["line"], "first_day", first, last)
-        items.append(Excuse(employee_id=employee_id, kind=kind, first_day=first, last_day=last,
-                            reference=(r.get("reference") or "")[:100]))
+        with problems.row():
+            employee_id = _employee(ids, r)
+            kind = (r.get("kind") or "").lower()
+            if kind not in EXCUSE_KINDS:
+                raise not_one_of(r["line"], "kind", EXCUSE_KINDS)
+            first, last = _day(r, "first_day"), _day(r, "last_day")
+            if last < first:
+                raise at_row(r["line"], "last_day", _l("The last day is before the first."))
+            refuse_closed(closed, r["line"], "first_day", first, last)
+            items.append(Excuse(employee_id=employee_id, kind=kind, first_day=first, last_day=last,
+                                reference=(r.get("reference") or "")[:100]))
+    problems.raise_any()
     with tenant_scope(tenant):
         db.session.add_all(items)
         db.session.flush()
@@ -120,19 +125,21 @@ def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv"
     rows = read_csv_columns(data, filename, ("nip", "code", "first_month", "last_month"))
     codes = {code for rule in parse_rules(settings_of(tenant)["rules"]) for code in rule.sanctions}
     ids, closed = _employees(tenant), closed_months(tenant)
-    items = []
+    items, problems = [], Problems()
     for r in rows:
-        employee_id = _employee(ids, r)
-        if r.get("code") not in codes:
-            raise at_row(r["line"], "code",
-                         _l("%(code)s is not a sanction of the rules (%(codes)s).", code=(r.get("code") or "")[:40],
-                            codes=", ".join(sorted(codes))))
-        first, last = _month(r, "first_month"), _month(r, "last_month")
-        if last < first:
-            raise at_row(r["line"], "last_month",
-                         _l("The last month is before the first."))
-        refuse_closed(closed, r["line"], "first_month", first, last)
-        items.append(Sanction(employee_id=employee_id, code=r["code"], first_month=first, last_month=last))
+        with problems.row():
+            employee_id = _employee(ids, r)
+            if r.get("code") not in codes:
+                raise at_row(r["line"], "code",
+                             _l("%(code)s is not a sanction of the rules (%(codes)s).", code=(r.get("code") or "")[:40],
+                                codes=", ".join(sorted(codes))))
+            first, last = _month(r, "first_month"), _month(r, "last_month")
+            if last < first:
+                raise at_row(r["line"], "last_month",
+                             _l("The last month is before the first."))
+            refuse_closed(closed, r["line"], "first_month", first, last)
+            items.append(Sanction(employee_id=employee_id, code=r["code"], first_month=first, last_month=last))
+    problems.raise_any()
     with tenant_scope(tenant):
         db.session.add_all(items)
         db.session.flush()

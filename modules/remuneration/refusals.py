@@ -8,6 +8,8 @@ they are in both languages; everything around them goes through the module's cat
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from core.kit import ValidationError
 
 from . import _l  # the module's own domain: also right outside its pages (a background job, the CLI)
@@ -34,8 +36,17 @@ class _Joined:
         self.problems, self.more = problems, more
 
     def __str__(self) -> str:
-        said_all = "; ".join(str(said(p)) for p in self.problems)
+        said_all = joined([str(said(p)) for p in self.problems], bool(self.more))
         return said_all + (" " + str(_l("(and %(count)s more)", count=self.more)) if self.more else "")
+
+
+def joined(texts: list[str], more: bool = False) -> str:
+    """``texts`` joined with "; ", each without its own full stop but the last (none when ``more``
+    follows): "line 2: agency: ... here; line 3: name: ..." never "here.; line 3"."""
+    cut = [t.rstrip().rstrip(".") for t in texts]
+    if texts and not more:
+        cut[-1] = texts[-1]
+    return "; ".join(cut)
 
 
 def all_at_once(problems: list[ValidationError]) -> ValidationError:
@@ -47,10 +58,35 @@ def all_at_once(problems: list[ValidationError]) -> ValidationError:
     if len(problems) == 1:
         refusal = problems[0]
     else:
-        refusal = ValidationError("; ".join(str(p) for p in shown) + (f" (and {more} more)" if more else ""),
+        refusal = ValidationError(joined([str(p) for p in shown], bool(more)) + (f" (and {more} more)" if more else ""),
                                   local=_Joined(shown, more))
     refusal.problems, refusal.more = shown, more
     return refusal
+
+
+class Problems:
+    """A file's refused rows collected, so that every bad line is said at once (``all_at_once``)::
+
+        problems = Problems()
+        for row in rows:
+            with problems.row():   # a ValidationError of the row: kept, the row skipped
+                ...
+        problems.raise_any()       # nothing written when any row was refused
+    """
+
+    def __init__(self):
+        self.found: list[ValidationError] = []
+
+    @contextmanager
+    def row(self):
+        try:
+            yield
+        except ValidationError as exc:
+            self.found.append(exc)
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise all_at_once(self.found)
 
 
 def in_file(local) -> ValidationError:

@@ -31,7 +31,8 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
         from ..models import Run
 
         paid = db.session.execute(db.select(Run.amount)).scalar_one()
-    assert f"TPP Rp {paid:,}".replace(",", ".") in done.output  # the pages' spelling, "Rp 27.506.200"
+    # English money by Babel (re-trial of issue 16: the CLI wrote Indonesian "Rp 27.506.200")
+    assert f"TPP Rp {paid:,}" in done.output and "." not in done.output.split("TPP Rp ")[1]
     assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
     again = pamong(app, "run", tenant.slug, "2026-03")
     assert again.exit_code == 2 and "2026-03 is closed" in again.output
@@ -92,8 +93,10 @@ def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, t
         bad = pamong(app, "adjust", tenant.slug, *args, "alasan")
         assert bad.exit_code == 2 and words in bad.output and len(bad.output.strip().splitlines()) == 1, bad.output
     done = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "150000", "Dinas luar 2 Maret")
-    assert done.exit_code == 0 and "corrected by Rp 150.000 in 2026-05" in done.output, done.output
-    assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150000]
+    assert done.exit_code == 0 and "corrected by Rp 150,000 in 2026-05" in done.output, done.output
+    back = pamong(app, "adjust", tenant.slug, NIPS[1], "2026-03", "2026-05", "-25000", "Lebih bayar")  # a negative AMOUNT
+    assert back.exit_code == 0 and "corrected by -Rp 25,000 in 2026-05" in back.output, back.output
+    assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150000, -25000]
     assert pamong(app, "run", tenant.slug, "2026-05").exit_code == 0
     with app.app_context(), tenant_scope(tenant):
         from ..models import Result, Run
@@ -156,3 +159,50 @@ def test_a_tenant_that_has_not_enabled_the_module_is_refused(app, create_tenant)
     assert refused.exit_code == 2 and "has not enabled the remuneration module" in refused.output, refused.output
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.id)).first() is None
+
+
+def test_every_bad_line_of_an_input_file_is_said_one_line_each_and_nothing_written(app, create_tenant, tmp_path):
+    """Re-trial of issue 16: only the first bad line of an excuse or sanction file was said. Every
+    bad line now, one line each naming the file, line and field; exit 2; nothing written; no doubled
+    punctuation ("here.; line 3") and English throughout, an Indonesian default locale notwithstanding."""
+    from ..models import Excuse, Punch, Sanction
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    files = {
+        "import-excuses": ("cuti.csv", f"nip,kind,first_day,last_day\n{NIPS[0]},leave,2026-03-02,2026-03-03\n"
+                                       f"123,leave,2026-03-02,2026-03-03\n{NIPS[1]},sick,2026-03-02,2026-03-03\n"
+                                       f"{NIPS[2]},leave,2026-03-05,2026-03-04\n",
+                           Excuse, ["line 3: nip", "line 4: kind", "line 5: last_day"]),
+        "import-sanctions": ("hukdis.csv", f"nip,code,first_month,last_month\n{NIPS[0]},zz,2026-03,2026-03\n"
+                                           f"{NIPS[1]},ringan,2026-13,2026-03\n{NIPS[2]},ringan,2026-03,2026-03\n",
+                             Sanction, ["line 2: code", "line 3: first_month"]),
+        "import-attendance": ("absen.csv", f"nip,timestamp,kind\n{NIPS[0]},2026-03-02T07:20:00+07:00,in\n"
+                                           f"{NIPS[1]},2026-03-02T07:20:00+08:00,nap\n",
+                              Punch, ["line 2: timestamp", "line 3: kind"]),
+    }
+    for command, (name, text, model, wheres) in files.items():
+        (tmp_path / name).write_text(text)
+        bad = pamong(app, command, tenant.slug, str(tmp_path / name))
+        lines = bad.output.strip().splitlines()
+        assert bad.exit_code == 2 and len(lines) == len(wheres), (command, bad.output)
+        for line, where in zip(lines, wheres):
+            assert line.startswith(f"error: {tmp_path / name}: {where}: "), (command, line)
+        assert ".;" not in bad.output and ".." not in bad.output.replace(str(tmp_path), "")
+        with app.app_context(), tenant_scope(tenant):
+            assert db.session.execute(db.select(model)).first() is None, command
+    # the employee file's problems too, one line each, and the service's joined message has no ".;"
+    (tmp_path / "bad.csv").write_bytes(employees_csv(("123", "A", "XX", "JF-AHLI", ""), (NIPS[1], "", "DLH", "JF-AHLI", "")))
+    bad = pamong(app, "import-employees", tenant.slug, str(tmp_path / "bad.csv"))
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 3 and ".;" not in bad.output
+    from ..services import import_employees
+    from core.kit import ValidationError
+    import pytest
+
+    with app.app_context(), pytest.raises(ValidationError) as exc:
+        import_employees(tenant, "test", (tmp_path / "bad.csv").read_bytes())
+    assert ".;" not in exc.value.message and exc.value.message.count("; ") == 2
+    # a NIP refused by the core is said in English on the CLI, and a negative adjustment is taken
+    wrong = pamong(app, "adjust", tenant.slug, "12345", "2026-03", "2026-04", "5", "x")
+    assert wrong.exit_code == 2 and "NIP must have 18 digits" in wrong.output
