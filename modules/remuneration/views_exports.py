@@ -10,6 +10,7 @@ from core.kit import local_iso, requires
 
 from . import objections, services
 from .exports import table_csv
+from .labels import step_name
 from .views import _run_or_404, finance_or, pages
 
 
@@ -42,7 +43,9 @@ def agencies_export(year, month):
 @requires("remuneration.resolve")
 def objections_export():
     rows = [{"filed_at": _when(o.filed_at), "name": e.name, "agency": e.agency, "reason": o.reason,
-             "awaiting": step["label"] if step else ""} for o, e, step in objections.open_objections(g.tenant, 0, None)]
+             # the step in the reader's language (the chain stores "Atasan langsung"), as on the page
+             "awaiting": step_name(step["label"]) if step else ""}
+            for o, e, step in objections.open_objections(g.tenant, 0, None)]
     return table_csv(("filed_at", "name", "agency", "reason", "awaiting"), rows, f"tpp-objections-{g.tenant.slug}")
 
 

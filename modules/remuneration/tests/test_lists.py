@@ -72,6 +72,12 @@ def test_runs_agencies_objections_and_oversight_download_as_csv(app, client, cre
     assert client.get(f"{base}/runs/2026/4/agencies.csv").status_code == 404
     objections = rows_of(client.get(f"{base}/objections.csv"))
     assert len(objections) == 1 and objections[0]["reason"].startswith("'=HYPERLINK")  # never a formula
+    assert objections[0]["awaiting"] == "Atasan langsung"   # the tenant speaks Indonesian first
+    from core.i18n import LOCALE_COOKIE
+
+    client.set_cookie(LOCALE_COOKIE, "en")  # re-trial of issue 16: Indonesian for English readers
+    assert rows_of(client.get(f"{base}/objections.csv"))[0]["awaiting"] == "Direct supervisor"
+    client.delete_cookie(LOCALE_COOKIE)
     assert rows_of(client.get(f"{base}/oversight/2026/3.csv")) == []                   # a city has no children
     assert 'href="/t/%s/%s/runs.csv"' % (tenant.slug, MODULE) in client.get(f"{base}/runs").get_data(as_text=True)
 
