@@ -70,3 +70,16 @@ def require_finance(tenant, actor) -> str | None:
                           local=_l("Closing a month and signing its summaries is for the finance agency "
                                    "(a holder of a finance position in the settings)."))
     return finance_position_of(tenant, actor)
+
+
+def finance_names(tenant) -> list[str]:
+    """The names (the core organisation's) of the tenant's finance positions, for a page that says
+    who closes the months; empty when the settings name none (then "the finance office", generic:
+    no agency is presumed, BPKAD or another)."""
+    from core.kit import find_position
+
+    names = []
+    for code in finance_positions(tenant):
+        position = find_position(tenant, code)
+        names.append(position.name if position is not None else code)
+    return names

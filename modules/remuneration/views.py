@@ -15,7 +15,7 @@ from core.kit import (
 
 from . import services
 from .exports import payroll_csv, payroll_xlsx
-from .finance import may_pay
+from .finance import finance_names, may_pay
 from .labels import line_label, step_name
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
@@ -188,7 +188,7 @@ def _run_page(found, close_error: str = ""):
     beside the confirmation box)."""
     return render_template("remuneration/run.html", module_title=TITLE, run=found,
                            agencies=services.agency_table(g.tenant, found),
-                           can_close=may_pay(g.tenant, current_actor()),
+                           can_close=may_pay(g.tenant, current_actor()), closers=finance_names(g.tenant),
                            ended=services.month_ended(g.tenant, found.year, found.month), close_error=close_error,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 

@@ -46,6 +46,7 @@ def test_the_holder_of_the_finance_position_closes_and_the_computing_admin_does_
     client.set_cookie(LOCALE_COOKIE, "en")
     page = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert f'action="{base}/runs/2026/3/close"' not in page          # no close button for BKPSDM
+    assert "until the holder of Kepala Bidang Perbendaharaan closes it" in page   # the configured position
     assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 403
     with app.app_context():
         with pytest.raises(FinanceOnly) as refused:
@@ -99,3 +100,20 @@ def test_the_summary_is_signed_by_the_finance_position_held_and_refused_to_the_a
             doc = issue_summary(tenant, actor(tenant, treasurer), get_run(tenant, 2026, 3), "DLH")
             assert doc.signer_position == "Kepala Bidang Perbendaharaan"
             db.session.commit()
+
+
+def test_without_finance_positions_the_open_month_names_no_agency(app, client, create_tenant, create_user, login):
+    """Re-trial of issue 16: without ``finance_positions`` the open month said "ditutup oleh BPKAD",
+    an agency the tenant may not have or may not have named; now "the finance office", translated."""
+    tenant = create_tenant(modules={MODULE: {"ceilings": CEILINGS}}, locales=["id", "en"])
+    admin = create_user(tenant, role="admin")
+    with app.app_context():
+        import_employees(tenant, "test", employees_csv((NIPS[0], "Andi Baso", "DLH", "JF-AHLI", "")))
+        run_month(tenant, "test", 2026, 3)
+        db.session.commit()
+    login(client, admin, tenant)
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/runs/2026/3").get_data(as_text=True)
+    assert "sampai ditutup oleh bagian keuangan" in page and "BPKAD" not in page
+    client.set_cookie(LOCALE_COOKIE, "en")
+    page = client.get(f"/t/{tenant.slug}/{MODULE}/runs/2026/3").get_data(as_text=True)
+    assert "until the finance office closes it" in page and "BPKAD" not in page
