@@ -50,6 +50,22 @@ def _month(value: str) -> tuple[int, int]:
         _fail(f"month: {value!r} is not YYYY-MM")
 
 
+def _refuse_missing(tenant, year: int, month: int, force: bool, verb: str) -> None:
+    """One line and exit 2 when employees of the month have no data (``missing.py``), unless ``--force``."""
+    from .missing import warning, without_data
+
+    try:
+        found = services.get_run(tenant, year, month)
+        if (found is not None and found.status == "closed") or (
+                verb == "close" and (found is None or not services.month_ended(tenant, year, month))):
+            return  # refused for what it is ("closed", "not run", "not ended"), by the service
+        missing, total = without_data(tenant, year, month)
+    except PamongError as exc:
+        _fail(str(exc))
+    if missing and not force:
+        _fail(f"month: {warning(missing, total, f'{year}-{month:02d}')} Add --force to {verb} it anyway")
+
+
 def _import(slug: str, path: str, work) -> dict:
     tenant = _tenant(slug)
     actor = Actor.system("remuneration-cli", tenant)
@@ -121,10 +137,12 @@ def import_sanctions(slug, path):
 @remuneration_group.command("run", help="Compute (or compute again) a month's TPP: pamong remuneration run SLUG 2026-03.")
 @click.argument("slug")
 @click.argument("month")
+@click.option("--force", is_flag=True, help="Run it even when employees have no attendance data in the month.")
 @in_english
-def run(slug, month):
+def run(slug, month, force):
     tenant = _tenant(slug)
     year, number = _month(month)
+    _refuse_missing(tenant, year, number, force, "run")
     with ExitStack() as stack:
         bars = []  # the bar starts with the first employee: a refused run prints its one error line only
 
@@ -183,10 +201,12 @@ def adjust(slug, nip, source, target, amount, reason):
 @remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")
 @click.argument("slug")
 @click.argument("month")
+@click.option("--force", is_flag=True, help="Close it even when employees have no attendance data in the month.")
 @in_english
-def close(slug, month):
+def close(slug, month, force):
     tenant = _tenant(slug)
     year, number = _month(month)
+    _refuse_missing(tenant, year, number, force, "close")
     try:
         services.close_month(tenant, Actor.system("remuneration-cli", tenant), year, number)
     except PamongError as exc:

@@ -120,12 +120,22 @@ def runs():
     return _runs_page()
 
 
-def _runs_page(month_error: str = "", month_value: str = ""):
-    """The runs page; ``month_error``: why the month typed into the run form (``month_value``) was refused."""
+def _missing(year: int, month: int) -> str:
+    """What a confirmation says when employees of the month have no data (``missing.py``), else ""."""
+    from .missing import warning, without_data
+
+    count, total = without_data(g.tenant, year, month)
+    return str(warning(count, total, _tpp_month(year, month))) if count else ""
+
+
+def _runs_page(month_error: str = "", month_value: str = "", missing: str = ""):
+    """The runs page; ``month_error``: why the month typed into the run form (``month_value``) was
+    refused; ``missing``: the month's employees without data, asked to confirm the run."""
     page = page_arg()
     found = services.runs(g.tenant, (page - 1) * RUNS_PER_PAGE, RUNS_PER_PAGE + 1)
     return render_template("remuneration/runs.html", module_title=TITLE, runs=found[:RUNS_PER_PAGE], page=page,
                            has_next=len(found) > RUNS_PER_PAGE, month_error=month_error, month_value=month_value,
+                           missing=missing,
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
@@ -151,6 +161,9 @@ def start_run():
     if found is not None and found.status == "closed":
         flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")
         return redirect(url_for(".runs"))
+    missing = _missing(year, month)
+    if missing and request.form.get("force") != "y":  # employees without data: confirm first (missing.py)
+        return _runs_page(month_value=value[:20], missing=missing)
     tenant_id, user_id = g.tenant.id, getattr(current_user, "id", None)
     write_progress(tenant_id, year, month, state="queued", done=0, total=0)
     # the request's transaction ends before the run's begins (nothing was written; on SQLite a POST's
@@ -190,6 +203,7 @@ def _run_page(found, close_error: str = ""):
                            agencies=services.agency_table(g.tenant, found),
                            can_close=may_pay(g.tenant, current_actor()), closers=finance_names(g.tenant),
                            ended=services.month_ended(g.tenant, found.year, found.month), close_error=close_error,
+                           missing=_missing(found.year, found.month) if found.status == "open" else "",
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
@@ -202,6 +216,9 @@ def close(year, month):
     if request.form.get("confirm") != "y":
         return _run_page(found, _("Tick the box to confirm: a closed month can no longer be run again "
                                   "or changed.")), 400
+    if request.form.get("force") != "y" and services.month_ended(g.tenant, year, month) and _missing(year, month):
+        return _run_page(found, _("Tick the box to confirm that the month is closed although employees "
+                                  "have no data in it.")), 400
     with unit_of_work() as work:
         services.close_month(g.tenant, current_actor(), year, month)
     flash(_("The month is closed.") if work.ok else str(work.error.local or work.error.message),

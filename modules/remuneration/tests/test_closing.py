@@ -43,5 +43,5 @@ def test_a_month_that_has_not_ended_is_never_closed(app, client, create_tenant, 
     assert not audit_entries(tenant, "remuneration.close")
     frozen_clock.set(datetime(2027, 1, 1, 2, 0, tzinfo=timezone.utc))        # December has ended
     assert 'id="close-form"' in client.get(f"{base}/runs/2026/12").get_data(as_text=True)
-    assert client.post(f"{base}/runs/2026/12/close", data={"confirm": "y"}).status_code == 302
+    assert client.post(f"{base}/runs/2026/12/close", data={"confirm": "y", "force": "y"}).status_code == 302
     assert len(audit_entries(tenant, "remuneration.close")) == 1

@@ -24,7 +24,16 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
     assert done.exit_code == 0 and "3 added" in done.output
     done = pamong(app, "import-attendance", tenant.slug, str(tmp_path / "absen.csv"))
     assert done.exit_code == 0 and "1 added" in done.output
-    done = pamong(app, "run", tenant.slug, "2026-03")
+    # two of the three have no attendance in March: refused without --force, one line, nothing run
+    refused = pamong(app, "run", tenant.slug, "2026-03")
+    assert refused.exit_code == 2 and refused.output.strip().splitlines() == [
+        "error: month: 2 of 3 employees have no attendance record and no leave or duty travel in 2026-03. "
+        "Add --force to run it anyway"], refused.output
+    with app.app_context(), tenant_scope(tenant):
+        from ..models import Run
+
+        assert db.session.execute(db.select(Run)).first() is None
+    done = pamong(app, "run", tenant.slug, "2026-03", "--force")
     assert done.exit_code == 0 and "2026-03: 3 employee(s), TPP Rp " in done.output, done.output
     assert "TPP 2026-03" in done.stderr                                        # the progress bar's label
     with app.app_context(), tenant_scope(tenant):
@@ -33,7 +42,9 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
         paid = db.session.execute(db.select(Run.amount)).scalar_one()
     # English money by Babel (re-trial of issue 16: the CLI wrote Indonesian "Rp 27.506.200")
     assert f"TPP Rp {paid:,}" in done.output and "." not in done.output.split("TPP Rp ")[1]
-    assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
+    refused = pamong(app, "close", tenant.slug, "2026-03")
+    assert refused.exit_code == 2 and "Add --force to close it anyway" in refused.output
+    assert pamong(app, "close", tenant.slug, "2026-03", "--force").exit_code == 0
     again = pamong(app, "run", tenant.slug, "2026-03")
     assert again.exit_code == 2 and "2026-03 is closed" in again.output
     lines = [line for line in again.output.splitlines() if line.strip()]
@@ -65,7 +76,7 @@ def test_activities_and_excuses_feed_the_run(app, create_tenant, tmp_path, audit
     (tmp_path / "cuti.csv").write_text(f"nip,kind,first_day,last_day,reference\n{NIPS[0]},leave,2026-03-01,2026-03-31,CT-1\n")
     assert pamong(app, "import-activities", tenant.slug, str(tmp_path / "kinerja.csv")).output.strip() == "2 added"
     assert pamong(app, "import-excuses", tenant.slug, str(tmp_path / "cuti.csv")).output.strip() == "1 added"
-    assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0
+    assert pamong(app, "run", tenant.slug, "2026-03", "--force").exit_code == 0
     with app.app_context(), tenant_scope(tenant):
         run = get_run(tenant, 2026, 3)
         tpps = sorted(db.session.execute(db.select(Result.tpp).where(Result.run_id == run.id)).scalars())
@@ -83,10 +94,10 @@ def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, t
     tenant = create_tenant(modules={MODULE: SETTINGS})
     (tmp_path / "pegawai.csv").write_bytes(three_employees())
     assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
-    assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0
+    assert pamong(app, "run", tenant.slug, "2026-03", "--force").exit_code == 0
     refused = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "150000", "Dinas luar 2 Maret")
     assert refused.exit_code == 2 and refused.output.startswith("error:")      # March is still open: run it again
-    assert pamong(app, "close", tenant.slug, "2026-03").exit_code == 0
+    assert pamong(app, "close", tenant.slug, "2026-03", "--force").exit_code == 0
     for args, words in ((("19850312", "2026-03", "2026-05", "1"), "nip"),
                         ((NIPS[0], "2026-03", "2026-05", "seratus"), "amount"),
                         ((NIPS[0], "2026-03", "2026-02", "100"), "later month")):
@@ -97,7 +108,7 @@ def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, t
     back = pamong(app, "adjust", tenant.slug, NIPS[1], "2026-03", "2026-05", "-25000", "Lebih bayar")  # a negative AMOUNT
     assert back.exit_code == 0 and "corrected by -Rp 25,000 in 2026-05" in back.output, back.output
     assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150000, -25000]
-    assert pamong(app, "run", tenant.slug, "2026-05").exit_code == 0
+    assert pamong(app, "run", tenant.slug, "2026-05", "--force").exit_code == 0
     with app.app_context(), tenant_scope(tenant):
         from ..models import Result, Run
 
@@ -144,7 +155,7 @@ def test_a_month_that_has_not_begun_is_not_run(app, create_tenant, tmp_path, fro
     assert "TPP 2026-04" not in refused.output                               # no progress bar before the error
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.id)).first() is None        # nothing written
-    assert pamong(app, "run", tenant.slug, "2026-03").exit_code == 0        # the month under way is (provisional)
+    assert pamong(app, "run", tenant.slug, "2026-03", "--force").exit_code == 0        # the month under way is (provisional)
     frozen_clock.set(datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))    # 1 April 00:00 WITA: April has begun
     assert pamong(app, "run", tenant.slug, "2026-04").exit_code == 0
 
@@ -155,7 +166,7 @@ def test_a_tenant_that_has_not_enabled_the_module_is_refused(app, create_tenant)
     from ..models import Run
 
     tenant = create_tenant()
-    refused = pamong(app, "run", tenant.slug, "2026-03")
+    refused = pamong(app, "run", tenant.slug, "2026-03", "--force")
     assert refused.exit_code == 2 and "has not enabled the remuneration module" in refused.output, refused.output
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.id)).first() is None

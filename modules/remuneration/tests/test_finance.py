@@ -61,7 +61,11 @@ def test_the_holder_of_the_finance_position_closes_and_the_computing_admin_does_
     page = client.get(f"{base}/runs/2026/3").get_data(as_text=True)
     assert f'action="{base}/runs/2026/3/close"' in page
     assert client.get(f"{base}/runs/2026/3/payroll.csv").status_code == 200
-    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 302
+    page = client.get(f"{base}/runs/2026/3").get_data(as_text=True)   # Andi has no attendance in March
+    assert "1 of 1 employees have no attendance record and no leave or duty travel in March 2026." in page
+    refused = client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"})          # not confirmed: not closed
+    assert refused.status_code == 400 and "although employees have no data" in refused.get_data(as_text=True)
+    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y", "force": "y"}).status_code == 302
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.status)).scalar_one() == "closed"
     [entry] = audit_entries(tenant, "remuneration.close")

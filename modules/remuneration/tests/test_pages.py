@@ -66,7 +66,12 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     assert "DLH" in table and "<table" in table
     assert re.search(r"Rules in force from \d{1,2} [A-Z][a-z]{2} 20\d\d\.", table)   # a date as the core writes it
     assert re.search(r"Progress: \d+ of \d+ employees", table)                       # one space, no bar between
-    assert client.post(f"{base}/runs", data={"month": "2026-03"}).status_code == 302
+    # Sitti has no attendance in March (re-trial of issue 16: run without a word): confirm first, with the count
+    asked = client.post(f"{base}/runs", data={"month": "2026-03"})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'id="confirm-run"' in html and 'name="force" value="y"' in html
+    assert "1 of 2 employees have no attendance record and no leave or duty travel in March 2026." in html
+    assert client.post(f"{base}/runs", data={"month": "2026-03", "force": "y"}).status_code == 302
     assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 400    # said on the form
     csv_text = client.get(f"{base}/runs/2026/3/payroll.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0] == "nip,name,agency,position_class,ceiling,tpp" and NIPS[0] in csv_text
@@ -77,7 +82,7 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
     assert 'id="error-summary"' in unconfirmed.get_data(as_text=True)                   # said at the top too
     assert not audit_entries(tenant, "remuneration.close")
-    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y"}).status_code == 302
+    assert client.post(f"{base}/runs/2026/3/close", data={"confirm": "y", "force": "y"}).status_code == 302
     closed = client.post(f"{base}/runs", data={"month": "2026-03"}, follow_redirects=True).get_data(as_text=True)
     assert "is closed" in closed
     assert client.get(f"{base}/runs/2026/4").status_code == 404
@@ -223,7 +228,7 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     tenant, admin, _ = setup(app, create_tenant, create_user)
     login(english(client), admin, tenant)
     base = f"/t/{tenant.slug}/{MODULE}"
-    started = client.post(f"{base}/runs", data={"month": "2026-03"})
+    started = client.post(f"{base}/runs", data={"month": "2026-03", "force": "y"})
     assert started.status_code == 302 and started.headers["Location"].endswith("/runs/2026/3/progress")
     with app.app_context():
         assert read_progress(tenant.id, 2026, 3) == {"state": "done", "done": 2, "total": 2}  # the queue ran it
@@ -235,7 +240,7 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
         write_progress(tenant.id, 2026, 3, state="running", done=500, total=18000)
     running = client.get(f"{base}/runs/2026/3/progress").get_data(as_text=True)
     assert 'http-equiv="refresh"' in running and 'value="500"' in running and "500 of 18000 employees" in running
-    failed = client.post(f"{base}/runs", data={"month": "2027-01"}, follow_redirects=True).get_data(as_text=True)
+    failed = client.post(f"{base}/runs", data={"month": "2027-01", "force": "y"}, follow_redirects=True).get_data(as_text=True)
     assert "The run was not done." in failed and "No TPP ceiling for position class" in failed  # 2027 has none yet
     client.set_cookie(LOCALE_COOKIE, "id")                                          # read later, in Indonesian
     failed = client.get(f"{base}/runs/2027/1/progress").get_data(as_text=True)
