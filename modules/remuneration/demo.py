@@ -1,6 +1,7 @@
 """Demonstration data (``pamong demo``): a small agency's employees, their attendance and activity
-for last month (run and closed) and this month so far (run, open; the last two working days'
-activities await the supervisor). The demo's officer (officer@) supervises the others and the demo's
+for last month (run and closed) and this month up to yesterday (run, open; the last two working
+days' activities await the supervisor, or today's while the month has two ended working days or
+fewer, so its figures are real from its second day). The demo's officer (officer@) supervises the others and the demo's
 staff account (staf@) supervises the officer, so the admin is free to take an objection's BKPSDM
 step (one person acts once on a chain). Added once."""
 from __future__ import annotations
@@ -71,10 +72,20 @@ def seed(tenant) -> int:
         db.session.flush()
         span = (today - last_month).days
         days = [last_month + timedelta(days=i) for i in range(span) if cal.is_working_day(last_month + timedelta(days=i))]
-        recent = {d for d in days[-2:] if d >= this_month}  # awaiting the supervisor's approval (an open month)
+        # awaiting the supervisor's approval: the open month's last two ended working days, when it has
+        # more than two (so that its figures stay real on its first days: re-trial of issue 16, the
+        # demo's open month showed 0 % on the 2nd with its one ended day's activities pending), else
+        # today's, logged in the morning (a working day: it counts from tomorrow)
+        ended = [d for d in days if d >= this_month]
+        recent = set(ended[-2:]) if len(ended) > 2 else set()
+        if not recent and cal.is_working_day(today):
+            days_logged = days + [today]
+            recent = {today}
+        else:
+            days_logged = days
         for employee in people:
             db.session.add_all(_punches(rng, tenant, employee.id, days, zone))
-            for day in days:
+            for day in days_logged:
                 pending = day in recent
                 db.session.add(Activity(employee_id=employee.id, day=day, minutes=rng.choice([240, 270, 300, 330]),
                                         description="Kegiatan harian", approved=not pending,

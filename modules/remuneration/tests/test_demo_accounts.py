@@ -125,3 +125,35 @@ def test_the_demo_closed_month_is_placed_by_the_organisation_and_its_province_ov
 
         totals = child_totals(db.session.get(Tenant, province.id), 2026, 2)
     assert [(t["tenant"], t["status"], t["employees"]) for t in totals] == [(city.slug, "closed", len(PEOPLE))]
+
+
+def test_the_demo_open_month_has_real_figures_on_its_second_day(app, create_tenant, frozen_clock):
+    """Re-trial of issue 16: on 2 December the demo's open month showed 0 % (its one ended day's
+    activities awaited the supervisor). The seed gives it attendance and approved activities up to
+    yesterday; today's log awaits the supervisor (the review page is not empty)."""
+    from datetime import date, datetime, timezone
+
+    from core.commands.server import demo_accounts
+    from core.tenancy.scope import tenant_scope
+
+    from ..activities import for_supervisor
+    from ..models import Punch, Result, Run
+
+    frozen_clock.set(datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc))  # Wednesday 2 December, 10:00 WITA
+    tenant = create_tenant(modules={"remuneration": {"ceilings": [
+        {"position_class": c, "year": y, "amount": 5_000_000} for c in CLASSES for y in range(2024, 2030)]}})
+    with app.app_context():
+        demo_accounts([tenant])
+        db.session.commit()
+        assert seed(tenant) == len(PEOPLE)
+        db.session.commit()
+        with tenant_scope(tenant):
+            results = db.session.execute(db.select(Result).join(Run, Run.id == Result.run_id)
+                                         .where(Run.year == 2026, Run.month == 12)).scalars().all()
+            punched = db.session.execute(db.select(db.func.count()).select_from(Punch).where(
+                Punch.at >= datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc))).scalar_one()
+        assert len(results) == len(PEOPLE) and punched > 0             # 1 December's attendance
+        assert sum(r.performance_bp for r in results) > 0              # not 0 %: 1 December's approved work counts
+        assert all(0 < r.tpp <= r.ceiling for r in results)
+        waiting = for_supervisor(tenant, f"officer@{tenant.slug}.test", limit=None)
+        assert waiting and {a.day for a, _e in waiting} == {date(2026, 12, 2)}
