@@ -10,7 +10,7 @@ from ..extensions import db
 from ..tenancy.models import utcnow
 from ..tenancy.scope import TenantOwned, tenant_ref
 
-PENDING, APPROVED = "pending", "approved"
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 
 
 class ApprovalChain(TenantOwned, db.Model):

@@ -3,7 +3,8 @@
 
 The object is named by ``(module, kind, object_id)``; the chain never imports the module. At each
 step the person whose turn it is approves (the chain moves on) or returns the object with a note to
-an earlier step (that step and the ones after it must approve again). Refused, with nothing changed:
+an earlier step (that step and the ones after it must approve again), or rejects it with a note
+(the chain ends ``rejected``). Refused, with nothing changed:
 acting on a step that is not the current one (``OutOfTurn``), acting a second time in the same pass
 (``AlreadyActed``: one person approves one step, so a paraf is never given twice by the same
 hand), acting without holding the step's position or role on the tenant's date (``NotHolder``; an
@@ -25,7 +26,7 @@ from ..locking import write_lock
 from ..tenancy.models import OrgUnit, Position, utcnow
 from ..tenancy.positions import holds, local_today, member
 from ..tenancy.scope import tenant_scope
-from .models import APPROVED, PENDING, ApprovalAction, ApprovalChain
+from .models import APPROVED, PENDING, REJECTED, ApprovalAction, ApprovalChain
 
 
 class ApprovalError(PamongError):
@@ -251,9 +252,27 @@ def return_to(tenant, module: str, kind: str, object_id, actor, *, step: int, to
     return chain
 
 
+def reject(tenant, module: str, kind: str, object_id, actor, *, step: int, note: str,
+           day: date | None = None) -> ApprovalChain:
+    """``actor``, at the current ``step``, rejects the object with a ``note`` (required: the reason):
+    the chain ends ``rejected``, nothing more is approved or returned on it. Errors as ``approve``;
+    an empty note raises ``ValidationError`` (``approval_bad_reject``)."""
+    note = (note or "").strip()
+    with tenant_scope(tenant):
+        chain = _locked_chain(tenant, module, kind, object_id)
+        _check_turn(tenant, chain, actor, step, day)
+        if not note:
+            raise ValidationError("say why it is rejected", where="note", code="approval_bad_reject")
+        chain.status = REJECTED
+        chain.updated_at = utcnow()
+        _log(tenant, chain, actor, "reject", step=step, note=note)
+        db.session.flush()
+    return chain
+
+
 def history(tenant, module: str, kind: str, object_id) -> list[dict]:
     """The chain's timeline, oldest first: ``{"at": datetime (UTC), "actor": str, "action":
-    "start"|"approve"|"return", "step": int|None, "step_label": str, "to_step": int|None,
+    "start"|"approve"|"return"|"reject", "step": int|None, "step_label": str, "to_step": int|None,
     "to_label": str, "note": str}``; empty if the object has no chain."""
     chain = get_chain(tenant, module, kind, object_id)
     if chain is None:

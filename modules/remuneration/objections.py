@@ -2,8 +2,10 @@
 days (the tenant's calendar) after the month was last run; the core's approval chain takes it to the
 supervisor (the account of the employee's ``supervisor_email``, a core ``user`` step; where none is
 set or it names no user of the tenant, any officer of the employee's agency), then the personnel
-agency (admin), each approving with a note; the last approval resolves it; the personnel agency may
-instead return it to the supervisor with a reason (``return_step``, the core's ``return_to``). The objector never
+agency (admin), each approving with a note; the last approval upholds it (``granted``: its correction
+in rupiah becomes an adjustment of the objected month, ``grants.py``); either step may instead reject
+it with a reason (``rejected``, ``reject_step``, the core's ``approvals.reject``: the TPP stays); the
+personnel agency may also return it to the supervisor with a reason (``return_step``, the core's ``return_to``). The objector never
 decides their own objection (``OwnObjection``). Nothing here stores the chain's state (core.approvals).
 A run again of the open month updates the employee's result in place (``runs``): the objection and
 its chain stay.
@@ -22,6 +24,7 @@ from .models import Employee, Objection, Result, Run
 from .settings import settings_of
 
 MODULE, KIND = "remuneration", "objection"
+LAST_STEP = 1  # the personnel agency's (``_steps``): its approval upholds the objection
 
 
 class OwnObjection(ApprovalError):
@@ -118,15 +121,51 @@ def _to_decide(tenant, actor, objection_id: int, note: str) -> tuple[Objection, 
     return objection, note
 
 
-def resolve_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
-    """Approve the step ``step`` of an objection's chain with ``note``; the last one resolves it."""
+def _amount(value) -> int:
+    """The correction a granted objection makes: whole rupiah, signed, not 0 (a form's text accepted)."""
+    try:
+        amount = int(str(value).strip().replace(".", "").replace(",", "")) if not isinstance(value, int) else value
+    except ValueError:
+        amount = 0
+    if isinstance(amount, bool) or amount == 0:
+        raise ValidationError(_("Upholding an objection corrects its TPP: write the amount in whole rupiah "
+                                "(negative to recover), other than 0."), where="amount")
+    return amount
+
+
+def resolve_step(tenant, actor, objection_id: int, step: int, note: str, amount=None) -> Objection:
+    """Approve the step ``step`` of an objection's chain with ``note``. The last step upholds it
+    (``granted``) and makes its correction of ``amount`` rupiah (required there, signed): an
+    adjustment of the objected month (``grants.grant``), audited. Earlier steps recommend it."""
     with tenant_scope(tenant):
         objection, note = _to_decide(tenant, actor, objection_id, note)
+        chain = approvals.get_chain(tenant, MODULE, KIND, objection.id)
+        # the amount checked once it is this step's turn (else the chain's own refusal says why)
+        due = (chain is not None and chain.status == approvals.PENDING and step == chain.current
+               and getattr(actor, "id", None) not in chain.approvers)
+        value = _amount(amount) if due and step == len(chain.steps) - 1 else None
         chain = approvals.approve(tenant, MODULE, KIND, objection.id, actor, step=step, note=note)
         if chain.status == approvals.APPROVED:
-            objection.status, objection.decision = "resolved", note
-            audit(tenant, actor, "remuneration.objection.resolve", "objection", objection.id,
-                  before={"status": "open"}, after={"status": "resolved", "decision": note})
+            from .grants import grant
+
+            adjustment = grant(tenant, actor, objection, value, note)
+            objection.status, objection.decision = "granted", note
+            audit(tenant, actor, "remuneration.objection.grant", "objection", objection.id,
+                  before={"status": "open"}, after={"status": "granted", "decision": note, "amount": value,
+                                                    "adjustment": adjustment.id,
+                                                    "paid_in": f"{adjustment.year}-{adjustment.month:02d}"})
+    return objection
+
+
+def reject_step(tenant, actor, objection_id: int, step: int, note: str) -> Objection:
+    """The step ``step`` (whichever awaits) rejects the objection with ``note``, the reason (required):
+    the chain ends (``approvals.reject``), the TPP stays as it is. Audited."""
+    with tenant_scope(tenant):
+        objection, note = _to_decide(tenant, actor, objection_id, note)
+        approvals.reject(tenant, MODULE, KIND, objection.id, actor, step=step, note=note)
+        objection.status, objection.decision = "rejected", note
+        audit(tenant, actor, "remuneration.objection.reject", "objection", objection.id,
+              before={"status": "open"}, after={"status": "rejected", "decision": note})
     return objection
 
 

@@ -22,6 +22,7 @@ def refusal_text(error) -> str:
         "approval_not_holder": _("You do not decide this step."),
         "approval_closed": _("This objection is already decided."),
         "approval_bad_return": _("Say why it is returned."),
+        "approval_bad_reject": _("Say why it is rejected."),
     }
     return str(known.get(getattr(error, "code", ""), None) or error.message)
 
@@ -58,6 +59,7 @@ def objection_list():
     rows = [(o, e, step, step is not None and objections.may_decide(g.tenant, o, step["step"], user),
              objections.decisions(g.tenant, o.id)) for o, e, step in found[:PER_PAGE]]
     return render_template("remuneration/objections.html", module_title=TITLE, rows=rows, page=page,
+                           last_step=objections.LAST_STEP,
                            has_next=len(found) > PER_PAGE)
 
 
@@ -69,9 +71,12 @@ def decide(objection_id):
     except ValueError:
         abort(400)
     with unit_of_work() as work:
-        if request.form.get("decision") == "return":
-            objections.return_step(g.tenant, current_actor().principal, objection_id, step, request.form.get("note", ""))
-        else:
-            objections.resolve_step(g.tenant, current_actor().principal, objection_id, step, request.form.get("note", ""))
+        decision, who, note = request.form.get("decision"), current_actor().principal, request.form.get("note", "")
+        if decision == "return":
+            objections.return_step(g.tenant, who, objection_id, step, note)
+        elif decision == "reject":
+            objections.reject_step(g.tenant, who, objection_id, step, note)
+        else:  # approve; at the last step it upholds the objection with its correction
+            objections.resolve_step(g.tenant, who, objection_id, step, note, request.form.get("amount"))
     flash(_("Decision recorded.") if work.ok else refusal_text(work.error), "message" if work.ok else "error")
     return redirect(url_for(".objection_list"))

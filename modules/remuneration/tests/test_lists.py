@@ -109,7 +109,7 @@ def test_an_employee_sees_their_objection_decided_and_the_window(app, client, cr
         officer = db.session.execute(db.select(User).where(User.email == supervisor)).scalar_one()
         boss = db.session.execute(db.select(User).where(User.email == admin)).scalar_one()
         resolve_step(tenant, officer, objection_id, 0, "Diteruskan.")
-        resolve_step(tenant, boss, objection_id, 1, "Cuti terbukti; dikoreksi pada bulan Mei.")
+        resolve_step(tenant, boss, objection_id, 1, "Cuti terbukti; dikoreksi pada bulan Mei.", 100_000)
         db.session.commit()
     page = client.get(f"/t/{tenant.slug}/{MODULE}/", headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert "Cuti terbukti; dikoreksi pada bulan Mei." in page

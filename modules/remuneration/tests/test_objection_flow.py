@@ -117,7 +117,7 @@ def test_the_demo_accounts_finish_an_objection(app, create_tenant, frozen_clock)
                     Employee.email == f"{objector}@{tenant.slug}.test")).scalar_one()
                 objection_id = file_objection(tenant, account(objector), employee, 2026, 3, "Potongan salah.").id
             resolve_step(tenant, account(supervisor), objection_id, 0, "Benar.")
-            done = resolve_step(tenant, account("admin"), objection_id, 1, "Diterima.")
+            done = resolve_step(tenant, account("admin"), objection_id, 1, "Diterima.", 100_000)
             db.session.commit()
             with tenant_scope(tenant):
-                assert done.status == "resolved"
+                assert done.status == "granted"

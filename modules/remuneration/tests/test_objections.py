@@ -8,7 +8,7 @@ import pytest
 
 from core.kit import ApprovalError, User, ValidationError, approvals, db, tenant_scope
 
-from ..models import Employee, Excuse, Objection, Result, Run
+from ..models import Adjustment, Employee, Excuse, Objection, Result, Run
 from ..objections import OwnObjection, file_objection, may_decide, objections_to, open_objections, resolve_step
 from ..services import import_employees, run_month
 from .helpers import MODULE, NIPS, SETTINGS, three_employees
@@ -46,14 +46,94 @@ def test_an_objection_goes_to_the_supervisor_then_the_personnel_agency(app_ctx, 
         file_objection(tenant, "pegawai", employee, 2026, 3, "Lagi")    # one open objection a month
     db.session.rollback()
     resolve_step(tenant, supervisor, objection_id, 0, "Benar, ada SPT.")
-    resolved = resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima: dikoreksi pada bulan April.")
+    db.session.commit()
+    with pytest.raises(ValidationError) as missing:   # upholding makes the correction: its amount is required
+        resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima.")
+    assert missing.value.where == "amount"
+    db.session.rollback()
+    with tenant_scope(tenant):
+        before = db.session.execute(db.select(Result.tpp, Run.amount).join(Run, Run.id == Result.run_id)
+                                    .where(Result.employee_id == employee_id)).one()
+    resolved = resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima: SPT 2 Maret.", "150000")
     db.session.commit()
     with tenant_scope(tenant):
-        assert resolved.status == "resolved" and resolved.decision.startswith("Diterima")
+        assert resolved.status == "granted" and resolved.decision.startswith("Diterima")
+        # re-trial of issue 16: upholding made no correction; now an adjustment of the open month, shown at once
+        [adjustment] = db.session.execute(db.select(Adjustment)).scalars().all()
+        assert (adjustment.employee_id, adjustment.year, adjustment.month, adjustment.amount) == (employee_id, 2026, 3, 150_000)
+        result = db.session.execute(db.select(Result).where(Result.employee_id == employee_id)).scalar_one()
+        assert result.tpp == before[0] + 150_000 and result.lines[-1]["code"] == "adjustment"
+        assert db.session.execute(db.select(Run.amount)).scalar_one() == before[1] + 150_000
     assert open_objections(tenant) == []
     assert [h["action"] for h in approvals.history(tenant, MODULE, "objection", objection_id)] == ["start", "approve", "approve"]
     assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("remuneration.objection")] == [
-        "remuneration.objection.file", "remuneration.objection.resolve"]
+        "remuneration.objection.file", "remuneration.objection.grant"]
+    [grant] = audit_entries(tenant, "remuneration.objection.grant")
+    assert grant["summary"]["after"]["amount"] == 150_000 and grant["summary"]["after"]["paid_in"] == "2026-03"
+    run_month(tenant, "test", 2026, 3)                   # a run again keeps the correction
+    db.session.commit()
+    with tenant_scope(tenant):
+        again = db.session.execute(db.select(Result).where(Result.employee_id == employee_id)).scalar_one()
+        assert again.tpp == before[0] + 150_000
+
+
+def test_an_objection_is_rejected_with_a_reason_and_the_tpp_stays(app_ctx, create_tenant, create_user, frozen_clock,
+                                                                  audit_entries):
+    from ..objections import reject_step
+
+    tenant, employee = setup(create_tenant, frozen_clock)
+    supervisor = user(create_user(tenant, role="officer", agency="DLH"))
+    employee_id = employee.id
+    objection_id = file_objection(tenant, "pegawai", employee, 2026, 3, "Saya hadir tanggal 2 Maret.").id
+    db.session.commit()
+    with tenant_scope(tenant):
+        before = db.session.execute(db.select(Result.tpp).where(Result.employee_id == employee_id)).scalar_one()
+    with pytest.raises(ValidationError):
+        reject_step(tenant, supervisor, objection_id, 0, "  ")           # a reason is required
+    db.session.rollback()
+    rejected = reject_step(tenant, supervisor, objection_id, 0, "Tidak ada bukti kehadiran.")
+    db.session.commit()
+    with tenant_scope(tenant):
+        assert rejected.status == "rejected" and rejected.decision == "Tidak ada bukti kehadiran."
+        assert db.session.execute(db.select(Result.tpp).where(Result.employee_id == employee_id)).scalar_one() == before
+        assert db.session.execute(db.select(Adjustment)).first() is None
+        assert approvals.get_chain(tenant, MODULE, "objection", objection_id).status == approvals.REJECTED
+    assert open_objections(tenant) == []
+    assert [h["action"] for h in approvals.history(tenant, MODULE, "objection", objection_id)] == ["start", "reject"]
+    [entry] = audit_entries(tenant, "remuneration.objection.reject")
+    assert entry["summary"]["after"] == {"status": "rejected", "decision": "Tidak ada bukti kehadiran."}
+    with pytest.raises(ApprovalError):                                  # a rejected objection is decided
+        resolve_step(tenant, user(create_user(tenant, role="admin")), objection_id, 1, "x", 1000)
+    db.session.rollback()
+    # the employee may object again (the rejected one is no longer open)
+    file_objection(tenant, "pegawai", employee, 2026, 3, "Ada surat keterangan hadir.")
+    db.session.commit()
+
+
+def test_an_objection_to_a_closed_month_is_paid_in_a_later_open_month(app_ctx, create_tenant, create_user,
+                                                                     frozen_clock, audit_entries):
+    from ..services import close_month
+
+    tenant, employee = setup(create_tenant, frozen_clock)
+    supervisor = user(create_user(tenant, role="officer", agency="DLH"))
+    bkpsdm = user(create_user(tenant, role="admin"))
+    employee_id = employee.id
+    objection_id = file_objection(tenant, "pegawai", employee, 2026, 3, "Saya dinas luar.").id
+    close_month(tenant, "test", 2026, 3)
+    db.session.commit()
+    resolve_step(tenant, supervisor, objection_id, 0, "Benar.")
+    resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima.", -25000)
+    db.session.commit()
+    with tenant_scope(tenant):
+        [adjustment] = db.session.execute(db.select(Adjustment)).scalars().all()
+        assert ((adjustment.source_year, adjustment.source_month), (adjustment.year, adjustment.month),
+                adjustment.amount) == ((2026, 3), (2026, 4), -25_000)      # March is closed: paid in April
+    run_month(tenant, "test", 2026, 4)
+    db.session.commit()
+    with tenant_scope(tenant):
+        lines = db.session.execute(db.select(Result.lines).join(Run, Run.id == Result.run_id)
+                                   .where(Run.month == 4, Result.employee_id == employee_id)).scalar_one()
+    assert {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": -25_000} in lines
 
 
 def test_an_objection_after_the_window_is_refused(app_ctx, create_tenant, frozen_clock):
@@ -126,13 +206,13 @@ def test_a_run_again_keeps_the_objection_linked_to_the_new_result(app_ctx, creat
         assert db.session.execute(db.select(db.func.count(Result.id))).scalar() == 3
     [(still, _, waiting)] = open_objections(tenant)
     assert still.id == objection_id and waiting["index"] == 1
-    resolved = resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima: dikoreksi.")
+    resolved = resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima: dikoreksi.", 50_000)
     db.session.commit()
     with tenant_scope(tenant):
-        assert resolved.status == "resolved"
+        assert resolved.status == "granted"
     assert [h["action"] for h in approvals.history(tenant, MODULE, "objection", objection_id)] == ["start", "approve", "approve"]
     assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("remuneration.objection")] == [
-        "remuneration.objection.file", "remuneration.objection.resolve"]
+        "remuneration.objection.file", "remuneration.objection.grant"]
 
 
 def test_a_run_again_never_deletes_an_objection_of_an_employee_no_longer_active(app_ctx, create_tenant, frozen_clock):
