@@ -121,3 +121,55 @@ def test_the_demo_accounts_finish_an_objection(app, create_tenant, frozen_clock)
             db.session.commit()
             with tenant_scope(tenant):
                 assert done.status == "granted"
+
+
+def test_the_pages_uphold_with_a_correction_or_reject_with_a_reason(app, client, create_tenant, create_user, login,
+                                                                    frozen_clock, audit_entries):
+    """Re-trial of issue 16: an objection could only be "approved" and nothing changed. The personnel
+    agency's step upholds it with the correction it asks (an adjustment, shown on the employee's
+    month) or rejects it; the supervisor may reject it too."""
+    from ..models import Adjustment, Result
+
+    tenant, andi, kabid, bkpsdm, objection_id = objected(app, create_tenant, create_user, frozen_clock)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    client.set_cookie(LOCALE_COOKIE, "en")
+    login(client, kabid, tenant)
+    listed = client.get(f"{base}/objections").get_data(as_text=True)
+    assert 'value="reject"' in listed and 'name="amount"' not in listed      # the supervisor recommends or rejects
+    decide(client, tenant, objection_id, 0, "Benar, ada SPT.")
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, bkpsdm, tenant)
+    listed = client.get(f"{base}/objections").get_data(as_text=True)
+    assert 'name="amount"' in listed and "Uphold with this correction" in listed
+    page = client.post(f"{base}/objections/{objection_id}/decide", follow_redirects=True,
+                       data={"step": 1, "note": "Diterima.", "decision": "approve", "amount": ""}).get_data(as_text=True)
+    assert "write the amount in whole rupiah" in page                        # no amount: nothing decided
+    page = client.post(f"{base}/objections/{objection_id}/decide", follow_redirects=True,
+                       data={"step": 1, "note": "Diterima: SPT 2 Maret.", "decision": "approve", "amount": "75000"})
+    assert "Decision recorded." in page.get_data(as_text=True)
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.get(Objection, objection_id).status == "granted"
+        assert [a.amount for a in db.session.execute(db.select(Adjustment)).scalars()] == [75_000]
+        lines = db.session.execute(db.select(Result.lines)).scalar_one()
+    assert lines[-1]["amount"] == 75_000
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, andi, tenant)
+    own = client.get(f"{base}/?month=2026-03").get_data(as_text=True)
+    assert "Upheld:" in own and "Diterima: SPT 2 Maret." in own
+    # a second objection, rejected by the supervisor with a reason
+    with app.app_context():
+        with tenant_scope(tenant):
+            employee = db.session.execute(db.select(Employee)).scalar_one()
+            second = file_objection(tenant, "pegawai", employee, 2026, 3, "Juga tanggal 3 Maret.").id
+        db.session.commit()
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, kabid, tenant)
+    assert "Decision recorded." in decide(client, tenant, second, 0, "Tanggal 3 Maret hadir penuh.", "reject")
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.get(Objection, second).status == "rejected"
+    assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("remuneration.objection.")][-2:] == [
+        "remuneration.objection.file", "remuneration.objection.reject"]
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, andi, tenant)
+    own = client.get(f"{base}/?month=2026-03").get_data(as_text=True)
+    assert "Rejected:" in own and "Direct supervisor rejected it (" in own
