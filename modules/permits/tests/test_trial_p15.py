@@ -1,6 +1,7 @@
-"""What a new user of the permits API met (issue 15 trial, p15): a month not written YYYY-MM was
+"""What a new user of the permits met (issue 15 trial, p15): a month not written YYYY-MM was
 "not in the expected format" without saying which; a refusal of the permit as a whole read
-"application: ..." although the request names no application."""
+"application: ..." although the request names no application; a file of another type was "not JPG,
+PNG"."""
 from __future__ import annotations
 
 from .test_permit_status import API, issued
@@ -28,3 +29,16 @@ def test_a_refusal_of_the_permit_names_no_field_the_request_does_not_have(app, c
                                            "message": "Only a suspended permit can have its suspension lifted."}
     missing = client.post(url, headers=auth, json={"permit_number": "NOPE", "action": "lift", "reason": "x"})
     assert missing.get_json()["error"]["message"].startswith("permit_number: ")   # a field it sent: named
+
+
+def test_a_file_of_another_type_names_the_types_accepted(app):
+    import pytest
+
+    from core.kit import ValidationError
+
+    from ..uploads import check
+
+    with app.test_request_context(headers={"Accept-Language": "en"}), pytest.raises(ValidationError) as refused:
+        check(b"not an image", ["jpg", "png"], 64, "foto")
+    assert refused.value.code == "file_type"
+    assert refused.value.message == "The file's content is not of a type accepted here (JPG, PNG)."
