@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from core.kit import (
-    ValidationError, approvals, check_number_pattern, find_position, module_settings, number_pattern_setting,
+    ValidationError, approvals, check_number_pattern, module_settings, number_pattern_setting,
     reference_errors,
 )
 
@@ -178,12 +178,7 @@ def check_settings(tenant, settings: dict) -> None:
         except ValidationError as exc:
             found.append(exc)
 
-    for key in ("finance_position", "head_position"):
-        position = settings.get(key) or ""
-        if position and find_position(tenant, position) is None:
-            found.append(refused(N_("No active position '%(position)s' in this tenant."), f"{base}.{key}",
-                                 "unknown_position", position=position))
-    found.extend(_signer_problems(tenant, settings, base))
+    found.extend(_position_problems(tenant, settings, base))
     seen = set()
     for i, raw in enumerate(settings.get("types") or []):
         where = f"{base}.types[{i}]"
@@ -245,8 +240,9 @@ def _stage_problem(exc: ValidationError, stages: list[dict]) -> ValidationError:
     return refused(STAGE_MESSAGES[found[2]], exc.where, exc.code, position=value)
 
 
-SIGNER_SCHEMA = {"properties": {"signer_position": {"x-ref": "position"},
-                                "types": {"items": {"properties": {"signer_position": {"x-ref": "position"}}}}}}
+POSITIONS = {"properties": {"finance_position": {"x-ref": "position"}, "head_position": {"x-ref": "position"},
+                            "signer_position": {"x-ref": "position"},
+                            "types": {"items": {"properties": {"signer_position": {"x-ref": "position"}}}}}}
 
 
 def looks_like_code(text: str) -> bool:
@@ -257,19 +253,23 @@ def looks_like_code(text: str) -> bool:
         text.upper() == text or bool(re.search(r"[0-9._-]", text)))
 
 
-def _signer_problems(tenant, settings: dict, base: str) -> list[ValidationError]:
-    """The default ``signer_position`` and each type's: a position's code or name (``signer.position_named``)
-    makes its holder the signer; a title of words that names none is printed as written. One that
-    reads as a position code (``looks_like_code``) but is no active position's is a mistake the permit
-    would print as the signer's title: refused by the core's check of references to the
-    organisation (``reference_errors``: ``unknown_position``, naming the codes there are)."""
+def _position_problems(tenant, settings: dict, base: str) -> list[ValidationError]:
+    """The settings that name a position of the tenant's organisation, checked by the core's check of
+    references to it (``reference_errors``: ``unknown_position``, naming the codes there are), as
+    the core checks a schema's ``"x-ref"``: ``finance_position`` and ``head_position`` (codes), and
+    the default ``signer_position`` and each type's. A signer's position is a position's code or
+    name (``signer.position_named``: its holder signs) or a title of words printed as written; one
+    that reads as a position code (``looks_like_code``) but is no active position's is a mistake the
+    permit would print as the signer's title, refused."""
     from .signer import position_named
 
-    def wrong(value) -> str:
+    def signer(value) -> str:
         value = str(value or "")
         return value if looks_like_code(value) and position_named(tenant, value) is None else ""
 
-    suspect = {"signer_position": wrong(settings.get("signer_position")),
-               "types": [{"code": raw.get("code"), "signer_position": wrong(raw.get("signer_position"))}
-                         for raw in settings.get("types") or []]}
-    return [error for _path, _ref, error in reference_errors(tenant, SIGNER_SCHEMA, suspect, base)]
+    named = {"finance_position": settings.get("finance_position") or "",
+             "head_position": settings.get("head_position") or "",
+             "signer_position": signer(settings.get("signer_position")),
+             "types": [{"code": raw.get("code"), "signer_position": signer(raw.get("signer_position"))}
+                       for raw in settings.get("types") or []]}
+    return [error for _path, _ref, error in reference_errors(tenant, POSITIONS, named, base)]
