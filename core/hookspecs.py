@@ -190,3 +190,12 @@ def document_state(app, tenant, document):
     (a permit whose use is stopped for a while), or None. The public verification page shows it
     (a revoked or expired document stays revoked or expired). Asked of the tenant's enabled modules
     only, on each view of a verification page: one indexed read, no aggregate."""
+
+
+@hookspec(firstresult=True)
+def document_subject(app, tenant, document, locale):
+    """Return ``document``'s subject in the reader's language ``locale`` when the module that issued
+    it (its ``kind`` the module's) has a translation of it, as ``{"text": str, "lang": str}`` (the
+    language the text is in: the module's fallback may be another), or None: the verification page
+    then shows the register's subject as it was signed (in the tenant's first language). Asked of the
+    tenant's enabled modules only, on each view of a verification page: one indexed read."""

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from html import escape
 
-from flask import Flask, Response, current_app, g, json, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -104,9 +104,12 @@ def _formats() -> ErrorFormats:
 # -- rendering ------------------------------------------------------------------------------------
 
 def json_error(status: int, code: str, message: str) -> Response:
-    """Pamong's JSON error: ``{"error": {"code", "message"}}`` with the HTTP status."""
-    body = json.dumps({"error": {"code": code, "message": message}})
-    return Response(body + "\n", status=status, content_type="application/json")
+    """Pamong's JSON error: ``{"error": {"code", "message"}}`` with the HTTP status, serialised as
+    ``jsonify`` (the API helper ``api_error``) serialises it, so an error raised and one returned
+    read alike (compact, ``\\n`` last)."""
+    response = current_app.json.response({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
 
 
 def _wants_json() -> bool:

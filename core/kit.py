@@ -34,7 +34,7 @@ from .notify import tenant_post  # messages to another tenant of the deployment,
 from .notify.models import OutboxMessage  # a module that sends a secret by SMS redacts its stored copy once sent
 from .sms.phone import normalise_phone
 from .storage import storage
-from .settings import module_settings
+from .settings import module_settings, reference_errors  # a setting naming an org unit or position it lacks
 from .tenancy.service import change_module_settings as _change_module_settings  # wrapped below
 from .tenant_secrets import resolve as tenant_secret
 from .tenancy.models import OrgUnit, Tenant, utcnow
@@ -76,7 +76,7 @@ from .rls import custom_plans  # lists over a tenant's rows planned for that ten
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
-    "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "ngettext", "periodic",
+    "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "reference_errors", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
     # figures in the reader's language: "4,0" (id), "4.0" (en)
     "local_decimal", "local_number", "local_percent",

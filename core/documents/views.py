@@ -110,7 +110,7 @@ def _page(document, form, result=None, revoke_form=None):
         held = module_state(g.tenant, document)
         state = held["state"] if held else state
     return render_template("documents/verify.html", document=document, state=state, held=held, form=form,
-                           result=result, revoke_form=revoke_form)
+                           result=result, revoke_form=revoke_form, subject=module_subject(g.tenant, document))
 
 
 def module_state(tenant, document) -> dict | None:
@@ -120,6 +120,20 @@ def module_state(tenant, document) -> dict | None:
     answer = manager().for_tenant(tenant).document_state(app=current_app._get_current_object(), tenant=tenant,
                                                          document=document)
     return answer if isinstance(answer, dict) and answer.get("state") == "suspended" else None
+
+
+def module_subject(tenant, document) -> dict:
+    """``{"text", "lang"}``: the subject in the reader's language where the issuing module has it
+    (the ``document_subject`` hook: a permit type's English name), else the register's as signed, in
+    the tenant's first language."""
+    from ..i18n import current_locale
+    from ..modules import manager
+
+    answer = manager().for_tenant(tenant).document_subject(app=current_app._get_current_object(), tenant=tenant,
+                                                           document=document, locale=current_locale())
+    if isinstance(answer, dict) and answer.get("text"):
+        return {"text": str(answer["text"]), "lang": str(answer.get("lang") or current_locale())}
+    return {"text": document.subject, "lang": tenant.default_locale}
 
 
 @bp.route("/verify/<code>/revoke", methods=["POST"])

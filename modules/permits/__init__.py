@@ -73,6 +73,14 @@ def document_state(app, tenant, document):
 
 
 @hookimpl
+def document_subject(app, tenant, document, locale):
+    """A permit's subject (its type's name) in the reader's language (``issuance.public_subject``)."""
+    from .issuance import public_subject
+
+    return public_subject(tenant, document, locale)
+
+
+@hookimpl
 def register_blueprints(app):
     from .views import pages
 

@@ -42,11 +42,12 @@ every page and the core's own API messages choose it), from this module's catalo
 from __future__ import annotations
 
 import functools
+import re
 from contextlib import contextmanager
 from typing import ClassVar, Literal
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import Field, StrictInt, create_model
+from pydantic import Field, StrictInt, create_model, field_validator
 from werkzeug.exceptions import HTTPException
 
 from core.kit import (
@@ -91,9 +92,10 @@ _ = _DOMAIN.gettext   # the module's catalogue in the request's language
 
 def _said(exc: PamongError) -> str:
     """A refusal's message in the request's language: the raiser's ``local`` where it gave one (the
-    services keep ``message`` in English for logs), after the field it is about."""
+    services keep ``message`` in English for logs), after the field it is about; a refusal of the
+    application as a whole (``where`` "application", no field of the request) without one."""
     text = str(exc.local) if exc.local is not None else exc.message
-    return f"{exc.where}: {text}" if exc.where else text
+    return f"{exc.where}: {text}" if exc.where and exc.where != "application" else text
 
 
 @contextmanager
@@ -245,6 +247,14 @@ class ReconciliationQuery(ApiModel):
     type: str = Field("", max_length=24, description="Only this permit type's code")
     disagreements: bool = Field(False, description="true: only the rows that disagree")
     error_codes: ClassVar = {"month": "invalid_month", "type": "unknown_type", "*": "invalid_parameter"}
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month(cls, value):
+        """A month not written ``YYYY-MM`` says how to write it (the pattern's "not in the expected format" did not)."""
+        if isinstance(value, str) and not re.fullmatch(r"(\d{4}-(0[1-9]|1[0-2]))?", value):
+            raise ValueError(_("must be a month written YYYY-MM"))
+        return value
 
 
 class ReconciliationRow(ApiOutput):

@@ -16,7 +16,7 @@ from . import oss
 from .models import APPROVED, ISSUED, REVOKED, SUSPENDED, VALID, Application
 from .notices import tell
 from .services import N_, NAME, _l, close_clock, get, log, not_own, refusal, scoped, type_of
-from .settings import PLACEHOLDERS, module_settings
+from .settings import PLACEHOLDERS, module_settings, permit_type
 from .signer import signer_of
 
 
@@ -175,3 +175,22 @@ def public_state(tenant, document) -> dict | None:
     if row is None or row[0] != SUSPENDED:
         return None
     return {"state": "suspended", "reason": row[1], "since": row[2]}
+
+
+def public_subject(tenant, document, locale: str) -> dict | None:
+    """A permit's subject on its verification page in the reader's language: the permit was signed
+    with its type's Indonesian name (``name_id``); while the type of its application still has that
+    name, its English name (``name_en``, else the Indonesian) for an English reader. None (the
+    register's subject as signed) for another kind of document, an application not found, or a
+    type since removed or renamed: a name configured later must not relabel an older permit."""
+    if document.kind != DOCUMENT_KIND:
+        return None
+    with tenant_scope(tenant):
+        type_code = db.session.execute(db.select(Application.type_code)
+                                       .where(Application.document_code == document.code)).scalar_one_or_none()
+    ptype = permit_type(tenant, type_code) if type_code else None
+    if ptype is None or " ".join(ptype.name_id.split()) != " ".join(document.subject.split()):
+        return None
+    if str(locale).split("_")[0] == "en" and ptype.name_en.strip():
+        return {"text": ptype.name_en, "lang": "en"}
+    return {"text": ptype.name_id, "lang": "id"}

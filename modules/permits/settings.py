@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from core.kit import (
-    ValidationError, approvals, check_number_pattern, find_position, module_settings, number_pattern_setting,
+    ValidationError, approvals, check_number_pattern, module_settings, number_pattern_setting,
+    reference_errors,
 )
 
 from . import fees
@@ -177,11 +178,7 @@ def check_settings(tenant, settings: dict) -> None:
         except ValidationError as exc:
             found.append(exc)
 
-    for key in ("finance_position", "head_position"):
-        position = settings.get(key) or ""
-        if position and find_position(tenant, position) is None:
-            found.append(refused(N_("No active position '%(position)s' in this tenant."), f"{base}.{key}",
-                                 "unknown_position", position=position))
+    found.extend(_position_problems(tenant, settings, base))
     seen = set()
     for i, raw in enumerate(settings.get("types") or []):
         where = f"{base}.types[{i}]"
@@ -241,3 +238,38 @@ def _stage_problem(exc: ValidationError, stages: list[dict]) -> ValidationError:
         return exc
     value = str(stages[int(found[1])].get(found[2]) or "")
     return refused(STAGE_MESSAGES[found[2]], exc.where, exc.code, position=value)
+
+
+POSITIONS = {"properties": {"finance_position": {"x-ref": "position"}, "head_position": {"x-ref": "position"},
+                            "signer_position": {"x-ref": "position"},
+                            "types": {"items": {"properties": {"signer_position": {"x-ref": "position"}}}}}}
+
+
+def looks_like_code(text: str) -> bool:
+    """Written as a position code: one word of the core's code alphabet, in capitals or with a digit or
+    . _ - ("KADIS_DPM", "kadis-dpm", "SEKDA"); not a one-word title ("Camat") nor words."""
+    text = text.strip()
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", text)) and (
+        text.upper() == text or bool(re.search(r"[0-9._-]", text)))
+
+
+def _position_problems(tenant, settings: dict, base: str) -> list[ValidationError]:
+    """The settings that name a position of the tenant's organisation, checked by the core's check of
+    references to it (``reference_errors``: ``unknown_position``, naming the codes there are), as
+    the core checks a schema's ``"x-ref"``: ``finance_position`` and ``head_position`` (codes), and
+    the default ``signer_position`` and each type's. A signer's position is a position's code or
+    name (``signer.position_named``: its holder signs) or a title of words printed as written; one
+    that reads as a position code (``looks_like_code``) but is no active position's is a mistake the
+    permit would print as the signer's title, refused."""
+    from .signer import position_named
+
+    def signer(value) -> str:
+        value = str(value or "")
+        return value if looks_like_code(value) and position_named(tenant, value) is None else ""
+
+    named = {"finance_position": settings.get("finance_position") or "",
+             "head_position": settings.get("head_position") or "",
+             "signer_position": signer(settings.get("signer_position")),
+             "types": [{"code": raw.get("code"), "signer_position": signer(raw.get("signer_position"))}
+                       for raw in settings.get("types") or []]}
+    return [error for _path, _ref, error in reference_errors(tenant, POSITIONS, named, base)]

@@ -15,7 +15,7 @@ from datetime import date
 from core.kit import active_positions, holders_of, official_identity, positions_of
 
 
-def _position(tenant, wanted: str) -> dict | None:
+def position_named(tenant, wanted: str) -> dict | None:
     """The active position whose code, or else whose name (case and spaces aside), is ``wanted``."""
     key = " ".join((wanted or "").split()).casefold()
     if not key:
@@ -30,7 +30,7 @@ def signer_of(tenant, signer_position: str, day: date) -> tuple[str, dict | None
     the position's name when the setting gives its code ("Plt. ..." before it for an acting holder);
     the identity of its holder that day (the first in the core's order), None when the setting
     names no position or nobody holds it that day."""
-    position = _position(tenant, signer_position)
+    position = position_named(tenant, signer_position)
     if position is None:
         return signer_position, None
     by_code = position["code"].casefold() == " ".join(signer_position.split()).casefold()

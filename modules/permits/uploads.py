@@ -28,7 +28,8 @@ def check(data: bytes, accepted: list[str], max_kb: int, where: str) -> str:
     allowed = {FILE_TYPES[a] for a in accepted}
     if mime not in allowed:
         names = ", ".join(a.upper() for a in accepted)
-        raise ValidationError(_("The file's content is not %(types)s.", types=names), where=where, code="file_type")
+        raise ValidationError(_("The file's content is not of a type accepted here (%(types)s).", types=names),
+                              where=where, code="file_type")
     if mime == "application/pdf":
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("The PDF is damaged or incomplete."), where=where, code="file_damaged")

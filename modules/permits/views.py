@@ -43,6 +43,10 @@ ACTION_LABELS = {
 }
 PERMIT_LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"), "revoked": _l("Revoked"),
                  "expired": _l("Expired")}
+# an issued application's status line tells what became of its permit (OSS 57, 70, no code, 50)
+AFTER_ISSUE_LABELS = {"issued_fiktif_positif": _l("Issued (deemed approved, fiktif positif)"),
+                      "suspended": _l("Issued, permit suspended"), "revoked": _l("Issued, permit revoked"),
+                      "expired": _l("Issued, permit expired")}
 
 
 
@@ -52,13 +56,27 @@ def locale() -> str:
 
 @pages.app_template_filter("permit_status")
 def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+    return str(AFTER_ISSUE_LABELS.get(status) or STATUS_LABELS.get(status, status))
+
+
+def shown_status(application) -> str:
+    """The key of an application's status line: for an issued one, what became of its permit
+    (``suspended``, ``revoked``, ``expired``: ``issuance.permit_state``; ``issued_fiktif_positif``
+    when deemed approved and still valid), so the line never reads "Issued" beside OSS 70; else
+    its status. ``|permit_status`` gives its label."""
+    if application.status != "issued":
+        return application.status
+    state = permit_state(application)
+    if state in AFTER_ISSUE_LABELS:
+        return state
+    return "issued_fiktif_positif" if application.fiktif_positif else application.status
 
 
 @pages.context_processor
 def shared():
     return {"module_title": TITLE, "locale_code": locale(), "permit_labels": PERMIT_LABELS,
             "action_labels": ACTION_LABELS, "timeline_note": timeline_note, "oss_code": oss.code_of, "permit_state": permit_state,
+            "shown_status": shown_status,
             "month_label": lambda month: month_label(month, locale())}
 
 

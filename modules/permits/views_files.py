@@ -19,28 +19,41 @@ from .views import load, pages
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-@pages.route("/applications/<int:application_id>/files/<requirement>")
-@signed_in
-def requirement_file(application_id, requirement):
-    """The file given for the document ``requirement``; 404 for anyone else, or no such file."""
+def _readable(application_id: int):
+    """The application and whether the reader is its applicant: its files are for the applicant and
+    the office's officers (``permits.process``); 404 for anyone else (as if there were none)."""
     application = load(application_id)
     own = application.applicant_id == current_user.id
     if not own and not has_permission(current_user, g.tenant, "permits.process"):
         abort(404)
+    return application, own
+
+
+def _serve(application, own: bool, data: bytes, mimetype: str, name: str, action: str, after: dict):
+    """``data`` never cached (a PDF as a download, an image inline); an officer's reading audited as
+    ``action``, the applicant's own not."""
+    if not own:
+        with unit_of_work() as work:
+            work.audit(action, "permits.application", application.id, after=after)
+    response = send_file(io.BytesIO(data), mimetype=mimetype, download_name=name,
+                         as_attachment=mimetype == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@pages.route("/applications/<int:application_id>/files/<requirement>")
+@signed_in
+def requirement_file(application_id, requirement):
+    """The file given for the document ``requirement``; 404 for anyone else, or no such file."""
+    application, own = _readable(application_id)
     upload = services.uploads_of(g.tenant, application).get(requirement)
     if upload is None:
         abort(404)
     data = storage().get(upload.storage_key, tenant=g.tenant)
-    if not own:
-        with unit_of_work() as work:
-            work.audit("permits.file_read", "permits.application", application.id,
-                       after={"requirement": requirement, "type": upload.content_type})
     name = f"{(application.reference or str(application.id)).replace('/', '-')}-{requirement}." \
            f"{EXTENSIONS.get(upload.content_type, 'bin')}"
-    response = send_file(io.BytesIO(data), mimetype=upload.content_type, download_name=name,
-                         as_attachment=upload.content_type == "application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _serve(application, own, data, upload.content_type, name, "permits.file_read",
+                  {"requirement": requirement, "type": upload.content_type})
 
 
 @pages.route("/applications/<int:application_id>/permit.pdf")
@@ -51,19 +64,10 @@ def permit_pdf(application_id):
     (``permits.process``, audited ``permits.permit_read``); 404 for anyone else and before issuance.
     A suspended or revoked permit is still served: its QR code leads to the verification page, which
     tells its status."""
-    application = load(application_id)
-    own = application.applicant_id == current_user.id
-    if not own and not has_permission(current_user, g.tenant, "permits.process"):
-        abort(404)
+    application, own = _readable(application_id)
     doc = documents.find(g.tenant, application.document_code) if application.document_code else None
     if doc is None:
         abort(404)
     data = storage().get(doc.storage_key, tenant=g.tenant)
-    if not own:
-        with unit_of_work() as work:
-            work.audit("permits.permit_read", "permits.application", application.id,
-                       after={"number": application.permit_number})
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, max_age=0,
-                         download_name=f"{application.permit_number.replace('/', '-')}.pdf")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _serve(application, own, data, "application/pdf", f"{application.permit_number.replace('/', '-')}.pdf",
+                  "permits.permit_read", {"number": application.permit_number})

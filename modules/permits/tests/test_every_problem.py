@@ -34,7 +34,7 @@ def test_the_application_form_lists_every_problem_at_once_and_saves_nothing(app,
     summary = html[html.index('id="error-summary"'):html.index("</ul>", html.index('id="error-summary"'))]
     for field in ("nik", "phone", "luas_m2", "alamat", "ktp", "gambar"):   # each problem, linked to its field
         assert f'href="#{field}"' in summary, field
-    assert "bukan PDF" in summary and "ponsel" in summary
+    assert "bukan jenis yang diterima di sini (PDF)" in summary and "ponsel" in summary
     assert "Kolom ini wajib diisi." in summary and "Wajib diisi." not in summary   # one form of words
     assert "pilih lagi" in summary   # the files chosen are not kept either
     assert _count(app, tenant, Application) == 0 and _count(app, tenant, Upload) == 0   # nothing saved

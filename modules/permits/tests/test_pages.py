@@ -83,7 +83,7 @@ def test_a_file_of_the_wrong_type_by_content_or_too_large_is_refused(client, ten
     login(client, people["citizen"], tenant)
     renamed = client.post(f"{base}/apply/PBG", content_type="multipart/form-data",
                           data={**form(luas_m2="10", save="1"), "gambar": (io.BytesIO(jpeg()), "plan.pdf")})
-    assert renamed.status_code == 400 and "bukan PDF" in renamed.get_data(as_text=True)
+    assert renamed.status_code == 400 and "bukan jenis yang diterima di sini (PDF)" in renamed.get_data(as_text=True)
     big = pdf()[:-6] + b" " * (70 * 1024) + b"%%EOF\n"
     large = client.post(f"{base}/apply/PBG", content_type="multipart/form-data",
                         data={**form(save="1"), "gambar": (io.BytesIO(big), "plan.pdf")})

@@ -38,7 +38,8 @@ def office(app, make_tenant, create_user):
     """A tenant whose free type is signed by the position ``KADIS_DPM``, named ``HEAD``, and an
     approved application of it: ``(tenant, people, application id, the head's NIP)``."""
     def make(signer_position=HEAD, holding="held"):
-        tenant = make_tenant({**SETTINGS, "types": [{**SKU, "signer_position": signer_position}]})
+        # the position's name first: a code is refused until the organisation has the position
+        tenant = make_tenant({**SETTINGS, "types": [{**SKU, "signer_position": HEAD}]})
         people = {"citizen": create_user(tenant, "citizen"), "intake": create_user(tenant, "officer", agency="DPM"),
                   "admin": create_user(tenant, "admin"), "head": create_user(tenant, "officer", agency="DPM")}
         nip = _nip()
@@ -50,6 +51,12 @@ def office(app, make_tenant, create_user):
             with tenant_scope(tenant):
                 unit = db.session.execute(db.select(OrgUnit).where(OrgUnit.code == "DPM")).scalar_one()
             position = add_position(tenant, unit, "KADIS_DPM", HEAD, True, "test")
+            if signer_position != HEAD:
+                from core.tenancy import service
+                from core.tenancy.models import Tenant
+
+                service.enable_module(db.session.get(Tenant, tenant.id), "permits", "test", app.extensions["pamong"],
+                                      settings={**SETTINGS, "types": [{**SKU, "signer_position": signer_position}]})
             if holding == "held":
                 assign_holder(tenant, position, people["head"], "test", start=today - timedelta(days=400))
             elif holding == "acting":

@@ -96,12 +96,13 @@ def test_the_settings_problems_are_in_the_readers_language(app, client, tenant, 
     login(client, people["admin"], tenant)
     changes = {"types.0.fee": "per_unit lima ribu", "head_position": "NOPE", "types.1.stages.0.unit": "XYZ"}
     page = client.post(_url(tenant), data=_form(app, **changes)).get_data(as_text=True)
-    assert _error(page, "head_position") == "Tidak ada jabatan aktif &#39;NOPE&#39; di instansi ini."
+    # the core's words for a reference to the organisation that does not hold (issue 15 p15: reused)
+    assert _error(page, "head_position") == "Tidak ada jabatan dengan kode NOPE di tenant ini (kode yang ada: —)."
     assert _error(page, "types.1.stages.0.unit") == "Tidak ada perangkat daerah &#39;XYZ&#39; di instansi ini."
     assert _error(page, "types.0.fee").startswith("Tulis &#39;per_unit TARIF * kolom&#39;")
     assert "no active position" not in page and "Not a valid value" not in page
     english = client.post(_url(tenant), data=_form(app, **changes), headers=EN).get_data(as_text=True)
-    assert _error(english, "head_position") == "No active position &#39;NOPE&#39; in this tenant."
+    assert _error(english, "head_position") == "There is no position with the code NOPE in this tenant (codes: —)."
 
 
 def test_the_settings_check_keeps_its_english_for_the_cli(app, tenant):
@@ -114,7 +115,8 @@ def test_the_settings_check_keeps_its_english_for_the_cli(app, tenant):
 
     with app.app_context(), pytest.raises(ValidationError) as exc:
         check_settings(tenant, {**SETTINGS, "head_position": "NOPE"})
-    assert exc.value.message == "No active position 'NOPE' in this tenant." and exc.value.code == "unknown_position"
+    assert exc.value.message == f"position 'NOPE' does not exist in tenant '{tenant.slug}' (position codes: none)"
+    assert exc.value.code == "unknown_position" and exc.value.where == "modules.permits.settings.head_position"
 
 
 
