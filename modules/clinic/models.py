@@ -148,3 +148,20 @@ class SatusehatMessage(TenantOwned, db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SmsCode(TenantOwned, db.Model):
+    """A booking code an SMS reply carries (``DAFTAR``, ``BATAL``), to be masked in the outbox's
+    stored copy once the gateway has it (``sms_secrets``). ``recipient_hash`` is the outbox's keyed
+    hash of the phone the reply goes to (how the reply is found); ``masked_at`` is NULL until no reply
+    holding the code waits to be sent. The job reads only the rows not yet masked (a partial index),
+    so its cost does not grow with the days of SMS behind it."""
+
+    __tablename__ = "clinic_sms_codes"
+    __table_args__ = (Index("ix_clinic_sms_codes_unmasked", "tenant_id", "id",
+                            postgresql_where=text("masked_at IS NULL"), sqlite_where=text("masked_at IS NULL")),)
+
+    visit_id: Mapped[int] = tenant_ref("clinic_visits", ondelete="CASCADE")
+    recipient_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    masked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
