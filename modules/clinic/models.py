@@ -165,3 +165,19 @@ class SmsCode(TenantOwned, db.Model):
     recipient_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     masked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PractitionerId(TenantOwned, db.Model):
+    """A practitioner of the settings (clinic and code) as SATUSEHAT knows them: their NIK (encrypted,
+    set with ``pamong clinic practitioner-nik``) and the IHS number SATUSEHAT gave for it, kept once
+    found (``satusehat_ids.practitioner_ihs``), as the patient's is kept on the patient."""
+
+    __tablename__ = "clinic_practitioners"
+    __table_args__ = (UniqueConstraint("tenant_id", "clinic", "code", name="uq_clinic_practitioners_code"),)
+
+    clinic: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(20))
+    nik: Mapped[str | None] = mapped_column(IdentityNumber("nik"), nullable=True)
+    nik_hash: Mapped[str] = identity_hash("nik")
+    ihs_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,5 +1,5 @@
-"""The clinic's latest revision (the SMS codes to mask, with their partial index) goes up, down to
-the one before and up again, on both databases."""
+"""The clinic's latest revisions (the SMS codes to mask, with their partial index; the practitioners'
+NIKs and IHS numbers) go up, down to the one before them and up again, on both databases."""
 from alembic import command
 from sqlalchemy import inspect
 
@@ -7,15 +7,18 @@ from core import create_app, migrate
 from core.extensions import db
 from tests.test_tenant_keys_upgrade import scratch_url  # noqa: F401 - a fixture
 
-BEFORE = "c1a1c0de0003"
+BEFORE = "c1a1c0de0003"  # before the SMS codes (0004) and the practitioners (0005)
 
 
 def _codes_table(app) -> set[str] | None:
-    """The index names of ``clinic_sms_codes``, None without the table."""
+    """The index names of ``clinic_sms_codes``, None without the table (``clinic_practitioners``
+    with it or without it too)."""
     with app.app_context():
         found = inspect(db.engine)
+        tables = set(found.get_table_names())
+        assert ("clinic_sms_codes" in tables) == ("clinic_practitioners" in tables), tables
         indexes = ({i["name"] for i in found.get_indexes("clinic_sms_codes")}
-                   if "clinic_sms_codes" in found.get_table_names() else None)
+                   if "clinic_sms_codes" in tables else None)
         db.session.remove()
         db.engine.dispose()
     return indexes
