@@ -47,10 +47,13 @@ def redact_sent(tenant, now=None) -> int:
             OutboxMessage.recipient_hash.in_(sorted({n.recipient_hash for n, _ in notes})),
             OutboxMessage.channel == "sms", OutboxMessage.ref.like("sms:%"),
             OutboxMessage.created_at >= min(n.created_at for n, _ in notes))).scalars().all()
+        by_phone: dict[str, list] = {}
+        for message in messages:
+            by_phone.setdefault(message.recipient_hash, []).append(message)
         changed = set()
         for row, code in notes:
-            holding = [m for m in messages if m.recipient_hash == row.recipient_hash
-                       and _naive(m.created_at) >= _naive(row.created_at) and _masked(m.body, code) != m.body]
+            holding = [m for m in by_phone.get(row.recipient_hash, ())
+                       if _naive(m.created_at) >= _naive(row.created_at) and _masked(m.body, code) != m.body]
             for message in holding:
                 if message.status in FINAL:
                     message.body = _masked(message.body, code)
