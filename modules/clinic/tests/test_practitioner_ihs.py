@@ -105,3 +105,8 @@ def test_bad_input_is_one_line_and_exit_2(app, tenant, args, where):
     assert lines[0].startswith(f"error: {tenant.slug}: {where}: "), lines[0]
     with app.app_context(), tenant_scope(tenant):
         assert db.session.query(PractitionerId).count() == 0
+
+
+def test_an_unknown_tenant_is_one_line_and_exit_2(app):
+    result = run(app, "practitioner-nik", "no-such-tenant", "PKM-A", "DR-A", DOCTOR_NIK)
+    assert result.exit_code == 2 and result.output.strip().splitlines() == ["error: SLUG: no tenant 'no-such-tenant'"]
