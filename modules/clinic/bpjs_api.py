@@ -28,7 +28,7 @@ from . import queue
 from .labels import gettext as _
 from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
 from .problems import each
-from .registration import Request, book, by_code, cancel, find_patient, queue_ahead, queue_place
+from .registration import Request, book, by_code, cancel, find_patient, queue_place
 from .settings import clinic_of, is_open
 
 bp = Blueprint("clinic_bpjs", __name__)
@@ -127,8 +127,7 @@ def status(clinic_code, kodepoli, tanggalperiksa):
 
 
 def _ticket(visit, poli, message=""):
-    ahead, estimate = queue_place(g.tenant, visit)
-    ahead = ahead if visit.status in IN_QUEUE else queue_ahead(visit)
+    ahead, estimate = queue_place(g.tenant, visit)  # the place in call next's order, 0 once called
     return {"nomorantrean": visit.number, "angkaantrean": visit.serial, "kodebooking": visit.booking_code,
             "namapoli": poli.name, "sisaantrean": ahead,
             "antreanpanggil": _called_now(visit.clinic, visit.poli, visit.day),

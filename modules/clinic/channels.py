@@ -22,6 +22,7 @@ from .labels import gettext as _
 from .problems import each
 from .registration import Request, book, contact_key, local_time, shown_estimate
 from .settings import clinics
+from .sms_secrets import note
 
 USAGE_MAX = 300
 NAME_MAX = 120  # as a patient's name is kept (``registration._patient``)
@@ -127,6 +128,8 @@ def sms_daftar(tenant, sender: str, text: str) -> str:
              time=when, code=visit.booking_code, url=tenant_url(tenant, f"/clinic/status?code={visit.booking_code}"))
     if not created:
         text = _("Already registered.") + " " + text
+    with tenant_scope(tenant):
+        note(visit, sender)  # the reply carries the booking code: masked in the outbox once sent
     return text
 
 
@@ -144,5 +147,7 @@ def sms_batal(tenant, sender: str, text: str) -> str:
         return str(exc.message)
     if visit is None:
         return _("No booking has that code.")
+    with tenant_scope(tenant):
+        note(visit, sender)
     return _("Booking %(code)s (queue %(number)s, %(day)s) is cancelled.", code=visit.booking_code,
              number=visit.number, day=visit.day.strftime("%d-%m-%Y"))

@@ -148,3 +148,36 @@ class SatusehatMessage(TenantOwned, db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SmsCode(TenantOwned, db.Model):
+    """A booking code an SMS reply carries (``DAFTAR``, ``BATAL``), to be masked in the outbox's
+    stored copy once the gateway has it (``sms_secrets``). ``recipient_hash`` is the outbox's keyed
+    hash of the phone the reply goes to (how the reply is found); ``masked_at`` is NULL until no reply
+    holding the code waits to be sent. The job reads only the rows not yet masked (a partial index),
+    so its cost does not grow with the days of SMS behind it."""
+
+    __tablename__ = "clinic_sms_codes"
+    __table_args__ = (Index("ix_clinic_sms_codes_unmasked", "tenant_id", "id",
+                            postgresql_where=text("masked_at IS NULL"), sqlite_where=text("masked_at IS NULL")),)
+
+    visit_id: Mapped[int] = tenant_ref("clinic_visits", ondelete="CASCADE")
+    recipient_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    masked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PractitionerId(TenantOwned, db.Model):
+    """A practitioner of the settings (clinic and code) as SATUSEHAT knows them: their NIK (encrypted,
+    set with ``pamong clinic practitioner-nik``) and the IHS number SATUSEHAT gave for it, kept once
+    found (``satusehat_ids.practitioner_ihs``), as the patient's is kept on the patient."""
+
+    __tablename__ = "clinic_practitioners"
+    __table_args__ = (UniqueConstraint("tenant_id", "clinic", "code", name="uq_clinic_practitioners_code"),)
+
+    clinic: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(20))
+    nik: Mapped[str | None] = mapped_column(IdentityNumber("nik"), nullable=True)
+    nik_hash: Mapped[str] = identity_hash("nik")
+    ihs_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from core.kit import (
     NotFound, ValidationError, audit, db, for_change, local_date, tenant_scope, utcnow, write_lock,
 )
 
-from . import estimates
+from . import estimates, order
 from .labels import gettext as _
 from .models import ABSENT, BOOKED, CALLED, DONE, IN_QUEUE, SERVING, SKIPPED, WAITING, Visit
 from .registration import observed_minutes, opens_at
@@ -53,13 +53,12 @@ def waiting(clinic: str, poli: str, day: date) -> list[Visit]:
 
 
 def call_order(clinic: str, poli: str, day: date):
-    """The order in which *call next* calls (a select of ``Visit``): those who checked in
-    (``waiting``) by number, then those booked from afar and not yet arrived by number; skipped ones
-    are not in it (they are called by hand). ``call_next`` takes its first row; the board's *Next*
-    list its first rows: one ordering, so the board names whom the desk will call."""
-    return select(Visit).where(
-        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
-    ).order_by(case((Visit.status == WAITING, 0), else_=1), Visit.serial)
+    """The order in which *call next* calls (a select of ``Visit``, ``order.call_order``): those who
+    checked in (``waiting``) by number, then those booked from afar and not yet arrived by number;
+    skipped ones are not in it (they are called by hand). ``call_next`` takes its first row; the
+    board's *Next* list its first rows; the patients ahead (``waiting_times.queue_ahead``) are a
+    visit's place in it: one ordering, so the board names whom the desk will call."""
+    return order.call_order(clinic, poli, day)
 
 
 def next_to_call(clinic: str, poli: str, day: date, limit: int = 3) -> list[Visit]:

@@ -5,7 +5,9 @@ before the ``http`` sink sends it they become SATUSEHAT's:
 
 - the patient's IHS number, found by NIK (``GET {base}/Patient?identifier=https://fhir.kemkes.go.id/id/nik|{nik}``,
   the first entry's ``id``) and kept on the patient (``clinic_patients.ihs_number``), so it is asked once;
-- the practitioner's IHS number from the clinic's settings (``practitioners[].ihs_number``);
+- the practitioner's IHS number from the clinic's settings (``practitioners[].ihs_number``), else found
+  by the NIK set for them (``pamong clinic practitioner-nik``; ``GET {base}/Practitioner?identifier=...|{nik}``)
+  and kept on their row (``clinic_practitioners.ihs_number``), so it is asked once;
 - the Organization id (``satusehat_org_id``) and each poli's Location id (``satusehat_location_id``)
   from the clinic's settings, checked for their form where they are written.
 
@@ -25,11 +27,28 @@ from core.kit import db
 
 from .fhir import NIK
 from .models import Patient
+from .practitioners import record_of
 from .settings import clinic_of
 
 
 class Held(Exception):
     """The bundle cannot go yet (its patient has no IHS number): kept pending, not counted."""
+
+
+def _search(base: str, token: str, kind: str, nik: str) -> str:
+    """The id of the first ``kind`` (``Patient``, ``Practitioner``) SATUSEHAT finds for ``nik``
+    (``GET {base}/{kind}?identifier=https://fhir.kemkes.go.id/id/nik|{nik}``), "" for none.
+    ``OSError`` when SATUSEHAT cannot be asked."""
+    query = urllib.parse.urlencode({"identifier": f"{NIK}|{nik}"})
+    request = urllib.request.Request(f"{base.rstrip('/')}/{kind}?{query}", headers={
+        "Accept": "application/fhir+json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the configured base URL
+            found = json.loads(answer.read() or b"{}")
+    except ValueError:  # an HTTPError goes up as the POST's does (a 401 drops the token)
+        raise OSError(f"SATUSEHAT answered a {kind} search with no JSON") from None
+    entries = found.get("entry") or [] if isinstance(found, dict) else []
+    return str(((entries[0] or {}).get("resource") or {}).get("id") or "")[:40] if entries else ""
 
 
 def patient_ihs(base: str, token: str, patient: Patient) -> str | None:
@@ -39,20 +58,22 @@ def patient_ihs(base: str, token: str, patient: Patient) -> str | None:
         return patient.ihs_number
     if not patient.nik:
         return None
-    query = urllib.parse.urlencode({"identifier": f"{NIK}|{patient.nik}"})
-    request = urllib.request.Request(f"{base.rstrip('/')}/Patient?{query}", headers={
-        "Accept": "application/fhir+json", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the configured base URL
-            found = json.loads(answer.read() or b"{}")
-    except ValueError:  # an HTTPError goes up as the POST's does (a 401 drops the token)
-        raise OSError("SATUSEHAT answered a patient search with no JSON") from None
-    entries = found.get("entry") or [] if isinstance(found, dict) else []
-    ihs = str(((entries[0] or {}).get("resource") or {}).get("id") or "")[:40] if entries else ""
-    if not ihs:
+    patient.ihs_number = _search(base, token, "Patient", patient.nik) or None
+    return patient.ihs_number
+
+
+def practitioner_ihs(base: str, token: str, clinic, person) -> str | None:
+    """The practitioner's IHS number: the settings' ``ihs_number``; else the one kept on their row
+    (``practitioners``), else asked of SATUSEHAT by the NIK set there and kept, so it is asked once;
+    None without either or when SATUSEHAT finds none. ``OSError`` when SATUSEHAT cannot be asked."""
+    if person.ihs_number:
+        return person.ihs_number
+    row = record_of(clinic.code, person.code)
+    if row is None or not row.nik:
         return None
-    patient.ihs_number = ihs
-    return ihs
+    if not row.ihs_number:
+        row.ihs_number = _search(base, token, "Practitioner", row.nik) or None
+    return row.ihs_number
 
 
 def _local_refs(bundle: dict) -> tuple[int | None, str | None]:
@@ -64,6 +85,16 @@ def _local_refs(bundle: dict) -> tuple[int | None, str | None]:
             clinic = resource.get("serviceProvider", {}).get("reference", "").partition("/")[2]
             return (int(subject[len("Patient/p"):]) if subject.startswith("Patient/p") else None), clinic
     return None, None
+
+
+def _references(node) -> set[str]:
+    """Every ``reference`` the bundle holds."""
+    if isinstance(node, dict):
+        return set().union(*(({v} if k == "reference" and isinstance(v, str) else _references(v))
+                             for k, v in node.items()))
+    if isinstance(node, list):
+        return set().union(*(_references(v) for v in node))
+    return set()
 
 
 def _rewrite(node, refs: dict[str, str]):
@@ -92,6 +123,10 @@ def with_satusehat_ids(tenant, base: str, token: str, body: str) -> str:
             refs[f"Organization/{clinic.code}"] = f"Organization/{clinic.satusehat_org_id}"
         refs.update({f"Location/{clinic.code}.{p.code}": f"Location/{p.satusehat_location_id}"
                      for p in clinic.polis if p.satusehat_location_id})
-        refs.update({f"Practitioner/{clinic.code}.{p.code}": f"Practitioner/{p.ihs_number}"
-                     for p in clinic.practitioners if p.ihs_number})
+        named = _references(bundle)
+        for person in clinic.practitioners:  # only those the bundle names: a search each at most, once
+            local = f"Practitioner/{clinic.code}.{person.code}"
+            ihs = practitioner_ihs(base, token, clinic, person) if local in named else None
+            if ihs:
+                refs[local] = f"Practitioner/{ihs}"
     return json.dumps(_rewrite(bundle, refs), ensure_ascii=False)

@@ -5,16 +5,17 @@ observed that day. Split out of ``registration.py``, which imports these names (
 them under its own name)."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_time
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from core.kit import db, tenant_scope, utcnow, zone_name
 
-from . import estimates
-from .models import BOOKED, DONE, IN_QUEUE, SKIPPED, WAITING, Visit
+from . import estimates, order
+from .models import DONE, SKIPPED, Visit
 
 
 def local_time(tenant, when: datetime | None) -> str:
@@ -34,10 +35,11 @@ def opens_at(tenant, day: date, session) -> datetime:
 
 
 def queue_ahead(visit: Visit) -> int:
-    """Patients of the same poli and day still to be called before ``visit``."""
-    return db.session.execute(select(func.count()).select_from(Visit).where(
-        Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
-        Visit.status.in_(IN_QUEUE), Visit.serial < visit.serial)).scalar_one()
+    """Patients of the same poli and day *call next* will call before ``visit``: its place in the
+    serving order (``order.ranked``, the ordering ``queue.call_next`` calls by), 0 for the one called
+    next. A visit with no place in that order (skipped: called by hand; called, served, done, absent,
+    cancelled) has nobody ahead: 0. Inside the tenant's scope."""
+    return queue_place(None, visit)[0]
 
 
 def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | None = None) -> dict[int, datetime]:
@@ -48,8 +50,7 @@ def shown_estimates(tenant, clinic: str, poli: str, day: date, now: datetime | N
     this or ``shown_estimate``."""
     with tenant_scope(tenant):
         rows = db.session.execute(select(Visit.id, Visit.estimated_at).where(
-            Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((BOOKED, WAITING)),
-            Visit.estimated_at.is_not(None))).all()
+            *order.in_order(clinic, poli, day), Visit.estimated_at.is_not(None))).all()
     return estimates.not_before(dict(rows), now or utcnow())
 
 
@@ -61,24 +62,19 @@ def shown_estimate(tenant, visit: Visit, now: datetime | None = None) -> datetim
 
 def queue_place(tenant, visit: Visit, now: datetime | None = None) -> tuple[int, datetime | None]:
     """``(ahead, estimate)`` of ``visit`` in one statement (the patient's status check is a hot
-    path): the patients *call next* will call before it (``queue.call_order``: of those checked in,
-    the lower numbers; of those booked not arrived, every one checked in and the lower numbers) and
-    its estimate as shown now, shifted as ``shown_estimates`` shifts the whole queue
-    (``estimates.not_before`` on the queue's earliest estimate). A skipped visit has no place in that
-    order (called by hand when back): ``(0, None)``. A visit no longer waiting: ``(0, its stored
-    estimate)``. Nothing is read for either."""
+    path): its place in the serving order (``queue_ahead``, ``order.ranked``) and its estimate as
+    shown now, shifted as ``shown_estimates`` shifts the whole queue (``estimates.not_before`` on the
+    queue's earliest estimate). A skipped visit has no place in that order (called by hand when
+    back): ``(0, None)``. A visit no longer waiting: ``(0, its stored estimate)``. Nothing is read
+    for either. ``tenant`` None: the caller is inside the tenant's scope."""
     if visit.status == SKIPPED:
         return 0, None
-    if visit.status not in IN_QUEUE:
+    if visit.status not in order.CALLABLE:
         return 0, visit.estimated_at
-    before = (Visit.status == WAITING) & (Visit.serial < visit.serial)
-    if visit.status == BOOKED:
-        before = (Visit.status == WAITING) | (Visit.serial < visit.serial)
-    with tenant_scope(tenant):
-        ahead, first = db.session.execute(select(
-            func.count(case((before, 1))), func.min(Visit.estimated_at)).where(
-            Visit.clinic == visit.clinic, Visit.poli == visit.poli, Visit.day == visit.day,
-            Visit.status.in_((BOOKED, WAITING)))).one()
+    ranked = order.ranked(visit.clinic, visit.poli, visit.day)
+    with tenant_scope(tenant) if tenant is not None else nullcontext():
+        row = db.session.execute(select(ranked.c.ahead, ranked.c.first).where(ranked.c.id == visit.id)).first()
+    ahead, first = row if row is not None else (0, None)  # not (yet) stored as such: nobody counted
     if visit.estimated_at is None:
         return ahead, None
     times = {"self": visit.estimated_at, **({"first": first} if first is not None else {})}

@@ -38,18 +38,21 @@ class FakeSatusehat(BaseHTTPRequestHandler):
 
     def do_GET(self):
         """``/fhir-r4/v1/Patient?identifier=<NIK system>|<nik>``: a searchset with the IHS number
-        ``server.ihs`` holds for that NIK, else an empty one."""
+        ``server.ihs`` holds for that NIK, else an empty one; ``/fhir-r4/v1/Practitioner?...`` the
+        same from ``server.practitioners`` (its searches in ``server.practitioner_searches``)."""
         server = self.server
         path, _, query = self.path.partition("?")
-        if path != "/fhir-r4/v1/Patient":
+        kind = path.removeprefix("/fhir-r4/v1/")
+        if kind not in ("Patient", "Practitioner"):
             return self._json(404, {})
-        server.searches.append(urllib.parse.parse_qs(query))
+        (server.searches if kind == "Patient" else server.practitioner_searches).append(urllib.parse.parse_qs(query))
         if self.headers["Authorization"] != f"Bearer tok-{server.issued}":
             return self._json(401, {"resourceType": "OperationOutcome"})
         system, _, nik = urllib.parse.parse_qs(query).get("identifier", [""])[0].partition("|")
-        ihs = server.ihs.get(nik) if system == "https://fhir.kemkes.go.id/id/nik" else None
+        known = server.ihs if kind == "Patient" else server.practitioners
+        ihs = known.get(nik) if system == "https://fhir.kemkes.go.id/id/nik" else None
         return self._json(200, {"resourceType": "Bundle", "type": "searchset", "total": 1 if ihs else 0,
-                                "entry": [{"resource": {"resourceType": "Patient", "id": ihs}}] if ihs else []})
+                                "entry": [{"resource": {"resourceType": kind, "id": ihs}}] if ihs else []})
 
     def do_POST(self):
         server = self.server
@@ -81,6 +84,7 @@ def fake():
     server.token_requests, server.bundles, server.issued = [], [], 0
     server.fhir_status, server.refuse_tokens = None, False
     server.searches, server.ihs = [], {"7371014101900001": "P02478375538", NIK_B: "P01234567890"}
+    server.practitioner_searches, server.practitioners = [], {}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server

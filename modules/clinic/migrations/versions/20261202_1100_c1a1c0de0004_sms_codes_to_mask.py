@@ -1,0 +1,60 @@
+"""clinic: the booking codes SMS replies carry, noted to be masked once sent (``sms_secrets``)
+
+The masking job read two days of the outbox's SMS every minute; it now reads only the notes not
+yet done (``masked_at IS NULL``, a partial index). The replies of the last two days that still hold
+a booking code (those the old job had not reached: pending, or sent since its last run) are noted
+here, so none keeps its code across the upgrade.
+
+Revision ID: c1a1c0de0004
+Revises: c1a1c0de0003
+Create Date: 2026-12-02 11:00
+"""
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from alembic import op
+
+from core.kit import create_tenant_table, tenant_fk
+
+revision = "c1a1c0de0004"
+down_revision = "c1a1c0de0003"
+branch_labels = None
+depends_on = None
+
+TZ = sa.DateTime(timezone=True)
+UNMASKED = sa.text("masked_at IS NULL")
+
+
+def _every_tenant(bind):
+    """PostgreSQL: let this transaction see every tenant's rows through Row Level Security."""
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text(
+            "SELECT set_config('pamong.tenant_ids', coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"
+        ))
+
+
+def upgrade():
+    create_tenant_table(
+        "clinic_sms_codes",
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("recipient_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("masked_at", TZ, nullable=True),
+        tenant_fk("visit_id", "clinic_visits", ondelete="CASCADE"),
+    )
+    op.create_index("ix_clinic_sms_codes_unmasked", "clinic_sms_codes", ["tenant_id", "id"],
+                    postgresql_where=UNMASKED, sqlite_where=UNMASKED)
+    bind = op.get_bind()
+    _every_tenant(bind)
+    since = datetime.now(timezone.utc) - timedelta(days=2)
+    bind.execute(sa.text(
+        "INSERT INTO clinic_sms_codes (tenant_id, visit_id, recipient_hash, created_at) "
+        "SELECT m.tenant_id, v.id, m.recipient_hash, m.created_at FROM outbox_messages m "
+        "JOIN clinic_visits v ON v.tenant_id = m.tenant_id AND m.body LIKE '%' || v.booking_code || '%' "
+        "WHERE m.channel = 'sms' AND m.ref LIKE 'sms:%' AND m.created_at >= :since"
+    ).bindparams(sa.bindparam("since", since, type_=TZ)))
+
+
+def downgrade():
+    op.drop_index("ix_clinic_sms_codes_unmasked", table_name="clinic_sms_codes")
+    op.drop_table("clinic_sms_codes")
