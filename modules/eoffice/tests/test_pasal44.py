@@ -174,3 +174,21 @@ def test_a_signed_keputusan_is_titled_by_its_issuer_in_capitals_with_nomor_and_t
         assert found >= 0, (part, text[at:at + 300])
         at = found + len(part)
     assert "Yth." not in text and "SURAT KEPUTUSAN" not in text  # the draft names addressees (PU): no Yth.
+
+
+def test_gelar_from_the_tenant_file_print_in_the_signed_letters_block(scoped):
+    """``[[accounts.people]]`` with ``title_front`` / ``title_back`` (core/tenancy/schema.py), as
+    ``tenant apply`` applies them: the signed PDF's block prints the titled name."""
+    from core.tenancy.schema import parse_tenant
+    from core.tenancy.service import apply_people
+
+    tenant, people = scoped
+    user = db.session.execute(db.select(User).where(User.email == people.kadis)).scalar_one()
+    user.name = "Andi Rahman"
+    doc = parse_tenant({"slug": tenant.slug, "name": tenant.name, "kind": "city", "timezone": "Asia/Makassar",
+                        "accounts": {"people": [{"email": people.kadis, "rank": "Pembina (IV/a)",
+                                                 "title_front": "Ir.", "title_back": "M.T."}]}}, "t.toml")
+    assert apply_people(tenant, doc, "test") == 1
+    db.session.commit()
+    text = _text(tenant, signed(tenant, people))
+    assert "Ir. Andi Rahman, M.T." in text and "Pembina (IV/a)" in text
