@@ -41,14 +41,14 @@ def _a_date(value):
 class Holder(Strict):
     """A person holding a position: ``email`` of a user with a role in the tenant; ``acting`` for
     an acting holder: ``true`` or ``"plt"`` (Plt., pelaksana tugas), ``"plh"`` (Plh., pelaksana
-    harian) or ``"pj"`` (Pj., penjabat), who needs ``from`` and may have ``until`` (inclusive).
+    harian), ``"pj"`` (Pj., penjabat) or ``"pjs"`` (Pjs., penjabat sementara), who needs ``from`` and may have ``until`` (inclusive).
     A definitive holder may have them too; without ``from``, a holder new to the position starts on
     the day the file is applied (``positions._set_holders``: history kept)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     email: str = Field(min_length=3, max_length=254)
-    acting: bool | Literal["plt", "plh", "pj"] = False
+    acting: bool | Literal["plt", "plh", "pj", "pjs"] = False
     start: date_type | None = Field(None, alias="from")
     until: date_type | None = None
 

@@ -99,7 +99,7 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
 
 
 def _acting(tenant, user, code: str) -> str | None:
-    """The kind of acting holding (``plt``, ``plh``, ``pj``) by which ``user`` holds ``code``
+    """The kind of acting holding (``plt``, ``plh``, ``pj``, ``pjs``) by which ``user`` holds ``code``
     today (the first such holding), None when they hold it only definitively."""
     return next((p.get("acting_kind") or "plt" for p in positions_of(tenant, user)
                  if p["code"] == code and p["acting"]), None)

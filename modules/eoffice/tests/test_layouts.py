@@ -46,6 +46,12 @@ PARTS = {
     "laporan": ["DLH-KOP", "Laporan", "Tentang", "Serah Terima Kendaraan", "Pendahuluan", "Maksud dan Tujuan",
                 "Kegiatan yang Dilaksanakan", "Hasil yang Dicapai", "Kesimpulan dan Saran", "Penutup",
                 "Makassar, 1 Desember 2026", *SIGNATURE, "Budi Santoso"],
+    # the head as the brief of 2026-12-02 lists it (Kepada/Dari/Tembusan/Tanggal/Nomor/Sifat/Lampiran/Hal),
+    # copies in the head only (README, "Layouts")
+    "nota_dinas": ["DLH-KOP", "Nota Dinas", "Kepada", ": Dinas Pekerjaan Umum", "Dari", ": Kepala Dinas Lingkungan Hidup",
+                   "Tembusan", ": Wali Kota Makassar", "Tanggal", ": 1 Desember 2026", "Nomor", ": " + NUMBER,
+                   "Sifat", ": Biasa", "Lampiran", ": -", "Hal", ": Serah Terima Kendaraan", "BODY", *SIGNATURE,
+                   "Budi Santoso"],
     # secondary sources only (README, "Layouts"): a keputusan titled by its issuer, its skeleton
     "surat_keputusan": ["DLH-KOP", "Keputusan Wali Kota Makassar", "Nomor " + NUMBER, "Tentang",
                         "Serah Terima Kendaraan", "Wali Kota Makassar,", "Menimbang", "bahwa", "Mengingat",
@@ -116,6 +122,9 @@ def test_types_without_copies_show_no_tembusan_and_the_others_do(scoped):
     tenant, _ = scoped
     assert "Tembusan" not in rendered(tenant, "pengumuman", cc=())
     assert re.search(r"Tembusan: Wali Kota Makassar", rendered(tenant, "berita_acara"))
+    nota = rendered(tenant, "nota_dinas")
+    assert nota.count("Tembusan") == 1 and "Tembusan : Wali Kota Makassar" in nota  # in the head, not again at the foot
+    assert "Tembusan : -" in rendered(tenant, "nota_dinas", cc=())
 
 
 
