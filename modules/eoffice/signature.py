@@ -112,6 +112,18 @@ def issuer(lines: list[str]) -> str:
     return last
 
 
+def kop_official(lines: list[str], role: str | None) -> str:
+    """The kop of a letter the Kepala Daerah signs himself (the signing position is the one
+    ``kepala_daerah_position`` names, held definitively or acting, and no a.n.): the position's
+    name ("Wali Kota Makassar", printed in capitals) instead of "Pemerintah <tenant>" and the
+    issuing unit, as regional tata naskah dinas guides print the kop of the Kepala Daerah's office
+    (secondary sources, README "Layouts"; the national emblem those guides put there is not
+    printed: the tenant's logo is). Empty for every other letter."""
+    if role != KEPALA_DAERAH or any(line.strip().startswith("a.n. ") for line in lines or []):
+        return ""
+    return issuer(lines)
+
+
 def one_line(lines: list[str]) -> str:
     """The block as one line (the document register's ``signer_position``, at most 200 chars)."""
     return " ".join(line.rstrip(",") for line in lines)[:200]

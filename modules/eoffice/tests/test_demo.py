@@ -124,6 +124,7 @@ def test_the_kepala_daerah_wakil_and_sekda_are_held_and_a_surat_edaran_of_the_wa
 
     text = " ".join(_text(tenant, edaran).split())
     assert "Wali Kota Contoh," in text and (admin.name or admin.email) in text
+    assert text.upper().startswith("WALI KOTA CONTOH") and "PEMERINTAH" not in text.upper()  # the office's kop
     assert "Dr." not in text and "Pembina" not in text and "NIP." not in text
     # the Wali Kota is above the Sekda who heads the unit the file declares the Wali Kota's position in
     from ..delivery import heads_above, targets

@@ -67,13 +67,13 @@ PARTS = {
 }
 
 
-def rendered(tenant, layout: str, *, cc=("Wali Kota Makassar",)) -> str:
+def rendered(tenant, layout: str, *, cc=("Wali Kota Makassar",), **more) -> str:
     """The letter's text as it reads, top to bottom, one space between words."""
     kind = KINDS[layout]
     letter = SimpleNamespace(security="biasa", unit_name="DLH-KOP",
                              body_html=Markup(kind.get("template") or "<p>BODY</p>"))
     context = {"letter": letter, "kind": kind, "classification": {}, "to": ["Dinas Pekerjaan Umum"], "cc": list(cc),
-               "signature_lines": SIGNATURE, "attachments": 0, "place": "Makassar", "issuer": issuer(SIGNATURE)}
+               "signature_lines": SIGNATURE, "attachments": 0, "place": "Makassar", "issuer": issuer(SIGNATURE), **more}
     html = render_html(tenant, TEMPLATE, context, verification_url="https://x.test/verify/ABC", number=NUMBER,
                        subject="Serah Terima Kendaraan", signer_name="Budi Santoso", signer_position=SIGNATURE[-1],
                        issued_at=datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc))
@@ -153,3 +153,21 @@ def test_a_two_column_layout_prints_as_a_pdf_with_both_parties(scoped):
     for part in ("Surat Kuasa", "Nomor " + NUMBER, "memberi kuasa kepada", "Penerima Kuasa,", "Pemberi Kuasa,",
                  "Kepala Dinas Lingkungan Hidup,", "Budi Santoso"):
         assert part.lower() in text.lower(), part
+
+
+def test_the_kepala_daerahs_own_letter_has_the_kop_of_the_office_others_the_governments():
+    from ..signature import KEPALA_DAERAH, SEKDA, kop_official
+
+    assert kop_official(["Wali Kota Makassar,"], KEPALA_DAERAH) == "Wali Kota Makassar"
+    assert kop_official(["Pjs. Wali Kota Makassar,"], KEPALA_DAERAH) == "Wali Kota Makassar"
+    assert kop_official(["a.n. Wali Kota Makassar", "Sekretaris Daerah,"], SEKDA) == ""
+    assert kop_official(["a.n. Wali Kota Makassar", "Wali Kota Makassar,"], KEPALA_DAERAH) == ""  # never a.n. himself
+    assert kop_official(["Kepala Dinas Lingkungan Hidup,"], None) == ""
+
+
+def test_the_kop_names_the_office_instead_of_the_government_and_unit(scoped):
+    tenant, _ = scoped
+    text = rendered(tenant, "surat_edaran", kop_official="Wali Kota Makassar")
+    head = text.split("Surat Edaran", 1)[0]
+    assert "Wali Kota Makassar" in head and "Pemerintah" not in head and "DLH-KOP" not in head
+    assert "Pemerintah Kota" in rendered(tenant, "surat_edaran").split("Surat Edaran", 1)[0]
