@@ -13,7 +13,7 @@ from core.kit import (
 )
 
 from .access import get_letter, involvement, readable_letter, who
-from .drafting import event
+from .drafting import event, shown_name
 from .models import DONE, OPEN, SENT, SIGNED, Disposition, Recipient
 from .settings import settings_of
 
@@ -247,7 +247,7 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
                                  name=target.name or target.email), where="to", code="already_disposed")
     with tenant_scope(tenant):
         row = Disposition(letter_id=letter.id, parent_id=parent.id if parent else None, from_id=me.user_id,
-                          from_name=str(actor)[:254], to_id=target.id, to_name=(target.name or target.email)[:254],
+                          from_name=shown_name(actor), to_id=target.id, to_name=(target.name or target.email)[:254],
                           instruction=instruction, due_on=due_on, status=OPEN)
         db.session.add(row)
         db.session.flush()
