@@ -146,7 +146,7 @@ def seed(tenant) -> int:
                                                          "Hal: Permohonan kerja sama pengangkutan sampah pasar"]))))
         kepala, sekda = leaders.get("kepala_daerah_position"), leaders.get("sekretaris_daerah_position")
         if kepala:  # a surat edaran of the Kepala Daerah, the Sekda's paraf first when there is one
-            edaran = outgoing("pengurangan sampah plastik di lingkungan perangkat daerah", letter_type="SE",
+            edaran = outgoing("pengurangan sampah plastik di lingkungan perangkat daerah", "100.3.4", letter_type="SE",
                               to_units=[first.code, second.code], cc_external=[], verifiers=[sekda] if sekda else [],
                               signer=kepala)
             submit(tenant, drafter, edaran.id)
