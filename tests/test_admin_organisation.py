@@ -49,7 +49,7 @@ def test_list_add_assign_and_remove(app, client, create_tenant, create_user, log
     assert response.status_code == 302
     page = client.get(base).get_data(as_text=True)
     assert "Sekretaris" in page and officer in page and "2026-11-01" in page
-    assert '<option value="plh">' in page and '<option value="pj">' in page  # Permendagri 1/2023 Pasal 44's kinds
+    assert '<option value="plh">' in page and '<option value="pj">' in page and '<option value="pjs">' in page  # Permendagri 1/2023 Pasal 44's kinds
     with app.app_context(), tenant_scope(tenant):
         holder = db.session.execute(db.select(PositionHolder)).scalar_one()
         assert holder.acting and holder.starts_on.isoformat() == "2026-11-01"
@@ -88,7 +88,7 @@ def test_refused_input_shows_the_page_again_and_changes_nothing(app, client, cre
     before = _counts(app, tenant)
     cases += [
         (f"{base}/positions/KADIS/holders", {"email": officer, "acting": "1"}, "needs a start date"),
-        (f"{base}/positions/KADIS/holders", {"email": officer, "acting": "pjs", "from": "2026-11-01"}, "choose Plt., Plh. or Pj."),
+        (f"{base}/positions/KADIS/holders", {"email": officer, "acting": "pjx", "from": "2026-11-01"}, "choose Plt., Plh., Pj. or Pjs."),
         (f"{base}/positions/KADIS/holders", {"email": officer, "from": "2026-02-31"}, "YYYY-MM-DD"),
         (f"{base}/positions/KADIS/holders", {"email": officer, "from": "2026-12-01", "until": "2026-11-01"}, "end date is before the start date"),
     ]

@@ -186,8 +186,8 @@ def create_tenant_ns(app, run, tmp_path):
         return types.SimpleNamespace(id=get_tenant(slug).id, slug=slug)
 
 
-def test_acting_kinds_plh_and_pj_apply_export_and_an_unknown_kind_is_refused(app, run, tmp_path, people, frozen_clock):
-    """Permendagri 1/2023 Pasal 44 names Plt., Plh. and Pj.: ``acting = "plh"`` / ``"pj"`` are kept
+def test_acting_kinds_plh_pj_pjs_apply_export_and_an_unknown_kind_is_refused(app, run, tmp_path, people, frozen_clock):
+    """Permendagri 1/2023 Pasal 44 names Plt., Plh., Pj. and Pjs.: ``acting = "plh"`` / ``"pj"`` / ``"pjs"`` are kept
     and exported as written, ``true`` stays Plt.; another word is refused, nothing changed."""
     from core.tenancy.position_reads import positions_of
     from core.auth.models import User
@@ -206,9 +206,12 @@ def test_acting_kinds_plh_and_pj_apply_export_and_an_unknown_kind_is_refused(app
         held = [p for p in positions_of(tenant, user) if p["code"] == "SEK-DLH"]
         assert held and held[0]["acting"] and held[0]["acting_kind"] == "plh"
     before = run("tenant", "export", people.slug).output
-    bad = run("tenant", "apply", str(_file(tmp_path, body.replace('acting = "plh"', 'acting = "pjs"'), "bad.toml")))
+    bad = run("tenant", "apply", str(_file(tmp_path, body.replace('acting = "plh"', 'acting = "pjx"'), "bad.toml")))
     assert bad.exit_code == 2 and "agencies[0].positions[1].holders[0].acting" in bad.stderr
     assert run("tenant", "export", people.slug).output == before
     pj = run("tenant", "apply", str(_file(tmp_path, body.replace('acting = "plh"', 'acting = "pj"'), "pj.toml")))
     assert pj.exit_code == 0, pj.output
     assert tomllib.loads(run("tenant", "export", people.slug).output)["agencies"][0]["positions"][1]["holders"][0]["acting"] == "pj"
+    pjs = run("tenant", "apply", str(_file(tmp_path, body.replace('acting = "plh"', 'acting = "pjs"'), "pjs.toml")))
+    assert pjs.exit_code == 0, pjs.output  # penjabat sementara (Pasal 44(4))
+    assert tomllib.loads(run("tenant", "export", people.slug).output)["agencies"][0]["positions"][1]["holders"][0]["acting"] == "pjs"

@@ -77,6 +77,9 @@ def _refused(form: OfficialForm, exc: PamongError) -> None:
     """The service's refusal beside its field, in the reader's language."""
     if exc.code == "nip_taken":  # never whose it is: that person may belong to another tenant
         form.nip.errors.append(_("This NIP is already recorded for another person."))
+    elif exc.code == "bad_title":  # markup, quotes, ...: never echoed back
+        field = form.title_front if (exc.where or "").endswith(".title_front") else form.title_back
+        field.errors.append(_("Only letters, digits, spaces and . , ' ( ) - / & are allowed."))
     elif (exc.where or "").endswith(".title_front"):
         form.title_front.errors.append(_("At most %(max)d characters.", max=TITLE_FRONT_MAX))
     elif (exc.where or "").endswith(".title_back"):

@@ -106,7 +106,7 @@ def remove_holder(holder_id: int):
 
 
 def _acting(value: str):
-    """The form's acting kind: ``""`` definitive, ``plt``/``plh``/``pj`` (``1``, the old checkbox: ``plt``)."""
+    """The form's acting kind: ``""`` definitive, ``plt``/``plh``/``pj``/``pjs`` (``1``, the old checkbox: ``plt``)."""
     value = value.strip()
     return "plt" if value == "1" else value or False
 
@@ -134,7 +134,7 @@ def _message(exc: PamongError) -> str:
         "second_head": _("This unit already has a head position."),
         "head_first": _("A unit's first position is its head: tick 'Head of the unit'."),
         "acting_needs_start": _("An acting holder (Plt.) needs a start date."),
-        "bad_acting_kind": _("Acting: choose Plt., Plh. or Pj."),
+        "bad_acting_kind": _("Acting: choose Plt., Plh., Pj. or Pjs."),
         "period_backwards": _("The end date is before the start date."),
         "bad_date": _("Dates are written as YYYY-MM-DD."),
         "holding_ended": _("This holding had already ended by that day."),

@@ -8,7 +8,9 @@ dinas: under the signer's name come the pangkat/golongan and the NIP).
   ``name`` is the name as stored; ``titled_name`` the name with the gelar recorded apart
   (``"Dr. Andi Rahman, S.T., M.Si."``; the name itself when none is): Permendagri 1/2023 Pasal 44
   prints one or the other (``name`` without gelar for a Kepala Daerah, a Sekda, on a keputusan).
-- ``check_titles(front, back, where) -> (front | None, back | None)``: gelar normalised (spaces).
+- ``check_titles(front, back, where) -> (front | None, back | None)``: gelar normalised (spaces),
+  at most 40 / 60 characters (``too_long``), letters, digits, spaces and ``. , ' ( ) - / &`` only
+  (``bad_title``: no markup); ``check_title`` checks one.
 - ``check_official(nip, rank, where) -> (nip | None, rank | None)``: normalised values, or a
   ValidationError naming ``where`` (``<where>.nip`` / ``<where>.rank``).
 - ``set_official_identity(user, nip, rank, actor, tenant)``: stores them, audited in ``tenant``
@@ -52,16 +54,29 @@ def official_identity(user: User) -> dict:
             "title_front": front, "title_back": back, "titled_name": titled}
 
 
+# What a gelar is written with: letters (any script), digits, spaces and . , ' ( ) - / &
+# ("Dr. (H.C.)", "S.T., M.Si.", "Sp.PD-KGH"); anything else (markup's < > " = ...) is refused.
+TITLE_MARKS = " .,'()/&-"
+
+
+def check_title(value, field: str, where: str) -> str | None:
+    """One gelar (``field`` ``title_front`` or ``title_back``): spaces normalised, empty is None; too
+    long (``too_long``) or written with a character a gelar has not (``bad_title``: markup, a
+    quote, ...) is a ValidationError naming ``<where>.<field>``."""
+    limit = TITLE_FRONT_MAX if field == "title_front" else TITLE_BACK_MAX
+    value = " ".join(str(value).split()).strip(", ") if value is not None else ""
+    if len(value) > limit:
+        raise ValidationError(f"{field} is longer than {limit} characters", where=f"{where}.{field}", code="too_long")
+    bad = next((c for c in value if not (c.isalnum() or c in TITLE_MARKS)), None)
+    if bad is not None:
+        raise ValidationError(f"{field} may not hold '{bad}' (letters, digits, spaces and . , ' ( ) - / & only)",
+                              where=f"{where}.{field}", code="bad_title")
+    return value or None
+
+
 def check_titles(front, back, where: str) -> tuple[str | None, str | None]:
-    """Gelar before and after the name, spaces normalised; empty means none; too long is a
-    ValidationError naming ``<where>.title_front`` / ``<where>.title_back``."""
-    out = []
-    for value, field, limit in ((front, "title_front", TITLE_FRONT_MAX), (back, "title_back", TITLE_BACK_MAX)):
-        value = " ".join(str(value).split()).strip(", ") if value is not None else ""
-        if len(value) > limit:
-            raise ValidationError(f"{field} is longer than {limit} characters", where=f"{where}.{field}", code="too_long")
-        out.append(value or None)
-    return out[0], out[1]
+    """Gelar before and after the name (``check_title``), each None when empty."""
+    return check_title(front, "title_front", where), check_title(back, "title_back", where)
 
 
 def check_official(nip, rank, where: str) -> tuple[str | None, str | None]:

@@ -145,7 +145,7 @@ class PositionHolder(TenantOwned, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     acting: Mapped[bool] = mapped_column(Boolean, default=False)
     # what kind of acting holder (Permendagri 1/2023 Pasal 44): "plt" (pelaksana tugas), "plh"
-    # (pelaksana harian), "pj" (penjabat); None for a definitive holder (``ACTING_KINDS``)
+    # (pelaksana harian), "pj" (penjabat), "pjs" (penjabat sementara); None for a definitive holder (``ACTING_KINDS``)
     acting_kind: Mapped[str | None] = mapped_column(String(3))
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)

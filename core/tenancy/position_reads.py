@@ -25,7 +25,7 @@ def positions_of(tenant, user, day: date | None = None) -> list[dict]:
     """The active positions ``user`` holds on ``day`` (default: the tenant's today), in code order:
     ``[{"code", "name", "is_head", "unit_code", "unit_name", "unit_kind", "unit_id", "acting", "acting_kind"}]``;
     ``acting`` is True for an acting holding within its period, ``acting_kind`` then says which
-    (``plt``, ``plh``, ``pj``: Plt., Plh., Pj.; None for a definitive holding)."""
+    (``plt``, ``plh``, ``pj``, ``pjs``: Plt., Plh., Pj., Pjs.; None for a definitive holding)."""
     uid = getattr(user, "id", None)
     if uid is None:
         return []

@@ -47,7 +47,7 @@ def _require_member(tenant, email: str, where: str) -> User:
     return user
 
 
-ACTING_KINDS = ("plt", "plh", "pj")  # pelaksana tugas, pelaksana harian, penjabat (Permendagri 1/2023 Pasal 44)
+ACTING_KINDS = ("plt", "plh", "pj", "pjs")  # pelaksana tugas, pelaksana harian, penjabat, penjabat sementara (Permendagri 1/2023 Pasal 44)
 
 
 def acting_kind(acting) -> str | None:
@@ -322,7 +322,7 @@ def assign_holder(tenant, position: Position, email: str, actor, acting: bool | 
                   start: date | None = None, until: date | None = None) -> PositionHolder:
     """``email`` (a user of the tenant) holds ``position`` from ``start`` (default: the tenant's
     today; an acting holder needs it given) until ``until`` (inclusive; none: until removed).
-    ``acting``: False, or the acting kind ``plt`` / ``plh`` / ``pj`` (True is ``plt``)."""
+    ``acting``: False, or the acting kind ``plt`` / ``plh`` / ``pj`` / ``pjs`` (True is ``plt``)."""
     kind = acting_kind(acting)
     user = _require_member(tenant, email, "email")
     if acting and start is None:

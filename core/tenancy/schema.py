@@ -41,14 +41,14 @@ def _a_date(value):
 class Holder(Strict):
     """A person holding a position: ``email`` of a user with a role in the tenant; ``acting`` for
     an acting holder: ``true`` or ``"plt"`` (Plt., pelaksana tugas), ``"plh"`` (Plh., pelaksana
-    harian) or ``"pj"`` (Pj., penjabat), who needs ``from`` and may have ``until`` (inclusive).
+    harian), ``"pj"`` (Pj., penjabat) or ``"pjs"`` (Pjs., penjabat sementara), who needs ``from`` and may have ``until`` (inclusive).
     A definitive holder may have them too; without ``from``, a holder new to the position starts on
     the day the file is applied (``positions._set_holders``: history kept)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     email: str = Field(min_length=3, max_length=254)
-    acting: bool | Literal["plt", "plh", "pj"] = False
+    acting: bool | Literal["plt", "plh", "pj", "pjs"] = False
     start: date_type | None = Field(None, alias="from")
     until: date_type | None = None
 
@@ -138,11 +138,17 @@ class Person(Strict):
     """``[[accounts.people]]``: a user of the tenant (``email``, who has a role in it) with what a
     signed letter prints under their name (issue 14, Permendagri 1/2023): ``nip``, the 18-digit
     NIP (spaces, dots and hyphens ignored; core/identity.py) and ``rank``, the pangkat/golongan
-    (e.g. "Pembina Tk. I (IV/b)", at most 60 characters). Empty or left out: none."""
+    (e.g. "Pembina Tk. I (IV/b)", at most 60 characters). Empty or left out: none.
+    ``title_front`` / ``title_back``: the gelar before and after the name ("Dr.", "S.T., M.Si.";
+    at most 40 / 60 characters, letters, digits, spaces and ``. , ' ( ) - / &`` only, no markup;
+    core.auth.official.check_title); left out: kept as they are (the admin's page may have set
+    them); empty: none."""
 
     email: str = Field(min_length=3, max_length=254)
     nip: str = ""
     rank: str = Field("", max_length=60)
+    title_front: str | None = None
+    title_back: str | None = None
 
     @field_validator("email")
     @classmethod
@@ -164,6 +170,22 @@ class Person(Strict):
     @classmethod
     def _rank(cls, value: str) -> str:
         return " ".join(value.split())
+
+    @field_validator("title_front", "title_back")
+    @classmethod
+    def _title(cls, value: str | None, info) -> str:
+        from ..auth.official import check_title
+        from ..errors import ValidationError as Invalid
+
+        try:
+            return check_title(value, info.field_name, "") or ""  # "": none (None: not in the file)
+        except Invalid as exc:
+            raise ValueError(exc.message) from None
+
+    def titles(self, stored: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+        """The gelar to store, ``(front, back)``, None for none: a side the file leaves out stays
+        as ``stored``, an empty one is none."""
+        return tuple(old if new is None else (new or None) for new, old in zip((self.title_front, self.title_back), stored))
 
 
 class Accounts(Strict):

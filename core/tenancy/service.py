@@ -132,7 +132,8 @@ def apply_people(tenant: Tenant, doc: TenantFile, actor) -> int:
             raise ValidationError(f"'{person.email}' is not a user of tenant '{doc.slug}' (grant them a role first)",
                                   where=f"accounts.people[{n}].email", code="person_not_member")
         changed += set_official_identity(user, person.nip or None, person.rank or None, actor, tenant,
-                                         where=f"accounts.people[{n}].nip")
+                                         where=f"accounts.people[{n}].nip",
+                                         titles=person.titles((user.title_front, user.title_back)))
     return changed
 
 
@@ -354,15 +355,17 @@ def _documents_exported(extra) -> dict:
 
 
 def _people_exported(tenant: Tenant) -> list[dict]:
-    """The tenant's users with a NIP or rank, as ``[[accounts.people]]`` entries, by e-mail."""
+    """The tenant's users with a NIP, rank or gelar, as ``[[accounts.people]]`` entries, by e-mail."""
     from ..auth.models import Membership, User
 
     with tenant_scope(tenant):
         ids = db.select(Membership.user_id).where(Membership.tenant_id == tenant.id)
         users = db.session.execute(
-            db.select(User).where(User.id.in_(ids), (User.nip.is_not(None)) | (User.rank.is_not(None)))
+            db.select(User).where(User.id.in_(ids), User.nip.is_not(None) | User.rank.is_not(None)
+                                  | User.title_front.is_not(None) | User.title_back.is_not(None))
             .order_by(User.email)).scalars().all()
-    return [{k: v for k, v in (("email", u.email), ("nip", u.nip), ("rank", u.rank)) if v} for u in users]
+    return [{k: getattr(u, k) for k in ("email", "nip", "rank", "title_front", "title_back") if getattr(u, k)}
+            for u in users]
 
 
 def export_doc(tenant: Tenant) -> dict:

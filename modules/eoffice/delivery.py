@@ -13,7 +13,7 @@ from core.kit import (
 )
 
 from .access import get_letter, involvement, readable_letter, who
-from .drafting import event
+from .drafting import event, shown_name
 from .models import DONE, OPEN, SENT, SIGNED, Disposition, Recipient
 from .settings import settings_of
 
@@ -117,7 +117,7 @@ def colleagues(tenant, actor) -> list[User]:
     positions = active_positions(tenant)
     people = [p for unit_id in sorted(me.unit_ids) for p in members_of(tenant, "officer", unit_id)]
     people += [u for p in positions if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
-    if _heads_receiving_unit(tenant, positions, me):
+    if _heads_receiving_unit(tenant, positions, me) or _leads(tenant, me):
         people += [u for p in positions if p["is_head"] and p["unit_kind"] == "agency" and p["unit_id"] not in me.unit_ids
                    for u in holders_of(tenant, p["code"])]
     for person in people:
@@ -134,11 +134,24 @@ def _heads_receiving_unit(tenant, positions, me) -> bool:
     return any(p["is_head"] and p["unit_code"] == code and p["code"] in me.positions for p in positions)
 
 
+def _leads(tenant, me) -> bool:
+    """Whether ``me`` holds the Kepala Daerah's or the Wakil's position (the settings
+    ``kepala_daerah_position``, ``wakil_kepala_daerah_position``): nobody of the tenant is above
+    them, so they dispose to the Sekda and the heads of every agency (a tenant file declares these
+    positions in a unit, e.g. Makassar's Setda, whose head is then below them, not above)."""
+    settings = settings_of(tenant)
+    return any(settings.get(key) and settings[key] in me.positions
+               for key in ("kepala_daerah_position", "wakil_kepala_daerah_position"))
+
+
 def heads_above(tenant, actor) -> set[int]:
     """The user ids of the heads of ``actor``'s units (holders of a head position of a unit they
     belong to, ``access.who``) whose head position ``actor`` does not hold themselves: a
-    disposition goes down the hierarchy, never up to them."""
+    disposition goes down the hierarchy, never up to them. The Kepala Daerah and the Wakil
+    (``_leads``) have none above them."""
     me = who(tenant, actor)
+    if _leads(tenant, me):
+        return set()
     out = set()
     for p in active_positions(tenant):
         if p["is_head"] and p["unit_id"] in me.unit_ids and p["code"] not in me.positions:
@@ -234,7 +247,7 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
                                  name=target.name or target.email), where="to", code="already_disposed")
     with tenant_scope(tenant):
         row = Disposition(letter_id=letter.id, parent_id=parent.id if parent else None, from_id=me.user_id,
-                          from_name=str(actor)[:254], to_id=target.id, to_name=(target.name or target.email)[:254],
+                          from_name=shown_name(actor), to_id=target.id, to_name=(target.name or target.email)[:254],
                           instruction=instruction, due_on=due_on, status=OPEN)
         db.session.add(row)
         db.session.flush()

@@ -20,6 +20,8 @@ from .drafting import Draft, save_draft, submit
 from .models import Disposition, Letter
 from .register import Incoming, register
 from .review import return_letter, sign, verify
+from .settings import settings_of
+from .signature import ROLE_SETTINGS
 
 BODY = ("<p>Dengan hormat,</p><p>Sehubungan dengan {topic}, bersama ini kami sampaikan hal tersebut untuk "
         "menjadi perhatian dan ditindaklanjuti sebagaimana mestinya.</p>"
@@ -79,6 +81,14 @@ def seed(tenant) -> int:
         _position(tenant, first, f"KADIS-{first.code}", f"Kepala {first.name}", True, admin_email)
         _position(tenant, first, f"SEK-{first.code}", f"Sekretaris {first.name}", False, officer_email)
         _position(tenant, second, f"KADIS-{second.code}", f"Kepala {second.name}", True, admin_email, acting=True)
+        # the Kepala Daerah, the Wakil and the Sekda the settings name (Makassar's file declares
+        # them in its Setda): held by the demo accounts, so a letter signed by the Wali Kota works
+        settings = settings_of(tenant)
+        leaders = {key: settings[key] for key in ROLE_SETTINGS.values() if settings.get(key) and find_position(tenant, settings[key])}
+        for key, email in (("kepala_daerah_position", admin_email), ("wakil_kepala_daerah_position", staff.email),
+                           ("sekretaris_daerah_position", officer_email)):
+            if key in leaders:
+                _position(tenant, None, leaders[key], "", False, email)
         db.session.flush()
         if db.session.execute(db.select(Letter.id).limit(1)).first():
             return 0
@@ -134,5 +144,15 @@ def seed(tenant) -> int:
             letter_date=local_date(tenant, utcnow()) - timedelta(days=3),
             scan=("surat-pt-sinar-bersih.pdf", scan_pdf(["PT SINAR BERSIH MAKASSAR", "Nomor: 021/SBM/XI/2026",
                                                          "Hal: Permohonan kerja sama pengangkutan sampah pasar"]))))
+        kepala, sekda = leaders.get("kepala_daerah_position"), leaders.get("sekretaris_daerah_position")
+        if kepala:  # a surat edaran of the Kepala Daerah, the Sekda's paraf first when there is one
+            edaran = outgoing("pengurangan sampah plastik di lingkungan perangkat daerah", "100.3.4", letter_type="SE",
+                              to_units=[first.code, second.code], cc_external=[], verifiers=[sekda] if sekda else [],
+                              signer=kepala)
+            submit(tenant, drafter, edaran.id)
+            if sekda:
+                verify(tenant, secretary, edaran.id, 0)
+            sign(tenant, head, edaran.id, 1 if sekda else 0)
+            send(tenant, drafter, edaran.id)
         made = db.session.execute(db.select(db.func.count(Letter.id))).scalar()
     return made

@@ -52,6 +52,11 @@ class Draft:
     attachments: list = field(default_factory=list)  # [(filename, bytes)], PDF only (attachments.py)
 
 
+def shown_name(actor) -> str:
+    """Who did something, as the letter's pages show it (the drafter, the timeline, a disposition's
+    sender): the person's name, else their e-mail (the audit trail keeps the e-mail)."""
+    return (getattr(getattr(actor, "user", None), "name", "") or str(actor))[:254]
+
 def _units(tenant) -> dict[str, OrgUnit]:
     with tenant_scope(tenant):
         return {u.code: u for u in db.session.execute(db.select(OrgUnit).where(OrgUnit.active.is_(True))).scalars()}
@@ -154,7 +159,7 @@ def check(tenant, actor, draft: Draft) -> dict:
 def event(tenant, letter: Letter, actor, action: str, note: str = "") -> None:
     """One entry on the letter's timeline (in the caller's transaction)."""
     with tenant_scope(tenant):
-        db.session.add(Event(letter_id=letter.id, action=action, actor=str(actor)[:254], note=note or ""))
+        db.session.add(Event(letter_id=letter.id, action=action, actor=shown_name(actor), note=note or ""))
 
 
 def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
@@ -166,7 +171,7 @@ def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
     files = clean.pop("files")
     with tenant_scope(tenant):
         if letter_id is None:
-            letter = Letter(drafter_id=getattr(actor.user, "id", None), drafter=str(actor)[:254], status=DRAFT)
+            letter = Letter(drafter_id=getattr(actor.user, "id", None), drafter=shown_name(actor), status=DRAFT)
             db.session.add(letter)
         else:
             letter = get_letter(tenant, letter_id, change=True)

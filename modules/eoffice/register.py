@@ -30,7 +30,7 @@ from core.kit import (
 
 from . import attachments, stored
 from .archive import file_letter
-from .drafting import event
+from .drafting import event, shown_name
 from .models import SENT, TO, Letter, Recipient
 from .settings import SECURITY, require_classification, require_type
 
@@ -114,7 +114,7 @@ def register(tenant, actor, incoming: Incoming) -> Letter:
         letter = Letter(
             letter_type=clean["letter_type"], classification=clean["classification"], security=clean["security"],
             subject=clean["subject"], body_html="", unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
-            drafter_id=getattr(actor.user, "id", None), drafter=str(actor)[:254], status=SENT, steps=[], sent_at=now, updated_at=now,
+            drafter_id=getattr(actor.user, "id", None), drafter=shown_name(actor), status=SENT, steps=[], sent_at=now, updated_at=now,
             year=local_date(tenant, now).year, origin_name=clean["sender"], origin_number=clean["sender_number"] or None,
             origin_date=clean["letter_date"], origin_pdf_key=stored.put(tenant, data, filename))
         db.session.add(letter)

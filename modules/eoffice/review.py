@@ -99,7 +99,7 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
 
 
 def _acting(tenant, user, code: str) -> str | None:
-    """The kind of acting holding (``plt``, ``plh``, ``pj``) by which ``user`` holds ``code``
+    """The kind of acting holding (``plt``, ``plh``, ``pj``, ``pjs``) by which ``user`` holds ``code``
     today (the first such holding), None when they hold it only definitively."""
     return next((p.get("acting_kind") or "plt" for p in positions_of(tenant, user)
                  if p["code"] == code and p["acting"]), None)
@@ -179,7 +179,9 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "to": [r.name for r in recipients if r.kind == "to"],
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
                    "attachments": len(attachments.of(tenant, letter)), "place": place(tenant),
-                   "signer": _signer_identity(tenant, letter), "issuer": signature.issuer(lines)}
+                   "signer": _signer_identity(tenant, letter), "issuer": signature.issuer(lines),
+                   "kop_official": signature.kop_official(
+                       lines, signature.role_of(settings_of(tenant), letter.steps[-1] if letter.steps else ""))}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()

@@ -20,12 +20,12 @@ from __future__ import annotations
 from core.kit import ValidationError, lazy_gettext as _l
 
 
-# an acting holder's abbreviation before the position (Pasal 44 names Plt., Plh. and Pj.)
-ACTING = {"plt": "Plt.", "plh": "Plh.", "pj": "Pj."}
+# an acting holder's abbreviation before the position (Pasal 44 names Plt., Plh., Pj. and Pjs.)
+ACTING = {"plt": "Plt.", "plh": "Plh.", "pj": "Pj.", "pjs": "Pjs."}
 
 
 def acting_kind(acting) -> str | None:
-    """``plt`` / ``plh`` / ``pj`` for an acting holding (True, from before kinds, is ``plt``), None
+    """``plt`` / ``plh`` / ``pj`` / ``pjs`` for an acting holding (True, from before kinds, is ``plt``), None
     for a definitive one."""
     if not acting:
         return None
@@ -82,7 +82,7 @@ def bare(role: str | None, acting: str | None) -> bool:
     if role == WAKIL:
         return acting is None  # an acting Wakil is not named by (3)-(5): an official like others
     if role == SEKDA:
-        return acting in (None, "pj", "plh")  # the Sekda (3), their Pj. and Plh. (5); a Plt. Sekda is not named
+        return acting in (None, "pj", "plh")  # the Sekda (3), their Pj. and Plh. (5); a Plt. or Pjs. Sekda is not named
     return False
 
 
@@ -110,6 +110,18 @@ def issuer(lines: list[str]) -> str:
         if last.startswith(abbr + " "):
             return last[len(abbr) + 1:]
     return last
+
+
+def kop_official(lines: list[str], role: str | None) -> str:
+    """The kop of a letter the Kepala Daerah signs himself (the signing position is the one
+    ``kepala_daerah_position`` names, held definitively or acting, and no a.n.): the position's
+    name ("Wali Kota Makassar", printed in capitals) instead of "Pemerintah <tenant>" and the
+    issuing unit, as regional tata naskah dinas guides print the kop of the Kepala Daerah's office
+    (secondary sources, README "Layouts"; the national emblem those guides put there is not
+    printed: the tenant's logo is). Empty for every other letter."""
+    if role != KEPALA_DAERAH or any(line.strip().startswith("a.n. ") for line in lines or []):
+        return ""
+    return issuer(lines)
 
 
 def one_line(lines: list[str]) -> str:

@@ -198,3 +198,27 @@ def test_a_letter_reached_only_through_a_disposition_is_in_the_inbox(scoped):
     assert counters(tenant, staff)["open_dispositions"] == 1 and counters(tenant, staff)["unread"] == 0
     head = who(tenant, actor_of(tenant, people.kadis_pu))
     assert [(row.id, unread) for row, unread in inbox(tenant, head).rows] == [(letter.id, True)]
+
+
+def test_the_pages_name_people_by_their_name_not_their_e_mail(scoped):
+    """Trial of 2 Dec 2026: the drafter, the timeline and a disposition's sender showed e-mail
+    addresses where the person has a name (the receiver showed the name)."""
+    from core.kit import User
+    from ..delivery import dispose
+    from ..models import Disposition, Event
+    from .helpers import signed
+
+    tenant, people = scoped
+    for email, name in ((people.drafter, "Dewi Lestari"), (people.kadis, "Rina Wijaya")):
+        db.session.execute(db.select(User).where(User.email == email)).scalar_one().name = name
+    db.session.commit()
+    letter = signed(tenant, people, to_units=["PU"])
+    send(tenant, actor_of(tenant, people.drafter), letter.id)
+    head = actor_of(tenant, people.kadis_pu)
+    dispose(tenant, head, letter.id, user_id(tenant, people.staff_pu), "Tindak lanjuti.")
+    db.session.commit()
+    assert letter.drafter == "Dewi Lestari"
+    actors = set(db.session.execute(db.select(Event.actor).where(Event.letter_id == letter.id)).scalars())
+    assert {"Dewi Lestari", "Rina Wijaya"} <= actors and people.drafter not in actors
+    row = db.session.execute(db.select(Disposition).where(Disposition.letter_id == letter.id)).scalar_one()
+    assert row.from_name == (head.user.name or people.kadis_pu)  # no name: the e-mail

@@ -85,3 +85,52 @@ def test_the_demo_holders_hold_from_before_the_demo_data(app, app_ctx, create_te
     db.session.commit()
     assert periods("SEK-DLH") == [(date(2026, 2, 1), date(2026, 3, 24)), (date(2026, 3, 25), None)]
     assert periods("KADIS-PU") == [(date(2026, 2, 16), date(2026, 3, 24)), (date(2026, 3, 25), None)]
+
+
+def test_the_kepala_daerah_wakil_and_sekda_are_held_and_a_surat_edaran_of_the_wali_kota_is_seeded(
+        app, app_ctx, create_tenant, create_user):
+    """Makassar's file declares the Wali Kota, the Wakil and the Sekda (its Setda) and names them in
+    the settings: the demo gives them holders and seeds a surat edaran the Wali Kota signed, after
+    the Sekda's paraf, printed as Pasal 44 says (the name alone: no NIP, no rank)."""
+    from core.auth.official import set_official_identity
+    from core.documents.certs import ensure_tenant_cert
+    from core.kit import User, holders_of
+
+    setda = {"code": "SETDA", "name": "Sekretariat Daerah", "positions": [
+        {"code": "SEKDA", "name": "Sekretaris Daerah", "head": True},
+        {"code": "WALIKOTA", "name": "Wali Kota Contoh"}, {"code": "WAWALI", "name": "Wakil Wali Kota Contoh"}]}
+    tenant = create_tenant(modules={"eoffice": {
+        "kepala_daerah_position": "WALIKOTA", "wakil_kepala_daerah_position": "WAWALI",
+        "sekretaris_daerah_position": "SEKDA", "incoming_unit": "SETDA"}}, agencies=[
+        {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}, setda])
+    ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+    emails = {k: f"{k}@{tenant.slug}.test" for k in ("officer", "admin", "staf")}
+    create_user(tenant, "officer", agency="DLH", email=emails["officer"])
+    create_user(tenant, "admin", email=emails["admin"])
+    create_user(tenant, "officer", agency="DLH", email=emails["staf"])
+    admin = db.session.execute(db.select(User).where(User.email == emails["admin"])).scalar_one()
+    set_official_identity(admin, None, "Pembina Utama (IV/e)", "test", tenant, titles=("Dr.", None))
+    db.session.commit()
+    assert seed(tenant) == 10
+    db.session.commit()
+    assert [u.email for u in holders_of(tenant, "WALIKOTA")] == [emails["admin"]]
+    assert [u.email for u in holders_of(tenant, "WAWALI")] == [emails["staf"]]
+    assert [u.email for u in holders_of(tenant, "SEKDA")] == [emails["officer"]]
+    with tenant_scope(tenant):
+        edaran = db.session.execute(db.select(Letter).where(Letter.letter_type == "SE")).scalar_one()
+        assert edaran.status == "sent" and edaran.steps == ["SEKDA", "WALIKOTA"]
+        assert edaran.signature == ["Wali Kota Contoh,"]
+    from .test_signer_identity import _text
+
+    text = " ".join(_text(tenant, edaran).split())
+    assert "Wali Kota Contoh," in text and (admin.name or admin.email) in text
+    assert text.upper().startswith("WALI KOTA CONTOH") and "PEMERINTAH" not in text.upper()  # the office's kop
+    assert "Dr." not in text and "Pembina" not in text and "NIP." not in text
+    # the Wali Kota is above the Sekda who heads the unit the file declares the Wali Kota's position in
+    from ..delivery import heads_above, targets
+
+    with tenant_scope(tenant):
+        wali_kota = actor_of(tenant, emails["admin"])
+        assert heads_above(tenant, wali_kota) == set()
+        sekda = actor_of(tenant, emails["officer"]).user.id
+        assert sekda in {u.id for u in targets(tenant, wali_kota, edaran)}

@@ -46,6 +46,12 @@ PARTS = {
     "laporan": ["DLH-KOP", "Laporan", "Tentang", "Serah Terima Kendaraan", "Pendahuluan", "Maksud dan Tujuan",
                 "Kegiatan yang Dilaksanakan", "Hasil yang Dicapai", "Kesimpulan dan Saran", "Penutup",
                 "Makassar, 1 Desember 2026", *SIGNATURE, "Budi Santoso"],
+    # the head as the brief of 2026-12-02 lists it (Kepada/Dari/Tembusan/Tanggal/Nomor/Sifat/Lampiran/Hal),
+    # copies in the head only (README, "Layouts")
+    "nota_dinas": ["DLH-KOP", "Nota Dinas", "Kepada", ": Dinas Pekerjaan Umum", "Dari", ": Kepala Dinas Lingkungan Hidup",
+                   "Tembusan", ": Wali Kota Makassar", "Tanggal", ": 1 Desember 2026", "Nomor", ": " + NUMBER,
+                   "Sifat", ": Biasa", "Lampiran", ": -", "Hal", ": Serah Terima Kendaraan", "BODY", *SIGNATURE,
+                   "Budi Santoso"],
     # secondary sources only (README, "Layouts"): a keputusan titled by its issuer, its skeleton
     "surat_keputusan": ["DLH-KOP", "Keputusan Wali Kota Makassar", "Nomor " + NUMBER, "Tentang",
                         "Serah Terima Kendaraan", "Wali Kota Makassar,", "Menimbang", "bahwa", "Mengingat",
@@ -61,13 +67,13 @@ PARTS = {
 }
 
 
-def rendered(tenant, layout: str, *, cc=("Wali Kota Makassar",)) -> str:
+def rendered(tenant, layout: str, *, cc=("Wali Kota Makassar",), **more) -> str:
     """The letter's text as it reads, top to bottom, one space between words."""
     kind = KINDS[layout]
     letter = SimpleNamespace(security="biasa", unit_name="DLH-KOP",
                              body_html=Markup(kind.get("template") or "<p>BODY</p>"))
     context = {"letter": letter, "kind": kind, "classification": {}, "to": ["Dinas Pekerjaan Umum"], "cc": list(cc),
-               "signature_lines": SIGNATURE, "attachments": 0, "place": "Makassar", "issuer": issuer(SIGNATURE)}
+               "signature_lines": SIGNATURE, "attachments": 0, "place": "Makassar", "issuer": issuer(SIGNATURE), **more}
     html = render_html(tenant, TEMPLATE, context, verification_url="https://x.test/verify/ABC", number=NUMBER,
                        subject="Serah Terima Kendaraan", signer_name="Budi Santoso", signer_position=SIGNATURE[-1],
                        issued_at=datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc))
@@ -116,6 +122,9 @@ def test_types_without_copies_show_no_tembusan_and_the_others_do(scoped):
     tenant, _ = scoped
     assert "Tembusan" not in rendered(tenant, "pengumuman", cc=())
     assert re.search(r"Tembusan: Wali Kota Makassar", rendered(tenant, "berita_acara"))
+    nota = rendered(tenant, "nota_dinas")
+    assert nota.count("Tembusan") == 1 and "Tembusan : Wali Kota Makassar" in nota  # in the head, not again at the foot
+    assert "Tembusan : -" in rendered(tenant, "nota_dinas", cc=())
 
 
 
@@ -144,3 +153,21 @@ def test_a_two_column_layout_prints_as_a_pdf_with_both_parties(scoped):
     for part in ("Surat Kuasa", "Nomor " + NUMBER, "memberi kuasa kepada", "Penerima Kuasa,", "Pemberi Kuasa,",
                  "Kepala Dinas Lingkungan Hidup,", "Budi Santoso"):
         assert part.lower() in text.lower(), part
+
+
+def test_the_kepala_daerahs_own_letter_has_the_kop_of_the_office_others_the_governments():
+    from ..signature import KEPALA_DAERAH, SEKDA, kop_official
+
+    assert kop_official(["Wali Kota Makassar,"], KEPALA_DAERAH) == "Wali Kota Makassar"
+    assert kop_official(["Pjs. Wali Kota Makassar,"], KEPALA_DAERAH) == "Wali Kota Makassar"
+    assert kop_official(["a.n. Wali Kota Makassar", "Sekretaris Daerah,"], SEKDA) == ""
+    assert kop_official(["a.n. Wali Kota Makassar", "Wali Kota Makassar,"], KEPALA_DAERAH) == ""  # never a.n. himself
+    assert kop_official(["Kepala Dinas Lingkungan Hidup,"], None) == ""
+
+
+def test_the_kop_names_the_office_instead_of_the_government_and_unit(scoped):
+    tenant, _ = scoped
+    text = rendered(tenant, "surat_edaran", kop_official="Wali Kota Makassar")
+    head = text.split("Surat Edaran", 1)[0]
+    assert "Wali Kota Makassar" in head and "Pemerintah" not in head and "DLH-KOP" not in head
+    assert "Pemerintah Kota" in rendered(tenant, "surat_edaran").split("Surat Edaran", 1)[0]

@@ -81,6 +81,8 @@ def test_the_plt_of_a_kepala_daerah_signs_bare_and_the_plt_of_a_sekda_does_not(a
     assert signature.bare(signature.SEKDA, "plt") is False
     assert signature.bare(signature.SEKDA, "plh") is True and signature.bare(signature.SEKDA, "pj") is True
     assert signature.bare(signature.WAKIL, "plt") is False and signature.bare(None, None) is False
+    # (4) names the penjabat sementara of a Kepala Daerah; (5) no Pjs. of a Sekda
+    assert signature.bare(signature.KEPALA_DAERAH, "pjs") is True and signature.bare(signature.SEKDA, "pjs") is False
 
 
 def test_existing_names_without_separate_gelar_print_as_stored():
@@ -104,7 +106,7 @@ def test_a_role_naming_an_unknown_position_or_one_position_twice_is_refused(make
     assert module_settings(tenant, "eoffice") == before
 
 
-@pytest.mark.parametrize("kind, abbr", [("plh", "Plh."), ("pj", "Pj."), (True, "Plt.")])
+@pytest.mark.parametrize("kind, abbr", [("plh", "Plh."), ("pj", "Pj."), ("pjs", "Pjs."), (True, "Plt.")])
 def test_each_acting_kind_prints_its_abbreviation(app, make_tenant, kind, abbr):
     from datetime import timedelta
 
@@ -150,9 +152,11 @@ def test_the_pj_of_a_kepala_daerah_and_the_plh_of_a_sekda_sign_bare(app, make_te
 def test_an_unknown_acting_kind_is_refused():
     with pytest.raises(ValidationError) as refused:
         from core.tenancy.positions import acting_kind
-        acting_kind("pjs")
+        acting_kind("pjx")
     assert refused.value.code == "bad_acting_kind"
     assert signature.acting_of(["Plh. Kepala Dinas,"]) == "plh" and signature.acting_of(["Kepala Dinas,"]) is None
+    assert signature.acting_of(["Pjs. Wali Kota Makassar,"]) == "pjs" and signature.acting_of(["Pj. Wali Kota,"]) == "pj"
+    assert signature.issuer(["Pjs. Wali Kota Makassar,"]) == "Wali Kota Makassar"
 
 
 def test_a_signed_keputusan_is_titled_by_its_issuer_in_capitals_with_nomor_and_tentang(scoped):
@@ -174,3 +178,21 @@ def test_a_signed_keputusan_is_titled_by_its_issuer_in_capitals_with_nomor_and_t
         assert found >= 0, (part, text[at:at + 300])
         at = found + len(part)
     assert "Yth." not in text and "SURAT KEPUTUSAN" not in text  # the draft names addressees (PU): no Yth.
+
+
+def test_gelar_from_the_tenant_file_print_in_the_signed_letters_block(scoped):
+    """``[[accounts.people]]`` with ``title_front`` / ``title_back`` (core/tenancy/schema.py), as
+    ``tenant apply`` applies them: the signed PDF's block prints the titled name."""
+    from core.tenancy.schema import parse_tenant
+    from core.tenancy.service import apply_people
+
+    tenant, people = scoped
+    user = db.session.execute(db.select(User).where(User.email == people.kadis)).scalar_one()
+    user.name = "Andi Rahman"
+    doc = parse_tenant({"slug": tenant.slug, "name": tenant.name, "kind": "city", "timezone": "Asia/Makassar",
+                        "accounts": {"people": [{"email": people.kadis, "rank": "Pembina (IV/a)",
+                                                 "title_front": "Ir.", "title_back": "M.T."}]}}, "t.toml")
+    assert apply_people(tenant, doc, "test") == 1
+    db.session.commit()
+    text = _text(tenant, signed(tenant, people))
+    assert "Ir. Andi Rahman, M.T." in text and "Pembina (IV/a)" in text
