@@ -101,7 +101,53 @@ def test_a_signed_in_page_reads_grants_and_units_from_memory(app, client, create
     with sql_statements(app) as seen:
         assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "a"}).status_code == 201
     assert not [s for s in seen if "role_permissions" in s or "org_units" in s], seen
-    assert len([s for s in seen if "FROM memberships" in s]) == 1, seen  # roles and agencies: one read
+    assert not [s for s in seen if "FROM memberships" in s], seen  # roles and agencies: from memory too
+
+
+def _user(email):
+    from core.auth.models import User
+
+    return db.session.execute(db.select(User).where(User.email == email)).scalar_one()
+
+
+def test_a_role_withdrawn_by_one_worker_ends_at_the_next_request_in_the_other(
+        app, other_worker, create_tenant, create_user, login):
+    from core.auth.service import grant_role, revoke_role
+
+    tenant = create_tenant(modules={"notes": {}})
+    create_user(tenant, role="admin")  # the last admin's role cannot be withdrawn
+    email = create_user(tenant, role="admin")
+    client = other_worker.test_client()
+    login(client, email, tenant)
+    assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "a"}).status_code == 201  # memberships cached
+    with app.app_context():
+        assert revoke_role(db.session.get(Tenant, tenant.id), _user(email), "admin", None) == 1
+        db.session.commit()
+    assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "b"}).status_code == 403
+    with app.app_context():
+        grant_role(db.session.get(Tenant, tenant.id), _user(email), "admin", None)
+        db.session.commit()
+    assert client.post(f"/t/{tenant.slug}/notes/new", data={"text": "c"}).status_code == 201
+
+
+def test_memberships_read_in_a_transaction_rolled_back_are_not_kept(app, create_tenant, create_user):
+    """The rolled-back grant's version number is the next change's: what it read must not be served."""
+    from core.auth.permissions import roles_of
+    from core.auth.service import grant_role
+
+    tenant = create_tenant(modules={"notes": {}})
+    email = create_user(tenant)
+    with app.app_context():
+        grant_role(db.session.get(Tenant, tenant.id), _user(email), "admin", None)
+        db.session.flush()
+        assert "admin" in roles_of(_user(email), db.session.get(Tenant, tenant.id))
+        db.session.rollback()
+    with app.app_context():
+        grant_role(db.session.get(Tenant, tenant.id), _user(email), "auditor", None)
+        db.session.commit()
+    with app.app_context():
+        roles = roles_of(_user(email), db.session.get(Tenant, tenant.id))
+        assert "auditor" in roles and "admin" not in roles
 
 
 def test_units_renamed_by_one_worker_are_read_afresh_by_the_other(app, other_worker, create_tenant):

@@ -74,16 +74,23 @@ _MEMBERSHIPS = "_pamong_memberships"  # g: (user id, tenant id) -> the rows memb
 def memberships_of(user: User, tenant) -> tuple:
     """The user's memberships in ``tenant`` and in its parent (a province's auditor): ``(tenant_id,
     role, agency_id)`` rows. Read once per request (roles, permissions and the agencies an officer
-    serves all come from them: issue 11); a flush that changes any membership drops the copy."""
+    serves all come from them: issue 11), and kept in the process while neither tenant's
+    configuration changes (``config_cache.cached_memberships``: a membership changed bumps its
+    tenant's version); a flush that changes any membership drops the request's copy."""
     key = (user.id, tenant.id)
     cache = g.setdefault(_MEMBERSHIPS, {}) if _in_request() else {}
     if key not in cache:
-        scope = [tenant] + ([tenant.parent] if tenant.parent_id else [])
-        with read_scope(scope):
-            cache[key] = tuple(tuple(row) for row in db.session.execute(
-                db.select(Membership.tenant_id, Membership.role, Membership.agency_id)
-                .where(Membership.user_id == user.id)
-            ))
+        from ..tenancy.config_cache import cached_memberships
+
+        def read():
+            scope = [tenant] + ([tenant.parent] if tenant.parent_id else [])
+            with read_scope(scope):
+                return tuple(tuple(row) for row in db.session.execute(
+                    db.select(Membership.tenant_id, Membership.role, Membership.agency_id)
+                    .where(Membership.user_id == user.id)
+                ))
+
+        cache[key] = cached_memberships(user.id, tenant, read)
     return cache[key]
 
 

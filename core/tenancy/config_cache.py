@@ -3,10 +3,16 @@
 Every request reads its tenant's row anyway (``resolve.py``); the row carries ``config_version``,
 which every change to the tenant's configuration bumps in the same transaction (a ``before_flush``
 listener below: modules enabled, disabled or re-set, domains, units, positions and their holders,
-and the tenant's own fields — not the audit chain's head, which moves all day). Each process keeps
+role grants, people's memberships (roles and agencies), and the tenant's own fields — not the audit
+chain's head, which moves all day). Each process keeps
 the tenant's enabled modules, module settings and organisation units under ``(tenant id, version)``; a change made by
 ``tenant apply``, the admin pages or another gunicorn worker is therefore seen by every worker at
 its next request, and a cache entry can never serve one tenant's configuration for another.
+A person's memberships of a tenant are kept the same way (``cached_memberships``), so a signed-in
+page does not read them, with a switch of the Row Level Security role, on every request.
+
+A transaction that changed a tenant's configuration does not fill the cache (``_DIRTY``): what it
+read may be rolled back, and the version it read would then be reused by the next change.
 
 Changes made with raw SQL (``UPDATE tenant_modules ...``) bypass the listener: use the ORM, or bump
 ``tenants.config_version`` in the same statement batch.
@@ -30,6 +36,8 @@ from .scope import tenant_scope
 _EXTENSION = "pamong_tenant_config"
 _CONFIG_CLASSES = (TenantModule, Domain, OrgUnit, Position, PositionHolder)  # + RolePermission: _config_classes()
 _NOT_CONFIG = {"config_version", "audit_head_seq", "audit_head_hash"}  # tenant columns that are no config
+_MEMBERSHIPS = "pamong_memberships"  # app.extensions: (user id, tenant id, version, parent's id and version) -> rows
+_DIRTY = "pamong_config_changed"  # session.info: this transaction bumped a tenant's version
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,32 @@ def _store():
     if store is None:
         store = app.extensions[_EXTENSION] = (LRUCache(maxsize=4096), threading.Lock())
     return store
+
+
+def _shared(name: str, size: int):
+    app = current_app._get_current_object()
+    store = app.extensions.get(name)
+    if store is None:
+        store = app.extensions[name] = (LRUCache(maxsize=size), threading.Lock())
+    return store
+
+
+def cached_memberships(user_id: int, tenant, read):
+    """``read()`` (a person's membership rows in ``tenant`` and its parent), kept in this process
+    while neither tenant's configuration changes: a membership granted, changed or withdrawn bumps
+    its tenant's version (``_bump_versions``), so every process reads it afresh at its next request."""
+    parent = tenant.parent if tenant.parent_id else None
+    key = (user_id, tenant.id, _version(tenant), parent.id if parent else None, _version(parent) if parent else None)
+    cache, lock = _shared(_MEMBERSHIPS, 16384)
+    with lock:
+        found = cache.get(key)
+    if found is not None:
+        return found
+    found = read()
+    if not db.session.info.get(_DIRTY):
+        with lock:
+            cache[key] = found
+    return found
 
 
 def _version(tenant) -> int:
@@ -126,9 +160,9 @@ def granted(tenant, roles) -> set[str]:
 
 
 def _config_classes() -> tuple:
-    from ..auth.models import RolePermission  # the auth models build on the tenancy ones
+    from ..auth.models import Membership, RolePermission  # the auth models build on the tenancy ones
 
-    return _CONFIG_CLASSES + (RolePermission,)
+    return _CONFIG_CLASSES + (RolePermission, Membership)
 
 
 def _changed_tenants(session: Session) -> set[int]:
@@ -150,6 +184,7 @@ def _bump_versions(session, flush_context, instances):
     ids = _changed_tenants(session)
     if not ids:
         return
+    session.info[_DIRTY] = True
     session.execute(
         update(Tenant).where(Tenant.id.in_(sorted(ids))).values(config_version=Tenant.config_version + 1)
         .execution_options(synchronize_session=False)
@@ -159,8 +194,15 @@ def _bump_versions(session, flush_context, instances):
             session.expire(obj, ["config_version"])
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_over(session, transaction):
+    if transaction.parent is None:  # the outermost: committed or rolled back, what it read is settled
+        session.info.pop(_DIRTY, None)
+
+
 def clear(app=None) -> None:
     """Drop this process's cached configurations (tests; a manual `flask shell` fix)."""
     if app is None and not has_app_context():
         return
     (app or current_app).extensions.pop(_EXTENSION, None)
+    (app or current_app).extensions.pop(_MEMBERSHIPS, None)

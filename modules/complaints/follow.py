@@ -1,6 +1,8 @@
 """Following a complaint: anyone signed in may follow a public complaint and is e-mailed when it
 changes (``notifications.py``). A *rahasia* complaint cannot be followed; when the coordinator
-makes one *rahasia*, its followers are dropped (``privacy.py``).
+makes one *rahasia*, its followers are dropped (``privacy.py``). A finished complaint (closed or
+rejected: ``ENDED``) is not offered for following and a request to follow it is refused (issue 20
+trial); its followers keep following it (they hear of a reopening) and may stop.
 
 Without an account (issue 20.3): a visitor gives a phone number or e-mail address, is sent a
 single-use code of ``CODE_DIGITS`` digits through the outbox, valid ``CODE_MINUTES`` minutes and
@@ -31,6 +33,17 @@ CODE_DIGITS = 6
 CODE_MINUTES = 30
 MAX_TRIES = 5
 _SALT = "pamong.complaints.unfollow"
+ENDED = ("closed", "rejected")  # nothing more to hear of, short of a reopening: not offered for following
+
+
+def followable(complaint: Complaint) -> bool:
+    """May a new follower start following ``complaint``: public and not finished."""
+    return not complaint.confidential and complaint.status not in ENDED
+
+
+def _refuse_ended(complaint: Complaint, where: str) -> None:
+    if complaint.status in ENDED:
+        raise ValidationError("a finished complaint cannot be followed", where=where, code="complaint_ended")
 
 
 def is_following(tenant, user, complaint: Complaint) -> bool:
@@ -44,13 +57,15 @@ def is_following(tenant, user, complaint: Complaint) -> bool:
 
 
 def follow(tenant, user, complaint: Complaint, now: datetime | None = None) -> bool:
-    """Start following; False if ``user`` already follows it. A *rahasia* complaint is not found."""
+    """Start following; False if ``user`` already follows it. A *rahasia* complaint is not found; a
+    finished one (``ENDED``) is a ValidationError "complaint_ended"."""
     if not isinstance(user, User):
         raise ValidationError("sign in to follow a complaint", where="user", code="sign_in")
     if complaint.confidential:
         raise NotFound("no such complaint", where="number")
     if is_following(tenant, user, complaint):
         return False
+    _refuse_ended(complaint, "number")
     with tenant_scope(tenant):
         db.session.add(ComplaintFollower(complaint_id=complaint.id, user_id=user.id, created_at=now or utcnow()))
         db.session.flush()
@@ -125,10 +140,12 @@ def request_follow(tenant, complaint: Complaint, contact: str, locale: str = "",
                    now: datetime | None = None) -> ComplaintContactFollower:
     """Send a single-use code to ``contact`` (a phone or e-mail) to follow ``complaint`` without an
     account; returns the pending (or, if already confirmed, the existing) follower row. A *rahasia*
-    complaint is not found; a contact that is neither phone nor e-mail is a ValidationError."""
+    complaint is not found; a finished one (``ENDED``) is a ValidationError "complaint_ended", as
+    is a contact that is neither phone nor e-mail."""
     now = now or utcnow()
     if complaint.confidential:
         raise NotFound("no such complaint", where="number")
+    _refuse_ended(complaint, "contact")
     channel, address = parse_contact(contact)
     contact_hash = keyed_hash(address)
     with tenant_scope(tenant):

@@ -147,7 +147,9 @@ class FollowContactForm(FlaskForm):
     contact = StringField(_l("Your mobile phone number or e-mail address"),
                           validators=[DataRequired(), Length(max=254)],
                           description=_l("We send a code to it; you type the code back here."),
-                          render_kw={"autocomplete": "email tel", "inputmode": "email"})
+                          # one autofill token per field (HTML): the phone, the likelier contact; the
+                          # e-mail keyboard has the digits and the "@" either needs
+                          render_kw={"autocomplete": "tel", "inputmode": "email"})
 
 
 class FollowCodeForm(FlaskForm):

@@ -48,6 +48,7 @@ COUNT_CAP = 1000
 # for in every row the filters leave, on the heap, with no index to help under Row Level Security:
 # module docstring). Past it the page says "more than 200" and asks for another word or a filter.
 KEYWORD_COUNT_CAP = 200
+MATCHING = "matching"  # the column of a listed row that carries the capped count (``search`` with ``columns``)
 MAX_WORDS = 8
 # the sortable columns (an allow-list: the query string never names a column itself)
 SORTS = {
@@ -227,7 +228,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     ``KEYWORD_COUNT_CAP`` when words are looked for (``Page.keyword``): ``Page.capped`` says there
     are more); ``clamp`` (needs ``count``) turns a page past the last into the last.
     ``columns`` reads only those (``Page.items`` are then rows, not complaints: see
-    ``queue_rows.COLUMNS``). Unknown values raise ``ValidationError`` with ``where`` naming
+    ``queue_rows.COLUMNS``; with ``count``, each row also carries the capped count as ``MATCHING``,
+    read in the same statement). Unknown values raise ``ValidationError`` with ``where`` naming
     the parameter and a stable ``code`` (``invalid_status``, ``unknown_category``,
     ``unknown_district``, ``unknown_village``, ``unknown_assignee``, ``invalid_date_range``,
     ``invalid_sort``, ``invalid_page``, ``invalid_page_size``).
@@ -253,6 +255,12 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     else:
         listed = query.options(*without_filer()).order_by(*order)
 
+    # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... LIMIT cap + 1)
+    matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(None)
+    counted = db.select(db.func.count()).select_from(matching.limit(cap + 1).subquery())
+    if count and columns:  # the count rides with the page's rows: one round trip, not two
+        listed = listed.add_columns(counted.scalar_subquery().label(MATCHING))
+
     def rows_of(number: int) -> list:
         found = db.session.execute(listed.offset((number - 1) * per_page).limit(per_page + 1))
         return list(found.all() if columns else found.scalars())
@@ -269,11 +277,8 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
             total = min(total, cap)
         elif count and not rows and page == 1:
             total = 0
-        elif count:  # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... LIMIT cap + 1)
-            matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(None)
-            total = db.session.execute(
-                db.select(db.func.count()).select_from(matching.limit(cap + 1).subquery())
-            ).scalar_one()
+        elif count:
+            total = getattr(rows[0], MATCHING) if rows and columns else db.session.execute(counted).scalar_one()
             capped = total > cap
             total = min(total, cap)
             last = max(1, math.ceil(total / per_page))

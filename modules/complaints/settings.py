@@ -199,8 +199,13 @@ def settings_of(tenant) -> dict:
     return module_settings(tenant, "complaints")
 
 
+def _read_only(tenant) -> dict:
+    """The settings for a helper that only reads them: shared, not deep-copied per call (issue 11.2)."""
+    return module_settings(tenant, "complaints", shared=True)
+
+
 def categories(tenant, settings: dict | None = None) -> list[Category]:
-    rows = (settings or settings_of(tenant)).get("categories", [])
+    rows = (settings or _read_only(tenant)).get("categories", [])
     out = []
     for row in rows:
         values = dict(row)
@@ -219,7 +224,7 @@ def category(tenant, code: str, settings: dict | None = None) -> Category:
 
 
 def default_category(tenant, settings: dict | None = None) -> Category:
-    settings = settings or settings_of(tenant)
+    settings = settings or _read_only(tenant)
     cats = categories(tenant, settings)
     if not cats:
         raise ValidationError("this tenant has no complaint categories", where="category", code="no_categories")
@@ -296,7 +301,7 @@ def _check_map(tenant, settings: dict) -> None:
 
 def response_templates(tenant, code: str, settings: dict | None = None) -> list[dict]:
     """The ready answers ({title, text}) of category ``code``, as the tenant configured them."""
-    rows = (settings or settings_of(tenant)).get("response_templates") or []
+    rows = (settings or _read_only(tenant)).get("response_templates") or []
     return [{"title": r["title"], "text": r["text"]} for r in rows if r.get("category", "").lower() == code.lower()]
 
 
@@ -314,10 +319,10 @@ def webhook_secret(tenant, settings: dict) -> str:
 
 def notifies(tenant, step: str, settings: dict | None = None) -> bool:
     """The tenant tells the filer and followers of ``step`` (one of ``NOTIFY_STEPS``)."""
-    chosen = (settings or settings_of(tenant)).get("notify_steps")
+    chosen = (settings or _read_only(tenant)).get("notify_steps")
     return step in (DEFAULT_NOTIFY_STEPS if chosen is None else chosen)
 
 
 def sms_number(tenant, settings: dict | None = None) -> str:
     """The number citizens send LAPOR messages to; "" when the tenant offers no SMS filing."""
-    return ((settings or settings_of(tenant)).get("sms_number") or "").strip()
+    return ((settings or _read_only(tenant)).get("sms_number") or "").strip()

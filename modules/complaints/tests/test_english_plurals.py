@@ -6,7 +6,7 @@ import html as markup
 import re
 
 from .location_common import IN_PNK, mapped, post_form, speak, url  # noqa: F401  (mapped: fixture)
-from .test_queue import file, move, officer  # noqa: F401  (officer: the fixture)
+from .queue_common import file, move, officer  # noqa: F401  (officer: the fixture)
 
 
 def _count_templates(page: str) -> tuple[str, str]:

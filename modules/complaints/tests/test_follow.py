@@ -164,3 +164,34 @@ def test_a_reopen_after_the_window_is_refused_in_each_channel_with_nothing_saved
     assert state(app, tenant, number) == before
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Complaint.status).where(Complaint.number == number)).scalar() == "resolved"
+
+
+def test_a_finished_complaint_is_not_offered_for_following_and_says_why(app, client, tenant, people, login,
+                                                                        create_user):
+    number, _ = file(app, tenant)
+    base = f"/t/{tenant.slug}/complaints"
+    early = create_user(tenant, "citizen")
+    early_client = client_of(app, login, tenant, early)
+    assert early_client.post(f"{base}/track/{number}/follow").status_code == 302  # followed while open
+    page = client.get(f"{base}/track/{number}").get_data(as_text=True)
+    assert 'id="follow-contact"' in page and 'id="follow-ended"' not in page
+    assert 'autocomplete="tel"' in page and "email tel" not in page  # one autofill token per field
+    move(app, tenant, number, "verified", "assigned", "in_progress", "resolved", "closed")
+    with app.app_context():
+        sent = len(outbox(tenant))
+    page = client.get(f"{base}/track/{number}").get_data(as_text=True)  # without an account
+    assert 'id="follow-contact"' not in page and 'id="follow-ended"' in page
+    asked = client.post(f"{base}/track/{number}/follow/contact", data={"followc-contact": "0812-9999-0001"})
+    assert asked.status_code == 400 and "tidak dapat diikuti lagi" in asked.get_data(as_text=True)
+    late = client_of(app, login, tenant, create_user(tenant, "citizen"))  # signed in
+    page = late.get(f"{base}/track/{number}").get_data(as_text=True)
+    assert 'id="follow-form"' not in page and 'id="follow-ended"' in page
+    refused = late.post(f"{base}/track/{number}/follow", follow_redirects=True)
+    assert "tidak dapat diikuti lagi" in refused.get_data(as_text=True)
+    assert number not in late.get(f"{base}/mine").get_data(as_text=True)
+    with app.app_context():
+        assert len(outbox(tenant)) == sent  # no code sent
+    page = early_client.get(f"{base}/track/{number}").get_data(as_text=True)  # a follower may still stop
+    assert f'action="{base}/track/{number}/unfollow"' in page and 'id="follow-ended"' not in page
+    move(app, tenant, number := file(app, tenant)[0], "rejected")
+    assert 'id="follow-ended"' in client.get(f"{base}/track/{number}").get_data(as_text=True)

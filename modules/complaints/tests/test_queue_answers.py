@@ -10,7 +10,7 @@ import pytest
 from core.kit import db, tenant_scope
 from modules.complaints import services
 
-from .test_queue import file, in_table, officer  # noqa: F401  (officer: the fixture)
+from .queue_common import file, in_table, officer  # noqa: F401  (officer: the fixture)
 
 def test_the_queue_writes_dates_as_indonesia_does_with_the_zone(app, tenant, officer):
     from datetime import datetime, timezone

@@ -9,7 +9,7 @@ import pytest
 from core.kit import db, tenant_scope
 from modules.complaints import handling, services
 
-from .test_queue import file, in_table, move, officer, user_id  # noqa: F401  (officer: the fixture)
+from .queue_common import file, in_table, move, officer, user_id  # noqa: F401  (officer: the fixture)
 
 
 def _assign(app, tenant, number, actor_email, assignee_email, user_of):

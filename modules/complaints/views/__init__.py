@@ -174,6 +174,7 @@ def _field_message(exc: ValidationError) -> str:
         "invalid_code": _("This code is not right for this complaint. Check the message you received."),
         "code_used": _("This code has already been used. Ask for a new code if you still want to follow."),
         "code_expired": _("This code has expired or was tried too many times: ask for a new code."),
+        "complaint_ended": _("This complaint is closed: it can no longer be followed."),
         "invalid_score": _("Choose a score from 1 (very poor) to 5 (very good)."),
         "not_closed": _("You can rate the handling only once the complaint is closed."),
         "already_rated": _("This complaint has already been rated: a rating is given once."),

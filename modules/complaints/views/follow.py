@@ -14,7 +14,7 @@ from ..forms import FollowCodeForm, FollowContactForm
 from ..labels import gettext as _
 from ..limits import intake_limit
 from ..models import Complaint
-from . import bp, locale, show_error
+from . import _field_message, bp, locale, show_error
 from .public import track_context, visible_or_404
 
 # the pending request of this browser: {"number": ..., "row": follower row id, "to": masked contact}
@@ -38,6 +38,10 @@ def follow(number: str):
     except NotFound:  # rahasia: not followable, and not admitted to exist
         db.session.rollback()
         abort(404)
+    except ValidationError as exc:  # finished: the page says so
+        db.session.rollback()
+        flash(_field_message(exc), "error")
+        return redirect(url_for("complaints.track", number=complaint.number))
     flash(_("You follow complaint %(number)s: you will be e-mailed when it changes.", number=complaint.number))
     return redirect(url_for("complaints.track", number=complaint.number))
 

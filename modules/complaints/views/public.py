@@ -245,11 +245,12 @@ def track_context(complaint, reopen_form=None, transition_form=None, reroute_for
         "can_redact": handler and not isinstance(user, str) and user is not None,
         "can_read_originals": redaction.may_read_originals(tenant, user),
         "following": follow.is_following(tenant, user, complaint),
-        "can_follow": user is not None and not complaint.confidential,
+        "can_follow": user is not None and follow.followable(complaint),
+        "follow_ended": not complaint.confidential and not follow.followable(complaint),
         "find_form": None if private else FindForm(number=complaint.number),
         # following without an account (views/follow.py), and the filer's rating once closed (ratings.py)
         "follow_contact_form": forms.get("follow_contact_form") or (
-            FollowContactForm(prefix="followc") if user is None and not complaint.confidential else None),
+            FollowContactForm(prefix="followc") if user is None and follow.followable(complaint) else None),
         "rating": rating if private else None,
         "rating_form": forms.get("rating_form") or (
             RatingForm(prefix="rate") if may_be_filer and complaint.status in ratings.RATEABLE and rating is None
