@@ -137,7 +137,7 @@ def test_registration_bad_input_shows_the_form_and_creates_nothing(app, create_t
 
 def test_the_tenant_setting_is_validated_and_exported(app, create_tenant):
     from core.errors import ValidationError
-    from core.tenancy import service
+    from core.tenancy.export import export_doc
     from core.tenancy.models import Tenant
     from core.tenancy.schema import parse_tenant
 
@@ -151,10 +151,10 @@ def test_the_tenant_setting_is_validated_and_exported(app, create_tenant):
     assert parse_tenant(base, "x").accounts.self_registration is False
     tenant = create_tenant(accounts={"self_registration": True})
     with app.app_context():
-        doc = service.export_doc(db.session.get(Tenant, tenant.id))
+        doc = export_doc(db.session.get(Tenant, tenant.id))
     assert doc["accounts"] == {"self_registration": True}
     with app.app_context():
-        assert "accounts" not in service.export_doc(db.session.get(Tenant, create_tenant().id))
+        assert "accounts" not in export_doc(db.session.get(Tenant, create_tenant().id))
 
 
 def test_membership_is_not_granted_by_registration(app, create_tenant):

@@ -62,7 +62,8 @@ def test_list_add_assign_and_remove(app, client, create_tenant, create_user, log
         last = db.session.execute(db.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one()
     assert last.action == "org.position.unassign" and last.summary["before"]["email"] == officer
     # the TOML export now carries what the admin did
-    from core.tenancy.service import export_doc, get_tenant
+    from core.tenancy.export import export_doc
+    from core.tenancy.service import get_tenant
     with app.app_context():
         doc = export_doc(get_tenant(tenant.slug))
     assert doc["agencies"][0]["sections"][0]["positions"] == [{"code": "SEK", "name": "Sekretaris", "head": True}]

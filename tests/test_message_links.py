@@ -36,7 +36,7 @@ def test_the_tenants_own_public_url_wins(app_ctx, create_tenant, monkeypatch):
 
 
 def test_public_url_is_exported_and_applied_back(app_ctx, create_tenant):
-    from core.tenancy.service import export_doc
+    from core.tenancy.export import export_doc
 
     tenant = create_tenant(public_url="https://layanan.kota.go.id")
     doc = export_doc(tenant)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from ..errors import PamongError, ValidationError
 from ..extensions import db
 from ..tenancy import service
+from ..tenancy.export import export_doc
 from ..tenancy.models import Tenant
 from ..tenancy.schema import KINDS_HELP, load_tenant_file, parse_tenant
 from .common import actor, emit_json, fail, manager, transaction
@@ -102,7 +103,7 @@ def export(slug):
     tenant = service.get_tenant(slug)
     if tenant is None:
         fail(f"SLUG: no tenant '{slug}'")
-    click.echo(tomli_w.dumps(service.export_doc(tenant)), nl=False)
+    click.echo(tomli_w.dumps(export_doc(tenant)), nl=False)
 
 
 def _describe(tenant: Tenant) -> dict:
