@@ -109,7 +109,8 @@ def import_attendance(slug, path):
 def import_activities(slug, path):
     from .inputs import import_activities as work
 
-    click.echo(f"{_import(slug, path, work)['added']} added")
+    counts = _import(slug, path, work)
+    click.echo(f"{counts['added']} added, {counts['skipped']} already stored")
 
 
 @remuneration_group.command("import-excuses",
