@@ -91,6 +91,9 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
         if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
                                                             Objection.status == "open")).first():
             raise ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
+        if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
+                                                            Objection.status == "granted")).first():
+            raise ValidationError(_("An objection to this month was upheld already."), where="month", code="objection_upheld")
         objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)
         db.session.add(objection)
         db.session.flush()
@@ -201,3 +204,16 @@ def open_objections(tenant, offset: int = 0, limit: int | None = 1000) -> list[t
                                   .where(Objection.status == "open").order_by(Objection.filed_at, Objection.id)
                                   .offset(offset).limit(limit)).all()
         return [(o, e, approvals.awaiting(tenant, approvals.get_chain(tenant, MODULE, KIND, o.id))) for o, e in rows]
+
+
+def about(tenant, objection_ids) -> dict[int, dict]:
+    """What each objection objects to: ``{id: {"month": "YYYY-MM", "agency", "tpp"}}``, the agency and
+    TPP of the objected month's result (as that month was computed, not the record's today)."""
+    ids = list(objection_ids)
+    if not ids:
+        return {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Objection.id, Run.year, Run.month, Result.agency, Result.tpp)
+                                  .join(Result, Result.id == Objection.result_id).join(Run, Run.id == Result.run_id)
+                                  .where(Objection.id.in_(ids))).all()
+    return {i: {"month": f"{y}-{m:02d}", "agency": agency, "tpp": tpp} for i, y, m, agency, tpp in rows}

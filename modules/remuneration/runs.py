@@ -53,7 +53,7 @@ class MonthClosed(PamongError):
 
 def _month(year: int, month: int) -> tuple[date, date]:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise refuse(ValidationError, _l("%(year)s-%(month)s is not a month", year=year, month=month), where="month")
+        raise refuse(ValidationError, _l("%(month)s is not a month", month=f"{year}-{month:02d}"), where="month")
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
@@ -137,6 +137,9 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     the year (nothing written)."""
     first, last = _month(year, month)
     settings = settings_of(tenant)
+    if not settings.get("ceilings"):  # a tenant not paying TPP (its auditor's oversight only): no empty run stored
+        raise refuse(ValidationError, _l("This tenant pays no TPP (no ceilings in its settings): there is nothing to run."),
+                     where="ceilings", code="no_ceilings")
     rules = parse_rules(settings["rules"])
     rule = rule_for(rules, year, month)
     raw_rule = next((r for r in settings["rules"] if r["effective_from"] == rule.effective_from.isoformat()), {})

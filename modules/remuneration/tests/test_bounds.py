@@ -90,3 +90,43 @@ def test_the_command_line_refuses_an_unbounded_adjustment_in_one_line(app, creat
         bad = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", amount, "alasan")
         assert bad.exit_code == 2 and bad.output.startswith("error: amount:"), bad.output
         assert len(bad.output.strip().splitlines()) == 1 and "Traceback" not in bad.output
+
+
+def test_a_tenant_paying_no_tpp_is_not_run_and_a_bad_month_is_echoed_as_given(app, create_tenant):
+    unpaid = create_tenant(modules={MODULE: {**SETTINGS, "ceilings": [], "position_classes": {}}})
+    refused = pamong(app, "run", unpaid.slug, "2026-03")
+    assert refused.exit_code == 2 and refused.output.strip().splitlines() == [
+        "error: ceilings: This tenant pays no TPP (no ceilings in its settings): there is nothing to run."], refused.output
+    with app.app_context(), tenant_scope(unpaid):
+        assert db.session.execute(db.select(db.func.count(Run.id))).scalar() == 0
+    paying = create_tenant(modules={MODULE: SETTINGS})
+    for value in ("1999-01", "2026-13"):
+        bad = pamong(app, "run", paying.slug, value)
+        assert bad.exit_code == 2 and bad.output.strip() == f"error: month: {value} is not a month (YYYY-MM, from 2000 to 2100)"
+
+
+def test_the_lists_name_the_month_and_its_agency_and_an_upheld_month_is_labelled_and_not_objected_again(
+        app, client, create_tenant, create_user, login, frozen_clock):
+    tenant, andi, kabid, bkpsdm, objection_id = objected(app, create_tenant, create_user, frozen_clock)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    with app.app_context(), tenant_scope(tenant):     # the record moved since: the month's agency is shown
+        db.session.execute(db.update(Employee).values(agency="PINDAH"))
+        db.session.commit()
+    client.set_cookie(LOCALE_COOKIE, "en")
+    login(client, kabid, tenant)
+    listed = client.get(f"{base}/objections").get_data(as_text=True)
+    assert "Objects to the TPP of 2026-03: Rp" in listed and "· DLH ·" in listed and "PINDAH" not in listed
+    exported = client.get(f"{base}/objections.csv").get_data(as_text=True)
+    assert "month" in exported.splitlines()[0] and "2026-03" in exported and "PINDAH" not in exported
+    decide(client, tenant, objection_id, 0, "Benar.")
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, bkpsdm, tenant)
+    client.post(f"{base}/objections/{objection_id}/decide",
+                data={"step": 1, "note": "Diterima.", "decision": "approve", "amount": "75000"})
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, andi, tenant)
+    own = client.get(f"{base}/?month=2026-03").get_data(as_text=True)
+    assert "Correction of this month" in own and "Correction of an earlier month" not in own
+    assert 'name="reason"' not in own                                   # upheld: no form again
+    refused = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Lagi"}, follow_redirects=True)
+    assert "upheld already" in refused.get_data(as_text=True)
