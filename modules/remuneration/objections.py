@@ -91,9 +91,6 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
         if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
                                                             Objection.status == "open")).first():
             raise ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
-        if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
-                                                            Objection.status == "granted")).first():
-            raise ValidationError(_("An objection to this month was upheld already."), where="month", code="objection_upheld")
         objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)
         db.session.add(objection)
         db.session.flush()
