@@ -43,11 +43,14 @@ def _tenant(slug: str) -> Tenant:
 
 
 def _month(value: str) -> tuple[int, int]:
+    """``YYYY-MM`` (2000-2100), else one line echoing the value as given and exit 2."""
     try:
         year, month = (int(x) for x in value.split("-"))
-        return year, month
     except ValueError:
         _fail(f"month: {value!r} is not YYYY-MM")
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        _fail(f"month: {value} is not a month (YYYY-MM, from 2000 to 2100)")
+    return year, month
 
 
 def _refuse_missing(tenant, year: int, month: int, force: bool, verb: str) -> None:
@@ -109,7 +112,8 @@ def import_attendance(slug, path):
 def import_activities(slug, path):
     from .inputs import import_activities as work
 
-    click.echo(f"{_import(slug, path, work)['added']} added")
+    counts = _import(slug, path, work)
+    click.echo(f"{counts['added']} added, {counts['skipped']} already stored")
 
 
 @remuneration_group.command("import-excuses",

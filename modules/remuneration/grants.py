@@ -13,7 +13,8 @@ from __future__ import annotations
 from core.kit import audit, db, local_date, utcnow
 
 from .models import Adjustment, Result, Run
-from .runs import add_adjustment, get_run
+from .bounds import check
+from .runs import add_adjustment, get_run, settle
 
 
 def _next(year: int, month: int) -> tuple[int, int]:
@@ -37,10 +38,12 @@ def _show_now(tenant, adjustment: Adjustment) -> None:
                                                         Result.employee_id == adjustment.employee_id)).scalar_one_or_none()
     if result is None:
         return
-    lines = list(result.lines) + [{"code": "adjustment", "detail": f"{adjustment.source_year}-{adjustment.source_month:02d}",
-                                   "count": 1, "bp": 0, "amount": adjustment.amount}]
-    computed = sum(line["amount"] for line in lines if line["code"] != "adjustment")
-    tpp = max(0, computed + sum(line["amount"] for line in lines if line["code"] == "adjustment"))
+    own = [line for line in result.lines if line["code"] not in ("adjustment", "unrecovered")]
+    computed = sum(line["amount"] for line in own)
+    lines = own + settle(computed, [line for line in result.lines if line["code"] == "adjustment"] + [
+        {"code": "adjustment", "detail": f"{adjustment.source_year}-{adjustment.source_month:02d}",
+         "count": 1, "bp": 0, "amount": adjustment.amount}])
+    tpp = sum(line["amount"] for line in lines)
     run.amount += tpp - result.tpp
     result.lines, result.tpp = lines, tpp
 
@@ -54,6 +57,7 @@ def grant(tenant, actor, objection, amount: int, note: str) -> Adjustment:
     if run.status == "closed":
         adjustment = add_adjustment(tenant, actor, objection.employee_id, source, _paid_in(tenant, source), amount, reason)
     else:
+        check(tenant, objection.employee_id, run.year, run.month, amount)
         adjustment = Adjustment(employee_id=objection.employee_id, year=run.year, month=run.month,
                                 source_year=run.year, source_month=run.month, amount=amount, reason=reason)
         db.session.add(adjustment)

@@ -53,36 +53,64 @@ def _day(row: dict, key: str) -> date:
                      _l("%(value)s is not a date (YYYY-MM-DD).", value=(row.get(key) or "")[:40])) from None
 
 
-def _count(row: dict, key: str) -> int:
-    value = row.get(key) or "0"
-    if not value.isdigit() or int(value) > 100_000:
-        raise at_row(row["line"], key,
-                     _l("%(value)s is not a whole number from 0 to 100000.", value=value[:40]))
+def _bounded(row: dict, key: str, highest: int) -> int:
+    value = (row.get(key) or "0").strip()
+    if not value.isdigit() or int(value) > highest:
+        raise at_row(row["line"], key, _l("%(value)s is not a whole number from 0 to %(n)s.", value=value[:40], n=highest))
     return int(value)
 
 
 def import_activities(tenant, actor, data: bytes, filename: str = "activities.csv") -> dict:
-    """Approved activity logs; returns ``{"added"}``."""
+    """Approved activity logs; returns ``{"added", "skipped"}``. Minutes and points are bounded as on
+    the page (``activities.MAX_MINUTES``, a day's 1440, and ``MAX_POINTS``), and a day's minutes of an
+    employee (those stored and not rejected, and the file's) at most ``MAX_MINUTES``. A row the
+    same as one stored (employee, day, minutes, points, description) is skipped, so a file may be
+    imported again (as attendance); the same row twice in the file is refused."""
+    from .activities import MAX_MINUTES, MAX_POINTS
+
     rows = read_csv_columns(data, filename, ("nip", "day", "minutes"))
     ids, closed = _employees(tenant), closed_months(tenant)
     now = utcnow()
     today = now.astimezone(ZoneInfo(tenant.timezone)).date()
-    items, problems = [], Problems()
+    checked, seen, problems = [], {}, Problems()
     for r in rows:
         with problems.row():
             employee_id, day = _employee(ids, r), _day(r, "day")
             if day > today:
                 raise at_row(r["line"], "day", _l("%(value)s has not come yet.", value=day.isoformat()))
             refuse_closed(closed, r["line"], "day", day)
-            items.append(Activity(employee_id=employee_id, day=day, minutes=_count(r, "minutes"),
-                                  points=_count(r, "points"), description=r.get("description", "")[:500],
-                                  approved=True, logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}"))
+            key = (employee_id, day, _bounded(r, "minutes", MAX_MINUTES), _bounded(r, "points", MAX_POINTS),
+                   (r.get("description") or "")[:500])
+            if key in seen:
+                raise at_row(r["line"], "", _l("The same record as line %(other)s.", other=seen[key]))
+            seen[key] = r["line"]
+            checked.append((key, r["line"]))
     problems.raise_any()
     with tenant_scope(tenant):
-        db.session.add_all(items)
+        stored, totals = set(), {}
+        if checked:
+            days = {k[1] for k, _ in checked}
+            for e, d, m, p, text, decided, approved in db.session.execute(db.select(
+                    Activity.employee_id, Activity.day, Activity.minutes, Activity.points, Activity.description,
+                    Activity.decided_at, Activity.approved).where(Activity.day >= min(days), Activity.day <= max(days))):
+                stored.add((e, d, m, p, text))
+                if approved or decided is None:  # a rejected log does not count
+                    totals[(e, d)] = totals.get((e, d), 0) + m
+        new = [(k, line) for k, line in checked if k not in stored]
+        for (employee_id, day, minutes, _p, _t), line in new:
+            totals[(employee_id, day)] = totals.get((employee_id, day), 0) + minutes
+            if totals[(employee_id, day)] > MAX_MINUTES:
+                problems.found.append(at_row(line, "minutes", _l(
+                    "The activities of %(day)s would total %(total)s minutes: at most %(n)s a day.",
+                    day=day.isoformat(), total=totals[(employee_id, day)], n=MAX_MINUTES)))
+        problems.raise_any()
+        db.session.add_all(Activity(employee_id=e, day=d, minutes=m, points=p, description=text, approved=True,
+                                    logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}")
+                           for (e, d, m, p, text), _line in new)
         db.session.flush()
-        audit(tenant, actor, "remuneration.activities.import", "file", filename[:100], after={"added": len(items)})
-    return {"added": len(items)}
+        counts = {"added": len(new), "skipped": len(checked) - len(new)}
+        audit(tenant, actor, "remuneration.activities.import", "file", filename[:100], after=counts)
+    return counts
 
 
 def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") -> dict:

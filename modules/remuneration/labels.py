@@ -13,6 +13,8 @@ LINES = {
     "employment": _l("Days not employed (working days employed / of the month)"),
     "sanction": _l("Disciplinary sanction"),
     "adjustment": _l("Correction of an earlier month"),
+    "adjustment_same": _l("Correction of this month"),
+    "unrecovered": _l("Recovery not possible this month (still owed)"),
 }
 
 

@@ -201,3 +201,16 @@ def open_objections(tenant, offset: int = 0, limit: int | None = 1000) -> list[t
                                   .where(Objection.status == "open").order_by(Objection.filed_at, Objection.id)
                                   .offset(offset).limit(limit)).all()
         return [(o, e, approvals.awaiting(tenant, approvals.get_chain(tenant, MODULE, KIND, o.id))) for o, e in rows]
+
+
+def about(tenant, objection_ids) -> dict[int, dict]:
+    """What each objection objects to: ``{id: {"month": "YYYY-MM", "agency", "tpp"}}``, the agency and
+    TPP of the objected month's result (as that month was computed, not the record's today)."""
+    ids = list(objection_ids)
+    if not ids:
+        return {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Objection.id, Run.year, Run.month, Result.agency, Result.tpp)
+                                  .join(Result, Result.id == Objection.result_id).join(Run, Run.id == Result.run_id)
+                                  .where(Objection.id.in_(ids))).all()
+    return {i: {"month": f"{y}-{m:02d}", "agency": agency, "tpp": tpp} for i, y, m, agency, tpp in rows}

@@ -53,7 +53,7 @@ class MonthClosed(PamongError):
 
 def _month(year: int, month: int) -> tuple[date, date]:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise refuse(ValidationError, _l("%(year)s-%(month)s is not a month", year=year, month=month), where="month")
+        raise refuse(ValidationError, _l("%(month)s is not a month", month=f"{year}-{month:02d}"), where="month")
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
@@ -137,6 +137,9 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
     the year (nothing written)."""
     first, last = _month(year, month)
     settings = settings_of(tenant)
+    if not settings.get("ceilings"):  # a tenant not paying TPP (its auditor's oversight only): no empty run stored
+        raise refuse(ValidationError, _l("This tenant pays no TPP (no ceilings in its settings): there is nothing to run."),
+                     where="ceilings", code="no_ceilings")
     rules = parse_rules(settings["rules"])
     rule = rule_for(rules, year, month)
     raw_rule = next((r for r in settings["rules"] if r["effective_from"] == rule.effective_from.isoformat()), {})
@@ -209,8 +212,8 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
                 days=month_days(rule, counted, mine, excuses.get(employee_id, {})),
                 sanctions=tuple(sanctions.get(employee_id, ())), target=due,
                 employed_days=employed, working_days=len(all_working)))
-            extra = adjustments.get(employee_id, [])
-            tpp = max(0, result.tpp + sum(a["amount"] for a in extra))  # a recovery never makes the pay negative
+            extra = settle(result.tpp, adjustments.get(employee_id, []))
+            tpp = result.tpp + sum(a["amount"] for a in extra)
             run.amount += tpp
             batch.append({"tenant_id": tenant.id, "run_id": run.id, "employee_id": employee_id, "agency": agency,
                           "position_class": cls, "ceiling": result.ceiling, "tpp": tpp,
@@ -226,6 +229,16 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
                      "rules_from": rule.effective_from,
                      "working_days": f"{len(working)}/{len(all_working)}"})
     return run
+
+
+def settle(computed: int, adjustments: list[dict]) -> list[dict]:
+    """The adjustment lines of a month whose own TPP is ``computed``: a recovery never makes the pay
+    negative, so what the month cannot recover is one visible line ``unrecovered`` (positive, the
+    rest still owed, to be recovered by a later adjustment) and the lines still add up to the TPP."""
+    rest = computed + sum(a["amount"] for a in adjustments)
+    if rest >= 0:
+        return list(adjustments)
+    return list(adjustments) + [{"code": "unrecovered", "detail": "", "count": 1, "bp": 0, "amount": -rest}]
 
 
 def _keep_results(tenant, run: Run, computed: set[int], month: str) -> dict[int, int]:
@@ -318,6 +331,9 @@ def add_adjustment(tenant, actor, employee_id: int, source: tuple[int, int], tar
         later = get_run(tenant, *target)
         if later is not None and later.status == "closed":
             raise MonthClosed(_("%(month)s is closed already", month=f"{target[0]}-{target[1]:02d}"), where="month")
+        from .bounds import check
+
+        check(tenant, employee_id, *source, amount)  # the corrected month stays within 0 and its ceiling
         adjustment = Adjustment(employee_id=employee_id, year=target[0], month=target[1], source_year=source[0],
                                 source_month=source[1], amount=amount, reason=reason.strip())
         db.session.add(adjustment)

@@ -42,11 +42,16 @@ def agencies_export(year, month):
 @pages.route("/objections.csv")
 @requires("remuneration.resolve")
 def objections_export():
-    rows = [{"filed_at": _when(o.filed_at), "name": e.name, "agency": e.agency, "reason": o.reason,
+    found = objections.open_objections(g.tenant, 0, None)
+    about = objections.about(g.tenant, [o.id for o, _e, _s in found])
+    rows = [{"filed_at": _when(o.filed_at), "name": e.name,
+             "agency": about.get(o.id, {}).get("agency", e.agency),  # the objected month's, as on the page
+             "month": about.get(o.id, {}).get("month", ""), "tpp": about.get(o.id, {}).get("tpp", ""), "reason": o.reason,
              # the step in the reader's language (the chain stores "Atasan langsung"), as on the page
              "awaiting": step_name(step["label"]) if step else ""}
-            for o, e, step in objections.open_objections(g.tenant, 0, None)]
-    return table_csv(("filed_at", "name", "agency", "reason", "awaiting"), rows, f"tpp-objections-{g.tenant.slug}")
+            for o, e, step in found]
+    return table_csv(("filed_at", "name", "agency", "month", "tpp", "reason", "awaiting"), rows,
+                     f"tpp-objections-{g.tenant.slug}")
 
 
 @pages.route("/oversight/<int:year>/<int:month>.csv")

@@ -59,7 +59,7 @@ def objection_list():
     rows = [(o, e, step, step is not None and objections.may_decide(g.tenant, o, step["step"], user),
              objections.decisions(g.tenant, o.id)) for o, e, step in found[:PER_PAGE]]
     return render_template("remuneration/objections.html", module_title=TITLE, rows=rows, page=page,
-                           last_step=objections.LAST_STEP,
+                           last_step=objections.LAST_STEP, about=objections.about(g.tenant, [row[0].id for row in rows]),
                            has_next=len(found) > PER_PAGE)
 
 

@@ -72,9 +72,10 @@ def test_activities_and_excuses_feed_the_run(app, create_tenant, tmp_path, audit
     tenant = create_tenant(modules={MODULE: SETTINGS})
     (tmp_path / "pegawai.csv").write_bytes(three_employees())
     assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
-    (tmp_path / "kinerja.csv").write_text(f"nip,day,minutes,points\n{NIPS[0]},2026-03-02,4500,0\n{NIPS[0]},2026-03-03,1500,\n")
+    (tmp_path / "kinerja.csv").write_text("nip,day,minutes,points\n" + "".join(  # 6,000 minutes, at most 1,440 a day
+        f"{NIPS[0]},2026-03-0{d},{m},\n" for d, m in ((2, 1440), (3, 1440), (4, 1440), (5, 1440), (6, 240))))
     (tmp_path / "cuti.csv").write_text(f"nip,kind,first_day,last_day,reference\n{NIPS[0]},leave,2026-03-01,2026-03-31,CT-1\n")
-    assert pamong(app, "import-activities", tenant.slug, str(tmp_path / "kinerja.csv")).output.strip() == "2 added"
+    assert pamong(app, "import-activities", tenant.slug, str(tmp_path / "kinerja.csv")).output.strip() == "5 added, 0 already stored"
     assert pamong(app, "import-excuses", tenant.slug, str(tmp_path / "cuti.csv")).output.strip() == "1 added"
     assert pamong(app, "run", tenant.slug, "2026-03", "--force").exit_code == 0
     with app.app_context(), tenant_scope(tenant):

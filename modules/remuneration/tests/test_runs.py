@@ -214,7 +214,9 @@ def test_a_run_inside_the_month_counts_only_the_days_ended_in_the_tenants_zone(a
     # the activity target is prorated to the days ended: what is due by the 9th met is 100 %
     due = prorated_target(parse_rule(DEFAULT_RULE, "rules[0]"), elapsed, total)
     assert due < 6000
-    import_activities(tenant, "test", f"nip,day,minutes\n{NIPS[0]},2026-03-02,{due}\n".encode())
+    chunks = [min(1440, due - i) for i in range(0, due, 1440)]           # at most 1,440 minutes a day
+    import_activities(tenant, "test", ("nip,day,minutes\n" + "".join(
+        f"{NIPS[0]},2026-03-{2 + i:02d},{m}\n" for i, m in enumerate(chunks))).encode())
     run = run_month(tenant, "test", *MARCH)
     db.session.commit()
     andi, codes = _andi_lines(tenant, run)
