@@ -6,7 +6,8 @@ Authentication: an API token of the tenant with the scope ``clinic:bpjs``, sent 
 ``x-token`` (or ``Authorization: Bearer``). Every error, refusals included, is the BPJS envelope with
 ``response`` null and ``metadata.code`` the HTTP status (``core.kit.bpjs_error``).
 
-- ``GET  antrean/status/<kodepoli>/<tanggalperiksa>``: the poli's queue that day.
+- ``GET  antrean/status/<kodepoli>/<tanggalperiksa>``: the poli's queue that day (``totalantrean`` the
+  numbers not cancelled, ``sisaantrean`` those *call next* will still call, ``antreanpanggil`` the last called).
 - ``POST antrean``: take a number (``nomorkartu`` / ``nik``, ``kodepoli``, ``tanggalperiksa``).
 - ``GET  antrean/sisapeserta/<nomorkartu>/<kodepoli>/<tanggalperiksa>``: the patient's place.
 - ``PUT  antrean/batal``: cancel (``nomorkartu``, ``kodepoli``, ``tanggalperiksa``, ``alasan``).
@@ -26,7 +27,8 @@ from core.kit import (
 
 from . import queue
 from .labels import gettext as _
-from .models import CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, Visit
+from .models import CALLED, CANCELLED, DONE, SERVING, Visit
+from .order import CALLABLE
 from .problems import each
 from .registration import Request, book, by_code, cancel, find_patient, queue_place
 from .settings import clinic_of, is_open
@@ -117,8 +119,11 @@ def status(clinic_code, kodepoli, tanggalperiksa):
             return refused(_("%(poli)s is closed on %(day)s.", poli=poli.name, day=day.strftime("%d-%m-%Y")))
         counts = dict(db.session.execute(select(Visit.status, func.count()).where(
             Visit.clinic == clinic.code, Visit.poli == poli.code, Visit.day == day).group_by(Visit.status)).all())
+        # every number taken and not cancelled; still to come: those with a place in call next's order
+        # (order.py: checked in or booked; a skipped one is called by hand, not waiting), so the last of
+        # them has ``sisaantrean`` - 1 ahead in ``sisapeserta``
         total = sum(n for s, n in counts.items() if s != CANCELLED)
-        remaining = sum(counts.get(s, 0) for s in IN_QUEUE)
+        remaining = sum(counts.get(s, 0) for s in CALLABLE)
         sessions = poli.sessions_on(day)
         return ok({"namapoli": poli.name, "totalantrean": total, "sisaantrean": remaining,
                    "antreanpanggil": _called_now(clinic.code, poli.code, day), "keterangan": "",
