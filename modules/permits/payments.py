@@ -16,12 +16,12 @@ from collections import defaultdict
 from datetime import timezone
 
 from core.kit import (
-    NotFound, ValidationError, audit, db, for_change, ledger, local_date, rupiah, sla, tenant_scope, utcnow,
+    NotFound, ValidationError, audit, db, for_change, ledger, local_date, rupiah, tenant_scope, utcnow,
 )
 
 from .models import APPROVED, AWAITING_PAYMENT, Application, Event
 from .notices import money, tell
-from .services import N_, _l, scoped, CLOCK, clock_changed, log, not_own, ref
+from .services import N_, _l, back_from_applicant, log, not_own, scoped, wait_on_applicant
 
 BANK = "permits.bank"
 
@@ -53,7 +53,7 @@ def open_invoice(tenant, actor, application) -> None:
     """Invoice the fee: the payment code, the clock waiting on the applicant (41), the applicant told."""
     application.payment_code = payment_code(application)
     application.status = AWAITING_PAYMENT
-    sla.pause(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    wait_on_applicant(tenant, actor, application)   # no deadline while the fee is unpaid
     # the timeline shows the fee in the reader's language (application.html), the audit keeps the number
     log(tenant, actor, application, "invoice", after={"fee_amount": application.fee_amount})
     tell(tenant, application, N_("Application %(reference)s approved. Pay the fee of %(amount)s with payment "
@@ -134,8 +134,7 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
         ledger.transfer(tenant, actor, f"permits.pay.{application.id}", BANK, revenue_account(application.type_code),
                         amount, memo=f"{application.reference} {reference}".strip()[:200])
         application.paid_at, application.status = utcnow(), APPROVED
-        clock = sla.resume(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
-        application.due_at = clock.due_at
+        back_from_applicant(tenant, actor, application)   # the working days left, from today
         log(tenant, actor, application, "paid", note=reference[:200])
         tell(tenant, application, N_("Fee payment for %(reference)s received. The permit will be issued shortly."),
              reference=application.reference)

@@ -1,0 +1,39 @@
+"""What a second trial of the permits found (issue 15, p15b): an application awaiting payment kept its
+old deadline and was listed overdue; "Dicabut" for both withdrawn and revoked; a counter payment with
+no receipt number written "counter" in the Indonesian timeline; the register found a permit only by
+its exact upper-case number; a callback of a negative amount answered with an amount mismatch."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from core.kit import calendar_of, db, tenant_scope
+
+from .. import payments, queries
+from .conftest import AGENCIES, REKLAME, SETTINGS, invoice, user_actor
+from .test_sla_semantics import end_of, local, nth_after, touched
+
+
+def test_an_invoice_waiting_for_payment_has_no_deadline_and_the_days_left_run_again_when_paid(
+        app_ctx, create_tenant, create_user, frozen_clock):
+    tenant = create_tenant(modules={"permits": dict(SETTINGS, types=[REKLAME])}, agencies=AGENCIES)
+    citizen = user_actor(create_user(tenant, "citizen"), tenant)
+    officer = user_actor(create_user(tenant, "officer", agency="DPM"), tenant)
+    cal = calendar_of(tenant)
+    submitted = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)   # a Monday in Makassar
+    frozen_clock.set(submitted)
+    application, code = invoice(tenant, citizen, officer, "REK", 10)   # approved the same day: invoiced
+    due = nth_after(cal, local(submitted), REKLAME["sla_days"])
+    with tenant_scope(tenant):
+        assert application.status == "awaiting_payment" and application.due_at is None
+    frozen_clock.set(submitted + timedelta(days=20))   # long past the deadline it had
+    with tenant_scope(tenant):
+        assert queries.queue(tenant, overdue=True).items == []
+        assert [a.id for a in queries.queue(tenant).items] == [application.id]
+    paid_on = frozen_clock.now
+    payments.record_payment(tenant, officer, code, 150_000, "KAS-9")
+    with tenant_scope(tenant):
+        db.session.refresh(application)
+        # resumed: the deadline moved on by the working days waited, as after asking the applicant
+        assert application.due_at.astimezone(timezone.utc) == end_of(
+            nth_after(cal, due, touched(cal, local(submitted), local(paid_on))))
+        assert application.due_at.astimezone(timezone.utc) > paid_on
