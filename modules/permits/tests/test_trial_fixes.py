@@ -57,7 +57,8 @@ def test_a_withdrawn_draft_is_not_headed_draft(app, client, tenant, people, acto
         withdrawal.withdraw(tenant, actor(people["citizen"]), aid, "batal")
         db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert "<h1>Permohonan yang dicabut</h1>" in page and "<title>Draf" not in page and "Dicabut" in page
+    assert "<h1>Permohonan yang ditarik</h1>" in page and "<title>Draf" not in page and "Ditarik" in page
+    assert "icabut" not in page   # "dicabut" is a revoked permit
     assert "<h1>Withdrawn application</h1>" in client.get(url, headers=EN).get_data(as_text=True)
 
 

@@ -37,3 +37,19 @@ def test_an_invoice_waiting_for_payment_has_no_deadline_and_the_days_left_run_ag
         assert application.due_at.astimezone(timezone.utc) == end_of(
             nth_after(cal, due, touched(cal, local(submitted), local(paid_on))))
         assert application.due_at.astimezone(timezone.utc) > paid_on
+
+
+def test_withdrawn_is_ditarik_and_dicabut_only_a_revoked_permit():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parents[1] / "translations" / "id" / "LC_MESSAGES" / "permits.po"
+    with path.open("rb") as f:
+        catalogue = read_po(f)
+    withdraw = {m.id: m.string for m in catalogue if m.id and "withdr" in str(m.id).lower()}
+    assert len(withdraw) >= 6
+    for english, indonesian in withdraw.items():
+        if "revoked" not in english:
+            assert "arik" in indonesian.lower() and "cabut" not in indonesian.lower(), (english, indonesian)
+    assert catalogue["Withdrawn"].string == "Ditarik" and catalogue["Revoked"].string == "Dicabut"
