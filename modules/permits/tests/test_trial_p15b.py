@@ -10,6 +10,7 @@ from core.kit import calendar_of, db, tenant_scope
 
 from .. import payments, queries
 from .conftest import AGENCIES, REKLAME, SETTINGS, invoice, user_actor
+from .test_every_problem import billboard  # noqa: F401  (a fixture)
 from .test_sla_semantics import end_of, local, nth_after, touched
 
 
@@ -53,3 +54,15 @@ def test_withdrawn_is_ditarik_and_dicabut_only_a_revoked_permit():
         if "revoked" not in english:
             assert "arik" in indonesian.lower() and "cabut" not in indonesian.lower(), (english, indonesian)
     assert catalogue["Withdrawn"].string == "Ditarik" and catalogue["Revoked"].string == "Dicabut"
+
+
+def test_a_counter_payment_without_receipt_number_reads_in_the_readers_language(app, client, billboard, login):
+    from .test_every_problem import EN
+
+    tenant, people, aid, code = billboard
+    base = f"/t/{tenant.slug}/permits/applications/{aid}"
+    login(client, people["colleague"], tenant)
+    assert client.post(f"{base}/pay", data={"amount": "150000", "reference": ""}).status_code == 302
+    indonesian = client.get(base).get_data(as_text=True)
+    assert "Di loket, tanpa nomor kuitansi" in indonesian and "counter" not in indonesian.split('class="timeline"')[1]
+    assert "At the counter, no receipt number" in client.get(base, headers=EN).get_data(as_text=True)
