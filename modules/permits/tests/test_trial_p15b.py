@@ -66,3 +66,14 @@ def test_a_counter_payment_without_receipt_number_reads_in_the_readers_language(
     indonesian = client.get(base).get_data(as_text=True)
     assert "Di loket, tanpa nomor kuitansi" in indonesian and "counter" not in indonesian.split('class="timeline"')[1]
     assert "At the counter, no receipt number" in client.get(base, headers=EN).get_data(as_text=True)
+
+
+def test_the_register_finds_a_permit_number_typed_in_lower_case_with_spaces(app, tenant, people, signer):
+    from .test_permit_status import issued
+
+    aid, number, _ = issued(app, tenant, people)
+    assert number != number.lower()
+    with app.app_context():
+        for typed in (number, number.lower(), f"  {number.lower()} "):
+            assert [a.id for a in queries.register(tenant, q=typed).items] == [aid], typed
+        assert queries.register(tenant, q=number.lower()[:-1]).items == []   # the whole number, not a part
