@@ -65,7 +65,7 @@ api = Blueprint("permits_api", __name__)
 
 class PaymentNotice(ApiModel):
     payment_code: str = Field(description="The invoice's payment code, e.g. 900000000019")
-    amount: StrictInt = Field(description="Whole rupiah: the invoice's amount exactly")
+    amount: StrictInt = Field(gt=0, description="Whole rupiah, more than zero: the invoice's amount exactly")
     reference: str | None = Field("", max_length=100, description="The provider's transaction reference")
     error_codes: ClassVar = {"*": {"*": "bad_request"}}  # the one code providers have always been given
 

@@ -100,7 +100,8 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     payment told again (an invoice already paid, with the same amount and reference) returns the
     application unchanged (idempotent); another payment of an invoice already paid is ``AlreadyPaid``
     (nothing recorded: the caller audits it, ``audit_second_payment``).
-    Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_mismatch``,
+    Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_not_integer``,
+    ``amount_not_positive``, ``amount_mismatch``,
     ``not_invoiced``, ``already_paid``, ``own_application``: an officer recording the payment of an
     application they applied for themselves), ``ledger.LedgerError``."""
     if not valid_code(code):
@@ -109,6 +110,9 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise ValidationError("must be a whole number of rupiah", where="amount", code="amount_not_integer",
                               local=_l("Must be a whole number of rupiah."))
+    if amount <= 0:
+        raise ValidationError("must be more than zero", where="amount", code="amount_not_positive",
+                              local=_l("Must be more than zero rupiah."))
     with tenant_scope(tenant):
         application = db.session.execute(for_change(
             db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()

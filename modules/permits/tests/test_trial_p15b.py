@@ -77,3 +77,29 @@ def test_the_register_finds_a_permit_number_typed_in_lower_case_with_spaces(app,
         for typed in (number, number.lower(), f"  {number.lower()} "):
             assert [a.id for a in queries.register(tenant, q=typed).items] == [aid], typed
         assert queries.register(tenant, q=number.lower()[:-1]).items == []   # the whole number, not a part
+
+
+def test_a_callback_of_a_negative_or_zero_amount_is_a_bad_request_not_a_mismatch(app, client, tenant, people,
+                                                                                 audit_entries):
+    from .test_api import invoiced, post
+
+    code, fee, _ = invoiced(app, tenant, people)
+    for n, amount in enumerate((-5, 0, -fee)):
+        refused = post(client, tenant, {"payment_code": code, "amount": amount, "reference": "B-1"}, key=f"neg-{n}")
+        error = refused.get_json()["error"]
+        assert (refused.status_code, error["code"]) == (400, "bad_request"), (amount, error)
+        assert error["message"].startswith("amount:") and "Rp" not in error["message"], error
+    assert audit_entries(tenant, "permits.paid") == []
+
+
+def test_the_service_refuses_a_payment_of_no_rupiah(app_ctx, tenant, people, actor):
+    import pytest
+
+    from core.kit import ValidationError
+
+    from .test_api import invoiced
+
+    code, _, _ = invoiced(app_ctx, tenant, people)
+    with pytest.raises(ValidationError) as refused:
+        payments.record_payment(tenant, actor(people["admin"]), code, -5, "B-1")
+    assert refused.value.code == "amount_not_positive"
