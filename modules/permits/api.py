@@ -81,7 +81,9 @@ class ApplicationStatus(ApiOutput):
     type: str = Field(description="The permit type's code")
     status: str
     oss_code: str
-    due_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: the service standard's deadline")
+    due_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: the service standard's deadline; "
+                                             "null while the clock waits on the applicant (asked to complete, "
+                                             "or the fee unpaid)")
     permit_number: str | None
     permit_status: str | None = Field(description="valid, suspended, revoked or expired (past its validity), once "
                                                   "issued")
