@@ -65,7 +65,7 @@ api = Blueprint("permits_api", __name__)
 
 class PaymentNotice(ApiModel):
     payment_code: str = Field(description="The invoice's payment code, e.g. 900000000019")
-    amount: StrictInt = Field(description="Whole rupiah: the invoice's amount exactly")
+    amount: StrictInt = Field(gt=0, description="Whole rupiah, more than zero: the invoice's amount exactly")
     reference: str | None = Field("", max_length=100, description="The provider's transaction reference")
     error_codes: ClassVar = {"*": {"*": "bad_request"}}  # the one code providers have always been given
 
@@ -81,7 +81,9 @@ class ApplicationStatus(ApiOutput):
     type: str = Field(description="The permit type's code")
     status: str
     oss_code: str
-    due_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: the service standard's deadline")
+    due_at: str | None = Field(description="ISO 8601 with the tenant's UTC offset: the service standard's deadline; "
+                                             "null while the clock waits on the applicant (asked to complete, "
+                                             "or the fee unpaid)")
     permit_number: str | None
     permit_status: str | None = Field(description="valid, suspended, revoked or expired (past its validity), once "
                                                   "issued")

@@ -16,12 +16,12 @@ from collections import defaultdict
 from datetime import timezone
 
 from core.kit import (
-    NotFound, ValidationError, audit, db, for_change, ledger, local_date, rupiah, sla, tenant_scope, utcnow,
+    NotFound, ValidationError, audit, db, for_change, ledger, local_date, rupiah, tenant_scope, utcnow,
 )
 
 from .models import APPROVED, AWAITING_PAYMENT, Application, Event
 from .notices import money, tell
-from .services import N_, _l, scoped, CLOCK, clock_changed, log, not_own, ref
+from .services import N_, _l, back_from_applicant, log, not_own, scoped, wait_on_applicant
 
 BANK = "permits.bank"
 
@@ -53,7 +53,7 @@ def open_invoice(tenant, actor, application) -> None:
     """Invoice the fee: the payment code, the clock waiting on the applicant (41), the applicant told."""
     application.payment_code = payment_code(application)
     application.status = AWAITING_PAYMENT
-    sla.pause(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    wait_on_applicant(tenant, actor, application)   # no deadline while the fee is unpaid
     # the timeline shows the fee in the reader's language (application.html), the audit keeps the number
     log(tenant, actor, application, "invoice", after={"fee_amount": application.fee_amount})
     tell(tenant, application, N_("Application %(reference)s approved. Pay the fee of %(amount)s with payment "
@@ -100,7 +100,8 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     payment told again (an invoice already paid, with the same amount and reference) returns the
     application unchanged (idempotent); another payment of an invoice already paid is ``AlreadyPaid``
     (nothing recorded: the caller audits it, ``audit_second_payment``).
-    Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_mismatch``,
+    Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_not_integer``,
+    ``amount_not_positive``, ``amount_mismatch``,
     ``not_invoiced``, ``already_paid``, ``own_application``: an officer recording the payment of an
     application they applied for themselves), ``ledger.LedgerError``."""
     if not valid_code(code):
@@ -109,6 +110,9 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise ValidationError("must be a whole number of rupiah", where="amount", code="amount_not_integer",
                               local=_l("Must be a whole number of rupiah."))
+    if amount <= 0:
+        raise ValidationError("must be more than zero", where="amount", code="amount_not_positive",
+                              local=_l("Must be more than zero rupiah."))
     with tenant_scope(tenant):
         application = db.session.execute(for_change(
             db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()
@@ -134,8 +138,7 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
         ledger.transfer(tenant, actor, f"permits.pay.{application.id}", BANK, revenue_account(application.type_code),
                         amount, memo=f"{application.reference} {reference}".strip()[:200])
         application.paid_at, application.status = utcnow(), APPROVED
-        clock = sla.resume(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
-        application.due_at = clock.due_at
+        back_from_applicant(tenant, actor, application)   # the working days left, from today
         log(tenant, actor, application, "paid", note=reference[:200])
         tell(tenant, application, N_("Fee payment for %(reference)s received. The permit will be issued shortly."),
              reference=application.reference)

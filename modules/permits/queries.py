@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_
+from sqlalchemy import false, func, or_
 
 from core.kit import IdentityError, db, identity_lookup, tenant_scope, utcnow
 
@@ -87,13 +87,15 @@ def mine(tenant, user_id: int) -> list[Application]:
 
 
 def register(tenant, page: int = 1, q: str = "", type_code: str = "", per_page: int = PER_PAGE) -> Page:
-    """Issued permits, newest first; ``q`` finds a permit number or words of a business name (never
-    the applicant's: the register shows no personal data)."""
+    """Issued permits, newest first; ``q`` finds a permit number (whole, in any case, spaces around
+    ignored) or words of a business name (never the applicant's: the register shows no personal data)."""
     with tenant_scope(tenant):
         query = db.select(Application).where(Application.status == ISSUED)
         if type_code:
             query = query.where(Application.type_code == type_code)
         q = " ".join((q or "").split())[:100]
         if q:
-            query = query.where(or_(Application.permit_number == q, names.matching(q, (names.BUSINESS,))))
+            # the permit number as typed, in any case (the number itself, whole)
+            query = query.where(or_(func.upper(Application.permit_number) == q.upper(),
+                                    names.matching(q, (names.BUSINESS,))))
         return _page(query.order_by(Application.issued_at.desc(), Application.id.desc()), page, per_page)

@@ -299,13 +299,32 @@ def ask_applicant(tenant, actor, application_id: int, step: int, note: str, rese
                                   local=_l("This stage is not awaiting action now."))
     if not approvals.may_act(tenant, chain.steps[step], _user(actor)):
         raise approvals.NotHolder("you do not act on this stage", local=_l("You do not act on this stage."))
-    (sla.reset if reset else sla.pause)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    step = wait_on_applicant(tenant, actor, application, reset=reset)
     application.status = RETURNED
-    application.due_at = None
-    log(tenant, actor, application, "ask_applicant", note=note, code=oss.CLOCK["reset" if reset else "pause"])
+    log(tenant, actor, application, "ask_applicant", note=note, code=oss.CLOCK[step])
     tell(tenant, application, N_("Application %(reference)s needs completing: %(note)s"),
          reference=application.reference, note=note)
     return application
+
+
+def wait_on_applicant(tenant, actor, application, reset: bool = False) -> str:
+    """The one way the clock waits on the applicant (asked to complete, an invoice to pay): paused
+    (41) or, with ``reset``, stopped and reset (43). While it waits the application has no deadline
+    (``due_at`` None), so nothing shows it due or overdue. Returns the step (``pause``/``reset``)."""
+    (sla.reset if reset else sla.pause)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    application.due_at = None
+    return "reset" if reset else "pause"
+
+
+def back_from_applicant(tenant, actor, application) -> str:
+    """The applicant has answered (resubmitted, paid): the clock resumes with the working days left
+    (42, the deadline moved on by the working days waited) or, after a reset, restarts from zero
+    (44); ``due_at`` is the clock's new deadline. Returns the step (``resume``/``restart``)."""
+    clock = sla.clock_of(tenant, ref(application), CLOCK)
+    step = "restart" if clock.state == sla.STOPPED else "resume"
+    clock = getattr(sla, step)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
+    application.due_at = clock.due_at
+    return step
 
 
 @scoped
@@ -322,10 +341,8 @@ def resubmit(tenant, actor, application_id: int) -> Application:
     raise_all(submit_problems(ptype, {"nik": application.nik}, application.fields,
                               set(uploads_of(tenant, application))) + field_problems(ptype, application.fields))
     application.fee_amount = type_of(tenant, application).fee.amount_for(application.fields)
-    clock = sla.clock_of(tenant, ref(application), CLOCK)
-    step = "restart" if clock.state == sla.STOPPED else "resume"
-    clock = getattr(sla, step)(tenant, ref(application), CLOCK, on_change=clock_changed(actor))
-    application.status, application.due_at, application.updated_at = SUBMITTED, clock.due_at, utcnow()
+    step = back_from_applicant(tenant, actor, application)
+    application.status, application.updated_at = SUBMITTED, utcnow()
     log(tenant, actor, application, "resubmit", code=oss.CLOCK[step])
     return application
 

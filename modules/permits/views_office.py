@@ -10,7 +10,7 @@ from core.kit import (
     unit_of_work, utcnow,
 )
 
-from . import checks, issuance, payments, queries, services
+from . import checks, issuance, payments, queries, services, system_notes
 from .forms import ActForm, IssueForm, PaymentForm, StatusForm
 from .models import APPROVED, AWAITING_PAYMENT, CLOSED, ISSUED, OPEN, SUBMITTED
 from .settings import permit_type, permit_types
@@ -148,7 +148,7 @@ def pay(application_id):
         return _again(application_id, form, "pay_form")   # every message of the form on its field
     with unit_of_work() as work:
         payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
-                                form.reference.data or "counter")
+                                form.reference.data or system_notes.COUNTER)
     if isinstance(work.error, payments.AlreadyPaid):   # refused (flashed), the attempt kept in the audit trail
         with unit_of_work():
             payments.audit_second_payment(g.tenant, current_actor(), work.error)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from core.kit import db, tenant_scope
 
-from .. import services
+from .. import payments, services
 from .test_api import invoiced
 from .test_permit_status import issued
 
@@ -19,9 +19,15 @@ def _same_instant(text: str, stored: datetime) -> None:
 
 
 def test_due_at_has_the_tenants_offset(app, client, tenant, people, create_token):
-    _, _, reference = invoiced(app, tenant, people)
+    code, fee, reference = invoiced(app, tenant, people)
     token = {"Authorization": f"Bearer {create_token(tenant, 'permits:read')}"}
-    body = client.get(f"/t/{tenant.slug}/api/v1/permits/applications/{reference}", headers=token).get_json()
+    url = f"/t/{tenant.slug}/api/v1/permits/applications/{reference}"
+    assert client.get(url, headers=token).get_json()["due_at"] is None   # awaiting payment: the clock waits
+    with app.app_context():
+        from .conftest import user_actor
+        payments.record_payment(tenant, user_actor(people["admin"], tenant), code, fee, "B-1")
+        db.session.commit()
+    body = client.get(url, headers=token).get_json()
     with app.app_context(), tenant_scope(tenant):
         from ..models import Application
         due = db.session.execute(db.select(Application.due_at).where(Application.reference == reference)).scalar_one()

@@ -25,3 +25,20 @@ def test_the_oss_report_reads_as_cards_on_a_phone(browser, live_server, office):
         "e => getComputedStyle(e, '::before').content") == '"Kode OSS: "'
     assert fits_the_phone(admin)
     admin.context.close()
+
+
+def test_the_figures_read_as_cards_on_a_phone(browser, live_server, office):
+    """The figures' seven columns ran off a 360 px phone: one card per month and type, as the OSS report."""
+    tenant, people, _ = office
+    admin = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
+    sign_in(admin, f"{live_server.url}/t/{tenant.slug}", people["admin"])
+    admin.goto(f"{live_server.url}/t/{tenant.slug}/permits/figures")
+    table = admin.locator("table#figures")
+    expect(table).to_contain_text("Izin Reklame")
+    admin.wait_for_load_state("load")
+    width, room = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert width <= room, (width, room)
+    assert admin.locator("table#figures td[data-label]").nth(6).evaluate(
+        "e => getComputedStyle(e, '::before').content").startswith('"Retribusi')
+    assert fits_the_phone(admin)
+    admin.context.close()

@@ -121,7 +121,7 @@ def test_the_figures_count_applications_median_days_and_share_within_the_service
         db.session.commit()
     page = client.get(f"/t/{tenant.slug}/permits/figures").get_data(as_text=True)
     assert "<svg" in page and "Surat Keterangan Usaha" in page
-    assert "<td>2</td><td>2</td>" in page and "100%" in page
+    assert '<td data-label="Permohonan">2</td><td data-label="Terbit">2</td>' in page and "100%" in page
 
 
 def test_the_public_pages_and_the_form_read_in_english(client, tenant, people, login):

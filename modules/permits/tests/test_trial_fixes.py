@@ -57,7 +57,8 @@ def test_a_withdrawn_draft_is_not_headed_draft(app, client, tenant, people, acto
         withdrawal.withdraw(tenant, actor(people["citizen"]), aid, "batal")
         db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert "<h1>Permohonan yang dicabut</h1>" in page and "<title>Draf" not in page and "Dicabut" in page
+    assert "<h1>Permohonan yang ditarik</h1>" in page and "<title>Draf" not in page and "Ditarik" in page
+    assert "icabut" not in page   # "dicabut" is a revoked permit
     assert "<h1>Withdrawn application</h1>" in client.get(url, headers=EN).get_data(as_text=True)
 
 
@@ -74,7 +75,7 @@ def test_months_are_written_in_the_readers_language(app, client, tenant, people,
         page = client.get(url, headers=headers).get_data(as_text=True)
         body = page[page.index("<svg"):page.index("</table>")]
         assert not re.search(r"\b20\d\d-\d\d\b", body)                  # no "2026-12"
-        months = re.findall(r"<tr><td>([^<]*)</td>", body)
+        months = re.findall(r'<tr><td class="card-head" data-label="[^"]*">([^<]*)</td>', body)
         assert months and all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", m) for m in months), months
         assert months[0] in {month_label(f"{y}-{m:02}", lang) for y in (2025, 2026, 2027) for m in range(1, 13)}
 

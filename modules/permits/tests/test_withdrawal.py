@@ -68,7 +68,7 @@ def test_the_applicant_withdraws_on_the_page_after_confirming(app, client, billb
     done = client.post(f"{base}/withdraw", data={"reason": "Batal", "confirm": "y"})
     assert done.status_code == 302
     page = client.get(base).get_data(as_text=True)
-    assert "Dicabut" in page and 'class="withdraw"' not in page
+    assert "Ditarik" in page and "icabut" not in page and 'class="withdraw"' not in page
     other = app.test_client()
     login(other, people["other"], tenant)
     assert other.post(f"{base}/withdraw", data={"confirm": "y"}).status_code == 404
