@@ -5,21 +5,27 @@ A batch of punches is checked by ``Punches`` (the model that documents it) befor
 ``bad_request`` when it is not ``{"punches": [{...}, ...]}``, ``too_many`` over ``MAX_PUNCHES``, and
 ``validation_error`` naming ``line N: field`` for an item (as the CSV import names its lines); then
 by ``attendance.check_punches``, which knows the tenant's employees, zone and days.
+
+A message is in the request's language (``Accept-Language`` among the tenant's, else its first, as
+the core's API messages), from this module's catalogue; ``line N: field`` before it stays as written.
 """
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import Annotated, ClassVar, Literal
 
 from flask import Blueprint, g, jsonify
 from pydantic import BeforeValidator, Field
+from werkzeug.exceptions import HTTPException
 
 from core.kit import (
     ApiModel, ApiOutput, BadJson, PamongError, api_error, api_scope, current_actor, operation, unit_of_work,
 )
 
-from . import services
+from . import _l, services
 from .attendance import check_punches, store_punches
+from .refusals import in_api
 
 api = Blueprint("remuneration_api", __name__)
 MAX_PUNCHES = 5000
@@ -31,7 +37,9 @@ def _lower(value):
 
 class Punch(ApiModel):
     nip: str = Field(description="The employee's NIP (18 digits)")
-    timestamp: str = Field(description="ISO 8601 date-time; without an offset, the tenant's zone")
+    timestamp: str = Field(description="ISO 8601 date-time with the tenant's UTC offset at that time, "
+                                                "e.g. 2026-03-02T07:25:00+08:00; one without an offset or "
+                                                "with another is refused")
     kind: Annotated[Literal["in", "out", "assembly"], BeforeValidator(_lower)] = Field(
         description="Case and surrounding spaces do not matter, as in the CSV import")
     error_codes: ClassVar = {"*": {"*": "validation_error"}}
@@ -50,12 +58,24 @@ def _refused(exc: PamongError):
     if isinstance(exc, BadJson):
         return api_error(exc.code, str(exc), 400)
     if exc.code == "too_many":
-        return api_error("too_many", f"At most {MAX_PUNCHES} punches a request.", 400)
+        return api_error("too_many", str(_l("At most %(count)s punches a request.", count=MAX_PUNCHES)), 400)
     item = _ITEM.match(exc.where or "")
     if item and exc.code != "bad_request":
         where = f"line {int(item.group(1)) + 1}" + (f": {item.group(2)}" if item.group(2) else "")
         return api_error(exc.code, f"{where}: {exc.message}", 400)
     return api_error(exc.code, str(exc), 400)
+
+
+@contextmanager
+def _work():
+    """``unit_of_work(api=True)`` whose refusal is said in the request's language (``in_api``)."""
+    try:
+        with unit_of_work(api=True):
+            yield
+    except HTTPException as refused:
+        if isinstance(refused.__cause__, PamongError):
+            refused.pamong_message = in_api(refused.__cause__)
+        raise
 
 
 class PunchesStored(ApiOutput):
@@ -93,7 +113,7 @@ def punches():
     the item's position from 1) -> 201 ``{"added", "skipped"}``; every item checked before any is stored."""
     rows = [{"line": n, "nip": item.nip, "timestamp": item.timestamp, "kind": item.kind}
             for n, item in enumerate(g.api_body.punches, start=1)]
-    with unit_of_work(api=True):
+    with _work():
         counts = store_punches(g.tenant, current_actor(), check_punches(g.tenant, rows), "machine")
     return jsonify(counts), 201
 
@@ -104,7 +124,7 @@ def punches():
 def run(year, month):
     found = services.get_run(g.tenant, year, month)
     if found is None:
-        return api_error("not_found", f"{year}-{month:02d} has not been run.", 404)
+        return api_error("not_found", str(_l("%(month)s has not been run.", month=f"{year}-{month:02d}")), 404)
     return jsonify(year=year, month=month, status=found.status, employees=found.total, amount=found.amount,
                    rules_from=found.rules_from.isoformat() if found.rules_from else None,
                    agencies=services.agency_table(g.tenant, found))

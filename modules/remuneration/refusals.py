@@ -19,11 +19,14 @@ def at_row(line: int, column: str, local) -> ValidationError:
     """A refused cell: ``where`` ``line N: column`` (or ``line N`` for the whole row); the message
     is ``local``'s English. ``line`` 0: a field of the admin's form (``where`` the field's name)."""
     if line == 0:
-        return ValidationError(_english(local), where=column, local=local)
-    where = f"line {line}: {column}" if column else f"line {line}"
-    said_here = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local) if column
-                 else _l("Line %(line)s: %(problem)s", line=line, problem=local))
-    return ValidationError(_english(local), where=where, local=said_here)
+        refusal = ValidationError(_english(local), where=column, local=local)
+    else:
+        where = f"line {line}: {column}" if column else f"line {line}"
+        said_here = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local)
+                     if column else _l("Line %(line)s: %(problem)s", line=line, problem=local))
+        refusal = ValidationError(_english(local), where=where, local=said_here)
+    refusal.problem = local   # the problem alone in the reader's language, after ``where`` (the API's message)
+    return refusal
 
 
 MAX_SAID = 50  # a file's problems said at once; the rest counted
@@ -87,6 +90,18 @@ class Problems:
     def raise_any(self) -> None:
         if self.found:
             raise all_at_once(self.found)
+
+
+def in_api(exc) -> str:
+    """A refusal as the API says it: each problem after its ``where`` as the CLI writes it (``line 2:
+    nip: ...``, stable), the problem itself in the request's language."""
+    def one(p) -> str:
+        text = str(getattr(p, "problem", None) or (p.local if p.local is not None else p.message))
+        return f"{p.where}: {text}" if p.where else text
+
+    problems, more = getattr(exc, "problems", None) or [exc], getattr(exc, "more", 0)
+    return joined([one(p) for p in problems], bool(more)) + (
+        " " + str(_l("(and %(count)s more)", count=more)) if more else "")
 
 
 def in_file(local) -> ValidationError:

@@ -4,6 +4,8 @@ per position class and year, agencies that exist, a ceiling for every class a co
 The rules themselves are parsed in ``rules.py``."""
 from __future__ import annotations
 
+from datetime import date
+
 from core.kit import OrgUnit, ValidationError, db, lazy_gettext as _l, module_settings, tenant_scope
 
 from .rules import DEFAULT_RULE, check_ceilings, parse_rules
@@ -72,12 +74,37 @@ def settings_of(tenant) -> dict:
 def check_settings(tenant, settings: dict) -> None:
     """Everything the schema cannot say; raises ``ValidationError(where="modules.remuneration.settings...")``."""
     try:
-        parse_rules(settings.get("rules"))
+        check_closed_rules(tenant, settings.get("rules"), parse_rules(settings.get("rules")))
         check_ceilings(settings.get("ceilings") or [])
         check_position_classes(settings.get("position_classes") or {}, settings.get("ceilings") or [])
     except ValidationError as exc:
         raise ValidationError(exc.message, where=f"modules.{NAME}.settings.{exc.where}", code=exc.code,
                               local=exc.local) from None
+
+
+def check_closed_rules(tenant, rows, rules) -> None:
+    """A closed month keeps the rule set it was run with: a rule set added or changed that would be
+    in force for a closed month (dated on or before its first day, none later before it) is refused
+    (trial of issue 16: a rule set ``effective_from`` 2026-11-01 while November was closed)."""
+    from .attendance import closed_months
+
+    closed = sorted(closed_months(tenant)) if getattr(tenant, "id", None) else []
+    if not closed:
+        return
+    try:
+        stored = parse_rules(module_settings(tenant, NAME).get("rules"))
+    except ValidationError:
+        stored = []
+    for year, month in closed:
+        now = [r for r in rules if r.effective_from <= date(year, month, 1)]
+        before = [r for r in stored if r.effective_from <= date(year, month, 1)]
+        if now and (not before or now[-1] != before[-1]):
+            day = now[-1].effective_from.isoformat()
+            index = next((i for i, row in enumerate(rows or []) if str(row.get("effective_from")) == day), 0)
+            raise ValidationError(f"{year}-{month:02d} is closed: a rule set from {day} would change its rules",
+                                  where=f"rules[{index}].effective_from",
+                                  local=_l("%(month)s is closed: a rule set from %(day)s would change its rules.",
+                                           month=f"{year}-{month:02d}", day=day))
 
 
 def check_position_classes(mapping: dict, ceilings: list[dict]) -> None:

@@ -54,7 +54,7 @@ def test_a_bad_batch_is_refused_by_the_documenting_model_and_nothing_is_stored(a
     with app.app_context():
         import_employees(tenant, "test", three_employees())
         db.session.commit()
-    headers = {"Authorization": f"Bearer {create_token(tenant, f'{MODULE}:attendance')}"}
+    headers = {"Authorization": f"Bearer {create_token(tenant, f'{MODULE}:attendance')}", "Accept-Language": "en"}
     url = f"/t/{tenant.slug}{PUNCHES}"
     good = {"nip": NIPS[0], "timestamp": "2026-03-02T07:20:00+08:00", "kind": "in"}
     cases = [
@@ -78,3 +78,27 @@ def test_a_bad_batch_is_refused_by_the_documenting_model_and_nothing_is_stored(a
     # the kind reads as the CSV import reads it
     stored = client.post(url, json={"punches": [{**good, "kind": " IN "}]}, headers=headers)
     assert stored.status_code == 201 and stored.get_json() == {"added": 1, "skipped": 0}
+
+
+def test_api_refusals_are_said_in_the_requested_language(app, client, create_tenant, create_token):
+    """Trial (issue 16): the module's API messages stayed English under ``Accept-Language: id``."""
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        db.session.commit()
+    token = {"Authorization": f"Bearer {create_token(tenant, f'{MODULE}:attendance')}"}
+    reader = {"Authorization": f"Bearer {create_token(tenant, f'{MODULE}:read')}"}
+    url = f"/t/{tenant.slug}{PUNCHES}"
+    body = {"punches": [{"nip": "199001012020121999", "timestamp": "2026-03-02T07:20:00+08:00", "kind": "in"},
+                        {"nip": NIPS[0], "timestamp": "2026-03-02T07:20:00", "kind": "in"}]}
+    said = {}
+    for lang in ("id", "en"):
+        answer = client.post(url, json=body, headers={**token, "Accept-Language": lang})
+        assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "validation_error"
+        said[lang] = answer.get_json()["error"]["message"]
+        missing = client.get(f"/t/{tenant.slug}/api/v1/{MODULE}/runs/2026/4", headers={**reader, "Accept-Language": lang})
+        said[lang + "404"] = missing.get_json()["error"]["message"]
+    assert said["en"].startswith("line 1: nip: No employee has NIP 199001012020121999") and "line 2: timestamp" in said["en"]
+    assert said["id"].startswith("line 1: nip: Tidak ada pegawai") and "line 2: timestamp" in said["id"]
+    assert "No employee" not in said["id"] and "has no UTC offset" not in said["id"]
+    assert said["en404"] == "2026-04 has not been run." and "2026-04" in said["id404"] and "has not" not in said["id404"]

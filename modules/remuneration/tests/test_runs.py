@@ -104,8 +104,13 @@ def test_a_later_rule_set_never_changes_a_closed_month(app_ctx, create_tenant):
     closed = {k: (r.tpp, r.lines) for k, r in results(tenant, march).items()}
     with tenant_scope(tenant):
         rules_json = march.rules
-    # the tenant file changes the rules, even back to March: the closed month keeps what it was paid
+    # a rule set dated back into closed March is refused (trial of issue 16); from April it is taken
     later = {"effective_from": "2026-03-01", "performance_weight": 100, "discipline_weight": 0}
+    with pytest.raises(PamongError) as refused:
+        create_tenant(slug=tenant.slug, modules={MODULE: {**SETTINGS, "rules": [{"effective_from": "2026-01-01"}, later]}})
+    assert "rules[1].effective_from" in str(refused.value) and "2026-03 is closed" in str(refused.value)
+    db.session.rollback()
+    later["effective_from"] = "2026-04-01"
     create_tenant(slug=tenant.slug, modules={MODULE: {**SETTINGS, "rules": [{"effective_from": "2026-01-01"}, later]}})
     assert module_settings(tenant, MODULE)["rules"][1]["performance_weight"] == 100
     with pytest.raises(PamongError):
@@ -117,7 +122,7 @@ def test_a_later_rule_set_never_changes_a_closed_month(app_ctx, create_tenant):
     april = run_month(tenant, "test", 2026, 4)
     db.session.commit()
     with tenant_scope(tenant):
-        assert april.rules_from == date(2026, 3, 1)
+        assert april.rules_from == date(2026, 4, 1)
     # with no discipline part, four weeks of absence cost nothing but the (unlogged) performance
     assert all(line["code"] != "absence" or line["amount"] == 0 for r in results(tenant, april).values() for line in r.lines)
 

@@ -65,3 +65,40 @@ def test_a_bad_rule_is_said_in_the_admins_language(app_ctx, rule, indonesian, en
     for locale, words in (("id", indonesian), ("en", english)):
         with force_locale(locale):
             assert str(exc.value.local) == words
+
+
+def test_a_rule_set_dated_into_a_closed_month_is_refused(app, create_tenant):
+    """Trial (issue 16): ``tenant apply`` took a rule set from 2026-11-01 while November was closed."""
+    import json
+
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from cli import cli
+    from core.kit import db
+
+    from ..services import close_month, import_employees, run_month
+    from .helpers import three_employees
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        run_month(tenant, "test", 2026, 11)
+        close_month(tenant, "test", 2026, 11)
+        db.session.commit()
+    first = {"effective_from": "2026-01-01"}
+
+    def set_rules(*rules):
+        return CliRunner().invoke(cli, ["tenant", "set", tenant.slug, MODULE, f"rules={json.dumps(list(rules))}"],
+                                  obj=ScriptInfo(create_app=lambda: app))
+
+    refused = set_rules(first, {"effective_from": "2026-11-01", "performance_weight": 70, "discipline_weight": 30})
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert refused.exit_code == 2 and len(lines) == 1, refused.output
+    assert f"modules.{MODULE}.settings.rules[1].effective_from" in lines[0] and "2026-11 is closed" in lines[0]
+    with app.app_context():
+        assert len(module_settings(tenant, MODULE)["rules"]) <= 1
+    later = set_rules(first, {"effective_from": "2026-12-01", "performance_weight": 70, "discipline_weight": 30})
+    assert later.exit_code == 0, later.output
+    assert set_rules(first, {"effective_from": "2026-12-01", "performance_weight": 70,
+                             "discipline_weight": 30}).exit_code == 0   # unchanged for November: accepted again
