@@ -2,7 +2,8 @@
 
 GET shows the register's entry (number, subject, signer's name and position, date, SHA-256,
 status) and nothing else of anyone; POST takes an uploaded PDF and says whether it is exactly that
-document (SHA-256). A code of another tenant, or no tenant, is a 404. Uploads: CSRF-protected,
+document (SHA-256). A code of another tenant, or no tenant, is a 404 (with a tenant, this page's
+"no document has this code"). Uploads: CSRF-protected,
 ``PAMONG_VERIFY_MAX_BYTES`` (10 MB) per file (a larger file: the form with a message); a body over
 ``MAX_CONTENT_LENGTH`` is Werkzeug's 413 before anything is read, answered by this page again with
 the message (status 413, the tenant's branding and language), even when the 413 came before the
@@ -63,8 +64,8 @@ def verify(code):
     if tenant is None:
         abort(404)
     document = service.find(tenant, code)
-    if document is None:
-        abort(404)
+    if document is None:  # this page's own answer, in the tenant's branding and language
+        return render_template("documents/verify_unknown.html"), 404
     form = VerifyForm()
     result = None
     if form.validate_on_submit():

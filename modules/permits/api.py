@@ -17,7 +17,8 @@
   ``permits:status``). Body ``{"permit_number": "PBG/0001/2026", "action": "suspend" | "lift" |
   "revoke", "reason": "..."}``; the reason is shown on the permit's public verification page. The
   change is audited under the token's name. Errors: 404 ``not_found`` (no issued permit with that
-  number in this tenant), 400 ``bad_request`` (the body), ``reason_required``, ``not_valid`` (only a
+  number in this tenant), 400 ``bad_request`` (the body), ``unknown_parameter`` (a field of the body it
+  does not read, named), ``reason_required``, ``not_valid`` (only a
   valid permit is suspended), ``not_suspended`` (only a suspended one is lifted), ``already_revoked``.
 - ``GET /reconciliation``: the retribution per permit type and local month, the paid applications
   against what the core ledger collected (``reconciliation.rows``, as the reconciliation page shows;
@@ -47,7 +48,7 @@ from contextlib import contextmanager
 from typing import ClassVar, Literal
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import Field, StrictInt, create_model, field_validator
+from pydantic import ConfigDict, Field, StrictInt, create_model, field_validator
 from werkzeug.exceptions import HTTPException
 
 from core.kit import (
@@ -205,6 +206,7 @@ def application(reference):
 
 
 class StatusChange(ApiModel):
+    model_config = ConfigDict(extra="forbid")   # a field it does not read is refused, not ignored
     permit_number: str = Field(max_length=100, description="The permit's number, e.g. PBG/0001/2026")
     action: Literal["suspend", "lift", "revoke"] = Field(
         description="suspend a valid permit, lift a suspension, or revoke (for good)")
@@ -221,11 +223,21 @@ class PermitState(ApiOutput):
     oss_code: str = Field(description="The OSS-RBA status code now (70 suspended; none for revoked)")
 
 
+def _status_refused(exc: PamongError):
+    """A body ``StatusChange`` refused: a field it does not have (``extra_forbidden``, no field of the
+    model owns the location, so the core gave no code of the model's) is 400 ``unknown_parameter``
+    naming it, as the GETs answer an unknown query parameter; any other problem 400 ``bad_request``."""
+    if exc.where and exc.where.split(".")[0] not in StatusChange.model_fields and exc.where != "body":
+        return api_error("unknown_parameter", _said(exc), 400)
+    return _bad_request(exc)
+
+
 @api.route("/permits/status", methods=["POST"])
 @api_scope("permits:status")
-@operation("Suspend, reinstate or revoke an issued permit", body=StatusChange, fail=_bad_request,
+@operation("Suspend, reinstate or revoke an issued permit", body=StatusChange, fail=_status_refused,
            response=PermitState,
-           errors={400: "bad_request, reason_required, not_valid, not_suspended or already_revoked",
+           errors={400: "bad_request, unknown_parameter (a field it does not read), reason_required, not_valid, "
+                        "not_suspended or already_revoked",
                    404: "not_found (no issued permit with this number in this tenant)"},
            description="Audited under the token's name; the reason and date show on the permit's public "
                        "verification page.")

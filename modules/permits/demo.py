@@ -19,10 +19,14 @@ PEOPLE = [("Andi Mappanyukki", "7371014101900001", "CV Andi Jaya"), ("Besse Tenr
           ("Daeng Naba", "7371011507780003", "UD Naba Makmur"), ("Rahmawati", "7371016411920004", ""),
           ("Sitti Aisyah", "7371014808880005", "Warung Coto Aisyah"), ("Muh. Arif", "7371010201950006", "Arif Reklame"),
           ("Nurhayati", "7371015509800007", "Salon Nur"), ("Irfan Syam", "7371012312870008", "PT Syam Konstruksi"),
-          ("Hasnah Daud", "7371016003830009", "Hasnah Advertising"), ("Yusuf Rahman", "7371011104900010", "")]
+          ("Hasnah Daud", "7371016003830009", "Hasnah Advertising"), ("Yusuf Rahman", "7371011104900010", ""),
+          ("Andi Baso", "7371010707910011", "Bengkel Baso"), ("Ratna Sari", "7371014405930012", "Katering Ratna")]
 # the state each demo application is left in, in order (one per person)
+# ("to_correct": returned to be corrected, OSS 43; "corrected": sent back after that, 44); the states that
+# need time to pass (overdue, fiktif positif 57, expired) are not seeded: the services take no date
 STATES = ["draft", "submitted", "returned", "awaiting_payment", "approved", "issued", "rejected", "revoked",
-          "suspended", "withdrawn"]
+          "suspended", "withdrawn", "to_correct", "corrected"]
+BEFORE_APPROVAL = ("draft", "submitted", "returned", "rejected", "withdrawn", "to_correct", "corrected")
 
 
 def _jpeg() -> bytes:
@@ -52,6 +56,12 @@ def _to_state(tenant, state, ptype, citizen, officers, person, phone):
         return
     if state == "returned":
         services.ask_applicant(tenant, officers[0], application.id, 0, "Foto lokasi kurang jelas, mohon unggah ulang.")
+        return
+    if state in ("to_correct", "corrected"):
+        services.ask_applicant(tenant, officers[0], application.id, 0, "Luas bangunan tidak sesuai denah, mohon "
+                               "perbaiki data.", reset=True)
+        if state == "corrected":
+            services.resubmit(tenant, citizen, application.id)
         return
     if state == "rejected":
         services.reject(tenant, officers[0], application.id, 0, "Lokasi berada di jalur hijau menurut RTRW.")
@@ -86,7 +96,7 @@ def seed(tenant) -> int:
     count = 0
     for i, state in enumerate(STATES):
         ptype = types[i % len(types)]
-        if len(ptype.stages) > len(acting) and state not in ("draft", "submitted", "returned", "rejected", "withdrawn"):
+        if len(ptype.stages) > len(acting) and state not in BEFORE_APPROVAL:
             continue
         _to_state(tenant, state, ptype, citizen, acting, PEOPLE[i], f"08123456780{i}")
         count += 1

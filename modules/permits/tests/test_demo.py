@@ -5,7 +5,7 @@ from pathlib import Path
 
 from core.kit import db, tenant_scope
 
-from .. import demo
+from .. import demo, oss
 from ..models import Application
 
 MAKASSAR = Path(__file__).resolve().parents[3] / "tenants" / "makassar.toml"
@@ -30,5 +30,8 @@ def test_makassar_settings_validate_and_the_demo_seeds_every_state_once(app, cli
     assert {s for s, _ in rows} == {"draft", "submitted", "returned", "awaiting_payment", "approved", "issued",
                                     "rejected", "withdrawn"}
     assert ("issued", "revoked") in rows and ("issued", "suspended") in rows
+    with app.app_context(), tenant_scope(tenant):   # returned to be corrected (43) and corrected (44) too
+        codes = {oss.code_of(a) for a in db.session.execute(db.select(Application)).scalars()}
+    assert {"43", "44"} <= codes, codes
     register = client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
     assert register.count("/DPMPTSP/") == 3 and "status-suspended" in register and "Warung Coto Aisyah" not in register
