@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_decimal
 
@@ -60,18 +60,28 @@ class Formula:
         raise ValidationError(f"{number} is above the table's last bracket", where=self.field, code="fee_out_of_table")
 
 
+# a number field of the form (an area, a count): plain digits 0-9, and at most two decimals after a
+# comma or a point (``120``, ``120,5``, ``12.25``); nothing else (no ``1e9``, ``0x10``, ``1_000``, a
+# sign, a thousands separator, other scripts' digits). Whitespace around it is trimmed, as the form
+# stores the value trimmed. From 0 to ``MAX_NUMBER``.
+NUMBER = re.compile(r"[0-9]{1,10}(?:[.,][0-9]{1,2})?")
+MAX_NUMBER = 10**9
+
+
 def _number(value, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Write a number."), where=field, code="not_a_number") from None
-    if not number.is_finite() or number < 0 or number > 10**9:
+    """The number written in a form field (``NUMBER``), else ``ValidationError(code="not_a_number")``."""
+    text = "" if value is None else str(value).strip()
+    if not NUMBER.fullmatch(text):
+        raise ValidationError(_("Write only digits, with at most two decimals after a comma (e.g. 120 or 120,5)."),
+                              where=field, code="not_a_number")
+    number = Decimal(text.replace(",", "."))
+    if number > MAX_NUMBER:
         raise ValidationError(_("Write a number from 0 to 1,000,000,000."), where=field, code="not_a_number")
     return number
 
 
 def _rupiah(text: str, where: str) -> int:
-    if not re.fullmatch(r"\d{1,13}", text) or int(text) > MAX_FEE:
+    if not re.fullmatch(r"[0-9]{1,13}", text) or int(text) > MAX_FEE:
         raise refused(N_("'%(text)s' is not a whole rupiah amount."), where, "fee_formula", text=text)
     return int(text)
 
@@ -88,7 +98,7 @@ def parse(text: str, where: str = "fee") -> Formula:
     if head == "fixed" and len(words) == 2:
         return Formula("fixed", amount=_rupiah(words[1], where))
     if head == "per_unit":
-        m = re.fullmatch(rf"per_unit (\d+) \* ({FIELD})(?: min (\d+))?", " ".join(words))
+        m = re.fullmatch(rf"per_unit ([0-9]+) \* ({FIELD})(?: min ([0-9]+))?", " ".join(words))
         if not m:
             raise refused(N_("Write 'per_unit RATE * field' (optionally 'min AMOUNT')."), where, "fee_formula")
         return Formula("per_unit", amount=_rupiah(m[1], where), field=m[2],
@@ -102,11 +112,10 @@ def parse(text: str, where: str = "fee") -> Formula:
                     raise refused(N_("'*' must be the last bracket."), where, "fee_formula")
                 brackets.append((None, _rupiah(fee, where)))
                 continue
-            try:
-                upper = Decimal(bound)
-            except InvalidOperation:
-                raise refused(N_("'%(item)s' is not 'UPPER:AMOUNT'."), where, "fee_formula", item=item) from None
-            if not upper.is_finite() or upper <= last:
+            if not NUMBER.fullmatch(bound) or "," in bound:   # the bound as a form's number is written
+                raise refused(N_("'%(item)s' is not 'UPPER:AMOUNT'."), where, "fee_formula", item=item)
+            upper = Decimal(bound)
+            if upper <= last:
                 raise refused(N_("The brackets' bounds must rise."), where, "fee_formula")
             last = upper
             brackets.append((upper, _rupiah(fee, where)))

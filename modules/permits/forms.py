@@ -3,12 +3,52 @@ then one input per field requirement and one file input per document requirement
 requirement's code, so a service's ``ValidationError(where=code)`` lands on its input)."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from core.kit import lazy_gettext as _l
+
+from .fees import MAX_FEE
+
+DIGITS = re.compile(r"[0-9]{1,13}")
+NUMBER_HINT = _l("Digits only, decimals after a comma (e.g. 120 or 120,5).")
+
+
+class WholeNumberField(StringField):
+    """A whole number written in plain digits 0-9 (whitespace around it trimmed), from ``minimum``
+    to ``maximum``: no sign, exponent (``1e9``), ``0x10``, ``1_000``, separator, decimal (``12.0``)
+    or other scripts' digits (``١٢``), which ``IntegerField`` (Python's ``int()``) lets through or
+    answers with its own English words. ``data``: the int, or None when not so written."""
+
+    def __init__(self, label=None, validators=None, minimum: int = 1, maximum: int = MAX_FEE, **kw):
+        kw.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(label, validators, **kw)
+        self.minimum, self.maximum = minimum, maximum
+        self.raw = None
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.raw = str(valuelist[0])
+            text = self.raw.strip()
+            self.data = int(text) if DIGITS.fullmatch(text) else None
+
+    def _value(self):
+        return self.raw if self.raw is not None else ("" if self.data is None else str(self.data))
+
+    def pre_validate(self, form):
+        if self.raw is None and self.data is not None:
+            return   # not sent: the default
+        if not (self.raw or "").strip():
+            raise StopValidation(_l("Write the amount."))
+        if self.data is None:
+            raise StopValidation(_l("Write only digits 0-9, without dots, spaces, signs or letters."))
+        if not self.minimum <= self.data <= self.maximum:
+            raise StopValidation(_l("Write a whole number from %(min)s to %(max)s.", min=self.minimum,
+                                    max=self.maximum))
 
 
 
@@ -26,7 +66,12 @@ def application_form(ptype, locale: str, **kw) -> FlaskForm:
 
     for req in ptype.requirements:
         label = req["label_en"] if locale == "en" else req["label_id"]
-        if req["kind"] == "field":
+        if req["kind"] == "field" and (req.get("number") or ptype.fee.field == req["code"]):
+            # a number (``fees.NUMBER``): the phone shows its number pad; checked by ``checks.field_problems``
+            setattr(ApplicationForm, req["code"], StringField(label, validators=[Optional(), Length(max=500)],
+                                                              description=NUMBER_HINT,
+                                                              render_kw={"inputmode": "decimal"}))
+        elif req["kind"] == "field":
             setattr(ApplicationForm, req["code"], StringField(label, validators=[Optional(), Length(max=500)]))
         else:
             accepted = ", ".join(a.upper() for a in req["accepted"])
@@ -36,6 +81,7 @@ def application_form(ptype, locale: str, **kw) -> FlaskForm:
 
 class ActForm(FlaskForm):
     step = HiddenField()
+    seen = HiddenField()   # the application's state the officer saw (views_office.seen_mark)
     decision = SelectField(_l("Decision"), choices=[
         ("approve", _l("Approve this stage")), ("ask", _l("Ask the applicant to complete (clock stops)")),
         ("reset", _l("Return for correction (clock reset)")), ("back", _l("Return to the previous stage")),
@@ -45,8 +91,9 @@ class ActForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = IntegerField(_l("Amount received (rupiah)"), validators=[InputRequired(), NumberRange(min=1)])
+    amount = WholeNumberField(_l("Amount received (rupiah)"), description=_l("Digits only, e.g. 1500000."))
     reference = StringField(_l("Receipt or transaction number"), validators=[Optional(), Length(max=100)])
+    seen = HiddenField()
     send = SubmitField(_l("Record the payment"))
 
 
@@ -60,6 +107,7 @@ class WithdrawForm(FlaskForm):
 
 
 class IssueForm(FlaskForm):
+    seen = HiddenField()
     send = SubmitField(_l("Sign and issue the permit"))
 
 
@@ -74,6 +122,7 @@ class StatusForm(FlaskForm):
         DataRequired(message=_l("Give the reason.")), Length(max=1000)])
     confirm = BooleanField(_l("I confirm this change of the permit's status"), validators=[
         DataRequired(message=_l("Tick to confirm."))])
+    seen = HiddenField()
     send = SubmitField(_l("Apply"))
 
     @classmethod

@@ -4,6 +4,7 @@ every field required to be present, rows renumbered), each problem of reading on
 from __future__ import annotations
 
 import json
+import re
 
 from flask_babel import gettext as _
 
@@ -105,17 +106,22 @@ def _read(name: str, sub: dict, form, errors: dict, top: bool = False, required:
     return raw
 
 
+# a number as the settings form takes it: ASCII digits, a minus sign, and for a "number" one decimal
+# comma or point; spaces between the digits (``1 000``) dropped. Nothing Python's ``int()`` or
+# ``float()`` would take besides: no exponent (``1e9``), ``0x10``, ``1_000``, ``+``, ``inf``/``nan``
+# or other scripts' digits (``١٢``).
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_DECIMAL = re.compile(r"-?[0-9]{1,18}(?:[.,][0-9]{1,18})?")
+
+
 def _number(raw: str, kind: str):
     text = raw.strip().replace(" ", "")
-    try:
-        if kind == "integer":
-            return int(text)
-        value = float(text.replace(",", "."))
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        return int(value) if value.is_integer() and "." not in text and "," not in text else value
-    except ValueError:
+    if kind == "integer":
+        return int(text) if _INTEGER.fullmatch(text) else None
+    if not _DECIMAL.fullmatch(text):
         return None
+    value = float(text.replace(",", "."))
+    return int(value) if value.is_integer() and "." not in text and "," not in text else value
 
 
 def _rows(name: str, sub: dict, kind: str, form, errors: dict):
