@@ -99,3 +99,16 @@ def register(tenant, page: int = 1, q: str = "", type_code: str = "", per_page: 
             query = query.where(or_(func.upper(Application.permit_number) == q.upper(),
                                     names.matching(q, (names.BUSINESS,))))
         return _page(query.order_by(Application.issued_at.desc(), Application.id.desc()), page, per_page)
+
+
+def last_change(tenant, application_id: int):
+    """The application's latest timeline line that records a change of its state (not an escalation,
+    an expiry reminder or the fiktif-positif note, ``oss.NOT_A_STATUS``), or None: what an officer's
+    form was opened on (``views_office.seen_mark``)."""
+    from .models import Event
+    from .oss import NOT_A_STATUS
+
+    with tenant_scope(tenant):
+        return db.session.execute(db.select(Event).where(Event.application_id == application_id,
+                                                         Event.action.not_in(NOT_A_STATUS))
+                                  .order_by(Event.id.desc()).limit(1)).scalar_one_or_none()

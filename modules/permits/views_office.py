@@ -2,6 +2,8 @@
 a payment at the counter, signing and issuing, and suspending or revoking an issued permit."""
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -20,6 +22,7 @@ from .views import load, locale, pages
 def office_context(application) -> dict:
     """The forms an officer may use on this application now."""
     ctx = {}
+    seen = seen_mark(application.id)   # every form carries it: a stale second tab is answered (``stale``)
     own = application.applicant_id == current_user.id   # conflict of interest: never their own (services.not_own)
     chain = approvals.get_chain(g.tenant, services.NAME, services.KIND, application.id)
     if application.status == SUBMITTED and chain is not None:
@@ -28,7 +31,7 @@ def office_context(application) -> dict:
             if own:
                 ctx["own_application"] = True
             else:
-                ctx["act_form"] = form = ActForm(step=str(waiting["index"]))
+                ctx["act_form"] = form = ActForm(step=str(waiting["index"]), seen=seen)
                 if waiting["index"] == 0:   # no earlier stage to return it to
                     form.decision.choices = [c for c in form.decision.choices if c[0] != "back"]
         ctx["awaiting"] = waiting
@@ -39,12 +42,12 @@ def office_context(application) -> dict:
     # recording the payment, issuing, suspending or revoking: never on one's own application either
     forms = {}
     if application.status == AWAITING_PAYMENT and has_permission(current_user, g.tenant, "permits.cashier"):
-        forms["pay_form"] = lambda: PaymentForm(amount=application.fee_amount)
+        forms["pay_form"] = lambda: PaymentForm(amount=application.fee_amount, seen=seen)
     if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
-        forms["issue_form"] = IssueForm
+        forms["issue_form"] = lambda: IssueForm(seen=seen)
     if (application.status == ISSUED and application.permit_status in ("valid", "suspended")
             and has_permission(current_user, g.tenant, "permits.revoke")):
-        forms["status_form"] = lambda: StatusForm.for_status(application.permit_status, formdata=None)
+        forms["status_form"] = lambda: StatusForm.for_status(application.permit_status, formdata=None, seen=seen)
     if forms and own:
         ctx["own_application"] = True
     else:
@@ -93,6 +96,42 @@ def refusal_text(error) -> str:
     return str(known.get(error.code) or error.message)
 
 
+def seen_mark(application_id: int) -> str:
+    """What an officer's form was opened on: the id of the application's latest change of state
+    (``queries.last_change``; "0" before any). Sent back in the form's hidden ``seen``."""
+    last = queries.last_change(g.tenant, application_id)
+    return str(last.id if last is not None else 0)
+
+
+def _forged(form) -> bool:
+    """The form's CSRF token was refused (there is none when a test turns CSRF off)."""
+    token = getattr(form, "csrf_token", None)
+    return bool(token is not None and token.errors)
+
+
+def stale(application_id: int, form):
+    """None when the form was opened on the application as it is now (or carries no ``seen``: a
+    client that never showed the page); else the application page as it is now, with the officer's
+    fresh forms and the message of what changed meanwhile (another tab, another officer), nothing
+    recorded (409). A ``seen`` that is not a number is a forged form (400)."""
+    from .views import ACTION_LABELS, render_application, status_label
+
+    seen = (form.seen.data or "").strip()
+    if not seen:
+        return None
+    if not re.fullmatch(r"[0-9]{1,18}", seen):
+        abort(400)
+    last = queries.last_change(g.tenant, application_id)
+    if str(last.id if last is not None else 0) == seen:
+        return None
+    application = load(application_id)
+    change = ACTION_LABELS.get(f"{last.action}:{last.oss_code}") or ACTION_LABELS.get(last.action, last.action)
+    flash(_("This application has changed since you opened it: %(change)s (now: %(status)s). Nothing was "
+            "recorded from your form: check the application as it is now and act again if still needed.",
+            change=change, status=status_label(application.status)), "error")
+    return render_application(application), 409
+
+
 def _back(application_id: int, work, message: str, form=None, name: str = ""):
     """Done: the message flashed, back to the application. Refused: a problem the officer can
     correct on the form (its ``where`` one of the form's fields) is the application page again with
@@ -121,9 +160,14 @@ def _again(application_id: int, form, name: str, error=None):
 @requires("permits.process")
 def act(application_id):
     form = ActForm()
-    if not form.validate_on_submit() or not (form.step.data or "").isdigit():
-        if form.csrf_token.errors or not (form.step.data or "").isdigit():
-            abort(400)
+    load(application_id)
+    valid = form.validate_on_submit()
+    step_ok = bool(re.fullmatch(r"[0-9]{1,3}", form.step.data or ""))   # ASCII digits only ("²".isdigit())
+    if _forged(form) or not step_ok:
+        abort(400)
+    if (answer := stale(application_id, form)) is not None:
+        return answer
+    if not valid:
         return _again(application_id, form, "act_form")   # a note too long, an unknown decision
     step, note, decision = int(form.step.data), form.note.data or "", form.decision.data
     actor = current_actor()
@@ -144,7 +188,10 @@ def act(application_id):
 def pay(application_id):
     form = PaymentForm()
     application = load(application_id)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if not _forged(form) and (answer := stale(application_id, form)) is not None:
+        return answer
+    if not valid:
         return _again(application_id, form, "pay_form")   # every message of the form on its field
     with unit_of_work() as work:
         payments.record_payment(g.tenant, current_actor(), application.payment_code or "", form.amount.data,
@@ -158,8 +205,12 @@ def pay(application_id):
 @pages.route("/applications/<int:application_id>/issue", methods=["POST"])
 @requires("permits.sign")
 def issue(application_id):
-    if not IssueForm().validate_on_submit():
+    load(application_id)
+    form = IssueForm()
+    if not form.validate_on_submit():
         abort(400)
+    if (answer := stale(application_id, form)) is not None:
+        return answer
     with unit_of_work() as work:
         issuance.issue_permit(g.tenant, current_actor(), application_id)
     return _back(application_id, work, _("The permit is issued and signed."))
@@ -174,7 +225,10 @@ def permit_status(application_id):
     if application.status != ISSUED:
         abort(404)
     form = StatusForm.for_status(application.permit_status)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if not _forged(form) and (answer := stale(application_id, form)) is not None:
+        return answer
+    if valid:
         actor, reason = current_actor(), form.reason.data
         with unit_of_work(form) as work:
             if form.action.data == "revoke":
