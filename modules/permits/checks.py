@@ -106,11 +106,13 @@ def field_problems(ptype, values: dict) -> list[ValidationError]:
 
 
 def file_problems(ptype, files: dict, max_kb: int) -> list[ValidationError]:
-    """``files``: ``{document code: bytes}`` of the files sent now; each checked by content and size."""
+    """``files``: ``{document code: (bytes, file name)}`` of the files sent now; each checked by
+    content, size and that its name's ending says the type its content is (``uploads.check``)."""
     found: list[ValidationError] = []
     for req in ptype.documents():
         if req["code"] in files:
-            _try(found, check_file, files[req["code"]], req["accepted"], max_kb, req["code"])
+            data, filename = files[req["code"]]
+            _try(found, check_file, data, req["accepted"], max_kb, req["code"], filename)
     return found
 
 
@@ -138,7 +140,7 @@ def submit_problems(ptype, applicant: dict, values: dict, have: set[str]) -> lis
 def all_problems(tenant, ptype, applicant: dict, values: dict, files: dict, have=(), send: bool = False
                  ) -> list[ValidationError]:
     """Every problem of the form at once (nothing written): the applicant, the fields, the files sent
-    now (``{code: bytes}``) and, when it is to be submitted (``send``), what is still missing given the
+    now (``{code: (bytes, file name)}``) and, when it is to be submitted (``send``), what is still missing given the
     documents already on file (``have``) and those sent now."""
     found = applicant_problems(applicant) + field_problems(ptype, values)
     found += file_problems(ptype, files, module_settings(tenant, NAME)["max_upload_kb"])

@@ -78,13 +78,13 @@ def clock_changed(actor):
 
 
 def log(tenant, actor, application, action: str, note: str = "", code: str | None = None,
-        before: dict | None = None, after: dict | None = None) -> Event:
+        before: dict | None = None, after: dict | None = None, at=None) -> Event:
     """A timeline line (with the OSS code of the state reached, or ``code``) and its audit entry
-    (``before``/``after`` added to the entry's own)."""
+    (``before``/``after`` added to the entry's own); ``at``: the line's time (now by default)."""
     with tenant_scope(tenant):
         event = Event(application_id=application.id, action=action, status=application.status,
                       oss_code=code if code is not None else oss.state_code(application), actor=str(actor)[:254],
-                      note=note or "", at=utcnow())
+                      note=note or "", at=at or utcnow())
         db.session.add(event)
         audit(tenant, actor, f"permits.{action}", "permits.application", application.id, before=before,
               after={"status": application.status, "oss_code": event.oss_code, "note": note or "", **(after or {})})
@@ -111,8 +111,10 @@ def type_of(tenant, application) -> PermitType:
 
 
 @scoped
-def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, application=None) -> Application:
-    """Create (``application`` None) or update the actor's draft. ``applicant``: ``name`` (required),
+def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, application=None, *,
+               now=None) -> Application:
+    """Create (``application`` None) or update the actor's draft (``now``: its time, UTC, the clock's
+    by default; the demo's earlier applications). ``applicant``: ``name`` (required),
     ``nik`` (16 digits, checked by the core), ``nib`` (13 digits, for a business), ``business_name``,
     ``phone``; ``values``: ``{field requirement code: text}`` (only the type's fields are kept).
     Refused with every problem at once (``checks.Problems``); a single one is raised as itself, e.g.
@@ -137,13 +139,14 @@ def save_draft(tenant, actor, type_code: str, applicant: dict, values: dict, app
         app_.phone = phone
         known = {f["code"] for f in ptype.fields()}
         app_.fields = {k: str(v).strip()[:500] for k, v in (values or {}).items() if k in known}
-        app_.updated_at = utcnow()
+        app_.updated_at = now or utcnow()
         if application is None:
+            app_.created_at = app_.updated_at
             db.session.add(app_)
         db.session.flush()
         names.index(app_)   # the name search's words (names.py)
         if application is None:
-            log(tenant, actor, app_, "draft", code="")
+            log(tenant, actor, app_, "draft", code="", at=now)
     return app_
 
 
@@ -158,7 +161,7 @@ def attach(tenant, actor, application, requirement: str, data: bytes, filename: 
     if application.applicant_id != _user(actor).id or application.status not in (DRAFT, RETURNED):
         raise ValidationError(_("Files can be added only to one's own draft or returned application."),
                               where=requirement, code="not_editable")
-    mime = check_file(data, req["accepted"], module_settings(tenant, NAME)["max_upload_kb"], requirement)
+    mime = check_file(data, req["accepted"], module_settings(tenant, NAME)["max_upload_kb"], requirement, filename)
     key = storage().put(tenant, data, mime, filename=filename[:100] or f"{requirement}.bin")
     with tenant_scope(tenant):
         upload = db.session.execute(db.select(Upload).where(
@@ -191,10 +194,11 @@ def missing(tenant, application) -> list[str]:
 
 
 @scoped
-def submit(tenant, actor, application_id: int) -> Application:
+def submit(tenant, actor, application_id: int, *, now=None) -> Application:
     """Send the draft to the office (see the module docstring). Refused with every problem at once
     (``checks.Problems``, or the one ``ValidationError``): each missing requirement by its code, a
-    field the fee formula cannot read, a missing NIK."""
+    field the fee formula cannot read, a missing NIK. ``now``: the instant it is sent (UTC, the
+    clock's by default): the service level runs from it (the demo's overdue application)."""
     application = get(tenant, application_id, lock=True)
     if application.applicant_id != _user(actor).id:
         raise NotFound("no such application")
@@ -207,17 +211,17 @@ def submit(tenant, actor, application_id: int) -> Application:
     raise_all(submit_problems(ptype, {"nik": application.nik}, application.fields,
                               set(uploads_of(tenant, application))) + field_problems(ptype, application.fields))
     application.fee_amount = ptype.fee.amount_for(application.fields)
-    now = utcnow()
+    now = now or utcnow()
     with tenant_scope(tenant):
         _allocation, application.reference = issue_number(tenant, (NAME, "application"), REFERENCE_PATTERN, "year",
                                                 placeholders=["type"], type=ptype.code)
         application.status, application.submitted_at, application.stage = SUBMITTED, now, 0
         db.session.flush()
         approvals.start_chain(tenant, NAME, KIND, application.id, ptype.approval_steps(), actor)
-        clock = sla.start(tenant, ref(application), CLOCK, sla.WORKING_DAYS, ptype.sla_days,
+        clock = sla.start(tenant, ref(application), CLOCK, sla.WORKING_DAYS, ptype.sla_days, at=now,
                           on_change=clock_changed(actor))
-        application.due_at = clock.due_at
-        log(tenant, actor, application, "submit", code=oss.SUBMITTED_CODE)
+        application.due_at, application.updated_at = clock.due_at, now
+        log(tenant, actor, application, "submit", code=oss.SUBMITTED_CODE, at=now)
         tell(tenant, application, N_("Application %(reference)s (%(type)s) received. It is to be completed "
                                      "within %(days)s working days."),
              reference=application.reference, type={"id": ptype.name_id, "en": ptype.name_en}, days=ptype.sla_days)

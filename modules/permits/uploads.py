@@ -13,12 +13,17 @@ from core.kit import ValidationError, gettext as _
 from .settings import FILE_TYPES
 
 IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# the file-name endings each type is known by (a phone's WhatsApp image is often ``.jfif``)
+EXTENSIONS = {"application/pdf": ("pdf",), "image/jpeg": ("jpg", "jpeg", "jpe", "jfif"), "image/png": ("png",)}
+KIND_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 
 
-def check(data: bytes, accepted: list[str], max_kb: int, where: str) -> str:
+def check(data: bytes, accepted: list[str], max_kb: int, where: str, filename: str = "") -> str:
     """The MIME type of ``data`` when it is one of the ``accepted`` kinds (``pdf``, ``jpg``, ``png``)
-    and at most ``max_kb`` KiB; otherwise ``ValidationError(where=where)`` with code ``file_empty``,
-    ``file_too_large``, ``file_type`` or ``file_damaged``."""
+    and at most ``max_kb`` KiB, and ``filename``'s ending (when it has one) names that same type (a
+    JPEG named ``foto.pdf`` is refused: the office would open it as what its name says); otherwise
+    ``ValidationError(where=where)`` with code ``file_empty``, ``file_too_large``, ``file_type``,
+    ``file_damaged`` or ``file_name_mismatch``."""
     if not data:
         raise ValidationError(_("The file is empty."), where=where, code="file_empty")
     if len(data) > max_kb * 1024:
@@ -41,4 +46,10 @@ def check(data: bytes, accepted: list[str], max_kb: int, where: str) -> str:
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError):
             raise ValidationError(_("The image is damaged."), where=where, code="file_damaged") from None
+    name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    ending = name.rsplit(".", 1)[1].strip().lower() if "." in name.strip(".") else ""
+    if ending and ending not in EXTENSIONS[mime]:
+        raise ValidationError(_("The file is named “%(name)s” but its content is %(kind)s: rename it to end in "
+                                ".%(ending)s, or choose the right file.", name=name[:80], kind=KIND_NAMES[mime],
+                                ending=EXTENSIONS[mime][0]), where=where, code="file_name_mismatch")
     return mime

@@ -146,7 +146,7 @@ def _submit_form(form, ptype, application=None):
     applicant, values = _values(form, ptype)
     files = _files(ptype)
     have = services.uploads_of(g.tenant, application) if application is not None else {}
-    problems = checks.all_problems(g.tenant, ptype, applicant, values, {k: v[0] for k, v in files.items()},
+    problems = checks.all_problems(g.tenant, ptype, applicant, values, files,
                                    have=have, send=bool(form.send.data))
     if problems:
         show_problems(form, checks.Problems(problems))

@@ -34,4 +34,4 @@ def test_makassar_settings_validate_and_the_demo_seeds_every_state_once(app, cli
         codes = {oss.code_of(a) for a in db.session.execute(db.select(Application)).scalars()}
     assert {"43", "44"} <= codes, codes
     register = client.get(f"/t/{tenant.slug}/permits/register").get_data(as_text=True)
-    assert register.count("/DPMPTSP/") == 3 and "status-suspended" in register and "Warung Coto Aisyah" not in register
+    assert register.count("/DPMPTSP/") == 5 and "status-suspended" in register and "Warung Coto Aisyah" not in register
