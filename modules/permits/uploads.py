@@ -20,8 +20,9 @@ KIND_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 
 def check(data: bytes, accepted: list[str], max_kb: int, where: str, filename: str = "") -> str:
     """The MIME type of ``data`` when it is one of the ``accepted`` kinds (``pdf``, ``jpg``, ``png``)
-    and at most ``max_kb`` KiB, and ``filename``'s ending (when it has one) names that same type (a
-    JPEG named ``foto.pdf`` is refused: the office would open it as what its name says); otherwise
+    and at most ``max_kb`` KiB, and ``filename``'s ending, when it names one of these types, names
+    the type of the content (a JPEG named ``foto.pdf`` is refused: the office would open it as what
+    its name says); otherwise
     ``ValidationError(where=where)`` with code ``file_empty``, ``file_too_large``, ``file_type``,
     ``file_damaged`` or ``file_name_mismatch``."""
     if not data:
@@ -48,7 +49,8 @@ def check(data: bytes, accepted: list[str], max_kb: int, where: str, filename: s
             raise ValidationError(_("The image is damaged."), where=where, code="file_damaged") from None
     name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     ending = name.rsplit(".", 1)[1].strip().lower() if "." in name.strip(".") else ""
-    if ending and ending not in EXTENSIONS[mime]:
+    named = next((type_ for type_, endings in EXTENSIONS.items() if ending in endings), None)
+    if named is not None and named != mime:   # an ending of no type here (``.bin``) claims nothing
         raise ValidationError(_("The file is named “%(name)s” but its content is %(kind)s: rename it to end in "
                                 ".%(ending)s, or choose the right file.", name=name[:80], kind=KIND_NAMES[mime],
                                 ending=EXTENSIONS[mime][0]), where=where, code="file_name_mismatch")
