@@ -20,7 +20,8 @@ from .views import load, locale, pages
 
 
 def office_context(application) -> dict:
-    """The forms an officer may use on this application now."""
+    """The forms an officer may use on this application now, as it is now (never filled from a
+    posted form: a stale tab is answered with fresh ones)."""
     ctx = {}
     seen = seen_mark(application.id)   # every form carries it: a stale second tab is answered (``stale``)
     own = application.applicant_id == current_user.id   # conflict of interest: never their own (services.not_own)
@@ -31,7 +32,7 @@ def office_context(application) -> dict:
             if own:
                 ctx["own_application"] = True
             else:
-                ctx["act_form"] = form = ActForm(step=str(waiting["index"]), seen=seen)
+                ctx["act_form"] = form = ActForm(formdata=None, step=str(waiting["index"]), seen=seen)
                 if waiting["index"] == 0:   # no earlier stage to return it to
                     form.decision.choices = [c for c in form.decision.choices if c[0] != "back"]
         ctx["awaiting"] = waiting
@@ -42,9 +43,10 @@ def office_context(application) -> dict:
     # recording the payment, issuing, suspending or revoking: never on one's own application either
     forms = {}
     if application.status == AWAITING_PAYMENT and has_permission(current_user, g.tenant, "permits.cashier"):
-        forms["pay_form"] = lambda: PaymentForm(amount=application.fee_amount, seen=seen)
+        forms["pay_form"] = lambda: PaymentForm(formdata=None, amount=application.fee_amount,
+                                                   seen=seen)
     if application.status == APPROVED and has_permission(current_user, g.tenant, "permits.sign"):
-        forms["issue_form"] = lambda: IssueForm(seen=seen)
+        forms["issue_form"] = lambda: IssueForm(formdata=None, seen=seen)
     if (application.status == ISSUED and application.permit_status in ("valid", "suspended")
             and has_permission(current_user, g.tenant, "permits.revoke")):
         forms["status_form"] = lambda: StatusForm.for_status(application.permit_status, formdata=None, seen=seen)
