@@ -257,7 +257,7 @@ def permit_status():
 
 
 class ReconciliationQuery(ApiModel):
-    month: str = Field("", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$", description="Only this local month, YYYY-MM")
+    month: str = Field("", pattern=r"^([0-9]{4}-(0[1-9]|1[0-2]))?$", description="Only this local month, YYYY-MM")
     type: str = Field("", max_length=24, description="Only this permit type's code")
     disagreements: bool = Field(False, description="true: only the rows that disagree")
     error_codes: ClassVar = {"month": "invalid_month", "type": "unknown_type", "*": "invalid_parameter"}
@@ -266,7 +266,7 @@ class ReconciliationQuery(ApiModel):
     @classmethod
     def _month(cls, value):
         """A month not written ``YYYY-MM`` says how to write it (the pattern's "not in the expected format" did not)."""
-        if isinstance(value, str) and not re.fullmatch(r"(\d{4}-(0[1-9]|1[0-2]))?", value):
+        if isinstance(value, str) and not re.fullmatch(r"([0-9]{4}-(0[1-9]|1[0-2]))?", value):
             raise ValueError(_("must be a month written YYYY-MM"))
         return value
 

@@ -46,6 +46,7 @@ def test_the_api_reads_the_table_by_token_with_filters_and_stable_errors(app, cl
                    "rows": [{**row, "collected": 175_000, "difference": 25_000, "agrees": False}]}
 
     for query, code in (({"month": "2026-13"}, "invalid_month"), ({"month": "March"}, "invalid_month"),
+                        ({"month": "٢٠٢٦-01"}, "invalid_month"),   # other scripts' digits (issue 15 p15)
                         ({"type": "NOPE"}, "unknown_type"), ({"disagreements": "perhaps"}, "invalid_parameter")):
         refused = client.get(url, headers=token, query_string=query)
         assert (refused.status_code, refused.get_json()["error"]["code"]) == (400, code), query
