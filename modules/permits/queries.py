@@ -11,7 +11,8 @@ from sqlalchemy import false, func, or_
 from core.kit import IdentityError, db, identity_lookup, tenant_scope, utcnow
 
 from . import names
-from .models import CLOSED, ISSUED, OPEN, SUBMITTED, Application
+from .models import CLOSED, ISSUED, OPEN, SUBMITTED, Application, Event
+from .oss import NOT_A_STATUS
 
 PER_PAGE = 25
 
@@ -105,9 +106,6 @@ def last_change(tenant, application_id: int):
     """The application's latest timeline line that records a change of its state (not an escalation,
     an expiry reminder or the fiktif-positif note, ``oss.NOT_A_STATUS``), or None: what an officer's
     form was opened on (``views_office.seen_mark``)."""
-    from .models import Event
-    from .oss import NOT_A_STATUS
-
     with tenant_scope(tenant):
         return db.session.execute(db.select(Event).where(Event.application_id == application_id,
                                                          Event.action.not_in(NOT_A_STATUS))
