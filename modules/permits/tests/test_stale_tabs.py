@@ -30,8 +30,9 @@ def _submitted(app, tenant, actor, people) -> int:
         citizen = actor(people["citizen"])
         application = draft(tenant, citizen)
         services.submit(tenant, citizen, application.id)
+        aid = application.id   # read before the commit expires it (outside the tenant's scope RLS hides it)
         db.session.commit()
-        return application.id
+        return aid
 
 
 def test_a_stage_decided_in_one_tab_is_not_decided_again_from_the_other(app, client, tenant, people, actor, login,
@@ -92,8 +93,9 @@ def _issued_free(app, tenant, actor, people) -> int:
                                           {"usaha": "Warung"})
         services.submit(tenant, citizen, application.id)
         services.approve_stage(tenant, actor(people["intake"]), application.id, 0)
+        aid = application.id
         db.session.commit()
-        return application.id
+        return aid
 
 
 def test_a_permit_issued_in_one_tab_is_not_issued_again_and_a_status_change_not_overtaken(
