@@ -26,7 +26,7 @@ from .archive import file_letter
 from .access import get_letter
 from .drafting import event
 from .models import DRAFT, NUMBERED, REVIEW, SIGNED, Letter, Recipient
-from .settings import classifications, letter_types, place, settings_of
+from .settings import classifications, emblem, letter_types, place, settings_of
 
 TEMPLATE = "eoffice/letter_pdf.html"
 
@@ -198,6 +198,8 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
     if not may_finish(tenant, letter, actor.user):
         raise PamongError(_l("You do not hold the position of this step."), where="step", code="not_signer")
     lines, number = letter.signature, letter.number
+    kop_official = signature.kop_official(lines, signature.role_of(settings_of(tenant),
+                                                                   letter.steps[-1] if letter.steps else ""))
     with tenant_scope(tenant):
         recipients = list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)
                                              .order_by(Recipient.id)).scalars())
@@ -207,8 +209,9 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
                    "attachments": len(attachments.of(tenant, letter)), "place": place(tenant),
                    "signer": _signer_identity(tenant, letter), "issuer": signature.issuer(lines),
-                   "kop_official": signature.kop_official(
-                       lines, signature.role_of(settings_of(tenant), letter.steps[-1] if letter.steps else ""))}
+                   "kop_official": kop_official,
+                   # the kop's emblem by its kind (the tenant's logo when the setting is empty)
+                   "emblem": emblem(tenant, "kepala_daerah" if kop_official else "agency")}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()
