@@ -137,6 +137,15 @@ def seed_demo(app, tenant):
     """Add demonstration records for ``tenant`` (``pamong demo`` only)."""
 
 
+@hookspec
+def demo_accounts(app, tenant):
+    """Return ``[{"login", "name", "role", "agency"?, "title_front"?, "title_back"?, "note"?}]``:
+    the accounts ``tenant``'s demo of this module needs besides the core's (``pamong demo`` only,
+    before ``seed_demo``): each made as ``<login>@<slug>.test`` with the demo password (once; a
+    name and gelar set only when it has none), given ``role`` (an officer in ``agency``, a code),
+    and listed in the demo's banner with its ``note`` (e.g. the position it holds)."""
+
+
 # -- Domain events --------------------------------------------------------------------------------
 
 @hookspec

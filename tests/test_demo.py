@@ -28,9 +28,13 @@ def test_demo_sets_up_every_example_tenant(tmp_path):
         names = dict(db.execute("SELECT email, name FROM users"))
     assert names["admin@makassar.test"] == "Rina Wijaya" and names["operator@pamong.test"] == "Operator Pamong"
     assert all(names.values()), names
-    with sqlite3.connect(tmp_path / "pamong.db") as db:  # the signer's NIP and rank on the first run
-        signer = db.execute("SELECT nip, rank FROM users WHERE email = 'admin@makassar.test'").fetchone()
-    assert signer == ("197503122000031002", "Pembina Tk. I (IV/b)")
+    with sqlite3.connect(tmp_path / "pamong.db") as db:  # the signer's NIP, rank and gelar on the first run
+        signer = db.execute("SELECT nip, rank, title_front, name, title_back FROM users "
+                            "WHERE email = 'kadis.dlh@makassar.test'").fetchone()
+    assert signer == ("197503122000031002", "Pembina Tk. I (IV/b)", "Ir.", "Hasanuddin Rauf", "M.T.")
+    # the e-office demo's officials are people of their own, listed with their positions
+    assert "walikota@makassar.test" in result.stdout and "Wali Kota Makassar" in result.stdout
+    assert "sekda@makassar.test" in result.stdout and "Plt. Kepala Dinas Pekerjaan Umum" in result.stdout
     verify = _pamong("audit", "verify", instance=tmp_path)
     assert verify.returncode == 0 and "0 not yet sealed" in verify.stdout
     assert "BROKEN" not in verify.stdout

@@ -46,9 +46,12 @@ DEMO_NAMES = {"admin": "Rina Wijaya", "auditor": "Budi Santoso", "citizen": "Sit
 DEMO_LOGINS = {"citizen": "warga", "staff": "staf"}  # the address's local part where it is not the key
 
 
-def demo_accounts(tenants) -> list[tuple[str, str, str]]:
-    """One account per role and tenant, with the demo password; returns (email, role, tenant)."""
+def demo_accounts(tenants) -> list[tuple[str, str, str, str]]:
+    """One account per role and tenant, and the accounts the tenant's enabled modules' demos ask
+    for (hook ``demo_accounts``: their officials), with the demo password; returns
+    (email, role, tenant, note) (note: what a module's account is for, "" for the core's)."""
     from ..auth import service as accounts
+    from ..auth.official import update_official_identity
     from ..tenancy.models import OrgUnit
     from ..tenancy.scope import tenant_scope
 
@@ -63,7 +66,7 @@ def demo_accounts(tenants) -> list[tuple[str, str, str]]:
         return user
 
     ensure("operator@pamong.test", "Operator Pamong", operator=True)
-    made.append(("operator@pamong.test", "operator", "*"))
+    made.append(("operator@pamong.test", "operator", "*", ""))
     for tenant in tenants:
         with tenant_scope(tenant):
             agency = db.session.execute(
@@ -75,7 +78,17 @@ def demo_accounts(tenants) -> list[tuple[str, str, str]]:
         for key, role, unit in people:
             email = f"{DEMO_LOGINS.get(key, key)}@{tenant.slug}.test"
             accounts.grant_role(tenant, ensure(email, DEMO_NAMES[key]), role, actor(), agency=unit)
-            made.append((email, role, tenant.slug))
+            made.append((email, role, tenant.slug, ""))
+        for rows in manager().collect(tenant, "demo_accounts", app=current_app._get_current_object(), tenant=tenant):
+            for row in rows:
+                email = f"{row['login']}@{tenant.slug}.test"
+                user = ensure(email, row["name"])
+                role = row.get("role") or "officer"
+                accounts.grant_role(tenant, user, role, actor(), agency=row.get("agency"))
+                titles = (row.get("title_front"), row.get("title_back"))
+                if any(titles) and not (user.title_front or user.title_back):  # checked and audited as the admin's page
+                    update_official_identity(user, user.nip, user.rank, actor(), tenant, titles=titles)
+                made.append((email, role, tenant.slug, row.get("note") or ""))
     return made
 
 
@@ -175,8 +188,8 @@ def demo(no_serve, host, port):
         hosts = " ".join(f"http://{d.host}:{port}/" for d in t.domains)
         click.echo(f"  {t.name:28} {base}/t/{t.slug}/   {hosts}")
     click.echo(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
-    for email, role, slug in accounts:
-        click.echo(f"  {email:32} {role:9} {slug}")
+    for email, role, slug, note in accounts:
+        click.echo(f"  {email:32} {role:9} {slug}" + (f"  {note}" if note else ""))
     click.echo("\nSMS and e-mail are not sent: each one appears here, recipient masked.")
     if not no_serve:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False

@@ -11,6 +11,7 @@ See ``service.py`` (issue, revoke, find, matches), ``signing.py`` (Signer, Local
 """
 from .labels import kind_label, register_kind
 from .models import Document
+from .render import image_data_uri, static_image  # a picture under the static folder (a kop's emblem)
 from .service import (
     REVOKE_PERMISSION, allocate_number, find, issue, listing, matches, revoke, revoked, signer_for,
     verification_url,
@@ -18,6 +19,6 @@ from .service import (
 from .signing import BsreSigner, LocalSigner, Signer, SigningError
 
 __all__ = [
-    "BsreSigner", "Document", "allocate_number", "LocalSigner", "REVOKE_PERMISSION", "Signer", "SigningError", "find", "issue",
+    "BsreSigner", "Document", "image_data_uri", "static_image", "allocate_number", "LocalSigner", "REVOKE_PERMISSION", "Signer", "SigningError", "find", "issue",
     "kind_label", "listing", "matches", "register_kind", "revoke", "revoked", "signer_for", "verification_url",
 ]

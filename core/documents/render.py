@@ -54,19 +54,44 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=6, border=4)
 
 
-def logo_data_uri(tenant) -> str:
-    """The tenant's logo (``branding.logo``, a path under the static folder) as a data URL, or ""."""
-    rel = ((tenant.branding or {}).get("logo") or "").lstrip("/")
-    if not rel:
-        return ""
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
+IMAGE_MAX = 2_000_000  # bytes
+
+
+def static_image(rel: str, types=IMAGE_TYPES) -> tuple[Path, str]:
+    """The file ``rel`` names under the deployment's static folder (a leading ``/`` or ``static/``
+    ignored) and its MIME type, if it is an image of ``types`` of at most 2 MB; ValueError with a
+    one-line reason otherwise (outside the folder, missing, too large, another type)."""
     static = Path(current_app.static_folder or ROOT / "core" / "static").resolve()
-    path = (static / rel.removeprefix("static/")).resolve()
-    if static not in path.parents or not path.is_file() or path.stat().st_size > 2_000_000:
-        return ""
+    path = (static / (rel or "").strip().lstrip("/").removeprefix("static/")).resolve()
+    if static not in path.parents:
+        raise ValueError(f"'{rel}' is not a file under the static folder ({static})")
+    if not path.is_file():
+        raise ValueError(f"there is no file '{rel}' under the static folder ({static})")
     mime = mimetypes.guess_type(path.name)[0] or ""
-    if mime not in ("image/png", "image/jpeg", "image/svg+xml", "image/gif"):
+    if mime not in types:
+        kinds = ", ".join(t.split("/")[1].split("+")[0].upper() for t in types)
+        raise ValueError(f"'{rel}' is not an image of the kinds allowed here ({kinds})")
+    if path.stat().st_size > IMAGE_MAX:
+        raise ValueError(f"'{rel}' is larger than {IMAGE_MAX // 1_000_000} MB")
+    return path, mime
+
+
+def image_data_uri(rel: str, types=IMAGE_TYPES) -> str:
+    """The image ``rel`` names under the static folder (``static_image``) as a data URL, or "" when
+    it is empty or not such an image (a document is never refused for its picture)."""
+    if not (rel or "").strip():
+        return ""
+    try:
+        path, mime = static_image(rel, types)
+    except ValueError:
         return ""
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def logo_data_uri(tenant) -> str:
+    """The tenant's logo (``branding.logo``, a path under the static folder) as a data URL, or ""."""
+    return image_data_uri((tenant.branding or {}).get("logo") or "")
 
 
 def letterhead(tenant) -> dict:

@@ -100,4 +100,12 @@ def seed_demo(app, tenant):
     from .demo import seed
 
     seed(tenant)
+
+
+@hookimpl
+def demo_accounts(app, tenant):
+    """The officials of the demo's letters, each a person of their own (demo.officials)."""
+    from .demo import accounts
+
+    return accounts(tenant)
 from . import jobs  # noqa: E402,F401  (registers the periodic jobs with the queue)

@@ -1,7 +1,7 @@
 """Who may read a letter (the security classification of Permendagri 1/2023 limits it) and who
 the acting person is for the inbox (the units they are an officer of, the positions they hold).
 
-- ``biasa``: everyone involved (drafter, the issuing unit's officers, the review chain's position
+- ``biasa``: everyone involved (drafter, the issuing and the drafting unit's officers, the review chain's position
   holders, addressees and copies, the dispositions' people) and overseers (``eoffice.oversee``);
 - ``terbatas``: everyone involved, not overseers;
 - ``rahasia``: the drafter, the review chain, direct addressees (not copies, not the unit's
@@ -50,8 +50,8 @@ def involvement(tenant, letter: Letter, me: Who) -> set[str]:
         return found
     if letter.drafter_id == me.user_id:
         found.add("drafter")
-    if letter.unit_id in me.unit_ids:
-        found.add("unit")
+    if letter.unit_id in me.unit_ids or (letter.drafting_unit_code and letter.drafting_unit_code in me.unit_codes):
+        found.add("unit")  # the issuing unit's officers, and the drafting unit's (a letter drafted for the Wali Kota)
     if set(letter.steps or ()) & me.positions:
         found.add("chain")
     with tenant_scope(tenant):

@@ -28,7 +28,8 @@ class RegisterEntry(ApiOutput):
     subject: str
     type: str = Field(description="The letter type's code")
     classification: str | None = Field(description="The archive classification code")
-    unit: str | None = Field(description="The sending unit's org unit code")
+    unit: str | None = Field(description="The issuing unit's org unit code: the agency of the signing position "
+                                         "(the Wali Kota's letters are the Setda's), as in the number")
     status: str = Field(description="signed or sent")
     revoked: bool = Field(description="Its signed PDF was revoked (the verification page gives the reason): "
                                       "a revoked letter is not sent or disposed any more")

@@ -218,6 +218,7 @@ def receive(tenant, actor, event) -> dict:
             letter_type=_text(payload, "letter_type", 10, required=False) or "SB",
             classification=_text(payload, "classification", 24, required=False) or "-", security=security,
             subject=subject, body_html=body, unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
+            drafting_unit_code=unit.code, drafting_unit_name=unit.name,
             drafter_id=None, drafter=sender, status=SENT, steps=[], signer_name=_text(payload, "signer_name", 200,
                                                                                       required=False),
             signature=signature, sent_at=now, updated_at=now, year=local_date(tenant, now).year,

@@ -1,18 +1,29 @@
 """Demonstration letters for ``pamong demo`` (issue 14: "a few letters in each state"), for the
-demo accounts: ``staf@<slug>.test`` (an officer of the first agency: drafts and sends),
+demo accounts: ``staf@<slug>.test`` (an officer of the first agency: drafts and sends) and
 ``officer@<slug>.test`` (an officer of the first agency, its secretary: gives the paraf, returns,
-receives a disposition; a drafter may not verify their own letter) and ``admin@<slug>.test`` (head
-of the first agency, and acting head, Plt., of the second: signs and disposes). Positions are added when the tenant's file has none for these
-agencies (Makassar's file declares them; the holders are given here, every time, since applying
-the file again ends the holdings it does not name; a holder given here holds from before the
-demo's data, see ``_position``). Letters are seeded once; one incoming letter is
+receives a disposition; a drafter may not verify their own letter), and the officials of the
+positions the demo uses, each a person of their own (``officials``: accounts made by ``pamong demo``
+through the hook ``demo_accounts``, the demo password, names invented, with gelar):
+
+- ``kadis.<first agency>@``: *Ir. Hasanuddin Rauf, M.T.*, head of the first agency (signs, disposes);
+- ``kadis.<second agency>@``: *Nurhayati Said, S.T., M.Si.*, acting head (Plt.) of the second;
+- when the settings name them (Makassar's file declares them in its Setda): the Kepala Daerah
+  (``walikota@``, ``bupati@`` or ``gubernur@`` by the tenant's kind: *Dr. H. Andi Makkulau, S.H.,
+  M.H.*), the Wakil (``wawali@`` / ``wabup@`` / ``wagub@``: *Hj. Fatmawati Rahim, S.E.*) and the
+  Sekda (``sekda@``: *Drs. Muhammad Yusran, M.Si.*).
+
+``admin@`` is the tenant's admin and holds no position. Positions are added when the tenant's file
+has none for these agencies (Makassar's file declares them; the holders are given here, every time,
+since applying the file again ends the holdings it does not name; a holder given here holds from
+before the demo's data, see ``_position``). Letters are seeded once; one incoming letter is
 registered from paper (its "scan" a one-page PDF made here)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from core.kit import (
-    Actor, OrgUnit, User, add_position, assign_holder, db, find_position, holders_of, local_date, tenant_scope, utcnow,
+    Actor, OrgUnit, User, active_positions, add_position, assign_holder, db, find_position, holders_of, local_date,
+    tenant_scope, utcnow,
 )
 
 from .delivery import dispose, send
@@ -21,7 +32,17 @@ from .models import Disposition, Letter
 from .register import Incoming, register
 from .review import return_letter, sign, verify
 from .settings import settings_of
-from .signature import ROLE_SETTINGS
+
+# invented people (no real official's name), one per official position the demo uses: (name, gelar
+# before, gelar after); the heads of the first two agencies, then the Kepala Daerah, Wakil and Sekda
+HEADS = (("Hasanuddin Rauf", "Ir.", "M.T."), ("Nurhayati Said", None, "S.T., M.Si."))
+LEADERS = {  # the setting naming the position -> (login, by the tenant's kind when a dict; the person)
+    "kepala_daerah_position": ({"city": "walikota", "regency": "bupati", "province": "gubernur"},
+                               ("Andi Makkulau", "Dr. H.", "S.H., M.H.")),
+    "wakil_kepala_daerah_position": ({"city": "wawali", "regency": "wabup", "province": "wagub"},
+                                     ("Fatmawati Rahim", "Hj.", "S.E.")),
+    "sekretaris_daerah_position": ("sekda", ("Muhammad Yusran", "Drs.", "M.Si.")),
+}
 
 BODY = ("<p>Dengan hormat,</p><p>Sehubungan dengan {topic}, bersama ini kami sampaikan hal tersebut untuk "
         "menjadi perhatian dan ditindaklanjuti sebagaimana mestinya.</p>"
@@ -46,6 +67,47 @@ def _position(tenant, unit, code, name, head, email, acting=False):
         assign_holder(tenant, position, email, "demo", acting=acting, start=start)
 
 
+def _agencies(tenant) -> list:
+    with tenant_scope(tenant):
+        return list(db.session.execute(db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
+                                       .order_by(OrgUnit.id)).scalars())[:2]
+
+
+def officials(tenant) -> list[dict]:
+    """The official positions the demo uses and the person holding each: ``[{"key", "code",
+    "position", "head", "unit", "acting", "login", "name", "title_front", "title_back",
+    "agency"}]``: the heads of the first two agencies (the second's acting, Plt.), then the Kepala
+    Daerah, the Wakil and the Sekda the settings name (positions the tenant has); [] without two
+    agencies."""
+    units = _agencies(tenant)
+    if len(units) < 2:
+        return []
+    rows = []
+    for key, unit, (name, front, back), acting in (("kadis", units[0], HEADS[0], False),
+                                                    ("kadis2", units[1], HEADS[1], True)):
+        rows.append({"key": key, "code": f"KADIS-{unit.code}", "position": f"Kepala {unit.name}", "head": True,
+                     "unit": unit, "acting": acting, "login": f"kadis.{unit.code.lower()}", "name": name,
+                     "title_front": front, "title_back": back, "agency": unit.code})
+    settings = settings_of(tenant)
+    positions = {p["code"]: p for p in active_positions(tenant)}
+    for key, (login, (name, front, back)) in LEADERS.items():
+        found = positions.get(settings.get(key) or "")
+        if found is None:
+            continue
+        rows.append({"key": key, "code": found["code"], "position": found["name"], "head": found["is_head"],
+                     "unit": None, "acting": False, "name": name, "title_front": front, "title_back": back,
+                     "login": login if isinstance(login, str) else login.get(tenant.kind, "kepala.daerah"),
+                     "agency": found["unit_code"] if found["unit_kind"] == "agency" else units[0].code})
+    return rows
+
+
+def accounts(tenant) -> list[dict]:
+    """The officials' accounts for ``pamong demo`` (the core's hook ``demo_accounts``)."""
+    return [{"login": o["login"], "name": o["name"], "role": "officer", "agency": o["agency"],
+             "title_front": o["title_front"], "title_back": o["title_back"],
+             "note": ("Plt. " if o["acting"] else "") + o["position"]} for o in officials(tenant)]
+
+
 def scan_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with ``lines`` of text (ASCII), standing for a scanned paper letter."""
     text = "".join(f"({line.replace(chr(92), '').replace('(', '[').replace(')', ']')}) Tj 0 -16 Td " for line in lines)
@@ -68,32 +130,27 @@ def scan_pdf(lines: list[str]) -> bytes:
 
 def seed(tenant) -> int:
     """Add the demonstration letters; returns how many (0 when there were some already, or the
-    tenant lacks two agencies or the demo accounts)."""
-    officer_email, admin_email = f"officer@{tenant.slug}.test", f"admin@{tenant.slug}.test"
+    tenant lacks two agencies, the demo accounts or the officials' accounts)."""
+    officer_email = f"officer@{tenant.slug}.test"
+    people = officials(tenant)
     with tenant_scope(tenant):
-        units = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
-                                        .order_by(OrgUnit.id)).scalars())[:2]
-        officer, admin, staff = _user(officer_email), _user(admin_email), _user(f"staf@{tenant.slug}.test")
-        if len(units) < 2 or officer is None or admin is None or staff is None:
+        officer, staff = _user(officer_email), _user(f"staf@{tenant.slug}.test")
+        held = {o["key"]: (o, _user(f"{o['login']}@{tenant.slug}.test")) for o in people}
+        if not people or officer is None or staff is None or any(user is None for _o, user in held.values()):
             return 0
-        first, second = units
+        first, second = _agencies(tenant)
         # every time: applying the tenant file again leaves its positions without the demo's holders
-        _position(tenant, first, f"KADIS-{first.code}", f"Kepala {first.name}", True, admin_email)
+        for official, user in held.values():  # the heads, and the Kepala Daerah, Wakil and Sekda the settings name
+            _position(tenant, official["unit"], official["code"], official["position"], official["head"], user.email,
+                      acting=official["acting"])
         _position(tenant, first, f"SEK-{first.code}", f"Sekretaris {first.name}", False, officer_email)
-        _position(tenant, second, f"KADIS-{second.code}", f"Kepala {second.name}", True, admin_email, acting=True)
-        # the Kepala Daerah, the Wakil and the Sekda the settings name (Makassar's file declares
-        # them in its Setda): held by the demo accounts, so a letter signed by the Wali Kota works
-        settings = settings_of(tenant)
-        leaders = {key: settings[key] for key in ROLE_SETTINGS.values() if settings.get(key) and find_position(tenant, settings[key])}
-        for key, email in (("kepala_daerah_position", admin_email), ("wakil_kepala_daerah_position", staff.email),
-                           ("sekretaris_daerah_position", officer_email)):
-            if key in leaders:
-                _position(tenant, None, leaders[key], "", False, email)
+        leaders = {key: official["code"] for key, (official, _u) in held.items() if key in LEADERS}
         db.session.flush()
         if db.session.execute(db.select(Letter.id).limit(1)).first():
             return 0
     drafter, secretary = Actor.for_user(staff, tenant), Actor.for_user(officer, tenant)
-    head, system = Actor.for_user(admin, tenant), Actor.system("demo", tenant)
+    head, acting_head = Actor.for_user(held["kadis"][1], tenant), Actor.for_user(held["kadis2"][1], tenant)
+    system = Actor.system("demo", tenant)
     sek, kadis, kadis2 = f"SEK-{first.code}", f"KADIS-{first.code}", f"KADIS-{second.code}"
 
     def outgoing(topic, classification="000.1.5", **over):
@@ -108,7 +165,7 @@ def seed(tenant) -> int:
             letter_type="ND", classification=classification, subject=topic[0].upper() + topic[1:],
             body=BODY.format(topic=topic), unit=second.code, to_units=[first.code], signer=kadis2))
         submit(tenant, system, letter.id)
-        sign(tenant, head, letter.id, 0)
+        sign(tenant, acting_head, letter.id, 0)
         send(tenant, system, letter.id)
         return letter
 
@@ -151,8 +208,8 @@ def seed(tenant) -> int:
                               signer=kepala)
             submit(tenant, drafter, edaran.id)
             if sekda:
-                verify(tenant, secretary, edaran.id, 0)
-            sign(tenant, head, edaran.id, 1 if sekda else 0)
+                verify(tenant, Actor.for_user(held["sekretaris_daerah_position"][1], tenant), edaran.id, 0)
+            sign(tenant, Actor.for_user(held["kepala_daerah_position"][1], tenant), edaran.id, 1 if sekda else 0)
             send(tenant, drafter, edaran.id)
         made = db.session.execute(db.select(db.func.count(Letter.id))).scalar()
     return made

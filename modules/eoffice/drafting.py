@@ -182,7 +182,9 @@ def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:
                 db.session.delete(old)
         for key, value in clean.items():
             setattr(letter, key, value)
+        # the issuing unit is the drafter's until signing decides it (review.take_number: the signer's office)
         letter.unit_id, letter.unit_code, letter.unit_name = unit.id, unit.code, unit.name
+        letter.drafting_unit_code, letter.drafting_unit_name = unit.code, unit.name
         letter.updated_at = utcnow()
         db.session.flush()
         for kind, unit_code, position_code, name, slug in recipients:

@@ -27,6 +27,8 @@ class Letter(TenantOwned, db.Model):
     ``steps``: the review chain as drafted, position codes in order, the signer last.
     ``number`` (with ``serial`` and ``year``, the tenant's local year of signing) is None until
     signed: gap-free per tenant, issuing unit, classification and year (core numbering).
+    ``unit_*``: the issuing unit, decided at signing (the signing position's agency: the Wali
+    Kota's letters are the Setda's); ``drafting_unit_*``: where it was drafted.
     ``signature``: the lines of the signature block as signed (``a.n.``, ``u.b.``, ``Plt.``)."""
 
     __tablename__ = "eoffice_letters"
@@ -42,9 +44,13 @@ class Letter(TenantOwned, db.Model):
     security: Mapped[str] = mapped_column(String(10), default="biasa")
     subject: Mapped[str] = mapped_column(String(300))
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # the issuing unit: the drafter's agency while a draft, the signing position's agency from signing on
     unit_id: Mapped[int] = tenant_ref("org_units")
     unit_code: Mapped[str] = mapped_column(String(32))
     unit_name: Mapped[str] = mapped_column(String(200))
+    # the agency the drafter drafted in (its officers keep seeing the letter wherever it is issued)
+    drafting_unit_code: Mapped[str | None] = mapped_column(String(32))
+    drafting_unit_name: Mapped[str | None] = mapped_column(String(200))
     drafter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     drafter: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(10), default=DRAFT)

@@ -44,6 +44,12 @@ def awaiting_me(tenant, me: Who) -> tuple[list[Letter], list[Letter]]:
     return verify, sign
 
 
+def _ours(me: Who):
+    """Letters of ``me``'s units (issuing, or drafted there) or drafted by ``me``."""
+    return or_(Letter.unit_id.in_(me.unit_ids), Letter.drafting_unit_code.in_(me.unit_codes),
+               Letter.drafter_id == me.user_id)
+
+
 def _mine(me: Who):
     """The recipient rows addressed to ``me`` (their units, their positions)."""
     conds = []
@@ -60,7 +66,7 @@ def counters(tenant, me: Who) -> dict[str, int]:
     today = local_date(tenant, utcnow())
     with tenant_scope(tenant):
         codes = db.session.execute(db.select(Letter.document_code).where(
-            Letter.status == SIGNED, or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id))).scalars().all()
+            Letter.status == SIGNED, _ours(me))).scalars().all()
         # a revoked letter is never sent: it is not waiting to be (the core's register says which)
         not_sent = len(codes) - len(documents.revoked(tenant, codes))
         mine = _mine(me)
@@ -125,9 +131,10 @@ def inbox(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
 
 
 def outgoing(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
-    """Letters of ``me``'s units or drafted by ``me``, any status, newest change first: ``(Letter,)`` rows."""
+    """Letters of ``me``'s units (issued by them, or drafted there for another office's signature) or
+    drafted by ``me``, any status, newest change first: ``(Letter,)`` rows."""
     with tenant_scope(tenant):
-        query = db.select(Letter).where(or_(Letter.unit_id.in_(me.unit_ids), Letter.drafter_id == me.user_id),
+        query = db.select(Letter).where(_ours(me),
                                         Letter.origin_name == "") \
             .order_by(Letter.updated_at.desc(), Letter.id.desc())
         return _paged(_search(query, q), page, size)

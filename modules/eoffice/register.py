@@ -114,6 +114,7 @@ def register(tenant, actor, incoming: Incoming) -> Letter:
         letter = Letter(
             letter_type=clean["letter_type"], classification=clean["classification"], security=clean["security"],
             subject=clean["subject"], body_html="", unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
+            drafting_unit_code=unit.code, drafting_unit_name=unit.name,
             drafter_id=getattr(actor.user, "id", None), drafter=shown_name(actor), status=SENT, steps=[], sent_at=now, updated_at=now,
             year=local_date(tenant, now).year, origin_name=clean["sender"], origin_number=clean["sender_number"] or None,
             origin_date=clean["letter_date"], origin_pdf_key=stored.put(tenant, data, filename))

@@ -5,8 +5,9 @@ holding the position on the tenant's date, or on a closed chain raises an ``Appr
 (``approval_out_of_turn``, ``approval_twice``, ``approval_not_holder``, ``approval_closed``)
 with nothing changed.
 
-Signing takes the letter's number from the core's counter per tenant, issuing unit,
-classification and the tenant's calendar year (``("eoffice", unit, classification)``, period
+Signing takes the letter's number from the core's counter per tenant, issuing unit (the agency
+of the signing position, ``issuing_unit``: the Wali Kota's letter is the Setda's, whoever drafted
+it), classification and the tenant's calendar year (``("eoffice", unit, classification)``, period
 ``year``; with the setting ``number_scope = "unit"``, per unit across classifications:
 ``("eoffice", unit)``), written with the tenant's ``number_pattern`` (Permendagri 83/2022:
 ``{classification}/{serial}/{unit}``): only at signing, so a returned or abandoned draft burns no
@@ -16,7 +17,7 @@ The signed PDF is issued through ``core.kit.documents`` (letterhead, PAdES, QR t
 from __future__ import annotations
 
 from core.kit import (
-    PamongError, ValidationError, approvals, audit, db, documents, issue_number, lazy_gettext as _l, local_date, positions_of,
+    OrgUnit, PamongError, ValidationError, approvals, audit, db, documents, issue_number, lazy_gettext as _l, local_date, positions_of,
     User, official_identity, tenant_scope, utcnow,
 )
 
@@ -25,7 +26,7 @@ from .archive import file_letter
 from .access import get_letter
 from .drafting import event
 from .models import DRAFT, NUMBERED, REVIEW, SIGNED, Letter, Recipient
-from .settings import classifications, letter_types, place, settings_of
+from .settings import classifications, emblem, letter_types, place, settings_of
 
 TEMPLATE = "eoffice/letter_pdf.html"
 
@@ -111,6 +112,28 @@ def _position_name(tenant, code: str) -> str:
     return next((p["name"] for p in active_positions(tenant) if p["code"] == code), code)
 
 
+def issuing_unit(tenant, letter: Letter) -> OrgUnit:
+    """The unit that issues ``letter``: the agency of its signing position (the position's own
+    unit, or the nearest agency above it: the Wali Kota's and the Sekda's positions sit in the
+    Setda, so their letters are the Setda's), decided at signing since a draft may change its
+    signer. A signing position in no agency (none above it) leaves the drafter's unit."""
+    from core.kit import active_positions
+
+    code = letter.steps[-1] if letter.steps else ""
+    unit_id = next((p["unit_id"] for p in active_positions(tenant) if p["code"] == code), None)
+    with tenant_scope(tenant):
+        seen = set()
+        while unit_id is not None and unit_id not in seen:
+            seen.add(unit_id)
+            unit = db.session.get(OrgUnit, unit_id)
+            if unit is None:
+                break
+            if unit.kind == "agency" and unit.active:
+                return unit
+            unit_id = unit.parent_id
+        return db.session.get(OrgUnit, letter.unit_id)
+
+
 def take_number(tenant, actor, letter_id, step: int) -> Letter:
     """The holder of the signing position approves the chain's last step and the letter takes its
     number, in the caller's (short) transaction: status ``numbered``, number, serial, year, the
@@ -129,7 +152,10 @@ def take_number(tenant, actor, letter_id, step: int) -> Letter:
     approvals.approve(tenant, "eoffice", "letter", letter.chain_id, user, step=step, note="")
     settings = settings_of(tenant)
     now = utcnow()
+    issuer = issuing_unit(tenant, letter)
     with tenant_scope(tenant):
+        # the signer's office issues the letter: its code in the number, its counter, its kop
+        letter.unit_id, letter.unit_code, letter.unit_name = issuer.id, issuer.code, issuer.name
         # last: the counter row stays locked from here to the commit
         scope = ("eoffice", letter.unit_code) if settings.get("number_scope") == "unit" else \
             ("eoffice", letter.unit_code, letter.classification)
@@ -142,7 +168,8 @@ def take_number(tenant, actor, letter_id, step: int) -> Letter:
         letter.signer_id, letter.signer_name, letter.signature = user.id, name[:200], lines
         event(tenant, letter, actor, "numbered", number)
         audit(tenant, actor, "eoffice.letter.number", "letter", letter.id,
-              after={"number": number, "serial": got.serial, "year": got.local.year, "signature": lines})
+              after={"number": number, "serial": got.serial, "year": got.local.year, "signature": lines,
+                     "unit": letter.unit_code, "drafted_in": letter.drafting_unit_code})
         db.session.flush()
     return letter
 
@@ -171,6 +198,8 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
     if not may_finish(tenant, letter, actor.user):
         raise PamongError(_l("You do not hold the position of this step."), where="step", code="not_signer")
     lines, number = letter.signature, letter.number
+    kop_official = signature.kop_official(lines, signature.role_of(settings_of(tenant),
+                                                                   letter.steps[-1] if letter.steps else ""))
     with tenant_scope(tenant):
         recipients = list(db.session.execute(db.select(Recipient).where(Recipient.letter_id == letter.id)
                                              .order_by(Recipient.id)).scalars())
@@ -180,8 +209,9 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    "cc": [r.name for r in recipients if r.kind == "cc"], "signature_lines": lines,
                    "attachments": len(attachments.of(tenant, letter)), "place": place(tenant),
                    "signer": _signer_identity(tenant, letter), "issuer": signature.issuer(lines),
-                   "kop_official": signature.kop_official(
-                       lines, signature.role_of(settings_of(tenant), letter.steps[-1] if letter.steps else ""))}
+                   "kop_official": kop_official,
+                   # the kop's emblem by its kind (the tenant's logo when the setting is empty)
+                   "emblem": emblem(tenant, "kepala_daerah" if kop_official else "agency")}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
                               signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
         letter.status, letter.updated_at = SIGNED, utcnow()

@@ -131,6 +131,13 @@ SCHEMA = {
                                          "title": _l("Position of the deputy regional head")},
         "sekretaris_daerah_position": {"x-label": {"id": "Jabatan Sekretaris Daerah", "en": "Position of the regional secretary"}, "x-help": {"id": "Kode jabatan Sekretaris Daerah: penanda tangan (dan Pj., Plh.-nya) tanpa gelar, NIP dan pangkat (Pasal 44). Kosong: tidak ada.", "en": "The position code of the Sekretaris Daerah: who signs from it (and its Pj., Plh.) is named without titles, NIP and rank (art. 44). Empty: none."}, "type": "string", "maxLength": 32, "default": "", "x-ref": "position",
                                        "title": _l("Position of the regional secretary")},
+        # the emblem on the kop, per kop kind (regional guides for Permendagri 1/2023: the national
+        # emblem on the Kepala Daerah's own letters, the regional one on the agencies'); empty: the
+        # tenant's logo. A PNG or SVG under the static folder, checked where written (EMBLEMS)
+        "kop_emblem_kepala_daerah": {"x-label": {"id": "Lambang pada kop naskah Kepala Daerah", "en": "Emblem on the regional head's letterhead"}, "x-help": {"id": "Berkas PNG atau SVG di folder static (mis. lambang/garuda.png): lambang negara pada kop naskah yang ditandatangani Kepala Daerah sendiri. Kosong: logo pemerintah daerah.", "en": "A PNG or SVG file under the static folder (e.g. lambang/garuda.png): the national emblem on the kop of the letters the regional head signs himself. Empty: the tenant's logo."}, "type": "string", "maxLength": 200, "default": "",
+                                     "title": _l("Emblem on the regional head's letterhead")},
+        "kop_emblem_agency": {"x-label": {"id": "Lambang pada kop naskah perangkat daerah", "en": "Emblem on the agencies' letterhead"}, "x-help": {"id": "Berkas PNG atau SVG di folder static: lambang daerah pada kop naskah lainnya. Kosong: logo pemerintah daerah.", "en": "A PNG or SVG file under the static folder: the regional emblem on every other letter's kop. Empty: the tenant's logo."}, "type": "string", "maxLength": 200, "default": "",
+                              "title": _l("Emblem on the agencies' letterhead")},
         "place": {"x-label": {"id": "Tempat penandatanganan", "en": "Place of signing"}, "x-help": {"id": "Nama tempat di baris tanggal dan pada 'Ditetapkan di' (mis. Makassar; untuk kabupaten: ibu kotanya). Kosong: nama pemerintah daerah tanpa 'Kota'/'Kabupaten'/'Provinsi'.", "en": "The place on the date line and after 'Ditetapkan di' (e.g. Makassar; for a regency: its capital). Empty: the government's name without 'Kota'/'Kabupaten'/'Provinsi'."}, "type": "string", "maxLength": 80, "default": "",
                   "title": _l("Place of signing")},
         "page_size": {"x-label": {"id": "Surat per halaman", "en": "Letters per page"}, "type": "integer", "minimum": 5, "maximum": 100, "default": 20,
@@ -155,6 +162,7 @@ def check_settings(tenant, settings: dict) -> None:
                                   where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
     _check_number_scope(tenant, settings)
     _check_roles(settings)
+    _check_emblems(settings)
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()
@@ -180,6 +188,34 @@ def _check_roles(settings: dict) -> None:
             raise ValidationError(f"position '{code}' is named both as {seen[code]} and as {key}",
                                   where=f"modules.{NAME}.settings.{key}", code="same_position")
         seen[code] = key
+
+
+EMBLEMS = {"kepala_daerah": "kop_emblem_kepala_daerah", "agency": "kop_emblem_agency"}  # kop kind -> setting
+EMBLEM_TYPES = ("image/png", "image/svg+xml")
+
+
+def _check_emblems(settings: dict) -> None:
+    """Each ``kop_emblem_*`` is empty or a PNG or SVG file under the deployment's static folder
+    (``core.kit.documents.static_image``): refused otherwise, naming the key (``bad_emblem``)."""
+    from core.kit import documents
+
+    for key in EMBLEMS.values():
+        value = (settings.get(key) or "").strip()
+        if not value:
+            continue
+        try:
+            documents.static_image(value, EMBLEM_TYPES)
+        except ValueError as exc:
+            raise ValidationError(str(exc), where=f"modules.{NAME}.settings.{key}", code="bad_emblem") from None
+
+
+def emblem(tenant, kind: str) -> str:
+    """The emblem of a kop of ``kind`` (``kepala_daerah``: the Kepala Daerah's own letters;
+    ``agency``: the others) as a data URL, "" when the setting is empty (the kop then shows the
+    tenant's logo)."""
+    from core.kit import documents
+
+    return documents.image_data_uri(settings_of(tenant).get(EMBLEMS[kind]) or "", EMBLEM_TYPES)
 
 
 def _check_number_scope(tenant, settings: dict) -> None:

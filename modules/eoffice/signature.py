@@ -117,8 +117,8 @@ def kop_official(lines: list[str], role: str | None) -> str:
     ``kepala_daerah_position`` names, held definitively or acting, and no a.n.): the position's
     name ("Wali Kota Makassar", printed in capitals) instead of "Pemerintah <tenant>" and the
     issuing unit, as regional tata naskah dinas guides print the kop of the Kepala Daerah's office
-    (secondary sources, README "Layouts"; the national emblem those guides put there is not
-    printed: the tenant's logo is). Empty for every other letter."""
+    (secondary sources, README "Layouts"; the emblem those guides put there, the national one, is
+    the setting ``kop_emblem_kepala_daerah``, else the tenant's logo). Empty for every other letter."""
     if role != KEPALA_DAERAH or any(line.strip().startswith("a.n. ") for line in lines or []):
         return ""
     return issuer(lines)

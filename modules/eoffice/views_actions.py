@@ -94,7 +94,7 @@ def draft(letter_id=None):
         recips = queries.recipients(g.tenant, letter)
         form = LetterForm(data={
             "letter_type": letter.letter_type, "classification": letter.classification, "security": letter.security,
-            "unit": letter.unit_code, "subject": letter.subject, "body": letter.body_html,
+            "unit": letter.drafting_unit_code or letter.unit_code, "subject": letter.subject, "body": letter.body_html,
             "to_units": [r.unit_code for r in recips if r.kind == "to" and r.unit_code],
             "to_positions": [r.position_code for r in recips if r.position_code],
             "to_external": "\n".join(r.name for r in recips if r.kind == "to" and not (r.unit_code or r.position_code

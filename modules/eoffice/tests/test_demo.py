@@ -8,6 +8,12 @@ from ..queries import counters
 from .conftest import actor_of
 
 
+def demo_accounts(tenants):
+    from core.commands.server import demo_accounts as made
+
+    return made(tenants)
+
+
 def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user):
     from core.documents.certs import ensure_tenant_cert
 
@@ -16,8 +22,12 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
     create_user(tenant, "officer", agency="DLH", email=f"officer@{tenant.slug}.test")
     create_user(tenant, "admin", email=f"admin@{tenant.slug}.test")
-    assert seed(tenant) == 0  # without its drafter (staf@) there is no demo to walk
     create_user(tenant, "officer", agency="DLH", email=f"staf@{tenant.slug}.test")
+    assert seed(tenant) == 0  # without its officials' accounts there is no demo to walk
+    made = demo_accounts([tenant])  # what `pamong demo` makes: the core's accounts and the officials'
+    assert {(email, note) for email, _role, slug, note in made if slug == tenant.slug and note} == {
+        (f"kadis.dlh@{tenant.slug}.test", "Kepala Dinas Lingkungan Hidup"),
+        (f"kadis.pu@{tenant.slug}.test", "Plt. Kepala Dinas Pekerjaan Umum")}
     assert seed(tenant) == 9
     db.session.commit()
     assert seed(tenant) == 0
@@ -32,11 +42,18 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
         assert "PT SINAR BERSIH" in scan[0].get_textpage().get_text_range()
         scan.close()
         officer = counters(tenant, who(tenant, actor_of(tenant, f"officer@{tenant.slug}.test")))
-        head = counters(tenant, who(tenant, actor_of(tenant, f"admin@{tenant.slug}.test")))
+        head = counters(tenant, who(tenant, actor_of(tenant, f"kadis.dlh@{tenant.slug}.test")))
+        admin = counters(tenant, who(tenant, actor_of(tenant, f"admin@{tenant.slug}.test")))
         signature = db.session.execute(db.select(Letter.signature).where(Letter.unit_code == "PU")).scalars().first()
     assert officer["to_verify"] == 1 and officer["overdue_dispositions"] == 1 and officer["unread"] >= 1
     assert head["to_sign"] == 1 and officer["signed_not_sent"] == 1
     assert signature == ["Plt. Kepala Dinas Pekerjaan Umum,"]
+    assert admin["to_sign"] == 0  # the tenant's admin holds no position of the demo
+    # each official is a person of their own, named with gelar
+    from core.kit import official_identity
+
+    kadis = actor_of(tenant, f"kadis.dlh@{tenant.slug}.test").user
+    assert official_identity(kadis)["titled_name"] == "Ir. Hasanuddin Rauf, M.T."
     # the drafter is never the verifier (separation of duties): staf@ drafts, officer@ gives the paraf
     staff = actor_of(tenant, f"staf@{tenant.slug}.test").user.id
     with tenant_scope(tenant):
@@ -60,14 +77,14 @@ def test_the_demo_holders_hold_from_before_the_demo_data(app, app_ctx, create_te
     tenant = create_tenant(modules={"eoffice": {}}, agencies=[
         {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}])
     ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
-    officer, admin = f"officer@{tenant.slug}.test", f"admin@{tenant.slug}.test"
+    officer, kadis = f"officer@{tenant.slug}.test", f"kadis.dlh@{tenant.slug}.test"
     create_user(tenant, "officer", agency="DLH", email=officer)
-    create_user(tenant, "admin", email=admin)
     create_user(tenant, "officer", agency="DLH", email=f"staf@{tenant.slug}.test")
+    demo_accounts([tenant])
     assert seed(tenant) == 9
     db.session.commit()
     assert [u.email for u in holders_of(tenant, "SEK-DLH", date(2026, 2, 1))] == [officer]
-    assert [u.email for u in holders_of(tenant, "KADIS-DLH", date(2026, 2, 28))] == [admin]
+    assert [u.email for u in holders_of(tenant, "KADIS-DLH", date(2026, 2, 28))] == [kadis]
     assert holders_of(tenant, "SEK-DLH", date(2026, 1, 31)) == []
 
     def periods(code):
@@ -104,18 +121,18 @@ def test_the_kepala_daerah_wakil_and_sekda_are_held_and_a_surat_edaran_of_the_wa
         "sekretaris_daerah_position": "SEKDA", "incoming_unit": "SETDA"}}, agencies=[
         {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}, setda])
     ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
-    emails = {k: f"{k}@{tenant.slug}.test" for k in ("officer", "admin", "staf")}
+    emails = {k: f"{k}@{tenant.slug}.test" for k in ("officer", "staf", "walikota", "wawali", "sekda")}
     create_user(tenant, "officer", agency="DLH", email=emails["officer"])
-    create_user(tenant, "admin", email=emails["admin"])
     create_user(tenant, "officer", agency="DLH", email=emails["staf"])
-    admin = db.session.execute(db.select(User).where(User.email == emails["admin"])).scalar_one()
-    set_official_identity(admin, None, "Pembina Utama (IV/e)", "test", tenant, titles=("Dr.", None))
+    made = {email: (role, note) for email, role, slug, note in demo_accounts([tenant]) if slug == tenant.slug}
+    assert made[emails["walikota"]] == ("officer", "Wali Kota Contoh") and made[emails["sekda"]][1] == "Sekretaris Daerah"
+    admin = db.session.execute(db.select(User).where(User.email == emails["walikota"])).scalar_one()
+    set_official_identity(admin, None, "Pembina Utama (IV/e)", "test", tenant, titles=("Dr. H.", "S.H., M.H."))
     db.session.commit()
     assert seed(tenant) == 10
     db.session.commit()
-    assert [u.email for u in holders_of(tenant, "WALIKOTA")] == [emails["admin"]]
-    assert [u.email for u in holders_of(tenant, "WAWALI")] == [emails["staf"]]
-    assert [u.email for u in holders_of(tenant, "SEKDA")] == [emails["officer"]]
+    for code, key in (("WALIKOTA", "walikota"), ("WAWALI", "wawali"), ("SEKDA", "sekda")):
+        assert [u.email for u in holders_of(tenant, code)] == [emails[key]]  # a person of their own each
     with tenant_scope(tenant):
         edaran = db.session.execute(db.select(Letter).where(Letter.letter_type == "SE")).scalar_one()
         assert edaran.status == "sent" and edaran.steps == ["SEKDA", "WALIKOTA"]
@@ -130,7 +147,7 @@ def test_the_kepala_daerah_wakil_and_sekda_are_held_and_a_surat_edaran_of_the_wa
     from ..delivery import heads_above, targets
 
     with tenant_scope(tenant):
-        wali_kota = actor_of(tenant, emails["admin"])
+        wali_kota = actor_of(tenant, emails["walikota"])
         assert heads_above(tenant, wali_kota) == set()
-        sekda = actor_of(tenant, emails["officer"]).user.id
+        sekda = actor_of(tenant, emails["sekda"]).user.id
         assert sekda in {u.id for u in targets(tenant, wali_kota, edaran)}

@@ -48,3 +48,21 @@ def test_up_down_and_up_again(scratch_url, tmp_path):  # noqa: F811
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_0007_keeps_the_drafting_unit_apart_and_goes_down_and_up(scratch_url, tmp_path):  # noqa: F811
+    """0007 (the issuing unit decided at signing) adds the drafting unit, copied from the unit of
+    the letters already there, and goes down to 0006 and up again."""
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path / "instance")})
+    added = {"drafting_unit_code", "drafting_unit_name"}
+    try:
+        migrate.upgrade(app)
+        assert added <= _columns(app)["eoffice_letters"]
+        _down(app, "5e0ff1ce0006")
+        assert not added & _columns(app)["eoffice_letters"]
+        migrate.upgrade(app)
+        assert added <= _columns(app)["eoffice_letters"]
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
