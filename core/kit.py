@@ -13,7 +13,7 @@ from .links import tenant_base_url, tenant_url
 from .auth.permissions import csrf_exempt, has_permission, public, requires, signed_in
 from .auth.service import agencies_of, contact_of, members_of, token_for
 from .auth.official import official_identity  # {"name", "nip", "rank"} for a signature block
-from .errors import NotFound, PamongError, ValidationError
+from .errors import NotFound, PamongError, ValidationError, api_message, join_problems
 from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
@@ -75,6 +75,7 @@ from .rls import custom_plans  # lists over a tenant's rows planned for that ten
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
+    "api_message", "join_problems",
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
     "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "reference_errors", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",

@@ -11,8 +11,9 @@ A page::
     return render_template("page.html", form=form), 400        # the message is on the form
 
 An API (``api=True``): an error is raised as an HTTPException carrying ``pamong_code`` and
-``pamong_message``, answered in the route's own format (``{"error": {"code", "message"}}`` under
-``/api``; Open311, BPJS or FHIR where a module declared it through ``error_formats``).
+``pamong_message`` (``errors.api_message``: in the request's language, after its ``where``, but for a
+``where`` that is ``whole``, the request's object as a whole), answered in the route's own format
+(``{"error": {"code", "message"}}`` under ``/api``; Open311, BPJS or FHIR where a module declared it through ``error_formats``).
 
 Errors: ``NotFound`` is 404; a class in ``statuses`` (e.g. ``{Forbidden: 403}``) its status; a
 ``ValidationError`` (and any other ``PamongError``) goes on the form's field named by ``where``
@@ -21,14 +22,15 @@ code ``duplicate``/``conflict``). Anything else is rolled back and raised (a 500
 """
 from __future__ import annotations
 
-from .errors import NotFound, PamongError
+from .errors import NotFound, PamongError, api_message
 
 
 class UnitOfWork:
     """``ok`` after the block: committed; ``error`` the PamongError that undid it (or None)."""
 
-    def __init__(self, form=None, *, show=None, statuses=None, api: bool = False, tenant=None, actor=None):
-        self.form, self.show, self.api = form, show, api
+    def __init__(self, form=None, *, show=None, statuses=None, api: bool = False, tenant=None, actor=None,
+                 whole: str = ""):
+        self.form, self.show, self.api, self.whole = form, show, api, whole
         self.statuses = dict(statuses or {})
         self._tenant, self._actor = tenant, actor
         self.ok = False
@@ -85,7 +87,7 @@ class UnitOfWork:
         from .api.auth import refusal
 
         if self.api and isinstance(exc, PamongError):
-            raise refusal(status, exc.code, str(exc)) from exc
+            raise refusal(status, exc.code, api_message(exc, self.whole)) from exc
         raise default_exceptions[status]() from exc
 
     def _on_form(self, exc: PamongError) -> None:
@@ -104,8 +106,11 @@ class UnitOfWork:
             self.form.form_errors.append(message)
 
 
-def unit_of_work(form=None, *, show=None, statuses=None, api: bool = False, tenant=None, actor=None) -> UnitOfWork:
+def unit_of_work(form=None, *, show=None, statuses=None, api: bool = False, tenant=None, actor=None,
+                 whole: str = "") -> UnitOfWork:
     """``with unit_of_work(form) as work: ...`` (see the module docstring). ``show(form, exc)``
     puts an error on the form in the module's own words; ``statuses`` maps exception classes to
-    HTTP statuses; ``api=True`` answers errors in the route's format instead of on a form."""
-    return UnitOfWork(form, show=show, statuses=statuses, api=api, tenant=tenant, actor=actor)
+    HTTP statuses; ``api=True`` answers errors in the route's format instead of on a form;
+    ``whole`` the ``where`` a module gives a refusal of the request's object as a whole (said
+    without it in an API's message)."""
+    return UnitOfWork(form, show=show, statuses=statuses, api=api, tenant=tenant, actor=actor, whole=whole)

@@ -44,16 +44,14 @@ from __future__ import annotations
 
 import functools
 import re
-from contextlib import contextmanager
 from typing import ClassVar, Literal
 
 from flask import Blueprint, g, jsonify, request
 from pydantic import ConfigDict, Field, StrictInt, create_model, field_validator
-from werkzeug.exceptions import HTTPException
 
 from core.kit import (
-    ApiModel, ApiOutput, PamongError, api_error, api_scope, date_arg, db, idempotent, module_settings, operation,
-    local_iso, signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
+    ApiModel, ApiOutput, PamongError, api_error, api_message, api_scope, date_arg, db, idempotent, module_settings,
+    operation, local_iso, signed_webhook, tenant_scope, tenant_secret, unit_of_work, Actor, current_actor,
 )
 
 from . import issuance, oss, payments, reconciliation
@@ -93,25 +91,14 @@ class ApplicationStatus(ApiOutput):
 _ = _DOMAIN.gettext   # the module's catalogue in the request's language
 
 
+WHOLE = "application"  # the ``where`` of a refusal of the application as a whole: no field of the request
+
+
 def _said(exc: PamongError) -> str:
-    """A refusal's message in the request's language: the raiser's ``local`` where it gave one (the
-    services keep ``message`` in English for logs), after the field it is about; a refusal of the
-    application as a whole (``where`` "application", no field of the request) without one."""
-    text = str(exc.local) if exc.local is not None else exc.message
-    return f"{exc.where}: {text}" if exc.where and exc.where != "application" else text
-
-
-@contextmanager
-def _work():
-    """``unit_of_work(api=True)`` (one transaction; a ``PamongError`` rolled back and answered with
-    its code and status) whose message is the request's language (``_said``)."""
-    try:
-        with unit_of_work(api=True):
-            yield
-    except HTTPException as refused:
-        if isinstance(refused.__cause__, PamongError):
-            refused.pamong_message = _said(refused.__cause__)
-        raise
+    """A refusal's message in the request's language (the core's ``api_message``): the raiser's
+    ``local`` where it gave one (the services keep ``message`` in English for logs), after the field
+    it is about; a refusal of the application as a whole (``where`` ``WHOLE``) without one."""
+    return api_message(exc, WHOLE)
 
 
 def _time(value):
@@ -174,7 +161,8 @@ def payment_callback():
     body = g.api_body
     actor = Actor.system("webhook:payment", g.tenant)
     second = None
-    with _work():  # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
+    # NotFound (unknown_invoice: not an invoice of *this* tenant) is a 404
+    with unit_of_work(api=True, whole=WHOLE):
         try:
             application = payments.record_payment(g.tenant, actor, body.payment_code, body.amount,
                                                   body.reference or "")
@@ -244,7 +232,7 @@ def _status_refused(exc: PamongError):
 def permit_status():
     body = g.api_body
     actor = current_actor()
-    with _work():  # NotFound is 404 not_found, a ValidationError 400 with its code
+    with unit_of_work(api=True, whole=WHOLE):  # NotFound 404 not_found, a ValidationError 400 with its code
         found = issuance.find_permit(g.tenant, body.permit_number)
         if body.action == "revoke":
             issuance.revoke_permit(g.tenant, actor, found.id, body.reason)

@@ -7,17 +7,16 @@ A batch of punches is checked by ``Punches`` (the model that documents it) befor
 by ``attendance.check_punches``, which knows the tenant's employees, zone and days.
 
 A message is in the request's language (``Accept-Language`` among the tenant's, else its first, as
-the core's API messages), from this module's catalogue; ``line N: field`` before it stays as written.
+the core's API messages), from this module's catalogue; ``line N: field`` before it stays as written
+(the core's ``unit_of_work(api=True)`` says a refusal so, ``api_message``).
 """
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from typing import Annotated, ClassVar, Literal
 
 from flask import Blueprint, g, jsonify
 from pydantic import BeforeValidator, Field
-from werkzeug.exceptions import HTTPException
 
 from core.kit import (
     ApiModel, ApiOutput, BadJson, PamongError, api_error, api_scope, current_actor, operation, unit_of_work,
@@ -25,7 +24,6 @@ from core.kit import (
 
 from . import _l, services
 from .attendance import check_punches, store_punches
-from .refusals import in_api
 
 api = Blueprint("remuneration_api", __name__)
 MAX_PUNCHES = 5000
@@ -66,18 +64,6 @@ def _refused(exc: PamongError):
     return api_error(exc.code, str(exc), 400)
 
 
-@contextmanager
-def _work():
-    """``unit_of_work(api=True)`` whose refusal is said in the request's language (``in_api``)."""
-    try:
-        with unit_of_work(api=True):
-            yield
-    except HTTPException as refused:
-        if isinstance(refused.__cause__, PamongError):
-            refused.pamong_message = in_api(refused.__cause__)
-        raise
-
-
 class PunchesStored(ApiOutput):
     added: int
     skipped: int = Field(description="Repeats of punches already stored")
@@ -113,7 +99,7 @@ def punches():
     the item's position from 1) -> 201 ``{"added", "skipped"}``; every item checked before any is stored."""
     rows = [{"line": n, "nip": item.nip, "timestamp": item.timestamp, "kind": item.kind}
             for n, item in enumerate(g.api_body.punches, start=1)]
-    with _work():
+    with unit_of_work(api=True):
         counts = store_punches(g.tenant, current_actor(), check_punches(g.tenant, rows), "machine")
     return jsonify(counts), 201
 

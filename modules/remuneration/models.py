@@ -152,9 +152,10 @@ class Result(TenantOwned, db.Model):
 class Objection(TenantOwned, db.Model):
     """An employee's objection to one month's result, filed within the window (``objection_days``
     working days after the run) and resolved through the core's approval chain (the supervisor in
-    the employee's agency, then the personnel agency): ``open`` until the chain is approved, then
-    ``resolved`` (the decision in ``decision``; a correction is a run again of an open month or an
-    adjustment in a later one)."""
+    the employee's agency, then the personnel agency): ``open`` until the chain ends, then ``granted``
+    (upheld: its correction an adjustment, ``grants.py``) or ``rejected``, the decision's note in
+    ``decision`` (``resolved``: one approved before an upheld objection carried its correction).
+    Another objection to the same month: ``objections.second_refused``."""
     __tablename__ = "remuneration_objections"
     __table_args__ = (Index("ix_remuneration_objections_tenant_status", "tenant_id", "status"),)
 

@@ -11,7 +11,8 @@ A run again of the open month updates the employee's result in place (``runs``):
 its chain stay.
 
 Errors: ``ValidationError`` codes ``objection_window_closed`` (after the window), ``objection_twice``
-(an open objection to the same month), ``validation_error`` (an empty reason); ``OwnObjection``
+(an open objection to the same month), ``objection_upheld`` (one to the same month was upheld;
+``second_refused`` says why a rejected one does not count), ``validation_error`` (an empty reason); ``OwnObjection``
 (``objection_own``: the objector, the employee or whoever filed it, acting on it); ``ApprovalError``
 (out of turn, not the step's holder, twice) from the core.
 """
@@ -72,6 +73,29 @@ def deadline(tenant, run: Run):
     return calendar_of(tenant).working_days_after(run.computed_at, settings_of(tenant)["objection_days"])
 
 
+UPHELD = ("granted", "resolved")  # "resolved": approved before an upheld objection carried its correction
+
+
+def second_refused(filed: list[Objection]) -> ValidationError | None:
+    """Why another objection to a month with the objections ``filed`` is refused (None: it is taken),
+    the one rule of the service and of the employee's page (which shows the form only when None):
+    - one is open (``objection_twice``): it is being decided, a second would start a second chain on
+      the same result;
+    - one was upheld (``objection_upheld``): its correction is paid already (an adjustment), and a second
+      would correct the same month again through the same chain; any other correction of the month is
+      the personnel agency's adjustment (``adjust``);
+    - a rejected one does not count: it changed nothing, so within the window the employee may object
+      again, e.g. with the evidence the rejection asked for."""
+    statuses = {o.status for o in filed}
+    if "open" in statuses:
+        return ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
+    if statuses & set(UPHELD):
+        return ValidationError(_("An objection to this month was upheld already and its correction is paid; any "
+                                 "other correction is made by the personnel agency."), where="month",
+                               code="objection_upheld")
+    return None
+
+
 def file_objection(tenant, actor, employee: Employee, year: int, month: int, reason: str) -> Objection:
     """Object to ``employee``'s result for ``year``-``month``; starts the approval chain. Audited."""
     reason = (reason or "").strip()
@@ -88,9 +112,9 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
         if utcnow() > deadline(tenant, run):
             raise ValidationError(_("The time to object to %(month)s has passed.", month=f"{year}-{month:02d}"), where="month",
                                   code="objection_window_closed")
-        if db.session.execute(db.select(Objection.id).where(Objection.result_id == result.id,
-                                                            Objection.status == "open")).first():
-            raise ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
+        second = second_refused(objections_to(tenant, result.id))
+        if second is not None:
+            raise second
         objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)
         db.session.add(objection)
         db.session.flush()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from core.kit import ValidationError
+from core.kit import ValidationError, join_problems
 
 from . import _l  # the module's own domain: also right outside its pages (a background job, the CLI)
 
@@ -25,7 +25,7 @@ def at_row(line: int, column: str, local) -> ValidationError:
         said_here = (_l("Line %(line)s, column %(column)s: %(problem)s", line=line, column=column, problem=local)
                      if column else _l("Line %(line)s: %(problem)s", line=line, problem=local))
         refusal = ValidationError(_english(local), where=where, local=said_here)
-    refusal.problem = local   # the problem alone in the reader's language, after ``where`` (the API's message)
+    refusal.problem = local   # the problem alone in the reader's language: the API says it after ``where``
     return refusal
 
 
@@ -39,17 +39,7 @@ class _Joined:
         self.problems, self.more = problems, more
 
     def __str__(self) -> str:
-        said_all = joined([str(said(p)) for p in self.problems], bool(self.more))
-        return said_all + (" " + str(_l("(and %(count)s more)", count=self.more)) if self.more else "")
-
-
-def joined(texts: list[str], more: bool = False) -> str:
-    """``texts`` joined with "; ", each without its own full stop but the last (none when ``more``
-    follows): "line 2: agency: ... here; line 3: name: ..." never "here.; line 3"."""
-    cut = [t.rstrip().rstrip(".") for t in texts]
-    if texts and not more:
-        cut[-1] = texts[-1]
-    return "; ".join(cut)
+        return join_problems([str(said(p)) for p in self.problems], self.more)
 
 
 def all_at_once(problems: list[ValidationError]) -> ValidationError:
@@ -61,8 +51,11 @@ def all_at_once(problems: list[ValidationError]) -> ValidationError:
     if len(problems) == 1:
         refusal = problems[0]
     else:
-        refusal = ValidationError(joined([str(p) for p in shown], bool(more)) + (f" (and {more} more)" if more else ""),
-                                  local=_Joined(shown, more))
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            message = join_problems([str(p) for p in shown], more)
+        refusal = ValidationError(message, local=_Joined(shown, more))
     refusal.problems, refusal.more = shown, more
     return refusal
 
@@ -90,18 +83,6 @@ class Problems:
     def raise_any(self) -> None:
         if self.found:
             raise all_at_once(self.found)
-
-
-def in_api(exc) -> str:
-    """A refusal as the API says it: each problem after its ``where`` as the CLI writes it (``line 2:
-    nip: ...``, stable), the problem itself in the request's language."""
-    def one(p) -> str:
-        text = str(getattr(p, "problem", None) or (p.local if p.local is not None else p.message))
-        return f"{p.where}: {text}" if p.where else text
-
-    problems, more = getattr(exc, "problems", None) or [exc], getattr(exc, "more", 0)
-    return joined([one(p) for p in problems], bool(more)) + (
-        " " + str(_l("(and %(count)s more)", count=more)) if more else "")
 
 
 def in_file(local) -> ValidationError:

@@ -11,26 +11,34 @@ from __future__ import annotations
 
 from core.kit import ValidationError, documents, gettext as _, issue_number, mask_identity, tenant_scope
 
-from . import SUMMARY_KIND
+from . import SUMMARY_KIND, _l
 from .models import Run
 from .services import agency_table, payroll
 
 PATTERN = "900/{serial}/TPP-{agency}/{month_roman}/{year}"
 
 
+def signer_of(tenant, held: str | None) -> str:
+    """The position named in the signature block: the summary is the finance office's, as closing
+    is (``finance.py``). The name (the core organisation's) of the finance position ``held`` by the
+    issuer; with none (no ``finance_positions`` in the settings: the ``remuneration.close``
+    permission acts for the finance office) "the finance office" in the reader's language, as the
+    month's page says it, never an agency the tenant may not have."""
+    from core.kit import find_position
+
+    position = find_position(tenant, held) if held else None
+    return position.name if position is not None else str(_l("Finance office"))  # the module's domain: any context
+
+
 def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | None = None):
     """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document.
     Only the finance agency's (``finance.require_finance``: ``FinanceOnly``). The signature block
-    names ``signer_position``, else the name of the finance position the issuer holds (its core
-    organisation's name), else "Kepala BKPSDM" (no finance positions set: the personnel agency)."""
-    from core.kit import find_position
-
+    names ``signer_position``, else ``signer_of`` (the finance position the issuer holds, else the
+    finance office)."""
     from .finance import require_finance
 
     held = require_finance(tenant, actor)
-    if not signer_position:
-        position = find_position(tenant, held) if held else None
-        signer_position = position.name if position is not None else "Kepala BKPSDM"
+    signer_position = signer_position or signer_of(tenant, held)
     if run.status != "closed":
         raise ValidationError(_("Only a closed month is summarised."), where="month", code="month_open")
     row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)

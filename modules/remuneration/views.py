@@ -101,8 +101,7 @@ def index():
         filed, until = objections.objections_to(g.tenant, shown[1].id), objections.deadline(g.tenant, shown[0])
     return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
                            today=local_date(g.tenant, utcnow()), filed=filed, until=until,
-                           may_object=until is not None and utcnow() <= until and not any(o.status == "granted" for o in filed)
-                           and not any(o.status == "open" for o in filed),
+                           in_window=until is not None and utcnow() <= until, second=objections.second_refused(filed),
                            objection_state=lambda o: objections.state(g.tenant, o),
                            objection_decisions=lambda oid: objections.decisions(g.tenant, oid))
 

@@ -121,3 +121,36 @@ def test_without_finance_positions_the_open_month_names_no_agency(app, client, c
     client.set_cookie(LOCALE_COOKIE, "en")
     page = client.get(f"/t/{tenant.slug}/{MODULE}/runs/2026/3").get_data(as_text=True)
     assert "until the finance office closes it" in page and "BPKAD" not in page
+
+
+def test_without_finance_positions_the_summary_is_signed_for_the_finance_office(app, create_tenant, create_user):
+    """Re-trial of issue 16: the summary's signature block named "Kepala BKPSDM" (the personnel
+    agency, which computes) while closing and signing are the finance office's; without
+    ``finance_positions`` whoever holds ``remuneration.close`` signs for "the finance office", in
+    the reader's language as the month's page says it."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+    from flask_babel import force_locale
+
+    from cli import cli
+
+    from ..services import get_run
+    from ..summary import issue_summary
+
+    tenant, admin, treasurer, _ = office(app, create_tenant, create_user, positions=())
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        close_month(tenant, actor(tenant, admin), 2026, 3)
+        db.session.commit()
+        with tenant_scope(tenant):
+            with pytest.raises(FinanceOnly):   # an officer of BPKAD lacks remuneration.close
+                issue_summary(tenant, actor(tenant, treasurer), get_run(tenant, 2026, 3), "DLH")
+            db.session.rollback()
+            with force_locale("id"):
+                doc = issue_summary(tenant, actor(tenant, admin), get_run(tenant, 2026, 3), "DLH")
+            assert doc.signer_position == "Bagian Keuangan" and "BKPSDM" not in doc.signer_position
+            with force_locale("en"):
+                doc = issue_summary(tenant, actor(tenant, admin), get_run(tenant, 2026, 3), "DLH")
+            assert doc.signer_position == "Finance office"
+            db.session.commit()

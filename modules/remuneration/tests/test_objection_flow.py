@@ -156,20 +156,40 @@ def test_the_pages_uphold_with_a_correction_or_reject_with_a_reason(app, client,
     login(client, andi, tenant)
     own = client.get(f"{base}/?month=2026-03").get_data(as_text=True)
     assert "Upheld:" in own and "Diterima: SPT 2 Maret." in own
-    # a second objection, rejected by the supervisor with a reason
-    with app.app_context():
-        with tenant_scope(tenant):
-            employee = db.session.execute(db.select(Employee)).scalar_one()
-            second = file_objection(tenant, "pegawai", employee, 2026, 3, "Juga tanggal 3 Maret.").id
-        db.session.commit()
-    client.get(f"/t/{tenant.slug}/logout")
-    login(client, kabid, tenant)
-    assert "Decision recorded." in decide(client, tenant, second, 0, "Tanggal 3 Maret hadir penuh.", "reject")
+    # a second objection to the upheld month: the page shows why there is no form, and a direct POST is
+    # refused with the same words, nothing filed nor audited
+    assert "was upheld already" in own and 'name="reason"' not in own
+    filed = len(audit_entries(tenant, "remuneration.objection.file"))
+    page = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Juga tanggal 3 Maret."},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "An objection to this month was upheld already and its correction is paid" in page
+    assert "Your objection was sent" not in page
+    assert len(audit_entries(tenant, "remuneration.objection.file")) == filed
     with app.app_context(), tenant_scope(tenant):
-        assert db.session.get(Objection, second).status == "rejected"
-    assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("remuneration.objection.")][-2:] == [
-        "remuneration.objection.file", "remuneration.objection.reject"]
+        assert [o.status for o in db.session.execute(db.select(Objection)).scalars()] == ["granted"]
+
+
+def test_after_a_rejection_the_employee_objects_again_on_the_page(app, client, create_tenant, create_user, login,
+                                                                  frozen_clock, audit_entries):
+    """A rejected objection changed nothing: within the window the page offers the form again and the
+    service takes it (``objections.second_refused``); while that one is open, a third is refused."""
+    tenant, andi, kabid, bkpsdm, objection_id = objected(app, create_tenant, create_user, frozen_clock)
+    base = f"/t/{tenant.slug}/{MODULE}"
+    client.set_cookie(LOCALE_COOKIE, "en")
+    login(client, kabid, tenant)
+    assert "Decision recorded." in decide(client, tenant, objection_id, 0, "Tanggal 3 Maret hadir penuh.", "reject")
     client.get(f"/t/{tenant.slug}/logout")
     login(client, andi, tenant)
     own = client.get(f"{base}/?month=2026-03").get_data(as_text=True)
-    assert "Rejected:" in own and "Direct supervisor rejected it (" in own
+    assert "Rejected:" in own and "Direct supervisor rejected it (" in own and 'name="reason"' in own
+    page = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Ada surat keterangan hadir."},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Your objection was sent to your supervisor." in page and 'name="reason"' not in page
+    page = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Sekali lagi."},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "An objection to this month is open already." in page
+    with app.app_context(), tenant_scope(tenant):
+        assert [o.status for o in db.session.execute(db.select(Objection).order_by(Objection.id)).scalars()] == [
+            "rejected", "open"]
+    assert [e["action"] for e in audit_entries(tenant) if e["action"].startswith("remuneration.objection.")] == [
+        "remuneration.objection.file", "remuneration.objection.reject", "remuneration.objection.file"]

@@ -105,9 +105,34 @@ def test_an_objection_is_rejected_with_a_reason_and_the_tpp_stays(app_ctx, creat
     with pytest.raises(ApprovalError):                                  # a rejected objection is decided
         resolve_step(tenant, user(create_user(tenant, role="admin")), objection_id, 1, "x", 1000)
     db.session.rollback()
-    # the employee may object again (the rejected one is no longer open)
+    # the employee may object again (the rejected one changed nothing), but not twice at once
     file_objection(tenant, "pegawai", employee, 2026, 3, "Ada surat keterangan hadir.")
     db.session.commit()
+    with pytest.raises(ValidationError) as refused:
+        file_objection(tenant, "pegawai", employee, 2026, 3, "Sekali lagi.")
+    db.session.rollback()
+    assert refused.value.code == "objection_twice" and refused.value.where == "month"
+    assert len(audit_entries(tenant, "remuneration.objection.file")) == 2
+
+
+def test_no_second_objection_to_an_upheld_month(app_ctx, create_tenant, create_user, frozen_clock, audit_entries):
+    """Upheld, the month's correction is paid: another objection would correct it again (``second_refused``)."""
+    tenant, employee = setup(create_tenant, frozen_clock)
+    supervisor = user(create_user(tenant, role="officer", agency="DLH"))
+    bkpsdm = user(create_user(tenant, role="admin"))
+    objection_id = file_objection(tenant, "pegawai", employee, 2026, 3, "Saya dinas luar.").id
+    resolve_step(tenant, supervisor, objection_id, 0, "Benar.")
+    resolve_step(tenant, bkpsdm, objection_id, 1, "Diterima.", 50_000)
+    db.session.commit()
+    with pytest.raises(ValidationError) as refused:
+        file_objection(tenant, "pegawai", employee, 2026, 3, "Juga tanggal 3 Maret.")
+    db.session.rollback()
+    assert (refused.value.code, refused.value.where) == ("objection_upheld", "month")
+    assert "upheld already" in refused.value.message
+    assert len(audit_entries(tenant, "remuneration.objection.file")) == 1
+    with tenant_scope(tenant):
+        assert [o.status for o in db.session.execute(db.select(Objection)).scalars()] == ["granted"]
+        assert len(db.session.execute(db.select(Adjustment)).all()) == 1
 
 
 def test_an_objection_to_a_closed_month_is_paid_in_a_later_open_month(app_ctx, create_tenant, create_user,
