@@ -182,4 +182,4 @@ def figures_page():
     return render_template("clinic/figures.html", rows=rows, chart=chart, start=start, end=end)
 
 
-from . import views_board, views_cancel, views_desk  # noqa: E402,F401  (their routes on the same blueprint)
+from . import views_admin, views_board, views_cancel, views_desk  # noqa: E402,F401  (their routes on the same blueprint)
