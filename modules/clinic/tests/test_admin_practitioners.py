@@ -47,6 +47,7 @@ def _entries(app, tenant):
 
 
 def test_the_admin_sets_and_clears_a_nik_masked_encrypted_and_audited(app, client, tenant, admin):
+    assert "/clinic/admin/practitioners" in client.get(url(tenant)).get_data(as_text=True)  # linked on /clinic/
     listing = client.get(url(tenant, "admin/practitioners"), headers={"Accept-Language": "id"})
     assert listing.status_code == 200
     body = listing.get_data(as_text=True)
@@ -105,6 +106,7 @@ def test_only_the_tenant_admin(app, client, tenant, create_user, login):
     with app.app_context():  # the clinic's own practitioner and desk staff are not its admin
         doctor = create_user(tenant, role="officer", agency="DLH", email="dokter@pkm-a.test")
     login(client, doctor, tenant)
+    assert "/clinic/admin/practitioners" not in client.get(url(tenant)).get_data(as_text=True)
     assert client.get(url(tenant, "admin/practitioners")).status_code == 403
     assert client.post(url(tenant, PAGE), data={"nik": NIK, "action": "save"}).status_code == 403
     assert _row(app, tenant)[0] is None
