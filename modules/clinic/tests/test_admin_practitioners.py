@@ -36,7 +36,8 @@ def admin(app, client, tenant, create_user, login):
 def _row(app, tenant):
     with app.app_context(), tenant_scope(tenant):
         row = db.session.query(PractitionerId).filter_by(clinic="PKM-A", code="DR-A").one_or_none()
-        stored = db.session.execute(text("SELECT nik FROM clinic_practitioners")).scalar()
+        stored = db.session.execute(text("SELECT nik FROM clinic_practitioners WHERE tenant_id = :t"),
+                                        {"t": tenant.id}).scalar()
         return (row.nik, row.ihs_number) if row else None, stored
 
 
