@@ -7,7 +7,7 @@ Authentication: an API token of the tenant with the scope ``clinic:bpjs``, sent 
 ``response`` null and ``metadata.code`` the HTTP status (``core.kit.bpjs_error``).
 
 - ``GET  antrean/status/<kodepoli>/<tanggalperiksa>``: the poli's queue that day (``totalantrean`` the
-  numbers not cancelled, ``sisaantrean`` those *call next* will still call, ``antreanpanggil`` the last called).
+  numbers not cancelled, ``sisaantrean`` those *call next* will still call, ``antreanpanggil`` the number called now, ``-`` for none: ``order.called_now``).
 - ``POST antrean``: take a number (``nomorkartu`` / ``nik``, ``kodepoli``, ``tanggalperiksa``).
 - ``GET  antrean/sisapeserta/<nomorkartu>/<kodepoli>/<tanggalperiksa>``: the patient's place.
 - ``PUT  antrean/batal``: cancel (``nomorkartu``, ``kodepoli``, ``tanggalperiksa``, ``alasan``).
@@ -25,9 +25,9 @@ from core.kit import (
     PamongError, api_scope, bpjs_error, current_actor, db, json_object, tenant_scope, unit_of_work, utcnow,
 )
 
-from . import queue
+from . import order, queue
 from .labels import gettext as _
-from .models import CALLED, CANCELLED, DONE, SERVING, Visit
+from .models import CANCELLED, Visit
 from .order import CALLABLE
 from .problems import each
 from .registration import Request, book, by_code, cancel, find_patient, queue_place
@@ -89,10 +89,10 @@ def _day(text: str) -> date:
 
 
 def _called_now(clinic: str, poli: str, day: date) -> str:
-    row = db.session.execute(select(Visit.number).where(
-        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_((CALLED, SERVING, DONE)),
-        Visit.called_at.is_not(None)).order_by(Visit.called_at.desc()).limit(1)).scalar()
-    return row or "-"
+    """``antreanpanggil``: the number called last of those called now (``order.called_now``: called or
+    with the practitioner; not one finished, skipped, absent or cancelled), ``-`` when there is none."""
+    visit = db.session.execute(order.called_now(clinic, poli, day).limit(1)).scalar()
+    return visit.number if visit is not None else "-"
 
 
 def _failing(fn):

@@ -50,3 +50,10 @@ class EncounterForm(FlaskForm):
     diagnosis = StringField(_l("Diagnosis"), validators=[Length(max=200)])
     prescription = TextAreaField(_l("Prescription"), validators=[Length(max=2000)])
     reason = StringField(_l("Reason for the amendment"), validators=[Length(max=500)])
+
+
+class PractitionerNikForm(FlaskForm):
+    """The tenant admin sets a practitioner's NIK (its rules: ``practitioners.set_nik``) or clears it
+    (the button ``action=clear``; the field is then not read)."""
+
+    nik = StringField(_l("NIK (16 digits)"), validators=[Length(max=40)])

@@ -7,6 +7,11 @@ poli's remaining count (BPJS ``status``'s ``sisaantrean``) is its length (``CALL
 The order: those who checked in (``waiting``) by number, then those booked from afar and not yet
 arrived by number. A skipped patient has no place in it (called by hand when back at the desk); a
 patient called, served, finished, absent or cancelled has none either: nobody is ahead of them.
+
+Who is *called now* (the board's *Called*, BPJS ``antreanpanggil``): the visits the desk called and
+that are still at that step or with the practitioner (``NOW_CALLED``: called, serving), the one
+called last first (``called_now``). A number called and then skipped, marked absent or cancelled is
+not called now, nor is one finished: when nobody is called or served, there is none (BPJS: ``-``).
 """
 from __future__ import annotations
 
@@ -14,9 +19,10 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from .models import BOOKED, WAITING, Visit
+from .models import BOOKED, CALLED, SERVING, WAITING, Visit
 
 CALLABLE = (BOOKED, WAITING)  # those *call next* will call
+NOW_CALLED = (CALLED, SERVING)  # called and not yet finished, skipped or absent
 
 
 def in_order(clinic: str, poli: str, day: date) -> tuple:
@@ -43,3 +49,10 @@ def ranked(clinic: str, poli: str, day: date):
         (func.row_number().over(order_by=serving_order()) - 1).label("ahead"),
         func.min(Visit.estimated_at).over().label("first"),
     ).where(*in_order(clinic, poli, day)).subquery("ranked")
+
+
+def called_now(clinic: str, poli: str, day: date):
+    """The visits called now (``NOW_CALLED``), the one called last first (by number between two
+    called at the same instant): a select of ``Visit``."""
+    return select(Visit).where(Visit.clinic == clinic, Visit.poli == poli, Visit.day == day,
+                               Visit.status.in_(NOW_CALLED)).order_by(Visit.called_at.desc(), Visit.serial.desc())

@@ -7,7 +7,8 @@ Sinks (setting ``satusehat_sink``): ``console`` (the demo: one line per bundle, 
 type and id, in the log and echoed on the demo's terminal; no JSON, no health data) or ``http``:
 POST to ``satusehat_url`` with ``Authorization: Bearer`` and the token of SATUSEHAT's OAuth2
 client-credentials exchange (``satusehat_auth.py``: asked once, cached until it nearly expires; a
-401 from the FHIR server drops it, so the next attempt asks again). A failed send stays ``pending``
+401 from the FHIR server drops it and the send is tried once more at once with a new one). A
+refusal's ``OperationOutcome`` (its first issue's code and text) is in the error line and the log. A failed send stays ``pending``
 with its attempt counted; after ``MAX_ATTEMPTS`` it is ``failed``. The ``http`` sink sends
 SATUSEHAT's ids in the references (``satusehat_ids``: the patient's IHS number found by NIK, the
 settings' Organization, Location and practitioner ids); a bundle whose patient has no IHS number is
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -58,22 +60,50 @@ def _post(url: str, token: str, body: str) -> None:
     request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
         "Content-Type": "application/fhir+json", "Accept": "application/fhir+json",
         "Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the configured base URL
+    with urllib.request.urlopen(request, timeout=satusehat_auth.TIMEOUT) as answer:  # noqa: S310 - the configured base URL
         if answer.status >= 300:
             raise OSError(f"SATUSEHAT answered {answer.status}")
 
 
+def outcome(exc: urllib.error.HTTPError) -> str:
+    """What SATUSEHAT's ``OperationOutcome`` says of a refusal: its first issue's ``code`` and its
+    ``details.text`` or ``diagnostics`` (``invalid: Encounter.period.start is required``), long digit
+    runs masked (an identity number SATUSEHAT may echo stays out of the log), 200 characters at most;
+    "" when the answer is no OperationOutcome."""
+    try:
+        data = json.loads(exc.read(65536) or b"{}")
+    except (ValueError, OSError):
+        return ""
+    issues = data.get("issue") if isinstance(data, dict) and data.get("resourceType") == "OperationOutcome" else None
+    first = issues[0] if isinstance(issues, list) and issues and isinstance(issues[0], dict) else None
+    if first is None:
+        return ""
+    details = first.get("details") if isinstance(first.get("details"), dict) else {}
+    said = str(details.get("text") or first.get("diagnostics") or "").strip()
+    text = ": ".join(part for part in (str(first.get("code") or "").strip(), said) if part)
+    return re.sub(r"\d{8,}", lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 2), " ".join(text.split()))[:200]
+
+
 def _send_http(tenant, settings: dict, body: str) -> None:
     """POST the bundle with SATUSEHAT's ids in its references (``satusehat_ids``: ``Held`` when its
-    patient has none yet)."""
-    token = satusehat_auth.access_token(tenant, settings)
-    try:
-        body = satusehat_ids.with_satusehat_ids(tenant, settings["satusehat_url"], token, body)
-        _post(settings["satusehat_url"], token, body)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 401:
-            satusehat_auth.forget(tenant, settings)  # revoked or expired early: ask again next time
-        raise OSError(f"SATUSEHAT answered HTTP {exc.code}") from None
+    patient has none yet). A 401 (the token revoked or expired before its time) drops the cached
+    token and tries once more at once with a new one; a second 401 fails the attempt."""
+    for tries_left in (1, 0):
+        token = satusehat_auth.access_token(tenant, settings)
+        try:
+            ready = satusehat_ids.with_satusehat_ids(tenant, settings["satusehat_url"], token, body)
+            _post(settings["satusehat_url"], token, ready)
+            return
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:
+                satusehat_auth.forget(tenant, settings)  # revoked or expired early: ask again
+                if tries_left:
+                    continue
+            said = outcome(exc)
+            raise OSError(f"SATUSEHAT answered HTTP {exc.code}" + (f" ({said})" if said else "")) from None
+        except (urllib.error.URLError, TimeoutError) as exc:  # no answer in time, refused, unreachable
+            reason = getattr(exc, "reason", None) or exc
+            raise OSError(f"SATUSEHAT could not be reached ({type(reason).__name__}: {reason})") from None
 
 
 def summary(tenant, row) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from core.kit import tenant_secret
 
 EXPIRY_MARGIN = 60  # seconds before expiry when a new token is asked for
-TIMEOUT = 20  # seconds for the token request
+TIMEOUT = 20  # seconds for every request to SATUSEHAT (token, searches, bundles)
 _cache: dict[tuple, "_Token"] = {}
 _lock = threading.Lock()
 
@@ -76,10 +76,11 @@ def _request_token(auth_url: str, client_id: str, client_secret: str) -> tuple[s
     return token.strip(), lifetime
 
 
-def access_token(tenant, settings: dict, now=time.time) -> str:
+def access_token(tenant, settings: dict, now=None) -> str:
     """The bearer token for SATUSEHAT: the cached one while it has more than ``EXPIRY_MARGIN``
     seconds left, else a new one from the token endpoint. ``SatusehatAuthError`` without credentials
     (and no fixed ``satusehat_token``) or when the endpoint fails."""
+    now = now or time.time  # read at the call: a test may move the clock
     client_id, client_secret = _credentials(tenant, settings)
     if not client_id:
         fixed = tenant_secret(tenant, settings.get("satusehat_token", ""))

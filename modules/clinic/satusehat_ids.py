@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from core.kit import db
 
+from . import satusehat_auth
 from .fhir import NIK
 from .models import Patient
 from .practitioners import record_of
@@ -43,7 +44,7 @@ def _search(base: str, token: str, kind: str, nik: str) -> str:
     request = urllib.request.Request(f"{base.rstrip('/')}/{kind}?{query}", headers={
         "Accept": "application/fhir+json", "Authorization": f"Bearer {token}"})
     try:
-        with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the configured base URL
+        with urllib.request.urlopen(request, timeout=satusehat_auth.TIMEOUT) as answer:  # noqa: S310 - the configured base URL
             found = json.loads(answer.read() or b"{}")
     except ValueError:  # an HTTPError goes up as the POST's does (a 401 drops the token)
         raise OSError(f"SATUSEHAT answered a {kind} search with no JSON") from None

@@ -55,7 +55,8 @@ def index():
     settings = settings_of(g.tenant)
     staff = [(endpoint, title) for permission, endpoint, title in (
         ("clinic.desk", "clinic.desk_home", _("Clinic desk")),
-        ("clinic.encounter", "clinic.practice", _("My patients today")))
+        ("clinic.encounter", "clinic.practice", _("My patients today")),
+        ("core.admin", "clinic.practitioners_admin", _("Practitioners' NIK")))
         if current_user.is_authenticated and has_permission(current_user, g.tenant, permission)]
     return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(), staff=staff,
                            sms=settings["sms_registration"], sms_number=(settings.get("sms_number") or "").strip())
@@ -182,4 +183,4 @@ def figures_page():
     return render_template("clinic/figures.html", rows=rows, chart=chart, start=start, end=end)
 
 
-from . import views_board, views_cancel, views_desk  # noqa: E402,F401  (their routes on the same blueprint)
+from . import views_admin, views_board, views_cancel, views_desk  # noqa: E402,F401  (their routes on the same blueprint)

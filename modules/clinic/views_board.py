@@ -35,8 +35,7 @@ from flask import Response, abort, current_app, g, render_template, request, sen
 
 from core.kit import db, local_date, public, tenant_scope, utcnow
 
-from . import figures, queue
-from .models import CALLED, SERVING
+from . import figures, order, queue
 from .settings import clinic_of
 from .views import pages
 
@@ -65,9 +64,9 @@ def board_rows(tenant, clinic) -> list[dict]:
     with tenant_scope(tenant):
         for poli in clinic.polis:
             today = figures.day_visits(clinic.code, poli.code, day)
-            now_called = [v for v in today if v.status in (CALLED, SERVING)]
+            now_called = [v for v in today if v.status in order.NOW_CALLED]
             waiting = queue.waiting(clinic.code, poli.code, day)
-            rows.append({"poli": poli, "called": sorted(now_called, key=lambda v: v.called_at or v.registered_at)[-2:],
+            rows.append({"poli": poli, "called": sorted(now_called, key=lambda v: (v.called_at, v.serial))[-2:],
                          "next": queue.next_to_call(clinic.code, poli.code, day, 3), "remaining": len(waiting)})
     return rows
 

@@ -121,3 +121,39 @@ def test_the_desk_shows_each_waiting_patients_estimate_on_a_phone(app, browser, 
     assert phone.evaluate(TOO_WIDE) == []
     assert fits(phone), phone.evaluate("document.documentElement.scrollWidth")
     screenshot(f"clinic-desk-estimates-phone-{locale}", of=phone)
+
+
+@pytest.mark.parametrize("locale, saved", [("id", "NIK dr. Satu telah disimpan."), ("en", "The NIK of dr. Satu was kept.")])
+def test_the_practitioners_nik_page_on_a_phone_without_javascript(app, browser, live_server, create_tenant,
+                                                                  create_user, frozen_clock, screenshot,
+                                                                  locale, saved):
+    """The tenant admin sets a practitioner's NIK at 360 px with JavaScript off: a wrong NIK comes back
+    beside its field, a right one is kept and shown masked; nothing wider than the screen."""
+    from core.testing import PASSWORD
+
+    from .fixtures import SETTINGS
+
+    with app.app_context():
+        tenant = create_tenant(modules={"clinic": SETTINGS}, locales=["id", "en"])
+        email = create_user(tenant, role="admin")
+    base = f"{live_server.url}/t/{tenant.slug}"
+    phone = browser.new_context(locale="id-ID", viewport=PHONE, java_script_enabled=False).new_page()
+    phone.goto(f"{base}/lang?locale={locale}&next=/login")
+    phone.goto(f"{base}/login")
+    phone.locator("input[name=email]").fill(email)
+    phone.locator("input[name=password]").fill(PASSWORD)
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    phone.goto(f"{base}/clinic/admin/practitioners/PKM-A/DR-A")
+    phone.locator("input[name=nik]").fill("1234")
+    with phone.expect_navigation():
+        phone.locator("button[value=save]").click()
+    assert phone.locator("#nik-err").count() == 1 and phone.locator(".error-summary").count() == 1
+    assert phone.evaluate(TOO_WIDE) == [] and fits(phone)
+    phone.locator("input[name=nik]").fill("7371 0155 0680 0004")
+    with phone.expect_navigation():
+        phone.locator("button[value=save]").click()
+    text = phone.locator("main").inner_text()
+    assert saved in text and "7371**********04" in text and "7371015506800004" not in phone.content()
+    assert phone.evaluate(TOO_WIDE) == [] and fits(phone)
+    screenshot(f"clinic-practitioners-nik-phone-{locale}", of=phone)

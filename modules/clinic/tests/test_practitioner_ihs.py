@@ -51,7 +51,8 @@ def test_the_ihs_number_is_asked_by_nik_once_kept_and_sent(app, tenant, fake):
         with tenant_scope(tenant):
             row = db.session.query(PractitionerId).one()
             assert (row.clinic, row.code, row.nik, row.ihs_number) == ("PKM-A", "DR-A", DOCTOR_NIK, DOCTOR_IHS)
-            stored = db.session.execute(text("SELECT nik FROM clinic_practitioners")).scalar()
+            stored = db.session.execute(text("SELECT nik FROM clinic_practitioners WHERE tenant_id = :t"),
+                                        {"t": tenant.id}).scalar()
             assert DOCTOR_NIK not in stored  # encrypted at rest
             entry = db.session.query(AuditEntry).filter(AuditEntry.action == "clinic.practitioner.nik").one()
             assert DOCTOR_NIK not in str(entry.summary) and entry.actor.startswith("cli")

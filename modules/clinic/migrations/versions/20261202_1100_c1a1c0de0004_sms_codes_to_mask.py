@@ -5,6 +5,13 @@ yet done (``masked_at IS NULL``, a partial index). The replies of the last two d
 a booking code (those the old job had not reached: pending, or sent since its last run) are noted
 here, so none keeps its code across the upgrade.
 
+The backfill reads tenant-owned tables, which PostgreSQL guards with FORCEd Row Level Security: the
+owner that runs ``pamong db upgrade`` is held by the policies as the app's role is (only a superuser
+or a BYPASSRLS role is not, and the owner is neither in production). The policy every role has
+shows the rows of *one* tenant named in ``pamong.tenant_ids`` (``core/rls.py``); a list of several
+names none. So the backfill goes tenant by tenant, naming each alone (``note_codes``): it needs no
+role that bypasses RLS, and runs the same as the owner or as the app's own login role.
+
 Revision ID: c1a1c0de0004
 Revises: c1a1c0de0003
 Create Date: 2026-12-02 11:00
@@ -23,14 +30,26 @@ depends_on = None
 
 TZ = sa.DateTime(timezone=True)
 UNMASKED = sa.text("masked_at IS NULL")
+NOTE = ("INSERT INTO clinic_sms_codes (tenant_id, visit_id, recipient_hash, created_at) "
+        "SELECT m.tenant_id, v.id, m.recipient_hash, m.created_at FROM outbox_messages m "
+        "JOIN clinic_visits v ON v.tenant_id = m.tenant_id AND m.body LIKE '%' || v.booking_code || '%' "
+        "WHERE m.channel = 'sms' AND m.ref LIKE 'sms:%' AND m.created_at >= :since")
 
 
-def _every_tenant(bind):
-    """PostgreSQL: let this transaction see every tenant's rows through Row Level Security."""
-    if bind.dialect.name == "postgresql":
-        bind.execute(sa.text(
-            "SELECT set_config('pamong.tenant_ids', coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"
-        ))
+def note_codes(bind, since: datetime) -> int:
+    """Note the SMS replies since ``since`` that hold a booking code; how many were noted.
+    PostgreSQL: one tenant at a time, ``pamong.tenant_ids`` naming it alone (this transaction only),
+    so Row Level Security shows the role that runs it that tenant's rows (module docstring)."""
+    when = sa.bindparam("since", since, type_=TZ)
+    if bind.dialect.name != "postgresql":
+        return bind.execute(sa.text(NOTE).bindparams(when)).rowcount
+    noted = 0
+    for tenant_id in bind.execute(sa.text("SELECT id FROM tenants ORDER BY id")).scalars().all():
+        bind.execute(sa.text("SELECT set_config('pamong.tenant_ids', :id, true)").bindparams(id=str(tenant_id)))
+        noted += bind.execute(sa.text(NOTE + " AND m.tenant_id = :tenant").bindparams(
+            when, sa.bindparam("tenant", tenant_id))).rowcount
+    bind.execute(sa.text("SELECT set_config('pamong.tenant_ids', '', true)"))
+    return noted
 
 
 def upgrade():
@@ -44,15 +63,7 @@ def upgrade():
     )
     op.create_index("ix_clinic_sms_codes_unmasked", "clinic_sms_codes", ["tenant_id", "id"],
                     postgresql_where=UNMASKED, sqlite_where=UNMASKED)
-    bind = op.get_bind()
-    _every_tenant(bind)
-    since = datetime.now(timezone.utc) - timedelta(days=2)
-    bind.execute(sa.text(
-        "INSERT INTO clinic_sms_codes (tenant_id, visit_id, recipient_hash, created_at) "
-        "SELECT m.tenant_id, v.id, m.recipient_hash, m.created_at FROM outbox_messages m "
-        "JOIN clinic_visits v ON v.tenant_id = m.tenant_id AND m.body LIKE '%' || v.booking_code || '%' "
-        "WHERE m.channel = 'sms' AND m.ref LIKE 'sms:%' AND m.created_at >= :since"
-    ).bindparams(sa.bindparam("since", since, type_=TZ)))
+    note_codes(op.get_bind(), datetime.now(timezone.utc) - timedelta(days=2))
 
 
 def downgrade():
