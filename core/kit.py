@@ -42,7 +42,7 @@ from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, t
 from .tenancy.key_check import key_violations
 from .tenancy.keys import create_tenant_table, rekey_tenant_tables, tenant_fk, tenant_reference, unkey_tenant_tables
 from .tenancy.service import enabled_modules
-from .tenancy.config_cache import org_units  # a tenant's units from memory (issue 11.2)
+from .tenancy.config_cache import may_keep, org_units  # a tenant's units from memory (issue 11.2)
 from .tenancy.resolve import deployment_wide
 from .calendar import WorkingCalendar, calendar_of
 from . import sla
@@ -88,7 +88,7 @@ __all__ = [
     # a post to another tenant of the deployment through the outbox, taken by its modules' handle_event
     "tenant_post",
     # accounts, tenants and signed webhooks (added for the complaints module)
-    "agencies_of", "official_identity", "enabled_modules", "org_units", "limiter", "members_of", "normalise_email", "token_for",
+    "agencies_of", "official_identity", "enabled_modules", "org_units", "may_keep", "limiter", "members_of", "normalise_email", "token_for",
     # where an account's own messages go: ("email", address), or ("sms", number) for a phone-only citizen
     "contact_of",
     "SignatureError", "sign_webhook", "verify_webhook",

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from .errors import PamongError
 
@@ -119,20 +120,45 @@ def bypass_reason(cursor, login: str) -> str | None:
 # generic plan for it, estimated for an average tenant (tenant_id = $1: 1/number of tenants). A
 # tenant with a tenth of the rows then gets the small tenant's plan: at 100,000 complaints the
 # Open311 list's deep page took a bitmap scan and a sort of 12,000 rows (62 ms) instead of walking
-# its index (20 ms). Lists over a tenant's rows therefore plan for their own tenant (``custom_plans``);
-# everything else keeps PostgreSQL's choice, since replanning every statement of every request costs
-# more than it saves where a statement finds its rows by a key (the ledger's transfer lost a third of
-# its rate to it: bench/ledger.py).
-CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+# its index (20 ms). Lists over a tenant's rows therefore plan for their own tenant (``custom_plans``):
+# the rest of their transaction's statements are sent unprepared, and PostgreSQL plans an unnamed
+# statement for the values it is given, as ``plan_cache_mode = force_custom_plan`` would, without
+# a ``SET LOCAL`` round trip per request (issue 11.5). Everything else keeps psycopg's preparing
+# and PostgreSQL's choice, since replanning every statement of every request costs more than it
+# saves where a statement finds its rows by a key (the ledger's transfer lost a third of its rate
+# to it: bench/ledger.py).
+CUSTOM_PLANS = "pamong_custom_plans"  # connection.info: this transaction's statements go unprepared
 
 
 def custom_plans(session) -> None:
-    """Plan the rest of ``session``'s transaction for the tenant at hand (PostgreSQL: ``SET LOCAL
-    plan_cache_mode = force_custom_plan``; it ends with the transaction). For lists and counts over a
-    tenant's rows, whose best plan depends on the tenant's size. Nothing on SQLite."""
+    """Plan the rest of ``session``'s transaction for the tenant at hand (PostgreSQL: its statements
+    are not prepared, so each is planned for its own values; it ends with the transaction). For lists
+    and counts over a tenant's rows, whose best plan depends on the tenant's size. Sends nothing;
+    nothing on SQLite."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(CUSTOM_PLANS)
+        conn.info[CUSTOM_PLANS] = True
+
+
+@event.listens_for(Engine, "begin")
+def _prepared_again(connection):
+    connection.info.pop(CUSTOM_PLANS, None)
+
+
+@event.listens_for(Engine, "do_execute")
+def _unprepared(cursor, statement, parameters, context):
+    """A statement of a ``custom_plans`` transaction: sent with ``prepare=False`` (psycopg)."""
+    try:
+        wanted = context.root_connection.info.get(CUSTOM_PLANS)
+    except NotImplementedError:  # the dialect's first look at a new database (no pooled connection yet)
+        return None
+    if wanted:
+        import psycopg
+
+        if isinstance(cursor, psycopg.Cursor):  # a named (server-side) cursor is never prepared
+            cursor.execute(statement, parameters, prepare=False)
+            return True
+    return None
 
 
 def assume_app_role(dbapi_conn, cursor, role: str, demo: bool = False) -> None:

@@ -189,3 +189,25 @@ def test_shared_settings_are_one_dict_until_the_configuration_changes(app, other
     with other_worker.app_context():
         after = module_settings(tenant, "notes", shared=True)
         assert after is not first and after["max_length"] == before + 5
+
+
+def test_configuration_read_in_a_transaction_rolled_back_is_not_kept(app, create_tenant):
+    """Settings (and with them units and grants: one cached configuration) read after a change
+    that is then rolled back: the next change reuses that version number, and must not be served
+    what the rolled-back one read."""
+    tenant = create_tenant(modules={"notes": {}})
+    with app.app_context():
+        before = module_settings(tenant, "notes")["max_length"]
+        version = db.session.get(Tenant, tenant.id).config_version
+        row = db.session.get(Tenant, tenant.id)
+        service.change_module_settings(row, "notes", {"max_length": before + 7}, "test", app.extensions["pamong"])
+        assert module_settings(row, "notes")["max_length"] == before + 7  # read in the transaction
+        rolled_back = row.config_version
+        db.session.rollback()
+    with app.app_context():
+        row = db.session.get(Tenant, tenant.id)
+        service.change_module_settings(row, "notes", {"max_length": before + 9}, "test", app.extensions["pamong"])
+        db.session.commit()
+        assert row.config_version == rolled_back > version  # the number is reused
+    with app.app_context():
+        assert module_settings(db.session.get(Tenant, tenant.id), "notes")["max_length"] == before + 9

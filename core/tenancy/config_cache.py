@@ -11,8 +11,10 @@ its next request, and a cache entry can never serve one tenant's configuration f
 A person's memberships of a tenant are kept the same way (``cached_memberships``), so a signed-in
 page does not read them, with a switch of the Row Level Security role, on every request.
 
-A transaction that changed a tenant's configuration does not fill the cache (``_DIRTY``): what it
-read may be rolled back, and the version it read would then be reused by the next change.
+A transaction that changed a tenant's configuration fills no cache (``_DIRTY``, ``may_keep``): what
+it read may be rolled back, and the version it read would then be reused by the next change. This
+holds for every kind kept under a version (the configuration, memberships, and what a module keeps
+itself under ``config_version``, which asks ``may_keep`` before it keeps anything).
 
 Changes made with raw SQL (``UPDATE tenant_modules ...``) bypass the listener: use the ORM, or bump
 ``tenants.config_version`` in the same statement batch.
@@ -95,10 +97,18 @@ def cached_memberships(user_id: int, tenant, read):
     if found is not None:
         return found
     found = read()
-    if not db.session.info.get(_DIRTY):
+    if may_keep():
         with lock:
             cache[key] = found
     return found
+
+
+def may_keep() -> bool:
+    """Whether what the current transaction read of a tenant's configuration may be kept in memory
+    under the version it read: not once the transaction changed configuration (``_DIRTY``), since
+    it may still roll back, and the next change would then reuse that version number for something
+    else. Ask after reading (a read may flush a change, which bumps the version)."""
+    return not db.session.info.get(_DIRTY)
 
 
 def _version(tenant) -> int:
@@ -139,8 +149,9 @@ def tenant_config(tenant) -> TenantConfig:
         units=tuple(UnitInfo(*row[:7], MappingProxyType(copy.deepcopy(row[7] or {}))) for row in units),
         grants={role: frozenset(found) for role, found in grants.items()},
     )
-    with lock:
-        cache[key] = found
+    if may_keep():  # after the reads: they may have flushed a change (the key's version is then gone)
+        with lock:
+            cache[key] = found
     return found
 
 

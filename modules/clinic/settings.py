@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from flask import current_app
 from sqlalchemy import inspect, select
 
-from core.kit import Tenant, ValidationError, calendar_of, db, module_settings, number_pattern_setting
+from core.kit import Tenant, ValidationError, calendar_of, db, may_keep, module_settings, number_pattern_setting
 
 from .labels import lazy_gettext as _l
 
@@ -199,7 +199,8 @@ def _snapshot(tenant) -> tuple[dict, tuple[Clinic, ...]]:
         return found[1]
     settings = module_settings(tenant, "clinic")
     data = (settings, tuple(_clinic(c) for c in settings["clinics"]))
-    store[tenant.id] = (version, data)
+    if may_keep():  # not from a transaction that changed configuration: its version may be reused
+        store[tenant.id] = (version, data)
     return data
 
 

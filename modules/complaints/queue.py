@@ -21,7 +21,10 @@ agency and sort them to find a page. Each word's condition is therefore wrapped 
 index in order and stops at the page. The total is counted after the page, and not at all when
 the page already shows where the list ends (``search``), and a keyword search only up to
 ``KEYWORD_COUNT_CAP`` (its count reads every matching row's heap page): past it the page asks for
-another word or a filter.
+another word or a filter. The count walks the rows in the list's order too: unordered, the same
+estimate of one half let the planner expect the cap within the first pages of the whole table and
+scan it sequentially (every tenant's rows: 18,000 read for 201 of one agency's, ~17 ms; walking the
+agency's index, ~600 rows, ~1 ms: bench/complaints.py).
 """
 from __future__ import annotations
 
@@ -255,8 +258,9 @@ def search(tenant, *, agency_ids: set[int] | None = None, status: str = "open", 
     else:
         listed = query.options(*without_filer()).order_by(*order)
 
-    # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... LIMIT cap + 1)
-    matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(None)
+    # SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ... ORDER BY <the list's> LIMIT cap + 1):
+    # in the list's order, so it walks the list's own index and stops at the cap (module docstring)
+    matching = query.with_only_columns(db.literal(1), maintain_column_froms=True).order_by(*order)
     counted = db.select(db.func.count()).select_from(matching.limit(cap + 1).subquery())
     if count and columns:  # the count rides with the page's rows: one round trip, not two
         listed = listed.add_columns(counted.scalar_subquery().label(MATCHING))

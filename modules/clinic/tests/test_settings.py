@@ -34,3 +34,34 @@ def test_the_schema_refuses_a_bad_letter_and_unknown_keys(app_ctx, create_tenant
         create_tenant(modules={"clinic": broken(lambda d: d["clinics"][0]["polis"][0].update(letter="a1"))})
     with pytest.raises(PamongError):
         create_tenant(modules={"clinic": {**SETTINGS, "colour": "red"}})
+
+
+def test_clinics_read_in_a_transaction_rolled_back_are_not_kept(app, create_tenant):
+    """The clinics parsed after a settings change that is then rolled back are not kept under the
+    version it read: the next change reuses that number (core config_cache.may_keep)."""
+    from core.kit import db
+    from core.tenancy import service
+
+    from ..settings import clinics
+
+    tenant = create_tenant(modules={"clinic": SETTINGS})
+    manager = app.extensions["pamong"]
+
+    def renamed(name):
+        doc = copy.deepcopy(SETTINGS)
+        doc["clinics"][0]["name"] = name
+        return doc["clinics"]
+
+    with app.app_context():
+        first = clinics(tenant)[0].name
+        row = db.session.get(type(tenant), tenant.id)
+        service.change_module_settings(row, "clinic", {"clinics": renamed("Dibatalkan")}, "test", manager)
+        assert clinics(row)[0].name == "Dibatalkan"  # read in the transaction
+        rolled_back = row.config_version
+        db.session.rollback()
+    with app.app_context():
+        row = db.session.get(type(tenant), tenant.id)
+        service.change_module_settings(row, "clinic", {"clinics": renamed("Disimpan")}, "test", manager)
+        db.session.commit()
+        assert row.config_version == rolled_back  # the number is reused
+        assert clinics(row)[0].name == "Disimpan" != first

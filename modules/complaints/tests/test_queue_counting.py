@@ -90,14 +90,29 @@ def test_the_keyword_condition_finds_exactly_the_plain_ilike_rows(app, tenant, w
 
 
 def test_the_queue_and_open311_list_plan_for_their_tenants_size(app, tenant, client):
-    """On PostgreSQL both lists run with a plan for their own tenant (core.rls.custom_plans), not a
-    generic one estimated for an average tenant; on SQLite nothing is sent."""
+    """On PostgreSQL both lists run with a plan for their own tenant (core.rls.custom_plans: their
+    statements unprepared), not a generic one estimated for an average tenant, with no statement of
+    its own (no ``SET LOCAL plan_cache_mode`` round trip); on SQLite nothing is asked."""
+    from unittest import mock
+
+    from core.rls import CUSTOM_PLANS
+
     file(app, tenant, 2)
     postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
-    with sql_statements(app) as seen, app.app_context():
+    asked = []
+    real = queue.custom_plans
+
+    def spy(session):
+        real(session)
+        asked.append(session.connection().info.get(CUSTOM_PLANS, False))
+
+    with mock.patch.object(queue, "custom_plans", spy), sql_statements(app) as seen, app.app_context():
         queue.search(tenant, status="all")
-    assert ("SET LOCAL plan_cache_mode = force_custom_plan" in seen) is postgres
-    with sql_statements(app) as seen:
+    assert asked == [postgres] and not [s for s in seen if "plan_cache_mode" in s]
+    from modules.complaints import open311
+
+    asked.clear()
+    with mock.patch.object(open311, "custom_plans", spy), sql_statements(app) as seen:
         answer = client.get(f"/t/{tenant.slug}/open311/v2/requests.json")
     assert answer.status_code == 200 and len(answer.get_json()) == 2
-    assert ("SET LOCAL plan_cache_mode = force_custom_plan" in seen) is postgres
+    assert asked == [postgres] and not [s for s in seen if "plan_cache_mode" in s]
