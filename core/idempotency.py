@@ -40,7 +40,7 @@ from werkzeug.exceptions import BadRequest, Conflict, UnprocessableEntity
 
 from .extensions import db
 from .jobs import periodic
-from .tenancy.scope import TenantOwned, tenant_scope
+from .tenancy.scope import TenantOwned, tenant_scope, within_tenant
 
 HEADER = "Idempotency-Key"
 DEFAULT_TTL = 86400
@@ -171,7 +171,7 @@ def _claim_here(tenant, client: str, key: str, fingerprint: str, ttl: int):
     ``running`` when another transaction holds the key right now (its row not yet committed)."""
     for _attempt in range(2):
         now = datetime.now(timezone.utc)
-        with tenant_scope(tenant):
+        with within_tenant(tenant):
             taken, claimed = db.session.execute(_CLAIM_HERE, {
                 "lock": _lock_number(tenant, client, key), "tenant": tenant, "client": client, "key": key,
                 "fingerprint": fingerprint, "now": now, "expires": now + timedelta(seconds=ttl)}).one()
@@ -223,7 +223,7 @@ def _store(tenant, client: str, key: str, response, *, with_view: bool = False) 
         db.session.rollback()
     params = {"tenant": tenant, "client": client, "key": key, "status": response.status_code,
               "type": response.content_type, "body": response.get_data()}
-    with tenant_scope(tenant):
+    with within_tenant(tenant):
         conn = db.session.connection()
         if with_view and conn.dialect.name == "postgresql":
             _store_and_commit_at_once(conn, params)

@@ -38,7 +38,7 @@ from .settings import module_settings, reference_errors  # a setting naming an o
 from .tenancy.service import change_module_settings as _change_module_settings  # wrapped below
 from .tenant_secrets import resolve as tenant_secret
 from .tenancy.models import OrgUnit, Tenant, utcnow
-from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, tenant_scope
+from .tenancy.scope import TenantOwned, current_scope, read_scope, tenant_ref, tenant_scope, within_tenant
 from .tenancy.key_check import key_violations
 from .tenancy.keys import create_tenant_table, rekey_tenant_tables, tenant_fk, tenant_reference, unkey_tenant_tables
 from .tenancy.service import enabled_modules
@@ -78,7 +78,7 @@ __all__ = [
     "api_message", "join_problems",
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
     "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "reference_errors", "ngettext", "periodic",
-    "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow",
+    "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow", "within_tenant",
     # figures in the reader's language: "4,0" (id), "4.0" (en)
     "local_decimal", "local_number", "local_percent",
     # the zone's name beside a local time written without a request (an SMS reply): "08.00 WITA"

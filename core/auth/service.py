@@ -1,6 +1,7 @@
 """Accounts as services: used by the CLI, the admin pages and the tests alike."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -11,7 +12,7 @@ from ..audit import record
 from ..errors import ValidationError
 from ..extensions import db
 from ..tenancy.models import OrgUnit
-from ..tenancy.scope import tenant_scope
+from ..tenancy.scope import tenant_scope, within_tenant
 from .models import ROLES, ApiToken, Membership, RolePermission, User, new_session_generation
 from .passwords import MIN_LENGTH, hash_password
 
@@ -269,13 +270,17 @@ def revoke_token(tenant, name: str, actor) -> ApiToken:
 
 
 def token_for(tenant, token: str) -> ApiToken | None:
-    with tenant_scope(tenant):
-        row = db.session.execute(
-            db.select(ApiToken).where(ApiToken.digest == token_digest(token))
-        ).scalar_one_or_none()
+    with within_tenant(tenant):
+        row = db.session.execute(_token_by_digest(), {"digest": token_digest(token)}).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     return row
+
+
+@functools.cache
+def _token_by_digest():
+    """``token_for``'s statement, built once (every API request runs it; only the digest changes)."""
+    return db.select(ApiToken).where(ApiToken.digest == db.bindparam("digest"))
 
 
 def agencies_of(user: User, tenant) -> set[int]:

@@ -23,7 +23,6 @@ On SQLite the transaction is the only writer from its start (``core.locking.writ
 """
 from __future__ import annotations
 
-import contextlib
 import json
 from collections import namedtuple
 from datetime import timedelta
@@ -40,7 +39,7 @@ from ..audit.models import AuditEntry
 from ..audit.record import _plain, actor_fields
 from ..extensions import db
 from ..locking import write_lock
-from ..tenancy.scope import current_scope, send_scope, tenant_scope
+from ..tenancy.scope import send_scope, within_tenant
 from .errors import LedgerError
 from .models import Account, Transfer
 from .rules import _check_limits, _check_static, _where
@@ -59,9 +58,7 @@ def single(tenant_id: int, tenant, actor, leg, now):
     from .service import _existing, _ref
 
     _check_static([leg])
-    scope = current_scope()  # already the tenant's own scope (a module's request): not entered again
-    same = scope.write_id == tenant_id and scope.tenant_ids == (tenant_id,)
-    with contextlib.nullcontext() if same else tenant_scope(tenant):
+    with within_tenant(tenant):  # a module's request: its own scope already, not entered again
         session = db.session
         conn = session.connection()
         if conn.dialect.name == "sqlite":

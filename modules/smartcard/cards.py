@@ -7,7 +7,9 @@ from __future__ import annotations
 import functools
 import re
 
-from core.kit import audit, db, for_change, gettext as _, identity_lookup, ledger, tenant_scope, utcnow
+from core.kit import (
+    audit, db, for_change, gettext as _, identity_lookup, ledger, tenant_scope, utcnow, within_tenant,
+)
 
 from .errors import CardError
 from .models import SETTLEMENT, Card, Holder, Terminal
@@ -297,7 +299,7 @@ def terminal_card(tenant, token_name: str, number) -> tuple[Terminal, Card, obje
     ``terminal_unknown`` / ``card_invalid`` / ``card_unknown`` as ``terminal_for_token`` and
     ``find_card``."""
     number = normalise_number(number)
-    with tenant_scope(tenant):
+    with within_tenant(tenant):
         row = db.session.execute(_terminal_card_query(), {"number": number, "wallet": f"card.{number}",
                                                           "token_name": token_name}).first()
     if row is None:
