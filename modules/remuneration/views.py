@@ -33,6 +33,16 @@ def _tpp_step(label):
     return step_name(label)
 
 
+def parse_month(value) -> tuple[int, int] | None:
+    """``YYYY-MM`` of a form or a query as ``(year, month)``, the years of the month routes
+    (2000..2100); None when it is no such month (never an overflow: trial t16)."""
+    year, _, month = str(value or "").strip().partition("-")
+    if not (len(year) == 4 and year.isdigit() and 1 <= len(month) <= 2 and month.isdigit()):
+        return None
+    year, month = int(year), int(month)
+    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
 @pages.app_template_global("tpp_month")
 def _tpp_month(year, month=None):
     """A month as display text in the reader's language: (2026, 12) or "2026-12" -> "Desember 2026"
@@ -173,7 +183,7 @@ def start_run():
     return redirect(url_for(".progress", year=year, month=month))
 
 
-@pages.route("/runs/<int:year>/<int:month>/progress")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/progress")
 @requires("remuneration.manage")
 def progress(year, month):
     """The progress of the month's run started from the page; the page reloads itself every two
@@ -189,7 +199,7 @@ def progress(year, month):
                            reader_locale=str(get_locale()))
 
 
-@pages.route("/runs/<int:year>/<int:month>")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>")
 @finance_or("remuneration.read_all")
 def run(year, month):
     return _run_page(_run_or_404(year, month))
@@ -206,7 +216,7 @@ def _run_page(found, close_error: str = ""):
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
-@pages.route("/runs/<int:year>/<int:month>/close", methods=["POST"])
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/close", methods=["POST"])
 @finance_or(None)
 def close(year, month):
     """Close the month (irreversible): only with the form's ``confirm`` box ticked; else the page
@@ -225,7 +235,7 @@ def close(year, month):
     return redirect(url_for(".run", year=year, month=month))
 
 
-@pages.route("/runs/<int:year>/<int:month>/payroll.<fmt>")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/payroll.<fmt>")
 @finance_or("remuneration.read_all")
 def export(year, month, fmt):
     found = _run_or_404(year, month)
@@ -238,7 +248,7 @@ def export(year, month, fmt):
     abort(404)
 
 
-@pages.route("/runs/<int:year>/<int:month>/summary", methods=["POST"])
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/summary", methods=["POST"])
 @finance_or(None)
 def summary(year, month):
     from core.kit import documents
@@ -259,14 +269,12 @@ def summary(year, month):
 @pages.route("/oversight")
 @requires("remuneration.read_all")
 def oversight():
-    from datetime import date
-
     from .oversight import child_totals
 
-    try:
-        year, month = (int(x) for x in request.args.get("month", "").split("-"))
-        date(year, month, 1)
-    except ValueError:
+    asked = parse_month(request.args.get("month", ""))
+    if asked is not None:
+        year, month = asked
+    else:
         latest = services.runs(g.tenant, 0, 1)
         today = local_date(g.tenant, utcnow())
         year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)
