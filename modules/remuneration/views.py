@@ -43,6 +43,21 @@ def parse_month(value) -> tuple[int, int] | None:
     return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
 
 
+def unpaid_here():
+    """A redirect to the oversight when the tenant pays no TPP itself (its settings give no ceilings:
+    a province overseeing its regions) and the reader may oversee, with a message saying why; else
+    None (the message alone for a reader who may not: the page shows nothing of theirs). Trial t16:
+    the runs, employees and own pages of Banten opened empty without a word."""
+    from .settings import settings_of
+
+    if settings_of(g.tenant).get("ceilings"):
+        return None
+    flash(_("No TPP is paid here: the settings give no ceilings (a province oversees its regions' TPP)."))
+    if has_permission(current_user, g.tenant, "remuneration.read_all"):
+        return redirect(url_for("remuneration.oversight"))
+    return None
+
+
 @pages.app_template_global("tpp_month")
 def _tpp_month(year, month=None):
     """A month as display text in the reader's language: (2026, 12) or "2026-12" -> "Desember 2026"
@@ -100,6 +115,9 @@ def finance_or(permission: str | None = None):
 @pages.route("/")
 @requires("remuneration.own")
 def index():
+    unpaid = unpaid_here()
+    if unpaid is not None:
+        return unpaid
     employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
@@ -126,7 +144,7 @@ def _run_or_404(year: int, month: int):
 @pages.route("/runs")
 @finance_or("remuneration.read_all")
 def runs():
-    return _runs_page()
+    return unpaid_here() or _runs_page()
 
 
 def _missing(year: int, month: int) -> str:

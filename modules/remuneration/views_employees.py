@@ -29,6 +29,11 @@ def _filters() -> dict:
 def employee_list():
     from core.kit import page_arg
 
+    from .views import unpaid_here
+
+    unpaid = unpaid_here()
+    if unpaid is not None:
+        return unpaid
     page, filters = page_arg(), _filters()
     from .positions import held_positions, place
 

@@ -129,3 +129,16 @@ def test_a_month_that_is_none_is_refused_or_ignored_never_a_500(client, personne
     tenant, base, _andi = personnel
     answer = client.get(base + path)
     assert answer.status_code in ((200,) if "?" in path else (404,)), (path, answer.status_code)
+
+
+def test_a_tenant_paying_no_tpp_is_sent_to_the_oversight_with_a_reason(app, create_tenant, create_user, login):
+    province = create_tenant(kind="province", modules={MODULE: {}}, locales=["id", "en"])
+    client = app.test_client()
+    login(client, create_user(province, role="admin"), province)
+    client.set_cookie("pamong_locale", "en")
+    base = f"/t/{province.slug}/{MODULE}"
+    for path in ("/", "/runs", "/employees"):
+        sent = client.get(base + path)
+        assert sent.status_code == 302 and sent.headers["Location"].endswith(f"{base}/oversight"), path
+    shown = client.get(base + "/runs", follow_redirects=True).get_data(as_text=True)
+    assert "No TPP is paid here: the settings give no ceilings" in shown
