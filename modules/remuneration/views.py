@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from core.kit import (
     ValidationError, current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal,
-    page_arg, requires, unit_of_work, utcnow,
+    page_arg, requires, tenant_scope, unit_of_work, utcnow,
 )
 
 from . import services
@@ -271,16 +271,20 @@ def export(year, month, fmt):
 def summary(year, month):
     from core.kit import documents
 
-    from .summary import issue_summary
+    from .summary import issue_summary, issued, subject_of
 
     found = _run_or_404(year, month)
     with unit_of_work() as work:
-        doc = issue_summary(g.tenant, current_actor(), found, request.form.get("agency", ""))
+        agency = request.form.get("agency", "")
+        with tenant_scope(g.tenant):
+            again = issued(g.tenant, subject_of(found, agency)) is not None
+        doc = issue_summary(g.tenant, current_actor(), found, agency)
         code = doc.code
     if not work.ok:
         flash(str(work.error.local or work.error.message), "error")
         return redirect(url_for(".run", year=year, month=month))
-    flash(_("The signed summary was issued."))
+    flash(_("The signed summary of this agency and month was issued already: here it is.") if again
+          else _("The signed summary was issued."))
     return redirect(documents.verification_url(g.tenant, code))
 
 
