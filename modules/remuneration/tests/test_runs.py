@@ -12,7 +12,7 @@ from ..engine import prorated_target
 from ..inputs import import_activities
 from ..models import Employee, Excuse, Result
 from ..rules import DEFAULT_RULE, parse_rule
-from ..services import add_adjustment, close_month, import_attendance, import_employees, run_month
+from ..services import add_adjustment, close_month, import_attendance, import_employees, payroll, run_month
 from .helpers import CEILINGS, MODULE, NIPS, SETTINGS, attendance_csv, three_employees
 
 # March 2026 in Makassar (WITA, +08:00); its working days come from the core's calendar (Nyepi, Idul Fitri off)
@@ -163,6 +163,8 @@ def test_a_closed_month_is_corrected_by_an_adjustment_in_a_later_month(app_ctx, 
     [line] = [x for x in row.lines if x["code"] == "adjustment"]
     assert line == {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150_000}
     assert row.tpp == sum(x["amount"] for x in row.lines)
+    paid = {r["nip"]: r for r in payroll(tenant, april)}           # the payroll says which part corrects March
+    assert [r["corrections"] for r in paid.values() if r["corrections"]] == [150_000]
     assert audit_entries(tenant, "remuneration.adjustment")[0]["summary"]["after"]["amount"] == 150_000
 
 
