@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import current_actor, gettext as _, page_arg, requires, unit_of_work
+from core.kit import current_actor, gettext as _, page_arg, parse_int, requires, unit_of_work
 
 from . import objections, services
 from .refusals import said
@@ -62,8 +62,8 @@ def objection_list():
 @requires("remuneration.resolve")
 def decide(objection_id):
     try:
-        step = int(request.form.get("step", ""))
-    except ValueError:
+        step = parse_int(request.form.get("step", ""), 0, objections.LAST_STEP)
+    except ValueError:  # not a whole number, or no step of the chain (OutOfBounds)
         abort(400)
     with unit_of_work() as work:
         decision, who, note = request.form.get("decision"), current_actor().principal, request.form.get("note", "")

@@ -45,7 +45,8 @@ def test_a_bad_date_of_employment_is_said_in_the_readers_language_beside_its_fie
 def test_the_history_names_fields_and_sources_in_the_readers_language(client, personnel):
     tenant, base, andi = personnel
     client.set_cookie("pamong_locale", "id")
-    assert client.post(f"{base}/employees/{andi}/employment", data={"start": "2026-03-16", "end": ""}).status_code == 302
+    dated = client.post(f"{base}/employees/{andi}/employment", data={"start": "2026-03-16", "end": ""})
+    assert dated.status_code == 302
     html = client.get(f"{base}/employees/{andi}").get_data(as_text=True).split("<h2>")[3]
     cells = html.split("<td")
     assert not any(">started_on<" in c or ">page<" in c for c in cells), html[:600]
@@ -104,8 +105,8 @@ def test_a_check_out_before_a_stored_check_in_and_a_punch_from_the_future_are_re
     import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-11-27T06:00:00+08:00", "in"),
                                                      (NIPS[0], "2026-11-27T06:30:00+08:00", "out")))
     db.session.commit()
-    import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-11-27T07:00:00+08:00", "in"),
-                                                     (NIPS[0], "2026-11-27T16:00:00+08:00", "out")))  # an earlier in stored
+    import_attendance(tenant, "test", attendance_csv((NIPS[0], "2026-11-27T07:00:00+08:00", "in"),  # an earlier
+                                                     (NIPS[0], "2026-11-27T16:00:00+08:00", "out")))  # in stored
     with tenant_scope(tenant):
         assert db.session.execute(db.select(db.func.count(Punch.id))).scalar() == 8  # the 30th's out too
 
@@ -142,3 +143,10 @@ def test_a_tenant_paying_no_tpp_is_sent_to_the_oversight_with_a_reason(app, crea
         assert sent.status_code == 302 and sent.headers["Location"].endswith(f"{base}/oversight"), path
     shown = client.get(base + "/runs", follow_redirects=True).get_data(as_text=True)
     assert "No TPP is paid here: the settings give no ceilings" in shown
+
+
+@pytest.mark.parametrize("step", ["99999999999999999999999", "2", "-1", "x"])
+def test_an_objection_step_out_of_the_chain_is_a_400(client, personnel, step):
+    tenant, base, _andi = personnel
+    sent = client.post(f"{base}/objections/1/decide", data={"step": step, "decision": "approve", "note": "x"})
+    assert sent.status_code == 400, (step, sent.status_code)
