@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.kit import ValidationError, audit, db, gettext as _, local_date, tenant_scope, utcnow
+from core.kit import ValidationError, audit, db, for_change, gettext as _, local_date, tenant_scope, utcnow
 
+from . import _l
 from .models import Activity, Employee, Run
+from .refusals import refuse
 from .runs import MonthClosed
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -29,6 +31,7 @@ STATUSES = (PENDING, APPROVED, REJECTED)
 MAX_MINUTES = 24 * 60
 MAX_POINTS = 1000
 MAX_TEXT = 500
+MAX_ID = 2**31 - 1  # the id columns' INTEGER
 
 
 def _closed(tenant, day: date) -> bool:
@@ -55,6 +58,47 @@ def parse_day(value) -> date:
         raise ValidationError(_("Choose a day (YYYY-MM-DD)."), where="day") from None
 
 
+def stored_minutes(pairs, approved_only: bool = False) -> dict[tuple[int, date], int]:
+    """The stored minutes of each ``(employee_id, day)`` of ``pairs`` (inside the tenant's scope):
+    of the logs not rejected (pending and approved), or only of the approved ones."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    days = [d for _e, d in pairs]
+    query = (db.select(Activity.employee_id, Activity.day, db.func.sum(Activity.minutes))
+             .where(Activity.employee_id.in_(sorted({e for e, _d in pairs})), Activity.day >= min(days),
+                    Activity.day <= max(days))
+             .group_by(Activity.employee_id, Activity.day))
+    counted = Activity.approved.is_(True) & Activity.decided_at.is_not(None)
+    query = query.where(counted if approved_only else (Activity.decided_at.is_(None) | counted))
+    return {(e, d): int(m or 0) for e, d, m in db.session.execute(query) if (e, d) in pairs}
+
+
+def over_the_day(new, approved_only: bool = False) -> list[tuple[int, int]]:
+    """The one day-total rule of the page, the file import and the approval: the minutes of an
+    employee's day (those stored, ``stored_minutes``, and the ``new`` ones) are at most
+    ``MAX_MINUTES``. ``new`` is ``[(employee_id, day, minutes), ...]`` in order; returns ``[(index,
+    total)]`` of each that takes its day over (inside the tenant's scope)."""
+    totals = stored_minutes({(e, d) for e, d, _m in new}, approved_only)
+    over = []
+    for index, (employee_id, day, minutes) in enumerate(new):
+        totals[(employee_id, day)] = totals.get((employee_id, day), 0) + minutes
+        if minutes and totals[(employee_id, day)] > MAX_MINUTES:
+            over.append((index, totals[(employee_id, day)]))
+    return over
+
+
+def over_the_day_said(day: date, total: int):
+    """What ``over_the_day`` refuses, said (lazy, the module's catalogue)."""
+    return _l("The activities of %(day)s would total %(total)s minutes: at most %(n)s a day.",
+              day=day.isoformat(), total=total, n=MAX_MINUTES)
+
+
+def _lock(employee_id: int) -> None:
+    """Serialise the changes of one employee's logs (a day's total is checked, then written)."""
+    db.session.execute(for_change(db.select(Employee.id).where(Employee.id == employee_id), Employee)).first()
+
+
 def log_activity(tenant, actor, employee: Employee, day, minutes, points, description: str) -> Activity:
     """``employee`` logs an activity on ``day``; pending until the supervisor decides. Audited."""
     day = parse_day(day)
@@ -72,6 +116,16 @@ def log_activity(tenant, actor, employee: Employee, day, minutes, points, descri
         if _closed(tenant, day):
             raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{day:%Y-%m}"),
                               where="day")
+        _lock(employee.id)
+        same = db.session.execute(db.select(Activity.id).where(
+            Activity.employee_id == employee.id, Activity.day == day, Activity.minutes == minutes,
+            Activity.points == points, Activity.description == description,
+            Activity.decided_at.is_(None) | Activity.approved.is_(True)).limit(1)).first()
+        if same is not None:  # the form sent twice: one log (a file's same row is skipped likewise)
+            raise refuse(ValidationError, _l("This activity is logged already for %(day)s.", day=day.isoformat()),
+                         where="description", code="activity_repeated")
+        for _index, total in over_the_day([(employee.id, day, minutes)]):
+            raise refuse(ValidationError, over_the_day_said(day, total), where="minutes", code="day_over")
         activity = Activity(employee_id=employee.id, day=day, minutes=minutes, points=points,
                             description=description, approved=False, logged_at=utcnow())
         db.session.add(activity)
@@ -94,6 +148,8 @@ def decide(tenant, actor, supervisor_email: str, activity_ids, approve: bool, re
     if len(reason) > MAX_TEXT:
         raise ValidationError(_("At most %(n)s characters.", n=MAX_TEXT), where="reason")
     ids = sorted({int(i) for i in activity_ids})
+    if any(not 1 <= i <= MAX_ID for i in ids):
+        raise ValidationError(_("Choose at least one activity."), where="activity")
     if not ids:
         raise ValidationError(_("Choose at least one activity."), where="activity")
     email = (supervisor_email or "").strip().lower()
@@ -105,14 +161,22 @@ def decide(tenant, actor, supervisor_email: str, activity_ids, approve: bool, re
                                   code="activity_not_yours")
         closed = {(r.year, r.month) for r in db.session.execute(db.select(Run.year, Run.month)
                                                                 .where(Run.status == "closed"))}
-        decided = []
-        for activity, employee in rows:
+        for activity, _employee in rows:
             if activity.decided_at is not None:
                 raise ValidationError(_("The activity of %(day)s was decided already.", day=activity.day.isoformat()),
                                       where="activity", code="activity_decided")
             if (activity.day.year, activity.day.month) in closed:
                 raise MonthClosed(_("%(month)s is closed: corrections go into a later month",
                                     month=f"{activity.day:%Y-%m}"), where="activity")
+        if approve:  # approved, a day's minutes stay within the day (logs stored before the rule, or a file's)
+            for employee_id in sorted({a.employee_id for a, _e in rows}):
+                _lock(employee_id)
+            new = sorted(((a.employee_id, a.day, a.minutes) for a, _e in rows), key=lambda n: (n[1], n[0]))
+            for index, total in over_the_day(new, approved_only=True):
+                raise refuse(ValidationError, over_the_day_said(new[index][1], total), where="activity",
+                             code="day_over")
+        decided = []
+        for activity, employee in rows:
             activity.approved, activity.decided_at, activity.decided_by = approve, utcnow(), email
             activity.reason = "" if approve else reason
             audit(tenant, actor, "remuneration.activity." + ("approve" if approve else "reject"), "activity", activity.id,

@@ -104,7 +104,7 @@ def punches():
     return jsonify(counts), 201
 
 
-@api.route("/runs/<int:year>/<int:month>")
+@api.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>")
 @api_scope("remuneration:read")
 @operation("A month's status, total and per-agency figures", response=Run, errors={404: "Not run (not_found)"})
 def run(year, month):

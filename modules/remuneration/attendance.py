@@ -11,15 +11,16 @@ The CSV format (UTF-8, a header row first)::
 +08:00, Jakarta WIB +07:00, Jayapura WIT +09:00); ``kind`` is ``in``, ``out`` or ``assembly`` (apel).
 Rows already stored are skipped, so a file may be imported again. Errors (``ValidationError``, nothing
 written), ``where`` = ``line N: field``: an unknown or invalid NIP, a row twice in the file, a time
-without an offset or with another zone's offset, an unknown kind, a check-out before that day's check-in, a
+without an offset or with another zone's offset, an unknown kind, a check-out before that day's check-in
+(in the file or stored), a check-in after a check-out stored and before any stored check-in, a
 time in a month already closed (its TPP can no longer change: corrections are an adjustment), a time
-on a local day not come yet.
+more than ``CLOCK_SKEW`` ahead of now.
 """
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from core.kit import IdentityError, ValidationError, audit, db, identity_lookup, tenant_scope, utcnow
@@ -30,6 +31,7 @@ from .models import Employee, Excuse, Punch, Run
 from .refusals import Problems, at_row, in_file, refuse
 
 EXCUSE_KINDS = ("leave", "duty_travel")
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a machine's clock may be
 
 
 def _utc(value: datetime) -> datetime:
@@ -85,7 +87,8 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
     with tenant_scope(tenant):
         ids = dict(db.session.execute(db.select(Employee.nip_hash, Employee.id)).all())
     closed = closed_months(tenant)
-    today = utcnow().astimezone(zone).date()
+    now = utcnow()
+    today, latest = now.astimezone(zone).date(), now + CLOCK_SKEW
     seen: dict[tuple, int] = {}
     first_in: dict[tuple, tuple[datetime, int]] = {}
     last_out: list[tuple[tuple, datetime, int]] = []
@@ -104,7 +107,7 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
                 raise not_one_of(line, "kind", KINDS)
             at = parse_time(row.get("timestamp") or "", tenant.timezone, f"line {line}: timestamp")
             local = at.astimezone(zone).date()
-            if local > today:   # a machine's clock a little ahead is tolerated: a day not come yet is not
+            if at > latest or local > today:  # a machine's clock a little ahead (CLOCK_SKEW) is tolerated
                 raise at_row(line, "timestamp", _l("%(value)s has not come yet.", value=(row.get("timestamp") or "")[:40]))
             refuse_closed(closed, line, "timestamp", local)
             key = (employee_id, at, kind)
@@ -118,13 +121,43 @@ def check_punches(tenant, rows: list[dict]) -> list[tuple[int, datetime, str]]:
             elif kind == "out":
                 last_out.append((day, at, line))
             out.append(key)
-    for day, at, line in last_out:
-        if day in first_in and at < first_in[day][0]:
+    stored_in, stored_out = _stored_bounds(tenant, {day for day, _at, _line in last_out} | set(first_in))
+    for day, at, line in last_out:  # before the day's first check-in, the file's or a stored one
+        if day in first_in and at < first_in[day][0] and not (day in stored_in and stored_in[day] <= at):
             problems.found.append(at_row(line, "timestamp",
                                          _l("A check-out before the check-in of line %(other)s.", other=first_in[day][1])))
+        elif day in stored_in and at < stored_in[day] and not (day in first_in and first_in[day][0] <= at):
+            problems.found.append(at_row(line, "timestamp", _l("A check-out before the check-in stored at %(time)s.",
+                                                               time=f"{stored_in[day].astimezone(zone):%H:%M}")))
+    for day, (at, line) in first_in.items():  # the day's first check-in after a check-out stored already
+        if day not in stored_in and day in stored_out and stored_out[day] < at:
+            problems.found.append(at_row(line, "timestamp", _l("A check-in after the check-out stored at %(time)s.",
+                                                               time=f"{stored_out[day].astimezone(zone):%H:%M}")))
     problems.found.sort(key=lambda p: int(p.where.split(":")[0][5:]) if p.where.startswith("line ") else 0)
     problems.raise_any()
     return out
+
+
+def _stored_bounds(tenant, days: set[tuple[int, date]]) -> tuple[dict, dict]:
+    """Of the stored punches of ``days`` ({(employee_id, local day)}): each day's first check-in and
+    first check-out (UTC), ``({day: at}, {day: at})``, so that a file is checked with what is stored."""
+    if not days:
+        return {}, {}
+    zone = ZoneInfo(tenant.timezone)
+    low = datetime.combine(min(d for _e, d in days), time.min, zone).astimezone(timezone.utc)
+    high = datetime.combine(max(d for _e, d in days), time.max, zone).astimezone(timezone.utc)
+    first_in, first_out = {}, {}
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Punch.employee_id, Punch.at, Punch.kind).where(
+            Punch.employee_id.in_(sorted({e for e, _d in days})), Punch.at >= low, Punch.at <= high,
+            Punch.kind.in_(("in", "out")))).all()
+    for employee_id, at, kind in rows:
+        at = _utc(at)
+        day = (employee_id, at.astimezone(zone).date())
+        found = first_in if kind == "in" else first_out
+        if day in days and (day not in found or at < found[day]):
+            found[day] = at
+    return first_in, first_out
 
 
 def no_employee(line: int, nip) -> ValidationError:

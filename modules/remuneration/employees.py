@@ -14,7 +14,8 @@ empty cell clears the date (open). ``end`` before ``start`` is refused.
 
 Errors (``ValidationError``, nothing written): ``where`` = ``line N: field``: a NIP the core refuses
 (PermenPAN-RB / BKN NIP rules, ``core.identity``), the same NIP twice, an agency that is not one of
-the tenant's, a position class without a TPP ceiling in the settings, an empty name; a position the
+the tenant's, a position class without a TPP ceiling in the settings, an empty name, an ``email`` or
+``supervisor_email`` that is not an e-mail address; a position the
 core's organisation does not have (active), in another agency than the row's, or whose mapped class
 differs from the row's.
 """
@@ -25,7 +26,8 @@ import io
 from datetime import date, datetime
 
 from core.kit import (
-    IdentityError, ValidationError, active_positions, audit, clean_text, db, identity_lookup, normalise_nip, tenant_scope,
+    IdentityError, ValidationError, active_positions, audit, clean_text, db, identity_lookup, normalise_email,
+    normalise_nip, tenant_scope,
 )
 
 from . import _l
@@ -162,6 +164,12 @@ def _check_row(row: dict, seen: dict[str, int], agencies, ceilings, positions, m
     if row.get("position_class") and ceilings and row["position_class"] not in ceilings:
         found.append(at_row(line, "position_class",
                             _l("Position class %(cls)s has no TPP ceiling in the settings.", cls=row["position_class"])))
+    for column in ("email", "supervisor_email"):  # an account's address, checked as the core's mail checks it
+        if row.get(column):
+            try:
+                normalise_email(row[column], column)
+            except ValidationError:
+                found.append(at_row(line, column, _l("%(value)s is not an e-mail address.", value=row[column][:80])))
     if len(row.get("name") or "") > 200:
         found.append(at_row(line, "name", _l("Longer than 200 characters.")))
     dated = True

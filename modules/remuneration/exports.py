@@ -11,7 +11,7 @@ from flask import Response
 
 from core.kit import clean_text
 
-COLUMNS = ("nip", "name", "agency", "position_class", "ceiling", "tpp")
+COLUMNS = ("nip", "name", "agency", "position_class", "ceiling", "tpp", "corrections")  # services.payroll
 
 
 def _safe(value):

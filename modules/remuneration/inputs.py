@@ -66,7 +66,7 @@ def import_activities(tenant, actor, data: bytes, filename: str = "activities.cs
     employee (those stored and not rejected, and the file's) at most ``MAX_MINUTES``. A row the
     same as one stored (employee, day, minutes, points, description) is skipped, so a file may be
     imported again (as attendance); the same row twice in the file is refused."""
-    from .activities import MAX_MINUTES, MAX_POINTS
+    from .activities import MAX_MINUTES, MAX_POINTS, over_the_day, over_the_day_said
 
     rows = read_csv_columns(data, filename, ("nip", "day", "minutes"))
     ids, closed = _employees(tenant), closed_months(tenant)
@@ -87,22 +87,15 @@ def import_activities(tenant, actor, data: bytes, filename: str = "activities.cs
             checked.append((key, r["line"]))
     problems.raise_any()
     with tenant_scope(tenant):
-        stored, totals = set(), {}
+        stored = set()
         if checked:
             days = {k[1] for k, _ in checked}
-            for e, d, m, p, text, decided, approved in db.session.execute(db.select(
-                    Activity.employee_id, Activity.day, Activity.minutes, Activity.points, Activity.description,
-                    Activity.decided_at, Activity.approved).where(Activity.day >= min(days), Activity.day <= max(days))):
-                stored.add((e, d, m, p, text))
-                if approved or decided is None:  # a rejected log does not count
-                    totals[(e, d)] = totals.get((e, d), 0) + m
+            stored = {tuple(row) for row in db.session.execute(db.select(
+                Activity.employee_id, Activity.day, Activity.minutes, Activity.points, Activity.description)
+                .where(Activity.day >= min(days), Activity.day <= max(days)))}
         new = [(k, line) for k, line in checked if k not in stored]
-        for (employee_id, day, minutes, _p, _t), line in new:
-            totals[(employee_id, day)] = totals.get((employee_id, day), 0) + minutes
-            if totals[(employee_id, day)] > MAX_MINUTES:
-                problems.found.append(at_row(line, "minutes", _l(
-                    "The activities of %(day)s would total %(total)s minutes: at most %(n)s a day.",
-                    day=day.isoformat(), total=totals[(employee_id, day)], n=MAX_MINUTES)))
+        for index, total in over_the_day([(e, d, m) for (e, d, m, _p, _t), _line in new]):  # the page's rule
+            problems.found.append(at_row(new[index][1], "minutes", over_the_day_said(new[index][0][1], total)))
         problems.raise_any()
         db.session.add_all(Activity(employee_id=e, day=d, minutes=m, points=p, description=text, approved=True,
                                     logged_at=now, decided_at=now, decided_by=f"file:{filename[:200]}")

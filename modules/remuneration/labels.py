@@ -22,6 +22,31 @@ def line_label(code: str) -> str:
     return str(LINES.get(code, code))
 
 
+# An employee's recorded fields as the history of changes names them (trial t16: "started_on",
+# "page" on the pages), and the form's fields of the dates of employment.
+FIELDS = {
+    "name": _l("Name"),
+    "agency": _l("Agency"),
+    "position_class": _l("Position class"),
+    "position_code": _l("Position code"),
+    "email": _l("Account e-mail"),
+    "supervisor_email": _l("Supervisor's e-mail"),
+    "started_on": _l("First day (TMT)"),
+    "ended_on": _l("Last day"),
+    "start": _l("First day (TMT)"),
+    "end": _l("Last day"),
+}
+SOURCES = {"page": _l("the page (by hand)")}  # else a file's name, as it is
+
+
+def field_name(field: str) -> str:
+    return str(FIELDS.get(field, field))
+
+
+def source_name(source: str) -> str:
+    return str(SOURCES.get(source, source))
+
+
 # An objection's approval steps: the chain stores its label as the data it is (Indonesian, the
 # tenant's first language, as the core's approval pages show it); a page names the step in the
 # reader's language (trial of 2 Dec 2026: "Awaiting: Atasan langsung" on the English pages).

@@ -68,11 +68,15 @@ def agency_table(tenant, run: Run) -> list[dict]:
 
 
 def payroll(tenant, run: Run, agency: str | None = None) -> list[dict]:
-    """The payroll list of ``run`` for the finance agency: NIP, name, agency, class, ceiling, TPP."""
+    """The payroll list of ``run`` for the finance agency: NIP, name, agency, class, ceiling, TPP and
+    ``corrections``: the part of the TPP correcting earlier (closed) months (``adjustment`` lines,
+    signed), so that a TPP above the month's ceiling says why (trial t16)."""
     with tenant_scope(tenant):
         query = (db.select(Employee, Result).join(Result, Result.employee_id == Employee.id)
                  .where(Result.run_id == run.id).order_by(Result.agency, Employee.name))
         if agency:
             query = query.where(Result.agency == agency)
         return [{"nip": e.nip, "name": e.name, "agency": r.agency, "position_class": r.position_class,
-                 "ceiling": r.ceiling, "tpp": r.tpp} for e, r in db.session.execute(query).all()]
+                 "ceiling": r.ceiling, "tpp": r.tpp,
+                 "corrections": sum(x["amount"] for x in r.lines or () if x["code"] == "adjustment")}
+                for e, r in db.session.execute(query).all()]

@@ -30,11 +30,30 @@ def signer_of(tenant, held: str | None) -> str:
     return position.name if position is not None else str(_l("Finance office"))  # the module's domain: any context
 
 
+def subject_of(run: Run, agency: str):
+    """The summary's subject (lazy), the register's line: what makes it once per agency and month."""
+    return _l("TPP summary %(agency)s %(month)s", agency=agency, month=f"{run.year}-{run.month:02d}")
+
+
+def issued(tenant, subject):
+    """The valid summary already issued with ``subject`` (lazy: its words in any of the tenant's
+    languages, as the issuer's page said them), else None (inside the tenant's scope)."""
+    from core.kit import db
+
+    from .refusals import in_each_language
+
+    said = sorted(set(in_each_language(subject, tenant.locales or ("id",)).values()))
+    return db.session.execute(db.select(documents.Document).where(
+        documents.Document.kind == SUMMARY_KIND, documents.Document.subject.in_(said),
+        documents.Document.status == "valid").order_by(documents.Document.id).limit(1)).scalar_one_or_none()
+
+
 def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | None = None):
     """Issue (sign and register) the summary of ``agency`` in the closed ``run``; returns the Document.
     Only the finance agency's (``finance.require_finance``: ``FinanceOnly``). The signature block
     names ``signer_position``, else ``signer_of`` (the finance position the issuer holds, else the
-    finance office)."""
+    finance office). Once per agency and month: while the first is valid (not revoked), it is returned
+    and nothing is issued."""
     from .finance import require_finance
 
     held = require_finance(tenant, actor)
@@ -44,10 +63,15 @@ def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | N
     row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)
     if row is None:
         raise ValidationError(_("No TPP for agency %(agency)s in this month.", agency=agency), where="agency", code="not_found")
+    month = f"{run.year}-{run.month:02d}"
+    subject = subject_of(run, agency)
+    with tenant_scope(tenant):
+        earlier = issued(tenant, subject)
+        if earlier is not None:  # once per agency and month: a second request shows the first (trial t16)
+            return earlier
     people = [{**p, "nip": mask_identity(p["nip"], reveal=False)} for p in payroll(tenant, run, agency)]
     with tenant_scope(tenant):
         __, number = issue_number(tenant, ("remuneration", "summary"), PATTERN, "year", agency=agency)
-        month = f"{run.year}-{run.month:02d}"
-        return documents.issue(tenant, SUMMARY_KIND, number, str(_("TPP summary %(agency)s %(month)s", agency=agency, month=month)),
+        return documents.issue(tenant, SUMMARY_KIND, number, str(subject),
                                "remuneration/summary.html", {"row": row, "people": people, "month": month},
                                signer_position, actor)

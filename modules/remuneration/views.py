@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from core.kit import (
     ValidationError, current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal,
-    page_arg, requires, unit_of_work, utcnow,
+    page_arg, requires, tenant_scope, unit_of_work, utcnow,
 )
 
 from . import services
@@ -31,6 +31,31 @@ def _tpp_line(code):
 @pages.app_template_global("tpp_step")
 def _tpp_step(label):
     return step_name(label)
+
+
+def parse_month(value) -> tuple[int, int] | None:
+    """``YYYY-MM`` of a form or a query as ``(year, month)``, the years of the month routes
+    (2000..2100); None when it is no such month (never an overflow: trial t16)."""
+    year, _, month = str(value or "").strip().partition("-")
+    if not (len(year) == 4 and year.isdigit() and 1 <= len(month) <= 2 and month.isdigit()):
+        return None
+    year, month = int(year), int(month)
+    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+def unpaid_here():
+    """A redirect to the oversight when the tenant pays no TPP itself (its settings give no ceilings:
+    a province overseeing its regions) and the reader may oversee, with a message saying why; else
+    None (the message alone for a reader who may not: the page shows nothing of theirs). Trial t16:
+    the runs, employees and own pages of Banten opened empty without a word."""
+    from .settings import settings_of
+
+    if settings_of(g.tenant).get("ceilings"):
+        return None
+    flash(_("No TPP is paid here: the settings give no ceilings (a province oversees its regions' TPP)."))
+    if has_permission(current_user, g.tenant, "remuneration.read_all"):
+        return redirect(url_for("remuneration.oversight"))
+    return None
 
 
 @pages.app_template_global("tpp_month")
@@ -90,6 +115,9 @@ def finance_or(permission: str | None = None):
 @pages.route("/")
 @requires("remuneration.own")
 def index():
+    unpaid = unpaid_here()
+    if unpaid is not None:
+        return unpaid
     employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
     months = services.results_of(g.tenant, employee.id) if employee else []
     chosen = request.args.get("month", "")
@@ -116,7 +144,7 @@ def _run_or_404(year: int, month: int):
 @pages.route("/runs")
 @finance_or("remuneration.read_all")
 def runs():
-    return _runs_page()
+    return unpaid_here() or _runs_page()
 
 
 def _missing(year: int, month: int) -> str:
@@ -173,7 +201,7 @@ def start_run():
     return redirect(url_for(".progress", year=year, month=month))
 
 
-@pages.route("/runs/<int:year>/<int:month>/progress")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/progress")
 @requires("remuneration.manage")
 def progress(year, month):
     """The progress of the month's run started from the page; the page reloads itself every two
@@ -189,7 +217,7 @@ def progress(year, month):
                            reader_locale=str(get_locale()))
 
 
-@pages.route("/runs/<int:year>/<int:month>")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>")
 @finance_or("remuneration.read_all")
 def run(year, month):
     return _run_page(_run_or_404(year, month))
@@ -206,7 +234,7 @@ def _run_page(found, close_error: str = ""):
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
 
 
-@pages.route("/runs/<int:year>/<int:month>/close", methods=["POST"])
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/close", methods=["POST"])
 @finance_or(None)
 def close(year, month):
     """Close the month (irreversible): only with the form's ``confirm`` box ticked; else the page
@@ -225,7 +253,7 @@ def close(year, month):
     return redirect(url_for(".run", year=year, month=month))
 
 
-@pages.route("/runs/<int:year>/<int:month>/payroll.<fmt>")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/payroll.<fmt>")
 @finance_or("remuneration.read_all")
 def export(year, month, fmt):
     found = _run_or_404(year, month)
@@ -238,35 +266,37 @@ def export(year, month, fmt):
     abort(404)
 
 
-@pages.route("/runs/<int:year>/<int:month>/summary", methods=["POST"])
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/summary", methods=["POST"])
 @finance_or(None)
 def summary(year, month):
     from core.kit import documents
 
-    from .summary import issue_summary
+    from .summary import issue_summary, issued, subject_of
 
     found = _run_or_404(year, month)
     with unit_of_work() as work:
-        doc = issue_summary(g.tenant, current_actor(), found, request.form.get("agency", ""))
+        agency = request.form.get("agency", "")
+        with tenant_scope(g.tenant):
+            again = issued(g.tenant, subject_of(found, agency)) is not None
+        doc = issue_summary(g.tenant, current_actor(), found, agency)
         code = doc.code
     if not work.ok:
         flash(str(work.error.local or work.error.message), "error")
         return redirect(url_for(".run", year=year, month=month))
-    flash(_("The signed summary was issued."))
+    flash(_("The signed summary of this agency and month was issued already: here it is.") if again
+          else _("The signed summary was issued."))
     return redirect(documents.verification_url(g.tenant, code))
 
 
 @pages.route("/oversight")
 @requires("remuneration.read_all")
 def oversight():
-    from datetime import date
-
     from .oversight import child_totals
 
-    try:
-        year, month = (int(x) for x in request.args.get("month", "").split("-"))
-        date(year, month, 1)
-    except ValueError:
+    asked = parse_month(request.args.get("month", ""))
+    if asked is not None:
+        year, month = asked
+    else:
         latest = services.runs(g.tenant, 0, 1)
         today = local_date(g.tenant, utcnow())
         year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)

@@ -12,12 +12,13 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.kit import (
-    current_actor, gettext as _, local_date, local_iso, ngettext, page_arg, requires, unit_of_work, utcnow,
+    current_actor, gettext as _, local_date, local_iso, ngettext, page_arg, parse_int, requires, unit_of_work, utcnow,
 )
 
 from . import activities, services
 from .exports import table_csv
-from .views import TITLE, pages
+from .refusals import said
+from .views import TITLE, pages, parse_month
 
 PER_PAGE = 50
 OWN_COLUMNS = ("day", "minutes", "points", "description", "status", "reason", "decided_at")
@@ -30,11 +31,8 @@ def _email() -> str:
 
 def _month(value: str | None = None) -> tuple[date, date]:
     """The month of ``?month=YYYY-MM`` (or ``value``; default: the tenant's current month) as its first and last day."""
-    try:
-        year, month = (int(x) for x in (request.args.get("month", "") if value is None else value).split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = local_date(g.tenant, utcnow()).replace(day=1)
+    asked = parse_month(request.args.get("month", "") if value is None else value)
+    first = date(*asked, 1) if asked else local_date(g.tenant, utcnow()).replace(day=1)
     return first, first.replace(day=monthrange(first.year, first.month)[1])
 
 
@@ -89,7 +87,7 @@ def log_activity():
     # refused: the page of the month the form was sent from (never the typed day's), the error beside
     # its field, what was typed kept
     where = getattr(work.error, "where", "") or ""
-    errors = {where if where in ("day", "minutes", "points", "description") else "": str(work.error.message)}
+    errors = {where if where in ("day", "minutes", "points", "description") else "": str(said(work.error))}
     return _activities_page(employee, *_month(form.get("shown", "")), errors=errors, values=form), 400
 
 
@@ -125,15 +123,15 @@ def decide_activities():
     form = request.form
     rejecting = form.get("reject", "")
     try:
-        ids = [int(rejecting)] if rejecting else [int(x) for x in form.getlist("activity")]
-    except ValueError:
+        ids = [parse_int(x, 1, activities.MAX_ID) for x in ([rejecting] if rejecting else form.getlist("activity"))]
+    except ValueError:  # not a whole number, or beyond the id column (OutOfBounds)
         abort(400)
     with unit_of_work() as work:
         done = activities.decide(g.tenant, current_actor(), _email(), ids, approve=not rejecting,
                                  reason=form.get("reason", ""))
         count = len(done)
     if not work.ok:
-        flash(str(work.error.message), "error")
+        flash(str(said(work.error)), "error")
     elif rejecting:
         flash(_("The activity was rejected."))
     else:

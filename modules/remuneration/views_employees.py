@@ -11,6 +11,7 @@ from core.kit import ValidationError, current_actor, find_position, gettext as _
 
 from . import employees, services
 from .exports import table_csv
+from .labels import field_name, source_name
 from .settings import agency_codes, settings_of
 from .views import TITLE, pages
 
@@ -28,6 +29,11 @@ def _filters() -> dict:
 def employee_list():
     from core.kit import page_arg
 
+    from .views import unpaid_here
+
+    unpaid = unpaid_here()
+    if unpaid is not None:
+        return unpaid
     page, filters = page_arg(), _filters()
     from .positions import held_positions, place
 
@@ -57,6 +63,12 @@ def employee(employee_id):
     found = employees.find(g.tenant, employee_id)
     if found is None:
         abort(404)
+    return _employee_page(found)
+
+
+def _employee_page(found, errors: dict | None = None, values=None):
+    """One employee's page; ``errors`` ({field: message}) and ``values`` (what was typed) when the
+    dates of employment were refused: said beside their field."""
     from .positions import held_positions, place
 
     # as the next run places them: the position the organisation says the account holds, else the import's
@@ -67,26 +79,31 @@ def employee(employee_id):
     return render_template("remuneration/employee.html", module_title=TITLE, employee=found, position=position,
                            placed=placed, position_class=placed.position_class,
                            class_mapped=bool(placed.position and mapping.get(placed.position)),
-                           changes=employees.history(g.tenant, employee_id),
-                           months=services.results_of(g.tenant, employee_id),
-                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))
+                           changes=employees.history(g.tenant, found.id),
+                           months=services.results_of(g.tenant, found.id),
+                           can_manage=has_permission(current_user, g.tenant, "remuneration.manage"),
+                           errors=errors or {}, values=values, field_name=field_name, source_name=source_name)
 
 
 @pages.route("/employees/<int:employee_id>/employment", methods=["POST"])
 @requires("remuneration.manage")
 def employment(employee_id):
     """Set the first and last day of employment (empty: open); an error names the field."""
-    if employees.find(g.tenant, employee_id) is None:
+    found = employees.find(g.tenant, employee_id)
+    if found is None:
         abort(404)
+    from .refusals import said
+
     with unit_of_work() as work:
         start = employees.parse_day(request.form.get("start", "")[:40], "start")
         end = employees.parse_day(request.form.get("end", "")[:40], "end")
         employees.set_employment(g.tenant, current_actor(), employee_id, start, end)
     if work.ok:
         flash(_("The dates of employment are saved; an open month changes on its next run, a closed month never."))
-    else:
-        flash(_("Not saved: %(error)s", error=work.error), "error")
-    return redirect(url_for(".employee", employee_id=employee_id))
+        return redirect(url_for(".employee", employee_id=employee_id))
+    where = getattr(work.error, "where", "") or ""
+    errors = {where if where in ("start", "end") else "": str(said(work.error))}
+    return _employee_page(employees.find(g.tenant, employee_id), errors, request.form), 400
 
 
 def _employee_form(employee=None, values=None, errors: dict | None = None):

@@ -28,7 +28,7 @@ def runs_export():
                      f"tpp-runs-{g.tenant.slug}")
 
 
-@pages.route("/runs/<int:year>/<int:month>/agencies.csv")
+@pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/agencies.csv")
 @finance_or("remuneration.read_all")
 def agencies_export(year, month):
     table = services.agency_table(g.tenant, _run_or_404(year, month))
@@ -54,7 +54,7 @@ def objections_export():
                      f"tpp-objections-{g.tenant.slug}")
 
 
-@pages.route("/oversight/<int:year>/<int:month>.csv")
+@pages.route("/oversight/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>.csv")
 @requires("remuneration.read_all")
 def oversight_export(year, month):
     from .oversight import child_totals

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.kit import current_actor, gettext as _, page_arg, requires, unit_of_work
+from core.kit import current_actor, gettext as _, page_arg, parse_int, requires, unit_of_work
 
 from . import objections, services
-from .views import TITLE, pages
+from .refusals import said
+from .views import TITLE, pages, parse_month
 
 PER_PAGE = 25
 
@@ -24,22 +25,16 @@ def refusal_text(error) -> str:
         "approval_bad_return": _("Say why it is returned."),
         "approval_bad_reject": _("Say why it is rejected."),
     }
-    return str(known.get(getattr(error, "code", ""), None) or error.message)
+    return str(known.get(getattr(error, "code", ""), None) or said(error))
 
 
-def _month(value: str) -> tuple[int, int] | None:
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        return year, month
-    except ValueError:
-        return None
 
 
 @pages.route("/objections", methods=["POST"])
 @requires("remuneration.own")
 def file_objection():
     employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
-    month = _month(request.form.get("month", ""))
+    month = parse_month(request.form.get("month", ""))
     if employee is None or month is None:
         abort(400)
     with unit_of_work() as work:
@@ -47,7 +42,7 @@ def file_objection():
     if work.ok:
         flash(_("Your objection was sent to your supervisor."))
     else:
-        flash(str(work.error.message), "error")
+        flash(refusal_text(work.error), "error")
     return redirect(url_for(".index", month="%d-%02d" % month))
 
 
@@ -67,8 +62,8 @@ def objection_list():
 @requires("remuneration.resolve")
 def decide(objection_id):
     try:
-        step = int(request.form.get("step", ""))
-    except ValueError:
+        step = parse_int(request.form.get("step", ""), 0, objections.LAST_STEP)
+    except ValueError:  # not a whole number, or no step of the chain (OutOfBounds)
         abort(400)
     with unit_of_work() as work:
         decision, who, note = request.form.get("decision"), current_actor().principal, request.form.get("note", "")

@@ -169,7 +169,7 @@ def test_the_pages_in_english_log_approve_and_reject(app, office, login):
     assert csv_text.splitlines()[0] == "employee,agency,day,minutes,points,description,status,reason,decided_at"
     assert "approved" in csv_text and "Bukan tugas pokok" in csv_text and "Sitti" not in csv_text
     mine = andi.get(f"{base}/activities?month=2026-03").get_data(as_text=True)
-    assert "rejected: Bukan tugas pokok" in mine and "Approved: 1 activities, 300 minutes, 0 points" in mine
+    assert "rejected: Bukan tugas pokok" in mine and "Approved: 1 activity, 300 minutes, 0 points" in mine
     assert boss.post(f"{base}/activities/decide", data={"activity": "x"}).status_code == 400
 
 

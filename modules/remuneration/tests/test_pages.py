@@ -74,9 +74,10 @@ def test_the_personnel_agency_runs_closes_and_exports_a_month(app, client, creat
     assert client.post(f"{base}/runs", data={"month": "2026-03", "force": "y"}).status_code == 302
     assert client.post(f"{base}/runs", data={"month": "maret"}).status_code == 400    # said on the form
     csv_text = client.get(f"{base}/runs/2026/3/payroll.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[0] == "nip,name,agency,position_class,ceiling,tpp" and NIPS[0] in csv_text
+    assert csv_text.splitlines()[0] == "nip,name,agency,position_class,ceiling,tpp,corrections" and NIPS[0] in csv_text
     sheet = load_workbook(io.BytesIO(client.get(f"{base}/runs/2026/3/payroll.xlsx").data)).active
-    assert [c.value for c in sheet[1]] == ["nip", "name", "agency", "position_class", "ceiling", "tpp"]
+    assert [c.value for c in sheet[1]] == ["nip", "name", "agency", "position_class", "ceiling", "tpp",
+                                             "corrections"]
     assert sheet.max_row == 3
     unconfirmed = client.post(f"{base}/runs/2026/3/close")     # irreversible: the box must be ticked
     assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)

@@ -12,7 +12,7 @@ from ..engine import prorated_target
 from ..inputs import import_activities
 from ..models import Employee, Excuse, Result
 from ..rules import DEFAULT_RULE, parse_rule
-from ..services import add_adjustment, close_month, import_attendance, import_employees, run_month
+from ..services import add_adjustment, close_month, import_attendance, import_employees, payroll, run_month
 from .helpers import CEILINGS, MODULE, NIPS, SETTINGS, attendance_csv, three_employees
 
 # March 2026 in Makassar (WITA, +08:00); its working days come from the core's calendar (Nyepi, Idul Fitri off)
@@ -163,6 +163,8 @@ def test_a_closed_month_is_corrected_by_an_adjustment_in_a_later_month(app_ctx, 
     [line] = [x for x in row.lines if x["code"] == "adjustment"]
     assert line == {"code": "adjustment", "detail": "2026-03", "count": 1, "bp": 0, "amount": 150_000}
     assert row.tpp == sum(x["amount"] for x in row.lines)
+    paid = {r["nip"]: r for r in payroll(tenant, april)}           # the payroll says which part corrects March
+    assert [r["corrections"] for r in paid.values() if r["corrections"]] == [150_000]
     assert audit_entries(tenant, "remuneration.adjustment")[0]["summary"]["after"]["amount"] == 150_000
 
 
@@ -203,10 +205,10 @@ def _one_good_day(tenant):
 
 def test_a_run_inside_the_month_counts_only_the_days_ended_in_the_tenants_zone(app_ctx, create_tenant, frozen_clock):
     tenant = create_tenant(modules={MODULE: SETTINGS})
-    _one_good_day(tenant)
     # 23:00 UTC on 9 March is 07:00 on Tuesday 10 March in Makassar: the 9th has ended and counts,
     # today (the 10th) is still going on and does not, nor the 11th on
     frozen_clock.set(datetime(2026, 3, 9, 23, 0, tzinfo=timezone.utc))
+    _one_good_day(tenant)  # punches of the 2nd: past by now (a punch from the future is refused)
     run = run_month(tenant, "test", *MARCH)
     db.session.commit()
     cal = calendar_of(tenant)
@@ -270,8 +272,8 @@ def test_a_deduction_never_takes_effect_on_the_day_it_is_recorded(app_ctx, creat
 
 def test_a_run_for_a_month_that_has_ended_counts_every_working_day(app_ctx, create_tenant, frozen_clock):
     tenant = create_tenant(modules={MODULE: SETTINGS})
-    _one_good_day(tenant)
     frozen_clock.set(datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))  # 00:00 on 1 April in Makassar
+    _one_good_day(tenant)
     run = run_month(tenant, "test", *MARCH)
     db.session.commit()
     total = calendar_of(tenant).working_days_between(date(2026, 3, 1), date(2026, 4, 1))

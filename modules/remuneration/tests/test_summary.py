@@ -49,3 +49,28 @@ def test_a_closed_month_is_summarised_signed_and_numbered(app, client, create_te
         page = client.get(f"/t/{tenant.slug}/admin/documents", headers={"Accept-Language": language})
         html = page.get_data(as_text=True)
         assert page.status_code == 200 and number in html and words in html, language
+
+
+def test_the_summary_of_an_agency_and_month_is_issued_once(app, client, create_tenant, create_user, login):
+    # trial t16: submitting the signed summary twice issued two numbered documents
+    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        run_month(tenant, "test", 2026, 3)
+        close_month(tenant, "test", 2026, 3)
+        db.session.commit()
+    login(client, create_user(tenant, role="admin"), tenant)
+    url = f"/t/{tenant.slug}/{MODULE}/runs/2026/3/summary"
+    first = client.post(url, data={"agency": "DLH"}, headers={"Accept-Language": "id"})
+    client.set_cookie("pamong_locale", "en")                       # the second in another language
+    second = client.post(url, data={"agency": "DLH"})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context(), tenant_scope(tenant):
+        from core.kit import documents
+
+        issued = db.session.execute(db.select(documents.Document.number)).scalars().all()
+        assert len(issued) == 1, issued
+        assert issue_summary(tenant, "test", get_run(tenant, 2026, 3), "DLH").number == issued[0]
