@@ -211,7 +211,7 @@ def test_every_refused_transition_has_its_code_and_changes_nothing(app, clock, t
     assert clock.segments == kept
     with app.test_request_context(), force_locale("id"):  # the reader's language on a page (issue 15): never the English line
         local = str(caught.value.local)
-    assert local and local != caught.value.message
+    assert caught.value.local is not None and local and local != caught.value.message
 
 
 @pytest.mark.parametrize("clock", [RUNNING, PAUSED, STOPPED], ids=["running", "paused", "stopped"])
