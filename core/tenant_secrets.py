@@ -111,4 +111,13 @@ def check_settings(schema: dict, settings: dict, slug: str, where: str) -> None:
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
         check(slug, value, f"{where}.{'.'.join(path)}", reference_only=bool(sub.get(REFERENCE_ONLY)),
-              label=sub.get("title"))
+              label=sub.get("title") or _x_label(sub))
+
+
+def _x_label(sub: dict):
+    """The property's ``x-label`` (``{"id": ..., "en": ...}``) in the reader's language, when read."""
+    from flask_babel import LazyString
+
+    from .admin.settings_form.language import words
+
+    return LazyString(words, sub["x-label"]) if isinstance(sub.get("x-label"), dict) else None

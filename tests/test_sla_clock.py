@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import numpy as np
 import pytest
+from flask_babel import force_locale
 from hypothesis import given, settings, strategies as st
 
 from core.calendar import WorkingCalendar, national_holidays
@@ -34,7 +35,7 @@ class Model:
     """What the clock should do, computed apart from core.sla and core.calendar."""
 
     ALLOWED = {"start": {"new"}, "pause": {"running"}, "resume": {"paused"}, "reset": {"running", "paused"},
-               "restart": {"running", "paused", "stopped", "done"}, "finish": {"running", "paused"}}
+               "restart": {"running", "paused", "stopped", "done"}, "finish": {"running", "paused", "stopped"}}
 
     def __init__(self, unit, amount):
         self.unit, self.amount = unit, amount
@@ -198,16 +199,30 @@ DONE = RUNNING.finish(CAL, T + timedelta(hours=1))
     (RUNNING, "start", "sla_already_started"), (RUNNING, "resume", "sla_not_paused"),
     (PAUSED, "pause", "sla_already_paused"), (PAUSED, "start", "sla_already_started"),
     (STOPPED, "pause", "sla_stopped"), (STOPPED, "resume", "sla_stopped"), (STOPPED, "reset", "sla_stopped"),
-    (STOPPED, "finish", "sla_stopped"), (DONE, "pause", "sla_finished"), (DONE, "resume", "sla_finished"),
+    (DONE, "pause", "sla_finished"), (DONE, "resume", "sla_finished"),
     (DONE, "reset", "sla_finished"), (DONE, "finish", "sla_finished"), (DONE, "start", "sla_already_started"),
 ])
-def test_every_refused_transition_has_its_code_and_changes_nothing(clock, transition, code):
+def test_every_refused_transition_has_its_code_and_changes_nothing(app, clock, transition, code):
     kept = clock.segments
     with pytest.raises(sla.ClockError) as caught:
         clock.apply(CAL, transition, T + timedelta(days=1))
     assert caught.value.code == code and isinstance(caught.value, PamongError)
     assert caught.value.where == transition and str(caught.value)
     assert clock.segments == kept
+    with app.test_request_context(), force_locale("id"):  # the reader's language on a page (issue 15): never the English line
+        local = str(caught.value.local)
+    assert caught.value.local is not None and local and local != caught.value.message
+
+
+@pytest.mark.parametrize("clock", [RUNNING, PAUSED, STOPPED], ids=["running", "paused", "stopped"])
+def test_a_started_clock_finishes_from_any_state_it_can_be_in(clock):
+    """An application withdrawn or refused while waiting (41) or returned for correction (43)
+    ends its clock too (issue 15): the open segment ends and nothing is due."""
+    at = T + timedelta(days=1)
+    done = clock.finish(CAL, at)
+    assert done.state == sla.DONE and done.due_at is None
+    assert done.segments[-1].ended_at == at and done.segments[-1].ended_by == "finish"
+    assert done.segments[-1].phase == clock.segments[-1].phase and len(done.segments) == len(clock.segments)
 
 
 @pytest.mark.parametrize("clock, transition", [(PAUSED, "resume"), (DONE, "restart"), (RUNNING, "pause")])

@@ -21,7 +21,8 @@ transition            OSS code    meaning
                       and reset   until a restart (e.g. an application sent back for correction)
 ``restart``           44 restart  from zero: the full ``amount`` again from now (after a reset, a
                       from zero   reopening or a forwarding)
-``finish``                        the service was delivered: the clock stops for good
+``finish``                        the service ended (delivered, refused, withdrawn): the clock stops
+                                  for good, from any started state, a stopped one included
 ====================  ==========  ===============================================================
 
 Every stretch between two transitions is a ``Segment`` kept on the clock: ``running`` (the office's
@@ -41,6 +42,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
 
 from ..calendar import MAX_DAYS, WorkingCalendar
 from ..errors import PamongError
@@ -124,12 +127,17 @@ class Segment:
 
 _NEEDS = {  # transition -> the states that allow it
     "start": (NEW,), "pause": (RUNNING,), "resume": (PAUSED,), "reset": (RUNNING, PAUSED),
-    "restart": (RUNNING, PAUSED, STOPPED, DONE), "finish": (RUNNING, PAUSED),
+    "restart": (RUNNING, PAUSED, STOPPED, DONE), "finish": (RUNNING, PAUSED, STOPPED),
 }
-_REFUSED = {  # (transition, state) -> (code, message)
-    NEW: ("sla_not_started", "the clock has not been started"),
-    STOPPED: ("sla_stopped", "the clock was stopped and reset: restart it from zero"),
-    DONE: ("sla_finished", "the clock has finished"),
+# a refused transition: code, English message (logs, the API) and the same in the reader's language
+_REFUSED = {
+    "started": ("sla_already_started", "the clock has already been started", _l("the clock has already been started")),
+    PAUSED: ("sla_already_paused", "the clock is already paused", _l("the clock is already paused")),
+    RUNNING: ("sla_not_paused", "the clock is running, not paused", _l("the clock is running, not paused")),
+    NEW: ("sla_not_started", "the clock has not been started", _l("the clock has not been started")),
+    STOPPED: ("sla_stopped", "the clock was stopped and reset: restart it from zero",
+              _l("the clock was stopped and reset: restart it from zero")),
+    DONE: ("sla_finished", "the clock has finished", _l("the clock has finished")),
 }
 
 
@@ -221,7 +229,8 @@ class Clock:
         return level._then(at, "restart", Segment(RUNNING, at, due_at=deadline(cal, level.unit, level.amount, at)))
 
     def finish(self, cal: WorkingCalendar, at: datetime) -> Clock:
-        """The service was delivered: the open segment ends, nothing follows."""
+        """The service ended (delivered, refused, withdrawn; running, waiting or stopped and reset):
+        the open segment ends, nothing follows."""
         at = self._allowed("finish", at)
         return self._then(at, "finish", None)
 
@@ -236,19 +245,15 @@ class Clock:
     def _allowed(self, transition: str, at: datetime) -> datetime:
         state = self.state
         if state not in _NEEDS[transition]:
-            if transition == "start":
-                raise ClockError("the clock has already been started", where=transition, code="sla_already_started")
-            if state == PAUSED:
-                raise ClockError("the clock is already paused", where=transition, code="sla_already_paused")
-            if state == RUNNING:
-                raise ClockError("the clock is running, not paused", where=transition, code="sla_not_paused")
-            code, message = _REFUSED[state]
-            raise ClockError(message, where=transition, code=code)
+            code, message, local = _REFUSED["started" if transition == "start" else state]
+            raise ClockError(message, where=transition, code=code, local=local)
         at = utc(at)
         last = self.segments[-1].ended_at or self.segments[-1].started_at if self.segments else None
         if last is not None and at < last:
             raise ClockError(f"{at.isoformat()} is before the clock's last change ({last.isoformat()})",
-                             where=transition, code="sla_time_backwards")
+                             where=transition, code="sla_time_backwards",
+                             local=_l("%(at)s is before the clock's last change (%(last)s)", at=at.isoformat(),
+                                      last=last.isoformat()))
         return at
 
     def _then(self, at: datetime, ended_by: str | None, nxt: Segment | None) -> Clock:

@@ -8,7 +8,7 @@ import re
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from core.kit import lazy_gettext as _l
 
@@ -117,13 +117,20 @@ STATUS_ACTIONS = {"suspend": _l("Suspend"), "lift": _l("Lift the suspension"), "
 class StatusForm(FlaskForm):
     """Suspend, lift or revoke an issued permit; ``for_status`` offers only what its status allows."""
 
-    action = SelectField(_l("Action"), choices=list(STATUS_ACTIONS.items()))
+    # the choices offered follow the permit's status (``for_status``); any action of the three is read, so
+    # a form opened before another tab changed the status gets the service's words ("already suspended")
+    # rather than "not a valid choice" (issue 15)
+    action = SelectField(_l("Action"), choices=list(STATUS_ACTIONS.items()), validate_choice=False)
     reason = TextAreaField(_l("Reason (shown to anyone who checks the permit)"), validators=[
         DataRequired(message=_l("Give the reason.")), Length(max=1000)])
     confirm = BooleanField(_l("I confirm this change of the permit's status"), validators=[
         DataRequired(message=_l("Tick to confirm."))])
     seen = HiddenField()
     send = SubmitField(_l("Apply"))
+
+    def validate_action(self, field):
+        if field.data not in STATUS_ACTIONS:
+            raise ValidationError(_l("Choose one of the actions offered."))
 
     @classmethod
     def for_status(cls, permit_status: str, **kw) -> "StatusForm":

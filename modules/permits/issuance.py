@@ -45,8 +45,11 @@ def add_months(when: datetime, months: int) -> datetime:
 @scoped
 def issue_permit(tenant, actor, application_id: int):
     """Number, sign and register the permit of an approved (paid, or free) application. Errors:
-    ``ValidationError`` (``not_paid``: approved but unpaid; ``not_ready``), ``documents.SigningError``."""
+    ``ValidationError`` (``already_issued``; ``not_paid``: approved but unpaid; ``not_ready``),
+    ``documents.SigningError``."""
     application = get(tenant, application_id, lock=True)
+    if application.status == ISSUED:   # a second tab, a second signer: said as it is (issue 15)
+        raise refusal(N_("The permit is already issued."), code="already_issued")
     if application.status != APPROVED:
         code = "not_paid" if application.payment_code and application.paid_at is None else "not_ready"
         raise refusal(N_("The permit can be issued only once it is approved and its fee is paid."), code=code)
@@ -138,8 +141,12 @@ def suspend_permit(tenant, actor, application_id: int, reason: str, lift: bool =
     application = _issued(tenant, actor, application_id)
     want_from, want_to = (SUSPENDED, VALID) if lift else (VALID, SUSPENDED)
     if application.permit_status != want_from:
-        message = _("Only a suspended permit can have its suspension lifted.") if lift else \
-            _("Only a valid permit can be suspended.")
+        if lift:
+            message = _("Only a suspended permit can have its suspension lifted.")
+        elif application.permit_status == SUSPENDED:   # suspended meanwhile (another tab, the API)
+            message = _("The permit is already suspended.")
+        else:
+            message = _("Only a valid permit can be suspended.")
         raise ValidationError(message, where="application", code="not_" + want_from)
     _change(tenant, actor, application, want_to, reason, "reinstate" if lift else "suspend",
             oss.OSS_STATUS[ISSUED] if lift else oss.SUSPENDED_CODE)

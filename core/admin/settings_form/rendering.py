@@ -7,6 +7,7 @@ import json
 
 from flask_babel import gettext as _
 
+from ...tenant_secrets import literal
 from .kinds import _complex, _entry_is_group, kind_of
 from .language import _pick, help_of, label_of
 from .protocol import ADD_FIELD, ADVANCED_FIELD, EMPTY_ROWS, KEY, ROWS, VALUE, _REFS, _tenant
@@ -45,6 +46,8 @@ def fields(schema: dict, values: dict, posted=None, more: dict | None = None, ad
         field = _field(key, key, sub, value, key in required, more, advanced, top=True)
         if field["widget"] == "json" and posted is not None and key in posted:
             field["value"] = posted.get(key)  # what they typed, also when it was wrong
+        if literal(sub, value) or (posted is not None and literal(sub, posted.get(key))):
+            field["value"] = ""  # a secret written in place (refused, or stored before): never shown
         out.append(field)
     return out
 

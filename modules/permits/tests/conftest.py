@@ -9,6 +9,8 @@ import pytest
 from PIL import Image
 
 from core.kit import Actor, User, db
+from core.tenant_secrets import env_name
+from core.testing import unique
 
 AGENCIES = [{"code": "DPM", "name": "DPMPTSP"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}]
 PBG = {
@@ -37,15 +39,20 @@ SKU = {
     "requirements": [{"code": "usaha", "label_id": "Nama usaha", "label_en": "Business name", "kind": "field"}],
     "stages": [{"label_id": "Verifikasi", "label_en": "Verification", "role": "officer", "unit": "DPM"}],
 }
-SETTINGS = {"types": [PBG, SKU], "payment_secret": "bayar-rahasia", "max_upload_kb": 64}
+# the callback's secret is only ever a reference (``env:NAME``, issue 15): ``make_tenant`` sets the
+# tenant's variable to ``SECRET`` (or its ``secret``) before writing the settings
+SECRET = "bayar-rahasia"
+SETTINGS = {"types": [PBG, SKU], "payment_secret": "env:PAYMENT", "max_upload_kb": 64}
 NIK = "7371014101900001"
 
 
 @pytest.fixture
-def make_tenant(create_tenant):
-    def make(settings=None, **fields):
-        return create_tenant(modules={"permits": settings if settings is not None else SETTINGS},
-                             agencies=AGENCIES, **fields)
+def make_tenant(create_tenant, monkeypatch):
+    def make(settings=None, secret=SECRET, **fields):
+        slug = fields.pop("slug", None) or unique("tn")
+        monkeypatch.setenv(env_name(slug, "PAYMENT"), secret)
+        fields.setdefault("agencies", AGENCIES)
+        return create_tenant(slug=slug, modules={"permits": settings if settings is not None else SETTINGS}, **fields)
 
     return make
 
@@ -133,11 +140,10 @@ def user_actor(email, tenant):
 
 
 @pytest.fixture
-def office(app, create_tenant, create_user, frozen_clock):
+def office(app, make_tenant, create_user, frozen_clock):
     """A tenant with one billboard type and one paid billboard permit of Rp 150.000 (10 m²) in March
     2026: ``(tenant, {"citizen", "officer", "admin": e-mail}, application id)``."""
-    tenant = create_tenant(modules={"permits": {"types": [REKLAME], "payment_secret": "rahasia"}},
-                           agencies=AGENCIES)
+    tenant = make_tenant({"types": [REKLAME], "payment_secret": "env:PAYMENT"})
     people = {"citizen": create_user(tenant, "citizen"), "officer": create_user(tenant, "officer", agency="DPM"),
               "admin": create_user(tenant, "admin")}
     with app.app_context():

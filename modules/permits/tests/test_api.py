@@ -56,7 +56,7 @@ def test_a_bad_signature_another_tenants_invoice_or_a_wrong_amount_is_refused(
     body = {"payment_code": code, "amount": fee}
     bad = post(client, tenant, body, secret="wrong")
     assert bad.status_code == 401 and bad.get_json()["error"]["code"] == "bad_signature"
-    other = make_tenant({**SETTINGS, "payment_secret": "lain"})
+    other = make_tenant(SETTINGS, secret="lain")
     theirs = post(client, other, body, secret="lain")
     assert theirs.status_code == 404 and theirs.get_json()["error"]["code"] == "unknown_invoice"
     wrong = post(client, tenant, {**body, "amount": fee - 1}, key="trx-9")

@@ -26,6 +26,7 @@ WORDS = {
     "already_paid": ("This invoice is already paid", "Tagihan ini sudah dibayar"),
     "reason_required": ("Give the reason", "Berikan alasannya"),
     "not_valid": ("Only a valid permit can be suspended.", "Hanya izin yang berlaku yang dapat dibekukan."),
+    "already_suspended": ("The permit is already suspended.", "Izin ini sudah dibekukan."),
     "not_suspended": ("Only a suspended permit", "Hanya izin yang dibekukan"),
     "already_revoked": ("The permit is already revoked.", "Izin ini sudah dicabut."),
 }
@@ -98,6 +99,6 @@ def test_permit_status_errors_answer_in_the_request_language(app, client, tenant
     _check(change("suspend", reason=" "), 400, "reason_required", "reason_required", lang)
     _check(change("lift"), 400, "not_suspended", "not_suspended", lang)
     assert change("suspend").status_code == 200
-    _check(change("suspend"), 400, "not_valid", "not_valid", lang)
+    _check(change("suspend"), 400, "not_valid", "already_suspended", lang)
     assert change("revoke").status_code == 200
     _check(change("revoke"), 400, "already_revoked", "already_revoked", lang)

@@ -77,7 +77,7 @@ def test_save_draft_refuses_a_bad_nik_and_a_bad_phone_together(app_ctx, tenant, 
 @pytest.fixture
 def billboard(app, make_tenant, create_user):
     """A billboard office whose officer ``cashier`` applied for a permit another officer approved."""
-    tenant = make_tenant({"types": [REKLAME], "payment_secret": "rahasia"})
+    tenant = make_tenant({"types": [REKLAME], "payment_secret": "env:PAYMENT"})
     people = {"cashier": create_user(tenant, "officer", agency="DPM"),
               "colleague": create_user(tenant, "officer", agency="DPM")}
     with app.app_context():

@@ -79,7 +79,7 @@ def _cashier_page(app, client, tenant, people, login):
 
 
 @pytest.mark.parametrize("text", ["1e9", "0x10", "12.0", "١٢", "1_000", "+5", "-1", "0", "1.500.000", "",
-                                  "99999999999999"])
+                                  "99999999999999", "abc"])
 def test_the_cashier_amount_takes_whole_rupiah_in_digits_only(app, client, tenant, people, login, audit_entries,
                                                               text):
     aid, fee = _cashier_page(app, client, tenant, people, login)
@@ -89,6 +89,10 @@ def test_the_cashier_amount_takes_whole_rupiah_in_digits_only(app, client, tenan
     assert sent.status_code == 400, text
     assert 'id="amount-err"' in html and 'href="#amount"' in html
     assert re.search(r"Write (only digits 0-9|the amount|a whole number from 1 to)", html), text
+    # one message (issue 15: "abc" had "Not a valid integer value." and "Number must be at least 1." too)
+    said = re.search(r'id="amount-err"[^>]*>(.*?)</', html, flags=re.S)[1]
+    assert said.count("Write ") == 1 and said.strip().startswith("Write "), said
+    assert "Not a valid" not in html and "must be at least" not in html, text
     assert audit_entries(tenant, "permits.paid") == []
     page = client.get(f"/t/{tenant.slug}/permits/applications/{aid}", headers=EN).get_data(as_text=True)
     assert 'inputmode="numeric"' in page and "Digits only" in page

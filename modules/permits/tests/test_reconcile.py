@@ -30,8 +30,8 @@ def fee_of(code: str, area: int) -> int:
 
 
 @pytest.fixture
-def shop(create_tenant, create_user, app):
-    tenant = create_tenant(modules={"permits": {**SETTINGS, "types": [REKLAME, KIOS]}}, agencies=AGENCIES)
+def shop(make_tenant, create_user, app):
+    tenant = make_tenant({**SETTINGS, "types": [REKLAME, KIOS]})
     return tenant, create_user(tenant, "citizen"), create_user(tenant, "officer", agency="DPM")
 
 

@@ -93,7 +93,7 @@ def test_an_overdue_application_is_told_to_each_head_by_their_own_channel_and_la
 
 
 def test_overdue_work_goes_to_the_holder_of_the_head_position_else_the_admins(
-        app, create_tenant, create_user, outbox, frozen_clock):
+        app, make_tenant, create_user, outbox, frozen_clock):
     import pytest
 
     from core.kit import ValidationError, assign_holder, find_position
@@ -103,7 +103,7 @@ def test_overdue_work_goes_to_the_holder_of_the_head_position_else_the_admins(
 
     agencies = [{**AGENCIES[0], "positions": [{"code": "KADIS-DPM", "name": "Kepala DPMPTSP", "head": True}]},
                 AGENCIES[1]]
-    tenant = create_tenant(modules={"permits": {**SETTINGS, "head_position": "KADIS-DPM"}}, agencies=agencies)
+    tenant = make_tenant({**SETTINGS, "head_position": "KADIS-DPM"}, agencies=agencies)
     people = {"citizen": create_user(tenant, "citizen"), "admin": create_user(tenant, "admin"),
               "head": create_user(tenant, "officer", agency="DPM")}
     with app.app_context():

@@ -15,8 +15,8 @@ from .test_sla_semantics import end_of, local, nth_after, touched
 
 
 def test_an_invoice_waiting_for_payment_has_no_deadline_and_the_days_left_run_again_when_paid(
-        app_ctx, create_tenant, create_user, frozen_clock):
-    tenant = create_tenant(modules={"permits": dict(SETTINGS, types=[REKLAME])}, agencies=AGENCIES)
+        app_ctx, make_tenant, create_user, frozen_clock):
+    tenant = make_tenant(dict(SETTINGS, types=[REKLAME]))
     citizen = user_actor(create_user(tenant, "citizen"), tenant)
     officer = user_actor(create_user(tenant, "officer", agency="DPM"), tenant)
     cal = calendar_of(tenant)

@@ -13,7 +13,7 @@ from .conftest import NIK, REKLAME, invoice, user_actor
 
 @pytest.fixture
 def billboard(app, make_tenant, create_user):
-    tenant = make_tenant({"types": [REKLAME], "payment_secret": "rahasia"})
+    tenant = make_tenant({"types": [REKLAME], "payment_secret": "env:PAYMENT"})
     return tenant, {"citizen": create_user(tenant, "citizen"), "officer": create_user(tenant, "officer", agency="DPM"),
                     "other": create_user(tenant, "citizen")}
 
