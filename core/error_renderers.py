@@ -6,6 +6,9 @@
 - ``fhir_error``: an HL7 FHIR R4 ``OperationOutcome`` (as SATUSEHAT answers), one ``issue`` with
   ``severity`` ``error``, an issue-type ``code`` for the status and our stable code in
   ``details.coding``.
+
+The message may be a lazy string (``lazy_gettext``, an ``IdentityError``'s): each renderer says it
+with ``str()`` in the request's language, as ``render_error`` does for every module's renderer.
 """
 from __future__ import annotations
 
@@ -19,11 +22,12 @@ FHIR_ISSUE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 
 
 
 def bpjs_error(status: int, code: str, message: str) -> Response:
-    body = {"metadata": {"code": status, "message": message}, "response": None}
+    body = {"metadata": {"code": status, "message": str(message)}, "response": None}
     return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
 
 
 def fhir_error(status: int, code: str, message: str) -> Response:
+    message = str(message)
     body = {"resourceType": "OperationOutcome", "issue": [{
         "severity": "error" if status < 500 else "fatal",
         "code": FHIR_ISSUE.get(status, "exception"),

@@ -163,7 +163,9 @@ def html_error(status: int, code: str, message: str) -> Response:
 
 
 def render_error(status: int, code: str, message: str) -> Response:
-    """The error in the format of the request's path (see the module's docstring)."""
+    """The error in the format of the request's path (see the module's docstring); a lazy message
+    (``lazy_gettext``) is said as text first, so every module's renderer gets a ``str``."""
+    message = str(message)
     render = None
     try:
         render = _formats().find(tenant_path())

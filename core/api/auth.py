@@ -55,7 +55,7 @@ def api_scope(scope: str, error_format=None, unauthorized_status: int = 401, mes
     """
 
     def refuse(status: int, code: str, text: str):
-        text = message or text
+        text = str(message or text)  # a lazy message said now: every renderer gets text
         if error_format is None:
             return api_error(code, text, status)
         if error_format == "route":

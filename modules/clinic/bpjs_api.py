@@ -16,13 +16,15 @@ Authentication: an API token of the tenant with the scope ``clinic:bpjs``, sent 
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timezone
+import re
+from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import func, select
 
 from core.kit import (
-    PamongError, api_scope, bpjs_error, current_actor, db, json_object, tenant_scope, unit_of_work, utcnow,
+    PamongError, ValidationError, api_scope, bpjs_error, current_actor, db, json_object, local_date, tenant_scope,
+    unit_of_work, utcnow,
 )
 
 from . import order, queue
@@ -35,6 +37,8 @@ from .settings import clinic_of, is_open
 
 bp = Blueprint("clinic_bpjs", __name__)
 SCOPE = "clinic:bpjs"
+SKEW = timedelta(minutes=2)  # how far ahead of ours a caller's clock may be (a check-in's waktu)
+_PUNCTUATION = re.compile(r"[\s.\-/]")  # what an identity number may hold besides digits (core.identity)
 
 
 def ok(response=None, message: str = "Ok."):
@@ -177,8 +181,20 @@ def remaining(clinic_code, nomorkartu, kodepoli, tanggalperiksa):
         return ok(_ticket(visit, poli))
 
 
+def _patient_of(card: str):
+    """The patient ``nomorkartu`` names: a BPJS card number (13 digits) or a NIK (16). A malformed
+    one is refused naming ``nomorkartu`` (400), not the kind of number it was taken for."""
+    digits = _PUNCTUATION.sub("", card)
+    try:
+        return find_patient(g.tenant, bpjs=card) if len(digits) == 13 else find_patient(g.tenant, nik=card)
+    except ValidationError as exc:
+        message = exc.message if len(digits) == 16 and digits.isascii() and digits.isdigit() else \
+            _("a BPJS card number of 13 digits or a NIK of 16 digits is required.")
+        raise PamongError(f"nomorkartu: {message}", where="nomorkartu", code=exc.code) from None
+
+
 def _visit_of(clinic: str, poli: str, day: date, card: str) -> Visit:
-    patient = find_patient(g.tenant, bpjs=card) if len(card.strip()) == 13 else find_patient(g.tenant, nik=card)
+    patient = _patient_of(card)
     visit = None if patient is None else db.session.execute(select(Visit).where(
         Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.active_patient == patient.id)).scalar()
     if visit is None:
@@ -211,15 +227,31 @@ def check_in(clinic_code):
     visit = by_code(g.tenant, str(body.get("kodebooking") or ""))
     if clinic is None or visit is None or visit.clinic != clinic.code:
         raise PamongError(_("Booking code not found."), where="kodebooking", code="not_found")
-    when = body.get("waktu")
-    at = datetime.fromtimestamp(when / 1000, timezone.utc) if isinstance(when, int) and 0 < when < 10**14 else None
-    if at is not None and at > utcnow():
-        raise PamongError(_("waktu is in the future."), where="waktu", code="time_future")
+    at = _stated_time(body.get("waktu"), visit)
     with unit_of_work(api=False) as work:
         queue.check_in(g.tenant, current_actor(), visit.id, now=at)
     if not work.ok:
         return bpjs_error(400, work.error.code, work.error.message)
     return ok(None)
+
+
+def _stated_time(when, visit: Visit) -> datetime | None:
+    """``waktu`` of a check-in: Unix milliseconds (a JSON integer, not ``true``) on the booking's day
+    (the tenant's local date), not later than now by more than ``SKEW`` (a clock a little ahead of
+    ours is taken as now). Absent or null: now (None). Else 400 ``bad_time``, ``time_wrong_day`` or
+    ``time_future``."""
+    if when is None:
+        return None
+    if isinstance(when, bool) or not isinstance(when, int) or not 0 < when < 10**14:
+        raise PamongError(_("waktu must be a time in Unix milliseconds (a whole number)."), where="waktu",
+                          code="bad_time")
+    at, now = datetime.fromtimestamp(when / 1000, timezone.utc), utcnow()
+    if at > now + SKEW:
+        raise PamongError(_("waktu is in the future."), where="waktu", code="time_future")
+    if local_date(g.tenant, at) != visit.day:
+        raise PamongError(_("waktu is not on the day of the booking (%(day)s).", day=visit.day.strftime("%d-%m-%Y")),
+                          where="waktu", code="time_wrong_day")
+    return min(at, now)
 
 
 _ENVELOPE = {"type": "object", "properties": {

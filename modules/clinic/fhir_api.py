@@ -29,6 +29,7 @@ from core.kit import (
 )
 
 from . import fhir
+from .labels import gettext as _
 from .models import Encounter, Patient, Visit
 from .settings import clinics
 
@@ -164,7 +165,7 @@ def _paging(args: dict) -> tuple[int, int]:
         if text is None or text == "":
             return default
         if not text.isdigit() or int(text) > highest:
-            raise refusal(400, "bad_paging", f"{name} must be a whole number from 0 to {highest}.")
+            raise refusal(400, "bad_paging", _("%(name)s must be a whole number from 0 to %(highest)d.", name=name, highest=highest))
         return int(text)
 
     return number("_count", DEFAULT_COUNT, MAX_COUNT), number("_offset", 0, MATCH_LIMIT)
@@ -200,11 +201,11 @@ def metadata():
 @api_scope("fhir:read", error_format=fhir_error)
 def search_type(rtype: str):
     if rtype not in PARAMS:
-        raise refusal(404, "unknown_resource", f"Resource type '{rtype[:40]}' is not served here.")
+        raise refusal(404, "unknown_resource", _("Resource type '%(type)s' is not served here.", type=rtype[:40]))
     args = {k: v for k, v in request.args.items()}
     unknown = sorted(set(args) - PARAMS[rtype] - COMMON)
     if unknown:
-        raise refusal(400, "unknown_parameter", f"Unknown search parameter '{unknown[0][:40]}' for {rtype}.")
+        raise refusal(400, "unknown_parameter", _("Unknown search parameter '%(name)s' for %(type)s.", name=unknown[0][:40], type=rtype))
     count, offset = _paging(args)
     params = {k: v for k, v in args.items() if k != "_format"}
     args = {k: v for k, v in args.items() if k not in COMMON}
@@ -219,7 +220,7 @@ def search_type(rtype: str):
 @api_scope("fhir:read", error_format=fhir_error)
 def read(rtype: str, rid: str):
     if rtype not in PARAMS:
-        raise refusal(404, "unknown_resource", f"Resource type '{rtype[:40]}' is not served here.")
+        raise refusal(404, "unknown_resource", _("Resource type '%(type)s' is not served here.", type=rtype[:40]))
     with tenant_scope(g.tenant):
         if rtype in ("Condition", "Observation"):  # c<record id>, o<record id>.<vital sign>: that record only
             record_id = _id_of(rid.partition(".")[0], rtype, rtype[0].lower())
@@ -232,6 +233,6 @@ def read(rtype: str, rid: str):
         else:
             found = search(g.tenant, rtype, {"_id": rid})
     if not found:
-        raise refusal(404, "not_found", f"{rtype}/{rid[:64]} is not known.")
+        raise refusal(404, "not_found", _("%(type)s/%(id)s is not known.", type=rtype, id=rid[:64]))
     _audited(rtype, {"_id": rid}, found[:1])
     return answer(found[0])

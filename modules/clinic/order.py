@@ -2,7 +2,8 @@
 ``queue.call_next`` takes the first row of ``call_order``, the board's *Next* its first rows,
 ``queue.recompute`` ranks the estimates by it, and the patients ahead of a booking (status page, SMS,
 BPJS ``sisaantrean``) are its place in it (``ranked``: the same ``ORDER BY`` as a window), and the
-poli's remaining count (BPJS ``status``'s ``sisaantrean``) is its length (``CALLABLE``).
+poli's remaining count (BPJS ``status``'s ``sisaantrean``, the board's and the desk's *Remaining*)
+is its length (``CALLABLE``).
 
 The order: those who checked in (``waiting``) by number, then those booked from afar and not yet
 arrived by number. A skipped patient has no place in it (called by hand when back at the desk); a

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import phonenumbers
 from sqlalchemy import or_, select
 
-from core.kit import ValidationError, db, identity_lookup, issue_number, keyed_hash, normalise_phone, tenant_scope, write_lock
+from core.kit import (
+    ValidationError, audit, db, identity_lookup, issue_number, keyed_hash, mask_identity, normalise_phone, tenant_scope,
+    write_lock,
+)
 
 from .labels import gettext as _
 from .models import MedicalRecord, Patient
@@ -56,10 +60,16 @@ def _identify(tenant, req: Request) -> Patient | None:
     return patient
 
 
-def _patient(tenant, req: Request) -> tuple[Patient, bool]:
+# who may add to an existing patient's identity: the desk (staff who see the patient's card) and
+# BPJS's service (its numbers come from BPJS's membership); a form or an SMS anyone can send may not
+ADDS_NUMBERS = ("desk", "bpjs")
+
+
+def _patient(tenant, actor, req: Request) -> tuple[Patient, bool]:
     """The patient (found, or added and flushed) and whether they are new, under the lock of the
     numbers (well formed: ``_checked``). A BPJS card number that belongs to another patient than the
-    NIK's is refused (``bpjs_taken``): one card, one patient."""
+    NIK's is refused (``bpjs_taken``): one card, one patient. An existing patient's identity is
+    changed only by whom may (``_updated``), and audited (masked)."""
     key = identity_lookup("nik", req.nik) if req.nik else identity_lookup("bpjs", req.bpjs)
     card = identity_lookup("bpjs", req.bpjs) if req.bpjs else ""
     if req.nik and req.bpjs:
@@ -71,30 +81,61 @@ def _patient(tenant, req: Request) -> tuple[Patient, bool]:
         db.session.add(patient)
         db.session.flush()
         return patient, True
-    if req.bpjs and not patient.bpjs:
-        patient.bpjs = req.bpjs
-    if req.nik and not patient.nik:
-        patient.nik = req.nik
-    if req.name and not patient.name:
-        patient.name = req.name[:120]
-    if req.phone and (not patient.phone or req.channel == "desk"):  # only the desk changes a phone on record
-        patient.phone = req.phone[:30]
+    _updated(tenant, actor, patient, req)
     return patient, False
 
 
+def _updated(tenant, actor, patient: Patient, req: Request) -> None:
+    """What the request adds to a found patient: at the desk a missing card or NIK, a missing name and
+    the phone; from BPJS's service a missing card or NIK. A portal form or an SMS changes nothing
+    stored (whoever knows a card number could otherwise give its patient their NIK, name or phone):
+    it books for the patient as stored. Each change audited ``clinic.patient.update``, every value
+    masked (``mask_identity``: no clear NIK, card, phone or name in the audit log)."""
+    changed: dict[str, tuple[str, str]] = {}
+
+    def change(field: str, value: str) -> None:
+        changed[field] = (getattr(patient, field) or "", value)
+        setattr(patient, field, value)
+
+    if req.channel in ADDS_NUMBERS:
+        if req.bpjs and not patient.bpjs:
+            change("bpjs", req.bpjs)
+        if req.nik and not patient.nik:
+            change("nik", req.nik)
+    if req.channel == "desk":
+        if req.name and not patient.name:
+            change("name", req.name[:120])
+        if req.phone and req.phone[:30] != (patient.phone or ""):
+            change("phone", req.phone[:30])
+    if changed:
+        audit(tenant, actor, "clinic.patient.update", "patient", patient.id,
+              before={f: mask_identity(old) for f, (old, _new) in changed.items()},
+              after={f: mask_identity(new) for f, (_old, new) in changed.items()})
+
+
 def _checked_phone(req: Request) -> None:
-    """The phone as E.164 (``phonenumbers``, as ``core.sms.phone``), else ``invalid_phone`` on it."""
+    """The phone as E.164 (``phonenumbers``, as ``core.sms.phone``) of a mobile (``is_mobile``), else
+    ``invalid_phone`` on it."""
     if not (req.phone or "").strip():
         req.phone = ""
         return
     try:
         req.phone = normalise_phone(req.phone, where="phone")
+        if not is_mobile(req.phone):  # a landline (021 555 1234) gets no SMS
+            raise ValidationError("not a mobile number", where="phone", code="invalid_phone")
     except ValidationError:
         if req.channel == "sms":  # the gateway's sender, as it came: nobody typed it
             req.phone = req.phone.strip()[:30]
             return
         raise ValidationError(_("Not a mobile phone number (e.g. 0812 3456 7890)."), where="phone",
                               code="invalid_phone") from None
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a valid number (E.164) is a mobile one, as ``phonenumbers`` types it (Indonesia's
+    numbering plan: 08xx mobile, 021 ... a landline; a type it cannot tell apart counts as mobile)."""
+    kind = phonenumbers.number_type(phonenumbers.parse(e164))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def contact_key(phone: str, attempt: str = "") -> str:

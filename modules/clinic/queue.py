@@ -45,13 +45,6 @@ def locked_visit(tenant, visit_id: int) -> Visit:
     return _visit(tenant, visit_id)
 
 
-def waiting(clinic: str, poli: str, day: date) -> list[Visit]:
-    """Visits still to be called, in number order (booked, arrived or skipped)."""
-    return list(db.session.execute(select(Visit).where(
-        Visit.clinic == clinic, Visit.poli == poli, Visit.day == day, Visit.status.in_(IN_QUEUE),
-    ).order_by(Visit.serial)).scalars())
-
-
 def call_order(clinic: str, poli: str, day: date):
     """The order in which *call next* calls (a select of ``Visit``, ``order.call_order``): those who
     checked in (``waiting``) by number, then those booked from afar and not yet arrived by number;

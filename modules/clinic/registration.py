@@ -183,7 +183,7 @@ def book(tenant, actor, req: Request, now: datetime | None = None) -> tuple[Visi
                            identified=not any(p.where in ("nik", "bpjs") for p in problems), now=now)
             raise_all(problems)
         try:
-            patient, new = _patient(tenant, req)
+            patient, new = _patient(tenant, actor, req)
         except ValidationError as exc:  # a card of another patient, and perhaps a full day too
             problems = [exc]
             _more_problems(tenant, req, clinic, poli, problems, identified=False, now=now)

@@ -253,7 +253,6 @@ def check_settings(tenant, settings: dict) -> None:
             settings.get("satusehat_client_id") and settings.get("satusehat_client_secret")):
         raise ValidationError("the http sink needs satusehat_client_id and satusehat_client_secret (env:NAME)",
                               where="modules.clinic.settings.satusehat_client_id")
-    _check_live_bookings(tenant, settings)
     seen = set()
     for i, raw in enumerate(settings.get("clinics", [])):
         where = f"modules.clinic.settings.clinics[{i}]"
@@ -285,12 +284,15 @@ def check_settings(tenant, settings: dict) -> None:
             unknown = set(person.get("polis", [])) - codes
             if unknown:
                 raise ValidationError(f"unknown poli {sorted(unknown)[0]}", where=f"{where}.practitioners[{j}].polis")
+    _check_live_bookings(tenant, settings)  # once the rest is well formed (its days and sessions parse)
 
 
 def _check_live_bookings(tenant, settings: dict) -> None:
-    """A clinic or poli with bookings still to be served (from the tenant's today on: booked, waiting,
-    called, being served, skipped) may not be removed: its patients would hold numbers nobody calls.
-    Cancel those bookings first. One grouped query; nothing to check for a tenant not yet stored."""
+    """Bookings still to be served (from the tenant's today on: booked, waiting, called, being served,
+    skipped) keep their place: the settings may not remove their clinic or poli, nor close their day
+    (a ``closed_days`` entry, or no session of the poli on that weekday), or their patients would hold
+    numbers nobody calls. Cancel those bookings first. One grouped query; nothing to check for a
+    tenant not yet stored."""
     if getattr(tenant, "id", None) is None:
         return
     from sqlalchemy import func
@@ -299,15 +301,30 @@ def _check_live_bookings(tenant, settings: dict) -> None:
 
     from .models import BOOKED, CALLED, SERVING, SKIPPED, WAITING, Visit
 
-    kept = {raw["code"]: {p["code"] for p in raw.get("polis", [])} for raw in settings.get("clinics", [])}
+    kept = {raw["code"]: (i, _clinic(raw)) for i, raw in enumerate(settings.get("clinics", []))}
     with tenant_scope(tenant):
-        rows = db.session.execute(select(Visit.clinic, Visit.poli, func.count()).where(
+        rows = db.session.execute(select(Visit.clinic, Visit.poli, Visit.day, func.count()).where(
             Visit.day >= local_date(tenant, utcnow()), Visit.status.in_((BOOKED, WAITING, CALLED, SERVING, SKIPPED)),
-        ).group_by(Visit.clinic, Visit.poli).order_by(Visit.clinic, Visit.poli)).all()
-    for clinic, poli, count in rows:
-        if clinic not in kept:
-            raise ValidationError(f"clinic '{clinic}' has {count} booking(s) still to be served from today on; "
-                                  "cancel them before removing the clinic", where="modules.clinic.settings.clinics")
-        if poli not in kept[clinic]:
+        ).group_by(Visit.clinic, Visit.poli, Visit.day).order_by(Visit.clinic, Visit.poli, Visit.day)).all()
+    where = "modules.clinic.settings.clinics"
+    gone = next((clinic for clinic, _p, _d, _n in rows if clinic not in kept), None)
+    if gone is not None:
+        count = sum(n for clinic, _p, _d, n in rows if clinic == gone)
+        raise ValidationError(f"clinic '{gone}' has {count} booking(s) still to be served from today on; "
+                              "cancel them before removing the clinic", where=where)
+    for clinic, poli, day, count in rows:
+        i, parsed = kept[clinic]
+        polis = {p.code: (j, p) for j, p in enumerate(parsed.polis)}
+        if poli not in polis:
+            count = sum(n for c, p, _d, n in rows if (c, p) == (clinic, poli))
             raise ValidationError(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served from "
-                                  "today on; cancel them before removing the poli", where="modules.clinic.settings.clinics")
+                                  "today on; cancel them before removing the poli", where=where)
+        if day in parsed.closed_days:
+            count = sum(n for c, _p, d, n in rows if (c, d) == (clinic, day))
+            raise ValidationError(f"clinic '{clinic}' has {count} booking(s) still to be served on {day}; cancel them "
+                                  "before closing that day", where=f"{where}[{i}].closed_days")
+        j, served = polis[poli]
+        if not served.sessions_on(day):
+            raise ValidationError(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served on "
+                                  f"{day} ({day:%A}), when these sessions give it none; cancel them first",
+                                  where=f"{where}[{i}].polis[{j}].sessions")

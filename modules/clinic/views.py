@@ -57,9 +57,17 @@ def index():
         ("clinic.desk", "clinic.desk_home", _("Clinic desk")),
         ("clinic.encounter", "clinic.practice", _("My patients today")),
         ("core.admin", "clinic.practitioners_admin", _("Practitioners' NIK")))
-        if current_user.is_authenticated and has_permission(current_user, g.tenant, permission)]
+        if current_user.is_authenticated and has_permission(current_user, g.tenant, permission)
+        and (endpoint != "clinic.practice" or _is_practitioner(current_user))]
     return render_template("clinic/index.html", clinics=clinics(g.tenant), status=StatusForm(), staff=staff,
                            sms=settings["sms_registration"], sms_number=(settings.get("sms_number") or "").strip())
+
+
+def _is_practitioner(user) -> bool:
+    """Whether the user is one of a clinic's practitioners (their e-mail in its ``practitioners``):
+    the worklist *My patients today* lists only those, so it is linked for them alone."""
+    email = (user.email or "").strip().lower()
+    return bool(email) and any(p.email == email for c in clinics(g.tenant) for p in c.practitioners)
 
 
 def place_choices(tenant, only: str | None = None) -> list[tuple[str, str]]:

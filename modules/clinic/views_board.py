@@ -58,16 +58,17 @@ def stream_seconds() -> float:
 def board_rows(tenant, clinic) -> list[dict]:
     """Per poli: the last two numbers called (``called``), the next three *call next* will call
     (``next``, ``queue.call_order``: checked in first, skipped ones not) and how many
-    are still to be called (``remaining``), on the tenant's local today."""
+    *call next* will still call (``remaining``: ``order.CALLABLE``, as BPJS ``sisaantrean``; a skipped
+    patient is called by hand, not counted), on the tenant's local today."""
     day = local_date(tenant, utcnow())
     rows = []
     with tenant_scope(tenant):
         for poli in clinic.polis:
             today = figures.day_visits(clinic.code, poli.code, day)
             now_called = [v for v in today if v.status in order.NOW_CALLED]
-            waiting = queue.waiting(clinic.code, poli.code, day)
             rows.append({"poli": poli, "called": sorted(now_called, key=lambda v: (v.called_at, v.serial))[-2:],
-                         "next": queue.next_to_call(clinic.code, poli.code, day, 3), "remaining": len(waiting)})
+                         "next": queue.next_to_call(clinic.code, poli.code, day, 3),
+                         "remaining": sum(1 for v in today if v.status in order.CALLABLE)})
     return rows
 
 

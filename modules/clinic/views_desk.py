@@ -15,6 +15,7 @@ from .forms import EncounterForm, RegisterForm
 from .labels import gettext as _
 from .labels import status_label
 from .models import Encounter, Patient, Visit
+from .order import CALLABLE
 from .problems import on_fields
 from .registration import shown_estimate, shown_estimates
 from .settings import clinic_of, clinics
@@ -87,7 +88,7 @@ def desk(clinic_code: str, poli_code: str):
     return render_template("clinic/desk.html", clinic=clinic, poli=poli, visits=visits, form=form, estimates=shown,
                            calls=sum(v.call_count for v in visits),
                            may_open_encounter=may_open_encounter(clinic.code),
-                           remaining=sum(1 for v in visits if v.status in ("booked", "waiting", "skipped"))), status
+                           remaining=sum(1 for v in visits if v.status in CALLABLE)), status
 
 
 def _registered(visit, created: bool) -> None:

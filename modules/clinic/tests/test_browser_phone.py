@@ -60,7 +60,7 @@ BUTTON_LINES = """() => [...document.querySelectorAll('.queue .actions button, b
   return {label: b.textContent.trim(), lines: tops.size, inside: box.right <= window.innerWidth}; })"""
 
 
-def desk_on_phone(app, browser, live_server, create_tenant, create_user, locale):
+def desk_on_phone(app, browser, live_server, create_tenant, create_user, locale, viewport=None):
     """The desk of Makassar's demo (PKM-KASSI, poli UMUM) at 09:00 in a 360 px Chromium, its officer
     logged in, in ``locale``."""
     from core.testing import PASSWORD
@@ -70,7 +70,7 @@ def desk_on_phone(app, browser, live_server, create_tenant, create_user, locale)
         email = create_user(tenant, role="officer", agency="DLH", email="officer@makassar.test")
         demo.seed(tenant)  # 09:00: three done, one called (call again, start, skip, absent), waiting (call)
     base = f"{live_server.url}/t/{tenant.slug}"
-    phone = browser.new_context(locale="id-ID", viewport=PHONE).new_page()
+    phone = browser.new_context(locale="id-ID", viewport=viewport or PHONE).new_page()
     phone.goto(f"{base}/lang?locale={locale}&next=/login")
     phone.goto(f"{base}/login")
     phone.locator("input[name=email]").fill(email)
@@ -157,3 +157,23 @@ def test_the_practitioners_nik_page_on_a_phone_without_javascript(app, browser, 
     assert saved in text and "7371**********04" in text and "7371015506800004" not in phone.content()
     assert phone.evaluate(TOO_WIDE) == [] and fits(phone)
     screenshot(f"clinic-practitioners-nik-phone-{locale}", of=phone)
+
+
+# the time column at 1280 px: each cell says whether it is an estimate or the time called (t17 defect 8)
+TIMES = """() => [...document.querySelectorAll('.desk-queue tbody tr')].map(tr =>
+  [tr.className, tr.querySelector('.estimate') ? tr.querySelector('.estimate').innerText.trim() : ''])"""
+
+
+@pytest.mark.parametrize("locale, header, estimate, called", [("id", "Waktu", "Perkiraan dilayani", "Dipanggil pukul"),
+                                                              ("en", "Time", "Estimated time", "Called at")])
+def test_the_desk_on_a_wide_screen_says_which_time_each_row_shows(app, browser, live_server, create_tenant,
+                                                                  create_user, frozen_clock, locale, header,
+                                                                  estimate, called):
+    wide = desk_on_phone(app, browser, live_server, create_tenant, create_user, locale,
+                         viewport={"width": 1280, "height": 800})
+    assert wide.locator(".desk-queue thead th").nth(2).inner_text().strip() == header
+    rows = wide.evaluate(TIMES)
+    waiting = [text for kind, text in rows if kind in ("s-booked", "s-waiting", "s-skipped")]
+    served = [text for kind, text in rows if kind in ("s-called", "s-serving", "s-done")]
+    assert waiting and served, rows
+    assert all(t.startswith(f"{estimate}: ") for t in waiting) and all(t.startswith(f"{called}: ") for t in served), rows
