@@ -8,8 +8,9 @@ an earlier step (that step and the ones after it must approve again), or rejects
 acting on a step that is not the current one (``OutOfTurn``), acting a second time in the same pass
 (``AlreadyActed``: one person approves one step, so a paraf is never given twice by the same
 hand), acting without holding the step's position or role on the tenant's date (``NotHolder``; an
-acting holder, Plt., counts within the acting period), acting on an approved chain
-(``ChainClosed``). Every action is audited (``approval.*``) and kept as a timeline entry
+acting holder, Plt., counts within the acting period), acting on an approved or rejected chain
+(``ChainClosed``). Each refusal's ``message`` is English (the CLI, the logs); its ``local`` says the
+same in the reader's language (the core's catalogue), for the pages of every module using chains. Every action is audited (``approval.*``) and kept as a timeline entry
 (``history``). Each action reads the chain under ``core.locking.write_lock``, so two people acting
 at once are serialised and the second sees the first's result.
 """
