@@ -8,8 +8,9 @@ an earlier step (that step and the ones after it must approve again), or rejects
 acting on a step that is not the current one (``OutOfTurn``), acting a second time in the same pass
 (``AlreadyActed``: one person approves one step, so a paraf is never given twice by the same
 hand), acting without holding the step's position or role on the tenant's date (``NotHolder``; an
-acting holder, Plt., counts within the acting period), acting on an approved chain
-(``ChainClosed``). Every action is audited (``approval.*``) and kept as a timeline entry
+acting holder, Plt., counts within the acting period), acting on an approved or rejected chain
+(``ChainClosed``). Each refusal's ``message`` is English (the CLI, the logs); its ``local`` says the
+same in the reader's language (the core's catalogue), for the pages of every module using chains. Every action is audited (``approval.*``) and kept as a timeline entry
 (``history``). Each action reads the chain under ``core.locking.write_lock``, so two people acting
 at once are serialised and the second sees the first's result.
 """
@@ -17,9 +18,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date, lazy_gettext as _l, ngettext
+from flask_babel.speaklater import LazyString
+
 from ..audit import record
 from ..audit.record import actor_fields
-from ..auth.models import ROLES, Membership
+from ..auth.models import ROLES, Membership, User
 from ..errors import NotFound, PamongError, ValidationError
 from ..extensions import db
 from ..locking import write_lock
@@ -188,21 +192,49 @@ def start_chain(tenant, module: str, kind: str, object_id, steps: list[dict], ac
 
 
 def _check_turn(tenant, chain: ApprovalChain, actor, step: int, day: date | None) -> None:
+    """Refuse the action unless ``step`` is the current step of an open chain and ``actor`` may take
+    it. Each refusal keeps its English message (the CLI, the logs) and carries ``local``, the same
+    in the reader's language (lazy, the core's catalogue) for pages and APIs."""
     if chain.status != PENDING:
-        raise ChainClosed("this approval chain is complete; nothing more can be approved or returned")
-    if not isinstance(step, int) or not 0 <= step < len(chain.steps):
-        raise OutOfTurn(f"there is no step {step} (steps 0 to {len(chain.steps) - 1})")
+        if chain.status == REJECTED:
+            raise ChainClosed("this approval chain ended rejected; nothing more can be approved or returned",
+                              local=_l("This approval chain ended with a rejection: nothing more can be approved, "
+                                       "returned or rejected on it."))
+        raise ChainClosed("this approval chain is complete; nothing more can be approved or returned",
+                          local=_l("This approval chain is complete: nothing more can be approved, returned or "
+                                   "rejected on it."))
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < len(chain.steps):
+        raise OutOfTurn(f"there is no step {step} (steps 0 to {len(chain.steps) - 1})",
+                        local=LazyString(lambda n=len(chain.steps): ngettext(
+                            "This approval chain has no such step: it has %(num)d step.",
+                            "This approval chain has no such step: it has %(num)d steps.", n)))
     uid = getattr(actor, "id", None)
     if uid is not None and uid in chain.approvers:
         done = chain.approvers.index(uid)
-        raise AlreadyActed(f"you already approved step {done} ({step_label(tenant, chain.steps[done])}); "
-                           "one person acts once on a chain")
+        label = step_label(tenant, chain.steps[done])
+        raise AlreadyActed(f"you already approved step {done} ({label}); one person acts once on a chain",
+                           local=_l("You already approved the step “%(step)s” of this chain: one person acts once "
+                                    "on an approval chain.", step=label))
     if step != chain.current:
-        raise OutOfTurn(f"step {step} is not awaiting action; step {chain.current} "
-                        f"({step_label(tenant, chain.steps[chain.current])}) is")
-    if not may_act(tenant, chain.steps[step], actor, day or local_today(tenant)):
-        raise NotHolder(f"you do not hold '{step_label(tenant, chain.steps[step])}' "
-                        f"on {(day or local_today(tenant)).isoformat()}")
+        label, current = step_label(tenant, chain.steps[step]), step_label(tenant, chain.steps[chain.current])
+        raise OutOfTurn(f"step {step} is not awaiting action; step {chain.current} ({current}) is",
+                        local=_l("The step “%(step)s” is not awaiting action now: the step awaiting action is "
+                                 "“%(current)s”.", step=label, current=current))
+    on = day or local_today(tenant)
+    if not may_act(tenant, chain.steps[step], actor, on):
+        label = step_label(tenant, chain.steps[step])
+        raise NotHolder(f"you do not hold '{label}' on {on.isoformat()}", local=_not_holder(chain.steps[step], label, on))
+
+
+def _not_holder(step: dict, label: str, on: date):
+    """Why the actor may not act on ``step``, in the reader's language (the date written out as
+    the page's language writes it when the message is read)."""
+    if "position" in step:
+        return _l("You do not hold the position “%(position)s” on %(day)s.", position=label,
+                  day=LazyString(format_date, on, "long"))
+    if "user" in step:
+        return _l("This step is for %(user)s alone.", user=step["user"])
+    return _l("This step is for a holder of the role “%(role)s”; you do not have it.", role=label)
 
 
 def approve(tenant, module: str, kind: str, object_id, actor, *, step: int, note: str = "",
@@ -271,18 +303,23 @@ def reject(tenant, module: str, kind: str, object_id, actor, *, step: int, note:
 
 
 def history(tenant, module: str, kind: str, object_id) -> list[dict]:
-    """The chain's timeline, oldest first: ``{"at": datetime (UTC), "actor": str, "action":
-    "start"|"approve"|"return"|"reject", "step": int|None, "step_label": str, "to_step": int|None,
-    "to_label": str, "note": str}``; empty if the object has no chain."""
+    """The chain's timeline, oldest first: ``{"at": datetime (UTC), "actor": str (the e-mail or
+    label the audit trail keeps), "actor_id": int|None, "actor_name": str (as a page names the
+    person: their name, else ``actor``), "action": "start"|"approve"|"return"|"reject", "step":
+    int|None, "step_label": str, "to_step": int|None, "to_label": str, "note": str}``; empty if the
+    object has no chain."""
     chain = get_chain(tenant, module, kind, object_id)
     if chain is None:
         return []
     with tenant_scope(tenant):
         rows = db.session.execute(db.select(ApprovalAction).where(ApprovalAction.chain_id == chain.id)
                                   .order_by(ApprovalAction.id)).scalars().all()
+    ids = {r.actor_id for r in rows if r.actor_id is not None}
+    names = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     labels = [step_label(tenant, s) for s in chain.steps]
     return [{
-        "at": r.occurred_at, "actor": r.actor, "action": r.action, "step": r.step,
+        "at": r.occurred_at, "actor": r.actor, "actor_id": r.actor_id, "actor_name": names.get(r.actor_id) or r.actor,
+        "action": r.action, "step": r.step,
         "step_label": labels[r.step] if r.step is not None else "", "to_step": r.to_step,
         "to_label": labels[r.to_step] if r.to_step is not None else "", "note": r.note,
     } for r in rows]

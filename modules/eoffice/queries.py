@@ -191,8 +191,8 @@ def recipients(tenant, letter: Letter) -> list[Recipient]:
 
 def timeline(tenant, letter: Letter) -> list[dict]:
     """The letter's story, oldest first: its own events and every revision's review chain
-    (``{"at", "actor", "action", "note", "step_label"}``; chain actions are ``paraf``,
-    ``return``, ``start``)."""
+    (``{"at", "actor", "action", "note", "step_label"}``, ``actor`` the person's name, else their
+    e-mail, as ``drafting.shown_name``; chain actions are ``paraf``, ``return``, ``start``)."""
     with tenant_scope(tenant):
         rows = [{"at": e.at, "actor": e.actor, "action": e.action, "note": e.note, "step_label": "", "order": (0, e.id)}
                 for e in db.session.execute(db.select(Event).where(Event.letter_id == letter.id)).scalars()]
@@ -201,7 +201,7 @@ def timeline(tenant, letter: Letter) -> list[dict]:
             if h["action"] == "start" or (h["action"] == "approve" and h["step"] == len(letter.steps) - 1):
                 continue  # the signer's approval is the "signed" event
             action = {"approve": "paraf", "return": "returned_step"}.get(h["action"], h["action"])
-            rows.append({"at": h["at"], "actor": h["actor"], "action": action, "note": h["note"],
+            rows.append({"at": h["at"], "actor": h["actor_name"], "action": action, "note": h["note"],
                          "step_label": h["step_label"], "order": (1, n)})
     return sorted(rows, key=lambda r: (r["at"].replace(tzinfo=None), r["order"]))
 

@@ -45,10 +45,11 @@ def own_draft(letter: Letter, actor) -> bool:
 def _chain(tenant, letter: Letter):
     if letter.status != REVIEW:
         code = "already_signed" if letter.status in (NUMBERED, SIGNED, "sent") else "not_in_review"
-        raise approvals.ChainClosed(str(_l("This letter is not awaiting review.")), code=code)
+        raise approvals.ChainClosed("this letter is not awaiting review", code=code,
+                                    local=_l("This letter is not awaiting review."))
     chain = approvals.get_chain(tenant, "eoffice", "letter", letter.chain_id)
     if chain is None:  # a review letter always has its chain; treat as closed
-        raise approvals.ChainClosed(str(_l("This letter is not awaiting review.")))
+        raise approvals.ChainClosed("this letter is not awaiting review", local=_l("This letter is not awaiting review."))
     return chain
 
 
@@ -86,9 +87,11 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
     else:
         waiting = approvals.awaiting(tenant, chain)
         if waiting is None or waiting["index"] != step:
-            raise approvals.OutOfTurn(str(_l("This step is not awaiting action.")))
+            raise approvals.OutOfTurn(f"step {step} is not awaiting action",
+                                      local=_l("This step is not awaiting action."))
         if not approvals.may_act(tenant, chain.steps[step], actor.user, local_date(tenant, utcnow())):
-            raise approvals.NotHolder(str(_l("You do not hold the position of this step.")))
+            raise approvals.NotHolder(f"you do not hold the position of step {step}",
+                                      local=_l("You do not hold the position of this step."))
         with tenant_scope(tenant):
             letter.status, letter.revision = DRAFT, letter.revision + 1
     with tenant_scope(tenant):

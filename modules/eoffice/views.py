@@ -23,10 +23,14 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 
 @pages.context_processor
 def labels():
+    """What the module's pages format with. It also runs for an error page answered before the
+    request's tenant is known (a form posted without its token is refused first, t14 defect 2):
+    nothing here may need the tenant then."""
     actor = current_actor()
+    tenant = getattr(g, "tenant", None)
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
             "file_size": file_size, "day": day,
-            "today": local_date(g.tenant, utcnow()),
+            "today": local_date(tenant, utcnow()) if tenant is not None else None,
             # the module's own links show only what the reader may open (an auditor: the figures)
             "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive", "core.admin")}}
 

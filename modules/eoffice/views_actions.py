@@ -7,8 +7,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 
 from core.kit import (
-    OrgUnit, PamongError, active_positions, approvals, current_actor, db, gettext as _, requires, tenant_scope,
-    unit_of_work,
+    OrgUnit, PamongError, active_positions, approvals, current_actor, db, gettext as _, lazy_gettext as _l, requires,
+    tenant_scope, unit_of_work,
 )
 
 from . import attachments, delivery, drafting, queries, review
@@ -193,7 +193,8 @@ def _step(form) -> int:
     try:
         return int(form.step.data)
     except (TypeError, ValueError):
-        raise PamongError(_("This step is not awaiting action."), code="approval_out_of_turn") from None
+        raise PamongError(f"no step {form.step.data!r}", code="approval_out_of_turn",
+                          local=_l("This step is not awaiting action.")) from None
 
 
 @pages.route("/letters/<int:letter_id>/submit", methods=["POST"])

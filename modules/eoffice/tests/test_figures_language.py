@@ -22,4 +22,4 @@ def test_average_hours_to_sign_in_the_readers_language(app, client, office, logi
     login(client, people.auditor, tenant)
     client.get(f"/t/{tenant.slug}/lang?locale={language}")
     page = client.get(f"/t/{tenant.slug}/eoffice/figures").get_data(as_text=True)
-    assert f'<dd class="avg-hours">{hours}</dd>' in page
+    assert f'<dd class="eo-num avg-hours">{hours}</dd>' in page
