@@ -59,6 +59,7 @@ from .unit_of_work import UnitOfWork, unit_of_work
 from .error_renderers import bpjs_error, fhir_error
 from .text import BadJson, clean as clean_text, clean_data, load_json, require_clean
 from .text_rows import clean_stored_text
+from .tenancy.backfill import each_tenant  # a data migration's backfill, tenant by tenant (Row Level Security)
 from .web_request import json_object
 from .numbering import Allocation, allocate as allocate_number, issue as issue_number, last_issued, local_date
 from .number_patterns import check_pattern as check_number_pattern, number_pattern_setting, render as render_number
@@ -109,7 +110,7 @@ __all__ = [
     # "this transaction will write what it read", on SQLite and PostgreSQL (core/locking.py)
     "for_change", "read_snapshot", "write_lock", "write_transaction", "writing",
     # text made safe where it enters (core.text): bodies a module reads itself (signed webhooks)
-    "BadJson", "clean_data", "clean_stored_text", "clean_text", "json_object", "load_json", "require_clean",
+    "BadJson", "clean_data", "clean_stored_text", "clean_text", "each_tenant", "json_object", "load_json", "require_clean",
     # numbers and dates of a request, with bounds (errors answered in the route's own format)
     "OutOfBounds", "ParameterError", "check_datetime", "date_arg", "declare_datetime", "float_arg", "int_arg",
     "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",

@@ -4,14 +4,17 @@ answers (Open311 XML with U+FFFF, ...).
 
 ``clean_stored_text(bind, tables)`` reflects the named tables and rewrites their text columns
 (``String``/``Text``) and JSON columns (every string inside), walking each table in primary-key
-order in batches. Encrypted columns hold ASCII ciphertext, which cleaning leaves as it is. On
-PostgreSQL the transaction is given every tenant (``pamong.tenant_ids``), so Row Level Security
-(FORCEd, owner included) lets the migration see every tenant's rows.
+order in batches. Encrypted columns hold ASCII ciphertext, which cleaning leaves as it is. A
+table with a ``tenant_id`` is walked tenant by tenant (``tenancy.backfill.each_tenant``): under
+PostgreSQL's FORCEd Row Level Security the owner that migrates sees only the one tenant
+``pamong.tenant_ids`` names (it once named every tenant at once, which shows no rows as soon as
+there are two).
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .tenancy.backfill import each_tenant
 from .text import clean, clean_data
 
 BATCH = 500
@@ -28,10 +31,6 @@ def _cleaner(column):
 def clean_stored_text(bind, tables: list[str]) -> int:
     """Rewrite the values of ``tables`` (names; those that do not exist are skipped) that are not
     clean. Returns how many rows changed."""
-    if bind.dialect.name == "postgresql":
-        bind.execute(sa.text(
-            "SELECT set_config('pamong.tenant_ids', coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"
-        ))
     existing = set(sa.inspect(bind).get_table_names())
     meta = sa.MetaData()
     meta.reflect(bind, only=[t for t in tables if t in existing])
@@ -39,16 +38,21 @@ def clean_stored_text(bind, tables: list[str]) -> int:
     for table in meta.sorted_tables:
         cleaners = {c.name: f for c in table.columns if (f := _cleaner(c)) is not None}
         key = list(table.primary_key.columns)
-        if cleaners and key:
+        if not (cleaners and key):
+            continue
+        if "tenant_id" in table.c:
+            changed += each_tenant(bind, lambda tenant, table=table, key=key, cleaners=cleaners: _clean_table(
+                bind, table, key, cleaners, table.c.tenant_id == tenant))
+        else:
             changed += _clean_table(bind, table, key, cleaners)
     return changed
 
 
-def _clean_table(bind, table, key, cleaners) -> int:
+def _clean_table(bind, table, key, cleaners, of_tenant=sa.true()) -> int:
     columns = [table.c[name] for name in cleaners]
     changed, last = 0, None
     while True:
-        query = sa.select(*key, *columns).order_by(*key).limit(BATCH)
+        query = sa.select(*key, *columns).where(of_tenant).order_by(*key).limit(BATCH)
         if last is not None:
             query = query.where(sa.tuple_(*key) > sa.tuple_(*last))
         rows = bind.execute(query).all()

@@ -149,6 +149,7 @@ class OldDatabase:
         from core import create_app, migrate
         from tests import testmodule
 
+        self.url, self.instance, self.owner_app = url, instance, None
         self.before = dict(before)
         self.app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "INSTANCE_DIR": instance},
                               extra_plugins=[testmodule])
@@ -164,10 +165,21 @@ class OldDatabase:
         with self.engine.begin() as conn:
             yield Rows(conn)
 
-    def upgrade(self) -> None:
-        from core import migrate
+    def upgrade(self, plain_owner: bool = False) -> None:
+        """``plain_owner``: as production's owner, neither superuser nor BYPASSRLS, held by the
+        previous release's Row Level Security (``core.testing_owner``); PostgreSQL only."""
+        from core import create_app, migrate
+        from core.testing_owner import plain_owner_config
+        from tests import testmodule
 
-        migrate.upgrade(self.app)
+        if not plain_owner:
+            migrate.upgrade(self.app)
+            return
+        with self.engine.begin() as conn:
+            migrate.set_up_roles(self.app, conn)  # the policies the previous release left
+        self.owner_app = create_app({**plain_owner_config(self.url), "SECRET_KEY": "x", "INSTANCE_DIR": self.instance},
+                                    extra_plugins=[testmodule])
+        migrate.upgrade(self.owner_app)
 
     def downgrade(self) -> None:
         from alembic import command
@@ -181,6 +193,10 @@ class OldDatabase:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.owner_app is not None:
+            with self.owner_app.app_context():
+                db.session.remove()
+                db.engine.dispose()
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()

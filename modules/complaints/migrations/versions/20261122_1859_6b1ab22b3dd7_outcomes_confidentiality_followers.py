@@ -3,7 +3,11 @@ additions (unread), photo thumbnails and hiding, redacted originals kept for aud
 
 complaint_redactions.original_text holds Fernet ciphertext (core.crypto.EncryptedText, stored as
 text). Complaints finished before this revision get their outcome from their status: resolved and
-closed ones were fixes, rejected ones were rejected.
+closed ones were fixes, rejected ones were rejected. That backfill goes tenant by tenant
+(``core.kit.each_tenant``), each statement naming the tenant: under PostgreSQL's FORCEd Row Level
+Security the owner that migrates sees only the one tenant ``pamong.tenant_ids`` names. This
+revision once named every tenant at once, which shows no rows as soon as there are two (edited so
+that databases not yet upgraded get every finished complaint's outcome).
 
 Revision ID: 6b1ab22b3dd7
 Revises: a3eb3d914509
@@ -11,6 +15,8 @@ Create Date: 2026-11-22 18:59:21.805932
 """
 from alembic import op
 import sqlalchemy as sa
+
+from core.kit import each_tenant
 
 
 revision = '6b1ab22b3dd7'
@@ -75,19 +81,20 @@ def upgrade():
         batch_op.add_column(sa.Column('confidential', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('unread_updates', sa.Integer(), nullable=False, server_default='0'))
 
-    _outcomes_of_finished_complaints()
+    outcomes_of_finished_complaints(op.get_bind())
 
 
-def _outcomes_of_finished_complaints():
-    bind = op.get_bind()
-    postgres = bind.dialect.name == "postgresql"
-    if postgres:  # the owner is held by the FORCEd row policies too: name every tenant, for this transaction
-        bind.execute(sa.text("SELECT set_config('pamong.tenant_ids', "
-                             "coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"))
-    bind.execute(sa.text("UPDATE complaints SET outcome = 'fixed' WHERE status IN ('resolved', 'closed')"))
-    bind.execute(sa.text("UPDATE complaints SET outcome = 'rejected' WHERE status = 'rejected'"))
-    if postgres:
-        bind.execute(sa.text("SELECT set_config('pamong.tenant_ids', '', true)"))
+def outcomes_of_finished_complaints(bind) -> int:
+    """Every finished complaint's outcome from its status, tenant by tenant; how many were set."""
+    return each_tenant(bind, lambda tenant: _outcomes(bind, tenant))
+
+
+def _outcomes(bind, tenant: int) -> int:
+    fixed = bind.execute(sa.text("UPDATE complaints SET outcome = 'fixed' "
+                                 "WHERE tenant_id = :tenant AND status IN ('resolved', 'closed')"), {"tenant": tenant})
+    rejected = bind.execute(sa.text("UPDATE complaints SET outcome = 'rejected' "
+                                    "WHERE tenant_id = :tenant AND status = 'rejected'"), {"tenant": tenant})
+    return fixed.rowcount + rejected.rowcount
 
 
 def downgrade():

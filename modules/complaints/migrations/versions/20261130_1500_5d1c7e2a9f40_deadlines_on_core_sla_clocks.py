@@ -11,6 +11,11 @@ amount) is the category's in the tenant's settings, else the module's defaults o
 (SP4N-LAPOR!: response 3 working days, follow-up 5 working days, resolution 60 days). Downgrade
 removes the complaints' clocks (the columns were kept all along).
 
+Both directions go tenant by tenant (``core.kit.each_tenant``), each query naming the tenant: under
+PostgreSQL's FORCEd Row Level Security the owner that migrates sees only the one tenant
+``pamong.tenant_ids`` names. This revision once named every tenant at once, which shows no rows as
+soon as there are two (edited so that databases not yet upgraded get every complaint's clocks).
+
 Revision ID: 5d1c7e2a9f40
 Revises: c3e8a1f05d27
 Create Date: 2026-11-30 15:00:00
@@ -19,6 +24,8 @@ from datetime import timezone
 
 import sqlalchemy as sa
 from alembic import op
+
+from core.kit import each_tenant
 
 
 revision = '5d1c7e2a9f40'
@@ -45,14 +52,6 @@ segments = sa.table(
     sa.column("started_at", TIME), sa.column("ended_at", TIME), sa.column("ended_by", sa.String),
     sa.column("due_at", TIME),
 )
-
-
-def _every_tenant(bind):
-    """PostgreSQL: let this transaction see every tenant's rows through Row Level Security."""
-    if bind.dialect.name == "postgresql":
-        bind.execute(sa.text(
-            "SELECT set_config('pamong.tenant_ids', coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"
-        ))
 
 
 def _utc(value):
@@ -109,28 +108,34 @@ def _clocks(row, categories: dict) -> list[dict]:
 
 def upgrade():
     bind = op.get_bind()
-    _every_tenant(bind)
+    each_tenant(bind, lambda tenant: _clock_complaints(bind, tenant))
+
+
+def _clock_complaints(bind, tenant: int) -> int:
+    """Clocks for the complaints of ``tenant`` that have none; how many clocks were written."""
     categories = {}
-    for tenant_id, settings in bind.execute(sa.select(modules.c.tenant_id, modules.c.settings)
-                                            .where(modules.c.module == "complaints")):
+    for settings in bind.execute(sa.select(modules.c.settings).where(
+            modules.c.tenant_id == tenant, modules.c.module == "complaints")).scalars():
         listed = (settings or {}).get("categories", [])
-        categories[tenant_id] = {c.get("code"): c for c in listed if isinstance(c, dict)}
+        categories = {c.get("code"): c for c in listed if isinstance(c, dict)}
     kept = sa.select(segments.c.object_id).where(
         segments.c.tenant_id == complaints.c.tenant_id, segments.c.object_kind == "complaint",
         segments.c.object_id == sa.cast(complaints.c.id, sa.String),
     ).exists()
-    rows = bind.execute(sa.select(complaints).where(~kept).order_by(complaints.c.tenant_id, complaints.c.id)).all()
-    batch = []
+    rows = bind.execute(sa.select(complaints).where(complaints.c.tenant_id == tenant, ~kept)
+                        .order_by(complaints.c.id)).all()
+    batch, written = [], 0
     for row in rows:
-        batch += _clocks(row, categories.get(row.tenant_id, {}))
+        batch += _clocks(row, categories)
         if len(batch) >= 1000:
             bind.execute(segments.insert(), batch)
-            batch = []
+            written, batch = written + len(batch), []
     if batch:
         bind.execute(segments.insert(), batch)
+    return written + len(batch)
 
 
 def downgrade():
     bind = op.get_bind()
-    _every_tenant(bind)
-    bind.execute(segments.delete().where(segments.c.object_kind == "complaint"))
+    each_tenant(bind, lambda tenant: bind.execute(segments.delete().where(
+        segments.c.tenant_id == tenant, segments.c.object_kind == "complaint")))

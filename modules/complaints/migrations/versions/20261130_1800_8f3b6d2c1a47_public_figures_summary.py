@@ -7,6 +7,11 @@ module's ``contribution`` does at this revision (local months in the tenant's zo
 in 6-minute buckets below 48 hours, 0.1 day up to a year and a day, whole days beyond, capped at ten
 years). Downgrade drops the table.
 
+The backfill goes tenant by tenant (``core.kit.each_tenant``), each query naming the tenant: under
+PostgreSQL's FORCEd Row Level Security the owner that migrates sees only the one tenant
+``pamong.tenant_ids`` names. This revision once named every tenant at once, which shows no rows as
+soon as there are two (edited so that databases not yet upgraded count every complaint).
+
 Revision ID: 8f3b6d2c1a47
 Revises: f1e7c0a2b3d4
 Create Date: 2026-11-30 18:00:00
@@ -18,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from alembic import op
 
-from core.tenancy.keys import create_tenant_table
+from core.kit import create_tenant_table, each_tenant
 
 
 revision = '8f3b6d2c1a47'
@@ -82,21 +87,20 @@ def upgrade():
         sa.UniqueConstraint("tenant_id", "dimension", "key", name="uq_complaint_figures_tenant_dimension_key"),
     )
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql":  # every tenant's rows, through Row Level Security
-        bind.execute(sa.text(
-            "SELECT set_config('pamong.tenant_ids', coalesce((SELECT string_agg(id::text, ',') FROM tenants), ''), true)"
-        ))
-    names = dict(bind.execute(sa.select(tenants.c.id, tenants.c.timezone)).all())
-    zones = {}
+    each_tenant(bind, lambda tenant: _count(bind, tenant))
+
+
+def _count(bind, tenant: int) -> int:
+    """The figures of ``tenant``'s complaints; how many rows were written."""
+    zone = _zone(bind.execute(sa.select(tenants.c.timezone).where(tenants.c.id == tenant)).scalar())
     counts = Counter()
-    for row in bind.execute(sa.select(complaints).order_by(complaints.c.tenant_id)):
-        if row.tenant_id not in zones:
-            zones[row.tenant_id] = _zone(names.get(row.tenant_id))
-        for key in _keys(row, zones[row.tenant_id]):
-            counts[(row.tenant_id, *key)] += 1
-    rows = [{"tenant_id": t, "dimension": d, "key": k, "n": n} for (t, d, k), n in sorted(counts.items())]
+    for row in bind.execute(sa.select(complaints).where(complaints.c.tenant_id == tenant)):
+        for key in _keys(row, zone):
+            counts[key] += 1
+    rows = [{"tenant_id": tenant, "dimension": d, "key": k, "n": n} for (d, k), n in sorted(counts.items())]
     for start in range(0, len(rows), 1000):
         bind.execute(figures.insert(), rows[start:start + 1000])
+    return len(rows)
 
 
 def downgrade():
