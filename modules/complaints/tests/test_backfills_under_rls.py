@@ -64,7 +64,7 @@ def test_the_counters_clocks_and_figures_are_filled_for_both_tenants(database_be
     assert filed == {tenants[0]: 2, tenants[1]: 2}
 
 
-def test_finished_complaints_get_their_outcome_in_every_tenant(app, create_tenant):
+def test_finished_complaints_get_their_outcome_in_every_tenant(app, make_tenant):
     """Revision 6b1ab22b3dd7's backfill, as the app's role on PostgreSQL (held by the policies as the
     production owner is: the tests' superuser is not): both tenants' finished complaints."""
     import importlib.util
@@ -74,17 +74,15 @@ def test_finished_complaints_get_their_outcome_in_every_tenant(app, create_tenan
     from core.kit import db, tenant_scope
     from modules.complaints import services
 
-    from .conftest import SETTINGS
-
     path = next((Path(__file__).parents[1] / "migrations" / "versions").glob("*_6b1ab22b3dd7_*.py"))
     spec = importlib.util.spec_from_file_location("complaints_6b1ab22b3dd7", path)
     revision = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(revision)
     ids = []
     for _ in range(2):
-        tenant = create_tenant(modules={"complaints": SETTINGS})
+        tenant = make_tenant()
         with app.app_context(), tenant_scope(tenant):
-            complaint = services.file_complaint(tenant, None, services.Filing(
+            complaint, _code = services.file_complaint(tenant, None, services.Filing(
                 category="SAMPAH", description="Tumpukan sampah di pasar"), "portal")
             db.session.flush()
             ids.append(complaint.id)
