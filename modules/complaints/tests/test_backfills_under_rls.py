@@ -7,7 +7,6 @@ tenants: the counters, clocks and figures stayed empty. They now go tenant by te
 (``core.kit.each_tenant``). On SQLite the same upgrade runs, with no roles."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import create_engine, text
 
 BEFORE = {"core": "5e55c0a7b1d2", "complaints": "4a7d2e9c5b18"}  # before the counters, clocks, figures
