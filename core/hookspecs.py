@@ -28,10 +28,11 @@ def module_info():
 def settings_schema():
     """Return the JSON Schema (an object schema with defaults) of this module's per-tenant settings.
 
-    A string property marked ``"secret": true`` holds a secret: a literal, or ``env:NAME``, which
+    A string property marked ``"secret": true`` holds a secret's reference ``env:NAME`` only, which
     names the environment variable ``PAMONG_SECRET_<SLUG>__<NAME>`` of the tenant's own namespace
-    (``core/tenant_secrets.py``). The core refuses, when the settings are written, a name that is
-    malformed or not set; read the value with ``core.kit.tenant_secret(tenant, value)``.
+    (``core/tenant_secrets.py``). The core refuses, when the settings are written, the secret
+    itself written in place (code ``secret_literal``) and a name that is malformed or not set;
+    read the value with ``core.kit.tenant_secret(tenant, value)``.
     """
 
 

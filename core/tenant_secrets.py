@@ -8,9 +8,11 @@ single underscores (``CHAT_WEBHOOK``). The double underscore keeps namespaces ap
 write a NAME that reaches into another tenant's variables (or the deployment's own, such as
 ``PAMONG_SMS_SECRET_<SLUG>`` or ``PAMONG_SECRET_KEY``).
 
-A property marked ``"x-reference-only": true`` as well (a password, a passphrase, a TOTP seed)
-takes only ``env:NAME``: the secret itself written into the settings is refused (code
-``secret_literal``), so it is never stored, shown on a form or printed by ``tenant export``.
+Every secret property takes only ``env:NAME``: the secret itself written into the settings is
+refused where it is written (code ``secret_literal``), so it is never stored, audited, shown on a
+form or printed by ``tenant export``. No module has to remember to ask for this. The one exception
+is a property the core itself marks ``"x-literal-allowed": true`` (the document signer's NIK and API
+user: identifiers more than secrets); ``"x-reference-only": true``, once needed, is now implied.
 
 A malformed name or a variable that is not set is refused when the settings are written
 (``tenant apply``, the admin form), never met at request time; a request whose secret has since
@@ -26,7 +28,8 @@ from flask_babel import lazy_gettext as _l
 from .errors import ValidationError
 
 PREFIX = "env:"
-REFERENCE_ONLY = "x-reference-only"  # in a settings schema property: env:NAME only, never the secret
+REFERENCE_ONLY = "x-reference-only"  # implied by "secret": true (kept harmless in older schemas)
+LITERAL_ALLOWED = "x-literal-allowed"  # a secret property that may also hold its value in place
 NAME = re.compile(r"^[A-Z0-9]+(_[A-Z0-9]+)*$")
 
 
@@ -99,9 +102,31 @@ def secret_properties(schema: dict, prefix: tuple = ()) -> list[tuple[tuple, dic
     return out
 
 
+def reference_only(sub: dict) -> bool:
+    """Does the property (``sub``) take ``env:NAME`` only? Every secret does, unless the property
+    says ``"x-literal-allowed": true``."""
+    return (sub.get("secret") is True or sub.get(REFERENCE_ONLY) is True) and sub.get(LITERAL_ALLOWED) is not True
+
+
 def literal(sub: dict, value) -> bool:
     """Is ``value`` a secret written in place where the property (``sub``) takes references only?"""
-    return bool(sub.get(REFERENCE_ONLY)) and bool(value) and not is_reference(value)
+    return reference_only(sub) and bool(value) and not is_reference(value)
+
+
+def as_references(schema: dict, settings: dict, prefix: str) -> dict:
+    """``settings`` with each secret stored in place (before references were required) replaced by
+    the reference ``env:<PREFIX>_<KEY>`` (the deployment must then set it): for ``tenant export``,
+    which never prints a secret."""
+    import copy
+
+    out = copy.deepcopy(settings) if isinstance(settings, dict) else settings
+    for path, sub in secret_properties(schema):
+        table = out
+        for part in path[:-1]:
+            table = table.get(part) if isinstance(table, dict) else None
+        if isinstance(table, dict) and literal(sub, table.get(path[-1])):
+            table[path[-1]] = PREFIX + re.sub(r"[^A-Z0-9]+", "_", "_".join((prefix,) + path).upper()).strip("_")
+    return out
 
 
 def check_settings(schema: dict, settings: dict, slug: str, where: str) -> None:
@@ -110,7 +135,7 @@ def check_settings(schema: dict, settings: dict, slug: str, where: str) -> None:
         value = settings
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
-        check(slug, value, f"{where}.{'.'.join(path)}", reference_only=bool(sub.get(REFERENCE_ONLY)),
+        check(slug, value, f"{where}.{'.'.join(path)}", reference_only=reference_only(sub),
               label=sub.get("title") or _x_label(sub))
 
 

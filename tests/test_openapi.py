@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT202012
 from core.api.views import SAME_ORIGIN
 from core.auth.service import create_token
 from core.extensions import db
-from modules.complaints.tests.conftest import AGENCIES, DISTRICTS, SETTINGS
+from modules.complaints.tests.conftest import AGENCIES, DISTRICTS, SETTINGS, with_chat_secret
 
 BODY = {"category": "SAMPAH", "description": "Sampah di selokan", "village": "PNK-PNK", "lat": -5.14, "long": 119.43,
         "name": "Rani", "phone": "081234567890"}
@@ -30,6 +30,12 @@ def _png() -> str:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(out, "PNG")
     return base64.b64encode(out.getvalue()).decode()
+
+
+@pytest.fixture
+def create_tenant(create_tenant, monkeypatch):
+    """Tenants with complaints' ``SETTINGS``: their chat webhook secret set (a secret is a reference)."""
+    return with_chat_secret(create_tenant, monkeypatch)
 
 
 @pytest.fixture

@@ -65,9 +65,9 @@ def static_image(rel: str, types=IMAGE_TYPES) -> tuple[Path, str]:
     static = Path(current_app.static_folder or ROOT / "core" / "static").resolve()
     path = (static / (rel or "").strip().lstrip("/").removeprefix("static/")).resolve()
     if static not in path.parents:
-        raise ValueError(f"'{rel}' is not a file under the static folder ({static})")
+        raise ValueError(f"'{rel}' is not a file under the static folder")  # never the server's path
     if not path.is_file():
-        raise ValueError(f"there is no file '{rel}' under the static folder ({static})")
+        raise ValueError(f"there is no file '{rel}' under the static folder")
     mime = mimetypes.guess_type(path.name)[0] or ""
     if mime not in types:
         kinds = ", ".join(t.split("/")[1].split("+")[0].upper() for t in types)

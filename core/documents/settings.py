@@ -50,13 +50,13 @@ SCHEMA = {
                         "description": _l("printed under the signature; empty: the tenant's name")},
         "bsre_url": {"type": "string", "maxLength": 300, "default": "", "title": _l("BSrE URL"),
                      "description": _l("empty: the deployment's PAMONG_BSRE_URL")},
-        "nik": {"type": "string", "maxLength": 100, "default": "", "secret": True, "title": _l("Signer's NIK"),
+        "nik": {"type": "string", "maxLength": 100, "default": "", "secret": True, "x-literal-allowed": True, "title": _l("Signer's NIK"),
                 "description": _l("16 digits, or env:NAME")},
         "passphrase": {"type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY, "title": _l("Passphrase"),
                        "description": _l("env:NAME")},
         "totp": {"type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY, "title": _l("TOTP"),
                  "description": _l("env:NAME (instead of the passphrase)")},
-        "client_user": {"type": "string", "maxLength": 300, "default": "", "secret": True,
+        "client_user": {"type": "string", "maxLength": 300, "default": "", "secret": True, "x-literal-allowed": True,
                         "title": _l("API client user"), "description": _l("when BSrE asks for HTTP basic credentials")},
         "client_password": {"type": "string", "maxLength": 300, "default": "", **REFERENCE_ONLY,
                             "title": _l("API client password"), "description": _l("env:NAME")},
@@ -102,7 +102,7 @@ def problems(value, where: str, slug: str) -> list[ValidationError]:
     the form, each a ``ValidationError`` whose ``where`` is ``<where>.<key>`` (none: an empty list)."""
     from ..identity import IdentityError, normalise_nik
     from ..settings import validate_settings
-    from ..tenant_secrets import check as check_secret, is_reference, resolve, secret_properties
+    from ..tenant_secrets import check as check_secret, is_reference, reference_only, resolve, secret_properties
 
     found, current = [], value
     while True:  # types, keys, number pattern (the secrets below): every key the schema refuses
@@ -120,7 +120,7 @@ def problems(value, where: str, slug: str) -> list[ValidationError]:
         if f"{where}.{key}" in bad:
             continue
         try:
-            check_secret(slug, settings.get(key), f"{where}.{key}", reference_only=bool(sub.get("x-reference-only")),
+            check_secret(slug, settings.get(key), f"{where}.{key}", reference_only=reference_only(sub),
                          label=sub.get("title"))
         except ValidationError as exc:
             found.append(exc)

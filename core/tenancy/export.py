@@ -15,6 +15,16 @@ def _documents_exported(extra) -> dict:
     return exported(extra)
 
 
+def _module_settings_exported(row: TenantModule) -> dict:
+    """A module's stored settings; a secret stored in place before references were required is
+    written as its reference ``env:<MODULE>_<KEY>``, never printed."""
+    from ..modules import manager
+    from ..tenant_secrets import as_references
+
+    spec = manager().get(row.module)
+    return as_references(spec.schema, row.settings or {}, row.module) if spec else (row.settings or {})
+
+
 def _people_exported(tenant: Tenant) -> list[dict]:
     """The tenant's users with a NIP, rank or gelar, as ``[[accounts.people]]`` entries, by e-mail."""
     from ..auth.models import Membership, User
@@ -68,7 +78,7 @@ def export_doc(tenant: Tenant) -> dict:
         "locales": list(tenant.locales), "branding": dict(tenant.branding or {}),
         "agencies": agencies,
         "districts": districts,
-        "modules": {m.module: {"enabled": m.enabled, "settings": m.settings or {}} for m in modules},
+        "modules": {m.module: {"enabled": m.enabled, "settings": _module_settings_exported(m)} for m in modules},
         "holidays": [{"date": parse_date(h["date"]), "name": h.get("name", "")} for h in tenant.holidays or []],
         "extra": _documents_exported(tenant.extra),  # a signer's secret as its env: reference only
     }

@@ -86,8 +86,8 @@ SCHEMA = {
         },
         "coordinator_after_hours": {"x-label": {"id": "Jam sebelum ke koordinator", "en": "Hours before the coordinator"}, "x-help": {"id": "Jam setelah eskalasi ke kepala instansi sebelum ke koordinator.", "en": "Hours after escalating to the head before the coordinator."}, "type": "integer", "minimum": 1, "maximum": 720, "default": 24,
                                     "description": "Hours after escalating to the head before the coordinator"},
-        "webhook_secret": {"x-label": {"id": "Rahasia webhook obrolan", "en": "Chat webhook secret"}, "x-help": {"id": "Rahasia HMAC webhook obrolan, atau env:NAMA untuk variabel lingkungan PAMONG_SECRET_<SLUG>__<NAMA>; kosong: mati.", "en": "HMAC secret of the chat webhook, or env:NAME for the environment variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off."}, "type": "string", "default": "", "secret": True,
-                           "description": "HMAC secret of the chat webhook, or env:NAME for the environment "
+        "webhook_secret": {"x-label": {"id": "Rahasia webhook obrolan", "en": "Chat webhook secret"}, "x-help": {"id": "env:NAMA: rahasia HMAC webhook obrolan ada di variabel lingkungan PAMONG_SECRET_<SLUG>__<NAMA> (jangan tulis rahasianya di sini); kosong: mati.", "en": "env:NAME: the chat webhook's HMAC secret is in the environment variable PAMONG_SECRET_<SLUG>__<NAME> (never write the secret itself here); empty: off."}, "type": "string", "default": "", "secret": True,
+                           "description": "env:NAME: the chat webhook's HMAC secret is in the environment "
                                           "variable PAMONG_SECRET_<SLUG>__<NAME>; empty: off"},
         "max_photos": {"x-label": {"id": "Foto paling banyak", "en": "Most photos"}, "x-help": {"id": "Foto yang boleh dilampirkan pada satu pengaduan.", "en": "Photos one complaint may carry."}, "type": "integer", "minimum": 0, "maximum": 10, "default": 3},
         "max_photo_kb": {"x-label": {"id": "Ukuran foto paling besar (KB)", "en": "Largest photo (KB)"}, "x-help": {"id": "5120 KB = 5 MB.", "en": "5120 KB = 5 MB."}, "type": "integer", "minimum": 50, "maximum": 15360, "default": 5120},

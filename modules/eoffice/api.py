@@ -75,8 +75,9 @@ def letters():
         query = db.select(Letter).where(Letter.status.in_((SIGNED, SENT)), Letter.security == "biasa",
                                         Letter.origin_name == "")
         if q:
-            like = f"%{q.replace('%', '').replace('_', '')}%"
-            query = query.where(or_(Letter.number.ilike(like), Letter.subject.ilike(like), Letter.unit_name.ilike(like)))
+            # the words as typed: % and _ are letters here, not wildcards
+            query = query.where(or_(*(column.icontains(q, autoescape=True) for column in (
+                Letter.number, Letter.subject, Letter.unit_name))))
         rows = db.session.execute(query.order_by(Letter.signed_at.desc(), Letter.id.desc())
                                   .limit(size + 1).offset((page - 1) * size)).scalars().all()
     revoked = documents.revoked(g.tenant, [r.document_code for r in rows[:size]])

@@ -123,8 +123,9 @@ def records(tenant, only: str = "", q: str = "") -> list[tuple[Dossier, str, int
     query = db.select(Dossier).order_by(Dossier.review_on.is_(None), Dossier.review_on, Dossier.code, Dossier.id)
     q = (q or "").strip()
     if q:
-        like = f"%{q.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Dossier.code.ilike(like), Dossier.title.ilike(like)))
+        # the words as typed: % and _ are letters here, not wildcards
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in (
+            Dossier.code, Dossier.title))))
     with tenant_scope(tenant):
         counts = dict(db.session.execute(db.select(Filing.dossier_id, func.count(Filing.id)).group_by(Filing.dossier_id)).all())
         rows = list(db.session.execute(query).scalars())

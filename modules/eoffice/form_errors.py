@@ -13,3 +13,23 @@ def show_all(form, exc) -> None:
             form.form_errors.append(message)
         elif not field.errors:
             field.errors = [message]
+
+
+HIDDEN = ("HiddenField", "CSRFTokenField")
+
+
+def unshown(form, shown: bool = True) -> list:
+    """The problems of ``form`` the page would not show beside a field, taken off it for the page's
+    top message: every one when the form is not on the page any more (a stale tab, a second post),
+    else those on its hidden fields (a stale ``step``)."""
+    out = []
+    if form is None:
+        return out
+    for field in form:
+        if field.errors and (not shown or field.type in HIDDEN):
+            out += [e for e in field.errors if e not in out]
+            field.errors = []
+    if not shown:
+        out += [e for e in form.form_errors if e not in out]
+        form.form_errors[:] = []
+    return out

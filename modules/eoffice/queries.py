@@ -84,9 +84,9 @@ def _search(query, q: str):
     q = (q or "").strip()
     if not q:
         return query
-    like = f"%{q.replace('%', '').replace('_', '')}%"
-    return query.where(or_(Letter.number.ilike(like), Letter.origin_number.ilike(like), Letter.subject.ilike(like),
-                           Letter.unit_name.ilike(like), Letter.drafter.ilike(like), Letter.origin_name.ilike(like)))
+    # the words as typed: % and _ are letters here, not wildcards
+    return query.where(or_(*(column.icontains(q, autoescape=True) for column in (
+        Letter.number, Letter.origin_number, Letter.subject, Letter.unit_name, Letter.drafter, Letter.origin_name))))
 
 
 @dataclass

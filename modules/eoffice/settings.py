@@ -175,7 +175,9 @@ def check_settings(tenant, settings: dict) -> None:
         parent = kka.parent_of(entry["code"])
         if parent is not None and parent not in known | declared:
             raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
-                                  where=f"modules.{NAME}.settings.classifications.{i}.code")
+                                  where=f"modules.{NAME}.settings.classifications.{i}.code",
+                                  local=_l("Classification code %(code)s has no parent code %(parent)s.",
+                                           code=entry["code"], parent=parent))
 
 
 def _check_roles(settings: dict) -> None:
@@ -206,7 +208,9 @@ def _check_emblems(settings: dict) -> None:
         try:
             documents.static_image(value, EMBLEM_TYPES)
         except ValueError as exc:
-            raise ValidationError(str(exc), where=f"modules.{NAME}.settings.{key}", code="bad_emblem") from None
+            raise ValidationError(str(exc), where=f"modules.{NAME}.settings.{key}", code="bad_emblem",
+                                  local=_l("%(file)s is not a PNG or SVG file of at most 2 MB under the static folder.",
+                                           file=value)) from None
 
 
 def emblem(tenant, kind: str) -> str:

@@ -14,7 +14,7 @@ from core.kit import (
 from . import attachments, delivery, drafting, queries, review
 from .access import involvement
 from .crossing import delivery_states, sender_name, type_name
-from .form_errors import show_all
+from .form_errors import show_all, unshown
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm, WithdrawForm
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
@@ -154,15 +154,21 @@ def letter_page(letter_id, forms=None, status=200):
         if str(row["actor"]).startswith(POST_ACTOR):
             row["actor"] = _("Delivery from %(sender)s", sender=sender_name(str(row["actor"])[len(POST_ACTOR):]))
     indonesian = str(get_locale() or "id").startswith("id")
+    can_edit = found.status == DRAFT and "drafter" in how
+    action = forms.get("action") or ActionForm()
+    # a refusal on a form the page no longer shows, or on a hidden field, is said at the top
+    shown = {"action": True, "withdraw": can_edit, "return": my_turn, "follow": bool(mine), "dispose": can_dispose}
+    for key, form in forms.items():
+        action.form_errors.extend(e for e in unshown(form, shown.get(key, False)) if e not in action.form_errors)
     return render_template(
         "eoffice/letter.html", letter=found, how=how, recipients=queries.recipients(tenant, found),
         timeline=timeline, dispositions=queries.disposition_chains(queries.letter_dispositions(tenant, found)),
         chain=chain, steps=[approvals.step_label(tenant, {"position": c}) for c in found.steps], waiting=waiting,
         my_turn=my_turn, is_last=bool(waiting and waiting["index"] == len(found.steps) - 1),
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
-        action=forms.get("action") or ActionForm(), ret=ret, dispose=dispose, can_dispose=can_dispose,
+        action=action, ret=ret, dispose=dispose, can_dispose=can_dispose,
         follow=forms.get("follow") or FollowUpForm(), mine=mine, withdraw=forms.get("withdraw") or WithdrawForm(),
-        can_edit=found.status == DRAFT and "drafter" in how, revoked=revoked,
+        can_edit=can_edit, revoked=revoked,
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
@@ -233,8 +239,9 @@ def _finish(letter_id, form):
     if work.ok:
         flash(_("Signed and numbered."))
         return redirect(url_for(".letter", letter_id=letter_id))
-    form.form_errors.insert(0, _("The number is taken and kept for this letter; the signature is not finished: "
-                                 "finish signing again."))
+    if work.error is None or work.error.code not in ("already_signed", "not_numbered"):
+        form.form_errors.insert(0, _("The number is taken and kept for this letter; the signature is not finished: "
+                                     "finish signing again."))
     return letter_page(letter_id, {"action": form}, 400)
 
 

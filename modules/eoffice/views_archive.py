@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from core.kit import current_actor, gettext as _, page_arg, requires, unit_of_work
 
 from . import archive
-from .form_errors import show_all
+from .form_errors import show_all, unshown
 from .settings import settings_of
 from .views import pages
 
@@ -52,8 +52,9 @@ def dossier(dossier_id, form=None, status=200):
         found, st, letters = archive.contents(g.tenant, current_actor(), dossier_id)
     except NotFound:
         abort(404)
-    return render_template("eoffice/dossier.html", dossier=found, state=st, letters=letters,
-                           form=_review_form(form)), status
+    form = _review_form(form)
+    top = unshown(form, st == archive.REVIEW_DUE)  # the review form is shown only when it is due
+    return render_template("eoffice/dossier.html", dossier=found, state=st, letters=letters, form=form, top=top), status
 
 
 @pages.route("/archive/<int:dossier_id>/review", methods=["POST"])

@@ -55,6 +55,7 @@ from core.kit import (
 )
 
 from . import issuance, oss, payments, reconciliation
+from .fees import MAX_FEE
 from .models import Application
 from .notices import _DOMAIN
 from .settings import permit_types
@@ -64,7 +65,8 @@ api = Blueprint("permits_api", __name__)
 
 class PaymentNotice(ApiModel):
     payment_code: str = Field(description="The invoice's payment code, e.g. 900000000019")
-    amount: StrictInt = Field(gt=0, description="Whole rupiah, more than zero: the invoice's amount exactly")
+    amount: StrictInt = Field(gt=0, le=MAX_FEE, description="Whole rupiah, more than zero and at most the "
+                              "largest fee (10^12): the invoice's amount exactly")
     reference: str | None = Field("", max_length=100, description="The provider's transaction reference")
     error_codes: ClassVar = {"*": {"*": "bad_request"}}  # the one code providers have always been given
 

@@ -14,7 +14,7 @@ from core.kit import lazy_gettext as _l
 
 from .fees import MAX_FEE
 
-DIGITS = re.compile(r"[0-9]{1,13}")
+DIGITS = re.compile(r"[0-9]+")   # any run: its size is checked against the range, not here
 NUMBER_HINT = _l("Digits only, decimals after a comma (e.g. 120 or 120,5).")
 
 
@@ -28,13 +28,15 @@ class WholeNumberField(StringField):
         kw.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
         super().__init__(label, validators, **kw)
         self.minimum, self.maximum = minimum, maximum
-        self.raw = None
+        self.raw, self.digits = None, False
 
     def process_formdata(self, valuelist):
         if valuelist:
             self.raw = str(valuelist[0])
             text = self.raw.strip()
-            self.data = int(text) if DIGITS.fullmatch(text) else None
+            self.digits = bool(DIGITS.fullmatch(text))
+            # a run past 20 digits is over any bound: never given to int() (its 4300-digit limit)
+            self.data = int(text) if self.digits and len(text.lstrip("0")) <= 20 else None
 
     def _value(self):
         return self.raw if self.raw is not None else ("" if self.data is None else str(self.data))
@@ -44,9 +46,9 @@ class WholeNumberField(StringField):
             return   # not sent: the default
         if not (self.raw or "").strip():
             raise StopValidation(_l("Write the amount."))
-        if self.data is None:
+        if self.data is None and not self.digits:
             raise StopValidation(_l("Write only digits 0-9, without dots, spaces, signs or letters."))
-        if not self.minimum <= self.data <= self.maximum:
+        if self.data is None or not self.minimum <= self.data <= self.maximum:
             raise StopValidation(_l("Write a whole number from %(min)s to %(max)s.", min=self.minimum,
                                     max=self.maximum))
 

@@ -19,6 +19,7 @@ from core.kit import (
     NotFound, ValidationError, audit, db, for_change, ledger, local_date, rupiah, tenant_scope, utcnow,
 )
 
+from .fees import MAX_FEE
 from .models import APPROVED, AWAITING_PAYMENT, Application, Event
 from .notices import money, tell
 from .services import N_, _l, back_from_applicant, log, not_own, scoped, wait_on_applicant
@@ -101,7 +102,7 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     application unchanged (idempotent); another payment of an invoice already paid is ``AlreadyPaid``
     (nothing recorded: the caller audits it, ``audit_second_payment``).
     Errors: ``NotFound`` (no such code in this tenant), ``ValidationError`` (``amount_not_integer``,
-    ``amount_not_positive``, ``amount_mismatch``,
+    ``amount_not_positive``, ``amount_too_large`` (over ``fees.MAX_FEE``), ``amount_mismatch``,
     ``not_invoiced``, ``already_paid``, ``own_application``: an officer recording the payment of an
     application they applied for themselves), ``ledger.LedgerError``."""
     if not valid_code(code):
@@ -113,6 +114,9 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
     if amount <= 0:
         raise ValidationError("must be more than zero", where="amount", code="amount_not_positive",
                               local=_l("Must be more than zero rupiah."))
+    if amount > MAX_FEE:   # no invoice is larger; bounded before anything formats it
+        raise ValidationError(f"must be at most {MAX_FEE}", where="amount", code="amount_too_large",
+                              local=_l("Write a whole number from %(min)s to %(max)s.", min=1, max=MAX_FEE))
     with tenant_scope(tenant):
         application = db.session.execute(for_change(
             db.select(Application).where(Application.payment_code == code), Application)).scalar_one_or_none()
@@ -131,7 +135,7 @@ def record_payment(tenant, actor, code: str, amount: int, reference: str = "") -
                                   local=_l("The invoice is %(fee)s, not %(amount)s.",
                                            fee=rupiah(application.fee_amount), amount=rupiah(amount)))
         if application.status != AWAITING_PAYMENT:
-            raise ValidationError("this application is not awaiting payment", where="code", code="not_invoiced",
+            raise ValidationError("this application is not awaiting payment", where="payment_code", code="not_invoiced",
                                   local=_l("This application is not awaiting payment."))
         ledger.open_account(tenant, actor, BANK, "settlement")
         ledger.open_account(tenant, actor, revenue_account(application.type_code), "revenue")

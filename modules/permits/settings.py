@@ -81,8 +81,7 @@ SCHEMA = {
         "number_pattern": {**number_pattern_setting(DEFAULT_PATTERN, PLACEHOLDERS,
                                                  "Permit number (default for every type)"), "x-label": {"id": "Pola nomor izin", "en": "Permit number pattern"}, "x-help": {"id": "Penanda: {serial} (wajib; lebar dengan {serial:04}), {year}, {month}, {day}, {month_roman}, {type}.", "en": "Placeholders: {serial} (required; width as in {serial:04}), {year}, {month}, {day}, {month_roman}, {type}."}},
         "max_upload_kb": {"x-label": {"id": "Ukuran unggahan paling besar (KB)", "en": "Largest upload (KB)"}, "type": "integer", "minimum": 16, "maximum": 20480, "default": 2048},
-        "payment_secret": {"x-label": {"id": "Rahasia callback pembayaran", "en": "Payment callback secret"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 200, "default": "", "secret": True,
-                           "x-reference-only": True,  # env:NAME only: never stored, shown or exported (issue 15)
+        "payment_secret": {"x-label": {"id": "Rahasia callback pembayaran", "en": "Payment callback secret"}, "x-help": {"id": "env:NAMA", "en": "env:NAME"}, "type": "string", "maxLength": 200, "default": "", "secret": True,  # env:NAME only (the core's rule)
                            "description": "Shared secret of the payment provider's callback (env:NAME)"},
         "finance_position": {"x-label": {"id": "Jabatan petugas keuangan", "en": "Finance officers' position"}, "x-help": {"id": "Kode jabatan (mis. bendahara penerimaan) yang diberi tahu bila retribusi tidak cocok dengan buku besar; kosong: admin.", "en": "Code of the position (e.g. the receipts treasurer) told when the retribution does not reconcile with the ledger; empty: the admins."}, "type": "string", "maxLength": 40, "default": "",
                              "description": "Position whose holders get the reconciliation alerts (empty: the admins)"},

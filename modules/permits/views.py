@@ -202,6 +202,8 @@ def _own(application_id: int):
 def edit(application_id):
     application = _own(application_id)
     if application.status not in (DRAFT, RETURNED):
+        if request.method == "POST":   # sent from another tab meanwhile: say so, do not just move on
+            flash(_("This application was already submitted."))
         return redirect(url_for(".application", application_id=application.id))
     ptype = services.type_of(g.tenant, application)
     data = {"name": application.applicant_name, "nik": application.nik, "nib": application.nib,

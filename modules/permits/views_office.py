@@ -116,7 +116,7 @@ def stale(application_id: int, form):
     client that never showed the page); else the application page as it is now, with the officer's
     fresh forms and the message of what changed meanwhile (another tab, another officer), nothing
     recorded (409). A ``seen`` that is not a number is a forged form (400)."""
-    from .views import ACTION_LABELS, render_application, status_label
+    from .views import ACTION_LABELS, render_application, shown_status, status_label
 
     seen = (form.seen.data or "").strip()
     if not seen:
@@ -130,7 +130,7 @@ def stale(application_id: int, form):
     change = ACTION_LABELS.get(f"{last.action}:{last.oss_code}") or ACTION_LABELS.get(last.action, last.action)
     flash(_("This application has changed since you opened it: %(change)s (now: %(status)s). Nothing was "
             "recorded from your form: check the application as it is now and act again if still needed.",
-            change=change, status=status_label(application.status)), "error")
+            change=change, status=status_label(shown_status(application))), "error")
     return render_application(application), 409
 
 

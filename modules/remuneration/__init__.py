@@ -68,7 +68,7 @@ def api_scopes():
 
 @hookimpl
 def register_blueprints(app):
-    from . import views_activities, views_employees, views_exports, views_imports, views_objections  # noqa: F401  (their routes)
+    from . import views_activities, views_employees, views_exports, views_imports, views_objections, views_summary  # noqa: F401  (their routes)
     from .views import pages
 
     return [pages]

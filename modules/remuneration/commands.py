@@ -181,10 +181,14 @@ def adjust(slug, nip, source, target, amount, reason):
     from .models import Employee
 
     tenant = _tenant(slug)
+    from core.kit import ValidationError
+
+    from .amounts import parse_rupiah
+
     try:
-        value = int(amount)
-    except ValueError:
-        _fail(f"amount: {amount!r} is not a whole number of rupiah")
+        value = parse_rupiah(amount)
+    except ValidationError as exc:
+        _fail(f"amount: {exc.message}")
     try:
         digest = identity_lookup("nip", nip)
     except IdentityError as exc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from core.kit import ApprovalError, ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
 
+from .amounts import parse_rupiah
 from .labels import PERSONNEL_STEP, SUPERVISOR_STEP
 from .models import Employee, Objection, Result, Run
 from .settings import settings_of
@@ -147,11 +148,8 @@ def _to_decide(tenant, actor, objection_id: int, note: str) -> tuple[Objection, 
 
 def _amount(value) -> int:
     """The correction a granted objection makes: whole rupiah, signed, not 0 (a form's text accepted)."""
-    try:
-        amount = int(str(value).strip().replace(".", "").replace(",", "")) if not isinstance(value, int) else value
-    except ValueError:
-        amount = 0
-    if isinstance(amount, bool) or amount == 0:
+    amount = 0 if value is None or str(value).strip() == "" else parse_rupiah(value)
+    if amount == 0:
         raise ValidationError(_("Upholding an objection corrects its TPP: write the amount in whole rupiah "
                                 "(negative to recover), other than 0."), where="amount")
     return amount

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.kit import OrgUnit, ValidationError, db, lazy_gettext as _l, module_settings, tenant_scope
+from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope
+
+from . import _l  # the module's own catalogue: the admin's settings page is not one of its pages
 
 from .rules import DEFAULT_RULE, check_ceilings, parse_rules
 

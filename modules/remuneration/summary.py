@@ -75,3 +75,11 @@ def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | N
         return documents.issue(tenant, SUMMARY_KIND, number, str(subject),
                                "remuneration/summary.html", {"row": row, "people": people, "month": month},
                                signer_position, actor)
+
+
+def signed_agencies(tenant, run: Run, agencies) -> set[str]:
+    """The agencies of ``agencies`` (rows of the month's table) whose summary of ``run`` is issued."""
+    from core.kit import tenant_scope
+
+    with tenant_scope(tenant):
+        return {row["agency"] for row in agencies if issued(tenant, subject_of(run, row["agency"])) is not None}

@@ -226,9 +226,12 @@ def run(year, month):
 def _run_page(found, close_error: str = ""):
     """The month's page; ``close_error``: why the close form was refused (shown at its top and
     beside the confirmation box)."""
-    return render_template("remuneration/run.html", module_title=TITLE, run=found,
-                           agencies=services.agency_table(g.tenant, found),
-                           can_close=may_pay(g.tenant, current_actor()), closers=finance_names(g.tenant),
+    from .summary import signed_agencies
+
+    agencies, can_close = services.agency_table(g.tenant, found), may_pay(g.tenant, current_actor())
+    return render_template("remuneration/run.html", module_title=TITLE, run=found, agencies=agencies,
+                           signed=signed_agencies(g.tenant, found, agencies) if can_close and found.status == "closed" else set(),
+                           can_close=can_close, closers=finance_names(g.tenant),
                            ended=services.month_ended(g.tenant, found.year, found.month), close_error=close_error,
                            missing=_missing(found.year, found.month) if found.status == "open" else "",
                            can_manage=has_permission(current_user, g.tenant, "remuneration.manage"))

@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_the_docs_page_renders_the_tenants_operations(page, live_server, create_tenant, screenshot):
-    from modules.complaints.tests.conftest import AGENCIES, DISTRICTS, SETTINGS
+def test_the_docs_page_renders_the_tenants_operations(page, live_server, create_tenant, screenshot, monkeypatch):
+    from modules.complaints.tests.conftest import AGENCIES, DISTRICTS, SETTINGS, with_chat_secret
 
-    tenant = create_tenant(modules={"complaints": SETTINGS}, agencies=AGENCIES, districts=DISTRICTS)
+    tenant = with_chat_secret(create_tenant, monkeypatch)(modules={"complaints": SETTINGS}, agencies=AGENCIES, districts=DISTRICTS)
     outside, problems = [], []
     page.on("request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -38,7 +38,7 @@ def create_entry():
 #
 #     from core.kit import load_json, module_settings, signed_webhook, tenant_secret
 #
-#     def secret_of(tenant):                  # a "secret": true setting (env:NAME allowed)
+#     def secret_of(tenant):                  # a "secret": true setting (env:NAME only)
 #         return tenant_secret(tenant, module_settings(tenant, "{{ cookiecutter.module_name }}")["secret"])
 #
 #     @api.route("/webhook", methods=["POST"])

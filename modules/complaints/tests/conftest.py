@@ -9,6 +9,8 @@ import pytest
 from PIL import Image
 
 from core.kit import db, tenant_scope
+from core.tenant_secrets import env_name
+from core.testing import unique
 
 AGENCIES = [
     {"code": "DLH", "name": "Dinas Lingkungan Hidup", "head": "Kepala DLH"},
@@ -33,10 +35,28 @@ SETTINGS = {
     "coordinator_email": "koordinator@example.test",
     "agency_contacts": {"DLH": {"email": "kadis.dlh@example.test", "phone": "081234567800"}},
     "coordinator_after_hours": 24,
-    "webhook_secret": "chat-secret",
+    "webhook_secret": "env:CHAT_WEBHOOK",  # a secret is only ever a reference: create_tenant sets it
     "max_photos": 2,
     "max_photo_kb": 300,
 }
+CHAT_SECRET = "chat-secret"  # PAMONG_SECRET_<SLUG>__CHAT_WEBHOOK of every tenant these tests create
+
+
+def with_chat_secret(create_tenant, monkeypatch):
+    """``create_tenant`` with each tenant's chat webhook secret set in its namespace (for tests
+    outside this folder that use ``SETTINGS``)."""
+    def make(slug=None, **fields):
+        slug = slug or unique("tn")
+        monkeypatch.setenv(env_name(slug, "CHAT_WEBHOOK"), CHAT_SECRET)
+        return create_tenant(slug=slug, **fields)
+
+    return make
+
+
+@pytest.fixture
+def create_tenant(create_tenant, monkeypatch):
+    """The core's ``create_tenant``, with the tenant's chat webhook secret set in its namespace."""
+    return with_chat_secret(create_tenant, monkeypatch)
 
 
 @pytest.fixture

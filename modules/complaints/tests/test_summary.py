@@ -162,7 +162,7 @@ def small_and_big(app):
     from .conftest import AGENCIES, DISTRICTS, SETTINGS
 
     make = tenant_factory(app)
-    small, big = (make(modules={"complaints": SETTINGS}, agencies=AGENCIES, districts=DISTRICTS) for _ in "sb")
+    small, big = (make(modules={"complaints": {**SETTINGS, "webhook_secret": ""}}, agencies=AGENCIES, districts=DISTRICTS) for _ in "sb")
     with app.app_context():
         _bulk(small, 10)
         _bulk(big, 10_000)

@@ -85,7 +85,7 @@ def test_the_admin_form_refuses_another_tenants_secret(app, client, make_tenant,
         assert re.search(r'class="field has-error">\s*<label for="s-webhook_secret"', page)
         assert f'value="{value}"' in page  # what they typed is shown again
         with app.app_context():
-            assert _settings_row(tenant).settings["webhook_secret"] == "chat-secret"
+            assert _settings_row(tenant).settings["webhook_secret"] == SETTINGS["webhook_secret"]
 
 
 # -- resolved in the tenant's namespace only ------------------------------------------------------
@@ -141,3 +141,52 @@ def test_namespaces_of_two_tenants_never_meet():
             variable = env_name(slug, name)
             assert seen.setdefault(variable, (slug, name)) == (slug, name), variable
             assert not variable.startswith("PAMONG_SMS_SECRET_") and variable != "PAMONG_SECRET_KEY"
+
+
+# -- the secret itself is refused where it is written (the core's rule for every secret setting) --
+
+PLAIN = "plaintextsecret"
+
+
+def test_tenant_apply_refuses_the_webhook_secret_itself_in_one_line(app, tmp_path):
+    slug = unique("mks")
+    path = tmp_path / f"{slug}.toml"
+    path.write_text(f'slug = "{slug}"\nname = "Kota"\nkind = "city"\ntimezone = "Asia/Makassar"\n'
+                    f'[modules.complaints.settings]\nwebhook_secret = "{PLAIN}"\n')
+    result = CliRunner().invoke(cli, ["tenant", "apply", str(path)], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 2
+    (line,) = [x for x in result.stderr.splitlines() if x.strip()]
+    assert line.startswith(f"error: {path}: modules.complaints.settings.webhook_secret: is a secret: write a "
+                           "reference env:NAME"), line
+    assert PLAIN not in result.output + result.stderr
+
+
+def test_the_admin_form_refuses_the_webhook_secret_itself_and_never_shows_it(app, client, make_tenant, create_user,
+                                                                            login, audit_entries):
+    tenant = make_tenant(locales=["en", "id"])
+    login(client, create_user(tenant, "admin"), tenant)
+    trail = audit_entries(tenant, "tenant.module.settings")
+    response = client.post(f"/t/{tenant.slug}/admin/modules/complaints/settings",
+                           data=_form({**SETTINGS, "webhook_secret": PLAIN}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and PLAIN not in page
+    assert re.search(r'class="field has-error">\s*<label for="s-webhook_secret"', page)
+    assert "Chat webhook secret is a secret: write a reference env:NAME" in page
+    with app.app_context():
+        assert _settings_row(tenant).settings["webhook_secret"] == SETTINGS["webhook_secret"]
+    assert audit_entries(tenant, "tenant.module.settings") == trail
+
+
+def test_a_secret_stored_in_place_before_the_rule_is_never_exported_nor_shown(app, client, make_tenant, create_user,
+                                                                             login):
+    tenant = make_tenant(locales=["en", "id"])
+    with app.app_context(), tenant_scope(tenant):
+        row = _settings_row(tenant)
+        row.settings = {**row.settings, "webhook_secret": PLAIN}  # as a row written before the rule holds it
+        db.session.commit()
+    listed = CliRunner().invoke(cli, ["tenant", "export", tenant.slug], obj=ScriptInfo(create_app=lambda: app))
+    assert listed.exit_code == 0 and PLAIN not in listed.output
+    assert 'webhook_secret = "env:COMPLAINTS_WEBHOOK_SECRET"' in listed.output
+    login(client, create_user(tenant, "admin"), tenant)
+    page = client.get(f"/t/{tenant.slug}/admin/modules/complaints/settings").get_data(as_text=True)
+    assert "s-webhook_secret" in page and PLAIN not in page

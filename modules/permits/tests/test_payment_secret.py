@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from cli import cli
+from core.tenant_secrets import reference_only
 from core.testing import unique
 
 from ..settings import SCHEMA
@@ -18,7 +19,7 @@ PLAIN = "plaintextsecret"
 
 def test_every_secret_setting_of_the_module_takes_a_reference_only():
     secrets = {k: sub for k, sub in SCHEMA["properties"].items() if sub.get("secret")}
-    assert secrets and all(sub.get("x-reference-only") is True for sub in secrets.values())
+    assert secrets and all(reference_only(sub) for sub in secrets.values())
 
 
 def test_tenant_apply_refuses_the_secret_itself_in_one_line_naming_the_key(app, tmp_path):

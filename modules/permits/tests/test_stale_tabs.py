@@ -117,6 +117,7 @@ def test_a_permit_issued_in_one_tab_is_not_issued_again_and_a_status_change_not_
                                                  "seen": two}, headers=EN)
     html = revoked.get_data(as_text=True)
     assert revoked.status_code == 409 and CHANGED in html and "Permit suspended" in html
+    assert "(now: Issued, permit suspended)" in html   # the status line's own words, not "(now: Issued)"
     assert audit_entries(tenant, "permits.revoke") == []
     with app.app_context():
         assert services.get(tenant, aid).permit_status == "suspended"

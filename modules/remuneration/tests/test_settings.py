@@ -102,3 +102,17 @@ def test_a_rule_set_dated_into_a_closed_month_is_refused(app, create_tenant):
     assert later.exit_code == 0, later.output
     assert set_rules(first, {"effective_from": "2026-12-01", "performance_weight": 70,
                              "discipline_weight": 30}).exit_code == 0   # unchanged for November: accepted again
+
+
+def test_a_position_without_a_ceiling_is_said_in_indonesian(app_ctx):
+    """Re-trial (issue 16): the admin's Indonesian settings page said it in English (the core's catalogue)."""
+    from flask_babel import force_locale
+
+    from core.kit import ValidationError
+
+    from ..settings import check_position_classes
+
+    with pytest.raises(ValidationError) as exc:
+        check_position_classes({"KADIS-DLH": "NOPE"}, [{"position_class": "I", "year": 2026, "amount": 1}])
+    with force_locale("id"):
+        assert str(exc.value.local) == "Jabatan KADIS-DLH dipetakan ke kelas NOPE, yang tidak memiliki pagu TPP."

@@ -74,3 +74,38 @@ def test_the_summary_of_an_agency_and_month_is_issued_once(app, client, create_t
         issued = db.session.execute(db.select(documents.Document.number)).scalars().all()
         assert len(issued) == 1, issued
         assert issue_summary(tenant, "test", get_run(tenant, 2026, 3), "DLH").number == issued[0]
+
+
+def test_the_signed_summary_is_downloaded_from_the_month_page(app, client, create_tenant, create_user, login,
+                                                                audit_entries):
+    """Re-trial of issue 16: issuing it led to /verify/<code> only, with no way to the PDF itself."""
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        run_month(tenant, "test", 2026, 3)
+        close_month(tenant, "test", 2026, 3)
+        db.session.commit()
+    base = f"/t/{tenant.slug}/{MODULE}/runs/2026/3"
+    login(client, create_user(tenant, role="admin"), tenant)
+    assert client.get(f"{base}/summary.pdf?agency=DLH").status_code == 404       # not issued yet
+    assert "summary.pdf" not in client.get(base).get_data(as_text=True)
+    assert client.post(f"{base}/summary", data={"agency": "DLH"}).status_code == 302
+    link = f"{base}/summary.pdf?agency=DLH"
+    assert link in client.get(base).get_data(as_text=True)
+    got = client.get(link)
+    assert got.status_code == 200 and got.mimetype == "application/pdf"
+    assert got.headers["Content-Disposition"].startswith("attachment")
+    assert "no-store" in got.headers["Cache-Control"] and "private" in got.headers["Cache-Control"]
+    with app.app_context(), tenant_scope(tenant):
+        from core.kit import documents
+
+        doc = db.session.execute(db.select(documents.Document)).scalar_one()
+        assert got.data == storage().get(doc.storage_key, tenant=tenant) and got.data.startswith(b"%PDF")
+    read = audit_entries(tenant, "remuneration.summary_read")
+    assert len(read) == 1 and read[0]["summary"]["after"]["agency"] == "DLH"
+    assert client.get(f"{base}/summary.pdf?agency=PU").status_code == 404      # PU's was not issued
+    client.get("/logout")
+    login(client, create_user(tenant, role="citizen"), tenant)
+    assert client.get(link).status_code in (403, 404)

@@ -2,9 +2,23 @@
 import pytest
 
 from core.kit import db, tenant_scope, token_for
+from core.tenant_secrets import env_name
+from core.testing import unique
 
 from .. import services
-from .helpers import CARD, SETTINGS, system
+from .helpers import CARD, SECRETS, SETTINGS, system
+
+
+@pytest.fixture
+def create_tenant(create_tenant, monkeypatch):
+    """The core's ``create_tenant``, with the tenant's callback secrets set in its namespace."""
+    def make(slug=None, **fields):
+        slug = slug or unique("tn")
+        for name, value in SECRETS.items():
+            monkeypatch.setenv(env_name(slug, name), value)
+        return create_tenant(slug=slug, **fields)
+
+    return make
 
 
 @pytest.fixture

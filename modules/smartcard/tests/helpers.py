@@ -8,7 +8,9 @@ MERCHANTS = [
      "nmid": "ID1020000000034", "city": "Makassar", "mcc": "7523"},
     {"code": "bus-1", "name": "Bus Kota Koridor 1", "kind": "service_point", "service": "transit"},
 ]
-SETTINGS = {"merchants": MERCHANTS, "bank_secret": "bank-secret-1", "qris_secret": "qris-secret-1"}
+# the callbacks' secrets are only ever references: the tests' create_tenant sets them for each tenant
+SETTINGS = {"merchants": MERCHANTS, "bank_secret": "env:BANK", "qris_secret": "env:QRIS"}
+SECRETS = {"BANK": "bank-secret-1", "QRIS": "qris-secret-1"}
 CARD = "6032981000000001"
 CARD2 = "6032981000000002"
 NIK = "7371014101900001"
