@@ -27,6 +27,29 @@ class ValidationError(PamongError):
     code = "validation_error"
 
 
+class Problems(ValidationError):
+    """Several refusals of one input, each a ``ValidationError`` with its own ``where``, ``code`` and
+    ``local`` (``problems``, in the order found): a form shows each at its field and all in its
+    summary. ``where``, ``code`` and ``local`` are the first one's, for a caller that answers one
+    error; ``str()`` names them all, on one line (the CLI's)."""
+
+    def __init__(self, problems: list):
+        first = problems[0]
+        super().__init__(first.message, where=first.where, code=first.code, local=first.local)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return join_problems([str(p) for p in self.problems])
+
+
+def raise_all(problems: list) -> None:
+    """Nothing when ``problems`` is empty; the one problem itself; else ``Problems``."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Problems(problems)
+
+
 class NotFound(PamongError):
     code = "not_found"
 

@@ -42,7 +42,8 @@ def check_settings(app, tenant, settings):
 
     Called whenever this module's settings are written for an enabled module (``tenant apply``,
     the admin form, ``tenant enable``), after the schema and the tenant's organisation are in
-    place. Raise ``core.kit.ValidationError`` naming the key (``where="modules.<m>.settings.<key>"``).
+    place. Raise ``core.kit.ValidationError`` naming the key (``where="modules.<m>.settings.<key>"``),
+    every problem at once (``core.kit.raise_all(problems)``: the admin form shows each at its field).
     """
 
 
@@ -144,7 +145,10 @@ def demo_accounts(app, tenant):
     the accounts ``tenant``'s demo of this module needs besides the core's (``pamong demo`` only,
     before ``seed_demo``): each made as ``<login>@<slug>.test`` with the demo password (once; a
     name and gelar set only when it has none), given ``role`` (an officer in ``agency``, a code),
-    and listed in the demo's banner with its ``note`` (e.g. the position it holds)."""
+    and listed in the demo's banner with its ``note`` (e.g. the position it holds). A row naming an
+    account listed already (one of the core's: ``admin``, ``auditor``, ``warga``, ``officer``,
+    ``staf``; or another module's) needs only ``login`` and ``note``: the note is added to that
+    account's line, nothing else changes."""
 
 
 # -- Domain events --------------------------------------------------------------------------------

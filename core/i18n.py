@@ -5,13 +5,15 @@ looked up over the core's catalogue, so a module's templates and code find both.
 """
 from __future__ import annotations
 
-from datetime import timezone
+import re
+from datetime import date, timezone
+from decimal import Decimal, localcontext
 from functools import lru_cache
 
 import flask_babel
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import Domain, format_datetime, format_decimal, format_percent, get_locale, get_timezone
+from flask_babel import Domain, format_date, format_datetime, format_decimal, format_percent, get_locale, get_timezone
 
 from flask.globals import _cv_app
 from markupsafe import Markup, escape
@@ -115,13 +117,60 @@ def install_template_gettext(app) -> None:
     )
 
 
-def rupiah(amount: int) -> str:
-    """Integer rupiah as Indonesia writes it, the digits grouped as the reader's language does:
+def rupiah(amount: int | Decimal) -> str:
+    """Rupiah as Indonesia writes them, the digits grouped as the reader's language does:
     "Rp 1.250.000" (id), "Rp 1,250,000" (en; CLDR's English "IDR 1,250,000" is not what an
-    Indonesian reader of English expects), "-Rp 25.000"."""
-    if not isinstance(amount, int) or isinstance(amount, bool):
-        raise TypeError("money is integer rupiah")
-    return format_decimal(amount, format="'Rp' #,##0")
+    Indonesian reader of English expects), "-Rp 25.000".
+
+    ``amount`` is an ``int`` or a ``Decimal`` of any size a form can give (up to ``MAX_DIGITS``
+    digits: Python's own limit on reading an int from text): every digit is written, never rounded
+    by the decimal context's 28-digit precision (a trial: amounts above 10^28 raised). A Decimal
+    with a fraction keeps its fraction digits as given ("Rp 1.250,50"), one with a whole value is
+    written as a whole number; -0 is "Rp 0". Not a number (float, bool, text): ``TypeError``; NaN,
+    an infinity or more than ``MAX_DIGITS`` digits: ``ValueError``."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, Decimal)):
+        raise TypeError("money is rupiah: an int or a Decimal")
+    places = 0
+    if isinstance(amount, Decimal):
+        if not amount.is_finite():
+            raise ValueError(f"money must be a finite amount, not {amount}")
+        if amount != amount.to_integral_value():
+            places = -amount.as_tuple().exponent  # the fraction digits as given
+        whole = max(amount.adjusted() + 1, 1)
+    else:
+        whole = len(str(abs(amount))) if abs(amount) < _TOO_MANY else MAX_DIGITS + 1
+    if whole + places > MAX_DIGITS:
+        raise ValueError(f"money has more than {MAX_DIGITS} digits")
+    with localcontext() as context:
+        context.prec = max(context.prec, whole + places + 2)  # every digit: never rounded to 28
+        if isinstance(amount, Decimal) and not places:
+            amount = amount.quantize(Decimal(1))  # 1E+3 and 1000.00 as 1000
+        return format_decimal(amount or 0, format="'Rp' #,##0" + ("." + "0" * places if places else ""))
+
+
+MAX_DIGITS = 4300  # sys.get_int_max_str_digits()'s default: the longest int a form's text reads as
+_TOO_MANY = 10 ** MAX_DIGITS
+
+
+def month_name(month: str, pattern: str = "MMM y", locale: str | None = None) -> str:
+    """A "YYYY-MM" month in the reader's language (``locale``, default the page's): "Des 2026" (id),
+    "Dec 2026" (en); ``pattern`` a Babel date pattern ("MMM" for "Des", "MMMM y" for "Desember
+    2026"), never "2026-12". A key of another form is returned as it is."""
+    if not isinstance(month, str) or not _MONTH.fullmatch(month) or not 1 <= int(month[5:]) <= 12:
+        return month
+    first = date(int(month[:4]), int(month[5:]), 1)
+    if locale:
+        return babel_dates.format_date(first, pattern, locale=locale[:2])
+    return format_date(first, pattern, rebase=False)
+
+
+def month_axis(months: list[str], locale: str | None = None) -> list[tuple[str, str]]:
+    """A chart's labels for "YYYY-MM" months, short enough for a 360 px phone: (the short month
+    name, the year or ""), the year given with the first month and with each January."""
+    return [(month_name(m, "MMM", locale), m[:4] if i == 0 or m[5:7] == "01" else "") for i, m in enumerate(months)]
+
+
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 # Numbers as the reader's language writes them: Indonesian "4,0" and "1.250" where English has

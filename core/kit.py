@@ -13,19 +13,20 @@ from .links import tenant_base_url, tenant_url
 from .auth.permissions import csrf_exempt, has_permission, public, requires, signed_in
 from .auth.service import agencies_of, contact_of, members_of, token_for
 from .auth.official import official_identity  # {"name", "nip", "rank"} for a signature block
-from .errors import NotFound, PamongError, ValidationError, api_message, join_problems
+from .errors import NotFound, PamongError, Problems, ValidationError, api_message, join_problems, raise_all
 from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
 from .i18n import datetime_formatter, local_datetime, module_domain, rupiah
 from .i18n import local_decimal, local_number, local_percent  # figures as the reader's language writes them
 from .i18n import local_iso  # ISO 8601 in the tenant's offset, for JSON and CSV (issue 20.6)
+from .i18n import month_axis, month_name  # "Des 2026" / a chart's "Des" with the year under January
 from .tenancy.zones import zone_name  # "WITA" beside a time written in the tenant's zone
 from .jobs import periodic, task
 from .locking import for_change, read_snapshot, write_lock, write_transaction, writing
 from .params import (
     OutOfBounds, ParameterError, check_datetime, date_arg, declare_datetime, float_arg, int_arg, lat_arg, lon_arg,
-    page_arg, parse_date, parse_float, parse_int,
+    month_arg, page_arg, parse_date, parse_float, parse_int, parse_month,
 )
 from .crypto import EncryptedText, keyed_hash
 from . import documents
@@ -76,12 +77,12 @@ from .rls import custom_plans  # lists over a tenant's rows planned for that ten
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
-    "api_message", "join_problems",
+    "api_message", "join_problems", "Problems", "raise_all",  # several refusals of one input at once
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
     "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "reference_errors", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow", "within_tenant",
     # figures in the reader's language: "4,0" (id), "4.0" (en)
-    "local_decimal", "local_number", "local_percent",
+    "local_decimal", "local_number", "local_percent", "month_axis", "month_name",
     # the zone's name beside a local time written without a request (an SMS reply): "08.00 WITA"
     "zone_name",
     # core services (notifications, SMS, storage, personal data)
@@ -113,7 +114,7 @@ __all__ = [
     "BadJson", "clean_data", "clean_stored_text", "clean_text", "each_tenant", "json_object", "load_json", "require_clean",
     # numbers and dates of a request, with bounds (errors answered in the route's own format)
     "OutOfBounds", "ParameterError", "check_datetime", "date_arg", "declare_datetime", "float_arg", "int_arg",
-    "lat_arg", "lon_arg", "page_arg", "parse_date", "parse_float", "parse_int",
+    "lat_arg", "lon_arg", "month_arg", "page_arg", "parse_date", "parse_float", "parse_int", "parse_month",
     # redirects to a target taken from user input; this deployment's public address (not the Host header)
     "safe_next", "public_root",
     # gap-free numbering per tenant, scope and local period, written by a per-tenant pattern (core/numbering.py)

@@ -127,12 +127,18 @@ def number_pattern_setting(default: str, placeholders=(), description: str = "")
             "description": description or "Number pattern", SCHEMA_MARK: list(placeholders)}
 
 
-def check_pattern_settings(schema: dict, settings: dict, where: str) -> None:
-    """Check every property of ``schema`` marked by ``number_pattern_setting`` (nested tables too)."""
+def pattern_problems(schema: dict, settings: dict, where: str) -> list[ValidationError]:
+    """The refusal of each bad number pattern in ``settings`` (a value of the wrong type is the
+    schema's to refuse, and skipped here)."""
+    found = []
     for key, sub in (schema.get("properties") or {}).items():
-        if not isinstance(sub, dict) or key not in settings:
+        if not isinstance(sub, dict) or not isinstance(settings, dict) or key not in settings:
             continue
         if SCHEMA_MARK in sub and isinstance(settings[key], str):
-            check_pattern(settings[key], sub[SCHEMA_MARK], where=f"{where}.{key}")
+            try:
+                check_pattern(settings[key], sub[SCHEMA_MARK], where=f"{where}.{key}")
+            except ValidationError as exc:
+                found.append(exc)
         elif sub.get("type") == "object" and isinstance(settings[key], dict):
-            check_pattern_settings(sub, settings[key], f"{where}.{key}")
+            found += pattern_problems(sub, settings[key], f"{where}.{key}")
+    return found

@@ -9,6 +9,8 @@ Python's ``datetime`` arithmetic, an ``OFFSET`` or a database column out of rang
   characters), then the range; ``lat_arg``/``lon_arg`` are WGS 84 latitude (-90..90) and
   longitude (-180..180) in degrees;
 - ``date_arg(name, min=, max=)``: ``YYYY-MM-DD`` within ``DATE_MIN``..``DATE_MAX``;
+- ``month_arg(name, min=, max=)``: a month ``YYYY-MM`` (its first day) within the bounds' months;
+  present but empty is refused too (a month is never silently replaced by another);
 - ``check_datetime(value, name)``: an aware or naive datetime, checked on its own clock face
   *before* any shift between time zones, so that ``0001-01-01T00:00:00+01:00`` is refused
   instead of overflowing when converted to UTC.
@@ -43,6 +45,7 @@ MAX_ID = 2**31 - 1  # a database INTEGER (PostgreSQL ``integer``), the type of e
 _INT = re.compile(r"[+-]?[0-9]{1,18}")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
 class OutOfBounds(ValueError):
@@ -66,7 +69,7 @@ class ParameterError(BadRequest):
 
 @dataclass(frozen=True)
 class Spec:
-    """What a route reads: ``kind`` is "int", "float" or "date"; bounds of that kind."""
+    """What a route reads: ``kind`` is "int", "float", "date" or "month"; bounds of that kind."""
 
     name: str
     kind: str
@@ -139,6 +142,18 @@ def parse_date(raw: str, minimum: date = DATE_MIN, maximum: date = DATE_MAX) -> 
     return value
 
 
+def parse_month(raw, minimum: date = DATE_MIN, maximum: date = DATE_MAX) -> date:
+    """``YYYY-MM`` (a one-digit month too) as the month's first day, within the months of
+    ``minimum..maximum``; ``OutOfBounds`` names the expected form (trial of issue 16: 2026-13)."""
+    found = _MONTH.fullmatch(str(raw).strip())
+    year, month = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    value = date(year, month, 1) if year and 1 <= month <= 12 else None  # year 0000: no date at all
+    if value is None or not minimum.replace(day=1) <= value <= maximum:
+        raise OutOfBounds(_("must be a month written YYYY-MM from %(min)s to %(max)s (e.g. 2026-11)",
+                            min=f"{minimum:%Y-%m}", max=f"{maximum:%Y-%m}"))
+    return value
+
+
 def check_datetime(value: datetime, minimum: date = DATE_MIN, maximum: date = DATE_MAX) -> datetime:
     """``value`` unchanged if its own date (before any conversion between zones) is within bounds;
     ``OutOfBounds`` otherwise. Call it before ``astimezone``."""
@@ -202,6 +217,21 @@ def date_arg(name: str, *, min: date = DATE_MIN, max: date = DATE_MAX,  # noqa: 
         return None
     try:
         return parse_date(raw, min, max)
+    except OutOfBounds as exc:
+        raise ParameterError(name, exc.message, code) from None
+
+
+def month_arg(name: str = "month", *, min: date = DATE_MIN, max: date = DATE_MAX,  # noqa: A002
+              code: str = "invalid_month", source=None, required: bool = False) -> date | None:
+    """The month ``name`` (``YYYY-MM``) of the query (or ``source``) as its first day, None when
+    absent and not ``required``; present but empty, or no such month, is a ``ParameterError``
+    (never another month in its place)."""
+    _record(Spec(name, "month", min, max))
+    values = request.args if source is None else source
+    if name not in values and not required:
+        return None
+    try:
+        return parse_month(values.get(name) or "", min, max)
     except OutOfBounds as exc:
         raise ParameterError(name, exc.message, code) from None
 

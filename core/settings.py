@@ -10,7 +10,7 @@ import threading
 from cachetools import LRUCache
 from jsonschema import Draft202012Validator
 
-from .errors import ValidationError
+from .errors import ValidationError, raise_all
 
 
 def _fill_defaults(schema: dict, value: dict) -> dict:
@@ -24,35 +24,52 @@ def _fill_defaults(schema: dict, value: dict) -> dict:
 
 
 def validate_settings(schema: dict, value: dict, where: str, slug: str | None = None) -> dict:
-    """Return ``value`` with defaults filled in, or raise one ValidationError naming the key.
+    """Return ``value`` with defaults filled in, or raise every problem at once (``settings_problems``):
+    one ValidationError naming the key, or ``core.errors.Problems`` for several.
 
     ``value`` is the whole settings document: a key it leaves out takes its default. With the
     tenant's ``slug``, every secret setting (``"secret": true``) must name a secret that is set in
     that tenant's own namespace (core/tenant_secrets.py).
     """
+    filled, problems = settings_problems(schema, value, where, slug)
+    raise_all(problems)
+    return filled
+
+
+def settings_problems(schema: dict, value: dict, where: str, slug: str | None = None) -> tuple[dict, list]:
+    """``(value with defaults filled in, [ValidationError])``: every problem of the document at once,
+    the schema's (English, each naming its key) and then ``deeper_problems``."""
     if not isinstance(value, dict):
-        raise ValidationError("must be a table", where=where)
+        return value, [ValidationError("must be a table", where=where)]
     schema = {"additionalProperties": False, **schema}
     try:
         filled = _fill_defaults(schema, value)
-        errors = sorted(Draft202012Validator(schema).iter_errors(filled), key=lambda e: list(e.absolute_path))
+        errors = sorted(Draft202012Validator(schema).iter_errors(filled), key=lambda e: [str(p) for p in e.absolute_path])
     except RecursionError:  # lists or tables nested deeper than Python follows
-        raise ValidationError("is nested too deeply", where=where) from None
-    if errors:
-        err = errors[0]
+        return value, [ValidationError("is nested too deeply", where=where)]
+    problems = []
+    for err in errors:
         path = ".".join(str(p) for p in err.absolute_path)
         message = err.message
         if err.validator == "additionalProperties":
             message = "unknown key: " + message.split("(")[-1].rstrip(")")
-        raise ValidationError(message, where=f"{where}.{path}" if path else where)
-    from .number_patterns import check_pattern_settings
+        elif err.validator == "pattern" and isinstance(err.schema.get("x-pattern-error"), dict):
+            message = f"{str(err.instance)[:40]!r} is not in the expected form: {err.schema['x-pattern-error'].get('en', '')}"
+        problems.append(ValidationError(message, where=f"{where}.{path}" if path else where))
+    return filled, problems + deeper_problems(schema, filled, where, slug)
 
-    check_pattern_settings(schema, filled, where)  # settings declared with number_pattern_setting
+
+def deeper_problems(schema: dict, filled: dict, where: str, slug: str | None = None) -> list:
+    """What the JSON Schema cannot say, checked on whatever parts are well-formed: the number
+    patterns (``number_pattern_setting``) and, with the tenant's ``slug``, the secrets."""
+    from .number_patterns import pattern_problems
+
+    found = pattern_problems(schema, filled, where)
     if slug is not None:
-        from .tenant_secrets import check_settings
+        from .tenant_secrets import secret_problems
 
-        check_settings(schema, filled, slug, where)
-    return filled
+        found += secret_problems(schema, filled, slug, where)
+    return found
 
 
 def module_settings(tenant, module: str, *, shared: bool = False) -> dict:

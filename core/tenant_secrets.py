@@ -129,14 +129,22 @@ def as_references(schema: dict, settings: dict, prefix: str) -> dict:
     return out
 
 
-def check_settings(schema: dict, settings: dict, slug: str, where: str) -> None:
-    """Check every secret setting of ``settings`` (validated against ``schema``) for tenant ``slug``."""
+def secret_problems(schema: dict, settings: dict, slug: str, where: str) -> list[ValidationError]:
+    """The refusal of each secret setting of ``settings`` that ``check`` refuses (a value that is
+    not text is the schema's to refuse, and skipped here)."""
+    found = []
     for path, sub in secret_properties(schema):
         value = settings
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
-        check(slug, value, f"{where}.{'.'.join(path)}", reference_only=reference_only(sub),
-              label=sub.get("title") or _x_label(sub))
+        if value is not None and not isinstance(value, str):
+            continue
+        try:
+            check(slug, value, f"{where}.{'.'.join(path)}", reference_only=reference_only(sub),
+                  label=sub.get("title") or _x_label(sub))
+        except ValidationError as exc:
+            found.append(exc)
+    return found
 
 
 def _x_label(sub: dict):

@@ -11,10 +11,24 @@ JSON bodies through ``load_json``, signed webhooks, SMS, tenant TOML, CLI argume
    line feed and carriage return (NUL included: PostgreSQL's ``text`` cannot hold it), and the
    66 Unicode non-characters (U+FDD0..U+FDEF and U+xxFFFE/U+xxFFFF of every plane, Unicode
    §23.7; U+FFFE and U+FFFF are the two XML forbids outright);
-3. the result is normalised to NFC (Unicode Standard Annex #15), so that the same words typed on
+3. invisible characters that can disguise text are removed (a trial found a name typed with U+202E
+   RIGHT-TO-LEFT OVERRIDE showed reversed, "Trojan Source", CVE-2021-42574): every bidirectional
+   control of Unicode Standard Annex #9 §2 (the marks LRM U+200E, RLM U+200F, ALM U+061C; the
+   embeddings and overrides U+202A..U+202E; the isolates U+2066..U+2069) and the invisible format
+   characters UTS #39 §3.1 restricts as Default_Ignorable (soft hyphen U+00AD, ZERO WIDTH SPACE
+   U+200B, WORD JOINER and the invisible operators U+2060..U+2064, the deprecated U+206A..U+206F,
+   ZERO WIDTH NO-BREAK SPACE U+FEFF, the interlinear annotation controls U+FFF9..U+FFFB). The
+   kit's pages are left-to-right (id, en) and an Arabic or Hebrew name still shows in its own
+   order by the Annex's implicit rules, without marks. ZERO WIDTH NON-JOINER U+200C and ZERO WIDTH
+   JOINER U+200D are what some scripts need (UAX #31 §2.3: after a virama in the Indic scripts,
+   Javanese and Balinese among them; between Arabic-script letters; UTS #51 §2.3: emoji ZWJ
+   sequences), so one is kept right after a letter, mark or symbol outside ASCII and the Latin
+   script, and removed anywhere else (a run of them is kept as its first), where it would only
+   hide inside a Latin name ("Bu\u200bdi" looking like "Budi");
+4. the result is normalised to NFC (Unicode Standard Annex #15), so that the same words typed on
    two keyboards are the same text (search, duplicates, unique keys).
 
-Where replacing would change what a value *identifies* (a gateway's message id), use
+Where removing would change what a value *identifies* (a gateway's message id), use
 ``require_clean(value, where)``: it refuses with a ``ValidationError`` naming the field instead.
 
 ``load_json(raw)`` reads a JSON body: UTF-8 only (an optional BOM is ignored), RFC 8259 only
@@ -39,8 +53,10 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + _NONCHARACTERS + "]")
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff" + _NONCHARACTERS + "]")
+# bidirectional controls (UAX #9 §2) and invisible format characters (UTS #39 §3.1): see 3. above
+_INVISIBLE = "\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + _NONCHARACTERS + _INVISIBLE + "]")
+_JOINERS = re.compile("[\u200c\u200d]+")  # ZWNJ, ZWJ
 
 
 class BadJson(ValidationError, ValueError):
@@ -50,27 +66,49 @@ class BadJson(ValidationError, ValueError):
 
 
 def clean(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD, XML-forbidden characters and
-    non-characters removed, and NFC applied. Idempotent; ``clean(clean(s)) == clean(s)``."""
+    """``text`` with lone surrogates replaced by U+FFFD, XML-forbidden characters, non-characters
+    and disguising invisible characters removed (ZWJ/ZWNJ kept where a script needs one), and NFC
+    applied. Idempotent; ``clean(clean(s)) == clean(s)``."""
     if text.isascii():
         return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
     text = _SURROGATES.sub(REPLACEMENT, text)
     text = _FORBIDDEN.sub("", text)
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    while True:  # NFC can change what precedes a joiner (and removing one what NFC joins): to a fixed point
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if "\u200c" not in text and "\u200d" not in text:
+            return text
+        joined = _JOINERS.sub(lambda m: m.group()[0] if _joins(text, m.start()) else "", text)
+        if joined == text:
+            return text
+        text = joined
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether a ZWJ/ZWNJ at ``at`` follows what may need one: a letter, mark or symbol outside
+    ASCII and the Latin script (a virama, an Arabic letter, an emoji or its modifier)."""
+    if at == 0:
+        return False
+    before = text[at - 1]
+    return (not before.isascii() and unicodedata.category(before)[0] in "LMS"
+            and "LATIN" not in unicodedata.name(before, ""))
 
 
 def is_clean(text: str) -> bool:
     """True when ``clean(text) == text`` (nothing to replace, remove or normalise)."""
-    return not _UNSAFE.search(text) and unicodedata.is_normalized("NFC", text)
+    return clean(text) == text
 
 
 def require_clean(value: str, where: str) -> str:
-    """``value`` unchanged if it holds no control, non-character or lone surrogate; else a
-    ``ValidationError`` naming ``where`` (code ``invalid_characters``). NFC is applied."""
-    if _UNSAFE.search(value):
-        raise ValidationError("contains characters that are not allowed (control characters, "
-                              "non-characters or half of a surrogate pair)", where=where, code="invalid_characters")
-    return unicodedata.normalize("NFC", value)
+    """``value`` (NFC applied) if it holds no control, non-character, lone surrogate or disguising
+    invisible character (``clean`` would only normalise it); else a ``ValidationError`` naming
+    ``where`` (code ``invalid_characters``)."""
+    cleaned = clean(value)
+    if cleaned != unicodedata.normalize("NFC", value):
+        raise ValidationError("contains characters that are not allowed (control characters, non-characters, "
+                              "half of a surrogate pair or invisible formatting characters)",
+                              where=where, code="invalid_characters")
+    return cleaned
 
 
 def clean_data(value, max_depth: int = MAX_DEPTH, where: str = "body", strings=clean):

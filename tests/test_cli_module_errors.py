@@ -26,11 +26,11 @@ def run(app):
 def test_an_unknown_tenant_is_the_same_one_line_everywhere(run, args):
     result = run(*args)
     assert result.exit_code == 2, result.output
-    assert result.output.strip().splitlines() == ["error: SLUG: no tenant 'no-such-tenant'"]
+    assert result.output.strip().splitlines() == ["error: tenant 'no-such-tenant' not found"]
 
 
 def test_a_tenant_without_the_module_is_named(run, create_tenant):
     tenant = create_tenant(modules={})
     result = run("clinic", "satusehat-send", tenant.slug)
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"error: SLUG: tenant '{tenant.slug}' has not enabled the clinic module"]
+    assert result.output.strip().splitlines() == [f"error: tenant '{tenant.slug}' has not enabled the clinic module"]

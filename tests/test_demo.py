@@ -32,9 +32,20 @@ def test_demo_sets_up_every_example_tenant(tmp_path):
         signer = db.execute("SELECT nip, rank, title_front, name, title_back FROM users "
                             "WHERE email = 'kadis.dlh@makassar.test'").fetchone()
     assert signer == ("197503122000031002", "Pembina Tk. I (IV/b)", "Ir.", "Hasanuddin Rauf", "M.T.")
+    # each city's e-office officials are people of its own (trial t14e: one Kepala DLH in every city)
+    heads = {names[f"kadis.dlh@{slug}.test"] for slug in ("makassar", "bandung", "tangerang")}
+    assert len(heads) == 3, heads
     # the e-office demo's officials are people of their own, listed with their positions
     assert "walikota@makassar.test" in result.stdout and "Wali Kota Makassar" in result.stdout
     assert "sekda@makassar.test" in result.stdout and "Plt. Kepala Dinas Pekerjaan Umum" in result.stdout
+    officer = [line for line in result.stdout.splitlines() if "officer@makassar.test" in line]
+    assert len(officer) == 1 and officer[0].rstrip().endswith("Sekretaris Dinas Lingkungan Hidup")  # its position
+    with sqlite3.connect(tmp_path / "pamong.db") as db:  # e-office: letters between Makassar and Bandung, Tangerang's
+        letters = db.execute("SELECT t.slug, l.origin_tenant, l.drafter FROM eoffice_letters l "
+                             "JOIN tenants t ON t.id = l.tenant_id").fetchall()
+    assert {(slug, origin) for slug, origin, _d in letters if origin} == {("bandung", "makassar"), ("makassar", "bandung")}
+    assert {slug for slug, _o, _d in letters} == {"makassar", "bandung", "tangerang"}  # Banten: its cities' figures
+    assert not [d for _s, _o, d in letters if d.startswith("system")]  # people draft every letter
     verify = _pamong("audit", "verify", instance=tmp_path)
     assert verify.returncode == 0 and "0 not yet sealed" in verify.stdout
     assert "BROKEN" not in verify.stdout

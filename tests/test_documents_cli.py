@@ -75,7 +75,7 @@ def test_init_signer_test_sign_and_list(app, run, create_tenant, tmp_path):
 
 def test_bad_input_is_one_line_and_exit_2(app, run, create_tenant, tmp_path):
     tenant = create_tenant()
-    one_line_error(run("documents", "list", "no-such-tenant"), "SLUG", "no-such-tenant")
+    one_line_error(run("documents", "list", "no-such-tenant"), "tenant 'no-such-tenant' not found")
     one_line_error(run("documents", "test-sign", "no-such-tenant", str(tmp_path / "x.pdf")), "no-such-tenant")
     one_line_error(run("documents", "init-signer", "no-such-tenant"), "no-such-tenant")
     # no local certificate yet: the message names the command that makes one

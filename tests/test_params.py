@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.params import (
-    DATE_MAX, DATE_MIN, MAX_PAGE, OutOfBounds, check_datetime, parse_date, parse_float, parse_int,
+    DATE_MAX, DATE_MIN, MAX_PAGE, OutOfBounds, check_datetime, parse_date, parse_float, parse_int, parse_month,
 )
 from core.sms.signature import SignatureError, verify
 
@@ -89,3 +89,29 @@ def test_a_webhook_timestamp_of_many_digits_is_refused_not_overflowed(stamp):
     with pytest.raises(SignatureError) as caught:
         verify("secret", stamp, "sha256=00", b"{}")
     assert caught.value.code == "bad_timestamp"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(ANY, st.from_regex(r"[0-9]{1,6}-[0-9]{1,3}", fullmatch=True)))
+def test_parse_month_gives_a_first_day_within_bounds_or_out_of_bounds(raw):
+    low, high = date(2000, 1, 1), date(2100, 12, 1)
+    try:
+        value = parse_month(raw, low, high)
+    except OutOfBounds as exc:
+        assert "YYYY-MM" in exc.message and "2000-01" in exc.message and "2100-12" in exc.message
+    else:
+        assert type(value) is date and value.day == 1 and low <= value <= high
+
+
+@pytest.mark.parametrize("raw", ["2026-13", "2026-0", "2026-00", "maret", "99999-01", "", "0000-01", "1999-12",
+                                 "2101-01", "2026-1x", "2026/11", " ", "13"])
+def test_what_is_not_a_month_of_the_bounds(raw):
+    """Re-trial of issue 16: ``?month=2026-13`` showed the current month instead of saying so."""
+    with pytest.raises(OutOfBounds):
+        parse_month(raw, date(2000, 1, 1), date(2100, 12, 1))
+
+
+def test_a_month_at_its_bounds_and_in_one_digit():
+    assert parse_month("2000-01", date(2000, 1, 1), date(2100, 12, 1)) == date(2000, 1, 1)
+    assert parse_month(" 2100-12 ", date(2000, 1, 1), date(2100, 12, 1)) == date(2100, 12, 1)
+    assert parse_month("2026-3") == date(2026, 3, 1)

@@ -110,6 +110,7 @@ def module_settings(name: str):
             more, errors = {adding: 1}, {}
         else:
             errors = settings_form.merge(errors, settings_form.check(spec.schema, values))
+            errors = settings_form.add_deeper(errors, spec, values, g.tenant, _manager(), hook=row is None or row.enabled)
             if opened_on is not None and opened_on != stored_version:
                 errors["_form"] = _("These settings were changed by someone else after you opened this page, so "
                                     "nothing was saved. Save again to replace their change with what is shown here, "
@@ -127,26 +128,12 @@ def module_settings(name: str):
                 db.session.rollback()
                 for one in getattr(exc, "problems", None) or [exc]:  # a module's check may name several at once
                     field = settings_form.field_of(one.where, spec.schema, values)
-                    errors.setdefault(field or "_form", _setting_message(one, field))
+                    errors.setdefault(field or "_form", settings_form.setting_message(one, field))
     return render_template(
         "admin/module_settings.html", spec=spec,
         **settings_form.page(spec.schema, values, errors, posted, more=more),
         version_field=settings_form.VERSION_FIELD, version=stored_version,
     ), (400 if errors else 200)
-
-
-def _setting_message(exc: PamongError, field: str) -> str:
-    """The error for the form, in the person's language where the core knows the kind."""
-    if getattr(exc, "local", None):
-        return str(exc.local)  # the module's own words, in the reader's language
-    if exc.code == "unknown_secret":
-        return _("This secret is not set for this tenant: ask the deployment operator to set %(variable)s, "
-                 "or leave the field empty.", variable=exc.message.rsplit(" ", 1)[-1])
-    if exc.code == "bad_secret_name":
-        return _("Not a secret name: write env: followed by capital letters, digits and single underscores "
-                 "(e.g. env:CHAT_WEBHOOK).")
-    detail = exc.message if field or not exc.where else f"{exc.where}: {exc.message}"
-    return _("Not a valid value: %(detail)s", detail=detail)
 
 
 def _save_disabled(row, spec, values):

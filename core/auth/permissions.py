@@ -35,8 +35,11 @@ def public(view):
     return view
 
 
-def requires(permission: str):
-    """The view needs ``permission`` in the current tenant (sign-in first if anonymous)."""
+def requires(permission: str, *alternatives: str):
+    """The view needs ``permission`` in the current tenant (sign-in first if anonymous), or any one
+    of ``alternatives`` (``@requires("eoffice.work", "eoffice.oversee")``: an officer's page an
+    auditor may also read; the view itself then tells them apart)."""
+    accepted = (permission, *alternatives)
 
     def decorate(view):
         @functools.wraps(view)
@@ -45,11 +48,11 @@ def requires(permission: str):
                 abort(404)
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            if not has_permission(current_user, g.tenant, permission):
+            if not any(has_permission(current_user, g.tenant, p) for p in accepted):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapper._pamong_permission = permission
+        wrapper._pamong_permission = " | ".join(accepted)
         return wrapper
 
     return decorate

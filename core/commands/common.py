@@ -33,15 +33,16 @@ def cli_fail(message: str):
 
 
 def cli_tenant(slug: str, module: str | None = None):
-    """The tenant ``slug`` for a module's command, or ``cli_fail``: ``SLUG: no tenant 'x'``, or,
-    with ``module``, ``SLUG: tenant 'x' has not enabled the <module> module``."""
+    """The tenant ``slug`` for a module's command, or ``cli_fail`` in words a person reads (the
+    argument named as what it is, not as the usage's placeholder): ``tenant 'x' not found``, or,
+    with ``module``, ``tenant 'x' has not enabled the <module> module``."""
     from ..tenancy.service import enabled_modules, get_tenant
 
     tenant = get_tenant(slug)
     if tenant is None:
-        cli_fail(f"SLUG: no tenant '{slug}'")
+        cli_fail(f"tenant '{slug}' not found")
     if module is not None and module not in enabled_modules(tenant):
-        cli_fail(f"SLUG: tenant '{slug}' has not enabled the {module} module")
+        cli_fail(f"tenant '{slug}' has not enabled the {module} module")
     return tenant
 
 

@@ -102,7 +102,7 @@ def add(slug, name, kind, tz, parent, domains):
 def export(slug):
     tenant = service.get_tenant(slug)
     if tenant is None:
-        fail(f"SLUG: no tenant '{slug}'")
+        fail(f"tenant '{slug}' not found")
     click.echo(tomli_w.dumps(export_doc(tenant)), nl=False)
 
 
@@ -134,7 +134,7 @@ def list_(as_json):
 def show(slug, as_json):
     tenant = service.get_tenant(slug)
     if tenant is None:
-        fail(f"SLUG: no tenant '{slug}'")
+        fail(f"tenant '{slug}' not found")
     data = _describe(tenant)
     if as_json:
         emit_json(data)

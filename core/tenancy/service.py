@@ -18,10 +18,13 @@ def get_tenant(slug: str) -> Tenant | None:
     return db.session.execute(db.select(Tenant).where(Tenant.slug == slug)).scalar_one_or_none()
 
 
-def require_tenant(slug: str, where: str = "SLUG") -> Tenant:
+def require_tenant(slug: str, where: str = "") -> Tenant:
+    """The tenant ``slug``, or ``ValidationError`` ``unknown_tenant``: "tenant 'x' not found", after
+    ``where`` when the argument has a name worth saying (an option: ``--tenant``), never the usage's
+    placeholder (``SLUG``), which a person does not read as the tenant."""
     tenant = get_tenant(slug)
     if tenant is None:
-        raise ValidationError(f"no tenant '{slug}'", where=where, code="unknown_tenant")
+        raise ValidationError(f"tenant '{slug}' not found", where=where, code="unknown_tenant")
     return tenant
 
 

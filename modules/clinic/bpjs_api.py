@@ -11,7 +11,8 @@ Authentication: an API token of the tenant with the scope ``clinic:bpjs``, sent 
 - ``POST antrean``: take a number (``nomorkartu`` / ``nik``, ``kodepoli``, ``tanggalperiksa``).
 - ``GET  antrean/sisapeserta/<nomorkartu>/<kodepoli>/<tanggalperiksa>``: the patient's place.
 - ``PUT  antrean/batal``: cancel (``nomorkartu``, ``kodepoli``, ``tanggalperiksa``, ``alasan``).
-- ``POST antrean/checkin``: arrived (``kodebooking``, ``waktu`` in Unix milliseconds, optional).
+- ``POST antrean/checkin``: arrived (``kodebooking``, ``waktu`` in Unix milliseconds, optional); a
+  second check-in is a business refusal (HTTP 200, ``metadata.code`` 201) saying when the first was.
 """
 from __future__ import annotations
 
@@ -231,6 +232,8 @@ def check_in(clinic_code):
     with unit_of_work(api=False) as work:
         queue.check_in(g.tenant, current_actor(), visit.id, now=at)
     if not work.ok:
+        if work.error.code == "already_checked_in":  # a business refusal, as BPJS answers one (201)
+            return refused(work.error.message)
         return bpjs_error(400, work.error.code, work.error.message)
     return ok(None)
 

@@ -10,7 +10,10 @@ page). A search matches at most 1,000 rows (``MATCH_LIMIT``). ``_format`` is acc
 
 Search parameters (anything else is refused, 400 ``unknown_parameter``): Patient ``identifier`` (``system|value`` or a NIK / BPJS number), ``_id``;
 Encounter, Condition, Observation ``subject`` / ``patient`` (``Patient/p12``), Condition and
-Observation also ``encounter``; Organization, Location, Practitioner ``_id``. Every search and read
+Observation also ``encounter``; Organization, Location, Practitioner ``_id``. A parameter given
+more than once means AND (FHIR R4 search): every value must hold (``identifier`` twice: the
+patient with both numbers; ``subject`` and ``patient`` together name one patient); ``_count`` and
+``_offset`` repeated are refused (400 ``repeated_parameter``). Every search and read
 of patient data is audited (``clinic.fhir.read``, one entry per request naming the patients whose
 resources were answered: for a search, those of the page).
 """
@@ -35,6 +38,7 @@ from .settings import clinics
 
 bp = Blueprint("clinic_fhir", __name__)
 COMMON = {"_count", "_offset", "_format"}
+SINGLE = ("_count", "_offset")  # not conditions: refused when repeated (``repeated_parameter``)
 DEFAULT_COUNT, MAX_COUNT, MATCH_LIMIT = 50, 200, 1000
 PARAMS = {"Patient": {"identifier", "_id"}, "Encounter": {"subject", "patient", "_id"},
           "Condition": {"subject", "patient", "encounter"}, "Observation": {"subject", "patient", "encounter"},
@@ -53,14 +57,15 @@ def _id_of(reference: str, prefix: str, letter: str) -> int | None:
     return int(text[1:])
 
 
-def _patients(args) -> list[Patient]:
+def _patients(args: dict[str, list[str]]) -> list[Patient]:
+    """The patients matching every value of every parameter (a repeated parameter is AND: two
+    identifiers find the patient holding both, a NIK and a card number of the same person)."""
     query = select(Patient)
-    if "_id" in args:
-        pid = _id_of(args["_id"], "Patient", "p")
-        query = query.where(Patient.id == (pid or -1))
-    if "identifier" in args:
-        system, _sep, value = args["identifier"].rpartition("|")
-        kinds = {fhir.NIK: "nik", fhir.BPJS: "bpjs", "": None}
+    for value in args.get("_id", ()):
+        query = query.where(Patient.id == (_id_of(value, "Patient", "p") or -1))
+    kinds = {fhir.NIK: "nik", fhir.BPJS: "bpjs", "": None}
+    for token in args.get("identifier", ()):
+        system, _sep, value = token.rpartition("|")
         if system not in kinds:
             return []
         kind = kinds[system] or ("bpjs" if len(value.strip()) == 13 else "nik")
@@ -72,40 +77,38 @@ def _patients(args) -> list[Patient]:
     return list(db.session.execute(query.order_by(Patient.id).limit(MATCH_LIMIT)).scalars())
 
 
-def _subject(args) -> int | None:
-    ref = args.get("subject") or args.get("patient")
-    if ref is None:
-        return None
-    return _id_of(ref, "Patient", "p") or -1
+def _subjects(args: dict[str, list[str]]) -> list[int]:
+    """The patient ids every ``subject`` and ``patient`` value names (each must hold: AND); a
+    reference that is not a patient of this server is -1, which matches nothing."""
+    return [_id_of(ref, "Patient", "p") or -1 for name in ("subject", "patient") for ref in args.get(name, ())]
 
 
-def _visits(args) -> list[Visit]:
+def _visits(args: dict[str, list[str]]) -> list[Visit]:
     query = select(Visit)
-    if "_id" in args:
-        query = query.where(Visit.id == (_id_of(args["_id"], "Encounter", "e") or -1))
-    subject = _subject(args)
-    if subject is not None:
+    for value in args.get("_id", ()):
+        query = query.where(Visit.id == (_id_of(value, "Encounter", "e") or -1))
+    for subject in _subjects(args):
         query = query.where(Visit.patient_id == subject)
     return list(db.session.execute(query.order_by(Visit.id.desc()).limit(MATCH_LIMIT)).scalars())
 
 
-def _records(args, record_id: int | None = None) -> list[tuple[Encounter, Visit]]:
+def _records(args: dict[str, list[str]], record_id: int | None = None) -> list[tuple[Encounter, Visit]]:
     """The encounter records matching ``args`` (newest first, at most ``MATCH_LIMIT``), or the one
     record ``record_id`` (a Condition's or an Observation's own, read by id)."""
     query = select(Encounter, Visit).join(Visit, Visit.id == Encounter.visit_id)
     if record_id is not None:
         query = query.where(Encounter.id == record_id)
-    subject = _subject(args)
-    if subject is not None:
+    for subject in _subjects(args):
         query = query.where(Encounter.patient_id == subject)
-    if "encounter" in args:
-        query = query.where(Encounter.visit_id == (_id_of(args["encounter"], "Encounter", "e") or -1))
+    for value in args.get("encounter", ()):
+        query = query.where(Encounter.visit_id == (_id_of(value, "Encounter", "e") or -1))
     limit = MATCH_LIMIT if record_id is None else 1
     return list(db.session.execute(query.order_by(Encounter.id.desc()).limit(limit)).all())
 
 
-def search(tenant, rtype: str, args: dict) -> list[dict]:
-    """The resources of ``rtype`` matching ``args`` (already checked)."""
+def search(tenant, rtype: str, args: dict[str, list[str]]) -> list[dict]:
+    """The resources of ``rtype`` matching ``args`` (already checked): each parameter's values, a
+    repeated parameter's every value (FHIR search: repeating a parameter means AND)."""
     places = {c.code: c for c in clinics(tenant)}
     if rtype == "Organization":
         found = [fhir.organization(c) for c in places.values()]
@@ -125,8 +128,8 @@ def search(tenant, rtype: str, args: dict) -> list[dict]:
         found = [fhir.condition(e, v) for e, v in _records(args) if e.icd10]
     else:
         found = [o for e, v in _records(args) for o in fhir.observations(e, v)]
-    if "_id" in args and rtype in ("Organization", "Location", "Practitioner"):
-        found = [r for r in found if r["id"] == args["_id"]]
+    if rtype in ("Organization", "Location", "Practitioner"):
+        found = [r for r in found if all(r["id"] == value for value in args.get("_id", ()))]
     return found
 
 
@@ -144,7 +147,7 @@ def patients_in(resources: list[dict]) -> list[int]:
     return list(seen)
 
 
-def _audited(rtype: str, args: dict, resources: list[dict]) -> None:
+def _audited(rtype: str, args: dict[str, list[str]], resources: list[dict]) -> None:
     """One audit entry per request reading patient data: whose data was answered (``patients``, the
     ids of the patients in the page), how many resources, which parameters. A read touching one
     patient is filed under that patient (``patient``, its id), as the pages' ``clinic.record.read``;
@@ -158,11 +161,11 @@ def _audited(rtype: str, args: dict, resources: list[dict]) -> None:
                          "patients": patients})
 
 
-def _paging(args: dict) -> tuple[int, int]:
+def _paging(args: dict[str, list[str]]) -> tuple[int, int]:
     """``(_count, _offset)`` from the query, checked: 400 ``bad_paging`` otherwise."""
     def number(name: str, default: int, highest: int) -> int:
-        text = args.get(name)
-        if text is None or text == "":
+        text = (args.get(name) or [""])[0]
+        if text == "":
             return default
         if not text.isdigit() or int(text) > highest:
             raise refusal(400, "bad_paging", _("%(name)s must be a whole number from 0 to %(highest)d.", name=name, highest=highest))
@@ -171,15 +174,17 @@ def _paging(args: dict) -> tuple[int, int]:
     return number("_count", DEFAULT_COUNT, MAX_COUNT), number("_offset", 0, MATCH_LIMIT)
 
 
-def paged_bundle(rtype: str, found: list[dict], params: dict, count: int, offset: int) -> dict:
-    """A ``searchset`` Bundle of one page of ``found``, with ``total`` and the paging links."""
+def paged_bundle(rtype: str, found: list[dict], params: dict[str, list[str]], count: int, offset: int) -> dict:
+    """A ``searchset`` Bundle of one page of ``found``, with ``total`` and the paging links (which
+    repeat a repeated parameter as it was asked)."""
     base = tenant_url(g.tenant, "/fhir")
     page = fhir.bundle(found[offset:offset + count], base)
     page["total"] = len(found)
 
     def link(relation: str, start: int) -> dict:
         query = {k: v for k, v in params.items() if k not in ("_count", "_offset")}
-        return {"relation": relation, "url": f"{base}/{rtype}?{urlencode({**query, '_count': count, '_offset': start})}"}
+        return {"relation": relation,
+                "url": f"{base}/{rtype}?{urlencode({**query, '_count': count, '_offset': start}, doseq=True)}"}
 
     links = [link("self", offset), link("first", 0)]
     if offset > 0:
@@ -202,10 +207,14 @@ def metadata():
 def search_type(rtype: str):
     if rtype not in PARAMS:
         raise refusal(404, "unknown_resource", _("Resource type '%(type)s' is not served here.", type=rtype[:40]))
-    args = {k: v for k, v in request.args.items()}
+    args = {k: request.args.getlist(k) for k in request.args}  # a repeated parameter: every value
     unknown = sorted(set(args) - PARAMS[rtype] - COMMON)
     if unknown:
         raise refusal(400, "unknown_parameter", _("Unknown search parameter '%(name)s' for %(type)s.", name=unknown[0][:40], type=rtype))
+    once = sorted(name for name in SINGLE if len(args.get(name, ())) > 1)
+    if once:  # paging is not a condition: "both" has no meaning for it
+        raise refusal(400, "repeated_parameter", _("'%(name)s' may be given only once: a repeated parameter means "
+                                                   "AND, which does not apply to it.", name=once[0]))
     count, offset = _paging(args)
     params = {k: v for k, v in args.items() if k != "_format"}
     args = {k: v for k, v in args.items() if k not in COMMON}
@@ -231,8 +240,8 @@ def read(rtype: str, rid: str):
                 resources = [o for e, v in records for o in fhir.observations(e, v)]
             found = [r for r in resources if r["id"] == rid]
         else:
-            found = search(g.tenant, rtype, {"_id": rid})
+            found = search(g.tenant, rtype, {"_id": [rid]})
     if not found:
         raise refusal(404, "not_found", _("%(type)s/%(id)s is not known.", type=rtype, id=rid[:64]))
-    _audited(rtype, {"_id": rid}, found[:1])
+    _audited(rtype, {"_id": [rid]}, found[:1])
     return answer(found[0])

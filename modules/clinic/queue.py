@@ -6,7 +6,7 @@ waiting is recomputed from the service times observed that day (``estimates.py``
 Each step holds the write lock of that poli's queue (``write_lock`` keyed by clinic, poli and day)
 before it reads the visit, so two desks never call the same number. A step its state does not allow
 raises ``ValidationError`` with code ``already_called``, ``not_called``, ``not_serving``,
-``empty_queue``, ``queue_changed`` (a stale *call next*), ``bad_step`` or ``day_future`` (a check-in before the booking's day); nothing is written then. The caller commits.
+``empty_queue``, ``queue_changed`` (a stale *call next*), ``bad_step``, ``already_checked_in`` or ``day_future`` (a check-in before the booking's day); nothing is written then. The caller commits.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from core.kit import (
 
 from . import estimates, order
 from .labels import gettext as _
-from .models import ABSENT, BOOKED, CALLED, DONE, IN_QUEUE, SERVING, SKIPPED, WAITING, Visit
-from .registration import observed_minutes, opens_at
+from .models import ABSENT, BOOKED, CALLED, CANCELLED, DONE, IN_QUEUE, SERVING, SKIPPED, WAITING, Visit
+from .registration import local_time, observed_minutes, opens_at
 from .settings import clinic_of
 
 
@@ -157,6 +157,10 @@ def _move(tenant, actor, visit_id: int, allowed: tuple, status: str, code: str, 
             raise ValidationError(_("This booking is for %(day)s: check in on that day.", day=visit.day.strftime("%d-%m-%Y")),
                                   where="visit", code="day_future")
         if visit.status not in allowed:
+            if status == WAITING and visit.arrived_at is not None and visit.status != CANCELLED:
+                raise ValidationError(_("Number %(n)s was already checked in at %(time)s.", n=visit.number,
+                                        time=local_time(tenant, visit.arrived_at)),
+                                      where="visit", code="already_checked_in")
             messages = {"not_called": _("Only a called number can be skipped, marked absent or served."),
                         "not_serving": _("Only a patient being served can be finished."),
                         "bad_step": _("This number cannot do that now.")}
@@ -197,7 +201,8 @@ def finish(tenant, actor, visit_id, now=None):
 
 def check_in(tenant, actor, visit_id, now=None):
     """The patient arrived (BPJS task 3): booked -> waiting; not before the booking's day
-    (``day_future``, the tenant's local date)."""
+    (``day_future``, the tenant's local date). A second check-in: ``already_checked_in``, saying when
+    the first was."""
     return _move(tenant, actor, visit_id, (BOOKED,), WAITING, "bad_step", "arrived_at", now=now, today_only=True)
 
 

@@ -273,7 +273,10 @@ def _booking_code() -> str:
 
 def cancel(tenant, actor, visit: Visit, reason: str = "") -> Visit:
     """Cancel a booking not yet called (``ValidationError`` code ``not_cancellable`` otherwise); the
-    patient may book that poli and day again. The number is not reused (gap-free, never re-issued)."""
+    patient may book that poli and day again. The number is not reused (gap-free, never re-issued).
+    A booking cancelled before: ``already_cancelled``, saying when (a second ``BATAL``)."""
+    if visit.status == CANCELLED:
+        raise ValidationError(already_cancelled(tenant, visit), where="status", code="already_cancelled")
     if visit.status not in IN_QUEUE:
         raise ValidationError(_("This booking can no longer be cancelled."), where="status", code="not_cancellable")
     from .queue import recompute
@@ -283,6 +286,19 @@ def cancel(tenant, actor, visit: Visit, reason: str = "") -> Visit:
     recompute(tenant, visit.clinic, visit.poli, visit.day)  # the others move up
     audit(tenant, actor, "clinic.visit.cancel", "visit", visit.id, after={"reason": reason[:200]})
     return visit
+
+
+def already_cancelled(tenant, visit: Visit) -> str:
+    """What a second cancellation is told, in the current language: the queue number, its day and
+    when it was cancelled (the tenant's date and wall clock). Not the booking code: an SMS reply
+    holding it would keep it in the outbox."""
+    if visit.cancelled_at is None:
+        return _("Queue %(number)s (%(day)s) was already cancelled.", number=visit.number,
+                 day=visit.day.strftime("%d-%m-%Y"))
+    at = visit.cancelled_at if visit.cancelled_at.tzinfo else visit.cancelled_at.replace(tzinfo=timezone.utc)
+    return _("Queue %(number)s (%(day)s) was already cancelled on %(when_day)s at %(time)s.",
+             number=visit.number, day=visit.day.strftime("%d-%m-%Y"),
+             when_day=local_date(tenant, at).strftime("%d-%m-%Y"), time=local_time(tenant, at))
 
 
 def by_code(tenant, code: str) -> Visit | None:

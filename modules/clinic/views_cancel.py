@@ -14,15 +14,16 @@ from core.kit import current_actor, db, public, tenant_scope, unit_of_work
 from . import queue
 from .forms import CancelForm
 from .labels import gettext as _
-from .models import IN_QUEUE
-from .registration import by_code, cancel
+from .models import CANCELLED, IN_QUEUE
+from .registration import already_cancelled, by_code, cancel
 from .settings import clinic_of
 from .views import pages
 
 
 def cancel_by_code(tenant, actor, code: str, reason: str):
     """Cancel the booking with ``code``: the visit, or None for an unknown code; ``ValidationError``
-    ``not_cancellable`` once it has been called. The caller commits."""
+    ``not_cancellable`` once it has been called, ``already_cancelled`` (saying when) once cancelled.
+    The caller commits."""
     found = by_code(tenant, code)
     if found is None:
         return None
@@ -40,7 +41,8 @@ def cancel_booking():
     if visit is None:
         abort(404)
     if visit.status not in IN_QUEUE:
-        flash(_("This booking can no longer be cancelled."), "error")
+        flash(already_cancelled(g.tenant, visit) if visit.status == CANCELLED else
+              _("This booking can no longer be cancelled."), "error")
         return redirect(url_for(".status", code=visit.booking_code))
     if request.method == "POST" and form.validate_on_submit():
         number, booking = visit.number, visit.booking_code

@@ -8,33 +8,13 @@ and under each January), never "26-07".
 """
 from __future__ import annotations
 
-from datetime import date
-
-from flask_babel import format_date
 from markupsafe import Markup, escape
+
+from core.kit import month_axis, month_name  # noqa: F401  (the core's month labels, this chart's axis)
 
 WIDTH, HEIGHT = 480, 250
 LEFT, RIGHT, TOP, BOTTOM = 36, 6, 14, 62
 COLOURS = ("#0b5394", "#6aa84f")
-
-
-def _first_of(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
-
-
-def month_name(month: str, pattern: str = "MMM y") -> str:
-    """A "YYYY-MM" month in the current language: "Jul 2026" (``pattern`` a Babel date pattern;
-    "MMM" for "Jul", "MMMM y" for "Juli 2026")."""
-    return format_date(_first_of(month), pattern, rebase=False)
-
-
-def month_axis(months: list[str]) -> list[tuple[str, str]]:
-    """Axis labels for "YYYY-MM" months: (short month name, year or "" ), the year given under the
-    first month and under each January."""
-    out = []
-    for i, month in enumerate(months):
-        out.append((month_name(month, "MMM"), month[:4] if i == 0 or month[5:7] == "01" else ""))
-    return out
 
 
 def _nice_max(value: int) -> int:

@@ -66,7 +66,14 @@ def register_api(app):
 
 @hookimpl
 def nav_items(tenant, user):
-    return [{"title": _l("E-office"), "endpoint": f"{NAME}.home", "permission": "eoffice.work"}]
+    """The officer's e-office; for an overseer who does not work in it (an auditor), its figures
+    (from which the ordinary letters they read are one link away)."""
+    from core.kit import has_permission
+
+    items = [{"title": _l("E-office"), "endpoint": f"{NAME}.home", "permission": "eoffice.work"}]
+    if getattr(user, "is_authenticated", False) and not has_permission(user, tenant, "eoffice.work"):
+        items.append({"title": _l("E-office figures"), "endpoint": f"{NAME}.figures", "permission": "eoffice.oversee"})
+    return items
 
 
 @hookimpl

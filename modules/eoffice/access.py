@@ -2,7 +2,7 @@
 the acting person is for the inbox (the units they are an officer of, the positions they hold).
 
 - ``biasa``: everyone involved (drafter, the issuing and the drafting unit's officers, the review chain's position
-  holders, addressees and copies, the dispositions' people) and overseers (``eoffice.oversee``);
+  holders, addressees and copies, the dispositions' people) and, once signed or sent, overseers (``eoffice.oversee``);
 - ``terbatas``: everyone involved, not overseers;
 - ``rahasia``: the drafter, the review chain, direct addressees (not copies, not the unit's
   colleagues) and the dispositions' people.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.kit import NotFound, OrgUnit, db, for_change, positions_of, tenant_scope
+from core.kit import NotFound, OrgUnit, audit, db, for_change, positions_of, tenant_scope
 
-from .models import TO, Disposition, Letter, Recipient
+from .models import SENT, SIGNED, TO, Disposition, Letter, Recipient
 
 OVERSEE = "eoffice.oversee"
 
@@ -66,13 +66,34 @@ def involvement(tenant, letter: Letter, me: Who) -> set[str]:
     return found
 
 
+def overseeable(letter: Letter) -> bool:
+    """A letter an overseer reads without being involved: ``biasa`` and past signing (signed or
+    sent: the list ``queries.ordinary`` shows), never a draft or a letter in review."""
+    return letter.security == "biasa" and letter.status in (SIGNED, SENT)
+
+
 def may_read(tenant, letter: Letter, me: Who) -> bool:
     how = involvement(tenant, letter, me)
     if letter.security == "rahasia":
         return bool(how & {"drafter", "chain", "to", "disposition"})
     if letter.security == "terbatas":
         return bool(how)
-    return bool(how) or me.oversees
+    return bool(how) or (me.oversees and overseeable(letter))
+
+
+def by_oversight(tenant, letter: Letter, me: Who) -> bool:
+    """``me`` reads ``letter`` as an overseer only (an auditor, the Inspektorat): a ``biasa`` letter
+    past signing they are not involved in. They read it, never act on it (``eoffice.work`` acts, and
+    every action needs an involvement)."""
+    return me.oversees and overseeable(letter) and not involvement(tenant, letter, me)
+
+
+def record_oversight_read(tenant, actor, letter: Letter, what: str) -> None:
+    """An overseer read ``letter`` (``what``: its page, PDF, attachment, disposition sheet or a
+    follow-up's report): audited ``eoffice.letter.read_by_overseer``, in the caller's transaction."""
+    with tenant_scope(tenant):
+        audit(tenant, actor, "eoffice.letter.read_by_overseer", "letter", letter.id,
+              after={"number": letter.number, "what": what})
 
 
 def get_letter(tenant, letter_id, *, change: bool = False) -> Letter:

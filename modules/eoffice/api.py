@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 from pydantic import Field
-from sqlalchemy import or_
 
 from core.kit import ApiModel, ApiOutput, api_scope, db, documents, local_iso, operation, tenant_scope
 
 from .figures import per_agency
-from .models import SENT, SIGNED, Letter
+from .models import Letter
+from .queries import ordinary
 
 api = Blueprint("eoffice_api", __name__)
 
 
 class LetterQuery(ApiModel):
-    q: str = Field("", description="Part of the number, subject or unit")
+    q: str = Field("", description="Part of the number, subject, unit or drafter")
     page: int = Field(1, ge=1, le=1_000_000)
     per_page: int = Field(50, ge=1, le=200)
 
@@ -72,12 +72,7 @@ def letters():
     q = g.api_query.q.strip()[:100]
     with tenant_scope(g.tenant):
         # the tenant's own register: a letter that came in (from another tenant, or registered from paper) is not
-        query = db.select(Letter).where(Letter.status.in_((SIGNED, SENT)), Letter.security == "biasa",
-                                        Letter.origin_name == "")
-        if q:
-            # the words as typed: % and _ are letters here, not wildcards
-            query = query.where(or_(*(column.icontains(q, autoescape=True) for column in (
-                Letter.number, Letter.subject, Letter.unit_name))))
+        query = ordinary(q, own_only=True)
         rows = db.session.execute(query.order_by(Letter.signed_at.desc(), Letter.id.desc())
                                   .limit(size + 1).offset((page - 1) * size)).scalars().all()
     revoked = documents.revoked(g.tenant, [r.document_code for r in rows[:size]])

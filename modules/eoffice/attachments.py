@@ -1,6 +1,7 @@
 """Attachments (lampiran) of a letter: PDF files only, checked where they enter (the file must
-begin with the PDF header ``%PDF-``, whatever its name or declared type says), at most ``MAX_FILES``
-of at most ``MAX_BYTES`` each; kept by the core's storage for the tenant."""
+begin with the PDF header ``%PDF-``, whatever its name or declared type says, and open as a PDF:
+pyHanko's reader, the kit's PDF library, finds its cross-reference table and its pages), at most
+``MAX_FILES`` of at most ``MAX_BYTES`` each; kept by the core's storage for the tenant."""
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,26 @@ def check(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
             raise ValidationError(_l("An attachment is larger than 5 MB."), where="attachments", code="too_large")
         if not data.lstrip()[:5] == b"%PDF-":
             raise ValidationError(_l("'%(name)s' is not a PDF file.", name=name), where="attachments", code="not_pdf")
+        if not opens(data):
+            raise ValidationError(_l("'%(name)s' begins like a PDF but does not open as one (damaged or incomplete): "
+                                     "save it again as PDF and attach it once more.", name=name),
+                                  where="attachments", code="not_pdf")
         out.append((name, data))
     return out
+
+
+def opens(data: bytes) -> bool:
+    """Whether ``data`` reads as a PDF with at least one page (pyHanko's reader, lenient as viewers
+    are about small faults): a file with only the PDF header and junk after it does not."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        pages = PdfFileReader(BytesIO(data), strict=False).root["/Pages"]
+        return int(pages["/Count"]) > 0 and len(pages["/Kids"]) > 0
+    except Exception:  # noqa: BLE001 - a damaged file fails in many ways, each a refusal
+        return False
 
 
 def attach(tenant, letter: Letter, files: list[tuple[str, bytes]]) -> list[Attachment]:

@@ -47,6 +47,7 @@ from core.kit import (
 )
 
 from . import richtext, stored
+from .crossing_facts import addressees, addressees_of, letter_date, signing_day
 from .models import CC, SENT, TO, Letter, Recipient
 
 EVENT = "eoffice.letter"
@@ -112,6 +113,10 @@ def post_letter(tenant, actor, letter, recipients, pdf: bytes, verify_url: str) 
         "unit_code": letter.unit_code, "unit_name": letter.unit_name, "signer_name": letter.signer_name,
         "signature": list(letter.signature or []), "verify_url": verify_url,
         "signed_at": letter.signed_at.isoformat() if letter.signed_at else None,
+        # the date written on the letter (the sender's calendar day of signing): the receiver's sheet shows it
+        "letter_date": signing_day(tenant, letter),
+        # whom the letter is addressed to, as it names them: a copy's receiver shows them under "To"
+        "addressees": addressees(recipients),
         "pdf": base64.b64encode(pdf).decode("ascii"), "attachments": listed,
     }
     ids = []
@@ -225,11 +230,14 @@ def receive(tenant, actor, event) -> dict:
             origin_tenant=origin["slug"][:64],
             origin_name=sender, origin_number=number, origin_ref=ref, origin_pdf_key=key,
             origin_verify_url=verify if verify.startswith(("https://", "http://")) else None,
-            origin_attachments=listed or None, origin_type_name=_type_names(payload.get("letter_type_name")))
+            origin_attachments=listed or None, origin_type_name=_type_names(payload.get("letter_type_name")),
+            origin_date=letter_date(tenant, payload))
         db.session.add(letter)
         db.session.flush()
-        db.session.add(Recipient(letter_id=letter.id, kind=CC if payload.get("copy") is True else TO,
-                                 unit_code=unit.code, name=unit.name))
+        copy = payload.get("copy") is True
+        db.session.add(Recipient(letter_id=letter.id, kind=CC if copy else TO, unit_code=unit.code, name=unit.name))
+        for name in addressees_of(payload.get("addressees"), origin["name"]) if copy else ():
+            db.session.add(Recipient(letter_id=letter.id, kind=TO, name=name))  # named only: reaches nobody here
         from .drafting import event as timeline
 
         timeline(tenant, letter, actor, "received", f"{number} · {sender}")

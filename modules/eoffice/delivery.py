@@ -1,19 +1,20 @@
 """Delivery and disposition (issue 14.5): a signed letter is sent to its addressees' inboxes
 (officers of the addressed units and holders of the addressed positions are told through the
-core's outbox); opening it marks it read; someone who received it disposes it down to a colleague
-of their agency with an instruction and a due date (disposisi, the tenant's local date), who
+core's outbox); opening it marks it read; an official who received it disposes it down to someone
+below their position (``hierarchy``) with an instruction and a due date (disposisi, the tenant's local date), who
 reports the follow-up (tindak lanjut). Every step audited and on the letter's timeline."""
 from __future__ import annotations
 
 from datetime import date
 
 from core.kit import (
-    NotFound, OrgUnit, User, ValidationError, active_positions, audit, db, documents, for_change, holders_of,
+    NotFound, OrgUnit, User, ValidationError, audit, db, documents, for_change, holders_of,
     lazy_gettext as _l, local_date, members_of, notify, tenant_scope, tenant_url, utcnow,
 )
 
 from .access import get_letter, involvement, readable_letter, who
 from .drafting import event, shown_name
+from .hierarchy import known_person, subordinates
 from .models import DONE, OPEN, SENT, SIGNED, Disposition, Recipient
 from .settings import settings_of
 
@@ -104,61 +105,6 @@ def mark_read(tenant, actor, letter) -> int:
     return changed
 
 
-def colleagues(tenant, actor) -> list[User]:
-    """Who ``actor`` may dispose to: the officers of their units (``access.who``: agencies they
-    are an officer of, units of the positions they hold) and the holders of those units'
-    positions, themselves excepted. The head of the receiving unit (the setting ``incoming_unit``,
-    else the first agency by code: the Sekretariat Daerah, where letters from other governments and
-    most letters from outside arrive) may also dispose to the heads of the other agencies, as the
-    Sekda passes a letter to the Kepala Dinas who handles it."""
-    uid = getattr(actor.user, "id", None)
-    me = who(tenant, actor)
-    out, seen = [], {uid}
-    positions = active_positions(tenant)
-    people = [p for unit_id in sorted(me.unit_ids) for p in members_of(tenant, "officer", unit_id)]
-    people += [u for p in positions if p["unit_id"] in me.unit_ids for u in holders_of(tenant, p["code"])]
-    if _heads_receiving_unit(tenant, positions, me) or _leads(tenant, me):
-        people += [u for p in positions if p["is_head"] and p["unit_kind"] == "agency" and p["unit_id"] not in me.unit_ids
-                   for u in holders_of(tenant, p["code"])]
-    for person in people:
-        if person.id not in seen:
-            seen.add(person.id)
-            out.append(person)
-    return out
-
-
-def _heads_receiving_unit(tenant, positions, me) -> bool:
-    from .crossing import receiving_unit_code
-
-    code = receiving_unit_code(tenant)
-    return any(p["is_head"] and p["unit_code"] == code and p["code"] in me.positions for p in positions)
-
-
-def _leads(tenant, me) -> bool:
-    """Whether ``me`` holds the Kepala Daerah's or the Wakil's position (the settings
-    ``kepala_daerah_position``, ``wakil_kepala_daerah_position``): nobody of the tenant is above
-    them, so they dispose to the Sekda and the heads of every agency (a tenant file declares these
-    positions in a unit, e.g. Makassar's Setda, whose head is then below them, not above)."""
-    settings = settings_of(tenant)
-    return any(settings.get(key) and settings[key] in me.positions
-               for key in ("kepala_daerah_position", "wakil_kepala_daerah_position"))
-
-
-def heads_above(tenant, actor) -> set[int]:
-    """The user ids of the heads of ``actor``'s units (holders of a head position of a unit they
-    belong to, ``access.who``) whose head position ``actor`` does not hold themselves: a
-    disposition goes down the hierarchy, never up to them. The Kepala Daerah and the Wakil
-    (``_leads``) have none above them."""
-    me = who(tenant, actor)
-    if _leads(tenant, me):
-        return set()
-    out = set()
-    for p in active_positions(tenant):
-        if p["is_head"] and p["unit_id"] in me.unit_ids and p["code"] not in me.positions:
-            out |= {u.id for u in holders_of(tenant, p["code"])}
-    return out
-
-
 def _open_for(tenant, letter) -> set[int]:
     with tenant_scope(tenant):
         return set(db.session.execute(db.select(Disposition.to_id).where(
@@ -166,10 +112,27 @@ def _open_for(tenant, letter) -> set[int]:
 
 
 def targets(tenant, actor, letter) -> list[User]:
-    """Whom ``actor`` may dispose ``letter`` to (the form's choices): their colleagues
-    (``colleagues``) but the heads above them and those already holding an open disposition of it."""
-    skip = heads_above(tenant, actor) | _open_for(tenant, letter)
-    return [p for p in colleagues(tenant, actor) if p.id not in skip]
+    """Whom ``actor`` may dispose ``letter`` to (the form's choices): the people below them
+    (``hierarchy.subordinates``, the rule the service checks) but those already holding an open
+    disposition of it."""
+    skip = _open_for(tenant, letter)
+    return [p for p in subordinates(tenant, actor) if p.id not in skip]
+
+
+def latest_due(today: date) -> date:
+    """The latest due date a disposition may have: one year after ``today`` (the tenant's date;
+    29 February gives 28 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def mail_day(value: date) -> str:
+    """A date in the module's e-mails, which are written in Indonesian: "6 Desember 2026"."""
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale="id")
 
 
 def _day(value: date) -> str:
@@ -204,22 +167,28 @@ def _parent(tenant, letter, me, parent_id) -> Disposition | None:
 def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date | None = None,
             parent_id=None) -> Disposition:
     """A receiver of the sent letter (an addressee, a copy, or the holder of an open disposition of
-    it) hands it down to ``to_user_id`` (an officer of their agency) with ``instruction`` and
+    it) who holds a position hands it down to ``to_user_id`` (someone below their position:
+    ``hierarchy.subordinates``, the rule the letter page offers) with ``instruction`` and
     ``due_on`` (default: the tenant's ``disposition_days`` from today, no later than the
     disposition it passes down). A disposition held by the actor is passed down (``parent_id``,
     else their latest open one of the letter): the chain kadis → kabid → staff is kept.
 
     Refused, naming the field (``to``, ``instruction``, ``due_on``, ``parent``, ``letter``):
-    ``not_receiver``; ``unknown_colleague`` (not an officer of the actor's units); ``not_down`` (the
-    head of the actor's unit: disposisi goes down, Permendagri 1/2023); ``already_disposed`` (they
-    hold an open disposition of the letter already, which also closes a loop back up the chain);
+    ``not_receiver``; ``no_position`` (someone without a position disposes to nobody: they report
+    the follow-up); ``not_down`` (not below the actor: a superior, a peer, themselves; disposisi
+    goes down, Permendagri 1/2023); ``unknown_colleague`` (nobody chosen, or not a person of the
+    tenant); ``already_disposed`` (they hold an open disposition of the letter already);
     ``after_parent`` (due after the disposition it passes down, unless that one is overdue: then
-    by today at the latest); a due date in the past."""
+    by today at the latest); ``too_late`` (due more than a year ahead, ``latest_due``); a due date
+    in the past."""
     letter, me = readable_letter(tenant, actor, letter_id, change=True)
     how = involvement(tenant, letter, me)
     if letter.status != SENT or not how & {"to", "cc", "disposition"}:
         raise ValidationError(_l("Only those who received the letter dispose it."), where="letter", code="not_receiver")
     refuse_revoked(tenant, letter)
+    if not me.positions:
+        raise ValidationError(_l("A disposition goes from an official to those below their position: you hold "
+                                 "no position, so you do not dispose letters."), where="to", code="no_position")
     instruction = (instruction or "").strip()
     if not instruction or len(instruction) > 2000:
         raise ValidationError(_l("Write the instruction (at most 2000 characters)."), where="instruction")
@@ -233,15 +202,19 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
         due_on = min(due_on, latest) if latest else due_on
     if due_on < today:
         raise ValidationError(_l("The due date is in the past."), where="due_on")
+    if due_on > latest_due(today):
+        raise ValidationError(_l("The due date is at most one year ahead: %(day)s at the latest.",
+                                 day=_day(latest_due(today))), where="due_on", code="too_late")
     if latest and due_on > latest:
         raise ValidationError(_l("The due date is after that of the disposition you received (%(day)s).",
                                  day=_day(latest)), where="due_on", code="after_parent")
-    target = next((p for p in colleagues(tenant, actor) if str(p.id) == str(to_user_id)), None)
+    target = next((p for p in subordinates(tenant, actor) if str(p.id) == str(to_user_id)), None)
     if target is None:
-        raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
-    if target.id in heads_above(tenant, actor):
-        raise ValidationError(_l("A disposition goes down: %(name)s heads your unit.", name=target.name or target.email),
-                              where="to", code="not_down")
+        named = known_person(tenant, to_user_id)
+        if named is None:
+            raise ValidationError(_l("Choose someone below your position."), where="to", code="unknown_colleague")
+        raise ValidationError(_l("A disposition goes down the hierarchy: %(name)s is not below your position.",
+                                 name=named.name or named.email), where="to", code="not_down")
     if target.id in _open_for(tenant, letter):
         raise ValidationError(_l("%(name)s already has an open disposition of this letter.",
                                  name=target.name or target.email), where="to", code="already_disposed")
@@ -251,11 +224,12 @@ def dispose(tenant, actor, letter_id, to_user_id, instruction: str, due_on: date
                           instruction=instruction, due_on=due_on, status=OPEN)
         db.session.add(row)
         db.session.flush()
-        event(tenant, letter, actor, "disposed", f"{row.to_name}: {instruction} ({due_on.isoformat()})")
+        event(tenant, letter, actor, "disposed", data={"to": row.to_name, "instruction": instruction,
+                                                       "due_on": due_on.isoformat()})
         audit(tenant, actor, "eoffice.disposition.create", "letter", letter.id,
               after={"disposition": row.id, "parent": row.parent_id, "to": target.email, "instruction": instruction,
                      "due_on": due_on.isoformat()})
-        notify(tenant, "email", target.email, f"{letter.number}: {instruction} ({due_on.isoformat()})",
+        notify(tenant, "email", target.email, f"{letter.number}: {instruction} (batas waktu {mail_day(due_on)})",
                subject=f"Disposisi: {letter.number}", ref=f"eoffice:{letter.id}")
     return row
 
@@ -271,7 +245,7 @@ def dispose_to_each(tenant, actor, letter_id, to_user_ids, instruction: str, due
         if str(raw).strip() and str(raw).strip() not in chosen:
             chosen.append(str(raw).strip())
     if not chosen:
-        raise ValidationError(_l("Choose a colleague of your agency."), where="to", code="unknown_colleague")
+        raise ValidationError(_l("Choose someone below your position."), where="to", code="unknown_colleague")
     return [dispose(tenant, actor, letter_id, to, instruction, due_on, parent_id=parent_id) for to in chosen]
 
 

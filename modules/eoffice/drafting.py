@@ -156,10 +156,11 @@ def check(tenant, actor, draft: Draft) -> dict:
             "steps": verifiers + [signer], "on_behalf": on_behalf, "via": via}
 
 
-def event(tenant, letter: Letter, actor, action: str, note: str = "") -> None:
-    """One entry on the letter's timeline (in the caller's transaction)."""
+def event(tenant, letter: Letter, actor, action: str, note: str = "", data: dict | None = None) -> None:
+    """One entry on the letter's timeline (in the caller's transaction); ``data``: facts the page
+    formats for its reader (dates as ISO text), stored as they are."""
     with tenant_scope(tenant):
-        db.session.add(Event(letter_id=letter.id, action=action, actor=shown_name(actor), note=note or ""))
+        db.session.add(Event(letter_id=letter.id, action=action, actor=shown_name(actor), note=note or "", data=data))
 
 
 def save_draft(tenant, actor, draft: Draft, letter_id=None) -> Letter:

@@ -26,6 +26,23 @@ _ACTION = {
 }
 
 
+# who a job acting as the system is on a letter's timeline (``Event.actor`` keeps "system:<job>",
+# as the audit trail does): named for the reader, never the job's name
+_SYSTEM_ACTORS = {"system:eoffice-reminders": lazy_gettext("Automatic reminder")}
+SYSTEM = "system:"
+
+
+def actor_label(actor: str) -> str:
+    """The actor of a timeline entry as a page names them: a person's name as stored; a job of the
+    system ("system:eoffice-reminders") by what it does, in the reader's language."""
+    actor = str(actor or "")
+    if actor in _SYSTEM_ACTORS:
+        return str(_SYSTEM_ACTORS[actor])
+    if actor.startswith(SYSTEM):
+        return str(lazy_gettext("Automatic (the system)"))
+    return actor
+
+
 def status_label(status: str) -> str:
     label = _STATUS.get(status)
     return str(label) if label is not None else status

@@ -154,7 +154,8 @@ class Disposition(TenantOwned, db.Model):
 
 class Event(TenantOwned, db.Model):
     """The letter's own timeline (created, submitted, returned to the drafter, signed, sent, read,
-    disposed, followed up); the review chain's steps come from the core's approvals history."""
+    disposed, followed up); the review chain's steps come from the core's approvals history.
+    ``note`` is text as written; ``data`` facts the page formats for its reader (``queries.timeline``)."""
 
     __tablename__ = "eoffice_events"
     __table_args__ = (Index("ix_eoffice_events_tenant_letter", "tenant_id", "letter_id", "id"),)
@@ -163,6 +164,9 @@ class Event(TenantOwned, db.Model):
     action: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(String(254))
     note: Mapped[str] = mapped_column(Text, default="")
+    # the entry's facts where the page formats them for its reader (a disposition's
+    # {"to", "instruction", "due_on": ISO date}); None for entries with a plain note, and before 0008
+    data: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -140,6 +140,22 @@ def outgoing(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Pag
         return _paged(_search(query, q), page, size)
 
 
+def ordinary(q: str = "", own_only: bool = False):
+    """The register of ordinary (``biasa``) letters past signing (signed or sent), searchable as the
+    lists are, unordered: what an overseer reads (``overseen``) and the API lists (``own_only``: the
+    tenant's own letters, not those that came in)."""
+    query = db.select(Letter).where(Letter.status.in_((SIGNED, SENT)), Letter.security == "biasa")
+    return _search(query.where(Letter.origin_name == "") if own_only else query, q)
+
+
+def overseen(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
+    """The overseers' list (``eoffice.oversee``: an auditor): the tenant's ordinary letters, its own
+    and those that came in, newest first: ``(Letter,)`` rows (``me`` unused: an overseer reads them all)."""
+    with tenant_scope(tenant):
+        newest = func.coalesce(Letter.sent_at, Letter.signed_at, Letter.updated_at)
+        return _paged(ordinary(q).order_by(newest.desc(), Letter.id.desc()), page, size)
+
+
 def dispositions_to(tenant, me: Who, open_only: bool = True) -> list[tuple[Disposition, Letter]]:
     with tenant_scope(tenant):
         query = db.select(Disposition, Letter).join(Letter, Letter.id == Disposition.letter_id) \
@@ -191,10 +207,11 @@ def recipients(tenant, letter: Letter) -> list[Recipient]:
 
 def timeline(tenant, letter: Letter) -> list[dict]:
     """The letter's story, oldest first: its own events and every revision's review chain
-    (``{"at", "actor", "action", "note", "step_label"}``, ``actor`` the person's name, else their
+    (``{"at", "actor", "action", "note", "data", "step_label"}``, ``actor`` the person's name, else their
     e-mail, as ``drafting.shown_name``; chain actions are ``paraf``, ``return``, ``start``)."""
     with tenant_scope(tenant):
-        rows = [{"at": e.at, "actor": e.actor, "action": e.action, "note": e.note, "step_label": "", "order": (0, e.id)}
+        rows = [{"at": e.at, "actor": e.actor, "action": e.action, "note": e.note, "data": e.data, "step_label": "",
+                 "order": (0, e.id)}
                 for e in db.session.execute(db.select(Event).where(Event.letter_id == letter.id)).scalars()]
     for revision in range(1, letter.revision + 1):
         for n, h in enumerate(approvals.history(tenant, "eoffice", "letter", f"{letter.id}.{revision}")):

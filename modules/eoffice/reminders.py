@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from core.kit import Actor, approvals, db, holders_of, local_date, notify, tenant_scope, tenant_url, utcnow
 
+from .delivery import mail_day
 from .models import OPEN, REVIEW, Disposition, Event, Letter
 from .settings import settings_of
 
@@ -77,7 +78,7 @@ def run(tenant, now=None) -> dict[str, int]:
                 tenant, actor, letter, key, [person] if person and person.active else [],
                 f"Disposisi lewat batas waktu: {letter.subject}",
                 f"Disposisi \"{disposition.instruction[:200]}\" atas naskah \"{letter.subject}\" "
-                f"jatuh tempo {disposition.due_on.isoformat()} dan belum ditindaklanjuti.\n"
+                f"jatuh tempo {mail_day(disposition.due_on)} dan belum ditindaklanjuti.\n"
                 f"{tenant_url(tenant, f'/eoffice/letters/{letter.id}')}")
         db.session.flush()
     return counts

@@ -153,13 +153,18 @@ def check_settings(tenant, settings: dict) -> None:
     for i, kind in enumerate(settings.get("letter_types") or []):
         if kind["code"] in seen:
             raise ValidationError(f"letter type '{kind['code']}' is declared twice",
-                                  where=f"modules.{NAME}.settings.letter_types.{i}.code")
+                                  where=f"modules.{NAME}.settings.letter_types.{i}.code", code="duplicate",
+                                  local=_l("Letter type %(code)s is declared twice.", code=kind["code"]))
         seen.add(kind["code"])
         template = kind.get("template") or ""
         if template and not richtext.same_when_sanitised(template):
+            found = richtext.refused(template)
             raise ValidationError(f"letter type '{kind['code']}': the template holds what a letter may not "
-                                  f"(script, styles, event handlers or unknown tags): {richtext.refused(template)}",
-                                  where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template")
+                                  f"(script, styles, event handlers or unknown tags): {found}",
+                                  where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template",
+                                  local=_l("The template of letter type %(code)s holds what a letter may not hold "
+                                           "(script, styles, event handlers or unknown tags): %(found)s.",
+                                           code=kind["code"], found=found))
     _check_number_scope(tenant, settings)
     _check_roles(settings)
     _check_emblems(settings)
@@ -169,7 +174,8 @@ def check_settings(tenant, settings: dict) -> None:
     for i, entry in enumerate(extra):
         if entry["code"] in declared:
             raise ValidationError(f"classification '{entry['code']}' is declared twice",
-                                  where=f"modules.{NAME}.settings.classifications.{i}.code")
+                                  where=f"modules.{NAME}.settings.classifications.{i}.code", code="duplicate",
+                                  local=_l("Classification code %(code)s is declared twice.", code=entry["code"]))
         declared.add(entry["code"])
     for i, entry in enumerate(extra):
         parent = kka.parent_of(entry["code"])
@@ -188,7 +194,9 @@ def _check_roles(settings: dict) -> None:
         code = settings.get(key) or ""
         if code and code in seen:
             raise ValidationError(f"position '{code}' is named both as {seen[code]} and as {key}",
-                                  where=f"modules.{NAME}.settings.{key}", code="same_position")
+                                  where=f"modules.{NAME}.settings.{key}", code="same_position",
+                                  local=_l("Position %(code)s is already named for another of the Kepala Daerah, "
+                                           "the Wakil and the Sekda.", code=code))
         seen[code] = key
 
 
@@ -243,7 +251,9 @@ def _check_number_scope(tenant, settings: dict) -> None:
     if used:
         raise ValidationError("number_scope changes at the start of a year, before a letter is numbered: letters "
                               "were numbered this year already", where=f"modules.{NAME}.settings.number_scope",
-                              code="number_scope_in_use")
+                              code="number_scope_in_use",
+                              local=_l("How serials are counted changes only in a year that has numbered no letter "
+                                       "yet: letters were numbered this year already."))
 
 
 def settings_of(tenant) -> dict:

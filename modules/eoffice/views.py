@@ -2,22 +2,25 @@
 dispositions, and a letter (served under the tenant's /eoffice/). Actions are in views_actions.py."""
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, g, render_template, send_file
 
 from core.kit import (
-    NotFound, current_actor, documents, int_arg, local_date, local_decimal, ngettext, page_arg, public, requires,
+    NotFound, current_actor, db, documents, int_arg, local_date, local_decimal, ngettext, page_arg, public, requires,
     storage, utcnow,
 )
 
 from . import queries
-from .access import readable_letter, who
+from .access import by_oversight, readable_letter, record_oversight_read, who
 from .labels import action_label, state_label, status_label
 from .settings import settings_of
 
 pages = Blueprint("eoffice", __name__, template_folder="templates")
 WORK = "eoffice.work"
+OVERSEE = "eoffice.oversee"  # an auditor: reads ordinary letters (access.by_oversight) and the figures
 STYLESHEET = Path(__file__).resolve().parent / "static" / "eoffice.css"
 
 
@@ -32,7 +35,7 @@ def labels():
             "file_size": file_size, "day": day,
             "today": local_date(tenant, utcnow()) if tenant is not None else None,
             # the module's own links show only what the reader may open (an auditor: the figures)
-            "eo_may": {p: bool(actor.can(p)) for p in (WORK, "eoffice.oversee", "eoffice.archive", "core.admin")}}
+            "eo_may": {p: bool(actor.can(p)) for p in (WORK, OVERSEE, "eoffice.archive", "core.admin")}}
 
 
 def day(value) -> str:
@@ -40,6 +43,30 @@ def day(value) -> str:
     from flask_babel import format_date
 
     return format_date(value, format="medium") if value else ""
+
+
+ISO_DUE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")  # how a disposition's entry ended before migration 0008
+
+
+def timeline_note(row: dict) -> str:
+    """A timeline entry's text for its reader: a disposition's facts (``data``) with its due date in
+    the reader's language ("Ana: Siapkan bahan (jatuh tempo 5 Des 2026)"); an entry written before
+    they were kept apart has its ISO due date formatted the same way; any other note as written."""
+    from flask_babel import gettext
+
+    data, note = row.get("data") or {}, row.get("note") or ""
+    if row.get("action") != "disposed":
+        return note
+    try:
+        if data.get("due_on"):
+            return gettext("%(to)s: %(instruction)s (due %(day)s)", to=data.get("to", ""),
+                           instruction=data.get("instruction", ""), day=day(date.fromisoformat(data["due_on"])))
+        found = ISO_DUE.search(note)
+        if found:
+            return f"{note[:found.start()]}({gettext('due %(day)s', day=day(date.fromisoformat(found.group(1))))})"
+    except ValueError:  # not a date after all: the text as stored
+        pass
+    return note
 
 
 def file_size(size: int) -> str:
@@ -59,13 +86,20 @@ def stylesheet():
     return send_file(STYLESHEET, mimetype="text/css", max_age=300)
 
 
-def readable(letter_id):
+def readable(letter_id, what: str = "page"):
     """The letter and who the reader is, or the 404 page: a letter of another tenant, or one the
-    reader may not read (its security classification), is not shown to exist."""
+    reader may not read (its security classification), is not shown to exist. An overseer's read
+    (``access.by_oversight``: an auditor, of a ``biasa`` letter) is audited and committed, each time."""
+    from flask import request
+
     try:
-        return readable_letter(g.tenant, current_actor(), letter_id)
+        found, me = readable_letter(g.tenant, current_actor(), letter_id)
     except NotFound:
         abort(404)
+    if request.method == "GET" and by_oversight(g.tenant, found, me):
+        record_oversight_read(g.tenant, current_actor(), found, what)
+        db.session.commit()
+    return found, me
 
 
 def _me():
@@ -73,8 +107,14 @@ def _me():
 
 
 @pages.route("/")
-@requires(WORK)
+@requires(WORK, OVERSEE)
 def home():
+    """The officer's home with its counters; an overseer (an auditor, no ``eoffice.work``) has no
+    officer's lists: their home is the ordinary letters they read."""
+    from flask import redirect, url_for
+
+    if not current_actor().can(WORK):
+        return redirect(url_for(".overseen"))
     return render_template("eoffice/home.html", counts=queries.counters(g.tenant, _me()))
 
 
@@ -114,8 +154,15 @@ def dispositions():
     return render_template("eoffice/dispositions.html", rows=rows, given=queries.dispositions_from(g.tenant, me))
 
 
+@pages.route("/letters")
+@requires(OVERSEE)
+def overseen():
+    """The overseers' list: the tenant's ordinary (``biasa``) letters past signing, searchable."""
+    return _listing("overseen")
+
+
 @pages.route("/letters/<int:letter_id>")
-@requires(WORK)
+@requires(WORK, OVERSEE)
 def letter(letter_id):
     from .views_actions import letter_page
 
@@ -123,9 +170,9 @@ def letter(letter_id):
 
 
 @pages.route("/letters/<int:letter_id>/pdf")
-@requires(WORK)
+@requires(WORK, OVERSEE)
 def pdf(letter_id):
-    found, _ = readable(letter_id)
+    found, _ = readable(letter_id, "pdf")
     if found.origin_pdf_key:  # a letter from another tenant: the signed PDF as it arrived
         data = storage().get(found.origin_pdf_key, tenant=g.tenant)
     else:

@@ -16,9 +16,11 @@ from .access import involvement
 from .crossing import delivery_states, sender_name, type_name
 from .form_errors import show_all, unshown
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm, WithdrawForm
+from .hierarchy import subordinates
+from .labels import actor_label
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
-from .views import WORK, pages, readable
+from .views import OVERSEE, WORK, pages, readable, timeline_note
 
 NONE = ("", "—")
 POST_ACTOR = "tenant-post:"
@@ -145,7 +147,8 @@ def letter_page(letter_id, forms=None, status=200):
             (str(n), approvals.step_label(tenant, s)) for n, s in enumerate(chain.steps[:waiting["index"]])]
     revoked = delivery.revocation(tenant, found)
     dispose = forms.get("dispose") or DisposeForm()
-    can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"}) and revoked is None
+    can_dispose = found.status == SENT and bool(how & {"to", "cc", "disposition"}) and revoked is None \
+        and bool(me.positions)  # someone without a position disposes to nobody (hierarchy.py)
     if can_dispose:
         dispose.to.choices = [(str(p.id), p.name or p.email) for p in delivery.targets(tenant, actor, found)]
     mine = [d for d in queries.letter_dispositions(tenant, found) if d.to_id == me.user_id and d.status == "open"]
@@ -153,6 +156,9 @@ def letter_page(letter_id, forms=None, status=200):
     for row in timeline:  # the post between governments acts as "tenant-post:<slug>": say whose post it is
         if str(row["actor"]).startswith(POST_ACTOR):
             row["actor"] = _("Delivery from %(sender)s", sender=sender_name(str(row["actor"])[len(POST_ACTOR):]))
+        else:
+            row["actor"] = actor_label(row["actor"])  # a job of the system by what it does
+        row["note"] = timeline_note(row)  # facts kept as data, in the reader's language
     indonesian = str(get_locale() or "id").startswith("id")
     can_edit = found.status == DRAFT and "drafter" in how
     action = forms.get("action") or ActionForm()
@@ -168,7 +174,7 @@ def letter_page(letter_id, forms=None, status=200):
         own_draft=found.drafter_id is not None and found.drafter_id == me.user_id, own_draft_note=review.OWN_DRAFT,
         action=action, ret=ret, dispose=dispose, can_dispose=can_dispose,
         follow=forms.get("follow") or FollowUpForm(), mine=mine, withdraw=forms.get("withdraw") or WithdrawForm(),
-        can_edit=can_edit, revoked=revoked,
+        can_edit=can_edit, revoked=revoked, overseer=not how and me.oversees,
         can_finish=found.status == NUMBERED and review.may_finish(tenant, found, actor.user),
         can_send=found.status == SIGNED and bool(how & {"drafter", "unit"}) and revoked is None,
         classification=classifications(tenant).get(found.classification, {}),
@@ -285,7 +291,7 @@ def send(letter_id):
 @requires(WORK)
 def dispose(letter_id):
     form = DisposeForm()
-    form.to.choices = [(str(p.id), p.name or p.email) for p in delivery.colleagues(g.tenant, current_actor())]
+    form.to.choices = [(str(p.id), p.name or p.email) for p in subordinates(g.tenant, current_actor())]
 
     def do():
         delivery.dispose_to_each(g.tenant, current_actor(), letter_id, form.to.data, form.instruction.data,
@@ -307,7 +313,7 @@ def follow_up(disposition_id):
 
 
 @pages.route("/letters/<int:letter_id>/dispositions/<int:disposition_id>/report")
-@requires(WORK)
+@requires(WORK, OVERSEE)
 def follow_up_report(letter_id, disposition_id):
     """The report that came with a follow-up, to whoever may read the letter."""
     from io import BytesIO
@@ -316,7 +322,7 @@ def follow_up_report(letter_id, disposition_id):
 
     from core.kit import storage
 
-    found, _me = readable(letter_id)
+    found, _me = readable(letter_id, "report")
     row = next((d for d in queries.letter_dispositions(g.tenant, found) if d.id == disposition_id), None)
     if row is None or not row.report_key:
         abort(404)
@@ -326,7 +332,7 @@ def follow_up_report(letter_id, disposition_id):
 
 
 @pages.route("/letters/<int:letter_id>/attachments/<int:attachment_id>")
-@requires(WORK)
+@requires(WORK, OVERSEE)
 def attachment(letter_id, attachment_id):
     from io import BytesIO
 
@@ -334,7 +340,7 @@ def attachment(letter_id, attachment_id):
 
     from core.kit import NotFound
 
-    found, _me = readable(letter_id)
+    found, _me = readable(letter_id, "attachment")
     try:
         row, data = attachments.read(g.tenant, found, attachment_id)
     except NotFound:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import timedelta, timezone
 from statistics import median
 
-from core.kit import db, local_date, tenant_scope, utcnow
+from core.kit import db, local_date, month_name, tenant_scope, utcnow
 
 from .models import DRAFT, ISSUED, REJECTED, Application
 
@@ -17,16 +17,9 @@ MONTHS = 12
 
 
 def month_label(month: str, locale: str) -> str:
-    """A month key ``"YYYY-MM"`` as the reader's language writes it: "Des 2026" (id), "Dec 2026" (en),
-    the abbreviated month of CLDR as the core's dates ("d MMM y"); a key of another form is returned
-    as it is."""
-    from babel.dates import format_date
-
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        return format_date(date(year, number, 1), "MMM y", locale=(locale or "id")[:2])
-    except ValueError:
-        return month
+    """A month key ``"YYYY-MM"`` as the reader's language writes it: "Des 2026" (id), "Dec 2026" (en)
+    (the core's ``month_name``); a key of another form is returned as it is."""
+    return month_name(month, "MMM y", locale or "id")
 
 
 @dataclass

@@ -9,8 +9,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from core.kit import (
-    NotFound, current_actor, documents, gettext as _, has_permission, lazy_gettext as _l, mask_identity, page_arg,
-    public, requires, signed_in, unit_of_work,
+    NotFound, current_actor, documents, gettext as _, has_permission, lazy_gettext as _l, mask_identity, month_axis,
+    page_arg, public, requires, signed_in, unit_of_work,
 )
 
 from . import checks, fees, oss, queries, services
@@ -286,6 +286,8 @@ def figures():
 
     rows = figs.table(g.tenant)
     names = {t.code: t.name(locale()) for t in permit_types(g.tenant)}
-    return render_template("permits/figures.html", rows=rows, chart=figs.per_month(rows), names=names,
+    chart = figs.per_month(rows)
+    return render_template("permits/figures.html", rows=rows, chart=chart, axis=month_axis([m for m, _a, _i in chart]),
+                           names=names,
                            collected=payments.collected(g.tenant),
                            finance=has_permission(current_user, g.tenant, "permits.cashier"))

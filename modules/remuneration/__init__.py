@@ -67,6 +67,14 @@ def api_scopes():
 
 
 @hookimpl
+def document_subject(app, tenant, document, locale):
+    """A signed summary's subject on its verification page with the month in words (``summary.shown_subject``)."""
+    from .summary import shown_subject
+
+    return shown_subject(tenant, document, locale)
+
+
+@hookimpl
 def register_blueprints(app):
     from . import views_activities, views_employees, views_exports, views_imports, views_objections, views_summary  # noqa: F401  (their routes)
     from .views import pages

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.kit import ValidationError, audit, db, for_change, gettext as _, local_date, tenant_scope, utcnow
+from core.kit import NotFound, ValidationError, audit, db, for_change, gettext as _, local_date, tenant_scope, utcnow
 
 from . import _l
+from .labels import month_words
 from .models import Activity, Employee, Run
 from .refusals import refuse
 from .runs import MonthClosed
@@ -114,7 +115,7 @@ def log_activity(tenant, actor, employee: Employee, day, minutes, points, descri
         raise ValidationError(_("At most %(n)s characters.", n=MAX_TEXT), where="description")
     with tenant_scope(tenant):
         if _closed(tenant, day):
-            raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=f"{day:%Y-%m}"),
+            raise MonthClosed(_("%(month)s is closed: corrections go into a later month", month=month_words(day.year, day.month)),
                               where="day")
         _lock(employee.id)
         same = db.session.execute(db.select(Activity.id).where(
@@ -141,17 +142,23 @@ def _subordinates(supervisor_email: str):
 
 def decide(tenant, actor, supervisor_email: str, activity_ids, approve: bool, reason: str = "") -> list[Activity]:
     """The supervisor ``supervisor_email`` approves (or rejects, with ``reason``) the pending logs
-    ``activity_ids`` of their subordinates; all or none. Audited, one entry per log."""
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError(_("Say why the activity is rejected."), where="reason")
-    if len(reason) > MAX_TEXT:
-        raise ValidationError(_("At most %(n)s characters.", n=MAX_TEXT), where="reason")
+    ``activity_ids`` of their subordinates; all or none. Audited, one entry per log. ``NotFound``
+    (404 on the page) when an id is no log of the tenant (re-trial of issue 16: it answered "only the
+    employee's own supervisor decides"); ``activity_not_yours`` when one is not a subordinate's."""
     ids = sorted({int(i) for i in activity_ids})
     if any(not 1 <= i <= MAX_ID for i in ids):
         raise ValidationError(_("Choose at least one activity."), where="activity")
     if not ids:
         raise ValidationError(_("Choose at least one activity."), where="activity")
+    with tenant_scope(tenant):
+        known = set(db.session.execute(db.select(Activity.id).where(Activity.id.in_(ids))).scalars())
+    if len(known) != len(ids):
+        raise NotFound(_("No such activity."), where="activity")
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError(_("Say why the activity is rejected."), where="reason")
+    if len(reason) > MAX_TEXT:
+        raise ValidationError(_("At most %(n)s characters.", n=MAX_TEXT), where="reason")
     email = (supervisor_email or "").strip().lower()
     with tenant_scope(tenant):
         rows = db.session.execute(db.select(Activity, Employee).join(Employee, Employee.id == Activity.employee_id)
@@ -167,7 +174,7 @@ def decide(tenant, actor, supervisor_email: str, activity_ids, approve: bool, re
                                       where="activity", code="activity_decided")
             if (activity.day.year, activity.day.month) in closed:
                 raise MonthClosed(_("%(month)s is closed: corrections go into a later month",
-                                    month=f"{activity.day:%Y-%m}"), where="activity")
+                                    month=month_words(activity.day.year, activity.day.month)), where="activity")
         if approve:  # approved, a day's minutes stay within the day (logs stored before the rule, or a file's)
             for employee_id in sorted({a.employee_id for a, _e in rows}):
                 _lock(employee_id)

@@ -1,8 +1,13 @@
 """Rupiah as people write it, read one way everywhere in the module (the objection form, the API,
 the CLI's ``adjust``): a whole number of rupiah, signed, in plain digits ("2500000") or grouped by
-thousands the Indonesian way ("2.500.000"). Anything else -- decimals ("1.5", "1,5", "2.500,00"),
-an exponent ("1e5"), a leading zero ("007"), a malformed grouping ("25.00") -- is refused, never
-guessed (re-trial of issue 16: "1.5" became Rp 15 and "2.500,00" Rp 250,000)."""
+thousands the Indonesian way ("2.500.000") or as the English pages write it ("2,500,000"), one
+separator throughout, and with the currency before it or not ("Rp 100.000", "Rp100.000",
+"Rp. 1.500.000", "rp 1.500.000"; the sign before or after it: "-Rp 25.000" as the core's
+``rupiah()`` writes a recovery, "Rp -25.000"): what ``rupiah()`` writes in either language reads
+back as the same amount. Anything else -- decimals ("1.5", "1,5", "2.500,00"), an exponent ("1e5"),
+a leading zero ("007"), a malformed or mixed grouping ("25.00", "2.500,000"), a currency twice or
+alone -- is refused, never guessed (re-trial of issue 16: "1.5" became Rp 15 and "2.500,00"
+Rp 250,000; a second re-trial: "Rp 100.000" was refused)."""
 from __future__ import annotations
 
 import re
@@ -11,7 +16,9 @@ from core.kit import ValidationError
 
 from . import _l
 
-WHOLE = re.compile(r"[+-]?(0|[1-9][0-9]*|[1-9][0-9]{0,2}(\.[0-9]{3})+)")
+DIGITS = r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)"
+CURRENCY = r"rp\.?\s*"  # "Rp", "Rp.", any case, a space (also a non-breaking one) or none after it
+WHOLE = re.compile(rf"(?:[+-]?(?:{CURRENCY})?|(?:{CURRENCY})[+-]?){DIGITS}", re.IGNORECASE)
 
 
 def parse_rupiah(value, where: str = "amount") -> int:
@@ -28,4 +35,4 @@ def parse_rupiah(value, where: str = "amount") -> int:
                               where=where, code="not_rupiah",
                               local=_l("%(value)s is not a whole number of rupiah (write 2500000 or 2.500.000).",
                                        value=shown))
-    return int(text.replace(".", ""))
+    return int(re.sub(r"[^0-9+-]", "", re.sub(CURRENCY, "", text, count=1, flags=re.IGNORECASE)))

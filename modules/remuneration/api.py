@@ -24,6 +24,7 @@ from core.kit import (
 
 from . import _l, services
 from .attendance import check_punches, store_punches
+from .labels import month_words
 
 api = Blueprint("remuneration_api", __name__)
 MAX_PUNCHES = 5000
@@ -110,7 +111,7 @@ def punches():
 def run(year, month):
     found = services.get_run(g.tenant, year, month)
     if found is None:
-        return api_error("not_found", str(_l("%(month)s has not been run.", month=f"{year}-{month:02d}")), 404)
+        return api_error("not_found", str(_l("%(month)s has not been run.", month=month_words(year, month))), 404)
     return jsonify(year=year, month=month, status=found.status, employees=found.total, amount=found.amount,
                    rules_from=found.rules_from.isoformat() if found.rules_from else None,
                    agencies=services.agency_table(g.tenant, found))

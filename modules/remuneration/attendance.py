@@ -27,6 +27,7 @@ from core.kit import IdentityError, ValidationError, audit, db, identity_lookup,
 
 from . import _l
 from .days import KINDS
+from .labels import month_words
 from .models import Employee, Excuse, Punch, Run
 from .refusals import Problems, at_row, in_file, refuse
 
@@ -77,7 +78,7 @@ def refuse_closed(closed: set, line: int, column: str, first: date, last: date |
         if (year, month) in closed:
             raise at_row(line, column, _l("%(month)s is closed: nothing recorded for it can change it any "
                                           "more; corrections go into a later month as an adjustment.",
-                                          month=f"{year}-{month:02d}"))
+                                          month=month_words(year, month)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from core.kit import ValidationError, db, gettext as _, rupiah
 
+from .labels import month_words
 from .models import Adjustment, Employee, Result, Run
 from .rules import ceiling_for
 from .settings import settings_of
@@ -40,5 +41,5 @@ def check(tenant, employee_id: int, year: int, month: int, amount: int) -> None:
     if not lowest <= amount <= highest:
         raise ValidationError(
             _("A correction of %(month)s keeps its TPP between Rp 0 and its ceiling: from %(low)s to %(high)s.",
-              month=f"{year}-{month:02d}", low=rupiah(lowest), high=rupiah(highest)),
+              month=month_words(year, month), low=rupiah(lowest), high=rupiah(highest)),
             where="amount", code="adjustment_out_of_bounds")

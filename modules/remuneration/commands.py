@@ -43,14 +43,11 @@ def _tenant(slug: str) -> Tenant:
 
 
 def _month(value: str) -> tuple[int, int]:
-    """``YYYY-MM`` (2000-2100), else one line echoing the value as given and exit 2."""
-    try:
-        year, month = (int(x) for x in value.split("-"))
-    except ValueError:
-        _fail(f"month: {value!r} is not YYYY-MM")
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        _fail(f"month: {value} is not a month (YYYY-MM, from 2000 to 2100)")
-    return year, month
+    """``YYYY-MM`` (2000-2100, ``services.month_of``), else one line echoing the value as given and exit 2."""
+    found = services.month_of(value)
+    if found is None:
+        _fail(f"month: {value[:40]} is not a month (YYYY-MM, from 2000 to 2100)")
+    return found
 
 
 def _refuse_missing(tenant, year: int, month: int, force: bool, verb: str) -> None:

@@ -148,7 +148,8 @@ def _check_row(row: dict, seen: dict[str, int], agencies, ceilings, positions, m
     position_refused = bool(found)
     for column in (*REQUIRED, "agency", "position_class"):
         if not row.get(column) and not (position_refused and column in ("agency", "position_class")):
-            found.append(at_row(line, column, _l("The cell is empty.")))
+            # a file's cell, or a field of the admin's form (line 0: "Nama: Wajib diisi.", not "Sel kosong.")
+            found.append(at_row(line, column, _l("The cell is empty.") if line else _l("Required.")))
     if row.get("nip"):
         try:
             row["nip"] = normalise_nip(row["nip"])

@@ -10,11 +10,36 @@ negative recovers); it becomes an ``Adjustment`` of the objected month:
 Audited (``remuneration.adjustment``, and the objection's ``remuneration.objection.grant``)."""
 from __future__ import annotations
 
-from core.kit import audit, db, local_date, utcnow
+import re
+
+from core.kit import audit, db, local_date, tenant_scope, utcnow
 
 from .models import Adjustment, Result, Run
 from .bounds import check
 from .runs import add_adjustment, get_run, settle
+
+
+REASON = "Keberatan #{objection}: {note}"  # an upheld objection's adjustment names it: ``corrections`` reads it back
+_OBJECTION = re.compile(r"Keberatan #([0-9]+):")
+
+
+def corrections(tenant, employee_id: int, year: int, month: int) -> list[dict]:
+    """Every correction of an employee's month (the adjustments of it, an upheld objection's and the
+    personnel agency's ``adjust``), oldest first: ``{"amount", "paid_in": (year, month), "paid"
+    (that month is closed: paid out), "objection" (the upheld objection's id, else None)}``. Said on
+    the month's page and by ``objections.second_refused``: a correction in a month still open is due,
+    not paid (re-trial of issue 16: "its correction is paid" while it was due next month)."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(Adjustment).where(
+            Adjustment.employee_id == employee_id, Adjustment.source_year == year, Adjustment.source_month == month)
+            .order_by(Adjustment.created_at, Adjustment.id)).scalars().all()
+        closed = {(y, m) for y, m in db.session.execute(db.select(Run.year, Run.month).where(Run.status == "closed"))}
+    found = []
+    for a in rows:
+        named = _OBJECTION.match(a.reason or "")
+        found.append({"amount": a.amount, "paid_in": (a.year, a.month), "paid": (a.year, a.month) in closed,
+                      "objection": int(named.group(1)) if named else None})
+    return found
 
 
 def _next(year: int, month: int) -> tuple[int, int]:
@@ -53,7 +78,7 @@ def grant(tenant, actor, objection, amount: int, note: str) -> Adjustment:
     result = db.session.get(Result, objection.result_id)
     run = db.session.get(Run, result.run_id)
     source = (run.year, run.month)
-    reason = f"Keberatan #{objection.id}: {note}"[:2000]
+    reason = REASON.format(objection=objection.id, note=note)[:2000]
     if run.status == "closed":
         adjustment = add_adjustment(tenant, actor, objection.employee_id, source, _paid_in(tenant, source), amount, reason)
     else:

@@ -27,6 +27,7 @@ from .attendance import EXCUSE_KINDS, closed_months, no_employee, not_one_of, re
 from .models import Activity, Employee, Excuse, Sanction
 from .refusals import Problems, at_row
 from .rules import parse_rules
+from .runs import month_of
 from .settings import settings_of
 
 
@@ -133,12 +134,10 @@ def import_excuses(tenant, actor, data: bytes, filename: str = "excuses.csv") ->
 
 def _month(row: dict, key: str) -> date:
     value = row.get(key) or ""
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise at_row(row["line"], key,
-                     _l("%(value)s is not a month (YYYY-MM).", value=value[:40])) from None
+    found = month_of(value)  # the module's one month parser (2000-2100)
+    if found is None:
+        raise at_row(row["line"], key, _l("%(value)s is not a month (YYYY-MM).", value=value[:40]))
+    return date(*found, 1)
 
 
 def import_sanctions(tenant, actor, data: bytes, filename: str = "sanctions.csv") -> dict:

@@ -1,4 +1,5 @@
-"""Human names of the breakdown lines' rule codes (translated in the module's catalogue)."""
+"""Human names of what the module shows: the breakdown lines' rule codes, the fields, the objection steps
+and months in words (translated in the module's catalogue)."""
 from core.kit import lazy_gettext as _l
 
 LINES = {
@@ -66,3 +67,32 @@ def percent(bp: int) -> str:
     """Basis points as a percentage: 125 -> ``1.25 %``, 6000 -> ``60 %``."""
     whole, part = divmod(int(bp), 100)
     return f"{whole}.{part:02d}".rstrip("0").rstrip(".") + " %"
+
+
+class MonthWords:
+    """A month as people read it, in the language of wherever it is said ("Desember 2026",
+    "December 2026"; the core's ``month_name``), never "2026-12": lazy, so a message made once
+    (``refusals.refuse``: English for the CLI, the reader's language on the page) says it in each."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, year, month=None):
+        self.key = str(year) if month is None else f"{int(year):04d}-{int(month):02d}"
+
+    def __str__(self) -> str:
+        from core.kit import month_name
+
+        return month_name(self.key, "MMMM y")
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+    def __repr__(self) -> str:
+        return f"MonthWords({self.key!r})"
+
+
+def month_words(year, month=None) -> MonthWords:
+    """(2026, 12) or "2026-12" as a month in words (``MonthWords``); a value that is no month is said as it is."""
+    return MonthWords(year, month)

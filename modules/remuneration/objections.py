@@ -21,7 +21,7 @@ from __future__ import annotations
 from core.kit import ApprovalError, ValidationError, approvals, audit, calendar_of, db, gettext as _, tenant_scope, utcnow
 
 from .amounts import parse_rupiah
-from .labels import PERSONNEL_STEP, SUPERVISOR_STEP
+from .labels import PERSONNEL_STEP, SUPERVISOR_STEP, month_words
 from .models import Employee, Objection, Result, Run
 from .settings import settings_of
 
@@ -77,23 +77,34 @@ def deadline(tenant, run: Run):
 UPHELD = ("granted", "resolved")  # "resolved": approved before an upheld objection carried its correction
 
 
-def second_refused(filed: list[Objection]) -> ValidationError | None:
+def second_refused(filed: list[Objection], corrections: list[dict] = ()) -> ValidationError | None:
     """Why another objection to a month with the objections ``filed`` is refused (None: it is taken),
     the one rule of the service and of the employee's page (which shows the form only when None):
     - one is open (``objection_twice``): it is being decided, a second would start a second chain on
       the same result;
-    - one was upheld (``objection_upheld``): its correction is paid already (an adjustment), and a second
-      would correct the same month again through the same chain; any other correction of the month is
-      the personnel agency's adjustment (``adjust``);
+    - one was upheld (``objection_upheld``): its correction (an adjustment, among the month's
+      ``corrections``, ``grants.corrections``) is paid with the month it names, or due in it while
+      that month is open (said so: re-trial of issue 16 read "already paid" of a correction due next
+      month), and a second would correct the same month again through the same chain; any other
+      correction of the month is the personnel agency's adjustment (``adjust``);
     - a rejected one does not count: it changed nothing, so within the window the employee may object
       again, e.g. with the evidence the rejection asked for."""
     statuses = {o.status for o in filed}
     if "open" in statuses:
         return ValidationError(_("An objection to this month is open already."), where="month", code="objection_twice")
-    if statuses & set(UPHELD):
-        return ValidationError(_("An objection to this month was upheld already and its correction is paid; any "
-                                 "other correction is made by the personnel agency."), where="month",
-                               code="objection_upheld")
+    upheld = [o.id for o in filed if o.status in UPHELD]
+    if upheld:
+        made = next((c for c in corrections if c.get("objection") in upheld), None)
+        if made is None:  # upheld before its correction was recorded with it ("resolved")
+            said = _("An objection to this month was upheld already; any other correction is made by the personnel "
+                     "agency.")
+        elif made["paid"]:
+            said = _("An objection to this month was upheld already and its correction was paid with %(month)s; any "
+                     "other correction is made by the personnel agency.", month=month_words(*made["paid_in"]))
+        else:
+            said = _("An objection to this month was upheld already; its correction will be paid with %(month)s. Any "
+                     "other correction is made by the personnel agency.", month=month_words(*made["paid_in"]))
+        return ValidationError(said, where="month", code="objection_upheld")
     return None
 
 
@@ -108,12 +119,14 @@ def file_objection(tenant, actor, employee: Employee, year: int, month: int, rea
         found = db.session.execute(db.select(Run, Result).join(Result, Result.run_id == Run.id).where(
             Run.year == year, Run.month == month, Result.employee_id == employee.id)).first()
         if found is None:
-            raise ValidationError(_("No TPP for %(month)s.", month=f"{year}-{month:02d}"), where="month")
+            raise ValidationError(_("No TPP for %(month)s.", month=month_words(year, month)), where="month")
         run, result = found
         if utcnow() > deadline(tenant, run):
-            raise ValidationError(_("The time to object to %(month)s has passed.", month=f"{year}-{month:02d}"), where="month",
+            raise ValidationError(_("The time to object to %(month)s has passed.", month=month_words(year, month)), where="month",
                                   code="objection_window_closed")
-        second = second_refused(objections_to(tenant, result.id))
+        from .grants import corrections
+
+        second = second_refused(objections_to(tenant, result.id), corrections(tenant, employee.id, year, month))
         if second is not None:
             raise second
         objection = Objection(result_id=result.id, employee_id=employee.id, reason=reason)

@@ -31,3 +31,15 @@ def child_totals(province, year: int, month: int) -> list[dict]:
                     "employees": count, "ceiling": ceiling, "tpp": run[1] if run else 0,
                     "performance_bp": perf // count if count else 0})
     return out
+
+
+def latest_child_month(province) -> tuple[int, int] | None:
+    """The latest month any child tenant of ``province`` has run, None when none has: what a
+    province that pays no TPP itself shows first."""
+    children = list(db.session.execute(db.select(Tenant.id).where(Tenant.parent_id == province.id)).scalars())
+    if not children:
+        return None
+    with read_scope(children):
+        found = db.session.execute(db.select(Run.year, Run.month).order_by(Run.year.desc(), Run.month.desc())
+                                   .limit(1)).first()
+    return (found[0], found[1]) if found else None

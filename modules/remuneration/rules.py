@@ -124,9 +124,11 @@ def _date(value, where: str) -> date:
     try:
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
-        raise refuse(ValidationError, _l("%(value)s is not a date (YYYY-MM-DD).", value=str(value)[:40]), where=where) from None
+        raise refuse(ValidationError, _l("%(value)s is not a date: write the first day of a month, YYYY-MM-01 "
+                                         "(e.g. 2026-12-01).", value=str(value)[:40]), where=where) from None
     if day.day != 1:
-        raise refuse(ValidationError, _l("%(day)s is not the first day of a month.", day=day.isoformat()), where=where)
+        raise refuse(ValidationError, _l("%(day)s is not the first day of a month: write YYYY-MM-01 (e.g. 2026-12-01).",
+                                         day=day.isoformat()), where=where)
     return day
 
 

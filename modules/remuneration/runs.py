@@ -38,6 +38,7 @@ from core.kit import PamongError, ValidationError, audit, calendar_of, db, for_c
 from . import _l
 from .days import elapsed_days, month_days
 from .engine import EmployeeMonth, compute, prorated_target
+from .labels import month_words
 from .models import Activity, Adjustment, Employee, Excuse, Objection, Punch, Result, Run, Sanction
 from .positions import held_positions, place, record_as_of
 from .refusals import refuse
@@ -57,13 +58,29 @@ def _month(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
+MONTH_MIN, MONTH_MAX = date(2000, 1, 1), date(2100, 12, 1)  # the months of the month routes, the CLI and files
+
+
+def month_of(value) -> tuple[int, int] | None:
+    """``YYYY-MM`` as ``(year, month)`` by the core's one month parser (``core.params``) within
+    ``MONTH_MIN..MONTH_MAX``; None when it is no such month (2026-13, 0, letters, year 99999, empty),
+    for the caller to say so its own way (a form's field, the CLI's line, a file's cell)."""
+    from core.kit import OutOfBounds, parse_month
+
+    try:
+        first = parse_month(value or "", MONTH_MIN, MONTH_MAX)
+    except OutOfBounds:
+        return None
+    return first.year, first.month
+
+
 def refuse_unstarted(year: int, month: int, today: date) -> None:
     """Refuse (``ValidationError``, code ``month_not_started``) a month whose first day is after
     ``today`` (the tenant's): nothing of it has happened, so a run would pay every employee the full
     ceiling (no absence, the activity target prorated to no day) and show it as their TPP."""
     if date(year, month, 1) > today:
         raise refuse(ValidationError, _l("%(month)s has not begun yet: a month can be run from its first day",
-                                         month=f"{year}-{month:02d}"), where="month", code="month_not_started")
+                                         month=month_words(year, month)), where="month", code="month_not_started")
 
 
 def get_run(tenant, year: int, month: int, lock: bool = False) -> Run | None:
@@ -153,7 +170,7 @@ def run_month(tenant, actor, year: int, month: int, progress=None) -> Run:
         run = get_run(tenant, year, month, lock=True)
         if run is not None and run.status == "closed":
             raise refuse(MonthClosed, _l("%(month)s is closed: corrections go into a later month",
-                                         month=f"{year}-{month:02d}"), where="month")
+                                         month=month_words(year, month)), where="month")
         # the position: the one the core's organisation says the account holds, else the import's
         # (positions.py); the class the settings' for it where they map it, else the record's
         mapping = settings.get("position_classes") or {}
@@ -296,13 +313,13 @@ def close_month(tenant, actor, year: int, month: int) -> Run:
     position = require_finance(tenant, actor)
     if not month_ended(tenant, year, month):
         raise refuse(ValidationError, _l("%(month)s has not ended yet: it can be closed from the day after its last day",
-                                         month=f"{year}-{month:02d}"), where="month", code="month_not_ended")
+                                         month=month_words(year, month)), where="month", code="month_not_ended")
     with tenant_scope(tenant):
         run = get_run(tenant, year, month, lock=True)
         if run is None or run.computed_at is None:
-            raise refuse(ValidationError, _l("%(month)s has not been run", month=f"{year}-{month:02d}"), where="month")
+            raise refuse(ValidationError, _l("%(month)s has not been run", month=month_words(year, month)), where="month")
         if run.status == "closed":
-            raise refuse(MonthClosed, _l("%(month)s is closed already", month=f"{year}-{month:02d}"), where="month")
+            raise refuse(MonthClosed, _l("%(month)s is closed already", month=month_words(year, month)), where="month")
         run.status, run.closed_at = "closed", utcnow()
         audit(tenant, actor, "remuneration.close", "run", run.id,
               before={"status": "open"}, after={"status": "closed", "amount": run.amount, "employees": run.total,
@@ -330,7 +347,7 @@ def add_adjustment(tenant, actor, employee_id: int, source: tuple[int, int], tar
                                   where="source")
         later = get_run(tenant, *target)
         if later is not None and later.status == "closed":
-            raise MonthClosed(_("%(month)s is closed already", month=f"{target[0]}-{target[1]:02d}"), where="month")
+            raise MonthClosed(_("%(month)s is closed already", month=month_words(*target)), where="month")
         from .bounds import check
 
         check(tenant, employee_id, *source, amount)  # the corrected month stays within 0 and its ceiling

@@ -13,7 +13,8 @@ from .employees import history, import_employees, set_employment  # noqa: F401
 from .engine import DEDUCTIONS
 from .models import Employee, Result, Run
 from .runs import (  # noqa: F401
-    MonthClosed, add_adjustment, close_month, get_run, month_ended, refuse_unstarted, run_month,
+    MONTH_MAX, MONTH_MIN, MonthClosed, add_adjustment, close_month, get_run, month_ended, month_of, refuse_unstarted,
+    run_month,
 )
 
 MODULE = "remuneration"

@@ -10,6 +10,7 @@ from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope
 
 from . import _l  # the module's own catalogue: the admin's settings page is not one of its pages
 
+from .labels import month_words
 from .rules import DEFAULT_RULE, check_ceilings, parse_rules
 
 NAME = "remuneration"
@@ -22,8 +23,9 @@ RULE = {
     "additionalProperties": False,
     "required": ["effective_from"],
     "properties": {
-        "effective_from": {"x-label": {"id": "Berlaku mulai", "en": "Effective from"}, "x-help": {"id": "Hari pertama bulan pertama aturan berlaku (YYYY-MM-01).", "en": "First day of the first month the rule set applies to (YYYY-MM-01)."}, "type": "string", "pattern": r"^\d{4}-\d{2}-01$",
-                           "description": "First day of the first month the rule set applies to (YYYY-MM-01)"},
+        "effective_from": {"x-label": {"id": "Berlaku mulai", "en": "Effective from"}, "x-help": {"id": "Tanggal 1 bulan pertama aturan berlaku, ditulis YYYY-MM-01 (mis. 2026-12-01).", "en": "The first day of the first month the rule set applies to, written YYYY-MM-01 (e.g. 2026-12-01)."}, "type": "string", "pattern": r"^\d{4}-\d{2}-01$",
+                           "x-pattern-error": {"id": "Tulis tanggal 1 sebuah bulan: YYYY-MM-01 (mis. 2026-12-01).", "en": "Write the first day of a month: YYYY-MM-01 (e.g. 2026-12-01)."},
+                           "description": "The first day of the first month the rule set applies to, written YYYY-MM-01 (e.g. 2026-12-01)"},
         "performance_weight": {"x-label": {"id": "Bobot kinerja (%)", "en": "Performance weight (%)"}, "x-help": {"id": "Bobot kinerja dan disiplin berjumlah 100.", "en": "Performance and discipline weights add up to 100."}, "type": "integer", "minimum": 0, "maximum": 100},
         "discipline_weight": {"x-label": {"id": "Bobot disiplin (%)", "en": "Discipline weight (%)"}, "type": "integer", "minimum": 0, "maximum": 100},
         "performance_basis": {"x-label": {"id": "Dasar penilaian kinerja", "en": "Performance basis"}, "x-choices": {"minutes": {"id": "Menit aktivitas", "en": "Activity minutes"}, "points": {"id": "Poin", "en": "Points"}, "skp": {"id": "Nilai SKP", "en": "SKP rating"}}, "enum": ["minutes", "points", "skp"]},
@@ -106,7 +108,7 @@ def check_closed_rules(tenant, rows, rules) -> None:
             raise ValidationError(f"{year}-{month:02d} is closed: a rule set from {day} would change its rules",
                                   where=f"rules[{index}].effective_from",
                                   local=_l("%(month)s is closed: a rule set from %(day)s would change its rules.",
-                                           month=f"{year}-{month:02d}", day=day))
+                                           month=month_words(year, month), day=day))
 
 
 def check_position_classes(mapping: dict, ceilings: list[dict]) -> None:

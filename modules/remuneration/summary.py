@@ -31,8 +31,37 @@ def signer_of(tenant, held: str | None) -> str:
 
 
 def subject_of(run: Run, agency: str):
-    """The summary's subject (lazy), the register's line: what makes it once per agency and month."""
+    """The summary's subject (lazy) as the register stores it: what finds it once per agency and
+    month, so it keeps the month as ``YYYY-MM`` (the key of every summary issued so far). What
+    people read says the month in words: the PDF (``summary.html``) and the public verification
+    page (``shown_subject``, the ``document_subject`` hook)."""
     return _l("TPP summary %(agency)s %(month)s", agency=agency, month=f"{run.year}-{run.month:02d}")
+
+
+def shown_subject(tenant, document, locale: str) -> dict | None:
+    """A summary's stored subject (in any of the tenant's languages, ``subject_of``) in ``locale``
+    with its month in words ("Rekapitulasi TPP DLH November 2026"), as ``{"text", "lang"}``; None
+    for another kind of document or a subject of another form (said as stored)."""
+    import re
+
+    from flask_babel import force_locale
+
+    from .labels import month_words
+
+    if document.kind != SUMMARY_KIND:
+        return None
+    for language in dict.fromkeys([*(tenant.locales or ()), "id", "en"]):
+        with force_locale(language):  # the language's words, their placeholders unfilled
+            pattern = re.escape(str(_l("TPP summary %(agency)s %(month)s")))
+        pattern = pattern.replace(re.escape("%(agency)s"), "(?P<agency>.+?)", 1).replace(
+            re.escape("%(month)s"), r"(?P<month>[0-9]{4}-[0-9]{2})", 1)
+        found = re.fullmatch(pattern, document.subject or "")
+        if found:
+            with force_locale(locale):
+                return {"text": str(_l("TPP summary %(agency)s %(month)s", agency=found["agency"],
+                                       month=month_words(found["month"]))),
+                        "lang": str(locale).split("_")[0]}
+    return None
 
 
 def issued(tenant, subject):
@@ -83,3 +112,13 @@ def signed_agencies(tenant, run: Run, agencies) -> set[str]:
 
     with tenant_scope(tenant):
         return {row["agency"] for row in agencies if issued(tenant, subject_of(run, row["agency"])) is not None}
+
+
+def issued_links(tenant, run: Run, agency: str) -> dict | None:
+    """The summary of ``agency`` in ``run`` as the month's page links it: ``{"agency", "number",
+    "verify"}`` (its public verification page); None when none is issued."""
+    with tenant_scope(tenant):
+        doc = issued(tenant, subject_of(run, agency))
+        if doc is None:
+            return None
+        return {"agency": agency, "number": doc.number, "verify": documents.verification_url(tenant, doc.code)}

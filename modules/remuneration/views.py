@@ -4,19 +4,20 @@ payroll exports (CSV, XLSX). Served under the tenant's /remuneration/."""
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.kit import (
     ValidationError, current_actor, db, gettext as _, has_permission, lazy_gettext as _l, local_date, local_decimal,
-    page_arg, requires, tenant_scope, unit_of_work, utcnow,
+    month_arg, page_arg, requires, tenant_scope, unit_of_work, utcnow,
 )
 
 from . import services
 from .exports import payroll_csv, payroll_xlsx
 from .finance import finance_names, may_pay
-from .labels import line_label, step_name
+from .labels import line_label, month_words, step_name
 
 pages = Blueprint("remuneration", __name__, template_folder="templates")
 TITLE = _l("Remuneration (TPP)")
@@ -33,14 +34,12 @@ def _tpp_step(label):
     return step_name(label)
 
 
-def parse_month(value) -> tuple[int, int] | None:
-    """``YYYY-MM`` of a form or a query as ``(year, month)``, the years of the month routes
-    (2000..2100); None when it is no such month (never an overflow: trial t16)."""
-    year, _, month = str(value or "").strip().partition("-")
-    if not (len(year) == 4 and year.isdigit() and 1 <= len(month) <= 2 and month.isdigit()):
-        return None
-    year, month = int(year), int(month)
-    return (year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+def asked_month(name: str = "month", source=None, required: bool = False) -> date | None:
+    """The month (its first day) of ``?month=YYYY-MM`` (or of the form ``source``); None when absent
+    and not ``required``. A month that is none (2026-13, 0, letters, year 99999, empty) is a 400
+    naming the parameter and its form (``core.params.month_arg``, the parser of ``services.month_of``):
+    never another month shown silently (trial of issue 16: ``?month=2026-13`` showed this month)."""
+    return month_arg(name, min=services.MONTH_MIN, max=services.MONTH_MAX, source=source, required=required)
 
 
 def unpaid_here():
@@ -62,14 +61,8 @@ def unpaid_here():
 def _tpp_month(year, month=None):
     """A month as display text in the reader's language: (2026, 12) or "2026-12" -> "Desember 2026"
     (id), "December 2026" (en); a value that is no month is shown as it is (form values stay YYYY-MM)."""
-    from datetime import date
-
-    from flask_babel import format_date
-
     try:
-        if month is None:
-            year, month = (int(x) for x in str(year).split("-"))
-        return format_date(date(int(year), int(month), 1), "MMMM y")
+        return str(month_words(year, month))
     except (TypeError, ValueError):
         return str(year)
 
@@ -83,12 +76,38 @@ def _tpp_day(day):
     return format_date(day, "medium") if day is not None else ""
 
 
+@pages.app_template_filter("tpp_nowrap")
+def _tpp_nowrap(text):
+    """An amount kept on one line ("Rp 1.250.000" with non-breaking spaces): a narrow column of the
+    signed summary's table wrapped "Rp" above its digits."""
+    return str(text).replace(" ", "\u00a0")
+
+
 @pages.app_template_filter("tpp_percent")
 def _tpp_percent(bp):
     """Basis points as a percentage in the reader's language: 125 -> "1,25 %" (id), "1.25 %" (en)."""
     from decimal import Decimal
 
     return f"{local_decimal(Decimal(int(bp)) / 100, None)} %"
+
+
+def refuse_unpaying(permission: str | None):
+    """403. A view of the finance agency's only (``permission`` None: close, sign, the signed PDF)
+    while the settings name ``finance_positions`` says why (``finance_only``: their holders only,
+    the administrator who computes included; re-trial of issue 16: a bare "You do not have
+    permission" on the admin's close)."""
+    from werkzeug.exceptions import Forbidden
+
+    from .finance import FinanceOnly
+
+    refused = Forbidden()
+    names = finance_names(g.tenant)
+    if permission is None and names:
+        refused.pamong_code = FinanceOnly.code
+        refused.pamong_message = _("Closing a month and signing its summaries is for the finance agency: the holder "
+                                   "of %(positions)s (the settings' finance positions), not the personnel agency "
+                                   "that computes the months.", positions=", ".join(names))
+    raise refused
 
 
 def finance_or(permission: str | None = None):
@@ -104,7 +123,7 @@ def finance_or(permission: str | None = None):
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if not ((permission and has_permission(current_user, g.tenant, permission))
                     or may_pay(g.tenant, current_actor())):
-                abort(403)
+                refuse_unpaying(permission)
             return view(*args, **kwargs)
 
         wrapper._pamong_permission = "signed-in"  # and the check above
@@ -119,17 +138,22 @@ def index():
     if unpaid is not None:
         return unpaid
     employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
+    asked = asked_month()  # a month that is none: 400; one not computed for them: said, never another shown
     months = services.results_of(g.tenant, employee.id) if employee else []
-    chosen = request.args.get("month", "")
-    shown = next((m for m in months if f"{m[0].year}-{m[0].month:02d}" == chosen), months[0] if months else None)
+    shown = next((m for m in months if (m[0].year, m[0].month) == (asked.year, asked.month)), None) if asked \
+        else (months[0] if months else None)
     from . import objections
+    from .grants import corrections
 
-    filed, until = [], None
+    filed, until, corrected = [], None, []
     if shown is not None:
         filed, until = objections.objections_to(g.tenant, shown[1].id), objections.deadline(g.tenant, shown[0])
+        corrected = corrections(g.tenant, employee.id, shown[0].year, shown[0].month)
     return render_template("remuneration/index.html", module_title=TITLE, employee=employee, months=months, shown=shown,
+                           asked=asked, corrected=corrected,
                            today=local_date(g.tenant, utcnow()), filed=filed, until=until,
-                           in_window=until is not None and utcnow() <= until, second=objections.second_refused(filed),
+                           in_window=until is not None and utcnow() <= until,
+                           second=objections.second_refused(filed, corrected),
                            objection_state=lambda o: objections.state(g.tenant, o),
                            objection_decisions=lambda oid: objections.decisions(g.tenant, oid))
 
@@ -174,19 +198,17 @@ def start_run():
     from .background import run_in_background, write_progress
 
     value = request.form.get("month", "")
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            raise ValueError(value)
-    except ValueError:  # an empty or bad month: said on the form, beside the field
+    chosen = services.month_of(value)
+    if chosen is None:  # an empty or bad month: said on the form, beside the field
         return _runs_page(_("Choose a month (YYYY-MM).") if value.strip() else _("Choose the month to run."), value[:20]), 400
+    year, month = chosen
     try:  # a month that has not begun: said beside the field, nothing queued
         services.refuse_unstarted(year, month, local_date(g.tenant, utcnow()))
     except ValidationError as exc:
         return _runs_page(str(exc.local), value[:20]), 400
     found = services.get_run(g.tenant, year, month)
     if found is not None and found.status == "closed":
-        flash(_("%(month)s is closed: corrections go into a later month", month=f"{year}-{month:02d}"), "error")
+        flash(_("%(month)s is closed: corrections go into a later month", month=_tpp_month(year, month)), "error")
         return redirect(url_for(".runs"))
     missing = _missing(year, month)
     if missing and request.form.get("force") != "y":  # employees without data: confirm first (missing.py)
@@ -225,12 +247,14 @@ def run(year, month):
 
 def _run_page(found, close_error: str = ""):
     """The month's page; ``close_error``: why the close form was refused (shown at its top and
-    beside the confirmation box)."""
-    from .summary import signed_agencies
+    beside the confirmation box); ``?issued=<agency>``: the summary just issued, its links at the top."""
+    from .summary import issued_links, signed_agencies
 
     agencies, can_close = services.agency_table(g.tenant, found), may_pay(g.tenant, current_actor())
-    return render_template("remuneration/run.html", module_title=TITLE, run=found, agencies=agencies,
-                           signed=signed_agencies(g.tenant, found, agencies) if can_close and found.status == "closed" else set(),
+    signed = signed_agencies(g.tenant, found, agencies) if can_close and found.status == "closed" else set()
+    just = request.args.get("issued", "")
+    return render_template("remuneration/run.html", module_title=TITLE, run=found, agencies=agencies, signed=signed,
+                           issued=issued_links(g.tenant, found, just) if just in signed else None,
                            can_close=can_close, closers=finance_names(g.tenant),
                            ended=services.month_ended(g.tenant, found.year, found.month), close_error=close_error,
                            missing=_missing(found.year, found.month) if found.status == "open" else "",
@@ -272,8 +296,6 @@ def export(year, month, fmt):
 @pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/summary", methods=["POST"])
 @finance_or(None)
 def summary(year, month):
-    from core.kit import documents
-
     from .summary import issue_summary, issued, subject_of
 
     found = _run_or_404(year, month)
@@ -281,29 +303,38 @@ def summary(year, month):
         agency = request.form.get("agency", "")
         with tenant_scope(g.tenant):
             again = issued(g.tenant, subject_of(found, agency)) is not None
-        doc = issue_summary(g.tenant, current_actor(), found, agency)
-        code = doc.code
+        issue_summary(g.tenant, current_actor(), found, agency)
     if not work.ok:
         flash(str(work.error.local or work.error.message), "error")
         return redirect(url_for(".run", year=year, month=month))
-    flash(_("The signed summary of this agency and month was issued already: here it is.") if again
-          else _("The signed summary was issued."))
-    return redirect(documents.verification_url(g.tenant, code))
+    # back on the month's page it was issued from, its PDF and verification page linked at the top
+    # (re-trial of issue 16: issuing led away to the verification page)
+    label = _tpp_month(year, month)
+    flash(_("The signed summary of %(agency)s for %(month)s was issued already: its links are below.", agency=agency,
+            month=label) if again else _("The signed summary of %(agency)s for %(month)s was issued.", agency=agency,
+                                         month=label))
+    return redirect(url_for(".run", year=year, month=month, issued=agency, _anchor="issued"))
 
 
 @pages.route("/oversight")
 @requires("remuneration.read_all")
 def oversight():
-    from .oversight import child_totals
+    """Per-agency figures of a tenant paying TPP, and a province's cities and regencies; only the
+    sections that can apply (a province paying none here has no agencies' section)."""
+    from .oversight import child_totals, latest_child_month
+    from .settings import settings_of
 
-    asked = parse_month(request.args.get("month", ""))
+    pays = bool(settings_of(g.tenant).get("ceilings"))
+    asked = asked_month()
     if asked is not None:
-        year, month = asked
+        year, month = asked.year, asked.month
     else:
         latest = services.runs(g.tenant, 0, 1)
         today = local_date(g.tenant, utcnow())
-        year, month = (latest[0].year, latest[0].month) if latest else (today.year, today.month)
-    own = services.get_run(g.tenant, year, month)
-    return render_template("remuneration/oversight.html", module_title=TITLE, year=year, month=month,
-                           agencies=services.agency_table(g.tenant, own) if own else [],
-                           children=child_totals(g.tenant, year, month))
+        year, month = ((latest[0].year, latest[0].month) if latest else latest_child_month(g.tenant)
+                       or (today.year, today.month))
+    own = services.get_run(g.tenant, year, month) if pays else None
+    children = child_totals(g.tenant, year, month)
+    return render_template("remuneration/oversight.html", module_title=TITLE, year=year, month=month, pays=pays,
+                           agencies=services.agency_table(g.tenant, own) if own else [], children=children,
+                           children_run=any(row["status"] for row in children))

@@ -18,7 +18,7 @@ from core.kit import (
 from . import activities, services
 from .exports import table_csv
 from .refusals import said
-from .views import TITLE, pages, parse_month
+from .views import TITLE, asked_month, pages
 
 PER_PAGE = 50
 OWN_COLUMNS = ("day", "minutes", "points", "description", "status", "reason", "decided_at")
@@ -29,10 +29,10 @@ def _email() -> str:
     return getattr(current_user, "email", "") or ""
 
 
-def _month(value: str | None = None) -> tuple[date, date]:
-    """The month of ``?month=YYYY-MM`` (or ``value``; default: the tenant's current month) as its first and last day."""
-    asked = parse_month(request.args.get("month", "") if value is None else value)
-    first = date(*asked, 1) if asked else local_date(g.tenant, utcnow()).replace(day=1)
+def _month(source=None, name: str = "month") -> tuple[date, date]:
+    """The month of ``?month=YYYY-MM`` (or of the form ``source``'s ``name``; absent: the tenant's
+    current month) as its first and last day; a month that is none is a 400 (``asked_month``)."""
+    first = asked_month(name, source) or local_date(g.tenant, utcnow()).replace(day=1)
     return first, first.replace(day=monthrange(first.year, first.month)[1])
 
 
@@ -88,7 +88,7 @@ def log_activity():
     # its field, what was typed kept
     where = getattr(work.error, "where", "") or ""
     errors = {where if where in ("day", "minutes", "points", "description") else "": str(said(work.error))}
-    return _activities_page(employee, *_month(form.get("shown", "")), errors=errors, values=form), 400
+    return _activities_page(employee, *_month(form, "shown"), errors=errors, values=form), 400
 
 
 def _status_arg() -> str:

@@ -9,7 +9,7 @@ from core.kit import current_actor, gettext as _, page_arg, parse_int, requires,
 
 from . import objections, services
 from .refusals import said
-from .views import TITLE, pages, parse_month
+from .views import TITLE, asked_month, pages
 
 PER_PAGE = 25
 
@@ -34,9 +34,10 @@ def refusal_text(error) -> str:
 @requires("remuneration.own")
 def file_objection():
     employee = services.employee_of(g.tenant, getattr(current_user, "email", ""))
-    month = parse_month(request.form.get("month", ""))
-    if employee is None or month is None:
+    first = asked_month(source=request.form, required=True)  # none: a 400 naming the field and its form
+    if employee is None:
         abort(400)
+    month = (first.year, first.month)
     with unit_of_work() as work:
         objections.file_objection(g.tenant, current_actor(), employee, *month, request.form.get("reason", ""))
     if work.ok:

@@ -9,27 +9,15 @@ numbers ("200 rb" / "200K"), the legend two names a row.
 """
 from __future__ import annotations
 
-from datetime import date
-
 from babel.numbers import format_compact_decimal
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from markupsafe import Markup, escape
+
+from core.kit import month_axis, month_name  # noqa: F401  (the core's month labels; views import them from here)
 
 WIDTH, LEFT, RIGHT, TOP, AXIS, LEGEND_ROW, FONT = 480, 64, 6, 14, 48, 26, 18
 PLOT_H = 200
 COLOURS = ("#0b5394", "#6aa84f", "#e69138", "#a61c00", "#674ea7", "#3d85c6", "#b45f06", "#999999")
-
-
-def month_name(month: str, pattern: str = "MMM y") -> str:
-    """A "YYYY-MM" month in the current language: "Des 2026" / "Dec 2026" (``pattern``: a Babel
-    date pattern; "MMM" for "Des")."""
-    return format_date(date(int(month[:4]), int(month[5:7]), 1), pattern, rebase=False)
-
-
-def month_axis(months: list[str]) -> list[tuple[str, str]]:
-    """Axis labels of "YYYY-MM" months: (short month name, the year or ""), the year under the
-    first month and under each January."""
-    return [(month_name(m, "MMM"), m[:4] if i == 0 or m[5:7] == "01" else "") for i, m in enumerate(months)]
 
 
 def short_amount(amount: int) -> str:

@@ -28,7 +28,7 @@ def _said(exc: PamongError) -> str:
 
 
 def _tenant(slug: str):
-    """The tenant ``slug`` with the smartcard module, else one line naming SLUG (``cli_tenant``)."""
+    """The tenant ``slug`` with the smartcard module, else one line naming the tenant (``cli_tenant``)."""
     return cli_tenant(slug, "smartcard")
 
 

@@ -24,8 +24,10 @@ a row's remove box, ``.__key`` / ``.__value`` a named entry's code and value). A
 numbered after empty and removed rows are dropped, so an error names the row as it is shown again.
 
 Errors (``dict`` field name → message) are in the reader's language: jsonschema's English messages
-are replaced by one per validator kind naming the limit ("Paling besar 10."); broken JSON names its
-line and column.
+are replaced by one per validator kind naming the limit ("Paling besar 10."); a ``pattern`` that
+fails says the property's ``"x-pattern-error": {"id": "...", "en": "..."}`` (the form it expects,
+e.g. "YYYY-MM-01 (mis. 2026-12-01)"), else "Not in the expected form."; broken JSON names its line
+and column.
 
 The package, by what its files hold: ``protocol`` (the form's own fields and bounds, the version
 digest), ``language`` (labels and help in the reader's language), ``kinds`` (schema shapes → field
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 from .kinds import kind_of
 from .language import help_of, humanise, label_of, words
-from .messages import check, field_of, merge, message_of, name_of
+from .messages import add_deeper, check, field_of, merge, message_of, name_of, setting_message
 from .protocol import (
     ADD_FIELD, ADVANCED_FIELD, EMPTY_ROWS, KEY, MAX_FIELDS, MAX_ROWS, REMOVE, ROWS, VALUE, VERSION_FIELD, version,
 )
@@ -46,6 +48,6 @@ from .rendering import as_form, fields, labels, names, page, place
 
 __all__ = [
     "ADD_FIELD", "ADVANCED_FIELD", "EMPTY_ROWS", "KEY", "MAX_FIELDS", "MAX_ROWS", "REMOVE", "ROWS", "VALUE",
-    "VERSION_FIELD", "as_form", "check", "field_of", "fields", "help_of", "humanise", "keep_written", "kind_of",
-    "label_of", "labels", "merge", "message_of", "name_of", "names", "page", "parse", "place", "version", "words",
+    "VERSION_FIELD", "add_deeper", "as_form", "check", "field_of", "fields", "help_of", "humanise", "keep_written", "kind_of",
+    "label_of", "labels", "merge", "message_of", "name_of", "names", "page", "parse", "place", "setting_message", "version", "words",
 ]

@@ -9,6 +9,7 @@ import re
 from flask_babel import format_decimal, gettext as _
 
 from .kinds import _entry_is_group, kind_of
+from .language import words as said_in_reader_language
 from .protocol import KEY, VALUE, _tenant
 
 
@@ -44,6 +45,53 @@ def check(schema: dict, settings: dict, tenant=None) -> dict:
         for name, message in _reference_errors(tenant, schema, document).items():
             out.setdefault(name, message)
     return out
+
+
+def add_deeper(errors: dict, spec, values: dict, tenant, manager, hook: bool = True) -> dict:
+    """``errors`` (of ``merge``) with what the schema cannot say added, each at its field: the
+    number patterns and secrets (``core.settings.deeper_problems``) and, while ``errors`` is still
+    empty (the document is well-formed and names only codes the tenant has) and ``hook``, the
+    module's own ``check_settings``, every problem it raises (``problems``): a person sees every
+    problem in one pass, never one at a time (issue 17)."""
+    from flask import current_app
+
+    from ...errors import PamongError
+    from ...settings import _fill_defaults, deeper_problems
+    from ...tenancy.scope import tenant_scope
+
+    schema = {"additionalProperties": False, **spec.schema}
+    where = f"modules.{spec.name}.settings"
+    try:
+        document = _fill_defaults(schema, values)
+    except RecursionError:
+        return errors
+    found = deeper_problems(schema, document, where, tenant.slug)
+    if hook and not errors:
+        try:
+            with tenant_scope(tenant):
+                manager.call(spec.plugin, "check_settings", app=current_app._get_current_object(), tenant=tenant,
+                             settings=document)
+        except PamongError as exc:
+            found += getattr(exc, "problems", None) or [exc]
+    out = dict(errors)
+    for problem in found:
+        field = field_of(problem.where, spec.schema, values)
+        out.setdefault(field or "_form", setting_message(problem, field))
+    return out
+
+
+def setting_message(exc, field: str) -> str:
+    """The error for the form, in the person's language where the core knows the kind."""
+    if getattr(exc, "local", None):
+        return str(exc.local)  # the raiser's own words, in the reader's language
+    if exc.code == "unknown_secret":
+        return _("This secret is not set for this tenant: ask the deployment operator to set %(variable)s, "
+                 "or leave the field empty.", variable=exc.message.rsplit(" ", 1)[-1])
+    if exc.code == "bad_secret_name":
+        return _("Not a secret name: write env: followed by capital letters, digits and single underscores "
+                 "(e.g. env:CHAT_WEBHOOK).")
+    detail = exc.message if field or not exc.where else f"{exc.where}: {exc.message}"
+    return _("Not a valid value: %(detail)s", detail=detail)
 
 
 def _reference_errors(tenant, schema: dict, document) -> dict:
@@ -128,8 +176,8 @@ def message_of(err) -> str:
         return _("At most %(limit)s rows.", limit=_limit(limit))
     if kind == "uniqueItems":
         return _("An entry appears more than once.")
-    if kind == "pattern":
-        return _("Not in the expected form.")
+    if kind == "pattern":  # the setting's own words for its form (``x-pattern-error``), else the general one
+        return said_in_reader_language(err.schema.get("x-pattern-error")) or _("Not in the expected form.")
     if kind == "format":
         return _("Not in the expected form.")
     if kind in ("enum", "const"):

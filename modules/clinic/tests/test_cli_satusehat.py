@@ -37,7 +37,7 @@ def test_a_send_that_failed_is_one_line_and_exit_2(app, run, tenant, fake):
 
 
 @pytest.mark.parametrize("args, line", [
-    (("no-such-tenant",), "error: SLUG: no tenant 'no-such-tenant'"),
+    (("no-such-tenant",), "error: tenant 'no-such-tenant' not found"),
 ])
 def test_an_unknown_slug_is_one_line(run, args, line):
     result = run("clinic", "satusehat-send", *args)

@@ -106,67 +106,53 @@ def test_the_upgrade_notes_the_codes_recent_replies_still_hold(scratch_url, tmp_
             db.engine.dispose()
 
 
-def test_the_backfill_runs_under_row_level_security_tenant_by_tenant(scratch_url, tmp_path):  # noqa: F811
-    """PostgreSQL: the owner that migrates is held by the FORCEd policies as the app's role is (the
-    tests' superuser is not, so the backfill runs here as the app's role, which cannot bypass them).
-    With two tenants, the old backfill's list of every tenant showed no rows; tenant by tenant each
-    tenant's replies are noted."""
+def test_the_backfill_runs_under_row_level_security_tenant_by_tenant(app, create_tenant):
+    """Revision c1a1c0de0004's backfill goes tenant by tenant (``core.kit.each_tenant``), as the
+    core's and the complaints' backfills do (``tests/test_each_tenant.py``). On PostgreSQL it runs as
+    the app's role, held by the FORCEd policies as the owner that migrates in production is (the
+    tests' superuser is not): with two tenants, the old backfill's list of every tenant showed no
+    rows; tenant by tenant each tenant's replies are noted. SQLite has no policies: the same walk."""
     import importlib.util
     from datetime import timedelta
     from pathlib import Path
 
-    import pytest
     from sqlalchemy import text
 
     from core.kit import keyed_hash, notify, tenant_scope, utcnow
-    from core.testing import tenant_factory
+    from tests.test_each_tenant import EVERY, held_by_rls
 
-    from ..models import Patient, SmsCode, Visit
+    from ..models import Patient, Visit
     from .fixtures import MONDAY, NIK_A, SETTINGS
 
-    if not scratch_url.startswith("postgresql"):
-        pytest.skip("Row Level Security is PostgreSQL's")
     path = next((Path(__file__).parents[1] / "migrations" / "versions").glob("*_c1a1c0de0004_*.py"))
     spec = importlib.util.spec_from_file_location("clinic_c1a1c0de0004", path)
     revision = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(revision)
-    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path / "instance")})
-    try:
-        migrate.upgrade(app)
-        make_tenant = tenant_factory(app)
-        visits = {}
-        for code in ("ABCDEFGHJK", "KMNPQRSTUV"):
-            tenant = make_tenant(modules={"clinic": SETTINGS})
-            with app.app_context(), tenant_scope(tenant):
-                patient = Patient(nik=NIK_A, name="Budi")
-                db.session.add(patient)
-                db.session.flush()
-                visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic="PKM-A", poli="UMUM",
-                              day=MONDAY, serial=1, number="A-001", booking_code=code, channel="sms")
-                db.session.add(visit)
-                db.session.flush()
-                notify(tenant, "sms", "081234567890", f"Antrean A-001. Kode booking {code}.", ref="sms:1")
-                db.session.commit()
-                visits[tenant.id] = (tenant, visit.id)
-        role = app.config["PAMONG_DB_APP_ROLE"]
-        engine = migrate.owner_engine(app)
-        try:
-            with engine.begin() as conn:
-                conn.execute(text(f'SET LOCAL ROLE "{role}"'))
-                assert conn.execute(text("SELECT rolsuper OR rolbypassrls FROM pg_roles "
-                                         "WHERE rolname = current_user")).scalar_one() is False
-                every = ",".join(str(i) for i in sorted(visits))  # the old backfill's setting
-                conn.execute(text("SELECT set_config('pamong.tenant_ids', :ids, true)").bindparams(ids=every))
-                assert conn.execute(text("SELECT count(*) FROM outbox_messages")).scalar_one() == 0
-                assert revision.note_codes(conn, utcnow() - timedelta(days=2)) == 2
-        finally:
-            engine.dispose()
+    visits = {}
+    for code in ("ABCDEFGHJK", "KMNPQRSTUV"):
+        tenant = create_tenant(modules={"clinic": SETTINGS})
+        with app.app_context(), tenant_scope(tenant):
+            patient = Patient(nik=NIK_A, name="Budi")
+            db.session.add(patient)
+            db.session.flush()
+            visit = Visit(patient_id=patient.id, active_patient=patient.id, clinic="PKM-A", poli="UMUM",
+                          day=MONDAY, serial=1, number="A-001", booking_code=code, channel="sms")
+            db.session.add(visit)
+            db.session.flush()
+            notify(tenant, "sms", "081234567890", f"Antrean A-001. Kode booking {code}.", ref="sms:1")
+            db.session.commit()
+            visits[tenant.id] = visit.id
+    with held_by_rls(app) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(EVERY))  # the old backfill's setting: no row at all
+            assert conn.execute(text("SELECT count(*) FROM outbox_messages")).scalar_one() == 0
+        assert revision.note_codes(conn, utcnow() - timedelta(days=2)) >= 2
+        if conn.dialect.name == "postgresql":
+            assert conn.execute(text("SELECT current_setting('pamong.tenant_ids')")).scalar_one() == ""
+            conn.execute(text("RESET ROLE"))
+        notes = conn.execute(text("SELECT tenant_id, visit_id, recipient_hash FROM clinic_sms_codes "
+                                  "WHERE tenant_id IN (:a, :b) ORDER BY tenant_id"),
+                             dict(zip("ab", sorted(visits)))).all()
         with app.app_context():
-            for tenant, visit_id in visits.values():
-                with tenant_scope(tenant):
-                    notes = [(n.visit_id, n.recipient_hash) for n in db.session.query(SmsCode)]
-                    assert notes == [(visit_id, keyed_hash("+6281234567890"))]
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+            phone = keyed_hash("+6281234567890")
+        assert [tuple(n) for n in notes] == [(tid, vid, phone) for tid, vid in sorted(visits.items())]

@@ -110,4 +110,4 @@ def test_bad_input_is_one_line_and_exit_2(app, tenant, args, where):
 
 def test_an_unknown_tenant_is_one_line_and_exit_2(app):
     result = run(app, "practitioner-nik", "no-such-tenant", "PKM-A", "DR-A", DOCTOR_NIK)
-    assert result.exit_code == 2 and result.output.strip().splitlines() == ["error: SLUG: no tenant 'no-such-tenant'"]
+    assert result.exit_code == 2 and result.output.strip().splitlines() == ["error: tenant 'no-such-tenant' not found"]

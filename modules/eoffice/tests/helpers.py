@@ -47,5 +47,17 @@ def signed(tenant, people, **over):
     return letter
 
 
+def next_31_january(tenant):
+    """The next 31 January in ``tenant``'s calendar (today's if not passed): a due date a test can
+    write out ("31 Jan 2027") that is within the year a disposition may be due in (``too_late``)."""
+    from datetime import date
+
+    from core.kit import local_date
+
+    today = local_date(tenant)
+    day = date(today.year, 1, 31)
+    return day if day >= today else date(today.year + 1, 1, 31)
+
+
 def ca_pem(app) -> bytes:
     return (Path(app.config["INSTANCE_DIR"]) / "signing" / "ca.pem").read_bytes()

@@ -4,10 +4,11 @@ import pytest
 from core.kit import ValidationError, db, tenant_scope
 
 from ..attachments import MAX_BYTES, check, of
+from ..demo import scan_pdf
 from .helpers import drafted
 from .test_pages import FORM, url
 
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = scan_pdf(["Daftar hadir"])  # a PDF that opens (attachments.opens)
 
 
 @pytest.mark.parametrize("files, code", [

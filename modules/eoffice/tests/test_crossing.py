@@ -11,13 +11,14 @@ from core.kit import ValidationError, db, documents, storage, tenant_scope
 from ..attachments import of
 from ..crossing import delivery_states, receive
 from ..delivery import send
+from ..demo import scan_pdf
 from ..models import Letter
 from ..queries import inbox, recipients
 from ..access import who
 from .conftest import actor_of
 from .helpers import draft, signed
 
-ATTACHED = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+ATTACHED = scan_pdf(["Daftar hadir"])  # a PDF that opens (attachments.opens)
 PROVINCE_AGENCIES = [{"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"},
                      {"code": "SETDA", "name": "Sekretariat Daerah Provinsi"}]
 
@@ -134,8 +135,10 @@ def test_a_copy_to_the_province_arrives_there_as_a_copy(app_ctx, office, provinc
         db.session.rollback()
     with tenant_scope(prov):
         incoming = db.session.execute(db.select(Letter).where(Letter.origin_tenant == city.slug)).scalar_one()
-        kinds = db.session.execute(db.select(Recipient.kind).where(Recipient.letter_id == incoming.id)).scalars().all()
-        assert kinds == ["cc"]
+        rows = db.session.execute(db.select(Recipient).where(Recipient.letter_id == incoming.id)
+                                  .order_by(Recipient.id)).scalars().all()
+        assert [(r.kind, r.unit_code) for r in rows] == [("cc", "SETDA"), ("to", None)]  # its main addressee named
+        assert rows[1].name == f"Dinas Pekerjaan Umum · {city.name}"
         db.session.rollback()
     (posted,) = audit_entries(city, "eoffice.letter.post")
     assert posted["summary"]["after"]["copy"] is True

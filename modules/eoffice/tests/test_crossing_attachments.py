@@ -12,9 +12,10 @@ from core.kit import Actor, ValidationError, db, storage, tenant_scope
 
 from ..attachments import of
 from ..crossing import NotYetArrived, receive, receive_attachment
+from ..demo import scan_pdf
 from ..models import Attachment, Letter
 
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = scan_pdf(["Daftar hadir"])  # a PDF that opens (attachments.opens)
 SENDER = {"id": 999, "slug": "kota-x", "name": "Kota X"}
 
 
@@ -130,7 +131,7 @@ def test_a_letter_from_another_tenant_reads_well_on_its_pages(app, client, make_
 
     sender, _ = make_tenant(name="Kota Pengirim")
     tenant, people = make_tenant()
-    second = b"%PDF-1.7\n% kedua\n%%EOF\n"
+    second = scan_pdf(["Kedua"])
     listed = listing() + [dict(listing(second)[0], n=2, filename="kedua.pdf")]
     origin = {"id": sender.id, "slug": sender.slug, "name": sender.name}
     event = dict(letter_event(listed), from_tenant=origin, message=f"{sender.id}:10")

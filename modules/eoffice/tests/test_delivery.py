@@ -126,35 +126,43 @@ def test_a_letter_of_another_tenant_is_not_found(scoped, make_tenant):
 
 
 def test_a_disposition_chain_goes_down_and_keeps_its_due_date(scoped, app, audit_entries):
-    """Kadis PU → staff → a colleague: passed down with the chain kept (the parent found without
-    being named), never up to the head, not twice to someone holding it open, not due after the
-    disposition it passes down; the letter page shows the chain and offers only whom one may
+    """Kadis DLH → Kabid → staff (an officer without a position): passed down with the chain kept
+    (the parent found without being named), never up to the head nor sideways to a peer, not twice
+    to someone holding it open, not due after the disposition it passes down; someone without a
+    position passes nothing on; the letter page shows the chain and offers only whom one may
     dispose to."""
     from ..delivery import targets
     from ..queries import disposition_chains, letter_dispositions
 
     tenant, people = scoped
-    letter = sent(tenant, people)
-    head, staff = actor_of(tenant, people.kadis_pu), actor_of(tenant, people.staff_pu)
+    letter = sent(tenant, people, to_units=["DLH"])
+    head, kabid = actor_of(tenant, people.kadis), actor_of(tenant, people.kabid)
     today = local_date(tenant, utcnow())
-    first = dispose(tenant, head, letter.id, user_id(tenant, people.staff_pu), "Tindak lanjuti",
+    first = dispose(tenant, head, letter.id, user_id(tenant, people.kabid), "Tindak lanjuti",
                     today + timedelta(days=2))
     db.session.commit()
     for to, due, where, code in (
-            (people.kadis_pu, None, "to", "not_down"),  # up to the head of PU
-            (people.outsider, today + timedelta(days=3), "due_on", "after_parent")):  # after the head's date
+            (people.kadis, None, "to", "not_down"),  # up to the head of DLH
+            (people.sekdis, None, "to", "not_down"),  # sideways to a peer
+            (people.kabid, None, "to", "not_down"),  # to oneself
+            (people.drafter, today + timedelta(days=3), "due_on", "after_parent")):  # after the head's date
         with pytest.raises(ValidationError) as error:
-            dispose(tenant, staff, letter.id, user_id(tenant, to), "Bantu siapkan", due)
+            dispose(tenant, kabid, letter.id, user_id(tenant, to), "Bantu siapkan", due)
         assert (error.value.where, error.value.code) == (where, code)
         db.session.rollback()
-    second = dispose(tenant, staff, letter.id, user_id(tenant, people.outsider), "Bantu siapkan")
+    assert [p.email for p in targets(tenant, kabid, letter)] == [people.drafter]
+    second = dispose(tenant, kabid, letter.id, user_id(tenant, people.drafter), "Bantu siapkan")
     db.session.commit()
     assert (second.parent_id, second.due_on) == (first.id, first.due_on)  # its parent; due no later than it
-    with pytest.raises(ValidationError) as error:  # back up to someone holding it open: a loop
-        dispose(tenant, actor_of(tenant, people.outsider), letter.id, user_id(tenant, people.staff_pu), "Kembali")
+    with pytest.raises(ValidationError) as error:  # the staff member holds no position: passes nothing on
+        dispose(tenant, actor_of(tenant, people.drafter), letter.id, user_id(tenant, people.kabid), "Kembali")
+    assert (error.value.where, error.value.code) == ("to", "no_position")
+    db.session.rollback()
+    with pytest.raises(ValidationError) as error:  # the head again to the Kabid, who holds it open
+        dispose(tenant, head, letter.id, user_id(tenant, people.kabid), "Sekali lagi")
     assert error.value.code == "already_disposed"
     db.session.rollback()
-    assert [p.email for p in targets(tenant, staff, letter)] == []  # head above, outsider holds it open
+    assert [p.email for p in targets(tenant, kabid, letter)] == []  # the staff member holds it open
     assert [(d.id, depth) for d, depth in disposition_chains(letter_dispositions(tenant, letter))] == \
            [(first.id, 0), (second.id, 1)]
     assert audit_entries(tenant, "eoffice.disposition.create")[-1]["summary"]["after"]["parent"] == first.id
@@ -170,8 +178,8 @@ def test_a_letter_is_disposed_to_several_at_once_or_to_none(scoped):
     letter = sent(tenant, people)
     head = actor_of(tenant, people.kadis_pu)
     staff, outsider = user_id(tenant, people.staff_pu), user_id(tenant, people.outsider)
-    for chosen, code in (([staff, user_id(tenant, people.drafter)], "unknown_colleague"), ([], "unknown_colleague"),
-                         ([" "], "unknown_colleague")):
+    for chosen, code in (([staff, user_id(tenant, people.drafter)], "not_down"), ([staff, 10 ** 9], "unknown_colleague"),
+                         ([], "unknown_colleague"), ([" "], "unknown_colleague")):
         with pytest.raises(ValidationError) as error:
             dispose_to_each(tenant, head, letter.id, chosen, "Pelajari dan laporkan")
         assert (error.value.where, error.value.code) == ("to", code)

@@ -1,4 +1,6 @@
 """The demo data (``pamong demo``): a letter in each state for the demo accounts, seeded once."""
+from datetime import date
+
 from core.kit import db, tenant_scope
 
 from ..access import who
@@ -27,7 +29,11 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     made = demo_accounts([tenant])  # what `pamong demo` makes: the core's accounts and the officials'
     assert {(email, note) for email, _role, slug, note in made if slug == tenant.slug and note} == {
         (f"kadis.dlh@{tenant.slug}.test", "Kepala Dinas Lingkungan Hidup"),
-        (f"kadis.pu@{tenant.slug}.test", "Plt. Kepala Dinas Pekerjaan Umum")}
+        (f"kadis.pu@{tenant.slug}.test", "Plt. Kepala Dinas Pekerjaan Umum"),
+        (f"staf.pu@{tenant.slug}.test", "Staf Dinas Pekerjaan Umum"),
+        # trial t14 (3 Dec 2026): the banner left out officer@'s position; on the core's line, once
+        (f"officer@{tenant.slug}.test", "Sekretaris Dinas Lingkungan Hidup")}
+    assert [email for email, *_ in made].count(f"officer@{tenant.slug}.test") == 1
     assert seed(tenant) == 9
     db.session.commit()
     assert seed(tenant) == 0
@@ -53,12 +59,26 @@ def test_the_demo_seeds_each_state_once(app, app_ctx, create_tenant, create_user
     from core.kit import official_identity
 
     kadis = actor_of(tenant, f"kadis.dlh@{tenant.slug}.test").user
-    assert official_identity(kadis)["titled_name"] == "Ir. Hasanuddin Rauf, M.T."
+    assert official_identity(kadis)["titled_name"] == "Ir. Yusuf Maulana, M.T."  # the cast of a tenant not named
     # the drafter is never the verifier (separation of duties): staf@ drafts, officer@ gives the paraf
     staff = actor_of(tenant, f"staf@{tenant.slug}.test").user.id
+    staff_pu = actor_of(tenant, f"staf.pu@{tenant.slug}.test").user
     with tenant_scope(tenant):
         drafters = set(db.session.execute(db.select(Letter.drafter_id).where(Letter.unit_code == "DLH")).scalars())
+        pu = db.session.execute(db.select(Letter.drafter_id, Letter.drafter).where(Letter.unit_code == "PU")).all()
+        from ..models import Event
+
+        actors = set(db.session.execute(db.select(Event.actor)).scalars())
     assert drafters == {staff}
+    # trial t14 (3 Dec 2026): PU's letters showed "system:demo" as drafter; a person of PU drafts them
+    assert pu and set(pu) == {(staff_pu.id, staff_pu.name)} and staff_pu.name == "Rudi Hartono"
+    assert not [a for a in actors if a.startswith("system")], actors
+    with tenant_scope(tenant):  # the overdue disposition's timeline entry says the date it holds
+        from ..models import Disposition
+
+        due = db.session.execute(db.select(Disposition.due_on)).scalar_one()
+        noted = db.session.execute(db.select(Event.data).where(Event.action == "disposed")).scalar_one()
+    assert noted["due_on"] == due.isoformat() and due < date.today()
 
 
 def test_the_demo_holders_hold_from_before_the_demo_data(app, app_ctx, create_tenant, create_user, frozen_clock):
@@ -144,10 +164,82 @@ def test_the_kepala_daerah_wakil_and_sekda_are_held_and_a_surat_edaran_of_the_wa
     assert text.upper().startswith("WALI KOTA CONTOH") and "PEMERINTAH" not in text.upper()  # the office's kop
     assert "Dr." not in text and "Pembina" not in text and "NIP." not in text
     # the Wali Kota is above the Sekda who heads the unit the file declares the Wali Kota's position in
-    from ..delivery import heads_above, targets
+    # (and the Wakil), never the other way round (trial t14e: the Sekda was offered them)
+    from ..delivery import targets
 
     with tenant_scope(tenant):
-        wali_kota = actor_of(tenant, emails["walikota"])
-        assert heads_above(tenant, wali_kota) == set()
-        sekda = actor_of(tenant, emails["sekda"]).user.id
-        assert sekda in {u.id for u in targets(tenant, wali_kota, edaran)}
+        wali_kota, sekda = actor_of(tenant, emails["walikota"]), actor_of(tenant, emails["sekda"])
+        below = {u.email for u in targets(tenant, wali_kota, edaran)}
+        assert {emails["sekda"], emails["wawali"]} <= below and emails["walikota"] not in below
+        assert not {emails["walikota"], emails["wawali"]} & {u.email for u in targets(tenant, sekda, edaran)}
+
+
+def test_the_demos_governments_write_to_each_other_and_the_province_sees_its_citys_figures(
+        app, app_ctx, client, create_tenant, create_user, login, monkeypatch):
+    """Trial t14 (3 Dec 2026): Bandung had no e-office in the demo, so no letter between governments
+    and no province figures could be seen. The demo's partners (``PARTNERS``) each write one letter
+    to the other, received in the other's inbox; a province seeds no letter of its own and its
+    auditor sees its city's figures."""
+    import re
+
+    from core.documents.certs import ensure_tenant_cert
+
+    from .. import demo
+    from ..crossing import delivery_states
+    from ..models import Recipient
+    from ..queries import inbox, recipients
+
+    province = create_tenant(kind="province", modules={"eoffice": {}}, agencies=[
+        {"code": "INSPEKTORAT", "name": "Inspektorat"}, {"code": "BPKAD", "name": "Badan Keuangan"}])
+    city = create_tenant(parent=province.slug, name="Kota Satu", modules={"eoffice": {}}, agencies=[
+        {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "PU", "name": "Dinas Pekerjaan Umum"}])
+    other = create_tenant(name="Kota Dua", modules={"eoffice": {"incoming_unit": "DLH"}}, agencies=[
+        {"code": "DLH", "name": "Dinas Lingkungan Hidup"}, {"code": "DSDABM", "name": "Dinas Bina Marga"}])
+    monkeypatch.setattr(demo, "PARTNERS", {city.slug: (other.slug, "Permohonan kunjungan kerja", "000.1.2"),
+                                           other.slug: (city.slug, "Permohonan berbagi pengalaman", "600.4")})
+    for tenant in (city, other):
+        ensure_tenant_cert(app.config["INSTANCE_DIR"], tenant)
+    made = demo_accounts([province, city, other])
+    db.session.commit()
+    assert not [email for email, _r, slug, note in made if slug == province.slug and note]  # no officials there
+    assert seed(province) == 0
+    assert seed(city) == 10  # a letter in each state, and one to the other government (delivered at the commit)
+    db.session.commit()
+    assert seed(other) == 10  # the letter received from the city does not stop its own demo
+    db.session.commit()
+    assert seed(city) == 0 and seed(other) == 0
+    for sender, receiver in ((city, other), (other, city)):
+        with tenant_scope(sender):
+            out = db.session.execute(db.select(Letter).join(Recipient, Recipient.letter_id == Letter.id)
+                                     .where(Recipient.tenant_slug == receiver.slug)).scalar_one()
+            assert out.status == "sent" and out.origin_tenant is None
+            assert out.subject == demo.PARTNERS[sender.slug][1] and out.drafter == "Dewi Lestari"
+            assert list(delivery_states(sender, recipients(sender, out)).values()) == ["sent"]  # the sender's side
+        with tenant_scope(receiver):
+            rows = inbox(receiver, who(receiver, actor_of(receiver, f"officer@{receiver.slug}.test"))).rows
+            received = [row[0] for row in rows if row[0].origin_tenant == sender.slug]
+            assert [(r.subject, r.origin_number, r.unit_code) for r in received] == [(out.subject, out.number, "DLH")]
+    auditor = create_user(province, "auditor")
+    login(client, auditor, province)
+    page = client.get(f"/t/{province.slug}/eoffice/figures/cities").get_data(as_text=True)
+    section = re.search(rf'id="child-{city.slug}">(.*?)</section>', page, re.S).group(1)
+    out_dlh = re.search(r'\(DLH\)</th>\s*<td[^>]*>(\d+)</td>', section).group(1)
+    assert int(out_dlh) == 3  # signed not sent, sent to PU, sent to the other government
+
+
+def test_each_demo_government_has_people_of_its_own():
+    """Trial t14e: Hasanuddin Rauf was the Kepala DLH of all three demo cities and Rahmat Hidayat
+    drafted in each. Each government's cast (``CASTS``, by slug) names nobody another one does."""
+    from types import SimpleNamespace
+
+    from ..demo import CASTS, cast_of
+
+    def names(cast):
+        return [cast["staff"]] + [name for name, *_ in (*cast["heads"], *cast["leaders"])]
+
+    every = [name for cast in CASTS.values() for name in names(cast)]
+    assert len(every) == len(set(every)) == 6 * len(CASTS)
+    for slug in ("makassar", "bandung", "tangerang"):
+        assert cast_of(SimpleNamespace(slug=slug)) is CASTS[slug]
+    assert cast_of(SimpleNamespace(slug="kota-lain")) is CASTS[None]
+    assert cast_of(SimpleNamespace(slug="makassar"))["heads"][0][0] == "Hasanuddin Rauf"  # DEMO.md's and tenants/makassar.toml's

@@ -5,12 +5,13 @@ import pytest
 from core.kit import ValidationError, db, storage, tenant_scope
 
 from ..delivery import dispose, follow_up
+from ..demo import scan_pdf
 from ..models import Disposition
 from .conftest import actor_of
 from .test_delivery import sent, user_id
 from .test_pages import url
 
-REPORT = b"%PDF-1.4\n% laporan tindak lanjut\n%%EOF\n"
+REPORT = scan_pdf(["Laporan tindak lanjut"])  # a PDF that opens (attachments.opens)
 
 
 def test_a_follow_up_keeps_its_report_and_refuses_one_that_is_not_a_pdf(scoped, audit_entries):

@@ -66,3 +66,28 @@ def test_0007_keeps_the_drafting_unit_apart_and_goes_down_and_up(scratch_url, tm
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_0008_keeps_a_timeline_entrys_facts_apart_and_goes_down_and_up(scratch_url, tmp_path):  # noqa: F811
+    """0008 (a disposition's entry keeps its due date as data, formatted where shown) adds
+    ``eoffice_events.data``, and goes down to 0007 and up again."""
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path / "instance")})
+
+    def events():
+        with app.app_context():
+            found = {c["name"] for c in inspect(db.engine).get_columns("eoffice_events")}
+            db.session.remove()
+            db.engine.dispose()
+        return found
+
+    try:
+        migrate.upgrade(app)
+        assert {"data", "note"} <= events()
+        _down(app, "5e0ff1ce0007")
+        assert "data" not in events() and "note" in events()
+        migrate.upgrade(app)
+        assert "data" in events()
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

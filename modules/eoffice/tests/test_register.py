@@ -10,13 +10,14 @@ from core.kit import ValidationError, db, local_date, storage, utcnow
 from .. import stored
 from ..access import who
 from ..delivery import dispose, mark_read
+from ..demo import scan_pdf
 from ..models import Filing, Letter
 from ..queries import inbox, outgoing
 from ..register import Incoming, register
 from .conftest import actor_of
 from .test_pages import csrf, url
 
-SCAN = b"%PDF-1.4\n% surat dari PT Sinar\n%%EOF\n"
+SCAN = scan_pdf(["PT Sinar Makassar"])  # a PDF that opens (attachments.opens)
 
 
 def incoming(**over) -> Incoming:
@@ -108,7 +109,7 @@ def test_the_head_of_the_receiving_unit_disposes_to_the_heads_of_other_agencies(
     kadis_pu = actor_of(tenant, people.kadis_pu).user.id
     with pytest.raises(ValidationError) as error:  # the secretary of DLH is no head of the receiving unit
         dispose(tenant, actor_of(tenant, people.sekdis), letter.id, kadis_pu, "Tangani")
-    assert error.value.code == "unknown_colleague"
+    assert error.value.code == "not_down"
     db.session.rollback()
     first = dispose(tenant, actor_of(tenant, people.kadis), letter.id, kadis_pu, "Tangani sesuai kewenangan")
     db.session.commit()

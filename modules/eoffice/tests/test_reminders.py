@@ -43,3 +43,9 @@ def test_an_overdue_disposition_reminds_its_receiver_once(scoped, outbox):
     assert reminders(after_due)[tenant.slug]["dispositions"] == 0
     mails = [m for m in outbox(tenant, "email") if m["subject"].startswith("Disposisi lewat")]
     assert [m["recipient"] for m in mails] == [people.staff_pu]
+    due = local_date(tenant) + timedelta(days=1)  # written as Indonesian writes a date, not ISO (trial t14c)
+    from ..delivery import mail_day
+
+    assert f"jatuh tempo {mail_day(due)} " in mails[0]["body"] and due.isoformat() not in mails[0]["body"]
+    assert mail_day(due).split()[1] in ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                                        "September", "Oktober", "November", "Desember")

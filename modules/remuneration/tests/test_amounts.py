@@ -3,6 +3,8 @@ Rp 250,000. One reading of rupiah for the form, the API and the CLI (``amounts.p
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.kit import ValidationError
 
@@ -16,7 +18,7 @@ def test_a_correction_in_whole_rupiah_is_read(app_ctx, text, amount):
     assert _amount(text) == amount
 
 
-@pytest.mark.parametrize("text", ["1.5", "2.500,00", "1,5", "1e5", "007", "25.00", "2.5000", "1.000,5", "Rp 5", "0.5"])
+@pytest.mark.parametrize("text", ["1.5", "2.500,00", "1,5", "1e5", "007", "25.00", "2.5000", "1.000,5", "0.5"])
 def test_anything_but_whole_rupiah_is_refused_naming_it(app_ctx, text):
     from flask_babel import force_locale
 
@@ -48,3 +50,61 @@ def test_the_cli_adjust_refuses_the_same_in_one_line(app, create_tenant, text):
     bad = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", text, "alasan")
     assert bad.exit_code == 2 and bad.output.startswith("error: amount:") and "whole number of rupiah" in bad.output
     assert len(bad.output.strip().splitlines()) == 1
+
+
+# A second re-trial of issue 16: rupiah typed with the currency were refused by the objection form
+# and the CLI's ``adjust``; the form's HTML pattern (-?[0-9.,]+) blocked them in the browser too.
+@pytest.mark.parametrize("text, amount", [
+    ("Rp 100.000", 100_000), ("Rp100.000", 100_000), ("Rp. 1.500.000", 1_500_000), ("rp 1.500.000", 1_500_000),
+    ("RP.1.500.000", 1_500_000), ("Rp\u00a0100.000", 100_000), ("-Rp 25.000", -25_000), ("Rp -25.000", -25_000),
+    ("Rp 1,250,000", 1_250_000), ("1,250,000", 1_250_000), ("Rp 5", 5),
+])
+def test_rupiah_written_with_the_currency_is_read(app_ctx, text, amount):
+    from ..amounts import parse_rupiah
+    from ..objections import _amount
+
+    assert parse_rupiah(text) == amount and _amount(text) == amount
+
+
+@pytest.mark.parametrize("text", ["Rp", "Rp.", "Rp Rp 5", "Rp 1.5", "Rp 2.500,00", "2.500,000", "1,000.000",
+                                  "Rp 1,5", "USD 5", "Rp.. 5", "- Rp 5", "-Rp -5", "5 Rp", "Rp 007", "IDR 5"])
+def test_the_currency_does_not_make_a_fraction_or_junk_an_amount(app_ctx, text):
+    from ..amounts import parse_rupiah
+
+    with pytest.raises(ValidationError) as exc:
+        parse_rupiah(text)
+    assert exc.value.code == "not_rupiah" and repr(text) in exc.value.message
+
+
+@given(amount=st.integers(min_value=-10 ** 15, max_value=10 ** 15), language=st.sampled_from(["id", "en"]))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_what_rupiah_writes_reads_back_as_the_same_amount(app_ctx, amount, language):
+    """Property: the core's ``rupiah()`` in either language ("Rp 1.250.000", "-Rp 25,000"), read by
+    the module's one parser, is the amount it wrote."""
+    from flask_babel import force_locale
+
+    from core.kit import rupiah
+
+    from ..amounts import parse_rupiah
+
+    with force_locale(language):
+        written = rupiah(amount)
+    assert parse_rupiah(written) == amount, written
+
+
+def test_the_cli_adjust_takes_rupiah_with_the_currency(app, create_tenant, tmp_path, audit_entries):
+    from .helpers import MODULE, NIPS, SETTINGS, three_employees
+    from .test_commands import pamong
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    assert pamong(app, "run", tenant.slug, "2026-03", "--force").exit_code == 0
+    assert pamong(app, "close", tenant.slug, "2026-03", "--force").exit_code == 0
+    done = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "Rp 150.000", "Dinas luar 2 Maret")
+    assert done.exit_code == 0 and "Rp 150,000" in done.output, done.output
+    back = pamong(app, "adjust", tenant.slug, NIPS[1], "2026-03", "2026-05", "Rp. -25.000", "Lebih bayar")
+    assert back.exit_code == 0, back.output
+    bad = pamong(app, "adjust", tenant.slug, NIPS[2], "2026-03", "2026-05", "Rp 1,5", "x")
+    assert bad.exit_code == 2 and bad.output.startswith("error: amount:") and len(bad.output.strip().splitlines()) == 1
+    assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150_000, -25_000]

@@ -101,4 +101,4 @@ def test_api_refusals_are_said_in_the_requested_language(app, client, create_ten
     assert said["en"].startswith("line 1: nip: No employee has NIP 199001012020121999") and "line 2: timestamp" in said["en"]
     assert said["id"].startswith("line 1: nip: Tidak ada pegawai") and "line 2: timestamp" in said["id"]
     assert "No employee" not in said["id"] and "has no UTC offset" not in said["id"]
-    assert said["en404"] == "2026-04 has not been run." and "2026-04" in said["id404"] and "has not" not in said["id404"]
+    assert said["en404"] == "April 2026 has not been run." and "April 2026" in said["id404"] and "has not" not in said["id404"]

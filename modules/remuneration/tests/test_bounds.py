@@ -115,7 +115,12 @@ def test_the_lists_name_the_month_and_its_agency_and_an_upheld_month_is_labelled
     client.set_cookie(LOCALE_COOKIE, "en")
     login(client, kabid, tenant)
     listed = client.get(f"{base}/objections").get_data(as_text=True)
-    assert "Objects to the TPP of 2026-03: Rp" in listed and "· DLH ·" in listed and "PINDAH" not in listed
+    # the month in words in the reader's language (re-trial of issue 16: "2026-03" as stored)
+    assert "Objects to the TPP of March 2026: Rp" in listed and "· DLH ·" in listed and "PINDAH" not in listed
+    assert "2026-03" not in listed.split("<main")[1]
+    client.set_cookie(LOCALE_COOKIE, "id")
+    assert "atas TPP Maret 2026: Rp" in client.get(f"{base}/objections").get_data(as_text=True)
+    client.set_cookie(LOCALE_COOKIE, "en")
     exported = client.get(f"{base}/objections.csv").get_data(as_text=True)
     assert "month" in exported.splitlines()[0] and "2026-03" in exported and "PINDAH" not in exported
     decide(client, tenant, objection_id, 0, "Benar.")

@@ -46,7 +46,7 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
     assert refused.exit_code == 2 and "Add --force to close it anyway" in refused.output
     assert pamong(app, "close", tenant.slug, "2026-03", "--force").exit_code == 0
     again = pamong(app, "run", tenant.slug, "2026-03")
-    assert again.exit_code == 2 and "2026-03 is closed" in again.output
+    assert again.exit_code == 2 and "March 2026 is closed" in again.output
     lines = [line for line in again.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:"), again.output  # no progress bar before it
 
@@ -152,7 +152,7 @@ def test_a_month_that_has_not_begun_is_not_run(app, create_tenant, tmp_path, fro
     (tmp_path / "pegawai.csv").write_bytes(three_employees())
     assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
     refused = pamong(app, "run", tenant.slug, "2026-04")
-    assert refused.exit_code == 2 and "2026-04 has not begun yet" in refused.output, refused.output
+    assert refused.exit_code == 2 and "April 2026 has not begun yet" in refused.output, refused.output
     assert "TPP 2026-04" not in refused.output                               # no progress bar before the error
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.id)).first() is None        # nothing written

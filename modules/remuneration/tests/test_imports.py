@@ -177,7 +177,7 @@ def test_attendance_of_a_closed_month_is_refused_and_nothing_written(app_ctx, cr
                           (NIPS[0], "2026-02-27T07:25:00+08:00", "in"))       # February: closed
     with pytest.raises(ValidationError) as exc:
         import_attendance(tenant, "test", data)
-    assert exc.value.where == "line 3: timestamp" and "2026-02 is closed" in exc.value.message
+    assert exc.value.where == "line 3: timestamp" and "February 2026 is closed" in exc.value.message
     db.session.rollback()
     assert count(tenant, Punch) == 0
     # the last minutes of February in Makassar are February's; the first of March are not
@@ -203,7 +203,7 @@ def test_no_input_file_reaches_into_a_closed_month(app_ctx, create_tenant, kind,
     work = getattr(inputs, f"import_{kind}")
     with pytest.raises(ValidationError) as exc:
         work(tenant, "test", csv_text.format(nip=NIPS[0]).encode())
-    assert exc.value.where == where and "2026-02 is closed" in exc.value.message
+    assert exc.value.where == where and "February 2026 is closed" in exc.value.message
 
 
 def test_attendance_and_activities_of_days_not_come_yet_are_refused(app_ctx, create_tenant, frozen_clock):

@@ -162,7 +162,8 @@ def test_the_pages_uphold_with_a_correction_or_reject_with_a_reason(app, client,
     filed = len(audit_entries(tenant, "remuneration.objection.file"))
     page = client.post(f"{base}/objections", data={"month": "2026-03", "reason": "Juga tanggal 3 Maret."},
                        follow_redirects=True).get_data(as_text=True)
-    assert "An objection to this month was upheld already and its correction is paid" in page
+    # March is open: its correction is in March's TPP, due when March is paid, never said paid already
+    assert "An objection to this month was upheld already; its correction will be paid with March 2026" in page
     assert "Your objection was sent" not in page
     assert len(audit_entries(tenant, "remuneration.objection.file")) == filed
     with app.app_context(), tenant_scope(tenant):

@@ -252,7 +252,7 @@ def test_a_run_from_the_page_goes_to_the_queue_and_its_progress_is_shown(app, cl
     # the field, nothing queued
     future = client.post(f"{base}/runs", data={"month": "2027-03"})
     html = future.get_data(as_text=True)
-    assert future.status_code == 400 and "2027-03 has not begun yet" in html.split('id="month-err"')[1].split("</p>")[0]
+    assert future.status_code == 400 and "March 2027 has not begun yet" in html.split('id="month-err"')[1].split("</p>")[0]
     assert 'value="2027-03"' in html
     with app.app_context():
         assert read_progress(tenant.id, 2027, 3) is None

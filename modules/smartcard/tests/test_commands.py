@@ -39,7 +39,7 @@ def test_issue_replace_and_close_from_the_command_line(app, create_tenant, pamon
     assert code == 0 and "issued" in out
     assert "card" in _one_error(pamong("issue", tenant.slug, "123", "--name", "Andi"), "issue")
     _one_error(pamong("issue", tenant.slug, CARD2, "--name", "Andi", "--nik", "1234"), "issue")
-    assert "SLUG: no tenant" in _one_error(pamong("issue", "no-such-tenant", CARD2), "issue")
+    assert "tenant 'no-such-tenant' not found" in _one_error(pamong("issue", "no-such-tenant", CARD2), "issue")
     assert pamong("replace", tenant.slug, CARD, CARD2)[0] == 0
     code, out, _ = pamong("close", tenant.slug, CARD2, "pindah")
     assert code == 0 and "closed" in out
@@ -55,7 +55,7 @@ def test_missing_and_bad_arguments_say_it_in_the_same_form(create_tenant, pamong
     assert "NEW_NUMBER" in _one_error(pamong("replace", tenant.slug, CARD), "replace")
     assert "card" in _one_error(pamong("replace", tenant.slug, CARD, CARD2), "replace")  # no such card
     assert "SLUG" in _one_error(pamong("block"), "block")
-    assert "SLUG: no tenant" in _one_error(pamong("block", "no-such-tenant", CARD), "block")
+    assert "tenant 'no-such-tenant' not found" in _one_error(pamong("block", "no-such-tenant", CARD), "block")
     _one_error(pamong("unblock", tenant.slug, CARD, "extra"), "unblock")
     other = create_tenant(modules={})
     assert "not enabled" in _one_error(pamong("unblock", other.slug, CARD), "unblock")

@@ -7,10 +7,10 @@ here, so none keeps its code across the upgrade.
 
 The backfill reads tenant-owned tables, which PostgreSQL guards with FORCEd Row Level Security: the
 owner that runs ``pamong db upgrade`` is held by the policies as the app's role is (only a superuser
-or a BYPASSRLS role is not, and the owner is neither in production). The policy every role has
-shows the rows of *one* tenant named in ``pamong.tenant_ids`` (``core/rls.py``); a list of several
-names none. So the backfill goes tenant by tenant, naming each alone (``note_codes``): it needs no
-role that bypasses RLS, and runs the same as the owner or as the app's own login role.
+or a BYPASSRLS role is not, and the owner is neither in production). So it goes tenant by tenant
+(``core.kit.each_tenant``: ``pamong.tenant_ids`` naming each alone), each statement naming its
+tenant (``note_codes``): it needs no role that bypasses RLS, and runs the same as the owner, as the
+app's own login role or on SQLite.
 
 Revision ID: c1a1c0de0004
 Revises: c1a1c0de0003
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from alembic import op
 
-from core.kit import create_tenant_table, tenant_fk
+from core.kit import create_tenant_table, each_tenant, tenant_fk
 
 revision = "c1a1c0de0004"
 down_revision = "c1a1c0de0003"
@@ -37,19 +37,11 @@ NOTE = ("INSERT INTO clinic_sms_codes (tenant_id, visit_id, recipient_hash, crea
 
 
 def note_codes(bind, since: datetime) -> int:
-    """Note the SMS replies since ``since`` that hold a booking code; how many were noted.
-    PostgreSQL: one tenant at a time, ``pamong.tenant_ids`` naming it alone (this transaction only),
-    so Row Level Security shows the role that runs it that tenant's rows (module docstring)."""
+    """Note the SMS replies since ``since`` that hold a booking code, tenant by tenant
+    (``each_tenant``, the statement naming the tenant); how many were noted."""
     when = sa.bindparam("since", since, type_=TZ)
-    if bind.dialect.name != "postgresql":
-        return bind.execute(sa.text(NOTE).bindparams(when)).rowcount
-    noted = 0
-    for tenant_id in bind.execute(sa.text("SELECT id FROM tenants ORDER BY id")).scalars().all():
-        bind.execute(sa.text("SELECT set_config('pamong.tenant_ids', :id, true)").bindparams(id=str(tenant_id)))
-        noted += bind.execute(sa.text(NOTE + " AND m.tenant_id = :tenant").bindparams(
-            when, sa.bindparam("tenant", tenant_id))).rowcount
-    bind.execute(sa.text("SELECT set_config('pamong.tenant_ids', '', true)"))
-    return noted
+    return each_tenant(bind, lambda tenant: bind.execute(
+        sa.text(NOTE + " AND m.tenant_id = :tenant").bindparams(when, sa.bindparam("tenant", tenant))))
 
 
 def upgrade():
