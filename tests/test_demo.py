@@ -26,7 +26,12 @@ def test_demo_sets_up_every_example_tenant(tmp_path):
 
     with sqlite3.connect(tmp_path / "pamong.db") as db:  # letters and pages name people, not addresses
         names = dict(db.execute("SELECT email, name FROM users"))
-    assert names["admin@makassar.test"] == "Rina Wijaya" and names["operator@pamong.test"] == "Operator Pamong"
+    from core.commands.server import demo_name
+
+    assert names["admin@makassar.test"] == demo_name("admin", "makassar")
+    assert names["operator@pamong.test"] == "Operator Pamong"
+    for login in ("staf", "officer"):  # the core's accounts: people of their own in each city too
+        assert len({names[f"{login}@{slug}.test"] for slug in ("makassar", "bandung", "tangerang", "banten")}) == 4
     assert all(names.values()), names
     with sqlite3.connect(tmp_path / "pamong.db") as db:  # the signer's NIP, rank and gelar on the first run
         signer = db.execute("SELECT nip, rank, title_front, name, title_back FROM users "

@@ -38,12 +38,36 @@ def init(operator):
     click.echo("database ready")
 
 
-# display names of the demo's accounts (letters read "signed by <name>"): invented, one per role,
-# and a second officer of the first agency, "staf@", who drafts letters (the e-office demo: the
-# drafter may not also give the paraf, so the secretary "officer@" verifies what staf@ drafts)
-DEMO_NAMES = {"admin": "Rina Wijaya", "auditor": "Budi Santoso", "citizen": "Siti Rahmawati",
-              "officer": "Andi Pratama", "staff": "Dewi Lestari"}
+# display names of the demo's accounts (letters read "signed by <name>"): invented, one per role
+# and tenant (a given name and a family name, ``demo_name``: trial of e-office, the same staf@ and
+# officer@ in every city), and a second officer of the first agency, "staf@", who drafts letters
+# (the e-office demo: the drafter may not also give the paraf, so the secretary "officer@" verifies
+# what staf@ drafts)
+DEMO_NAMES = {"given": ("Rina", "Budi", "Siti", "Andi", "Dewi", "Agus", "Fitri", "Joko", "Maya", "Rizki", "Indah",
+                        "Hendra", "Nur", "Yudi", "Ayu", "Teguh", "Wulan", "Arif", "Putri", "Fajar", "Lina", "Bayu"),
+              "family": ("Wijaya", "Santoso", "Pratama", "Saputra", "Hidayat", "Kurniawan", "Nugroho", "Setiawan",
+                         "Gunawan", "Permana", "Hakim", "Siregar", "Nasution", "Lubis", "Tanjung", "Halim",
+                         "Syahputra", "Firmansyah", "Ramadhan")}
+DEMO_ROLES = ("admin", "auditor", "citizen", "officer", "staff")  # the core's demo accounts, per tenant
 DEMO_LOGINS = {"citizen": "warga", "staff": "staf"}  # the address's local part where it is not the key
+
+
+def demo_name(key: str, slug: str) -> str:
+    """The display name of the demo account ``key`` (one of ``DEMO_ROLES``) of the tenant ``slug``:
+    "<given> <family>" from ``DEMO_NAMES``, the same for a slug on every run (CRC-32 of
+    "<slug>:<key>", not Python's salted ``hash``), so each city's staf@ and officer@ are people of
+    their own. Two roles of one tenant never share a given name (the next one is taken)."""
+    from zlib import crc32
+
+    given, family = DEMO_NAMES["given"], DEMO_NAMES["family"]
+    taken = set()
+    for role in DEMO_ROLES[:DEMO_ROLES.index(key) + 1]:
+        seed = crc32(f"{slug}:{role}".encode())
+        first = seed % len(given)
+        while given[first] in taken:
+            first = (first + 1) % len(given)
+        taken.add(given[first])
+    return f"{given[first]} {family[seed // len(given) % len(family)]}"
 
 
 def demo_accounts(tenants) -> list[tuple[str, str, str, str]]:
@@ -77,7 +101,7 @@ def demo_accounts(tenants) -> list[tuple[str, str, str, str]]:
             people += [("officer", "officer", agency), ("staff", "officer", agency)]
         for key, role, unit in people:
             email = f"{DEMO_LOGINS.get(key, key)}@{tenant.slug}.test"
-            accounts.grant_role(tenant, ensure(email, DEMO_NAMES[key]), role, actor(), agency=unit)
+            accounts.grant_role(tenant, ensure(email, demo_name(key, tenant.slug)), role, actor(), agency=unit)
             made.append((email, role, tenant.slug, ""))
         for rows in manager().collect(tenant, "demo_accounts", app=current_app._get_current_object(), tenant=tenant):
             for row in rows:

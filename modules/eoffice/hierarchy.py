@@ -8,9 +8,11 @@ head; positions name no superior of their own. So "below" is read from the units
 - the head of a unit is above the other positions of the unit, every position in the units under
   it (transitively: a bidang's head and its staff), and the officers of those units who hold no
   position (staff);
-- the head of the receiving unit (``incoming_unit``, else the first agency by code: the Setda,
-  whose head the Sekda passes a letter to the Kepala Dinas who handles it) is also above the heads
-  of the other agencies (not their people: each head disposes down in their own agency);
+- the head of the receiving unit (``incoming_unit``, else the first agency by code) is also above
+  the heads of the other agencies (not their people: each head disposes down in their own agency)
+  only when that unit is the Setda: the unit of the Sekda's position (``sekretaris_daerah_position``),
+  whose head passes a letter to the Kepala Dinas who handles it. A tenant with no Setda (Bandung's
+  DLH receives) has no head above the other heads but the Kepala Daerah: its heads are peers;
 - the Kepala Daerah's and the Wakil's positions (``kepala_daerah_position``,
   ``wakil_kepala_daerah_position``, declared in a unit, Makassar's in the Setda) have nobody of the
   tenant above them: the Kepala Daerah is above the Wakil, and both are above everyone their unit's
@@ -32,7 +34,8 @@ from core.kit import User, active_positions, db, holdings, members_of, org_units
 @dataclass(frozen=True)
 class Org:
     """The tenant's positions (``active_positions``), each unit's parent, the Kepala Daerah's and
-    the Wakil's position codes (in that order, the ones set) and the receiving unit's code."""
+    the Wakil's position codes (in that order, the ones set) and the receiving unit's code when it
+    is the Setda (``setda_receives``), else None."""
 
     positions: tuple
     parents: dict
@@ -47,8 +50,18 @@ def org(tenant) -> Org:
     settings = settings_of(tenant)
     leaders = tuple(code for code in (settings.get("kepala_daerah_position") or "",
                                       settings.get("wakil_kepala_daerah_position") or "") if code)
-    return Org(tuple(active_positions(tenant)), {u.id: u.parent_id for u in org_units(tenant)}, leaders,
-               receiving_unit_code(tenant))
+    positions = tuple(active_positions(tenant))
+    receiving = receiving_unit_code(tenant)
+    return Org(positions, {u.id: u.parent_id for u in org_units(tenant)}, leaders,
+               receiving if setda_receives(positions, settings, receiving) else None)
+
+
+def setda_receives(positions, settings: dict, receiving: str | None) -> bool:
+    """Whether the receiving unit (code ``receiving``) is the Setda: the unit the Sekda's position
+    (the setting ``sekretaris_daerah_position``) sits in. False with no Sekda named, or when letters
+    from outside land at an agency (Bandung's DLH): its head is then one head among peers."""
+    sekda = (settings.get("sekretaris_daerah_position") or "").strip()
+    return bool(receiving and sekda) and any(p["code"] == sekda and p["unit_code"] == receiving for p in positions)
 
 
 def _subtree(found: Org, unit_id) -> set:

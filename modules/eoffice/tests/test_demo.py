@@ -1,6 +1,7 @@
 """The demo data (``pamong demo``): a letter in each state for the demo accounts, seeded once."""
 from datetime import date
 
+from core.commands.server import demo_name
 from core.kit import db, tenant_scope
 
 from ..access import who
@@ -213,7 +214,7 @@ def test_the_demos_governments_write_to_each_other_and_the_province_sees_its_cit
             out = db.session.execute(db.select(Letter).join(Recipient, Recipient.letter_id == Letter.id)
                                      .where(Recipient.tenant_slug == receiver.slug)).scalar_one()
             assert out.status == "sent" and out.origin_tenant is None
-            assert out.subject == demo.PARTNERS[sender.slug][1] and out.drafter == "Dewi Lestari"
+            assert out.subject == demo.PARTNERS[sender.slug][1] and out.drafter == demo_name("staff", sender.slug)
             assert list(delivery_states(sender, recipients(sender, out)).values()) == ["sent"]  # the sender's side
         with tenant_scope(receiver):
             rows = inbox(receiver, who(receiver, actor_of(receiver, f"officer@{receiver.slug}.test"))).rows
