@@ -46,7 +46,7 @@ class LetterPage(ApiOutput):
 class AgencyFigures(ApiOutput):
     code: str
     name: str
-    out: int = Field(description="Letters signed and sent")
+    out: int = Field(description="Letters signed, leaving out those whose signed PDF was revoked")
     in_: int = Field(alias="in", description="Letters received")
     avg_hours_to_sign: float
     open_dispositions: int

@@ -13,7 +13,7 @@ from core.kit import NotFound, ValidationError, audit, db, for_change, lazy_gett
 
 from . import kka
 from .models import Dossier, Filing, Letter
-from .settings import classifications
+from .settings import classifications, require_classification
 
 OPEN, ACTIVE, INACTIVE, REVIEW_DUE = "open", "active", "inactive", "review_due"
 TRANSFERRED, DESTROYED = "transferred", "destroyed"  # a review's outcome (appraisal.py)
@@ -64,9 +64,7 @@ def file_letter(tenant, actor, letter: Letter, classification: str | None = None
     is filed once; a closed dossier takes no more letters (a new year's or a reopened series goes
     to a new dossier code with a suffix)."""
     code = classification or letter.classification
-    entry = classifications(tenant).get(code)
-    if entry is None:
-        raise ValidationError(_l("No such classification code."), where="classification", code="unknown_classification")
+    entry = require_classification(tenant, code)
     base = f"{code}/{letter.unit_code}/{letter.year}"
     with tenant_scope(tenant):
         if db.session.execute(db.select(Filing.id).where(Filing.letter_id == letter.id)).first():

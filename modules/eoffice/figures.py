@@ -1,4 +1,5 @@
-"""Figures per agency (issue 14.7, transparency and oversight): letters out (signed) and in
+"""Figures per agency (issue 14.7, transparency and oversight): letters out (signed, their
+signed PDF not revoked: a revoked letter is not sent any more, trial of e-office) and in
 (received as addressee or copy), the average time from submission to signature (hours), and open
 and overdue dispositions (to people of the agency). Reads only; counts, never letter contents, so
 a ``rahasia`` letter is counted but not shown."""
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from core.kit import OrgUnit, db, local_date, members_of, tenant_scope, utcnow
+from core.kit import OrgUnit, db, documents, local_date, members_of, tenant_scope, utcnow
 
 from .models import OPEN, SENT, Disposition, Letter, Recipient
 
@@ -21,22 +22,25 @@ def _hours(start, end) -> float:
 
 def per_agency(tenant) -> list[dict]:
     """``[{"code", "name", "out", "in", "avg_hours_to_sign", "open_dispositions", "overdue_dispositions"}]``
-    for each active agency, in code order (average 0.0 when nothing was signed)."""
+    for each active agency, in code order (average 0.0 when nothing was signed). ``out`` leaves
+    out the letters whose signed PDF was revoked (the core's register, ``documents.revoked``); the
+    average time to sign still counts them (their review and signature took that time)."""
     today = local_date(tenant, utcnow())
     with tenant_scope(tenant):
         agencies = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
                                            .order_by(OrgUnit.code)).scalars())
-        signed = db.session.execute(db.select(Letter.unit_code, Letter.submitted_at, Letter.signed_at)
-                                    .where(Letter.signed_at.is_not(None))).all()
+        signed = db.session.execute(db.select(Letter.unit_code, Letter.submitted_at, Letter.signed_at,
+                                              Letter.document_code).where(Letter.signed_at.is_not(None))).all()
         received = db.session.execute(db.select(Recipient.unit_code, db.func.count(db.func.distinct(Recipient.letter_id)))
                                       .join(Letter, Letter.id == Recipient.letter_id)
                                       .where(Letter.status == SENT, Recipient.unit_code.is_not(None))
                                       .group_by(Recipient.unit_code)).all()
         dispositions = db.session.execute(db.select(Disposition.to_id, Disposition.due_on)
                                           .where(Disposition.status == OPEN)).all()
+    revoked = documents.revoked(tenant, [code for *_rest, code in signed])
     out, hours = defaultdict(int), defaultdict(list)
-    for unit, submitted, signed_at in signed:
-        out[unit] += 1
+    for unit, submitted, signed_at, code in signed:
+        out[unit] += 0 if code in revoked else 1
         hours[unit].append(_hours(submitted, signed_at))
     incoming = dict(received)
     rows = []

@@ -9,7 +9,8 @@ from core.kit import lazy_gettext as _l
 
 class LetterForm(FlaskForm):
     letter_type = SelectField(_l("Letter type"), validators=[DataRequired()])
-    classification = SelectField(_l("Classification code"), validators=[DataRequired()])
+    # not WTForms' "Not a valid choice": the service's refusal names the code (settings.require_classification)
+    classification = SelectField(_l("Classification code"), validators=[DataRequired()], validate_choice=False)
     security = SelectField(_l("Security classification"), validators=[DataRequired()])
     unit = SelectField(_l("Issuing agency"), validators=[DataRequired()])
     subject = StringField(_l("Subject"), validators=[DataRequired(message=_l("Enter the subject.")), Length(max=300)])

@@ -53,6 +53,18 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
+_SECURITY = {  # klasifikasi keamanan (settings.SECURITY; Permendagri 1/2023)
+    "biasa": lazy_gettext("Ordinary"), "terbatas": lazy_gettext("Restricted"), "rahasia": lazy_gettext("Secret"),
+}
+
+
+def security_label(security: str) -> str:
+    """A letter's security classification (``biasa``/``terbatas``/``rahasia``) in the reader's
+    language ("Biasa" / "Ordinary"); an unknown code as stored."""
+    label = _SECURITY.get(security)
+    return str(label) if label is not None else security
+
+
 _STATE = {
     "open": lazy_gettext("Open (filing)"), "active": lazy_gettext("Active"), "inactive": lazy_gettext("Inactive"),
     "review_due": lazy_gettext("Due for review"),

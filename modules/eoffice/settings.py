@@ -297,9 +297,18 @@ def letter_types(tenant) -> dict[str, dict]:
 
 
 def require_classification(tenant, code: str) -> dict:
-    entry = classifications(tenant).get((code or "").strip())
+    """The tenant's entry of classification ``code`` (``classifications``); ``ValidationError``
+    ``unknown_classification`` at ``classification`` naming the code given (its message for the
+    API and the CLI, ``local`` for a page), or asking for one when none is given."""
+    given = (code or "").strip()
+    entry = classifications(tenant).get(given)
     if entry is None:
-        raise ValidationError(_l("No such classification code."), where="classification", code="unknown_classification")
+        if not given:
+            raise ValidationError(_l("Choose a classification code."), where="classification",
+                                  code="unknown_classification")
+        raise ValidationError(f"no classification code '{given}' here (the built-in codes and the tenant's own)",
+                              where="classification", code="unknown_classification",
+                              local=_l("There is no classification code %(code)s.", code=given))
     return entry
 
 

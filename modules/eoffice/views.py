@@ -15,7 +15,7 @@ from core.kit import (
 
 from . import queries
 from .access import by_oversight, readable_letter, record_oversight_read, who
-from .labels import action_label, state_label, status_label
+from .labels import action_label, security_label, state_label, status_label
 from .settings import settings_of
 
 pages = Blueprint("eoffice", __name__, template_folder="templates")
@@ -32,6 +32,7 @@ def labels():
     actor = current_actor()
     tenant = getattr(g, "tenant", None)
     return {"status_label": status_label, "action_label": action_label, "state_label": state_label,
+            "security_label": security_label,
             "file_size": file_size, "day": day,
             "today": local_date(tenant, utcnow()) if tenant is not None else None,
             # the module's own links show only what the reader may open (an auditor: the figures)

@@ -17,7 +17,7 @@ from .crossing import delivery_states, sender_name, type_name
 from .form_errors import show_all, unshown
 from .forms import ActionForm, DisposeForm, FollowUpForm, LetterForm, ReturnForm, WithdrawForm
 from .hierarchy import subordinates
-from .labels import actor_label
+from .labels import actor_label, security_label
 from .models import DRAFT, NUMBERED, REVIEW, SENT, SIGNED
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import OVERSEE, WORK, pages, readable, timeline_note
@@ -31,7 +31,7 @@ def _fill(form: LetterForm) -> None:
     indonesian = str(get_locale() or "id").startswith("id")
     form.letter_type.choices = [(c, t["name_id"] if indonesian else t["name_en"]) for c, t in letter_types(tenant).items()]
     form.classification.choices = [(c, f"{c} {'· ' * e['depth']}{e['name']}") for c, e in classifications(tenant).items()]
-    form.security.choices = [(s, s.capitalize()) for s in SECURITY]
+    form.security.choices = [(s, security_label(s)) for s in SECURITY]
     with tenant_scope(tenant):
         units = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.active.is_(True), OrgUnit.kind == "agency")
                                         .order_by(OrgUnit.code)).scalars())

@@ -11,6 +11,7 @@ from core.kit import OrgUnit, ValidationError, current_actor, db, gettext as _, 
 from . import register
 from .form_errors import show_all
 from .forms import RegisterForm
+from .labels import security_label
 from .settings import SECURITY, classifications, letter_types, settings_of
 from .views import WORK, pages
 
@@ -24,7 +25,7 @@ def _fill(form: RegisterForm) -> None:
     form.unit.choices = [(u.code, u.name) for u in units if u.id in actor.agency_ids] or [("", "—")]
     form.letter_type.choices = [(c, t["name_id"] if indonesian else t["name_en"]) for c, t in letter_types(tenant).items()]
     form.classification.choices = [(c, f"{c} {'· ' * e['depth']}{e['name']}") for c, e in classifications(tenant).items()]
-    form.security.choices = [(s, s.capitalize()) for s in SECURITY]
+    form.security.choices = [(s, security_label(s)) for s in SECURITY]
     if request.method == "GET":
         form.security.data = settings_of(tenant)["default_security"]
 

@@ -99,21 +99,21 @@ def test_registering_over_http(app, client, office, login):
                           .split("/eoffice/")[1])).data == SCAN
 
 
-def test_the_head_of_the_receiving_unit_disposes_to_the_heads_of_other_agencies(scoped):
-    """The letter lands at the receiving unit (here DLH, the first agency by code: the Setda's
-    place); its head passes it to the head of the agency that handles it, who disposes it down
-    there. Nobody else of the unit reaches another agency."""
+def test_without_a_setda_the_receiving_units_head_disposes_only_in_his_agency(scoped):
+    """The letter lands at the receiving unit (here DLH, the first agency by code); this tenant
+    names no Sekda, so DLH is no Setda: its head is one head among peers and disposes down in DLH
+    only (trial of e-office: Bandung's and Tangerang's DLH head disposed to the other heads). The
+    Setda's case (Makassar): test_trial_t14e."""
     tenant, people = scoped
     letter = register(tenant, actor_of(tenant, people.drafter), incoming())
     db.session.commit()
     kadis_pu = actor_of(tenant, people.kadis_pu).user.id
-    with pytest.raises(ValidationError) as error:  # the secretary of DLH is no head of the receiving unit
-        dispose(tenant, actor_of(tenant, people.sekdis), letter.id, kadis_pu, "Tangani")
-    assert error.value.code == "not_down"
-    db.session.rollback()
-    first = dispose(tenant, actor_of(tenant, people.kadis), letter.id, kadis_pu, "Tangani sesuai kewenangan")
+    for by in (people.kadis, people.sekdis):
+        with pytest.raises(ValidationError) as error:
+            dispose(tenant, actor_of(tenant, by), letter.id, kadis_pu, "Tangani")
+        assert (error.value.where, error.value.code) == ("to", "not_down")
+        db.session.rollback()
+    row = dispose(tenant, actor_of(tenant, people.kadis), letter.id, actor_of(tenant, people.sekdis).user.id,
+                  "Telaah dan siapkan jawaban")
     db.session.commit()
-    second = dispose(tenant, actor_of(tenant, people.kadis_pu), letter.id, actor_of(tenant, people.staff_pu).user.id,
-                     "Siapkan jawaban")
-    db.session.commit()
-    assert second.parent_id == first.id
+    assert row.parent_id is None and row.to_id == actor_of(tenant, people.sekdis).user.id
