@@ -106,12 +106,31 @@ def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | N
                                signer_position, actor)
 
 
-def signed_agencies(tenant, run: Run, agencies) -> set[str]:
-    """The agencies of ``agencies`` (rows of the month's table) whose summary of ``run`` is issued."""
-    from core.kit import tenant_scope
+def issued_summaries(tenant, run: Run, agencies) -> list[dict]:
+    """The valid summaries of ``run`` issued so far, one per agency of ``agencies`` (rows of the
+    month's table), in the table's order, as the month's page lists them so that finance does not
+    issue twice blindly (trial of issue 16): ``{"agency", "number", "code", "issued_by" (the issuer
+    as the core's register keeps it: an account's e-mail, or the CLI's name), "signed_at" (UTC; the
+    page shows it in the tenant's zone)}``. One query, the subjects in each of the tenant's languages."""
+    from core.kit import db
 
+    from .refusals import in_each_language
+
+    said: dict[str, str] = {}
+    for row in agencies:
+        for text in in_each_language(subject_of(run, row["agency"]), tenant.locales or ("id",)).values():
+            said.setdefault(text, row["agency"])
+    if not said:
+        return []
     with tenant_scope(tenant):
-        return {row["agency"] for row in agencies if issued(tenant, subject_of(run, row["agency"])) is not None}
+        docs = db.session.execute(db.select(documents.Document).where(
+            documents.Document.kind == SUMMARY_KIND, documents.Document.subject.in_(sorted(said)),
+            documents.Document.status == "valid").order_by(documents.Document.id)).scalars().all()
+    first: dict[str, object] = {}
+    for doc in docs:
+        first.setdefault(said[doc.subject], doc)
+    return [{"agency": row["agency"], "number": doc.number, "code": doc.code, "issued_by": doc.issued_by,
+             "signed_at": doc.signed_at} for row in agencies if (doc := first.get(row["agency"])) is not None]
 
 
 def issued_links(tenant, run: Run, agency: str) -> dict | None:
