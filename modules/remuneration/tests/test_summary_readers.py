@@ -96,3 +96,55 @@ def test_the_month_page_lists_the_summaries_issued_with_who_and_when(app, client
     assert "9:30" in row and "WITA" in row and "2 Apr 2026" in row, row       # when, the tenant's zone
     assert f'href="{base}/summary.pdf?agency=DLH"' in row
     assert "PU" not in listed                                                  # nothing else is listed
+
+
+def test_a_summary_issued_outside_a_request_is_wholly_in_the_tenants_language(app, create_tenant, monkeypatch):
+    """Issued by the CLI or a job (no request; the CLI speaks English): the PDF, its subject in the
+    register and its signature block in the tenant's first language (Indonesian), not mixed."""
+    from flask_babel import force_locale
+
+    tenant = closed_month(app, create_tenant)
+    html = rendered_html(monkeypatch)
+    with app.app_context(), force_locale("en"), tenant_scope(tenant):   # as ``pamong remuneration`` runs
+        doc = issue_summary(tenant, "remuneration-cli", get_run(tenant, 2026, 3), "DLH")
+        subject, signer = doc.subject, doc.signer_position
+        db.session.commit()
+    [page] = html
+    assert subject == "Rekapitulasi TPP DLH 2026-03" and signer == "Bagian Keuangan"
+    body = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    for indonesian in ("Rekapitulasi TPP DLH Maret 2026", "Tambahan penghasilan pegawai (TPP) DLH bulan Maret 2026",
+                       "Kelas jabatan", "Pagu", "Nomor", "Ditandatangani secara elektronik", "Bagian Keuangan",
+                       "Rp\u00a010.000.000"):
+        assert indonesian in body, indonesian
+    for english in ("TPP summary", "Additional employee income", "Position class", "Ceiling", "Finance office",
+                    "Signed electronically", "March", "Total"):
+        assert english not in body, english
+
+
+def test_the_summary_table_has_right_aligned_amounts_and_a_total_row(app, create_tenant, monkeypatch):
+    """The PDF's table (the documents' ``figures`` table): padded cells, amounts right-aligned on one
+    line, and a total row at the bottom that is the sum of the rows above; the verification address
+    in the shared template's one-line ``verify-url``."""
+    from ..services import payroll
+
+    tenant = closed_month(app, create_tenant)
+    html = rendered_html(monkeypatch)
+    with app.app_context(), tenant_scope(tenant):
+        issue_summary(tenant, "remuneration-cli", get_run(tenant, 2026, 3), "DLH")
+        people = payroll(tenant, get_run(tenant, 2026, 3), "DLH")
+        db.session.commit()
+    [page] = html
+    css = page.split("<style>")[1].split("</style>")[0]
+    assert re.search(r"table\.figures th, table\.figures td \{[^}]*padding:", css)
+    assert re.search(r"table\.figures \.amount \{[^}]*text-align: right;[^}]*white-space: nowrap", css)
+    assert re.search(r"\.verify-url \{[^}]*white-space: nowrap", css)
+    table = page.split('<table class="figures">')[1].split("</table>")[0]
+    body, foot = table.split("<tbody>")[1].split("</tbody>")[0], table.split("<tfoot>")[1].split("</tfoot>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    assert len(rows) == len(people) == 3
+    for row in rows:
+        assert len(re.findall(r'<td class="amount">Rp\u00a0[0-9.]+</td>', row)) == 2, row
+    ceiling, tpp = sum(p["ceiling"] for p in people), sum(p["tpp"] for p in people)
+    total = re.findall(r'<td class="amount">Rp\u00a0([0-9.]+)</td>', foot)
+    assert [int(t.replace(".", "")) for t in total] == [ceiling, tpp] and "Jumlah (3 pegawai)" in foot
+    assert re.search(r'<span class="verify-url">https?://[^<\s]+/verify/[^<\s]+</span>', page)
