@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
