@@ -14,7 +14,8 @@ VERSION = "0.1.0"
 SUMMARY_KIND = "tpp-summary"  # the signed per-agency summary's kind in the core's document register
 
 # Strings shown outside this module's own pages (navigation, admin) name the module's catalogue.
-_l = module_domain(NAME, Path(__file__).parent / "translations").lazy_gettext
+DOMAIN = module_domain(NAME, Path(__file__).parent / "translations")
+_l = DOMAIN.lazy_gettext
 
 # The admin's register of signed documents names the kind in words (its first word, "tpp", is no module's name).
 documents.register_kind(SUMMARY_KIND, _l("TPP summary per agency"))

@@ -7,7 +7,9 @@ separator throughout, and with the currency before it or not ("Rp 100.000", "Rp1
 back as the same amount. Anything else -- decimals ("1.5", "1,5", "2.500,00"), an exponent ("1e5"),
 a leading zero ("007"), a malformed or mixed grouping ("25.00", "2.500,000"), a currency twice or
 alone -- is refused, never guessed (re-trial of issue 16: "1.5" became Rp 15 and "2.500,00"
-Rp 250,000; a second re-trial: "Rp 100.000" was refused)."""
+Rp 250,000; a second re-trial: "Rp 100.000" was refused). The Indonesian way of writing money ends
+a whole amount with ",-" ("Rp 100.000,-", "100000,-"): taken after plain digits or the Indonesian
+grouping, never after the English one ("1,250,000,-") nor twice or alone (a third trial: refused)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +18,8 @@ from core.kit import ValidationError
 
 from . import _l
 
-DIGITS = r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)"
+PLAIN = r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:\.[0-9]{3})+)"  # digits, or grouped the Indonesian way
+DIGITS = rf"(?:{PLAIN}(?:,-)?|[1-9][0-9]{{0,2}}(?:,[0-9]{{3}})+)"  # ",-": "no sen", Indonesian only
 CURRENCY = r"rp\.?\s*"  # "Rp", "Rp.", any case, a space (also a non-breaking one) or none after it
 WHOLE = re.compile(rf"(?:[+-]?(?:{CURRENCY})?|(?:{CURRENCY})[+-]?){DIGITS}", re.IGNORECASE)
 
@@ -35,4 +38,5 @@ def parse_rupiah(value, where: str = "amount") -> int:
                               where=where, code="not_rupiah",
                               local=_l("%(value)s is not a whole number of rupiah (write 2500000 or 2.500.000).",
                                        value=shown))
-    return int(re.sub(r"[^0-9+-]", "", re.sub(CURRENCY, "", text, count=1, flags=re.IGNORECASE)))
+    digits = re.sub(CURRENCY, "", text.removesuffix(",-"), count=1, flags=re.IGNORECASE)
+    return int(re.sub(r"[^0-9+-]", "", digits))

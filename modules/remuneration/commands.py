@@ -1,6 +1,8 @@
 """``pamong remuneration ...``: import employees and attendance, run a month (with a progress bar),
 close a month. Bad input: one line ``error: FILE: line N: field: problem`` and exit status 2, with
-nothing written (a file's every bad line, one line each, ``refusals.all_at_once``). Every command
+nothing written (a file's every bad line, one line each, ``refusals.all_at_once``); a month asked
+about that was never computed is named in its error ("January 2026 has not been run"). Months are
+said in words ("March 2026", ``labels.month_words``), never "2026-03". Every command
 speaks English, its money included (Babel's English digits: "Rp 1,234,567"), whatever the deployment's
 default language (``in_english``)."""
 from __future__ import annotations
@@ -16,6 +18,7 @@ from flask.cli import with_appcontext
 from core.kit import Actor, PamongError, Tenant, cli_fail as _fail, cli_tenant, db, rupiah
 
 from . import services
+from .labels import month_words
 
 
 def in_english(command):
@@ -63,7 +66,7 @@ def _refuse_missing(tenant, year: int, month: int, force: bool, verb: str) -> No
     except PamongError as exc:
         _fail(str(exc))
     if missing and not force:
-        _fail(f"month: {warning(missing, total, f'{year}-{month:02d}')} Add --force to {verb} it anyway")
+        _fail(f"month: {warning(missing, total, month_words(year, month))} Add --force to {verb} it anyway")
 
 
 def _import(slug: str, path: str, work) -> dict:
@@ -150,7 +153,7 @@ def run(slug, month, force):
         def progress(done, total):
             if not bars:
                 bars.append(stack.enter_context(click.progressbar(
-                    length=max(total, 1), label=f"TPP {year}-{number:02d}", file=sys.stderr)))
+                    length=max(total, 1), label=f"TPP {month_words(year, number)}", file=sys.stderr)))
             bars[0].update(done - bars[0].pos)
         try:
             result = services.run_month(tenant, Actor.system("remuneration-cli", tenant), year, number, progress)
@@ -159,7 +162,7 @@ def run(slug, month, force):
             _fail(str(exc))
     total, amount = result.total, rupiah(result.amount)  # Babel's English digits: "Rp 27,506,200"
     db.session.commit()
-    click.echo(f"{year}-{number:02d}: {total} employee(s), TPP {amount}")
+    click.echo(f"{month_words(year, number)}: {total} employee(s), TPP {amount}")
 
 
 @remuneration_group.command("adjust", context_settings={"ignore_unknown_options": True},  # AMOUNT may be -150000
@@ -194,13 +197,13 @@ def adjust(slug, nip, source, target, amount, reason):
         employee_id = db.session.execute(db.select(Employee.id).where(Employee.nip_hash == digest)).scalar()
     if employee_id is None:
         _fail(f"nip: no employee with NIP {nip}")
+    months = _month(source), _month(target)
     try:
-        services.add_adjustment(tenant, Actor.system("remuneration-cli", tenant), employee_id, _month(source),
-                                _month(target), value, reason)
+        services.add_adjustment(tenant, Actor.system("remuneration-cli", tenant), employee_id, *months, value, reason)
     except PamongError as exc:
         _fail(str(exc))
     db.session.commit()
-    click.echo(f"{source} corrected by {rupiah(value)} in {target}")
+    click.echo(f"{month_words(*months[0])} corrected by {rupiah(value)} in {month_words(*months[1])}")
 
 
 @remuneration_group.command("close", help="Close a computed month for payment (it can no longer be run).")
@@ -217,4 +220,4 @@ def close(slug, month, force):
     except PamongError as exc:
         _fail(str(exc))
     db.session.commit()
-    click.echo(f"{year}-{number:02d}: closed")
+    click.echo(f"{month_words(year, number)}: closed")

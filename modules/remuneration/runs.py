@@ -331,7 +331,8 @@ def add_adjustment(tenant, actor, employee_id: int, source: tuple[int, int], tar
                    reason: str) -> Adjustment:
     """Correct the closed month ``source`` (year, month) by ``amount`` rupiah (signed), paid in the
     open month ``target``; the next run of ``target`` shows it as an ``adjustment`` line. Audited.
-    Errors: ``ValidationError`` (source not closed, target closed or not after the source, amount 0)."""
+    Errors: ``ValidationError`` (source never run: code ``not_run``; source open, target closed or not
+    after the source, amount 0), the months named in words."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
         raise ValidationError(_("The amount must be a whole number of rupiah other than 0."), where="amount")
     if not (reason or "").strip():
@@ -342,9 +343,12 @@ def add_adjustment(tenant, actor, employee_id: int, source: tuple[int, int], tar
         raise ValidationError(_("A correction is paid in a later month."), where="month")
     with tenant_scope(tenant):
         before = get_run(tenant, *source)
-        if before is None or before.status != "closed":
-            raise ValidationError(_("Only a closed month is corrected by an adjustment; run an open month again."),
-                                  where="source")
+        if before is None:  # never computed: said with the month named (trial of issue 16: "run an open month")
+            raise refuse(ValidationError, _l("%(month)s has not been run", month=month_words(*source)), where="source",
+                         code="not_run")
+        if before.status != "closed":
+            raise refuse(ValidationError, _l("%(month)s is open: only a closed month is corrected by an adjustment; "
+                                             "run it again instead", month=month_words(*source)), where="source")
         later = get_run(tenant, *target)
         if later is not None and later.status == "closed":
             raise MonthClosed(_("%(month)s is closed already", month=month_words(*target)), where="month")

@@ -82,16 +82,50 @@ def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | N
     Only the finance agency's (``finance.require_finance``: ``FinanceOnly``). The signature block
     names ``signer_position``, else ``signer_of`` (the finance position the issuer holds, else the
     finance office). Once per agency and month: while the first is valid (not revoked), it is returned
-    and nothing is issued."""
+    and nothing is issued. The document (its PDF, its subject in the register, its signature block)
+    is wholly in the tenant's first language whoever issues it and wherever: a page in English, the
+    CLI (English), a job outside any request (``in_tenant_language``; trial of issue 16: mixed)."""
     from .finance import require_finance
 
     held = require_finance(tenant, actor)
-    signer_position = signer_position or signer_of(tenant, held)
     if run.status != "closed":
         raise ValidationError(_("Only a closed month is summarised."), where="month", code="month_open")
     row = next((r for r in agency_table(tenant, run) if r["agency"] == agency), None)
     if row is None:
         raise ValidationError(_("No TPP for agency %(agency)s in this month.", agency=agency), where="agency", code="not_found")
+    with in_tenant_language(tenant):  # refusals above in the reader's language, the document in the tenant's
+        return _issue(tenant, actor, run, row, signer_position or signer_of(tenant, held))
+
+
+def in_tenant_language(tenant):
+    """A context: the tenant's first language (``force_locale``, as the core's ``documents`` command
+    issues a letter) with the module's catalogue as the templates' (which a module's pages set per
+    request, ``core.app.register_module_blueprints``; outside one only the core's would answer)."""
+    from contextlib import ExitStack
+
+    from flask import g
+    from flask_babel import force_locale
+
+    from . import DOMAIN
+
+    stack = ExitStack()
+    state = getattr(g, "_flask_babel", None)
+    before = getattr(state, "babel_domain", None)
+    DOMAIN.as_default()  # on the app context's g: also outside a request
+
+    def restore():
+        if before is not None:
+            g._flask_babel.babel_domain = before
+        else:
+            vars(g._flask_babel).pop("babel_domain", None)
+    stack.callback(restore)
+    stack.enter_context(force_locale(tenant.default_locale))
+    return stack
+
+
+def _issue(tenant, actor, run: Run, row: dict, signer_position: str):
+    """``issue_summary``'s document of the agency's ``row`` (of ``agency_table``), checks done."""
+    agency = row["agency"]
     month = f"{run.year}-{run.month:02d}"
     subject = subject_of(run, agency)
     with tenant_scope(tenant):
@@ -106,12 +140,31 @@ def issue_summary(tenant, actor, run: Run, agency: str, signer_position: str | N
                                signer_position, actor)
 
 
-def signed_agencies(tenant, run: Run, agencies) -> set[str]:
-    """The agencies of ``agencies`` (rows of the month's table) whose summary of ``run`` is issued."""
-    from core.kit import tenant_scope
+def issued_summaries(tenant, run: Run, agencies) -> list[dict]:
+    """The valid summaries of ``run`` issued so far, one per agency of ``agencies`` (rows of the
+    month's table), in the table's order, as the month's page lists them so that finance does not
+    issue twice blindly (trial of issue 16): ``{"agency", "number", "code", "issued_by" (the issuer
+    as the core's register keeps it: an account's e-mail, or the CLI's name), "signed_at" (UTC; the
+    page shows it in the tenant's zone)}``. One query, the subjects in each of the tenant's languages."""
+    from core.kit import db
 
+    from .refusals import in_each_language
+
+    said: dict[str, str] = {}
+    for row in agencies:
+        for text in in_each_language(subject_of(run, row["agency"]), tenant.locales or ("id",)).values():
+            said.setdefault(text, row["agency"])
+    if not said:
+        return []
     with tenant_scope(tenant):
-        return {row["agency"] for row in agencies if issued(tenant, subject_of(run, row["agency"])) is not None}
+        docs = db.session.execute(db.select(documents.Document).where(
+            documents.Document.kind == SUMMARY_KIND, documents.Document.subject.in_(sorted(said)),
+            documents.Document.status == "valid").order_by(documents.Document.id)).scalars().all()
+    first: dict[str, object] = {}
+    for doc in docs:
+        first.setdefault(said[doc.subject], doc)
+    return [{"agency": row["agency"], "number": doc.number, "code": doc.code, "issued_by": doc.issued_by,
+             "signed_at": doc.signed_at} for row in agencies if (doc := first.get(row["agency"])) is not None]
 
 
 def issued_links(tenant, run: Run, agency: str) -> dict | None:

@@ -92,7 +92,7 @@ def _tpp_percent(bp):
 
 
 def refuse_unpaying(permission: str | None):
-    """403. A view of the finance agency's only (``permission`` None: close, sign, the signed PDF)
+    """403. A view of the finance agency's only (``permission`` None: close, sign)
     while the settings name ``finance_positions`` says why (``finance_only``: their holders only,
     the administrator who computes included; re-trial of issue 16: a bare "You do not have
     permission" on the admin's close)."""
@@ -247,13 +247,17 @@ def run(year, month):
 
 def _run_page(found, close_error: str = ""):
     """The month's page; ``close_error``: why the close form was refused (shown at its top and
-    beside the confirmation box); ``?issued=<agency>``: the summary just issued, its links at the top."""
-    from .summary import issued_links, signed_agencies
+    beside the confirmation box); ``?issued=<agency>``: the summary just issued, its links at the top;
+    ``issued_summaries``: the month's summaries issued so far (``summary.issued_summaries``)."""
+    from .summary import issued_links, issued_summaries
 
     agencies, can_close = services.agency_table(g.tenant, found), may_pay(g.tenant, current_actor())
-    signed = signed_agencies(g.tenant, found, agencies) if can_close and found.status == "closed" else set()
+    # every reader of the month sees what was issued (who, when): finance never issues twice blindly
+    summaries = issued_summaries(g.tenant, found, agencies) if found.status == "closed" else []
+    signed = {s["agency"] for s in summaries}
     just = request.args.get("issued", "")
     return render_template("remuneration/run.html", module_title=TITLE, run=found, agencies=agencies, signed=signed,
+                           issued_summaries=summaries,
                            issued=issued_links(g.tenant, found, just) if just in signed else None,
                            can_close=can_close, closers=finance_names(g.tenant),
                            ended=services.month_ended(g.tenant, found.year, found.month), close_error=close_error,

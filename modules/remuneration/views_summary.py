@@ -1,7 +1,8 @@
 """The signed PDF summary of an agency's closed month as a download (re-trial of issue 16: issuing it
 only led to its verification page). The very bytes the core documents service signed at issuance,
-from its storage, never cached; for who may issue it (finance or ``remuneration.close``), each
-reading audited (``remuneration.summary_read``) as the other modules' signed documents are."""
+from its storage, never cached; for whoever may read all of the month (``remuneration.read_all``:
+the auditor's oversight, the administrator) and for the finance agency that issues it
+(``finance_or``; trial of issue 16: the auditor and the admin got 403), each reading audited (``remuneration.summary_read``) as the other modules' signed documents are."""
 from __future__ import annotations
 
 import io
@@ -15,7 +16,7 @@ from .views import _run_or_404, finance_or, pages
 
 
 @pages.route("/runs/<int(min=2000, max=2100):year>/<int(min=1, max=12):month>/summary.pdf")
-@finance_or(None)
+@finance_or("remuneration.read_all")
 def summary_pdf(year, month):
     found = _run_or_404(year, month)
     agency = request.args.get("agency", "")

@@ -108,3 +108,68 @@ def test_the_cli_adjust_takes_rupiah_with_the_currency(app, create_tenant, tmp_p
     bad = pamong(app, "adjust", tenant.slug, NIPS[2], "2026-03", "2026-05", "Rp 1,5", "x")
     assert bad.exit_code == 2 and bad.output.startswith("error: amount:") and len(bad.output.strip().splitlines()) == 1
     assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150_000, -25_000]
+
+
+# A third trial of issue 16: "Rp 100.000,-" (the ",-" that ends Indonesian money writing: no sen)
+# was refused, and the objection form's amount field opened a digits-only keyboard on a phone.
+@pytest.mark.parametrize("text, amount", [
+    ("Rp 100.000,-", 100_000), ("Rp100.000,-", 100_000), ("Rp. 1.500.000,-", 1_500_000), ("100.000,-", 100_000),
+    ("100000,-", 100_000), ("-Rp 25.000,-", -25_000), ("Rp -25.000,-", -25_000), ("Rp 5,-", 5), (" Rp 100.000,- ", 100_000),
+])
+def test_rupiah_ending_in_comma_dash_is_read(app_ctx, text, amount):
+    from ..amounts import parse_rupiah
+    from ..objections import _amount
+
+    assert parse_rupiah(text) == amount and _amount(text) == amount
+
+
+@pytest.mark.parametrize("text", [",-", "Rp ,-", "Rp 100.000,--", "Rp 100.000,-,-", "Rp 1,250,000,-", "100.000,00,-",
+                                  "100.000 ,-", "100.000-", "100.000,", "Rp 1.5,-", "Rp 007,-", "100.000.-", ",-100.000"])
+def test_comma_dash_makes_no_fraction_or_junk_an_amount(app_ctx, text):
+    from ..amounts import parse_rupiah
+
+    with pytest.raises(ValidationError) as exc:
+        parse_rupiah(text)
+    assert exc.value.code == "not_rupiah" and repr(text) in exc.value.message
+
+
+@given(amount=st.integers(min_value=-10 ** 15, max_value=10 ** 15), currency=st.sampled_from(["", "Rp ", "Rp", "Rp. "]),
+       grouped=st.booleans())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_amount_written_the_indonesian_way_with_comma_dash_reads_back(app_ctx, amount, currency, grouped):
+    """Property: an amount written as on an Indonesian invoice ("Rp 1.250.000,-", "-Rp 25000,-")
+    reads as that amount; the same text with ",-" twice is refused."""
+    from ..amounts import parse_rupiah
+
+    digits = f"{abs(amount):,}".replace(",", ".") if grouped else str(abs(amount))
+    written = f"{'-' if amount < 0 else ''}{currency}{digits},-"
+    assert parse_rupiah(written) == amount, written
+    with pytest.raises(ValidationError):
+        parse_rupiah(written + ",-")
+
+
+def test_the_objection_form_amount_field_takes_text_on_a_phone(app, client, create_tenant, create_user, login,
+                                                                frozen_clock):
+    """The personnel agency's amount field: ``inputmode="text"`` (a phone's numeric keyboard has no
+    "Rp" nor ","), no pattern; "Rp 100.000,-" typed there upholds the objection with Rp 100,000."""
+    import re
+
+    from core.kit import db, tenant_scope
+
+    from ..models import Adjustment
+    from .helpers import MODULE
+    from .test_objection_flow import decide, objected
+
+    tenant, _andi, kabid, bkpsdm, objection_id = objected(app, create_tenant, create_user, frozen_clock)
+    login(client, kabid, tenant)
+    decide(client, tenant, objection_id, 0, "Benar.")
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, bkpsdm, tenant)
+    listed = client.get(f"/t/{tenant.slug}/{MODULE}/objections").get_data(as_text=True)
+    [field] = re.findall(r'<input[^>]*name="amount"[^>]*>', listed)
+    assert 'inputmode="text"' in field and "pattern=" not in field and 'type="number"' not in field
+    done = client.post(f"/t/{tenant.slug}/{MODULE}/objections/{objection_id}/decide",
+                       data={"step": 1, "note": "Diterima.", "decision": "approve", "amount": "Rp 100.000,-"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    with app.app_context(), tenant_scope(tenant):
+        assert [a.amount for a in db.session.execute(db.select(Adjustment)).scalars()] == [100_000]

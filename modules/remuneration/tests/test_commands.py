@@ -27,15 +27,15 @@ def test_import_run_close_from_the_command_line(app, create_tenant, tmp_path):
     # two of the three have no attendance in March: refused without --force, one line, nothing run
     refused = pamong(app, "run", tenant.slug, "2026-03")
     assert refused.exit_code == 2 and refused.output.strip().splitlines() == [
-        "error: month: 2 of 3 employees have no attendance record and no leave or duty travel in 2026-03. "
+        "error: month: 2 of 3 employees have no attendance record and no leave or duty travel in March 2026. "
         "Add --force to run it anyway"], refused.output
     with app.app_context(), tenant_scope(tenant):
         from ..models import Run
 
         assert db.session.execute(db.select(Run)).first() is None
     done = pamong(app, "run", tenant.slug, "2026-03", "--force")
-    assert done.exit_code == 0 and "2026-03: 3 employee(s), TPP Rp " in done.output, done.output
-    assert "TPP 2026-03" in done.stderr                                        # the progress bar's label
+    assert done.exit_code == 0 and "March 2026: 3 employee(s), TPP Rp " in done.output, done.output
+    assert "TPP March 2026" in done.stderr                                        # the progress bar's label
     with app.app_context(), tenant_scope(tenant):
         from ..models import Run
 
@@ -105,9 +105,9 @@ def test_a_closed_month_is_corrected_from_the_command_line(app, create_tenant, t
         bad = pamong(app, "adjust", tenant.slug, *args, "alasan")
         assert bad.exit_code == 2 and words in bad.output and len(bad.output.strip().splitlines()) == 1, bad.output
     done = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "150000", "Dinas luar 2 Maret")
-    assert done.exit_code == 0 and "corrected by Rp 150,000 in 2026-05" in done.output, done.output
+    assert done.exit_code == 0 and "March 2026 corrected by Rp 150,000 in May 2026" in done.output, done.output
     back = pamong(app, "adjust", tenant.slug, NIPS[1], "2026-03", "2026-05", "-25000", "Lebih bayar")  # a negative AMOUNT
-    assert back.exit_code == 0 and "corrected by -Rp 25,000 in 2026-05" in back.output, back.output
+    assert back.exit_code == 0 and "March 2026 corrected by -Rp 25,000 in May 2026" in back.output, back.output
     assert [e["summary"]["after"]["amount"] for e in audit_entries(tenant, "remuneration.adjustment")] == [150000, -25000]
     assert pamong(app, "run", tenant.slug, "2026-05", "--force").exit_code == 0
     with app.app_context(), tenant_scope(tenant):
@@ -153,7 +153,7 @@ def test_a_month_that_has_not_begun_is_not_run(app, create_tenant, tmp_path, fro
     assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
     refused = pamong(app, "run", tenant.slug, "2026-04")
     assert refused.exit_code == 2 and "April 2026 has not begun yet" in refused.output, refused.output
-    assert "TPP 2026-04" not in refused.output                               # no progress bar before the error
+    assert "TPP April 2026" not in refused.output                               # no progress bar before the error
     with app.app_context(), tenant_scope(tenant):
         assert db.session.execute(db.select(Run.id)).first() is None        # nothing written
     assert pamong(app, "run", tenant.slug, "2026-03", "--force").exit_code == 0        # the month under way is (provisional)
@@ -218,3 +218,29 @@ def test_every_bad_line_of_an_input_file_is_said_one_line_each_and_nothing_writt
     # a NIP refused by the core is said in English on the CLI, and a negative adjustment is taken
     wrong = pamong(app, "adjust", tenant.slug, "12345", "2026-03", "2026-04", "5", "x")
     assert wrong.exit_code == 2 and "NIP must have 18 digits" in wrong.output
+
+
+def test_the_command_line_says_months_in_words_and_names_a_month_never_computed(app, create_tenant, tmp_path):
+    """Trial of issue 16: the CLI said "2026-03: closed", and correcting a month never computed was
+    told to "run an open month again" without naming it. One line, exit status 2, nothing written."""
+    from ..models import Adjustment
+
+    tenant = create_tenant(modules={MODULE: SETTINGS})
+    (tmp_path / "pegawai.csv").write_bytes(three_employees())
+    assert pamong(app, "import-employees", tenant.slug, str(tmp_path / "pegawai.csv")).exit_code == 0
+    for args, said in ((("close", tenant.slug, "2026-01"), "error: month: January 2026 has not been run"),
+                       (("close", tenant.slug, "2026-01", "--force"), "error: month: January 2026 has not been run"),
+                       (("adjust", tenant.slug, NIPS[0], "2026-02", "2026-05", "Rp 100.000,-", "Dinas luar"),
+                        "error: source: February 2026 has not been run")):
+        refused = pamong(app, *args)
+        assert refused.exit_code == 2 and refused.output.strip().splitlines() == [said], (args, refused.output)
+    done = pamong(app, "run", tenant.slug, "2026-03", "--force")
+    assert done.exit_code == 0 and done.output.strip().splitlines()[-1].startswith("March 2026: 3 employee(s), TPP Rp")
+    refused = pamong(app, "adjust", tenant.slug, NIPS[0], "2026-03", "2026-05", "100000", "Dinas luar")
+    assert refused.exit_code == 2 and refused.output.strip().splitlines() == [
+        "error: source: March 2026 is open: only a closed month is corrected by an adjustment; run it again instead"]
+    closed = pamong(app, "close", tenant.slug, "2026-03", "--force")
+    assert closed.exit_code == 0 and closed.output.strip() == "March 2026: closed"
+    assert "2026-03" not in done.output + done.stderr + closed.output
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.execute(db.select(Adjustment)).first() is None
