@@ -235,7 +235,7 @@ def endpoints(big: dict, small: dict) -> list[Endpoint]:
         Endpoint("officer queue: keyword 'samp' (a word's start)", f"{b}/complaints/queue?q=samp&status=all",
                  "html", True, 'id="queue"'),
         Endpoint("officer queue: keyword 'kambing' (no match)", f"{b}/complaints/queue?q=kambing&status=all",
-                 "html", True, 'id="queue"'),
+                 "html", True, 'id="queue-empty"'),
         Endpoint("officer queue: district, 90 days, newest first", f"{b}/complaints/queue?" + urlencode({
             "status": "all", "district": "K01", "filed_from": (year_ago + timedelta(days=275)).date().isoformat(),
             "sort": "-filed"}), "html", True, 'id="queue"'),

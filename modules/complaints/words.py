@@ -41,6 +41,9 @@ MIN_LEN = 2  # shorter words are not kept (nor looked for)
 MAX_LEN = 64  # characters kept of a word (a query word is cut alike, so it still matches)
 MAX_PER_COMPLAINT = 200  # words kept of one complaint (the first ones, number first)
 MAX_QUERY_WORDS = 8  # words of a query looked for; more are ignored
+# a query word beginning fewer words than this in the tenant is "rare" (``rare_words``): the queue
+# reads its complaints from the word index first instead of walking its list (queue.py)
+RARE = 2000
 SPLIT = re.compile(r"[\W_]+")
 FIELDS = ("number", "description")
 WORD = Text().with_variant(Text(collation="C"), "postgresql")
@@ -102,6 +105,19 @@ def conditions(q: str) -> list:
     <tenant> AND word >= :w AND word < :next)``; the ORM adds the tenant (``TenantOwned``)."""
     return [Complaint.id.in_(db.select(ComplaintWord.complaint_id).where(_starts_with(w)))
             for w in query_words(q)]
+
+
+def rare_words(tenant, words: list[str]) -> set[str]:
+    """Those of ``words`` that begin fewer than ``RARE`` words of ``tenant``'s complaints, counted
+    in one statement (each count stops at ``RARE``, reading the word index only)."""
+    if not words:
+        return set()
+    counts = [db.select(db.func.count()).select_from(
+        db.select(ComplaintWord.complaint_id).where(_starts_with(w)).limit(RARE).subquery()).scalar_subquery()
+        for w in words]
+    with tenant_scope(tenant):
+        found = db.session.execute(db.select(*counts)).one()
+    return {w for w, n in zip(words, found) if n < RARE}
 
 
 def matching(q: str):
