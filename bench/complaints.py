@@ -169,6 +169,9 @@ def set_up(app, url: str, args) -> tuple[dict, dict, float, float]:
 
         rows_seconds = complaint_rows.generate(owner, Complaint.__table__, tenants, big_row, filers, args.rows,
                                                args.days)
+        words_seconds = complaint_rows.fill_words(owner)  # the keyword search's word index (words.py)
+        print(f"word index written in {words_seconds:.1f} s", flush=True)
+        rows_seconds += words_seconds
         with owner.connect() as conn:
             counts = dict(conn.execute(text(
                 "SELECT tenant_id, count(*) FROM complaints WHERE tenant_id IN (:b, :s) GROUP BY tenant_id"
@@ -228,6 +231,11 @@ def endpoints(big: dict, small: dict) -> list[Endpoint]:
                  'id="queue"'),
         Endpoint("officer queue: keyword 'truk sampah', open", f"{b}/complaints/queue?q=truk+sampah&status=open",
                  "html", True, 'id="queue"'),
+        # word start (words.py): a prefix, and a word no complaint has (the list ends at once)
+        Endpoint("officer queue: keyword 'samp' (a word's start)", f"{b}/complaints/queue?q=samp&status=all",
+                 "html", True, 'id="queue"'),
+        Endpoint("officer queue: keyword 'kambing' (no match)", f"{b}/complaints/queue?q=kambing&status=all",
+                 "html", True, 'id="queue-empty"'),
         Endpoint("officer queue: district, 90 days, newest first", f"{b}/complaints/queue?" + urlencode({
             "status": "all", "district": "K01", "filed_from": (year_ago + timedelta(days=275)).date().isoformat(),
             "sort": "-filed"}), "html", True, 'id="queue"'),

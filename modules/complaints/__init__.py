@@ -8,6 +8,7 @@ from core.kit import csrf_exempt, hookimpl
 
 from . import jobs  # noqa: F401  (registers the periodic SLA sweep with the queue)
 from . import summary  # noqa: F401  (keeps the public figures' counters with every complaint's change)
+from . import words  # noqa: F401  (keeps the keyword search's word index with every complaint's text)
 from .labels import lazy_gettext as _l
 
 NAME = "complaints"

@@ -24,13 +24,15 @@ def sla():
 
 @complaints_group.command(
     "rebuild-summary",
-    help="Recount the public figures' counters from the complaints (repair: after a raw SQL change to "
-         "complaints or a change of the tenant's time zone). Every tenant with the module, or TENANT only.")
+    help="Recount the public figures' counters and rewrite the keyword search's words from the complaints "
+         "(repair: after a raw SQL change to complaints or a change of the tenant's time zone). Every tenant "
+         "with the module, or TENANT only.")
 @click.argument("tenant", required=False)
 @with_appcontext
 def rebuild_summary(tenant):
     from core.kit import Tenant, db, enabled_modules
 
+    from . import words
     from .summary import rebuild
 
     query = db.select(Tenant).order_by(Tenant.id)
@@ -43,5 +45,6 @@ def rebuild_summary(tenant):
         if "complaints" not in enabled_modules(one):
             continue
         counted = rebuild(one)
+        worded = words.rebuild(one)
         db.session.commit()
-        click.echo(f"{one.slug}: {counted} complaint(s) counted")
+        click.echo(f"{one.slug}: {counted} complaint(s) counted; the words of {worded} complaint(s) rewritten")

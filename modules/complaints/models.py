@@ -63,8 +63,9 @@ class Complaint(TenantOwned, db.Model):
         Index("ix_complaints_tenant_phone", "tenant_id", "filer_phone_hash"),
         # nearby open complaints of a category (duplicates.py): a bounding box on lat/lon first
         Index("ix_complaints_tenant_category_lat_lon", "tenant_id", "category_code", "latitude", "longitude"),
-        # the officer's queue (migration b7f3c2a91e64; the keyword search has no text index: under
-        # Row Level Security ILIKE is not LEAKPROOF, so none could serve it — c4d9e1f27a63 dropped them)
+        # the officer's queue (migration b7f3c2a91e64; the keyword search uses the word index
+        # complaint_words, words.py: under Row Level Security ILIKE is not LEAKPROOF, so no trigram
+        # index could serve it — c4d9e1f27a63 dropped them)
         Index("ix_complaints_tenant_open_agency_due", "tenant_id", "agency_id", "resolution_due_at",
               postgresql_where=text(OPEN_SQL), sqlite_where=text(OPEN_SQL)),
         Index("ix_complaints_tenant_assignee", "tenant_id", "assignee_id"),
