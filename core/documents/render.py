@@ -108,9 +108,10 @@ def letterhead(tenant) -> dict:
 
 
 def render_html(tenant, template: str, context: dict, *, verification_url: str, number: str, subject: str,
-                signer_name: str, signer_position: str, issued_at: datetime) -> str:
-    """The document's HTML, rendered in the tenant's first locale with dates in its time zone."""
-    locale = tenant.default_locale
+                signer_name: str, signer_position: str, issued_at: datetime, locale: str | None = None) -> str:
+    """The document's HTML, rendered in ``locale`` (None: the tenant's first locale) with dates in
+    the tenant's time zone."""
+    locale = locale or tenant.default_locale
     zone = ZoneInfo(tenant.timezone)
     local = issued_at.astimezone(zone)
     env = current_app.jinja_env

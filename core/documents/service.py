@@ -126,7 +126,8 @@ def signer_for(tenant):
 
 
 def issue(tenant, kind: str, number: str | None, subject: str, template: str, context: dict, signer_position: str,
-          actor, *, signer_name: str | None = None, expires_at: datetime | None = None, signer=None) -> Document:
+          actor, *, signer_name: str | None = None, expires_at: datetime | None = None, signer=None,
+          locale: str | None = None) -> Document:
     """Render ``template`` with ``context`` on ``tenant``'s letterhead, sign it, store it and add it
     to the register (with an audit entry ``document.issued``) in the current transaction.
 
@@ -135,7 +136,9 @@ def issue(tenant, kind: str, number: str | None, subject: str, template: str, co
     one from its counter ``("documents", kind)`` with the tenant's ``[extra.documents]
     number_pattern`` (``allocate_number``), after every other field is checked and before
     rendering (the number is printed on the page). A failure later gives the number back when the
-    caller rolls back.
+    caller rolls back. ``locale``: the language the document is written in (its texts and dates),
+    when it is fixed whatever the tenant's (e-office's naskah dinas: always ``id``, Permendagri
+    1/2023); None: the tenant's first locale.
     Errors: ``ValidationError`` (bad field, number already used, ``bad_pattern``), ``SigningError``
     (signer refused)."""
     from .render import html_to_pdf, render_html
@@ -164,7 +167,8 @@ def issue(tenant, kind: str, number: str | None, subject: str, template: str, co
     code = new_code()
     now = utcnow()
     html = render_html(tenant, template, context, verification_url=verification_url(tenant, code), number=number,
-                       subject=subject, signer_name=signer_name, signer_position=signer_position, issued_at=now)
+                       subject=subject, signer_name=signer_name, signer_position=signer_position, issued_at=now,
+                       locale=locale)
     try:
         pdf = html_to_pdf(html)
     except PamongError:

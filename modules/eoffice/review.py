@@ -216,7 +216,8 @@ def finish_signing(tenant, actor, letter_id, *, signer=None) -> Letter:
                    # the kop's emblem by its kind (the tenant's logo when the setting is empty)
                    "emblem": emblem(tenant, "kepala_daerah" if kop_official else "agency")}
         doc = documents.issue(tenant, f"eoffice-{letter.year}", number, letter.subject, TEMPLATE, context,
-                              signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer)
+                              signature.one_line(lines), actor, signer_name=letter.signer_name or None, signer=signer,
+                              locale="id")  # naskah dinas are written in Indonesian (Permendagri 1/2023)
         letter.status, letter.updated_at = SIGNED, utcnow()
         letter.document_code = doc.code
         db.session.flush()
