@@ -125,7 +125,9 @@ def _listing(kind: str):
     q = (request.args.get("q") or "").strip()[:100]
     size = settings_of(g.tenant)["page_size"]
     found = getattr(queries, kind)(g.tenant, _me(), q, page_arg(), size)
-    return render_template("eoffice/list.html", kind=kind, page=found, q=q)
+    # the page's letters whose signed PDF was revoked (one query): marked in the list
+    revoked = documents.revoked(g.tenant, [row[0].document_code for row in found.rows])
+    return render_template("eoffice/list.html", kind=kind, page=found, q=q, revoked=revoked)
 
 
 @pages.route("/inbox")

@@ -8,6 +8,8 @@ import re
 from core.kit import documents, tenant_scope
 
 from .helpers import signed
+from .test_pages import url
+from .test_revoked import revoke
 from .test_signed_pdf import signed_pdf
 
 
@@ -45,3 +47,28 @@ def test_the_letter_template_uses_the_shared_verification_line(app):
     for source in (eoffice, core):
         assert "verify_style()" in source and "verify_line(verification_url)" in source
         assert "verify-url" not in source and "Ditandatangani secara" not in source
+
+
+def test_a_revoked_letter_is_marked_in_the_lists_and_on_its_page(app, client, office, login):
+    tenant, people = office
+    with app.app_context(), tenant_scope(tenant):
+        kept = signed(tenant, people, subject="Surat tetap berlaku").id
+        gone = signed(tenant, people, subject="Surat yang dicabut")
+        gone_id = gone.id
+        revoke(tenant, gone, "Salah alamat tujuan")
+    login(client, people.drafter, tenant)
+    page = client.get(url(tenant, "outgoing")).get_data(as_text=True)
+    rows = {int(m.group(1)): m.group(0) for m in re.finditer(r'<li[^>]*>\s*<a href="[^"]*/letters/(\d+)".*?</li>', page, re.S)}
+    assert re.search(r'class="eo-badge eo-revoked" title="Salah alamat tujuan">Dicabut</span>', rows[gone_id])
+    assert "eo-revoked" not in rows[kept]
+    letter_page = client.get(url(tenant, f"letters/{gone_id}")).get_data(as_text=True)
+    assert "Dicabut" in re.search(r'id="letter-status">(.*?)</dd>', letter_page, re.S).group(1)
+    client.get(f"/t/{tenant.slug}/lang?locale=en")
+    english = client.get(url(tenant, "outgoing")).get_data(as_text=True)
+    assert re.search(r'eo-revoked" title="Salah alamat tujuan">Revoked</span>', english)
+    client.get(f"/t/{tenant.slug}/lang?locale=id")
+    # the auditor's list of ordinary letters marks it too
+    client.get(f"/t/{tenant.slug}/logout")
+    login(client, people.auditor, tenant)
+    overseen = client.get(url(tenant, "letters")).get_data(as_text=True)
+    assert overseen.count("eo-badge eo-revoked") == 1
