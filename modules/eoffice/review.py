@@ -43,9 +43,20 @@ def own_draft(letter: Letter, actor) -> bool:
 
 
 def _chain(tenant, letter: Letter):
+    """The letter's open approval chain. Raises ``ChainClosed`` ``already_signed`` (numbered,
+    signed or sent: the message names the signer and when they signed) or ``not_in_review``."""
+    if letter.status in (NUMBERED, SIGNED, "sent"):
+        from flask_babel import LazyString
+
+        from core.kit import local_datetime
+
+        raise approvals.ChainClosed(f"this letter is already signed by {letter.signer_name} at {letter.signed_at}",
+                                    code="already_signed",
+                                    local=_l("This letter is already signed by %(name)s on %(when)s.",
+                                             name=letter.signer_name or "-",
+                                             when=LazyString(local_datetime, letter.signed_at)))
     if letter.status != REVIEW:
-        code = "already_signed" if letter.status in (NUMBERED, SIGNED, "sent") else "not_in_review"
-        raise approvals.ChainClosed("this letter is not awaiting review", code=code,
+        raise approvals.ChainClosed("this letter is not awaiting review", code="not_in_review",
                                     local=_l("This letter is not awaiting review."))
     chain = approvals.get_chain(tenant, "eoffice", "letter", letter.chain_id)
     if chain is None:  # a review letter always has its chain; treat as closed
@@ -57,12 +68,35 @@ def _signer_step(letter: Letter) -> int:
     return len(letter.steps) - 1
 
 
+def _refuse_out_of_turn(tenant, letter: Letter, chain, step: int, actor) -> None:
+    """Refuse acting on ``step`` when another step of the open ``chain`` awaits action, saying what
+    the letter awaits: an earlier paraf (``The letter awaits the paraf of … first.``), or, for a step
+    already past, the paraf or signature now awaited. ``approvals.OutOfTurn``
+    (``approval_out_of_turn``); nothing changed. A closed chain, an unknown step and an ``actor``
+    who acted on the chain already (``approval_twice``) are left to the core."""
+    waiting = approvals.awaiting(tenant, chain)
+    if getattr(getattr(actor, "user", None), "id", None) in (chain.approvers or []):
+        return
+    if waiting is None or isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < len(chain.steps) \
+            or waiting["index"] == step:
+        return
+    label, signs = waiting["label"], waiting["index"] == _signer_step(letter)
+    if step > waiting["index"]:
+        local = _l("The letter awaits the paraf of %(position)s first.", position=label)
+    elif signs:
+        local = _l("This step is already done: the letter now awaits the signature of %(position)s.", position=label)
+    else:
+        local = _l("This step is already done: the letter now awaits the paraf of %(position)s.", position=label)
+    raise approvals.OutOfTurn(f"step {step} is not awaiting action; step {waiting['index']} ({label}) is", local=local)
+
+
 def verify(tenant, actor, letter_id, step: int, note: str = "") -> Letter:
     """The holder of verifier ``step`` (the index they were shown) gives their paraf."""
     letter = get_letter(tenant, letter_id, change=True)
-    _chain(tenant, letter)
+    chain = _chain(tenant, letter)
     if step == _signer_step(letter):
         raise ValidationError(_l("The last step is the signature: sign the letter."), where="step", code="sign_step")
+    _refuse_out_of_turn(tenant, letter, chain, step, actor)
     if own_draft(letter, actor):  # separation of duties: a verifier checks someone else's draft
         raise ValidationError(OWN_DRAFT, where="step", code="own_draft")
     approvals.approve(tenant, "eoffice", "letter", letter.chain_id, actor.user, step=step, note=note)
@@ -85,8 +119,8 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
         approvals.return_to(tenant, "eoffice", "letter", letter.chain_id, actor.user, step=step, to_step=to_step,
                             note=note)
     else:
-        waiting = approvals.awaiting(tenant, chain)
-        if waiting is None or waiting["index"] != step:
+        _refuse_out_of_turn(tenant, letter, chain, step, actor)
+        if approvals.awaiting(tenant, chain) is None or approvals.awaiting(tenant, chain)["index"] != step:
             raise approvals.OutOfTurn(f"step {step} is not awaiting action",
                                       local=_l("This step is not awaiting action."))
         if not approvals.may_act(tenant, chain.steps[step], actor.user, local_date(tenant, utcnow())):
@@ -145,9 +179,10 @@ def take_number(tenant, actor, letter_id, step: int) -> Letter:
     of turn, twice, not the holder, already signed), ``ValidationError`` (a step that is not the
     signature, a pattern that cannot be written): nothing is kept then (the caller rolls back)."""
     letter = get_letter(tenant, letter_id, change=True)
-    _chain(tenant, letter)
+    chain = _chain(tenant, letter)
     if step != _signer_step(letter):
         raise ValidationError(_l("Only the last step signs."), where="step", code="not_sign_step")
+    _refuse_out_of_turn(tenant, letter, chain, step, actor)
     user = actor.user
     code = letter.steps[step]
     lines = signature.block(_position_name(tenant, code), acting=_acting(tenant, user, code),

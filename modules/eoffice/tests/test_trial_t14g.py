@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import re
 
-from core.kit import documents, tenant_scope
+import pytest
 
-from .helpers import signed
-from .test_pages import url
+from core.kit import approvals, db, documents, tenant_scope
+
+from ..access import get_letter
+from ..review import take_number, verify
+from .conftest import actor_of
+from .helpers import signed, submitted
+from .test_pages import csrf, url
 from .test_revoked import revoke
 from .test_signed_pdf import signed_pdf
 
@@ -72,3 +77,40 @@ def test_a_revoked_letter_is_marked_in_the_lists_and_on_its_page(app, client, of
     login(client, people.auditor, tenant)
     overseen = client.get(url(tenant, "letters")).get_data(as_text=True)
     assert overseen.count("eo-badge eo-revoked") == 1
+
+
+def test_signing_twice_or_out_of_turn_says_what_the_letter_awaits(app, client, office, login, audit_entries):
+    tenant, people = office
+    with app.app_context(), tenant_scope(tenant):
+        done = signed(tenant, people)
+        done_id, signer_name = done.id, done.signer_name
+        waiting = submitted(tenant, people)
+        numbers = len(audit_entries(tenant, "eoffice.letter.number"))
+        # the service: stable codes, the English message for the logs and the CLI
+        with pytest.raises(approvals.ApprovalError) as twice:
+            take_number(tenant, actor_of(tenant, people.kadis), done_id, 2)
+        assert twice.value.code == "already_signed" and signer_name in str(twice.value)
+        db.session.rollback()
+        with pytest.raises(approvals.OutOfTurn) as early:
+            take_number(tenant, actor_of(tenant, people.kadis), waiting, 2)
+        assert early.value.code == "approval_out_of_turn"
+        db.session.rollback()
+        with pytest.raises(approvals.OutOfTurn) as skipped:
+            verify(tenant, actor_of(tenant, people.sekdis), waiting, 1)  # the Kabid's paraf comes first
+        assert skipped.value.code == "approval_out_of_turn"
+        db.session.rollback()
+        assert len(audit_entries(tenant, "eoffice.letter.number")) == numbers
+    login(client, people.kadis, tenant)
+    for letter_id, said in ((done_id, rf"Naskah ini sudah ditandatangani oleh {re.escape(signer_name)} pada \d"),
+                            (waiting, "Naskah menunggu paraf Kepala Bidang Kebersihan terlebih dahulu.")):
+        token = csrf(client.get(url(tenant, f"letters/{letter_id}")).get_data(as_text=True))
+        answer = client.post(url(tenant, f"letters/{letter_id}/sign"), data={"csrf_token": token, "step": 2})
+        assert answer.status_code == 400
+        text = answer.get_data(as_text=True)
+        assert re.search(said, text) and "tidak sedang menunggu" not in text, letter_id
+    client.get(f"/t/{tenant.slug}/lang?locale=en")
+    token = csrf(client.get(url(tenant, f"letters/{waiting}")).get_data(as_text=True))
+    text = client.post(url(tenant, f"letters/{waiting}/sign"), data={"csrf_token": token, "step": 2}).get_data(as_text=True)
+    assert "The letter awaits the paraf of" in text and "first." in text
+    with app.app_context(), tenant_scope(tenant):
+        assert get_letter(tenant, waiting).number is None
