@@ -148,6 +148,13 @@ def ordinary(q: str = "", own_only: bool = False):
     return _search(query.where(Letter.origin_name == "") if own_only else query, q)
 
 
+def any_ordinary(tenant) -> bool:
+    """Whether the tenant has any ordinary letter past signing (its own or received): a province
+    that writes none in e-office (its auditor reads its cities' figures) offers no empty list."""
+    with tenant_scope(tenant):
+        return db.session.execute(ordinary().limit(1)).first() is not None
+
+
 def overseen(tenant, me: Who, q: str = "", page: int = 1, size: int = 20) -> Page:
     """The overseers' list (``eoffice.oversee``: an auditor): the tenant's ordinary letters, its own
     and those that came in, newest first: ``(Letter,)`` rows (``me`` unused: an overseer reads them all)."""

@@ -36,7 +36,16 @@ def labels():
             "file_size": file_size, "day": day,
             "today": local_date(tenant, utcnow()) if tenant is not None else None,
             # the module's own links show only what the reader may open (an auditor: the figures)
-            "eo_may": {p: bool(actor.can(p)) for p in (WORK, OVERSEE, "eoffice.archive", "core.admin")}}
+            "eo_may": {p: bool(actor.can(p)) for p in (WORK, OVERSEE, "eoffice.archive", "core.admin")},
+            # a province without letters of its own: its overseer's "Ordinary letters" would be empty
+            "eo_lists_ordinary": lambda: tenant is not None and lists_ordinary(tenant)}
+
+
+def lists_ordinary(tenant) -> bool:
+    """Whether the overseer's list of ordinary letters is offered (the nav link, the auditor's home):
+    always, but not in a province that writes no letter in e-office (its auditor reads its cities'
+    figures; the list would be empty, trial t14g)."""
+    return tenant.kind != "province" or queries.any_ordinary(tenant)
 
 
 def day(value) -> str:
@@ -111,11 +120,12 @@ def _me():
 @requires(WORK, OVERSEE)
 def home():
     """The officer's home with its counters; an overseer (an auditor, no ``eoffice.work``) has no
-    officer's lists: their home is the ordinary letters they read."""
+    officer's lists: their home is the ordinary letters they read (a province's without letters:
+    its cities' figures)."""
     from flask import redirect, url_for
 
     if not current_actor().can(WORK):
-        return redirect(url_for(".overseen"))
+        return redirect(url_for(".overseen" if lists_ordinary(g.tenant) else ".cities"))
     return render_template("eoffice/home.html", counts=queries.counters(g.tenant, _me()))
 
 

@@ -114,3 +114,31 @@ def test_signing_twice_or_out_of_turn_says_what_the_letter_awaits(app, client, o
     assert "The letter awaits the paraf of" in text and "first." in text
     with app.app_context(), tenant_scope(tenant):
         assert get_letter(tenant, waiting).number is None
+
+
+def test_a_provinces_figures_of_its_cities_say_their_heading_once(app, client, create_tenant, create_user, login,
+                                                                   make_tenant):
+    province = create_tenant(kind="province", name="Provinsi Banten Uji", modules={"eoffice": {}})
+    make_tenant(parent=province.slug, name="Kota Tangerang Uji")
+    auditor = create_user(province, "auditor")
+    login(client, auditor, province)
+    page = client.get(f"/t/{province.slug}/eoffice/figures/cities").get_data(as_text=True)
+    body = page.split("<body", 1)[1]
+    assert body.count("Angka kabupaten/kota") == 1 and "<h1>Angka kabupaten/kota</h1>" in body
+    assert re.search(r'/eoffice/figures/cities">Kabupaten/kota</a>', body)
+    # the province writes no letter in e-office: no link to an empty list, its home is the figures
+    assert "/eoffice/letters\"" not in body
+    home = client.get(f"/t/{province.slug}/eoffice/")
+    assert home.status_code == 302 and home.headers["Location"].endswith(f"/t/{province.slug}/eoffice/figures/cities")
+    assert client.get(f"/t/{province.slug}/eoffice/letters").status_code == 200  # still readable, only not offered
+
+
+def test_a_province_with_letters_of_its_own_offers_their_list(app, client, create_user, login, make_tenant):
+    province, people = make_tenant(kind="province", name="Provinsi Uji Bernaskah")
+    login(client, people.auditor, province)
+    assert client.get(f"/t/{province.slug}/eoffice/").headers["Location"].endswith("/eoffice/figures/cities")
+    with app.app_context(), tenant_scope(province):
+        signed(province, people)
+    page = client.get(f"/t/{province.slug}/eoffice/figures/cities").get_data(as_text=True)
+    assert re.search(r'/eoffice/letters">Naskah bersifat biasa</a>', page)
+    assert client.get(f"/t/{province.slug}/eoffice/").headers["Location"].endswith("/eoffice/letters")
