@@ -120,7 +120,8 @@ def return_letter(tenant, actor, letter_id, step: int, note: str, to_step: int |
                             note=note)
     else:
         _refuse_out_of_turn(tenant, letter, chain, step, actor)
-        if approvals.awaiting(tenant, chain) is None or approvals.awaiting(tenant, chain)["index"] != step:
+        waiting = approvals.awaiting(tenant, chain)
+        if waiting is None or waiting["index"] != step:
             raise approvals.OutOfTurn(f"step {step} is not awaiting action",
                                       local=_l("This step is not awaiting action."))
         if not approvals.may_act(tenant, chain.steps[step], actor.user, local_date(tenant, utcnow())):
