@@ -143,10 +143,12 @@ def _issue(tenant, actor, run: Run, row: dict, signer_position: str):
 def issued_summaries(tenant, run: Run, agencies) -> list[dict]:
     """The valid summaries of ``run`` issued so far, one per agency of ``agencies`` (rows of the
     month's table), in the table's order, as the month's page lists them so that finance does not
-    issue twice blindly (trial of issue 16): ``{"agency", "number", "code", "issued_by" (the issuer
-    as the core's register keeps it: an account's e-mail, or the CLI's name), "signed_at" (UTC; the
-    page shows it in the tenant's zone)}``. One query, the subjects in each of the tenant's languages."""
-    from core.kit import db
+    issue twice blindly (trial of issue 16): ``{"agency", "number", "code", "issued_by" (the issuer's
+    display name: the core account's name, where the register keeps its e-mail; the e-mail where the
+    account has no name, the CLI's name as kept; last trial of issue 16: the e-mail was shown),
+    "signed_at" (UTC; the page shows it in the tenant's zone)}``. Two queries, the subjects in each of
+    the tenant's languages."""
+    from core.kit import User, db
 
     from .refusals import in_each_language
 
@@ -163,7 +165,11 @@ def issued_summaries(tenant, run: Run, agencies) -> list[dict]:
     first: dict[str, object] = {}
     for doc in docs:
         first.setdefault(said[doc.subject], doc)
-    return [{"agency": row["agency"], "number": doc.number, "code": doc.code, "issued_by": doc.issued_by,
+    kept = sorted({doc.issued_by for doc in first.values()})
+    named = dict(db.session.execute(db.select(User.email, User.name).where(
+        User.email.in_(kept), User.name != "")).all()) if kept else {}
+    return [{"agency": row["agency"], "number": doc.number, "code": doc.code,
+             "issued_by": named.get(doc.issued_by) or doc.issued_by,
              "signed_at": doc.signed_at} for row in agencies if (doc := first.get(row["agency"])) is not None]
 
 

@@ -92,10 +92,14 @@ def _tpp_percent(bp):
 
 
 def refuse_unpaying(permission: str | None):
-    """403. A view of the finance agency's only (``permission`` None: close, sign)
-    while the settings name ``finance_positions`` says why (``finance_only``: their holders only,
-    the administrator who computes included; re-trial of issue 16: a bare "You do not have
-    permission" on the admin's close)."""
+    """403 of ``finance_or``, saying who may (``pamong_code``/``pamong_message``, core.http_errors).
+    ``permission`` None (close, sign: the finance agency's only) while the settings name
+    ``finance_positions``: ``finance_only``, their holders only, the administrator who computes
+    included (re-trial of issue 16: a bare "You do not have permission" on the admin's close).
+    ``remuneration.read_all`` (the runs, a month, its payroll, its signed summaries):
+    ``finance_or_read_all``, the finance agency (the holders named by ``finance_positions``, else
+    whoever may close the months), the auditor and the administrator (last trial of issue 16: a kadis
+    refused the summary PDF without a reason). Another permission: the core's plain refusal."""
     from werkzeug.exceptions import Forbidden
 
     from .finance import FinanceOnly
@@ -107,13 +111,20 @@ def refuse_unpaying(permission: str | None):
         refused.pamong_message = _("Closing a month and signing its summaries is for the finance agency: the holder "
                                    "of %(positions)s (the settings' finance positions), not the personnel agency "
                                    "that computes the months.", positions=", ".join(names))
+    elif permission == "remuneration.read_all":
+        refused.pamong_code = "finance_or_read_all"
+        finance = (_("the holder of %(positions)s (the settings' finance positions)", positions=", ".join(names))
+                   if names else _("whoever may close the months"))
+        refused.pamong_message = _("The TPP months, their payroll and their signed summaries are for the finance "
+                                   "agency (%(finance)s), the auditor and the administrator.", finance=finance)
     raise refused
 
 
 def finance_or(permission: str | None = None):
     """The view needs ``permission``, or to be the finance agency's (``finance.may_pay``: the holder
     of a finance position, BPKAD, who closes months without reading every employee); ``None``:
-    the finance agency's only. Anonymous: to the sign-in; anyone else: 403."""
+    the finance agency's only. Anonymous: to the sign-in; anyone else: 403 saying who may
+    (``refuse_unpaying``)."""
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):

@@ -12,7 +12,7 @@ from flask.cli import ScriptInfo
 from cli import cli
 from core.documents import render
 from core.i18n import LOCALE_COOKIE
-from core.kit import assign_holder, db, find_position, tenant_scope
+from core.kit import User, assign_holder, db, find_position, tenant_scope
 
 from ..services import close_month, get_run, import_employees, run_month
 from ..summary import issue_summary
@@ -77,6 +77,9 @@ def test_the_month_page_lists_the_summaries_issued_with_who_and_when(app, client
     tenant = closed_month(app, create_tenant, timezone="Asia/Makassar")
     base = f"/t/{tenant.slug}/{MODULE}/runs/2026/3"
     admin = create_user(tenant, role="admin")
+    with app.app_context():                      # the core account's display name, shown instead of the e-mail
+        db.session.execute(db.update(User).where(User.email == admin).values(name="Andi Admin Makassar"))
+        db.session.commit()
     login(client, admin, tenant)
     client.set_cookie(LOCALE_COOKIE, "en")
     assert "No signed summary of this month has been issued yet." in client.get(base).get_data(as_text=True)
@@ -91,10 +94,68 @@ def test_the_month_page_lists_the_summaries_issued_with_who_and_when(app, client
 
         doc = db.session.execute(db.select(documents.Document)).scalar_one()
     [row] = re.findall(r"<tr><td class=\"card-head\">.*?</tr>", listed, re.S)
-    assert "DLH" in row and doc.number in row and admin in row                 # agency, number, who
+    assert "DLH" in row and doc.number in row and "Andi Admin Makassar" in row  # agency, number, who
+    assert doc.issued_by == admin and admin not in row                         # the register keeps the e-mail
     assert "9:30" in row and "WITA" in row and "2 Apr 2026" in row, row       # when, the tenant's zone
     assert f'href="{base}/summary.pdf?agency=DLH"' in row
     assert "PU" not in listed                                                  # nothing else is listed
+
+
+def test_an_issuer_without_a_name_is_shown_by_e_mail(app, client, create_tenant, create_user, login):
+    """The fallback: an account with no display name (and the CLI's name) is listed as the register keeps it."""
+    tenant = closed_month(app, create_tenant)
+    base = f"/t/{tenant.slug}/{MODULE}/runs/2026/3"
+    admin = create_user(tenant, role="admin")
+    with app.app_context():                      # the core names an account after its address; this one has none
+        db.session.execute(db.update(User).where(User.email == admin).values(name=""))
+        db.session.commit()
+    login(client, admin, tenant)
+    client.set_cookie(LOCALE_COOKIE, "en")
+    assert client.post(f"{base}/summary", data={"agency": "DLH"}).status_code == 302
+    by_cli = closed_month(app, create_tenant)
+    with app.app_context(), tenant_scope(by_cli):
+        issue_summary(by_cli, "remuneration-cli", get_run(by_cli, 2026, 3), "DLH")
+        db.session.commit()
+    pattern = r'<td class="card-head">(\w+)</td>.*?data-label="Issued by">([^<]*)</td>'
+    listed = client.get(base).get_data(as_text=True).split('id="issued-summaries"')[1].split("</table>")[0]
+    assert re.findall(pattern, listed, re.S) == [("DLH", admin)], listed
+    login(client, create_user(by_cli, role="auditor"), by_cli)
+    listed = client.get(f"/t/{by_cli.slug}/{MODULE}/runs/2026/3").get_data(as_text=True).split(
+        'id="issued-summaries"')[1].split("</table>")[0]
+    assert re.findall(pattern, listed, re.S) == [("DLH", "remuneration-cli")], listed
+
+
+def test_those_who_may_not_read_a_summary_are_told_who_may(app, client, create_tenant, create_user, login):
+    """Last trial of issue 16: an officer, a staff member, a citizen and a kadis got the bare "You do
+    not have permission to open this page" on the summary PDF; ``finance_or`` now says who reads it."""
+    settings = {"ceilings": CEILINGS, "finance_positions": ["KABID-PERBEN"]}
+    tenant = closed_month(app, create_tenant, settings, agencies=AGENCIES)
+    kadis = create_user(tenant, role="officer", agency="BPKAD")
+    with app.app_context():
+        assign_holder(tenant, find_position(tenant, "KABAN-BPKAD"), kadis, "test")   # head, not the treasurer
+        db.session.commit()
+    link = f"/t/{tenant.slug}/{MODULE}/runs/2026/3/summary.pdf?agency=DLH"
+    said = {"en": ("are for the finance agency (the holder of Kepala Bidang Perbendaharaan (the settings' "
+                   "finance positions)), the auditor and the administrator.", "You do not have permission"),
+            "id": ("hanya untuk pengelola keuangan (pemangku jabatan Kepala Bidang Perbendaharaan (jabatan keuangan "
+                   "dalam pengaturan)), auditor, dan administrator.", "Anda tidak berhak membuka halaman ini")}
+    for who, user in (("officer", create_user(tenant, role="officer", agency="DLH")),
+                      ("staff", create_user(tenant, role="officer", agency="BPKAD")),
+                      ("citizen", create_user(tenant, role="citizen")), ("kadis", kadis)):
+        login(client, user, tenant)
+        for locale, (reason, bare) in said.items():
+            client.set_cookie(LOCALE_COOKIE, locale)
+            refused = client.get(link)
+            page = refused.get_data(as_text=True).replace("&#39;", "'")
+            assert refused.status_code == 403 and reason in page and bare not in page, (who, locale)
+        answer = client.get(link, headers={"Accept": "application/json"})
+        assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "finance_or_read_all", who
+        client.get(f"/t/{tenant.slug}/logout")
+    plain = closed_month(app, create_tenant)                         # no finance positions named
+    login(client, create_user(plain, role="officer", agency="DLH"), plain)
+    client.set_cookie(LOCALE_COOKIE, "en")
+    page = client.get(f"/t/{plain.slug}/{MODULE}/runs/2026/3/summary.pdf?agency=DLH").get_data(as_text=True)
+    assert "are for the finance agency (whoever may close the months), the auditor and the administrator." in page
 
 
 def test_a_summary_issued_outside_a_request_is_wholly_in_the_tenants_language(app, create_tenant, monkeypatch):
