@@ -21,3 +21,24 @@ def three_employees() -> bytes:
 
 def attendance_csv(*rows) -> bytes:
     return ("\n".join(["nip,timestamp,kind"] + [",".join(r) for r in rows]) + "\n").encode()
+
+
+def closed_month(app, create_tenant, settings=SETTINGS, **tenant):
+    """A tenant whose March 2026 is computed and closed, with a signer; the tenant."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from cli import cli
+    from core.kit import db
+
+    from ..services import close_month, import_employees, run_month
+
+    tenant = create_tenant(modules={MODULE: settings}, locales=["id", "en"], **tenant)
+    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
+                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
+    with app.app_context():
+        import_employees(tenant, "test", three_employees())
+        run_month(tenant, "test", 2026, 3)
+        close_month(tenant, "test", 2026, 3)
+        db.session.commit()
+    return tenant

@@ -8,22 +8,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 
-from cli import cli
 from core.i18n import LOCALE_COOKIE
 from core.kit import db, tenant_scope
 
 from ..models import Activity, Employee, Objection
-from ..services import add_adjustment, close_month, import_employees, run_month
-from .helpers import MODULE, SETTINGS
+from ..services import add_adjustment, close_month, run_month
+from .helpers import MODULE, SETTINGS, closed_month
 from .test_pages import setup
 
 BAD = ["2026-13", "2026-0", "2026-00", "maret", "99999-01", "", "1999-12", "2026-1x", "0000-01", "13"]
 SAID = {"en": "month: must be a month written YYYY-MM from 2000-01 to 2100-12 (e.g. 2026-11)",
         "id": "month: harus berupa bulan yang ditulis YYYY-MM dari 2000-01 sampai 2100-12 (mis. 2026-11)"}
-
 
 @pytest.fixture
 def march(app, client, create_tenant, create_user, login):
@@ -31,7 +27,6 @@ def march(app, client, create_tenant, create_user, login):
     tenant, admin, andi = setup(app, create_tenant, create_user)
     login(client, andi, tenant)
     return tenant, admin, andi, f"/t/{tenant.slug}/{MODULE}"
-
 
 @pytest.mark.parametrize("value", BAD)
 def test_a_month_that_is_none_is_a_400_naming_it_on_every_page_that_reads_one(app, client, march, login, value):
@@ -110,16 +105,7 @@ def test_issuing_a_summary_goes_back_to_the_month_with_its_pdf_and_verification_
                                                                                       create_user, login):
     from core.kit import documents
 
-    from .helpers import three_employees
-
-    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
-    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
-                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
-    with app.app_context():
-        import_employees(tenant, "test", three_employees())
-        run_month(tenant, "test", 2026, 3)
-        close_month(tenant, "test", 2026, 3)
-        db.session.commit()
+    tenant = closed_month(app, create_tenant)
     login(client, create_user(tenant, role="admin"), tenant)
     base = f"/t/{tenant.slug}/{MODULE}/runs/2026/3"
     for locale, said in (("en", "The signed summary of DLH for March 2026 was issued."),

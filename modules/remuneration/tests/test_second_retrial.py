@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
-
-from cli import cli
 from core.i18n import LOCALE_COOKIE
 from core.kit import db, tenant_scope
 
 from ..services import close_month, import_employees, run_month
-from .helpers import MODULE, NIPS, SETTINGS, three_employees
+from .helpers import MODULE, NIPS, SETTINGS, closed_month, three_employees
 from .test_objection_flow import decide, objected
 
 ID = {"Accept-Language": "id"}
@@ -74,14 +70,7 @@ def test_the_signed_summary_says_its_month_in_words_and_is_found_by_its_stored_s
     from core.documents import render
     from core.kit import documents
 
-    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
-    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
-                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
-    with app.app_context():
-        import_employees(tenant, "test", three_employees())
-        run_month(tenant, "test", 2026, 3)
-        close_month(tenant, "test", 2026, 3)
-        db.session.commit()
+    tenant = closed_month(app, create_tenant)
     rendered = []
     real = render.render_html
     monkeypatch.setattr(render, "render_html", lambda *a, **k: rendered.append(real(*a, **k)) or rendered[-1])

@@ -12,7 +12,7 @@ from core.kit import ValidationError, db, storage, tenant_scope
 
 from ..services import close_month, get_run, import_employees, run_month
 from ..summary import issue_summary
-from .helpers import MODULE, NIPS, SETTINGS, three_employees
+from .helpers import MODULE, NIPS, SETTINGS, closed_month, three_employees
 
 
 def test_a_closed_month_is_summarised_signed_and_numbered(app, client, create_tenant, create_user, login,
@@ -53,14 +53,7 @@ def test_a_closed_month_is_summarised_signed_and_numbered(app, client, create_te
 
 def test_the_summary_of_an_agency_and_month_is_issued_once(app, client, create_tenant, create_user, login):
     # trial t16: submitting the signed summary twice issued two numbered documents
-    tenant = create_tenant(modules={MODULE: SETTINGS}, locales=["id", "en"])
-    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
-                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
-    with app.app_context():
-        import_employees(tenant, "test", three_employees())
-        run_month(tenant, "test", 2026, 3)
-        close_month(tenant, "test", 2026, 3)
-        db.session.commit()
+    tenant = closed_month(app, create_tenant)
     login(client, create_user(tenant, role="admin"), tenant)
     url = f"/t/{tenant.slug}/{MODULE}/runs/2026/3/summary"
     first = client.post(url, data={"agency": "DLH"}, headers={"Accept-Language": "id"})

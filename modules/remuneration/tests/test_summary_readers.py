@@ -6,31 +6,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
-
-from cli import cli
 from core.documents import render
 from core.i18n import LOCALE_COOKIE
 from core.kit import User, assign_holder, db, find_position, tenant_scope
 
-from ..services import close_month, get_run, import_employees, run_month
+from ..services import get_run
 from ..summary import issue_summary
-from .helpers import CEILINGS, MODULE, SETTINGS, three_employees
+from .helpers import CEILINGS, MODULE, closed_month
 from .test_finance import AGENCIES
 
-
-def closed_month(app, create_tenant, settings=SETTINGS, **tenant):
-    """A tenant whose March 2026 is computed and closed, with a signer; the tenant."""
-    tenant = create_tenant(modules={MODULE: settings}, locales=["id", "en"], **tenant)
-    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
-                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
-    with app.app_context():
-        import_employees(tenant, "test", three_employees())
-        run_month(tenant, "test", 2026, 3)
-        close_month(tenant, "test", 2026, 3)
-        db.session.commit()
-    return tenant
 
 
 def rendered_html(monkeypatch) -> list[str]:
