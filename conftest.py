@@ -5,6 +5,13 @@ be the same app, so the core's test module (``tests/testmodule``, the "notes" mo
 in here, for every test of the tree, and not only for those under tests/.
 """
 import pytest
+from hypothesis import settings
+
+# Property tests assert what holds, never how fast: speed lives in bench/ (the brief). Hypothesis's
+# default 200 ms deadline per example failed a CI run on a loaded machine (a settings-pattern
+# refusal took 416 ms once, 9 ms on its replay), so no example has a deadline.
+settings.register_profile("pamong", deadline=None)
+settings.load_profile("pamong")
 
 
 @pytest.fixture(scope="session")
