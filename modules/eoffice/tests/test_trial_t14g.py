@@ -142,3 +142,13 @@ def test_a_province_with_letters_of_its_own_offers_their_list(app, client, creat
     page = client.get(f"/t/{province.slug}/eoffice/figures/cities").get_data(as_text=True)
     assert re.search(r'/eoffice/letters">Naskah bersifat biasa</a>', page)
     assert client.get(f"/t/{province.slug}/eoffice/").headers["Location"].endswith("/eoffice/letters")
+
+
+def test_the_auditors_note_on_ordinary_letters_is_english_in_english(app, client, office, login):
+    # trial 7: the English note read "letters of security classification biasa"
+    tenant, people = office
+    login(client, people.auditor, tenant)
+    client.get(f"/t/{tenant.slug}/lang?locale=en")
+    page = client.get(url(tenant, "letters")).get_data(as_text=True)
+    note = re.search(r'id="overseen-note">(.*?)</p>', page, re.S).group(1)
+    assert "Ordinary security class" in note and "biasa" not in note
