@@ -25,8 +25,8 @@ def _name(app, email, name):
 
 
 @pytest.mark.parametrize("who, step, said", [
-    ("kabid", 1, "Langkah “Sekretaris Dinas Lingkungan Hidup” tidak sedang menunggu tindakan: langkah yang menunggu "
-                 "tindakan adalah “Kepala Bidang Kebersihan”."),
+    # out of turn: what the letter awaits (trial 6: e-office says whose paraf comes first)
+    ("kabid", 1, "Naskah menunggu paraf Kepala Bidang Kebersihan terlebih dahulu."),
     ("sekdis", 0, "Anda tidak memegang jabatan “Kepala Bidang Kebersihan” pada "),
     ("kabid", 99, "Rangkaian persetujuan ini tidak mempunyai langkah tersebut: jumlah langkahnya 3."),
     ("kabid", "x", "Langkah ini tidak sedang menunggu tindakan."),
