@@ -72,14 +72,7 @@ def test_the_summary_of_an_agency_and_month_is_issued_once(app, client, create_t
 def test_the_signed_summary_is_downloaded_from_the_month_page(app, client, create_tenant, create_user, login,
                                                                 audit_entries):
     """Re-trial of issue 16: issuing it led to /verify/<code> only, with no way to the PDF itself."""
-    tenant = create_tenant(modules={MODULE: SETTINGS})
-    assert CliRunner().invoke(cli, ["documents", "init-signer", tenant.slug],
-                              obj=ScriptInfo(create_app=lambda: app)).exit_code == 0
-    with app.app_context():
-        import_employees(tenant, "test", three_employees())
-        run_month(tenant, "test", 2026, 3)
-        close_month(tenant, "test", 2026, 3)
-        db.session.commit()
+    tenant = closed_month(app, create_tenant)
     base = f"/t/{tenant.slug}/{MODULE}/runs/2026/3"
     login(client, create_user(tenant, role="admin"), tenant)
     assert client.get(f"{base}/summary.pdf?agency=DLH").status_code == 404       # not issued yet
