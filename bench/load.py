@@ -9,10 +9,12 @@ import http.client
 import itertools
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -68,6 +70,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+READY_HOOK = """import os
+
+
+def post_worker_init(worker):
+    open(os.path.join({ready!r}, str(worker.pid)), "w").close()
+"""
+
+
 class Gunicorn:
     """``with Gunicorn("core.wsgi:app", env, workers=2) as g: g.port``: a process group, killed at exit."""
 
@@ -76,10 +86,17 @@ class Gunicorn:
 
     def __enter__(self):
         self.port = free_port()
+        # each worker marks itself ready once it has loaded the app (gunicorn's ``post_worker_init``):
+        # the master listens before its workers boot, and a worker still importing the app would
+        # take the cores from the first measurement
+        self.ready = Path(tempfile.mkdtemp(prefix="pamong-gunicorn-"))
+        config = self.ready / "gunicorn_ready.py"
+        config.write_text(READY_HOOK.format(ready=str(self.ready / "workers")))
+        (self.ready / "workers").mkdir()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(self.workers), "--threads",
-             str(self.threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120",
-             self.target],
+            [sys.executable, "-m", "gunicorn", "-c", str(config), "-k", "gthread", "-w", str(self.workers),
+             "--threads", str(self.threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+             "--timeout", "120", self.target],
             cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             start_new_session=True,
         )
@@ -87,14 +104,16 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.target} stopped: {self.proc.stderr.read()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
+            if len(os.listdir(self.ready / "workers")) >= self.workers:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                        break
+                except OSError:
+                    pass
+            time.sleep(0.2)
         else:
             self.__exit__()
-            raise RuntimeError(f"gunicorn {self.target} did not listen within 60 s")
+            raise RuntimeError(f"gunicorn {self.target}: {self.workers} worker(s) not ready within 60 s")
         return self
 
     def __exit__(self, *exc):
@@ -105,6 +124,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        shutil.rmtree(self.ready, ignore_errors=True)
 
 
 def gunicorn_missing() -> bool:
