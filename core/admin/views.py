@@ -63,7 +63,8 @@ def toggle_module(name: str, action: str):
         flash(_("Module enabled.") if action == "enable" else _("Module disabled."))
     except PamongError as exc:
         db.session.rollback()
-        flash(str(exc.local or exc.message), "error")
+        for one in getattr(exc, "problems", None) or [exc]:  # a module's check may name several at once
+            flash(str(one.local or one.message), "error")
     return redirect(url_for("admin.modules"))
 
 

@@ -57,7 +57,8 @@ def apply_docs(docs, who, progress: bool = False) -> list[Tenant]:
                 applied.append(service.apply_doc(doc, who, manager()))
                 db.session.flush()
             except PamongError as exc:  # found while applying (an agency the settings name, ...): name the file
-                exc.where = f"{where}: {exc.where}" if exc.where else where
+                for problem in [exc, *getattr(exc, "problems", [])]:  # each of a module's ``Problems`` too
+                    problem.where = f"{where}: {problem.where}" if problem.where else where
                 raise
     return applied
 

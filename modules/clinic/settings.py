@@ -17,7 +17,8 @@ from datetime import date, datetime, time
 from flask import current_app
 from sqlalchemy import inspect, select
 
-from core.kit import Tenant, ValidationError, calendar_of, db, may_keep, module_settings, number_pattern_setting
+from core.kit import (Tenant, ValidationError, calendar_of, db, may_keep, module_settings, number_pattern_setting,
+                      raise_all)
 
 from .labels import lazy_gettext as _l
 
@@ -244,57 +245,72 @@ def _is_email(text: str) -> bool:
 
 def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot check: codes unique, session hours in order, closed days real dates,
-    practitioners' polis existing. ``ValidationError(where="modules.clinic.settings.clinics[i]...")``."""
+    practitioners' polis existing, bookings still to be served kept (checked once the clinics have
+    no other problem: their days and sessions parse). Every problem at once (``raise_all``: one
+    alone as itself, more as ``Problems``), each ``ValidationError(where="modules.clinic.settings.clinics[i]...")``."""
+    problems: list[ValidationError] = []
     for key in ("satusehat_url", "satusehat_auth_url"):
         url = settings.get(key, SCHEMA["properties"][key]["default"])
         if not url.startswith(("https://", "http://")) or len(url) < 10:
-            raise ValidationError(f"'{url}' is not an http(s) URL", where=f"modules.clinic.settings.{key}")
+            problems.append(ValidationError(f"'{url}' is not an http(s) URL", where=f"modules.clinic.settings.{key}"))
     if settings.get("satusehat_sink") == "http" and not settings.get("satusehat_token") and not (
             settings.get("satusehat_client_id") and settings.get("satusehat_client_secret")):
-        raise ValidationError("the http sink needs satusehat_client_id and satusehat_client_secret (env:NAME)",
-                              where="modules.clinic.settings.satusehat_client_id")
+        problems.append(ValidationError("the http sink needs satusehat_client_id and satusehat_client_secret (env:NAME)",
+                                        where="modules.clinic.settings.satusehat_client_id"))
+    clinics = _clinic_problems(settings)
+    problems += clinics
+    if not clinics:  # the days and sessions parse
+        problems += _live_booking_problems(tenant, settings)
+    raise_all(problems)
+
+
+def _clinic_problems(settings: dict) -> list[ValidationError]:
+    """The refusals of the ``clinics`` list: codes, closed days, e-mails, polis, sessions, practitioners."""
+    problems = []
     seen = set()
     for i, raw in enumerate(settings.get("clinics", [])):
         where = f"modules.clinic.settings.clinics[{i}]"
         if raw["code"] in seen:
-            raise ValidationError(f"clinic code '{raw['code']}' is used twice", where=where + ".code")
+            problems.append(ValidationError(f"clinic code '{raw['code']}' is used twice", where=where + ".code"))
         seen.add(raw["code"])
         for d in raw.get("closed_days", []):
             try:
                 date.fromisoformat(d)
             except ValueError:
-                raise ValidationError(f"'{d}' is not a date (YYYY-MM-DD)", where=where + ".closed_days") from None
+                problems.append(ValidationError(f"'{d}' is not a date (YYYY-MM-DD)", where=where + ".closed_days"))
         for j, email in enumerate(raw.get("desk_staff", [])):
             if not _is_email(email):
-                raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.desk_staff[{j}]")
+                problems.append(ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.desk_staff[{j}]"))
         codes, letters = set(), set()
         for j, poli in enumerate(raw["polis"]):
             pw = f"{where}.polis[{j}]"
             if poli["code"] in codes or poli["letter"] in letters:
-                raise ValidationError("poli code and letter must be unique in a clinic", where=pw)
+                problems.append(ValidationError("poli code and letter must be unique in a clinic", where=pw))
             codes.add(poli["code"])
             letters.add(poli["letter"])
             for k, s in enumerate(poli["sessions"]):
                 if _hhmm(s["start"]) >= _hhmm(s["end"]):
-                    raise ValidationError("a session must start before it ends", where=f"{pw}.sessions[{k}]")
+                    problems.append(ValidationError("a session must start before it ends", where=f"{pw}.sessions[{k}]"))
         for j, person in enumerate(raw.get("practitioners", [])):
             email = person.get("email", "")
             if email and not _is_email(email):
-                raise ValidationError(f"'{email}' is not an e-mail address", where=f"{where}.practitioners[{j}].email")
+                problems.append(ValidationError(f"'{email}' is not an e-mail address",
+                                                where=f"{where}.practitioners[{j}].email"))
             unknown = set(person.get("polis", [])) - codes
             if unknown:
-                raise ValidationError(f"unknown poli {sorted(unknown)[0]}", where=f"{where}.practitioners[{j}].polis")
-    _check_live_bookings(tenant, settings)  # once the rest is well formed (its days and sessions parse)
+                problems.append(ValidationError(f"unknown poli {sorted(unknown)[0]}",
+                                                where=f"{where}.practitioners[{j}].polis"))
+    return problems
 
 
-def _check_live_bookings(tenant, settings: dict) -> None:
+def _live_booking_problems(tenant, settings: dict) -> list[ValidationError]:
     """Bookings still to be served (from the tenant's today on: booked, waiting, called, being served,
     skipped) keep their place: the settings may not remove their clinic or poli, nor close their day
     (a ``closed_days`` entry, or no session of the poli on that weekday), or their patients would hold
-    numbers nobody calls. Cancel those bookings first. One grouped query; nothing to check for a
-    tenant not yet stored."""
+    numbers nobody calls. Cancel those bookings first. One grouped query; each clinic, poli or day
+    refused once; nothing to check for a tenant not yet stored."""
     if getattr(tenant, "id", None) is None:
-        return
+        return []
     from sqlalchemy import func
 
     from core.kit import local_date, tenant_scope, utcnow
@@ -307,24 +323,36 @@ def _check_live_bookings(tenant, settings: dict) -> None:
             Visit.day >= local_date(tenant, utcnow()), Visit.status.in_((BOOKED, WAITING, CALLED, SERVING, SKIPPED)),
         ).group_by(Visit.clinic, Visit.poli, Visit.day).order_by(Visit.clinic, Visit.poli, Visit.day)).all()
     where = "modules.clinic.settings.clinics"
-    gone = next((clinic for clinic, _p, _d, _n in rows if clinic not in kept), None)
-    if gone is not None:
-        count = sum(n for clinic, _p, _d, n in rows if clinic == gone)
-        raise ValidationError(f"clinic '{gone}' has {count} booking(s) still to be served from today on; "
-                              "cancel them before removing the clinic", where=where)
+    problems, said = [], set()
+
+    def refuse(message: str, at: str) -> None:
+        if (message, at) not in said:
+            said.add((message, at))
+            problems.append(ValidationError(message, where=at))
+
     for clinic, poli, day, count in rows:
+        if clinic not in kept:
+            count = sum(n for c, _p, _d, n in rows if c == clinic)
+            refuse(f"clinic '{clinic}' has {count} booking(s) still to be served from today on; "
+                   "cancel them before removing the clinic", where)
+            continue
         i, parsed = kept[clinic]
         polis = {p.code: (j, p) for j, p in enumerate(parsed.polis)}
         if poli not in polis:
             count = sum(n for c, p, _d, n in rows if (c, p) == (clinic, poli))
-            raise ValidationError(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served from "
-                                  "today on; cancel them before removing the poli", where=where)
+            refuse(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served from "
+                   "today on; cancel them before removing the poli", where)
+            continue
         if day in parsed.closed_days:
-            count = sum(n for c, _p, d, n in rows if (c, d) == (clinic, day))
-            raise ValidationError(f"clinic '{clinic}' has {count} booking(s) still to be served on {day}; cancel them "
-                                  "before closing that day", where=f"{where}[{i}].closed_days")
+            total = sum(n for c, _p, d, n in rows if (c, d) == (clinic, day))
+            refuse(f"clinic '{clinic}' has {total} booking(s) still to be served on {day}; cancel them "
+                   "before closing that day", f"{where}[{i}].closed_days")
+            continue
         j, served = polis[poli]
         if not served.sessions_on(day):
-            raise ValidationError(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served on "
-                                  f"{day} ({day:%A}), when these sessions give it none; cancel them first",
-                                  where=f"{where}[{i}].polis[{j}].sessions")
+            refuse(f"poli '{poli}' of clinic '{clinic}' has {count} booking(s) still to be served on "
+                   f"{day} ({day:%A}), when these sessions give it none; cancel them first",
+                   f"{where}[{i}].polis[{j}].sessions")
+    return problems
+
+

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope, tenant_secret
+from core.kit import OrgUnit, ValidationError, db, module_settings, raise_all, tenant_scope, tenant_secret
 
 CODE = "^[A-Za-z0-9_-]{1,32}$"
 TARGETS = ("response", "followup", "resolution")  # the service-level targets (deadlines.py)
@@ -252,51 +252,56 @@ def check_settings(tenant, settings: dict) -> None:
     is checked where it is written: ``tenant apply``, the admin form). Every category's agency and
     every agency named in ``agency_contacts`` exist: the core checks that before this hook, from
     the schema's ``"x-ref": "agency"`` / ``"x-ref-keys": "agency"`` (``core.settings.check_references``).
-    Raises one ValidationError naming the key (``modules.complaints.settings.categories.<row>.code``)
-    and the code, in English for the CLI and in the reader's language (``local``) for the form."""
+    Every problem at once (``raise_all``: one alone as itself, more as ``Problems``), each a
+    ValidationError naming the key (``modules.complaints.settings.categories.<row>.code``) and the
+    code, in English for the CLI and in the reader's language (``local``) for the form."""
     from .labels import lazy_gettext as _l
 
     here = "modules.complaints.settings"
+    problems: list[ValidationError] = []
     rows = settings.get("categories", [])
     codes = [c["code"].lower() for c in rows]
     for index, code in enumerate(codes):
         if codes.index(code) != index:
-            raise ValidationError(f"category code '{rows[index]['code']}' is used twice", where=f"{here}.categories.{index}.code",
-                                  code="duplicate_category",
-                                  local=_l("The category code %(code)s is used twice.", code=rows[index]["code"]))
+            problems.append(ValidationError(
+                f"category code '{rows[index]['code']}' is used twice", where=f"{here}.categories.{index}.code",
+                code="duplicate_category", local=_l("The category code %(code)s is used twice.", code=rows[index]["code"])))
     for index, answer in enumerate(settings.get("response_templates") or []):
         code = answer.get("category", "")
         if code.lower() not in codes:
-            raise ValidationError(
+            problems.append(ValidationError(
                 f"response_templates row {index + 1} names category '{code}', which is not one of the categories",
                 where=f"{here}.response_templates.{index}.category", code="unknown_category",
                 local=_l("The category %(code)s is not one of the categories above.", code=code),
-            )
-    if settings.get("default_category"):
-        try:
-            category(tenant, settings["default_category"], settings)
-        except ValidationError:
-            raise ValidationError(
-                f"default_category '{settings['default_category']}' is not one of the categories",
-                where=f"{here}.default_category", code="unknown_category",
-                local=_l("The category %(code)s is not one of the categories above.",
-                         code=settings["default_category"]),
-            ) from None
-    _check_map(tenant, settings)
+            ))
+    if settings.get("default_category") and settings["default_category"].strip().lower() not in codes:
+        problems.append(ValidationError(
+            f"default_category '{settings['default_category']}' is not one of the categories",
+            where=f"{here}.default_category", code="unknown_category",
+            local=_l("The category %(code)s is not one of the categories above.", code=settings["default_category"]),
+        ))
+    problems += _map_problems(tenant, settings)
+    raise_all(problems)
 
 
-def _check_map(tenant, settings: dict) -> None:
+def _map_problems(tenant, settings: dict) -> list[ValidationError]:
+    """The refusals of ``map_tile_url`` and of ``boundaries`` (``geo.check_boundaries``: its first)."""
     from .geo import check_boundaries, valid_tile_url
     from .labels import lazy_gettext as _l
 
+    problems = []
     url = (settings.get("map_tile_url") or "").strip()
     if url and not valid_tile_url(url):
-        raise ValidationError("must be a tile URL template with {z}, {x} and {y}, e.g. "
-                              "https://tile.example.id/{z}/{x}/{y}.png", where="modules.complaints.settings.map_tile_url",
-                              code="invalid_tile_url",
-                              local=_l("Give a tile URL template with {z}, {x} and {y}, for example "
-                                       "https://tile.example.id/{z}/{x}/{y}.png."))
-    check_boundaries(tenant, settings)
+        problems.append(ValidationError(
+            "must be a tile URL template with {z}, {x} and {y}, e.g. https://tile.example.id/{z}/{x}/{y}.png",
+            where="modules.complaints.settings.map_tile_url", code="invalid_tile_url",
+            local=_l("Give a tile URL template with {z}, {x} and {y}, for example "
+                     "https://tile.example.id/{z}/{x}/{y}.png.")))
+    try:
+        check_boundaries(tenant, settings)
+    except ValidationError as exc:
+        problems.append(exc)
+    return problems
 
 
 def response_templates(tenant, code: str, settings: dict | None = None) -> list[dict]:

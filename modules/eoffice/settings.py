@@ -5,7 +5,7 @@ the disposition deadline. Validated by the JSON Schema below and ``check_setting
 schema cannot see: a classification's parent exists, a code is not declared twice)."""
 from __future__ import annotations
 
-from core.kit import ValidationError, module_settings, number_pattern_setting
+from core.kit import ValidationError, module_settings, number_pattern_setting, raise_all
 
 from . import kka, richtext
 from .labels import lazy_gettext as _l
@@ -148,67 +148,77 @@ SCHEMA = {
 
 def check_settings(tenant, settings: dict) -> None:
     """Codes declared twice and classification codes whose parent is unknown are refused (the
-    hierarchy of Permendagri 83/2022: a code sits under its parent)."""
+    hierarchy of Permendagri 83/2022: a code sits under its parent), with the template, the
+    ``number_scope``, the positions and the emblems: every problem at once (``raise_all``: one
+    alone as itself, more as ``Problems``), each naming ``modules.eoffice.settings.<key>``."""
+    problems: list[ValidationError] = []
     seen = set()
     for i, kind in enumerate(settings.get("letter_types") or []):
         if kind["code"] in seen:
-            raise ValidationError(f"letter type '{kind['code']}' is declared twice",
-                                  where=f"modules.{NAME}.settings.letter_types.{i}.code", code="duplicate",
-                                  local=_l("Letter type %(code)s is declared twice.", code=kind["code"]))
+            problems.append(ValidationError(f"letter type '{kind['code']}' is declared twice",
+                                            where=f"modules.{NAME}.settings.letter_types.{i}.code", code="duplicate",
+                                            local=_l("Letter type %(code)s is declared twice.", code=kind["code"])))
         seen.add(kind["code"])
         template = kind.get("template") or ""
         if template and not richtext.same_when_sanitised(template):
             found = richtext.refused(template)
-            raise ValidationError(f"letter type '{kind['code']}': the template holds what a letter may not "
-                                  f"(script, styles, event handlers or unknown tags): {found}",
-                                  where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template",
-                                  local=_l("The template of letter type %(code)s holds what a letter may not hold "
-                                           "(script, styles, event handlers or unknown tags): %(found)s.",
-                                           code=kind["code"], found=found))
-    _check_number_scope(tenant, settings)
-    _check_roles(settings)
-    _check_emblems(settings)
+            problems.append(ValidationError(
+                f"letter type '{kind['code']}': the template holds what a letter may not "
+                f"(script, styles, event handlers or unknown tags): {found}",
+                where=f"modules.{NAME}.settings.letter_types.{i}.template", code="unsafe_template",
+                local=_l("The template of letter type %(code)s holds what a letter may not hold "
+                         "(script, styles, event handlers or unknown tags): %(found)s.", code=kind["code"], found=found)))
+    try:
+        _check_number_scope(tenant, settings)
+    except ValidationError as exc:
+        problems.append(exc)
+    problems += _role_problems(settings) + _emblem_problems(settings)
     known = {c for c, *_ in kka.DEFAULT}
     extra = settings.get("classifications") or []
     declared = set()
     for i, entry in enumerate(extra):
         if entry["code"] in declared:
-            raise ValidationError(f"classification '{entry['code']}' is declared twice",
-                                  where=f"modules.{NAME}.settings.classifications.{i}.code", code="duplicate",
-                                  local=_l("Classification code %(code)s is declared twice.", code=entry["code"]))
+            problems.append(ValidationError(
+                f"classification '{entry['code']}' is declared twice",
+                where=f"modules.{NAME}.settings.classifications.{i}.code", code="duplicate",
+                local=_l("Classification code %(code)s is declared twice.", code=entry["code"])))
         declared.add(entry["code"])
     for i, entry in enumerate(extra):
         parent = kka.parent_of(entry["code"])
         if parent is not None and parent not in known | declared:
-            raise ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
-                                  where=f"modules.{NAME}.settings.classifications.{i}.code",
-                                  local=_l("Classification code %(code)s has no parent code %(parent)s.",
-                                           code=entry["code"], parent=parent))
+            problems.append(ValidationError(f"classification '{entry['code']}' has no parent '{parent}'",
+                                            where=f"modules.{NAME}.settings.classifications.{i}.code",
+                                            local=_l("Classification code %(code)s has no parent code %(parent)s.",
+                                                     code=entry["code"], parent=parent)))
+    raise_all(problems)
 
 
-def _check_roles(settings: dict) -> None:
+def _role_problems(settings: dict) -> list[ValidationError]:
     """One position is not named for two of the Kepala Daerah, the Wakil and the Sekda
     (``*_position``; that each exists is the core's ``x-ref`` check): refused, ``same_position``."""
-    seen = {}
+    problems, seen = [], {}
     for key in ("kepala_daerah_position", "wakil_kepala_daerah_position", "sekretaris_daerah_position"):
         code = settings.get(key) or ""
         if code and code in seen:
-            raise ValidationError(f"position '{code}' is named both as {seen[code]} and as {key}",
-                                  where=f"modules.{NAME}.settings.{key}", code="same_position",
-                                  local=_l("Position %(code)s is already named for another of the Kepala Daerah, "
-                                           "the Wakil and the Sekda.", code=code))
+            problems.append(ValidationError(f"position '{code}' is named both as {seen[code]} and as {key}",
+                                            where=f"modules.{NAME}.settings.{key}", code="same_position",
+                                            local=_l("Position %(code)s is already named for another of the Kepala "
+                                                     "Daerah, the Wakil and the Sekda.", code=code)))
+            continue
         seen[code] = key
+    return problems
 
 
 EMBLEMS = {"kepala_daerah": "kop_emblem_kepala_daerah", "agency": "kop_emblem_agency"}  # kop kind -> setting
 EMBLEM_TYPES = ("image/png", "image/svg+xml")
 
 
-def _check_emblems(settings: dict) -> None:
+def _emblem_problems(settings: dict) -> list[ValidationError]:
     """Each ``kop_emblem_*`` is empty or a PNG or SVG file under the deployment's static folder
     (``core.kit.documents.static_image``): refused otherwise, naming the key (``bad_emblem``)."""
     from core.kit import documents
 
+    problems = []
     for key in EMBLEMS.values():
         value = (settings.get(key) or "").strip()
         if not value:
@@ -216,9 +226,10 @@ def _check_emblems(settings: dict) -> None:
         try:
             documents.static_image(value, EMBLEM_TYPES)
         except ValueError as exc:
-            raise ValidationError(str(exc), where=f"modules.{NAME}.settings.{key}", code="bad_emblem",
-                                  local=_l("%(file)s is not a PNG or SVG file of at most 2 MB under the static folder.",
-                                           file=value)) from None
+            problems.append(ValidationError(str(exc), where=f"modules.{NAME}.settings.{key}", code="bad_emblem",
+                                            local=_l("%(file)s is not a PNG or SVG file of at most 2 MB under the "
+                                                     "static folder.", file=value)))
+    return problems
 
 
 def emblem(tenant, kind: str) -> str:

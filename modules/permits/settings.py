@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from core.kit import (
-    ValidationError, approvals, check_number_pattern, module_settings, number_pattern_setting,
+    ValidationError, approvals, check_number_pattern, module_settings, number_pattern_setting, raise_all,
     reference_errors,
 )
 
@@ -166,9 +166,8 @@ def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot check: unique codes, the fee formula parses and names a number field
     of the type, the number pattern, a document requirement names its file types, every stage names
     exactly one of position/role and the position or agency exists (core approvals). Every problem
-    of every type at once (``checks.Problems``; one alone is raised as itself), each naming its place."""
-    from .checks import raise_all
-
+    of every type at once (``core.kit.raise_all``: one alone as itself, more as ``Problems``), each
+    naming its place."""
     base = f"modules.{NAME}.settings"
     found: list[ValidationError] = []
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
-from core.kit import ValidationError
+from core.kit import ValidationError, raise_all
 
 from . import _l
 from .refusals import refuse
@@ -232,10 +232,12 @@ def ceiling_for(ceilings: list[dict], position_class: str, year: int) -> int:
 
 
 def check_ceilings(ceilings: list[dict]) -> None:
-    seen = set()
+    """One ceiling per position class and year: every second one refused at once (``raise_all``)."""
+    seen, problems = set(), []
     for i, row in enumerate(ceilings):
         key = (row["position_class"], int(row["year"]))
         if key in seen:
-            raise refuse(ValidationError, _l("A second ceiling for %(cls)s in %(year)s.", cls=key[0], year=key[1]),
-                         where=f"ceilings[{i}]")
+            problems.append(refuse(ValidationError, _l("A second ceiling for %(cls)s in %(year)s.", cls=key[0],
+                                                       year=key[1]), where=f"ceilings[{i}]"))
         seen.add(key)
+    raise_all(problems)

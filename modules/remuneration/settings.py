@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.kit import OrgUnit, ValidationError, db, module_settings, tenant_scope
+from core.kit import OrgUnit, ValidationError, db, module_settings, raise_all, tenant_scope
 
 from . import _l  # the module's own catalogue: the admin's settings page is not one of its pages
 
@@ -76,14 +76,27 @@ def settings_of(tenant) -> dict:
 
 
 def check_settings(tenant, settings: dict) -> None:
-    """Everything the schema cannot say; raises ``ValidationError(where="modules.remuneration.settings...")``."""
+    """Everything the schema cannot say, every problem at once (``raise_all``: one alone as itself,
+    more as ``Problems``), each ``ValidationError(where="modules.remuneration.settings...")``; the
+    closed months are checked only when the rule sets parse."""
+    found: list[ValidationError] = []
+
+    def check(fn, *args):
+        try:
+            fn(*args)
+        except ValidationError as exc:
+            found.extend(getattr(exc, "problems", None) or [exc])
+
     try:
-        check_closed_rules(tenant, settings.get("rules"), parse_rules(settings.get("rules")))
-        check_ceilings(settings.get("ceilings") or [])
-        check_position_classes(settings.get("position_classes") or {}, settings.get("ceilings") or [])
+        rules = parse_rules(settings.get("rules"))
     except ValidationError as exc:
-        raise ValidationError(exc.message, where=f"modules.{NAME}.settings.{exc.where}", code=exc.code,
-                              local=exc.local) from None
+        found.append(exc)
+    else:
+        check(check_closed_rules, tenant, settings.get("rules"), rules)
+    check(check_ceilings, settings.get("ceilings") or [])
+    check(check_position_classes, settings.get("position_classes") or {}, settings.get("ceilings") or [])
+    raise_all([ValidationError(exc.message, where=f"modules.{NAME}.settings.{exc.where}", code=exc.code,
+                               local=exc.local) for exc in found])
 
 
 def check_closed_rules(tenant, rows, rules) -> None:
@@ -113,14 +126,14 @@ def check_closed_rules(tenant, rows, rules) -> None:
 
 def check_position_classes(mapping: dict, ceilings: list[dict]) -> None:
     """Every class a position maps to has a ceiling (when there are ceilings); the positions
-    themselves are checked by the core (``x-ref-keys``: active positions of the tenant)."""
+    themselves are checked by the core (``x-ref-keys``: active positions of the tenant). Every
+    position refused at once (``raise_all``)."""
     classes = {row["position_class"] for row in ceilings}
-    for code, cls in mapping.items():
-        if classes and cls not in classes:
-            raise ValidationError(f"position {code} maps to class {cls}, which has no TPP ceiling",
-                                  where=f"position_classes.{code}",
-                                  local=_l("Position %(code)s maps to class %(cls)s, which has no TPP ceiling.",
-                                           code=code, cls=cls))
+    raise_all([ValidationError(f"position {code} maps to class {cls}, which has no TPP ceiling",
+                               where=f"position_classes.{code}",
+                               local=_l("Position %(code)s maps to class %(cls)s, which has no TPP ceiling.",
+                                        code=code, cls=cls))
+               for code, cls in mapping.items() if classes and cls not in classes])
 
 
 def agency_codes(tenant) -> set[str]:

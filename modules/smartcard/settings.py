@@ -1,7 +1,7 @@
 """The per-tenant settings of the smart card module (JSON Schema, checked at ``tenant apply``)."""
 from __future__ import annotations
 
-from core.kit import OrgUnit, ValidationError, db, tenant_scope
+from core.kit import OrgUnit, ValidationError, db, raise_all, tenant_scope
 
 from .labels import lazy_gettext as _l
 
@@ -55,17 +55,20 @@ SCHEMA = {
 
 def check_settings(tenant, settings: dict) -> None:
     """What the schema cannot say: codes unique, the registered limit at least the unregistered
-    one, each service point's agency an agency of the tenant."""
+    one, each service point's agency an agency of the tenant. Every problem at once (``raise_all``:
+    one alone as itself, more as ``Problems``), each naming ``modules.smartcard.settings.<key>``."""
+    problems: list[ValidationError] = []
     if settings.get("registered_limit", REGISTERED_LIMIT) < settings.get("unregistered_limit", UNREGISTERED_LIMIT):
-        raise ValidationError(_l("must be at least the unregistered limit"),
-                              where="modules.smartcard.settings.registered_limit")
+        problems.append(ValidationError(_l("must be at least the unregistered limit"),
+                                        where="modules.smartcard.settings.registered_limit"))
     seen = set()
     with tenant_scope(tenant):
         agencies = set(db.session.execute(db.select(OrgUnit.code)).scalars())
     for i, m in enumerate(settings.get("merchants", [])):
         where = f"modules.smartcard.settings.merchants[{i}]"
         if m["code"] in seen:
-            raise ValidationError(_l("this code is used twice"), where=f"{where}.code")
+            problems.append(ValidationError(_l("this code is used twice"), where=f"{where}.code"))
         seen.add(m["code"])
         if m.get("agency") and m["agency"] not in agencies:
-            raise ValidationError(_l("no agency with this code"), where=f"{where}.agency")
+            problems.append(ValidationError(_l("no agency with this code"), where=f"{where}.agency"))
+    raise_all(problems)
