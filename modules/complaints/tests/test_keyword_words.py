@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, inspect, text
 
 from core.kit import db, tenant_scope
-from modules.complaints import queue, redaction, services, words
+from modules.complaints import queue, queue_rows, redaction, services, words
 from modules.complaints.models import Complaint
 from modules.complaints.words import ComplaintWord
 
@@ -148,10 +148,14 @@ def test_common_and_rare_words_together_list_and_count_as_the_plain_conditions(a
     file(app, tenant, 2, description="Kambing lepas di taman")
     file(app, tenant, 2, description="Truk sampah tidak lewat")
 
-    def pages(q):
+    def pages(q):  # as complaints, and as the officer's queue reads them (its columns: page and count shared)
         with app.app_context():
             found = [queue.search(tenant, status="all", q=q, per_page=2, page=n, count=True) for n in range(1, 6)]
-        return [([c.number for c in p.items], p.total, p.capped, p.has_next) for p in found]
+            rows = [queue.search(tenant, status="all", q=q, per_page=2, page=n, count=True,
+                                 columns=queue_rows.COLUMNS) for n in range(1, 6)]
+        listed = [([c.number for c in p.items], p.total, p.capped, p.has_next) for p in found]
+        assert [([r.number for r in p.items], p.total, p.capped, p.has_next) for p in rows] == listed
+        return listed
 
     queries = ["sampah kambing", "kambing sampah", "samp pasar kamb", "sampah", "pasar truk", "sampah pasar"]
     plain = {q: pages(q) for q in queries}  # every word rare: RARE is 2,000
@@ -170,6 +174,8 @@ def test_common_and_rare_words_together_list_and_count_as_the_plain_conditions(a
         listed = {n for numbers, *_ in mixed[q] for n in numbers}
         assert listed == expected and mixed[q][0][1] == len(expected), q
     assert len({n for numbers, *_ in mixed["sampah kambing"] for n in numbers}) == 2
+    monkeypatch.setattr(queue, "KEYWORD_COUNT_CAP", 3)  # pages past the shared walk's cap read as before
+    assert [total for _, total, *_ in pages("sampah")] == [3] * 5 and pages("sampah")[0][2]
 
 
 def test_the_probe_index_replaces_the_per_complaint_index_and_back(database_before, scratch_url):
