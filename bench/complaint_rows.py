@@ -243,11 +243,11 @@ def fill_words(engine) -> float:
                      [{"d": d, "w": w} for d in DESCRIPTIONS for w in words_of("", d)])
         # the indexes built after the rows (much faster than kept up row by row; UNION keeps each
         # word once a complaint, as the unique index would)
-        indexes = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'complaint_words' "
-                                    "AND indexname LIKE ANY (ARRAY['uq_%', 'ix_%'])")).scalars().all()
-        conn.execute(text("DROP INDEX uq_complaint_words_tenant_word, ix_complaint_words_tenant_complaint"))
+        indexes = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'complaint_words' "
+                                    "AND indexname LIKE ANY (ARRAY['uq_%', 'ix_%'])")).all()
+        conn.execute(text("DROP INDEX " + ", ".join(f'"{name}"' for name, _ in indexes)))
         conn.execute(text(WORDS))
-        for definition in indexes:
+        for _name, definition in indexes:
             conn.execute(text(definition))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) complaint_words"))

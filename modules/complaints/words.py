@@ -56,7 +56,8 @@ class ComplaintWord(TenantOwned, db.Model):
     __table_args__ = (
         # serves the search's range on word (module docstring) and keeps each word once a complaint
         Index("uq_complaint_words_tenant_word", "tenant_id", "word", "complaint_id", unique=True),
-        Index("ix_complaint_words_tenant_complaint", "tenant_id", "complaint_id"),  # rewriting one's words
+        # a common word asked of one complaint (``probe``), index only; and rewriting one's words
+        Index("ix_complaint_words_tenant_complaint_word", "tenant_id", "complaint_id", "word"),
     )
 
     complaint_id: Mapped[int] = tenant_ref("complaints", ondelete="CASCADE")
@@ -105,6 +106,20 @@ def conditions(q: str) -> list:
     <tenant> AND word >= :w AND word < :next)``; the ORM adds the tenant (``TenantOwned``)."""
     return [Complaint.id.in_(db.select(ComplaintWord.complaint_id).where(_starts_with(w)))
             for w in query_words(q)]
+
+
+def probe(word: str):
+    """A common word's condition on ``Complaint``: ``coalesce((SELECT true FROM complaint_words
+    WHERE <tenant> AND complaint_id = complaints.id AND word >= :w AND word < :next LIMIT 1),
+    false)``, the same rows as its ``conditions`` entry. It is asked row by row, as the list walks its
+    own index in order, so a page stops after its rows; on PostgreSQL each ask is an index-only look
+    in ``ix_complaint_words_tenant_complaint_word`` (tenant_id, complaint_id, word). A scalar
+    subquery, not ``EXISTS``: PostgreSQL plans an ``EXISTS`` it cannot pull up with a hashed
+    alternative, and picks that one (it counts every row of the list, not the page's) - which
+    hashes every complaint that has the word, 33,000 for 'sampah' in a tenant of 100,000."""
+    found = (db.select(sa.true()).where(ComplaintWord.complaint_id == Complaint.id, _starts_with(word))
+             .correlate(Complaint).limit(1).scalar_subquery())
+    return db.func.coalesce(found, sa.false())
 
 
 def rare_words(tenant, words: list[str]) -> set[str]:

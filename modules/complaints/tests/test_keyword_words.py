@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, inspect, text
 
 from core.kit import db, tenant_scope
-from modules.complaints import queue, redaction, services, words
+from modules.complaints import queue, queue_rows, redaction, services, words
+from modules.complaints.models import Complaint
 from modules.complaints.words import ComplaintWord
 
 from .queue_common import file, in_table, officer  # noqa: F401  (officer: a fixture)
@@ -133,3 +134,68 @@ def test_the_migration_fills_the_words_of_every_tenant(database_before, scratch_
             assert "complaint_words" not in set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_common_and_rare_words_together_list_and_count_as_the_plain_conditions(app, tenant, monkeypatch):
+    """With ``words.RARE`` lowered so that 'sampah' and 'pasar' are common here (asked row by row,
+    ``words.probe``) and 'kambing' rare (read from the word index first), every query lists the same
+    complaints in the same order, and counts the same total, as with every word rare (the plain
+    ``complaint_id IN (...)`` conditions), and as worked out in Python from the words."""
+    from core.testing import sql_statements
+
+    file(app, tenant, 3, description="Sampah menumpuk di pasar")
+    file(app, tenant, 2, description="Sampah dan kambing di pasar")
+    file(app, tenant, 2, description="Kambing lepas di taman")
+    file(app, tenant, 2, description="Truk sampah tidak lewat")
+
+    def pages(q):  # as complaints, and as the officer's queue reads them (its columns: page and count shared)
+        with app.app_context():
+            found = [queue.search(tenant, status="all", q=q, per_page=2, page=n, count=True) for n in range(1, 6)]
+            rows = [queue.search(tenant, status="all", q=q, per_page=2, page=n, count=True,
+                                 columns=queue_rows.COLUMNS) for n in range(1, 6)]
+        listed = [([c.number for c in p.items], p.total, p.capped, p.has_next) for p in found]
+        assert [([r.number for r in p.items], p.total, p.capped, p.has_next) for p in rows] == listed
+        return listed
+
+    queries = ["sampah kambing", "kambing sampah", "samp pasar kamb", "sampah", "pasar truk", "sampah pasar"]
+    plain = {q: pages(q) for q in queries}  # every word rare: RARE is 2,000
+    monkeypatch.setattr(words, "RARE", 5)  # sampah 7, pasar 5: common; kambing 4, truk 2
+    with app.app_context():
+        assert words.rare_words(tenant, ["sampah", "pasar", "kambing", "truk"]) == {"kambing", "truk"}
+    with sql_statements(app) as seen:
+        mixed = {q: pages(q) for q in queries}
+    assert any("complaint_words.complaint_id = complaints.id" in s for s in seen)  # the probe was used
+    assert mixed == plain
+    with app.app_context(), tenant_scope(tenant):
+        texts = db.session.execute(db.select(Complaint.number, Complaint.description)).all()
+    for q in queries:
+        wanted = words.query_words(q)
+        expected = {n for n, d in texts if all(any(w.startswith(p) for w in words.words_of(n, d)) for p in wanted)}
+        listed = {n for numbers, *_ in mixed[q] for n in numbers}
+        assert listed == expected and mixed[q][0][1] == len(expected), q
+    assert len({n for numbers, *_ in mixed["sampah kambing"] for n in numbers}) == 2
+    monkeypatch.setattr(queue, "KEYWORD_COUNT_CAP", 3)  # pages past the shared walk's cap read as before
+    assert [total for _, total, *_ in pages("sampah")] == [3] * 5 and pages("sampah")[0][2]
+
+
+def test_the_probe_index_replaces_the_per_complaint_index_and_back(database_before, scratch_url):
+    """Revision 5b8e2f4c7a91: (tenant_id, complaint_id, word) in place of (tenant_id, complaint_id),
+    on SQLite and PostgreSQL; its downgrade puts the old index back."""
+    def indexes():
+        engine = create_engine(scratch_url)
+        try:
+            with engine.connect() as conn:
+                return {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("complaint_words")}
+        finally:
+            engine.dispose()
+
+    old = database_before({"complaints": "3ee0bca68847"})
+    assert indexes().get("ix_complaint_words_tenant_complaint") == ["tenant_id", "complaint_id"]
+    old.upgrade()
+    now = indexes()
+    assert now["ix_complaint_words_tenant_complaint_word"] == ["tenant_id", "complaint_id", "word"]
+    assert "ix_complaint_words_tenant_complaint" not in now
+    old.downgrade()
+    back = indexes()
+    assert back["ix_complaint_words_tenant_complaint"] == ["tenant_id", "complaint_id"]
+    assert "ix_complaint_words_tenant_complaint_word" not in back
