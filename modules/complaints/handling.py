@@ -15,7 +15,7 @@ from core.kit import NotFound, User, ValidationError, audit, db, for_change, has
 
 from . import photos as photo_store
 from . import workflow
-from .access import Forbidden, agencies_of, require_handler
+from .access import Forbidden, agencies_of, may_view, require_handler
 from .filer_info import MAX_PHOTOS_IN_ALL
 from .models import Complaint
 from .services import store_photos
@@ -74,7 +74,9 @@ def assign(tenant, actor, complaint: Complaint, assignee: User, now: datetime | 
 
 def load_batch(tenant, actor, numbers: list[str]) -> list[Complaint]:
     """The complaints of a batch, locked, in the order given; the whole batch is refused when one
-    number is unknown (NotFound) or one complaint is not the actor's to handle (Forbidden)."""
+    number is unknown (NotFound) or one complaint is not the actor's to handle (Forbidden). A
+    *rahasia* complaint the actor may not see (``access.may_view``) counts as unknown: the refusal
+    is the one a number that does not exist gets, so a batch never reveals that it exists."""
     wanted = list(dict.fromkeys((n or "").strip().upper() for n in numbers if (n or "").strip()))
     if not wanted:
         raise ValidationError("choose at least one complaint", where="numbers", code="empty_batch")
@@ -84,7 +86,7 @@ def load_batch(tenant, actor, numbers: list[str]) -> list[Complaint]:
         rows = {c.number: c for c in db.session.execute(
             for_change(db.select(Complaint).where(Complaint.number.in_(wanted)), Complaint)
         ).scalars()}
-    missing = [n for n in wanted if n not in rows]
+    missing = [n for n in wanted if n not in rows or not may_view(tenant, actor, rows[n])]
     if missing:
         raise NotFound(f"no such complaint: {missing[0]}", where="numbers")
     for number in wanted:

@@ -106,6 +106,40 @@ def test_a_batch_with_a_complaint_the_officer_may_not_touch_is_refused_whole(app
     assert officer.post(f"{base}/queue/bulk", data={"numbers": ours, "bulk-action": "drop:table"}).status_code == 400
 
 
+def test_a_batch_naming_a_rahasia_complaint_the_officer_may_not_see_is_answered_as_an_unknown_number(
+        app, tenant, people, login):
+    """The refusal must not tell a rahasia complaint from a number that does not exist (README:
+    Privacy): same status, same message, nothing changed; one the officer may see keeps its own."""
+    ours = file(app, tenant, 1, category="JALAN", attributes={"SIZE": "L"})[0]   # PU's
+    secret = file(app, tenant, 1, confidential=True)[0]                            # DLH's, rahasia
+    public = file(app, tenant, 1)[0]                                               # DLH's, public
+    for n in (ours, secret, public):
+        move(app, tenant, n, "verified")
+    base = f"/t/{tenant.slug}/complaints"
+    pu = app.test_client()
+    login(pu, people["pu"], tenant)
+    assert pu.get(f"{base}/track/{secret}").status_code == 404
+
+    def problem(answer):
+        return answer.get_data(as_text=True).split('id="queue-problem"', 1)[1][:300]
+
+    unknown = "MKS-2026-999999"
+    for action in ("assign:me", "status:rejected"):
+        data = {"bulk-action": action, "bulk-note": "x"}
+        hidden = pu.post(f"{base}/queue/bulk", data={**data, "numbers": [ours, secret]})
+        missing = pu.post(f"{base}/queue/bulk", data={**data, "numbers": [ours, unknown]})
+        assert hidden.status_code == missing.status_code == 404
+        assert problem(hidden) == problem(missing) and secret not in problem(hidden)
+        # with a visible complaint of another agency before it: still the unknown number's answer
+        hidden = pu.post(f"{base}/queue/bulk", data={**data, "numbers": [public, secret]})
+        missing = pu.post(f"{base}/queue/bulk", data={**data, "numbers": [public, unknown]})
+        assert hidden.status_code == missing.status_code == 404 and problem(hidden) == problem(missing)
+        # one they may see but not touch keeps "you do not handle"
+        seen = pu.post(f"{base}/queue/bulk", data={**data, "numbers": [ours, public]})
+        assert seen.status_code == 403 and public in problem(seen)
+        assert [row(app, tenant, n)[:2] for n in (ours, secret, public)] == [("verified", None)] * 3
+
+
 # -- templates and the photo of the fix --------------------------------------------------------------
 
 def test_a_response_template_fills_the_note_and_the_fix_gets_a_photo(app, make_tenant, create_user, login, user_of):
