@@ -140,6 +140,22 @@ def test_a_batch_naming_a_rahasia_complaint_the_officer_may_not_see_is_answered_
         assert [row(app, tenant, n)[:2] for n in (ours, secret, public)] == [("verified", None)] * 3
 
 
+def test_a_step_on_one_rahasia_complaint_the_officer_may_not_see_is_404_like_an_unknown_number(
+        app, tenant, people, login):
+    secret = file(app, tenant, 1, confidential=True)[0]   # DLH's, rahasia
+    public = file(app, tenant, 1)[0]                      # DLH's, public
+    for n in (secret, public):
+        move(app, tenant, n, "verified")
+    base = f"/t/{tenant.slug}/complaints"
+    pu = app.test_client()
+    login(pu, people["pu"], tenant)
+    for step, data in (("assign", {"assign-assignee": "me"}), ("status", {"status": "rejected", "note": "x"})):
+        assert pu.post(f"{base}/manage/{secret}/{step}", data=data).status_code == 404
+        assert pu.post(f"{base}/manage/MKS-2026-999999/{step}", data=data).status_code == 404
+        assert pu.post(f"{base}/manage/{public}/{step}", data=data).status_code in (400, 403)
+    assert [row(app, tenant, n)[:2] for n in (secret, public)] == [("verified", None)] * 2
+
+
 # -- templates and the photo of the fix --------------------------------------------------------------
 
 def test_a_response_template_fills_the_note_and_the_fix_gets_a_photo(app, make_tenant, create_user, login, user_of):

@@ -182,8 +182,9 @@ def _complaint_or_404(number: str):
 def officer_action(number: str, form, form_name: str, act, done, show=None):
     """An officer's POST on a complaint: ``act(complaint)`` in one unit of work, flash ``done``
     (text, or a function of the complaint) and back to its page. Not theirs: 403; gone: 404; bad
-    input: the track page again with the message on the form (400), nothing saved."""
-    complaint = _complaint_or_404(number)
+    input: the track page again with the message on the form (400), nothing saved. A *rahasia*
+    complaint the officer may not see: 404, as for an unknown number (``visible_or_404``)."""
+    complaint = visible_or_404(number)
     if form.validate_on_submit():
         with unit_of_work(form, show=show or show_error, statuses={services.Forbidden: 403}) as work:
             act(complaint)
