@@ -74,3 +74,16 @@ def test_an_unknown_filter_value_is_named_beside_its_field(app, tenant, officer)
     assert answer.status_code == 400 and 'href="#filter-category"' in _problem(html)
     assert re.search(r'id="filter-category" name="category" aria-invalid="true"', html)
     assert 'id="filter-category-err">This category is not one of the list.</p>' in html
+
+
+@pytest.mark.parametrize("value", ["maybe", "y", "true"])
+def test_an_overdue_value_the_form_never_sends_is_a_named_400(app, tenant, officer, value):
+    file(app, tenant, 1)
+    base = f"/t/{tenant.slug}/complaints/queue"
+    for good in ("1", ""):
+        assert officer.get(base, query_string={"overdue": good}).status_code == 200
+    answer = officer.get(base, query_string={"overdue": value}, headers={"Accept-Language": "en"})
+    problem = _problem(answer.get_data(as_text=True))
+    assert answer.status_code == 400 and 'href="#filter-overdue"' in problem and "Overdue only" in problem
+    answer = officer.get(base, query_string={"unread": value}, headers={"Accept-Language": "en"})
+    assert answer.status_code == 400 and 'href="#filter-unread"' in _problem(answer.get_data(as_text=True))

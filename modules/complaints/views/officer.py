@@ -30,7 +30,7 @@ BULK_STATUSES = ("verified", "in_progress", "resolved", "rejected")
 
 
 def _filters(args, now) -> tuple[queue.Filters, list[ParameterError]]:
-    """The officer's filters, and the dates that could not be read (left out of the filters, their
+    """The officer's filters, and the dates or checkbox values that could not be read (left out of the filters, their
     text kept in the form by the template)."""
     q = args.get("q", "").strip()[:254]
     bad: list[ParameterError] = []
@@ -41,6 +41,10 @@ def _filters(args, now) -> tuple[queue.Filters, list[ParameterError]]:
         except ParameterError as exc:
             bad.append(exc)
             return None
+
+    for box in ("overdue", "unread"):  # the form's checkboxes send "1" or nothing
+        if args.get(box, "") not in ("", "1"):
+            bad.append(ParameterError(box, "must be 1 or empty"))
 
     return queue.Filters(
         status=args.get("status", "") or ("all" if q else "open"), category=args.get("category", "").strip(),
@@ -56,6 +60,9 @@ def _parameter_message(exc: ParameterError) -> str:
     the parameter's own (English) name."""
     if exc.parameter == "page":
         return _("There is no such page: pages are numbered from 1.")
+    if exc.parameter in ("overdue", "unread"):
+        box = _("Overdue only") if exc.parameter == "overdue" else _("New from the filer only")
+        return _("“%(name)s” can only be ticked or left empty.", name=box)
     if exc.parameter == "filed_from":
         return _("“Filed from” must be a real date, written YYYY-MM-DD (for example 2026-11-30).")
     return _("“Filed until” must be a real date, written YYYY-MM-DD (for example 2026-11-30).")
@@ -64,7 +71,7 @@ def _parameter_message(exc: ParameterError) -> str:
 # the filter form's element for a parameter (a problem is shown beside it and linked from the summary)
 FIELD_IDS = {"status": "filter-status", "category": "filter-category", "district": "filter-district",
              "village": "filter-village", "assignee": "filter-assignee", "filed_from": "filter-from",
-             "filed_to": "filter-to"}
+             "filed_to": "filter-to", "overdue": "filter-overdue", "unread": "filter-unread"}
 
 
 def _filter_message(exc: ValidationError) -> str:
