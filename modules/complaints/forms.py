@@ -147,9 +147,9 @@ class FollowContactForm(FlaskForm):
     contact = StringField(_l("Your mobile phone number or e-mail address"),
                           validators=[DataRequired(), Length(max=254)],
                           description=_l("We send a code to it; you type the code back here."),
-                          # one autofill token per field (HTML): the phone, the likelier contact; the
-                          # e-mail keyboard has the digits and the "@" either needs
-                          render_kw={"autocomplete": "tel", "inputmode": "email"})
+                          # a phone or an e-mail: neither keyboard nor autofill token may claim one
+                          # of them (a phone user given the e-mail keyboard, a browser filling a phone)
+                          render_kw={"autocomplete": "on"})
 
 
 class FollowCodeForm(FlaskForm):

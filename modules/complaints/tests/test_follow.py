@@ -4,6 +4,7 @@ complaint asks the filer to confirm or reopen, and a reopen after the window is 
 channel's own format with nothing saved."""
 import base64
 import io
+import re
 from datetime import timedelta
 
 from core.kit import db, tenant_scope, utcnow
@@ -175,7 +176,11 @@ def test_a_finished_complaint_is_not_offered_for_following_and_says_why(app, cli
     assert early_client.post(f"{base}/track/{number}/follow").status_code == 302  # followed while open
     page = client.get(f"{base}/track/{number}").get_data(as_text=True)
     assert 'id="follow-contact"' in page and 'id="follow-ended"' not in page
-    assert 'autocomplete="tel"' in page and "email tel" not in page  # one autofill token per field
+    # a phone or an e-mail: a plain text box, labelled, that claims neither (no e-mail keyboard, no phone autofill)
+    box = re.search(r'<input[^>]*name="followc-contact"[^>]*>', page).group(0)
+    assert 'type="text"' in box and 'autocomplete="on"' in box and "inputmode" not in box
+    box_id = re.search(r'id="([^"]+)"', box).group(1)
+    assert f'<label for="{box_id}"' in page
     move(app, tenant, number, "verified", "assigned", "in_progress", "resolved", "closed")
     with app.app_context():
         sent = len(outbox(tenant))
