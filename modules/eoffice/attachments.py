@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from core.kit import NotFound, ValidationError, db, lazy_gettext as _l, storage, tenant_scope
+from core.kit import NotFound, ValidationError, db, documents, lazy_gettext as _l, storage, tenant_scope
 
 from . import stored
 from .models import Attachment, Letter
@@ -38,17 +38,8 @@ def check(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
 
 
 def opens(data: bytes) -> bool:
-    """Whether ``data`` reads as a PDF with at least one page (pyHanko's reader, lenient as viewers
-    are about small faults): a file with only the PDF header and junk after it does not."""
-    from io import BytesIO
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    try:
-        pages = PdfFileReader(BytesIO(data), strict=False).root["/Pages"]
-        return int(pages["/Count"]) > 0 and len(pages["/Kids"]) > 0
-    except Exception:  # noqa: BLE001 - a damaged file fails in many ways, each a refusal
-        return False
+    """Whether ``data`` reads as a PDF with at least one page (the core's ``documents.pdf_opens``)."""
+    return documents.pdf_opens(data)
 
 
 def attach(tenant, letter: Letter, files: list[tuple[str, bytes]]) -> list[Attachment]:

@@ -16,12 +16,9 @@ Each field is ID (2 digits) + length (2 digits) + value. What this module writes
 from __future__ import annotations
 
 import binascii
-import io
 import re
 
-import segno
-
-from core.kit import ValidationError, gettext as _
+from core.kit import ValidationError, documents, gettext as _
 
 NATIONAL_DOMAIN = "ID.CO.QRIS.WWW"
 CRITERIA = ("UMI", "UKE", "UME", "UBE", "URE")  # micro, small, medium, large, regular (BI)
@@ -90,13 +87,5 @@ def payload(merchant: dict, *, acquirer: str, amount: int | None = None, bill: s
 
 
 def svg(text: str, scale: int = 4) -> bytes:
-    """The QR code of ``text`` as SVG (error correction M, as QRIS asks)."""
-    out = io.BytesIO()
-    segno.make(text, error="m", micro=False).save(out, kind="svg", scale=scale, xmldecl=False)
-    return out.getvalue()
-
-
-def png(text: str, scale: int = 6) -> bytes:
-    out = io.BytesIO()
-    segno.make(text, error="m", micro=False).save(out, kind="png", scale=scale)
-    return out.getvalue()
+    """The QR code of ``text`` as SVG, error correction M as QRIS asks (the core's ``documents.qr_svg``)."""
+    return documents.qr_svg(text, scale=scale, error="m")
