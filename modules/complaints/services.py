@@ -14,7 +14,7 @@ from datetime import datetime
 
 from core.kit import (
     OrgUnit, OutOfBounds, User, ValidationError, audit, db, keyed_hash, normalise_email, normalise_phone,
-    parse_float, publish, tenant_scope, utcnow,
+    parse_float, publish, raise_all, tenant_scope, utcnow,
 )
 
 from . import deadlines, geo, notifications, numbering, photos as photo_store
@@ -88,19 +88,29 @@ def _unit(kind: str, code: str, where: str) -> OrgUnit | None:
     return unit
 
 
-def _contact(filing: Filing) -> tuple[str, str, str]:
-    phone = normalise_phone(filing.phone, where="phone") if (filing.phone or "").strip() else ""
-    email = normalise_email(filing.email, where="email") if (filing.email or "").strip() else ""
+def _contact(filing: Filing, problems: list) -> tuple[str, str, str]:
+    """The phone, the e-mail and how to be told; each refusal added to ``problems``."""
+    phone = _checked(problems, normalise_phone, filing.phone, where="phone") if (filing.phone or "").strip() else ""
+    email = _checked(problems, normalise_email, filing.email, where="email") if (filing.email or "").strip() else ""
     how = filing.notify_by or ("sms" if phone else "email" if email else "")
     if how == "none":
         how = ""
     if how not in ("", "sms", "email"):
-        raise ValidationError("must be sms or email", where="notify_by", code="invalid_choice")
-    if how == "sms" and not phone:
-        raise ValidationError("give a phone number to be told by SMS", where="phone", code="required")
-    if how == "email" and not email:
-        raise ValidationError("give an e-mail address to be told by e-mail", where="email", code="required")
-    return phone, email, how
+        problems.append(ValidationError("must be sms or email", where="notify_by", code="invalid_choice"))
+    elif how == "sms" and phone == "":  # not None: a phone given but refused is already said
+        problems.append(ValidationError("give a phone number to be told by SMS", where="phone", code="required"))
+    elif how == "email" and email == "":
+        problems.append(ValidationError("give an e-mail address to be told by e-mail", where="email", code="required"))
+    return phone or "", email or "", how
+
+
+def _checked(problems: list, check, *args, **kwargs):
+    """``check(*args, **kwargs)``, or None with its refusal(s) added to ``problems``."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationError as exc:
+        problems.extend(getattr(exc, "problems", None) or [exc])
+        return None
 
 
 def _agency(tenant, cat):
@@ -119,49 +129,75 @@ def _agency(tenant, cat):
 
 
 def validate(tenant, filing: Filing, channel: str, settings: dict) -> dict:
-    """Everything checked before anything is written; returns the clean values."""
+    """Everything checked before anything is written; returns the clean values. Every problem at
+    once (``raise_all``: one alone as itself, several as ``Problems``, the first as the one an API
+    answers), in the order of the form; a check that needs another's value is skipped when that
+    value was refused (its own problem already says what to fix)."""
+    problems: list[ValidationError] = []
     if channel not in CHANNELS:
-        raise ValidationError(f"unknown channel '{channel}'", where="channel")
-    cat = category(tenant, filing.category, settings)
-    agency = _agency(tenant, cat)
-    description = clean_text(filing.description, "description", MAX_DESCRIPTION, required=True, min_len=5)
-    if TAG.search(description):
-        raise ValidationError("may not contain HTML", where="description", code="html_not_allowed")
-    village = _unit("village", (filing.village or "").strip(), "village")
-    district = _unit("district", (filing.district or "").strip(), "district")
+        problems.append(ValidationError(f"unknown channel '{channel}'", where="channel"))
+    cat = _checked(problems, category, tenant, filing.category, settings)
+    agency = _checked(problems, _agency, tenant, cat) if cat is not None else None
+    description = _checked(problems, clean_text, filing.description, "description", MAX_DESCRIPTION,
+                           required=True, min_len=5)
+    if description and TAG.search(description):
+        problems.append(ValidationError("may not contain HTML", where="description", code="html_not_allowed"))
+    before = len(problems)
+    village = _checked(problems, _unit, "village", (filing.village or "").strip(), "village")
+    district = _checked(problems, _unit, "district", (filing.district or "").strip(), "district")
     if village is not None:
         if district is not None and village.parent_id != district.id:
-            raise ValidationError("is not in the chosen district", where="village", code="village_not_in_district")
+            problems.append(ValidationError("is not in the chosen district", where="village",
+                                            code="village_not_in_district"))
         district = district or db.session.get(OrgUnit, village.parent_id)
-    lat = coordinate(filing.latitude, "latitude", 90)
-    lon = coordinate(filing.longitude, "longitude", 180)
-    if (lat is None) != (lon is None):
-        raise ValidationError("give both latitude and longitude, or neither",
-                              where="latitude" if lat is None else "longitude", code="incomplete_coordinates")
-    if lat is not None:
-        geo.check_point(tenant, lat, lon, settings)  # in Indonesia, and in the tenant's area where it has boundaries
-        if district is None and village is None:  # not chosen: from the tenant's boundaries, if any
+    places_refused = len(problems) > before
+    before = len(problems)
+    lat = _checked(problems, coordinate, filing.latitude, "latitude", 90)
+    lon = _checked(problems, coordinate, filing.longitude, "longitude", 180)
+    if len(problems) == before and (lat is None) != (lon is None):
+        problems.append(ValidationError("give both latitude and longitude, or neither",
+                                        where="latitude" if lat is None else "longitude",
+                                        code="incomplete_coordinates"))
+    if lat is not None and lon is not None:
+        _checked(problems, geo.check_point, tenant, lat, lon, settings)  # in Indonesia, and in the tenant's area
+        if len(problems) == before and district is None and village is None and not places_refused:
+            # not chosen: from the tenant's boundaries, if any
             place = geo.locate(tenant, lat, lon, settings)
-            village = _unit("village", place.village, "village") if place.village else None
+            village = _checked(problems, _unit, "village", place.village, "village") if place.village else None
             district = (db.session.get(OrgUnit, village.parent_id) if village is not None
-                        else _unit("district", place.district, "district") if place.district else None)
-    phone, email, how = _contact(filing)
-    clean = photo_store.check_photos(
-        list(filing.photos or []), settings["max_photos"], settings["max_photo_kb"] * 1024
-    )
+                        else _checked(problems, _unit, "district", place.district, "district") if place.district
+                        else None)
+    phone, email, how = _contact(filing, problems)
+    clean = _checked(problems, photo_store.check_photos, list(filing.photos or []), settings["max_photos"],
+                     settings["max_photo_kb"] * 1024)
     source_ref = (filing.source_ref or "").strip()[:100] or None
     if source_ref and db.session.execute(
         db.select(Complaint.id).where(Complaint.channel == channel, Complaint.source_ref == source_ref)
     ).first():
-        raise ValidationError("this message was already received", where="message_id", code="duplicate")
+        problems.append(ValidationError("this message was already received", where="message_id", code="duplicate"))
+    address = _checked(problems, clean_text, filing.address, "address", 300)
+    name = _checked(problems, clean_text, filing.name, "name", 200)
+    media_url = _checked(problems, clean_text, filing.media_url, "media_url", 500)
+    raise_all(problems)
     return {
         "category": cat, "agency": agency, "description": description, "district": district,
-        "village": village, "address": clean_text(filing.address, "address", 300), "lat": lat, "lon": lon,
-        "name": clean_text(filing.name, "name", 200), "phone": phone, "email": email, "notify_by": how,
+        "village": village, "address": address, "lat": lat, "lon": lon,
+        "name": name, "phone": phone, "email": email, "notify_by": how,
         "photos": clean, "source_ref": source_ref, "attributes": dict(filing.attributes or {}),
-        "media_url": clean_text(filing.media_url, "media_url", 500),
+        "media_url": media_url,
         "anonymous": bool(filing.anonymous), "confidential": bool(filing.confidential),
     }
+
+
+def problems_of(tenant, filing: Filing, channel: str) -> list[ValidationError]:
+    """What ``validate`` refuses in ``filing``, every problem (none: it would be filed), nothing
+    written: a form that found problems of its own says these beside them, all at once."""
+    with tenant_scope(tenant):
+        try:
+            validate(tenant, filing, channel, settings_of(tenant))
+        except ValidationError as exc:
+            return list(getattr(exc, "problems", None) or [exc])
+    return []
 
 
 # -- filing ---------------------------------------------------------------------------------------

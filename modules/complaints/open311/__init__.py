@@ -227,9 +227,9 @@ def request_create(fmt):
     try:
         complaint, _key = services.file_complaint(g.tenant, client, filing, "open311")
         db.session.commit()
-    except ValidationError as exc:
+    except ValidationError as exc:  # every problem, each an error of the spec's list
         db.session.rollback()
-        raise Open311Error(400, f"{exc.where}: {exc.message}" if exc.where else exc.message) from None
+        raise Open311Error.refusal(exc) from None
     return respond(fmt, "service_requests", [{
         "service_request_id": complaint.number, "service_notice": None, "account_id": None,
     }])
@@ -270,7 +270,7 @@ def update_create(fmt):
         db.session.commit()
     except (ValidationError, services.Forbidden) as exc:
         db.session.rollback()
-        raise Open311Error(400, f"{exc.where}: {exc.message}" if exc.where else exc.message) from None
+        raise Open311Error.refusal(exc) from None
     except IntegrityError:  # the same update_id, received at the same moment by another worker
         db.session.rollback()
         raise Open311Error(400, f"update_id: '{value('update_id')}' was already received") from None

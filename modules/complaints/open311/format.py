@@ -26,10 +26,16 @@ ITEMS = {
 class Open311Error(Exception):
     """One or more spec errors: ``[(code, description)]`` with the HTTP status to answer."""
 
-    def __init__(self, status: int, description: str, code: int | None = None):
+    def __init__(self, status: int, description: str, code: int | None = None, more: tuple = ()):
         super().__init__(description)
         self.status = status
-        self.errors = [(code or status, description)]
+        self.errors = [(code or status, description)] + [(code or status, text) for text in more]
+
+    @classmethod
+    def refusal(cls, exc) -> "Open311Error":
+        """A service's refusal as a 400: each of its problems (``core.kit.Problems``) its own error."""
+        said = [f"{p.where}: {p.message}" if p.where else p.message for p in getattr(exc, "problems", None) or [exc]]
+        return cls(400, said[0], more=tuple(said[1:]))
 
 
 def _text(value) -> str | None:

@@ -27,8 +27,9 @@ def post(client, tenant, fmt="json", **data):
 
 
 def error_of(response):
+    """The first error of the spec's list (a refused filing lists every problem of it)."""
     if response.headers["Content-Type"].startswith("application/json"):
-        ((error),) = response.get_json()
+        error = response.get_json()[0]
         return error["code"], error["description"]
     root = xml(response)
     assert root.tag == "errors"

@@ -16,6 +16,7 @@ from core.kit import ValidationError, org_units, public
 
 from ..labels import DOMAIN, gettext as _
 from ..settings import categories, settings_of
+from .. import services
 from ..services import Filing
 
 ngettext = DOMAIN.ngettext
@@ -136,12 +137,26 @@ def filing_from(form, files) -> Filing:
 
 
 def show_error(form, exc: ValidationError) -> None:
-    """Put a service's error on the field it names (or on the form)."""
-    field = getattr(form, exc.where, None) if exc.where else None
-    if isinstance(field, Field):
-        field.errors = list(field.errors or []) + [_field_message(exc)]
-    else:
-        form.form_errors.append(_field_message(exc))
+    """Put a service's error on the field it names (or on the form); each of several at once
+    (``core.kit.Problems``) on its own."""
+    for problem in getattr(exc, "problems", None) or [exc]:
+        field = getattr(form, problem.where, None) if problem.where else None
+        message = _field_message(problem)
+        if isinstance(field, Field):
+            if message not in field.errors:
+                field.errors = list(field.errors or []) + [message]
+        elif message not in form.form_errors:
+            form.form_errors.append(message)
+
+
+def show_filing_problems(form, files, channel: str) -> None:
+    """A filing form WTForms refused: the service's problems too (``services.problems_of``), so
+    that one answer says them all, each beside its field, but for a field WTForms already refused
+    (the same input: one message is enough)."""
+    said = {field.short_name for field in form if field.errors}
+    for problem in services.problems_of(g.tenant, filing_from(form, files), channel):
+        if problem.where not in said:
+            show_error(form, problem)
 
 
 def _field_message(exc: ValidationError) -> str:

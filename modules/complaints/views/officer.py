@@ -19,7 +19,8 @@ from ..labels import action_label, gettext as _, status_label
 from ..models import STATUSES
 from ..settings import categories, response_templates, settings_of
 from . import (
-    STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, ngettext, show_error, unit_names, units,
+    STYLESHEET, _field_message, bp, fill_choices, filing_from, locale, ngettext, show_error, show_filing_problems,
+    unit_names, units,
 )
 from .public import officer_action, photo_hint
 
@@ -345,6 +346,8 @@ def hotline():
                 flash(_("Call entered as %(number)s. Tell the caller this access code: %(key)s",
                         number=complaint.number, key=key))
                 return redirect(url_for("complaints.track", number=complaint.number))
+        else:  # every problem in one answer: the service's beside WTForms' own
+            show_filing_problems(form, request.files.getlist("photos"), "hotline")
         return render_template("complaints/hotline.html", form=form), 400
     return render_template("complaints/hotline.html", form=form)
 

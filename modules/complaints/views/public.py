@@ -22,7 +22,7 @@ from ..settings import categories, settings_of, sms_number
 from . import duplicates as views_duplicates
 from . import (
     bp, fill_choices, filing_from, locale, narrow_villages, ngettext, photo_size_limit, proven, remember_filed,
-    show_error, unit_names, units,
+    show_error, show_filing_problems, unit_names, units,
 )
 from .location import with_map_policy
 
@@ -66,6 +66,8 @@ def new():
                 session[_ACCESS] = {"number": complaint.number, "key": key}
                 remember_filed(complaint)
                 return redirect(url_for("complaints.filed", number=complaint.number))
+        else:  # every problem in one answer: the service's beside WTForms' own
+            show_filing_problems(form, request.files.getlist("photos"), "portal")
         return filing_page(form, status=400)
     if request.args.get("district"):  # a link or a bookmark with the district chosen
         form.district.data = request.args["district"]
