@@ -7,8 +7,9 @@ trial); its followers keep following it (they hear of a reopening) and may stop.
 Without an account (issue 20.3): a visitor gives a phone number or e-mail address, is sent a
 single-use code of ``CODE_DIGITS`` digits through the outbox, valid ``CODE_MINUTES`` minutes and
 for ``MAX_TRIES`` wrong tries, bound to that complaint and that contact (its keyed hash includes
-both); typing it back confirms the contact (``ComplaintContactFollower``). A new request replaces
-the code; a used code is gone. Every message such a follower receives carries a signed, one-click
+both); typing it back confirms the contact (``ComplaintContactFollower``). A new request for the
+same complaint and contact replaces its code; a used code is gone; a request for another complaint
+or contact is another row with its own code, each valid until used or expired. Every message such a follower receives carries a signed, one-click
 link to stop (``unfollow_url``), which works without signing in. The pages' rate limit is the
 module's intake limiter (``limits.py``) plus a tighter one on sending codes (``views.follow``).
 """
@@ -177,28 +178,41 @@ def request_follow(tenant, complaint: Complaint, contact: str, locale: str = "",
         return row
 
 
-def confirm_follow(tenant, complaint: Complaint, row_id: int | None, code: str,
+def _live(row: ComplaintContactFollower, now: datetime) -> bool:
+    """A pending request whose code may still be typed: in time and not tried too often."""
+    return row.code_expires_at is not None and aware(row.code_expires_at) >= now and row.tries < MAX_TRIES
+
+
+def confirm_follow(tenant, complaint: Complaint, row_ids, code: str,
                    now: datetime | None = None) -> ComplaintContactFollower:
-    """Check ``code`` against the pending request ``row_id`` of ``complaint``; confirmed: the row
-    follows from now on, the code is spent. Raises ValidationError (where "code"): "invalid_code"
-    (wrong, or a request of another complaint), "code_used" (spent or none pending),
-    "code_expired" (past its time, or too many wrong tries: ask again). A wrong try is counted in
-    the row, so the caller commits after a refusal too. A complaint merged into a public one as a
-    duplicate since the code was asked: the contact follows the original (the row returned is
-    the original's)."""
+    """Check ``code`` against the pending requests ``row_ids`` of ``complaint`` (one id, or the
+    ids of the requests this browser made for it: another contact each); the one it is for is
+    confirmed: that row follows from now on, its code spent, the others stay pending. Raises
+    ValidationError (where "code"): "invalid_code" (wrong, or no request of this complaint),
+    "code_used" (spent or none pending), "code_expired" (past its time, or too many wrong tries:
+    ask again). A wrong try is counted in each request still open, so the caller commits after a
+    refusal too. A complaint merged into a public one as a duplicate since the code was asked: the
+    contact follows the original (the row returned is the original's)."""
     now = now or utcnow()
     code = "".join(ch for ch in (code or "") if not ch.isspace())
+    ids = [row_ids] if isinstance(row_ids, int) else [i for i in (row_ids or ()) if isinstance(i, int)]
     with tenant_scope(tenant):
-        row = db.session.get(ComplaintContactFollower, row_id) if isinstance(row_id, int) else None
-        if row is None or row.tenant_id != tenant.id or row.complaint_id != complaint.id:
+        rows = [r for r in (db.session.get(ComplaintContactFollower, i) for i in dict.fromkeys(ids))
+                if r is not None and r.tenant_id == tenant.id and r.complaint_id == complaint.id]
+        if not rows:
             raise ValidationError("this code is not for this complaint", where="code", code="invalid_code")
-        if row.confirmed_at is not None or not row.code_hash:
+        pending = [r for r in rows if r.confirmed_at is None and r.code_hash]
+        if not pending:
             raise ValidationError("this code has already been used", where="code", code="code_used")
-        if row.code_expires_at is None or aware(row.code_expires_at) < now or row.tries >= MAX_TRIES:
+        typed = len(code) == CODE_DIGITS and code.isdigit()
+        row = next((r for r in pending if typed and hmac.compare_digest(
+            r.code_hash, _code_hash(complaint, r.contact_hash, code))), None)
+        live = [r for r in pending if _live(r, now)]
+        if (row is not None and not _live(row, now)) or not live:
             raise ValidationError("this code has expired: ask for a new one", where="code", code="code_expired")
-        if not (len(code) == CODE_DIGITS and code.isdigit()
-                and hmac.compare_digest(row.code_hash, _code_hash(complaint, row.contact_hash, code))):
-            row.tries += 1
+        if row is None:
+            for r in live:
+                r.tries += 1
             db.session.flush()
             raise ValidationError("this code is not right", where="code", code="invalid_code")
         row.code_hash, row.code_expires_at, row.confirmed_at, row.tries = "", None, now, 0
@@ -215,6 +229,20 @@ def confirm_follow(tenant, complaint: Complaint, row_id: int | None, code: str,
         audit(tenant, "citizen:follower", "complaints.follow_contact", "complaint", complaint.number, after=after)
         db.session.flush()
         return row
+
+
+def still_pending(tenant, row_ids, now: datetime | None = None) -> set[int]:
+    """Which of ``row_ids`` are requests of ``tenant`` whose code may still be typed (not used,
+    not expired, not tried too often): what a browser keeps of its pending requests."""
+    ids = [i for i in row_ids if isinstance(i, int)]
+    if not ids:
+        return set()
+    now = now or utcnow()
+    with tenant_scope(tenant):
+        rows = db.session.execute(db.select(ComplaintContactFollower).where(
+            ComplaintContactFollower.id.in_(ids), ComplaintContactFollower.confirmed_at.is_(None),
+            ComplaintContactFollower.code_hash != "")).scalars()
+        return {r.id for r in rows if r.tenant_id == tenant.id and _live(r, now)}
 
 
 def contact_followers_of(tenant, complaint: Complaint) -> list[ComplaintContactFollower]:

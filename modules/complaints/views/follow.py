@@ -3,6 +3,8 @@ confirming a phone or e-mail with a single-use code, and stopping with the signe
 message carries (``follow.py``)."""
 from __future__ import annotations
 
+import time
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from flask_limiter.util import get_remote_address
@@ -17,13 +19,46 @@ from ..models import Complaint
 from . import _field_message, bp, locale, show_error
 from .public import track_context, visible_or_404
 
-# the pending request of this browser: {"number": ..., "row": follower row id, "to": masked contact}
+# the pending requests of this browser, oldest first: [{"t": tenant id, "number": ..., "row": follower
+# row id, "to": masked contact, "until": epoch seconds}], never the code (only its keyed hash, in the
+# row). Each stays valid until used or expired, so one browser may follow two complaints (or one on
+# two contacts) at once; at most MAX_PENDING are kept, the oldest dropped (the cookie stays small).
 _PENDING = "complaints_follow_pending"
+MAX_PENDING = 5
 CODE_RATE = "5 per 10 minutes;20 per day"  # codes sent per client and tenant (PAMONG_COMPLAINTS_CODE_RATE)
 
 
 def _code_key() -> str:
     return f"complaints-code:{g.tenant.slug}:{get_remote_address()}"
+
+
+def _entries() -> list[dict]:
+    """Every pending request this browser remembers, at any tenant, still in its time, oldest first
+    (a session from before kept one request, as a dict: the list of that one)."""
+    raw = session.get(_PENDING) or []
+    raw = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else []
+    now = time.time()
+    return [e for e in raw if isinstance(e, dict) and isinstance(e.get("row"), int) and e.get("until", now) >= now]
+
+
+def _ours(entry: dict) -> bool:
+    return entry.get("t", g.tenant.id) == g.tenant.id
+
+
+def _remember(complaint, row) -> None:
+    """``row`` is pending for this browser, beside its other requests (the oldest dropped past
+    ``MAX_PENDING``)."""
+    kept = [e for e in _entries() if not (_ours(e) and e["row"] == row.id)]  # a repeat request: once
+    kept.append({"t": g.tenant.id, "number": complaint.number, "row": row.id, "to": _masked(row.channel, row.contact),
+                 "until": int(time.time()) + following.CODE_MINUTES * 60})
+    session[_PENDING] = kept[-MAX_PENDING:]
+
+
+def _keep_only(number: str, row_ids: set[int]) -> None:
+    """Of this tenant's requests for complaint ``number``, keep those ``row_ids`` (the others used
+    or gone); the rest as they are."""
+    session[_PENDING] = [e for e in _entries() if not (_ours(e) and e.get("number") == number)
+                         or e["row"] in row_ids]
 
 
 @bp.route("/track/<number>/follow", methods=["POST"])
@@ -87,7 +122,7 @@ def follow_by_contact(number: str):
             if row.confirmed_at is not None:
                 flash(_("This contact already follows complaint %(number)s.", number=complaint.number))
                 return redirect(url_for("complaints.track", number=complaint.number))
-            session[_PENDING] = {"number": complaint.number, "row": row.id, "to": _masked(row.channel, row.contact)}
+            _remember(complaint, row)
             return redirect(url_for("complaints.follow_confirm", number=complaint.number))
     return render_template("complaints/track.html", **track_context(complaint, follow_contact_form=form)), 400
 
@@ -100,22 +135,24 @@ def follow_confirm(number: str):
     complaint = visible_or_404(number)
     if complaint.confidential:
         abort(404)
-    pending = session.get(_PENDING) or {}
+    pending = [e for e in _entries() if _ours(e)]
+    here = [e for e in pending if e.get("number") == complaint.number]
     form = FollowCodeForm()
     form.code.description = _("The %(n)s digits of the message we sent.", n=following.CODE_DIGITS)
     if not pending:
         flash(_("Give your phone number or e-mail address first: we send the code to it."))
         return redirect(url_for("complaints.track", number=complaint.number) + "#follow-contact")
     if request.method == "POST" and form.validate_on_submit():
-        row_id = pending.get("row") if pending.get("number") == complaint.number else None
+        asked = [e["row"] for e in here]
         try:
-            row = following.confirm_follow(g.tenant, complaint, row_id, form.code.data)
+            row = following.confirm_follow(g.tenant, complaint, asked, form.code.data)
         except ValidationError as exc:
             db.session.commit()  # a wrong try is counted (MAX_TRIES); nothing else was written
             show_error(form, exc)
         else:
             db.session.commit()
-            session.pop(_PENDING, None)
+            # the code used is spent; this complaint's other requests (another contact) stay
+            _keep_only(complaint.number, following.still_pending(g.tenant, asked))
             # a duplicate merged meanwhile: the contact follows the original (follow.confirm_follow)
             followed = complaint.number if row.complaint_id == complaint.id else db.session.execute(
                 db.select(Complaint.number).where(Complaint.id == row.complaint_id)).scalar()
@@ -124,8 +161,8 @@ def follow_confirm(number: str):
             return redirect(url_for("complaints.track", number=followed))
     status = 400 if request.method == "POST" else 200
     return render_template("complaints/follow_confirm.html", complaint=complaint, form=form,
-                           to=pending.get("to", ""), other=pending.get("number") != complaint.number,
-                           minutes=following.CODE_MINUTES), status
+                           to=", ".join(dict.fromkeys(e.get("to", "") for e in here if e.get("to"))),
+                           other=not here, minutes=following.CODE_MINUTES), status
 
 
 @bp.route("/unfollow/<token>", methods=["GET", "POST"])
