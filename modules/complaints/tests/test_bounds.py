@@ -10,7 +10,7 @@ sends a blanket of hostile values under every parameter name any route reads, to
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -191,7 +191,7 @@ def test_every_numeric_and_date_parameter_of_every_route(app, client, tenant, pe
             failures.append(f"{method} {url}: {response.status_code}")
         return response
 
-    routes, int_routes = [], []
+    routes = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
