@@ -11,7 +11,10 @@ then onboards a fifth tenant with none. Then, each server a gunicorn process gro
    big city's home signed in (an officer, through the real sign-in form), each against a bare Flask
    app (``bench/bare_capture.py``) rendering, through Jinja, the very page Pamong answered in this
    run, with the same server, load generator and connections;
-2. **Scale-out**: the same pages, and Open311 ``requests.json?page_size=100`` (which reads the
+2. **The floor**: ``bench/floor_app.py`` serving the captured signed-in page with only what the
+   design card's libraries do per request (two SELECTs, Flask-Login, Flask-Babel, the CSRF token),
+   so the report shows how much of the bare rate any Pamong page can keep at best;
+3. **Scale-out**: the same pages, and Open311 ``requests.json?page_size=100`` (which reads the
    database on every request), with ``--workers`` 1 and then 2; the bare app the same way, so what
    the machine itself allows (the load generator shares its cores) is printed beside it.
 
@@ -46,6 +49,7 @@ from tenants import onboard, scratch_postgres  # noqa: E402
 
 SECRET = "bench-secret-not-for-production"
 CACHED = ", cache 1 s"  # label suffix: PAMONG_ANON_CACHE_SECONDS=1
+FLOOR = "floor: libraries only, signed in"  # bench/floor_app.py
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %.6f %.6f\\n", summary.requests,
@@ -93,6 +97,21 @@ class Measured:
 
 
 # -- Servers (Gunicorn: bench/load.py) ----------------------------------------------------------------------------------
+
+def floor_cookie(port: int) -> str:
+    """The session cookie ``bench/floor_app.py`` gives at ``/login``."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/login")
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    cookie = response.getheader("Set-Cookie") or ""
+    if response.status != 200 or not cookie:
+        raise RuntimeError(f"the floor app's /login answered {response.status} without a cookie")
+    return cookie.split(";", 1)[0]
+
 
 def fetch(port: int, path: str, headers: dict | None = None) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -210,6 +229,14 @@ def main(argv=None) -> int:
                     fetch(bare.port, keys[key])
                     results[("bare " + label, workers)] = m = load(bare.port, keys[key], {}, args, tmp)
                     print(f"  bare   {label:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
+            signed_key = f"signed:{listed[2][1]}"
+            floor_env = {**bare_env, "PAMONG_BENCH_USER": f"officer@{big['slug']}.bench.test"}
+            with Gunicorn("floor_app:app", floor_env, workers, args.threads, HERE) as floor:
+                headers = {"Cookie": floor_cookie(floor.port)}
+                path = f"/t/{big['slug']}{keys[signed_key]}"
+                fetch(floor.port, path, headers)
+                results[(FLOOR, workers)] = m = load(floor.port, path, headers, args, tmp)
+                print(f"  floor  {listed[2][0]:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
             with Gunicorn("core.wsgi:app", env, workers, args.threads, ROOT) as server:
                 cookie = cbench.sign_in(server.port, big["slug"], f"officer@{big['slug']}.bench.test")
                 for label, path, signed in listed:
@@ -255,6 +282,9 @@ def report(args, listed, results) -> None:
           "  (goal >= 0.70)")
     print(f"  signed-in home / bare                     {signed.rate / results[('bare ' + listed[2][0], one)].rate:6.3f}"
           "  (goal >= 0.35)")
+    floor = results[(FLOOR, one)]
+    print(f"  floor (libraries only) signed in / bare    {floor.rate / results[('bare ' + listed[2][0], one)].rate:6.3f}"
+          f"  (pamong / floor {signed.rate / floor.rate:5.3f}: what Pamong's own work keeps)")
     print(f"  time per home page, 100k complaints / none {none_.rate / anon.rate:6.3f}  (goal <= 1.2)")
     if many != one:
         for label in rows:

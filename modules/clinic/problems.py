@@ -1,5 +1,6 @@
 """Every problem of a form at once: a service that checks independent things (the day, the NIK,
-the phone, the vital signs) collects its refusals and raises them together as ``Problems``.
+the phone, the vital signs) collects its refusals and raises them together as the core's ``Problems``
+(``raise_all``, from ``core.kit``; this module kept a copy of its own until 2026-12-03).
 
 ``Problems`` is a ``ValidationError`` whose ``message``, ``where`` and ``code`` are those of the first
 problem, so a caller that answers one error (the SMS reply, the BPJS envelope, the CLI) answers as it
@@ -8,25 +9,9 @@ did before; a page puts each of ``problems`` on its own field (``on_fields``) an
 """
 from __future__ import annotations
 
-from core.kit import ValidationError
+from core.kit import Problems, ValidationError, raise_all
 
-
-class Problems(ValidationError):
-    """Two or more refusals of one request, in the order they were found (``problems``: a list of
-    ``ValidationError``, each with its own ``where`` and ``code``)."""
-
-    def __init__(self, problems: list[ValidationError]):
-        first = problems[0]
-        super().__init__(first.message, where=first.where, code=first.code, local=first.local)
-        self.problems = list(problems)
-
-
-def raise_all(problems: list[ValidationError]) -> None:
-    """Nothing when ``problems`` is empty; the one problem itself; ``Problems`` for more."""
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise Problems(problems)
+__all__ = ["Problems", "each", "on_fields", "raise_all"]  # the core's two, re-exported for the module
 
 
 def each(exc: ValidationError) -> list[ValidationError]:

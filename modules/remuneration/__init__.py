@@ -99,9 +99,8 @@ def register_commands(cli):
 
 @hookimpl
 def nav_items(tenant, user):
-    from .activities import supervises
+    from .activities import roles_of
     from .finance import finance_position_of, finance_positions
-    from .services import employee_of
     from .settings import settings_of
 
     oversight = {"title": _l("TPP oversight"), "endpoint": f"{NAME}.oversight", "permission": f"{NAME}.read_all"}
@@ -112,8 +111,7 @@ def nav_items(tenant, user):
     # "My TPP" only for someone the personnel records know (a citizen is rarely an employee), the
     # activities to approve only for someone they name as a supervisor
     email = getattr(user, "email", "") if user is not None else ""
-    mine = bool(email) and employee_of(tenant, email) is not None
-    boss = bool(email) and supervises(tenant, email)
+    mine, boss = roles_of(tenant, email)  # one statement for both
     # the finance agency's holder (BPKAD) sees the runs to close them, without reading every employee
     payer = bool(email) and bool(finance_positions(tenant)) and finance_position_of(tenant, user) is not None
     return [*([{"title": _l("My TPP"), "endpoint": f"{NAME}.index", "permission": f"{NAME}.own"},

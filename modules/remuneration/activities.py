@@ -244,6 +244,19 @@ def for_supervisor(tenant, supervisor_email: str, status: str = PENDING, offset:
         return list(db.session.execute(_status(query, status).offset(offset).limit(limit)).all())
 
 
+def roles_of(tenant, email: str) -> tuple[bool, bool]:
+    """``(is an employee, supervises someone)`` for the account ``email`` (case-insensitive) in the
+    tenant's records, in one statement: the navigation asks both on every signed-in page."""
+    email = (email or "").strip().lower()
+    if not email:
+        return False, False
+    employee = db.select(Employee.id).where(db.func.lower(Employee.email) == email).limit(1).exists()
+    boss = db.select(Employee.id).where(_subordinates(email)).limit(1).exists()
+    with tenant_scope(tenant):
+        row = db.session.execute(db.select(employee.label("mine"), boss.label("boss"))).one()
+    return bool(row.mine), bool(row.boss)
+
+
 def supervises(tenant, email: str) -> bool:
     """Whether ``email`` is anyone's supervisor in the tenant's records."""
     email = (email or "").strip().lower()

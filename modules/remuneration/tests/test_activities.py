@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from core.kit import Actor, NotFound, ValidationError, db, tenant_scope
+from core.testing import sql_statements
 
 from .. import activities
 from ..models import Result
@@ -97,6 +98,18 @@ def test_a_supervisor_decides_only_their_own_subordinates(app, office):
             activities.decide(tenant, "boss", users["boss"], [mine.id], approve=False, reason="Salah")
         assert twice.value.code == "activity_decided"
         assert activities.supervises(tenant, users["boss"]) and not activities.supervises(tenant, users["andi"])
+
+
+def test_roles_of_says_employee_and_supervisor_in_one_statement(app, office):
+    """What the navigation asks on every signed-in page: both answers, from one statement."""
+    tenant, users = office
+    with app.app_context(), tenant_scope(tenant):
+        with sql_statements(ignore=("SELECT set_config",)) as seen:  # the scope's RLS setting aside
+            boss = activities.roles_of(tenant, " " + users["boss"].upper())  # case and spaces do not matter
+        assert boss == (True, True) and seen.count == 1, list(seen)
+        assert activities.roles_of(tenant, users["andi"]) == (True, False)  # an employee, nobody's supervisor
+        assert activities.roles_of(tenant, "stranger@example.test") == (False, False)
+        assert activities.roles_of(tenant, "") == (False, False)
 
 
 def test_bad_logs_and_decisions_are_refused_and_a_closed_month_is_immutable(app, office, audit_entries):
