@@ -1,8 +1,9 @@
 """Figures per agency (issue 14.7, transparency and oversight): letters out (signed) and in
 (received as addressee or copy), the average time from submission to signature (hours), and open
 and overdue dispositions (to people of the agency). A letter whose signed PDF was revoked (the
-core's register, ``documents.revoked``) is in none of the letter figures: it is not sent or
-disposed any more (trials t14f, t14h). Reads only; counts, never letter contents, so a ``rahasia``
+core's register, ``documents.revoked``; for a letter from another government, as its sender told,
+``revocation.py``) is in none of the letter figures: it is not sent or disposed any more (trials
+t14f, t14h). Reads only; counts, never letter contents, so a ``rahasia``
 letter is counted but not shown. Read on the figures pages and the API only (an overseer's, never
 every visitor's: the module gives no ``dashboard_metrics``), in a constant number of statements."""
 from __future__ import annotations
@@ -34,9 +35,11 @@ def per_agency(tenant) -> list[dict]:
         signed = db.session.execute(db.select(Letter.unit_code, Letter.submitted_at, Letter.signed_at,
                                               Letter.document_code).where(Letter.signed_at.is_not(None))).all()
         # each letter once per receiving unit (an addressee and a copy row of one unit are one letter in)
+        # a letter from another government its sender revoked (revocation.py) is no letter in either
         received = db.session.execute(db.select(Recipient.unit_code, Recipient.letter_id, Letter.document_code)
                                       .distinct().join(Letter, Letter.id == Recipient.letter_id)
-                                      .where(Letter.status == SENT, Recipient.unit_code.is_not(None))).all()
+                                      .where(Letter.status == SENT, Recipient.unit_code.is_not(None),
+                                             Letter.origin_revoked_at.is_(None))).all()
         dispositions = db.session.execute(db.select(Disposition.to_id, Disposition.due_on)
                                           .where(Disposition.status == OPEN)).all()
     revoked = documents.revoked(tenant, {row[-1] for row in signed} | {row[-1] for row in received})
