@@ -5,7 +5,8 @@ core's register, ``documents.revoked``; for a letter from another government, as
 ``revocation.py``) is in none of the letter figures: it is not sent or disposed any more (trials
 t14f, t14h). Reads only; counts, never letter contents, so a ``rahasia``
 letter is counted but not shown. Read on the figures pages and the API only (an overseer's, never
-every visitor's: the module gives no ``dashboard_metrics``), in a constant number of statements."""
+every visitor's: the module gives no ``dashboard_metrics``): the revocations are one read of the
+core's register for all the letters, whatever their number."""
 from __future__ import annotations
 
 from collections import defaultdict
