@@ -206,7 +206,11 @@ def _actor_label(actor) -> str:
 
 def revoke(tenant, document: Document, reason: str, actor) -> Document:
     """Mark ``document`` revoked with ``reason`` (audited ``document.revoked``). The caller checks
-    the permission ``core.documents.revoke``; revoking twice is a ValidationError."""
+    the permission ``core.documents.revoke``; revoking twice is a ValidationError. The tenant's
+    modules hear of it in the same transaction (``core.events``: ``document.revoked``, payload
+    ``{"code", "kind", "number", "reason"}``): the one that issued it acts on it (e-office tells the
+    other governments a revoked letter went to)."""
+    from ..events import publish
     from ..locking import write_lock
 
     reason = _text(reason, "reason", 1000)
@@ -224,6 +228,8 @@ def revoke(tenant, document: Document, reason: str, actor) -> Document:
         audit(tenant, actor, "document.revoked", "document", current.id, before={"status": "valid"},
               after={"status": "revoked", "reason": reason, "number": current.number})
         db.session.flush()
+        publish(tenant, actor, "document.revoked", {"code": current.code, "kind": current.kind,
+                                                     "number": current.number, "reason": reason}, source="core")
     return current
 
 

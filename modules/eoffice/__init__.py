@@ -89,8 +89,17 @@ def admin_items(tenant, user):
 
 @hookimpl
 def handle_event(app, tenant, actor, event):
-    """A letter from another tenant, or one of its attachments (``core.kit.tenant_post``; only that
-    post carries ``from_tenant``)."""
+    """A letter from another tenant, one of its attachments, or its revocation (``core.kit.tenant_post``;
+    only that post carries ``from_tenant``); and the core's ``document.revoked`` of one of this
+    tenant's letters, told to the other tenants it went to (``revocation.py``)."""
+    if event.get("name") == "document.revoked" and not event.get("from_tenant"):
+        from .revocation import tell_receivers
+
+        return tell_receivers(tenant, actor, event.get("payload") or {})
+    if event.get("name") == "eoffice.revoked" and event.get("from_tenant"):
+        from .revocation import receive as receive_revocation
+
+        return receive_revocation(tenant, actor, event)
     if event.get("name") == "eoffice.letter" and event.get("from_tenant"):
         from .crossing import receive
 

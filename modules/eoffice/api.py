@@ -47,8 +47,10 @@ class AgencyFigures(ApiOutput):
     code: str
     name: str
     out: int = Field(description="Letters signed, leaving out those whose signed PDF was revoked")
-    in_: int = Field(alias="in", description="Letters received")
-    avg_hours_to_sign: float
+    in_: int = Field(alias="in", description="Letters received (as addressee or copy), leaving out those whose "
+                                              "signed PDF was revoked")
+    avg_hours_to_sign: float = Field(description="Average hours from submission to signature of the letters signed, "
+                                                 "leaving out those whose signed PDF was revoked (0.0 when none)")
     open_dispositions: int
     overdue_dispositions: int
 

@@ -6,6 +6,7 @@ reports the follow-up (tindak lanjut). Every step audited and on the letter's ti
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from core.kit import (
     NotFound, OrgUnit, User, ValidationError, audit, db, documents, for_change, holders_of,
@@ -21,7 +22,11 @@ from .settings import settings_of
 
 def revocation(tenant, letter):
     """The core's register entry of ``letter``'s signed PDF if it was revoked (``pamong documents
-    revoke``, the admin's *Signed documents*): it has ``revoked_reason`` and ``revoked_at``; else None."""
+    revoke``, the admin's *Signed documents*): it has ``revoked_reason`` and ``revoked_at``; for a
+    letter from another government its sender revoked (``revocation.py``), the same two facts as
+    that government told them; else None."""
+    if letter.origin_revoked_at is not None:
+        return SimpleNamespace(revoked_reason=letter.origin_revoked_reason, revoked_at=letter.origin_revoked_at)
     if not letter.document_code:
         return None
     doc = documents.find(tenant, letter.document_code)

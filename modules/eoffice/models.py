@@ -83,6 +83,9 @@ class Letter(TenantOwned, db.Model):
     origin_type_name: Mapped[dict | None] = mapped_column(JSON)
     # the date written on an incoming letter registered by hand (register.py; the tenant's calendar)
     origin_date: Mapped[date | None] = mapped_column(Date)
+    # the sender revoked the incoming letter's signed PDF (revocation.py): when it was told, and why
+    origin_revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    origin_revoked_reason: Mapped[str] = mapped_column(Text, default="")
 
     @property
     def incoming(self) -> bool:

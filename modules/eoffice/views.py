@@ -134,10 +134,14 @@ def _listing(kind: str):
 
     q = (request.args.get("q") or "").strip()[:100]
     size = settings_of(g.tenant)["page_size"]
-    found = getattr(queries, kind)(g.tenant, _me(), q, page_arg(), size)
+    me = _me()
+    found = getattr(queries, kind)(g.tenant, me, q, page_arg(), size)
     # the page's letters whose signed PDF was revoked (one query): marked in the list
     revoked = documents.revoked(g.tenant, [row[0].document_code for row in found.rows])
-    return render_template("eoffice/list.html", kind=kind, page=found, q=q, revoked=revoked)
+    # an empty list says why (trial t14h): someone of no agency and no position (an admin) has no
+    # inbox or outgoing letters of their own; a province may write no letter of its own at all
+    placeless = me.user_id is not None and not me.unit_codes and not me.positions
+    return render_template("eoffice/list.html", kind=kind, page=found, q=q, revoked=revoked, placeless=placeless)
 
 
 @pages.route("/inbox")

@@ -91,3 +91,29 @@ def test_0008_keeps_a_timeline_entrys_facts_apart_and_goes_down_and_up(scratch_u
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_0009_keeps_a_senders_revocation_and_goes_down_and_up(scratch_url, tmp_path):  # noqa: F811
+    """0009 (an incoming letter its sender revoked, trial t14h) adds ``origin_revoked_at`` and
+    ``origin_revoked_reason`` to ``eoffice_letters``, and goes down to 0008 and up again."""
+    app = create_app({"DATABASE_URL": scratch_url, "SECRET_KEY": "x", "INSTANCE_DIR": str(tmp_path / "instance")})
+    added = {"origin_revoked_at", "origin_revoked_reason"}
+
+    def letters():
+        with app.app_context():
+            found = {c["name"] for c in inspect(db.engine).get_columns("eoffice_letters")}
+            db.session.remove()
+            db.engine.dispose()
+        return found
+
+    try:
+        migrate.upgrade(app)
+        assert added <= letters()
+        _down(app, "5e0ff1ce0008")
+        assert not added & letters() and "origin_date" in letters()
+        migrate.upgrade(app)
+        assert added <= letters()
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
