@@ -298,7 +298,7 @@ def load(port: int, path: str, headers: dict, seconds: float, connections: int, 
     if wrk:
         script = tmp / "pamong-wrk.lua"
         script.write_text(WRK_SCRIPT + lua)
-        command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds:g}s", "-s", str(script)]
+        command = [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:g}s", "-s", str(script)]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
         out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,

@@ -2,7 +2,8 @@
 faults that must lose no rupiah (issue 18).
 
 In a scratch PostgreSQL database made beside ``--database-url`` (``<name>_scbench``, dropped
-afterwards unless ``--keep``), two workloads for ``--seconds`` each, in the same run:
+afterwards unless ``--keep``), two workloads for ``--seconds`` each, in the same run, taking turns
+(``--rounds``, default 2: on a shared machine, other work then weighs on both alike):
 
 - **smartcard**: ``POST /t/bench/api/v1/smartcard/payments`` as a terminal sends it (Bearer token of
   one of the registered terminals, a fresh ``Idempotency-Key`` and transfer id, a random card): the
@@ -76,7 +77,8 @@ def parse_args(argv=None):
     p.add_argument("--redis-url", default=os.environ.get("PAMONG_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
                    help="Redis of the served app (its job queue; default redis://127.0.0.1:6379/12)")
     p.add_argument("--clients", type=int, default=8, help="threads of --server threads and of the fault run")
-    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--seconds", type=float, default=10.0, help="per workload, split between the rounds (default 10)")
+    p.add_argument("--rounds", type=int, default=2, help="the workloads run in turn this many times each (default 2)")
     p.add_argument("--cards", type=int, default=1000)
     p.add_argument("--cpu-payments", type=int, default=300, help="payments timed in one thread (0: none)")
     p.add_argument("--operations", type=int, default=5000)
@@ -139,34 +141,56 @@ def _analyze(app) -> None:
 
 
 def payment_statements(app, token) -> list[str]:
-    """The SQL one card payment sends (``core.testing.sql_statements``, and what goes to the driver
-    directly: the ledger's short-lock statements, ``core.ledger.fast._on_driver``, and the stored
-    answer sent with the COMMIT, ``core.idempotency._store_and_commit_at_once``), BEGIN/COMMIT aside."""
-    from core import idempotency
-    from core.ledger import fast
-    from core.testing import sql_statements
+    """The round trips of one card payment on a warm process (one payment made first: the token is
+    then known), in order: the SQL the engine sends (``before_cursor_execute``) and what goes to the driver
+    directly (the Row Level Security setting, ``core.tenancy.scope._send_setting``; the ledger's
+    short-lock statements, ``core.ledger.fast._on_driver``; the stored answer sent with the COMMIT,
+    ``core.idempotency._store_and_commit_at_once``), BEGIN/COMMIT aside."""
+    from sqlalchemy import event
 
-    driver, original, store = [], fast._on_driver, idempotency._store_and_commit_at_once
+    from core import idempotency
+    from core.extensions import db
+    from core.ledger import fast
+    from core.tenancy import scope
+
+    seen, patched = [], (fast._on_driver, idempotency._store_and_commit_at_once, scope._send_setting)
+    original, store, setting = patched
 
     def counting(conn, key, stmt, params):
-        driver.append(f"ledger fast path: {key[0] if isinstance(key, tuple) else key}")
+        seen.append(f"ledger fast path: {key[0] if isinstance(key, tuple) else key}")
         return original(conn, key, stmt, params)
 
     def storing(conn, params):
-        driver.append("UPDATE idempotency_keys (the answer), sent with the COMMIT")
+        seen.append("UPDATE idempotency_keys (the answer), sent with the COMMIT")
         return store(conn, params)
 
-    client, tid = app.test_client(), uuid.uuid4().hex[:24]
-    fast._on_driver, idempotency._store_and_commit_at_once = counting, storing
+    def scoping(conn, wanted):
+        seen.append("SELECT set_config('pamong.tenant_ids', ...) (Row Level Security)")
+        return setting(conn, wanted)
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split())[:70])
+
+    client = app.test_client()
+
+    def pay():
+        tid = uuid.uuid4().hex[:24]
+        r = client.post(PAY_PATH, json={"id": tid, "card": number(0), "amount": 1_000},
+                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
+        if r.status_code != 201:
+            raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
+
+    pay()
+    with app.app_context():
+        engine = db.engine
+    fast._on_driver, idempotency._store_and_commit_at_once, scope._send_setting = counting, storing, scoping
+    event.listen(engine, "before_cursor_execute", record)
     try:
-        with sql_statements(app) as seen:
-            r = client.post("/t/bench/api/v1/smartcard/payments", json={"id": tid, "card": number(0), "amount": 1_000},
-                            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
+        pay()
     finally:
-        fast._on_driver, idempotency._store_and_commit_at_once = original, store
-    if r.status_code != 201:
-        raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
-    return [" ".join(s.split())[:70] for s in seen] + driver
+        event.remove(engine, "before_cursor_execute", record)
+        fast._on_driver, idempotency._store_and_commit_at_once, scope._send_setting = patched
+    return seen
 
 
 def pay_body(cards: int) -> dict:
@@ -190,12 +214,25 @@ def run_threads(app, bare, args, tokens) -> tuple[Measured, Measured]:
             if r.status_code != 201:
                 raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
 
-        done, errors, secs = hammer(args.clients, args.seconds, setup, step)
+        done, errors, secs = hammer(args.clients, args.seconds / args.rounds, setup, step)
         return Measured(done / secs, 0.0, 0.0, errors, done, errors)
 
-    b = workload(bare, "/pay", dict)
-    s = workload(app, PAY_PATH, lambda: {"Authorization": f"Bearer {random.choice(tokens)}"})
-    return b, s
+    return alternate(args, lambda: workload(bare, "/pay", dict),
+                     lambda: workload(app, PAY_PATH, lambda: {"Authorization": f"Bearer {random.choice(tokens)}"}))
+
+
+def alternate(args, bare, card) -> tuple[Measured, Measured]:
+    """``bare()`` and ``card()`` in turn, ``--rounds`` times each (``args.seconds`` split between the
+    rounds): a machine whose other work comes and goes weighs on both alike. Their sums."""
+    parts = [(bare(), card()) for _ in range(args.rounds)]
+    return tuple(_sum([p[i] for p in parts]) for i in (0, 1))
+
+
+def _sum(parts: list[Measured]) -> Measured:
+    done = sum(p.done for p in parts)
+    seconds = sum(p.done / p.rate if p.rate else 0.0 for p in parts)
+    return Measured(done / seconds if seconds else 0.0, sum(p.p50 for p in parts) / len(parts),
+                    max(p.p95 for p in parts), sum(p.errors for p in parts), done, sum(p.non_2xx for p in parts))
 
 
 # wrk's request hook: a new id and key per request (``thread_number`` from load.WRK_SCRIPT's setup)
@@ -228,18 +265,19 @@ def pay_lua(path: str, tokens: list[str], cards: int) -> str:
 
 
 def run_gunicorn(url: str, args, tokens) -> tuple[Measured, Measured]:
-    """Both apps under gunicorn (sync workers), one after the other, loaded by wrk."""
+    """Both apps under gunicorn (sync workers, both started, one loaded at a time), loaded by wrk."""
     tmp = Path(tempfile.mkdtemp(prefix="pamong-scbench-"))
     try:
         env = server_env(PAMONG_DEMO=1, PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=tmp, PAMONG_SECRET_KEY=SECRET,
                          PAMONG_REDIS_URL=args.redis_url)
+        seconds = args.seconds / args.rounds
         with Gunicorn("bare_pay:create_app()", {**env, "PAMONG_BENCH_BARE_URL": url, "PYTHONPATH": str(HERE)},
-                      args.workers, 1, HERE, "sync") as server:
-            b = load(server.port, "/pay", {}, args.seconds, args.connections, tmp,
-                     lua=pay_lua("/pay", tokens, args.cards))
-        with Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, args.workers, 1, ROOT, "sync") as server:
-            s = load(server.port, PAY_PATH, {}, args.seconds, args.connections, tmp,
-                     lua=pay_lua(PAY_PATH, tokens, args.cards))
+                      args.workers, 1, HERE, "sync") as bare, \
+                Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, args.workers, 1, ROOT, "sync") as card:
+            b, s = alternate(args, lambda: load(bare.port, "/pay", {}, seconds, args.connections, tmp,
+                                                lua=pay_lua("/pay", tokens, args.cards)),
+                             lambda: load(card.port, PAY_PATH, {}, seconds, args.connections, tmp,
+                                          lua=pay_lua(PAY_PATH, tokens, args.cards)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         _drop_queue(args.redis_url)
@@ -337,9 +375,9 @@ def main(argv=None) -> int:
     served = (f"gunicorn sync x{args.workers} workers per app, wrk {args.connections} connections"
               if args.server == "gunicorn" else f"{args.clients} threads in one process")
     print(f"\nPamong city card benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
-          f"{served}, {args.seconds:g} s per workload, {args.cards} cards; load average "
+          f"{served}, {args.seconds:g} s per workload in {args.rounds} turns, {args.cards} cards; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
-    print(f"  one card payment: {len(statements)} statements and 1 commit (bare: 5 and 1):")
+    print(f"  one card payment: {len(statements)} round trips, the last with the commit (bare: 5 and the commit):")
     for line in statements:
         print(f"    {line}")
     if cpu:
@@ -354,7 +392,7 @@ def main(argv=None) -> int:
             print(f"  {label:<52} {r.done:7d} {r.errors:6d} {r.rate:8.1f} {r.p50 * 1000:7.1f} {r.p95 * 1000:7.1f}")
         print(f"  ratio smartcard / bare: {s.rate / b.rate:.2f} (goal >= 0.6)")
         paid, history = after[0] - before[0], after[1] - before[1]
-        slack = args.connections if args.server == "gunicorn" else 0
+        slack = args.connections * args.rounds if args.server == "gunicorn" else 0
         written = s.done <= paid <= s.done + slack and b.done <= history <= b.done + slack
         balanced = totals["history"] == totals["accounts"] == totals["tellers"] == totals["branch"]
         print(f"  written: {paid} card payments for {s.done} answers 2xx, {history} bare for {b.done}; "
