@@ -12,8 +12,9 @@ afterwards unless ``--keep``), two workloads for ``--seconds`` each, in the same
 - **bare**: ``POST /pay`` of a plain Flask app (``bench/bare_pay.py``) on the same database server:
   pgbench's TPC-B-like five statements in one transaction (no idempotency, no audit, no RLS).
 
-``--server gunicorn`` (the default) serves each app as production does: gunicorn sync workers
-(``--workers``, default 2, the cores of a small machine; ``bench/load.py``), Pamong's app as
+``--server gunicorn`` (the default; ``bench/smartcard_served.py``) serves each app as production
+does: gunicorn sync workers (``--workers``, default 2, the cores of a small machine;
+``bench/load.py``), both started, one loaded at a time, Pamong's app as
 ``core.wsgi`` makes it from the environment (its audit seals queued on Redis, ``--redis-url``),
 loaded by ``wrk`` over ``--connections`` connections with a Lua script that makes each request
 (a per-thread counter behind a random prefix: every id and key is new; a random card and terminal).
@@ -26,7 +27,8 @@ gunicorn nor wrk, and shows what the interpreter's lock does to a payment that h
 Before the workloads, one thread in this process times the CPU of ``--cpu-payments`` payments of
 each app through the test client (``time.process_time``: this process's Python, not the server's).
 After them, the ledger must re-derive every balance from its journal with debits equal to credits,
-the payments written must be those answered 2xx (plus at most one in flight per connection), and
+the payments written must be those answered 2xx (plus at most one in flight per connection and
+round), and
 the bare tables must agree with their history.
 
 Then ``--operations`` (default 5,000; the issue's figure is ``--operations 100000``) random
@@ -44,10 +46,8 @@ import argparse
 import os
 import platform
 import random
-import secrets
 import shutil
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -58,7 +58,8 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 import bare_pay  # noqa: E402
 from ledger import hammer, make_app  # noqa: E402  (bench/ledger.py)
-from load import Gunicorn, Measured, gunicorn_missing, load, server_env  # noqa: E402
+from load import Measured, gunicorn_missing  # noqa: E402
+from smartcard_served import alternate, run_gunicorn  # noqa: E402
 from tenants import scratch_postgres  # noqa: E402
 
 SECRET = "bench-secret-not-for-production"
@@ -222,79 +223,6 @@ def run_threads(app, bare, args, tokens) -> tuple[Measured, Measured]:
                      lambda: workload(app, PAY_PATH, lambda: {"Authorization": f"Bearer {random.choice(tokens)}"}))
 
 
-def alternate(args, bare, card) -> tuple[Measured, Measured]:
-    """``bare()`` and ``card()`` in turn, ``--rounds`` times each (``args.seconds`` split between the
-    rounds): a machine whose other work comes and goes weighs on both alike. Their sums."""
-    parts = [(bare(), card()) for _ in range(args.rounds)]
-    return tuple(_sum([p[i] for p in parts]) for i in (0, 1))
-
-
-def _sum(parts: list[Measured]) -> Measured:
-    done = sum(p.done for p in parts)
-    seconds = sum(p.done / p.rate if p.rate else 0.0 for p in parts)
-    return Measured(done / seconds if seconds else 0.0, sum(p.p50 for p in parts) / len(parts),
-                    max(p.p95 for p in parts), sum(p.errors for p in parts), done, sum(p.non_2xx for p in parts))
-
-
-# wrk's request hook: a new id and key per request (``thread_number`` from load.WRK_SCRIPT's setup)
-PAY_LUA = """
-local path, cards, run = "%(path)s", %(cards)d, "%(run)s"
-local tokens = {%(tokens)s}
-local counter = 0
-function init(args)
-  math.randomseed(tonumber(run, 16) + thread_number)
-  prefix = run .. thread_number .. "-"
-  non_2xx = 0
-end
-function request()
-  counter = counter + 1
-  local id = prefix .. counter
-  local body = string.format('{"id":"%%s","card":"60329810%%08d","amount":%%d}', id, math.random(0, cards - 1),
-                             math.random(1000, 5000))
-  return wrk.format("POST", path, {["Content-Type"] = "application/json", ["Idempotency-Key"] = '"' .. id .. '"',
-                                   ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]}, body)
-end
-function response(status, headers, body)
-  if status < 200 or status > 299 then non_2xx = non_2xx + 1 end
-end
-"""
-
-
-def pay_lua(path: str, tokens: list[str], cards: int) -> str:
-    return PAY_LUA % {"path": path, "cards": cards, "run": secrets.token_hex(3),
-                      "tokens": ", ".join(f'"{t}"' for t in tokens)}
-
-
-def run_gunicorn(url: str, args, tokens) -> tuple[Measured, Measured]:
-    """Both apps under gunicorn (sync workers, both started, one loaded at a time), loaded by wrk."""
-    tmp = Path(tempfile.mkdtemp(prefix="pamong-scbench-"))
-    try:
-        env = server_env(PAMONG_DEMO=1, PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=tmp, PAMONG_SECRET_KEY=SECRET,
-                         PAMONG_REDIS_URL=args.redis_url)
-        seconds = args.seconds / args.rounds
-        with Gunicorn("bare_pay:create_app()", {**env, "PAMONG_BENCH_BARE_URL": url, "PYTHONPATH": str(HERE)},
-                      args.workers, 1, HERE, "sync") as bare, \
-                Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, args.workers, 1, ROOT, "sync") as card:
-            b, s = alternate(args, lambda: load(bare.port, "/pay", {}, seconds, args.connections, tmp,
-                                                lua=pay_lua("/pay", tokens, args.cards)),
-                             lambda: load(card.port, PAY_PATH, {}, seconds, args.connections, tmp,
-                                          lua=pay_lua(PAY_PATH, tokens, args.cards)))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _drop_queue(args.redis_url)
-    return b, s
-
-
-def _drop_queue(redis_url: str) -> None:
-    """The seal tasks the served app queued (no worker runs here): dropped with the scratch database."""
-    try:
-        import redis
-
-        redis.Redis.from_url(redis_url).delete("huey.redis.pamong")
-    except Exception as exc:  # noqa: BLE001 - a leftover queue is no reason to fail the run
-        print(f"  (the job queue on {redis_url} was not emptied: {exc})", file=sys.stderr)
-
-
 def cpu_per_payment(app, bare, tokens, n: int, cards: int) -> tuple[float, float]:
     """Milliseconds of this process's CPU per payment, one thread, through the test client: (card, bare)."""
     out = []
@@ -357,7 +285,7 @@ def main(argv=None) -> int:
         if not args.no_speed:
             before = counts(app, tenant_id, url)
             load_before = os.getloadavg()
-            b, s = (run_gunicorn(url, args, tokens) if args.server == "gunicorn"
+            b, s = (run_gunicorn(url, args, tokens, PAY_PATH, SECRET) if args.server == "gunicorn"
                     else run_threads(app, bare, args, tokens))
             after = counts(app, tenant_id, url)
             problems, totals = check(app, tenant_id, url)
