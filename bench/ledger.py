@@ -39,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
+from bare_pay import BARE_DDL  # noqa: E402
 from tenants import scratch_postgres  # noqa: E402
 
 
@@ -161,15 +162,7 @@ def run_ledger(app, tenant_id: int, args, merchants: int):
     return hammer(args.clients, args.seconds, setup, step)
 
 
-# -- bare TPC-B-like ----------------------------------------------------------------------------
-
-BARE_DDL = [
-    "CREATE TABLE tb_branches (bid int PRIMARY KEY, bbalance bigint NOT NULL)",
-    "CREATE TABLE tb_tellers (tid int PRIMARY KEY, bid int NOT NULL, tbalance bigint NOT NULL)",
-    "CREATE TABLE tb_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance bigint NOT NULL)",
-    "CREATE TABLE tb_history (tid int, bid int, aid int, delta bigint, mtime timestamptz)",
-]
-
+# -- bare TPC-B-like (the tables: bench/bare_pay.py) -------------------------------------------
 
 def make_bare(url: str, args):
     """The TPC-B-like tables: ``--accounts`` accounts, ``--merchants`` tellers, a branch per teller."""

@@ -1,5 +1,5 @@
 """Starting a server process (werkzeug's or gunicorn), reading its resident memory and loading it
-over loopback.
+over loopback (Python clients, or ``wrk`` with a Lua script: ``load``).
 
 Every loop is bounded by a request count and a deadline; only 127.0.0.1 is contacted.
 """
@@ -9,6 +9,7 @@ import http.client
 import itertools
 import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -79,10 +80,13 @@ def post_worker_init(worker):
 
 
 class Gunicorn:
-    """``with Gunicorn("core.wsgi:app", env, workers=2) as g: g.port``: a process group, killed at exit."""
+    """``with Gunicorn("core.wsgi:app", env, workers=2) as g: g.port``: a process group, killed at exit.
+    ``worker_class`` "gthread" (``threads`` per worker, keep-alive) or "sync" (one request at a
+    time per process, a connection per request; ``threads`` ignored)."""
 
-    def __init__(self, target: str, env: dict, workers: int, threads: int, cwd: Path):
+    def __init__(self, target: str, env: dict, workers: int, threads: int, cwd: Path, worker_class: str = "gthread"):
         self.target, self.env, self.workers, self.threads, self.cwd = target, env, workers, threads, cwd
+        self.worker_class = worker_class
 
     def __enter__(self):
         self.port = free_port()
@@ -94,8 +98,8 @@ class Gunicorn:
         config.write_text(READY_HOOK.format(ready=str(self.ready / "workers")))
         (self.ready / "workers").mkdir()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(config), "-k", "gthread", "-w", str(self.workers),
-             "--threads", str(self.threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            [sys.executable, "-m", "gunicorn", "-c", str(config), "-k", self.worker_class, "-w", str(self.workers),
+             *(["--threads", str(self.threads)] if self.worker_class == "gthread" else []), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--timeout", "120", self.target],
             cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             start_new_session=True,
@@ -246,6 +250,78 @@ def hammer_many(port: int, targets: list[tuple[str, str | None]], requests: int,
     seconds = time.perf_counter() - start
     return Result(sum(p.done for p in parts), sum(p.errors for p in parts), seconds, sum(p.bytes for p in parts),
                   [x for p in parts for x in p.latencies])
+
+
+# wrk's report, one line: the Lua hook ``done`` (``threads``: every thread, for the counts a
+# ``response`` hook of the caller's script keeps in ``non_2xx``)
+WRK_SCRIPT = """
+threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("thread_number", #threads)
+end
+done = function(summary, latency, requests)
+  local non_2xx = 0
+  for _, t in ipairs(threads) do non_2xx = non_2xx + (t:get("non_2xx") or 0) end
+  io.write(string.format("RESULT %d %d %d %d %.6f %.6f %d\\n", summary.requests, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50) / 1e6, latency:percentile(95) / 1e6, non_2xx))
+end
+"""
+
+
+@dataclass
+class Measured:
+    rate: float  # answers of 2xx per second
+    p50: float  # seconds
+    p95: float
+    errors: int  # answers other than 2xx (counted by the script's ``response`` hook, else 4xx/5xx) and socket errors
+    done: int  # answers of 2xx
+    non_2xx: int = 0
+
+
+def _client(job) -> tuple[int, int, list[float]]:
+    port, path, headers, seconds, connections = job
+    result = hammer(port, [(path, None)], 10**9, connections, seconds, headers)
+    return result.done, result.errors, result.latencies
+
+
+def load(port: int, path: str, headers: dict, seconds: float, connections: int, tmp: Path, *, clients: int = 2,
+         lua: str = "") -> Measured:
+    """``seconds`` of requests to ``path`` over ``connections`` connections: ``wrk`` when installed
+    (GETs, or what ``lua``'s ``request`` hook makes; a ``response`` hook counting the answers other
+    than 2xx in the global ``non_2xx`` makes them counted exactly, 3xx included), else GETs from
+    ``clients`` Python processes (``lua`` needs wrk). Only 2xx answers count as done."""
+    from multiprocessing import Pool
+
+    wrk = shutil.which("wrk")
+    if wrk:
+        script = tmp / "pamong-wrk.lua"
+        script.write_text(WRK_SCRIPT + lua)
+        command = [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:g}s", "-s", str(script)]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                             timeout=seconds + 60).stdout
+        match = re.search(r"^RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)$", out, re.M)
+        if not match:
+            raise RuntimeError(f"wrk printed no result: {out[-500:]}")
+        answered, status_errors, socket_errors, micros = (int(match[i]) for i in range(1, 5))
+        non_2xx = max(status_errors, int(match[7]))  # wrk itself counts only 4xx and 5xx
+        done = answered - non_2xx
+        return Measured(done / (micros / 1e6), float(match[5]), float(match[6]), non_2xx + socket_errors, done,
+                        non_2xx)
+    if lua:
+        raise RuntimeError("this load needs wrk (a request script): make wrk installs it")
+    per = max(1, connections // clients)
+    started = time.perf_counter()
+    with Pool(clients) as pool:
+        parts = pool.map(_client, [(port, path, headers, seconds, per)] * clients)
+    elapsed = time.perf_counter() - started
+    latencies = sorted(x for part in parts for x in part[2])
+    done = sum(p[0] for p in parts)
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0  # noqa: E731
+    return Measured(done / elapsed, pick(0.50), pick(0.95), sum(p[1] for p in parts), done)
 
 
 def server_env(**extra) -> dict:

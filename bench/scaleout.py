@@ -29,14 +29,9 @@ import http.client
 import json
 import os
 import platform
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
-from multiprocessing import Pool
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,19 +39,12 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 import complaints as cbench  # noqa: E402
-from load import Gunicorn, hammer, server_env  # noqa: E402
+from load import Gunicorn, Measured, load, server_env  # noqa: E402
 from tenants import onboard, scratch_postgres  # noqa: E402
 
 SECRET = "bench-secret-not-for-production"
 CACHED = ", cache 1 s"  # label suffix: PAMONG_ANON_CACHE_SECONDS=1
 FLOOR = "floor: libraries only, signed in"  # bench/floor_app.py
-WRK_SCRIPT = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %.6f %.6f\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.timeout, summary.duration, latency:percentile(50) / 1e6, latency:percentile(95) / 1e6))
-end
-"""
 
 
 def parse_args(argv=None):
@@ -85,15 +73,6 @@ def parse_args(argv=None):
         p.error("--rows must be at least 100, --seconds and --workers positive")
     args.tenants = 4  # what bench/complaints.py's set-up reads
     return args
-
-
-@dataclass
-class Measured:
-    rate: float
-    p50: float  # seconds
-    p95: float
-    errors: int
-    done: int
 
 
 # -- Servers (Gunicorn: bench/load.py) ----------------------------------------------------------------------------------
@@ -126,41 +105,9 @@ def fetch(port: int, path: str, headers: dict | None = None) -> bytes:
     return body
 
 
-# -- Load -----------------------------------------------------------------------------------------
-
-def _client(job) -> tuple[int, int, list[float]]:
-    port, path, headers, seconds, connections = job
-    result = hammer(port, [(path, None)], 10**9, connections, seconds, headers)
-    return result.done, result.errors, result.latencies
-
-
-def load(port: int, path: str, headers: dict, args, tmp: Path) -> Measured:
-    """``args.seconds`` of GETs of ``path``; wrk when installed, else Python client processes."""
-    wrk = shutil.which("wrk")
-    if wrk:
-        script = tmp / "p95.lua"
-        script.write_text(WRK_SCRIPT)
-        command = [wrk, "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds:g}s", "-s", str(script)]
-        for name, value in headers.items():
-            command += ["-H", f"{name}: {value}"]
-        out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                             timeout=args.seconds + 60).stdout
-        match = re.search(r"^RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)$", out, re.M)
-        if not match:
-            raise RuntimeError(f"wrk printed no result: {out[-500:]}")
-        done, errors, micros = int(match[1]), int(match[2]), int(match[3])
-        non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        errors += int(non_2xx[1]) if non_2xx else 0
-        return Measured(done / (micros / 1e6), float(match[4]), float(match[5]), errors, done)
-    per = max(1, args.connections // args.clients)
-    started = time.perf_counter()
-    with Pool(args.clients) as pool:
-        parts = pool.map(_client, [(port, path, headers, args.seconds, per)] * args.clients)
-    seconds = time.perf_counter() - started
-    latencies = sorted(x for part in parts for x in part[2])
-    done = sum(p[0] for p in parts)
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0  # noqa: E731
-    return Measured(done / seconds, pick(0.50), pick(0.95), sum(p[1] for p in parts), done)
+def measure(port: int, path: str, headers: dict, args, tmp: Path) -> Measured:
+    """``args.seconds`` of GETs of ``path`` (``load.load``: wrk, else Python client processes)."""
+    return load(port, path, headers, args.seconds, args.connections, tmp, clients=args.clients)
 
 
 # -- The run --------------------------------------------------------------------------------------
@@ -227,7 +174,7 @@ def main(argv=None) -> int:
                 for label, path, signed in listed:
                     key = f"{'signed' if signed else 'anon'}:{path}"
                     fetch(bare.port, keys[key])
-                    results[("bare " + label, workers)] = m = load(bare.port, keys[key], {}, args, tmp)
+                    results[("bare " + label, workers)] = m = measure(bare.port, keys[key], {}, args, tmp)
                     print(f"  bare   {label:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
             signed_key = f"signed:{listed[2][1]}"
             floor_env = {**bare_env, "PAMONG_BENCH_USER": f"officer@{big['slug']}.bench.test"}
@@ -235,20 +182,20 @@ def main(argv=None) -> int:
                 headers = {"Cookie": floor_cookie(floor.port)}
                 path = f"/t/{big['slug']}{keys[signed_key]}"
                 fetch(floor.port, path, headers)
-                results[(FLOOR, workers)] = m = load(floor.port, path, headers, args, tmp)
+                results[(FLOOR, workers)] = m = measure(floor.port, path, headers, args, tmp)
                 print(f"  floor  {listed[2][0]:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
             with Gunicorn("core.wsgi:app", env, workers, args.threads, ROOT) as server:
                 cookie = cbench.sign_in(server.port, big["slug"], f"officer@{big['slug']}.bench.test")
                 for label, path, signed in listed:
                     headers = {"Cookie": cookie} if signed else {}
                     fetch(server.port, path, headers)
-                    results[(label, workers)] = m = load(server.port, path, headers, args, tmp)
+                    results[(label, workers)] = m = measure(server.port, path, headers, args, tmp)
                     print(f"  pamong {label:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
             with Gunicorn("core.wsgi:app", {**env, "PAMONG_ANON_CACHE_SECONDS": "1"}, workers, args.threads,
                           ROOT) as server:  # the optional in-app cache of anonymous pages (core/public_cache.py)
                 for label, path, signed in listed[:2]:
                     fetch(server.port, path)
-                    results[(label + CACHED, workers)] = m = load(server.port, path, {}, args, tmp)
+                    results[(label + CACHED, workers)] = m = measure(server.port, path, {}, args, tmp)
                     print(f"  pamong {label + CACHED:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms",
                           flush=True)
     finally:

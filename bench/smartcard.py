@@ -2,21 +2,41 @@
 faults that must lose no rupiah (issue 18).
 
 In a scratch PostgreSQL database made beside ``--database-url`` (``<name>_scbench``, dropped
-afterwards unless ``--keep``), with ``--clients`` threads for ``--seconds`` each:
+afterwards unless ``--keep``), two workloads for ``--seconds`` each, in the same run, taking turns
+(``--rounds``, default 2: on a shared machine, other work then weighs on both alike):
 
 - **smartcard**: ``POST /t/bench/api/v1/smartcard/payments`` as a terminal sends it (Bearer token of
-  a registered terminal, a fresh ``Idempotency-Key`` and transfer id): the core's idempotency
-  claim and stored answer, the card looked up, the linked double-entry transfer (wallet -> merchant,
-  and a fee leg), the audit entries, under Row Level Security as the app role;
-- **bare**: ``POST /pay`` of a plain Flask app in the same process on the same server: pgbench's
-  TPC-B-like five statements in one transaction (no idempotency, no audit, no RLS).
+  one of the registered terminals, a fresh ``Idempotency-Key`` and transfer id, a random card): the
+  core's idempotency claim and stored answer, the card looked up, the linked double-entry transfer
+  (wallet -> merchant, and a fee leg), the audit entries, under Row Level Security as the app role;
+- **bare**: ``POST /pay`` of a plain Flask app (``bench/bare_pay.py``) on the same database server:
+  pgbench's TPC-B-like five statements in one transaction (no idempotency, no audit, no RLS).
+
+``--server gunicorn`` (the default; ``bench/smartcard_served.py``) serves each app as production
+does: gunicorn sync workers (``--workers``, default 2, the cores of a small machine;
+``bench/load.py``), both started, one loaded at a time, Pamong's app as
+``core.wsgi`` makes it from the environment (its audit seals queued on Redis, ``--redis-url``),
+loaded by ``wrk`` over ``--connections`` connections with a Lua script that makes each request
+(a per-thread counter behind a random prefix: every id and key is new; a random card and terminal).
+Only 2xx answers count: the others are counted and reported, and fail the run.
+``--server threads`` keeps the earlier mode: both apps in this process, ``--clients`` threads
+calling them through Flask's test client (``bench/ledger.py``'s ``hammer``). It needs neither
+gunicorn nor wrk, and shows what the interpreter's lock does to a payment that holds its hot rows
+(the fees account, the merchant) while other threads run Python; it is not how the app is served.
+
+Before the workloads, one thread in this process times the CPU of ``--cpu-payments`` payments of
+each app through the test client (``time.process_time``: this process's Python, not the server's).
+After them, the ledger must re-derive every balance from its journal with debits equal to credits,
+the payments written must be those answered 2xx (plus at most one in flight per connection and
+round), and
+the bare tables must agree with their history.
 
 Then ``--operations`` (default 5,000; the issue's figure is ``--operations 100000``) random
-operations over ``--clients`` threads: top-up, pay, hold, capture, void, refund, each with an
-injected fault (the transaction rolled back before its commit and retried, or its answer lost after
-the commit and retried with the same id); afterwards the ledger must re-derive every balance from
-its journal, debits equal credits, no wallet is negative, and the rupiah the model counted as
-accepted match what the wallets hold.
+operations over ``--clients`` threads (``bench/smartcard_faults.py``): top-up, pay, hold, capture,
+void, refund, each with an injected fault (the transaction rolled back before its commit and
+retried, or its answer lost after the commit and retried with the same id); afterwards the ledger
+must re-derive every balance from its journal, debits equal credits, no wallet is negative, and the
+rupiah the model counted as accepted match what the wallets hold.
 
     .venv/bin/python bench/smartcard.py --database-url postgresql://postgres@127.0.0.1:5432/bench
 """
@@ -26,17 +46,24 @@ import argparse
 import os
 import platform
 import random
+import shutil
 import sys
-import threading
+import time
 import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
 
+import bare_pay  # noqa: E402
 from ledger import hammer, make_app  # noqa: E402  (bench/ledger.py)
+from load import Measured, gunicorn_missing  # noqa: E402
+from smartcard_served import alternate, run_gunicorn  # noqa: E402
 from tenants import scratch_postgres  # noqa: E402
 
+SECRET = "bench-secret-not-for-production"
+PAY_PATH = "/t/bench/api/v1/smartcard/payments"
 MERCHANTS = [{"code": f"m{i}", "name": f"Merchant {i}", "kind": "merchant", "service": "market", "fee_bps": 30}
              for i in range(10)]
 
@@ -44,9 +71,17 @@ MERCHANTS = [{"code": f"m{i}", "name": f"Merchant {i}", "kind": "merchant", "ser
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--database-url", default=os.environ.get("PAMONG_BENCH_DATABASE_URL"))
-    p.add_argument("--clients", type=int, default=8)
-    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--server", choices=["gunicorn", "threads"], default="gunicorn",
+                   help="gunicorn sync workers loaded by wrk (default), or threads in this process")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers per app (default 2)")
+    p.add_argument("--connections", type=int, default=8, help="wrk's connections (default 8)")
+    p.add_argument("--redis-url", default=os.environ.get("PAMONG_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+                   help="Redis of the served app (its job queue; default redis://127.0.0.1:6379/12)")
+    p.add_argument("--clients", type=int, default=8, help="threads of --server threads and of the fault run")
+    p.add_argument("--seconds", type=float, default=10.0, help="per workload, split between the rounds (default 10)")
+    p.add_argument("--rounds", type=int, default=2, help="the workloads run in turn this many times each (default 2)")
     p.add_argument("--cards", type=int, default=1000)
+    p.add_argument("--cpu-payments", type=int, default=300, help="payments timed in one thread (0: none)")
     p.add_argument("--operations", type=int, default=5000)
     p.add_argument("--keep", action="store_true")
     p.add_argument("--no-faults", action="store_true", help="skip the fault run")
@@ -56,6 +91,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if not args.database_url:
         p.error("--database-url (or PAMONG_BENCH_DATABASE_URL) is required")
+    if args.server == "gunicorn" and not args.no_speed and (gunicorn_missing() or not shutil.which("wrk")):
+        p.error("--server gunicorn needs gunicorn (pip install -e '.[serve]') and wrk (make wrk); or --server threads")
     return args
 
 
@@ -104,233 +141,159 @@ def _analyze(app) -> None:
     owner.dispose()
 
 
-def run_smartcard(app, args, tokens):
-    import contextlib
-
-    @contextlib.contextmanager
-    def setup():
-        yield app.test_client(), random.choice(tokens)
-
-    def step(state):
-        client, token = state
-        tid = uuid.uuid4().hex[:24]
-        r = client.post("/t/bench/api/v1/smartcard/payments", json={
-            "id": tid, "card": number(random.randrange(args.cards)), "amount": random.randint(1_000, 5_000)},
-            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
-        if r.status_code != 201:
-            raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
-
-    return hammer(args.clients, args.seconds, setup, step)
-
-
 def payment_statements(app, token) -> list[str]:
-    """The SQL one card payment sends (``core.testing.sql_statements``, and what goes to the driver
-    directly: the ledger's short-lock statements, ``core.ledger.fast._on_driver``, and the stored
-    answer sent with the COMMIT, ``core.idempotency._store_and_commit_at_once``), BEGIN/COMMIT aside."""
-    from core import idempotency
-    from core.ledger import fast
-    from core.testing import sql_statements
+    """The round trips of one card payment on a warm process (one payment made first: the token is
+    then known), in order: the SQL the engine sends (``before_cursor_execute``) and what goes to the driver
+    directly (the Row Level Security setting, ``core.tenancy.scope._send_setting``; the ledger's
+    short-lock statements, ``core.ledger.fast._on_driver``; the stored answer sent with the COMMIT,
+    ``core.idempotency._store_and_commit_at_once``), BEGIN/COMMIT aside."""
+    from sqlalchemy import event
 
-    driver, original, store = [], fast._on_driver, idempotency._store_and_commit_at_once
+    from core import idempotency
+    from core.extensions import db
+    from core.ledger import fast
+    from core.tenancy import scope
+
+    seen, patched = [], (fast._on_driver, idempotency._store_and_commit_at_once, scope._send_setting)
+    original, store, setting = patched
 
     def counting(conn, key, stmt, params):
-        driver.append(f"ledger fast path: {key[0] if isinstance(key, tuple) else key}")
+        seen.append(f"ledger fast path: {key[0] if isinstance(key, tuple) else key}")
         return original(conn, key, stmt, params)
 
     def storing(conn, params):
-        driver.append("UPDATE idempotency_keys (the answer), sent with the COMMIT")
+        seen.append("UPDATE idempotency_keys (the answer), sent with the COMMIT")
         return store(conn, params)
 
-    client, tid = app.test_client(), uuid.uuid4().hex[:24]
-    fast._on_driver, idempotency._store_and_commit_at_once = counting, storing
-    try:
-        with sql_statements(app) as seen:
-            r = client.post("/t/bench/api/v1/smartcard/payments", json={"id": tid, "card": number(0), "amount": 1_000},
-                            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
-    finally:
-        fast._on_driver, idempotency._store_and_commit_at_once = original, store
-    if r.status_code != 201:
-        raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
-    return [" ".join(s.split())[:70] for s in seen] + driver
+    def scoping(conn, wanted, with_next=False):
+        seen.append("SELECT set_config('pamong.tenant_ids', ...) (Row Level Security)"
+                    + (", sent with the next statement" if with_next else ""))
+        return setting(conn, wanted, with_next)
 
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split())[:70])
 
-def bare_app(url: str, args):
-    import flask
-    from sqlalchemy import create_engine, text
+    client = app.test_client()
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), pool_size=args.clients,
-                           max_overflow=4)
-    with engine.begin() as conn:
-        for ddl in ("CREATE TABLE tb_branches (bid int PRIMARY KEY, bbalance bigint NOT NULL)",
-                    "CREATE TABLE tb_tellers (tid int PRIMARY KEY, bid int NOT NULL, tbalance bigint NOT NULL)",
-                    "CREATE TABLE tb_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance bigint NOT NULL)",
-                    "CREATE TABLE tb_history (tid int, bid int, aid int, delta bigint, mtime timestamptz)"):
-            conn.execute(text(ddl))
-        conn.execute(text("INSERT INTO tb_branches VALUES (1, 0)"))
-        conn.execute(text("INSERT INTO tb_tellers SELECT g, 1, 0 FROM generate_series(1, 10) g"))
-        conn.execute(text("INSERT INTO tb_accounts SELECT g, 1, 0 FROM generate_series(1, :n) g"), {"n": args.cards})
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE tb_branches, tb_tellers, tb_accounts, tb_history"))
-    script = [text("UPDATE tb_accounts SET abalance = abalance - :d WHERE aid = :a"),
-              text("SELECT abalance FROM tb_accounts WHERE aid = :a"),
-              text("UPDATE tb_tellers SET tbalance = tbalance + :d WHERE tid = :t"),
-              text("UPDATE tb_branches SET bbalance = bbalance + :d WHERE bid = 1"),
-              text("INSERT INTO tb_history (tid, bid, aid, delta, mtime) VALUES (:t, 1, :a, :d, CURRENT_TIMESTAMP)")]
-    bare = flask.Flask("bare")
-
-    @bare.post("/pay")
     def pay():
-        body = flask.request.get_json()
-        p = {"a": int(body["card"][-8:]) + 1, "t": random.randint(1, 10), "d": int(body["amount"])}
-        with engine.begin() as conn:
-            for stmt in script:
-                conn.execute(stmt, p)
-        return flask.jsonify(id=body["id"]), 201
+        tid = uuid.uuid4().hex[:24]
+        r = client.post(PAY_PATH, json={"id": tid, "card": number(0), "amount": 1_000},
+                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{tid}"'})
+        if r.status_code != 201:
+            raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
 
-    return bare, engine
+    pay()
+    with app.app_context():
+        engine = db.engine
+    fast._on_driver, idempotency._store_and_commit_at_once, scope._send_setting = counting, storing, scoping
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        pay()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        fast._on_driver, idempotency._store_and_commit_at_once, scope._send_setting = patched
+    return seen
 
 
-def run_bare(bare, args):
+def pay_body(cards: int) -> dict:
+    tid = uuid.uuid4().hex[:24]
+    return {"id": tid, "card": number(random.randrange(cards)), "amount": random.randint(1_000, 5_000)}
+
+
+def run_threads(app, bare, args, tokens) -> tuple[Measured, Measured]:
+    """Both workloads in this process: ``--clients`` threads through the test client."""
     import contextlib
 
-    @contextlib.contextmanager
-    def setup():
-        yield bare.test_client()
+    def workload(target, path, headers):
+        @contextlib.contextmanager
+        def setup():
+            yield target.test_client(), headers()
 
-    def step(client):
-        tid = uuid.uuid4().hex[:24]
-        r = client.post("/pay", json={"id": tid, "card": number(random.randrange(args.cards)),
-                                      "amount": random.randint(1_000, 5_000)})
-        if r.status_code != 201:
-            raise RuntimeError(str(r.status_code))
+        def step(state):
+            client, sent = state
+            body = pay_body(args.cards)
+            r = client.post(path, json=body, headers={**sent, "Idempotency-Key": f'"{body["id"]}"'})
+            if r.status_code != 201:
+                raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
 
-    return hammer(args.clients, args.seconds, setup, step)
+        done, errors, secs = hammer(args.clients, args.seconds / args.rounds, setup, step)
+        return Measured(done / secs, 0.0, 0.0, errors, done, errors)
 
-
-def run_faults(app, tenant_id: int, args) -> dict:
-    """``--operations`` random operations with injected faults; the model's count of accepted rupiah."""
-    from core import ledger
-    from core.errors import PamongError
-    from core.extensions import db
-    from core.tenancy.models import Tenant
-    from core.tenancy.scope import tenant_scope
-    from modules.smartcard import services
-
-    lock = threading.Lock()
-    import time
-
-    model = {"topped_up": 0, "refunded": 0, "paid": 0, "captured": 0, "done": 0, "refused": 0, "faults": 0, "ran": 0}
-    stop_at = time.monotonic() + args.fault_seconds if args.fault_seconds else None
-    todo = iter(range(args.operations))
-    cards = min(args.cards, 200)  # a small set of cards: operations collide on the same wallets
-
-    def work(n):
-        rng = random.Random(n)
-        holds, payments = [], []
-        with app.app_context():
-            tenant = db.session.get(Tenant, tenant_id)
-            db.session.expunge(tenant)
-            with tenant_scope(tenant):
-                while True:
-                    with lock:
-                        i = None if stop_at and time.monotonic() > stop_at else next(todo, None)
-                        model["ran"] += i is not None
-                    if i is None:
-                        return
-                    card, key, amount = number(rng.randrange(cards)), f"f{n}-{i}", rng.randint(1, 50_000)
-                    op = rng.choice(["topup", "pay", "pay", "hold", "end", "refund"])
-                    if op == "topup":
-                        call, effect = (lambda: services.top_up(tenant, "cli:bench", key, card, amount)), ("topped_up", amount)
-                    elif op == "pay":
-                        call, effect = (lambda: services.pay(tenant, "cli:bench", key, card, "m1", amount)), ("paid", amount)
-                    elif op == "hold":
-                        call, effect = (lambda: services.hold(tenant, "cli:bench", key, card, "m2", amount)), None
-                    elif op == "end" and holds:
-                        hold, held = holds.pop(rng.randrange(len(holds)))
-                        fare = rng.randint(1, held)
-                        if rng.random() < 0.5:
-                            call, effect = (lambda: services.capture(tenant, "cli:bench", key, hold, fare)), ("captured", fare)
-                        else:
-                            call, effect = (lambda: services.void(tenant, "cli:bench", key, hold)), None
-                    elif op == "refund" and payments:
-                        paid = payments[rng.randrange(len(payments))]
-                        amount = rng.randint(1, 5_000)
-                        call, effect = (lambda: services.refund(tenant, "cli:bench", key, paid, amount)), ("refunded", amount)
-                    else:
-                        continue
-                    fault = rng.choice(["none", "before_commit", "after_commit"])
-                    try:
-                        call()
-                        if fault == "before_commit":
-                            db.session.rollback()
-                            call()
-                        db.session.commit()
-                        if fault == "after_commit":
-                            call()
-                            db.session.commit()
-                    except PamongError:
-                        db.session.rollback()
-                        with lock:
-                            model["refused"] += 1
-                        continue
-                    except Exception:
-                        db.session.rollback()
-                        raise
-                    with lock:
-                        model["done"] += 1
-                        model["faults"] += fault != "none"
-                        if effect:
-                            model[effect[0]] += effect[1]
-                    if op == "hold":
-                        holds.append((key, amount))
-                    if op == "pay":
-                        payments.append(key)
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(args.clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    with app.app_context():
-        tenant = db.session.get(Tenant, tenant_id)
-        with tenant_scope(tenant):
-            wallets = db.session.execute(db.select(ledger.Account).where(ledger.Account.kind == "wallet")).scalars().all()
-            model["wallets"] = sum(a.credits_posted - a.debits_posted for a in wallets)
-            model["negative"] = sum(1 for a in wallets if a.credits_posted < a.debits_posted + a.debits_pending)
-        model["problems"] = ledger.check([tenant])
-    return model
+    return alternate(args, lambda: workload(bare, "/pay", dict),
+                     lambda: workload(app, PAY_PATH, lambda: {"Authorization": f"Bearer {random.choice(tokens)}"}))
 
 
-def _wallets(app, tenant_id: int) -> int:
+def cpu_per_payment(app, bare, tokens, n: int, cards: int) -> tuple[float, float]:
+    """Milliseconds of this process's CPU per payment, one thread, through the test client: (card, bare)."""
+    out = []
+    for target, path, headers in ((app, PAY_PATH, {"Authorization": f"Bearer {tokens[0]}"}), (bare, "/pay", {})):
+        client = target.test_client()
+
+        def one():
+            body = pay_body(cards)
+            r = client.post(path, json=body, headers={**headers, "Idempotency-Key": f'"{body["id"]}"'})
+            if r.status_code != 201:
+                raise RuntimeError(f"{r.status_code} {r.get_data(as_text=True)[:200]}")
+
+        for _ in range(min(n, 50)):  # warm: statements built, caches filled, connections open
+            one()
+        began = time.process_time()
+        for _ in range(n):
+            one()
+        out.append((time.process_time() - began) * 1000 / n)
+    return out[0], out[1]
+
+
+def counts(app, tenant_id: int, url: str) -> tuple[int, int]:
+    """(card payments in the journal, bare payments in the history)."""
     from core import ledger
     from core.extensions import db
     from core.tenancy.models import Tenant
     from core.tenancy.scope import tenant_scope
 
     with app.app_context(), tenant_scope(db.session.get(Tenant, tenant_id)):
-        return sum(a.credits_posted - a.debits_posted for a in db.session.execute(
-            db.select(ledger.Account).where(ledger.Account.kind == "wallet")).scalars())
+        paid = db.session.execute(db.select(db.func.count()).select_from(ledger.Transfer).where(
+            ledger.Transfer.memo.like("pay %"), ~ledger.Transfer.key.like("%.fee"))).scalar_one()
+        db.session.rollback()
+    return paid, bare_pay.totals(url)["payments"]
+
+
+def check(app, tenant_id: int, url: str) -> tuple[list, dict]:
+    from core import ledger
+    from core.extensions import db
+    from core.tenancy.models import Tenant
+
+    with app.app_context():
+        problems = ledger.check([db.session.get(Tenant, tenant_id)])
+    return problems, bare_pay.totals(url)
 
 
 def main(argv=None) -> int:
-    import time
+    from smartcard_faults import run_faults, wallets
 
     args = parse_args(argv)
     url = scratch_postgres(args.database_url, suffix="_scbench")
-    b = s = m = None
+    b = s = m = cpu = None
     try:
         app = make_app(url, args.clients)
         tenant_id, tokens = seed(app, args.cards)
+        bare_pay.create_tables(url, args.cards)
+        bare = bare_pay.create_app(url, args.clients)
         statements = payment_statements(app, tokens[0])
+        if args.cpu_payments:
+            cpu = cpu_per_payment(app, bare, tokens, args.cpu_payments, args.cards)
         if not args.no_speed:
-            bare, engine = bare_app(url, args)
-            b = run_bare(bare, args)
-            s = run_smartcard(app, args, tokens)
-            engine.dispose()
+            before = counts(app, tenant_id, url)
+            load_before = os.getloadavg()
+            b, s = (run_gunicorn(url, args, tokens, PAY_PATH, SECRET) if args.server == "gunicorn"
+                    else run_threads(app, bare, args, tokens))
+            after = counts(app, tenant_id, url)
+            problems, totals = check(app, tenant_id, url)
+        bare.extensions["bare_engine"].dispose()
         if not args.no_faults:
-            before = _wallets(app, tenant_id)
+            held = wallets(app, tenant_id)
             began = time.perf_counter()
-            m = run_faults(app, tenant_id, args)
+            m = run_faults(app, tenant_id, args, number)
             m["seconds"] = time.perf_counter() - began
         with app.app_context():
             from core.extensions import db
@@ -338,23 +301,37 @@ def main(argv=None) -> int:
     finally:
         if not args.keep:
             scratch_postgres(args.database_url, drop=True, suffix="_scbench")
+    served = (f"gunicorn sync x{args.workers} workers per app, wrk {args.connections} connections"
+              if args.server == "gunicorn" else f"{args.clients} threads in one process")
     print(f"\nPamong city card benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL, "
-          f"{args.clients} clients, {args.seconds:g} s per workload, {args.cards} cards; load average "
+          f"{served}, {args.seconds:g} s per workload in {args.rounds} turns, {args.cards} cards; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
-    print(f"  one card payment: {len(statements)} statements and 1 commit (bare: 5 and 1):")
+    trips = sum(1 for line in statements if not line.endswith("sent with the next statement"))
+    print(f"  one card payment: {trips} round trips, the last with the commit (bare: 5 and the commit):")
     for line in statements:
         print(f"    {line}")
+    if cpu:
+        print(f"  CPU per payment, one thread in this process (test client, {args.cpu_payments} payments): "
+              f"smartcard {cpu[0]:.2f} ms, bare {cpu[1]:.2f} ms")
     ok = True
     if b and s:
-        print(f"  {'workload':<52} {'done':>7} {'errors':>6} {'per s':>8}")
-        for label, (done, errors, secs) in (("bare TPC-B-like POST /pay (5 statements)", b),
-                                            ("smartcard POST /payments (idempotent, linked, audit)", s)):
-            print(f"  {label:<52} {done:7d} {errors:6d} {done / secs:8.1f}")
-        ratio = (s[0] / s[2]) / (b[0] / b[2])
-        print(f"  ratio smartcard / bare: {ratio:.2f} (goal >= 0.6)")
-        ok = not s[1] and not b[1]
+        print(f"  load average before the workloads: {' '.join(f'{x:.1f}' for x in load_before)}")
+        print(f"  {'workload':<52} {'2xx':>7} {'other':>6} {'per s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+        for label, r in (("bare TPC-B-like POST /pay (5 statements)", b),
+                         ("smartcard POST /payments (idempotent, linked, audit)", s)):
+            times = f"{r.p50 * 1000:7.1f} {r.p95 * 1000:7.1f}" if args.server == "gunicorn" else f"{'-':>7} {'-':>7}"
+            print(f"  {label:<52} {r.done:7d} {r.errors:6d} {r.rate:8.1f} {times}")
+        print(f"  ratio smartcard / bare: {s.rate / b.rate:.2f} (goal >= 0.6)")
+        paid, history = after[0] - before[0], after[1] - before[1]
+        slack = args.connections * args.rounds if args.server == "gunicorn" else 0
+        written = s.done <= paid <= s.done + slack and b.done <= history <= b.done + slack
+        balanced = totals["history"] == totals["accounts"] == totals["tellers"] == totals["branch"]
+        print(f"  written: {paid} card payments for {s.done} answers 2xx, {history} bare for {b.done}; "
+              f"ledger check: {'ok' if not problems else problems[:3]}; bare sums "
+              f"{'agree' if balanced else f'DIFFER {totals}'}")
+        ok = not s.errors and not b.errors and written and not problems and balanced
     if m:
-        expected = before + m["topped_up"] + m["refunded"] - m["paid"] - m["captured"]
+        expected = held + m["topped_up"] + m["refunded"] - m["paid"] - m["captured"]
         lost = expected - m["wallets"]
         print(f"  faults run: {m['ran']} of {args.operations} operations drawn in {m['seconds']:.0f} s over {args.clients} threads, "
               f"{m['done']} accepted ({m['faults']} after an injected fault, retried), {m['refused']} refused")

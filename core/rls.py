@@ -147,17 +147,37 @@ def _prepared_again(connection):
 
 @event.listens_for(Engine, "do_execute")
 def _unprepared(cursor, statement, parameters, context):
-    """A statement of a ``custom_plans`` transaction: sent with ``prepare=False`` (psycopg)."""
+    return _on_driver_execute(cursor, statement, parameters, context)
+
+
+@event.listens_for(Engine, "do_execute_no_params")
+def _unprepared_no_params(cursor, statement, context):
+    return _on_driver_execute(cursor, statement, None, context)
+
+
+def _on_driver_execute(cursor, statement, parameters, context):
+    """Where a statement reaches the driver (psycopg): the tenant scope's setting left for it
+    (``tenancy.scope.SCOPE_PENDING``) goes first, in the same round trip (pipeline mode), and a
+    statement of a ``custom_plans`` transaction is sent with ``prepare=False``. Otherwise the
+    dialect executes it as usual."""
+    from .tenancy.scope import SCOPE_PENDING, plain_cursor
+
     try:
-        wanted = context.root_connection.info.get(CUSTOM_PLANS)
+        info = context.root_connection.info
     except NotImplementedError:  # the dialect's first look at a new database (no pooled connection yet)
         return None
-    if wanted:
-        import psycopg
-
-        if isinstance(cursor, psycopg.Cursor):  # a named (server-side) cursor is never prepared
-            cursor.execute(statement, parameters, prepare=False)
-            return True
+    if not plain_cursor(cursor):  # a named (server-side) cursor: never prepared, never left a setting
+        return None
+    pending = info.pop(SCOPE_PENDING, None)
+    prepare = False if info.get(CUSTOM_PLANS) else None
+    if pending is not None:
+        with cursor.connection.pipeline():
+            cursor.connection.execute(*pending)
+            cursor.execute(statement, parameters, prepare=prepare)
+        return True
+    if prepare is False:
+        cursor.execute(statement, parameters, prepare=False)
+        return True
     return None
 
 

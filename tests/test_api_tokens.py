@@ -69,6 +69,35 @@ def test_revoke_from_the_cli_refuses_the_token(app, client, create_tenant):
         assert entry.object_id == "old-ci" and entry.summary == {"before": {"scopes": ["tenant:read"]}}
 
 
+
+def test_a_known_token_is_not_read_again_until_tokens_change(app, client, create_tenant):
+    """``token_for`` keeps a token under the tenant's configuration version: a warm request reads
+    no token row; a token created or revoked since (another process, the CLI) bumps the version,
+    so the next request reads them afresh; each request gets its own copy of the row."""
+    from core.testing import sql_statements
+
+    tenant = create_tenant()
+    token = make_token(app, tenant, "ci", ["tenant:read"])
+    path = f"/t/{tenant.slug}/api/v1/tenant"
+    assert client.get(path, headers=bearer(token)).status_code == 200
+    with sql_statements(app) as seen:
+        assert client.get(path, headers=bearer(token)).status_code == 200
+    assert not [s for s in seen if "api_tokens" in s]
+    later = make_token(app, tenant, "later", ["tenant:read"])
+    with sql_statements(app) as seen:
+        assert client.get(path, headers=bearer(later)).status_code == 200
+        assert client.get(path, headers=bearer(token)).status_code == 200
+    assert len([s for s in seen if "api_tokens" in s]) == 2  # the version moved: both read afresh
+    assert run(app, "token", "revoke", tenant.slug, "ci").exit_code == 0
+    assert client.get(path, headers=bearer(token)).status_code == 401
+    assert client.get(path, headers=bearer(later)).status_code == 200
+    with app.test_request_context():
+        held = db.session.get(Tenant, tenant.id)
+        first, second = accounts.token_for(held, later), accounts.token_for(held, later)
+        assert first is not second and first.name == second.name == "later" and first.scopes == ["tenant:read"]
+        assert accounts.token_for(held, token) is None
+
+
 @pytest.mark.parametrize("args, message", [
     (["no-such-token"], "has no token named 'no-such-token'"),
     (["twice"], "is already revoked"),

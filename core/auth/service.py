@@ -270,11 +270,20 @@ def revoke_token(tenant, name: str, actor) -> ApiToken:
 
 
 def token_for(tenant, token: str) -> ApiToken | None:
-    with within_tenant(tenant):
-        row = db.session.execute(_token_by_digest(), {"digest": token_digest(token)}).scalar_one_or_none()
-    if row is None or row.revoked_at is not None:
-        return None
-    return row
+    """The tenant's unrevoked API token ``token``, else None. A token found is kept in this process
+    under the tenant's configuration version (``tenancy.config_cache``): creating or revoking a
+    token bumps it, so every process sees the change at its next request, and a warm API request
+    reads no token row. What it returns is a detached copy of the row (its columns only)."""
+    from ..tenancy.config_cache import cached_token
+
+    digest = token_digest(token)
+
+    def read():
+        with within_tenant(tenant):
+            row = db.session.execute(_token_by_digest(), {"digest": digest}).scalar_one_or_none()
+        return None if row is None or row.revoked_at is not None else row
+
+    return cached_token(tenant, digest, read)
 
 
 @functools.cache

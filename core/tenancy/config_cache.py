@@ -3,7 +3,7 @@
 Every request reads its tenant's row anyway (``resolve.py``); the row carries ``config_version``,
 which every change to the tenant's configuration bumps in the same transaction (a ``before_flush``
 listener below: modules enabled, disabled or re-set, domains, units, positions and their holders,
-role grants, people's memberships (roles and agencies), and the tenant's own fields — not the audit
+role grants, people's memberships (roles and agencies), API tokens (created, revoked), and the tenant's own fields — not the audit
 chain's head, which moves all day). Each process keeps
 the tenant's enabled modules, module settings and organisation units under ``(tenant id, version)``; a change made by
 ``tenant apply``, the admin pages or another gunicorn worker is therefore seen by every worker at
@@ -103,6 +103,37 @@ def cached_memberships(user_id: int, tenant, read):
     return found
 
 
+_TOKENS = "pamong_api_tokens"  # app.extensions: (tenant id, version, digest) -> the token's column values
+
+
+def cached_token(tenant, digest: str, read):
+    """``read()`` (the tenant's unrevoked ``ApiToken`` with this digest, or None), its columns kept in
+    this process while the tenant's configuration is unchanged: a token created or revoked bumps
+    the version (``ApiToken`` is a configuration class). Returns a detached ``ApiToken`` made from
+    them (a new one per call: no request shares an object with another), or None (not kept)."""
+    from sqlalchemy.orm import make_transient_to_detached
+
+    from ..auth.models import ApiToken
+
+    key = (tenant.id, _version(tenant), digest)
+    cache, lock = _shared(_TOKENS, 4096)
+    with lock:
+        found = cache.get(key)
+    if found is None:
+        row = read()
+        if row is None:
+            return None
+        found = {c.key: getattr(row, c.key) for c in inspect(ApiToken).column_attrs}
+        found["scopes"] = tuple(found["scopes"] or ())
+        if may_keep():
+            with lock:
+                cache[key] = found
+    token = ApiToken.__mapper__.class_manager.new_instance()  # as the ORM builds a loaded row
+    token.__dict__.update(found, scopes=list(found["scopes"]))
+    make_transient_to_detached(token)
+    return token
+
+
 def may_keep() -> bool:
     """Whether what the current transaction read of a tenant's configuration may be kept in memory
     under the version it read: not once the transaction changed configuration (``_DIRTY``), since
@@ -171,9 +202,9 @@ def granted(tenant, roles) -> set[str]:
 
 
 def _config_classes() -> tuple:
-    from ..auth.models import Membership, RolePermission  # the auth models build on the tenancy ones
+    from ..auth.models import ApiToken, Membership, RolePermission  # the auth models build on the tenancy ones
 
-    return _CONFIG_CLASSES + (RolePermission, Membership)
+    return _CONFIG_CLASSES + (RolePermission, Membership, ApiToken)
 
 
 def _changed_tenants(session: Session) -> set[int]:
@@ -217,3 +248,4 @@ def clear(app=None) -> None:
         return
     (app or current_app).extensions.pop(_EXTENSION, None)
     (app or current_app).extensions.pop(_MEMBERSHIPS, None)
+    (app or current_app).extensions.pop(_TOKENS, None)

@@ -234,6 +234,7 @@ _SWITCHED = "pamong_role_switched"  # connection.info: this transaction may be i
 def _new_transaction(connection):
     """A new transaction holds no tenant; only a session transaction asks for one (after_begin)."""
     connection.info.pop(_WANTED, None)
+    connection.info.pop(SCOPE_PENDING, None)
     connection.info[_APPLIED] = EMPTY.setting
     connection.info[_SWITCHED] = False
 
@@ -251,17 +252,36 @@ def _set_pg_scope(session, transaction, connection):
         connection.info[_WANTED] = current_scope().setting
 
 
+# The setting due before a statement goes in the same round trip as the statement (psycopg's
+# pipeline mode: both sent, then one sync): ``_send_wanted_scope`` leaves it here and the driver-level
+# execution (``core.rls._on_driver_execute``) sends it first. Not for an executemany nor a named
+# (server-side) cursor: those get it at once, as code that runs statements straight on the driver does.
+SCOPE_PENDING = "pamong_scope_pending"  # connection.info: (sql, parameters) to send with the next statement
+
+
+def plain_cursor(cursor) -> bool:
+    """A psycopg client-side cursor (a named, server-side one is a ``psycopg.Cursor`` too)."""
+    import psycopg
+
+    return isinstance(cursor, psycopg.Cursor) and not isinstance(cursor, psycopg.ServerCursor)
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _send_wanted_scope(connection, cursor, statement, parameters, context, executemany):
-    send_scope(connection)
+    send_scope(connection, with_next=not executemany and plain_cursor(cursor))
 
 
-def send_scope(connection) -> None:
+def send_scope(connection, with_next: bool = False) -> None:
     """Send the transaction's Row Level Security setting on ``connection`` (a SQLAlchemy
     Connection) if it has not gone yet: before every statement, and by code that runs one
-    straight on the driver (``core.ledger.fast``)."""
-    wanted = connection.info.get(_WANTED)
-    if wanted is None or connection.info.get(_APPLIED) == wanted:
+    straight on the driver (``core.ledger.fast``). ``with_next``: leave it for the statement about
+    to run, which sends it in its own round trip (``SCOPE_PENDING``)."""
+    info = connection.info
+    pending = info.pop(SCOPE_PENDING, None)
+    if pending is not None:  # left for a statement that did not go (nothing should): sent now
+        connection.connection.dbapi_connection.execute(*pending)
+    wanted = info.get(_WANTED)
+    if wanted is None or info.get(_APPLIED) == wanted:
         return
     from psycopg.pq import TransactionStatus
 
@@ -269,11 +289,11 @@ def send_scope(connection) -> None:
         # a failed transaction reads nothing until rolled back (this statement may be the ROLLBACK
         # TO SAVEPOINT itself); the setting goes with the first statement after that
         return
-    _send_setting(connection, wanted)
-    connection.info[_APPLIED] = wanted
+    _send_setting(connection, wanted, with_next)
+    info[_APPLIED] = wanted
 
 
-def _send_setting(connection, setting: str) -> None:
+def _send_setting(connection, setting: str, with_next: bool = False) -> None:
     # on the DBAPI connection, not the statement's cursor (which may be a named server-side cursor)
     dbapi = connection.connection.dbapi_connection
     info = connection.info
@@ -282,13 +302,17 @@ def _send_setting(connection, setting: str) -> None:
 
         if _APP_ROLE not in info:  # a connection the app's connect hook did not make (core/app.py): read
             info[_APP_ROLE] = dbapi.execute("SELECT current_user").fetchone()[0]  # before its first switch
-        dbapi.execute(_SET_ROLE, (setting, several_tenants_role(info[_APP_ROLE])))
+        statement = (_SET_ROLE, (setting, several_tenants_role(info[_APP_ROLE])))
         info[_SWITCHED] = True
     elif info.get(_SWITCHED) and info.get(_APP_ROLE):
-        dbapi.execute(_SET_ROLE, (setting, info[_APP_ROLE]))
+        statement = (_SET_ROLE, (setting, info[_APP_ROLE]))
         info[_SWITCHED] = False
     else:
-        dbapi.execute(_SET, (setting,))
+        statement = (_SET, (setting,))
+    if with_next:
+        info[SCOPE_PENDING] = statement
+    else:
+        dbapi.execute(*statement)
 
 
 def _open_session():
