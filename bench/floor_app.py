@@ -17,7 +17,12 @@ so the ratio floor / bare is what the libraries alone leave of the bare app's ra
 for any page of Pamong that does the same per request. ``PAMONG_BENCH_CAPTURED`` names the JSON file
 ``{path: html}``, ``PAMONG_DATABASE_URL`` the database (tables ``tenants`` and ``users`` as Pamong
 made them), ``PAMONG_BENCH_USER`` the signed-in person's e-mail. ``/login`` signs that person in
-(the cookie to send); every other path answers its captured page, 404 if none.
+(the cookie to send); ``/t/<slug>/<path>`` answers a captured page, 404 if none.
+
+``/m/<slug>/<path>`` is the same page **from memory**: the tenant's row and the person's, once
+read, are kept in the process (no statement per request, as a design that learns of their changes
+by notification rather than by reading would have), so the gap between the two floors is what the
+two reads cost.
 Run with gunicorn: ``gunicorn 'floor_app:app'`` from ``bench/``.
 """
 from __future__ import annotations
@@ -60,10 +65,17 @@ def create_app(captured: dict[str, str], database_url: str, email: str) -> Flask
     pages = compiled(app, captured)  # each compiled once, as the bare app's
     layout = app.jinja_env.from_string(LAYOUT)
 
+    kept: dict = {}  # "/m/": (kind, key) -> row, read once
+
+    def read(kind: str, sql: str, key):
+        if request.path.startswith("/m/") and (kind, key) in kept:
+            return kept[(kind, key)]
+        row = kept[(kind, key)] = db.session.execute(text(sql), {"k": key}).one_or_none()
+        return row
+
     @logins.user_loader
     def load(user_id):
-        row = db.session.execute(text("SELECT id, name, email FROM users WHERE id = :id"),
-                                 {"id": int(user_id)}).one_or_none()
+        row = read("user", "SELECT id, name, email FROM users WHERE id = :k", int(user_id))
         return Person(row) if row else None
 
     @app.route("/login")
@@ -74,9 +86,9 @@ def create_app(captured: dict[str, str], database_url: str, email: str) -> Flask
         return "signed in"
 
     @app.route("/t/<slug>/<path:path>")
+    @app.route("/m/<slug>/<path:path>")
     def page(slug: str, path: str):
-        tenant = db.session.execute(text("SELECT id, name, timezone FROM tenants WHERE slug = :s"),
-                                    {"s": slug}).one_or_none()
+        tenant = read("tenant", "SELECT id, name, timezone FROM tenants WHERE slug = :k", slug)
         template = pages.get("/" + path)
         if tenant is None or template is None or not current_user.is_authenticated:
             abort(404)

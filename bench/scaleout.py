@@ -13,7 +13,8 @@ then onboards a fifth tenant with none. Then, each server a gunicorn process gro
    run, with the same server, load generator and connections;
 2. **The floor**: ``bench/floor_app.py`` serving the captured signed-in page with only what the
    design card's libraries do per request (two SELECTs, Flask-Login, Flask-Babel, the CSRF token),
-   so the report shows how much of the bare rate any Pamong page can keep at best;
+   and again with its two rows kept in memory, so the report shows how much of the bare rate a
+   signed-in Pamong page can keep at best, with and without a statement per request;
 3. **Scale-out**: the same pages, and Open311 ``requests.json?page_size=100`` (which reads the
    database on every request), with ``--workers`` 1 and then 2; the bare app the same way, so what
    the machine itself allows (the load generator shares its cores) is printed beside it.
@@ -45,6 +46,7 @@ from tenants import onboard, scratch_postgres  # noqa: E402
 SECRET = "bench-secret-not-for-production"
 CACHED = ", cache 1 s"  # label suffix: PAMONG_ANON_CACHE_SECONDS=1
 FLOOR = "floor: libraries only, signed in"  # bench/floor_app.py
+FLOOR_MEMORY = "floor: libraries only, rows from memory"  # the same, its two rows kept in the process
 
 
 def parse_args(argv=None):
@@ -182,8 +184,11 @@ def main(argv=None) -> int:
                 headers = {"Cookie": floor_cookie(floor.port)}
                 path = f"/t/{big['slug']}{keys[signed_key]}"
                 fetch(floor.port, path, headers)
-                results[(FLOOR, workers)] = m = measure(floor.port, path, headers, args, tmp)
-                print(f"  floor  {listed[2][0]:<36} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
+                for name, prefix in ((FLOOR, "/t/"), (FLOOR_MEMORY, "/m/")):
+                    at = prefix + path.removeprefix("/t/")
+                    fetch(floor.port, at, headers)
+                    results[(name, workers)] = m = measure(floor.port, at, headers, args, tmp)
+                    print(f"  {name:<43} {m.rate:8.1f} req/s  p95 {m.p95 * 1000:7.1f} ms", flush=True)
             with Gunicorn("core.wsgi:app", env, workers, args.threads, ROOT) as server:
                 cookie = cbench.sign_in(server.port, big["slug"], f"officer@{big['slug']}.bench.test")
                 for label, path, signed in listed:
@@ -232,6 +237,9 @@ def report(args, listed, results) -> None:
     floor = results[(FLOOR, one)]
     print(f"  floor (libraries only) signed in / bare    {floor.rate / results[('bare ' + listed[2][0], one)].rate:6.3f}"
           f"  (pamong / floor {signed.rate / floor.rate:5.3f}: what Pamong's own work keeps)")
+    memory = results[(FLOOR_MEMORY, one)]
+    print(f"  floor, rows from memory, signed in / bare  {memory.rate / results[('bare ' + listed[2][0], one)].rate:6.3f}"
+          "  (no statement per request)")
     print(f"  time per home page, 100k complaints / none {none_.rate / anon.rate:6.3f}  (goal <= 1.2)")
     if many != one:
         for label in rows:
