@@ -9,6 +9,7 @@ import re
 from datetime import date, timezone
 from decimal import Decimal, localcontext
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import dates as babel_dates
@@ -317,9 +318,6 @@ def local_iso(value, zone: str | None = None) -> str | None:
     tenant's). None stays None; a naive value is taken as UTC."""
     if value is None:
         return None
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
-
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(ZoneInfo(zone or _current_zone())).isoformat(timespec="seconds")

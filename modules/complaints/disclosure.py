@@ -55,12 +55,25 @@ def public_only(query):
     return query.where(PUBLIC)
 
 
-def outcome_note(complaint: Complaint) -> str:
+def outcome_heading(status: str, outcome: str | None) -> str:
+    """The translated head of ``outcome_note``: ``Closed — Duplicate of another complaint``."""
+    text = status_label(status)
+    if status == "closed" and outcome:
+        text += " — " + outcome_label(outcome)
+    return text
+
+
+def outcome_note(complaint: Complaint, headings: dict | None = None) -> str:
     """The status as a sentence for the public: ``Closed — Duplicate of another complaint: <note>``
-    (the original's number, or "merged with a confidential report")."""
-    text = status_label(complaint.status)
-    if complaint.status == "closed" and complaint.outcome:
-        text += " — " + outcome_label(complaint.outcome)
+    (the original's number, or "merged with a confidential report"). ``headings``, a dict kept for
+    one response, keeps each (status, outcome)'s translated head: a list translates it once, not
+    once a row."""
+    key = (complaint.status, complaint.outcome)
+    text = headings.get(key) if headings is not None else None
+    if text is None:
+        text = outcome_heading(*key)
+        if headings is not None:
+            headings[key] = text
     note = status_note_for(complaint)
     if note:
         text += ": " + note

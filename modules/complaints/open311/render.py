@@ -41,6 +41,7 @@ class Lookups:
         self.codes = {u.id: u.code for u in units}
         self.cat_names = {c.code: c.name(locale) for c in categories}
         self.numbers: dict[int, str | None] = {}
+        self.headings: dict = {}  # (status, outcome): the translated head of each row's status_notes
 
     def number_of(self, complaint_id: int | None) -> str | None:
         """The number of another complaint, if the public may see it (a *rahasia* one: None)."""
@@ -54,7 +55,7 @@ class Lookups:
 
 
 def _status_notes(c: Complaint, look: Lookups) -> str:
-    return outcome_note(c)  # a duplicate: the original's number unscrubbed (no personal data), if public
+    return outcome_note(c, look.headings)  # a duplicate: the original's number unscrubbed (no personal data), if public
 
 
 def service_request(c: Complaint, look: Lookups, extensions: bool) -> dict:
