@@ -312,6 +312,20 @@ def members_of(tenant, role: str, agency_id: int | None = None) -> list[User]:
         return list(db.session.execute(query.order_by(User.id)).unique().scalars())
 
 
+def member_ids_by_agency(tenant, role: str) -> dict[int, set[int]]:
+    """``{agency org-unit id: ids of the active users holding role there}`` in ``tenant``, in one
+    statement (figures per agency; ``members_of`` asks for one agency's users)."""
+    with tenant_scope(tenant):
+        rows = db.session.execute(
+            db.select(Membership.agency_id, Membership.user_id).join(User, User.id == Membership.user_id)
+            .where(Membership.role == role, Membership.agency_id.is_not(None), User.active.is_(True))
+        ).all()
+    found: dict[int, set[int]] = {}
+    for agency_id, user_id in rows:
+        found.setdefault(agency_id, set()).add(user_id)
+    return found
+
+
 def tenant_member(user_id: int):
     """The ``User`` with this id if they hold a role in the tenant in scope (``Membership`` is
     tenant-owned: the ORM's tenant filter applies), else None: what a tenant admin may act on."""

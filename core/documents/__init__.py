@@ -14,12 +14,12 @@ from .labels import kind_label, register_kind
 from .models import Document
 from .render import image_data_uri, static_image  # a picture under the static folder (a kop's emblem)
 from .service import (
-    REVOKE_PERMISSION, allocate_number, find, issue, listing, matches, revoke, revoked, signer_for,
-    verification_url,
+    REVOKE_PERMISSION, allocate_number, find, issue, listing, matches, revoke, revoked, revoked_codes,
+    signer_for, verification_url,
 )
 from .signing import BsreSigner, LocalSigner, Signer, SigningError
 
 __all__ = [
     "BsreSigner", "Document", "image_data_uri", "static_image", "allocate_number", "LocalSigner", "REVOKE_PERMISSION", "Signer", "SigningError", "find", "issue",
-    "kind_label", "listing", "matches", "pdf_opens", "qr_svg", "register_kind", "revoke", "revoked", "signer_for", "verification_url",
+    "kind_label", "listing", "matches", "pdf_opens", "qr_svg", "register_kind", "revoke", "revoked", "revoked_codes", "signer_for", "verification_url",
 ]

@@ -9,55 +9,61 @@ every visitor's: the module gives no ``dashboard_metrics``): the revocations are
 core's register for all the letters, whatever their number."""
 from __future__ import annotations
 
-from collections import defaultdict
-
-from core.kit import OrgUnit, db, documents, local_date, members_of, tenant_scope, utcnow
+from core.kit import OrgUnit, db, documents, local_date, member_ids_by_agency, tenant_scope, utcnow
 
 from .models import OPEN, SENT, Disposition, Letter, Recipient
 
 
-def _hours(start, end) -> float:
-    if start is None or end is None:
-        return 0.0
-    if start.tzinfo is None or end.tzinfo is None:  # SQLite keeps them naive (UTC)
-        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-    return max(0.0, (end - start).total_seconds() / 3600)
+def _hours_to_sign(dialect: str):
+    """Hours from submission to signature, as SQL: never negative, 0 without a submission time.
+    PostgreSQL subtracts timestamps; SQLite (naive UTC text) compares Julian days."""
+    if dialect == "postgresql":
+        span = db.func.extract("epoch", Letter.signed_at - Letter.submitted_at) / 3600.0
+    else:
+        span = (db.func.julianday(Letter.signed_at) - db.func.julianday(Letter.submitted_at)) * 24.0
+    return db.case((span.is_(None), 0.0), (span < 0, 0.0), else_=span)
+
+
+def _not_revoked(column, revoked: set[str]):
+    """``column`` (a letter's document code) names no revoked document (no code: not revoked)."""
+    if not revoked:
+        return db.true()
+    return db.or_(column.is_(None), column.not_in(sorted(revoked)))
 
 
 def per_agency(tenant) -> list[dict]:
     """``[{"code", "name", "out", "in", "avg_hours_to_sign", "open_dispositions", "overdue_dispositions"}]``
     for each active agency, in code order (average 0.0 when nothing was signed). ``out``, ``in``
     and ``avg_hours_to_sign`` leave out the letters whose signed PDF was revoked (the core's
-    register, ``documents.revoked``, asked once for all of them)."""
+    register, ``documents.revoked_codes``, asked once). Counted in SQL, grouped by unit: the page
+    costs the same few statements with ten letters or a million."""
     today = local_date(tenant, utcnow())
+    revoked = documents.revoked_codes(tenant)
+    members = member_ids_by_agency(tenant, "officer")
     with tenant_scope(tenant):
+        dialect = db.session.get_bind().dialect.name
         agencies = list(db.session.execute(db.select(OrgUnit).where(OrgUnit.kind == "agency", OrgUnit.active.is_(True))
                                            .order_by(OrgUnit.code)).scalars())
-        signed = db.session.execute(db.select(Letter.unit_code, Letter.submitted_at, Letter.signed_at,
-                                              Letter.document_code).where(Letter.signed_at.is_not(None))).all()
+        signed = {unit: (n, hours) for unit, n, hours in db.session.execute(
+            db.select(Letter.unit_code, db.func.count(), db.func.avg(_hours_to_sign(dialect)))
+            .where(Letter.signed_at.is_not(None), _not_revoked(Letter.document_code, revoked))
+            .group_by(Letter.unit_code))}
         # each letter once per receiving unit (an addressee and a copy row of one unit are one letter in)
         # a letter from another government its sender revoked (revocation.py) is no letter in either
-        received = db.session.execute(db.select(Recipient.unit_code, Recipient.letter_id, Letter.document_code)
-                                      .distinct().join(Letter, Letter.id == Recipient.letter_id)
-                                      .where(Letter.status == SENT, Recipient.unit_code.is_not(None),
-                                             Letter.origin_revoked_at.is_(None))).all()
+        incoming = dict(db.session.execute(
+            db.select(Recipient.unit_code, db.func.count(db.distinct(Recipient.letter_id)))
+            .join(Letter, Letter.id == Recipient.letter_id)
+            .where(Letter.status == SENT, Recipient.unit_code.is_not(None), Letter.origin_revoked_at.is_(None),
+                   _not_revoked(Letter.document_code, revoked))
+            .group_by(Recipient.unit_code)).all())
         dispositions = db.session.execute(db.select(Disposition.to_id, Disposition.due_on)
                                           .where(Disposition.status == OPEN)).all()
-    revoked = documents.revoked(tenant, {row[-1] for row in signed} | {row[-1] for row in received})
-    out, hours, incoming = defaultdict(int), defaultdict(list), defaultdict(int)
-    for unit, submitted, signed_at, code in signed:
-        if code not in revoked:
-            out[unit] += 1
-            hours[unit].append(_hours(submitted, signed_at))
-    for unit, _letter, code in received:
-        incoming[unit] += 0 if code in revoked else 1
     rows = []
     for agency in agencies:
-        people = {u.id for u in members_of(tenant, "officer", agency.id)}
+        people = members.get(agency.id, set())
         mine = [due for to, due in dispositions if to in people]
-        spent = hours.get(agency.code) or []
-        rows.append({"code": agency.code, "name": agency.name, "out": out.get(agency.code, 0),
-                     "in": incoming.get(agency.code, 0),
-                     "avg_hours_to_sign": round(sum(spent) / len(spent), 1) if spent else 0.0,
+        out, hours = signed.get(agency.code, (0, None))
+        rows.append({"code": agency.code, "name": agency.name, "out": out, "in": incoming.get(agency.code, 0),
+                     "avg_hours_to_sign": round(float(hours), 1) if out and hours is not None else 0.0,
                      "open_dispositions": len(mine), "overdue_dispositions": sum(1 for due in mine if due < today)})
     return rows
