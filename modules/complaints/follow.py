@@ -140,9 +140,11 @@ def _code_hash(complaint: Complaint, contact_hash: str, code: str) -> str:
 def request_follow(tenant, complaint: Complaint, contact: str, locale: str = "",
                    now: datetime | None = None) -> ComplaintContactFollower:
     """Send a single-use code to ``contact`` (a phone or e-mail) to follow ``complaint`` without an
-    account; returns the pending (or, if already confirmed, the existing) follower row. A *rahasia*
-    complaint is not found; a finished one (``ENDED``) is a ValidationError "complaint_ended", as
-    is a contact that is neither phone nor e-mail."""
+    account; returns the follower row, pending until the code is typed back. A contact that already
+    follows gets a code too and stays a follower meanwhile: the answer and the next page are the same
+    whether or not it follows, so nobody learns from them what another's phone or e-mail follows
+    (trial of issue 20). A *rahasia* complaint is not found; a finished one (``ENDED``) is a
+    ValidationError "complaint_ended", as is a contact that is neither phone nor e-mail."""
     now = now or utcnow()
     if complaint.confidential:
         raise NotFound("no such complaint", where="number")
@@ -153,8 +155,6 @@ def request_follow(tenant, complaint: Complaint, contact: str, locale: str = "",
         row = db.session.execute(db.select(ComplaintContactFollower).where(
             ComplaintContactFollower.complaint_id == complaint.id,
             ComplaintContactFollower.contact_hash == contact_hash)).scalar_one_or_none()
-        if row is not None and row.confirmed_at is not None:
-            return row  # already following: no new message
         if row is None:
             row = ComplaintContactFollower(complaint_id=complaint.id, channel=channel, contact=address,
                                            contact_hash=contact_hash, created_at=now)
@@ -201,7 +201,7 @@ def confirm_follow(tenant, complaint: Complaint, row_ids, code: str,
                 if r is not None and r.tenant_id == tenant.id and r.complaint_id == complaint.id]
         if not rows:
             raise ValidationError("this code is not for this complaint", where="code", code="invalid_code")
-        pending = [r for r in rows if r.confirmed_at is None and r.code_hash]
+        pending = [r for r in rows if r.code_hash]  # a follower asking again holds a code too
         if not pending:
             raise ValidationError("this code has already been used", where="code", code="code_used")
         typed = len(code) == CODE_DIGITS and code.isdigit()
@@ -215,8 +215,11 @@ def confirm_follow(tenant, complaint: Complaint, row_ids, code: str,
                 r.tries += 1
             db.session.flush()
             raise ValidationError("this code is not right", where="code", code="invalid_code")
-        row.code_hash, row.code_expires_at, row.confirmed_at, row.tries = "", None, now, 0
+        again = row.confirmed_at is not None  # it followed already: it keeps its first confirmation
+        row.code_hash, row.code_expires_at, row.confirmed_at, row.tries = "", None, row.confirmed_at or now, 0
         after = {"channel": row.channel, "follower": row.id}
+        if again:
+            after["again"] = True
         if complaint.duplicate_of_id is not None:  # merged since the code was asked: follow the original
             from .duplicates import move_contact_followers
 
@@ -240,8 +243,7 @@ def still_pending(tenant, row_ids, now: datetime | None = None) -> set[int]:
     now = now or utcnow()
     with tenant_scope(tenant):
         rows = db.session.execute(db.select(ComplaintContactFollower).where(
-            ComplaintContactFollower.id.in_(ids), ComplaintContactFollower.confirmed_at.is_(None),
-            ComplaintContactFollower.code_hash != "")).scalars()
+            ComplaintContactFollower.id.in_(ids), ComplaintContactFollower.code_hash != "")).scalars()
         return {r.id for r in rows if r.tenant_id == tenant.id and _live(r, now)}
 
 

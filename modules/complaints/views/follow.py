@@ -118,10 +118,7 @@ def follow_by_contact(number: str):
         except ValidationError as exc:
             db.session.rollback()
             show_error(form, exc)
-        else:
-            if row.confirmed_at is not None:
-                flash(_("This contact already follows complaint %(number)s.", number=complaint.number))
-                return redirect(url_for("complaints.track", number=complaint.number))
+        else:  # the same answer whether the contact follows already or not (follow.request_follow)
             _remember(complaint, row)
             return redirect(url_for("complaints.follow_confirm", number=complaint.number))
     return render_template("complaints/track.html", **track_context(complaint, follow_contact_form=form)), 400
