@@ -1,5 +1,6 @@
 """In Chromium on a 360 px phone: the transparency chart's month labels are legible (about 10 px or
-more, none overlapping its neighbour, named months), and times carry the tenant's zone."""
+more, none overlapping its neighbour, named months), times carry the tenant's zone, and the recent
+complaints are cards within the screen."""
 from __future__ import annotations
 
 import re
@@ -31,4 +32,11 @@ def test_the_chart_reads_on_a_phone(app, page, live_server, tenant, screenshot):
     chart = page.locator("svg.chart").bounding_box()
     assert chart["x"] >= 0 and chart["x"] + chart["width"] <= PHONE["width"]
     assert "WITA" in page.locator("#public-list").inner_text()
+    # the recent complaints are cards on a phone, as the officer's queue (the issue 20 trial: a table
+    # 715 px wide, the number broken over three lines)
+    listed = page.locator("#public-list").bounding_box()
+    assert listed["x"] >= 0 and listed["x"] + listed["width"] <= PHONE["width"], listed
+    number = page.locator("#public-list a.number").first.bounding_box()
+    assert number["height"] < 30, number  # one line
+    assert page.locator("#public-list thead").is_hidden()
     screenshot("transparency-phone")

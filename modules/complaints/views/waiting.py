@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from core.kit import current_actor, requires
 
 from .. import deadlines
+from ..models import aware
 from ..labels import gettext as _, lazy_gettext as _l
 from . import bp
 
@@ -21,12 +22,18 @@ class AskForm(FlaskForm):
 
 @bp.context_processor
 def clock_helpers():
-    """``pending_targets(complaint)``: [(target, deadline)] still running, for the track page."""
+    """``pending_targets(complaint)``: [(target, deadline)] still running, for the track page. A
+    follow-up plan due after the fix itself (a category resolved faster than SP4N-LAPOR!'s five
+    working days for a plan, e.g. rubbish in three) is not shown: the fix's deadline comes first,
+    and two deadlines the wrong way round read as a mistake (trial of issue 20). Its clock still
+    runs, as the SLA report counts it."""
 
     def pending_targets(complaint):
         columns = {"response": complaint.response_due_at, "followup": complaint.followup_due_at,
                    "resolution": complaint.resolution_due_at}
-        return [(t, columns[t]) for t in deadlines.pending(complaint) if columns[t] is not None]
+        fix = columns["resolution"]
+        return [(t, columns[t]) for t in deadlines.pending(complaint) if columns[t] is not None
+                and not (t == "followup" and fix is not None and aware(columns[t]) > aware(fix))]
 
     return {"pending_targets": pending_targets}
 
