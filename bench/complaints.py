@@ -6,7 +6,7 @@ and nine categories over six agencies), writes ``--rows`` complaints with Postgr
 ``generate_series`` (bench/complaint_rows.py: a tenth in one city, the rest spread over the others),
 runs ``VACUUM ANALYZE``, then serves the real app and a bare Flask app (bench/bare_app.py: the same
 kind of HTML table and Open311-shaped JSON, no database) each on 127.0.0.1 with the same server
-(``--server``: gunicorn by default, as in production, one single-threaded worker per connection;
+(``--server``: gunicorn by default, as in production, ``--concurrency`` sync workers, a connection per request;
 or werkzeug's threaded server in one process), and measures requests per second and the
 95th-percentile latency of:
 
@@ -68,7 +68,7 @@ def parse_args(argv=None):
     p.add_argument("--max-seconds", type=float, default=20, help="time limit per endpoint (default 20)")
     p.add_argument("--concurrency", type=int, default=2, help="keep-alive connections (default 2)")
     p.add_argument("--server", choices=SERVERS, default="gunicorn",
-                   help="gunicorn (default: --concurrency workers of one thread each, as in production; "
+                   help="gunicorn (default: --concurrency sync workers, a connection per request, each to a free worker; "
                         "make bench-complaints installs it) or werkzeug (its threaded server, one process)")
     p.add_argument("--explain-lines", type=int, default=12, help="plan lines shown per endpoint")
     p.add_argument("--keep", action="store_true", help="keep the scratch database (to look at it)")
@@ -361,7 +361,10 @@ def main(argv=None) -> int:
         chosen = [ep for ep in endpoints(big, small) if args.only.lower() in ep.name.lower()]
         env = server_env(PAMONG_DEMO=1, PAMONG_DATABASE_URL=url, PAMONG_INSTANCE=tmp, PAMONG_SECRET_KEY=SECRET,
                          PAMONG_INSECURE_COOKIES=1)
-        workers = {"server": args.server, "workers": args.concurrency, "threads": 1}
+        # sync workers, a connection per request: each request goes to a worker that is free (with
+        # gthread workers of one thread, both keep-alive connections could land on one worker, which
+        # served them in turn: the latency of two requests, measured as one; runs differed 2x)
+        workers = {"server": args.server, "workers": args.concurrency, "threads": 1, "worker_class": "sync"}
         with serve("bare", env, **workers) as server:
             bare = {key: measure(server.port, ep, {}, args) for key, ep in BASELINES.items()}
         email = f"officer@{big['slug']}.bench.test"

@@ -9,7 +9,7 @@ import sql_profile
 
 def _server(args) -> str:
     if getattr(args, "server", "werkzeug") == "gunicorn":
-        return f"gunicorn -k gthread, {args.concurrency} worker(s) x 1 thread (HTTP/1.1 keep-alive)"
+        return f"gunicorn -k sync, {args.concurrency} worker(s), a connection per request"
     return "werkzeug threaded server (HTTP/1.1 keep-alive)"
 
 

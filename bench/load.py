@@ -139,18 +139,23 @@ def gunicorn_missing() -> bool:
     return False
 
 
-def serve(kind: str, env: dict, server: str = "werkzeug", workers: int = 1, threads: int = 1):
+def serve(kind: str, env: dict, server: str = "werkzeug", workers: int = 1, threads: int = 1,
+          worker_class: str = "gthread"):
     """A context manager giving ``.port``: ``kind`` ("pamong", the app as ``core.wsgi`` makes it from
     ``env``; "bare", ``bench/bare_app.py``) on 127.0.0.1, served by ``server``: "werkzeug" (its
     threaded server in one process, ``bench/serve.py``) or "gunicorn" (``workers`` processes of
-    ``threads`` threads each, ``-k gthread``: keep-alive, as in production)."""
+    ``threads`` threads each, ``-k gthread``: keep-alive, as in production; or ``worker_class``
+    "sync": one request at a time per process, a connection per request, so a busy worker takes
+    no new one: with gthread, two keep-alive connections may both land on one worker of one thread,
+    which then serves them in turn while the other idles)."""
     if server not in SERVERS:
         raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
     if server == "werkzeug":
         return Server(kind, env)
     if kind == "bare":
-        return Gunicorn("bare_app:create_bare_app()", {**env, "PYTHONPATH": str(HERE)}, workers, threads, HERE)
-    return Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, workers, threads, ROOT)
+        return Gunicorn("bare_app:create_bare_app()", {**env, "PYTHONPATH": str(HERE)}, workers, threads, HERE,
+                        worker_class)
+    return Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, workers, threads, ROOT, worker_class)
 
 
 @dataclass

@@ -59,3 +59,26 @@ def _for_extraction() -> None:  # pragma: no cover - never called: pybabel reads
     ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
     ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1)
     ngettext("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1)
+
+
+def put_on_form(form, exc, *, fields: dict[str, str] | None = None, message=None,
+                quiet_fields: bool = False) -> None:
+    """Each problem of a service's ``ValidationError`` (every one of ``core.kit.Problems``) on the
+    form's field its ``where`` names (through ``fields``, a map of ``where`` to field name where
+    they differ), else among the form's own errors (``form.form_errors``), each message once.
+    ``message(problem)`` words it (default: the problem's ``local`` text, else its message);
+    ``quiet_fields``: a field that already shows an error (WTForms' own, from the same input) gets
+    no second one. The form's summary (``macros.error_summary``) then lists them all."""
+    from wtforms import Field
+
+    for problem in getattr(exc, "problems", None) or [exc]:
+        name = (fields or {}).get(problem.where, problem.where) if problem.where else ""
+        field = getattr(form, name, None) if name else None
+        text = message(problem) if message is not None else str(problem.local or problem.message)
+        if isinstance(field, Field):
+            if quiet_fields and field.errors:
+                continue
+            if text not in (field.errors or []):
+                field.errors = list(field.errors or []) + [text]
+        elif text not in form.form_errors:
+            form.form_errors.append(text)

@@ -14,6 +14,7 @@ from .auth.permissions import csrf_exempt, has_permission, public, requires, sig
 from .auth.service import agencies_of, contact_of, member_ids_by_agency, members_of, token_for
 from .auth.official import official_identity  # {"name", "nip", "rank"} for a signature block
 from .errors import NotFound, PamongError, Problems, ValidationError, api_message, join_problems, raise_all
+from .form_messages import put_on_form  # a service's problems on a form's fields
 from .events import publish
 from .extensions import db, limiter
 from .hookspecs import hookimpl
@@ -77,7 +78,7 @@ from .rls import custom_plans  # lists over a tenant's rows planned for that ten
 
 __all__ = [
     "OrgUnit", "NotFound", "PamongError", "Tenant", "TenantOwned", "User", "ValidationError",
-    "api_message", "join_problems", "Problems", "raise_all",  # several refusals of one input at once
+    "api_message", "join_problems", "Problems", "put_on_form", "raise_all",  # several refusals of one input at once
     "api_error", "api_scope", "audit", "current_scope", "db", "gettext", "has_permission", "hookimpl",
     "datetime_formatter", "lazy_gettext", "local_datetime", "local_iso", "module_domain", "module_settings", "reference_errors", "ngettext", "periodic",
     "public", "read_scope", "requires", "rupiah", "signed_in", "task", "tenant_scope", "utcnow", "within_tenant",

@@ -9,7 +9,7 @@ did before; a page puts each of ``problems`` on its own field (``on_fields``) an
 """
 from __future__ import annotations
 
-from core.kit import Problems, ValidationError, raise_all
+from core.kit import Problems, ValidationError, put_on_form, raise_all
 
 __all__ = ["Problems", "each", "on_fields", "raise_all"]  # the core's two, re-exported for the module
 
@@ -22,15 +22,6 @@ def each(exc: ValidationError) -> list[ValidationError]:
 def on_fields(form, exc, fields: dict[str, str] | None = None, *, quiet_fields: bool = False) -> None:
     """Each problem of ``exc`` on the form's field its ``where`` names (through ``fields``, a map of
     ``where`` to field name, where they differ), else among the form's own errors. ``quiet_fields``:
-    a field that already shows an error (WTForms' own, from the same input) gets no second one."""
-    for problem in each(exc):
-        name = (fields or {}).get(problem.where, problem.where) if problem.where else ""
-        field = getattr(form, name, None) if name else None
-        message = str(problem.local or problem.message)
-        if field is not None and hasattr(field, "errors"):
-            if quiet_fields and field.errors:
-                continue
-            if message not in (field.errors or []):
-                field.errors = list(field.errors or []) + [message]
-        elif message not in form.form_errors:
-            form.form_errors.append(message)
+    a field that already shows an error (WTForms' own, from the same input) gets no second one
+    (the core's ``put_on_form``)."""
+    put_on_form(form, exc, fields=fields, quiet_fields=quiet_fields)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from flask import Blueprint, g, send_file, session
 from flask_babel import format_decimal, get_locale
-from wtforms import Field
 
-from core.kit import ValidationError, org_units, public
+from core.kit import ValidationError, org_units, public, put_on_form
 
 from ..labels import DOMAIN, gettext as _
 from ..settings import categories, settings_of
@@ -138,15 +137,8 @@ def filing_from(form, files) -> Filing:
 
 def show_error(form, exc: ValidationError) -> None:
     """Put a service's error on the field it names (or on the form); each of several at once
-    (``core.kit.Problems``) on its own."""
-    for problem in getattr(exc, "problems", None) or [exc]:
-        field = getattr(form, problem.where, None) if problem.where else None
-        message = _field_message(problem)
-        if isinstance(field, Field):
-            if message not in field.errors:
-                field.errors = list(field.errors or []) + [message]
-        elif message not in form.form_errors:
-            form.form_errors.append(message)
+    (``core.kit.Problems``) on its own, in this module's words (``_field_message``)."""
+    put_on_form(form, exc, message=_field_message)
 
 
 def show_filing_problems(form, files, channel: str) -> None:
