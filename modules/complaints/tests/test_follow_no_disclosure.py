@@ -3,20 +3,10 @@
 follows a complaint. Now the answer, the next page and a wrong code's refusal are the same as for a
 contact that does not follow; the contact gets a code, keeps following meanwhile, and typing the
 code back changes nothing but says so."""
-import pytest
-
 from .test_filer_journey import base, file
-from .test_follow_pending_codes import PHONE_1, PHONE_2, SENT_TO, ask, code_for, confirm, followed, followers
-
-
-@pytest.fixture
-def tenant(make_tenant):
-    return make_tenant(locales=["id", "en"])
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("pamong_locale", "en")
+from .test_follow_pending_codes import (  # noqa: F401  (english, tenant: fixtures: an English page, two languages)
+    PHONE_1, PHONE_2, SENT_TO, ask, code_for, confirm, english, followed, followers, tenant,
+)
 
 
 def _refusal(client, tenant, number) -> tuple[int, str]:
