@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from core.kit import OrgUnit, ValidationError, db, tenant_scope
+from core.kit import OrgUnit, ValidationError, db, raise_all, tenant_scope
 
 from .labels import lazy_gettext as _l
 
@@ -147,7 +147,8 @@ def known_units(tenant) -> dict[str, dict[str, OrgUnit]]:
 
 def check_boundaries(tenant, settings: dict) -> None:
     """The ``boundaries`` setting reads as GeoJSON whose units all exist in the tenant (DESIGN §5:
-    configuration is checked where it is written); ValidationError naming the setting otherwise."""
+    configuration is checked where it is written); ValidationError naming the setting otherwise,
+    or ``Problems`` naming each bad feature."""
     value = settings.get("boundaries")
     if value:
         parse_boundaries(_read(value), known_units(tenant))
@@ -181,54 +182,28 @@ def _read(value) -> dict:
 
 def parse_boundaries(doc, units: dict[str, dict[str, OrgUnit]]) -> Boundaries:
     """Shapely geometries of a GeoJSON FeatureCollection (see the module's docstring); a
-    ValidationError naming the feature for anything else: a bad geometry, an unknown kind or code,
-    a village outside its district's kind."""
-    from shapely.geometry import shape
+    ValidationError naming the feature for anything else (a bad geometry, an unknown kind or code, a
+    code given twice), every feature's at once (``raise_all``: ``Problems`` for more than one, at
+    most ``MAX_PROBLEMS``)."""
     from shapely.ops import unary_union
 
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise ValidationError("must be a GeoJSON FeatureCollection", where=BOUNDARIES_KEY,
                               local=_l("This is not a GeoJSON FeatureCollection."))
-    areas, by_kind = [], {"district": {}, "village": {}}
+    areas, by_kind, problems = [], {"district": {}, "village": {}}, []
     for index, feature in enumerate(doc["features"]):
-        where = f"{BOUNDARIES_KEY}.features.{index}"
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise ValidationError("must be a GeoJSON Feature", where=where,
-                                  local=_l("This is not a GeoJSON Feature."))
-        props = feature.get("properties") or {}
-        kind, code = props.get("kind"), props.get("code")
-        if kind not in ("area", "district", "village"):
-            raise ValidationError("properties.kind must be area, district or village", where=where,
-                                  local=_l("properties.kind must be area, district or village."))
-        geometry = feature.get("geometry")
-        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            raise ValidationError("geometry must be a Polygon or MultiPolygon", where=where,
-                                  local=_l("The geometry must be a Polygon or MultiPolygon."))
         try:
-            geom = shape(geometry)
-        except Exception as exc:  # shapely's errors for malformed coordinates are of several kinds
-            raise ValidationError(f"geometry cannot be read: {str(exc)[:120]}", where=where,
-                                  local=_l("The geometry cannot be read.")) from None
-        if geom.is_empty or not geom.is_valid:
-            raise ValidationError("geometry is empty or not a valid polygon (it crosses itself?)", where=where,
-                                  local=_l("The geometry is empty or not a valid polygon (does it cross "
-                                           "itself?)."))
-        minx, miny, maxx, maxy = geom.bounds
-        if not (in_indonesia(miny, minx) and in_indonesia(maxy, maxx)):
-            raise ValidationError("lies outside Indonesia (coordinates are longitude, latitude)", where=where,
-                                  local=_l("It lies outside Indonesia (coordinates are longitude, "
-                                           "latitude)."))
+            kind, code, geom = _feature(feature, f"{BOUNDARIES_KEY}.features.{index}", units, by_kind)
+        except ValidationError as exc:  # every feature's problem at once, up to MAX_PROBLEMS
+            problems.append(exc)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+            continue
         if kind == "area":
             areas.append(geom)
-            continue
-        if code not in units[kind]:
-            raise ValidationError(f"{kind} '{code}' is not in the tenant's organisation", where=where,
-                                  local=_l("The tenant has no district or village with the code %(code)s.",
-                                           code=code))
-        if code in by_kind[kind]:
-            raise ValidationError(f"{kind} '{code}' is given twice", where=where,
-                                  local=_l("%(code)s is given twice.", code=code))
-        by_kind[kind][code] = geom
+        else:
+            by_kind[kind][code] = geom
+    raise_all(problems)
     if areas:
         area = unary_union(areas)
     elif by_kind["district"]:
@@ -236,6 +211,49 @@ def parse_boundaries(doc, units: dict[str, dict[str, OrgUnit]]) -> Boundaries:
     else:
         area = None
     return Boundaries(area, by_kind["district"], by_kind["village"])
+
+
+MAX_PROBLEMS = 20  # a file with more bad features is told of its first 20
+
+
+def _feature(feature, where: str, units: dict[str, dict[str, OrgUnit]], by_kind: dict):
+    """(kind, code, geometry) of one GeoJSON Feature; a ValidationError at ``where`` otherwise."""
+    from shapely.geometry import shape
+
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise ValidationError("must be a GeoJSON Feature", where=where,
+                              local=_l("This is not a GeoJSON Feature."))
+    props = feature.get("properties") or {}
+    kind, code = props.get("kind"), props.get("code")
+    if kind not in ("area", "district", "village"):
+        raise ValidationError("properties.kind must be area, district or village", where=where,
+                              local=_l("properties.kind must be area, district or village."))
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValidationError("geometry must be a Polygon or MultiPolygon", where=where,
+                              local=_l("The geometry must be a Polygon or MultiPolygon."))
+    try:
+        geom = shape(geometry)
+    except Exception as exc:  # shapely's errors for malformed coordinates are of several kinds
+        raise ValidationError(f"geometry cannot be read: {str(exc)[:120]}", where=where,
+                              local=_l("The geometry cannot be read.")) from None
+    if geom.is_empty or not geom.is_valid:
+        raise ValidationError("geometry is empty or not a valid polygon (it crosses itself?)", where=where,
+                              local=_l("The geometry is empty or not a valid polygon (does it cross "
+                                       "itself?)."))
+    minx, miny, maxx, maxy = geom.bounds
+    if not (in_indonesia(miny, minx) and in_indonesia(maxy, maxx)):
+        raise ValidationError("lies outside Indonesia (coordinates are longitude, latitude)", where=where,
+                              local=_l("It lies outside Indonesia (coordinates are longitude, "
+                                       "latitude)."))
+    if kind != "area" and code not in units[kind]:
+        raise ValidationError(f"{kind} '{code}' is not in the tenant's organisation", where=where,
+                              local=_l("The tenant has no district or village with the code %(code)s.",
+                                       code=code))
+    if kind != "area" and code in by_kind[kind]:
+        raise ValidationError(f"{kind} '{code}' is given twice", where=where,
+                              local=_l("%(code)s is given twice.", code=code))
+    return kind, code, geom
 
 
 # -- the map --------------------------------------------------------------------------------------

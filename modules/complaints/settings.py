@@ -285,7 +285,7 @@ def check_settings(tenant, settings: dict) -> None:
 
 
 def _map_problems(tenant, settings: dict) -> list[ValidationError]:
-    """The refusals of ``map_tile_url`` and of ``boundaries`` (``geo.check_boundaries``: its first)."""
+    """The refusals of ``map_tile_url`` and of ``boundaries`` (``geo.check_boundaries``: each feature's)."""
     from .geo import check_boundaries, valid_tile_url
     from .labels import lazy_gettext as _l
 
@@ -299,8 +299,8 @@ def _map_problems(tenant, settings: dict) -> list[ValidationError]:
                      "https://tile.example.id/{z}/{x}/{y}.png.")))
     try:
         check_boundaries(tenant, settings)
-    except ValidationError as exc:
-        problems.append(exc)
+    except ValidationError as exc:  # one problem, or each bad feature's (Problems)
+        problems.extend(getattr(exc, "problems", None) or [exc])
     return problems
 
 

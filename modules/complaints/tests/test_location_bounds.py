@@ -118,3 +118,18 @@ def test_without_an_area_feature_the_area_is_the_districts():
     districts_only = {"type": "FeatureCollection", "features": BOUNDARIES["features"][1:]}
     bounds = geo.parse_boundaries(districts_only, UNITS)
     assert bounds.in_area(-5.15, 119.41) and not bounds.in_area(-5.20, 119.50)
+
+
+def test_every_bad_feature_is_named_at_once():
+    """A file with three bad features names all three, not the first alone (it was fixed one
+    feature per try); a good feature between them is no problem."""
+    from core.kit import Problems
+
+    doc = {"type": "FeatureCollection", "features": [
+        feature("district", AREA, "NOPE"), feature("area", AREA), feature("city", AREA),
+        feature("area", rect(2.0, 48.0, 3.0, 49.0))]}
+    with pytest.raises(Problems) as caught:
+        geo.parse_boundaries(doc, UNITS)
+    assert [p.where.rsplit(".", 2)[-2:] for p in caught.value.problems] == [
+        ["features", "0"], ["features", "2"], ["features", "3"]]
+    assert "NOPE" in str(caught.value) and "Indonesia" in str(caught.value)
