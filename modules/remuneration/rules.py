@@ -201,15 +201,24 @@ def parse_rule(raw: dict, where: str) -> RuleSet:
 
 
 def parse_rules(rows: list[dict] | None) -> list[RuleSet]:
-    """Every rule set of the ``rules`` setting, oldest first (the default alone when empty)."""
-    rules = [parse_rule(raw, f"rules[{i}]") for i, raw in enumerate(rows or [DEFAULT_RULE])]
+    """Every rule set of the ``rules`` setting, oldest first (the default alone when empty). A
+    ValidationError names the first problem of each rule set that has one, all at once
+    (``raise_all``: ``Problems`` for more than one)."""
+    rules, problems = [], []
+    for i, raw in enumerate(rows or [DEFAULT_RULE]):
+        try:
+            rules.append((i, parse_rule(raw, f"rules[{i}]")))
+        except ValidationError as exc:
+            problems.extend(getattr(exc, "problems", None) or [exc])
     seen: dict[date, int] = {}
-    for i, rule in enumerate(rules):
+    for i, rule in rules:
         if rule.effective_from in seen:
-            raise refuse(ValidationError, _l("Another rule set takes effect on the same date %(day)s.",
-                                             day=rule.effective_from.isoformat()), where=f"rules[{i}].effective_from")
+            problems.append(refuse(ValidationError, _l("Another rule set takes effect on the same date %(day)s.",
+                                                       day=rule.effective_from.isoformat()),
+                                   where=f"rules[{i}].effective_from"))
         seen[rule.effective_from] = i
-    return sorted(rules, key=lambda r: r.effective_from)
+    raise_all(problems)
+    return sorted((rule for _i, rule in rules), key=lambda r: r.effective_from)
 
 
 def rule_for(rules: list[RuleSet], year: int, month: int) -> RuleSet:

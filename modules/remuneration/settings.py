@@ -89,8 +89,8 @@ def check_settings(tenant, settings: dict) -> None:
 
     try:
         rules = parse_rules(settings.get("rules"))
-    except ValidationError as exc:
-        found.append(exc)
+    except ValidationError as exc:  # each rule set's problem (Problems), or the one
+        found.extend(getattr(exc, "problems", None) or [exc])
     else:
         check(check_closed_rules, tenant, settings.get("rules"), rules)
     check(check_ceilings, settings.get("ceilings") or [])

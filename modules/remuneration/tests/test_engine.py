@@ -209,6 +209,18 @@ def test_a_rule_set_from_mid_month_or_twice_from_one_date_is_refused():
     assert exc.value.where == "rules[1].effective_from"
 
 
+def test_every_rule_sets_problem_is_named_at_once():
+    """Two bad rule sets and a second one from the same date: three problems in one refusal (it
+    stopped at the first)."""
+    from core.kit import Problems
+
+    with pytest.raises(Problems) as exc:
+        parse_rules([{**DEFAULT_RULE, "performance_weight": 70}, {**DEFAULT_RULE, "effective_from": "2026-03-15"},
+                     DEFAULT_RULE, DEFAULT_RULE])
+    assert [p.where for p in exc.value.problems] == [
+        "rules[0].performance_weight", "rules[1].effective_from", "rules[3].effective_from"]
+
+
 def test_a_band_error_names_the_band_as_written_not_as_sorted():
     bands = [{"from_minutes": 31, "percent": 1}, {"from_minutes": 1, "to_minutes": 40, "percent": 0.5}]
     with pytest.raises(Exception) as exc:
