@@ -283,6 +283,7 @@ class Measured:
     errors: int  # answers other than 2xx (counted by the script's ``response`` hook, else 4xx/5xx) and socket errors
     done: int  # answers of 2xx
     non_2xx: int = 0
+    cpu: dict | None = None  # milliseconds of CPU per answered request by process group (bench/cpu_split.py)
 
 
 def _client(job) -> tuple[int, int, list[float]]:

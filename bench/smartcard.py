@@ -19,6 +19,10 @@ does: gunicorn sync workers (``--workers``, default 2, the cores of a small mach
 loaded by ``wrk`` over ``--connections`` connections with a Lua script that makes each request
 (a per-thread counter behind a random prefix: every id and key is new; a random card and terminal).
 Only 2xx answers count: the others are counted and reported, and fail the run.
+Each workload's CPU per answered request is split (``bench/cpu_split.py``: the app's workers,
+PostgreSQL, Redis, wrk and the rest), and the ratio is printed as it would be if the card app cost
+the bare app's CPU, and if the card's database work cost the bare one's: on a CPU-bound machine the
+rate follows the sum, so these say which side bounds the goal.
 ``--server threads`` keeps the earlier mode: both apps in this process, ``--clients`` threads
 calling them through Flask's test client (``bench/ledger.py``'s ``hammer``). It needs neither
 gunicorn nor wrk, and shows what the interpreter's lock does to a payment that holds its hot rows
@@ -57,6 +61,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 import bare_pay  # noqa: E402
+import cpu_split  # noqa: E402
 from ledger import hammer, make_app  # noqa: E402  (bench/ledger.py)
 from load import Measured, gunicorn_missing  # noqa: E402
 from smartcard_served import alternate, run_gunicorn  # noqa: E402
@@ -322,6 +327,14 @@ def main(argv=None) -> int:
             times = f"{r.p50 * 1000:7.1f} {r.p95 * 1000:7.1f}" if args.server == "gunicorn" else f"{'-':>7} {'-':>7}"
             print(f"  {label:<52} {r.done:7d} {r.errors:6d} {r.rate:8.1f} {times}")
         print(f"  ratio smartcard / bare: {s.rate / b.rate:.2f} (goal >= 0.6)")
+        if b.cpu and s.cpu:
+            print(cpu_split.line("bare", b.cpu))
+            print(cpu_split.line("smartcard", s.cpu))
+            for what, other in (("the card app cost the bare app's CPU", ("app",)),
+                                ("the card's PostgreSQL and Redis cost the bare ones'", ("postgres", "redis"))):
+                cost = sum(b.cpu[k] if k in other else s.cpu[k] for k in ("app", *cpu_split.GROUPS[1:], "rest"))
+                print(f"  ratio if {what} (the rest as measured; the machine CPU-bound): "
+                      f"{b.cpu['all'] / cost:.2f}")
         paid, history = after[0] - before[0], after[1] - before[1]
         slack = args.connections * args.rounds if args.server == "gunicorn" else 0
         written = s.done <= paid <= s.done + slack and b.done <= history <= b.done + slack

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import cpu_split
 from load import Gunicorn, Measured, load, server_env
 
 HERE = Path(__file__).resolve().parent
@@ -26,7 +27,16 @@ def _sum(parts: list[Measured]) -> Measured:
     done = sum(p.done for p in parts)
     seconds = sum(p.done / p.rate if p.rate else 0.0 for p in parts)
     return Measured(done / seconds if seconds else 0.0, sum(p.p50 for p in parts) / len(parts),
-                    max(p.p95 for p in parts), sum(p.errors for p in parts), done, sum(p.non_2xx for p in parts))
+                    max(p.p95 for p in parts), sum(p.errors for p in parts), done, sum(p.non_2xx for p in parts),
+                    cpu_split.combine([(p.cpu, p.done) for p in parts]))
+
+
+def _split(measure) -> Measured:
+    """``measure()``, with the CPU the machine spent meanwhile per answered request (``cpu_split``)."""
+    before = cpu_split.snapshot()
+    result = measure()
+    result.cpu = cpu_split.split(before, cpu_split.snapshot(), result.done)
+    return result
 
 
 # wrk's request hook: a new id and key per request (``thread_number`` from load.WRK_SCRIPT's setup)
@@ -68,10 +78,10 @@ def run_gunicorn(url: str, args, tokens, pay_path: str, secret: str) -> tuple[Me
         with Gunicorn("bare_pay:create_app()", {**env, "PAMONG_BENCH_BARE_URL": url, "PYTHONPATH": str(HERE)},
                       args.workers, 1, HERE, "sync") as bare, \
                 Gunicorn("core.wsgi:app", {**env, "PYTHONPATH": str(ROOT)}, args.workers, 1, ROOT, "sync") as card:
-            b, s = alternate(args, lambda: load(bare.port, "/pay", {}, seconds, args.connections, tmp,
-                                                lua=pay_lua("/pay", tokens, args.cards)),
-                             lambda: load(card.port, pay_path, {}, seconds, args.connections, tmp,
-                                          lua=pay_lua(pay_path, tokens, args.cards)))
+            b, s = alternate(args, lambda: _split(lambda: load(bare.port, "/pay", {}, seconds, args.connections, tmp,
+                                                               lua=pay_lua("/pay", tokens, args.cards))),
+                             lambda: _split(lambda: load(card.port, pay_path, {}, seconds, args.connections, tmp,
+                                                         lua=pay_lua(pay_path, tokens, args.cards))))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         _drop_queue(args.redis_url)
