@@ -11,7 +11,7 @@ from .auth.next_url import safe_next
 from .proxy import public_root
 from .links import tenant_base_url, tenant_url
 from .auth.permissions import csrf_exempt, has_permission, public, requires, signed_in
-from .auth.service import agencies_of, contact_of, member_ids_by_agency, members_of, token_for
+from .auth.service import agencies_of, contact_of, member_ids_by_agency, members_of, token_for, token_named
 from .auth.official import official_identity  # {"name", "nip", "rank"} for a signature block
 from .errors import NotFound, PamongError, Problems, ValidationError, api_message, join_problems, raise_all
 from .form_messages import put_on_form  # a service's problems on a form's fields
@@ -91,7 +91,7 @@ __all__ = [
     # a post to another tenant of the deployment through the outbox, taken by its modules' handle_event
     "tenant_post",
     # accounts, tenants and signed webhooks (added for the complaints module)
-    "agencies_of", "official_identity", "enabled_modules", "org_units", "may_keep", "limiter", "member_ids_by_agency", "members_of", "normalise_email", "token_for",
+    "agencies_of", "official_identity", "enabled_modules", "org_units", "may_keep", "limiter", "member_ids_by_agency", "members_of", "normalise_email", "token_for", "token_named",
     # where an account's own messages go: ("email", address), or ("sms", number) for a phone-only citizen
     "contact_of",
     "SignatureError", "sign_webhook", "verify_webhook",

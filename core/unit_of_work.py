@@ -90,6 +90,11 @@ class UnitOfWork:
             raise refusal(status, exc.code, api_message(exc, self.whole)) from exc
         raise default_exceptions[status]() from exc
 
+    def add_error(self, exc: PamongError) -> None:
+        """Put a further refusal on the form as the block's own would be (a page that checks two
+        things and names both: the second's refusal after the block ended on the first)."""
+        self._on_form(exc)
+
     def _on_form(self, exc: PamongError) -> None:
         if self.form is None:
             return

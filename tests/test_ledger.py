@@ -193,6 +193,10 @@ def test_timeouts_void_holds(books):
     refused(books, "pending_expired", ledger.post, "p1", "h1")
     assert ledger.expire_pending(books, now=later) == 0
     refused(books, "timeout_invalid", ledger.transfer, "h2", "wallet.budi", "merchant.toko", 1, pending=True, timeout=0)
+    # past TigerBeetle's u32 of seconds: refused, not an overflow when the lapse date is computed
+    for timeout in (2**32, 10**12):
+        refused(books, "timeout_invalid", ledger.transfer, "h2", "wallet.budi", "merchant.toko", 1, pending=True,
+                timeout=timeout)
 
 
 def test_an_expired_hold_is_refused_before_the_job_runs(books):

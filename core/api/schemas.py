@@ -19,6 +19,8 @@ library sits between the two. A view declares itself with ``@operation(...)`` un
   ``invalid_field``. It goes to the view's ``fail`` (the module's own error answer, e.g.
   complaints' ``_fail``), or is answered 400 ``{"error": {"code", "message"}}``. With
   ``validate=False`` the model only documents a body the view checks itself, in its own words.
+- ``error_messages``: ``{field: lazy message}``, said for the field's errors but a missing field,
+  where pydantic's words say nothing useful (a pattern mismatch).
 - ``error_codes``: ``{field: code}``; ``"*"`` stands for every field the model does not name. A code
   given as text is for the field's type and range errors (a missing field stays ``required``); as a
   dict it is per pydantic error type, ``"*"`` for the others, ``missing`` included
@@ -68,6 +70,9 @@ class ApiModel(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     error_codes: ClassVar[dict[str, str | dict[str, str]]] = {}
+    # ``{field: message}`` (lazy gettext): said instead of pydantic's words for the field's errors
+    # but a missing field, where those words would say nothing (a pattern: "the shape does not match")
+    error_messages: ClassVar[dict] = {}
 
 
 class ApiOutput(BaseModel):
@@ -168,7 +173,10 @@ def _problem(model: type[BaseModel], exc: PydanticError) -> ValidationError:
     first = exc.errors(include_url=False)[0]
     owners, where = _walk(model, tuple(first["loc"]))
     code = _code(owners, first["type"])
-    return ValidationError(error_message(first), where=where or "body", code=code)
+    said = next((getattr(owner, "error_messages", {}).get(name) for owner, name in reversed(owners)
+                 if name in (getattr(owner, "error_messages", {}) or {})), None)
+    text = str(said) if said is not None and first["type"] != "missing" else error_message(first)
+    return ValidationError(text, where=where or "body", code=code)
 
 
 def read_body(model: type[BaseModel]):

@@ -253,6 +253,14 @@ def list_tokens(tenant) -> list[ApiToken]:
         return list(db.session.execute(db.select(ApiToken).order_by(ApiToken.name)).scalars())
 
 
+def token_named(tenant, name: str) -> ApiToken | None:
+    """The tenant's unrevoked API token called ``name`` (its scopes in ``.scopes``), else None: for a
+    module that binds something to a token by name (a smart card terminal) and must check it exists."""
+    with tenant_scope(tenant):
+        row = db.session.execute(db.select(ApiToken).where(ApiToken.name == name)).scalar_one_or_none()
+    return None if row is None or row.revoked_at is not None else row
+
+
 def revoke_token(tenant, name: str, actor) -> ApiToken:
     """Revoke the tenant's token ``name``: it is refused from now on (the row is kept, audited)."""
     from ..tenancy.models import utcnow

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # annotations only: the service's leg and the account model
     from .service import Leg
 
 DEFAULT_MAX_AMOUNT = 10**12
+MAX_TIMEOUT = 2**32 - 1  # seconds: TigerBeetle's ``timeout`` is a u32 (about 136 years)
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
@@ -61,7 +62,7 @@ def _check_static(legs: list[Leg]) -> None:
         if leg.kind in ("single", "pending"):
             check_amount(leg.amount, _where(leg, "amount"))
             if leg.timeout is not None and (leg.kind != "pending" or isinstance(leg.timeout, bool)
-                                            or not isinstance(leg.timeout, int) or leg.timeout <= 0):
+                                            or not isinstance(leg.timeout, int) or not 0 < leg.timeout <= MAX_TIMEOUT):
                 raise LedgerError("timeout_invalid", _("The timeout must be a positive number of seconds on a pending transfer."),
                                   _where(leg, "timeout"))
         else:

@@ -16,6 +16,8 @@ from pydantic import Field, StrictInt
 
 from core.kit import ApiModel, ApiOutput
 
+from .labels import lazy_gettext as _l
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,30}$"
 _ID = Field(pattern=ID_PATTERN,
             description="The client's id of this transfer (1-31 letters, digits, '-' or '_'): the same id is "
@@ -29,6 +31,8 @@ _ID_CODE = {"*": "id_invalid"}
 _AMOUNT_CODE = {"greater_than_equal": "amount_not_positive", "*": "amount_not_integer"}
 _CARD_CODE = {"*": "card_invalid"}  # not 16 digits; a well-formed number no card has is the service's card_unknown
 _CODES = {"id": _ID_CODE, "card": _CARD_CODE, "amount": _AMOUNT_CODE}
+# the card number's refusal in the words the services use for it (``cards.normalise_number``)
+_CARD_SAID = {"card": _l("A card number is 16 digits.")}
 
 
 class Payment(ApiModel):
@@ -36,14 +40,17 @@ class Payment(ApiModel):
     card: str = _CARD
     amount: StrictInt = _AMOUNT
     error_codes: ClassVar = _CODES
+    error_messages: ClassVar = _CARD_SAID
 
 
 class Hold(ApiModel):
     id: str = _ID
     card: str = _CARD
     amount: StrictInt = _AMOUNT
-    timeout: StrictInt | None = Field(None, ge=1, description="Seconds before the hold lapses (the settings' default)")
+    timeout: StrictInt | None = Field(None, ge=1, le=86_400,
+                                      description="Seconds before the hold lapses, at most a day (the settings' default)")
     error_codes: ClassVar = {**_CODES, "timeout": {"*": "timeout_invalid"}}
+    error_messages: ClassVar = _CARD_SAID
 
 
 class Capture(ApiModel):
@@ -70,6 +77,7 @@ class BankTopUp(ApiModel):
     card: str = _CARD
     amount: StrictInt = _AMOUNT
     error_codes: ClassVar = {"reference": _ID_CODE, "card": _CARD_CODE, "amount": _AMOUNT_CODE}
+    error_messages: ClassVar = _CARD_SAID
 
 
 class QrisPayment(ApiModel):
@@ -78,7 +86,8 @@ class QrisPayment(ApiModel):
     # acquirers send the amount as QRIS writes it (tag 54, digits) or as a number
     amount: Annotated[StrictInt, Field(ge=1, le=9_999_999_999_999)] | Annotated[str, Field(pattern=r"^\s*[1-9][0-9]{0,12}\s*$")] = Field(
         description="Whole rupiah above zero: a number, or its digits as text")
-    error_codes: ClassVar = {"reference": _ID_CODE, "merchant": {"*": "merchant_unknown"},
+    # not text is a malformed request (422); a code the settings lack is the service's merchant_unknown
+    error_codes: ClassVar = {"reference": _ID_CODE, "merchant": {"*": "merchant_invalid"},
                              "amount": {"*": "amount_invalid"}}
 
 
@@ -121,14 +130,17 @@ TERMINAL_ERRORS = {
     400: "No Idempotency-Key (idempotency_key_missing), or not a JSON object (invalid_json)",
     403: "Not a registered terminal (terminal_unknown); the card blocked, closed or replaced",
     404: "Unknown card, hold or payment",
-    409: "The key still in flight; the hold already ended",
-    422: "Bad amount (amount_not_integer, amount_not_positive), id (id_invalid) or card number (card_invalid); "
-         "over the balance or the limit; the key reused with another body",
+    409: "The key still in flight; the hold already ended; the id already used for another transfer (id_reused)",
+    422: "Bad amount (amount_not_integer, amount_not_positive, amount_too_large: above the ledger's maximum), "
+         "timeout (timeout_invalid: 1 to 86,400 seconds), id (id_invalid) or card number (card_invalid); over the "
+         "balance (exceeds_credits) or the limit (exceeds_limit); the key reused with another body",
 }
 CALLBACK_ERRORS = {
     400: "Not a JSON object (invalid_json)",
     401: "Missing, forged or stale signature",
     404: "Unknown card or merchant (or the callback is not configured)",
-    409: "Replayed",
-    422: "Bad reference (id_invalid), amount or card number (card_invalid)",
+    409: "Replayed (replayed); the reference already used with another amount (id_reused)",
+    422: "Bad reference (id_invalid), merchant (merchant_invalid), card number (card_invalid) or amount "
+         "(a bank's: amount_not_integer, amount_not_positive, amount_too_large; a QRIS acquirer's, a number or its "
+         "digits: amount_invalid)",
 }

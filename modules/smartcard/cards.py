@@ -8,7 +8,8 @@ import functools
 import re
 
 from core.kit import (
-    audit, db, for_change, gettext as _, identity_lookup, ledger, tenant_scope, utcnow, within_tenant,
+    audit, db, for_change, gettext as _, identity_lookup, ledger, rupiah, tenant_scope, token_named,
+    utcnow, within_tenant,
 )
 
 from .errors import CardError
@@ -240,8 +241,8 @@ def _check_limit(tenant, card: Card) -> None:
     ledger wrote the credit, while its transaction still holds the wallet's lock."""
     limit = limit_of(tenant, holder_of(tenant, card))
     if wallet_balance(ledger.get_account(tenant, card.wallet_code)) > limit:
-        raise CardError("exceeds_limit", _("The card would hold more than its limit of Rp%(limit)s.",
-                                           limit=f"{limit:,}".replace(",", ".")), "amount")
+        raise CardError("exceeds_limit", _("The card would hold more than its limit of %(limit)s.",
+                                           limit=rupiah(limit)), "amount")
 
 
 check_limit = _check_limit
@@ -258,6 +259,12 @@ def register_terminal(tenant, actor, code: str, merchant: str, token_name: str) 
         raise CardError("terminal_invalid", _("Give the name of the terminal's API token."), "token_name")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", code or ""):
         raise CardError("terminal_invalid", _("A terminal code is up to 32 letters, digits, '-' or '_'."), "code")
+    token = token_named(tenant, token_name)
+    if token is None:
+        raise CardError("terminal_invalid", _("This tenant has no API token of this name: make it first."),
+                        "token_name")
+    if "smartcard:terminal" not in token.scopes:
+        raise CardError("terminal_invalid", _("This API token lacks the scope smartcard:terminal."), "token_name")
     with tenant_scope(tenant):
         if db.session.execute(db.select(Terminal.id).where(
                 (Terminal.code == code) | (Terminal.token_name == token_name))).first():

@@ -44,17 +44,17 @@ def crc16(data: str) -> str:
 
 
 def parse_amount(value) -> int:
-    """An amount for a dynamic QRIS: a positive whole number of rupiah (int, or digits only as text).
-    Anything else (negative, fractional, '1e3', '12.50', bool) raises ``QrisError`` (code
-    ``amount_invalid``, where ``amount``)."""
+    """An amount for a dynamic QRIS: a positive whole number of rupiah (int, or digits only as text,
+    as tag 54 writes them: no sign, no space, no leading zero). Anything else (negative, fractional,
+    '1e3', '12.50', ' 5', '05', bool) raises ``QrisError`` (code ``amount_invalid``, where ``amount``)."""
     if isinstance(value, bool):
         value = None
     if isinstance(value, int) and value > 0:
         value = str(value)
-    if not isinstance(value, str) or not _AMOUNT.fullmatch(value.strip()):
+    if not isinstance(value, str) or not _AMOUNT.fullmatch(value):
         raise QrisError(_("The amount must be a whole number of rupiah above zero."), where="amount",
                         code="amount_invalid")
-    return int(value.strip())
+    return int(value)
 
 
 def has_qris(merchant: dict) -> bool:

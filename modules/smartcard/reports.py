@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from core.kit import db, ledger, local_date, tenant_scope
 
-from .models import account_code
+from .models import QRIS_SETTLEMENT, account_code
 from .settings_access import settings
 
 
@@ -18,7 +18,7 @@ from .settings_access import settings
 class Line:
     at: datetime
     kind: str  # single, pending, post, void, expire
-    what: str  # topup, pay, hold, capture, void, refund, replace, close, qris, ...
+    what: str  # topup, pay, fee, hold, capture, void, refund, replace, close, qris, ...
     amount: int  # signed rupiah that moved the posted balance: + in, - out (0 for a hold and its release)
     other: str  # the other account's code
     held: int = 0  # an open hold: the rupiah it reserves (reduces the available balance, not the posted one)
@@ -58,7 +58,9 @@ def statement(tenant, wallet_code: str, limit: int = 50) -> list[Line]:
         signed = -t.amount if out else t.amount
         amount = signed if t.kind in ("single", "post") else 0
         held = signed if t.kind == "pending" else 0
-        lines.append(Line(t.created_at, t.kind, (t.memo or t.kind).split(" ")[0], amount,
+        # a payment's fee leg (``<key>.fee``, ``operations.pay``) is its own line, named as the fee
+        what = "fee" if t.key.endswith(".fee") else (t.memo or t.kind).split(" ")[0]
+        lines.append(Line(t.created_at, t.kind, what, amount,
                           codes.get(t.credit_account_id if out else t.debit_account_id, ""), held))
     running = account.credits_posted - account.debits_posted
     for line in lines:  # newest first: walk the posted balance back
@@ -67,10 +69,11 @@ def statement(tenant, wallet_code: str, limit: int = 50) -> list[Line]:
     return lines
 
 
-def _net(tenant, account_id: int):
-    """(local date, net rupiah) of each posted movement of a merchant account."""
+def _net(tenant, account_id: int, leave_out: int | None = None):
+    """(local date, net rupiah) of each posted movement of a merchant account (but those from the
+    account ``leave_out``)."""
     for t in _transfers(tenant, account_id):
-        if t.kind in ("single", "post"):
+        if t.kind in ("single", "post") and (leave_out is None or t.debit_account_id != leave_out):
             yield local_date(tenant, _aware(t.created_at)), (t.amount if t.credit_account_id == account_id
                                                             else -t.amount)
 
@@ -81,29 +84,33 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def takings_by_day(tenant, merchant: str) -> list[tuple[str, int]]:
-    """[(YYYY-MM-DD, net rupiah)] of a merchant or service point, newest day first (refunds netted)."""
+def takings_by_day(tenant, merchant: str) -> list[tuple[date, int]]:
+    """[(local date, net rupiah)] of a merchant or service point, newest day first (refunds netted)."""
     try:
         account = ledger.get_account(tenant, account_code(merchant))
     except ledger.LedgerError:
         return []
     days: dict = defaultdict(int)
     for day, amount in _net(tenant, account.id):
-        days[day.isoformat()] += amount
+        days[day] += amount
     return sorted(days.items(), reverse=True)
 
 
-def _merchant_totals(tenant, only=None):
+def _merchant_totals(tenant, only=None, leave_out: int | None = None):
     """{merchant code: [(local date, net)]} for every merchant of the settings (those of ``only``,
-    a set of codes, when given)."""
-    codes = {v: k for k, v in _codes(tenant).items()}
+    a set of codes, when given; without the movements from the account ``leave_out``)."""
+    codes = _codes_to_ids(tenant)
     out = {}
     for m in settings(tenant)["merchants"]:
         if only is not None and m["code"] not in only:
             continue
         aid = codes.get(account_code(m["code"]))
-        out[m["code"]] = list(_net(tenant, aid)) if aid else []
+        out[m["code"]] = list(_net(tenant, aid, leave_out)) if aid else []
     return out
+
+
+def _codes_to_ids(tenant) -> dict[str, int]:
+    return {v: k for k, v in _codes(tenant).items()}
 
 
 def agency_totals(tenant, only=None) -> list[tuple[str, int, int]]:
@@ -120,10 +127,13 @@ def agency_totals(tenant, only=None) -> list[tuple[str, int, int]]:
 
 
 def public_totals(tenant) -> tuple[list[str], dict[str, list[int]]]:
-    """(months "YYYY-MM" oldest first, {service: [net rupiah per month]}) over every merchant."""
+    """(months "YYYY-MM" oldest first, {service: [net rupiah per month]}) paid by card to every
+    merchant: a QRIS payment (from any bank's app, through the QRIS settlement account) is the
+    merchant's takings but no card's, and is left out."""
     merchants = {m["code"]: m for m in settings(tenant)["merchants"]}
+    qris = _codes_to_ids(tenant).get(QRIS_SETTLEMENT)
     cells: dict = defaultdict(int)
-    for code, moves in _merchant_totals(tenant).items():
+    for code, moves in _merchant_totals(tenant, leave_out=qris).items():
         for day, amount in moves:
             cells[(merchants[code]["service"], day.strftime("%Y-%m"))] += amount
     months = sorted({m for _, m in cells})

@@ -50,9 +50,19 @@ def cards():
 def issue():
     form = IssueForm()
     if form.validate_on_submit():
+        try:  # a bad number is named beside the holder's own problems, not instead of them
+            services.normalise_number(form.card.data)
+            bad_number = None
+        except services.CardError as exc:
+            bad_number = exc
         with unit_of_work(form) as work:
-            card = services.issue_card(g.tenant, current_actor(), form.card.data, _holder(form))
+            holder = _holder(form)
+            if bad_number is not None:
+                raise bad_number  # the holder passed: nothing is written, the number's refusal shown
+            card = services.issue_card(g.tenant, current_actor(), form.card.data, holder)
             number = card.number
+        if bad_number is not None and work.error is not bad_number:
+            work.add_error(bad_number)
         if work.ok:
             flash(_("Card %(number)s is issued.", number=number))
             return redirect(url_for(".card", number=number))

@@ -47,6 +47,7 @@ def test_issue_replace_and_close_from_the_command_line(app, create_tenant, pamon
         db.session.rollback()
         assert services.find_card(tenant, CARD).status == "replaced"
     assert "merchant" in _one_error(pamong("terminal", tenant.slug, "T1", "nope", "tok"), "terminal")
+    assert "token" in _one_error(pamong("terminal", tenant.slug, "T1", "parkir-losari", "no-such-token"), "terminal")
 
 
 def test_missing_and_bad_arguments_say_it_in_the_same_form(create_tenant, pamong):

@@ -53,20 +53,25 @@ def test_issue_with_a_citizen_then_find_it(app, client, desk):
     assert missing.status_code == 400 and 'id="number-err"' in missing.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"card": "12345", "kind": "none"}, "card"),
-    ({"card": "", "kind": "none"}, "card"),
-    ({"card": CARD, "kind": "citizen", "name": "Daeng", "nik": "123"}, "nik"),
-    ({"card": CARD, "kind": "citizen", "name": "Daeng", "nik": ""}, "nik"),
-    ({"card": CARD, "kind": "citizen", "name": "", "nik": NIK}, "name"),
-    ({"card": CARD, "kind": "employee", "name": "Andi", "nip": ""}, "nip"),
-    ({"card": CARD, "kind": "pirate"}, "kind"),
+@pytest.mark.parametrize("data, fields", [
+    ({"card": "12345", "kind": "none"}, ["card"]),
+    ({"card": "", "kind": "none"}, ["card"]),
+    ({"card": CARD, "kind": "citizen", "name": "Daeng", "nik": "123"}, ["nik"]),
+    ({"card": CARD, "kind": "citizen", "name": "Daeng", "nik": ""}, ["nik"]),
+    ({"card": CARD, "kind": "citizen", "name": "", "nik": NIK}, ["name"]),
+    ({"card": CARD, "kind": "employee", "name": "Andi", "nip": ""}, ["nip"]),
+    ({"card": CARD, "kind": "pirate"}, ["kind"]),
+    # both problems named at once (trial finding: only the NIK's was), and a good holder not kept
+    ({"card": "12", "kind": "citizen", "name": "Daeng", "nik": "123"}, ["card", "nik"]),
+    ({"card": "12", "kind": "citizen", "name": "Daeng", "nik": NIK}, ["card"]),
 ])
-def test_issue_refuses_bad_input_on_its_field(app, client, desk, data, field):
+def test_issue_refuses_bad_input_on_its_field(app, client, desk, data, fields):
     page = client.post(f"/t/{desk.slug}/smartcard/cards/new", data=data, headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and 'id="error-summary"' in html
-    assert f'id="{field}-err"' in html or f'id="{field}-0"' in html and 'class="error"' in html
+    for field in fields:
+        assert f'id="{field}-err"' in html or f'id="{field}-0"' in html and 'class="error"' in html, field
+    assert ("A card number is 16 digits." in html) == ("card" in fields and data["card"] != "")
     with app.app_context(), tenant_scope(desk):
         assert db.session.execute(db.select(Card)).first() is None
         assert db.session.execute(db.select(Holder)).first() is None

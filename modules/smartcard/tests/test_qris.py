@@ -69,7 +69,8 @@ def test_a_changed_payload_fails_the_crc():
         decode(text.replace("10000", "90000"))
 
 
-@pytest.mark.parametrize("amount", ["-5", "12.5", "1e3", "0", "", "abc", 12.5, -1, 0, True, "12,500", " 1 2"])
+@pytest.mark.parametrize("amount", ["-5", "12.5", "1e3", "0", "", "abc", 12.5, -1, 0, True, "12,500", " 1 2",
+                                    " 5", "5 ", "05", "+5"])  # a URL's "+5" is " 5": refused as "05" is
 def test_malformed_amounts_are_refused(amount):
     with pytest.raises(QrisError) as caught:
         parse_amount(amount)
@@ -85,8 +86,9 @@ def test_the_terminal_gets_its_qris_and_a_malformed_amount_is_422(client, sc_ten
     t = terminal()
     got = client.get(f"/t/{sc_tenant.slug}{API}/qris?amount=7000", headers=t).get_json()
     assert decode(got["payload"])["54"] == "7000" and decode(got["payload"])["62"] == {"07": "T1"}
-    bad = client.get(f"/t/{sc_tenant.slug}{API}/qris?amount=7000.50", headers=t)
-    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "amount_invalid"
+    for raw in ("7000.50", "+7000", "%207000", "07000"):
+        bad = client.get(f"/t/{sc_tenant.slug}{API}/qris?amount={raw}", headers=t)
+        assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "amount_invalid", raw
 
 
 def _callback(client, tenant, body, secret="qris-secret-1"):

@@ -35,15 +35,30 @@ def test_an_admin_registers_a_terminal_that_then_pays(app, client, create_tenant
     assert client.post(f"{base}/smartcard/terminals/GATE-7/deactivate").status_code == 404
 
 
+def _tokens(app, tenant, **named):
+    """Tokens of ``tenant`` by name -> scopes (the core's API tokens, as the admin's page makes them)."""
+    from core.auth.service import create_token
+
+    with app.app_context():
+        for name, scopes in named.items():
+            create_token(db.session.get(type(tenant), tenant.id), name, scopes, "test")
+        db.session.commit()
+
+
 def test_bad_terminal_input_shows_the_form_again(app, client, create_tenant, create_user, login):
     tenant = create_tenant(modules={"smartcard": SETTINGS})
     login(client, create_user(tenant, role="admin"), tenant)
+    _tokens(app, tenant, **{"t-1": ["smartcard:terminal"], "t-2": ["smartcard:terminal"],
+                            "t-3": ["smartcard:terminal"], "reader": ["tenant:read"]})
     url = f"/t/{tenant.slug}/smartcard/terminals"
     assert client.post(url, data={"code": "T1", "merchant": "parkir-losari", "token_name": "t-1"}).status_code == 302
     for data, field in (({"code": "bad code!", "merchant": "parkir-losari", "token_name": "t-2"}, "code"),
                         ({"code": "T2", "merchant": "nope", "token_name": "t-2"}, "merchant"),
                         ({"code": "T1", "merchant": "parkir-losari", "token_name": "t-3"}, "code"),
-                        ({"code": "T3", "merchant": "parkir-losari", "token_name": ""}, "token_name")):
+                        ({"code": "T3", "merchant": "parkir-losari", "token_name": ""}, "token_name"),
+                        # no such token, and a token that could never call the terminal API (trial finding)
+                        ({"code": "T4", "merchant": "parkir-losari", "token_name": "no-such-token"}, "token_name"),
+                        ({"code": "T5", "merchant": "parkir-losari", "token_name": "reader"}, "token_name")):
         page = client.post(url, data=data)
         html = page.get_data(as_text=True)
         assert page.status_code == 400 and 'id="error-summary"' in html and f'id="{field}-err"' in html, data
